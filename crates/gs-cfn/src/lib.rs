@@ -1,0 +1,19 @@
+//! gs-cfn: the CloudFormation backend of gs.
+//!
+//! ```text
+//! Tree (gs-core) --Template::of_stack--> Template (borrowed, typed sections)
+//!                --to_json-----------> <Stack>.template.json (deterministic, CDK key order)
+//! CfnBackend: every stack's template + manifest.json + cdk.out (a cloud assembly)
+//! ```
+//!
+//! - [`template`]: the template model and its serialization.
+//! - [`intrinsic`]: how values and intrinsic functions are spelled in JSON; dynamic references.
+//! - [`backend`]: [`CfnBackend`], the `gs_core::Backend` for CloudFormation.
+
+pub mod backend;
+pub mod intrinsic;
+pub mod template;
+
+pub use backend::{template_file_name, CfnBackend, ASSEMBLY_VERSION};
+pub use intrinsic::{secret_value, ssm_parameter_value, Rendered, RenderedMap};
+pub use template::{Template, TemplateOutput, TemplateParameter, TemplateResource, FORMAT_VERSION};

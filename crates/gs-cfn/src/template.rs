@@ -1,0 +1,355 @@
+//! The template model: one CloudFormation template, borrowed from a frozen tree, serialized in
+//! CloudFormation's section order and CDK's key order within a resource.
+
+use gs_core::{NodeId, NodeKind, RemovalPolicy, Resource, Tagging, Tree, Value, ValueMap};
+use indexmap::IndexMap;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+
+use crate::intrinsic::{Rendered, RenderedMap};
+
+/// The `AWSTemplateFormatVersion` gs writes.
+pub const FORMAT_VERSION: &str = "2010-09-09";
+
+/// One template: the sections of a CloudFormation template, in their usual order.
+pub struct Template<'t, 'a> {
+    /// `Description`.
+    pub description: Option<&'t str>,
+    /// `Parameters`, by logical ID.
+    pub parameters: IndexMap<&'t str, TemplateParameter<'t, 'a>>,
+    /// `Mappings`.
+    pub mappings: Option<RenderedMap<'t, 'a>>,
+    /// `Conditions`.
+    pub conditions: Option<RenderedMap<'t, 'a>>,
+    /// `Resources`, by logical ID.
+    pub resources: IndexMap<&'t str, TemplateResource<'t, 'a>>,
+    /// `Outputs`, by logical ID.
+    pub outputs: IndexMap<&'t str, TemplateOutput<'t, 'a>>,
+}
+
+/// One entry of `Resources`.
+pub struct TemplateResource<'t, 'a> {
+    /// The resource as built.
+    pub resource: &'t Resource,
+    /// Its tags (inherited and own), sorted by key.
+    pub tags: Vec<(&'t str, &'t str)>,
+    /// Logical IDs of the resources it depends on explicitly, sorted.
+    pub depends_on: Vec<&'t str>,
+    /// Its construct path, for `Metadata."aws:cdk:path"`.
+    pub path: String,
+    /// Acknowledged rules and their reasons, for `Metadata."gs:acknowledged"`.
+    pub acknowledged: Vec<(&'t str, &'t str)>,
+    tree: &'t Tree<'a>,
+}
+
+/// One entry of `Parameters`.
+pub struct TemplateParameter<'t, 'a> {
+    /// The parameter as built.
+    pub parameter: &'t gs_core::Parameter,
+    tree: &'t Tree<'a>,
+}
+
+/// One entry of `Outputs`.
+pub struct TemplateOutput<'t, 'a> {
+    /// The output as built.
+    pub output: &'t gs_core::Output,
+    tree: &'t Tree<'a>,
+}
+
+impl<'t, 'a> Template<'t, 'a> {
+    /// The template of `stack`. Elements without a logical ID are skipped: the core passes
+    /// refuse such a tree before a backend runs.
+    pub fn of_stack(tree: &'t Tree<'a>, stack: NodeId) -> Template<'t, 'a> {
+        let section = |map: &'t ValueMap| (!map.is_empty()).then_some(RenderedMap { map, tree });
+        let (description, mappings, conditions) = match tree.node(stack).kind() {
+            NodeKind::Stack(s) => (
+                s.description.as_deref(),
+                section(&s.mappings),
+                section(&s.conditions),
+            ),
+            _ => (None, None, None),
+        };
+        let mut template = Template {
+            description,
+            parameters: IndexMap::new(),
+            mappings,
+            conditions,
+            resources: IndexMap::new(),
+            outputs: IndexMap::new(),
+        };
+        for &e in tree.elements(stack) {
+            let Some(id) = tree.logical_id(e) else {
+                continue;
+            };
+            match tree.node(e).kind() {
+                NodeKind::Resource(resource) => {
+                    let mut depends_on: Vec<&str> = tree
+                        .depends_on(e)
+                        .iter()
+                        .filter_map(|d| tree.logical_id(*d))
+                        .collect();
+                    depends_on.sort_unstable();
+                    depends_on.dedup();
+                    let tags = if resource.tagging.is_some() {
+                        tree.tags(e)
+                    } else {
+                        Vec::new()
+                    };
+                    let acknowledged = tree
+                        .acknowledgements(e)
+                        .into_iter()
+                        .map(|a| (a.rule.as_str(), a.reason.as_str()))
+                        .collect();
+                    template.resources.insert(
+                        id,
+                        TemplateResource {
+                            resource,
+                            tags,
+                            depends_on,
+                            path: tree.path(e),
+                            acknowledged,
+                            tree,
+                        },
+                    );
+                }
+                NodeKind::Parameter(parameter) => {
+                    template
+                        .parameters
+                        .insert(id, TemplateParameter { parameter, tree });
+                }
+                NodeKind::Output(output) => {
+                    template.outputs.insert(id, TemplateOutput { output, tree });
+                }
+                _ => {}
+            }
+        }
+        template
+    }
+
+    /// The template as pretty JSON (one-space indent, as CDK writes it), with a final newline.
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut out = Vec::with_capacity(64 * (self.resources.len() + 1) * 8);
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        self.serialize(&mut ser)?;
+        out.push(b'\n');
+        Ok(out)
+    }
+}
+
+impl Serialize for Template<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("AWSTemplateFormatVersion", FORMAT_VERSION)?;
+        if let Some(d) = self.description {
+            m.serialize_entry("Description", d)?;
+        }
+        if !self.parameters.is_empty() {
+            m.serialize_entry("Parameters", &self.parameters)?;
+        }
+        if let Some(mappings) = &self.mappings {
+            m.serialize_entry("Mappings", mappings)?;
+        }
+        if let Some(conditions) = &self.conditions {
+            m.serialize_entry("Conditions", conditions)?;
+        }
+        m.serialize_entry("Resources", &self.resources)?;
+        if !self.outputs.is_empty() {
+            m.serialize_entry("Outputs", &self.outputs)?;
+        }
+        m.end()
+    }
+}
+
+struct Properties<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
+
+impl Serialize for Properties<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let tree = r.tree;
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in r.resource.properties.iter() {
+            m.serialize_entry(k, &Rendered { value: v, tree })?;
+        }
+        // Tags set in the tree are added under the type's tag property, unless the properties
+        // already spell that property out (the escape hatch wins).
+        match r.resource.tagging {
+            Some(Tagging::List(name))
+                if !r.tags.is_empty() && !r.resource.properties.contains_key(name) =>
+            {
+                m.serialize_entry(name, &TagList(&r.tags))?;
+            }
+            Some(Tagging::Map(name))
+                if !r.tags.is_empty() && !r.resource.properties.contains_key(name) =>
+            {
+                m.serialize_entry(name, &TagMap(&r.tags))?;
+            }
+            _ => {}
+        }
+        m.end()
+    }
+}
+
+struct TagList<'x, 't>(&'x [(&'t str, &'t str)]);
+impl Serialize for TagList<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            seq.serialize_element(&KeyValue(k, v))?;
+        }
+        seq.end()
+    }
+}
+
+struct KeyValue<'t>(&'t str, &'t str);
+impl Serialize for KeyValue<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("Key", self.0)?;
+        m.serialize_entry("Value", self.1)?;
+        m.end()
+    }
+}
+
+struct TagMap<'x, 't>(&'x [(&'t str, &'t str)]);
+impl Serialize for TagMap<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+struct Metadata<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
+impl Serialize for Metadata<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("aws:cdk:path", &self.0.path)?;
+        if !self.0.acknowledged.is_empty() {
+            m.serialize_entry("gs:acknowledged", &Acks(&self.0.acknowledged))?;
+        }
+        m.end()
+    }
+}
+
+struct Acks<'x, 't>(&'x [(&'t str, &'t str)]);
+impl Serialize for Acks<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (rule, reason) in self.0 {
+            seq.serialize_element(&RuleReason(rule, reason))?;
+        }
+        seq.end()
+    }
+}
+
+struct RuleReason<'t>(&'t str, &'t str);
+impl Serialize for RuleReason<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("rule", self.0)?;
+        m.serialize_entry("reason", self.1)?;
+        m.end()
+    }
+}
+
+fn policy_name(p: RemovalPolicy) -> &'static str {
+    match p {
+        RemovalPolicy::Destroy => "Delete",
+        RemovalPolicy::Retain => "Retain",
+        RemovalPolicy::Snapshot => "Snapshot",
+    }
+}
+
+impl Serialize for TemplateResource<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Type", &self.resource.type_name)?;
+        let has_tags = self.resource.tagging.is_some() && !self.tags.is_empty();
+        if !self.resource.properties.is_empty() || has_tags {
+            m.serialize_entry("Properties", &Properties(self))?;
+        }
+        if !self.depends_on.is_empty() {
+            m.serialize_entry("DependsOn", &self.depends_on)?;
+        }
+        if let Some(p) = self.resource.removal_policy {
+            m.serialize_entry("UpdateReplacePolicy", policy_name(p))?;
+            m.serialize_entry("DeletionPolicy", policy_name(p))?;
+        }
+        m.serialize_entry("Metadata", &Metadata(self))?;
+        if let Some(c) = &self.resource.condition {
+            m.serialize_entry("Condition", c)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for TemplateParameter<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.parameter;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Type", &p.type_name)?;
+        if let Some(d) = &p.default {
+            m.serialize_entry(
+                "Default",
+                &Rendered {
+                    value: d,
+                    tree: self.tree,
+                },
+            )?;
+        }
+        if !p.allowed_values.is_empty() {
+            let list = Value::List(p.allowed_values.clone());
+            m.serialize_entry(
+                "AllowedValues",
+                &Rendered {
+                    value: &list,
+                    tree: self.tree,
+                },
+            )?;
+        }
+        if let Some(d) = &p.description {
+            m.serialize_entry("Description", d)?;
+        }
+        if p.no_echo {
+            m.serialize_entry("NoEcho", &true)?;
+        }
+        m.end()
+    }
+}
+
+struct Export<'t, 'a>(Rendered<'t, 'a>);
+impl Serialize for Export<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("Name", &self.0)?;
+        m.end()
+    }
+}
+
+impl Serialize for TemplateOutput<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let o = self.output;
+        let tree = self.tree;
+        let mut m = s.serialize_map(None)?;
+        if let Some(d) = &o.description {
+            m.serialize_entry("Description", d)?;
+        }
+        m.serialize_entry(
+            "Value",
+            &Rendered {
+                value: &o.value,
+                tree,
+            },
+        )?;
+        if let Some(e) = &o.export_name {
+            m.serialize_entry("Export", &Export(Rendered { value: e, tree }))?;
+        }
+        if let Some(c) = &o.condition {
+            m.serialize_entry("Condition", c)?;
+        }
+        m.end()
+    }
+}

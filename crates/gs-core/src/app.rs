@@ -1,0 +1,549 @@
+//! The app: the arena of nodes, the stacks, the registered passes and the facts constructs record.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::TreeError;
+use crate::handle::{AppId, Handle, NodeId};
+use crate::logical_id;
+use crate::node::{Acknowledgement, Dependency, Node, NodeKind, RemovalPolicy, Resource, Stack};
+use crate::scope::Scope;
+use crate::tree::Tree;
+use crate::value::Value;
+
+/// Settings of a new stack.
+#[derive(Clone, Debug, Default)]
+pub struct StackProps {
+    /// The Region to deploy to.
+    pub region: Option<String>,
+    /// The account to deploy to.
+    pub account: Option<String>,
+    /// The template's description.
+    pub description: Option<String>,
+}
+
+/// A validation pass: reads the frozen tree and appends diagnostics.
+pub type PassFn = dyn Fn(&Tree<'_>, &mut Vec<Diagnostic>) + Send + Sync;
+
+pub(crate) struct Pass {
+    pub(crate) name: String,
+    pub(crate) run: Box<PassFn>,
+}
+
+/// The root of a construct tree: stacks, and everything in them, in one arena.
+///
+/// ```
+/// use gs_core::{App, StackProps};
+/// let mut app = App::new();
+/// let stack = app.stack("TapStackdev", StackProps::default())?;
+/// assert_eq!(app.stacks().len(), 1);
+/// assert!(app.stack("TapStackdev", StackProps::default()).is_err());
+/// # let _ = stack;
+/// # Ok::<(), gs_core::TreeError>(())
+/// ```
+pub struct App {
+    pub(crate) id: AppId,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) stacks: Vec<NodeId>,
+    pub(crate) passes: Vec<Pass>,
+    /// Ids of each parent's children, so a duplicate is found without scanning siblings.
+    child_ids: HashMap<NodeId, std::collections::HashSet<String>>,
+    facts: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("id", &self.id)
+            .field("nodes", &self.nodes.len())
+            .field("stacks", &self.stacks.len())
+            .field(
+                "passes",
+                &self.passes.iter().map(|p| &p.name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl App {
+    /// An empty app with the built-in passes of gs-core registered.
+    pub fn new() -> App {
+        let mut app = App {
+            id: AppId::fresh(),
+            nodes: Vec::new(),
+            stacks: Vec::new(),
+            passes: Vec::new(),
+            child_ids: HashMap::new(),
+            facts: HashMap::new(),
+        };
+        crate::passes::register(&mut app);
+        app
+    }
+
+    /// This app's identity.
+    pub fn id(&self) -> AppId {
+        self.id
+    }
+
+    /// Adds a stack named `name` (also its id and its CloudFormation stack name).
+    pub fn stack(&mut self, name: &str, props: StackProps) -> Result<Handle<Stack>, TreeError> {
+        check_stack_name(name)?;
+        if self.stacks.iter().any(|s| self.nodes[s.index()].id == name) {
+            return Err(TreeError::DuplicateId {
+                parent: "(app)".into(),
+                id: name.into(),
+            });
+        }
+        let index = self.nodes.len();
+        if index >= u32::MAX as usize {
+            return Err(TreeError::TooManyNodes(index));
+        }
+        let node = NodeId::new(self.id, index);
+        self.nodes.push(Node {
+            id: name.into(),
+            parent: None,
+            stack: node,
+            children: Vec::new(),
+            kind: NodeKind::Stack(Stack {
+                region: props.region,
+                account: props.account,
+                description: props.description,
+                ..Stack::default()
+            }),
+            tags: Vec::new(),
+            dependencies: Vec::new(),
+            acknowledgements: Vec::new(),
+        });
+        self.stacks.push(node);
+        Ok(Handle::new(node))
+    }
+
+    /// A scope at `node` (a stack or a group) to add constructs to.
+    pub fn at(&mut self, node: impl Into<NodeId>) -> Result<Scope<'_>, TreeError> {
+        let node = node.into();
+        match self.node(node)?.kind {
+            NodeKind::Stack(_) | NodeKind::Group => Ok(Scope { app: self, node }),
+            _ => Err(TreeError::WrongKind {
+                path: self.path_of(node),
+                expected: "a stack or a group",
+                fix: "add children to the construct's group, not to one of its resources",
+            }),
+        }
+    }
+
+    /// The stacks, in creation order.
+    pub fn stacks(&self) -> &[NodeId] {
+        &self.stacks
+    }
+
+    /// Every node with its id, in creation order.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        let app = self.id;
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(move |(i, n)| (NodeId::new(app, i), n))
+    }
+
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the app has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The node behind a handle; a handle of another app is an error.
+    pub fn node(&self, node: impl Into<NodeId>) -> Result<&Node, TreeError> {
+        let node = node.into();
+        self.check(node)?;
+        self.nodes
+            .get(node.index())
+            .ok_or_else(|| TreeError::ForeignHandle {
+                context: "App::node".into(),
+            })
+    }
+
+    fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TreeError> {
+        self.check(node)?;
+        self.nodes
+            .get_mut(node.index())
+            .ok_or_else(|| TreeError::ForeignHandle {
+                context: "App::node".into(),
+            })
+    }
+
+    /// The resource behind a handle, to change through the escape hatch (add a property gs does
+    /// not set, for example).
+    pub fn resource_mut(&mut self, node: impl Into<NodeId>) -> Result<&mut Resource, TreeError> {
+        let node = node.into();
+        let path = self.path(node)?;
+        match &mut self.node_mut(node)?.kind {
+            NodeKind::Resource(r) => Ok(r),
+            _ => Err(TreeError::WrongKind {
+                path,
+                expected: "a resource",
+                fix: "pass the handle of a resource (an L2 construct's `resource()`)",
+            }),
+        }
+    }
+
+    /// The node's path: the ids from its stack down, joined by `/`.
+    pub fn path(&self, node: impl Into<NodeId>) -> Result<String, TreeError> {
+        let node = node.into();
+        self.node(node)?;
+        Ok(self.path_of(node))
+    }
+
+    /// The ids from the stack down to `node`. `node` must belong to this app.
+    pub(crate) fn components(&self, node: NodeId) -> Vec<&str> {
+        let mut ids = Vec::new();
+        let mut at = Some(node);
+        while let Some(n) = at {
+            let node = &self.nodes[n.index()];
+            ids.push(node.id.as_str());
+            at = node.parent;
+        }
+        ids.reverse();
+        ids
+    }
+
+    pub(crate) fn path_of(&self, node: NodeId) -> String {
+        self.components(node).join("/")
+    }
+
+    /// Adds a dependency: `from` (and everything below it) is created after `to` (and everything
+    /// below it). The reason is kept.
+    pub fn add_dependency(
+        &mut self,
+        from: impl Into<NodeId>,
+        to: impl Into<NodeId>,
+        reason: impl Into<String>,
+    ) -> Result<(), TreeError> {
+        let (from, to) = (from.into(), to.into());
+        self.check(to)?;
+        let node = self.node_mut(from)?;
+        if !node.dependencies.iter().any(|d| d.target == to) {
+            node.dependencies.push(Dependency {
+                target: to,
+                reason: reason.into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Tags `node` and every taggable resource below it. A tag set lower in the tree wins over
+    /// the same key set higher up.
+    ///
+    /// ```
+    /// use gs_core::{App, StackProps};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// app.tag(stack, "Compliance", "LGPD")?;
+    /// assert!(app.tag(stack, "aws:reserved", "x").is_err());
+    /// # Ok::<(), gs_core::TreeError>(())
+    /// ```
+    pub fn tag(
+        &mut self,
+        node: impl Into<NodeId>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Result<(), TreeError> {
+        let node = node.into();
+        let (key, value) = (key.into(), value.into());
+        let reason = if key.is_empty() || key.chars().count() > 128 {
+            Some("the key must have 1 to 128 characters")
+        } else if key.starts_with("aws:") {
+            Some("keys starting with `aws:` are reserved")
+        } else if value.chars().count() > 256 {
+            Some("the value must have at most 256 characters")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(TreeError::InvalidTag {
+                path: self.path(node)?,
+                key,
+                reason,
+            });
+        }
+        let tags = &mut self.node_mut(node)?.tags;
+        match tags.iter_mut().find(|(k, _)| *k == key) {
+            Some(existing) => existing.1 = value,
+            None => tags.push((key, value)),
+        }
+        Ok(())
+    }
+
+    /// Acknowledges `rule` on `node` and everything below it. The reason is required and is
+    /// written into the metadata of the resources concerned.
+    pub fn acknowledge(
+        &mut self,
+        node: impl Into<NodeId>,
+        rule: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Result<(), TreeError> {
+        let node = node.into();
+        let (rule, reason) = (rule.into(), reason.into());
+        if reason.trim().is_empty() {
+            return Err(TreeError::MissingReason {
+                path: self.path(node)?,
+                rule,
+            });
+        }
+        self.node_mut(node)?
+            .acknowledgements
+            .push(Acknowledgement { rule, reason });
+        Ok(())
+    }
+
+    /// Sets the removal policy of a resource.
+    pub fn set_removal_policy(
+        &mut self,
+        node: impl Into<NodeId>,
+        policy: RemovalPolicy,
+    ) -> Result<(), TreeError> {
+        self.resource_mut(node)?.removal_policy = Some(policy);
+        Ok(())
+    }
+
+    /// Replaces the logical ID computed from the path. Two resources with one logical ID in a
+    /// stack fail synthesis.
+    pub fn override_logical_id(
+        &mut self,
+        node: impl Into<NodeId>,
+        logical_id: impl Into<String>,
+    ) -> Result<(), TreeError> {
+        let node = node.into();
+        let logical_id = logical_id.into();
+        if let Some(reason) = logical_id::invalid_reason(&logical_id) {
+            return Err(TreeError::InvalidLogicalId {
+                path: self.path(node)?,
+                logical_id,
+                reason,
+            });
+        }
+        self.resource_mut(node)?.logical_id = Some(logical_id);
+        Ok(())
+    }
+
+    /// Registers a validation pass. A pass registered again under the same name replaces the
+    /// earlier one, so constructs may register their service's passes every time they are used.
+    pub fn add_pass(
+        &mut self,
+        name: impl Into<String>,
+        run: impl Fn(&Tree<'_>, &mut Vec<Diagnostic>) + Send + Sync + 'static,
+    ) {
+        let name = name.into();
+        let run: Box<PassFn> = Box::new(run);
+        match self.passes.iter_mut().find(|p| p.name == name) {
+            Some(p) => p.run = run,
+            None => self.passes.push(Pass { name, run }),
+        }
+    }
+
+    /// The names of the registered passes, in the order they run.
+    pub fn pass_names(&self) -> impl Iterator<Item = &str> {
+        self.passes.iter().map(|p| p.name.as_str())
+    }
+
+    /// Records a fact (a relation constructs know, such as "service S mounts file system F").
+    pub fn add_fact<F: Any + Send + Sync>(&mut self, fact: F) {
+        if let Some(v) = self
+            .facts
+            .entry(TypeId::of::<Vec<F>>())
+            .or_insert_with(|| Box::new(Vec::<F>::new()))
+            .downcast_mut::<Vec<F>>()
+        {
+            v.push(fact);
+        }
+    }
+
+    /// The facts of type `F`, in the order they were recorded.
+    pub fn facts<F: Any + Send + Sync>(&self) -> &[F] {
+        self.facts
+            .get(&TypeId::of::<Vec<F>>())
+            .and_then(|b| b.downcast_ref::<Vec<F>>())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Attaches data of type `T` to `node` (a side table: construct details such as a VPC's
+    /// subnets). Attaching again replaces it.
+    pub fn attach<T: Any + Send + Sync>(
+        &mut self,
+        node: impl Into<NodeId>,
+        data: T,
+    ) -> Result<(), TreeError> {
+        let node = node.into();
+        self.check(node)?;
+        if let Some(table) = self
+            .facts
+            .entry(TypeId::of::<IndexMap<NodeId, T>>())
+            .or_insert_with(|| Box::new(IndexMap::<NodeId, T>::new()))
+            .downcast_mut::<IndexMap<NodeId, T>>()
+        {
+            table.insert(node, data);
+        }
+        Ok(())
+    }
+
+    /// The data of type `T` attached to `node`.
+    pub fn attached<T: Any + Send + Sync>(&self, node: impl Into<NodeId>) -> Option<&T> {
+        self.facts
+            .get(&TypeId::of::<IndexMap<NodeId, T>>())
+            .and_then(|b| b.downcast_ref::<IndexMap<NodeId, T>>())
+            .and_then(|t| t.get(&node.into()))
+    }
+
+    /// The data of type `T` attached to `node`, to change.
+    pub fn attached_mut<T: Any + Send + Sync>(
+        &mut self,
+        node: impl Into<NodeId>,
+    ) -> Option<&mut T> {
+        self.facts
+            .get_mut(&TypeId::of::<IndexMap<NodeId, T>>())
+            .and_then(|b| b.downcast_mut::<IndexMap<NodeId, T>>())
+            .and_then(|t| t.get_mut(&node.into()))
+    }
+
+    /// Every node with data of type `T` attached, in the order it was first attached.
+    pub fn all_attached<T: Any + Send + Sync>(&self) -> impl Iterator<Item = (NodeId, &T)> {
+        self.facts
+            .get(&TypeId::of::<IndexMap<NodeId, T>>())
+            .and_then(|b| b.downcast_ref::<IndexMap<NodeId, T>>())
+            .into_iter()
+            .flat_map(|t| t.iter().map(|(k, v)| (*k, v)))
+    }
+
+    /// Freezes the app for reading: logical IDs computed, dependencies expanded.
+    pub fn freeze(&self) -> Tree<'_> {
+        Tree::freeze(self)
+    }
+
+    pub(crate) fn check(&self, node: NodeId) -> Result<(), TreeError> {
+        if node.belongs_to(self.id) && node.index() < self.nodes.len() {
+            Ok(())
+        } else {
+            Err(TreeError::ForeignHandle {
+                context: "a handle".into(),
+            })
+        }
+    }
+
+    pub(crate) fn check_references<'v>(
+        &self,
+        context: &str,
+        values: impl Iterator<Item = &'v Value>,
+    ) -> Result<(), TreeError> {
+        let mut foreign = false;
+        for v in values {
+            v.for_each_reference(&mut |n| foreign |= self.check(n).is_err());
+        }
+        if foreign {
+            Err(TreeError::ForeignHandle {
+                context: context.into(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn check_has_logical_id(&self, node: NodeId) -> Result<(), TreeError> {
+        if self
+            .components(node)
+            .iter()
+            .skip(1)
+            .all(|c| *c == "Default")
+        {
+            Err(TreeError::NoLogicalId {
+                path: self.path_of(node),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        parent: NodeId,
+        id: &str,
+        kind: NodeKind,
+    ) -> Result<NodeId, TreeError> {
+        let parent_node = self.node(parent)?;
+        let reason = if id.is_empty() {
+            Some("ids must not be empty")
+        } else if id.contains('/') {
+            Some("ids must not contain `/`, which separates path components")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(TreeError::InvalidId {
+                parent: self.path_of(parent),
+                id: id.into(),
+                reason,
+            });
+        }
+        if self
+            .child_ids
+            .get(&parent)
+            .is_some_and(|ids| ids.contains(id))
+        {
+            return Err(TreeError::DuplicateId {
+                parent: self.path_of(parent),
+                id: id.into(),
+            });
+        }
+        let stack = parent_node.stack;
+        let index = self.nodes.len();
+        if index >= u32::MAX as usize {
+            return Err(TreeError::TooManyNodes(index));
+        }
+        let node = NodeId::new(self.id, index);
+        self.nodes.push(Node {
+            id: id.into(),
+            parent: Some(parent),
+            stack,
+            children: Vec::new(),
+            kind,
+            tags: Vec::new(),
+            dependencies: Vec::new(),
+            acknowledgements: Vec::new(),
+        });
+        self.nodes[parent.index()].children.push(node);
+        self.child_ids.entry(parent).or_default().insert(id.into());
+        Ok(node)
+    }
+}
+
+fn check_stack_name(name: &str) -> Result<(), TreeError> {
+    let reason = if name.is_empty() {
+        Some("it is empty")
+    } else if name.len() > 128 {
+        Some("it is longer than 128 characters")
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it must start with a letter")
+    } else if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Some("it may hold only letters, digits and `-`")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(TreeError::InvalidStackName {
+            name: name.into(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,71 @@
+//! The `Backend` trait: a frozen, validated tree in, artifacts (file name and bytes) out.
+
+use std::io;
+use std::path::Path;
+
+use crate::tree::Tree;
+
+/// One file a backend produces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Artifact {
+    /// The file name, relative to the output folder (e.g. `TapStackdev.template.json`).
+    pub file_name: String,
+    /// The contents.
+    pub bytes: Vec<u8>,
+}
+
+/// An error a backend meets while emitting.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[error("{backend} backend: {path}: {message}; fix: {fix}")]
+pub struct BackendError {
+    /// The backend's name.
+    pub backend: String,
+    /// The construct path concerned.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// Turns a validated tree into artifacts. Backends read the tree; they never change it.
+///
+/// ```
+/// use gs_core::{App, Artifact, Backend, BackendError, StackProps, Tree};
+/// struct Count;
+/// impl Backend for Count {
+///     fn name(&self) -> &str { "count" }
+///     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
+///         let n = tree.all_elements().count();
+///         Ok(vec![Artifact { file_name: "count.txt".into(), bytes: n.to_string().into_bytes() }])
+///     }
+/// }
+/// let mut app = App::new();
+/// app.stack("Demo", StackProps::default())?;
+/// let out = app.synth(&Count)?;
+/// assert_eq!(out.artifacts[0].bytes, b"0");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Backend {
+    /// A short name, used in errors.
+    fn name(&self) -> &str;
+    /// The artifacts for the whole tree.
+    fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError>;
+}
+
+/// Writes `artifacts` into `dir` (created if missing). Each file is written to a temporary name
+/// in the same folder, then renamed over the old one, so a reader never sees half a file and an
+/// interrupted write leaves the earlier file as it was.
+pub fn write_artifacts(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for a in artifacts {
+        let target = dir.join(&a.file_name);
+        let tmp = dir.join(format!(".{}.tmp-{}", a.file_name, std::process::id()));
+        std::fs::write(&tmp, &a.bytes)?;
+        if let Err(e) = std::fs::rename(&tmp, &target) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! Findings of validation passes: a stable rule id, a severity, the construct path, a message and
+//! a fix. Rendered for people like rustc's messages.
+
+use std::fmt;
+
+use crate::handle::NodeId;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Fails synthesis unless acknowledged.
+    Error,
+    /// Reported with the result.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding of a validation pass.
+///
+/// ```
+/// use gs_core::{Diagnostic, Severity};
+/// let d = Diagnostic::error("backup/plan-without-rules", "TapStackdev/Backup/EfsBackupPlan",
+///     "the backup plan has no rules", "add a rule with a schedule");
+/// assert!(d.to_string().starts_with("error[backup/plan-without-rules]: the backup plan has no rules"));
+/// assert_eq!(d.severity, Severity::Error);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable rule id, `area/what-is-wrong`.
+    pub rule: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// The construct path it is about.
+    pub path: String,
+    /// The node it is about, when it is one node (used to find acknowledgements).
+    pub node: Option<NodeId>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+    /// The reason, when the rule is acknowledged on this construct or above it.
+    pub acknowledged: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding of `severity`.
+    pub fn new(
+        severity: Severity,
+        rule: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: rule.into(),
+            severity,
+            path: path.into(),
+            node: None,
+            message: message.into(),
+            fix: fix.into(),
+            acknowledged: None,
+        }
+    }
+
+    /// An error.
+    pub fn error(
+        rule: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(Severity::Error, rule, path, message, fix)
+    }
+
+    /// A warning.
+    pub fn warning(
+        rule: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(Severity::Warning, rule, path, message, fix)
+    }
+
+    /// The same finding, tied to `node` so acknowledgements on it (or above) apply.
+    #[must_use]
+    pub fn at(mut self, node: NodeId) -> Diagnostic {
+        self.node = Some(node);
+        self
+    }
+
+    /// Whether this finding fails synthesis.
+    pub fn is_blocking(&self) -> bool {
+        self.severity == Severity::Error && self.acknowledged.is_none()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.rule,
+            self.message
+        )?;
+        writeln!(f, "  --> {}", self.path)?;
+        write!(f, "   = fix: {}", self.fix)?;
+        if let Some(reason) = &self.acknowledged {
+            write!(f, "\n   = acknowledged: {reason}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Several findings, rendered one after another.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report(pub Vec<Diagnostic>);
+
+impl Report {
+    /// The findings that fail synthesis.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_blocking())
+    }
+
+    /// Whether a finding of `rule` is at `path`.
+    pub fn has(&self, rule: &str, path: &str) -> bool {
+        self.0.iter().any(|d| d.rule == rule && d.path == path)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}

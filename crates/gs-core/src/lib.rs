@@ -1,0 +1,75 @@
+//! gs-core: the construct tree of gs, and everything generic about it.
+//!
+//! ```text
+//! user code --(constructs)--> App (arena of nodes + facts)
+//!                               | freeze: Tree (logical IDs, expanded dependencies)
+//!                               | passes: Vec<Diagnostic> (rule, severity, path, message, fix)
+//!                               v
+//!                             Backend::emit -> Vec<Artifact> -> write_artifacts (atomic)
+//! ```
+//!
+//! It knows nothing of any AWS service: gs-constructs brings those, gs-cfn the CloudFormation
+//! backend.
+//!
+//! - [`app`]: the [`App`], its stacks, tags, dependencies, acknowledgements, passes and facts.
+//! - [`handle`]: [`Handle<T>`], typed `Copy` indices that refuse another app's nodes.
+//! - [`scope`]: [`Scope`], the cursor constructs add children through.
+//! - [`node`]: what a node holds (stack, group, resource, parameter, output, import).
+//! - [`value`]: [`Value`], property values with references and intrinsic functions.
+//! - [`logical_id`]: CDK's logical-ID rule.
+//! - [`tree`]: [`Tree`], the frozen app passes and backends read.
+//! - [`diagnostic`]: findings and their rendering.
+//! - `passes`: the built-in passes (logical IDs, references, dependency cycles).
+//! - [`synth`]: validation then emission.
+//! - [`backend`]: the [`Backend`] trait and atomic writing; [`dot`]: a Graphviz backend.
+//!
+//! ```
+//! use gs_core::{App, DotBackend, RawResource, Resource, StackProps, Value};
+//! let mut app = App::new();
+//! let stack = app.stack("Demo", StackProps::default())?;
+//! let mut s = app.at(stack)?;
+//! let key = s.resource::<RawResource>("Key", Resource::new("AWS::KMS::Key"))?;
+//! let bucket = s.resource::<RawResource>("Bucket", Resource::new("AWS::S3::Bucket")
+//!     .property("KmsKeyArn", Value::GetAtt(key.node(), "Arn".into())))?;
+//! app.add_dependency(bucket, key, "the bucket encrypts with the key")?;
+//! let tree = app.freeze();
+//! assert_eq!(tree.logical_id(bucket.node()), Some("Bucket"));
+//! assert_eq!(tree.depends_on(bucket.node()), &[key.node()]);
+//! assert!(app.synth(&DotBackend).is_ok());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod app;
+pub mod backend;
+pub mod diagnostic;
+pub mod dot;
+pub mod error;
+pub mod handle;
+pub mod logical_id;
+pub mod node;
+pub(crate) mod passes;
+pub mod scope;
+pub mod synth;
+pub mod tree;
+pub mod value;
+
+pub use app::{App, PassFn, StackProps};
+pub use backend::{write_artifacts, Artifact, Backend, BackendError};
+pub use diagnostic::{Diagnostic, Report, Severity};
+pub use dot::DotBackend;
+pub use error::TreeError;
+pub use handle::{AppId, Handle, NodeId};
+pub use logical_id::{logical_id_of, MAX_LOGICAL_ID_LEN};
+pub use node::{
+    Acknowledgement, Dependency, Group, Import, Node, NodeKind, Output, Parameter, RemovalPolicy,
+    Resource, Stack, Tagging,
+};
+pub use scope::Scope;
+pub use synth::{SynthError, Synthesis};
+pub use tree::Tree;
+pub use value::{Pseudo, Value, ValueMap};
+
+/// Marker for a handle to a resource built through the escape hatch (any type, free-form
+/// properties).
+#[derive(Debug)]
+pub enum RawResource {}

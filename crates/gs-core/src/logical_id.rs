@@ -1,0 +1,148 @@
+//! Logical IDs, computed from construct paths exactly as AWS CDK computes them
+//! (aws-cdk-lib `core/lib/private/uniqueid.ts`), so equal paths give equal IDs in both tools and a
+//! stack can move between them without replacing resources.
+//!
+//! The rule, on the path components below the stack:
+//! 1. drop every component equal to `Default`;
+//! 2. if one component is left, the ID is that component with non-alphanumerics removed
+//!    (no hash), as long as it fits in 255 characters; this keeps hand-written templates'
+//!    IDs when they are ported;
+//! 3. otherwise the readable part skips `Resource` and any component that the previous kept one
+//!    ends with, strips non-alphanumerics and is cut to 240 characters; the suffix is the first
+//!    8 hex digits, upper-case, of the MD5 of the kept components joined by `/` (`Resource`
+//!    included), which keeps IDs unique when readable parts collide.
+
+use md5::{Digest, Md5};
+
+const HIDDEN_ID: &str = "Default";
+const HIDDEN_FROM_HUMAN_ID: &str = "Resource";
+const MAX_HUMAN_LEN: usize = 240;
+/// The longest logical ID CloudFormation accepts.
+pub const MAX_LOGICAL_ID_LEN: usize = 255;
+
+/// The logical ID of a resource whose path below its stack is `components`; `None` when every
+/// component is `Default` (CDK refuses that path too).
+///
+/// ```
+/// use gs_core::logical_id_of;
+/// assert_eq!(logical_id_of(&["Networking", "Vpc", "Resource"]).as_deref(), Some("NetworkingVpc6B5E6F44"));
+/// assert_eq!(logical_id_of(&["MyBucket"]).as_deref(), Some("MyBucket"));
+/// assert_eq!(logical_id_of(&["Default"]), None);
+/// ```
+pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
+    let kept: Vec<&str> = components
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|c| *c != HIDDEN_ID)
+        .collect();
+    match kept.as_slice() {
+        [] => return None,
+        [only] => {
+            let id = alphanumeric(only);
+            if id.len() <= MAX_LOGICAL_ID_LEN {
+                return Some(id);
+            }
+        }
+        _ => {}
+    }
+    let mut human = String::new();
+    let mut previous: Option<&str> = None;
+    for c in &kept {
+        if previous.is_some_and(|p| p.ends_with(c)) {
+            continue;
+        }
+        previous = Some(c);
+        if *c != HIDDEN_FROM_HUMAN_ID {
+            human.extend(c.chars().filter(char::is_ascii_alphanumeric));
+        }
+    }
+    human.truncate(MAX_HUMAN_LEN);
+    let digest = Md5::digest(kept.join("/").as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02X}")).collect();
+    Some(human + &hash)
+}
+
+fn alphanumeric(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// Why `id` is not a valid CloudFormation logical ID, or `None` when it is.
+pub(crate) fn invalid_reason(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        Some("it is empty")
+    } else if id.len() > MAX_LOGICAL_ID_LEN {
+        Some("it is longer than 255 characters")
+    } else if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Some("it may hold only ASCII letters and digits")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_three_vectors_from_a_real_cdk_synth() {
+        assert_eq!(
+            logical_id_of(&["Networking", "Vpc", "Resource"]).as_deref(),
+            Some("NetworkingVpc6B5E6F44")
+        );
+        assert_eq!(
+            logical_id_of(&["Database", "AuroraCluster", "Subnets", "Default"]).as_deref(),
+            Some("DatabaseAuroraClusterSubnets2B6839DC")
+        );
+        assert_eq!(
+            logical_id_of(&["Api", "ContentApi", "Default", "events", "POST", "Resource"])
+                .as_deref(),
+            Some("ApiContentApieventsPOST9A6C3D6B")
+        );
+    }
+
+    #[test]
+    fn one_component_is_used_as_is_without_hash() {
+        assert_eq!(
+            logical_id_of(&["My-Bucket_1"]).as_deref(),
+            Some("MyBucket1")
+        );
+        assert_eq!(
+            logical_id_of(&["Default", "Queue"]).as_deref(),
+            Some("Queue")
+        );
+    }
+
+    #[test]
+    fn only_default_components_have_no_logical_id() {
+        assert_eq!(logical_id_of(&["Default", "Default"]), None);
+        assert_eq!(logical_id_of::<&str>(&[]), None);
+    }
+
+    #[test]
+    fn a_component_the_previous_one_ends_with_is_dropped_from_the_readable_part() {
+        let id = logical_id_of(&["Storage", "FileSystemSecurityGroup", "SecurityGroup"])
+            .unwrap_or_default();
+        assert!(id.starts_with("StorageFileSystemSecurityGroup"), "{id}");
+        assert_eq!(id.len(), "StorageFileSystemSecurityGroup".len() + 8);
+    }
+
+    #[test]
+    fn long_paths_are_cut_to_240_readable_characters_plus_the_hash() {
+        let long = "A".repeat(300);
+        let id = logical_id_of(&[long.as_str(), "B"]).unwrap_or_default();
+        assert_eq!(id.len(), 248);
+        let single = logical_id_of(&[long.as_str()]).unwrap_or_default();
+        assert_eq!(
+            single.len(),
+            248,
+            "one component over 255 falls back to the hashed form"
+        );
+    }
+
+    #[test]
+    fn the_hash_tells_apart_paths_with_the_same_readable_part() {
+        let a = logical_id_of(&["A", "BC"]);
+        let b = logical_id_of(&["AB", "C"]);
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,276 @@
+//! What the arena holds: nodes (stacks, groups, resources, parameters, outputs, imports) and the
+//! per-node data that every kind shares (tags, dependencies, acknowledgements).
+
+use crate::handle::NodeId;
+use crate::value::{Value, ValueMap};
+
+/// One node of the construct tree.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub(crate) id: String,
+    pub(crate) parent: Option<NodeId>,
+    pub(crate) stack: NodeId,
+    pub(crate) children: Vec<NodeId>,
+    pub(crate) kind: NodeKind,
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) dependencies: Vec<Dependency>,
+    pub(crate) acknowledgements: Vec<Acknowledgement>,
+}
+
+impl Node {
+    /// The node's id among its siblings.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The parent node; `None` for a stack.
+    pub fn parent(&self) -> Option<NodeId> {
+        self.parent
+    }
+
+    /// The stack this node belongs to (a stack belongs to itself).
+    pub fn stack(&self) -> NodeId {
+        self.stack
+    }
+
+    /// The children, in creation order.
+    pub fn children(&self) -> &[NodeId] {
+        &self.children
+    }
+
+    /// What kind of node this is.
+    pub fn kind(&self) -> &NodeKind {
+        &self.kind
+    }
+
+    /// The resource data, when this node is a resource.
+    pub fn as_resource(&self) -> Option<&Resource> {
+        match &self.kind {
+            NodeKind::Resource(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Tags set on this node itself (not inherited ones), in the order they were set.
+    pub fn own_tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
+    /// Dependencies declared on this node itself.
+    pub fn dependencies(&self) -> &[Dependency] {
+        &self.dependencies
+    }
+
+    /// Rules acknowledged on this node itself.
+    pub fn acknowledgements(&self) -> &[Acknowledgement] {
+        &self.acknowledgements
+    }
+}
+
+/// The kinds of node.
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// A stack: the unit of deployment.
+    Stack(Stack),
+    /// A group of other nodes (CDK's `Construct`).
+    Group,
+    /// A resource the stack creates.
+    Resource(Resource),
+    /// A template parameter.
+    Parameter(Parameter),
+    /// A template output.
+    Output(Output),
+    /// Something that exists outside the app, imported on purpose (`LogGroup::from_name`).
+    Import(Import),
+}
+
+/// Marker type for a group handle.
+#[derive(Debug)]
+pub enum Group {}
+
+/// A stack's settings.
+#[derive(Clone, Debug, Default)]
+pub struct Stack {
+    /// The Region to deploy to; `None` means the environment's default.
+    pub region: Option<String>,
+    /// The account to deploy to; `None` means the environment's default.
+    pub account: Option<String>,
+    /// The template's description.
+    pub description: Option<String>,
+    /// Named conditions (`Conditions` section).
+    pub conditions: ValueMap,
+    /// Named mappings (`Mappings` section).
+    pub mappings: ValueMap,
+}
+
+/// How a resource is tagged: CloudFormation spells tags differently per resource type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tagging {
+    /// A list of `{"Key": k, "Value": v}` under the named property (most types: `Tags`).
+    List(&'static str),
+    /// A map of key to value under the named property (e.g. `BackupVaultTags`).
+    Map(&'static str),
+}
+
+/// What happens to a resource's data when the resource leaves the stack or is replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemovalPolicy {
+    /// Delete the resource and its data.
+    Destroy,
+    /// Keep the resource, orphaned from the stack.
+    Retain,
+    /// Take a final snapshot, then delete (for types that support it).
+    Snapshot,
+}
+
+/// A resource: a type, properties and what CloudFormation needs around them.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The CloudFormation type, e.g. `AWS::EFS::FileSystem`.
+    pub type_name: String,
+    /// The properties, in the order they are emitted.
+    pub properties: ValueMap,
+    /// The removal policy; `None` leaves CloudFormation's default (delete).
+    pub removal_policy: Option<RemovalPolicy>,
+    /// How this type takes tags; `None` for untaggable types.
+    pub tagging: Option<Tagging>,
+    /// A logical ID that replaces the one computed from the path.
+    pub logical_id: Option<String>,
+    /// A condition (declared on the stack) that decides whether the resource is created.
+    pub condition: Option<String>,
+}
+
+impl Resource {
+    /// A resource of `type_name` with no properties, not taggable.
+    ///
+    /// ```
+    /// use gs_core::{Resource, Tagging};
+    /// let r = Resource::new("AWS::SNS::Topic").property("DisplayName", "alerts").tagged();
+    /// assert_eq!(r.tagging, Some(Tagging::List("Tags")));
+    /// ```
+    pub fn new(type_name: impl Into<String>) -> Resource {
+        Resource {
+            type_name: type_name.into(),
+            properties: ValueMap::new(),
+            removal_policy: None,
+            tagging: None,
+            logical_id: None,
+            condition: None,
+        }
+    }
+
+    /// Sets one property.
+    #[must_use]
+    pub fn property(mut self, name: impl Into<String>, value: impl Into<Value>) -> Resource {
+        self.properties.insert(name, value);
+        self
+    }
+
+    /// Replaces all properties.
+    #[must_use]
+    pub fn properties(mut self, properties: ValueMap) -> Resource {
+        self.properties = properties;
+        self
+    }
+
+    /// Marks the type as taking a `Tags` list.
+    #[must_use]
+    pub fn tagged(mut self) -> Resource {
+        self.tagging = Some(Tagging::List("Tags"));
+        self
+    }
+
+    /// Sets how the type takes tags.
+    #[must_use]
+    pub fn tagging(mut self, tagging: Tagging) -> Resource {
+        self.tagging = Some(tagging);
+        self
+    }
+
+    /// Sets the removal policy.
+    #[must_use]
+    pub fn removal_policy(mut self, policy: RemovalPolicy) -> Resource {
+        self.removal_policy = Some(policy);
+        self
+    }
+}
+
+/// A template parameter.
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    /// The parameter type, e.g. `String`.
+    pub type_name: String,
+    /// The default value.
+    pub default: Option<Value>,
+    /// The description.
+    pub description: Option<String>,
+    /// The allowed values.
+    pub allowed_values: Vec<Value>,
+    /// Whether the value is masked in the console.
+    pub no_echo: bool,
+}
+
+impl Parameter {
+    /// A parameter of `type_name` with no default.
+    pub fn new(type_name: impl Into<String>) -> Parameter {
+        Parameter {
+            type_name: type_name.into(),
+            default: None,
+            description: None,
+            allowed_values: Vec::new(),
+            no_echo: false,
+        }
+    }
+}
+
+/// A template output.
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// The value.
+    pub value: Value,
+    /// The description.
+    pub description: Option<String>,
+    /// The export name, when other stacks of the same Region import it.
+    pub export_name: Option<Value>,
+    /// The condition under which the output exists.
+    pub condition: Option<String>,
+}
+
+impl Output {
+    /// An output of `value`.
+    pub fn new(value: impl Into<Value>) -> Output {
+        Output {
+            value: value.into(),
+            description: None,
+            export_name: None,
+            condition: None,
+        }
+    }
+}
+
+/// Something that exists outside the app, named on purpose by the user.
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// The CloudFormation type it would have, e.g. `AWS::Logs::LogGroup`.
+    pub type_name: String,
+    /// What is known of it (name, ARN, ...), as literal values.
+    pub attributes: ValueMap,
+}
+
+/// An explicit dependency of one node on another, with why it exists.
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    /// The node depended on.
+    pub target: NodeId,
+    /// Why: kept for readers of the tree and for the DOT backend.
+    pub reason: String,
+}
+
+/// A rule acknowledged on a node (and everything below it), with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The rule id, e.g. `security/open-ingress`.
+    pub rule: String,
+    /// Why the finding is accepted here.
+    pub reason: String,
+}

@@ -1,0 +1,155 @@
+//! The passes every app runs: logical IDs valid and unique per stack, references that resolve
+//! inside their stack, and no dependency cycle.
+
+use std::collections::HashMap;
+
+use crate::app::App;
+use crate::diagnostic::Diagnostic;
+use crate::handle::NodeId;
+use crate::logical_id::invalid_reason;
+use crate::node::NodeKind;
+use crate::tree::Tree;
+
+pub(crate) fn register(app: &mut App) {
+    app.add_pass("core/logical-ids", logical_ids);
+    app.add_pass("core/references", references);
+    app.add_pass("core/dependency-cycle", dependency_cycles);
+}
+
+fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for &stack in tree.stacks() {
+        let mut seen: HashMap<&str, NodeId> = HashMap::new();
+        for &e in tree.elements(stack) {
+            let Some(id) = tree.logical_id(e) else {
+                continue;
+            };
+            if let Some(reason) = invalid_reason(id) {
+                out.push(
+                    Diagnostic::error(
+                        "core/invalid-logical-id",
+                        tree.path(e),
+                        format!("the logical ID `{id}` computed from the path is invalid: {reason}"),
+                        "give the construct an id with letters or digits, or override the logical ID",
+                    )
+                    .at(e),
+                );
+            }
+            if let Some(first) = seen.insert(id, e) {
+                out.push(
+                    Diagnostic::error(
+                        "core/duplicate-logical-id",
+                        tree.path(e),
+                        format!(
+                            "the logical ID `{id}` is also the logical ID of {}",
+                            tree.path(first)
+                        ),
+                        "override one of the two logical IDs, or rename one construct",
+                    )
+                    .at(e),
+                );
+            }
+        }
+    }
+}
+
+fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for e in tree.all_elements() {
+        let from_stack = tree.node(e).stack;
+        for target in tree.references(e) {
+            let node = tree.node(target);
+            let problem = if !tree.contains(target) {
+                Some((
+                    "a construct of another app".to_string(),
+                    "create the construct in this app",
+                ))
+            } else if node.stack != from_stack {
+                Some((
+                    format!("{}, which is in another stack", tree.path(target)),
+                    "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
+                ))
+            } else if !matches!(node.kind, NodeKind::Resource(_) | NodeKind::Parameter(_)) {
+                Some((
+                    format!("{}, which is not a resource or parameter", tree.path(target)),
+                    "refer to the construct's resource (its `Resource` child) or use its typed accessors",
+                ))
+            } else {
+                None
+            };
+            if let Some((what, fix)) = problem {
+                out.push(
+                    Diagnostic::error(
+                        "core/dangling-reference",
+                        tree.path(e),
+                        format!("a property refers to {what}; CloudFormation cannot resolve it"),
+                        fix,
+                    )
+                    .at(e),
+                );
+            }
+        }
+    }
+}
+
+/// Depth-first search over "is created after" edges (explicit dependencies and references inside
+/// one stack), iterative so deep chains cannot overflow the call stack. Each back edge closes one
+/// cycle, reported with the paths along it.
+fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let app = tree.app();
+    let mut mark = vec![Mark::New; app.len()];
+    let edges = |n: NodeId| -> Vec<NodeId> {
+        let mut e: Vec<NodeId> = tree.depends_on(n).to_vec();
+        for r in tree.references(n) {
+            if tree.contains(r) && tree.node(r).stack == tree.node(n).stack && !e.contains(&r) {
+                e.push(r);
+            }
+        }
+        e
+    };
+    for start in tree.all_elements() {
+        if mark[start.index()] != Mark::New {
+            continue;
+        }
+        let mut path: Vec<NodeId> = vec![start];
+        let mut pending: Vec<Vec<NodeId>> = vec![edges(start)];
+        mark[start.index()] = Mark::Open;
+        while let Some(next) = pending.last_mut().map(Vec::pop) {
+            match next {
+                None => {
+                    pending.pop();
+                    if let Some(done) = path.pop() {
+                        mark[done.index()] = Mark::Done;
+                    }
+                }
+                Some(t) => match mark[t.index()] {
+                    Mark::New => {
+                        mark[t.index()] = Mark::Open;
+                        path.push(t);
+                        pending.push(edges(t));
+                    }
+                    Mark::Open => {
+                        let from = path.iter().position(|p| *p == t).unwrap_or(0);
+                        let mut cycle: Vec<String> =
+                            path[from..].iter().map(|p| tree.path(*p)).collect();
+                        cycle.push(tree.path(t));
+                        out.push(
+                            Diagnostic::error(
+                                "core/dependency-cycle",
+                                tree.path(t),
+                                format!("dependency cycle: {}", cycle.join(" -> ")),
+                                "remove one of the dependencies or references along the cycle",
+                            )
+                            .at(t),
+                        );
+                    }
+                    Mark::Done => {}
+                },
+            }
+        }
+    }
+}

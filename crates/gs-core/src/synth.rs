@@ -1,0 +1,102 @@
+//! Synthesis: freeze the app, run every pass, refuse on errors, else hand the tree to a backend.
+
+use std::io;
+use std::path::Path;
+
+use crate::app::App;
+use crate::backend::{write_artifacts, Artifact, Backend, BackendError};
+use crate::diagnostic::{Diagnostic, Report};
+use crate::tree::Tree;
+
+/// What a successful synthesis gives: the artifacts and the findings that did not block it
+/// (warnings, information, acknowledged errors).
+#[derive(Clone, Debug)]
+pub struct Synthesis {
+    /// The backend's files.
+    pub artifacts: Vec<Artifact>,
+    /// Non-blocking findings, sorted by path.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Synthesis {
+    /// Writes the artifacts into `dir`, each atomically (see [`write_artifacts`]).
+    pub fn write_to(&self, dir: impl AsRef<Path>) -> io::Result<()> {
+        write_artifacts(dir.as_ref(), &self.artifacts)
+    }
+
+    /// The artifact called `file_name`.
+    pub fn artifact(&self, file_name: &str) -> Option<&Artifact> {
+        self.artifacts.iter().find(|a| a.file_name == file_name)
+    }
+}
+
+/// Why synthesis produced nothing.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum SynthError {
+    /// Validation found errors; every finding is in the report, sorted by path.
+    #[error("synthesis refused: {} error(s)\n{report}", report.errors().count())]
+    Invalid {
+        /// All findings (errors and the rest).
+        report: Report,
+    },
+    /// The backend could not emit.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
+
+impl SynthError {
+    /// The findings, when validation refused the app.
+    pub fn report(&self) -> Option<&Report> {
+        match self {
+            SynthError::Invalid { report } => Some(report),
+            SynthError::Backend(_) => None,
+        }
+    }
+}
+
+impl App {
+    /// Runs every registered pass over the frozen tree and collects all findings at once. A
+    /// finding whose rule is acknowledged on its construct (or above) carries the reason and does
+    /// not block.
+    pub fn validate(&self) -> Vec<Diagnostic> {
+        validate(&Tree::freeze(self), self)
+    }
+
+    /// Validates, then emits through `backend`. Errors refuse synthesis with every finding;
+    /// nothing is written either way (see [`Synthesis::write_to`]).
+    pub fn synth(&self, backend: &dyn Backend) -> Result<Synthesis, SynthError> {
+        let tree = Tree::freeze(self);
+        let diagnostics = validate(&tree, self);
+        if diagnostics.iter().any(Diagnostic::is_blocking) {
+            return Err(SynthError::Invalid {
+                report: Report(diagnostics),
+            });
+        }
+        let artifacts = backend.emit(&tree)?;
+        Ok(Synthesis {
+            artifacts,
+            diagnostics,
+        })
+    }
+}
+
+fn validate(tree: &Tree<'_>, app: &App) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for pass in &app.passes {
+        (pass.run)(tree, &mut diagnostics);
+    }
+    for d in &mut diagnostics {
+        if let Some(node) = d.node {
+            d.acknowledged = tree.acknowledged(node, &d.rule).map(str::to_owned);
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.path.as_str(), a.severity, a.rule.as_str()).cmp(&(
+            b.path.as_str(),
+            b.severity,
+            b.rule.as_str(),
+        ))
+    });
+    diagnostics.dedup();
+    diagnostics
+}

@@ -1,0 +1,389 @@
+//! Property values: literals, lists, ordered maps, references to nodes, pseudo parameters and
+//! intrinsic functions. A reference holds a [`NodeId`], never a string, and implies a dependency.
+
+use crate::handle::NodeId;
+use indexmap::IndexMap;
+
+/// A property value of a resource, parameter or output.
+///
+/// References ([`Value::Ref`], [`Value::GetAtt`]) point at nodes; the backend renders them with
+/// the node's logical ID. Everything else mirrors CloudFormation's intrinsic functions.
+///
+/// ```
+/// use gs_core::{Value, Pseudo};
+/// let v = Value::join("", [Value::from("arn:"), Value::Pseudo(Pseudo::Partition)]);
+/// assert!(v.as_str().is_none());
+/// assert_eq!(Value::from("x").as_str(), Some("x"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// JSON `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A string.
+    String(String),
+    /// A list.
+    List(Vec<Value>),
+    /// A map that keeps insertion order.
+    Map(ValueMap),
+    /// `Ref` to a node of the same app: a resource (its primary id) or a parameter.
+    Ref(NodeId),
+    /// `Fn::GetAtt` of a resource's attribute. Typed accessors in gs-constructs give the names.
+    GetAtt(NodeId, String),
+    /// A pseudo parameter such as `AWS::Region`.
+    Pseudo(Pseudo),
+    /// `Fn::Join`: the parts joined with the separator.
+    Join(String, Vec<Value>),
+    /// `Fn::Sub`: a template string and its variables.
+    Sub(String, ValueMap),
+    /// `Fn::Select`: the element at an index of a list.
+    Select(u32, Box<Value>),
+    /// `Fn::Split`: a string split at a delimiter.
+    Split(String, Box<Value>),
+    /// `Fn::GetAZs` of a Region (an empty string means the stack's Region).
+    GetAzs(Box<Value>),
+    /// `Fn::If`: a condition name and the two branches.
+    If(String, Box<Value>, Box<Value>),
+    /// `Fn::ImportValue` of an exported name (same Region only).
+    ImportValue(Box<Value>),
+    /// `Fn::Base64`.
+    Base64(Box<Value>),
+    /// `Fn::Cidr`: an IP block, a count and the number of subnet bits.
+    Cidr(Box<Value>, u32, u32),
+    /// `Fn::FindInMap`: a map name, a top-level key and a second-level key.
+    FindInMap(String, Box<Value>, Box<Value>),
+    /// `Fn::Equals` of two values (used in conditions).
+    Equals(Box<Value>, Box<Value>),
+    /// `Fn::Not` (used in conditions).
+    Not(Box<Value>),
+    /// `Fn::And` (used in conditions).
+    And(Vec<Value>),
+    /// `Fn::Or` (used in conditions).
+    Or(Vec<Value>),
+    /// `{"Condition": name}` (used in conditions).
+    Condition(String),
+}
+
+/// CloudFormation's pseudo parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pseudo {
+    /// `AWS::Region`
+    Region,
+    /// `AWS::AccountId`
+    AccountId,
+    /// `AWS::StackName`
+    StackName,
+    /// `AWS::StackId`
+    StackId,
+    /// `AWS::Partition`
+    Partition,
+    /// `AWS::URLSuffix`
+    UrlSuffix,
+    /// `AWS::NoValue`: removes the property where it appears.
+    NoValue,
+}
+
+impl Pseudo {
+    /// The name CloudFormation gives it, e.g. `AWS::Region`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pseudo::Region => "AWS::Region",
+            Pseudo::AccountId => "AWS::AccountId",
+            Pseudo::StackName => "AWS::StackName",
+            Pseudo::StackId => "AWS::StackId",
+            Pseudo::Partition => "AWS::Partition",
+            Pseudo::UrlSuffix => "AWS::URLSuffix",
+            Pseudo::NoValue => "AWS::NoValue",
+        }
+    }
+}
+
+/// An insertion-ordered map of values. gs owns the order (not a cargo feature of another crate),
+/// so the same program always emits the same bytes.
+///
+/// ```
+/// use gs_core::{ValueMap, Value};
+/// let m = ValueMap::new().with("B", 1).with("A", true);
+/// let keys: Vec<&str> = m.keys().collect();
+/// assert_eq!(keys, ["B", "A"]);
+/// assert_eq!(m.get("A"), Some(&Value::Bool(true)));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ValueMap(IndexMap<String, Value>);
+
+impl ValueMap {
+    /// An empty map.
+    pub fn new() -> ValueMap {
+        ValueMap(IndexMap::new())
+    }
+
+    /// The map with `key` set to `value` (replacing an earlier value in place).
+    #[must_use]
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<Value>) -> ValueMap {
+        self.insert(key, value);
+        self
+    }
+
+    /// The map with `key` set only when `value` is `Some`.
+    #[must_use]
+    pub fn with_opt<V: Into<Value>>(
+        mut self,
+        key: impl Into<String>,
+        value: Option<V>,
+    ) -> ValueMap {
+        if let Some(v) = value {
+            self.insert(key, v);
+        }
+        self
+    }
+
+    /// Sets `key` to `value`; an existing key keeps its position.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
+        self.0.insert(key.into(), value.into());
+    }
+
+    /// The value at `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+
+    /// A mutable reference to the value at `key`.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.0.get_mut(key)
+    }
+
+    /// Removes `key`, keeping the order of the others.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.0.shift_remove(key)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// The entries, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the map is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for ValueMap {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        ValueMap(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+impl Value {
+    /// `Fn::Join` of the parts.
+    pub fn join(sep: impl Into<String>, parts: impl IntoIterator<Item = Value>) -> Value {
+        Value::Join(sep.into(), parts.into_iter().collect())
+    }
+
+    /// `Fn::Sub` with no variables (pseudo parameters such as `${AWS::Region}` still work).
+    pub fn sub(template: impl Into<String>) -> Value {
+        Value::Sub(template.into(), ValueMap::new())
+    }
+
+    /// `Fn::Sub` with variables.
+    pub fn sub_with(template: impl Into<String>, vars: ValueMap) -> Value {
+        Value::Sub(template.into(), vars)
+    }
+
+    /// `Fn::Select` of the element at `index`.
+    pub fn select(index: u32, list: Value) -> Value {
+        Value::Select(index, Box::new(list))
+    }
+
+    /// `Fn::Split` of `source` at `delimiter`.
+    pub fn split(delimiter: impl Into<String>, source: Value) -> Value {
+        Value::Split(delimiter.into(), Box::new(source))
+    }
+
+    /// `Fn::GetAZs` of the stack's own Region.
+    pub fn azs() -> Value {
+        Value::GetAzs(Box::new(Value::from("")))
+    }
+
+    /// `Fn::If` on a condition declared in the stack.
+    pub fn if_(condition: impl Into<String>, then: Value, otherwise: Value) -> Value {
+        Value::If(condition.into(), Box::new(then), Box::new(otherwise))
+    }
+
+    /// `Fn::ImportValue` of an export of the same Region.
+    pub fn import_value(name: impl Into<Value>) -> Value {
+        Value::ImportValue(Box::new(name.into()))
+    }
+
+    /// `Fn::Base64`.
+    pub fn base64(v: impl Into<Value>) -> Value {
+        Value::Base64(Box::new(v.into()))
+    }
+
+    /// `Fn::Cidr` of `block` into `count` subnets of `bits` host bits.
+    pub fn cidr(block: Value, count: u32, bits: u32) -> Value {
+        Value::Cidr(Box::new(block), count, bits)
+    }
+
+    /// The string, when this is a literal string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, when this is a literal integer.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is a literal boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The list, when this is a literal list.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The map, when this is a literal map.
+    pub fn as_map(&self) -> Option<&ValueMap> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The node this value refers to, when it is a `Ref` or `GetAtt`.
+    pub fn as_reference(&self) -> Option<NodeId> {
+        match self {
+            Value::Ref(n) | Value::GetAtt(n, _) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Calls `f` with every node this value refers to, depth first, in order.
+    pub fn for_each_reference(&self, f: &mut impl FnMut(NodeId)) {
+        match self {
+            Value::Ref(n) | Value::GetAtt(n, _) => f(*n),
+            Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
+                items.iter().for_each(|v| v.for_each_reference(f))
+            }
+            Value::Map(m) | Value::Sub(_, m) => m.iter().for_each(|(_, v)| v.for_each_reference(f)),
+            Value::Select(_, v)
+            | Value::Split(_, v)
+            | Value::GetAzs(v)
+            | Value::ImportValue(v)
+            | Value::Base64(v)
+            | Value::Cidr(v, _, _)
+            | Value::Not(v) => v.for_each_reference(f),
+            Value::If(_, a, b) | Value::FindInMap(_, a, b) | Value::Equals(a, b) => {
+                a.for_each_reference(f);
+                b.for_each_reference(f);
+            }
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::String(_)
+            | Value::Pseudo(_)
+            | Value::Condition(_) => {}
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+impl From<&String> for Value {
+    fn from(s: &String) -> Value {
+        Value::String(s.clone())
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+impl From<i32> for Value {
+    fn from(i: i32) -> Value {
+        Value::Int(i64::from(i))
+    }
+}
+impl From<u32> for Value {
+    fn from(i: u32) -> Value {
+        Value::Int(i64::from(i))
+    }
+}
+impl From<u16> for Value {
+    fn from(i: u16) -> Value {
+        Value::Int(i64::from(i))
+    }
+}
+impl From<f64> for Value {
+    fn from(x: f64) -> Value {
+        Value::Float(x)
+    }
+}
+impl From<Pseudo> for Value {
+    fn from(p: Pseudo) -> Value {
+        Value::Pseudo(p)
+    }
+}
+impl From<ValueMap> for Value {
+    fn from(m: ValueMap) -> Value {
+        Value::Map(m)
+    }
+}
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Value {
+        Value::List(items.into_iter().map(Into::into).collect())
+    }
+}
