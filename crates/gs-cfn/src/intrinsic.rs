@@ -31,6 +31,13 @@ impl<'t, 'a> Rendered<'t, 'a> {
         }
     }
 
+    fn imported(&self, node: NodeId) -> Option<&'t gs_core::Import> {
+        match self.tree.node(node).kind() {
+            gs_core::NodeKind::Import(i) => Some(i),
+            _ => None,
+        }
+    }
+
     fn logical_id<E: serde::ser::Error>(&self, node: NodeId) -> Result<&'t str, E> {
         self.tree.logical_id(node).ok_or_else(|| {
             E::custom(format!(
@@ -119,6 +126,19 @@ impl Serialize for Rendered<'_, '_> {
             Value::String(x) => s.serialize_str(x),
             Value::List(items) => List(items, tree).serialize(s),
             Value::Map(map) => RenderedMap { map, tree }.serialize(s),
+            Value::Ref(n) | Value::GetAtt(n, _) if self.imported(*n).is_some() => {
+                let attr = match self.value {
+                    Value::GetAtt(_, a) => a.as_str(),
+                    _ => "Ref",
+                };
+                match self.imported(*n).and_then(|i| i.attributes.get(attr)) {
+                    Some(v) => self.of(v).serialize(s),
+                    None => Err(S::Error::custom(format!(
+                        "{} is imported without its `{attr}`; import it with that attribute",
+                        tree.path(*n)
+                    ))),
+                }
+            }
             Value::Ref(n) => single(s, "Ref", self.logical_id::<S::Error>(*n)?),
             Value::GetAtt(n, attr) => single(
                 s,

@@ -10,6 +10,10 @@
 //! - [`intrinsic`]: how values and intrinsic functions are spelled in JSON; dynamic references.
 //! - [`backend`]: [`CfnBackend`], the `gs_core::Backend` for CloudFormation.
 
+#![deny(missing_docs)]
+// Library code never panics on user input; tests may.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod backend;
 pub mod intrinsic;
 pub mod template;

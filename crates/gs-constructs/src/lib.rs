@@ -1,1 +1,51 @@
-//! placeholder
+//! gs-constructs: typed AWS constructs with secure defaults, and the passes that need service
+//! knowledge. The one dependency a user's infra crate needs: it re-exports gs-core and gs-cfn.
+//!
+//! ```text
+//! user code --XxxProps + new(&mut scope, id, ...)--> L2 handle (small Copy struct)
+//!     relations (mount, read, connect) --> wiring derived (ingress, DependsOn, IAM) + facts
+//! App --synth(CfnBackend)--> validated, emitted templates
+//! ```
+//!
+//! One module per AWS service:
+//! - [`ec2`]: VPC, subnets, security groups and connections, interface endpoints.
+//! - [`iam`]: roles and policy statements.
+//! - [`kms`]: keys.
+//! - [`logs`]: log groups and log-delivery facts.
+//!
+//! ```
+//! use gs_constructs::prelude::*;
+//! let mut app = App::new();
+//! let stack = app.stack("TapStackdev", StackProps::default())?;
+//! let mut s = app.at(stack)?;
+//! let vpc = ec2::Vpc::new(&mut s, "Vpc", ec2::VpcProps { max_azs: 2, ..Default::default() })?;
+//! let out = app.synth(&CfnBackend::default())?;
+//! assert!(out.artifact("TapStackdev.template.json").is_some());
+//! # let _ = vpc;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
+// Library code never panics on user input; tests may.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod ec2;
+pub mod error;
+pub mod iam;
+pub mod kms;
+pub mod logs;
+
+pub use error::{ConstructError, Result};
+pub use gs_cfn as cfn;
+pub use gs_core as core;
+
+/// What construct code and user code need in scope.
+pub mod prelude {
+    pub use crate::error::{ConstructError, Result};
+    pub use crate::{ec2, iam, kms, logs};
+    pub use gs_cfn::CfnBackend;
+    pub use gs_core::{
+        App, Diagnostic, Handle, NodeId, Pseudo, RemovalPolicy, Resource, Scope, Severity,
+        StackProps, SynthError, Value, ValueMap,
+    };
+}

@@ -62,12 +62,15 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     "a construct of another app".to_string(),
                     "create the construct in this app",
                 ))
-            } else if node.stack != from_stack {
+            } else if node.stack != from_stack && !matches!(node.kind, NodeKind::Import(_)) {
                 Some((
                     format!("{}, which is in another stack", tree.path(target)),
                     "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
                 ))
-            } else if !matches!(node.kind, NodeKind::Resource(_) | NodeKind::Parameter(_)) {
+            } else if !matches!(
+                node.kind,
+                NodeKind::Resource(_) | NodeKind::Parameter(_) | NodeKind::Import(_)
+            ) {
                 Some((
                     format!("{}, which is not a resource or parameter", tree.path(target)),
                     "refer to the construct's resource (its `Resource` child) or use its typed accessors",

@@ -1,0 +1,296 @@
+//! [`SecurityGroup`] and the connections vocabulary: [`Peer`], [`Port`],
+//! [`SecurityGroup::allow_from`]. Every rule is also recorded as an [`Ingress`] fact for passes.
+
+use std::fmt;
+
+use gs_core::{Handle, NodeId, Resource, Scope, Value, ValueMap};
+
+use super::cidr::Ipv4Cidr;
+use super::vpc::Vpc;
+use crate::error::Result;
+
+/// Marker of the `AWS::EC2::SecurityGroup` resource.
+#[derive(Debug)]
+pub enum CfnSecurityGroup {}
+
+/// Settings of a [`SecurityGroup`].
+#[derive(Clone, Debug)]
+pub struct SecurityGroupProps {
+    /// A physical name (`GroupName`); `None` lets CloudFormation name it.
+    pub name: Option<String>,
+    /// The description; `None` uses the construct path.
+    pub description: Option<String>,
+    /// Allow all outbound traffic (the AWS default). When off, no egress is allowed until a rule
+    /// is added through the escape hatch.
+    pub allow_all_outbound: bool,
+}
+
+impl Default for SecurityGroupProps {
+    fn default() -> Self {
+        SecurityGroupProps {
+            name: None,
+            description: None,
+            allow_all_outbound: true,
+        }
+    }
+}
+
+/// A security group in a VPC.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+/// let db = ec2::SecurityGroup::new(&mut s, "DbSg", vpc, Default::default())?;
+/// let app_sg = ec2::SecurityGroup::new(&mut s, "AppSg", vpc, Default::default())?;
+/// db.allow_from(&mut s, app_sg, ec2::Port::tcp(5432), "app to database")?;
+/// assert!(ec2::Ingress::admits(s.app(), db, app_sg, 5432));
+/// assert!(!ec2::Ingress::admits(s.app(), db, app_sg, 2049));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SecurityGroup {
+    /// The group node.
+    pub node: NodeId,
+    /// The `AWS::EC2::SecurityGroup` resource.
+    pub resource: Handle<CfnSecurityGroup>,
+    /// The VPC it is in.
+    pub vpc: Vpc,
+}
+
+/// The protocol of a [`Port`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+    /// Every protocol (`-1`).
+    All,
+}
+
+/// A port range of a protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Port {
+    /// The protocol.
+    pub protocol: Protocol,
+    /// First port.
+    pub from: u16,
+    /// Last port.
+    pub to: u16,
+}
+
+impl Port {
+    /// One TCP port.
+    pub fn tcp(port: u16) -> Port {
+        Port {
+            protocol: Protocol::Tcp,
+            from: port,
+            to: port,
+        }
+    }
+
+    /// A TCP range.
+    pub fn tcp_range(from: u16, to: u16) -> Port {
+        Port {
+            protocol: Protocol::Tcp,
+            from,
+            to,
+        }
+    }
+
+    /// Every protocol and port.
+    pub fn all_traffic() -> Port {
+        Port {
+            protocol: Protocol::All,
+            from: 0,
+            to: 65535,
+        }
+    }
+
+    /// Whether TCP `port` falls in this range.
+    pub fn covers_tcp(&self, port: u16) -> bool {
+        match self.protocol {
+            Protocol::All => true,
+            Protocol::Tcp => self.from <= port && port <= self.to,
+            Protocol::Udp => false,
+        }
+    }
+
+    fn ip_protocol(&self) -> &'static str {
+        match self.protocol {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::All => "-1",
+        }
+    }
+}
+
+impl fmt::Display for Port {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.protocol, self.from == self.to) {
+            (Protocol::All, _) => write!(f, "ALL TRAFFIC"),
+            (Protocol::Tcp, true) => write!(f, "{}", self.from),
+            (Protocol::Tcp, false) => write!(f, "{}-{}", self.from, self.to),
+            (Protocol::Udp, true) => write!(f, "UDP {}", self.from),
+            (Protocol::Udp, false) => write!(f, "UDP {}-{}", self.from, self.to),
+        }
+    }
+}
+
+/// Where traffic comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// Members of another security group.
+    SecurityGroup(SecurityGroup),
+    /// An IPv4 block.
+    Ipv4(Ipv4Cidr),
+    /// Any IPv4 address (`0.0.0.0/0`).
+    AnyIpv4,
+    /// Any IPv6 address (`::/0`).
+    AnyIpv6,
+}
+
+impl From<SecurityGroup> for Peer {
+    fn from(sg: SecurityGroup) -> Peer {
+        Peer::SecurityGroup(sg)
+    }
+}
+
+impl From<Ipv4Cidr> for Peer {
+    fn from(c: Ipv4Cidr) -> Peer {
+        Peer::Ipv4(c)
+    }
+}
+
+/// Fact: security group `group` admits `peer` on `port`, through the ingress resource `rule`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ingress {
+    /// The group traffic enters.
+    pub group: SecurityGroup,
+    /// Where it comes from.
+    pub peer: Peer,
+    /// The ports.
+    pub port: Port,
+    /// The `AWS::EC2::SecurityGroupIngress` resource.
+    pub rule: NodeId,
+}
+
+impl Ingress {
+    /// Whether a recorded rule lets members of `from` reach `group` on TCP `port`: a rule naming
+    /// `from` itself, or a CIDR that holds the whole VPC `from` is in.
+    pub fn admits(app: &gs_core::App, group: SecurityGroup, from: SecurityGroup, port: u16) -> bool {
+        let vpc_cidr = from.vpc.layout(app).map(|l| l.cidr);
+        app.facts::<Ingress>().iter().any(|i| {
+            i.group.node == group.node
+                && i.port.covers_tcp(port)
+                && match i.peer {
+                    Peer::SecurityGroup(p) => p.node == from.node,
+                    Peer::Ipv4(c) => vpc_cidr.is_some_and(|v| c.contains(&v)),
+                    Peer::AnyIpv4 => true,
+                    Peer::AnyIpv6 => false,
+                }
+        })
+    }
+}
+
+impl SecurityGroup {
+    /// A security group in `vpc`.
+    pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        props: SecurityGroupProps,
+    ) -> Result<SecurityGroup> {
+        let path = scope.child_path(id);
+        let mut g = scope.group(id)?;
+        let egress = if props.allow_all_outbound {
+            ValueMap::new()
+                .with("CidrIp", "0.0.0.0/0")
+                .with("Description", "Allow all outbound traffic by default")
+                .with("IpProtocol", "-1")
+        } else {
+            // A rule that matches nothing: without any egress rule AWS would allow everything.
+            ValueMap::new()
+                .with("CidrIp", "255.255.255.255/32")
+                .with("Description", "Disallow all traffic")
+                .with("FromPort", 252)
+                .with("IpProtocol", "icmp")
+                .with("ToPort", 86)
+        };
+        let resource = g.resource::<CfnSecurityGroup>(
+            "Resource",
+            Resource::new("AWS::EC2::SecurityGroup")
+                .properties(
+                    ValueMap::new()
+                        .with("GroupDescription", props.description.unwrap_or(path))
+                        .with_opt("GroupName", props.name)
+                        .with("SecurityGroupEgress", Value::List(vec![Value::Map(egress)]))
+                        .with("VpcId", vpc.vpc_id()),
+                )
+                .tagged(),
+        )?;
+        Ok(SecurityGroup {
+            node: g.node(),
+            resource,
+            vpc,
+        })
+    }
+
+    /// The group id (`Fn::GetAtt GroupId`).
+    pub fn group_id(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "GroupId".into())
+    }
+
+    /// Admits `peer` on `port`: an `AWS::EC2::SecurityGroupIngress` under this group, recorded as
+    /// an [`Ingress`] fact. Asking twice for the same peer and port adds nothing.
+    pub fn allow_from(
+        &self,
+        scope: &mut Scope<'_>,
+        peer: impl Into<Peer>,
+        port: Port,
+        description: &str,
+    ) -> Result<()> {
+        let peer = peer.into();
+        let app = scope.app_mut();
+        if app
+            .facts::<Ingress>()
+            .iter()
+            .any(|i| i.group == *self && i.peer == peer && i.port == port)
+        {
+            return Ok(());
+        }
+        let (label, source) = match peer {
+            Peer::SecurityGroup(sg) => (
+                app.path(sg.node)?.replace('/', ""),
+                ("SourceSecurityGroupId", sg.group_id()),
+            ),
+            Peer::Ipv4(c) => (c.to_string().replace('/', "_"), ("CidrIp", Value::from(c.to_string()))),
+            Peer::AnyIpv4 => ("0.0.0.0_0".into(), ("CidrIp", Value::from("0.0.0.0/0"))),
+            Peer::AnyIpv6 => ("::_0".into(), ("CidrIpv6", Value::from("::/0"))),
+        };
+        let mut props = ValueMap::new()
+            .with("GroupId", self.group_id())
+            .with("IpProtocol", port.ip_protocol())
+            .with("Description", description)
+            .with(source.0, source.1);
+        if port.protocol != Protocol::All {
+            props.insert("FromPort", port.from);
+            props.insert("ToPort", port.to);
+        }
+        let mut g = app.at(self.node)?;
+        let rule = g.resource::<()>(
+            &format!("from {label}:{port}"),
+            Resource::new("AWS::EC2::SecurityGroupIngress").properties(props),
+        )?;
+        g.app_mut().add_fact(Ingress {
+            group: *self,
+            peer,
+            port,
+            rule: rule.node(),
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,150 @@
+//! [`Role`]: an IAM role assumed by a service, with a default inline policy that
+//! [`Role::grant`] adds statements to (created on the first grant, as CDK does).
+
+use gs_core::{App, Handle, NodeId, Resource, Scope, Value, ValueMap};
+
+use super::statement::{document, PolicyStatement};
+use crate::error::{ConstructError, Result};
+
+/// Marker of the `AWS::IAM::Role` resource.
+#[derive(Debug)]
+pub enum CfnRole {}
+
+/// Settings of a [`Role`].
+#[derive(Clone, Debug, Default)]
+pub struct RoleProps {
+    /// Managed policy ARNs to attach.
+    pub managed_policy_arns: Vec<Value>,
+    /// The description.
+    pub description: Option<String>,
+}
+
+/// Statements granted so far, attached to the role's group.
+#[derive(Clone, Debug, Default)]
+struct Grants {
+    policy: Option<NodeId>,
+    statements: Vec<PolicyStatement>,
+}
+
+/// An IAM role.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// use gs_constructs::iam::{PolicyStatement, Role};
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let role = Role::new(&mut s, "TaskRole", "ecs-tasks.amazonaws.com", Default::default())?;
+/// role.grant(s.app_mut(), PolicyStatement::allow(["s3:GetObject"], [Value::from("arn:aws:s3:::b/*")]))?;
+/// assert_eq!(role.statements(s.app()).len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Role {
+    /// The group node.
+    pub node: NodeId,
+    /// The role resource.
+    pub resource: Handle<CfnRole>,
+}
+
+impl Role {
+    /// A role that `service_principal` (e.g. `ecs-tasks.amazonaws.com`) may assume.
+    pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        service_principal: &str,
+        props: RoleProps,
+    ) -> Result<Role> {
+        if !service_principal.ends_with(".amazonaws.com") {
+            return Err(ConstructError::invalid(
+                scope.child_path(id),
+                format!("`{service_principal}` is not a service principal"),
+                "give a principal such as `ecs-tasks.amazonaws.com`",
+            ));
+        }
+        let trust = document([ValueMap::new()
+            .with("Action", "sts:AssumeRole")
+            .with("Effect", "Allow")
+            .with(
+                "Principal",
+                ValueMap::new().with("Service", service_principal),
+            )
+            .into()]);
+        let mut g = scope.group(id)?;
+        let mut properties = ValueMap::new().with("AssumeRolePolicyDocument", trust);
+        if let Some(d) = props.description {
+            properties.insert("Description", d);
+        }
+        if !props.managed_policy_arns.is_empty() {
+            properties.insert("ManagedPolicyArns", Value::List(props.managed_policy_arns));
+        }
+        let resource = g.resource::<CfnRole>(
+            "Resource",
+            Resource::new("AWS::IAM::Role").properties(properties).tagged(),
+        )?;
+        let node = g.node();
+        g.app_mut().attach(node, Grants::default())?;
+        Ok(Role { node, resource })
+    }
+
+    /// The role's ARN (`Fn::GetAtt Arn`).
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "Arn".into())
+    }
+
+    /// The role's name (`Ref`).
+    pub fn role_name(&self) -> Value {
+        Value::Ref(self.resource.node())
+    }
+
+    /// Adds `statement` to the role's default policy (`<Role>/DefaultPolicy`), creating the policy
+    /// on the first grant. An identical statement granted twice is kept once.
+    pub fn grant(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {
+        let mut grants = app.attached::<Grants>(self.node).cloned().unwrap_or_default();
+        if grants.statements.contains(&statement) {
+            return Ok(());
+        }
+        grants.statements.push(statement);
+        let doc = document(grants.statements.iter().map(PolicyStatement::to_value));
+        let policy = match grants.policy {
+            Some(p) => {
+                app.resource_mut(p)?.properties.insert("PolicyDocument", doc);
+                p
+            }
+            None => {
+                let policy_name = format!("{}DefaultPolicy", app.path(self.node)?.replace('/', ""));
+                let mut g = app.at(self.node)?;
+                let mut d = g.group("DefaultPolicy")?;
+                let p = d.resource::<()>(
+                    "Resource",
+                    Resource::new("AWS::IAM::Policy").properties(
+                        ValueMap::new()
+                            .with("PolicyDocument", doc)
+                            .with("PolicyName", truncate(&policy_name, 128))
+                            .with("Roles", Value::List(vec![self.role_name()])),
+                    ),
+                )?;
+                p.node()
+            }
+        };
+        grants.policy = Some(policy);
+        app.attach(self.node, grants)?;
+        Ok(())
+    }
+
+    /// The statements granted so far.
+    pub fn statements<'a>(&self, app: &'a App) -> &'a [PolicyStatement] {
+        app.attached::<Grants>(self.node)
+            .map_or(&[], |g| g.statements.as_slice())
+    }
+
+    /// The default policy resource, once something was granted. A consumer that needs the
+    /// grants in place when it starts depends on it.
+    pub fn default_policy(&self, app: &App) -> Option<NodeId> {
+        app.attached::<Grants>(self.node).and_then(|g| g.policy)
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}

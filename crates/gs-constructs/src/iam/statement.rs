@@ -1,0 +1,88 @@
+//! [`PolicyStatement`]: one statement of an IAM policy document.
+
+use gs_core::{Value, ValueMap};
+
+/// Allow or deny.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// `Allow`.
+    Allow,
+    /// `Deny`.
+    Deny,
+}
+
+/// One statement: actions on resources, optionally under conditions.
+///
+/// ```
+/// use gs_constructs::iam::PolicyStatement;
+/// use gs_core::Value;
+/// let s = PolicyStatement::allow(["kinesis:PutRecord"], [Value::from("arn:aws:kinesis:::stream/x")]);
+/// assert_eq!(s.actions, ["kinesis:PutRecord"]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyStatement {
+    /// Allow or deny.
+    pub effect: Effect,
+    /// Actions such as `elasticfilesystem:ClientMount`.
+    pub actions: Vec<String>,
+    /// Resource ARNs.
+    pub resources: Vec<Value>,
+    /// The `Condition` block.
+    pub conditions: Option<ValueMap>,
+}
+
+impl PolicyStatement {
+    /// Allows `actions` on `resources`.
+    pub fn allow<A: Into<String>>(
+        actions: impl IntoIterator<Item = A>,
+        resources: impl IntoIterator<Item = Value>,
+    ) -> PolicyStatement {
+        PolicyStatement {
+            effect: Effect::Allow,
+            actions: actions.into_iter().map(Into::into).collect(),
+            resources: resources.into_iter().collect(),
+            conditions: None,
+        }
+    }
+
+    /// The same statement with a condition block.
+    #[must_use]
+    pub fn with_conditions(mut self, conditions: ValueMap) -> PolicyStatement {
+        self.conditions = Some(conditions);
+        self
+    }
+
+    /// The statement as a policy-document value.
+    pub fn to_value(&self) -> Value {
+        let one_or_list = |mut items: Vec<Value>| {
+            if items.len() == 1 {
+                items.pop().unwrap_or(Value::Null)
+            } else {
+                Value::List(items)
+            }
+        };
+        ValueMap::new()
+            .with(
+                "Action",
+                one_or_list(self.actions.iter().map(Value::from).collect()),
+            )
+            .with_opt("Condition", self.conditions.clone())
+            .with(
+                "Effect",
+                match self.effect {
+                    Effect::Allow => "Allow",
+                    Effect::Deny => "Deny",
+                },
+            )
+            .with("Resource", one_or_list(self.resources.clone()))
+            .into()
+    }
+}
+
+/// A policy document of statements.
+pub(crate) fn document(statements: impl IntoIterator<Item = Value>) -> Value {
+    ValueMap::new()
+        .with("Statement", Value::List(statements.into_iter().collect()))
+        .with("Version", "2012-10-17")
+        .into()
+}

@@ -1,0 +1,125 @@
+//! KMS: [`Key`], a customer managed key with rotation on and a key policy that delegates to IAM.
+
+use gs_core::{Handle, NodeId, Pseudo, RemovalPolicy, Resource, Scope, Value, ValueMap};
+
+use crate::error::Result;
+
+/// Marker of the `AWS::KMS::Key` resource.
+#[derive(Debug)]
+pub enum CfnKey {}
+
+/// Settings of a [`Key`].
+#[derive(Clone, Debug)]
+pub struct KeyProps {
+    /// The description.
+    pub description: Option<String>,
+    /// Rotate the key material yearly (on by default).
+    pub enable_key_rotation: bool,
+    /// An alias such as `alias/globalstream-dev`.
+    pub alias: Option<String>,
+    /// What happens to the key when it leaves the stack; retained by default (data encrypted
+    /// with a deleted key is lost).
+    pub removal_policy: RemovalPolicy,
+    /// Days a deleted key waits before it is destroyed (7 to 30).
+    pub pending_window_days: u32,
+}
+
+impl Default for KeyProps {
+    fn default() -> Self {
+        KeyProps {
+            description: None,
+            enable_key_rotation: true,
+            alias: None,
+            removal_policy: RemovalPolicy::Retain,
+            pending_window_days: 30,
+        }
+    }
+}
+
+/// A customer managed KMS key.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let key = kms::Key::new(&mut s, "DataKey", Default::default())?;
+/// assert!(matches!(key.arn(), Value::GetAtt(_, ref a) if a == "Arn"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    /// The group node.
+    pub node: NodeId,
+    /// The key resource.
+    pub resource: Handle<CfnKey>,
+}
+
+impl Key {
+    /// A key whose policy lets the account's IAM policies grant its use.
+    pub fn new(scope: &mut Scope<'_>, id: &str, props: KeyProps) -> Result<Key> {
+        let path = scope.child_path(id);
+        let root = Value::join(
+            "",
+            [
+                Value::from("arn:"),
+                Value::Pseudo(Pseudo::Partition),
+                Value::from(":iam::"),
+                Value::Pseudo(Pseudo::AccountId),
+                Value::from(":root"),
+            ],
+        );
+        let policy = ValueMap::new()
+            .with(
+                "Statement",
+                Value::List(vec![ValueMap::new()
+                    .with("Action", "kms:*")
+                    .with("Effect", "Allow")
+                    .with("Principal", ValueMap::new().with("AWS", root))
+                    .with("Resource", "*")
+                    .into()]),
+            )
+            .with("Version", "2012-10-17");
+        let mut g = scope.group(id)?;
+        let resource = g.resource::<CfnKey>(
+            "Resource",
+            Resource::new("AWS::KMS::Key")
+                .properties(
+                    ValueMap::new()
+                        .with("Description", props.description.unwrap_or(path))
+                        .with("EnableKeyRotation", props.enable_key_rotation)
+                        .with("KeyPolicy", policy)
+                        .with("PendingWindowInDays", props.pending_window_days.clamp(7, 30)),
+                )
+                .tagged()
+                .removal_policy(props.removal_policy),
+        )?;
+        if let Some(alias) = props.alias {
+            let name = if alias.starts_with("alias/") {
+                alias
+            } else {
+                format!("alias/{alias}")
+            };
+            g.resource::<()>(
+                "Alias",
+                Resource::new("AWS::KMS::Alias")
+                    .property("AliasName", name)
+                    .property("TargetKeyId", Value::GetAtt(resource.node(), "Arn".into())),
+            )?;
+        }
+        Ok(Key {
+            node: g.node(),
+            resource,
+        })
+    }
+
+    /// The key's ARN (`Fn::GetAtt Arn`).
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "Arn".into())
+    }
+
+    /// The key id (`Ref`).
+    pub fn key_id(&self) -> Value {
+        Value::Ref(self.resource.node())
+    }
+}

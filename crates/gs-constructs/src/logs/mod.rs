@@ -1,0 +1,172 @@
+//! CloudWatch Logs: [`LogGroup`] (defined in the stack, or imported on purpose by name) and the
+//! [`LogDelivery`] fact that log producers record.
+
+use gs_core::{Import, NodeId, RemovalPolicy, Resource, Scope, Value, ValueMap};
+
+use crate::error::{ConstructError, Result};
+
+/// How long a log group keeps events. Only the values CloudWatch accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum RetentionDays {
+    OneDay = 1,
+    ThreeDays = 3,
+    FiveDays = 5,
+    OneWeek = 7,
+    TwoWeeks = 14,
+    OneMonth = 30,
+    TwoMonths = 60,
+    ThreeMonths = 90,
+    FourMonths = 120,
+    FiveMonths = 150,
+    SixMonths = 180,
+    OneYear = 365,
+    FourHundredDays = 400,
+    EighteenMonths = 545,
+    TwoYears = 731,
+    FiveYears = 1827,
+    TenYears = 3653,
+}
+
+/// Settings of a [`LogGroup`].
+#[derive(Clone, Debug)]
+pub struct LogGroupProps {
+    /// The log group name; `None` lets CloudFormation name it.
+    pub name: Option<String>,
+    /// Retention; `None` keeps events forever.
+    pub retention: Option<RetentionDays>,
+    /// What happens to the events when the group leaves the stack (retained by default).
+    pub removal_policy: RemovalPolicy,
+}
+
+impl Default for LogGroupProps {
+    fn default() -> Self {
+        LogGroupProps {
+            name: None,
+            retention: Some(RetentionDays::OneMonth),
+            removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+/// A log group: defined by this app, or an outside one imported by name.
+///
+/// A construct that delivers logs takes this handle, never a name string, so the group it names
+/// exists (or was imported on purpose) and, being referenced, is created first.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let own = logs::LogGroup::new(&mut s, "RedisLogGroup", logs::LogGroupProps {
+///     name: Some("/aws/elasticache/redis-dev".into()), ..Default::default() })?;
+/// let outside = logs::LogGroup::from_name(&mut s, "Shared", "/shared/logs")?;
+/// assert!(own.is_defined() && !outside.is_defined());
+/// assert_eq!(outside.name(), Value::from("/shared/logs"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogGroup {
+    /// The construct's node (a group for a defined log group, an import node otherwise).
+    pub node: NodeId,
+    /// The `AWS::Logs::LogGroup` resource, `None` for an import.
+    pub resource: Option<NodeId>,
+}
+
+/// Fact: `producer` delivers logs to `log_group`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogDelivery {
+    /// The resource that writes the logs.
+    pub producer: NodeId,
+    /// Where they go.
+    pub log_group: LogGroup,
+    /// What kind of logs (`slow-log`, `access-log`, `awslogs`...).
+    pub kind: &'static str,
+}
+
+impl LogGroup {
+    /// A log group defined in this stack.
+    pub fn new(scope: &mut Scope<'_>, id: &str, props: LogGroupProps) -> Result<LogGroup> {
+        if let Some(name) = &props.name {
+            check_name(&scope.child_path(id), name)?;
+        }
+        let mut g = scope.group(id)?;
+        let resource = g.resource::<()>(
+            "Resource",
+            Resource::new("AWS::Logs::LogGroup")
+                .properties(
+                    ValueMap::new()
+                        .with_opt("LogGroupName", props.name)
+                        .with_opt("RetentionInDays", props.retention.map(|r| r as i64)),
+                )
+                .tagged()
+                .removal_policy(props.removal_policy),
+        )?;
+        Ok(LogGroup {
+            node: g.node(),
+            resource: Some(resource.node()),
+        })
+    }
+
+    /// An existing log group, named on purpose: gs will not create it and will not report it as
+    /// dangling.
+    pub fn from_name(scope: &mut Scope<'_>, id: &str, name: &str) -> Result<LogGroup> {
+        check_name(&scope.child_path(id), name)?;
+        let arn = Value::sub(format!(
+            "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}:*"
+        ));
+        let import = scope.import::<()>(
+            id,
+            Import {
+                type_name: "AWS::Logs::LogGroup".into(),
+                attributes: ValueMap::new().with("Ref", name).with("Arn", arn),
+            },
+        )?;
+        Ok(LogGroup {
+            node: import.node(),
+            resource: None,
+        })
+    }
+
+    /// Whether this app defines the group (rather than importing it).
+    pub fn is_defined(&self) -> bool {
+        self.resource.is_some()
+    }
+
+    /// The group's name: `Ref` of the resource, or the imported name.
+    pub fn name(&self) -> Value {
+        Value::Ref(self.resource.unwrap_or(self.node))
+    }
+
+    /// The group's ARN (`Fn::GetAtt Arn`, or the imported group's ARN).
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.resource.unwrap_or(self.node), "Arn".into())
+    }
+
+    /// The ARN of the group's streams, `arn:...:log-group:NAME:*`, for IAM statements.
+    pub fn streams_arn(&self) -> Value {
+        match self.resource {
+            Some(_) => Value::join("", [self.arn(), Value::from(":*")]),
+            None => self.arn(),
+        }
+    }
+}
+
+fn check_name(path: &str, name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 512
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-/.#".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConstructError::invalid(
+            path,
+            format!("`{name}` is not a valid log group name"),
+            "use 1 to 512 characters: letters, digits, `_`, `-`, `/`, `.`, `#`",
+        ))
+    }
+}
+

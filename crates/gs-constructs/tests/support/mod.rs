@@ -1,0 +1,89 @@
+//! Shared by the integration tests: synthesize, keep the template for cfn-lint, read it back.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use gs_constructs::prelude::*;
+use serde_json::Value as Json;
+
+/// Where tests leave their templates; `.ci/run` runs cfn-lint on every file here.
+pub fn template_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/cfn-templates")
+}
+
+/// Synthesizes `app`, writes each stack's template as `<test_name>.<Stack>.template.json` for
+/// cfn-lint, and returns the first stack's template.
+pub fn synth(app: &App, test_name: &str) -> Json {
+    let out = match app.synth(&CfnBackend { templates_only: true }) {
+        Ok(out) => out,
+        Err(e) => panic!("synthesis failed:\n{e}"),
+    };
+    let dir = template_dir();
+    std::fs::create_dir_all(&dir).expect("create template dir");
+    let mut first = None;
+    for a in &out.artifacts {
+        std::fs::write(dir.join(format!("{test_name}.{}", a.file_name)), &a.bytes)
+            .expect("write template");
+        if first.is_none() {
+            first = Some(serde_json::from_slice(&a.bytes).expect("template is JSON"));
+        }
+    }
+    first.expect("one stack")
+}
+
+/// The findings of a refused synthesis.
+pub fn refused(app: &App) -> Vec<Diagnostic> {
+    match app.synth(&CfnBackend { templates_only: true }) {
+        Ok(_) => panic!("synthesis succeeded, a refusal was expected"),
+        Err(SynthError::Invalid { report }) => report.0,
+        Err(e) => panic!("backend error instead of a refusal: {e}"),
+    }
+}
+
+/// The resources of `template` of `type_name`, as (logical id, resource).
+pub fn resources_of<'a>(template: &'a Json, type_name: &str) -> Vec<(&'a str, &'a Json)> {
+    template["Resources"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, r)| r["Type"] == type_name)
+                .map(|(k, r)| (k.as_str(), r))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The one resource of `type_name` whose `aws:cdk:path` is `path`.
+pub fn resource_at<'a>(template: &'a Json, path: &str) -> (&'a str, &'a Json) {
+    template["Resources"]
+        .as_object()
+        .and_then(|m| {
+            m.iter()
+                .find(|(_, r)| r["Metadata"]["aws:cdk:path"] == path)
+                .map(|(k, r)| (k.as_str(), r))
+        })
+        .unwrap_or_else(|| panic!("no resource at {path}"))
+}
+
+/// Whether `needle`'s entries all appear in `hay` (objects recursively, other values equal), as
+/// CDK's `Template.hasResourceProperties` matches.
+pub fn matches(hay: &Json, needle: &Json) -> bool {
+    match (hay, needle) {
+        (Json::Object(h), Json::Object(n)) => n
+            .iter()
+            .all(|(k, v)| h.get(k).is_some_and(|hv| matches(hv, v))),
+        _ => hay == needle,
+    }
+}
+
+/// Asserts some resource of `type_name` has properties matching `props`.
+pub fn assert_has_resource_properties(template: &Json, type_name: &str, props: Json) {
+    let found = resources_of(template, type_name)
+        .iter()
+        .any(|(_, r)| matches(&r["Properties"], &props));
+    assert!(
+        found,
+        "no {type_name} with properties {props:#}\nin {:#}",
+        template["Resources"]
+    );
+}
