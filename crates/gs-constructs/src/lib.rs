@@ -12,6 +12,17 @@
 //! - [`iam`]: roles and policy statements.
 //! - [`kms`]: keys.
 //! - [`logs`]: log groups and log-delivery facts.
+//! - [`secretsmanager`]: secrets.
+//! - [`efs`]: file systems, mount targets, access points.
+//! - [`ecs`]: clusters, Fargate task definitions and services, with wiring derived from use.
+//! - [`rds`]: Aurora PostgreSQL Serverless v2 clusters.
+//! - [`elasticache`]: Redis replication groups.
+//! - [`kinesis`]: streams and enhanced fan-out consumers.
+//! - [`apigateway`]: REST APIs.
+//! - [`s3`]: buckets.
+//! - [`codepipeline`]: pipelines with a pluggable source.
+//! - [`backup`]: vaults, plans (never without a rule), selections.
+//! - [`passes`]: registration of the service passes and the rule catalog.
 //!
 //! ```
 //! use gs_constructs::prelude::*;
@@ -29,11 +40,22 @@
 // Library code never panics on user input; tests may.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod apigateway;
+pub mod backup;
+pub mod codepipeline;
 pub mod ec2;
+pub mod ecs;
+pub mod efs;
+pub mod elasticache;
 pub mod error;
 pub mod iam;
+pub mod kinesis;
 pub mod kms;
 pub mod logs;
+pub mod passes;
+pub mod rds;
+pub mod s3;
+pub mod secretsmanager;
 
 pub use error::{ConstructError, Result};
 pub use gs_cfn as cfn;
@@ -42,7 +64,10 @@ pub use gs_core as core;
 /// What construct code and user code need in scope.
 pub mod prelude {
     pub use crate::error::{ConstructError, Result};
-    pub use crate::{ec2, iam, kms, logs};
+    pub use crate::{
+        apigateway, backup, codepipeline, ec2, ecs, efs, elasticache, iam, kinesis, kms, logs, rds,
+        s3, secretsmanager,
+    };
     pub use gs_cfn::CfnBackend;
     pub use gs_core::{
         App, Diagnostic, Handle, NodeId, Pseudo, RemovalPolicy, Resource, Scope, Severity,

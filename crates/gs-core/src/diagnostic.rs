@@ -27,6 +27,48 @@ impl Severity {
     }
 }
 
+/// A rule of the catalog: what a pass checks, why, and how to fix a finding. Passes make
+/// their findings from it, so the catalog and the findings cannot drift apart.
+///
+/// ```
+/// use gs_core::{Rule, Severity};
+/// const NO_RULES: Rule = Rule {
+///     id: "backup/plan-without-rules",
+///     severity: Severity::Error,
+///     what: "A backup plan has no rules.",
+///     why: "AWS Backup refuses a plan without rules at deploy time.",
+///     fix: "build the plan with its first rule",
+/// };
+/// let d = NO_RULES.at_path("Demo/Plan", "the plan has no rules");
+/// assert_eq!(d.rule, "backup/plan-without-rules");
+/// assert_eq!(d.fix, NO_RULES.fix);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable id, `area/what-is-wrong`.
+    pub id: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// What it finds, one sentence.
+    pub what: &'static str,
+    /// Why that matters (what fails at deploy or run time).
+    pub why: &'static str,
+    /// The usual fix.
+    pub fix: &'static str,
+}
+
+impl Rule {
+    /// A finding of this rule about `node` (at `path`), with the rule's usual fix.
+    pub fn at(&self, node: NodeId, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        self.at_path(path, message).at(node)
+    }
+
+    /// A finding of this rule at `path`, not tied to one node.
+    pub fn at_path(&self, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.severity, self.id, path, message, self.fix)
+    }
+}
+
 /// One finding of a validation pass.
 ///
 /// ```
@@ -92,6 +134,13 @@ impl Diagnostic {
         fix: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic::new(Severity::Warning, rule, path, message, fix)
+    }
+
+    /// The same finding with a more specific fix.
+    #[must_use]
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Diagnostic {
+        self.fix = fix.into();
+        self
     }
 
     /// The same finding, tied to `node` so acknowledgements on it (or above) apply.

@@ -59,7 +59,7 @@ pub mod value;
 
 pub use app::{App, PassFn, StackProps};
 pub use backend::{write_artifacts, Artifact, Backend, BackendError};
-pub use diagnostic::{Diagnostic, Report, Severity};
+pub use diagnostic::{Diagnostic, Report, Rule, Severity};
 pub use dot::DotBackend;
 pub use error::TreeError;
 pub use handle::{AppId, Handle, NodeId};

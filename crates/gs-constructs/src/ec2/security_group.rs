@@ -165,6 +165,29 @@ impl From<Ipv4Cidr> for Peer {
     }
 }
 
+/// Something reachable behind a security group on a default port: a database, a cache, a file
+/// system, an endpoint. Constructs that can be connected to expose `connections()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Connectable {
+    /// The security group in front of it.
+    pub security_group: SecurityGroup,
+    /// The port clients use (5432 for Aurora PostgreSQL, 6379 for Redis, 2049 for EFS).
+    pub default_port: Port,
+}
+
+impl Connectable {
+    /// Admits `peer` on the default port (CDK's `connections.allowDefaultPortFrom`).
+    pub fn allow_default_port_from(
+        &self,
+        scope: &mut Scope<'_>,
+        peer: impl Into<Peer>,
+        description: &str,
+    ) -> Result<()> {
+        self.security_group
+            .allow_from(scope, peer, self.default_port, description)
+    }
+}
+
 /// Fact: security group `group` admits `peer` on `port`, through the ingress resource `rule`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ingress {
@@ -205,6 +228,7 @@ impl SecurityGroup {
         props: SecurityGroupProps,
     ) -> Result<SecurityGroup> {
         let path = scope.child_path(id);
+        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let egress = if props.allow_all_outbound {
             ValueMap::new()

@@ -1,0 +1,51 @@
+//! The passes that need service knowledge, and the catalog of every rule gs applies.
+//!
+//! Constructors call [`ensure`], so an app that uses any construct runs them; an app built
+//! only through the raw escape hatch calls [`register`] itself.
+
+use gs_core::{App, Rule};
+
+const MARKER: &str = "gs-constructs/efs";
+
+/// Registers every pass of gs-constructs (and gs-cfn's template limits) on `app`.
+///
+/// ```
+/// let mut app = gs_core::App::new();
+/// gs_constructs::passes::register(&mut app);
+/// assert!(app.pass_names().any(|n| n == "gs-constructs/backup"));
+/// ```
+pub fn register(app: &mut App) {
+    app.add_pass(MARKER, crate::efs::passes::check);
+    app.add_pass("gs-constructs/ecs", crate::ecs::passes::check);
+    app.add_pass("gs-constructs/rds", crate::rds::passes::check);
+    app.add_pass("gs-constructs/elasticache", crate::elasticache::passes::check);
+    app.add_pass("gs-constructs/kinesis", crate::kinesis::passes::check);
+    app.add_pass("gs-constructs/apigateway", crate::apigateway::passes::check);
+    app.add_pass("gs-constructs/codepipeline", crate::codepipeline::passes::check);
+    app.add_pass("gs-constructs/s3", crate::s3::passes::check);
+    app.add_pass("gs-constructs/backup", crate::backup::passes::check);
+}
+
+/// Registers the passes unless they are registered already (cheap enough to call from every
+/// constructor).
+pub fn ensure(app: &mut App) {
+    if !app.pass_names().any(|n| n == MARKER) {
+        register(app);
+    }
+}
+
+/// Every rule gs applies, in catalog order: gs-core's, then each service's.
+pub fn catalog() -> Vec<Rule> {
+    [
+        crate::efs::passes::RULES,
+        crate::ecs::passes::RULES,
+        crate::rds::passes::RULES,
+        crate::elasticache::passes::RULES,
+        crate::kinesis::passes::RULES,
+        crate::apigateway::passes::RULES,
+        crate::codepipeline::passes::RULES,
+        crate::s3::passes::RULES,
+        crate::backup::passes::RULES,
+    ]
+    .concat()
+}

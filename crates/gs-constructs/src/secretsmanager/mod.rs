@@ -1,0 +1,167 @@
+//! Secrets Manager: [`Secret`], a generated secret (database credentials, API keys), optionally
+//! encrypted with a customer managed key and replicated to other Regions.
+
+use gs_core::{Handle, NodeId, RemovalPolicy, Resource, Scope, Value, ValueMap};
+
+use crate::error::{ConstructError, Result};
+use crate::kms::Key;
+
+/// Marker of the `AWS::SecretsManager::Secret` resource.
+#[derive(Debug)]
+pub enum CfnSecret {}
+
+/// How the secret's value is generated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenerateSecretString {
+    /// A JSON object the generated field is added to, e.g. `{"username":"postgres"}`.
+    pub secret_string_template: Option<String>,
+    /// The JSON key of the generated value, e.g. `password`.
+    pub generate_string_key: Option<String>,
+    /// Characters never to use.
+    pub exclude_characters: Option<String>,
+    /// Length of the generated value.
+    pub password_length: u32,
+}
+
+impl Default for GenerateSecretString {
+    fn default() -> Self {
+        GenerateSecretString {
+            secret_string_template: None,
+            generate_string_key: None,
+            exclude_characters: Some(" %+~`#$&*()|[]{}:;<>?!'/@\"\\".into()),
+            password_length: 32,
+        }
+    }
+}
+
+impl GenerateSecretString {
+    /// Credentials `{"username": user, "password": <generated>}` as Aurora and RDS expect them.
+    pub fn credentials(username: &str) -> GenerateSecretString {
+        GenerateSecretString {
+            secret_string_template: Some(format!("{{\"username\":\"{username}\"}}")),
+            generate_string_key: Some("password".into()),
+            ..Default::default()
+        }
+    }
+}
+
+/// Settings of a [`Secret`].
+#[derive(Clone, Debug)]
+pub struct SecretProps {
+    /// The secret's name; `None` lets CloudFormation name it.
+    pub name: Option<String>,
+    /// The description.
+    pub description: Option<String>,
+    /// How the value is generated.
+    pub generate: GenerateSecretString,
+    /// A customer managed key; `None` uses the AWS managed key `aws/secretsmanager`.
+    pub key: Option<Key>,
+    /// Regions the secret is replicated to (survives the loss of the primary Region).
+    pub replica_regions: Vec<String>,
+    /// What happens to the secret when it leaves the stack.
+    pub removal_policy: RemovalPolicy,
+}
+
+impl Default for SecretProps {
+    fn default() -> Self {
+        SecretProps {
+            name: None,
+            description: None,
+            generate: GenerateSecretString::default(),
+            key: None,
+            replica_regions: Vec::new(),
+            removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+/// A secret in Secrets Manager.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// use gs_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let creds = Secret::new(&mut s, "DbCredentials", SecretProps {
+///     generate: GenerateSecretString::credentials("postgres"), ..Default::default() })?;
+/// assert!(creds.key.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Secret {
+    /// The group node.
+    pub node: NodeId,
+    /// The secret resource.
+    pub resource: Handle<CfnSecret>,
+    /// The key that encrypts it, when customer managed.
+    pub key: Option<Key>,
+}
+
+impl Secret {
+    /// A secret with a generated value.
+    pub fn new(scope: &mut Scope<'_>, id: &str, props: SecretProps) -> Result<Secret> {
+        let path = scope.child_path(id);
+        if let Some(name) = &props.name {
+            if name.is_empty() || name.len() > 512 {
+                return Err(ConstructError::invalid(
+                    path,
+                    format!("the secret name `{name}` is not 1 to 512 characters"),
+                    "shorten the name",
+                ));
+            }
+        }
+        if !(1..=4096).contains(&props.generate.password_length) {
+            return Err(ConstructError::invalid(
+                path,
+                format!("password_length {} is not 1 to 4096", props.generate.password_length),
+                "use a length such as 32",
+            ));
+        }
+        let g = &props.generate;
+        let generate = ValueMap::new()
+            .with_opt("ExcludeCharacters", g.exclude_characters.clone())
+            .with_opt("GenerateStringKey", g.generate_string_key.clone())
+            .with("PasswordLength", g.password_length)
+            .with_opt("SecretStringTemplate", g.secret_string_template.clone());
+        let replicas: Vec<Value> = props
+            .replica_regions
+            .iter()
+            .map(|r| {
+                ValueMap::new().with("Region", r.as_str()).into()
+            })
+            .collect();
+        crate::passes::ensure(scope.app_mut());
+        let mut grp = scope.group(id)?;
+        let resource = grp.resource::<CfnSecret>(
+            "Resource",
+            Resource::new("AWS::SecretsManager::Secret")
+                .properties(
+                    ValueMap::new()
+                        .with_opt("Description", props.description)
+                        .with("GenerateSecretString", generate)
+                        .with_opt("KmsKeyId", props.key.map(|k| k.arn()))
+                        .with_opt("Name", props.name)
+                        .with_opt("ReplicaRegions", (!replicas.is_empty()).then_some(Value::List(replicas))),
+                )
+                .tagged()
+                .removal_policy(props.removal_policy),
+        )?;
+        Ok(Secret {
+            node: grp.node(),
+            resource,
+            key: props.key,
+        })
+    }
+
+    /// The secret's ARN (`Ref` of a secret is its ARN).
+    pub fn arn(&self) -> Value {
+        Value::Ref(self.resource.node())
+    }
+
+    /// A dynamic reference to one JSON field of the secret, resolved at deploy time (the value
+    /// never appears in the template).
+    pub fn field(&self, json_key: &str) -> Value {
+        gs_cfn::secret_value(self.arn(), Some(json_key))
+    }
+}
