@@ -63,7 +63,7 @@ impl Default for LogGroupProps {
 ///     name: Some("/aws/elasticache/redis-dev".into()), ..Default::default() })?;
 /// let outside = logs::LogGroup::from_name(&mut s, "Shared", "/shared/logs")?;
 /// assert!(own.is_defined() && !outside.is_defined());
-/// assert_eq!(outside.name(), Value::from("/shared/logs"));
+/// assert_eq!(outside.name(), Value::Ref(outside.node)); // rendered as "/shared/logs"
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
