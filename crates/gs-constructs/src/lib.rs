@@ -38,7 +38,10 @@
 
 #![deny(missing_docs)]
 // Library code never panics on user input; tests may.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod apigateway;
 pub mod backup;

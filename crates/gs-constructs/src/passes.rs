@@ -18,10 +18,16 @@ pub fn register(app: &mut App) {
     app.add_pass(MARKER, crate::efs::passes::check);
     app.add_pass("gs-constructs/ecs", crate::ecs::passes::check);
     app.add_pass("gs-constructs/rds", crate::rds::passes::check);
-    app.add_pass("gs-constructs/elasticache", crate::elasticache::passes::check);
+    app.add_pass(
+        "gs-constructs/elasticache",
+        crate::elasticache::passes::check,
+    );
     app.add_pass("gs-constructs/kinesis", crate::kinesis::passes::check);
     app.add_pass("gs-constructs/apigateway", crate::apigateway::passes::check);
-    app.add_pass("gs-constructs/codepipeline", crate::codepipeline::passes::check);
+    app.add_pass(
+        "gs-constructs/codepipeline",
+        crate::codepipeline::passes::check,
+    );
     app.add_pass("gs-constructs/s3", crate::s3::passes::check);
     app.add_pass("gs-constructs/backup", crate::backup::passes::check);
 }

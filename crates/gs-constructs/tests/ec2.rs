@@ -11,7 +11,8 @@ fn stack() -> (App, gs_core::Handle<gs_core::Stack>) {
 }
 
 #[test]
-fn vpc_has_two_public_and_two_private_subnets_with_dns_on() -> Result<(), Box<dyn std::error::Error>> {
+fn vpc_has_two_public_and_two_private_subnets_with_dns_on() -> Result<(), Box<dyn std::error::Error>>
+{
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
@@ -23,7 +24,11 @@ fn vpc_has_two_public_and_two_private_subnets_with_dns_on() -> Result<(), Box<dy
     );
     assert_eq!(resources_of(&t, "AWS::EC2::Subnet").len(), 4);
     assert_eq!(resources_of(&t, "AWS::EC2::NatGateway").len(), 2);
-    assert_has_resource_properties(&t, "AWS::EC2::Subnet", json!({"CidrBlock": "10.0.192.0/18", "MapPublicIpOnLaunch": false}));
+    assert_has_resource_properties(
+        &t,
+        "AWS::EC2::Subnet",
+        json!({"CidrBlock": "10.0.192.0/18", "MapPublicIpOnLaunch": false}),
+    );
     let (id, _) = resource_at(&t, "Net/Vpc/Resource");
     assert!(id.starts_with("Vpc"), "{id}");
     Ok(())
@@ -33,14 +38,26 @@ fn vpc_has_two_public_and_two_private_subnets_with_dns_on() -> Result<(), Box<dy
 fn a_vpc_cidr_with_host_bits_is_refused_naming_the_vpc() -> Result<(), Box<dyn std::error::Error>> {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
-    let err = ec2::Vpc::new(&mut s, "Vpc", ec2::VpcProps { cidr: "10.0.0.1/16".into(), ..Default::default() })
-        .expect_err("refused");
-    assert!(err.to_string().starts_with("Net/Vpc: the VPC CIDR is invalid"), "{err}");
+    let err = ec2::Vpc::new(
+        &mut s,
+        "Vpc",
+        ec2::VpcProps {
+            cidr: "10.0.0.1/16".into(),
+            ..Default::default()
+        },
+    )
+    .expect_err("refused");
+    assert!(
+        err.to_string()
+            .starts_with("Net/Vpc: the VPC CIDR is invalid"),
+        "{err}"
+    );
     Ok(())
 }
 
 #[test]
-fn allow_from_a_security_group_adds_one_ingress_resource() -> Result<(), Box<dyn std::error::Error>> {
+fn allow_from_a_security_group_adds_one_ingress_resource() -> Result<(), Box<dyn std::error::Error>>
+{
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
@@ -65,9 +82,23 @@ fn interface_endpoint_admits_https_from_the_vpc() -> Result<(), Box<dyn std::err
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
-    ec2::InterfaceVpcEndpoint::new(&mut s, "SecretsManagerEndpoint", vpc, "secretsmanager", Default::default())?;
+    ec2::InterfaceVpcEndpoint::new(
+        &mut s,
+        "SecretsManagerEndpoint",
+        vpc,
+        "secretsmanager",
+        Default::default(),
+    )?;
     let t = synth(&app, "vpc_endpoint");
-    assert_has_resource_properties(&t, "AWS::EC2::VPCEndpoint", json!({"PrivateDnsEnabled": true, "VpcEndpointType": "Interface"}));
-    assert_has_resource_properties(&t, "AWS::EC2::SecurityGroupIngress", json!({"CidrIp": "10.0.0.0/16", "FromPort": 443}));
+    assert_has_resource_properties(
+        &t,
+        "AWS::EC2::VPCEndpoint",
+        json!({"PrivateDnsEnabled": true, "VpcEndpointType": "Interface"}),
+    );
+    assert_has_resource_properties(
+        &t,
+        "AWS::EC2::SecurityGroupIngress",
+        json!({"CidrIp": "10.0.0.0/16", "FromPort": 443}),
+    );
     Ok(())
 }

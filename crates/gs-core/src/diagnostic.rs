@@ -59,7 +59,12 @@ pub struct Rule {
 
 impl Rule {
     /// A finding of this rule about `node` (at `path`), with the rule's usual fix.
-    pub fn at(&self, node: NodeId, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub fn at(
+        &self,
+        node: NodeId,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.at_path(path, message).at(node)
     }
 

@@ -19,7 +19,7 @@
 //! - [`logical_id`]: CDK's logical-ID rule.
 //! - [`tree`]: [`Tree`], the frozen app passes and backends read.
 //! - [`diagnostic`]: findings and their rendering.
-//! - `passes`: the built-in passes (logical IDs, references, dependency cycles).
+//! - [`passes`]: the built-in passes (logical IDs, references, dependency cycles) and their rules.
 //! - [`synth`]: validation then emission.
 //! - [`backend`]: the [`Backend`] trait and atomic writing; [`dot`]: a Graphviz backend.
 //!
@@ -41,7 +41,10 @@
 
 #![deny(missing_docs)]
 // Library code never panics on user input; tests may.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod app;
 pub mod backend;
@@ -51,7 +54,7 @@ pub mod error;
 pub mod handle;
 pub mod logical_id;
 pub mod node;
-pub(crate) mod passes;
+pub mod passes;
 pub mod scope;
 pub mod synth;
 pub mod tree;

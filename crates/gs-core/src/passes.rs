@@ -4,12 +4,51 @@
 use std::collections::HashMap;
 
 use crate::app::App;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
 use crate::tree::Tree;
 
+const INVALID_LOGICAL_ID: Rule = Rule {
+    id: "core/invalid-logical-id",
+    severity: Severity::Error,
+    what: "A logical ID computed from the path is empty or not alphanumeric.",
+    why: "CloudFormation refuses the template.",
+    fix: "give the construct an id with letters or digits, or override the logical ID",
+};
+const DUPLICATE_LOGICAL_ID: Rule = Rule {
+    id: "core/duplicate-logical-id",
+    severity: Severity::Error,
+    what: "Two resources, parameters or outputs of one stack have the same logical ID.",
+    why: "One would silently replace the other in the template.",
+    fix: "override one of the two logical IDs, or rename one construct",
+};
+const DANGLING_REFERENCE: Rule = Rule {
+    id: "core/dangling-reference",
+    severity: Severity::Error,
+    what: "A property refers to a construct of another stack or app, or to something with no logical ID, with no cross-stack mechanism.",
+    why: "CloudFormation resolves Ref and Fn::GetAtt only inside one template; the deploy fails.",
+    fix: "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
+};
+const DEPENDENCY_CYCLE: Rule = Rule {
+    id: "core/dependency-cycle",
+    severity: Severity::Error,
+    what:
+        "Resources depend on each other in a cycle (through references or explicit dependencies).",
+    why: "CloudFormation refuses a template with circular dependencies.",
+    fix: "remove one of the dependencies or references along the cycle",
+};
+
+/// The rules of gs-core's built-in passes.
+pub const RULES: &[Rule] = &[
+    INVALID_LOGICAL_ID,
+    DUPLICATE_LOGICAL_ID,
+    DANGLING_REFERENCE,
+    DEPENDENCY_CYCLE,
+];
+
+/// Registers the built-in passes (done by `App::new`).
 pub(crate) fn register(app: &mut App) {
     app.add_pass("core/logical-ids", logical_ids);
     app.add_pass("core/references", references);
@@ -24,29 +63,21 @@ fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if let Some(reason) = invalid_reason(id) {
-                out.push(
-                    Diagnostic::error(
-                        "core/invalid-logical-id",
-                        tree.path(e),
-                        format!("the logical ID `{id}` computed from the path is invalid: {reason}"),
-                        "give the construct an id with letters or digits, or override the logical ID",
-                    )
-                    .at(e),
-                );
+                out.push(INVALID_LOGICAL_ID.at(
+                    e,
+                    tree.path(e),
+                    format!("the logical ID `{id}` computed from the path is invalid: {reason}"),
+                ));
             }
             if let Some(first) = seen.insert(id, e) {
-                out.push(
-                    Diagnostic::error(
-                        "core/duplicate-logical-id",
-                        tree.path(e),
-                        format!(
-                            "the logical ID `{id}` is also the logical ID of {}",
-                            tree.path(first)
-                        ),
-                        "override one of the two logical IDs, or rename one construct",
-                    )
-                    .at(e),
-                );
+                out.push(DUPLICATE_LOGICAL_ID.at(
+                    e,
+                    tree.path(e),
+                    format!(
+                        "the logical ID `{id}` is also the logical ID of {}",
+                        tree.path(first)
+                    ),
+                ));
             }
         }
     }
@@ -80,13 +111,15 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             };
             if let Some((what, fix)) = problem {
                 out.push(
-                    Diagnostic::error(
-                        "core/dangling-reference",
-                        tree.path(e),
-                        format!("a property refers to {what}; CloudFormation cannot resolve it"),
-                        fix,
-                    )
-                    .at(e),
+                    DANGLING_REFERENCE
+                        .at(
+                            e,
+                            tree.path(e),
+                            format!(
+                                "a property refers to {what}; CloudFormation cannot resolve it"
+                            ),
+                        )
+                        .with_fix(fix),
                 );
             }
         }
@@ -140,15 +173,11 @@ fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                         let mut cycle: Vec<String> =
                             path[from..].iter().map(|p| tree.path(*p)).collect();
                         cycle.push(tree.path(t));
-                        out.push(
-                            Diagnostic::error(
-                                "core/dependency-cycle",
-                                tree.path(t),
-                                format!("dependency cycle: {}", cycle.join(" -> ")),
-                                "remove one of the dependencies or references along the cycle",
-                            )
-                            .at(t),
-                        );
+                        out.push(DEPENDENCY_CYCLE.at(
+                            t,
+                            tree.path(t),
+                            format!("dependency cycle: {}", cycle.join(" -> ")),
+                        ));
                     }
                     Mark::Done => {}
                 },

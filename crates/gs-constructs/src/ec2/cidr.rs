@@ -91,7 +91,9 @@ impl FromStr for Ipv4Cidr {
         };
         let base = u32::from_be_bytes([a, b, c, d]);
         if base & !Ipv4Cidr::mask(prefix) != 0 {
-            return Err(format!("`{s}` has host bits set below the /{prefix} prefix"));
+            return Err(format!(
+                "`{s}` has host bits set below the /{prefix} prefix"
+            ));
         }
         Ok(Ipv4Cidr { base, prefix })
     }

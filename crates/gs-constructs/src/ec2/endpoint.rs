@@ -63,7 +63,11 @@ impl InterfaceVpcEndpoint {
         props: InterfaceVpcEndpointProps,
     ) -> Result<InterfaceVpcEndpoint> {
         let path = scope.child_path(id);
-        if service.is_empty() || !service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
+        if service.is_empty()
+            || !service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        {
             return Err(ConstructError::invalid(
                 path,
                 format!("`{service}` is not a service short name"),
@@ -76,7 +80,12 @@ impl InterfaceVpcEndpoint {
         let mut g = scope.group(id)?;
         let sg = SecurityGroup::new(&mut g, "SecurityGroup", vpc, SecurityGroupProps::default())?;
         if let Some(cidr) = cidr {
-            sg.allow_from(&mut g, Peer::Ipv4(cidr), Port::tcp(443), "HTTPS from the VPC")?;
+            sg.allow_from(
+                &mut g,
+                Peer::Ipv4(cidr),
+                Port::tcp(443),
+                "HTTPS from the VPC",
+            )?;
         }
         let resource = g.resource::<CfnVpcEndpoint>(
             "Resource",

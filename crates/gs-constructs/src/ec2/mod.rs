@@ -8,5 +8,7 @@ mod vpc;
 
 pub use cidr::Ipv4Cidr;
 pub use endpoint::{InterfaceVpcEndpoint, InterfaceVpcEndpointProps};
-pub use security_group::{Connectable, Ingress, Peer, Port, Protocol, SecurityGroup, SecurityGroupProps};
+pub use security_group::{
+    Connectable, Ingress, Peer, Port, Protocol, SecurityGroup, SecurityGroupProps,
+};
 pub use vpc::{Subnet, SubnetType, Vpc, VpcLayout, VpcProps};

@@ -204,7 +204,12 @@ pub struct Ingress {
 impl Ingress {
     /// Whether a recorded rule lets members of `from` reach `group` on TCP `port`: a rule naming
     /// `from` itself, or a CIDR that holds the whole VPC `from` is in.
-    pub fn admits(app: &gs_core::App, group: SecurityGroup, from: SecurityGroup, port: u16) -> bool {
+    pub fn admits(
+        app: &gs_core::App,
+        group: SecurityGroup,
+        from: SecurityGroup,
+        port: u16,
+    ) -> bool {
         let vpc_cidr = from.vpc.layout(app).map(|l| l.cidr);
         app.facts::<Ingress>().iter().any(|i| {
             i.group.node == group.node
@@ -291,7 +296,10 @@ impl SecurityGroup {
                 app.path(sg.node)?.replace('/', ""),
                 ("SourceSecurityGroupId", sg.group_id()),
             ),
-            Peer::Ipv4(c) => (c.to_string().replace('/', "_"), ("CidrIp", Value::from(c.to_string()))),
+            Peer::Ipv4(c) => (
+                c.to_string().replace('/', "_"),
+                ("CidrIp", Value::from(c.to_string())),
+            ),
             Peer::AnyIpv4 => ("0.0.0.0_0".into(), ("CidrIp", Value::from("0.0.0.0/0"))),
             Peer::AnyIpv6 => ("::_0".into(), ("CidrIpv6", Value::from("::/0"))),
         };

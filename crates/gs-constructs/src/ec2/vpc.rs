@@ -107,7 +107,11 @@ impl Vpc {
     pub fn new(scope: &mut Scope<'_>, id: &str, props: VpcProps) -> Result<Vpc> {
         let path = scope.child_path(id);
         let cidr: Ipv4Cidr = props.cidr.parse().map_err(|e: String| {
-            ConstructError::invalid(&path, format!("the VPC CIDR is invalid: {e}"), "give a block such as `10.0.0.0/16`")
+            ConstructError::invalid(
+                &path,
+                format!("the VPC CIDR is invalid: {e}"),
+                "give a block such as `10.0.0.0/16`",
+            )
         })?;
         if props.max_azs == 0 || props.max_azs > 6 {
             return Err(ConstructError::invalid(
@@ -116,7 +120,10 @@ impl Vpc {
                 "use 1 to 6 AZs (2 or 3 for high availability)",
             ));
         }
-        let nat_count = props.nat_gateways.unwrap_or(props.max_azs).min(props.max_azs);
+        let nat_count = props
+            .nat_gateways
+            .unwrap_or(props.max_azs)
+            .min(props.max_azs);
         let blocks = cidr.split(props.max_azs * 2).ok_or_else(|| {
             ConstructError::invalid(
                 &path,
@@ -141,10 +148,7 @@ impl Vpc {
                 .tagged(),
         )?;
         let vpc_ref = Value::Ref(resource.node());
-        let igw = g.resource::<()>(
-            "IGW",
-            Resource::new("AWS::EC2::InternetGateway").tagged(),
-        )?;
+        let igw = g.resource::<()>("IGW", Resource::new("AWS::EC2::InternetGateway").tagged())?;
         let attachment = g.resource::<()>(
             "VPCGW",
             Resource::new("AWS::EC2::VPCGatewayAttachment")
@@ -196,15 +200,17 @@ impl Vpc {
                         .map(|nat| ("NatGatewayId", *nat)),
                 };
                 let route = match target {
-                    Some((key, target)) => Some(sg.resource::<()>(
-                        "DefaultRoute",
-                        Resource::new("AWS::EC2::Route").properties(
-                            ValueMap::new()
-                                .with("DestinationCidrBlock", "0.0.0.0/0")
-                                .with(key, Value::Ref(target))
-                                .with("RouteTableId", Value::Ref(table.node())),
-                        ),
-                    )?),
+                    Some((key, target)) => Some(
+                        sg.resource::<()>(
+                            "DefaultRoute",
+                            Resource::new("AWS::EC2::Route").properties(
+                                ValueMap::new()
+                                    .with("DestinationCidrBlock", "0.0.0.0/0")
+                                    .with(key, Value::Ref(target))
+                                    .with("RouteTableId", Value::Ref(table.node())),
+                            ),
+                        )?,
+                    ),
                     None => None,
                 };
                 if let (SubnetType::Public, Some(route)) = (kind, route) {
@@ -223,7 +229,10 @@ impl Vpc {
                         let nat = sg.resource::<()>(
                             "NATGateway",
                             Resource::new("AWS::EC2::NatGateway")
-                                .property("AllocationId", Value::GetAtt(eip.node(), "AllocationId".into()))
+                                .property(
+                                    "AllocationId",
+                                    Value::GetAtt(eip.node(), "AllocationId".into()),
+                                )
                                 .property("SubnetId", Value::Ref(subnet.node()))
                                 .tagged(),
                         )?;

@@ -81,7 +81,9 @@ impl Role {
         }
         let resource = g.resource::<CfnRole>(
             "Resource",
-            Resource::new("AWS::IAM::Role").properties(properties).tagged(),
+            Resource::new("AWS::IAM::Role")
+                .properties(properties)
+                .tagged(),
         )?;
         let node = g.node();
         g.app_mut().attach(node, Grants::default())?;
@@ -101,7 +103,10 @@ impl Role {
     /// Adds `statement` to the role's default policy (`<Role>/DefaultPolicy`), creating the policy
     /// on the first grant. An identical statement granted twice is kept once.
     pub fn grant(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {
-        let mut grants = app.attached::<Grants>(self.node).cloned().unwrap_or_default();
+        let mut grants = app
+            .attached::<Grants>(self.node)
+            .cloned()
+            .unwrap_or_default();
         if grants.statements.contains(&statement) {
             return Ok(());
         }
@@ -109,7 +114,9 @@ impl Role {
         let doc = document(grants.statements.iter().map(PolicyStatement::to_value));
         let policy = match grants.policy {
             Some(p) => {
-                app.resource_mut(p)?.properties.insert("PolicyDocument", doc);
+                app.resource_mut(p)?
+                    .properties
+                    .insert("PolicyDocument", doc);
                 p
             }
             None => {

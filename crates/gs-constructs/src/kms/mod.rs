@@ -90,7 +90,10 @@ impl Key {
                         .with("Description", props.description.unwrap_or(path))
                         .with("EnableKeyRotation", props.enable_key_rotation)
                         .with("KeyPolicy", policy)
-                        .with("PendingWindowInDays", props.pending_window_days.clamp(7, 30)),
+                        .with(
+                            "PendingWindowInDays",
+                            props.pending_window_days.clamp(7, 30),
+                        ),
                 )
                 .tagged()
                 .removal_policy(props.removal_policy),

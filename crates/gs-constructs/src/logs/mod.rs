@@ -170,4 +170,3 @@ fn check_name(path: &str, name: &str) -> Result<()> {
         ))
     }
 }
-

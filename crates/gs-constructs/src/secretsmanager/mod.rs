@@ -114,7 +114,10 @@ impl Secret {
         if !(1..=4096).contains(&props.generate.password_length) {
             return Err(ConstructError::invalid(
                 path,
-                format!("password_length {} is not 1 to 4096", props.generate.password_length),
+                format!(
+                    "password_length {} is not 1 to 4096",
+                    props.generate.password_length
+                ),
                 "use a length such as 32",
             ));
         }
@@ -127,9 +130,7 @@ impl Secret {
         let replicas: Vec<Value> = props
             .replica_regions
             .iter()
-            .map(|r| {
-                ValueMap::new().with("Region", r.as_str()).into()
-            })
+            .map(|r| ValueMap::new().with("Region", r.as_str()).into())
             .collect();
         crate::passes::ensure(scope.app_mut());
         let mut grp = scope.group(id)?;
@@ -142,7 +143,10 @@ impl Secret {
                         .with("GenerateSecretString", generate)
                         .with_opt("KmsKeyId", props.key.map(|k| k.arn()))
                         .with_opt("Name", props.name)
-                        .with_opt("ReplicaRegions", (!replicas.is_empty()).then_some(Value::List(replicas))),
+                        .with_opt(
+                            "ReplicaRegions",
+                            (!replicas.is_empty()).then_some(Value::List(replicas)),
+                        ),
                 )
                 .tagged()
                 .removal_policy(props.removal_policy),

@@ -14,7 +14,9 @@ pub fn template_dir() -> PathBuf {
 /// Synthesizes `app`, writes each stack's template as `<test_name>.<Stack>.template.json` for
 /// cfn-lint, and returns the first stack's template.
 pub fn synth(app: &App, test_name: &str) -> Json {
-    let out = match app.synth(&CfnBackend { templates_only: true }) {
+    let out = match app.synth(&CfnBackend {
+        templates_only: true,
+    }) {
         Ok(out) => out,
         Err(e) => panic!("synthesis failed:\n{e}"),
     };
@@ -33,7 +35,9 @@ pub fn synth(app: &App, test_name: &str) -> Json {
 
 /// The findings of a refused synthesis.
 pub fn refused(app: &App) -> Vec<Diagnostic> {
-    match app.synth(&CfnBackend { templates_only: true }) {
+    match app.synth(&CfnBackend {
+        templates_only: true,
+    }) {
         Ok(_) => panic!("synthesis succeeded, a refusal was expected"),
         Err(SynthError::Invalid { report }) => report.0,
         Err(e) => panic!("backend error instead of a refusal: {e}"),

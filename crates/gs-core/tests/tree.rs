@@ -1,0 +1,313 @@
+//! The construct tree: ids, paths, handles, tags, dependencies, acknowledgements and synthesis.
+
+use gs_core::*;
+
+fn app_with_stack() -> (App, Handle<Stack>) {
+    let mut app = App::new();
+    let stack = app.stack("TapStackdev", StackProps::default()).unwrap();
+    (app, stack)
+}
+
+fn topic(s: &mut Scope<'_>, id: &str) -> Handle<RawResource> {
+    s.resource(id, Resource::new("AWS::SNS::Topic").tagged())
+        .unwrap()
+}
+
+#[test]
+fn path_of_a_nested_resource_joins_the_ids_from_the_stack_down() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let mut storage = s.group("Storage").unwrap();
+    let mut fs = storage.group("ContentFileSystem").unwrap();
+    let r = topic(&mut fs, "Resource");
+    assert_eq!(
+        app.path(r).unwrap(),
+        "TapStackdev/Storage/ContentFileSystem/Resource"
+    );
+}
+
+#[test]
+fn duplicate_sibling_id_is_an_error_naming_the_parent_path() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let mut g = s.group("Storage").unwrap();
+    topic(&mut g, "Files");
+    let err = g
+        .resource::<RawResource>("Files", Resource::new("AWS::SNS::Topic"))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TreeError::DuplicateId {
+            parent: "TapStackdev/Storage".into(),
+            id: "Files".into()
+        }
+    );
+    assert!(err.to_string().contains("fix:"));
+}
+
+#[test]
+fn the_same_id_under_different_parents_is_fine() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    topic(&mut s.group("A").unwrap(), "Resource");
+    topic(&mut s.group("B").unwrap(), "Resource");
+    assert_eq!(app.len(), 5);
+}
+
+#[test]
+fn empty_ids_and_ids_with_a_slash_are_refused() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    assert!(matches!(s.group(""), Err(TreeError::InvalidId { .. })));
+    assert!(matches!(s.group("a/b"), Err(TreeError::InvalidId { .. })));
+    assert!(matches!(
+        app.stack("9lives", StackProps::default()),
+        Err(TreeError::InvalidStackName { .. })
+    ));
+    assert!(matches!(
+        app.stack("TapStackdev", StackProps::default()),
+        Err(TreeError::DuplicateId { .. })
+    ));
+}
+
+#[test]
+fn a_handle_from_another_app_is_refused() {
+    let (mut a, stack_a) = app_with_stack();
+    let (mut b, _) = app_with_stack();
+    let t = topic(&mut a.at(stack_a).unwrap(), "T");
+    assert!(matches!(b.path(t), Err(TreeError::ForeignHandle { .. })));
+    assert!(matches!(
+        b.at(stack_a),
+        Err(TreeError::ForeignHandle { .. })
+    ));
+}
+
+#[test]
+fn a_reference_to_another_apps_node_is_refused_when_the_resource_is_added() {
+    let (mut a, stack_a) = app_with_stack();
+    let (mut b, stack_b) = app_with_stack();
+    let t = topic(&mut a.at(stack_a).unwrap(), "T");
+    let err = b
+        .at(stack_b)
+        .unwrap()
+        .resource::<RawResource>(
+            "Sub",
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", Value::Ref(t.node())),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TreeError::ForeignHandle {
+            context: "TapStackdev/Sub".into()
+        }
+    );
+}
+
+#[test]
+fn a_resource_whose_path_below_the_stack_is_only_default_is_refused() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let err = s
+        .group("Default")
+        .unwrap()
+        .resource::<RawResource>("Default", Resource::new("AWS::SNS::Topic"))
+        .unwrap_err();
+    assert!(matches!(err, TreeError::NoLogicalId { .. }));
+}
+
+#[test]
+fn tags_are_inherited_and_a_lower_setting_of_a_key_wins() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let mut g = s.group("Cache").unwrap();
+    let t = topic(&mut g, "Resource");
+    let group = g.node();
+    app.tag(stack, "Environment", "dev").unwrap();
+    app.tag(stack, "Purpose", "streaming").unwrap();
+    app.tag(group, "Purpose", "cache").unwrap();
+    let tree = app.freeze();
+    assert_eq!(
+        tree.tags(t.node()),
+        vec![("Environment", "dev"), ("Purpose", "cache")]
+    );
+}
+
+#[test]
+fn a_dependency_on_a_group_expands_to_every_resource_below_it() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let mut targets = s.group("MountTargets").unwrap();
+    let a = topic(&mut targets, "A");
+    let b = topic(&mut targets, "B");
+    let group = targets.node();
+    let service = topic(&mut s, "Service");
+    app.add_dependency(service, group, "mounts need every mount target")
+        .unwrap();
+    let tree = app.freeze();
+    assert_eq!(tree.depends_on(service.node()), &[a.node(), b.node()]);
+}
+
+#[test]
+fn a_dependency_cycle_fails_synthesis_and_prints_the_cycle_as_paths() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let a = topic(&mut s, "A");
+    let b = s
+        .resource::<RawResource>(
+            "B",
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", Value::Ref(a.node())),
+        )
+        .unwrap();
+    app.add_dependency(a, b, "made up").unwrap();
+    let err = app.synth(&DotBackend).unwrap_err();
+    let report = err.report().unwrap();
+    let cycle = report
+        .0
+        .iter()
+        .find(|d| d.rule == "core/dependency-cycle")
+        .unwrap();
+    assert!(
+        cycle
+            .message
+            .contains("TapStackdev/A -> TapStackdev/B -> TapStackdev/A"),
+        "{}",
+        cycle.message
+    );
+}
+
+#[test]
+fn two_resources_with_one_logical_id_fail_synthesis() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let a = topic(&mut s, "A");
+    let b = topic(&mut s, "B");
+    app.override_logical_id(b, "A").unwrap();
+    let err = app.synth(&DotBackend).unwrap_err();
+    assert!(err
+        .report()
+        .unwrap()
+        .has("core/duplicate-logical-id", "TapStackdev/B"));
+    let _ = a;
+    assert!(matches!(
+        app.override_logical_id(a, "not-valid"),
+        Err(TreeError::InvalidLogicalId { .. })
+    ));
+}
+
+#[test]
+fn a_reference_into_another_stack_is_dangling() {
+    let mut app = App::new();
+    let one = app.stack("One", StackProps::default()).unwrap();
+    let two = app.stack("Two", StackProps::default()).unwrap();
+    let t = topic(&mut app.at(one).unwrap(), "T");
+    app.at(two)
+        .unwrap()
+        .resource::<RawResource>(
+            "Sub",
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", Value::Ref(t.node())),
+        )
+        .unwrap();
+    let err = app.synth(&DotBackend).unwrap_err();
+    assert!(err
+        .report()
+        .unwrap()
+        .has("core/dangling-reference", "Two/Sub"));
+}
+
+#[test]
+fn synthesis_reports_every_error_at_once_sorted_by_path() {
+    let (mut app, stack) = app_with_stack();
+    app.add_pass("test/two-errors", |tree, out| {
+        for &s in tree.stacks() {
+            out.push(Diagnostic::error(
+                "test/z",
+                format!("{}/Z", tree.path(s)),
+                "z",
+                "fix z",
+            ));
+            out.push(Diagnostic::error(
+                "test/a",
+                format!("{}/A", tree.path(s)),
+                "a",
+                "fix a",
+            ));
+        }
+    });
+    let _ = stack;
+    let err = app.synth(&DotBackend).unwrap_err();
+    let paths: Vec<&str> = err
+        .report()
+        .unwrap()
+        .0
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
+    assert_eq!(paths, ["TapStackdev/A", "TapStackdev/Z"]);
+}
+
+#[test]
+fn an_acknowledged_error_does_not_block_and_keeps_its_reason() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let t = topic(&mut s, "T");
+    app.add_pass("test/always", move |tree, out| {
+        out.push(
+            Diagnostic::error("test/always", tree.path(t.node()), "always", "none").at(t.node()),
+        );
+    });
+    assert!(app.synth(&DotBackend).is_err());
+    assert!(matches!(
+        app.acknowledge(stack, "test/always", "  "),
+        Err(TreeError::MissingReason { .. })
+    ));
+    app.acknowledge(stack, "test/always", "test environment")
+        .unwrap();
+    let out = app.synth(&DotBackend).unwrap();
+    assert_eq!(
+        out.diagnostics[0].acknowledged.as_deref(),
+        Some("test environment")
+    );
+}
+
+#[test]
+fn warnings_come_back_with_a_successful_synthesis() {
+    let (mut app, _) = app_with_stack();
+    app.add_pass("test/warn", |_, out| {
+        out.push(Diagnostic::warning(
+            "test/warn",
+            "TapStackdev",
+            "careful",
+            "look",
+        ));
+    });
+    let out = app.synth(&DotBackend).unwrap();
+    assert_eq!(out.diagnostics.len(), 1);
+    assert_eq!(out.diagnostics[0].severity, Severity::Warning);
+}
+
+#[test]
+fn a_diagnostic_renders_like_rustc() {
+    let d = Diagnostic::error(
+        "efs/no-mount-target-in-az",
+        "TapStackdev/Compute/Service",
+        "the service runs in an AZ without a mount target",
+        "give the file system a subnet in every AZ the service uses",
+    );
+    assert_eq!(
+        d.to_string(),
+        "error[efs/no-mount-target-in-az]: the service runs in an AZ without a mount target\n  --> TapStackdev/Compute/Service\n   = fix: give the file system a subnet in every AZ the service uses"
+    );
+}
+
+#[test]
+fn facts_and_attached_data_are_kept_by_type() {
+    let (mut app, stack) = app_with_stack();
+    #[derive(Debug, PartialEq)]
+    struct Mount(u32);
+    app.add_fact(Mount(1));
+    app.add_fact(Mount(2));
+    app.attach(stack, "layout").unwrap();
+    assert_eq!(app.facts::<Mount>(), &[Mount(1), Mount(2)]);
+    assert_eq!(app.facts::<u64>(), &[] as &[u64]);
+    assert_eq!(app.attached::<&str>(stack), Some(&"layout"));
+}
