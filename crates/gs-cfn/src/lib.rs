@@ -6,9 +6,10 @@
 //! CfnBackend: every stack's template + manifest.json + cdk.out (a cloud assembly)
 //! ```
 //!
-//! - [`template`]: the template model and its serialization.
-//! - [`intrinsic`]: how values and intrinsic functions are spelled in JSON; dynamic references.
-//! - [`backend`]: [`CfnBackend`], the `gs_core::Backend` for CloudFormation.
+//! - [`template`] — the template model and its serialization.
+//! - [`intrinsic`] — how values and intrinsic functions are spelled in JSON; dynamic references.
+//! - [`passes`] — CloudFormation's limits as a validation pass (`cfn/limits`).
+//! - [`backend`] — [`CfnBackend`], the `gs_core::Backend` for CloudFormation.
 
 #![deny(missing_docs)]
 // Library code never panics on user input; tests may.
@@ -19,6 +20,7 @@
 
 pub mod backend;
 pub mod intrinsic;
+pub mod passes;
 pub mod template;
 
 pub use backend::{template_file_name, CfnBackend, ASSEMBLY_VERSION};

@@ -9,9 +9,19 @@ use serde_json::Value as Json;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Group { parent: usize, id: String },
-    Resource { parent: usize, id: String, refs: Vec<usize> },
-    Dependency { from: usize, to: usize },
+    Group {
+        parent: usize,
+        id: String,
+    },
+    Resource {
+        parent: usize,
+        id: String,
+        refs: Vec<usize>,
+    },
+    Dependency {
+        from: usize,
+        to: usize,
+    },
 }
 
 fn id() -> impl Strategy<Value = String> {
@@ -81,7 +91,10 @@ fn build(ops: &[Op]) -> Built {
             }
             Op::Dependency { from, to } => {
                 if !resources.is_empty() {
-                    let (a, b) = (resources[from % resources.len()], resources[to % resources.len()]);
+                    let (a, b) = (
+                        resources[from % resources.len()],
+                        resources[to % resources.len()],
+                    );
                     app.add_dependency(a, b, "random").unwrap();
                 }
             }
@@ -126,7 +139,11 @@ fn is_acyclic(edges: &HashMap<String, Vec<String>>) -> bool {
     for to in edges.values().flatten() {
         *indegree.entry(to.as_str()).or_default() += 1;
     }
-    let mut ready: Vec<&str> = indegree.iter().filter(|(_, d)| **d == 0).map(|(k, _)| *k).collect();
+    let mut ready: Vec<&str> = indegree
+        .iter()
+        .filter(|(_, d)| **d == 0)
+        .map(|(k, _)| *k)
+        .collect();
     let mut seen = 0;
     while let Some(n) = ready.pop() {
         seen += 1;

@@ -8,21 +8,22 @@
 //! ```
 //!
 //! One module per AWS service:
-//! - [`ec2`]: VPC, subnets, security groups and connections, interface endpoints.
-//! - [`iam`]: roles and policy statements.
-//! - [`kms`]: keys.
-//! - [`logs`]: log groups and log-delivery facts.
-//! - [`secretsmanager`]: secrets.
-//! - [`efs`]: file systems, mount targets, access points.
-//! - [`ecs`]: clusters, Fargate task definitions and services, with wiring derived from use.
-//! - [`rds`]: Aurora PostgreSQL Serverless v2 clusters.
-//! - [`elasticache`]: Redis replication groups.
-//! - [`kinesis`]: streams and enhanced fan-out consumers.
-//! - [`apigateway`]: REST APIs.
-//! - [`s3`]: buckets.
-//! - [`codepipeline`]: pipelines with a pluggable source.
-//! - [`backup`]: vaults, plans (never without a rule), selections.
-//! - [`passes`]: registration of the service passes and the rule catalog.
+//! - [`ec2`] — VPC, subnets, security groups and connections, interface endpoints.
+//! - [`iam`] — roles and policy statements.
+//! - [`kms`] — keys.
+//! - [`logs`] — log groups and log-delivery facts.
+//! - [`secretsmanager`] — secrets.
+//! - [`efs`] — file systems, mount targets, access points.
+//! - [`ecs`] — clusters, Fargate task definitions and services, with wiring derived from use.
+//! - [`rds`] — Aurora PostgreSQL Serverless v2 clusters.
+//! - [`elasticache`] — Redis replication groups.
+//! - [`kinesis`] — streams and enhanced fan-out consumers.
+//! - [`apigateway`] — REST APIs.
+//! - [`s3`] — buckets.
+//! - [`codepipeline`] — pipelines with a pluggable source.
+//! - [`backup`] — vaults, plans (never without a rule), selections.
+//! - [`security`] — encryption, ingress, IAM and lifecycle rules across services.
+//! - [`passes`] — registration of the service passes and the rule catalog.
 //!
 //! ```
 //! use gs_constructs::prelude::*;
@@ -56,9 +57,11 @@ pub mod kinesis;
 pub mod kms;
 pub mod logs;
 pub mod passes;
+mod props;
 pub mod rds;
 pub mod s3;
 pub mod secretsmanager;
+pub mod security;
 
 pub use error::{ConstructError, Result};
 pub use gs_cfn as cfn;

@@ -30,6 +30,9 @@ pub fn register(app: &mut App) {
     );
     app.add_pass("gs-constructs/s3", crate::s3::passes::check);
     app.add_pass("gs-constructs/backup", crate::backup::passes::check);
+    app.add_pass("gs-constructs/logs", crate::logs::passes::check);
+    app.add_pass("gs-constructs/security", crate::security::passes::check);
+    app.add_pass("gs-cfn/limits", gs_cfn::passes::check);
 }
 
 /// Registers the passes unless they are registered already (cheap enough to call from every
@@ -40,9 +43,13 @@ pub fn ensure(app: &mut App) {
     }
 }
 
-/// Every rule gs applies, in catalog order: gs-core's, then each service's.
+/// Every rule gs applies, in catalog order: gs-core's, gs-cfn's, then each service's.
 pub fn catalog() -> Vec<Rule> {
     [
+        gs_core::passes::RULES,
+        gs_cfn::passes::RULES,
+        crate::logs::passes::RULES,
+        crate::security::passes::RULES,
         crate::efs::passes::RULES,
         crate::ecs::passes::RULES,
         crate::rds::passes::RULES,

@@ -11,17 +11,17 @@
 //! It knows nothing of any AWS service: gs-constructs brings those, gs-cfn the CloudFormation
 //! backend.
 //!
-//! - [`app`]: the [`App`], its stacks, tags, dependencies, acknowledgements, passes and facts.
-//! - [`handle`]: [`Handle<T>`], typed `Copy` indices that refuse another app's nodes.
-//! - [`scope`]: [`Scope`], the cursor constructs add children through.
-//! - [`node`]: what a node holds (stack, group, resource, parameter, output, import).
-//! - [`value`]: [`Value`], property values with references and intrinsic functions.
-//! - [`logical_id`]: CDK's logical-ID rule.
-//! - [`tree`]: [`Tree`], the frozen app passes and backends read.
-//! - [`diagnostic`]: findings and their rendering.
-//! - [`passes`]: the built-in passes (logical IDs, references, dependency cycles) and their rules.
-//! - [`synth`]: validation then emission.
-//! - [`backend`]: the [`Backend`] trait and atomic writing; [`dot`]: a Graphviz backend.
+//! - [`app`] — the [`App`], its stacks, tags, dependencies, acknowledgements, passes and facts.
+//! - [`handle`] — [`Handle<T>`], typed `Copy` indices that refuse another app's nodes.
+//! - [`scope`] — [`Scope`], the cursor constructs add children through.
+//! - [`node`] — what a node holds (stack, group, resource, parameter, output, import).
+//! - [`value`] — [`Value`], property values with references and intrinsic functions.
+//! - [`logical_id`] — CDK's logical-ID rule.
+//! - [`tree`] — [`Tree`], the frozen app passes and backends read.
+//! - [`diagnostic`] — findings and their rendering.
+//! - [`passes`] — the built-in passes (logical IDs, references, dependency cycles) and their rules.
+//! - [`synth`] — validation then emission.
+//! - [`backend`] — the [`Backend`] trait and atomic writing; [`dot`]: a Graphviz backend.
 //!
 //! ```
 //! use gs_core::{App, DotBackend, RawResource, Resource, StackProps, Value};

@@ -3,6 +3,8 @@
 
 use gs_core::{Import, NodeId, RemovalPolicy, Resource, Scope, Value, ValueMap};
 
+pub(crate) mod passes;
+
 use crate::error::{ConstructError, Result};
 
 /// How long a log group keeps events. Only the values CloudWatch accepts.

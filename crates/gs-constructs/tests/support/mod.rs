@@ -69,13 +69,17 @@ pub fn resource_at<'a>(template: &'a Json, path: &str) -> (&'a str, &'a Json) {
         .unwrap_or_else(|| panic!("no resource at {path}"))
 }
 
-/// Whether `needle`'s entries all appear in `hay` (objects recursively, other values equal), as
-/// CDK's `Template.hasResourceProperties` matches.
+/// Whether `needle`'s entries all appear in `hay`: objects match when every key of the needle
+/// matches (extra keys allowed, recursively), arrays element by element with equal lengths, other
+/// values when equal; as CDK's `Template.hasResourceProperties` matches.
 pub fn matches(hay: &Json, needle: &Json) -> bool {
     match (hay, needle) {
         (Json::Object(h), Json::Object(n)) => n
             .iter()
             .all(|(k, v)| h.get(k).is_some_and(|hv| matches(hv, v))),
+        (Json::Array(h), Json::Array(n)) => {
+            h.len() == n.len() && h.iter().zip(n).all(|(a, b)| matches(a, b))
+        }
         _ => hay == needle,
     }
 }

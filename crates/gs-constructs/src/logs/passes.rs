@@ -1,0 +1,162 @@
+//! Log destinations: every log a producer delivers goes to a log group the app defines (or
+//! imports on purpose), and the producer is created after that group.
+
+use std::collections::HashMap;
+
+use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
+
+use super::LogDelivery;
+use crate::props;
+
+const DANGLING: Rule = Rule {
+    id: "logs/dangling-log-group",
+    severity: Severity::Error,
+    what: "A log destination (ElastiCache log delivery, API Gateway access log, ECS awslogs) names a log group that no construct defines and that is not explicitly imported.",
+    why: "The producer fails at deploy time (ElastiCache: the replication group stays in create-failed) or its logs go nowhere.",
+    fix: "pass a `logs::LogGroup` handle: create the group with `LogGroup::new`, or import an existing one with `LogGroup::from_name`",
+};
+const NOT_ORDERED: Rule = Rule {
+    id: "logs/not-ordered",
+    severity: Severity::Error,
+    what: "A log producer does not depend on the log group it delivers to.",
+    why: "CloudFormation may create the producer first, and the producer fails when its log group does not exist yet.",
+    fix: "refer to the log group by its handle (a `Ref` orders the two), or add a dependency on it",
+};
+
+/// The rules of this module.
+pub(crate) const RULES: &[Rule] = &[DANGLING, NOT_ORDERED];
+
+/// A log destination found in a resource's properties.
+struct Destination<'v> {
+    value: &'v Value,
+    kind: &'static str,
+}
+
+fn destinations<'v>(type_name: &str, p: &'v gs_core::ValueMap) -> Vec<Destination<'v>> {
+    let mut out = Vec::new();
+    match type_name {
+        "AWS::ElastiCache::ReplicationGroup" | "AWS::ElastiCache::CacheCluster" => {
+            for c in props::maps(p, "LogDeliveryConfigurations") {
+                if props::str_at(c, &["DestinationType"]) == Some("cloudwatch-logs") {
+                    if let Some(v) = props::at(
+                        c,
+                        &["DestinationDetails", "CloudWatchLogsDetails", "LogGroup"],
+                    ) {
+                        out.push(Destination {
+                            value: v,
+                            kind: "ElastiCache log delivery",
+                        });
+                    }
+                }
+            }
+        }
+        "AWS::ApiGateway::Stage" => {
+            if let Some(v) = props::at(p, &["AccessLogSetting", "DestinationArn"]) {
+                out.push(Destination {
+                    value: v,
+                    kind: "API Gateway access log",
+                });
+            }
+        }
+        "AWS::ECS::TaskDefinition" => {
+            for c in props::maps(p, "ContainerDefinitions") {
+                if props::str_at(c, &["LogConfiguration", "LogDriver"]) == Some("awslogs") {
+                    if let Some(v) = props::at(c, &["LogConfiguration", "Options", "awslogs-group"])
+                    {
+                        out.push(Destination {
+                            value: v,
+                            kind: "ECS awslogs driver",
+                        });
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The log group name (or ARN's name part) a literal destination names.
+fn literal_name(v: &Value) -> Option<&str> {
+    let s = v.as_str()?;
+    match s.split_once(":log-group:") {
+        Some((_, rest)) => Some(rest.trim_end_matches(":*")),
+        None => Some(s),
+    }
+}
+
+/// Appends this module's findings.
+pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    // Known log groups by literal name: defined ones (with their node) and imported ones.
+    let mut defined: HashMap<&str, NodeId> = HashMap::new();
+    let mut imported: Vec<&str> = Vec::new();
+    for (id, node) in tree.app().nodes() {
+        match node.kind() {
+            NodeKind::Resource(r) if r.type_name == "AWS::Logs::LogGroup" => {
+                if let Some(name) = props::str_at(&r.properties, &["LogGroupName"]) {
+                    defined.insert(name, id);
+                }
+            }
+            NodeKind::Import(i) if i.type_name == "AWS::Logs::LogGroup" => {
+                if let Some(name) = i.attributes.get("Ref").and_then(Value::as_str) {
+                    imported.push(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        for d in destinations(&r.type_name, &r.properties) {
+            let Some(name) = literal_name(d.value) else {
+                // A reference: it names a construct of the app and orders the two.
+                continue;
+            };
+            match defined.get(name) {
+                Some(&group) => {
+                    if !tree.depends_on(e).contains(&group) && !tree.references(e).contains(&group)
+                    {
+                        out.push(NOT_ORDERED.at(
+                            e,
+                            tree.path(e),
+                            format!(
+                                "the {} names log group `{name}` ({}) by a literal name, with no dependency on it",
+                                d.kind,
+                                tree.path(group)
+                            ),
+                        ));
+                    }
+                }
+                None if imported.contains(&name) => {}
+                None => out.push(DANGLING.at(
+                    e,
+                    tree.path(e),
+                    format!(
+                        "the {} names log group `{name}`, which no construct defines or imports",
+                        d.kind
+                    ),
+                )),
+            }
+        }
+    }
+    for f in tree.app().facts::<LogDelivery>() {
+        let Some(group) = f.log_group.resource else {
+            continue;
+        };
+        if !tree.depends_on(f.producer).contains(&group)
+            && !tree.references(f.producer).contains(&group)
+        {
+            out.push(NOT_ORDERED.at(
+                f.producer,
+                tree.path(f.producer),
+                format!(
+                    "the {} delivers to {} without depending on it",
+                    f.kind,
+                    tree.path(group)
+                ),
+            ));
+        }
+    }
+}

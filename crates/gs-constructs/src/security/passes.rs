@@ -1,0 +1,230 @@
+//! Encryption, ingress, IAM and lifecycle checks over every resource of the tree, typed or raw.
+
+use gs_core::{Diagnostic, RemovalPolicy, Resource, Rule, Severity, Tree, Value, ValueMap};
+
+use crate::props;
+
+const AT_REST: Rule = Rule {
+    id: "security/unencrypted-at-rest",
+    severity: Severity::Error,
+    what: "A file system, database, cache, stream, bucket or backup vault does not declare encryption at rest.",
+    why: "Data at rest must be encrypted (LGPD); for EFS, Aurora and ElastiCache encryption can only be chosen at creation, so fixing it later replaces the resource.",
+    fix: "turn encryption on (the gs constructs do by default); for a backup vault give it a `kms::Key`",
+};
+const IN_TRANSIT: Rule = Rule {
+    id: "security/unencrypted-in-transit",
+    severity: Severity::Error,
+    what: "A cache or an EFS mount does not encrypt traffic in transit.",
+    why: "Credentials and content cross the network in clear text; ElastiCache transit encryption can only be chosen at creation.",
+    fix: "set TransitEncryptionEnabled on the replication group, TransitEncryption ENABLED on the EFS volume",
+};
+const OPEN_INGRESS: Rule = Rule {
+    id: "security/open-ingress",
+    severity: Severity::Warning,
+    what: "A security group admits 0.0.0.0/0 or ::/0 on a port other than 80 and 443.",
+    why: "The port is reachable from the whole internet wherever the group is attached to a public address.",
+    fix: "admit a security group (`allow_from(peer_sg, port)`) or a narrower CIDR",
+};
+const IAM_WILDCARD: Rule = Rule {
+    id: "security/iam-wildcard",
+    severity: Severity::Warning,
+    what: "An IAM policy allows `*` actions, or write actions on `*` resources.",
+    why: "Least privilege: a wildcard grants far more than the workload uses.",
+    fix: "name the actions and the resource ARNs (the gs grants do this for you)",
+};
+const STATEFUL_DESTROY: Rule = Rule {
+    id: "lifecycle/stateful-destroy",
+    severity: Severity::Warning,
+    what: "A stateful resource (database, file system, cache, stream, vault, secret, bucket) is deleted with its data when it leaves the stack.",
+    why: "A rename, a replacement or a stack deletion loses the data for good.",
+    fix: "use RemovalPolicy::Retain or Snapshot, or acknowledge the rule with a reason (e.g. a test environment)",
+};
+
+/// The rules of this module.
+pub(crate) const RULES: &[Rule] = &[
+    AT_REST,
+    IN_TRANSIT,
+    OPEN_INGRESS,
+    IAM_WILDCARD,
+    STATEFUL_DESTROY,
+];
+
+/// Whether the resource type keeps data, and whether CloudFormation snapshots it on delete when
+/// no policy is set (RDS clusters and instances do).
+fn stateful(type_name: &str) -> Option<bool> {
+    match type_name {
+        "AWS::RDS::DBCluster" => Some(true),
+        "AWS::EFS::FileSystem"
+        | "AWS::ElastiCache::ReplicationGroup"
+        | "AWS::Kinesis::Stream"
+        | "AWS::Backup::BackupVault"
+        | "AWS::SecretsManager::Secret"
+        | "AWS::S3::Bucket" => Some(false),
+        _ => None,
+    }
+}
+
+fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
+    let p = &r.properties;
+    let missing = match r.type_name.as_str() {
+        "AWS::EFS::FileSystem" => !props::is_true(p, &["Encrypted"]),
+        "AWS::RDS::DBCluster" => {
+            !props::is_true(p, &["StorageEncrypted"]) && !p.contains_key("GlobalClusterIdentifier")
+        }
+        "AWS::ElastiCache::ReplicationGroup" => !props::is_true(p, &["AtRestEncryptionEnabled"]),
+        "AWS::Kinesis::Stream" => {
+            props::str_at(p, &["StreamEncryption", "EncryptionType"]) != Some("KMS")
+        }
+        "AWS::S3::Bucket" => !p.contains_key("BucketEncryption"),
+        "AWS::Backup::BackupVault" => !p.contains_key("EncryptionKeyArn"),
+        _ => return None,
+    };
+    missing.then_some(match r.type_name.as_str() {
+        "AWS::EFS::FileSystem" => "the file system is not encrypted (Encrypted is not true)",
+        "AWS::RDS::DBCluster" => {
+            "the database's storage is not encrypted (StorageEncrypted is not true)"
+        }
+        "AWS::ElastiCache::ReplicationGroup" => {
+            "the cache is not encrypted at rest (AtRestEncryptionEnabled is not true)"
+        }
+        "AWS::Kinesis::Stream" => "the stream has no KMS server-side encryption",
+        "AWS::S3::Bucket" => "the bucket declares no BucketEncryption",
+        _ => "the backup vault has no customer managed key (EncryptionKeyArn)",
+    })
+}
+
+fn unencrypted_in_transit(r: &Resource) -> Vec<String> {
+    let p = &r.properties;
+    match r.type_name.as_str() {
+        "AWS::ElastiCache::ReplicationGroup"
+            if !props::is_true(p, &["TransitEncryptionEnabled"]) =>
+        {
+            vec!["the cache does not encrypt traffic in transit (TransitEncryptionEnabled is not true)".into()]
+        }
+        "AWS::ECS::TaskDefinition" => props::maps(p, "Volumes")
+            .filter_map(|v| {
+                let efs = props::at(v, &["EFSVolumeConfiguration"])?.as_map()?;
+                (props::str_at(efs, &["TransitEncryption"]) != Some("ENABLED")).then(|| {
+                    format!(
+                        "EFS volume `{}` does not encrypt traffic in transit",
+                        props::str_at(v, &["Name"]).unwrap_or("?")
+                    )
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn open_rules(r: &Resource) -> Vec<String> {
+    let check = |rule: &ValueMap| -> Option<String> {
+        let open = [("CidrIp", "0.0.0.0/0"), ("CidrIpv6", "::/0")]
+            .iter()
+            .find(|(k, v)| props::str_at(rule, &[k]) == Some(*v))?;
+        let from = rule.get("FromPort").and_then(Value::as_i64);
+        let to = rule.get("ToPort").and_then(Value::as_i64);
+        let web = matches!((from, to), (Some(80), Some(80)) | (Some(443), Some(443)));
+        (!web).then(|| match (from, to) {
+            (Some(f), Some(t)) if f == t => format!("{} is admitted on port {f}", open.1),
+            (Some(f), Some(t)) => format!("{} is admitted on ports {f}-{t}", open.1),
+            _ => format!("{} is admitted on every port", open.1),
+        })
+    };
+    match r.type_name.as_str() {
+        "AWS::EC2::SecurityGroupIngress" => check(&r.properties).into_iter().collect(),
+        "AWS::EC2::SecurityGroup" => props::maps(&r.properties, "SecurityGroupIngress")
+            .filter_map(check)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn strings(v: Option<&Value>) -> Vec<&str> {
+    match v {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::List(l)) => l.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_read_only(action: &str) -> bool {
+    let verb = action.rsplit(':').next().unwrap_or(action);
+    ["Describe", "List", "Get", "BatchGet", "Head"]
+        .iter()
+        .any(|p| verb.starts_with(p))
+}
+
+fn wildcards(r: &Resource) -> Vec<String> {
+    let mut docs: Vec<&ValueMap> = Vec::new();
+    match r.type_name.as_str() {
+        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+            docs.extend(props::at(&r.properties, &["PolicyDocument"]).and_then(Value::as_map));
+        }
+        "AWS::IAM::Role" => {
+            for p in props::maps(&r.properties, "Policies") {
+                docs.extend(p.get("PolicyDocument").and_then(Value::as_map));
+            }
+        }
+        _ => {}
+    }
+    let mut found = Vec::new();
+    for doc in docs {
+        for s in props::maps(doc, "Statement") {
+            if props::str_at(s, &["Effect"]) != Some("Allow") {
+                continue;
+            }
+            let actions = strings(s.get("Action"));
+            if let Some(a) = actions.iter().find(|a| **a == "*" || a.ends_with(":*")) {
+                found.push(format!("a statement allows every action (`{a}`)"));
+                continue;
+            }
+            if strings(s.get("Resource")).contains(&"*") {
+                if let Some(a) = actions.iter().find(|a| !is_read_only(a)) {
+                    found.push(format!(
+                        "a statement allows the write action `{a}` on every resource (`*`)"
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Appends this module's findings.
+pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        let path = || tree.path(e);
+        if let Some(message) = unencrypted_at_rest(r) {
+            out.push(AT_REST.at(e, path(), message));
+        }
+        for message in unencrypted_in_transit(r) {
+            out.push(IN_TRANSIT.at(e, path(), message));
+        }
+        for message in open_rules(r) {
+            out.push(OPEN_INGRESS.at(e, path(), message));
+        }
+        for message in wildcards(r) {
+            out.push(IAM_WILDCARD.at(e, path(), message));
+        }
+        if let Some(snapshots_by_default) = stateful(&r.type_name) {
+            let deletes = match r.removal_policy {
+                Some(RemovalPolicy::Destroy) => true,
+                None => !snapshots_by_default,
+                Some(_) => false,
+            };
+            if deletes {
+                out.push(STATEFUL_DESTROY.at(
+                    e,
+                    path(),
+                    format!(
+                        "{} is deleted with its data when it leaves the stack",
+                        r.type_name
+                    ),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! CloudFormation limits are refused at synthesis.
+
+mod support;
+
+use gs_constructs::prelude::*;
+use gs_core::{Output, RawResource};
+use support::*;
+
+fn app_with(resources: usize, outputs: usize) -> App {
+    let mut app = App::new();
+    gs_constructs::passes::register(&mut app);
+    let stack = app.stack("Big", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    for i in 0..resources {
+        s.resource::<RawResource>(&format!("Topic{i}"), Resource::new("AWS::SNS::Topic"))
+            .unwrap();
+    }
+    for i in 0..outputs {
+        s.output(&format!("Out{i}"), Output::new(Value::from("x")))
+            .unwrap();
+    }
+    app
+}
+
+#[test]
+fn more_than_500_resources_in_a_stack_is_refused_at_the_stack() {
+    assert!(refused(&app_with(501, 0))
+        .iter()
+        .any(|d| d.rule == "cfn/limits" && d.path == "Big"));
+    assert!(app_with(500, 0).synth(&CfnBackend::default()).is_ok());
+}
+
+#[test]
+fn more_than_200_outputs_is_refused() {
+    let d = refused(&app_with(1, 201));
+    assert!(
+        d.iter()
+            .any(|d| d.rule == "cfn/limits" && d.message.contains("201 outputs")),
+        "{d:#?}"
+    );
+    synth(&app_with(1, 200), "limits_200_outputs");
+}
+
+#[test]
+fn a_template_over_one_megabyte_is_refused() {
+    let mut app = App::new();
+    gs_constructs::passes::register(&mut app);
+    let stack = app.stack("Huge", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    for i in 0..3 {
+        s.resource::<RawResource>(
+            &format!("Handle{i}"),
+            Resource::new("AWS::SSM::Parameter")
+                .property("Type", "String")
+                .property("Value", "x".repeat(400_000)),
+        )
+        .unwrap();
+    }
+    assert!(refused(&app)
+        .iter()
+        .any(|d| d.rule == "cfn/limits" && d.message.contains("bytes")));
+}
+
+#[test]
+fn a_logical_id_override_is_capped_at_255_characters_when_set() {
+    let mut app = App::new();
+    let stack = app.stack("Ids", StackProps::default()).unwrap();
+    let t = app
+        .at(stack)
+        .unwrap()
+        .resource::<RawResource>("T", Resource::new("AWS::SNS::Topic"))
+        .unwrap();
+    assert!(app.override_logical_id(t, "A".repeat(256)).is_err());
+    assert!(app.override_logical_id(t, "A".repeat(255)).is_ok());
+}

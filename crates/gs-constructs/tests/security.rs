@@ -1,0 +1,193 @@
+//! Security and lifecycle rules over typed and raw resources.
+
+mod support;
+
+use gs_constructs::prelude::*;
+use gs_core::RawResource;
+use support::*;
+
+fn app() -> (App, gs_core::Handle<gs_core::Stack>) {
+    let mut app = App::new();
+    gs_constructs::passes::register(&mut app);
+    let stack = app.stack("Sec", StackProps::default()).unwrap();
+    (app, stack)
+}
+
+fn warnings(app: &App, rule: &str) -> Vec<String> {
+    app.validate()
+        .into_iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| d.path)
+        .collect()
+}
+
+#[test]
+fn an_unencrypted_raw_file_system_is_refused_and_an_encrypted_one_passes() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    let fs = s
+        .resource::<RawResource>(
+            "Files",
+            Resource::new("AWS::EFS::FileSystem").removal_policy(RemovalPolicy::Retain),
+        )
+        .unwrap();
+    assert!(refused(&app)
+        .iter()
+        .any(|d| d.rule == "security/unencrypted-at-rest" && d.path == "Sec/Files"));
+    app.resource_mut(fs)
+        .unwrap()
+        .properties
+        .insert("Encrypted", true);
+    synth(&app, "security_encrypted_fs");
+}
+
+#[test]
+fn a_raw_backup_vault_without_a_customer_managed_key_is_unencrypted_at_rest() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    let vault = s
+        .resource::<RawResource>(
+            "Vault",
+            Resource::new("AWS::Backup::BackupVault")
+                .property("BackupVaultName", "gs-vault")
+                .removal_policy(RemovalPolicy::Retain),
+        )
+        .unwrap();
+    assert!(refused(&app)
+        .iter()
+        .any(|d| d.rule == "security/unencrypted-at-rest" && d.path == "Sec/Vault"));
+    let key = kms::Key::new(&mut app.at(stack).unwrap(), "Key", Default::default()).unwrap();
+    app.resource_mut(vault)
+        .unwrap()
+        .properties
+        .insert("EncryptionKeyArn", key.arn());
+    synth(&app, "security_vault_with_key");
+}
+
+#[test]
+fn a_cache_without_transit_encryption_is_refused() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    let cache = s
+        .resource::<RawResource>(
+            "Cache",
+            Resource::new("AWS::ElastiCache::ReplicationGroup")
+                .property("ReplicationGroupDescription", "c")
+                .property("CacheNodeType", "cache.t3.micro")
+                .property("Engine", "redis")
+                .property("AtRestEncryptionEnabled", true)
+                .removal_policy(RemovalPolicy::Retain),
+        )
+        .unwrap();
+    assert!(refused(&app)
+        .iter()
+        .any(|d| d.rule == "security/unencrypted-in-transit" && d.path == "Sec/Cache"));
+    app.resource_mut(cache)
+        .unwrap()
+        .properties
+        .insert("TransitEncryptionEnabled", true);
+    synth(&app, "security_cache_in_transit");
+}
+
+#[test]
+fn ssh_open_to_the_world_warns_and_https_does_not() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default()).unwrap();
+    let sg = ec2::SecurityGroup::new(&mut s, "Web", vpc, Default::default()).unwrap();
+    sg.allow_from(&mut s, ec2::Peer::AnyIpv4, ec2::Port::tcp(443), "HTTPS")
+        .unwrap();
+    assert!(warnings(&app, "security/open-ingress").is_empty());
+    let mut s = app.at(stack).unwrap();
+    sg.allow_from(&mut s, ec2::Peer::AnyIpv4, ec2::Port::tcp(22), "SSH")
+        .unwrap();
+    assert_eq!(
+        warnings(&app, "security/open-ingress"),
+        ["Sec/Web/from 0.0.0.0_0:22"]
+    );
+    synth(&app, "security_open_ingress_is_a_warning");
+}
+
+#[test]
+fn a_star_action_or_a_write_on_every_resource_warns_and_a_scoped_grant_does_not() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    let role = iam::Role::new(
+        &mut s,
+        "Role",
+        "ecs-tasks.amazonaws.com",
+        Default::default(),
+    )
+    .unwrap();
+    role.grant(
+        &mut app,
+        iam::PolicyStatement::allow(["s3:GetObject"], [Value::from("arn:aws:s3:::b/*")]),
+    )
+    .unwrap();
+    role.grant(
+        &mut app,
+        iam::PolicyStatement::allow(["logs:DescribeLogGroups"], [Value::from("*")]),
+    )
+    .unwrap();
+    assert!(warnings(&app, "security/iam-wildcard").is_empty());
+    role.grant(
+        &mut app,
+        iam::PolicyStatement::allow(["s3:PutObject"], [Value::from("*")]),
+    )
+    .unwrap();
+    assert_eq!(
+        warnings(&app, "security/iam-wildcard"),
+        ["Sec/Role/DefaultPolicy/Resource"]
+    );
+    role.grant(
+        &mut app,
+        iam::PolicyStatement::allow(["s3:*"], [Value::from("arn:aws:s3:::b")]),
+    )
+    .unwrap();
+    assert_eq!(
+        warnings(&app, "security/iam-wildcard").len(),
+        2,
+        "one finding per statement"
+    );
+    synth(&app, "security_iam_wildcard_is_a_warning");
+}
+
+#[test]
+fn a_stateful_resource_deleted_on_removal_warns_unless_acknowledged() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    let secret = gs_constructs::secretsmanager::Secret::new(
+        &mut s,
+        "ApiKey",
+        gs_constructs::secretsmanager::SecretProps {
+            removal_policy: RemovalPolicy::Destroy,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        warnings(&app, "lifecycle/stateful-destroy"),
+        ["Sec/ApiKey/Resource"]
+    );
+    app.acknowledge(
+        secret.node,
+        "lifecycle/stateful-destroy",
+        "test environment, recreated on every run",
+    )
+    .unwrap();
+    let found = app
+        .validate()
+        .into_iter()
+        .find(|d| d.rule == "lifecycle/stateful-destroy")
+        .unwrap();
+    assert_eq!(
+        found.acknowledged.as_deref(),
+        Some("test environment, recreated on every run")
+    );
+    let t = synth(&app, "security_stateful_destroy_acknowledged");
+    let (_, r) = resource_at(&t, "Sec/ApiKey/Resource");
+    assert_eq!(
+        r["Metadata"]["gs:acknowledged"][0]["rule"],
+        "lifecycle/stateful-destroy"
+    );
+}
