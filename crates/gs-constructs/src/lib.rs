@@ -23,6 +23,7 @@
 //! - [`codepipeline`] — pipelines with a pluggable source.
 //! - [`backup`] — vaults, plans (never without a rule), selections.
 //! - [`security`] — encryption, ingress, IAM and lifecycle rules across services.
+//! - [`report`] — SARIF output and the Markdown rule catalog.
 //! - [`passes`] — registration of the service passes and the rule catalog.
 //!
 //! ```
@@ -58,6 +59,7 @@ pub mod kms;
 pub mod logs;
 pub mod passes;
 mod props;
+pub mod report;
 pub mod rds;
 pub mod s3;
 pub mod secretsmanager;

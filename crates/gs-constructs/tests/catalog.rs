@@ -1,0 +1,51 @@
+//! The rule catalog in docs/rules.md is the one in the code, and every rule id is well formed and
+//! unique.
+
+use std::collections::HashSet;
+
+use gs_constructs::{passes, report};
+
+#[test]
+fn docs_rules_md_matches_the_catalog_in_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
+    let expected = report::catalog_markdown(&passes::catalog());
+    if std::env::var_os("GS_BLESS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md differs from the catalog in the code; run `GS_BLESS=1 cargo test -p gs-constructs --test catalog` and commit"
+    );
+}
+
+#[test]
+fn rule_ids_are_unique_and_read_area_slash_what() {
+    let catalog = passes::catalog();
+    let mut seen = HashSet::new();
+    for r in &catalog {
+        assert!(seen.insert(r.id), "{} twice", r.id);
+        let (area, what) = r.id.split_once('/').unwrap();
+        assert!(!area.is_empty() && !what.is_empty(), "{}", r.id);
+        assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '/' || c == '-'), "{}", r.id);
+        assert!(!r.what.is_empty() && !r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
+    }
+}
+
+#[test]
+fn every_finding_of_a_refused_app_names_a_catalog_rule() {
+    use gs_constructs::prelude::*;
+    let mut app = App::new();
+    passes::register(&mut app);
+    let stack = app.stack("Cat", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    s.resource::<gs_core::RawResource>("Files", Resource::new("AWS::EFS::FileSystem")).unwrap();
+    let findings = app.validate();
+    assert!(!findings.is_empty());
+    let ids: HashSet<&str> = passes::catalog().iter().map(|r| r.id).collect();
+    for f in &findings {
+        assert!(ids.contains(f.rule.as_str()), "{} is not in the catalog", f.rule);
+    }
+    let log = report::sarif(&findings, &passes::catalog());
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), findings.len());
+}
