@@ -9,7 +9,9 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn stack() -> (App, gs_core::Handle<gs_core::Stack>) {
     let mut app = App::new();
-    let stack = app.stack("Analytics", StackProps::default()).expect("stack");
+    let stack = app
+        .stack("Analytics", StackProps::default())
+        .expect("stack");
     (app, stack)
 }
 
@@ -49,7 +51,12 @@ fn an_on_demand_stream_with_a_customer_key_has_no_shard_count_and_names_the_key(
             ..Default::default()
         },
     )?;
-    let role = iam::Role::new(&mut s, "Producer", "apigateway.amazonaws.com", Default::default())?;
+    let role = iam::Role::new(
+        &mut s,
+        "Producer",
+        "apigateway.amazonaws.com",
+        Default::default(),
+    )?;
     stream.grant_write(s.app_mut(), role)?;
     let t = synth(&app, "kinesis_on_demand");
     let (key_id, _) = resource_at(&t, "Analytics/StreamKey/Resource");
@@ -73,10 +80,17 @@ fn retention_outside_a_day_to_a_year_is_refused_naming_the_stream() -> TestResul
         let err = kinesis::Stream::new(
             &mut s,
             "Events",
-            kinesis::StreamProps { retention_hours: hours, ..Default::default() },
+            kinesis::StreamProps {
+                retention_hours: hours,
+                ..Default::default()
+            },
         )
         .expect_err("refused");
-        assert!(err.to_string().starts_with("Analytics/Events: retention_hours"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("Analytics/Events: retention_hours"),
+            "{err}"
+        );
     }
     Ok(())
 }
@@ -88,7 +102,10 @@ fn a_stream_name_with_a_slash_is_refused() -> TestResult {
     let err = kinesis::Stream::new(
         &mut s,
         "Events",
-        kinesis::StreamProps { stream_name: Some("events/dev".into()), ..Default::default() },
+        kinesis::StreamProps {
+            stream_name: Some("events/dev".into()),
+            ..Default::default()
+        },
     )
     .expect_err("refused");
     assert!(err.to_string().contains("contains `/`"), "{err}");
@@ -104,13 +121,17 @@ fn an_enhanced_fan_out_consumer_reads_the_stream_by_arn() -> TestResult {
         &mut s,
         "Analytics",
         stream,
-        kinesis::StreamConsumerProps { consumer_name: Some("analytics".into()) },
+        kinesis::StreamConsumerProps {
+            consumer_name: Some("analytics".into()),
+        },
     )?;
     let bad = kinesis::StreamConsumer::new(
         &mut s,
         "Bad",
         stream,
-        kinesis::StreamConsumerProps { consumer_name: Some("has space".into()) },
+        kinesis::StreamConsumerProps {
+            consumer_name: Some("has space".into()),
+        },
     );
     assert!(bad.is_err());
     let t = synth(&app, "kinesis_consumer");
@@ -136,7 +157,9 @@ fn a_raw_stream_with_a_bad_name_is_refused_by_name_constraints() -> TestResult {
     )?;
     let found = refused(&app);
     assert!(
-        found.iter().any(|d| d.rule == "cfn/name-constraints" && d.path == "Analytics/Raw"),
+        found
+            .iter()
+            .any(|d| d.rule == "cfn/name-constraints" && d.path == "Analytics/Raw"),
         "{found:?}"
     );
     Ok(())
@@ -154,7 +177,9 @@ fn a_raw_stream_with_a_valid_name_synthesizes() -> TestResult {
             .property("ShardCount", 1)
             .property(
                 "StreamEncryption",
-                ValueMap::new().with("EncryptionType", "KMS").with("KeyId", "alias/aws/kinesis"),
+                ValueMap::new()
+                    .with("EncryptionType", "KMS")
+                    .with("KeyId", "alias/aws/kinesis"),
             ),
     )?;
     let t = synth(&app, "kinesis_raw_name_ok");

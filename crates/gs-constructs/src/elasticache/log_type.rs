@@ -74,9 +74,17 @@ mod tests {
 
     #[test]
     fn slow_log_needs_six_and_engine_log_six_point_two() {
-        assert!(SlowLog.supported_by("6.0") && SlowLog.supported_by("6.x") && SlowLog.supported_by("7.1"));
+        assert!(
+            SlowLog.supported_by("6.0")
+                && SlowLog.supported_by("6.x")
+                && SlowLog.supported_by("7.1")
+        );
         assert!(!SlowLog.supported_by("5.0.6"));
-        assert!(EngineLog.supported_by("6.2") && EngineLog.supported_by("7.0") && EngineLog.supported_by("6.2.6"));
+        assert!(
+            EngineLog.supported_by("6.2")
+                && EngineLog.supported_by("7.0")
+                && EngineLog.supported_by("6.2.6")
+        );
         assert!(!EngineLog.supported_by("6.0") && !EngineLog.supported_by("6.x"));
         assert!(!EngineLog.supported_by("latest"));
     }

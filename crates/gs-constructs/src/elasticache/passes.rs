@@ -26,7 +26,8 @@ pub(crate) const NAME_CONSTRAINTS: Rule = Rule {
     what: "A physical name breaks its service's naming limits (ElastiCache replication group id, \
            RDS cluster identifier, Kinesis stream name).",
     why: "The service refuses the name at deploy time, after the stack has started changing.",
-    fix: "shorten or rename it within the service's limits, or let CloudFormation generate the name",
+    fix:
+        "shorten or rename it within the service's limits, or let CloudFormation generate the name",
 };
 
 /// The rules these passes apply.
@@ -78,7 +79,11 @@ fn check_name(tree: &Tree<'_>, id: NodeId, resource: &Resource, out: &mut Vec<Di
     if let Some(reason) = invalid(name) {
         out.push(
             NAME_CONSTRAINTS
-                .at(id, tree.path(id), format!("{} {property} {reason}", resource.type_name))
+                .at(
+                    id,
+                    tree.path(id),
+                    format!("{} {property} {reason}", resource.type_name),
+                )
                 .with_fix(fix),
         );
     }
@@ -98,7 +103,10 @@ fn check_log_types(tree: &Tree<'_>, id: NodeId, resource: &Resource, out: &mut V
     let Some(version) = props.get("EngineVersion").and_then(Value::as_str) else {
         return;
     };
-    let Some(configs) = props.get("LogDeliveryConfigurations").and_then(Value::as_list) else {
+    let Some(configs) = props
+        .get("LogDeliveryConfigurations")
+        .and_then(Value::as_list)
+    else {
         return;
     };
     for config in configs {

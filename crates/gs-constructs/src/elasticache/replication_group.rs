@@ -173,7 +173,7 @@ impl ReplicationGroup {
         let path = scope.child_path(id);
         let parameter_group = check_props(&path, &props)?;
         let subnets = vpc.subnet_ids(scope.app(), SubnetType::Private);
-        if subnets.as_list().is_none_or(<[Value]>::is_empty) {
+        if !subnets.as_list().is_some_and(|l| !l.is_empty()) {
             return Err(ConstructError::invalid(
                 path,
                 "the VPC has no private subnets",
@@ -253,11 +253,17 @@ impl ReplicationGroup {
                         .with("MultiAZEnabled", props.multi_az)
                         .with("NumNodeGroups", props.num_node_groups)
                         .with("Port", props.port)
-                        .with_opt("PreferredMaintenanceWindow", props.preferred_maintenance_window.clone())
+                        .with_opt(
+                            "PreferredMaintenanceWindow",
+                            props.preferred_maintenance_window.clone(),
+                        )
                         .with("ReplicasPerNodeGroup", props.replicas_per_node_group)
                         .with("ReplicationGroupDescription", description)
                         .with_opt("ReplicationGroupId", props.replication_group_id.clone())
-                        .with("SecurityGroupIds", Value::List(vec![security_group.group_id()]))
+                        .with(
+                            "SecurityGroupIds",
+                            Value::List(vec![security_group.group_id()]),
+                        )
                         .with("SnapshotRetentionLimit", props.snapshot_retention_days)
                         .with_opt("SnapshotWindow", props.snapshot_window.clone())
                         .with("TransitEncryptionEnabled", props.transit_encryption),
@@ -346,7 +352,10 @@ fn check_props(path: &str, props: &ReplicationGroupProps) -> Result<String> {
         .as_deref()
         .and_then(invalid_replication_group_id)
     {
-        return Err(invalid(format!("the replication group id {reason}"), REPLICATION_GROUP_ID_FIX));
+        return Err(invalid(
+            format!("the replication group id {reason}"),
+            REPLICATION_GROUP_ID_FIX,
+        ));
     }
     if !(1..=500).contains(&props.num_node_groups) {
         return Err(invalid(
@@ -356,7 +365,10 @@ fn check_props(path: &str, props: &ReplicationGroupProps) -> Result<String> {
     }
     if props.replicas_per_node_group > 5 {
         return Err(invalid(
-            format!("replicas_per_node_group is {}, more than 5", props.replicas_per_node_group),
+            format!(
+                "replicas_per_node_group is {}, more than 5",
+                props.replicas_per_node_group
+            ),
             "use 0 to 5 replicas per shard",
         ));
     }
@@ -374,13 +386,21 @@ fn check_props(path: &str, props: &ReplicationGroupProps) -> Result<String> {
     }
     if props.snapshot_retention_days > 35 {
         return Err(invalid(
-            format!("snapshot_retention_days is {}, more than 35", props.snapshot_retention_days),
+            format!(
+                "snapshot_retention_days is {}, more than 35",
+                props.snapshot_retention_days
+            ),
             "keep snapshots 0 to 35 days (7 by default)",
         ));
     }
     if let Some(w) = &props.snapshot_window {
         match daily_window_minutes(w) {
-            Err(m) => return Err(invalid(format!("the snapshot window {m}"), "write it like `05:00-06:00` (UTC)")),
+            Err(m) => {
+                return Err(invalid(
+                    format!("the snapshot window {m}"),
+                    "write it like `05:00-06:00` (UTC)",
+                ))
+            }
             Ok(len) if len < 60 => {
                 return Err(invalid(
                     format!("the snapshot window `{w}` is {len} minutes long"),
@@ -415,7 +435,10 @@ fn check_props(path: &str, props: &ReplicationGroupProps) -> Result<String> {
         if group.is_some() && !log_type.supported_by(&props.engine_version) {
             let (min_major, min_minor) = log_type.min_redis_version();
             return Err(invalid(
-                format!("Redis {} cannot deliver the {log_type}", props.engine_version),
+                format!(
+                    "Redis {} cannot deliver the {log_type}",
+                    props.engine_version
+                ),
                 &format!("use Redis {min_major}.{min_minor} or later (`7.1` is the default)"),
             ));
         }
@@ -428,7 +451,10 @@ fn check_props(path: &str, props: &ReplicationGroupProps) -> Result<String> {
         (6, _) => Ok("default.redis6.x.cluster.on".into()),
         (5, _) => Ok("default.redis5.0.cluster.on".into()),
         _ => Err(invalid(
-            format!("gs knows no default cluster-mode parameter group for Redis {}", props.engine_version),
+            format!(
+                "gs knows no default cluster-mode parameter group for Redis {}",
+                props.engine_version
+            ),
             "name one in cache_parameter_group_name",
         )),
     }

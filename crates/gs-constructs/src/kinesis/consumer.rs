@@ -55,7 +55,11 @@ impl StreamConsumer {
         let path = scope.child_path(id);
         let consumer_name = props.consumer_name.unwrap_or_else(|| name_from_path(&path));
         if let Some(reason) = invalid_name(&consumer_name) {
-            return Err(ConstructError::invalid(path, format!("the consumer name {reason}"), NAME_FIX));
+            return Err(ConstructError::invalid(
+                path,
+                format!("the consumer name {reason}"),
+                NAME_FIX,
+            ));
         }
         crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;

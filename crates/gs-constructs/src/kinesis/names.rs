@@ -7,11 +7,16 @@
 /// check to raw resources.
 pub(crate) fn invalid_name(name: &str) -> Option<String> {
     if name.is_empty() || name.len() > 128 {
-        return Some(format!("`{name}` is {} characters, not 1 to 128", name.len()));
+        return Some(format!(
+            "`{name}` is {} characters, not 1 to 128",
+            name.len()
+        ));
     }
     name.chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "_.-".contains(*c)))
-        .map(|c| format!("`{name}` contains `{c}`; only letters, digits, `_`, `.` and `-` are allowed"))
+        .map(|c| {
+            format!("`{name}` contains `{c}`; only letters, digits, `_`, `.` and `-` are allowed")
+        })
 }
 
 /// The usual fix for a bad stream or consumer name.

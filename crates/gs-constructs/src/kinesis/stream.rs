@@ -111,12 +111,19 @@ impl Stream {
     pub fn new(scope: &mut Scope<'_>, id: &str, props: StreamProps) -> Result<Stream> {
         let path = scope.child_path(id);
         if let Some(reason) = props.stream_name.as_deref().and_then(invalid_name) {
-            return Err(ConstructError::invalid(path, format!("the stream name {reason}"), NAME_FIX));
+            return Err(ConstructError::invalid(
+                path,
+                format!("the stream name {reason}"),
+                NAME_FIX,
+            ));
         }
         if !(24..=8760).contains(&props.retention_hours) {
             return Err(ConstructError::invalid(
                 path,
-                format!("retention_hours is {}, not 24 to 8760", props.retention_hours),
+                format!(
+                    "retention_hours is {}, not 24 to 8760",
+                    props.retention_hours
+                ),
                 "keep records 24 hours (the default) up to 8760 hours (365 days)",
             ));
         }
@@ -156,9 +163,14 @@ impl Stream {
                         .with_opt("ShardCount", shard_count)
                         .with(
                             "StreamEncryption",
-                            ValueMap::new().with("EncryptionType", "KMS").with("KeyId", key_id),
+                            ValueMap::new()
+                                .with("EncryptionType", "KMS")
+                                .with("KeyId", key_id),
                         )
-                        .with("StreamModeDetails", ValueMap::new().with("StreamMode", mode)),
+                        .with(
+                            "StreamModeDetails",
+                            ValueMap::new().with("StreamMode", mode),
+                        ),
                 )
                 .tagged()
                 .removal_policy(props.removal_policy),
@@ -178,7 +190,11 @@ impl Stream {
                 stream_name: props.stream_name,
             },
         )?;
-        Ok(Stream { node, resource, key })
+        Ok(Stream {
+            node,
+            resource,
+            key,
+        })
     }
 
     /// The stream's ARN (`Fn::GetAtt Arn`).
@@ -213,7 +229,10 @@ impl Stream {
         if let Some(key) = self.key {
             role.grant(
                 app,
-                PolicyStatement::allow(["kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"], [key.arn()]),
+                PolicyStatement::allow(
+                    ["kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                    [key.arn()],
+                ),
             )?;
         }
         Ok(())

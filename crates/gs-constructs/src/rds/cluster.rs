@@ -251,7 +251,8 @@ fn check_credentials(app: &App, path: &str, secret: Secret) -> Result<()> {
         .get("SecretStringTemplate")
         .and_then(Value::as_str)
         .is_some_and(|t| t.contains("\"username\""));
-    let generates_password = generate.get("GenerateStringKey").and_then(Value::as_str) == Some("password");
+    let generates_password =
+        generate.get("GenerateStringKey").and_then(Value::as_str) == Some("password");
     if has_username && generates_password {
         Ok(())
     } else {
@@ -268,11 +269,25 @@ fn check_credentials(app: &App, path: &str, secret: Secret) -> Result<()> {
 
 fn check_props(path: &str, props: &DatabaseClusterProps) -> Result<()> {
     let invalid = |m: String, fix: &str| Err(ConstructError::invalid(path, m, fix));
-    if let Some(reason) = props.cluster_identifier.as_deref().and_then(invalid_cluster_identifier) {
-        return invalid(format!("the cluster identifier {reason}"), CLUSTER_IDENTIFIER_FIX);
+    if let Some(reason) = props
+        .cluster_identifier
+        .as_deref()
+        .and_then(invalid_cluster_identifier)
+    {
+        return invalid(
+            format!("the cluster identifier {reason}"),
+            CLUSTER_IDENTIFIER_FIX,
+        );
     }
-    if let Some(reason) = props.default_database_name.as_deref().and_then(invalid_database_name) {
-        return invalid(format!("the database name {reason}"), "name the database like `globalstream`");
+    if let Some(reason) = props
+        .default_database_name
+        .as_deref()
+        .and_then(invalid_database_name)
+    {
+        return invalid(
+            format!("the database name {reason}"),
+            "name the database like `globalstream`",
+        );
     }
     let acu_ok = |c: f64| (0.5..=256.0).contains(&c) && (c * 2.0).fract() == 0.0;
     if !acu_ok(props.min_capacity) || !acu_ok(props.max_capacity) {
@@ -286,19 +301,30 @@ fn check_props(path: &str, props: &DatabaseClusterProps) -> Result<()> {
     }
     if props.min_capacity > props.max_capacity {
         return invalid(
-            format!("min_capacity {} is above max_capacity {}", props.min_capacity, props.max_capacity),
+            format!(
+                "min_capacity {} is above max_capacity {}",
+                props.min_capacity, props.max_capacity
+            ),
             "make min_capacity at most max_capacity",
         );
     }
     if !(1..=35).contains(&props.backup_retention_days) {
         return invalid(
-            format!("backup_retention_days is {}, not 1 to 35", props.backup_retention_days),
+            format!(
+                "backup_retention_days is {}, not 1 to 35",
+                props.backup_retention_days
+            ),
             "keep backups 1 to 35 days (7 by default)",
         );
     }
     if let Some(w) = &props.preferred_backup_window {
         match daily_window_minutes(w) {
-            Err(m) => return invalid(format!("the backup window {m}"), "write it like `03:00-04:00` (UTC)"),
+            Err(m) => {
+                return invalid(
+                    format!("the backup window {m}"),
+                    "write it like `03:00-04:00` (UTC)",
+                )
+            }
             Ok(len) if len < 30 => {
                 return invalid(
                     format!("the backup window `{w}` is {len} minutes long"),
@@ -314,11 +340,19 @@ fn check_props(path: &str, props: &DatabaseClusterProps) -> Result<()> {
             "use at most 15 readers",
         );
     }
-    if !props.engine_version.starts_with(|c: char| c.is_ascii_digit())
-        || !props.engine_version.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+    if !props
+        .engine_version
+        .starts_with(|c: char| c.is_ascii_digit())
+        || !props
+            .engine_version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
     {
         return invalid(
-            format!("`{}` is not an Aurora PostgreSQL version", props.engine_version),
+            format!(
+                "`{}` is not an Aurora PostgreSQL version",
+                props.engine_version
+            ),
             "give a version such as `16.6`",
         );
     }
@@ -352,7 +386,10 @@ pub(crate) fn build(
     if azs.len() < 2 {
         return Err(ConstructError::invalid(
             path,
-            format!("the VPC's private subnets span {} AZ(s); a DB subnet group needs at least 2", azs.len()),
+            format!(
+                "the VPC's private subnets span {} AZ(s); a DB subnet group needs at least 2",
+                azs.len()
+            ),
             "build the VPC with max_azs of 2 or more",
         ));
     }
@@ -381,7 +418,10 @@ pub(crate) fn build(
         {
             return Err(ConstructError::invalid(
                 path,
-                format!("the credentials secret is already attached to {}", scope.app().path(other)?),
+                format!(
+                    "the credentials secret is already attached to {}",
+                    scope.app().path(other)?
+                ),
                 "give each cluster its own secret",
             ));
         }
@@ -398,7 +438,10 @@ pub(crate) fn build(
             Resource::new("AWS::RDS::DBSubnetGroup")
                 .properties(
                     ValueMap::new()
-                        .with("DBSubnetGroupDescription", format!("Subnets for {id} database"))
+                        .with(
+                            "DBSubnetGroupDescription",
+                            format!("Subnets for {id} database"),
+                        )
                         .with("SubnetIds", vpc.subnet_ids(sg.app(), SubnetType::Private)),
                 )
                 .tagged()
@@ -421,7 +464,9 @@ pub(crate) fn build(
         Membership::Owner(secret) => (
             Some(secret.field("username")),
             Some(secret.field("password")),
-            props.global_cluster.map(|gc| Value::Ref(gc.resource.node())),
+            props
+                .global_cluster
+                .map(|gc| Value::Ref(gc.resource.node())),
             key_arn,
         ),
         // A secondary of an encrypted global database must name a key of its own Region.
@@ -445,7 +490,13 @@ pub(crate) fn build(
                     .with("DeletionProtection", props.deletion_protection)
                     .with(
                         "EnableCloudwatchLogsExports",
-                        Value::List(props.cloudwatch_logs_exports.iter().map(Value::from).collect()),
+                        Value::List(
+                            props
+                                .cloudwatch_logs_exports
+                                .iter()
+                                .map(Value::from)
+                                .collect(),
+                        ),
                     )
                     .with("Engine", ENGINE)
                     .with("EngineVersion", props.engine_version.as_str())
@@ -454,8 +505,14 @@ pub(crate) fn build(
                     .with_opt("MasterUserPassword", password)
                     .with_opt("MasterUsername", username)
                     .with("Port", props.port)
-                    .with_opt("PreferredBackupWindow", props.preferred_backup_window.clone())
-                    .with_opt("PreferredMaintenanceWindow", props.preferred_maintenance_window.clone())
+                    .with_opt(
+                        "PreferredBackupWindow",
+                        props.preferred_backup_window.clone(),
+                    )
+                    .with_opt(
+                        "PreferredMaintenanceWindow",
+                        props.preferred_maintenance_window.clone(),
+                    )
                     .with(
                         "ServerlessV2ScalingConfiguration",
                         ValueMap::new()
@@ -463,7 +520,10 @@ pub(crate) fn build(
                             .with("MinCapacity", props.min_capacity),
                     )
                     .with("StorageEncrypted", true)
-                    .with("VpcSecurityGroupIds", Value::List(vec![security_group.group_id()])),
+                    .with(
+                        "VpcSecurityGroupIds",
+                        Value::List(vec![security_group.group_id()]),
+                    ),
             )
             .tagged()
             .removal_policy(props.removal_policy),
@@ -486,7 +546,10 @@ pub(crate) fn build(
             Resource::new("AWS::RDS::DBInstance")
                 .properties(
                     ValueMap::new()
-                        .with_opt("AvailabilityZone", az.map(|az| Value::select(az, Value::azs())))
+                        .with_opt(
+                            "AvailabilityZone",
+                            az.map(|az| Value::select(az, Value::azs())),
+                        )
                         .with("DBClusterIdentifier", Value::Ref(resource.node()))
                         .with("DBInstanceClass", "db.serverless")
                         .with("DBSubnetGroupName", Value::Ref(subnet_group))
@@ -506,14 +569,16 @@ pub(crate) fn build(
             az,
         });
     }
-    let writer = writer.ok_or_else(|| ConstructError::invalid(&path, "no writer was built", "report this as a gs bug"))?;
+    let writer = writer.ok_or_else(|| {
+        ConstructError::invalid(&path, "no writer was built", "report this as a gs bug")
+    })?;
 
     let (secret, global) = match membership {
         Membership::Owner(secret) => (
             Some(secret),
-            props
-                .global_cluster
-                .map(|gc| GlobalRole::Primary { global_cluster: gc.resource.node() }),
+            props.global_cluster.map(|gc| GlobalRole::Primary {
+                global_cluster: gc.resource.node(),
+            }),
         ),
         Membership::Secondary(name) => (
             None,

@@ -5,7 +5,9 @@
 
 use gs_core::{App, Handle, NodeId, Resource, Scope, Value, ValueMap};
 
-use super::cluster::{build, cluster_arn, CfnDbCluster, CfnDbInstance, DatabaseClusterProps, Membership, ENGINE};
+use super::cluster::{
+    build, cluster_arn, CfnDbCluster, CfnDbInstance, DatabaseClusterProps, Membership, ENGINE,
+};
 use super::info::DatabaseClusterInfo;
 use super::names::{invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX};
 use crate::ec2::{Connectable, Port, SecurityGroup, Vpc};
@@ -195,7 +197,13 @@ impl SecondaryDatabaseCluster {
             ));
         }
         let default_port = props.port;
-        let built = build(scope, id, vpc, Membership::Secondary(info.identifier), props)?;
+        let built = build(
+            scope,
+            id,
+            vpc,
+            Membership::Secondary(info.identifier),
+            props,
+        )?;
         scope.app_mut().add_dependency(
             built.node,
             global.node,

@@ -11,5 +11,8 @@ pub(crate) mod passes;
 pub(crate) mod window;
 
 pub use cluster::{CfnDbCluster, CfnDbInstance, DatabaseCluster, DatabaseClusterProps, ENGINE};
-pub use global::{CfnGlobalCluster, GlobalCluster, GlobalClusterInfo, GlobalClusterProps, SecondaryDatabaseCluster};
+pub use global::{
+    CfnGlobalCluster, GlobalCluster, GlobalClusterInfo, GlobalClusterProps,
+    SecondaryDatabaseCluster,
+};
 pub use info::{DatabaseClusterInfo, DatabaseInstanceInfo, GlobalRole, InstanceRole};

@@ -12,8 +12,13 @@ pub(crate) fn invalid_cluster_identifier(id: &str) -> Option<String> {
     if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return Some(format!("`{id}` does not start with a letter"));
     }
-    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-        return Some(format!("`{id}` contains `{c}`; only letters, digits and `-` are allowed"));
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Some(format!(
+            "`{id}` contains `{c}`; only letters, digits and `-` are allowed"
+        ));
     }
     if id.contains("--") {
         return Some(format!("`{id}` contains two consecutive hyphens"));
@@ -45,7 +50,10 @@ mod tests {
     #[test]
     fn cluster_identifiers_follow_the_rds_rules() {
         assert_eq!(invalid_cluster_identifier("globalstream-aurora-dev"), None);
-        assert_eq!(invalid_cluster_identifier(&format!("a{}", "b".repeat(62))), None);
+        assert_eq!(
+            invalid_cluster_identifier(&format!("a{}", "b".repeat(62))),
+            None
+        );
         for bad in ["", "1db", "db--x", "db-", "db_x", "db.x"] {
             assert!(invalid_cluster_identifier(bad).is_some(), "{bad}");
         }
