@@ -453,3 +453,24 @@ fn a_raw_cluster_with_a_valid_identifier_synthesizes() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_raw_global_cluster_with_a_trailing_hyphen_is_refused_by_name_constraints() -> TestResult {
+    let (mut app, stack) = stack();
+    gs_constructs::passes::register(&mut app);
+    let mut s = app.at(stack)?;
+    s.resource::<RawResource>(
+        "RawGlobal",
+        Resource::new("AWS::RDS::GlobalCluster")
+            .property("GlobalClusterIdentifier", "global-")
+            .property("Engine", "aurora-postgresql"),
+    )?;
+    let found = refused(&app);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.rule == "cfn/name-constraints" && d.path == "Data/RawGlobal"),
+        "{found:?}"
+    );
+    Ok(())
+}

@@ -24,7 +24,7 @@ pub(crate) const NAME_CONSTRAINTS: Rule = Rule {
     id: "cfn/name-constraints",
     severity: Severity::Error,
     what: "A physical name breaks its service's naming limits (ElastiCache replication group id, \
-           RDS cluster identifier, Kinesis stream name).",
+           RDS cluster and global cluster identifier, Kinesis stream and consumer name).",
     why: "The service refuses the name at deploy time, after the stack has started changing.",
     fix:
         "shorten or rename it within the service's limits, or let CloudFormation generate the name",
@@ -47,7 +47,14 @@ fn name_rule(type_name: &str) -> Option<(&'static str, NameCheck)> {
             "DBClusterIdentifier",
             (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
         )),
+        "AWS::RDS::GlobalCluster" => Some((
+            "GlobalClusterIdentifier",
+            (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
+        )),
         "AWS::Kinesis::Stream" => Some(("Name", (invalid_stream_name, STREAM_NAME_FIX))),
+        "AWS::Kinesis::StreamConsumer" => {
+            Some(("ConsumerName", (invalid_stream_name, STREAM_NAME_FIX)))
+        }
         _ => None,
     }
 }
