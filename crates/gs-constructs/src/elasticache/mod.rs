@@ -1,3 +1,14 @@
-//! (to be written)
+//! ElastiCache for Redis: [`ReplicationGroup`] with cluster mode enabled (shards, replicas
+//! across AZs, encryption, snapshots, log delivery to [`crate::logs::LogGroup`] handles), the
+//! [`ReplicationGroupInfo`] side table disaster-recovery checks read, and the passes for log
+//! types and physical-name limits (`cfn/name-constraints` checks RDS and Kinesis names too).
 
+mod log_type;
+pub(crate) mod names;
 pub(crate) mod passes;
+mod replication_group;
+
+pub use log_type::LogType;
+pub use replication_group::{
+    CfnReplicationGroup, LogFormat, ReplicationGroup, ReplicationGroupInfo, ReplicationGroupProps,
+};

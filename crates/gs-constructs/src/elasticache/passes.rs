@@ -1,9 +1,143 @@
-//! Validation passes of this service.
+//! Validation passes of ElastiCache, and the `cfn/name-constraints` rule for the physical names
+//! of ElastiCache, RDS and Kinesis. Both read the emitted resources, so shapes built through the
+//! raw escape hatch are caught as well as typed ones.
 
-use gs_core::{Diagnostic, Rule, Tree};
+use gs_core::{Diagnostic, NodeId, Resource, Rule, Severity, Tree, Value};
+
+use super::log_type::LogType;
+use super::names::{invalid_replication_group_id, REPLICATION_GROUP_ID_FIX};
+use crate::kinesis::names::{invalid_name as invalid_stream_name, NAME_FIX as STREAM_NAME_FIX};
+use crate::rds::names::{invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX};
+
+/// `elasticache/log-type-engine-version`.
+pub(crate) const LOG_TYPE_ENGINE_VERSION: Rule = Rule {
+    id: "elasticache/log-type-engine-version",
+    severity: Severity::Error,
+    what: "A Redis replication group or cluster delivers a log type its engine version cannot produce.",
+    why: "ElastiCache delivers the slow log from Redis 6.0 and the engine log from Redis 6.2; \
+          an older engine fails the deployment.",
+    fix: "raise EngineVersion (slow-log: 6.0 or later, engine-log: 6.2 or later), or drop the log delivery",
+};
+
+/// `cfn/name-constraints`.
+pub(crate) const NAME_CONSTRAINTS: Rule = Rule {
+    id: "cfn/name-constraints",
+    severity: Severity::Error,
+    what: "A physical name breaks its service's naming limits (ElastiCache replication group id, \
+           RDS cluster and global cluster identifier, Kinesis stream and consumer name).",
+    why: "The service refuses the name at deploy time, after the stack has started changing.",
+    fix:
+        "shorten or rename it within the service's limits, or let CloudFormation generate the name",
+};
 
 /// The rules these passes apply.
-pub(crate) const RULES: &[Rule] = &[];
+pub(crate) const RULES: &[Rule] = &[LOG_TYPE_ENGINE_VERSION, NAME_CONSTRAINTS];
 
-/// Appends this service's findings.
-pub(crate) fn check(_tree: &Tree<'_>, _out: &mut Vec<Diagnostic>) {}
+/// A name checker: why a name is invalid, and the fix.
+type NameCheck = (fn(&str) -> Option<String>, &'static str);
+
+/// The property holding each type's physical name, and its checker.
+fn name_rule(type_name: &str) -> Option<(&'static str, NameCheck)> {
+    match type_name {
+        "AWS::ElastiCache::ReplicationGroup" => Some((
+            "ReplicationGroupId",
+            (invalid_replication_group_id, REPLICATION_GROUP_ID_FIX),
+        )),
+        "AWS::RDS::DBCluster" => Some((
+            "DBClusterIdentifier",
+            (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
+        )),
+        "AWS::RDS::GlobalCluster" => Some((
+            "GlobalClusterIdentifier",
+            (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
+        )),
+        "AWS::Kinesis::Stream" => Some(("Name", (invalid_stream_name, STREAM_NAME_FIX))),
+        "AWS::Kinesis::StreamConsumer" => {
+            Some(("ConsumerName", (invalid_stream_name, STREAM_NAME_FIX)))
+        }
+        _ => None,
+    }
+}
+
+/// Appends this service's findings: one look at each resource.
+pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for id in tree.all_elements() {
+        let Some(resource) = tree.node(id).as_resource() else {
+            continue;
+        };
+        check_name(tree, id, resource, out);
+        if matches!(
+            resource.type_name.as_str(),
+            "AWS::ElastiCache::ReplicationGroup" | "AWS::ElastiCache::CacheCluster"
+        ) {
+            check_log_types(tree, id, resource, out);
+        }
+    }
+}
+
+fn check_name(tree: &Tree<'_>, id: NodeId, resource: &Resource, out: &mut Vec<Diagnostic>) {
+    let Some((property, (invalid, fix))) = name_rule(&resource.type_name) else {
+        return;
+    };
+    // Only literal names: a reference or an intrinsic is resolved at deploy time.
+    let Some(name) = resource.properties.get(property).and_then(Value::as_str) else {
+        return;
+    };
+    if let Some(reason) = invalid(name) {
+        out.push(
+            NAME_CONSTRAINTS
+                .at(
+                    id,
+                    tree.path(id),
+                    format!("{} {property} {reason}", resource.type_name),
+                )
+                .with_fix(fix),
+        );
+    }
+}
+
+fn check_log_types(tree: &Tree<'_>, id: NodeId, resource: &Resource, out: &mut Vec<Diagnostic>) {
+    let props = &resource.properties;
+    // Valkey delivers both logs from its first version; only Redis has the limits.
+    if props
+        .get("Engine")
+        .and_then(Value::as_str)
+        .is_some_and(|e| !e.eq_ignore_ascii_case("redis"))
+    {
+        return;
+    }
+    // No version means the latest, which delivers both.
+    let Some(version) = props.get("EngineVersion").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(configs) = props
+        .get("LogDeliveryConfigurations")
+        .and_then(Value::as_list)
+    else {
+        return;
+    };
+    for config in configs {
+        let Some(log_type) = config
+            .as_map()
+            .and_then(|c| c.get("LogType"))
+            .and_then(Value::as_str)
+            .and_then(LogType::parse)
+        else {
+            continue;
+        };
+        if !log_type.supported_by(version) {
+            let (major, minor) = log_type.min_redis_version();
+            out.push(
+                LOG_TYPE_ENGINE_VERSION
+                    .at(
+                        id,
+                        tree.path(id),
+                        format!("Redis {version} cannot deliver the {log_type}; it needs Redis {major}.{minor} or later"),
+                    )
+                    .with_fix(format!(
+                        "set EngineVersion to {major}.{minor} or later (e.g. 7.1), or drop the {log_type} delivery"
+                    )),
+            );
+        }
+    }
+}

@@ -1,4 +1,6 @@
-//! Validation passes of this service.
+//! Validation passes of Kinesis. Stream names are checked by the `cfn/name-constraints` rule,
+//! which lives with the ElastiCache passes (one rule id, one place); Kinesis has no rule of its
+//! own yet.
 
 use gs_core::{Diagnostic, Rule, Tree};
 

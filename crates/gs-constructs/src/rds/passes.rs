@@ -1,4 +1,6 @@
-//! Validation passes of this service.
+//! Validation passes of RDS. Cluster identifiers are checked by the `cfn/name-constraints` rule,
+//! which lives with the ElastiCache passes (one rule id, one place); RDS has no rule of its own
+//! yet. Disaster-recovery checks read [`super::DatabaseClusterInfo`].
 
 use gs_core::{Diagnostic, Rule, Tree};
 
