@@ -74,7 +74,13 @@ fn the_seed_backup_plan_synthesizes_with_its_daily_rule_vault_and_selection() ->
             name: Some("globalstream-efs-backup-dev".into()),
         },
     )?;
-    BackupSelection::new(&mut s, "EfsBackupSelection", plan, vec![fs.clone()], Default::default())?;
+    BackupSelection::new(
+        &mut s,
+        "EfsBackupSelection",
+        plan,
+        vec![fs.clone()],
+        Default::default(),
+    )?;
     let t = synth(&app, "backup_seed_plan");
     let (vault_id, vault_json) = resource_at(&t, "TapStackdev/BackupVault/Resource");
     let (key_id, _) = resource_at(&t, "TapStackdev/BackupKey/Resource");
@@ -120,7 +126,10 @@ fn the_seed_backup_plan_synthesizes_with_its_daily_rule_vault_and_selection() ->
     assert_eq!(protections.len(), 1);
     assert_eq!(protections[0].plan, plan);
     assert_eq!(protections[0].kind, ProtectedKind::FileSystem);
-    assert_eq!(plan.rules(&app)[0].schedule.interval(), Duration::from_secs(24 * 3600));
+    assert_eq!(
+        plan.rules(&app)[0].schedule.interval(),
+        Duration::from_secs(24 * 3600)
+    );
     Ok(())
 }
 
@@ -130,8 +139,18 @@ fn names_left_out_are_derived_from_the_path_and_fit_the_limits() -> TestResult {
     let mut s = app.at(stack)?;
     let fs = file_system(&mut s);
     let mut g = s.group("AVeryLongConstructNameThatKeepsGoingAndGoingOnAndOn")?;
-    let vault = BackupVault::new(&mut g, "BackupVaultWithAnEvenLongerNameThanItsParent", Default::default())?;
-    let plan = BackupPlan::new(&mut g, "EfsBackupPlan", vault, daily_backup(), Default::default())?;
+    let vault = BackupVault::new(
+        &mut g,
+        "BackupVaultWithAnEvenLongerNameThanItsParent",
+        Default::default(),
+    )?;
+    let plan = BackupPlan::new(
+        &mut g,
+        "EfsBackupPlan",
+        vault,
+        daily_backup(),
+        Default::default(),
+    )?;
     BackupSelection::new(&mut g, "Selection", plan, vec![fs], Default::default())?;
     let t = synth(&app, "backup_derived_names");
     let (_, v) = resource_at(
@@ -152,7 +171,13 @@ fn add_rule_rewrites_the_plan_and_keeps_the_rules_readable() -> TestResult {
     let fs = file_system(&mut s);
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
     let cold = BackupVault::new(&mut s, "ArchiveVault", Default::default())?;
-    let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault, daily_backup(), Default::default())?;
+    let plan = BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        daily_backup(),
+        Default::default(),
+    )?;
     BackupSelection::new(&mut s, "Selection", plan, vec![fs], Default::default())?;
     plan.add_rule(
         s.app_mut(),
@@ -166,14 +191,23 @@ fn add_rule_rewrites_the_plan_and_keeps_the_rules_readable() -> TestResult {
     let dup = plan
         .add_rule(s.app_mut(), daily_backup())
         .expect_err("the name is taken");
-    assert!(dup.to_string().contains("already has a rule named `DailyBackup`"), "{dup}");
+    assert!(
+        dup.to_string()
+            .contains("already has a rule named `DailyBackup`"),
+        "{dup}"
+    );
     let names: Vec<&str> = plan.rules(&app).iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["DailyBackup", "Monthly"]);
-    assert_eq!(plan.rules(&app)[1].schedule.interval(), Duration::from_secs(31 * 24 * 3600));
+    assert_eq!(
+        plan.rules(&app)[1].schedule.interval(),
+        Duration::from_secs(31 * 24 * 3600)
+    );
     let t = synth(&app, "backup_add_rule");
     let (cold_id, _) = resource_at(&t, "TapStackdev/ArchiveVault/Resource");
     let (_, p) = resource_at(&t, "TapStackdev/EfsBackupPlan/Resource");
-    let rules = p["Properties"]["BackupPlan"]["BackupPlanRule"].as_array().expect("rules");
+    let rules = p["Properties"]["BackupPlan"]["BackupPlanRule"]
+        .as_array()
+        .expect("rules");
     assert_eq!(rules.len(), 2);
     assert!(matches(
         &rules[1],
@@ -195,7 +229,9 @@ fn a_copy_to_an_imported_vault_in_another_region_names_its_arn() -> TestResult {
         "arn:${AWS::Partition}:backup:us-west-2:${AWS::AccountId}:backup-vault:globalstream-dr",
     )?;
     let other_stack = CopyAction {
-        destination_vault_arn: Value::from("arn:aws:backup:eu-west-1:123456789012:backup-vault:dr-eu"),
+        destination_vault_arn: Value::from(
+            "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr-eu",
+        ),
         delete_after_days: Some(14),
         move_to_cold_storage_after_days: None,
     };
@@ -210,7 +246,10 @@ fn a_copy_to_an_imported_vault_in_another_region_names_its_arn() -> TestResult {
         .iter()
         .map(|c| c.destination_region(&app))
         .collect();
-    assert_eq!(regions, [Some("us-west-2".to_owned()), Some("eu-west-1".to_owned())]);
+    assert_eq!(
+        regions,
+        [Some("us-west-2".to_owned()), Some("eu-west-1".to_owned())]
+    );
     assert_eq!(vault.region(&app).as_deref(), Some("us-east-1"));
     let t = synth(&app, "backup_cross_region_copy");
     let (_, p) = resource_at(&t, "TapStackdev/EfsBackupPlan/Resource");
@@ -230,7 +269,11 @@ fn a_vault_arn_that_is_not_a_backup_vault_is_refused() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let err = BackupVault::from_arn(&mut s, "DrVault", "arn:aws:s3:::bucket").expect_err("refused");
-    assert!(err.to_string().starts_with("TapStackdev/DrVault: `arn:aws:s3:::bucket` is not the ARN"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("TapStackdev/DrVault: `arn:aws:s3:::bucket` is not the ARN"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -247,7 +290,11 @@ fn an_invalid_vault_name_is_refused_naming_the_vault() -> TestResult {
         },
     )
     .expect_err("refused");
-    assert!(err.to_string().starts_with("TapStackdev/BackupVault: `has spaces`"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("TapStackdev/BackupVault: `has spaces`"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -258,23 +305,40 @@ fn rules_breaking_aws_backup_limits_are_refused_naming_the_plan_and_a_fix() -> T
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
     let cases: Vec<(BackupRule, &str)> = vec![
         (
-            BackupRule { start_window: Duration::from_secs(1800), ..daily_backup() },
+            BackupRule {
+                start_window: Duration::from_secs(1800),
+                ..daily_backup()
+            },
             "start window is 30 minutes",
         ),
         (
-            BackupRule { completion_window: Duration::from_secs(5400), ..daily_backup() },
+            BackupRule {
+                completion_window: Duration::from_secs(5400),
+                ..daily_backup()
+            },
             "completion window (90 minutes)",
         ),
         (
-            BackupRule { move_to_cold_storage_after_days: Some(30), delete_after_days: Some(60), ..daily_backup() },
+            BackupRule {
+                move_to_cold_storage_after_days: Some(30),
+                delete_after_days: Some(60),
+                ..daily_backup()
+            },
             "must stay in cold storage 90 days",
         ),
         (
-            BackupRule { enable_continuous_backup: true, delete_after_days: Some(60), ..daily_backup() },
+            BackupRule {
+                enable_continuous_backup: true,
+                delete_after_days: Some(60),
+                ..daily_backup()
+            },
             "kept at most 35 days",
         ),
         (
-            BackupRule { schedule: Schedule::parse("rate(30 minutes)")?, ..daily_backup() },
+            BackupRule {
+                schedule: Schedule::parse("rate(30 minutes)")?,
+                ..daily_backup()
+            },
             "more often than AWS Backup allows",
         ),
         (
@@ -293,7 +357,10 @@ fn rules_breaking_aws_backup_limits_are_refused_naming_the_plan_and_a_fix() -> T
         let err = BackupPlan::new(&mut s, &format!("Plan{i}"), vault, rule, Default::default())
             .expect_err(expected);
         let text = err.to_string();
-        assert!(text.starts_with(&format!("TapStackdev/Plan{i}: rule `DailyBackup`")), "{text}");
+        assert!(
+            text.starts_with(&format!("TapStackdev/Plan{i}: rule `DailyBackup`")),
+            "{text}"
+        );
         assert!(text.contains(expected) && text.contains("fix:"), "{text}");
     }
     Ok(())
@@ -301,7 +368,8 @@ fn rules_breaking_aws_backup_limits_are_refused_naming_the_plan_and_a_fix() -> T
 
 #[test]
 fn a_schedule_more_frequent_than_hourly_is_refused_by_the_rule_constructor() -> TestResult {
-    let err = BackupRule::new("Often", Schedule::parse("cron(*/30 * * * ? *)")?).expect_err("refused");
+    let err =
+        BackupRule::new("Often", Schedule::parse("cron(*/30 * * * ? *)")?).expect_err("refused");
     assert!(err.fix.contains("Schedule::hourly()"), "{err}");
     Ok(())
 }
@@ -311,10 +379,20 @@ fn an_empty_selection_is_refused_by_the_constructor() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault, daily_backup(), Default::default())?;
+    let plan = BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        daily_backup(),
+        Default::default(),
+    )?;
     let err = BackupSelection::new(&mut s, "Selection", plan, vec![], Default::default())
         .expect_err("refused");
-    assert!(err.to_string().starts_with("TapStackdev/Selection: the selection protects no resource"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("TapStackdev/Selection: the selection protects no resource"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -335,14 +413,22 @@ fn selecting_a_bucket_adds_the_s3_backup_policies() -> TestResult {
         &mut s,
         "Selection",
         plan,
-        vec![BackupResource::new(bucket.node(), Value::GetAtt(bucket.node(), "Arn".into()), ProtectedKind::Bucket)],
+        vec![BackupResource::new(
+            bucket.node(),
+            Value::GetAtt(bucket.node(), "Arn".into()),
+            ProtectedKind::Bucket,
+        )],
         Default::default(),
     )?;
     let t = synth(&app, "backup_bucket_selection");
     let (_, role) = resource_at(&t, "TapStackdev/Selection/Role/Resource");
-    let policies = role["Properties"]["ManagedPolicyArns"].as_array().expect("policies");
+    let policies = role["Properties"]["ManagedPolicyArns"]
+        .as_array()
+        .expect("policies");
     assert_eq!(policies.len(), 4);
-    assert!(policies[2].to_string().contains("AWSBackupServiceRolePolicyForS3Backup"));
+    assert!(policies[2]
+        .to_string()
+        .contains("AWSBackupServiceRolePolicyForS3Backup"));
     assert_eq!(sel.plan, plan);
     Ok(())
 }
@@ -368,7 +454,9 @@ fn plan_without_rules_cannot_be_written_typed_and_is_refused_when_built_raw() ->
     raw_selection(&mut s, plan.node(), true)?;
     let found = refused(&app);
     assert!(
-        found.iter().any(|d| d.rule == "backup/plan-without-rules" && d.path == "TapStackdev/RawPlan"),
+        found
+            .iter()
+            .any(|d| d.rule == "backup/plan-without-rules" && d.path == "TapStackdev/RawPlan"),
         "{found:#?}"
     );
     Ok(())
@@ -389,7 +477,11 @@ fn a_raw_plan_with_a_rule_and_a_selection_synthesizes() -> TestResult {
     Ok(())
 }
 
-fn raw_plan(s: &mut Scope<'_>, vault: gs_core::NodeId, schedule: &str) -> Result<gs_core::NodeId, Box<dyn std::error::Error>> {
+fn raw_plan(
+    s: &mut Scope<'_>,
+    vault: gs_core::NodeId,
+    schedule: &str,
+) -> Result<gs_core::NodeId, Box<dyn std::error::Error>> {
     let rule = ValueMap::new()
         .with("RuleName", "Daily")
         .with("ScheduleExpression", schedule)
@@ -408,12 +500,17 @@ fn raw_plan(s: &mut Scope<'_>, vault: gs_core::NodeId, schedule: &str) -> Result
 
 fn raw_selection(s: &mut Scope<'_>, plan: gs_core::NodeId, with_resources: bool) -> TestResult {
     let mut selection = ValueMap::new()
-        .with("IamRoleArn", "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole")
+        .with(
+            "IamRoleArn",
+            "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole",
+        )
         .with("SelectionName", "raw-selection");
     if with_resources {
         selection.insert(
             "Resources",
-            Value::List(vec!["arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-12345678".into()]),
+            Value::List(vec![
+                "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-12345678".into(),
+            ]),
         );
     }
     s.resource::<RawResource>(
@@ -430,10 +527,19 @@ fn a_typed_plan_that_no_selection_names_is_refused() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    BackupPlan::new(&mut s, "EfsBackupPlan", vault, daily_backup(), Default::default())?;
+    BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        daily_backup(),
+        Default::default(),
+    )?;
     let found = refused(&app);
     assert!(
-        found.iter().any(|d| d.rule == "backup/plan-without-selection" && d.path == "TapStackdev/EfsBackupPlan"),
+        found
+            .iter()
+            .any(|d| d.rule == "backup/plan-without-selection"
+                && d.path == "TapStackdev/EfsBackupPlan"),
         "{found:#?}"
     );
     Ok(())
@@ -445,10 +551,16 @@ fn a_raw_plan_that_no_selection_names_is_refused() -> TestResult {
     gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    raw_plan(&mut s, vault.resource.expect("defined").node(), "cron(0 5 ? * * *)")?;
+    raw_plan(
+        &mut s,
+        vault.resource.expect("defined").node(),
+        "cron(0 5 ? * * *)",
+    )?;
     let found = refused(&app);
     assert!(
-        found.iter().any(|d| d.rule == "backup/plan-without-selection" && d.path == "TapStackdev/RawPlan"),
+        found
+            .iter()
+            .any(|d| d.rule == "backup/plan-without-selection" && d.path == "TapStackdev/RawPlan"),
         "{found:#?}"
     );
     Ok(())
@@ -459,7 +571,13 @@ fn a_typed_plan_selected_by_a_raw_selection_synthesizes() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault, daily_backup(), Default::default())?;
+    let plan = BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        daily_backup(),
+        Default::default(),
+    )?;
     raw_selection(&mut s, plan.resource.node(), true)?;
     synth(&app, "backup_typed_plan_raw_selection");
     Ok(())
@@ -470,11 +588,19 @@ fn a_raw_selection_that_names_nothing_is_refused() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault, daily_backup(), Default::default())?;
+    let plan = BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        daily_backup(),
+        Default::default(),
+    )?;
     raw_selection(&mut s, plan.resource.node(), false)?;
     let found = refused(&app);
     assert!(
-        found.iter().any(|d| d.rule == "backup/selection-empty" && d.path == "TapStackdev/RawSelection"),
+        found
+            .iter()
+            .any(|d| d.rule == "backup/selection-empty" && d.path == "TapStackdev/RawSelection"),
         "{found:#?}"
     );
     Ok(())
@@ -485,7 +611,13 @@ fn a_raw_selection_by_tags_synthesizes() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault, daily_backup(), Default::default())?;
+    let plan = BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        daily_backup(),
+        Default::default(),
+    )?;
     s.resource::<RawResource>(
         "RawSelection",
         Resource::new("AWS::Backup::BackupSelection")
@@ -493,7 +625,10 @@ fn a_raw_selection_by_tags_synthesizes() -> TestResult {
             .property(
                 "BackupSelection",
                 ValueMap::new()
-                    .with("IamRoleArn", "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole")
+                    .with(
+                        "IamRoleArn",
+                        "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole",
+                    )
                     .with(
                         "ListOfTags",
                         Value::List(vec![ValueMap::new()
@@ -515,7 +650,11 @@ fn a_raw_rule_whose_schedule_does_not_parse_is_refused_with_the_parsers_fix() ->
     gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    let plan = raw_plan(&mut s, vault.resource.expect("defined").node(), "cron(0 5 * * *)")?;
+    let plan = raw_plan(
+        &mut s,
+        vault.resource.expect("defined").node(),
+        "cron(0 5 * * *)",
+    )?;
     raw_selection(&mut s, plan, true)?;
     let found = refused(&app);
     let d = found
@@ -532,11 +671,17 @@ fn a_raw_rule_running_every_fifteen_minutes_is_refused() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    let plan = raw_plan(&mut s, vault.resource.expect("defined").node(), "rate(15 minutes)")?;
+    let plan = raw_plan(
+        &mut s,
+        vault.resource.expect("defined").node(),
+        "rate(15 minutes)",
+    )?;
     raw_selection(&mut s, plan, true)?;
     let found = refused(&app);
     assert!(
-        found.iter().any(|d| d.rule == "backup/schedule-invalid" && d.message.contains("at most hourly")),
+        found
+            .iter()
+            .any(|d| d.rule == "backup/schedule-invalid" && d.message.contains("at most hourly")),
         "{found:#?}"
     );
     Ok(())
@@ -547,7 +692,11 @@ fn a_raw_rule_with_a_valid_schedule_synthesizes() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
-    let plan = raw_plan(&mut s, vault.resource.expect("defined").node(), "cron(0 5,17 ? * MON-FRI *)")?;
+    let plan = raw_plan(
+        &mut s,
+        vault.resource.expect("defined").node(),
+        "cron(0 5,17 ? * MON-FRI *)",
+    )?;
     raw_selection(&mut s, plan, true)?;
     synth(&app, "backup_raw_rule_valid_schedule");
     Ok(())
@@ -555,7 +704,10 @@ fn a_raw_rule_with_a_valid_schedule_synthesizes() -> TestResult {
 
 #[test]
 fn the_backup_rules_are_in_the_catalog() {
-    let ids: Vec<&str> = gs_constructs::passes::catalog().iter().map(|r| r.id).collect();
+    let ids: Vec<&str> = gs_constructs::passes::catalog()
+        .iter()
+        .map(|r| r.id)
+        .collect();
     for id in [
         "backup/plan-without-rules",
         "backup/plan-without-selection",

@@ -3,8 +3,8 @@
 //! [`BackupSelection`] of protectable resources ([`BackupResource`]) recorded as [`Protection`]
 //! facts, and the [`Schedule`] parser that gives a rule's worst-case interval between backups.
 
-mod plan;
 pub(crate) mod passes;
+mod plan;
 mod rule;
 mod schedule;
 mod selection;

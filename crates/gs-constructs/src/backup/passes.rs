@@ -59,7 +59,11 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         match r.type_name.as_str() {
             "AWS::Backup::BackupPlan" => plans.push(e),
             "AWS::Backup::BackupSelection" => {
-                if let Some(plan) = r.properties.get("BackupPlanId").and_then(Value::as_reference) {
+                if let Some(plan) = r
+                    .properties
+                    .get("BackupPlanId")
+                    .and_then(Value::as_reference)
+                {
                     selected.insert(plan);
                 }
                 check_selection(tree, e, r.properties.get("BackupSelection"), out);
@@ -94,12 +98,7 @@ fn construct_of(tree: &Tree<'_>, resource: NodeId) -> (NodeId, String) {
     (at, tree.path(at))
 }
 
-fn check_rules(
-    at: NodeId,
-    path: &str,
-    plan: Option<&Value>,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagnostic>) {
     // An intrinsic in place of the literal plan cannot be read before deploying.
     let Some(plan) = plan.and_then(Value::as_map) else {
         return;
@@ -145,7 +144,12 @@ fn check_rules(
     }
 }
 
-fn check_selection(tree: &Tree<'_>, e: NodeId, selection: Option<&Value>, out: &mut Vec<Diagnostic>) {
+fn check_selection(
+    tree: &Tree<'_>,
+    e: NodeId,
+    selection: Option<&Value>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(selection) = selection.and_then(Value::as_map) else {
         return;
     };

@@ -49,7 +49,10 @@ impl CopyAction {
 
     fn to_value(&self) -> Value {
         ValueMap::new()
-            .with("DestinationBackupVaultArn", self.destination_vault_arn.clone())
+            .with(
+                "DestinationBackupVaultArn",
+                self.destination_vault_arn.clone(),
+            )
             .with_opt(
                 "Lifecycle",
                 lifecycle(self.delete_after_days, self.move_to_cold_storage_after_days),
@@ -140,7 +143,9 @@ impl BackupRule {
             return invalid(e.message, &e.fix);
         }
         let (start, completion) = (self.start_window, self.completion_window);
-        if start.as_secs() % 60 != 0 || completion.as_secs() % 60 != 0 || start.subsec_nanos() != 0
+        if start.as_secs() % 60 != 0
+            || completion.as_secs() % 60 != 0
+            || start.subsec_nanos() != 0
             || completion.subsec_nanos() != 0
         {
             return invalid(
@@ -150,7 +155,10 @@ impl BackupRule {
         }
         if start < Duration::from_secs(3600) {
             return invalid(
-                format!("the start window is {} minutes, AWS Backup needs at least 60", start.as_secs() / 60),
+                format!(
+                    "the start window is {} minutes, AWS Backup needs at least 60",
+                    start.as_secs() / 60
+                ),
                 "set `start_window` to an hour or more",
             );
         }
@@ -198,8 +206,14 @@ impl BackupRule {
         let copies: Vec<Value> = self.copy_actions.iter().map(CopyAction::to_value).collect();
         ValueMap::new()
             .with("CompletionWindowMinutes", minutes(self.completion_window))
-            .with_opt("CopyActions", (!copies.is_empty()).then(|| Value::List(copies)))
-            .with_opt("EnableContinuousBackup", self.enable_continuous_backup.then_some(true))
+            .with_opt(
+                "CopyActions",
+                (!copies.is_empty()).then(|| Value::List(copies)),
+            )
+            .with_opt(
+                "EnableContinuousBackup",
+                self.enable_continuous_backup.then_some(true),
+            )
             .with_opt(
                 "Lifecycle",
                 lifecycle(self.delete_after_days, self.move_to_cold_storage_after_days),

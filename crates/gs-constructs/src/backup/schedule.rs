@@ -294,7 +294,10 @@ impl Field {
             let (a, b) = (self.value(a)?, self.value(b)?);
             if a > b {
                 return err(
-                    format!("the range `{range}` of the {} field runs backwards", self.name),
+                    format!(
+                        "the range `{range}` of the {} field runs backwards",
+                        self.name
+                    ),
                     format!("write the range as `{b}-{a}` or list the values"),
                 );
             }
@@ -579,7 +582,9 @@ mod tests {
     use super::*;
 
     fn hours(e: &str) -> u64 {
-        worst_case_interval(e).map(|d| d.as_secs() / 3600).unwrap_or_else(|e| panic!("{e}"))
+        worst_case_interval(e)
+            .map(|d| d.as_secs() / 3600)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! [`BackupVault`]: where recovery points are kept. Defined in the stack (encrypted, retained), or
 //! an outside vault imported on purpose by ARN (the destination of a cross-Region copy).
 
-use gs_core::{App, Handle, Import, NodeId, NodeKind, RemovalPolicy, Resource, Scope, Tagging, Value, ValueMap};
+use gs_core::{
+    App, Handle, Import, NodeId, NodeKind, RemovalPolicy, Resource, Scope, Tagging, Value, ValueMap,
+};
 
 use crate::error::{ConstructError, Result};
 use crate::kms::Key;
@@ -153,13 +155,16 @@ impl BackupVault {
 /// or `Fn::Sub` ARN, an imported vault's ARN, or a vault defined in a stack with a Region.
 pub(crate) fn region_of(app: &App, arn: &Value) -> Option<String> {
     match arn {
-        Value::String(s) | Value::Sub(s, _) => {
-            VaultArn::parse(s).map(|p| p.region).filter(|r| !r.contains("${"))
-        }
+        Value::String(s) | Value::Sub(s, _) => VaultArn::parse(s)
+            .map(|p| p.region)
+            .filter(|r| !r.contains("${")),
         Value::Ref(n) | Value::GetAtt(n, _) => {
             let node = app.node(*n).ok()?;
             match node.kind() {
-                NodeKind::Import(i) => i.attributes.get("BackupVaultArn").and_then(|v| region_of(app, v)),
+                NodeKind::Import(i) => i
+                    .attributes
+                    .get("BackupVaultArn")
+                    .and_then(|v| region_of(app, v)),
                 _ => match app.node(node.stack()).ok()?.kind() {
                     NodeKind::Stack(s) => s.region.clone(),
                     _ => None,
