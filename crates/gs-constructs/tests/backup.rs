@@ -375,6 +375,18 @@ fn a_schedule_more_frequent_than_hourly_is_refused_by_the_rule_constructor() -> 
 }
 
 #[test]
+fn two_runs_within_an_hour_are_refused_even_when_the_worst_case_is_a_day() -> TestResult {
+    let schedule = Schedule::cron("cron(0,30 5 * * ? *)")?;
+    assert_eq!(
+        schedule.interval(),
+        Duration::from_secs(23 * 3600 + 30 * 60)
+    );
+    assert_eq!(schedule.shortest_interval(), Duration::from_secs(30 * 60));
+    assert!(BackupRule::new("Twice", schedule).is_err());
+    Ok(())
+}
+
+#[test]
 fn an_empty_selection_is_refused_by_the_constructor() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
@@ -762,6 +774,15 @@ proptest! {
         let last = (23 / n) * n;
         let expected = u64::from(n.max(24 - last)) * 3600;
         prop_assert_eq!(worst_case_interval(&e), Ok(Duration::from_secs(expected)));
+    }
+
+    #[test]
+    fn the_shortest_interval_never_exceeds_the_worst_case(m in 0u32..60, h in 0u32..24, step in 1u32..12, dow in 1u32..8) {
+        let e = format!("cron({m} {h}/{step} ? * {dow} *)");
+        let parsed = Schedule::parse(&e);
+        prop_assert!(parsed.is_ok(), "{:?}", parsed);
+        let schedule = parsed.unwrap_or_else(|_| Schedule::hourly());
+        prop_assert!(schedule.shortest_interval() <= schedule.interval());
     }
 
     #[test]

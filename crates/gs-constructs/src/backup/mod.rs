@@ -12,7 +12,7 @@ mod vault;
 
 pub use plan::{BackupPlan, BackupPlanProps, CfnBackupPlan};
 pub use rule::{BackupRule, CopyAction};
-pub use schedule::{worst_case_interval, Schedule, ScheduleError};
+pub use schedule::{shortest_interval, worst_case_interval, Schedule, ScheduleError};
 pub use selection::{
     BackupResource, BackupSelection, BackupSelectionProps, CfnBackupSelection, ProtectedKind,
     Protection,

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
 
 use super::rule::MIN_INTERVAL;
-use super::schedule::worst_case_interval;
+use super::schedule::shortest_interval;
 
 const PLAN_WITHOUT_RULES: Rule = Rule {
     id: "backup/plan-without-rules",
@@ -121,7 +121,7 @@ fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagn
             .get("RuleName")
             .and_then(Value::as_str)
             .unwrap_or("(unnamed)");
-        match worst_case_interval(expression) {
+        match shortest_interval(expression) {
             Err(e) => out.push(
                 SCHEDULE_INVALID
                     .at(
@@ -135,7 +135,7 @@ fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagn
                 at,
                 path,
                 format!(
-                    "rule `{name}`: the schedule `{expression}` runs every {} minutes at worst; AWS Backup runs at most hourly",
+                    "rule `{name}`: the schedule `{expression}` runs {} minutes after a previous run; AWS Backup runs at most hourly",
                     interval.as_secs() / 60
                 ),
             )),

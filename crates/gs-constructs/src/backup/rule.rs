@@ -227,12 +227,12 @@ impl BackupRule {
 }
 
 fn check_frequency(schedule: &Schedule) -> Result<(), ScheduleError> {
-    if schedule.interval() < MIN_INTERVAL {
+    if schedule.shortest_interval() < MIN_INTERVAL {
         return Err(ScheduleError {
             message: format!(
-                "`{}` runs every {} minutes at worst, more often than AWS Backup allows (hourly)",
+                "`{}` runs {} minutes after a previous run, more often than AWS Backup allows (hourly)",
                 schedule.expression(),
-                schedule.interval().as_secs() / 60
+                schedule.shortest_interval().as_secs() / 60
             ),
             fix: "run at most hourly, e.g. `Schedule::hourly()`; for a tighter recovery point use \
                   continuous backup (RDS, Aurora, S3) or replication (EFS)"

@@ -46,6 +46,7 @@ const CRON_FIX: &str = "write `cron(minutes hours day-of-month month day-of-week
 pub struct Schedule {
     expression: String,
     interval: Duration,
+    shortest: Duration,
 }
 
 impl fmt::Display for Schedule {
@@ -57,10 +58,11 @@ impl fmt::Display for Schedule {
 impl Schedule {
     /// Parses `cron(...)` or `rate(...)`.
     pub fn parse(expression: &str) -> Result<Schedule, ScheduleError> {
-        let interval = worst_case_interval(expression)?;
+        let (shortest, interval) = intervals(expression)?;
         Ok(Schedule {
             expression: expression.trim().to_owned(),
             interval,
+            shortest,
         })
     }
 
@@ -80,6 +82,7 @@ impl Schedule {
         Schedule {
             expression: "cron(0 * * * ? *)".into(),
             interval: Duration::from_secs(3600),
+            shortest: Duration::from_secs(3600),
         }
     }
 
@@ -94,6 +97,7 @@ impl Schedule {
         Ok(Schedule {
             expression: format!("cron({minute} {hour} * * ? *)"),
             interval: Duration::from_secs(24 * 3600),
+            shortest: Duration::from_secs(24 * 3600),
         })
     }
 
@@ -102,9 +106,16 @@ impl Schedule {
         &self.expression
     }
 
-    /// The longest time between two consecutive runs.
+    /// The longest time between two consecutive runs (the worst case for a recovery point
+    /// objective).
     pub fn interval(&self) -> Duration {
         self.interval
+    }
+
+    /// The shortest time between two consecutive runs (what AWS Backup's hourly limit applies
+    /// to).
+    pub fn shortest_interval(&self) -> Duration {
+        self.shortest
     }
 }
 
@@ -118,18 +129,40 @@ impl Schedule {
 /// # Ok::<(), gs_constructs::backup::ScheduleError>(())
 /// ```
 pub fn worst_case_interval(expression: &str) -> Result<Duration, ScheduleError> {
+    intervals(expression).map(|(_, longest)| longest)
+}
+
+/// The shortest time between two consecutive runs of `expression`: what AWS Backup's
+/// "at most hourly" limit applies to (`cron(0,30 5 * * ? *)` runs twice within an hour even
+/// though its worst case is a day).
+///
+/// ```
+/// use gs_constructs::backup::shortest_interval;
+/// use std::time::Duration;
+/// assert_eq!(shortest_interval("cron(0,30 5 * * ? *)")?, Duration::from_secs(30 * 60));
+/// # Ok::<(), gs_constructs::backup::ScheduleError>(())
+/// ```
+pub fn shortest_interval(expression: &str) -> Result<Duration, ScheduleError> {
+    intervals(expression).map(|(shortest, _)| shortest)
+}
+
+/// The shortest and the longest interval between two consecutive runs.
+fn intervals(expression: &str) -> Result<(Duration, Duration), ScheduleError> {
     let e = expression.trim();
-    let minutes = if let Some(body) = e.strip_prefix("rate(").and_then(|b| b.strip_suffix(')')) {
-        rate_minutes(body)?
-    } else if let Some(body) = e.strip_prefix("cron(").and_then(|b| b.strip_suffix(')')) {
-        Cron::parse(body)?.worst_case_minutes()?
-    } else {
-        return err(
-            format!("`{expression}` is neither `cron(...)` nor `rate(...)`"),
-            CRON_FIX,
-        );
-    };
-    Ok(Duration::from_secs(minutes.saturating_mul(60)))
+    let (shortest, longest) =
+        if let Some(body) = e.strip_prefix("rate(").and_then(|b| b.strip_suffix(')')) {
+            let m = rate_minutes(body)?;
+            (m, m)
+        } else if let Some(body) = e.strip_prefix("cron(").and_then(|b| b.strip_suffix(')')) {
+            Cron::parse(body)?.gap_minutes()?
+        } else {
+            return err(
+                format!("`{expression}` is neither `cron(...)` nor `rate(...)`"),
+                CRON_FIX,
+            );
+        };
+    let d = |m: u64| Duration::from_secs(m.saturating_mul(60));
+    Ok((d(shortest), d(longest)))
 }
 
 fn rate_minutes(body: &str) -> Result<u64, ScheduleError> {
@@ -378,22 +411,23 @@ impl Cron {
         t
     }
 
-    /// The largest gap between two consecutive runs, in minutes.
-    fn worst_case_minutes(&self) -> Result<u64, ScheduleError> {
+    /// The smallest and largest gaps between two consecutive runs, in minutes.
+    fn gap_minutes(&self) -> Result<(u64, u64), ScheduleError> {
         let times = self.times_of_day();
         let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
             return err("the schedule has no time of day", CRON_FIX);
         };
-        let within_day = times.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        let within_day: Vec<u64> = times.windows(2).map(|w| w[1] - w[0]).collect();
         let mut first_day = None;
         let mut previous_day: Option<u64> = None;
-        let mut widest_day_gap = 0u64;
+        let (mut narrowest_day_gap, mut widest_day_gap) = (u64::MAX, 0u64);
         for (index, date) in Date::cycle().enumerate() {
             if !self.fires_on(&date) {
                 continue;
             }
             let index = index as u64;
             if let Some(p) = previous_day {
+                narrowest_day_gap = narrowest_day_gap.min(index - p);
                 widest_day_gap = widest_day_gap.max(index - p);
             }
             first_day.get_or_insert(index);
@@ -406,9 +440,23 @@ impl Cron {
             );
         };
         // The cycle repeats: the first firing day of the next cycle follows the last of this one.
-        widest_day_gap = widest_day_gap.max(first_day + GREGORIAN_CYCLE_DAYS - last_day);
-        let across_days = widest_day_gap * 1440 + first - last;
-        Ok(within_day.max(across_days))
+        let wrap = first_day + GREGORIAN_CYCLE_DAYS - last_day;
+        narrowest_day_gap = narrowest_day_gap.min(wrap);
+        widest_day_gap = widest_day_gap.max(wrap);
+        let across = |days: u64| days * 1440 + first - last;
+        let shortest = within_day
+            .iter()
+            .copied()
+            .min()
+            .map_or(across(narrowest_day_gap), |w| {
+                w.min(across(narrowest_day_gap))
+            });
+        let longest = within_day
+            .iter()
+            .copied()
+            .max()
+            .map_or(across(widest_day_gap), |w| w.max(across(widest_day_gap)));
+        Ok((shortest, longest))
     }
 
     fn fires_on(&self, d: &Date) -> bool {
@@ -602,6 +650,20 @@ mod tests {
         assert_eq!(hours("cron(0 5 1 1 ? *)"), 366 * 24);
         assert_eq!(hours("rate(12 hours)"), 12);
         assert_eq!(hours("rate(1 day)"), 24);
+    }
+
+    #[test]
+    fn the_shortest_interval_is_the_narrowest_gap() {
+        let minutes = |e: &str| {
+            shortest_interval(e)
+                .map(|d| d.as_secs() / 60)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(minutes("cron(0,30 5 * * ? *)"), 30);
+        assert_eq!(minutes("cron(0 5 ? * MON-FRI *)"), 24 * 60);
+        assert_eq!(minutes("cron(50 23 ? * MON *)"), 7 * 24 * 60);
+        assert_eq!(minutes("cron(0 0 L * ? *)"), 28 * 24 * 60);
+        assert_eq!(minutes("rate(2 hours)"), 120);
     }
 
     #[test]
