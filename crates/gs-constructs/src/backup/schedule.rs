@@ -418,6 +418,40 @@ impl Cron {
             return err("the schedule has no time of day", CRON_FIX);
         };
         let within_day: Vec<u64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+        let (narrowest_day_gap, widest_day_gap) = if self.every_day() {
+            (1, 1)
+        } else {
+            self.day_gaps()?
+        };
+        let across = |days: u64| days * 1440 + first - last;
+        let shortest = within_day
+            .iter()
+            .copied()
+            .min()
+            .map_or(across(narrowest_day_gap), |w| {
+                w.min(across(narrowest_day_gap))
+            });
+        let longest = within_day
+            .iter()
+            .copied()
+            .max()
+            .map_or(across(widest_day_gap), |w| w.max(across(widest_day_gap)));
+        Ok((shortest, longest))
+    }
+
+    /// Whether the schedule runs every day of every month (no calendar walk needed).
+    fn every_day(&self) -> bool {
+        let all = |f: &Field| (f.min..=f.max).fold(0u64, |s, v| s | 1 << v);
+        self.months == all(&MONTH)
+            && match &self.days {
+                Days::OfMonth { set, .. } => *set == all(&DAY_OF_MONTH),
+                Days::OfWeek { set, .. } => *set == all(&DAY_OF_WEEK),
+            }
+    }
+
+    /// The smallest and largest gaps, in days, between two consecutive days the schedule runs,
+    /// walking one Gregorian cycle.
+    fn day_gaps(&self) -> Result<(u64, u64), ScheduleError> {
         let mut first_day = None;
         let mut previous_day: Option<u64> = None;
         let (mut narrowest_day_gap, mut widest_day_gap) = (u64::MAX, 0u64);
@@ -441,22 +475,7 @@ impl Cron {
         };
         // The cycle repeats: the first firing day of the next cycle follows the last of this one.
         let wrap = first_day + GREGORIAN_CYCLE_DAYS - last_day;
-        narrowest_day_gap = narrowest_day_gap.min(wrap);
-        widest_day_gap = widest_day_gap.max(wrap);
-        let across = |days: u64| days * 1440 + first - last;
-        let shortest = within_day
-            .iter()
-            .copied()
-            .min()
-            .map_or(across(narrowest_day_gap), |w| {
-                w.min(across(narrowest_day_gap))
-            });
-        let longest = within_day
-            .iter()
-            .copied()
-            .max()
-            .map_or(across(widest_day_gap), |w| w.max(across(widest_day_gap)));
-        Ok((shortest, longest))
+        Ok((narrowest_day_gap.min(wrap), widest_day_gap.max(wrap)))
     }
 
     fn fires_on(&self, d: &Date) -> bool {
