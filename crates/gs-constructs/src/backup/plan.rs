@@ -1,0 +1,164 @@
+//! [`BackupPlan`]: a plan is built with its first rule, so a plan without rules cannot be
+//! written; [`BackupPlan::add_rule`] adds more. The rules stay readable in a side table
+//! ([`BackupPlan::rules`]) for the passes that compute recovery point objectives.
+
+use gs_core::{App, Handle, NodeId, Resource, Scope, Tagging, Value, ValueMap};
+
+use super::rule::BackupRule;
+use super::vault::BackupVault;
+use crate::error::{ConstructError, Result};
+
+/// Marker of the `AWS::Backup::BackupPlan` resource.
+#[derive(Debug)]
+pub enum CfnBackupPlan {}
+
+/// Settings of a [`BackupPlan`].
+#[derive(Clone, Debug, Default)]
+pub struct BackupPlanProps {
+    /// The plan's name (1 to 50 letters, digits, `-`, `_`, `.`); `None` derives a unique one
+    /// from the construct path.
+    pub name: Option<String>,
+}
+
+/// The plan's name and rules, attached to the plan's group (side table).
+#[derive(Clone, Debug)]
+struct PlanRules {
+    name: String,
+    rules: Vec<BackupRule>,
+}
+
+/// A backup plan: rules (schedule, retention, copies) that selections apply to resources.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// use gs_constructs::backup::{BackupPlan, BackupRule, BackupVault, Schedule};
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let vault = BackupVault::new(&mut s, "Vault", Default::default())?;
+/// let daily = BackupRule { delete_after_days: Some(7), ..BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)? };
+/// let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault, daily, Default::default())?;
+/// plan.add_rule(s.app_mut(), BackupRule { delete_after_days: Some(2),
+///     ..BackupRule::new("Hourly", Schedule::hourly())? })?;
+/// assert_eq!(plan.rules(s.app()).len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BackupPlan {
+    /// The group node.
+    pub node: NodeId,
+    /// The `AWS::Backup::BackupPlan` resource.
+    pub resource: Handle<CfnBackupPlan>,
+    /// The vault rules store recovery points in unless they name their own.
+    pub vault: BackupVault,
+}
+
+impl BackupPlan {
+    /// A plan storing into `vault`, with `first_rule` (a plan always has one).
+    pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vault: BackupVault,
+        first_rule: BackupRule,
+        props: BackupPlanProps,
+    ) -> Result<BackupPlan> {
+        let path = scope.child_path(id);
+        let name = match props.name {
+            Some(n) => {
+                check_name(&path, &n)?;
+                n
+            }
+            None => super::unique_name(&path, 50),
+        };
+        first_rule.validate(&path)?;
+        crate::passes::ensure(scope.app_mut());
+        let rules = PlanRules {
+            name,
+            rules: vec![first_rule],
+        };
+        let mut g = scope.group(id)?;
+        let resource = g.resource::<CfnBackupPlan>(
+            "Resource",
+            Resource::new("AWS::Backup::BackupPlan")
+                .property("BackupPlan", plan_property(&rules, vault))
+                .tagging(Tagging::Map("BackupPlanTags")),
+        )?;
+        let node = g.node();
+        g.app_mut().attach(node, rules)?;
+        Ok(BackupPlan {
+            node,
+            resource,
+            vault,
+        })
+    }
+
+    /// Adds `rule` (its name must be new to the plan).
+    pub fn add_rule(&self, app: &mut App, rule: BackupRule) -> Result<()> {
+        let path = app.path(self.node)?;
+        rule.validate(&path)?;
+        let mut rules = app
+            .attached::<PlanRules>(self.node)
+            .cloned()
+            .ok_or_else(|| {
+                ConstructError::invalid(
+                    &path,
+                    "this plan was not built by `BackupPlan::new`",
+                    "build plans with `BackupPlan::new`",
+                )
+            })?;
+        if rules.rules.iter().any(|r| r.name == rule.name) {
+            return Err(ConstructError::invalid(
+                path,
+                format!("the plan already has a rule named `{}`", rule.name),
+                "give each rule of a plan its own name",
+            ));
+        }
+        rules.rules.push(rule);
+        app.resource_mut(self.resource)?
+            .properties
+            .insert("BackupPlan", plan_property(&rules, self.vault));
+        app.attach(self.node, rules)?;
+        Ok(())
+    }
+
+    /// The plan's rules, in order.
+    pub fn rules<'a>(&self, app: &'a App) -> &'a [BackupRule] {
+        app.attached::<PlanRules>(self.node)
+            .map_or(&[], |r| r.rules.as_slice())
+    }
+
+    /// The plan's id (`Fn::GetAtt BackupPlanId`), which selections name.
+    pub fn plan_id(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "BackupPlanId".into())
+    }
+
+    /// The plan's ARN (`Fn::GetAtt BackupPlanArn`).
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "BackupPlanArn".into())
+    }
+}
+
+fn plan_property(rules: &PlanRules, vault: BackupVault) -> ValueMap {
+    ValueMap::new()
+        .with("BackupPlanName", rules.name.as_str())
+        .with(
+            "BackupPlanRule",
+            Value::List(rules.rules.iter().map(|r| r.to_value(vault)).collect()),
+        )
+}
+
+fn check_name(path: &str, name: &str) -> Result<()> {
+    let ok = (1..=50).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConstructError::invalid(
+            path,
+            format!("`{name}` is not a valid backup plan name"),
+            "use 1 to 50 characters: letters, digits, `-`, `_` and `.`",
+        ))
+    }
+}

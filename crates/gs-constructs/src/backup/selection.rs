@@ -1,0 +1,244 @@
+//! [`BackupSelection`]: which resources a plan protects, given as handles ([`BackupResource`]),
+//! with the IAM role AWS Backup assumes; each protected resource is recorded as a
+//! [`Protection`] fact.
+
+use gs_core::{App, Handle, NodeId, Pseudo, Resource, Scope, Value, ValueMap};
+
+use super::plan::BackupPlan;
+use crate::error::{ConstructError, Result};
+use crate::iam::{Role, RoleProps};
+
+/// Marker of the `AWS::Backup::BackupSelection` resource.
+#[derive(Debug)]
+pub enum CfnBackupSelection {}
+
+/// What kind of resource a selection protects (what it supports: continuous backup, cold
+/// storage, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProtectedKind {
+    /// An EFS file system.
+    FileSystem,
+    /// An Aurora or RDS cluster.
+    DatabaseCluster,
+    /// A DynamoDB table.
+    DynamoTable,
+    /// An S3 bucket (needs versioning on).
+    Bucket,
+    /// Anything else AWS Backup supports.
+    Other,
+}
+
+/// A resource a plan can protect: its primary resource node, its ARN and its kind.
+/// Protectable constructs convert into it.
+///
+/// ```
+/// use gs_constructs::backup::{BackupResource, ProtectedKind};
+/// # let mut app = gs_core::App::new();
+/// # let stack = app.stack("Demo", Default::default())?;
+/// # let mut s = app.at(stack)?;
+/// let fs = s.resource::<gs_core::RawResource>("Fs", gs_core::Resource::new("AWS::EFS::FileSystem"))?;
+/// let r = BackupResource::new(fs.node(), gs_core::Value::GetAtt(fs.node(), "Arn".into()), ProtectedKind::FileSystem);
+/// assert_eq!(r.kind, ProtectedKind::FileSystem);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupResource {
+    /// The protected construct's primary resource.
+    pub node: NodeId,
+    /// Its ARN.
+    pub arn: Value,
+    /// What it is.
+    pub kind: ProtectedKind,
+}
+
+impl BackupResource {
+    /// The resource at `node`, whose ARN is `arn`.
+    pub fn new(node: NodeId, arn: Value, kind: ProtectedKind) -> BackupResource {
+        BackupResource { node, arn, kind }
+    }
+}
+
+/// Fact: `plan` protects `resource` through `selection`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Protection {
+    /// The plan whose rules apply.
+    pub plan: BackupPlan,
+    /// The `AWS::Backup::BackupSelection` resource.
+    pub selection: NodeId,
+    /// The protected resource.
+    pub resource: NodeId,
+    /// What it is.
+    pub kind: ProtectedKind,
+}
+
+impl Protection {
+    /// The protections of `resource` (one per plan that selects it).
+    pub fn of(app: &App, resource: NodeId) -> impl Iterator<Item = &Protection> {
+        app.facts::<Protection>()
+            .iter()
+            .filter(move |p| p.resource == resource)
+    }
+}
+
+/// Settings of a [`BackupSelection`].
+#[derive(Clone, Debug, Default)]
+pub struct BackupSelectionProps {
+    /// The selection's name (letters, digits, `-`, `_`, `.`, `:`, at most 50); `None` derives
+    /// a unique one from the construct path.
+    pub name: Option<String>,
+    /// The role AWS Backup assumes; `None` creates `<Selection>/Role` with the AWS managed
+    /// backup and restore policies (and the S3 ones when a bucket is selected).
+    pub role: Option<Role>,
+}
+
+/// The resources a plan protects.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// use gs_constructs::backup::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let vault = BackupVault::new(&mut s, "Vault", Default::default())?;
+/// let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault,
+///     BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?, Default::default())?;
+/// let fs = s.resource::<gs_core::RawResource>("Fs", Resource::new("AWS::EFS::FileSystem"))?;
+/// let fs = BackupResource::new(fs.node(), Value::GetAtt(fs.node(), "Arn".into()), ProtectedKind::FileSystem);
+/// let sel = BackupSelection::new(&mut s, "EfsSelection", plan, vec![fs.clone()], Default::default())?;
+/// assert_eq!(Protection::of(s.app(), fs.node).count(), 1);
+/// # let _ = sel;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BackupSelection {
+    /// The group node.
+    pub node: NodeId,
+    /// The `AWS::Backup::BackupSelection` resource.
+    pub resource: Handle<CfnBackupSelection>,
+    /// The plan it applies.
+    pub plan: BackupPlan,
+    /// The role AWS Backup assumes.
+    pub role: Role,
+}
+
+impl BackupSelection {
+    /// `plan` applied to `resources` (at least one).
+    pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        plan: BackupPlan,
+        resources: Vec<BackupResource>,
+        props: BackupSelectionProps,
+    ) -> Result<BackupSelection> {
+        let path = scope.child_path(id);
+        if resources.is_empty() {
+            return Err(ConstructError::invalid(
+                path,
+                "the selection protects no resource",
+                "pass the resources to protect (e.g. the file system), or do not create the selection",
+            ));
+        }
+        let name = match props.name {
+            Some(n) => {
+                check_name(&path, &n)?;
+                n
+            }
+            None => super::unique_name(&path, 50),
+        };
+        let mut resources = resources;
+        let mut seen = Vec::with_capacity(resources.len());
+        resources.retain(|r| {
+            let new = !seen.contains(&r.node);
+            seen.push(r.node);
+            new
+        });
+        crate::passes::ensure(scope.app_mut());
+        let mut g = scope.group(id)?;
+        let role = match props.role {
+            Some(r) => r,
+            None => {
+                let mut policies = vec![
+                    managed_policy("AWSBackupServiceRolePolicyForBackup"),
+                    managed_policy("AWSBackupServiceRolePolicyForRestores"),
+                ];
+                if resources.iter().any(|r| r.kind == ProtectedKind::Bucket) {
+                    policies.push(managed_policy("AWSBackupServiceRolePolicyForS3Backup"));
+                    policies.push(managed_policy("AWSBackupServiceRolePolicyForS3Restore"));
+                }
+                Role::new(
+                    &mut g,
+                    "Role",
+                    "backup.amazonaws.com",
+                    RoleProps {
+                        managed_policy_arns: policies,
+                        description: None,
+                    },
+                )?
+            }
+        };
+        let resource = g.resource::<CfnBackupSelection>(
+            "Resource",
+            Resource::new("AWS::Backup::BackupSelection")
+                .property("BackupPlanId", plan.plan_id())
+                .property(
+                    "BackupSelection",
+                    ValueMap::new()
+                        .with("IamRoleArn", role.arn())
+                        .with(
+                            "Resources",
+                            Value::List(resources.iter().map(|r| r.arn.clone()).collect()),
+                        )
+                        .with("SelectionName", name),
+                ),
+        )?;
+        let node = g.node();
+        let app = g.app_mut();
+        for r in &resources {
+            app.add_fact(Protection {
+                plan,
+                selection: resource.node(),
+                resource: r.node,
+                kind: r.kind,
+            });
+        }
+        Ok(BackupSelection {
+            node,
+            resource,
+            plan,
+            role,
+        })
+    }
+
+    /// The selection's id (`Fn::GetAtt SelectionId`).
+    pub fn selection_id(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "SelectionId".into())
+    }
+}
+
+/// `arn:<partition>:iam::aws:policy/service-role/<name>`.
+fn managed_policy(name: &str) -> Value {
+    Value::join(
+        "",
+        [
+            Value::from("arn:"),
+            Value::Pseudo(Pseudo::Partition),
+            Value::from(format!(":iam::aws:policy/service-role/{name}")),
+        ],
+    )
+}
+
+fn check_name(path: &str, name: &str) -> Result<()> {
+    let ok = (1..=50).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConstructError::invalid(
+            path,
+            format!("`{name}` is not a valid backup selection name"),
+            "use 1 to 50 characters: letters, digits, `-`, `_`, `.` and `:`",
+        ))
+    }
+}

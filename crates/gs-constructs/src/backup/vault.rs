@@ -1,0 +1,221 @@
+//! [`BackupVault`]: where recovery points are kept. Defined in the stack (encrypted, retained), or
+//! an outside vault imported on purpose by ARN (the destination of a cross-Region copy).
+
+use gs_core::{
+    App, Handle, Import, NodeId, NodeKind, RemovalPolicy, Resource, Scope, Tagging, Value, ValueMap,
+};
+
+use crate::error::{ConstructError, Result};
+use crate::kms::Key;
+
+/// Marker of the `AWS::Backup::BackupVault` resource.
+#[derive(Debug)]
+pub enum CfnBackupVault {}
+
+/// Settings of a [`BackupVault`].
+#[derive(Clone, Debug)]
+pub struct BackupVaultProps {
+    /// The vault's name (2 to 50 letters, digits, `-`, `_`); `None` derives a unique one from
+    /// the construct path.
+    pub name: Option<String>,
+    /// The key recovery points are encrypted with; `None` uses the AWS managed key
+    /// `aws/backup`.
+    pub encryption_key: Option<Key>,
+    /// What happens to the vault when it leaves the stack; retained by default (a vault that
+    /// holds recovery points cannot be deleted anyway).
+    pub removal_policy: RemovalPolicy,
+}
+
+impl Default for BackupVaultProps {
+    fn default() -> Self {
+        BackupVaultProps {
+            name: None,
+            encryption_key: None,
+            removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+/// A backup vault: defined by this app, or an outside one imported by ARN.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let key = kms::Key::new(&mut s, "BackupKey", Default::default())?;
+/// let vault = backup::BackupVault::new(&mut s, "Vault", backup::BackupVaultProps {
+///     name: Some("globalstream-dev".into()), encryption_key: Some(key), ..Default::default() })?;
+/// let dr = backup::BackupVault::from_arn(&mut s, "DrVault",
+///     "arn:aws:backup:us-west-2:123456789012:backup-vault:globalstream-dr")?;
+/// assert!(vault.is_defined() && !dr.is_defined());
+/// assert_eq!(dr.region(s.app()).as_deref(), Some("us-west-2"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BackupVault {
+    /// The construct's node (a group for a defined vault, an import node otherwise).
+    pub node: NodeId,
+    /// The `AWS::Backup::BackupVault` resource, `None` for an import.
+    pub resource: Option<Handle<CfnBackupVault>>,
+}
+
+impl BackupVault {
+    /// A vault defined in this stack.
+    pub fn new(scope: &mut Scope<'_>, id: &str, props: BackupVaultProps) -> Result<BackupVault> {
+        let path = scope.child_path(id);
+        let name = match props.name {
+            Some(n) => {
+                check_name(&path, &n)?;
+                n
+            }
+            None => super::unique_name(&path, 50),
+        };
+        crate::passes::ensure(scope.app_mut());
+        let mut g = scope.group(id)?;
+        let resource = g.resource::<CfnBackupVault>(
+            "Resource",
+            Resource::new("AWS::Backup::BackupVault")
+                .properties(
+                    ValueMap::new()
+                        .with("BackupVaultName", name)
+                        .with_opt("EncryptionKeyArn", props.encryption_key.map(|k| k.arn())),
+                )
+                .tagging(Tagging::Map("BackupVaultTags"))
+                .removal_policy(props.removal_policy),
+        )?;
+        Ok(BackupVault {
+            node: g.node(),
+            resource: Some(resource),
+        })
+    }
+
+    /// An existing vault, named on purpose by its ARN
+    /// (`arn:<partition>:backup:<region>:<account>:backup-vault:<name>`): gs will not create it.
+    /// `${AWS::Partition}` and `${AWS::AccountId}` may appear (the ARN is then an `Fn::Sub`).
+    /// A vault defined in another stack of this app is imported this way too, by its ARN.
+    pub fn from_arn(scope: &mut Scope<'_>, id: &str, arn: &str) -> Result<BackupVault> {
+        let path = scope.child_path(id);
+        let Some(parts) = VaultArn::parse(arn) else {
+            return Err(ConstructError::invalid(
+                path,
+                format!("`{arn}` is not the ARN of a backup vault"),
+                "give `arn:aws:backup:<region>:<account>:backup-vault:<name>`",
+            ));
+        };
+        check_name(&path, &parts.name)?;
+        let arn_value = if arn.contains("${") {
+            Value::sub(arn)
+        } else {
+            Value::from(arn)
+        };
+        let import = scope.import::<()>(
+            id,
+            Import {
+                type_name: "AWS::Backup::BackupVault".into(),
+                attributes: ValueMap::new()
+                    .with("Ref", parts.name.as_str())
+                    .with("BackupVaultName", parts.name)
+                    .with("BackupVaultArn", arn_value),
+            },
+        )?;
+        Ok(BackupVault {
+            node: import.node(),
+            resource: None,
+        })
+    }
+
+    /// Whether this app defines the vault (rather than importing it).
+    pub fn is_defined(&self) -> bool {
+        self.resource.is_some()
+    }
+
+    fn target(&self) -> NodeId {
+        self.resource.map_or(self.node, Handle::node)
+    }
+
+    /// The vault's name (`Ref`, or the imported name).
+    pub fn name(&self) -> Value {
+        Value::Ref(self.target())
+    }
+
+    /// The vault's ARN (`Fn::GetAtt BackupVaultArn`, or the imported ARN).
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.target(), "BackupVaultArn".into())
+    }
+
+    /// The Region the vault is in, when known: the imported ARN's, or the Region of the stack
+    /// that defines it (`None` when the stack's Region is left to the environment).
+    pub fn region(&self, app: &App) -> Option<String> {
+        region_of(app, &self.arn())
+    }
+}
+
+/// The Region of the vault an ARN value names, when it can be read without deploying: a literal
+/// or `Fn::Sub` ARN, an imported vault's ARN, or a vault defined in a stack with a Region.
+pub(crate) fn region_of(app: &App, arn: &Value) -> Option<String> {
+    match arn {
+        Value::String(s) | Value::Sub(s, _) => VaultArn::parse(s)
+            .map(|p| p.region)
+            .filter(|r| !r.contains("${")),
+        Value::Ref(n) | Value::GetAtt(n, _) => {
+            let node = app.node(*n).ok()?;
+            match node.kind() {
+                NodeKind::Import(i) => i
+                    .attributes
+                    .get("BackupVaultArn")
+                    .and_then(|v| region_of(app, v)),
+                _ => match app.node(node.stack()).ok()?.kind() {
+                    NodeKind::Stack(s) => s.region.clone(),
+                    _ => None,
+                },
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The parts of `arn:<partition>:backup:<region>:<account>:backup-vault:<name>`.
+struct VaultArn {
+    region: String,
+    name: String,
+}
+
+impl VaultArn {
+    /// Parses a literal ARN or an `Fn::Sub` template of one (`${AWS::...}` variables keep
+    /// their colons out of the split).
+    fn parse(arn: &str) -> Option<VaultArn> {
+        let arn = arn.replace("${AWS::", "${AWS__");
+        let mut parts = arn.splitn(7, ':');
+        let (arn_word, _partition, service, region, _account, kind, name) = (
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+        );
+        (arn_word == "arn" && service == "backup" && kind == "backup-vault" && !region.is_empty())
+            .then(|| VaultArn {
+                region: region.to_owned(),
+                name: name.to_owned(),
+            })
+    }
+}
+
+fn check_name(path: &str, name: &str) -> Result<()> {
+    let ok = (2..=50).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConstructError::invalid(
+            path,
+            format!("`{name}` is not a valid backup vault name"),
+            "use 2 to 50 characters: letters, digits, `-` and `_`",
+        ))
+    }
+}
