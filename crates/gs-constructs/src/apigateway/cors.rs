@@ -114,7 +114,7 @@ impl CorsOptions {
             .allow_origins
             .iter()
             .skip(1)
-            .map(|o| format!("$origin.matches(\"{}\")", o.replace('.', "\\\\.")))
+            .map(|o| format!("$origin.matches(\"{}\")", o.replace('.', "\\.")))
             .collect();
         Some(format!(
             "#set($origin = $input.params().header.get(\"Origin\"))\n#if($origin == \"\")\n  #set($origin = $input.params().header.get(\"origin\"))\n#end\n#if({})\n  #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n",
