@@ -58,7 +58,10 @@ impl CorsOptions {
     pub(crate) fn check(&self, path: &str) -> Result<()> {
         let bad = |message: String, fix: &str| Err(ConstructError::invalid(path, message, fix));
         if self.allow_origins.is_empty() {
-            return bad("CORS allows no origin".into(), "list the origins, e.g. `https://app.example.com`");
+            return bad(
+                "CORS allows no origin".into(),
+                "list the origins, e.g. `https://app.example.com`",
+            );
         }
         for o in &self.allow_origins {
             let ok = o == "*"
@@ -72,7 +75,10 @@ impl CorsOptions {
             }
         }
         if self.allow_origins.len() > 1 && self.allow_origins.iter().any(|o| o == "*") {
-            return bad("CORS lists `*` with other origins".into(), "give `*` alone, or only named origins");
+            return bad(
+                "CORS lists `*` with other origins".into(),
+                "give `*` alone, or only named origins",
+            );
         }
         if self.allow_credentials && self.allow_origins.iter().any(|o| o == "*") {
             return bad(
@@ -80,15 +86,26 @@ impl CorsOptions {
                 "browsers refuse that combination: name the origins",
             );
         }
-        if let Some(m) = self.allow_methods.iter().find(|m| !HTTP_METHODS.contains(&m.as_str())) {
-            return bad(format!("`{m}` is not an HTTP method"), "use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS");
-        }
-        if let Some(h) = self
-            .allow_headers
+        if let Some(m) = self
+            .allow_methods
             .iter()
-            .find(|h| h.is_empty() || !h.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .find(|m| !HTTP_METHODS.contains(&m.as_str()))
         {
-            return bad(format!("`{h}` is not a header name"), "use letters, digits, `-` and `_`");
+            return bad(
+                format!("`{m}` is not an HTTP method"),
+                "use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS",
+            );
+        }
+        if let Some(h) = self.allow_headers.iter().find(|h| {
+            h.is_empty()
+                || !h
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        }) {
+            return bad(
+                format!("`{h}` is not a header name"),
+                "use letters, digits, `-` and `_`",
+            );
         }
         Ok(())
     }
@@ -96,7 +113,10 @@ impl CorsOptions {
     /// The static `Access-Control-Allow-Origin` value, quoted for a response parameter: the first
     /// origin (the others are echoed by [`CorsOptions::origin_vtl`]).
     pub(crate) fn origin_header(&self) -> String {
-        format!("'{}'", self.allow_origins.first().map_or("*", String::as_str))
+        format!(
+            "'{}'",
+            self.allow_origins.first().map_or("*", String::as_str)
+        )
     }
 
     /// Whether the answer depends on the request's origin (caches must key on it).

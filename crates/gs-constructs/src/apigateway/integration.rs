@@ -58,7 +58,7 @@ impl KinesisTarget {
 enum Kind {
     Mock,
     KinesisPutRecord {
-        target: KinesisTarget,
+        target: Box<KinesisTarget>,
         partition_key: String,
     },
     Preflight(CorsOptions),
@@ -91,7 +91,7 @@ impl Integration {
     pub fn kinesis_put_record(target: KinesisTarget) -> Integration {
         Integration {
             kind: Kind::KinesisPutRecord {
-                target,
+                target: Box::new(target),
                 partition_key: "$context.requestId".into(),
             },
         }
@@ -110,7 +110,7 @@ impl Integration {
     /// The stream a Kinesis integration writes to.
     pub fn kinesis_target(&self) -> Option<&KinesisTarget> {
         match &self.kind {
-            Kind::KinesisPutRecord { target, .. } => Some(target),
+            Kind::KinesisPutRecord { target, .. } => Some(target.as_ref()),
             _ => None,
         }
     }
@@ -123,7 +123,11 @@ impl Integration {
 
     /// The method's `Integration` and `MethodResponses` properties. `credentials` is the role
     /// ARN of an AWS integration; `cors` adds `Access-Control-Allow-Origin` to every response.
-    pub(crate) fn render(&self, credentials: Option<Value>, cors: Option<&CorsOptions>) -> (Value, Value) {
+    pub(crate) fn render(
+        &self,
+        credentials: Option<Value>,
+        cors: Option<&CorsOptions>,
+    ) -> (Value, Value) {
         let json = |template: String| ValueMap::new().with("application/json", template);
         match &self.kind {
             Kind::Mock => {
@@ -180,7 +184,10 @@ impl Integration {
                         "Uri",
                         Value::sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:kinesis:action/PutRecord"),
                     );
-                (integration.into(), method_responses(&["200", "400", "500"], cors))
+                (
+                    integration.into(),
+                    method_responses(&["200", "400", "500"], cors),
+                )
             }
             Kind::Preflight(cors) => {
                 let mut params = ValueMap::new()
@@ -200,10 +207,16 @@ impl Integration {
                     format!("'{}'", cors.allow_methods.join(",")),
                 );
                 if cors.allow_credentials {
-                    params.insert("method.response.header.Access-Control-Allow-Credentials", "'true'");
+                    params.insert(
+                        "method.response.header.Access-Control-Allow-Credentials",
+                        "'true'",
+                    );
                 }
                 if let Some(age) = cors.max_age_seconds {
-                    params.insert("method.response.header.Access-Control-Max-Age", format!("'{age}'"));
+                    params.insert(
+                        "method.response.header.Access-Control-Max-Age",
+                        format!("'{age}'"),
+                    );
                 }
                 let declared: ValueMap = params.keys().map(|k| (k.to_string(), true)).collect();
                 let integration = ValueMap::new()
@@ -229,16 +242,27 @@ impl Integration {
 
 /// One integration response; with CORS it carries the allowed origin (echoed by a template when
 /// there are several).
-fn response(status: &str, pattern: Option<&str>, template: Option<&str>, cors: Option<&CorsOptions>) -> Value {
+fn response(
+    status: &str,
+    pattern: Option<&str>,
+    template: Option<&str>,
+    cors: Option<&CorsOptions>,
+) -> Value {
     let mut params = ValueMap::new();
     let mut template = template.map(str::to_string);
     if let Some(cors) = cors {
-        params.insert("method.response.header.Access-Control-Allow-Origin", cors.origin_header());
+        params.insert(
+            "method.response.header.Access-Control-Allow-Origin",
+            cors.origin_header(),
+        );
         if cors.varies_by_origin() {
             params.insert("method.response.header.Vary", "'Origin'");
         }
         if let Some(vtl) = cors.origin_vtl() {
-            template = Some(format!("{vtl}{}", template.as_deref().unwrap_or("$input.body")));
+            template = Some(format!(
+                "{vtl}{}",
+                template.as_deref().unwrap_or("$input.body")
+            ));
         }
     }
     ValueMap::new()

@@ -15,8 +15,9 @@ use crate::iam::{PolicyStatement, Role, RoleProps};
 pub enum CfnMethod {}
 
 /// The HTTP methods API Gateway accepts (`ANY` matches every one).
-pub(crate) const HTTP_METHODS: [&str; 8] =
-    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
+pub(crate) const HTTP_METHODS: [&str; 8] = [
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
+];
 
 /// How callers of a method authenticate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -86,7 +87,10 @@ impl RestApi {
         if resource.api != self.resource.node() {
             return Err(ConstructError::invalid(
                 path,
-                format!("the resource belongs to the API {}", app.path(resource.api)?),
+                format!(
+                    "the resource belongs to the API {}",
+                    app.path(resource.api)?
+                ),
                 "add the method to a resource of this API",
             ));
         }
@@ -100,7 +104,8 @@ impl RestApi {
         let cors = if http_method == "OPTIONS" {
             None
         } else {
-            app.attached::<ApiState>(self.node).and_then(|s| s.cors.clone())
+            app.attached::<ApiState>(self.node)
+                .and_then(|s| s.cors.clone())
         };
         let mut g = app.at(resource.node)?;
         let mut m = g.group(http_method)?;

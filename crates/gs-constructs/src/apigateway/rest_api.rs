@@ -113,7 +113,10 @@ impl RestApi {
         if !["INFO", "ERROR"].contains(&props.logging_level.as_str()) {
             return Err(ConstructError::invalid(
                 &path,
-                format!("the logging level `{}` is not INFO or ERROR", props.logging_level),
+                format!(
+                    "the logging level `{}` is not INFO or ERROR",
+                    props.logging_level
+                ),
                 "use INFO (every request) or ERROR",
             ));
         }
@@ -147,7 +150,10 @@ impl RestApi {
         )?;
         let api_id = Value::Ref(resource.node());
         let account = if props.cloud_watch_role {
-            Some(super::account::cloud_watch_account(&mut g, resource.node())?)
+            Some(super::account::cloud_watch_account(
+                &mut g,
+                resource.node(),
+            )?)
         } else {
             None
         };

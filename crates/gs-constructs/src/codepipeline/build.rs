@@ -58,7 +58,10 @@ impl BuildProps {
     pub(crate) fn check(&self, path: &str) -> Result<()> {
         let bad = |message: String, fix: &str| Err(ConstructError::invalid(path, message, fix));
         if self.buildspec.trim().is_empty() {
-            return bad("the buildspec is empty".into(), "give a buildspec (`version: 0.2` and phases)");
+            return bad(
+                "the buildspec is empty".into(),
+                "give a buildspec (`version: 0.2` and phases)",
+            );
         }
         if !(5..=2160).contains(&self.timeout_minutes) {
             return bad(
@@ -67,7 +70,9 @@ impl BuildProps {
             );
         }
         if let Some((k, _)) = self.environment.iter().find(|(k, _)| {
-            k.is_empty() || k.starts_with("CODEBUILD_") || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            k.is_empty()
+                || k.starts_with("CODEBUILD_")
+                || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         }) {
             return bad(
                 format!("`{k}` is not a usable environment variable name"),
@@ -102,7 +107,12 @@ impl BuildProject {
     ) -> Result<BuildProject> {
         let mut g = scope.group(id)?;
         let node = g.node();
-        let role = Role::new(&mut g, "Role", "codebuild.amazonaws.com", RoleProps::default())?;
+        let role = Role::new(
+            &mut g,
+            "Role",
+            "codebuild.amazonaws.com",
+            RoleProps::default(),
+        )?;
         let log_group = LogGroup::new(&mut g, "Logs", LogGroupProps::default())?;
         role.grant(
             g.app_mut(),

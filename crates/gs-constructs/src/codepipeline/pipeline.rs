@@ -105,14 +105,23 @@ impl Pipeline {
         let mut g = scope.group(id)?;
         let node = g.node();
         let artifacts = Bucket::new(&mut g, "ArtifactsBucket", BucketProps::default())?;
-        let role = Role::new(&mut g, "Role", "codepipeline.amazonaws.com", RoleProps::default())?;
+        let role = Role::new(
+            &mut g,
+            "Role",
+            "codepipeline.amazonaws.com",
+            RoleProps::default(),
+        )?;
         artifacts.grant_read_write(g.app_mut(), role)?;
         source.grant(g.app_mut(), role)?;
         let project = BuildProject::new(&mut g, "BuildProject", &build, artifacts)?;
         role.grant(
             g.app_mut(),
             PolicyStatement::allow(
-                ["codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"],
+                [
+                    "codebuild:BatchGetBuilds",
+                    "codebuild:StartBuild",
+                    "codebuild:StopBuild",
+                ],
                 [project.arn()],
             ),
         )?;
@@ -175,9 +184,12 @@ impl Pipeline {
                 .tagged(),
         )?;
         // A pipeline runs once as soon as it is created: every grant must be in place by then.
-        for policy in [role.default_policy(g.app()), project.role.default_policy(g.app())]
-            .into_iter()
-            .flatten()
+        for policy in [
+            role.default_policy(g.app()),
+            project.role.default_policy(g.app()),
+        ]
+        .into_iter()
+        .flatten()
         {
             g.app_mut().add_dependency(
                 resource,

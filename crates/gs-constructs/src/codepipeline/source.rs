@@ -53,7 +53,10 @@ impl SourceKind {
                 }
                 if !bucket.is_versioned(app) {
                     return bad(
-                        format!("the source bucket {} is not versioned", app.path(bucket.node)?),
+                        format!(
+                            "the source bucket {} is not versioned",
+                            app.path(bucket.node)?
+                        ),
                         "turn versioning on (CodePipeline's S3 source reads object versions)",
                     );
                 }
@@ -65,7 +68,8 @@ impl SourceKind {
             } => {
                 if let Some(arn) = connection_arn.as_str() {
                     let ok = arn.starts_with("arn:")
-                        && (arn.contains(":codestar-connections:") || arn.contains(":codeconnections:"))
+                        && (arn.contains(":codestar-connections:")
+                            || arn.contains(":codeconnections:"))
                         && arn.contains(":connection/");
                     if !ok {
                         return bad(
@@ -147,7 +151,10 @@ impl SourceKind {
             SourceKind::CodeStarConnection { connection_arn, .. } => role.grant(
                 app,
                 PolicyStatement::allow(
-                    ["codeconnections:UseConnection", "codestar-connections:UseConnection"],
+                    [
+                        "codeconnections:UseConnection",
+                        "codestar-connections:UseConnection",
+                    ],
                     [connection_arn.clone()],
                 ),
             ),
@@ -190,7 +197,9 @@ fn check_branch(path: &str, branch: &str) -> Result<()> {
         && !branch.starts_with('/')
         && !branch.ends_with('/')
         && !branch.contains("..")
-        && !branch.chars().any(|c| c.is_whitespace() || "~^:?*[\\".contains(c));
+        && !branch
+            .chars()
+            .any(|c| c.is_whitespace() || "~^:?*[\\".contains(c));
     if ok {
         Ok(())
     } else {

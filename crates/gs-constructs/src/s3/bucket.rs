@@ -166,10 +166,7 @@ impl Bucket {
             .with("Principal", ValueMap::new().with("AWS", "*"))
             .with(
                 "Resource",
-                Value::List(vec![
-                    arn.clone(),
-                    Value::join("", [arn, Value::from("/*")]),
-                ]),
+                Value::List(vec![arn.clone(), Value::join("", [arn, Value::from("/*")])]),
             );
         let mut p = g.group("Policy")?;
         let policy = p.resource::<()>(

@@ -101,7 +101,10 @@ impl LifecycleRule {
         let bad = |message: String, fix: &str| Err(ConstructError::invalid(path, message, fix));
         if self.id.is_empty() || self.id.len() > 255 {
             return bad(
-                format!("the lifecycle rule id `{}` is not 1 to 255 characters", self.id),
+                format!(
+                    "the lifecycle rule id `{}` is not 1 to 255 characters",
+                    self.id
+                ),
                 "give each rule a short id such as `ExpireOldVersions`",
             );
         }

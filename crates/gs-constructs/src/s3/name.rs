@@ -35,13 +35,11 @@ pub fn check_bucket_name(path: &str, name: &str) -> Result<()> {
         .find(|p| name.starts_with(*p))
     {
         Some(format!("starts with the reserved prefix `{p}`"))
-    } else if let Some(s) = ["-s3alias", "--ol-s3", ".mrap", "--x-s3"]
-        .iter()
-        .find(|s| name.ends_with(*s))
-    {
-        Some(format!("ends with the reserved suffix `{s}`"))
     } else {
-        None
+        ["-s3alias", "--ol-s3", ".mrap", "--x-s3"]
+            .iter()
+            .find(|s| name.ends_with(*s))
+            .map(|s| format!("ends with the reserved suffix `{s}`"))
     };
     match problem {
         None => Ok(()),
