@@ -1,3 +1,12 @@
-//! (to be written)
+//! S3: [`Bucket`], a bucket with secure defaults (encrypted, versioned, every public access
+//! blocked, TLS-only bucket policy, retained on removal), its [`LifecycleRule`]s, bucket-name
+//! validation and read / read-write grants to IAM roles.
 
+mod bucket;
+mod lifecycle;
+mod name;
 pub(crate) mod passes;
+
+pub use bucket::{Bucket, BucketEncryption, BucketProps, BucketSettings, CfnBucket};
+pub use lifecycle::{LifecycleRule, StorageClass, Transition};
+pub use name::check_bucket_name;

@@ -1,0 +1,299 @@
+//! [`Integration`]: what a method calls (a mock response, Kinesis `PutRecord`), and the
+//! [`KinesisTarget`] a Kinesis integration writes to.
+
+use gs_core::{Value, ValueMap};
+
+use super::cors::CorsOptions;
+
+/// The stream a Kinesis integration writes to: its ARN (the integration's role may put records
+/// on it and nothing else) and its name (what `PutRecord` is called with), plus the customer
+/// managed key that encrypts it, if any.
+///
+/// ```
+/// use gs_constructs::apigateway::KinesisTarget;
+/// use gs_core::Value;
+/// let t = KinesisTarget::from_name("globalstream-events");
+/// assert_eq!(t.stream_name, Value::from("globalstream-events"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct KinesisTarget {
+    /// The stream's ARN.
+    pub stream_arn: Value,
+    /// The stream's name.
+    pub stream_name: Value,
+    /// The ARN of the customer managed KMS key of the stream (`None` for the AWS managed key or
+    /// no encryption): the role then also gets `kms:GenerateDataKey` on it.
+    pub key_arn: Option<Value>,
+}
+
+impl KinesisTarget {
+    /// A stream given by ARN and name (typically a stream's `arn()` and `stream_name()`).
+    pub fn new(stream_arn: Value, stream_name: Value) -> KinesisTarget {
+        KinesisTarget {
+            stream_arn,
+            stream_name,
+            key_arn: None,
+        }
+    }
+
+    /// A stream outside the app, in the stack's account and Region, named on purpose.
+    pub fn from_name(name: &str) -> KinesisTarget {
+        KinesisTarget::new(
+            Value::sub(format!(
+                "arn:${{AWS::Partition}}:kinesis:${{AWS::Region}}:${{AWS::AccountId}}:stream/{name}"
+            )),
+            Value::from(name),
+        )
+    }
+
+    /// The same target, encrypted with the customer managed key `key_arn`.
+    #[must_use]
+    pub fn with_key(mut self, key_arn: Value) -> KinesisTarget {
+        self.key_arn = Some(key_arn);
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    Mock,
+    KinesisPutRecord {
+        target: Box<KinesisTarget>,
+        partition_key: String,
+    },
+    Preflight(CorsOptions),
+}
+
+/// What a method calls.
+///
+/// ```
+/// use gs_constructs::apigateway::{Integration, KinesisTarget};
+/// let put = Integration::kinesis_put_record(KinesisTarget::from_name("events"))
+///     .with_partition_key("$input.path('$.userId')");
+/// assert!(put.kinesis_target().is_some());
+/// assert!(Integration::mock().kinesis_target().is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Integration {
+    kind: Kind,
+}
+
+impl Integration {
+    /// A mock integration: API Gateway answers `200` itself.
+    pub fn mock() -> Integration {
+        Integration { kind: Kind::Mock }
+    }
+
+    /// `PutRecord` on a Kinesis stream: the JSON request body becomes the record's data
+    /// (base64-encoded), partitioned by the request id unless
+    /// [`Integration::with_partition_key`] says otherwise. The method gets a role of its own
+    /// (`<Method>/Role`) allowed `kinesis:PutRecord` on that stream only.
+    pub fn kinesis_put_record(target: KinesisTarget) -> Integration {
+        Integration {
+            kind: Kind::KinesisPutRecord {
+                target: Box::new(target),
+                partition_key: "$context.requestId".into(),
+            },
+        }
+    }
+
+    /// The same integration with the partition key given by a mapping-template expression, such
+    /// as `$input.path('$.userId')`. No effect on other integrations.
+    #[must_use]
+    pub fn with_partition_key(mut self, expression: &str) -> Integration {
+        if let Kind::KinesisPutRecord { partition_key, .. } = &mut self.kind {
+            *partition_key = expression.to_string();
+        }
+        self
+    }
+
+    /// The stream a Kinesis integration writes to.
+    pub fn kinesis_target(&self) -> Option<&KinesisTarget> {
+        match &self.kind {
+            Kind::KinesisPutRecord { target, .. } => Some(target.as_ref()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn preflight(cors: CorsOptions) -> Integration {
+        Integration {
+            kind: Kind::Preflight(cors),
+        }
+    }
+
+    /// The method's `Integration` and `MethodResponses` properties. `credentials` is the role
+    /// ARN of an AWS integration; `cors` adds `Access-Control-Allow-Origin` to every response.
+    pub(crate) fn render(
+        &self,
+        credentials: Option<Value>,
+        cors: Option<&CorsOptions>,
+    ) -> (Value, Value) {
+        let json = |template: String| ValueMap::new().with("application/json", template);
+        match &self.kind {
+            Kind::Mock => {
+                let integration = ValueMap::new()
+                    .with(
+                        "IntegrationResponses",
+                        Value::List(vec![response("200", None, None, cors)]),
+                    )
+                    .with("PassthroughBehavior", "NEVER")
+                    .with("RequestTemplates", json("{\"statusCode\": 200}".into()))
+                    .with("Type", "MOCK");
+                (integration.into(), method_responses(&["200"], cors))
+            }
+            Kind::KinesisPutRecord {
+                target,
+                partition_key,
+            } => {
+                let request = Value::join(
+                    "",
+                    [
+                        Value::from("{\"StreamName\": \""),
+                        target.stream_name.clone(),
+                        Value::from(format!(
+                            "\", \"Data\": \"$util.base64Encode($input.body)\", \"PartitionKey\": \"{partition_key}\"}}"
+                        )),
+                    ],
+                );
+                let ok = "{\"shardId\": \"$input.path('$.ShardId')\", \"sequenceNumber\": \"$input.path('$.SequenceNumber')\"}";
+                let integration = ValueMap::new()
+                    .with_opt("Credentials", credentials)
+                    .with("IntegrationHttpMethod", "POST")
+                    .with(
+                        "IntegrationResponses",
+                        Value::List(vec![
+                            response("200", None, Some(ok), cors),
+                            response("400", Some("4\\d{2}"), None, cors),
+                            response("500", Some("5\\d{2}"), None, cors),
+                        ]),
+                    )
+                    .with("PassthroughBehavior", "NEVER")
+                    .with(
+                        "RequestParameters",
+                        ValueMap::new().with(
+                            "integration.request.header.Content-Type",
+                            "'application/x-amz-json-1.1'",
+                        ),
+                    )
+                    .with(
+                        "RequestTemplates",
+                        ValueMap::new().with("application/json", request),
+                    )
+                    .with("Type", "AWS")
+                    .with(
+                        "Uri",
+                        Value::sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:kinesis:action/PutRecord"),
+                    );
+                (
+                    integration.into(),
+                    method_responses(&["200", "400", "500"], cors),
+                )
+            }
+            Kind::Preflight(cors) => {
+                let mut params = ValueMap::new()
+                    .with(
+                        "method.response.header.Access-Control-Allow-Headers",
+                        format!("'{}'", cors.allow_headers.join(",")),
+                    )
+                    .with(
+                        "method.response.header.Access-Control-Allow-Origin",
+                        cors.origin_header(),
+                    );
+                if cors.varies_by_origin() {
+                    params.insert("method.response.header.Vary", "'Origin'");
+                }
+                params.insert(
+                    "method.response.header.Access-Control-Allow-Methods",
+                    format!("'{}'", cors.allow_methods.join(",")),
+                );
+                if cors.allow_credentials {
+                    params.insert(
+                        "method.response.header.Access-Control-Allow-Credentials",
+                        "'true'",
+                    );
+                }
+                if let Some(age) = cors.max_age_seconds {
+                    params.insert(
+                        "method.response.header.Access-Control-Max-Age",
+                        format!("'{age}'"),
+                    );
+                }
+                let declared: ValueMap = params.keys().map(|k| (k.to_string(), true)).collect();
+                let integration = ValueMap::new()
+                    .with(
+                        "IntegrationResponses",
+                        Value::List(vec![ValueMap::new()
+                            .with("ResponseParameters", params)
+                            .with_opt("ResponseTemplates", cors.origin_vtl().map(json))
+                            .with("StatusCode", "204")
+                            .into()]),
+                    )
+                    .with("RequestTemplates", json("{ statusCode: 200 }".into()))
+                    .with("Type", "MOCK");
+                let responses = Value::List(vec![ValueMap::new()
+                    .with("ResponseParameters", declared)
+                    .with("StatusCode", "204")
+                    .into()]);
+                (integration.into(), responses)
+            }
+        }
+    }
+}
+
+/// One integration response; with CORS it carries the allowed origin (echoed by a template when
+/// there are several).
+fn response(
+    status: &str,
+    pattern: Option<&str>,
+    template: Option<&str>,
+    cors: Option<&CorsOptions>,
+) -> Value {
+    let mut params = ValueMap::new();
+    let mut template = template.map(str::to_string);
+    if let Some(cors) = cors {
+        params.insert(
+            "method.response.header.Access-Control-Allow-Origin",
+            cors.origin_header(),
+        );
+        if cors.varies_by_origin() {
+            params.insert("method.response.header.Vary", "'Origin'");
+        }
+        if let Some(vtl) = cors.origin_vtl() {
+            template = Some(format!(
+                "{vtl}{}",
+                template.as_deref().unwrap_or("$input.body")
+            ));
+        }
+    }
+    ValueMap::new()
+        .with_opt("ResponseParameters", (!params.is_empty()).then_some(params))
+        .with_opt(
+            "ResponseTemplates",
+            template.map(|t| ValueMap::new().with("application/json", t)),
+        )
+        .with_opt("SelectionPattern", pattern)
+        .with("StatusCode", status)
+        .into()
+}
+
+fn method_responses(statuses: &[&str], cors: Option<&CorsOptions>) -> Value {
+    Value::List(
+        statuses
+            .iter()
+            .map(|s| {
+                let params = cors.map(|c| {
+                    let mut p = ValueMap::new()
+                        .with("method.response.header.Access-Control-Allow-Origin", true);
+                    if c.varies_by_origin() {
+                        p.insert("method.response.header.Vary", true);
+                    }
+                    p
+                });
+                ValueMap::new()
+                    .with_opt("ResponseParameters", params)
+                    .with("StatusCode", *s)
+                    .into()
+            })
+            .collect(),
+    )
+}
