@@ -30,7 +30,17 @@ fn base(ap_props: efs::AccessPointProps) -> Result<(App, Parts), Box<dyn std::er
     let cluster = ecs::Cluster::new(&mut s, "Cluster", vpc, Default::default())?;
     let task = ecs::FargateTaskDefinition::new(&mut s, "TaskDef", Default::default())?;
     let container = task.add_container(&mut s, "media", IMAGE, Default::default())?;
-    Ok((app, Parts { vpc, fs, ap, cluster, task, container }))
+    Ok((
+        app,
+        Parts {
+            vpc,
+            fs,
+            ap,
+            cluster,
+            task,
+            container,
+        },
+    ))
 }
 
 fn service_props() -> ecs::FargateServiceProps {
@@ -41,12 +51,22 @@ fn service_props() -> ecs::FargateServiceProps {
 }
 
 /// The base, the access point mounted read-write at /mnt/content, and a service.
-fn mounted(mode: ecs::Mount, ap_props: efs::AccessPointProps) -> Result<(App, Parts, ecs::FargateService), Box<dyn std::error::Error>> {
+fn mounted(
+    mode: ecs::Mount,
+    ap_props: efs::AccessPointProps,
+) -> Result<(App, Parts, ecs::FargateService), Box<dyn std::error::Error>> {
     let (mut app, p) = base(ap_props)?;
     let stack = app.stacks()[0];
     let mut s = app.at(stack)?;
-    p.task.mount(&mut s, "content", p.ap, p.container, "/mnt/content", mode)?;
-    let svc = ecs::FargateService::new(&mut s, "MediaProcessingService", p.cluster, p.task, service_props())?;
+    p.task
+        .mount(&mut s, "content", p.ap, p.container, "/mnt/content", mode)?;
+    let svc = ecs::FargateService::new(
+        &mut s,
+        "MediaProcessingService",
+        p.cluster,
+        p.task,
+        service_props(),
+    )?;
     Ok((app, p, svc))
 }
 
@@ -93,20 +113,35 @@ fn a_memory_size_fargate_does_not_offer_is_refused_naming_the_task_definition() 
     let err = ecs::FargateTaskDefinition::new(
         &mut s,
         "TaskDef",
-        ecs::FargateTaskDefinitionProps { cpu: 1024, memory_mib: 1024, ..Default::default() },
+        ecs::FargateTaskDefinitionProps {
+            cpu: 1024,
+            memory_mib: 1024,
+            ..Default::default()
+        },
     )
     .expect_err("refused");
-    assert!(err.to_string().starts_with("Ecs/TaskDef: 1024 MiB is not"), "{err}");
+    assert!(
+        err.to_string().starts_with("Ecs/TaskDef: 1024 MiB is not"),
+        "{err}"
+    );
     Ok(())
 }
 
 #[test]
 fn a_mount_admits_the_service_on_nfs_into_the_file_system_security_group() -> R {
     let (app, p, svc) = mounted(ecs::Mount::read_write(), Default::default())?;
-    assert!(ec2::Ingress::admits(&app, p.fs.security_group, svc.security_group, 2049));
+    assert!(ec2::Ingress::admits(
+        &app,
+        p.fs.security_group,
+        svc.security_group,
+        2049
+    ));
     let t = synth(&app, "ecs_mount_ingress");
     let (efs_sg, _) = resource_at(&t, "Ecs/ContentFileSystem/EfsSecurityGroup/Resource");
-    let (svc_sg, _) = resource_at(&t, "Ecs/MediaProcessingService/EcsTaskSecurityGroup/Resource");
+    let (svc_sg, _) = resource_at(
+        &t,
+        "Ecs/MediaProcessingService/EcsTaskSecurityGroup/Resource",
+    );
     assert_has_resource_properties(
         &t,
         "AWS::EC2::SecurityGroupIngress",
@@ -161,15 +196,22 @@ fn a_read_only_mount_through_a_root_access_point_grants_mount_and_root_access_bu
     let (_, policy) = resource_at(&t, "Ecs/TaskDef/TaskRole/DefaultPolicy/Resource");
     assert_eq!(
         policy["Properties"]["PolicyDocument"]["Statement"][0]["Action"],
-        json!(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientRootAccess"])
+        json!([
+            "elasticfilesystem:ClientMount",
+            "elasticfilesystem:ClientRootAccess"
+        ])
     );
     let (_, task) = resource_at(&t, "Ecs/TaskDef/Resource");
-    assert_eq!(task["Properties"]["ContainerDefinitions"][0]["MountPoints"][0]["ReadOnly"], json!(true));
+    assert_eq!(
+        task["Properties"]["ContainerDefinitions"][0]["MountPoints"][0]["ReadOnly"],
+        json!(true)
+    );
     Ok(())
 }
 
 #[test]
-fn a_mounted_volume_has_transit_encryption_and_iam_with_the_access_point_and_no_root_directory() -> R {
+fn a_mounted_volume_has_transit_encryption_and_iam_with_the_access_point_and_no_root_directory() -> R
+{
     let (app, _, _) = mounted(ecs::Mount::read_write(), Default::default())?;
     let t = synth(&app, "ecs_mount_volume");
     let (fs, _) = resource_at(&t, "Ecs/ContentFileSystem/Resource");
@@ -195,14 +237,25 @@ fn a_service_on_a_platform_version_before_1_4_0_is_refused_when_its_task_mounts_
     let (mut app, p) = base(Default::default())?;
     let stack = app.stacks()[0];
     let mut s = app.at(stack)?;
-    p.task.mount(&mut s, "content", p.ap, p.container, "/mnt/content", ecs::Mount::read_write())?;
+    p.task.mount(
+        &mut s,
+        "content",
+        p.ap,
+        p.container,
+        "/mnt/content",
+        ecs::Mount::read_write(),
+    )?;
     let old = ecs::FargateServiceProps {
         platform_version: ecs::FargatePlatformVersion::V1_3_0,
         ..service_props()
     };
     let err = ecs::FargateService::new(&mut s, "MediaProcessingService", p.cluster, p.task, old)
         .expect_err("refused");
-    assert!(err.to_string().starts_with("Ecs/MediaProcessingService: platform version 1.3.0"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("Ecs/MediaProcessingService: platform version 1.3.0"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -218,9 +271,20 @@ fn mounting_into_a_task_whose_service_is_on_1_3_0_is_refused_naming_the_service(
     ecs::FargateService::new(&mut s, "MediaProcessingService", p.cluster, p.task, old)?;
     let err = p
         .task
-        .mount(&mut s, "content", p.ap, p.container, "/mnt/content", ecs::Mount::read_write())
+        .mount(
+            &mut s,
+            "content",
+            p.ap,
+            p.container,
+            "/mnt/content",
+            ecs::Mount::read_write(),
+        )
         .expect_err("refused");
-    assert!(err.to_string().starts_with("Ecs/MediaProcessingService: platform version 1.3.0"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("Ecs/MediaProcessingService: platform version 1.3.0"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -242,18 +306,46 @@ fn wiring_is_the_same_when_the_service_is_created_before_the_mount() -> R {
     let (mut app, p) = base(Default::default())?;
     let stack = app.stacks()[0];
     let mut s = app.at(stack)?;
-    let svc = ecs::FargateService::new(&mut s, "MediaProcessingService", p.cluster, p.task, service_props())?;
-    p.task.mount(&mut s, "content", p.ap, p.container, "/mnt/content", ecs::Mount::read_write())?;
-    assert!(ec2::Ingress::admits(&app, p.fs.security_group, svc.security_group, 2049));
+    let svc = ecs::FargateService::new(
+        &mut s,
+        "MediaProcessingService",
+        p.cluster,
+        p.task,
+        service_props(),
+    )?;
+    p.task.mount(
+        &mut s,
+        "content",
+        p.ap,
+        p.container,
+        "/mnt/content",
+        ecs::Mount::read_write(),
+    )?;
+    assert!(ec2::Ingress::admits(
+        &app,
+        p.fs.security_group,
+        svc.security_group,
+        2049
+    ));
     let facts = app.facts::<efs::Mount>();
     assert_eq!(facts.len(), 1);
-    assert_eq!((facts[0].consumer, facts[0].file_system, facts[0].azs.clone()), (svc.resource.node(), p.fs, vec![0, 1]));
+    assert_eq!(
+        (
+            facts[0].consumer,
+            facts[0].file_system,
+            facts[0].azs.clone()
+        ),
+        (svc.resource.node(), p.fs, vec![0, 1])
+    );
     let t = synth(&app, "ecs_service_first");
     let (mt1, _) = resource_at(&t, "Ecs/ContentFileSystem/EfsMountTarget1");
     let (policy, _) = resource_at(&t, "Ecs/TaskDef/TaskRole/DefaultPolicy/Resource");
     let (_, svc) = resource_at(&t, "Ecs/MediaProcessingService/Service");
     let deps = svc["DependsOn"].as_array().expect("DependsOn");
-    assert!(deps.iter().any(|d| d == mt1) && deps.iter().any(|d| d == policy), "{deps:?}");
+    assert!(
+        deps.iter().any(|d| d == mt1) && deps.iter().any(|d| d == policy),
+        "{deps:?}"
+    );
     Ok(())
 }
 
@@ -263,12 +355,30 @@ fn a_volume_name_cannot_be_reused_for_another_access_point() -> R {
     let stack = app.stacks()[0];
     let mut s = app.at(stack)?;
     let other = efs::AccessPoint::new(&mut s, "OtherAccessPoint", p.fs, Default::default())?;
-    p.task.mount(&mut s, "content", p.ap, p.container, "/mnt/content", ecs::Mount::read_write())?;
+    p.task.mount(
+        &mut s,
+        "content",
+        p.ap,
+        p.container,
+        "/mnt/content",
+        ecs::Mount::read_write(),
+    )?;
     let err = p
         .task
-        .mount(&mut s, "content", other, p.container, "/mnt/other", ecs::Mount::read_write())
+        .mount(
+            &mut s,
+            "content",
+            other,
+            p.container,
+            "/mnt/other",
+            ecs::Mount::read_write(),
+        )
         .expect_err("refused");
-    assert!(err.to_string().contains("already mounts Ecs/ContentAccessPoint"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("already mounts Ecs/ContentAccessPoint"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -281,7 +391,10 @@ fn a_container_secret_is_granted_to_the_execution_role_with_its_key() -> R {
     let secret = secretsmanager::Secret::new(
         &mut s,
         "DbCredentials",
-        secretsmanager::SecretProps { key: Some(key), ..Default::default() },
+        secretsmanager::SecretProps {
+            key: Some(key),
+            ..Default::default()
+        },
     )?;
     let logs = logs::LogGroup::new(&mut s, "Logs", Default::default())?;
     p.task.add_container(
@@ -295,7 +408,13 @@ fn a_container_secret_is_granted_to_the_execution_role_with_its_key() -> R {
             ..Default::default()
         },
     )?;
-    ecs::FargateService::new(&mut s, "MediaProcessingService", p.cluster, p.task, service_props())?;
+    ecs::FargateService::new(
+        &mut s,
+        "MediaProcessingService",
+        p.cluster,
+        p.task,
+        service_props(),
+    )?;
     assert_eq!(app.facts::<logs::LogDelivery>().len(), 1);
     let t = synth(&app, "ecs_secrets");
     let (secret_id, _) = resource_at(&t, "Ecs/DbCredentials/Resource");
@@ -314,7 +433,11 @@ fn a_container_secret_is_granted_to_the_execution_role_with_its_key() -> R {
         json!([{"Name": "DB_PASSWORD", "ValueFrom": {"Fn::Join": ["", [{"Ref": secret_id}, ":password::"]]}}])
     );
     let (_, svc) = resource_at(&t, "Ecs/MediaProcessingService/Service");
-    assert!(svc["DependsOn"].as_array().expect("deps").iter().any(|d| d == policy));
+    assert!(svc["DependsOn"]
+        .as_array()
+        .expect("deps")
+        .iter()
+        .any(|d| d == policy));
     Ok(())
 }
 
@@ -323,13 +446,26 @@ fn connect_to_admits_the_service_on_the_target_default_port() -> R {
     let (mut app, p) = base(Default::default())?;
     let stack = app.stacks()[0];
     let mut s = app.at(stack)?;
-    let db_sg = ec2::SecurityGroup::new(&mut s, "DatabaseSecurityGroup", p.vpc, Default::default())?;
-    let db = ec2::Connectable { security_group: db_sg, default_port: ec2::Port::tcp(5432) };
-    let svc = ecs::FargateService::new(&mut s, "MediaProcessingService", p.cluster, p.task, service_props())?;
+    let db_sg =
+        ec2::SecurityGroup::new(&mut s, "DatabaseSecurityGroup", p.vpc, Default::default())?;
+    let db = ec2::Connectable {
+        security_group: db_sg,
+        default_port: ec2::Port::tcp(5432),
+    };
+    let svc = ecs::FargateService::new(
+        &mut s,
+        "MediaProcessingService",
+        p.cluster,
+        p.task,
+        service_props(),
+    )?;
     svc.connect_to(&mut s, db, "media service to Aurora")?;
     assert!(ec2::Ingress::admits(&app, db_sg, svc.security_group, 5432));
     let t = synth(&app, "ecs_connect_to");
-    let (svc_sg, _) = resource_at(&t, "Ecs/MediaProcessingService/EcsTaskSecurityGroup/Resource");
+    let (svc_sg, _) = resource_at(
+        &t,
+        "Ecs/MediaProcessingService/EcsTaskSecurityGroup/Resource",
+    );
     assert_has_resource_properties(
         &t,
         "AWS::EC2::SecurityGroupIngress",
@@ -344,7 +480,14 @@ fn auto_scaling_tracks_cpu_and_memory_with_the_service_linked_role() -> R {
     let (mut app, p, svc) = mounted(ecs::Mount::read_write(), Default::default())?;
     let stack = app.stacks()[0];
     let mut s = app.at(stack)?;
-    svc.auto_scale(&mut s, ecs::AutoScalingProps { min_capacity: 2, max_capacity: 10, ..Default::default() })?;
+    svc.auto_scale(
+        &mut s,
+        ecs::AutoScalingProps {
+            min_capacity: 2,
+            max_capacity: 10,
+            ..Default::default()
+        },
+    )?;
     let _ = p;
     let t = synth(&app, "ecs_auto_scaling");
     let (cluster, _) = resource_at(&t, "Ecs/Cluster/Resource");
@@ -355,7 +498,10 @@ fn auto_scaling_tracks_cpu_and_memory_with_the_service_linked_role() -> R {
         json!({"MinCapacity": 2, "MaxCapacity": 10, "ScalableDimension": "ecs:service:DesiredCount",
                "ResourceId": {"Fn::Join": ["", ["service/", {"Ref": cluster}, "/", {"Fn::GetAtt": [service, "Name"]}]]}}),
     );
-    for metric in ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"] {
+    for metric in [
+        "ECSServiceAverageCPUUtilization",
+        "ECSServiceAverageMemoryUtilization",
+    ] {
         assert_has_resource_properties(
             &t,
             "AWS::ApplicationAutoScaling::ScalingPolicy",
@@ -369,7 +515,9 @@ fn auto_scaling_tracks_cpu_and_memory_with_the_service_linked_role() -> R {
 // ---- rules ----
 
 fn set_platform_version(app: &mut App, svc: ecs::FargateService, v: &str) -> R {
-    app.resource_mut(svc.resource)?.properties.insert("PlatformVersion", v);
+    app.resource_mut(svc.resource)?
+        .properties
+        .insert("PlatformVersion", v);
     Ok(())
 }
 
@@ -380,7 +528,9 @@ fn rule_fargate_efs_platform_version_refuses_1_3_0_set_through_the_escape_hatch(
     set_platform_version(&mut app, svc, "1.3.0")?;
     let d = refused(&app);
     assert!(
-        d.iter().any(|d| d.rule == "ecs/fargate-efs-platform-version" && d.path == "Ecs/MediaProcessingService/Service"),
+        d.iter()
+            .any(|d| d.rule == "ecs/fargate-efs-platform-version"
+                && d.path == "Ecs/MediaProcessingService/Service"),
         "{d:#?}"
     );
     Ok(())
@@ -402,7 +552,9 @@ fn rule_task_definition_without_container_refuses_an_empty_task_definition() -> 
     ecs::FargateTaskDefinition::new(&mut s, "TaskDef", Default::default())?;
     let d = refused(&app);
     assert!(
-        d.iter().any(|d| d.rule == "ecs/task-definition-without-container" && d.path == "Ecs/TaskDef/Resource"),
+        d.iter()
+            .any(|d| d.rule == "ecs/task-definition-without-container"
+                && d.path == "Ecs/TaskDef/Resource"),
         "{d:#?}"
     );
     Ok(())

@@ -20,30 +20,41 @@ fn file_system_is_encrypted_elastic_with_lifecycle_backups_and_retained() -> R {
     let (mut app, stack) = stack()?;
     let mut s = app.at(stack)?;
     let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
-    efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, efs::FileSystemProps {
-        name: Some("globalstream-content-dev".into()),
-        ..Default::default()
-    })?;
+    efs::FileSystem::new(
+        &mut s,
+        "ContentFileSystem",
+        vpc,
+        efs::FileSystemProps {
+            name: Some("globalstream-content-dev".into()),
+            ..Default::default()
+        },
+    )?;
     let t = synth(&app, "efs_defaults");
     let (_, fs) = resource_at(&t, "Efs/ContentFileSystem/Resource");
-    assert!(matches(
-        &fs["Properties"],
-        &json!({
-            "BackupPolicy": {"Status": "ENABLED"},
-            "Encrypted": true,
-            "LifecyclePolicies": [{"TransitionToIA": "AFTER_30_DAYS"}, {"TransitionToPrimaryStorageClass": "AFTER_1_ACCESS"}],
-            "PerformanceMode": "generalPurpose",
-            "ThroughputMode": "elastic",
-            "FileSystemTags": [{"Key": "Name", "Value": "globalstream-content-dev"}],
-        })
-    ), "{fs:#}");
+    assert!(
+        matches(
+            &fs["Properties"],
+            &json!({
+                "BackupPolicy": {"Status": "ENABLED"},
+                "Encrypted": true,
+                "LifecyclePolicies": [{"TransitionToIA": "AFTER_30_DAYS"}, {"TransitionToPrimaryStorageClass": "AFTER_1_ACCESS"}],
+                "PerformanceMode": "generalPurpose",
+                "ThroughputMode": "elastic",
+                "FileSystemTags": [{"Key": "Name", "Value": "globalstream-content-dev"}],
+            })
+        ),
+        "{fs:#}"
+    );
     assert_eq!(fs["DeletionPolicy"], "Retain");
     assert_eq!(fs["UpdateReplacePolicy"], "Retain");
     let (sg, _) = resource_at(&t, "Efs/ContentFileSystem/EfsSecurityGroup/Resource");
     let (subnet, _) = resource_at(&t, "Efs/Vpc/PrivateSubnet2/Subnet");
     let (_, mt2) = resource_at(&t, "Efs/ContentFileSystem/EfsMountTarget2");
     assert_eq!(mt2["Properties"]["SubnetId"], json!({"Ref": subnet}));
-    assert_eq!(mt2["Properties"]["SecurityGroups"], json!([{"Fn::GetAtt": [sg, "GroupId"]}]));
+    assert_eq!(
+        mt2["Properties"]["SecurityGroups"],
+        json!([{"Fn::GetAtt": [sg, "GroupId"]}])
+    );
     assert_eq!(resources_of(&t, "AWS::EFS::MountTarget").len(), 2);
     Ok(())
 }
@@ -52,16 +63,31 @@ fn file_system_is_encrypted_elastic_with_lifecycle_backups_and_retained() -> R {
 fn file_system_with_a_key_replication_and_no_automatic_backups() -> R {
     let (mut app, stack) = stack()?;
     let mut s = app.at(stack)?;
-    let vpc = ec2::Vpc::new(&mut s, "Vpc", ec2::VpcProps { max_azs: 3, ..Default::default() })?;
+    let vpc = ec2::Vpc::new(
+        &mut s,
+        "Vpc",
+        ec2::VpcProps {
+            max_azs: 3,
+            ..Default::default()
+        },
+    )?;
     let key = kms::Key::new(&mut s, "EfsKey", Default::default())?;
-    let fs = efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, efs::FileSystemProps {
-        kms_key: Some(key),
-        automatic_backups: false,
-        throughput_mode: efs::ThroughputMode::Bursting,
-        replication: Some(efs::Replication { region: "sa-east-1".into(), kms_key_id: Some("alias/aws/elasticfilesystem".into()) }),
-        removal_policy: RemovalPolicy::Destroy,
-        ..Default::default()
-    })?;
+    let fs = efs::FileSystem::new(
+        &mut s,
+        "ContentFileSystem",
+        vpc,
+        efs::FileSystemProps {
+            kms_key: Some(key),
+            automatic_backups: false,
+            throughput_mode: efs::ThroughputMode::Bursting,
+            replication: Some(efs::Replication {
+                region: "sa-east-1".into(),
+                kms_key_id: Some("alias/aws/elasticfilesystem".into()),
+            }),
+            removal_policy: RemovalPolicy::Destroy,
+            ..Default::default()
+        },
+    )?;
     assert_eq!(fs.mount_targets(&app).len(), 3);
     let t = synth(&app, "efs_key_replication");
     let (key_id, _) = resource_at(&t, "Efs/EfsKey/Resource");
@@ -83,12 +109,21 @@ fn elastic_throughput_in_max_io_mode_is_refused_naming_the_file_system() -> R {
     let (mut app, stack) = stack()?;
     let mut s = app.at(stack)?;
     let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
-    let err = efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, efs::FileSystemProps {
-        performance_mode: efs::PerformanceMode::MaxIo,
-        ..Default::default()
-    })
+    let err = efs::FileSystem::new(
+        &mut s,
+        "ContentFileSystem",
+        vpc,
+        efs::FileSystemProps {
+            performance_mode: efs::PerformanceMode::MaxIo,
+            ..Default::default()
+        },
+    )
     .expect_err("refused");
-    assert!(err.to_string().starts_with("Efs/ContentFileSystem: elastic throughput"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("Efs/ContentFileSystem: elastic throughput"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -98,10 +133,15 @@ fn access_point_has_a_posix_user_and_a_created_root_directory() -> R {
     let mut s = app.at(stack)?;
     let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
     let fs = efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, Default::default())?;
-    let ap = efs::AccessPoint::new(&mut s, "ContentAccessPoint", fs, efs::AccessPointProps {
-        path: "/media".into(),
-        ..Default::default()
-    })?;
+    let ap = efs::AccessPoint::new(
+        &mut s,
+        "ContentAccessPoint",
+        fs,
+        efs::AccessPointProps {
+            path: "/media".into(),
+            ..Default::default()
+        },
+    )?;
     assert_eq!(ap.file_system, fs);
     s.app_mut().tag(stack, "Compliance", "LGPD")?;
     let t = synth(&app, "efs_access_point");
@@ -125,12 +165,21 @@ fn an_access_point_path_with_a_trailing_slash_is_refused_naming_the_access_point
     let mut s = app.at(stack)?;
     let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
     let fs = efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, Default::default())?;
-    let err = efs::AccessPoint::new(&mut s, "ContentAccessPoint", fs, efs::AccessPointProps {
-        path: "/media/".into(),
-        ..Default::default()
-    })
+    let err = efs::AccessPoint::new(
+        &mut s,
+        "ContentAccessPoint",
+        fs,
+        efs::AccessPointProps {
+            path: "/media/".into(),
+            ..Default::default()
+        },
+    )
     .expect_err("refused");
-    assert!(err.to_string().starts_with("Efs/ContentAccessPoint: the root directory `/media/`"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("Efs/ContentAccessPoint: the root directory `/media/`"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -146,25 +195,59 @@ struct Parts {
 }
 
 /// A file system, an access point, a task mounting it; `service` adds a typed service.
-fn shape(vpc_props: ec2::VpcProps, service: bool) -> Result<(App, Parts, Option<ecs::FargateService>), Box<dyn std::error::Error>> {
+fn shape(
+    vpc_props: ec2::VpcProps,
+    service: bool,
+) -> Result<(App, Parts, Option<ecs::FargateService>), Box<dyn std::error::Error>> {
     let (mut app, stack) = stack()?;
     let mut s = app.at(stack)?;
     let vpc = ec2::Vpc::new(&mut s, "Vpc", vpc_props)?;
     let fs = efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, Default::default())?;
-    let ap = efs::AccessPoint::new(&mut s, "ContentAccessPoint", fs, efs::AccessPointProps { path: "/media".into(), ..Default::default() })?;
+    let ap = efs::AccessPoint::new(
+        &mut s,
+        "ContentAccessPoint",
+        fs,
+        efs::AccessPointProps {
+            path: "/media".into(),
+            ..Default::default()
+        },
+    )?;
     let cluster = ecs::Cluster::new(&mut s, "Cluster", vpc, Default::default())?;
     let task = ecs::FargateTaskDefinition::new(&mut s, "TaskDef", Default::default())?;
     let c = task.add_container(&mut s, "media", IMAGE, Default::default())?;
-    task.mount(&mut s, "content", ap, c, "/mnt/content", ecs::Mount::read_write())?;
+    task.mount(
+        &mut s,
+        "content",
+        ap,
+        c,
+        "/mnt/content",
+        ecs::Mount::read_write(),
+    )?;
     let svc = if service {
-        Some(ecs::FargateService::new(&mut s, "MediaProcessingService", cluster, task, ecs::FargateServiceProps {
-            security_group_id: "EcsTaskSecurityGroup".into(),
-            ..Default::default()
-        })?)
+        Some(ecs::FargateService::new(
+            &mut s,
+            "MediaProcessingService",
+            cluster,
+            task,
+            ecs::FargateServiceProps {
+                security_group_id: "EcsTaskSecurityGroup".into(),
+                ..Default::default()
+            },
+        )?)
     } else {
         None
     };
-    Ok((app, Parts { vpc, fs, ap, cluster, task }, svc))
+    Ok((
+        app,
+        Parts {
+            vpc,
+            fs,
+            ap,
+            cluster,
+            task,
+        },
+        svc,
+    ))
 }
 
 fn typed() -> Result<(App, Parts), Box<dyn std::error::Error>> {
@@ -177,22 +260,40 @@ const TASK: &str = "Efs/TaskDef/Resource";
 
 fn has(app: &App, rule: &str, path: &str) {
     let d = refused(app);
-    assert!(d.iter().any(|d| d.rule == rule && d.path == path), "no {rule} at {path} in {d:#?}");
+    assert!(
+        d.iter().any(|d| d.rule == rule && d.path == path),
+        "no {rule} at {path} in {d:#?}"
+    );
 }
 
 /// Changes the first volume's EFSVolumeConfiguration through the escape hatch.
-fn edit_volume(app: &mut App, task: ecs::FargateTaskDefinition, f: impl FnOnce(&mut ValueMap)) -> R {
+fn edit_volume(
+    app: &mut App,
+    task: ecs::FargateTaskDefinition,
+    f: impl FnOnce(&mut ValueMap),
+) -> R {
     let props = &mut app.resource_mut(task.resource)?.properties;
-    let Some(Value::List(volumes)) = props.get_mut("Volumes") else { panic!("no volumes") };
-    let Some(Value::Map(volume)) = volumes.get_mut(0) else { panic!("no volume") };
-    let Some(Value::Map(efs)) = volume.get_mut("EFSVolumeConfiguration") else { panic!("no EFS") };
+    let Some(Value::List(volumes)) = props.get_mut("Volumes") else {
+        panic!("no volumes")
+    };
+    let Some(Value::Map(volume)) = volumes.get_mut(0) else {
+        panic!("no volume")
+    };
+    let Some(Value::Map(efs)) = volume.get_mut("EFSVolumeConfiguration") else {
+        panic!("no EFS")
+    };
     f(efs);
     Ok(())
 }
 
 /// Moves the file system's NFS rule to port 22 through the escape hatch.
 fn break_nfs_ingress(app: &mut App, fs: efs::FileSystem) -> R {
-    let rule = app.facts::<ec2::Ingress>().iter().find(|i| i.group == fs.security_group).map(|i| i.rule).expect("rule");
+    let rule = app
+        .facts::<ec2::Ingress>()
+        .iter()
+        .find(|i| i.group == fs.security_group)
+        .map(|i| i.rule)
+        .expect("rule");
     let r = app.resource_mut(rule)?;
     r.properties.insert("FromPort", 22);
     r.properties.insert("ToPort", 22);
@@ -254,27 +355,42 @@ fn rule_no_mount_target_in_az_refuses_a_service_in_an_az_without_mount_target() 
     let (mut app, p) = typed()?;
     let public = p.vpc.subnets(&app, ec2::SubnetType::Public)[0];
     let mt2 = p.fs.mount_targets(&app)[1];
-    app.resource_mut(mt2.resource)?.properties.insert("SubnetId", public.subnet_id());
+    app.resource_mut(mt2.resource)?
+        .properties
+        .insert("SubnetId", public.subnet_id());
     has(&app, "efs/no-mount-target-in-az", SERVICE);
     let d = refused(&app);
-    assert!(d.iter().any(|d| d.message.contains("the Region's AZ #2")), "{d:#?}");
+    assert!(
+        d.iter().any(|d| d.message.contains("the Region's AZ #2")),
+        "{d:#?}"
+    );
     Ok(())
 }
 
 #[test]
 fn rule_no_mount_target_in_az_accepts_mount_targets_in_every_az() -> R {
-    let (app, _, _) = shape(ec2::VpcProps { max_azs: 3, ..Default::default() }, true)?;
+    let (app, _, _) = shape(
+        ec2::VpcProps {
+            max_azs: 3,
+            ..Default::default()
+        },
+        true,
+    )?;
     synth(&app, "efs_rule_mount_target_az_ok");
     Ok(())
 }
 
 /// A service built through the escape hatch, with its own group admitted on NFS.
-fn raw_service(app: &mut App, p: Parts) -> Result<gs_core::Handle<RawResource>, Box<dyn std::error::Error>> {
+fn raw_service(
+    app: &mut App,
+    p: Parts,
+) -> Result<gs_core::Handle<RawResource>, Box<dyn std::error::Error>> {
     let stack = app.stacks()[0];
     let subnets = p.vpc.subnet_ids(app, ec2::SubnetType::Private);
     let mut s = app.at(stack)?;
     let sg = ec2::SecurityGroup::new(&mut s, "RawServiceSecurityGroup", p.vpc, Default::default())?;
-    p.fs.connections().allow_default_port_from(&mut s, sg, "NFS from the raw service")?;
+    p.fs.connections()
+        .allow_default_port_from(&mut s, sg, "NFS from the raw service")?;
     Ok(s.resource::<RawResource>(
         "RawService",
         Resource::new("AWS::ECS::Service")
@@ -323,12 +439,19 @@ fn raw_task(app: &mut App, fs: efs::FileSystem, ap: efs::AccessPoint) -> R {
         Resource::new("AWS::ECS::TaskDefinition")
             .property(
                 "ContainerDefinitions",
-                Value::List(vec![ValueMap::new().with("Essential", true).with("Image", IMAGE).with("Name", "app").into()]),
+                Value::List(vec![ValueMap::new()
+                    .with("Essential", true)
+                    .with("Image", IMAGE)
+                    .with("Name", "app")
+                    .into()]),
             )
             .property("Cpu", "256")
             .property("Memory", "512")
             .property("NetworkMode", "awsvpc")
-            .property("RequiresCompatibilities", Value::List(vec!["FARGATE".into()]))
+            .property(
+                "RequiresCompatibilities",
+                Value::List(vec!["FARGATE".into()]),
+            )
             .property(
                 "Volumes",
                 Value::List(vec![ValueMap::new()
@@ -337,7 +460,9 @@ fn raw_task(app: &mut App, fs: efs::FileSystem, ap: efs::AccessPoint) -> R {
                         ValueMap::new()
                             .with(
                                 "AuthorizationConfig",
-                                ValueMap::new().with("AccessPointId", ap.access_point_id()).with("IAM", "ENABLED"),
+                                ValueMap::new()
+                                    .with("AccessPointId", ap.access_point_id())
+                                    .with("IAM", "ENABLED"),
                             )
                             .with("FilesystemId", fs.file_system_id())
                             .with("TransitEncryption", "ENABLED"),
@@ -350,7 +475,8 @@ fn raw_task(app: &mut App, fs: efs::FileSystem, ap: efs::AccessPoint) -> R {
 }
 
 #[test]
-fn rule_access_point_foreign_refuses_a_raw_volume_pairing_file_system_a_with_an_access_point_of_b() -> R {
+fn rule_access_point_foreign_refuses_a_raw_volume_pairing_file_system_a_with_an_access_point_of_b(
+) -> R {
     // An AccessPoint handle carries its file system, so the typed API cannot write this.
     let (mut app, p) = typed()?;
     let stack = app.stacks()[0];
@@ -371,7 +497,8 @@ fn rule_access_point_foreign_accepts_a_raw_volume_with_the_access_point_of_its_f
 }
 
 #[test]
-fn rule_access_point_needs_transit_encryption_refuses_tls_turned_off_through_the_escape_hatch() -> R {
+fn rule_access_point_needs_transit_encryption_refuses_tls_turned_off_through_the_escape_hatch() -> R
+{
     let (mut app, p) = typed()?;
     edit_volume(&mut app, p.task, |efs| {
         efs.insert("TransitEncryption", "DISABLED");
@@ -380,7 +507,9 @@ fn rule_access_point_needs_transit_encryption_refuses_tls_turned_off_through_the
         }
     })?;
     has(&app, "efs/access-point-needs-transit-encryption", TASK);
-    assert!(!refused(&app).iter().any(|d| d.rule == "efs/iam-needs-transit-encryption"));
+    assert!(!refused(&app)
+        .iter()
+        .any(|d| d.rule == "efs/iam-needs-transit-encryption"));
     Ok(())
 }
 
@@ -419,7 +548,9 @@ fn rule_iam_needs_transit_encryption_accepts_iam_with_tls_and_no_access_point() 
 #[test]
 fn rule_access_point_root_directory_refuses_a_root_directory_set_through_the_escape_hatch() -> R {
     let (mut app, p) = typed()?;
-    edit_volume(&mut app, p.task, |efs| efs.insert("RootDirectory", "/media"))?;
+    edit_volume(&mut app, p.task, |efs| {
+        efs.insert("RootDirectory", "/media")
+    })?;
     has(&app, "efs/access-point-root-directory", TASK);
     Ok(())
 }
@@ -434,7 +565,13 @@ fn rule_access_point_root_directory_accepts_slash() -> R {
 
 #[test]
 fn rule_vpc_dns_disabled_refuses_a_mount_in_a_vpc_without_dns_host_names() -> R {
-    let (app, _, _) = shape(ec2::VpcProps { enable_dns_hostnames: false, ..Default::default() }, true)?;
+    let (app, _, _) = shape(
+        ec2::VpcProps {
+            enable_dns_hostnames: false,
+            ..Default::default()
+        },
+        true,
+    )?;
     has(&app, "efs/vpc-dns-disabled", SERVICE);
     Ok(())
 }
@@ -448,7 +585,10 @@ fn rule_vpc_dns_disabled_accepts_a_vpc_with_dns_on() -> R {
 
 #[test]
 fn the_rule_catalog_lists_every_efs_and_ecs_rule() {
-    let ids: Vec<&str> = gs_constructs::passes::catalog().iter().map(|r| r.id).collect();
+    let ids: Vec<&str> = gs_constructs::passes::catalog()
+        .iter()
+        .map(|r| r.id)
+        .collect();
     for id in [
         "efs/no-nfs-ingress",
         "efs/no-mount-target-in-az",

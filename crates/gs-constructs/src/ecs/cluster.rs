@@ -57,7 +57,9 @@ impl Cluster {
         if let Some(name) = &props.name {
             let ok = !name.is_empty()
                 && name.len() <= 255
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
                 return Err(ConstructError::invalid(
                     path,
@@ -71,15 +73,20 @@ impl Cluster {
         let resource = g.resource::<CfnCluster>(
             "Resource",
             Resource::new("AWS::ECS::Cluster")
-                .properties(
-                    ValueMap::new().with_opt("ClusterName", props.name).with(
-                        "ClusterSettings",
-                        Value::List(vec![ValueMap::new()
+                .properties(ValueMap::new().with_opt("ClusterName", props.name).with(
+                    "ClusterSettings",
+                    Value::List(vec![ValueMap::new()
                             .with("Name", "containerInsights")
-                            .with("Value", if props.container_insights { "enabled" } else { "disabled" })
+                            .with(
+                                "Value",
+                                if props.container_insights {
+                                    "enabled"
+                                } else {
+                                    "disabled"
+                                },
+                            )
                             .into()]),
-                    ),
-                )
+                ))
                 .tagged(),
         )?;
         Ok(Cluster {

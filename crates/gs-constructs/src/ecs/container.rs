@@ -94,7 +94,12 @@ impl ContainerDef {
         let env: Vec<Value> = p
             .environment
             .iter()
-            .map(|(k, v)| ValueMap::new().with("Name", k.as_str()).with("Value", v.clone()).into())
+            .map(|(k, v)| {
+                ValueMap::new()
+                    .with("Name", k.as_str())
+                    .with("Value", v.clone())
+                    .into()
+            })
             .collect();
         let secrets: Vec<Value> = p
             .secrets
@@ -104,7 +109,10 @@ impl ContainerDef {
                     Some(key) => Value::join("", [s.arn(), Value::from(format!(":{key}::"))]),
                     None => s.arn(),
                 };
-                ValueMap::new().with("Name", k.as_str()).with("ValueFrom", from).into()
+                ValueMap::new()
+                    .with("Name", k.as_str())
+                    .with("ValueFrom", from)
+                    .into()
             })
             .collect();
         let logs = p.log_group.map(|g| {
@@ -133,14 +141,16 @@ impl ContainerDef {
         let ports: Vec<Value> = p
             .port_mappings
             .iter()
-            .map(|port| ValueMap::new().with("ContainerPort", *port).with("Protocol", "tcp").into())
+            .map(|port| {
+                ValueMap::new()
+                    .with("ContainerPort", *port)
+                    .with("Protocol", "tcp")
+                    .into()
+            })
             .collect();
         let list = |v: Vec<Value>| (!v.is_empty()).then_some(Value::List(v));
         ValueMap::new()
-            .with_opt(
-                "Command",
-                list(p.command.iter().map(Value::from).collect()),
-            )
+            .with_opt("Command", list(p.command.iter().map(Value::from).collect()))
             .with_opt("Cpu", p.cpu)
             .with_opt("Environment", list(env))
             .with("Essential", p.essential)
@@ -170,7 +180,9 @@ impl FargateTaskDefinition {
         let path = format!("{}/{name}", app.path(self.node)?);
         let valid_name = !name.is_empty()
             && name.len() <= 255
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid_name {
             return Err(ConstructError::invalid(
                 &path,
@@ -179,7 +191,11 @@ impl FargateTaskDefinition {
             ));
         }
         if image.is_empty() {
-            return Err(ConstructError::invalid(&path, "the image is empty", "give an image such as `public.ecr.aws/nginx/nginx:1.27`"));
+            return Err(ConstructError::invalid(
+                &path,
+                "the image is empty",
+                "give an image such as `public.ecr.aws/nginx/nginx:1.27`",
+            ));
         }
         let mut state = self.state(app);
         if state.containers.iter().any(|c| c.name == name) {
@@ -204,7 +220,10 @@ impl FargateTaskDefinition {
             self.execution_role.grant(
                 app,
                 PolicyStatement::allow(
-                    ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                    [
+                        "secretsmanager:GetSecretValue",
+                        "secretsmanager:DescribeSecret",
+                    ],
                     [secret.arn()],
                 ),
             )?;

@@ -23,7 +23,10 @@ pub(crate) const TASK_DEFINITION_WITHOUT_CONTAINER: Rule = Rule {
 };
 
 /// The rules these passes apply.
-pub(crate) const RULES: &[Rule] = &[FARGATE_EFS_PLATFORM_VERSION, TASK_DEFINITION_WITHOUT_CONTAINER];
+pub(crate) const RULES: &[Rule] = &[
+    FARGATE_EFS_PLATFORM_VERSION,
+    TASK_DEFINITION_WITHOUT_CONTAINER,
+];
 
 /// Appends this service's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
@@ -35,15 +38,22 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             let empty = r
                 .properties
                 .get("ContainerDefinitions")
-                .is_none_or(|v| v.as_list().is_some_and(<[_]>::is_empty));
+                .map_or(true, |v| v.as_list().is_some_and(<[_]>::is_empty));
             if empty {
-                out.push(TASK_DEFINITION_WITHOUT_CONTAINER.at(e, tree.path(e), "the task definition has no container"));
+                out.push(TASK_DEFINITION_WITHOUT_CONTAINER.at(
+                    e,
+                    tree.path(e),
+                    "the task definition has no container",
+                ));
             }
         }
     }
     let model = Model::build(tree);
     for s in &model.services {
-        let Some((task, info)) = s.task_definition.and_then(|t| model.task_definition(t).map(|i| (t, i))) else {
+        let Some((task, info)) = s
+            .task_definition
+            .and_then(|t| model.task_definition(t).map(|i| (t, i)))
+        else {
             continue;
         };
         let Some(volume) = info.volumes.first() else {

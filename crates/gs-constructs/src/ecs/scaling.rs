@@ -66,17 +66,27 @@ impl FargateService {
     /// assert_eq!(s.app().path(scaling.target)?, "Demo/Service/TaskCount/Target/Resource");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn auto_scale(&self, scope: &mut Scope<'_>, props: AutoScalingProps) -> Result<ServiceScaling> {
+    pub fn auto_scale(
+        &self,
+        scope: &mut Scope<'_>,
+        props: AutoScalingProps,
+    ) -> Result<ServiceScaling> {
         let app = scope.app_mut();
         let path = format!("{}/TaskCount", app.path(self.node)?);
         if props.max_capacity == 0 || props.min_capacity > props.max_capacity {
             return Err(ConstructError::invalid(
                 &path,
-                format!("capacity {}..{} is empty", props.min_capacity, props.max_capacity),
+                format!(
+                    "capacity {}..{} is empty",
+                    props.min_capacity, props.max_capacity
+                ),
                 "give 0 <= min_capacity <= max_capacity, max_capacity >= 1",
             ));
         }
-        for t in [props.cpu_target_percent, props.memory_target_percent].into_iter().flatten() {
+        for t in [props.cpu_target_percent, props.memory_target_percent]
+            .into_iter()
+            .flatten()
+        {
             if !(t > 0.0 && t <= 100.0) {
                 return Err(ConstructError::invalid(
                     &path,
@@ -124,12 +134,23 @@ impl FargateService {
             ),
         )?;
         for (id, metric, value) in [
-            ("CpuScaling", "ECSServiceAverageCPUUtilization", props.cpu_target_percent),
-            ("MemoryScaling", "ECSServiceAverageMemoryUtilization", props.memory_target_percent),
+            (
+                "CpuScaling",
+                "ECSServiceAverageCPUUtilization",
+                props.cpu_target_percent,
+            ),
+            (
+                "MemoryScaling",
+                "ECSServiceAverageMemoryUtilization",
+                props.memory_target_percent,
+            ),
         ] {
             let Some(value) = value else { continue };
             let mut pg = tg.group(id)?;
-            let name: String = format!("{name_prefix}Target{id}").chars().take(256).collect();
+            let name: String = format!("{name_prefix}Target{id}")
+                .chars()
+                .take(256)
+                .collect();
             pg.resource::<()>(
                 "Resource",
                 Resource::new("AWS::ApplicationAutoScaling::ScalingPolicy").properties(

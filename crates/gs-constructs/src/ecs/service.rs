@@ -46,7 +46,10 @@ impl FargatePlatformVersion {
 
     /// Whether tasks on it can mount EFS volumes.
     pub fn supports_efs(self) -> bool {
-        matches!(self, FargatePlatformVersion::Latest | FargatePlatformVersion::V1_4_0)
+        matches!(
+            self,
+            FargatePlatformVersion::Latest | FargatePlatformVersion::V1_4_0
+        )
     }
 }
 
@@ -157,12 +160,20 @@ impl FargateService {
                 format!(
                     "platform version {} cannot mount EFS volumes, and its task mounts {}",
                     props.platform_version.as_str(),
-                    state.volumes.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+                    state
+                        .volumes
+                        .iter()
+                        .map(|v| v.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 "use FargatePlatformVersion::Latest or V1_4_0",
             ));
         }
-        if props.max_percent < 100 || props.min_healthy_percent > 100 || props.max_percent <= props.min_healthy_percent {
+        if props.max_percent < 100
+            || props.min_healthy_percent > 100
+            || props.max_percent <= props.min_healthy_percent
+        {
             return Err(ConstructError::invalid(
                 &path,
                 format!(
@@ -227,7 +238,10 @@ impl FargateService {
                         .with("DesiredCount", props.desired_count)
                         .with("EnableECSManagedTags", false)
                         .with("EnableExecuteCommand", props.enable_execute_command)
-                        .with_opt("HealthCheckGracePeriodSeconds", props.health_check_grace_period_seconds)
+                        .with_opt(
+                            "HealthCheckGracePeriodSeconds",
+                            props.health_check_grace_period_seconds,
+                        )
                         .with("LaunchType", "FARGATE")
                         .with(
                             "NetworkConfiguration",
@@ -236,12 +250,21 @@ impl FargateService {
                                 ValueMap::new()
                                     .with(
                                         "AssignPublicIp",
-                                        if props.assign_public_ip { "ENABLED" } else { "DISABLED" },
+                                        if props.assign_public_ip {
+                                            "ENABLED"
+                                        } else {
+                                            "DISABLED"
+                                        },
                                     )
-                                    .with("SecurityGroups", Value::List(vec![security_group.group_id()]))
+                                    .with(
+                                        "SecurityGroups",
+                                        Value::List(vec![security_group.group_id()]),
+                                    )
                                     .with(
                                         "Subnets",
-                                        Value::List(subnets.iter().map(Subnet::subnet_id).collect()),
+                                        Value::List(
+                                            subnets.iter().map(Subnet::subnet_id).collect(),
+                                        ),
                                     ),
                             ),
                         )
@@ -284,7 +307,12 @@ impl FargateService {
 
     /// Lets the tasks reach `target` (a database, a cache, a file system) on its default port:
     /// an ingress rule into the target's security group from this service's group.
-    pub fn connect_to(&self, scope: &mut Scope<'_>, target: Connectable, description: &str) -> Result<()> {
+    pub fn connect_to(
+        &self,
+        scope: &mut Scope<'_>,
+        target: Connectable,
+        description: &str,
+    ) -> Result<()> {
         target.allow_default_port_from(scope, self.security_group, description)
     }
 }

@@ -102,7 +102,8 @@ impl FargateTaskDefinition {
         if let Some(f) = &props.family {
             let ok = !f.is_empty()
                 && f.len() <= 255
-                && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && f.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
                 return Err(ConstructError::invalid(
                     &path,
@@ -113,7 +114,12 @@ impl FargateTaskDefinition {
         }
         crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
-        let task_role = Role::new(&mut g, "TaskRole", "ecs-tasks.amazonaws.com", RoleProps::default())?;
+        let task_role = Role::new(
+            &mut g,
+            "TaskRole",
+            "ecs-tasks.amazonaws.com",
+            RoleProps::default(),
+        )?;
         let execution_role = Role::new(
             &mut g,
             "ExecutionRole",
@@ -124,7 +130,9 @@ impl FargateTaskDefinition {
                     [
                         Value::from("arn:"),
                         Value::Pseudo(Pseudo::Partition),
-                        Value::from(":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+                        Value::from(
+                            ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+                        ),
                     ],
                 )],
                 description: None,
@@ -147,7 +155,10 @@ impl FargateTaskDefinition {
                         .with_opt("Family", props.family)
                         .with("Memory", props.memory_mib.to_string())
                         .with("NetworkMode", "awsvpc")
-                        .with("RequiresCompatibilities", Value::List(vec!["FARGATE".into()]))
+                        .with(
+                            "RequiresCompatibilities",
+                            Value::List(vec!["FARGATE".into()]),
+                        )
                         .with("TaskRoleArn", task_role.arn()),
                 )
                 .tagged(),
@@ -175,7 +186,9 @@ impl FargateTaskDefinition {
     }
 
     pub(crate) fn state(&self, app: &App) -> TaskState {
-        app.attached::<TaskState>(self.node).cloned().unwrap_or_default()
+        app.attached::<TaskState>(self.node)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Stores `state` and renders it into the resource's `ContainerDefinitions` and `Volumes`.

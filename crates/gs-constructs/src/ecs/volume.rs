@@ -77,7 +77,9 @@ impl FargateTaskDefinition {
         }
         let valid = !volume.is_empty()
             && volume.len() <= 255
-            && volume.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && volume
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
             return bad(
                 format!("`{volume}` is not a valid volume name"),
@@ -103,11 +105,21 @@ impl FargateTaskDefinition {
             }
         }
         let Some(def) = state.containers.get_mut(container.index) else {
-            return bad("the container is unknown".into(), "use the handle add_container returned");
-        };
-        if def.mount_points.iter().any(|m| m.container_path == container_path) {
             return bad(
-                format!("container `{}` already mounts a volume at `{container_path}`", def.name),
+                "the container is unknown".into(),
+                "use the handle add_container returned",
+            );
+        };
+        if def
+            .mount_points
+            .iter()
+            .any(|m| m.container_path == container_path)
+        {
+            return bad(
+                format!(
+                    "container `{}` already mounts a volume at `{container_path}`",
+                    def.name
+                ),
                 "mount each volume at its own path",
             );
         }

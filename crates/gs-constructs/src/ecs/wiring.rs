@@ -51,10 +51,9 @@ pub(crate) fn wire_mount(
         )?;
     }
     let consumer = service.resource.node();
-    let recorded = app
-        .facts::<efs::Mount>()
-        .iter()
-        .any(|m| m.consumer == consumer && m.task_definition == task.resource.node() && m.volume == volume);
+    let recorded = app.facts::<efs::Mount>().iter().any(|m| {
+        m.consumer == consumer && m.task_definition == task.resource.node() && m.volume == volume
+    });
     if !recorded {
         let azs = app
             .attached::<ServiceState>(service.node)
@@ -78,8 +77,14 @@ pub(crate) fn wire_mount(
 pub(crate) fn order_after_grants(app: &mut App, service: &FargateService) -> Result<()> {
     let task = service.task_definition;
     for (role, why) in [
-        (task.task_role, "tasks need the task role's grants (EFS) when they start"),
-        (task.execution_role, "ECS needs the execution role's grants (secrets) to start tasks"),
+        (
+            task.task_role,
+            "tasks need the task role's grants (EFS) when they start",
+        ),
+        (
+            task.execution_role,
+            "ECS needs the execution role's grants (secrets) to start tasks",
+        ),
     ] {
         if let Some(policy) = role.default_policy(app) {
             app.add_dependency(service.resource, policy, why)?;

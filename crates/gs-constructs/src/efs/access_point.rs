@@ -48,7 +48,10 @@ impl Default for AccessPointProps {
     fn default() -> Self {
         AccessPointProps {
             path: "/".into(),
-            posix_user: Some(PosixUser { uid: 1000, gid: 1000 }),
+            posix_user: Some(PosixUser {
+                uid: 1000,
+                gid: 1000,
+            }),
             secondary_gids: Vec::new(),
             creation_info: Some(CreationInfo {
                 owner_uid: 1000,
@@ -129,7 +132,10 @@ impl AccessPoint {
                 .collect();
             ValueMap::new()
                 .with("Gid", u.gid.to_string())
-                .with_opt("SecondaryGids", (!gids.is_empty()).then_some(Value::List(gids)))
+                .with_opt(
+                    "SecondaryGids",
+                    (!gids.is_empty()).then_some(Value::List(gids)),
+                )
                 .with("Uid", u.uid.to_string())
         });
         let root = ValueMap::new()

@@ -175,7 +175,12 @@ pub struct FileSystem {
 impl FileSystem {
     /// Builds the file system, its security group (`EfsSecurityGroup`) and a mount target
     /// (`EfsMountTarget1`, ...) in every AZ of `props.subnets`.
-    pub fn new(scope: &mut Scope<'_>, id: &str, vpc: Vpc, props: FileSystemProps) -> Result<FileSystem> {
+    pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        props: FileSystemProps,
+    ) -> Result<FileSystem> {
         let path = scope.child_path(id);
         check(&path, &props)?;
         let mut subnets: Vec<Subnet> = Vec::new();
@@ -187,7 +192,10 @@ impl FileSystem {
         if subnets.is_empty() {
             return Err(ConstructError::invalid(
                 &path,
-                format!("the VPC has no {:?} subnets to put mount targets in", props.subnets),
+                format!(
+                    "the VPC has no {:?} subnets to put mount targets in",
+                    props.subnets
+                ),
                 "choose a subnet type the VPC has",
             ));
         }
@@ -219,7 +227,10 @@ impl FileSystem {
                 Resource::new("AWS::EFS::MountTarget").properties(
                     ValueMap::new()
                         .with("FileSystemId", Value::Ref(resource.node()))
-                        .with("SecurityGroups", Value::List(vec![security_group.group_id()]))
+                        .with(
+                            "SecurityGroups",
+                            Value::List(vec![security_group.group_id()]),
+                        )
                         .with("SubnetId", subnet.subnet_id()),
                 ),
             )?;
@@ -268,7 +279,9 @@ impl FileSystem {
 }
 
 fn check(path: &str, props: &FileSystemProps) -> Result<()> {
-    if props.performance_mode == PerformanceMode::MaxIo && props.throughput_mode == ThroughputMode::Elastic {
+    if props.performance_mode == PerformanceMode::MaxIo
+        && props.throughput_mode == ThroughputMode::Elastic
+    {
         return Err(ConstructError::invalid(
             path,
             "elastic throughput is only available in general purpose performance mode",
@@ -293,7 +306,9 @@ fn check(path: &str, props: &FileSystemProps) -> Result<()> {
     }
     if let Some(r) = &props.replication {
         let ok = !r.region.is_empty()
-            && r.region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && r.region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !ok {
             return Err(ConstructError::invalid(
                 path,
@@ -312,7 +327,11 @@ fn properties(props: &FileSystemProps) -> ValueMap {
         lifecycle.push(ValueMap::new().with("TransitionToIA", t.as_str()).into());
     }
     if let Some(t) = props.transition_to_archive {
-        lifecycle.push(ValueMap::new().with("TransitionToArchive", t.as_str()).into());
+        lifecycle.push(
+            ValueMap::new()
+                .with("TransitionToArchive", t.as_str())
+                .into(),
+        );
     }
     if props.transition_to_primary_on_access {
         lifecycle.push(
@@ -338,11 +357,21 @@ fn properties(props: &FileSystemProps) -> ValueMap {
     ValueMap::new()
         .with(
             "BackupPolicy",
-            ValueMap::new().with("Status", if props.automatic_backups { "ENABLED" } else { "DISABLED" }),
+            ValueMap::new().with(
+                "Status",
+                if props.automatic_backups {
+                    "ENABLED"
+                } else {
+                    "DISABLED"
+                },
+            ),
         )
         .with("Encrypted", true)
         .with_opt("KmsKeyId", props.kms_key.map(|k| k.arn()))
-        .with_opt("LifecyclePolicies", (!lifecycle.is_empty()).then_some(Value::List(lifecycle)))
+        .with_opt(
+            "LifecyclePolicies",
+            (!lifecycle.is_empty()).then_some(Value::List(lifecycle)),
+        )
         .with(
             "PerformanceMode",
             match props.performance_mode {

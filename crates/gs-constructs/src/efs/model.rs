@@ -22,7 +22,10 @@ pub(crate) enum Az {
 
 impl Az {
     fn same_kind(&self, other: &Az) -> bool {
-        matches!((self, other), (Az::Index(_), Az::Index(_)) | (Az::Name(_), Az::Name(_)))
+        matches!(
+            (self, other),
+            (Az::Index(_), Az::Index(_)) | (Az::Name(_), Az::Name(_))
+        )
     }
 
     pub(crate) fn describe(&self) -> String {
@@ -170,7 +173,10 @@ impl Model {
                 "AWS::EC2::SecurityGroup" => {
                     m.security_group_vpc
                         .insert(e, p.get("VpcId").and_then(Value::as_reference));
-                    let inline = p.get("SecurityGroupIngress").and_then(Value::as_list).unwrap_or(&[]);
+                    let inline = p
+                        .get("SecurityGroupIngress")
+                        .and_then(Value::as_list)
+                        .unwrap_or(&[]);
                     for rule in inline.iter().filter_map(Value::as_map) {
                         m.add_rule(e, rule);
                     }
@@ -186,11 +192,14 @@ impl Model {
                 }
                 "AWS::EFS::MountTarget" => {
                     if let Some(fs) = p.get("FileSystemId").and_then(Value::as_reference) {
-                        m.mount_targets.entry(fs).or_default().push(MountTargetInfo {
-                            node: e,
-                            subnet: p.get("SubnetId").and_then(Value::as_reference),
-                            security_groups: references(p.get("SecurityGroups")),
-                        });
+                        m.mount_targets
+                            .entry(fs)
+                            .or_default()
+                            .push(MountTargetInfo {
+                                node: e,
+                                subnet: p.get("SubnetId").and_then(Value::as_reference),
+                                security_groups: references(p.get("SecurityGroups")),
+                            });
                     }
                 }
                 "AWS::EFS::AccessPoint" => {
@@ -214,7 +223,13 @@ impl Model {
         }
         let source = if let Some(v) = rule.get("SourceSecurityGroupId") {
             v.as_reference().map_or_else(
-                || if v.as_str().is_some() { Source::Other } else { Source::Unknown },
+                || {
+                    if v.as_str().is_some() {
+                        Source::Other
+                    } else {
+                        Source::Unknown
+                    }
+                },
                 Source::Group,
             )
         } else if let Some(v) = rule.get("CidrIp") {
@@ -240,13 +255,18 @@ impl Model {
     pub(crate) fn file_system_of(&self, v: &EfsVolume) -> Option<NodeId> {
         v.file_system
             .filter(|fs| self.mount_targets.contains_key(fs))
-            .or_else(|| v.access_point.and_then(|ap| self.access_points.get(&ap).copied().flatten()))
+            .or_else(|| {
+                v.access_point
+                    .and_then(|ap| self.access_points.get(&ap).copied().flatten())
+            })
     }
 
     /// Every (service, EFS volume of its task definition) pair, in tree order.
     pub(crate) fn mounts(&self) -> impl Iterator<Item = MountUse<'_>> {
         self.services.iter().flat_map(move |s| {
-            let task = s.task_definition.and_then(|t| self.task_definition(t).map(|i| (t, i)));
+            let task = s
+                .task_definition
+                .and_then(|t| self.task_definition(t).map(|i| (t, i)));
             task.into_iter().flat_map(move |(t, info)| {
                 info.volumes.iter().filter_map(move |v| {
                     self.file_system_of(v).map(|fs| MountUse {
@@ -276,8 +296,11 @@ impl Model {
     /// The block a subnet's addresses come from: its own, else its VPC's.
     pub(crate) fn subnet_block(&self, subnet: NodeId) -> Option<Ipv4Cidr> {
         let info = self.subnets.get(&subnet)?;
-        info.cidr
-            .or_else(|| info.vpc.and_then(|v| self.vpcs.get(&v)).and_then(|v| v.cidr))
+        info.cidr.or_else(|| {
+            info.vpc
+                .and_then(|v| self.vpcs.get(&v))
+                .and_then(|v| v.cidr)
+        })
     }
 }
 
@@ -297,13 +320,20 @@ fn task_definition(p: &ValueMap) -> TaskDefInfo {
             let auth = efs.get("AuthorizationConfig").and_then(Value::as_map);
             let ap = auth.and_then(|a| a.get("AccessPointId"));
             Some(EfsVolume {
-                name: v.get("Name").and_then(Value::as_str).unwrap_or("").to_owned(),
+                name: v
+                    .get("Name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
                 file_system: efs.get("FilesystemId").and_then(Value::as_reference),
                 has_access_point: ap.is_some(),
                 access_point: ap.and_then(Value::as_reference),
                 transit_encryption: enabled(efs.get("TransitEncryption")),
                 iam: enabled(auth.and_then(|a| a.get("IAM"))),
-                root_directory: efs.get("RootDirectory").and_then(Value::as_str).map(str::to_owned),
+                root_directory: efs
+                    .get("RootDirectory")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             })
         })
         .collect();
@@ -318,7 +348,9 @@ fn service(node: NodeId, p: &ValueMap) -> ServiceInfo {
         .and_then(Value::as_map);
     let platform_version = match p.get("PlatformVersion") {
         None => PlatformVersion::Absent,
-        Some(v) => v.as_str().map_or(PlatformVersion::Unknown, |s| PlatformVersion::Literal(s.to_owned())),
+        Some(v) => v.as_str().map_or(PlatformVersion::Unknown, |s| {
+            PlatformVersion::Literal(s.to_owned())
+        }),
     };
     ServiceInfo {
         node,
@@ -326,7 +358,10 @@ fn service(node: NodeId, p: &ValueMap) -> ServiceInfo {
         security_groups: vpc.and_then(|v| references(v.get("SecurityGroups"))),
         subnets: vpc.and_then(|v| references(v.get("Subnets"))),
         platform_version,
-        fargate_launch: p.get("LaunchType").and_then(Value::as_str).map(|l| l == "FARGATE"),
+        fargate_launch: p
+            .get("LaunchType")
+            .and_then(Value::as_str)
+            .map(|l| l == "FARGATE"),
     }
 }
 
@@ -378,7 +413,10 @@ fn az_of(v: &Value) -> Option<Az> {
     match v {
         Value::String(s) => Some(Az::Name(s.clone())),
         Value::Select(i, list) => match list.as_ref() {
-            Value::GetAzs(region) if region.as_str().is_some_and(str::is_empty) || matches!(**region, Value::Pseudo(gs_core::Pseudo::Region)) => {
+            Value::GetAzs(region)
+                if region.as_str().is_some_and(str::is_empty)
+                    || matches!(**region, Value::Pseudo(gs_core::Pseudo::Region)) =>
+            {
                 Some(Az::Index(*i))
             }
             _ => None,

@@ -132,14 +132,18 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
                 out.push(ACCESS_POINT_NEEDS_TRANSIT_ENCRYPTION.at(
                     task,
                     &path,
-                    format!("volume `{name}` uses an access point with transit encryption disabled"),
+                    format!(
+                        "volume `{name}` uses an access point with transit encryption disabled"
+                    ),
                 ));
             }
             if v.iam == Some(true) && no_tls {
                 out.push(IAM_NEEDS_TRANSIT_ENCRYPTION.at(
                     task,
                     &path,
-                    format!("volume `{name}` uses IAM authorization with transit encryption disabled"),
+                    format!(
+                        "volume `{name}` uses IAM authorization with transit encryption disabled"
+                    ),
                 ));
             }
             if let (true, Some(root)) = (v.has_access_point, &v.root_directory) {
@@ -156,9 +160,10 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_ingress(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) {
-    let (Some(consumer_groups), Some(targets)) =
-        (&m.service.security_groups, model.mount_targets.get(&m.file_system))
-    else {
+    let (Some(consumer_groups), Some(targets)) = (
+        &m.service.security_groups,
+        model.mount_targets.get(&m.file_system),
+    ) else {
         return;
     };
     let mut target_groups: Vec<NodeId> = Vec::new();
@@ -195,8 +200,12 @@ fn check_ingress(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec
         model.nfs_sources.get(g).is_some_and(|sources| {
             sources.iter().any(|s| match s {
                 Source::Group(src) => consumer_groups.contains(src),
-                Source::Cidr(c) => c.prefix() == 0
-                    || blocks.as_ref().is_some_and(|bs| bs.iter().all(|b| c.contains(b))),
+                Source::Cidr(c) => {
+                    c.prefix() == 0
+                        || blocks
+                            .as_ref()
+                            .is_some_and(|bs| bs.iter().all(|b| c.contains(b)))
+                }
                 Source::Other => false,
                 Source::Unknown => true,
             })
@@ -222,10 +231,17 @@ fn check_azs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Dia
     let Some(consumer_azs) = m.service.subnets.as_deref().and_then(|s| model.azs_of(s)) else {
         return;
     };
-    let targets = model.mount_targets.get(&m.file_system).map_or(&[][..], Vec::as_slice);
+    let targets = model
+        .mount_targets
+        .get(&m.file_system)
+        .map_or(&[][..], Vec::as_slice);
     let mut target_azs: Vec<Az> = Vec::new();
     for t in targets {
-        match t.subnet.and_then(|s| model.subnets.get(&s)).and_then(|s| s.az.clone()) {
+        match t
+            .subnet
+            .and_then(|s| model.subnets.get(&s))
+            .and_then(|s| s.az.clone())
+        {
             Some(az) => target_azs.push(az),
             // A mount target in a subnet we cannot read: say nothing.
             None => return,
@@ -250,7 +266,10 @@ fn check_azs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Dia
 }
 
 fn check_order(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) {
-    let targets = model.mount_targets.get(&m.file_system).map_or(&[][..], Vec::as_slice);
+    let targets = model
+        .mount_targets
+        .get(&m.file_system)
+        .map_or(&[][..], Vec::as_slice);
     let deps: HashSet<NodeId> = tree.depends_on(m.service.node).iter().copied().collect();
     let missing: Vec<String> = targets
         .iter()
