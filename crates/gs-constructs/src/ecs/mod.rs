@@ -1,3 +1,24 @@
-//! (to be written)
+//! Amazon ECS on Fargate: [`Cluster`], [`FargateTaskDefinition`] with containers
+//! ([`FargateTaskDefinition::add_container`]) and EFS volumes ([`FargateTaskDefinition::mount`],
+//! which takes an [`crate::efs::AccessPoint`] handle), and [`FargateService`] with auto scaling and
+//! [`FargateService::connect_to`]. Wiring is derived from use: when a service runs a task that
+//! mounts an access point (in either order of calls), gs adds NFS ingress, ordering after the
+//! mount targets, IAM grants with the access point as condition, encrypted IAM-authorized volumes
+//! and a platform version that supports EFS; a container's secrets are granted to the execution
+//! role.
 
+mod cluster;
+mod container;
 pub(crate) mod passes;
+mod scaling;
+mod service;
+mod task_definition;
+mod volume;
+mod wiring;
+
+pub use cluster::{CfnCluster, Cluster, ClusterProps};
+pub use container::{Container, ContainerProps};
+pub use scaling::{AutoScalingProps, CfnScalableTarget, ServiceScaling};
+pub use service::{CfnService, FargatePlatformVersion, FargateService, FargateServiceProps};
+pub use task_definition::{CfnTaskDefinition, FargateTaskDefinition, FargateTaskDefinitionProps};
+pub use volume::Mount;

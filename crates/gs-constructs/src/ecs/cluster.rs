@@ -1,0 +1,108 @@
+//! [`Cluster`]: an ECS cluster in a VPC, with Container Insights on.
+
+use gs_core::{Handle, NodeId, Resource, Scope, Value, ValueMap};
+
+use crate::ec2::Vpc;
+use crate::error::{ConstructError, Result};
+
+/// Marker of the `AWS::ECS::Cluster` resource.
+#[derive(Debug)]
+pub enum CfnCluster {}
+
+/// Settings of a [`Cluster`].
+#[derive(Clone, Debug)]
+pub struct ClusterProps {
+    /// A physical name; `None` lets CloudFormation name it.
+    pub name: Option<String>,
+    /// CloudWatch Container Insights (on by default).
+    pub container_insights: bool,
+}
+
+impl Default for ClusterProps {
+    fn default() -> Self {
+        ClusterProps {
+            name: None,
+            container_insights: true,
+        }
+    }
+}
+
+/// An ECS cluster.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+/// let cluster = ecs::Cluster::new(&mut s, "Cluster", vpc, Default::default())?;
+/// assert_eq!(cluster.vpc, vpc);
+/// assert_eq!(cluster.cluster_name(), Value::Ref(cluster.resource.node()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// The group node.
+    pub node: NodeId,
+    /// The cluster resource.
+    pub resource: Handle<CfnCluster>,
+    /// The VPC its services run in.
+    pub vpc: Vpc,
+}
+
+impl Cluster {
+    /// A cluster whose services run in `vpc`.
+    pub fn new(scope: &mut Scope<'_>, id: &str, vpc: Vpc, props: ClusterProps) -> Result<Cluster> {
+        let path = scope.child_path(id);
+        if let Some(name) = &props.name {
+            let ok = !name.is_empty()
+                && name.len() <= 255
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(ConstructError::invalid(
+                    path,
+                    format!("`{name}` is not a valid cluster name"),
+                    "use 1 to 255 letters, digits, `-` and `_`",
+                ));
+            }
+        }
+        crate::passes::ensure(scope.app_mut());
+        let mut g = scope.group(id)?;
+        let resource = g.resource::<CfnCluster>(
+            "Resource",
+            Resource::new("AWS::ECS::Cluster")
+                .properties(ValueMap::new().with_opt("ClusterName", props.name).with(
+                    "ClusterSettings",
+                    Value::List(vec![ValueMap::new()
+                            .with("Name", "containerInsights")
+                            .with(
+                                "Value",
+                                if props.container_insights {
+                                    "enabled"
+                                } else {
+                                    "disabled"
+                                },
+                            )
+                            .into()]),
+                ))
+                .tagged(),
+        )?;
+        Ok(Cluster {
+            node: g.node(),
+            resource,
+            vpc,
+        })
+    }
+
+    /// The cluster name (`Ref`).
+    pub fn cluster_name(&self) -> Value {
+        Value::Ref(self.resource.node())
+    }
+
+    /// The cluster ARN (`Fn::GetAtt Arn`).
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "Arn".into())
+    }
+}

@@ -1,0 +1,98 @@
+//! Wiring derived from use: what a service needs because the task it runs mounts an access point
+//! or reads secrets. Called both when a service is created (for the mounts its task already has)
+//! and when a mount or container is added to a task that already has services, so the order of
+//! the user's calls does not matter.
+
+use gs_core::{App, Scope};
+
+use super::service::{FargateService, ServiceState};
+use super::task_definition::FargateTaskDefinition;
+use crate::efs::{self, AccessPoint};
+use crate::error::{ConstructError, Result};
+
+/// Refuses a service whose platform version cannot mount EFS.
+pub(crate) fn check_platform_version(app: &App, service: &FargateService) -> Result<()> {
+    if service.platform_version.supports_efs() {
+        return Ok(());
+    }
+    Err(ConstructError::invalid(
+        app.path(service.node)?,
+        format!(
+            "platform version {} cannot mount EFS volumes, and its task mounts one",
+            service.platform_version.as_str()
+        ),
+        "use FargatePlatformVersion::Latest or V1_4_0",
+    ))
+}
+
+/// Admits `service` on NFS into the file system's security group, orders it after every mount
+/// target, and records the [`efs::Mount`] fact.
+pub(crate) fn wire_mount(
+    scope: &mut Scope<'_>,
+    service: &FargateService,
+    task: FargateTaskDefinition,
+    volume: &str,
+    access_point: AccessPoint,
+) -> Result<()> {
+    let fs = access_point.file_system;
+    let service_path = scope.app().path(service.node)?;
+    let fs_path = scope.app().path(fs.node)?;
+    fs.connections().allow_default_port_from(
+        scope,
+        service.security_group,
+        &truncate(&format!("NFS from {service_path}"), 255),
+    )?;
+    let app = scope.app_mut();
+    for target in fs.mount_targets(app) {
+        app.add_dependency(
+            service.resource,
+            target.resource,
+            format!("tasks mount {fs_path} through the mount target of their AZ, which must exist first"),
+        )?;
+    }
+    let consumer = service.resource.node();
+    let recorded = app.facts::<efs::Mount>().iter().any(|m| {
+        m.consumer == consumer && m.task_definition == task.resource.node() && m.volume == volume
+    });
+    if !recorded {
+        let azs = app
+            .attached::<ServiceState>(service.node)
+            .map(|s| s.subnets.iter().map(|s| s.az).collect())
+            .unwrap_or_default();
+        app.add_fact(efs::Mount {
+            consumer,
+            security_group: service.security_group,
+            azs,
+            task_definition: task.resource.node(),
+            volume: volume.to_owned(),
+            file_system: fs,
+            access_point,
+        });
+    }
+    Ok(())
+}
+
+/// Orders `service` after the default policies of its task's roles, so tasks start with their
+/// grants (EFS, secrets) in place.
+pub(crate) fn order_after_grants(app: &mut App, service: &FargateService) -> Result<()> {
+    let task = service.task_definition;
+    for (role, why) in [
+        (
+            task.task_role,
+            "tasks need the task role's grants (EFS) when they start",
+        ),
+        (
+            task.execution_role,
+            "ECS needs the execution role's grants (secrets) to start tasks",
+        ),
+    ] {
+        if let Some(policy) = role.default_policy(app) {
+            app.add_dependency(service.resource, policy, why)?;
+        }
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}

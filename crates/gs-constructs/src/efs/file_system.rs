@@ -1,0 +1,385 @@
+//! [`FileSystem`]: an encrypted EFS file system with its own security group and one mount target
+//! per AZ of the chosen subnets, laid out as AWS CDK's `efs.FileSystem` (same ids).
+
+use gs_core::{App, Handle, NodeId, RemovalPolicy, Resource, Scope, Tagging, Value, ValueMap};
+
+use crate::ec2::{Connectable, Port, SecurityGroup, SecurityGroupProps, Subnet, SubnetType, Vpc};
+use crate::error::{ConstructError, Result};
+use crate::kms::Key;
+
+/// The NFS port EFS mount targets listen on.
+pub const NFS_PORT: u16 = 2049;
+
+/// Marker of the `AWS::EFS::FileSystem` resource.
+#[derive(Debug)]
+pub enum CfnFileSystem {}
+/// Marker of an `AWS::EFS::MountTarget` resource.
+#[derive(Debug)]
+pub enum CfnMountTarget {}
+
+/// After how long without access a file moves to another storage class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum LifecycleTransition {
+    After1Day,
+    After7Days,
+    After14Days,
+    After30Days,
+    After60Days,
+    After90Days,
+    After180Days,
+    After270Days,
+    After365Days,
+}
+
+impl LifecycleTransition {
+    /// The CloudFormation spelling, e.g. `AFTER_30_DAYS`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifecycleTransition::After1Day => "AFTER_1_DAY",
+            LifecycleTransition::After7Days => "AFTER_7_DAYS",
+            LifecycleTransition::After14Days => "AFTER_14_DAYS",
+            LifecycleTransition::After30Days => "AFTER_30_DAYS",
+            LifecycleTransition::After60Days => "AFTER_60_DAYS",
+            LifecycleTransition::After90Days => "AFTER_90_DAYS",
+            LifecycleTransition::After180Days => "AFTER_180_DAYS",
+            LifecycleTransition::After270Days => "AFTER_270_DAYS",
+            LifecycleTransition::After365Days => "AFTER_365_DAYS",
+        }
+    }
+}
+
+/// The performance mode (fixed at creation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PerformanceMode {
+    /// Lowest latency; the right choice for almost every workload.
+    #[default]
+    GeneralPurpose,
+    /// Higher aggregate throughput at higher latency (not with elastic throughput).
+    MaxIo,
+}
+
+/// How throughput is provided.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub enum ThroughputMode {
+    /// Scales with the workload, paid per use (general purpose mode only).
+    #[default]
+    Elastic,
+    /// Scales with the amount stored, with burst credits.
+    Bursting,
+    /// A fixed throughput in MiB/s.
+    Provisioned(f64),
+}
+
+/// Replication of the file system to another Region (the read-only replica is created by EFS).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replication {
+    /// The destination Region, e.g. `sa-east-1`.
+    pub region: String,
+    /// A KMS key (ARN, id or alias) in the destination Region; `None` uses the destination's
+    /// AWS managed key for EFS.
+    pub kms_key_id: Option<Value>,
+}
+
+/// Settings of a [`FileSystem`].
+#[derive(Clone, Debug)]
+pub struct FileSystemProps {
+    /// A customer managed key; `None` uses the AWS managed key `aws/elasticfilesystem`. The file
+    /// system is always encrypted at rest.
+    pub kms_key: Option<Key>,
+    /// When unread files move to Infrequent Access; `None` keeps everything in Standard.
+    pub transition_to_ia: Option<LifecycleTransition>,
+    /// When unread files move to Archive (elastic throughput only).
+    pub transition_to_archive: Option<LifecycleTransition>,
+    /// Move a file back to Standard on its first access (on by default).
+    pub transition_to_primary_on_access: bool,
+    /// Performance mode.
+    pub performance_mode: PerformanceMode,
+    /// Throughput mode.
+    pub throughput_mode: ThroughputMode,
+    /// The subnets to put mount targets in (one per AZ); private by default.
+    pub subnets: SubnetType,
+    /// The `Name` tag; `None` uses the construct path (as CDK does).
+    pub name: Option<String>,
+    /// A physical name for the security group.
+    pub security_group_name: Option<String>,
+    /// What happens to the data when the file system leaves the stack; retained by default.
+    pub removal_policy: RemovalPolicy,
+    /// EFS automatic backups (AWS Backup's default plan); on by default.
+    pub automatic_backups: bool,
+    /// Replicate to another Region.
+    pub replication: Option<Replication>,
+}
+
+impl Default for FileSystemProps {
+    fn default() -> Self {
+        FileSystemProps {
+            kms_key: None,
+            transition_to_ia: Some(LifecycleTransition::After30Days),
+            transition_to_archive: None,
+            transition_to_primary_on_access: true,
+            performance_mode: PerformanceMode::GeneralPurpose,
+            throughput_mode: ThroughputMode::Elastic,
+            subnets: SubnetType::Private,
+            name: None,
+            security_group_name: None,
+            removal_policy: RemovalPolicy::Retain,
+            automatic_backups: true,
+            replication: None,
+        }
+    }
+}
+
+/// One mount target: its resource and the AZ (index into the Region's AZs) it serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MountTarget {
+    /// The `AWS::EFS::MountTarget` resource.
+    pub resource: Handle<CfnMountTarget>,
+    /// The subnet it is in.
+    pub subnet: Subnet,
+    /// The AZ, as an index into the Region's AZs.
+    pub az: u32,
+}
+
+/// The mount targets of a file system, attached to its group.
+#[derive(Clone, Debug, Default)]
+struct MountTargets(Vec<MountTarget>);
+
+/// An encrypted EFS file system.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+/// let fs = efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, Default::default())?;
+/// let targets = fs.mount_targets(s.app());
+/// assert_eq!(targets.iter().map(|m| m.az).collect::<Vec<_>>(), [0, 1]);
+/// assert_eq!(fs.connections().default_port, ec2::Port::tcp(2049));
+/// assert_eq!(s.app().path(fs.security_group.node)?, "Demo/ContentFileSystem/EfsSecurityGroup");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileSystem {
+    /// The group node.
+    pub node: NodeId,
+    /// The `AWS::EFS::FileSystem` resource.
+    pub resource: Handle<CfnFileSystem>,
+    /// The security group of its mount targets.
+    pub security_group: SecurityGroup,
+    /// The VPC its mount targets are in.
+    pub vpc: Vpc,
+}
+
+impl FileSystem {
+    /// Builds the file system, its security group (`EfsSecurityGroup`) and a mount target
+    /// (`EfsMountTarget1`, ...) in every AZ of `props.subnets`.
+    pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        props: FileSystemProps,
+    ) -> Result<FileSystem> {
+        let path = scope.child_path(id);
+        check(&path, &props)?;
+        let mut subnets: Vec<Subnet> = Vec::new();
+        for s in vpc.subnets(scope.app(), props.subnets) {
+            if !subnets.iter().any(|k| k.az == s.az) {
+                subnets.push(s);
+            }
+        }
+        if subnets.is_empty() {
+            return Err(ConstructError::invalid(
+                &path,
+                format!(
+                    "the VPC has no {:?} subnets to put mount targets in",
+                    props.subnets
+                ),
+                "choose a subnet type the VPC has",
+            ));
+        }
+
+        crate::passes::ensure(scope.app_mut());
+        let mut g = scope.group(id)?;
+        let node = g.node();
+        let security_group = SecurityGroup::new(
+            &mut g,
+            "EfsSecurityGroup",
+            vpc,
+            SecurityGroupProps {
+                name: props.security_group_name.clone(),
+                description: Some(format!("{path}/EfsSecurityGroup")),
+                allow_all_outbound: true,
+            },
+        )?;
+        let resource = g.resource::<CfnFileSystem>(
+            "Resource",
+            Resource::new("AWS::EFS::FileSystem")
+                .properties(properties(&props))
+                .tagging(Tagging::List("FileSystemTags"))
+                .removal_policy(props.removal_policy),
+        )?;
+        let mut targets = Vec::with_capacity(subnets.len());
+        for (i, subnet) in subnets.iter().enumerate() {
+            let mt = g.resource::<CfnMountTarget>(
+                &format!("EfsMountTarget{}", i + 1),
+                Resource::new("AWS::EFS::MountTarget").properties(
+                    ValueMap::new()
+                        .with("FileSystemId", Value::Ref(resource.node()))
+                        .with(
+                            "SecurityGroups",
+                            Value::List(vec![security_group.group_id()]),
+                        )
+                        .with("SubnetId", subnet.subnet_id()),
+                ),
+            )?;
+            targets.push(MountTarget {
+                resource: mt,
+                subnet: *subnet,
+                az: subnet.az,
+            });
+        }
+        let app = g.app_mut();
+        app.tag(node, "Name", props.name.unwrap_or(path))?;
+        app.attach(node, MountTargets(targets))?;
+        Ok(FileSystem {
+            node,
+            resource,
+            security_group,
+            vpc,
+        })
+    }
+
+    /// The file system id (`Ref`).
+    pub fn file_system_id(&self) -> Value {
+        Value::Ref(self.resource.node())
+    }
+
+    /// The file system's ARN (`Fn::GetAtt Arn`), for IAM statements.
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "Arn".into())
+    }
+
+    /// Its security group and the NFS port, to admit clients:
+    /// `fs.connections().allow_default_port_from(&mut s, sg, "NFS from ...")`.
+    pub fn connections(&self) -> Connectable {
+        Connectable {
+            security_group: self.security_group,
+            default_port: Port::tcp(NFS_PORT),
+        }
+    }
+
+    /// The mount targets, in AZ order.
+    pub fn mount_targets(&self, app: &App) -> Vec<MountTarget> {
+        app.attached::<MountTargets>(self.node)
+            .map(|m| m.0.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn check(path: &str, props: &FileSystemProps) -> Result<()> {
+    if props.performance_mode == PerformanceMode::MaxIo
+        && props.throughput_mode == ThroughputMode::Elastic
+    {
+        return Err(ConstructError::invalid(
+            path,
+            "elastic throughput is only available in general purpose performance mode",
+            "use PerformanceMode::GeneralPurpose, or bursting or provisioned throughput",
+        ));
+    }
+    if let ThroughputMode::Provisioned(mibps) = props.throughput_mode {
+        if !(1.0..=10240.0).contains(&mibps) {
+            return Err(ConstructError::invalid(
+                path,
+                format!("provisioned throughput {mibps} MiB/s is not 1 to 10240"),
+                "give a throughput of 1 to 10240 MiB/s",
+            ));
+        }
+    }
+    if props.transition_to_archive.is_some() && props.throughput_mode != ThroughputMode::Elastic {
+        return Err(ConstructError::invalid(
+            path,
+            "the Archive storage class needs elastic throughput",
+            "use ThroughputMode::Elastic or drop transition_to_archive",
+        ));
+    }
+    if let Some(r) = &props.replication {
+        let ok = !r.region.is_empty()
+            && r.region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            return Err(ConstructError::invalid(
+                path,
+                format!("`{}` is not a Region name", r.region),
+                "give a Region such as `sa-east-1`",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn properties(props: &FileSystemProps) -> ValueMap {
+    // One policy per transition: EFS refuses a policy object with several.
+    let mut lifecycle = Vec::new();
+    if let Some(t) = props.transition_to_ia {
+        lifecycle.push(ValueMap::new().with("TransitionToIA", t.as_str()).into());
+    }
+    if let Some(t) = props.transition_to_archive {
+        lifecycle.push(
+            ValueMap::new()
+                .with("TransitionToArchive", t.as_str())
+                .into(),
+        );
+    }
+    if props.transition_to_primary_on_access {
+        lifecycle.push(
+            ValueMap::new()
+                .with("TransitionToPrimaryStorageClass", "AFTER_1_ACCESS")
+                .into(),
+        );
+    }
+    let (throughput, provisioned) = match props.throughput_mode {
+        ThroughputMode::Elastic => ("elastic", None),
+        ThroughputMode::Bursting => ("bursting", None),
+        ThroughputMode::Provisioned(m) => ("provisioned", Some(m)),
+    };
+    let replication = props.replication.as_ref().map(|r| {
+        ValueMap::new().with(
+            "Destinations",
+            Value::List(vec![ValueMap::new()
+                .with_opt("KmsKeyId", r.kms_key_id.clone())
+                .with("Region", r.region.as_str())
+                .into()]),
+        )
+    });
+    ValueMap::new()
+        .with(
+            "BackupPolicy",
+            ValueMap::new().with(
+                "Status",
+                if props.automatic_backups {
+                    "ENABLED"
+                } else {
+                    "DISABLED"
+                },
+            ),
+        )
+        .with("Encrypted", true)
+        .with_opt("KmsKeyId", props.kms_key.map(|k| k.arn()))
+        .with_opt(
+            "LifecyclePolicies",
+            (!lifecycle.is_empty()).then_some(Value::List(lifecycle)),
+        )
+        .with(
+            "PerformanceMode",
+            match props.performance_mode {
+                PerformanceMode::GeneralPurpose => "generalPurpose",
+                PerformanceMode::MaxIo => "maxIO",
+            },
+        )
+        .with_opt("ProvisionedThroughputInMibps", provisioned)
+        .with_opt("ReplicationConfiguration", replication)
+        .with("ThroughputMode", throughput)
+}
