@@ -83,9 +83,14 @@ impl<'t, 'a> Template<'t, 'a> {
             };
             match tree.node(e).kind() {
                 NodeKind::Resource(resource) => {
+                    // A dependency that a Ref or Fn::GetAtt of the same resource already implies
+                    // stays in the tree (with its reason) but not in DependsOn, where
+                    // CloudFormation would only repeat it (cfn-lint W3005).
+                    let referenced = tree.references(e);
                     let mut depends_on: Vec<&str> = tree
                         .depends_on(e)
                         .iter()
+                        .filter(|d| !referenced.contains(d))
                         .filter_map(|d| tree.logical_id(*d))
                         .collect();
                     depends_on.sort_unstable();

@@ -22,6 +22,7 @@
 //! - [`s3`] — buckets.
 //! - [`codepipeline`] — pipelines with a pluggable source.
 //! - [`backup`] — vaults, plans (never without a rule), selections.
+//! - [`dr`] — recovery objectives, protection profiles, DR rules and report.
 //! - [`security`] — encryption, ingress, IAM and lifecycle rules across services.
 //! - [`report`] — SARIF output and the Markdown rule catalog.
 //! - [`passes`] — registration of the service passes and the rule catalog.
@@ -48,6 +49,7 @@
 pub mod apigateway;
 pub mod backup;
 pub mod codepipeline;
+pub mod dr;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
@@ -59,8 +61,8 @@ pub mod kms;
 pub mod logs;
 pub mod passes;
 mod props;
-pub mod report;
 pub mod rds;
+pub mod report;
 pub mod s3;
 pub mod secretsmanager;
 pub mod security;
@@ -73,8 +75,8 @@ pub use gs_core as core;
 pub mod prelude {
     pub use crate::error::{ConstructError, Result};
     pub use crate::{
-        apigateway, backup, codepipeline, ec2, ecs, efs, elasticache, iam, kinesis, kms, logs, rds,
-        s3, secretsmanager,
+        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, iam, kinesis, kms, logs,
+        rds, s3, secretsmanager,
     };
     pub use gs_cfn::CfnBackend;
     pub use gs_core::{

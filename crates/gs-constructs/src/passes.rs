@@ -32,6 +32,7 @@ pub fn register(app: &mut App) {
     app.add_pass("gs-constructs/backup", crate::backup::passes::check);
     app.add_pass("gs-constructs/logs", crate::logs::passes::check);
     app.add_pass("gs-constructs/security", crate::security::passes::check);
+    app.add_pass("gs-constructs/dr", crate::dr::passes::check);
     app.add_pass("gs-cfn/limits", gs_cfn::passes::check);
 }
 
@@ -59,6 +60,7 @@ pub fn catalog() -> Vec<Rule> {
         crate::codepipeline::passes::RULES,
         crate::s3::passes::RULES,
         crate::backup::passes::RULES,
+        crate::dr::passes::RULES,
     ]
     .concat()
 }

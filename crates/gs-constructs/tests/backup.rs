@@ -160,7 +160,15 @@ fn names_left_out_are_derived_from_the_path_and_fit_the_limits() -> TestResult {
     let name = v["Properties"]["BackupVaultName"].as_str().expect("a name");
     assert_eq!(name.len(), 50);
     assert!(name.starts_with("TapStackdevAVeryLong"), "{name}");
-    assert!(v["Properties"].get("EncryptionKeyArn").is_none());
+    let (key_id, _) = resource_at(
+        &t,
+        "TapStackdev/AVeryLongConstructNameThatKeepsGoingAndGoingOnAndOn/BackupVaultWithAnEvenLongerNameThanItsParent/Key/Resource",
+    );
+    assert_eq!(
+        v["Properties"]["EncryptionKeyArn"],
+        serde_json::json!({"Fn::GetAtt": [key_id, "Arn"]}),
+        "a vault without a given key gets its own customer managed key"
+    );
     Ok(())
 }
 
@@ -414,10 +422,23 @@ fn selecting_a_bucket_adds_the_s3_backup_policies() -> TestResult {
     let mut s = app.at(stack)?;
     let bucket = s.resource::<RawResource>(
         "Media",
-        Resource::new("AWS::S3::Bucket").property(
-            "VersioningConfiguration",
-            ValueMap::new().with("Status", "Enabled"),
-        ),
+        Resource::new("AWS::S3::Bucket")
+            .property(
+                "BucketEncryption",
+                ValueMap::new().with(
+                    "ServerSideEncryptionConfiguration",
+                    Value::List(vec![ValueMap::new()
+                        .with(
+                            "ServerSideEncryptionByDefault",
+                            ValueMap::new().with("SSEAlgorithm", "AES256"),
+                        )
+                        .into()]),
+                ),
+            )
+            .property(
+                "VersioningConfiguration",
+                ValueMap::new().with("Status", "Enabled"),
+            ),
     )?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
     let plan = BackupPlan::new(&mut s, "Plan", vault, daily_backup(), Default::default())?;
@@ -481,7 +502,12 @@ fn a_raw_plan_with_a_rule_and_a_selection_synthesizes() -> TestResult {
     let mut s = app.at(stack)?;
     let vault = s.resource::<RawResource>(
         "RawVault",
-        Resource::new("AWS::Backup::BackupVault").property("BackupVaultName", "raw-vault"),
+        Resource::new("AWS::Backup::BackupVault")
+            .property("BackupVaultName", "raw-vault")
+            .property(
+                "EncryptionKeyArn",
+                "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
     )?;
     let plan = raw_plan(&mut s, vault.node(), "cron(0 5 ? * * *)")?;
     raw_selection(&mut s, plan, true)?;

@@ -27,8 +27,17 @@ fn rule_ids_are_unique_and_read_area_slash_what() {
         assert!(seen.insert(r.id), "{} twice", r.id);
         let (area, what) = r.id.split_once('/').unwrap();
         assert!(!area.is_empty() && !what.is_empty(), "{}", r.id);
-        assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '/' || c == '-'), "{}", r.id);
-        assert!(!r.what.is_empty() && !r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
+        assert!(
+            r.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '/' || c == '-'),
+            "{}",
+            r.id
+        );
+        assert!(
+            !r.what.is_empty() && !r.why.is_empty() && !r.fix.is_empty(),
+            "{}",
+            r.id
+        );
     }
 }
 
@@ -39,13 +48,21 @@ fn every_finding_of_a_refused_app_names_a_catalog_rule() {
     passes::register(&mut app);
     let stack = app.stack("Cat", StackProps::default()).unwrap();
     let mut s = app.at(stack).unwrap();
-    s.resource::<gs_core::RawResource>("Files", Resource::new("AWS::EFS::FileSystem")).unwrap();
+    s.resource::<gs_core::RawResource>("Files", Resource::new("AWS::EFS::FileSystem"))
+        .unwrap();
     let findings = app.validate();
     assert!(!findings.is_empty());
     let ids: HashSet<&str> = passes::catalog().iter().map(|r| r.id).collect();
     for f in &findings {
-        assert!(ids.contains(f.rule.as_str()), "{} is not in the catalog", f.rule);
+        assert!(
+            ids.contains(f.rule.as_str()),
+            "{} is not in the catalog",
+            f.rule
+        );
     }
     let log = report::sarif(&findings, &passes::catalog());
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), findings.len());
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        findings.len()
+    );
 }

@@ -42,26 +42,26 @@ fn an_unencrypted_raw_file_system_is_refused_and_an_encrypted_one_passes() {
 }
 
 #[test]
-fn a_raw_backup_vault_without_a_customer_managed_key_is_unencrypted_at_rest() {
+fn a_raw_backup_vault_or_bucket_without_a_key_is_encrypted_by_aws_and_accepted() {
     let (mut app, stack) = app();
     let mut s = app.at(stack).unwrap();
-    let vault = s
-        .resource::<RawResource>(
-            "Vault",
-            Resource::new("AWS::Backup::BackupVault")
-                .property("BackupVaultName", "gs-vault")
-                .removal_policy(RemovalPolicy::Retain),
-        )
-        .unwrap();
-    assert!(refused(&app)
+    s.resource::<RawResource>(
+        "Vault",
+        Resource::new("AWS::Backup::BackupVault")
+            .property("BackupVaultName", "gs-vault")
+            .removal_policy(RemovalPolicy::Retain),
+    )
+    .unwrap();
+    s.resource::<RawResource>(
+        "Bucket",
+        Resource::new("AWS::S3::Bucket").removal_policy(RemovalPolicy::Retain),
+    )
+    .unwrap();
+    assert!(app
+        .validate()
         .iter()
-        .any(|d| d.rule == "security/unencrypted-at-rest" && d.path == "Sec/Vault"));
-    let key = kms::Key::new(&mut app.at(stack).unwrap(), "Key", Default::default()).unwrap();
-    app.resource_mut(vault)
-        .unwrap()
-        .properties
-        .insert("EncryptionKeyArn", key.arn());
-    synth(&app, "security_vault_with_key");
+        .all(|d| d.rule != "security/unencrypted-at-rest"));
+    synth(&app, "security_vault_and_bucket_default_encryption");
 }
 
 #[test]

@@ -94,10 +94,27 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     "create the construct in this app",
                 ))
             } else if node.stack != from_stack && !matches!(node.kind, NodeKind::Import(_)) {
-                Some((
-                    format!("{}, which is in another stack", tree.path(target)),
-                    "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
-                ))
+                let region = |s: NodeId| match &tree.node(s).kind {
+                    NodeKind::Stack(s) => s.region.as_deref(),
+                    _ => None,
+                };
+                let (here, there) = (region(from_stack), region(node.stack));
+                Some(if here != there {
+                    (
+                        format!(
+                            "{}, which is in another Region ({}, not {}); CloudFormation exports do not cross Regions",
+                            tree.path(target),
+                            there.unwrap_or("the default Region"),
+                            here.unwrap_or("the default Region")
+                        ),
+                        "pass the value explicitly: a name or ARN built on purpose for that Region, or an SSM parameter replicated there",
+                    )
+                } else {
+                    (
+                        format!("{}, which is in another stack", tree.path(target)),
+                        "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
+                    )
+                })
             } else if !matches!(
                 node.kind,
                 NodeKind::Resource(_) | NodeKind::Parameter(_) | NodeKind::Import(_)

@@ -18,8 +18,9 @@ pub struct BackupVaultProps {
     /// The vault's name (2 to 50 letters, digits, `-`, `_`); `None` derives a unique one from
     /// the construct path.
     pub name: Option<String>,
-    /// The key recovery points are encrypted with; `None` uses the AWS managed key
-    /// `aws/backup`.
+    /// The key recovery points are encrypted with; `None` creates a customer managed key for
+    /// the vault (child `Key`), so copies can be shared across accounts and the key's use is
+    /// auditable (`security/unencrypted-at-rest` asks vaults for a customer managed key).
     pub encryption_key: Option<Key>,
     /// What happens to the vault when it leaves the stack; retained by default (a vault that
     /// holds recovery points cannot be deleted anyway).
@@ -73,13 +74,24 @@ impl BackupVault {
         };
         crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
+        let key = match props.encryption_key {
+            Some(k) => k,
+            None => Key::new(
+                &mut g,
+                "Key",
+                crate::kms::KeyProps {
+                    description: Some(format!("Encrypts the recovery points of {path}")),
+                    ..Default::default()
+                },
+            )?,
+        };
         let resource = g.resource::<CfnBackupVault>(
             "Resource",
             Resource::new("AWS::Backup::BackupVault")
                 .properties(
                     ValueMap::new()
                         .with("BackupVaultName", name)
-                        .with_opt("EncryptionKeyArn", props.encryption_key.map(|k| k.arn())),
+                        .with("EncryptionKeyArn", key.arn()),
                 )
                 .tagging(Tagging::Map("BackupVaultTags"))
                 .removal_policy(props.removal_policy),

@@ -262,3 +262,15 @@ impl Stream {
         Ok(())
     }
 }
+
+impl From<Stream> for crate::apigateway::KinesisTarget {
+    /// The stream as the target of an API Gateway `PutRecord` integration (with its key, so the
+    /// integration's role may encrypt).
+    fn from(s: Stream) -> Self {
+        let target = crate::apigateway::KinesisTarget::new(s.arn(), s.stream_name());
+        match s.key {
+            Some(k) => target.with_key(k.arn()),
+            None => target,
+        }
+    }
+}

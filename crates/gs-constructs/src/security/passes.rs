@@ -7,9 +7,9 @@ use crate::props;
 const AT_REST: Rule = Rule {
     id: "security/unencrypted-at-rest",
     severity: Severity::Error,
-    what: "A file system, database, cache, stream, bucket or backup vault does not declare encryption at rest.",
+    what: "A file system, database, cache or stream does not encrypt its data at rest. (S3 buckets and backup vaults are always encrypted by AWS: SSE-S3 since January 2023, the aws/backup key; they pass as they are.)",
     why: "Data at rest must be encrypted (LGPD); for EFS, Aurora and ElastiCache encryption can only be chosen at creation, so fixing it later replaces the resource.",
-    fix: "turn encryption on (the gs constructs do by default); for a backup vault give it a `kms::Key`",
+    fix: "turn encryption on (the gs constructs do by default)",
 };
 const IN_TRANSIT: Rule = Rule {
     id: "security/unencrypted-in-transit",
@@ -75,8 +75,6 @@ fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
         "AWS::Kinesis::Stream" => {
             props::str_at(p, &["StreamEncryption", "EncryptionType"]) != Some("KMS")
         }
-        "AWS::S3::Bucket" => !p.contains_key("BucketEncryption"),
-        "AWS::Backup::BackupVault" => !p.contains_key("EncryptionKeyArn"),
         _ => return None,
     };
     missing.then_some(match r.type_name.as_str() {
@@ -87,9 +85,7 @@ fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
         "AWS::ElastiCache::ReplicationGroup" => {
             "the cache is not encrypted at rest (AtRestEncryptionEnabled is not true)"
         }
-        "AWS::Kinesis::Stream" => "the stream has no KMS server-side encryption",
-        "AWS::S3::Bucket" => "the bucket declares no BucketEncryption",
-        _ => "the backup vault has no customer managed key (EncryptionKeyArn)",
+        _ => "the stream has no KMS server-side encryption",
     })
 }
 

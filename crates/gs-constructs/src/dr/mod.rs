@@ -1,0 +1,34 @@
+//! Disaster-recovery objectives as typed input, checked at synthesis.
+//!
+//! A stack declares RPO and RTO per failure scope ([`FailureScope`]: loss of an AZ, loss of the
+//! Region, data corruption or deletion); a construct may override them with a stated reason. The
+//! [`profile`] of each stateful resource lists the mechanisms that protect it, computed from the
+//! tree (Multi-AZ, AWS Backup rules and their copy actions, replication, global databases,
+//! replica secrets), each with the RPO and RTO AWS documents for it ([`mechanisms`]). The pass
+//! refuses a stack whose objectives are not met (`dr/rpo-not-met`, `dr/rto-not-met`), warns when
+//! a mechanism only promises the target at its limit (`dr/at-limit`), and refuses stateful
+//! resources that delete their data on removal (`dr/stateful-destroy`). [`report`] gives the
+//! table the example prints and writes as `<Stack>.dr.json`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use gs_constructs::prelude::*;
+//! use gs_constructs::dr::{self, Objectives};
+//! let mut app = App::new();
+//! let stack = app.stack("TapStackdev", StackProps::default())?;
+//! dr::declare(&mut app, stack, Objectives::all(Duration::from_secs(15 * 60), Duration::from_secs(3600)))?;
+//! assert!(dr::objectives_of(&app, stack.node()).is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod mechanisms;
+mod objectives;
+pub(crate) mod passes;
+pub mod profile;
+pub mod report;
+
+pub use objectives::{
+    declare, format_duration, objectives_of, override_for, FailureScope, Objectives, Target,
+};
+pub use profile::{Profile, Protection};
+pub use report::{DrReport, DrRow, Verdict};

@@ -1,0 +1,137 @@
+//! The DR rules: objectives met, or refused with the resource, the scope, the best mechanism
+//! present and what would meet the target.
+
+use gs_core::{Diagnostic, RemovalPolicy, Rule, Severity, Tree};
+
+use super::mechanisms::suggestion;
+use super::objectives::{format_duration, objectives_of};
+use super::report::{DrReport, Verdict};
+
+const RPO_NOT_MET: Rule = Rule {
+    id: "dr/rpo-not-met",
+    severity: Severity::Error,
+    what: "A stateful resource has no mechanism that meets its recovery point objective for a failure scope.",
+    why: "After that failure more data is lost than the objective allows; it is found out during the incident.",
+    fix: "add the mechanism the message names, or override the construct's objective with a reason",
+};
+const RTO_NOT_MET: Rule = Rule {
+    id: "dr/rto-not-met",
+    severity: Severity::Error,
+    what: "A stateful resource has no mechanism that recovers within its recovery time objective for a failure scope.",
+    why: "Recovery takes longer than the objective allows.",
+    fix: "add a faster mechanism (a replica or a global database instead of a restore), or override the objective with a reason",
+};
+const AT_LIMIT: Rule = Rule {
+    id: "dr/at-limit",
+    severity: Severity::Warning,
+    what: "An objective is met only by a mechanism AWS promises for most cases, exactly at the target (e.g. EFS replication's 15-minute RPO).",
+    why: "Some of the time the objective will be missed.",
+    fix: "add a second mechanism, relax the objective, or acknowledge the rule with a reason",
+};
+const STATEFUL_DESTROY: Rule = Rule {
+    id: "dr/stateful-destroy",
+    severity: Severity::Error,
+    what: "A stack with DR objectives holds a stateful resource that deletes its data when removed.",
+    why: "A stack deletion or a replacement loses the data that the objectives protect.",
+    fix: "use RemovalPolicy::Retain or Snapshot, or acknowledge the rule with a reason (e.g. a test environment)",
+};
+
+/// The rules of this module.
+pub(crate) const RULES: &[Rule] = &[RPO_NOT_MET, RTO_NOT_MET, AT_LIMIT, STATEFUL_DESTROY];
+
+/// Types whose removal loses data, and whether CloudFormation snapshots them by default.
+const STATEFUL: &[(&str, bool)] = &[
+    ("AWS::EFS::FileSystem", false),
+    ("AWS::RDS::DBCluster", true),
+    ("AWS::ElastiCache::ReplicationGroup", false),
+    ("AWS::Kinesis::Stream", false),
+    ("AWS::SecretsManager::Secret", false),
+    ("AWS::S3::Bucket", false),
+    ("AWS::Backup::BackupVault", false),
+];
+
+/// Appends this module's findings.
+pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    let app = tree.app();
+    if !tree
+        .stacks()
+        .iter()
+        .any(|s| objectives_of(app, *s).is_some())
+    {
+        return;
+    }
+    let report = DrReport::of_tree(tree);
+    let mut nodes = std::collections::HashMap::new();
+    for e in tree.all_elements() {
+        nodes.insert(tree.path(e), e);
+    }
+    for row in &report.rows {
+        let Some(&node) = nodes.get(&row.path) else {
+            continue;
+        };
+        let Some(target) = row.target else { continue };
+        let best = row.mechanism.as_deref().unwrap_or("none");
+        let msg = |what: &str, got: Option<std::time::Duration>, want: std::time::Duration| {
+            format!(
+                "{}: {} {what}: best mechanism present: {best}{}; target {}",
+                row.scope,
+                row.path,
+                got.map_or(String::new(), |g| format!(
+                    " ({what} {})",
+                    format_duration(g)
+                )),
+                format_duration(want)
+            )
+        };
+        let fix = suggestion(&row.type_name, row.scope);
+        match row.verdict {
+            Verdict::RpoNotMet => out.push(
+                RPO_NOT_MET
+                    .at(node, row.path.clone(), msg("RPO", row.rpo, target.rpo))
+                    .with_fix(fix),
+            ),
+            Verdict::RtoNotMet => out.push(
+                RTO_NOT_MET
+                    .at(node, row.path.clone(), msg("RTO", row.rto, target.rto))
+                    .with_fix(fix),
+            ),
+            Verdict::AtLimit => out.push(AT_LIMIT.at(
+                node,
+                row.path.clone(),
+                format!(
+                    "{}: {} meets RPO {} only through {best}, which AWS promises for most cases",
+                    row.scope,
+                    row.path,
+                    format_duration(target.rpo)
+                ),
+            )),
+            Verdict::Met | Verdict::NoObjective => {}
+        }
+    }
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        if objectives_of(app, tree.node(e).stack()).is_none() {
+            continue;
+        }
+        let Some(&(_, snapshots)) = STATEFUL.iter().find(|(t, _)| *t == r.type_name) else {
+            continue;
+        };
+        let deletes = match r.removal_policy {
+            Some(RemovalPolicy::Destroy) => true,
+            None => !snapshots,
+            Some(_) => false,
+        };
+        if deletes {
+            out.push(STATEFUL_DESTROY.at(
+                e,
+                tree.path(e),
+                format!(
+                    "{} deletes its data on removal in a stack with DR objectives",
+                    r.type_name
+                ),
+            ));
+        }
+    }
+}

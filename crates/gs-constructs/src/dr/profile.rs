@@ -1,0 +1,431 @@
+//! The protection profile of each stateful resource: which mechanisms protect it and what each
+//! gives per failure scope, computed from the tree (typed and raw resources alike).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use gs_core::{NodeId, NodeKind, Tree, Value};
+
+use super::mechanisms::{self as m, Mechanism};
+use super::objectives::FailureScope;
+use crate::backup::worst_case_interval;
+use crate::props;
+
+/// One mechanism protecting one resource against one failure scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Protection {
+    /// The mechanism, as shown in the report.
+    pub mechanism: String,
+    /// The scope.
+    pub scope: FailureScope,
+    /// Data loss it allows.
+    pub rpo: Duration,
+    /// Time to recover.
+    pub rto: Duration,
+    /// Where the figures come from.
+    pub basis: String,
+    /// Promised only "for most" cases.
+    pub at_limit: bool,
+}
+
+impl Protection {
+    fn of(mech: &Mechanism) -> Protection {
+        Protection {
+            mechanism: mech.name.into(),
+            scope: mech.scope,
+            rpo: mech.rpo,
+            rto: mech.rto,
+            basis: mech.basis.into(),
+            at_limit: mech.at_limit,
+        }
+    }
+
+    fn named(mech: &Mechanism, detail: String, rpo: Duration) -> Protection {
+        Protection {
+            mechanism: format!("{} ({detail})", mech.name),
+            rpo,
+            ..Protection::of(mech)
+        }
+    }
+}
+
+/// A stateful resource and what protects it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// The resource.
+    pub resource: NodeId,
+    /// Its CloudFormation type.
+    pub type_name: String,
+    /// Its protections, in no particular order of strength.
+    pub protections: Vec<Protection>,
+}
+
+impl Profile {
+    /// The protection with the smallest RPO for `scope`.
+    pub fn best(&self, scope: FailureScope) -> Option<&Protection> {
+        self.protections
+            .iter()
+            .filter(|p| p.scope == scope)
+            .min_by_key(|p| (p.rpo, p.rto))
+    }
+
+    /// The smallest RTO any protection gives for `scope`.
+    pub fn best_rto(&self, scope: FailureScope) -> Option<&Protection> {
+        self.protections
+            .iter()
+            .filter(|p| p.scope == scope)
+            .min_by_key(|p| (p.rto, p.rpo))
+    }
+}
+
+/// The resource types whose data a DR objective is about.
+pub(crate) const STATEFUL: &[&str] = &[
+    "AWS::EFS::FileSystem",
+    "AWS::RDS::DBCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Kinesis::Stream",
+    "AWS::SecretsManager::Secret",
+    "AWS::S3::Bucket",
+];
+
+#[derive(Clone, Debug)]
+struct BackupRule {
+    plan: String,
+    name: String,
+    interval: Option<Duration>,
+    continuous: bool,
+    cross_region_copy: bool,
+}
+
+fn region_of<'a>(tree: &Tree<'a>, node: NodeId) -> Option<&'a str> {
+    match tree.node(tree.node(node).stack()).kind() {
+        NodeKind::Stack(s) => s.region.as_deref(),
+        _ => None,
+    }
+}
+
+fn looks_like_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .first()
+            .is_some_and(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether `v` (a copy destination, a replica Region) names a Region other than `home`: a
+/// literal Region in the value, or a reference into a stack of another Region.
+fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
+    let mut found = false;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => {
+                found |= s
+                    .split(':')
+                    .any(|t| looks_like_region(t) && Some(t) != home);
+            }
+            Value::Ref(n) | Value::GetAtt(n, _) => found |= region_of(tree, *n) != home,
+            Value::List(items) | Value::Join(_, items) => stack.extend(items.iter()),
+            Value::Map(m) | Value::Sub(_, m) => stack.extend(m.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Rules of every backup plan in the tree, by plan node.
+fn backup_rules(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
+    let mut out = HashMap::new();
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        if r.type_name != "AWS::Backup::BackupPlan" {
+            continue;
+        }
+        let home = region_of(tree, e);
+        let plan = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map);
+        let plan_name = plan
+            .and_then(|p| props::str_at(p, &["BackupPlanName"]))
+            .unwrap_or("?")
+            .to_string();
+        let rules = plan
+            .map(|p| {
+                props::maps(p, "BackupPlanRule")
+                    .map(|rule| BackupRule {
+                        plan: plan_name.clone(),
+                        name: props::str_at(rule, &["RuleName"]).unwrap_or("?").into(),
+                        interval: props::str_at(rule, &["ScheduleExpression"])
+                            .and_then(|s| worst_case_interval(s).ok()),
+                        continuous: props::is_true(rule, &["EnableContinuousBackup"]),
+                        cross_region_copy: props::maps(rule, "CopyActions").any(|c| {
+                            c.get("DestinationBackupVaultArn")
+                                .is_some_and(|d| names_other_region(tree, d, home))
+                        }),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.insert(e, rules);
+    }
+    out
+}
+
+/// For each protected resource node, the backup rules that cover it.
+fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
+    let rules = backup_rules(tree);
+    let mut out: HashMap<NodeId, Vec<BackupRule>> = HashMap::new();
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        if r.type_name != "AWS::Backup::BackupSelection" {
+            continue;
+        }
+        let mut plans = Vec::new();
+        if let Some(v) = r.properties.get("BackupPlanId") {
+            v.for_each_reference(&mut |n| plans.push(n));
+        }
+        let mut protected = Vec::new();
+        if let Some(v) = props::at(&r.properties, &["BackupSelection", "Resources"]) {
+            v.for_each_reference(&mut |n| protected.push(n));
+        }
+        for n in protected {
+            for p in &plans {
+                out.entry(n)
+                    .or_default()
+                    .extend(rules.get(p).into_iter().flatten().cloned());
+            }
+        }
+    }
+    out
+}
+
+/// Cross-resource facts: reader counts of Aurora clusters, clusters in global databases spanning
+/// Regions, caches in global datastores.
+struct Links {
+    aurora_instances: HashMap<NodeId, usize>,
+    aurora_global: Vec<NodeId>,
+    cache_global: Vec<NodeId>,
+}
+
+fn links(tree: &Tree<'_>) -> Links {
+    let mut aurora_instances: HashMap<NodeId, usize> = HashMap::new();
+    let mut global_ids: HashMap<NodeId, String> = HashMap::new();
+    let mut members: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut cache_global = Vec::new();
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        let p = &r.properties;
+        match r.type_name.as_str() {
+            "AWS::RDS::DBInstance" => {
+                if let Some(Value::Ref(c)) = p.get("DBClusterIdentifier") {
+                    *aurora_instances.entry(*c).or_default() += 1;
+                }
+            }
+            "AWS::RDS::GlobalCluster" => {
+                let id = props::str_at(p, &["GlobalClusterIdentifier"])
+                    .unwrap_or("")
+                    .to_string();
+                global_ids.insert(e, id.clone());
+                if let Some(Value::Ref(c)) = p.get("SourceDBClusterIdentifier") {
+                    members.entry(id).or_default().push(*c);
+                }
+            }
+            "AWS::ElastiCache::GlobalReplicationGroup" => {
+                for m in props::maps(p, "Members") {
+                    if let Some(v) = m.get("ReplicationGroupId") {
+                        v.for_each_reference(&mut |n| cache_global.push(n));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        if r.type_name != "AWS::RDS::DBCluster" {
+            continue;
+        }
+        let key = match r.properties.get("GlobalClusterIdentifier") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Ref(g)) => global_ids.get(g).cloned(),
+            _ => None,
+        };
+        if let Some(k) = key {
+            members.entry(k).or_default().push(e);
+        }
+    }
+    let mut aurora_global = Vec::new();
+    for clusters in members.values() {
+        let mut regions: Vec<Option<&str>> = clusters.iter().map(|c| region_of(tree, *c)).collect();
+        regions.sort_unstable();
+        regions.dedup();
+        if regions.len() >= 2 {
+            aurora_global.extend(clusters.iter().copied());
+        }
+    }
+    Links {
+        aurora_instances,
+        aurora_global,
+        cache_global,
+    }
+}
+
+/// The profile of every stateful resource of the tree, in tree order.
+pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
+    let backups = backups_by_resource(tree);
+    let links = links(tree);
+    let mut out = Vec::new();
+    for e in tree.all_elements() {
+        let Some(r) = tree.node(e).as_resource() else {
+            continue;
+        };
+        if !STATEFUL.contains(&r.type_name.as_str()) {
+            continue;
+        }
+        let p = &r.properties;
+        let home = region_of(tree, e);
+        let mut protections = Vec::new();
+        let backup = |protections: &mut Vec<Protection>| {
+            for rule in backups.get(&e).into_iter().flatten() {
+                let label = format!("plan {}, rule {}", rule.plan, rule.name);
+                if let Some(i) = rule.interval {
+                    protections.push(Protection::named(
+                        &m::BACKUP_SNAPSHOT,
+                        format!("{label}, every {}", super::format_duration(i)),
+                        i,
+                    ));
+                    if rule.cross_region_copy {
+                        protections.push(Protection::named(
+                            &m::BACKUP_CROSS_REGION_COPY,
+                            label.clone(),
+                            i.max(m::BACKUP_CROSS_REGION_COPY.rpo),
+                        ));
+                    }
+                }
+                if rule.continuous && r.type_name != "AWS::EFS::FileSystem" {
+                    protections.push(Protection::named(
+                        &m::BACKUP_CONTINUOUS,
+                        label,
+                        m::BACKUP_CONTINUOUS.rpo,
+                    ));
+                }
+            }
+        };
+        match r.type_name.as_str() {
+            "AWS::EFS::FileSystem" => {
+                if !p.contains_key("AvailabilityZoneName") {
+                    protections.push(Protection::of(&m::EFS_REGIONAL));
+                }
+                let replicated = props::at(p, &["ReplicationConfiguration", "Destinations"])
+                    .and_then(Value::as_list)
+                    .is_some_and(|d| {
+                        d.iter().any(|dest| {
+                            dest.as_map()
+                                .and_then(|m| m.get("Region"))
+                                .is_some_and(|r| names_other_region(tree, r, home))
+                        })
+                    });
+                if replicated {
+                    protections.push(Protection::of(&m::EFS_REPLICATION));
+                }
+                if props::str_at(p, &["BackupPolicy", "Status"]) == Some("ENABLED") {
+                    protections.push(Protection::named(
+                        &m::BACKUP_SNAPSHOT,
+                        "EFS automatic backups, daily".into(),
+                        Duration::from_secs(86_400),
+                    ));
+                }
+                backup(&mut protections);
+            }
+            "AWS::RDS::DBCluster" => {
+                let instances = links.aurora_instances.get(&e).copied().unwrap_or(0);
+                protections.push(Protection::of(if instances >= 2 {
+                    &m::AURORA_MULTI_AZ
+                } else {
+                    &m::AURORA_STORAGE
+                }));
+                let retention = p
+                    .get("BackupRetentionPeriod")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1);
+                if retention >= 1 {
+                    protections.push(Protection::named(
+                        &m::AURORA_PITR,
+                        format!("{retention} days"),
+                        m::AURORA_PITR.rpo,
+                    ));
+                }
+                if links.aurora_global.contains(&e) {
+                    protections.push(Protection::of(&m::AURORA_GLOBAL));
+                }
+                backup(&mut protections);
+            }
+            "AWS::ElastiCache::ReplicationGroup" => {
+                if props::is_true(p, &["MultiAZEnabled"])
+                    && props::is_true(p, &["AutomaticFailoverEnabled"])
+                {
+                    protections.push(Protection::of(&m::CACHE_MULTI_AZ));
+                }
+                if p.get("SnapshotRetentionLimit")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+                    > 0
+                {
+                    protections.push(Protection::of(&m::CACHE_SNAPSHOTS));
+                }
+                if links.cache_global.contains(&e) {
+                    protections.push(Protection::of(&m::CACHE_GLOBAL));
+                }
+            }
+            "AWS::Kinesis::Stream" => {
+                protections.push(Protection::of(&m::STREAM_MULTI_AZ));
+                let hours = p
+                    .get("RetentionPeriodHours")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(24);
+                protections.push(Protection::named(
+                    &m::STREAM_REPLAY,
+                    format!("{hours} h"),
+                    m::STREAM_REPLAY.rpo,
+                ));
+            }
+            "AWS::SecretsManager::Secret" => {
+                protections.push(Protection::of(&m::SECRET_REGIONAL));
+                protections.push(Protection::of(&m::SECRET_VERSIONS));
+                let replicated = props::maps(p, "ReplicaRegions").any(|rr| {
+                    rr.get("Region")
+                        .is_some_and(|r| names_other_region(tree, r, home))
+                });
+                if replicated {
+                    protections.push(Protection::of(&m::SECRET_REPLICA));
+                }
+            }
+            "AWS::S3::Bucket" => {
+                protections.push(Protection::of(&m::BUCKET_REGIONAL));
+                if props::str_at(p, &["VersioningConfiguration", "Status"]) == Some("Enabled") {
+                    protections.push(Protection::of(&m::BUCKET_VERSIONING));
+                }
+                if p.contains_key("ReplicationConfiguration") {
+                    protections.push(Protection::of(&m::BUCKET_REPLICATION));
+                }
+                backup(&mut protections);
+            }
+            _ => {}
+        }
+        out.push(Profile {
+            resource: e,
+            type_name: r.type_name.clone(),
+            protections,
+        });
+    }
+    out
+}

@@ -1,0 +1,235 @@
+//! The DR report: for each stateful resource of a stack with objectives and each failure scope,
+//! the best mechanism, the RPO and RTO it gives and their basis, the target and the verdict.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use gs_core::{App, Tree};
+use serde_json::{json, Value as Json};
+
+use super::objectives::{effective, format_duration, FailureScope, Target};
+use super::profile::profiles;
+
+/// How a resource fares against one objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// RPO and RTO met.
+    Met,
+    /// Met only by a mechanism AWS promises "for most" cases.
+    AtLimit,
+    /// The RPO is not met (no mechanism, or the best one is too slow).
+    RpoNotMet,
+    /// The RPO is met but the RTO is not.
+    RtoNotMet,
+    /// No objective for this scope.
+    NoObjective,
+}
+
+impl Verdict {
+    /// `met`, `at-limit`, `rpo-not-met`, `rto-not-met`, `no-objective`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::Met => "met",
+            Verdict::AtLimit => "at-limit",
+            Verdict::RpoNotMet => "rpo-not-met",
+            Verdict::RtoNotMet => "rto-not-met",
+            Verdict::NoObjective => "no-objective",
+        }
+    }
+}
+
+/// One line of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrRow {
+    /// The stack's name.
+    pub stack: String,
+    /// The resource's construct path.
+    pub path: String,
+    /// The resource's CloudFormation type.
+    pub type_name: String,
+    /// The failure scope.
+    pub scope: FailureScope,
+    /// The best mechanism (smallest RPO) for the scope.
+    pub mechanism: Option<String>,
+    /// The RPO it gives.
+    pub rpo: Option<Duration>,
+    /// The best RTO any mechanism gives for the scope.
+    pub rto: Option<Duration>,
+    /// Where the figures come from.
+    pub basis: Option<String>,
+    /// The objective.
+    pub target: Option<Target>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The reason, when the objective is a construct's override.
+    pub override_reason: Option<String>,
+}
+
+/// The rows of every stack that declares objectives, in tree order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DrReport {
+    /// The rows.
+    pub rows: Vec<DrRow>,
+}
+
+impl DrReport {
+    /// The report of `app`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gs_constructs::prelude::*;
+    /// use gs_constructs::dr::{self, DrReport, Objectives, Verdict};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// dr::declare(&mut app, stack, Objectives::all(Duration::from_secs(900), Duration::from_secs(3600)))?;
+    /// let mut s = app.at(stack)?;
+    /// secretsmanager::Secret::new(&mut s, "ApiKey", Default::default())?;
+    /// let report = DrReport::of(&app);
+    /// let region = report.rows.iter().find(|r| r.scope == dr::FailureScope::RegionLoss).unwrap();
+    /// assert_eq!(region.verdict, Verdict::RpoNotMet); // no replica Region yet
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(app: &App) -> DrReport {
+        DrReport::of_tree(&app.freeze())
+    }
+
+    /// The report of a frozen tree.
+    pub fn of_tree(tree: &Tree<'_>) -> DrReport {
+        let mut rows = Vec::new();
+        for profile in profiles(tree) {
+            let Some((objectives, reason)) = effective(tree, profile.resource) else {
+                continue;
+            };
+            let stack = tree
+                .node(tree.node(profile.resource).stack())
+                .id()
+                .to_string();
+            for scope in FailureScope::ALL {
+                let target = objectives.get(scope);
+                let best = profile.best(scope);
+                let best_rto = profile.best_rto(scope);
+                let verdict = match (target, best, best_rto) {
+                    (None, _, _) => Verdict::NoObjective,
+                    (Some(_), None, _) | (Some(_), _, None) => Verdict::RpoNotMet,
+                    (Some(t), Some(b), Some(r)) => {
+                        let meeting_fully = profile
+                            .protections
+                            .iter()
+                            .any(|p| p.scope == scope && p.rpo <= t.rpo && !p.at_limit);
+                        if b.rpo > t.rpo {
+                            Verdict::RpoNotMet
+                        } else if r.rto > t.rto {
+                            Verdict::RtoNotMet
+                        } else if !meeting_fully {
+                            Verdict::AtLimit
+                        } else {
+                            Verdict::Met
+                        }
+                    }
+                };
+                rows.push(DrRow {
+                    stack: stack.clone(),
+                    path: tree.path(profile.resource),
+                    type_name: profile.type_name.clone(),
+                    scope,
+                    mechanism: best.map(|b| b.mechanism.clone()),
+                    rpo: best.map(|b| b.rpo),
+                    rto: best_rto.map(|b| b.rto),
+                    basis: best.map(|b| b.basis.clone()),
+                    target,
+                    verdict,
+                    override_reason: reason.map(str::to_owned),
+                });
+            }
+        }
+        DrReport { rows }
+    }
+
+    /// The rows of one stack.
+    pub fn for_stack<'r>(&'r self, stack: &'r str) -> impl Iterator<Item = &'r DrRow> + 'r {
+        self.rows.iter().filter(move |r| r.stack == stack)
+    }
+
+    /// A plain-text table of one stack's rows, for people.
+    pub fn table(&self, stack: &str) -> String {
+        let opt = |d: Option<Duration>| d.map_or("-".to_string(), format_duration);
+        let mut lines: Vec<[String; 7]> = vec![[
+            "resource".into(),
+            "scope".into(),
+            "best mechanism".into(),
+            "RPO".into(),
+            "RTO".into(),
+            "target".into(),
+            "verdict".into(),
+        ]];
+        for r in self.for_stack(stack) {
+            let short = r.path.strip_prefix(&format!("{stack}/")).unwrap_or(&r.path);
+            lines.push([
+                short.trim_end_matches("/Resource").to_string(),
+                r.scope.id().to_string(),
+                r.mechanism.clone().unwrap_or_else(|| "none".into()),
+                opt(r.rpo),
+                opt(r.rto),
+                r.target.map_or("-".into(), |t| {
+                    format!("{} / {}", format_duration(t.rpo), format_duration(t.rto))
+                }),
+                format!(
+                    "{}{}",
+                    r.verdict.id(),
+                    if r.override_reason.is_some() {
+                        " (override)"
+                    } else {
+                        ""
+                    }
+                ),
+            ]);
+        }
+        let widths: Vec<usize> = (0..7)
+            .map(|i| {
+                lines
+                    .iter()
+                    .map(|l| l[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .min(60)
+            })
+            .collect();
+        let mut out = String::new();
+        for l in &lines {
+            let cells: Vec<String> = l
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| {
+                    let c: String = c.chars().take(*w).collect();
+                    format!("{c:<w$}")
+                })
+                .collect();
+            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        }
+        out
+    }
+
+    /// One stack's rows as JSON (written as `<Stack>.dr.json`).
+    pub fn to_json(&self, stack: &str) -> Json {
+        let secs = |d: Option<Duration>| d.map(|d| d.as_secs());
+        let rows: Vec<Json> = self
+            .for_stack(stack)
+            .map(|r| {
+                json!({
+                    "path": r.path,
+                    "type": r.type_name,
+                    "scope": r.scope.id(),
+                    "mechanism": r.mechanism,
+                    "rpo_seconds": secs(r.rpo),
+                    "rto_seconds": secs(r.rto),
+                    "basis": r.basis,
+                    "target_rpo_seconds": r.target.map(|t| t.rpo.as_secs()),
+                    "target_rto_seconds": r.target.map(|t| t.rto.as_secs()),
+                    "verdict": r.verdict.id(),
+                    "override_reason": r.override_reason,
+                })
+            })
+            .collect();
+        json!({"stack": stack, "rows": rows})
+    }
+}
