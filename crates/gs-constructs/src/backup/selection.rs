@@ -242,3 +242,21 @@ fn check_name(path: &str, name: &str) -> Result<()> {
         ))
     }
 }
+
+impl From<crate::efs::FileSystem> for BackupResource {
+    fn from(fs: crate::efs::FileSystem) -> BackupResource {
+        BackupResource::new(fs.resource.node(), fs.arn(), ProtectedKind::FileSystem)
+    }
+}
+
+impl From<crate::rds::DatabaseCluster> for BackupResource {
+    fn from(db: crate::rds::DatabaseCluster) -> BackupResource {
+        BackupResource::new(db.resource.node(), db.arn(), ProtectedKind::DatabaseCluster)
+    }
+}
+
+impl From<crate::s3::Bucket> for BackupResource {
+    fn from(b: crate::s3::Bucket) -> BackupResource {
+        BackupResource::new(b.resource.node(), b.arn(), ProtectedKind::Bucket)
+    }
+}

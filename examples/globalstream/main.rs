@@ -1,0 +1,131 @@
+//! Synthesizes the GlobalStream DR stacks into `cdk.out/` (or the folder given as the first
+//! argument): one template per stack, the cloud-assembly manifest, `<Stack>.sarif` with every
+//! finding, and `<Stack>.dr.json` with the DR report. Prints a summary; exits non-zero when
+//! synthesis is refused.
+//!
+//! `ENVIRONMENT_SUFFIX` (default `dev`), `AWS_REGION` (default `us-east-1`), `DR_REGION`
+//! (default `us-west-2`).
+
+mod stack;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use gs_constructs::dr::DrReport;
+use gs_constructs::prelude::*;
+use gs_constructs::{passes, report};
+use gs_core::{write_artifacts, Artifact};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let config = stack::Config::from_env(|k| std::env::var(k).ok())?;
+    let out_dir = std::env::args()
+        .nth(1)
+        .map_or_else(|| PathBuf::from("cdk.out"), PathBuf::from);
+    let built = stack::build(&config)?;
+    let app = &built.app;
+    let stacks: Vec<String> = app
+        .stacks()
+        .iter()
+        .map(|s| app.node(*s).map(|n| n.id().to_string()))
+        .collect::<Result<_, _>>()?;
+    let catalog = passes::catalog();
+
+    let result = app.synth(&CfnBackend::default());
+    let diagnostics = match &result {
+        Ok(out) => out.diagnostics.clone(),
+        Err(SynthError::Invalid { report }) => report.0.clone(),
+        Err(e) => return Err(e.to_string().into()),
+    };
+    // The reports are written whatever the verdict; templates only when synthesis succeeds.
+    let dr = DrReport::of(app);
+    let mut reports = Vec::new();
+    for name in &stacks {
+        let mine: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.path == *name || d.path.starts_with(&format!("{name}/")))
+            .cloned()
+            .collect();
+        reports.push(Artifact {
+            file_name: format!("{name}.sarif"),
+            bytes: serde_json::to_vec_pretty(&report::sarif(&mine, &catalog))?,
+        });
+        if dr.for_stack(name).next().is_some() {
+            reports.push(Artifact {
+                file_name: format!("{name}.dr.json"),
+                bytes: serde_json::to_vec_pretty(&dr.to_json(name))?,
+            });
+        }
+    }
+    write_artifacts(&out_dir, &reports)?;
+
+    for d in &diagnostics {
+        eprintln!("{d}\n");
+    }
+    let out = match result {
+        Ok(out) => out,
+        Err(_) => {
+            let errors = diagnostics.iter().filter(|d| d.is_blocking()).count();
+            eprintln!(
+                "synthesis refused: {errors} error(s); nothing was written but the reports in {}",
+                out_dir.display()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    out.write_to(&out_dir)?;
+
+    for name in &stacks {
+        let Some(artifact) = out.artifact(&gs_constructs::cfn::template_file_name(name)) else {
+            continue;
+        };
+        let template: serde_json::Value = serde_json::from_slice(&artifact.bytes)?;
+        let mut per_type: BTreeMap<&str, usize> = BTreeMap::new();
+        if let Some(resources) = template["Resources"].as_object() {
+            for r in resources.values() {
+                *per_type
+                    .entry(r["Type"].as_str().unwrap_or("?"))
+                    .or_default() += 1;
+            }
+        }
+        let total: usize = per_type.values().sum();
+        println!(
+            "{name}: {total} resources -> {}",
+            out_dir.join(&artifact.file_name).display()
+        );
+        for (t, n) in &per_type {
+            println!("  {n:>3}  {t}");
+        }
+        if dr.for_stack(name).next().is_some() {
+            println!(
+                "\nDR report for {name} (also {}):",
+                out_dir.join(format!("{name}.dr.json")).display()
+            );
+            print!("{}", dr.table(name));
+        }
+        println!();
+    }
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let acknowledged = diagnostics
+        .iter()
+        .filter(|d| d.acknowledged.is_some())
+        .count();
+    println!(
+        "{warnings} warning(s), {acknowledged} acknowledged finding(s); SARIF in {}/<Stack>.sarif",
+        out_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

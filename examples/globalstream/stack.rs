@@ -1,0 +1,547 @@
+//! The GlobalStream disaster-recovery stacks: a primary Region stack with all ten components of
+//! the seed (VPC, Secrets Manager, Aurora Serverless v2, EFS + access point, ElastiCache Redis,
+//! ECS Fargate, Kinesis, API Gateway, CodePipeline, AWS Backup) and a DR Region stack (the Aurora
+//! Global Database secondary and the backup vault copies land in).
+//!
+//! Shared by the example's `main.rs` and the integration tests, so the tests check the very
+//! stack the README's main command writes.
+
+use std::time::Duration;
+
+use gs_constructs::backup::{
+    BackupPlan, BackupPlanProps, BackupRule, BackupSelection, BackupVault, BackupVaultProps,
+    CopyAction, Schedule,
+};
+use gs_constructs::dr::{self, FailureScope, Objectives, Target};
+use gs_constructs::prelude::*;
+use gs_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
+
+/// What the environment chooses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Suffix of every name and of the stack name (`TapStack<suffix>`).
+    pub suffix: String,
+    /// The primary Region.
+    pub region: String,
+    /// The DR Region.
+    pub dr_region: String,
+}
+
+impl Config {
+    /// Reads `ENVIRONMENT_SUFFIX` (default `dev`), `AWS_REGION` (default `us-east-1`) and
+    /// `DR_REGION` (default `us-west-2`) through `var`, refusing values AWS would refuse.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> std::result::Result<Config, String> {
+        let suffix = var("ENVIRONMENT_SUFFIX").unwrap_or_else(|| "dev".into());
+        let region = var("AWS_REGION").unwrap_or_else(|| "us-east-1".into());
+        let dr_region = var("DR_REGION").unwrap_or_else(|| "us-west-2".into());
+        if suffix.is_empty()
+            || suffix.len() > 12
+            || !suffix.starts_with(|c: char| c.is_ascii_lowercase())
+            || !suffix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            return Err(format!(
+                "ENVIRONMENT_SUFFIX `{suffix}` is invalid: it names every resource (ElastiCache ids allow 40 lowercase characters); fix: use 1 to 12 lowercase letters and digits starting with a letter, e.g. `dev` or `pr123`"
+            ));
+        }
+        for (name, value) in [("AWS_REGION", &region), ("DR_REGION", &dr_region)] {
+            let parts: Vec<&str> = value.split('-').collect();
+            let ok = parts.len() >= 3
+                && parts.iter().all(|p| {
+                    !p.is_empty()
+                        && p.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                })
+                && parts
+                    .last()
+                    .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+            if !ok {
+                return Err(format!(
+                    "{name} `{value}` is not a Region name; fix: use a name such as `us-east-1`"
+                ));
+            }
+        }
+        if region == dr_region {
+            return Err(format!(
+                "DR_REGION equals AWS_REGION ({region}): a DR Region must survive the loss of the primary; fix: choose another Region, e.g. `us-west-2`"
+            ));
+        }
+        Ok(Config {
+            suffix,
+            region,
+            dr_region,
+        })
+    }
+}
+
+/// The built app and its two stacks.
+// The example's main only needs `app`; the tests read the rest.
+#[allow(dead_code)]
+pub struct GlobalStream {
+    /// The app.
+    pub app: App,
+    /// `TapStack<suffix>`, in the primary Region.
+    pub primary: NodeId,
+    /// `TapStack<suffix>Dr`, in the DR Region.
+    pub dr: NodeId,
+    /// The content file system (the seed's `ContentFileSystem`).
+    pub file_system: efs::FileSystem,
+    /// The backup plan (the seed's `EfsBackupPlan`).
+    pub backup_plan: BackupPlan,
+}
+
+/// 15 minutes.
+pub const RPO: Duration = Duration::from_secs(15 * 60);
+/// 1 hour.
+pub const RTO: Duration = Duration::from_secs(3600);
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Builds both stacks.
+pub fn build(config: &Config) -> Result<GlobalStream> {
+    let suffix = config.suffix.as_str();
+    let mut app = App::new();
+    let dr_stack = app.stack(
+        &format!("TapStack{suffix}Dr"),
+        StackProps {
+            region: Some(config.dr_region.clone()),
+            description: Some(format!(
+                "GlobalStream DR Region ({}) for {suffix}",
+                config.dr_region
+            )),
+            ..Default::default()
+        },
+    )?;
+    let primary = app.stack(
+        &format!("TapStack{suffix}"),
+        StackProps {
+            region: Some(config.region.clone()),
+            description: Some(format!(
+                "GlobalStream media platform ({suffix}): RPO 15 min, RTO 1 h"
+            )),
+            ..Default::default()
+        },
+    )?;
+    for stack in [primary.node(), dr_stack.node()] {
+        app.tag(stack, "Compliance", "LGPD")?;
+        app.tag(stack, "Environment", suffix)?;
+        app.tag(stack, "Purpose", "globalstream-dr")?;
+    }
+    dr::declare(&mut app, primary, Objectives::all(RPO, RTO))?;
+
+    // The DR Region: where the Aurora secondary runs and backups are copied to.
+    let dr_vault_name = format!("globalstream-dr-{suffix}");
+    let (global, dr_vpc) = {
+        let mut s = app.at(primary)?;
+        let global = rds::GlobalCluster::new(
+            &mut s,
+            "GlobalDatabase",
+            &format!("globalstream-global-{suffix}"),
+            Default::default(),
+        )?;
+        let mut d = s.app_mut().at(dr_stack)?;
+        let dr_vpc = ec2::Vpc::new(
+            &mut d,
+            "Vpc",
+            ec2::VpcProps {
+                nat_gateways: Some(1),
+                ..Default::default()
+            },
+        )?;
+        BackupVault::new(
+            &mut d,
+            "DrBackupVault",
+            BackupVaultProps {
+                name: Some(dr_vault_name.clone()),
+                ..Default::default()
+            },
+        )?;
+        (global, dr_vpc)
+    };
+    {
+        let mut d = app.at(dr_stack)?;
+        rds::SecondaryDatabaseCluster::new(
+            &mut d,
+            "AuroraSecondary",
+            dr_vpc,
+            global,
+            rds::DatabaseClusterProps {
+                cluster_identifier: Some(format!("globalstream-aurora-{suffix}-dr")),
+                deletion_protection: false,
+                ..Default::default()
+            },
+        )?;
+    }
+
+    let mut s = app.at(primary)?;
+
+    // 1. Networking
+    let vpc = {
+        let mut g = s.group("Networking")?;
+        let vpc = ec2::Vpc::new(
+            &mut g,
+            "Vpc",
+            ec2::VpcProps {
+                max_azs: 2,
+                ..Default::default()
+            },
+        )?;
+        ec2::InterfaceVpcEndpoint::new(
+            &mut g,
+            "SecretsManagerEndpoint",
+            vpc,
+            "secretsmanager",
+            Default::default(),
+        )?;
+        vpc
+    };
+
+    // 2. Secrets: encrypted with a customer managed key, replicated to the DR Region.
+    let (key, db_credentials, api_key) = {
+        let mut g = s.group("Secrets")?;
+        let key = kms::Key::new(
+            &mut g,
+            "DataKey",
+            kms::KeyProps {
+                alias: Some(format!("globalstream-{suffix}")),
+                ..Default::default()
+            },
+        )?;
+        let replicas = vec![config.dr_region.clone()];
+        let db_credentials = Secret::new(
+            &mut g,
+            "DatabaseCredentials",
+            SecretProps {
+                name: Some(format!("globalstream-db-credentials-{suffix}")),
+                generate: GenerateSecretString::credentials("globalstream"),
+                replica_regions: replicas.clone(),
+                ..Default::default()
+            },
+        )?;
+        let api_key = Secret::new(
+            &mut g,
+            "ApiKey",
+            SecretProps {
+                name: Some(format!("globalstream-api-key-{suffix}")),
+                key: Some(key),
+                replica_regions: replicas,
+                ..Default::default()
+            },
+        )?;
+        (key, db_credentials, api_key)
+    };
+
+    // 3. Database: Aurora PostgreSQL Serverless v2, primary of the global database.
+    let database = {
+        let mut g = s.group("Database")?;
+        rds::DatabaseCluster::new(
+            &mut g,
+            "AuroraCluster",
+            vpc,
+            db_credentials,
+            rds::DatabaseClusterProps {
+                cluster_identifier: Some(format!("globalstream-aurora-{suffix}")),
+                default_database_name: Some("globalstream".into()),
+                deletion_protection: false,
+                global_cluster: Some(global),
+                ..Default::default()
+            },
+        )?
+    };
+
+    // 4. Storage: encrypted EFS replicated to the DR Region, and the access point tasks use.
+    let (file_system, access_point) = {
+        let mut g = s.group("Storage")?;
+        let fs = efs::FileSystem::new(
+            &mut g,
+            "ContentFileSystem",
+            vpc,
+            efs::FileSystemProps {
+                name: Some(format!("globalstream-content-{suffix}")),
+                security_group_name: Some(format!("globalstream-efs-sg-{suffix}")),
+                kms_key: Some(key),
+                replication: Some(efs::Replication {
+                    region: config.dr_region.clone(),
+                    kms_key_id: None,
+                }),
+                ..Default::default()
+            },
+        )?;
+        let ap = efs::AccessPoint::new(
+            &mut g,
+            "ContentAccessPoint",
+            fs,
+            efs::AccessPointProps {
+                path: "/media".into(),
+                ..Default::default()
+            },
+        )?;
+        (fs, ap)
+    };
+
+    // 5. Cache: Redis with its slow log delivered to a log group it cannot be created before.
+    let cache = {
+        let mut g = s.group("Cache")?;
+        let log_group = logs::LogGroup::new(
+            &mut g,
+            "RedisLogGroup",
+            logs::LogGroupProps {
+                name: Some(format!("/aws/elasticache/redis-{suffix}")),
+                retention: Some(logs::RetentionDays::OneWeek),
+                ..Default::default()
+            },
+        )?;
+        elasticache::ReplicationGroup::new(
+            &mut g,
+            "RedisCluster",
+            vpc,
+            elasticache::ReplicationGroupProps {
+                replication_group_id: Some(format!("globalstream-redis-{suffix}")),
+                slow_log: Some(log_group),
+                ..Default::default()
+            },
+        )?
+    };
+
+    // 7. Analytics (built before the API, which writes into it).
+    let stream = {
+        let mut g = s.group("Analytics")?;
+        let stream = kinesis::Stream::new(
+            &mut g,
+            "EventStream",
+            kinesis::StreamProps {
+                stream_name: Some(format!("globalstream-events-{suffix}")),
+                encryption: kinesis::StreamEncryption::Kms(key),
+                ..Default::default()
+            },
+        )?;
+        kinesis::StreamConsumer::new(&mut g, "AnalyticsConsumer", stream, Default::default())?;
+        stream
+    };
+
+    // 6. Compute: the service the seed had to switch off, with its wiring derived from use.
+    {
+        let mut g = s.group("Compute")?;
+        let cluster = ecs::Cluster::new(
+            &mut g,
+            "Cluster",
+            vpc,
+            ecs::ClusterProps {
+                name: Some(format!("globalstream-ecs-{suffix}")),
+                ..Default::default()
+            },
+        )?;
+        let task =
+            ecs::FargateTaskDefinition::new(&mut g, "MediaTaskDefinition", Default::default())?;
+        let logs = logs::LogGroup::new(
+            &mut g,
+            "MediaLogGroup",
+            logs::LogGroupProps {
+                retention: Some(logs::RetentionDays::OneWeek),
+                ..Default::default()
+            },
+        )?;
+        let container = task.add_container(
+            &mut g,
+            "media",
+            "public.ecr.aws/nginx/nginx:1.27",
+            ecs::ContainerProps {
+                port_mappings: vec![8080],
+                environment: vec![
+                    ("CONTENT_PATH".into(), Value::from("/mnt/media")),
+                    ("DB_HOST".into(), database.endpoint_address()),
+                    ("REDIS_HOST".into(), cache.configuration_endpoint_address()),
+                    ("EVENT_STREAM".into(), stream.stream_name()),
+                ],
+                secrets: vec![
+                    (
+                        "DB_PASSWORD".into(),
+                        db_credentials,
+                        Some("password".into()),
+                    ),
+                    ("API_KEY".into(), api_key, None),
+                ],
+                log_group: Some(logs),
+                ..Default::default()
+            },
+        )?;
+        task.mount(
+            &mut g,
+            "content",
+            access_point,
+            container,
+            "/mnt/media",
+            ecs::Mount::read_write(),
+        )?;
+        let service = ecs::FargateService::new(
+            &mut g,
+            "MediaProcessingService",
+            cluster,
+            task,
+            ecs::FargateServiceProps {
+                security_group_id: "EcsTaskSecurityGroup".into(),
+                security_group_name: Some(format!("globalstream-ecs-sg-{suffix}")),
+                desired_count: 2,
+                health_check_grace_period_seconds: None,
+                ..Default::default()
+            },
+        )?;
+        service.connect_to(&mut g, database.connections(), "media service to Aurora")?;
+        service.connect_to(&mut g, cache.connections(), "media service to Redis")?;
+        stream.grant_write(g.app_mut(), task.task_role)?;
+        service.auto_scale(
+            &mut g,
+            ecs::AutoScalingProps {
+                min_capacity: 2,
+                max_capacity: 6,
+                cpu_target_percent: Some(70.0),
+                memory_target_percent: Some(75.0),
+                ..Default::default()
+            },
+        )?;
+    }
+
+    // 8. API: content events into Kinesis, access-logged.
+    {
+        let mut g = s.group("Api")?;
+        let access_logs = logs::LogGroup::new(
+            &mut g,
+            "AccessLogs",
+            logs::LogGroupProps {
+                retention: Some(logs::RetentionDays::OneWeek),
+                ..Default::default()
+            },
+        )?;
+        let api = apigateway::RestApi::new(
+            &mut g,
+            "ContentApi",
+            apigateway::RestApiProps {
+                name: Some(format!("globalstream-api-{suffix}")),
+                access_log_group: Some(access_logs),
+                default_cors: Some(apigateway::CorsOptions::new([
+                    "https://globalstream.example",
+                ])),
+                ..Default::default()
+            },
+        )?;
+        let events = api.add_resource(&mut g, api.root(), "events")?;
+        api.add_method(
+            &mut g,
+            events,
+            "POST",
+            apigateway::Integration::kinesis_put_record(stream.into()),
+        )?;
+    }
+
+    // 9. CI/CD: the DR-testing pipeline the seed had to drop; sources come from S3, not
+    // CodeCommit (closed to new AWS customers).
+    {
+        let mut g = s.group("Cicd")?;
+        let source = s3::Bucket::new(&mut g, "SourceBucket", Default::default())?;
+        codepipeline::Pipeline::new(
+            &mut g,
+            "DrTestPipeline",
+            codepipeline::SourceKind::S3 {
+                bucket: source,
+                object_key: "globalstream/source.zip".into(),
+            },
+            codepipeline::BuildProps::new(
+                "version: 0.2\nphases:\n  build:\n    commands:\n      - ./scripts/dr-drill.sh\n",
+            ),
+            codepipeline::PipelineProps {
+                name: Some(format!("globalstream-dr-tests-{suffix}")),
+                ..Default::default()
+            },
+        )?;
+    }
+
+    // 10. Backup: hourly backups copied to the DR Region, daily ones kept a week.
+    let backup_plan = {
+        let mut g = s.group("Backup")?;
+        let vault = BackupVault::new(
+            &mut g,
+            "BackupVault",
+            BackupVaultProps {
+                name: Some(format!("globalstream-backup-{suffix}")),
+                encryption_key: Some(key),
+                ..Default::default()
+            },
+        )?;
+        let dr_vault = BackupVault::from_arn(
+            &mut g,
+            "DrBackupVault",
+            &format!("arn:${{AWS::Partition}}:backup:{}:${{AWS::AccountId}}:backup-vault:{dr_vault_name}", config.dr_region),
+        )?;
+        let mut daily = BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?;
+        daily.start_window = Duration::from_secs(3600);
+        daily.completion_window = Duration::from_secs(2 * 3600);
+        daily.delete_after_days = Some(7);
+        let plan = BackupPlan::new(
+            &mut g,
+            "EfsBackupPlan",
+            vault,
+            daily,
+            BackupPlanProps {
+                name: Some(format!("globalstream-efs-backup-{suffix}")),
+            },
+        )?;
+        let mut hourly = BackupRule::new("HourlyBackup", Schedule::hourly())?;
+        hourly.delete_after_days = Some(2);
+        hourly.copy_actions = vec![CopyAction::to_vault(dr_vault, Some(7))];
+        plan.add_rule(g.app_mut(), hourly)?;
+        BackupSelection::new(
+            &mut g,
+            "ContentSelection",
+            plan,
+            vec![file_system.into(), database.into()],
+            Default::default(),
+        )?;
+        plan
+    };
+
+    // Where the stack's objectives are not sensible, say so on the construct.
+    let hour = Some(Target { rpo: RTO, rto: RTO });
+    dr::override_for(
+        &mut app,
+        file_system.node,
+        Objectives::all(RPO, RTO).with(FailureScope::Corruption, hour),
+        "AWS Backup snapshots EFS at most hourly and EFS has no point-in-time recovery: 1 hour is the best RPO AWS offers for deleted or corrupted content",
+    )?;
+    dr::override_for(
+        &mut app,
+        cache.node,
+        Objectives::all(RPO, RTO)
+            .with(FailureScope::RegionLoss, None)
+            .with(FailureScope::Corruption, None),
+        "the cache holds derived data (cache-aside over Aurora): after a Region loss or a flush it refills from the database",
+    )?;
+    dr::override_for(
+        &mut app,
+        stream.node,
+        Objectives::all(RPO, RTO).with(FailureScope::RegionLoss, None),
+        "analytics events are best effort: after a Region failover producers write to the DR deployment's stream",
+    )?;
+    let cicd = app
+        .node(primary)?
+        .children()
+        .iter()
+        .copied()
+        .find(|c| app.node(*c).map(|n| n.id() == "Cicd").unwrap_or(false));
+    if let Some(cicd) = cicd {
+        dr::override_for(
+            &mut app,
+            cicd,
+            Objectives::all(RPO, RTO).with(FailureScope::RegionLoss, None),
+            "pipeline sources and artifacts are rebuilt from the repository; the pipeline is redeployed in the DR Region",
+        )?;
+    }
+
+    Ok(GlobalStream {
+        app,
+        primary: primary.node(),
+        dr: dr_stack.node(),
+        file_system,
+        backup_plan,
+    })
+}
