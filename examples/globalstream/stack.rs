@@ -98,10 +98,28 @@ pub const RTO: Duration = Duration::from_secs(3600);
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// A component of the stack: a group whose resources carry its own `Purpose` tag.
+fn component<'s>(s: &'s mut Scope<'_>, id: &str, purpose: &str) -> Result<Scope<'s>> {
+    let mut g = s.group(id)?;
+    let node = g.node();
+    g.app_mut().tag(node, "Purpose", purpose)?;
+    Ok(g)
+}
+
 /// Builds both stacks.
 pub fn build(config: &Config) -> Result<GlobalStream> {
     let suffix = config.suffix.as_str();
     let mut app = App::new();
+    let primary = app.stack(
+        &format!("TapStack{suffix}"),
+        StackProps {
+            region: Some(config.region.clone()),
+            description: Some(format!(
+                "GlobalStream media platform ({suffix}): RPO 15 min, RTO 1 h"
+            )),
+            ..Default::default()
+        },
+    )?;
     let dr_stack = app.stack(
         &format!("TapStack{suffix}Dr"),
         StackProps {
@@ -109,16 +127,6 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             description: Some(format!(
                 "GlobalStream DR Region ({}) for {suffix}",
                 config.dr_region
-            )),
-            ..Default::default()
-        },
-    )?;
-    let primary = app.stack(
-        &format!("TapStack{suffix}"),
-        StackProps {
-            region: Some(config.region.clone()),
-            description: Some(format!(
-                "GlobalStream media platform ({suffix}): RPO 15 min, RTO 1 h"
             )),
             ..Default::default()
         },
@@ -178,7 +186,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 1. Networking
     let vpc = {
-        let mut g = s.group("Networking")?;
+        let mut g = component(&mut s, "Networking", "networking")?;
         let vpc = ec2::Vpc::new(
             &mut g,
             "Vpc",
@@ -199,7 +207,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 2. Secrets: encrypted with a customer managed key, replicated to the DR Region.
     let (key, db_credentials, api_key) = {
-        let mut g = s.group("Secrets")?;
+        let mut g = component(&mut s, "Secrets", "secrets")?;
         let key = kms::Key::new(
             &mut g,
             "DataKey",
@@ -234,7 +242,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 3. Database: Aurora PostgreSQL Serverless v2, primary of the global database.
     let database = {
-        let mut g = s.group("Database")?;
+        let mut g = component(&mut s, "Database", "database")?;
         rds::DatabaseCluster::new(
             &mut g,
             "AuroraCluster",
@@ -252,7 +260,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 4. Storage: encrypted EFS replicated to the DR Region, and the access point tasks use.
     let (file_system, access_point) = {
-        let mut g = s.group("Storage")?;
+        let mut g = component(&mut s, "Storage", "content-storage")?;
         let fs = efs::FileSystem::new(
             &mut g,
             "ContentFileSystem",
@@ -282,7 +290,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 5. Cache: Redis with its slow log delivered to a log group it cannot be created before.
     let cache = {
-        let mut g = s.group("Cache")?;
+        let mut g = component(&mut s, "Cache", "cache")?;
         let log_group = logs::LogGroup::new(
             &mut g,
             "RedisLogGroup",
@@ -306,7 +314,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 7. Analytics (built before the API, which writes into it).
     let stream = {
-        let mut g = s.group("Analytics")?;
+        let mut g = component(&mut s, "Analytics", "analytics")?;
         let stream = kinesis::Stream::new(
             &mut g,
             "EventStream",
@@ -322,7 +330,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 6. Compute: the service the seed had to switch off, with its wiring derived from use.
     {
-        let mut g = s.group("Compute")?;
+        let mut g = component(&mut s, "Compute", "media-processing")?;
         let cluster = ecs::Cluster::new(
             &mut g,
             "Cluster",
@@ -404,7 +412,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 8. API: content events into Kinesis, access-logged.
     {
-        let mut g = s.group("Api")?;
+        let mut g = component(&mut s, "Api", "content-api")?;
         let access_logs = logs::LogGroup::new(
             &mut g,
             "AccessLogs",
@@ -437,7 +445,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
     // 9. CI/CD: the DR-testing pipeline the seed had to drop; sources come from S3, not
     // CodeCommit (closed to new AWS customers).
     {
-        let mut g = s.group("Cicd")?;
+        let mut g = component(&mut s, "Cicd", "dr-testing")?;
         let source = s3::Bucket::new(&mut g, "SourceBucket", Default::default())?;
         codepipeline::Pipeline::new(
             &mut g,
@@ -458,7 +466,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // 10. Backup: hourly backups copied to the DR Region, daily ones kept a week.
     let backup_plan = {
-        let mut g = s.group("Backup")?;
+        let mut g = component(&mut s, "Backup", "backup")?;
         let vault = BackupVault::new(
             &mut g,
             "BackupVault",
