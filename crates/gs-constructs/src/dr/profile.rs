@@ -115,21 +115,40 @@ fn looks_like_region(s: &str) -> bool {
             .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// Whether `s` holds, between colons, a Region name other than `home`.
+fn literal_other_region(s: &str, home: Option<&str>) -> bool {
+    s.split(':')
+        .any(|t| looks_like_region(t) && Some(t) != home)
+}
+
 /// Whether `v` (a copy destination, a replica Region) names a Region other than `home`: a
-/// literal Region in the value, or a reference into a stack of another Region.
+/// literal Region in the value (an `Fn::Sub` template included), what an import was given
+/// (a vault imported by its ARN with `BackupVault::from_arn`), or a reference into a stack of
+/// another Region.
 fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
     let mut found = false;
     let mut stack = vec![v];
     while let Some(v) = stack.pop() {
         match v {
-            Value::String(s) => {
-                found |= s
-                    .split(':')
-                    .any(|t| looks_like_region(t) && Some(t) != home);
-            }
-            Value::Ref(n) | Value::GetAtt(n, _) => found |= region_of(tree, *n) != home,
+            Value::String(s) => found |= literal_other_region(s, home),
+            Value::Ref(n) | Value::GetAtt(n, _) => match tree.node(*n).kind() {
+                // An import lives in the stack that imports it: its Region is in what it was
+                // given, not in its stack's.
+                NodeKind::Import(i) => {
+                    let attribute = match v {
+                        Value::GetAtt(_, a) => a.as_str(),
+                        _ => "Ref",
+                    };
+                    stack.extend(i.attributes.get(attribute));
+                }
+                _ => found |= region_of(tree, *n) != home,
+            },
             Value::List(items) | Value::Join(_, items) => stack.extend(items.iter()),
-            Value::Map(m) | Value::Sub(_, m) => stack.extend(m.iter().map(|(_, v)| v)),
+            Value::Map(m) => stack.extend(m.iter().map(|(_, v)| v)),
+            Value::Sub(s, m) => {
+                found |= literal_other_region(s, home);
+                stack.extend(m.iter().map(|(_, v)| v));
+            }
             _ => {}
         }
     }

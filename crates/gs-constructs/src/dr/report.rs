@@ -112,10 +112,11 @@ impl DrReport {
                     (None, _, _) => Verdict::NoObjective,
                     (Some(_), None, _) | (Some(_), _, None) => Verdict::RpoNotMet,
                     (Some(t), Some(b), Some(r)) => {
-                        let meeting_fully = profile
-                            .protections
-                            .iter()
-                            .any(|p| p.scope == scope && p.rpo <= t.rpo && !p.at_limit);
+                        // A figure AWS promises "for most" cases meets a target it is under;
+                        // a target equal to it only at the limit.
+                        let meeting_fully = profile.protections.iter().any(|p| {
+                            p.scope == scope && p.rpo <= t.rpo && (!p.at_limit || p.rpo < t.rpo)
+                        });
                         if b.rpo > t.rpo {
                             Verdict::RpoNotMet
                         } else if r.rto > t.rto {

@@ -1,0 +1,1330 @@
+mod support;
+
+#[allow(dead_code)]
+#[path = "../../../examples/globalstream/stack.rs"]
+mod stack;
+
+use std::time::Duration;
+
+use gs_constructs::backup::{
+    BackupPlan, BackupRule, BackupSelection, BackupVault, BackupVaultProps, CopyAction, Schedule,
+};
+use gs_constructs::dr::{self, DrReport, DrRow, FailureScope, Objectives, Target, Verdict};
+use gs_constructs::prelude::*;
+use gs_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
+use gs_core::{Handle, RawResource, Stack};
+use support::*;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+type R = Res<()>;
+
+const SECOND: Duration = Duration::from_secs(1);
+const MIN: Duration = Duration::from_secs(60);
+const MIN15: Duration = Duration::from_secs(15 * 60);
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+const PRIMARY: &str = "us-east-1";
+const DR: &str = "us-west-2";
+
+/// An app with one stack `name` in `region`, with the seed's objectives (15 min / 1 h for every
+/// scope) when `objectives` is true.
+fn app_with(name: &str, region: &str, objectives: bool) -> Res<(App, Handle<Stack>)> {
+    let mut app = App::new();
+    let stack = app.stack(
+        name,
+        StackProps {
+            region: Some(region.into()),
+            ..Default::default()
+        },
+    )?;
+    if objectives {
+        dr::declare(&mut app, stack, Objectives::all(MIN15, HOUR))?;
+    }
+    Ok((app, stack))
+}
+
+/// The report row of the resource at `path` for `scope`.
+fn row<'r>(report: &'r DrReport, path: &str, scope: FailureScope) -> &'r DrRow {
+    report
+        .rows
+        .iter()
+        .find(|r| r.path == path && r.scope == scope)
+        .unwrap_or_else(|| panic!("no row for {path} / {scope} in {report:#?}"))
+}
+
+/// The findings of `rule` at `path`.
+fn findings<'d>(diags: &'d [Diagnostic], rule: &str, path: &str) -> Vec<&'d Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.rule == rule && d.path == path)
+        .collect()
+}
+
+/// Errors of the `dr/` rules.
+fn dr_errors(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.rule.starts_with("dr/") && d.severity == Severity::Error)
+        .collect()
+}
+
+fn mechanism(row: &DrRow) -> &str {
+    row.mechanism.as_deref().unwrap_or("")
+}
+
+/// Database credentials replicated to the DR Region (so they meet the Region-loss objective).
+fn credentials(s: &mut Scope<'_>) -> Res<Secret> {
+    Ok(Secret::new(
+        s,
+        "DbCredentials",
+        SecretProps {
+            generate: GenerateSecretString::credentials("globalstream"),
+            replica_regions: vec![DR.into()],
+            ..Default::default()
+        },
+    )?)
+}
+
+fn daily() -> Res<BackupRule> {
+    Ok(BackupRule {
+        delete_after_days: Some(7),
+        ..BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?
+    })
+}
+
+fn hourly() -> Res<BackupRule> {
+    Ok(BackupRule {
+        delete_after_days: Some(2),
+        ..BackupRule::new("HourlyBackup", Schedule::hourly())?
+    })
+}
+
+/// A plan `EfsBackupPlan` with `rule` protecting `resource`, in a vault of the scope's stack.
+fn protect(
+    s: &mut Scope<'_>,
+    rule: BackupRule,
+    resource: backup::BackupResource,
+) -> Res<BackupPlan> {
+    let vault = BackupVault::new(s, "BackupVault", BackupVaultProps::default())?;
+    let plan = BackupPlan::new(s, "EfsBackupPlan", vault, rule, Default::default())?;
+    BackupSelection::new(s, "Selection", plan, vec![resource], Default::default())?;
+    Ok(plan)
+}
+
+/// A file system without automatic backups or replication.
+fn bare_file_system(s: &mut Scope<'_>, vpc: ec2::Vpc) -> Res<efs::FileSystem> {
+    Ok(efs::FileSystem::new(
+        s,
+        "ContentFileSystem",
+        vpc,
+        efs::FileSystemProps {
+            automatic_backups: false,
+            ..Default::default()
+        },
+    )?)
+}
+
+/// A literal ARN of a backup vault in `region`.
+fn vault_arn(region: &str) -> String {
+    format!("arn:aws:backup:{region}:123456789012:backup-vault:globalstream-dr")
+}
+
+// 1. The seed's configuration.
+
+#[test]
+fn the_seeds_daily_backed_up_file_system_is_refused_for_region_loss_and_corruption() -> R {
+    let (mut app, stack) = app_with("Seed", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let fs = bare_file_system(&mut s, vpc)?;
+    let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
+    let plan = BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?,
+        Default::default(),
+    )?;
+    BackupSelection::new(
+        &mut s,
+        "EfsSelection",
+        plan,
+        vec![fs.into()],
+        Default::default(),
+    )?;
+
+    let diags = refused(&app);
+    let not_met: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.rule == "dr/rpo-not-met" && d.path.ends_with("ContentFileSystem/Resource"))
+        .collect();
+    assert_eq!(not_met.len(), 2, "{not_met:#?}");
+    let region = FailureScope::RegionLoss.to_string();
+    let corruption = FailureScope::Corruption.to_string();
+    let about = |scope: &str| not_met.iter().find(|d| d.message.starts_with(scope));
+    let region_loss = about(&region).unwrap_or_else(|| panic!("no {region} in {not_met:#?}"));
+    assert_eq!(region_loss.severity, Severity::Error);
+    assert!(
+        region_loss.message.contains("none"),
+        "{}",
+        region_loss.message
+    );
+    assert!(
+        region_loss.fix.contains("replication"),
+        "{}",
+        region_loss.fix
+    );
+    let corrupt = about(&corruption).unwrap_or_else(|| panic!("no {corruption} in {not_met:#?}"));
+    assert!(corrupt.message.contains("24 h"), "{}", corrupt.message);
+    assert!(corrupt.message.contains("15 min"), "{}", corrupt.message);
+    // Regional storage covers the loss of an AZ.
+    assert!(!not_met
+        .iter()
+        .any(|d| d.message.starts_with(&FailureScope::AzLoss.to_string())));
+    Ok(())
+}
+
+// 2. One test per mechanism.
+
+#[test]
+fn regional_efs_storage_meets_az_loss_and_one_zone_storage_does_not() -> R {
+    let (mut app, stack) = app_with("Efs", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    bare_file_system(&mut s, vpc)?;
+    s.resource::<RawResource>(
+        "OneZone",
+        Resource::new("AWS::EFS::FileSystem")
+            .property("AvailabilityZoneName", "us-east-1a")
+            .property("Encrypted", true),
+    )?;
+    let report = DrReport::of(&app);
+    let az = row(
+        &report,
+        "Efs/ContentFileSystem/Resource",
+        FailureScope::AzLoss,
+    );
+    assert!(mechanism(az).contains("EFS Regional storage"), "{az:#?}");
+    assert_eq!(
+        (az.rpo, az.rto),
+        (Some(Duration::ZERO), Some(Duration::ZERO))
+    );
+    assert_eq!(az.verdict, Verdict::Met);
+    let one_zone = row(&report, "Efs/OneZone", FailureScope::AzLoss);
+    assert_eq!(one_zone.mechanism, None);
+    assert_eq!(one_zone.verdict, Verdict::RpoNotMet);
+    Ok(())
+}
+
+#[test]
+fn efs_replication_meets_a_15_minute_region_loss_rpo_only_at_the_limit_as_a_warning() -> R {
+    let (mut app, stack) = app_with("Efs", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    efs::FileSystem::new(
+        &mut s,
+        "ContentFileSystem",
+        vpc,
+        efs::FileSystemProps {
+            replication: Some(efs::Replication {
+                region: DR.into(),
+                kms_key_id: None,
+            }),
+            ..Default::default()
+        },
+    )?;
+    let path = "Efs/ContentFileSystem/Resource";
+    let report = DrReport::of(&app);
+    let region = row(&report, path, FailureScope::RegionLoss);
+    assert!(mechanism(region).contains("EFS replication"), "{region:#?}");
+    assert_eq!((region.rpo, region.rto), (Some(MIN15), Some(MIN15)));
+    assert_eq!(region.verdict, Verdict::AtLimit);
+
+    let diags = app.validate();
+    let at_limit = findings(&diags, "dr/at-limit", path);
+    assert_eq!(at_limit.len(), 1, "{diags:#?}");
+    assert_eq!(at_limit[0].severity, Severity::Warning);
+    assert!(at_limit[0]
+        .message
+        .starts_with(&FailureScope::RegionLoss.to_string()));
+    let region_errors: Vec<_> = dr_errors(&diags)
+        .into_iter()
+        .filter(|d| d.path == path && d.message.starts_with("loss of the Region"))
+        .collect();
+    assert!(region_errors.is_empty(), "{region_errors:#?}");
+    Ok(())
+}
+
+#[test]
+fn efs_replication_fully_meets_a_region_loss_rpo_looser_than_15_minutes() -> R {
+    let (mut app, stack) = app_with("Efs", PRIMARY, false)?;
+    dr::declare(
+        &mut app,
+        stack,
+        Objectives::default().with(
+            FailureScope::RegionLoss,
+            Some(Target {
+                rpo: 2 * MIN15,
+                rto: HOUR,
+            }),
+        ),
+    )?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    efs::FileSystem::new(
+        &mut s,
+        "ContentFileSystem",
+        vpc,
+        efs::FileSystemProps {
+            replication: Some(efs::Replication {
+                region: DR.into(),
+                kms_key_id: None,
+            }),
+            ..Default::default()
+        },
+    )?;
+    let report = DrReport::of(&app);
+    let region = row(
+        &report,
+        "Efs/ContentFileSystem/Resource",
+        FailureScope::RegionLoss,
+    );
+    assert_eq!(region.verdict, Verdict::Met, "{region:#?}");
+    assert!(!app.validate().iter().any(|d| d.rule == "dr/at-limit"));
+    synth(&app, "dr_efs_replication");
+    Ok(())
+}
+
+#[test]
+fn an_hourly_backup_rule_gives_a_1_hour_rpo_and_a_daily_one_24_hours() -> R {
+    for (rule, interval, label) in [
+        (hourly()?, HOUR, "every 1 h"),
+        (daily()?, DAY, "every 24 h"),
+    ] {
+        let (mut app, stack) = app_with("Efs", PRIMARY, true)?;
+        let mut s = app.at(stack)?;
+        let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+        let fs = bare_file_system(&mut s, vpc)?;
+        protect(&mut s, rule, fs.into())?;
+        let report = DrReport::of(&app);
+        let corruption = row(
+            &report,
+            "Efs/ContentFileSystem/Resource",
+            FailureScope::Corruption,
+        );
+        assert!(
+            mechanism(corruption).contains("AWS Backup snapshots"),
+            "{corruption:#?}"
+        );
+        assert!(mechanism(corruption).contains(label), "{corruption:#?}");
+        assert!(
+            mechanism(corruption).contains("EfsBackupPlan"),
+            "{corruption:#?}"
+        );
+        assert_eq!(corruption.rpo, Some(interval));
+        assert_eq!(corruption.rto, Some(HOUR));
+        assert_eq!(corruption.verdict, Verdict::RpoNotMet);
+        // A snapshot in the same Region does nothing for the loss of the Region.
+        let region = row(
+            &report,
+            "Efs/ContentFileSystem/Resource",
+            FailureScope::RegionLoss,
+        );
+        assert_eq!(region.mechanism, None);
+    }
+    Ok(())
+}
+
+#[test]
+fn efs_automatic_backups_count_as_a_daily_snapshot() -> R {
+    let (mut app, stack) = app_with("Efs", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, Default::default())?;
+    let report = DrReport::of(&app);
+    let corruption = row(
+        &report,
+        "Efs/ContentFileSystem/Resource",
+        FailureScope::Corruption,
+    );
+    assert!(
+        mechanism(corruption).contains("EFS automatic backups"),
+        "{corruption:#?}"
+    );
+    assert_eq!(corruption.rpo, Some(DAY));
+    Ok(())
+}
+
+/// An EFS stack protected by `rule` with a copy to `destination`; the report of it.
+fn copied_to(
+    rule: BackupRule,
+    destination: impl FnOnce(&mut Scope<'_>) -> Res<Value>,
+    test_name: Option<&str>,
+) -> Res<DrRow> {
+    let (mut app, stack) = app_with("Efs", PRIMARY, false)?;
+    // Objectives a backup copy can meet (Region loss only).
+    dr::declare(
+        &mut app,
+        stack,
+        Objectives::default().with(
+            FailureScope::RegionLoss,
+            Some(Target {
+                rpo: DAY,
+                rto: 4 * HOUR,
+            }),
+        ),
+    )?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let fs = bare_file_system(&mut s, vpc)?;
+    let dest = destination(&mut s)?;
+    let rule = BackupRule {
+        copy_actions: vec![CopyAction {
+            destination_vault_arn: dest,
+            delete_after_days: Some(7),
+            move_to_cold_storage_after_days: None,
+        }],
+        ..rule
+    };
+    protect(&mut s, rule, fs.into())?;
+    if let Some(name) = test_name {
+        synth(&app, name);
+    }
+    let report = DrReport::of(&app);
+    Ok(row(
+        &report,
+        "Efs/ContentFileSystem/Resource",
+        FailureScope::RegionLoss,
+    )
+    .clone())
+}
+
+#[test]
+fn a_backup_copy_to_another_region_covers_region_loss_never_under_1_hour() -> R {
+    let hourly_copy = copied_to(hourly()?, |_| Ok(Value::from(vault_arn(DR))), None)?;
+    assert!(
+        mechanism(&hourly_copy).contains("AWS Backup copy to another Region"),
+        "{hourly_copy:#?}"
+    );
+    assert_eq!(hourly_copy.rpo, Some(HOUR));
+    assert_eq!(hourly_copy.rto, Some(2 * HOUR));
+    assert_eq!(hourly_copy.verdict, Verdict::Met);
+
+    let daily_copy = copied_to(
+        daily()?,
+        |_| Ok(Value::from(vault_arn(DR))),
+        Some("dr_backup_copy"),
+    )?;
+    assert!(mechanism(&daily_copy).contains("AWS Backup copy to another Region"));
+    assert_eq!(daily_copy.rpo, Some(DAY));
+    Ok(())
+}
+
+#[test]
+fn a_backup_copy_to_a_vault_imported_by_arn_from_another_region_covers_region_loss() -> R {
+    let copy = copied_to(
+        hourly()?,
+        |s| {
+            let arn = format!(
+                "arn:${{AWS::Partition}}:backup:{DR}:${{AWS::AccountId}}:backup-vault:globalstream-dr"
+            );
+            Ok(BackupVault::from_arn(s, "DrVault", &arn)?.arn())
+        },
+        Some("dr_backup_copy_imported"),
+    )?;
+    assert!(
+        mechanism(&copy).contains("AWS Backup copy to another Region"),
+        "{copy:#?}"
+    );
+    assert_eq!(copy.rpo, Some(HOUR));
+    assert_eq!(copy.verdict, Verdict::Met);
+    Ok(())
+}
+
+#[test]
+fn a_backup_copy_to_a_vault_in_the_same_region_does_not_count_for_region_loss() -> R {
+    for dest in [
+        copied_to(hourly()?, |_| Ok(Value::from(vault_arn(PRIMARY))), None)?,
+        copied_to(
+            hourly()?,
+            |s| Ok(BackupVault::from_arn(s, "SameRegionVault", &vault_arn(PRIMARY))?.arn()),
+            None,
+        )?,
+        copied_to(
+            hourly()?,
+            |s| {
+                let v = BackupVault::new(
+                    s,
+                    "SecondVault",
+                    BackupVaultProps {
+                        name: Some("globalstream-second".into()),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(v.arn())
+            },
+            None,
+        )?,
+    ] {
+        assert_eq!(dest.mechanism, None, "{dest:#?}");
+        assert_eq!(dest.verdict, Verdict::RpoNotMet);
+    }
+    Ok(())
+}
+
+/// An Aurora cluster `Db/AuroraCluster` in a `Db` stack of the primary Region.
+fn aurora(readers: u32, rule: Option<BackupRule>) -> Res<(App, Handle<Stack>)> {
+    let (mut app, stack) = app_with("Db", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let creds = credentials(&mut s)?;
+    let db = rds::DatabaseCluster::new(
+        &mut s,
+        "AuroraCluster",
+        vpc,
+        creds,
+        rds::DatabaseClusterProps {
+            readers,
+            ..Default::default()
+        },
+    )?;
+    if let Some(rule) = rule {
+        protect(&mut s, rule, db.into())?;
+    }
+    Ok((app, stack))
+}
+
+const CLUSTER: &str = "Db/AuroraCluster/Resource";
+
+#[test]
+fn continuous_backup_of_an_aurora_cluster_gives_a_5_minute_rpo() -> R {
+    let rule = BackupRule {
+        enable_continuous_backup: true,
+        delete_after_days: Some(7),
+        copy_actions: vec![CopyAction {
+            destination_vault_arn: Value::from(vault_arn(DR)),
+            delete_after_days: Some(7),
+            move_to_cold_storage_after_days: None,
+        }],
+        ..BackupRule::new("Continuous", Schedule::hourly())?
+    };
+    let (app, _) = aurora(1, Some(rule))?;
+    let tree = app.freeze();
+    let profiles = dr::profile::profiles(&tree);
+    let cluster = profiles
+        .iter()
+        .find(|p| tree.path(p.resource) == CLUSTER)
+        .expect("a profile of the cluster");
+    let continuous = cluster
+        .protections
+        .iter()
+        .find(|p| p.mechanism.contains("continuous backup"))
+        .unwrap_or_else(|| panic!("{cluster:#?}"));
+    assert_eq!(continuous.scope, FailureScope::Corruption);
+    assert_eq!(continuous.rpo, 5 * MIN);
+    // Continuous backups are copied as snapshots: the copy's RPO stays 1 hour.
+    let copy = cluster
+        .protections
+        .iter()
+        .find(|p| p.mechanism.contains("copy to another Region"))
+        .unwrap_or_else(|| panic!("{cluster:#?}"));
+    assert_eq!(copy.rpo, HOUR);
+    let report = DrReport::of(&app);
+    let region = row(&report, CLUSTER, FailureScope::RegionLoss);
+    assert_eq!(region.rpo, Some(HOUR));
+    assert_eq!(region.verdict, Verdict::RpoNotMet);
+    assert_eq!(
+        row(&report, CLUSTER, FailureScope::Corruption).rpo,
+        Some(5 * MIN)
+    );
+    Ok(())
+}
+
+#[test]
+fn continuous_backup_does_not_count_for_efs() -> R {
+    let (mut app, stack) = app_with("Efs", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let fs = bare_file_system(&mut s, vpc)?;
+    let rule = BackupRule {
+        enable_continuous_backup: true,
+        delete_after_days: Some(7),
+        ..BackupRule::new("Continuous", Schedule::hourly())?
+    };
+    protect(&mut s, rule, fs.into())?;
+    let report = DrReport::of(&app);
+    let corruption = row(
+        &report,
+        "Efs/ContentFileSystem/Resource",
+        FailureScope::Corruption,
+    );
+    assert_eq!(corruption.rpo, Some(HOUR), "{corruption:#?}");
+    assert!(!mechanism(corruption).contains("continuous"));
+    Ok(())
+}
+
+#[test]
+fn aurora_with_a_reader_fails_over_in_2_minutes_and_without_one_in_10() -> R {
+    let (app, _) = aurora(1, None)?;
+    let report = DrReport::of(&app);
+    let az = row(&report, CLUSTER, FailureScope::AzLoss);
+    assert!(mechanism(az).contains("Aurora Multi-AZ"), "{az:#?}");
+    assert_eq!((az.rpo, az.rto), (Some(Duration::ZERO), Some(2 * MIN)));
+    assert_eq!(az.verdict, Verdict::Met);
+
+    let (mut app, stack) = aurora(0, None)?;
+    let report = DrReport::of(&app);
+    let az = row(&report, CLUSTER, FailureScope::AzLoss);
+    assert!(mechanism(az).contains("single instance"), "{az:#?}");
+    assert_eq!(az.rto, Some(10 * MIN));
+    assert_eq!(az.verdict, Verdict::Met);
+    // Against a 5-minute RTO only the reader would do.
+    dr::declare(
+        &mut app,
+        stack,
+        Objectives::default().with(
+            FailureScope::AzLoss,
+            Some(Target {
+                rpo: MIN15,
+                rto: 5 * MIN,
+            }),
+        ),
+    )?;
+    let diags = refused(&app);
+    let rto = findings(&diags, "dr/rto-not-met", CLUSTER);
+    assert_eq!(rto.len(), 1, "{diags:#?}");
+    assert!(rto[0].message.contains("10 min"), "{}", rto[0].message);
+    assert!(rto[0].fix.contains("reader"), "{}", rto[0].fix);
+    Ok(())
+}
+
+#[test]
+fn aurora_automated_backups_give_point_in_time_restore_within_5_minutes() -> R {
+    let (app, _) = aurora(1, None)?;
+    let report = DrReport::of(&app);
+    let corruption = row(&report, CLUSTER, FailureScope::Corruption);
+    assert!(
+        mechanism(corruption).contains("point-in-time restore"),
+        "{corruption:#?}"
+    );
+    assert!(mechanism(corruption).contains("7 days"), "{corruption:#?}");
+    assert_eq!(
+        (corruption.rpo, corruption.rto),
+        (Some(5 * MIN), Some(HOUR))
+    );
+    assert_eq!(corruption.verdict, Verdict::Met);
+    Ok(())
+}
+
+/// A primary cluster in the global database `globalstream-global`; when `secondary_region` is
+/// given, a secondary in a stack `Secondary` of that Region.
+fn global_database(secondary_region: Option<&str>) -> Res<App> {
+    let (mut app, stack) = app_with("Db", PRIMARY, true)?;
+    let global = {
+        let mut s = app.at(stack)?;
+        rds::GlobalCluster::new(
+            &mut s,
+            "GlobalDatabase",
+            "globalstream-global",
+            Default::default(),
+        )?
+    };
+    if let Some(region) = secondary_region {
+        let dr_stack = app.stack(
+            "Secondary",
+            StackProps {
+                region: Some(region.into()),
+                ..Default::default()
+            },
+        )?;
+        let mut d = app.at(dr_stack)?;
+        let vpc = ec2::Vpc::new(&mut d, "Vpc", Default::default())?;
+        rds::SecondaryDatabaseCluster::new(
+            &mut d,
+            "AuroraSecondary",
+            vpc,
+            global,
+            Default::default(),
+        )?;
+    }
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let creds = credentials(&mut s)?;
+    rds::DatabaseCluster::new(
+        &mut s,
+        "AuroraCluster",
+        vpc,
+        creds,
+        rds::DatabaseClusterProps {
+            global_cluster: Some(global),
+            ..Default::default()
+        },
+    )?;
+    Ok(app)
+}
+
+#[test]
+fn an_aurora_global_database_with_a_secondary_in_another_region_meets_region_loss() -> R {
+    let app = global_database(Some(DR))?;
+    let report = DrReport::of(&app);
+    let region = row(&report, CLUSTER, FailureScope::RegionLoss);
+    assert!(
+        mechanism(region).contains("Aurora Global Database"),
+        "{region:#?}"
+    );
+    assert_eq!((region.rpo, region.rto), (Some(SECOND), Some(MIN)));
+    assert_eq!(region.verdict, Verdict::Met);
+    // The secondary's stack declares no objectives: no rows of its own.
+    assert_eq!(report.for_stack("Secondary").count(), 0);
+    synth(&app, "dr_global_database");
+    Ok(())
+}
+
+#[test]
+fn an_aurora_global_database_without_a_secondary_in_another_region_does_not_meet_region_loss() -> R
+{
+    for app in [global_database(None)?, global_database(Some(PRIMARY))?] {
+        let report = DrReport::of(&app);
+        let region = row(&report, CLUSTER, FailureScope::RegionLoss);
+        assert_eq!(region.mechanism, None, "{region:#?}");
+        assert_eq!(region.verdict, Verdict::RpoNotMet);
+        let diags = refused(&app);
+        let not_met = findings(&diags, "dr/rpo-not-met", CLUSTER);
+        assert_eq!(not_met.len(), 1, "{diags:#?}");
+        assert!(not_met[0].fix.contains("Global Database"));
+    }
+    Ok(())
+}
+
+fn cache(props: elasticache::ReplicationGroupProps) -> Res<DrReport> {
+    let (mut app, stack) = app_with("Cache", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    elasticache::ReplicationGroup::new(&mut s, "RedisCluster", vpc, props)?;
+    Ok(DrReport::of(&app))
+}
+
+const REDIS: &str = "Cache/RedisCluster/Resource";
+
+#[test]
+fn elasticache_multi_az_with_failover_meets_az_loss_and_without_it_does_not() -> R {
+    let report = cache(Default::default())?;
+    let az = row(&report, REDIS, FailureScope::AzLoss);
+    assert!(mechanism(az).contains("ElastiCache Multi-AZ"), "{az:#?}");
+    assert_eq!((az.rpo, az.rto), (Some(5 * SECOND), Some(5 * MIN)));
+    assert_eq!(az.verdict, Verdict::Met);
+
+    let report = cache(elasticache::ReplicationGroupProps {
+        multi_az: false,
+        ..Default::default()
+    })?;
+    let az = row(&report, REDIS, FailureScope::AzLoss);
+    assert_eq!(az.mechanism, None, "{az:#?}");
+    assert_eq!(az.verdict, Verdict::RpoNotMet);
+    Ok(())
+}
+
+#[test]
+fn elasticache_snapshots_give_a_24_hour_rpo_and_none_when_turned_off() -> R {
+    let report = cache(Default::default())?;
+    let corruption = row(&report, REDIS, FailureScope::Corruption);
+    assert!(
+        mechanism(corruption).contains("daily automatic snapshots"),
+        "{corruption:#?}"
+    );
+    assert_eq!(corruption.rpo, Some(DAY));
+    assert_eq!(corruption.verdict, Verdict::RpoNotMet);
+    // No global datastore: nothing for the loss of the Region.
+    assert_eq!(
+        row(&report, REDIS, FailureScope::RegionLoss).mechanism,
+        None
+    );
+
+    let report = cache(elasticache::ReplicationGroupProps {
+        snapshot_retention_days: 0,
+        ..Default::default()
+    })?;
+    assert_eq!(
+        row(&report, REDIS, FailureScope::Corruption).mechanism,
+        None
+    );
+    Ok(())
+}
+
+#[test]
+fn kinesis_covers_az_loss_and_replay_but_not_region_loss() -> R {
+    let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    kinesis::Stream::new(
+        &mut s,
+        "EventStream",
+        kinesis::StreamProps {
+            retention_hours: 48,
+            ..Default::default()
+        },
+    )?;
+    let path = "Analytics/EventStream/Resource";
+    let report = DrReport::of(&app);
+    let az = row(&report, path, FailureScope::AzLoss);
+    assert!(
+        mechanism(az).contains("Kinesis synchronous copies"),
+        "{az:#?}"
+    );
+    assert_eq!(az.verdict, Verdict::Met);
+    let replay = row(&report, path, FailureScope::Corruption);
+    assert!(mechanism(replay).contains("replay window"), "{replay:#?}");
+    assert!(mechanism(replay).contains("48 h"), "{replay:#?}");
+    assert_eq!((replay.rpo, replay.rto), (Some(Duration::ZERO), Some(HOUR)));
+    assert_eq!(replay.verdict, Verdict::Met);
+    let region = row(&report, path, FailureScope::RegionLoss);
+    assert_eq!(region.mechanism, None);
+    assert_eq!(region.verdict, Verdict::RpoNotMet);
+    let diags = refused(&app);
+    let not_met = findings(&diags, "dr/rpo-not-met", path);
+    assert_eq!(not_met.len(), 1, "{diags:#?}");
+    assert!(not_met[0].message.starts_with("loss of the Region"));
+    Ok(())
+}
+
+fn secret_report(replicas: &[&str]) -> Res<(App, DrReport)> {
+    let (mut app, stack) = app_with("Secrets", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    Secret::new(
+        &mut s,
+        "ApiKey",
+        SecretProps {
+            replica_regions: replicas.iter().map(|r| r.to_string()).collect(),
+            ..Default::default()
+        },
+    )?;
+    let report = DrReport::of(&app);
+    Ok((app, report))
+}
+
+const SECRET: &str = "Secrets/ApiKey/Resource";
+
+#[test]
+fn a_secret_replicated_to_another_region_meets_region_loss() -> R {
+    let (app, report) = secret_report(&[DR])?;
+    let region = row(&report, SECRET, FailureScope::RegionLoss);
+    assert!(
+        mechanism(region).contains("Secrets Manager replica"),
+        "{region:#?}"
+    );
+    assert_eq!(
+        (region.rpo, region.rto),
+        (Some(Duration::ZERO), Some(5 * MIN))
+    );
+    assert_eq!(region.verdict, Verdict::Met);
+    for scope in [FailureScope::AzLoss, FailureScope::Corruption] {
+        assert_eq!(row(&report, SECRET, scope).verdict, Verdict::Met);
+    }
+    synth(&app, "dr_secret_replica");
+    Ok(())
+}
+
+#[test]
+fn a_secret_without_a_replica_in_another_region_does_not_meet_region_loss() -> R {
+    for replicas in [&[][..], &[PRIMARY][..]] {
+        let (app, report) = secret_report(replicas)?;
+        let region = row(&report, SECRET, FailureScope::RegionLoss);
+        assert_eq!(region.mechanism, None, "{region:#?}");
+        assert_eq!(region.verdict, Verdict::RpoNotMet);
+        let diags = refused(&app);
+        let not_met = findings(&diags, "dr/rpo-not-met", SECRET);
+        assert_eq!(not_met.len(), 1, "{diags:#?}");
+        assert!(not_met[0].fix.contains("replica_regions"));
+    }
+    Ok(())
+}
+
+#[test]
+fn s3_versioning_meets_corruption_and_an_unversioned_bucket_does_not() -> R {
+    for (versioned, verdict) in [(true, Verdict::Met), (false, Verdict::RpoNotMet)] {
+        let (mut app, stack) = app_with("Store", PRIMARY, true)?;
+        let mut s = app.at(stack)?;
+        s3::Bucket::new(
+            &mut s,
+            "Bucket",
+            s3::BucketProps {
+                versioned,
+                ..Default::default()
+            },
+        )?;
+        let report = DrReport::of(&app);
+        let corruption = row(&report, "Store/Bucket/Resource", FailureScope::Corruption);
+        assert_eq!(corruption.verdict, verdict, "{corruption:#?}");
+        if versioned {
+            assert!(mechanism(corruption).contains("S3 versioning"));
+            assert_eq!(corruption.rto, Some(HOUR));
+        } else {
+            assert_eq!(corruption.mechanism, None);
+        }
+        let az = row(&report, "Store/Bucket/Resource", FailureScope::AzLoss);
+        assert!(mechanism(az).contains("S3 storage across 3 AZs"));
+        assert_eq!(az.verdict, Verdict::Met);
+    }
+    Ok(())
+}
+
+// 3. Overrides.
+
+#[test]
+fn an_override_without_a_reason_is_refused() -> R {
+    let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let stream = kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
+    for reason in ["", "   "] {
+        let err = dr::override_for(&mut app, stream.node, Objectives::default(), reason)
+            .expect_err("an empty reason is refused");
+        let text = err.to_string();
+        assert!(text.contains("Analytics/EventStream"), "{text}");
+        assert!(text.contains("reason"), "{text}");
+    }
+    Ok(())
+}
+
+#[test]
+fn an_override_with_a_reason_sets_the_verdict_and_appears_in_the_report() -> R {
+    let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let stream = kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
+    let reason = "analytics events are best effort after a Region loss";
+    dr::override_for(
+        &mut app,
+        stream.node,
+        Objectives::all(MIN15, HOUR).with(FailureScope::RegionLoss, None),
+        reason,
+    )?;
+    let path = "Analytics/EventStream/Resource";
+    let report = DrReport::of(&app);
+    let region = row(&report, path, FailureScope::RegionLoss);
+    assert_eq!(region.verdict, Verdict::NoObjective);
+    assert_eq!(region.target, None);
+    for scope in FailureScope::ALL {
+        assert_eq!(
+            row(&report, path, scope).override_reason.as_deref(),
+            Some(reason)
+        );
+    }
+    assert_eq!(
+        row(&report, path, FailureScope::AzLoss).verdict,
+        Verdict::Met
+    );
+    assert!(report
+        .table("Analytics")
+        .contains("no-objective (override)"));
+    assert!(dr_errors(&app.validate()).is_empty());
+    synth(&app, "dr_override");
+    Ok(())
+}
+
+#[test]
+fn an_override_can_relax_a_target_so_the_verdict_follows_it() -> R {
+    let (mut app, stack) = app_with("Cache", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let redis =
+        elasticache::ReplicationGroup::new(&mut s, "RedisCluster", vpc, Default::default())?;
+    assert_eq!(
+        row(&DrReport::of(&app), REDIS, FailureScope::Corruption).verdict,
+        Verdict::RpoNotMet
+    );
+    dr::override_for(
+        &mut app,
+        redis.node,
+        Objectives::all(MIN15, HOUR)
+            .with(
+                FailureScope::Corruption,
+                Some(Target {
+                    rpo: DAY,
+                    rto: HOUR,
+                }),
+            )
+            .with(FailureScope::RegionLoss, None),
+        "the cache refills from the database",
+    )?;
+    let report = DrReport::of(&app);
+    let corruption = row(&report, REDIS, FailureScope::Corruption);
+    assert_eq!(corruption.verdict, Verdict::Met);
+    assert_eq!(corruption.target.map(|t| t.rpo), Some(DAY));
+    assert!(corruption.override_reason.is_some());
+    Ok(())
+}
+
+#[test]
+fn a_scope_without_an_objective_has_no_verdict() -> R {
+    let (mut app, stack) = app_with("Analytics", PRIMARY, false)?;
+    dr::declare(
+        &mut app,
+        stack,
+        Objectives::all(MIN15, HOUR).with(FailureScope::RegionLoss, None),
+    )?;
+    let mut s = app.at(stack)?;
+    kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
+    let report = DrReport::of(&app);
+    let region = row(
+        &report,
+        "Analytics/EventStream/Resource",
+        FailureScope::RegionLoss,
+    );
+    assert_eq!(region.verdict, Verdict::NoObjective);
+    assert_eq!(region.override_reason, None);
+    assert!(dr_errors(&app.validate()).is_empty());
+    Ok(())
+}
+
+#[test]
+fn objectives_are_declared_on_a_stack_only() -> R {
+    let (mut app, stack) = app_with("Analytics", PRIMARY, false)?;
+    let mut s = app.at(stack)?;
+    let stream = kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
+    let err = dr::declare(&mut app, stream.node, Objectives::all(MIN15, HOUR))
+        .expect_err("a construct is not a stack");
+    assert!(err.to_string().contains("override_for"), "{err}");
+    assert!(dr::objectives_of(&app, stack.node()).is_none());
+    Ok(())
+}
+
+// 4. dr/stateful-destroy.
+
+fn destroyed_bucket(objectives: bool) -> Res<(App, s3::Bucket)> {
+    let (mut app, stack) = app_with("Store", PRIMARY, false)?;
+    if objectives {
+        // Only an AZ-loss objective, which the bucket meets: the removal policy is the finding.
+        dr::declare(
+            &mut app,
+            stack,
+            Objectives::default().with(
+                FailureScope::AzLoss,
+                Some(Target {
+                    rpo: MIN15,
+                    rto: HOUR,
+                }),
+            ),
+        )?;
+    }
+    let mut s = app.at(stack)?;
+    let bucket = s3::Bucket::new(
+        &mut s,
+        "Bucket",
+        s3::BucketProps {
+            removal_policy: RemovalPolicy::Destroy,
+            ..Default::default()
+        },
+    )?;
+    Ok((app, bucket))
+}
+
+#[test]
+fn a_stateful_resource_destroyed_on_removal_is_refused_in_a_stack_with_objectives() -> R {
+    let (app, _) = destroyed_bucket(true)?;
+    let diags = refused(&app);
+    let destroy = findings(&diags, "dr/stateful-destroy", "Store/Bucket/Resource");
+    assert_eq!(destroy.len(), 1, "{diags:#?}");
+    assert!(destroy[0].message.contains("AWS::S3::Bucket"));
+    assert_eq!(dr_errors(&diags).len(), 1, "{diags:#?}");
+    Ok(())
+}
+
+#[test]
+fn an_acknowledged_stateful_destroy_synthesizes_with_the_reason_in_the_metadata() -> R {
+    let (mut app, bucket) = destroyed_bucket(true)?;
+    let reason = "test environment: its data is recreated by the pipeline";
+    app.acknowledge(bucket.node, "dr/stateful-destroy", reason)?;
+    let t = synth(&app, "dr_stateful_destroy_acknowledged");
+    let (_, r) = resource_at(&t, "Store/Bucket/Resource");
+    assert_eq!(r["DeletionPolicy"], "Delete");
+    let acks = r["Metadata"]["gs:acknowledged"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert!(acks
+        .iter()
+        .any(|a| a["rule"] == "dr/stateful-destroy" && a["reason"] == reason));
+    Ok(())
+}
+
+#[test]
+fn a_stateful_destroy_in_a_stack_without_objectives_is_not_a_dr_finding() -> R {
+    let (app, _) = destroyed_bucket(false)?;
+    let diags = app.validate();
+    assert!(
+        !diags.iter().any(|d| d.rule.starts_with("dr/")),
+        "{diags:#?}"
+    );
+    assert!(DrReport::of(&app).rows.is_empty());
+    Ok(())
+}
+
+// 5. Cross-Region handles.
+
+fn two_regions() -> Res<(App, Handle<Stack>, Handle<Stack>)> {
+    let (mut app, primary) = app_with("Primary", PRIMARY, false)?;
+    let dr_stack = app.stack(
+        "Dr",
+        StackProps {
+            region: Some(DR.into()),
+            ..Default::default()
+        },
+    )?;
+    Ok((app, primary, dr_stack))
+}
+
+fn parameter(s: &mut Scope<'_>, id: &str, value: Value) -> Res<()> {
+    s.resource::<RawResource>(
+        id,
+        Resource::new("AWS::SSM::Parameter")
+            .property("Type", "String")
+            .property("Value", value),
+    )?;
+    Ok(())
+}
+
+#[test]
+fn a_reference_to_a_construct_in_another_region_is_refused() -> R {
+    let (mut app, primary, dr_stack) = two_regions()?;
+    let stream = kinesis::Stream::new(&mut app.at(primary)?, "EventStream", Default::default())?;
+    let vault = BackupVault::new(&mut app.at(primary)?, "Vault", Default::default())?;
+    let mut d = app.at(dr_stack)?;
+    parameter(&mut d, "StreamName", stream.stream_name())?;
+    parameter(&mut d, "StreamArn", stream.arn())?;
+    let dr_vault = BackupVault::new(&mut d, "DrVault", Default::default())?;
+    let rule = BackupRule {
+        copy_actions: vec![CopyAction::to_vault(vault, Some(7))],
+        ..daily()?
+    };
+    BackupPlan::new(&mut d, "Plan", dr_vault, rule, Default::default())?;
+
+    let diags = refused(&app);
+    for path in ["Dr/StreamName", "Dr/StreamArn", "Dr/Plan/Resource"] {
+        let dangling = findings(&diags, "core/dangling-reference", path);
+        assert_eq!(dangling.len(), 1, "{path}: {diags:#?}");
+        assert!(
+            dangling[0].message.contains("another Region"),
+            "{}",
+            dangling[0].message
+        );
+        assert!(dangling[0].message.contains(PRIMARY));
+    }
+    Ok(())
+}
+
+#[test]
+fn values_passed_on_purpose_across_regions_are_accepted() -> R {
+    let (mut app, primary, dr_stack) = two_regions()?;
+    let mut d = app.at(dr_stack)?;
+    BackupVault::new(
+        &mut d,
+        "DrVault",
+        BackupVaultProps {
+            name: Some("globalstream-dr".into()),
+            ..Default::default()
+        },
+    )?;
+    parameter(&mut d, "StreamName", Value::from("globalstream-events-dev"))?;
+    parameter(
+        &mut d,
+        "StreamArn",
+        gs_cfn::ssm_parameter_value("/globalstream/events-arn"),
+    )?;
+    let mut s = app.at(primary)?;
+    kinesis::Stream::new(
+        &mut s,
+        "EventStream",
+        kinesis::StreamProps {
+            stream_name: Some("globalstream-events-dev".into()),
+            ..Default::default()
+        },
+    )?;
+    let bucket = s3::Bucket::new(&mut s, "Bucket", Default::default())?;
+    let dr_vault = BackupVault::from_arn(&mut s, "DrVault", &vault_arn(DR))?;
+    let rule = BackupRule {
+        copy_actions: vec![CopyAction::to_vault(dr_vault, Some(7))],
+        ..daily()?
+    };
+    protect(&mut s, rule, bucket.into())?;
+    let diags = app.validate();
+    assert!(
+        !diags.iter().any(|d| d.rule == "core/dangling-reference"),
+        "{diags:#?}"
+    );
+    synth(&app, "dr_cross_region_explicit");
+    Ok(())
+}
+
+// 6. The report.
+
+#[test]
+fn the_report_has_one_line_per_resource_and_scope_with_json_rows() -> R {
+    let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
+    Secret::new(
+        &mut s,
+        "ApiKey",
+        SecretProps {
+            replica_regions: vec![DR.into()],
+            ..Default::default()
+        },
+    )?;
+    let report = DrReport::of(&app);
+    assert_eq!(report.for_stack("Analytics").count(), 2 * 3);
+    let table = report.table("Analytics");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 1 + 2 * 3, "{table}");
+    assert!(lines[0].starts_with("resource"), "{table}");
+    assert!(lines[0].contains("verdict"), "{table}");
+    // Paths are shown relative to the stack, without `/Resource`.
+    assert!(lines.iter().any(|l| l.starts_with("EventStream ")
+        && l.contains("region-loss")
+        && l.contains("rpo-not-met")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("ApiKey ") && l.contains("region-loss") && l.contains("met")));
+
+    let json = report.to_json("Analytics");
+    assert_eq!(json["stack"], "Analytics");
+    let rows = json["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 6);
+    let region = rows
+        .iter()
+        .find(|r| r["path"] == "Analytics/EventStream/Resource" && r["scope"] == "region-loss")
+        .expect("the stream's Region-loss row");
+    assert_eq!(region["verdict"], "rpo-not-met");
+    assert_eq!(region["rpo_seconds"], serde_json::Value::Null);
+    assert_eq!(region["target_rpo_seconds"], 900);
+    assert_eq!(region["target_rto_seconds"], 3600);
+    let replay = rows
+        .iter()
+        .find(|r| r["path"] == "Analytics/EventStream/Resource" && r["scope"] == "corruption")
+        .expect("the stream's corruption row");
+    assert_eq!(replay["rpo_seconds"], 0);
+    assert_eq!(replay["rto_seconds"], 3600);
+    assert_eq!(replay["verdict"], "met");
+    assert_eq!(replay["type"], "AWS::Kinesis::Stream");
+    assert!(replay["basis"]
+        .as_str()
+        .is_some_and(|b| b.contains("Kinesis")));
+    Ok(())
+}
+
+#[test]
+fn a_stack_without_objectives_has_no_report_rows() -> R {
+    let (mut app, primary, dr_stack) = two_regions()?;
+    dr::declare(&mut app, dr_stack, Objectives::all(MIN15, HOUR))?;
+    kinesis::Stream::new(&mut app.at(primary)?, "EventStream", Default::default())?;
+    kinesis::Stream::new(&mut app.at(dr_stack)?, "EventStream", Default::default())?;
+    let report = DrReport::of(&app);
+    assert_eq!(report.for_stack("Primary").count(), 0);
+    assert_eq!(report.for_stack("Dr").count(), 3);
+    assert_eq!(report.table("Primary").lines().count(), 1);
+    assert_eq!(report.to_json("Primary")["rows"], serde_json::json!([]));
+    Ok(())
+}
+
+#[test]
+fn durations_are_formatted_as_objectives_are_written() {
+    assert_eq!(dr::format_duration(Duration::ZERO), "0");
+    assert_eq!(dr::format_duration(SECOND), "1 s");
+    assert_eq!(dr::format_duration(5 * MIN), "5 min");
+    assert_eq!(dr::format_duration(HOUR), "1 h");
+    assert_eq!(dr::format_duration(DAY), "24 h");
+    assert_eq!(dr::format_duration(7 * DAY), "7 d");
+}
+
+// 7. The GlobalStream example.
+
+fn globalstream() -> Res<stack::GlobalStream> {
+    let config = stack::Config::from_env(|_| None)?;
+    assert_eq!(
+        config,
+        stack::Config {
+            suffix: "dev".into(),
+            region: PRIMARY.into(),
+            dr_region: DR.into(),
+        }
+    );
+    stack::build(&config)
+}
+
+#[test]
+fn the_globalstream_example_synthesizes_and_meets_its_objectives() -> R {
+    let built = globalstream()?;
+    let app = &built.app;
+    let diags = app.validate();
+    let errors = dr_errors(&diags);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.acknowledged.is_none()),
+        "{diags:#?}"
+    );
+    synth(app, "dr_globalstream");
+
+    let report = DrReport::of(app);
+    let primary = app.node(built.primary)?.id().to_string();
+    assert_eq!(primary, "TapStackdev");
+    assert!(report.for_stack(&primary).count() > 0);
+    let failing: Vec<&DrRow> = report
+        .rows
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::RpoNotMet | Verdict::RtoNotMet))
+        .collect();
+    assert!(failing.is_empty(), "{failing:#?}");
+
+    let aurora = row(
+        &report,
+        "TapStackdev/Database/AuroraCluster/Resource",
+        FailureScope::RegionLoss,
+    );
+    assert!(
+        mechanism(aurora).contains("Aurora Global Database"),
+        "{aurora:#?}"
+    );
+    assert_eq!(aurora.verdict, Verdict::Met);
+
+    let fs_path = app.path(built.file_system.resource)?;
+    assert_eq!(fs_path, "TapStackdev/Storage/ContentFileSystem/Resource");
+    let content = row(&report, &fs_path, FailureScope::RegionLoss);
+    assert_eq!(content.verdict, Verdict::AtLimit, "{content:#?}");
+    assert!(mechanism(content).contains("EFS replication"));
+    let corruption = row(&report, &fs_path, FailureScope::Corruption);
+    assert_eq!(corruption.verdict, Verdict::Met);
+    assert_eq!(corruption.rpo, Some(HOUR));
+    assert!(corruption.override_reason.is_some());
+    assert!(diags
+        .iter()
+        .any(|d| d.rule == "dr/at-limit" && d.path == fs_path));
+    // The DR Region stack declares no objectives.
+    assert_eq!(report.for_stack(app.node(built.dr)?.id()).count(), 0);
+    Ok(())
+}
+
+#[test]
+fn the_globalstream_configuration_refuses_values_aws_would_refuse() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    for (pairs, what) in [
+        (&[("ENVIRONMENT_SUFFIX", "")][..], "ENVIRONMENT_SUFFIX"),
+        (&[("ENVIRONMENT_SUFFIX", "Dev")][..], "ENVIRONMENT_SUFFIX"),
+        (
+            &[("AWS_REGION", "eu-west-1"), ("DR_REGION", "eu-west-1")][..],
+            "DR_REGION equals AWS_REGION",
+        ),
+        (&[("DR_REGION", "west")][..], "DR_REGION"),
+    ] {
+        let err = stack::Config::from_env(env(pairs)).expect_err("refused");
+        assert!(err.contains(what), "{err}");
+        assert!(err.contains("fix:"), "{err}");
+    }
+    let ok = stack::Config::from_env(env(&[("ENVIRONMENT_SUFFIX", "pr123")])).expect("valid");
+    assert_eq!(ok.suffix, "pr123");
+}
