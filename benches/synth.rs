@@ -2,7 +2,13 @@
 //! validated and serialized; validation alone; and the floor: serializing the finished
 //! `serde_json::Value` of the same templates.
 //!
+//! The GlobalStream stacks are benchmarked too: built and synthesized in-process.
+//!
 //! Run: `cargo bench -p gs-constructs --bench synth`
+
+#[path = "../examples/globalstream/stack.rs"]
+#[allow(dead_code)]
+mod globalstream;
 
 use divan::Bencher;
 use gs_cfn::CfnBackend;
@@ -111,4 +117,11 @@ fn serialize_value_floor(bencher: Bencher, n: usize) {
                 })
                 .collect::<Vec<_>>()
         });
+}
+
+#[divan::bench(sample_count = 50)]
+fn globalstream_build_and_synth() -> gs_core::Synthesis {
+    let config = globalstream::Config::from_env(|_| None).expect("config");
+    let built = globalstream::build(&config).expect("build");
+    built.app.synth(&CfnBackend::default()).expect("synth")
 }

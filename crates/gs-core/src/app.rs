@@ -209,6 +209,13 @@ impl App {
     /// The ids from the stack down to `node`. `node` must belong to this app.
     pub(crate) fn components(&self, node: NodeId) -> Vec<&str> {
         let mut ids = Vec::new();
+        self.components_into(node, &mut ids);
+        ids
+    }
+
+    /// [`App::components`] into a buffer the caller reuses.
+    pub(crate) fn components_into<'a>(&'a self, node: NodeId, ids: &mut Vec<&'a str>) {
+        ids.clear();
         let mut at = Some(node);
         while let Some(n) = at {
             let node = &self.nodes[n.index()];
@@ -216,7 +223,6 @@ impl App {
             at = node.parent;
         }
         ids.reverse();
-        ids
     }
 
     pub(crate) fn path_of(&self, node: NodeId) -> String {

@@ -45,7 +45,7 @@ pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
         }
         _ => {}
     }
-    let mut human = String::new();
+    let mut human = String::with_capacity(64);
     let mut previous: Option<&str> = None;
     for c in &kept {
         if previous.is_some_and(|p| p.ends_with(c)) {
@@ -57,9 +57,19 @@ pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
         }
     }
     human.truncate(MAX_HUMAN_LEN);
-    let digest = Md5::digest(kept.join("/").as_bytes());
-    let hash: String = digest.iter().take(4).map(|b| format!("{b:02X}")).collect();
-    Some(human + &hash)
+    let mut md5 = Md5::new();
+    for (i, c) in kept.iter().enumerate() {
+        if i > 0 {
+            md5.update(b"/");
+        }
+        md5.update(c.as_bytes());
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in md5.finalize().iter().take(4) {
+        human.push(char::from(HEX[usize::from(b >> 4)]));
+        human.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
+    Some(human)
 }
 
 fn alphanumeric(s: &str) -> String {

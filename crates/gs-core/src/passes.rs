@@ -84,9 +84,16 @@ fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    let mut targets = Vec::new();
     for e in tree.all_elements() {
         let from_stack = tree.node(e).stack;
-        for target in tree.references(e) {
+        targets.clear();
+        tree.for_each_reference(e, &mut |n| {
+            if !targets.contains(&n) {
+                targets.push(n)
+            }
+        });
+        for &target in &targets {
             let node = tree.node(target);
             let problem = if !tree.contains(target) {
                 Some((
@@ -157,11 +164,12 @@ fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let mut mark = vec![Mark::New; app.len()];
     let edges = |n: NodeId| -> Vec<NodeId> {
         let mut e: Vec<NodeId> = tree.depends_on(n).to_vec();
-        for r in tree.references(n) {
-            if tree.contains(r) && tree.node(r).stack == tree.node(n).stack && !e.contains(&r) {
+        let stack = tree.node(n).stack;
+        tree.for_each_reference(n, &mut |r| {
+            if tree.contains(r) && tree.node(r).stack == stack && !e.contains(&r) {
                 e.push(r);
             }
-        }
+        });
         e
     };
     for start in tree.all_elements() {

@@ -36,13 +36,14 @@ impl<'a> Tree<'a> {
                     elements.push(id);
                 }
             });
+            let mut components: Vec<&str> = Vec::new();
             for &e in &elements {
                 let node = tree.node(e);
                 let explicit = match &node.kind {
                     NodeKind::Resource(r) => r.logical_id.clone(),
                     _ => None,
                 };
-                let components = app.components(e);
+                app.components_into(e, &mut components);
                 let below_stack = components.split_first().map_or(&[][..], |(_, rest)| rest);
                 tree.logical_ids[e.index()] = explicit.or_else(|| logical_id_of(below_stack));
             }
@@ -161,25 +162,30 @@ impl<'a> Tree<'a> {
     /// The nodes an element's values refer to (`Ref`, `Fn::GetAtt`), in order, repeated ones once.
     pub fn references(&self, id: NodeId) -> Vec<NodeId> {
         let mut out = Vec::new();
-        let mut push = |n: NodeId| {
+        self.for_each_reference(id, &mut |n| {
             if !out.contains(&n) {
                 out.push(n)
             }
-        };
+        });
+        out
+    }
+
+    /// Calls `f` with every node an element's values refer to, in order, repeats included;
+    /// allocates nothing (passes over large trees use it instead of [`Tree::references`]).
+    pub fn for_each_reference(&self, id: NodeId, f: &mut impl FnMut(NodeId)) {
         match &self.node(id).kind {
             NodeKind::Resource(r) => r
                 .properties
                 .iter()
-                .for_each(|(_, v)| v.for_each_reference(&mut push)),
+                .for_each(|(_, v)| v.for_each_reference(f)),
             NodeKind::Output(o) => {
-                o.value.for_each_reference(&mut push);
+                o.value.for_each_reference(f);
                 if let Some(e) = &o.export_name {
-                    e.for_each_reference(&mut push);
+                    e.for_each_reference(f);
                 }
             }
             _ => {}
         }
-        out
     }
 
     /// The tags that apply to `id`: those set on it and on every node above it, the lowest
