@@ -86,9 +86,13 @@ impl<'t, 'a> Template<'t, 'a> {
                     // A dependency that a Ref or Fn::GetAtt of the same resource already implies
                     // stays in the tree (with its reason) but not in DependsOn, where
                     // CloudFormation would only repeat it (cfn-lint W3005).
-                    let referenced = tree.references(e);
-                    let mut depends_on: Vec<&str> = tree
-                        .depends_on(e)
+                    let explicit = tree.depends_on(e);
+                    let referenced = if explicit.is_empty() {
+                        Vec::new()
+                    } else {
+                        tree.references(e)
+                    };
+                    let mut depends_on: Vec<&str> = explicit
                         .iter()
                         .filter(|d| !referenced.contains(d))
                         .filter_map(|d| tree.logical_id(*d))
@@ -133,7 +137,7 @@ impl<'t, 'a> Template<'t, 'a> {
 
     /// The template as pretty JSON (one-space indent, as CDK writes it), with a final newline.
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let mut out = Vec::with_capacity(64 * (self.resources.len() + 1) * 8);
+        let mut out = Vec::with_capacity(512 * (self.resources.len() + 1));
         let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
         let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
         self.serialize(&mut ser)?;

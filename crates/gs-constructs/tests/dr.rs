@@ -600,6 +600,30 @@ fn aurora_with_a_reader_fails_over_in_2_minutes_and_without_one_in_10() -> R {
 }
 
 #[test]
+fn aurora_instances_pinned_to_one_az_are_not_multi_az() -> R {
+    let (mut app, _) = aurora(1, None)?;
+    // Through the escape hatch: both instances in the first AZ.
+    let instances: Vec<NodeId> = app
+        .nodes()
+        .filter(|(_, n)| {
+            n.as_resource()
+                .is_some_and(|r| r.type_name == "AWS::RDS::DBInstance")
+        })
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(instances.len(), 2);
+    for i in instances {
+        app.resource_mut(i)?
+            .properties
+            .insert("AvailabilityZone", Value::select(0, Value::azs()));
+    }
+    let report = DrReport::of(&app);
+    let az = row(&report, CLUSTER, FailureScope::AzLoss);
+    assert!(mechanism(az).contains("single instance"), "{az:#?}");
+    Ok(())
+}
+
+#[test]
 fn aurora_automated_backups_give_point_in_time_restore_within_5_minutes() -> R {
     let (app, _) = aurora(1, None)?;
     let report = DrReport::of(&app);
@@ -684,7 +708,17 @@ fn an_aurora_global_database_with_a_secondary_in_another_region_meets_region_los
 #[test]
 fn an_aurora_global_database_without_a_secondary_in_another_region_does_not_meet_region_loss() -> R
 {
-    for app in [global_database(None)?, global_database(Some(PRIMARY))?] {
+    // A secondary in the primary's own Region is refused when it is built.
+    let same_region = global_database(Some(PRIMARY))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        same_region.contains("would not survive the loss of that Region"),
+        "{same_region}"
+    );
+    {
+        let app = global_database(None)?;
         let report = DrReport::of(&app);
         let region = row(&report, CLUSTER, FailureScope::RegionLoss);
         assert_eq!(region.mechanism, None, "{region:#?}");
@@ -826,8 +860,17 @@ fn a_secret_replicated_to_another_region_meets_region_loss() -> R {
 
 #[test]
 fn a_secret_without_a_replica_in_another_region_does_not_meet_region_loss() -> R {
-    for replicas in [&[][..], &[PRIMARY][..]] {
-        let (app, report) = secret_report(replicas)?;
+    // A replica in the stack's own Region is refused when the secret is built.
+    let same_region = secret_report(&[PRIMARY])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        same_region.contains("is not another Region"),
+        "{same_region}"
+    );
+    {
+        let (app, report) = secret_report(&[])?;
         let region = row(&report, SECRET, FailureScope::RegionLoss);
         assert_eq!(region.mechanism, None, "{region:#?}");
         assert_eq!(region.verdict, Verdict::RpoNotMet);

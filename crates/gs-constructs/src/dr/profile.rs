@@ -225,14 +225,15 @@ fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
 
 /// Cross-resource facts: reader counts of Aurora clusters, clusters in global databases spanning
 /// Regions, caches in global datastores.
-struct Links {
-    aurora_instances: HashMap<NodeId, usize>,
+struct Links<'t> {
+    /// Per cluster, each instance's `AvailabilityZone` (absent: RDS chooses).
+    aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>>,
     aurora_global: Vec<NodeId>,
     cache_global: Vec<NodeId>,
 }
 
-fn links(tree: &Tree<'_>) -> Links {
-    let mut aurora_instances: HashMap<NodeId, usize> = HashMap::new();
+fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
+    let mut aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>> = HashMap::new();
     let mut global_ids: HashMap<NodeId, String> = HashMap::new();
     let mut members: HashMap<String, Vec<NodeId>> = HashMap::new();
     let mut cache_global = Vec::new();
@@ -244,7 +245,10 @@ fn links(tree: &Tree<'_>) -> Links {
         match r.type_name.as_str() {
             "AWS::RDS::DBInstance" => {
                 if let Some(Value::Ref(c)) = p.get("DBClusterIdentifier") {
-                    *aurora_instances.entry(*c).or_default() += 1;
+                    aurora_instances
+                        .entry(*c)
+                        .or_default()
+                        .push(p.get("AvailabilityZone"));
                 }
             }
             "AWS::RDS::GlobalCluster" => {
@@ -366,8 +370,19 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 backup(&mut protections);
             }
             "AWS::RDS::DBCluster" => {
-                let instances = links.aurora_instances.get(&e).copied().unwrap_or(0);
-                protections.push(Protection::of(if instances >= 2 {
+                // Multi-AZ needs two instances, and two AZs when the instances name theirs.
+                let zones = links
+                    .aurora_instances
+                    .get(&e)
+                    .map_or(&[][..], Vec::as_slice);
+                let named: Vec<&Value> = zones.iter().flatten().copied().collect();
+                let distinct = named
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, z)| !named[..*i].contains(z))
+                    .count();
+                let multi_az = zones.len() >= 2 && (named.len() < zones.len() || distinct >= 2);
+                protections.push(Protection::of(if multi_az {
                     &m::AURORA_MULTI_AZ
                 } else {
                     &m::AURORA_STORAGE

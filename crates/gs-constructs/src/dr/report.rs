@@ -8,7 +8,7 @@ use gs_core::{App, Tree};
 use serde_json::{json, Value as Json};
 
 use super::objectives::{effective, format_duration, FailureScope, Target};
-use super::profile::profiles;
+use super::profile::{profiles, Profile, Protection};
 
 /// How a resource fares against one objective.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +38,49 @@ impl Verdict {
     }
 }
 
+/// The verdict for one scope and the mechanism it rests on. One mechanism must meet both the
+/// RPO and the RTO: a fast restore does not make up for a slow backup.
+fn judge(
+    profile: &Profile,
+    scope: FailureScope,
+    target: Option<Target>,
+) -> (Verdict, Option<&Protection>) {
+    let mut candidates: Vec<&Protection> = profile
+        .protections
+        .iter()
+        .filter(|p| p.scope == scope)
+        .collect();
+    candidates.sort_by_key(|p| (p.rpo, p.rto));
+    let Some(t) = target else {
+        return (Verdict::NoObjective, candidates.first().copied());
+    };
+    let rpo_met: Vec<&Protection> = candidates
+        .iter()
+        .copied()
+        .filter(|p| p.rpo <= t.rpo)
+        .collect();
+    if rpo_met.is_empty() {
+        return (Verdict::RpoNotMet, candidates.first().copied());
+    }
+    let both_met: Vec<&Protection> = rpo_met.iter().copied().filter(|p| p.rto <= t.rto).collect();
+    if both_met.is_empty() {
+        return (
+            Verdict::RtoNotMet,
+            rpo_met.iter().copied().min_by_key(|p| p.rto),
+        );
+    }
+    // A figure AWS promises "for most" cases meets a target it is under; a target equal to
+    // it only at the limit.
+    match both_met
+        .iter()
+        .copied()
+        .find(|p| !p.at_limit || p.rpo < t.rpo)
+    {
+        Some(p) => (Verdict::Met, Some(p)),
+        None => (Verdict::AtLimit, both_met.first().copied()),
+    }
+}
+
 /// One line of the report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DrRow {
@@ -49,11 +92,11 @@ pub struct DrRow {
     pub type_name: String,
     /// The failure scope.
     pub scope: FailureScope,
-    /// The best mechanism (smallest RPO) for the scope.
+    /// The mechanism the verdict rests on: the one meeting the objective, else the closest.
     pub mechanism: Option<String>,
     /// The RPO it gives.
     pub rpo: Option<Duration>,
-    /// The best RTO any mechanism gives for the scope.
+    /// The RTO it gives.
     pub rto: Option<Duration>,
     /// Where the figures come from.
     pub basis: Option<String>,
@@ -106,37 +149,16 @@ impl DrReport {
                 .to_string();
             for scope in FailureScope::ALL {
                 let target = objectives.get(scope);
-                let best = profile.best(scope);
-                let best_rto = profile.best_rto(scope);
-                let verdict = match (target, best, best_rto) {
-                    (None, _, _) => Verdict::NoObjective,
-                    (Some(_), None, _) | (Some(_), _, None) => Verdict::RpoNotMet,
-                    (Some(t), Some(b), Some(r)) => {
-                        // A figure AWS promises "for most" cases meets a target it is under;
-                        // a target equal to it only at the limit.
-                        let meeting_fully = profile.protections.iter().any(|p| {
-                            p.scope == scope && p.rpo <= t.rpo && (!p.at_limit || p.rpo < t.rpo)
-                        });
-                        if b.rpo > t.rpo {
-                            Verdict::RpoNotMet
-                        } else if r.rto > t.rto {
-                            Verdict::RtoNotMet
-                        } else if !meeting_fully {
-                            Verdict::AtLimit
-                        } else {
-                            Verdict::Met
-                        }
-                    }
-                };
+                let (verdict, chosen) = judge(&profile, scope, target);
                 rows.push(DrRow {
                     stack: stack.clone(),
                     path: tree.path(profile.resource),
                     type_name: profile.type_name.clone(),
                     scope,
-                    mechanism: best.map(|b| b.mechanism.clone()),
-                    rpo: best.map(|b| b.rpo),
-                    rto: best_rto.map(|b| b.rto),
-                    basis: best.map(|b| b.basis.clone()),
+                    mechanism: chosen.map(|b| b.mechanism.clone()),
+                    rpo: chosen.map(|b| b.rpo),
+                    rto: chosen.map(|b| b.rto),
+                    basis: chosen.map(|b| b.basis.clone()),
                     target,
                     verdict,
                     override_reason: reason.map(str::to_owned),

@@ -196,6 +196,23 @@ impl SecondaryDatabaseCluster {
                 "build the secondary in a stack of another Region",
             ));
         }
+        let region_of = |stack: NodeId| -> Result<Option<String>> {
+            Ok(match scope.app().node(stack)?.kind() {
+                gs_core::NodeKind::Stack(s) => s.region.clone(),
+                _ => None,
+            })
+        };
+        let home = region_of(scope.app().node(global.node)?.stack())?;
+        if home.is_some() && home == region_of(scope.stack())? {
+            return Err(ConstructError::invalid(
+                path,
+                format!(
+                    "the secondary's stack is in {}, the global cluster's Region: it would not survive the loss of that Region",
+                    home.unwrap_or_default()
+                ),
+                "build the secondary in a stack of another Region",
+            ));
+        }
         let default_port = props.port;
         let built = build(
             scope,

@@ -121,6 +121,21 @@ impl Secret {
                 "use a length such as 32",
             ));
         }
+        let home = match scope.app().node(scope.stack())?.kind() {
+            gs_core::NodeKind::Stack(s) => s.region.clone(),
+            _ => None,
+        };
+        if let Some(r) = props
+            .replica_regions
+            .iter()
+            .find(|r| r.is_empty() || Some(r.as_str()) == home.as_deref())
+        {
+            return Err(ConstructError::invalid(
+                path,
+                format!("`{r}` is not another Region: a replica there does not survive the loss of the stack's Region"),
+                "list only Regions other than the stack's, e.g. the DR Region",
+            ));
+        }
         let g = &props.generate;
         let generate = ValueMap::new()
             .with_opt("ExcludeCharacters", g.exclude_characters.clone())
