@@ -2,6 +2,8 @@
 //! intrinsic functions. A reference holds a [`NodeId`], never a string, and implies a dependency.
 
 use crate::handle::NodeId;
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 
 /// A property value of a resource, parameter or output.
@@ -114,7 +116,7 @@ impl Pseudo {
 /// assert_eq!(m.get("A"), Some(&Value::Bool(true)));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ValueMap(IndexMap<String, Value>);
+pub struct ValueMap(IndexMap<Cow<'static, str>, Value>);
 
 impl ValueMap {
     /// An empty map.
@@ -124,7 +126,7 @@ impl ValueMap {
 
     /// The map with `key` set to `value` (replacing an earlier value in place).
     #[must_use]
-    pub fn with(mut self, key: impl Into<String>, value: impl Into<Value>) -> ValueMap {
+    pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> ValueMap {
         self.insert(key, value);
         self
     }
@@ -133,7 +135,7 @@ impl ValueMap {
     #[must_use]
     pub fn with_opt<V: Into<Value>>(
         mut self,
-        key: impl Into<String>,
+        key: impl Into<Cow<'static, str>>,
         value: Option<V>,
     ) -> ValueMap {
         if let Some(v) = value {
@@ -143,7 +145,7 @@ impl ValueMap {
     }
 
     /// Sets `key` to `value`; an existing key keeps its position.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) {
         self.0.insert(key.into(), value.into());
     }
 
@@ -169,12 +171,12 @@ impl ValueMap {
 
     /// The keys, in insertion order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(String::as_str)
+        self.0.keys().map(|k| k.as_ref())
     }
 
     /// The entries, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     /// The number of entries.
@@ -188,7 +190,7 @@ impl ValueMap {
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for ValueMap {
+impl<K: Into<Cow<'static, str>>, V: Into<Value>> FromIterator<(K, V)> for ValueMap {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         ValueMap(
             iter.into_iter()

@@ -29,7 +29,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let api = r.properties.get("RestApiId").and_then(|v| v.as_reference());
-        match (r.type_name.as_str(), api) {
+        match (&*r.type_name, api) {
             ("AWS::ApiGateway::Method", Some(api)) => {
                 methods.entry(api).or_default().insert(e);
             }

@@ -56,7 +56,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
-        match r.type_name.as_str() {
+        match &*r.type_name {
             "AWS::Backup::BackupPlan" => plans.push(e),
             "AWS::Backup::BackupSelection" => {
                 if let Some(plan) = r

@@ -242,7 +242,7 @@ fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
             continue;
         };
         let p = &r.properties;
-        match r.type_name.as_str() {
+        match &*r.type_name {
             "AWS::RDS::DBInstance" => {
                 if let Some(Value::Ref(c)) = p.get("DBClusterIdentifier") {
                     aurora_instances
@@ -311,7 +311,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
-        if !STATEFUL.contains(&r.type_name.as_str()) {
+        if !STATEFUL.contains(&&*r.type_name) {
             continue;
         }
         let p = &r.properties;
@@ -343,7 +343,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 }
             }
         };
-        match r.type_name.as_str() {
+        match &*r.type_name {
             "AWS::EFS::FileSystem" => {
                 if !p.contains_key("AvailabilityZoneName") {
                     protections.push(Protection::of(&m::EFS_REGIONAL));
@@ -457,7 +457,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         }
         out.push(Profile {
             resource: e,
-            type_name: r.type_name.clone(),
+            type_name: r.type_name.to_string(),
             protections,
         });
     }

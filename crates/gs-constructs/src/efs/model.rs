@@ -149,7 +149,7 @@ impl Model {
                 continue;
             };
             let p = &r.properties;
-            match r.type_name.as_str() {
+            match &*r.type_name {
                 "AWS::EC2::VPC" => {
                     m.vpcs.insert(
                         e,

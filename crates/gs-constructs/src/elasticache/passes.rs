@@ -67,7 +67,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         };
         check_name(tree, id, resource, out);
         if matches!(
-            resource.type_name.as_str(),
+            &*resource.type_name,
             "AWS::ElastiCache::ReplicationGroup" | "AWS::ElastiCache::CacheCluster"
         ) {
             check_log_types(tree, id, resource, out);

@@ -66,7 +66,7 @@ fn stateful(type_name: &str) -> Option<bool> {
 
 fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
     let p = &r.properties;
-    let missing = match r.type_name.as_str() {
+    let missing = match &*r.type_name {
         "AWS::EFS::FileSystem" => !props::is_true(p, &["Encrypted"]),
         "AWS::RDS::DBCluster" => {
             !props::is_true(p, &["StorageEncrypted"]) && !p.contains_key("GlobalClusterIdentifier")
@@ -77,7 +77,7 @@ fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
         }
         _ => return None,
     };
-    missing.then_some(match r.type_name.as_str() {
+    missing.then_some(match &*r.type_name {
         "AWS::EFS::FileSystem" => "the file system is not encrypted (Encrypted is not true)",
         "AWS::RDS::DBCluster" => {
             "the database's storage is not encrypted (StorageEncrypted is not true)"
@@ -91,7 +91,7 @@ fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
 
 fn unencrypted_in_transit(r: &Resource) -> Vec<String> {
     let p = &r.properties;
-    match r.type_name.as_str() {
+    match &*r.type_name {
         "AWS::ElastiCache::ReplicationGroup"
             if !props::is_true(p, &["TransitEncryptionEnabled"]) =>
         {
@@ -126,7 +126,7 @@ fn open_rules(r: &Resource) -> Vec<String> {
             _ => format!("{} is admitted on every port", open.1),
         })
     };
-    match r.type_name.as_str() {
+    match &*r.type_name {
         "AWS::EC2::SecurityGroupIngress" => check(&r.properties).into_iter().collect(),
         "AWS::EC2::SecurityGroup" => props::maps(&r.properties, "SecurityGroupIngress")
             .filter_map(check)
@@ -152,7 +152,7 @@ fn is_read_only(action: &str) -> bool {
 
 fn wildcards(r: &Resource) -> Vec<String> {
     let mut docs: Vec<&ValueMap> = Vec::new();
-    match r.type_name.as_str() {
+    match &*r.type_name {
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
             docs.extend(props::at(&r.properties, &["PolicyDocument"]).and_then(Value::as_map));
         }
