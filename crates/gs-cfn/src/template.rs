@@ -35,8 +35,8 @@ pub struct TemplateResource<'t, 'a> {
     pub tags: Vec<(&'t str, &'t str)>,
     /// Logical IDs of the resources it depends on explicitly, sorted.
     pub depends_on: Vec<&'t str>,
-    /// Its construct path, for `Metadata."aws:cdk:path"`.
-    pub path: String,
+    /// The resource's node, whose path goes into `Metadata."aws:cdk:path"`.
+    pub node: NodeId,
     /// Acknowledged rules and their reasons, for `Metadata."gs:acknowledged"`.
     pub acknowledged: Vec<(&'t str, &'t str)>,
     tree: &'t Tree<'a>,
@@ -115,7 +115,7 @@ impl<'t, 'a> Template<'t, 'a> {
                             resource,
                             tags,
                             depends_on,
-                            path: tree.path(e),
+                            node: e,
                             acknowledged,
                             tree,
                         },
@@ -235,11 +235,19 @@ struct Metadata<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
 impl Serialize for Metadata<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("aws:cdk:path", &self.0.path)?;
+        m.serialize_entry("aws:cdk:path", &PathValue(self.0))?;
         if !self.0.acknowledged.is_empty() {
             m.serialize_entry("gs:acknowledged", &Acks(&self.0.acknowledged))?;
         }
         m.end()
+    }
+}
+
+/// The path, written through `collect_str` so no `String` is built per resource.
+struct PathValue<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
+impl Serialize for PathValue<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.tree.display_path(self.0.node))
     }
 }
 

@@ -117,6 +117,22 @@ impl<'a> Tree<'a> {
         }
     }
 
+    /// The node's path as a `Display` value that writes the ids straight to the formatter
+    /// (no `String` per call: backends write one path per resource).
+    ///
+    /// ```
+    /// use gs_core::{App, RawResource, Resource, StackProps};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// let t = app.at(stack)?.group("Files")?.resource::<RawResource>("Resource", Resource::new("AWS::SNS::Topic"))?;
+    /// let tree = app.freeze();
+    /// assert_eq!(tree.display_path(t.node()).to_string(), "Demo/Files/Resource");
+    /// # Ok::<(), gs_core::TreeError>(())
+    /// ```
+    pub fn display_path(&self, id: NodeId) -> DisplayPath<'_, 'a> {
+        DisplayPath { tree: self, id }
+    }
+
     /// The logical ID of a resource, parameter or output.
     pub fn logical_id(&self, id: NodeId) -> Option<&str> {
         if !self.contains(id) {
@@ -272,4 +288,28 @@ fn is_element(node: &Node) -> bool {
         node.kind,
         NodeKind::Resource(_) | NodeKind::Parameter(_) | NodeKind::Output(_)
     )
+}
+
+/// A node's path, written on demand (see [`Tree::display_path`]).
+pub struct DisplayPath<'t, 'a> {
+    tree: &'t Tree<'a>,
+    id: NodeId,
+}
+
+impl std::fmt::Display for DisplayPath<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn write(tree: &Tree<'_>, id: NodeId, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let node = tree.node(id);
+            if let Some(parent) = node.parent {
+                write(tree, parent, f)?;
+                f.write_str("/")?;
+            }
+            f.write_str(&node.id)
+        }
+        if self.tree.contains(self.id) {
+            write(self.tree, self.id, f)
+        } else {
+            f.write_str("(a node of another app)")
+        }
+    }
 }
