@@ -166,7 +166,10 @@ fn the_seeds_daily_backed_up_file_system_is_refused_for_region_loss_and_corrupti
     let region_loss = about(&region).unwrap_or_else(|| panic!("no {region} in {not_met:#?}"));
     assert_eq!(region_loss.severity, Severity::Error);
     assert!(
-        region_loss.message.contains("none"),
+        region_loss
+            .message
+            .contains("ContentFileSystem needs RPO 15 min")
+            && region_loss.message.contains("no mechanism protects it"),
         "{}",
         region_loss.message
     );

@@ -71,15 +71,25 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         };
         let Some(target) = row.target else { continue };
         let best = row.mechanism.as_deref().unwrap_or("none");
+        let short = row
+            .path
+            .trim_end_matches("/Resource")
+            .rsplit('/')
+            .next()
+            .unwrap_or(&row.path);
         let msg = |what: &str, got: Option<std::time::Duration>, want: std::time::Duration| {
+            let present = match (row.mechanism.as_deref(), got) {
+                (Some(m), Some(g)) => {
+                    format!(
+                        "the best mechanism present, {m}, gives {}",
+                        format_duration(g)
+                    )
+                }
+                _ => "no mechanism protects it".to_string(),
+            };
             format!(
-                "{}: {} {what}: best mechanism present: {best}{}; target {}",
+                "{}: {short} needs {what} {}, but {present}",
                 row.scope,
-                row.path,
-                got.map_or(String::new(), |g| format!(
-                    " ({what} {})",
-                    format_duration(g)
-                )),
                 format_duration(want)
             )
         };
