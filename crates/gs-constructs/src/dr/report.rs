@@ -179,7 +179,7 @@ impl DrReport {
         let mut lines: Vec<[String; 7]> = vec![[
             "resource".into(),
             "scope".into(),
-            "best mechanism".into(),
+            "mechanism".into(),
             "RPO".into(),
             "RTO".into(),
             "target".into(),
@@ -214,7 +214,7 @@ impl DrReport {
                     .map(|l| l[i].chars().count())
                     .max()
                     .unwrap_or(0)
-                    .min(60)
+                    .min(72)
             })
             .collect();
         let mut out = String::new();
