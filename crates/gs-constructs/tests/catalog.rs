@@ -66,3 +66,23 @@ fn every_finding_of_a_refused_app_names_a_catalog_rule() {
         findings.len()
     );
 }
+
+#[test]
+fn every_rule_in_the_catalog_is_named_by_a_test() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut text = String::new();
+    for krate in ["gs-core", "gs-cfn", "gs-constructs"] {
+        let dir = root.join("crates").join(krate).join("tests");
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "rs") {
+                text.push_str(&std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+    }
+    let untested: Vec<&str> = passes::catalog()
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !text.contains(&format!("\"{id}\"")))
+        .collect();
+    assert!(untested.is_empty(), "rules no test names: {untested:?}");
+}

@@ -311,3 +311,24 @@ fn facts_and_attached_data_are_kept_by_type() {
     assert_eq!(app.facts::<u64>(), &[] as &[u64]);
     assert_eq!(app.attached::<&str>(stack), Some(&"layout"));
 }
+
+#[test]
+fn an_id_with_no_letter_or_digit_gives_an_empty_logical_id_and_fails_synthesis() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    topic(&mut s, "---");
+    let err = app.synth(&DotBackend).unwrap_err();
+    assert!(err
+        .report()
+        .unwrap()
+        .has("core/invalid-logical-id", "TapStackdev/---"));
+
+    let (mut app, stack) = app_with_stack();
+    topic(&mut app.at(stack).unwrap(), "My-Topic");
+    assert_eq!(
+        app.freeze().logical_id(app.stacks()[0]),
+        None,
+        "a stack has no logical ID"
+    );
+    assert!(app.synth(&DotBackend).is_ok());
+}
