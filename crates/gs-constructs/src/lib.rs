@@ -59,6 +59,7 @@ pub mod iam;
 pub mod kinesis;
 pub mod kms;
 pub mod logs;
+mod names;
 pub mod passes;
 mod props;
 pub mod rds;

@@ -299,8 +299,9 @@ fn an_invalid_vault_name_is_refused_naming_the_vault() -> TestResult {
     )
     .expect_err("refused");
     assert!(
-        err.to_string()
-            .starts_with("TapStackdev/BackupVault: `has spaces`"),
+        err.to_string().starts_with(
+            "TapStackdev/BackupVault: the backup vault name `has spaces` contains ` `"
+        ),
         "{err}"
     );
     Ok(())

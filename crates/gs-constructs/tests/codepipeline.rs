@@ -257,7 +257,7 @@ fn bad_names_and_sources_are_refused_naming_the_pipeline() -> R {
                 build_stage_name: "DR Tests".into(),
                 ..Default::default()
             },
-            "the stage name `DR Tests` is not valid",
+            "the stage name `DR Tests` contains ` `",
         ),
         (
             SourceKind::CodeCommit {

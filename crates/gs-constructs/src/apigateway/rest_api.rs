@@ -8,6 +8,7 @@ use super::method::Authorization;
 use super::resource::ApiResource;
 use crate::error::{ConstructError, Result};
 use crate::logs::{LogDelivery, LogGroup, LogGroupProps};
+use crate::names::NameRule;
 
 /// Marker of the `AWS::ApiGateway::RestApi` resource.
 #[derive(Debug)]
@@ -298,18 +299,11 @@ impl RestApi {
 }
 
 fn check_stage_name(path: &str, name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 128
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ConstructError::invalid(
-            path,
-            format!("the stage name `{name}` is not valid"),
-            "use 1 to 128 letters, digits, `-` and `_` (such as `prod`)",
-        ))
-    }
+    const RULE: NameRule<'static> = NameRule {
+        what: "stage",
+        min: 1,
+        max: 128,
+        extra: "-_",
+    };
+    RULE.check(path, name)
 }

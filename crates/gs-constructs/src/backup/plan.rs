@@ -7,6 +7,7 @@ use gs_core::{App, Handle, NodeId, Resource, Scope, Tagging, Value, ValueMap};
 use super::rule::BackupRule;
 use super::vault::BackupVault;
 use crate::error::{ConstructError, Result};
+use crate::names::NameRule;
 
 /// Marker of the `AWS::Backup::BackupPlan` resource.
 #[derive(Debug)]
@@ -148,17 +149,11 @@ fn plan_property(rules: &PlanRules, vault: BackupVault) -> ValueMap {
 }
 
 fn check_name(path: &str, name: &str) -> Result<()> {
-    let ok = (1..=50).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(ConstructError::invalid(
-            path,
-            format!("`{name}` is not a valid backup plan name"),
-            "use 1 to 50 characters: letters, digits, `-`, `_` and `.`",
-        ))
-    }
+    const RULE: NameRule<'static> = NameRule {
+        what: "backup plan",
+        min: 1,
+        max: 50,
+        extra: "-_.",
+    };
+    RULE.check(path, name)
 }

@@ -7,6 +7,7 @@ use gs_core::{App, Handle, NodeId, Pseudo, Resource, Scope, Value, ValueMap};
 use super::plan::BackupPlan;
 use crate::error::{ConstructError, Result};
 use crate::iam::{Role, RoleProps};
+use crate::names::NameRule;
 
 /// Marker of the `AWS::Backup::BackupSelection` resource.
 #[derive(Debug)]
@@ -228,19 +229,13 @@ fn managed_policy(name: &str) -> Value {
 }
 
 fn check_name(path: &str, name: &str) -> Result<()> {
-    let ok = (1..=50).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(ConstructError::invalid(
-            path,
-            format!("`{name}` is not a valid backup selection name"),
-            "use 1 to 50 characters: letters, digits, `-`, `_`, `.` and `:`",
-        ))
-    }
+    const RULE: NameRule<'static> = NameRule {
+        what: "backup selection",
+        min: 1,
+        max: 50,
+        extra: "-_.:",
+    };
+    RULE.check(path, name)
 }
 
 impl From<crate::efs::FileSystem> for BackupResource {

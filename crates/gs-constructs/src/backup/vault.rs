@@ -7,6 +7,7 @@ use gs_core::{
 
 use crate::error::{ConstructError, Result};
 use crate::kms::Key;
+use crate::names::NameRule;
 
 /// Marker of the `AWS::Backup::BackupVault` resource.
 #[derive(Debug)]
@@ -217,17 +218,11 @@ impl VaultArn {
 }
 
 fn check_name(path: &str, name: &str) -> Result<()> {
-    let ok = (2..=50).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ConstructError::invalid(
-            path,
-            format!("`{name}` is not a valid backup vault name"),
-            "use 2 to 50 characters: letters, digits, `-` and `_`",
-        ))
-    }
+    const RULE: NameRule<'static> = NameRule {
+        what: "backup vault",
+        min: 2,
+        max: 50,
+        extra: "-_",
+    };
+    RULE.check(path, name)
 }

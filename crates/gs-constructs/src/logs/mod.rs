@@ -5,7 +5,8 @@ use gs_core::{Import, NodeId, RemovalPolicy, Resource, Scope, Value, ValueMap};
 
 pub(crate) mod passes;
 
-use crate::error::{ConstructError, Result};
+use crate::error::Result;
+use crate::names::NameRule;
 
 /// How long a log group keeps events. Only the values CloudWatch accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,18 +158,11 @@ impl LogGroup {
 }
 
 fn check_name(path: &str, name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 512
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-/.#".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(ConstructError::invalid(
-            path,
-            format!("`{name}` is not a valid log group name"),
-            "use 1 to 512 characters: letters, digits, `_`, `-`, `/`, `.`, `#`",
-        ))
-    }
+    const RULE: NameRule<'static> = NameRule {
+        what: "log group",
+        min: 1,
+        max: 512,
+        extra: "_-/.#",
+    };
+    RULE.check(path, name)
 }

@@ -1,0 +1,89 @@
+//! Physical-name rules of the form most AWS names take: a length range and a character set
+//! (ASCII letters, digits and a few punctuation marks). One checker, so every construct words its
+//! refusal the same way: the construct path, what is wrong, and the rule as the fix.
+
+use crate::error::{ConstructError, Result};
+
+/// A naming rule: `min..=max` characters of ASCII letters, digits and `extra`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NameRule<'a> {
+    /// What is named, e.g. `backup vault`.
+    pub what: &'a str,
+    /// Fewest characters.
+    pub min: usize,
+    /// Most characters.
+    pub max: usize,
+    /// Allowed characters besides letters and digits.
+    pub extra: &'static str,
+}
+
+impl NameRule<'_> {
+    /// Why `name` breaks the rule, or `None` when it keeps it.
+    pub(crate) fn problem(&self, name: &str) -> Option<String> {
+        let len = name.chars().count();
+        if len < self.min || len > self.max {
+            return Some(format!(
+                "the {} name `{name}` has {len} characters, not {} to {}",
+                self.what, self.min, self.max
+            ));
+        }
+        name.chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || self.extra.contains(*c)))
+            .map(|c| format!("the {} name `{name}` contains `{c}`", self.what))
+    }
+
+    /// The rule as a fix: `use 2 to 50 characters: letters, digits, `-` and `_``.
+    pub(crate) fn fix(&self) -> String {
+        let marks: Vec<String> = self.extra.chars().map(|c| format!("`{c}`")).collect();
+        let marks = match marks.split_last() {
+            None => String::new(),
+            Some((last, [])) => format!(" and {last}"),
+            Some((last, rest)) => format!(", {} and {last}", rest.join(", ")),
+        };
+        format!(
+            "use {} to {} characters: letters, digits{marks}",
+            self.min, self.max
+        )
+    }
+
+    /// `Ok` when `name` keeps the rule, else an error naming the construct at `path`.
+    pub(crate) fn check(&self, path: &str, name: &str) -> Result<()> {
+        match self.problem(name) {
+            None => Ok(()),
+            Some(message) => Err(ConstructError::invalid(path, message, self.fix())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NameRule;
+
+    const VAULT: NameRule<'static> = NameRule {
+        what: "backup vault",
+        min: 2,
+        max: 50,
+        extra: "-_",
+    };
+
+    #[test]
+    fn a_name_of_the_allowed_characters_and_length_passes() {
+        assert_eq!(VAULT.problem("globalstream-dr_1"), None);
+    }
+
+    #[test]
+    fn a_name_too_short_too_long_or_with_another_character_is_refused_with_the_rule_as_fix() {
+        assert!(VAULT
+            .problem("a")
+            .is_some_and(|m| m.contains("1 characters")));
+        assert!(VAULT.problem(&"a".repeat(51)).is_some());
+        let err = VAULT
+            .check("Demo/Vault", "vault name")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Demo/Vault: the backup vault name `vault name` contains ` `; fix: use 2 to 50 characters: letters, digits, `-` and `_`"
+        );
+    }
+}
