@@ -16,6 +16,7 @@ pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 const LIMITS: Rule = Rule {
     id: "cfn/limits",
     severity: Severity::Error,
+    acknowledgeable: false,
     what: "A stack exceeds a CloudFormation quota: 500 resources, 200 parameters, 200 outputs, a 1 MB template body, 255-character logical IDs.",
     why: "CloudFormation rejects the template when the stack is created or updated.",
     fix: "split the stack (move a group of constructs into a nested or separate stack), or shorten the ids",

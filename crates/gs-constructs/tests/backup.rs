@@ -345,7 +345,7 @@ fn rules_breaking_aws_backup_limits_are_refused_naming_the_plan_and_a_fix() -> T
         ),
         (
             BackupRule {
-                schedule: Schedule::parse("rate(30 minutes)")?,
+                schedule: Schedule::parse("cron(0/30 * * * ? *)")?,
                 ..daily_backup()
             },
             "more often than AWS Backup allows",
@@ -706,6 +706,51 @@ fn a_raw_rule_whose_schedule_does_not_parse_is_refused_with_the_parsers_fix() ->
 }
 
 #[test]
+fn a_raw_rule_with_a_rate_expression_is_refused_because_aws_backup_takes_cron_only() -> TestResult {
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
+    let plan = raw_plan(
+        &mut s,
+        vault.resource.expect("defined").node(),
+        "rate(2 hours)",
+    )?;
+    raw_selection(&mut s, plan, true)?;
+    let found = refused(&app);
+    assert!(
+        found.iter().any(|d| d.rule == "backup/schedule-invalid"
+            && d.message.contains("not a cron expression")
+            && d.fix.contains("cron(")),
+        "{found:#?}"
+    );
+    let typed = BackupRule::new("Every2h", Schedule::parse("rate(2 hours)")?);
+    assert!(typed.is_err(), "the typed rule refuses rate(...) too");
+    Ok(())
+}
+
+#[test]
+fn a_cron_step_near_u32_max_neither_panics_nor_runs_every_minute() {
+    let interval = gs_constructs::backup::worst_case_interval("cron(59/4294967295 * * * ? *)")
+        .expect("parses");
+    assert_eq!(interval, Duration::from_secs(3600));
+}
+
+#[test]
+fn a_start_window_near_the_largest_duration_is_refused_not_overflowed() -> TestResult {
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
+    let rule = BackupRule {
+        start_window: Duration::from_secs((u64::MAX / 60) * 60),
+        ..daily_backup()
+    };
+    let err =
+        BackupPlan::new(&mut s, "Plan", vault, rule, Default::default()).expect_err("refused");
+    assert!(err.to_string().contains("completion window"), "{err}");
+    Ok(())
+}
+
+#[test]
 fn a_raw_rule_running_every_fifteen_minutes_is_refused() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
@@ -713,7 +758,7 @@ fn a_raw_rule_running_every_fifteen_minutes_is_refused() -> TestResult {
     let plan = raw_plan(
         &mut s,
         vault.resource.expect("defined").node(),
-        "rate(15 minutes)",
+        "cron(0/15 * * * ? *)",
     )?;
     raw_selection(&mut s, plan, true)?;
     let found = refused(&app);

@@ -35,6 +35,7 @@ impl Severity {
 /// const NO_RULES: Rule = Rule {
 ///     id: "backup/plan-without-rules",
 ///     severity: Severity::Error,
+///     acknowledgeable: true,
 ///     what: "A backup plan has no rules.",
 ///     why: "AWS Backup refuses a plan without rules at deploy time.",
 ///     fix: "build the plan with its first rule",
@@ -49,6 +50,10 @@ pub struct Rule {
     pub id: &'static str,
     /// Severity of its findings.
     pub severity: Severity,
+    /// Whether a finding may be accepted with a reason. The core and CloudFormation-limit rules
+    /// may not: their shapes cannot be emitted correctly (a duplicate logical ID would silently
+    /// drop a resource).
+    pub acknowledgeable: bool,
     /// What it finds, one sentence.
     pub what: &'static str,
     /// Why that matters (what fails at deploy or run time).
@@ -70,7 +75,10 @@ impl Rule {
 
     /// A finding of this rule at `path`, not tied to one node.
     pub fn at_path(&self, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.severity, self.id, path, message, self.fix)
+        Diagnostic {
+            acknowledgeable: self.acknowledgeable,
+            ..Diagnostic::new(self.severity, self.id, path, message, self.fix)
+        }
     }
 }
 
@@ -99,6 +107,8 @@ pub struct Diagnostic {
     pub fix: String,
     /// The reason, when the rule is acknowledged on this construct or above it.
     pub acknowledged: Option<String>,
+    /// Whether an acknowledgement can accept it (see [`Rule::acknowledgeable`]).
+    pub acknowledgeable: bool,
 }
 
 impl Diagnostic {
@@ -118,6 +128,7 @@ impl Diagnostic {
             message: message.into(),
             fix: fix.into(),
             acknowledged: None,
+            acknowledgeable: true,
         }
     }
 

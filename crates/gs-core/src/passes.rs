@@ -13,6 +13,7 @@ use crate::tree::Tree;
 const INVALID_LOGICAL_ID: Rule = Rule {
     id: "core/invalid-logical-id",
     severity: Severity::Error,
+    acknowledgeable: false,
     what: "A logical ID computed from the path is empty or not alphanumeric.",
     why: "CloudFormation refuses the template.",
     fix: "give the construct an id with letters or digits, or override the logical ID",
@@ -20,6 +21,7 @@ const INVALID_LOGICAL_ID: Rule = Rule {
 const DUPLICATE_LOGICAL_ID: Rule = Rule {
     id: "core/duplicate-logical-id",
     severity: Severity::Error,
+    acknowledgeable: false,
     what: "Two resources, parameters or outputs of one stack have the same logical ID.",
     why: "One would silently replace the other in the template.",
     fix: "override one of the two logical IDs, or rename one construct",
@@ -27,6 +29,7 @@ const DUPLICATE_LOGICAL_ID: Rule = Rule {
 const DANGLING_REFERENCE: Rule = Rule {
     id: "core/dangling-reference",
     severity: Severity::Error,
+    acknowledgeable: false,
     what: "A property refers to a construct of another stack or app, or to something with no logical ID, with no cross-stack mechanism.",
     why: "CloudFormation resolves Ref and Fn::GetAtt only inside one template; the deploy fails.",
     fix: "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
@@ -34,6 +37,7 @@ const DANGLING_REFERENCE: Rule = Rule {
 const DEPENDENCY_CYCLE: Rule = Rule {
     id: "core/dependency-cycle",
     severity: Severity::Error,
+    acknowledgeable: false,
     what:
         "Resources depend on each other in a cycle (through references or explicit dependencies).",
     why: "CloudFormation refuses a template with circular dependencies.",

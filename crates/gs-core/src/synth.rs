@@ -86,6 +86,9 @@ fn validate(tree: &Tree<'_>, app: &App) -> Vec<Diagnostic> {
         (pass.run)(tree, &mut diagnostics);
     }
     for d in &mut diagnostics {
+        if !d.acknowledgeable {
+            continue;
+        }
         if let Some(node) = d.node {
             d.acknowledged = tree.acknowledged(node, &d.rule).map(str::to_owned);
         }

@@ -332,3 +332,24 @@ fn an_id_with_no_letter_or_digit_gives_an_empty_logical_id_and_fails_synthesis()
     );
     assert!(app.synth(&DotBackend).is_ok());
 }
+
+#[test]
+fn a_core_error_cannot_be_acknowledged_away() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    topic(&mut s, "A");
+    let b = topic(&mut s, "B");
+    app.override_logical_id(b, "A").unwrap();
+    app.acknowledge(stack, "core/duplicate-logical-id", "I know")
+        .unwrap();
+    let err = app.synth(&DotBackend).unwrap_err();
+    let d = err
+        .report()
+        .unwrap()
+        .0
+        .iter()
+        .find(|d| d.rule == "core/duplicate-logical-id")
+        .cloned()
+        .unwrap();
+    assert!(d.is_blocking() && d.acknowledged.is_none());
+}

@@ -8,6 +8,7 @@ use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree};
 pub(crate) const DEPLOYMENT_WITHOUT_METHODS: Rule = Rule {
     id: "apigateway/deployment-without-methods",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A REST API deployment depends on none of its API's methods (or the API has none).",
     why: "CloudFormation may create the deployment before any method exists; API Gateway then \
           refuses it (\"The REST API doesn't contain any methods\") or deploys a snapshot \

@@ -11,6 +11,7 @@ use super::schedule::shortest_interval;
 const PLAN_WITHOUT_RULES: Rule = Rule {
     id: "backup/plan-without-rules",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A backup plan has no rules.",
     why: "AWS Backup refuses a plan without rules at deploy time, and such a plan would back up nothing.",
     fix: "give the plan a rule with a schedule and a retention (`BackupPlan::new` takes the first rule)",
@@ -19,6 +20,7 @@ const PLAN_WITHOUT_RULES: Rule = Rule {
 const PLAN_WITHOUT_SELECTION: Rule = Rule {
     id: "backup/plan-without-selection",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A backup plan is applied to no resource: no backup selection names it.",
     why: "A plan without a selection deploys, runs nothing and protects nothing; recovery would find no recovery point.",
     fix: "add a `BackupSelection` of the resources to protect to the plan, or remove the plan",
@@ -27,6 +29,7 @@ const PLAN_WITHOUT_SELECTION: Rule = Rule {
 const SELECTION_EMPTY: Rule = Rule {
     id: "backup/selection-empty",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A backup selection names no resources, tags or conditions.",
     why: "A selection that matches nothing protects nothing.",
     fix: "list the resources' ARNs in `Resources` (the typed `BackupSelection` takes handles), or select by `ListOfTags`",
@@ -35,6 +38,7 @@ const SELECTION_EMPTY: Rule = Rule {
 const SCHEDULE_INVALID: Rule = Rule {
     id: "backup/schedule-invalid",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A backup rule's schedule expression does not parse, or runs more often than hourly.",
     why: "AWS Backup refuses the plan at deploy time (after the resources before it were created).",
     fix: "write `cron(minutes hours day-of-month month day-of-week year)` running at most hourly, e.g. `cron(0 5 ? * * *)`",
@@ -121,7 +125,12 @@ fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagn
             .get("RuleName")
             .and_then(Value::as_str)
             .unwrap_or("(unnamed)");
-        match shortest_interval(expression) {
+        let parsed = if expression.starts_with("cron(") {
+            shortest_interval(expression)
+        } else {
+            Err(super::rule::not_cron(expression))
+        };
+        match parsed {
             Err(e) => out.push(
                 SCHEDULE_INVALID
                     .at(

@@ -162,7 +162,11 @@ impl BackupRule {
                 "set `start_window` to an hour or more",
             );
         }
-        if completion < start + Duration::from_secs(3600) {
+        let too_soon = match start.checked_add(Duration::from_secs(3600)) {
+            Some(earliest) => completion < earliest,
+            None => true,
+        };
+        if too_soon {
             return invalid(
                 format!(
                     "the completion window ({} minutes) ends less than an hour after the start window ({} minutes)",
@@ -227,6 +231,9 @@ impl BackupRule {
 }
 
 fn check_frequency(schedule: &Schedule) -> Result<(), ScheduleError> {
+    if !schedule.expression().starts_with("cron(") {
+        return Err(not_cron(schedule.expression()));
+    }
     if schedule.shortest_interval() < MIN_INTERVAL {
         return Err(ScheduleError {
             message: format!(
@@ -282,4 +289,12 @@ fn lifecycle(delete_after: Option<u32>, cold_after: Option<u32>) -> Option<Value
 
 fn minutes(d: Duration) -> i64 {
     i64::try_from(d.as_secs() / 60).unwrap_or(i64::MAX)
+}
+
+/// AWS Backup rules take `cron(...)` only (a `rate(...)` expression fails at deploy time).
+pub(crate) fn not_cron(expression: &str) -> ScheduleError {
+    ScheduleError {
+        message: format!("`{expression}` is not a cron expression; AWS Backup rules take `cron(...)` only"),
+        fix: "write the schedule as `cron(...)`, e.g. `Schedule::hourly()` or `Schedule::daily_at(5, 0)`".into(),
+    }
 }

@@ -346,7 +346,11 @@ impl Field {
         let mut v = from;
         while v <= to {
             set |= 1u64 << v;
-            v += step;
+            // A step past the field's end (even one near u32::MAX) just ends the walk.
+            match v.checked_add(step) {
+                Some(next) => v = next,
+                None => break,
+            }
         }
         Ok(set)
     }

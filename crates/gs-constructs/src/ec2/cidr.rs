@@ -45,7 +45,7 @@ impl Ipv4Cidr {
     /// `count` equal subnets (count rounded up to a power of two), in address order; `None`
     /// when the block is too small.
     pub fn split(&self, count: u32) -> Option<Vec<Ipv4Cidr>> {
-        let bits = count.max(1).next_power_of_two().trailing_zeros();
+        let bits = count.max(1).checked_next_power_of_two()?.trailing_zeros();
         let prefix = u32::from(self.prefix) + bits;
         if prefix > 28 {
             return None;

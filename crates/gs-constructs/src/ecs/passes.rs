@@ -8,6 +8,7 @@ use crate::efs::model::{Model, PlatformVersion};
 pub(crate) const FARGATE_EFS_PLATFORM_VERSION: Rule = Rule {
     id: "ecs/fargate-efs-platform-version",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A Fargate service runs a task definition with an EFS volume on a platform version before 1.4.0.",
     why: "Fargate mounts EFS only from platform version 1.4.0; earlier versions refuse to start the tasks.",
     fix: "set the service's PlatformVersion to 1.4.0 or LATEST",
@@ -17,6 +18,7 @@ pub(crate) const FARGATE_EFS_PLATFORM_VERSION: Rule = Rule {
 pub(crate) const TASK_DEFINITION_WITHOUT_CONTAINER: Rule = Rule {
     id: "ecs/task-definition-without-container",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A task definition has no container.",
     why: "ECS refuses to register a task definition without container definitions.",
     fix: "add a container: `task.add_container(..)`",

@@ -13,6 +13,7 @@ use crate::rds::names::{invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX};
 pub(crate) const LOG_TYPE_ENGINE_VERSION: Rule = Rule {
     id: "elasticache/log-type-engine-version",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A Redis replication group or cluster delivers a log type its engine version cannot produce.",
     why: "ElastiCache delivers the slow log from Redis 6.0 and the engine log from Redis 6.2; \
           an older engine fails the deployment.",
@@ -23,6 +24,7 @@ pub(crate) const LOG_TYPE_ENGINE_VERSION: Rule = Rule {
 pub(crate) const NAME_CONSTRAINTS: Rule = Rule {
     id: "cfn/name-constraints",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A physical name breaks its service's naming limits (ElastiCache replication group id, \
            RDS cluster and global cluster identifier, Kinesis stream and consumer name).",
     why: "The service refuses the name at deploy time, after the stack has started changing.",

@@ -6,6 +6,7 @@ use gs_core::{Diagnostic, Rule, Severity, Tree};
 pub(crate) const PUBLIC_BUCKET: Rule = Rule {
     id: "s3/public-bucket",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A bucket turns off one of the four settings of its public access block.",
     why: "With a flag off, a bucket policy or ACL can make objects readable by anyone on the \
           internet; new buckets block all public access by default for that reason.",

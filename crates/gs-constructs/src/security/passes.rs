@@ -7,6 +7,7 @@ use crate::props;
 const AT_REST: Rule = Rule {
     id: "security/unencrypted-at-rest",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A file system, database, cache or stream does not encrypt its data at rest. (S3 buckets and backup vaults are always encrypted by AWS: SSE-S3 since January 2023, the aws/backup key; they pass as they are.)",
     why: "Data at rest must be encrypted (LGPD); for EFS, Aurora and ElastiCache encryption can only be chosen at creation, so fixing it later replaces the resource.",
     fix: "turn encryption on (the gs constructs do by default)",
@@ -14,6 +15,7 @@ const AT_REST: Rule = Rule {
 const IN_TRANSIT: Rule = Rule {
     id: "security/unencrypted-in-transit",
     severity: Severity::Error,
+    acknowledgeable: true,
     what: "A cache or an EFS mount does not encrypt traffic in transit.",
     why: "Credentials and content cross the network in clear text; ElastiCache transit encryption can only be chosen at creation.",
     fix: "set TransitEncryptionEnabled on the replication group, TransitEncryption ENABLED on the EFS volume",
@@ -21,6 +23,7 @@ const IN_TRANSIT: Rule = Rule {
 const OPEN_INGRESS: Rule = Rule {
     id: "security/open-ingress",
     severity: Severity::Warning,
+    acknowledgeable: true,
     what: "A security group admits 0.0.0.0/0 or ::/0 on a port other than 80 and 443.",
     why: "The port is reachable from the whole internet wherever the group is attached to a public address.",
     fix: "admit a security group (`allow_from(peer_sg, port)`) or a narrower CIDR",
@@ -28,6 +31,7 @@ const OPEN_INGRESS: Rule = Rule {
 const IAM_WILDCARD: Rule = Rule {
     id: "security/iam-wildcard",
     severity: Severity::Warning,
+    acknowledgeable: true,
     what: "An IAM policy allows `*` actions, or write actions on `*` resources.",
     why: "Least privilege: a wildcard grants far more than the workload uses.",
     fix: "name the actions and the resource ARNs (the gs grants do this for you)",
@@ -35,6 +39,7 @@ const IAM_WILDCARD: Rule = Rule {
 const STATEFUL_DESTROY: Rule = Rule {
     id: "lifecycle/stateful-destroy",
     severity: Severity::Warning,
+    acknowledgeable: true,
     what: "A stateful resource (database, file system, cache, stream, vault, secret, bucket) is deleted with its data when it leaves the stack.",
     why: "A rename, a replacement or a stack deletion loses the data for good.",
     fix: "use RemovalPolicy::Retain or Snapshot, or acknowledge the rule with a reason (e.g. a test environment)",
