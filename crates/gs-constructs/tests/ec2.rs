@@ -107,6 +107,7 @@ fn interface_endpoint_admits_https_from_the_vpc() -> Result<(), Box<dyn std::err
 fn splitting_a_block_into_more_subnets_than_it_holds_gives_none_not_a_panic() {
     let block: ec2::Ipv4Cidr = "10.0.0.0/16".parse().unwrap();
     assert_eq!(block.split(u32::MAX), None);
-    assert_eq!(block.split(4096), None, "a /28 is the smallest subnet");
+    assert_eq!(block.split(8192), None, "a /28 is the smallest subnet");
+    assert_eq!(block.split(4096).map(|s| s.len()), Some(4096));
     assert_eq!(block.split(4).map(|s| s.len()), Some(4));
 }
