@@ -157,3 +157,40 @@ fn an_awslogs_driver_naming_an_unknown_group_is_dangling() {
         .iter()
         .any(|d| d.rule == "logs/dangling-log-group" && d.path == "Logs/TaskDef"));
 }
+
+#[test]
+fn a_log_group_defined_in_another_stack_does_not_count_for_a_literal_name() {
+    let (mut app, stack) = app();
+    let other = app
+        .stack(
+            "LogsDr",
+            StackProps {
+                region: Some("us-west-2".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    logs::LogGroup::new(
+        &mut app.at(stack).unwrap(),
+        "RedisLogGroup",
+        logs::LogGroupProps {
+            name: Some("/aws/elasticache/redis-dev".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.at(other)
+        .unwrap()
+        .resource::<RawResource>(
+            "RedisCluster",
+            raw_cache_logging_to("/aws/elasticache/redis-dev".into()),
+        )
+        .unwrap();
+    let d = refused(&app);
+    assert!(
+        d.iter()
+            .any(|d| d.rule == "logs/dangling-log-group" && d.path == "LogsDr/RedisCluster"),
+        "{d:#?}"
+    );
+    assert!(!d.iter().any(|d| d.rule == "logs/not-ordered"), "{d:#?}");
+}

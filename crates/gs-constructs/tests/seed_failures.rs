@@ -269,6 +269,14 @@ fn limitation_1_the_service_runs_after_every_mount_target_on_a_platform_that_mou
         );
         assert!(depends.contains(&mt), "{mt} not in {depends:?}");
     }
+    let (nfs_rule, _) = resource_at(
+        &t,
+        "TapStackdev/Storage/ContentFileSystem/EfsSecurityGroup/from TapStackdevComputeMediaProcessingServiceEcsTaskSecurityGroup:2049",
+    );
+    assert!(
+        depends.contains(&nfs_rule),
+        "the service waits for its NFS rule: {depends:?}"
+    );
     assert_eq!(svc["Properties"]["PlatformVersion"], "LATEST");
     // Break it: an explicit 1.3.0 platform, which cannot mount EFS.
     let service = node_at(

@@ -1,7 +1,7 @@
 //! Log destinations: every log a producer delivers goes to a log group the app defines (or
 //! imports on purpose), and the producer is created after that group.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
 
@@ -89,19 +89,20 @@ fn literal_name(v: &Value) -> Option<&str> {
 
 /// Appends this module's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    // Known log groups by literal name: defined ones (with their node) and imported ones.
-    let mut defined: HashMap<&str, NodeId> = HashMap::new();
-    let mut imported: Vec<&str> = Vec::new();
+    // Known log groups by stack and literal name: a name only resolves inside its own stack
+    // (another stack may sit in another Region, and is deployed on its own).
+    let mut defined: HashMap<(NodeId, &str), NodeId> = HashMap::new();
+    let mut imported: HashSet<(NodeId, &str)> = HashSet::new();
     for (id, node) in tree.app().nodes() {
         match node.kind() {
             NodeKind::Resource(r) if r.type_name == "AWS::Logs::LogGroup" => {
                 if let Some(name) = props::str_at(&r.properties, &["LogGroupName"]) {
-                    defined.insert(name, id);
+                    defined.insert((node.stack(), name), id);
                 }
             }
             NodeKind::Import(i) if i.type_name == "AWS::Logs::LogGroup" => {
                 if let Some(name) = i.attributes.get("Ref").and_then(Value::as_str) {
-                    imported.push(name);
+                    imported.insert((node.stack(), name));
                 }
             }
             _ => {}
@@ -116,7 +117,8 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 // A reference: it names a construct of the app and orders the two.
                 continue;
             };
-            match defined.get(name) {
+            let stack = tree.node(e).stack();
+            match defined.get(&(stack, name)) {
                 Some(&group) => {
                     if !tree.depends_on(e).contains(&group) && !tree.references(e).contains(&group)
                     {
@@ -131,7 +133,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                         ));
                     }
                 }
-                None if imported.contains(&name) => {}
+                None if imported.contains(&(stack, name)) => {}
                 None => out.push(DANGLING.at(
                     e,
                     tree.path(e),
