@@ -32,18 +32,42 @@ pub const RULES: &[Rule] = &[LIMITS];
 pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     for &stack in tree.stacks() {
         let (mut resources, mut parameters, mut outputs) = (0, 0, 0);
-        let mut bound = 0usize;
+        let mut bound = 1024;
+        if let NodeKind::Stack(s) = tree.node(stack).kind() {
+            bound += 6 * s.description.as_deref().map_or(0, str::len);
+            for (k, v) in s.mappings.iter().chain(s.conditions.iter()) {
+                bound += 6 * k.len() + size_bound(v, 2);
+            }
+        }
         for &e in tree.elements(stack) {
+            // Logical ID, key punctuation and the metadata, tags and acknowledgements the
+            // backend adds from the tree.
+            bound += 2 * MAX_LOGICAL_ID_LEN + 64 + around(tree, e);
             match tree.node(e).kind() {
                 NodeKind::Resource(r) => {
                     resources += 1;
                     bound += 512 + r.type_name.len();
+                    bound += tree.depends_on(e).len() * (MAX_LOGICAL_ID_LEN + 16);
                     for (k, v) in r.properties.iter() {
-                        bound += k.len() + size_bound(v, 3);
+                        bound += 6 * k.len() + size_bound(v, 3);
                     }
                 }
-                NodeKind::Parameter(_) => parameters += 1,
-                NodeKind::Output(_) => outputs += 1,
+                NodeKind::Parameter(p) => {
+                    parameters += 1;
+                    bound += 256 + 6 * p.description.as_deref().map_or(0, str::len);
+                    bound += p.default.as_ref().map_or(0, |v| size_bound(v, 3));
+                    bound += p
+                        .allowed_values
+                        .iter()
+                        .map(|v| size_bound(v, 4))
+                        .sum::<usize>();
+                }
+                NodeKind::Output(o) => {
+                    outputs += 1;
+                    bound += 256 + 6 * o.description.as_deref().map_or(0, str::len);
+                    bound += size_bound(&o.value, 3);
+                    bound += o.export_name.as_ref().map_or(0, |v| size_bound(v, 4));
+                }
                 _ => {}
             }
             if let Some(id) = tree.logical_id(e) {
@@ -85,13 +109,32 @@ pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// An upper bound of what the backend writes about element `e` from the tree around it: its
+/// path (`aws:cdk:path`), the tags and the acknowledgements set on it and its ancestors.
+fn around(tree: &Tree<'_>, e: gs_core::NodeId) -> usize {
+    let mut bytes = 64;
+    let mut at = Some(e);
+    while let Some(n) = at {
+        let node = tree.node(n);
+        bytes += 6 * node.id().len() + 2;
+        for (k, v) in node.own_tags() {
+            bytes += 6 * (k.len() + v.len()) + 64;
+        }
+        for a in node.acknowledgements() {
+            bytes += 6 * (a.rule.len() + a.reason.len()) + 64;
+        }
+        at = node.parent();
+    }
+    bytes
+}
+
 /// An upper bound of the pretty JSON size of `v` at nesting `depth` (one-space indent): every
-/// string may double when escaped, and every line carries its indentation and punctuation.
+/// string may grow six-fold when escaped (`\u00XX` per byte), and every line carries its indentation and punctuation.
 fn size_bound(v: &gs_core::Value, depth: usize) -> usize {
     use gs_core::Value as V;
     let line = depth + 8;
     match v {
-        V::String(s) => 2 * s.len() + line,
+        V::String(s) => 6 * s.len() + line,
         V::List(items) | V::Join(_, items) | V::And(items) | V::Or(items) => {
             line * 3
                 + items
@@ -102,10 +145,10 @@ fn size_bound(v: &gs_core::Value, depth: usize) -> usize {
         V::Map(m) | V::Sub(_, m) => {
             line * 3
                 + m.iter()
-                    .map(|(k, i)| 2 * k.len() + 4 + size_bound(i, depth + 1))
+                    .map(|(k, i)| 6 * k.len() + 4 + size_bound(i, depth + 1))
                     .sum::<usize>()
                 + match v {
-                    V::Sub(t, _) => 2 * t.len(),
+                    V::Sub(t, _) => 6 * t.len(),
                     _ => 0,
                 }
         }

@@ -73,3 +73,30 @@ fn a_logical_id_override_is_capped_at_255_characters_when_set() {
     assert!(app.override_logical_id(t, "A".repeat(256)).is_err());
     assert!(app.override_logical_id(t, "A".repeat(255)).is_ok());
 }
+
+#[test]
+fn inherited_tags_count_toward_the_template_size() {
+    // 50 long stack-level tags on 60 topics: the properties are small, the tags the backend
+    // adds to every resource make the template pass 1 MB.
+    let mut app = App::new();
+    gs_constructs::passes::register(&mut app);
+    let stack = app.stack("Tagged", StackProps::default()).unwrap();
+    for i in 0..50 {
+        app.tag(stack, format!("{i:03}{}", "k".repeat(125)), "v".repeat(256))
+            .unwrap();
+    }
+    let mut s = app.at(stack).unwrap();
+    for i in 0..60 {
+        s.resource::<RawResource>(
+            &format!("Topic{i}"),
+            Resource::new("AWS::SNS::Topic").tagged(),
+        )
+        .unwrap();
+    }
+    let d = refused(&app);
+    assert!(
+        d.iter()
+            .any(|d| d.rule == "cfn/limits" && d.message.contains("bytes")),
+        "{d:#?}"
+    );
+}
