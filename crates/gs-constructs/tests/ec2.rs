@@ -111,3 +111,57 @@ fn splitting_a_block_into_more_subnets_than_it_holds_gives_none_not_a_panic() {
     assert_eq!(block.split(4096).map(|s| s.len()), Some(4096));
     assert_eq!(block.split(4).map(|s| s.len()), Some(4));
 }
+
+#[test]
+fn a_security_group_description_keeps_to_what_ec2_accepts() -> Result<(), Box<dyn std::error::Error>>
+{
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let long_id = format!("Group'{}", "x".repeat(300));
+    ec2::SecurityGroup::new(&mut s, &long_id, vpc, Default::default())?;
+    let err = ec2::SecurityGroup::new(
+        &mut s,
+        "Quoted",
+        vpc,
+        ec2::SecurityGroupProps {
+            description: Some("it's \"quoted\"".into()),
+            ..Default::default()
+        },
+    )
+    .expect_err("refused");
+    assert!(
+        err.to_string().starts_with("Net/Quoted: the description"),
+        "{err}"
+    );
+    let t = synth(&app, "sg_description");
+    let (_, sg) = resource_at(&t, &format!("Net/{long_id}/Resource"));
+    let description = sg["Properties"]["GroupDescription"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(description.chars().count(), 255);
+    assert!(description.starts_with("Net/Group_xxx"), "{description}");
+    Ok(())
+}
+
+#[test]
+fn a_backwards_port_range_is_refused_naming_the_group() -> Result<(), Box<dyn std::error::Error>> {
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let sg = ec2::SecurityGroup::new(&mut s, "Web", vpc, Default::default())?;
+    let err = sg
+        .allow_from(
+            &mut s,
+            ec2::Peer::AnyIpv4,
+            ec2::Port::tcp_range(8080, 8000),
+            "web",
+        )
+        .expect_err("refused");
+    assert!(
+        err.to_string()
+            .starts_with("Net/Web: the port range 8080-8000 runs backwards"),
+        "{err}"
+    );
+    Ok(())
+}

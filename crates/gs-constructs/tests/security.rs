@@ -191,3 +191,44 @@ fn a_stateful_resource_deleted_on_removal_warns_unless_acknowledged() {
         "lifecycle/stateful-destroy"
     );
 }
+
+fn api(authorization: apigateway::Authorization) -> App {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    let api = apigateway::RestApi::new(
+        &mut s,
+        "ContentApi",
+        apigateway::RestApiProps {
+            default_authorization: authorization,
+            default_cors: Some(apigateway::CorsOptions::new(["https://example.com"])),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let events = api.add_resource(&mut s, api.root(), "events").unwrap();
+    api.add_method(&mut s, events, "POST", apigateway::Integration::mock())
+        .unwrap();
+    app
+}
+
+#[test]
+fn an_open_api_method_warns_and_a_signed_one_or_a_cors_preflight_does_not() {
+    let open = api(apigateway::Authorization::None);
+    assert_eq!(
+        warnings(&open, "security/unauthenticated-api-method"),
+        ["Sec/ContentApi/Default/events/POST/Resource"]
+    );
+    let signed = api(apigateway::Authorization::default());
+    assert!(warnings(&signed, "security/unauthenticated-api-method").is_empty());
+    let t = synth(&signed, "security_api_signed");
+    assert_has_resource_properties(
+        &t,
+        "AWS::ApiGateway::Method",
+        serde_json::json!({"HttpMethod": "POST", "AuthorizationType": "AWS_IAM"}),
+    );
+    assert_has_resource_properties(
+        &t,
+        "AWS::ApiGateway::Method",
+        serde_json::json!({"HttpMethod": "OPTIONS", "AuthorizationType": "NONE"}),
+    );
+}

@@ -22,10 +22,11 @@ pub(crate) const HTTP_METHODS: [&str; 8] = [
 /// How callers of a method authenticate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Authorization {
-    /// Anyone may call (`NONE`).
-    #[default]
+    /// Anyone may call (`NONE`): `security/unauthenticated-api-method` warns unless acknowledged.
     None,
-    /// Callers sign requests with AWS credentials allowed `execute-api:Invoke` (`AWS_IAM`).
+    /// Callers sign requests with AWS credentials allowed `execute-api:Invoke` (`AWS_IAM`); the
+    /// default, so a method is never open by accident.
+    #[default]
     Iam,
 }
 

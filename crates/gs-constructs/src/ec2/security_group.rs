@@ -233,6 +233,26 @@ impl SecurityGroup {
         props: SecurityGroupProps,
     ) -> Result<SecurityGroup> {
         let path = scope.child_path(id);
+        let description = match props.description {
+            Some(d)
+                if d.is_empty() || d.chars().count() > 255 || !d.chars().all(description_char) =>
+            {
+                return Err(crate::ConstructError::invalid(
+                    path,
+                    format!(
+                        "the description `{d}` is not 1 to 255 characters of the ones EC2 allows"
+                    ),
+                    "use letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`, at most 255",
+                ));
+            }
+            Some(d) => d,
+            // The path, in the characters EC2 allows and its 255-character limit.
+            None => path
+                .chars()
+                .map(|c| if description_char(c) { c } else { '_' })
+                .take(255)
+                .collect(),
+        };
         crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let egress = if props.allow_all_outbound {
@@ -254,7 +274,7 @@ impl SecurityGroup {
             Resource::new("AWS::EC2::SecurityGroup")
                 .properties(
                     ValueMap::new()
-                        .with("GroupDescription", props.description.unwrap_or(path))
+                        .with("GroupDescription", description)
                         .with_opt("GroupName", props.name)
                         .with("SecurityGroupEgress", Value::List(vec![Value::Map(egress)]))
                         .with("VpcId", vpc.vpc_id()),
@@ -283,6 +303,13 @@ impl SecurityGroup {
         description: &str,
     ) -> Result<()> {
         let peer = peer.into();
+        if port.from > port.to {
+            return Err(crate::ConstructError::invalid(
+                scope.app().path(self.node)?,
+                format!("the port range {}-{} runs backwards", port.from, port.to),
+                "give the lower port first, e.g. `Port::tcp_range(8000, 8080)`",
+            ));
+        }
         let app = scope.app_mut();
         if app
             .facts::<Ingress>()
@@ -325,4 +352,9 @@ impl SecurityGroup {
         });
         Ok(())
     }
+}
+
+/// Characters EC2 accepts in a security group description.
+fn description_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c)
 }

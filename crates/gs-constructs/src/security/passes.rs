@@ -36,6 +36,14 @@ const IAM_WILDCARD: Rule = Rule {
     why: "Least privilege: a wildcard grants far more than the workload uses.",
     fix: "name the actions and the resource ARNs (the gs grants do this for you)",
 };
+const OPEN_API_METHOD: Rule = Rule {
+    id: "security/unauthenticated-api-method",
+    severity: Severity::Warning,
+    acknowledgeable: true,
+    what: "An API Gateway method other than a CORS preflight (OPTIONS) takes calls without authorization.",
+    why: "Anyone on the internet can call it: for an integration that writes (Kinesis PutRecord) that is an open write path.",
+    fix: "use `Authorization::Iam` (the default) or an authorizer, or acknowledge the rule with a reason for a public endpoint",
+};
 const STATEFUL_DESTROY: Rule = Rule {
     id: "lifecycle/stateful-destroy",
     severity: Severity::Warning,
@@ -209,6 +217,23 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         }
         for message in wildcards(r) {
             out.push(IAM_WILDCARD.at(e, path(), message));
+        }
+        if r.type_name == "AWS::ApiGateway::Method"
+            && matches!(
+                props::at(&r.properties, &["AuthorizationType"]),
+                None | Some(Value::String(_))
+            )
+            && props::str_at(&r.properties, &["AuthorizationType"]).unwrap_or("NONE") == "NONE"
+            && props::str_at(&r.properties, &["HttpMethod"]) != Some("OPTIONS")
+        {
+            out.push(OPEN_API_METHOD.at(
+                e,
+                path(),
+                format!(
+                    "{} takes calls from anyone (AuthorizationType NONE)",
+                    props::str_at(&r.properties, &["HttpMethod"]).unwrap_or("the method")
+                ),
+            ));
         }
         if let Some(snapshots_by_default) = stateful(&r.type_name) {
             let deletes = match r.removal_policy {
