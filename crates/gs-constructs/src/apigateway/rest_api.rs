@@ -46,8 +46,9 @@ pub struct RestApiProps {
     /// CORS preflight (`OPTIONS`) on the root and on every resource added, and the
     /// `Access-Control-Allow-Origin` header on every method's responses.
     pub default_cors: Option<CorsOptions>,
-    /// How callers of the API's methods authenticate (`NONE` by default, as in CDK: the API is
-    /// public; use `Iam` for callers with AWS credentials). Preflight is never authorized.
+    /// How callers of the API's methods authenticate: `Iam` by default (callers sign with AWS
+    /// credentials; CDK's default is `NONE`, which gs only allows on purpose and warns about).
+    /// Preflight is never authorized.
     pub default_authorization: Authorization,
 }
 
@@ -63,7 +64,7 @@ impl Default for RestApiProps {
             data_trace: false,
             cloud_watch_role: true,
             default_cors: None,
-            default_authorization: Authorization::None,
+            default_authorization: Authorization::Iam,
         }
     }
 }
