@@ -67,6 +67,7 @@ pub mod report;
 pub mod s3;
 pub mod secretsmanager;
 pub mod security;
+mod stateful;
 
 pub use error::{ConstructError, Result};
 pub use gs_cfn as cfn;

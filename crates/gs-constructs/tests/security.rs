@@ -232,3 +232,32 @@ fn an_open_api_method_warns_and_a_signed_one_or_a_cors_preflight_does_not() {
         serde_json::json!({"HttpMethod": "OPTIONS", "AuthorizationType": "NONE"}),
     );
 }
+
+#[test]
+fn in_a_stack_with_dr_objectives_only_the_dr_rule_reports_a_destroyed_stateful_resource() {
+    let (mut app, stack) = app();
+    gs_constructs::dr::declare(
+        &mut app,
+        stack,
+        gs_constructs::dr::Objectives::all(
+            std::time::Duration::from_secs(900),
+            std::time::Duration::from_secs(3600),
+        ),
+    )
+    .unwrap();
+    let mut s = app.at(stack).unwrap();
+    gs_constructs::secretsmanager::Secret::new(
+        &mut s,
+        "ApiKey",
+        gs_constructs::secretsmanager::SecretProps {
+            removal_policy: RemovalPolicy::Destroy,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let found = app.validate();
+    assert!(found
+        .iter()
+        .any(|d| d.rule == "dr/stateful-destroy" && d.path == "Sec/ApiKey/Resource"));
+    assert!(!found.iter().any(|d| d.rule == "lifecycle/stateful-destroy"));
+}

@@ -75,12 +75,17 @@ impl<'a> Tree<'a> {
                 let targets = self.resources_below(dep.target);
                 for &s in &sources {
                     let list = &mut self.depends_on[s.index()];
-                    for &t in &targets {
-                        if t != s && !list.contains(&t) {
-                            list.push(t);
-                        }
-                    }
+                    list.extend(targets.iter().copied().filter(|t| *t != s));
                 }
+            }
+        }
+        // Repeats removed once at the end, keeping first occurrences: linear in the edges
+        // however many groups overlap.
+        let mut seen = std::collections::HashSet::new();
+        for list in &mut self.depends_on {
+            if list.len() > 1 {
+                seen.clear();
+                list.retain(|n| seen.insert(*n));
             }
         }
     }

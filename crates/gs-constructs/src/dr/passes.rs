@@ -1,7 +1,7 @@
 //! The DR rules: objectives met, or refused with the resource, the scope, the best mechanism
 //! present and what would meet the target.
 
-use gs_core::{Diagnostic, RemovalPolicy, Rule, Severity, Tree};
+use gs_core::{Diagnostic, Rule, Severity, Tree};
 
 use super::mechanisms::suggestion;
 use super::objectives::{format_duration, objectives_of};
@@ -43,17 +43,6 @@ const STATEFUL_DESTROY: Rule = Rule {
 /// The rules of this module.
 pub(crate) const RULES: &[Rule] = &[RPO_NOT_MET, RTO_NOT_MET, AT_LIMIT, STATEFUL_DESTROY];
 
-/// Types whose removal loses data, and whether CloudFormation snapshots them by default.
-const STATEFUL: &[(&str, bool)] = &[
-    ("AWS::EFS::FileSystem", false),
-    ("AWS::RDS::DBCluster", true),
-    ("AWS::ElastiCache::ReplicationGroup", false),
-    ("AWS::Kinesis::Stream", false),
-    ("AWS::SecretsManager::Secret", false),
-    ("AWS::S3::Bucket", false),
-    ("AWS::Backup::BackupVault", false),
-];
-
 /// Appends this module's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let app = tree.app();
@@ -65,14 +54,8 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let report = DrReport::of_tree(tree);
-    let mut nodes = std::collections::HashMap::new();
-    for e in tree.all_elements() {
-        nodes.insert(tree.path(e), e);
-    }
     for row in &report.rows {
-        let Some(&node) = nodes.get(&row.path) else {
-            continue;
-        };
+        let node = row.resource;
         let Some(target) = row.target else { continue };
         let best = row.mechanism.as_deref().unwrap_or("none");
         let short = row
@@ -113,9 +96,8 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 node,
                 row.path.clone(),
                 format!(
-                    "{}: {} meets RPO {} only through {best}, which AWS promises for most cases",
+                    "{}: {short} meets RPO {} only through {best}, which AWS promises for most cases",
                     row.scope,
-                    row.path,
                     format_duration(target.rpo)
                 ),
             )),
@@ -129,14 +111,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         if objectives_of(app, tree.node(e).stack()).is_none() {
             continue;
         }
-        let Some(&(_, snapshots)) = STATEFUL.iter().find(|(t, _)| *t == r.type_name) else {
-            continue;
-        };
-        let deletes = match r.removal_policy {
-            Some(RemovalPolicy::Destroy) => true,
-            None => !snapshots,
-            Some(_) => false,
-        };
+        let deletes = crate::stateful::deletes_data_on_removal(r);
         if deletes {
             out.push(STATEFUL_DESTROY.at(
                 e,

@@ -78,16 +78,6 @@ impl Profile {
     }
 }
 
-/// The resource types whose data a DR objective is about.
-pub(crate) const STATEFUL: &[&str] = &[
-    "AWS::EFS::FileSystem",
-    "AWS::RDS::DBCluster",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::Kinesis::Stream",
-    "AWS::SecretsManager::Secret",
-    "AWS::S3::Bucket",
-];
-
 #[derive(Clone, Debug)]
 struct BackupRule {
     plan: String,
@@ -311,7 +301,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
-        if !STATEFUL.contains(&&*r.type_name) {
+        if !crate::stateful::holds_primary_data(&r.type_name) {
             continue;
         }
         let p = &r.properties;

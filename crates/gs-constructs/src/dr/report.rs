@@ -84,6 +84,8 @@ fn judge(
 /// One line of the report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DrRow {
+    /// The resource.
+    pub resource: gs_core::NodeId,
     /// The stack's name.
     pub stack: String,
     /// The resource's construct path.
@@ -151,6 +153,7 @@ impl DrReport {
                 let target = objectives.get(scope);
                 let (verdict, chosen) = judge(&profile, scope, target);
                 rows.push(DrRow {
+                    resource: profile.resource,
                     stack: stack.clone(),
                     path: tree.path(profile.resource),
                     type_name: profile.type_name.clone(),

@@ -1,6 +1,6 @@
 //! Encryption, ingress, IAM and lifecycle checks over every resource of the tree, typed or raw.
 
-use gs_core::{Diagnostic, RemovalPolicy, Resource, Rule, Severity, Tree, Value, ValueMap};
+use gs_core::{Diagnostic, Resource, Rule, Severity, Tree, Value, ValueMap};
 
 use crate::props;
 
@@ -61,21 +61,6 @@ pub(crate) const RULES: &[Rule] = &[
     IAM_WILDCARD,
     STATEFUL_DESTROY,
 ];
-
-/// Whether the resource type keeps data, and whether CloudFormation snapshots it on delete when
-/// no policy is set (RDS clusters and instances do).
-fn stateful(type_name: &str) -> Option<bool> {
-    match type_name {
-        "AWS::RDS::DBCluster" => Some(true),
-        "AWS::EFS::FileSystem"
-        | "AWS::ElastiCache::ReplicationGroup"
-        | "AWS::Kinesis::Stream"
-        | "AWS::Backup::BackupVault"
-        | "AWS::SecretsManager::Secret"
-        | "AWS::S3::Bucket" => Some(false),
-        _ => None,
-    }
-}
 
 fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
     let p = &r.properties;
@@ -235,22 +220,17 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
-        if let Some(snapshots_by_default) = stateful(&r.type_name) {
-            let deletes = match r.removal_policy {
-                Some(RemovalPolicy::Destroy) => true,
-                None => !snapshots_by_default,
-                Some(_) => false,
-            };
-            if deletes {
-                out.push(STATEFUL_DESTROY.at(
-                    e,
-                    path(),
-                    format!(
-                        "{} is deleted with its data when it leaves the stack",
-                        r.type_name
-                    ),
-                ));
-            }
+        // In a stack with DR objectives `dr/stateful-destroy` (an error) says it already.
+        let has_objectives = crate::dr::objectives_of(tree.app(), tree.node(e).stack()).is_some();
+        if !has_objectives && crate::stateful::deletes_data_on_removal(r) {
+            out.push(STATEFUL_DESTROY.at(
+                e,
+                path(),
+                format!(
+                    "{} is deleted with its data when it leaves the stack",
+                    r.type_name
+                ),
+            ));
         }
     }
 }
