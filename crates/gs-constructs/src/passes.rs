@@ -17,12 +17,10 @@ const MARKER: &str = "gs-constructs/efs";
 pub fn register(app: &mut App) {
     app.add_pass(MARKER, crate::efs::passes::check);
     app.add_pass("gs-constructs/ecs", crate::ecs::passes::check);
-    app.add_pass("gs-constructs/rds", crate::rds::passes::check);
     app.add_pass(
         "gs-constructs/elasticache",
         crate::elasticache::passes::check,
     );
-    app.add_pass("gs-constructs/kinesis", crate::kinesis::passes::check);
     app.add_pass("gs-constructs/apigateway", crate::apigateway::passes::check);
     app.add_pass(
         "gs-constructs/codepipeline",
@@ -53,11 +51,8 @@ pub fn catalog() -> Vec<Rule> {
         crate::security::passes::RULES,
         crate::efs::passes::RULES,
         crate::ecs::passes::RULES,
-        crate::rds::passes::RULES,
         crate::elasticache::passes::RULES,
-        crate::kinesis::passes::RULES,
         crate::apigateway::passes::RULES,
-        crate::codepipeline::passes::RULES,
         crate::s3::passes::RULES,
         crate::backup::passes::RULES,
         crate::dr::passes::RULES,

@@ -5,7 +5,6 @@
 
 mod build;
 mod names;
-pub(crate) mod passes;
 mod pipeline;
 mod source;
 

@@ -19,16 +19,24 @@ pub enum CfnMountTarget {}
 
 /// After how long without access a file moves to another storage class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub enum LifecycleTransition {
+    /// After 1 day without access.
     After1Day,
+    /// After 7 days without access.
     After7Days,
+    /// After 14 days without access.
     After14Days,
+    /// After 30 days without access.
     After30Days,
+    /// After 60 days without access.
     After60Days,
+    /// After 90 days without access.
     After90Days,
+    /// After 180 days without access.
     After180Days,
+    /// After 270 days without access.
     After270Days,
+    /// After 365 days without access.
     After365Days,
 }
 

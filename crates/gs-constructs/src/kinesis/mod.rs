@@ -4,7 +4,6 @@
 
 mod consumer;
 pub(crate) mod names;
-pub(crate) mod passes;
 mod stream;
 
 pub use consumer::{CfnStreamConsumer, StreamConsumer, StreamConsumerProps};

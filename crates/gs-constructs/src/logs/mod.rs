@@ -10,24 +10,40 @@ use crate::names::NameRule;
 
 /// How long a log group keeps events. Only the values CloudWatch accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub enum RetentionDays {
+    /// 1 day.
     OneDay = 1,
+    /// 3 days.
     ThreeDays = 3,
+    /// 5 days.
     FiveDays = 5,
+    /// 7 days.
     OneWeek = 7,
+    /// 14 days.
     TwoWeeks = 14,
+    /// 30 days.
     OneMonth = 30,
+    /// 60 days.
     TwoMonths = 60,
+    /// 90 days.
     ThreeMonths = 90,
+    /// 120 days.
     FourMonths = 120,
+    /// 150 days.
     FiveMonths = 150,
+    /// 180 days.
     SixMonths = 180,
+    /// 365 days.
     OneYear = 365,
+    /// 400 days.
     FourHundredDays = 400,
+    /// 545 days.
     EighteenMonths = 545,
+    /// 731 days.
     TwoYears = 731,
+    /// 1827 days.
     FiveYears = 1827,
+    /// 3653 days.
     TenYears = 3653,
 }
 

@@ -7,7 +7,6 @@ mod cluster;
 mod global;
 mod info;
 pub(crate) mod names;
-pub(crate) mod passes;
 pub(crate) mod window;
 
 pub use cluster::{CfnDbCluster, CfnDbInstance, DatabaseCluster, DatabaseClusterProps, ENGINE};
