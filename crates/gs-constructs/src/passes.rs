@@ -22,10 +22,6 @@ pub fn register(app: &mut App) {
         crate::elasticache::passes::check,
     );
     app.add_pass("gs-constructs/apigateway", crate::apigateway::passes::check);
-    app.add_pass(
-        "gs-constructs/codepipeline",
-        crate::codepipeline::passes::check,
-    );
     app.add_pass("gs-constructs/s3", crate::s3::passes::check);
     app.add_pass("gs-constructs/backup", crate::backup::passes::check);
     app.add_pass("gs-constructs/logs", crate::logs::passes::check);
