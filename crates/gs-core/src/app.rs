@@ -167,7 +167,7 @@ impl App {
     /// The node behind a handle; a handle of another app is an error.
     pub fn node(&self, node: impl Into<NodeId>) -> Result<&Node, TreeError> {
         let node = node.into();
-        self.check(node)?;
+        self.check_in(node, || "App::node (reading a construct)".into())?;
         self.nodes
             .get(node.index())
             .ok_or_else(|| TreeError::ForeignHandle {
@@ -238,7 +238,10 @@ impl App {
         reason: impl Into<String>,
     ) -> Result<(), TreeError> {
         let (from, to) = (from.into(), to.into());
-        self.check(to)?;
+        self.check_in(from, || "App::add_dependency (the dependent)".into())?;
+        self.check_in(to, || {
+            format!("{}: App::add_dependency (the target)", self.path_of(from))
+        })?;
         let node = self.node_mut(from)?;
         if !node.dependencies.iter().any(|d| d.target == to) {
             node.dependencies.push(Dependency {
@@ -392,7 +395,7 @@ impl App {
         data: T,
     ) -> Result<(), TreeError> {
         let node = node.into();
-        self.check(node)?;
+        self.check_in(node, || "App::attach".into())?;
         if let Some(table) = self
             .facts
             .entry(TypeId::of::<IndexMap<NodeId, T>>())
@@ -438,12 +441,19 @@ impl App {
     }
 
     pub(crate) fn check(&self, node: NodeId) -> Result<(), TreeError> {
+        self.check_in(node, || "a call on this App".into())
+    }
+
+    /// [`App::check`] with the place the handle was used, for the error.
+    pub(crate) fn check_in(
+        &self,
+        node: NodeId,
+        context: impl FnOnce() -> String,
+    ) -> Result<(), TreeError> {
         if node.belongs_to(self.id) && node.index() < self.nodes.len() {
             Ok(())
         } else {
-            Err(TreeError::ForeignHandle {
-                context: "a handle".into(),
-            })
+            Err(TreeError::ForeignHandle { context: context() })
         }
     }
 

@@ -353,3 +353,16 @@ fn a_core_error_cannot_be_acknowledged_away() {
         .unwrap();
     assert!(d.is_blocking() && d.acknowledged.is_none());
 }
+
+#[test]
+fn a_dependency_on_another_apps_node_names_the_dependent_construct() {
+    let (mut a, stack_a) = app_with_stack();
+    let (mut b, stack_b) = app_with_stack();
+    let foreign = topic(&mut a.at(stack_a).unwrap(), "T");
+    let local = topic(&mut b.at(stack_b).unwrap(), "Local");
+    let err = b.add_dependency(local, foreign, "x").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "TapStackdev/Local: App::add_dependency (the target): a handle from another App was used here; fix: create the construct in this App, or import it explicitly"
+    );
+}
