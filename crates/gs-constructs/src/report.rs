@@ -2,7 +2,7 @@
 //! scanning reads) and the rule catalog as Markdown (`docs/rules.md`).
 
 use gs_core::{Diagnostic, Rule, Severity};
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -10,6 +10,88 @@ fn level(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "note",
     }
+}
+
+/// A SARIF 2.1.0 log, as typed data: fields serialize in declaration order whatever features
+/// of serde_json another crate switches on.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sarif<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [SarifRun<'a>; 1],
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct SarifRun<'a> {
+    tool: SarifTool<'a>,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct SarifTool<'a> {
+    driver: SarifDriver<'a>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifDriver<'a> {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<SarifRule<'a>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule<'a> {
+    id: &'a str,
+    short_description: Text<'a>,
+    full_description: Text<'a>,
+    help: Text<'a>,
+    default_configuration: Level,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Text<'a> {
+    text: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [SarifLocation<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression<'a>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation<'a> {
+    logical_locations: [SarifLogicalLocation<'a>; 1],
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLogicalLocation<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 /// The findings as a SARIF 2.1.0 log. Each result's location is the construct path (a logical
@@ -20,55 +102,66 @@ fn level(s: Severity) -> &'static str {
 /// use gs_constructs::{passes, report};
 /// use gs_core::Diagnostic;
 /// let d = Diagnostic::error("backup/plan-without-rules", "TapStackdev/Backup/EfsBackupPlan", "no rules", "add one");
-/// let log = report::sarif(&[d], &passes::catalog());
+/// let log = serde_json::to_value(report::sarif(&[d], &passes::catalog())).unwrap();
 /// assert_eq!(log["version"], "2.1.0");
 /// assert_eq!(log["runs"][0]["results"][0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
 ///            "TapStackdev/Backup/EfsBackupPlan");
 /// ```
-pub fn sarif(diagnostics: &[Diagnostic], catalog: &[Rule]) -> Json {
-    let rules: Vec<Json> = catalog
+pub fn sarif<'a>(diagnostics: &'a [Diagnostic], catalog: &'a [Rule]) -> Sarif<'a> {
+    let text = |t: &'a str| Text { text: t.into() };
+    let rules = catalog
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "shortDescription": {"text": r.what},
-                "fullDescription": {"text": r.why},
-                "help": {"text": r.fix},
-                "defaultConfiguration": {"level": level(r.severity)},
-            })
+        .map(|r| SarifRule {
+            id: r.id,
+            short_description: text(r.what),
+            full_description: text(r.why),
+            help: text(r.fix),
+            default_configuration: Level {
+                level: level(r.severity),
+            },
         })
         .collect();
-    let results: Vec<Json> = diagnostics
+    let results = diagnostics
         .iter()
-        .map(|d| {
-            let mut result = json!({
-                "ruleId": d.rule,
-                "level": level(d.severity),
-                "message": {"text": format!("{} (fix: {})", d.message, d.fix)},
-                "locations": [{"logicalLocations": [{"fullyQualifiedName": d.path, "kind": "resource"}]}],
-            });
-            if let Some(i) = catalog.iter().position(|r| r.id == d.rule) {
-                result["ruleIndex"] = json!(i);
-            }
-            if let Some(reason) = &d.acknowledged {
-                result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
-            }
-            result
+        .map(|d| SarifResult {
+            rule_id: &d.rule,
+            rule_index: catalog.iter().position(|r| r.id == d.rule),
+            level: level(d.severity),
+            message: Text {
+                text: format!("{} (fix: {})", d.message, d.fix).into(),
+            },
+            locations: [SarifLocation {
+                logical_locations: [SarifLogicalLocation {
+                    fully_qualified_name: &d.path,
+                    kind: "resource",
+                }],
+            }],
+            suppressions: d
+                .acknowledged
+                .as_deref()
+                .map(|reason| SarifSuppression {
+                    kind: "inSource",
+                    justification: reason,
+                })
+                .into_iter()
+                .collect(),
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "gs",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/gs-infra/gs/blob/main/docs/rules.md",
-                "rules": rules,
-            }},
-            "results": results,
+    Sarif {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [SarifRun {
+            tool: SarifTool {
+                driver: SarifDriver {
+                    name: "gs",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/gs-infra/gs/blob/main/docs/rules.md",
+                    rules,
+                },
+            },
+            results,
         }],
-    })
+    }
 }
 
 /// The rule catalog as Markdown, one section per rule, in catalog order.

@@ -31,4 +31,4 @@ pub use objectives::{
     declare, format_duration, objectives_of, override_for, FailureScope, Objectives, Target,
 };
 pub use profile::{Profile, Protection};
-pub use report::{DrReport, DrRow, Verdict};
+pub use report::{DrJson, DrReport, DrRow, Verdict};

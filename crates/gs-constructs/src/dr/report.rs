@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use gs_core::{App, Tree};
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
 use super::objectives::{effective, format_duration, FailureScope, Target};
 use super::profile::{profiles, Profile, Protection};
@@ -235,27 +235,51 @@ impl DrReport {
         out
     }
 
-    /// One stack's rows as JSON (written as `<Stack>.dr.json`).
-    pub fn to_json(&self, stack: &str) -> Json {
+    /// One stack's rows as serializable data (written as `<Stack>.dr.json`); fields keep their
+    /// declared order whatever serde_json features are on.
+    pub fn to_json<'r>(&'r self, stack: &'r str) -> DrJson<'r> {
         let secs = |d: Option<Duration>| d.map(|d| d.as_secs());
-        let rows: Vec<Json> = self
-            .for_stack(stack)
-            .map(|r| {
-                json!({
-                    "path": r.path,
-                    "type": r.type_name,
-                    "scope": r.scope.id(),
-                    "mechanism": r.mechanism,
-                    "rpo_seconds": secs(r.rpo),
-                    "rto_seconds": secs(r.rto),
-                    "basis": r.basis,
-                    "target_rpo_seconds": r.target.map(|t| t.rpo.as_secs()),
-                    "target_rto_seconds": r.target.map(|t| t.rto.as_secs()),
-                    "verdict": r.verdict.id(),
-                    "override_reason": r.override_reason,
+        DrJson {
+            stack,
+            rows: self
+                .for_stack(stack)
+                .map(|r| DrJsonRow {
+                    path: &r.path,
+                    type_name: &r.type_name,
+                    scope: r.scope.id(),
+                    mechanism: r.mechanism.as_deref(),
+                    rpo_seconds: secs(r.rpo),
+                    rto_seconds: secs(r.rto),
+                    basis: r.basis.as_deref(),
+                    target_rpo_seconds: r.target.map(|t| t.rpo.as_secs()),
+                    target_rto_seconds: r.target.map(|t| t.rto.as_secs()),
+                    verdict: r.verdict.id(),
+                    override_reason: r.override_reason.as_deref(),
                 })
-            })
-            .collect();
-        json!({"stack": stack, "rows": rows})
+                .collect(),
+        }
     }
+}
+
+/// One stack's DR report as written to `<Stack>.dr.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct DrJson<'r> {
+    stack: &'r str,
+    rows: Vec<DrJsonRow<'r>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct DrJsonRow<'r> {
+    path: &'r str,
+    #[serde(rename = "type")]
+    type_name: &'r str,
+    scope: &'static str,
+    mechanism: Option<&'r str>,
+    rpo_seconds: Option<u64>,
+    rto_seconds: Option<u64>,
+    basis: Option<&'r str>,
+    target_rpo_seconds: Option<u64>,
+    target_rto_seconds: Option<u64>,
+    verdict: &'static str,
+    override_reason: Option<&'r str>,
 }
