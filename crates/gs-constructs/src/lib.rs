@@ -29,13 +29,23 @@
 //!
 //! ```
 //! use gs_constructs::prelude::*;
+//!
 //! let mut app = App::new();
 //! let stack = app.stack("TapStackdev", StackProps::default())?;
 //! let mut s = app.at(stack)?;
 //! let vpc = ec2::Vpc::new(&mut s, "Vpc", ec2::VpcProps { max_azs: 2, ..Default::default() })?;
+//! let fs = efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, Default::default())?;
+//! let ap = efs::AccessPoint::new(&mut s, "ContentAccessPoint", fs, Default::default())?;
+//! let task = ecs::FargateTaskDefinition::new(&mut s, "TaskDef", Default::default())?;
+//! let web = task.add_container(&mut s, "web", "public.ecr.aws/nginx/nginx:1.27", Default::default())?;
+//! // `ap` carries `fs`; mounting it derives the NFS ingress rule, the DependsOn on every mount
+//! // target and on that rule, the IAM grant, transit encryption and IAM on the volume.
+//! task.mount(&mut s, "media", ap, web, "/mnt/media", ecs::Mount::read_write())?;
+//! let cluster = ecs::Cluster::new(&mut s, "Cluster", vpc, Default::default())?;
+//! let svc = ecs::FargateService::new(&mut s, "MediaProcessingService", cluster, task, Default::default())?;
+//! assert!(ec2::Ingress::admits(s.app(), fs.security_group, svc.security_group, 2049));
 //! let out = app.synth(&CfnBackend::default())?;
 //! assert!(out.artifact("TapStackdev.template.json").is_some());
-//! # let _ = vpc;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
