@@ -81,7 +81,7 @@ impl Backend for CfnBackend {
                     backend: self.name().into(),
                     path: name.into(),
                     message: format!("the template could not be written: {e}"),
-                    fix: "see the message: a reference to something that is not a resource, or a non-finite number".into(),
+                    fix: "a value the validation passes cannot see went wrong: a reference to an import without that attribute (import it with the attribute), or a number that is not finite (use a finite number)".into(),
                 })?;
             let file_name = template_file_name(name);
             let (region, account) = match node.kind() {

@@ -17,7 +17,12 @@ pub(crate) struct NameRule<'a> {
     pub extra: &'static str,
 }
 
-impl NameRule<'_> {
+impl<'a> NameRule<'a> {
+    /// The same rule for another kind of name.
+    pub(crate) fn with_what(self, what: &'a str) -> NameRule<'a> {
+        NameRule { what, ..self }
+    }
+
     /// Why `name` breaks the rule, or `None` when it keeps it.
     pub(crate) fn problem(&self, name: &str) -> Option<String> {
         let len = name.chars().count();

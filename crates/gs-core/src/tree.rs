@@ -122,8 +122,8 @@ impl<'a> Tree<'a> {
         }
     }
 
-    /// The node's path as a `Display` value that writes the ids straight to the formatter
-    /// (no `String` per call: backends write one path per resource).
+    /// The node's path as a `Display` value that writes the ids straight to the formatter (no
+    /// `String` of the whole path per call: backends write one path per resource).
     ///
     /// ```
     /// use gs_core::{App, RawResource, Resource, StackProps};
@@ -303,18 +303,16 @@ pub struct DisplayPath<'t, 'a> {
 
 impl std::fmt::Display for DisplayPath<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        fn write(tree: &Tree<'_>, id: NodeId, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            let node = tree.node(id);
-            if let Some(parent) = node.parent {
-                write(tree, parent, f)?;
+        if !self.tree.contains(self.id) {
+            return f.write_str("(a node of another app)");
+        }
+        // Iterative, so a deeply nested tree cannot overflow the call stack.
+        for (i, id) in self.tree.app.components(self.id).iter().enumerate() {
+            if i > 0 {
                 f.write_str("/")?;
             }
-            f.write_str(&node.id)
+            f.write_str(id)?;
         }
-        if self.tree.contains(self.id) {
-            write(self.tree, self.id, f)
-        } else {
-            f.write_str("(a node of another app)")
-        }
+        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use gs_core::{Handle, NodeId, Resource, Scope, Value, ValueMap};
 
 use crate::ec2::Vpc;
-use crate::error::{ConstructError, Result};
+use crate::error::Result;
 
 /// Marker of the `AWS::ECS::Cluster` resource.
 #[derive(Debug)]
@@ -55,18 +55,7 @@ impl Cluster {
     pub fn new(scope: &mut Scope<'_>, id: &str, vpc: Vpc, props: ClusterProps) -> Result<Cluster> {
         let path = scope.child_path(id);
         if let Some(name) = &props.name {
-            let ok = !name.is_empty()
-                && name.len() <= 255
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if !ok {
-                return Err(ConstructError::invalid(
-                    path,
-                    format!("`{name}` is not a valid cluster name"),
-                    "use 1 to 255 letters, digits, `-` and `_`",
-                ));
-            }
+            super::ECS_NAME.with_what("cluster").check(&path, name)?;
         }
         crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;

@@ -178,18 +178,7 @@ impl FargateTaskDefinition {
     ) -> Result<Container> {
         let app = scope.app_mut();
         let path = format!("{}/{name}", app.path(self.node)?);
-        let valid_name = !name.is_empty()
-            && name.len() <= 255
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid_name {
-            return Err(ConstructError::invalid(
-                &path,
-                format!("`{name}` is not a valid container name"),
-                "use 1 to 255 letters, digits, `-` and `_`",
-            ));
-        }
+        super::ECS_NAME.with_what("container").check(&path, name)?;
         if image.is_empty() {
             return Err(ConstructError::invalid(
                 &path,

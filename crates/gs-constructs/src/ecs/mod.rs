@@ -10,6 +10,14 @@
 mod cluster;
 mod container;
 pub(crate) mod passes;
+
+/// ECS names (clusters, task families, containers, volumes): 1 to 255 letters, digits, `-`, `_`.
+const ECS_NAME: crate::names::NameRule<'static> = crate::names::NameRule {
+    what: "ECS",
+    min: 1,
+    max: 255,
+    extra: "-_",
+};
 mod scaling;
 mod service;
 mod task_definition;

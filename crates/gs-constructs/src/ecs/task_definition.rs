@@ -100,17 +100,7 @@ impl FargateTaskDefinition {
             }
         }
         if let Some(f) = &props.family {
-            let ok = !f.is_empty()
-                && f.len() <= 255
-                && f.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if !ok {
-                return Err(ConstructError::invalid(
-                    &path,
-                    format!("`{f}` is not a valid family name"),
-                    "use 1 to 255 letters, digits, `-` and `_`",
-                ));
-            }
+            super::ECS_NAME.with_what("task family").check(&path, f)?;
         }
         crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;

@@ -75,17 +75,7 @@ impl FargateTaskDefinition {
                 "mount through the task definition the container was added to",
             );
         }
-        let valid = !volume.is_empty()
-            && volume.len() <= 255
-            && volume
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid {
-            return bad(
-                format!("`{volume}` is not a valid volume name"),
-                "use 1 to 255 letters, digits, `-` and `_`",
-            );
-        }
+        super::ECS_NAME.with_what("volume").check(&path, volume)?;
         if !container_path.starts_with('/') {
             return bad(
                 format!("the container path `{container_path}` is not absolute"),
