@@ -50,7 +50,7 @@ impl Default for SecurityGroupProps {
 /// assert!(!ec2::Ingress::admits(s.app(), db, app_sg, 2049));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SecurityGroup {
     /// The group node.
     pub node: NodeId,
@@ -141,7 +141,7 @@ impl fmt::Display for Port {
 }
 
 /// Where traffic comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Peer {
     /// Members of another security group.
     SecurityGroup(SecurityGroup),
@@ -176,13 +176,14 @@ pub struct Connectable {
 }
 
 impl Connectable {
-    /// Admits `peer` on the default port (CDK's `connections.allowDefaultPortFrom`).
+    /// Admits `peer` on the default port (CDK's `connections.allowDefaultPortFrom`); returns the
+    /// rule's node.
     pub fn allow_default_port_from(
         &self,
         scope: &mut Scope<'_>,
         peer: impl Into<Peer>,
         description: &str,
-    ) -> Result<()> {
+    ) -> Result<NodeId> {
         self.security_group
             .allow_from(scope, peer, self.default_port, description)
     }
@@ -294,14 +295,16 @@ impl SecurityGroup {
     }
 
     /// Admits `peer` on `port`: an `AWS::EC2::SecurityGroupIngress` under this group, recorded as
-    /// an [`Ingress`] fact. Asking twice for the same peer and port adds nothing.
+    /// an [`Ingress`] fact; returns the rule's node (a consumer that needs the rule in place
+    /// depends on it). Asking twice for the same peer and port adds nothing and returns the
+    /// first rule.
     pub fn allow_from(
         &self,
         scope: &mut Scope<'_>,
         peer: impl Into<Peer>,
         port: Port,
         description: &str,
-    ) -> Result<()> {
+    ) -> Result<NodeId> {
         let peer = peer.into();
         if port.from > port.to {
             return Err(crate::ConstructError::invalid(
@@ -311,12 +314,11 @@ impl SecurityGroup {
             ));
         }
         let app = scope.app_mut();
-        if app
-            .facts::<Ingress>()
-            .iter()
-            .any(|i| i.group == *self && i.peer == peer && i.port == port)
+        if let Some(rule) = app
+            .attached::<IngressRules>(self.node)
+            .and_then(|rules| rules.0.get(&(peer, port)))
         {
-            return Ok(());
+            return Ok(*rule);
         }
         let (label, source) = match peer {
             Peer::SecurityGroup(sg) => (
@@ -344,15 +346,27 @@ impl SecurityGroup {
             &format!("from {label}:{port}"),
             Resource::new("AWS::EC2::SecurityGroupIngress").properties(props),
         )?;
-        g.app_mut().add_fact(Ingress {
+        let app = g.app_mut();
+        app.add_fact(Ingress {
             group: *self,
             peer,
             port,
             rule: rule.node(),
         });
-        Ok(())
+        let mut rules = app
+            .attached::<IngressRules>(self.node)
+            .cloned()
+            .unwrap_or_default();
+        rules.0.insert((peer, port), rule.node());
+        app.attach(self.node, rules)?;
+        Ok(rule.node())
     }
 }
+
+/// The rules a group has, by peer and port: finds a repeated `allow_from` without scanning every
+/// rule of the app.
+#[derive(Clone, Debug, Default)]
+struct IngressRules(std::collections::HashMap<(Peer, Port), NodeId>);
 
 /// Characters EC2 accepts in a security group description.
 fn description_char(c: char) -> bool {

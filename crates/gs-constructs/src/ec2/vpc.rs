@@ -93,7 +93,7 @@ pub struct VpcLayout {
 /// assert_eq!(private[1].az, 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Vpc {
     /// The VPC's group.
     pub node: NodeId,

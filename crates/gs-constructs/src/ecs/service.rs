@@ -306,13 +306,20 @@ impl FargateService {
     }
 
     /// Lets the tasks reach `target` (a database, a cache, a file system) on its default port:
-    /// an ingress rule into the target's security group from this service's group.
+    /// an ingress rule into the target's security group from this service's group, which the
+    /// service waits for (its tasks connect as they start).
     pub fn connect_to(
         &self,
         scope: &mut Scope<'_>,
         target: Connectable,
         description: &str,
     ) -> Result<()> {
-        target.allow_default_port_from(scope, self.security_group, description)
+        let rule = target.allow_default_port_from(scope, self.security_group, description)?;
+        scope.app_mut().add_dependency(
+            self.resource,
+            rule,
+            "tasks connect when they start, through this rule",
+        )?;
+        Ok(())
     }
 }

@@ -7,7 +7,6 @@ use gs_core::{App, Scope};
 
 use super::service::{FargateService, ServiceState};
 use super::task_definition::FargateTaskDefinition;
-use crate::ec2;
 use crate::efs::{self, AccessPoint};
 use crate::error::{ConstructError, Result};
 
@@ -38,7 +37,7 @@ pub(crate) fn wire_mount(
     let fs = access_point.file_system;
     let service_path = scope.app().path(service.node)?;
     let fs_path = scope.app().path(fs.node)?;
-    fs.connections().allow_default_port_from(
+    let rule = fs.connections().allow_default_port_from(
         scope,
         service.security_group,
         &truncate(&format!("NFS from {service_path}"), 255),
@@ -46,23 +45,11 @@ pub(crate) fn wire_mount(
     let app = scope.app_mut();
     // The first tasks mount as soon as the service exists: the NFS rule must be in place by then,
     // and CloudFormation would create the two in parallel.
-    let nfs = fs.connections().default_port;
-    let rule = app
-        .facts::<ec2::Ingress>()
-        .iter()
-        .find(|i| {
-            i.group == fs.security_group
-                && i.peer == ec2::Peer::SecurityGroup(service.security_group)
-                && i.port == nfs
-        })
-        .map(|i| i.rule);
-    if let Some(rule) = rule {
-        app.add_dependency(
-            service.resource,
-            rule,
-            format!("tasks mount {fs_path} over NFS, which this rule admits"),
-        )?;
-    }
+    app.add_dependency(
+        service.resource,
+        rule,
+        format!("tasks mount {fs_path} over NFS, which this rule admits"),
+    )?;
     for target in fs.mount_targets(app) {
         app.add_dependency(
             service.resource,
