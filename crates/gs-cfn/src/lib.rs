@@ -21,8 +21,10 @@
 pub mod backend;
 pub mod intrinsic;
 pub mod passes;
+mod size;
 pub mod template;
 
 pub use backend::{template_file_name, CfnBackend, ASSEMBLY_VERSION};
 pub use intrinsic::{secret_value, ssm_parameter_value, Rendered, RenderedMap};
+pub use size::template_size_bound;
 pub use template::{Template, TemplateOutput, TemplateParameter, TemplateResource, FORMAT_VERSION};

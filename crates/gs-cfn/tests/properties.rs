@@ -200,6 +200,27 @@ proptest! {
     }
 
     #[test]
+    fn the_size_bound_is_never_below_the_written_template(
+        ops in prop::collection::vec(op(), 0..40),
+        text in "[ -~\\u{0}-\\u{1f}\"\\\\é]{0,40}",
+    ) {
+        let mut built = build(&ops);
+        let stack = built.app.stacks()[0];
+        built.app.tag(stack, "Note", text.clone()).unwrap();
+        if let Some(&r) = built.resources.first() {
+            built.app.resource_mut(r).unwrap().properties.insert(
+                "DisplayName",
+                Value::List(vec![Value::from(text.clone()), Value::sub(text.clone()), Value::Int(i64::MIN), Value::Float(-1.5e300)]),
+            );
+        }
+        let tree = built.app.freeze();
+        if let Ok(bytes) = gs_cfn::Template::of_stack(&tree, stack).to_json() {
+            let bound = gs_cfn::template_size_bound(&tree, stack);
+            prop_assert!(bound >= bytes.len(), "bound {} < actual {}", bound, bytes.len());
+        }
+    }
+
+    #[test]
     fn a_forced_cycle_is_refused_with_the_cycle_rule(
         ops in prop::collection::vec(op(), 0..30),
         a in any::<usize>(),

@@ -1,5 +1,8 @@
 //! CloudFormation limits are refused at synthesis.
 
+#[path = "../../../examples/globalstream/stack.rs"]
+#[allow(dead_code)]
+mod stack;
 mod support;
 
 use gs_constructs::prelude::*;
@@ -99,4 +102,24 @@ fn inherited_tags_count_toward_the_template_size() {
             .any(|d| d.rule == "cfn/limits" && d.message.contains("bytes")),
         "{d:#?}"
     );
+}
+
+#[test]
+fn the_size_bound_holds_the_globalstream_templates_within_twice_their_size() {
+    // The bound decides when cfn/limits serializes a template to measure it: it must never be
+    // below the real size, and close enough that ordinary stacks are not serialized twice.
+    let built = stack::build(&stack::Config::from_env(|_| None).unwrap()).unwrap();
+    let tree = built.app.freeze();
+    for &s in tree.stacks() {
+        let actual = gs_constructs::cfn::Template::of_stack(&tree, s)
+            .to_json()
+            .unwrap()
+            .len();
+        let bound = gs_constructs::cfn::template_size_bound(&tree, s);
+        assert!(
+            bound >= actual && bound <= 2 * actual,
+            "{}: bound {bound}, actual {actual}",
+            tree.path(s)
+        );
+    }
 }

@@ -1,0 +1,154 @@
+//! An upper bound of a stack's template size, computed from the tree without writing the JSON:
+//! the `cfn/limits` pass serializes a template only when this bound passes 1 MB.
+//!
+//! Every string counts with its exact escaped length; every line with the indentation and
+//! punctuation the one-space pretty printer writes at its depth, rounded up.
+
+use gs_core::{NodeId, NodeKind, Tree, Value, MAX_LOGICAL_ID_LEN};
+
+/// Bytes `s` takes as a JSON string, quotes included (serde_json's escapes).
+fn string(s: &str) -> usize {
+    2 + s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+                0..=0x1f => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
+/// Punctuation and indentation of one line at `depth`: indent, `": "`, `,` and newline.
+fn line(depth: usize) -> usize {
+    depth + 6
+}
+
+/// An upper bound of `v` written at `depth` (as a map value or list element).
+fn value(tree: &Tree<'_>, v: &Value, depth: usize) -> usize {
+    let id = |n: &NodeId| tree.logical_id(*n).map_or(MAX_LOGICAL_ID_LEN + 2, string);
+    // An intrinsic is `{ "Fn::X": [ ... ] }`: two bracket lines, its key, the list brackets.
+    let wrap = 4 * line(depth + 2) + 16;
+    match v {
+        Value::Null | Value::Bool(_) => line(depth) + 5,
+        Value::Int(_) | Value::Float(_) => line(depth) + 24,
+        Value::String(s) => line(depth) + string(s),
+        Value::List(items) | Value::And(items) | Value::Or(items) => {
+            2 * line(depth)
+                + items
+                    .iter()
+                    .map(|i| value(tree, i, depth + 1))
+                    .sum::<usize>()
+        }
+        Value::Map(m) => 2 * line(depth) + map(tree, m.iter(), depth + 1),
+        Value::Ref(n) => wrap + id(n),
+        Value::GetAtt(n, attr) => wrap + id(n) + line(depth + 3) + string(attr),
+        Value::Pseudo(p) => wrap + string(p.name()),
+        Value::Condition(c) => wrap + string(c),
+        Value::Join(sep, items) => {
+            wrap + string(sep)
+                + 2 * line(depth + 3)
+                + items
+                    .iter()
+                    .map(|i| value(tree, i, depth + 4))
+                    .sum::<usize>()
+        }
+        Value::Sub(t, vars) => {
+            wrap + string(t) + 2 * line(depth + 3) + map(tree, vars.iter(), depth + 4)
+        }
+        Value::Select(_, x)
+        | Value::Split(_, x)
+        | Value::GetAzs(x)
+        | Value::ImportValue(x)
+        | Value::Base64(x)
+        | Value::Cidr(x, _, _)
+        | Value::Not(x) => wrap + 2 * line(depth + 3) + 48 + value(tree, x, depth + 3),
+        Value::If(c, a, b) | Value::FindInMap(c, a, b) => {
+            wrap + string(c) + value(tree, a, depth + 3) + value(tree, b, depth + 3)
+        }
+        Value::Equals(a, b) => wrap + value(tree, a, depth + 3) + value(tree, b, depth + 3),
+    }
+}
+
+fn map<'v>(
+    tree: &Tree<'_>,
+    entries: impl Iterator<Item = (&'v str, &'v Value)>,
+    depth: usize,
+) -> usize {
+    entries
+        .map(|(k, v)| string(k) + value(tree, v, depth))
+        .sum()
+}
+
+/// What the backend adds to element `e` from the tree around it: its path
+/// (`aws:cdk:path`), and the tags and acknowledgements set on it and on every node above it.
+fn around(tree: &Tree<'_>, e: NodeId) -> usize {
+    let mut bytes = 2 * line(4) + 32;
+    let mut at = Some(e);
+    while let Some(n) = at {
+        let node = tree.node(n);
+        bytes += string(node.id());
+        for (k, v) in node.own_tags() {
+            bytes += 4 * line(6) + string(k) + string(v) + 16;
+        }
+        for a in node.acknowledgements() {
+            bytes += 4 * line(6) + string(&a.rule) + string(&a.reason) + 16;
+        }
+        at = node.parent();
+    }
+    bytes
+}
+
+/// An upper bound of the bytes `Template::of_stack(tree, stack).to_json()` writes.
+///
+/// ```
+/// use gs_cfn::{template_size_bound, CfnBackend, Template};
+/// use gs_core::{App, RawResource, Resource, StackProps};
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// app.at(stack)?.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic").property("TopicName", "t"))?;
+/// let tree = app.freeze();
+/// let actual = Template::of_stack(&tree, stack.node()).to_json()?.len();
+/// assert!(template_size_bound(&tree, stack.node()) >= actual);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn template_size_bound(tree: &Tree<'_>, stack: NodeId) -> usize {
+    let mut bytes = 256;
+    if let NodeKind::Stack(s) = tree.node(stack).kind() {
+        bytes += line(1) + s.description.as_deref().map_or(0, string);
+        bytes += map(tree, s.mappings.iter(), 2) + map(tree, s.conditions.iter(), 2);
+    }
+    for &e in tree.elements(stack) {
+        bytes += 2 * line(2) + tree.logical_id(e).map_or(MAX_LOGICAL_ID_LEN + 2, string);
+        match tree.node(e).kind() {
+            NodeKind::Resource(r) => {
+                // Type, Properties, DependsOn, the two policies, Metadata, Condition.
+                bytes += 12 * line(3) + 128 + string(&r.type_name) + around(tree, e);
+                bytes += r.condition.as_deref().map_or(0, string);
+                bytes += tree
+                    .depends_on(e)
+                    .iter()
+                    .map(|d| line(4) + tree.logical_id(*d).map_or(MAX_LOGICAL_ID_LEN + 2, string))
+                    .sum::<usize>();
+                bytes += map(tree, r.properties.iter(), 4);
+            }
+            NodeKind::Parameter(p) => {
+                bytes += 6 * line(3) + 64 + string(&p.type_name);
+                bytes += p.description.as_deref().map_or(0, string);
+                bytes += p.default.as_ref().map_or(0, |v| value(tree, v, 3));
+                bytes += p
+                    .allowed_values
+                    .iter()
+                    .map(|v| value(tree, v, 4))
+                    .sum::<usize>();
+            }
+            NodeKind::Output(o) => {
+                bytes += 6 * line(3) + 64 + o.description.as_deref().map_or(0, string);
+                bytes += o.condition.as_deref().map_or(0, string);
+                bytes += value(tree, &o.value, 3);
+                bytes += o.export_name.as_ref().map_or(0, |v| value(tree, v, 4));
+            }
+            _ => {}
+        }
+    }
+    bytes
+}
