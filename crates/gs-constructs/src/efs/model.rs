@@ -127,8 +127,10 @@ pub(crate) struct Model {
     pub(crate) vpcs: HashMap<NodeId, VpcInfo>,
     pub(crate) subnets: HashMap<NodeId, SubnetInfo>,
     pub(crate) security_group_vpc: HashMap<NodeId, Option<NodeId>>,
-    /// By security group: the sources its rules admit on TCP 2049.
-    pub(crate) nfs_sources: HashMap<NodeId, Vec<Source>>,
+    /// By security group: the sources its rules admit on TCP 2049, each with its
+    /// `AWS::EC2::SecurityGroupIngress` resource when the rule is one (an inline rule is part of
+    /// the group itself).
+    pub(crate) nfs_sources: HashMap<NodeId, Vec<(Source, Option<NodeId>)>>,
     /// By file system: its mount targets (a file system without any is present, empty).
     pub(crate) mount_targets: HashMap<NodeId, Vec<MountTargetInfo>>,
     /// By access point: the file system it opens.
@@ -178,13 +180,13 @@ impl Model {
                         .and_then(Value::as_list)
                         .unwrap_or(&[]);
                     for rule in inline.iter().filter_map(Value::as_map) {
-                        m.add_rule(e, rule);
+                        m.add_rule(e, rule, None);
                     }
                     m.nfs_sources.entry(e).or_default();
                 }
                 "AWS::EC2::SecurityGroupIngress" => {
                     if let Some(group) = p.get("GroupId").and_then(Value::as_reference) {
-                        m.add_rule(group, p);
+                        m.add_rule(group, p, Some(e));
                     }
                 }
                 "AWS::EFS::FileSystem" => {
@@ -217,7 +219,7 @@ impl Model {
         m
     }
 
-    fn add_rule(&mut self, group: NodeId, rule: &ValueMap) {
+    fn add_rule(&mut self, group: NodeId, rule: &ValueMap, resource: Option<NodeId>) {
         if !admits_nfs(rule) {
             return;
         }
@@ -240,7 +242,10 @@ impl Model {
         } else {
             Source::Other
         };
-        self.nfs_sources.entry(group).or_default().push(source);
+        self.nfs_sources
+            .entry(group)
+            .or_default()
+            .push((source, resource));
     }
 
     /// The task definition resource `node`, if it is one.

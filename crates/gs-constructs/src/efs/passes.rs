@@ -34,9 +34,9 @@ pub(crate) const MOUNT_NOT_ORDERED: Rule = Rule {
     id: "efs/mount-not-ordered",
     severity: Severity::Error,
     acknowledgeable: true,
-    what: "A consumer does not depend on the mount targets of the file system it mounts.",
-    why: "CloudFormation orders only along references and DependsOn; the task definition refers to the file system, not its mount targets, so tasks can start before the targets are available and fail to mount.",
-    fix: "make the consumer depend on every mount target (`app.add_dependency(service, mount_target, ..)`), or create the service through `ecs::FargateService::new`, which does it",
+    what: "A consumer does not depend on the mount targets of the file system it mounts, or on the separate ingress rule that admits its NFS traffic.",
+    why: "CloudFormation orders only along references and DependsOn; the task definition refers to the file system, not its mount targets or its rules, so tasks can start before those exist and fail to mount.",
+    fix: "make the consumer depend on every mount target and on the NFS rule (`app.add_dependency(service, node, ..)`), or create the service through `ecs::FargateService::new`, which does it",
 };
 
 /// A volume pairs an access point with another file system.
@@ -204,21 +204,44 @@ fn check_ingress(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec
             .find_map(|v| model.vpcs.get(&v).and_then(|v| v.cidr));
         vpc_block.map(|b| vec![b])
     });
-    let admitted = target_groups.iter().any(|g| {
-        model.nfs_sources.get(g).is_some_and(|sources| {
-            sources.iter().any(|s| match s {
-                Source::Group(src) => consumer_groups.contains(src),
-                Source::Cidr(c) => {
-                    c.prefix() == 0
-                        || blocks
-                            .as_ref()
-                            .is_some_and(|bs| bs.iter().all(|b| c.contains(b)))
-                }
-                Source::Other => false,
-                Source::Unknown => true,
-            })
+    let admitting: Vec<Option<NodeId>> = target_groups
+        .iter()
+        .filter_map(|g| model.nfs_sources.get(g))
+        .flatten()
+        .filter(|(s, _)| match s {
+            Source::Group(src) => consumer_groups.contains(src),
+            Source::Cidr(c) => {
+                c.prefix() == 0
+                    || blocks
+                        .as_ref()
+                        .is_some_and(|bs| bs.iter().all(|b| c.contains(b)))
+            }
+            Source::Other => false,
+            Source::Unknown => true,
         })
+        .map(|(_, rule)| *rule)
+        .collect();
+    // An inline rule comes with the group, which the mount targets the consumer waits for
+    // refer to; a separate rule resource must be waited for itself, or the first tasks may
+    // mount before it exists.
+    let deps = tree.depends_on(m.service.node);
+    let ordered = admitting.iter().any(|rule| match rule {
+        Some(r) => deps.contains(r),
+        None => true,
     });
+    if !admitting.is_empty() && !ordered {
+        let rules: Vec<String> = admitting.iter().flatten().map(|r| tree.path(*r)).collect();
+        out.push(MOUNT_NOT_ORDERED.at(
+            m.service.node,
+            tree.path(m.service.node),
+            format!(
+                "mounts {} but does not depend on the rule that admits its NFS traffic ({})",
+                tree.path(m.file_system),
+                rules.join(", ")
+            ),
+        ));
+    }
+    let admitted = !admitting.is_empty();
     if !admitted {
         let names: Vec<String> = target_groups.iter().map(|g| tree.path(*g)).collect();
         out.push(NO_NFS_INGRESS.at(
