@@ -60,6 +60,46 @@ impl<'a> NameRule<'a> {
     }
 }
 
+/// Why `id` is not an AWS-style identifier: 1 to `max` letters (lowercase only when
+/// `lowercase` is set), digits and single hyphens, a letter first and no hyphen last. RDS
+/// cluster identifiers (63, any case) and ElastiCache replication group ids (40, lowercase)
+/// follow this rule.
+pub(crate) fn hyphenated_identifier_problem(
+    id: &str,
+    max: usize,
+    lowercase: bool,
+) -> Option<String> {
+    let letter = |c: char| {
+        if lowercase {
+            c.is_ascii_lowercase()
+        } else {
+            c.is_ascii_alphabetic()
+        }
+    };
+    let case = if lowercase { "lowercase " } else { "" };
+    if id.is_empty() || id.len() > max {
+        return Some(format!("`{id}` is {} characters, not 1 to {max}", id.len()));
+    }
+    if !id.starts_with(letter) {
+        return Some(format!("`{id}` does not start with a {case}letter"));
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(letter(*c) || c.is_ascii_digit() || *c == '-'))
+    {
+        return Some(format!(
+            "`{id}` contains `{c}`; only {case}letters, digits and `-` are allowed"
+        ));
+    }
+    if id.contains("--") {
+        return Some(format!("`{id}` contains two consecutive hyphens"));
+    }
+    if id.ends_with('-') {
+        return Some(format!("`{id}` ends with a hyphen"));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::NameRule;

@@ -7,27 +7,7 @@
 /// both before. The typed constructor refuses a bad id; the `cfn/name-constraints` pass applies
 /// the same check to raw resources.
 pub(crate) fn invalid_replication_group_id(id: &str) -> Option<String> {
-    if id.is_empty() || id.len() > 40 {
-        return Some(format!("`{id}` is {} characters, not 1 to 40", id.len()));
-    }
-    if !id.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Some(format!("`{id}` does not start with a lowercase letter"));
-    }
-    if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        return Some(format!(
-            "`{id}` contains `{c}`; only lowercase letters, digits and `-` are allowed"
-        ));
-    }
-    if id.contains("--") {
-        return Some(format!("`{id}` contains two consecutive hyphens"));
-    }
-    if id.ends_with('-') {
-        return Some(format!("`{id}` ends with a hyphen"));
-    }
-    None
+    crate::names::hyphenated_identifier_problem(id, 40, true)
 }
 
 /// The usual fix for a bad replication group id.

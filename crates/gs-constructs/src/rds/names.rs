@@ -6,27 +6,7 @@
 /// The typed constructors refuse a bad identifier; the `cfn/name-constraints` pass applies the
 /// same check to raw resources.
 pub(crate) fn invalid_cluster_identifier(id: &str) -> Option<String> {
-    if id.is_empty() || id.len() > 63 {
-        return Some(format!("`{id}` is {} characters, not 1 to 63", id.len()));
-    }
-    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Some(format!("`{id}` does not start with a letter"));
-    }
-    if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-    {
-        return Some(format!(
-            "`{id}` contains `{c}`; only letters, digits and `-` are allowed"
-        ));
-    }
-    if id.contains("--") {
-        return Some(format!("`{id}` contains two consecutive hyphens"));
-    }
-    if id.ends_with('-') {
-        return Some(format!("`{id}` ends with a hyphen"));
-    }
-    None
+    crate::names::hyphenated_identifier_problem(id, 63, false)
 }
 
 /// The usual fix for a bad cluster identifier.
