@@ -14,6 +14,10 @@ use crate::scope::Scope;
 use crate::tree::Tree;
 use crate::value::Value;
 
+/// How deeply a property value may nest (lists, maps, intrinsic functions). CloudFormation
+/// templates nest a few levels; the limit keeps every recursive walk of a value shallow.
+pub const MAX_VALUE_DEPTH: usize = 128;
+
 /// Settings of a new stack.
 #[derive(Clone, Debug, Default)]
 pub struct StackProps {
@@ -457,22 +461,31 @@ impl App {
         }
     }
 
+    /// Checks the values a resource or output is added with: every reference is to a node of
+    /// this app, and no value nests deeper than [`MAX_VALUE_DEPTH`]. The walk is iterative, so it
+    /// is the one place a deeply nested value cannot overflow the call stack; every later
+    /// (recursive) walk of the value then stays within the limit.
     pub(crate) fn check_references<'v>(
         &self,
         context: &str,
         values: impl Iterator<Item = &'v Value>,
     ) -> Result<(), TreeError> {
-        let mut foreign = false;
-        for v in values {
-            v.for_each_reference(&mut |n| foreign |= self.check(n).is_err());
+        let mut pending: Vec<(&Value, usize)> = values.map(|v| (v, 1)).collect();
+        while let Some((v, depth)) = pending.pop() {
+            if depth > MAX_VALUE_DEPTH {
+                return Err(TreeError::ValueTooDeep {
+                    path: context.into(),
+                    max: MAX_VALUE_DEPTH,
+                });
+            }
+            if let Value::Ref(n) | Value::GetAtt(n, _) = v {
+                self.check(*n).map_err(|_| TreeError::ForeignHandle {
+                    context: context.into(),
+                })?;
+            }
+            v.for_each_child(&mut |c| pending.push((c, depth + 1)));
         }
-        if foreign {
-            Err(TreeError::ForeignHandle {
-                context: context.into(),
-            })
-        } else {
-            Ok(())
-        }
+        Ok(())
     }
 
     pub(crate) fn check_has_logical_id(&self, node: NodeId) -> Result<(), TreeError> {

@@ -84,6 +84,14 @@ pub enum TreeError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A property value nests deeper than [`MAX_VALUE_DEPTH`](crate::app::MAX_VALUE_DEPTH).
+    #[error("{path}: a property value nests more than {max} levels deep; fix: flatten the value (CloudFormation templates nest a few levels)")]
+    ValueTooDeep {
+        /// Path of the resource or output.
+        path: String,
+        /// The limit.
+        max: usize,
+    },
     /// The arena is full.
     #[error("the app holds {0} nodes, the most one app can hold; fix: split it into several apps")]
     TooManyNodes(usize),

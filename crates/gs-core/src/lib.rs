@@ -60,7 +60,7 @@ pub mod synth;
 pub mod tree;
 pub mod value;
 
-pub use app::{App, PassFn, StackProps};
+pub use app::{App, PassFn, StackProps, MAX_VALUE_DEPTH};
 pub use backend::{write_artifacts, Artifact, Backend, BackendError};
 pub use diagnostic::{Diagnostic, Report, Rule, Severity};
 pub use dot::DotBackend;

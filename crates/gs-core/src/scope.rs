@@ -104,8 +104,10 @@ impl<'a> Scope<'a> {
 
     /// Adds a template output.
     pub fn output(&mut self, id: &str, output: Output) -> Result<Handle<Output>, TreeError> {
-        self.app
-            .check_references(&self.child_path(id), std::iter::once(&output.value))?;
+        self.app.check_references(
+            &self.child_path(id),
+            std::iter::once(&output.value).chain(output.export_name.as_ref()),
+        )?;
         let node = self.app.push(self.node, id, NodeKind::Output(output))?;
         self.app.check_has_logical_id(node)?;
         Ok(Handle::new(node))

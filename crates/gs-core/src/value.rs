@@ -299,32 +299,42 @@ impl Value {
         }
     }
 
-    /// Calls `f` with every node this value refers to, depth first, in order.
-    pub fn for_each_reference(&self, f: &mut impl FnMut(NodeId)) {
+    /// Calls `f` with each value directly inside this one (list items, map values, arguments of
+    /// an intrinsic function), in order.
+    pub fn for_each_child<'v>(&'v self, f: &mut impl FnMut(&'v Value)) {
         match self {
-            Value::Ref(n) | Value::GetAtt(n, _) => f(*n),
             Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
-                items.iter().for_each(|v| v.for_each_reference(f))
+                items.iter().for_each(f)
             }
-            Value::Map(m) | Value::Sub(_, m) => m.iter().for_each(|(_, v)| v.for_each_reference(f)),
+            Value::Map(m) | Value::Sub(_, m) => m.iter().for_each(|(_, v)| f(v)),
             Value::Select(_, v)
             | Value::Split(_, v)
             | Value::GetAzs(v)
             | Value::ImportValue(v)
             | Value::Base64(v)
             | Value::Cidr(v, _, _)
-            | Value::Not(v) => v.for_each_reference(f),
+            | Value::Not(v) => f(v),
             Value::If(_, a, b) | Value::FindInMap(_, a, b) | Value::Equals(a, b) => {
-                a.for_each_reference(f);
-                b.for_each_reference(f);
+                f(a);
+                f(b);
             }
             Value::Null
             | Value::Bool(_)
             | Value::Int(_)
             | Value::Float(_)
             | Value::String(_)
+            | Value::Ref(_)
+            | Value::GetAtt(_, _)
             | Value::Pseudo(_)
             | Value::Condition(_) => {}
+        }
+    }
+
+    /// Calls `f` with every node this value refers to, depth first, in order.
+    pub fn for_each_reference(&self, f: &mut impl FnMut(NodeId)) {
+        match self {
+            Value::Ref(n) | Value::GetAtt(n, _) => f(*n),
+            _ => self.for_each_child(&mut |c| c.for_each_reference(f)),
         }
     }
 }

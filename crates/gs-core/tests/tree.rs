@@ -366,3 +366,38 @@ fn a_dependency_on_another_apps_node_names_the_dependent_construct() {
         "TapStackdev/Local: App::add_dependency (the target): a handle from another App was used here; fix: create the construct in this App, or import it explicitly"
     );
 }
+
+#[test]
+fn a_value_nested_past_the_limit_is_refused_when_the_resource_is_added() {
+    let (mut app, stack) = app_with_stack();
+    let mut deep = Value::from("leaf");
+    for _ in 0..MAX_VALUE_DEPTH {
+        deep = Value::List(vec![deep]);
+    }
+    let err = app
+        .at(stack)
+        .unwrap()
+        .resource::<RawResource>(
+            "Deep",
+            Resource::new("AWS::SNS::Topic").property("DisplayName", deep),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TreeError::ValueTooDeep {
+            path: "TapStackdev/Deep".into(),
+            max: MAX_VALUE_DEPTH
+        }
+    );
+    let mut shallow = Value::from("leaf");
+    for _ in 0..MAX_VALUE_DEPTH - 2 {
+        shallow = Value::List(vec![shallow]);
+    }
+    app.at(stack)
+        .unwrap()
+        .resource::<RawResource>(
+            "Shallow",
+            Resource::new("AWS::SNS::Topic").property("DisplayName", shallow),
+        )
+        .unwrap();
+}
