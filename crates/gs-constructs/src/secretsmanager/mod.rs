@@ -45,6 +45,19 @@ impl GenerateSecretString {
     }
 }
 
+/// Automatic rotation of a secret by a rotation function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rotation {
+    /// The ARN of the Lambda function that rotates the secret (for database credentials, the
+    /// function the AWS Secrets Manager rotation templates deploy).
+    pub lambda_arn: Value,
+    /// Days between rotations (1 to 1000).
+    pub every_days: u32,
+    /// Rotate as soon as the schedule is created or changed (off: the first rotation waits a
+    /// full period).
+    pub rotate_immediately: bool,
+}
+
 /// Settings of a [`Secret`].
 #[derive(Clone, Debug)]
 pub struct SecretProps {
@@ -60,6 +73,8 @@ pub struct SecretProps {
     pub replica_regions: Vec<String>,
     /// What happens to the secret when it leaves the stack.
     pub removal_policy: RemovalPolicy,
+    /// Automatic rotation (a `RotationSchedule` child); `None` keeps the value until changed.
+    pub rotation: Option<Rotation>,
 }
 
 impl Default for SecretProps {
@@ -71,6 +86,7 @@ impl Default for SecretProps {
             key: None,
             replica_regions: Vec::new(),
             removal_policy: RemovalPolicy::Retain,
+            rotation: None,
         }
     }
 }
@@ -110,6 +126,17 @@ impl Secret {
                     "shorten the name",
                 ));
             }
+        }
+        if let Some(r) = props
+            .rotation
+            .as_ref()
+            .filter(|r| !(1..=1000).contains(&r.every_days))
+        {
+            return Err(ConstructError::invalid(
+                path,
+                format!("rotation every {} days is outside 1 to 1000", r.every_days),
+                "rotate every 1 to 1000 days, e.g. 30",
+            ));
         }
         if !(1..=4096).contains(&props.generate.password_length) {
             return Err(ConstructError::invalid(
@@ -166,6 +193,21 @@ impl Secret {
                 .tagged()
                 .removal_policy(props.removal_policy),
         )?;
+        if let Some(r) = props.rotation {
+            grp.resource::<()>(
+                "RotationSchedule",
+                Resource::new("AWS::SecretsManager::RotationSchedule").properties(
+                    ValueMap::new()
+                        .with("SecretId", Value::Ref(resource.node()))
+                        .with("RotationLambdaARN", r.lambda_arn)
+                        .with(
+                            "RotationRules",
+                            ValueMap::new().with("AutomaticallyAfterDays", r.every_days),
+                        )
+                        .with("RotateImmediatelyOnUpdate", r.rotate_immediately),
+                ),
+            )?;
+        }
         Ok(Secret {
             node: grp.node(),
             resource,
