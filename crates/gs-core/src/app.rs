@@ -462,7 +462,8 @@ impl App {
     }
 
     /// Checks the values a resource or output is added with: every reference is to a node of
-    /// this app, and no value nests deeper than [`MAX_VALUE_DEPTH`]. The walk is iterative, so it
+    /// this app, every number is finite (JSON has no NaN or infinity), and no value nests
+    /// deeper than [`MAX_VALUE_DEPTH`]. The walk is iterative, so it
     /// is the one place a deeply nested value cannot overflow the call stack; every later
     /// (recursive) walk of the value then stays within the limit.
     pub(crate) fn check_references<'v>(
@@ -478,10 +479,19 @@ impl App {
                     max: MAX_VALUE_DEPTH,
                 });
             }
-            if let Value::Ref(n) | Value::GetAtt(n, _) = v {
-                self.check(*n).map_err(|_| TreeError::ForeignHandle {
-                    context: context.into(),
-                })?;
+            match v {
+                Value::Ref(n) | Value::GetAtt(n, _) => {
+                    self.check(*n).map_err(|_| TreeError::ForeignHandle {
+                        context: context.into(),
+                    })?;
+                }
+                Value::Float(x) if !x.is_finite() => {
+                    return Err(TreeError::NonFiniteNumber {
+                        path: context.into(),
+                        value: x.to_string(),
+                    });
+                }
+                _ => {}
             }
             v.for_each_child(&mut |c| pending.push((c, depth + 1)));
         }

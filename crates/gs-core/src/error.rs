@@ -92,6 +92,16 @@ pub enum TreeError {
         /// The limit.
         max: usize,
     },
+    /// A number JSON cannot hold (NaN or an infinity).
+    #[error(
+        "{path}: the number {value} cannot be written to a template; fix: use a finite number"
+    )]
+    NonFiniteNumber {
+        /// Path of the resource or output.
+        path: String,
+        /// The number as written by Rust.
+        value: String,
+    },
     /// The arena is full.
     #[error("the app holds {0} nodes, the most one app can hold; fix: split it into several apps")]
     TooManyNodes(usize),

@@ -401,3 +401,53 @@ fn a_value_nested_past_the_limit_is_refused_when_the_resource_is_added() {
         )
         .unwrap();
 }
+
+#[test]
+fn a_number_json_cannot_hold_is_refused_when_the_resource_is_added() {
+    let (mut app, stack) = app_with_stack();
+    let err = app
+        .at(stack)
+        .unwrap()
+        .resource::<RawResource>(
+            "Alarm",
+            Resource::new("AWS::CloudWatch::Alarm")
+                .property("Threshold", Value::List(vec![f64::NAN.into()])),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "TapStackdev/Alarm: the number NaN cannot be written to a template; fix: use a finite number"
+    );
+}
+
+#[test]
+fn the_dot_backend_draws_groups_as_clusters_and_dependencies_dashed_with_their_reason() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let mut storage = s.group("Storage").unwrap();
+    let files = topic(&mut storage, "Files");
+    let mut s = app.at(stack).unwrap();
+    let service = s
+        .resource::<RawResource>(
+            "Service",
+            Resource::new("AWS::SNS::Subscription").property("TopicArn", Value::Ref(files.node())),
+        )
+        .unwrap();
+    app.add_dependency(service, files, "mounts need the files")
+        .unwrap();
+    let out = app.synth(&DotBackend).unwrap();
+    let dot = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
+    assert_eq!(out.artifacts[0].file_name, "TapStackdev.dot");
+    assert!(
+        dot.contains("subgraph \"cluster_TapStackdev/Storage\""),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"TapStackdev/Service\" -> \"TapStackdev/Storage/Files\";"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"TapStackdev/Service\" -> \"TapStackdev/Storage/Files\" [style=dashed, label=\"mounts need the files\"];"),
+        "{dot}"
+    );
+}
