@@ -443,7 +443,7 @@ fn selecting_a_bucket_adds_the_s3_backup_policies() -> TestResult {
     )?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
     let plan = BackupPlan::new(&mut s, "Plan", vault, daily_backup(), Default::default())?;
-    let sel = BackupSelection::new(
+    let _selection = BackupSelection::new(
         &mut s,
         "Selection",
         plan,
@@ -463,7 +463,6 @@ fn selecting_a_bucket_adds_the_s3_backup_policies() -> TestResult {
     assert!(policies[2]
         .to_string()
         .contains("AWSBackupServiceRolePolicyForS3Backup"));
-    assert_eq!(sel.plan, plan);
     Ok(())
 }
 

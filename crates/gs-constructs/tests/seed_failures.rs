@@ -323,3 +323,57 @@ fn the_daily_backup_rule_has_the_seeds_windows_and_retention() {
         &json!({"RuleName": "DailyBackup", "StartWindowMinutes": 60, "CompletionWindowMinutes": 120, "Lifecycle": {"DeleteAfterDays": 7}})
     ));
 }
+
+/// The seed's promise: RPO 15 minutes, with the content file system backed up once a day.
+#[test]
+fn the_seeds_daily_only_efs_backup_is_refused_against_its_15_minute_rpo() -> R {
+    use gs_constructs::dr::{self, FailureScope, Objectives};
+    let mut built = globalstream();
+    let fs = built.file_system;
+    // Back to the seed's shape through the escape hatch: no replication, the daily rule only,
+    // and the stack's 15-minute objective for the file system too.
+    built
+        .app
+        .resource_mut(fs.resource)?
+        .properties
+        .remove("ReplicationConfiguration");
+    if let Some(Value::Map(plan)) = built
+        .app
+        .resource_mut(built.backup_plan.resource.node())?
+        .properties
+        .get_mut("BackupPlan")
+    {
+        if let Some(Value::List(rules)) = plan.get_mut("BackupPlanRule") {
+            rules.retain(|r| {
+                r.as_map()
+                    .and_then(|m| m.get("RuleName"))
+                    .and_then(Value::as_str)
+                    == Some("DailyBackup")
+            });
+        }
+    }
+    dr::override_for(
+        &mut built.app,
+        fs.node,
+        Objectives::all(stack::RPO, stack::RTO),
+        "the seed's objectives, unchanged",
+    )?;
+    let found = refused(&built.app);
+    let path = "TapStackdev/Storage/ContentFileSystem/Resource";
+    let rpo: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.rule == "dr/rpo-not-met" && d.path == path)
+        .collect();
+    for scope in [FailureScope::RegionLoss, FailureScope::Corruption] {
+        assert!(
+            rpo.iter()
+                .any(|d| d.message.starts_with(&scope.to_string())),
+            "no dr/rpo-not-met for {scope} in {rpo:#?}"
+        );
+    }
+    assert!(
+        rpo.iter().any(|d| d.message.ends_with("gives 24 h")),
+        "{rpo:#?}"
+    );
+    Ok(())
+}

@@ -59,6 +59,7 @@ pub(crate) const RULES: &[Rule] = &[
     IN_TRANSIT,
     OPEN_INGRESS,
     IAM_WILDCARD,
+    OPEN_API_METHOD,
     STATEFUL_DESTROY,
 ];
 
