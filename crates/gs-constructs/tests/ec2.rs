@@ -165,3 +165,52 @@ fn a_backwards_port_range_is_refused_naming_the_group() -> Result<(), Box<dyn st
     );
     Ok(())
 }
+
+/// `fixtures/cdk_vpc_max_azs_2.json` is what aws-cdk-lib 2.276.0 synthesizes for
+/// `new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 })` in a stack `Net` (tags sorted by key, as gs
+/// writes them): the same logical IDs, types, properties, tags and dependencies.
+#[test]
+fn the_vpc_is_the_one_aws_cdk_lib_synthesizes_resource_for_resource(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let cdk: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/cdk_vpc_max_azs_2.json"))?;
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    ec2::Vpc::new(
+        &mut s,
+        "Vpc",
+        ec2::VpcProps {
+            max_azs: 2,
+            ..Default::default()
+        },
+    )?;
+    let ours = synth(&app, "vpc_like_cdk");
+    let ours = ours["Resources"].as_object().expect("resources");
+    let cdk = cdk.as_object().expect("fixture");
+    let mut ids: Vec<&String> = ours.keys().collect();
+    ids.sort();
+    let mut cdk_ids: Vec<&String> = cdk.keys().collect();
+    cdk_ids.sort();
+    assert_eq!(ids, cdk_ids, "the same logical IDs");
+    for (id, theirs) in cdk {
+        let mine = &ours[id];
+        assert_eq!(mine["Type"], theirs["Type"], "{id}");
+        assert_eq!(
+            &mine["Properties"],
+            theirs.get("Properties").unwrap_or(&serde_json::Value::Null),
+            "{id}"
+        );
+        let mut deps: Vec<&str> = mine["DependsOn"]
+            .as_array()
+            .map(|d| d.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        let mut their_deps: Vec<&str> = theirs["DependsOn"]
+            .as_array()
+            .map(|d| d.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        deps.sort_unstable();
+        their_deps.sort_unstable();
+        assert_eq!(deps, their_deps, "{id}");
+    }
+    Ok(())
+}

@@ -168,6 +168,9 @@ impl Vpc {
                     .map(ToString::to_string)
                     .unwrap_or_default();
                 let mut sg = g.group(&format!("{prefix}{}", az + 1))?;
+                let (subnet_group, subnet_path) = (sg.node(), sg.path());
+                // As CDK names them: each subnet's resources carry the subnet's path.
+                sg.app_mut().tag(subnet_group, "Name", subnet_path)?;
                 let subnet = sg.resource::<CfnSubnet>(
                     "Subnet",
                     Resource::new("AWS::EC2::Subnet")
@@ -186,7 +189,7 @@ impl Vpc {
                         .property("VpcId", vpc_ref.clone())
                         .tagged(),
                 )?;
-                sg.resource::<()>(
+                let association = sg.resource::<()>(
                     "RouteTableAssociation",
                     Resource::new("AWS::EC2::SubnetRouteTableAssociation")
                         .property("RouteTableId", Value::Ref(table.node()))
@@ -241,9 +244,20 @@ impl Vpc {
                             route,
                             "the NAT gateway needs the public subnet's internet route",
                         )?;
+                        sg.app_mut().add_dependency(
+                            nat,
+                            association,
+                            "the NAT gateway's subnet must use the route table with that route",
+                        )?;
                         nats.push(nat.node());
                     }
                 }
+                let kind_name = match kind {
+                    SubnetType::Public => "Public",
+                    SubnetType::Private => "Private",
+                };
+                g.app_mut().tag(subnet, "aws-cdk:subnet-name", kind_name)?;
+                g.app_mut().tag(subnet, "aws-cdk:subnet-type", kind_name)?;
                 subnets.push(Subnet {
                     resource: subnet,
                     subnet_type: kind,
