@@ -1,7 +1,8 @@
 //! Synthesizes the GlobalStream DR stacks into `cdk.out/` (or the folder given as the first
 //! argument): one template per stack, the cloud-assembly manifest, `<Stack>.sarif` with every
-//! finding, and `<Stack>.dr.json` with the DR report. Prints a summary; exits non-zero when
-//! synthesis is refused.
+//! finding, `<Stack>.dr.json` with the DR report and `<Stack>.dot`, a Graphviz picture of the
+//! constructs and their dependencies. Prints a summary; exits non-zero when synthesis is
+//! refused.
 //!
 //! `ENVIRONMENT_SUFFIX` (default `dev`), `AWS_REGION` (default `us-east-1`), `DR_REGION`
 //! (default `us-west-2`).
@@ -84,6 +85,8 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     };
     out.write_to(&out_dir)?;
+    // The same tree through a second backend: a Graphviz picture per stack.
+    app.synth(&gs_core::DotBackend)?.write_to(&out_dir)?;
 
     for name in &stacks {
         let Some(artifact) = out.artifact(&gs_constructs::cfn::template_file_name(name)) else {

@@ -62,11 +62,13 @@ impl Backend for DotBackend {
                         open_groups.push(id);
                     }
                     NodeKind::Resource(r) => {
+                        // Two label lines: the id, then the type (`\\n` is DOT's line break).
                         let _ = writeln!(
                             out,
-                            "  {} [label={}];",
+                            "  {} [label=\"{}\\n{}\"];",
                             quote(&tree.path(id)),
-                            quote(&format!("{}\\n{}", node.id(), r.type_name))
+                            escape(node.id()),
+                            escape(&r.type_name)
                         );
                     }
                     _ => {}
@@ -111,6 +113,10 @@ fn is_ancestor(tree: &Tree<'_>, ancestor: crate::NodeId, node: crate::NodeId) ->
     false
 }
 
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", escape(s))
 }
