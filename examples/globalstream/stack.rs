@@ -146,7 +146,8 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             &mut s,
             "GlobalDatabase",
             &format!("globalstream-global-{suffix}"),
-            Default::default(),
+            // As the seed: deletion protection off for test environments, like the clusters.
+            rds::GlobalClusterProps { deletion_protection: false, ..Default::default() },
         )?;
         let mut d = s.app_mut().at(dr_stack)?;
         let dr_vpc = ec2::Vpc::new(
