@@ -147,7 +147,10 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             "GlobalDatabase",
             &format!("globalstream-global-{suffix}"),
             // As the seed: deletion protection off for test environments, like the clusters.
-            rds::GlobalClusterProps { deletion_protection: false, ..Default::default() },
+            rds::GlobalClusterProps {
+                deletion_protection: false,
+                ..Default::default()
+            },
         )?;
         let mut d = s.app_mut().at(dr_stack)?;
         let dr_vpc = ec2::Vpc::new(
