@@ -123,3 +123,27 @@ fn the_size_bound_holds_the_globalstream_templates_within_twice_their_size() {
         );
     }
 }
+
+#[test]
+fn more_than_200_parameters_is_refused_and_200_pass() {
+    let with = |n: usize| {
+        let mut app = App::new();
+        gs_constructs::passes::register(&mut app);
+        let stack = app.stack("Params", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        s.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))
+            .unwrap();
+        for i in 0..n {
+            s.parameter(&format!("P{i}"), gs_core::Parameter::new("String"))
+                .unwrap();
+        }
+        app
+    };
+    let d = refused(&with(201));
+    assert!(
+        d.iter()
+            .any(|d| d.rule == "cfn/limits" && d.message.contains("201 parameters")),
+        "{d:#?}"
+    );
+    assert!(with(200).synth(&CfnBackend::default()).is_ok());
+}
