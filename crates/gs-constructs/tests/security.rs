@@ -31,9 +31,7 @@ fn an_unencrypted_raw_file_system_is_refused_and_an_encrypted_one_passes() {
             Resource::new("AWS::EFS::FileSystem").removal_policy(RemovalPolicy::Retain),
         )
         .unwrap();
-    assert!(refused(&app)
-        .iter()
-        .any(|d| d.rule == "security/unencrypted-at-rest" && d.path == "Sec/Files"));
+    assert_refused(&app, "security/unencrypted-at-rest", "Sec/Files");
     app.resource_mut(fs)
         .unwrap()
         .properties
@@ -79,9 +77,7 @@ fn a_cache_without_transit_encryption_is_refused() {
                 .removal_policy(RemovalPolicy::Retain),
         )
         .unwrap();
-    assert!(refused(&app)
-        .iter()
-        .any(|d| d.rule == "security/unencrypted-in-transit" && d.path == "Sec/Cache"));
+    assert_refused(&app, "security/unencrypted-in-transit", "Sec/Cache");
     app.resource_mut(cache)
         .unwrap()
         .properties

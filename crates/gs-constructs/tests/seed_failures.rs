@@ -25,15 +25,6 @@ fn node_at(app: &App, path: &str) -> NodeId {
         .unwrap_or_else(|| panic!("no node at {path}"))
 }
 
-fn assert_refused(app: &App, rule: &str, path: &str) {
-    let found = refused(app);
-    assert!(
-        found.iter().any(|d| d.rule == rule && d.path == path),
-        "expected {rule} at {path}, got:\n{}",
-        found.iter().map(|d| format!("{d}\n")).collect::<String>()
-    );
-}
-
 #[test]
 fn the_globalstream_example_synthesizes_with_all_ten_components_the_service_and_pipeline_included()
 {

@@ -95,3 +95,14 @@ pub fn assert_has_resource_properties(template: &Json, type_name: &str, props: J
         template["Resources"]
     );
 }
+
+/// Asserts synthesis is refused with a finding of `rule` at `path`, printing every finding
+/// otherwise.
+pub fn assert_refused(app: &App, rule: &str, path: &str) {
+    let found = refused(app);
+    assert!(
+        found.iter().any(|d| d.rule == rule && d.path == path),
+        "expected {rule} at {path}, got:\n{}",
+        found.iter().map(|d| format!("{d}\n")).collect::<String>()
+    );
+}
