@@ -175,5 +175,6 @@ fn a_log_group_defined_in_another_stack_does_not_count_for_a_literal_name() {
         )
         .unwrap();
     assert_refused(&app, "logs/dangling-log-group", "LogsDr/RedisCluster");
+    let d = refused(&app);
     assert!(!d.iter().any(|d| d.rule == "logs/not-ordered"), "{d:#?}");
 }
