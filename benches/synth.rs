@@ -26,7 +26,6 @@ const PER_STACK: usize = 400;
 /// depends explicitly on the first of its stack.
 fn synthetic_app(n: usize) -> App {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let mut made = 0;
     let mut stack_no = 0;
     while made < n {
@@ -89,7 +88,7 @@ fn validate_only(bencher: Bencher, n: usize) {
     let app = synthetic_app(n);
     bencher
         .counter(divan::counter::ItemsCount::new(n))
-        .bench(|| app.validate());
+        .bench(|| app.validate(&CfnBackend::default()));
 }
 
 #[divan::bench(args = [1_000, 10_000], sample_count = 20)]

@@ -1,7 +1,7 @@
 //! The CloudFormation backend: one template per stack, plus the cloud-assembly manifest that
 //! the AWS CDK CLI reads (`cdk deploy --app cdk.out`).
 
-use gs_core::{Artifact, Backend, BackendError, NodeKind, Tree};
+use gs_core::{Artifact, Backend, BackendError, NodeKind, Pass, Tree};
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -10,7 +10,11 @@ use crate::template::Template;
 /// The cloud-assembly schema version the manifest declares.
 pub const ASSEMBLY_VERSION: &str = "36.0.0";
 
-/// Emits `<Stack>.template.json` for every stack, `manifest.json` and `cdk.out`.
+/// Emits `<Stack>.template.json` for every stack, `manifest.json` and `cdk.out`, and checks
+/// CloudFormation's quotas (`cfn/limits`) first, however the tree was built.
+///
+/// This backend knows no AWS service; gs-constructs' `CfnBackend` wraps it with every service
+/// rule.
 ///
 /// ```
 /// use gs_cfn::CfnBackend;
@@ -64,6 +68,10 @@ pub fn template_file_name(stack_name: &str) -> String {
 impl Backend for CfnBackend {
     fn name(&self) -> &str {
         "cloudformation"
+    }
+
+    fn passes(&self) -> &'static [Pass] {
+        &[crate::passes::LIMITS_PASS]
     }
 
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {

@@ -1,6 +1,6 @@
 //! CloudFormation's limits, checked before anything is deployed.
 
-use gs_core::{Diagnostic, NodeKind, Rule, Severity, Tree, MAX_LOGICAL_ID_LEN};
+use gs_core::{Diagnostic, NodeKind, Pass, Rule, Severity, Tree, MAX_LOGICAL_ID_LEN};
 
 use crate::size::template_size_bound;
 
@@ -15,10 +15,12 @@ pub const MAX_OUTPUTS: usize = 200;
 /// Template body size when uploaded through S3.
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 
-const LIMITS: Rule = Rule {
+/// The rule `cfn/limits`.
+pub const LIMITS: Rule = Rule {
     id: "cfn/limits",
     severity: Severity::Error,
     acknowledgeable: false,
+    applies_to: &[],
     what: "A stack exceeds a CloudFormation quota: 500 resources, 200 parameters, 200 outputs, a 1 MB template body, 255-character logical IDs.",
     why: "CloudFormation rejects the template when the stack is created or updated.",
     fix: "split the stack (move a group of constructs into a nested or separate stack), or shorten the ids",
@@ -26,6 +28,13 @@ const LIMITS: Rule = Rule {
 
 /// The rules of this module.
 pub const RULES: &[Rule] = &[LIMITS];
+
+/// The pass that checks CloudFormation's quotas; [`crate::CfnBackend`] always runs it.
+pub const LIMITS_PASS: Pass = Pass {
+    name: "gs-cfn/limits",
+    rules: RULES,
+    run: check,
+};
 
 /// Appends a finding per stack and limit exceeded.
 ///

@@ -158,10 +158,23 @@ fn sample_app() -> App {
         .unwrap();
     app.add_dependency(topic, key, "encrypted with the key")
         .unwrap();
-    app.acknowledge(topic, "security/unencrypted-at-rest", "test topic, no data")
+    app.add_pass("test/topics", &[TOPIC_HOLDS_DATA], |_, _| {})
+        .unwrap();
+    app.acknowledge(topic, &TOPIC_HOLDS_DATA, "test topic, no data")
         .unwrap();
     app
 }
+
+/// A rule of the test's own pass, to acknowledge.
+const TOPIC_HOLDS_DATA: Rule = Rule {
+    id: "test/topic-holds-data",
+    severity: Severity::Error,
+    acknowledgeable: true,
+    applies_to: &["AWS::SNS::Topic"],
+    what: "A topic holds data.",
+    why: "Test.",
+    fix: "none",
+};
 
 #[test]
 fn a_resource_keeps_cdk_key_order_with_sorted_depends_on_and_path_metadata() {
@@ -175,7 +188,7 @@ fn a_resource_keeps_cdk_key_order_with_sorted_depends_on_and_path_metadata() {
     assert_eq!(topic["Metadata"]["aws:cdk:path"], "Sample/Storage/Topic");
     assert_eq!(
         topic["Metadata"]["gs:acknowledged"],
-        json!([{"rule": "security/unencrypted-at-rest", "reason": "test topic, no data"}])
+        json!([{"rule": "test/topic-holds-data", "reason": "test topic, no data"}])
     );
     let key_at = text.find("\"StorageKeyB5604950\": {").unwrap();
     let order: Vec<usize> = [
@@ -252,9 +265,10 @@ fn a_failed_synthesis_writes_nothing_and_leaves_the_earlier_template() {
     let before = std::fs::read(dir.join("Sample.template.json")).unwrap();
 
     let mut bad = sample_app();
-    bad.add_pass("test/refuse", |_, out| {
+    bad.add_pass("test/refuse", &[], |_, out| {
         out.push(Diagnostic::error("test/refuse", "Sample", "no", "none"))
-    });
+    })
+    .unwrap();
     assert!(bad.synth(&CfnBackend::default()).is_err());
     assert_eq!(
         std::fs::read(dir.join("Sample.template.json")).unwrap(),
@@ -320,4 +334,17 @@ fn s_missing_attribute_is_a_backend_error() {
         err.to_string().contains("imported without its `Arn`"),
         "{err}"
     );
+}
+
+#[test]
+fn the_cloudformation_backend_checks_limits_for_an_app_of_gs_core_alone() {
+    let mut app = App::new();
+    let stack = app.stack("Big", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    for i in 0..501 {
+        s.resource::<RawResource>(&format!("Topic{i}"), Resource::new("AWS::SNS::Topic"))
+            .unwrap();
+    }
+    let err = app.synth(&CfnBackend::default()).unwrap_err();
+    assert!(err.report().unwrap().has("cfn/limits", "Big"));
 }

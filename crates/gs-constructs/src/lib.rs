@@ -25,7 +25,8 @@
 //! - [`dr`] — recovery objectives, protection profiles, DR rules and report.
 //! - [`security`] — encryption, ingress, IAM and lifecycle rules across services.
 //! - [`report`] — SARIF output and the Markdown rule catalog.
-//! - [`passes`] — registration of the service passes and the rule catalog.
+//! - [`passes`] — the service passes, run by [`CfnBackend`], and the rule catalog.
+//! - [`rules`] — every rule as a constant, to acknowledge findings with.
 //!
 //! ```
 //! use gs_constructs::prelude::*;
@@ -57,6 +58,7 @@
 )]
 
 pub mod apigateway;
+mod backend;
 pub mod backup;
 pub mod codepipeline;
 pub mod dr;
@@ -74,25 +76,34 @@ pub mod passes;
 mod props;
 pub mod rds;
 pub mod report;
+pub mod rules;
 pub mod s3;
 pub mod secretsmanager;
 pub mod security;
 mod stateful;
 
+pub use backend::CfnBackend;
 pub use error::{ConstructError, Result};
-pub use gs_cfn as cfn;
 pub use gs_core as core;
+
+/// gs-cfn, the CloudFormation backend's template model and limits. Its `CfnBackend` here is
+/// gs-constructs' [`crate::CfnBackend`], which runs every rule of gs.
+pub mod cfn {
+    pub use crate::backend::CfnBackend;
+    pub use gs_cfn::*;
+}
 
 /// What construct code and user code need in scope.
 pub mod prelude {
     pub use crate::error::{ConstructError, Result};
+    pub use crate::CfnBackend;
     pub use crate::{
         apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, iam, kinesis, kms, logs,
-        rds, s3, secretsmanager,
+        rds, rules, s3, secretsmanager,
     };
-    pub use gs_cfn::CfnBackend;
     pub use gs_core::{
-        App, Diagnostic, Handle, NodeId, Pseudo, RemovalPolicy, Resource, Scope, Severity,
-        StackProps, SynthError, Value, ValueMap,
+        App, Diagnostic, Handle, Import, NodeId, Output, Parameter, Pseudo, RawResource,
+        RemovalPolicy, Report, Resource, Scope, Severity, StackProps, SynthError, Tagging, Value,
+        ValueMap,
     };
 }

@@ -1,42 +1,66 @@
 //! The passes that need service knowledge, and the catalog of every rule gs applies.
 //!
-//! Constructors call [`ensure`], so an app that uses any construct runs them; an app built
-//! only through the raw escape hatch calls [`register`] itself.
+//! They are plain data ([`ALL`]): [`crate::CfnBackend`] brings them to every synthesis, so an
+//! app runs them however it was built, through typed constructs, raw resources or a mix.
 
-use gs_core::{App, Rule};
+use gs_core::{Pass, Rule};
 
-const MARKER: &str = "gs-constructs/efs";
-
-/// Registers every pass of gs-constructs (and gs-cfn's template limits) on `app`.
+/// Every pass of gs-constructs, then gs-cfn's template limits: what [`crate::CfnBackend`]
+/// runs besides gs-core's own passes.
 ///
 /// ```
-/// let mut app = gs_core::App::new();
-/// gs_constructs::passes::register(&mut app);
-/// assert!(app.pass_names().any(|n| n == "gs-constructs/backup"));
+/// let names: Vec<&str> = gs_constructs::passes::ALL.iter().map(|p| p.name).collect();
+/// assert!(names.contains(&"gs-constructs/backup"));
+/// assert!(names.contains(&"gs-cfn/limits"));
 /// ```
-pub fn register(app: &mut App) {
-    app.add_pass(MARKER, crate::efs::passes::check);
-    app.add_pass("gs-constructs/ecs", crate::ecs::passes::check);
-    app.add_pass(
-        "gs-constructs/elasticache",
-        crate::elasticache::passes::check,
-    );
-    app.add_pass("gs-constructs/apigateway", crate::apigateway::passes::check);
-    app.add_pass("gs-constructs/s3", crate::s3::passes::check);
-    app.add_pass("gs-constructs/backup", crate::backup::passes::check);
-    app.add_pass("gs-constructs/logs", crate::logs::passes::check);
-    app.add_pass("gs-constructs/security", crate::security::passes::check);
-    app.add_pass("gs-constructs/dr", crate::dr::passes::check);
-    app.add_pass("gs-cfn/limits", gs_cfn::passes::check);
-}
-
-/// Registers the passes unless they are registered already (cheap enough to call from every
-/// constructor).
-pub fn ensure(app: &mut App) {
-    if !app.pass_names().any(|n| n == MARKER) {
-        register(app);
-    }
-}
+pub const ALL: &[Pass] = &[
+    Pass {
+        name: "gs-constructs/efs",
+        rules: crate::efs::passes::RULES,
+        run: crate::efs::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/ecs",
+        rules: crate::ecs::passes::RULES,
+        run: crate::ecs::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/elasticache",
+        rules: crate::elasticache::passes::RULES,
+        run: crate::elasticache::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/apigateway",
+        rules: crate::apigateway::passes::RULES,
+        run: crate::apigateway::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/s3",
+        rules: crate::s3::passes::RULES,
+        run: crate::s3::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/backup",
+        rules: crate::backup::passes::RULES,
+        run: crate::backup::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/logs",
+        rules: crate::logs::passes::RULES,
+        run: crate::logs::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/security",
+        rules: crate::security::passes::RULES,
+        run: crate::security::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/dr",
+        rules: crate::dr::passes::RULES,
+        run: crate::dr::passes::check,
+    },
+    gs_cfn::passes::LIMITS_PASS,
+];
 
 /// Every rule gs applies, in catalog order: gs-core's, gs-cfn's, then each service's.
 pub fn catalog() -> Vec<Rule> {

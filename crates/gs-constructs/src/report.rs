@@ -171,8 +171,10 @@ pub fn catalog_markdown(catalog: &[Rule]) -> String {
          Every rule gs applies at synthesis. Generated from the code by\n\
          `GS_BLESS=1 cargo test -p gs-constructs --test catalog`; a test fails when the two differ.\n\
          An error fails synthesis unless acknowledged on the construct (or above it) with a reason:\n\
-         `app.acknowledge(node, \"rule/id\", \"why\")`; the reason is written into the resource's\n\
-         `Metadata.\"gs:acknowledged\"`.\n",
+         `app.acknowledge(node, &rules::AREA_WHAT, \"why\")`, where the constant is the rule id\n\
+         upper-cased with `/` and `-` as `_`; the reason is written into the resource's\n\
+         `Metadata.\"gs:acknowledged\"`. Acknowledging a rule that no pass reports, or one whose\n\
+         resource types are not at or below the construct, is `core/invalid-acknowledgement`.\n",
     );
     for r in catalog {
         out.push_str(&format!(
@@ -183,6 +185,12 @@ pub fn catalog_markdown(catalog: &[Rule]) -> String {
             r.why,
             r.fix
         ));
+        if !r.applies_to.is_empty() {
+            out.push_str(&format!("- **Checks:** {}\n", r.applies_to.join(", ")));
+        }
+        if !r.acknowledgeable {
+            out.push_str("- **Cannot be acknowledged.**\n");
+        }
     }
     out
 }

@@ -2,21 +2,24 @@
 
 use gs_core::{RemovalPolicy, Resource};
 
-/// Types whose resources keep data, and whether CloudFormation takes a final snapshot on
-/// deletion when no policy is set (it does for RDS clusters).
-const STATEFUL: &[(&str, bool)] = &[
-    ("AWS::EFS::FileSystem", false),
-    ("AWS::RDS::DBCluster", true),
-    ("AWS::ElastiCache::ReplicationGroup", false),
-    ("AWS::Kinesis::Stream", false),
-    ("AWS::SecretsManager::Secret", false),
-    ("AWS::S3::Bucket", false),
-    ("AWS::Backup::BackupVault", false),
+/// Types whose resources keep data.
+pub(crate) const STATEFUL_TYPES: &[&str] = &[
+    "AWS::EFS::FileSystem",
+    "AWS::RDS::DBCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Kinesis::Stream",
+    "AWS::SecretsManager::Secret",
+    "AWS::S3::Bucket",
+    "AWS::Backup::BackupVault",
 ];
+
+/// The stateful types of which CloudFormation takes a final snapshot on deletion when no
+/// policy is set.
+const SNAPSHOT_BY_DEFAULT: &[&str] = &["AWS::RDS::DBCluster"];
 
 /// Whether resources of `type_name` keep data.
 pub(crate) fn is_stateful(type_name: &str) -> bool {
-    STATEFUL.iter().any(|(t, _)| *t == type_name)
+    STATEFUL_TYPES.contains(&type_name)
 }
 
 /// Whether `type_name` holds a workload's own data (a DR objective is about it): stateful, and
@@ -27,9 +30,10 @@ pub(crate) fn holds_primary_data(type_name: &str) -> bool {
 
 /// Whether removing `r` from its stack (or replacing it) deletes its data.
 pub(crate) fn deletes_data_on_removal(r: &Resource) -> bool {
-    let Some(&(_, snapshots_by_default)) = STATEFUL.iter().find(|(t, _)| *t == r.type_name) else {
+    if !is_stateful(&r.type_name) {
         return false;
-    };
+    }
+    let snapshots_by_default = SNAPSHOT_BY_DEFAULT.contains(&&*r.type_name);
     match r.removal_policy {
         Some(RemovalPolicy::Destroy) => true,
         None => !snapshots_by_default,

@@ -342,7 +342,6 @@ fn bad_inputs_are_refused_naming_the_construct_and_a_fix() -> R {
 fn raw_api(with_dependency: bool, with_method: bool) -> Result<App, Box<dyn std::error::Error>> {
     use gs_core::RawResource;
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Raw", StackProps::default())?;
     let mut s = app.at(stack)?;
     let api = s.resource::<RawResource>(

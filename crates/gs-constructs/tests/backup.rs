@@ -473,7 +473,6 @@ fn plan_without_rules_cannot_be_written_typed_and_is_refused_when_built_raw() ->
     // `BackupPlan::new` takes the first rule as an argument: the typed API cannot build a plan
     // without rules. Only the escape hatch can.
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let plan = s.resource::<RawResource>(
         "RawPlan",
@@ -498,7 +497,6 @@ fn plan_without_rules_cannot_be_written_typed_and_is_refused_when_built_raw() ->
 #[test]
 fn a_raw_plan_with_a_rule_and_a_selection_synthesizes() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let vault = s.resource::<RawResource>(
         "RawVault",
@@ -586,7 +584,6 @@ fn a_typed_plan_that_no_selection_names_is_refused() -> TestResult {
 #[test]
 fn a_raw_plan_that_no_selection_names_is_refused() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
     raw_plan(
@@ -685,7 +682,6 @@ fn a_raw_selection_by_tags_synthesizes() -> TestResult {
 #[test]
 fn a_raw_rule_whose_schedule_does_not_parse_is_refused_with_the_parsers_fix() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
     let plan = raw_plan(

@@ -45,12 +45,11 @@ fn rule_ids_are_unique_and_read_area_slash_what() {
 fn every_finding_of_a_refused_app_names_a_catalog_rule() {
     use gs_constructs::prelude::*;
     let mut app = App::new();
-    passes::register(&mut app);
     let stack = app.stack("Cat", StackProps::default()).unwrap();
     let mut s = app.at(stack).unwrap();
     s.resource::<gs_core::RawResource>("Files", Resource::new("AWS::EFS::FileSystem"))
         .unwrap();
-    let findings = app.validate();
+    let findings = app.validate(&CfnBackend::default());
     assert!(!findings.is_empty());
     let ids: HashSet<&str> = passes::catalog().iter().map(|r| r.id).collect();
     for f in &findings {
@@ -125,5 +124,52 @@ fn every_rule_defined_in_the_source_is_in_the_catalog() {
     assert!(
         missing.is_empty(),
         "rules defined but not in the catalog: {missing:?}"
+    );
+}
+
+#[test]
+fn every_rule_of_the_catalog_is_a_constant_of_rules_named_after_its_id() {
+    let exported: Vec<&str> = gs_constructs::rules::EXPORTED
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let catalog: Vec<&str> = passes::catalog().iter().map(|r| r.id).collect();
+    let mut a = exported.clone();
+    let mut b = catalog.clone();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b, "rules.rs and the catalog differ");
+    for id in catalog {
+        assert_eq!(gs_constructs::rules::find(id).map(|r| r.id), Ok(id));
+    }
+}
+
+#[test]
+fn the_backend_runs_every_pass_whose_rules_are_in_the_catalog() {
+    use gs_constructs::core::Backend;
+    use gs_constructs::prelude::*;
+    let catalog: HashSet<&str> = passes::catalog().iter().map(|r| r.id).collect();
+    let mut run: HashSet<&str> = gs_core::passes::CORE
+        .iter()
+        .chain(CfnBackend::default().passes())
+        .flat_map(|p| p.rules.iter().map(|r| r.id))
+        .collect();
+    run.insert("core/invalid-acknowledgement"); // checked by synthesis itself, after the passes
+    assert_eq!(run, catalog);
+}
+
+#[test]
+fn an_unknown_rule_id_names_the_closest_one() {
+    let err = gs_constructs::rules::find("dr/stateful-destory").unwrap_err();
+    assert_eq!(err.closest, Some("dr/stateful-destroy"));
+    assert!(err
+        .to_string()
+        .contains("did you mean `dr/stateful-destroy`?"));
+    assert!(err.to_string().contains("fix:"));
+    assert_eq!(
+        gs_constructs::rules::find("nothing/like-it")
+            .unwrap_err()
+            .closest,
+        None
     );
 }

@@ -244,7 +244,7 @@ fn efs_replication_meets_a_15_minute_region_loss_rpo_only_at_the_limit_as_a_warn
     assert_eq!((region.rpo, region.rto), (Some(MIN15), Some(MIN15)));
     assert_eq!(region.verdict, Verdict::AtLimit);
 
-    let diags = app.validate();
+    let diags = app.validate(&CfnBackend::default());
     let at_limit = findings(&diags, "dr/at-limit", path);
     assert_eq!(at_limit.len(), 1, "{diags:#?}");
     assert_eq!(at_limit[0].severity, Severity::Warning);
@@ -294,7 +294,10 @@ fn efs_replication_fully_meets_a_region_loss_rpo_looser_than_15_minutes() -> R {
         FailureScope::RegionLoss,
     );
     assert_eq!(region.verdict, Verdict::Met, "{region:#?}");
-    assert!(!app.validate().iter().any(|d| d.rule == "dr/at-limit"));
+    assert!(!app
+        .validate(&CfnBackend::default())
+        .iter()
+        .any(|d| d.rule == "dr/at-limit"));
     synth(&app, "dr_efs_replication");
     Ok(())
 }
@@ -961,7 +964,7 @@ fn an_override_with_a_reason_sets_the_verdict_and_appears_in_the_report() -> R {
     assert!(report
         .table("Analytics")
         .contains("no-objective (override)"));
-    assert!(dr_errors(&app.validate()).is_empty());
+    assert!(dr_errors(&app.validate(&CfnBackend::default())).is_empty());
     synth(&app, "dr_override");
     Ok(())
 }
@@ -1017,7 +1020,7 @@ fn a_scope_without_an_objective_has_no_verdict() -> R {
     );
     assert_eq!(region.verdict, Verdict::NoObjective);
     assert_eq!(region.override_reason, None);
-    assert!(dr_errors(&app.validate()).is_empty());
+    assert!(dr_errors(&app.validate(&CfnBackend::default())).is_empty());
     Ok(())
 }
 
@@ -1078,7 +1081,7 @@ fn a_stateful_resource_destroyed_on_removal_is_refused_in_a_stack_with_objective
 fn an_acknowledged_stateful_destroy_synthesizes_with_the_reason_in_the_metadata() -> R {
     let (mut app, bucket) = destroyed_bucket(true)?;
     let reason = "test environment: its data is recreated by the pipeline";
-    app.acknowledge(bucket.node, "dr/stateful-destroy", reason)?;
+    app.acknowledge(bucket.node, &rules::DR_STATEFUL_DESTROY, reason)?;
     let t = synth(&app, "dr_stateful_destroy_acknowledged");
     let (_, r) = resource_at(&t, "Store/Bucket/Resource");
     assert_eq!(r["DeletionPolicy"], "Delete");
@@ -1094,7 +1097,7 @@ fn an_acknowledged_stateful_destroy_synthesizes_with_the_reason_in_the_metadata(
 #[test]
 fn a_stateful_destroy_in_a_stack_without_objectives_is_not_a_dr_finding() -> R {
     let (app, _) = destroyed_bucket(false)?;
-    let diags = app.validate();
+    let diags = app.validate(&CfnBackend::default());
     assert!(
         !diags.iter().any(|d| d.rule.starts_with("dr/")),
         "{diags:#?}"
@@ -1190,7 +1193,7 @@ fn values_passed_on_purpose_across_regions_are_accepted() -> R {
         ..daily()?
     };
     protect(&mut s, rule, bucket.into())?;
-    let diags = app.validate();
+    let diags = app.validate(&CfnBackend::default());
     assert!(
         !diags.iter().any(|d| d.rule == "core/dangling-reference"),
         "{diags:#?}"
@@ -1301,7 +1304,7 @@ fn globalstream() -> Res<stack::GlobalStream> {
 fn the_globalstream_example_synthesizes_and_meets_its_objectives() -> R {
     let built = globalstream()?;
     let app = &built.app;
-    let diags = app.validate();
+    let diags = app.validate(&CfnBackend::default());
     let errors = dr_errors(&diags);
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(

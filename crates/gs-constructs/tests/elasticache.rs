@@ -260,7 +260,6 @@ fn raw_replication_group(engine_version: &str, log_type: &str, id: &str) -> Reso
 #[test]
 fn a_raw_slow_log_on_redis_5_is_refused_by_log_type_engine_version() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     s.resource::<RawResource>(
         "Raw",
@@ -279,7 +278,6 @@ fn a_raw_slow_log_on_redis_5_is_refused_by_log_type_engine_version() -> TestResu
 #[test]
 fn a_raw_engine_log_on_redis_6_0_is_refused_and_on_6_2_synthesizes() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let raw = s.resource::<RawResource>(
         "Raw",
@@ -307,7 +305,6 @@ fn a_raw_engine_log_on_redis_6_0_is_refused_and_on_6_2_synthesizes() -> TestResu
 #[test]
 fn a_raw_replication_group_id_past_40_characters_is_refused_by_name_constraints() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     let raw = s.resource::<RawResource>(
         "Raw",

@@ -147,7 +147,6 @@ fn an_enhanced_fan_out_consumer_reads_the_stream_by_arn() -> TestResult {
 #[test]
 fn a_raw_stream_with_a_bad_name_is_refused_by_name_constraints() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     s.resource::<RawResource>(
         "Raw",
@@ -168,7 +167,6 @@ fn a_raw_stream_with_a_bad_name_is_refused_by_name_constraints() -> TestResult {
 #[test]
 fn a_raw_stream_with_a_valid_name_synthesizes() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     s.resource::<RawResource>(
         "Raw",

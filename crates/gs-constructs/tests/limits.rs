@@ -11,7 +11,6 @@ use support::*;
 
 fn app_with(resources: usize, outputs: usize) -> App {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Big", StackProps::default()).unwrap();
     let mut s = app.at(stack).unwrap();
     for i in 0..resources {
@@ -47,7 +46,6 @@ fn more_than_200_outputs_is_refused() {
 #[test]
 fn a_template_over_one_megabyte_is_refused() {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Huge", StackProps::default()).unwrap();
     let mut s = app.at(stack).unwrap();
     for i in 0..3 {
@@ -82,7 +80,6 @@ fn inherited_tags_count_toward_the_template_size() {
     // 50 long stack-level tags on 60 topics: the properties are small, the tags the backend
     // adds to every resource make the template pass 1 MB.
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Tagged", StackProps::default()).unwrap();
     for i in 0..50 {
         app.tag(stack, format!("{i:03}{}", "k".repeat(125)), "v".repeat(256))
@@ -128,7 +125,6 @@ fn the_size_bound_holds_the_globalstream_templates_within_twice_their_size() {
 fn more_than_200_parameters_is_refused_and_200_pass() {
     let with = |n: usize| {
         let mut app = App::new();
-        gs_constructs::passes::register(&mut app);
         let stack = app.stack("Params", StackProps::default()).unwrap();
         let mut s = app.at(stack).unwrap();
         s.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))

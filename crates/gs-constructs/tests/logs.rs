@@ -10,7 +10,6 @@ use support::*;
 
 fn app() -> (App, gs_core::Handle<gs_core::Stack>) {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Logs", StackProps::default()).unwrap();
     (app, stack)
 }

@@ -412,7 +412,6 @@ fn a_secondary_with_another_engine_version_is_refused() -> TestResult {
 #[test]
 fn a_raw_cluster_with_a_double_hyphen_identifier_is_refused_by_name_constraints() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     s.resource::<RawResource>(
         "RawCluster",
@@ -433,7 +432,6 @@ fn a_raw_cluster_with_a_double_hyphen_identifier_is_refused_by_name_constraints(
 #[test]
 fn a_raw_cluster_with_a_valid_identifier_synthesizes() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     s.resource::<RawResource>(
         "RawCluster",
@@ -457,7 +455,6 @@ fn a_raw_cluster_with_a_valid_identifier_synthesizes() -> TestResult {
 #[test]
 fn a_raw_global_cluster_with_a_trailing_hyphen_is_refused_by_name_constraints() -> TestResult {
     let (mut app, stack) = stack();
-    gs_constructs::passes::register(&mut app);
     let mut s = app.at(stack)?;
     s.resource::<RawResource>(
         "RawGlobal",

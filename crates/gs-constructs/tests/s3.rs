@@ -176,7 +176,6 @@ fn bad_names_and_rules_are_refused_naming_the_bucket() -> R {
 #[test]
 fn a_raw_bucket_with_public_access_allowed_is_refused() -> R {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Storage", StackProps::default())?;
     let mut s = app.at(stack)?;
     s.resource::<RawResource>(
@@ -208,7 +207,6 @@ fn a_raw_bucket_with_public_access_allowed_is_refused() -> R {
 #[test]
 fn a_raw_bucket_blocking_public_access_or_leaving_the_default_synthesizes() -> R {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Storage", StackProps::default())?;
     let mut s = app.at(stack)?;
     let all = ValueMap::new()
@@ -228,7 +226,6 @@ fn a_raw_bucket_blocking_public_access_or_leaving_the_default_synthesizes() -> R
 #[test]
 fn a_public_bucket_acknowledged_with_a_reason_synthesizes() -> R {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Storage", StackProps::default())?;
     let mut s = app.at(stack)?;
     let site = s.resource::<RawResource>(
@@ -240,7 +237,11 @@ fn a_public_bucket_acknowledged_with_a_reason_synthesizes() -> R {
                 .with("RestrictPublicBuckets", false),
         ),
     )?;
-    app.acknowledge(site, "s3/public-bucket", "public static website assets")?;
+    app.acknowledge(
+        site,
+        &rules::S3_PUBLIC_BUCKET,
+        "public static website assets",
+    )?;
     synth(&app, "s3_public_bucket_acknowledged");
     Ok(())
 }

@@ -8,13 +8,12 @@ use support::*;
 
 fn app() -> (App, gs_core::Handle<gs_core::Stack>) {
     let mut app = App::new();
-    gs_constructs::passes::register(&mut app);
     let stack = app.stack("Sec", StackProps::default()).unwrap();
     (app, stack)
 }
 
 fn warnings(app: &App, rule: &str) -> Vec<String> {
-    app.validate()
+    app.validate(&CfnBackend::default())
         .into_iter()
         .filter(|d| d.rule == rule)
         .map(|d| d.path)
@@ -56,7 +55,7 @@ fn a_raw_backup_vault_or_bucket_without_a_key_is_encrypted_by_aws_and_accepted()
     )
     .unwrap();
     assert!(app
-        .validate()
+        .validate(&CfnBackend::default())
         .iter()
         .all(|d| d.rule != "security/unencrypted-at-rest"));
     synth(&app, "security_vault_and_bucket_default_encryption");
@@ -167,12 +166,12 @@ fn a_stateful_resource_deleted_on_removal_warns_unless_acknowledged() {
     );
     app.acknowledge(
         secret.node,
-        "lifecycle/stateful-destroy",
+        &gs_constructs::rules::LIFECYCLE_STATEFUL_DESTROY,
         "test environment, recreated on every run",
     )
     .unwrap();
     let found = app
-        .validate()
+        .validate(&CfnBackend::default())
         .into_iter()
         .find(|d| d.rule == "lifecycle/stateful-destroy")
         .unwrap();
@@ -251,7 +250,7 @@ fn in_a_stack_with_dr_objectives_only_the_dr_rule_reports_a_destroyed_stateful_r
         },
     )
     .unwrap();
-    let found = app.validate();
+    let found = app.validate(&CfnBackend::default());
     assert!(found
         .iter()
         .any(|d| d.rule == "dr/stateful-destroy" && d.path == "Sec/ApiKey/Resource"));

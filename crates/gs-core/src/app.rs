@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::TreeError;
 use crate::handle::{AppId, Handle, NodeId};
 use crate::logical_id;
@@ -29,11 +29,13 @@ pub struct StackProps {
     pub description: Option<String>,
 }
 
-/// A validation pass: reads the frozen tree and appends diagnostics.
+/// The check of a pass an app adds: reads the frozen tree and appends diagnostics.
 pub type PassFn = dyn Fn(&Tree<'_>, &mut Vec<Diagnostic>) + Send + Sync;
 
-pub(crate) struct Pass {
+/// A pass the app's author added (see [`App::add_pass`]).
+pub(crate) struct AppPass {
     pub(crate) name: String,
+    pub(crate) rules: &'static [Rule],
     pub(crate) run: Box<PassFn>,
 }
 
@@ -52,7 +54,7 @@ pub struct App {
     pub(crate) id: AppId,
     pub(crate) nodes: Vec<Node>,
     pub(crate) stacks: Vec<NodeId>,
-    pub(crate) passes: Vec<Pass>,
+    pub(crate) passes: Vec<AppPass>,
     /// Ids of each parent's children, so a duplicate is found without scanning siblings.
     child_ids: HashMap<NodeId, std::collections::HashSet<String>>,
     facts: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
@@ -79,18 +81,17 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    /// An empty app with the built-in passes of gs-core registered.
+    /// An empty app. Synthesis runs gs-core's passes ([`crate::passes::CORE`]), the passes
+    /// of the backend ([`crate::Backend::passes`]) and those added with [`App::add_pass`].
     pub fn new() -> App {
-        let mut app = App {
+        App {
             id: AppId::fresh(),
             nodes: Vec::new(),
             stacks: Vec::new(),
             passes: Vec::new(),
             child_ids: HashMap::new(),
             facts: HashMap::new(),
-        };
-        crate::passes::register(&mut app);
-        app
+        }
     }
 
     /// This app's identity.
@@ -301,23 +302,50 @@ impl App {
 
     /// Acknowledges `rule` on `node` and everything below it. The reason is required and is
     /// written into the metadata of the resources concerned.
+    ///
+    /// The rule is a [`Rule`] of the catalog, so a misspelt id does not compile. A rule that
+    /// cannot be acknowledged (gs-core's, CloudFormation's limits) is refused here; one that no
+    /// pass of the synthesis reports, or that checks no resource type present at or below
+    /// `node`, is refused at synthesis (`core/invalid-acknowledgement`).
+    ///
+    /// ```
+    /// use gs_core::{App, Rule, Severity, StackProps};
+    /// const PUBLIC: Rule = Rule {
+    ///     id: "demo/public", severity: Severity::Error, acknowledgeable: true, applies_to: &[],
+    ///     what: "Public.", why: "Anyone reads it.", fix: "make it private",
+    /// };
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// app.acknowledge(stack, &PUBLIC, "a public website")?;
+    /// assert!(app.acknowledge(stack, &PUBLIC, " ").is_err());
+    /// assert!(app.acknowledge(stack, &gs_core::passes::RULES[0], "no").is_err());
+    /// # Ok::<(), gs_core::TreeError>(())
+    /// ```
     pub fn acknowledge(
         &mut self,
         node: impl Into<NodeId>,
-        rule: impl Into<String>,
+        rule: &Rule,
         reason: impl Into<String>,
     ) -> Result<(), TreeError> {
         let node = node.into();
-        let (rule, reason) = (rule.into(), reason.into());
-        if reason.trim().is_empty() {
-            return Err(TreeError::MissingReason {
-                path: self.path(node)?,
-                rule,
+        let reason = reason.into();
+        let path = self.path(node)?;
+        if !rule.acknowledgeable {
+            return Err(TreeError::NotAcknowledgeable {
+                path,
+                rule: rule.id.into(),
             });
         }
-        self.node_mut(node)?
-            .acknowledgements
-            .push(Acknowledgement { rule, reason });
+        if reason.trim().is_empty() {
+            return Err(TreeError::MissingReason {
+                path,
+                rule: rule.id.into(),
+            });
+        }
+        self.node_mut(node)?.acknowledgements.push(Acknowledgement {
+            rule: rule.id.into(),
+            reason,
+        });
         Ok(())
     }
 
@@ -351,22 +379,49 @@ impl App {
         Ok(())
     }
 
-    /// Registers a validation pass. A pass registered again under the same name replaces the
-    /// earlier one, so constructs may register their service's passes every time they are used.
+    /// Adds a validation pass of the app's own, reporting `rules`. It runs after gs-core's
+    /// passes and before the backend's. The name must be new, and must not start with a prefix
+    /// of gs's own passes (`core/`, `gs-cfn/`, `gs-constructs/`), so a pass cannot replace one
+    /// of them.
+    ///
+    /// ```
+    /// use gs_core::{App, Diagnostic, DotBackend, Rule, Severity, StackProps};
+    /// const NO_STACKS: Rule = Rule {
+    ///     id: "team/no-stacks", severity: Severity::Error, acknowledgeable: false, applies_to: &[],
+    ///     what: "No stack.", why: "Nothing to deploy.", fix: "add a stack",
+    /// };
+    /// let mut app = App::new();
+    /// app.add_pass("team/stacks", &[NO_STACKS], |tree, out| {
+    ///     if tree.stacks().is_empty() {
+    ///         out.push(NO_STACKS.at_path("(app)", "the app has no stack"));
+    ///     }
+    /// })?;
+    /// assert!(app.add_pass("core/references", &[], |_, _| {}).is_err());
+    /// assert!(app.synth(&DotBackend).is_err());
+    /// # Ok::<(), gs_core::TreeError>(())
+    /// ```
     pub fn add_pass(
         &mut self,
         name: impl Into<String>,
+        rules: &'static [Rule],
         run: impl Fn(&Tree<'_>, &mut Vec<Diagnostic>) + Send + Sync + 'static,
-    ) {
+    ) -> Result<(), TreeError> {
         let name = name.into();
-        let run: Box<PassFn> = Box::new(run);
-        match self.passes.iter_mut().find(|p| p.name == name) {
-            Some(p) => p.run = run,
-            None => self.passes.push(Pass { name, run }),
+        let reserved = crate::passes::RESERVED_PREFIXES
+            .iter()
+            .any(|p| name.starts_with(p));
+        if reserved || self.passes.iter().any(|p| p.name == name) {
+            return Err(TreeError::PassNameTaken { name, reserved });
         }
+        self.passes.push(AppPass {
+            name,
+            rules,
+            run: Box::new(run),
+        });
+        Ok(())
     }
 
-    /// The names of the registered passes, in the order they run.
+    /// The names of the passes added with [`App::add_pass`], in the order they run.
     pub fn pass_names(&self) -> impl Iterator<Item = &str> {
         self.passes.iter().map(|p| p.name.as_str())
     }

@@ -3,6 +3,7 @@
 use std::io;
 use std::path::Path;
 
+use crate::passes::Pass;
 use crate::tree::Tree;
 
 /// One file a backend produces.
@@ -30,11 +31,15 @@ pub struct BackendError {
 
 /// Turns a validated tree into artifacts. Backends read the tree; they never change it.
 ///
+/// A backend brings the passes its target needs (the CloudFormation backend its limits), so
+/// that whatever built the tree, synthesis through the backend checks it.
+///
 /// ```
-/// use gs_core::{App, Artifact, Backend, BackendError, StackProps, Tree};
+/// use gs_core::{App, Artifact, Backend, BackendError, Pass, StackProps, Tree};
 /// struct Count;
 /// impl Backend for Count {
 ///     fn name(&self) -> &str { "count" }
+///     fn passes(&self) -> &'static [Pass] { &[] }
 ///     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
 ///         let n = tree.all_elements().count();
 ///         Ok(vec![Artifact { file_name: "count.txt".into(), bytes: n.to_string().into_bytes() }])
@@ -49,6 +54,8 @@ pub struct BackendError {
 pub trait Backend {
     /// A short name, used in errors.
     fn name(&self) -> &str;
+    /// The passes synthesis through this backend runs, besides gs-core's and the app's own.
+    fn passes(&self) -> &'static [Pass];
     /// The artifacts for the whole tree.
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError>;
 }

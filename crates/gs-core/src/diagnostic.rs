@@ -36,6 +36,7 @@ impl Severity {
 ///     id: "backup/plan-without-rules",
 ///     severity: Severity::Error,
 ///     acknowledgeable: true,
+///     applies_to: &["AWS::Backup::BackupPlan"],
 ///     what: "A backup plan has no rules.",
 ///     why: "AWS Backup refuses a plan without rules at deploy time.",
 ///     fix: "build the plan with its first rule",
@@ -54,6 +55,10 @@ pub struct Rule {
     /// may not: their shapes cannot be emitted correctly (a duplicate logical ID would silently
     /// drop a resource).
     pub acknowledgeable: bool,
+    /// The resource types its findings can be about; empty when any resource may be. An
+    /// acknowledgement on a construct with no resource of these types at or below it cannot
+    /// match a finding, so synthesis refuses it (`core/invalid-acknowledgement`).
+    pub applies_to: &'static [&'static str],
     /// What it finds, one sentence.
     pub what: &'static str,
     /// Why that matters (what fails at deploy or run time).

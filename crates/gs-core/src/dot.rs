@@ -31,6 +31,10 @@ impl Backend for DotBackend {
         "dot"
     }
 
+    fn passes(&self) -> &'static [crate::passes::Pass] {
+        &[]
+    }
+
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
         let mut artifacts = Vec::new();
         for &stack in tree.stacks() {

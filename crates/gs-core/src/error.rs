@@ -74,6 +74,26 @@ pub enum TreeError {
         /// The rule.
         rule: String,
     },
+    /// An acknowledgement of a rule whose findings cannot be accepted.
+    #[error("{path}: `{rule}` cannot be acknowledged: what it finds cannot be deployed correctly; fix: correct what the finding names")]
+    NotAcknowledgeable {
+        /// Path of the node.
+        path: String,
+        /// The rule.
+        rule: String,
+    },
+    /// A pass name that is used already, or that belongs to gs's own passes.
+    #[error("{}", if *reserved {
+        format!("a pass may not be named `{name}`: the prefixes `core/`, `gs-cfn/` and `gs-constructs/` belong to gs's own passes; fix: name it after your team or project, e.g. `team/{name}`")
+    } else {
+        format!("a pass named `{name}` is added already; fix: give this pass another name")
+    })]
+    PassNameTaken {
+        /// The name as given.
+        name: String,
+        /// Whether the name starts with a prefix of gs's own passes.
+        reserved: bool,
+    },
     /// A tag CloudFormation would refuse.
     #[error("{path}: tag `{key}` is invalid: {reason}; fix: use a key of 1 to 128 characters not starting with `aws:` and a value of at most 256")]
     InvalidTag {

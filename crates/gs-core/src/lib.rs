@@ -36,6 +36,7 @@
 //! assert_eq!(tree.logical_id(bucket.node()), Some("Bucket"));
 //! assert_eq!(tree.depends_on(bucket.node()), &[key.node()]);
 //! assert!(app.synth(&DotBackend).is_ok());
+//! assert!(app.validate(&DotBackend).is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -71,6 +72,7 @@ pub use node::{
     Acknowledgement, Dependency, Group, Import, Node, NodeKind, Output, Parameter, RemovalPolicy,
     Resource, Stack, Tagging,
 };
+pub use passes::Pass;
 pub use scope::Scope;
 pub use synth::{SynthError, Synthesis};
 pub use tree::{DisplayPath, Tree};

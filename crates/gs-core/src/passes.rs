@@ -1,47 +1,72 @@
 //! The passes every app runs: logical IDs valid and unique per stack, references that resolve
-//! inside their stack, and no dependency cycle.
+//! inside their stack, no dependency cycle, and acknowledgements that can match a finding.
+//!
+//! A [`Pass`] is plain data: a name, the rules it reports and a function. gs-core's passes run
+//! on every app; a backend brings the passes of its target ([`Backend::passes`]); an app may add
+//! its own ([`App::add_pass`]). Nothing registers itself as a side effect.
+//!
+//! [`Backend::passes`]: crate::Backend::passes
 
 use std::collections::HashMap;
+use std::fmt;
 
-use crate::app::App;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
 use crate::tree::Tree;
 
-const INVALID_LOGICAL_ID: Rule = Rule {
+/// The rule `core/invalid-logical-id`.
+pub const INVALID_LOGICAL_ID: Rule = Rule {
     id: "core/invalid-logical-id",
     severity: Severity::Error,
     acknowledgeable: false,
+    applies_to: &[],
     what: "A logical ID computed from the path is empty or not alphanumeric.",
     why: "CloudFormation refuses the template.",
     fix: "give the construct an id with letters or digits, or override the logical ID",
 };
-const DUPLICATE_LOGICAL_ID: Rule = Rule {
+/// The rule `core/duplicate-logical-id`.
+pub const DUPLICATE_LOGICAL_ID: Rule = Rule {
     id: "core/duplicate-logical-id",
     severity: Severity::Error,
     acknowledgeable: false,
+    applies_to: &[],
     what: "Two resources, parameters or outputs of one stack have the same logical ID.",
     why: "One would silently replace the other in the template.",
     fix: "override one of the two logical IDs, or rename one construct",
 };
-const DANGLING_REFERENCE: Rule = Rule {
+/// The rule `core/dangling-reference`.
+pub const DANGLING_REFERENCE: Rule = Rule {
     id: "core/dangling-reference",
     severity: Severity::Error,
     acknowledgeable: false,
+    applies_to: &[],
     what: "A property refers to a construct of another stack or app, or to something with no logical ID, with no cross-stack mechanism.",
     why: "CloudFormation resolves Ref and Fn::GetAtt only inside one template; the deploy fails.",
     fix: "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
 };
-const DEPENDENCY_CYCLE: Rule = Rule {
+/// The rule `core/dependency-cycle`.
+pub const DEPENDENCY_CYCLE: Rule = Rule {
     id: "core/dependency-cycle",
     severity: Severity::Error,
     acknowledgeable: false,
+    applies_to: &[],
     what:
         "Resources depend on each other in a cycle (through references or explicit dependencies).",
     why: "CloudFormation refuses a template with circular dependencies.",
     fix: "remove one of the dependencies or references along the cycle",
+};
+
+/// The rule `core/invalid-acknowledgement`.
+pub const INVALID_ACKNOWLEDGEMENT: Rule = Rule {
+    id: "core/invalid-acknowledgement",
+    severity: Severity::Error,
+    acknowledgeable: false,
+    applies_to: &[],
+    what: "An acknowledgement names a rule no pass of this synthesis reports, or a rule that cannot report anything about the acknowledged construct (it has no resource of the types the rule checks).",
+    why: "It accepts nothing today, yet is written into the template's metadata as if it did; a misspelt or misplaced acknowledgement hides the finding it was meant for.",
+    fix: "acknowledge a rule of the catalog on the construct whose resource the finding names",
 };
 
 /// The rules of gs-core's built-in passes.
@@ -50,13 +75,146 @@ pub const RULES: &[Rule] = &[
     DUPLICATE_LOGICAL_ID,
     DANGLING_REFERENCE,
     DEPENDENCY_CYCLE,
+    INVALID_ACKNOWLEDGEMENT,
 ];
 
-/// Registers the built-in passes (done by `App::new`).
-pub(crate) fn register(app: &mut App) {
-    app.add_pass("core/logical-ids", logical_ids);
-    app.add_pass("core/references", references);
-    app.add_pass("core/dependency-cycle", dependency_cycles);
+/// A validation pass: reads the frozen tree and appends findings of its rules.
+///
+/// ```
+/// use gs_core::{Diagnostic, Pass, Rule, Severity, Tree};
+/// const NO_STACKS: Rule = Rule {
+///     id: "demo/no-stacks",
+///     severity: Severity::Warning,
+///     acknowledgeable: false,
+///     applies_to: &[],
+///     what: "The app has no stack.",
+///     why: "Nothing would be deployed.",
+///     fix: "add a stack",
+/// };
+/// fn no_stacks(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+///     if tree.stacks().is_empty() {
+///         out.push(NO_STACKS.at_path("(app)", "the app has no stack"));
+///     }
+/// }
+/// const PASS: Pass = Pass { name: "demo/stacks", rules: &[NO_STACKS], run: no_stacks };
+/// assert_eq!(PASS.rules[0].id, "demo/no-stacks");
+/// ```
+#[derive(Clone, Copy)]
+pub struct Pass {
+    /// A unique name, `area/what` (the passes of gs use `core/`, `gs-cfn/` and `gs-constructs/`).
+    pub name: &'static str,
+    /// The rules whose findings it makes.
+    pub rules: &'static [Rule],
+    /// The check.
+    pub run: fn(&Tree<'_>, &mut Vec<Diagnostic>),
+}
+
+impl fmt::Debug for Pass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pass")
+            .field("name", &self.name)
+            .field(
+                "rules",
+                &self.rules.iter().map(|r| r.id).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// The passes every app runs, whatever the backend.
+pub const CORE: &[Pass] = &[
+    Pass {
+        name: "core/logical-ids",
+        rules: &[INVALID_LOGICAL_ID, DUPLICATE_LOGICAL_ID],
+        run: logical_ids,
+    },
+    Pass {
+        name: "core/references",
+        rules: &[DANGLING_REFERENCE],
+        run: references,
+    },
+    Pass {
+        name: "core/dependency-cycle",
+        rules: &[DEPENDENCY_CYCLE],
+        run: dependency_cycles,
+    },
+];
+
+/// Name prefixes reserved for the passes gs ships.
+pub(crate) const RESERVED_PREFIXES: &[&str] = &["core/", "gs-cfn/", "gs-constructs/"];
+
+/// Appends a `core/invalid-acknowledgement` finding for every acknowledgement that names a rule
+/// outside `rules` (the rules of every pass of this synthesis), or a rule whose resource types
+/// do not occur at or below the acknowledged construct.
+pub(crate) fn acknowledgements(tree: &Tree<'_>, rules: &[&Rule], out: &mut Vec<Diagnostic>) {
+    for (node, n) in tree.app().nodes() {
+        if !tree.contains(node) {
+            continue;
+        }
+        for ack in n.acknowledgements() {
+            let problem = match rules.iter().find(|r| r.id == ack.rule) {
+                None => {
+                    let closest = closest(&ack.rule, rules.iter().map(|r| r.id));
+                    Some((
+                        format!("`{}` is acknowledged, but no pass of this synthesis reports that rule", ack.rule),
+                        match closest {
+                            Some(c) => format!("did you mean `{c}`? acknowledge a rule of the catalog"),
+                            None => "acknowledge a rule of the catalog".to_string(),
+                        },
+                    ))
+                }
+                Some(rule) if !rule.applies_to.is_empty()
+                    && !tree.resources_below(node).iter().any(|r| {
+                        tree.node(*r)
+                            .as_resource()
+                            .is_some_and(|r| rule.applies_to.contains(&&*r.type_name))
+                    }) =>
+                {
+                    Some((
+                        format!(
+                            "`{}` is acknowledged here, but it checks only {} and there is none at or below this construct, so it can match no finding",
+                            rule.id,
+                            rule.applies_to.join(", ")
+                        ),
+                        "acknowledge it on the construct that holds the resource the finding names, or remove the acknowledgement".to_string(),
+                    ))
+                }
+                Some(_) => None,
+            };
+            if let Some((message, fix)) = problem {
+                out.push(
+                    INVALID_ACKNOWLEDGEMENT
+                        .at(node, tree.path(node), message)
+                        .with_fix(fix),
+                );
+            }
+        }
+    }
+}
+
+/// The candidate nearest to `id` by edit distance, when it is near enough to be a likely typo.
+pub fn closest<'c>(id: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .map(|c| (edit_distance(id, c), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars, in O(len(a) * len(b)) time and O(len(b)) space.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::app::App;
 use crate::backend::{write_artifacts, Artifact, Backend, BackendError};
-use crate::diagnostic::{Diagnostic, Report};
+use crate::diagnostic::{Diagnostic, Report, Rule};
+use crate::passes::CORE;
 use crate::tree::Tree;
 
 /// What a successful synthesis gives: the artifacts and the findings that did not block it
@@ -55,18 +56,18 @@ impl SynthError {
 }
 
 impl App {
-    /// Runs every registered pass over the frozen tree and collects all findings at once. A
-    /// finding whose rule is acknowledged on its construct (or above) carries the reason and does
-    /// not block.
-    pub fn validate(&self) -> Vec<Diagnostic> {
-        validate(&Tree::freeze(self), self)
+    /// Runs every pass synthesis through `backend` would run (gs-core's, the app's own, the
+    /// backend's) over the frozen tree and collects all findings at once. A finding whose rule
+    /// is acknowledged on its construct (or above) carries the reason and does not block.
+    pub fn validate(&self, backend: &dyn Backend) -> Vec<Diagnostic> {
+        validate(&Tree::freeze(self), self, backend)
     }
 
     /// Validates, then emits through `backend`. Errors refuse synthesis with every finding;
     /// nothing is written either way (see [`Synthesis::write_to`]).
     pub fn synth(&self, backend: &dyn Backend) -> Result<Synthesis, SynthError> {
         let tree = Tree::freeze(self);
-        let diagnostics = validate(&tree, self);
+        let diagnostics = validate(&tree, self, backend);
         if diagnostics.iter().any(Diagnostic::is_blocking) {
             return Err(SynthError::Invalid {
                 report: Report(diagnostics),
@@ -80,11 +81,24 @@ impl App {
     }
 }
 
-fn validate(tree: &Tree<'_>, app: &App) -> Vec<Diagnostic> {
+fn validate(tree: &Tree<'_>, app: &App, backend: &dyn Backend) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    for pass in CORE {
+        (pass.run)(tree, &mut diagnostics);
+    }
     for pass in &app.passes {
         (pass.run)(tree, &mut diagnostics);
     }
+    for pass in backend.passes() {
+        (pass.run)(tree, &mut diagnostics);
+    }
+    let rules: Vec<&Rule> = CORE
+        .iter()
+        .flat_map(|p| p.rules)
+        .chain(app.passes.iter().flat_map(|p| p.rules))
+        .chain(backend.passes().iter().flat_map(|p| p.rules))
+        .collect();
+    crate::passes::acknowledgements(tree, &rules, &mut diagnostics);
     for d in &mut diagnostics {
         if !d.acknowledgeable {
             continue;

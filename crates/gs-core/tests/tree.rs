@@ -217,7 +217,7 @@ fn a_reference_into_another_stack_is_dangling() {
 #[test]
 fn synthesis_reports_every_error_at_once_sorted_by_path() {
     let (mut app, stack) = app_with_stack();
-    app.add_pass("test/two-errors", |tree, out| {
+    app.add_pass("test/two-errors", &[], |tree, out| {
         for &s in tree.stacks() {
             out.push(Diagnostic::error(
                 "test/z",
@@ -232,7 +232,8 @@ fn synthesis_reports_every_error_at_once_sorted_by_path() {
                 "fix a",
             ));
         }
-    });
+    })
+    .unwrap();
     let _ = stack;
     let err = app.synth(&DotBackend).unwrap_err();
     let paths: Vec<&str> = err
@@ -250,18 +251,16 @@ fn an_acknowledged_error_does_not_block_and_keeps_its_reason() {
     let (mut app, stack) = app_with_stack();
     let mut s = app.at(stack).unwrap();
     let t = topic(&mut s, "T");
-    app.add_pass("test/always", move |tree, out| {
-        out.push(
-            Diagnostic::error("test/always", tree.path(t.node()), "always", "none").at(t.node()),
-        );
-    });
+    app.add_pass("test/always", &[ALWAYS], move |tree, out| {
+        out.push(ALWAYS.at(t.node(), tree.path(t.node()), "always"));
+    })
+    .unwrap();
     assert!(app.synth(&DotBackend).is_err());
     assert!(matches!(
-        app.acknowledge(stack, "test/always", "  "),
+        app.acknowledge(stack, &ALWAYS, "  "),
         Err(TreeError::MissingReason { .. })
     ));
-    app.acknowledge(stack, "test/always", "test environment")
-        .unwrap();
+    app.acknowledge(stack, &ALWAYS, "test environment").unwrap();
     let out = app.synth(&DotBackend).unwrap();
     assert_eq!(
         out.diagnostics[0].acknowledged.as_deref(),
@@ -272,14 +271,15 @@ fn an_acknowledged_error_does_not_block_and_keeps_its_reason() {
 #[test]
 fn warnings_come_back_with_a_successful_synthesis() {
     let (mut app, _) = app_with_stack();
-    app.add_pass("test/warn", |_, out| {
+    app.add_pass("test/warn", &[], |_, out| {
         out.push(Diagnostic::warning(
             "test/warn",
             "TapStackdev",
             "careful",
             "look",
         ));
-    });
+    })
+    .unwrap();
     let out = app.synth(&DotBackend).unwrap();
     assert_eq!(out.diagnostics.len(), 1);
     assert_eq!(out.diagnostics[0].severity, Severity::Warning);
@@ -340,8 +340,15 @@ fn a_core_error_cannot_be_acknowledged_away() {
     topic(&mut s, "A");
     let b = topic(&mut s, "B");
     app.override_logical_id(b, "A").unwrap();
-    app.acknowledge(stack, "core/duplicate-logical-id", "I know")
+    let duplicate = gs_core::passes::RULES
+        .iter()
+        .find(|r| r.id == "core/duplicate-logical-id")
         .unwrap();
+    assert!(matches!(
+        app.acknowledge(stack, duplicate, "I know"),
+        Err(TreeError::NotAcknowledgeable { .. })
+    ));
+    assert!(app.node(stack).unwrap().acknowledgements().is_empty());
     let err = app.synth(&DotBackend).unwrap_err();
     let d = err
         .report()
@@ -450,4 +457,111 @@ fn the_dot_backend_draws_groups_as_clusters_and_dependencies_dashed_with_their_r
         dot.contains("\"TapStackdev/Service\" -> \"TapStackdev/Storage/Files\" [style=dashed, label=\"mounts need the files\"];"),
         "{dot}"
     );
+}
+
+const ALWAYS: Rule = Rule {
+    id: "test/always",
+    severity: Severity::Error,
+    acknowledgeable: true,
+    applies_to: &[],
+    what: "Always.",
+    why: "Test.",
+    fix: "none",
+};
+
+const TOPICS_ONLY: Rule = Rule {
+    id: "test/topics-only",
+    severity: Severity::Error,
+    acknowledgeable: true,
+    applies_to: &["AWS::SNS::Topic"],
+    what: "Checks topics.",
+    why: "Test.",
+    fix: "none",
+};
+
+#[test]
+fn a_pass_cannot_take_the_name_of_a_core_pass_or_of_another_pass() {
+    let (mut app, _) = app_with_stack();
+    for name in ["core/references", "gs-cfn/limits", "gs-constructs/backup"] {
+        let err = app.add_pass(name, &[], |_, _| {}).unwrap_err();
+        assert!(
+            matches!(err, TreeError::PassNameTaken { reserved: true, .. }),
+            "{name}"
+        );
+        assert!(err.to_string().contains("fix:"));
+    }
+    app.add_pass("team/one", &[], |_, _| {}).unwrap();
+    assert!(matches!(
+        app.add_pass("team/one", &[], |_, _| {}),
+        Err(TreeError::PassNameTaken {
+            reserved: false,
+            ..
+        })
+    ));
+    assert_eq!(app.pass_names().collect::<Vec<_>>(), ["team/one"]);
+}
+
+#[test]
+fn the_core_passes_run_on_an_app_that_added_none() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    topic(&mut s, "A");
+    let b = topic(&mut s, "B");
+    app.override_logical_id(b, "A").unwrap();
+    assert_eq!(app.pass_names().count(), 0);
+    assert!(app
+        .validate(&DotBackend)
+        .iter()
+        .any(|d| d.rule == "core/duplicate-logical-id"));
+}
+
+#[test]
+fn an_acknowledgement_of_a_rule_no_pass_reports_is_refused_with_the_closest_id() {
+    let (mut app, stack) = app_with_stack();
+    topic(&mut app.at(stack).unwrap(), "T");
+    app.add_pass("test/always", &[ALWAYS], |_, _| {}).unwrap();
+    const MISSPELT: Rule = Rule {
+        id: "test/alwyas",
+        ..ALWAYS
+    };
+    app.acknowledge(stack, &MISSPELT, "accepted").unwrap();
+    let err = app.synth(&DotBackend).unwrap_err();
+    let d = err
+        .report()
+        .unwrap()
+        .0
+        .iter()
+        .find(|d| d.rule == "core/invalid-acknowledgement")
+        .cloned()
+        .unwrap();
+    assert_eq!(d.path, "TapStackdev");
+    assert!(d.message.contains("`test/alwyas`"), "{}", d.message);
+    assert!(d.fix.contains("did you mean `test/always`?"), "{}", d.fix);
+}
+
+#[test]
+fn an_acknowledgement_on_a_construct_without_the_rules_resource_types_is_refused() {
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let queue = s
+        .resource::<RawResource>("Queue", Resource::new("AWS::SQS::Queue"))
+        .unwrap();
+    let t = topic(&mut s, "T");
+    app.add_pass("test/topics", &[TOPICS_ONLY], |_, _| {})
+        .unwrap();
+    app.acknowledge(queue, &TOPICS_ONLY, "not a topic").unwrap();
+    let err = app.synth(&DotBackend).unwrap_err();
+    assert!(err
+        .report()
+        .unwrap()
+        .has("core/invalid-acknowledgement", "TapStackdev/Queue"));
+    // The same acknowledgement where a topic is (the stack holds one) is accepted.
+    let (mut app, stack) = app_with_stack();
+    topic(&mut app.at(stack).unwrap(), "T");
+    app.add_pass("test/topics", &[TOPICS_ONLY], |_, _| {})
+        .unwrap();
+    app.acknowledge(stack, &TOPICS_ONLY, "topics are fine")
+        .unwrap();
+    assert!(app.synth(&DotBackend).is_ok());
+    let _ = t;
 }

@@ -5,10 +5,12 @@ use std::collections::{HashMap, HashSet};
 use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree};
 
 /// `apigateway/deployment-without-methods`.
-pub(crate) const DEPLOYMENT_WITHOUT_METHODS: Rule = Rule {
+/// The rule `apigateway/deployment-without-methods`.
+pub const DEPLOYMENT_WITHOUT_METHODS: Rule = Rule {
     id: "apigateway/deployment-without-methods",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::ApiGateway::Deployment"],
     what: "A REST API deployment depends on none of its API's methods (or the API has none).",
     why: "CloudFormation may create the deployment before any method exists; API Gateway then \
           refuses it (\"The REST API doesn't contain any methods\") or deploys a snapshot \

@@ -133,7 +133,6 @@ impl RestApi {
                 "give a shorter name",
             ));
         }
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let node = g.node();
         let resource = g.resource::<CfnRestApi>(

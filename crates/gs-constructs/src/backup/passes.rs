@@ -8,37 +8,45 @@ use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
 use super::rule::MIN_INTERVAL;
 use super::schedule::shortest_interval;
 
-const PLAN_WITHOUT_RULES: Rule = Rule {
+/// The rule `backup/plan-without-rules`.
+pub const PLAN_WITHOUT_RULES: Rule = Rule {
     id: "backup/plan-without-rules",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::Backup::BackupPlan"],
     what: "A backup plan has no rules.",
     why: "AWS Backup refuses a plan without rules at deploy time, and such a plan would back up nothing.",
     fix: "give the plan a rule with a schedule and a retention (`BackupPlan::new` takes the first rule)",
 };
 
-const PLAN_WITHOUT_SELECTION: Rule = Rule {
+/// The rule `backup/plan-without-selection`.
+pub const PLAN_WITHOUT_SELECTION: Rule = Rule {
     id: "backup/plan-without-selection",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::Backup::BackupPlan"],
     what: "A backup plan is applied to no resource: no backup selection names it.",
     why: "A plan without a selection deploys, runs nothing and protects nothing; recovery would find no recovery point.",
     fix: "add a `BackupSelection` of the resources to protect to the plan, or remove the plan",
 };
 
-const SELECTION_EMPTY: Rule = Rule {
+/// The rule `backup/selection-empty`.
+pub const SELECTION_EMPTY: Rule = Rule {
     id: "backup/selection-empty",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::Backup::BackupSelection"],
     what: "A backup selection names no resources, tags or conditions.",
     why: "A selection that matches nothing protects nothing.",
     fix: "list the resources' ARNs in `Resources` (the typed `BackupSelection` takes handles), or select by `ListOfTags`",
 };
 
-const SCHEDULE_INVALID: Rule = Rule {
+/// The rule `backup/schedule-invalid`.
+pub const SCHEDULE_INVALID: Rule = Rule {
     id: "backup/schedule-invalid",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::Backup::BackupPlan"],
     what: "A backup rule's schedule expression does not parse, or runs more often than hourly.",
     why: "AWS Backup refuses the plan at deploy time (after the resources before it were created).",
     fix: "write `cron(minutes hours day-of-month month day-of-week year)` running at most hourly, e.g. `cron(0 5 ? * * *)`",

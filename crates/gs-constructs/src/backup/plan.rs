@@ -72,7 +72,6 @@ impl BackupPlan {
             None => super::unique_name(&path, 50),
         };
         first_rule.validate(&path)?;
-        crate::passes::ensure(scope.app_mut());
         let rules = PlanRules {
             name,
             rules: vec![first_rule],

@@ -153,7 +153,6 @@ impl BackupSelection {
             seen.push(r.node);
             new
         });
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let role = match props.role {
             Some(r) => r,

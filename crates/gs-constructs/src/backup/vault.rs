@@ -73,7 +73,6 @@ impl BackupVault {
             }
             None => super::unique_name(&path, 50),
         };
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let key = match props.encryption_key {
             Some(k) => k,

@@ -101,7 +101,6 @@ impl Pipeline {
         }
         build.check(&path)?;
         source.check(scope.app(), &path)?;
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let node = g.node();
         let artifacts = Bucket::new(&mut g, "ArtifactsBucket", BucketProps::default())?;

@@ -7,34 +7,42 @@ use super::mechanisms::suggestion;
 use super::objectives::{format_duration, objectives_of};
 use super::report::{DrReport, Verdict};
 
-const RPO_NOT_MET: Rule = Rule {
+/// The rule `dr/rpo-not-met`.
+pub const RPO_NOT_MET: Rule = Rule {
     id: "dr/rpo-not-met",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: crate::stateful::STATEFUL_TYPES,
     what: "A stateful resource has no mechanism that meets its recovery point objective for a failure scope.",
     why: "After that failure more data is lost than the objective allows; it is found out during the incident.",
     fix: "add the mechanism the message names, or override the construct's objective with a reason",
 };
-const RTO_NOT_MET: Rule = Rule {
+/// The rule `dr/rto-not-met`.
+pub const RTO_NOT_MET: Rule = Rule {
     id: "dr/rto-not-met",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: crate::stateful::STATEFUL_TYPES,
     what: "A stateful resource has no mechanism that recovers within its recovery time objective for a failure scope.",
     why: "Recovery takes longer than the objective allows.",
     fix: "add a faster mechanism (a replica or a global database instead of a restore), or override the objective with a reason",
 };
-const AT_LIMIT: Rule = Rule {
+/// The rule `dr/at-limit`.
+pub const AT_LIMIT: Rule = Rule {
     id: "dr/at-limit",
     severity: Severity::Warning,
     acknowledgeable: true,
+    applies_to: crate::stateful::STATEFUL_TYPES,
     what: "An objective is met only by a mechanism AWS promises for most cases, exactly at the target (e.g. EFS replication's 15-minute RPO).",
     why: "Some of the time the objective will be missed.",
     fix: "add a second mechanism, relax the objective, or acknowledge the rule with a reason",
 };
-const STATEFUL_DESTROY: Rule = Rule {
+/// The rule `dr/stateful-destroy`.
+pub const STATEFUL_DESTROY: Rule = Rule {
     id: "dr/stateful-destroy",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: crate::stateful::STATEFUL_TYPES,
     what: "A stack with DR objectives holds a stateful resource that deletes its data when removed.",
     why: "A stack deletion or a replacement loses the data that the objectives protect.",
     fix: "use RemovalPolicy::Retain or Snapshot, or acknowledge the rule with a reason (e.g. a test environment)",

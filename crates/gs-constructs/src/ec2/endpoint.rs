@@ -76,7 +76,6 @@ impl InterfaceVpcEndpoint {
         }
         let subnets = vpc.subnet_ids(scope.app(), props.subnets);
         let cidr = vpc.layout(scope.app()).map(|l| l.cidr);
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let sg = SecurityGroup::new(&mut g, "SecurityGroup", vpc, SecurityGroupProps::default())?;
         if let Some(cidr) = cidr {

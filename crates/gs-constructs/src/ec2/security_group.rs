@@ -254,7 +254,6 @@ impl SecurityGroup {
                 .take(255)
                 .collect(),
         };
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let egress = if props.allow_all_outbound {
             ValueMap::new()

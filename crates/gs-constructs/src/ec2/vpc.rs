@@ -132,7 +132,6 @@ impl Vpc {
             )
         })?;
 
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let node = g.node();
         let resource = g.resource::<CfnVpc>(

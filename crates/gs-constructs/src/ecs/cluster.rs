@@ -57,7 +57,6 @@ impl Cluster {
         if let Some(name) = &props.name {
             super::ECS_NAME.with_what("cluster").check(&path, name)?;
         }
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let resource = g.resource::<CfnCluster>(
             "Resource",

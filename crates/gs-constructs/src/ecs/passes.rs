@@ -5,20 +5,24 @@ use gs_core::{Diagnostic, Rule, Severity, Tree};
 use crate::efs::model::{Model, PlatformVersion};
 
 /// EFS volume on a Fargate platform version before 1.4.0.
-pub(crate) const FARGATE_EFS_PLATFORM_VERSION: Rule = Rule {
+/// The rule `ecs/fargate-efs-platform-version`.
+pub const FARGATE_EFS_PLATFORM_VERSION: Rule = Rule {
     id: "ecs/fargate-efs-platform-version",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::ECS::Service"],
     what: "A Fargate service runs a task definition with an EFS volume on a platform version before 1.4.0.",
     why: "Fargate mounts EFS only from platform version 1.4.0; earlier versions refuse to start the tasks.",
     fix: "set the service's PlatformVersion to 1.4.0 or LATEST",
 };
 
 /// A task definition without containers.
-pub(crate) const TASK_DEFINITION_WITHOUT_CONTAINER: Rule = Rule {
+/// The rule `ecs/task-definition-without-container`.
+pub const TASK_DEFINITION_WITHOUT_CONTAINER: Rule = Rule {
     id: "ecs/task-definition-without-container",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::ECS::TaskDefinition"],
     what: "A task definition has no container.",
     why: "ECS refuses to register a task definition without container definitions.",
     fix: "add a container: `task.add_container(..)`",

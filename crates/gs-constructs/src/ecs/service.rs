@@ -201,7 +201,6 @@ impl FargateService {
             ));
         }
 
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let node = g.node();
         let security_group = match props.security_group {

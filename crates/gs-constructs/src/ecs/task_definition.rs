@@ -102,7 +102,6 @@ impl FargateTaskDefinition {
         if let Some(f) = &props.family {
             super::ECS_NAME.with_what("task family").check(&path, f)?;
         }
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let task_role = Role::new(
             &mut g,

@@ -150,7 +150,6 @@ impl AccessPoint {
             )
             .with("Path", props.path);
 
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let resource = g.resource::<CfnAccessPoint>(
             "Resource",

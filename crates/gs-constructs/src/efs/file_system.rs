@@ -208,7 +208,6 @@ impl FileSystem {
             ));
         }
 
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let node = g.node();
         let security_group = SecurityGroup::new(

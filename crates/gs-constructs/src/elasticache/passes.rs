@@ -10,10 +10,12 @@ use crate::kinesis::names::{invalid_name as invalid_stream_name, NAME_FIX as STR
 use crate::rds::names::{invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX};
 
 /// `elasticache/log-type-engine-version`.
-pub(crate) const LOG_TYPE_ENGINE_VERSION: Rule = Rule {
+/// The rule `elasticache/log-type-engine-version`.
+pub const LOG_TYPE_ENGINE_VERSION: Rule = Rule {
     id: "elasticache/log-type-engine-version",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::ElastiCache::ReplicationGroup"],
     what: "A Redis replication group or cluster delivers a log type its engine version cannot produce.",
     why: "ElastiCache delivers the slow log from Redis 6.0 and the engine log from Redis 6.2; \
           an older engine fails the deployment.",
@@ -21,10 +23,12 @@ pub(crate) const LOG_TYPE_ENGINE_VERSION: Rule = Rule {
 };
 
 /// `cfn/name-constraints`.
-pub(crate) const NAME_CONSTRAINTS: Rule = Rule {
+/// The rule `cfn/name-constraints`.
+pub const NAME_CONSTRAINTS: Rule = Rule {
     id: "cfn/name-constraints",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &[],
     what: "A physical name breaks its service's naming limits (ElastiCache replication group id, \
            RDS cluster and global cluster identifier, Kinesis stream and consumer name).",
     why: "The service refuses the name at deploy time, after the stack has started changing.",

@@ -182,7 +182,6 @@ impl ReplicationGroup {
         }
         let description = props.description.clone().unwrap_or_else(|| path.clone());
 
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let node = g.node();
         let subnet_group = g.resource::<()>(

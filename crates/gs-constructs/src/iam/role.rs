@@ -70,7 +70,6 @@ impl Role {
                 ValueMap::new().with("Service", service_principal),
             )
             .into()]);
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let mut properties = ValueMap::new().with("AssumeRolePolicyDocument", trust);
         if let Some(d) = props.description {

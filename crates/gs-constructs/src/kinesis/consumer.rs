@@ -61,7 +61,6 @@ impl StreamConsumer {
                 NAME_FIX,
             ));
         }
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         // Not tagged: Tags of a stream consumer are create-only, so a stack-wide tag change
         // would replace the consumer.

@@ -151,7 +151,6 @@ impl Stream {
             StreamEncryption::AwsManaged => Value::from("alias/aws/kinesis"),
             StreamEncryption::Kms(key) => key.arn(),
         };
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let resource = g.resource::<CfnStream>(
             "Resource",

@@ -80,7 +80,6 @@ impl Key {
                     .into()]),
             )
             .with("Version", "2012-10-17");
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let resource = g.resource::<CfnKey>(
             "Resource",

@@ -110,7 +110,6 @@ impl LogGroup {
         if let Some(name) = &props.name {
             check_name(&scope.child_path(id), name)?;
         }
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let resource = g.resource::<()>(
             "Resource",

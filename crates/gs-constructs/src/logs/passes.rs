@@ -8,18 +8,22 @@ use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
 use super::LogDelivery;
 use crate::props;
 
-const DANGLING: Rule = Rule {
+/// The rule `logs/dangling-log-group`.
+pub const DANGLING: Rule = Rule {
     id: "logs/dangling-log-group",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &[],
     what: "A log destination (ElastiCache log delivery, API Gateway access log, ECS awslogs) names a log group that no construct defines and that is not explicitly imported.",
     why: "The producer fails at deploy time (ElastiCache: the replication group stays in create-failed) or its logs go nowhere.",
     fix: "pass a `logs::LogGroup` handle: create the group with `LogGroup::new`, or import an existing one with `LogGroup::from_name`",
 };
-const NOT_ORDERED: Rule = Rule {
+/// The rule `logs/not-ordered`.
+pub const NOT_ORDERED: Rule = Rule {
     id: "logs/not-ordered",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &[],
     what: "A log producer does not depend on the log group it delivers to.",
     why: "CloudFormation may create the producer first, and the producer fails when its log group does not exist yet.",
     fix: "refer to the log group by its handle (a `Ref` orders the two), or add a dependency on it",

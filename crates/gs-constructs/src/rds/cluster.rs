@@ -427,7 +427,6 @@ pub(crate) fn build(
         }
     }
 
-    crate::passes::ensure(scope.app_mut());
     let mut g = scope.group(id)?;
     let node = g.node();
     let helper = helper_policy(props.removal_policy);

@@ -81,7 +81,6 @@ impl GlobalCluster {
                 CLUSTER_IDENTIFIER_FIX,
             ));
         }
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let resource = g.resource::<CfnGlobalCluster>(
             "Resource",

@@ -120,7 +120,6 @@ impl Bucket {
             .with("BlockPublicPolicy", true)
             .with("IgnorePublicAcls", true)
             .with("RestrictPublicBuckets", true);
-        crate::passes::ensure(scope.app_mut());
         let mut g = scope.group(id)?;
         let node = g.node();
         let resource = g.resource::<CfnBucket>(

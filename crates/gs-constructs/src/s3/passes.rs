@@ -3,10 +3,12 @@
 use gs_core::{Diagnostic, Rule, Severity, Tree};
 
 /// `s3/public-bucket`.
-pub(crate) const PUBLIC_BUCKET: Rule = Rule {
+/// The rule `s3/public-bucket`.
+pub const PUBLIC_BUCKET: Rule = Rule {
     id: "s3/public-bucket",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &["AWS::S3::Bucket"],
     what: "A bucket turns off one of the four settings of its public access block.",
     why: "With a flag off, a bucket policy or ACL can make objects readable by anyone on the \
           internet; new buckets block all public access by default for that reason.",

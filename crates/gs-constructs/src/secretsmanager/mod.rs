@@ -174,7 +174,6 @@ impl Secret {
             .iter()
             .map(|r| ValueMap::new().with("Region", r.as_str()).into())
             .collect();
-        crate::passes::ensure(scope.app_mut());
         let mut grp = scope.group(id)?;
         let resource = grp.resource::<CfnSecret>(
             "Resource",

@@ -4,50 +4,62 @@ use gs_core::{Diagnostic, Resource, Rule, Severity, Tree, Value, ValueMap};
 
 use crate::props;
 
-const AT_REST: Rule = Rule {
+/// The rule `security/unencrypted-at-rest`.
+pub const AT_REST: Rule = Rule {
     id: "security/unencrypted-at-rest",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &[],
     what: "A file system, database, cache or stream does not encrypt its data at rest. (S3 buckets and backup vaults are always encrypted by AWS: SSE-S3 since January 2023, the aws/backup key; they pass as they are.)",
     why: "Data at rest must be encrypted (LGPD); for EFS, Aurora and ElastiCache encryption can only be chosen at creation, so fixing it later replaces the resource.",
     fix: "turn encryption on (the gs constructs do by default)",
 };
-const IN_TRANSIT: Rule = Rule {
+/// The rule `security/unencrypted-in-transit`.
+pub const IN_TRANSIT: Rule = Rule {
     id: "security/unencrypted-in-transit",
     severity: Severity::Error,
     acknowledgeable: true,
+    applies_to: &[],
     what: "A cache or an EFS mount does not encrypt traffic in transit.",
     why: "Credentials and content cross the network in clear text; ElastiCache transit encryption can only be chosen at creation.",
     fix: "set TransitEncryptionEnabled on the replication group, TransitEncryption ENABLED on the EFS volume",
 };
-const OPEN_INGRESS: Rule = Rule {
+/// The rule `security/open-ingress`.
+pub const OPEN_INGRESS: Rule = Rule {
     id: "security/open-ingress",
     severity: Severity::Warning,
     acknowledgeable: true,
+    applies_to: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
     what: "A security group admits 0.0.0.0/0 or ::/0 on a port other than 80 and 443.",
     why: "The port is reachable from the whole internet wherever the group is attached to a public address.",
     fix: "admit a security group (`allow_from(peer_sg, port)`) or a narrower CIDR",
 };
-const IAM_WILDCARD: Rule = Rule {
+/// The rule `security/iam-wildcard`.
+pub const IAM_WILDCARD: Rule = Rule {
     id: "security/iam-wildcard",
     severity: Severity::Warning,
     acknowledgeable: true,
+    applies_to: &[],
     what: "An IAM policy allows `*` actions, or write actions on `*` resources.",
     why: "Least privilege: a wildcard grants far more than the workload uses.",
     fix: "name the actions and the resource ARNs (the gs grants do this for you)",
 };
-const OPEN_API_METHOD: Rule = Rule {
+/// The rule `security/unauthenticated-api-method`.
+pub const OPEN_API_METHOD: Rule = Rule {
     id: "security/unauthenticated-api-method",
     severity: Severity::Warning,
     acknowledgeable: true,
+    applies_to: &["AWS::ApiGateway::Method"],
     what: "An API Gateway method other than a CORS preflight (OPTIONS) takes calls without authorization.",
     why: "Anyone on the internet can call it: for an integration that writes (Kinesis PutRecord) that is an open write path.",
     fix: "use `Authorization::Iam` (the default) or an authorizer, or acknowledge the rule with a reason for a public endpoint",
 };
-const STATEFUL_DESTROY: Rule = Rule {
+/// The rule `lifecycle/stateful-destroy`.
+pub const STATEFUL_DESTROY: Rule = Rule {
     id: "lifecycle/stateful-destroy",
     severity: Severity::Warning,
     acknowledgeable: true,
+    applies_to: crate::stateful::STATEFUL_TYPES,
     what: "A stateful resource (database, file system, cache, stream, vault, secret, bucket) is deleted with its data when it leaves the stack.",
     why: "A rename, a replacement or a stack deletion loses the data for good.",
     fix: "use RemovalPolicy::Retain or Snapshot, or acknowledge the rule with a reason (e.g. a test environment)",
