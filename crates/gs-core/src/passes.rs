@@ -3,7 +3,7 @@
 //!
 //! A [`Pass`] is plain data: a name, the rules it reports and a function. gs-core's passes run
 //! on every app; a backend brings the passes of its target ([`Backend::passes`]); an app may add
-//! its own ([`App::add_pass`]). Nothing registers itself as a side effect.
+//! its own ([`App::add_pass`](crate::App::add_pass)). Nothing registers itself as a side effect.
 //!
 //! [`Backend::passes`]: crate::Backend::passes
 
