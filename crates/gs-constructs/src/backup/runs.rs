@@ -109,7 +109,7 @@ impl Runs {
     fn fires(&self, day: usize) -> bool {
         self.days
             .as_ref()
-            .is_none_or(|d| d.get(day).copied().unwrap_or(false))
+            .map_or(true, |d| d.get(day).copied().unwrap_or(false))
     }
 
     fn taken(&self, i: usize, day: usize) -> bool {

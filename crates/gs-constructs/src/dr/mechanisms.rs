@@ -303,7 +303,7 @@ pub fn suggestion(type_name: &str, scope: FailureScope) -> &'static str {
     use FailureScope::*;
     match (type_name, scope) {
         ("AWS::EFS::FileSystem", RegionLoss) => "add EFS replication to the DR Region (`FileSystemProps::replication`, RPO 15 minutes) or an AWS Backup rule with a copy action to a vault in the DR Region",
-        ("AWS::EFS::FileSystem", Corruption) => "protect it with an AWS Backup plan (hourly at most: no AWS mechanism gives an EFS RPO under 1 hour; override the objective with a reason if that is the target)",
+        ("AWS::EFS::FileSystem", Corruption) => "protect it with an AWS Backup plan: hourly at most, and a run may start late and take time, so with the shortest windows AWS Backup allows (start within 1 h, complete within 2 h) the worst case is 4 hours; no AWS mechanism gives EFS less; override the objective with a reason if that is the target",
         ("AWS::EFS::FileSystem", AzLoss) => "use Regional (not One Zone) storage",
         ("AWS::RDS::DBCluster", RegionLoss) => "add an Aurora Global Database with a secondary cluster in the DR Region (RPO about 1 second)",
         ("AWS::RDS::DBCluster", Corruption) => "keep automated backups (BackupRetentionPeriod >= 1) or add an AWS Backup rule with continuous backup (RPO about 5 minutes)",

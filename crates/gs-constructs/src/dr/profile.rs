@@ -509,7 +509,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                         } else {
                             &m::BUCKET_REPLICATION
                         };
-                        if replication.is_none_or(|r: &Mechanism| mech.rpo < r.rpo) {
+                        if replication.map_or(true, |r: &Mechanism| mech.rpo < r.rpo) {
                             replication = Some(mech);
                         }
                     }
