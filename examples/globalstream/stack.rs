@@ -173,7 +173,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
     };
     {
         let mut d = app.at(dr_stack)?;
-        rds::SecondaryDatabaseCluster::new(
+        let secondary = rds::SecondaryDatabaseCluster::new(
             &mut d,
             "AuroraSecondary",
             dr_vpc,
@@ -184,6 +184,16 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
                 ..Default::default()
             },
         )?;
+        // After a failover the application is deployed into the DR VPC; its security group does
+        // not exist yet, so the promoted cluster admits the DR VPC's block on its port, as the
+        // primary admits the media service (`dr/failover-unreachable`).
+        if let Some(cidr) = dr_vpc.layout(d.app()).map(|l| l.cidr) {
+            secondary.connections().allow_default_port_from(
+                &mut d,
+                cidr,
+                "applications deployed in the DR VPC after a failover",
+            )?;
+        }
     }
 
     let mut s = app.at(primary)?;
@@ -468,7 +478,10 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         )?;
     }
 
-    // 10. Backup: hourly backups copied to the DR Region, daily ones kept a week.
+    // 10. Backup: hourly backups copied to the DR Region, daily ones kept a week. AWS Backup
+    // runs only one of two rules whose start windows overlap (the longer retention), so the
+    // hourly rule leaves 05:00 to the daily one, which copies too (`backup/overlapping-rules`):
+    // a recovery point, and a copy, every hour.
     let backup_plan = {
         let mut g = component(&mut s, "Backup", "backup")?;
         let vault = BackupVault::new(
@@ -485,10 +498,12 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             "DrBackupVault",
             &format!("arn:${{AWS::Partition}}:backup:{}:${{AWS::AccountId}}:backup-vault:{dr_vault_name}", config.dr_region),
         )?;
+        let copy = CopyAction::to_vault(dr_vault, Some(7));
         let mut daily = BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?;
         daily.start_window = Duration::from_secs(3600);
         daily.completion_window = Duration::from_secs(2 * 3600);
         daily.delete_after_days = Some(7);
+        daily.copy_actions = vec![copy.clone()];
         let plan = BackupPlan::new(
             &mut g,
             "EfsBackupPlan",
@@ -498,9 +513,12 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
                 name: Some(format!("globalstream-efs-backup-{suffix}")),
             },
         )?;
-        let mut hourly = BackupRule::new("HourlyBackup", Schedule::hourly())?;
+        let mut hourly =
+            BackupRule::new("HourlyBackup", Schedule::cron("cron(0 0-4,6-23 * * ? *)")?)?;
+        hourly.start_window = Duration::from_secs(3600);
+        hourly.completion_window = Duration::from_secs(2 * 3600);
         hourly.delete_after_days = Some(2);
-        hourly.copy_actions = vec![CopyAction::to_vault(dr_vault, Some(7))];
+        hourly.copy_actions = vec![copy];
         plan.add_rule(g.app_mut(), hourly)?;
         BackupSelection::new(
             &mut g,
@@ -513,12 +531,15 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
     };
 
     // Where the stack's objectives are not sensible, say so on the construct.
-    let hour = Some(Target { rpo: RTO, rto: RTO });
+    let backup_worst_case = Some(Target {
+        rpo: Duration::from_secs(4 * 3600),
+        rto: RTO,
+    });
     dr::override_for(
         &mut app,
         file_system.node,
-        Objectives::all(RPO, RTO).with(FailureScope::Corruption, hour),
-        "AWS Backup snapshots EFS at most hourly and EFS has no point-in-time recovery: 1 hour is the best RPO AWS offers for deleted or corrupted content",
+        Objectives::all(RPO, RTO).with(FailureScope::Corruption, backup_worst_case),
+        "EFS has no point-in-time recovery and AWS Backup snapshots it at most hourly; a run may start up to 1 hour late and take up to 2 hours (the shortest windows AWS Backup allows): 4 hours is the worst case AWS Backup bounds for deleted or corrupted content",
     )?;
     dr::override_for(
         &mut app,
@@ -531,8 +552,10 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
     dr::override_for(
         &mut app,
         stream.node,
-        Objectives::all(RPO, RTO).with(FailureScope::RegionLoss, None),
-        "analytics events are best effort: after a Region failover producers write to the DR deployment's stream",
+        Objectives::all(RPO, RTO)
+            .with(FailureScope::RegionLoss, None)
+            .with(FailureScope::Corruption, None),
+        "analytics events are best effort: after a Region failover producers write to the DR deployment's stream; Kinesis keeps no copy, so consumers replay only records younger than the 24-hour retention, and deleting the stream loses them",
     )?;
     let cicd = app
         .node(primary)?

@@ -51,10 +51,12 @@ rules! {
     BACKUP_PLAN_WITHOUT_SELECTION = crate::backup::passes::PLAN_WITHOUT_SELECTION;
     BACKUP_SELECTION_EMPTY = crate::backup::passes::SELECTION_EMPTY;
     BACKUP_SCHEDULE_INVALID = crate::backup::passes::SCHEDULE_INVALID;
+    BACKUP_OVERLAPPING_RULES = crate::backup::passes::OVERLAPPING_RULES;
     DR_RPO_NOT_MET = crate::dr::passes::RPO_NOT_MET;
     DR_RTO_NOT_MET = crate::dr::passes::RTO_NOT_MET;
     DR_AT_LIMIT = crate::dr::passes::AT_LIMIT;
     DR_STATEFUL_DESTROY = crate::dr::passes::STATEFUL_DESTROY;
+    DR_FAILOVER_UNREACHABLE = crate::dr::failover::FAILOVER_UNREACHABLE;
 }
 
 /// A rule id that is not in the catalog.

@@ -858,3 +858,115 @@ proptest! {
         let _ = worst_case_interval(&format!("cron({s})"));
     }
 }
+
+/// A plan of `rules` (the first builds it) selecting a file system; the findings of
+/// `backup/overlapping-rules`.
+fn overlapping(
+    rules: Vec<BackupRule>,
+) -> Result<(App, Vec<Diagnostic>), Box<dyn std::error::Error>> {
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    let fs = file_system(&mut s);
+    let vault = BackupVault::new(&mut s, "BackupVault", Default::default())?;
+    let mut rules = rules.into_iter();
+    let plan = BackupPlan::new(
+        &mut s,
+        "EfsBackupPlan",
+        vault,
+        rules.next().ok_or("a rule")?,
+        Default::default(),
+    )?;
+    for r in rules {
+        plan.add_rule(s.app_mut(), r)?;
+    }
+    BackupSelection::new(&mut s, "Selection", plan, vec![fs], Default::default())?;
+    let found = app
+        .validate(&CfnBackend::default())
+        .into_iter()
+        .filter(|d| d.rule == "backup/overlapping-rules")
+        .collect();
+    Ok((app, found))
+}
+
+fn hourly_with_copy(schedule: Schedule) -> BackupRule {
+    BackupRule {
+        delete_after_days: Some(2),
+        completion_window: Duration::from_secs(2 * 3600),
+        copy_actions: vec![CopyAction {
+            destination_vault_arn: Value::from(
+                "arn:aws:backup:us-west-2:123456789012:backup-vault:globalstream-dr",
+            ),
+            delete_after_days: Some(7),
+            move_to_cold_storage_after_days: None,
+        }],
+        ..BackupRule::new("HourlyBackup", schedule).expect("rule")
+    }
+}
+
+#[test]
+fn rules_of_one_plan_whose_start_windows_overlap_are_reported_with_the_run_that_is_skipped(
+) -> TestResult {
+    let (_, found) = overlapping(vec![daily_backup(), hourly_with_copy(Schedule::hourly())])?;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = &found[0];
+    assert_eq!(d.path, "TapStackdev/EfsBackupPlan");
+    assert_eq!(d.severity, Severity::Warning);
+    for part in [
+        "`HourlyBackup`",
+        "05:00",
+        "`DailyBackup`",
+        "longer retention",
+        "copy",
+    ] {
+        assert!(d.message.contains(part), "{part}: {}", d.message);
+    }
+    assert!(!d.fix.is_empty());
+    Ok(())
+}
+
+#[test]
+fn rules_whose_start_windows_meet_end_to_end_are_not_reported() -> TestResult {
+    let (app, found) = overlapping(vec![
+        daily_backup(),
+        hourly_with_copy(Schedule::cron("cron(0 0-4,6-23 * * ? *)")?),
+    ])?;
+    assert!(found.is_empty(), "{found:#?}");
+    synth(&app, "backup_rules_not_overlapping");
+    Ok(())
+}
+
+#[test]
+fn raw_rules_with_equal_retention_at_the_same_time_are_reported_as_a_tie() -> TestResult {
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    let rule = |name: &str| {
+        Value::from(
+            ValueMap::new()
+                .with("RuleName", name)
+                .with("ScheduleExpression", "cron(0 5 ? * * *)")
+                .with("TargetBackupVault", "vault"),
+        )
+    };
+    let plan = s.resource::<RawResource>(
+        "RawPlan",
+        Resource::new("AWS::Backup::BackupPlan").property(
+            "BackupPlan",
+            ValueMap::new()
+                .with("BackupPlanName", "raw-plan")
+                .with("BackupPlanRule", Value::List(vec![rule("A"), rule("B")])),
+        ),
+    )?;
+    raw_selection(&mut s, plan.node(), true)?;
+    let found: Vec<Diagnostic> = app
+        .validate(&CfnBackend::default())
+        .into_iter()
+        .filter(|d| d.rule == "backup/overlapping-rules")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("same retention"),
+        "{}",
+        found[0].message
+    );
+    Ok(())
+}

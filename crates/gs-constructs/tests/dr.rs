@@ -86,16 +86,20 @@ fn credentials(s: &mut Scope<'_>) -> Res<Secret> {
     )?)
 }
 
+/// Daily at 05:00, started within 1 h, completed within 2 h, kept 7 days.
 fn daily() -> Res<BackupRule> {
     Ok(BackupRule {
         delete_after_days: Some(7),
+        completion_window: 2 * HOUR,
         ..BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?
     })
 }
 
+/// Hourly, started within 1 h, completed within 2 h, kept 2 days.
 fn hourly() -> Res<BackupRule> {
     Ok(BackupRule {
         delete_after_days: Some(2),
+        completion_window: 2 * HOUR,
         ..BackupRule::new("HourlyBackup", Schedule::hourly())?
     })
 }
@@ -179,7 +183,17 @@ fn the_seeds_daily_backed_up_file_system_is_refused_for_region_loss_and_corrupti
         region_loss.fix
     );
     let corrupt = about(&corruption).unwrap_or_else(|| panic!("no {corruption} in {not_met:#?}"));
-    assert!(corrupt.message.contains("24 h"), "{}", corrupt.message);
+    // 24 h between runs, up to 1 h late to start, up to 7 d to complete (AWS's default).
+    assert!(
+        corrupt.message.contains("every 24 h"),
+        "{}",
+        corrupt.message
+    );
+    assert!(
+        corrupt.message.contains("gives 193 h"),
+        "{}",
+        corrupt.message
+    );
     assert!(corrupt.message.contains("15 min"), "{}", corrupt.message);
     // Regional storage covers the loss of an AZ.
     assert!(!not_met
@@ -303,10 +317,11 @@ fn efs_replication_fully_meets_a_region_loss_rpo_looser_than_15_minutes() -> R {
 }
 
 #[test]
-fn an_hourly_backup_rule_gives_a_1_hour_rpo_and_a_daily_one_24_hours() -> R {
-    for (rule, interval, label) in [
-        (hourly()?, HOUR, "every 1 h"),
-        (daily()?, DAY, "every 24 h"),
+fn an_hourly_backup_rule_gives_a_4_hour_rpo_and_a_daily_one_27_hours() -> R {
+    // The interval, plus the 1-hour start window and the 2-hour completion window.
+    for (rule, rpo, label) in [
+        (hourly()?, 4 * HOUR, "every 1 h"),
+        (daily()?, DAY + 3 * HOUR, "every 24 h"),
     ] {
         let (mut app, stack) = app_with("Efs", PRIMARY, true)?;
         let mut s = app.at(stack)?;
@@ -328,7 +343,7 @@ fn an_hourly_backup_rule_gives_a_1_hour_rpo_and_a_daily_one_24_hours() -> R {
             mechanism(corruption).contains("EfsBackupPlan"),
             "{corruption:#?}"
         );
-        assert_eq!(corruption.rpo, Some(interval));
+        assert_eq!(corruption.rpo, Some(rpo));
         assert_eq!(corruption.rto, Some(HOUR));
         assert_eq!(corruption.verdict, Verdict::RpoNotMet);
         // A snapshot in the same Region does nothing for the loss of the Region.
@@ -407,23 +422,23 @@ fn copied_to(
 }
 
 #[test]
-fn a_backup_copy_to_another_region_covers_region_loss_never_under_1_hour() -> R {
-    let hourly_copy = copied_to(hourly()?, |_| Ok(Value::from(vault_arn(DR))), None)?;
+fn a_backup_copy_to_another_region_covers_region_loss_with_the_rules_worst_case() -> R {
+    let hourly_copy = copied_to(
+        hourly()?,
+        |_| Ok(Value::from(vault_arn(DR))),
+        Some("dr_backup_copy"),
+    )?;
     assert!(
         mechanism(&hourly_copy).contains("AWS Backup copy to another Region"),
         "{hourly_copy:#?}"
     );
-    assert_eq!(hourly_copy.rpo, Some(HOUR));
+    assert_eq!(hourly_copy.rpo, Some(4 * HOUR));
     assert_eq!(hourly_copy.rto, Some(2 * HOUR));
     assert_eq!(hourly_copy.verdict, Verdict::Met);
 
-    let daily_copy = copied_to(
-        daily()?,
-        |_| Ok(Value::from(vault_arn(DR))),
-        Some("dr_backup_copy"),
-    )?;
+    let daily_copy = copied_to(daily()?, |_| Ok(Value::from(vault_arn(DR))), None)?;
     assert!(mechanism(&daily_copy).contains("AWS Backup copy to another Region"));
-    assert_eq!(daily_copy.rpo, Some(DAY));
+    assert_eq!(daily_copy.rpo, Some(DAY + 3 * HOUR));
     Ok(())
 }
 
@@ -443,7 +458,7 @@ fn a_backup_copy_to_a_vault_imported_by_arn_from_another_region_covers_region_lo
         mechanism(&copy).contains("AWS Backup copy to another Region"),
         "{copy:#?}"
     );
-    assert_eq!(copy.rpo, Some(HOUR));
+    assert_eq!(copy.rpo, Some(4 * HOUR));
     assert_eq!(copy.verdict, Verdict::Met);
     Ok(())
 }
@@ -513,6 +528,7 @@ fn continuous_backup_of_an_aurora_cluster_gives_a_5_minute_rpo() -> R {
             delete_after_days: Some(7),
             move_to_cold_storage_after_days: None,
         }],
+        completion_window: 2 * HOUR,
         ..BackupRule::new("Continuous", Schedule::hourly())?
     };
     let (app, _) = aurora(1, Some(rule))?;
@@ -529,16 +545,17 @@ fn continuous_backup_of_an_aurora_cluster_gives_a_5_minute_rpo() -> R {
         .unwrap_or_else(|| panic!("{cluster:#?}"));
     assert_eq!(continuous.scope, FailureScope::Corruption);
     assert_eq!(continuous.rpo, 5 * MIN);
-    // Continuous backups are copied as snapshots: the copy's RPO stays 1 hour.
+    // Continuous backups are copied as snapshots: the copy's RPO is the hourly rule's worst
+    // case (1 h + 1 h start window + 2 h completion window), never under 1 hour.
     let copy = cluster
         .protections
         .iter()
         .find(|p| p.mechanism.contains("copy to another Region"))
         .unwrap_or_else(|| panic!("{cluster:#?}"));
-    assert_eq!(copy.rpo, HOUR);
+    assert_eq!(copy.rpo, 4 * HOUR);
     let report = DrReport::of(&app);
     let region = row(&report, CLUSTER, FailureScope::RegionLoss);
-    assert_eq!(region.rpo, Some(HOUR));
+    assert_eq!(region.rpo, Some(4 * HOUR));
     assert_eq!(region.verdict, Verdict::RpoNotMet);
     assert_eq!(
         row(&report, CLUSTER, FailureScope::Corruption).rpo,
@@ -565,7 +582,12 @@ fn continuous_backup_does_not_count_for_efs() -> R {
         "Efs/ContentFileSystem/Resource",
         FailureScope::Corruption,
     );
-    assert_eq!(corruption.rpo, Some(HOUR), "{corruption:#?}");
+    // The snapshots only: 1 h + 1 h start window + 7 d completion window (the default).
+    assert_eq!(
+        corruption.rpo,
+        Some(HOUR + HOUR + 7 * DAY),
+        "{corruption:#?}"
+    );
     assert!(!mechanism(corruption).contains("continuous"));
     Ok(())
 }
@@ -793,7 +815,7 @@ fn elasticache_snapshots_give_a_24_hour_rpo_and_none_when_turned_off() -> R {
 }
 
 #[test]
-fn kinesis_covers_az_loss_and_replay_but_not_region_loss() -> R {
+fn kinesis_covers_az_loss_but_neither_region_loss_nor_deletion() -> R {
     let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
     let mut s = app.at(stack)?;
     kinesis::Stream::new(
@@ -812,18 +834,18 @@ fn kinesis_covers_az_loss_and_replay_but_not_region_loss() -> R {
         "{az:#?}"
     );
     assert_eq!(az.verdict, Verdict::Met);
-    let replay = row(&report, path, FailureScope::Corruption);
-    assert!(mechanism(replay).contains("replay window"), "{replay:#?}");
-    assert!(mechanism(replay).contains("48 h"), "{replay:#?}");
-    assert_eq!((replay.rpo, replay.rto), (Some(Duration::ZERO), Some(HOUR)));
-    assert_eq!(replay.verdict, Verdict::Met);
+    // Retention is a replay window for consumers, not a copy a deletion cannot reach.
+    let corruption = row(&report, path, FailureScope::Corruption);
+    assert_eq!(corruption.mechanism, None, "{corruption:#?}");
     let region = row(&report, path, FailureScope::RegionLoss);
     assert_eq!(region.mechanism, None);
     assert_eq!(region.verdict, Verdict::RpoNotMet);
     let diags = refused(&app);
     let not_met = findings(&diags, "dr/rpo-not-met", path);
-    assert_eq!(not_met.len(), 1, "{diags:#?}");
-    assert!(not_met[0].message.starts_with("loss of the Region"));
+    assert_eq!(not_met.len(), 2, "{diags:#?}");
+    assert!(not_met
+        .iter()
+        .any(|d| d.message.starts_with("loss of the Region")));
     Ok(())
 }
 
@@ -939,11 +961,13 @@ fn an_override_with_a_reason_sets_the_verdict_and_appears_in_the_report() -> R {
     let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
     let mut s = app.at(stack)?;
     let stream = kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
-    let reason = "analytics events are best effort after a Region loss";
+    let reason = "analytics events are best effort after a Region loss or a deletion";
     dr::override_for(
         &mut app,
         stream.node,
-        Objectives::all(MIN15, HOUR).with(FailureScope::RegionLoss, None),
+        Objectives::all(MIN15, HOUR)
+            .with(FailureScope::RegionLoss, None)
+            .with(FailureScope::Corruption, None),
         reason,
     )?;
     let path = "Analytics/EventStream/Resource";
@@ -1008,7 +1032,9 @@ fn a_scope_without_an_objective_has_no_verdict() -> R {
     dr::declare(
         &mut app,
         stack,
-        Objectives::all(MIN15, HOUR).with(FailureScope::RegionLoss, None),
+        Objectives::all(MIN15, HOUR)
+            .with(FailureScope::RegionLoss, None)
+            .with(FailureScope::Corruption, None),
     )?;
     let mut s = app.at(stack)?;
     kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
@@ -1244,17 +1270,15 @@ fn the_report_has_one_line_per_resource_and_scope_with_json_rows() -> R {
     assert_eq!(region["rpo_seconds"], serde_json::Value::Null);
     assert_eq!(region["target_rpo_seconds"], 900);
     assert_eq!(region["target_rto_seconds"], 3600);
-    let replay = rows
+    let az = rows
         .iter()
-        .find(|r| r["path"] == "Analytics/EventStream/Resource" && r["scope"] == "corruption")
-        .expect("the stream's corruption row");
-    assert_eq!(replay["rpo_seconds"], 0);
-    assert_eq!(replay["rto_seconds"], 3600);
-    assert_eq!(replay["verdict"], "met");
-    assert_eq!(replay["type"], "AWS::Kinesis::Stream");
-    assert!(replay["basis"]
-        .as_str()
-        .is_some_and(|b| b.contains("Kinesis")));
+        .find(|r| r["path"] == "Analytics/EventStream/Resource" && r["scope"] == "az-loss")
+        .expect("the stream's AZ-loss row");
+    assert_eq!(az["rpo_seconds"], 0);
+    assert_eq!(az["rto_seconds"], 0);
+    assert_eq!(az["verdict"], "met");
+    assert_eq!(az["type"], "AWS::Kinesis::Stream");
+    assert!(az["basis"].as_str().is_some_and(|b| b.contains("Kinesis")));
     Ok(())
 }
 
@@ -1344,8 +1368,35 @@ fn the_globalstream_example_synthesizes_and_meets_its_objectives() -> R {
     assert!(mechanism(content).contains("EFS replication"));
     let corruption = row(&report, &fs_path, FailureScope::Corruption);
     assert_eq!(corruption.verdict, Verdict::Met);
-    assert_eq!(corruption.rpo, Some(HOUR));
+    // A run every hour, up to 1 h late to start and 2 h to complete.
+    assert_eq!(corruption.rpo, Some(4 * HOUR), "{corruption:#?}");
     assert!(corruption.override_reason.is_some());
+    // Every backup rule runs, and each run is copied to the DR Region.
+    assert!(
+        !diags.iter().any(|d| d.rule == "backup/overlapping-rules"),
+        "{diags:#?}"
+    );
+    let tree = app.freeze();
+    let profiles = dr::profile::profiles(&tree);
+    let fs_profile = profiles
+        .iter()
+        .find(|p| p.resource == built.file_system.resource.node())
+        .ok_or("a profile of the file system")?;
+    let copy = fs_profile
+        .protections
+        .iter()
+        .find(|p| p.mechanism.contains("copy to another Region"))
+        .ok_or("a copy to the DR Region")?;
+    assert_eq!(copy.rpo, 4 * HOUR, "{copy:#?}");
+    assert!(
+        copy.mechanism.contains("DailyBackup, HourlyBackup"),
+        "{copy:#?}"
+    );
+    // The DR Region's database admits the DR VPC, as the primary admits the media service.
+    assert!(
+        !diags.iter().any(|d| d.rule == "dr/failover-unreachable"),
+        "{diags:#?}"
+    );
     assert!(diags
         .iter()
         .any(|d| d.rule == "dr/at-limit" && d.path == fs_path));
@@ -1379,4 +1430,443 @@ fn the_globalstream_configuration_refuses_values_aws_would_refuse() {
     }
     let ok = stack::Config::from_env(env(&[("ENVIRONMENT_SUFFIX", "pr123")])).expect("valid");
     assert_eq!(ok.suffix, "pr123");
+}
+
+// 8. Figures that do not flatter (issue 9, section 5).
+
+/// A file system `Efs/ContentFileSystem` protected by a plan of `rules` (the first builds the
+/// plan); the report.
+fn efs_with_rules(rules: Vec<BackupRule>, objectives: Objectives) -> Res<(App, DrReport)> {
+    let (mut app, stack) = app_with("Efs", PRIMARY, false)?;
+    dr::declare(&mut app, stack, objectives)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let fs = bare_file_system(&mut s, vpc)?;
+    let mut rules = rules.into_iter();
+    let first = rules.next().ok_or("a rule")?;
+    let plan = protect(&mut s, first, fs.into())?;
+    for r in rules {
+        plan.add_rule(s.app_mut(), r)?;
+    }
+    let report = DrReport::of(&app);
+    Ok((app, report))
+}
+
+const EFS: &str = "Efs/ContentFileSystem/Resource";
+
+fn windows(rule: BackupRule, start_h: u32, completion_h: u32) -> BackupRule {
+    BackupRule {
+        start_window: start_h * HOUR,
+        completion_window: completion_h * HOUR,
+        ..rule
+    }
+}
+
+#[test]
+fn a_backup_rpo_counts_the_start_and_completion_windows_not_only_the_interval() -> R {
+    // Hourly, started within 1 h, completed within 2 h: the previous run may start on time and
+    // the next one start an hour late and finish two hours after that.
+    let (_, report) = efs_with_rules(
+        vec![windows(hourly()?, 1, 2)],
+        Objectives::all(MIN15, HOUR).with(
+            FailureScope::Corruption,
+            Some(Target {
+                rpo: 4 * HOUR,
+                rto: HOUR,
+            }),
+        ),
+    )?;
+    let corruption = row(&report, EFS, FailureScope::Corruption);
+    assert_eq!(corruption.rpo, Some(4 * HOUR), "{corruption:#?}");
+    assert_eq!(corruption.verdict, Verdict::Met);
+    assert!(
+        mechanism(corruption).contains("started within 1 h"),
+        "{corruption:#?}"
+    );
+    assert!(
+        mechanism(corruption).contains("completed within 2 h"),
+        "{corruption:#?}"
+    );
+    // The typed rule's default completion window is AWS Backup's: 7 days.
+    let aws_default = BackupRule {
+        delete_after_days: Some(2),
+        ..BackupRule::new("HourlyBackup", Schedule::hourly())?
+    };
+    let (_, report) = efs_with_rules(vec![aws_default], Objectives::all(MIN15, HOUR))?;
+    let corruption = row(&report, EFS, FailureScope::Corruption);
+    assert_eq!(
+        corruption.rpo,
+        Some(HOUR + HOUR + 7 * DAY),
+        "{corruption:#?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_raw_rule_without_windows_gets_aws_backups_defaults_of_8_hours_and_7_days() -> R {
+    let (mut app, stack) = app_with("Efs", PRIMARY, true)?;
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let fs = bare_file_system(&mut s, vpc)?;
+    let vault = BackupVault::new(&mut s, "BackupVault", BackupVaultProps::default())?;
+    let plan = s.resource::<RawResource>(
+        "RawPlan",
+        Resource::new("AWS::Backup::BackupPlan").property(
+            "BackupPlan",
+            Value::from(gs_core::ValueMap::new().with("BackupPlanName", "raw").with(
+                "BackupPlanRule",
+                Value::List(vec![Value::from(
+                            gs_core::ValueMap::new()
+                                .with("RuleName", "Hourly")
+                                .with("ScheduleExpression", "cron(0 * * * ? *)")
+                                .with("TargetBackupVault", vault.name()),
+                        )]),
+            )),
+        ),
+    )?;
+    s.resource::<RawResource>(
+        "RawSelection",
+        Resource::new("AWS::Backup::BackupSelection")
+            .property("BackupPlanId", Value::Ref(plan.node()))
+            .property(
+                "BackupSelection",
+                Value::from(
+                    gs_core::ValueMap::new()
+                        .with("IamRoleArn", "arn:aws:iam::123456789012:role/backup")
+                        .with(
+                            "Resources",
+                            Value::List(vec![Value::GetAtt(fs.resource.node(), "Arn".into())]),
+                        )
+                        .with("SelectionName", "raw"),
+                ),
+            ),
+    )?;
+    let report = DrReport::of(&app);
+    let corruption = row(&report, EFS, FailureScope::Corruption);
+    assert_eq!(
+        corruption.rpo,
+        Some(HOUR + 8 * HOUR + 7 * DAY),
+        "{corruption:#?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_hourly_run_skipped_for_an_overlapping_daily_rule_widens_the_copy_interval() -> R {
+    // Daily at 05:00 kept 7 days wins over the hourly 05:00 run kept 2 days, which carried the
+    // copy: copies arrive at 04:00 and 06:00.
+    let hourly_copy = BackupRule {
+        copy_actions: vec![CopyAction {
+            destination_vault_arn: Value::from(vault_arn(DR)),
+            delete_after_days: Some(7),
+            move_to_cold_storage_after_days: None,
+        }],
+        ..windows(hourly()?, 1, 2)
+    };
+    let loose = Some(Target {
+        rpo: DAY,
+        rto: 4 * HOUR,
+    });
+    let (_, report) = efs_with_rules(
+        vec![windows(daily()?, 1, 2), hourly_copy.clone()],
+        Objectives::default()
+            .with(FailureScope::RegionLoss, loose)
+            .with(FailureScope::Corruption, loose),
+    )?;
+    let region = row(&report, EFS, FailureScope::RegionLoss);
+    assert!(
+        mechanism(region).contains("AWS Backup copy to another Region"),
+        "{region:#?}"
+    );
+    assert_eq!(region.rpo, Some(2 * HOUR + HOUR + 2 * HOUR), "{region:#?}");
+    assert!(mechanism(region).contains("skip"), "{region:#?}");
+    // Recovery points still come every hour: the daily rule's run replaces the skipped one.
+    let corruption = row(&report, EFS, FailureScope::Corruption);
+    assert_eq!(corruption.rpo, Some(4 * HOUR), "{corruption:#?}");
+
+    // The hourly rule leaving 05:00 to the daily one, which copies too: nothing skipped, a
+    // copy every hour.
+    let daily_copy = BackupRule {
+        copy_actions: hourly_copy.copy_actions.clone(),
+        ..windows(daily()?, 1, 2)
+    };
+    let not_at_5 = BackupRule {
+        schedule: Schedule::cron("cron(0 0-4,6-23 * * ? *)")?,
+        ..hourly_copy
+    };
+    let (app, report) = efs_with_rules(
+        vec![daily_copy, not_at_5],
+        Objectives::default()
+            .with(FailureScope::RegionLoss, loose)
+            .with(FailureScope::Corruption, loose),
+    )?;
+    let region = row(&report, EFS, FailureScope::RegionLoss);
+    assert_eq!(region.rpo, Some(4 * HOUR), "{region:#?}");
+    assert!(!app
+        .validate(&CfnBackend::default())
+        .iter()
+        .any(|d| d.rule == "backup/overlapping-rules"));
+    Ok(())
+}
+
+/// A bucket `Store/Bucket` replicating to `destination`, with Replication Time Control when
+/// `rtc`; the Region-loss row.
+fn replicated_bucket(
+    destination: impl FnOnce(&mut Scope<'_>) -> Res<Value>,
+    rtc: bool,
+) -> Res<DrRow> {
+    let (mut app, stack) = app_with("Store", PRIMARY, false)?;
+    dr::declare(
+        &mut app,
+        stack,
+        Objectives::default().with(
+            FailureScope::RegionLoss,
+            Some(Target {
+                rpo: 2 * DAY,
+                rto: HOUR,
+            }),
+        ),
+    )?;
+    let mut s = app.at(stack)?;
+    let bucket = destination(&mut s)?;
+    let mut dest = gs_core::ValueMap::new().with("Bucket", bucket);
+    if rtc {
+        let fifteen = gs_core::ValueMap::new().with("Minutes", 15);
+        dest.insert(
+            "ReplicationTime",
+            gs_core::ValueMap::new()
+                .with("Status", "Enabled")
+                .with("Time", fifteen.clone()),
+        );
+        dest.insert(
+            "Metrics",
+            gs_core::ValueMap::new()
+                .with("Status", "Enabled")
+                .with("EventThreshold", fifteen),
+        );
+    }
+    s.resource::<RawResource>(
+        "Bucket",
+        Resource::new("AWS::S3::Bucket")
+            .property(
+                "VersioningConfiguration",
+                gs_core::ValueMap::new().with("Status", "Enabled"),
+            )
+            .property(
+                "ReplicationConfiguration",
+                gs_core::ValueMap::new()
+                    .with("Role", "arn:aws:iam::123456789012:role/replication")
+                    .with(
+                        "Rules",
+                        Value::List(vec![Value::from(
+                            gs_core::ValueMap::new()
+                                .with("Destination", dest)
+                                .with("Status", "Enabled"),
+                        )]),
+                    ),
+            )
+            .removal_policy(gs_core::RemovalPolicy::Retain),
+    )?;
+    let report = DrReport::of(&app);
+    Ok(row(&report, "Store/Bucket", FailureScope::RegionLoss).clone())
+}
+
+/// A bucket imported with its Region.
+fn imported_bucket(s: &mut Scope<'_>, region: &str) -> Res<Value> {
+    let import = s.import::<()>(
+        "DrBucket",
+        gs_core::Import {
+            type_name: "AWS::S3::Bucket".into(),
+            attributes: gs_core::ValueMap::new()
+                .with("Arn", "arn:aws:s3:::globalstream-dr")
+                .with("Region", region),
+        },
+    )?;
+    Ok(Value::GetAtt(import.node(), "Arn".into()))
+}
+
+#[test]
+fn s3_replication_counts_for_region_loss_only_to_a_bucket_known_to_be_in_another_region() -> R {
+    // An S3 ARN names no Region: gs cannot tell where the copy lands.
+    let unknown = replicated_bucket(|_| Ok(Value::from("arn:aws:s3:::globalstream-dr")), true)?;
+    assert_eq!(unknown.mechanism, None, "{unknown:#?}");
+    let same = replicated_bucket(|s| imported_bucket(s, PRIMARY), true)?;
+    assert_eq!(same.mechanism, None, "{same:#?}");
+    let other = replicated_bucket(|s| imported_bucket(s, DR), true)?;
+    assert!(mechanism(&other).contains("S3 replication"), "{other:#?}");
+    Ok(())
+}
+
+#[test]
+fn s3_replication_promises_15_minutes_only_with_replication_time_control() -> R {
+    let rtc = replicated_bucket(|s| imported_bucket(s, DR), true)?;
+    assert_eq!(rtc.rpo, Some(MIN15), "{rtc:#?}");
+    assert!(
+        mechanism(&rtc).contains("Replication Time Control"),
+        "{rtc:#?}"
+    );
+    let plain = replicated_bucket(|s| imported_bucket(s, DR), false)?;
+    // Without RTC AWS promises nothing: most objects within 15 minutes, some up to 48 hours.
+    assert_eq!(plain.rpo, Some(2 * DAY), "{plain:#?}");
+    assert_eq!(plain.verdict, Verdict::AtLimit, "{plain:#?}");
+    Ok(())
+}
+
+#[test]
+fn kinesis_retention_is_no_protection_against_deleting_the_stream() -> R {
+    let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
+    kinesis::Stream::new(&mut app.at(stack)?, "EventStream", Default::default())?;
+    let path = "Analytics/EventStream/Resource";
+    let report = DrReport::of(&app);
+    let corruption = row(&report, path, FailureScope::Corruption);
+    assert_eq!(corruption.mechanism, None, "{corruption:#?}");
+    assert_eq!(corruption.verdict, Verdict::RpoNotMet);
+    let diags = refused(&app);
+    let not_met = findings(&diags, "dr/rpo-not-met", path);
+    assert!(
+        not_met
+            .iter()
+            .any(|d| d.message.starts_with("data corruption or deletion")
+                && d.fix.contains("retention")),
+        "{diags:#?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn typical_figures_meet_a_target_equal_to_them_only_at_the_limit() -> R {
+    // Aurora Global Database: "typically" under a second of lag, promotion in about a minute.
+    let app = global_database(Some(DR))?;
+    let mut app = app;
+    let stack = app.stacks()[0];
+    let exact = Objectives::all(MIN15, HOUR).with(
+        FailureScope::RegionLoss,
+        Some(Target {
+            rpo: SECOND,
+            rto: HOUR,
+        }),
+    );
+    dr::declare(&mut app, stack, exact)?;
+    let report = DrReport::of(&app);
+    let region = row(&report, CLUSTER, FailureScope::RegionLoss);
+    assert!(
+        mechanism(region).contains("Aurora Global Database"),
+        "{region:#?}"
+    );
+    assert_eq!(region.verdict, Verdict::AtLimit, "{region:#?}");
+    // The RTO counts too: one minute exactly is at the limit.
+    let exact_rto = Objectives::all(MIN15, HOUR).with(
+        FailureScope::RegionLoss,
+        Some(Target {
+            rpo: MIN15,
+            rto: MIN,
+        }),
+    );
+    dr::declare(&mut app, stack, exact_rto)?;
+    let report = DrReport::of(&app);
+    assert_eq!(
+        row(&report, CLUSTER, FailureScope::RegionLoss).verdict,
+        Verdict::AtLimit
+    );
+    // Aurora Multi-AZ failover: "typically" within 60-120 seconds.
+    let (mut app, stack) = aurora(1, None)?;
+    dr::declare(
+        &mut app,
+        stack,
+        Objectives::all(MIN15, HOUR).with(
+            FailureScope::AzLoss,
+            Some(Target {
+                rpo: MIN15,
+                rto: 2 * MIN,
+            }),
+        ),
+    )?;
+    let report = DrReport::of(&app);
+    assert_eq!(
+        row(&report, CLUSTER, FailureScope::AzLoss).verdict,
+        Verdict::AtLimit
+    );
+    Ok(())
+}
+
+/// A global database whose primary admits an application group on 5432, and its secondary in
+/// the DR Region; `dr_ingress` admits the DR VPC's block on the secondary.
+fn failover_app(dr_ingress: bool) -> Res<App> {
+    let (mut app, stack) = app_with("Db", PRIMARY, true)?;
+    let global = rds::GlobalCluster::new(
+        &mut app.at(stack)?,
+        "GlobalDatabase",
+        "globalstream-global",
+        Default::default(),
+    )?;
+    let dr_stack = app.stack(
+        "Secondary",
+        StackProps {
+            region: Some(DR.into()),
+            ..Default::default()
+        },
+    )?;
+    {
+        let mut d = app.at(dr_stack)?;
+        let vpc = ec2::Vpc::new(&mut d, "Vpc", Default::default())?;
+        let secondary = rds::SecondaryDatabaseCluster::new(
+            &mut d,
+            "AuroraSecondary",
+            vpc,
+            global,
+            Default::default(),
+        )?;
+        if dr_ingress {
+            let cidr = vpc.layout(d.app()).map(|l| l.cidr).ok_or("a layout")?;
+            secondary.connections().allow_default_port_from(
+                &mut d,
+                cidr,
+                "applications deployed in the DR VPC after failover",
+            )?;
+        }
+    }
+    let mut s = app.at(stack)?;
+    let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
+    let creds = credentials(&mut s)?;
+    let db = rds::DatabaseCluster::new(
+        &mut s,
+        "AuroraCluster",
+        vpc,
+        creds,
+        rds::DatabaseClusterProps {
+            global_cluster: Some(global),
+            ..Default::default()
+        },
+    )?;
+    let app_sg = ec2::SecurityGroup::new(&mut s, "AppSg", vpc, Default::default())?;
+    db.connections()
+        .allow_default_port_from(&mut s, app_sg, "app to database")?;
+    Ok(app)
+}
+
+#[test]
+fn a_secondary_database_nobody_can_reach_after_failover_is_reported() -> R {
+    let app = failover_app(false)?;
+    let diags = app.validate(&CfnBackend::default());
+    let found: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.rule == "dr/failover-unreachable")
+        .collect();
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(found[0].path, "Secondary/AuroraSecondary");
+    assert!(found[0].message.contains("5432"), "{}", found[0].message);
+    assert!(found[0].fix.contains("DR VPC"), "{}", found[0].fix);
+    Ok(())
+}
+
+#[test]
+fn a_secondary_database_admitting_its_vpc_on_the_primarys_port_is_ready_for_failover() -> R {
+    let app = failover_app(true)?;
+    let diags = app.validate(&CfnBackend::default());
+    assert!(
+        !diags.iter().any(|d| d.rule == "dr/failover-unreachable"),
+        "{diags:#?}"
+    );
+    synth(&app, "dr_failover_ready");
+    Ok(())
 }

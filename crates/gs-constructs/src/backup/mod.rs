@@ -6,6 +6,7 @@
 pub(crate) mod passes;
 mod plan;
 mod rule;
+pub(crate) mod runs;
 mod schedule;
 mod selection;
 mod vault;

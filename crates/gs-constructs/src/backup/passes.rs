@@ -5,8 +5,12 @@ use std::collections::HashSet;
 
 use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
 
+use gs_core::ValueMap;
+
 use super::rule::MIN_INTERVAL;
+use super::runs::{PlanRule, PlanRuns};
 use super::schedule::shortest_interval;
+use crate::props;
 
 /// The rule `backup/plan-without-rules`.
 pub const PLAN_WITHOUT_RULES: Rule = Rule {
@@ -52,12 +56,24 @@ pub const SCHEDULE_INVALID: Rule = Rule {
     fix: "write `cron(minutes hours day-of-month month day-of-week year)` running at most hourly, e.g. `cron(0 5 ? * * *)`",
 };
 
+/// The rule `backup/overlapping-rules`.
+pub const OVERLAPPING_RULES: Rule = Rule {
+    id: "backup/overlapping-rules",
+    severity: Severity::Warning,
+    acknowledgeable: true,
+    applies_to: &["AWS::Backup::BackupPlan"],
+    what: "Two rules of one backup plan have runs whose start windows overlap, so AWS Backup skips one of the runs.",
+    why: "AWS Backup takes one backup for overlapping runs, the one of the rule with the longer retention; what only the skipped rule does (a cross-Region copy, another vault, continuous backup) does not happen for that run, and the recovery objectives computed from its schedule are not met.",
+    fix: "schedule the rules so their start windows do not overlap (e.g. leave the daily rule's hour out of the hourly rule: `cron(0 0-4,6-23 * * ? *)`), and give the rule that runs what the skipped one carried (copy actions), or acknowledge the rule with a reason (e.g. a weekly rule meant to replace a daily one)",
+};
+
 /// The rules these passes apply.
 pub(crate) const RULES: &[Rule] = &[
     PLAN_WITHOUT_RULES,
     PLAN_WITHOUT_SELECTION,
     SELECTION_EMPTY,
     SCHEDULE_INVALID,
+    OVERLAPPING_RULES,
 ];
 
 /// Appends this service's findings.
@@ -89,6 +105,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         };
         let (at, path) = construct_of(tree, plan);
         check_rules(at, &path, r.properties.get("BackupPlan"), out);
+        check_overlaps(at, &path, r.properties.get("BackupPlan"), out);
         if !selected.contains(&plan) {
             out.push(PLAN_WITHOUT_SELECTION.at(
                 at,
@@ -158,6 +175,69 @@ fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagn
             )),
             Ok(_) => {}
         }
+    }
+}
+
+/// `HH:MM` of a minute of the day.
+fn clock(minute: u64) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+fn check_overlaps(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagnostic>) {
+    let Some(plan) = plan.and_then(Value::as_map) else {
+        return;
+    };
+    let rules = PlanRule::all(plan);
+    if rules.len() < 2 {
+        return;
+    }
+    let runs = PlanRuns::of(&rules);
+    let raw: Vec<&ValueMap> = props::maps(plan, "BackupPlanRule").collect();
+    for o in &runs.overlaps {
+        // A tie is found both ways: report it once.
+        if o.tie && o.skipped > o.kept {
+            continue;
+        }
+        let (Some(lost), Some(kept)) = (rules.get(o.skipped), rules.get(o.kept)) else {
+            continue;
+        };
+        let days = |r: &PlanRule| {
+            r.retention_days
+                .map_or("forever".to_string(), |d| format!("{d} days"))
+        };
+        let mut message = if o.tie {
+            format!(
+                "rules `{}` and `{}` keep recovery points the same retention ({}) and their start windows overlap (e.g. the run at {} UTC): AWS Backup takes one of the two runs and does not document which",
+                lost.name,
+                kept.name,
+                days(lost),
+                clock(o.at)
+            )
+        } else {
+            format!(
+                "rule `{}` (kept {}) is skipped at {} UTC: its start window overlaps a run of rule `{}` (kept {}), and AWS Backup takes only the rule with the longer retention",
+                lost.name,
+                days(lost),
+                clock(o.at),
+                kept.name,
+                days(kept)
+            )
+        };
+        let carries = |i: usize, key: &str| {
+            raw.get(i).is_some_and(|r| match r.get(key) {
+                Some(Value::List(l)) => !l.is_empty(),
+                Some(Value::Bool(b)) => *b,
+                Some(_) => true,
+                None => false,
+            })
+        };
+        if !o.tie && carries(o.skipped, "CopyActions") && !carries(o.kept, "CopyActions") {
+            message.push_str(&format!(
+                "; the skipped run's copy action does not happen, as `{}` has none",
+                kept.name
+            ));
+        }
+        out.push(OVERLAPPING_RULES.at(at, path, message));
     }
 }
 

@@ -165,6 +165,43 @@ fn intervals(expression: &str) -> Result<(Duration, Duration), ScheduleError> {
     Ok((d(shortest), d(longest)))
 }
 
+/// When a `cron(...)` expression fires, for the overlap analysis of a plan's rules
+/// ([`super::runs`]): its times of day (minutes after midnight, ascending) and, unless it
+/// fires every day, whether it fires on each day of one Gregorian cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Calendar {
+    /// Minutes after midnight, ascending.
+    pub(crate) times: Vec<u64>,
+    /// Per day of the cycle (2000-01-01 first), whether it fires; `None`: every day.
+    pub(crate) days: Option<Vec<bool>>,
+}
+
+/// The calendar of a `cron(...)` expression (`rate(...)` is refused: AWS Backup takes cron only).
+pub(crate) fn calendar(expression: &str) -> Result<Calendar, ScheduleError> {
+    let e = expression.trim();
+    let Some(body) = e.strip_prefix("cron(").and_then(|b| b.strip_suffix(')')) else {
+        return err(format!("`{expression}` is not a cron expression"), CRON_FIX);
+    };
+    let cron = Cron::parse(body)?;
+    let times = cron.times_of_day();
+    if times.is_empty() {
+        return err("the schedule has no time of day", CRON_FIX);
+    }
+    let days = if cron.every_day() {
+        None
+    } else {
+        let days: Vec<bool> = Date::cycle().map(|d| cron.fires_on(&d)).collect();
+        if !days.contains(&true) {
+            return err(
+                "the schedule names no day that exists (e.g. the 30th of February)",
+                "choose days of the month every month has, or `L` for the last one",
+            );
+        }
+        Some(days)
+    };
+    Ok(Calendar { times, days })
+}
+
 fn rate_minutes(body: &str) -> Result<u64, ScheduleError> {
     let fix = "write `rate(N unit)` with a whole N of at least 1 and the unit `minute`, `hour` \
                or `day` (plural when N > 1), e.g. `rate(12 hours)`";
@@ -557,7 +594,7 @@ fn parse_dow(field: &str) -> Result<Days, ScheduleError> {
 }
 
 /// Days in one Gregorian cycle of 400 years (a whole number of weeks: 20 871).
-const GREGORIAN_CYCLE_DAYS: u64 = 146_097;
+pub(crate) const GREGORIAN_CYCLE_DAYS: u64 = 146_097;
 
 /// A calendar day, walked one after the other.
 #[derive(Clone, Copy, Debug)]

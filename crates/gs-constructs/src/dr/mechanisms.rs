@@ -3,6 +3,12 @@
 //!
 //! RTO figures of restores are estimates for a small data set (restore time grows with size);
 //! the report says so next to each one.
+//!
+//! A figure AWS states only as "typically" or "for most" cases is marked `rpo_at_limit` or
+//! `rto_at_limit`: a target
+//! equal to it is met only at the limit (`dr/at-limit`), not met. AWS Backup figures are computed
+//! per plan from the rules' schedules and windows ([`crate::backup`]'s `runs` module documents
+//! the formula: longest gap between runs taken + start window + completion window).
 
 use std::time::Duration;
 
@@ -22,15 +28,18 @@ pub struct Mechanism {
     pub name: &'static str,
     /// The scope it protects against.
     pub scope: FailureScope,
-    /// Data loss it allows (for backups: replaced by the schedule's interval).
+    /// Data loss it allows (for AWS Backup rules: replaced by the worst case computed from the
+    /// plan's schedules and windows).
     pub rpo: Duration,
     /// Time to recover with it.
     pub rto: Duration,
     /// Where the figures come from.
     pub basis: &'static str,
-    /// The figure is what AWS promises "for most" cases: report meeting a target equal to it as
-    /// at the limit, not as met.
-    pub at_limit: bool,
+    /// The RPO is what AWS gives only "typically" or "for most" cases: report meeting a target
+    /// equal to it as at the limit, not as met.
+    pub rpo_at_limit: bool,
+    /// Likewise for the RTO (gs's own restore estimates are not marked: they are estimates).
+    pub rto_at_limit: bool,
 }
 
 // Source: Amazon EFS User Guide, "Resilience in Amazon EFS": Regional file systems store data
@@ -42,7 +51,8 @@ pub const EFS_REGIONAL: Mechanism = Mechanism {
     rpo: Duration::ZERO,
     rto: Duration::ZERO,
     basis: "EFS User Guide, Resilience: Regional file systems store data across multiple AZs",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
 // Source: Amazon EFS User Guide, "Replicating file systems": "an RPO of 15 minutes for most file
 // systems"; failover = delete the replication configuration, making the replica writable.
@@ -53,18 +63,24 @@ pub const EFS_REPLICATION: Mechanism = Mechanism {
     rpo: min(15),
     rto: min(15),
     basis: "EFS User Guide, Replication: RPO of 15 minutes for most file systems; RTO estimate: fail over by deleting the replication configuration",
-    at_limit: true,
+    rpo_at_limit: true,
+    rto_at_limit: false,
 };
-// Source: AWS Backup Developer Guide, "Creating a backup plan": the most frequent snapshot
-// schedule is hourly; restore time depends on size (estimate for a small file system).
-/// An AWS Backup snapshot rule (RPO = the schedule's worst-case interval).
+// Source: AWS Backup Developer Guide, "Backup plan options and configuration" and "Creating a
+// backup plan" (https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html):
+// snapshots at most hourly; a job may start until the end of the start window (default 8 hours)
+// and run until the end of the completion window (default 7 days). The RPO below is replaced by
+// the plan's worst case: longest gap between runs taken + start window + completion window.
+// Restore time depends on size (estimate for a small file system).
+/// An AWS Backup snapshot rule (RPO = the plan's worst case, computed from its rules).
 pub const BACKUP_SNAPSHOT: Mechanism = Mechanism {
     name: "AWS Backup snapshots",
     scope: FailureScope::Corruption,
     rpo: hours(1),
     rto: hours(1),
-    basis: "AWS Backup Developer Guide: RPO = the rule's schedule interval (at most hourly); RTO estimate: restore of a small data set",
-    at_limit: false,
+    basis: "AWS Backup Developer Guide, backup plan options: RPO = longest gap between runs AWS Backup takes (overlapping runs of a shorter retention are skipped) + start window + completion window; RTO estimate: restore of a small data set",
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
 // Source: AWS Backup Developer Guide, "Creating backup copies across AWS Regions": a copy is taken
 // after each backup; continuous backups are copied as snapshots, so never better than hourly.
@@ -74,19 +90,23 @@ pub const BACKUP_CROSS_REGION_COPY: Mechanism = Mechanism {
     scope: FailureScope::RegionLoss,
     rpo: hours(1),
     rto: hours(2),
-    basis: "AWS Backup Developer Guide, cross-Region copy: RPO = the rule's interval, never under 1 hour (continuous backups copy as snapshots); RTO estimate: restore in the DR Region",
-    at_limit: false,
+    basis: "AWS Backup Developer Guide, cross-Region copy: RPO = the copying rules' worst case (gap between runs taken + start window + completion window), never under 1 hour (continuous backups copy as snapshots); the copy's own transfer time comes on top; RTO estimate: restore in the DR Region",
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
-// Source: AWS Backup Developer Guide, "Continuous backups and point-in-time recovery (PITR)":
-// restore to any point within about the last 5 minutes (RDS/Aurora, S3).
+// Source: AWS Backup Developer Guide, "Continuous backups and point-in-time recovery (PITR)"
+// (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html): restore
+// to a chosen time with 1-second precision; the latest restorable time trails by the transaction
+// logs not yet uploaded, which for RDS/Aurora is "typically" within 5 minutes: at the limit.
 /// AWS Backup continuous backup.
 pub const BACKUP_CONTINUOUS: Mechanism = Mechanism {
     name: "AWS Backup continuous backup (PITR)",
     scope: FailureScope::Corruption,
     rpo: min(5),
     rto: hours(1),
-    basis: "AWS Backup Developer Guide, continuous backups: restore to within about the last 5 minutes; RTO estimate: restore into a new cluster",
-    at_limit: false,
+    basis: "AWS Backup Developer Guide, continuous backups: restore to within the latest restorable time, typically the last 5 minutes; RTO estimate: restore into a new cluster",
+    rpo_at_limit: true,
+    rto_at_limit: false,
 };
 // Source: Amazon Aurora User Guide, "High availability for Aurora": with an Aurora Replica in
 // another AZ, failover typically completes within 60-120 seconds; storage is 6-way across 3 AZs.
@@ -96,8 +116,9 @@ pub const AURORA_MULTI_AZ: Mechanism = Mechanism {
     scope: FailureScope::AzLoss,
     rpo: Duration::ZERO,
     rto: min(2),
-    basis: "Aurora User Guide, High availability: failover to a replica typically within 60-120 s; storage replicated 6 ways across 3 AZs",
-    at_limit: false,
+    basis: "Aurora User Guide, High availability: failover to a replica typically within 60-120 s (typical, not promised); storage replicated 6 ways across 3 AZs",
+    rpo_at_limit: false,
+    rto_at_limit: true,
 };
 // Source: same page: without a replica Aurora creates a new writer instance, "typically under
 // 10 minutes".
@@ -107,8 +128,9 @@ pub const AURORA_STORAGE: Mechanism = Mechanism {
     scope: FailureScope::AzLoss,
     rpo: Duration::ZERO,
     rto: min(10),
-    basis: "Aurora User Guide, High availability: without a replica a new instance is created, typically in under 10 minutes",
-    at_limit: false,
+    basis: "Aurora User Guide, High availability: without a replica a new instance is created, typically in under 10 minutes (typical, not promised)",
+    rpo_at_limit: false,
+    rto_at_limit: true,
 };
 // Source: Aurora User Guide, "Backing up and restoring": automated backups allow point-in-time
 // restore, typically to within the last 5 minutes, within the retention period.
@@ -118,19 +140,23 @@ pub const AURORA_PITR: Mechanism = Mechanism {
     scope: FailureScope::Corruption,
     rpo: min(5),
     rto: hours(1),
-    basis: "Aurora User Guide, point-in-time recovery: latest restorable time typically within 5 minutes; RTO estimate: restore into a new cluster",
-    at_limit: false,
+    basis: "Aurora User Guide, point-in-time recovery: latest restorable time typically within 5 minutes (typical, not promised); RTO estimate: restore into a new cluster",
+    rpo_at_limit: true,
+    rto_at_limit: false,
 };
-// Source: Aurora User Guide, "Using Amazon Aurora global databases": replication lag typically
-// under 1 second; managed failover/switchover promotes a secondary in about a minute.
+// Source: Aurora User Guide, "Using Amazon Aurora global databases"
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html):
+// "replicates ... with typical latency of less than 1 second"; a secondary is promoted "in less
+// than a minute" (AWS DR workshop: RTO 1 minute). Both typical: at the limit.
 /// Aurora Global Database.
 pub const AURORA_GLOBAL: Mechanism = Mechanism {
     name: "Aurora Global Database (secondary Region)",
     scope: FailureScope::RegionLoss,
     rpo: Duration::from_secs(1),
     rto: min(1),
-    basis: "Aurora User Guide, global databases: typical lag under 1 second, promotion in about a minute",
-    at_limit: false,
+    basis: "Aurora User Guide, global databases: typical lag under 1 second, promotion in about a minute (typical, not promised)",
+    rpo_at_limit: true,
+    rto_at_limit: true,
 };
 // Source: ElastiCache for Redis User Guide, "Minimizing downtime with Multi-AZ": automatic
 // failover promotes a replica; replication is asynchronous (a few seconds may be lost).
@@ -141,7 +167,8 @@ pub const CACHE_MULTI_AZ: Mechanism = Mechanism {
     rpo: Duration::from_secs(5),
     rto: min(5),
     basis: "ElastiCache User Guide, Multi-AZ: replica promoted automatically; asynchronous replication loses seconds at most",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
 // Source: ElastiCache User Guide, "Automatic backups": one snapshot a day within the snapshot
 // window, kept SnapshotRetentionLimit days.
@@ -152,18 +179,22 @@ pub const CACHE_SNAPSHOTS: Mechanism = Mechanism {
     rpo: hours(24),
     rto: hours(1),
     basis: "ElastiCache User Guide, automatic backups: one snapshot a day; RTO estimate: restore into a new cluster",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
-// Source: ElastiCache User Guide, "Replication across AWS Regions using global datastores":
-// lag typically under 1 second; promotion of a secondary in under a minute.
+// Source: ElastiCache User Guide, "Replication across AWS Regions using global datastores"
+// (https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/Redis-Global-Datastore.html) and
+// the AWS DR workshop: asynchronous replication, RPO "generally less than 1 second", RTO 1
+// minute. Typical: at the limit.
 /// ElastiCache global datastore.
 pub const CACHE_GLOBAL: Mechanism = Mechanism {
     name: "ElastiCache global datastore",
     scope: FailureScope::RegionLoss,
     rpo: Duration::from_secs(1),
     rto: min(1),
-    basis: "ElastiCache User Guide, global datastores: typical lag under 1 second, promotion in under a minute",
-    at_limit: false,
+    basis: "ElastiCache User Guide, global datastores: asynchronous, lag generally under 1 second, promotion in about a minute (typical, not promised)",
+    rpo_at_limit: true,
+    rto_at_limit: true,
 };
 // Source: Kinesis Data Streams Developer Guide, "Data protection": records are replicated
 // synchronously across three AZs.
@@ -174,19 +205,14 @@ pub const STREAM_MULTI_AZ: Mechanism = Mechanism {
     rpo: Duration::ZERO,
     rto: Duration::ZERO,
     basis: "Kinesis Data Streams Developer Guide: data replicated synchronously across three AZs",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
-// Source: Kinesis Data Streams Developer Guide, "Changing the data retention period": records
-// stay readable for the retention period; they cannot be changed, so consumers replay them.
-/// Kinesis retention as a replay window.
-pub const STREAM_REPLAY: Mechanism = Mechanism {
-    name: "Kinesis retention (replay window; not a cross-Region copy)",
-    scope: FailureScope::Corruption,
-    rpo: Duration::ZERO,
-    rto: hours(1),
-    basis: "Kinesis Data Streams Developer Guide, retention: immutable records replayable within the retention period; RTO estimate: reprocessing",
-    at_limit: false,
-};
+// Kinesis retention is not a mechanism of the corruption-or-deletion scope: deleting the stream
+// (or lowering its retention) deletes its records, and records older than the retention period
+// are gone (Kinesis Data Streams Developer Guide, "Changing the data retention period"). Replay
+// within the retention period mends consumers' derived data only; the stream has no backup.
+
 // Source: Secrets Manager User Guide, "Replicate secrets to other Regions": replicas are kept in
 // sync and can be promoted; Secrets Manager is a Regional service spanning AZs.
 /// Secrets Manager replica Regions.
@@ -196,7 +222,8 @@ pub const SECRET_REPLICA: Mechanism = Mechanism {
     rpo: Duration::ZERO,
     rto: min(5),
     basis: "Secrets Manager User Guide, multi-Region secrets: replicas kept in sync; RTO estimate: read the replica's ARN",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
 /// Secrets Manager as a Regional service.
 pub const SECRET_REGIONAL: Mechanism = Mechanism {
@@ -205,7 +232,8 @@ pub const SECRET_REGIONAL: Mechanism = Mechanism {
     rpo: Duration::ZERO,
     rto: Duration::ZERO,
     basis: "Secrets Manager User Guide, Resilience: a Regional service across AZs",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
 // Source: Secrets Manager User Guide: the previous version stays as AWSPREVIOUS; deleted secrets
 // wait a 7-30 day recovery window.
@@ -216,7 +244,8 @@ pub const SECRET_VERSIONS: Mechanism = Mechanism {
     rpo: Duration::ZERO,
     rto: min(5),
     basis: "Secrets Manager User Guide: AWSPREVIOUS version kept; deletion waits a 7-30 day recovery window",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
 // Source: Amazon S3 User Guide, "Data protection": objects stored across at least 3 AZs;
 // "Using versioning": earlier versions restore overwritten or deleted objects.
@@ -227,7 +256,8 @@ pub const BUCKET_REGIONAL: Mechanism = Mechanism {
     rpo: Duration::ZERO,
     rto: Duration::ZERO,
     basis: "S3 User Guide, Data protection: objects stored across at least three AZs",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
 /// S3 versioning.
 pub const BUCKET_VERSIONING: Mechanism = Mechanism {
@@ -236,17 +266,36 @@ pub const BUCKET_VERSIONING: Mechanism = Mechanism {
     rpo: Duration::ZERO,
     rto: hours(1),
     basis: "S3 User Guide, versioning: earlier versions restore overwritten or deleted objects; RTO estimate: restoring versions",
-    at_limit: false,
+    rpo_at_limit: false,
+    rto_at_limit: false,
 };
-// Source: S3 User Guide, "Replication Time Control": 99.99% of objects replicated within 15 minutes.
-/// S3 cross-Region replication.
-pub const BUCKET_REPLICATION: Mechanism = Mechanism {
-    name: "S3 replication to another Region",
+// Source: S3 User Guide, "Meeting compliance requirements with S3 Replication Time Control"
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html): RTC
+// replicates "99.99 percent of those objects within 15 minutes" (an SLA). Not all: at the limit.
+// Counted for Region loss only when the destination bucket is known to be in another Region.
+/// S3 cross-Region replication with Replication Time Control.
+pub const BUCKET_REPLICATION_RTC: Mechanism = Mechanism {
+    name: "S3 replication to another Region with Replication Time Control",
     scope: FailureScope::RegionLoss,
     rpo: min(15),
     rto: min(15),
-    basis: "S3 User Guide, Replication Time Control: 99.99% of objects within 15 minutes",
-    at_limit: true,
+    basis: "S3 User Guide, Replication Time Control: 99.99% of objects within 15 minutes (SLA); RTO estimate: point readers at the replica bucket",
+    rpo_at_limit: true,
+    rto_at_limit: false,
+};
+// Source: AWS re:Post Knowledge Center, "Why is it taking a long time to replicate Amazon S3
+// objects when I use Cross-Region Replication?" (https://repost.aws/knowledge-center/s3-crr-replication-time):
+// "Most object replication is within 15 minutes, but sometimes replication can take up to 48
+// hours". Without RTC there is no SLA: gs counts 48 hours, and only at the limit.
+/// S3 cross-Region replication without Replication Time Control.
+pub const BUCKET_REPLICATION: Mechanism = Mechanism {
+    name: "S3 replication to another Region (no Replication Time Control)",
+    scope: FailureScope::RegionLoss,
+    rpo: hours(48),
+    rto: min(15),
+    basis: "AWS Knowledge Center, S3 CRR replication time: most objects within 15 minutes, sometimes up to 48 hours, no SLA without Replication Time Control; RTO estimate: point readers at the replica bucket",
+    rpo_at_limit: true,
+    rto_at_limit: false,
 };
 
 /// What would meet an objective the resource misses, per resource type and scope.
@@ -254,7 +303,7 @@ pub fn suggestion(type_name: &str, scope: FailureScope) -> &'static str {
     use FailureScope::*;
     match (type_name, scope) {
         ("AWS::EFS::FileSystem", RegionLoss) => "add EFS replication to the DR Region (`FileSystemProps::replication`, RPO 15 minutes) or an AWS Backup rule with a copy action to a vault in the DR Region",
-        ("AWS::EFS::FileSystem", Corruption) => "protect it with an AWS Backup plan (hourly at most: no AWS mechanism gives an EFS RPO under 1 hour; override the objective with a reason if that is the target)",
+        ("AWS::EFS::FileSystem", Corruption) => "protect it with an AWS Backup plan: hourly at most, and a run may start late and take time, so with the shortest windows AWS Backup allows (start within 1 h, complete within 2 h) the worst case is 4 hours; no AWS mechanism gives EFS less; override the objective with a reason if that is the target",
         ("AWS::EFS::FileSystem", AzLoss) => "use Regional (not One Zone) storage",
         ("AWS::RDS::DBCluster", RegionLoss) => "add an Aurora Global Database with a secondary cluster in the DR Region (RPO about 1 second)",
         ("AWS::RDS::DBCluster", Corruption) => "keep automated backups (BackupRetentionPeriod >= 1) or add an AWS Backup rule with continuous backup (RPO about 5 minutes)",
@@ -263,8 +312,9 @@ pub fn suggestion(type_name: &str, scope: FailureScope) -> &'static str {
         ("AWS::ElastiCache::ReplicationGroup", Corruption) => "set SnapshotRetentionLimit > 0 (daily snapshots), or override the objective if the cache is rebuilt from the database",
         ("AWS::ElastiCache::ReplicationGroup", AzLoss) => "enable Multi-AZ with automatic failover and at least one replica per shard",
         ("AWS::Kinesis::Stream", RegionLoss) => "write to a stream in the DR Region as well, or override the objective for this stream with a reason",
+        ("AWS::Kinesis::Stream", Corruption) => "a stream has no backup: its retention lets consumers replay records younger than the retention period, but deleting the stream (or lowering its retention) loses them; deliver the records to a versioned S3 bucket (e.g. with Firehose), or override the objective with a reason",
         ("AWS::SecretsManager::Secret", RegionLoss) => "replicate the secret to the DR Region (`SecretProps::replica_regions`)",
-        ("AWS::S3::Bucket", RegionLoss) => "replicate the bucket to the DR Region, or override the objective for derived data",
+        ("AWS::S3::Bucket", RegionLoss) => "replicate the bucket to a bucket in the DR Region (a bucket of a stack in that Region, or one imported with its `Region`), with Replication Time Control for a 15-minute RPO; or override the objective for derived data",
         ("AWS::S3::Bucket", Corruption) => "enable versioning",
         _ => "add a mechanism for this scope, or override the objective for this construct with a reason",
     }

@@ -21,6 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub(crate) mod failover;
 pub mod mechanisms;
 mod objectives;
 pub(crate) mod passes;

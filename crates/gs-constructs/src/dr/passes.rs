@@ -33,7 +33,7 @@ pub const AT_LIMIT: Rule = Rule {
     severity: Severity::Warning,
     acknowledgeable: true,
     applies_to: crate::stateful::STATEFUL_TYPES,
-    what: "An objective is met only by a mechanism AWS promises for most cases, exactly at the target (e.g. EFS replication's 15-minute RPO).",
+    what: "An objective is met only by a mechanism whose RPO or RTO AWS gives as \"typically\" or \"for most\" cases, exactly at the target (e.g. EFS replication's 15-minute RPO, Aurora Global Database's 1-second lag).",
     why: "Some of the time the objective will be missed.",
     fix: "add a second mechanism, relax the objective, or acknowledge the rule with a reason",
 };
@@ -49,10 +49,18 @@ pub const STATEFUL_DESTROY: Rule = Rule {
 };
 
 /// The rules of this module.
-pub(crate) const RULES: &[Rule] = &[RPO_NOT_MET, RTO_NOT_MET, AT_LIMIT, STATEFUL_DESTROY];
+pub(crate) const RULES: &[Rule] = &[
+    RPO_NOT_MET,
+    RTO_NOT_MET,
+    AT_LIMIT,
+    STATEFUL_DESTROY,
+    super::failover::FAILOVER_UNREACHABLE,
+];
 
 /// Appends this module's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    // A global database is DR whether or not a stack declares objectives.
+    super::failover::check(tree, out);
     let app = tree.app();
     if !tree
         .stacks()
@@ -104,9 +112,10 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 node,
                 row.path.clone(),
                 format!(
-                    "{}: {short} meets RPO {} only through {best}, which AWS promises for most cases",
+                    "{}: {short} meets RPO {} / RTO {} only through {best}, whose figures AWS gives only as typical or for most cases",
                     row.scope,
-                    format_duration(target.rpo)
+                    format_duration(target.rpo),
+                    format_duration(target.rto)
                 ),
             )),
             Verdict::Met | Verdict::NoObjective => {}

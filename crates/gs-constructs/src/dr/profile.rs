@@ -8,7 +8,7 @@ use gs_core::{NodeId, NodeKind, Tree, Value};
 
 use super::mechanisms::{self as m, Mechanism};
 use super::objectives::FailureScope;
-use crate::backup::worst_case_interval;
+use crate::backup::runs::{PlanRule, PlanRuns, WorstCase};
 use crate::props;
 
 /// One mechanism protecting one resource against one failure scope.
@@ -24,8 +24,10 @@ pub struct Protection {
     pub rto: Duration,
     /// Where the figures come from.
     pub basis: String,
-    /// Promised only "for most" cases.
-    pub at_limit: bool,
+    /// The RPO is promised only "typically" or "for most" cases.
+    pub rpo_at_limit: bool,
+    /// The RTO is promised only "typically".
+    pub rto_at_limit: bool,
 }
 
 impl Protection {
@@ -36,7 +38,8 @@ impl Protection {
             rpo: mech.rpo,
             rto: mech.rto,
             basis: mech.basis.into(),
-            at_limit: mech.at_limit,
+            rpo_at_limit: mech.rpo_at_limit,
+            rto_at_limit: mech.rto_at_limit,
         }
     }
 
@@ -78,16 +81,51 @@ impl Profile {
     }
 }
 
+/// What one backup plan gives the resources it protects.
 #[derive(Clone, Debug)]
-struct BackupRule {
-    plan: String,
-    name: String,
-    interval: Option<Duration>,
-    continuous: bool,
-    cross_region_copy: bool,
+struct PlanProtection {
+    /// Snapshots of every rule taken together: the label and the worst case.
+    snapshot: Option<(String, Duration)>,
+    /// Copies to another Region, of the rules that copy there.
+    copy: Option<(String, Duration)>,
+    /// The rules with continuous backup.
+    continuous: Vec<String>,
 }
 
-fn region_of<'a>(tree: &Tree<'a>, node: NodeId) -> Option<&'a str> {
+/// `rule X` or `rules X, Y`.
+fn rule_names(rules: &[PlanRule], members: &[usize]) -> String {
+    let names: Vec<&str> = members
+        .iter()
+        .filter_map(|i| rules.get(*i).map(|r| r.name.as_str()))
+        .collect();
+    match names.as_slice() {
+        [one] => format!("rule {one}"),
+        many => format!("rules {}", many.join(", ")),
+    }
+}
+
+fn describe(
+    plan: &str,
+    rules: &[PlanRule],
+    runs: &PlanRuns,
+    members: &[usize],
+    w: &WorstCase,
+) -> String {
+    let skipped = if members.iter().any(|i| runs.is_partly_skipped(*i)) {
+        ", runs AWS Backup skips for an overlapping rule not counted"
+    } else {
+        ""
+    };
+    format!(
+        "plan {plan}, {}, every {}, started within {}, completed within {}{skipped}",
+        rule_names(rules, members),
+        super::format_duration(w.gap),
+        super::format_duration(w.start),
+        super::format_duration(w.completion),
+    )
+}
+
+pub(crate) fn region_of<'a>(tree: &Tree<'a>, node: NodeId) -> Option<&'a str> {
     match tree.node(tree.node(node).stack()).kind() {
         NodeKind::Stack(s) => s.region.as_deref(),
         _ => None,
@@ -130,6 +168,8 @@ fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
                         _ => "Ref",
                     };
                     stack.extend(i.attributes.get(attribute));
+                    // An import may state its Region (an S3 ARN names none).
+                    stack.extend(i.attributes.get("Region"));
                 }
                 _ => found |= region_of(tree, *n) != home,
             },
@@ -145,8 +185,8 @@ fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
     found
 }
 
-/// Rules of every backup plan in the tree, by plan node.
-fn backup_rules(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
+/// What every backup plan of the tree gives, by plan node.
+fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection> {
     let mut out = HashMap::new();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
@@ -156,37 +196,54 @@ fn backup_rules(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
             continue;
         }
         let home = region_of(tree, e);
-        let plan = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map);
-        let plan_name = plan
-            .and_then(|p| props::str_at(p, &["BackupPlanName"]))
-            .unwrap_or("?")
-            .to_string();
-        let rules = plan
-            .map(|p| {
-                props::maps(p, "BackupPlanRule")
-                    .map(|rule| BackupRule {
-                        plan: plan_name.clone(),
-                        name: props::str_at(rule, &["RuleName"]).unwrap_or("?").into(),
-                        interval: props::str_at(rule, &["ScheduleExpression"])
-                            .and_then(|s| worst_case_interval(s).ok()),
-                        continuous: props::is_true(rule, &["EnableContinuousBackup"]),
-                        cross_region_copy: props::maps(rule, "CopyActions").any(|c| {
-                            c.get("DestinationBackupVaultArn")
-                                .is_some_and(|d| names_other_region(tree, d, home))
-                        }),
-                    })
-                    .collect()
+        let Some(plan) = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map) else {
+            continue;
+        };
+        let plan_name = props::str_at(plan, &["BackupPlanName"]).unwrap_or("?");
+        let raw: Vec<&gs_core::ValueMap> = props::maps(plan, "BackupPlanRule").collect();
+        let rules = PlanRule::all(plan);
+        let runs = PlanRuns::of(&rules);
+        let all: Vec<usize> = (0..rules.len()).collect();
+        let copying: Vec<usize> = raw
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| {
+                props::maps(rule, "CopyActions").any(|c| {
+                    c.get("DestinationBackupVaultArn")
+                        .is_some_and(|d| names_other_region(tree, d, home))
+                })
             })
-            .unwrap_or_default();
-        out.insert(e, rules);
+            .map(|(i, _)| i)
+            .collect();
+        let worst = |members: &[usize]| {
+            runs.worst_case(members)
+                .map(|w| (describe(plan_name, &rules, &runs, members, &w), w.rpo()))
+        };
+        out.insert(
+            e,
+            PlanProtection {
+                snapshot: worst(&all),
+                copy: if copying.is_empty() {
+                    None
+                } else {
+                    worst(&copying)
+                },
+                continuous: raw
+                    .iter()
+                    .zip(&rules)
+                    .filter(|(rule, _)| props::is_true(rule, &["EnableContinuousBackup"]))
+                    .map(|(_, r)| format!("plan {plan_name}, rule {}", r.name))
+                    .collect(),
+            },
+        );
     }
     out
 }
 
-/// For each protected resource node, the backup rules that cover it.
-fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
-    let rules = backup_rules(tree);
-    let mut out: HashMap<NodeId, Vec<BackupRule>> = HashMap::new();
+/// For each protected resource node, what the backup plans that cover it give.
+fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<PlanProtection>> {
+    let by_plan = backup_plans(tree);
+    let mut out: HashMap<NodeId, Vec<PlanProtection>> = HashMap::new();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
@@ -204,9 +261,7 @@ fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
         }
         for n in protected {
             for p in &plans {
-                out.entry(n)
-                    .or_default()
-                    .extend(rules.get(p).into_iter().flatten().cloned());
+                out.entry(n).or_default().extend(by_plan.get(p).cloned());
             }
         }
     }
@@ -215,14 +270,16 @@ fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
 
 /// Cross-resource facts: reader counts of Aurora clusters, clusters in global databases spanning
 /// Regions, caches in global datastores.
-struct Links<'t> {
+pub(crate) struct Links<'t> {
     /// Per cluster, each instance's `AvailabilityZone` (absent: RDS chooses).
     aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>>,
     aurora_global: Vec<NodeId>,
+    /// The members of each global database that spans Regions.
+    pub(crate) aurora_groups: Vec<Vec<NodeId>>,
     cache_global: Vec<NodeId>,
 }
 
-fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
+pub(crate) fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
     let mut aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>> = HashMap::new();
     let mut global_ids: HashMap<NodeId, String> = HashMap::new();
     let mut members: HashMap<String, Vec<NodeId>> = HashMap::new();
@@ -277,17 +334,20 @@ fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
         }
     }
     let mut aurora_global = Vec::new();
+    let mut aurora_groups = Vec::new();
     for clusters in members.values() {
         let mut regions: Vec<Option<&str>> = clusters.iter().map(|c| region_of(tree, *c)).collect();
         regions.sort_unstable();
         regions.dedup();
         if regions.len() >= 2 {
             aurora_global.extend(clusters.iter().copied());
+            aurora_groups.push(clusters.clone());
         }
     }
     Links {
         aurora_instances,
         aurora_global,
+        aurora_groups,
         cache_global,
     }
 }
@@ -308,28 +368,25 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         let home = region_of(tree, e);
         let mut protections = Vec::new();
         let backup = |protections: &mut Vec<Protection>| {
-            for rule in backups.get(&e).into_iter().flatten() {
-                let label = format!("plan {}, rule {}", rule.plan, rule.name);
-                if let Some(i) = rule.interval {
+            for plan in backups.get(&e).into_iter().flatten() {
+                if let Some((label, rpo)) = &plan.snapshot {
+                    protections.push(Protection::named(&m::BACKUP_SNAPSHOT, label.clone(), *rpo));
+                }
+                if let Some((label, rpo)) = &plan.copy {
                     protections.push(Protection::named(
-                        &m::BACKUP_SNAPSHOT,
-                        format!("{label}, every {}", super::format_duration(i)),
-                        i,
+                        &m::BACKUP_CROSS_REGION_COPY,
+                        label.clone(),
+                        (*rpo).max(m::BACKUP_CROSS_REGION_COPY.rpo),
                     ));
-                    if rule.cross_region_copy {
+                }
+                if r.type_name != "AWS::EFS::FileSystem" {
+                    for label in &plan.continuous {
                         protections.push(Protection::named(
-                            &m::BACKUP_CROSS_REGION_COPY,
+                            &m::BACKUP_CONTINUOUS,
                             label.clone(),
-                            i.max(m::BACKUP_CROSS_REGION_COPY.rpo),
+                            m::BACKUP_CONTINUOUS.rpo,
                         ));
                     }
-                }
-                if rule.continuous && r.type_name != "AWS::EFS::FileSystem" {
-                    protections.push(Protection::named(
-                        &m::BACKUP_CONTINUOUS,
-                        label,
-                        m::BACKUP_CONTINUOUS.rpo,
-                    ));
                 }
             }
         };
@@ -411,16 +468,8 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 }
             }
             "AWS::Kinesis::Stream" => {
+                // Retention is no protection against deleting the stream (see `mechanisms`).
                 protections.push(Protection::of(&m::STREAM_MULTI_AZ));
-                let hours = p
-                    .get("RetentionPeriodHours")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(24);
-                protections.push(Protection::named(
-                    &m::STREAM_REPLAY,
-                    format!("{hours} h"),
-                    m::STREAM_REPLAY.rpo,
-                ));
             }
             "AWS::SecretsManager::Secret" => {
                 protections.push(Protection::of(&m::SECRET_REGIONAL));
@@ -438,8 +487,35 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if props::str_at(p, &["VersioningConfiguration", "Status"]) == Some("Enabled") {
                     protections.push(Protection::of(&m::BUCKET_VERSIONING));
                 }
-                if p.contains_key("ReplicationConfiguration") {
-                    protections.push(Protection::of(&m::BUCKET_REPLICATION));
+                // The best enabled rule whose destination is known to be in another Region.
+                let mut replication = None;
+                if let Some(config) =
+                    props::at(p, &["ReplicationConfiguration"]).and_then(Value::as_map)
+                {
+                    for rule in props::maps(config, "Rules") {
+                        if props::str_at(rule, &["Status"]) == Some("Disabled") {
+                            continue;
+                        }
+                        let elsewhere = props::at(rule, &["Destination", "Bucket"])
+                            .is_some_and(|b| names_other_region(tree, b, home));
+                        if !elsewhere {
+                            continue;
+                        }
+                        let rtc =
+                            props::str_at(rule, &["Destination", "ReplicationTime", "Status"])
+                                == Some("Enabled");
+                        let mech = if rtc {
+                            &m::BUCKET_REPLICATION_RTC
+                        } else {
+                            &m::BUCKET_REPLICATION
+                        };
+                        if replication.map_or(true, |r: &Mechanism| mech.rpo < r.rpo) {
+                            replication = Some(mech);
+                        }
+                    }
+                }
+                if let Some(mech) = replication {
+                    protections.push(Protection::of(mech));
                 }
                 backup(&mut protections);
             }

@@ -15,7 +15,8 @@ use super::profile::{profiles, Profile, Protection};
 pub enum Verdict {
     /// RPO and RTO met.
     Met,
-    /// Met only by a mechanism AWS promises "for most" cases.
+    /// Met only by a mechanism whose RPO or RTO, equal to the target, AWS gives only as
+    /// "typically" or "for most" cases.
     AtLimit,
     /// The RPO is not met (no mechanism, or the best one is too slow).
     RpoNotMet,
@@ -69,12 +70,12 @@ fn judge(
             rpo_met.iter().copied().min_by_key(|p| p.rto),
         );
     }
-    // A figure AWS promises "for most" cases meets a target it is under; a target equal to
-    // it only at the limit.
+    // A figure AWS gives only as "typically" or "for most" cases meets a target it is under; a
+    // target equal to its RPO or its RTO only at the limit.
     match both_met
         .iter()
         .copied()
-        .find(|p| !p.at_limit || p.rpo < t.rpo)
+        .find(|p| (!p.rpo_at_limit || p.rpo < t.rpo) && (!p.rto_at_limit || p.rto < t.rto))
     {
         Some(p) => (Verdict::Met, Some(p)),
         None => (Verdict::AtLimit, both_met.first().copied()),
