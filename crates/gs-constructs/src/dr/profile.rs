@@ -159,16 +159,18 @@ fn backup_rules(tree: &Tree<'_>) -> HashMap<NodeId, Vec<BackupRule>> {
         let plan = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map);
         let plan_name = plan
             .and_then(|p| props::str_at(p, &["BackupPlanName"]))
-            .unwrap_or("?")
-            .to_string();
+            .map_or_else(|| "?".to_owned(), |n| n.into_owned());
         let rules = plan
             .map(|p| {
                 props::maps(p, "BackupPlanRule")
                     .map(|rule| BackupRule {
                         plan: plan_name.clone(),
-                        name: props::str_at(rule, &["RuleName"]).unwrap_or("?").into(),
+                        name: props::str_at(rule, &["RuleName"])
+                            .as_deref()
+                            .unwrap_or("?")
+                            .into(),
                         interval: props::str_at(rule, &["ScheduleExpression"])
-                            .and_then(|s| worst_case_interval(s).ok()),
+                            .and_then(|s| worst_case_interval(&s).ok()),
                         continuous: props::is_true(rule, &["EnableContinuousBackup"]),
                         cross_region_copy: props::maps(rule, "CopyActions").any(|c| {
                             c.get("DestinationBackupVaultArn")
@@ -243,8 +245,8 @@ fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
             }
             "AWS::RDS::GlobalCluster" => {
                 let id = props::str_at(p, &["GlobalClusterIdentifier"])
-                    .unwrap_or("")
-                    .to_string();
+                    .map(|id| id.into_owned())
+                    .unwrap_or_default();
                 global_ids.insert(e, id.clone());
                 if let Some(Value::Ref(c)) = p.get("SourceDBClusterIdentifier") {
                     members.entry(id).or_default().push(*c);
@@ -268,9 +270,9 @@ fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
             continue;
         }
         let key = match r.properties.get("GlobalClusterIdentifier") {
-            Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Ref(g)) => global_ids.get(g).cloned(),
-            _ => None,
+            Some(v) => v.literal_str().map(|id| id.into_owned()),
+            None => None,
         };
         if let Some(k) = key {
             members.entry(k).or_default().push(e);
@@ -350,7 +352,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if replicated {
                     protections.push(Protection::of(&m::EFS_REPLICATION));
                 }
-                if props::str_at(p, &["BackupPolicy", "Status"]) == Some("ENABLED") {
+                if props::str_is(p, &["BackupPolicy", "Status"], "ENABLED") {
                     protections.push(Protection::named(
                         &m::BACKUP_SNAPSHOT,
                         "EFS automatic backups, daily".into(),
@@ -435,7 +437,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
             }
             "AWS::S3::Bucket" => {
                 protections.push(Protection::of(&m::BUCKET_REGIONAL));
-                if props::str_at(p, &["VersioningConfiguration", "Status"]) == Some("Enabled") {
+                if props::str_is(p, &["VersioningConfiguration", "Status"], "Enabled") {
                     protections.push(Protection::of(&m::BUCKET_VERSIONING));
                 }
                 if p.contains_key("ReplicationConfiguration") {
