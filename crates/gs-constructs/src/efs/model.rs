@@ -294,6 +294,25 @@ impl Model {
             .collect()
     }
 
+    /// The VPCs `subnets` are in, each once; `None` when one is unknown or there are none.
+    pub(crate) fn subnet_vpcs(&self, subnets: &[NodeId]) -> Option<Vec<NodeId>> {
+        distinct(
+            subnets
+                .iter()
+                .map(|s| self.subnets.get(s).and_then(|i| i.vpc)),
+        )
+    }
+
+    /// The VPCs security `groups` are in, each once; `None` when one is unknown or there are
+    /// none.
+    pub(crate) fn group_vpcs(&self, groups: &[NodeId]) -> Option<Vec<NodeId>> {
+        distinct(
+            groups
+                .iter()
+                .map(|g| self.security_group_vpc.get(g).copied().flatten()),
+        )
+    }
+
     /// Whether `azs` holds `az`, or cannot be compared with it (other kind of AZ reference).
     pub(crate) fn covers(azs: &[Az], az: &Az) -> bool {
         azs.iter().any(|a| a == az || !a.same_kind(az))
@@ -308,6 +327,18 @@ impl Model {
                 .and_then(|v| v.cidr)
         })
     }
+}
+
+/// The distinct items, in order; `None` when one is `None` or there are none.
+fn distinct(items: impl Iterator<Item = Option<NodeId>>) -> Option<Vec<NodeId>> {
+    let mut out: Vec<NodeId> = Vec::new();
+    for item in items {
+        let item = item?;
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn task_definition(p: &ValueMap) -> TaskDefInfo {
