@@ -24,6 +24,7 @@
 //! - [`backup`] — vaults, plans (never without a rule), selections.
 //! - [`dr`] — recovery objectives, protection profiles, DR rules and report.
 //! - [`security`] — encryption, ingress, IAM and lifecycle rules across services.
+//! - `lifecycle` — retained resources with fixed physical names (redeploys fail on them).
 //! - [`report`] — SARIF output and the Markdown rule catalog.
 //! - [`passes`] — registration of the service passes and the rule catalog.
 //!
@@ -68,6 +69,7 @@ pub mod error;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;
+mod lifecycle;
 pub mod logs;
 mod names;
 pub mod passes;

@@ -27,6 +27,7 @@ pub fn register(app: &mut App) {
     app.add_pass("gs-constructs/logs", crate::logs::passes::check);
     app.add_pass("gs-constructs/security", crate::security::passes::check);
     app.add_pass("gs-constructs/dr", crate::dr::passes::check);
+    app.add_pass("gs-constructs/lifecycle", crate::lifecycle::check);
     app.add_pass("gs-cfn/limits", gs_cfn::passes::check);
 }
 
@@ -45,6 +46,7 @@ pub fn catalog() -> Vec<Rule> {
         gs_cfn::passes::RULES,
         crate::logs::passes::RULES,
         crate::security::passes::RULES,
+        crate::lifecycle::RULES,
         crate::efs::passes::RULES,
         crate::ecs::passes::RULES,
         crate::elasticache::passes::RULES,
