@@ -151,3 +151,22 @@ fn a_typed_log_group_and_stream_warn_only_with_a_name() {
     paths.sort();
     assert_eq!(paths, ["Names/Named/Resource", "Names/Stream/Resource"]);
 }
+
+#[test]
+fn a_typed_vault_without_a_name_gets_a_generation_suffix_and_does_not_warn() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    backup::BackupVault::new(&mut s, "Vault", Default::default()).unwrap();
+    backup::BackupVault::new(
+        &mut s,
+        "NamedVault",
+        backup::BackupVaultProps {
+            name: Some("vault-dev".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let paths: Vec<String> = findings(&app).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(paths, ["Names/NamedVault/Resource"]);
+    synth(&app, "lifecycle_vault_generation_suffix");
+}
