@@ -92,12 +92,16 @@ fn a_log_delivery_to_a_select_from_a_literal_list_that_nobody_defines_is_danglin
 fn a_folded_name_of_a_defined_log_group_is_accepted_once_ordered() {
     let (mut app, stack) = app();
     let mut s = app.at(stack).unwrap();
-    // The group's own name is folded too: a Sub without variables.
+    // The group's own name is folded too: a Sub whose variable is a constant.
+    let name = Value::sub_with(
+        "/aws/${service}/redis-dev",
+        ValueMap::new().with("service", "elasticache"),
+    );
     let group = s
         .resource::<RawResource>(
             "RedisLogGroup",
             Resource::new("AWS::Logs::LogGroup")
-                .property("LogGroupName", Value::sub("/aws/elasticache/redis-dev"))
+                .property("LogGroupName", name)
                 .property("RetentionInDays", 7),
         )
         .unwrap();
