@@ -161,13 +161,18 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
                 ..Default::default()
             },
         )?;
-        BackupVault::new(
+        let dr_vault = BackupVault::new(
             &mut d,
             "DrBackupVault",
             BackupVaultProps {
                 name: Some(dr_vault_name.clone()),
                 ..Default::default()
             },
+        )?;
+        d.app_mut().acknowledge(
+            dr_vault.node,
+            &rules::LIFECYCLE_RETAINED_FIXED_NAME,
+            "the primary stack's hourly copy names this vault by ARN from another Region, where no reference reaches: it needs a fixed name; after deleting this stack, delete the emptied vault before deploying it again",
         )?;
         (global, dr_vpc)
     };
@@ -222,6 +227,12 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
     // 2. Secrets: encrypted with a customer managed key, replicated to the DR Region.
     let (key, db_credentials, api_key) = {
         let mut g = component(&mut s, "Secrets", "secrets")?;
+        let secrets = g.node();
+        g.app_mut().acknowledge(
+            secrets,
+            &rules::LIFECYCLE_RETAINED_FIXED_NAME,
+            "after a Region loss the DR deployment finds the secret replicas by name, with the primary Region and its stack outputs gone; after deleting the stack, delete the retained secrets before deploying it again",
+        )?;
         let key = kms::Key::new(
             &mut g,
             "DataKey",
@@ -308,8 +319,9 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         let log_group = logs::LogGroup::new(
             &mut g,
             "RedisLogGroup",
+            // No name: the replication group delivers to it by handle, and a retained group
+            // with a fixed name would block deploying the stack again.
             logs::LogGroupProps {
-                name: Some(format!("/aws/elasticache/redis-{suffix}")),
                 retention: Some(logs::RetentionDays::OneWeek),
                 ..Default::default()
             },
@@ -332,8 +344,9 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         let stream = kinesis::Stream::new(
             &mut g,
             "EventStream",
+            // No name: producers get it by reference (`stream.stream_name()`, the API
+            // integration), and a retained stream with a fixed name would block a redeploy.
             kinesis::StreamProps {
-                stream_name: Some(format!("globalstream-events-{suffix}")),
                 encryption: kinesis::StreamEncryption::Kms(key),
                 ..Default::default()
             },
@@ -487,8 +500,8 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         let vault = BackupVault::new(
             &mut g,
             "BackupVault",
+            // No name: the plan refers to it by handle; gs names it with the stack's generation.
             BackupVaultProps {
-                name: Some(format!("globalstream-backup-{suffix}")),
                 encryption_key: Some(key),
                 ..Default::default()
             },

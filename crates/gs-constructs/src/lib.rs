@@ -24,6 +24,7 @@
 //! - [`backup`] — vaults, plans (never without a rule), selections.
 //! - [`dr`] — recovery objectives, protection profiles, DR rules and report.
 //! - [`security`] — encryption, ingress, IAM and lifecycle rules across services.
+//! - `lifecycle` — retained resources with fixed physical names (redeploys fail on them).
 //! - [`report`] — SARIF output and the Markdown rule catalog.
 //! - [`passes`] — the service passes, run by [`CfnBackend`], and the rule catalog.
 //! - [`rules`] — every rule as a constant, to acknowledge findings with.
@@ -70,6 +71,7 @@ pub mod error;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;
+mod lifecycle;
 pub mod logs;
 mod names;
 pub mod passes;

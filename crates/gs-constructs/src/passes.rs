@@ -55,6 +55,11 @@ pub const ALL: &[Pass] = &[
         run: crate::security::passes::check,
     },
     Pass {
+        name: "gs-constructs/lifecycle",
+        rules: crate::lifecycle::RULES,
+        run: crate::lifecycle::check,
+    },
+    Pass {
         name: "gs-constructs/dr",
         rules: crate::dr::passes::RULES,
         run: crate::dr::passes::check,
@@ -69,6 +74,7 @@ pub fn catalog() -> Vec<Rule> {
         gs_cfn::passes::RULES,
         crate::logs::passes::RULES,
         crate::security::passes::RULES,
+        crate::lifecycle::RULES,
         crate::efs::passes::RULES,
         crate::ecs::passes::RULES,
         crate::elasticache::passes::RULES,

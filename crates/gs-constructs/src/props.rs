@@ -1,6 +1,8 @@
 //! Reading emitted properties in passes: nested lookups on `Value` maps, so passes can check
 //! resources built through the raw escape hatch as well as typed ones.
 
+use std::borrow::Cow;
+
 use gs_core::{Value, ValueMap};
 
 /// The value at `path` (map keys) below `map`.
@@ -22,9 +24,16 @@ pub(crate) fn maps<'v>(map: &'v ValueMap, key: &str) -> impl Iterator<Item = &'v
         .filter_map(Value::as_map)
 }
 
-/// The literal string at `path`, if it is one.
-pub(crate) fn str_at<'v>(map: &'v ValueMap, path: &[&str]) -> Option<&'v str> {
-    at(map, path).and_then(Value::as_str)
+/// The string at `path`, when constants alone build it: a literal, or `Fn::Join`, `Fn::Sub` or
+/// `Fn::Select` of constants ([`Value::literal_str`]). A name written that way is as fixed as a
+/// literal, and the rules must judge it the same.
+pub(crate) fn str_at<'v>(map: &'v ValueMap, path: &[&str]) -> Option<Cow<'v, str>> {
+    at(map, path).and_then(Value::literal_str)
+}
+
+/// Whether the string at `path` is `expected` (after folding constants, as [`str_at`]).
+pub(crate) fn str_is(map: &ValueMap, path: &[&str], expected: &str) -> bool {
+    str_at(map, path).as_deref() == Some(expected)
 }
 
 /// Whether the value at `path` is literally `true` (or the string `"true"`, which

@@ -157,9 +157,17 @@ fn names_left_out_are_derived_from_the_path_and_fit_the_limits() -> TestResult {
         &t,
         "TapStackdev/AVeryLongConstructNameThatKeepsGoingAndGoingOnAndOn/BackupVaultWithAnEvenLongerNameThanItsParent/Resource",
     );
-    let name = v["Properties"]["BackupVaultName"].as_str().expect("a name");
-    assert_eq!(name.len(), 50);
+    // The path part (41 characters at most) and the stack's generation: 50 at most in all.
+    let parts = &v["Properties"]["BackupVaultName"]["Fn::Join"];
+    assert_eq!(parts[0], "-");
+    let name = parts[1][0].as_str().expect("a path part");
+    assert_eq!(name.len(), 41);
     assert!(name.starts_with("TapStackdevAVeryLong"), "{name}");
+    assert_eq!(
+        parts[1][1],
+        serde_json::json!({"Fn::Select": [0, {"Fn::Split": ["-",
+            {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}]}]}),
+    );
     let (key_id, _) = resource_at(
         &t,
         "TapStackdev/AVeryLongConstructNameThatKeepsGoingAndGoingOnAndOn/BackupVaultWithAnEvenLongerNameThanItsParent/Key/Resource",

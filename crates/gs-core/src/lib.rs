@@ -16,6 +16,7 @@
 //! - [`scope`] — [`Scope`], the cursor constructs add children through.
 //! - [`node`] — what a node holds (stack, group, resource, parameter, output, import).
 //! - [`value`] — [`Value`], property values with references and intrinsic functions.
+//! - [`fold`] — constant folding: the string a value built only from constants will be.
 //! - [`logical_id`] — CDK's logical-ID rule.
 //! - [`tree`] — [`Tree`], the frozen app passes and backends read.
 //! - [`diagnostic`] — findings and their rendering.
@@ -52,6 +53,7 @@ pub mod backend;
 pub mod diagnostic;
 pub mod dot;
 pub mod error;
+pub mod fold;
 pub mod handle;
 pub mod logical_id;
 pub mod node;

@@ -143,13 +143,12 @@ fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagn
         out.push(PLAN_WITHOUT_RULES.at(at, path, "the backup plan has no rules"));
     }
     for rule in rules.iter().filter_map(Value::as_map) {
-        let Some(expression) = rule.get("ScheduleExpression").and_then(Value::as_str) else {
+        let Some(expression) = rule.get("ScheduleExpression").and_then(Value::literal_str) else {
             continue;
         };
-        let name = rule
-            .get("RuleName")
-            .and_then(Value::as_str)
-            .unwrap_or("(unnamed)");
+        let expression = &*expression;
+        let name = rule.get("RuleName").and_then(Value::literal_str);
+        let name = name.as_deref().unwrap_or("(unnamed)");
         let parsed = if expression.starts_with("cron(") {
             shortest_interval(expression)
         } else {

@@ -71,17 +71,16 @@ impl PlanRule {
         };
         PlanRule {
             name: props::str_at(rule, &["RuleName"])
-                .unwrap_or("(unnamed)")
-                .to_owned(),
-            expression: props::str_at(rule, &["ScheduleExpression"]).map(str::to_owned),
+                .map_or_else(|| "(unnamed)".to_owned(), |n| n.into_owned()),
+            expression: props::str_at(rule, &["ScheduleExpression"]).map(|e| e.into_owned()),
             start: minutes("StartWindowMinutes", DEFAULT_START_MINUTES),
             completion: minutes("CompletionWindowMinutes", DEFAULT_COMPLETION_MINUTES),
             retention_days: props::at(rule, &["Lifecycle", "DeleteAfterDays"])
                 .and_then(Value::as_i64)
                 .and_then(|d| u64::try_from(d).ok()),
             timezone: props::str_at(rule, &["ScheduleExpressionTimezone"])
-                .filter(|tz| !matches!(*tz, "UTC" | "Etc/UTC"))
-                .map(str::to_owned),
+                .filter(|tz| !matches!(&**tz, "UTC" | "Etc/UTC"))
+                .map(|tz| tz.into_owned()),
         }
     }
 

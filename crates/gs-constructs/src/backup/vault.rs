@@ -2,7 +2,8 @@
 //! an outside vault imported on purpose by ARN (the destination of a cross-Region copy).
 
 use gs_core::{
-    App, Handle, Import, NodeId, NodeKind, RemovalPolicy, Resource, Scope, Tagging, Value, ValueMap,
+    App, Handle, Import, NodeId, NodeKind, Pseudo, RemovalPolicy, Resource, Scope, Tagging, Value,
+    ValueMap,
 };
 
 use crate::error::{ConstructError, Result};
@@ -16,8 +17,11 @@ pub enum CfnBackupVault {}
 /// Settings of a [`BackupVault`].
 #[derive(Clone, Debug)]
 pub struct BackupVaultProps {
-    /// The vault's name (2 to 50 letters, digits, `-`, `_`); `None` derives a unique one from
-    /// the construct path.
+    /// The vault's name (2 to 50 letters, digits, `-`, `_`); `None` derives one from the
+    /// construct path and the stack's generation, so a vault retained by a deleted stack does not
+    /// block deploying the stack again. A fixed name makes that redeploy fail
+    /// (`lifecycle/retained-fixed-name`); give one only when something outside the stack must
+    /// find the vault by name.
     pub name: Option<String>,
     /// The key recovery points are encrypted with; `None` creates a customer managed key for
     /// the vault (child `Key`), so copies can be shared across accounts and the key's use is
@@ -69,9 +73,9 @@ impl BackupVault {
         let name = match props.name {
             Some(n) => {
                 check_name(&path, &n)?;
-                n
+                Value::from(n)
             }
-            None => super::unique_name(&path, 50),
+            None => generated_name(&path),
         };
         let mut g = scope.group(id)?;
         let key = match props.encryption_key {
@@ -214,6 +218,15 @@ impl VaultArn {
                 name: name.to_owned(),
             })
     }
+}
+
+/// CloudFormation cannot name a vault (`BackupVaultName` is required), so gs does, as CDK does
+/// from the path, plus a generation: the first 8 hex digits of the UUID in `AWS::StackId`, new
+/// for every stack. The path part keeps 41 characters at most, so the name fits in 50.
+fn generated_name(path: &str) -> Value {
+    let uuid = Value::select(2, Value::split("/", Value::Pseudo(Pseudo::StackId)));
+    let generation = Value::select(0, Value::split("-", uuid));
+    Value::join("-", [Value::from(super::unique_name(path, 41)), generation])
 }
 
 fn check_name(path: &str, name: &str) -> Result<()> {

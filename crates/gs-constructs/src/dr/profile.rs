@@ -199,7 +199,8 @@ fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection> {
         let Some(plan) = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map) else {
             continue;
         };
-        let plan_name = props::str_at(plan, &["BackupPlanName"]).unwrap_or("?");
+        let plan_name = props::str_at(plan, &["BackupPlanName"]);
+        let plan_name = plan_name.as_deref().unwrap_or("?");
         let raw: Vec<&gs_core::ValueMap> = props::maps(plan, "BackupPlanRule").collect();
         let rules = PlanRule::all(plan);
         let runs = PlanRuns::of(&rules);
@@ -300,8 +301,8 @@ pub(crate) fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
             }
             "AWS::RDS::GlobalCluster" => {
                 let id = props::str_at(p, &["GlobalClusterIdentifier"])
-                    .unwrap_or("")
-                    .to_string();
+                    .map(|id| id.into_owned())
+                    .unwrap_or_default();
                 global_ids.insert(e, id.clone());
                 if let Some(Value::Ref(c)) = p.get("SourceDBClusterIdentifier") {
                     members.entry(id).or_default().push(*c);
@@ -325,9 +326,9 @@ pub(crate) fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
             continue;
         }
         let key = match r.properties.get("GlobalClusterIdentifier") {
-            Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Ref(g)) => global_ids.get(g).cloned(),
-            _ => None,
+            Some(v) => v.literal_str().map(|id| id.into_owned()),
+            None => None,
         };
         if let Some(k) = key {
             members.entry(k).or_default().push(e);
@@ -407,7 +408,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if replicated {
                     protections.push(Protection::of(&m::EFS_REPLICATION));
                 }
-                if props::str_at(p, &["BackupPolicy", "Status"]) == Some("ENABLED") {
+                if props::str_is(p, &["BackupPolicy", "Status"], "ENABLED") {
                     protections.push(Protection::named(
                         &m::BACKUP_SNAPSHOT,
                         "EFS automatic backups, daily".into(),
@@ -484,7 +485,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
             }
             "AWS::S3::Bucket" => {
                 protections.push(Protection::of(&m::BUCKET_REGIONAL));
-                if props::str_at(p, &["VersioningConfiguration", "Status"]) == Some("Enabled") {
+                if props::str_is(p, &["VersioningConfiguration", "Status"], "Enabled") {
                     protections.push(Protection::of(&m::BUCKET_VERSIONING));
                 }
                 // The best enabled rule whose destination is known to be in another Region.
@@ -493,7 +494,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     props::at(p, &["ReplicationConfiguration"]).and_then(Value::as_map)
                 {
                     for rule in props::maps(config, "Rules") {
-                        if props::str_at(rule, &["Status"]) == Some("Disabled") {
+                        if props::str_is(rule, &["Status"], "Disabled") {
                             continue;
                         }
                         let elsewhere = props::at(rule, &["Destination", "Bucket"])
@@ -501,9 +502,11 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                         if !elsewhere {
                             continue;
                         }
-                        let rtc =
-                            props::str_at(rule, &["Destination", "ReplicationTime", "Status"])
-                                == Some("Enabled");
+                        let rtc = props::str_is(
+                            rule,
+                            &["Destination", "ReplicationTime", "Status"],
+                            "Enabled",
+                        );
                         let mech = if rtc {
                             &m::BUCKET_REPLICATION_RTC
                         } else {

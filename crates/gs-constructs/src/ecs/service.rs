@@ -170,6 +170,9 @@ impl FargateService {
                 "use FargatePlatformVersion::Latest or V1_4_0",
             ));
         }
+        for v in &state.volumes {
+            wiring::check_same_vpc(scope.app(), &path, cluster.vpc, v.access_point)?;
+        }
         if props.max_percent < 100
             || props.min_healthy_percent > 100
             || props.max_percent <= props.min_healthy_percent

@@ -115,6 +115,12 @@ impl FargateTaskDefinition {
         }
         for service in &state.services {
             wiring::check_platform_version(app, service)?;
+            wiring::check_same_vpc(
+                app,
+                &app.path(service.node)?,
+                service.cluster.vpc,
+                access_point,
+            )?;
         }
 
         def.mount_points.push(MountPoint {

@@ -7,6 +7,7 @@ use gs_core::{App, Scope};
 
 use super::service::{FargateService, ServiceState};
 use super::task_definition::FargateTaskDefinition;
+use crate::ec2::Vpc;
 use crate::efs::{self, AccessPoint};
 use crate::error::{ConstructError, Result};
 
@@ -22,6 +23,31 @@ pub(crate) fn check_platform_version(app: &App, service: &FargateService) -> Res
             service.platform_version.as_str()
         ),
         "use FargatePlatformVersion::Latest or V1_4_0",
+    ))
+}
+
+/// Refuses a mount of `access_point` by tasks that run in `cluster_vpc`, when the file system's
+/// mount targets are in another VPC: the mount target's DNS name resolves only inside its own VPC
+/// and the NFS rule cannot admit a group of another VPC (`efs/mount-across-vpcs`).
+pub(crate) fn check_same_vpc(
+    app: &App,
+    service_path: &str,
+    cluster_vpc: Vpc,
+    access_point: AccessPoint,
+) -> Result<()> {
+    let fs = access_point.file_system;
+    if fs.vpc == cluster_vpc {
+        return Ok(());
+    }
+    Err(ConstructError::invalid(
+        service_path,
+        format!(
+            "runs in {} and mounts {}, whose mount targets are in another VPC ({}): the mount target's DNS name does not resolve there and its security group cannot admit the service",
+            app.path(cluster_vpc.node)?,
+            app.path(fs.node)?,
+            app.path(fs.vpc.node)?
+        ),
+        "run the service in a cluster of the file system's VPC, or create the file system in the service's VPC",
     ))
 }
 

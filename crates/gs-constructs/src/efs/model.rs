@@ -6,6 +6,7 @@
 //! Values the scan cannot read (a parameter, an imported id, an intrinsic) become "unknown", and
 //! the passes say nothing about what they cannot know.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use gs_core::{NodeId, Tree, Value, ValueMap};
@@ -226,7 +227,7 @@ impl Model {
         let source = if let Some(v) = rule.get("SourceSecurityGroupId") {
             v.as_reference().map_or_else(
                 || {
-                    if v.as_str().is_some() {
+                    if v.literal_str().is_some() {
                         Source::Other
                     } else {
                         Source::Unknown
@@ -235,7 +236,7 @@ impl Model {
                 Source::Group,
             )
         } else if let Some(v) = rule.get("CidrIp") {
-            match v.as_str() {
+            match v.literal_str() {
                 Some(s) => s.parse().map_or(Source::Other, Source::Cidr),
                 None => Source::Unknown,
             }
@@ -293,6 +294,25 @@ impl Model {
             .collect()
     }
 
+    /// The VPCs `subnets` are in, each once; `None` when one is unknown or there are none.
+    pub(crate) fn subnet_vpcs(&self, subnets: &[NodeId]) -> Option<Vec<NodeId>> {
+        distinct(
+            subnets
+                .iter()
+                .map(|s| self.subnets.get(s).and_then(|i| i.vpc)),
+        )
+    }
+
+    /// The VPCs security `groups` are in, each once; `None` when one is unknown or there are
+    /// none.
+    pub(crate) fn group_vpcs(&self, groups: &[NodeId]) -> Option<Vec<NodeId>> {
+        distinct(
+            groups
+                .iter()
+                .map(|g| self.security_group_vpc.get(g).copied().flatten()),
+        )
+    }
+
     /// Whether `azs` holds `az`, or cannot be compared with it (other kind of AZ reference).
     pub(crate) fn covers(azs: &[Az], az: &Az) -> bool {
         azs.iter().any(|a| a == az || !a.same_kind(az))
@@ -309,11 +329,26 @@ impl Model {
     }
 }
 
+/// The distinct items, in order; `None` when one is `None` or there are none.
+fn distinct(items: impl Iterator<Item = Option<NodeId>>) -> Option<Vec<NodeId>> {
+    let mut out: Vec<NodeId> = Vec::new();
+    for item in items {
+        let item = item?;
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 fn task_definition(p: &ValueMap) -> TaskDefInfo {
     let fargate = p
         .get("RequiresCompatibilities")
         .and_then(Value::as_list)
-        .is_some_and(|l| l.iter().any(|v| v.as_str() == Some("FARGATE")));
+        .is_some_and(|l| {
+            l.iter()
+                .any(|v| v.literal_str().as_deref() == Some("FARGATE"))
+        });
     let volumes = p
         .get("Volumes")
         .and_then(Value::as_list)
@@ -327,9 +362,9 @@ fn task_definition(p: &ValueMap) -> TaskDefInfo {
             Some(EfsVolume {
                 name: v
                     .get("Name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
+                    .and_then(Value::literal_str)
+                    .map(Cow::into_owned)
+                    .unwrap_or_default(),
                 file_system: efs.get("FilesystemId").and_then(Value::as_reference),
                 has_access_point: ap.is_some(),
                 access_point: ap.and_then(Value::as_reference),
@@ -337,8 +372,8 @@ fn task_definition(p: &ValueMap) -> TaskDefInfo {
                 iam: enabled(auth.and_then(|a| a.get("IAM"))),
                 root_directory: efs
                     .get("RootDirectory")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
+                    .and_then(Value::literal_str)
+                    .map(Cow::into_owned),
             })
         })
         .collect();
@@ -353,8 +388,8 @@ fn service(node: NodeId, p: &ValueMap) -> ServiceInfo {
         .and_then(Value::as_map);
     let platform_version = match p.get("PlatformVersion") {
         None => PlatformVersion::Absent,
-        Some(v) => v.as_str().map_or(PlatformVersion::Unknown, |s| {
-            PlatformVersion::Literal(s.to_owned())
+        Some(v) => v.literal_str().map_or(PlatformVersion::Unknown, |s| {
+            PlatformVersion::Literal(s.into_owned())
         }),
     };
     ServiceInfo {
@@ -365,7 +400,7 @@ fn service(node: NodeId, p: &ValueMap) -> ServiceInfo {
         platform_version,
         fargate_launch: p
             .get("LaunchType")
-            .and_then(Value::as_str)
+            .and_then(Value::literal_str)
             .map(|l| l == "FARGATE"),
     }
 }
@@ -373,17 +408,20 @@ fn service(node: NodeId, p: &ValueMap) -> ServiceInfo {
 /// Whether an ingress rule covers TCP 2049 (unreadable protocol or ports count as covering).
 fn admits_nfs(rule: &ValueMap) -> bool {
     let protocol = match rule.get("IpProtocol") {
-        Some(Value::String(s)) => s.to_ascii_lowercase(),
         Some(Value::Int(i)) => i.to_string(),
-        _ => return true,
+        Some(v) => match v.literal_str() {
+            Some(s) => s.to_ascii_lowercase(),
+            None => return true,
+        },
+        None => return true,
     };
     match protocol.as_str() {
         "-1" | "all" => true,
         "tcp" | "6" => {
             let port = |k: &str| match rule.get(k) {
                 Some(Value::Int(i)) => Some(*i),
-                Some(Value::String(s)) => s.parse().ok(),
-                _ => None,
+                Some(v) => v.literal_str().and_then(|s| s.parse().ok()),
+                None => None,
             };
             match (port("FromPort"), port("ToPort")) {
                 (Some(from), Some(to)) => (from..=to).contains(&i64::from(NFS_PORT)),
@@ -398,25 +436,26 @@ fn literal_bool(v: Option<&Value>, default: bool) -> Option<bool> {
     match v {
         None => Some(default),
         Some(Value::Bool(b)) => Some(*b),
-        Some(Value::String(s)) => s.parse().ok(),
-        Some(_) => None,
+        Some(v) => v.literal_str().and_then(|s| s.parse().ok()),
     }
 }
 
 fn enabled(v: Option<&Value>) -> Option<bool> {
     match v {
         None => Some(false),
-        Some(v) => v.as_str().map(|s| s == "ENABLED"),
+        Some(v) => v.literal_str().map(|s| s == "ENABLED"),
     }
 }
 
 fn literal_cidr(v: Option<&Value>) -> Option<Ipv4Cidr> {
-    v.and_then(Value::as_str).and_then(|s| s.parse().ok())
+    v.and_then(Value::literal_str).and_then(|s| s.parse().ok())
 }
 
 fn az_of(v: &Value) -> Option<Az> {
+    if let Some(name) = v.literal_str() {
+        return Some(Az::Name(name.into_owned()));
+    }
     match v {
-        Value::String(s) => Some(Az::Name(s.clone())),
         Value::Select(i, list) => match list.as_ref() {
             Value::GetAzs(region)
                 if region.as_str().is_some_and(str::is_empty)

@@ -105,6 +105,17 @@ pub const VPC_DNS_DISABLED: Rule = Rule {
     fix: "turn on enable_dns_support and enable_dns_hostnames on the VPC",
 };
 
+/// The rule `efs/mount-across-vpcs`: the consumer runs in another VPC than the mount targets.
+pub const MOUNT_ACROSS_VPCS: Rule = Rule {
+    id: "efs/mount-across-vpcs",
+    severity: Severity::Error,
+    acknowledgeable: true,
+    applies_to: &[],
+    what: "A consumer runs in another VPC than the mount targets of the file system it mounts.",
+    why: "Tasks mount by the mount target's DNS name, which resolves only inside the file system's VPC, and the mount targets' security group cannot admit a group of another VPC: the mount times out even when the AZs match. AWS requires the file system, the cluster and the tasks in one VPC.",
+    fix: "run the consumer in the file system's VPC, or create the file system (its mount targets) in the consumer's VPC",
+};
+
 /// The rules these passes apply.
 pub(crate) const RULES: &[Rule] = &[
     NO_NFS_INGRESS,
@@ -115,6 +126,7 @@ pub(crate) const RULES: &[Rule] = &[
     IAM_NEEDS_TRANSIT_ENCRYPTION,
     ACCESS_POINT_ROOT_DIRECTORY,
     VPC_DNS_DISABLED,
+    MOUNT_ACROSS_VPCS,
 ];
 
 /// Appends this service's findings.
@@ -122,6 +134,10 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let model = Model::build(tree);
     check_volumes(tree, &model, out);
     for m in model.mounts() {
+        if check_vpcs(tree, &model, &m, out) {
+            // In another VPC, the ingress and AZ findings would only repeat the same mistake.
+            continue;
+        }
         check_ingress(tree, &model, &m, out);
         check_azs(tree, &model, &m, out);
         check_order(tree, &model, &m, out);
@@ -181,6 +197,70 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Reports a consumer outside the VPC of the mount targets; `true` when it did.
+fn check_vpcs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) -> bool {
+    // The consumer's VPC: its subnets', else its security groups'.
+    let consumer = m
+        .service
+        .subnets
+        .as_deref()
+        .and_then(|s| model.subnet_vpcs(s))
+        .or_else(|| {
+            m.service
+                .security_groups
+                .as_deref()
+                .and_then(|g| model.group_vpcs(g))
+        });
+    let targets = model
+        .mount_targets
+        .get(&m.file_system)
+        .map_or(&[][..], Vec::as_slice);
+    let mut target_vpcs: Vec<NodeId> = Vec::new();
+    for t in targets {
+        let vpc = t
+            .subnet
+            .and_then(|s| model.subnets.get(&s))
+            .and_then(|s| s.vpc)
+            .or_else(|| {
+                t.security_groups
+                    .as_deref()
+                    .and_then(|g| model.group_vpcs(g))
+                    .and_then(|v| v.first().copied())
+            });
+        match vpc {
+            Some(v) if !target_vpcs.contains(&v) => target_vpcs.push(v),
+            Some(_) => {}
+            // A mount target we cannot place: say nothing.
+            None => return false,
+        }
+    }
+    let (Some(consumer), false) = (consumer, target_vpcs.is_empty()) else {
+        return false;
+    };
+    let outside: Vec<String> = consumer
+        .iter()
+        .filter(|v| !target_vpcs.contains(v))
+        .map(|v| tree.path(*v))
+        .collect();
+    if outside.is_empty() {
+        return false;
+    }
+    let inside: Vec<String> = target_vpcs.iter().map(|v| tree.path(*v)).collect();
+    out.push(MOUNT_ACROSS_VPCS.at(
+        m.service.node,
+        tree.path(m.service.node),
+        format!(
+            "runs in {} but mounts {} (volume `{}` of {}), whose mount targets are in {}",
+            outside.join(", "),
+            tree.path(m.file_system),
+            m.volume.name,
+            tree.path(m.task_definition),
+            inside.join(", ")
+        ),
+    ));
+    true
 }
 
 fn check_ingress(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) {

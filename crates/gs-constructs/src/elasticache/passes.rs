@@ -85,11 +85,16 @@ fn check_name(tree: &Tree<'_>, id: NodeId, resource: &Resource, out: &mut Vec<Di
     let Some((property, (invalid, fix))) = name_rule(&resource.type_name) else {
         return;
     };
-    // Only literal names: a reference or an intrinsic is resolved at deploy time.
-    let Some(name) = resource.properties.get(property).and_then(Value::as_str) else {
+    // Names built from constants only (a literal, or a join of literals) are judged; a
+    // reference or a pseudo parameter is resolved at deploy time.
+    let Some(name) = resource
+        .properties
+        .get(property)
+        .and_then(Value::literal_str)
+    else {
         return;
     };
-    if let Some(reason) = invalid(name) {
+    if let Some(reason) = invalid(&name) {
         out.push(
             NAME_CONSTRAINTS
                 .at(
@@ -107,13 +112,13 @@ fn check_log_types(tree: &Tree<'_>, id: NodeId, resource: &Resource, out: &mut V
     // Valkey delivers both logs from its first version; only Redis has the limits.
     if props
         .get("Engine")
-        .and_then(Value::as_str)
+        .and_then(Value::literal_str)
         .is_some_and(|e| !e.eq_ignore_ascii_case("redis"))
     {
         return;
     }
     // No version means the latest, which delivers both.
-    let Some(version) = props.get("EngineVersion").and_then(Value::as_str) else {
+    let Some(version) = props.get("EngineVersion").and_then(Value::literal_str) else {
         return;
     };
     let Some(configs) = props
@@ -126,12 +131,12 @@ fn check_log_types(tree: &Tree<'_>, id: NodeId, resource: &Resource, out: &mut V
         let Some(log_type) = config
             .as_map()
             .and_then(|c| c.get("LogType"))
-            .and_then(Value::as_str)
-            .and_then(LogType::parse)
+            .and_then(Value::literal_str)
+            .and_then(|t| LogType::parse(&t))
         else {
             continue;
         };
-        if !log_type.supported_by(version) {
+        if !log_type.supported_by(&version) {
             let (major, minor) = log_type.min_redis_version();
             out.push(
                 LOG_TYPE_ENGINE_VERSION

@@ -1,6 +1,7 @@
 //! Log destinations: every log a producer delivers goes to a log group the app defines (or
 //! imports on purpose), and the producer is created after that group.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
@@ -43,7 +44,7 @@ fn destinations<'v>(type_name: &str, p: &'v gs_core::ValueMap) -> Vec<Destinatio
     match type_name {
         "AWS::ElastiCache::ReplicationGroup" | "AWS::ElastiCache::CacheCluster" => {
             for c in props::maps(p, "LogDeliveryConfigurations") {
-                if props::str_at(c, &["DestinationType"]) == Some("cloudwatch-logs") {
+                if props::str_is(c, &["DestinationType"], "cloudwatch-logs") {
                     if let Some(v) = props::at(
                         c,
                         &["DestinationDetails", "CloudWatchLogsDetails", "LogGroup"],
@@ -66,7 +67,7 @@ fn destinations<'v>(type_name: &str, p: &'v gs_core::ValueMap) -> Vec<Destinatio
         }
         "AWS::ECS::TaskDefinition" => {
             for c in props::maps(p, "ContainerDefinitions") {
-                if props::str_at(c, &["LogConfiguration", "LogDriver"]) == Some("awslogs") {
+                if props::str_is(c, &["LogConfiguration", "LogDriver"], "awslogs") {
                     if let Some(v) = props::at(c, &["LogConfiguration", "Options", "awslogs-group"])
                     {
                         out.push(Destination {
@@ -82,21 +83,27 @@ fn destinations<'v>(type_name: &str, p: &'v gs_core::ValueMap) -> Vec<Destinatio
     out
 }
 
-/// The log group name (or ARN's name part) a literal destination names.
-fn literal_name(v: &Value) -> Option<&str> {
-    let s = v.as_str()?;
-    match s.split_once(":log-group:") {
-        Some((_, rest)) => Some(rest.trim_end_matches(":*")),
-        None => Some(s),
+/// The log group name (or ARN's name part) a destination names, when constants alone build it:
+/// a literal, or `Fn::Join`/`Fn::Sub`/`Fn::Select` of constants (`Value::literal_str`).
+fn literal_name(v: &Value) -> Option<Cow<'_, str>> {
+    fn name_part(s: &str) -> &str {
+        match s.split_once(":log-group:") {
+            Some((_, rest)) => rest.trim_end_matches(":*"),
+            None => s,
+        }
     }
+    Some(match v.literal_str()? {
+        Cow::Borrowed(s) => Cow::Borrowed(name_part(s)),
+        Cow::Owned(s) => Cow::Owned(name_part(&s).to_owned()),
+    })
 }
 
 /// Appends this module's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     // Known log groups by stack and literal name: a name only resolves inside its own stack
     // (another stack may sit in another Region, and is deployed on its own).
-    let mut defined: HashMap<(NodeId, &str), NodeId> = HashMap::new();
-    let mut imported: HashSet<(NodeId, &str)> = HashSet::new();
+    let mut defined: HashMap<(NodeId, Cow<'_, str>), NodeId> = HashMap::new();
+    let mut imported: HashSet<(NodeId, Cow<'_, str>)> = HashSet::new();
     for (id, node) in tree.app().nodes() {
         match node.kind() {
             NodeKind::Resource(r) if r.type_name == "AWS::Logs::LogGroup" => {
@@ -105,7 +112,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             NodeKind::Import(i) if i.type_name == "AWS::Logs::LogGroup" => {
-                if let Some(name) = i.attributes.get("Ref").and_then(Value::as_str) {
+                if let Some(name) = i.attributes.get("Ref").and_then(Value::literal_str) {
                     imported.insert((node.stack(), name));
                 }
             }
@@ -118,11 +125,14 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         };
         for d in destinations(&r.type_name, &r.properties) {
             let Some(name) = literal_name(d.value) else {
-                // A reference: it names a construct of the app and orders the two.
+                // A reference (it names a construct of the app and orders the two), or a name
+                // decided at deploy time.
                 continue;
             };
             let stack = tree.node(e).stack();
-            match defined.get(&(stack, name)) {
+            let key = (stack, name);
+            let name = &key.1;
+            match defined.get(&key) {
                 Some(&group) => {
                     if !tree.depends_on(e).contains(&group) && !tree.references(e).contains(&group)
                     {
@@ -137,7 +147,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                         ));
                     }
                 }
-                None if imported.contains(&(stack, name)) => {}
+                None if imported.contains(&key) => {}
                 None => out.push(DANGLING.at(
                     e,
                     tree.path(e),

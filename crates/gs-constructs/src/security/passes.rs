@@ -1,5 +1,7 @@
 //! Encryption, ingress, IAM and lifecycle checks over every resource of the tree, typed or raw.
 
+use std::borrow::Cow;
+
 use gs_core::{Diagnostic, Resource, Rule, Severity, Tree, Value, ValueMap};
 
 use crate::props;
@@ -83,9 +85,7 @@ fn unencrypted_at_rest(r: &Resource) -> Option<&'static str> {
             !props::is_true(p, &["StorageEncrypted"]) && !p.contains_key("GlobalClusterIdentifier")
         }
         "AWS::ElastiCache::ReplicationGroup" => !props::is_true(p, &["AtRestEncryptionEnabled"]),
-        "AWS::Kinesis::Stream" => {
-            props::str_at(p, &["StreamEncryption", "EncryptionType"]) != Some("KMS")
-        }
+        "AWS::Kinesis::Stream" => !props::str_is(p, &["StreamEncryption", "EncryptionType"], "KMS"),
         _ => return None,
     };
     missing.then_some(match &*r.type_name {
@@ -111,10 +111,10 @@ fn unencrypted_in_transit(r: &Resource) -> Vec<String> {
         "AWS::ECS::TaskDefinition" => props::maps(p, "Volumes")
             .filter_map(|v| {
                 let efs = props::at(v, &["EFSVolumeConfiguration"])?.as_map()?;
-                (props::str_at(efs, &["TransitEncryption"]) != Some("ENABLED")).then(|| {
+                (!props::str_is(efs, &["TransitEncryption"], "ENABLED")).then(|| {
                     format!(
                         "EFS volume `{}` does not encrypt traffic in transit",
-                        props::str_at(v, &["Name"]).unwrap_or("?")
+                        props::str_at(v, &["Name"]).as_deref().unwrap_or("?")
                     )
                 })
             })
@@ -127,7 +127,7 @@ fn open_rules(r: &Resource) -> Vec<String> {
     let check = |rule: &ValueMap| -> Option<String> {
         let open = [("CidrIp", "0.0.0.0/0"), ("CidrIpv6", "::/0")]
             .iter()
-            .find(|(k, v)| props::str_at(rule, &[k]) == Some(*v))?;
+            .find(|(k, v)| props::str_is(rule, &[k], v))?;
         let from = rule.get("FromPort").and_then(Value::as_i64);
         let to = rule.get("ToPort").and_then(Value::as_i64);
         let web = matches!((from, to), (Some(80), Some(80)) | (Some(443), Some(443)));
@@ -146,11 +146,12 @@ fn open_rules(r: &Resource) -> Vec<String> {
     }
 }
 
-fn strings(v: Option<&Value>) -> Vec<&str> {
+/// The strings of a string-or-list value, constants folded (`Fn::Join` of literals is a literal).
+fn strings(v: Option<&Value>) -> Vec<Cow<'_, str>> {
     match v {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::List(l)) => l.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
+        Some(Value::List(l)) => l.iter().filter_map(Value::literal_str).collect(),
+        Some(v) => v.literal_str().into_iter().collect(),
+        None => Vec::new(),
     }
 }
 
@@ -177,7 +178,7 @@ fn wildcards(r: &Resource) -> Vec<String> {
     let mut found = Vec::new();
     for doc in docs {
         for s in props::maps(doc, "Statement") {
-            if props::str_at(s, &["Effect"]) != Some("Allow") {
+            if !props::str_is(s, &["Effect"], "Allow") {
                 continue;
             }
             let actions = strings(s.get("Action"));
@@ -185,7 +186,7 @@ fn wildcards(r: &Resource) -> Vec<String> {
                 found.push(format!("a statement allows every action (`{a}`)"));
                 continue;
             }
-            if strings(s.get("Resource")).contains(&"*") {
+            if strings(s.get("Resource")).iter().any(|r| r == "*") {
                 if let Some(a) = actions.iter().find(|a| !is_read_only(a)) {
                     found.push(format!(
                         "a statement allows the write action `{a}` on every resource (`*`)"
@@ -221,15 +222,18 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 props::at(&r.properties, &["AuthorizationType"]),
                 None | Some(Value::String(_))
             )
-            && props::str_at(&r.properties, &["AuthorizationType"]).unwrap_or("NONE") == "NONE"
-            && props::str_at(&r.properties, &["HttpMethod"]) != Some("OPTIONS")
+            && props::str_at(&r.properties, &["AuthorizationType"])
+                .as_deref()
+                .unwrap_or("NONE")
+                == "NONE"
+            && !props::str_is(&r.properties, &["HttpMethod"], "OPTIONS")
         {
             out.push(OPEN_API_METHOD.at(
                 e,
                 path(),
                 format!(
                     "{} takes calls from anyone (AuthorizationType NONE)",
-                    props::str_at(&r.properties, &["HttpMethod"]).unwrap_or("the method")
+                    props::str_at(&r.properties, &["HttpMethod"]).as_deref().unwrap_or("the method")
                 ),
             ));
         }
