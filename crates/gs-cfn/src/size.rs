@@ -91,7 +91,7 @@ fn around(tree: &Tree<'_>, e: NodeId) -> usize {
             bytes += 4 * line(6) + string(k) + string(v) + 16;
         }
         for a in node.acknowledgements() {
-            bytes += 4 * line(6) + string(&a.rule) + string(&a.reason) + 16;
+            bytes += 4 * line(6) + string(a.rule.id) + string(&a.reason) + 16;
         }
         at = node.parent();
     }

@@ -107,7 +107,7 @@ impl<'t, 'a> Template<'t, 'a> {
                     let acknowledged = tree
                         .acknowledgements(e)
                         .into_iter()
-                        .map(|a| (a.rule.as_str(), a.reason.as_str()))
+                        .map(|a| (a.rule.id, a.reason.as_str()))
                         .collect();
                     template.resources.insert(
                         id,

@@ -173,8 +173,8 @@ pub fn catalog_markdown(catalog: &[Rule]) -> String {
          An error fails synthesis unless acknowledged on the construct (or above it) with a reason:\n\
          `app.acknowledge(node, &rules::AREA_WHAT, \"why\")`, where the constant is the rule id\n\
          upper-cased with `/` and `-` as `_`; the reason is written into the resource's\n\
-         `Metadata.\"gs:acknowledged\"`. Acknowledging a rule that no pass reports, or one whose\n\
-         resource types are not at or below the construct, is `core/invalid-acknowledgement`.\n",
+         `Metadata.\"gs:acknowledged\"`. Acknowledging a rule whose resource types (\"Checks\") are\n\
+         not at or below the construct is `core/invalid-acknowledgement`.\n",
     );
     for r in catalog {
         out.push_str(&format!(

@@ -88,3 +88,26 @@ fn an_acknowledgement_that_cannot_match_is_refused_at_synthesis() {
         .is_err());
     assert_eq!(app.node(topic).unwrap().acknowledgements().len(), 1);
 }
+
+#[test]
+fn an_acknowledgement_of_a_service_rule_is_accepted_by_a_backend_without_service_passes() {
+    let mut app = App::new();
+    let stack = app.stack("Raw", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    let bucket = raw(
+        &mut s,
+        "Site",
+        Resource::new("AWS::S3::Bucket").property(
+            "PublicAccessBlockConfiguration",
+            ValueMap::new()
+                .with("BlockPublicAcls", false)
+                .with("BlockPublicPolicy", false)
+                .with("IgnorePublicAcls", false)
+                .with("RestrictPublicBuckets", false),
+        ),
+    );
+    app.acknowledge(bucket, &rules::S3_PUBLIC_BUCKET, "public website assets")
+        .unwrap();
+    assert!(app.synth(&CfnBackend::default()).is_ok());
+    assert!(app.synth(&gs_constructs::core::DotBackend).is_ok());
+}

@@ -304,9 +304,9 @@ impl App {
     /// written into the metadata of the resources concerned.
     ///
     /// The rule is a [`Rule`] of the catalog, so a misspelt id does not compile. A rule that
-    /// cannot be acknowledged (gs-core's, CloudFormation's limits) is refused here; one that no
-    /// pass of the synthesis reports, or that checks no resource type present at or below
-    /// `node`, is refused at synthesis (`core/invalid-acknowledgement`).
+    /// cannot be acknowledged (gs-core's, CloudFormation's limits) is refused here; one that
+    /// checks no resource type present at or below `node` is refused at synthesis
+    /// (`core/invalid-acknowledgement`: resources may be added after this call).
     ///
     /// ```
     /// use gs_core::{App, Rule, Severity, StackProps};
@@ -343,7 +343,7 @@ impl App {
             });
         }
         self.node_mut(node)?.acknowledgements.push(Acknowledgement {
-            rule: rule.id.into(),
+            rule: *rule,
             reason,
         });
         Ok(())
@@ -424,6 +424,12 @@ impl App {
     /// The names of the passes added with [`App::add_pass`], in the order they run.
     pub fn pass_names(&self) -> impl Iterator<Item = &str> {
         self.passes.iter().map(|p| p.name.as_str())
+    }
+
+    /// The rules of the passes added with [`App::add_pass`] (for a catalog or SARIF output
+    /// next to gs's own rules).
+    pub fn pass_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.passes.iter().flat_map(|p| p.rules)
     }
 
     /// Records a fact (a relation constructs know, such as "service S mounts file system F").

@@ -274,8 +274,8 @@ pub struct Dependency {
 /// A rule acknowledged on a node (and everything below it), with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Acknowledgement {
-    /// The rule id, e.g. `security/open-ingress`.
-    pub rule: String,
+    /// The rule, e.g. `security/open-ingress`.
+    pub rule: crate::diagnostic::Rule,
     /// Why the finding is accepted here.
     pub reason: String,
 }

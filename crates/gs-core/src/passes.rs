@@ -64,8 +64,8 @@ pub const INVALID_ACKNOWLEDGEMENT: Rule = Rule {
     severity: Severity::Error,
     acknowledgeable: false,
     applies_to: &[],
-    what: "An acknowledgement names a rule no pass of this synthesis reports, or a rule that cannot report anything about the acknowledged construct (it has no resource of the types the rule checks).",
-    why: "It accepts nothing today, yet is written into the template's metadata as if it did; a misspelt or misplaced acknowledgement hides the finding it was meant for.",
+    what: "An acknowledgement names a rule that cannot report anything about the acknowledged construct: it has no resource, at or below it, of the types the rule checks.",
+    why: "It accepts nothing, yet is written into the template's metadata as if it did; a misplaced acknowledgement leaves the finding it was meant for unaccepted elsewhere, or hides a later one.",
     fix: "acknowledge a rule of the catalog on the construct whose resource the finding names",
 };
 
@@ -143,49 +143,34 @@ pub const CORE: &[Pass] = &[
 /// Name prefixes reserved for the passes gs ships.
 pub(crate) const RESERVED_PREFIXES: &[&str] = &["core/", "gs-cfn/", "gs-constructs/"];
 
-/// Appends a `core/invalid-acknowledgement` finding for every acknowledgement that names a rule
-/// outside `rules` (the rules of every pass of this synthesis), or a rule whose resource types
-/// do not occur at or below the acknowledged construct.
-pub(crate) fn acknowledgements(tree: &Tree<'_>, rules: &[&Rule], out: &mut Vec<Diagnostic>) {
+/// Appends a `core/invalid-acknowledgement` finding for every acknowledgement of a rule whose
+/// resource types ([`Rule::applies_to`]) do not occur at or below the acknowledged construct:
+/// it could match no finding, whichever backend synthesizes.
+pub(crate) fn acknowledgements(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     for (node, n) in tree.app().nodes() {
-        if !tree.contains(node) {
-            continue;
-        }
         for ack in n.acknowledgements() {
-            let problem = match rules.iter().find(|r| r.id == ack.rule) {
-                None => {
-                    let closest = closest(&ack.rule, rules.iter().map(|r| r.id));
-                    Some((
-                        format!("`{}` is acknowledged, but no pass of this synthesis reports that rule", ack.rule),
-                        match closest {
-                            Some(c) => format!("did you mean `{c}`? acknowledge a rule of the catalog"),
-                            None => "acknowledge a rule of the catalog".to_string(),
-                        },
-                    ))
-                }
-                Some(rule) if !rule.applies_to.is_empty()
-                    && !tree.resources_below(node).iter().any(|r| {
-                        tree.node(*r)
-                            .as_resource()
-                            .is_some_and(|r| rule.applies_to.contains(&&*r.type_name))
-                    }) =>
-                {
-                    Some((
-                        format!(
-                            "`{}` is acknowledged here, but it checks only {} and there is none at or below this construct, so it can match no finding",
-                            rule.id,
-                            rule.applies_to.join(", ")
-                        ),
-                        "acknowledge it on the construct that holds the resource the finding names, or remove the acknowledgement".to_string(),
-                    ))
-                }
-                Some(_) => None,
-            };
-            if let Some((message, fix)) = problem {
+            let rule = &ack.rule;
+            if rule.applies_to.is_empty() {
+                continue;
+            }
+            let present = tree.resources_below(node).iter().any(|r| {
+                tree.node(*r)
+                    .as_resource()
+                    .is_some_and(|r| rule.applies_to.contains(&&*r.type_name))
+            });
+            if !present {
                 out.push(
                     INVALID_ACKNOWLEDGEMENT
-                        .at(node, tree.path(node), message)
-                        .with_fix(fix),
+                        .at(
+                            node,
+                            tree.path(node),
+                            format!(
+                                "`{}` is acknowledged here, but it checks only {} and there is none at or below this construct, so it can match no finding",
+                                rule.id,
+                                rule.applies_to.join(", ")
+                            ),
+                        )
+                        .with_fix("acknowledge it on the construct that holds the resource the finding names, or remove the acknowledgement"),
                 );
             }
         }

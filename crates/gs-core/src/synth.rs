@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::app::App;
 use crate::backend::{write_artifacts, Artifact, Backend, BackendError};
-use crate::diagnostic::{Diagnostic, Report, Rule};
+use crate::diagnostic::{Diagnostic, Report};
 use crate::passes::CORE;
 use crate::tree::Tree;
 
@@ -92,13 +92,7 @@ fn validate(tree: &Tree<'_>, app: &App, backend: &dyn Backend) -> Vec<Diagnostic
     for pass in backend.passes() {
         (pass.run)(tree, &mut diagnostics);
     }
-    let rules: Vec<&Rule> = CORE
-        .iter()
-        .flat_map(|p| p.rules)
-        .chain(app.passes.iter().flat_map(|p| p.rules))
-        .chain(backend.passes().iter().flat_map(|p| p.rules))
-        .collect();
-    crate::passes::acknowledgements(tree, &rules, &mut diagnostics);
+    crate::passes::acknowledgements(tree, &mut diagnostics);
     for d in &mut diagnostics {
         if !d.acknowledgeable {
             continue;

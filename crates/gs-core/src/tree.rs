@@ -248,7 +248,7 @@ impl<'a> Tree<'a> {
     pub fn acknowledged(&self, id: NodeId, rule: &str) -> Option<&'a str> {
         self.acknowledgements(id)
             .into_iter()
-            .find(|a| a.rule == rule)
+            .find(|a| a.rule.id == rule)
             .map(|a| a.reason.as_str())
     }
 
