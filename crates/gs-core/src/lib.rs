@@ -53,6 +53,7 @@ pub mod dot;
 pub mod error;
 pub mod handle;
 pub mod logical_id;
+mod model_hash;
 pub mod node;
 pub mod passes;
 pub mod scope;
