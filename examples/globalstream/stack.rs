@@ -248,6 +248,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             SecretProps {
                 name: Some(format!("globalstream-db-credentials-{suffix}")),
                 generate: GenerateSecretString::credentials("globalstream"),
+                key: Some(key),
                 replica_regions: replicas.clone(),
                 ..Default::default()
             },
@@ -313,7 +314,9 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         (fs, ap)
     };
 
-    // 5. Cache: Redis with its slow log delivered to a log group it cannot be created before.
+    // 5. Cache: Redis with its slow log delivered to a log group it cannot be created before;
+    // clients authenticate with an AUTH token generated into Secrets Manager (the default),
+    // encrypted, like the cache's data, with the data key.
     let cache = {
         let mut g = component(&mut s, "Cache", "cache")?;
         let log_group = logs::LogGroup::new(
@@ -332,6 +335,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             vpc,
             elasticache::ReplicationGroupProps {
                 replication_group_id: Some(format!("globalstream-redis-{suffix}")),
+                at_rest_encryption_key: Some(key),
                 slow_log: Some(log_group),
                 ..Default::default()
             },
@@ -377,26 +381,39 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
                 ..Default::default()
             },
         )?;
+        let mut secrets = vec![
+            (
+                "DB_PASSWORD".into(),
+                db_credentials,
+                Some("password".into()),
+            ),
+            ("API_KEY".into(), api_key, None),
+        ];
+        if let Some(token) = cache.auth_token {
+            secrets.push(("REDIS_AUTH_TOKEN".into(), token, None));
+        }
+        // nginx built to run unprivileged (uid 101, port 8080, pid and temp files in /tmp), as
+        // that user, on a read-only root filesystem: only /tmp and nginx's cache are writable,
+        // in memory, besides the content volume.
         let container = task.add_container(
             &mut g,
             "media",
-            "public.ecr.aws/nginx/nginx:1.27",
+            "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine",
             ecs::ContainerProps {
                 port_mappings: vec![8080],
+                user: Some("101:101".into()),
+                readonly_root_filesystem: true,
+                tmpfs: vec![
+                    ecs::Tmpfs::new("/tmp", 64),
+                    ecs::Tmpfs::new("/var/cache/nginx", 64),
+                ],
                 environment: vec![
                     ("CONTENT_PATH".into(), Value::from("/mnt/media")),
                     ("DB_HOST".into(), database.endpoint_address()),
                     ("REDIS_HOST".into(), cache.configuration_endpoint_address()),
                     ("EVENT_STREAM".into(), stream.stream_name()),
                 ],
-                secrets: vec![
-                    (
-                        "DB_PASSWORD".into(),
-                        db_credentials,
-                        Some("password".into()),
-                    ),
-                    ("API_KEY".into(), api_key, None),
-                ],
+                secrets,
                 log_group: Some(logs),
                 ..Default::default()
             },

@@ -29,6 +29,7 @@ rules! {
     LOGS_NOT_ORDERED = crate::logs::passes::NOT_ORDERED;
     SECURITY_UNENCRYPTED_AT_REST = crate::security::passes::AT_REST;
     SECURITY_UNENCRYPTED_IN_TRANSIT = crate::security::passes::IN_TRANSIT;
+    SECURITY_CACHE_WITHOUT_AUTH = crate::security::passes::CACHE_WITHOUT_AUTH;
     SECURITY_OPEN_INGRESS = crate::security::passes::OPEN_INGRESS;
     SECURITY_IAM_WILDCARD = crate::security::passes::IAM_WILDCARD;
     SECURITY_UNAUTHENTICATED_API_METHOD = crate::security::passes::OPEN_API_METHOD;

@@ -56,6 +56,7 @@ pub mod error;
 pub mod fold;
 pub mod handle;
 pub mod logical_id;
+mod model_hash;
 pub mod node;
 pub mod passes;
 pub mod scope;

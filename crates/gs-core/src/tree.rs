@@ -49,6 +49,13 @@ impl<'a> Tree<'a> {
             }
             tree.elements.push(elements);
         }
+        // Logical IDs that hash other resources' models (`App::add_to_logical_id`), from the IDs
+        // above: computed first, assigned after, so no hash reads another's result.
+        for (node, id) in crate::model_hash::hashed_ids(&tree) {
+            if let Some(slot) = tree.logical_ids.get_mut(node.index()) {
+                *slot = Some(id);
+            }
+        }
         tree.expand_dependencies();
         tree
     }

@@ -1,7 +1,8 @@
 //! API Gateway: [`RestApi`], a regional REST API with its deployment, a stage with access logs
 //! and execution logs, and the account's CloudWatch role; [`ApiResource`]s and [`Method`]s added
 //! to it; [`Integration`]s (mock, Kinesis `PutRecord` through a role of its own); CORS preflight
-//! ([`CorsOptions`]). The deployment depends on every method and is replaced when they change.
+//! ([`CorsOptions`]). The deployment depends on every method and resource and is replaced when
+//! anything in the API changes (its logical ID carries the MD5 of the API's model, as in CDK).
 
 mod account;
 mod cors;

@@ -2,7 +2,7 @@
 
 use gs_core::{NodeId, Resource, Scope, Value, ValueMap};
 
-use super::deployment::ApiState;
+use super::deployment::{register_resource, ApiState};
 use super::rest_api::RestApi;
 use crate::error::{ConstructError, Result};
 
@@ -79,6 +79,7 @@ impl RestApi {
             resource: Some(resource.node()),
             api: self.resource.node(),
         };
+        register_resource(scope.app_mut(), self.node, resource.node())?;
         let cors = scope
             .app()
             .attached::<ApiState>(self.node)

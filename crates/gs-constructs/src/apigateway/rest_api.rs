@@ -167,6 +167,9 @@ impl RestApi {
                     .with("RestApiId", api_id.clone()),
             ),
         )?;
+        // The API's own properties are part of what the stage serves (CDK hashes the RestApi's
+        // CloudFormation into the deployment's logical ID too).
+        g.app_mut().add_to_logical_id(deployment, resource)?;
         let log_group = match props.access_log_group {
             Some(l) => l,
             None => LogGroup::new(&mut g, "AccessLogs", LogGroupProps::default())?,

@@ -33,7 +33,95 @@ pub struct ContainerProps {
     pub cpu: Option<u32>,
     /// Hard memory limit in MiB.
     pub memory_limit_mib: Option<u32>,
+    /// The user the container runs as (`User`): `uid`, `uid:gid`, `user` or `user:group`; `None`
+    /// keeps the image's. Give a non-root user for an image built to run as one (for example
+    /// `101:101` for `nginx-unprivileged`).
+    pub user: Option<String>,
+    /// Mount the container's root filesystem read-only (`ReadonlyRootFilesystem`), so a
+    /// compromised process cannot change the image's files. Off by default because gs cannot
+    /// know which paths an image writes: turn it on and give those paths as [`Tmpfs`] mounts
+    /// (or EFS volumes).
+    pub readonly_root_filesystem: bool,
+    /// Writable in-memory scratch directories (`LinuxParameters.Tmpfs`, on Fargate since January
+    /// 2026): what a read-only container still writes, such as `/tmp`. Their sizes count against
+    /// the task's memory.
+    pub tmpfs: Vec<Tmpfs>,
 }
+
+/// A writable in-memory directory of a container (a `tmpfs` mount), emptied when the task stops.
+/// Unlike a Fargate bind mount, which is owned by root with mode 0755, a tmpfs mount is writable
+/// by a non-root user (mode 1777).
+///
+/// ```
+/// use gs_constructs::ecs::Tmpfs;
+/// let tmp = Tmpfs::new("/tmp", 64);
+/// assert_eq!(tmp.mount_options, ["nosuid", "nodev", "noexec"]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tmpfs {
+    /// Where it is mounted, an absolute path.
+    pub container_path: String,
+    /// Its size in MiB (it takes the container's memory).
+    pub size_mib: u32,
+    /// Mount options (`MountOptions`): `nosuid`, `nodev` and `noexec` by default, so nothing
+    /// written there can be run.
+    pub mount_options: Vec<String>,
+}
+
+impl Tmpfs {
+    /// A scratch directory of `size_mib` MiB at `container_path`, without setuid, devices or
+    /// execution.
+    pub fn new(container_path: &str, size_mib: u32) -> Tmpfs {
+        Tmpfs {
+            container_path: container_path.to_owned(),
+            size_mib,
+            mount_options: ["nosuid", "nodev", "noexec"].map(String::from).to_vec(),
+        }
+    }
+}
+
+/// The mount options ECS accepts for a tmpfs mount.
+const TMPFS_OPTIONS: [&str; 39] = [
+    "defaults",
+    "ro",
+    "rw",
+    "suid",
+    "nosuid",
+    "dev",
+    "nodev",
+    "exec",
+    "noexec",
+    "sync",
+    "async",
+    "dirsync",
+    "remount",
+    "mand",
+    "nomand",
+    "atime",
+    "noatime",
+    "diratime",
+    "nodiratime",
+    "bind",
+    "rbind",
+    "unbindable",
+    "runbindable",
+    "private",
+    "rprivate",
+    "shared",
+    "rshared",
+    "slave",
+    "rslave",
+    "relatime",
+    "norelatime",
+    "strictatime",
+    "nostrictatime",
+    "mode",
+    "uid",
+    "gid",
+    "nr_inodes",
+    "nr_blocks",
+    "mpol",
+];
 
 impl Default for ContainerProps {
     fn default() -> Self {
@@ -47,6 +135,9 @@ impl Default for ContainerProps {
             command: Vec::new(),
             cpu: None,
             memory_limit_mib: None,
+            user: None,
+            readonly_root_filesystem: false,
+            tmpfs: Vec::new(),
         }
     }
 }
@@ -148,6 +239,22 @@ impl ContainerDef {
                     .into()
             })
             .collect();
+        let tmpfs: Vec<Value> = p
+            .tmpfs
+            .iter()
+            .map(|t| {
+                ValueMap::new()
+                    .with("ContainerPath", t.container_path.as_str())
+                    .with_opt(
+                        "MountOptions",
+                        (!t.mount_options.is_empty()).then(|| {
+                            Value::List(t.mount_options.iter().map(Value::from).collect())
+                        }),
+                    )
+                    .with("Size", t.size_mib)
+                    .into()
+            })
+            .collect();
         let list = |v: Vec<Value>| (!v.is_empty()).then_some(Value::List(v));
         ValueMap::new()
             .with_opt("Command", list(p.command.iter().map(Value::from).collect()))
@@ -155,12 +262,21 @@ impl ContainerDef {
             .with_opt("Environment", list(env))
             .with("Essential", p.essential)
             .with("Image", self.image.as_str())
+            .with_opt(
+                "LinuxParameters",
+                list(tmpfs).map(|t| ValueMap::new().with("Tmpfs", t)),
+            )
             .with_opt("LogConfiguration", logs)
             .with_opt("Memory", p.memory_limit_mib)
             .with_opt("MountPoints", list(mounts))
             .with("Name", self.name.as_str())
             .with_opt("PortMappings", list(ports))
+            .with_opt(
+                "ReadonlyRootFilesystem",
+                p.readonly_root_filesystem.then_some(true),
+            )
             .with_opt("Secrets", list(secrets))
+            .with_opt("User", p.user.clone())
             .into()
     }
 }
@@ -205,6 +321,7 @@ impl FargateTaskDefinition {
                 ));
             }
         }
+        check_user_and_tmpfs(&path, &props, self.memory_mib(app))?;
         for (_, secret, _) in &props.secrets {
             self.execution_role.grant(
                 app,
@@ -245,4 +362,71 @@ impl FargateTaskDefinition {
             index,
         })
     }
+}
+
+/// Refuses a user ECS would refuse and tmpfs mounts that cannot work.
+fn check_user_and_tmpfs(
+    path: &str,
+    props: &ContainerProps,
+    task_memory_mib: Option<u32>,
+) -> Result<()> {
+    let invalid = |m: String, fix: &str| Err(ConstructError::invalid(path, m, fix));
+    if let Some(user) = &props.user {
+        let parts: Vec<&str> = user.split(':').collect();
+        let ok = parts.len() <= 2
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+            });
+        if !ok {
+            return invalid(
+                format!("the user `{user}` is not `uid`, `uid:gid`, `user` or `user:group`"),
+                "give a user such as `101:101` or `nginx`",
+            );
+        }
+    }
+    let mut total: u64 = 0;
+    for (i, t) in props.tmpfs.iter().enumerate() {
+        let p = t.container_path.as_str();
+        if !p.starts_with('/') || p == "/" {
+            return invalid(
+                format!("the tmpfs path `{p}` is not an absolute directory below `/`"),
+                "give an absolute path such as `/tmp`",
+            );
+        }
+        if props
+            .tmpfs
+            .iter()
+            .skip(i + 1)
+            .any(|o| o.container_path == p)
+        {
+            return invalid(format!("two tmpfs mounts at `{p}`"), "mount each path once");
+        }
+        if t.size_mib == 0 {
+            return invalid(
+                format!("the tmpfs mount at `{p}` has a size of 0 MiB"),
+                "give it a size in MiB, e.g. 64",
+            );
+        }
+        if let Some(o) = t
+            .mount_options
+            .iter()
+            .find(|o| !TMPFS_OPTIONS.contains(&o.split('=').next().unwrap_or_default()))
+        {
+            return invalid(
+                format!("`{o}` is not a tmpfs mount option ECS accepts"),
+                "use options such as `nosuid`, `nodev`, `noexec`, `mode=1777`",
+            );
+        }
+        total += u64::from(t.size_mib);
+    }
+    let limit = props.memory_limit_mib.or(task_memory_mib);
+    if let Some(limit) = limit.filter(|l| total >= u64::from(*l)) {
+        return invalid(
+            format!("the tmpfs mounts take {total} MiB of the container's {limit} MiB of memory"),
+            "make them smaller, or give the task more memory",
+        );
+    }
+    Ok(())
 }

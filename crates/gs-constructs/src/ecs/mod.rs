@@ -25,7 +25,7 @@ mod volume;
 mod wiring;
 
 pub use cluster::{CfnCluster, Cluster, ClusterProps};
-pub use container::{Container, ContainerProps};
+pub use container::{Container, ContainerProps, Tmpfs};
 pub use scaling::{AutoScalingProps, CfnScalableTarget, ServiceScaling};
 pub use service::{CfnService, FargatePlatformVersion, FargateService, FargateServiceProps};
 pub use task_definition::{CfnTaskDefinition, FargateTaskDefinition, FargateTaskDefinitionProps};

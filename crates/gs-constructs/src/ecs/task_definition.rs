@@ -167,6 +167,18 @@ impl FargateTaskDefinition {
         Value::Ref(self.resource.node())
     }
 
+    /// The task's memory in MiB, as its `Memory` property says.
+    pub(crate) fn memory_mib(&self, app: &App) -> Option<u32> {
+        app.node(self.resource)
+            .ok()?
+            .as_resource()?
+            .properties
+            .get("Memory")?
+            .as_str()?
+            .parse()
+            .ok()
+    }
+
     /// The services that run this task definition, in creation order.
     pub fn services(&self, app: &App) -> Vec<FargateService> {
         app.attached::<TaskState>(self.node)

@@ -113,6 +113,20 @@ impl FargateTaskDefinition {
                 "mount each volume at its own path",
             );
         }
+        if def
+            .props
+            .tmpfs
+            .iter()
+            .any(|t| t.container_path == container_path)
+        {
+            return bad(
+                format!(
+                    "container `{}` has a tmpfs mount at `{container_path}`",
+                    def.name
+                ),
+                "mount the volume at another path, or drop the tmpfs mount",
+            );
+        }
         for service in &state.services {
             wiring::check_platform_version(app, service)?;
             wiring::check_same_vpc(

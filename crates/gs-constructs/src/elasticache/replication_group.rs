@@ -1,9 +1,11 @@
 //! [`ReplicationGroup`]: Redis with cluster mode enabled — shards with replicas across AZs,
-//! encrypted at rest and in transit, in the private subnets behind its own security group, its
-//! logs delivered to log groups given as handles.
+//! encrypted at rest and in transit, clients authenticated (an AUTH token generated into Secrets
+//! Manager by default, see [`RedisAuth`]), in the private subnets behind its own security group,
+//! its logs delivered to log groups given as handles.
 
 use gs_core::{App, Handle, NodeId, RemovalPolicy, Resource, Scope, Value, ValueMap};
 
+use super::auth::RedisAuth;
 use super::log_type::{parse_version, LogType};
 use super::names::{invalid_replication_group_id, REPLICATION_GROUP_ID_FIX};
 use crate::ec2::{Connectable, Port, SecurityGroup, SecurityGroupProps, SubnetType, Vpc};
@@ -11,6 +13,7 @@ use crate::error::{ConstructError, Result};
 use crate::kms::Key;
 use crate::logs::{LogDelivery, LogGroup};
 use crate::rds::window::daily_window_minutes;
+use crate::secretsmanager::{GenerateSecretString, Secret, SecretProps};
 
 /// Marker of the `AWS::ElastiCache::ReplicationGroup` resource.
 #[derive(Debug)]
@@ -57,6 +60,8 @@ pub struct ReplicationGroupProps {
     pub transit_encryption: bool,
     /// The port clients connect to.
     pub port: u16,
+    /// How clients authenticate: an AUTH token generated into Secrets Manager by default.
+    pub auth: RedisAuth,
     /// Days automatic snapshots are kept (0 turns them off; 7 by default, up to 35).
     pub snapshot_retention_days: u32,
     /// The daily snapshot window, `hh24:mi-hh24:mi` UTC, at least 60 minutes; `None` lets
@@ -90,6 +95,7 @@ impl Default for ReplicationGroupProps {
             at_rest_encryption_key: None,
             transit_encryption: true,
             port: 6379,
+            auth: RedisAuth::GeneratedToken,
             snapshot_retention_days: 7,
             snapshot_window: None,
             preferred_maintenance_window: None,
@@ -160,10 +166,15 @@ pub struct ReplicationGroup {
     pub security_group: SecurityGroup,
     /// The port clients connect to.
     pub default_port: u16,
+    /// The secret holding the AUTH token clients send (`None` with RBAC or no authentication):
+    /// give it to the clients, e.g. as an ECS container secret.
+    pub auth_token: Option<Secret>,
 }
 
 impl ReplicationGroup {
-    /// Builds the replication group in `vpc`'s private subnets.
+    /// Builds the replication group in `vpc`'s private subnets. With the default
+    /// [`RedisAuth::GeneratedToken`] it also creates the secret `<id>/AuthToken`
+    /// ([`ReplicationGroup::auth_token`]) that clients read the token from.
     pub fn new(
         scope: &mut Scope<'_>,
         id: &str,
@@ -172,6 +183,10 @@ impl ReplicationGroup {
     ) -> Result<ReplicationGroup> {
         let path = scope.child_path(id);
         let parameter_group = check_props(&path, &props)?;
+        let major = parse_version(&props.engine_version).map_or(0, |(m, _)| m);
+        props
+            .auth
+            .check(scope.app(), &path, props.transit_encryption, major)?;
         let subnets = vpc.subnet_ids(scope.app(), SubnetType::Private);
         if !subnets.as_list().is_some_and(|l| !l.is_empty()) {
             return Err(ConstructError::invalid(
@@ -231,12 +246,34 @@ impl ReplicationGroup {
                     .into()
             })
             .collect();
+        let auth_token = match &props.auth {
+            RedisAuth::GeneratedToken => Some(Secret::new(
+                &mut g,
+                "AuthToken",
+                SecretProps {
+                    description: Some(format!("AUTH token of {path}")),
+                    generate: GenerateSecretString::auth_token(),
+                    key: props.at_rest_encryption_key,
+                    ..Default::default()
+                },
+            )?),
+            RedisAuth::Token(secret) => Some(*secret),
+            RedisAuth::UserGroups(_) | RedisAuth::None => None,
+        };
+        let user_groups = match &props.auth {
+            RedisAuth::UserGroups(groups) => Some(Value::List(groups.clone())),
+            _ => None,
+        };
         let resource = g.resource::<CfnReplicationGroup>(
             "Resource",
             Resource::new("AWS::ElastiCache::ReplicationGroup")
                 .properties(
                     ValueMap::new()
                         .with("AtRestEncryptionEnabled", props.at_rest_encryption)
+                        .with_opt(
+                            "AuthToken",
+                            auth_token.map(|t| gs_cfn::secret_value(t.arn(), None)),
+                        )
                         .with("AutomaticFailoverEnabled", props.automatic_failover)
                         .with("CacheNodeType", props.cache_node_type.as_str())
                         .with("CacheParameterGroupName", parameter_group)
@@ -265,7 +302,8 @@ impl ReplicationGroup {
                         )
                         .with("SnapshotRetentionLimit", props.snapshot_retention_days)
                         .with_opt("SnapshotWindow", props.snapshot_window.clone())
-                        .with("TransitEncryptionEnabled", props.transit_encryption),
+                        .with("TransitEncryptionEnabled", props.transit_encryption)
+                        .with_opt("UserGroupIds", user_groups),
                 )
                 .tagged()
                 .removal_policy(props.removal_policy),
@@ -309,6 +347,7 @@ impl ReplicationGroup {
             subnet_group: subnet_group.node(),
             security_group,
             default_port: props.port,
+            auth_token,
         })
     }
 

@@ -19,6 +19,9 @@ pub struct GenerateSecretString {
     pub generate_string_key: Option<String>,
     /// Characters never to use.
     pub exclude_characters: Option<String>,
+    /// Use no punctuation at all: letters and digits only (`ExcludePunctuation`), for consumers
+    /// that refuse most punctuation, such as ElastiCache's AUTH token.
+    pub exclude_punctuation: bool,
     /// Length of the generated value.
     pub password_length: u32,
 }
@@ -29,6 +32,7 @@ impl Default for GenerateSecretString {
             secret_string_template: None,
             generate_string_key: None,
             exclude_characters: Some(" %+~`#$&*()|[]{}:;<>?!'/@\"\\".into()),
+            exclude_punctuation: false,
             password_length: 32,
         }
     }
@@ -41,6 +45,26 @@ impl GenerateSecretString {
             secret_string_template: Some(format!("{{\"username\":\"{username}\"}}")),
             generate_string_key: Some("password".into()),
             ..Default::default()
+        }
+    }
+
+    /// A Redis AUTH token as ElastiCache accepts it: 64 letters and digits. ElastiCache takes 16
+    /// to 128 printable ASCII characters and, of the punctuation, only `!&#$^<>-`; Secrets
+    /// Manager cannot be told to use only those, so the token uses none.
+    ///
+    /// ```
+    /// use gs_constructs::secretsmanager::GenerateSecretString;
+    /// let g = GenerateSecretString::auth_token();
+    /// assert!(g.exclude_punctuation && g.secret_string_template.is_none());
+    /// assert!((16..=128).contains(&g.password_length));
+    /// ```
+    pub fn auth_token() -> GenerateSecretString {
+        GenerateSecretString {
+            secret_string_template: None,
+            generate_string_key: None,
+            exclude_characters: None,
+            exclude_punctuation: true,
+            password_length: 64,
         }
     }
 }
@@ -166,6 +190,7 @@ impl Secret {
         let g = &props.generate;
         let generate = ValueMap::new()
             .with_opt("ExcludeCharacters", g.exclude_characters.clone())
+            .with_opt("ExcludePunctuation", g.exclude_punctuation.then_some(true))
             .with_opt("GenerateStringKey", g.generate_string_key.clone())
             .with("PasswordLength", g.password_length)
             .with_opt("SecretStringTemplate", g.secret_string_template.clone());

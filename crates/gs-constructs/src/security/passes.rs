@@ -26,6 +26,16 @@ pub const IN_TRANSIT: Rule = Rule {
     why: "Credentials and content cross the network in clear text; ElastiCache transit encryption can only be chosen at creation.",
     fix: "set TransitEncryptionEnabled on the replication group, TransitEncryption ENABLED on the EFS volume",
 };
+/// The rule `security/cache-without-auth`.
+pub const CACHE_WITHOUT_AUTH: Rule = Rule {
+    id: "security/cache-without-auth",
+    severity: Severity::Warning,
+    acknowledgeable: true,
+    applies_to: &["AWS::ElastiCache::ReplicationGroup"],
+    what: "A Redis or Valkey replication group takes commands without authentication: it has neither an AUTH token nor RBAC user groups.",
+    why: "Whoever reaches the port (any task in an admitted security group, any compromised host) reads, changes and flushes every key.",
+    fix: "keep the default `RedisAuth::GeneratedToken` (an AUTH token in Secrets Manager, given through a dynamic reference), or give RBAC user groups (`UserGroupIds`)",
+};
 /// The rule `security/open-ingress`.
 pub const OPEN_INGRESS: Rule = Rule {
     id: "security/open-ingress",
@@ -71,6 +81,7 @@ pub const STATEFUL_DESTROY: Rule = Rule {
 pub(crate) const RULES: &[Rule] = &[
     AT_REST,
     IN_TRANSIT,
+    CACHE_WITHOUT_AUTH,
     OPEN_INGRESS,
     IAM_WILDCARD,
     OPEN_API_METHOD,
@@ -210,6 +221,20 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         }
         for message in unencrypted_in_transit(r) {
             out.push(IN_TRANSIT.at(e, path(), message));
+        }
+        if r.type_name == "AWS::ElastiCache::ReplicationGroup"
+            && matches!(
+                props::str_at(&r.properties, &["Engine"]).as_deref(),
+                None | Some("redis" | "valkey")
+            )
+            && !r.properties.contains_key("AuthToken")
+            && !r.properties.contains_key("UserGroupIds")
+        {
+            out.push(CACHE_WITHOUT_AUTH.at(
+                e,
+                path(),
+                "the cache takes commands from anyone who reaches its port (no AuthToken, no UserGroupIds)",
+            ));
         }
         for message in open_rules(r) {
             out.push(OPEN_INGRESS.at(e, path(), message));
