@@ -73,7 +73,7 @@ pub use node::{
 };
 pub use scope::Scope;
 pub use synth::{SynthError, Synthesis};
-pub use tree::{DisplayPath, Tree};
+pub use tree::{DisplayPath, Export, StackDependencyCause, Tree};
 pub use value::{Pseudo, Value, ValueMap};
 
 /// Marker for a handle to a resource built through the escape hatch (any type, free-form

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
-use crate::tree::Tree;
+use crate::tree::{environment, StackDependencyCause, Tree};
 
 const INVALID_LOGICAL_ID: Rule = Rule {
     id: "core/invalid-logical-id",
@@ -30,17 +30,16 @@ const DANGLING_REFERENCE: Rule = Rule {
     id: "core/dangling-reference",
     severity: Severity::Error,
     acknowledgeable: false,
-    what: "A property refers to a construct of another stack or app, or to something with no logical ID, with no cross-stack mechanism.",
-    why: "CloudFormation resolves Ref and Fn::GetAtt only inside one template; the deploy fails.",
-    fix: "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
+    what: "A value refers to a construct of another app, account or Region, or to something that is not a resource or parameter, or names a Condition or Mapping its stack does not declare.",
+    why: "CloudFormation resolves Ref and Fn::GetAtt only inside one template (exports and imports only within one account and Region), and conditions and mappings only among those the template declares; the deploy fails.",
+    fix: "pass the value explicitly (a name or ARN built on purpose, or an SSM parameter), or declare the condition or mapping on the stack",
 };
 const DEPENDENCY_CYCLE: Rule = Rule {
     id: "core/dependency-cycle",
     severity: Severity::Error,
     acknowledgeable: false,
-    what:
-        "Resources depend on each other in a cycle (through references or explicit dependencies).",
-    why: "CloudFormation refuses a template with circular dependencies.",
+    what: "Resources of a stack, or stacks, depend on each other in a cycle (through references or explicit dependencies).",
+    why: "CloudFormation refuses a template with circular dependencies, and no deploy order exists for stacks that each need the other first.",
     fix: "remove one of the dependencies or references along the cycle",
 };
 
@@ -105,27 +104,40 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     "create the construct in this app",
                 ))
             } else if node.stack != from_stack && !matches!(node.kind, NodeKind::Import(_)) {
-                let region = |s: NodeId| match &tree.node(s).kind {
-                    NodeKind::Stack(s) => s.region.as_deref(),
-                    _ => None,
-                };
-                let (here, there) = (region(from_stack), region(node.stack));
-                Some(if here != there {
-                    (
+                let (here, there) = (
+                    environment(tree.node(from_stack)),
+                    environment(tree.node(node.stack)),
+                );
+                let named = |v: Option<&str>, default: &str| v.unwrap_or(default).to_string();
+                if here.0 != there.0 {
+                    Some((
+                        format!(
+                            "{}, which is in another account ({}, not {}); CloudFormation exports do not cross accounts",
+                            tree.path(target),
+                            named(there.0, "the default account"),
+                            named(here.0, "the default account")
+                        ),
+                        "pass the value explicitly: a name or ARN built on purpose for that account, or an SSM parameter shared with it (AWS RAM)",
+                    ))
+                } else if here.1 != there.1 {
+                    Some((
                         format!(
                             "{}, which is in another Region ({}, not {}); CloudFormation exports do not cross Regions",
                             tree.path(target),
-                            there.unwrap_or("the default Region"),
-                            here.unwrap_or("the default Region")
+                            named(there.1, "the default Region"),
+                            named(here.1, "the default Region")
                         ),
                         "pass the value explicitly: a name or ARN built on purpose for that Region, or an SSM parameter replicated there",
-                    )
+                    ))
+                } else if !matches!(node.kind, NodeKind::Resource(_) | NodeKind::Parameter(_)) {
+                    Some((
+                        format!("{}, which is not a resource or parameter", tree.path(target)),
+                        "refer to the construct's resource (its `Resource` child) or use its typed accessors",
+                    ))
                 } else {
-                    (
-                        format!("{}, which is in another stack", tree.path(target)),
-                        "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
-                    )
-                })
+                    // Same account and Region: exported by its stack, imported here (Tree::exports).
+                    None
+                }
             } else if !matches!(
                 node.kind,
                 NodeKind::Resource(_) | NodeKind::Parameter(_) | NodeKind::Import(_)
@@ -156,8 +168,13 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Depth-first search over "is created after" edges (explicit dependencies and references inside
 /// one stack), iterative so deep chains cannot overflow the call stack. Each back edge closes one
-/// cycle, reported with the paths along it.
+/// cycle, reported with the paths along it. Then the same over stacks.
 fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    resource_cycles(tree, out);
+    stack_cycles(tree, out);
+}
+
+fn resource_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -212,5 +229,84 @@ fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 },
             }
         }
+    }
+}
+
+/// Depth-first search over "is deployed after" edges between stacks ([`Tree::stack_dependencies`]:
+/// explicit dependencies across stacks and imports), iterative. Each back edge closes one cycle,
+/// reported at its first stack with every stack along it and what made each edge.
+fn stack_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let stacks = tree.stacks();
+    let position = |s: NodeId| stacks.iter().position(|x| *x == s);
+    let mut mark = vec![Mark::New; stacks.len()];
+    for (start, &stack) in stacks.iter().enumerate() {
+        if mark[start] != Mark::New {
+            continue;
+        }
+        mark[start] = Mark::Open;
+        let mut path: Vec<NodeId> = vec![stack];
+        let mut pending: Vec<Vec<NodeId>> = vec![tree.stack_dependencies(stack).to_vec()];
+        while let Some(next) = pending.last_mut().map(Vec::pop) {
+            let Some(t) = next else {
+                pending.pop();
+                if let Some(done) = path.pop().and_then(position) {
+                    mark[done] = Mark::Done;
+                }
+                continue;
+            };
+            let Some(i) = position(t) else { continue };
+            match mark[i] {
+                Mark::New => {
+                    mark[i] = Mark::Open;
+                    path.push(t);
+                    pending.push(tree.stack_dependencies(t).to_vec());
+                }
+                Mark::Open => {
+                    let from = path.iter().position(|p| *p == t).unwrap_or(0);
+                    let mut cycle: Vec<NodeId> = path[from..].to_vec();
+                    cycle.push(t);
+                    let names: Vec<String> = cycle.iter().map(|s| tree.path(*s)).collect();
+                    let causes: Vec<String> = cycle
+                        .windows(2)
+                        .map(|w| describe_cause(tree, w[0], w[1]))
+                        .collect();
+                    out.push(
+                        DEPENDENCY_CYCLE
+                            .at(
+                                t,
+                                tree.path(t),
+                                format!(
+                                    "stack dependency cycle: {} ({}); no stack of the cycle can deploy first",
+                                    names.join(" -> "),
+                                    causes.join("; ")
+                                ),
+                            )
+                            .with_fix("remove one of these dependencies, or one of the references across the stacks (a reference makes its stack deploy after the stack it reads from)"),
+                    );
+                }
+                Mark::Done => {}
+            }
+        }
+    }
+}
+
+/// What made `stack` depend on `on`, for a person.
+fn describe_cause(tree: &Tree<'_>, stack: NodeId, on: NodeId) -> String {
+    match tree.stack_dependency_cause(stack, on) {
+        Some(StackDependencyCause::Explicit { from, to, reason }) => format!(
+            "{} depends on {}: {reason}",
+            tree.path(from),
+            tree.path(to)
+        ),
+        Some(StackDependencyCause::Reference { from, to }) => {
+            format!("{} refers to {}", tree.path(from), tree.path(to))
+        }
+        None => format!("{} depends on {}", tree.path(stack), tree.path(on)),
     }
 }
