@@ -14,6 +14,7 @@
 //! - [`app`] — the [`App`], its stacks, tags, dependencies, acknowledgements, passes and facts.
 //! - [`handle`] — [`Handle<T>`], typed `Copy` indices that refuse another app's nodes.
 //! - [`scope`] — [`Scope`], the cursor constructs add children through.
+//! - [`sections`] — the Conditions, Mappings and Rules a stack declares by name.
 //! - [`node`] — what a node holds (stack, group, resource, parameter, output, import).
 //! - [`value`] — [`Value`], property values with references and intrinsic functions.
 //! - [`logical_id`] — CDK's logical-ID rule.
@@ -56,6 +57,7 @@ pub mod logical_id;
 pub mod node;
 pub mod passes;
 pub mod scope;
+pub mod sections;
 pub mod synth;
 pub mod tree;
 pub mod value;
@@ -72,6 +74,7 @@ pub use node::{
     Resource, Stack, Tagging,
 };
 pub use scope::Scope;
+pub use sections::{Assertion, TemplateRule};
 pub use synth::{SynthError, Synthesis};
 pub use tree::{DisplayPath, Export, StackDependencyCause, Tree};
 pub use value::{Pseudo, Value, ValueMap};

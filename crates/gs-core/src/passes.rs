@@ -1,5 +1,6 @@
 //! The passes every app runs: logical IDs valid and unique per stack, references that resolve
-//! inside their stack, and no dependency cycle.
+//! (inside their stack, or exported from a stack of the same account and Region), conditions and
+//! mappings that are declared, and no dependency cycle among resources or stacks.
 
 use std::collections::HashMap;
 
@@ -8,7 +9,8 @@ use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
-use crate::tree::{environment, StackDependencyCause, Tree};
+use crate::tree::{environment, for_each_value, StackDependencyCause, Tree};
+use crate::value::Value;
 
 const INVALID_LOGICAL_ID: Rule = Rule {
     id: "core/invalid-logical-id",
@@ -87,6 +89,7 @@ fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    declared_names(tree, out);
     let mut targets = Vec::new();
     for e in tree.all_elements() {
         let from_stack = tree.node(e).stack;
@@ -164,6 +167,114 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Conditions and mappings are named by strings: each name a value, resource or output uses must
+/// be declared on its stack. Values of the Conditions and Rules sections may refer only to
+/// parameters of their own stack.
+fn declared_names(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for &stack in tree.stacks() {
+        let NodeKind::Stack(s) = &tree.node(stack).kind else {
+            continue;
+        };
+        let check = |node: NodeId, path: &dyn Fn() -> String, v: &Value, out: &mut Vec<Diagnostic>| {
+            let (kind, name) = match v {
+                Value::If(c, _, _) | Value::Condition(c) => ("condition", c),
+                Value::FindInMap(m, _, _) => ("mapping", m),
+                _ => return,
+            };
+            let declared = if kind == "condition" {
+                s.conditions.contains_key(name)
+            } else {
+                s.mappings.contains_key(name)
+            };
+            if !declared {
+                out.push(undeclared(tree, stack, node, path(), kind, name));
+            }
+        };
+        for &e in tree.elements(stack) {
+            let node = tree.node(e);
+            let path = || tree.path(e);
+            let condition = match &node.kind {
+                NodeKind::Resource(r) => r.condition.as_ref(),
+                NodeKind::Output(o) => o.condition.as_ref(),
+                _ => None,
+            };
+            if let Some(c) = condition.filter(|c| !s.conditions.contains_key(c.as_str())) {
+                out.push(undeclared(tree, stack, e, path(), "condition", c));
+            }
+            for_each_value(node, &mut |v| check(e, &path, v, out));
+        }
+        let sections = s
+            .conditions
+            .iter()
+            .map(|(name, v)| (format!("{}/Conditions/{name}", tree.path(stack)), v))
+            .chain(s.rules.iter().flat_map(|(name, rule)| {
+                let path = format!("{}/Rules/{name}", tree.path(stack));
+                rule.rule_condition
+                    .iter()
+                    .chain(rule.assertions.iter().map(|a| &a.assert))
+                    .map(move |v| (path.clone(), v))
+            }));
+        for (path, root) in sections {
+            let mut pending = vec![root];
+            while let Some(v) = pending.pop() {
+                check(stack, &|| path.clone(), v, out);
+                if let Some(target) = v.as_reference() {
+                    let parameter = tree.contains(target)
+                        && tree.node(target).stack == stack
+                        && matches!(tree.node(target).kind, NodeKind::Parameter(_));
+                    if !parameter {
+                        out.push(
+                            DANGLING_REFERENCE
+                                .at(
+                                    stack,
+                                    path.clone(),
+                                    format!(
+                                        "a condition or rule refers to {}, which is not a parameter of this stack; CloudFormation evaluates conditions and rules on parameters only",
+                                        tree.path(target)
+                                    ),
+                                )
+                                .with_fix("refer to a parameter of this stack (or a pseudo parameter) in conditions and rules"),
+                        );
+                    }
+                }
+                v.for_each_child(&mut |c| pending.push(c));
+            }
+        }
+    }
+}
+
+fn undeclared(
+    tree: &Tree<'_>,
+    stack: NodeId,
+    node: NodeId,
+    path: String,
+    kind: &str,
+    name: &str,
+) -> Diagnostic {
+    let (add, declared): (&str, Vec<&str>) = match &tree.node(stack).kind {
+        NodeKind::Stack(s) if kind == "condition" => ("add_condition", s.conditions.keys().collect()),
+        NodeKind::Stack(s) => ("add_mapping", s.mappings.keys().collect()),
+        _ => ("add_condition", Vec::new()),
+    };
+    let known = if declared.is_empty() {
+        format!("it declares no {kind}")
+    } else {
+        format!("it declares {}", declared.join(", "))
+    };
+    DANGLING_REFERENCE
+        .at(
+            node,
+            path,
+            format!(
+                "the {kind} `{name}` is named here, but the stack {} does not declare it ({known}); CloudFormation refuses the template",
+                tree.path(stack)
+            ),
+        )
+        .with_fix(format!(
+            "declare it on the stack with `app.{add}(stack, \"{name}\", ...)`, or correct the name"
+        ))
 }
 
 /// Depth-first search over "is created after" edges (explicit dependencies and references inside
