@@ -177,21 +177,22 @@ fn declared_names(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         let NodeKind::Stack(s) = &tree.node(stack).kind else {
             continue;
         };
-        let check = |node: NodeId, path: &dyn Fn() -> String, v: &Value, out: &mut Vec<Diagnostic>| {
-            let (kind, name) = match v {
-                Value::If(c, _, _) | Value::Condition(c) => ("condition", c),
-                Value::FindInMap(m, _, _) => ("mapping", m),
-                _ => return,
+        let check =
+            |node: NodeId, path: &dyn Fn() -> String, v: &Value, out: &mut Vec<Diagnostic>| {
+                let (kind, name) = match v {
+                    Value::If(c, _, _) | Value::Condition(c) => ("condition", c),
+                    Value::FindInMap(m, _, _) => ("mapping", m),
+                    _ => return,
+                };
+                let declared = if kind == "condition" {
+                    s.conditions.contains_key(name)
+                } else {
+                    s.mappings.contains_key(name)
+                };
+                if !declared {
+                    out.push(undeclared(tree, stack, node, path(), kind, name));
+                }
             };
-            let declared = if kind == "condition" {
-                s.conditions.contains_key(name)
-            } else {
-                s.mappings.contains_key(name)
-            };
-            if !declared {
-                out.push(undeclared(tree, stack, node, path(), kind, name));
-            }
-        };
         for &e in tree.elements(stack) {
             let node = tree.node(e);
             let path = || tree.path(e);
@@ -254,7 +255,9 @@ fn undeclared(
     name: &str,
 ) -> Diagnostic {
     let (add, declared): (&str, Vec<&str>) = match &tree.node(stack).kind {
-        NodeKind::Stack(s) if kind == "condition" => ("add_condition", s.conditions.keys().collect()),
+        NodeKind::Stack(s) if kind == "condition" => {
+            ("add_condition", s.conditions.keys().collect())
+        }
         NodeKind::Stack(s) => ("add_mapping", s.mappings.keys().collect()),
         _ => ("add_condition", Vec::new()),
     };
@@ -410,11 +413,9 @@ fn stack_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
 /// What made `stack` depend on `on`, for a person.
 fn describe_cause(tree: &Tree<'_>, stack: NodeId, on: NodeId) -> String {
     match tree.stack_dependency_cause(stack, on) {
-        Some(StackDependencyCause::Explicit { from, to, reason }) => format!(
-            "{} depends on {}: {reason}",
-            tree.path(from),
-            tree.path(to)
-        ),
+        Some(StackDependencyCause::Explicit { from, to, reason }) => {
+            format!("{} depends on {}: {reason}", tree.path(from), tree.path(to))
+        }
         Some(StackDependencyCause::Reference { from, to }) => {
             format!("{} refers to {}", tree.path(from), tree.path(to))
         }

@@ -170,10 +170,12 @@ impl App {
         mapping: ValueMap,
     ) -> Result<(), TreeError> {
         let (stack, path) = self.section_entry(node.into(), Section::Mappings, name)?;
-        let invalid = |reason: String| TreeError::InvalidSection {
+        let invalid = |reason: String| {
+            TreeError::InvalidSection {
             path: path.clone(),
             reason,
             fix: "give each top-level key a map of alphanumeric second-level keys to strings or lists of strings; compute other values in the resources that read the mapping",
+        }
         };
         if mapping.is_empty() {
             return Err(invalid("has no keys".into()));

@@ -300,7 +300,11 @@ impl<'a> Tree<'a> {
         on: NodeId,
     ) -> Option<StackDependencyCause<'a>> {
         let pos = self.stack_position(stack)?;
-        let i = self.stack_dependencies.get(pos)?.iter().position(|s| *s == on)?;
+        let i = self
+            .stack_dependencies
+            .get(pos)?
+            .iter()
+            .position(|s| *s == on)?;
         self.stack_dependency_causes.get(pos)?.get(i).copied()
     }
 

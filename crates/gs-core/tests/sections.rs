@@ -47,7 +47,11 @@ fn an_fn_if_naming_an_undeclared_condition_is_a_dangling_reference_with_the_fix(
     let found = dangling(&app);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].path, "Demo/Topic");
-    assert!(found[0].message.contains("`IsProd`"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("`IsProd`"),
+        "{}",
+        found[0].message
+    );
     assert!(found[0].fix.contains("add_condition"), "{}", found[0].fix);
     assert!(app.synth(&DotBackend).is_err());
 }
@@ -95,7 +99,9 @@ fn a_condition_on_a_resource_or_an_output_that_nobody_declares_is_dangling() {
     s.output("TopicArn", output).unwrap();
     let found = dangling(&app);
     assert!(
-        found.iter().any(|d| d.path == "Demo/Topic" && d.message.contains("`Missing`")),
+        found
+            .iter()
+            .any(|d| d.path == "Demo/Topic" && d.message.contains("`Missing`")),
         "{found:#?}"
     );
     assert!(
@@ -121,7 +127,11 @@ fn fn_find_in_map_of_an_undeclared_mapping_is_dangling_and_of_a_declared_one_is_
     );
     let found = dangling(&app);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].message.contains("mapping `Sizes`"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("mapping `Sizes`"),
+        "{}",
+        found[0].message
+    );
     assert!(found[0].fix.contains("add_mapping"), "{}", found[0].fix);
 
     app.add_mapping(
@@ -195,7 +205,11 @@ fn values_entering_a_section_get_the_same_checks_as_resource_properties() {
         Err(TreeError::ForeignHandle { .. })
     ));
     assert!(matches!(
-        app.add_template_rule(stack, "Foreign", TemplateRule::new(Assertion::new(foreign_ref))),
+        app.add_template_rule(
+            stack,
+            "Foreign",
+            TemplateRule::new(Assertion::new(foreign_ref))
+        ),
         Err(TreeError::ForeignHandle { .. })
     ));
     let mut deep = Value::from("x");
@@ -261,8 +275,11 @@ fn a_scope_declares_on_its_own_stack() {
     let mut s = app.at(stack).unwrap();
     let mut g = s.group("Settings").unwrap();
     g.condition("IsProd", is_prod(env)).unwrap();
-    g.mapping("M", ValueMap::new().with("k", ValueMap::new().with("v", "x")))
-        .unwrap();
+    g.mapping(
+        "M",
+        ValueMap::new().with("k", ValueMap::new().with("v", "x")),
+    )
+    .unwrap();
     g.template_rule("R", TemplateRule::new(Assertion::new(is_prod(env))))
         .unwrap();
     let NodeKind::Stack(s) = app.node(stack).unwrap().kind() else {

@@ -162,7 +162,11 @@ fn a_reference_into_another_region_is_refused_with_the_alternatives() {
     assert_eq!(dangling.len(), 1, "{dangling:#?}");
     assert_eq!(dangling[0].path, "Two/Sub");
     assert!(dangling[0].message.contains("another Region"));
-    assert!(dangling[0].fix.contains("SSM parameter"), "{}", dangling[0].fix);
+    assert!(
+        dangling[0].fix.contains("SSM parameter"),
+        "{}",
+        dangling[0].fix
+    );
     assert!(app.freeze().exports(one.node()).is_empty());
 }
 
