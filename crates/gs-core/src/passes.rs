@@ -286,6 +286,66 @@ fn undeclared(
 fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     resource_cycles(tree, out);
     stack_cycles(tree, out);
+    condition_cycles(tree, out);
+}
+
+/// Conditions that name each other (`{"Condition": ...}`) in a cycle: CloudFormation refuses
+/// them. Following each condition's chain of named conditions, iteratively; a chain that comes
+/// back to a condition already on it is a cycle, reported once at its first condition.
+fn condition_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for &stack in tree.stacks() {
+        let NodeKind::Stack(s) = &tree.node(stack).kind else {
+            continue;
+        };
+        let named = |v: &Value| -> Vec<String> {
+            let mut names = Vec::new();
+            let mut pending = vec![v];
+            while let Some(v) = pending.pop() {
+                if let Value::Condition(c) | Value::If(c, _, _) = v {
+                    names.push(c.clone());
+                }
+                v.for_each_child(&mut |c| pending.push(c));
+            }
+            names
+        };
+        let mut reported: Vec<Vec<String>> = Vec::new();
+        for start in s.conditions.keys() {
+            // Depth-first from `start`, looking for a way back to it.
+            let mut path: Vec<String> = vec![start.to_owned()];
+            let mut pending: Vec<Vec<String>> =
+                vec![s.conditions.get(start).map(&named).unwrap_or_default()];
+            let mut seen = std::collections::HashSet::new();
+            while let Some(next) = pending.last_mut().map(Vec::pop) {
+                let Some(c) = next else {
+                    pending.pop();
+                    path.pop();
+                    continue;
+                };
+                if c == start {
+                    let mut cycle = path.clone();
+                    let mut key = cycle.clone();
+                    key.sort();
+                    if !reported.contains(&key) {
+                        reported.push(key);
+                        cycle.push(c);
+                        out.push(DEPENDENCY_CYCLE.at(
+                            stack,
+                            format!("{}/Conditions/{start}", tree.path(stack)),
+                            format!("condition cycle: {}", cycle.join(" -> ")),
+                        ));
+                    }
+                    continue;
+                }
+                if !seen.insert(c.clone()) {
+                    continue;
+                }
+                if let Some(v) = s.conditions.get(&c) {
+                    path.push(c);
+                    pending.push(named(v));
+                }
+            }
+        }
+    }
 }
 
 fn resource_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {

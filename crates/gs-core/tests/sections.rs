@@ -288,3 +288,60 @@ fn a_scope_declares_on_its_own_stack() {
     assert!(s.conditions.contains_key("IsProd") && s.mappings.contains_key("M"));
     assert_eq!(s.rules.len(), 1);
 }
+
+#[test]
+fn conditions_that_name_each_other_in_a_cycle_are_refused() {
+    let (mut app, stack, env) = app();
+    app.add_condition(
+        stack,
+        "A",
+        Value::Not(Box::new(Value::Condition("B".into()))),
+    )
+    .unwrap();
+    app.add_condition(
+        stack,
+        "B",
+        Value::And(vec![is_prod(env), Value::Condition("A".into())]),
+    )
+    .unwrap();
+    app.add_condition(
+        stack,
+        "C",
+        Value::Not(Box::new(Value::Condition("A".into()))),
+    )
+    .unwrap();
+    let cycles: Vec<Diagnostic> = app
+        .validate()
+        .into_iter()
+        .filter(|d| d.rule == "core/dependency-cycle")
+        .collect();
+    assert_eq!(cycles.len(), 1, "{cycles:#?}");
+    assert_eq!(cycles[0].path, "Demo/Conditions/A");
+    assert!(
+        cycles[0].message.contains("A -> B -> A"),
+        "{}",
+        cycles[0].message
+    );
+}
+
+#[test]
+fn conditions_naming_each_other_without_a_cycle_are_accepted() {
+    let (mut app, stack, env) = app();
+    app.add_condition(stack, "IsProd", is_prod(env)).unwrap();
+    app.add_condition(
+        stack,
+        "NotProd",
+        Value::Not(Box::new(Value::Condition("IsProd".into()))),
+    )
+    .unwrap();
+    app.add_condition(
+        stack,
+        "Either",
+        Value::Or(vec![
+            Value::Condition("IsProd".into()),
+            Value::Condition("NotProd".into()),
+        ]),
+    )
+    .unwrap();
+    assert!(app.validate().is_empty(), "{:#?}", app.validate());
+}
