@@ -40,7 +40,7 @@ const DEPENDENCY_CYCLE: Rule = Rule {
     id: "core/dependency-cycle",
     severity: Severity::Error,
     acknowledgeable: false,
-    what: "Resources of a stack, or stacks, depend on each other in a cycle (through references or explicit dependencies).",
+    what: "Resources of a stack, stacks, or conditions depend on each other in a cycle (through references, explicit dependencies or conditions naming conditions).",
     why: "CloudFormation refuses a template with circular dependencies, and no deploy order exists for stacks that each need the other first.",
     fix: "remove one of the dependencies or references along the cycle",
 };
