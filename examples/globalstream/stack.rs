@@ -12,6 +12,7 @@ use gs_constructs::backup::{
     BackupPlan, BackupPlanProps, BackupRule, BackupSelection, BackupVault, BackupVaultProps,
     CopyAction, Schedule,
 };
+use gs_constructs::core::Output;
 use gs_constructs::dr::{self, FailureScope, Objectives, Target};
 use gs_constructs::prelude::*;
 use gs_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
@@ -106,6 +107,13 @@ fn component<'s>(s: &'s mut Scope<'_>, id: &str, purpose: &str) -> Result<Scope<
     Ok(g)
 }
 
+/// An output with its description.
+fn described(value: Value, description: &str) -> Output {
+    let mut output = Output::new(value);
+    output.description = Some(description.into());
+    output
+}
+
 /// Builds both stacks.
 pub fn build(config: &Config) -> Result<GlobalStream> {
     let suffix = config.suffix.as_str();
@@ -137,10 +145,20 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         app.tag(stack, "Purpose", "globalstream-dr")?;
     }
     dr::declare(&mut app, primary, Objectives::all(RPO, RTO))?;
+    // The primary deploys first: the DR stack's Aurora secondary joins the global cluster the
+    // primary stack creates, and cannot be created before it. The other way round nothing is
+    // needed at create time: the primary's backup plan names the DR vault by ARN, and AWS Backup
+    // reads that vault only when a copy job runs (a copy that runs before the DR stack's first
+    // deploy completes fails once, and the next hourly one succeeds).
+    app.add_dependency(
+        dr_stack,
+        primary,
+        "the DR stack's Aurora secondary joins the global cluster the primary stack creates",
+    )?;
 
     // The DR Region: where the Aurora secondary runs and backups are copied to.
     let dr_vault_name = format!("globalstream-dr-{suffix}");
-    let (global, dr_vpc) = {
+    let (global, dr_vpc, dr_vault) = {
         let mut s = app.at(primary)?;
         let global = rds::GlobalCluster::new(
             &mut s,
@@ -174,9 +192,9 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             &rules::LIFECYCLE_RETAINED_FIXED_NAME,
             "the primary stack's hourly copy names this vault by ARN from another Region, where no reference reaches: it needs a fixed name; after deleting this stack, delete the emptied vault before deploying it again",
         )?;
-        (global, dr_vpc)
+        (global, dr_vpc, dr_vault)
     };
-    {
+    let secondary = {
         let mut d = app.at(dr_stack)?;
         let secondary = rds::SecondaryDatabaseCluster::new(
             &mut d,
@@ -199,7 +217,8 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
                 "applications deployed in the DR VPC after a failover",
             )?;
         }
-    }
+        secondary
+    };
 
     let mut s = app.at(primary)?;
 
@@ -360,7 +379,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
     };
 
     // 6. Compute: the service the seed had to switch off, with its wiring derived from use.
-    {
+    let ecs_cluster = {
         let mut g = component(&mut s, "Compute", "media-processing")?;
         let cluster = ecs::Cluster::new(
             &mut g,
@@ -452,10 +471,11 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
                 ..Default::default()
             },
         )?;
-    }
+        cluster
+    };
 
     // 8. API: content events into Kinesis, access-logged.
-    {
+    let api = {
         let mut g = component(&mut s, "Api", "content-api")?;
         let access_logs = logs::LogGroup::new(
             &mut g,
@@ -484,11 +504,12 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             "POST",
             apigateway::Integration::kinesis_put_record(stream.into()),
         )?;
-    }
+        api
+    };
 
     // 9. CI/CD: the DR-testing pipeline the seed had to drop; sources come from S3, not
     // CodeCommit (closed to new AWS customers).
-    {
+    let pipeline = {
         let mut g = component(&mut s, "Cicd", "dr-testing")?;
         let source = s3::Bucket::new(&mut g, "SourceBucket", Default::default())?;
         codepipeline::Pipeline::new(
@@ -505,8 +526,8 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
                 name: Some(format!("globalstream-dr-tests-{suffix}")),
                 ..Default::default()
             },
-        )?;
-    }
+        )?
+    };
 
     // 10. Backup: hourly backups copied to the DR Region, daily ones kept a week. AWS Backup
     // runs only one of two rules whose start windows overlap (the longer retention), so the
@@ -601,6 +622,96 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
             "pipeline sources and artifacts are rebuilt from the repository; the pipeline is redeployed in the DR Region",
         )?;
     }
+
+    // What operators and other tools read: the primary's endpoints and names, and in the DR
+    // stack what a failover runbook needs.
+    let mut p = app.at(primary)?;
+    let outputs: [(&str, Value, &str); 9] = [
+        ("VpcId", vpc.vpc_id(), "the VPC every component runs in"),
+        (
+            "AuroraClusterEndpoint",
+            database.endpoint_address(),
+            "the Aurora writer endpoint (host name)",
+        ),
+        (
+            "GlobalClusterIdentifier",
+            global.global_cluster_identifier(),
+            "the Aurora global database the primary and the DR cluster belong to",
+        ),
+        (
+            "FileSystemId",
+            file_system.file_system_id(),
+            "the content file system (replicated to the DR Region)",
+        ),
+        (
+            "RedisConfigurationEndpoint",
+            cache.configuration_endpoint_address(),
+            "the Redis configuration endpoint (host name; cluster mode enabled)",
+        ),
+        (
+            "EcsClusterName",
+            ecs_cluster.cluster_name(),
+            "the ECS cluster the media service runs in",
+        ),
+        (
+            "EventStreamName",
+            stream.stream_name(),
+            "the Kinesis stream of content events",
+        ),
+        ("ApiUrl", api.url(), "the content API's stage URL"),
+        (
+            "PipelineName",
+            pipeline.pipeline_name(),
+            "the DR-testing pipeline",
+        ),
+    ];
+    for (id, value, description) in outputs {
+        p.output(id, described(value, description))?;
+    }
+    let mut d = app.at(dr_stack)?;
+    let global_id = secondary
+        .global_cluster_identifier(d.app())
+        .unwrap_or(Value::Null);
+    let dr_outputs: [(&str, Value, &str); 7] = [
+        ("DrVpcId", dr_vpc.vpc_id(), "the DR Region's VPC"),
+        (
+            "DrClusterIdentifier",
+            secondary.cluster_identifier(),
+            "the Aurora secondary cluster in the DR Region",
+        ),
+        (
+            "DrClusterArn",
+            secondary.arn(),
+            "failover: in the DR Region, aws rds failover-global-cluster --global-cluster-identifier <GlobalClusterIdentifier> --target-db-cluster-identifier <DrClusterArn> --allow-data-loss (a planned test: switchover-global-cluster instead)",
+        ),
+        (
+            "DrClusterEndpoint",
+            secondary.endpoint_address(),
+            "the DR cluster's writer endpoint (host name), serving writes once it is promoted",
+        ),
+        (
+            "DrClusterReaderEndpoint",
+            secondary.reader_endpoint_address(),
+            "the DR cluster's reader endpoint (host name)",
+        ),
+        (
+            "GlobalClusterIdentifier",
+            global_id,
+            "the Aurora global database the DR cluster is a secondary of",
+        ),
+        (
+            "DrBackupVaultName",
+            dr_vault.name(),
+            "the DR Region's backup vault, which the primary's hourly recovery points are copied to; restore from it after a Region loss",
+        ),
+    ];
+    for (id, value, description) in dr_outputs {
+        d.output(id, described(value, description))?;
+    }
+    d.output(
+        "DrBackupVaultArn",
+        described(dr_vault.arn(), "the DR Region's backup vault's ARN"),
+    )?;
 
     Ok(GlobalStream {
         app,

@@ -5,13 +5,16 @@ use gs_core::{NodeId, Tree, Value, ValueMap};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
-/// A value rendered against a frozen tree, so references resolve to logical IDs.
+/// A value rendered against a frozen tree, so references resolve to logical IDs, or to
+/// `Fn::ImportValue` of the producer's export when they point into another stack.
 #[derive(Clone, Copy)]
 pub struct Rendered<'t, 'a> {
     /// The value.
     pub value: &'t Value,
     /// The tree its references point into.
     pub tree: &'t Tree<'a>,
+    /// The stack whose template the value is written into.
+    pub stack: NodeId,
 }
 
 /// A map rendered against a frozen tree, keys in insertion order.
@@ -21,6 +24,8 @@ pub struct RenderedMap<'t, 'a> {
     pub map: &'t ValueMap,
     /// The tree its references point into.
     pub tree: &'t Tree<'a>,
+    /// The stack whose template the map is written into.
+    pub stack: NodeId,
 }
 
 impl<'t, 'a> Rendered<'t, 'a> {
@@ -28,7 +33,35 @@ impl<'t, 'a> Rendered<'t, 'a> {
         Rendered {
             value,
             tree: self.tree,
+            stack: self.stack,
         }
+    }
+
+    fn map(&self, map: &'t ValueMap) -> RenderedMap<'t, 'a> {
+        RenderedMap {
+            map,
+            tree: self.tree,
+            stack: self.stack,
+        }
+    }
+
+    fn list(&self, items: &'t [Value]) -> List<'t, 'a> {
+        List(items, self.tree, self.stack)
+    }
+
+    /// The export name to import, when `node` is a resource or parameter of another stack.
+    fn import_name(&self, node: NodeId, attribute: Option<&'t str>) -> Option<String> {
+        let tree = self.tree;
+        let elsewhere = tree.contains(node) && tree.node(node).stack() != self.stack;
+        elsewhere.then(|| {
+            crate::exports::export_name(
+                tree,
+                gs_core::Export {
+                    target: node,
+                    attribute,
+                },
+            )
+        })
     }
 
     fn imported(&self, node: NodeId) -> Option<&'t gs_core::Import> {
@@ -61,7 +94,7 @@ enum Item<'t, 'a> {
     Str(&'t str),
     Num(i64),
     Val(Rendered<'t, 'a>),
-    Vals(&'t [Value], &'t Tree<'a>),
+    Vals(List<'t, 'a>),
     Map(RenderedMap<'t, 'a>),
 }
 
@@ -73,7 +106,7 @@ impl Serialize for Seq<'_, '_, '_> {
                 Item::Str(x) => seq.serialize_element(x)?,
                 Item::Num(x) => seq.serialize_element(x)?,
                 Item::Val(x) => seq.serialize_element(x)?,
-                Item::Vals(items, tree) => seq.serialize_element(&List(items, tree))?,
+                Item::Vals(list) => seq.serialize_element(list)?,
                 Item::Map(x) => seq.serialize_element(x)?,
             }
         }
@@ -81,7 +114,7 @@ impl Serialize for Seq<'_, '_, '_> {
     }
 }
 
-struct List<'t, 'a>(&'t [Value], &'t Tree<'a>);
+struct List<'t, 'a>(&'t [Value], &'t Tree<'a>, NodeId);
 
 impl Serialize for List<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -90,6 +123,7 @@ impl Serialize for List<'_, '_> {
             seq.serialize_element(&Rendered {
                 value: v,
                 tree: self.1,
+                stack: self.2,
             })?;
         }
         seq.end()
@@ -105,6 +139,7 @@ impl Serialize for RenderedMap<'_, '_> {
                 &Rendered {
                     value: v,
                     tree: self.tree,
+                    stack: self.stack,
                 },
             )?;
         }
@@ -124,8 +159,8 @@ impl Serialize for Rendered<'_, '_> {
                 "the number {f} cannot be written as JSON; use a finite number"
             ))),
             Value::String(x) => s.serialize_str(x),
-            Value::List(items) => List(items, tree).serialize(s),
-            Value::Map(map) => RenderedMap { map, tree }.serialize(s),
+            Value::List(items) => self.list(items).serialize(s),
+            Value::Map(map) => self.map(map).serialize(s),
             Value::Ref(n) | Value::GetAtt(n, _) if self.imported(*n).is_some() => {
                 let attr = match self.value {
                     Value::GetAtt(_, a) => a.as_str(),
@@ -139,26 +174,29 @@ impl Serialize for Rendered<'_, '_> {
                     ))),
                 }
             }
-            Value::Ref(n) => single(s, "Ref", self.logical_id::<S::Error>(*n)?),
-            Value::GetAtt(n, attr) => single(
-                s,
-                "Fn::GetAtt",
-                &[self.logical_id::<S::Error>(*n)?, attr.as_str()],
-            ),
+            Value::Ref(n) => match self.import_name(*n, None) {
+                Some(name) => single(s, "Fn::ImportValue", &name),
+                None => single(s, "Ref", self.logical_id::<S::Error>(*n)?),
+            },
+            Value::GetAtt(n, attr) => match self.import_name(*n, Some(attr)) {
+                Some(name) => single(s, "Fn::ImportValue", &name),
+                None => single(
+                    s,
+                    "Fn::GetAtt",
+                    &[self.logical_id::<S::Error>(*n)?, attr.as_str()],
+                ),
+            },
             Value::Pseudo(p) => single(s, "Ref", p.name()),
             Value::Join(sep, parts) => single(
                 s,
                 "Fn::Join",
-                &Seq(&[Item::Str(sep), Item::Vals(parts, tree)]),
+                &Seq(&[Item::Str(sep), Item::Vals(self.list(parts))]),
             ),
             Value::Sub(template, vars) if vars.is_empty() => single(s, "Fn::Sub", template),
             Value::Sub(template, vars) => single(
                 s,
                 "Fn::Sub",
-                &Seq(&[
-                    Item::Str(template),
-                    Item::Map(RenderedMap { map: vars, tree }),
-                ]),
+                &Seq(&[Item::Str(template), Item::Map(self.map(vars))]),
             ),
             Value::Select(i, list) => single(
                 s,
@@ -202,8 +240,8 @@ impl Serialize for Rendered<'_, '_> {
                 &Seq(&[Item::Val(self.of(a)), Item::Val(self.of(b))]),
             ),
             Value::Not(v) => single(s, "Fn::Not", &Seq(&[Item::Val(self.of(v))])),
-            Value::And(items) => single(s, "Fn::And", &List(items, tree)),
-            Value::Or(items) => single(s, "Fn::Or", &List(items, tree)),
+            Value::And(items) => single(s, "Fn::And", &self.list(items)),
+            Value::Or(items) => single(s, "Fn::Or", &self.list(items)),
             Value::Condition(c) => single(s, "Condition", c),
         }
     }

@@ -42,7 +42,7 @@ pub const LIMITS_PASS: Pass = Pass {
 /// so the check stays linear and cheap for ordinary stacks.
 pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     for &stack in tree.stacks() {
-        let (mut resources, mut parameters, mut outputs) = (0, 0, 0);
+        let (mut resources, mut parameters, mut outputs) = (0, 0, 0usize);
         for &e in tree.elements(stack) {
             match tree.node(e).kind() {
                 NodeKind::Resource(_) => resources += 1,
@@ -60,6 +60,8 @@ pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        // The exports the backend adds are outputs too.
+        outputs += tree.exports(stack).len();
         let path = tree.path(stack);
         for (count, max, what) in [
             (resources, MAX_RESOURCES, "resources"),

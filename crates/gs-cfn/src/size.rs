@@ -6,6 +6,8 @@
 
 use gs_core::{NodeId, NodeKind, Tree, Value, MAX_LOGICAL_ID_LEN};
 
+use crate::exports::MAX_EXPORT_NAME_LEN;
+
 /// Bytes `s` takes as a JSON string, quotes included (serde_json's escapes).
 fn string(s: &str) -> usize {
     2 + s.len()
@@ -25,7 +27,16 @@ fn line(depth: usize) -> usize {
 
 /// An upper bound of `v` written at `depth` (as a map value or list element).
 fn value(tree: &Tree<'_>, v: &Value, depth: usize) -> usize {
-    let id = |n: &NodeId| tree.logical_id(*n).map_or(MAX_LOGICAL_ID_LEN + 2, string);
+    // A reference to an exported value may be written as `Fn::ImportValue` of its export name
+    // (at most 255 characters) where another stack reads it.
+    let id = |n: &NodeId| {
+        let own = tree.logical_id(*n).map_or(MAX_LOGICAL_ID_LEN + 2, string);
+        if tree.is_exported(*n) {
+            own.max(MAX_EXPORT_NAME_LEN + 2)
+        } else {
+            own
+        }
+    };
     // An intrinsic is `{ "Fn::X": [ ... ] }`: two bracket lines, its key, the list brackets.
     let wrap = 4 * line(depth + 2) + 16;
     match v {
@@ -116,6 +127,23 @@ pub fn template_size_bound(tree: &Tree<'_>, stack: NodeId) -> usize {
     if let NodeKind::Stack(s) = tree.node(stack).kind() {
         bytes += line(1) + s.description.as_deref().map_or(0, string);
         bytes += map(tree, s.mappings.iter(), 2) + map(tree, s.conditions.iter(), 2);
+        for (name, rule) in &s.rules {
+            // The rule's name and braces, `RuleCondition`, `Assertions` and its brackets.
+            bytes += 6 * line(3) + 64 + string(name);
+            bytes += rule
+                .rule_condition
+                .as_ref()
+                .map_or(0, |v| value(tree, v, 4));
+            for a in &rule.assertions {
+                bytes += 4 * line(5) + 48 + value(tree, &a.assert, 6);
+                bytes += a.description.as_deref().map_or(0, string);
+            }
+        }
+    }
+    for e in tree.exports(stack) {
+        // `"<id>": { "Value": {"Fn::GetAtt": [id, attr]}, "Export": { "Name": "<name>" } }`.
+        bytes += 12 * line(5) + 64 + 3 * (MAX_LOGICAL_ID_LEN + 2);
+        bytes += e.attribute.map_or(0, string);
     }
     for &e in tree.elements(stack) {
         bytes += 2 * line(2) + tree.logical_id(e).map_or(MAX_LOGICAL_ID_LEN + 2, string);

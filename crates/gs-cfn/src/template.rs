@@ -11,12 +11,17 @@ use crate::intrinsic::{Rendered, RenderedMap};
 /// The `AWSTemplateFormatVersion` gs writes.
 pub const FORMAT_VERSION: &str = "2010-09-09";
 
-/// One template: the sections of a CloudFormation template, in their usual order.
+/// One template: the sections of a CloudFormation template, in the order of the CloudFormation
+/// User Guide's template anatomy (format version, description, parameters, rules, mappings,
+/// conditions, resources, outputs). AWS CDK writes sections in the order its elements first
+/// appear in the tree; declared in that same usual order, a CDK stack's sections come out as here.
 pub struct Template<'t, 'a> {
     /// `Description`.
     pub description: Option<&'t str>,
     /// `Parameters`, by logical ID.
     pub parameters: IndexMap<&'t str, TemplateParameter<'t, 'a>>,
+    /// `Rules`, by name.
+    pub rules: &'t [(String, gs_core::TemplateRule)],
     /// `Mappings`.
     pub mappings: Option<RenderedMap<'t, 'a>>,
     /// `Conditions`.
@@ -25,6 +30,22 @@ pub struct Template<'t, 'a> {
     pub resources: IndexMap<&'t str, TemplateResource<'t, 'a>>,
     /// `Outputs`, by logical ID.
     pub outputs: IndexMap<&'t str, TemplateOutput<'t, 'a>>,
+    /// The outputs that export values other stacks of the account and Region read (written after
+    /// `outputs`, as CDK adds them last), by logical ID.
+    pub exports: IndexMap<String, TemplateExport<'t, 'a>>,
+    /// The stack.
+    pub stack: NodeId,
+    tree: &'t Tree<'a>,
+}
+
+/// One output that exports a value for other stacks (see [`crate::export_name`]).
+pub struct TemplateExport<'t, 'a> {
+    /// The exported value: a `Ref` or `Fn::GetAtt` of a resource or parameter of this stack.
+    pub value: Value,
+    /// The export name.
+    pub name: String,
+    tree: &'t Tree<'a>,
+    stack: NodeId,
 }
 
 /// One entry of `Resources`.
@@ -40,6 +61,7 @@ pub struct TemplateResource<'t, 'a> {
     /// Acknowledged rules and their reasons, for `Metadata."gs:acknowledged"`.
     pub acknowledged: Vec<(&'t str, &'t str)>,
     tree: &'t Tree<'a>,
+    stack: NodeId,
 }
 
 /// One entry of `Parameters`.
@@ -47,6 +69,7 @@ pub struct TemplateParameter<'t, 'a> {
     /// The parameter as built.
     pub parameter: &'t gs_core::Parameter,
     tree: &'t Tree<'a>,
+    stack: NodeId,
 }
 
 /// One entry of `Outputs`.
@@ -54,29 +77,51 @@ pub struct TemplateOutput<'t, 'a> {
     /// The output as built.
     pub output: &'t gs_core::Output,
     tree: &'t Tree<'a>,
+    stack: NodeId,
 }
 
 impl<'t, 'a> Template<'t, 'a> {
     /// The template of `stack`. Elements without a logical ID are skipped: the core passes
     /// refuse such a tree before a backend runs.
     pub fn of_stack(tree: &'t Tree<'a>, stack: NodeId) -> Template<'t, 'a> {
-        let section = |map: &'t ValueMap| (!map.is_empty()).then_some(RenderedMap { map, tree });
-        let (description, mappings, conditions) = match tree.node(stack).kind() {
+        let section =
+            |map: &'t ValueMap| (!map.is_empty()).then_some(RenderedMap { map, tree, stack });
+        let (description, rules, mappings, conditions) = match tree.node(stack).kind() {
             NodeKind::Stack(s) => (
                 s.description.as_deref(),
+                s.rules.as_slice(),
                 section(&s.mappings),
                 section(&s.conditions),
             ),
-            _ => (None, None, None),
+            _ => (None, &[][..], None, None),
         };
         let mut template = Template {
             description,
             parameters: IndexMap::new(),
+            rules,
             mappings,
             conditions,
             resources: IndexMap::new(),
             outputs: IndexMap::new(),
+            exports: IndexMap::new(),
+            stack,
+            tree,
         };
+        for &export in tree.exports(stack) {
+            let value = match export.attribute {
+                None => Value::Ref(export.target),
+                Some(attr) => Value::GetAtt(export.target, attr.to_owned()),
+            };
+            template.exports.insert(
+                crate::exports::export_logical_id(tree, export),
+                TemplateExport {
+                    value,
+                    name: crate::exports::export_name(tree, export),
+                    tree,
+                    stack,
+                },
+            );
+        }
         for &e in tree.elements(stack) {
             let Some(id) = tree.logical_id(e) else {
                 continue;
@@ -118,16 +163,29 @@ impl<'t, 'a> Template<'t, 'a> {
                             node: e,
                             acknowledged,
                             tree,
+                            stack,
                         },
                     );
                 }
                 NodeKind::Parameter(parameter) => {
-                    template
-                        .parameters
-                        .insert(id, TemplateParameter { parameter, tree });
+                    template.parameters.insert(
+                        id,
+                        TemplateParameter {
+                            parameter,
+                            tree,
+                            stack,
+                        },
+                    );
                 }
                 NodeKind::Output(output) => {
-                    template.outputs.insert(id, TemplateOutput { output, tree });
+                    template.outputs.insert(
+                        id,
+                        TemplateOutput {
+                            output,
+                            tree,
+                            stack,
+                        },
+                    );
                 }
                 _ => {}
             }
@@ -156,6 +214,9 @@ impl Serialize for Template<'_, '_> {
         if !self.parameters.is_empty() {
             m.serialize_entry("Parameters", &self.parameters)?;
         }
+        if !self.rules.is_empty() {
+            m.serialize_entry("Rules", &Rules(self))?;
+        }
         if let Some(mappings) = &self.mappings {
             m.serialize_entry("Mappings", mappings)?;
         }
@@ -163,8 +224,98 @@ impl Serialize for Template<'_, '_> {
             m.serialize_entry("Conditions", conditions)?;
         }
         m.serialize_entry("Resources", &self.resources)?;
-        if !self.outputs.is_empty() {
-            m.serialize_entry("Outputs", &self.outputs)?;
+        if !self.outputs.is_empty() || !self.exports.is_empty() {
+            m.serialize_entry("Outputs", &Outputs(self))?;
+        }
+        m.end()
+    }
+}
+
+/// The user's outputs, then the exports.
+struct Outputs<'x, 't, 'a>(&'x Template<'t, 'a>);
+impl Serialize for Outputs<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        let mut m = s.serialize_map(Some(t.outputs.len() + t.exports.len()))?;
+        for (id, o) in &t.outputs {
+            m.serialize_entry(id, o)?;
+        }
+        for (id, e) in &t.exports {
+            m.serialize_entry(id, e)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for TemplateExport<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        let value = Rendered {
+            value: &self.value,
+            tree: self.tree,
+            stack: self.stack,
+        };
+        m.serialize_entry("Value", &value)?;
+        m.serialize_entry("Export", &ExportName(&self.name))?;
+        m.end()
+    }
+}
+
+struct ExportName<'x>(&'x str);
+impl Serialize for ExportName<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("Name", self.0)?;
+        m.end()
+    }
+}
+
+/// The `Rules` section: each rule's `RuleCondition` (when set) and `Assertions`.
+struct Rules<'x, 't, 'a>(&'x Template<'t, 'a>);
+impl Serialize for Rules<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        let mut m = s.serialize_map(Some(t.rules.len()))?;
+        for (name, rule) in t.rules {
+            m.serialize_entry(name, &RuleBody(rule, t.tree, t.stack))?;
+        }
+        m.end()
+    }
+}
+
+struct RuleBody<'x, 'a>(&'x gs_core::TemplateRule, &'x Tree<'a>, NodeId);
+impl Serialize for RuleBody<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let RuleBody(rule, tree, stack) = *self;
+        let mut m = s.serialize_map(None)?;
+        if let Some(value) = &rule.rule_condition {
+            m.serialize_entry("RuleCondition", &Rendered { value, tree, stack })?;
+        }
+        let assertions: Vec<AssertionBody<'_, '_>> = rule
+            .assertions
+            .iter()
+            .map(|a| AssertionBody(a, tree, stack))
+            .collect();
+        m.serialize_entry("Assertions", &assertions)?;
+        m.end()
+    }
+}
+
+struct AssertionBody<'x, 'a>(&'x gs_core::Assertion, &'x Tree<'a>, NodeId);
+impl Serialize for AssertionBody<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let AssertionBody(a, tree, stack) = *self;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(
+            "Assert",
+            &Rendered {
+                value: &a.assert,
+                tree,
+                stack,
+            },
+        )?;
+        if let Some(d) = &a.description {
+            m.serialize_entry("AssertDescription", d)?;
         }
         m.end()
     }
@@ -178,7 +329,15 @@ impl Serialize for Properties<'_, '_, '_> {
         let tree = r.tree;
         let mut m = s.serialize_map(None)?;
         for (k, v) in r.resource.properties.iter() {
-            m.serialize_entry(k, &Rendered { value: v, tree })?;
+            let stack = r.stack;
+            m.serialize_entry(
+                k,
+                &Rendered {
+                    value: v,
+                    tree,
+                    stack,
+                },
+            )?;
         }
         // Tags set in the tree are added under the type's tag property, unless the properties
         // already spell that property out (the escape hatch wins).
@@ -314,6 +473,7 @@ impl Serialize for TemplateParameter<'_, '_> {
                 &Rendered {
                     value: d,
                     tree: self.tree,
+                    stack: self.stack,
                 },
             )?;
         }
@@ -324,6 +484,7 @@ impl Serialize for TemplateParameter<'_, '_> {
                 &Rendered {
                     value: &list,
                     tree: self.tree,
+                    stack: self.stack,
                 },
             )?;
         }
@@ -349,7 +510,7 @@ impl Serialize for Export<'_, '_> {
 impl Serialize for TemplateOutput<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let o = self.output;
-        let tree = self.tree;
+        let (tree, stack) = (self.tree, self.stack);
         let mut m = s.serialize_map(None)?;
         if let Some(d) = &o.description {
             m.serialize_entry("Description", d)?;
@@ -359,10 +520,18 @@ impl Serialize for TemplateOutput<'_, '_> {
             &Rendered {
                 value: &o.value,
                 tree,
+                stack,
             },
         )?;
         if let Some(e) = &o.export_name {
-            m.serialize_entry("Export", &Export(Rendered { value: e, tree }))?;
+            m.serialize_entry(
+                "Export",
+                &Export(Rendered {
+                    value: e,
+                    tree,
+                    stack,
+                }),
+            )?;
         }
         if let Some(c) = &o.condition {
             m.serialize_entry("Condition", c)?;

@@ -70,6 +70,7 @@ fn every_intrinsic_is_spelled_as_cloudformation_expects() {
     let json: Json = serde_json::to_value(gs_cfn::Rendered {
         value: &Value::Map(values),
         tree: &tree,
+        stack: stack.node(),
     })
     .unwrap();
     assert_eq!(

@@ -122,6 +122,16 @@ pub enum TreeError {
         /// The number as written by Rust.
         value: String,
     },
+    /// A condition, mapping or rule CloudFormation would refuse, or one declared twice.
+    #[error("{path}: it {reason}; fix: {fix}")]
+    InvalidSection {
+        /// The stack's path, the section and the name, e.g. `Demo/Conditions/IsProd`.
+        path: String,
+        /// What is wrong.
+        reason: String,
+        /// How to fix it.
+        fix: &'static str,
+    },
     /// The arena is full.
     #[error("the app holds {0} nodes, the most one app can hold; fix: split it into several apps")]
     TooManyNodes(usize),

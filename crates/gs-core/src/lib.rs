@@ -14,6 +14,7 @@
 //! - [`app`] — the [`App`], its stacks, tags, dependencies, acknowledgements, passes and facts.
 //! - [`handle`] — [`Handle<T>`], typed `Copy` indices that refuse another app's nodes.
 //! - [`scope`] — [`Scope`], the cursor constructs add children through.
+//! - [`sections`] — the Conditions, Mappings and Rules a stack declares by name.
 //! - [`node`] — what a node holds (stack, group, resource, parameter, output, import).
 //! - [`value`] — [`Value`], property values with references and intrinsic functions.
 //! - [`fold`] — constant folding: the string a value built only from constants will be.
@@ -60,6 +61,7 @@ mod model_hash;
 pub mod node;
 pub mod passes;
 pub mod scope;
+pub mod sections;
 pub mod synth;
 pub mod tree;
 pub mod value;
@@ -77,8 +79,9 @@ pub use node::{
 };
 pub use passes::Pass;
 pub use scope::Scope;
+pub use sections::{Assertion, TemplateRule};
 pub use synth::{SynthError, Synthesis};
-pub use tree::{DisplayPath, Tree};
+pub use tree::{DisplayPath, Export, StackDependencyCause, Tree};
 pub use value::{Pseudo, Value, ValueMap};
 
 /// Marker for a handle to a resource built through the escape hatch (any type, free-form

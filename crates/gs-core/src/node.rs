@@ -101,6 +101,8 @@ pub struct Stack {
     pub conditions: ValueMap,
     /// Named mappings (`Mappings` section).
     pub mappings: ValueMap,
+    /// Named rules (`Rules` section), in the order declared.
+    pub rules: Vec<(String, crate::sections::TemplateRule)>,
 }
 
 /// How a resource is tagged: CloudFormation spells tags differently per resource type.

@@ -1,5 +1,7 @@
 //! The passes every app runs: logical IDs valid and unique per stack, references that resolve
-//! inside their stack, no dependency cycle, and acknowledgements that can match a finding.
+//! (inside their stack, or exported from a stack of the same account and Region), conditions and
+//! mappings that are declared, no dependency cycle among resources or stacks, and
+//! acknowledgements that can match a finding.
 //!
 //! A [`Pass`] is plain data: a name, the rules it reports and a function. gs-core's passes run
 //! on every app; a backend brings the passes of its target ([`Backend::passes`]); an app may add
@@ -14,7 +16,8 @@ use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
-use crate::tree::Tree;
+use crate::tree::{environment, for_each_value, StackDependencyCause, Tree};
+use crate::value::Value;
 
 /// The rule `core/invalid-logical-id`.
 pub const INVALID_LOGICAL_ID: Rule = Rule {
@@ -42,9 +45,9 @@ pub const DANGLING_REFERENCE: Rule = Rule {
     severity: Severity::Error,
     acknowledgeable: false,
     applies_to: &[],
-    what: "A property refers to a construct of another stack or app, or to something with no logical ID, with no cross-stack mechanism.",
-    why: "CloudFormation resolves Ref and Fn::GetAtt only inside one template; the deploy fails.",
-    fix: "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
+    what: "A value refers to a construct of another app, account or Region, or to something that is not a resource or parameter, or names a Condition or Mapping its stack does not declare.",
+    why: "CloudFormation resolves Ref and Fn::GetAtt only inside one template (exports and imports only within one account and Region), and conditions and mappings only among those the template declares; the deploy fails.",
+    fix: "pass the value explicitly (a name or ARN built on purpose, or an SSM parameter), or declare the condition or mapping on the stack",
 };
 /// The rule `core/dependency-cycle`.
 pub const DEPENDENCY_CYCLE: Rule = Rule {
@@ -52,9 +55,8 @@ pub const DEPENDENCY_CYCLE: Rule = Rule {
     severity: Severity::Error,
     acknowledgeable: false,
     applies_to: &[],
-    what:
-        "Resources depend on each other in a cycle (through references or explicit dependencies).",
-    why: "CloudFormation refuses a template with circular dependencies.",
+    what: "Resources of a stack, stacks, or conditions depend on each other in a cycle (through references, explicit dependencies or conditions naming conditions).",
+    why: "CloudFormation refuses a template with circular dependencies, and no deploy order exists for stacks that each need the other first.",
     fix: "remove one of the dependencies or references along the cycle",
 };
 
@@ -231,6 +233,7 @@ fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    declared_names(tree, out);
     let mut targets = Vec::new();
     for e in tree.all_elements() {
         let from_stack = tree.node(e).stack;
@@ -248,27 +251,40 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     "create the construct in this app",
                 ))
             } else if node.stack != from_stack && !matches!(node.kind, NodeKind::Import(_)) {
-                let region = |s: NodeId| match &tree.node(s).kind {
-                    NodeKind::Stack(s) => s.region.as_deref(),
-                    _ => None,
-                };
-                let (here, there) = (region(from_stack), region(node.stack));
-                Some(if here != there {
-                    (
+                let (here, there) = (
+                    environment(tree.node(from_stack)),
+                    environment(tree.node(node.stack)),
+                );
+                let named = |v: Option<&str>, default: &str| v.unwrap_or(default).to_string();
+                if here.0 != there.0 {
+                    Some((
+                        format!(
+                            "{}, which is in another account ({}, not {}); CloudFormation exports do not cross accounts",
+                            tree.path(target),
+                            named(there.0, "the default account"),
+                            named(here.0, "the default account")
+                        ),
+                        "pass the value explicitly: a name or ARN built on purpose for that account, or an SSM parameter shared with it (AWS RAM)",
+                    ))
+                } else if here.1 != there.1 {
+                    Some((
                         format!(
                             "{}, which is in another Region ({}, not {}); CloudFormation exports do not cross Regions",
                             tree.path(target),
-                            there.unwrap_or("the default Region"),
-                            here.unwrap_or("the default Region")
+                            named(there.1, "the default Region"),
+                            named(here.1, "the default Region")
                         ),
                         "pass the value explicitly: a name or ARN built on purpose for that Region, or an SSM parameter replicated there",
-                    )
+                    ))
+                } else if !matches!(node.kind, NodeKind::Resource(_) | NodeKind::Parameter(_)) {
+                    Some((
+                        format!("{}, which is not a resource or parameter", tree.path(target)),
+                        "refer to the construct's resource (its `Resource` child) or use its typed accessors",
+                    ))
                 } else {
-                    (
-                        format!("{}, which is in another stack", tree.path(target)),
-                        "pass the value explicitly: an output of that stack read on purpose, or an SSM parameter",
-                    )
-                })
+                    // Same account and Region: exported by its stack, imported here (Tree::exports).
+                    None
+                }
             } else if !matches!(
                 node.kind,
                 NodeKind::Resource(_) | NodeKind::Parameter(_) | NodeKind::Import(_)
@@ -297,10 +313,186 @@ fn references(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Conditions and mappings are named by strings: each name a value, resource or output uses must
+/// be declared on its stack. Values of the Conditions and Rules sections may refer only to
+/// parameters of their own stack.
+fn declared_names(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for &stack in tree.stacks() {
+        let NodeKind::Stack(s) = &tree.node(stack).kind else {
+            continue;
+        };
+        let check =
+            |node: NodeId, path: &dyn Fn() -> String, v: &Value, out: &mut Vec<Diagnostic>| {
+                let (kind, name) = match v {
+                    Value::If(c, _, _) | Value::Condition(c) => ("condition", c),
+                    Value::FindInMap(m, _, _) => ("mapping", m),
+                    _ => return,
+                };
+                let declared = if kind == "condition" {
+                    s.conditions.contains_key(name)
+                } else {
+                    s.mappings.contains_key(name)
+                };
+                if !declared {
+                    out.push(undeclared(tree, stack, node, path(), kind, name));
+                }
+            };
+        for &e in tree.elements(stack) {
+            let node = tree.node(e);
+            let path = || tree.path(e);
+            let condition = match &node.kind {
+                NodeKind::Resource(r) => r.condition.as_ref(),
+                NodeKind::Output(o) => o.condition.as_ref(),
+                _ => None,
+            };
+            if let Some(c) = condition.filter(|c| !s.conditions.contains_key(c.as_str())) {
+                out.push(undeclared(tree, stack, e, path(), "condition", c));
+            }
+            for_each_value(node, &mut |v| check(e, &path, v, out));
+        }
+        let sections = s
+            .conditions
+            .iter()
+            .map(|(name, v)| (format!("{}/Conditions/{name}", tree.path(stack)), v))
+            .chain(s.rules.iter().flat_map(|(name, rule)| {
+                let path = format!("{}/Rules/{name}", tree.path(stack));
+                rule.rule_condition
+                    .iter()
+                    .chain(rule.assertions.iter().map(|a| &a.assert))
+                    .map(move |v| (path.clone(), v))
+            }));
+        for (path, root) in sections {
+            let mut pending = vec![root];
+            while let Some(v) = pending.pop() {
+                check(stack, &|| path.clone(), v, out);
+                if let Some(target) = v.as_reference() {
+                    let parameter = tree.contains(target)
+                        && tree.node(target).stack == stack
+                        && matches!(tree.node(target).kind, NodeKind::Parameter(_));
+                    if !parameter {
+                        out.push(
+                            DANGLING_REFERENCE
+                                .at(
+                                    stack,
+                                    path.clone(),
+                                    format!(
+                                        "a condition or rule refers to {}, which is not a parameter of this stack; CloudFormation evaluates conditions and rules on parameters only",
+                                        tree.path(target)
+                                    ),
+                                )
+                                .with_fix("refer to a parameter of this stack (or a pseudo parameter) in conditions and rules"),
+                        );
+                    }
+                }
+                v.for_each_child(&mut |c| pending.push(c));
+            }
+        }
+    }
+}
+
+fn undeclared(
+    tree: &Tree<'_>,
+    stack: NodeId,
+    node: NodeId,
+    path: String,
+    kind: &str,
+    name: &str,
+) -> Diagnostic {
+    let (add, declared): (&str, Vec<&str>) = match &tree.node(stack).kind {
+        NodeKind::Stack(s) if kind == "condition" => {
+            ("add_condition", s.conditions.keys().collect())
+        }
+        NodeKind::Stack(s) => ("add_mapping", s.mappings.keys().collect()),
+        _ => ("add_condition", Vec::new()),
+    };
+    let known = if declared.is_empty() {
+        format!("it declares no {kind}")
+    } else {
+        format!("it declares {}", declared.join(", "))
+    };
+    DANGLING_REFERENCE
+        .at(
+            node,
+            path,
+            format!(
+                "the {kind} `{name}` is named here, but the stack {} does not declare it ({known}); CloudFormation refuses the template",
+                tree.path(stack)
+            ),
+        )
+        .with_fix(format!(
+            "declare it on the stack with `app.{add}(stack, \"{name}\", ...)`, or correct the name"
+        ))
+}
+
 /// Depth-first search over "is created after" edges (explicit dependencies and references inside
 /// one stack), iterative so deep chains cannot overflow the call stack. Each back edge closes one
-/// cycle, reported with the paths along it.
+/// cycle, reported with the paths along it. Then the same over stacks.
 fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    resource_cycles(tree, out);
+    stack_cycles(tree, out);
+    condition_cycles(tree, out);
+}
+
+/// Conditions that name each other (`{"Condition": ...}`) in a cycle: CloudFormation refuses
+/// them. Following each condition's chain of named conditions, iteratively; a chain that comes
+/// back to a condition already on it is a cycle, reported once at its first condition.
+fn condition_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for &stack in tree.stacks() {
+        let NodeKind::Stack(s) = &tree.node(stack).kind else {
+            continue;
+        };
+        let named = |v: &Value| -> Vec<String> {
+            let mut names = Vec::new();
+            let mut pending = vec![v];
+            while let Some(v) = pending.pop() {
+                if let Value::Condition(c) | Value::If(c, _, _) = v {
+                    names.push(c.clone());
+                }
+                v.for_each_child(&mut |c| pending.push(c));
+            }
+            names
+        };
+        let mut reported: Vec<Vec<String>> = Vec::new();
+        for start in s.conditions.keys() {
+            // Depth-first from `start`, looking for a way back to it.
+            let mut path: Vec<String> = vec![start.to_owned()];
+            let mut pending: Vec<Vec<String>> =
+                vec![s.conditions.get(start).map(&named).unwrap_or_default()];
+            let mut seen = std::collections::HashSet::new();
+            while let Some(next) = pending.last_mut().map(Vec::pop) {
+                let Some(c) = next else {
+                    pending.pop();
+                    path.pop();
+                    continue;
+                };
+                if c == start {
+                    let mut cycle = path.clone();
+                    let mut key = cycle.clone();
+                    key.sort();
+                    if !reported.contains(&key) {
+                        reported.push(key);
+                        cycle.push(c);
+                        out.push(DEPENDENCY_CYCLE.at(
+                            stack,
+                            format!("{}/Conditions/{start}", tree.path(stack)),
+                            format!("condition cycle: {}", cycle.join(" -> ")),
+                        ));
+                    }
+                    continue;
+                }
+                if !seen.insert(c.clone()) {
+                    continue;
+                }
+                if let Some(v) = s.conditions.get(&c) {
+                    path.push(c);
+                    pending.push(named(v));
+                }
+            }
+        }
+    }
+}
+
+fn resource_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -355,5 +547,82 @@ fn dependency_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 },
             }
         }
+    }
+}
+
+/// Depth-first search over "is deployed after" edges between stacks ([`Tree::stack_dependencies`]:
+/// explicit dependencies across stacks and imports), iterative. Each back edge closes one cycle,
+/// reported at its first stack with every stack along it and what made each edge.
+fn stack_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let stacks = tree.stacks();
+    let position = |s: NodeId| stacks.iter().position(|x| *x == s);
+    let mut mark = vec![Mark::New; stacks.len()];
+    for (start, &stack) in stacks.iter().enumerate() {
+        if mark[start] != Mark::New {
+            continue;
+        }
+        mark[start] = Mark::Open;
+        let mut path: Vec<NodeId> = vec![stack];
+        let mut pending: Vec<Vec<NodeId>> = vec![tree.stack_dependencies(stack).to_vec()];
+        while let Some(next) = pending.last_mut().map(Vec::pop) {
+            let Some(t) = next else {
+                pending.pop();
+                if let Some(done) = path.pop().and_then(position) {
+                    mark[done] = Mark::Done;
+                }
+                continue;
+            };
+            let Some(i) = position(t) else { continue };
+            match mark[i] {
+                Mark::New => {
+                    mark[i] = Mark::Open;
+                    path.push(t);
+                    pending.push(tree.stack_dependencies(t).to_vec());
+                }
+                Mark::Open => {
+                    let from = path.iter().position(|p| *p == t).unwrap_or(0);
+                    let mut cycle: Vec<NodeId> = path[from..].to_vec();
+                    cycle.push(t);
+                    let names: Vec<String> = cycle.iter().map(|s| tree.path(*s)).collect();
+                    let causes: Vec<String> = cycle
+                        .windows(2)
+                        .map(|w| describe_cause(tree, w[0], w[1]))
+                        .collect();
+                    out.push(
+                        DEPENDENCY_CYCLE
+                            .at(
+                                t,
+                                tree.path(t),
+                                format!(
+                                    "stack dependency cycle: {} ({}); no stack of the cycle can deploy first",
+                                    names.join(" -> "),
+                                    causes.join("; ")
+                                ),
+                            )
+                            .with_fix("remove one of these dependencies, or one of the references across the stacks (a reference makes its stack deploy after the stack it reads from)"),
+                    );
+                }
+                Mark::Done => {}
+            }
+        }
+    }
+}
+
+/// What made `stack` depend on `on`, for a person.
+fn describe_cause(tree: &Tree<'_>, stack: NodeId, on: NodeId) -> String {
+    match tree.stack_dependency_cause(stack, on) {
+        Some(StackDependencyCause::Explicit { from, to, reason }) => {
+            format!("{} depends on {}: {reason}", tree.path(from), tree.path(to))
+        }
+        Some(StackDependencyCause::Reference { from, to }) => {
+            format!("{} refers to {}", tree.path(from), tree.path(to))
+        }
+        None => format!("{} depends on {}", tree.path(stack), tree.path(on)),
     }
 }

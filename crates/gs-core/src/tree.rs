@@ -1,10 +1,12 @@
 //! The frozen tree: an app read-only, with what every pass and backend needs computed once
-//! (logical IDs, the order of elements in each stack, explicit dependencies expanded to resources).
+//! (logical IDs, the order of elements in each stack, explicit dependencies expanded to resources,
+//! the values stacks read from each other and the order stacks deploy in).
 
 use crate::app::App;
 use crate::handle::NodeId;
 use crate::logical_id::logical_id_of;
 use crate::node::{Acknowledgement, Node, NodeKind};
+use crate::value::Value;
 
 /// An app frozen for validation and emission. Passes and backends read it; nothing changes it.
 pub struct Tree<'a> {
@@ -17,6 +19,42 @@ pub struct Tree<'a> {
     elements: Vec<Vec<NodeId>>,
     /// By stack position: the other stacks it must be deployed after.
     stack_dependencies: Vec<Vec<NodeId>>,
+    /// By stack position, parallel to `stack_dependencies`: the first thing that made each one.
+    stack_dependency_causes: Vec<Vec<StackDependencyCause<'a>>>,
+    /// By stack position: its values that other stacks of its environment read.
+    exports: Vec<Vec<Export<'a>>>,
+}
+
+/// A value of one stack (a `Ref` or `Fn::GetAtt` of one of its resources or parameters) that
+/// elements of other stacks of the same account and Region read. The CloudFormation backend
+/// publishes it as an output with an export and the readers import it, as AWS CDK does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Export<'a> {
+    /// The resource or parameter.
+    pub target: NodeId,
+    /// The attribute read (`Fn::GetAtt`), or `None` for a `Ref`.
+    pub attribute: Option<&'a str>,
+}
+
+/// Why one stack is deployed after another: the first dependency or reference that made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackDependencyCause<'a> {
+    /// `from` (in the dependent stack) was given an explicit dependency on `to`.
+    Explicit {
+        /// The dependent node.
+        from: NodeId,
+        /// The node depended on.
+        to: NodeId,
+        /// The reason given with the dependency.
+        reason: &'a str,
+    },
+    /// An element of the dependent stack refers to a value of the other (an import).
+    Reference {
+        /// The element that refers.
+        from: NodeId,
+        /// The resource or parameter it refers to.
+        to: NodeId,
+    },
 }
 
 impl<'a> Tree<'a> {
@@ -28,6 +66,8 @@ impl<'a> Tree<'a> {
             depends_on: vec![Vec::new(); n],
             elements: Vec::with_capacity(app.stacks.len()),
             stack_dependencies: vec![Vec::new(); app.stacks.len()],
+            stack_dependency_causes: vec![Vec::new(); app.stacks.len()],
+            exports: vec![Vec::new(); app.stacks.len()],
         };
         for &stack in &app.stacks {
             let mut elements = Vec::new();
@@ -57,7 +97,77 @@ impl<'a> Tree<'a> {
             }
         }
         tree.expand_dependencies();
+        tree.find_cross_stack_references();
         tree
+    }
+
+    /// Records a stack dependency of the stack at `pos` on `on`, keeping the first cause.
+    fn add_stack_dependency(&mut self, pos: usize, on: NodeId, cause: StackDependencyCause<'a>) {
+        if let (Some(list), Some(causes)) = (
+            self.stack_dependencies.get_mut(pos),
+            self.stack_dependency_causes.get_mut(pos),
+        ) {
+            if !list.contains(&on) {
+                list.push(on);
+                causes.push(cause);
+            }
+        }
+    }
+
+    /// Finds every `Ref` and `Fn::GetAtt` from an element of one stack to a resource or parameter
+    /// of another stack of the same account and Region: the target's value is exported once per
+    /// (target, attribute), in the order first read, and the reader's stack depends on the
+    /// target's. References across environments are left to the `core/references` pass, which
+    /// refuses them.
+    fn find_cross_stack_references(&mut self) {
+        let app = self.app;
+        if app.stacks.len() < 2 {
+            return;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut found: Vec<(NodeId, Option<&'a str>)> = Vec::new();
+        for pos in 0..app.stacks.len() {
+            let stack = app.stacks[pos];
+            let elements = std::mem::take(&mut self.elements[pos]);
+            for &e in &elements {
+                found.clear();
+                for_each_value(self.node(e), &mut |v| match v {
+                    Value::Ref(n) => found.push((*n, None)),
+                    Value::GetAtt(n, attr) => found.push((*n, Some(attr.as_str()))),
+                    _ => {}
+                });
+                for &(target, attribute) in &found {
+                    if !self.contains(target) {
+                        continue;
+                    }
+                    let node = self.node(target);
+                    let exportable =
+                        matches!(node.kind, NodeKind::Resource(_) | NodeKind::Parameter(_));
+                    if node.stack == stack
+                        || !exportable
+                        || environment(self.node(node.stack)) != environment(self.node(stack))
+                    {
+                        continue;
+                    }
+                    let Some(producer) = self.stack_position(node.stack) else {
+                        continue;
+                    };
+                    let export = Export { target, attribute };
+                    if seen.insert(export) {
+                        self.exports[producer].push(export);
+                    }
+                    self.add_stack_dependency(
+                        pos,
+                        node.stack,
+                        StackDependencyCause::Reference {
+                            from: e,
+                            to: target,
+                        },
+                    );
+                }
+            }
+            self.elements[pos] = elements;
+        }
     }
 
     fn expand_dependencies(&mut self) {
@@ -71,11 +181,13 @@ impl<'a> Tree<'a> {
             for dep in &node.dependencies {
                 let target_stack = self.node(dep.target).stack;
                 if target_stack != node.stack {
-                    let pos = self.stack_position(node.stack);
-                    if let Some(list) = pos.and_then(|p| self.stack_dependencies.get_mut(p)) {
-                        if !list.contains(&target_stack) {
-                            list.push(target_stack);
-                        }
+                    if let Some(pos) = self.stack_position(node.stack) {
+                        let cause = StackDependencyCause::Explicit {
+                            from,
+                            to: dep.target,
+                            reason: dep.reason.as_str(),
+                        };
+                        self.add_stack_dependency(pos, target_stack, cause);
                     }
                     continue;
                 }
@@ -180,11 +292,44 @@ impl<'a> Tree<'a> {
         self.depends_on.get(id.index()).map_or(&[], Vec::as_slice)
     }
 
-    /// The stacks `stack` must be deployed after, because of explicit cross-stack dependencies.
+    /// The stacks `stack` must be deployed after: because of explicit dependencies across stacks,
+    /// and because it reads values of theirs (see [`Tree::exports`]). In the order first found.
     pub fn stack_dependencies(&self, stack: NodeId) -> &[NodeId] {
         self.stack_position(stack)
             .and_then(|p| self.stack_dependencies.get(p))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Why `stack` is deployed after `on`: the first dependency or reference that made it.
+    pub fn stack_dependency_cause(
+        &self,
+        stack: NodeId,
+        on: NodeId,
+    ) -> Option<StackDependencyCause<'a>> {
+        let pos = self.stack_position(stack)?;
+        let i = self
+            .stack_dependencies
+            .get(pos)?
+            .iter()
+            .position(|s| *s == on)?;
+        self.stack_dependency_causes.get(pos)?.get(i).copied()
+    }
+
+    /// The values of `stack` that other stacks of its account and Region read, each once, in the
+    /// order first read (stacks in creation order, their elements in tree order).
+    pub fn exports(&self, stack: NodeId) -> &[Export<'a>] {
+        self.stack_position(stack)
+            .and_then(|p| self.exports.get(p))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some stack reads a value of `node` through an export.
+    pub fn is_exported(&self, node: NodeId) -> bool {
+        self.contains(node)
+            && self
+                .stack_position(self.node(node).stack)
+                .and_then(|p| self.exports.get(p))
+                .is_some_and(|list| list.iter().any(|e| e.target == node))
     }
 
     /// The nodes an element's values refer to (`Ref`, `Fn::GetAtt`), in order, repeated ones once.
@@ -294,6 +439,35 @@ static NO_NODE: Node = Node {
     dependencies: Vec::new(),
     acknowledgements: Vec::new(),
 };
+
+/// A stack's account and Region, as declared (`None` is the environment's default); two stacks
+/// share an environment only when both are equal, as AWS CDK decides.
+pub(crate) fn environment(stack: &Node) -> (Option<&str>, Option<&str>) {
+    match &stack.kind {
+        NodeKind::Stack(s) => (s.account.as_deref(), s.region.as_deref()),
+        _ => (None, None),
+    }
+}
+
+/// Calls `f` on every value an element holds (a resource's properties, an output's value and
+/// export name), nested ones included, in the order they are written; iterative, so no value
+/// can overflow the call stack.
+pub(crate) fn for_each_value<'v>(node: &'v Node, f: &mut impl FnMut(&'v Value)) {
+    let mut pending: Vec<&Value> = match &node.kind {
+        NodeKind::Resource(r) => r.properties.iter().map(|(_, v)| v).collect(),
+        NodeKind::Output(o) => std::iter::once(&o.value)
+            .chain(o.export_name.as_ref())
+            .collect(),
+        _ => Vec::new(),
+    };
+    pending.reverse();
+    while let Some(v) = pending.pop() {
+        f(v);
+        let first_child = pending.len();
+        v.for_each_child(&mut |c| pending.push(c));
+        pending[first_child..].reverse();
+    }
+}
 
 fn is_element(node: &Node) -> bool {
     matches!(

@@ -195,10 +195,19 @@ fn two_resources_with_one_logical_id_fail_synthesis() {
 }
 
 #[test]
-fn a_reference_into_another_stack_is_dangling() {
+fn a_reference_into_a_stack_of_another_region_is_dangling() {
+    // (Within one account and Region a reference is exported and imported: tests/stacks.rs.)
     let mut app = App::new();
     let one = app.stack("One", StackProps::default()).unwrap();
-    let two = app.stack("Two", StackProps::default()).unwrap();
+    let two = app
+        .stack(
+            "Two",
+            StackProps {
+                region: Some("eu-west-1".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let t = topic(&mut app.at(one).unwrap(), "T");
     app.at(two)
         .unwrap()

@@ -110,6 +110,11 @@ impl GlobalCluster {
     pub fn info<'a>(&self, app: &'a App) -> Option<&'a GlobalClusterInfo> {
         app.attached::<GlobalClusterInfo>(self.node)
     }
+
+    /// The global cluster's identifier (`Ref`), for its own stack (and stacks of its Region).
+    pub fn global_cluster_identifier(&self) -> Value {
+        Value::Ref(self.resource.node())
+    }
 }
 
 /// A secondary cluster of a global database, in another Region's stack: no credentials of its
@@ -125,6 +130,7 @@ impl GlobalCluster {
 /// let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
 /// let replica = rds::SecondaryDatabaseCluster::new(&mut s, "Replica", vpc, global, Default::default())?;
 /// assert!(replica.info(s.app()).is_some_and(|i| i.secret.is_none()));
+/// assert_eq!(replica.global_cluster_identifier(s.app()), Some(Value::from("globalstream-dev")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,6 +254,23 @@ impl SecondaryDatabaseCluster {
     /// The reader endpoint's host name (`Fn::GetAtt ReadEndpoint.Address`).
     pub fn reader_endpoint_address(&self) -> Value {
         Value::GetAtt(self.resource.node(), "ReadEndpoint.Address".into())
+    }
+
+    /// The cluster (writer) endpoint's host name (`Fn::GetAtt Endpoint.Address`): it serves
+    /// writes once the cluster is promoted.
+    pub fn endpoint_address(&self) -> Value {
+        Value::GetAtt(self.resource.node(), "Endpoint.Address".into())
+    }
+
+    /// The identifier of the global cluster this one is a secondary of, as the literal its
+    /// resource names (a reference cannot cross Regions).
+    pub fn global_cluster_identifier(&self, app: &App) -> Option<Value> {
+        app.node(self.resource)
+            .ok()?
+            .as_resource()?
+            .properties
+            .get("GlobalClusterIdentifier")
+            .cloned()
     }
 
     /// The cluster's security group on the PostgreSQL port.
