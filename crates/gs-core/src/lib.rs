@@ -52,13 +52,16 @@ pub mod diagnostic;
 pub mod dot;
 pub mod error;
 pub mod handle;
+mod journal;
 pub mod logical_id;
 pub mod node;
 pub mod passes;
 pub mod scope;
 pub mod synth;
+mod tags;
 pub mod tree;
 pub mod value;
+mod values;
 
 pub use app::{App, PassFn, StackProps, MAX_VALUE_DEPTH};
 pub use backend::{write_artifacts, Artifact, Backend, BackendError};

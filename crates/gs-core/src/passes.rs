@@ -50,6 +50,7 @@ pub const RULES: &[Rule] = &[
     DUPLICATE_LOGICAL_ID,
     DANGLING_REFERENCE,
     DEPENDENCY_CYCLE,
+    crate::values::INVALID_VALUE,
 ];
 
 /// Registers the built-in passes (done by `App::new`).

@@ -81,9 +81,13 @@ impl App {
 }
 
 fn validate(tree: &Tree<'_>, app: &App) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for pass in &app.passes {
-        (pass.run)(tree, &mut diagnostics);
+    // A value that cannot be written refuses synthesis before any pass walks it (a pass may walk
+    // values recursively; a value 10,000 levels deep would overflow the call stack).
+    let mut diagnostics = tree.invalid_values().to_vec();
+    if diagnostics.is_empty() {
+        for pass in &app.passes {
+            (pass.run)(tree, &mut diagnostics);
+        }
     }
     for d in &mut diagnostics {
         if !d.acknowledgeable {

@@ -17,6 +17,8 @@ pub struct Tree<'a> {
     elements: Vec<Vec<NodeId>>,
     /// By stack position: the other stacks it must be deployed after.
     stack_dependencies: Vec<Vec<NodeId>>,
+    /// Values that cannot be written (too deep, not finite, ...), whatever door they came in by.
+    invalid_values: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl<'a> Tree<'a> {
@@ -28,6 +30,7 @@ impl<'a> Tree<'a> {
             depends_on: vec![Vec::new(); n],
             elements: Vec::with_capacity(app.stacks.len()),
             stack_dependencies: vec![Vec::new(); app.stacks.len()],
+            invalid_values: crate::values::invalid_values(app),
         };
         for &stack in &app.stacks {
             let mut elements = Vec::new();
@@ -92,6 +95,14 @@ impl<'a> Tree<'a> {
 
     fn stack_position(&self, stack: NodeId) -> Option<usize> {
         self.app.stacks.iter().position(|s| *s == stack)
+    }
+
+    /// The `core/invalid-value` findings: values that nest deeper than
+    /// [`MAX_VALUE_DEPTH`](crate::MAX_VALUE_DEPTH), numbers JSON cannot hold, and the like,
+    /// whatever door they came in by. Synthesis refuses such a tree before any pass runs; a
+    /// backend or pass that walks values recursively must not run on it either.
+    pub fn invalid_values(&self) -> &[crate::diagnostic::Diagnostic] {
+        &self.invalid_values
     }
 
     /// The app behind the tree.

@@ -170,6 +170,15 @@ impl ReplicationGroup {
         vpc: Vpc,
         props: ReplicationGroupProps,
     ) -> Result<ReplicationGroup> {
+        scope.atomically(|scope| Self::build(scope, id, vpc, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        props: ReplicationGroupProps,
+    ) -> Result<ReplicationGroup> {
         let path = scope.child_path(id);
         let parameter_group = check_props(&path, &props)?;
         let subnets = vpc.subnet_ids(scope.app(), SubnetType::Private);
