@@ -55,6 +55,7 @@ pub mod handle;
 mod journal;
 pub mod logical_id;
 pub mod node;
+mod out_dir;
 pub mod passes;
 pub mod scope;
 pub mod synth;
@@ -74,6 +75,7 @@ pub use node::{
     Acknowledgement, Dependency, Group, Import, Node, NodeKind, Output, Parameter, RemovalPolicy,
     Resource, Stack, Tagging,
 };
+pub use out_dir::{is_assembly_file, remove_assembly};
 pub use scope::Scope;
 pub use synth::{SynthError, Synthesis};
 pub use tree::{DisplayPath, Tree};

@@ -42,6 +42,14 @@ pub enum SynthError {
     /// The backend could not emit.
     #[error(transparent)]
     Backend(#[from] BackendError),
+    /// [`App::synth_to`] could not write the artifacts, or remove the stale ones.
+    #[error("writing into {dir}: {message}; fix: check that the folder can be written")]
+    Write {
+        /// The output folder.
+        dir: String,
+        /// The I/O error.
+        message: String,
+    },
 }
 
 impl SynthError {
@@ -49,7 +57,7 @@ impl SynthError {
     pub fn report(&self) -> Option<&Report> {
         match self {
             SynthError::Invalid { report } => Some(report),
-            SynthError::Backend(_) => None,
+            SynthError::Backend(_) | SynthError::Write { .. } => None,
         }
     }
 }
