@@ -122,8 +122,22 @@ fn first_problem<'p, 'a: 'p, 'v: 'p>(
     values: impl Iterator<Item = &'v Value>,
     refs: Refs,
 ) -> Option<Problem> {
-    // (value, containers written around it, whether it is an import's attribute written in place)
-    let mut pending: Vec<(&'p Value, usize, bool)> = values.map(|v| (v, 0, false)).collect();
+    first_problem_with(app, values, refs, &mut Vec::new())
+}
+
+/// The value, the containers written around it, and whether it is an import's attribute written
+/// in place of a reference.
+type Pending<'p> = Vec<(&'p Value, usize, bool)>;
+
+/// [`first_problem`] with a work list the caller reuses (one allocation for a whole app).
+fn first_problem_with<'p, 'a: 'p, 'v: 'p>(
+    app: &'a App,
+    values: impl Iterator<Item = &'v Value>,
+    refs: Refs,
+    pending: &mut Pending<'p>,
+) -> Option<Problem> {
+    pending.clear();
+    pending.extend(values.map(|v| (v, 0, false)));
     while let Some((v, base, in_import)) = pending.pop() {
         match v {
             Value::Float(x) if !x.is_finite() => return Some(Problem::NonFinite(*x)),
@@ -190,29 +204,39 @@ impl App {
 /// problem. Synthesis refuses on any before a pass or backend walks a value.
 pub(crate) fn invalid_values(app: &App) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut pending = Vec::new();
     for (index, node) in app.nodes.iter().enumerate() {
         // Resources and outputs: the references pass names another app's construct.
         let problem = match &node.kind {
-            NodeKind::Resource(r) => {
-                first_problem(app, r.properties.iter().map(|(_, v)| v), Refs::Any)
-            }
-            NodeKind::Output(o) => first_problem(
+            NodeKind::Resource(r) => first_problem_with(
+                app,
+                r.properties.iter().map(|(_, v)| v),
+                Refs::Any,
+                &mut pending,
+            ),
+            NodeKind::Output(o) => first_problem_with(
                 app,
                 std::iter::once(&o.value).chain(o.export_name.as_ref()),
                 Refs::Any,
+                &mut pending,
             ),
-            NodeKind::Parameter(p) => first_problem(
+            NodeKind::Parameter(p) => first_problem_with(
                 app,
                 p.default.iter().chain(p.allowed_values.iter()),
                 Refs::Local,
+                &mut pending,
             ),
-            NodeKind::Import(i) => {
-                first_problem(app, i.attributes.iter().map(|(_, v)| v), Refs::None)
-            }
-            NodeKind::Stack(s) => first_problem(
+            NodeKind::Import(i) => first_problem_with(
+                app,
+                i.attributes.iter().map(|(_, v)| v),
+                Refs::None,
+                &mut pending,
+            ),
+            NodeKind::Stack(s) => first_problem_with(
                 app,
                 s.conditions.iter().chain(s.mappings.iter()).map(|(_, v)| v),
                 Refs::Local,
+                &mut pending,
             ),
             NodeKind::Group => None,
         };
