@@ -42,7 +42,9 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let catalog = passes::catalog();
 
-    let result = app.synth(&CfnBackend::default());
+    // Writes the templates and manifest on success; on a refusal removes last run's, so they are
+    // never read beside this run's SARIF as if current.
+    let result = app.synth_to(&CfnBackend::default(), &out_dir);
     let diagnostics = match &result {
         Ok(out) => out.diagnostics.clone(),
         Err(SynthError::Invalid { report }) => report.0.clone(),
@@ -78,13 +80,12 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         Err(_) => {
             let errors = diagnostics.iter().filter(|d| d.is_blocking()).count();
             eprintln!(
-                "synthesis refused: {errors} error(s); nothing was written but the reports in {}",
+                "synthesis refused: {errors} error(s); nothing was written but the reports in {} (last run's templates removed)",
                 out_dir.display()
             );
             return Ok(ExitCode::FAILURE);
         }
     };
-    out.write_to(&out_dir)?;
     // The same tree through a second backend: a Graphviz picture per stack.
     app.synth(&gs_core::DotBackend)?.write_to(&out_dir)?;
 

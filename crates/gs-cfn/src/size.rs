@@ -122,7 +122,13 @@ fn around(tree: &Tree<'_>, e: NodeId) -> usize {
 /// assert!(template_size_bound(&tree, stack.node()) >= actual);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A tree with values that cannot be written ([`Tree::invalid_values`]) has no finite bound:
+/// `usize::MAX`, without walking them.
 pub fn template_size_bound(tree: &Tree<'_>, stack: NodeId) -> usize {
+    if !tree.invalid_values().is_empty() {
+        return usize::MAX;
+    }
     let mut bytes = 256;
     if let NodeKind::Stack(s) = tree.node(stack).kind() {
         bytes += line(1) + s.description.as_deref().map_or(0, string);

@@ -194,7 +194,16 @@ impl<'t, 'a> Template<'t, 'a> {
     }
 
     /// The template as pretty JSON (one-space indent, as CDK writes it), with a final newline.
+    ///
+    /// A tree with values that cannot be written ([`Tree::invalid_values`]: nested too deep, for
+    /// one) is refused with an error rather than walked.
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        if let Some(d) = self.tree.invalid_values().first() {
+            return Err(<serde_json::Error as serde::ser::Error>::custom(format!(
+                "{}: {}; fix: {}",
+                d.path, d.message, d.fix
+            )));
+        }
         let mut out = Vec::with_capacity(512 * (self.resources.len() + 1));
         let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
         let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);

@@ -24,6 +24,7 @@ rules! {
     CORE_DANGLING_REFERENCE = gs_core::passes::DANGLING_REFERENCE;
     CORE_DEPENDENCY_CYCLE = gs_core::passes::DEPENDENCY_CYCLE;
     CORE_INVALID_ACKNOWLEDGEMENT = gs_core::passes::INVALID_ACKNOWLEDGEMENT;
+    CORE_INVALID_VALUE = gs_core::passes::INVALID_VALUE;
     CFN_LIMITS = gs_cfn::passes::LIMITS;
     LOGS_DANGLING_LOG_GROUP = crate::logs::passes::DANGLING;
     LOGS_NOT_ORDERED = crate::logs::passes::NOT_ORDERED;

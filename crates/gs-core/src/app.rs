@@ -12,11 +12,16 @@ use crate::logical_id;
 use crate::node::{Acknowledgement, Dependency, Node, NodeKind, RemovalPolicy, Resource, Stack};
 use crate::scope::Scope;
 use crate::tree::Tree;
-use crate::value::Value;
 
-/// How deeply a property value may nest (lists, maps, intrinsic functions). CloudFormation
-/// templates nest a few levels; the limit keeps every recursive walk of a value shallow.
-pub const MAX_VALUE_DEPTH: usize = 128;
+/// How deeply a value may nest, counted in the JSON arrays and objects it writes in the template
+/// (intrinsic functions included: `{"Fn::Join": ["-", [...]]}` is three).
+///
+/// A template wraps a value in at most 4 more (`{"Outputs": {"X": {"Export": {"Name": ...}}}}`,
+/// `{"Resources": {"X": {"Properties": {...}}}}`), and serde_json reads at most 127 nested
+/// containers (its recursion limit of 128), so 123 keeps every written template readable by
+/// `serde_json::from_slice`. CloudFormation templates nest a few levels; the limit also keeps every
+/// recursive walk of a value shallow.
+pub const MAX_VALUE_DEPTH: usize = 123;
 
 /// Settings of a new stack.
 #[derive(Clone, Debug, Default)]
@@ -56,8 +61,10 @@ pub struct App {
     pub(crate) stacks: Vec<NodeId>,
     pub(crate) passes: Vec<AppPass>,
     /// Ids of each parent's children, so a duplicate is found without scanning siblings.
-    child_ids: HashMap<NodeId, std::collections::HashSet<String>>,
-    facts: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+    pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String>>,
+    pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+    /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
+    pub(crate) journal: crate::journal::Journal,
 }
 
 impl Default for App {
@@ -91,6 +98,7 @@ impl App {
             passes: Vec::new(),
             child_ids: HashMap::new(),
             facts: HashMap::new(),
+            journal: Default::default(),
         }
     }
 
@@ -180,8 +188,11 @@ impl App {
             })
     }
 
-    fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TreeError> {
+    /// The one door to change an existing node: it records the node in the undo journal of a
+    /// call in progress (see [`App::atomically`]).
+    pub(crate) fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TreeError> {
         self.check(node)?;
+        self.journal_node(node);
         self.nodes
             .get_mut(node.index())
             .ok_or_else(|| TreeError::ForeignHandle {
@@ -194,6 +205,7 @@ impl App {
     pub fn resource_mut(&mut self, node: impl Into<NodeId>) -> Result<&mut Resource, TreeError> {
         let node = node.into();
         let path = self.path(node)?;
+        self.journal_resource(node);
         match &mut self.node_mut(node)?.kind {
             NodeKind::Resource(r) => Ok(r),
             _ => Err(TreeError::WrongKind {
@@ -258,7 +270,8 @@ impl App {
     }
 
     /// Tags `node` and every taggable resource below it. A tag set lower in the tree wins over
-    /// the same key set higher up.
+    /// the same key set higher up. A key or value AWS would refuse (length, the `aws:` prefix, a
+    /// character outside AWS's tag set such as a control character) is refused here.
     ///
     /// ```
     /// use gs_core::{App, StackProps};
@@ -276,21 +289,23 @@ impl App {
     ) -> Result<(), TreeError> {
         let node = node.into();
         let (key, value) = (key.into(), value.into());
-        let reason = if key.is_empty() || key.chars().count() > 128 {
-            Some("the key must have 1 to 128 characters")
-        } else if key.starts_with("aws:") {
-            Some("keys starting with `aws:` are reserved")
-        } else if value.chars().count() > 256 {
-            Some("the value must have at most 256 characters")
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            return Err(TreeError::InvalidTag {
-                path: self.path(node)?,
-                key,
-                reason,
-            });
+        match crate::tags::refusal(&key, &value) {
+            None => {}
+            Some(crate::tags::Refusal::Reason(reason)) => {
+                return Err(TreeError::InvalidTag {
+                    path: self.path(node)?,
+                    key,
+                    reason,
+                })
+            }
+            Some(crate::tags::Refusal::Character(part, character)) => {
+                return Err(TreeError::InvalidTagCharacter {
+                    path: self.path(node)?,
+                    key,
+                    part,
+                    character,
+                })
+            }
         }
         let tags = &mut self.node_mut(node)?.tags;
         match tags.iter_mut().find(|(k, _)| *k == key) {
@@ -441,7 +456,10 @@ impl App {
             .downcast_mut::<Vec<F>>()
         {
             v.push(fact);
+        } else {
+            return;
         }
+        self.journal_fact::<F>();
     }
 
     /// The facts of type `F`, in the order they were recorded.
@@ -461,14 +479,16 @@ impl App {
     ) -> Result<(), TreeError> {
         let node = node.into();
         self.check_in(node, || "App::attach".into())?;
-        if let Some(table) = self
+        let Some(table) = self
             .facts
             .entry(TypeId::of::<IndexMap<NodeId, T>>())
             .or_insert_with(|| Box::new(IndexMap::<NodeId, T>::new()))
             .downcast_mut::<IndexMap<NodeId, T>>()
-        {
-            table.insert(node, data);
-        }
+        else {
+            return Ok(());
+        };
+        let before = table.insert(node, data);
+        self.journal_attached(node, before);
         Ok(())
     }
 
@@ -480,15 +500,22 @@ impl App {
             .and_then(|t| t.get(&node.into()))
     }
 
-    /// The data of type `T` attached to `node`, to change.
-    pub fn attached_mut<T: Any + Send + Sync>(
+    /// The data of type `T` attached to `node`, to change (`Clone`, so that a call that fails
+    /// can put it back: see [`App::atomically`]).
+    pub fn attached_mut<T: Any + Send + Sync + Clone>(
         &mut self,
         node: impl Into<NodeId>,
     ) -> Option<&mut T> {
+        let node = node.into();
+        if self.journal.active() {
+            if let Some(before) = self.attached::<T>(node).cloned() {
+                self.journal_attached(node, Some(before));
+            }
+        }
         self.facts
             .get_mut(&TypeId::of::<IndexMap<NodeId, T>>())
             .and_then(|b| b.downcast_mut::<IndexMap<NodeId, T>>())
-            .and_then(|t| t.get_mut(&node.into()))
+            .and_then(|t| t.get_mut(&node))
     }
 
     /// Every node with data of type `T` attached, in the order it was first attached.
@@ -520,43 +547,6 @@ impl App {
         } else {
             Err(TreeError::ForeignHandle { context: context() })
         }
-    }
-
-    /// Checks the values a resource or output is added with: every reference is to a node of
-    /// this app, every number is finite (JSON has no NaN or infinity), and no value nests
-    /// deeper than [`MAX_VALUE_DEPTH`]. The walk is iterative, so it
-    /// is the one place a deeply nested value cannot overflow the call stack; every later
-    /// (recursive) walk of the value then stays within the limit.
-    pub(crate) fn check_references<'v>(
-        &self,
-        context: &str,
-        values: impl Iterator<Item = &'v Value>,
-    ) -> Result<(), TreeError> {
-        let mut pending: Vec<(&Value, usize)> = values.map(|v| (v, 1)).collect();
-        while let Some((v, depth)) = pending.pop() {
-            if depth > MAX_VALUE_DEPTH {
-                return Err(TreeError::ValueTooDeep {
-                    path: context.into(),
-                    max: MAX_VALUE_DEPTH,
-                });
-            }
-            match v {
-                Value::Ref(n) | Value::GetAtt(n, _) => {
-                    self.check(*n).map_err(|_| TreeError::ForeignHandle {
-                        context: context.into(),
-                    })?;
-                }
-                Value::Float(x) if !x.is_finite() => {
-                    return Err(TreeError::NonFiniteNumber {
-                        path: context.into(),
-                        value: x.to_string(),
-                    });
-                }
-                _ => {}
-            }
-            v.for_each_child(&mut |c| pending.push((c, depth + 1)));
-        }
-        Ok(())
     }
 
     pub(crate) fn check_has_logical_id(&self, node: NodeId) -> Result<(), TreeError> {

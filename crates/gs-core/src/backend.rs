@@ -63,16 +63,13 @@ pub trait Backend {
 /// Writes `artifacts` into `dir` (created if missing). Each file is written to a temporary name
 /// in the same folder, then renamed over the old one, so a reader never sees half a file and an
 /// interrupted write leaves the earlier file as it was.
+///
+/// It also cleans up after earlier writers, touching only files gs writes: temporary files a
+/// killed writer left (`.<file>.tmp-<pid>`) are removed, and when `artifacts` hold a cloud
+/// assembly (a `*.template.json`, `manifest.json` or `cdk.out`), templates of stacks that are no
+/// longer in it are removed, and `manifest.json` and `cdk.out` are removed first and written last
+/// (so `manifest.json` is present only beside a complete set of this run's templates). See
+/// [`App::synth_to`](crate::App::synth_to) for the refused case.
 pub fn write_artifacts(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    for a in artifacts {
-        let target = dir.join(&a.file_name);
-        let tmp = dir.join(format!(".{}.tmp-{}", a.file_name, std::process::id()));
-        std::fs::write(&tmp, &a.bytes)?;
-        if let Err(e) = std::fs::rename(&tmp, &target) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    }
-    Ok(())
+    crate::out_dir::write(dir, artifacts)
 }

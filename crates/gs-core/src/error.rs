@@ -104,6 +104,18 @@ pub enum TreeError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A tag key or value with a character AWS refuses in tags.
+    #[error("{path}: tag {key:?} has {character:?} in its {part}, which AWS refuses in tags; fix: use only letters, digits, spaces and `_ . : / = + - @` (AWS's tag character set)")]
+    InvalidTagCharacter {
+        /// Path of the node.
+        path: String,
+        /// The key.
+        key: String,
+        /// `key` or `value`.
+        part: &'static str,
+        /// The first character refused.
+        character: char,
+    },
     /// A property value nests deeper than [`MAX_VALUE_DEPTH`](crate::app::MAX_VALUE_DEPTH).
     #[error("{path}: a property value nests more than {max} levels deep; fix: flatten the value (CloudFormation templates nest a few levels)")]
     ValueTooDeep {

@@ -56,15 +56,19 @@ pub mod dot;
 pub mod error;
 pub mod fold;
 pub mod handle;
+mod journal;
 pub mod logical_id;
 mod model_hash;
 pub mod node;
+mod out_dir;
 pub mod passes;
 pub mod scope;
 pub mod sections;
 pub mod synth;
+mod tags;
 pub mod tree;
 pub mod value;
+mod values;
 
 pub use app::{App, PassFn, StackProps, MAX_VALUE_DEPTH};
 pub use backend::{write_artifacts, Artifact, Backend, BackendError};
@@ -77,6 +81,7 @@ pub use node::{
     Acknowledgement, Dependency, Group, Import, Node, NodeKind, Output, Parameter, RemovalPolicy,
     Resource, Stack, Tagging,
 };
+pub use out_dir::{is_assembly_file, remove_assembly};
 pub use passes::Pass;
 pub use scope::Scope;
 pub use sections::{Assertion, TemplateRule};

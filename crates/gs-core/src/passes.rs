@@ -78,7 +78,10 @@ pub const RULES: &[Rule] = &[
     DANGLING_REFERENCE,
     DEPENDENCY_CYCLE,
     INVALID_ACKNOWLEDGEMENT,
+    INVALID_VALUE,
 ];
+
+pub use crate::values::INVALID_VALUE;
 
 /// A validation pass: reads the frozen tree and appends findings of its rules.
 ///

@@ -89,12 +89,17 @@ impl<'a> Scope<'a> {
         Ok(Handle::new(node))
     }
 
-    /// Adds a template parameter.
+    /// Adds a template parameter. Every reference in its default and allowed values must be to
+    /// a node of this app.
     pub fn parameter(
         &mut self,
         id: &str,
         parameter: Parameter,
     ) -> Result<Handle<Parameter>, TreeError> {
+        self.app.check_references(
+            &self.child_path(id),
+            parameter.default.iter().chain(&parameter.allowed_values),
+        )?;
         let node = self
             .app
             .push(self.node, id, NodeKind::Parameter(parameter))?;
@@ -114,7 +119,14 @@ impl<'a> Scope<'a> {
     }
 
     /// Records something that exists outside the app, imported on purpose.
+    ///
+    /// The attributes must be literal (no `Ref` or `Fn::GetAtt`): the backend writes them in
+    /// place of every reference to the import.
     pub fn import<T>(&mut self, id: &str, import: Import) -> Result<Handle<T>, TreeError> {
+        self.app.check_import_attributes(
+            &self.child_path(id),
+            import.attributes.iter().map(|(_, v)| v),
+        )?;
         Ok(Handle::new(self.app.push(
             self.node,
             id,

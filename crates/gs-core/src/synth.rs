@@ -43,6 +43,14 @@ pub enum SynthError {
     /// The backend could not emit.
     #[error(transparent)]
     Backend(#[from] BackendError),
+    /// [`App::synth_to`] could not write the artifacts, or remove the stale ones.
+    #[error("writing into {dir}: {message}; fix: check that the folder can be written")]
+    Write {
+        /// The output folder.
+        dir: String,
+        /// The I/O error.
+        message: String,
+    },
 }
 
 impl SynthError {
@@ -50,7 +58,7 @@ impl SynthError {
     pub fn report(&self) -> Option<&Report> {
         match self {
             SynthError::Invalid { report } => Some(report),
-            SynthError::Backend(_) => None,
+            SynthError::Backend(_) | SynthError::Write { .. } => None,
         }
     }
 }
@@ -82,7 +90,12 @@ impl App {
 }
 
 fn validate(tree: &Tree<'_>, app: &App, backend: &dyn Backend) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    // A value that cannot be written refuses synthesis before any pass walks it (a pass may walk
+    // values recursively; a value 10,000 levels deep would overflow the call stack).
+    let mut diagnostics = tree.invalid_values().to_vec();
+    if !diagnostics.is_empty() {
+        return diagnostics;
+    }
     for pass in CORE {
         (pass.run)(tree, &mut diagnostics);
     }

@@ -19,6 +19,8 @@ pub struct Tree<'a> {
     elements: Vec<Vec<NodeId>>,
     /// By stack position: the other stacks it must be deployed after.
     stack_dependencies: Vec<Vec<NodeId>>,
+    /// Values that cannot be written (too deep, not finite, ...), whatever door they came in by.
+    invalid_values: Vec<crate::diagnostic::Diagnostic>,
     /// By stack position, parallel to `stack_dependencies`: the first thing that made each one.
     stack_dependency_causes: Vec<Vec<StackDependencyCause<'a>>>,
     /// By stack position: its values that other stacks of its environment read.
@@ -68,6 +70,7 @@ impl<'a> Tree<'a> {
             stack_dependencies: vec![Vec::new(); app.stacks.len()],
             stack_dependency_causes: vec![Vec::new(); app.stacks.len()],
             exports: vec![Vec::new(); app.stacks.len()],
+            invalid_values: crate::values::invalid_values(app),
         };
         for &stack in &app.stacks {
             let mut elements = Vec::new();
@@ -211,6 +214,14 @@ impl<'a> Tree<'a> {
 
     fn stack_position(&self, stack: NodeId) -> Option<usize> {
         self.app.stacks.iter().position(|s| *s == stack)
+    }
+
+    /// The `core/invalid-value` findings: values that nest deeper than
+    /// [`MAX_VALUE_DEPTH`](crate::MAX_VALUE_DEPTH), numbers JSON cannot hold, and the like,
+    /// whatever door they came in by. Synthesis refuses such a tree before any pass runs; a
+    /// backend or pass that walks values recursively must not run on it either.
+    pub fn invalid_values(&self) -> &[crate::diagnostic::Diagnostic] {
+        &self.invalid_values
     }
 
     /// The app behind the tree.

@@ -331,10 +331,33 @@ impl Value {
     }
 
     /// Calls `f` with every node this value refers to, depth first, in order.
+    ///
+    /// Recursive for the shallow values templates hold (no allocation), iterative below
+    /// [`MAX_VALUE_DEPTH`](crate::MAX_VALUE_DEPTH) levels, so a value of any depth is walked
+    /// without overflowing the call stack.
     pub fn for_each_reference(&self, f: &mut impl FnMut(NodeId)) {
+        self.references_below(f, 0);
+    }
+
+    fn references_below(&self, f: &mut impl FnMut(NodeId), depth: usize) {
         match self {
             Value::Ref(n) | Value::GetAtt(n, _) => f(*n),
-            _ => self.for_each_child(&mut |c| c.for_each_reference(f)),
+            _ if depth < crate::app::MAX_VALUE_DEPTH => {
+                self.for_each_child(&mut |c| c.references_below(f, depth + 1))
+            }
+            _ => {
+                let mut pending = vec![self];
+                while let Some(v) = pending.pop() {
+                    match v {
+                        Value::Ref(n) | Value::GetAtt(n, _) => f(*n),
+                        _ => {
+                            let start = pending.len();
+                            v.for_each_child(&mut |c| pending.push(c));
+                            pending[start..].reverse();
+                        }
+                    }
+                }
+            }
         }
     }
 }

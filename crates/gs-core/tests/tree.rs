@@ -387,7 +387,7 @@ fn a_dependency_on_another_apps_node_names_the_dependent_construct() {
 fn a_value_nested_past_the_limit_is_refused_when_the_resource_is_added() {
     let (mut app, stack) = app_with_stack();
     let mut deep = Value::from("leaf");
-    for _ in 0..MAX_VALUE_DEPTH {
+    for _ in 0..=MAX_VALUE_DEPTH {
         deep = Value::List(vec![deep]);
     }
     let err = app
@@ -406,7 +406,7 @@ fn a_value_nested_past_the_limit_is_refused_when_the_resource_is_added() {
         }
     );
     let mut shallow = Value::from("leaf");
-    for _ in 0..MAX_VALUE_DEPTH - 2 {
+    for _ in 0..MAX_VALUE_DEPTH {
         shallow = Value::List(vec![shallow]);
     }
     app.at(stack)

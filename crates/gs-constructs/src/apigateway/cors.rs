@@ -153,6 +153,15 @@ impl RestApi {
         resource: ApiResource,
         cors: &CorsOptions,
     ) -> Result<Method> {
+        scope.atomically(|scope| self.add_cors_preflight_impl(scope, resource, cors))
+    }
+
+    fn add_cors_preflight_impl(
+        &self,
+        scope: &mut Scope<'_>,
+        resource: ApiResource,
+        cors: &CorsOptions,
+    ) -> Result<Method> {
         let path = scope.app().path(resource.node)?;
         cors.check(&path)?;
         self.add_method_as(

@@ -61,6 +61,16 @@ impl RestApi {
         http_method: &str,
         integration: Integration,
     ) -> Result<Method> {
+        scope.atomically(|scope| self.add_method_impl(scope, resource, http_method, integration))
+    }
+
+    fn add_method_impl(
+        &self,
+        scope: &mut Scope<'_>,
+        resource: ApiResource,
+        http_method: &str,
+        integration: Integration,
+    ) -> Result<Method> {
         let authorization = scope
             .app()
             .attached::<ApiState>(self.node)

@@ -47,6 +47,15 @@ impl RestApi {
         parent: ApiResource,
         path_part: &str,
     ) -> Result<ApiResource> {
+        scope.atomically(|scope| self.add_resource_impl(scope, parent, path_part))
+    }
+
+    fn add_resource_impl(
+        &self,
+        scope: &mut Scope<'_>,
+        parent: ApiResource,
+        path_part: &str,
+    ) -> Result<ApiResource> {
         let app = scope.app_mut();
         let parent_path = app.path(parent.node)?;
         let path = format!("{parent_path}/{path_part}");

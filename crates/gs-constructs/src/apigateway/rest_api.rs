@@ -110,6 +110,10 @@ impl RestApi {
     /// Builds the API, its deployment, its stage with logging, and (by default) the account's
     /// CloudWatch role.
     pub fn new(scope: &mut Scope<'_>, id: &str, props: RestApiProps) -> Result<RestApi> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: RestApiProps) -> Result<RestApi> {
         let path = scope.child_path(id);
         check_stage_name(&path, &props.stage_name)?;
         if !["INFO", "ERROR"].contains(&props.logging_level.as_str()) {

@@ -63,6 +63,16 @@ impl BackupPlan {
         first_rule: BackupRule,
         props: BackupPlanProps,
     ) -> Result<BackupPlan> {
+        scope.atomically(|scope| Self::build(scope, id, vault, first_rule, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vault: BackupVault,
+        first_rule: BackupRule,
+        props: BackupPlanProps,
+    ) -> Result<BackupPlan> {
         let path = scope.child_path(id);
         let name = match props.name {
             Some(n) => {
@@ -94,6 +104,10 @@ impl BackupPlan {
 
     /// Adds `rule` (its name must be new to the plan).
     pub fn add_rule(&self, app: &mut App, rule: BackupRule) -> Result<()> {
+        app.atomically(|app| self.add_rule_impl(app, rule))
+    }
+
+    fn add_rule_impl(&self, app: &mut App, rule: BackupRule) -> Result<()> {
         let path = app.path(self.node)?;
         rule.validate(&path)?;
         let mut rules = app

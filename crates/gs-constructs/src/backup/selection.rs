@@ -131,6 +131,16 @@ impl BackupSelection {
         resources: Vec<BackupResource>,
         props: BackupSelectionProps,
     ) -> Result<BackupSelection> {
+        scope.atomically(|scope| Self::build(scope, id, plan, resources, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        plan: BackupPlan,
+        resources: Vec<BackupResource>,
+        props: BackupSelectionProps,
+    ) -> Result<BackupSelection> {
         let path = scope.child_path(id);
         if resources.is_empty() {
             return Err(ConstructError::invalid(

@@ -69,6 +69,10 @@ pub struct BackupVault {
 impl BackupVault {
     /// A vault defined in this stack.
     pub fn new(scope: &mut Scope<'_>, id: &str, props: BackupVaultProps) -> Result<BackupVault> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: BackupVaultProps) -> Result<BackupVault> {
         let path = scope.child_path(id);
         let name = match props.name {
             Some(n) => {
@@ -111,6 +115,10 @@ impl BackupVault {
     /// `${AWS::Partition}` and `${AWS::AccountId}` may appear (the ARN is then an `Fn::Sub`).
     /// A vault defined in another stack of this app is imported this way too, by its ARN.
     pub fn from_arn(scope: &mut Scope<'_>, id: &str, arn: &str) -> Result<BackupVault> {
+        scope.atomically(|scope| Self::from_arn_impl(scope, id, arn))
+    }
+
+    fn from_arn_impl(scope: &mut Scope<'_>, id: &str, arn: &str) -> Result<BackupVault> {
         let path = scope.child_path(id);
         let Some(parts) = VaultArn::parse(arn) else {
             return Err(ConstructError::invalid(

@@ -85,6 +85,16 @@ impl Pipeline {
         build: BuildProps,
         props: PipelineProps,
     ) -> Result<Pipeline> {
+        scope.atomically(|scope| Self::build(scope, id, source, build, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        source: SourceKind,
+        build: BuildProps,
+        props: PipelineProps,
+    ) -> Result<Pipeline> {
         let path = scope.child_path(id);
         if let Some(name) = &props.name {
             check_name(&path, "pipeline", name)?;

@@ -122,6 +122,10 @@ struct Overridden {
 
 /// Declares `objectives` on `stack`: every stateful resource in it is checked against them.
 pub fn declare(app: &mut App, stack: impl Into<NodeId>, objectives: Objectives) -> Result<()> {
+    app.atomically(|app| declare_impl(app, stack, objectives))
+}
+
+fn declare_impl(app: &mut App, stack: impl Into<NodeId>, objectives: Objectives) -> Result<()> {
     let stack = stack.into();
     let node = app.node(stack)?;
     if !matches!(node.kind(), gs_core::NodeKind::Stack(_)) {
@@ -138,6 +142,15 @@ pub fn declare(app: &mut App, stack: impl Into<NodeId>, objectives: Objectives) 
 /// Overrides the stack's objectives for `node` and everything below it. The reason is required
 /// and appears in the DR report.
 pub fn override_for(
+    app: &mut App,
+    node: impl Into<NodeId>,
+    objectives: Objectives,
+    reason: &str,
+) -> Result<()> {
+    app.atomically(|app| override_for_impl(app, node, objectives, reason))
+}
+
+fn override_for_impl(
     app: &mut App,
     node: impl Into<NodeId>,
     objectives: Objectives,

@@ -62,6 +62,16 @@ impl InterfaceVpcEndpoint {
         service: &'static str,
         props: InterfaceVpcEndpointProps,
     ) -> Result<InterfaceVpcEndpoint> {
+        scope.atomically(|scope| Self::build(scope, id, vpc, service, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        service: &'static str,
+        props: InterfaceVpcEndpointProps,
+    ) -> Result<InterfaceVpcEndpoint> {
         let path = scope.child_path(id);
         if service.is_empty()
             || !service

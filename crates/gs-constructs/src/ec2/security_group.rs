@@ -184,6 +184,15 @@ impl Connectable {
         peer: impl Into<Peer>,
         description: &str,
     ) -> Result<NodeId> {
+        scope.atomically(|scope| self.allow_default_port_from_impl(scope, peer, description))
+    }
+
+    fn allow_default_port_from_impl(
+        &self,
+        scope: &mut Scope<'_>,
+        peer: impl Into<Peer>,
+        description: &str,
+    ) -> Result<NodeId> {
         self.security_group
             .allow_from(scope, peer, self.default_port, description)
     }
@@ -228,6 +237,15 @@ impl Ingress {
 impl SecurityGroup {
     /// A security group in `vpc`.
     pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        props: SecurityGroupProps,
+    ) -> Result<SecurityGroup> {
+        scope.atomically(|scope| Self::build(scope, id, vpc, props))
+    }
+
+    fn build(
         scope: &mut Scope<'_>,
         id: &str,
         vpc: Vpc,
@@ -298,6 +316,16 @@ impl SecurityGroup {
     /// depends on it). Asking twice for the same peer and port adds nothing and returns the
     /// first rule.
     pub fn allow_from(
+        &self,
+        scope: &mut Scope<'_>,
+        peer: impl Into<Peer>,
+        port: Port,
+        description: &str,
+    ) -> Result<NodeId> {
+        scope.atomically(|scope| self.allow_from_impl(scope, peer, port, description))
+    }
+
+    fn allow_from_impl(
         &self,
         scope: &mut Scope<'_>,
         peer: impl Into<Peer>,

@@ -105,6 +105,10 @@ impl Vpc {
     /// Builds the VPC: `max_azs` public and private subnets, an internet gateway, NAT gateways in
     /// the public subnets, a route table per subnet.
     pub fn new(scope: &mut Scope<'_>, id: &str, props: VpcProps) -> Result<Vpc> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: VpcProps) -> Result<Vpc> {
         let path = scope.child_path(id);
         let cidr: Ipv4Cidr = props.cidr.parse().map_err(|e: String| {
             ConstructError::invalid(

@@ -53,6 +53,10 @@ pub struct Cluster {
 impl Cluster {
     /// A cluster whose services run in `vpc`.
     pub fn new(scope: &mut Scope<'_>, id: &str, vpc: Vpc, props: ClusterProps) -> Result<Cluster> {
+        scope.atomically(|scope| Self::build(scope, id, vpc, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, vpc: Vpc, props: ClusterProps) -> Result<Cluster> {
         let path = scope.child_path(id);
         if let Some(name) = &props.name {
             super::ECS_NAME.with_what("cluster").check(&path, name)?;

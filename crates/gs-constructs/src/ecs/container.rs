@@ -292,6 +292,16 @@ impl FargateTaskDefinition {
         image: &str,
         props: ContainerProps,
     ) -> Result<Container> {
+        scope.atomically(|scope| self.add_container_impl(scope, name, image, props))
+    }
+
+    fn add_container_impl(
+        &self,
+        scope: &mut Scope<'_>,
+        name: &str,
+        image: &str,
+        props: ContainerProps,
+    ) -> Result<Container> {
         let app = scope.app_mut();
         let path = format!("{}/{name}", app.path(self.node)?);
         super::ECS_NAME.with_what("container").check(&path, name)?;

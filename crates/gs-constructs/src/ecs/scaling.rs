@@ -71,6 +71,14 @@ impl FargateService {
         scope: &mut Scope<'_>,
         props: AutoScalingProps,
     ) -> Result<ServiceScaling> {
+        scope.atomically(|scope| self.auto_scale_impl(scope, props))
+    }
+
+    fn auto_scale_impl(
+        &self,
+        scope: &mut Scope<'_>,
+        props: AutoScalingProps,
+    ) -> Result<ServiceScaling> {
         let app = scope.app_mut();
         let path = format!("{}/TaskCount", app.path(self.node)?);
         if props.max_capacity == 0 || props.min_capacity > props.max_capacity {

@@ -152,6 +152,16 @@ impl FargateService {
         task: FargateTaskDefinition,
         props: FargateServiceProps,
     ) -> Result<FargateService> {
+        scope.atomically(|scope| Self::build(scope, id, cluster, task, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        cluster: Cluster,
+        task: FargateTaskDefinition,
+        props: FargateServiceProps,
+    ) -> Result<FargateService> {
         let path = scope.child_path(id);
         let state = task.state(scope.app());
         if !state.volumes.is_empty() && !props.platform_version.supports_efs() {
@@ -311,6 +321,15 @@ impl FargateService {
     /// an ingress rule into the target's security group from this service's group, which the
     /// service waits for (its tasks connect as they start).
     pub fn connect_to(
+        &self,
+        scope: &mut Scope<'_>,
+        target: Connectable,
+        description: &str,
+    ) -> Result<()> {
+        scope.atomically(|scope| self.connect_to_impl(scope, target, description))
+    }
+
+    fn connect_to_impl(
         &self,
         scope: &mut Scope<'_>,
         target: Connectable,

@@ -88,6 +88,14 @@ impl FargateTaskDefinition {
         id: &str,
         props: FargateTaskDefinitionProps,
     ) -> Result<FargateTaskDefinition> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        props: FargateTaskDefinitionProps,
+    ) -> Result<FargateTaskDefinition> {
         let path = scope.child_path(id);
         check_size(&path, props.cpu, props.memory_mib)?;
         if let Some(gib) = props.ephemeral_storage_gib {

@@ -66,6 +66,20 @@ impl FargateTaskDefinition {
         container_path: &str,
         mode: Mount,
     ) -> Result<()> {
+        scope.atomically(|scope| {
+            self.mount_impl(scope, volume, access_point, container, container_path, mode)
+        })
+    }
+
+    fn mount_impl(
+        &self,
+        scope: &mut Scope<'_>,
+        volume: &str,
+        access_point: AccessPoint,
+        container: Container,
+        container_path: &str,
+        mode: Mount,
+    ) -> Result<()> {
         let app = scope.app_mut();
         let path = app.path(self.node)?;
         let bad = |message: String, fix: &str| Err(ConstructError::invalid(&path, message, fix));

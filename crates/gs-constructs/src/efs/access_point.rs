@@ -98,6 +98,15 @@ impl AccessPoint {
         file_system: FileSystem,
         props: AccessPointProps,
     ) -> Result<AccessPoint> {
+        scope.atomically(|scope| Self::build(scope, id, file_system, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        file_system: FileSystem,
+        props: AccessPointProps,
+    ) -> Result<AccessPoint> {
         let path = scope.child_path(id);
         check_path(&path, &props.path)?;
         if props.secondary_gids.len() > 16 {

@@ -189,6 +189,15 @@ impl FileSystem {
         vpc: Vpc,
         props: FileSystemProps,
     ) -> Result<FileSystem> {
+        scope.atomically(|scope| Self::build(scope, id, vpc, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        props: FileSystemProps,
+    ) -> Result<FileSystem> {
         let path = scope.child_path(id);
         check(&path, &props)?;
         let mut subnets: Vec<Subnet> = Vec::new();

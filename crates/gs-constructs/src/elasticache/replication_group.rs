@@ -181,6 +181,15 @@ impl ReplicationGroup {
         vpc: Vpc,
         props: ReplicationGroupProps,
     ) -> Result<ReplicationGroup> {
+        scope.atomically(|scope| Self::build(scope, id, vpc, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        props: ReplicationGroupProps,
+    ) -> Result<ReplicationGroup> {
         let path = scope.child_path(id);
         let parameter_group = check_props(&path, &props)?;
         let major = parse_version(&props.engine_version).map_or(0, |(m, _)| m);

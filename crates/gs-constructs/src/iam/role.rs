@@ -55,6 +55,15 @@ impl Role {
         service_principal: &str,
         props: RoleProps,
     ) -> Result<Role> {
+        scope.atomically(|scope| Self::build(scope, id, service_principal, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        service_principal: &str,
+        props: RoleProps,
+    ) -> Result<Role> {
         if !service_principal.ends_with(".amazonaws.com") {
             return Err(ConstructError::invalid(
                 scope.child_path(id),
@@ -102,6 +111,10 @@ impl Role {
     /// Adds `statement` to the role's default policy (`<Role>/DefaultPolicy`), creating the policy
     /// on the first grant. An identical statement granted twice is kept once.
     pub fn grant(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {
+        app.atomically(|app| self.grant_impl(app, statement))
+    }
+
+    fn grant_impl(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {
         let mut grants = app
             .attached::<Grants>(self.node)
             .cloned()

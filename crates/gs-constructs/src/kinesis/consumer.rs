@@ -52,6 +52,15 @@ impl StreamConsumer {
         stream: Stream,
         props: StreamConsumerProps,
     ) -> Result<StreamConsumer> {
+        scope.atomically(|scope| Self::build(scope, id, stream, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        stream: Stream,
+        props: StreamConsumerProps,
+    ) -> Result<StreamConsumer> {
         let path = scope.child_path(id);
         let consumer_name = props.consumer_name.unwrap_or_else(|| name_from_path(&path));
         if let Some(reason) = invalid_name(&consumer_name) {

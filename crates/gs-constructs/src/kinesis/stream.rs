@@ -109,6 +109,10 @@ pub struct Stream {
 impl Stream {
     /// A stream encrypted with KMS.
     pub fn new(scope: &mut Scope<'_>, id: &str, props: StreamProps) -> Result<Stream> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: StreamProps) -> Result<Stream> {
         let path = scope.child_path(id);
         if let Some(reason) = props.stream_name.as_deref().and_then(invalid_name) {
             return Err(ConstructError::invalid(
@@ -213,6 +217,10 @@ impl Stream {
 
     /// Lets `role` put records (and use the stream's customer managed key to encrypt them).
     pub fn grant_write(&self, app: &mut App, role: Role) -> Result<()> {
+        app.atomically(|app| self.grant_write_impl(app, role))
+    }
+
+    fn grant_write_impl(&self, app: &mut App, role: Role) -> Result<()> {
         role.grant(
             app,
             PolicyStatement::allow(
@@ -239,6 +247,10 @@ impl Stream {
 
     /// Lets `role` read records (and use the stream's customer managed key to decrypt them).
     pub fn grant_read(&self, app: &mut App, role: Role) -> Result<()> {
+        app.atomically(|app| self.grant_read_impl(app, role))
+    }
+
+    fn grant_read_impl(&self, app: &mut App, role: Role) -> Result<()> {
         role.grant(
             app,
             PolicyStatement::allow(

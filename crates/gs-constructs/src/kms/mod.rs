@@ -58,6 +58,10 @@ pub struct Key {
 impl Key {
     /// A key whose policy lets the account's IAM policies grant its use.
     pub fn new(scope: &mut Scope<'_>, id: &str, props: KeyProps) -> Result<Key> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: KeyProps) -> Result<Key> {
         let path = scope.child_path(id);
         let root = Value::join(
             "",

@@ -107,6 +107,10 @@ pub struct LogDelivery {
 impl LogGroup {
     /// A log group defined in this stack.
     pub fn new(scope: &mut Scope<'_>, id: &str, props: LogGroupProps) -> Result<LogGroup> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: LogGroupProps) -> Result<LogGroup> {
         if let Some(name) = &props.name {
             check_name(&scope.child_path(id), name)?;
         }
@@ -131,6 +135,10 @@ impl LogGroup {
     /// An existing log group, named on purpose: gs will not create it and will not report it as
     /// dangling.
     pub fn from_name(scope: &mut Scope<'_>, id: &str, name: &str) -> Result<LogGroup> {
+        scope.atomically(|scope| Self::from_name_impl(scope, id, name))
+    }
+
+    fn from_name_impl(scope: &mut Scope<'_>, id: &str, name: &str) -> Result<LogGroup> {
         check_name(&scope.child_path(id), name)?;
         let arn = Value::sub(format!(
             "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}:*"

@@ -149,6 +149,16 @@ impl DatabaseCluster {
         credentials: Secret,
         props: DatabaseClusterProps,
     ) -> Result<DatabaseCluster> {
+        scope.atomically(|scope| Self::new_impl(scope, id, vpc, credentials, props))
+    }
+
+    fn new_impl(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        credentials: Secret,
+        props: DatabaseClusterProps,
+    ) -> Result<DatabaseCluster> {
         let path = scope.child_path(id);
         check_credentials(scope.app(), &path, credentials)?;
         let default_port = props.port;

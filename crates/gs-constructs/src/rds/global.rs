@@ -73,6 +73,15 @@ impl GlobalCluster {
         identifier: &str,
         props: GlobalClusterProps,
     ) -> Result<GlobalCluster> {
+        scope.atomically(|scope| Self::build(scope, id, identifier, props))
+    }
+
+    fn build(
+        scope: &mut Scope<'_>,
+        id: &str,
+        identifier: &str,
+        props: GlobalClusterProps,
+    ) -> Result<GlobalCluster> {
         let path = scope.child_path(id);
         if let Some(reason) = invalid_cluster_identifier(identifier) {
             return Err(ConstructError::invalid(
@@ -156,6 +165,16 @@ impl SecondaryDatabaseCluster {
     /// `default_database_name` must be unset (the databases replicate). Storage is encrypted
     /// with `storage_encryption_key`, or with `aws/rds` of the secondary's Region.
     pub fn new(
+        scope: &mut Scope<'_>,
+        id: &str,
+        vpc: Vpc,
+        global: GlobalCluster,
+        props: DatabaseClusterProps,
+    ) -> Result<SecondaryDatabaseCluster> {
+        scope.atomically(|scope| Self::build(scope, id, vpc, global, props))
+    }
+
+    fn build(
         scope: &mut Scope<'_>,
         id: &str,
         vpc: Vpc,

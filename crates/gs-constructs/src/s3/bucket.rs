@@ -89,6 +89,10 @@ pub struct Bucket {
 impl Bucket {
     /// A bucket with the secure defaults of [`BucketProps`].
     pub fn new(scope: &mut Scope<'_>, id: &str, props: BucketProps) -> Result<Bucket> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: BucketProps) -> Result<Bucket> {
         let path = scope.child_path(id);
         if let Some(name) = &props.name {
             check_bucket_name(&path, name)?;
@@ -220,6 +224,10 @@ impl Bucket {
 
     /// Lets `role` list the bucket and read its objects (and decrypt them, with a KMS key).
     pub fn grant_read(&self, app: &mut App, role: Role) -> Result<()> {
+        app.atomically(|app| self.grant_read_impl(app, role))
+    }
+
+    fn grant_read_impl(&self, app: &mut App, role: Role) -> Result<()> {
         role.grant(
             app,
             PolicyStatement::allow(
@@ -235,6 +243,10 @@ impl Bucket {
 
     /// Lets `role` list, read, write and delete objects (and use the KMS key for both ways).
     pub fn grant_read_write(&self, app: &mut App, role: Role) -> Result<()> {
+        app.atomically(|app| self.grant_read_write_impl(app, role))
+    }
+
+    fn grant_read_write_impl(&self, app: &mut App, role: Role) -> Result<()> {
         role.grant(
             app,
             PolicyStatement::allow(

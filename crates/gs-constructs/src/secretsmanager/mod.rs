@@ -141,6 +141,10 @@ pub struct Secret {
 impl Secret {
     /// A secret with a generated value.
     pub fn new(scope: &mut Scope<'_>, id: &str, props: SecretProps) -> Result<Secret> {
+        scope.atomically(|scope| Self::build(scope, id, props))
+    }
+
+    fn build(scope: &mut Scope<'_>, id: &str, props: SecretProps) -> Result<Secret> {
         let path = scope.child_path(id);
         if let Some(name) = &props.name {
             if name.is_empty() || name.len() > 512 {

@@ -1,0 +1,331 @@
+//! All or nothing: [`App::atomically`] and [`Scope::atomically`] run a call that changes the tree
+//! and, when it returns `Err`, put the app back exactly as it was.
+//!
+//! While a call runs, the app keeps an undo journal. It records only what cannot be undone by
+//! truncation: the data of nodes that existed before the call (snapshotted the first time the call
+//! changes them, through the one mutable door [`App::node_mut`]) and every change to facts and
+//! attached data. Nodes the call created are removed by cutting the arena back to its length at the
+//! start, which also removes them from their parents' children. With no call in progress nothing is
+//! recorded: every hook starts with one test of an empty `Vec`.
+//!
+//! When the call returns `Ok`, the resources it changed through [`App::resource_mut`] are checked
+//! like values added through [`Scope::resource`] (references of this app only, finite numbers,
+//! bounded nesting), so a typed relation that writes a handle of another app into a resource is
+//! refused at the call, and rolled back, not at synthesis.
+
+use std::any::{Any, TypeId};
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
+use crate::app::App;
+use crate::error::TreeError;
+use crate::handle::NodeId;
+use crate::node::{Acknowledgement, Dependency, NodeKind};
+use crate::scope::Scope;
+
+type Boxed = Box<dyn Any + Send + Sync>;
+
+/// What one journal entry undoes.
+enum Entry {
+    /// A node that existed before the level, as it was before the level first changed it
+    /// (everything but its children, which only grow and are cut back by truncation).
+    Node(NodeId, Box<NodeData>),
+    /// One fact pushed onto the `Vec<F>` under `key`.
+    Fact { key: TypeId, undo: fn(&mut Boxed) },
+    /// Attached data of `node` in the `IndexMap<NodeId, T>` under `key` was set (`before` is
+    /// `None` when there was none) or handed out to change (`before` is a copy).
+    Attached {
+        key: TypeId,
+        node: NodeId,
+        before: Option<Boxed>,
+        undo: fn(&mut Boxed, NodeId, Option<Boxed>),
+    },
+}
+
+struct NodeData {
+    kind: NodeKind,
+    tags: Vec<(String, String)>,
+    dependencies: Vec<Dependency>,
+    acknowledgements: Vec<Acknowledgement>,
+}
+
+/// One call in progress (calls nest: a constructor calls others).
+struct Level {
+    /// The journal's length when the call started.
+    entries: usize,
+    /// The arena's length when the call started: nodes at or past it are the call's own.
+    nodes: usize,
+    /// The number of stacks when the call started.
+    stacks: usize,
+    /// Older nodes already snapshotted by this level.
+    touched: HashSet<NodeId>,
+    /// Resources handed out by [`App::resource_mut`] during this level, checked at its end.
+    changed_resources: Vec<NodeId>,
+}
+
+/// The undo journal of an [`App`].
+#[derive(Default)]
+pub(crate) struct Journal {
+    entries: Vec<Entry>,
+    levels: Vec<Level>,
+}
+
+impl Journal {
+    /// Whether a call is in progress (and changes must be recorded).
+    #[inline]
+    pub(crate) fn active(&self) -> bool {
+        !self.levels.is_empty()
+    }
+}
+
+fn pop_fact<F: Any + Send + Sync>(facts: &mut Boxed) {
+    if let Some(v) = facts.downcast_mut::<Vec<F>>() {
+        v.pop();
+    }
+}
+
+fn restore_attached<T: Any + Send + Sync>(table: &mut Boxed, node: NodeId, before: Option<Boxed>) {
+    let Some(table) = table.downcast_mut::<IndexMap<NodeId, T>>() else {
+        return;
+    };
+    match before.map(|b| b.downcast::<T>()) {
+        // Replacing an existing key keeps its position, as the change did.
+        Some(Ok(old)) => {
+            table.insert(node, *old);
+        }
+        Some(Err(_)) => {}
+        // The key was new, so it is the last one (later entries are undone first).
+        None => {
+            table.shift_remove(&node);
+        }
+    }
+}
+
+impl App {
+    /// Runs `f`; when it returns `Err`, every change it made to the app is undone: nodes it added,
+    /// tags, dependencies, acknowledgements, changes to resources, facts and attached data. When
+    /// it returns `Ok`, the resources it changed through [`App::resource_mut`] are checked like
+    /// values added through [`Scope::resource`], and a problem fails (and undoes) the call.
+    ///
+    /// Calls nest; an inner call that fails undoes only its own changes. Handles of nodes the
+    /// failed call created must not be kept: their indices are reused.
+    ///
+    /// ```
+    /// use gs_core::{App, RawResource, Resource, StackProps, TreeError};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// let before = app.len();
+    /// let result: Result<(), TreeError> = app.atomically(|app| {
+    ///     let mut s = app.at(stack)?;
+    ///     s.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))?;
+    ///     s.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))?; // duplicate id
+    ///     Ok(())
+    /// });
+    /// assert!(result.is_err());
+    /// assert_eq!(app.len(), before); // the first topic is gone too
+    /// # Ok::<(), TreeError>(())
+    /// ```
+    pub fn atomically<T, E: From<TreeError>>(
+        &mut self,
+        f: impl FnOnce(&mut App) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let depth = self.journal.levels.len();
+        self.journal.levels.push(Level {
+            entries: self.journal.entries.len(),
+            nodes: self.nodes.len(),
+            stacks: self.stacks.len(),
+            touched: HashSet::new(),
+            changed_resources: Vec::new(),
+        });
+        let result = f(self);
+        // A level an inner call left open (it panicked and the panic was caught) ends here.
+        self.journal.levels.truncate(depth + 1);
+        let result = result.and_then(|t| match self.check_changed_resources() {
+            Ok(()) => Ok(t),
+            Err(e) => Err(E::from(e)),
+        });
+        let Some(level) = self.journal.levels.pop() else {
+            return result;
+        };
+        match result {
+            Ok(t) => {
+                if self.journal.levels.is_empty() {
+                    self.journal.entries.clear();
+                }
+                Ok(t)
+            }
+            Err(e) => {
+                self.roll_back(level);
+                Err(e)
+            }
+        }
+    }
+
+    fn check_changed_resources(&self) -> Result<(), TreeError> {
+        let Some(level) = self.journal.levels.last() else {
+            return Ok(());
+        };
+        for &node in &level.changed_resources {
+            if let Some(NodeKind::Resource(r)) = self.nodes.get(node.index()).map(|n| &n.kind) {
+                self.check_references(&self.path_of(node), r.properties.iter().map(|(_, v)| v))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn roll_back(&mut self, level: Level) {
+        while self.journal.entries.len() > level.entries {
+            let Some(entry) = self.journal.entries.pop() else {
+                break;
+            };
+            match entry {
+                Entry::Node(node, data) => {
+                    if let Some(n) = self.nodes.get_mut(node.index()) {
+                        let NodeData {
+                            kind,
+                            tags,
+                            dependencies,
+                            acknowledgements,
+                        } = *data;
+                        n.kind = kind;
+                        n.tags = tags;
+                        n.dependencies = dependencies;
+                        n.acknowledgements = acknowledgements;
+                    }
+                }
+                Entry::Fact { key, undo } => {
+                    if let Some(facts) = self.facts.get_mut(&key) {
+                        undo(facts);
+                    }
+                }
+                Entry::Attached {
+                    key,
+                    node,
+                    before,
+                    undo,
+                } => {
+                    if let Some(table) = self.facts.get_mut(&key) {
+                        undo(table, node, before);
+                    }
+                }
+            }
+        }
+        // The call's own nodes, newest first: each is then the last child of its parent.
+        while self.nodes.len() > level.nodes {
+            let Some(node) = self.nodes.pop() else {
+                break;
+            };
+            let id = NodeId::new(self.id, self.nodes.len());
+            self.child_ids.remove(&id);
+            if let Some(parent) = node.parent {
+                if let Some(p) = self.nodes.get_mut(parent.index()) {
+                    if p.children.last() == Some(&id) {
+                        p.children.pop();
+                    } else {
+                        p.children.retain(|c| *c != id);
+                    }
+                }
+                if let Some(ids) = self.child_ids.get_mut(&parent) {
+                    ids.remove(&node.id);
+                }
+            }
+        }
+        self.stacks.truncate(level.stacks);
+    }
+
+    /// Journal hook: `node` is about to change. Snapshots it when a call is in progress, the node
+    /// is older than the call, and the call has not snapshotted it yet.
+    #[inline]
+    pub(crate) fn journal_node(&mut self, node: NodeId) {
+        if self.journal.active() {
+            self.snapshot_node(node);
+        }
+    }
+
+    fn snapshot_node(&mut self, node: NodeId) {
+        let Some(level) = self.journal.levels.last_mut() else {
+            return;
+        };
+        if node.index() >= level.nodes || !level.touched.insert(node) {
+            return;
+        }
+        let Some(n) = self.nodes.get(node.index()) else {
+            return;
+        };
+        let data = NodeData {
+            kind: n.kind.clone(),
+            tags: n.tags.clone(),
+            dependencies: n.dependencies.clone(),
+            acknowledgements: n.acknowledgements.clone(),
+        };
+        self.journal.entries.push(Entry::Node(node, Box::new(data)));
+    }
+
+    /// Journal hook: the resource `node` is handed out to change.
+    #[inline]
+    pub(crate) fn journal_resource(&mut self, node: NodeId) {
+        if let Some(level) = self.journal.levels.last_mut() {
+            if !level.changed_resources.contains(&node) {
+                level.changed_resources.push(node);
+            }
+        }
+    }
+
+    /// Journal hook: a fact of type `F` was pushed.
+    #[inline]
+    pub(crate) fn journal_fact<F: Any + Send + Sync>(&mut self) {
+        if self.journal.active() {
+            self.journal.entries.push(Entry::Fact {
+                key: TypeId::of::<Vec<F>>(),
+                undo: pop_fact::<F>,
+            });
+        }
+    }
+
+    /// Journal hook: data of type `T` attached to `node` is about to be set or changed; `before`
+    /// is what was there (a copy), `None` when nothing was.
+    #[inline]
+    pub(crate) fn journal_attached<T: Any + Send + Sync>(
+        &mut self,
+        node: NodeId,
+        before: Option<T>,
+    ) {
+        if self.journal.active() {
+            self.journal.entries.push(Entry::Attached {
+                key: TypeId::of::<IndexMap<NodeId, T>>(),
+                node,
+                before: before.map(|b| Box::new(b) as Boxed),
+                undo: restore_attached::<T>,
+            });
+        }
+    }
+}
+
+impl Scope<'_> {
+    /// [`App::atomically`] with a scope at the same node: runs `f`, and when it returns `Err`,
+    /// undoes every change it made. Constructors use it so that a failed call leaves nothing
+    /// behind.
+    ///
+    /// ```
+    /// use gs_core::{App, RawResource, Resource, StackProps, TreeError};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// let mut s = app.at(stack)?;
+    /// let failed: Result<(), TreeError> = s.atomically(|s| {
+    ///     let mut g = s.group("Files")?;
+    ///     g.resource::<RawResource>("", Resource::new("AWS::SNS::Topic"))?; // empty id
+    ///     Ok(())
+    /// });
+    /// assert!(failed.is_err());
+    /// assert!(app.node(stack)?.children().is_empty());
+    /// # Ok::<(), TreeError>(())
+    /// ```
+    pub fn atomically<T, E: From<TreeError>>(
+        &mut self,
+        f: impl FnOnce(&mut Scope<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let node = self.node;
+        self.app.atomically(|app| f(&mut Scope { app, node }))
+    }
+}

@@ -1,0 +1,174 @@
+//! The output folder: temporary files a killed writer left are removed, templates of stacks that
+//! no longer exist are removed, a refused synthesis leaves no earlier template, and files gs does
+//! not write are never touched.
+
+use std::path::{Path, PathBuf};
+
+use gs_core::*;
+
+/// A backend that writes a cloud assembly: one template per stack, `manifest.json`, `cdk.out`.
+struct Assembly;
+impl Backend for Assembly {
+    fn name(&self) -> &str {
+        "assembly"
+    }
+    fn passes(&self) -> &'static [Pass] {
+        &[]
+    }
+    fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
+        let mut out: Vec<Artifact> = tree
+            .stacks()
+            .iter()
+            .map(|s| Artifact {
+                file_name: format!("{}.template.json", tree.node(*s).id()),
+                bytes: b"{}".to_vec(),
+            })
+            .collect();
+        for name in ["manifest.json", "cdk.out"] {
+            out.push(Artifact {
+                file_name: name.into(),
+                bytes: b"{\"run\": 2}".to_vec(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn fresh_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gs-out-dir-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn touch(dir: &Path, names: &[&str]) {
+    for n in names {
+        std::fs::write(dir.join(n), "last run").unwrap();
+    }
+}
+
+/// Files a user keeps in the folder, which gs must never remove.
+const USER_FILES: [&str; 5] = [
+    "README.md",
+    "notes.json",
+    "Old.template.json.bak",
+    ".template.json",
+    ".notes.tmp-x",
+];
+
+fn app(stacks: &[&str]) -> App {
+    let mut app = App::new();
+    for s in stacks {
+        app.stack(s, StackProps::default()).unwrap();
+    }
+    app
+}
+
+#[test]
+fn a_temporary_file_a_killed_writer_left_is_removed_by_the_next_write() {
+    let dir = fresh_dir("temp");
+    // A process id past Linux's maximum (2^22) is no running process; pid 1 always runs.
+    touch(
+        &dir,
+        &[".Demo.template.json.tmp-999999999", ".Demo.sarif.tmp-1"],
+    );
+    touch(&dir, &USER_FILES);
+    write_artifacts(
+        &dir,
+        &[Artifact {
+            file_name: "Demo.sarif".into(),
+            bytes: b"{}".to_vec(),
+        }],
+    )
+    .unwrap();
+    let mut expected: Vec<String> = USER_FILES.iter().map(|s| s.to_string()).collect();
+    expected.extend([".Demo.sarif.tmp-1".into(), "Demo.sarif".into()]);
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn templates_of_stacks_that_no_longer_exist_are_removed_and_other_files_kept() {
+    let dir = fresh_dir("stale");
+    touch(
+        &dir,
+        &["Old.template.json", "Kept.template.json", "manifest.json"],
+    );
+    touch(&dir, &USER_FILES);
+    app(&["Kept", "New"]).synth_to(&Assembly, &dir).unwrap();
+    let mut expected: Vec<String> = USER_FILES.iter().map(|s| s.to_string()).collect();
+    expected.extend([
+        "Kept.template.json".into(),
+        "New.template.json".into(),
+        "cdk.out".into(),
+        "manifest.json".into(),
+    ]);
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("manifest.json")).unwrap(),
+        "{\"run\": 2}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_write_of_other_files_leaves_the_assembly_alone() {
+    let dir = fresh_dir("reports");
+    touch(&dir, &["Demo.template.json", "manifest.json", "cdk.out"]);
+    write_artifacts(
+        &dir,
+        &[Artifact {
+            file_name: "Demo.dot".into(),
+            bytes: b"digraph {}".to_vec(),
+        }],
+    )
+    .unwrap();
+    assert_eq!(
+        files(&dir),
+        ["Demo.dot", "Demo.template.json", "cdk.out", "manifest.json"]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_refused_synthesis_removes_last_runs_assembly_and_nothing_else() {
+    let dir = fresh_dir("refused");
+    let good = app(&["Demo"]);
+    good.synth_to(&Assembly, &dir).unwrap();
+    touch(&dir, &USER_FILES);
+    touch(&dir, &["Demo.sarif"]);
+
+    let mut bad = app(&["Demo"]);
+    bad.add_pass("test/refuse", &[], |_, out| {
+        out.push(Diagnostic::error("test/refuse", "Demo", "no", "none"))
+    })
+    .unwrap();
+    let err = bad.synth_to(&Assembly, &dir).unwrap_err();
+    assert!(err.report().is_some());
+    let mut expected: Vec<String> = USER_FILES.iter().map(|s| s.to_string()).collect();
+    expected.push("Demo.sarif".into());
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn assembly_files_are_recognised_by_name() {
+    for name in ["A.template.json", "manifest.json", "cdk.out"] {
+        assert!(is_assembly_file(name), "{name}");
+    }
+    for name in USER_FILES.iter().chain(&["A.sarif", "A.dot", "A.dr.json"]) {
+        assert!(!is_assembly_file(name), "{name}");
+    }
+}
