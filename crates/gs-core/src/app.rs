@@ -87,6 +87,13 @@ impl std::fmt::Debug for App {
     }
 }
 
+/// The app itself, where a scope or the app may be given (see `AsMut<App> for Scope`).
+impl AsMut<App> for App {
+    fn as_mut(&mut self) -> &mut App {
+        self
+    }
+}
+
 impl App {
     /// An empty app. Synthesis runs gs-core's passes ([`crate::passes::CORE`]), the passes
     /// of the backend ([`crate::Backend::passes`]) and those added with [`App::add_pass`].

@@ -22,6 +22,15 @@ pub struct Scope<'a> {
     pub(crate) node: NodeId,
 }
 
+/// A scope gives its app: relations between existing constructs (`task.mount`,
+/// `stream.grant_write`, `plan.add_rule`, ...) take `&mut impl AsMut<App>`, so they are called
+/// with the scope at hand or with the app alike.
+impl AsMut<App> for Scope<'_> {
+    fn as_mut(&mut self) -> &mut App {
+        self.app
+    }
+}
+
 impl<'a> Scope<'a> {
     /// The node this scope adds children to.
     pub fn node(&self) -> NodeId {

@@ -1,7 +1,7 @@
 //! [`CorsOptions`] and [`RestApi::add_cors_preflight`]: browsers on other origins may call the
 //! API once an `OPTIONS` method answers their preflight with `Access-Control-Allow-*` headers.
 
-use gs_core::Scope;
+use gs_core::App;
 
 use super::integration::Integration;
 use super::method::{Authorization, Method, HTTP_METHODS};
@@ -149,23 +149,24 @@ impl RestApi {
     /// API's `default_cors` does this on every resource.
     pub fn add_cors_preflight(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         resource: ApiResource,
         cors: &CorsOptions,
     ) -> Result<Method> {
-        scope.atomically(|scope| self.add_cors_preflight_impl(scope, resource, cors))
+        app.as_mut()
+            .atomically(|app| self.add_cors_preflight_impl(app, resource, cors))
     }
 
     fn add_cors_preflight_impl(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         resource: ApiResource,
         cors: &CorsOptions,
     ) -> Result<Method> {
-        let path = scope.app().path(resource.node)?;
+        let path = &*app.path(resource.node)?;
         cors.check(&path)?;
         self.add_method_as(
-            scope,
+            app,
             resource,
             "OPTIONS",
             Integration::preflight(cors.clone()),

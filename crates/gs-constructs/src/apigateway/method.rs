@@ -1,7 +1,7 @@
 //! [`Method`]: an HTTP method on an API resource, with its integration, and
 //! [`RestApi::add_method`].
 
-use gs_core::{Handle, NodeId, Resource, Scope, ValueMap};
+use gs_core::{App, Handle, NodeId, Resource, ValueMap};
 
 use super::deployment::{register_method, ApiState};
 use super::integration::Integration;
@@ -56,26 +56,26 @@ impl RestApi {
     /// integration gets a role of its own allowed `kinesis:PutRecord` on its stream only.
     pub fn add_method(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         resource: ApiResource,
         http_method: &str,
         integration: Integration,
     ) -> Result<Method> {
-        scope.atomically(|scope| self.add_method_impl(scope, resource, http_method, integration))
+        app.as_mut()
+            .atomically(|app| self.add_method_impl(app, resource, http_method, integration))
     }
 
     fn add_method_impl(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         resource: ApiResource,
         http_method: &str,
         integration: Integration,
     ) -> Result<Method> {
-        let authorization = scope
-            .app()
+        let authorization = app
             .attached::<ApiState>(self.node)
             .map_or(Authorization::None, |s| s.authorization);
-        self.add_method_as(scope, resource, http_method, integration, authorization)
+        self.add_method_as(app, resource, http_method, integration, authorization)
     }
 
     /// The methods added so far, in order.
@@ -87,13 +87,12 @@ impl RestApi {
 
     pub(crate) fn add_method_as(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         resource: ApiResource,
         http_method: &str,
         integration: Integration,
         authorization: Authorization,
     ) -> Result<Method> {
-        let app = scope.app_mut();
         let path = format!("{}/{http_method}", app.path(resource.node)?);
         if resource.api != self.resource.node() {
             return Err(ConstructError::invalid(
@@ -167,7 +166,7 @@ impl RestApi {
                 "the integration's credentials need their grants in place before requests arrive",
             )?;
         }
-        register_method(scope.app_mut(), self.node, method.node())?;
+        register_method(app, self.node, method.node())?;
         Ok(Method {
             node,
             resource: method,

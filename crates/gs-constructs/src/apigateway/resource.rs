@@ -1,6 +1,6 @@
 //! [`ApiResource`]: a path part of a REST API (`/events`), and [`RestApi::add_resource`].
 
-use gs_core::{NodeId, Resource, Scope, Value, ValueMap};
+use gs_core::{App, NodeId, Resource, Value, ValueMap};
 
 use super::deployment::{register_resource, ApiState};
 use super::rest_api::RestApi;
@@ -43,20 +43,20 @@ impl RestApi {
     /// `default_cors`, the resource also answers CORS preflight.
     pub fn add_resource(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         parent: ApiResource,
         path_part: &str,
     ) -> Result<ApiResource> {
-        scope.atomically(|scope| self.add_resource_impl(scope, parent, path_part))
+        app.as_mut()
+            .atomically(|app| self.add_resource_impl(app, parent, path_part))
     }
 
     fn add_resource_impl(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         parent: ApiResource,
         path_part: &str,
     ) -> Result<ApiResource> {
-        let app = scope.app_mut();
         let parent_path = app.path(parent.node)?;
         let path = format!("{parent_path}/{path_part}");
         if parent.api != self.resource.node() {
@@ -88,13 +88,12 @@ impl RestApi {
             resource: Some(resource.node()),
             api: self.resource.node(),
         };
-        register_resource(scope.app_mut(), self.node, resource.node())?;
-        let cors = scope
-            .app()
+        register_resource(app, self.node, resource.node())?;
+        let cors = app
             .attached::<ApiState>(self.node)
             .and_then(|s| s.cors.clone());
         if let Some(cors) = cors {
-            self.add_cors_preflight(scope, added, &cors)?;
+            self.add_cors_preflight(app, added, &cors)?;
         }
         Ok(added)
     }

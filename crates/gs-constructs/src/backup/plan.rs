@@ -103,8 +103,8 @@ impl BackupPlan {
     }
 
     /// Adds `rule` (its name must be new to the plan).
-    pub fn add_rule(&self, app: &mut App, rule: BackupRule) -> Result<()> {
-        app.atomically(|app| self.add_rule_impl(app, rule))
+    pub fn add_rule(&self, app: &mut impl AsMut<App>, rule: BackupRule) -> Result<()> {
+        app.as_mut().atomically(|app| self.add_rule_impl(app, rule))
     }
 
     fn add_rule_impl(&self, app: &mut App, rule: BackupRule) -> Result<()> {

@@ -121,8 +121,13 @@ struct Overridden {
 }
 
 /// Declares `objectives` on `stack`: every stateful resource in it is checked against them.
-pub fn declare(app: &mut App, stack: impl Into<NodeId>, objectives: Objectives) -> Result<()> {
-    app.atomically(|app| declare_impl(app, stack, objectives))
+pub fn declare(
+    app: &mut impl AsMut<App>,
+    stack: impl Into<NodeId>,
+    objectives: Objectives,
+) -> Result<()> {
+    app.as_mut()
+        .atomically(|app| declare_impl(app, stack, objectives))
 }
 
 fn declare_impl(app: &mut App, stack: impl Into<NodeId>, objectives: Objectives) -> Result<()> {
@@ -142,12 +147,13 @@ fn declare_impl(app: &mut App, stack: impl Into<NodeId>, objectives: Objectives)
 /// Overrides the stack's objectives for `node` and everything below it. The reason is required
 /// and appears in the DR report.
 pub fn override_for(
-    app: &mut App,
+    app: &mut impl AsMut<App>,
     node: impl Into<NodeId>,
     objectives: Objectives,
     reason: &str,
 ) -> Result<()> {
-    app.atomically(|app| override_for_impl(app, node, objectives, reason))
+    app.as_mut()
+        .atomically(|app| override_for_impl(app, node, objectives, reason))
 }
 
 fn override_for_impl(

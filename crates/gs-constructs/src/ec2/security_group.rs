@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use gs_core::{Handle, NodeId, Resource, Scope, Value, ValueMap};
+use gs_core::{App, Handle, NodeId, Resource, Scope, Value, ValueMap};
 
 use super::cidr::Ipv4Cidr;
 use super::vpc::Vpc;
@@ -180,21 +180,22 @@ impl Connectable {
     /// rule's node.
     pub fn allow_default_port_from(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         peer: impl Into<Peer>,
         description: &str,
     ) -> Result<NodeId> {
-        scope.atomically(|scope| self.allow_default_port_from_impl(scope, peer, description))
+        app.as_mut()
+            .atomically(|app| self.allow_default_port_from_impl(app, peer, description))
     }
 
     fn allow_default_port_from_impl(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         peer: impl Into<Peer>,
         description: &str,
     ) -> Result<NodeId> {
         self.security_group
-            .allow_from(scope, peer, self.default_port, description)
+            .allow_from(app, peer, self.default_port, description)
     }
 }
 
@@ -317,17 +318,18 @@ impl SecurityGroup {
     /// first rule.
     pub fn allow_from(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         peer: impl Into<Peer>,
         port: Port,
         description: &str,
     ) -> Result<NodeId> {
-        scope.atomically(|scope| self.allow_from_impl(scope, peer, port, description))
+        app.as_mut()
+            .atomically(|app| self.allow_from_impl(app, peer, port, description))
     }
 
     fn allow_from_impl(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         peer: impl Into<Peer>,
         port: Port,
         description: &str,
@@ -335,12 +337,11 @@ impl SecurityGroup {
         let peer = peer.into();
         if port.from > port.to {
             return Err(crate::ConstructError::invalid(
-                scope.app().path(self.node)?,
+                &*app.path(self.node)?,
                 format!("the port range {}-{} runs backwards", port.from, port.to),
                 "give the lower port first, e.g. `Port::tcp_range(8000, 8080)`",
             ));
         }
-        let app = scope.app_mut();
         if let Some(rule) = app
             .attached::<IngressRules>(self.node)
             .and_then(|rules| rules.0.get(&(peer, port)))

@@ -2,7 +2,7 @@
 //! [`FargateTaskDefinition::add_container`], which grants the execution role the secrets a
 //! container reads and records where its logs go.
 
-use gs_core::{App, Pseudo, Scope, Value, ValueMap};
+use gs_core::{App, Pseudo, Value, ValueMap};
 
 use super::task_definition::FargateTaskDefinition;
 use super::wiring;
@@ -287,22 +287,22 @@ impl FargateTaskDefinition {
     /// key); services running this task are ordered after those grants.
     pub fn add_container(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         name: &str,
         image: &str,
         props: ContainerProps,
     ) -> Result<Container> {
-        scope.atomically(|scope| self.add_container_impl(scope, name, image, props))
+        app.as_mut()
+            .atomically(|app| self.add_container_impl(app, name, image, props))
     }
 
     fn add_container_impl(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         name: &str,
         image: &str,
         props: ContainerProps,
     ) -> Result<Container> {
-        let app = scope.app_mut();
         let path = format!("{}/{name}", app.path(self.node)?);
         super::ECS_NAME.with_what("container").check(&path, name)?;
         if image.is_empty() {

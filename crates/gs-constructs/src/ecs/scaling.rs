@@ -1,6 +1,6 @@
 //! Auto scaling of a service's task count on CPU and memory: [`FargateService::auto_scale`].
 
-use gs_core::{Handle, NodeId, Pseudo, Resource, Scope, Value, ValueMap};
+use gs_core::{App, Handle, NodeId, Pseudo, Resource, Value, ValueMap};
 
 use super::service::FargateService;
 use crate::error::{ConstructError, Result};
@@ -68,18 +68,14 @@ impl FargateService {
     /// ```
     pub fn auto_scale(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         props: AutoScalingProps,
     ) -> Result<ServiceScaling> {
-        scope.atomically(|scope| self.auto_scale_impl(scope, props))
+        app.as_mut()
+            .atomically(|app| self.auto_scale_impl(app, props))
     }
 
-    fn auto_scale_impl(
-        &self,
-        scope: &mut Scope<'_>,
-        props: AutoScalingProps,
-    ) -> Result<ServiceScaling> {
-        let app = scope.app_mut();
+    fn auto_scale_impl(&self, app: &mut App, props: AutoScalingProps) -> Result<ServiceScaling> {
         let path = format!("{}/TaskCount", app.path(self.node)?);
         if props.max_capacity == 0 || props.min_capacity > props.max_capacity {
             return Err(ConstructError::invalid(

@@ -1,7 +1,7 @@
 //! [`FargateService`]: runs a task definition in the cluster's private subnets behind its own
 //! security group, with the deployment circuit breaker on, and [`FargateService::connect_to`].
 
-use gs_core::{Handle, NodeId, Resource, Scope, Value, ValueMap};
+use gs_core::{App, Handle, NodeId, Resource, Scope, Value, ValueMap};
 
 use super::cluster::Cluster;
 use super::task_definition::FargateTaskDefinition;
@@ -301,7 +301,7 @@ impl FargateService {
             s.services.push(service);
         }
         for v in &state.volumes {
-            wiring::wire_mount(&mut g, &service, task, &v.name, v.access_point)?;
+            wiring::wire_mount(g.app_mut(), &service, task, &v.name, v.access_point)?;
         }
         wiring::order_after_grants(g.app_mut(), &service)?;
         Ok(service)
@@ -322,21 +322,17 @@ impl FargateService {
     /// service waits for (its tasks connect as they start).
     pub fn connect_to(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         target: Connectable,
         description: &str,
     ) -> Result<()> {
-        scope.atomically(|scope| self.connect_to_impl(scope, target, description))
+        app.as_mut()
+            .atomically(|app| self.connect_to_impl(app, target, description))
     }
 
-    fn connect_to_impl(
-        &self,
-        scope: &mut Scope<'_>,
-        target: Connectable,
-        description: &str,
-    ) -> Result<()> {
-        let rule = target.allow_default_port_from(scope, self.security_group, description)?;
-        scope.app_mut().add_dependency(
+    fn connect_to_impl(&self, app: &mut App, target: Connectable, description: &str) -> Result<()> {
+        let rule = target.allow_default_port_from(app, self.security_group, description)?;
+        app.add_dependency(
             self.resource,
             rule,
             "tasks connect when they start, through this rule",

@@ -2,7 +2,7 @@
 //! [`FargateTaskDefinition::mount`], which takes an access point handle (it carries its file
 //! system) and derives what the mount needs.
 
-use gs_core::{Scope, ValueMap};
+use gs_core::{App, ValueMap};
 
 use super::container::{Container, MountPoint};
 use super::task_definition::{EfsVolumeDef, FargateTaskDefinition};
@@ -59,28 +59,27 @@ impl FargateTaskDefinition {
     /// ```
     pub fn mount(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut impl AsMut<App>,
         volume: &str,
         access_point: AccessPoint,
         container: Container,
         container_path: &str,
         mode: Mount,
     ) -> Result<()> {
-        scope.atomically(|scope| {
-            self.mount_impl(scope, volume, access_point, container, container_path, mode)
+        app.as_mut().atomically(|app| {
+            self.mount_impl(app, volume, access_point, container, container_path, mode)
         })
     }
 
     fn mount_impl(
         &self,
-        scope: &mut Scope<'_>,
+        app: &mut App,
         volume: &str,
         access_point: AccessPoint,
         container: Container,
         container_path: &str,
         mode: Mount,
     ) -> Result<()> {
-        let app = scope.app_mut();
         let path = app.path(self.node)?;
         let bad = |message: String, fix: &str| Err(ConstructError::invalid(&path, message, fix));
         if container.task_definition != *self {
@@ -182,8 +181,8 @@ impl FargateTaskDefinition {
             ),
         )?;
         for service in services {
-            wiring::wire_mount(scope, &service, *self, volume, access_point)?;
-            wiring::order_after_grants(scope.app_mut(), &service)?;
+            wiring::wire_mount(app, &service, *self, volume, access_point)?;
+            wiring::order_after_grants(app, &service)?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! and when a mount or container is added to a task that already has services, so the order of
 //! the user's calls does not matter.
 
-use gs_core::{App, Scope};
+use gs_core::App;
 
 use super::service::{FargateService, ServiceState};
 use super::task_definition::FargateTaskDefinition;
@@ -54,21 +54,20 @@ pub(crate) fn check_same_vpc(
 /// Admits `service` on NFS into the file system's security group, orders it after every mount
 /// target, and records the [`efs::Mount`] fact.
 pub(crate) fn wire_mount(
-    scope: &mut Scope<'_>,
+    app: &mut App,
     service: &FargateService,
     task: FargateTaskDefinition,
     volume: &str,
     access_point: AccessPoint,
 ) -> Result<()> {
     let fs = access_point.file_system;
-    let service_path = scope.app().path(service.node)?;
-    let fs_path = scope.app().path(fs.node)?;
+    let service_path = app.path(service.node)?;
+    let fs_path = app.path(fs.node)?;
     let rule = fs.connections().allow_default_port_from(
-        scope,
+        app,
         service.security_group,
         &truncate(&format!("NFS from {service_path}"), 255),
     )?;
-    let app = scope.app_mut();
     // The first tasks mount as soon as the service exists: the NFS rule must be in place by then,
     // and CloudFormation would create the two in parallel.
     app.add_dependency(

@@ -110,8 +110,9 @@ impl Role {
 
     /// Adds `statement` to the role's default policy (`<Role>/DefaultPolicy`), creating the policy
     /// on the first grant. An identical statement granted twice is kept once.
-    pub fn grant(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {
-        app.atomically(|app| self.grant_impl(app, statement))
+    pub fn grant(&self, app: &mut impl AsMut<App>, statement: PolicyStatement) -> Result<()> {
+        app.as_mut()
+            .atomically(|app| self.grant_impl(app, statement))
     }
 
     fn grant_impl(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {

@@ -216,8 +216,9 @@ impl Stream {
     }
 
     /// Lets `role` put records (and use the stream's customer managed key to encrypt them).
-    pub fn grant_write(&self, app: &mut App, role: Role) -> Result<()> {
-        app.atomically(|app| self.grant_write_impl(app, role))
+    pub fn grant_write(&self, app: &mut impl AsMut<App>, role: Role) -> Result<()> {
+        app.as_mut()
+            .atomically(|app| self.grant_write_impl(app, role))
     }
 
     fn grant_write_impl(&self, app: &mut App, role: Role) -> Result<()> {
@@ -246,8 +247,9 @@ impl Stream {
     }
 
     /// Lets `role` read records (and use the stream's customer managed key to decrypt them).
-    pub fn grant_read(&self, app: &mut App, role: Role) -> Result<()> {
-        app.atomically(|app| self.grant_read_impl(app, role))
+    pub fn grant_read(&self, app: &mut impl AsMut<App>, role: Role) -> Result<()> {
+        app.as_mut()
+            .atomically(|app| self.grant_read_impl(app, role))
     }
 
     fn grant_read_impl(&self, app: &mut App, role: Role) -> Result<()> {

@@ -223,8 +223,9 @@ impl Bucket {
     }
 
     /// Lets `role` list the bucket and read its objects (and decrypt them, with a KMS key).
-    pub fn grant_read(&self, app: &mut App, role: Role) -> Result<()> {
-        app.atomically(|app| self.grant_read_impl(app, role))
+    pub fn grant_read(&self, app: &mut impl AsMut<App>, role: Role) -> Result<()> {
+        app.as_mut()
+            .atomically(|app| self.grant_read_impl(app, role))
     }
 
     fn grant_read_impl(&self, app: &mut App, role: Role) -> Result<()> {
@@ -242,8 +243,9 @@ impl Bucket {
     }
 
     /// Lets `role` list, read, write and delete objects (and use the KMS key for both ways).
-    pub fn grant_read_write(&self, app: &mut App, role: Role) -> Result<()> {
-        app.atomically(|app| self.grant_read_write_impl(app, role))
+    pub fn grant_read_write(&self, app: &mut impl AsMut<App>, role: Role) -> Result<()> {
+        app.as_mut()
+            .atomically(|app| self.grant_read_write_impl(app, role))
     }
 
     fn grant_read_write_impl(&self, app: &mut App, role: Role) -> Result<()> {
