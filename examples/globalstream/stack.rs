@@ -12,7 +12,6 @@ use gs_constructs::backup::{
     BackupPlan, BackupPlanProps, BackupRule, BackupSelection, BackupVault, BackupVaultProps,
     CopyAction, Schedule,
 };
-use gs_constructs::core::Output;
 use gs_constructs::dr::{self, FailureScope, Objectives, Target};
 use gs_constructs::prelude::*;
 use gs_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
@@ -158,428 +157,394 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
 
     // The DR Region: where the Aurora secondary runs and backups are copied to.
     let dr_vault_name = format!("globalstream-dr-{suffix}");
-    let (global, dr_vpc, dr_vault) = {
-        let mut s = app.at(primary)?;
-        let global = rds::GlobalCluster::new(
-            &mut s,
-            "GlobalDatabase",
-            &format!("globalstream-global-{suffix}"),
-            // As the seed: deletion protection off for test environments, like the clusters.
-            rds::GlobalClusterProps {
-                deletion_protection: false,
-                ..Default::default()
-            },
-        )?;
-        let mut d = s.app_mut().at(dr_stack)?;
-        let dr_vpc = ec2::Vpc::new(
-            &mut d,
-            "Vpc",
-            ec2::VpcProps {
-                nat_gateways: Some(1),
-                ..Default::default()
-            },
-        )?;
-        let dr_vault = BackupVault::new(
-            &mut d,
-            "DrBackupVault",
-            BackupVaultProps {
-                name: Some(dr_vault_name.clone()),
-                ..Default::default()
-            },
-        )?;
-        d.app_mut().acknowledge(
-            dr_vault.node,
-            &rules::LIFECYCLE_RETAINED_FIXED_NAME,
-            "the primary stack's hourly copy names this vault by ARN from another Region, where no reference reaches: it needs a fixed name; after deleting this stack, delete the emptied vault before deploying it again",
-        )?;
-        (global, dr_vpc, dr_vault)
-    };
-    let secondary = {
-        let mut d = app.at(dr_stack)?;
-        let secondary = rds::SecondaryDatabaseCluster::new(
-            &mut d,
-            "AuroraSecondary",
-            dr_vpc,
-            global,
-            rds::DatabaseClusterProps {
-                cluster_identifier: Some(format!("globalstream-aurora-{suffix}-dr")),
-                deletion_protection: false,
-                ..Default::default()
-            },
-        )?;
-        // After a failover the application is deployed into the DR VPC; its security group does
-        // not exist yet, so the promoted cluster admits the DR VPC's block on its port, as the
-        // primary admits the media service (`dr/failover-unreachable`).
-        if let Some(cidr) = dr_vpc.layout(d.app()).map(|l| l.cidr) {
-            secondary.connections().allow_default_port_from(
-                &mut d,
-                cidr,
-                "applications deployed in the DR VPC after a failover",
-            )?;
-        }
-        secondary
-    };
-
     let mut s = app.at(primary)?;
+    let global = rds::GlobalCluster::new(
+        &mut s,
+        "GlobalDatabase",
+        &format!("globalstream-global-{suffix}"),
+        // As the seed: deletion protection off for test environments, like the clusters.
+        rds::GlobalClusterProps {
+            deletion_protection: false,
+            ..Default::default()
+        },
+    )?;
+    let mut d = s.at(dr_stack)?;
+    let dr_vpc = ec2::Vpc::new(
+        &mut d,
+        "Vpc",
+        ec2::VpcProps {
+            nat_gateways: Some(1),
+            ..Default::default()
+        },
+    )?;
+    let dr_vault = BackupVault::new(
+        &mut d,
+        "DrBackupVault",
+        BackupVaultProps {
+            name: Some(dr_vault_name.clone()),
+            ..Default::default()
+        },
+    )?;
+    d.app_mut().acknowledge(
+        dr_vault.node,
+        &rules::LIFECYCLE_RETAINED_FIXED_NAME,
+        "the primary stack's hourly copy names this vault by ARN from another Region, where no reference reaches: it needs a fixed name; after deleting this stack, delete the emptied vault before deploying it again",
+    )?;
+    let secondary = rds::SecondaryDatabaseCluster::new(
+        &mut d,
+        "AuroraSecondary",
+        dr_vpc,
+        global,
+        rds::DatabaseClusterProps {
+            cluster_identifier: Some(format!("globalstream-aurora-{suffix}-dr")),
+            deletion_protection: false,
+            ..Default::default()
+        },
+    )?;
+    // After a failover the application is deployed into the DR VPC; its security group does
+    // not exist yet, so the promoted cluster admits the DR VPC's block on its port, as the
+    // primary admits the media service (`dr/failover-unreachable`).
+    if let Some(cidr) = dr_vpc.layout(d.app()).map(|l| l.cidr) {
+        secondary.connections().allow_default_port_from(
+            &mut d,
+            cidr,
+            "applications deployed in the DR VPC after a failover",
+        )?;
+    }
 
     // 1. Networking
-    let vpc = {
-        let mut g = component(&mut s, "Networking", "networking")?;
-        let vpc = ec2::Vpc::new(
-            &mut g,
-            "Vpc",
-            ec2::VpcProps {
-                max_azs: 2,
-                ..Default::default()
-            },
-        )?;
-        ec2::InterfaceVpcEndpoint::new(
-            &mut g,
-            "SecretsManagerEndpoint",
-            vpc,
-            "secretsmanager",
-            Default::default(),
-        )?;
-        vpc
-    };
+    let mut g = component(&mut s, "Networking", "networking")?;
+    let vpc = ec2::Vpc::new(
+        &mut g,
+        "Vpc",
+        ec2::VpcProps {
+            max_azs: 2,
+            ..Default::default()
+        },
+    )?;
+    ec2::InterfaceVpcEndpoint::new(
+        &mut g,
+        "SecretsManagerEndpoint",
+        vpc,
+        "secretsmanager",
+        Default::default(),
+    )?;
 
     // 2. Secrets: encrypted with a customer managed key, replicated to the DR Region.
-    let (key, db_credentials, api_key) = {
-        let mut g = component(&mut s, "Secrets", "secrets")?;
-        let secrets = g.node();
-        g.app_mut().acknowledge(
-            secrets,
-            &rules::LIFECYCLE_RETAINED_FIXED_NAME,
-            "after a Region loss the DR deployment finds the secret replicas by name, with the primary Region and its stack outputs gone; after deleting the stack, delete the retained secrets before deploying it again",
-        )?;
-        let key = kms::Key::new(
-            &mut g,
-            "DataKey",
-            kms::KeyProps {
-                alias: Some(format!("globalstream-{suffix}")),
-                ..Default::default()
-            },
-        )?;
-        let replicas = vec![config.dr_region.clone()];
-        let db_credentials = Secret::new(
-            &mut g,
-            "DatabaseCredentials",
-            SecretProps {
-                name: Some(format!("globalstream-db-credentials-{suffix}")),
-                generate: GenerateSecretString::credentials("globalstream"),
-                key: Some(key),
-                replica_regions: replicas.clone(),
-                ..Default::default()
-            },
-        )?;
-        let api_key = Secret::new(
-            &mut g,
-            "ApiKey",
-            SecretProps {
-                name: Some(format!("globalstream-api-key-{suffix}")),
-                key: Some(key),
-                replica_regions: replicas,
-                ..Default::default()
-            },
-        )?;
-        (key, db_credentials, api_key)
-    };
+    let mut g = component(&mut s, "Secrets", "secrets")?;
+    let secrets = g.node();
+    g.app_mut().acknowledge(
+        secrets,
+        &rules::LIFECYCLE_RETAINED_FIXED_NAME,
+        "after a Region loss the DR deployment finds the secret replicas by name, with the primary Region and its stack outputs gone; after deleting the stack, delete the retained secrets before deploying it again",
+    )?;
+    let key = kms::Key::new(
+        &mut g,
+        "DataKey",
+        kms::KeyProps {
+            alias: Some(format!("globalstream-{suffix}")),
+            ..Default::default()
+        },
+    )?;
+    let replicas = vec![config.dr_region.clone()];
+    let db_credentials = Secret::new(
+        &mut g,
+        "DatabaseCredentials",
+        SecretProps {
+            name: Some(format!("globalstream-db-credentials-{suffix}")),
+            generate: GenerateSecretString::credentials("globalstream"),
+            key: Some(key),
+            replica_regions: replicas.clone(),
+            ..Default::default()
+        },
+    )?;
+    let api_key = Secret::new(
+        &mut g,
+        "ApiKey",
+        SecretProps {
+            name: Some(format!("globalstream-api-key-{suffix}")),
+            key: Some(key),
+            replica_regions: replicas,
+            ..Default::default()
+        },
+    )?;
 
     // 3. Database: Aurora PostgreSQL Serverless v2, primary of the global database.
-    let database = {
-        let mut g = component(&mut s, "Database", "database")?;
-        rds::DatabaseCluster::new(
-            &mut g,
-            "AuroraCluster",
-            vpc,
-            db_credentials,
-            rds::DatabaseClusterProps {
-                cluster_identifier: Some(format!("globalstream-aurora-{suffix}")),
-                default_database_name: Some("globalstream".into()),
-                deletion_protection: false,
-                global_cluster: Some(global),
-                ..Default::default()
-            },
-        )?
-    };
+    let mut g = component(&mut s, "Database", "database")?;
+    let database = rds::DatabaseCluster::new(
+        &mut g,
+        "AuroraCluster",
+        vpc,
+        db_credentials,
+        rds::DatabaseClusterProps {
+            cluster_identifier: Some(format!("globalstream-aurora-{suffix}")),
+            default_database_name: Some("globalstream".into()),
+            deletion_protection: false,
+            global_cluster: Some(global),
+            ..Default::default()
+        },
+    )?;
 
     // 4. Storage: encrypted EFS replicated to the DR Region, and the access point tasks use.
-    let (file_system, access_point) = {
-        let mut g = component(&mut s, "Storage", "content-storage")?;
-        let fs = efs::FileSystem::new(
-            &mut g,
-            "ContentFileSystem",
-            vpc,
-            efs::FileSystemProps {
-                name: Some(format!("globalstream-content-{suffix}")),
-                security_group_name: Some(format!("globalstream-efs-sg-{suffix}")),
-                kms_key: Some(key),
-                replication: Some(efs::Replication {
-                    region: config.dr_region.clone(),
-                    kms_key_id: None,
-                }),
-                ..Default::default()
-            },
-        )?;
-        let ap = efs::AccessPoint::new(
-            &mut g,
-            "ContentAccessPoint",
-            fs,
-            efs::AccessPointProps {
-                path: "/media".into(),
-                ..Default::default()
-            },
-        )?;
-        (fs, ap)
-    };
+    let mut g = component(&mut s, "Storage", "content-storage")?;
+    let file_system = efs::FileSystem::new(
+        &mut g,
+        "ContentFileSystem",
+        vpc,
+        efs::FileSystemProps {
+            name: Some(format!("globalstream-content-{suffix}")),
+            security_group_name: Some(format!("globalstream-efs-sg-{suffix}")),
+            kms_key: Some(key),
+            replication: Some(efs::Replication {
+                region: config.dr_region.clone(),
+                kms_key_id: None,
+            }),
+            ..Default::default()
+        },
+    )?;
+    let access_point = efs::AccessPoint::new(
+        &mut g,
+        "ContentAccessPoint",
+        file_system,
+        efs::AccessPointProps {
+            path: "/media".into(),
+            ..Default::default()
+        },
+    )?;
 
     // 5. Cache: Redis with its slow log delivered to a log group it cannot be created before;
     // clients authenticate with an AUTH token generated into Secrets Manager (the default),
     // encrypted, like the cache's data, with the data key.
-    let cache = {
-        let mut g = component(&mut s, "Cache", "cache")?;
-        let log_group = logs::LogGroup::new(
-            &mut g,
-            "RedisLogGroup",
-            // No name: the replication group delivers to it by handle, and a retained group
-            // with a fixed name would block deploying the stack again.
-            logs::LogGroupProps {
-                retention: Some(logs::RetentionDays::OneWeek),
-                ..Default::default()
-            },
-        )?;
-        elasticache::ReplicationGroup::new(
-            &mut g,
-            "RedisCluster",
-            vpc,
-            elasticache::ReplicationGroupProps {
-                replication_group_id: Some(format!("globalstream-redis-{suffix}")),
-                at_rest_encryption_key: Some(key),
-                slow_log: Some(log_group),
-                ..Default::default()
-            },
-        )?
-    };
+    let mut g = component(&mut s, "Cache", "cache")?;
+    let log_group = logs::LogGroup::new(
+        &mut g,
+        "RedisLogGroup",
+        // No name: the replication group delivers to it by handle, and a retained group
+        // with a fixed name would block deploying the stack again.
+        logs::LogGroupProps {
+            retention: Some(logs::RetentionDays::OneWeek),
+            ..Default::default()
+        },
+    )?;
+    let cache = elasticache::ReplicationGroup::new(
+        &mut g,
+        "RedisCluster",
+        vpc,
+        elasticache::ReplicationGroupProps {
+            replication_group_id: Some(format!("globalstream-redis-{suffix}")),
+            at_rest_encryption_key: Some(key),
+            slow_log: Some(log_group),
+            ..Default::default()
+        },
+    )?;
 
     // 7. Analytics (built before the API, which writes into it).
-    let stream = {
-        let mut g = component(&mut s, "Analytics", "analytics")?;
-        let stream = kinesis::Stream::new(
-            &mut g,
-            "EventStream",
-            // No name: producers get it by reference (`stream.stream_name()`, the API
-            // integration), and a retained stream with a fixed name would block a redeploy.
-            kinesis::StreamProps {
-                encryption: kinesis::StreamEncryption::Kms(key),
-                ..Default::default()
-            },
-        )?;
-        kinesis::StreamConsumer::new(&mut g, "AnalyticsConsumer", stream, Default::default())?;
-        stream
-    };
+    let mut g = component(&mut s, "Analytics", "analytics")?;
+    let stream = kinesis::Stream::new(
+        &mut g,
+        "EventStream",
+        // No name: producers get it by reference (`stream.stream_name()`, the API
+        // integration), and a retained stream with a fixed name would block a redeploy.
+        kinesis::StreamProps {
+            encryption: kinesis::StreamEncryption::Kms(key),
+            ..Default::default()
+        },
+    )?;
+    kinesis::StreamConsumer::new(&mut g, "AnalyticsConsumer", stream, Default::default())?;
 
     // 6. Compute: the service the seed had to switch off, with its wiring derived from use.
-    let ecs_cluster = {
-        let mut g = component(&mut s, "Compute", "media-processing")?;
-        let cluster = ecs::Cluster::new(
-            &mut g,
-            "Cluster",
-            vpc,
-            ecs::ClusterProps {
-                name: Some(format!("globalstream-ecs-{suffix}")),
-                ..Default::default()
-            },
-        )?;
-        let task =
-            ecs::FargateTaskDefinition::new(&mut g, "MediaTaskDefinition", Default::default())?;
-        let logs = logs::LogGroup::new(
-            &mut g,
-            "MediaLogGroup",
-            logs::LogGroupProps {
-                retention: Some(logs::RetentionDays::OneWeek),
-                ..Default::default()
-            },
-        )?;
-        let mut secrets = vec![
-            (
-                "DB_PASSWORD".into(),
-                db_credentials,
-                Some("password".into()),
-            ),
-            ("API_KEY".into(), api_key, None),
-        ];
-        if let Some(token) = cache.auth_token {
-            secrets.push(("REDIS_AUTH_TOKEN".into(), token, None));
-        }
-        // nginx built to run unprivileged (uid 101, port 8080, pid and temp files in /tmp), as
-        // that user, on a read-only root filesystem: only /tmp and nginx's cache are writable,
-        // in memory, besides the content volume.
-        let container = task.add_container(
-            &mut g,
-            "media",
-            "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine",
-            ecs::ContainerProps {
-                port_mappings: vec![8080],
-                user: Some("101:101".into()),
-                readonly_root_filesystem: true,
-                tmpfs: vec![
-                    ecs::Tmpfs::new("/tmp", 64),
-                    ecs::Tmpfs::new("/var/cache/nginx", 64),
-                ],
-                environment: vec![
-                    ("CONTENT_PATH".into(), Value::from("/mnt/media")),
-                    ("DB_HOST".into(), database.endpoint_address()),
-                    ("REDIS_HOST".into(), cache.configuration_endpoint_address()),
-                    ("EVENT_STREAM".into(), stream.stream_name()),
-                ],
-                secrets,
-                log_group: Some(logs),
-                ..Default::default()
-            },
-        )?;
-        task.mount(
-            &mut g,
-            "content",
-            access_point,
-            container,
-            "/mnt/media",
-            ecs::Mount::read_write(),
-        )?;
-        let service = ecs::FargateService::new(
-            &mut g,
-            "MediaProcessingService",
-            cluster,
-            task,
-            ecs::FargateServiceProps {
-                security_group_id: "EcsTaskSecurityGroup".into(),
-                security_group_name: Some(format!("globalstream-ecs-sg-{suffix}")),
-                desired_count: 2,
-                health_check_grace_period_seconds: None,
-                ..Default::default()
-            },
-        )?;
-        service.connect_to(&mut g, database.connections(), "media service to Aurora")?;
-        service.connect_to(&mut g, cache.connections(), "media service to Redis")?;
-        stream.grant_write(g.app_mut(), task.task_role)?;
-        service.auto_scale(
-            &mut g,
-            ecs::AutoScalingProps {
-                min_capacity: 2,
-                max_capacity: 6,
-                cpu_target_percent: Some(70.0),
-                memory_target_percent: Some(75.0),
-                ..Default::default()
-            },
-        )?;
-        cluster
-    };
+    let mut g = component(&mut s, "Compute", "media-processing")?;
+    let cluster = ecs::Cluster::new(
+        &mut g,
+        "Cluster",
+        vpc,
+        ecs::ClusterProps {
+            name: Some(format!("globalstream-ecs-{suffix}")),
+            ..Default::default()
+        },
+    )?;
+    let task = ecs::FargateTaskDefinition::new(&mut g, "MediaTaskDefinition", Default::default())?;
+    let logs = logs::LogGroup::new(
+        &mut g,
+        "MediaLogGroup",
+        logs::LogGroupProps {
+            retention: Some(logs::RetentionDays::OneWeek),
+            ..Default::default()
+        },
+    )?;
+    let mut secrets = vec![
+        (
+            "DB_PASSWORD".into(),
+            db_credentials,
+            Some("password".into()),
+        ),
+        ("API_KEY".into(), api_key, None),
+    ];
+    if let Some(token) = cache.auth_token {
+        secrets.push(("REDIS_AUTH_TOKEN".into(), token, None));
+    }
+    // nginx built to run unprivileged (uid 101, port 8080, pid and temp files in /tmp), as
+    // that user, on a read-only root filesystem: only /tmp and nginx's cache are writable,
+    // in memory, besides the content volume.
+    let container = task.add_container(
+        &mut g,
+        "media",
+        "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine",
+        ecs::ContainerProps {
+            port_mappings: vec![8080],
+            user: Some("101:101".into()),
+            readonly_root_filesystem: true,
+            tmpfs: vec![
+                ecs::Tmpfs::new("/tmp", 64),
+                ecs::Tmpfs::new("/var/cache/nginx", 64),
+            ],
+            environment: vec![
+                ("CONTENT_PATH".into(), Value::from("/mnt/media")),
+                ("DB_HOST".into(), database.endpoint_address()),
+                ("REDIS_HOST".into(), cache.configuration_endpoint_address()),
+                ("EVENT_STREAM".into(), stream.stream_name()),
+            ],
+            secrets,
+            log_group: Some(logs),
+            ..Default::default()
+        },
+    )?;
+    task.mount(
+        &mut g,
+        "content",
+        access_point,
+        container,
+        "/mnt/media",
+        ecs::Mount::read_write(),
+    )?;
+    let service = ecs::FargateService::new(
+        &mut g,
+        "MediaProcessingService",
+        cluster,
+        task,
+        ecs::FargateServiceProps {
+            security_group_id: "EcsTaskSecurityGroup".into(),
+            security_group_name: Some(format!("globalstream-ecs-sg-{suffix}")),
+            desired_count: 2,
+            health_check_grace_period_seconds: None,
+            ..Default::default()
+        },
+    )?;
+    service.connect_to(&mut g, database.connections(), "media service to Aurora")?;
+    service.connect_to(&mut g, cache.connections(), "media service to Redis")?;
+    stream.grant_write(&mut g, task.task_role)?;
+    service.auto_scale(
+        &mut g,
+        ecs::AutoScalingProps {
+            min_capacity: 2,
+            max_capacity: 6,
+            cpu_target_percent: Some(70.0),
+            memory_target_percent: Some(75.0),
+            ..Default::default()
+        },
+    )?;
 
     // 8. API: content events into Kinesis, access-logged.
-    let api = {
-        let mut g = component(&mut s, "Api", "content-api")?;
-        let access_logs = logs::LogGroup::new(
-            &mut g,
-            "AccessLogs",
-            logs::LogGroupProps {
-                retention: Some(logs::RetentionDays::OneWeek),
-                ..Default::default()
-            },
-        )?;
-        let api = apigateway::RestApi::new(
-            &mut g,
-            "ContentApi",
-            apigateway::RestApiProps {
-                name: Some(format!("globalstream-api-{suffix}")),
-                access_log_group: Some(access_logs),
-                default_cors: Some(apigateway::CorsOptions::new([
-                    "https://globalstream.example",
-                ])),
-                ..Default::default()
-            },
-        )?;
-        let events = api.add_resource(&mut g, api.root(), "events")?;
-        api.add_method(
-            &mut g,
-            events,
-            "POST",
-            apigateway::Integration::kinesis_put_record(stream.into()),
-        )?;
-        api
-    };
+    let mut g = component(&mut s, "Api", "content-api")?;
+    let access_logs = logs::LogGroup::new(
+        &mut g,
+        "AccessLogs",
+        logs::LogGroupProps {
+            retention: Some(logs::RetentionDays::OneWeek),
+            ..Default::default()
+        },
+    )?;
+    let api = apigateway::RestApi::new(
+        &mut g,
+        "ContentApi",
+        apigateway::RestApiProps {
+            name: Some(format!("globalstream-api-{suffix}")),
+            access_log_group: Some(access_logs),
+            default_cors: Some(apigateway::CorsOptions::new([
+                "https://globalstream.example",
+            ])),
+            ..Default::default()
+        },
+    )?;
+    let events = api.add_resource(&mut g, api.root(), "events")?;
+    api.add_method(
+        &mut g,
+        events,
+        "POST",
+        apigateway::Integration::kinesis_put_record(stream.into()),
+    )?;
 
     // 9. CI/CD: the DR-testing pipeline the seed had to drop; sources come from S3, not
     // CodeCommit (closed to new AWS customers).
-    let pipeline = {
-        let mut g = component(&mut s, "Cicd", "dr-testing")?;
-        let source = s3::Bucket::new(&mut g, "SourceBucket", Default::default())?;
-        codepipeline::Pipeline::new(
-            &mut g,
-            "DrTestPipeline",
-            codepipeline::SourceKind::S3 {
-                bucket: source,
-                object_key: "globalstream/source.zip".into(),
-            },
-            codepipeline::BuildProps::new(
-                "version: 0.2\nphases:\n  build:\n    commands:\n      - ./scripts/dr-drill.sh\n",
-            ),
-            codepipeline::PipelineProps {
-                name: Some(format!("globalstream-dr-tests-{suffix}")),
-                ..Default::default()
-            },
-        )?
-    };
+    let mut g = component(&mut s, "Cicd", "dr-testing")?;
+    let cicd = g.node();
+    let source = s3::Bucket::new(&mut g, "SourceBucket", Default::default())?;
+    let pipeline = codepipeline::Pipeline::new(
+        &mut g,
+        "DrTestPipeline",
+        codepipeline::SourceKind::S3 {
+            bucket: source,
+            object_key: "globalstream/source.zip".into(),
+        },
+        codepipeline::BuildProps::new(
+            "version: 0.2\nphases:\n  build:\n    commands:\n      - ./scripts/dr-drill.sh\n",
+        ),
+        codepipeline::PipelineProps {
+            name: Some(format!("globalstream-dr-tests-{suffix}")),
+            ..Default::default()
+        },
+    )?;
 
     // 10. Backup: hourly backups copied to the DR Region, daily ones kept a week. AWS Backup
     // runs only one of two rules whose start windows overlap (the longer retention), so the
     // hourly rule leaves 05:00 to the daily one, which copies too (`backup/overlapping-rules`):
     // a recovery point, and a copy, every hour.
-    let backup_plan = {
-        let mut g = component(&mut s, "Backup", "backup")?;
-        let vault = BackupVault::new(
-            &mut g,
-            "BackupVault",
-            // No name: the plan refers to it by handle; gs names it with the stack's generation.
-            BackupVaultProps {
-                encryption_key: Some(key),
-                ..Default::default()
-            },
-        )?;
-        let dr_vault = BackupVault::from_arn(
-            &mut g,
-            "DrBackupVault",
-            &format!("arn:${{AWS::Partition}}:backup:{}:${{AWS::AccountId}}:backup-vault:{dr_vault_name}", config.dr_region),
-        )?;
-        let copy = CopyAction::to_vault(dr_vault, Some(7));
-        let mut daily = BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?;
-        daily.start_window = Duration::from_secs(3600);
-        daily.completion_window = Duration::from_secs(2 * 3600);
-        daily.delete_after_days = Some(7);
-        daily.copy_actions = vec![copy.clone()];
-        let plan = BackupPlan::new(
-            &mut g,
-            "EfsBackupPlan",
-            vault,
-            daily,
-            BackupPlanProps {
-                name: Some(format!("globalstream-efs-backup-{suffix}")),
-            },
-        )?;
-        let mut hourly =
-            BackupRule::new("HourlyBackup", Schedule::cron("cron(0 0-4,6-23 * * ? *)")?)?;
-        hourly.start_window = Duration::from_secs(3600);
-        hourly.completion_window = Duration::from_secs(2 * 3600);
-        hourly.delete_after_days = Some(2);
-        hourly.copy_actions = vec![copy];
-        plan.add_rule(g.app_mut(), hourly)?;
-        BackupSelection::new(
-            &mut g,
-            "ContentSelection",
-            plan,
-            vec![file_system.into(), database.into()],
-            Default::default(),
-        )?;
-        plan
-    };
+    let mut g = component(&mut s, "Backup", "backup")?;
+    let vault = BackupVault::new(
+        &mut g,
+        "BackupVault",
+        // No name: the plan refers to it by handle; gs names it with the stack's generation.
+        BackupVaultProps {
+            encryption_key: Some(key),
+            ..Default::default()
+        },
+    )?;
+    let dr_vault_by_arn = BackupVault::from_arn(
+        &mut g,
+        "DrBackupVault",
+        &format!(
+            "arn:${{AWS::Partition}}:backup:{}:${{AWS::AccountId}}:backup-vault:{dr_vault_name}",
+            config.dr_region
+        ),
+    )?;
+    let copy = CopyAction::to_vault(dr_vault_by_arn, Some(7));
+    let mut daily = BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?;
+    daily.start_window = Duration::from_secs(3600);
+    daily.completion_window = Duration::from_secs(2 * 3600);
+    daily.delete_after_days = Some(7);
+    daily.copy_actions = vec![copy.clone()];
+    let backup_plan = BackupPlan::new(
+        &mut g,
+        "EfsBackupPlan",
+        vault,
+        daily,
+        BackupPlanProps {
+            name: Some(format!("globalstream-efs-backup-{suffix}")),
+        },
+    )?;
+    let mut hourly = BackupRule::new("HourlyBackup", Schedule::cron("cron(0 0-4,6-23 * * ? *)")?)?;
+    hourly.start_window = Duration::from_secs(3600);
+    hourly.completion_window = Duration::from_secs(2 * 3600);
+    hourly.delete_after_days = Some(2);
+    hourly.copy_actions = vec![copy];
+    backup_plan.add_rule(&mut g, hourly)?;
+    BackupSelection::new(
+        &mut g,
+        "ContentSelection",
+        backup_plan,
+        vec![file_system.into(), database.into()],
+        Default::default(),
+    )?;
 
     // Where the stack's objectives are not sensible, say so on the construct.
     let backup_worst_case = Some(Target {
@@ -587,13 +552,13 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         rto: RTO,
     });
     dr::override_for(
-        &mut app,
+        &mut s,
         file_system.node,
         Objectives::all(RPO, RTO).with(FailureScope::Corruption, backup_worst_case),
         "EFS has no point-in-time recovery and AWS Backup snapshots it at most hourly; a run may start up to 1 hour late and take up to 2 hours (the shortest windows AWS Backup allows): 4 hours is the worst case AWS Backup bounds for deleted or corrupted content",
     )?;
     dr::override_for(
-        &mut app,
+        &mut s,
         cache.node,
         Objectives::all(RPO, RTO)
             .with(FailureScope::RegionLoss, None)
@@ -601,31 +566,22 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         "the cache holds derived data (cache-aside over Aurora): after a Region loss or a flush it refills from the database",
     )?;
     dr::override_for(
-        &mut app,
+        &mut s,
         stream.node,
         Objectives::all(RPO, RTO)
             .with(FailureScope::RegionLoss, None)
             .with(FailureScope::Corruption, None),
         "analytics events are best effort: after a Region failover producers write to the DR deployment's stream; Kinesis keeps no copy, so consumers replay only records younger than the 24-hour retention, and deleting the stream loses them",
     )?;
-    let cicd = app
-        .node(primary)?
-        .children()
-        .iter()
-        .copied()
-        .find(|c| app.node(*c).map(|n| n.id() == "Cicd").unwrap_or(false));
-    if let Some(cicd) = cicd {
-        dr::override_for(
-            &mut app,
-            cicd,
-            Objectives::all(RPO, RTO).with(FailureScope::RegionLoss, None),
-            "pipeline sources and artifacts are rebuilt from the repository; the pipeline is redeployed in the DR Region",
-        )?;
-    }
+    dr::override_for(
+        &mut s,
+        cicd,
+        Objectives::all(RPO, RTO).with(FailureScope::RegionLoss, None),
+        "pipeline sources and artifacts are rebuilt from the repository; the pipeline is redeployed in the DR Region",
+    )?;
 
     // What operators and other tools read: the primary's endpoints and names, and in the DR
     // stack what a failover runbook needs.
-    let mut p = app.at(primary)?;
     let outputs: [(&str, Value, &str); 9] = [
         ("VpcId", vpc.vpc_id(), "the VPC every component runs in"),
         (
@@ -650,7 +606,7 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         ),
         (
             "EcsClusterName",
-            ecs_cluster.cluster_name(),
+            cluster.cluster_name(),
             "the ECS cluster the media service runs in",
         ),
         (
@@ -666,9 +622,9 @@ pub fn build(config: &Config) -> Result<GlobalStream> {
         ),
     ];
     for (id, value, description) in outputs {
-        p.output(id, described(value, description))?;
+        s.output(id, described(value, description))?;
     }
-    let mut d = app.at(dr_stack)?;
+    let mut d = s.at(dr_stack)?;
     let global_id = secondary
         .global_cluster_identifier(d.app())
         .unwrap_or(Value::Null);
