@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use gs_constructs::core::{write_artifacts, Artifact, DotBackend};
 use gs_constructs::dr::DrReport;
 use gs_constructs::prelude::*;
 use gs_constructs::{passes, report};
-use gs_core::{write_artifacts, Artifact};
 
 fn main() -> ExitCode {
     match run() {
@@ -87,7 +87,7 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
     };
     // The same tree through a second backend: a Graphviz picture per stack.
-    app.synth(&gs_core::DotBackend)?.write_to(&out_dir)?;
+    app.synth(&DotBackend)?.write_to(&out_dir)?;
 
     for name in &stacks {
         let Some(artifact) = out.artifact(&gs_constructs::cfn::template_file_name(name)) else {

@@ -408,7 +408,7 @@ fn an_api_built_with_rest_api_but_no_methods_is_refused() -> R {
         found
             .iter()
             .any(|d| d.rule == "apigateway/deployment-without-methods"
-                && d.path == "Api/ContentApi/Deployment/Resource"),
+                && d.path == "Api/ContentApi/Deployment"),
         "{found:#?}"
     );
     Ok(())

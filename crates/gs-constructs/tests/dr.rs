@@ -161,7 +161,7 @@ fn the_seeds_daily_backed_up_file_system_is_refused_for_region_loss_and_corrupti
     let diags = refused(&app);
     let not_met: Vec<&Diagnostic> = diags
         .iter()
-        .filter(|d| d.rule == "dr/rpo-not-met" && d.path.ends_with("ContentFileSystem/Resource"))
+        .filter(|d| d.rule == "dr/rpo-not-met" && d.path == "Seed/ContentFileSystem")
         .collect();
     assert_eq!(not_met.len(), 2, "{not_met:#?}");
     let region = FailureScope::RegionLoss.to_string();
@@ -217,11 +217,7 @@ fn regional_efs_storage_meets_az_loss_and_one_zone_storage_does_not() -> R {
             .property("Encrypted", true),
     )?;
     let report = DrReport::of(&app);
-    let az = row(
-        &report,
-        "Efs/ContentFileSystem/Resource",
-        FailureScope::AzLoss,
-    );
+    let az = row(&report, "Efs/ContentFileSystem", FailureScope::AzLoss);
     assert!(mechanism(az).contains("EFS Regional storage"), "{az:#?}");
     assert_eq!(
         (az.rpo, az.rto),
@@ -251,7 +247,7 @@ fn efs_replication_meets_a_15_minute_region_loss_rpo_only_at_the_limit_as_a_warn
             ..Default::default()
         },
     )?;
-    let path = "Efs/ContentFileSystem/Resource";
+    let path = "Efs/ContentFileSystem";
     let report = DrReport::of(&app);
     let region = row(&report, path, FailureScope::RegionLoss);
     assert!(mechanism(region).contains("EFS replication"), "{region:#?}");
@@ -302,11 +298,7 @@ fn efs_replication_fully_meets_a_region_loss_rpo_looser_than_15_minutes() -> R {
         },
     )?;
     let report = DrReport::of(&app);
-    let region = row(
-        &report,
-        "Efs/ContentFileSystem/Resource",
-        FailureScope::RegionLoss,
-    );
+    let region = row(&report, "Efs/ContentFileSystem", FailureScope::RegionLoss);
     assert_eq!(region.verdict, Verdict::Met, "{region:#?}");
     assert!(!app
         .validate(&CfnBackend::default())
@@ -329,11 +321,7 @@ fn an_hourly_backup_rule_gives_a_4_hour_rpo_and_a_daily_one_27_hours() -> R {
         let fs = bare_file_system(&mut s, vpc)?;
         protect(&mut s, rule, fs.into())?;
         let report = DrReport::of(&app);
-        let corruption = row(
-            &report,
-            "Efs/ContentFileSystem/Resource",
-            FailureScope::Corruption,
-        );
+        let corruption = row(&report, "Efs/ContentFileSystem", FailureScope::Corruption);
         assert!(
             mechanism(corruption).contains("AWS Backup snapshots"),
             "{corruption:#?}"
@@ -347,11 +335,7 @@ fn an_hourly_backup_rule_gives_a_4_hour_rpo_and_a_daily_one_27_hours() -> R {
         assert_eq!(corruption.rto, Some(HOUR));
         assert_eq!(corruption.verdict, Verdict::RpoNotMet);
         // A snapshot in the same Region does nothing for the loss of the Region.
-        let region = row(
-            &report,
-            "Efs/ContentFileSystem/Resource",
-            FailureScope::RegionLoss,
-        );
+        let region = row(&report, "Efs/ContentFileSystem", FailureScope::RegionLoss);
         assert_eq!(region.mechanism, None);
     }
     Ok(())
@@ -364,11 +348,7 @@ fn efs_automatic_backups_count_as_a_daily_snapshot() -> R {
     let vpc = ec2::Vpc::new(&mut s, "Vpc", Default::default())?;
     efs::FileSystem::new(&mut s, "ContentFileSystem", vpc, Default::default())?;
     let report = DrReport::of(&app);
-    let corruption = row(
-        &report,
-        "Efs/ContentFileSystem/Resource",
-        FailureScope::Corruption,
-    );
+    let corruption = row(&report, "Efs/ContentFileSystem", FailureScope::Corruption);
     assert!(
         mechanism(corruption).contains("EFS automatic backups"),
         "{corruption:#?}"
@@ -413,12 +393,7 @@ fn copied_to(
         synth(&app, name);
     }
     let report = DrReport::of(&app);
-    Ok(row(
-        &report,
-        "Efs/ContentFileSystem/Resource",
-        FailureScope::RegionLoss,
-    )
-    .clone())
+    Ok(row(&report, "Efs/ContentFileSystem", FailureScope::RegionLoss).clone())
 }
 
 #[test]
@@ -516,7 +491,10 @@ fn aurora(readers: u32, rule: Option<BackupRule>) -> Res<(App, Handle<Stack>)> {
     Ok((app, stack))
 }
 
-const CLUSTER: &str = "Db/AuroraCluster/Resource";
+/// The cluster construct, as findings and report rows name it.
+const CLUSTER: &str = "Db/AuroraCluster";
+/// The cluster's resource in the tree.
+const CLUSTER_RESOURCE: &str = "Db/AuroraCluster/Resource";
 
 #[test]
 fn continuous_backup_of_an_aurora_cluster_gives_a_5_minute_rpo() -> R {
@@ -536,7 +514,7 @@ fn continuous_backup_of_an_aurora_cluster_gives_a_5_minute_rpo() -> R {
     let profiles = dr::profile::profiles(&tree);
     let cluster = profiles
         .iter()
-        .find(|p| tree.path(p.resource) == CLUSTER)
+        .find(|p| tree.path(p.resource) == CLUSTER_RESOURCE)
         .expect("a profile of the cluster");
     let continuous = cluster
         .protections
@@ -577,11 +555,7 @@ fn continuous_backup_does_not_count_for_efs() -> R {
     };
     protect(&mut s, rule, fs.into())?;
     let report = DrReport::of(&app);
-    let corruption = row(
-        &report,
-        "Efs/ContentFileSystem/Resource",
-        FailureScope::Corruption,
-    );
+    let corruption = row(&report, "Efs/ContentFileSystem", FailureScope::Corruption);
     // The snapshots only: 1 h + 1 h start window + 7 d completion window (the default).
     assert_eq!(
         corruption.rpo,
@@ -767,7 +741,7 @@ fn cache(props: elasticache::ReplicationGroupProps) -> Res<DrReport> {
     Ok(DrReport::of(&app))
 }
 
-const REDIS: &str = "Cache/RedisCluster/Resource";
+const REDIS: &str = "Cache/RedisCluster";
 
 #[test]
 fn elasticache_multi_az_with_failover_meets_az_loss_and_without_it_does_not() -> R {
@@ -826,7 +800,7 @@ fn kinesis_covers_az_loss_but_neither_region_loss_nor_deletion() -> R {
             ..Default::default()
         },
     )?;
-    let path = "Analytics/EventStream/Resource";
+    let path = "Analytics/EventStream";
     let report = DrReport::of(&app);
     let az = row(&report, path, FailureScope::AzLoss);
     assert!(
@@ -864,7 +838,7 @@ fn secret_report(replicas: &[&str]) -> Res<(App, DrReport)> {
     Ok((app, report))
 }
 
-const SECRET: &str = "Secrets/ApiKey/Resource";
+const SECRET: &str = "Secrets/ApiKey";
 
 #[test]
 fn a_secret_replicated_to_another_region_meets_region_loss() -> R {
@@ -924,7 +898,7 @@ fn s3_versioning_meets_corruption_and_an_unversioned_bucket_does_not() -> R {
             },
         )?;
         let report = DrReport::of(&app);
-        let corruption = row(&report, "Store/Bucket/Resource", FailureScope::Corruption);
+        let corruption = row(&report, "Store/Bucket", FailureScope::Corruption);
         assert_eq!(corruption.verdict, verdict, "{corruption:#?}");
         if versioned {
             assert!(mechanism(corruption).contains("S3 versioning"));
@@ -932,7 +906,7 @@ fn s3_versioning_meets_corruption_and_an_unversioned_bucket_does_not() -> R {
         } else {
             assert_eq!(corruption.mechanism, None);
         }
-        let az = row(&report, "Store/Bucket/Resource", FailureScope::AzLoss);
+        let az = row(&report, "Store/Bucket", FailureScope::AzLoss);
         assert!(mechanism(az).contains("S3 storage across 3 AZs"));
         assert_eq!(az.verdict, Verdict::Met);
     }
@@ -970,7 +944,7 @@ fn an_override_with_a_reason_sets_the_verdict_and_appears_in_the_report() -> R {
             .with(FailureScope::Corruption, None),
         reason,
     )?;
-    let path = "Analytics/EventStream/Resource";
+    let path = "Analytics/EventStream";
     let report = DrReport::of(&app);
     let region = row(&report, path, FailureScope::RegionLoss);
     assert_eq!(region.verdict, Verdict::NoObjective);
@@ -1039,11 +1013,7 @@ fn a_scope_without_an_objective_has_no_verdict() -> R {
     let mut s = app.at(stack)?;
     kinesis::Stream::new(&mut s, "EventStream", Default::default())?;
     let report = DrReport::of(&app);
-    let region = row(
-        &report,
-        "Analytics/EventStream/Resource",
-        FailureScope::RegionLoss,
-    );
+    let region = row(&report, "Analytics/EventStream", FailureScope::RegionLoss);
     assert_eq!(region.verdict, Verdict::NoObjective);
     assert_eq!(region.override_reason, None);
     assert!(dr_errors(&app.validate(&CfnBackend::default())).is_empty());
@@ -1096,7 +1066,7 @@ fn destroyed_bucket(objectives: bool) -> Res<(App, s3::Bucket)> {
 fn a_stateful_resource_destroyed_on_removal_is_refused_in_a_stack_with_objectives() -> R {
     let (app, _) = destroyed_bucket(true)?;
     let diags = refused(&app);
-    let destroy = findings(&diags, "dr/stateful-destroy", "Store/Bucket/Resource");
+    let destroy = findings(&diags, "dr/stateful-destroy", "Store/Bucket");
     assert_eq!(destroy.len(), 1, "{diags:#?}");
     assert!(destroy[0].message.contains("AWS::S3::Bucket"));
     assert_eq!(dr_errors(&diags).len(), 1, "{diags:#?}");
@@ -1172,7 +1142,7 @@ fn a_reference_to_a_construct_in_another_region_is_refused() -> R {
     BackupPlan::new(&mut d, "Plan", dr_vault, rule, Default::default())?;
 
     let diags = refused(&app);
-    for path in ["Dr/StreamName", "Dr/StreamArn", "Dr/Plan/Resource"] {
+    for path in ["Dr/StreamName", "Dr/StreamArn", "Dr/Plan"] {
         let dangling = findings(&diags, "core/dangling-reference", path);
         assert_eq!(dangling.len(), 1, "{path}: {diags:#?}");
         assert!(
@@ -1264,7 +1234,7 @@ fn the_report_has_one_line_per_resource_and_scope_with_json_rows() -> R {
     assert_eq!(rows.len(), 6);
     let region = rows
         .iter()
-        .find(|r| r["path"] == "Analytics/EventStream/Resource" && r["scope"] == "region-loss")
+        .find(|r| r["path"] == "Analytics/EventStream" && r["scope"] == "region-loss")
         .expect("the stream's Region-loss row");
     assert_eq!(region["verdict"], "rpo-not-met");
     assert_eq!(region["rpo_seconds"], serde_json::Value::Null);
@@ -1272,7 +1242,7 @@ fn the_report_has_one_line_per_resource_and_scope_with_json_rows() -> R {
     assert_eq!(region["target_rto_seconds"], 3600);
     let az = rows
         .iter()
-        .find(|r| r["path"] == "Analytics/EventStream/Resource" && r["scope"] == "az-loss")
+        .find(|r| r["path"] == "Analytics/EventStream" && r["scope"] == "az-loss")
         .expect("the stream's AZ-loss row");
     assert_eq!(az["rpo_seconds"], 0);
     assert_eq!(az["rto_seconds"], 0);
@@ -1352,7 +1322,7 @@ fn the_globalstream_example_synthesizes_and_meets_its_objectives() -> R {
 
     let aurora = row(
         &report,
-        "TapStackdev/Database/AuroraCluster/Resource",
+        "TapStackdev/Database/AuroraCluster",
         FailureScope::RegionLoss,
     );
     assert!(
@@ -1361,12 +1331,17 @@ fn the_globalstream_example_synthesizes_and_meets_its_objectives() -> R {
     );
     assert_eq!(aurora.verdict, Verdict::Met);
 
-    let fs_path = app.path(built.file_system.resource)?;
-    assert_eq!(fs_path, "TapStackdev/Storage/ContentFileSystem/Resource");
-    let content = row(&report, &fs_path, FailureScope::RegionLoss);
+    let fs_resource = app.path(built.file_system.resource)?;
+    assert_eq!(
+        fs_resource,
+        "TapStackdev/Storage/ContentFileSystem/Resource"
+    );
+    // Rows and findings name the file system's construct.
+    let fs_path = "TapStackdev/Storage/ContentFileSystem";
+    let content = row(&report, fs_path, FailureScope::RegionLoss);
     assert_eq!(content.verdict, Verdict::AtLimit, "{content:#?}");
     assert!(mechanism(content).contains("EFS replication"));
-    let corruption = row(&report, &fs_path, FailureScope::Corruption);
+    let corruption = row(&report, fs_path, FailureScope::Corruption);
     assert_eq!(corruption.verdict, Verdict::Met);
     // A run every hour, up to 1 h late to start and 2 h to complete.
     assert_eq!(corruption.rpo, Some(4 * HOUR), "{corruption:#?}");
@@ -1452,7 +1427,7 @@ fn efs_with_rules(rules: Vec<BackupRule>, objectives: Objectives) -> Res<(App, D
     Ok((app, report))
 }
 
-const EFS: &str = "Efs/ContentFileSystem/Resource";
+const EFS: &str = "Efs/ContentFileSystem";
 
 fn windows(rule: BackupRule, start_h: u32, completion_h: u32) -> BackupRule {
     BackupRule {
@@ -1716,7 +1691,7 @@ fn s3_replication_promises_15_minutes_only_with_replication_time_control() -> R 
 fn kinesis_retention_is_no_protection_against_deleting_the_stream() -> R {
     let (mut app, stack) = app_with("Analytics", PRIMARY, true)?;
     kinesis::Stream::new(&mut app.at(stack)?, "EventStream", Default::default())?;
-    let path = "Analytics/EventStream/Resource";
+    let path = "Analytics/EventStream";
     let report = DrReport::of(&app);
     let corruption = row(&report, path, FailureScope::Corruption);
     assert_eq!(corruption.mechanism, None, "{corruption:#?}");

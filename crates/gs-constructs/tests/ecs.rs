@@ -553,8 +553,7 @@ fn rule_task_definition_without_container_refuses_an_empty_task_definition() -> 
     let d = refused(&app);
     assert!(
         d.iter()
-            .any(|d| d.rule == "ecs/task-definition-without-container"
-                && d.path == "Ecs/TaskDef/Resource"),
+            .any(|d| d.rule == "ecs/task-definition-without-container" && d.path == "Ecs/TaskDef"),
         "{d:#?}"
     );
     Ok(())

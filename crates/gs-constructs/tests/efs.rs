@@ -263,7 +263,7 @@ fn service_of(app: &App) -> gs_core::NodeId {
 }
 
 const SERVICE: &str = "Efs/MediaProcessingService/Service";
-const TASK: &str = "Efs/TaskDef/Resource";
+const TASK: &str = "Efs/TaskDef";
 
 fn has(app: &App, rule: &str, path: &str) {
     let d = refused(app);

@@ -213,7 +213,7 @@ fn a_cache_without_authentication_is_a_warning_typed_or_raw() -> R {
         .map(|d| d.path)
         .collect();
     found.sort();
-    assert_eq!(found, ["Cache/RawRedis", "Cache/Redis/Resource"]);
+    assert_eq!(found, ["Cache/RawRedis", "Cache/Redis"]);
     Ok(())
 }
 

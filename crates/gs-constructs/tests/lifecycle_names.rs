@@ -119,7 +119,7 @@ fn a_typed_replicated_secret_with_a_name_warns_naming_its_replicas() {
     secretsmanager::Secret::new(&mut s, "Generated", Default::default()).unwrap();
     let found = findings(&app);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0].0, "Names/ApiKey/Resource");
+    assert_eq!(found[0].0, "Names/ApiKey");
     assert!(found[0].1.contains("replicas in us-west-2"), "{found:#?}");
 }
 
@@ -148,7 +148,7 @@ fn a_typed_log_group_and_stream_warn_only_with_a_name() {
     .unwrap();
     let mut paths: Vec<String> = findings(&app).into_iter().map(|(p, _)| p).collect();
     paths.sort();
-    assert_eq!(paths, ["Names/Named/Resource", "Names/Stream/Resource"]);
+    assert_eq!(paths, ["Names/Named", "Names/Stream"]);
 }
 
 #[test]
@@ -166,6 +166,6 @@ fn a_typed_vault_without_a_name_gets_a_generation_suffix_and_does_not_warn() {
     )
     .unwrap();
     let paths: Vec<String> = findings(&app).into_iter().map(|(p, _)| p).collect();
-    assert_eq!(paths, ["Names/NamedVault/Resource"]);
+    assert_eq!(paths, ["Names/NamedVault"]);
     synth(&app, "lifecycle_vault_generation_suffix");
 }

@@ -207,7 +207,7 @@ fn fix_4_redis_delivers_slow_logs_to_its_log_group_by_reference_and_a_dangling_n
     assert_refused(
         &built.app,
         "logs/dangling-log-group",
-        "TapStackdev/Cache/RedisCluster/Resource",
+        "TapStackdev/Cache/RedisCluster",
     );
     Ok(())
 }
@@ -352,7 +352,7 @@ fn the_seeds_daily_only_efs_backup_is_refused_against_its_15_minute_rpo() -> R {
         "the seed's objectives, unchanged",
     )?;
     let found = refused(&built.app);
-    let path = "TapStackdev/Storage/ContentFileSystem/Resource";
+    let path = "TapStackdev/Storage/ContentFileSystem";
     let rpo: Vec<&Diagnostic> = found
         .iter()
         .filter(|d| d.rule == "dr/rpo-not-met" && d.path == path)
@@ -389,9 +389,9 @@ fn every_retained_fixed_name_of_the_example_is_acknowledged_with_a_reason() {
     assert_eq!(
         paths,
         [
-            "TapStackdev/Secrets/ApiKey/Resource",
-            "TapStackdev/Secrets/DatabaseCredentials/Resource",
-            "TapStackdevDr/DrBackupVault/Resource",
+            "TapStackdev/Secrets/ApiKey",
+            "TapStackdev/Secrets/DatabaseCredentials",
+            "TapStackdevDr/DrBackupVault",
         ]
     );
     assert!(

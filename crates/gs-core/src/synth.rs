@@ -107,6 +107,9 @@ fn validate(tree: &Tree<'_>, app: &App, backend: &dyn Backend) -> Vec<Diagnostic
     }
     crate::passes::acknowledgements(tree, &mut diagnostics);
     for d in &mut diagnostics {
+        name_the_construct(tree, d);
+    }
+    for d in &mut diagnostics {
         if !d.acknowledgeable {
             continue;
         }
@@ -123,4 +126,18 @@ fn validate(tree: &Tree<'_>, app: &App, backend: &dyn Backend) -> Vec<Diagnostic
     });
     diagnostics.dedup();
     diagnostics
+}
+
+/// A finding about the primary resource of a construct (its `Resource` or `Default` child, as in
+/// CDK) names the construct the user created, as findings about the construct itself do: one
+/// path per construct, whichever node the pass looked at. The node is kept, so acknowledgements
+/// still match from the resource up.
+fn name_the_construct(tree: &Tree<'_>, d: &mut Diagnostic) {
+    let Some(node) = d.node else {
+        return;
+    };
+    let construct = tree.construct_of(node);
+    if construct != node && d.path == tree.path(node) {
+        d.path = tree.path(construct);
+    }
 }

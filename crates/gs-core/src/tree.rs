@@ -415,6 +415,23 @@ impl<'a> Tree<'a> {
             .map(|a| a.reason.as_str())
     }
 
+    /// The construct the user created that `id` stands for: its group when `id` is the
+    /// group's primary resource (id `Resource` or `Default`, as in CDK), else `id` itself.
+    /// Findings and reports name this construct, so each construct has one path.
+    pub fn construct_of(&self, id: NodeId) -> NodeId {
+        let node = self.node(id);
+        match node.parent() {
+            Some(p)
+                if matches!(node.id(), "Resource" | "Default")
+                    && matches!(node.kind, NodeKind::Resource(_))
+                    && matches!(self.node(p).kind, NodeKind::Group) =>
+            {
+                p
+            }
+            _ => id,
+        }
+    }
+
     /// The resources at or below `id`, in tree order.
     pub fn resources_below(&self, id: NodeId) -> Vec<NodeId> {
         let mut out = Vec::new();

@@ -163,7 +163,7 @@ impl RestApi {
         resource: ApiResource,
         cors: &CorsOptions,
     ) -> Result<Method> {
-        let path = &*app.path(resource.node)?;
+        let path = app.path(resource.node)?;
         cors.check(&path)?;
         self.add_method_as(
             app,

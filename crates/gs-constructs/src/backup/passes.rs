@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
+use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree, Value};
 
 use gs_core::ValueMap;
 
@@ -103,7 +103,8 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         let Some(r) = tree.node(plan).as_resource() else {
             continue;
         };
-        let (at, path) = construct_of(tree, plan);
+        // Findings name the plan's construct (synthesis maps its `Resource` to it).
+        let (at, path) = (plan, tree.path(plan));
         check_rules(at, &path, r.properties.get("BackupPlan"), out);
         check_overlaps(at, &path, r.properties.get("BackupPlan"), out);
         if !selected.contains(&plan) {
@@ -114,17 +115,6 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-}
-
-/// The node and path a finding about `resource` names: its construct when it is the
-/// construct's `Resource`, as users know the construct's path.
-fn construct_of(tree: &Tree<'_>, resource: NodeId) -> (NodeId, String) {
-    let node = tree.node(resource);
-    let at = match node.parent() {
-        Some(p) if node.id() == "Resource" && matches!(tree.node(p).kind(), NodeKind::Group) => p,
-        _ => resource,
-    };
-    (at, tree.path(at))
 }
 
 fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagnostic>) {
@@ -259,7 +249,7 @@ fn check_selection(
         Some(_) => false,
     };
     if empty("Resources") && empty("ListOfTags") && empty("Conditions") {
-        let (at, path) = construct_of(tree, e);
+        let (at, path) = (e, tree.path(e));
         out.push(SELECTION_EMPTY.at(
             at,
             path,

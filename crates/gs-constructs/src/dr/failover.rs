@@ -4,7 +4,7 @@
 //! unreachable only during the incident. Read from the emitted resources (inline
 //! `SecurityGroupIngress` and `AWS::EC2::SecurityGroupIngress`), so raw stacks count too.
 
-use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
+use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree, Value};
 
 use super::profile::{links, region_of};
 use crate::props;
@@ -125,8 +125,9 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     }
     found.sort_unstable_by_key(|(m, _, _)| tree.path(*m));
     for (m, port, open) in found {
-        let (at, path) = construct_of(tree, m);
-        let (_, open_path) = construct_of(tree, open);
+        // Findings name the cluster's construct (synthesis maps its `Resource` to it).
+        let (at, path) = (m, tree.path(m));
+        let open_path = tree.path(tree.construct_of(open));
         out.push(FAILOVER_UNREACHABLE.at(
             at,
             path,
@@ -136,14 +137,4 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             ),
         ));
     }
-}
-
-/// The construct a cluster resource belongs to (its group when it is the group's `Resource`).
-fn construct_of(tree: &Tree<'_>, resource: NodeId) -> (NodeId, String) {
-    let node = tree.node(resource);
-    let at = match node.parent() {
-        Some(p) if node.id() == "Resource" && matches!(tree.node(p).kind(), NodeKind::Group) => p,
-        _ => resource,
-    };
-    (at, tree.path(at))
 }

@@ -89,7 +89,7 @@ pub struct DrRow {
     pub resource: gs_core::NodeId,
     /// The stack's name.
     pub stack: String,
-    /// The resource's construct path.
+    /// The path of the construct the resource belongs to (see `Tree::construct_of`).
     pub path: String,
     /// The resource's CloudFormation type.
     pub type_name: String,
@@ -156,7 +156,7 @@ impl DrReport {
                 rows.push(DrRow {
                     resource: profile.resource,
                     stack: stack.clone(),
-                    path: tree.path(profile.resource),
+                    path: tree.path(tree.construct_of(profile.resource)),
                     type_name: profile.type_name.clone(),
                     scope,
                     mechanism: chosen.map(|b| b.mechanism.clone()),
