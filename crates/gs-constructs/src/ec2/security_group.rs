@@ -337,7 +337,7 @@ impl SecurityGroup {
         let peer = peer.into();
         if port.from > port.to {
             return Err(crate::ConstructError::invalid(
-                &*app.path(self.node)?,
+                app.path(self.node)?,
                 format!("the port range {}-{} runs backwards", port.from, port.to),
                 "give the lower port first, e.g. `Port::tcp_range(8000, 8080)`",
             ));
