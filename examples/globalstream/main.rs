@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use gs_constructs::core::{write_artifacts, Artifact, Backend, DotBackend, NodeKind};
 use gs_constructs::dr::DrReport;
 use gs_constructs::prelude::*;
 use gs_constructs::{passes, report};
-use gs_core::{write_artifacts, Artifact};
 
 fn main() -> ExitCode {
     match run() {
@@ -50,8 +50,10 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         Err(SynthError::Invalid { report }) => report.0.clone(),
         Err(e) => return Err(e.to_string().into()),
     };
+    // One frozen tree for the reports, the picture and the summary.
+    let tree = app.freeze();
     // The reports are written whatever the verdict; templates only when synthesis succeeds.
-    let dr = DrReport::of(app);
+    let dr = DrReport::of_tree(&tree);
     let mut reports = Vec::new();
     for name in &stacks {
         let mine: Vec<Diagnostic> = diagnostics
@@ -86,20 +88,20 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    // The same tree through a second backend: a Graphviz picture per stack.
-    app.synth(&gs_core::DotBackend)?.write_to(&out_dir)?;
+    // The same tree through a second backend: a Graphviz picture per stack. Synthesis above ran
+    // every pass (the DOT backend adds none) and refused nothing, so the tree is emitted as is.
+    write_artifacts(&out_dir, &DotBackend.emit(&tree)?)?;
 
-    for name in &stacks {
+    for (stack, name) in tree.stacks().iter().zip(&stacks) {
         let Some(artifact) = out.artifact(&gs_constructs::cfn::template_file_name(name)) else {
             continue;
         };
-        let template: serde_json::Value = serde_json::from_slice(&artifact.bytes)?;
+        // The template's `Resources`: the stack's resources with a logical ID (synthesis refused
+        // any without), counted per type from the tree rather than by reading the JSON back.
         let mut per_type: BTreeMap<&str, usize> = BTreeMap::new();
-        if let Some(resources) = template["Resources"].as_object() {
-            for r in resources.values() {
-                *per_type
-                    .entry(r["Type"].as_str().unwrap_or("?"))
-                    .or_default() += 1;
+        for &e in tree.elements(*stack) {
+            if let (NodeKind::Resource(r), Some(_)) = (tree.node(e).kind(), tree.logical_id(e)) {
+                *per_type.entry(&r.type_name).or_default() += 1;
             }
         }
         let total: usize = per_type.values().sum();
