@@ -1,7 +1,7 @@
 //! A second backend, to keep the `Backend` trait honest: a Graphviz DOT picture of each stack's
 //! constructs, with an edge for every reference and explicit dependency.
 
-use std::fmt::{self, Write};
+use std::ops::Range;
 
 use crate::backend::{Artifact, Backend, BackendError};
 use crate::node::NodeKind;
@@ -37,10 +37,11 @@ impl Backend for DotBackend {
     }
 
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
+        let paths = Paths::of(tree);
         let mut artifacts = Vec::with_capacity(tree.stacks().len());
         for &stack in tree.stacks() {
             let name = tree.node(stack).id();
-            let out = picture(tree, stack, name);
+            let out = picture(tree, &paths, stack, name);
             artifacts.push(Artifact {
                 file_name: format!("{name}.dot"),
                 bytes: out.into_bytes(),
@@ -50,16 +51,13 @@ impl Backend for DotBackend {
     }
 }
 
-/// One stack's picture. Paths and labels are escaped as they are written, so no `String` is
-/// built per node or edge.
-fn picture(tree: &Tree<'_>, stack: NodeId, name: &str) -> String {
+/// One stack's picture, written with `push_str` into one buffer: paths come escaped from
+/// [`Paths`], other text is escaped as it is copied.
+fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String {
     let mut out = String::with_capacity(4096);
-    // Writing to a String cannot fail; the results are ignored for that reason.
-    let _ = writeln!(
-        out,
-        "digraph {} {{\n  rankdir=LR;\n  node [shape=box];",
-        Quoted(name)
-    );
+    out.push_str("digraph \"");
+    push_escaped(&mut out, name);
+    out.push_str("\" {\n  rankdir=LR;\n  node [shape=box];\n");
     let mut open_groups: Vec<NodeId> = Vec::new();
     tree.walk(stack, &mut |id, node| {
         while let Some(&g) = open_groups.last() {
@@ -71,23 +69,22 @@ fn picture(tree: &Tree<'_>, stack: NodeId, name: &str) -> String {
         }
         match node.kind() {
             NodeKind::Group => {
-                let _ = writeln!(
-                    out,
-                    "  subgraph \"cluster_{}\" {{\n  label={};",
-                    Escaped(tree.display_path(id)),
-                    Quoted(node.id())
-                );
+                out.push_str("  subgraph \"cluster_");
+                paths.push(&mut out, tree, id);
+                out.push_str("\" {\n  label=\"");
+                push_escaped(&mut out, node.id());
+                out.push_str("\";\n");
                 open_groups.push(id);
             }
             NodeKind::Resource(r) => {
-                // Two label lines: the id, then the type (`\\n` is DOT's line break).
-                let _ = writeln!(
-                    out,
-                    "  {} [label=\"{}\\n{}\"];",
-                    Quoted(tree.display_path(id)),
-                    Escaped(node.id()),
-                    Escaped(&*r.type_name)
-                );
+                // Two label lines: the id, then the type (`\n` is DOT's line break).
+                out.push_str("  \"");
+                paths.push(&mut out, tree, id);
+                out.push_str("\" [label=\"");
+                push_escaped(&mut out, node.id());
+                out.push_str("\\n");
+                push_escaped(&mut out, &r.type_name);
+                out.push_str("\"];\n");
             }
             _ => {}
         }
@@ -97,27 +94,76 @@ fn picture(tree: &Tree<'_>, stack: NodeId, name: &str) -> String {
     }
     let mut references = Vec::new();
     for &e in tree.elements(stack) {
-        let from = Quoted(tree.display_path(e));
         references.clear();
         tree.for_each_reference(e, &mut |r| {
             if !references.contains(&r) {
                 references.push(r);
             }
         });
+        let edge = |out: &mut String, to: NodeId| {
+            out.push_str("  \"");
+            paths.push(out, tree, e);
+            out.push_str("\" -> \"");
+            paths.push(out, tree, to);
+            out.push('"');
+        };
         for &r in &references {
-            let _ = writeln!(out, "  {from} -> {};", Quoted(tree.display_path(r)));
+            edge(&mut out, r);
+            out.push_str(";\n");
         }
         for d in tree.node(e).dependencies() {
-            let _ = writeln!(
-                out,
-                "  {from} -> {} [style=dashed, label={}];",
-                Quoted(tree.display_path(d.target)),
-                Quoted(&d.reason)
-            );
+            edge(&mut out, d.target);
+            out.push_str(" [style=dashed, label=\"");
+            push_escaped(&mut out, &d.reason);
+            out.push_str("\"];\n");
         }
     }
     out.push_str("}\n");
     out
+}
+
+/// Every node's path, escaped for DOT once: `spans` holds each node's range of `text`, by node
+/// index. A child's path is its parent's, `/` and its id, so the whole is built in one walk.
+struct Paths {
+    text: String,
+    spans: Vec<Option<Range<usize>>>,
+}
+
+impl Paths {
+    fn of(tree: &Tree<'_>) -> Paths {
+        let mut paths = Paths {
+            text: String::with_capacity(64 * tree.app().nodes.len()),
+            spans: vec![None; tree.app().nodes.len()],
+        };
+        for &stack in tree.stacks() {
+            tree.walk(stack, &mut |id, node| {
+                let start = paths.text.len();
+                let parent = node.parent().and_then(|p| paths.span(p));
+                if let Some(parent) = parent {
+                    paths.text.extend_from_within(parent);
+                    paths.text.push('/');
+                }
+                push_escaped(&mut paths.text, node.id());
+                if let Some(slot) = paths.spans.get_mut(id.index()) {
+                    *slot = Some(start..paths.text.len());
+                }
+            });
+        }
+        paths
+    }
+
+    fn span(&self, id: NodeId) -> Option<Range<usize>> {
+        self.spans.get(id.index()).cloned().flatten()
+    }
+
+    /// Appends the escaped path of `id` to `out`; a node no stack holds (or of another app) is
+    /// written as [`Tree::display_path`] writes it.
+    fn push(&self, out: &mut String, tree: &Tree<'_>, id: NodeId) {
+        match self.span(id).filter(|_| tree.contains(id)) {
+            Some(span) => out.push_str(&self.text[span]),
+            None => push_escaped(out, &tree.display_path(id).to_string()),
+        }
+    }
 }
 
 fn is_ancestor(tree: &Tree<'_>, ancestor: NodeId, node: NodeId) -> bool {
@@ -131,39 +177,15 @@ fn is_ancestor(tree: &Tree<'_>, ancestor: NodeId, node: NodeId) -> bool {
     false
 }
 
-/// `T` written inside DOT double quotes: `"` and `\\` escaped.
-struct Escaped<T>(T);
-
-impl<T: fmt::Display> fmt::Display for Escaped<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(Escaper(f), "{}", self.0)
+/// Appends `s` to `out` as the inside of a DOT quoted string: `"` and `\` escaped.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\') {
+        out.push_str(&rest[..i]);
+        out.push('\\');
+        // The byte found is an ASCII character: `i..=i` is on char boundaries.
+        out.push_str(&rest[i..=i]);
+        rest = &rest[i + 1..];
     }
-}
-
-/// `T` as a DOT quoted string.
-struct Quoted<T>(T);
-
-impl<T: fmt::Display> fmt::Display for Quoted<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_char('"')?;
-        write!(Escaper(f), "{}", self.0)?;
-        f.write_char('"')
-    }
-}
-
-/// Writes through to `f`, escaping `"` and `\\` on the way.
-struct Escaper<'x, 'f>(&'x mut fmt::Formatter<'f>);
-
-impl fmt::Write for Escaper<'_, '_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let mut rest = s;
-        while let Some(i) = rest.find(['"', '\\']) {
-            self.0.write_str(&rest[..i])?;
-            self.0.write_char('\\')?;
-            // The char found is ASCII: one byte.
-            self.0.write_str(&rest[i..=i])?;
-            rest = &rest[i + 1..];
-        }
-        self.0.write_str(rest)
-    }
+    out.push_str(rest);
 }

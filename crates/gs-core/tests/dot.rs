@@ -37,8 +37,11 @@ fn the_picture_is_written_byte_for_byte() -> Result<(), Box<dyn std::error::Erro
     app.add_dependency(queue, topic, "a \"quoted\" \\ reason")?;
     app.add_dependency(other, queue, "groups too")?;
     let second = app.stack("Second", StackProps::default())?;
-    app.at(second)?
-        .resource::<RawResource>("Bucket", Resource::new("AWS::S3::Bucket"))?;
+    app.at(second)?.resource::<RawResource>(
+        "Bucket",
+        // A reference into the other stack: its path comes from there.
+        Resource::new("AWS::S3::Bucket").property("Q", Value::Ref(queue.node())),
+    )?;
 
     let files = dot(&app);
     assert_eq!(files.len(), 2);
@@ -71,7 +74,7 @@ fn the_picture_is_written_byte_for_byte() -> Result<(), Box<dyn std::error::Erro
     assert_eq!(files[1].0, "Second.dot");
     assert_eq!(
         files[1].1,
-        "digraph \"Second\" {\n  rankdir=LR;\n  node [shape=box];\n  \"Second/Bucket\" [label=\"Bucket\\nAWS::S3::Bucket\"];\n}\n"
+        "digraph \"Second\" {\n  rankdir=LR;\n  node [shape=box];\n  \"Second/Bucket\" [label=\"Bucket\\nAWS::S3::Bucket\"];\n  \"Second/Bucket\" -> \"Demo/Queue\";\n}\n"
     );
     Ok(())
 }
