@@ -42,16 +42,16 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let catalog = passes::catalog();
 
+    // One frozen tree for the synthesis, the reports, the picture and the summary.
+    let tree = app.freeze();
     // Writes the templates and manifest on success; on a refusal removes last run's, so they are
     // never read beside this run's SARIF as if current.
-    let result = app.synth_to(&CfnBackend::default(), &out_dir);
+    let result = tree.synth_to(&CfnBackend::default(), &out_dir);
     let diagnostics = match &result {
         Ok(out) => out.diagnostics.clone(),
         Err(SynthError::Invalid { report }) => report.0.clone(),
         Err(e) => return Err(e.to_string().into()),
     };
-    // One frozen tree for the reports, the picture and the summary.
-    let tree = app.freeze();
     // The reports are written whatever the verdict; templates only when synthesis succeeds.
     let dr = DrReport::of_tree(&tree);
     let mut reports = Vec::new();
