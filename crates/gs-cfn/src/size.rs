@@ -10,7 +10,10 @@ use crate::exports::MAX_EXPORT_NAME_LEN;
 
 /// Bytes `s` takes as a JSON string, quotes included (serde_json's escapes).
 fn string(s: &str) -> usize {
-    2 + s.len() + s.bytes().map(|b| usize::from(ESCAPE[usize::from(b)])).sum::<usize>()
+    2 + s.len()
+        + s.bytes()
+            .map(|b| usize::from(ESCAPE[usize::from(b)]))
+            .sum::<usize>()
 }
 
 /// By byte: what serde_json's escape of it adds (`\"`, `\n`, ... one; `\u00XX` five).
