@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use gs_constructs::cfn::pretty_json;
 use gs_constructs::core::{write_artifacts, Artifact, Backend, DotBackend, NodeKind};
 use gs_constructs::dr::DrReport;
 use gs_constructs::prelude::*;
@@ -63,12 +64,12 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
             .collect();
         reports.push(Artifact {
             file_name: format!("{name}.sarif"),
-            bytes: serde_json::to_vec_pretty(&report::sarif(&mine, &catalog))?,
+            bytes: pretty_json(&report::sarif(&mine, &catalog), "  ")?,
         });
         if dr.for_stack(name).next().is_some() {
             reports.push(Artifact {
                 file_name: format!("{name}.dr.json"),
-                bytes: serde_json::to_vec_pretty(&dr.to_json(name))?,
+                bytes: pretty_json(&dr.to_json(name), "  ")?,
             });
         }
     }

@@ -204,10 +204,8 @@ impl<'t, 'a> Template<'t, 'a> {
                 d.path, d.message, d.fix
             )));
         }
-        let mut out = Vec::with_capacity(512 * (self.resources.len() + 1));
-        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-        self.serialize(&mut ser)?;
+        let mut out = Vec::with_capacity(1024 * (self.resources.len() + 1));
+        crate::json::pretty_json_into(&mut out, self, " ")?;
         out.push(b'\n');
         Ok(out)
     }
