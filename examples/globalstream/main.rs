@@ -10,6 +10,7 @@
 mod stack;
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,26 +74,33 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
             });
         }
     }
-    write_artifacts(&out_dir, &reports)?;
-
+    // What is printed is gathered first and written at once (one write per stream, not one per
+    // line): findings to stderr, then the summary to stdout.
+    let mut findings = String::new();
     for d in &diagnostics {
-        eprintln!("{d}\n");
+        writeln!(findings, "{d}\n")?;
     }
     let out = match result {
         Ok(out) => out,
         Err(_) => {
+            write_artifacts(&out_dir, &reports)?;
             let errors = diagnostics.iter().filter(|d| d.is_blocking()).count();
-            eprintln!(
+            writeln!(
+                findings,
                 "synthesis refused: {errors} error(s); nothing was written but the reports in {} (last run's templates removed)",
                 out_dir.display()
-            );
+            )?;
+            eprint!("{findings}");
             return Ok(ExitCode::FAILURE);
         }
     };
     // The same tree through a second backend: a Graphviz picture per stack. Synthesis above ran
     // every pass (the DOT backend adds none) and refused nothing, so the tree is emitted as is.
-    write_artifacts(&out_dir, &DotBackend.emit(&tree)?)?;
+    reports.extend(DotBackend.emit(&tree)?);
+    write_artifacts(&out_dir, &reports)?;
+    eprint!("{findings}");
 
+    let mut summary = String::new();
     for (stack, name) in tree.stacks().iter().zip(&stacks) {
         let Some(artifact) = out.artifact(&gs_constructs::cfn::template_file_name(name)) else {
             continue;
@@ -106,21 +114,23 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
         }
         let total: usize = per_type.values().sum();
-        println!(
+        writeln!(
+            summary,
             "{name}: {total} resources -> {}",
             out_dir.join(&artifact.file_name).display()
-        );
+        )?;
         for (t, n) in &per_type {
-            println!("  {n:>3}  {t}");
+            writeln!(summary, "  {n:>3}  {t}")?;
         }
         if dr.for_stack(name).next().is_some() {
-            println!(
+            writeln!(
+                summary,
                 "\nDR report for {name} (also {}):",
                 out_dir.join(format!("{name}.dr.json")).display()
-            );
-            print!("{}", dr.table(name));
+            )?;
+            summary.push_str(&dr.table(name));
         }
-        println!();
+        summary.push('\n');
     }
     let warnings = diagnostics
         .iter()
@@ -130,9 +140,11 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .iter()
         .filter(|d| d.acknowledged.is_some())
         .count();
-    println!(
+    writeln!(
+        summary,
         "{warnings} warning(s), {acknowledged} acknowledged finding(s); SARIF in {}/<Stack>.sarif",
         out_dir.display()
-    );
+    )?;
+    print!("{summary}");
     Ok(ExitCode::SUCCESS)
 }
