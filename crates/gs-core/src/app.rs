@@ -550,12 +550,18 @@ impl App {
     }
 
     pub(crate) fn check_has_logical_id(&self, node: NodeId) -> Result<(), TreeError> {
-        if self
-            .components(node)
-            .iter()
-            .skip(1)
-            .all(|c| *c == "Default")
-        {
+        // Every id below the stack (the node without a parent) is `Default`: nothing is left
+        // to build the logical ID from. Walked up without collecting the path.
+        let mut only_default = true;
+        let mut at = self.nodes.get(node.index());
+        while let Some(n) = at.filter(|n| n.parent.is_some()) {
+            if n.id != "Default" {
+                only_default = false;
+                break;
+            }
+            at = n.parent.and_then(|p| self.nodes.get(p.index()));
+        }
+        if only_default {
             Err(TreeError::NoLogicalId {
                 path: self.path_of(node),
             })
