@@ -409,11 +409,12 @@ impl Serialize for Metadata<'_, '_, '_> {
     }
 }
 
-/// The path, written through `collect_str` so no `String` is built per resource.
+/// The path, built as one `String` and written as one string: cheaper than writing it piece by
+/// piece through `collect_str`, where each piece is escaped and written on its own.
 struct PathValue<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
 impl Serialize for PathValue<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.tree.display_path(self.0.node))
+        s.serialize_str(&self.0.tree.path(self.0.node))
     }
 }
 
