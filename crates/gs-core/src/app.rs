@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
+use crate::fast_hash::FastState;
+
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::TreeError;
 use crate::handle::{AppId, Handle, NodeId};
@@ -61,7 +63,7 @@ pub struct App {
     pub(crate) stacks: Vec<NodeId>,
     pub(crate) passes: Vec<AppPass>,
     /// Ids of each parent's children, so a duplicate is found without scanning siblings.
-    pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String>>,
+    pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String, FastState>, FastState>,
     pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
     /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
     pub(crate) journal: crate::journal::Journal,
@@ -96,7 +98,7 @@ impl App {
             nodes: Vec::new(),
             stacks: Vec::new(),
             passes: Vec::new(),
-            child_ids: HashMap::new(),
+            child_ids: HashMap::default(),
             facts: HashMap::new(),
             journal: Default::default(),
         }
