@@ -123,7 +123,7 @@ fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String 
 }
 
 /// Every node's path, escaped for DOT once: `spans` holds each node's range of `text`, by node
-/// index. A child's path is its parent's, `/` and its id, so the whole is built in one walk.
+/// index. Built in one depth-first walk per stack, keeping the path of the current branch.
 struct Paths {
     text: String,
     spans: Vec<Option<Range<usize>>>,
@@ -135,15 +135,30 @@ impl Paths {
             text: String::with_capacity(64 * tree.app().nodes.len()),
             spans: vec![None; tree.app().nodes.len()],
         };
+        // The escaped path of the node last visited, and the nodes on it with the length of
+        // `branch` up to each: a node's parent is on it, as the walk is depth first.
+        let mut branch = String::new();
+        let mut on_branch: Vec<(NodeId, usize)> = Vec::new();
         for &stack in tree.stacks() {
+            on_branch.clear();
             tree.walk(stack, &mut |id, node| {
-                let start = paths.text.len();
-                let parent = node.parent().and_then(|p| paths.span(p));
-                if let Some(parent) = parent {
-                    paths.text.extend_from_within(parent);
-                    paths.text.push('/');
+                while on_branch
+                    .last()
+                    .is_some_and(|&(n, _)| Some(n) != node.parent())
+                {
+                    on_branch.pop();
                 }
-                push_escaped(&mut paths.text, node.id());
+                match on_branch.last() {
+                    Some(&(_, len)) => {
+                        branch.truncate(len);
+                        branch.push('/');
+                    }
+                    None => branch.clear(),
+                }
+                push_escaped(&mut branch, node.id());
+                on_branch.push((id, branch.len()));
+                let start = paths.text.len();
+                paths.text.push_str(&branch);
                 if let Some(slot) = paths.spans.get_mut(id.index()) {
                     *slot = Some(start..paths.text.len());
                 }
