@@ -10,10 +10,12 @@
 mod stack;
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gs_constructs::core::{write_artifacts, Artifact, DotBackend};
+use gs_constructs::cfn::pretty_json;
+use gs_constructs::core::{write_artifacts, Artifact, Backend, DotBackend, NodeKind};
 use gs_constructs::dr::DrReport;
 use gs_constructs::prelude::*;
 use gs_constructs::{passes, report};
@@ -42,16 +44,18 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let catalog = passes::catalog();
 
+    // One frozen tree for the synthesis, the reports, the picture and the summary.
+    let tree = app.freeze();
     // Writes the templates and manifest on success; on a refusal removes last run's, so they are
     // never read beside this run's SARIF as if current.
-    let result = app.synth_to(&CfnBackend::default(), &out_dir);
+    let result = tree.synth_to(&CfnBackend::default(), &out_dir);
     let diagnostics = match &result {
         Ok(out) => out.diagnostics.clone(),
         Err(SynthError::Invalid { report }) => report.0.clone(),
         Err(e) => return Err(e.to_string().into()),
     };
     // The reports are written whatever the verdict; templates only when synthesis succeeds.
-    let dr = DrReport::of(app);
+    let dr = DrReport::of_tree(&tree);
     let mut reports = Vec::new();
     for name in &stacks {
         let mine: Vec<Diagnostic> = diagnostics
@@ -61,63 +65,72 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
             .collect();
         reports.push(Artifact {
             file_name: format!("{name}.sarif"),
-            bytes: serde_json::to_vec_pretty(&report::sarif(&mine, &catalog))?,
+            bytes: pretty_json(&report::sarif(&mine, &catalog), "  ")?,
         });
         if dr.for_stack(name).next().is_some() {
             reports.push(Artifact {
                 file_name: format!("{name}.dr.json"),
-                bytes: serde_json::to_vec_pretty(&dr.to_json(name))?,
+                bytes: pretty_json(&dr.to_json(name), "  ")?,
             });
         }
     }
-    write_artifacts(&out_dir, &reports)?;
-
+    // What is printed is gathered first and written at once (one write per stream, not one per
+    // line): findings to stderr, then the summary to stdout.
+    let mut findings = String::new();
     for d in &diagnostics {
-        eprintln!("{d}\n");
+        writeln!(findings, "{d}\n")?;
     }
     let out = match result {
         Ok(out) => out,
         Err(_) => {
+            write_artifacts(&out_dir, &reports)?;
             let errors = diagnostics.iter().filter(|d| d.is_blocking()).count();
-            eprintln!(
+            writeln!(
+                findings,
                 "synthesis refused: {errors} error(s); nothing was written but the reports in {} (last run's templates removed)",
                 out_dir.display()
-            );
+            )?;
+            eprint!("{findings}");
             return Ok(ExitCode::FAILURE);
         }
     };
-    // The same tree through a second backend: a Graphviz picture per stack.
-    app.synth(&DotBackend)?.write_to(&out_dir)?;
+    // The same tree through a second backend: a Graphviz picture per stack. Synthesis above ran
+    // every pass (the DOT backend adds none) and refused nothing, so the tree is emitted as is.
+    reports.extend(DotBackend.emit(&tree)?);
+    write_artifacts(&out_dir, &reports)?;
+    eprint!("{findings}");
 
-    for name in &stacks {
+    let mut summary = String::new();
+    for (stack, name) in tree.stacks().iter().zip(&stacks) {
         let Some(artifact) = out.artifact(&gs_constructs::cfn::template_file_name(name)) else {
             continue;
         };
-        let template: serde_json::Value = serde_json::from_slice(&artifact.bytes)?;
+        // The template's `Resources`: the stack's resources with a logical ID (synthesis refused
+        // any without), counted per type from the tree rather than by reading the JSON back.
         let mut per_type: BTreeMap<&str, usize> = BTreeMap::new();
-        if let Some(resources) = template["Resources"].as_object() {
-            for r in resources.values() {
-                *per_type
-                    .entry(r["Type"].as_str().unwrap_or("?"))
-                    .or_default() += 1;
+        for &e in tree.elements(*stack) {
+            if let (NodeKind::Resource(r), Some(_)) = (tree.node(e).kind(), tree.logical_id(e)) {
+                *per_type.entry(&r.type_name).or_default() += 1;
             }
         }
         let total: usize = per_type.values().sum();
-        println!(
+        writeln!(
+            summary,
             "{name}: {total} resources -> {}",
             out_dir.join(&artifact.file_name).display()
-        );
+        )?;
         for (t, n) in &per_type {
-            println!("  {n:>3}  {t}");
+            writeln!(summary, "  {n:>3}  {t}")?;
         }
         if dr.for_stack(name).next().is_some() {
-            println!(
+            writeln!(
+                summary,
                 "\nDR report for {name} (also {}):",
                 out_dir.join(format!("{name}.dr.json")).display()
-            );
-            print!("{}", dr.table(name));
+            )?;
+            summary.push_str(&dr.table(name));
         }
-        println!();
+        summary.push('\n');
     }
     let warnings = diagnostics
         .iter()
@@ -127,9 +140,15 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .iter()
         .filter(|d| d.acknowledged.is_some())
         .count();
-    println!(
+    writeln!(
+        summary,
         "{warnings} warning(s), {acknowledged} acknowledged finding(s); SARIF in {}/<Stack>.sarif",
         out_dir.display()
-    );
+    )?;
+    print!("{summary}");
+    // The process ends here: the OS takes back the app's memory at once, faster than freeing
+    // the tree value by value (as compilers do with their arenas).
+    drop(tree);
+    std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
 }

@@ -148,7 +148,7 @@ mod erased {
     }
     impl<T: serde::Serialize> Json for T {
         fn bytes(&self) -> Vec<u8> {
-            let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
+            let mut out = crate::json::pretty_json(self, "  ").unwrap_or_default();
             out.push(b'\n');
             out
         }

@@ -9,6 +9,7 @@
 //! - [`template`] — the template model and its serialization.
 //! - [`exports`] — references across stacks of one account and Region: CDK's export names.
 //! - [`intrinsic`] — how values and intrinsic functions are spelled in JSON; dynamic references.
+//! - [`pretty_json`] — pretty JSON as serde_json writes it, with fewer writes.
 //! - [`passes`] — CloudFormation's limits as a validation pass (`cfn/limits`).
 //! - [`backend`] — [`CfnBackend`], the `gs_core::Backend` for CloudFormation.
 
@@ -22,6 +23,7 @@
 pub mod backend;
 pub mod exports;
 pub mod intrinsic;
+mod json;
 pub mod passes;
 mod size;
 pub mod template;
@@ -29,6 +31,7 @@ pub mod template;
 pub use backend::{template_file_name, CfnBackend, ASSEMBLY_VERSION};
 pub use exports::{export_logical_id, export_name, MAX_EXPORT_NAME_LEN};
 pub use intrinsic::{secret_value, ssm_parameter_value, Rendered, RenderedMap};
+pub use json::{pretty_json, pretty_json_into};
 pub use size::template_size_bound;
 pub use template::{
     Template, TemplateExport, TemplateOutput, TemplateParameter, TemplateResource, FORMAT_VERSION,

@@ -2,7 +2,7 @@
 
 use gs_core::{Diagnostic, NodeKind, Pass, Rule, Severity, Tree, MAX_LOGICAL_ID_LEN};
 
-use crate::size::template_size_bound;
+use crate::size::{quick_size_bound, template_size_bound};
 
 use crate::template::Template;
 
@@ -76,7 +76,11 @@ pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if template_size_bound(tree, stack) > MAX_TEMPLATE_BYTES {
+        // The quick bound first, the exact one only when it passes the limit, the template
+        // itself only when both do.
+        if quick_size_bound(tree, stack) > MAX_TEMPLATE_BYTES
+            && template_size_bound(tree, stack) > MAX_TEMPLATE_BYTES
+        {
             let size = Template::of_stack(tree, stack)
                 .to_json()
                 .map_or(0, |b| b.len());

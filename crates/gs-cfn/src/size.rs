@@ -2,7 +2,9 @@
 //! the `cfn/limits` pass serializes a template only when this bound passes 1 MB.
 //!
 //! Every string counts with its exact escaped length; every line with the indentation and
-//! punctuation the one-space pretty printer writes at its depth, rounded up.
+//! punctuation the one-space pretty printer writes at its depth, rounded up. A quicker, looser
+//! bound counts every string byte as six (its longest escape) without reading it; `cfn/limits`
+//! computes the exact bound only when the quick one passes 1 MB.
 
 use gs_core::{NodeId, NodeKind, Tree, Value, MAX_LOGICAL_ID_LEN};
 
@@ -12,13 +14,26 @@ use crate::exports::MAX_EXPORT_NAME_LEN;
 fn string(s: &str) -> usize {
     2 + s.len()
         + s.bytes()
-            .map(|b| match b {
-                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
-                0..=0x1f => 5,
-                _ => 0,
-            })
+            .map(|b| usize::from(ESCAPE[usize::from(b)]))
             .sum::<usize>()
 }
+
+/// By byte: what serde_json's escape of it adds (`\"`, `\n`, ... one; `\u00XX` five).
+const ESCAPE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = 5;
+        b += 1;
+    }
+    let short = [b'"', b'\\', b'\n', b'\r', b'\t', 0x08, 0x0c];
+    let mut i = 0;
+    while i < short.len() {
+        table[short[i] as usize] = 1;
+        i += 1;
+    }
+    table
+};
 
 /// Punctuation and indentation of one line at `depth`: indent, `": "`, `,` and newline.
 fn line(depth: usize) -> usize {
@@ -26,12 +41,15 @@ fn line(depth: usize) -> usize {
 }
 
 /// An upper bound of `v` written at `depth` (as a map value or list element).
-fn value(tree: &Tree<'_>, v: &Value, depth: usize) -> usize {
+fn value(m: &Measure<'_, '_>, v: &Value, depth: usize) -> usize {
     // A reference to an exported value may be written as `Fn::ImportValue` of its export name
     // (at most 255 characters) where another stack reads it.
     let id = |n: &NodeId| {
-        let own = tree.logical_id(*n).map_or(MAX_LOGICAL_ID_LEN + 2, string);
-        if tree.is_exported(*n) {
+        let own = m
+            .tree
+            .logical_id(*n)
+            .map_or(MAX_LOGICAL_ID_LEN + 2, m.string);
+        if m.tree.is_exported(*n) {
             own.max(MAX_EXPORT_NAME_LEN + 2)
         } else {
             own
@@ -42,29 +60,22 @@ fn value(tree: &Tree<'_>, v: &Value, depth: usize) -> usize {
     match v {
         Value::Null | Value::Bool(_) => line(depth) + 5,
         Value::Int(_) | Value::Float(_) => line(depth) + 24,
-        Value::String(s) => line(depth) + string(s),
+        Value::String(s) => line(depth) + (m.string)(s),
         Value::List(items) | Value::And(items) | Value::Or(items) => {
-            2 * line(depth)
-                + items
-                    .iter()
-                    .map(|i| value(tree, i, depth + 1))
-                    .sum::<usize>()
+            2 * line(depth) + items.iter().map(|i| value(m, i, depth + 1)).sum::<usize>()
         }
-        Value::Map(m) => 2 * line(depth) + map(tree, m.iter(), depth + 1),
+        Value::Map(entries) => 2 * line(depth) + map(m, entries.iter(), depth + 1),
         Value::Ref(n) => wrap + id(n),
-        Value::GetAtt(n, attr) => wrap + id(n) + line(depth + 3) + string(attr),
-        Value::Pseudo(p) => wrap + string(p.name()),
-        Value::Condition(c) => wrap + string(c),
+        Value::GetAtt(n, attr) => wrap + id(n) + line(depth + 3) + (m.string)(attr),
+        Value::Pseudo(p) => wrap + (m.string)(p.name()),
+        Value::Condition(c) => wrap + (m.string)(c),
         Value::Join(sep, items) => {
-            wrap + string(sep)
+            wrap + (m.string)(sep)
                 + 2 * line(depth + 3)
-                + items
-                    .iter()
-                    .map(|i| value(tree, i, depth + 4))
-                    .sum::<usize>()
+                + items.iter().map(|i| value(m, i, depth + 4)).sum::<usize>()
         }
         Value::Sub(t, vars) => {
-            wrap + string(t) + 2 * line(depth + 3) + map(tree, vars.iter(), depth + 4)
+            wrap + (m.string)(t) + 2 * line(depth + 3) + map(m, vars.iter(), depth + 4)
         }
         Value::Select(_, x)
         | Value::Split(_, x)
@@ -72,41 +83,116 @@ fn value(tree: &Tree<'_>, v: &Value, depth: usize) -> usize {
         | Value::ImportValue(x)
         | Value::Base64(x)
         | Value::Cidr(x, _, _)
-        | Value::Not(x) => wrap + 2 * line(depth + 3) + 48 + value(tree, x, depth + 3),
+        | Value::Not(x) => wrap + 2 * line(depth + 3) + 48 + value(m, x, depth + 3),
         Value::If(c, a, b) | Value::FindInMap(c, a, b) => {
-            wrap + string(c) + value(tree, a, depth + 3) + value(tree, b, depth + 3)
+            wrap + (m.string)(c) + value(m, a, depth + 3) + value(m, b, depth + 3)
         }
-        Value::Equals(a, b) => wrap + value(tree, a, depth + 3) + value(tree, b, depth + 3),
+        Value::Equals(a, b) => wrap + value(m, a, depth + 3) + value(m, b, depth + 3),
     }
 }
 
 fn map<'v>(
-    tree: &Tree<'_>,
+    m: &Measure<'_, '_>,
     entries: impl Iterator<Item = (&'v str, &'v Value)>,
     depth: usize,
 ) -> usize {
     entries
-        .map(|(k, v)| string(k) + value(tree, v, depth))
+        .map(|(k, v)| (m.string)(k) + value(m, v, depth))
         .sum()
 }
 
 /// What the backend adds to element `e` from the tree around it: its path
 /// (`aws:cdk:path`), and the tags and acknowledgements set on it and on every node above it.
-fn around(tree: &Tree<'_>, e: NodeId) -> usize {
+fn around(m: &Measure<'_, '_>, e: NodeId) -> usize {
     let mut bytes = 2 * line(4) + 32;
     let mut at = Some(e);
     while let Some(n) = at {
-        let node = tree.node(n);
-        bytes += string(node.id());
+        let node = m.tree.node(n);
+        bytes += (m.string)(node.id());
         for (k, v) in node.own_tags() {
-            bytes += 4 * line(6) + string(k) + string(v) + 16;
+            bytes += 4 * line(6) + (m.string)(k) + (m.string)(v) + 16;
         }
         for a in node.acknowledgements() {
-            bytes += 4 * line(6) + string(a.rule.id) + string(&a.reason) + 16;
+            bytes += 4 * line(6) + (m.string)(a.rule.id) + (m.string)(&a.reason) + 16;
         }
         at = node.parent();
     }
     bytes
+}
+
+/// The walk both bounds share, with `m.string` measuring each string.
+fn bound(m: &Measure<'_, '_>, stack: NodeId) -> usize {
+    if !m.tree.invalid_values().is_empty() {
+        return usize::MAX;
+    }
+    let mut bytes = 256;
+    if let NodeKind::Stack(s) = m.tree.node(stack).kind() {
+        bytes += line(1) + s.description.as_deref().map_or(0, m.string);
+        bytes += map(m, s.mappings.iter(), 2) + map(m, s.conditions.iter(), 2);
+        for (name, rule) in &s.rules {
+            // The rule's name and braces, `RuleCondition`, `Assertions` and its brackets.
+            bytes += 6 * line(3) + 64 + (m.string)(name);
+            bytes += rule.rule_condition.as_ref().map_or(0, |v| value(m, v, 4));
+            for a in &rule.assertions {
+                bytes += 4 * line(5) + 48 + value(m, &a.assert, 6);
+                bytes += a.description.as_deref().map_or(0, m.string);
+            }
+        }
+    }
+    for e in m.tree.exports(stack) {
+        // `"<id>": { "Value": {"Fn::GetAtt": [id, attr]}, "Export": { "Name": "<name>" } }`.
+        bytes += 12 * line(5) + 64 + 3 * (MAX_LOGICAL_ID_LEN + 2);
+        bytes += e.attribute.map_or(0, m.string);
+    }
+    for &e in m.tree.elements(stack) {
+        bytes += 2 * line(2)
+            + m.tree
+                .logical_id(e)
+                .map_or(MAX_LOGICAL_ID_LEN + 2, m.string);
+        match m.tree.node(e).kind() {
+            NodeKind::Resource(r) => {
+                // Type, Properties, DependsOn, the two policies, Metadata, Condition.
+                bytes += 12 * line(3) + 128 + (m.string)(&r.type_name) + around(m, e);
+                bytes += r.condition.as_deref().map_or(0, m.string);
+                bytes += m
+                    .tree
+                    .depends_on(e)
+                    .iter()
+                    .map(|d| {
+                        line(4)
+                            + m.tree
+                                .logical_id(*d)
+                                .map_or(MAX_LOGICAL_ID_LEN + 2, m.string)
+                    })
+                    .sum::<usize>();
+                bytes += map(m, r.properties.iter(), 4);
+            }
+            NodeKind::Parameter(p) => {
+                bytes += 6 * line(3) + 64 + (m.string)(&p.type_name);
+                bytes += p.description.as_deref().map_or(0, m.string);
+                bytes += p.default.as_ref().map_or(0, |v| value(m, v, 3));
+                bytes += p
+                    .allowed_values
+                    .iter()
+                    .map(|v| value(m, v, 4))
+                    .sum::<usize>();
+            }
+            NodeKind::Output(o) => {
+                bytes += 6 * line(3) + 64 + o.description.as_deref().map_or(0, m.string);
+                bytes += o.condition.as_deref().map_or(0, m.string);
+                bytes += value(m, &o.value, 3);
+                bytes += o.export_name.as_ref().map_or(0, |v| value(m, v, 4));
+            }
+            _ => {}
+        }
+    }
+    bytes
+}
+
+/// How a bound measures: the tree, and the bytes it counts for a string.
+struct Measure<'t, 'a> {
+    tree: &'t Tree<'a>,
+    string: fn(&str) -> usize,
 }
 
 /// An upper bound of the bytes `Template::of_stack(tree, stack).to_json()` writes.
@@ -126,63 +212,58 @@ fn around(tree: &Tree<'_>, e: NodeId) -> usize {
 /// A tree with values that cannot be written ([`Tree::invalid_values`]) has no finite bound:
 /// `usize::MAX`, without walking them.
 pub fn template_size_bound(tree: &Tree<'_>, stack: NodeId) -> usize {
-    if !tree.invalid_values().is_empty() {
-        return usize::MAX;
+    bound(&Measure { tree, string }, stack)
+}
+
+/// A looser bound than [`template_size_bound`], which reads no string: each byte counts as the
+/// longest escape (`\u00XX`, six bytes). It is enough for most stacks, whose strings hold far
+/// less than a sixth of a megabyte.
+pub(crate) fn quick_size_bound(tree: &Tree<'_>, stack: NodeId) -> usize {
+    bound(
+        &Measure {
+            tree,
+            string: |s| 2 + 6 * s.len(),
+        },
+        stack,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use gs_core::{App, RawResource, Resource, StackProps, Value};
+
+    use crate::Template;
+
+    #[test]
+    fn the_quick_bound_is_above_the_exact_bound_which_is_above_the_size() {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let text = "a \"quoted\" \\ line\n\u{1}é";
+        let topic = s
+            .resource::<RawResource>(
+                "Topic",
+                Resource::new("AWS::SNS::Topic").property("TopicName", text),
+            )
+            .unwrap();
+        s.resource::<RawResource>(
+            "Sub",
+            Resource::new("AWS::SNS::Subscription")
+                .property("TopicArn", Value::Ref(topic.node()))
+                .property(
+                    "Endpoint",
+                    Value::join(text, [Value::from(text), Value::Ref(topic.node())]),
+                ),
+        )
+        .unwrap();
+        app.tag(stack, "Note", "n").unwrap();
+        let tree = app.freeze();
+        let actual = Template::of_stack(&tree, stack.node())
+            .to_json()
+            .unwrap()
+            .len();
+        let exact = super::template_size_bound(&tree, stack.node());
+        let quick = super::quick_size_bound(&tree, stack.node());
+        assert!(actual <= exact && exact < quick, "{actual} {exact} {quick}");
     }
-    let mut bytes = 256;
-    if let NodeKind::Stack(s) = tree.node(stack).kind() {
-        bytes += line(1) + s.description.as_deref().map_or(0, string);
-        bytes += map(tree, s.mappings.iter(), 2) + map(tree, s.conditions.iter(), 2);
-        for (name, rule) in &s.rules {
-            // The rule's name and braces, `RuleCondition`, `Assertions` and its brackets.
-            bytes += 6 * line(3) + 64 + string(name);
-            bytes += rule
-                .rule_condition
-                .as_ref()
-                .map_or(0, |v| value(tree, v, 4));
-            for a in &rule.assertions {
-                bytes += 4 * line(5) + 48 + value(tree, &a.assert, 6);
-                bytes += a.description.as_deref().map_or(0, string);
-            }
-        }
-    }
-    for e in tree.exports(stack) {
-        // `"<id>": { "Value": {"Fn::GetAtt": [id, attr]}, "Export": { "Name": "<name>" } }`.
-        bytes += 12 * line(5) + 64 + 3 * (MAX_LOGICAL_ID_LEN + 2);
-        bytes += e.attribute.map_or(0, string);
-    }
-    for &e in tree.elements(stack) {
-        bytes += 2 * line(2) + tree.logical_id(e).map_or(MAX_LOGICAL_ID_LEN + 2, string);
-        match tree.node(e).kind() {
-            NodeKind::Resource(r) => {
-                // Type, Properties, DependsOn, the two policies, Metadata, Condition.
-                bytes += 12 * line(3) + 128 + string(&r.type_name) + around(tree, e);
-                bytes += r.condition.as_deref().map_or(0, string);
-                bytes += tree
-                    .depends_on(e)
-                    .iter()
-                    .map(|d| line(4) + tree.logical_id(*d).map_or(MAX_LOGICAL_ID_LEN + 2, string))
-                    .sum::<usize>();
-                bytes += map(tree, r.properties.iter(), 4);
-            }
-            NodeKind::Parameter(p) => {
-                bytes += 6 * line(3) + 64 + string(&p.type_name);
-                bytes += p.description.as_deref().map_or(0, string);
-                bytes += p.default.as_ref().map_or(0, |v| value(tree, v, 3));
-                bytes += p
-                    .allowed_values
-                    .iter()
-                    .map(|v| value(tree, v, 4))
-                    .sum::<usize>();
-            }
-            NodeKind::Output(o) => {
-                bytes += 6 * line(3) + 64 + o.description.as_deref().map_or(0, string);
-                bytes += o.condition.as_deref().map_or(0, string);
-                bytes += value(tree, &o.value, 3);
-                bytes += o.export_name.as_ref().map_or(0, |v| value(tree, v, 4));
-            }
-            _ => {}
-        }
-    }
-    bytes
 }

@@ -204,10 +204,8 @@ impl<'t, 'a> Template<'t, 'a> {
                 d.path, d.message, d.fix
             )));
         }
-        let mut out = Vec::with_capacity(512 * (self.resources.len() + 1));
-        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-        self.serialize(&mut ser)?;
+        let mut out = Vec::with_capacity(1024 * (self.resources.len() + 1));
+        crate::json::pretty_json_into(&mut out, self, " ")?;
         out.push(b'\n');
         Ok(out)
     }
@@ -411,11 +409,12 @@ impl Serialize for Metadata<'_, '_, '_> {
     }
 }
 
-/// The path, written through `collect_str` so no `String` is built per resource.
+/// The path, built as one `String` and written as one string: cheaper than writing it piece by
+/// piece through `collect_str`, where each piece is escaped and written on its own.
 struct PathValue<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
 impl Serialize for PathValue<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.tree.display_path(self.0.node))
+        s.serialize_str(&self.0.tree.path(self.0.node))
     }
 }
 

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
+use crate::fast_hash::FastState;
+
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::TreeError;
 use crate::handle::{AppId, Handle, NodeId};
@@ -61,7 +63,7 @@ pub struct App {
     pub(crate) stacks: Vec<NodeId>,
     pub(crate) passes: Vec<AppPass>,
     /// Ids of each parent's children, so a duplicate is found without scanning siblings.
-    pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String>>,
+    pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String, FastState>, FastState>,
     pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
     /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
     pub(crate) journal: crate::journal::Journal,
@@ -103,7 +105,7 @@ impl App {
             nodes: Vec::new(),
             stacks: Vec::new(),
             passes: Vec::new(),
-            child_ids: HashMap::new(),
+            child_ids: HashMap::default(),
             facts: HashMap::new(),
             journal: Default::default(),
         }
@@ -557,12 +559,18 @@ impl App {
     }
 
     pub(crate) fn check_has_logical_id(&self, node: NodeId) -> Result<(), TreeError> {
-        if self
-            .components(node)
-            .iter()
-            .skip(1)
-            .all(|c| *c == "Default")
-        {
+        // Every id below the stack (the node without a parent) is `Default`: nothing is left
+        // to build the logical ID from. Walked up without collecting the path.
+        let mut only_default = true;
+        let mut at = self.nodes.get(node.index());
+        while let Some(n) = at.filter(|n| n.parent.is_some()) {
+            if n.id != "Default" {
+                only_default = false;
+                break;
+            }
+            at = n.parent.and_then(|p| self.nodes.get(p.index()));
+        }
+        if only_default {
             Err(TreeError::NoLogicalId {
                 path: self.path_of(node),
             })

@@ -1,11 +1,12 @@
 //! A second backend, to keep the `Backend` trait honest: a Graphviz DOT picture of each stack's
 //! constructs, with an edge for every reference and explicit dependency.
 
-use std::fmt::Write;
+use std::ops::Range;
 
 use crate::backend::{Artifact, Backend, BackendError};
 use crate::node::NodeKind;
 use crate::tree::Tree;
+use crate::NodeId;
 
 /// Writes `<Stack>.dot` per stack: clusters for groups, boxes for resources, solid edges for
 /// references, dashed edges (labelled with the reason) for explicit dependencies.
@@ -36,67 +37,11 @@ impl Backend for DotBackend {
     }
 
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
-        let mut artifacts = Vec::new();
+        let paths = Paths::of(tree);
+        let mut artifacts = Vec::with_capacity(tree.stacks().len());
         for &stack in tree.stacks() {
-            let mut out = String::new();
             let name = tree.node(stack).id();
-            // Writing to a String cannot fail; the results are ignored for that reason.
-            let _ = writeln!(
-                out,
-                "digraph {} {{\n  rankdir=LR;\n  node [shape=box];",
-                quote(name)
-            );
-            let mut open_groups: Vec<crate::NodeId> = Vec::new();
-            tree.walk(stack, &mut |id, node| {
-                while let Some(&g) = open_groups.last() {
-                    if is_ancestor(tree, g, id) {
-                        break;
-                    }
-                    open_groups.pop();
-                    out.push_str("  }\n");
-                }
-                match node.kind() {
-                    NodeKind::Group => {
-                        let _ = writeln!(
-                            out,
-                            "  subgraph {} {{\n  label={};",
-                            quote(&format!("cluster_{}", tree.path(id))),
-                            quote(node.id())
-                        );
-                        open_groups.push(id);
-                    }
-                    NodeKind::Resource(r) => {
-                        // Two label lines: the id, then the type (`\\n` is DOT's line break).
-                        let _ = writeln!(
-                            out,
-                            "  {} [label=\"{}\\n{}\"];",
-                            quote(&tree.path(id)),
-                            escape(node.id()),
-                            escape(&r.type_name)
-                        );
-                    }
-                    _ => {}
-                }
-            });
-            for _ in open_groups {
-                out.push_str("  }\n");
-            }
-            for &e in tree.elements(stack) {
-                let from = tree.path(e);
-                for r in tree.references(e) {
-                    let _ = writeln!(out, "  {} -> {};", quote(&from), quote(&tree.path(r)));
-                }
-                for d in tree.node(e).dependencies() {
-                    let _ = writeln!(
-                        out,
-                        "  {} -> {} [style=dashed, label={}];",
-                        quote(&from),
-                        quote(&tree.path(d.target)),
-                        quote(&d.reason)
-                    );
-                }
-            }
-            out.push_str("}\n");
+            let out = picture(tree, &paths, stack, name);
             artifacts.push(Artifact {
                 file_name: format!("{name}.dot"),
                 bytes: out.into_bytes(),
@@ -106,7 +51,137 @@ impl Backend for DotBackend {
     }
 }
 
-fn is_ancestor(tree: &Tree<'_>, ancestor: crate::NodeId, node: crate::NodeId) -> bool {
+/// One stack's picture, written with `push_str` into one buffer: paths come escaped from
+/// [`Paths`], other text is escaped as it is copied.
+fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String {
+    let mut out = String::with_capacity(4096);
+    out.push_str("digraph \"");
+    push_escaped(&mut out, name);
+    out.push_str("\" {\n  rankdir=LR;\n  node [shape=box];\n");
+    let mut open_groups: Vec<NodeId> = Vec::new();
+    tree.walk(stack, &mut |id, node| {
+        while let Some(&g) = open_groups.last() {
+            if is_ancestor(tree, g, id) {
+                break;
+            }
+            open_groups.pop();
+            out.push_str("  }\n");
+        }
+        match node.kind() {
+            NodeKind::Group => {
+                out.push_str("  subgraph \"cluster_");
+                paths.push(&mut out, tree, id);
+                out.push_str("\" {\n  label=\"");
+                push_escaped(&mut out, node.id());
+                out.push_str("\";\n");
+                open_groups.push(id);
+            }
+            NodeKind::Resource(r) => {
+                // Two label lines: the id, then the type (`\n` is DOT's line break).
+                out.push_str("  \"");
+                paths.push(&mut out, tree, id);
+                out.push_str("\" [label=\"");
+                push_escaped(&mut out, node.id());
+                out.push_str("\\n");
+                push_escaped(&mut out, &r.type_name);
+                out.push_str("\"];\n");
+            }
+            _ => {}
+        }
+    });
+    for _ in open_groups {
+        out.push_str("  }\n");
+    }
+    let mut references = Vec::new();
+    for &e in tree.elements(stack) {
+        references.clear();
+        tree.for_each_reference(e, &mut |r| {
+            if !references.contains(&r) {
+                references.push(r);
+            }
+        });
+        let edge = |out: &mut String, to: NodeId| {
+            out.push_str("  \"");
+            paths.push(out, tree, e);
+            out.push_str("\" -> \"");
+            paths.push(out, tree, to);
+            out.push('"');
+        };
+        for &r in &references {
+            edge(&mut out, r);
+            out.push_str(";\n");
+        }
+        for d in tree.node(e).dependencies() {
+            edge(&mut out, d.target);
+            out.push_str(" [style=dashed, label=\"");
+            push_escaped(&mut out, &d.reason);
+            out.push_str("\"];\n");
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Every node's path, escaped for DOT once: `spans` holds each node's range of `text`, by node
+/// index. Built in one depth-first walk per stack, keeping the path of the current branch.
+struct Paths {
+    text: String,
+    spans: Vec<Option<Range<usize>>>,
+}
+
+impl Paths {
+    fn of(tree: &Tree<'_>) -> Paths {
+        let mut paths = Paths {
+            text: String::with_capacity(64 * tree.app().nodes.len()),
+            spans: vec![None; tree.app().nodes.len()],
+        };
+        // The escaped path of the node last visited, and the nodes on it with the length of
+        // `branch` up to each: a node's parent is on it, as the walk is depth first.
+        let mut branch = String::new();
+        let mut on_branch: Vec<(NodeId, usize)> = Vec::new();
+        for &stack in tree.stacks() {
+            on_branch.clear();
+            tree.walk(stack, &mut |id, node| {
+                while on_branch
+                    .last()
+                    .is_some_and(|&(n, _)| Some(n) != node.parent())
+                {
+                    on_branch.pop();
+                }
+                match on_branch.last() {
+                    Some(&(_, len)) => {
+                        branch.truncate(len);
+                        branch.push('/');
+                    }
+                    None => branch.clear(),
+                }
+                push_escaped(&mut branch, node.id());
+                on_branch.push((id, branch.len()));
+                let start = paths.text.len();
+                paths.text.push_str(&branch);
+                if let Some(slot) = paths.spans.get_mut(id.index()) {
+                    *slot = Some(start..paths.text.len());
+                }
+            });
+        }
+        paths
+    }
+
+    fn span(&self, id: NodeId) -> Option<Range<usize>> {
+        self.spans.get(id.index()).cloned().flatten()
+    }
+
+    /// Appends the escaped path of `id` to `out`; a node no stack holds (or of another app) is
+    /// written as [`Tree::display_path`] writes it.
+    fn push(&self, out: &mut String, tree: &Tree<'_>, id: NodeId) {
+        match self.span(id).filter(|_| tree.contains(id)) {
+            Some(span) => out.push_str(&self.text[span]),
+            None => push_escaped(out, &tree.display_path(id).to_string()),
+        }
+    }
+}
+
+fn is_ancestor(tree: &Tree<'_>, ancestor: NodeId, node: NodeId) -> bool {
     let mut at = tree.node(node).parent();
     while let Some(p) = at {
         if p == ancestor {
@@ -117,10 +192,15 @@ fn is_ancestor(tree: &Tree<'_>, ancestor: crate::NodeId, node: crate::NodeId) ->
     false
 }
 
-fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-fn quote(s: &str) -> String {
-    format!("\"{}\"", escape(s))
+/// Appends `s` to `out` as the inside of a DOT quoted string: `"` and `\` escaped.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\') {
+        out.push_str(&rest[..i]);
+        out.push('\\');
+        // The byte found is an ASCII character: `i..=i` is on char boundaries.
+        out.push_str(&rest[i..=i]);
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }

@@ -168,7 +168,7 @@ impl App {
         };
         for &node in &level.changed_resources {
             if let Some(NodeKind::Resource(r)) = self.nodes.get(node.index()).map(|n| &n.kind) {
-                self.check_references(&self.path_of(node), r.properties.iter().map(|(_, v)| v))?;
+                self.check_references(|| self.path_of(node), r.properties.iter().map(|(_, v)| v))?;
             }
         }
         Ok(())

@@ -54,6 +54,7 @@ pub mod backend;
 pub mod diagnostic;
 pub mod dot;
 pub mod error;
+mod fast_hash;
 pub mod fold;
 pub mod handle;
 mod journal;

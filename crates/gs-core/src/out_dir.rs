@@ -17,6 +17,7 @@ use std::path::Path;
 use crate::app::App;
 use crate::backend::{Artifact, Backend};
 use crate::synth::{SynthError, Synthesis};
+use crate::tree::Tree;
 
 /// The files of a cloud assembly that list the others; written last, removed first.
 const INDEX_FILES: [&str; 2] = ["manifest.json", "cdk.out"];
@@ -179,6 +180,17 @@ impl App {
     /// # std::fs::remove_dir_all(&dir)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    pub fn synth_to(
+        &self,
+        backend: &dyn Backend,
+        dir: impl AsRef<Path>,
+    ) -> Result<Synthesis, SynthError> {
+        Tree::freeze(self).synth_to(backend, dir)
+    }
+}
+
+impl Tree<'_> {
+    /// [`App::synth_to`] of the app this tree froze, without freezing it again.
     pub fn synth_to(
         &self,
         backend: &dyn Backend,

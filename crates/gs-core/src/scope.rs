@@ -90,7 +90,7 @@ impl<'a> Scope<'a> {
     /// Every reference inside the properties must be to a node of this app.
     pub fn resource<T>(&mut self, id: &str, resource: Resource) -> Result<Handle<T>, TreeError> {
         self.app.check_references(
-            &self.child_path(id),
+            || self.child_path(id),
             resource.properties.iter().map(|(_, v)| v),
         )?;
         let node = self.app.push(self.node, id, NodeKind::Resource(resource))?;
@@ -106,7 +106,7 @@ impl<'a> Scope<'a> {
         parameter: Parameter,
     ) -> Result<Handle<Parameter>, TreeError> {
         self.app.check_references(
-            &self.child_path(id),
+            || self.child_path(id),
             parameter.default.iter().chain(&parameter.allowed_values),
         )?;
         let node = self
@@ -119,7 +119,7 @@ impl<'a> Scope<'a> {
     /// Adds a template output.
     pub fn output(&mut self, id: &str, output: Output) -> Result<Handle<Output>, TreeError> {
         self.app.check_references(
-            &self.child_path(id),
+            || self.child_path(id),
             std::iter::once(&output.value).chain(output.export_name.as_ref()),
         )?;
         let node = self.app.push(self.node, id, NodeKind::Output(output))?;
@@ -133,7 +133,7 @@ impl<'a> Scope<'a> {
     /// place of every reference to the import.
     pub fn import<T>(&mut self, id: &str, import: Import) -> Result<Handle<T>, TreeError> {
         self.app.check_import_attributes(
-            &self.child_path(id),
+            || self.child_path(id),
             import.attributes.iter().map(|(_, v)| v),
         )?;
         Ok(Handle::new(self.app.push(

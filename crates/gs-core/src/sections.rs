@@ -137,7 +137,7 @@ impl App {
                 fix: "write it with Value::Equals, Value::And, Value::Or, Value::Not or Value::Condition",
             });
         }
-        self.check_references(&path, std::iter::once(&expression))?;
+        self.check_references(|| path.clone(), std::iter::once(&expression))?;
         if let Some(s) = self.stack_mut(stack) {
             s.conditions.insert(name.to_owned(), expression);
         }
@@ -203,7 +203,7 @@ impl App {
                 }
             }
         }
-        self.check_references(&path, mapping.iter().map(|(_, v)| v))?;
+        self.check_references(|| path.clone(), mapping.iter().map(|(_, v)| v))?;
         if let Some(s) = self.stack_mut(stack) {
             s.mappings.insert(name.to_owned(), mapping);
         }
@@ -238,7 +238,7 @@ impl App {
             });
         }
         self.check_references(
-            &path,
+            || path.clone(),
             rule.rule_condition
                 .iter()
                 .chain(rule.assertions.iter().map(|a| &a.assert)),

@@ -74,14 +74,31 @@ impl App {
     /// Validates, then emits through `backend`. Errors refuse synthesis with every finding;
     /// nothing is written either way (see [`Synthesis::write_to`]).
     pub fn synth(&self, backend: &dyn Backend) -> Result<Synthesis, SynthError> {
-        let tree = Tree::freeze(self);
-        let diagnostics = validate(&tree, self, backend);
+        Tree::freeze(self).synth(backend)
+    }
+}
+
+impl Tree<'_> {
+    /// [`App::synth`] of the app this tree froze, without freezing it again: a program that
+    /// also reads the tree (reports, a second backend) freezes once.
+    ///
+    /// ```
+    /// use gs_core::{App, DotBackend, StackProps};
+    /// let mut app = App::new();
+    /// app.stack("Demo", StackProps::default())?;
+    /// let tree = app.freeze();
+    /// let out = tree.synth(&DotBackend)?;
+    /// assert_eq!(out.artifacts.len(), tree.stacks().len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn synth(&self, backend: &dyn Backend) -> Result<Synthesis, SynthError> {
+        let diagnostics = validate(self, self.app(), backend);
         if diagnostics.iter().any(Diagnostic::is_blocking) {
             return Err(SynthError::Invalid {
                 report: Report(diagnostics),
             });
         }
-        let artifacts = backend.emit(&tree)?;
+        let artifacts = backend.emit(self)?;
         Ok(Synthesis {
             artifacts,
             diagnostics,

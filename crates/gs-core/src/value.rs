@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use indexmap::IndexMap;
 
+use crate::fast_hash::FastState;
+
 /// A property value of a resource, parameter or output.
 ///
 /// References ([`Value::Ref`], [`Value::GetAtt`]) point at nodes; the backend renders them with
@@ -116,12 +118,12 @@ impl Pseudo {
 /// assert_eq!(m.get("A"), Some(&Value::Bool(true)));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ValueMap(IndexMap<Cow<'static, str>, Value>);
+pub struct ValueMap(IndexMap<Cow<'static, str>, Value, FastState>);
 
 impl ValueMap {
     /// An empty map.
     pub fn new() -> ValueMap {
-        ValueMap(IndexMap::new())
+        ValueMap(IndexMap::default())
     }
 
     /// The map with `key` set to `value` (replacing an earlier value in place).

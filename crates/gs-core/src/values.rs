@@ -178,11 +178,11 @@ impl App {
     /// [`MAX_VALUE_DEPTH`]. Iterative, so a deeply nested value cannot overflow the call stack.
     pub(crate) fn check_references<'v>(
         &self,
-        context: &str,
+        context: impl FnOnce() -> String,
         values: impl Iterator<Item = &'v Value>,
     ) -> Result<(), TreeError> {
         match first_problem(self, values, Refs::Local) {
-            Some(p) => Err(p.into_error(context)),
+            Some(p) => Err(p.into_error(&context())),
             None => Ok(()),
         }
     }
@@ -191,11 +191,11 @@ impl App {
     /// backend writes them in place of every reference to the import.
     pub(crate) fn check_import_attributes<'v>(
         &self,
-        context: &str,
+        context: impl FnOnce() -> String,
         values: impl Iterator<Item = &'v Value>,
     ) -> Result<(), TreeError> {
         match first_problem(self, values, Refs::None) {
-            Some(p) => Err(p.into_error(context)),
+            Some(p) => Err(p.into_error(&context())),
             None => Ok(()),
         }
     }

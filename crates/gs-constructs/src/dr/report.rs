@@ -1,7 +1,6 @@
 //! The DR report: for each stateful resource of a stack with objectives and each failure scope,
 //! the best mechanism, the RPO and RTO it gives and their basis, the target and the verdict.
 
-use std::fmt::Write;
 use std::time::Duration;
 
 use gs_core::{App, Tree};
@@ -179,59 +178,64 @@ impl DrReport {
 
     /// A plain-text table of one stack's rows, for people.
     pub fn table(&self, stack: &str) -> String {
-        let opt = |d: Option<Duration>| d.map_or("-".to_string(), format_duration);
+        let opt = |d: Option<Duration>| d.map_or_else(|| "-".to_string(), format_duration);
         let mut lines: Vec<[String; 7]> = vec![[
-            "resource".into(),
-            "scope".into(),
-            "mechanism".into(),
-            "RPO".into(),
-            "RTO".into(),
-            "target".into(),
-            "verdict".into(),
-        ]];
+            "resource",
+            "scope",
+            "mechanism",
+            "RPO",
+            "RTO",
+            "target",
+            "verdict",
+        ]
+        .map(String::from)];
         for r in self.for_stack(stack) {
-            let short = r.path.strip_prefix(&format!("{stack}/")).unwrap_or(&r.path);
+            let short = r
+                .path
+                .strip_prefix(stack)
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(&r.path);
             lines.push([
                 short.trim_end_matches("/Resource").to_string(),
                 r.scope.id().to_string(),
-                r.mechanism.clone().unwrap_or_else(|| "none".into()),
+                r.mechanism.as_deref().unwrap_or("none").to_string(),
                 opt(r.rpo),
                 opt(r.rto),
-                r.target.map_or("-".into(), |t| {
-                    format!("{} / {}", format_duration(t.rpo), format_duration(t.rto))
-                }),
-                format!(
-                    "{}{}",
-                    r.verdict.id(),
-                    if r.override_reason.is_some() {
-                        " (override)"
-                    } else {
-                        ""
-                    }
+                r.target.map_or_else(
+                    || "-".into(),
+                    |t| format!("{} / {}", format_duration(t.rpo), format_duration(t.rto)),
                 ),
+                if r.override_reason.is_some() {
+                    format!("{} (override)", r.verdict.id())
+                } else {
+                    r.verdict.id().to_string()
+                },
             ]);
         }
-        let widths: Vec<usize> = (0..7)
-            .map(|i| {
-                lines
-                    .iter()
-                    .map(|l| l[i].chars().count())
-                    .max()
-                    .unwrap_or(0)
-                    .min(72)
-            })
-            .collect();
-        let mut out = String::new();
+        let mut widths = [0; 7];
         for l in &lines {
-            let cells: Vec<String> = l
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| {
-                    let c: String = c.chars().take(*w).collect();
-                    format!("{c:<w$}")
-                })
-                .collect();
-            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+            for (w, cell) in widths.iter_mut().zip(l) {
+                *w = (*w).max(cell.chars().count().min(72));
+            }
+        }
+        let mut out = String::with_capacity(lines.len() * (widths.iter().sum::<usize>() + 16));
+        for l in &lines {
+            let start = out.len();
+            for (i, (cell, &w)) in l.iter().zip(&widths).enumerate() {
+                if i > 0 {
+                    out.push_str("  ");
+                }
+                // Cut to the column's width, then padded to it, counted in characters.
+                let mut n = 0;
+                for c in cell.chars().take(w) {
+                    out.push(c);
+                    n += 1;
+                }
+                out.extend(std::iter::repeat(' ').take(w - n));
+            }
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
+            out.push('\n');
         }
         out
     }
