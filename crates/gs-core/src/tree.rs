@@ -3,6 +3,7 @@
 //! the values stacks read from each other and the order stacks deploy in).
 
 use crate::app::App;
+use crate::fast_hash::FastState;
 use crate::handle::NodeId;
 use crate::logical_id::logical_id_of;
 use crate::node::{Acknowledgement, Node, NodeKind};
@@ -127,7 +128,7 @@ impl<'a> Tree<'a> {
         if app.stacks.len() < 2 {
             return;
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::HashSet::<_, FastState>::default();
         let mut found: Vec<(NodeId, Option<&'a str>)> = Vec::new();
         for pos in 0..app.stacks.len() {
             let stack = app.stacks[pos];
@@ -203,7 +204,7 @@ impl<'a> Tree<'a> {
         }
         // Repeats removed once at the end, keeping first occurrences: linear in the edges
         // however many groups overlap.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::HashSet::<_, FastState>::default();
         for list in &mut self.depends_on {
             if list.len() > 1 {
                 seen.clear();
