@@ -135,6 +135,13 @@ mod tests {
     }
 
     #[test]
+    fn the_readable_part_strips_what_is_not_a_letter_or_digit() {
+        let id = logical_id_of(&["My-Api", "Stage_1", "Resource"]).unwrap_or_default();
+        assert!(id.starts_with("MyApiStage1"), "{id}");
+        assert_eq!(id.len(), "MyApiStage1".len() + 8, "{id}");
+    }
+
+    #[test]
     fn only_default_components_have_no_logical_id() {
         assert_eq!(logical_id_of(&["Default", "Default"]), None);
         assert_eq!(logical_id_of::<&str>(&[]), None);
