@@ -26,6 +26,11 @@ pub struct Tree<'a> {
     stack_dependency_causes: Vec<Vec<StackDependencyCause<'a>>>,
     /// By stack position: its values that other stacks of its environment read.
     exports: Vec<Vec<Export<'a>>>,
+    /// Every node each element's values refer to, element after element (see
+    /// [`Tree::for_each_reference`]).
+    reference_targets: Vec<NodeId>,
+    /// By node index: where its references lie in `reference_targets`.
+    reference_ranges: Vec<std::ops::Range<usize>>,
 }
 
 /// A value of one stack (a `Ref` or `Fn::GetAtt` of one of its resources or parameters) that
@@ -72,7 +77,12 @@ impl<'a> Tree<'a> {
             stack_dependency_causes: vec![Vec::new(); app.stacks.len()],
             exports: vec![Vec::new(); app.stacks.len()],
             invalid_values: crate::values::invalid_values(app),
+            reference_targets: Vec::new(),
+            reference_ranges: Vec::new(),
         };
+        // The passes, the picture and the export search read each element's references several
+        // times: its values are walked for them once, here.
+        tree.collect_references();
         for &stack in &app.stacks {
             let mut elements = Vec::new();
             tree.walk(stack, &mut |id, node| {
@@ -358,19 +368,32 @@ impl<'a> Tree<'a> {
     /// Calls `f` with every node an element's values refer to, in order, repeats included;
     /// allocates nothing (passes over large trees use it instead of [`Tree::references`]).
     pub fn for_each_reference(&self, id: NodeId, f: &mut impl FnMut(NodeId)) {
-        match &self.node(id).kind {
-            NodeKind::Resource(r) => r
-                .properties
-                .iter()
-                .for_each(|(_, v)| v.for_each_reference(f)),
-            NodeKind::Output(o) => {
-                o.value.for_each_reference(f);
-                if let Some(e) = &o.export_name {
-                    e.for_each_reference(f);
-                }
-            }
-            _ => {}
+        if !self.contains(id) {
+            return;
         }
+        let range = self.reference_ranges.get(id.index()).cloned();
+        let targets = range.and_then(|r| self.reference_targets.get(r));
+        targets.into_iter().flatten().for_each(|&n| f(n));
+    }
+
+    /// Fills `reference_targets` and `reference_ranges` from every node's values.
+    fn collect_references(&mut self) {
+        let mut targets = Vec::new();
+        let mut ranges = Vec::with_capacity(self.app.nodes.len());
+        let mut pending = Vec::new();
+        for node in &self.app.nodes {
+            let start = targets.len();
+            // References are leaves: met in the order the values are written, as
+            // `Value::for_each_reference` meets them, but without recursion.
+            for_each_value_in(node, &mut pending, &mut |v| {
+                if let Value::Ref(n) | Value::GetAtt(n, _) = v {
+                    targets.push(*n);
+                }
+            });
+            ranges.push(start..targets.len());
+        }
+        self.reference_targets = targets;
+        self.reference_ranges = ranges;
     }
 
     /// The tags that apply to `id`: those set on it and on every node above it, the lowest
@@ -482,13 +505,21 @@ pub(crate) fn environment(stack: &Node) -> (Option<&str>, Option<&str>) {
 /// export name), nested ones included, in the order they are written; iterative, so no value
 /// can overflow the call stack.
 pub(crate) fn for_each_value<'v>(node: &'v Node, f: &mut impl FnMut(&'v Value)) {
-    let mut pending: Vec<&Value> = match &node.kind {
-        NodeKind::Resource(r) => r.properties.iter().map(|(_, v)| v).collect(),
-        NodeKind::Output(o) => std::iter::once(&o.value)
-            .chain(o.export_name.as_ref())
-            .collect(),
-        _ => Vec::new(),
-    };
+    for_each_value_in(node, &mut Vec::new(), f);
+}
+
+/// [`for_each_value`] with a work list the caller reuses across nodes.
+fn for_each_value_in<'v>(
+    node: &'v Node,
+    pending: &mut Vec<&'v Value>,
+    f: &mut impl FnMut(&'v Value),
+) {
+    pending.clear();
+    match &node.kind {
+        NodeKind::Resource(r) => pending.extend(r.properties.iter().map(|(_, v)| v)),
+        NodeKind::Output(o) => pending.extend(std::iter::once(&o.value).chain(&o.export_name)),
+        _ => {}
+    }
     pending.reverse();
     while let Some(v) = pending.pop() {
         f(v);
