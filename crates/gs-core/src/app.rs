@@ -237,7 +237,8 @@ impl App {
 
     /// The ids from the stack down to `node`. `node` must belong to this app.
     pub(crate) fn components(&self, node: NodeId) -> Vec<&str> {
-        let mut ids = Vec::new();
+        // Room for a typical depth, so the walk up does not grow the list several times.
+        let mut ids = Vec::with_capacity(8);
         self.components_into(node, &mut ids);
         ids
     }
