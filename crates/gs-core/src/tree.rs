@@ -399,7 +399,8 @@ impl<'a> Tree<'a> {
     /// The tags that apply to `id`: those set on it and on every node above it, the lowest
     /// setting of a key winning, sorted by key (as CDK sorts them).
     pub fn tags(&self, id: NodeId) -> Vec<(&'a str, &'a str)> {
-        let mut chain = Vec::new();
+        // Room for a typical depth, so the walk up does not grow the list several times.
+        let mut chain = Vec::with_capacity(8);
         let mut at = Some(id);
         while let Some(n) = at {
             let node = self.node(n);
