@@ -26,9 +26,9 @@ pub struct Tree<'a> {
     stack_dependency_causes: Vec<Vec<StackDependencyCause<'a>>>,
     /// By stack position: its values that other stacks of its environment read.
     exports: Vec<Vec<Export<'a>>>,
-    /// Every node each element's values refer to, element after element (see
-    /// [`Tree::for_each_reference`]).
-    reference_targets: Vec<NodeId>,
+    /// Every node each element's values refer to, with the attribute read (`Fn::GetAtt`),
+    /// element after element (see [`Tree::for_each_reference`]).
+    reference_targets: Vec<(NodeId, Option<&'a str>)>,
     /// By node index: where its references lie in `reference_targets`.
     reference_ranges: Vec<std::ops::Range<usize>>,
 }
@@ -145,11 +145,7 @@ impl<'a> Tree<'a> {
             let elements = std::mem::take(&mut self.elements[pos]);
             for &e in &elements {
                 found.clear();
-                for_each_value(self.node(e), &mut |v| match v {
-                    Value::Ref(n) => found.push((*n, None)),
-                    Value::GetAtt(n, attr) => found.push((*n, Some(attr.as_str()))),
-                    _ => {}
-                });
+                found.extend_from_slice(self.references_with_attributes(e));
                 for &(target, attribute) in &found {
                     if !self.contains(target) {
                         continue;
@@ -368,12 +364,19 @@ impl<'a> Tree<'a> {
     /// Calls `f` with every node an element's values refer to, in order, repeats included;
     /// allocates nothing (passes over large trees use it instead of [`Tree::references`]).
     pub fn for_each_reference(&self, id: NodeId, f: &mut impl FnMut(NodeId)) {
-        if !self.contains(id) {
-            return;
-        }
+        self.references_with_attributes(id)
+            .iter()
+            .for_each(|&(n, _)| f(n));
+    }
+
+    /// What an element's values refer to, in order, repeats included: each node with the
+    /// attribute read (`Fn::GetAtt`), or `None` for a `Ref`. Empty for a node of another app.
+    fn references_with_attributes(&self, id: NodeId) -> &[(NodeId, Option<&'a str>)] {
         let range = self.reference_ranges.get(id.index()).cloned();
-        let targets = range.and_then(|r| self.reference_targets.get(r));
-        targets.into_iter().flatten().for_each(|&n| f(n));
+        match range.and_then(|r| self.reference_targets.get(r)) {
+            Some(targets) if self.contains(id) => targets,
+            _ => &[],
+        }
     }
 
     /// Fills `reference_targets` and `reference_ranges` from every node's values.
@@ -385,10 +388,10 @@ impl<'a> Tree<'a> {
             let start = targets.len();
             // References are leaves: met in the order the values are written, as
             // `Value::for_each_reference` meets them, but without recursion.
-            for_each_value_in(node, &mut pending, &mut |v| {
-                if let Value::Ref(n) | Value::GetAtt(n, _) = v {
-                    targets.push(*n);
-                }
+            for_each_value_in(node, &mut pending, &mut |v| match v {
+                Value::Ref(n) => targets.push((*n, None)),
+                Value::GetAtt(n, attr) => targets.push((*n, Some(attr.as_str()))),
+                _ => {}
             });
             ranges.push(start..targets.len());
         }
