@@ -1,10 +1,13 @@
 //! Pretty JSON, byte for byte as `serde_json::to_vec_pretty` writes it (with any indent), but
-//! each line break and its indentation written in one copy instead of one write per level.
+//! each line break and its indentation written in one copy instead of one write per level, and
+//! (through [`crate::json_writer`]) each string that needs no escape copied whole.
 
 use std::io;
 
 use serde::Serialize;
 use serde_json::ser::Formatter;
+
+use crate::json_writer::{Error as WriterError, Writer};
 
 /// `value` as pretty JSON indented by `indent` per level: `"  "` gives what
 /// `serde_json::to_vec_pretty` gives, `" "` what AWS CDK writes templates with.
@@ -30,6 +33,13 @@ pub fn pretty_json_into<T: Serialize + ?Sized>(
     value: &T,
     indent: &str,
 ) -> Result<(), serde_json::Error> {
+    let start = out.len();
+    match value.serialize(&mut Writer::new(out, indent)) {
+        Ok(()) => return Ok(()),
+        Err(WriterError::Json(e)) => return Err(e),
+        // A value the fast writer does not know: serde_json writes it from the start.
+        Err(WriterError::Unsupported) => out.truncate(start),
+    }
     let formatter = Pretty {
         indent: indent.as_bytes(),
         line: b",\n".to_vec(),

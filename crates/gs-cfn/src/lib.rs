@@ -24,6 +24,7 @@ pub mod backend;
 pub mod exports;
 pub mod intrinsic;
 mod json;
+mod json_writer;
 pub mod passes;
 mod size;
 pub mod template;

@@ -7,6 +7,9 @@ use indexmap::IndexMap;
 
 use crate::fast_hash::FastState;
 
+/// The table of data of one type attached to nodes (see [`App::attach`]).
+pub(crate) type Attached<T> = IndexMap<NodeId, T, FastState>;
+
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::TreeError;
 use crate::handle::{AppId, Handle, NodeId};
@@ -64,7 +67,7 @@ pub struct App {
     pub(crate) passes: Vec<AppPass>,
     /// Ids of each parent's children, so a duplicate is found without scanning siblings.
     pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String, FastState>, FastState>,
-    pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+    pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>, FastState>,
     /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
     pub(crate) journal: crate::journal::Journal,
 }
@@ -106,7 +109,7 @@ impl App {
             stacks: Vec::new(),
             passes: Vec::new(),
             child_ids: HashMap::default(),
-            facts: HashMap::new(),
+            facts: HashMap::default(),
             journal: Default::default(),
         }
     }
@@ -268,7 +271,8 @@ impl App {
 
     /// The ids from the stack down to `node`. `node` must belong to this app.
     pub(crate) fn components(&self, node: NodeId) -> Vec<&str> {
-        let mut ids = Vec::new();
+        // Room for a typical depth, so the walk up does not grow the list several times.
+        let mut ids = Vec::with_capacity(8);
         self.components_into(node, &mut ids);
         ids
     }
@@ -524,9 +528,9 @@ impl App {
         self.check_in(node, || "App::attach".into())?;
         let Some(table) = self
             .facts
-            .entry(TypeId::of::<IndexMap<NodeId, T>>())
-            .or_insert_with(|| Box::new(IndexMap::<NodeId, T>::new()))
-            .downcast_mut::<IndexMap<NodeId, T>>()
+            .entry(TypeId::of::<Attached<T>>())
+            .or_insert_with(|| Box::new(Attached::<T>::default()))
+            .downcast_mut::<Attached<T>>()
         else {
             return Ok(());
         };
@@ -538,8 +542,8 @@ impl App {
     /// The data of type `T` attached to `node`.
     pub fn attached<T: Any + Send + Sync>(&self, node: impl Into<NodeId>) -> Option<&T> {
         self.facts
-            .get(&TypeId::of::<IndexMap<NodeId, T>>())
-            .and_then(|b| b.downcast_ref::<IndexMap<NodeId, T>>())
+            .get(&TypeId::of::<Attached<T>>())
+            .and_then(|b| b.downcast_ref::<Attached<T>>())
             .and_then(|t| t.get(&node.into()))
     }
 
@@ -556,16 +560,16 @@ impl App {
             }
         }
         self.facts
-            .get_mut(&TypeId::of::<IndexMap<NodeId, T>>())
-            .and_then(|b| b.downcast_mut::<IndexMap<NodeId, T>>())
+            .get_mut(&TypeId::of::<Attached<T>>())
+            .and_then(|b| b.downcast_mut::<Attached<T>>())
             .and_then(|t| t.get_mut(&node))
     }
 
     /// Every node with data of type `T` attached, in the order it was first attached.
     pub fn all_attached<T: Any + Send + Sync>(&self) -> impl Iterator<Item = (NodeId, &T)> {
         self.facts
-            .get(&TypeId::of::<IndexMap<NodeId, T>>())
-            .and_then(|b| b.downcast_ref::<IndexMap<NodeId, T>>())
+            .get(&TypeId::of::<Attached<T>>())
+            .and_then(|b| b.downcast_ref::<Attached<T>>())
             .into_iter()
             .flat_map(|t| t.iter().map(|(k, v)| (*k, v)))
     }

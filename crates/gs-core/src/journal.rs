@@ -16,10 +16,9 @@
 use std::any::{Any, TypeId};
 use std::collections::HashSet;
 
-use indexmap::IndexMap;
-
-use crate::app::App;
+use crate::app::{App, Attached};
 use crate::error::TreeError;
+use crate::fast_hash::FastState;
 use crate::handle::NodeId;
 use crate::node::{Acknowledgement, Dependency, NodeKind};
 use crate::scope::Scope;
@@ -33,7 +32,7 @@ enum Entry {
     Node(NodeId, Box<NodeData>),
     /// One fact pushed onto the `Vec<F>` under `key`.
     Fact { key: TypeId, undo: fn(&mut Boxed) },
-    /// Attached data of `node` in the `IndexMap<NodeId, T>` under `key` was set (`before` is
+    /// Attached data of `node` in the `Attached<T>` (an `IndexMap<NodeId, T>`) under `key` was set (`before` is
     /// `None` when there was none) or handed out to change (`before` is a copy).
     Attached {
         key: TypeId,
@@ -59,7 +58,7 @@ struct Level {
     /// The number of stacks when the call started.
     stacks: usize,
     /// Older nodes already snapshotted by this level.
-    touched: HashSet<NodeId>,
+    touched: HashSet<NodeId, FastState>,
     /// Resources handed out by [`App::resource_mut`] during this level, checked at its end.
     changed_resources: Vec<NodeId>,
 }
@@ -86,7 +85,7 @@ fn pop_fact<F: Any + Send + Sync>(facts: &mut Boxed) {
 }
 
 fn restore_attached<T: Any + Send + Sync>(table: &mut Boxed, node: NodeId, before: Option<Boxed>) {
-    let Some(table) = table.downcast_mut::<IndexMap<NodeId, T>>() else {
+    let Some(table) = table.downcast_mut::<Attached<T>>() else {
         return;
     };
     match before.map(|b| b.downcast::<T>()) {
@@ -135,7 +134,7 @@ impl App {
             entries: self.journal.entries.len(),
             nodes: self.nodes.len(),
             stacks: self.stacks.len(),
-            touched: HashSet::new(),
+            touched: HashSet::default(),
             changed_resources: Vec::new(),
         });
         let result = f(self);
@@ -293,7 +292,7 @@ impl App {
     ) {
         if self.journal.active() {
             self.journal.entries.push(Entry::Attached {
-                key: TypeId::of::<IndexMap<NodeId, T>>(),
+                key: TypeId::of::<Attached<T>>(),
                 node,
                 before: before.map(|b| Box::new(b) as Boxed),
                 undo: restore_attached::<T>,

@@ -53,7 +53,7 @@ pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
         }
         previous = Some(c);
         if *c != HIDDEN_FROM_HUMAN_ID {
-            human.extend(c.chars().filter(char::is_ascii_alphanumeric));
+            push_alphanumeric(&mut human, c);
         }
     }
     human.truncate(MAX_HUMAN_LEN);
@@ -73,7 +73,19 @@ pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
 }
 
 fn alphanumeric(s: &str) -> String {
-    s.chars().filter(char::is_ascii_alphanumeric).collect()
+    let mut out = String::with_capacity(s.len());
+    push_alphanumeric(&mut out, s);
+    out
+}
+
+/// `s` without the characters that are not ASCII letters or digits, appended to `out`. Most
+/// construct ids have none: they are copied whole rather than character by character.
+fn push_alphanumeric(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        out.push_str(s);
+    } else {
+        out.extend(s.chars().filter(char::is_ascii_alphanumeric));
+    }
 }
 
 /// Why `id` is not a valid CloudFormation logical ID, or `None` when it is.
@@ -120,6 +132,13 @@ mod tests {
             logical_id_of(&["Default", "Queue"]).as_deref(),
             Some("Queue")
         );
+    }
+
+    #[test]
+    fn the_readable_part_strips_what_is_not_a_letter_or_digit() {
+        let id = logical_id_of(&["My-Api", "Stage_1", "Resource"]).unwrap_or_default();
+        assert!(id.starts_with("MyApiStage1"), "{id}");
+        assert_eq!(id.len(), "MyApiStage1".len() + 8, "{id}");
     }
 
     #[test]

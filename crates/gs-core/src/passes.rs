@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::fast_hash::FastState;
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
@@ -209,7 +210,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     for &stack in tree.stacks() {
-        let mut seen: HashMap<&str, NodeId> = HashMap::new();
+        let mut seen: HashMap<&str, NodeId, FastState> = HashMap::default();
         for &e in tree.elements(stack) {
             let Some(id) = tree.logical_id(e) else {
                 continue;
@@ -461,7 +462,7 @@ fn condition_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             let mut path: Vec<String> = vec![start.to_owned()];
             let mut pending: Vec<Vec<String>> =
                 vec![s.conditions.get(start).map(&named).unwrap_or_default()];
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = std::collections::HashSet::<_, FastState>::default();
             while let Some(next) = pending.last_mut().map(Vec::pop) {
                 let Some(c) = next else {
                     pending.pop();

@@ -3,6 +3,7 @@
 //! the values stacks read from each other and the order stacks deploy in).
 
 use crate::app::App;
+use crate::fast_hash::FastState;
 use crate::handle::NodeId;
 use crate::logical_id::logical_id_of;
 use crate::node::{Acknowledgement, Node, NodeKind};
@@ -25,6 +26,11 @@ pub struct Tree<'a> {
     stack_dependency_causes: Vec<Vec<StackDependencyCause<'a>>>,
     /// By stack position: its values that other stacks of its environment read.
     exports: Vec<Vec<Export<'a>>>,
+    /// Every node each element's values refer to, with the attribute read (`Fn::GetAtt`),
+    /// element after element (see [`Tree::for_each_reference`]).
+    reference_targets: Vec<(NodeId, Option<&'a str>)>,
+    /// By node index: where its references lie in `reference_targets`.
+    reference_ranges: Vec<std::ops::Range<usize>>,
 }
 
 /// A value of one stack (a `Ref` or `Fn::GetAtt` of one of its resources or parameters) that
@@ -71,7 +77,12 @@ impl<'a> Tree<'a> {
             stack_dependency_causes: vec![Vec::new(); app.stacks.len()],
             exports: vec![Vec::new(); app.stacks.len()],
             invalid_values: crate::values::invalid_values(app),
+            reference_targets: Vec::new(),
+            reference_ranges: Vec::new(),
         };
+        // The passes, the picture and the export search read each element's references several
+        // times: its values are walked for them once, here.
+        tree.collect_references();
         for &stack in &app.stacks {
             let mut elements = Vec::new();
             tree.walk(stack, &mut |id, node| {
@@ -127,18 +138,14 @@ impl<'a> Tree<'a> {
         if app.stacks.len() < 2 {
             return;
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::HashSet::<_, FastState>::default();
         let mut found: Vec<(NodeId, Option<&'a str>)> = Vec::new();
         for pos in 0..app.stacks.len() {
             let stack = app.stacks[pos];
             let elements = std::mem::take(&mut self.elements[pos]);
             for &e in &elements {
                 found.clear();
-                for_each_value(self.node(e), &mut |v| match v {
-                    Value::Ref(n) => found.push((*n, None)),
-                    Value::GetAtt(n, attr) => found.push((*n, Some(attr.as_str()))),
-                    _ => {}
-                });
+                found.extend_from_slice(self.references_with_attributes(e));
                 for &(target, attribute) in &found {
                     if !self.contains(target) {
                         continue;
@@ -203,7 +210,7 @@ impl<'a> Tree<'a> {
         }
         // Repeats removed once at the end, keeping first occurrences: linear in the edges
         // however many groups overlap.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::HashSet::<_, FastState>::default();
         for list in &mut self.depends_on {
             if list.len() > 1 {
                 seen.clear();
@@ -357,25 +364,46 @@ impl<'a> Tree<'a> {
     /// Calls `f` with every node an element's values refer to, in order, repeats included;
     /// allocates nothing (passes over large trees use it instead of [`Tree::references`]).
     pub fn for_each_reference(&self, id: NodeId, f: &mut impl FnMut(NodeId)) {
-        match &self.node(id).kind {
-            NodeKind::Resource(r) => r
-                .properties
-                .iter()
-                .for_each(|(_, v)| v.for_each_reference(f)),
-            NodeKind::Output(o) => {
-                o.value.for_each_reference(f);
-                if let Some(e) = &o.export_name {
-                    e.for_each_reference(f);
-                }
-            }
-            _ => {}
+        self.references_with_attributes(id)
+            .iter()
+            .for_each(|&(n, _)| f(n));
+    }
+
+    /// What an element's values refer to, in order, repeats included: each node with the
+    /// attribute read (`Fn::GetAtt`), or `None` for a `Ref`. Empty for a node of another app.
+    fn references_with_attributes(&self, id: NodeId) -> &[(NodeId, Option<&'a str>)] {
+        let range = self.reference_ranges.get(id.index()).cloned();
+        match range.and_then(|r| self.reference_targets.get(r)) {
+            Some(targets) if self.contains(id) => targets,
+            _ => &[],
         }
+    }
+
+    /// Fills `reference_targets` and `reference_ranges` from every node's values.
+    fn collect_references(&mut self) {
+        let mut targets = Vec::new();
+        let mut ranges = Vec::with_capacity(self.app.nodes.len());
+        let mut pending = Vec::new();
+        for node in &self.app.nodes {
+            let start = targets.len();
+            // References are leaves: met in the order the values are written, as
+            // `Value::for_each_reference` meets them, but without recursion.
+            for_each_value_in(node, &mut pending, &mut |v| match v {
+                Value::Ref(n) => targets.push((*n, None)),
+                Value::GetAtt(n, attr) => targets.push((*n, Some(attr.as_str()))),
+                _ => {}
+            });
+            ranges.push(start..targets.len());
+        }
+        self.reference_targets = targets;
+        self.reference_ranges = ranges;
     }
 
     /// The tags that apply to `id`: those set on it and on every node above it, the lowest
     /// setting of a key winning, sorted by key (as CDK sorts them).
     pub fn tags(&self, id: NodeId) -> Vec<(&'a str, &'a str)> {
-        let mut chain = Vec::new();
+        // Room for a typical depth, so the walk up does not grow the list several times.
+        let mut chain = Vec::with_capacity(8);
         let mut at = Some(id);
         while let Some(n) = at {
             let node = self.node(n);
@@ -481,13 +509,21 @@ pub(crate) fn environment(stack: &Node) -> (Option<&str>, Option<&str>) {
 /// export name), nested ones included, in the order they are written; iterative, so no value
 /// can overflow the call stack.
 pub(crate) fn for_each_value<'v>(node: &'v Node, f: &mut impl FnMut(&'v Value)) {
-    let mut pending: Vec<&Value> = match &node.kind {
-        NodeKind::Resource(r) => r.properties.iter().map(|(_, v)| v).collect(),
-        NodeKind::Output(o) => std::iter::once(&o.value)
-            .chain(o.export_name.as_ref())
-            .collect(),
-        _ => Vec::new(),
-    };
+    for_each_value_in(node, &mut Vec::new(), f);
+}
+
+/// [`for_each_value`] with a work list the caller reuses across nodes.
+fn for_each_value_in<'v>(
+    node: &'v Node,
+    pending: &mut Vec<&'v Value>,
+    f: &mut impl FnMut(&'v Value),
+) {
+    pending.clear();
+    match &node.kind {
+        NodeKind::Resource(r) => pending.extend(r.properties.iter().map(|(_, v)| v)),
+        NodeKind::Output(o) => pending.extend(std::iter::once(&o.value).chain(&o.export_name)),
+        _ => {}
+    }
     pending.reverse();
     while let Some(v) = pending.pop() {
         f(v);

@@ -1,0 +1,318 @@
+//! The fast path of [`crate::pretty_json`]: a serde serializer that writes pretty JSON straight
+//! into a `Vec<u8>`, byte for byte what serde_json's pretty printer writes.
+//!
+//! serde_json checks every byte of a string through a table and copies it piece by piece; here
+//! a string is checked in one branch-free pass and copied whole when nothing in it needs an
+//! escape (almost every string in a template or report). That halves the cost of strings. Anything this writer does not know how
+//! to write as serde_json would (an enum variant with data, bytes, a key that is not a string)
+//! stops it with [`Error::Unsupported`], and the caller writes the value with serde_json instead.
+
+use std::fmt;
+
+use serde::ser::{self, Impossible, Serialize};
+
+/// Why the fast path stopped.
+#[derive(Debug)]
+pub(crate) enum Error {
+    /// A value serde_json writes in a way this writer does not copy: write it with serde_json.
+    Unsupported,
+    /// The value's own `Serialize` failed; serde_json would fail the same way.
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Unsupported => f.write_str("not written by the fast JSON path"),
+            Error::Json(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error::Json(serde_json::Error::custom(msg))
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, Error>;
+
+/// Pretty JSON appended to a buffer.
+pub(crate) struct Writer<'o> {
+    out: &'o mut Vec<u8>,
+    indent: &'o [u8],
+    /// `,\n` and the indentation of the current depth: written whole before a later item,
+    /// without the comma before the first.
+    line: Vec<u8>,
+}
+
+impl<'o> Writer<'o> {
+    pub(crate) fn new(out: &'o mut Vec<u8>, indent: &'o str) -> Self {
+        Writer {
+            out,
+            indent: indent.as_bytes(),
+            line: b",\n".to_vec(),
+        }
+    }
+
+    /// A scalar other than a string, exactly as serde_json writes it.
+    fn scalar<T: Serialize>(&mut self, value: T) -> Result {
+        serde_json::to_writer(&mut *self.out, &value).map_err(Error::Json)
+    }
+
+    fn string(&mut self, s: &str) -> Result {
+        if needs_escape(s.as_bytes()) {
+            return self.scalar(s);
+        }
+        self.out.reserve(s.len() + 2);
+        self.out.push(b'"');
+        self.out.extend_from_slice(s.as_bytes());
+        self.out.push(b'"');
+        Ok(())
+    }
+
+    fn open(&mut self, bracket: u8, close: u8) -> Compound<'_, 'o> {
+        self.out.push(bracket);
+        self.line.extend_from_slice(self.indent);
+        Compound {
+            w: self,
+            close,
+            empty: true,
+        }
+    }
+}
+
+/// Whether serde_json escapes a byte of `bytes`: a control character, `"` or `\`. A fold, not
+/// `any`: without the early exit the compiler vectorizes the loop for long strings. (Blocks of
+/// sixteen bytes, padded or not, measured slower on this output's short strings.)
+fn needs_escape(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |found, &b| {
+        found | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
+}
+
+/// An array or object being written.
+pub(crate) struct Compound<'w, 'o> {
+    w: &'w mut Writer<'o>,
+    close: u8,
+    empty: bool,
+}
+
+impl Compound<'_, '_> {
+    /// The line break and indentation before an item (and the comma before all but the first).
+    fn item(&mut self) {
+        let from = if self.empty { 1 } else { 0 };
+        self.empty = false;
+        self.w.out.extend_from_slice(&self.w.line[from..]);
+    }
+
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+        self.item();
+        value.serialize(&mut *self.w)
+    }
+
+    fn key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result {
+        self.item();
+        let start = self.w.out.len();
+        key.serialize(&mut *self.w)?;
+        // serde_json writes keys that serialize as strings the same way; others (numbers are
+        // quoted as keys) or errors are left to it.
+        if self.w.out.get(start) != Some(&b'"') {
+            return Err(Error::Unsupported);
+        }
+        self.w.out.extend_from_slice(b": ");
+        Ok(())
+    }
+
+    fn end(self) -> Result {
+        let line = &mut self.w.line;
+        line.truncate(line.len() - self.w.indent.len());
+        if !self.empty {
+            self.w.out.extend_from_slice(&line[1..]);
+        }
+        self.w.out.push(self.close);
+        Ok(())
+    }
+}
+
+impl<'w, 'o> ser::Serializer for &'w mut Writer<'o> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'w, 'o>;
+    type SerializeTuple = Compound<'w, 'o>;
+    type SerializeTupleStruct = Compound<'w, 'o>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Compound<'w, 'o>;
+    type SerializeStruct = Compound<'w, 'o>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_i8(self, v: i8) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_f64(self, v: f64) -> Result {
+        self.scalar(v)
+    }
+    fn serialize_char(self, v: char) -> Result {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result {
+        self.string(v)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result {
+        Err(Error::Unsupported)
+    }
+    fn serialize_none(self) -> Result {
+        self.scalar(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result {
+        self.scalar(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result {
+        self.scalar(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result {
+        self.string(variant)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result {
+        Err(Error::Unsupported)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'w, 'o>> {
+        Ok(self.open(b'[', b']'))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'w, 'o>> {
+        Ok(self.open(b'[', b']'))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'w, 'o>> {
+        Ok(self.open(b'[', b']'))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(Error::Unsupported)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'w, 'o>> {
+        Ok(self.open(b'{', b'}'))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'w, 'o>> {
+        Ok(self.open(b'{', b'}'))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(Error::Unsupported)
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result {
+        self.key(key)
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
+        self.key(key)?;
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result {
+        Compound::end(self)
+    }
+}
