@@ -57,6 +57,20 @@ fn value(m: &Measure<'_, '_>, v: &Value, depth: usize) -> usize {
     };
     // An intrinsic is `{ "Fn::X": [ ... ] }`: two bracket lines, its key, the list brackets.
     let wrap = 4 * line(depth + 2) + 16;
+    // A reference to an import is written as the import's literal attribute, of any size.
+    // Import attributes hold no reference (checked when they enter), so this cannot loop.
+    if let Value::Ref(n) | Value::GetAtt(n, _) = v {
+        if let NodeKind::Import(import) = m.tree.node(*n).kind() {
+            let attr = match v {
+                Value::GetAtt(_, a) => a.as_str(),
+                _ => "Ref",
+            };
+            return import
+                .attributes
+                .get(attr)
+                .map_or(line(depth), |a| value(m, a, depth));
+        }
+    }
     match v {
         Value::Null | Value::Bool(_) => line(depth) + 5,
         Value::Int(_) | Value::Float(_) => line(depth) + 24,

@@ -349,3 +349,28 @@ fn the_cloudformation_backend_checks_limits_for_an_app_of_gs_core_alone() {
     let err = app.synth(&CfnBackend::default()).unwrap_err();
     assert!(err.report().unwrap().has("cfn/limits", "Big"));
 }
+
+#[test]
+fn references_to_a_large_imported_value_count_toward_the_template_size() {
+    let mut app = App::new();
+    let stack = app.stack("Big", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    let import = s
+        .import::<RawResource>(
+            "Shared",
+            Import {
+                type_name: "AWS::SSM::Parameter".into(),
+                attributes: ValueMap::new().with("Ref", "x".repeat(20_000)),
+            },
+        )
+        .unwrap();
+    for i in 0..60 {
+        s.resource::<RawResource>(
+            &format!("Topic{i}"),
+            Resource::new("AWS::SNS::Topic").property("DisplayName", Value::Ref(import.node())),
+        )
+        .unwrap();
+    }
+    let err = app.synth(&CfnBackend::default()).unwrap_err();
+    assert!(err.report().unwrap().has("cfn/limits", "Big"), "{err}");
+}

@@ -1845,3 +1845,25 @@ fn a_secondary_database_admitting_its_vpc_on_the_primarys_port_is_ready_for_fail
     synth(&app, "dr_failover_ready");
     Ok(())
 }
+
+#[test]
+fn a_secondary_whose_security_groups_gs_cannot_see_is_not_reported_unreachable() -> R {
+    let mut app = failover_app(false)?;
+    let cluster = app
+        .nodes()
+        .find(|(id, _)| app.path(*id).ok().as_deref() == Some("Secondary/AuroraSecondary/Resource"))
+        .map(|(id, _)| id)
+        .ok_or("the secondary cluster")?;
+    // A group named by its id: gs cannot see what it admits, so it may admit the application.
+    app.set_property(
+        cluster,
+        "VpcSecurityGroupIds",
+        Value::List(vec![Value::from("sg-0123456789abcdef0")]),
+    )?;
+    let diags = app.validate(&CfnBackend::default());
+    assert!(
+        !diags.iter().any(|d| d.rule == "dr/failover-unreachable"),
+        "{diags:#?}"
+    );
+    Ok(())
+}

@@ -596,25 +596,27 @@ impl App {
         }
     }
 
-    pub(crate) fn check_has_logical_id(&self, node: NodeId) -> Result<(), TreeError> {
-        // Every id below the stack (the node without a parent) is `Default`: nothing is left
-        // to build the logical ID from. Walked up without collecting the path.
-        let mut only_default = true;
-        let mut at = self.nodes.get(node.index());
+    /// Refuses a child `id` of `parent` whose path below the stack would be only `Default`
+    /// ids, which leaves nothing to build a logical ID from. Checked before the child is added,
+    /// so a refused call leaves the tree as it was; walked up without collecting the path.
+    pub(crate) fn check_child_has_logical_id(
+        &self,
+        parent: NodeId,
+        id: &str,
+    ) -> Result<(), TreeError> {
+        if id != "Default" {
+            return Ok(());
+        }
+        let mut at = self.nodes.get(parent.index());
         while let Some(n) = at.filter(|n| n.parent.is_some()) {
             if n.id != "Default" {
-                only_default = false;
-                break;
+                return Ok(());
             }
             at = n.parent.and_then(|p| self.nodes.get(p.index()));
         }
-        if only_default {
-            Err(TreeError::NoLogicalId {
-                path: self.path_of(node),
-            })
-        } else {
-            Ok(())
-        }
+        Err(TreeError::NoLogicalId {
+            path: format!("{}/{id}", self.path_of(parent)),
+        })
     }
 
     pub(crate) fn push(

@@ -57,6 +57,8 @@ struct Level {
     nodes: usize,
     /// The number of stacks when the call started.
     stacks: usize,
+    /// The number of passes the app had added when the call started.
+    passes: usize,
     /// Older nodes already snapshotted by this level.
     touched: HashSet<NodeId, FastState>,
     /// Resources handed out by [`App::resource_mut`] during this level, checked at its end.
@@ -134,11 +136,27 @@ impl App {
             entries: self.journal.entries.len(),
             nodes: self.nodes.len(),
             stacks: self.stacks.len(),
+            passes: self.passes.len(),
             touched: HashSet::default(),
             changed_resources: Vec::new(),
         });
-        let result = f(self);
-        // A level an inner call left open (it panicked and the panic was caught) ends here.
+        // A call that panics is undone too, and its level closed, before the panic goes on: a
+        // caller that catches it finds the tree as it was and the journal idle, not a level left
+        // open that would record every later change. `AssertUnwindSafe` holds because the
+        // roll-back below restores every change the journal recorded.
+        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self))) {
+            Ok(result) => result,
+            Err(panic) => {
+                self.journal.levels.truncate(depth + 1);
+                if let Some(level) = self.journal.levels.pop() {
+                    self.roll_back(level);
+                }
+                if self.journal.levels.is_empty() {
+                    self.journal.entries.clear();
+                }
+                std::panic::resume_unwind(panic)
+            }
+        };
         self.journal.levels.truncate(depth + 1);
         let result = result.and_then(|t| match self.check_changed_resources() {
             Ok(()) => Ok(t),
@@ -231,6 +249,7 @@ impl App {
             }
         }
         self.stacks.truncate(level.stacks);
+        self.passes.truncate(level.passes);
     }
 
     /// Journal hook: `node` is about to change. Snapshots it when a call is in progress, the node

@@ -93,8 +93,8 @@ impl<'a> Scope<'a> {
             || self.child_path(id),
             resource.properties.iter().map(|(_, v)| v),
         )?;
+        self.app.check_child_has_logical_id(self.node, id)?;
         let node = self.app.push(self.node, id, NodeKind::Resource(resource))?;
-        self.app.check_has_logical_id(node)?;
         Ok(Handle::new(node))
     }
 
@@ -109,10 +109,10 @@ impl<'a> Scope<'a> {
             || self.child_path(id),
             parameter.default.iter().chain(&parameter.allowed_values),
         )?;
+        self.app.check_child_has_logical_id(self.node, id)?;
         let node = self
             .app
             .push(self.node, id, NodeKind::Parameter(parameter))?;
-        self.app.check_has_logical_id(node)?;
         Ok(Handle::new(node))
     }
 
@@ -122,8 +122,8 @@ impl<'a> Scope<'a> {
             || self.child_path(id),
             std::iter::once(&output.value).chain(output.export_name.as_ref()),
         )?;
+        self.app.check_child_has_logical_id(self.node, id)?;
         let node = self.app.push(self.node, id, NodeKind::Output(output))?;
-        self.app.check_has_logical_id(node)?;
         Ok(Handle::new(node))
     }
 

@@ -284,8 +284,10 @@ impl App {
         Ok((stack, path))
     }
 
+    /// The stack's settings, to change through the journaled door (`node_mut`), so a failed
+    /// atomic call takes back the conditions, mappings and rules it declared.
     fn stack_mut(&mut self, stack: NodeId) -> Option<&mut Stack> {
-        match self.nodes.get_mut(stack.index()).map(|n| &mut n.kind) {
+        match self.node_mut(stack).ok().map(|n| &mut n.kind) {
             Some(NodeKind::Stack(s)) => Some(s),
             _ => None,
         }

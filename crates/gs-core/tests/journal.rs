@@ -177,3 +177,75 @@ const ANY: Rule = Rule {
     why: "Test.",
     fix: "none",
 };
+
+#[test]
+fn a_failed_call_takes_back_the_conditions_mappings_and_passes_it_added() {
+    let mut app = App::new();
+    let stack = app.stack("Demo", StackProps::default()).unwrap();
+    let before = snapshot(&app);
+    let result = app.atomically(|app| {
+        app.add_condition(
+            stack,
+            "IsProd",
+            Value::Equals(Box::new(Value::from("a")), Box::new(Value::from("b"))),
+        )?;
+        app.add_mapping(
+            stack,
+            "Sizes",
+            ValueMap::new().with("Prod", ValueMap::new().with("Size", "large")),
+        )?;
+        app.add_pass("team/check", &[], |_, _| {})?;
+        fail()
+    });
+    assert!(result.is_err());
+    assert_eq!(snapshot(&app), before);
+    assert_eq!(app.pass_names().count(), 0);
+    // Declaring them again is not refused as a repeat.
+    app.add_condition(
+        stack,
+        "IsProd",
+        Value::Equals(Box::new(Value::from("a")), Box::new(Value::from("b"))),
+    )
+    .unwrap();
+    app.add_pass("team/check", &[], |_, _| {}).unwrap();
+}
+
+#[test]
+fn a_resource_refused_for_having_no_logical_id_is_not_left_in_the_tree() {
+    let mut app = App::new();
+    let stack = app.stack("Demo", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    assert!(matches!(
+        s.resource::<RawResource>("Default", Resource::new("AWS::SNS::Topic")),
+        Err(TreeError::NoLogicalId { .. })
+    ));
+    assert!(matches!(
+        s.output("Default", Output::new(Value::from("x"))),
+        Err(TreeError::NoLogicalId { .. })
+    ));
+    assert_eq!(app.len(), 1, "only the stack");
+}
+
+#[test]
+fn a_call_that_panics_is_undone_and_leaves_the_journal_idle() {
+    let mut app = App::new();
+    let stack = app.stack("Demo", StackProps::default()).unwrap();
+    let before = snapshot(&app);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _: Result<(), TreeError> = app.atomically(|app| {
+            app.at(stack)?
+                .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))?;
+            panic!("a bug in a construct");
+        });
+    }));
+    assert!(caught.is_err());
+    assert_eq!(snapshot(&app), before);
+    // Later changes outside any call are not journaled (and so not undone by a later failure).
+    app.at(stack)
+        .unwrap()
+        .resource::<RawResource>("Queue", Resource::new("AWS::SQS::Queue"))
+        .unwrap();
+    let failed: Result<(), TreeError> = app.atomically(|_| fail());
+    assert!(failed.is_err());
+    assert_eq!(app.len(), 2, "the stack and the queue");
+}

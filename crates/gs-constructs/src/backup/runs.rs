@@ -184,6 +184,10 @@ impl PlanRuns {
         let calendars: Vec<_> = rules
             .iter()
             .map(|r| r.expression.as_deref().and_then(|e| calendar(e).ok()))
+            // AWS Backup refuses a rule that runs more often than hourly
+            // (`backup/schedule-invalid` says so); it takes no recovery point, and walking its
+            // runs over the whole cycle would cost time and memory for nothing.
+            .map(|c| c.filter(at_most_hourly))
             .collect();
         // One day is the period when every rule runs every day; else one Gregorian cycle.
         let period = if calendars.iter().flatten().any(|c| c.days.is_some()) {
@@ -339,6 +343,16 @@ fn skipped_runs(loser: &Runs, winner: &Runs, period: usize) -> Vec<Option<Vec<bo
     out
 }
 
+/// Whether two runs of a day's times are never less than an hour apart (the day wraps).
+fn at_most_hourly(c: &super::schedule::Calendar) -> bool {
+    let gaps = c.times.windows(2).map(|w| w[1].saturating_sub(w[0]));
+    let wrap = match (c.times.first(), c.times.last()) {
+        (Some(first), Some(last)) if c.times.len() > 1 => Some(first + 24 * 60 - last),
+        _ => None,
+    };
+    gaps.chain(wrap).all(|g| g >= 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +372,22 @@ mod tests {
             retention_days: days,
             timezone: None,
         }
+    }
+
+    #[test]
+    fn a_rule_running_more_often_than_hourly_takes_no_runs() {
+        // AWS Backup refuses it; walking its minute-by-minute runs over the whole cycle took
+        // seconds and hundreds of megabytes per pair of rules.
+        let rules = [
+            rule("EveryMinute", "cron(* * ? * MON *)", 60, 120, Some(2)),
+            rule("Every30", "cron(0/30 * ? * TUE *)", 60, 120, Some(3)),
+            rule("Hourly", "cron(0 * * * ? *)", 60, 120, Some(1)),
+        ];
+        let runs = PlanRuns::of(&rules);
+        assert!(runs.worst_case(&[0]).is_none());
+        assert!(runs.worst_case(&[1]).is_none());
+        assert!(runs.worst_case(&[2]).is_some());
+        assert!(runs.overlaps.is_empty());
     }
 
     #[test]

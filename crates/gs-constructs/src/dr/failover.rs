@@ -57,13 +57,19 @@ fn admits(rule: &gs_core::ValueMap, port: u16) -> bool {
     }
 }
 
-/// The security group resources a cluster names in `VpcSecurityGroupIds`.
-fn groups_of(props: &gs_core::ValueMap) -> Vec<NodeId> {
-    let mut out = Vec::new();
-    if let Some(v) = props.get("VpcSecurityGroupIds") {
-        v.for_each_reference(&mut |n| out.push(n));
-    }
-    out
+/// The security group resources a cluster names in `VpcSecurityGroupIds`, or `None` when gs
+/// cannot see them all: the property is absent (the VPC's default group), not a literal list,
+/// or names a group by id or through an import. A group gs cannot see may admit anyone.
+fn groups_of(tree: &Tree<'_>, props: &gs_core::ValueMap) -> Option<Vec<NodeId>> {
+    let list = props.get("VpcSecurityGroupIds")?.as_list()?;
+    list.iter()
+        .map(|v| match v {
+            Value::Ref(n) | Value::GetAtt(n, _) if tree.node(*n).as_resource().is_some() => {
+                Some(*n)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Appends a finding per secondary that admits nothing its primary admits.
@@ -84,11 +90,11 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let open_on = |cluster: NodeId, port: u16| -> bool {
-        let Some(r) = tree.node(cluster).as_resource() else {
-            return false;
-        };
-        groups_of(&r.properties).into_iter().any(|g| {
+    // Whether the cluster's groups admit clients on `port`; `None` when gs cannot see them.
+    let open_on = |cluster: NodeId, port: u16| -> Option<bool> {
+        let r = tree.node(cluster).as_resource()?;
+        let groups = groups_of(tree, &r.properties)?;
+        Some(groups.into_iter().any(|g| {
             let inline = tree
                 .node(g)
                 .as_resource()
@@ -100,7 +106,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 || ingress
                     .iter()
                     .any(|(target, rule)| *target == g && admits(rule, port))
-        })
+        }))
     };
     let mut found = Vec::new();
     for members in groups {
@@ -109,15 +115,14 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let port = port_of(&r.properties);
-            if open_on(m, port) {
+            // Only a cluster known to admit nothing is reported.
+            if open_on(m, port) != Some(false) {
                 continue;
             }
             // A member in another Region that admits clients on the port: what this one lacks.
-            let Some(open) = members
-                .iter()
-                .copied()
-                .find(|o| region_of(tree, *o) != region_of(tree, m) && open_on(*o, port))
-            else {
+            let Some(open) = members.iter().copied().find(|o| {
+                region_of(tree, *o) != region_of(tree, m) && open_on(*o, port) == Some(true)
+            }) else {
                 continue;
             };
             found.push((m, port, open));
