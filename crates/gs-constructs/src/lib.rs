@@ -28,6 +28,7 @@
 //! - [`report`] — SARIF output and the Markdown rule catalog.
 //! - [`passes`] — the service passes, run by [`CfnBackend`], and the rule catalog.
 //! - [`rules`] — every rule as a constant, to acknowledge findings with.
+//! - [`assertions`] — `Template` and `Match`, for tests of your own stacks.
 //!
 //! ```
 //! use gs_constructs::prelude::*;
@@ -59,6 +60,7 @@
 )]
 
 pub mod apigateway;
+pub mod assertions;
 mod backend;
 pub mod backup;
 pub mod codepipeline;
