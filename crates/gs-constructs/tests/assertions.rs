@@ -61,7 +61,7 @@ fn no_match(e: AssertionError) -> (Section, usize, Vec<String>, Vec<String>) {
                 .unwrap_or_default();
             (section, analyzed, ids, paths)
         }
-        other => panic!("expected NoMatch, got {other:?}"),
+        other => panic!("expected NoMatch, got {other}"),
     }
 }
 
@@ -112,6 +112,11 @@ fn has_resource_properties_matches_partially_and_names_the_closest_bucket() {
         text.contains("next closest (mismatches): Media (1)"),
         "{text}"
     );
+    // A test that returns the error, or unwraps it, prints Debug: the same text.
+    let e = t
+        .has_resource_properties("AWS::S3::Bucket", json!({"BucketName": "x"}))
+        .unwrap_err();
+    assert_eq!(format!("{e:?}"), e.to_string());
 }
 
 #[test]

@@ -1,5 +1,6 @@
 mod support;
 
+use gs_constructs::assertions::{Match, Template};
 use gs_constructs::codepipeline::{BuildProps, Pipeline, PipelineProps, SourceKind};
 use gs_constructs::prelude::*;
 use serde_json::json;
@@ -145,20 +146,29 @@ fn a_codestar_connection_source_uses_the_connection_and_nothing_else() -> R {
             ..Default::default()
         },
     )?;
-    let t = synth(&app, "codepipeline_codestar");
-    let (_, pipeline) = resource_at(&t, "Cicd/Pipeline/Resource");
-    assert_eq!(pipeline["Properties"]["Name"], "globalstream-dr-dev");
-    assert!(matches(
-        &pipeline["Properties"]["Stages"][0]["Actions"][0],
-        &json!({
-            "ActionTypeId": {"Provider": "CodeStarSourceConnection"},
-            "Configuration": {"ConnectionArn": arn, "FullRepositoryId": "globalstream/dr", "BranchName": "main"}
-        })
-    ));
-    let (_, policy) = resource_at(&t, "Cicd/Pipeline/Role/DefaultPolicy/Resource");
-    assert!(policy["Properties"]["PolicyDocument"]["Statement"].as_array().expect("list").iter().any(|s| s == &json!({
-        "Action": ["codeconnections:UseConnection", "codestar-connections:UseConnection"], "Effect": "Allow", "Resource": arn
-    })));
+    let t = Template::from_json(synth(&app, "codepipeline_codestar"));
+    t.has_resource(
+        "AWS::CodePipeline::Pipeline",
+        json!({
+            "Metadata": {"aws:cdk:path": "Cicd/Pipeline/Resource"},
+            "Properties": {
+                "Name": "globalstream-dr-dev",
+                "Stages": [{"Actions": [{
+                    "ActionTypeId": {"Provider": "CodeStarSourceConnection"},
+                    "Configuration": {"ConnectionArn": arn, "FullRepositoryId": "globalstream/dr", "BranchName": "main"}
+                }]}, {}]
+            }
+        }),
+    )?;
+    t.has_resource(
+        "AWS::IAM::Policy",
+        json!({
+            "Metadata": {"aws:cdk:path": "Cicd/Pipeline/Role/DefaultPolicy/Resource"},
+            "Properties": {"PolicyDocument": {"Statement": Match::array_with(json!([{
+                "Action": ["codeconnections:UseConnection", "codestar-connections:UseConnection"], "Effect": "Allow", "Resource": arn
+            }]))}}
+        }),
+    )?;
     Ok(())
 }
 
@@ -176,17 +186,22 @@ fn a_codecommit_source_reads_that_repository() -> R {
         BuildProps::new(BUILDSPEC),
         Default::default(),
     )?;
-    let t = synth(&app, "codepipeline_codecommit");
-    assert_has_resource_properties(&t, "AWS::CodePipeline::Pipeline", json!({}));
-    let (_, pipeline) = resource_at(&t, "Cicd/Pipeline/Resource");
-    assert!(matches(
-        &pipeline["Properties"]["Stages"][0]["Actions"][0],
-        &json!({
-            "ActionTypeId": {"Provider": "CodeCommit"},
-            "Configuration": {"RepositoryName": "globalstream-dr", "BranchName": "main"}
-        })
-    ));
-    let (_, policy) = resource_at(&t, "Cicd/Pipeline/Role/DefaultPolicy/Resource");
+    let t = Template::from_json(synth(&app, "codepipeline_codecommit"));
+    t.has_resource(
+        "AWS::CodePipeline::Pipeline",
+        json!({
+            "Metadata": {"aws:cdk:path": "Cicd/Pipeline/Resource"},
+            "Properties": {"Stages": [{"Actions": [{
+                "ActionTypeId": {"Provider": "CodeCommit"},
+                "Configuration": {"RepositoryName": "globalstream-dr", "BranchName": "main"}
+            }]}, {}]}
+        }),
+    )?;
+    let policies = t.find_resources(
+        "AWS::IAM::Policy",
+        json!({"Metadata": {"aws:cdk:path": "Cicd/Pipeline/Role/DefaultPolicy/Resource"}}),
+    );
+    let policy = policies.values().next().ok_or("no pipeline role policy")?;
     assert!(
         policy.to_string().contains(":codecommit:")
             && policy.to_string().contains("codecommit:GetBranch")

@@ -1,5 +1,6 @@
 mod support;
 
+use gs_constructs::assertions::{Match, Template};
 use gs_constructs::prelude::*;
 use gs_constructs::s3::{
     Bucket, BucketEncryption, BucketProps, LifecycleRule, StorageClass, Transition,
@@ -17,33 +18,40 @@ fn a_default_bucket_is_encrypted_versioned_private_tls_only_and_retained() -> R 
     let mut s = app.at(stack)?;
     Bucket::new(&mut s, "MediaBucket", Default::default())?;
     let t = synth(&app, "s3_default");
-    let (id, bucket) = resource_at(&t, "Storage/MediaBucket/Resource");
-    assert!(
-        matches(
-            &bucket["Properties"],
-            &json!({
+    let id = resource_at(&t, "Storage/MediaBucket/Resource")
+        .0
+        .to_string();
+    let t = Template::from_json(t);
+    t.has_resource(
+        "AWS::S3::Bucket",
+        json!({
+            "Metadata": {"aws:cdk:path": "Storage/MediaBucket/Resource"},
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
                 "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
                 "VersioningConfiguration": {"Status": "Enabled"},
                 "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "BlockPublicPolicy": true,
                                                    "IgnorePublicAcls": true, "RestrictPublicBuckets": true}
-            })
-        ),
-        "{bucket:#}"
-    );
-    assert_eq!(bucket["DeletionPolicy"], "Retain");
-    assert_eq!(bucket["UpdateReplacePolicy"], "Retain");
-    let (_, policy) = resource_at(&t, "Storage/MediaBucket/Policy/Resource");
-    assert_eq!(policy["Properties"]["Bucket"], json!({"Ref": id}));
-    assert_eq!(
-        policy["Properties"]["PolicyDocument"]["Statement"][0],
+            }
+        }),
+    )?;
+    t.has_resource(
+        "AWS::S3::BucketPolicy",
         json!({
-            "Action": "s3:*",
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Resource": [{"Fn::GetAtt": [id, "Arn"]}, {"Fn::Join": ["", [{"Fn::GetAtt": [id, "Arn"]}, "/*"]]}]
-        })
-    );
+            "Metadata": {"aws:cdk:path": "Storage/MediaBucket/Policy/Resource"},
+            "Properties": {
+                "Bucket": {"Ref": id},
+                "PolicyDocument": {"Statement": [Match::exact(json!({
+                    "Action": "s3:*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    "Effect": "Deny",
+                    "Principal": {"AWS": "*"},
+                    "Resource": [{"Fn::GetAtt": [id, "Arn"]}, {"Fn::Join": ["", [{"Fn::GetAtt": [id, "Arn"]}, "/*"]]}]
+                }))]}
+            }
+        }),
+    )?;
     Ok(())
 }
 
@@ -93,9 +101,8 @@ fn a_kms_bucket_names_its_key_and_grants_include_the_key() -> R {
         .actions
         .contains(&"kms:GenerateDataKey*".to_string()));
     let t = synth(&app, "s3_kms");
-    let (key_id, _) = resource_at(&t, "Storage/DataKey/Resource");
-    assert_has_resource_properties(
-        &t,
+    let key_id = resource_at(&t, "Storage/DataKey/Resource").0.to_string();
+    Template::from_json(t).has_resource_properties(
         "AWS::S3::Bucket",
         json!({
             "BucketName": "globalstream-media-dev",
@@ -106,7 +113,7 @@ fn a_kms_bucket_names_its_key_and_grants_include_the_key() -> R {
                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
                 "Transitions": [{"StorageClass": "STANDARD_IA", "TransitionInDays": 30}]}]}
         }),
-    );
+    )?;
     Ok(())
 }
 

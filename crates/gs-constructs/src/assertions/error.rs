@@ -69,8 +69,10 @@ impl fmt::Display for Section {
 /// Why an assertion on a [`super::Template`] failed, or why the template could not be had.
 ///
 /// Its `Display` is written for a test failure: what was searched, how many entries were, and
-/// the closest candidate with every path where it differs and the candidate itself.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// the closest candidate with every path where it differs and the candidate itself. `Debug`
+/// prints the same text, because that is what a test shows when it returns the error or
+/// `unwrap`s it (the fields are public for tests that look closer).
+#[derive(Clone, PartialEq, thiserror::Error)]
 pub enum AssertionError {
     /// [`super::Template::from_stack`]: synthesis was refused (every finding is in the error).
     #[error("{0}")]
@@ -110,6 +112,12 @@ pub enum AssertionError {
         /// When no resource has the type asked for: the types the template has.
         present: Vec<String>,
     },
+}
+
+impl fmt::Debug for AssertionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 fn list(ids: &[String]) -> String {
