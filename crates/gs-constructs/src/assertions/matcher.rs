@@ -264,6 +264,14 @@ impl Tester {
         });
     }
 
+    fn wrong_type(&mut self, expected: &str, actual: &Json) {
+        let received = type_of(Some(actual));
+        self.fail(format!(
+            "expected {expected} but received {received} {}",
+            abridged(actual)
+        ));
+    }
+
     fn at(&mut self, key: String, f: impl FnOnce(&mut Tester)) {
         self.path.push(key);
         f(self);
@@ -375,11 +383,7 @@ impl Tester {
 
     fn object(&mut self, p: &Map<String, Json>, actual: &Json, partial: bool, depth: usize) {
         let Json::Object(a) = actual else {
-            return self.fail(format!(
-                "expected an object but received {} {}",
-                type_of(Some(actual)),
-                abridged(actual)
-            ));
+            return self.wrong_type("an object", actual);
         };
         if !partial {
             for key in a.keys().filter(|k| !p.contains_key(*k)) {
@@ -398,11 +402,7 @@ impl Tester {
 
     fn array_equals(&mut self, p: &[Json], actual: &Json, partial: bool, depth: usize) {
         let Json::Array(a) = actual else {
-            return self.fail(format!(
-                "expected an array but received {} {}",
-                type_of(Some(actual)),
-                abridged(actual)
-            ));
+            return self.wrong_type("an array", actual);
         };
         for (i, (pv, av)) in p.iter().zip(a).enumerate() {
             self.at(i.to_string(), |t| t.test(pv, Some(av), partial, depth));
@@ -428,11 +428,7 @@ impl Tester {
     /// previous one's that matches it. When one finds none, the closest element is reported.
     fn array_with(&mut self, p: &[Json], actual: &Json, depth: usize) {
         let Json::Array(a) = actual else {
-            return self.fail(format!(
-                "expected an array but received {} {}",
-                type_of(Some(actual)),
-                abridged(actual)
-            ));
+            return self.wrong_type("an array", actual);
         };
         let mut next = 0;
         for (pi, pv) in p.iter().enumerate() {
@@ -499,21 +495,13 @@ impl Tester {
         match actual.as_str() {
             Some(s) if re.is_match(s) => {}
             Some(s) => self.fail(format!("string {s:?} does not match /{source}/")),
-            None => self.fail(format!(
-                "expected a string matching /{source}/ but received {} {}",
-                type_of(Some(actual)),
-                abridged(actual)
-            )),
+            None => self.wrong_type(&format!("a string matching /{source}/"), actual),
         }
     }
 
     fn serialized_json(&mut self, p: &Json, actual: &Json, depth: usize) {
         let Some(s) = actual.as_str() else {
-            return self.fail(format!(
-                "expected JSON in a string but received {} {}",
-                type_of(Some(actual)),
-                abridged(actual)
-            ));
+            return self.wrong_type("JSON in a string", actual);
         };
         let parsed: Json = match serde_json::from_str(s) {
             Ok(v) => v,
