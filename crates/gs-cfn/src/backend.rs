@@ -10,7 +10,7 @@ use crate::template::Template;
 /// The cloud-assembly schema version the manifest declares.
 pub const ASSEMBLY_VERSION: &str = "36.0.0";
 
-/// Emits `<Stack>.template.json` for every stack, `manifest.json` and `cdk.out`, and checks
+/// Emits `<Stack>.template.json` for every stack, `manifest.json`, `tree.json` and `cdk.out`, and checks
 /// CloudFormation's quotas (`cfn/limits`) first, however the tree was built.
 ///
 /// This backend knows no AWS service; gs-constructs' `CfnBackend` wraps it with every service
@@ -30,15 +30,50 @@ pub const ASSEMBLY_VERSION: &str = "36.0.0";
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct CfnBackend {
-    /// Leave out `manifest.json` and `cdk.out` (templates only).
+    /// Leave out `manifest.json`, `tree.json` and `cdk.out` (templates only).
     pub templates_only: bool,
 }
 
 #[derive(Serialize)]
 struct Manifest<'t> {
     version: &'static str,
-    artifacts: IndexMap<&'t str, StackArtifact<'t>>,
+    artifacts: IndexMap<&'t str, ArtifactEntry<'t>>,
 }
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ArtifactEntry<'t> {
+    Stack(StackArtifact<'t>),
+    Tree(TreeArtifact),
+}
+
+/// The `cdk:tree` artifact: where `tree.json` is.
+#[derive(Serialize)]
+struct TreeArtifact {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    properties: TreeArtifactProperties,
+}
+
+#[derive(Serialize)]
+struct TreeArtifactProperties {
+    file: &'static str,
+}
+
+/// One entry of a stack artifact's metadata, as the cloud-assembly schema's `MetadataEntry`.
+#[derive(Serialize)]
+struct MetadataEntry<'t> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    data: &'t str,
+}
+
+/// The metadata entry type that maps a construct path to its logical ID.
+pub const LOGICAL_ID_METADATA: &str = "aws:cdk:logicalId";
+
+/// The artifact ID of the construct tree in the manifest, as CDK names it; `gs.Tree` when a
+/// stack already has that ID (a stack name cannot hold a dot).
+pub const TREE_ARTIFACT_ID: &str = "Tree";
 
 #[derive(Serialize)]
 struct StackArtifact<'t> {
@@ -48,6 +83,9 @@ struct StackArtifact<'t> {
     properties: StackArtifactProperties,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dependencies: Vec<&'t str>,
+    /// By absolute construct path (`/Stack/Queue/Resource`), as CDK writes it.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    metadata: IndexMap<String, Vec<MetadataEntry<'t>>>,
     #[serde(rename = "displayName")]
     display_name: &'t str,
 }
@@ -75,7 +113,8 @@ impl Backend for CfnBackend {
     }
 
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
-        let mut artifacts = Vec::with_capacity(tree.stacks().len() + 2);
+        let mut artifacts = Vec::with_capacity(tree.stacks().len() + 3);
+        let mut templates = Vec::new();
         let mut manifest = Manifest {
             version: ASSEMBLY_VERSION,
             artifacts: IndexMap::new(),
@@ -83,7 +122,8 @@ impl Backend for CfnBackend {
         for &stack in tree.stacks() {
             let node = tree.node(stack);
             let name = node.id();
-            let bytes = Template::of_stack(tree, stack)
+            let template = Template::of_stack(tree, stack);
+            let bytes = template
                 .to_json()
                 .map_err(|e| BackendError {
                     backend: self.name().into(),
@@ -96,9 +136,14 @@ impl Backend for CfnBackend {
                 NodeKind::Stack(s) => (s.region.as_deref(), s.account.as_deref()),
                 _ => (None, None),
             };
+            let metadata = if self.templates_only {
+                IndexMap::new()
+            } else {
+                logical_id_metadata(tree, stack)
+            };
             manifest.artifacts.insert(
                 name,
-                StackArtifact {
+                ArtifactEntry::Stack(StackArtifact {
                     kind: "aws:cloudformation:stack",
                     environment: format!(
                         "aws://{}/{}",
@@ -114,12 +159,41 @@ impl Backend for CfnBackend {
                         .iter()
                         .map(|s| tree.node(*s).id())
                         .collect(),
+                    metadata,
                     display_name: name,
-                },
+                }),
             );
             artifacts.push(Artifact { file_name, bytes });
+            if !self.templates_only {
+                templates.push(template);
+            }
         }
         if !self.templates_only {
+            let tree_bytes =
+                crate::tree_json::tree_json(tree, &templates).map_err(|e| BackendError {
+                    backend: self.name().into(),
+                    path: String::new(),
+                    message: format!("tree.json could not be written: {e}"),
+                    fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
+                })?;
+            let tree_id = if manifest.artifacts.contains_key(TREE_ARTIFACT_ID) {
+                "gs.Tree"
+            } else {
+                TREE_ARTIFACT_ID
+            };
+            manifest.artifacts.insert(
+                tree_id,
+                ArtifactEntry::Tree(TreeArtifact {
+                    kind: "cdk:tree",
+                    properties: TreeArtifactProperties {
+                        file: crate::tree_json::TREE_FILE,
+                    },
+                }),
+            );
+            artifacts.push(Artifact {
+                file_name: crate::tree_json::TREE_FILE.into(),
+                bytes: tree_bytes,
+            });
             let json = |v: &dyn erased::Json| v.bytes();
             artifacts.push(Artifact {
                 file_name: "manifest.json".into(),
@@ -134,6 +208,28 @@ impl Backend for CfnBackend {
         }
         Ok(artifacts)
     }
+}
+
+/// `aws:cdk:logicalId` entries of the stack's resources, parameters and outputs, by absolute
+/// construct path in tree order, as CDK's `CfnElement` records them: the CDK CLI names the
+/// construct of a resource whose deployment failed from these.
+fn logical_id_metadata<'t>(
+    tree: &'t Tree<'_>,
+    stack: gs_core::NodeId,
+) -> IndexMap<String, Vec<MetadataEntry<'t>>> {
+    let mut metadata = IndexMap::new();
+    for &e in tree.elements(stack) {
+        if let Some(id) = tree.logical_id(e) {
+            metadata.insert(
+                format!("/{}", tree.display_path(e)),
+                vec![MetadataEntry {
+                    kind: LOGICAL_ID_METADATA,
+                    data: id,
+                }],
+            );
+        }
+    }
+    metadata
 }
 
 #[derive(Serialize)]

@@ -3,7 +3,7 @@
 //! ```text
 //! Tree (gs-core) --Template::of_stack--> Template (borrowed, typed sections)
 //!                --to_json-----------> <Stack>.template.json (deterministic, CDK key order)
-//! CfnBackend: every stack's template + manifest.json + cdk.out (a cloud assembly)
+//! CfnBackend: every stack's template + manifest.json + tree.json + cdk.out (a cloud assembly)
 //! ```
 //!
 //! - [`template`] — the template model and its serialization.
@@ -11,6 +11,7 @@
 //! - [`intrinsic`] — how values and intrinsic functions are spelled in JSON; dynamic references.
 //! - [`pretty_json`] — pretty JSON as serde_json writes it, with fewer writes.
 //! - [`passes`] — CloudFormation's limits as a validation pass (`cfn/limits`).
+//! - [`tree_json`] — `tree.json`, the construct tree in CDK's `tree-0.1` format.
 //! - [`backend`] — [`CfnBackend`], the `gs_core::Backend` for CloudFormation.
 
 #![deny(missing_docs)]
@@ -28,8 +29,11 @@ mod json_writer;
 pub mod passes;
 mod size;
 pub mod template;
+pub mod tree_json;
 
-pub use backend::{template_file_name, CfnBackend, ASSEMBLY_VERSION};
+pub use backend::{
+    template_file_name, CfnBackend, ASSEMBLY_VERSION, LOGICAL_ID_METADATA, TREE_ARTIFACT_ID,
+};
 pub use exports::{export_logical_id, export_name, MAX_EXPORT_NAME_LEN};
 pub use intrinsic::{secret_value, ssm_parameter_value, Rendered, RenderedMap};
 pub use json::{pretty_json, pretty_json_into};

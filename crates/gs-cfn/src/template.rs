@@ -330,6 +330,13 @@ impl Serialize for AssertionBody<'_, '_> {
 
 struct Properties<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
 
+impl TemplateResource<'_, '_> {
+    /// The resource's `Properties` as the template writes them (tags included), to serialize.
+    pub fn rendered_properties(&self) -> impl Serialize + '_ {
+        Properties(self)
+    }
+}
+
 impl Serialize for Properties<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;

@@ -74,7 +74,10 @@ fn a_value_at_the_limit_is_written_and_read_back_by_serde_json_everywhere_one_mo
                 probe_with(&at_limit, wrap.0)
             };
             let out = app.synth(&CfnBackend::default()).unwrap();
-            for a in &out.artifacts {
+            // tree.json nests each construct two levels below its parent, so no value bound can
+            // keep it within serde_json's 128 levels (CDK's is as deep; its readers are
+            // JavaScript tools, without such a limit); tests/assembly.rs checks its shape.
+            for a in out.artifacts.iter().filter(|a| a.file_name != "tree.json") {
                 if let Err(e) = serde_json::from_slice::<serde_json::Value>(&a.bytes) {
                     panic!("{}: {} does not read back: {e}", wrap.0, a.file_name);
                 }

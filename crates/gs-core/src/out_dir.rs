@@ -23,7 +23,7 @@ use crate::tree::Tree;
 const INDEX_FILES: [&str; 2] = ["manifest.json", "cdk.out"];
 
 /// Whether `file_name` is a cloud-assembly file gs writes: a template (`<Stack>.template.json`),
-/// `manifest.json` or `cdk.out`.
+/// `tree.json`, `manifest.json` or `cdk.out`.
 ///
 /// ```
 /// assert!(gs_core::is_assembly_file("TapStackdev.template.json"));
@@ -32,6 +32,7 @@ const INDEX_FILES: [&str; 2] = ["manifest.json", "cdk.out"];
 /// ```
 pub fn is_assembly_file(file_name: &str) -> bool {
     INDEX_FILES.contains(&file_name)
+        || file_name == "tree.json"
         || file_name
             .strip_suffix(".template.json")
             .is_some_and(|stack| !stack.is_empty())
@@ -107,7 +108,7 @@ fn remove_left_behind(dir: &Path, names: &[String]) -> io::Result<()> {
     Ok(())
 }
 
-/// Removes the cloud assembly from `dir` (templates, `manifest.json`, `cdk.out`) and the
+/// Removes the cloud assembly from `dir` (templates, `tree.json`, `manifest.json`, `cdk.out`) and the
 /// temporary files writers left behind; other files stay. [`App::synth_to`] calls it when
 /// synthesis is refused.
 pub fn remove_assembly(dir: &Path) -> io::Result<()> {

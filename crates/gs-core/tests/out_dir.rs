@@ -165,7 +165,7 @@ fn a_refused_synthesis_removes_last_runs_assembly_and_nothing_else() {
 
 #[test]
 fn assembly_files_are_recognised_by_name() {
-    for name in ["A.template.json", "manifest.json", "cdk.out"] {
+    for name in ["A.template.json", "manifest.json", "cdk.out", "tree.json"] {
         assert!(is_assembly_file(name), "{name}");
     }
     for name in USER_FILES.iter().chain(&["A.sarif", "A.dot", "A.dr.json"]) {

@@ -1,0 +1,355 @@
+//! `tree.json`: the construct tree in AWS CDK's `tree-0.1` format, which tools such as the AWS
+//! Toolkit's CDK explorer read.
+//!
+//! As aws-cdk-lib's `TreeMetadata` writes it, the file is `{"version": "tree-0.1", "tree": root}`,
+//! where the root is `{"id": "App", "path": ""}` and every construct is an object with its `id`,
+//! its `path` (ids joined by `/`, no leading slash), `attributes` when it has some and `children`
+//! (by id, in creation order) when it has some. A resource's attributes are
+//! `aws:cdk:cloudformation:type` and `aws:cdk:cloudformation:props`.
+//!
+//! Differences from CDK, by design:
+//! - the props are written as the template writes them (CloudFormation's property names, tags
+//!   included), where CDK writes its L1 classes' camel-case names;
+//! - no `constructInfo` (the jsii class name and library version of a construct: gs has none);
+//! - no `Tree` construct under the root (CDK lists the construct that writes the file).
+//!
+//! The writer walks the tree with an explicit stack, so however deeply groups nest, it never
+//! recurses; property values nest at most [`gs_core::MAX_VALUE_DEPTH`] levels.
+
+use std::collections::HashMap;
+
+use gs_core::{NodeId, Tree};
+
+use crate::template::{Template, TemplateResource};
+
+/// The file name of the construct tree in a cloud assembly.
+pub const TREE_FILE: &str = "tree.json";
+
+/// The version `tree.json` declares.
+pub const TREE_VERSION: &str = "tree-0.1";
+
+/// The attribute key of a resource's CloudFormation type.
+pub const TYPE_ATTRIBUTE: &str = "aws:cdk:cloudformation:type";
+
+/// The attribute key of a resource's CloudFormation properties.
+pub const PROPS_ATTRIBUTE: &str = "aws:cdk:cloudformation:props";
+
+/// Indentation per level, as the manifest is written.
+const INDENT: &str = "  ";
+
+/// One step of the walk.
+enum Step {
+    /// Write a node's object (its key, its fields at `depth`, its attributes) and open its
+    /// children; `first` when it is its parent's first child (no comma before it).
+    Open {
+        node: NodeId,
+        depth: usize,
+        first: bool,
+    },
+    /// Close the children of a node whose fields are at `depth`, then the node.
+    Close { depth: usize },
+}
+
+/// `tree.json` for `tree`, given every stack's template (the resources' properties are written
+/// as the templates write them), pretty-printed with a final newline.
+///
+/// An error comes from a value the template writer refuses too (the template is written first).
+pub(crate) fn tree_json(
+    tree: &Tree<'_>,
+    templates: &[Template<'_, '_>],
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut resources: HashMap<NodeId, &TemplateResource<'_, '_>> = HashMap::new();
+    for t in templates {
+        for r in t.resources.values() {
+            resources.insert(r.node, r);
+        }
+    }
+    let mut out = Vec::with_capacity(512 * (resources.len() + 1));
+    out.extend_from_slice(b"{\n");
+    indent(&mut out, 1);
+    out.extend_from_slice(b"\"version\": ");
+    string(&mut out, TREE_VERSION);
+    out.extend_from_slice(b",\n");
+    indent(&mut out, 1);
+    out.extend_from_slice(b"\"tree\": {\n");
+    fields(&mut out, 2, "App", "");
+    let stacks = tree.stacks();
+    if stacks.is_empty() {
+        out.push(b'\n');
+        indent(&mut out, 1);
+        out.push(b'}');
+    } else {
+        open_children(&mut out, 2);
+        let mut walk = Walk {
+            tree,
+            resources: &resources,
+            out: &mut out,
+            paths: Vec::new(),
+        };
+        walk.run(stacks)?;
+    }
+    out.extend_from_slice(b"\n}\n");
+    Ok(out)
+}
+
+struct Walk<'w, 't, 'a> {
+    tree: &'w Tree<'a>,
+    resources: &'w HashMap<NodeId, &'w TemplateResource<'t, 'a>>,
+    out: &'w mut Vec<u8>,
+    paths: Vec<String>,
+}
+
+impl Walk<'_, '_, '_> {
+    /// Writes the stacks (children of the root, whose fields are at depth 2) and everything
+    /// below them, then closes the root.
+    fn run(&mut self, stacks: &[NodeId]) -> Result<(), serde_json::Error> {
+        // Each step holds the index in `paths` of its parent's path (the root's is empty).
+        let mut steps: Vec<(Step, usize)> = vec![(Step::Close { depth: 2 }, 0)];
+        self.paths.push(String::new());
+        for (i, &s) in stacks.iter().enumerate().rev() {
+            steps.push((
+                Step::Open {
+                    node: s,
+                    depth: 4,
+                    first: i == 0,
+                },
+                0,
+            ));
+        }
+        while let Some((step, parent)) = steps.pop() {
+            match step {
+                Step::Close { depth } => {
+                    self.out.push(b'\n');
+                    indent(self.out, depth);
+                    self.out.extend_from_slice(b"}\n");
+                    indent(self.out, depth.saturating_sub(1));
+                    self.out.push(b'}');
+                }
+                Step::Open { node, depth, first } => {
+                    let n = self.tree.node(node);
+                    let id = n.id();
+                    let path = match self.paths.get(parent) {
+                        Some(p) if !p.is_empty() => format!("{p}/{id}"),
+                        _ => id.to_owned(),
+                    };
+                    if !first {
+                        self.out.push(b',');
+                    }
+                    self.out.push(b'\n');
+                    // The key line is one level out from the fields.
+                    indent(self.out, depth.saturating_sub(1));
+                    string(self.out, id);
+                    self.out.extend_from_slice(b": {\n");
+                    fields(self.out, depth, id, &path);
+                    if let Some(r) = self.resources.get(&node) {
+                        attributes(self.out, depth, r)?;
+                    }
+                    let children = n.children();
+                    if children.is_empty() {
+                        self.out.push(b'\n');
+                        indent(self.out, depth.saturating_sub(1));
+                        self.out.push(b'}');
+                    } else {
+                        open_children(self.out, depth);
+                        let me = self.paths.len();
+                        self.paths.push(path);
+                        steps.push((Step::Close { depth }, me));
+                        for (i, &c) in children.iter().enumerate().rev() {
+                            steps.push((
+                                Step::Open {
+                                    node: c,
+                                    depth: depth + 2,
+                                    first: i == 0,
+                                },
+                                me,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `"id": ..., "path": ...` at `depth` (no line break after).
+fn fields(out: &mut Vec<u8>, depth: usize, id: &str, path: &str) {
+    indent(out, depth);
+    out.extend_from_slice(b"\"id\": ");
+    string(out, id);
+    out.extend_from_slice(b",\n");
+    indent(out, depth);
+    out.extend_from_slice(b"\"path\": ");
+    string(out, path);
+}
+
+/// `, "children": {` at `depth` and a line break: the children follow at `depth + 1`.
+fn open_children(out: &mut Vec<u8>, depth: usize) {
+    out.extend_from_slice(b",\n");
+    indent(out, depth);
+    out.extend_from_slice(b"\"children\": {");
+}
+
+/// `, "attributes": {type, props}` at `depth`, the props as the template writes them.
+fn attributes(
+    out: &mut Vec<u8>,
+    depth: usize,
+    r: &TemplateResource<'_, '_>,
+) -> Result<(), serde_json::Error> {
+    out.extend_from_slice(b",\n");
+    indent(out, depth);
+    out.extend_from_slice(b"\"attributes\": {\n");
+    indent(out, depth + 1);
+    string(out, TYPE_ATTRIBUTE);
+    out.extend_from_slice(b": ");
+    string(out, &r.resource.type_name);
+    out.extend_from_slice(b",\n");
+    indent(out, depth + 1);
+    string(out, PROPS_ATTRIBUTE);
+    out.extend_from_slice(b": ");
+    let props = crate::json::pretty_json(&r.rendered_properties(), INDENT)?;
+    // Indent the props' own lines to where they sit.
+    let mut pad = Vec::with_capacity(1 + INDENT.len() * (depth + 1));
+    pad.push(b'\n');
+    indent(&mut pad, depth + 1);
+    let mut lines = props.split(|b| *b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    for line in lines {
+        out.extend_from_slice(&pad);
+        out.extend_from_slice(line);
+    }
+    out.push(b'\n');
+    indent(out, depth);
+    out.push(b'}');
+    Ok(())
+}
+
+fn indent(out: &mut Vec<u8>, depth: usize) {
+    for _ in 0..depth {
+        out.extend_from_slice(INDENT.as_bytes());
+    }
+}
+
+/// A JSON string (serializing a `&str` cannot fail).
+fn string(out: &mut Vec<u8>, s: &str) {
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gs_core::{App, Output, RawResource, Resource, StackProps, Value, ValueMap};
+    use serde::ser::{SerializeMap, Serializer};
+    use serde::Serialize;
+
+    /// The same file written the plain way: a recursive `Serialize` through `pretty_json`.
+    struct Reference<'x, 't, 'a> {
+        tree: &'x Tree<'a>,
+        resources: &'x HashMap<NodeId, &'x TemplateResource<'t, 'a>>,
+        node: Option<NodeId>,
+    }
+
+    impl Serialize for Reference<'_, '_, '_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(None)?;
+            let children: Vec<NodeId> = match self.node {
+                None => {
+                    m.serialize_entry("id", "App")?;
+                    m.serialize_entry("path", "")?;
+                    self.tree.stacks().to_vec()
+                }
+                Some(n) => {
+                    m.serialize_entry("id", self.tree.node(n).id())?;
+                    m.serialize_entry("path", &self.tree.path(n))?;
+                    if let Some(r) = self.resources.get(&n) {
+                        let mut a = indexmap::IndexMap::new();
+                        a.insert(
+                            TYPE_ATTRIBUTE,
+                            serde_json::to_value(&r.resource.type_name).unwrap(),
+                        );
+                        let props: serde_json::Value = serde_json::from_slice(
+                            &crate::json::pretty_json(&r.rendered_properties(), " ").unwrap(),
+                        )
+                        .unwrap();
+                        a.insert(PROPS_ATTRIBUTE, props);
+                        m.serialize_entry("attributes", &a)?;
+                    }
+                    self.tree.node(n).children().to_vec()
+                }
+            };
+            if !children.is_empty() {
+                let mut c = indexmap::IndexMap::new();
+                for n in children {
+                    c.insert(
+                        self.tree.node(n).id(),
+                        Reference {
+                            tree: self.tree,
+                            resources: self.resources,
+                            node: Some(n),
+                        },
+                    );
+                }
+                m.serialize_entry("children", &c)?;
+            }
+            m.end()
+        }
+    }
+
+    #[test]
+    fn the_walk_writes_what_a_recursive_serializer_writes() {
+        let mut app = App::new();
+        for name in ["One", "Two"] {
+            let stack = app.stack(name, StackProps::default()).unwrap();
+            let mut s = app.at(stack).unwrap();
+            let mut g = s.group("Files").unwrap();
+            let t = g
+                .resource::<RawResource>(
+                    "Resource",
+                    // One property only, so key order is the same in serde_json's sorted maps.
+                    Resource::new("AWS::SNS::Topic").property(
+                        "Subscription",
+                        Value::List(vec![Value::Map(ValueMap::new().with("Protocol", "sqs"))]),
+                    ),
+                )
+                .unwrap();
+            g.group("Empty").unwrap();
+            s.output("Arn", Output::new(Value::Ref(t.node()))).unwrap();
+            s.resource::<RawResource>("Bare", Resource::new("AWS::SQS::Queue"))
+                .unwrap();
+        }
+        let tree = app.freeze();
+        let templates: Vec<Template<'_, '_>> = tree
+            .stacks()
+            .iter()
+            .map(|s| Template::of_stack(&tree, *s))
+            .collect();
+        let mut resources = HashMap::new();
+        for t in &templates {
+            for r in t.resources.values() {
+                resources.insert(r.node, r);
+            }
+        }
+        #[derive(Serialize)]
+        struct File<'x, 't, 'a> {
+            version: &'static str,
+            tree: Reference<'x, 't, 'a>,
+        }
+        let file = File {
+            version: TREE_VERSION,
+            tree: Reference {
+                tree: &tree,
+                resources: &resources,
+                node: None,
+            },
+        };
+        let mut expected = crate::json::pretty_json(&file, INDENT).unwrap();
+        expected.push(b'\n');
+        let written = tree_json(&tree, &templates).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+    }
+}
