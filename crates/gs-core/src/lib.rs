@@ -51,6 +51,7 @@
 
 pub mod app;
 pub mod backend;
+mod derived;
 pub mod diagnostic;
 pub mod dot;
 pub mod error;

@@ -31,6 +31,8 @@ pub struct Tree<'a> {
     reference_targets: Vec<(NodeId, Option<&'a str>)>,
     /// By node index: where its references lie in `reference_targets`.
     reference_ranges: Vec<std::ops::Range<usize>>,
+    /// What readers derived from the tree so far (see [`Tree::derived`]).
+    pub(crate) derived: crate::derived::Derived,
 }
 
 /// A value of one stack (a `Ref` or `Fn::GetAtt` of one of its resources or parameters) that
@@ -79,6 +81,7 @@ impl<'a> Tree<'a> {
             invalid_values: crate::values::invalid_values(app),
             reference_targets: Vec::new(),
             reference_ranges: Vec::new(),
+            derived: Default::default(),
         };
         // The passes, the picture and the export search read each element's references several
         // times: its values are walked for them once, here.

@@ -1,6 +1,7 @@
 //! The DR report: for each stateful resource of a stack with objectives and each failure scope,
 //! the best mechanism, the RPO and RTO it gives and their basis, the target and the verdict.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use gs_core::{App, Tree};
@@ -135,11 +136,35 @@ impl DrReport {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn of(app: &App) -> DrReport {
-        DrReport::of_tree(&app.freeze())
+        DrReport::compute(&app.freeze())
     }
 
-    /// The report of a frozen tree.
-    pub fn of_tree(tree: &Tree<'_>) -> DrReport {
+    /// The report of a frozen tree, computed once per tree and shared after (see
+    /// [`Tree::derived`]): synthesis runs the DR pass, which judges the report's rows, and a
+    /// program that then prints the report from the same tree gets those rows without a second
+    /// computation.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use gs_constructs::prelude::*;
+    /// use gs_constructs::dr::{self, DrReport, Objectives};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// dr::declare(&mut app, stack, Objectives::all(Duration::from_secs(900), Duration::from_secs(3600)))?;
+    /// secretsmanager::Secret::new(&mut app.at(stack)?, "ApiKey", Default::default())?;
+    /// let tree = app.freeze();
+    /// let _ = tree.synth(&CfnBackend::default()); // the DR pass computes the report
+    /// let report = DrReport::of_tree(&tree); // and this reads it
+    /// assert!(Arc::ptr_eq(&report, &DrReport::of_tree(&tree)));
+    /// assert_eq!(*report, DrReport::of(&app));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of_tree(tree: &Tree<'_>) -> Arc<DrReport> {
+        tree.derived(DrReport::compute)
+    }
+
+    fn compute(tree: &Tree<'_>) -> DrReport {
         let mut rows = Vec::new();
         for profile in profiles(tree) {
             let Some((objectives, reason)) = effective(tree, profile.resource) else {
