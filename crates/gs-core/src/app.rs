@@ -49,6 +49,9 @@ pub(crate) struct AppPass {
     pub(crate) run: Box<PassFn>,
 }
 
+/// The number of children past which a parent keeps a set of their ids (see `App::child_ids`).
+const CHILD_ID_SET_FROM: usize = 16;
+
 /// The root of a construct tree: stacks, and everything in them, in one arena.
 ///
 /// ```
@@ -65,7 +68,9 @@ pub struct App {
     pub(crate) nodes: Vec<Node>,
     pub(crate) stacks: Vec<NodeId>,
     pub(crate) passes: Vec<AppPass>,
-    /// Ids of each parent's children, so a duplicate is found without scanning siblings.
+    /// Ids of the children of each parent with more than [`CHILD_ID_SET_FROM`] children, so a
+    /// duplicate is found without comparing with every sibling. A parent with fewer compares
+    /// with its children's ids (no set to build and fill).
     pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String, FastState>, FastState>,
     pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>, FastState>,
     /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
@@ -638,11 +643,7 @@ impl App {
                 reason,
             });
         }
-        if self
-            .child_ids
-            .get(&parent)
-            .is_some_and(|ids| ids.contains(id))
-        {
+        if self.has_child(parent, id) {
             return Err(TreeError::DuplicateId {
                 parent: self.path_of(parent),
                 id: id.into(),
@@ -665,8 +666,30 @@ impl App {
             acknowledgements: Vec::new(),
         });
         self.nodes[parent.index()].children.push(node);
-        self.child_ids.entry(parent).or_default().insert(id.into());
+        if let Some(ids) = self.child_ids.get_mut(&parent) {
+            ids.insert(id.into());
+        } else if self.nodes[parent.index()].children.len() > CHILD_ID_SET_FROM {
+            let ids = self.nodes[parent.index()]
+                .children
+                .iter()
+                .filter_map(|c| self.nodes.get(c.index()))
+                .map(|c| c.id.clone())
+                .collect();
+            self.child_ids.insert(parent, ids);
+        }
         Ok(node)
+    }
+
+    /// Whether `parent` has a child with the id `id`.
+    fn has_child(&self, parent: NodeId, id: &str) -> bool {
+        if let Some(ids) = self.child_ids.get(&parent) {
+            return ids.contains(id);
+        }
+        self.nodes.get(parent.index()).is_some_and(|p| {
+            p.children
+                .iter()
+                .any(|c| self.nodes.get(c.index()).is_some_and(|c| c.id == id))
+        })
     }
 }
 
