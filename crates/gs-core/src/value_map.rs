@@ -134,14 +134,10 @@ impl ValueMap {
 
     /// The entries, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        let (listed, indexed) = match &self.0 {
-            Entries::Listed(entries) => (entries.as_slice(), None),
-            Entries::Indexed(map) => (&[][..], Some(map)),
-        };
-        listed
-            .iter()
-            .map(|(k, v)| (k.as_ref(), v))
-            .chain(indexed.into_iter().flatten().map(|(k, v)| (k.as_ref(), v)))
+        match &self.0 {
+            Entries::Listed(entries) => Iter::Listed(entries.iter()),
+            Entries::Indexed(map) => Iter::Indexed(map.iter()),
+        }
     }
 
     /// The number of entries.
@@ -155,6 +151,31 @@ impl ValueMap {
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// The entries of either form, as `(&str, &Value)`.
+enum Iter<'a> {
+    Listed(std::slice::Iter<'a, (Key, Value)>),
+    Indexed(indexmap::map::Iter<'a, Key, Value>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, &'a Value);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Listed(entries) => entries.next().map(|(k, v)| (k.as_ref(), v)),
+            Iter::Indexed(entries) => entries.next().map(|(k, v)| (k.as_ref(), v)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Iter::Listed(entries) => entries.size_hint(),
+            Iter::Indexed(entries) => entries.size_hint(),
+        }
     }
 }
 
