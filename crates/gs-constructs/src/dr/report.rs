@@ -228,7 +228,11 @@ impl DrReport {
                 .and_then(|p| p.strip_prefix('/'))
                 .unwrap_or(&r.path);
             let mut ends = [0; COLUMNS];
-            text.push_str(short.trim_end_matches("/Resource"));
+            let mut construct = short;
+            while let Some(above) = construct.strip_suffix("/Resource") {
+                construct = above;
+            }
+            text.push_str(construct);
             ends[0] = text.len();
             text.push_str(r.scope.id());
             ends[1] = text.len();
@@ -280,6 +284,7 @@ impl DrReport {
             start = row[COLUMNS - 1];
         }
         let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
+        let spaces = " ".repeat(widths.iter().copied().max().unwrap_or(0));
         let mut start = 0;
         for row in &rows {
             let line = out.len();
@@ -290,7 +295,7 @@ impl DrReport {
                 // Cut to the column's width, then padded to it, counted in characters.
                 if *width <= w {
                     out.push_str(cell);
-                    out.extend(std::iter::repeat(' ').take(w - width));
+                    out.push_str(spaces.get(..w - width).unwrap_or_default());
                 } else {
                     out.extend(cell.chars().take(w));
                 }
