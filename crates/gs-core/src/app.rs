@@ -295,7 +295,43 @@ impl App {
     }
 
     pub(crate) fn path_of(&self, node: NodeId) -> String {
-        self.components(node).join("/")
+        self.path_below(node, None)
+    }
+
+    /// The path of `node`, followed by `/child` when given. The ids are walked up twice: once
+    /// for the length, once to copy each into its place from the end, so the path is built in
+    /// one allocation without a list of its components.
+    pub(crate) fn path_below(&self, node: NodeId, child: Option<&str>) -> String {
+        let parent_of = |n: NodeId| {
+            self.nodes
+                .get(n.index())
+                .map(|n| (n.id.as_bytes(), n.parent))
+        };
+        let mut len = child.map_or(0, |c| c.len() + 1);
+        let mut at = Some(node);
+        while let Some((id, parent)) = at.and_then(parent_of) {
+            len += id.len() + 1;
+            at = parent;
+        }
+        let mut path = vec![b'/'; len.saturating_sub(1)];
+        let mut end = path.len();
+        let mut place = |part: &[u8]| {
+            let start = end.saturating_sub(part.len());
+            if let Some(slot) = path.get_mut(start..end) {
+                slot.copy_from_slice(part);
+            }
+            end = start.saturating_sub(1);
+        };
+        if let Some(c) = child {
+            place(c.as_bytes());
+        }
+        let mut at = Some(node);
+        while let Some((id, parent)) = at.and_then(parent_of) {
+            place(id);
+            at = parent;
+        }
+        // Whole ids (UTF-8) joined by `/`: always UTF-8.
+        String::from_utf8(path).unwrap_or_default()
     }
 
     /// Adds a dependency: `from` (and everything below it) is created after `to` (and everything
