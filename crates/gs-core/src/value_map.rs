@@ -23,8 +23,9 @@ type Key = Cow<'static, str>;
 enum Entries {
     /// At most [`INDEXED_FROM`] entries, searched in order.
     Listed(Vec<(Key, Value)>),
-    /// A map that once grew past [`INDEXED_FROM`] entries.
-    Indexed(IndexMap<Key, Value, FastState>),
+    /// A map that once grew past [`INDEXED_FROM`] entries (boxed, so that every map, and every
+    /// value, stays small).
+    Indexed(Box<IndexMap<Key, Value, FastState>>),
 }
 
 /// An insertion-ordered map of values. gs owns the order (not a cargo feature of another crate),
@@ -86,7 +87,7 @@ impl ValueMap {
                     let mut indexed: IndexMap<Key, Value, FastState> =
                         std::mem::take(entries).into_iter().collect();
                     indexed.insert(key, value);
-                    self.0 = Entries::Indexed(indexed);
+                    self.0 = Entries::Indexed(Box::new(indexed));
                 }
             }
             Entries::Indexed(map) => {
@@ -252,6 +253,15 @@ mod tests {
         let mut grown = counted(INDEXED_FROM + 1);
         grown.remove(&format!("k{INDEXED_FROM}"));
         assert_eq!(grown, counted(INDEXED_FROM));
+    }
+
+    #[test]
+    fn a_map_and_a_value_stay_small() {
+        // The large form is boxed: a map is one list, and a value (which may hold a map, in
+        // `Fn::Sub`) is not much larger.
+        let word = std::mem::size_of::<usize>();
+        assert!(std::mem::size_of::<ValueMap>() <= 4 * word);
+        assert!(std::mem::size_of::<Value>() <= 8 * word);
     }
 
     #[test]
