@@ -17,7 +17,7 @@ use crate::fast_hash::FastState;
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
-use crate::tree::{environment, for_each_value, StackDependencyCause, Tree};
+use crate::tree::{environment, StackDependencyCause, Tree};
 use crate::value::Value;
 
 /// The rule `core/invalid-logical-id`.
@@ -352,7 +352,9 @@ fn declared_names(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(c) = condition.filter(|c| !s.conditions.contains_key(c.as_str())) {
                 out.push(undeclared(tree, stack, e, path(), "condition", c));
             }
-            for_each_value(node, &mut |v| check(e, &path, v, out));
+            for v in tree.section_names(e) {
+                check(e, &path, v, out);
+            }
         }
         let sections = s
             .conditions
