@@ -82,6 +82,11 @@ impl ValueMap {
                 if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
                     slot.1 = value;
                 } else if entries.len() < INDEXED_FROM {
+                    if entries.capacity() == 0 {
+                        // Room for a typical resource's properties at once, rather than growing
+                        // from 4 to 8 to 16.
+                        entries.reserve_exact(8);
+                    }
                     entries.push((key, value));
                 } else {
                     let mut indexed: IndexMap<Key, Value, FastState> =
