@@ -210,8 +210,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     for &stack in tree.stacks() {
-        let mut seen: HashMap<&str, NodeId, FastState> = HashMap::default();
-        for &e in tree.elements(stack) {
+        let elements = tree.elements(stack);
+        let mut seen: HashMap<&str, NodeId, FastState> =
+            HashMap::with_capacity_and_hasher(elements.len(), FastState::default());
+        for &e in elements {
             let Some(id) = tree.logical_id(e) else {
                 continue;
             };
