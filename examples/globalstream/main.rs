@@ -146,9 +146,11 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         out_dir.display()
     )?;
     print!("{summary}");
-    // The process ends here: the OS takes back the app's memory at once, faster than freeing
-    // the tree value by value (as compilers do with their arenas).
-    drop(tree);
+    // The process ends here: the OS takes back the memory of the app, the tree, the reports
+    // and the synthesis at once, faster than freeing them value by value (as compilers do with
+    // their arenas).
+    std::mem::forget((out, reports, dr, diagnostics));
+    std::mem::forget(tree);
     std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
 }

@@ -101,7 +101,8 @@ impl<'t, 'a> Template<'t, 'a> {
             rules,
             mappings,
             conditions,
-            resources: IndexMap::new(),
+            // Room for every element: most are resources.
+            resources: IndexMap::with_capacity(tree.elements(stack).len()),
             outputs: IndexMap::new(),
             exports: IndexMap::new(),
             stack,

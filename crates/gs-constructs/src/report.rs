@@ -95,8 +95,10 @@ struct SarifSuppression<'a> {
 }
 
 /// The findings as a SARIF 2.1.0 log. Each result's location is the construct path (a logical
-/// location); each rule carries its catalog text; an acknowledged finding carries its reason as
-/// a suppression.
+/// location); the driver lists the rules the results reference (not the whole catalog: the
+/// schema's `rules` are the descriptors "relevant to the analysis"), in catalog order, each with
+/// its catalog text, and a result's `ruleIndex` points into that list; an acknowledged finding
+/// carries its reason as a suppression.
 ///
 /// ```
 /// use gs_constructs::{passes, report};
@@ -106,26 +108,44 @@ struct SarifSuppression<'a> {
 /// assert_eq!(log["version"], "2.1.0");
 /// assert_eq!(log["runs"][0]["results"][0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
 ///            "TapStackdev/Backup/EfsBackupPlan");
+/// assert_eq!(log["runs"][0]["tool"]["driver"]["rules"][0]["id"], "backup/plan-without-rules");
+/// assert_eq!(log["runs"][0]["results"][0]["ruleIndex"], 0);
 /// ```
 pub fn sarif<'a>(diagnostics: &'a [Diagnostic], catalog: &'a [Rule]) -> Sarif<'a> {
     let text = |t: &'a str| Text { text: t.into() };
-    let rules = catalog
+    // Each finding's rule in the catalog, then the rules some finding references, numbered in
+    // catalog order.
+    let in_catalog: Vec<Option<usize>> = diagnostics
         .iter()
-        .map(|r| SarifRule {
-            id: r.id,
-            short_description: text(r.what),
-            full_description: text(r.why),
-            help: text(r.fix),
-            default_configuration: Level {
-                level: level(r.severity),
-            },
-        })
+        .map(|d| catalog.iter().position(|r| r.id == d.rule))
         .collect();
+    let mut index_in_log: Vec<Option<usize>> = vec![None; catalog.len()];
+    for i in in_catalog.iter().flatten() {
+        if let Some(slot) = index_in_log.get_mut(*i) {
+            *slot = Some(0);
+        }
+    }
+    let mut rules = Vec::new();
+    for (rule, slot) in catalog.iter().zip(&mut index_in_log) {
+        if slot.is_some() {
+            *slot = Some(rules.len());
+            rules.push(SarifRule {
+                id: rule.id,
+                short_description: text(rule.what),
+                full_description: text(rule.why),
+                help: text(rule.fix),
+                default_configuration: Level {
+                    level: level(rule.severity),
+                },
+            });
+        }
+    }
     let results = diagnostics
         .iter()
-        .map(|d| SarifResult {
+        .zip(&in_catalog)
+        .map(|(d, i)| SarifResult {
             rule_id: &d.rule,
-            rule_index: catalog.iter().position(|r| r.id == d.rule),
+            rule_index: i.and_then(|i| index_in_log.get(i).copied().flatten()),
             level: level(d.severity),
             message: Text {
                 text: format!("{} (fix: {})", d.message, d.fix).into(),

@@ -49,6 +49,9 @@ pub(crate) struct AppPass {
     pub(crate) run: Box<PassFn>,
 }
 
+/// The number of children past which a parent keeps a set of their ids (see `App::child_ids`).
+const CHILD_ID_SET_FROM: usize = 16;
+
 /// The root of a construct tree: stacks, and everything in them, in one arena.
 ///
 /// ```
@@ -65,7 +68,9 @@ pub struct App {
     pub(crate) nodes: Vec<Node>,
     pub(crate) stacks: Vec<NodeId>,
     pub(crate) passes: Vec<AppPass>,
-    /// Ids of each parent's children, so a duplicate is found without scanning siblings.
+    /// Ids of the children of each parent with more than [`CHILD_ID_SET_FROM`] children, so a
+    /// duplicate is found without comparing with every sibling. A parent with fewer compares
+    /// with its children's ids (no set to build and fill).
     pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String, FastState>, FastState>,
     pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>, FastState>,
     /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
@@ -290,7 +295,43 @@ impl App {
     }
 
     pub(crate) fn path_of(&self, node: NodeId) -> String {
-        self.components(node).join("/")
+        self.path_below(node, None)
+    }
+
+    /// The path of `node`, followed by `/child` when given. The ids are walked up twice: once
+    /// for the length, once to copy each into its place from the end, so the path is built in
+    /// one allocation without a list of its components.
+    pub(crate) fn path_below(&self, node: NodeId, child: Option<&str>) -> String {
+        let parent_of = |n: NodeId| {
+            self.nodes
+                .get(n.index())
+                .map(|n| (n.id.as_bytes(), n.parent))
+        };
+        let mut len = child.map_or(0, |c| c.len() + 1);
+        let mut at = Some(node);
+        while let Some((id, parent)) = at.and_then(parent_of) {
+            len += id.len() + 1;
+            at = parent;
+        }
+        let mut path = vec![b'/'; len.saturating_sub(1)];
+        let mut end = path.len();
+        let mut place = |part: &[u8]| {
+            let start = end.saturating_sub(part.len());
+            if let Some(slot) = path.get_mut(start..end) {
+                slot.copy_from_slice(part);
+            }
+            end = start.saturating_sub(1);
+        };
+        if let Some(c) = child {
+            place(c.as_bytes());
+        }
+        let mut at = Some(node);
+        while let Some((id, parent)) = at.and_then(parent_of) {
+            place(id);
+            at = parent;
+        }
+        // Whole ids (UTF-8) joined by `/`: always UTF-8.
+        String::from_utf8(path).unwrap_or_default()
     }
 
     /// Adds a dependency: `from` (and everything below it) is created after `to` (and everything
@@ -640,11 +681,7 @@ impl App {
                 reason,
             });
         }
-        if self
-            .child_ids
-            .get(&parent)
-            .is_some_and(|ids| ids.contains(id))
-        {
+        if self.has_child(parent, id) {
             return Err(TreeError::DuplicateId {
                 parent: self.path_of(parent),
                 id: id.into(),
@@ -667,8 +704,30 @@ impl App {
             acknowledgements: Vec::new(),
         });
         self.nodes[parent.index()].children.push(node);
-        self.child_ids.entry(parent).or_default().insert(id.into());
+        if let Some(ids) = self.child_ids.get_mut(&parent) {
+            ids.insert(id.into());
+        } else if self.nodes[parent.index()].children.len() > CHILD_ID_SET_FROM {
+            let ids = self.nodes[parent.index()]
+                .children
+                .iter()
+                .filter_map(|c| self.nodes.get(c.index()))
+                .map(|c| c.id.clone())
+                .collect();
+            self.child_ids.insert(parent, ids);
+        }
         Ok(node)
+    }
+
+    /// Whether `parent` has a child with the id `id`.
+    fn has_child(&self, parent: NodeId, id: &str) -> bool {
+        if let Some(ids) = self.child_ids.get(&parent) {
+            return ids.contains(id);
+        }
+        self.nodes.get(parent.index()).is_some_and(|p| {
+            p.children
+                .iter()
+                .any(|c| self.nodes.get(c.index()).is_some_and(|c| c.id == id))
+        })
     }
 }
 

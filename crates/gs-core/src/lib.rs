@@ -51,6 +51,7 @@
 
 pub mod app;
 pub mod backend;
+mod derived;
 pub mod diagnostic;
 pub mod dot;
 pub mod error;
@@ -69,6 +70,7 @@ pub mod synth;
 mod tags;
 pub mod tree;
 pub mod value;
+mod value_map;
 mod values;
 
 pub use app::{App, PassFn, StackProps, MAX_VALUE_DEPTH};

@@ -94,7 +94,7 @@ pub(crate) fn invalid_reason(id: &str) -> Option<&'static str> {
         Some("it is empty")
     } else if id.len() > MAX_LOGICAL_ID_LEN {
         Some("it is longer than 255 characters")
-    } else if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+    } else if !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Some("it may hold only ASCII letters and digits")
     } else {
         None

@@ -468,30 +468,58 @@ fn quoted(s: &str) -> String {
     out
 }
 
-/// `s` as a JSON string, escaped as `JSON.stringify` escapes it.
+/// `s` as a JSON string, escaped as `JSON.stringify` escapes it. The runs between characters to
+/// escape (all ASCII, so every cut is at a character boundary) are copied whole.
 fn write_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escaped.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escaped);
         }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_json_stringify_escapes_them() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "ends with \\",
+            "\u{1}\u{1f}é\u{2028}漢字\n",
+            every_ascii.as_str(),
+        ] {
+            let mut out = String::new();
+            write_string(&mut out, s);
+            // serde_json escapes what JSON.stringify escapes, the same way (short forms for
+            // \b \f \n \r \t, lower-case \u00xx for the other control characters).
+            assert_eq!(out, serde_json::to_string(s).expect("a string"), "{s:?}");
+        }
+    }
     use crate::node::{Import, Resource};
     use crate::value::Pseudo;
     use crate::{RawResource, StackProps};

@@ -17,7 +17,7 @@ use crate::fast_hash::FastState;
 use crate::handle::NodeId;
 use crate::logical_id::invalid_reason;
 use crate::node::NodeKind;
-use crate::tree::{environment, for_each_value, StackDependencyCause, Tree};
+use crate::tree::{environment, StackDependencyCause, Tree};
 use crate::value::Value;
 
 /// The rule `core/invalid-logical-id`.
@@ -210,8 +210,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     for &stack in tree.stacks() {
-        let mut seen: HashMap<&str, NodeId, FastState> = HashMap::default();
-        for &e in tree.elements(stack) {
+        let elements = tree.elements(stack);
+        let mut seen: HashMap<&str, NodeId, FastState> =
+            HashMap::with_capacity_and_hasher(elements.len(), FastState::default());
+        for &e in elements {
             let Some(id) = tree.logical_id(e) else {
                 continue;
             };
@@ -352,7 +354,9 @@ fn declared_names(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(c) = condition.filter(|c| !s.conditions.contains_key(c.as_str())) {
                 out.push(undeclared(tree, stack, e, path(), "condition", c));
             }
-            for_each_value(node, &mut |v| check(e, &path, v, out));
+            for v in tree.section_names(e) {
+                check(e, &path, v, out);
+            }
         }
         let sections = s
             .conditions
@@ -505,50 +509,62 @@ fn resource_cycles(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     }
     let app = tree.app();
     let mut mark = vec![Mark::New; app.len()];
-    let edges = |n: NodeId| -> Vec<NodeId> {
-        let mut e: Vec<NodeId> = tree.depends_on(n).to_vec();
+    // The edges still to follow from every node on the path, in one list: `frames` holds where
+    // each one's edges start. An element's edges: its explicit dependencies, then what its
+    // values refer to in its stack, each once; followed last first.
+    let mut edges: Vec<NodeId> = Vec::new();
+    let mut frames: Vec<usize> = Vec::new();
+    let mut path: Vec<NodeId> = Vec::new();
+    let open = |n: NodeId, edges: &mut Vec<NodeId>, frames: &mut Vec<usize>| {
+        let from = edges.len();
+        frames.push(from);
+        edges.extend_from_slice(tree.depends_on(n));
         let stack = tree.node(n).stack;
         tree.for_each_reference(n, &mut |r| {
-            if tree.contains(r) && tree.node(r).stack == stack && !e.contains(&r) {
-                e.push(r);
+            if tree.contains(r) && tree.node(r).stack == stack && !edges[from..].contains(&r) {
+                edges.push(r);
             }
         });
-        e
     };
     for start in tree.all_elements() {
         if mark[start.index()] != Mark::New {
             continue;
         }
-        let mut path: Vec<NodeId> = vec![start];
-        let mut pending: Vec<Vec<NodeId>> = vec![edges(start)];
+        path.push(start);
+        open(start, &mut edges, &mut frames);
         mark[start.index()] = Mark::Open;
-        while let Some(next) = pending.last_mut().map(Vec::pop) {
-            match next {
-                None => {
-                    pending.pop();
-                    if let Some(done) = path.pop() {
-                        mark[done.index()] = Mark::Done;
-                    }
+        while let Some(&frame) = frames.last() {
+            // This frame's edges are those past `frame`; none left closes the node.
+            let next = if edges.len() > frame {
+                edges.pop()
+            } else {
+                None
+            };
+            let Some(t) = next else {
+                frames.pop();
+                if let Some(done) = path.pop() {
+                    mark[done.index()] = Mark::Done;
                 }
-                Some(t) => match mark[t.index()] {
-                    Mark::New => {
-                        mark[t.index()] = Mark::Open;
-                        path.push(t);
-                        pending.push(edges(t));
-                    }
-                    Mark::Open => {
-                        let from = path.iter().position(|p| *p == t).unwrap_or(0);
-                        let mut cycle: Vec<String> =
-                            path[from..].iter().map(|p| tree.path(*p)).collect();
-                        cycle.push(tree.path(t));
-                        out.push(DEPENDENCY_CYCLE.at(
-                            t,
-                            tree.path(t),
-                            format!("dependency cycle: {}", cycle.join(" -> ")),
-                        ));
-                    }
-                    Mark::Done => {}
-                },
+                continue;
+            };
+            match mark[t.index()] {
+                Mark::New => {
+                    mark[t.index()] = Mark::Open;
+                    path.push(t);
+                    open(t, &mut edges, &mut frames);
+                }
+                Mark::Open => {
+                    let from = path.iter().position(|p| *p == t).unwrap_or(0);
+                    let mut cycle: Vec<String> =
+                        path[from..].iter().map(|p| tree.path(*p)).collect();
+                    cycle.push(tree.path(t));
+                    out.push(DEPENDENCY_CYCLE.at(
+                        t,
+                        tree.path(t),
+                        format!("dependency cycle: {}", cycle.join(" -> ")),
+                    ));
+                }
+                Mark::Done => {}
             }
         }
     }

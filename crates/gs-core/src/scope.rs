@@ -49,7 +49,7 @@ impl<'a> Scope<'a> {
 
     /// The path a child with `id` would have.
     pub fn child_path(&self, id: &str) -> String {
-        format!("{}/{}", self.path(), id)
+        self.app.path_below(self.node, Some(id))
     }
 
     /// The app, to read.

@@ -31,6 +31,13 @@ pub struct Tree<'a> {
     reference_targets: Vec<(NodeId, Option<&'a str>)>,
     /// By node index: where its references lie in `reference_targets`.
     reference_ranges: Vec<std::ops::Range<usize>>,
+    /// Every value that names a condition or a mapping (`Fn::If`, `Condition`, `Fn::FindInMap`),
+    /// element after element (see [`Tree::section_names`]).
+    section_names: Vec<&'a Value>,
+    /// By node index: where its values that name a section lie in `section_names`.
+    section_name_ranges: Vec<std::ops::Range<usize>>,
+    /// What readers derived from the tree so far (see [`Tree::derived`]).
+    pub(crate) derived: crate::derived::Derived,
 }
 
 /// A value of one stack (a `Ref` or `Fn::GetAtt` of one of its resources or parameters) that
@@ -79,6 +86,9 @@ impl<'a> Tree<'a> {
             invalid_values: crate::values::invalid_values(app),
             reference_targets: Vec::new(),
             reference_ranges: Vec::new(),
+            section_names: Vec::new(),
+            section_name_ranges: Vec::new(),
+            derived: Default::default(),
         };
         // The passes, the picture and the export search read each element's references several
         // times: its values are walked for them once, here.
@@ -379,24 +389,41 @@ impl<'a> Tree<'a> {
         }
     }
 
-    /// Fills `reference_targets` and `reference_ranges` from every node's values.
+    /// Fills `reference_targets` and `reference_ranges`, `section_names` and
+    /// `section_name_ranges` from every node's values, in one walk.
     fn collect_references(&mut self) {
         let mut targets = Vec::new();
         let mut ranges = Vec::with_capacity(self.app.nodes.len());
+        let mut names = Vec::new();
+        let mut name_ranges = Vec::with_capacity(self.app.nodes.len());
         let mut pending = Vec::new();
         for node in &self.app.nodes {
-            let start = targets.len();
+            let (start, names_start) = (targets.len(), names.len());
             // References are leaves: met in the order the values are written, as
             // `Value::for_each_reference` meets them, but without recursion.
             for_each_value_in(node, &mut pending, &mut |v| match v {
                 Value::Ref(n) => targets.push((*n, None)),
                 Value::GetAtt(n, attr) => targets.push((*n, Some(attr.as_str()))),
+                Value::If(..) | Value::Condition(_) | Value::FindInMap(..) => names.push(v),
                 _ => {}
             });
             ranges.push(start..targets.len());
+            name_ranges.push(names_start..names.len());
         }
         self.reference_targets = targets;
         self.reference_ranges = ranges;
+        self.section_names = names;
+        self.section_name_ranges = name_ranges;
+    }
+
+    /// An element's values that name a condition or a mapping (`Fn::If`, `Condition`,
+    /// `Fn::FindInMap`), in the order its values are written; empty for a node of another app.
+    pub(crate) fn section_names(&self, id: NodeId) -> &[&'a Value] {
+        let range = self.section_name_ranges.get(id.index()).cloned();
+        match range.and_then(|r| self.section_names.get(r)) {
+            Some(values) if self.contains(id) => values,
+            _ => &[],
+        }
     }
 
     /// The tags that apply to `id`: those set on it and on every node above it, the lowest
@@ -507,12 +534,7 @@ pub(crate) fn environment(stack: &Node) -> (Option<&str>, Option<&str>) {
 
 /// Calls `f` on every value an element holds (a resource's properties, an output's value and
 /// export name), nested ones included, in the order they are written; iterative, so no value
-/// can overflow the call stack.
-pub(crate) fn for_each_value<'v>(node: &'v Node, f: &mut impl FnMut(&'v Value)) {
-    for_each_value_in(node, &mut Vec::new(), f);
-}
-
-/// [`for_each_value`] with a work list the caller reuses across nodes.
+/// can overflow the call stack. `pending` is a work list the caller reuses across nodes.
 fn for_each_value_in<'v>(
     node: &'v Node,
     pending: &mut Vec<&'v Value>,

@@ -2,11 +2,6 @@
 //! intrinsic functions. A reference holds a [`NodeId`], never a string, and implies a dependency.
 
 use crate::handle::NodeId;
-use std::borrow::Cow;
-
-use indexmap::IndexMap;
-
-use crate::fast_hash::FastState;
 
 /// A property value of a resource, parameter or output.
 ///
@@ -107,100 +102,7 @@ impl Pseudo {
     }
 }
 
-/// An insertion-ordered map of values. gs owns the order (not a cargo feature of another crate),
-/// so the same program always emits the same bytes.
-///
-/// ```
-/// use gs_core::{ValueMap, Value};
-/// let m = ValueMap::new().with("B", 1).with("A", true);
-/// let keys: Vec<&str> = m.keys().collect();
-/// assert_eq!(keys, ["B", "A"]);
-/// assert_eq!(m.get("A"), Some(&Value::Bool(true)));
-/// ```
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ValueMap(IndexMap<Cow<'static, str>, Value, FastState>);
-
-impl ValueMap {
-    /// An empty map.
-    pub fn new() -> ValueMap {
-        ValueMap(IndexMap::default())
-    }
-
-    /// The map with `key` set to `value` (replacing an earlier value in place).
-    #[must_use]
-    pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> ValueMap {
-        self.insert(key, value);
-        self
-    }
-
-    /// The map with `key` set only when `value` is `Some`.
-    #[must_use]
-    pub fn with_opt<V: Into<Value>>(
-        mut self,
-        key: impl Into<Cow<'static, str>>,
-        value: Option<V>,
-    ) -> ValueMap {
-        if let Some(v) = value {
-            self.insert(key, v);
-        }
-        self
-    }
-
-    /// Sets `key` to `value`; an existing key keeps its position.
-    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) {
-        self.0.insert(key.into(), value.into());
-    }
-
-    /// The value at `key`.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.get(key)
-    }
-
-    /// A mutable reference to the value at `key`.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.0.get_mut(key)
-    }
-
-    /// Removes `key`, keeping the order of the others.
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.0.shift_remove(key)
-    }
-
-    /// Whether `key` is present.
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.0.contains_key(key)
-    }
-
-    /// The keys, in insertion order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(|k| k.as_ref())
-    }
-
-    /// The entries, in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(k, v)| (k.as_ref(), v))
-    }
-
-    /// The number of entries.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether the map is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl<K: Into<Cow<'static, str>>, V: Into<Value>> FromIterator<(K, V)> for ValueMap {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        ValueMap(
-            iter.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
-    }
-}
+pub use crate::value_map::ValueMap;
 
 impl Value {
     /// `Fn::Join` of the parts.

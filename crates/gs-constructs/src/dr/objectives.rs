@@ -205,12 +205,21 @@ pub(crate) fn effective<'a>(
 
 /// A duration as people write objectives: `0`, `1 s`, `5 min`, `1 h`, `24 h`, `7 d`.
 pub fn format_duration(d: Duration) -> String {
+    let mut out = String::new();
+    push_duration(&mut out, d);
+    out
+}
+
+/// [`format_duration`] appended to `out`.
+pub(crate) fn push_duration(out: &mut String, d: Duration) {
+    use std::fmt::Write as _;
     let s = d.as_secs();
-    match s {
-        0 => "0".into(),
-        s if s % 86_400 == 0 && s >= 7 * 86_400 => format!("{} d", s / 86_400),
-        s if s % 3600 == 0 => format!("{} h", s / 3600),
-        s if s % 60 == 0 => format!("{} min", s / 60),
-        s => format!("{s} s"),
-    }
+    // Writing to a String cannot fail.
+    let _ = match s {
+        0 => write!(out, "0"),
+        s if s % 86_400 == 0 && s >= 7 * 86_400 => write!(out, "{} d", s / 86_400),
+        s if s % 3600 == 0 => write!(out, "{} h", s / 3600),
+        s if s % 60 == 0 => write!(out, "{} min", s / 60),
+        s => write!(out, "{s} s"),
+    };
 }

@@ -1,12 +1,13 @@
 //! The DR report: for each stateful resource of a stack with objectives and each failure scope,
 //! the best mechanism, the RPO and RTO it gives and their basis, the target and the verdict.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use gs_core::{App, Tree};
 use serde::Serialize;
 
-use super::objectives::{effective, format_duration, FailureScope, Target};
+use super::objectives::{effective, push_duration, FailureScope, Target};
 use super::profile::{profiles, Profile, Protection};
 
 /// How a resource fares against one objective.
@@ -135,11 +136,35 @@ impl DrReport {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn of(app: &App) -> DrReport {
-        DrReport::of_tree(&app.freeze())
+        DrReport::compute(&app.freeze())
     }
 
-    /// The report of a frozen tree.
-    pub fn of_tree(tree: &Tree<'_>) -> DrReport {
+    /// The report of a frozen tree, computed once per tree and shared after (see
+    /// [`Tree::derived`]): synthesis runs the DR pass, which judges the report's rows, and a
+    /// program that then prints the report from the same tree gets those rows without a second
+    /// computation.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use gs_constructs::prelude::*;
+    /// use gs_constructs::dr::{self, DrReport, Objectives};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// dr::declare(&mut app, stack, Objectives::all(Duration::from_secs(900), Duration::from_secs(3600)))?;
+    /// secretsmanager::Secret::new(&mut app.at(stack)?, "ApiKey", Default::default())?;
+    /// let tree = app.freeze();
+    /// let _ = tree.synth(&CfnBackend::default()); // the DR pass computes the report
+    /// let report = DrReport::of_tree(&tree); // and this reads it
+    /// assert!(Arc::ptr_eq(&report, &DrReport::of_tree(&tree)));
+    /// assert_eq!(*report, DrReport::of(&app));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of_tree(tree: &Tree<'_>) -> Arc<DrReport> {
+        tree.derived(DrReport::compute)
+    }
+
+    fn compute(tree: &Tree<'_>) -> DrReport {
         let mut rows = Vec::new();
         for profile in profiles(tree) {
             let Some((objectives, reason)) = effective(tree, profile.resource) else {
@@ -178,8 +203,11 @@ impl DrReport {
 
     /// A plain-text table of one stack's rows, for people.
     pub fn table(&self, stack: &str) -> String {
-        let opt = |d: Option<Duration>| d.map_or_else(|| "-".to_string(), format_duration);
-        let mut lines: Vec<[String; 7]> = vec![[
+        const COLUMNS: usize = 7;
+        // Every cell's text in one buffer: a row is the end of each of its cells in `text`.
+        let mut text = String::new();
+        let mut header = [0; COLUMNS];
+        let names = [
             "resource",
             "scope",
             "mechanism",
@@ -187,54 +215,94 @@ impl DrReport {
             "RTO",
             "target",
             "verdict",
-        ]
-        .map(String::from)];
+        ];
+        for (end, name) in header.iter_mut().zip(names) {
+            text.push_str(name);
+            *end = text.len();
+        }
+        let mut rows = vec![header];
         for r in self.for_stack(stack) {
             let short = r
                 .path
                 .strip_prefix(stack)
                 .and_then(|p| p.strip_prefix('/'))
                 .unwrap_or(&r.path);
-            lines.push([
-                short.trim_end_matches("/Resource").to_string(),
-                r.scope.id().to_string(),
-                r.mechanism.as_deref().unwrap_or("none").to_string(),
-                opt(r.rpo),
-                opt(r.rto),
-                r.target.map_or_else(
-                    || "-".into(),
-                    |t| format!("{} / {}", format_duration(t.rpo), format_duration(t.rto)),
-                ),
-                if r.override_reason.is_some() {
-                    format!("{} (override)", r.verdict.id())
-                } else {
-                    r.verdict.id().to_string()
-                },
-            ]);
-        }
-        let mut widths = [0; 7];
-        for l in &lines {
-            for (w, cell) in widths.iter_mut().zip(l) {
-                *w = (*w).max(cell.chars().count().min(72));
+            let mut ends = [0; COLUMNS];
+            let mut construct = short;
+            while let Some(above) = construct.strip_suffix("/Resource") {
+                construct = above;
             }
+            text.push_str(construct);
+            ends[0] = text.len();
+            text.push_str(r.scope.id());
+            ends[1] = text.len();
+            text.push_str(r.mechanism.as_deref().unwrap_or("none"));
+            ends[2] = text.len();
+            for (end, d) in ends[3..5].iter_mut().zip([r.rpo, r.rto]) {
+                match d {
+                    Some(d) => push_duration(&mut text, d),
+                    None => text.push('-'),
+                }
+                *end = text.len();
+            }
+            match r.target {
+                Some(t) => {
+                    push_duration(&mut text, t.rpo);
+                    text.push_str(" / ");
+                    push_duration(&mut text, t.rto);
+                }
+                None => text.push('-'),
+            }
+            ends[5] = text.len();
+            text.push_str(r.verdict.id());
+            if r.override_reason.is_some() {
+                text.push_str(" (override)");
+            }
+            ends[6] = text.len();
+            rows.push(ends);
         }
-        let mut out = String::with_capacity(lines.len() * (widths.iter().sum::<usize>() + 16));
-        for l in &lines {
-            let start = out.len();
-            for (i, (cell, &w)) in l.iter().zip(&widths).enumerate() {
+        // Each row's cells as text slices with their width in characters.
+        let cells = |row: &[usize; COLUMNS], start: usize| {
+            let mut from = start;
+            row.map(|end| {
+                let cell = text.get(from..end).unwrap_or_default();
+                from = end;
+                let width = if cell.is_ascii() {
+                    cell.len()
+                } else {
+                    cell.chars().count()
+                };
+                (cell, width)
+            })
+        };
+        let mut widths = [0; COLUMNS];
+        let mut start = 0;
+        for row in &rows {
+            for (w, (_, width)) in widths.iter_mut().zip(cells(row, start)) {
+                *w = (*w).max(width.min(72));
+            }
+            start = row[COLUMNS - 1];
+        }
+        let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
+        let spaces = " ".repeat(widths.iter().copied().max().unwrap_or(0));
+        let mut start = 0;
+        for row in &rows {
+            let line = out.len();
+            for (i, ((cell, width), &w)) in cells(row, start).iter().zip(&widths).enumerate() {
                 if i > 0 {
                     out.push_str("  ");
                 }
                 // Cut to the column's width, then padded to it, counted in characters.
-                let mut n = 0;
-                for c in cell.chars().take(w) {
-                    out.push(c);
-                    n += 1;
+                if *width <= w {
+                    out.push_str(cell);
+                    out.push_str(spaces.get(..w - width).unwrap_or_default());
+                } else {
+                    out.extend(cell.chars().take(w));
                 }
-                out.extend(std::iter::repeat(' ').take(w - n));
             }
-            let kept = out[start..].trim_end().len();
-            out.truncate(start + kept);
+            start = row[COLUMNS - 1];
+            let kept = out[line..].trim_end().len();
+            out.truncate(line + kept);
             out.push('\n');
         }
         out

@@ -115,21 +115,30 @@ impl Role {
             .atomically(|app| self.grant_impl(app, statement))
     }
 
+    /// Appends `statement`: to the role's list of grants and to the `Statement` list of the
+    /// default policy's document, in place (the document is not rebuilt, so `n` grants cost `n`
+    /// appends). Both changes go through the journal (`attached_mut`, `resource_mut`), so a call
+    /// that fails around the grant takes it back.
     fn grant_impl(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {
-        let mut grants = app
-            .attached::<Grants>(self.node)
-            .cloned()
-            .unwrap_or_default();
-        if grants.statements.contains(&statement) {
+        if self.statements(app).contains(&statement) {
             return Ok(());
         }
-        grants.statements.push(statement);
-        let doc = document(grants.statements.iter().map(PolicyStatement::to_value));
-        let policy = match grants.policy {
+        let value = statement.to_value();
+        let policy = match self.default_policy(app) {
             Some(p) => {
-                app.resource_mut(p)?
-                    .properties
-                    .insert("PolicyDocument", doc);
+                let properties = &mut app.resource_mut(p)?.properties;
+                match statement_list(properties) {
+                    Some(list) => list.push(value),
+                    // The escape hatch replaced the document: write it again from the grants.
+                    None => {
+                        let granted = self.statements(app).iter().map(PolicyStatement::to_value);
+                        let doc =
+                            document(granted.chain(std::iter::once(value)).collect::<Vec<_>>());
+                        app.resource_mut(p)?
+                            .properties
+                            .insert("PolicyDocument", doc);
+                    }
+                }
                 p
             }
             None => {
@@ -140,7 +149,7 @@ impl Role {
                     "Resource",
                     Resource::new("AWS::IAM::Policy").properties(
                         ValueMap::new()
-                            .with("PolicyDocument", doc)
+                            .with("PolicyDocument", document([value]))
                             .with("PolicyName", truncate(&policy_name, 128))
                             .with("Roles", Value::List(vec![self.role_name()])),
                     ),
@@ -148,8 +157,19 @@ impl Role {
                 p.node()
             }
         };
-        grants.policy = Some(policy);
-        app.attach(self.node, grants)?;
+        match app.attached_mut::<Grants>(self.node) {
+            Some(grants) => {
+                grants.statements.push(statement);
+                grants.policy = Some(policy);
+            }
+            None => app.attach(
+                self.node,
+                Grants {
+                    policy: Some(policy),
+                    statements: vec![statement],
+                },
+            )?,
+        }
         Ok(())
     }
 
@@ -163,6 +183,17 @@ impl Role {
     /// grants in place when it starts depends on it.
     pub fn default_policy(&self, app: &App) -> Option<NodeId> {
         app.attached::<Grants>(self.node).and_then(|g| g.policy)
+    }
+}
+
+/// The `Statement` list of a policy's `PolicyDocument`, when it has the shape [`document`] gives.
+fn statement_list(properties: &mut ValueMap) -> Option<&mut Vec<Value>> {
+    match properties.get_mut("PolicyDocument")? {
+        Value::Map(doc) => match doc.get_mut("Statement")? {
+            Value::List(list) => Some(list),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
