@@ -33,16 +33,32 @@ pub fn pretty_json_into<T: Serialize + ?Sized>(
     value: &T,
     indent: &str,
 ) -> Result<(), serde_json::Error> {
+    pretty_json_nested(out, value, indent, 0)
+}
+
+/// [`pretty_json_into`] for a value that sits `depth` levels deep in a larger pretty document:
+/// its inner lines are indented from there, as if the outer document had been written whole
+/// (the first line is not indented: it follows a key or a line break the caller wrote).
+pub(crate) fn pretty_json_nested<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    indent: &str,
+    depth: usize,
+) -> Result<(), serde_json::Error> {
     let start = out.len();
-    match value.serialize(&mut Writer::new(out, indent)) {
+    match value.serialize(&mut Writer::nested(out, indent, depth)) {
         Ok(()) => return Ok(()),
         Err(WriterError::Json(e)) => return Err(e),
         // A value the fast writer does not know: serde_json writes it from the start.
         Err(WriterError::Unsupported) => out.truncate(start),
     }
+    let mut line = b",\n".to_vec();
+    for _ in 0..depth {
+        line.extend_from_slice(indent.as_bytes());
+    }
     let formatter = Pretty {
         indent: indent.as_bytes(),
-        line: b",\n".to_vec(),
+        line,
         has_value: false,
     };
     value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
@@ -131,5 +147,51 @@ impl Formatter for Pretty<'_> {
     fn end_object_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
         self.has_value = true;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod nested_tests {
+    use super::*;
+
+    /// What `value` looks like at `depth` inside a whole document written at once.
+    fn in_place(value: &serde_json::Value, depth: usize) -> Vec<u8> {
+        let mut doc = value.clone();
+        for _ in 0..depth {
+            doc = serde_json::json!({ "k": doc });
+        }
+        let whole = pretty_json(&doc, " ").unwrap_or_default();
+        let text = String::from_utf8(whole).unwrap_or_default();
+        let start = text
+            .find(&format!("{}\"k\": ", " ".repeat(depth)))
+            .map_or(0, |i| i + depth + 5);
+        let end = text.len() - (0..depth).map(|d| d + 2).sum::<usize>();
+        text.as_bytes()[start..end].to_vec()
+    }
+
+    #[test]
+    fn a_nested_value_is_written_as_it_sits_in_the_whole_document() {
+        let value = serde_json::json!({"a": [1, {"b": []}], "c": {"d": "x"}});
+        for depth in [0, 1, 3] {
+            let mut out = Vec::new();
+            pretty_json_nested(&mut out, &value, " ", depth).unwrap_or_default();
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&in_place(&value, depth)),
+                "depth {depth}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_serde_json_fallback_indents_a_nested_value_the_same_way() {
+        // A map with a non-string key is what the fast writer leaves to serde_json.
+        let value: std::collections::BTreeMap<u8, Vec<u8>> = [(1, vec![2, 3])].into();
+        let mut out = Vec::new();
+        pretty_json_nested(&mut out, &value, " ", 2).unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "{\n   \"1\": [\n    2,\n    3\n   ]\n  }"
+        );
     }
 }

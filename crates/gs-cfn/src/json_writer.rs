@@ -49,11 +49,17 @@ pub(crate) struct Writer<'o> {
 }
 
 impl<'o> Writer<'o> {
-    pub(crate) fn new(out: &'o mut Vec<u8>, indent: &'o str) -> Self {
+    /// A writer for a value `depth` levels deep in a larger pretty document.
+    pub(crate) fn nested(out: &'o mut Vec<u8>, indent: &'o str, depth: usize) -> Self {
+        let mut line = Vec::with_capacity(2 + indent.len() * (depth + 4));
+        line.extend_from_slice(b",\n");
+        for _ in 0..depth {
+            line.extend_from_slice(indent.as_bytes());
+        }
         Writer {
             out,
             indent: indent.as_bytes(),
-            line: b",\n".to_vec(),
+            line,
         }
     }
 
@@ -87,7 +93,7 @@ impl<'o> Writer<'o> {
 /// Whether serde_json escapes a byte of `bytes`: a control character, `"` or `\\`. Eight bytes
 /// at a time, as one word (the last word padded with spaces): most strings of a template are
 /// short, and a byte-by-byte loop spends more on its setup and its tail than on the bytes.
-fn needs_escape(bytes: &[u8]) -> bool {
+pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(8);
     let mut found = 0;
     for chunk in &mut chunks {

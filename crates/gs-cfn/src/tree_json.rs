@@ -129,7 +129,13 @@ impl Walk<'_, '_, '_> {
                     let n = self.tree.node(node);
                     let id = n.id();
                     let path = match self.paths.get(parent) {
-                        Some(p) if !p.is_empty() => format!("{p}/{id}"),
+                        Some(p) if !p.is_empty() => {
+                            let mut path = String::with_capacity(p.len() + 1 + id.len());
+                            path.push_str(p);
+                            path.push('/');
+                            path.push_str(id);
+                            path
+                        }
                         _ => id.to_owned(),
                     };
                     if !first {
@@ -207,19 +213,8 @@ fn attributes(
     indent(out, depth + 1);
     string(out, PROPS_ATTRIBUTE);
     out.extend_from_slice(b": ");
-    let props = crate::json::pretty_json(&r.rendered_properties(), INDENT)?;
-    // Indent the props' own lines to where they sit.
-    let mut pad = Vec::with_capacity(1 + INDENT.len() * (depth + 1));
-    pad.push(b'\n');
-    indent(&mut pad, depth + 1);
-    let mut lines = props.split(|b| *b == b'\n');
-    if let Some(first) = lines.next() {
-        out.extend_from_slice(first);
-    }
-    for line in lines {
-        out.extend_from_slice(&pad);
-        out.extend_from_slice(line);
-    }
+    // Written in place, its inner lines indented from where it sits.
+    crate::json::pretty_json_nested(out, &r.rendered_properties(), INDENT, depth + 1)?;
     out.push(b'\n');
     indent(out, depth);
     out.push(b'}');
@@ -232,9 +227,17 @@ fn indent(out: &mut Vec<u8>, depth: usize) {
     }
 }
 
-/// A JSON string (serializing a `&str` cannot fail).
+/// A JSON string: copied whole when nothing in it needs escaping (ids and paths seldom do),
+/// else as serde_json writes it (serializing a `&str` cannot fail).
 fn string(out: &mut Vec<u8>, s: &str) {
-    let _ = serde_json::to_writer(&mut *out, s);
+    if crate::json_writer::needs_escape(s.as_bytes()) {
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
 }
 
 #[cfg(test)]
