@@ -14,35 +14,6 @@ fn app() -> (App, gs_core::Handle<gs_core::Stack>) {
     (app, stack)
 }
 
-/// A raw Redis replication group delivering its slow log to `log_group`.
-fn raw_cache_logging_to(log_group: Value) -> Resource {
-    Resource::new("AWS::ElastiCache::ReplicationGroup").properties(
-        ValueMap::new()
-            .with("ReplicationGroupDescription", "cache")
-            .with("CacheNodeType", "cache.t3.micro")
-            .with("Engine", "redis")
-            .with("EngineVersion", "7.1")
-            .with("NumNodeGroups", 1)
-            .with("AtRestEncryptionEnabled", true)
-            .with("TransitEncryptionEnabled", true)
-            .with(
-                "LogDeliveryConfigurations",
-                Value::List(vec![ValueMap::new()
-                    .with("DestinationType", "cloudwatch-logs")
-                    .with(
-                        "DestinationDetails",
-                        ValueMap::new().with(
-                            "CloudWatchLogsDetails",
-                            ValueMap::new().with("LogGroup", log_group),
-                        ),
-                    )
-                    .with("LogFormat", "json")
-                    .with("LogType", "slow-log")
-                    .into()]),
-            ),
-    )
-}
-
 /// `/aws/elasticache/redis-dev`, written as a join of literals.
 fn joined_name() -> Value {
     Value::join(

@@ -14,37 +14,6 @@ fn app() -> (App, gs_core::Handle<gs_core::Stack>) {
     (app, stack)
 }
 
-/// The seed's failure: ElastiCache delivers slow logs to a log group named by a string that no
-/// construct creates. The typed ReplicationGroup takes a handle, so this shape needs the raw
-/// escape hatch.
-fn raw_cache_logging_to(log_group: Value) -> Resource {
-    Resource::new("AWS::ElastiCache::ReplicationGroup").properties(
-        ValueMap::new()
-            .with("ReplicationGroupDescription", "cache")
-            .with("CacheNodeType", "cache.t3.micro")
-            .with("Engine", "redis")
-            .with("EngineVersion", "7.1")
-            .with("NumNodeGroups", 1)
-            .with("AtRestEncryptionEnabled", true)
-            .with("TransitEncryptionEnabled", true)
-            .with(
-                "LogDeliveryConfigurations",
-                Value::List(vec![ValueMap::new()
-                    .with("DestinationType", "cloudwatch-logs")
-                    .with(
-                        "DestinationDetails",
-                        ValueMap::new().with(
-                            "CloudWatchLogsDetails",
-                            ValueMap::new().with("LogGroup", log_group),
-                        ),
-                    )
-                    .with("LogFormat", "json")
-                    .with("LogType", "slow-log")
-                    .into()]),
-            ),
-    )
-}
-
 #[test]
 fn a_log_delivery_to_a_log_group_nobody_defines_is_refused_with_the_producer_path() {
     let (mut app, stack) = app();

@@ -106,3 +106,34 @@ pub fn assert_refused(app: &App, rule: &str, path: &str) {
         found.iter().map(|d| format!("{d}\n")).collect::<String>()
     );
 }
+
+/// A raw Redis replication group delivering its slow log to the CloudWatch log group named
+/// `log_group`: the seed's failure, a name no construct creates. The typed `ReplicationGroup`
+/// takes a handle, so this shape needs the raw escape hatch.
+pub fn raw_cache_logging_to(log_group: Value) -> Resource {
+    Resource::new("AWS::ElastiCache::ReplicationGroup").properties(
+        ValueMap::new()
+            .with("ReplicationGroupDescription", "cache")
+            .with("CacheNodeType", "cache.t3.micro")
+            .with("Engine", "redis")
+            .with("EngineVersion", "7.1")
+            .with("NumNodeGroups", 1)
+            .with("AtRestEncryptionEnabled", true)
+            .with("TransitEncryptionEnabled", true)
+            .with(
+                "LogDeliveryConfigurations",
+                Value::List(vec![ValueMap::new()
+                    .with("DestinationType", "cloudwatch-logs")
+                    .with(
+                        "DestinationDetails",
+                        ValueMap::new().with(
+                            "CloudWatchLogsDetails",
+                            ValueMap::new().with("LogGroup", log_group),
+                        ),
+                    )
+                    .with("LogFormat", "json")
+                    .with("LogType", "slow-log")
+                    .into()]),
+            ),
+    )
+}
