@@ -11,11 +11,20 @@
 mod globalstream;
 
 use divan::Bencher;
-use gs_cfn::CfnBackend;
-use gs_core::{App, RawResource, Resource, StackProps, Value, ValueMap};
+use gs_constructs::core::{App, RawResource, Resource, StackProps, Value, ValueMap};
+use gs_constructs::CfnBackend;
 
 fn main() {
     divan::main();
+}
+
+/// The backend users synthesize with: every pass of gs-core, gs-cfn and gs-constructs runs. Its
+/// templates only, as the serialization floor below writes templates only (no manifest, no
+/// `tree.json`).
+fn backend() -> CfnBackend {
+    CfnBackend {
+        templates_only: true,
+    }
 }
 
 /// Resources per stack: below CloudFormation's 500-resource limit.
@@ -79,7 +88,7 @@ fn build_validate_serialize(bencher: Bencher, n: usize) {
         .counter(divan::counter::ItemsCount::new(n))
         .bench(|| {
             let app = synthetic_app(n);
-            app.synth(&CfnBackend::default()).expect("synth")
+            app.synth(&backend()).expect("synth")
         });
 }
 
@@ -88,14 +97,12 @@ fn validate_only(bencher: Bencher, n: usize) {
     let app = synthetic_app(n);
     bencher
         .counter(divan::counter::ItemsCount::new(n))
-        .bench(|| app.validate(&CfnBackend::default()));
+        .bench(|| app.validate(&backend()));
 }
 
 #[divan::bench(args = [1_000, 10_000], sample_count = 20)]
 fn serialize_value_floor(bencher: Bencher, n: usize) {
-    let out = synthetic_app(n)
-        .synth(&CfnBackend::default())
-        .expect("synth");
+    let out = synthetic_app(n).synth(&backend()).expect("synth");
     let values: Vec<serde_json::Value> = out
         .artifacts
         .iter()
@@ -119,8 +126,8 @@ fn serialize_value_floor(bencher: Bencher, n: usize) {
 }
 
 #[divan::bench(sample_count = 50)]
-fn globalstream_build_and_synth() -> gs_core::Synthesis {
+fn globalstream_build_and_synth() -> gs_constructs::core::Synthesis {
     let config = globalstream::Config::from_env(|_| None).expect("config");
     let built = globalstream::build(&config).expect("build");
-    built.app.synth(&CfnBackend::default()).expect("synth")
+    built.app.synth(&backend()).expect("synth")
 }
