@@ -123,8 +123,8 @@ impl Backend for CfnBackend {
             let node = tree.node(stack);
             let name = node.id();
             let template = Template::of_stack(tree, stack);
-            let bytes = template
-                .to_json()
+            let (bytes, properties) = template
+                .to_json_with_properties()
                 .map_err(|e| BackendError {
                     backend: self.name().into(),
                     path: name.into(),
@@ -163,14 +163,25 @@ impl Backend for CfnBackend {
                     display_name: name,
                 }),
             );
-            artifacts.push(Artifact { file_name, bytes });
             if !self.templates_only {
-                templates.push(template);
+                templates.push((template, artifacts.len(), properties));
             }
+            artifacts.push(Artifact { file_name, bytes });
         }
         if !self.templates_only {
+            let written: Vec<crate::tree_json::Written<'_, '_, '_>> = templates
+                .iter()
+                .map(
+                    |(template, artifact, properties)| crate::tree_json::Written {
+                        template,
+                        // Its own artifact (without it, tree.json writes the props anew).
+                        json: artifacts.get(*artifact).map_or(&[][..], |a| &a.bytes),
+                        properties,
+                    },
+                )
+                .collect();
             let tree_bytes =
-                crate::tree_json::tree_json(tree, &templates).map_err(|e| BackendError {
+                crate::tree_json::tree_json(tree, &written).map_err(|e| BackendError {
                     backend: self.name().into(),
                     path: String::new(),
                     message: format!("tree.json could not be written: {e}"),

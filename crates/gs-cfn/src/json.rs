@@ -7,7 +7,7 @@ use std::io;
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
-use crate::json_writer::{Error as WriterError, Writer};
+use crate::json_writer::{Error as WriterError, Span, Writer};
 
 /// `value` as pretty JSON indented by `indent` per level: `"  "` gives what
 /// `serde_json::to_vec_pretty` gives, `" "` what AWS CDK writes templates with.
@@ -45,9 +45,22 @@ pub(crate) fn pretty_json_nested<T: Serialize + ?Sized>(
     indent: &str,
     depth: usize,
 ) -> Result<(), serde_json::Error> {
+    pretty_json_spans(out, value, indent, depth).map(drop)
+}
+
+/// [`pretty_json_nested`], which also says where the values marked with
+/// [`crate::json_writer::Marked`] were written, in the order they were written. The list is
+/// empty when the value went through serde_json (which the marks do not reach).
+pub(crate) fn pretty_json_spans<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    indent: &str,
+    depth: usize,
+) -> Result<Vec<Span>, serde_json::Error> {
     let start = out.len();
-    match value.serialize(&mut Writer::nested(out, indent, depth)) {
-        Ok(()) => return Ok(()),
+    let mut writer = Writer::nested(out, indent, depth);
+    match value.serialize(&mut writer) {
+        Ok(()) => return Ok(writer.into_spans()),
         Err(WriterError::Json(e)) => return Err(e),
         // A value the fast writer does not know: serde_json writes it from the start.
         Err(WriterError::Unsupported) => out.truncate(start),
@@ -61,7 +74,8 @@ pub(crate) fn pretty_json_nested<T: Serialize + ?Sized>(
         line,
         has_value: false,
     };
-    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))?;
+    Ok(Vec::new())
 }
 
 /// serde_json's `PrettyFormatter`, keeping the current line break and indentation ready.

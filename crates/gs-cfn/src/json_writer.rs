@@ -39,6 +39,31 @@ impl ser::Error for Error {
 
 type Result<T = ()> = std::result::Result<T, Error>;
 
+/// The name of a newtype struct whose value [`Writer`] writes as usual and also records as a
+/// [`Span`] (see [`Writer::into_spans`]). Every other serializer, serde_json's included, writes
+/// a newtype struct as its value alone, so marking a value never changes what is written.
+pub(crate) const MARK: &str = "$gs_cfn::json_writer::Mark";
+
+/// Where a marked value sits in the written bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    /// Its first byte.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// How many levels deep it sits: its inner lines are indented one level more.
+    pub depth: usize,
+}
+
+/// `value` marked with [`MARK`].
+pub(crate) struct Marked<T>(pub T);
+
+impl<T: Serialize> Serialize for Marked<T> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct(MARK, &self.0)
+    }
+}
+
 /// Pretty JSON appended to a buffer.
 pub(crate) struct Writer<'o> {
     out: &'o mut Vec<u8>,
@@ -46,6 +71,8 @@ pub(crate) struct Writer<'o> {
     /// `,\n` and the indentation of the current depth: written whole before a later item,
     /// without the comma before the first.
     line: Vec<u8>,
+    /// The values marked with [`MARK`], in the order they were written.
+    spans: Vec<Span>,
 }
 
 impl<'o> Writer<'o> {
@@ -60,7 +87,13 @@ impl<'o> Writer<'o> {
             out,
             indent: indent.as_bytes(),
             line,
+            spans: Vec::new(),
         }
+    }
+
+    /// The values marked with [`MARK`], in the order they were written.
+    pub(crate) fn into_spans(self) -> Vec<Span> {
+        self.spans
     }
 
     /// A scalar other than a string, exactly as serde_json writes it.
@@ -240,8 +273,20 @@ impl<'w, 'o> ser::Serializer for &'w mut Writer<'o> {
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result {
         self.string(variant)
     }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result {
-        value.serialize(self)
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result {
+        if name != MARK {
+            return value.serialize(self);
+        }
+        let start = self.out.len();
+        let depth = (self.line.len() - 2) / self.indent.len().max(1);
+        value.serialize(&mut *self)?;
+        let end = self.out.len();
+        self.spans.push(Span { start, end, depth });
+        Ok(())
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
         self,

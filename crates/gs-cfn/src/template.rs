@@ -7,6 +7,10 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
 use crate::intrinsic::{Rendered, RenderedMap};
+use crate::json_writer::{Marked, Span};
+
+/// Indentation per level of a template, as CDK writes templates.
+pub(crate) const TEMPLATE_INDENT: &str = " ";
 
 /// The `AWSTemplateFormatVersion` gs writes.
 pub const FORMAT_VERSION: &str = "2010-09-09";
@@ -199,6 +203,17 @@ impl<'t, 'a> Template<'t, 'a> {
     /// A tree with values that cannot be written ([`Tree::invalid_values`]: nested too deep, for
     /// one) is refused with an error rather than walked.
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        self.to_json_with_properties().map(|(out, _)| out)
+    }
+
+    /// [`Template::to_json`], and where each resource that writes `Properties`
+    /// ([`TemplateResource::writes_properties`]) has them in it, in the order of
+    /// [`Template::resources`]: `tree.json` copies them from there instead of writing them again.
+    /// No spans when the template went through serde_json (a value the fast writer does not
+    /// know).
+    pub(crate) fn to_json_with_properties(
+        &self,
+    ) -> Result<(Vec<u8>, Vec<Span>), serde_json::Error> {
         if let Some(d) = self.tree.invalid_values().first() {
             return Err(<serde_json::Error as serde::ser::Error>::custom(format!(
                 "{}: {}; fix: {}",
@@ -206,9 +221,9 @@ impl<'t, 'a> Template<'t, 'a> {
             )));
         }
         let mut out = Vec::with_capacity(1024 * (self.resources.len() + 1));
-        crate::json::pretty_json_into(&mut out, self, " ")?;
+        let spans = crate::json::pretty_json_spans(&mut out, self, TEMPLATE_INDENT, 0)?;
         out.push(b'\n');
-        Ok(out)
+        Ok((out, spans))
     }
 }
 
@@ -336,6 +351,12 @@ impl TemplateResource<'_, '_> {
     pub fn rendered_properties(&self) -> impl Serialize + '_ {
         Properties(self)
     }
+
+    /// Whether the template writes the resource's `Properties`: it has properties or tags.
+    pub fn writes_properties(&self) -> bool {
+        let has_tags = self.resource.tagging.is_some() && !self.tags.is_empty();
+        !self.resource.properties.is_empty() || has_tags
+    }
 }
 
 impl Serialize for Properties<'_, '_, '_> {
@@ -459,9 +480,8 @@ impl Serialize for TemplateResource<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("Type", &self.resource.type_name)?;
-        let has_tags = self.resource.tagging.is_some() && !self.tags.is_empty();
-        if !self.resource.properties.is_empty() || has_tags {
-            m.serialize_entry("Properties", &Properties(self))?;
+        if self.writes_properties() {
+            m.serialize_entry("Properties", &Marked(Properties(self)))?;
         }
         if !self.depends_on.is_empty() {
             m.serialize_entry("DependsOn", &self.depends_on)?;

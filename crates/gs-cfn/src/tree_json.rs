@@ -20,7 +20,8 @@ use std::collections::HashMap;
 
 use gs_core::{NodeId, Tree};
 
-use crate::template::{Template, TemplateResource};
+use crate::json_writer::Span;
+use crate::template::{Template, TemplateResource, TEMPLATE_INDENT};
 
 /// The file name of the construct tree in a cloud assembly.
 pub const TREE_FILE: &str = "tree.json";
@@ -37,6 +38,24 @@ pub const PROPS_ATTRIBUTE: &str = "aws:cdk:cloudformation:props";
 /// Indentation per level, as the manifest is written.
 const INDENT: &str = "  ";
 
+/// A stack's template and what [`Template::to_json_with_properties`] wrote of it: the props of
+/// its resources are copied from there, re-indented, instead of written a second time.
+pub(crate) struct Written<'x, 't, 'a> {
+    /// The template.
+    pub template: &'x Template<'t, 'a>,
+    /// Its JSON.
+    pub json: &'x [u8],
+    /// Where the `Properties` of each resource that writes them sit in `json`, in order (none
+    /// when the template went through serde_json).
+    pub properties: &'x [Span],
+}
+
+/// A resource and, when its template wrote them, its props as written there and their depth.
+struct Entry<'x, 't, 'a> {
+    resource: &'x TemplateResource<'t, 'a>,
+    written: Option<(&'x [u8], usize)>,
+}
+
 /// One step of the walk.
 enum Step {
     /// Write a node's object (its key, its fields at `depth`, its attributes) and open its
@@ -51,20 +70,51 @@ enum Step {
 }
 
 /// `tree.json` for `tree`, given every stack's template (the resources' properties are written
-/// as the templates write them), pretty-printed with a final newline.
+/// as the templates write them, copied from them), pretty-printed with a final newline.
 ///
 /// An error comes from a value the template writer refuses too (the template is written first).
 pub(crate) fn tree_json(
     tree: &Tree<'_>,
-    templates: &[Template<'_, '_>],
+    templates: &[Written<'_, '_, '_>],
 ) -> Result<Vec<u8>, serde_json::Error> {
-    let mut resources: HashMap<NodeId, &TemplateResource<'_, '_>> = HashMap::new();
-    for t in templates {
-        for r in t.resources.values() {
-            resources.insert(r.node, r);
+    let mut resources: HashMap<NodeId, Entry<'_, '_, '_>> = HashMap::new();
+    for w in templates {
+        let with_props = w
+            .template
+            .resources
+            .values()
+            .filter(|r| r.writes_properties())
+            .count();
+        // Spans for every resource that writes props, or none (then props are written anew).
+        let mut spans = if w.properties.len() == with_props {
+            w.properties.iter()
+        } else {
+            [].iter()
+        };
+        for r in w.template.resources.values() {
+            let written = if r.writes_properties() {
+                spans
+                    .next()
+                    .and_then(|s| Some((w.json.get(s.start..s.end)?, s.depth)))
+            } else {
+                None
+            };
+            resources.insert(
+                r.node,
+                Entry {
+                    resource: r,
+                    written,
+                },
+            );
         }
     }
-    let mut out = Vec::with_capacity(512 * (resources.len() + 1));
+    // The props take about twice their bytes in the template (deeper, wider indentation).
+    let props: usize = templates
+        .iter()
+        .flat_map(|w| w.properties)
+        .map(|s| s.end.saturating_sub(s.start))
+        .sum();
+    let mut out = Vec::with_capacity(512 * (resources.len() + 1) + 2 * props);
     out.extend_from_slice(b"{\n");
     indent(&mut out, 1);
     out.extend_from_slice(b"\"version\": ");
@@ -94,7 +144,7 @@ pub(crate) fn tree_json(
 
 struct Walk<'w, 't, 'a> {
     tree: &'w Tree<'a>,
-    resources: &'w HashMap<NodeId, &'w TemplateResource<'t, 'a>>,
+    resources: &'w HashMap<NodeId, Entry<'w, 't, 'a>>,
     out: &'w mut Vec<u8>,
     paths: Vec<String>,
 }
@@ -200,8 +250,9 @@ fn open_children(out: &mut Vec<u8>, depth: usize) {
 fn attributes(
     out: &mut Vec<u8>,
     depth: usize,
-    r: &TemplateResource<'_, '_>,
+    entry: &Entry<'_, '_, '_>,
 ) -> Result<(), serde_json::Error> {
+    let r = entry.resource;
     out.extend_from_slice(b",\n");
     indent(out, depth);
     out.extend_from_slice(b"\"attributes\": {\n");
@@ -213,8 +264,12 @@ fn attributes(
     indent(out, depth + 1);
     string(out, PROPS_ATTRIBUTE);
     out.extend_from_slice(b": ");
-    // Written in place, its inner lines indented from where it sits.
-    crate::json::pretty_json_nested(out, &r.rendered_properties(), INDENT, depth + 1)?;
+    match entry.written {
+        // As the template wrote them, each line indented for where they sit here.
+        Some((json, from_depth)) => reindent(out, json, from_depth, depth + 1),
+        // Written in place, their inner lines indented from where they sit.
+        None => crate::json::pretty_json_nested(out, &r.rendered_properties(), INDENT, depth + 1)?,
+    }
     out.push(b'\n');
     indent(out, depth);
     out.push(b'}');
@@ -222,9 +277,76 @@ fn attributes(
 }
 
 fn indent(out: &mut Vec<u8>, depth: usize) {
-    for _ in 0..depth {
-        out.extend_from_slice(INDENT.as_bytes());
+    // INDENT is spaces: the indentation of a line is copied from here at once.
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    let mut n = depth * INDENT.len();
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.extend_from_slice(&SPACES[..k]);
+        n -= k;
     }
+}
+
+/// Where the first line break of `bytes` is: eight bytes at a time (the "has a zero byte" word
+/// trick on the bytes XOR `\n`, whose lowest flagged byte is exact), as lines of props are
+/// mostly longer than a word.
+fn line_break(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|&b| b == b'\n').map(|i| at + i)
+}
+
+/// How many spaces `bytes` starts with, eight bytes at a time (the lowest non-zero byte of the
+/// bytes XOR spaces is the first other byte).
+fn leading_spaces(bytes: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ SPACES;
+        if x != 0 {
+            return n + (x.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .take_while(|&&b| b == b' ')
+        .count()
+}
+
+/// `json`, pretty JSON written `from_depth` levels deep by the template writer (indented by
+/// [`TEMPLATE_INDENT`] per level), as it reads written `to_depth` levels deep here (indented by
+/// [`INDENT`]). In pretty JSON a raw line break is always followed by its line's indentation (a
+/// line break in a string is escaped) and a line's content never starts with a space, so the
+/// count of spaces after each line break is that line's level.
+fn reindent(out: &mut Vec<u8>, json: &[u8], from_depth: usize, to_depth: usize) {
+    let width = TEMPLATE_INDENT.len().max(1);
+    let mut rest = json;
+    while let Some(nl) = line_break(rest) {
+        let (line, after) = rest.split_at(nl + 1);
+        out.extend_from_slice(line);
+        let spaces = leading_spaces(after);
+        rest = after.get(spaces..).unwrap_or_default();
+        indent(out, to_depth + (spaces / width).saturating_sub(from_depth));
+    }
+    out.extend_from_slice(rest);
 }
 
 /// A JSON string: copied whole when nothing in it needs escaping (ids and paths seldom do),
@@ -300,6 +422,105 @@ mod tests {
         }
     }
 
+    /// `tree.json` with each template's props copied from its JSON, as the backend writes it.
+    fn with_spans(tree: &Tree<'_>, templates: &[Template<'_, '_>]) -> Vec<u8> {
+        let jsons: Vec<_> = templates
+            .iter()
+            .map(|t| t.to_json_with_properties().unwrap())
+            .collect();
+        let written: Vec<Written<'_, '_, '_>> = templates
+            .iter()
+            .zip(&jsons)
+            .map(|(template, (json, properties))| Written {
+                template,
+                json,
+                properties,
+            })
+            .collect();
+        tree_json(tree, &written).unwrap()
+    }
+
+    /// `tree.json` with every resource's props written anew.
+    fn without_spans(tree: &Tree<'_>, templates: &[Template<'_, '_>]) -> Vec<u8> {
+        let written: Vec<Written<'_, '_, '_>> = templates
+            .iter()
+            .map(|template| Written {
+                template,
+                json: &[],
+                properties: &[],
+            })
+            .collect();
+        tree_json(tree, &written).unwrap()
+    }
+
+    #[test]
+    fn props_copied_from_the_template_read_as_props_written_anew() {
+        let mut app = App::new();
+        let stack = app.stack("One", StackProps::default()).unwrap();
+        app.tag(stack, "Team", "a b  c").unwrap();
+        let mut s = app.at(stack).unwrap();
+        let mut g = s.group("Deep").unwrap();
+        let mut deeper = g.group("Deeper").unwrap();
+        let first = deeper
+            .resource::<RawResource>("Bare", Resource::new("AWS::SQS::Queue").tagged())
+            .unwrap();
+        let mut nested = Value::Map(ValueMap::new().with("Leaf", "x"));
+        for i in 0..12 {
+            nested = if i % 2 == 0 {
+                Value::List(vec![nested, Value::List(Vec::new()), Value::Int(i)])
+            } else {
+                Value::Map(
+                    ValueMap::new()
+                        .with("In", nested)
+                        .with("Empty", ValueMap::new()),
+                )
+            };
+        }
+        deeper
+            .resource::<RawResource>(
+                "Topic",
+                Resource::new("AWS::SNS::Topic")
+                    .tagged()
+                    .property("Text", "line\n      two  \n  ")
+                    .property("  Spaced key", "   leading spaces")
+                    .property("Nested", nested)
+                    .property("Arn", Value::GetAtt(first.node(), "Arn".into()))
+                    .property("Empty", Value::List(Vec::new())),
+            )
+            .unwrap();
+        deeper
+            .resource::<RawResource>("Untagged", Resource::new("AWS::SQS::Queue"))
+            .unwrap();
+        let tree = app.freeze();
+        let templates: Vec<Template<'_, '_>> = tree
+            .stacks()
+            .iter()
+            .map(|s| Template::of_stack(&tree, *s))
+            .collect();
+        let (_, spans) = templates[0].to_json_with_properties().unwrap();
+        assert_eq!(spans.len(), 2, "the two tagged resources write props");
+        assert_eq!(
+            String::from_utf8(with_spans(&tree, &templates)).unwrap(),
+            String::from_utf8(without_spans(&tree, &templates)).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_word_searches_find_what_a_byte_search_finds() {
+        let text = b"{\n  \"a\": 1,\n        \"b\": [\n\n   x\n                  y";
+        for start in 0..text.len() {
+            let bytes = &text[start..];
+            for end in 0..=bytes.len() {
+                let b = &bytes[..end];
+                assert_eq!(line_break(b), b.iter().position(|&c| c == b'\n'));
+                assert_eq!(
+                    leading_spaces(b),
+                    b.iter().take_while(|&&c| c == b' ').count()
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_walk_writes_what_a_recursive_serializer_writes() {
         let mut app = App::new();
@@ -349,7 +570,7 @@ mod tests {
         };
         let mut expected = crate::json::pretty_json(&file, INDENT).unwrap();
         expected.push(b'\n');
-        let written = tree_json(&tree, &templates).unwrap();
+        let written = with_spans(&tree, &templates);
         assert_eq!(
             String::from_utf8(written).unwrap(),
             String::from_utf8(expected).unwrap()

@@ -210,6 +210,13 @@ impl App {
     pub(crate) fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TreeError> {
         self.check(node)?;
         self.journal_node(node);
+        self.node_mut_unjournalled(node)
+    }
+
+    /// [`App::node_mut`] for a change the caller journals itself, with a cheaper undo entry than
+    /// a snapshot of the node (an append, for one).
+    fn node_mut_unjournalled(&mut self, node: NodeId) -> Result<&mut Node, TreeError> {
+        self.check(node)?;
         self.nodes
             .get_mut(node.index())
             .ok_or_else(|| TreeError::ForeignHandle {
@@ -347,12 +354,13 @@ impl App {
         self.check_in(to, || {
             format!("{}: App::add_dependency (the target)", self.path_of(from))
         })?;
-        let node = self.node_mut(from)?;
+        let node = self.node_mut_unjournalled(from)?;
         if !node.dependencies.iter().any(|d| d.target == to) {
             node.dependencies.push(Dependency {
                 target: to,
                 reason: reason.into(),
             });
+            self.journal_dependency_pushed(from);
         }
         Ok(())
     }
@@ -395,11 +403,18 @@ impl App {
                 })
             }
         }
-        let tags = &mut self.node_mut(node)?.tags;
-        match tags.iter_mut().find(|(k, _)| *k == key) {
-            Some(existing) => existing.1 = value,
-            None => tags.push((key, value)),
-        }
+        let tags = &mut self.node_mut_unjournalled(node)?.tags;
+        let (index, before) = match tags.iter().position(|(k, _)| *k == key) {
+            Some(index) => match tags.get_mut(index) {
+                Some(existing) => (index, Some(std::mem::replace(&mut existing.1, value))),
+                None => return Ok(()),
+            },
+            None => {
+                tags.push((key, value));
+                (tags.len() - 1, None)
+            }
+        };
+        self.journal_tag_set(node, index, before);
         Ok(())
     }
 

@@ -30,6 +30,15 @@ enum Entry {
     /// A node that existed before the level, as it was before the level first changed it
     /// (everything but its children, which only grow and are cut back by truncation).
     Node(NodeId, Box<NodeData>),
+    /// A dependency pushed onto the dependencies of a node older than the level: popped.
+    DependencyPushed(NodeId),
+    /// A tag of a node older than the level set at `index` of its tags: popped when it was new
+    /// (`before` is `None`), else its old value put back.
+    TagSet {
+        node: NodeId,
+        index: usize,
+        before: Option<String>,
+    },
     /// One fact pushed onto the `Vec<F>` under `key`.
     Fact { key: TypeId, undo: fn(&mut Boxed) },
     /// Attached data of `node` in the `Attached<T>` (an `IndexMap<NodeId, T>`) under `key` was set (`before` is
@@ -211,6 +220,29 @@ impl App {
                         n.acknowledgements = acknowledgements;
                     }
                 }
+                Entry::DependencyPushed(node) => {
+                    if let Some(n) = self.nodes.get_mut(node.index()) {
+                        n.dependencies.pop();
+                    }
+                }
+                Entry::TagSet {
+                    node,
+                    index,
+                    before,
+                } => {
+                    if let Some(n) = self.nodes.get_mut(node.index()) {
+                        match before {
+                            Some(value) => {
+                                if let Some(tag) = n.tags.get_mut(index) {
+                                    tag.1 = value;
+                                }
+                            }
+                            None => {
+                                n.tags.pop();
+                            }
+                        }
+                    }
+                }
                 Entry::Fact { key, undo } => {
                     if let Some(facts) = self.facts.get_mut(&key) {
                         undo(facts);
@@ -280,6 +312,37 @@ impl App {
         self.journal.entries.push(Entry::Node(node, Box::new(data)));
     }
 
+    /// Whether a change to `node` must be journalled: a call is in progress and the node is older
+    /// than it (the call's own nodes are cut back whole).
+    fn older_than_call(&self, node: NodeId) -> bool {
+        self.journal
+            .levels
+            .last()
+            .is_some_and(|level| node.index() < level.nodes)
+    }
+
+    /// Journal hook: a dependency was pushed onto the dependencies of `node`. An append is undone
+    /// by a pop, so the node is not snapshotted.
+    #[inline]
+    pub(crate) fn journal_dependency_pushed(&mut self, node: NodeId) {
+        if self.older_than_call(node) {
+            self.journal.entries.push(Entry::DependencyPushed(node));
+        }
+    }
+
+    /// Journal hook: the tag at `index` of `node`'s tags was set; `before` is its old value,
+    /// `None` when the tag was pushed. Undone in place, so the node is not snapshotted.
+    #[inline]
+    pub(crate) fn journal_tag_set(&mut self, node: NodeId, index: usize, before: Option<String>) {
+        if self.older_than_call(node) {
+            self.journal.entries.push(Entry::TagSet {
+                node,
+                index,
+                before,
+            });
+        }
+    }
+
     /// Journal hook: the resource `node` is handed out to change.
     #[inline]
     pub(crate) fn journal_resource(&mut self, node: NodeId) {
@@ -345,5 +408,46 @@ impl Scope<'_> {
     ) -> Result<T, E> {
         let node = self.node;
         self.app.atomically(|app| f(&mut Scope { app, node }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{RawResource, Resource, StackProps};
+
+    #[test]
+    fn a_dependency_or_tag_on_an_older_node_is_journalled_without_a_snapshot() {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let topic = s
+            .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic").tagged())
+            .unwrap();
+        let key = s
+            .resource::<RawResource>("Key", Resource::new("AWS::KMS::Key"))
+            .unwrap();
+        app.tag(topic, "Team", "media").unwrap();
+        let mut kinds = Vec::new();
+        app.atomically(|app| {
+            app.tag(topic, "Team", "ops")?;
+            app.tag(topic, "Env", "dev")?;
+            app.add_dependency(topic, key, "test")?;
+            kinds = app
+                .journal
+                .entries
+                .iter()
+                .map(|e| match e {
+                    Entry::Node(..) => "snapshot",
+                    Entry::DependencyPushed(_) => "dependency",
+                    Entry::TagSet { before: None, .. } => "new tag",
+                    Entry::TagSet { .. } => "changed tag",
+                    _ => "other",
+                })
+                .collect();
+            Ok::<(), TreeError>(())
+        })
+        .unwrap();
+        assert_eq!(kinds, ["changed tag", "new tag", "dependency"]);
     }
 }

@@ -249,3 +249,45 @@ fn a_call_that_panics_is_undone_and_leaves_the_journal_idle() {
     assert!(failed.is_err());
     assert_eq!(app.len(), 2, "the stack and the queue");
 }
+
+#[test]
+fn appends_undone_in_place_interleave_with_snapshots_of_the_same_node() {
+    let mut app = App::new();
+    let stack = app.stack("Demo", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    let topic = s
+        .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic").tagged())
+        .unwrap();
+    let key = s
+        .resource::<RawResource>("Key", Resource::new("AWS::KMS::Key"))
+        .unwrap();
+    let queue = s
+        .resource::<RawResource>("Queue", Resource::new("AWS::SQS::Queue"))
+        .unwrap();
+    app.tag(topic, "Team", "media").unwrap();
+    app.tag(topic, "Env", "dev").unwrap();
+    app.add_dependency(topic, queue, "before").unwrap();
+    let before = snapshot(&app);
+
+    let result = app.atomically(|app| {
+        // Appended and replaced before the node is snapshotted, then after it.
+        app.tag(topic, "Team", "ops")?;
+        app.tag(topic, "New", "1")?;
+        app.add_dependency(topic, key, "first")?;
+        app.add_dependency(topic, key, "the same target: no change")?;
+        app.resource_mut(topic)?
+            .properties
+            .insert("DisplayName", "changed");
+        app.tag(topic, "Env", "prod")?;
+        app.tag(topic, "Later", "2")?;
+        app.atomically(|app| {
+            app.tag(topic, "Team", "inner")?;
+            app.add_dependency(key, queue, "inner")?;
+            Ok::<(), TreeError>(())
+        })?;
+        app.tag(topic, "New", "3")?;
+        fail()
+    });
+    assert!(result.is_err());
+    assert_eq!(snapshot(&app), before);
+}
