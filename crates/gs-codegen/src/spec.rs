@@ -1,0 +1,235 @@
+//! The vendored `@aws-cdk/aws-service-spec` database, read into plain structs.
+//!
+//! Only what the generators use is read; everything else in `db.json.gz` is ignored.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// The version of `@aws-cdk/aws-service-spec` vendored in `spec/aws-service-spec/`.
+pub const SERVICE_SPEC_VERSION: &str = "0.1.216";
+
+/// The resource types and the nested property types they use.
+pub struct Spec {
+    /// Every resource type, sorted by CloudFormation type name.
+    pub resources: Vec<ResourceType>,
+    /// Nested property types by their `$id`.
+    pub type_defs: HashMap<String, TypeDef>,
+}
+
+/// One resource type, e.g. `AWS::Lambda::Function`.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceType {
+    /// `AWS::Lambda::Function`.
+    pub cloud_formation_type: String,
+    /// `Function`.
+    pub name: String,
+    /// Markdown documentation; the first paragraph is the summary.
+    #[serde(default)]
+    pub documentation: String,
+    /// The properties that identify the resource (what `Ref` returns for most types).
+    #[serde(default)]
+    pub primary_identifier: Vec<String>,
+    /// What `Fn::GetAtt` can read. Names may contain dots (`Endpoint.Address`).
+    #[serde(default)]
+    pub attributes: IndexMap<String, Attribute>,
+    /// The properties a template may set.
+    #[serde(default)]
+    pub properties: IndexMap<String, Property>,
+    /// How the type takes tags, if it does.
+    pub tag_information: Option<TagInformation>,
+    /// Whether the service spec marks the type as holding data.
+    pub is_stateful: Option<bool>,
+}
+
+impl ResourceType {
+    /// `Lambda` for `AWS::Lambda::Function`.
+    pub fn service(&self) -> &str {
+        self.cloud_formation_type.split("::").nth(1).unwrap_or("")
+    }
+}
+
+/// A nested property type (CDK's `CfnFunction.VpcConfigProperty`).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeDef {
+    /// `VpcConfig`.
+    pub name: String,
+    /// Markdown documentation.
+    #[serde(default)]
+    pub documentation: String,
+    /// Its properties.
+    #[serde(default)]
+    pub properties: IndexMap<String, Property>,
+}
+
+/// One property of a resource type or nested type.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Property {
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: PropType,
+    /// Markdown documentation.
+    #[serde(default)]
+    pub documentation: String,
+    /// Whether a template must set it.
+    #[serde(default)]
+    pub required: bool,
+    /// `yes` when changing it replaces the resource, `maybe` when it may; absent otherwise.
+    pub causes_replacement: Option<String>,
+    /// Which other resource types' identifiers the property takes.
+    #[serde(default)]
+    pub relationship_refs: Vec<RelationshipRef>,
+    /// Set when CloudFormation deprecates the property.
+    pub deprecated: Option<String>,
+}
+
+/// A resource attribute (`Fn::GetAtt`).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Attribute {
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: PropType,
+    /// Markdown documentation.
+    #[serde(default)]
+    pub documentation: String,
+}
+
+/// "This property takes the `propertyName` of a `cloudFormationType` resource."
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationshipRef {
+    /// `AWS::EFS::FileSystem`.
+    pub cloud_formation_type: String,
+    /// `FileSystemId`: an attribute or the primary identifier of that type.
+    pub property_name: String,
+}
+
+/// How a resource type takes tags.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct TagInformation {
+    /// The property that holds the tags, usually `Tags`.
+    pub tag_property_name: String,
+    /// `standard` (a list of `{Key, Value}`), `map` (a string map) or `asg` (with
+    /// `PropagateAtLaunch`).
+    pub variant: String,
+}
+
+/// The type of a property or attribute.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum PropType {
+    /// A string, maybe limited to `allowed_values`.
+    String {
+        /// The enum values, when the spec lists them.
+        #[serde(default, rename = "allowedValues")]
+        allowed_values: Vec<String>,
+    },
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// Any JSON (a policy document, a schema, ...).
+    Json,
+    /// An ISO 8601 timestamp, as a string.
+    DateTime,
+    /// One `{Key, Value}` tag.
+    Tag,
+    /// A list.
+    Array {
+        /// The element type.
+        element: Box<PropType>,
+    },
+    /// A map from strings.
+    Map {
+        /// The value type.
+        element: Box<PropType>,
+    },
+    /// A nested type.
+    Ref {
+        /// The nested type's `$id`.
+        reference: Reference,
+    },
+    /// One of several types.
+    Union {
+        /// The alternatives.
+        types: Vec<PropType>,
+    },
+    /// JSON `null` (only inside unions).
+    Null,
+}
+
+/// A pointer to a nested type.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// The `$id` of a [`TypeDef`].
+    #[serde(rename = "$ref")]
+    pub id: String,
+}
+
+#[derive(Deserialize)]
+struct Db {
+    schema: Schema,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Schema {
+    resource: Entities<ResourceType>,
+    type_definition: Entities<IdTypeDef>,
+}
+
+#[derive(Deserialize)]
+struct Entities<T> {
+    entities: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct IdTypeDef {
+    #[serde(rename = "$id")]
+    id: String,
+    #[serde(flatten)]
+    def: TypeDef,
+}
+
+impl Spec {
+    /// Reads `db.json.gz`. Resource types outside the `AWS::` namespace (`Alexa::ASK::Skill`) are
+    /// left out: gs generates AWS types only.
+    pub fn load(path: &Path) -> Result<Spec, String> {
+        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut json)
+            .map_err(|e| format!("{}: not gzip: {e}", path.display()))?;
+        let db: Db = serde_json::from_slice(&json)
+            .map_err(|e| format!("{}: unexpected shape: {e}", path.display()))?;
+        let mut resources: Vec<ResourceType> = db
+            .schema
+            .resource
+            .entities
+            .into_iter()
+            .filter(|r| r.cloud_formation_type.starts_with("AWS::"))
+            .collect();
+        resources.sort_by(|a, b| a.cloud_formation_type.cmp(&b.cloud_formation_type));
+        let type_defs = db
+            .schema
+            .type_definition
+            .entities
+            .into_iter()
+            .map(|t| (t.id, t.def))
+            .collect();
+        Ok(Spec {
+            resources,
+            type_defs,
+        })
+    }
+}
