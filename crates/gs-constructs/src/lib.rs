@@ -22,6 +22,7 @@
 //! - [`s3`] — buckets.
 //! - [`codepipeline`] — pipelines with a pluggable source.
 //! - [`backup`] — vaults, plans (never without a rule), selections.
+//! - [`diff`] — the offline, replacement-aware diff of two syntheses.
 //! - [`dr`] — recovery objectives, protection profiles, DR rules and report.
 //! - [`security`] — encryption, ingress, IAM and lifecycle rules across services.
 //! - `lifecycle` — retained resources with fixed physical names (redeploys fail on them).
@@ -64,6 +65,7 @@ pub mod assertions;
 mod backend;
 pub mod backup;
 pub mod codepipeline;
+pub mod diff;
 pub mod dr;
 pub mod ec2;
 pub mod ecs;

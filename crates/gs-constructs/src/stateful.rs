@@ -30,13 +30,19 @@ pub(crate) fn holds_primary_data(type_name: &str) -> bool {
 
 /// Whether removing `r` from its stack (or replacing it) deletes its data.
 pub(crate) fn deletes_data_on_removal(r: &Resource) -> bool {
-    if !is_stateful(&r.type_name) {
+    deletes_data(&r.type_name, r.removal_policy)
+}
+
+/// Whether deleting a resource of `type_name` under `policy` (its `DeletionPolicy` when it is
+/// removed, its `UpdateReplacePolicy` when it is replaced; `None` when the template sets none)
+/// deletes its data. The lifecycle rules and the diff both decide through this function.
+pub(crate) fn deletes_data(type_name: &str, policy: Option<RemovalPolicy>) -> bool {
+    if !is_stateful(type_name) {
         return false;
     }
-    let snapshots_by_default = SNAPSHOT_BY_DEFAULT.contains(&&*r.type_name);
-    match r.removal_policy {
+    match policy {
         Some(RemovalPolicy::Destroy) => true,
-        None => !snapshots_by_default,
+        None => !SNAPSHOT_BY_DEFAULT.contains(&type_name),
         Some(_) => false,
     }
 }

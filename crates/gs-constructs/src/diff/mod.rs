@@ -1,0 +1,675 @@
+//! The offline diff: what deploying the new synthesis over an earlier one would do, resource by
+//! resource, with the replacements the resource specification predicts and the data they lose.
+//!
+//! ```text
+//! earlier assembly (dir or one template) --Assembly::read--+
+//!                                                           +--diff(old, new, lookup)--> Diff
+//! new synthesis (artifacts in memory) --Assembly::from_artifacts--+        |
+//!                                          render::text / render::json <--+  Diff::exit_code
+//! ```
+//!
+//! What is marked, per stack:
+//! - resources added, removed and changed, with each changed property path (`old -> new`);
+//! - **replacement**: a changed property the specification says forces it (`replace`) or may
+//!   (`may-replace`); a changed type; and, as `cdk diff` does, the chain: a resource whose
+//!   replacement-forcing property refers (`Ref`, `Fn::GetAtt`, `Fn::Sub`) to a replaced resource
+//!   is replaced too, since the reference then yields a new value;
+//! - **data loss**: a stateful resource (the table the lifecycle rules use) removed without a
+//!   `DeletionPolicy` of `Retain` or `Snapshot`, or replaced without such an
+//!   `UpdateReplacePolicy` (the new template's);
+//! - IAM statements and security-group rules added or removed, as tables ([`tables`]).
+//!
+//! Which property forces a replacement is not known here: it comes from a [`ReplacementLookup`],
+//! normally the one generated from the AWS resource specification.
+//!
+//! A stack present on one side only is diffed against an empty template: all its resources are
+//! added (a new stack) or removed (a stack the app no longer has; deleting it is a separate
+//! `cdk destroy`, but its data loss is shown all the same).
+
+mod input;
+pub mod render;
+pub mod tables;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value as Json};
+
+use crate::stateful;
+pub use input::{Assembly, DiffError, StackTemplate};
+
+/// Whether changing a property replaces its resource, as the resource specification says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Replacement {
+    /// Updated in place.
+    Never,
+    /// Replaced for some changes only (`causesReplacement: maybe`).
+    Maybe,
+    /// Always replaced (`causesReplacement: yes`, or a create-only property).
+    Always,
+}
+
+/// Says whether a changed property replaces its resource: `path` is the property's name then,
+/// for a change inside it, the keys down to the change (list positions left out).
+pub trait ReplacementLookup {
+    /// The replacement behaviour of a change at `path` of a resource of `type_name`.
+    fn replacement(&self, type_name: &str, path: &[&str]) -> Replacement;
+}
+
+impl<F: Fn(&str, &[&str]) -> Replacement> ReplacementLookup for F {
+    fn replacement(&self, type_name: &str, path: &[&str]) -> Replacement {
+        self(type_name, path)
+    }
+}
+
+/// What deploying does to one resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    /// Created.
+    Add,
+    /// Deleted.
+    Remove,
+    /// Updated in place.
+    Update,
+    /// Replaced: a new physical resource, the old one deleted (per its `UpdateReplacePolicy`).
+    Replace,
+    /// Replaced for some values of a changed property only.
+    MayReplace,
+}
+
+impl Change {
+    /// The name used in the JSON output: `add`, `remove`, `update`, `replace`, `may-replace`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Add => "add",
+            Change::Remove => "remove",
+            Change::Update => "update",
+            Change::Replace => "replace",
+            Change::MayReplace => "may-replace",
+        }
+    }
+}
+
+/// One changed value inside a resource.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PropertyChange {
+    /// Where, from the resource: `Properties.GroupName`, `Properties.Tags[2].Value`, `DependsOn`.
+    pub path: String,
+    /// The earlier value; `None` when it was added.
+    pub old: Option<Json>,
+    /// The new value; `None` when it was removed.
+    pub new: Option<Json>,
+    /// What this change does to the resource.
+    pub replacement: Replacement,
+}
+
+/// One resource that differs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceDiff {
+    /// The logical ID.
+    pub logical_id: String,
+    /// The CloudFormation type (the new one when it changed).
+    pub type_name: String,
+    /// The construct path (`Metadata."aws:cdk:path"`), empty when the template has none.
+    pub path: String,
+    /// What deploying does to it.
+    pub change: Change,
+    /// Whether that deletes a stateful resource's data (for `may-replace`: if it is replaced).
+    pub data_loss: bool,
+    /// The values that changed (for an update or a replacement).
+    pub properties: Vec<PropertyChange>,
+    /// The replaced resources whose new `Ref`/`Fn::GetAtt` values changed this one's properties.
+    pub replaced_references: Vec<String>,
+}
+
+/// The differences of one stack.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct StackDiff {
+    /// The stack's name.
+    pub stack: String,
+    /// Whether the earlier side has the stack (else every resource is added).
+    pub in_old: bool,
+    /// Whether the new side has the stack (else every resource is removed).
+    pub in_new: bool,
+    /// The resources that differ: removed, added, then changed, each in template order.
+    pub resources: Vec<ResourceDiff>,
+    /// Other template sections that differ (`Outputs.X`, `Parameters.Y`, `Description`, ...).
+    pub other: Vec<PropertyChange>,
+    /// IAM statements added and removed.
+    pub iam: Vec<tables::IamRow>,
+    /// Security-group rules added and removed.
+    pub security_groups: Vec<tables::SecurityGroupRow>,
+}
+
+impl StackDiff {
+    /// Whether nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty() && self.other.is_empty()
+    }
+}
+
+/// The differences of every stack, in the new assembly's order, then stacks only the earlier one
+/// has.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Diff {
+    /// One entry per stack on either side.
+    pub stacks: Vec<StackDiff>,
+}
+
+impl Diff {
+    /// Whether nothing differs in any stack.
+    pub fn is_empty(&self) -> bool {
+        self.stacks.iter().all(StackDiff::is_empty)
+    }
+
+    /// The process exit code: 1 with `--fail` when anything differs, else 0.
+    pub fn exit_code(&self, fail: bool) -> u8 {
+        u8::from(fail && !self.is_empty())
+    }
+}
+
+/// Compares every stack of `old` with the stack of the same name in `new`.
+pub fn diff(old: &Assembly, new: &Assembly, lookup: &dyn ReplacementLookup) -> Diff {
+    let mut stacks = Vec::new();
+    for s in &new.stacks {
+        let before = old.stack(&s.name);
+        stacks.push(diff_stack(
+            &s.name,
+            before.map(|b| &b.template),
+            Some(&s.template),
+            lookup,
+        ));
+    }
+    for s in &old.stacks {
+        if new.stack(&s.name).is_none() {
+            stacks.push(diff_stack(&s.name, Some(&s.template), None, lookup));
+        }
+    }
+    Diff { stacks }
+}
+
+/// Compares two templates of the stack `stack`; `None` is a side without the stack.
+pub fn diff_stack(
+    stack: &str,
+    old: Option<&Json>,
+    new: Option<&Json>,
+    lookup: &dyn ReplacementLookup,
+) -> StackDiff {
+    let empty = Map::new();
+    let resources = |t: Option<&Json>| -> Map<String, Json> {
+        t.and_then(|t| t.get("Resources"))
+            .and_then(Json::as_object)
+            .map_or_else(Map::new, |m| {
+                m.iter().map(|(k, v)| (k.clone(), normalized(v))).collect()
+            })
+    };
+    let old_res = resources(old);
+    let new_res = resources(new);
+
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    // Resources on both sides, with their direct changes.
+    let mut changed: BTreeMap<&str, ResourceDiff> = BTreeMap::new();
+    let mut order: Vec<&str> = Vec::new();
+
+    for (id, r) in &old_res {
+        if !new_res.contains_key(id) {
+            let policy = policy_of(r, "DeletionPolicy");
+            let type_name = type_of(r);
+            removed.push(ResourceDiff {
+                logical_id: id.clone(),
+                type_name: type_name.to_owned(),
+                path: path_of(r),
+                change: Change::Remove,
+                data_loss: stateful::deletes_data(type_name, policy),
+                properties: Vec::new(),
+                replaced_references: Vec::new(),
+            });
+        }
+    }
+    for (id, r) in &new_res {
+        match old_res.get(id) {
+            None => added.push(ResourceDiff {
+                logical_id: id.clone(),
+                type_name: type_of(r).to_owned(),
+                path: path_of(r),
+                change: Change::Add,
+                data_loss: false,
+                properties: Vec::new(),
+                replaced_references: Vec::new(),
+            }),
+            Some(before) => {
+                let d = diff_resource(id, before, r, lookup);
+                order.push(id);
+                if let Some(d) = d {
+                    changed.insert(id, d);
+                }
+            }
+        }
+    }
+
+    propagate_replacements(&old_res, &new_res, &order, &mut changed, lookup);
+
+    let mut out = removed;
+    out.extend(added);
+    for id in order {
+        if let Some(mut d) = changed.remove(id) {
+            if matches!(d.change, Change::Replace | Change::MayReplace) {
+                if let Some(r) = new_res.get(id) {
+                    d.data_loss =
+                        stateful::deletes_data(type_of(r), policy_of(r, "UpdateReplacePolicy"));
+                }
+            }
+            out.push(d);
+        }
+    }
+
+    let (iam, security_groups) = tables::summarize(
+        old.map_or(&empty, |_| &old_res),
+        new.map_or(&empty, |_| &new_res),
+    );
+    StackDiff {
+        stack: stack.to_owned(),
+        in_old: old.is_some(),
+        in_new: new.is_some(),
+        resources: out,
+        other: diff_sections(old, new),
+        iam,
+        security_groups,
+    }
+}
+
+/// The differences of one resource on both sides, with its direct replacement; `None` when equal.
+fn diff_resource(
+    id: &str,
+    old: &Json,
+    new: &Json,
+    lookup: &dyn ReplacementLookup,
+) -> Option<ResourceDiff> {
+    if old == new {
+        return None;
+    }
+    let type_name = type_of(new);
+    let mut properties = Vec::new();
+    let mut change = Change::Update;
+    if type_of(old) != type_name {
+        change = Change::Replace;
+        properties.push(PropertyChange {
+            path: "Type".into(),
+            old: old.get("Type").cloned(),
+            new: new.get("Type").cloned(),
+            replacement: Replacement::Always,
+        });
+    }
+    let empty = Map::new();
+    let props = |r: &'_ Json| -> Map<String, Json> {
+        r.get("Properties")
+            .and_then(Json::as_object)
+            .unwrap_or(&empty)
+            .clone()
+    };
+    let (old_props, new_props) = (props(old), props(new));
+    for key in union_keys(&old_props, &new_props) {
+        let (a, b) = (old_props.get(key), new_props.get(key));
+        if a == b {
+            continue;
+        }
+        let mut leaves = Vec::new();
+        leaf_changes(&mut vec![Step::Key(key)], a, b, &mut leaves);
+        for (steps, a, b) in leaves {
+            let keys: Vec<&str> = steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Key(k) => Some(*k),
+                    Step::Index(_) => None,
+                })
+                .collect();
+            let replacement = lookup.replacement(type_name, &keys);
+            change = worst(change, replacement);
+            properties.push(PropertyChange {
+                path: render_path("Properties", &steps),
+                old: a.cloned(),
+                new: b.cloned(),
+                replacement,
+            });
+        }
+    }
+    let (old_map, new_map) = (
+        old.as_object().unwrap_or(&empty),
+        new.as_object().unwrap_or(&empty),
+    );
+    for key in union_keys(old_map, new_map) {
+        if matches!(key, "Type" | "Properties") {
+            continue;
+        }
+        let (a, b) = (old_map.get(key), new_map.get(key));
+        if a == b {
+            continue;
+        }
+        let mut leaves = Vec::new();
+        leaf_changes(&mut vec![Step::Key(key)], a, b, &mut leaves);
+        for (steps, a, b) in leaves {
+            properties.push(PropertyChange {
+                path: render_path("", &steps),
+                old: a.cloned(),
+                new: b.cloned(),
+                replacement: Replacement::Never,
+            });
+        }
+    }
+    Some(ResourceDiff {
+        logical_id: id.to_owned(),
+        type_name: type_name.to_owned(),
+        path: path_of(new),
+        change,
+        data_loss: false,
+        properties,
+        replaced_references: Vec::new(),
+    })
+}
+
+/// The chain: a replaced resource's `Ref` and attributes take new values, so every resource
+/// whose property refers to it changes that property; when the property forces a replacement,
+/// that resource is replaced too, and so on. As `cdk diff`, only certain replacements propagate
+/// (a `may-replace` does not), and a property that `may` replace makes its resource `may-replace`.
+/// Unlike `cdk diff`, a resource that only changes through such a reference to an updatable
+/// property is listed as an update (its property does change on deploy).
+fn propagate_replacements<'a>(
+    old_res: &Map<String, Json>,
+    new_res: &'a Map<String, Json>,
+    order: &[&'a str],
+    changed: &mut BTreeMap<&'a str, ResourceDiff>,
+    lookup: &dyn ReplacementLookup,
+) {
+    let mut todo: Vec<String> = changed
+        .values()
+        .filter(|d| d.change == Change::Replace)
+        .map(|d| d.logical_id.clone())
+        .collect();
+    let mut done: BTreeSet<String> = todo.iter().cloned().collect();
+    while let Some(replaced) = todo.pop() {
+        for &id in order {
+            let (Some(r), Some(before)) = (new_res.get(id), old_res.get(id)) else {
+                continue;
+            };
+            let Some(props) = r.get("Properties").and_then(Json::as_object) else {
+                continue;
+            };
+            let type_name = type_of(r);
+            for (key, value) in props {
+                if !refers_to(value, &replaced) {
+                    continue;
+                }
+                let replacement = lookup.replacement(type_name, &[key.as_str()]);
+                let d = changed.entry(id).or_insert_with(|| ResourceDiff {
+                    logical_id: id.to_owned(),
+                    type_name: type_name.to_owned(),
+                    path: path_of(r),
+                    change: Change::Update,
+                    data_loss: false,
+                    properties: Vec::new(),
+                    replaced_references: Vec::new(),
+                });
+                if !d.replaced_references.contains(&replaced) {
+                    d.replaced_references.push(replaced.clone());
+                }
+                let whole = format!("Properties.{key}");
+                let mut found = false;
+                for p in d.properties.iter_mut().filter(|p| {
+                    p.path.strip_prefix(whole.as_str()).is_some_and(|rest| {
+                        rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')
+                    })
+                }) {
+                    p.replacement = p.replacement.max(replacement);
+                    found = true;
+                }
+                if !found {
+                    d.properties.push(PropertyChange {
+                        path: whole,
+                        old: before
+                            .get("Properties")
+                            .and_then(|p| p.get(key.as_str()))
+                            .cloned(),
+                        new: Some(value.clone()),
+                        replacement,
+                    });
+                }
+                d.change = worst(d.change, replacement);
+                if d.change == Change::Replace && done.insert(id.to_owned()) {
+                    todo.push(id.to_owned());
+                }
+            }
+        }
+    }
+}
+
+/// Whether `v` refers to the resource `id`: `{"Ref": id}`, `{"Fn::GetAtt": [id, ...]}` or any
+/// other `{"Fn::X": [id, ...]}` (as `cdk diff` looks), or `${id}` / `${id.Attr}` inside a
+/// `Fn::Sub` string (which `cdk diff` misses). Bounded by serde_json's nesting limit (128).
+fn refers_to(v: &Json, id: &str) -> bool {
+    match v {
+        Json::Array(items) => items.iter().any(|i| refers_to(i, id)),
+        Json::Object(m) => {
+            if m.len() == 1 {
+                if let Some((k, inner)) = m.iter().next() {
+                    if k == "Ref" {
+                        return inner.as_str() == Some(id);
+                    }
+                    if k == "Fn::Sub" {
+                        let template = match inner {
+                            Json::String(s) => Some(s.as_str()),
+                            Json::Array(a) => a.first().and_then(Json::as_str),
+                            _ => None,
+                        };
+                        if template.is_some_and(|t| sub_refers_to(t, id)) {
+                            return true;
+                        }
+                        return match inner {
+                            Json::Array(a) => a.iter().skip(1).any(|i| refers_to(i, id)),
+                            _ => false,
+                        };
+                    }
+                    if k.starts_with("Fn::") {
+                        if let Json::Array(a) = inner {
+                            if a.first().and_then(Json::as_str) == Some(id) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+            m.values().any(|i| refers_to(i, id))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a `Fn::Sub` template names `${id}` or `${id.Attr}` (not `${!literal}`).
+fn sub_refers_to(template: &str, id: &str) -> bool {
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return false;
+        };
+        let name = &after[..end];
+        if name == id || name.strip_prefix(id).is_some_and(|a| a.starts_with('.')) {
+            return true;
+        }
+        rest = &after[end + 1..];
+    }
+    false
+}
+
+/// The worse of a resource's change so far and one property's replacement behaviour.
+fn worst(change: Change, r: Replacement) -> Change {
+    match (change, r) {
+        (Change::Replace, _) | (_, Replacement::Always) => Change::Replace,
+        (Change::MayReplace, _) | (_, Replacement::Maybe) => Change::MayReplace,
+        (c, Replacement::Never) => c,
+    }
+}
+
+/// The template sections other than `Resources` that differ, one entry per changed entry
+/// (`Outputs.QueueUrl`, `Description`).
+fn diff_sections(old: Option<&Json>, new: Option<&Json>) -> Vec<PropertyChange> {
+    let empty = Map::new();
+    let obj = |t: Option<&Json>| t.and_then(Json::as_object).unwrap_or(&empty).clone();
+    let (a, b) = (obj(old), obj(new));
+    let mut out = Vec::new();
+    for key in union_keys(&a, &b) {
+        if key == "Resources" || a.get(key) == b.get(key) {
+            continue;
+        }
+        match (a.get(key), b.get(key)) {
+            (Some(Json::Object(x)), Some(Json::Object(y))) => {
+                for entry in union_keys(x, y) {
+                    if x.get(entry) != y.get(entry) {
+                        out.push(PropertyChange {
+                            path: format!("{key}.{entry}"),
+                            old: x.get(entry).cloned(),
+                            new: y.get(entry).cloned(),
+                            replacement: Replacement::Never,
+                        });
+                    }
+                }
+            }
+            (x, y) => out.push(PropertyChange {
+                path: key.to_owned(),
+                old: x.cloned(),
+                new: y.cloned(),
+                replacement: Replacement::Never,
+            }),
+        }
+    }
+    out
+}
+
+/// One step down a JSON value.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `prefix.Key[2].Other`.
+fn render_path(prefix: &str, steps: &[Step<'_>]) -> String {
+    let mut s = prefix.to_owned();
+    for step in steps {
+        match step {
+            Step::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Step::Index(i) => {
+                s.push('[');
+                s.push_str(&i.to_string());
+                s.push(']');
+            }
+        }
+    }
+    s
+}
+
+/// The changed leaves between `a` and `b` at `steps`: objects key by key, lists of equal length
+/// item by item, anything else whole. Recursion is bounded by serde_json's nesting limit (128),
+/// which every template went through.
+fn leaf_changes<'a>(
+    steps: &mut Vec<Step<'a>>,
+    a: Option<&'a Json>,
+    b: Option<&'a Json>,
+    out: &mut Vec<(Vec<Step<'a>>, Option<&'a Json>, Option<&'a Json>)>,
+) {
+    if a == b {
+        return;
+    }
+    match (a, b) {
+        (Some(Json::Object(x)), Some(Json::Object(y))) if !is_intrinsic(x) && !is_intrinsic(y) => {
+            for key in union_keys(x, y) {
+                steps.push(Step::Key(key));
+                leaf_changes(steps, x.get(key), y.get(key), out);
+                steps.pop();
+            }
+        }
+        (Some(Json::Array(x)), Some(Json::Array(y))) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                steps.push(Step::Index(i));
+                leaf_changes(steps, Some(p), Some(q), out);
+                steps.pop();
+            }
+        }
+        _ => out.push((steps.clone(), a, b)),
+    }
+}
+
+/// Whether an object is one intrinsic function (`{"Ref": ...}`, `{"Fn::Join": ...}`): shown whole.
+fn is_intrinsic(m: &Map<String, Json>) -> bool {
+    m.len() == 1
+        && m.keys()
+            .next()
+            .is_some_and(|k| k == "Ref" || k.starts_with("Fn::"))
+}
+
+/// The keys of both maps: `a`'s in order, then those only `b` has.
+fn union_keys<'a>(a: &'a Map<String, Json>, b: &'a Map<String, Json>) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = a.keys().map(String::as_str).collect();
+    keys.extend(b.keys().map(String::as_str).filter(|k| !a.contains_key(*k)));
+    keys
+}
+
+/// A resource as `cdk diff` compares it: `Fn::GetAtt: "A.B"` as `["A", "B"]`, `DependsOn` as a
+/// sorted list. Bounded by serde_json's nesting limit.
+fn normalized(v: &Json) -> Json {
+    match v {
+        Json::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        ("Fn::GetAtt", Json::String(s)) => match s.split_once('.') {
+                            Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
+                            None => v.clone(),
+                        },
+                        ("DependsOn", Json::String(s)) => Json::Array(vec![s.as_str().into()]),
+                        ("DependsOn", Json::Array(items)) => {
+                            let mut items = items.clone();
+                            items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                            Json::Array(items)
+                        }
+                        _ => normalized(v),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.iter().map(normalized).collect()),
+        _ => v.clone(),
+    }
+}
+
+fn type_of(r: &Json) -> &str {
+    r.get("Type").and_then(Json::as_str).unwrap_or("")
+}
+
+fn path_of(r: &Json) -> String {
+    r.get("Metadata")
+        .and_then(|m| m.get("aws:cdk:path"))
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// A resource's `DeletionPolicy` or `UpdateReplacePolicy` (a string not among CloudFormation's
+/// values, such as a `Fn::If`, counts as none: the data may be lost).
+fn policy_of(r: &Json, attribute: &str) -> Option<gs_core::RemovalPolicy> {
+    use gs_core::RemovalPolicy;
+    match r.get(attribute).and_then(Json::as_str)? {
+        "Delete" => Some(RemovalPolicy::Destroy),
+        "Retain" | "RetainExceptOnCreate" => Some(RemovalPolicy::Retain),
+        "Snapshot" => Some(RemovalPolicy::Snapshot),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
