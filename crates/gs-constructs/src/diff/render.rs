@@ -204,6 +204,16 @@ fn property_text(out: &mut String, c: &PropertyChange, p: &Paint) {
         v.as_ref()
             .map_or_else(|| "(absent)".to_owned(), |v| short(&show(v)))
     };
+    if c.old == c.new {
+        // Unchanged in the template; a referred resource is replaced, so its value changes.
+        let _ = writeln!(
+            out,
+            "    ~ {}{why}: {} takes a new value",
+            c.path,
+            value(&c.new)
+        );
+        return;
+    }
     let _ = writeln!(
         out,
         "    ~ {}{why}: {} -> {}",
