@@ -187,6 +187,53 @@ pub fn diff(old: &Assembly, new: &Assembly, lookup: &dyn ReplacementLookup) -> D
     Diff { stacks }
 }
 
+/// The diff of the new synthesis `new` against `earlier`: an assembly folder (every stack), or
+/// one template file (compared with `stack`, which may be left out when the app has one stack).
+/// With a folder, `stack` limits the diff to that stack. This is what the `diff` command runs;
+/// read `earlier` before writing the new synthesis over it.
+pub fn against(
+    earlier: &std::path::Path,
+    new: &Assembly,
+    stack: Option<&str>,
+    lookup: &dyn ReplacementLookup,
+) -> Result<Diff, DiffError> {
+    if let Some(name) = stack {
+        if new.stack(name).is_none() {
+            return Err(DiffError::UnknownStack {
+                name: name.to_owned(),
+                stacks: new.names(),
+            });
+        }
+    }
+    let only = |a: &Assembly, name: &str| Assembly {
+        stacks: a
+            .stacks
+            .iter()
+            .filter(|s| s.name == name)
+            .cloned()
+            .collect(),
+    };
+    if earlier.is_file() {
+        let name = match (stack, new.stacks.as_slice()) {
+            (Some(name), _) => name.to_owned(),
+            (None, [one]) => one.name.clone(),
+            (None, _) => {
+                return Err(DiffError::WhichStack {
+                    path: earlier.into(),
+                    stacks: new.names(),
+                })
+            }
+        };
+        let old = Assembly::template_file(earlier, &name)?;
+        return Ok(diff(&old, &only(new, &name), lookup));
+    }
+    let old = Assembly::read(earlier)?;
+    Ok(match stack {
+        Some(name) => diff(&only(&old, name), &only(new, name), lookup),
+        None => diff(&old, new, lookup),
+    })
+}
+
 /// Compares two templates of the stack `stack`; `None` is a side without the stack.
 pub fn diff_stack(
     stack: &str,

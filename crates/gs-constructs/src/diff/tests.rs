@@ -429,6 +429,68 @@ mod input {
         assert_eq!(a.names(), "S");
     }
 
+    fn two_stacks() -> Assembly {
+        let t = serde_json::json!({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}});
+        Assembly {
+            stacks: vec![
+                StackTemplate {
+                    name: "A".into(),
+                    template: t.clone(),
+                },
+                StackTemplate {
+                    name: "B".into(),
+                    template: t,
+                },
+            ],
+        }
+    }
+
+    fn no_replacement(_: &str, _: &[&str]) -> Replacement {
+        Replacement::Never
+    }
+
+    #[test]
+    fn one_template_against_several_stacks_needs_the_stack_named() {
+        let dir = scratch("which");
+        let file = dir.join("A.template.json");
+        std::fs::write(
+            &file,
+            r#"{"Resources": {"Q": {"Type": "AWS::SNS::Topic"}}}"#,
+        )
+        .unwrap();
+        let e = against(&file, &two_stacks(), None, &no_replacement).unwrap_err();
+        assert!(matches!(e, DiffError::WhichStack { .. }), "{e}");
+        assert!(e.to_string().contains("`diff <Stack> --against"), "{e}");
+        let e = against(&file, &two_stacks(), Some("C"), &no_replacement).unwrap_err();
+        assert!(e.to_string().contains("no stack `C` (it has A, B)"), "{e}");
+        let d = against(&file, &two_stacks(), Some("B"), &no_replacement).unwrap();
+        assert_eq!(d.stacks.len(), 1);
+        assert_eq!(d.stacks[0].stack, "B");
+        assert_eq!(d.stacks[0].resources[0].change, Change::Replace);
+    }
+
+    #[test]
+    fn an_assembly_folder_is_diffed_stack_by_stack() {
+        let dir = scratch("folder");
+        std::fs::write(
+            dir.join("manifest.json"),
+            r#"{"artifacts": {"A": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "A.template.json"}}, "Tree": {"type": "cdk:tree"}}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("A.template.json"),
+            r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
+        )
+        .unwrap();
+        let d = against(&dir, &two_stacks(), None, &no_replacement).unwrap();
+        let names: Vec<(&str, bool)> = d
+            .stacks
+            .iter()
+            .map(|s| (s.stack.as_str(), s.is_empty()))
+            .collect();
+        assert_eq!(names, [("A", true), ("B", false)]);
+    }
+
     #[test]
     fn a_template_file_that_is_not_json_is_refused() {
         let dir = scratch("template");
