@@ -89,6 +89,12 @@ pub mod security;
 mod stateful;
 
 pub use backend::CfnBackend;
+
+/// The user guide (`docs/guide.md`), compiled and run as doc tests so its examples cannot rot.
+/// Only under `cfg(doctest)`: the file is outside the crate, so `cargo package` would not find it.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/guide.md")]
+pub struct GuideDoctests;
 pub use error::{ConstructError, Result};
 pub use gs_core as core;
 
