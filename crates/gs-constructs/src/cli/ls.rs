@@ -83,7 +83,11 @@ impl Command for Ls {
                 if !quiet {
                     match tree.stack_dependency_cause(stack, on) {
                         Some(StackDependencyCause::Explicit { from, reason, .. }) => {
-                            let _ = write!(s, ": {} ({reason})", tree.path(from));
+                            if from == stack {
+                                let _ = write!(s, ": {reason}");
+                            } else {
+                                let _ = write!(s, ": {} ({reason})", tree.path(from));
+                            }
                         }
                         Some(StackDependencyCause::Reference { from, to }) => {
                             let _ = write!(s, ": {} reads {}", tree.path(from), tree.path(to));

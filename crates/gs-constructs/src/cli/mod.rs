@@ -168,8 +168,9 @@ impl fmt::Display for BadInput {
 impl std::error::Error for BadInput {}
 
 /// What the command line reads from the process besides its arguments. [`run`] takes it from
-/// the process; tests build one to pin it.
-#[derive(Clone, Debug, Default)]
+/// the process; tests build one to pin it (the default: program `app`, no terminal, no
+/// `NO_COLOR`, no `PATH`).
+#[derive(Clone, Debug)]
 pub struct Env {
     /// The program's name, for the usage message.
     pub program: String,
@@ -179,6 +180,17 @@ pub struct Env {
     pub no_color: bool,
     /// The `PATH` to look for Graphviz's `dot` in; `None` looks nowhere.
     pub path: Option<OsString>,
+}
+
+impl Default for Env {
+    fn default() -> Env {
+        Env {
+            program: "app".into(),
+            stdout_is_terminal: false,
+            no_color: false,
+            path: None,
+        }
+    }
 }
 
 impl Env {
