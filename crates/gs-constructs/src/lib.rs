@@ -30,6 +30,7 @@
 //! - [`passes`] — the service passes, run by [`CfnBackend`], and the rule catalog.
 //! - [`rules`] — every rule as a constant, to acknowledge findings with.
 //! - [`assertions`] — `Template` and `Match`, for tests of your own stacks.
+//! - [`cli`] — every app a command line: `synth`, `ls`, `graph`, `rules`, `explain`.
 //!
 //! ```
 //! use gs_constructs::prelude::*;
@@ -64,6 +65,7 @@ pub mod apigateway;
 pub mod assertions;
 mod backend;
 pub mod backup;
+pub mod cli;
 pub mod codepipeline;
 pub mod diff;
 pub mod dr;
@@ -107,6 +109,7 @@ pub mod cfn {
 
 /// What construct code and user code need in scope.
 pub mod prelude {
+    pub use crate::cli::Cli;
     pub use crate::error::{ConstructError, Result};
     pub use crate::CfnBackend;
     pub use crate::{
