@@ -1,4 +1,4 @@
-//! Every gs app is a command line: `synth` (the default), `ls`, `graph`, `rules` and
+//! Every gs app is a command line: `synth` (the default), `diff`, `ls`, `graph`, `rules` and
 //! `explain RULE`, as `cdk` gives a CDK app.
 //!
 //! ```no_run
@@ -21,6 +21,7 @@
 //!
 //! Commands:
 //!   synth         write the cloud assembly into the output folder (the default)
+//!   diff          compare the synthesis with an earlier assembly or template, offline (writes nothing)
 //!   ls            list the stacks with their Regions and dependencies
 //!   graph         write each stack's construct graph (DOT, and SVG when Graphviz's `dot` is on the PATH)
 //!   rules         list every rule of the catalog
@@ -40,8 +41,8 @@
 //! | code | meaning |
 //! | --- | --- |
 //! | 0 | done |
-//! | 1 | refused: synthesis found errors (they are printed, and in SARIF), or the app could not be built or its files written |
-//! | 2 | bad usage: an unknown command or option, a missing or invalid value, an unknown rule; the message names the argument |
+//! | 1 | refused: synthesis found errors (they are printed, and in SARIF), or the app could not be built or its files written; `diff --fail` found a difference |
+//! | 2 | bad usage: an unknown command or option, a missing or invalid value, an unknown rule or stack, an earlier assembly or template `diff` cannot read; the message names the argument |
 //!
 //! # Output
 //!
@@ -90,7 +91,8 @@
 //! "ls", "stacks": [{"name", "region", "account", "depends_on"}]}`; `graph --json` prints
 //! `{"command": "graph", "files": [...], "svg": true|false}`; `rules --json` prints `{"command":
 //! "rules", "rules": [...]}` and `explain --json` `{"command": "explain", "rule": {...}}`, each rule
-//! as `{"id", "severity", "acknowledgeable", "applies_to", "what", "why", "fix"}`.
+//! as `{"id", "severity", "acknowledgeable", "applies_to", "what", "why", "fix"}`. `diff --json`
+//! prints the list [`crate::diff::render::json`] documents.
 //!
 //! # Adding a command
 //!
@@ -98,6 +100,7 @@
 //! operands, summary, own options), listed once in `COMMANDS`.
 
 mod color;
+mod diff;
 mod explain;
 mod graph;
 mod json;
@@ -450,6 +453,7 @@ pub(crate) struct Info {
 /// Every command, the default (`synth`) first. A new command is one file and one line here.
 const COMMANDS: &[&Info] = &[
     &synth::INFO,
+    &diff::INFO,
     &ls::INFO,
     &graph::INFO,
     &rules::INFO,
@@ -505,7 +509,9 @@ impl From<lexopt::Error> for Usage {
                 let known = global_options().chain(
                     COMMANDS
                         .iter()
-                        .flat_map(|c| c.options.iter().map(|(name, _)| *name)),
+                        .flat_map(|c| c.options.iter())
+                        // `--against PATH`: the option without its value.
+                        .map(|(name, _)| name.split(' ').next().unwrap_or(name)),
                 );
                 match gs_core::passes::closest(o, known) {
                     Some(c) => format!("unknown option `{o}` (did you mean `{c}`?)"),
@@ -758,7 +764,7 @@ fn help(program: &str, command: Option<&Info>) -> String {
          \x20     --color WHEN   auto, always or never (default: auto: when stdout is a terminal and NO_COLOR is unset)\n\
          \x20 -h, --help         this help\n\
          \x20 -V, --version      gs's version\n\n\
-         Exit codes: 0 done, 1 refused (synthesis found errors), 2 bad usage.\n",
+         Exit codes: 0 done, 1 refused (synthesis found errors; `diff --fail`: differences), 2 bad usage.\n",
     );
     s
 }

@@ -47,7 +47,7 @@ pub enum DiffError {
         path: PathBuf,
     },
     /// A template file given, but the new synthesis has several stacks and none was chosen.
-    #[error("{path} is one template, but the app has the stacks {stacks}; fix: name the stack to compare it with (`diff <Stack> --against {path}`)")]
+    #[error("{path} is one template, but the app has the stacks {stacks}; fix: name the stack to compare it with (`diff --against {path} --stack <Stack>`)")]
     WhichStack {
         /// The template file.
         path: PathBuf,

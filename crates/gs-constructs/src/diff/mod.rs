@@ -187,51 +187,106 @@ pub fn diff(old: &Assembly, new: &Assembly, lookup: &dyn ReplacementLookup) -> D
     Diff { stacks }
 }
 
+/// The earlier side of a diff as read from disk: an assembly folder (every stack) or one
+/// template file (one stack, named when compared). Read it before anything writes the new
+/// synthesis over it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Earlier {
+    /// An assembly folder (`cdk.out`), through its `manifest.json`.
+    Assembly(Assembly),
+    /// One template file.
+    Template {
+        /// The file, for messages.
+        path: std::path::PathBuf,
+        /// The template.
+        template: Json,
+    },
+}
+
+impl Earlier {
+    /// Reads `path`: a folder as an assembly, a file as one template. Refuses a missing path, a
+    /// folder without `manifest.json`, a file that is not JSON or not a template.
+    pub fn read(path: &std::path::Path) -> Result<Earlier, DiffError> {
+        if path.is_file() {
+            let one = Assembly::template_file(path, "")?;
+            let template = one
+                .stacks
+                .into_iter()
+                .next()
+                .map(|s| s.template)
+                .unwrap_or_default();
+            return Ok(Earlier::Template {
+                path: path.into(),
+                template,
+            });
+        }
+        Assembly::read(path).map(Earlier::Assembly)
+    }
+
+    /// The diff of the new synthesis `new` against this earlier side. With a folder, `stack`
+    /// limits the diff to that stack; a template file is compared with `stack`, which may be
+    /// left out when the app has one stack. Refuses a `stack` the new synthesis does not have.
+    pub fn diff(
+        &self,
+        new: &Assembly,
+        stack: Option<&str>,
+        lookup: &dyn ReplacementLookup,
+    ) -> Result<Diff, DiffError> {
+        if let Some(name) = stack {
+            if new.stack(name).is_none() {
+                return Err(DiffError::UnknownStack {
+                    name: name.to_owned(),
+                    stacks: new.names(),
+                });
+            }
+        }
+        let only = |a: &Assembly, name: &str| Assembly {
+            stacks: a
+                .stacks
+                .iter()
+                .filter(|s| s.name == name)
+                .cloned()
+                .collect(),
+        };
+        match self {
+            Earlier::Template { path, template } => {
+                let name = match (stack, new.stacks.as_slice()) {
+                    (Some(name), _) => name.to_owned(),
+                    (None, [one]) => one.name.clone(),
+                    (None, _) => {
+                        return Err(DiffError::WhichStack {
+                            path: path.clone(),
+                            stacks: new.names(),
+                        })
+                    }
+                };
+                let old = Assembly {
+                    stacks: vec![StackTemplate {
+                        name: name.clone(),
+                        template: template.clone(),
+                    }],
+                };
+                Ok(diff(&old, &only(new, &name), lookup))
+            }
+            Earlier::Assembly(old) => Ok(match stack {
+                Some(name) => diff(&only(old, name), &only(new, name), lookup),
+                None => diff(old, new, lookup),
+            }),
+        }
+    }
+}
+
 /// The diff of the new synthesis `new` against `earlier`: an assembly folder (every stack), or
 /// one template file (compared with `stack`, which may be left out when the app has one stack).
-/// With a folder, `stack` limits the diff to that stack. This is what the `diff` command runs;
-/// read `earlier` before writing the new synthesis over it.
+/// With a folder, `stack` limits the diff to that stack: [`Earlier::read`] then
+/// [`Earlier::diff`]. Read `earlier` before writing the new synthesis over it.
 pub fn against(
     earlier: &std::path::Path,
     new: &Assembly,
     stack: Option<&str>,
     lookup: &dyn ReplacementLookup,
 ) -> Result<Diff, DiffError> {
-    if let Some(name) = stack {
-        if new.stack(name).is_none() {
-            return Err(DiffError::UnknownStack {
-                name: name.to_owned(),
-                stacks: new.names(),
-            });
-        }
-    }
-    let only = |a: &Assembly, name: &str| Assembly {
-        stacks: a
-            .stacks
-            .iter()
-            .filter(|s| s.name == name)
-            .cloned()
-            .collect(),
-    };
-    if earlier.is_file() {
-        let name = match (stack, new.stacks.as_slice()) {
-            (Some(name), _) => name.to_owned(),
-            (None, [one]) => one.name.clone(),
-            (None, _) => {
-                return Err(DiffError::WhichStack {
-                    path: earlier.into(),
-                    stacks: new.names(),
-                })
-            }
-        };
-        let old = Assembly::template_file(earlier, &name)?;
-        return Ok(diff(&old, &only(new, &name), lookup));
-    }
-    let old = Assembly::read(earlier)?;
-    Ok(match stack {
-        Some(name) => diff(&only(&old, name), &only(new, name), lookup),
-        None => diff(&old, new, lookup),
-    })
+    Earlier::read(earlier)?.diff(new, stack, lookup)
 }
 
 /// Compares two templates of the stack `stack`; `None` is a side without the stack.

@@ -460,7 +460,7 @@ mod input {
         .unwrap();
         let e = against(&file, &two_stacks(), None, &no_replacement).unwrap_err();
         assert!(matches!(e, DiffError::WhichStack { .. }), "{e}");
-        assert!(e.to_string().contains("`diff <Stack> --against"), "{e}");
+        assert!(e.to_string().contains("--stack <Stack>"), "{e}");
         let e = against(&file, &two_stacks(), Some("C"), &no_replacement).unwrap_err();
         assert!(e.to_string().contains("no stack `C` (it has A, B)"), "{e}");
         let d = against(&file, &two_stacks(), Some("B"), &no_replacement).unwrap();
