@@ -2,8 +2,9 @@
 //! default) writes into `cdk.out/` (or `--out DIR`) one template per stack, the cloud-assembly
 //! manifest and `tree.json`, `<Stack>.sarif` with every finding, `<Stack>.dr.json` with the DR
 //! report and `<Stack>.dot`, a Graphviz picture of the constructs and their dependencies; prints
-//! the findings and a summary, and exits 1 when synthesis is refused. `ls`, `graph`, `rules` and
-//! `explain RULE` too; `--help` lists them.
+//! the findings and a summary, and exits 1 when synthesis is refused. `diff` (what deploying
+//! would add, replace and lose, against the `cdk.out/` on disk or `--against PATH`; writes
+//! nothing), `ls`, `graph`, `rules` and `explain RULE` too; `--help` lists them.
 //!
 //! `ENVIRONMENT_SUFFIX` (default `dev`), `AWS_REGION` (default `us-east-1`), `DR_REGION`
 //! (default `us-west-2`); an invalid one exits 2.
