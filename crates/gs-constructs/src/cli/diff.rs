@@ -100,8 +100,8 @@ impl Command for Diff {
         let earlier = Earlier::read(&against).map_err(Failure::usage)?;
 
         let app = app.get()?;
-        let tree = app.freeze();
-        let synthesis = match tree.synth(&CfnBackend::default()) {
+        // `App::synth` freezes the tree as the backend needs it, as `synth` does.
+        let synthesis = match app.synth(&CfnBackend::default()) {
             Ok(s) => s,
             Err(SynthError::Invalid { report }) => {
                 let mut s = String::new();
@@ -139,7 +139,6 @@ impl Command for Diff {
         if cx.leak {
             // The process ends after this: the OS takes the memory back at once.
             std::mem::forget((earlier, synthesis, new, d));
-            std::mem::forget(tree);
         }
         Ok(exit)
     }
