@@ -153,8 +153,13 @@ fn write_spec_type(
     if !attrs.is_empty() {
         let _ = writeln!(data, "A\t{}", attrs.join("\t"));
     }
+    // Tagging, unless the registry knows the type and not its tag property (the service spec
+    // can be ahead of cfn-lint, the reference: `AWS::ApplicationAutoScaling::ScalableTarget`
+    // has `Tags` in the one, not in the other).
     if let Some(t) = &r.tag_information {
-        let _ = writeln!(data, "G\t{}\t{}", t.tag_property_name, t.variant);
+        if reg.p.is_empty() || reg.p.contains_key(&t.tag_property_name) {
+            let _ = writeln!(data, "G\t{}\t{}", t.tag_property_name, t.variant);
+        }
     }
     // Nested types in the order first met, breadth first (so each gets its shortest path).
     let mut local: HashMap<&str, usize> = HashMap::new();
