@@ -194,7 +194,7 @@ fn write_spec_type(
             if p.required {
                 flags.push('r');
             }
-            let co = reg.co.iter().any(|c| *c == path);
+            let co = reg.co.contains(&path);
             match p.causes_replacement.as_deref() {
                 Some("yes") => flags.push('R'),
                 _ if co => flags.push('R'),

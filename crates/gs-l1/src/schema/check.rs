@@ -233,10 +233,7 @@ impl<'a> Walk<'_, 'a> {
         let mut parts = Vec::new();
         let mut i = at;
         // Parents always come before children, so this ends.
-        loop {
-            let Some(&(parent, seg)) = self.segs.get(i) else {
-                break;
-            };
+        while let Some(&(parent, seg)) = self.segs.get(i) {
             parts.push(seg);
             if i == 0 || parent >= i {
                 break;

@@ -70,19 +70,14 @@ pub fn replacement(type_name: &str, path: &[&str]) -> Option<Replacement> {
         worst = worst.max(prop.replacement);
         // Step through lists and maps (skipping an explicit item segment) to the next owner.
         let mut kind = &prop.kind;
-        loop {
-            match kind {
-                Kind::List(k) | Kind::Map(k) => {
-                    if segments
-                        .peek()
-                        .is_some_and(|s| **s == "*" || s.parse::<usize>().is_ok())
-                    {
-                        segments.next();
-                    }
-                    kind = k;
-                }
-                _ => break,
+        while let Kind::List(k) | Kind::Map(k) = kind {
+            if segments
+                .peek()
+                .is_some_and(|s| **s == "*" || s.parse::<usize>().is_ok())
+            {
+                segments.next();
             }
+            kind = k;
         }
         match kind {
             Kind::Nested(n) => owner = ty.owners.get(*n)?,
