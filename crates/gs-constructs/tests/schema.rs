@@ -397,6 +397,44 @@ fn values_cfn_lint_accepts_are_accepted() -> Result<(), Box<dyn std::error::Erro
 }
 
 #[test]
+fn both_branches_of_fn_if_are_checked() {
+    let mut app = App::new();
+    let stack = app.stack("Branches", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    let region_is = Value::Equals(
+        Box::new(Value::Pseudo(Pseudo::Region)),
+        Box::new("us-east-1".into()),
+    );
+    s.condition("East", region_is).unwrap();
+    raw(
+        &mut s,
+        "Files",
+        Resource::new("AWS::EFS::FileSystem")
+            .property("Encrypted", true)
+            .property(
+                "PerformanceMode",
+                Value::if_("East", "maxIO".into(), "turbo".into()),
+            ),
+    );
+    let findings = refused(&app);
+    let schema: Vec<&Diagnostic> = findings
+        .iter()
+        .filter(|d| d.rule.starts_with("schema/"))
+        .collect();
+    assert_eq!(schema.len(), 1, "{schema:?}");
+    assert!(
+        schema[0]
+            .message
+            .contains("Properties.PerformanceMode: `turbo` is not an allowed value"),
+        "{schema:?}"
+    );
+    assert!(
+        schema[0].fix.contains("`generalPurpose`, `maxIO`"),
+        "{schema:?}"
+    );
+}
+
+#[test]
 fn a_custom_resource_without_its_service_token_is_refused() {
     let mut app = App::new();
     let stack = app.stack("Custom", StackProps::default()).unwrap();
