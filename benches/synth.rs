@@ -100,6 +100,23 @@ fn validate_only(bencher: Bencher, n: usize) {
         .bench(|| app.validate(&backend()));
 }
 
+/// The schema checks alone (`gs_l1::schema::PASS`, part of `validate_only`) over the same
+/// resources: what checking every resource against its type's schema costs. The type's schema
+/// is parsed on first use (outside the timed loop after the first sample).
+#[divan::bench(args = [1_000, 10_000], sample_count = 20)]
+fn schema_checks_only(bencher: Bencher, n: usize) {
+    let app = synthetic_app(n);
+    let tree = app.freeze();
+    bencher
+        .counter(divan::counter::ItemsCount::new(n))
+        .bench(|| {
+            let mut out = Vec::new();
+            (gs_l1::schema::PASS.run)(&tree, &mut out);
+            assert!(out.is_empty());
+            out
+        });
+}
+
 #[divan::bench(args = [1_000, 10_000], sample_count = 20)]
 fn serialize_value_floor(bencher: Bencher, n: usize) {
     let out = synthetic_app(n).synth(&backend()).expect("synth");

@@ -149,7 +149,7 @@ impl<'t, 'a> Template<'t, 'a> {
                         .collect();
                     depends_on.sort_unstable();
                     depends_on.dedup();
-                    let tags = if resource.tagging.is_some() {
+                    let tags = if tree.tagging(e).is_some() {
                         tree.tags(e)
                     } else {
                         Vec::new()
@@ -354,7 +354,7 @@ impl TemplateResource<'_, '_> {
 
     /// Whether the template writes the resource's `Properties`: it has properties or tags.
     pub fn writes_properties(&self) -> bool {
-        let has_tags = self.resource.tagging.is_some() && !self.tags.is_empty();
+        let has_tags = self.tree.tagging(self.node).is_some() && !self.tags.is_empty();
         !self.resource.properties.is_empty() || has_tags
     }
 }
@@ -377,7 +377,7 @@ impl Serialize for Properties<'_, '_, '_> {
         }
         // Tags set in the tree are added under the type's tag property, unless the properties
         // already spell that property out (the escape hatch wins).
-        match r.resource.tagging {
+        match tree.tagging(r.node) {
             Some(Tagging::List(name))
                 if !r.tags.is_empty() && !r.resource.properties.contains_key(name) =>
             {

@@ -36,7 +36,7 @@ fn run(check: bool) -> Result<(), String> {
     let spec = spec::Spec::load(&root.join("spec/aws-service-spec/db.json.gz"))?;
     let mut out = output::Output::default();
     l1::generate(&spec, &mut out)?;
-    schema_data::generate(&spec, &mut out)?;
+    schema_data::generate(&spec, &root, &mut out)?;
     let (files, lines) = out.summary();
     if check {
         let stale = out.stale(&root);

@@ -35,6 +35,13 @@ impl Backend for CfnBackend {
         crate::passes::ALL
     }
 
+    /// From the resource schema (`tagInformation` of the service spec): raw resources, and
+    /// resources of types whose constructor did not say, take the stack's and scopes' tags in
+    /// their type's own format.
+    fn tagging(&self, type_name: &str) -> Option<gs_core::Tagging> {
+        gs_l1::schema::tagging(type_name)
+    }
+
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
         gs_cfn::CfnBackend {
             templates_only: self.templates_only,

@@ -65,6 +65,7 @@ pub const ALL: &[Pass] = &[
         run: crate::dr::passes::check,
     },
     gs_cfn::passes::LIMITS_PASS,
+    gs_l1::schema::PASS,
 ];
 
 /// Every rule gs applies, in catalog order: gs-core's, gs-cfn's, then each service's.
@@ -72,6 +73,7 @@ pub fn catalog() -> Vec<Rule> {
     [
         gs_core::passes::RULES,
         gs_cfn::passes::RULES,
+        gs_l1::schema::RULES,
         crate::logs::passes::RULES,
         crate::security::passes::RULES,
         crate::lifecycle::RULES,

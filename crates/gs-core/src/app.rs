@@ -630,7 +630,9 @@ impl App {
             .flat_map(|t| t.iter().map(|(k, v)| (*k, v)))
     }
 
-    /// Freezes the app for reading: logical IDs computed, dependencies expanded.
+    /// Freezes the app for reading: logical IDs computed, dependencies expanded. Resources are
+    /// tagged as built ([`Resource::tagging`](crate::Resource::tagging)); to synthesize, freeze
+    /// with [`App::freeze_for`] the backend, which may know how more types take tags.
     pub fn freeze(&self) -> Tree<'_> {
         Tree::freeze(self)
     }

@@ -58,6 +58,15 @@ pub trait Backend {
     fn passes(&self) -> &'static [Pass];
     /// The artifacts for the whole tree.
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError>;
+
+    /// How the target tags a resource of `type_name` whose constructor did not say
+    /// ([`Resource::tagging`](crate::Resource::tagging) `None`, as for raw resources): gs-core
+    /// knows no service, a backend may (gs-constructs' answers from the resource schema). The
+    /// default: not taggable. Read through [`Tree::tagging`].
+    fn tagging(&self, type_name: &str) -> Option<crate::node::Tagging> {
+        let _ = type_name;
+        None
+    }
 }
 
 /// Writes `artifacts` into `dir` (created if missing). Each file is written to a temporary name

@@ -145,12 +145,13 @@ fn write_model(tree: &Tree<'_>, source: NodeId, out: &mut String) {
     out.push_str("{\"Type\":");
     write_string(out, &r.type_name);
     out.push_str(",\"Properties\":");
-    let tags = if r.tagging.is_some() {
+    let tagging = tree.tagging(source);
+    let tags = if tagging.is_some() {
         tree.tags(source)
     } else {
         Vec::new()
     };
-    let tag_property = match r.tagging {
+    let tag_property = match tagging {
         Some(Tagging::List(name) | Tagging::Map(name))
             if !tags.is_empty() && !r.properties.contains_key(name) =>
         {
@@ -160,7 +161,7 @@ fn write_model(tree: &Tree<'_>, source: NodeId, out: &mut String) {
     };
     let mut tag_value = None;
     if let Some(name) = tag_property {
-        let value = match r.tagging {
+        let value = match tagging {
             Some(Tagging::Map(_)) => {
                 Value::Map(tags.iter().map(|(k, v)| (k.to_string(), *v)).collect())
             }

@@ -186,7 +186,7 @@ impl App {
         backend: &dyn Backend,
         dir: impl AsRef<Path>,
     ) -> Result<Synthesis, SynthError> {
-        Tree::freeze(self).synth_to(backend, dir)
+        self.freeze_for(backend).synth_to(backend, dir)
     }
 }
 

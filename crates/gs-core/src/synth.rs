@@ -68,13 +68,23 @@ impl App {
     /// backend's) over the frozen tree and collects all findings at once. A finding whose rule
     /// is acknowledged on its construct (or above) carries the reason and does not block.
     pub fn validate(&self, backend: &dyn Backend) -> Vec<Diagnostic> {
-        validate(&Tree::freeze(self), self, backend)
+        validate(&self.freeze_for(backend), self, backend)
     }
 
     /// Validates, then emits through `backend`. Errors refuse synthesis with every finding;
     /// nothing is written either way (see [`Synthesis::write_to`]).
     pub fn synth(&self, backend: &dyn Backend) -> Result<Synthesis, SynthError> {
-        Tree::freeze(self).synth(backend)
+        self.freeze_for(backend).synth(backend)
+    }
+}
+
+impl App {
+    /// Freezes the app for `backend`: resources that do not say how they are tagged
+    /// ([`Resource::tagging`](crate::Resource::tagging) `None`) are tagged as the backend says
+    /// of their type ([`Backend::tagging`]). [`App::synth`] freezes this way; [`App::freeze`]
+    /// leaves every resource as built.
+    pub fn freeze_for(&self, backend: &dyn Backend) -> Tree<'_> {
+        Tree::freeze_with(self, &|type_name| backend.tagging(type_name))
     }
 }
 
@@ -91,7 +101,14 @@ impl Tree<'_> {
     /// assert_eq!(out.artifacts.len(), tree.stacks().len());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// A tree from [`App::freeze`] (which knows no backend) is frozen again for `backend`, so
+    /// that resources tagged as the backend says ([`Backend::tagging`]) get their tags; freeze
+    /// with [`App::freeze_for`] to freeze once.
     pub fn synth(&self, backend: &dyn Backend) -> Result<Synthesis, SynthError> {
+        if !self.for_backend {
+            return self.app().freeze_for(backend).synth(backend);
+        }
         let diagnostics = validate(self, self.app(), backend);
         if diagnostics.iter().any(Diagnostic::is_blocking) {
             return Err(SynthError::Invalid {

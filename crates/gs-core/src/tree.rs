@@ -38,6 +38,14 @@ pub struct Tree<'a> {
     section_name_ranges: Vec<std::ops::Range<usize>>,
     /// What readers derived from the tree so far (see [`Tree::derived`]).
     pub(crate) derived: crate::derived::Derived,
+    /// By node index: how each resource takes tags (its own [`Resource::tagging`], else what the
+    /// backend it was frozen for says of its type; see [`Tree::tagging`]).
+    ///
+    /// [`Resource::tagging`]: crate::Resource::tagging
+    tagging: Vec<Option<crate::node::Tagging>>,
+    /// Whether `tagging` asked a backend ([`App::freeze_for`]); [`Tree::synth`] of a tree that
+    /// did not freezes again for its backend, so both ways write the same templates.
+    pub(crate) for_backend: bool,
 }
 
 /// A value of one stack (a `Ref` or `Fn::GetAtt` of one of its resources or parameters) that
@@ -74,6 +82,17 @@ pub enum StackDependencyCause<'a> {
 
 impl<'a> Tree<'a> {
     pub(crate) fn freeze(app: &'a App) -> Tree<'a> {
+        let mut tree = Tree::freeze_with(app, &|_| None);
+        tree.for_backend = false;
+        tree
+    }
+
+    /// Freezes `app`, taking how a resource type is tagged from `tagging` for the resources that
+    /// do not say ([`Backend::tagging`](crate::Backend::tagging)).
+    pub(crate) fn freeze_with(
+        app: &'a App,
+        tagging: &dyn Fn(&str) -> Option<crate::node::Tagging>,
+    ) -> Tree<'a> {
         let n = app.nodes.len();
         let mut tree = Tree {
             app,
@@ -89,6 +108,15 @@ impl<'a> Tree<'a> {
             section_names: Vec::new(),
             section_name_ranges: Vec::new(),
             derived: Default::default(),
+            tagging: app
+                .nodes
+                .iter()
+                .map(|node| match &node.kind {
+                    NodeKind::Resource(r) => r.tagging.or_else(|| tagging(&r.type_name)),
+                    _ => None,
+                })
+                .collect(),
+            for_backend: true,
         };
         // The passes, the picture and the export search read each element's references several
         // times: its values are walked for them once, here.
@@ -239,6 +267,19 @@ impl<'a> Tree<'a> {
     /// backend or pass that walks values recursively must not run on it either.
     pub fn invalid_values(&self) -> &[crate::diagnostic::Diagnostic] {
         &self.invalid_values
+    }
+
+    /// How the resource `id` takes tags: its own [`Resource::tagging`], else what the backend
+    /// the tree was frozen for says of its type ([`Backend::tagging`]); `None` for an untaggable
+    /// resource or a node that is not a resource. Backends write tags where this says.
+    ///
+    /// [`Resource::tagging`]: crate::Resource::tagging
+    /// [`Backend::tagging`]: crate::Backend::tagging
+    pub fn tagging(&self, id: NodeId) -> Option<crate::node::Tagging> {
+        if !self.contains(id) {
+            return None;
+        }
+        self.tagging.get(id.index()).copied().flatten()
     }
 
     /// The app behind the tree.

@@ -116,11 +116,12 @@ impl Command for Synth {
         let app = app.get()?;
         let start = Instant::now();
         // One frozen tree for the synthesis, the reports, the picture and the summary.
-        let tree = app.freeze();
+        let backend = CfnBackend::default();
+        let tree = app.freeze_for(&backend);
         let stacks: Vec<&str> = tree.stacks().iter().map(|s| tree.node(*s).id()).collect();
         // Writes the templates and manifest on success; on a refusal removes last run's, so they
         // are never read beside this run's SARIF as if current.
-        let result = tree.synth_to(&CfnBackend::default(), &out_dir);
+        let result = tree.synth_to(&backend, &out_dir);
         let diagnostics = match &result {
             Ok(out) => out.diagnostics.clone(),
             Err(SynthError::Invalid { report }) => report.0.clone(),
