@@ -177,6 +177,40 @@ fn diff_json_lists_each_resource_that_differs() {
 }
 
 #[test]
+fn diff_marks_what_the_specification_says_is_replaced() {
+    let dir = synthesized("replace");
+    // GroupDescription is create-only: the EFS security group is replaced, and the ingress rules
+    // whose GroupId names it (create-only too).
+    let app = globalstream(|gs| {
+        let sg = gs.file_system.security_group.resource;
+        gs.app
+            .set_property(sg, "GroupDescription", "EFS mount targets, renamed")
+            .unwrap();
+    });
+    let r = run(app, &["diff", "--json", "--against", dir.to_str().unwrap()]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    let doc: Json = serde_json::from_str(&r.out).expect("one JSON document");
+    let changes: Vec<(&str, &str)> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap(), e["change"].as_str().unwrap()))
+        .collect();
+    assert!(
+        changes.contains(&("AWS::EC2::SecurityGroup", "replace")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&("AWS::EC2::SecurityGroupIngress", "replace")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&("AWS::EFS::MountTarget", "update")),
+        "{changes:?}"
+    );
+}
+
+#[test]
 fn diff_against_one_template_needs_the_stack_when_the_app_has_several() {
     let dir = synthesized("template");
     let template = dir.join("TapStackdev.template.json");

@@ -122,7 +122,7 @@ impl Command for Diff {
         let new = Assembly::from_artifacts(&synthesis.artifacts)
             .map_err(|e| Failure::refused(format!("reading this synthesis back: {e}")))?;
         let d = earlier
-            .diff(&new, self.stack.as_deref(), &lookup)
+            .diff(&new, self.stack.as_deref(), &diff::Spec)
             .map_err(Failure::usage)?;
 
         if cx.globals.json {
@@ -142,10 +142,4 @@ impl Command for Diff {
         }
         Ok(exit)
     }
-}
-
-/// Whether a changed property replaces its resource. A stand-in until the generated schema
-/// (`gs_l1::schema::replacement`) is on main: nothing is marked as replaced but a changed type.
-fn lookup(_type_name: &str, _path: &[&str]) -> diff::Replacement {
-    diff::Replacement::Never
 }

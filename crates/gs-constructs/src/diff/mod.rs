@@ -19,8 +19,8 @@
 //!   `UpdateReplacePolicy` (the new template's);
 //! - IAM statements and security-group rules added or removed, as tables ([`tables`]).
 //!
-//! Which property forces a replacement is not known here: it comes from a [`ReplacementLookup`],
-//! normally the one generated from the AWS resource specification.
+//! Which property forces a replacement comes from a [`ReplacementLookup`]: [`Spec`], the AWS
+//! resource specification through gs-l1's schema, or the caller's own.
 //!
 //! A stack present on one side only is diffed against an empty template: all its resources are
 //! added (a new stack) or removed (a stack the app no longer has; deleting it is a separate
@@ -37,16 +37,9 @@ use serde_json::{Map, Value as Json};
 use crate::stateful;
 pub use input::{Assembly, DiffError, StackTemplate};
 
-/// Whether changing a property replaces its resource, as the resource specification says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Replacement {
-    /// Updated in place.
-    Never,
-    /// Replaced for some changes only (`causesReplacement: maybe`).
-    Maybe,
-    /// Always replaced (`causesReplacement: yes`, or a create-only property).
-    Always,
-}
+/// Whether changing a property replaces its resource, as the resource specification says
+/// (gs-l1's schema type).
+pub use gs_l1::schema::Replacement;
 
 /// Says whether a changed property replaces its resource: `path` is the property's name then,
 /// for a change inside it, the keys down to the change (list positions left out).
@@ -58,6 +51,32 @@ pub trait ReplacementLookup {
 impl<F: Fn(&str, &[&str]) -> Replacement> ReplacementLookup for F {
     fn replacement(&self, type_name: &str, path: &[&str]) -> Replacement {
         self(type_name, path)
+    }
+}
+
+/// The replacement behaviour the AWS resource specification gives, through
+/// [`gs_l1::schema::replacement`]: the service spec's `causesReplacement` and the registry's
+/// create-only properties, nested properties included (a change below a property that replaces
+/// the resource replaces it). A path the schema does not know below a known property (a key of
+/// a map) takes its known part's; an unknown type or property is updated in place, as `cdk diff`
+/// takes it. This is what the `diff` command uses.
+///
+/// ```
+/// use gs_constructs::diff::{ReplacementLookup, Replacement, Spec};
+/// assert_eq!(Spec.replacement("AWS::EFS::FileSystem", &["PerformanceMode"]), Replacement::Always);
+/// assert_eq!(Spec.replacement("AWS::EFS::FileSystem", &["ThroughputMode"]), Replacement::Never);
+/// assert_eq!(Spec.replacement("AWS::RDS::DBCluster", &["Engine"]), Replacement::Maybe);
+/// assert_eq!(Spec.replacement("Custom::Mine", &["Anything"]), Replacement::Never);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Spec;
+
+impl ReplacementLookup for Spec {
+    fn replacement(&self, type_name: &str, path: &[&str]) -> Replacement {
+        (1..=path.len())
+            .rev()
+            .find_map(|n| gs_l1::schema::replacement(type_name, path.get(..n)?))
+            .unwrap_or(Replacement::Never)
     }
 }
 

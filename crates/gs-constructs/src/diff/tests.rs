@@ -503,3 +503,37 @@ mod input {
         assert!(e.to_string().contains("not an object"), "{e}");
     }
 }
+
+mod spec {
+    use crate::diff::{Replacement, ReplacementLookup, Spec};
+
+    #[test]
+    fn the_spec_lookup_reads_the_schema_and_falls_back_to_the_known_part_of_a_path() {
+        // Create-only in the registry, nested.
+        assert_eq!(
+            Spec.replacement("AWS::EC2::SecurityGroup", &["GroupDescription"]),
+            Replacement::Always
+        );
+        assert_eq!(
+            Spec.replacement(
+                "AWS::EC2::SecurityGroup",
+                &["SecurityGroupIngress", "CidrIp"]
+            ),
+            Replacement::Never
+        );
+        // A map's key is not in the schema: the map's own behaviour.
+        assert_eq!(
+            gs_l1::schema::replacement("AWS::Lambda::Function", &["Environment", "Variables", "K"]),
+            None
+        );
+        assert_eq!(
+            Spec.replacement("AWS::Lambda::Function", &["Environment", "Variables", "K"]),
+            Replacement::Never
+        );
+        assert_eq!(
+            Spec.replacement("AWS::Nope::Nothing", &["X"]),
+            Replacement::Never
+        );
+        assert_eq!(Spec.replacement("AWS::SNS::Topic", &[]), Replacement::Never);
+    }
+}
