@@ -18,6 +18,9 @@
 //!   resource ID changes). The test checks that every resource gs alone replaces is such a case.
 //! - gs lists a resource whose only change is a reference to a replaced resource in an
 //!   updatable property as an update; `cdk diff` does not list it. Updates are not compared.
+//! - gs reads the replacement behaviour of nested properties too (`diff::Spec`: the spec's
+//!   `causesReplacement` and the registry's create-only paths below the top level); `cdk diff`
+//!   reads only the top-level property's. No pair here changes such a property.
 
 mod support;
 
@@ -25,13 +28,13 @@ mod support;
 #[path = "../../../examples/globalstream/stack.rs"]
 mod stack;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use gs_constructs::core::Synthesis;
-use gs_constructs::diff::{self, Assembly, Change, Replacement};
+use gs_constructs::diff::{self, Assembly, Change};
 use gs_constructs::prelude::*;
 use serde_json::Value as Json;
 
@@ -54,53 +57,6 @@ fn cdk_cli() -> PathBuf {
         );
     }
     cli
-}
-
-/// `causesReplacement` of every property of every type in the vendored AWS resource
-/// specification (`spec/aws-service-spec/db.json.gz`, the data `cdk diff` uses), read with
-/// Python's gzip and json until gs-l1's generated schema API is on main.
-fn spec_lookup() -> HashMap<String, HashMap<String, Replacement>> {
-    let script = r#"
-import gzip, json, sys
-db = json.load(gzip.open(sys.argv[1]))
-out = {}
-for r in db["schema"]["resource"]["entities"]:
-    props = {p: v["causesReplacement"] for p, v in r.get("properties", {}).items() if v.get("causesReplacement") in ("yes", "maybe")}
-    if props:
-        out[r["cloudFormationType"]] = props
-json.dump(out, sys.stdout)
-"#;
-    let db = root().join("spec/aws-service-spec/db.json.gz");
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&db)
-        .output()
-        .expect("python3 runs (it reads the vendored specification)");
-    assert!(
-        out.status.success(),
-        "reading {} failed: {}",
-        db.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: HashMap<String, HashMap<String, String>> =
-        serde_json::from_slice(&out.stdout).expect("the script prints JSON");
-    json.into_iter()
-        .map(|(t, props)| {
-            let props = props
-                .into_iter()
-                .map(|(p, r)| {
-                    let r = if r == "yes" {
-                        Replacement::Always
-                    } else {
-                        Replacement::Maybe
-                    };
-                    (p, r)
-                })
-                .collect();
-            (t, props)
-        })
-        .collect()
 }
 
 /// One variant of the GlobalStream app.
@@ -289,13 +245,6 @@ fn cdk_sees_reference(v: &Json, id: &str) -> bool {
 fn gs_and_the_cdk_cli_mark_the_same_resources_as_replaced_on_globalstream_pairs() {
     let cli = cdk_cli();
     let start = Instant::now();
-    let spec = spec_lookup();
-    let lookup = |type_name: &str, path: &[&str]| -> Replacement {
-        path.first()
-            .and_then(|p| spec.get(type_name).and_then(|props| props.get(*p)))
-            .copied()
-            .unwrap_or(Replacement::Never)
-    };
     let base = std::env::temp_dir().join(format!("gs-diff-cdk-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
 
@@ -349,7 +298,7 @@ fn gs_and_the_cdk_cli_mark_the_same_resources_as_replaced_on_globalstream_pairs(
             .filter(|s| s.name == pair.new_stack)
             .cloned()
             .collect();
-        let d = diff::diff(&old, &Assembly { stacks: mine }, &lookup);
+        let d = diff::diff(&old, &Assembly { stacks: mine }, &diff::Spec);
         let gs = gs_marks(&d.stacks[0]);
         // By design, gs replaces more than cdk diff: a reference nested inside an intrinsic
         // function (`Fn::Join` of a `Ref`, `Fn::Sub`) changes the value as much as a bare
