@@ -422,14 +422,11 @@ fn diff_resource(
         });
     }
     let empty = Map::new();
-    let props = |r: &'_ Json| -> Map<String, Json> {
-        r.get("Properties")
-            .and_then(Json::as_object)
-            .unwrap_or(&empty)
-            .clone()
-    };
-    let (old_props, new_props) = (props(old), props(new));
-    for key in union_keys(&old_props, &new_props) {
+    let (old_props, new_props) = (
+        object_or(old.get("Properties"), &empty),
+        object_or(new.get("Properties"), &empty),
+    );
+    for key in union_keys(old_props, new_props) {
         let (a, b) = (old_props.get(key), new_props.get(key));
         if a == b {
             continue;
@@ -630,14 +627,18 @@ fn worst(change: Change, r: Replacement) -> Change {
     }
 }
 
+/// `v` as an object, or `empty`.
+fn object_or<'a>(v: Option<&'a Json>, empty: &'a Map<String, Json>) -> &'a Map<String, Json> {
+    v.and_then(Json::as_object).unwrap_or(empty)
+}
+
 /// The template sections other than `Resources` that differ, one entry per changed entry
 /// (`Outputs.QueueUrl`, `Description`).
 fn diff_sections(old: Option<&Json>, new: Option<&Json>) -> Vec<PropertyChange> {
     let empty = Map::new();
-    let obj = |t: Option<&Json>| t.and_then(Json::as_object).unwrap_or(&empty).clone();
-    let (a, b) = (obj(old), obj(new));
+    let (a, b) = (object_or(old, &empty), object_or(new, &empty));
     let mut out = Vec::new();
-    for key in union_keys(&a, &b) {
+    for key in union_keys(a, b) {
         if key == "Resources" || a.get(key) == b.get(key) {
             continue;
         }
