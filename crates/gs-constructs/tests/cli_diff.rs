@@ -361,6 +361,29 @@ fn a_missing_or_corrupt_earlier_side_exits_2_with_the_file_and_the_fix() {
 }
 
 #[test]
+fn a_stack_on_one_side_only_exits_2_and_names_the_stacks_both_have() {
+    let dir = synthesized("one_sided");
+    let out = dir.to_str().unwrap();
+    // The earlier assembly lacks the DR stack: drop it from the manifest.
+    let manifest = dir.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    m["artifacts"].as_object_mut().unwrap().remove("TapStackdevDr");
+    std::fs::write(&manifest, serde_json::to_string(&m).unwrap()).unwrap();
+    refused_with(
+        &["diff", "--out", out],
+        "stack `TapStackdevDr` is only in the app, so there is nothing to compare it with; fix: compare a stack both sides have (`diff --stack <Stack>`; both have: TapStackdev)",
+    );
+    refused_with(
+        &["diff", "--out", out, "--stack", "TapStackdevDr"],
+        "stack `TapStackdevDr` is only in the app",
+    );
+    // The stack both sides have is still compared.
+    let r = run(changed(), &["diff", "--out", out, "--stack", "TapStackdev"]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+}
+
+#[test]
 fn an_unknown_stack_and_bad_flags_exit_2() {
     let dir = synthesized("bad_flags");
     let out = dir.to_str().unwrap();

@@ -54,6 +54,18 @@ pub enum DiffError {
         /// The stacks of the app, comma-separated.
         stacks: String,
     },
+    /// A stack that only one side has: the earlier assembly is probably not this app's, or the
+    /// app gained or lost a stack since; either way the comparison would not say what a deploy
+    /// does to the stacks both sides have.
+    #[error("stack `{name}` is only in {side}, so there is nothing to compare it with; fix: compare a stack both sides have (`diff --stack <Stack>`; both have: {both}), or, if the stack is meant to be new or gone, run `synth` to make this synthesis the earlier side")]
+    OneSided {
+        /// The stack.
+        name: String,
+        /// `the app` or `the earlier assembly`.
+        side: &'static str,
+        /// The stacks both sides have, comma-separated (`none` when there are none).
+        both: String,
+    },
     /// A stack named that the new synthesis does not have.
     #[error("the app has no stack `{name}` (it has {stacks}); fix: name one of those")]
     UnknownStack {

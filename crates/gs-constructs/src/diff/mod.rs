@@ -22,9 +22,11 @@
 //! Which property forces a replacement comes from a [`ReplacementLookup`]: [`Spec`], the AWS
 //! resource specification through gs-l1's schema, or the caller's own.
 //!
-//! A stack present on one side only is diffed against an empty template: all its resources are
-//! added (a new stack) or removed (a stack the app no longer has; deleting it is a separate
-//! `cdk destroy`, but its data loss is shown all the same).
+//! [`diff`] compares a stack present on one side only against an empty template: all its
+//! resources are added (a new stack) or removed (a stack the app no longer has). The `diff`
+//! command, through [`Earlier::diff`], refuses such a stack instead ([`DiffError::OneSided`]):
+//! an earlier assembly that lacks one of the app's stacks is more often another app's or another
+//! environment's than a baseline, and the command says how to compare the stacks both have.
 
 mod input;
 pub mod render;
@@ -244,7 +246,8 @@ impl Earlier {
 
     /// The diff of the new synthesis `new` against this earlier side. With a folder, `stack`
     /// limits the diff to that stack; a template file is compared with `stack`, which may be
-    /// left out when the app has one stack. Refuses a `stack` the new synthesis does not have.
+    /// left out when the app has one stack. Refuses a `stack` the new synthesis does not have,
+    /// and a compared stack that only one side has ([`DiffError::OneSided`]).
     pub fn diff(
         &self,
         new: &Assembly,
@@ -287,10 +290,42 @@ impl Earlier {
                 };
                 Ok(diff(&old, &only(new, &name), lookup))
             }
-            Earlier::Assembly(old) => Ok(match stack {
-                Some(name) => diff(&only(old, name), &only(new, name), lookup),
-                None => diff(old, new, lookup),
-            }),
+            Earlier::Assembly(old) => {
+                let compared = |name: &str| stack.map_or(true, |s| s == name);
+                let both: Vec<&str> = new
+                    .stacks
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .filter(|n| old.stack(n).is_some())
+                    .collect();
+                let one_sided = |side: &'static str, name: &str| DiffError::OneSided {
+                    name: name.to_owned(),
+                    side,
+                    both: if both.is_empty() {
+                        "none".into()
+                    } else {
+                        both.join(", ")
+                    },
+                };
+                if let Some(s) = new
+                    .stacks
+                    .iter()
+                    .find(|s| compared(&s.name) && old.stack(&s.name).is_none())
+                {
+                    return Err(one_sided("the app", &s.name));
+                }
+                if let Some(s) = old
+                    .stacks
+                    .iter()
+                    .find(|s| compared(&s.name) && new.stack(&s.name).is_none())
+                {
+                    return Err(one_sided("the earlier assembly", &s.name));
+                }
+                Ok(match stack {
+                    Some(name) => diff(&only(old, name), &only(new, name), lookup),
+                    None => diff(old, new, lookup),
+                })
+            }
         }
     }
 }
