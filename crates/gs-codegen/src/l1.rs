@@ -6,6 +6,8 @@ mod docs;
 mod emit;
 mod kinds;
 mod names;
+#[cfg(test)]
+mod spec_tests;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -34,6 +34,14 @@ impl<T: IntoValue> IntoValue for Box<T> {
     }
 }
 
+/// Sets `key` in `m` when `value` is set (the generated serializers call it for every optional
+/// property).
+pub(crate) fn set<T: IntoValue>(m: &mut ValueMap, key: &'static str, value: Option<T>) {
+    if let Some(v) = value {
+        m.insert(key, v.into_value());
+    }
+}
+
 /// Defines a kind backed by one [`Value`], with `From` the given literal types and from
 /// `Value` (a token).
 macro_rules! value_kind {

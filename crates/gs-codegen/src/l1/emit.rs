@@ -89,13 +89,13 @@ impl ModuleScope {
                     None => format!("{v}.into_refs()"),
                     Some(attr) => format!("{v}.into_get_atts({attr:?})"),
                 },
-                _ => self.into_value(v),
+                _ => self.value_of(v),
             },
-            _ => self.into_value(v),
+            _ => self.value_of(v),
         }
     }
 
-    fn into_value(&mut self, v: &str) -> String {
+    fn value_of(&mut self, v: &str) -> String {
         if self.locals.contains("IntoValue") {
             format!("crate::kinds::IntoValue::into_value({v})")
         } else {
@@ -342,17 +342,25 @@ fn write_struct(
     }
 }
 
-/// The statements that fill `m` from `self`'s fields (in CloudFormation's alphabetical order).
+/// The statements that fill `m` from `self`'s fields (in CloudFormation's alphabetical order),
+/// one line each.
 fn write_inserts(out: &mut String, indent: &str, fields: &[Field], scope: &mut ModuleScope) {
     for f in fields {
+        let plain = !matches!(&f.kind, Kind::Id(_))
+            && !matches!(&f.kind, Kind::List(inner) if matches!(**inner, Kind::Id(_)));
         if f.required {
             let value = scope.render(&f.kind, &format!("self.{}", f.rust));
             let _ = writeln!(out, "{indent}m.insert({:?}, {value});", f.cfn);
+        } else if plain {
+            let set = scope.kind("set");
+            let _ = writeln!(out, "{indent}{set}(&mut m, {:?}, self.{});", f.cfn, f.rust);
         } else {
             let value = scope.render(&f.kind, "v");
-            let _ = writeln!(out, "{indent}if let Some(v) = self.{} {{", f.rust);
-            let _ = writeln!(out, "{indent}    m.insert({:?}, {value});", f.cfn);
-            let _ = writeln!(out, "{indent}}}");
+            let _ = writeln!(
+                out,
+                "{indent}if let Some(v) = self.{} {{ m.insert({:?}, {value}); }}",
+                f.rust, f.cfn
+            );
         }
     }
 }

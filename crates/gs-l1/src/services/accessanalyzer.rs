@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "accessanalyzer")]
-use crate::kinds::{IntoValue, List, Map, Str, Tag};
+use crate::kinds::{IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -105,18 +105,10 @@ impl CfnAnalyzerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.analyzer_configuration {
-            m.insert("AnalyzerConfiguration", v.into_value());
-        }
-        if let Some(v) = self.analyzer_name {
-            m.insert("AnalyzerName", v.into_value());
-        }
-        if let Some(v) = self.archive_rules {
-            m.insert("ArchiveRules", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AnalyzerConfiguration", self.analyzer_configuration);
+        set(&mut m, "AnalyzerName", self.analyzer_name);
+        set(&mut m, "ArchiveRules", self.archive_rules);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -151,7 +143,7 @@ impl crate::Cfn<markers::Analyzer> {
 /// The property types of [`CfnAnalyzer`]: CDK's `CfnAnalyzer.*Property`.
 #[cfg(feature = "accessanalyzer")]
 pub mod analyzer {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
     /// Contains information about an archive rule. Archive rules automatically archive new findings
     /// that meet the criteria you define when you create the rule.
@@ -243,18 +235,10 @@ pub mod analyzer {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contains {
-                m.insert("Contains", v.into_value());
-            }
-            if let Some(v) = self.eq {
-                m.insert("Eq", v.into_value());
-            }
-            if let Some(v) = self.exists {
-                m.insert("Exists", v.into_value());
-            }
-            if let Some(v) = self.neq {
-                m.insert("Neq", v.into_value());
-            }
+            set(&mut m, "Contains", self.contains);
+            set(&mut m, "Eq", self.eq);
+            set(&mut m, "Exists", self.exists);
+            set(&mut m, "Neq", self.neq);
             m.insert("Property", self.property.into_value());
             gs_core::Value::Map(m)
         }
@@ -300,12 +284,8 @@ pub mod analyzer {
     impl IntoValue for AnalyzerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.internal_access_configuration {
-                m.insert("InternalAccessConfiguration", v.into_value());
-            }
-            if let Some(v) = self.unused_access_configuration {
-                m.insert("UnusedAccessConfiguration", v.into_value());
-            }
+            set(&mut m, "InternalAccessConfiguration", self.internal_access_configuration);
+            set(&mut m, "UnusedAccessConfiguration", self.unused_access_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -351,12 +331,8 @@ pub mod analyzer {
     impl IntoValue for UnusedAccessConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis_rule {
-                m.insert("AnalysisRule", v.into_value());
-            }
-            if let Some(v) = self.unused_access_age {
-                m.insert("UnusedAccessAge", v.into_value());
-            }
+            set(&mut m, "AnalysisRule", self.analysis_rule);
+            set(&mut m, "UnusedAccessAge", self.unused_access_age);
             gs_core::Value::Map(m)
         }
     }
@@ -394,9 +370,7 @@ pub mod analyzer {
     impl IntoValue for AnalysisRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclusions {
-                m.insert("Exclusions", v.into_value());
-            }
+            set(&mut m, "Exclusions", self.exclusions);
             gs_core::Value::Map(m)
         }
     }
@@ -443,12 +417,8 @@ pub mod analyzer {
     impl IntoValue for AnalysisRuleCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_ids {
-                m.insert("AccountIds", v.into_value());
-            }
-            if let Some(v) = self.resource_tags {
-                m.insert("ResourceTags", v.into_value());
-            }
+            set(&mut m, "AccountIds", self.account_ids);
+            set(&mut m, "ResourceTags", self.resource_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -487,9 +457,7 @@ pub mod analyzer {
     impl IntoValue for InternalAccessConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.internal_access_analysis_rule {
-                m.insert("InternalAccessAnalysisRule", v.into_value());
-            }
+            set(&mut m, "InternalAccessAnalysisRule", self.internal_access_analysis_rule);
             gs_core::Value::Map(m)
         }
     }
@@ -528,9 +496,7 @@ pub mod analyzer {
     impl IntoValue for InternalAccessAnalysisRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inclusions {
-                m.insert("Inclusions", v.into_value());
-            }
+            set(&mut m, "Inclusions", self.inclusions);
             gs_core::Value::Map(m)
         }
     }
@@ -582,15 +548,9 @@ pub mod analyzer {
     impl IntoValue for InternalAccessAnalysisRuleCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_ids {
-                m.insert("AccountIds", v.into_value());
-            }
-            if let Some(v) = self.resource_arns {
-                m.insert("ResourceArns", v.into_value());
-            }
-            if let Some(v) = self.resource_types {
-                m.insert("ResourceTypes", v.into_value());
-            }
+            set(&mut m, "AccountIds", self.account_ids);
+            set(&mut m, "ResourceArns", self.resource_arns);
+            set(&mut m, "ResourceTypes", self.resource_types);
             gs_core::Value::Map(m)
         }
     }
@@ -691,7 +651,7 @@ impl crate::Cfn<markers::ArchiveRule> {
 /// The property types of [`CfnArchiveRule`]: CDK's `CfnArchiveRule.*Property`.
 #[cfg(feature = "accessanalyzer")]
 pub mod archive_rule {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The `FilterItems` property type.
     ///
@@ -742,18 +702,10 @@ pub mod archive_rule {
     impl IntoValue for FilterItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contains {
-                m.insert("Contains", v.into_value());
-            }
-            if let Some(v) = self.eq {
-                m.insert("Eq", v.into_value());
-            }
-            if let Some(v) = self.exists {
-                m.insert("Exists", v.into_value());
-            }
-            if let Some(v) = self.neq {
-                m.insert("Neq", v.into_value());
-            }
+            set(&mut m, "Contains", self.contains);
+            set(&mut m, "Eq", self.eq);
+            set(&mut m, "Exists", self.exists);
+            set(&mut m, "Neq", self.neq);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "accountaccess")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -83,9 +83,7 @@ impl CfnApplicationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentitySource", self.identity_source.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -159,7 +157,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "accountaccess")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `IdentitySource` property type.
     ///
@@ -224,9 +222,7 @@ pub mod application {
     impl IntoValue for IdentityCenter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_arn {
-                m.insert("ApplicationArn", v.into_value());
-            }
+            set(&mut m, "ApplicationArn", self.application_arn);
             m.insert("InstanceArn", self.instance_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -319,7 +315,7 @@ impl crate::Cfn<markers::Entitlement> {
 /// The property types of [`CfnEntitlement`]: CDK's `CfnEntitlement.*Property`.
 #[cfg(feature = "accountaccess")]
 pub mod entitlement {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `Entitlement` property type.
     ///
@@ -391,9 +387,7 @@ pub mod entitlement {
     impl IntoValue for PrincipalRoleEntitlement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account {
-                m.insert("Account", v.into_value());
-            }
+            set(&mut m, "Account", self.account);
             m.insert("Principal", self.principal.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
@@ -468,12 +462,8 @@ pub mod entitlement {
     impl IntoValue for IdentityCenterPrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_id {
-                m.insert("GroupId", v.into_value());
-            }
-            if let Some(v) = self.user_id {
-                m.insert("UserId", v.into_value());
-            }
+            set(&mut m, "GroupId", self.group_id);
+            set(&mut m, "UserId", self.user_id);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "acmpca")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -174,19 +174,13 @@ impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_passthrough {
-            m.insert("ApiPassthrough", v.into_value());
-        }
+        set(&mut m, "ApiPassthrough", self.api_passthrough);
         m.insert("CertificateAuthorityArn", self.certificate_authority_arn.into_ref());
         m.insert("CertificateSigningRequest", self.certificate_signing_request.into_get_att("CertificateSigningRequest"));
         m.insert("SigningAlgorithm", self.signing_algorithm.into_value());
-        if let Some(v) = self.template_arn {
-            m.insert("TemplateArn", v.into_ref());
-        }
+        if let Some(v) = self.template_arn { m.insert("TemplateArn", v.into_ref()); }
         m.insert("Validity", self.validity.into_value());
-        if let Some(v) = self.validity_not_before {
-            m.insert("ValidityNotBefore", v.into_value());
-        }
+        set(&mut m, "ValidityNotBefore", self.validity_not_before);
         m
     }
 
@@ -228,7 +222,7 @@ impl crate::Cfn<markers::Certificate> {
 /// The property types of [`CfnCertificate`]: CDK's `CfnCertificate.*Property`.
 #[cfg(feature = "acmpca")]
 pub mod certificate {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// Describes an ASN.1 X.400 `GeneralName` as defined in [RFC 5280](https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc5280)
     /// . Only one of the following naming options should be provided. Providing more than one
@@ -321,30 +315,14 @@ pub mod certificate {
     impl IntoValue for GeneralName {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.directory_name {
-                m.insert("DirectoryName", v.into_value());
-            }
-            if let Some(v) = self.dns_name {
-                m.insert("DnsName", v.into_value());
-            }
-            if let Some(v) = self.edi_party_name {
-                m.insert("EdiPartyName", v.into_value());
-            }
-            if let Some(v) = self.ip_address {
-                m.insert("IpAddress", v.into_value());
-            }
-            if let Some(v) = self.other_name {
-                m.insert("OtherName", v.into_value());
-            }
-            if let Some(v) = self.registered_id {
-                m.insert("RegisteredId", v.into_value());
-            }
-            if let Some(v) = self.rfc822_name {
-                m.insert("Rfc822Name", v.into_value());
-            }
-            if let Some(v) = self.uniform_resource_identifier {
-                m.insert("UniformResourceIdentifier", v.into_value());
-            }
+            set(&mut m, "DirectoryName", self.directory_name);
+            set(&mut m, "DnsName", self.dns_name);
+            set(&mut m, "EdiPartyName", self.edi_party_name);
+            set(&mut m, "IpAddress", self.ip_address);
+            set(&mut m, "OtherName", self.other_name);
+            set(&mut m, "RegisteredId", self.registered_id);
+            set(&mut m, "Rfc822Name", self.rfc822_name);
+            set(&mut m, "UniformResourceIdentifier", self.uniform_resource_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -576,51 +554,21 @@ pub mod certificate {
     impl IntoValue for Subject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.common_name {
-                m.insert("CommonName", v.into_value());
-            }
-            if let Some(v) = self.country {
-                m.insert("Country", v.into_value());
-            }
-            if let Some(v) = self.custom_attributes {
-                m.insert("CustomAttributes", v.into_value());
-            }
-            if let Some(v) = self.distinguished_name_qualifier {
-                m.insert("DistinguishedNameQualifier", v.into_value());
-            }
-            if let Some(v) = self.generation_qualifier {
-                m.insert("GenerationQualifier", v.into_value());
-            }
-            if let Some(v) = self.given_name {
-                m.insert("GivenName", v.into_value());
-            }
-            if let Some(v) = self.initials {
-                m.insert("Initials", v.into_value());
-            }
-            if let Some(v) = self.locality {
-                m.insert("Locality", v.into_value());
-            }
-            if let Some(v) = self.organization {
-                m.insert("Organization", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit {
-                m.insert("OrganizationalUnit", v.into_value());
-            }
-            if let Some(v) = self.pseudonym {
-                m.insert("Pseudonym", v.into_value());
-            }
-            if let Some(v) = self.serial_number {
-                m.insert("SerialNumber", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.surname {
-                m.insert("Surname", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
+            set(&mut m, "CommonName", self.common_name);
+            set(&mut m, "Country", self.country);
+            set(&mut m, "CustomAttributes", self.custom_attributes);
+            set(&mut m, "DistinguishedNameQualifier", self.distinguished_name_qualifier);
+            set(&mut m, "GenerationQualifier", self.generation_qualifier);
+            set(&mut m, "GivenName", self.given_name);
+            set(&mut m, "Initials", self.initials);
+            set(&mut m, "Locality", self.locality);
+            set(&mut m, "Organization", self.organization);
+            set(&mut m, "OrganizationalUnit", self.organizational_unit);
+            set(&mut m, "Pseudonym", self.pseudonym);
+            set(&mut m, "SerialNumber", self.serial_number);
+            set(&mut m, "State", self.state);
+            set(&mut m, "Surname", self.surname);
+            set(&mut m, "Title", self.title);
             gs_core::Value::Map(m)
         }
     }
@@ -706,12 +654,8 @@ pub mod certificate {
     impl IntoValue for ExtendedKeyUsage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extended_key_usage_object_identifier {
-                m.insert("ExtendedKeyUsageObjectIdentifier", v.into_value());
-            }
-            if let Some(v) = self.extended_key_usage_type {
-                m.insert("ExtendedKeyUsageType", v.into_value());
-            }
+            set(&mut m, "ExtendedKeyUsageObjectIdentifier", self.extended_key_usage_object_identifier);
+            set(&mut m, "ExtendedKeyUsageType", self.extended_key_usage_type);
             gs_core::Value::Map(m)
         }
     }
@@ -801,12 +745,8 @@ pub mod certificate {
     impl IntoValue for ApiPassthrough {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extensions {
-                m.insert("Extensions", v.into_value());
-            }
-            if let Some(v) = self.subject {
-                m.insert("Subject", v.into_value());
-            }
+            set(&mut m, "Extensions", self.extensions);
+            set(&mut m, "Subject", self.subject);
             gs_core::Value::Map(m)
         }
     }
@@ -880,21 +820,11 @@ pub mod certificate {
     impl IntoValue for Extensions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_policies {
-                m.insert("CertificatePolicies", v.into_value());
-            }
-            if let Some(v) = self.custom_extensions {
-                m.insert("CustomExtensions", v.into_value());
-            }
-            if let Some(v) = self.extended_key_usage {
-                m.insert("ExtendedKeyUsage", v.into_value());
-            }
-            if let Some(v) = self.key_usage {
-                m.insert("KeyUsage", v.into_value());
-            }
-            if let Some(v) = self.subject_alternative_names {
-                m.insert("SubjectAlternativeNames", v.into_value());
-            }
+            set(&mut m, "CertificatePolicies", self.certificate_policies);
+            set(&mut m, "CustomExtensions", self.custom_extensions);
+            set(&mut m, "ExtendedKeyUsage", self.extended_key_usage);
+            set(&mut m, "KeyUsage", self.key_usage);
+            set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
             gs_core::Value::Map(m)
         }
     }
@@ -940,9 +870,7 @@ pub mod certificate {
     impl IntoValue for CustomExtension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.critical {
-                m.insert("Critical", v.into_value());
-            }
+            set(&mut m, "Critical", self.critical);
             m.insert("ObjectIdentifier", self.object_identifier.into_value());
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
@@ -986,9 +914,7 @@ pub mod certificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertPolicyId", self.cert_policy_id.into_value());
-            if let Some(v) = self.policy_qualifiers {
-                m.insert("PolicyQualifiers", v.into_value());
-            }
+            set(&mut m, "PolicyQualifiers", self.policy_qualifiers);
             gs_core::Value::Map(m)
         }
     }
@@ -1157,33 +1083,15 @@ pub mod certificate {
     impl IntoValue for KeyUsage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crl_sign {
-                m.insert("CRLSign", v.into_value());
-            }
-            if let Some(v) = self.data_encipherment {
-                m.insert("DataEncipherment", v.into_value());
-            }
-            if let Some(v) = self.decipher_only {
-                m.insert("DecipherOnly", v.into_value());
-            }
-            if let Some(v) = self.digital_signature {
-                m.insert("DigitalSignature", v.into_value());
-            }
-            if let Some(v) = self.encipher_only {
-                m.insert("EncipherOnly", v.into_value());
-            }
-            if let Some(v) = self.key_agreement {
-                m.insert("KeyAgreement", v.into_value());
-            }
-            if let Some(v) = self.key_cert_sign {
-                m.insert("KeyCertSign", v.into_value());
-            }
-            if let Some(v) = self.key_encipherment {
-                m.insert("KeyEncipherment", v.into_value());
-            }
-            if let Some(v) = self.non_repudiation {
-                m.insert("NonRepudiation", v.into_value());
-            }
+            set(&mut m, "CRLSign", self.crl_sign);
+            set(&mut m, "DataEncipherment", self.data_encipherment);
+            set(&mut m, "DecipherOnly", self.decipher_only);
+            set(&mut m, "DigitalSignature", self.digital_signature);
+            set(&mut m, "EncipherOnly", self.encipher_only);
+            set(&mut m, "KeyAgreement", self.key_agreement);
+            set(&mut m, "KeyCertSign", self.key_cert_sign);
+            set(&mut m, "KeyEncipherment", self.key_encipherment);
+            set(&mut m, "NonRepudiation", self.non_repudiation);
             gs_core::Value::Map(m)
         }
     }
@@ -1284,25 +1192,15 @@ impl CfnCertificateAuthorityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.csr_extensions {
-            m.insert("CsrExtensions", v.into_value());
-        }
+        set(&mut m, "CsrExtensions", self.csr_extensions);
         m.insert("KeyAlgorithm", self.key_algorithm.into_value());
-        if let Some(v) = self.key_storage_security_standard {
-            m.insert("KeyStorageSecurityStandard", v.into_value());
-        }
-        if let Some(v) = self.revocation_configuration {
-            m.insert("RevocationConfiguration", v.into_value());
-        }
+        set(&mut m, "KeyStorageSecurityStandard", self.key_storage_security_standard);
+        set(&mut m, "RevocationConfiguration", self.revocation_configuration);
         m.insert("SigningAlgorithm", self.signing_algorithm.into_value());
         m.insert("Subject", self.subject.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.usage_mode {
-            m.insert("UsageMode", v.into_value());
-        }
+        set(&mut m, "UsageMode", self.usage_mode);
         m
     }
 
@@ -1345,7 +1243,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
 /// The property types of [`CfnCertificateAuthority`]: CDK's `CfnCertificateAuthority.*Property`.
 #[cfg(feature = "acmpca")]
 pub mod certificate_authority {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Describes the certificate extensions to be added to the certificate signing request (CSR).
     ///
@@ -1389,12 +1287,8 @@ pub mod certificate_authority {
     impl IntoValue for CsrExtensions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_usage {
-                m.insert("KeyUsage", v.into_value());
-            }
-            if let Some(v) = self.subject_information_access {
-                m.insert("SubjectInformationAccess", v.into_value());
-            }
+            set(&mut m, "KeyUsage", self.key_usage);
+            set(&mut m, "SubjectInformationAccess", self.subject_information_access);
             gs_core::Value::Map(m)
         }
     }
@@ -1488,33 +1382,15 @@ pub mod certificate_authority {
     impl IntoValue for KeyUsage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crl_sign {
-                m.insert("CRLSign", v.into_value());
-            }
-            if let Some(v) = self.data_encipherment {
-                m.insert("DataEncipherment", v.into_value());
-            }
-            if let Some(v) = self.decipher_only {
-                m.insert("DecipherOnly", v.into_value());
-            }
-            if let Some(v) = self.digital_signature {
-                m.insert("DigitalSignature", v.into_value());
-            }
-            if let Some(v) = self.encipher_only {
-                m.insert("EncipherOnly", v.into_value());
-            }
-            if let Some(v) = self.key_agreement {
-                m.insert("KeyAgreement", v.into_value());
-            }
-            if let Some(v) = self.key_cert_sign {
-                m.insert("KeyCertSign", v.into_value());
-            }
-            if let Some(v) = self.key_encipherment {
-                m.insert("KeyEncipherment", v.into_value());
-            }
-            if let Some(v) = self.non_repudiation {
-                m.insert("NonRepudiation", v.into_value());
-            }
+            set(&mut m, "CRLSign", self.crl_sign);
+            set(&mut m, "DataEncipherment", self.data_encipherment);
+            set(&mut m, "DecipherOnly", self.decipher_only);
+            set(&mut m, "DigitalSignature", self.digital_signature);
+            set(&mut m, "EncipherOnly", self.encipher_only);
+            set(&mut m, "KeyAgreement", self.key_agreement);
+            set(&mut m, "KeyCertSign", self.key_cert_sign);
+            set(&mut m, "KeyEncipherment", self.key_encipherment);
+            set(&mut m, "NonRepudiation", self.non_repudiation);
             gs_core::Value::Map(m)
         }
     }
@@ -1602,12 +1478,8 @@ pub mod certificate_authority {
     impl IntoValue for AccessMethod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_method_type {
-                m.insert("AccessMethodType", v.into_value());
-            }
-            if let Some(v) = self.custom_object_identifier {
-                m.insert("CustomObjectIdentifier", v.into_value());
-            }
+            set(&mut m, "AccessMethodType", self.access_method_type);
+            set(&mut m, "CustomObjectIdentifier", self.custom_object_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -1703,30 +1575,14 @@ pub mod certificate_authority {
     impl IntoValue for GeneralName {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.directory_name {
-                m.insert("DirectoryName", v.into_value());
-            }
-            if let Some(v) = self.dns_name {
-                m.insert("DnsName", v.into_value());
-            }
-            if let Some(v) = self.edi_party_name {
-                m.insert("EdiPartyName", v.into_value());
-            }
-            if let Some(v) = self.ip_address {
-                m.insert("IpAddress", v.into_value());
-            }
-            if let Some(v) = self.other_name {
-                m.insert("OtherName", v.into_value());
-            }
-            if let Some(v) = self.registered_id {
-                m.insert("RegisteredId", v.into_value());
-            }
-            if let Some(v) = self.rfc822_name {
-                m.insert("Rfc822Name", v.into_value());
-            }
-            if let Some(v) = self.uniform_resource_identifier {
-                m.insert("UniformResourceIdentifier", v.into_value());
-            }
+            set(&mut m, "DirectoryName", self.directory_name);
+            set(&mut m, "DnsName", self.dns_name);
+            set(&mut m, "EdiPartyName", self.edi_party_name);
+            set(&mut m, "IpAddress", self.ip_address);
+            set(&mut m, "OtherName", self.other_name);
+            set(&mut m, "RegisteredId", self.registered_id);
+            set(&mut m, "Rfc822Name", self.rfc822_name);
+            set(&mut m, "UniformResourceIdentifier", self.uniform_resource_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -1766,9 +1622,7 @@ pub mod certificate_authority {
     impl IntoValue for EdiPartyName {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name_assigner {
-                m.insert("NameAssigner", v.into_value());
-            }
+            set(&mut m, "NameAssigner", self.name_assigner);
             m.insert("PartyName", self.party_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1953,51 +1807,21 @@ pub mod certificate_authority {
     impl IntoValue for Subject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.common_name {
-                m.insert("CommonName", v.into_value());
-            }
-            if let Some(v) = self.country {
-                m.insert("Country", v.into_value());
-            }
-            if let Some(v) = self.custom_attributes {
-                m.insert("CustomAttributes", v.into_value());
-            }
-            if let Some(v) = self.distinguished_name_qualifier {
-                m.insert("DistinguishedNameQualifier", v.into_value());
-            }
-            if let Some(v) = self.generation_qualifier {
-                m.insert("GenerationQualifier", v.into_value());
-            }
-            if let Some(v) = self.given_name {
-                m.insert("GivenName", v.into_value());
-            }
-            if let Some(v) = self.initials {
-                m.insert("Initials", v.into_value());
-            }
-            if let Some(v) = self.locality {
-                m.insert("Locality", v.into_value());
-            }
-            if let Some(v) = self.organization {
-                m.insert("Organization", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit {
-                m.insert("OrganizationalUnit", v.into_value());
-            }
-            if let Some(v) = self.pseudonym {
-                m.insert("Pseudonym", v.into_value());
-            }
-            if let Some(v) = self.serial_number {
-                m.insert("SerialNumber", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.surname {
-                m.insert("Surname", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
+            set(&mut m, "CommonName", self.common_name);
+            set(&mut m, "Country", self.country);
+            set(&mut m, "CustomAttributes", self.custom_attributes);
+            set(&mut m, "DistinguishedNameQualifier", self.distinguished_name_qualifier);
+            set(&mut m, "GenerationQualifier", self.generation_qualifier);
+            set(&mut m, "GivenName", self.given_name);
+            set(&mut m, "Initials", self.initials);
+            set(&mut m, "Locality", self.locality);
+            set(&mut m, "Organization", self.organization);
+            set(&mut m, "OrganizationalUnit", self.organizational_unit);
+            set(&mut m, "Pseudonym", self.pseudonym);
+            set(&mut m, "SerialNumber", self.serial_number);
+            set(&mut m, "State", self.state);
+            set(&mut m, "Surname", self.surname);
+            set(&mut m, "Title", self.title);
             gs_core::Value::Map(m)
         }
     }
@@ -2092,12 +1916,8 @@ pub mod certificate_authority {
     impl IntoValue for RevocationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crl_configuration {
-                m.insert("CrlConfiguration", v.into_value());
-            }
-            if let Some(v) = self.ocsp_configuration {
-                m.insert("OcspConfiguration", v.into_value());
-            }
+            set(&mut m, "CrlConfiguration", self.crl_configuration);
+            set(&mut m, "OcspConfiguration", self.ocsp_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2139,9 +1959,7 @@ pub mod certificate_authority {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.ocsp_custom_cname {
-                m.insert("OcspCustomCname", v.into_value());
-            }
+            set(&mut m, "OcspCustomCname", self.ocsp_custom_cname);
             gs_core::Value::Map(m)
         }
     }
@@ -2243,28 +2061,14 @@ pub mod certificate_authority {
     impl IntoValue for CrlConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crl_distribution_point_extension_configuration {
-                m.insert("CrlDistributionPointExtensionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.crl_type {
-                m.insert("CrlType", v.into_value());
-            }
-            if let Some(v) = self.custom_cname {
-                m.insert("CustomCname", v.into_value());
-            }
-            if let Some(v) = self.custom_path {
-                m.insert("CustomPath", v.into_value());
-            }
+            set(&mut m, "CrlDistributionPointExtensionConfiguration", self.crl_distribution_point_extension_configuration);
+            set(&mut m, "CrlType", self.crl_type);
+            set(&mut m, "CustomCname", self.custom_cname);
+            set(&mut m, "CustomPath", self.custom_path);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.expiration_in_days {
-                m.insert("ExpirationInDays", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_name {
-                m.insert("S3BucketName", v.into_ref());
-            }
-            if let Some(v) = self.s3_object_acl {
-                m.insert("S3ObjectAcl", v.into_value());
-            }
+            set(&mut m, "ExpirationInDays", self.expiration_in_days);
+            if let Some(v) = self.s3_bucket_name { m.insert("S3BucketName", v.into_ref()); }
+            set(&mut m, "S3ObjectAcl", self.s3_object_acl);
             gs_core::Value::Map(m)
         }
     }
@@ -2360,12 +2164,8 @@ impl CfnCertificateAuthorityActivationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Certificate", self.certificate.into_value());
         m.insert("CertificateAuthorityArn", self.certificate_authority_arn.into_ref());
-        if let Some(v) = self.certificate_chain {
-            m.insert("CertificateChain", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "CertificateChain", self.certificate_chain);
+        set(&mut m, "Status", self.status);
         m
     }
 
@@ -2454,9 +2254,7 @@ impl CfnPermissionProps {
         m.insert("Actions", self.actions.into_value());
         m.insert("CertificateAuthorityArn", self.certificate_authority_arn.into_ref());
         m.insert("Principal", self.principal.into_value());
-        if let Some(v) = self.source_account {
-            m.insert("SourceAccount", v.into_value());
-        }
+        set(&mut m, "SourceAccount", self.source_account);
         m
     }
 

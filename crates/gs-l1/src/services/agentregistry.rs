@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "agentregistry")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -107,22 +107,12 @@ impl CfnRegistryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.approval_configuration {
-            m.insert("ApprovalConfiguration", v.into_value());
-        }
-        if let Some(v) = self.authorizer_type {
-            m.insert("AuthorizerType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.discovery_configuration {
-            m.insert("DiscoveryConfiguration", v.into_value());
-        }
+        set(&mut m, "ApprovalConfiguration", self.approval_configuration);
+        set(&mut m, "AuthorizerType", self.authorizer_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DiscoveryConfiguration", self.discovery_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -188,7 +178,7 @@ impl crate::Cfn<markers::Registry> {
 /// The property types of [`CfnRegistry`]: CDK's `CfnRegistry.*Property`.
 #[cfg(feature = "agentregistry")]
 pub mod registry {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Discovery configuration for the registry. Controls how consumers are authorized to search
     /// the registry and invoke its MCP endpoint.
@@ -222,9 +212,7 @@ pub mod registry {
     impl IntoValue for DiscoveryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorizer_configuration {
-                m.insert("AuthorizerConfiguration", v.into_value());
-            }
+            set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -313,18 +301,10 @@ pub mod registry {
     impl IntoValue for CustomJWTAuthorizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_audience {
-                m.insert("AllowedAudience", v.into_value());
-            }
-            if let Some(v) = self.allowed_clients {
-                m.insert("AllowedClients", v.into_value());
-            }
-            if let Some(v) = self.allowed_scopes {
-                m.insert("AllowedScopes", v.into_value());
-            }
-            if let Some(v) = self.custom_claims {
-                m.insert("CustomClaims", v.into_value());
-            }
+            set(&mut m, "AllowedAudience", self.allowed_audience);
+            set(&mut m, "AllowedClients", self.allowed_clients);
+            set(&mut m, "AllowedScopes", self.allowed_scopes);
+            set(&mut m, "CustomClaims", self.custom_claims);
             m.insert("DiscoveryUrl", self.discovery_url.into_value());
             gs_core::Value::Map(m)
         }
@@ -453,12 +433,8 @@ pub mod registry {
     impl IntoValue for ClaimMatchValueType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_value_string {
-                m.insert("MatchValueString", v.into_value());
-            }
-            if let Some(v) = self.match_value_string_list {
-                m.insert("MatchValueStringList", v.into_value());
-            }
+            set(&mut m, "MatchValueString", self.match_value_string);
+            set(&mut m, "MatchValueStringList", self.match_value_string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -495,9 +471,7 @@ pub mod registry {
     impl IntoValue for ApprovalConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_approval_rules {
-                m.insert("AutoApprovalRules", v.into_value());
-            }
+            set(&mut m, "AutoApprovalRules", self.auto_approval_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -582,24 +556,14 @@ impl CfnRegistryRecordProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Descriptors", self.descriptors.into_value());
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("Name", self.name.into_value());
         m.insert("RecordType", self.record_type.into_value());
-        if let Some(v) = self.record_version {
-            m.insert("RecordVersion", v.into_value());
-        }
-        if let Some(v) = self.registry_id {
-            m.insert("RegistryId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RecordVersion", self.record_version);
+        set(&mut m, "RegistryId", self.registry_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -681,7 +645,7 @@ impl crate::Cfn<markers::RegistryRecord> {
 /// The property types of [`CfnRegistryRecord`]: CDK's `CfnRegistryRecord.*Property`.
 #[cfg(feature = "agentregistry")]
 pub mod registry_record {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The typed set of descriptors for a registry record. Exactly one descriptor field is
     /// populated based on the record type.
@@ -749,24 +713,12 @@ pub mod registry_record {
     impl IntoValue for Descriptors {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.a2a_agent_card {
-                m.insert("A2aAgentCard", v.into_value());
-            }
-            if let Some(v) = self.agent_skills_definition {
-                m.insert("AgentSkillsDefinition", v.into_value());
-            }
-            if let Some(v) = self.agui {
-                m.insert("Agui", v.into_value());
-            }
-            if let Some(v) = self.custom {
-                m.insert("Custom", v.into_value());
-            }
-            if let Some(v) = self.http {
-                m.insert("Http", v.into_value());
-            }
-            if let Some(v) = self.mcp_server {
-                m.insert("McpServer", v.into_value());
-            }
+            set(&mut m, "A2aAgentCard", self.a2a_agent_card);
+            set(&mut m, "AgentSkillsDefinition", self.agent_skills_definition);
+            set(&mut m, "Agui", self.agui);
+            set(&mut m, "Custom", self.custom);
+            set(&mut m, "Http", self.http);
+            set(&mut m, "McpServer", self.mcp_server);
             gs_core::Value::Map(m)
         }
     }
@@ -820,18 +772,10 @@ pub mod registry_record {
     impl IntoValue for McpServerDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_data {
-                m.insert("AdditionalData", v.into_value());
-            }
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
-            if let Some(v) = self.data_schema_version {
-                m.insert("DataSchemaVersion", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "AdditionalData", self.additional_data);
+            set(&mut m, "Data", self.data);
+            set(&mut m, "DataSchemaVersion", self.data_schema_version);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -867,9 +811,7 @@ pub mod registry_record {
     impl IntoValue for McpServerAdditionalData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tools {
-                m.insert("Tools", v.into_value());
-            }
+            set(&mut m, "Tools", self.tools);
             gs_core::Value::Map(m)
         }
     }
@@ -911,12 +853,8 @@ pub mod registry_record {
     impl IntoValue for McpToolsDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
-            if let Some(v) = self.data_schema_version {
-                m.insert("DataSchemaVersion", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
+            set(&mut m, "DataSchemaVersion", self.data_schema_version);
             gs_core::Value::Map(m)
         }
     }
@@ -953,9 +891,7 @@ pub mod registry_record {
     impl IntoValue for DescriptorSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.from_url {
-                m.insert("FromUrl", v.into_value());
-            }
+            set(&mut m, "FromUrl", self.from_url);
             gs_core::Value::Map(m)
         }
     }
@@ -994,9 +930,7 @@ pub mod registry_record {
     impl IntoValue for DescriptorSourceFromUrl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credential_provider_configurations {
-                m.insert("CredentialProviderConfigurations", v.into_value());
-            }
+            set(&mut m, "CredentialProviderConfigurations", self.credential_provider_configurations);
             m.insert("Url", self.url.into_value());
             gs_core::Value::Map(m)
         }
@@ -1078,12 +1012,8 @@ pub mod registry_record {
     impl IntoValue for RegistryRecordCredentialProviderUnion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam_credential_provider {
-                m.insert("IamCredentialProvider", v.into_value());
-            }
-            if let Some(v) = self.oauth_credential_provider {
-                m.insert("OauthCredentialProvider", v.into_value());
-            }
+            set(&mut m, "IamCredentialProvider", self.iam_credential_provider);
+            set(&mut m, "OauthCredentialProvider", self.oauth_credential_provider);
             gs_core::Value::Map(m)
         }
     }
@@ -1132,16 +1062,10 @@ pub mod registry_record {
     impl IntoValue for RegistryRecordOAuthCredentialProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_parameters {
-                m.insert("CustomParameters", v.into_value());
-            }
-            if let Some(v) = self.grant_type {
-                m.insert("GrantType", v.into_value());
-            }
+            set(&mut m, "CustomParameters", self.custom_parameters);
+            set(&mut m, "GrantType", self.grant_type);
             m.insert("ProviderArn", self.provider_arn.into_value());
-            if let Some(v) = self.scopes {
-                m.insert("Scopes", v.into_value());
-            }
+            set(&mut m, "Scopes", self.scopes);
             gs_core::Value::Map(m)
         }
     }
@@ -1189,15 +1113,9 @@ pub mod registry_record {
     impl IntoValue for RegistryRecordIamCredentialProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.service {
-                m.insert("Service", v.into_value());
-            }
+            set(&mut m, "Region", self.region);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "Service", self.service);
             gs_core::Value::Map(m)
         }
     }
@@ -1245,15 +1163,9 @@ pub mod registry_record {
     impl IntoValue for A2aAgentCardDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
-            if let Some(v) = self.data_schema_version {
-                m.insert("DataSchemaVersion", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
+            set(&mut m, "DataSchemaVersion", self.data_schema_version);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -1301,15 +1213,9 @@ pub mod registry_record {
     impl IntoValue for AgentSkillsDefinitionDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_data {
-                m.insert("AdditionalData", v.into_value());
-            }
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
-            if let Some(v) = self.data_schema_version {
-                m.insert("DataSchemaVersion", v.into_value());
-            }
+            set(&mut m, "AdditionalData", self.additional_data);
+            set(&mut m, "Data", self.data);
+            set(&mut m, "DataSchemaVersion", self.data_schema_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1345,9 +1251,7 @@ pub mod registry_record {
     impl IntoValue for AgentSkillsAdditionalData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.skill_md {
-                m.insert("SkillMd", v.into_value());
-            }
+            set(&mut m, "SkillMd", self.skill_md);
             gs_core::Value::Map(m)
         }
     }
@@ -1396,15 +1300,9 @@ pub mod registry_record {
     impl IntoValue for AgentSkillsMdDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
-            if let Some(v) = self.data_schema_version {
-                m.insert("DataSchemaVersion", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
+            set(&mut m, "DataSchemaVersion", self.data_schema_version);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -1441,9 +1339,7 @@ pub mod registry_record {
     impl IntoValue for SkillMdSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.from_url {
-                m.insert("FromUrl", v.into_value());
-            }
+            set(&mut m, "FromUrl", self.from_url);
             gs_core::Value::Map(m)
         }
     }
@@ -1510,9 +1406,7 @@ pub mod registry_record {
     impl IntoValue for CustomDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             gs_core::Value::Map(m)
         }
     }
@@ -1551,9 +1445,7 @@ pub mod registry_record {
     impl IntoValue for HttpDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -1590,9 +1482,7 @@ pub mod registry_record {
     impl IntoValue for SourceOnlyDescriptorSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.from_url {
-                m.insert("FromUrl", v.into_value());
-            }
+            set(&mut m, "FromUrl", self.from_url);
             gs_core::Value::Map(m)
         }
     }
@@ -1662,9 +1552,7 @@ pub mod registry_record {
     impl IntoValue for AgUiDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "aiops")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -133,34 +133,16 @@ impl CfnInvestigationGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.chatbot_notification_channels {
-            m.insert("ChatbotNotificationChannels", v.into_value());
-        }
-        if let Some(v) = self.cross_account_configurations {
-            m.insert("CrossAccountConfigurations", v.into_value());
-        }
-        if let Some(v) = self.encryption_config {
-            m.insert("EncryptionConfig", v.into_value());
-        }
-        if let Some(v) = self.investigation_group_policy {
-            m.insert("InvestigationGroupPolicy", v.into_value());
-        }
-        if let Some(v) = self.is_cloud_trail_event_history_enabled {
-            m.insert("IsCloudTrailEventHistoryEnabled", v.into_value());
-        }
+        set(&mut m, "ChatbotNotificationChannels", self.chatbot_notification_channels);
+        set(&mut m, "CrossAccountConfigurations", self.cross_account_configurations);
+        set(&mut m, "EncryptionConfig", self.encryption_config);
+        set(&mut m, "InvestigationGroupPolicy", self.investigation_group_policy);
+        set(&mut m, "IsCloudTrailEventHistoryEnabled", self.is_cloud_trail_event_history_enabled);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.retention_in_days {
-            m.insert("RetentionInDays", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tag_key_boundaries {
-            m.insert("TagKeyBoundaries", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RetentionInDays", self.retention_in_days);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "TagKeyBoundaries", self.tag_key_boundaries);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -226,7 +208,7 @@ impl crate::Cfn<markers::InvestigationGroup> {
 /// The property types of [`CfnInvestigationGroup`]: CDK's `CfnInvestigationGroup.*Property`.
 #[cfg(feature = "aiops")]
 pub mod investigation_group {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Use this structure if you want to use a customer managed AWS key to encrypt your
     /// investigation data. If you omit this parameter, CloudWatch investigations will use an AWS
@@ -271,12 +253,8 @@ pub mod investigation_group {
     impl IntoValue for EncryptionConfigMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_configuration_type {
-                m.insert("EncryptionConfigurationType", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "EncryptionConfigurationType", self.encryption_configuration_type);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -327,12 +305,8 @@ pub mod investigation_group {
     impl IntoValue for ChatbotNotificationChannel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.chat_configuration_arns {
-                m.insert("ChatConfigurationArns", v.into_value());
-            }
-            if let Some(v) = self.sns_topic_arn {
-                m.insert("SNSTopicArn", v.into_value());
-            }
+            set(&mut m, "ChatConfigurationArns", self.chat_configuration_arns);
+            set(&mut m, "SNSTopicArn", self.sns_topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -368,9 +342,7 @@ pub mod investigation_group {
     impl IntoValue for CrossAccountConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_role_arn {
-                m.insert("SourceRoleArn", v.into_value());
-            }
+            set(&mut m, "SourceRoleArn", self.source_role_arn);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "amazonmq")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -248,62 +248,28 @@ impl CfnBrokerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.authentication_strategy {
-            m.insert("AuthenticationStrategy", v.into_value());
-        }
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
+        set(&mut m, "AuthenticationStrategy", self.authentication_strategy);
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
         m.insert("BrokerName", self.broker_name.into_value());
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.data_replication_mode {
-            m.insert("DataReplicationMode", v.into_value());
-        }
-        if let Some(v) = self.data_replication_primary_broker_arn {
-            m.insert("DataReplicationPrimaryBrokerArn", v.into_value());
-        }
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "DataReplicationMode", self.data_replication_mode);
+        set(&mut m, "DataReplicationPrimaryBrokerArn", self.data_replication_primary_broker_arn);
         m.insert("DeploymentMode", self.deployment_mode.into_value());
-        if let Some(v) = self.encryption_options {
-            m.insert("EncryptionOptions", v.into_value());
-        }
+        set(&mut m, "EncryptionOptions", self.encryption_options);
         m.insert("EngineType", self.engine_type.into_value());
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
+        set(&mut m, "EngineVersion", self.engine_version);
         m.insert("HostInstanceType", self.host_instance_type.into_value());
-        if let Some(v) = self.ldap_server_metadata {
-            m.insert("LdapServerMetadata", v.into_value());
-        }
-        if let Some(v) = self.logs {
-            m.insert("Logs", v.into_value());
-        }
-        if let Some(v) = self.maintenance_window_start_time {
-            m.insert("MaintenanceWindowStartTime", v.into_value());
-        }
+        set(&mut m, "LdapServerMetadata", self.ldap_server_metadata);
+        set(&mut m, "Logs", self.logs);
+        set(&mut m, "MaintenanceWindowStartTime", self.maintenance_window_start_time);
         m.insert("PubliclyAccessible", self.publicly_accessible.into_value());
-        if let Some(v) = self.resource_share_arns {
-            m.insert("ResourceShareArns", v.into_value());
-        }
-        if let Some(v) = self.security_groups {
-            m.insert("SecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.storage_size {
-            m.insert("StorageSize", v.into_value());
-        }
-        if let Some(v) = self.storage_type {
-            m.insert("StorageType", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.users {
-            m.insert("Users", v.into_value());
-        }
+        set(&mut m, "ResourceShareArns", self.resource_share_arns);
+        set(&mut m, "SecurityGroups", self.security_groups);
+        set(&mut m, "StorageSize", self.storage_size);
+        set(&mut m, "StorageType", self.storage_type);
+        set(&mut m, "SubnetIds", self.subnet_ids);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Users", self.users);
         m
     }
 
@@ -426,7 +392,7 @@ impl crate::Cfn<markers::Broker> {
 /// The property types of [`CfnBroker`]: CDK's `CfnBroker.*Property`.
 #[cfg(feature = "amazonmq")]
 pub mod broker {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// A list of information about the configuration.
     ///
@@ -573,16 +539,10 @@ pub mod broker {
     impl IntoValue for User {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.console_access {
-                m.insert("ConsoleAccess", v.into_value());
-            }
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
+            set(&mut m, "ConsoleAccess", self.console_access);
+            set(&mut m, "Groups", self.groups);
             m.insert("Password", self.password.into_value());
-            if let Some(v) = self.replication_user {
-                m.insert("ReplicationUser", v.into_value());
-            }
+            set(&mut m, "ReplicationUser", self.replication_user);
             m.insert("Username", self.username.into_value());
             gs_core::Value::Map(m)
         }
@@ -626,12 +586,8 @@ pub mod broker {
     impl IntoValue for LogList {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audit {
-                m.insert("Audit", v.into_value());
-            }
-            if let Some(v) = self.general {
-                m.insert("General", v.into_value());
-            }
+            set(&mut m, "Audit", self.audit);
+            set(&mut m, "General", self.general);
             gs_core::Value::Map(m)
         }
     }
@@ -730,25 +686,15 @@ pub mod broker {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hosts", self.hosts.into_value());
             m.insert("RoleBase", self.role_base.into_value());
-            if let Some(v) = self.role_name {
-                m.insert("RoleName", v.into_value());
-            }
+            set(&mut m, "RoleName", self.role_name);
             m.insert("RoleSearchMatching", self.role_search_matching.into_value());
-            if let Some(v) = self.role_search_subtree {
-                m.insert("RoleSearchSubtree", v.into_value());
-            }
-            if let Some(v) = self.service_account_password {
-                m.insert("ServiceAccountPassword", v.into_value());
-            }
+            set(&mut m, "RoleSearchSubtree", self.role_search_subtree);
+            set(&mut m, "ServiceAccountPassword", self.service_account_password);
             m.insert("ServiceAccountUsername", self.service_account_username.into_value());
             m.insert("UserBase", self.user_base.into_value());
-            if let Some(v) = self.user_role_name {
-                m.insert("UserRoleName", v.into_value());
-            }
+            set(&mut m, "UserRoleName", self.user_role_name);
             m.insert("UserSearchMatching", self.user_search_matching.into_value());
-            if let Some(v) = self.user_search_subtree {
-                m.insert("UserSearchSubtree", v.into_value());
-            }
+            set(&mut m, "UserSearchSubtree", self.user_search_subtree);
             gs_core::Value::Map(m)
         }
     }
@@ -787,9 +733,7 @@ pub mod broker {
     impl IntoValue for EncryptionOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("UseAwsOwnedKey", self.use_aws_owned_key.into_value());
             gs_core::Value::Map(m)
         }
@@ -915,23 +859,13 @@ impl CfnConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.authentication_strategy {
-            m.insert("AuthenticationStrategy", v.into_value());
-        }
-        if let Some(v) = self.data {
-            m.insert("Data", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AuthenticationStrategy", self.authentication_strategy);
+        set(&mut m, "Data", self.data);
+        set(&mut m, "Description", self.description);
         m.insert("EngineType", self.engine_type.into_value());
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
+        set(&mut m, "EngineVersion", self.engine_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

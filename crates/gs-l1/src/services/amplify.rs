@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "amplify")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -225,58 +225,24 @@ impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_token {
-            m.insert("AccessToken", v.into_value());
-        }
-        if let Some(v) = self.auto_branch_creation_config {
-            m.insert("AutoBranchCreationConfig", v.into_value());
-        }
-        if let Some(v) = self.basic_auth_config {
-            m.insert("BasicAuthConfig", v.into_value());
-        }
-        if let Some(v) = self.build_spec {
-            m.insert("BuildSpec", v.into_value());
-        }
-        if let Some(v) = self.cache_config {
-            m.insert("CacheConfig", v.into_value());
-        }
-        if let Some(v) = self.compute_role_arn {
-            m.insert("ComputeRoleArn", v.into_value());
-        }
-        if let Some(v) = self.custom_headers {
-            m.insert("CustomHeaders", v.into_value());
-        }
-        if let Some(v) = self.custom_rules {
-            m.insert("CustomRules", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enable_branch_auto_deletion {
-            m.insert("EnableBranchAutoDeletion", v.into_value());
-        }
-        if let Some(v) = self.environment_variables {
-            m.insert("EnvironmentVariables", v.into_value());
-        }
-        if let Some(v) = self.iam_service_role {
-            m.insert("IAMServiceRole", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.job_config {
-            m.insert("JobConfig", v.into_value());
-        }
+        set(&mut m, "AccessToken", self.access_token);
+        set(&mut m, "AutoBranchCreationConfig", self.auto_branch_creation_config);
+        set(&mut m, "BasicAuthConfig", self.basic_auth_config);
+        set(&mut m, "BuildSpec", self.build_spec);
+        set(&mut m, "CacheConfig", self.cache_config);
+        set(&mut m, "ComputeRoleArn", self.compute_role_arn);
+        set(&mut m, "CustomHeaders", self.custom_headers);
+        set(&mut m, "CustomRules", self.custom_rules);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnableBranchAutoDeletion", self.enable_branch_auto_deletion);
+        set(&mut m, "EnvironmentVariables", self.environment_variables);
+        if let Some(v) = self.iam_service_role { m.insert("IAMServiceRole", v.into_get_att("Arn")); }
+        set(&mut m, "JobConfig", self.job_config);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.oauth_token {
-            m.insert("OauthToken", v.into_value());
-        }
-        if let Some(v) = self.platform {
-            m.insert("Platform", v.into_value());
-        }
-        if let Some(v) = self.repository {
-            m.insert("Repository", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OauthToken", self.oauth_token);
+        set(&mut m, "Platform", self.platform);
+        set(&mut m, "Repository", self.repository);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -334,7 +300,7 @@ impl crate::Cfn<markers::App> {
 /// The property types of [`CfnApp`]: CDK's `CfnApp.*Property`.
 #[cfg(feature = "amplify")]
 pub mod app {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Use the AutoBranchCreationConfig property type to automatically create branches that match a
     /// certain pattern.
@@ -434,39 +400,17 @@ pub mod app {
     impl IntoValue for AutoBranchCreationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_branch_creation_patterns {
-                m.insert("AutoBranchCreationPatterns", v.into_value());
-            }
-            if let Some(v) = self.basic_auth_config {
-                m.insert("BasicAuthConfig", v.into_value());
-            }
-            if let Some(v) = self.build_spec {
-                m.insert("BuildSpec", v.into_value());
-            }
-            if let Some(v) = self.enable_auto_branch_creation {
-                m.insert("EnableAutoBranchCreation", v.into_value());
-            }
-            if let Some(v) = self.enable_auto_build {
-                m.insert("EnableAutoBuild", v.into_value());
-            }
-            if let Some(v) = self.enable_performance_mode {
-                m.insert("EnablePerformanceMode", v.into_value());
-            }
-            if let Some(v) = self.enable_pull_request_preview {
-                m.insert("EnablePullRequestPreview", v.into_value());
-            }
-            if let Some(v) = self.environment_variables {
-                m.insert("EnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.framework {
-                m.insert("Framework", v.into_value());
-            }
-            if let Some(v) = self.pull_request_environment_name {
-                m.insert("PullRequestEnvironmentName", v.into_value());
-            }
-            if let Some(v) = self.stage {
-                m.insert("Stage", v.into_value());
-            }
+            set(&mut m, "AutoBranchCreationPatterns", self.auto_branch_creation_patterns);
+            set(&mut m, "BasicAuthConfig", self.basic_auth_config);
+            set(&mut m, "BuildSpec", self.build_spec);
+            set(&mut m, "EnableAutoBranchCreation", self.enable_auto_branch_creation);
+            set(&mut m, "EnableAutoBuild", self.enable_auto_build);
+            set(&mut m, "EnablePerformanceMode", self.enable_performance_mode);
+            set(&mut m, "EnablePullRequestPreview", self.enable_pull_request_preview);
+            set(&mut m, "EnvironmentVariables", self.environment_variables);
+            set(&mut m, "Framework", self.framework);
+            set(&mut m, "PullRequestEnvironmentName", self.pull_request_environment_name);
+            set(&mut m, "Stage", self.stage);
             gs_core::Value::Map(m)
         }
     }
@@ -555,15 +499,9 @@ pub mod app {
     impl IntoValue for BasicAuthConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_basic_auth {
-                m.insert("EnableBasicAuth", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "EnableBasicAuth", self.enable_basic_auth);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -614,13 +552,9 @@ pub mod app {
     impl IntoValue for CustomRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
+            set(&mut m, "Condition", self.condition);
             m.insert("Source", self.source.into_value());
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Status", self.status);
             m.insert("Target", self.target.into_value());
             gs_core::Value::Map(m)
         }
@@ -657,9 +591,7 @@ pub mod app {
     impl IntoValue for CacheConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -837,49 +769,21 @@ impl CfnBranchProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppId", self.app_id.into_get_att("AppId"));
-        if let Some(v) = self.backend {
-            m.insert("Backend", v.into_value());
-        }
-        if let Some(v) = self.basic_auth_config {
-            m.insert("BasicAuthConfig", v.into_value());
-        }
+        set(&mut m, "Backend", self.backend);
+        set(&mut m, "BasicAuthConfig", self.basic_auth_config);
         m.insert("BranchName", self.branch_name.into_value());
-        if let Some(v) = self.build_spec {
-            m.insert("BuildSpec", v.into_value());
-        }
-        if let Some(v) = self.compute_role_arn {
-            m.insert("ComputeRoleArn", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enable_auto_build {
-            m.insert("EnableAutoBuild", v.into_value());
-        }
-        if let Some(v) = self.enable_performance_mode {
-            m.insert("EnablePerformanceMode", v.into_value());
-        }
-        if let Some(v) = self.enable_pull_request_preview {
-            m.insert("EnablePullRequestPreview", v.into_value());
-        }
-        if let Some(v) = self.enable_skew_protection {
-            m.insert("EnableSkewProtection", v.into_value());
-        }
-        if let Some(v) = self.environment_variables {
-            m.insert("EnvironmentVariables", v.into_value());
-        }
-        if let Some(v) = self.framework {
-            m.insert("Framework", v.into_value());
-        }
-        if let Some(v) = self.pull_request_environment_name {
-            m.insert("PullRequestEnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.stage {
-            m.insert("Stage", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "BuildSpec", self.build_spec);
+        set(&mut m, "ComputeRoleArn", self.compute_role_arn);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnableAutoBuild", self.enable_auto_build);
+        set(&mut m, "EnablePerformanceMode", self.enable_performance_mode);
+        set(&mut m, "EnablePullRequestPreview", self.enable_pull_request_preview);
+        set(&mut m, "EnableSkewProtection", self.enable_skew_protection);
+        set(&mut m, "EnvironmentVariables", self.environment_variables);
+        set(&mut m, "Framework", self.framework);
+        set(&mut m, "PullRequestEnvironmentName", self.pull_request_environment_name);
+        set(&mut m, "Stage", self.stage);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -921,7 +825,7 @@ impl crate::Cfn<markers::Branch> {
 /// The property types of [`CfnBranch`]: CDK's `CfnBranch.*Property`.
 #[cfg(feature = "amplify")]
 pub mod branch {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The EnvironmentVariable property type sets environment variables for a specific branch.
     /// Environment variables are key-value pairs that are available at build time.
@@ -1002,9 +906,7 @@ pub mod branch {
     impl IntoValue for BasicAuthConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_basic_auth {
-                m.insert("EnableBasicAuth", v.into_value());
-            }
+            set(&mut m, "EnableBasicAuth", self.enable_basic_auth);
             m.insert("Password", self.password.into_value());
             m.insert("Username", self.username.into_value());
             gs_core::Value::Map(m)
@@ -1042,9 +944,7 @@ pub mod branch {
     impl IntoValue for Backend {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.stack_arn {
-                m.insert("StackArn", v.into_value());
-            }
+            set(&mut m, "StackArn", self.stack_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1126,19 +1026,11 @@ impl CfnDomainProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppId", self.app_id.into_get_att("AppId"));
-        if let Some(v) = self.auto_sub_domain_creation_patterns {
-            m.insert("AutoSubDomainCreationPatterns", v.into_value());
-        }
-        if let Some(v) = self.auto_sub_domain_iam_role {
-            m.insert("AutoSubDomainIAMRole", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.certificate_settings {
-            m.insert("CertificateSettings", v.into_value());
-        }
+        set(&mut m, "AutoSubDomainCreationPatterns", self.auto_sub_domain_creation_patterns);
+        if let Some(v) = self.auto_sub_domain_iam_role { m.insert("AutoSubDomainIAMRole", v.into_get_att("Arn")); }
+        set(&mut m, "CertificateSettings", self.certificate_settings);
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.enable_auto_sub_domain {
-            m.insert("EnableAutoSubDomain", v.into_value());
-        }
+        set(&mut m, "EnableAutoSubDomain", self.enable_auto_sub_domain);
         m.insert("SubDomainSettings", self.sub_domain_settings.into_value());
         m
     }
@@ -1246,7 +1138,7 @@ impl crate::Cfn<markers::Domain> {
 /// The property types of [`CfnDomain`]: CDK's `CfnDomain.*Property`.
 #[cfg(feature = "amplify")]
 pub mod domain {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// The SubDomainSetting property type enables you to connect a subdomain (for example,
     /// example.exampledomain.com) to a specific branch.
@@ -1330,12 +1222,8 @@ pub mod domain {
     impl IntoValue for CertificateSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_type {
-                m.insert("CertificateType", v.into_value());
-            }
-            if let Some(v) = self.custom_certificate_arn {
-                m.insert("CustomCertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateType", self.certificate_type);
+            set(&mut m, "CustomCertificateArn", self.custom_certificate_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1391,16 +1279,10 @@ impl CfnWebhookProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_id {
-            m.insert("AppId", v.into_value());
-        }
+        set(&mut m, "AppId", self.app_id);
         m.insert("BranchName", self.branch_name.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "amplifyuibuilder")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -188,48 +188,20 @@ impl CfnComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_id {
-            m.insert("AppId", v.into_value());
-        }
-        if let Some(v) = self.binding_properties {
-            m.insert("BindingProperties", v.into_value());
-        }
-        if let Some(v) = self.children {
-            m.insert("Children", v.into_value());
-        }
-        if let Some(v) = self.collection_properties {
-            m.insert("CollectionProperties", v.into_value());
-        }
-        if let Some(v) = self.component_type {
-            m.insert("ComponentType", v.into_value());
-        }
-        if let Some(v) = self.environment_name {
-            m.insert("EnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.events {
-            m.insert("Events", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.overrides {
-            m.insert("Overrides", v.into_value());
-        }
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
-        if let Some(v) = self.schema_version {
-            m.insert("SchemaVersion", v.into_value());
-        }
-        if let Some(v) = self.source_id {
-            m.insert("SourceId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.variants {
-            m.insert("Variants", v.into_value());
-        }
+        set(&mut m, "AppId", self.app_id);
+        set(&mut m, "BindingProperties", self.binding_properties);
+        set(&mut m, "Children", self.children);
+        set(&mut m, "CollectionProperties", self.collection_properties);
+        set(&mut m, "ComponentType", self.component_type);
+        set(&mut m, "EnvironmentName", self.environment_name);
+        set(&mut m, "Events", self.events);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Overrides", self.overrides);
+        set(&mut m, "Properties", self.properties);
+        set(&mut m, "SchemaVersion", self.schema_version);
+        set(&mut m, "SourceId", self.source_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Variants", self.variants);
         m
     }
 
@@ -279,7 +251,7 @@ impl crate::Cfn<markers::Component> {
 /// The property types of [`CfnComponent`]: CDK's `CfnComponent.*Property`.
 #[cfg(feature = "amplifyuibuilder")]
 pub mod component {
-    use crate::kinds::{Bool, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Str, set};
 
     /// The `ComponentBindingPropertiesValue` property specifies the data binding configuration for
     /// a component at runtime. You can use `ComponentBindingPropertiesValue` to add exposed
@@ -327,15 +299,9 @@ pub mod component {
     impl IntoValue for ComponentBindingPropertiesValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.binding_properties {
-                m.insert("BindingProperties", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "BindingProperties", self.binding_properties);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -416,30 +382,14 @@ pub mod component {
     impl IntoValue for ComponentBindingPropertiesValueProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.model {
-                m.insert("Model", v.into_value());
-            }
-            if let Some(v) = self.predicates {
-                m.insert("Predicates", v.into_value());
-            }
-            if let Some(v) = self.slot_name {
-                m.insert("SlotName", v.into_value());
-            }
-            if let Some(v) = self.user_attribute {
-                m.insert("UserAttribute", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Field", self.field);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Model", self.model);
+            set(&mut m, "Predicates", self.predicates);
+            set(&mut m, "SlotName", self.slot_name);
+            set(&mut m, "UserAttribute", self.user_attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -506,24 +456,12 @@ pub mod component {
     impl IntoValue for Predicate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and {
-                m.insert("And", v.into_value());
-            }
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.operand {
-                m.insert("Operand", v.into_value());
-            }
-            if let Some(v) = self.operand_type {
-                m.insert("OperandType", v.into_value());
-            }
-            if let Some(v) = self.operator {
-                m.insert("Operator", v.into_value());
-            }
-            if let Some(v) = self.or {
-                m.insert("Or", v.into_value());
-            }
+            set(&mut m, "And", self.and);
+            set(&mut m, "Field", self.field);
+            set(&mut m, "Operand", self.operand);
+            set(&mut m, "OperandType", self.operand_type);
+            set(&mut m, "Operator", self.operator);
+            set(&mut m, "Or", self.or);
             gs_core::Value::Map(m)
         }
     }
@@ -646,51 +584,21 @@ pub mod component {
     impl IntoValue for ComponentProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.binding_properties {
-                m.insert("BindingProperties", v.into_value());
-            }
-            if let Some(v) = self.bindings {
-                m.insert("Bindings", v.into_value());
-            }
-            if let Some(v) = self.collection_binding_properties {
-                m.insert("CollectionBindingProperties", v.into_value());
-            }
-            if let Some(v) = self.component_name {
-                m.insert("ComponentName", v.into_value());
-            }
-            if let Some(v) = self.concat {
-                m.insert("Concat", v.into_value());
-            }
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.configured {
-                m.insert("Configured", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.event {
-                m.insert("Event", v.into_value());
-            }
-            if let Some(v) = self.imported_value {
-                m.insert("ImportedValue", v.into_value());
-            }
-            if let Some(v) = self.model {
-                m.insert("Model", v.into_value());
-            }
-            if let Some(v) = self.property {
-                m.insert("Property", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.user_attribute {
-                m.insert("UserAttribute", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "BindingProperties", self.binding_properties);
+            set(&mut m, "Bindings", self.bindings);
+            set(&mut m, "CollectionBindingProperties", self.collection_binding_properties);
+            set(&mut m, "ComponentName", self.component_name);
+            set(&mut m, "Concat", self.concat);
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "Configured", self.configured);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Event", self.event);
+            set(&mut m, "ImportedValue", self.imported_value);
+            set(&mut m, "Model", self.model);
+            set(&mut m, "Property", self.property);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UserAttribute", self.user_attribute);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -764,27 +672,13 @@ pub mod component {
     impl IntoValue for ComponentConditionProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#else {
-                m.insert("Else", v.into_value());
-            }
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.operand {
-                m.insert("Operand", v.into_value());
-            }
-            if let Some(v) = self.operand_type {
-                m.insert("OperandType", v.into_value());
-            }
-            if let Some(v) = self.operator {
-                m.insert("Operator", v.into_value());
-            }
-            if let Some(v) = self.property {
-                m.insert("Property", v.into_value());
-            }
-            if let Some(v) = self.then {
-                m.insert("Then", v.into_value());
-            }
+            set(&mut m, "Else", self.r#else);
+            set(&mut m, "Field", self.field);
+            set(&mut m, "Operand", self.operand);
+            set(&mut m, "OperandType", self.operand_type);
+            set(&mut m, "Operator", self.operator);
+            set(&mut m, "Property", self.property);
+            set(&mut m, "Then", self.then);
             gs_core::Value::Map(m)
         }
     }
@@ -823,9 +717,7 @@ pub mod component {
     impl IntoValue for ComponentPropertyBindingProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
+            set(&mut m, "Field", self.field);
             m.insert("Property", self.property.into_value());
             gs_core::Value::Map(m)
         }
@@ -917,16 +809,10 @@ pub mod component {
     impl IntoValue for ComponentDataConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.identifiers {
-                m.insert("Identifiers", v.into_value());
-            }
+            set(&mut m, "Identifiers", self.identifiers);
             m.insert("Model", self.model.into_value());
-            if let Some(v) = self.predicate {
-                m.insert("Predicate", v.into_value());
-            }
-            if let Some(v) = self.sort {
-                m.insert("Sort", v.into_value());
-            }
+            set(&mut m, "Predicate", self.predicate);
+            set(&mut m, "Sort", self.sort);
             gs_core::Value::Map(m)
         }
     }
@@ -1009,12 +895,8 @@ pub mod component {
     impl IntoValue for ComponentVariant {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
-            if let Some(v) = self.variant_values {
-                m.insert("VariantValues", v.into_value());
-            }
+            set(&mut m, "Overrides", self.overrides);
+            set(&mut m, "VariantValues", self.variant_values);
             gs_core::Value::Map(m)
         }
     }
@@ -1065,15 +947,9 @@ pub mod component {
     impl IntoValue for ComponentEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.binding_event {
-                m.insert("BindingEvent", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "BindingEvent", self.binding_event);
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1164,33 +1040,15 @@ pub mod component {
     impl IntoValue for ActionParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.anchor {
-                m.insert("Anchor", v.into_value());
-            }
-            if let Some(v) = self.fields {
-                m.insert("Fields", v.into_value());
-            }
-            if let Some(v) = self.global {
-                m.insert("Global", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.model {
-                m.insert("Model", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "Anchor", self.anchor);
+            set(&mut m, "Fields", self.fields);
+            set(&mut m, "Global", self.global);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "Model", self.model);
+            set(&mut m, "State", self.state);
+            set(&mut m, "Target", self.target);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -1304,18 +1162,12 @@ pub mod component {
     impl IntoValue for ComponentChild {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.children {
-                m.insert("Children", v.into_value());
-            }
+            set(&mut m, "Children", self.children);
             m.insert("ComponentType", self.component_type.into_value());
-            if let Some(v) = self.events {
-                m.insert("Events", v.into_value());
-            }
+            set(&mut m, "Events", self.events);
             m.insert("Name", self.name.into_value());
             m.insert("Properties", self.properties.into_value());
-            if let Some(v) = self.source_id {
-                m.insert("SourceId", v.into_value());
-            }
+            set(&mut m, "SourceId", self.source_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1428,42 +1280,18 @@ impl CfnFormProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_id {
-            m.insert("AppId", v.into_value());
-        }
-        if let Some(v) = self.cta {
-            m.insert("Cta", v.into_value());
-        }
-        if let Some(v) = self.data_type {
-            m.insert("DataType", v.into_value());
-        }
-        if let Some(v) = self.environment_name {
-            m.insert("EnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.fields {
-            m.insert("Fields", v.into_value());
-        }
-        if let Some(v) = self.form_action_type {
-            m.insert("FormActionType", v.into_value());
-        }
-        if let Some(v) = self.label_decorator {
-            m.insert("LabelDecorator", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.schema_version {
-            m.insert("SchemaVersion", v.into_value());
-        }
-        if let Some(v) = self.sectional_elements {
-            m.insert("SectionalElements", v.into_value());
-        }
-        if let Some(v) = self.style {
-            m.insert("Style", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AppId", self.app_id);
+        set(&mut m, "Cta", self.cta);
+        set(&mut m, "DataType", self.data_type);
+        set(&mut m, "EnvironmentName", self.environment_name);
+        set(&mut m, "Fields", self.fields);
+        set(&mut m, "FormActionType", self.form_action_type);
+        set(&mut m, "LabelDecorator", self.label_decorator);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "SchemaVersion", self.schema_version);
+        set(&mut m, "SectionalElements", self.sectional_elements);
+        set(&mut m, "Style", self.style);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1497,7 +1325,7 @@ impl crate::Cfn<markers::Form> {
 /// The property types of [`CfnForm`]: CDK's `CfnForm.*Property`.
 #[cfg(feature = "amplifyuibuilder")]
 pub mod form {
-    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str, set};
 
     /// Associates a form property to a binding property. This enables exposed properties on the top
     /// level form to propagate data to the form's property values.
@@ -1532,9 +1360,7 @@ pub mod form {
     impl IntoValue for FormInputValuePropertyBindingProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
+            set(&mut m, "Field", self.field);
             m.insert("Property", self.property.into_value());
             gs_core::Value::Map(m)
         }
@@ -1579,12 +1405,8 @@ pub mod form {
     impl IntoValue for FormInputBindingPropertiesValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.binding_properties {
-                m.insert("BindingProperties", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "BindingProperties", self.binding_properties);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1622,9 +1444,7 @@ pub mod form {
     impl IntoValue for FormInputBindingPropertiesValueProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.model {
-                m.insert("Model", v.into_value());
-            }
+            set(&mut m, "Model", self.model);
             gs_core::Value::Map(m)
         }
     }
@@ -1678,18 +1498,10 @@ pub mod form {
     impl IntoValue for FormCTA {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cancel {
-                m.insert("Cancel", v.into_value());
-            }
-            if let Some(v) = self.clear {
-                m.insert("Clear", v.into_value());
-            }
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
-            if let Some(v) = self.submit {
-                m.insert("Submit", v.into_value());
-            }
+            set(&mut m, "Cancel", self.cancel);
+            set(&mut m, "Clear", self.clear);
+            set(&mut m, "Position", self.position);
+            set(&mut m, "Submit", self.submit);
             gs_core::Value::Map(m)
         }
     }
@@ -1738,15 +1550,9 @@ pub mod form {
     impl IntoValue for FormButton {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.children {
-                m.insert("Children", v.into_value());
-            }
-            if let Some(v) = self.excluded {
-                m.insert("Excluded", v.into_value());
-            }
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
+            set(&mut m, "Children", self.children);
+            set(&mut m, "Excluded", self.excluded);
+            set(&mut m, "Position", self.position);
             gs_core::Value::Map(m)
         }
     }
@@ -1794,15 +1600,9 @@ pub mod form {
     impl IntoValue for FieldPosition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.below {
-                m.insert("Below", v.into_value());
-            }
-            if let Some(v) = self.fixed {
-                m.insert("Fixed", v.into_value());
-            }
-            if let Some(v) = self.right_of {
-                m.insert("RightOf", v.into_value());
-            }
+            set(&mut m, "Below", self.below);
+            set(&mut m, "Fixed", self.fixed);
+            set(&mut m, "RightOf", self.right_of);
             gs_core::Value::Map(m)
         }
     }
@@ -1862,21 +1662,11 @@ pub mod form {
     impl IntoValue for FieldConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excluded {
-                m.insert("Excluded", v.into_value());
-            }
-            if let Some(v) = self.input_type {
-                m.insert("InputType", v.into_value());
-            }
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
-            if let Some(v) = self.validations {
-                m.insert("Validations", v.into_value());
-            }
+            set(&mut m, "Excluded", self.excluded);
+            set(&mut m, "InputType", self.input_type);
+            set(&mut m, "Label", self.label);
+            set(&mut m, "Position", self.position);
+            set(&mut m, "Validations", self.validations);
             gs_core::Value::Map(m)
         }
     }
@@ -1926,16 +1716,10 @@ pub mod form {
     impl IntoValue for FieldValidationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.num_values {
-                m.insert("NumValues", v.into_value());
-            }
-            if let Some(v) = self.str_values {
-                m.insert("StrValues", v.into_value());
-            }
+            set(&mut m, "NumValues", self.num_values);
+            set(&mut m, "StrValues", self.str_values);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.validation_message {
-                m.insert("ValidationMessage", v.into_value());
-            }
+            set(&mut m, "ValidationMessage", self.validation_message);
             gs_core::Value::Map(m)
         }
     }
@@ -2058,52 +1842,22 @@ pub mod form {
     impl IntoValue for FieldInputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_checked {
-                m.insert("DefaultChecked", v.into_value());
-            }
-            if let Some(v) = self.default_country_code {
-                m.insert("DefaultCountryCode", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.descriptive_text {
-                m.insert("DescriptiveText", v.into_value());
-            }
-            if let Some(v) = self.file_uploader_config {
-                m.insert("FileUploaderConfig", v.into_value());
-            }
-            if let Some(v) = self.is_array {
-                m.insert("IsArray", v.into_value());
-            }
-            if let Some(v) = self.max_value {
-                m.insert("MaxValue", v.into_value());
-            }
-            if let Some(v) = self.min_value {
-                m.insert("MinValue", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.placeholder {
-                m.insert("Placeholder", v.into_value());
-            }
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
-            if let Some(v) = self.step {
-                m.insert("Step", v.into_value());
-            }
+            set(&mut m, "DefaultChecked", self.default_checked);
+            set(&mut m, "DefaultCountryCode", self.default_country_code);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "DescriptiveText", self.descriptive_text);
+            set(&mut m, "FileUploaderConfig", self.file_uploader_config);
+            set(&mut m, "IsArray", self.is_array);
+            set(&mut m, "MaxValue", self.max_value);
+            set(&mut m, "MinValue", self.min_value);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Placeholder", self.placeholder);
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "Required", self.required);
+            set(&mut m, "Step", self.step);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
-            if let Some(v) = self.value_mappings {
-                m.insert("ValueMappings", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
+            set(&mut m, "ValueMappings", self.value_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -2176,18 +1930,10 @@ pub mod form {
             let mut m = gs_core::ValueMap::new();
             m.insert("AcceptedFileTypes", self.accepted_file_types.into_value());
             m.insert("AccessLevel", self.access_level.into_value());
-            if let Some(v) = self.is_resumable {
-                m.insert("IsResumable", v.into_value());
-            }
-            if let Some(v) = self.max_file_count {
-                m.insert("MaxFileCount", v.into_value());
-            }
-            if let Some(v) = self.max_size {
-                m.insert("MaxSize", v.into_value());
-            }
-            if let Some(v) = self.show_thumbnails {
-                m.insert("ShowThumbnails", v.into_value());
-            }
+            set(&mut m, "IsResumable", self.is_resumable);
+            set(&mut m, "MaxFileCount", self.max_file_count);
+            set(&mut m, "MaxSize", self.max_size);
+            set(&mut m, "ShowThumbnails", self.show_thumbnails);
             gs_core::Value::Map(m)
         }
     }
@@ -2224,9 +1970,7 @@ pub mod form {
     impl IntoValue for ValueMappings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.binding_properties {
-                m.insert("BindingProperties", v.into_value());
-            }
+            set(&mut m, "BindingProperties", self.binding_properties);
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
         }
@@ -2265,9 +2009,7 @@ pub mod form {
     impl IntoValue for ValueMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.display_value {
-                m.insert("DisplayValue", v.into_value());
-            }
+            set(&mut m, "DisplayValue", self.display_value);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -2318,15 +2060,9 @@ pub mod form {
     impl IntoValue for FormInputValueProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.binding_properties {
-                m.insert("BindingProperties", v.into_value());
-            }
-            if let Some(v) = self.concat {
-                m.insert("Concat", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "BindingProperties", self.binding_properties);
+            set(&mut m, "Concat", self.concat);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2391,21 +2127,11 @@ pub mod form {
     impl IntoValue for SectionalElement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excluded {
-                m.insert("Excluded", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
-            if let Some(v) = self.orientation {
-                m.insert("Orientation", v.into_value());
-            }
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "Excluded", self.excluded);
+            set(&mut m, "Level", self.level);
+            set(&mut m, "Orientation", self.orientation);
+            set(&mut m, "Position", self.position);
+            set(&mut m, "Text", self.text);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2494,15 +2220,9 @@ pub mod form {
     impl IntoValue for FormStyle {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.horizontal_gap {
-                m.insert("HorizontalGap", v.into_value());
-            }
-            if let Some(v) = self.outer_padding {
-                m.insert("OuterPadding", v.into_value());
-            }
-            if let Some(v) = self.vertical_gap {
-                m.insert("VerticalGap", v.into_value());
-            }
+            set(&mut m, "HorizontalGap", self.horizontal_gap);
+            set(&mut m, "OuterPadding", self.outer_padding);
+            set(&mut m, "VerticalGap", self.vertical_gap);
             gs_core::Value::Map(m)
         }
     }
@@ -2546,12 +2266,8 @@ pub mod form {
     impl IntoValue for FormStyleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.token_reference {
-                m.insert("TokenReference", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "TokenReference", self.token_reference);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2627,24 +2343,12 @@ impl CfnThemeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_id {
-            m.insert("AppId", v.into_value());
-        }
-        if let Some(v) = self.environment_name {
-            m.insert("EnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.overrides {
-            m.insert("Overrides", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.values {
-            m.insert("Values", v.into_value());
-        }
+        set(&mut m, "AppId", self.app_id);
+        set(&mut m, "EnvironmentName", self.environment_name);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Overrides", self.overrides);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Values", self.values);
         m
     }
 
@@ -2694,7 +2398,7 @@ impl crate::Cfn<markers::Theme> {
 /// The property types of [`CfnTheme`]: CDK's `CfnTheme.*Property`.
 #[cfg(feature = "amplifyuibuilder")]
 pub mod theme {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `ThemeValues` property specifies key-value pair that defines a property of a theme.
     ///
@@ -2733,12 +2437,8 @@ pub mod theme {
     impl IntoValue for ThemeValues {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2780,12 +2480,8 @@ pub mod theme {
     impl IntoValue for ThemeValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.children {
-                m.insert("Children", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Children", self.children);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

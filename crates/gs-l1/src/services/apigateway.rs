@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "apigateway")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -410,9 +410,7 @@ impl CfnAccountProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cloud_watch_role_arn {
-            m.insert("CloudWatchRoleArn", v.into_get_att("Arn"));
-        }
+        if let Some(v) = self.cloud_watch_role_arn { m.insert("CloudWatchRoleArn", v.into_get_att("Arn")); }
         m
     }
 
@@ -531,30 +529,14 @@ impl CfnApiKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.customer_id {
-            m.insert("CustomerId", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.generate_distinct_id {
-            m.insert("GenerateDistinctId", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.stage_keys {
-            m.insert("StageKeys", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.value {
-            m.insert("Value", v.into_value());
-        }
+        set(&mut m, "CustomerId", self.customer_id);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "GenerateDistinctId", self.generate_distinct_id);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "StageKeys", self.stage_keys);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Value", self.value);
         m
     }
 
@@ -636,12 +618,8 @@ pub mod api_key {
     impl IntoValue for StageKey {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rest_api_id {
-                m.insert("RestApiId", v.into_ref());
-            }
-            if let Some(v) = self.stage_name {
-                m.insert("StageName", v.into_ref());
-            }
+            if let Some(v) = self.rest_api_id { m.insert("RestApiId", v.into_ref()); }
+            if let Some(v) = self.stage_name { m.insert("StageName", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -774,28 +752,14 @@ impl CfnAuthorizerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auth_type {
-            m.insert("AuthType", v.into_value());
-        }
-        if let Some(v) = self.authorizer_credentials {
-            m.insert("AuthorizerCredentials", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.authorizer_result_ttl_in_seconds {
-            m.insert("AuthorizerResultTtlInSeconds", v.into_value());
-        }
-        if let Some(v) = self.authorizer_uri {
-            m.insert("AuthorizerUri", v.into_value());
-        }
-        if let Some(v) = self.identity_source {
-            m.insert("IdentitySource", v.into_value());
-        }
-        if let Some(v) = self.identity_validation_expression {
-            m.insert("IdentityValidationExpression", v.into_value());
-        }
+        set(&mut m, "AuthType", self.auth_type);
+        if let Some(v) = self.authorizer_credentials { m.insert("AuthorizerCredentials", v.into_get_att("Arn")); }
+        set(&mut m, "AuthorizerResultTtlInSeconds", self.authorizer_result_ttl_in_seconds);
+        set(&mut m, "AuthorizerUri", self.authorizer_uri);
+        set(&mut m, "IdentitySource", self.identity_source);
+        set(&mut m, "IdentityValidationExpression", self.identity_validation_expression);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.provider_arns {
-            m.insert("ProviderARNs", v.into_get_atts("Arn"));
-        }
+        if let Some(v) = self.provider_arns { m.insert("ProviderARNs", v.into_get_atts("Arn")); }
         m.insert("RestApiId", self.rest_api_id.into_ref());
         m.insert("Type", self.r#type.into_value());
         m
@@ -891,19 +855,11 @@ impl CfnBasePathMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.base_path {
-            m.insert("BasePath", v.into_value());
-        }
+        set(&mut m, "BasePath", self.base_path);
         m.insert("DomainName", self.domain_name.into_ref());
-        if let Some(v) = self.id {
-            m.insert("Id", v.into_value());
-        }
-        if let Some(v) = self.rest_api_id {
-            m.insert("RestApiId", v.into_ref());
-        }
-        if let Some(v) = self.stage {
-            m.insert("Stage", v.into_ref());
-        }
+        set(&mut m, "Id", self.id);
+        if let Some(v) = self.rest_api_id { m.insert("RestApiId", v.into_ref()); }
+        if let Some(v) = self.stage { m.insert("Stage", v.into_ref()); }
         m
     }
 
@@ -978,14 +934,10 @@ impl CfnBasePathMappingV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.base_path {
-            m.insert("BasePath", v.into_value());
-        }
+        set(&mut m, "BasePath", self.base_path);
         m.insert("DomainNameArn", self.domain_name_arn.into_value());
         m.insert("RestApiId", self.rest_api_id.into_value());
-        if let Some(v) = self.stage {
-            m.insert("Stage", v.into_value());
-        }
+        set(&mut m, "Stage", self.stage);
         m
     }
 
@@ -1059,12 +1011,8 @@ impl CfnClientCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1152,19 +1100,11 @@ impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deployment_canary_settings {
-            m.insert("DeploymentCanarySettings", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DeploymentCanarySettings", self.deployment_canary_settings);
+        set(&mut m, "Description", self.description);
         m.insert("RestApiId", self.rest_api_id.into_ref());
-        if let Some(v) = self.stage_description {
-            m.insert("StageDescription", v.into_value());
-        }
-        if let Some(v) = self.stage_name {
-            m.insert("StageName", v.into_value());
-        }
+        set(&mut m, "StageDescription", self.stage_description);
+        set(&mut m, "StageName", self.stage_name);
         m
     }
 
@@ -1198,7 +1138,7 @@ impl crate::Cfn<markers::Deployment> {
 /// The property types of [`CfnDeployment`]: CDK's `CfnDeployment.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod deployment {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, Tag, set};
 
     /// `StageDescription` is a property of the
     /// [AWS::ApiGateway::Deployment](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html)
@@ -1360,63 +1300,25 @@ pub mod deployment {
     impl IntoValue for StageDescription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_log_setting {
-                m.insert("AccessLogSetting", v.into_value());
-            }
-            if let Some(v) = self.cache_cluster_enabled {
-                m.insert("CacheClusterEnabled", v.into_value());
-            }
-            if let Some(v) = self.cache_cluster_size {
-                m.insert("CacheClusterSize", v.into_value());
-            }
-            if let Some(v) = self.cache_data_encrypted {
-                m.insert("CacheDataEncrypted", v.into_value());
-            }
-            if let Some(v) = self.cache_ttl_in_seconds {
-                m.insert("CacheTtlInSeconds", v.into_value());
-            }
-            if let Some(v) = self.caching_enabled {
-                m.insert("CachingEnabled", v.into_value());
-            }
-            if let Some(v) = self.canary_setting {
-                m.insert("CanarySetting", v.into_value());
-            }
-            if let Some(v) = self.client_certificate_id {
-                m.insert("ClientCertificateId", v.into_value());
-            }
-            if let Some(v) = self.data_trace_enabled {
-                m.insert("DataTraceEnabled", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.documentation_version {
-                m.insert("DocumentationVersion", v.into_value());
-            }
-            if let Some(v) = self.logging_level {
-                m.insert("LoggingLevel", v.into_value());
-            }
-            if let Some(v) = self.method_settings {
-                m.insert("MethodSettings", v.into_value());
-            }
-            if let Some(v) = self.metrics_enabled {
-                m.insert("MetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.throttling_burst_limit {
-                m.insert("ThrottlingBurstLimit", v.into_value());
-            }
-            if let Some(v) = self.throttling_rate_limit {
-                m.insert("ThrottlingRateLimit", v.into_value());
-            }
-            if let Some(v) = self.tracing_enabled {
-                m.insert("TracingEnabled", v.into_value());
-            }
-            if let Some(v) = self.variables {
-                m.insert("Variables", v.into_value());
-            }
+            set(&mut m, "AccessLogSetting", self.access_log_setting);
+            set(&mut m, "CacheClusterEnabled", self.cache_cluster_enabled);
+            set(&mut m, "CacheClusterSize", self.cache_cluster_size);
+            set(&mut m, "CacheDataEncrypted", self.cache_data_encrypted);
+            set(&mut m, "CacheTtlInSeconds", self.cache_ttl_in_seconds);
+            set(&mut m, "CachingEnabled", self.caching_enabled);
+            set(&mut m, "CanarySetting", self.canary_setting);
+            set(&mut m, "ClientCertificateId", self.client_certificate_id);
+            set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DocumentationVersion", self.documentation_version);
+            set(&mut m, "LoggingLevel", self.logging_level);
+            set(&mut m, "MethodSettings", self.method_settings);
+            set(&mut m, "MetricsEnabled", self.metrics_enabled);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "ThrottlingBurstLimit", self.throttling_burst_limit);
+            set(&mut m, "ThrottlingRateLimit", self.throttling_rate_limit);
+            set(&mut m, "TracingEnabled", self.tracing_enabled);
+            set(&mut m, "Variables", self.variables);
             gs_core::Value::Map(m)
         }
     }
@@ -1467,15 +1369,9 @@ pub mod deployment {
     impl IntoValue for CanarySetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.percent_traffic {
-                m.insert("PercentTraffic", v.into_value());
-            }
-            if let Some(v) = self.stage_variable_overrides {
-                m.insert("StageVariableOverrides", v.into_value());
-            }
-            if let Some(v) = self.use_stage_cache {
-                m.insert("UseStageCache", v.into_value());
-            }
+            set(&mut m, "PercentTraffic", self.percent_traffic);
+            set(&mut m, "StageVariableOverrides", self.stage_variable_overrides);
+            set(&mut m, "UseStageCache", self.use_stage_cache);
             gs_core::Value::Map(m)
         }
     }
@@ -1577,36 +1473,16 @@ pub mod deployment {
     impl IntoValue for MethodSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_data_encrypted {
-                m.insert("CacheDataEncrypted", v.into_value());
-            }
-            if let Some(v) = self.cache_ttl_in_seconds {
-                m.insert("CacheTtlInSeconds", v.into_value());
-            }
-            if let Some(v) = self.caching_enabled {
-                m.insert("CachingEnabled", v.into_value());
-            }
-            if let Some(v) = self.data_trace_enabled {
-                m.insert("DataTraceEnabled", v.into_value());
-            }
-            if let Some(v) = self.http_method {
-                m.insert("HttpMethod", v.into_value());
-            }
-            if let Some(v) = self.logging_level {
-                m.insert("LoggingLevel", v.into_value());
-            }
-            if let Some(v) = self.metrics_enabled {
-                m.insert("MetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.resource_path {
-                m.insert("ResourcePath", v.into_value());
-            }
-            if let Some(v) = self.throttling_burst_limit {
-                m.insert("ThrottlingBurstLimit", v.into_value());
-            }
-            if let Some(v) = self.throttling_rate_limit {
-                m.insert("ThrottlingRateLimit", v.into_value());
-            }
+            set(&mut m, "CacheDataEncrypted", self.cache_data_encrypted);
+            set(&mut m, "CacheTtlInSeconds", self.cache_ttl_in_seconds);
+            set(&mut m, "CachingEnabled", self.caching_enabled);
+            set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
+            set(&mut m, "HttpMethod", self.http_method);
+            set(&mut m, "LoggingLevel", self.logging_level);
+            set(&mut m, "MetricsEnabled", self.metrics_enabled);
+            set(&mut m, "ResourcePath", self.resource_path);
+            set(&mut m, "ThrottlingBurstLimit", self.throttling_burst_limit);
+            set(&mut m, "ThrottlingRateLimit", self.throttling_rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -1651,12 +1527,8 @@ pub mod deployment {
     impl IntoValue for AccessLogSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
+            set(&mut m, "Format", self.format);
             gs_core::Value::Map(m)
         }
     }
@@ -1711,15 +1583,9 @@ pub mod deployment {
     impl IntoValue for DeploymentCanarySettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.percent_traffic {
-                m.insert("PercentTraffic", v.into_value());
-            }
-            if let Some(v) = self.stage_variable_overrides {
-                m.insert("StageVariableOverrides", v.into_value());
-            }
-            if let Some(v) = self.use_stage_cache {
-                m.insert("UseStageCache", v.into_value());
-            }
+            set(&mut m, "PercentTraffic", self.percent_traffic);
+            set(&mut m, "StageVariableOverrides", self.stage_variable_overrides);
+            set(&mut m, "UseStageCache", self.use_stage_cache);
             gs_core::Value::Map(m)
         }
     }
@@ -1808,7 +1674,7 @@ impl crate::Cfn<markers::DocumentationPart> {
 /// The property types of [`CfnDocumentationPart`]: CDK's `CfnDocumentationPart.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod documentation_part {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `Location` property specifies the location of the Amazon API Gateway API entity that the
     /// documentation applies to. `Location` is a property of the
@@ -1893,21 +1759,11 @@ pub mod documentation_part {
     impl IntoValue for Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.status_code {
-                m.insert("StatusCode", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Method", self.method);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "StatusCode", self.status_code);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1957,9 +1813,7 @@ impl CfnDocumentationVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DocumentationVersion", self.documentation_version.into_value());
         m.insert("RestApiId", self.rest_api_id.into_ref());
         m
@@ -2084,36 +1938,16 @@ impl CfnDomainNameProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_arn {
-            m.insert("CertificateArn", v.into_value());
-        }
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.endpoint_access_mode {
-            m.insert("EndpointAccessMode", v.into_value());
-        }
-        if let Some(v) = self.endpoint_configuration {
-            m.insert("EndpointConfiguration", v.into_value());
-        }
-        if let Some(v) = self.mutual_tls_authentication {
-            m.insert("MutualTlsAuthentication", v.into_value());
-        }
-        if let Some(v) = self.ownership_verification_certificate_arn {
-            m.insert("OwnershipVerificationCertificateArn", v.into_value());
-        }
-        if let Some(v) = self.regional_certificate_arn {
-            m.insert("RegionalCertificateArn", v.into_value());
-        }
-        if let Some(v) = self.routing_mode {
-            m.insert("RoutingMode", v.into_value());
-        }
-        if let Some(v) = self.security_policy {
-            m.insert("SecurityPolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CertificateArn", self.certificate_arn);
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "EndpointAccessMode", self.endpoint_access_mode);
+        set(&mut m, "EndpointConfiguration", self.endpoint_configuration);
+        set(&mut m, "MutualTlsAuthentication", self.mutual_tls_authentication);
+        set(&mut m, "OwnershipVerificationCertificateArn", self.ownership_verification_certificate_arn);
+        set(&mut m, "RegionalCertificateArn", self.regional_certificate_arn);
+        set(&mut m, "RoutingMode", self.routing_mode);
+        set(&mut m, "SecurityPolicy", self.security_policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2183,7 +2017,7 @@ impl crate::Cfn<markers::DomainName> {
 /// The property types of [`CfnDomainName`]: CDK's `CfnDomainName.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod domain_name {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The mutual TLS authentication configuration for a custom domain name. If specified, API
     /// Gateway performs two-way authentication between the client and the server. Clients must
@@ -2229,12 +2063,8 @@ pub mod domain_name {
     impl IntoValue for MutualTlsAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.truststore_uri {
-                m.insert("TruststoreUri", v.into_value());
-            }
-            if let Some(v) = self.truststore_version {
-                m.insert("TruststoreVersion", v.into_value());
-            }
+            set(&mut m, "TruststoreUri", self.truststore_uri);
+            set(&mut m, "TruststoreVersion", self.truststore_version);
             gs_core::Value::Map(m)
         }
     }
@@ -2283,12 +2113,8 @@ pub mod domain_name {
     impl IntoValue for EndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -2350,9 +2176,7 @@ impl CfnDomainNameAccessAssociationProps {
         m.insert("AccessAssociationSource", self.access_association_source.into_value());
         m.insert("AccessAssociationSourceType", self.access_association_source_type.into_value());
         m.insert("DomainNameArn", self.domain_name_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2473,30 +2297,14 @@ impl CfnDomainNameV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_arn {
-            m.insert("CertificateArn", v.into_value());
-        }
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.endpoint_access_mode {
-            m.insert("EndpointAccessMode", v.into_value());
-        }
-        if let Some(v) = self.endpoint_configuration {
-            m.insert("EndpointConfiguration", v.into_value());
-        }
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.routing_mode {
-            m.insert("RoutingMode", v.into_value());
-        }
-        if let Some(v) = self.security_policy {
-            m.insert("SecurityPolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CertificateArn", self.certificate_arn);
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "EndpointAccessMode", self.endpoint_access_mode);
+        set(&mut m, "EndpointConfiguration", self.endpoint_configuration);
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "RoutingMode", self.routing_mode);
+        set(&mut m, "SecurityPolicy", self.security_policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2538,7 +2346,7 @@ impl crate::Cfn<markers::DomainNameV2> {
 /// The property types of [`CfnDomainNameV2`]: CDK's `CfnDomainNameV2.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod domain_name_v2 {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The endpoint configuration to indicate the types of endpoints an API (RestApi) or its custom
     /// domain name (DomainName) has and the IP address types that can invoke it.
@@ -2584,12 +2392,8 @@ pub mod domain_name_v2 {
     impl IntoValue for EndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -2652,17 +2456,11 @@ impl CfnGatewayResponseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.response_parameters {
-            m.insert("ResponseParameters", v.into_value());
-        }
-        if let Some(v) = self.response_templates {
-            m.insert("ResponseTemplates", v.into_value());
-        }
+        set(&mut m, "ResponseParameters", self.response_parameters);
+        set(&mut m, "ResponseTemplates", self.response_templates);
         m.insert("ResponseType", self.response_type.into_value());
         m.insert("RestApiId", self.rest_api_id.into_ref());
-        if let Some(v) = self.status_code {
-            m.insert("StatusCode", v.into_value());
-        }
+        set(&mut m, "StatusCode", self.status_code);
         m
     }
 
@@ -2823,37 +2621,17 @@ impl CfnMethodProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_key_required {
-            m.insert("ApiKeyRequired", v.into_value());
-        }
-        if let Some(v) = self.authorization_scopes {
-            m.insert("AuthorizationScopes", v.into_value());
-        }
-        if let Some(v) = self.authorization_type {
-            m.insert("AuthorizationType", v.into_value());
-        }
-        if let Some(v) = self.authorizer_id {
-            m.insert("AuthorizerId", v.into_ref());
-        }
+        set(&mut m, "ApiKeyRequired", self.api_key_required);
+        set(&mut m, "AuthorizationScopes", self.authorization_scopes);
+        set(&mut m, "AuthorizationType", self.authorization_type);
+        if let Some(v) = self.authorizer_id { m.insert("AuthorizerId", v.into_ref()); }
         m.insert("HttpMethod", self.http_method.into_value());
-        if let Some(v) = self.integration {
-            m.insert("Integration", v.into_value());
-        }
-        if let Some(v) = self.method_responses {
-            m.insert("MethodResponses", v.into_value());
-        }
-        if let Some(v) = self.operation_name {
-            m.insert("OperationName", v.into_value());
-        }
-        if let Some(v) = self.request_models {
-            m.insert("RequestModels", v.into_value());
-        }
-        if let Some(v) = self.request_parameters {
-            m.insert("RequestParameters", v.into_value());
-        }
-        if let Some(v) = self.request_validator_id {
-            m.insert("RequestValidatorId", v.into_ref());
-        }
+        set(&mut m, "Integration", self.integration);
+        set(&mut m, "MethodResponses", self.method_responses);
+        set(&mut m, "OperationName", self.operation_name);
+        set(&mut m, "RequestModels", self.request_models);
+        set(&mut m, "RequestParameters", self.request_parameters);
+        if let Some(v) = self.request_validator_id { m.insert("RequestValidatorId", v.into_ref()); }
         m.insert("ResourceId", self.resource_id.into_ref());
         m.insert("RestApiId", self.rest_api_id.into_ref());
         m
@@ -2881,7 +2659,7 @@ impl crate::Cfn<markers::Method> {
 /// The property types of [`CfnMethod`]: CDK's `CfnMethod.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod method {
-    use crate::kinds::{Id, Int, IntoValue, List, Map, Str, Union};
+    use crate::kinds::{Id, Int, IntoValue, List, Map, Str, Union, set};
 
     /// `Integration` is a property of the
     /// [AWS::ApiGateway::Method](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html)
@@ -3045,52 +2823,22 @@ pub mod method {
     impl IntoValue for Integration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_key_parameters {
-                m.insert("CacheKeyParameters", v.into_value());
-            }
-            if let Some(v) = self.cache_namespace {
-                m.insert("CacheNamespace", v.into_value());
-            }
-            if let Some(v) = self.connection_id {
-                m.insert("ConnectionId", v.into_ref());
-            }
-            if let Some(v) = self.connection_type {
-                m.insert("ConnectionType", v.into_value());
-            }
-            if let Some(v) = self.content_handling {
-                m.insert("ContentHandling", v.into_value());
-            }
-            if let Some(v) = self.credentials {
-                m.insert("Credentials", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.integration_http_method {
-                m.insert("IntegrationHttpMethod", v.into_value());
-            }
-            if let Some(v) = self.integration_responses {
-                m.insert("IntegrationResponses", v.into_value());
-            }
-            if let Some(v) = self.integration_target {
-                m.insert("IntegrationTarget", v.into_value());
-            }
-            if let Some(v) = self.passthrough_behavior {
-                m.insert("PassthroughBehavior", v.into_value());
-            }
-            if let Some(v) = self.request_parameters {
-                m.insert("RequestParameters", v.into_value());
-            }
-            if let Some(v) = self.request_templates {
-                m.insert("RequestTemplates", v.into_value());
-            }
-            if let Some(v) = self.response_transfer_mode {
-                m.insert("ResponseTransferMode", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_millis {
-                m.insert("TimeoutInMillis", v.into_value());
-            }
+            set(&mut m, "CacheKeyParameters", self.cache_key_parameters);
+            set(&mut m, "CacheNamespace", self.cache_namespace);
+            if let Some(v) = self.connection_id { m.insert("ConnectionId", v.into_ref()); }
+            set(&mut m, "ConnectionType", self.connection_type);
+            set(&mut m, "ContentHandling", self.content_handling);
+            if let Some(v) = self.credentials { m.insert("Credentials", v.into_get_att("Arn")); }
+            set(&mut m, "IntegrationHttpMethod", self.integration_http_method);
+            set(&mut m, "IntegrationResponses", self.integration_responses);
+            set(&mut m, "IntegrationTarget", self.integration_target);
+            set(&mut m, "PassthroughBehavior", self.passthrough_behavior);
+            set(&mut m, "RequestParameters", self.request_parameters);
+            set(&mut m, "RequestTemplates", self.request_templates);
+            set(&mut m, "ResponseTransferMode", self.response_transfer_mode);
+            set(&mut m, "TimeoutInMillis", self.timeout_in_millis);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
+            set(&mut m, "Uri", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -3166,18 +2914,10 @@ pub mod method {
     impl IntoValue for IntegrationResponse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_handling {
-                m.insert("ContentHandling", v.into_value());
-            }
-            if let Some(v) = self.response_parameters {
-                m.insert("ResponseParameters", v.into_value());
-            }
-            if let Some(v) = self.response_templates {
-                m.insert("ResponseTemplates", v.into_value());
-            }
-            if let Some(v) = self.selection_pattern {
-                m.insert("SelectionPattern", v.into_value());
-            }
+            set(&mut m, "ContentHandling", self.content_handling);
+            set(&mut m, "ResponseParameters", self.response_parameters);
+            set(&mut m, "ResponseTemplates", self.response_templates);
+            set(&mut m, "SelectionPattern", self.selection_pattern);
             m.insert("StatusCode", self.status_code.into_value());
             gs_core::Value::Map(m)
         }
@@ -3235,12 +2975,8 @@ pub mod method {
     impl IntoValue for MethodResponse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.response_models {
-                m.insert("ResponseModels", v.into_value());
-            }
-            if let Some(v) = self.response_parameters {
-                m.insert("ResponseParameters", v.into_value());
-            }
+            set(&mut m, "ResponseModels", self.response_models);
+            set(&mut m, "ResponseParameters", self.response_parameters);
             m.insert("StatusCode", self.status_code.into_value());
             gs_core::Value::Map(m)
         }
@@ -3311,19 +3047,11 @@ impl CfnModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.content_type {
-            m.insert("ContentType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "ContentType", self.content_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
         m.insert("RestApiId", self.rest_api_id.into_ref());
-        if let Some(v) = self.schema {
-            m.insert("Schema", v.into_value());
-        }
+        set(&mut m, "Schema", self.schema);
         m
     }
 
@@ -3398,16 +3126,10 @@ impl CfnRequestValidatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("RestApiId", self.rest_api_id.into_ref());
-        if let Some(v) = self.validate_request_body {
-            m.insert("ValidateRequestBody", v.into_value());
-        }
-        if let Some(v) = self.validate_request_parameters {
-            m.insert("ValidateRequestParameters", v.into_value());
-        }
+        set(&mut m, "ValidateRequestBody", self.validate_request_body);
+        set(&mut m, "ValidateRequestParameters", self.validate_request_parameters);
         m
     }
 
@@ -3685,60 +3407,24 @@ impl CfnRestApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_key_source_type {
-            m.insert("ApiKeySourceType", v.into_value());
-        }
-        if let Some(v) = self.binary_media_types {
-            m.insert("BinaryMediaTypes", v.into_value());
-        }
-        if let Some(v) = self.body {
-            m.insert("Body", v.into_value());
-        }
-        if let Some(v) = self.body_s3_location {
-            m.insert("BodyS3Location", v.into_value());
-        }
-        if let Some(v) = self.clone_from {
-            m.insert("CloneFrom", v.into_ref());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disable_execute_api_endpoint {
-            m.insert("DisableExecuteApiEndpoint", v.into_value());
-        }
-        if let Some(v) = self.endpoint_access_mode {
-            m.insert("EndpointAccessMode", v.into_value());
-        }
-        if let Some(v) = self.endpoint_configuration {
-            m.insert("EndpointConfiguration", v.into_value());
-        }
-        if let Some(v) = self.fail_on_warnings {
-            m.insert("FailOnWarnings", v.into_value());
-        }
-        if let Some(v) = self.minimum_compression_size {
-            m.insert("MinimumCompressionSize", v.into_value());
-        }
-        if let Some(v) = self.mode {
-            m.insert("Mode", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.security_policy {
-            m.insert("SecurityPolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.version {
-            m.insert("Version", v.into_value());
-        }
+        set(&mut m, "ApiKeySourceType", self.api_key_source_type);
+        set(&mut m, "BinaryMediaTypes", self.binary_media_types);
+        set(&mut m, "Body", self.body);
+        set(&mut m, "BodyS3Location", self.body_s3_location);
+        if let Some(v) = self.clone_from { m.insert("CloneFrom", v.into_ref()); }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisableExecuteApiEndpoint", self.disable_execute_api_endpoint);
+        set(&mut m, "EndpointAccessMode", self.endpoint_access_mode);
+        set(&mut m, "EndpointConfiguration", self.endpoint_configuration);
+        set(&mut m, "FailOnWarnings", self.fail_on_warnings);
+        set(&mut m, "MinimumCompressionSize", self.minimum_compression_size);
+        set(&mut m, "Mode", self.mode);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "SecurityPolicy", self.security_policy);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Version", self.version);
         m
     }
 
@@ -3780,7 +3466,7 @@ impl crate::Cfn<markers::RestApi> {
 /// The property types of [`CfnRestApi`]: CDK's `CfnRestApi.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod rest_api {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// `S3Location` is a property of the
     /// [AWS::ApiGateway::RestApi](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html)
@@ -3838,18 +3524,10 @@ pub mod rest_api {
     impl IntoValue for S3Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_ref());
-            }
-            if let Some(v) = self.e_tag {
-                m.insert("ETag", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            if let Some(v) = self.bucket { m.insert("Bucket", v.into_ref()); }
+            set(&mut m, "ETag", self.e_tag);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -3907,15 +3585,9 @@ pub mod rest_api {
     impl IntoValue for EndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
-            if let Some(v) = self.vpc_endpoint_ids {
-                m.insert("VpcEndpointIds", v.into_refs());
-            }
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "Types", self.types);
+            if let Some(v) = self.vpc_endpoint_ids { m.insert("VpcEndpointIds", v.into_refs()); }
             gs_core::Value::Map(m)
         }
     }
@@ -4050,46 +3722,20 @@ impl CfnStageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_log_setting {
-            m.insert("AccessLogSetting", v.into_value());
-        }
-        if let Some(v) = self.cache_cluster_enabled {
-            m.insert("CacheClusterEnabled", v.into_value());
-        }
-        if let Some(v) = self.cache_cluster_size {
-            m.insert("CacheClusterSize", v.into_value());
-        }
-        if let Some(v) = self.canary_setting {
-            m.insert("CanarySetting", v.into_value());
-        }
-        if let Some(v) = self.client_certificate_id {
-            m.insert("ClientCertificateId", v.into_ref());
-        }
-        if let Some(v) = self.deployment_id {
-            m.insert("DeploymentId", v.into_ref());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.documentation_version {
-            m.insert("DocumentationVersion", v.into_value());
-        }
-        if let Some(v) = self.method_settings {
-            m.insert("MethodSettings", v.into_value());
-        }
+        set(&mut m, "AccessLogSetting", self.access_log_setting);
+        set(&mut m, "CacheClusterEnabled", self.cache_cluster_enabled);
+        set(&mut m, "CacheClusterSize", self.cache_cluster_size);
+        set(&mut m, "CanarySetting", self.canary_setting);
+        if let Some(v) = self.client_certificate_id { m.insert("ClientCertificateId", v.into_ref()); }
+        if let Some(v) = self.deployment_id { m.insert("DeploymentId", v.into_ref()); }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DocumentationVersion", self.documentation_version);
+        set(&mut m, "MethodSettings", self.method_settings);
         m.insert("RestApiId", self.rest_api_id.into_ref());
-        if let Some(v) = self.stage_name {
-            m.insert("StageName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tracing_enabled {
-            m.insert("TracingEnabled", v.into_value());
-        }
-        if let Some(v) = self.variables {
-            m.insert("Variables", v.into_value());
-        }
+        set(&mut m, "StageName", self.stage_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TracingEnabled", self.tracing_enabled);
+        set(&mut m, "Variables", self.variables);
         m
     }
 
@@ -4115,7 +3761,7 @@ impl crate::Cfn<markers::Stage> {
 /// The property types of [`CfnStage`]: CDK's `CfnStage.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod stage {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Map, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Map, Num, Str, set};
 
     /// Configuration settings of a canary deployment.
     ///
@@ -4171,18 +3817,10 @@ pub mod stage {
     impl IntoValue for CanarySetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_id {
-                m.insert("DeploymentId", v.into_ref());
-            }
-            if let Some(v) = self.percent_traffic {
-                m.insert("PercentTraffic", v.into_value());
-            }
-            if let Some(v) = self.stage_variable_overrides {
-                m.insert("StageVariableOverrides", v.into_value());
-            }
-            if let Some(v) = self.use_stage_cache {
-                m.insert("UseStageCache", v.into_value());
-            }
+            if let Some(v) = self.deployment_id { m.insert("DeploymentId", v.into_ref()); }
+            set(&mut m, "PercentTraffic", self.percent_traffic);
+            set(&mut m, "StageVariableOverrides", self.stage_variable_overrides);
+            set(&mut m, "UseStageCache", self.use_stage_cache);
             gs_core::Value::Map(m)
         }
     }
@@ -4287,36 +3925,16 @@ pub mod stage {
     impl IntoValue for MethodSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_data_encrypted {
-                m.insert("CacheDataEncrypted", v.into_value());
-            }
-            if let Some(v) = self.cache_ttl_in_seconds {
-                m.insert("CacheTtlInSeconds", v.into_value());
-            }
-            if let Some(v) = self.caching_enabled {
-                m.insert("CachingEnabled", v.into_value());
-            }
-            if let Some(v) = self.data_trace_enabled {
-                m.insert("DataTraceEnabled", v.into_value());
-            }
-            if let Some(v) = self.http_method {
-                m.insert("HttpMethod", v.into_value());
-            }
-            if let Some(v) = self.logging_level {
-                m.insert("LoggingLevel", v.into_value());
-            }
-            if let Some(v) = self.metrics_enabled {
-                m.insert("MetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.resource_path {
-                m.insert("ResourcePath", v.into_value());
-            }
-            if let Some(v) = self.throttling_burst_limit {
-                m.insert("ThrottlingBurstLimit", v.into_value());
-            }
-            if let Some(v) = self.throttling_rate_limit {
-                m.insert("ThrottlingRateLimit", v.into_value());
-            }
+            set(&mut m, "CacheDataEncrypted", self.cache_data_encrypted);
+            set(&mut m, "CacheTtlInSeconds", self.cache_ttl_in_seconds);
+            set(&mut m, "CachingEnabled", self.caching_enabled);
+            set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
+            set(&mut m, "HttpMethod", self.http_method);
+            set(&mut m, "LoggingLevel", self.logging_level);
+            set(&mut m, "MetricsEnabled", self.metrics_enabled);
+            set(&mut m, "ResourcePath", self.resource_path);
+            set(&mut m, "ThrottlingBurstLimit", self.throttling_burst_limit);
+            set(&mut m, "ThrottlingRateLimit", self.throttling_rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -4367,12 +3985,8 @@ pub mod stage {
     impl IntoValue for AccessLogSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            if let Some(v) = self.destination_arn { m.insert("DestinationArn", v.into_get_att("Arn")); }
+            set(&mut m, "Format", self.format);
             gs_core::Value::Map(m)
         }
     }
@@ -4445,24 +4059,12 @@ impl CfnUsagePlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_stages {
-            m.insert("ApiStages", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.quota {
-            m.insert("Quota", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.throttle {
-            m.insert("Throttle", v.into_value());
-        }
-        if let Some(v) = self.usage_plan_name {
-            m.insert("UsagePlanName", v.into_value());
-        }
+        set(&mut m, "ApiStages", self.api_stages);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Quota", self.quota);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Throttle", self.throttle);
+        set(&mut m, "UsagePlanName", self.usage_plan_name);
         m
     }
 
@@ -4496,7 +4098,7 @@ impl crate::Cfn<markers::UsagePlan> {
 /// The property types of [`CfnUsagePlan`]: CDK's `CfnUsagePlan.*Property`.
 #[cfg(feature = "apigateway")]
 pub mod usage_plan {
-    use crate::kinds::{Id, Int, IntoValue, Map, Num, Str};
+    use crate::kinds::{Id, Int, IntoValue, Map, Num, Str, set};
 
     /// `QuotaSettings` is a property of the
     /// [AWS::ApiGateway::UsagePlan](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html)
@@ -4544,15 +4146,9 @@ pub mod usage_plan {
     impl IntoValue for QuotaSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.limit {
-                m.insert("Limit", v.into_value());
-            }
-            if let Some(v) = self.offset {
-                m.insert("Offset", v.into_value());
-            }
-            if let Some(v) = self.period {
-                m.insert("Period", v.into_value());
-            }
+            set(&mut m, "Limit", self.limit);
+            set(&mut m, "Offset", self.offset);
+            set(&mut m, "Period", self.period);
             gs_core::Value::Map(m)
         }
     }
@@ -4606,15 +4202,9 @@ pub mod usage_plan {
     impl IntoValue for ApiStage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_id {
-                m.insert("ApiId", v.into_ref());
-            }
-            if let Some(v) = self.stage {
-                m.insert("Stage", v.into_ref());
-            }
-            if let Some(v) = self.throttle {
-                m.insert("Throttle", v.into_value());
-            }
+            if let Some(v) = self.api_id { m.insert("ApiId", v.into_ref()); }
+            if let Some(v) = self.stage { m.insert("Stage", v.into_ref()); }
+            set(&mut m, "Throttle", self.throttle);
             gs_core::Value::Map(m)
         }
     }
@@ -4660,12 +4250,8 @@ pub mod usage_plan {
     impl IntoValue for ThrottleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.burst_limit {
-                m.insert("BurstLimit", v.into_value());
-            }
-            if let Some(v) = self.rate_limit {
-                m.insert("RateLimit", v.into_value());
-            }
+            set(&mut m, "BurstLimit", self.burst_limit);
+            set(&mut m, "RateLimit", self.rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -4807,13 +4393,9 @@ impl CfnVpcLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArns", self.target_arns.into_refs());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "apigatewayv2")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -451,60 +451,24 @@ impl CfnApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_key_selection_expression {
-            m.insert("ApiKeySelectionExpression", v.into_value());
-        }
-        if let Some(v) = self.base_path {
-            m.insert("BasePath", v.into_value());
-        }
-        if let Some(v) = self.body {
-            m.insert("Body", v.into_value());
-        }
-        if let Some(v) = self.body_s3_location {
-            m.insert("BodyS3Location", v.into_value());
-        }
-        if let Some(v) = self.cors_configuration {
-            m.insert("CorsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.credentials_arn {
-            m.insert("CredentialsArn", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disable_execute_api_endpoint {
-            m.insert("DisableExecuteApiEndpoint", v.into_value());
-        }
-        if let Some(v) = self.disable_schema_validation {
-            m.insert("DisableSchemaValidation", v.into_value());
-        }
-        if let Some(v) = self.fail_on_warnings {
-            m.insert("FailOnWarnings", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.protocol_type {
-            m.insert("ProtocolType", v.into_value());
-        }
-        if let Some(v) = self.route_key {
-            m.insert("RouteKey", v.into_value());
-        }
-        if let Some(v) = self.route_selection_expression {
-            m.insert("RouteSelectionExpression", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target {
-            m.insert("Target", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.version {
-            m.insert("Version", v.into_value());
-        }
+        set(&mut m, "ApiKeySelectionExpression", self.api_key_selection_expression);
+        set(&mut m, "BasePath", self.base_path);
+        set(&mut m, "Body", self.body);
+        set(&mut m, "BodyS3Location", self.body_s3_location);
+        set(&mut m, "CorsConfiguration", self.cors_configuration);
+        set(&mut m, "CredentialsArn", self.credentials_arn);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisableExecuteApiEndpoint", self.disable_execute_api_endpoint);
+        set(&mut m, "DisableSchemaValidation", self.disable_schema_validation);
+        set(&mut m, "FailOnWarnings", self.fail_on_warnings);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ProtocolType", self.protocol_type);
+        set(&mut m, "RouteKey", self.route_key);
+        set(&mut m, "RouteSelectionExpression", self.route_selection_expression);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.target { m.insert("Target", v.into_get_att("Arn")); }
+        set(&mut m, "Version", self.version);
         m
     }
 
@@ -555,7 +519,7 @@ impl crate::Cfn<markers::Api> {
 /// The property types of [`CfnApi`]: CDK's `CfnApi.*Property`.
 #[cfg(feature = "apigatewayv2")]
 pub mod api {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The `BodyS3Location` property specifies an S3 location from which to import an OpenAPI
     /// definition. Supported only for HTTP APIs.
@@ -608,18 +572,10 @@ pub mod api {
     impl IntoValue for BodyS3Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
-            if let Some(v) = self.etag {
-                m.insert("Etag", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
+            set(&mut m, "Etag", self.etag);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -690,24 +646,12 @@ pub mod api {
     impl IntoValue for Cors {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_credentials {
-                m.insert("AllowCredentials", v.into_value());
-            }
-            if let Some(v) = self.allow_headers {
-                m.insert("AllowHeaders", v.into_value());
-            }
-            if let Some(v) = self.allow_methods {
-                m.insert("AllowMethods", v.into_value());
-            }
-            if let Some(v) = self.allow_origins {
-                m.insert("AllowOrigins", v.into_value());
-            }
-            if let Some(v) = self.expose_headers {
-                m.insert("ExposeHeaders", v.into_value());
-            }
-            if let Some(v) = self.max_age {
-                m.insert("MaxAge", v.into_value());
-            }
+            set(&mut m, "AllowCredentials", self.allow_credentials);
+            set(&mut m, "AllowHeaders", self.allow_headers);
+            set(&mut m, "AllowMethods", self.allow_methods);
+            set(&mut m, "AllowOrigins", self.allow_origins);
+            set(&mut m, "ExposeHeaders", self.expose_headers);
+            set(&mut m, "MaxAge", self.max_age);
             gs_core::Value::Map(m)
         }
     }
@@ -760,15 +704,9 @@ impl CfnApiGatewayManagedOverridesProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
-        if let Some(v) = self.integration {
-            m.insert("Integration", v.into_value());
-        }
-        if let Some(v) = self.route {
-            m.insert("Route", v.into_value());
-        }
-        if let Some(v) = self.stage {
-            m.insert("Stage", v.into_value());
-        }
+        set(&mut m, "Integration", self.integration);
+        set(&mut m, "Route", self.route);
+        set(&mut m, "Stage", self.stage);
         m
     }
 
@@ -802,7 +740,7 @@ impl crate::Cfn<markers::ApiGatewayManagedOverrides> {
 /// The property types of [`CfnApiGatewayManagedOverrides`]: CDK's `CfnApiGatewayManagedOverrides.*Property`.
 #[cfg(feature = "apigatewayv2")]
 pub mod api_gateway_managed_overrides {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// The `IntegrationOverrides` property overrides the integration settings for an API
     /// Gateway-managed integration. If you remove this property, API Gateway restores the default
@@ -863,18 +801,10 @@ pub mod api_gateway_managed_overrides {
     impl IntoValue for IntegrationOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.integration_method {
-                m.insert("IntegrationMethod", v.into_value());
-            }
-            if let Some(v) = self.payload_format_version {
-                m.insert("PayloadFormatVersion", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_millis {
-                m.insert("TimeoutInMillis", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "IntegrationMethod", self.integration_method);
+            set(&mut m, "PayloadFormatVersion", self.payload_format_version);
+            set(&mut m, "TimeoutInMillis", self.timeout_in_millis);
             gs_core::Value::Map(m)
         }
     }
@@ -943,24 +873,12 @@ pub mod api_gateway_managed_overrides {
     impl IntoValue for StageOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_log_settings {
-                m.insert("AccessLogSettings", v.into_value());
-            }
-            if let Some(v) = self.auto_deploy {
-                m.insert("AutoDeploy", v.into_value());
-            }
-            if let Some(v) = self.default_route_settings {
-                m.insert("DefaultRouteSettings", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.route_settings {
-                m.insert("RouteSettings", v.into_value());
-            }
-            if let Some(v) = self.stage_variables {
-                m.insert("StageVariables", v.into_value());
-            }
+            set(&mut m, "AccessLogSettings", self.access_log_settings);
+            set(&mut m, "AutoDeploy", self.auto_deploy);
+            set(&mut m, "DefaultRouteSettings", self.default_route_settings);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "RouteSettings", self.route_settings);
+            set(&mut m, "StageVariables", self.stage_variables);
             gs_core::Value::Map(m)
         }
     }
@@ -1004,12 +922,8 @@ pub mod api_gateway_managed_overrides {
     impl IntoValue for AccessLogSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
+            set(&mut m, "Format", self.format);
             gs_core::Value::Map(m)
         }
     }
@@ -1072,21 +986,11 @@ pub mod api_gateway_managed_overrides {
     impl IntoValue for RouteSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_trace_enabled {
-                m.insert("DataTraceEnabled", v.into_value());
-            }
-            if let Some(v) = self.detailed_metrics_enabled {
-                m.insert("DetailedMetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.logging_level {
-                m.insert("LoggingLevel", v.into_value());
-            }
-            if let Some(v) = self.throttling_burst_limit {
-                m.insert("ThrottlingBurstLimit", v.into_value());
-            }
-            if let Some(v) = self.throttling_rate_limit {
-                m.insert("ThrottlingRateLimit", v.into_value());
-            }
+            set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
+            set(&mut m, "DetailedMetricsEnabled", self.detailed_metrics_enabled);
+            set(&mut m, "LoggingLevel", self.logging_level);
+            set(&mut m, "ThrottlingBurstLimit", self.throttling_burst_limit);
+            set(&mut m, "ThrottlingRateLimit", self.throttling_rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -1151,21 +1055,11 @@ pub mod api_gateway_managed_overrides {
     impl IntoValue for RouteOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_scopes {
-                m.insert("AuthorizationScopes", v.into_value());
-            }
-            if let Some(v) = self.authorization_type {
-                m.insert("AuthorizationType", v.into_value());
-            }
-            if let Some(v) = self.authorizer_id {
-                m.insert("AuthorizerId", v.into_value());
-            }
-            if let Some(v) = self.operation_name {
-                m.insert("OperationName", v.into_value());
-            }
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
+            set(&mut m, "AuthorizationScopes", self.authorization_scopes);
+            set(&mut m, "AuthorizationType", self.authorization_type);
+            set(&mut m, "AuthorizerId", self.authorizer_id);
+            set(&mut m, "OperationName", self.operation_name);
+            set(&mut m, "Target", self.target);
             gs_core::Value::Map(m)
         }
     }
@@ -1220,9 +1114,7 @@ impl CfnApiMappingProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
-        if let Some(v) = self.api_mapping_key {
-            m.insert("ApiMappingKey", v.into_value());
-        }
+        set(&mut m, "ApiMappingKey", self.api_mapping_key);
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("Stage", self.stage.into_value());
         m
@@ -1372,31 +1264,15 @@ impl CfnAuthorizerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
-        if let Some(v) = self.authorizer_credentials_arn {
-            m.insert("AuthorizerCredentialsArn", v.into_value());
-        }
-        if let Some(v) = self.authorizer_payload_format_version {
-            m.insert("AuthorizerPayloadFormatVersion", v.into_value());
-        }
-        if let Some(v) = self.authorizer_result_ttl_in_seconds {
-            m.insert("AuthorizerResultTtlInSeconds", v.into_value());
-        }
+        set(&mut m, "AuthorizerCredentialsArn", self.authorizer_credentials_arn);
+        set(&mut m, "AuthorizerPayloadFormatVersion", self.authorizer_payload_format_version);
+        set(&mut m, "AuthorizerResultTtlInSeconds", self.authorizer_result_ttl_in_seconds);
         m.insert("AuthorizerType", self.authorizer_type.into_value());
-        if let Some(v) = self.authorizer_uri {
-            m.insert("AuthorizerUri", v.into_value());
-        }
-        if let Some(v) = self.enable_simple_responses {
-            m.insert("EnableSimpleResponses", v.into_value());
-        }
-        if let Some(v) = self.identity_source {
-            m.insert("IdentitySource", v.into_value());
-        }
-        if let Some(v) = self.identity_validation_expression {
-            m.insert("IdentityValidationExpression", v.into_value());
-        }
-        if let Some(v) = self.jwt_configuration {
-            m.insert("JwtConfiguration", v.into_value());
-        }
+        set(&mut m, "AuthorizerUri", self.authorizer_uri);
+        set(&mut m, "EnableSimpleResponses", self.enable_simple_responses);
+        set(&mut m, "IdentitySource", self.identity_source);
+        set(&mut m, "IdentityValidationExpression", self.identity_validation_expression);
+        set(&mut m, "JwtConfiguration", self.jwt_configuration);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -1431,7 +1307,7 @@ impl crate::Cfn<markers::Authorizer> {
 /// The property types of [`CfnAuthorizer`]: CDK's `CfnAuthorizer.*Property`.
 #[cfg(feature = "apigatewayv2")]
 pub mod authorizer {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `JWTConfiguration` property specifies the configuration of a JWT authorizer. Required
     /// for the `JWT` authorizer type. Supported only for HTTP APIs.
@@ -1475,12 +1351,8 @@ pub mod authorizer {
     impl IntoValue for JWTConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audience {
-                m.insert("Audience", v.into_value());
-            }
-            if let Some(v) = self.issuer {
-                m.insert("Issuer", v.into_value());
-            }
+            set(&mut m, "Audience", self.audience);
+            set(&mut m, "Issuer", self.issuer);
             gs_core::Value::Map(m)
         }
     }
@@ -1530,12 +1402,8 @@ impl CfnDeploymentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.stage_name {
-            m.insert("StageName", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "StageName", self.stage_name);
         m
     }
 
@@ -1623,18 +1491,10 @@ impl CfnDomainNameProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.domain_name_configurations {
-            m.insert("DomainNameConfigurations", v.into_value());
-        }
-        if let Some(v) = self.mutual_tls_authentication {
-            m.insert("MutualTlsAuthentication", v.into_value());
-        }
-        if let Some(v) = self.routing_mode {
-            m.insert("RoutingMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DomainNameConfigurations", self.domain_name_configurations);
+        set(&mut m, "MutualTlsAuthentication", self.mutual_tls_authentication);
+        set(&mut m, "RoutingMode", self.routing_mode);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1686,7 +1546,7 @@ impl crate::Cfn<markers::DomainName> {
 /// The property types of [`CfnDomainName`]: CDK's `CfnDomainName.*Property`.
 #[cfg(feature = "apigatewayv2")]
 pub mod domain_name {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// If specified, API Gateway performs two-way authentication between the client and the server.
     /// Clients must present a trusted certificate to access your API.
@@ -1731,12 +1591,8 @@ pub mod domain_name {
     impl IntoValue for MutualTlsAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.truststore_uri {
-                m.insert("TruststoreUri", v.into_value());
-            }
-            if let Some(v) = self.truststore_version {
-                m.insert("TruststoreVersion", v.into_value());
-            }
+            set(&mut m, "TruststoreUri", self.truststore_uri);
+            set(&mut m, "TruststoreVersion", self.truststore_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1811,24 +1667,12 @@ pub mod domain_name {
     impl IntoValue for DomainNameConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
-            if let Some(v) = self.certificate_name {
-                m.insert("CertificateName", v.into_value());
-            }
-            if let Some(v) = self.endpoint_type {
-                m.insert("EndpointType", v.into_value());
-            }
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.ownership_verification_certificate_arn {
-                m.insert("OwnershipVerificationCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.security_policy {
-                m.insert("SecurityPolicy", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
+            set(&mut m, "CertificateName", self.certificate_name);
+            set(&mut m, "EndpointType", self.endpoint_type);
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "OwnershipVerificationCertificateArn", self.ownership_verification_certificate_arn);
+            set(&mut m, "SecurityPolicy", self.security_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -2010,55 +1854,23 @@ impl CfnIntegrationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
-        if let Some(v) = self.connection_id {
-            m.insert("ConnectionId", v.into_value());
-        }
-        if let Some(v) = self.connection_type {
-            m.insert("ConnectionType", v.into_value());
-        }
-        if let Some(v) = self.content_handling_strategy {
-            m.insert("ContentHandlingStrategy", v.into_value());
-        }
-        if let Some(v) = self.credentials_arn {
-            m.insert("CredentialsArn", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.integration_method {
-            m.insert("IntegrationMethod", v.into_value());
-        }
-        if let Some(v) = self.integration_subtype {
-            m.insert("IntegrationSubtype", v.into_value());
-        }
+        set(&mut m, "ConnectionId", self.connection_id);
+        set(&mut m, "ConnectionType", self.connection_type);
+        set(&mut m, "ContentHandlingStrategy", self.content_handling_strategy);
+        set(&mut m, "CredentialsArn", self.credentials_arn);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IntegrationMethod", self.integration_method);
+        set(&mut m, "IntegrationSubtype", self.integration_subtype);
         m.insert("IntegrationType", self.integration_type.into_value());
-        if let Some(v) = self.integration_uri {
-            m.insert("IntegrationUri", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.passthrough_behavior {
-            m.insert("PassthroughBehavior", v.into_value());
-        }
-        if let Some(v) = self.payload_format_version {
-            m.insert("PayloadFormatVersion", v.into_value());
-        }
-        if let Some(v) = self.request_parameters {
-            m.insert("RequestParameters", v.into_value());
-        }
-        if let Some(v) = self.request_templates {
-            m.insert("RequestTemplates", v.into_value());
-        }
-        if let Some(v) = self.response_parameters {
-            m.insert("ResponseParameters", v.into_value());
-        }
-        if let Some(v) = self.template_selection_expression {
-            m.insert("TemplateSelectionExpression", v.into_value());
-        }
-        if let Some(v) = self.timeout_in_millis {
-            m.insert("TimeoutInMillis", v.into_value());
-        }
-        if let Some(v) = self.tls_config {
-            m.insert("TlsConfig", v.into_value());
-        }
+        if let Some(v) = self.integration_uri { m.insert("IntegrationUri", v.into_get_att("Arn")); }
+        set(&mut m, "PassthroughBehavior", self.passthrough_behavior);
+        set(&mut m, "PayloadFormatVersion", self.payload_format_version);
+        set(&mut m, "RequestParameters", self.request_parameters);
+        set(&mut m, "RequestTemplates", self.request_templates);
+        set(&mut m, "ResponseParameters", self.response_parameters);
+        set(&mut m, "TemplateSelectionExpression", self.template_selection_expression);
+        set(&mut m, "TimeoutInMillis", self.timeout_in_millis);
+        set(&mut m, "TlsConfig", self.tls_config);
         m
     }
 
@@ -2092,7 +1904,7 @@ impl crate::Cfn<markers::Integration> {
 /// The property types of [`CfnIntegration`]: CDK's `CfnIntegration.*Property`.
 #[cfg(feature = "apigatewayv2")]
 pub mod integration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `TlsConfig` property specifies the TLS configuration for a private integration. If you
     /// specify a TLS configuration, private integration traffic uses the HTTPS protocol. Supported
@@ -2129,9 +1941,7 @@ pub mod integration {
     impl IntoValue for TlsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.server_name_to_verify {
-                m.insert("ServerNameToVerify", v.into_value());
-            }
+            set(&mut m, "ServerNameToVerify", self.server_name_to_verify);
             gs_core::Value::Map(m)
         }
     }
@@ -2188,12 +1998,8 @@ pub mod integration {
     impl IntoValue for ResponseParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -2229,9 +2035,7 @@ pub mod integration {
     impl IntoValue for ResponseParameterMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.response_parameters {
-                m.insert("ResponseParameters", v.into_value());
-            }
+            set(&mut m, "ResponseParameters", self.response_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2323,20 +2127,12 @@ impl CfnIntegrationResponseProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
-        if let Some(v) = self.content_handling_strategy {
-            m.insert("ContentHandlingStrategy", v.into_value());
-        }
+        set(&mut m, "ContentHandlingStrategy", self.content_handling_strategy);
         m.insert("IntegrationId", self.integration_id.into_ref());
         m.insert("IntegrationResponseKey", self.integration_response_key.into_value());
-        if let Some(v) = self.response_parameters {
-            m.insert("ResponseParameters", v.into_value());
-        }
-        if let Some(v) = self.response_templates {
-            m.insert("ResponseTemplates", v.into_value());
-        }
-        if let Some(v) = self.template_selection_expression {
-            m.insert("TemplateSelectionExpression", v.into_value());
-        }
+        set(&mut m, "ResponseParameters", self.response_parameters);
+        set(&mut m, "ResponseTemplates", self.response_templates);
+        set(&mut m, "TemplateSelectionExpression", self.template_selection_expression);
         m
     }
 
@@ -2426,12 +2222,8 @@ impl CfnModelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
-        if let Some(v) = self.content_type {
-            m.insert("ContentType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "ContentType", self.content_type);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Schema", self.schema.into_value());
         m
@@ -2507,13 +2299,9 @@ impl CfnPortalProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2670,37 +2458,17 @@ impl CfnRouteProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
-        if let Some(v) = self.api_key_required {
-            m.insert("ApiKeyRequired", v.into_value());
-        }
-        if let Some(v) = self.authorization_scopes {
-            m.insert("AuthorizationScopes", v.into_value());
-        }
-        if let Some(v) = self.authorization_type {
-            m.insert("AuthorizationType", v.into_value());
-        }
-        if let Some(v) = self.authorizer_id {
-            m.insert("AuthorizerId", v.into_ref());
-        }
-        if let Some(v) = self.model_selection_expression {
-            m.insert("ModelSelectionExpression", v.into_value());
-        }
-        if let Some(v) = self.operation_name {
-            m.insert("OperationName", v.into_value());
-        }
-        if let Some(v) = self.request_models {
-            m.insert("RequestModels", v.into_value());
-        }
-        if let Some(v) = self.request_parameters {
-            m.insert("RequestParameters", v.into_value());
-        }
+        set(&mut m, "ApiKeyRequired", self.api_key_required);
+        set(&mut m, "AuthorizationScopes", self.authorization_scopes);
+        set(&mut m, "AuthorizationType", self.authorization_type);
+        if let Some(v) = self.authorizer_id { m.insert("AuthorizerId", v.into_ref()); }
+        set(&mut m, "ModelSelectionExpression", self.model_selection_expression);
+        set(&mut m, "OperationName", self.operation_name);
+        set(&mut m, "RequestModels", self.request_models);
+        set(&mut m, "RequestParameters", self.request_parameters);
         m.insert("RouteKey", self.route_key.into_value());
-        if let Some(v) = self.route_response_selection_expression {
-            m.insert("RouteResponseSelectionExpression", v.into_value());
-        }
-        if let Some(v) = self.target {
-            m.insert("Target", v.into_ref());
-        }
+        set(&mut m, "RouteResponseSelectionExpression", self.route_response_selection_expression);
+        if let Some(v) = self.target { m.insert("Target", v.into_ref()); }
         m
     }
 
@@ -2798,15 +2566,9 @@ impl CfnRouteResponseProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
-        if let Some(v) = self.model_selection_expression {
-            m.insert("ModelSelectionExpression", v.into_value());
-        }
-        if let Some(v) = self.response_models {
-            m.insert("ResponseModels", v.into_value());
-        }
-        if let Some(v) = self.response_parameters {
-            m.insert("ResponseParameters", v.into_value());
-        }
+        set(&mut m, "ModelSelectionExpression", self.model_selection_expression);
+        set(&mut m, "ResponseModels", self.response_models);
+        set(&mut m, "ResponseParameters", self.response_parameters);
         m.insert("RouteId", self.route_id.into_ref());
         m.insert("RouteResponseKey", self.route_response_key.into_value());
         m
@@ -2973,7 +2735,7 @@ impl crate::Cfn<markers::RoutingRule> {
 /// The property types of [`CfnRoutingRule`]: CDK's `CfnRoutingRule.*Property`.
 #[cfg(feature = "apigatewayv2")]
 pub mod routing_rule {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Represents a condition. Conditions can contain up to two `matchHeaders` conditions and one `matchBasePaths`
     /// conditions. API Gateway evaluates header conditions and base path conditions together. You
@@ -3014,12 +2776,8 @@ pub mod routing_rule {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_base_paths {
-                m.insert("MatchBasePaths", v.into_value());
-            }
-            if let Some(v) = self.match_headers {
-                m.insert("MatchHeaders", v.into_value());
-            }
+            set(&mut m, "MatchBasePaths", self.match_base_paths);
+            set(&mut m, "MatchHeaders", self.match_headers);
             gs_core::Value::Map(m)
         }
     }
@@ -3205,9 +2963,7 @@ pub mod routing_rule {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiId", self.api_id.into_value());
             m.insert("Stage", self.stage.into_value());
-            if let Some(v) = self.strip_base_path {
-                m.insert("StripBasePath", v.into_value());
-            }
+            set(&mut m, "StripBasePath", self.strip_base_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3314,38 +3070,18 @@ impl CfnStageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_log_settings {
-            m.insert("AccessLogSettings", v.into_value());
-        }
-        if let Some(v) = self.access_policy_id {
-            m.insert("AccessPolicyId", v.into_value());
-        }
+        set(&mut m, "AccessLogSettings", self.access_log_settings);
+        set(&mut m, "AccessPolicyId", self.access_policy_id);
         m.insert("ApiId", self.api_id.into_value());
-        if let Some(v) = self.auto_deploy {
-            m.insert("AutoDeploy", v.into_value());
-        }
-        if let Some(v) = self.client_certificate_id {
-            m.insert("ClientCertificateId", v.into_value());
-        }
-        if let Some(v) = self.default_route_settings {
-            m.insert("DefaultRouteSettings", v.into_value());
-        }
-        if let Some(v) = self.deployment_id {
-            m.insert("DeploymentId", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.route_settings {
-            m.insert("RouteSettings", v.into_value());
-        }
+        set(&mut m, "AutoDeploy", self.auto_deploy);
+        set(&mut m, "ClientCertificateId", self.client_certificate_id);
+        set(&mut m, "DefaultRouteSettings", self.default_route_settings);
+        set(&mut m, "DeploymentId", self.deployment_id);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "RouteSettings", self.route_settings);
         m.insert("StageName", self.stage_name.into_value());
-        if let Some(v) = self.stage_variables {
-            m.insert("StageVariables", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StageVariables", self.stage_variables);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3371,7 +3107,7 @@ impl crate::Cfn<markers::Stage> {
 /// The property types of [`CfnStage`]: CDK's `CfnStage.*Property`.
 #[cfg(feature = "apigatewayv2")]
 pub mod stage {
-    use crate::kinds::{Bool, Int, IntoValue, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Num, Str, set};
 
     /// Settings for logging access in a stage.
     ///
@@ -3413,12 +3149,8 @@ pub mod stage {
     impl IntoValue for AccessLogSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
+            set(&mut m, "Format", self.format);
             gs_core::Value::Map(m)
         }
     }
@@ -3481,21 +3213,11 @@ pub mod stage {
     impl IntoValue for RouteSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_trace_enabled {
-                m.insert("DataTraceEnabled", v.into_value());
-            }
-            if let Some(v) = self.detailed_metrics_enabled {
-                m.insert("DetailedMetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.logging_level {
-                m.insert("LoggingLevel", v.into_value());
-            }
-            if let Some(v) = self.throttling_burst_limit {
-                m.insert("ThrottlingBurstLimit", v.into_value());
-            }
-            if let Some(v) = self.throttling_rate_limit {
-                m.insert("ThrottlingRateLimit", v.into_value());
-            }
+            set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
+            set(&mut m, "DetailedMetricsEnabled", self.detailed_metrics_enabled);
+            set(&mut m, "LoggingLevel", self.logging_level);
+            set(&mut m, "ThrottlingBurstLimit", self.throttling_burst_limit);
+            set(&mut m, "ThrottlingRateLimit", self.throttling_rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -3559,13 +3281,9 @@ impl CfnVpcLinkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_refs());
-        }
+        if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

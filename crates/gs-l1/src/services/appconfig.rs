@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "appconfig")]
-use crate::kinds::{Id, Int, IntoValue, List, Map, Num, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -239,13 +239,9 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -383,29 +379,15 @@ impl CfnConfigurationProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_ref());
-        if let Some(v) = self.deletion_protection_check {
-            m.insert("DeletionProtectionCheck", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
+        set(&mut m, "DeletionProtectionCheck", self.deletion_protection_check);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
         m.insert("LocationUri", self.location_uri.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.retrieval_role_arn {
-            m.insert("RetrievalRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.validators {
-            m.insert("Validators", v.into_value());
-        }
+        if let Some(v) = self.retrieval_role_arn { m.insert("RetrievalRoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "Validators", self.validators);
         m
     }
 
@@ -450,7 +432,7 @@ impl crate::Cfn<markers::ConfigurationProfile> {
 /// The property types of [`CfnConfigurationProfile`]: CDK's `CfnConfigurationProfile.*Property`.
 #[cfg(feature = "appconfig")]
 pub mod configuration_profile {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A validator provides a syntactic or semantic check to ensure the configuration that you want
     /// to deploy functions as intended. To validate your application configuration data, you
@@ -495,12 +477,8 @@ pub mod configuration_profile {
     impl IntoValue for Validators {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -602,19 +580,11 @@ impl CfnDeploymentProps {
         m.insert("ConfigurationProfileId", self.configuration_profile_id.into_value());
         m.insert("ConfigurationVersion", self.configuration_version.into_value());
         m.insert("DeploymentStrategyId", self.deployment_strategy_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.dynamic_extension_parameters {
-            m.insert("DynamicExtensionParameters", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DynamicExtensionParameters", self.dynamic_extension_parameters);
         m.insert("EnvironmentId", self.environment_id.into_value());
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -656,7 +626,7 @@ impl crate::Cfn<markers::Deployment> {
 /// The property types of [`CfnDeployment`]: CDK's `CfnDeployment.*Property`.
 #[cfg(feature = "appconfig")]
 pub mod deployment {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A map of dynamic extension parameter names to values to pass to associated extensions with `PRE_START_DEPLOYMENT`
     /// actions.
@@ -702,15 +672,9 @@ pub mod deployment {
     impl IntoValue for DynamicExtensionParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extension_reference {
-                m.insert("ExtensionReference", v.into_value());
-            }
-            if let Some(v) = self.parameter_name {
-                m.insert("ParameterName", v.into_value());
-            }
-            if let Some(v) = self.parameter_value {
-                m.insert("ParameterValue", v.into_value());
-            }
+            set(&mut m, "ExtensionReference", self.extension_reference);
+            set(&mut m, "ParameterName", self.parameter_name);
+            set(&mut m, "ParameterValue", self.parameter_value);
             gs_core::Value::Map(m)
         }
     }
@@ -803,21 +767,13 @@ impl CfnDeploymentStrategyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeploymentDurationInMinutes", self.deployment_duration_in_minutes.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.final_bake_time_in_minutes {
-            m.insert("FinalBakeTimeInMinutes", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FinalBakeTimeInMinutes", self.final_bake_time_in_minutes);
         m.insert("GrowthFactor", self.growth_factor.into_value());
-        if let Some(v) = self.growth_type {
-            m.insert("GrowthType", v.into_value());
-        }
+        set(&mut m, "GrowthType", self.growth_type);
         m.insert("Name", self.name.into_value());
         m.insert("ReplicateTo", self.replicate_to.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -920,19 +876,11 @@ impl CfnEnvironmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_ref());
-        if let Some(v) = self.deletion_protection_check {
-            m.insert("DeletionProtectionCheck", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.monitors {
-            m.insert("Monitors", v.into_value());
-        }
+        set(&mut m, "DeletionProtectionCheck", self.deletion_protection_check);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Monitors", self.monitors);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1005,9 +953,7 @@ pub mod environment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmArn", self.alarm_arn.into_value());
-            if let Some(v) = self.alarm_role_arn {
-                m.insert("AlarmRoleArn", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.alarm_role_arn { m.insert("AlarmRoleArn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -1119,24 +1065,16 @@ impl CfnExperimentDefinitionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_value());
-        if let Some(v) = self.audience_description {
-            m.insert("AudienceDescription", v.into_value());
-        }
+        set(&mut m, "AudienceDescription", self.audience_description);
         m.insert("AudienceRule", self.audience_rule.into_value());
         m.insert("ConfigurationProfileIdentifier", self.configuration_profile_identifier.into_value());
         m.insert("Control", self.control.into_value());
         m.insert("EnvironmentIdentifier", self.environment_identifier.into_value());
         m.insert("FlagKey", self.flag_key.into_value());
-        if let Some(v) = self.hypothesis {
-            m.insert("Hypothesis", v.into_value());
-        }
-        if let Some(v) = self.launch_criteria {
-            m.insert("LaunchCriteria", v.into_value());
-        }
+        set(&mut m, "Hypothesis", self.hypothesis);
+        set(&mut m, "LaunchCriteria", self.launch_criteria);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Treatments", self.treatments.into_value());
         m
     }
@@ -1211,7 +1149,7 @@ impl crate::Cfn<markers::ExperimentDefinition> {
 /// The property types of [`CfnExperimentDefinition`]: CDK's `CfnExperimentDefinition.*Property`.
 #[cfg(feature = "appconfig")]
 pub mod experiment_definition {
-    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str, set};
 
     /// A treatment variant with weight and flag value. The Key is auto-generated by the service.
     ///
@@ -1264,16 +1202,10 @@ pub mod experiment_definition {
     impl IntoValue for Treatment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_values {
-                m.insert("AttributeValues", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "AttributeValues", self.attribute_values);
+            set(&mut m, "Description", self.description);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
             m.insert("Weight", self.weight.into_value());
             gs_core::Value::Map(m)
         }
@@ -1334,21 +1266,11 @@ pub mod experiment_definition {
     impl IntoValue for AttributeValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.number_array {
-                m.insert("NumberArray", v.into_value());
-            }
-            if let Some(v) = self.number_value {
-                m.insert("NumberValue", v.into_value());
-            }
-            if let Some(v) = self.string_array {
-                m.insert("StringArray", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "NumberArray", self.number_array);
+            set(&mut m, "NumberValue", self.number_value);
+            set(&mut m, "StringArray", self.string_array);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1418,17 +1340,11 @@ impl CfnExperimentRunProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("ExperimentDefinitionIdentifier", self.experiment_definition_identifier.into_value());
         m.insert("ExposurePercentage", self.exposure_percentage.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.treatment_overrides {
-            m.insert("TreatmentOverrides", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TreatmentOverrides", self.treatment_overrides);
         m
     }
 
@@ -1502,7 +1418,7 @@ impl crate::Cfn<markers::ExperimentRun> {
 /// The property types of [`CfnExperimentRun`]: CDK's `CfnExperimentRun.*Property`.
 #[cfg(feature = "appconfig")]
 pub mod experiment_run {
-    use crate::kinds::{IntoValue, Map, Str};
+    use crate::kinds::{IntoValue, Map, Str, set};
 
     /// Treatment overrides for specific entities.
     ///
@@ -1535,9 +1451,7 @@ pub mod experiment_run {
     impl IntoValue for TreatmentOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
+            set(&mut m, "Inline", self.inline);
             gs_core::Value::Map(m)
         }
     }
@@ -1615,19 +1529,11 @@ impl CfnExtensionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.latest_version_number {
-            m.insert("LatestVersionNumber", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LatestVersionNumber", self.latest_version_number);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1677,7 +1583,7 @@ impl crate::Cfn<markers::Extension> {
 /// The property types of [`CfnExtension`]: CDK's `CfnExtension.*Property`.
 #[cfg(feature = "appconfig")]
 pub mod extension {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// A value such as an Amazon Resource Name (ARN) or an Amazon Simple Notification Service topic
     /// entered in an extension when invoked. Parameter values are specified in an extension
@@ -1722,12 +1628,8 @@ pub mod extension {
     impl IntoValue for Parameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.dynamic {
-                m.insert("Dynamic", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Dynamic", self.dynamic);
             m.insert("Required", self.required.into_value());
             gs_core::Value::Map(m)
         }
@@ -1781,13 +1683,9 @@ pub mod extension {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
             m.insert("Uri", self.uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -1863,21 +1761,11 @@ impl CfnExtensionAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.extension_identifier {
-            m.insert("ExtensionIdentifier", v.into_value());
-        }
-        if let Some(v) = self.extension_version_number {
-            m.insert("ExtensionVersionNumber", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.resource_identifier {
-            m.insert("ResourceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ExtensionIdentifier", self.extension_identifier);
+        set(&mut m, "ExtensionVersionNumber", self.extension_version_number);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "ResourceIdentifier", self.resource_identifier);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2019,15 +1907,9 @@ impl CfnHostedConfigurationVersionProps {
         m.insert("ConfigurationProfileId", self.configuration_profile_id.into_ref());
         m.insert("Content", self.content.into_value());
         m.insert("ContentType", self.content_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.latest_version_number {
-            m.insert("LatestVersionNumber", v.into_value());
-        }
-        if let Some(v) = self.version_label {
-            m.insert("VersionLabel", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LatestVersionNumber", self.latest_version_number);
+        set(&mut m, "VersionLabel", self.version_label);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "appflow")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -116,14 +116,10 @@ impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connector_label {
-            m.insert("ConnectorLabel", v.into_value());
-        }
+        set(&mut m, "ConnectorLabel", self.connector_label);
         m.insert("ConnectorProvisioningConfig", self.connector_provisioning_config.into_value());
         m.insert("ConnectorProvisioningType", self.connector_provisioning_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m
     }
 
@@ -158,7 +154,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "appflow")]
 pub mod connector {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains information about the configuration of the connector being registered.
     ///
@@ -192,9 +188,7 @@ pub mod connector {
     impl IntoValue for ConnectorProvisioningConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
+            set(&mut m, "Lambda", self.lambda);
             gs_core::Value::Map(m)
         }
     }
@@ -297,17 +291,11 @@ impl CfnConnectorProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionMode", self.connection_mode.into_value());
-        if let Some(v) = self.connector_label {
-            m.insert("ConnectorLabel", v.into_value());
-        }
-        if let Some(v) = self.connector_profile_config {
-            m.insert("ConnectorProfileConfig", v.into_value());
-        }
+        set(&mut m, "ConnectorLabel", self.connector_label);
+        set(&mut m, "ConnectorProfileConfig", self.connector_profile_config);
         m.insert("ConnectorProfileName", self.connector_profile_name.into_value());
         m.insert("ConnectorType", self.connector_type.into_value());
-        if let Some(v) = self.kms_arn {
-            m.insert("KMSArn", v.into_value());
-        }
+        set(&mut m, "KMSArn", self.kms_arn);
         m
     }
 
@@ -349,7 +337,7 @@ impl crate::Cfn<markers::ConnectorProfile> {
 /// The property types of [`CfnConnectorProfile`]: CDK's `CfnConnectorProfile.*Property`.
 #[cfg(feature = "appflow")]
 pub mod connector_profile {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Defines the connector-specific configuration and credentials for the connector profile.
     ///
@@ -388,12 +376,8 @@ pub mod connector_profile {
     impl IntoValue for ConnectorProfileConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector_profile_credentials {
-                m.insert("ConnectorProfileCredentials", v.into_value());
-            }
-            if let Some(v) = self.connector_profile_properties {
-                m.insert("ConnectorProfileProperties", v.into_value());
-            }
+            set(&mut m, "ConnectorProfileCredentials", self.connector_profile_credentials);
+            set(&mut m, "ConnectorProfileProperties", self.connector_profile_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -532,60 +516,24 @@ pub mod connector_profile {
     impl IntoValue for ConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amplitude {
-                m.insert("Amplitude", v.into_value());
-            }
-            if let Some(v) = self.custom_connector {
-                m.insert("CustomConnector", v.into_value());
-            }
-            if let Some(v) = self.datadog {
-                m.insert("Datadog", v.into_value());
-            }
-            if let Some(v) = self.dynatrace {
-                m.insert("Dynatrace", v.into_value());
-            }
-            if let Some(v) = self.google_analytics {
-                m.insert("GoogleAnalytics", v.into_value());
-            }
-            if let Some(v) = self.infor_nexus {
-                m.insert("InforNexus", v.into_value());
-            }
-            if let Some(v) = self.marketo {
-                m.insert("Marketo", v.into_value());
-            }
-            if let Some(v) = self.pardot {
-                m.insert("Pardot", v.into_value());
-            }
-            if let Some(v) = self.redshift {
-                m.insert("Redshift", v.into_value());
-            }
-            if let Some(v) = self.sapo_data {
-                m.insert("SAPOData", v.into_value());
-            }
-            if let Some(v) = self.salesforce {
-                m.insert("Salesforce", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
-            if let Some(v) = self.singular {
-                m.insert("Singular", v.into_value());
-            }
-            if let Some(v) = self.slack {
-                m.insert("Slack", v.into_value());
-            }
-            if let Some(v) = self.snowflake {
-                m.insert("Snowflake", v.into_value());
-            }
-            if let Some(v) = self.trendmicro {
-                m.insert("Trendmicro", v.into_value());
-            }
-            if let Some(v) = self.veeva {
-                m.insert("Veeva", v.into_value());
-            }
-            if let Some(v) = self.zendesk {
-                m.insert("Zendesk", v.into_value());
-            }
+            set(&mut m, "Amplitude", self.amplitude);
+            set(&mut m, "CustomConnector", self.custom_connector);
+            set(&mut m, "Datadog", self.datadog);
+            set(&mut m, "Dynatrace", self.dynatrace);
+            set(&mut m, "GoogleAnalytics", self.google_analytics);
+            set(&mut m, "InforNexus", self.infor_nexus);
+            set(&mut m, "Marketo", self.marketo);
+            set(&mut m, "Pardot", self.pardot);
+            set(&mut m, "Redshift", self.redshift);
+            set(&mut m, "SAPOData", self.sapo_data);
+            set(&mut m, "Salesforce", self.salesforce);
+            set(&mut m, "ServiceNow", self.service_now);
+            set(&mut m, "Singular", self.singular);
+            set(&mut m, "Slack", self.slack);
+            set(&mut m, "Snowflake", self.snowflake);
+            set(&mut m, "Trendmicro", self.trendmicro);
+            set(&mut m, "Veeva", self.veeva);
+            set(&mut m, "Zendesk", self.zendesk);
             gs_core::Value::Map(m)
         }
     }
@@ -683,17 +631,11 @@ pub mod connector_profile {
     impl IntoValue for GoogleAnalyticsConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
             m.insert("ClientId", self.client_id.into_value());
             m.insert("ClientSecret", self.client_secret.into_value());
-            if let Some(v) = self.connector_o_auth_request {
-                m.insert("ConnectorOAuthRequest", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
+            set(&mut m, "ConnectorOAuthRequest", self.connector_o_auth_request);
+            set(&mut m, "RefreshToken", self.refresh_token);
             gs_core::Value::Map(m)
         }
     }
@@ -737,12 +679,8 @@ pub mod connector_profile {
     impl IntoValue for ConnectorOAuthRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_code {
-                m.insert("AuthCode", v.into_value());
-            }
-            if let Some(v) = self.redirect_uri {
-                m.insert("RedirectUri", v.into_value());
-            }
+            set(&mut m, "AuthCode", self.auth_code);
+            set(&mut m, "RedirectUri", self.redirect_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -790,15 +728,9 @@ pub mod connector_profile {
     impl IntoValue for ServiceNowConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.o_auth2_credentials {
-                m.insert("OAuth2Credentials", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "OAuth2Credentials", self.o_auth2_credentials);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -858,21 +790,11 @@ pub mod connector_profile {
     impl IntoValue for OAuth2Credentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.o_auth_request {
-                m.insert("OAuthRequest", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "OAuthRequest", self.o_auth_request);
+            set(&mut m, "RefreshToken", self.refresh_token);
             gs_core::Value::Map(m)
         }
     }
@@ -930,19 +852,11 @@ pub mod connector_profile {
     impl IntoValue for CustomConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_key {
-                m.insert("ApiKey", v.into_value());
-            }
+            set(&mut m, "ApiKey", self.api_key);
             m.insert("AuthenticationType", self.authentication_type.into_value());
-            if let Some(v) = self.basic {
-                m.insert("Basic", v.into_value());
-            }
-            if let Some(v) = self.custom {
-                m.insert("Custom", v.into_value());
-            }
-            if let Some(v) = self.oauth2 {
-                m.insert("Oauth2", v.into_value());
-            }
+            set(&mut m, "Basic", self.basic);
+            set(&mut m, "Custom", self.custom);
+            set(&mut m, "Oauth2", self.oauth2);
             gs_core::Value::Map(m)
         }
     }
@@ -1019,9 +933,7 @@ pub mod connector_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKey", self.api_key.into_value());
-            if let Some(v) = self.api_secret_key {
-                m.insert("ApiSecretKey", v.into_value());
-            }
+            set(&mut m, "ApiSecretKey", self.api_secret_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1058,9 +970,7 @@ pub mod connector_profile {
     impl IntoValue for CustomAuthCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credentials_map {
-                m.insert("CredentialsMap", v.into_value());
-            }
+            set(&mut m, "CredentialsMap", self.credentials_map);
             m.insert("CustomAuthenticationType", self.custom_authentication_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1103,12 +1013,8 @@ pub mod connector_profile {
     impl IntoValue for SAPODataConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.basic_auth_credentials {
-                m.insert("BasicAuthCredentials", v.into_value());
-            }
-            if let Some(v) = self.o_auth_credentials {
-                m.insert("OAuthCredentials", v.into_value());
-            }
+            set(&mut m, "BasicAuthCredentials", self.basic_auth_credentials);
+            set(&mut m, "OAuthCredentials", self.o_auth_credentials);
             gs_core::Value::Map(m)
         }
     }
@@ -1168,21 +1074,11 @@ pub mod connector_profile {
     impl IntoValue for OAuthCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.connector_o_auth_request {
-                m.insert("ConnectorOAuthRequest", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ConnectorOAuthRequest", self.connector_o_auth_request);
+            set(&mut m, "RefreshToken", self.refresh_token);
             gs_core::Value::Map(m)
         }
     }
@@ -1236,18 +1132,10 @@ pub mod connector_profile {
     impl IntoValue for PardotConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
-            if let Some(v) = self.client_credentials_arn {
-                m.insert("ClientCredentialsArn", v.into_value());
-            }
-            if let Some(v) = self.connector_o_auth_request {
-                m.insert("ConnectorOAuthRequest", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
+            set(&mut m, "ClientCredentialsArn", self.client_credentials_arn);
+            set(&mut m, "ConnectorOAuthRequest", self.connector_o_auth_request);
+            set(&mut m, "RefreshToken", self.refresh_token);
             gs_core::Value::Map(m)
         }
     }
@@ -1410,14 +1298,10 @@ pub mod connector_profile {
     impl IntoValue for MarketoConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
             m.insert("ClientId", self.client_id.into_value());
             m.insert("ClientSecret", self.client_secret.into_value());
-            if let Some(v) = self.connector_o_auth_request {
-                m.insert("ConnectorOAuthRequest", v.into_value());
-            }
+            set(&mut m, "ConnectorOAuthRequest", self.connector_o_auth_request);
             gs_core::Value::Map(m)
         }
     }
@@ -1459,12 +1343,8 @@ pub mod connector_profile {
     impl IntoValue for RedshiftConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -1547,14 +1427,10 @@ pub mod connector_profile {
     impl IntoValue for SlackConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
             m.insert("ClientId", self.client_id.into_value());
             m.insert("ClientSecret", self.client_secret.into_value());
-            if let Some(v) = self.connector_o_auth_request {
-                m.insert("ConnectorOAuthRequest", v.into_value());
-            }
+            set(&mut m, "ConnectorOAuthRequest", self.connector_o_auth_request);
             gs_core::Value::Map(m)
         }
     }
@@ -1675,14 +1551,10 @@ pub mod connector_profile {
     impl IntoValue for ZendeskConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
             m.insert("ClientId", self.client_id.into_value());
             m.insert("ClientSecret", self.client_secret.into_value());
-            if let Some(v) = self.connector_o_auth_request {
-                m.insert("ConnectorOAuthRequest", v.into_value());
-            }
+            set(&mut m, "ConnectorOAuthRequest", self.connector_o_auth_request);
             gs_core::Value::Map(m)
         }
     }
@@ -1806,24 +1678,12 @@ pub mod connector_profile {
     impl IntoValue for SalesforceConnectorProfileCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
-            if let Some(v) = self.client_credentials_arn {
-                m.insert("ClientCredentialsArn", v.into_value());
-            }
-            if let Some(v) = self.connector_o_auth_request {
-                m.insert("ConnectorOAuthRequest", v.into_value());
-            }
-            if let Some(v) = self.jwt_token {
-                m.insert("JwtToken", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_grant_type {
-                m.insert("OAuth2GrantType", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
+            set(&mut m, "ClientCredentialsArn", self.client_credentials_arn);
+            set(&mut m, "ConnectorOAuthRequest", self.connector_o_auth_request);
+            set(&mut m, "JwtToken", self.jwt_token);
+            set(&mut m, "OAuth2GrantType", self.o_auth2_grant_type);
+            set(&mut m, "RefreshToken", self.refresh_token);
             gs_core::Value::Map(m)
         }
     }
@@ -1937,48 +1797,20 @@ pub mod connector_profile {
     impl IntoValue for ConnectorProfileProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_connector {
-                m.insert("CustomConnector", v.into_value());
-            }
-            if let Some(v) = self.datadog {
-                m.insert("Datadog", v.into_value());
-            }
-            if let Some(v) = self.dynatrace {
-                m.insert("Dynatrace", v.into_value());
-            }
-            if let Some(v) = self.infor_nexus {
-                m.insert("InforNexus", v.into_value());
-            }
-            if let Some(v) = self.marketo {
-                m.insert("Marketo", v.into_value());
-            }
-            if let Some(v) = self.pardot {
-                m.insert("Pardot", v.into_value());
-            }
-            if let Some(v) = self.redshift {
-                m.insert("Redshift", v.into_value());
-            }
-            if let Some(v) = self.sapo_data {
-                m.insert("SAPOData", v.into_value());
-            }
-            if let Some(v) = self.salesforce {
-                m.insert("Salesforce", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
-            if let Some(v) = self.slack {
-                m.insert("Slack", v.into_value());
-            }
-            if let Some(v) = self.snowflake {
-                m.insert("Snowflake", v.into_value());
-            }
-            if let Some(v) = self.veeva {
-                m.insert("Veeva", v.into_value());
-            }
-            if let Some(v) = self.zendesk {
-                m.insert("Zendesk", v.into_value());
-            }
+            set(&mut m, "CustomConnector", self.custom_connector);
+            set(&mut m, "Datadog", self.datadog);
+            set(&mut m, "Dynatrace", self.dynatrace);
+            set(&mut m, "InforNexus", self.infor_nexus);
+            set(&mut m, "Marketo", self.marketo);
+            set(&mut m, "Pardot", self.pardot);
+            set(&mut m, "Redshift", self.redshift);
+            set(&mut m, "SAPOData", self.sapo_data);
+            set(&mut m, "Salesforce", self.salesforce);
+            set(&mut m, "ServiceNow", self.service_now);
+            set(&mut m, "Slack", self.slack);
+            set(&mut m, "Snowflake", self.snowflake);
+            set(&mut m, "Veeva", self.veeva);
+            set(&mut m, "Zendesk", self.zendesk);
             gs_core::Value::Map(m)
         }
     }
@@ -2051,12 +1883,8 @@ pub mod connector_profile {
     impl IntoValue for CustomConnectorProfileProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.o_auth2_properties {
-                m.insert("OAuth2Properties", v.into_value());
-            }
-            if let Some(v) = self.profile_properties {
-                m.insert("ProfileProperties", v.into_value());
-            }
+            set(&mut m, "OAuth2Properties", self.o_auth2_properties);
+            set(&mut m, "ProfileProperties", self.profile_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -2105,15 +1933,9 @@ pub mod connector_profile {
     impl IntoValue for OAuth2Properties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.o_auth2_grant_type {
-                m.insert("OAuth2GrantType", v.into_value());
-            }
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
-            if let Some(v) = self.token_url_custom_properties {
-                m.insert("TokenUrlCustomProperties", v.into_value());
-            }
+            set(&mut m, "OAuth2GrantType", self.o_auth2_grant_type);
+            set(&mut m, "TokenUrl", self.token_url);
+            set(&mut m, "TokenUrlCustomProperties", self.token_url_custom_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -2192,30 +2014,14 @@ pub mod connector_profile {
     impl IntoValue for SAPODataConnectorProfileProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_host_url {
-                m.insert("ApplicationHostUrl", v.into_value());
-            }
-            if let Some(v) = self.application_service_path {
-                m.insert("ApplicationServicePath", v.into_value());
-            }
-            if let Some(v) = self.client_number {
-                m.insert("ClientNumber", v.into_value());
-            }
-            if let Some(v) = self.disable_sso {
-                m.insert("DisableSSO", v.into_value());
-            }
-            if let Some(v) = self.logon_language {
-                m.insert("LogonLanguage", v.into_value());
-            }
-            if let Some(v) = self.o_auth_properties {
-                m.insert("OAuthProperties", v.into_value());
-            }
-            if let Some(v) = self.port_number {
-                m.insert("PortNumber", v.into_value());
-            }
-            if let Some(v) = self.private_link_service_name {
-                m.insert("PrivateLinkServiceName", v.into_value());
-            }
+            set(&mut m, "ApplicationHostUrl", self.application_host_url);
+            set(&mut m, "ApplicationServicePath", self.application_service_path);
+            set(&mut m, "ClientNumber", self.client_number);
+            set(&mut m, "DisableSSO", self.disable_sso);
+            set(&mut m, "LogonLanguage", self.logon_language);
+            set(&mut m, "OAuthProperties", self.o_auth_properties);
+            set(&mut m, "PortNumber", self.port_number);
+            set(&mut m, "PrivateLinkServiceName", self.private_link_service_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2265,15 +2071,9 @@ pub mod connector_profile {
     impl IntoValue for OAuthProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_code_url {
-                m.insert("AuthCodeUrl", v.into_value());
-            }
-            if let Some(v) = self.o_auth_scopes {
-                m.insert("OAuthScopes", v.into_value());
-            }
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
+            set(&mut m, "AuthCodeUrl", self.auth_code_url);
+            set(&mut m, "OAuthScopes", self.o_auth_scopes);
+            set(&mut m, "TokenUrl", self.token_url);
             gs_core::Value::Map(m)
         }
     }
@@ -2317,12 +2117,8 @@ pub mod connector_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BusinessUnitId", self.business_unit_id.into_value());
-            if let Some(v) = self.instance_url {
-                m.insert("InstanceUrl", v.into_value());
-            }
-            if let Some(v) = self.is_sandbox_environment {
-                m.insert("IsSandboxEnvironment", v.into_value());
-            }
+            set(&mut m, "InstanceUrl", self.instance_url);
+            set(&mut m, "IsSandboxEnvironment", self.is_sandbox_environment);
             gs_core::Value::Map(m)
         }
     }
@@ -2506,28 +2302,14 @@ pub mod connector_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
-            if let Some(v) = self.cluster_identifier {
-                m.insert("ClusterIdentifier", v.into_value());
-            }
-            if let Some(v) = self.data_api_role_arn {
-                m.insert("DataApiRoleArn", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.database_url {
-                m.insert("DatabaseUrl", v.into_value());
-            }
-            if let Some(v) = self.is_redshift_serverless {
-                m.insert("IsRedshiftServerless", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
+            set(&mut m, "ClusterIdentifier", self.cluster_identifier);
+            set(&mut m, "DataApiRoleArn", self.data_api_role_arn);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "DatabaseUrl", self.database_url);
+            set(&mut m, "IsRedshiftServerless", self.is_redshift_serverless);
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.workgroup_name {
-                m.insert("WorkgroupName", v.into_value());
-            }
+            set(&mut m, "WorkgroupName", self.workgroup_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2629,19 +2411,11 @@ pub mod connector_profile {
     impl IntoValue for SnowflakeConnectorProfileProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_name {
-                m.insert("AccountName", v.into_value());
-            }
+            set(&mut m, "AccountName", self.account_name);
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
-            if let Some(v) = self.private_link_service_name {
-                m.insert("PrivateLinkServiceName", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
+            set(&mut m, "PrivateLinkServiceName", self.private_link_service_name);
+            set(&mut m, "Region", self.region);
             m.insert("Stage", self.stage.into_value());
             m.insert("Warehouse", self.warehouse.into_value());
             gs_core::Value::Map(m)
@@ -2787,15 +2561,9 @@ pub mod connector_profile {
     impl IntoValue for SalesforceConnectorProfileProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_url {
-                m.insert("InstanceUrl", v.into_value());
-            }
-            if let Some(v) = self.is_sandbox_environment {
-                m.insert("isSandboxEnvironment", v.into_value());
-            }
-            if let Some(v) = self.use_private_link_for_metadata_and_authorization {
-                m.insert("usePrivateLinkForMetadataAndAuthorization", v.into_value());
-            }
+            set(&mut m, "InstanceUrl", self.instance_url);
+            set(&mut m, "isSandboxEnvironment", self.is_sandbox_environment);
+            set(&mut m, "usePrivateLinkForMetadataAndAuthorization", self.use_private_link_for_metadata_and_authorization);
             gs_core::Value::Map(m)
         }
     }
@@ -2898,24 +2666,14 @@ impl CfnFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DestinationFlowConfigList", self.destination_flow_config_list.into_value());
         m.insert("FlowName", self.flow_name.into_value());
-        if let Some(v) = self.flow_status {
-            m.insert("FlowStatus", v.into_value());
-        }
-        if let Some(v) = self.kms_arn {
-            m.insert("KMSArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.metadata_catalog_config {
-            m.insert("MetadataCatalogConfig", v.into_value());
-        }
+        set(&mut m, "FlowStatus", self.flow_status);
+        if let Some(v) = self.kms_arn { m.insert("KMSArn", v.into_get_att("Arn")); }
+        set(&mut m, "MetadataCatalogConfig", self.metadata_catalog_config);
         m.insert("SourceFlowConfig", self.source_flow_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Tasks", self.tasks.into_value());
         m.insert("TriggerConfig", self.trigger_config.into_value());
         m
@@ -2951,7 +2709,7 @@ impl crate::Cfn<markers::Flow> {
 /// The property types of [`CfnFlow`]: CDK's `CfnFlow.*Property`.
 #[cfg(feature = "appflow")]
 pub mod flow {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, set};
 
     /// A class for modeling different type of tasks. Task implementation varies based on the `TaskType`
     /// .
@@ -3007,16 +2765,10 @@ pub mod flow {
     impl IntoValue for Task {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector_operator {
-                m.insert("ConnectorOperator", v.into_value());
-            }
-            if let Some(v) = self.destination_field {
-                m.insert("DestinationField", v.into_value());
-            }
+            set(&mut m, "ConnectorOperator", self.connector_operator);
+            set(&mut m, "DestinationField", self.destination_field);
             m.insert("SourceFields", self.source_fields.into_value());
-            if let Some(v) = self.task_properties {
-                m.insert("TaskProperties", v.into_value());
-            }
+            set(&mut m, "TaskProperties", self.task_properties);
             m.insert("TaskType", self.task_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3149,57 +2901,23 @@ pub mod flow {
     impl IntoValue for ConnectorOperator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amplitude {
-                m.insert("Amplitude", v.into_value());
-            }
-            if let Some(v) = self.custom_connector {
-                m.insert("CustomConnector", v.into_value());
-            }
-            if let Some(v) = self.datadog {
-                m.insert("Datadog", v.into_value());
-            }
-            if let Some(v) = self.dynatrace {
-                m.insert("Dynatrace", v.into_value());
-            }
-            if let Some(v) = self.google_analytics {
-                m.insert("GoogleAnalytics", v.into_value());
-            }
-            if let Some(v) = self.infor_nexus {
-                m.insert("InforNexus", v.into_value());
-            }
-            if let Some(v) = self.marketo {
-                m.insert("Marketo", v.into_value());
-            }
-            if let Some(v) = self.pardot {
-                m.insert("Pardot", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
-            if let Some(v) = self.sapo_data {
-                m.insert("SAPOData", v.into_value());
-            }
-            if let Some(v) = self.salesforce {
-                m.insert("Salesforce", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
-            if let Some(v) = self.singular {
-                m.insert("Singular", v.into_value());
-            }
-            if let Some(v) = self.slack {
-                m.insert("Slack", v.into_value());
-            }
-            if let Some(v) = self.trendmicro {
-                m.insert("Trendmicro", v.into_value());
-            }
-            if let Some(v) = self.veeva {
-                m.insert("Veeva", v.into_value());
-            }
-            if let Some(v) = self.zendesk {
-                m.insert("Zendesk", v.into_value());
-            }
+            set(&mut m, "Amplitude", self.amplitude);
+            set(&mut m, "CustomConnector", self.custom_connector);
+            set(&mut m, "Datadog", self.datadog);
+            set(&mut m, "Dynatrace", self.dynatrace);
+            set(&mut m, "GoogleAnalytics", self.google_analytics);
+            set(&mut m, "InforNexus", self.infor_nexus);
+            set(&mut m, "Marketo", self.marketo);
+            set(&mut m, "Pardot", self.pardot);
+            set(&mut m, "S3", self.s3);
+            set(&mut m, "SAPOData", self.sapo_data);
+            set(&mut m, "Salesforce", self.salesforce);
+            set(&mut m, "ServiceNow", self.service_now);
+            set(&mut m, "Singular", self.singular);
+            set(&mut m, "Slack", self.slack);
+            set(&mut m, "Trendmicro", self.trendmicro);
+            set(&mut m, "Veeva", self.veeva);
+            set(&mut m, "Zendesk", self.zendesk);
             gs_core::Value::Map(m)
         }
     }
@@ -3277,9 +2995,7 @@ pub mod flow {
     impl IntoValue for TriggerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.trigger_properties {
-                m.insert("TriggerProperties", v.into_value());
-            }
+            set(&mut m, "TriggerProperties", self.trigger_properties);
             m.insert("TriggerType", self.trigger_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3362,28 +3078,14 @@ pub mod flow {
     impl IntoValue for ScheduledTriggerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_pull_mode {
-                m.insert("DataPullMode", v.into_value());
-            }
-            if let Some(v) = self.first_execution_from {
-                m.insert("FirstExecutionFrom", v.into_value());
-            }
-            if let Some(v) = self.flow_error_deactivation_threshold {
-                m.insert("FlowErrorDeactivationThreshold", v.into_value());
-            }
-            if let Some(v) = self.schedule_end_time {
-                m.insert("ScheduleEndTime", v.into_value());
-            }
+            set(&mut m, "DataPullMode", self.data_pull_mode);
+            set(&mut m, "FirstExecutionFrom", self.first_execution_from);
+            set(&mut m, "FlowErrorDeactivationThreshold", self.flow_error_deactivation_threshold);
+            set(&mut m, "ScheduleEndTime", self.schedule_end_time);
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
-            if let Some(v) = self.schedule_offset {
-                m.insert("ScheduleOffset", v.into_value());
-            }
-            if let Some(v) = self.schedule_start_time {
-                m.insert("ScheduleStartTime", v.into_value());
-            }
-            if let Some(v) = self.time_zone {
-                m.insert("TimeZone", v.into_value());
-            }
+            set(&mut m, "ScheduleOffset", self.schedule_offset);
+            set(&mut m, "ScheduleStartTime", self.schedule_start_time);
+            set(&mut m, "TimeZone", self.time_zone);
             gs_core::Value::Map(m)
         }
     }
@@ -3434,12 +3136,8 @@ pub mod flow {
     impl IntoValue for DestinationFlowConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_version {
-                m.insert("ApiVersion", v.into_value());
-            }
-            if let Some(v) = self.connector_profile_name {
-                m.insert("ConnectorProfileName", v.into_value());
-            }
+            set(&mut m, "ApiVersion", self.api_version);
+            set(&mut m, "ConnectorProfileName", self.connector_profile_name);
             m.insert("ConnectorType", self.connector_type.into_value());
             m.insert("DestinationConnectorProperties", self.destination_connector_properties.into_value());
             gs_core::Value::Map(m)
@@ -3537,39 +3235,17 @@ pub mod flow {
     impl IntoValue for DestinationConnectorProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_connector {
-                m.insert("CustomConnector", v.into_value());
-            }
-            if let Some(v) = self.event_bridge {
-                m.insert("EventBridge", v.into_value());
-            }
-            if let Some(v) = self.lookout_metrics {
-                m.insert("LookoutMetrics", v.into_value());
-            }
-            if let Some(v) = self.marketo {
-                m.insert("Marketo", v.into_value());
-            }
-            if let Some(v) = self.redshift {
-                m.insert("Redshift", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
-            if let Some(v) = self.sapo_data {
-                m.insert("SAPOData", v.into_value());
-            }
-            if let Some(v) = self.salesforce {
-                m.insert("Salesforce", v.into_value());
-            }
-            if let Some(v) = self.snowflake {
-                m.insert("Snowflake", v.into_value());
-            }
-            if let Some(v) = self.upsolver {
-                m.insert("Upsolver", v.into_value());
-            }
-            if let Some(v) = self.zendesk {
-                m.insert("Zendesk", v.into_value());
-            }
+            set(&mut m, "CustomConnector", self.custom_connector);
+            set(&mut m, "EventBridge", self.event_bridge);
+            set(&mut m, "LookoutMetrics", self.lookout_metrics);
+            set(&mut m, "Marketo", self.marketo);
+            set(&mut m, "Redshift", self.redshift);
+            set(&mut m, "S3", self.s3);
+            set(&mut m, "SAPOData", self.sapo_data);
+            set(&mut m, "Salesforce", self.salesforce);
+            set(&mut m, "Snowflake", self.snowflake);
+            set(&mut m, "Upsolver", self.upsolver);
+            set(&mut m, "Zendesk", self.zendesk);
             gs_core::Value::Map(m)
         }
     }
@@ -3617,12 +3293,8 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
-            if let Some(v) = self.s3_output_format_config {
-                m.insert("S3OutputFormatConfig", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
+            set(&mut m, "S3OutputFormatConfig", self.s3_output_format_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3679,18 +3351,10 @@ pub mod flow {
     impl IntoValue for S3OutputFormatConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregation_config {
-                m.insert("AggregationConfig", v.into_value());
-            }
-            if let Some(v) = self.file_type {
-                m.insert("FileType", v.into_value());
-            }
-            if let Some(v) = self.prefix_config {
-                m.insert("PrefixConfig", v.into_value());
-            }
-            if let Some(v) = self.preserve_source_data_typing {
-                m.insert("PreserveSourceDataTyping", v.into_value());
-            }
+            set(&mut m, "AggregationConfig", self.aggregation_config);
+            set(&mut m, "FileType", self.file_type);
+            set(&mut m, "PrefixConfig", self.prefix_config);
+            set(&mut m, "PreserveSourceDataTyping", self.preserve_source_data_typing);
             gs_core::Value::Map(m)
         }
     }
@@ -3741,15 +3405,9 @@ pub mod flow {
     impl IntoValue for PrefixConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.path_prefix_hierarchy {
-                m.insert("PathPrefixHierarchy", v.into_value());
-            }
-            if let Some(v) = self.prefix_format {
-                m.insert("PrefixFormat", v.into_value());
-            }
-            if let Some(v) = self.prefix_type {
-                m.insert("PrefixType", v.into_value());
-            }
+            set(&mut m, "PathPrefixHierarchy", self.path_prefix_hierarchy);
+            set(&mut m, "PrefixFormat", self.prefix_format);
+            set(&mut m, "PrefixType", self.prefix_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3795,12 +3453,8 @@ pub mod flow {
     impl IntoValue for AggregationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregation_type {
-                m.insert("AggregationType", v.into_value());
-            }
-            if let Some(v) = self.target_file_size {
-                m.insert("TargetFileSize", v.into_value());
-            }
+            set(&mut m, "AggregationType", self.aggregation_type);
+            set(&mut m, "TargetFileSize", self.target_file_size);
             gs_core::Value::Map(m)
         }
     }
@@ -3859,19 +3513,11 @@ pub mod flow {
     impl IntoValue for CustomConnectorDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_properties {
-                m.insert("CustomProperties", v.into_value());
-            }
+            set(&mut m, "CustomProperties", self.custom_properties);
             m.insert("EntityName", self.entity_name.into_value());
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
-            if let Some(v) = self.id_field_names {
-                m.insert("IdFieldNames", v.into_value());
-            }
-            if let Some(v) = self.write_operation_type {
-                m.insert("WriteOperationType", v.into_value());
-            }
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
+            set(&mut m, "IdFieldNames", self.id_field_names);
+            set(&mut m, "WriteOperationType", self.write_operation_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3926,15 +3572,9 @@ pub mod flow {
     impl IntoValue for ErrorHandlingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_ref());
-            }
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
-            if let Some(v) = self.fail_on_first_error {
-                m.insert("FailOnFirstError", v.into_value());
-            }
+            if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
+            set(&mut m, "FailOnFirstError", self.fail_on_first_error);
             gs_core::Value::Map(m)
         }
     }
@@ -3981,9 +3621,7 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
             m.insert("S3OutputFormatConfig", self.s3_output_format_config.into_value());
             gs_core::Value::Map(m)
         }
@@ -4029,12 +3667,8 @@ pub mod flow {
     impl IntoValue for UpsolverS3OutputFormatConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregation_config {
-                m.insert("AggregationConfig", v.into_value());
-            }
-            if let Some(v) = self.file_type {
-                m.insert("FileType", v.into_value());
-            }
+            set(&mut m, "AggregationConfig", self.aggregation_config);
+            set(&mut m, "FileType", self.file_type);
             m.insert("PrefixConfig", self.prefix_config.into_value());
             gs_core::Value::Map(m)
         }
@@ -4095,19 +3729,11 @@ pub mod flow {
     impl IntoValue for SAPODataDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
-            if let Some(v) = self.id_field_names {
-                m.insert("IdFieldNames", v.into_value());
-            }
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
+            set(&mut m, "IdFieldNames", self.id_field_names);
             m.insert("ObjectPath", self.object_path.into_value());
-            if let Some(v) = self.success_response_handling_config {
-                m.insert("SuccessResponseHandlingConfig", v.into_value());
-            }
-            if let Some(v) = self.write_operation_type {
-                m.insert("WriteOperationType", v.into_value());
-            }
+            set(&mut m, "SuccessResponseHandlingConfig", self.success_response_handling_config);
+            set(&mut m, "WriteOperationType", self.write_operation_type);
             gs_core::Value::Map(m)
         }
     }
@@ -4153,12 +3779,8 @@ pub mod flow {
     impl IntoValue for SuccessResponseHandlingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_ref());
-            }
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
+            if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -4214,12 +3836,8 @@ pub mod flow {
     impl IntoValue for SnowflakeDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
             m.insert("IntermediateBucketName", self.intermediate_bucket_name.into_ref());
             m.insert("Object", self.object.into_value());
             gs_core::Value::Map(m)
@@ -4257,9 +3875,7 @@ pub mod flow {
     impl IntoValue for LookoutMetricsDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.object {
-                m.insert("Object", v.into_value());
-            }
+            set(&mut m, "Object", self.object);
             gs_core::Value::Map(m)
         }
     }
@@ -4296,9 +3912,7 @@ pub mod flow {
     impl IntoValue for EventBridgeDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
             m.insert("Object", self.object.into_value());
             gs_core::Value::Map(m)
         }
@@ -4352,16 +3966,10 @@ pub mod flow {
     impl IntoValue for ZendeskDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
-            if let Some(v) = self.id_field_names {
-                m.insert("IdFieldNames", v.into_value());
-            }
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
+            set(&mut m, "IdFieldNames", self.id_field_names);
             m.insert("Object", self.object.into_value());
-            if let Some(v) = self.write_operation_type {
-                m.insert("WriteOperationType", v.into_value());
-            }
+            set(&mut m, "WriteOperationType", self.write_operation_type);
             gs_core::Value::Map(m)
         }
     }
@@ -4401,9 +4009,7 @@ pub mod flow {
     impl IntoValue for MarketoDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
             m.insert("Object", self.object.into_value());
             gs_core::Value::Map(m)
         }
@@ -4460,12 +4066,8 @@ pub mod flow {
     impl IntoValue for RedshiftDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
             m.insert("IntermediateBucketName", self.intermediate_bucket_name.into_ref());
             m.insert("Object", self.object.into_value());
             gs_core::Value::Map(m)
@@ -4528,19 +4130,11 @@ pub mod flow {
     impl IntoValue for SalesforceDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_transfer_api {
-                m.insert("DataTransferApi", v.into_value());
-            }
-            if let Some(v) = self.error_handling_config {
-                m.insert("ErrorHandlingConfig", v.into_value());
-            }
-            if let Some(v) = self.id_field_names {
-                m.insert("IdFieldNames", v.into_value());
-            }
+            set(&mut m, "DataTransferApi", self.data_transfer_api);
+            set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
+            set(&mut m, "IdFieldNames", self.id_field_names);
             m.insert("Object", self.object.into_value());
-            if let Some(v) = self.write_operation_type {
-                m.insert("WriteOperationType", v.into_value());
-            }
+            set(&mut m, "WriteOperationType", self.write_operation_type);
             gs_core::Value::Map(m)
         }
     }
@@ -4599,16 +4193,10 @@ pub mod flow {
     impl IntoValue for SourceFlowConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_version {
-                m.insert("ApiVersion", v.into_value());
-            }
-            if let Some(v) = self.connector_profile_name {
-                m.insert("ConnectorProfileName", v.into_value());
-            }
+            set(&mut m, "ApiVersion", self.api_version);
+            set(&mut m, "ConnectorProfileName", self.connector_profile_name);
             m.insert("ConnectorType", self.connector_type.into_value());
-            if let Some(v) = self.incremental_pull_config {
-                m.insert("IncrementalPullConfig", v.into_value());
-            }
+            set(&mut m, "IncrementalPullConfig", self.incremental_pull_config);
             m.insert("SourceConnectorProperties", self.source_connector_properties.into_value());
             gs_core::Value::Map(m)
         }
@@ -4741,57 +4329,23 @@ pub mod flow {
     impl IntoValue for SourceConnectorProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amplitude {
-                m.insert("Amplitude", v.into_value());
-            }
-            if let Some(v) = self.custom_connector {
-                m.insert("CustomConnector", v.into_value());
-            }
-            if let Some(v) = self.datadog {
-                m.insert("Datadog", v.into_value());
-            }
-            if let Some(v) = self.dynatrace {
-                m.insert("Dynatrace", v.into_value());
-            }
-            if let Some(v) = self.google_analytics {
-                m.insert("GoogleAnalytics", v.into_value());
-            }
-            if let Some(v) = self.infor_nexus {
-                m.insert("InforNexus", v.into_value());
-            }
-            if let Some(v) = self.marketo {
-                m.insert("Marketo", v.into_value());
-            }
-            if let Some(v) = self.pardot {
-                m.insert("Pardot", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
-            if let Some(v) = self.sapo_data {
-                m.insert("SAPOData", v.into_value());
-            }
-            if let Some(v) = self.salesforce {
-                m.insert("Salesforce", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
-            if let Some(v) = self.singular {
-                m.insert("Singular", v.into_value());
-            }
-            if let Some(v) = self.slack {
-                m.insert("Slack", v.into_value());
-            }
-            if let Some(v) = self.trendmicro {
-                m.insert("Trendmicro", v.into_value());
-            }
-            if let Some(v) = self.veeva {
-                m.insert("Veeva", v.into_value());
-            }
-            if let Some(v) = self.zendesk {
-                m.insert("Zendesk", v.into_value());
-            }
+            set(&mut m, "Amplitude", self.amplitude);
+            set(&mut m, "CustomConnector", self.custom_connector);
+            set(&mut m, "Datadog", self.datadog);
+            set(&mut m, "Dynatrace", self.dynatrace);
+            set(&mut m, "GoogleAnalytics", self.google_analytics);
+            set(&mut m, "InforNexus", self.infor_nexus);
+            set(&mut m, "Marketo", self.marketo);
+            set(&mut m, "Pardot", self.pardot);
+            set(&mut m, "S3", self.s3);
+            set(&mut m, "SAPOData", self.sapo_data);
+            set(&mut m, "Salesforce", self.salesforce);
+            set(&mut m, "ServiceNow", self.service_now);
+            set(&mut m, "Singular", self.singular);
+            set(&mut m, "Slack", self.slack);
+            set(&mut m, "Trendmicro", self.trendmicro);
+            set(&mut m, "Veeva", self.veeva);
+            set(&mut m, "Zendesk", self.zendesk);
             gs_core::Value::Map(m)
         }
     }
@@ -4872,9 +4426,7 @@ pub mod flow {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
             m.insert("BucketPrefix", self.bucket_prefix.into_value());
-            if let Some(v) = self.s3_input_format_config {
-                m.insert("S3InputFormatConfig", v.into_value());
-            }
+            set(&mut m, "S3InputFormatConfig", self.s3_input_format_config);
             gs_core::Value::Map(m)
         }
     }
@@ -4911,9 +4463,7 @@ pub mod flow {
     impl IntoValue for S3InputFormatConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_input_file_type {
-                m.insert("S3InputFileType", v.into_value());
-            }
+            set(&mut m, "S3InputFileType", self.s3_input_file_type);
             gs_core::Value::Map(m)
         }
     }
@@ -5018,12 +4568,8 @@ pub mod flow {
     impl IntoValue for CustomConnectorSourceProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_properties {
-                m.insert("CustomProperties", v.into_value());
-            }
-            if let Some(v) = self.data_transfer_api {
-                m.insert("DataTransferApi", v.into_value());
-            }
+            set(&mut m, "CustomProperties", self.custom_properties);
+            set(&mut m, "DataTransferApi", self.data_transfer_api);
             m.insert("EntityName", self.entity_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -5108,12 +4654,8 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ObjectPath", self.object_path.into_value());
-            if let Some(v) = self.pagination_config {
-                m.insert("paginationConfig", v.into_value());
-            }
-            if let Some(v) = self.parallelism_config {
-                m.insert("parallelismConfig", v.into_value());
-            }
+            set(&mut m, "paginationConfig", self.pagination_config);
+            set(&mut m, "parallelismConfig", self.parallelism_config);
             gs_core::Value::Map(m)
         }
     }
@@ -5270,18 +4812,10 @@ pub mod flow {
     impl IntoValue for VeevaSourceProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.document_type {
-                m.insert("DocumentType", v.into_value());
-            }
-            if let Some(v) = self.include_all_versions {
-                m.insert("IncludeAllVersions", v.into_value());
-            }
-            if let Some(v) = self.include_renditions {
-                m.insert("IncludeRenditions", v.into_value());
-            }
-            if let Some(v) = self.include_source_files {
-                m.insert("IncludeSourceFiles", v.into_value());
-            }
+            set(&mut m, "DocumentType", self.document_type);
+            set(&mut m, "IncludeAllVersions", self.include_all_versions);
+            set(&mut m, "IncludeRenditions", self.include_renditions);
+            set(&mut m, "IncludeSourceFiles", self.include_source_files);
             m.insert("Object", self.object.into_value());
             gs_core::Value::Map(m)
         }
@@ -5581,15 +5115,9 @@ pub mod flow {
     impl IntoValue for SalesforceSourceProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_transfer_api {
-                m.insert("DataTransferApi", v.into_value());
-            }
-            if let Some(v) = self.enable_dynamic_field_update {
-                m.insert("EnableDynamicFieldUpdate", v.into_value());
-            }
-            if let Some(v) = self.include_deleted_records {
-                m.insert("IncludeDeletedRecords", v.into_value());
-            }
+            set(&mut m, "DataTransferApi", self.data_transfer_api);
+            set(&mut m, "EnableDynamicFieldUpdate", self.enable_dynamic_field_update);
+            set(&mut m, "IncludeDeletedRecords", self.include_deleted_records);
             m.insert("Object", self.object.into_value());
             gs_core::Value::Map(m)
         }
@@ -5627,9 +5155,7 @@ pub mod flow {
     impl IntoValue for IncrementalPullConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.datetime_type_field_name {
-                m.insert("DatetimeTypeFieldName", v.into_value());
-            }
+            set(&mut m, "DatetimeTypeFieldName", self.datetime_type_field_name);
             gs_core::Value::Map(m)
         }
     }
@@ -5667,9 +5193,7 @@ pub mod flow {
     impl IntoValue for MetadataCatalogConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_data_catalog {
-                m.insert("GlueDataCatalog", v.into_value());
-            }
+            set(&mut m, "GlueDataCatalog", self.glue_data_catalog);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "appintegrations")]
-use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -156,33 +156,17 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_config {
-            m.insert("ApplicationConfig", v.into_value());
-        }
+        set(&mut m, "ApplicationConfig", self.application_config);
         m.insert("ApplicationSourceConfig", self.application_source_config.into_value());
-        if let Some(v) = self.application_type {
-            m.insert("ApplicationType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.iframe_config {
-            m.insert("IframeConfig", v.into_value());
-        }
-        if let Some(v) = self.initialization_timeout {
-            m.insert("InitializationTimeout", v.into_value());
-        }
-        if let Some(v) = self.is_service {
-            m.insert("IsService", v.into_value());
-        }
+        set(&mut m, "ApplicationType", self.application_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IframeConfig", self.iframe_config);
+        set(&mut m, "InitializationTimeout", self.initialization_timeout);
+        set(&mut m, "IsService", self.is_service);
         m.insert("Name", self.name.into_value());
         m.insert("Namespace", self.namespace.into_value());
-        if let Some(v) = self.permissions {
-            m.insert("Permissions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Permissions", self.permissions);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -224,7 +208,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "appintegrations")]
 pub mod application {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The configuration for where the application should be loaded from.
     ///
@@ -290,9 +274,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessUrl", self.access_url.into_value());
-            if let Some(v) = self.approved_origins {
-                m.insert("ApprovedOrigins", v.into_value());
-            }
+            set(&mut m, "ApprovedOrigins", self.approved_origins);
             gs_core::Value::Map(m)
         }
     }
@@ -328,9 +310,7 @@ pub mod application {
     impl IntoValue for ApplicationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contact_handling {
-                m.insert("ContactHandling", v.into_value());
-            }
+            set(&mut m, "ContactHandling", self.contact_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -403,12 +383,8 @@ pub mod application {
     impl IntoValue for IframeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow {
-                m.insert("Allow", v.into_value());
-            }
-            if let Some(v) = self.sandbox {
-                m.insert("Sandbox", v.into_value());
-            }
+            set(&mut m, "Allow", self.allow);
+            set(&mut m, "Sandbox", self.sandbox);
             gs_core::Value::Map(m)
         }
     }
@@ -490,24 +466,14 @@ impl CfnDataIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.file_configuration {
-            m.insert("FileConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FileConfiguration", self.file_configuration);
         m.insert("KmsKey", self.kms_key.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.object_configuration {
-            m.insert("ObjectConfiguration", v.into_value());
-        }
-        if let Some(v) = self.schedule_config {
-            m.insert("ScheduleConfig", v.into_value());
-        }
+        set(&mut m, "ObjectConfiguration", self.object_configuration);
+        set(&mut m, "ScheduleConfig", self.schedule_config);
         m.insert("SourceURI", self.source_uri.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -549,7 +515,7 @@ impl crate::Cfn<markers::DataIntegration> {
 /// The property types of [`CfnDataIntegration`]: CDK's `CfnDataIntegration.*Property`.
 #[cfg(feature = "appintegrations")]
 pub mod data_integration {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The name of the data and how often it should be pulled from the source.
     ///
@@ -592,12 +558,8 @@ pub mod data_integration {
     impl IntoValue for ScheduleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.first_execution_from {
-                m.insert("FirstExecutionFrom", v.into_value());
-            }
-            if let Some(v) = self.object {
-                m.insert("Object", v.into_value());
-            }
+            set(&mut m, "FirstExecutionFrom", self.first_execution_from);
+            set(&mut m, "Object", self.object);
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
             gs_core::Value::Map(m)
         }
@@ -635,9 +597,7 @@ pub mod data_integration {
     impl IntoValue for FileConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
+            set(&mut m, "Filters", self.filters);
             m.insert("Folders", self.folders.into_value());
             gs_core::Value::Map(m)
         }
@@ -701,15 +661,11 @@ impl CfnEventIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EventBridgeBus", self.event_bridge_bus.into_value());
         m.insert("EventFilter", self.event_filter.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

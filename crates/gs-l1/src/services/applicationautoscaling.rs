@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "applicationautoscaling")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -153,20 +153,12 @@ impl CfnScalableTargetProps {
         m.insert("MaxCapacity", self.max_capacity.into_value());
         m.insert("MinCapacity", self.min_capacity.into_value());
         m.insert("ResourceId", self.resource_id.into_ref());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleARN", v.into_get_att("Arn"));
-        }
+        if let Some(v) = self.role_arn { m.insert("RoleARN", v.into_get_att("Arn")); }
         m.insert("ScalableDimension", self.scalable_dimension.into_value());
-        if let Some(v) = self.scheduled_actions {
-            m.insert("ScheduledActions", v.into_value());
-        }
+        set(&mut m, "ScheduledActions", self.scheduled_actions);
         m.insert("ServiceNamespace", self.service_namespace.into_value());
-        if let Some(v) = self.suspended_state {
-            m.insert("SuspendedState", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SuspendedState", self.suspended_state);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -200,7 +192,7 @@ impl crate::Cfn<markers::ScalableTarget> {
 /// The property types of [`CfnScalableTarget`]: CDK's `CfnScalableTarget.*Property`.
 #[cfg(feature = "applicationautoscaling")]
 pub mod scalable_target {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// `ScheduledAction` is a property of the
     /// [AWS::ApplicationAutoScaling::ScalableTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html)
@@ -266,20 +258,12 @@ pub mod scalable_target {
     impl IntoValue for ScheduledAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time {
-                m.insert("EndTime", v.into_value());
-            }
-            if let Some(v) = self.scalable_target_action {
-                m.insert("ScalableTargetAction", v.into_value());
-            }
+            set(&mut m, "EndTime", self.end_time);
+            set(&mut m, "ScalableTargetAction", self.scalable_target_action);
             m.insert("Schedule", self.schedule.into_value());
             m.insert("ScheduledActionName", self.scheduled_action_name.into_value());
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "StartTime", self.start_time);
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -324,12 +308,8 @@ pub mod scalable_target {
     impl IntoValue for ScalableTargetAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_capacity {
-                m.insert("MaxCapacity", v.into_value());
-            }
-            if let Some(v) = self.min_capacity {
-                m.insert("MinCapacity", v.into_value());
-            }
+            set(&mut m, "MaxCapacity", self.max_capacity);
+            set(&mut m, "MinCapacity", self.min_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -386,15 +366,9 @@ pub mod scalable_target {
     impl IntoValue for SuspendedState {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dynamic_scaling_in_suspended {
-                m.insert("DynamicScalingInSuspended", v.into_value());
-            }
-            if let Some(v) = self.dynamic_scaling_out_suspended {
-                m.insert("DynamicScalingOutSuspended", v.into_value());
-            }
-            if let Some(v) = self.scheduled_scaling_suspended {
-                m.insert("ScheduledScalingSuspended", v.into_value());
-            }
+            set(&mut m, "DynamicScalingInSuspended", self.dynamic_scaling_in_suspended);
+            set(&mut m, "DynamicScalingOutSuspended", self.dynamic_scaling_out_suspended);
+            set(&mut m, "ScheduledScalingSuspended", self.scheduled_scaling_suspended);
             gs_core::Value::Map(m)
         }
     }
@@ -487,27 +461,13 @@ impl CfnScalingPolicyProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyName", self.policy_name.into_value());
         m.insert("PolicyType", self.policy_type.into_value());
-        if let Some(v) = self.predictive_scaling_policy_configuration {
-            m.insert("PredictiveScalingPolicyConfiguration", v.into_value());
-        }
-        if let Some(v) = self.resource_id {
-            m.insert("ResourceId", v.into_value());
-        }
-        if let Some(v) = self.scalable_dimension {
-            m.insert("ScalableDimension", v.into_value());
-        }
-        if let Some(v) = self.scaling_target_id {
-            m.insert("ScalingTargetId", v.into_value());
-        }
-        if let Some(v) = self.service_namespace {
-            m.insert("ServiceNamespace", v.into_value());
-        }
-        if let Some(v) = self.step_scaling_policy_configuration {
-            m.insert("StepScalingPolicyConfiguration", v.into_value());
-        }
-        if let Some(v) = self.target_tracking_scaling_policy_configuration {
-            m.insert("TargetTrackingScalingPolicyConfiguration", v.into_value());
-        }
+        set(&mut m, "PredictiveScalingPolicyConfiguration", self.predictive_scaling_policy_configuration);
+        set(&mut m, "ResourceId", self.resource_id);
+        set(&mut m, "ScalableDimension", self.scalable_dimension);
+        set(&mut m, "ScalingTargetId", self.scaling_target_id);
+        set(&mut m, "ServiceNamespace", self.service_namespace);
+        set(&mut m, "StepScalingPolicyConfiguration", self.step_scaling_policy_configuration);
+        set(&mut m, "TargetTrackingScalingPolicyConfiguration", self.target_tracking_scaling_policy_configuration);
         m
     }
 
@@ -541,7 +501,7 @@ impl crate::Cfn<markers::ScalingPolicy> {
 /// The property types of [`CfnScalingPolicy`]: CDK's `CfnScalingPolicy.*Property`.
 #[cfg(feature = "applicationautoscaling")]
 pub mod scaling_policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// `StepScalingPolicyConfiguration` is a property of the
     /// [AWS::ApplicationAutoScaling::ScalingPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html)
@@ -609,21 +569,11 @@ pub mod scaling_policy {
     impl IntoValue for StepScalingPolicyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.adjustment_type {
-                m.insert("AdjustmentType", v.into_value());
-            }
-            if let Some(v) = self.cooldown {
-                m.insert("Cooldown", v.into_value());
-            }
-            if let Some(v) = self.metric_aggregation_type {
-                m.insert("MetricAggregationType", v.into_value());
-            }
-            if let Some(v) = self.min_adjustment_magnitude {
-                m.insert("MinAdjustmentMagnitude", v.into_value());
-            }
-            if let Some(v) = self.step_adjustments {
-                m.insert("StepAdjustments", v.into_value());
-            }
+            set(&mut m, "AdjustmentType", self.adjustment_type);
+            set(&mut m, "Cooldown", self.cooldown);
+            set(&mut m, "MetricAggregationType", self.metric_aggregation_type);
+            set(&mut m, "MinAdjustmentMagnitude", self.min_adjustment_magnitude);
+            set(&mut m, "StepAdjustments", self.step_adjustments);
             gs_core::Value::Map(m)
         }
     }
@@ -679,12 +629,8 @@ pub mod scaling_policy {
     impl IntoValue for StepAdjustment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_interval_lower_bound {
-                m.insert("MetricIntervalLowerBound", v.into_value());
-            }
-            if let Some(v) = self.metric_interval_upper_bound {
-                m.insert("MetricIntervalUpperBound", v.into_value());
-            }
+            set(&mut m, "MetricIntervalLowerBound", self.metric_interval_lower_bound);
+            set(&mut m, "MetricIntervalUpperBound", self.metric_interval_upper_bound);
             m.insert("ScalingAdjustment", self.scaling_adjustment.into_value());
             gs_core::Value::Map(m)
         }
@@ -764,21 +710,11 @@ pub mod scaling_policy {
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customized_metric_specification {
-                m.insert("CustomizedMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.disable_scale_in {
-                m.insert("DisableScaleIn", v.into_value());
-            }
-            if let Some(v) = self.predefined_metric_specification {
-                m.insert("PredefinedMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.scale_in_cooldown {
-                m.insert("ScaleInCooldown", v.into_value());
-            }
-            if let Some(v) = self.scale_out_cooldown {
-                m.insert("ScaleOutCooldown", v.into_value());
-            }
+            set(&mut m, "CustomizedMetricSpecification", self.customized_metric_specification);
+            set(&mut m, "DisableScaleIn", self.disable_scale_in);
+            set(&mut m, "PredefinedMetricSpecification", self.predefined_metric_specification);
+            set(&mut m, "ScaleInCooldown", self.scale_in_cooldown);
+            set(&mut m, "ScaleOutCooldown", self.scale_out_cooldown);
             m.insert("TargetValue", self.target_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -853,24 +789,12 @@ pub mod scaling_policy {
     impl IntoValue for CustomizedMetricSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.statistic {
-                m.insert("Statistic", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "Metrics", self.metrics);
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "Statistic", self.statistic);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -954,9 +878,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -1026,21 +948,11 @@ pub mod scaling_policy {
     impl IntoValue for TargetTrackingMetricDataQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.metric_stat {
-                m.insert("MetricStat", v.into_value());
-            }
-            if let Some(v) = self.return_data {
-                m.insert("ReturnData", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "Label", self.label);
+            set(&mut m, "MetricStat", self.metric_stat);
+            set(&mut m, "ReturnData", self.return_data);
             gs_core::Value::Map(m)
         }
     }
@@ -1099,15 +1011,9 @@ pub mod scaling_policy {
     impl IntoValue for TargetTrackingMetricStat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric {
-                m.insert("Metric", v.into_value());
-            }
-            if let Some(v) = self.stat {
-                m.insert("Stat", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Metric", self.metric);
+            set(&mut m, "Stat", self.stat);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1162,15 +1068,9 @@ pub mod scaling_policy {
     impl IntoValue for TargetTrackingMetric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1216,12 +1116,8 @@ pub mod scaling_policy {
     impl IntoValue for TargetTrackingMetricDimension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1281,19 +1177,11 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingPolicyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_capacity_breach_behavior {
-                m.insert("MaxCapacityBreachBehavior", v.into_value());
-            }
-            if let Some(v) = self.max_capacity_buffer {
-                m.insert("MaxCapacityBuffer", v.into_value());
-            }
+            set(&mut m, "MaxCapacityBreachBehavior", self.max_capacity_breach_behavior);
+            set(&mut m, "MaxCapacityBuffer", self.max_capacity_buffer);
             m.insert("MetricSpecifications", self.metric_specifications.into_value());
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.scheduling_buffer_time {
-                m.insert("SchedulingBufferTime", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "SchedulingBufferTime", self.scheduling_buffer_time);
             gs_core::Value::Map(m)
         }
     }
@@ -1362,24 +1250,12 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingMetricSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customized_capacity_metric_specification {
-                m.insert("CustomizedCapacityMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.customized_load_metric_specification {
-                m.insert("CustomizedLoadMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.customized_scaling_metric_specification {
-                m.insert("CustomizedScalingMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.predefined_load_metric_specification {
-                m.insert("PredefinedLoadMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.predefined_metric_pair_specification {
-                m.insert("PredefinedMetricPairSpecification", v.into_value());
-            }
-            if let Some(v) = self.predefined_scaling_metric_specification {
-                m.insert("PredefinedScalingMetricSpecification", v.into_value());
-            }
+            set(&mut m, "CustomizedCapacityMetricSpecification", self.customized_capacity_metric_specification);
+            set(&mut m, "CustomizedLoadMetricSpecification", self.customized_load_metric_specification);
+            set(&mut m, "CustomizedScalingMetricSpecification", self.customized_scaling_metric_specification);
+            set(&mut m, "PredefinedLoadMetricSpecification", self.predefined_load_metric_specification);
+            set(&mut m, "PredefinedMetricPairSpecification", self.predefined_metric_pair_specification);
+            set(&mut m, "PredefinedScalingMetricSpecification", self.predefined_scaling_metric_specification);
             m.insert("TargetValue", self.target_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -1481,21 +1357,11 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingMetricDataQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.metric_stat {
-                m.insert("MetricStat", v.into_value());
-            }
-            if let Some(v) = self.return_data {
-                m.insert("ReturnData", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "Label", self.label);
+            set(&mut m, "MetricStat", self.metric_stat);
+            set(&mut m, "ReturnData", self.return_data);
             gs_core::Value::Map(m)
         }
     }
@@ -1554,15 +1420,9 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingMetricStat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric {
-                m.insert("Metric", v.into_value());
-            }
-            if let Some(v) = self.stat {
-                m.insert("Stat", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Metric", self.metric);
+            set(&mut m, "Stat", self.stat);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1610,15 +1470,9 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingMetric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1660,12 +1514,8 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingMetricDimension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1703,9 +1553,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -1744,9 +1592,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -1848,9 +1694,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "applicationinsights")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -137,40 +137,18 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attach_missing_permission {
-            m.insert("AttachMissingPermission", v.into_value());
-        }
-        if let Some(v) = self.auto_configuration_enabled {
-            m.insert("AutoConfigurationEnabled", v.into_value());
-        }
-        if let Some(v) = self.cwe_monitor_enabled {
-            m.insert("CWEMonitorEnabled", v.into_value());
-        }
-        if let Some(v) = self.component_monitoring_settings {
-            m.insert("ComponentMonitoringSettings", v.into_value());
-        }
-        if let Some(v) = self.custom_components {
-            m.insert("CustomComponents", v.into_value());
-        }
-        if let Some(v) = self.grouping_type {
-            m.insert("GroupingType", v.into_value());
-        }
-        if let Some(v) = self.log_pattern_sets {
-            m.insert("LogPatternSets", v.into_value());
-        }
-        if let Some(v) = self.ops_center_enabled {
-            m.insert("OpsCenterEnabled", v.into_value());
-        }
-        if let Some(v) = self.ops_item_sns_topic_arn {
-            m.insert("OpsItemSNSTopicArn", v.into_value());
-        }
+        set(&mut m, "AttachMissingPermission", self.attach_missing_permission);
+        set(&mut m, "AutoConfigurationEnabled", self.auto_configuration_enabled);
+        set(&mut m, "CWEMonitorEnabled", self.cwe_monitor_enabled);
+        set(&mut m, "ComponentMonitoringSettings", self.component_monitoring_settings);
+        set(&mut m, "CustomComponents", self.custom_components);
+        set(&mut m, "GroupingType", self.grouping_type);
+        set(&mut m, "LogPatternSets", self.log_pattern_sets);
+        set(&mut m, "OpsCenterEnabled", self.ops_center_enabled);
+        set(&mut m, "OpsItemSNSTopicArn", self.ops_item_sns_topic_arn);
         m.insert("ResourceGroupName", self.resource_group_name.into_value());
-        if let Some(v) = self.sns_notification_arn {
-            m.insert("SNSNotificationArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SNSNotificationArn", self.sns_notification_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -205,7 +183,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "applicationinsights")]
 pub mod application {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The `AWS::ApplicationInsights::Application CustomComponent` property type describes a custom
     /// component by grouping similar standalone instances to monitor.
@@ -403,19 +381,11 @@ pub mod application {
     impl IntoValue for ComponentMonitoringSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_arn {
-                m.insert("ComponentARN", v.into_value());
-            }
+            set(&mut m, "ComponentARN", self.component_arn);
             m.insert("ComponentConfigurationMode", self.component_configuration_mode.into_value());
-            if let Some(v) = self.component_name {
-                m.insert("ComponentName", v.into_value());
-            }
-            if let Some(v) = self.custom_component_configuration {
-                m.insert("CustomComponentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.default_overwrite_component_configuration {
-                m.insert("DefaultOverwriteComponentConfiguration", v.into_value());
-            }
+            set(&mut m, "ComponentName", self.component_name);
+            set(&mut m, "CustomComponentConfiguration", self.custom_component_configuration);
+            set(&mut m, "DefaultOverwriteComponentConfiguration", self.default_overwrite_component_configuration);
             m.insert("Tier", self.tier.into_value());
             gs_core::Value::Map(m)
         }
@@ -459,12 +429,8 @@ pub mod application {
     impl IntoValue for ComponentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration_details {
-                m.insert("ConfigurationDetails", v.into_value());
-            }
-            if let Some(v) = self.sub_component_type_configurations {
-                m.insert("SubComponentTypeConfigurations", v.into_value());
-            }
+            set(&mut m, "ConfigurationDetails", self.configuration_details);
+            set(&mut m, "SubComponentTypeConfigurations", self.sub_component_type_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -561,18 +527,10 @@ pub mod application {
     impl IntoValue for SubComponentConfigurationDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarm_metrics {
-                m.insert("AlarmMetrics", v.into_value());
-            }
-            if let Some(v) = self.logs {
-                m.insert("Logs", v.into_value());
-            }
-            if let Some(v) = self.processes {
-                m.insert("Processes", v.into_value());
-            }
-            if let Some(v) = self.windows_events {
-                m.insert("WindowsEvents", v.into_value());
-            }
+            set(&mut m, "AlarmMetrics", self.alarm_metrics);
+            set(&mut m, "Logs", self.logs);
+            set(&mut m, "Processes", self.processes);
+            set(&mut m, "WindowsEvents", self.windows_events);
             gs_core::Value::Map(m)
         }
     }
@@ -631,9 +589,7 @@ pub mod application {
             m.insert("EventLevels", self.event_levels.into_value());
             m.insert("EventName", self.event_name.into_value());
             m.insert("LogGroupName", self.log_group_name.into_value());
-            if let Some(v) = self.pattern_set {
-                m.insert("PatternSet", v.into_value());
-            }
+            set(&mut m, "PatternSet", self.pattern_set);
             gs_core::Value::Map(m)
         }
     }
@@ -734,19 +690,11 @@ pub mod application {
     impl IntoValue for Log {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encoding {
-                m.insert("Encoding", v.into_value());
-            }
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
-            if let Some(v) = self.log_path {
-                m.insert("LogPath", v.into_value());
-            }
+            set(&mut m, "Encoding", self.encoding);
+            set(&mut m, "LogGroupName", self.log_group_name);
+            set(&mut m, "LogPath", self.log_path);
             m.insert("LogType", self.log_type.into_value());
-            if let Some(v) = self.pattern_set {
-                m.insert("PatternSet", v.into_value());
-            }
+            set(&mut m, "PatternSet", self.pattern_set);
             gs_core::Value::Map(m)
         }
     }
@@ -839,36 +787,16 @@ pub mod application {
     impl IntoValue for ConfigurationDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarm_metrics {
-                m.insert("AlarmMetrics", v.into_value());
-            }
-            if let Some(v) = self.alarms {
-                m.insert("Alarms", v.into_value());
-            }
-            if let Some(v) = self.ha_cluster_prometheus_exporter {
-                m.insert("HAClusterPrometheusExporter", v.into_value());
-            }
-            if let Some(v) = self.hana_prometheus_exporter {
-                m.insert("HANAPrometheusExporter", v.into_value());
-            }
-            if let Some(v) = self.jmx_prometheus_exporter {
-                m.insert("JMXPrometheusExporter", v.into_value());
-            }
-            if let Some(v) = self.logs {
-                m.insert("Logs", v.into_value());
-            }
-            if let Some(v) = self.net_weaver_prometheus_exporter {
-                m.insert("NetWeaverPrometheusExporter", v.into_value());
-            }
-            if let Some(v) = self.processes {
-                m.insert("Processes", v.into_value());
-            }
-            if let Some(v) = self.sql_server_prometheus_exporter {
-                m.insert("SQLServerPrometheusExporter", v.into_value());
-            }
-            if let Some(v) = self.windows_events {
-                m.insert("WindowsEvents", v.into_value());
-            }
+            set(&mut m, "AlarmMetrics", self.alarm_metrics);
+            set(&mut m, "Alarms", self.alarms);
+            set(&mut m, "HAClusterPrometheusExporter", self.ha_cluster_prometheus_exporter);
+            set(&mut m, "HANAPrometheusExporter", self.hana_prometheus_exporter);
+            set(&mut m, "JMXPrometheusExporter", self.jmx_prometheus_exporter);
+            set(&mut m, "Logs", self.logs);
+            set(&mut m, "NetWeaverPrometheusExporter", self.net_weaver_prometheus_exporter);
+            set(&mut m, "Processes", self.processes);
+            set(&mut m, "SQLServerPrometheusExporter", self.sql_server_prometheus_exporter);
+            set(&mut m, "WindowsEvents", self.windows_events);
             gs_core::Value::Map(m)
         }
     }
@@ -907,9 +835,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmName", self.alarm_name.into_value());
-            if let Some(v) = self.severity {
-                m.insert("Severity", v.into_value());
-            }
+            set(&mut m, "Severity", self.severity);
             gs_core::Value::Map(m)
         }
     }
@@ -950,9 +876,7 @@ pub mod application {
     impl IntoValue for HAClusterPrometheusExporter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.prometheus_port {
-                m.insert("PrometheusPort", v.into_value());
-            }
+            set(&mut m, "PrometheusPort", self.prometheus_port);
             gs_core::Value::Map(m)
         }
     }
@@ -1020,9 +944,7 @@ pub mod application {
             m.insert("HANAPort", self.hana_port.into_value());
             m.insert("HANASID", self.hanasid.into_value());
             m.insert("HANASecretName", self.hana_secret_name.into_value());
-            if let Some(v) = self.prometheus_port {
-                m.insert("PrometheusPort", v.into_value());
-            }
+            set(&mut m, "PrometheusPort", self.prometheus_port);
             gs_core::Value::Map(m)
         }
     }
@@ -1075,15 +997,9 @@ pub mod application {
     impl IntoValue for JMXPrometheusExporter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host_port {
-                m.insert("HostPort", v.into_value());
-            }
-            if let Some(v) = self.jmxurl {
-                m.insert("JMXURL", v.into_value());
-            }
-            if let Some(v) = self.prometheus_port {
-                m.insert("PrometheusPort", v.into_value());
-            }
+            set(&mut m, "HostPort", self.host_port);
+            set(&mut m, "JMXURL", self.jmxurl);
+            set(&mut m, "PrometheusPort", self.prometheus_port);
             gs_core::Value::Map(m)
         }
     }
@@ -1167,9 +1083,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceNumbers", self.instance_numbers.into_value());
-            if let Some(v) = self.prometheus_port {
-                m.insert("PrometheusPort", v.into_value());
-            }
+            set(&mut m, "PrometheusPort", self.prometheus_port);
             m.insert("SAPSID", self.sapsid.into_value());
             gs_core::Value::Map(m)
         }

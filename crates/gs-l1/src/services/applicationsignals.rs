@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "applicationsignals")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -193,7 +193,7 @@ impl crate::Cfn<markers::GroupingConfiguration> {
 /// The property types of [`CfnGroupingConfiguration`]: CDK's `CfnGroupingConfiguration.*Property`.
 #[cfg(feature = "applicationsignals")]
 pub mod grouping_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A structure that defines how services should be grouped based on specific attributes. This
     /// includes the friendly name for the grouping, the source keys to derive values from, and an
@@ -241,9 +241,7 @@ pub mod grouping_configuration {
     impl IntoValue for GroupingAttributeDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_grouping_value {
-                m.insert("DefaultGroupingValue", v.into_value());
-            }
+            set(&mut m, "DefaultGroupingValue", self.default_grouping_value);
             m.insert("GroupingName", self.grouping_name.into_value());
             m.insert("GroupingSourceKeys", self.grouping_source_keys.into_value());
             gs_core::Value::Map(m)
@@ -331,28 +329,14 @@ impl CfnServiceLevelObjectiveProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.burn_rate_configurations {
-            m.insert("BurnRateConfigurations", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.exclusion_windows {
-            m.insert("ExclusionWindows", v.into_value());
-        }
-        if let Some(v) = self.goal {
-            m.insert("Goal", v.into_value());
-        }
+        set(&mut m, "BurnRateConfigurations", self.burn_rate_configurations);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExclusionWindows", self.exclusion_windows);
+        set(&mut m, "Goal", self.goal);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.request_based_sli {
-            m.insert("RequestBasedSli", v.into_value());
-        }
-        if let Some(v) = self.sli {
-            m.insert("Sli", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RequestBasedSli", self.request_based_sli);
+        set(&mut m, "Sli", self.sli);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -410,7 +394,7 @@ impl crate::Cfn<markers::ServiceLevelObjective> {
 /// The property types of [`CfnServiceLevelObjective`]: CDK's `CfnServiceLevelObjective.*Property`.
 #[cfg(feature = "applicationsignals")]
 pub mod service_level_objective {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// This structure specifies the information about the service and the performance metric that
     /// an SLO is to monitor.
@@ -556,36 +540,16 @@ pub mod service_level_objective {
     impl IntoValue for SliMetric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.composite_sli_config {
-                m.insert("CompositeSliConfig", v.into_value());
-            }
-            if let Some(v) = self.dependency_config {
-                m.insert("DependencyConfig", v.into_value());
-            }
-            if let Some(v) = self.key_attributes {
-                m.insert("KeyAttributes", v.into_value());
-            }
-            if let Some(v) = self.metric_data_queries {
-                m.insert("MetricDataQueries", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.metric_source {
-                m.insert("MetricSource", v.into_value());
-            }
-            if let Some(v) = self.metric_type {
-                m.insert("MetricType", v.into_value());
-            }
-            if let Some(v) = self.operation_name {
-                m.insert("OperationName", v.into_value());
-            }
-            if let Some(v) = self.period_seconds {
-                m.insert("PeriodSeconds", v.into_value());
-            }
-            if let Some(v) = self.statistic {
-                m.insert("Statistic", v.into_value());
-            }
+            set(&mut m, "CompositeSliConfig", self.composite_sli_config);
+            set(&mut m, "DependencyConfig", self.dependency_config);
+            set(&mut m, "KeyAttributes", self.key_attributes);
+            set(&mut m, "MetricDataQueries", self.metric_data_queries);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "MetricSource", self.metric_source);
+            set(&mut m, "MetricType", self.metric_type);
+            set(&mut m, "OperationName", self.operation_name);
+            set(&mut m, "PeriodSeconds", self.period_seconds);
+            set(&mut m, "Statistic", self.statistic);
             gs_core::Value::Map(m)
         }
     }
@@ -651,19 +615,11 @@ pub mod service_level_objective {
     impl IntoValue for MetricDataQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_id {
-                m.insert("AccountId", v.into_value());
-            }
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "AccountId", self.account_id);
+            set(&mut m, "Expression", self.expression);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.metric_stat {
-                m.insert("MetricStat", v.into_value());
-            }
-            if let Some(v) = self.return_data {
-                m.insert("ReturnData", v.into_value());
-            }
+            set(&mut m, "MetricStat", self.metric_stat);
+            set(&mut m, "ReturnData", self.return_data);
             gs_core::Value::Map(m)
         }
     }
@@ -730,9 +686,7 @@ pub mod service_level_objective {
             m.insert("Metric", self.metric.into_value());
             m.insert("Period", self.period.into_value());
             m.insert("Stat", self.stat.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -786,15 +740,9 @@ pub mod service_level_objective {
     impl IntoValue for Metric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -920,9 +868,7 @@ pub mod service_level_objective {
     impl IntoValue for MetricSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_source_attributes {
-                m.insert("MetricSourceAttributes", v.into_value());
-            }
+            set(&mut m, "MetricSourceAttributes", self.metric_source_attributes);
             m.insert("MetricSourceKeyAttributes", self.metric_source_key_attributes.into_value());
             gs_core::Value::Map(m)
         }
@@ -960,9 +906,7 @@ pub mod service_level_objective {
     impl IntoValue for CompositeSliConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.composite_sli_components {
-                m.insert("CompositeSliComponents", v.into_value());
-            }
+            set(&mut m, "CompositeSliComponents", self.composite_sli_components);
             m.insert("SelectionConfig", self.selection_config.into_value());
             gs_core::Value::Map(m)
         }
@@ -1000,9 +944,7 @@ pub mod service_level_objective {
     impl IntoValue for SelectionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pattern {
-                m.insert("Pattern", v.into_value());
-            }
+            set(&mut m, "Pattern", self.pattern);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1079,12 +1021,8 @@ pub mod service_level_objective {
     impl IntoValue for RequestBasedSli {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison_operator {
-                m.insert("ComparisonOperator", v.into_value());
-            }
-            if let Some(v) = self.metric_threshold {
-                m.insert("MetricThreshold", v.into_value());
-            }
+            set(&mut m, "ComparisonOperator", self.comparison_operator);
+            set(&mut m, "MetricThreshold", self.metric_threshold);
             m.insert("RequestBasedSliMetric", self.request_based_sli_metric.into_value());
             gs_core::Value::Map(m)
         }
@@ -1180,33 +1118,15 @@ pub mod service_level_objective {
     impl IntoValue for RequestBasedSliMetric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.composite_sli_config {
-                m.insert("CompositeSliConfig", v.into_value());
-            }
-            if let Some(v) = self.dependency_config {
-                m.insert("DependencyConfig", v.into_value());
-            }
-            if let Some(v) = self.key_attributes {
-                m.insert("KeyAttributes", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.metric_source {
-                m.insert("MetricSource", v.into_value());
-            }
-            if let Some(v) = self.metric_type {
-                m.insert("MetricType", v.into_value());
-            }
-            if let Some(v) = self.monitored_request_count_metric {
-                m.insert("MonitoredRequestCountMetric", v.into_value());
-            }
-            if let Some(v) = self.operation_name {
-                m.insert("OperationName", v.into_value());
-            }
-            if let Some(v) = self.total_request_count_metric {
-                m.insert("TotalRequestCountMetric", v.into_value());
-            }
+            set(&mut m, "CompositeSliConfig", self.composite_sli_config);
+            set(&mut m, "DependencyConfig", self.dependency_config);
+            set(&mut m, "KeyAttributes", self.key_attributes);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "MetricSource", self.metric_source);
+            set(&mut m, "MetricType", self.metric_type);
+            set(&mut m, "MonitoredRequestCountMetric", self.monitored_request_count_metric);
+            set(&mut m, "OperationName", self.operation_name);
+            set(&mut m, "TotalRequestCountMetric", self.total_request_count_metric);
             gs_core::Value::Map(m)
         }
     }
@@ -1253,12 +1173,8 @@ pub mod service_level_objective {
     impl IntoValue for MonitoredRequestCountMetric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bad_count_metric {
-                m.insert("BadCountMetric", v.into_value());
-            }
-            if let Some(v) = self.good_count_metric {
-                m.insert("GoodCountMetric", v.into_value());
-            }
+            set(&mut m, "BadCountMetric", self.bad_count_metric);
+            set(&mut m, "GoodCountMetric", self.good_count_metric);
             gs_core::Value::Map(m)
         }
     }
@@ -1309,15 +1225,9 @@ pub mod service_level_objective {
     impl IntoValue for Goal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attainment_goal {
-                m.insert("AttainmentGoal", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.warning_threshold {
-                m.insert("WarningThreshold", v.into_value());
-            }
+            set(&mut m, "AttainmentGoal", self.attainment_goal);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "WarningThreshold", self.warning_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -1360,12 +1270,8 @@ pub mod service_level_objective {
     impl IntoValue for Interval {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.calendar_interval {
-                m.insert("CalendarInterval", v.into_value());
-            }
-            if let Some(v) = self.rolling_interval {
-                m.insert("RollingInterval", v.into_value());
-            }
+            set(&mut m, "CalendarInterval", self.calendar_interval);
+            set(&mut m, "RollingInterval", self.rolling_interval);
             gs_core::Value::Map(m)
         }
     }
@@ -1540,15 +1446,9 @@ pub mod service_level_objective {
     impl IntoValue for ExclusionWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reason {
-                m.insert("Reason", v.into_value());
-            }
-            if let Some(v) = self.recurrence_rule {
-                m.insert("RecurrenceRule", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "Reason", self.reason);
+            set(&mut m, "RecurrenceRule", self.recurrence_rule);
+            set(&mut m, "StartTime", self.start_time);
             m.insert("Window", self.window.into_value());
             gs_core::Value::Map(m)
         }

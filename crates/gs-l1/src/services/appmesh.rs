@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "appmesh")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -184,17 +184,11 @@ impl CfnGatewayRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.gateway_route_name {
-            m.insert("GatewayRouteName", v.into_value());
-        }
+        set(&mut m, "GatewayRouteName", self.gateway_route_name);
         m.insert("MeshName", self.mesh_name.into_value());
-        if let Some(v) = self.mesh_owner {
-            m.insert("MeshOwner", v.into_value());
-        }
+        set(&mut m, "MeshOwner", self.mesh_owner);
         m.insert("Spec", self.spec.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VirtualGatewayName", self.virtual_gateway_name.into_value());
         m
     }
@@ -291,7 +285,7 @@ impl crate::Cfn<markers::GatewayRoute> {
 /// The property types of [`CfnGatewayRoute`]: CDK's `CfnGatewayRoute.*Property`.
 #[cfg(feature = "appmesh")]
 pub mod gateway_route {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// An object that represents a gateway route specification. Specify one gateway route type.
     ///
@@ -342,18 +336,10 @@ pub mod gateway_route {
     impl IntoValue for GatewayRouteSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grpc_route {
-                m.insert("GrpcRoute", v.into_value());
-            }
-            if let Some(v) = self.http2_route {
-                m.insert("Http2Route", v.into_value());
-            }
-            if let Some(v) = self.http_route {
-                m.insert("HttpRoute", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
+            set(&mut m, "GrpcRoute", self.grpc_route);
+            set(&mut m, "Http2Route", self.http2_route);
+            set(&mut m, "HttpRoute", self.http_route);
+            set(&mut m, "Priority", self.priority);
             gs_core::Value::Map(m)
         }
     }
@@ -430,9 +416,7 @@ pub mod gateway_route {
     impl IntoValue for HttpGatewayRouteAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rewrite {
-                m.insert("Rewrite", v.into_value());
-            }
+            set(&mut m, "Rewrite", self.rewrite);
             m.insert("Target", self.target.into_value());
             gs_core::Value::Map(m)
         }
@@ -470,9 +454,7 @@ pub mod gateway_route {
     impl IntoValue for GatewayRouteTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
             m.insert("VirtualService", self.virtual_service.into_value());
             gs_core::Value::Map(m)
         }
@@ -552,15 +534,9 @@ pub mod gateway_route {
     impl IntoValue for HttpGatewayRouteRewrite {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hostname {
-                m.insert("Hostname", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Hostname", self.hostname);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -596,9 +572,7 @@ pub mod gateway_route {
     impl IntoValue for HttpGatewayRoutePathRewrite {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
             gs_core::Value::Map(m)
         }
     }
@@ -634,9 +608,7 @@ pub mod gateway_route {
     impl IntoValue for GatewayRouteHostnameRewrite {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_target_hostname {
-                m.insert("DefaultTargetHostname", v.into_value());
-            }
+            set(&mut m, "DefaultTargetHostname", self.default_target_hostname);
             gs_core::Value::Map(m)
         }
     }
@@ -678,12 +650,8 @@ pub mod gateway_route {
     impl IntoValue for HttpGatewayRoutePrefixRewrite {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_prefix {
-                m.insert("DefaultPrefix", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "DefaultPrefix", self.default_prefix);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -759,27 +727,13 @@ pub mod gateway_route {
     impl IntoValue for HttpGatewayRouteMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
-            if let Some(v) = self.hostname {
-                m.insert("Hostname", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.query_parameters {
-                m.insert("QueryParameters", v.into_value());
-            }
+            set(&mut m, "Headers", self.headers);
+            set(&mut m, "Hostname", self.hostname);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "QueryParameters", self.query_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -821,12 +775,8 @@ pub mod gateway_route {
     impl IntoValue for HttpPathMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Regex", self.regex);
             gs_core::Value::Map(m)
         }
     }
@@ -870,12 +820,8 @@ pub mod gateway_route {
     impl IntoValue for HttpGatewayRouteHeader {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invert {
-                m.insert("Invert", v.into_value());
-            }
-            if let Some(v) = self.r#match {
-                m.insert("Match", v.into_value());
-            }
+            set(&mut m, "Invert", self.invert);
+            set(&mut m, "Match", self.r#match);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -937,21 +883,11 @@ pub mod gateway_route {
     impl IntoValue for HttpGatewayRouteHeaderMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
-            if let Some(v) = self.suffix {
-                m.insert("Suffix", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "Range", self.range);
+            set(&mut m, "Regex", self.regex);
+            set(&mut m, "Suffix", self.suffix);
             gs_core::Value::Map(m)
         }
     }
@@ -1034,12 +970,8 @@ pub mod gateway_route {
     impl IntoValue for GatewayRouteHostnameMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.suffix {
-                m.insert("Suffix", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Suffix", self.suffix);
             gs_core::Value::Map(m)
         }
     }
@@ -1076,9 +1008,7 @@ pub mod gateway_route {
     impl IntoValue for QueryParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#match {
-                m.insert("Match", v.into_value());
-            }
+            set(&mut m, "Match", self.r#match);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1115,9 +1045,7 @@ pub mod gateway_route {
     impl IntoValue for HttpQueryParameterMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
             gs_core::Value::Map(m)
         }
     }
@@ -1194,9 +1122,7 @@ pub mod gateway_route {
     impl IntoValue for GrpcGatewayRouteAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rewrite {
-                m.insert("Rewrite", v.into_value());
-            }
+            set(&mut m, "Rewrite", self.rewrite);
             m.insert("Target", self.target.into_value());
             gs_core::Value::Map(m)
         }
@@ -1233,9 +1159,7 @@ pub mod gateway_route {
     impl IntoValue for GrpcGatewayRouteRewrite {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hostname {
-                m.insert("Hostname", v.into_value());
-            }
+            set(&mut m, "Hostname", self.hostname);
             gs_core::Value::Map(m)
         }
     }
@@ -1289,18 +1213,10 @@ pub mod gateway_route {
     impl IntoValue for GrpcGatewayRouteMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hostname {
-                m.insert("Hostname", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.service_name {
-                m.insert("ServiceName", v.into_value());
-            }
+            set(&mut m, "Hostname", self.hostname);
+            set(&mut m, "Metadata", self.metadata);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "ServiceName", self.service_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1343,12 +1259,8 @@ pub mod gateway_route {
     impl IntoValue for GrpcGatewayRouteMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invert {
-                m.insert("Invert", v.into_value());
-            }
-            if let Some(v) = self.r#match {
-                m.insert("Match", v.into_value());
-            }
+            set(&mut m, "Invert", self.invert);
+            set(&mut m, "Match", self.r#match);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1409,21 +1321,11 @@ pub mod gateway_route {
     impl IntoValue for GatewayRouteMetadataMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
-            if let Some(v) = self.suffix {
-                m.insert("Suffix", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "Range", self.range);
+            set(&mut m, "Regex", self.regex);
+            set(&mut m, "Suffix", self.suffix);
             gs_core::Value::Map(m)
         }
     }
@@ -1482,15 +1384,9 @@ impl CfnMeshProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.mesh_name {
-            m.insert("MeshName", v.into_value());
-        }
-        if let Some(v) = self.spec {
-            m.insert("Spec", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MeshName", self.mesh_name);
+        set(&mut m, "Spec", self.spec);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1570,7 +1466,7 @@ impl crate::Cfn<markers::Mesh> {
 /// The property types of [`CfnMesh`]: CDK's `CfnMesh.*Property`.
 #[cfg(feature = "appmesh")]
 pub mod mesh {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An object that represents the specification of a service mesh.
     ///
@@ -1609,12 +1505,8 @@ pub mod mesh {
     impl IntoValue for MeshSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.egress_filter {
-                m.insert("EgressFilter", v.into_value());
-            }
-            if let Some(v) = self.service_discovery {
-                m.insert("ServiceDiscovery", v.into_value());
-            }
+            set(&mut m, "EgressFilter", self.egress_filter);
+            set(&mut m, "ServiceDiscovery", self.service_discovery);
             gs_core::Value::Map(m)
         }
     }
@@ -1684,9 +1576,7 @@ pub mod mesh {
     impl IntoValue for MeshServiceDiscovery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_preference {
-                m.insert("IpPreference", v.into_value());
-            }
+            set(&mut m, "IpPreference", self.ip_preference);
             gs_core::Value::Map(m)
         }
     }
@@ -1765,16 +1655,10 @@ impl CfnRouteProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
-        if let Some(v) = self.mesh_owner {
-            m.insert("MeshOwner", v.into_value());
-        }
-        if let Some(v) = self.route_name {
-            m.insert("RouteName", v.into_value());
-        }
+        set(&mut m, "MeshOwner", self.mesh_owner);
+        set(&mut m, "RouteName", self.route_name);
         m.insert("Spec", self.spec.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VirtualRouterName", self.virtual_router_name.into_value());
         m
     }
@@ -1871,7 +1755,7 @@ impl crate::Cfn<markers::Route> {
 /// The property types of [`CfnRoute`]: CDK's `CfnRoute.*Property`.
 #[cfg(feature = "appmesh")]
 pub mod route {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// An object that represents a route specification. Specify one route type.
     ///
@@ -1929,21 +1813,11 @@ pub mod route {
     impl IntoValue for RouteSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grpc_route {
-                m.insert("GrpcRoute", v.into_value());
-            }
-            if let Some(v) = self.http2_route {
-                m.insert("Http2Route", v.into_value());
-            }
-            if let Some(v) = self.http_route {
-                m.insert("HttpRoute", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.tcp_route {
-                m.insert("TcpRoute", v.into_value());
-            }
+            set(&mut m, "GrpcRoute", self.grpc_route);
+            set(&mut m, "Http2Route", self.http2_route);
+            set(&mut m, "HttpRoute", self.http_route);
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "TcpRoute", self.tcp_route);
             gs_core::Value::Map(m)
         }
     }
@@ -1995,12 +1869,8 @@ pub mod route {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
             m.insert("Match", self.r#match.into_value());
-            if let Some(v) = self.retry_policy {
-                m.insert("RetryPolicy", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "RetryPolicy", self.retry_policy);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -2079,9 +1949,7 @@ pub mod route {
     impl IntoValue for WeightedTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
             m.insert("VirtualNode", self.virtual_node.into_value());
             m.insert("Weight", self.weight.into_value());
             gs_core::Value::Map(m)
@@ -2130,12 +1998,8 @@ pub mod route {
     impl IntoValue for HttpTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle {
-                m.insert("Idle", v.into_value());
-            }
-            if let Some(v) = self.per_request {
-                m.insert("PerRequest", v.into_value());
-            }
+            set(&mut m, "Idle", self.idle);
+            set(&mut m, "PerRequest", self.per_request);
             gs_core::Value::Map(m)
         }
     }
@@ -2230,14 +2094,10 @@ pub mod route {
     impl IntoValue for HttpRetryPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_retry_events {
-                m.insert("HttpRetryEvents", v.into_value());
-            }
+            set(&mut m, "HttpRetryEvents", self.http_retry_events);
             m.insert("MaxRetries", self.max_retries.into_value());
             m.insert("PerRetryTimeout", self.per_retry_timeout.into_value());
-            if let Some(v) = self.tcp_retry_events {
-                m.insert("TcpRetryEvents", v.into_value());
-            }
+            set(&mut m, "TcpRetryEvents", self.tcp_retry_events);
             gs_core::Value::Map(m)
         }
     }
@@ -2314,27 +2174,13 @@ pub mod route {
     impl IntoValue for HttpRouteMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.query_parameters {
-                m.insert("QueryParameters", v.into_value());
-            }
-            if let Some(v) = self.scheme {
-                m.insert("Scheme", v.into_value());
-            }
+            set(&mut m, "Headers", self.headers);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "QueryParameters", self.query_parameters);
+            set(&mut m, "Scheme", self.scheme);
             gs_core::Value::Map(m)
         }
     }
@@ -2376,12 +2222,8 @@ pub mod route {
     impl IntoValue for HttpPathMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Regex", self.regex);
             gs_core::Value::Map(m)
         }
     }
@@ -2424,12 +2266,8 @@ pub mod route {
     impl IntoValue for HttpRouteHeader {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invert {
-                m.insert("Invert", v.into_value());
-            }
-            if let Some(v) = self.r#match {
-                m.insert("Match", v.into_value());
-            }
+            set(&mut m, "Invert", self.invert);
+            set(&mut m, "Match", self.r#match);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2491,21 +2329,11 @@ pub mod route {
     impl IntoValue for HeaderMatchMethod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
-            if let Some(v) = self.suffix {
-                m.insert("Suffix", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "Range", self.range);
+            set(&mut m, "Regex", self.regex);
+            set(&mut m, "Suffix", self.suffix);
             gs_core::Value::Map(m)
         }
     }
@@ -2583,9 +2411,7 @@ pub mod route {
     impl IntoValue for QueryParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#match {
-                m.insert("Match", v.into_value());
-            }
+            set(&mut m, "Match", self.r#match);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2622,9 +2448,7 @@ pub mod route {
     impl IntoValue for HttpQueryParameterMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
             gs_core::Value::Map(m)
         }
     }
@@ -2676,12 +2500,8 @@ pub mod route {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
             m.insert("Match", self.r#match.into_value());
-            if let Some(v) = self.retry_policy {
-                m.insert("RetryPolicy", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "RetryPolicy", self.retry_policy);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -2760,12 +2580,8 @@ pub mod route {
     impl IntoValue for GrpcTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle {
-                m.insert("Idle", v.into_value());
-            }
-            if let Some(v) = self.per_request {
-                m.insert("PerRequest", v.into_value());
-            }
+            set(&mut m, "Idle", self.idle);
+            set(&mut m, "PerRequest", self.per_request);
             gs_core::Value::Map(m)
         }
     }
@@ -2827,17 +2643,11 @@ pub mod route {
     impl IntoValue for GrpcRetryPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grpc_retry_events {
-                m.insert("GrpcRetryEvents", v.into_value());
-            }
-            if let Some(v) = self.http_retry_events {
-                m.insert("HttpRetryEvents", v.into_value());
-            }
+            set(&mut m, "GrpcRetryEvents", self.grpc_retry_events);
+            set(&mut m, "HttpRetryEvents", self.http_retry_events);
             m.insert("MaxRetries", self.max_retries.into_value());
             m.insert("PerRetryTimeout", self.per_retry_timeout.into_value());
-            if let Some(v) = self.tcp_retry_events {
-                m.insert("TcpRetryEvents", v.into_value());
-            }
+            set(&mut m, "TcpRetryEvents", self.tcp_retry_events);
             gs_core::Value::Map(m)
         }
     }
@@ -2892,18 +2702,10 @@ pub mod route {
     impl IntoValue for GrpcRouteMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
-            if let Some(v) = self.method_name {
-                m.insert("MethodName", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.service_name {
-                m.insert("ServiceName", v.into_value());
-            }
+            set(&mut m, "Metadata", self.metadata);
+            set(&mut m, "MethodName", self.method_name);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "ServiceName", self.service_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2946,12 +2748,8 @@ pub mod route {
     impl IntoValue for GrpcRouteMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invert {
-                m.insert("Invert", v.into_value());
-            }
-            if let Some(v) = self.r#match {
-                m.insert("Match", v.into_value());
-            }
+            set(&mut m, "Invert", self.invert);
+            set(&mut m, "Match", self.r#match);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3012,21 +2810,11 @@ pub mod route {
     impl IntoValue for GrpcRouteMetadataMatchMethod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
-            if let Some(v) = self.suffix {
-                m.insert("Suffix", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "Range", self.range);
+            set(&mut m, "Regex", self.regex);
+            set(&mut m, "Suffix", self.suffix);
             gs_core::Value::Map(m)
         }
     }
@@ -3070,12 +2858,8 @@ pub mod route {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.r#match {
-                m.insert("Match", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "Match", self.r#match);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -3144,9 +2928,7 @@ pub mod route {
     impl IntoValue for TcpTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle {
-                m.insert("Idle", v.into_value());
-            }
+            set(&mut m, "Idle", self.idle);
             gs_core::Value::Map(m)
         }
     }
@@ -3182,9 +2964,7 @@ pub mod route {
     impl IntoValue for TcpRouteMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
             gs_core::Value::Map(m)
         }
     }
@@ -3255,16 +3035,10 @@ impl CfnVirtualGatewayProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
-        if let Some(v) = self.mesh_owner {
-            m.insert("MeshOwner", v.into_value());
-        }
+        set(&mut m, "MeshOwner", self.mesh_owner);
         m.insert("Spec", self.spec.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.virtual_gateway_name {
-            m.insert("VirtualGatewayName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VirtualGatewayName", self.virtual_gateway_name);
         m
     }
 
@@ -3352,7 +3126,7 @@ impl crate::Cfn<markers::VirtualGateway> {
 /// The property types of [`CfnVirtualGateway`]: CDK's `CfnVirtualGateway.*Property`.
 #[cfg(feature = "appmesh")]
 pub mod virtual_gateway {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// An object that represents the specification of a service mesh resource.
     ///
@@ -3393,13 +3167,9 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewaySpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.backend_defaults {
-                m.insert("BackendDefaults", v.into_value());
-            }
+            set(&mut m, "BackendDefaults", self.backend_defaults);
             m.insert("Listeners", self.listeners.into_value());
-            if let Some(v) = self.logging {
-                m.insert("Logging", v.into_value());
-            }
+            set(&mut m, "Logging", self.logging);
             gs_core::Value::Map(m)
         }
     }
@@ -3435,9 +3205,7 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayLogging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_log {
-                m.insert("AccessLog", v.into_value());
-            }
+            set(&mut m, "AccessLog", self.access_log);
             gs_core::Value::Map(m)
         }
     }
@@ -3473,9 +3241,7 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayAccessLog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
+            set(&mut m, "File", self.file);
             gs_core::Value::Map(m)
         }
     }
@@ -3516,9 +3282,7 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayFileAccessLog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "Format", self.format);
             m.insert("Path", self.path.into_value());
             gs_core::Value::Map(m)
         }
@@ -3561,12 +3325,8 @@ pub mod virtual_gateway {
     impl IntoValue for LoggingFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "Json", self.json);
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -3655,16 +3415,10 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayListener {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_pool {
-                m.insert("ConnectionPool", v.into_value());
-            }
-            if let Some(v) = self.health_check {
-                m.insert("HealthCheck", v.into_value());
-            }
+            set(&mut m, "ConnectionPool", self.connection_pool);
+            set(&mut m, "HealthCheck", self.health_check);
             m.insert("PortMapping", self.port_mapping.into_value());
-            if let Some(v) = self.tls {
-                m.insert("TLS", v.into_value());
-            }
+            set(&mut m, "TLS", self.tls);
             gs_core::Value::Map(m)
         }
     }
@@ -3712,15 +3466,9 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayConnectionPool {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grpc {
-                m.insert("GRPC", v.into_value());
-            }
-            if let Some(v) = self.http {
-                m.insert("HTTP", v.into_value());
-            }
-            if let Some(v) = self.http2 {
-                m.insert("HTTP2", v.into_value());
-            }
+            set(&mut m, "GRPC", self.grpc);
+            set(&mut m, "HTTP", self.http);
+            set(&mut m, "HTTP2", self.http2);
             gs_core::Value::Map(m)
         }
     }
@@ -3791,9 +3539,7 @@ pub mod virtual_gateway {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxConnections", self.max_connections.into_value());
-            if let Some(v) = self.max_pending_requests {
-                m.insert("MaxPendingRequests", v.into_value());
-            }
+            set(&mut m, "MaxPendingRequests", self.max_pending_requests);
             gs_core::Value::Map(m)
         }
     }
@@ -3905,12 +3651,8 @@ pub mod virtual_gateway {
             let mut m = gs_core::ValueMap::new();
             m.insert("HealthyThreshold", self.healthy_threshold.into_value());
             m.insert("IntervalMillis", self.interval_millis.into_value());
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Port", self.port);
             m.insert("Protocol", self.protocol.into_value());
             m.insert("TimeoutMillis", self.timeout_millis.into_value());
             m.insert("UnhealthyThreshold", self.unhealthy_threshold.into_value());
@@ -3960,9 +3702,7 @@ pub mod virtual_gateway {
             let mut m = gs_core::ValueMap::new();
             m.insert("Certificate", self.certificate.into_value());
             m.insert("Mode", self.mode.into_value());
-            if let Some(v) = self.validation {
-                m.insert("Validation", v.into_value());
-            }
+            set(&mut m, "Validation", self.validation);
             gs_core::Value::Map(m)
         }
     }
@@ -4002,9 +3742,7 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayListenerTlsValidationContext {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.subject_alternative_names {
-                m.insert("SubjectAlternativeNames", v.into_value());
-            }
+            set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
             m.insert("Trust", self.trust.into_value());
             gs_core::Value::Map(m)
         }
@@ -4073,9 +3811,7 @@ pub mod virtual_gateway {
     impl IntoValue for SubjectAlternativeNameMatchers {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
             gs_core::Value::Map(m)
         }
     }
@@ -4120,12 +3856,8 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayListenerTlsValidationContextTrust {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -4243,15 +3975,9 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayListenerTlsCertificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acm {
-                m.insert("ACM", v.into_value());
-            }
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "ACM", self.acm);
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -4442,9 +4168,7 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayBackendDefaults {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_policy {
-                m.insert("ClientPolicy", v.into_value());
-            }
+            set(&mut m, "ClientPolicy", self.client_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -4480,9 +4204,7 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayClientPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tls {
-                m.insert("TLS", v.into_value());
-            }
+            set(&mut m, "TLS", self.tls);
             gs_core::Value::Map(m)
         }
     }
@@ -4533,15 +4255,9 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayClientPolicyTls {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate {
-                m.insert("Certificate", v.into_value());
-            }
-            if let Some(v) = self.enforce {
-                m.insert("Enforce", v.into_value());
-            }
-            if let Some(v) = self.ports {
-                m.insert("Ports", v.into_value());
-            }
+            set(&mut m, "Certificate", self.certificate);
+            set(&mut m, "Enforce", self.enforce);
+            set(&mut m, "Ports", self.ports);
             m.insert("Validation", self.validation.into_value());
             gs_core::Value::Map(m)
         }
@@ -4581,9 +4297,7 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayTlsValidationContext {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.subject_alternative_names {
-                m.insert("SubjectAlternativeNames", v.into_value());
-            }
+            set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
             m.insert("Trust", self.trust.into_value());
             gs_core::Value::Map(m)
         }
@@ -4635,15 +4349,9 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayTlsValidationContextTrust {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acm {
-                m.insert("ACM", v.into_value());
-            }
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "ACM", self.acm);
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -4722,12 +4430,8 @@ pub mod virtual_gateway {
     impl IntoValue for VirtualGatewayClientTlsCertificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -4798,16 +4502,10 @@ impl CfnVirtualNodeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
-        if let Some(v) = self.mesh_owner {
-            m.insert("MeshOwner", v.into_value());
-        }
+        set(&mut m, "MeshOwner", self.mesh_owner);
         m.insert("Spec", self.spec.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.virtual_node_name {
-            m.insert("VirtualNodeName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VirtualNodeName", self.virtual_node_name);
         m
     }
 
@@ -4895,7 +4593,7 @@ impl crate::Cfn<markers::VirtualNode> {
 /// The property types of [`CfnVirtualNode`]: CDK's `CfnVirtualNode.*Property`.
 #[cfg(feature = "appmesh")]
 pub mod virtual_node {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// An object that represents the specification of a virtual node.
     ///
@@ -4955,21 +4653,11 @@ pub mod virtual_node {
     impl IntoValue for VirtualNodeSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.backend_defaults {
-                m.insert("BackendDefaults", v.into_value());
-            }
-            if let Some(v) = self.backends {
-                m.insert("Backends", v.into_value());
-            }
-            if let Some(v) = self.listeners {
-                m.insert("Listeners", v.into_value());
-            }
-            if let Some(v) = self.logging {
-                m.insert("Logging", v.into_value());
-            }
-            if let Some(v) = self.service_discovery {
-                m.insert("ServiceDiscovery", v.into_value());
-            }
+            set(&mut m, "BackendDefaults", self.backend_defaults);
+            set(&mut m, "Backends", self.backends);
+            set(&mut m, "Listeners", self.listeners);
+            set(&mut m, "Logging", self.logging);
+            set(&mut m, "ServiceDiscovery", self.service_discovery);
             gs_core::Value::Map(m)
         }
     }
@@ -5005,9 +4693,7 @@ pub mod virtual_node {
     impl IntoValue for Logging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_log {
-                m.insert("AccessLog", v.into_value());
-            }
+            set(&mut m, "AccessLog", self.access_log);
             gs_core::Value::Map(m)
         }
     }
@@ -5043,9 +4729,7 @@ pub mod virtual_node {
     impl IntoValue for AccessLog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
+            set(&mut m, "File", self.file);
             gs_core::Value::Map(m)
         }
     }
@@ -5085,9 +4769,7 @@ pub mod virtual_node {
     impl IntoValue for FileAccessLog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "Format", self.format);
             m.insert("Path", self.path.into_value());
             gs_core::Value::Map(m)
         }
@@ -5130,12 +4812,8 @@ pub mod virtual_node {
     impl IntoValue for LoggingFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "Json", self.json);
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -5211,9 +4889,7 @@ pub mod virtual_node {
     impl IntoValue for Backend {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.virtual_service {
-                m.insert("VirtualService", v.into_value());
-            }
+            set(&mut m, "VirtualService", self.virtual_service);
             gs_core::Value::Map(m)
         }
     }
@@ -5250,9 +4926,7 @@ pub mod virtual_node {
     impl IntoValue for VirtualServiceBackend {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_policy {
-                m.insert("ClientPolicy", v.into_value());
-            }
+            set(&mut m, "ClientPolicy", self.client_policy);
             m.insert("VirtualServiceName", self.virtual_service_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -5289,9 +4963,7 @@ pub mod virtual_node {
     impl IntoValue for ClientPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tls {
-                m.insert("TLS", v.into_value());
-            }
+            set(&mut m, "TLS", self.tls);
             gs_core::Value::Map(m)
         }
     }
@@ -5340,15 +5012,9 @@ pub mod virtual_node {
     impl IntoValue for ClientPolicyTls {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate {
-                m.insert("Certificate", v.into_value());
-            }
-            if let Some(v) = self.enforce {
-                m.insert("Enforce", v.into_value());
-            }
-            if let Some(v) = self.ports {
-                m.insert("Ports", v.into_value());
-            }
+            set(&mut m, "Certificate", self.certificate);
+            set(&mut m, "Enforce", self.enforce);
+            set(&mut m, "Ports", self.ports);
             m.insert("Validation", self.validation.into_value());
             gs_core::Value::Map(m)
         }
@@ -5394,9 +5060,7 @@ pub mod virtual_node {
     impl IntoValue for TlsValidationContext {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.subject_alternative_names {
-                m.insert("SubjectAlternativeNames", v.into_value());
-            }
+            set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
             m.insert("Trust", self.trust.into_value());
             gs_core::Value::Map(m)
         }
@@ -5465,9 +5129,7 @@ pub mod virtual_node {
     impl IntoValue for SubjectAlternativeNameMatchers {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
             gs_core::Value::Map(m)
         }
     }
@@ -5518,15 +5180,9 @@ pub mod virtual_node {
     impl IntoValue for TlsValidationContextTrust {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acm {
-                m.insert("ACM", v.into_value());
-            }
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "ACM", self.acm);
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -5673,12 +5329,8 @@ pub mod virtual_node {
     impl IntoValue for ClientTlsCertificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -5820,22 +5472,12 @@ pub mod virtual_node {
     impl IntoValue for Listener {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_pool {
-                m.insert("ConnectionPool", v.into_value());
-            }
-            if let Some(v) = self.health_check {
-                m.insert("HealthCheck", v.into_value());
-            }
-            if let Some(v) = self.outlier_detection {
-                m.insert("OutlierDetection", v.into_value());
-            }
+            set(&mut m, "ConnectionPool", self.connection_pool);
+            set(&mut m, "HealthCheck", self.health_check);
+            set(&mut m, "OutlierDetection", self.outlier_detection);
             m.insert("PortMapping", self.port_mapping.into_value());
-            if let Some(v) = self.tls {
-                m.insert("TLS", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "TLS", self.tls);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -5889,18 +5531,10 @@ pub mod virtual_node {
     impl IntoValue for VirtualNodeConnectionPool {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grpc {
-                m.insert("GRPC", v.into_value());
-            }
-            if let Some(v) = self.http {
-                m.insert("HTTP", v.into_value());
-            }
-            if let Some(v) = self.http2 {
-                m.insert("HTTP2", v.into_value());
-            }
-            if let Some(v) = self.tcp {
-                m.insert("TCP", v.into_value());
-            }
+            set(&mut m, "GRPC", self.grpc);
+            set(&mut m, "HTTP", self.http);
+            set(&mut m, "HTTP2", self.http2);
+            set(&mut m, "TCP", self.tcp);
             gs_core::Value::Map(m)
         }
     }
@@ -6003,9 +5637,7 @@ pub mod virtual_node {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxConnections", self.max_connections.into_value());
-            if let Some(v) = self.max_pending_requests {
-                m.insert("MaxPendingRequests", v.into_value());
-            }
+            set(&mut m, "MaxPendingRequests", self.max_pending_requests);
             gs_core::Value::Map(m)
         }
     }
@@ -6091,18 +5723,10 @@ pub mod virtual_node {
     impl IntoValue for ListenerTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grpc {
-                m.insert("GRPC", v.into_value());
-            }
-            if let Some(v) = self.http {
-                m.insert("HTTP", v.into_value());
-            }
-            if let Some(v) = self.http2 {
-                m.insert("HTTP2", v.into_value());
-            }
-            if let Some(v) = self.tcp {
-                m.insert("TCP", v.into_value());
-            }
+            set(&mut m, "GRPC", self.grpc);
+            set(&mut m, "HTTP", self.http);
+            set(&mut m, "HTTP2", self.http2);
+            set(&mut m, "TCP", self.tcp);
             gs_core::Value::Map(m)
         }
     }
@@ -6139,9 +5763,7 @@ pub mod virtual_node {
     impl IntoValue for TcpTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle {
-                m.insert("Idle", v.into_value());
-            }
+            set(&mut m, "Idle", self.idle);
             gs_core::Value::Map(m)
         }
     }
@@ -6227,12 +5849,8 @@ pub mod virtual_node {
     impl IntoValue for HttpTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle {
-                m.insert("Idle", v.into_value());
-            }
-            if let Some(v) = self.per_request {
-                m.insert("PerRequest", v.into_value());
-            }
+            set(&mut m, "Idle", self.idle);
+            set(&mut m, "PerRequest", self.per_request);
             gs_core::Value::Map(m)
         }
     }
@@ -6279,12 +5897,8 @@ pub mod virtual_node {
     impl IntoValue for GrpcTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle {
-                m.insert("Idle", v.into_value());
-            }
-            if let Some(v) = self.per_request {
-                m.insert("PerRequest", v.into_value());
-            }
+            set(&mut m, "Idle", self.idle);
+            set(&mut m, "PerRequest", self.per_request);
             gs_core::Value::Map(m)
         }
     }
@@ -6364,12 +5978,8 @@ pub mod virtual_node {
             let mut m = gs_core::ValueMap::new();
             m.insert("HealthyThreshold", self.healthy_threshold.into_value());
             m.insert("IntervalMillis", self.interval_millis.into_value());
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Port", self.port);
             m.insert("Protocol", self.protocol.into_value());
             m.insert("TimeoutMillis", self.timeout_millis.into_value());
             m.insert("UnhealthyThreshold", self.unhealthy_threshold.into_value());
@@ -6420,9 +6030,7 @@ pub mod virtual_node {
             let mut m = gs_core::ValueMap::new();
             m.insert("Certificate", self.certificate.into_value());
             m.insert("Mode", self.mode.into_value());
-            if let Some(v) = self.validation {
-                m.insert("Validation", v.into_value());
-            }
+            set(&mut m, "Validation", self.validation);
             gs_core::Value::Map(m)
         }
     }
@@ -6461,9 +6069,7 @@ pub mod virtual_node {
     impl IntoValue for ListenerTlsValidationContext {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.subject_alternative_names {
-                m.insert("SubjectAlternativeNames", v.into_value());
-            }
+            set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
             m.insert("Trust", self.trust.into_value());
             gs_core::Value::Map(m)
         }
@@ -6509,12 +6115,8 @@ pub mod virtual_node {
     impl IntoValue for ListenerTlsValidationContextTrust {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -6562,15 +6164,9 @@ pub mod virtual_node {
     impl IntoValue for ListenerTlsCertificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acm {
-                m.insert("ACM", v.into_value());
-            }
-            if let Some(v) = self.file {
-                m.insert("File", v.into_value());
-            }
-            if let Some(v) = self.sds {
-                m.insert("SDS", v.into_value());
-            }
+            set(&mut m, "ACM", self.acm);
+            set(&mut m, "File", self.file);
+            set(&mut m, "SDS", self.sds);
             gs_core::Value::Map(m)
         }
     }
@@ -6736,9 +6332,7 @@ pub mod virtual_node {
     impl IntoValue for BackendDefaults {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_policy {
-                m.insert("ClientPolicy", v.into_value());
-            }
+            set(&mut m, "ClientPolicy", self.client_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -6780,12 +6374,8 @@ pub mod virtual_node {
     impl IntoValue for ServiceDiscovery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_cloud_map {
-                m.insert("AWSCloudMap", v.into_value());
-            }
-            if let Some(v) = self.dns {
-                m.insert("DNS", v.into_value());
-            }
+            set(&mut m, "AWSCloudMap", self.aws_cloud_map);
+            set(&mut m, "DNS", self.dns);
             gs_core::Value::Map(m)
         }
     }
@@ -6830,12 +6420,8 @@ pub mod virtual_node {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hostname", self.hostname.into_value());
-            if let Some(v) = self.ip_preference {
-                m.insert("IpPreference", v.into_value());
-            }
-            if let Some(v) = self.response_type {
-                m.insert("ResponseType", v.into_value());
-            }
+            set(&mut m, "IpPreference", self.ip_preference);
+            set(&mut m, "ResponseType", self.response_type);
             gs_core::Value::Map(m)
         }
     }
@@ -6889,12 +6475,8 @@ pub mod virtual_node {
     impl IntoValue for AwsCloudMapServiceDiscovery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
-            if let Some(v) = self.ip_preference {
-                m.insert("IpPreference", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
+            set(&mut m, "IpPreference", self.ip_preference);
             m.insert("NamespaceName", self.namespace_name.into_value());
             m.insert("ServiceName", self.service_name.into_value());
             gs_core::Value::Map(m)
@@ -7008,16 +6590,10 @@ impl CfnVirtualRouterProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
-        if let Some(v) = self.mesh_owner {
-            m.insert("MeshOwner", v.into_value());
-        }
+        set(&mut m, "MeshOwner", self.mesh_owner);
         m.insert("Spec", self.spec.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.virtual_router_name {
-            m.insert("VirtualRouterName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VirtualRouterName", self.virtual_router_name);
         m
     }
 
@@ -7274,13 +6850,9 @@ impl CfnVirtualServiceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
-        if let Some(v) = self.mesh_owner {
-            m.insert("MeshOwner", v.into_value());
-        }
+        set(&mut m, "MeshOwner", self.mesh_owner);
         m.insert("Spec", self.spec.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VirtualServiceName", self.virtual_service_name.into_value());
         m
     }
@@ -7369,7 +6941,7 @@ impl crate::Cfn<markers::VirtualService> {
 /// The property types of [`CfnVirtualService`]: CDK's `CfnVirtualService.*Property`.
 #[cfg(feature = "appmesh")]
 pub mod virtual_service {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An object that represents the specification of a virtual service.
     ///
@@ -7403,9 +6975,7 @@ pub mod virtual_service {
     impl IntoValue for VirtualServiceSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provider {
-                m.insert("Provider", v.into_value());
-            }
+            set(&mut m, "Provider", self.provider);
             gs_core::Value::Map(m)
         }
     }
@@ -7447,12 +7017,8 @@ pub mod virtual_service {
     impl IntoValue for VirtualServiceProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.virtual_node {
-                m.insert("VirtualNode", v.into_value());
-            }
-            if let Some(v) = self.virtual_router {
-                m.insert("VirtualRouter", v.into_value());
-            }
+            set(&mut m, "VirtualNode", self.virtual_node);
+            set(&mut m, "VirtualRouter", self.virtual_router);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "apprunner")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -167,21 +167,11 @@ impl CfnAutoScalingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling_configuration_name {
-            m.insert("AutoScalingConfigurationName", v.into_value());
-        }
-        if let Some(v) = self.max_concurrency {
-            m.insert("MaxConcurrency", v.into_value());
-        }
-        if let Some(v) = self.max_size {
-            m.insert("MaxSize", v.into_value());
-        }
-        if let Some(v) = self.min_size {
-            m.insert("MinSize", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AutoScalingConfigurationName", self.auto_scaling_configuration_name);
+        set(&mut m, "MaxConcurrency", self.max_concurrency);
+        set(&mut m, "MaxSize", self.max_size);
+        set(&mut m, "MinSize", self.min_size);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -288,15 +278,9 @@ impl CfnObservabilityConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.observability_configuration_name {
-            m.insert("ObservabilityConfigurationName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trace_configuration {
-            m.insert("TraceConfiguration", v.into_value());
-        }
+        set(&mut m, "ObservabilityConfigurationName", self.observability_configuration_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TraceConfiguration", self.trace_configuration);
         m
     }
 
@@ -475,31 +459,15 @@ impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling_configuration_arn {
-            m.insert("AutoScalingConfigurationArn", v.into_value());
-        }
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.health_check_configuration {
-            m.insert("HealthCheckConfiguration", v.into_value());
-        }
-        if let Some(v) = self.instance_configuration {
-            m.insert("InstanceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
-        if let Some(v) = self.observability_configuration {
-            m.insert("ObservabilityConfiguration", v.into_value());
-        }
-        if let Some(v) = self.service_name {
-            m.insert("ServiceName", v.into_value());
-        }
+        set(&mut m, "AutoScalingConfigurationArn", self.auto_scaling_configuration_arn);
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "HealthCheckConfiguration", self.health_check_configuration);
+        set(&mut m, "InstanceConfiguration", self.instance_configuration);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
+        set(&mut m, "ObservabilityConfiguration", self.observability_configuration);
+        set(&mut m, "ServiceName", self.service_name);
         m.insert("SourceConfiguration", self.source_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -558,7 +526,7 @@ impl crate::Cfn<markers::Service> {
 /// The property types of [`CfnService`]: CDK's `CfnService.*Property`.
 #[cfg(feature = "apprunner")]
 pub mod service {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Describes the settings for the health check that AWS App Runner performs to monitor the
     /// health of a service.
@@ -624,24 +592,12 @@ pub mod service {
     impl IntoValue for HealthCheckConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.healthy_threshold {
-                m.insert("HealthyThreshold", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
-            if let Some(v) = self.unhealthy_threshold {
-                m.insert("UnhealthyThreshold", v.into_value());
-            }
+            set(&mut m, "HealthyThreshold", self.healthy_threshold);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "Timeout", self.timeout);
+            set(&mut m, "UnhealthyThreshold", self.unhealthy_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -693,15 +649,9 @@ pub mod service {
     impl IntoValue for InstanceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
-            if let Some(v) = self.instance_role_arn {
-                m.insert("InstanceRoleArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
+            set(&mut m, "Cpu", self.cpu);
+            if let Some(v) = self.instance_role_arn { m.insert("InstanceRoleArn", v.into_get_att("Arn")); }
+            set(&mut m, "Memory", self.memory);
             gs_core::Value::Map(m)
         }
     }
@@ -774,9 +724,7 @@ pub mod service {
     impl IntoValue for ServiceObservabilityConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.observability_configuration_arn {
-                m.insert("ObservabilityConfigurationArn", v.into_value());
-            }
+            set(&mut m, "ObservabilityConfigurationArn", self.observability_configuration_arn);
             m.insert("ObservabilityEnabled", self.observability_enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -834,18 +782,10 @@ pub mod service {
     impl IntoValue for SourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_configuration {
-                m.insert("AuthenticationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.auto_deployments_enabled {
-                m.insert("AutoDeploymentsEnabled", v.into_value());
-            }
-            if let Some(v) = self.code_repository {
-                m.insert("CodeRepository", v.into_value());
-            }
-            if let Some(v) = self.image_repository {
-                m.insert("ImageRepository", v.into_value());
-            }
+            set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
+            set(&mut m, "AutoDeploymentsEnabled", self.auto_deployments_enabled);
+            set(&mut m, "CodeRepository", self.code_repository);
+            set(&mut m, "ImageRepository", self.image_repository);
             gs_core::Value::Map(m)
         }
     }
@@ -894,12 +834,8 @@ pub mod service {
     impl IntoValue for AuthenticationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_role_arn {
-                m.insert("AccessRoleArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.connection_arn {
-                m.insert("ConnectionArn", v.into_value());
-            }
+            if let Some(v) = self.access_role_arn { m.insert("AccessRoleArn", v.into_get_att("Arn")); }
+            set(&mut m, "ConnectionArn", self.connection_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -951,14 +887,10 @@ pub mod service {
     impl IntoValue for CodeRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_configuration {
-                m.insert("CodeConfiguration", v.into_value());
-            }
+            set(&mut m, "CodeConfiguration", self.code_configuration);
             m.insert("RepositoryUrl", self.repository_url.into_value());
             m.insert("SourceCodeVersion", self.source_code_version.into_value());
-            if let Some(v) = self.source_directory {
-                m.insert("SourceDirectory", v.into_value());
-            }
+            set(&mut m, "SourceDirectory", self.source_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -1037,9 +969,7 @@ pub mod service {
     impl IntoValue for CodeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_configuration_values {
-                m.insert("CodeConfigurationValues", v.into_value());
-            }
+            set(&mut m, "CodeConfigurationValues", self.code_configuration_values);
             m.insert("ConfigurationSource", self.configuration_source.into_value());
             gs_core::Value::Map(m)
         }
@@ -1108,22 +1038,12 @@ pub mod service {
     impl IntoValue for CodeConfigurationValues {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.build_command {
-                m.insert("BuildCommand", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "BuildCommand", self.build_command);
+            set(&mut m, "Port", self.port);
             m.insert("Runtime", self.runtime.into_value());
-            if let Some(v) = self.runtime_environment_secrets {
-                m.insert("RuntimeEnvironmentSecrets", v.into_value());
-            }
-            if let Some(v) = self.runtime_environment_variables {
-                m.insert("RuntimeEnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.start_command {
-                m.insert("StartCommand", v.into_value());
-            }
+            set(&mut m, "RuntimeEnvironmentSecrets", self.runtime_environment_secrets);
+            set(&mut m, "RuntimeEnvironmentVariables", self.runtime_environment_variables);
+            set(&mut m, "StartCommand", self.start_command);
             gs_core::Value::Map(m)
         }
     }
@@ -1165,12 +1085,8 @@ pub mod service {
     impl IntoValue for KeyValuePair {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1215,9 +1131,7 @@ pub mod service {
     impl IntoValue for ImageRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_configuration {
-                m.insert("ImageConfiguration", v.into_value());
-            }
+            set(&mut m, "ImageConfiguration", self.image_configuration);
             m.insert("ImageIdentifier", self.image_identifier.into_value());
             m.insert("ImageRepositoryType", self.image_repository_type.into_value());
             gs_core::Value::Map(m)
@@ -1279,18 +1193,10 @@ pub mod service {
     impl IntoValue for ImageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.runtime_environment_secrets {
-                m.insert("RuntimeEnvironmentSecrets", v.into_value());
-            }
-            if let Some(v) = self.runtime_environment_variables {
-                m.insert("RuntimeEnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.start_command {
-                m.insert("StartCommand", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
+            set(&mut m, "RuntimeEnvironmentSecrets", self.runtime_environment_secrets);
+            set(&mut m, "RuntimeEnvironmentVariables", self.runtime_environment_variables);
+            set(&mut m, "StartCommand", self.start_command);
             gs_core::Value::Map(m)
         }
     }
@@ -1341,15 +1247,9 @@ pub mod service {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.egress_configuration {
-                m.insert("EgressConfiguration", v.into_value());
-            }
-            if let Some(v) = self.ingress_configuration {
-                m.insert("IngressConfiguration", v.into_value());
-            }
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
+            set(&mut m, "EgressConfiguration", self.egress_configuration);
+            set(&mut m, "IngressConfiguration", self.ingress_configuration);
+            set(&mut m, "IpAddressType", self.ip_address_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1392,9 +1292,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EgressType", self.egress_type.into_value());
-            if let Some(v) = self.vpc_connector_arn {
-                m.insert("VpcConnectorArn", v.into_ref());
-            }
+            if let Some(v) = self.vpc_connector_arn { m.insert("VpcConnectorArn", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -1493,16 +1391,10 @@ impl CfnVpcConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.security_groups {
-            m.insert("SecurityGroups", v.into_refs());
-        }
+        if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
         m.insert("Subnets", self.subnets.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_connector_name {
-            m.insert("VpcConnectorName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConnectorName", self.vpc_connector_name);
         m
     }
 
@@ -1599,12 +1491,8 @@ impl CfnVpcIngressConnectionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("IngressVpcConfiguration", self.ingress_vpc_configuration.into_value());
         m.insert("ServiceArn", self.service_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_ingress_connection_name {
-            m.insert("VpcIngressConnectionName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcIngressConnectionName", self.vpc_ingress_connection_name);
         m
     }
 

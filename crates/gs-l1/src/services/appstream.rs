@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "appstream")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -301,26 +301,14 @@ impl CfnAppBlockProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.packaging_type {
-            m.insert("PackagingType", v.into_value());
-        }
-        if let Some(v) = self.post_setup_script_details {
-            m.insert("PostSetupScriptDetails", v.into_value());
-        }
-        if let Some(v) = self.setup_script_details {
-            m.insert("SetupScriptDetails", v.into_value());
-        }
+        set(&mut m, "PackagingType", self.packaging_type);
+        set(&mut m, "PostSetupScriptDetails", self.post_setup_script_details);
+        set(&mut m, "SetupScriptDetails", self.setup_script_details);
         m.insert("SourceS3Location", self.source_s3_location.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -362,7 +350,7 @@ impl crate::Cfn<markers::AppBlock> {
 /// The property types of [`CfnAppBlock`]: CDK's `CfnAppBlock.*Property`.
 #[cfg(feature = "appstream")]
 pub mod app_block {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The details of the script.
     ///
@@ -411,9 +399,7 @@ pub mod app_block {
     impl IntoValue for ScriptDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.executable_parameters {
-                m.insert("ExecutableParameters", v.into_value());
-            }
+            set(&mut m, "ExecutableParameters", self.executable_parameters);
             m.insert("ExecutablePath", self.executable_path.into_value());
             m.insert("ScriptS3Location", self.script_s3_location.into_value());
             m.insert("TimeoutInSeconds", self.timeout_in_seconds.into_value());
@@ -455,9 +441,7 @@ pub mod app_block {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
-            if let Some(v) = self.s3_key {
-                m.insert("S3Key", v.into_value());
-            }
+            set(&mut m, "S3Key", self.s3_key);
             gs_core::Value::Map(m)
         }
     }
@@ -511,18 +495,10 @@ pub mod app_block {
     impl IntoValue for Tag {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.tag_key {
-                m.insert("TagKey", v.into_value());
-            }
-            if let Some(v) = self.tag_value {
-                m.insert("TagValue", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "TagKey", self.tag_key);
+            set(&mut m, "TagValue", self.tag_value);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -622,30 +598,16 @@ impl CfnAppBlockBuilderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_endpoints {
-            m.insert("AccessEndpoints", v.into_value());
-        }
-        if let Some(v) = self.app_block_arns {
-            m.insert("AppBlockArns", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.enable_default_internet_access {
-            m.insert("EnableDefaultInternetAccess", v.into_value());
-        }
-        if let Some(v) = self.iam_role_arn {
-            m.insert("IamRoleArn", v.into_value());
-        }
+        set(&mut m, "AccessEndpoints", self.access_endpoints);
+        set(&mut m, "AppBlockArns", self.app_block_arns);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "EnableDefaultInternetAccess", self.enable_default_internet_access);
+        set(&mut m, "IamRoleArn", self.iam_role_arn);
         m.insert("InstanceType", self.instance_type.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Platform", self.platform.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcConfig", self.vpc_config.into_value());
         m
     }
@@ -688,7 +650,7 @@ impl crate::Cfn<markers::AppBlockBuilder> {
 /// The property types of [`CfnAppBlockBuilder`]: CDK's `CfnAppBlockBuilder.*Property`.
 #[cfg(feature = "appstream")]
 pub mod app_block_builder {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Describes VPC configuration information for fleets and image builders.
     ///
@@ -729,12 +691,8 @@ pub mod app_block_builder {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -888,29 +846,17 @@ impl CfnApplicationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppBlockArn", self.app_block_arn.into_value());
-        if let Some(v) = self.attributes_to_delete {
-            m.insert("AttributesToDelete", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "AttributesToDelete", self.attributes_to_delete);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("IconS3Location", self.icon_s3_location.into_value());
         m.insert("InstanceFamilies", self.instance_families.into_value());
-        if let Some(v) = self.launch_parameters {
-            m.insert("LaunchParameters", v.into_value());
-        }
+        set(&mut m, "LaunchParameters", self.launch_parameters);
         m.insert("LaunchPath", self.launch_path.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Platforms", self.platforms.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.working_directory {
-            m.insert("WorkingDirectory", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkingDirectory", self.working_directory);
         m
     }
 
@@ -952,7 +898,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "appstream")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The S3 location of the application icon.
     ///
@@ -1042,18 +988,10 @@ pub mod application {
     impl IntoValue for Tag {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.tag_key {
-                m.insert("TagKey", v.into_value());
-            }
-            if let Some(v) = self.tag_value {
-                m.insert("TagValue", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "TagKey", self.tag_key);
+            set(&mut m, "TagValue", self.tag_value);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1240,9 +1178,7 @@ impl CfnDirectoryConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_based_auth_properties {
-            m.insert("CertificateBasedAuthProperties", v.into_value());
-        }
+        set(&mut m, "CertificateBasedAuthProperties", self.certificate_based_auth_properties);
         m.insert("DirectoryName", self.directory_name.into_value());
         m.insert("OrganizationalUnitDistinguishedNames", self.organizational_unit_distinguished_names.into_value());
         m.insert("ServiceAccountCredentials", self.service_account_credentials.into_value());
@@ -1271,7 +1207,7 @@ impl crate::Cfn<markers::DirectoryConfig> {
 /// The property types of [`CfnDirectoryConfig`]: CDK's `CfnDirectoryConfig.*Property`.
 #[cfg(feature = "appstream")]
 pub mod directory_config {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The credentials for the service account used by the streaming instance to connect to the
     /// directory.
@@ -1358,12 +1294,8 @@ pub mod directory_config {
     impl IntoValue for CertificateBasedAuthProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_authority_arn {
-                m.insert("CertificateAuthorityArn", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1426,9 +1358,7 @@ impl CfnEntitlementProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppVisibility", self.app_visibility.into_value());
         m.insert("Attributes", self.attributes.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("StackName", self.stack_name.into_value());
         m
@@ -1719,74 +1649,30 @@ impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compute_capacity {
-            m.insert("ComputeCapacity", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disable_imdsv1 {
-            m.insert("DisableIMDSV1", v.into_value());
-        }
-        if let Some(v) = self.disconnect_timeout_in_seconds {
-            m.insert("DisconnectTimeoutInSeconds", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.domain_join_info {
-            m.insert("DomainJoinInfo", v.into_value());
-        }
-        if let Some(v) = self.enable_default_internet_access {
-            m.insert("EnableDefaultInternetAccess", v.into_value());
-        }
-        if let Some(v) = self.fleet_type {
-            m.insert("FleetType", v.into_value());
-        }
-        if let Some(v) = self.iam_role_arn {
-            m.insert("IamRoleArn", v.into_value());
-        }
-        if let Some(v) = self.idle_disconnect_timeout_in_seconds {
-            m.insert("IdleDisconnectTimeoutInSeconds", v.into_value());
-        }
-        if let Some(v) = self.image_arn {
-            m.insert("ImageArn", v.into_value());
-        }
-        if let Some(v) = self.image_name {
-            m.insert("ImageName", v.into_value());
-        }
+        set(&mut m, "ComputeCapacity", self.compute_capacity);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisableIMDSV1", self.disable_imdsv1);
+        set(&mut m, "DisconnectTimeoutInSeconds", self.disconnect_timeout_in_seconds);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "DomainJoinInfo", self.domain_join_info);
+        set(&mut m, "EnableDefaultInternetAccess", self.enable_default_internet_access);
+        set(&mut m, "FleetType", self.fleet_type);
+        set(&mut m, "IamRoleArn", self.iam_role_arn);
+        set(&mut m, "IdleDisconnectTimeoutInSeconds", self.idle_disconnect_timeout_in_seconds);
+        set(&mut m, "ImageArn", self.image_arn);
+        set(&mut m, "ImageName", self.image_name);
         m.insert("InstanceType", self.instance_type.into_value());
-        if let Some(v) = self.max_concurrent_sessions {
-            m.insert("MaxConcurrentSessions", v.into_value());
-        }
-        if let Some(v) = self.max_sessions_per_instance {
-            m.insert("MaxSessionsPerInstance", v.into_value());
-        }
-        if let Some(v) = self.max_user_duration_in_seconds {
-            m.insert("MaxUserDurationInSeconds", v.into_value());
-        }
+        set(&mut m, "MaxConcurrentSessions", self.max_concurrent_sessions);
+        set(&mut m, "MaxSessionsPerInstance", self.max_sessions_per_instance);
+        set(&mut m, "MaxUserDurationInSeconds", self.max_user_duration_in_seconds);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.platform {
-            m.insert("Platform", v.into_value());
-        }
-        if let Some(v) = self.root_volume_config {
-            m.insert("RootVolumeConfig", v.into_value());
-        }
-        if let Some(v) = self.session_script_s3_location {
-            m.insert("SessionScriptS3Location", v.into_value());
-        }
-        if let Some(v) = self.stream_view {
-            m.insert("StreamView", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.usb_device_filter_strings {
-            m.insert("UsbDeviceFilterStrings", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Platform", self.platform);
+        set(&mut m, "RootVolumeConfig", self.root_volume_config);
+        set(&mut m, "SessionScriptS3Location", self.session_script_s3_location);
+        set(&mut m, "StreamView", self.stream_view);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UsbDeviceFilterStrings", self.usb_device_filter_strings);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -1820,7 +1706,7 @@ impl crate::Cfn<markers::Fleet> {
 /// The property types of [`CfnFleet`]: CDK's `CfnFleet.*Property`.
 #[cfg(feature = "appstream")]
 pub mod fleet {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The desired capacity for a fleet.
     ///
@@ -1860,12 +1746,8 @@ pub mod fleet {
     impl IntoValue for ComputeCapacity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.desired_instances {
-                m.insert("DesiredInstances", v.into_value());
-            }
-            if let Some(v) = self.desired_sessions {
-                m.insert("DesiredSessions", v.into_value());
-            }
+            set(&mut m, "DesiredInstances", self.desired_instances);
+            set(&mut m, "DesiredSessions", self.desired_sessions);
             gs_core::Value::Map(m)
         }
     }
@@ -1908,12 +1790,8 @@ pub mod fleet {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1956,12 +1834,8 @@ pub mod fleet {
     impl IntoValue for DomainJoinInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.directory_name {
-                m.insert("DirectoryName", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit_distinguished_name {
-                m.insert("OrganizationalUnitDistinguishedName", v.into_value());
-            }
+            set(&mut m, "DirectoryName", self.directory_name);
+            set(&mut m, "OrganizationalUnitDistinguishedName", self.organizational_unit_distinguished_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2036,9 +1910,7 @@ pub mod fleet {
     impl IntoValue for VolumeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.volume_size_in_gb {
-                m.insert("VolumeSizeInGb", v.into_value());
-            }
+            set(&mut m, "VolumeSizeInGb", self.volume_size_in_gb);
             gs_core::Value::Map(m)
         }
     }
@@ -2180,53 +2052,23 @@ impl CfnImageBuilderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_endpoints {
-            m.insert("AccessEndpoints", v.into_value());
-        }
-        if let Some(v) = self.appstream_agent_version {
-            m.insert("AppstreamAgentVersion", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disable_imdsv1 {
-            m.insert("DisableIMDSV1", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.domain_join_info {
-            m.insert("DomainJoinInfo", v.into_value());
-        }
-        if let Some(v) = self.enable_default_internet_access {
-            m.insert("EnableDefaultInternetAccess", v.into_value());
-        }
-        if let Some(v) = self.iam_role_arn {
-            m.insert("IamRoleArn", v.into_value());
-        }
-        if let Some(v) = self.image_arn {
-            m.insert("ImageArn", v.into_value());
-        }
-        if let Some(v) = self.image_name {
-            m.insert("ImageName", v.into_value());
-        }
+        set(&mut m, "AccessEndpoints", self.access_endpoints);
+        set(&mut m, "AppstreamAgentVersion", self.appstream_agent_version);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisableIMDSV1", self.disable_imdsv1);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "DomainJoinInfo", self.domain_join_info);
+        set(&mut m, "EnableDefaultInternetAccess", self.enable_default_internet_access);
+        set(&mut m, "IamRoleArn", self.iam_role_arn);
+        set(&mut m, "ImageArn", self.image_arn);
+        set(&mut m, "ImageName", self.image_name);
         m.insert("InstanceType", self.instance_type.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.root_volume_config {
-            m.insert("RootVolumeConfig", v.into_value());
-        }
-        if let Some(v) = self.softwares_to_install {
-            m.insert("SoftwaresToInstall", v.into_value());
-        }
-        if let Some(v) = self.softwares_to_uninstall {
-            m.insert("SoftwaresToUninstall", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "RootVolumeConfig", self.root_volume_config);
+        set(&mut m, "SoftwaresToInstall", self.softwares_to_install);
+        set(&mut m, "SoftwaresToUninstall", self.softwares_to_uninstall);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -2260,7 +2102,7 @@ impl crate::Cfn<markers::ImageBuilder> {
 /// The property types of [`CfnImageBuilder`]: CDK's `CfnImageBuilder.*Property`.
 #[cfg(feature = "appstream")]
 pub mod image_builder {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The VPC configuration for the image builder.
     ///
@@ -2300,12 +2142,8 @@ pub mod image_builder {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -2348,12 +2186,8 @@ pub mod image_builder {
     impl IntoValue for DomainJoinInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.directory_name {
-                m.insert("DirectoryName", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit_distinguished_name {
-                m.insert("OrganizationalUnitDistinguishedName", v.into_value());
-            }
+            set(&mut m, "DirectoryName", self.directory_name);
+            set(&mut m, "OrganizationalUnitDistinguishedName", self.organizational_unit_distinguished_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2433,9 +2267,7 @@ pub mod image_builder {
     impl IntoValue for VolumeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.volume_size_in_gb {
-                m.insert("VolumeSizeInGb", v.into_value());
-            }
+            set(&mut m, "VolumeSizeInGb", self.volume_size_in_gb);
             gs_core::Value::Map(m)
         }
     }
@@ -2578,54 +2410,22 @@ impl CfnStackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_endpoints {
-            m.insert("AccessEndpoints", v.into_value());
-        }
-        if let Some(v) = self.agent_access_config {
-            m.insert("AgentAccessConfig", v.into_value());
-        }
-        if let Some(v) = self.application_settings {
-            m.insert("ApplicationSettings", v.into_value());
-        }
-        if let Some(v) = self.attributes_to_delete {
-            m.insert("AttributesToDelete", v.into_value());
-        }
-        if let Some(v) = self.content_redirection {
-            m.insert("ContentRedirection", v.into_value());
-        }
-        if let Some(v) = self.delete_storage_connectors {
-            m.insert("DeleteStorageConnectors", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.embed_host_domains {
-            m.insert("EmbedHostDomains", v.into_value());
-        }
-        if let Some(v) = self.feedback_url {
-            m.insert("FeedbackURL", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.redirect_url {
-            m.insert("RedirectURL", v.into_value());
-        }
-        if let Some(v) = self.storage_connectors {
-            m.insert("StorageConnectors", v.into_value());
-        }
-        if let Some(v) = self.streaming_experience_settings {
-            m.insert("StreamingExperienceSettings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_settings {
-            m.insert("UserSettings", v.into_value());
-        }
+        set(&mut m, "AccessEndpoints", self.access_endpoints);
+        set(&mut m, "AgentAccessConfig", self.agent_access_config);
+        set(&mut m, "ApplicationSettings", self.application_settings);
+        set(&mut m, "AttributesToDelete", self.attributes_to_delete);
+        set(&mut m, "ContentRedirection", self.content_redirection);
+        set(&mut m, "DeleteStorageConnectors", self.delete_storage_connectors);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "EmbedHostDomains", self.embed_host_domains);
+        set(&mut m, "FeedbackURL", self.feedback_url);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RedirectURL", self.redirect_url);
+        set(&mut m, "StorageConnectors", self.storage_connectors);
+        set(&mut m, "StreamingExperienceSettings", self.streaming_experience_settings);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserSettings", self.user_settings);
         m
     }
 
@@ -2651,7 +2451,7 @@ impl crate::Cfn<markers::Stack> {
 /// The property types of [`CfnStack`]: CDK's `CfnStack.*Property`.
 #[cfg(feature = "appstream")]
 pub mod stack {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// A connector that enables persistent storage for users.
     ///
@@ -2692,12 +2492,8 @@ pub mod stack {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorType", self.connector_type.into_value());
-            if let Some(v) = self.domains {
-                m.insert("Domains", v.into_value());
-            }
-            if let Some(v) = self.resource_identifier {
-                m.insert("ResourceIdentifier", v.into_value());
-            }
+            set(&mut m, "Domains", self.domains);
+            set(&mut m, "ResourceIdentifier", self.resource_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -2744,9 +2540,7 @@ pub mod stack {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.maximum_length {
-                m.insert("MaximumLength", v.into_value());
-            }
+            set(&mut m, "MaximumLength", self.maximum_length);
             m.insert("Permission", self.permission.into_value());
             gs_core::Value::Map(m)
         }
@@ -2784,9 +2578,7 @@ pub mod stack {
     impl IntoValue for StreamingExperienceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.preferred_protocol {
-                m.insert("PreferredProtocol", v.into_value());
-            }
+            set(&mut m, "PreferredProtocol", self.preferred_protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -2827,9 +2619,7 @@ pub mod stack {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.settings_group {
-                m.insert("SettingsGroup", v.into_value());
-            }
+            set(&mut m, "SettingsGroup", self.settings_group);
             gs_core::Value::Map(m)
         }
     }
@@ -2909,9 +2699,7 @@ pub mod stack {
     impl IntoValue for ContentRedirection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host_to_client {
-                m.insert("HostToClient", v.into_value());
-            }
+            set(&mut m, "HostToClient", self.host_to_client);
             gs_core::Value::Map(m)
         }
     }
@@ -2954,12 +2742,8 @@ pub mod stack {
     impl IntoValue for UrlRedirectionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_urls {
-                m.insert("AllowedUrls", v.into_value());
-            }
-            if let Some(v) = self.denied_urls {
-                m.insert("DeniedUrls", v.into_value());
-            }
+            set(&mut m, "AllowedUrls", self.allowed_urls);
+            set(&mut m, "DeniedUrls", self.denied_urls);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -3027,18 +2811,12 @@ pub mod stack {
     impl IntoValue for AgentAccessConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_bucket_arn {
-                m.insert("S3BucketArn", v.into_value());
-            }
+            set(&mut m, "S3BucketArn", self.s3_bucket_arn);
             m.insert("ScreenImageFormat", self.screen_image_format.into_value());
             m.insert("ScreenResolution", self.screen_resolution.into_value());
-            if let Some(v) = self.screenshots_upload_enabled {
-                m.insert("ScreenshotsUploadEnabled", v.into_value());
-            }
+            set(&mut m, "ScreenshotsUploadEnabled", self.screenshots_upload_enabled);
             m.insert("Settings", self.settings.into_value());
-            if let Some(v) = self.user_control_mode {
-                m.insert("UserControlMode", v.into_value());
-            }
+            set(&mut m, "UserControlMode", self.user_control_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -3209,9 +2987,7 @@ impl CfnStackUserAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthenticationType", self.authentication_type.into_value());
-        if let Some(v) = self.send_email_notification {
-            m.insert("SendEmailNotification", v.into_value());
-        }
+        set(&mut m, "SendEmailNotification", self.send_email_notification);
         m.insert("StackName", self.stack_name.into_value());
         m.insert("UserName", self.user_name.into_value());
         m
@@ -3295,15 +3071,9 @@ impl CfnUserProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthenticationType", self.authentication_type.into_value());
-        if let Some(v) = self.first_name {
-            m.insert("FirstName", v.into_value());
-        }
-        if let Some(v) = self.last_name {
-            m.insert("LastName", v.into_value());
-        }
-        if let Some(v) = self.message_action {
-            m.insert("MessageAction", v.into_value());
-        }
+        set(&mut m, "FirstName", self.first_name);
+        set(&mut m, "LastName", self.last_name);
+        set(&mut m, "MessageAction", self.message_action);
         m.insert("UserName", self.user_name.into_value());
         m
     }

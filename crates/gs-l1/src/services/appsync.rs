@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "appsync")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -279,16 +279,10 @@ impl CfnApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.event_config {
-            m.insert("EventConfig", v.into_value());
-        }
+        set(&mut m, "EventConfig", self.event_config);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.owner_contact {
-            m.insert("OwnerContact", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OwnerContact", self.owner_contact);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -354,7 +348,7 @@ impl crate::Cfn<markers::Api> {
 /// The property types of [`CfnApi`]: CDK's `CfnApi.*Property`.
 #[cfg(feature = "appsync")]
 pub mod api {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Describes the authorization configuration for connections, message publishing, message
     /// subscriptions, and logging for an Event API.
@@ -414,9 +408,7 @@ pub mod api {
             m.insert("ConnectionAuthModes", self.connection_auth_modes.into_value());
             m.insert("DefaultPublishAuthModes", self.default_publish_auth_modes.into_value());
             m.insert("DefaultSubscribeAuthModes", self.default_subscribe_auth_modes.into_value());
-            if let Some(v) = self.log_config {
-                m.insert("LogConfig", v.into_value());
-            }
+            set(&mut m, "LogConfig", self.log_config);
             gs_core::Value::Map(m)
         }
     }
@@ -468,15 +460,9 @@ pub mod api {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthType", self.auth_type.into_value());
-            if let Some(v) = self.cognito_config {
-                m.insert("CognitoConfig", v.into_value());
-            }
-            if let Some(v) = self.lambda_authorizer_config {
-                m.insert("LambdaAuthorizerConfig", v.into_value());
-            }
-            if let Some(v) = self.open_id_connect_config {
-                m.insert("OpenIDConnectConfig", v.into_value());
-            }
+            set(&mut m, "CognitoConfig", self.cognito_config);
+            set(&mut m, "LambdaAuthorizerConfig", self.lambda_authorizer_config);
+            set(&mut m, "OpenIDConnectConfig", self.open_id_connect_config);
             gs_core::Value::Map(m)
         }
     }
@@ -529,15 +515,9 @@ pub mod api {
     impl IntoValue for OpenIDConnectConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_ttl {
-                m.insert("AuthTTL", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.iat_ttl {
-                m.insert("IatTTL", v.into_value());
-            }
+            set(&mut m, "AuthTTL", self.auth_ttl);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "IatTTL", self.iat_ttl);
             m.insert("Issuer", self.issuer.into_value());
             gs_core::Value::Map(m)
         }
@@ -583,9 +563,7 @@ pub mod api {
     impl IntoValue for CognitoConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_id_client_regex {
-                m.insert("AppIdClientRegex", v.into_value());
-            }
+            set(&mut m, "AppIdClientRegex", self.app_id_client_regex);
             m.insert("AwsRegion", self.aws_region.into_value());
             m.insert("UserPoolId", self.user_pool_id.into_value());
             gs_core::Value::Map(m)
@@ -636,13 +614,9 @@ pub mod api {
     impl IntoValue for LambdaAuthorizerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorizer_result_ttl_in_seconds {
-                m.insert("AuthorizerResultTtlInSeconds", v.into_value());
-            }
+            set(&mut m, "AuthorizerResultTtlInSeconds", self.authorizer_result_ttl_in_seconds);
             m.insert("AuthorizerUri", self.authorizer_uri.into_value());
-            if let Some(v) = self.identity_validation_expression {
-                m.insert("IdentityValidationExpression", v.into_value());
-            }
+            set(&mut m, "IdentityValidationExpression", self.identity_validation_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -679,9 +653,7 @@ pub mod api {
     impl IntoValue for AuthMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_type {
-                m.insert("AuthType", v.into_value());
-            }
+            set(&mut m, "AuthType", self.auth_type);
             gs_core::Value::Map(m)
         }
     }
@@ -796,15 +768,9 @@ impl CfnApiCacheProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiCachingBehavior", self.api_caching_behavior.into_value());
         m.insert("ApiId", self.api_id.into_value());
-        if let Some(v) = self.at_rest_encryption_enabled {
-            m.insert("AtRestEncryptionEnabled", v.into_value());
-        }
-        if let Some(v) = self.health_metrics_config {
-            m.insert("HealthMetricsConfig", v.into_value());
-        }
-        if let Some(v) = self.transit_encryption_enabled {
-            m.insert("TransitEncryptionEnabled", v.into_value());
-        }
+        set(&mut m, "AtRestEncryptionEnabled", self.at_rest_encryption_enabled);
+        set(&mut m, "HealthMetricsConfig", self.health_metrics_config);
+        set(&mut m, "TransitEncryptionEnabled", self.transit_encryption_enabled);
         m.insert("Ttl", self.ttl.into_value());
         m.insert("Type", self.r#type.into_value());
         m
@@ -879,12 +845,8 @@ impl CfnApiKeyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.expires {
-            m.insert("Expires", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Expires", self.expires);
         m
     }
 
@@ -1010,25 +972,13 @@ impl CfnChannelNamespaceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
-        if let Some(v) = self.code_handlers {
-            m.insert("CodeHandlers", v.into_value());
-        }
-        if let Some(v) = self.code_s3_location {
-            m.insert("CodeS3Location", v.into_value());
-        }
-        if let Some(v) = self.handler_configs {
-            m.insert("HandlerConfigs", v.into_value());
-        }
+        set(&mut m, "CodeHandlers", self.code_handlers);
+        set(&mut m, "CodeS3Location", self.code_s3_location);
+        set(&mut m, "HandlerConfigs", self.handler_configs);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.publish_auth_modes {
-            m.insert("PublishAuthModes", v.into_value());
-        }
-        if let Some(v) = self.subscribe_auth_modes {
-            m.insert("SubscribeAuthModes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PublishAuthModes", self.publish_auth_modes);
+        set(&mut m, "SubscribeAuthModes", self.subscribe_auth_modes);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1062,7 +1012,7 @@ impl crate::Cfn<markers::ChannelNamespace> {
 /// The property types of [`CfnChannelNamespace`]: CDK's `CfnChannelNamespace.*Property`.
 #[cfg(feature = "appsync")]
 pub mod channel_namespace {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes an authorization configuration. Use `AuthMode` to specify the publishing and
     /// subscription authorization configuration for an Event API.
@@ -1096,9 +1046,7 @@ pub mod channel_namespace {
     impl IntoValue for AuthMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_type {
-                m.insert("AuthType", v.into_value());
-            }
+            set(&mut m, "AuthType", self.auth_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1141,12 +1089,8 @@ pub mod channel_namespace {
     impl IntoValue for HandlerConfigs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_publish {
-                m.insert("OnPublish", v.into_value());
-            }
-            if let Some(v) = self.on_subscribe {
-                m.insert("OnSubscribe", v.into_value());
-            }
+            set(&mut m, "OnPublish", self.on_publish);
+            set(&mut m, "OnSubscribe", self.on_subscribe);
             gs_core::Value::Map(m)
         }
     }
@@ -1224,9 +1168,7 @@ pub mod channel_namespace {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceName", self.data_source_name.into_value());
-            if let Some(v) = self.lambda_config {
-                m.insert("LambdaConfig", v.into_value());
-            }
+            set(&mut m, "LambdaConfig", self.lambda_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1380,37 +1322,17 @@ impl CfnDataSourceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_get_att("ApiId"));
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.dynamo_db_config {
-            m.insert("DynamoDBConfig", v.into_value());
-        }
-        if let Some(v) = self.elasticsearch_config {
-            m.insert("ElasticsearchConfig", v.into_value());
-        }
-        if let Some(v) = self.event_bridge_config {
-            m.insert("EventBridgeConfig", v.into_value());
-        }
-        if let Some(v) = self.http_config {
-            m.insert("HttpConfig", v.into_value());
-        }
-        if let Some(v) = self.lambda_config {
-            m.insert("LambdaConfig", v.into_value());
-        }
-        if let Some(v) = self.metrics_config {
-            m.insert("MetricsConfig", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DynamoDBConfig", self.dynamo_db_config);
+        set(&mut m, "ElasticsearchConfig", self.elasticsearch_config);
+        set(&mut m, "EventBridgeConfig", self.event_bridge_config);
+        set(&mut m, "HttpConfig", self.http_config);
+        set(&mut m, "LambdaConfig", self.lambda_config);
+        set(&mut m, "MetricsConfig", self.metrics_config);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.open_search_service_config {
-            m.insert("OpenSearchServiceConfig", v.into_value());
-        }
-        if let Some(v) = self.relational_database_config {
-            m.insert("RelationalDatabaseConfig", v.into_value());
-        }
-        if let Some(v) = self.service_role_arn {
-            m.insert("ServiceRoleArn", v.into_get_att("Arn"));
-        }
+        set(&mut m, "OpenSearchServiceConfig", self.open_search_service_config);
+        set(&mut m, "RelationalDatabaseConfig", self.relational_database_config);
+        if let Some(v) = self.service_role_arn { m.insert("ServiceRoleArn", v.into_get_att("Arn")); }
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -1454,7 +1376,7 @@ impl crate::Cfn<markers::DataSource> {
 /// The property types of [`CfnDataSource`]: CDK's `CfnDataSource.*Property`.
 #[cfg(feature = "appsync")]
 pub mod data_source {
-    use crate::kinds::{Bool, Id, IntoValue, Str};
+    use crate::kinds::{Bool, Id, IntoValue, Str, set};
 
     /// The `OpenSearchServiceConfig` property type specifies the `AwsRegion` and `Endpoints` for an
     /// Amazon OpenSearch Service domain in your account for an AWS AppSync data source.
@@ -1566,9 +1488,7 @@ pub mod data_source {
     impl IntoValue for HttpConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_config {
-                m.insert("AuthorizationConfig", v.into_value());
-            }
+            set(&mut m, "AuthorizationConfig", self.authorization_config);
             m.insert("Endpoint", self.endpoint.into_ref());
             gs_core::Value::Map(m)
         }
@@ -1608,9 +1528,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationType", self.authorization_type.into_value());
-            if let Some(v) = self.aws_iam_config {
-                m.insert("AwsIamConfig", v.into_value());
-            }
+            set(&mut m, "AwsIamConfig", self.aws_iam_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1653,12 +1571,8 @@ pub mod data_source {
     impl IntoValue for AwsIamConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.signing_region {
-                m.insert("SigningRegion", v.into_value());
-            }
-            if let Some(v) = self.signing_service_name {
-                m.insert("SigningServiceName", v.into_value());
-            }
+            set(&mut m, "SigningRegion", self.signing_region);
+            set(&mut m, "SigningServiceName", self.signing_service_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1696,9 +1610,7 @@ pub mod data_source {
     impl IntoValue for RelationalDatabaseConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rds_http_endpoint_config {
-                m.insert("RdsHttpEndpointConfig", v.into_value());
-            }
+            set(&mut m, "RdsHttpEndpointConfig", self.rds_http_endpoint_config);
             m.insert("RelationalDatabaseSourceType", self.relational_database_source_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1762,13 +1674,9 @@ pub mod data_source {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsRegion", self.aws_region.into_value());
             m.insert("AwsSecretStoreArn", self.aws_secret_store_arn.into_ref());
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
+            set(&mut m, "DatabaseName", self.database_name);
             m.insert("DbClusterIdentifier", self.db_cluster_identifier.into_value());
-            if let Some(v) = self.schema {
-                m.insert("Schema", v.into_value());
-            }
+            set(&mut m, "Schema", self.schema);
             gs_core::Value::Map(m)
         }
     }
@@ -1861,16 +1769,10 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsRegion", self.aws_region.into_value());
-            if let Some(v) = self.delta_sync_config {
-                m.insert("DeltaSyncConfig", v.into_value());
-            }
+            set(&mut m, "DeltaSyncConfig", self.delta_sync_config);
             m.insert("TableName", self.table_name.into_ref());
-            if let Some(v) = self.use_caller_credentials {
-                m.insert("UseCallerCredentials", v.into_value());
-            }
-            if let Some(v) = self.versioned {
-                m.insert("Versioned", v.into_value());
-            }
+            set(&mut m, "UseCallerCredentials", self.use_caller_credentials);
+            set(&mut m, "Versioned", self.versioned);
             gs_core::Value::Map(m)
         }
     }
@@ -2014,13 +1916,9 @@ impl CfnDomainNameProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateArn", self.certificate_arn.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2271,41 +2169,19 @@ impl CfnFunctionConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_get_att("ApiId"));
-        if let Some(v) = self.code {
-            m.insert("Code", v.into_value());
-        }
-        if let Some(v) = self.code_s3_location {
-            m.insert("CodeS3Location", v.into_value());
-        }
+        set(&mut m, "Code", self.code);
+        set(&mut m, "CodeS3Location", self.code_s3_location);
         m.insert("DataSourceName", self.data_source_name.into_get_att("Name"));
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.function_version {
-            m.insert("FunctionVersion", v.into_value());
-        }
-        if let Some(v) = self.max_batch_size {
-            m.insert("MaxBatchSize", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FunctionVersion", self.function_version);
+        set(&mut m, "MaxBatchSize", self.max_batch_size);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.request_mapping_template {
-            m.insert("RequestMappingTemplate", v.into_value());
-        }
-        if let Some(v) = self.request_mapping_template_s3_location {
-            m.insert("RequestMappingTemplateS3Location", v.into_value());
-        }
-        if let Some(v) = self.response_mapping_template {
-            m.insert("ResponseMappingTemplate", v.into_value());
-        }
-        if let Some(v) = self.response_mapping_template_s3_location {
-            m.insert("ResponseMappingTemplateS3Location", v.into_value());
-        }
-        if let Some(v) = self.runtime {
-            m.insert("Runtime", v.into_value());
-        }
-        if let Some(v) = self.sync_config {
-            m.insert("SyncConfig", v.into_value());
-        }
+        set(&mut m, "RequestMappingTemplate", self.request_mapping_template);
+        set(&mut m, "RequestMappingTemplateS3Location", self.request_mapping_template_s3_location);
+        set(&mut m, "ResponseMappingTemplate", self.response_mapping_template);
+        set(&mut m, "ResponseMappingTemplateS3Location", self.response_mapping_template_s3_location);
+        set(&mut m, "Runtime", self.runtime);
+        set(&mut m, "SyncConfig", self.sync_config);
         m
     }
 
@@ -2364,7 +2240,7 @@ impl crate::Cfn<markers::FunctionConfiguration> {
 /// The property types of [`CfnFunctionConfiguration`]: CDK's `CfnFunctionConfiguration.*Property`.
 #[cfg(feature = "appsync")]
 pub mod function_configuration {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes a Sync configuration for a resolver.
     ///
@@ -2405,12 +2281,8 @@ pub mod function_configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConflictDetection", self.conflict_detection.into_value());
-            if let Some(v) = self.conflict_handler {
-                m.insert("ConflictHandler", v.into_value());
-            }
-            if let Some(v) = self.lambda_conflict_handler_config {
-                m.insert("LambdaConflictHandlerConfig", v.into_value());
-            }
+            set(&mut m, "ConflictHandler", self.conflict_handler);
+            set(&mut m, "LambdaConflictHandlerConfig", self.lambda_conflict_handler_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2446,9 +2318,7 @@ pub mod function_configuration {
     impl IntoValue for LambdaConflictHandlerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_conflict_handler_arn {
-                m.insert("LambdaConflictHandlerArn", v.into_value());
-            }
+            set(&mut m, "LambdaConflictHandlerArn", self.lambda_conflict_handler_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2657,56 +2527,24 @@ impl CfnGraphQLApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_authentication_providers {
-            m.insert("AdditionalAuthenticationProviders", v.into_value());
-        }
-        if let Some(v) = self.api_type {
-            m.insert("ApiType", v.into_value());
-        }
+        set(&mut m, "AdditionalAuthenticationProviders", self.additional_authentication_providers);
+        set(&mut m, "ApiType", self.api_type);
         m.insert("AuthenticationType", self.authentication_type.into_value());
-        if let Some(v) = self.enhanced_metrics_config {
-            m.insert("EnhancedMetricsConfig", v.into_value());
-        }
-        if let Some(v) = self.environment_variables {
-            m.insert("EnvironmentVariables", v.into_value());
-        }
-        if let Some(v) = self.introspection_config {
-            m.insert("IntrospectionConfig", v.into_value());
-        }
-        if let Some(v) = self.lambda_authorizer_config {
-            m.insert("LambdaAuthorizerConfig", v.into_value());
-        }
-        if let Some(v) = self.log_config {
-            m.insert("LogConfig", v.into_value());
-        }
-        if let Some(v) = self.merged_api_execution_role_arn {
-            m.insert("MergedApiExecutionRoleArn", v.into_value());
-        }
+        set(&mut m, "EnhancedMetricsConfig", self.enhanced_metrics_config);
+        set(&mut m, "EnvironmentVariables", self.environment_variables);
+        set(&mut m, "IntrospectionConfig", self.introspection_config);
+        set(&mut m, "LambdaAuthorizerConfig", self.lambda_authorizer_config);
+        set(&mut m, "LogConfig", self.log_config);
+        set(&mut m, "MergedApiExecutionRoleArn", self.merged_api_execution_role_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.open_id_connect_config {
-            m.insert("OpenIDConnectConfig", v.into_value());
-        }
-        if let Some(v) = self.owner_contact {
-            m.insert("OwnerContact", v.into_value());
-        }
-        if let Some(v) = self.query_depth_limit {
-            m.insert("QueryDepthLimit", v.into_value());
-        }
-        if let Some(v) = self.resolver_count_limit {
-            m.insert("ResolverCountLimit", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_pool_config {
-            m.insert("UserPoolConfig", v.into_value());
-        }
-        if let Some(v) = self.visibility {
-            m.insert("Visibility", v.into_value());
-        }
-        if let Some(v) = self.xray_enabled {
-            m.insert("XrayEnabled", v.into_value());
-        }
+        set(&mut m, "OpenIDConnectConfig", self.open_id_connect_config);
+        set(&mut m, "OwnerContact", self.owner_contact);
+        set(&mut m, "QueryDepthLimit", self.query_depth_limit);
+        set(&mut m, "ResolverCountLimit", self.resolver_count_limit);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserPoolConfig", self.user_pool_config);
+        set(&mut m, "Visibility", self.visibility);
+        set(&mut m, "XrayEnabled", self.xray_enabled);
         m
     }
 
@@ -2792,7 +2630,7 @@ impl crate::Cfn<markers::GraphQLApi> {
 /// The property types of [`CfnGraphQLApi`]: CDK's `CfnGraphQLApi.*Property`.
 #[cfg(feature = "appsync")]
 pub mod graph_ql_api {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Num, Str, set};
 
     /// The `OpenIDConnectConfig` property type specifies the optional authorization configuration
     /// for using an OpenID Connect compliant service with your GraphQL endpoint for an AWS AppSync
@@ -2849,18 +2687,10 @@ pub mod graph_ql_api {
     impl IntoValue for OpenIDConnectConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_ttl {
-                m.insert("AuthTTL", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.iat_ttl {
-                m.insert("IatTTL", v.into_value());
-            }
-            if let Some(v) = self.issuer {
-                m.insert("Issuer", v.into_value());
-            }
+            set(&mut m, "AuthTTL", self.auth_ttl);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "IatTTL", self.iat_ttl);
+            set(&mut m, "Issuer", self.issuer);
             gs_core::Value::Map(m)
         }
     }
@@ -2911,15 +2741,9 @@ pub mod graph_ql_api {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationType", self.authentication_type.into_value());
-            if let Some(v) = self.lambda_authorizer_config {
-                m.insert("LambdaAuthorizerConfig", v.into_value());
-            }
-            if let Some(v) = self.open_id_connect_config {
-                m.insert("OpenIDConnectConfig", v.into_value());
-            }
-            if let Some(v) = self.user_pool_config {
-                m.insert("UserPoolConfig", v.into_value());
-            }
+            set(&mut m, "LambdaAuthorizerConfig", self.lambda_authorizer_config);
+            set(&mut m, "OpenIDConnectConfig", self.open_id_connect_config);
+            set(&mut m, "UserPoolConfig", self.user_pool_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2971,15 +2795,9 @@ pub mod graph_ql_api {
     impl IntoValue for LambdaAuthorizerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorizer_result_ttl_in_seconds {
-                m.insert("AuthorizerResultTtlInSeconds", v.into_value());
-            }
-            if let Some(v) = self.authorizer_uri {
-                m.insert("AuthorizerUri", v.into_value());
-            }
-            if let Some(v) = self.identity_validation_expression {
-                m.insert("IdentityValidationExpression", v.into_value());
-            }
+            set(&mut m, "AuthorizerResultTtlInSeconds", self.authorizer_result_ttl_in_seconds);
+            set(&mut m, "AuthorizerUri", self.authorizer_uri);
+            set(&mut m, "IdentityValidationExpression", self.identity_validation_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -3031,15 +2849,9 @@ pub mod graph_ql_api {
     impl IntoValue for CognitoUserPoolConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_id_client_regex {
-                m.insert("AppIdClientRegex", v.into_value());
-            }
-            if let Some(v) = self.aws_region {
-                m.insert("AwsRegion", v.into_value());
-            }
-            if let Some(v) = self.user_pool_id {
-                m.insert("UserPoolId", v.into_ref());
-            }
+            set(&mut m, "AppIdClientRegex", self.app_id_client_regex);
+            set(&mut m, "AwsRegion", self.aws_region);
+            if let Some(v) = self.user_pool_id { m.insert("UserPoolId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3099,18 +2911,10 @@ pub mod graph_ql_api {
     impl IntoValue for UserPoolConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_id_client_regex {
-                m.insert("AppIdClientRegex", v.into_value());
-            }
-            if let Some(v) = self.aws_region {
-                m.insert("AwsRegion", v.into_value());
-            }
-            if let Some(v) = self.default_action {
-                m.insert("DefaultAction", v.into_value());
-            }
-            if let Some(v) = self.user_pool_id {
-                m.insert("UserPoolId", v.into_ref());
-            }
+            set(&mut m, "AppIdClientRegex", self.app_id_client_regex);
+            set(&mut m, "AwsRegion", self.aws_region);
+            set(&mut m, "DefaultAction", self.default_action);
+            if let Some(v) = self.user_pool_id { m.insert("UserPoolId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3161,9 +2965,7 @@ pub mod graph_ql_api {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogsRoleArn", self.cloud_watch_logs_role_arn.into_get_att("Arn"));
-            if let Some(v) = self.exclude_verbose_content {
-                m.insert("ExcludeVerboseContent", v.into_value());
-            }
+            set(&mut m, "ExcludeVerboseContent", self.exclude_verbose_content);
             m.insert("FieldLogLevel", self.field_log_level.into_value());
             gs_core::Value::Map(m)
         }
@@ -3260,12 +3062,8 @@ impl CfnGraphQLSchemaProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
-        if let Some(v) = self.definition {
-            m.insert("Definition", v.into_value());
-        }
-        if let Some(v) = self.definition_s3_location {
-            m.insert("DefinitionS3Location", v.into_value());
-        }
+        set(&mut m, "Definition", self.definition);
+        set(&mut m, "DefinitionS3Location", self.definition_s3_location);
         m
     }
 
@@ -3440,49 +3238,21 @@ impl CfnResolverProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_get_att("ApiId"));
-        if let Some(v) = self.caching_config {
-            m.insert("CachingConfig", v.into_value());
-        }
-        if let Some(v) = self.code {
-            m.insert("Code", v.into_value());
-        }
-        if let Some(v) = self.code_s3_location {
-            m.insert("CodeS3Location", v.into_value());
-        }
-        if let Some(v) = self.data_source_name {
-            m.insert("DataSourceName", v.into_get_att("Name"));
-        }
+        set(&mut m, "CachingConfig", self.caching_config);
+        set(&mut m, "Code", self.code);
+        set(&mut m, "CodeS3Location", self.code_s3_location);
+        if let Some(v) = self.data_source_name { m.insert("DataSourceName", v.into_get_att("Name")); }
         m.insert("FieldName", self.field_name.into_value());
-        if let Some(v) = self.kind {
-            m.insert("Kind", v.into_value());
-        }
-        if let Some(v) = self.max_batch_size {
-            m.insert("MaxBatchSize", v.into_value());
-        }
-        if let Some(v) = self.metrics_config {
-            m.insert("MetricsConfig", v.into_value());
-        }
-        if let Some(v) = self.pipeline_config {
-            m.insert("PipelineConfig", v.into_value());
-        }
-        if let Some(v) = self.request_mapping_template {
-            m.insert("RequestMappingTemplate", v.into_value());
-        }
-        if let Some(v) = self.request_mapping_template_s3_location {
-            m.insert("RequestMappingTemplateS3Location", v.into_value());
-        }
-        if let Some(v) = self.response_mapping_template {
-            m.insert("ResponseMappingTemplate", v.into_value());
-        }
-        if let Some(v) = self.response_mapping_template_s3_location {
-            m.insert("ResponseMappingTemplateS3Location", v.into_value());
-        }
-        if let Some(v) = self.runtime {
-            m.insert("Runtime", v.into_value());
-        }
-        if let Some(v) = self.sync_config {
-            m.insert("SyncConfig", v.into_value());
-        }
+        set(&mut m, "Kind", self.kind);
+        set(&mut m, "MaxBatchSize", self.max_batch_size);
+        set(&mut m, "MetricsConfig", self.metrics_config);
+        set(&mut m, "PipelineConfig", self.pipeline_config);
+        set(&mut m, "RequestMappingTemplate", self.request_mapping_template);
+        set(&mut m, "RequestMappingTemplateS3Location", self.request_mapping_template_s3_location);
+        set(&mut m, "ResponseMappingTemplate", self.response_mapping_template);
+        set(&mut m, "ResponseMappingTemplateS3Location", self.response_mapping_template_s3_location);
+        set(&mut m, "Runtime", self.runtime);
+        set(&mut m, "SyncConfig", self.sync_config);
         m.insert("TypeName", self.type_name.into_value());
         m
     }
@@ -3534,7 +3304,7 @@ impl crate::Cfn<markers::Resolver> {
 /// The property types of [`CfnResolver`]: CDK's `CfnResolver.*Property`.
 #[cfg(feature = "appsync")]
 pub mod resolver {
-    use crate::kinds::{Id, IntoValue, List, Num, Str};
+    use crate::kinds::{Id, IntoValue, List, Num, Str, set};
 
     /// Use the `PipelineConfig` property type to specify `PipelineConfig` for an AWS AppSync
     /// resolver.
@@ -3571,9 +3341,7 @@ pub mod resolver {
     impl IntoValue for PipelineConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.functions {
-                m.insert("Functions", v.into_get_atts("FunctionId"));
-            }
+            if let Some(v) = self.functions { m.insert("Functions", v.into_get_atts("FunctionId")); }
             gs_core::Value::Map(m)
         }
     }
@@ -3617,12 +3385,8 @@ pub mod resolver {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConflictDetection", self.conflict_detection.into_value());
-            if let Some(v) = self.conflict_handler {
-                m.insert("ConflictHandler", v.into_value());
-            }
-            if let Some(v) = self.lambda_conflict_handler_config {
-                m.insert("LambdaConflictHandlerConfig", v.into_value());
-            }
+            set(&mut m, "ConflictHandler", self.conflict_handler);
+            set(&mut m, "LambdaConflictHandlerConfig", self.lambda_conflict_handler_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3658,9 +3422,7 @@ pub mod resolver {
     impl IntoValue for LambdaConflictHandlerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_conflict_handler_arn {
-                m.insert("LambdaConflictHandlerArn", v.into_value());
-            }
+            set(&mut m, "LambdaConflictHandlerArn", self.lambda_conflict_handler_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3738,9 +3500,7 @@ pub mod resolver {
     impl IntoValue for CachingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.caching_keys {
-                m.insert("CachingKeys", v.into_value());
-            }
+            set(&mut m, "CachingKeys", self.caching_keys);
             m.insert("Ttl", self.ttl.into_value());
             gs_core::Value::Map(m)
         }
@@ -3807,18 +3567,10 @@ impl CfnSourceApiAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.merged_api_identifier {
-            m.insert("MergedApiIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_api_association_config {
-            m.insert("SourceApiAssociationConfig", v.into_value());
-        }
-        if let Some(v) = self.source_api_identifier {
-            m.insert("SourceApiIdentifier", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MergedApiIdentifier", self.merged_api_identifier);
+        set(&mut m, "SourceApiAssociationConfig", self.source_api_association_config);
+        set(&mut m, "SourceApiIdentifier", self.source_api_identifier);
         m
     }
 
@@ -3917,7 +3669,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
 /// The property types of [`CfnSourceApiAssociation`]: CDK's `CfnSourceApiAssociation.*Property`.
 #[cfg(feature = "appsync")]
 pub mod source_api_association {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes properties used to specify configurations related to a source API. This is a
     /// property of the `AWS:AppSync:SourceApiAssociation` type.
@@ -3951,9 +3703,7 @@ pub mod source_api_association {
     impl IntoValue for SourceApiAssociationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.merge_type {
-                m.insert("MergeType", v.into_value());
-            }
+            set(&mut m, "MergeType", self.merge_type);
             gs_core::Value::Map(m)
         }
     }

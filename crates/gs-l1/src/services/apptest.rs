@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "apptest")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -79,14 +79,10 @@ impl CfnTestCaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Steps", self.steps.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -168,7 +164,7 @@ impl crate::Cfn<markers::TestCase> {
 /// The property types of [`CfnTestCase`]: CDK's `CfnTestCase.*Property`.
 #[cfg(feature = "apptest")]
 pub mod test_case {
-    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str, set};
 
     /// Defines a step.
     ///
@@ -210,9 +206,7 @@ pub mod test_case {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -261,15 +255,9 @@ pub mod test_case {
     impl IntoValue for StepAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compare_action {
-                m.insert("CompareAction", v.into_value());
-            }
-            if let Some(v) = self.mainframe_action {
-                m.insert("MainframeAction", v.into_value());
-            }
-            if let Some(v) = self.resource_action {
-                m.insert("ResourceAction", v.into_value());
-            }
+            set(&mut m, "CompareAction", self.compare_action);
+            set(&mut m, "MainframeAction", self.mainframe_action);
+            set(&mut m, "ResourceAction", self.resource_action);
             gs_core::Value::Map(m)
         }
     }
@@ -317,15 +305,9 @@ pub mod test_case {
     impl IntoValue for ResourceAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_formation_action {
-                m.insert("CloudFormationAction", v.into_value());
-            }
-            if let Some(v) = self.m2_managed_application_action {
-                m.insert("M2ManagedApplicationAction", v.into_value());
-            }
-            if let Some(v) = self.m2_non_managed_application_action {
-                m.insert("M2NonManagedApplicationAction", v.into_value());
-            }
+            set(&mut m, "CloudFormationAction", self.cloud_formation_action);
+            set(&mut m, "M2ManagedApplicationAction", self.m2_managed_application_action);
+            set(&mut m, "M2NonManagedApplicationAction", self.m2_non_managed_application_action);
             gs_core::Value::Map(m)
         }
     }
@@ -370,9 +352,7 @@ pub mod test_case {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionType", self.action_type.into_value());
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Properties", self.properties);
             m.insert("Resource", self.resource.into_value());
             gs_core::Value::Map(m)
         }
@@ -415,12 +395,8 @@ pub mod test_case {
     impl IntoValue for M2ManagedActionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.force_stop {
-                m.insert("ForceStop", v.into_value());
-            }
-            if let Some(v) = self.import_data_set_location {
-                m.insert("ImportDataSetLocation", v.into_value());
-            }
+            set(&mut m, "ForceStop", self.force_stop);
+            set(&mut m, "ImportDataSetLocation", self.import_data_set_location);
             gs_core::Value::Map(m)
         }
     }
@@ -496,9 +472,7 @@ pub mod test_case {
     impl IntoValue for CloudFormationAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_type {
-                m.insert("ActionType", v.into_value());
-            }
+            set(&mut m, "ActionType", self.action_type);
             m.insert("Resource", self.resource.into_value());
             gs_core::Value::Map(m)
         }
@@ -544,9 +518,7 @@ pub mod test_case {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionType", self.action_type.into_value());
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Properties", self.properties);
             m.insert("Resource", self.resource.into_value());
             gs_core::Value::Map(m)
         }
@@ -589,12 +561,8 @@ pub mod test_case {
     impl IntoValue for MainframeActionType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch {
-                m.insert("Batch", v.into_value());
-            }
-            if let Some(v) = self.tn3270 {
-                m.insert("Tn3270", v.into_value());
-            }
+            set(&mut m, "Batch", self.batch);
+            set(&mut m, "Tn3270", self.tn3270);
             gs_core::Value::Map(m)
         }
     }
@@ -638,12 +606,8 @@ pub mod test_case {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BatchJobName", self.batch_job_name.into_value());
-            if let Some(v) = self.batch_job_parameters {
-                m.insert("BatchJobParameters", v.into_value());
-            }
-            if let Some(v) = self.export_data_set_names {
-                m.insert("ExportDataSetNames", v.into_value());
-            }
+            set(&mut m, "BatchJobParameters", self.batch_job_parameters);
+            set(&mut m, "ExportDataSetNames", self.export_data_set_names);
             gs_core::Value::Map(m)
         }
     }
@@ -680,9 +644,7 @@ pub mod test_case {
     impl IntoValue for TN3270 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.export_data_set_names {
-                m.insert("ExportDataSetNames", v.into_value());
-            }
+            set(&mut m, "ExportDataSetNames", self.export_data_set_names);
             m.insert("Script", self.script.into_value());
             gs_core::Value::Map(m)
         }
@@ -758,9 +720,7 @@ pub mod test_case {
     impl IntoValue for MainframeActionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dms_task_arn {
-                m.insert("DmsTaskArn", v.into_value());
-            }
+            set(&mut m, "DmsTaskArn", self.dms_task_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -798,9 +758,7 @@ pub mod test_case {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Input", self.input.into_value());
-            if let Some(v) = self.output {
-                m.insert("Output", v.into_value());
-            }
+            set(&mut m, "Output", self.output);
             gs_core::Value::Map(m)
         }
     }
@@ -920,12 +878,8 @@ pub mod test_case {
     impl IntoValue for FileMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_sets {
-                m.insert("DataSets", v.into_value());
-            }
-            if let Some(v) = self.database_cdc {
-                m.insert("DatabaseCDC", v.into_value());
-            }
+            set(&mut m, "DataSets", self.data_sets);
+            set(&mut m, "DatabaseCDC", self.database_cdc);
             gs_core::Value::Map(m)
         }
     }
@@ -1172,9 +1126,7 @@ pub mod test_case {
     impl IntoValue for OutputFile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file_location {
-                m.insert("FileLocation", v.into_value());
-            }
+            set(&mut m, "FileLocation", self.file_location);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "aps")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -173,18 +173,10 @@ impl CfnAnomalyDetectorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Alias", self.alias.into_value());
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.evaluation_interval_in_seconds {
-            m.insert("EvaluationIntervalInSeconds", v.into_value());
-        }
-        if let Some(v) = self.labels {
-            m.insert("Labels", v.into_value());
-        }
-        if let Some(v) = self.missing_data_action {
-            m.insert("MissingDataAction", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EvaluationIntervalInSeconds", self.evaluation_interval_in_seconds);
+        set(&mut m, "Labels", self.labels);
+        set(&mut m, "MissingDataAction", self.missing_data_action);
+        set(&mut m, "Tags", self.tags);
         m.insert("Workspace", self.workspace.into_value());
         m
     }
@@ -219,7 +211,7 @@ impl crate::Cfn<markers::AnomalyDetector> {
 /// The property types of [`CfnAnomalyDetector`]: CDK's `CfnAnomalyDetector.*Property`.
 #[cfg(feature = "aps")]
 pub mod anomaly_detector {
-    use crate::kinds::{Bool, Int, IntoValue, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Num, Str, set};
 
     /// The Amazon Managed Service for Prometheus metric labels associated with the anomaly
     /// detector.
@@ -298,12 +290,8 @@ pub mod anomaly_detector {
     impl IntoValue for MissingDataAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mark_as_anomaly {
-                m.insert("MarkAsAnomaly", v.into_value());
-            }
-            if let Some(v) = self.skip {
-                m.insert("Skip", v.into_value());
-            }
+            set(&mut m, "MarkAsAnomaly", self.mark_as_anomaly);
+            set(&mut m, "Skip", self.skip);
             gs_core::Value::Map(m)
         }
     }
@@ -394,19 +382,11 @@ pub mod anomaly_detector {
     impl IntoValue for RandomCutForestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ignore_near_expected_from_above {
-                m.insert("IgnoreNearExpectedFromAbove", v.into_value());
-            }
-            if let Some(v) = self.ignore_near_expected_from_below {
-                m.insert("IgnoreNearExpectedFromBelow", v.into_value());
-            }
+            set(&mut m, "IgnoreNearExpectedFromAbove", self.ignore_near_expected_from_above);
+            set(&mut m, "IgnoreNearExpectedFromBelow", self.ignore_near_expected_from_below);
             m.insert("Query", self.query.into_value());
-            if let Some(v) = self.sample_size {
-                m.insert("SampleSize", v.into_value());
-            }
-            if let Some(v) = self.shingle_size {
-                m.insert("ShingleSize", v.into_value());
-            }
+            set(&mut m, "SampleSize", self.sample_size);
+            set(&mut m, "ShingleSize", self.shingle_size);
             gs_core::Value::Map(m)
         }
     }
@@ -450,12 +430,8 @@ pub mod anomaly_detector {
     impl IntoValue for IgnoreNearExpected {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amount {
-                m.insert("Amount", v.into_value());
-            }
-            if let Some(v) = self.ratio {
-                m.insert("Ratio", v.into_value());
-            }
+            set(&mut m, "Amount", self.amount);
+            set(&mut m, "Ratio", self.ratio);
             gs_core::Value::Map(m)
         }
     }
@@ -573,9 +549,7 @@ impl CfnRuleGroupsNamespaceProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Data", self.data.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Workspace", self.workspace.into_value());
         m
     }
@@ -678,21 +652,13 @@ impl CfnScraperProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alias {
-            m.insert("Alias", v.into_value());
-        }
+        set(&mut m, "Alias", self.alias);
         m.insert("Destination", self.destination.into_value());
-        if let Some(v) = self.role_configuration {
-            m.insert("RoleConfiguration", v.into_value());
-        }
+        set(&mut m, "RoleConfiguration", self.role_configuration);
         m.insert("ScrapeConfiguration", self.scrape_configuration.into_value());
-        if let Some(v) = self.scraper_logging_configuration {
-            m.insert("ScraperLoggingConfiguration", v.into_value());
-        }
+        set(&mut m, "ScraperLoggingConfiguration", self.scraper_logging_configuration);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -744,7 +710,7 @@ impl crate::Cfn<markers::Scraper> {
 /// The property types of [`CfnScraper`]: CDK's `CfnScraper.*Property`.
 #[cfg(feature = "aps")]
 pub mod scraper {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// Configuration for scraper logging
     ///
@@ -818,9 +784,7 @@ pub mod scraper {
     impl IntoValue for ScraperComponent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.config {
-                m.insert("Config", v.into_value());
-            }
+            set(&mut m, "Config", self.config);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -857,9 +821,7 @@ pub mod scraper {
     impl IntoValue for ComponentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
             gs_core::Value::Map(m)
         }
     }
@@ -895,9 +857,7 @@ pub mod scraper {
     impl IntoValue for ScraperLoggingDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
             gs_core::Value::Map(m)
         }
     }
@@ -933,9 +893,7 @@ pub mod scraper {
     impl IntoValue for CloudWatchLogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_arn {
-                m.insert("LogGroupArn", v.into_value());
-            }
+            set(&mut m, "LogGroupArn", self.log_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1010,12 +968,8 @@ pub mod scraper {
     impl IntoValue for RoleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_role_arn {
-                m.insert("SourceRoleArn", v.into_value());
-            }
-            if let Some(v) = self.target_role_arn {
-                m.insert("TargetRoleArn", v.into_value());
-            }
+            set(&mut m, "SourceRoleArn", self.source_role_arn);
+            set(&mut m, "TargetRoleArn", self.target_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1057,12 +1011,8 @@ pub mod scraper {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eks_configuration {
-                m.insert("EksConfiguration", v.into_value());
-            }
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "EksConfiguration", self.eks_configuration);
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1108,9 +1058,7 @@ pub mod scraper {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterArn", self.cluster_arn.into_value());
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
             gs_core::Value::Map(m)
         }
@@ -1192,12 +1140,8 @@ pub mod scraper {
     impl IntoValue for Destination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amp_configuration {
-                m.insert("AmpConfiguration", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_configuration {
-                m.insert("CloudWatchConfiguration", v.into_value());
-            }
+            set(&mut m, "AmpConfiguration", self.amp_configuration);
+            set(&mut m, "CloudWatchConfiguration", self.cloud_watch_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1348,27 +1292,13 @@ impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alert_manager_definition {
-            m.insert("AlertManagerDefinition", v.into_value());
-        }
-        if let Some(v) = self.alias {
-            m.insert("Alias", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.query_logging_configuration {
-            m.insert("QueryLoggingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workspace_configuration {
-            m.insert("WorkspaceConfiguration", v.into_value());
-        }
+        set(&mut m, "AlertManagerDefinition", self.alert_manager_definition);
+        set(&mut m, "Alias", self.alias);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
+        set(&mut m, "QueryLoggingConfiguration", self.query_logging_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkspaceConfiguration", self.workspace_configuration);
         m
     }
 
@@ -1420,7 +1350,7 @@ impl crate::Cfn<markers::Workspace> {
 /// The property types of [`CfnWorkspace`]: CDK's `CfnWorkspace.*Property`.
 #[cfg(feature = "aps")]
 pub mod workspace {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Contains information about the rules and alerting logging configuration for the workspace.
     ///
@@ -1454,9 +1384,7 @@ pub mod workspace {
     impl IntoValue for LoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_arn {
-                m.insert("LogGroupArn", v.into_value());
-            }
+            set(&mut m, "LogGroupArn", self.log_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1513,18 +1441,10 @@ pub mod workspace {
     impl IntoValue for WorkspaceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.limits_per_label_sets {
-                m.insert("LimitsPerLabelSets", v.into_value());
-            }
-            if let Some(v) = self.out_of_order_time_window_in_seconds {
-                m.insert("OutOfOrderTimeWindowInSeconds", v.into_value());
-            }
-            if let Some(v) = self.retention_period_in_days {
-                m.insert("RetentionPeriodInDays", v.into_value());
-            }
-            if let Some(v) = self.rule_query_offset_in_seconds {
-                m.insert("RuleQueryOffsetInSeconds", v.into_value());
-            }
+            set(&mut m, "LimitsPerLabelSets", self.limits_per_label_sets);
+            set(&mut m, "OutOfOrderTimeWindowInSeconds", self.out_of_order_time_window_in_seconds);
+            set(&mut m, "RetentionPeriodInDays", self.retention_period_in_days);
+            set(&mut m, "RuleQueryOffsetInSeconds", self.rule_query_offset_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1603,9 +1523,7 @@ pub mod workspace {
     impl IntoValue for LimitsPerLabelSetEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_series {
-                m.insert("MaxSeries", v.into_value());
-            }
+            set(&mut m, "MaxSeries", self.max_series);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "arcregionswitch")]
-use crate::kinds::{IntoValue, List, Map, Num, Str};
+use crate::kinds::{IntoValue, List, Map, Num, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -133,31 +133,17 @@ impl CfnPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associated_alarms {
-            m.insert("AssociatedAlarms", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AssociatedAlarms", self.associated_alarms);
+        set(&mut m, "Description", self.description);
         m.insert("ExecutionRole", self.execution_role.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.primary_region {
-            m.insert("PrimaryRegion", v.into_value());
-        }
+        set(&mut m, "PrimaryRegion", self.primary_region);
         m.insert("RecoveryApproach", self.recovery_approach.into_value());
-        if let Some(v) = self.recovery_time_objective_minutes {
-            m.insert("RecoveryTimeObjectiveMinutes", v.into_value());
-        }
+        set(&mut m, "RecoveryTimeObjectiveMinutes", self.recovery_time_objective_minutes);
         m.insert("Regions", self.regions.into_value());
-        if let Some(v) = self.report_configuration {
-            m.insert("ReportConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.triggers {
-            m.insert("Triggers", v.into_value());
-        }
+        set(&mut m, "ReportConfiguration", self.report_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Triggers", self.triggers);
         m.insert("Workflows", self.workflows.into_value());
         m
     }
@@ -232,7 +218,7 @@ impl crate::Cfn<markers::Plan> {
 /// The property types of [`CfnPlan`]: CDK's `CfnPlan.*Property`.
 #[cfg(feature = "arcregionswitch")]
 pub mod plan {
-    use crate::kinds::{IntoValue, List, Map, Num, Str};
+    use crate::kinds::{IntoValue, List, Map, Num, Str, set};
 
     /// An Amazon CloudWatch alarm associated with a Region switch plan. These alarms can be used to
     /// trigger automatic execution of the plan.
@@ -282,12 +268,8 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmType", self.alarm_type.into_value());
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("ResourceIdentifier", self.resource_identifier.into_value());
             gs_core::Value::Map(m)
         }
@@ -326,9 +308,7 @@ pub mod plan {
     impl IntoValue for ReportConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.report_output {
-                m.insert("ReportOutput", v.into_value());
-            }
+            set(&mut m, "ReportOutput", self.report_output);
             gs_core::Value::Map(m)
         }
     }
@@ -403,12 +383,8 @@ pub mod plan {
     impl IntoValue for S3ReportOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.bucket_path {
-                m.insert("BucketPath", v.into_value());
-            }
+            set(&mut m, "BucketOwner", self.bucket_owner);
+            set(&mut m, "BucketPath", self.bucket_path);
             gs_core::Value::Map(m)
         }
     }
@@ -468,9 +444,7 @@ pub mod plan {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
             m.insert("Conditions", self.conditions.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("MinDelayMinutesBetweenExecutions", self.min_delay_minutes_between_executions.into_value());
             m.insert("TargetRegion", self.target_region.into_value());
             gs_core::Value::Map(m)
@@ -561,16 +535,10 @@ pub mod plan {
     impl IntoValue for Workflow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.steps {
-                m.insert("Steps", v.into_value());
-            }
-            if let Some(v) = self.workflow_description {
-                m.insert("WorkflowDescription", v.into_value());
-            }
+            set(&mut m, "Steps", self.steps);
+            set(&mut m, "WorkflowDescription", self.workflow_description);
             m.insert("WorkflowTargetAction", self.workflow_target_action.into_value());
-            if let Some(v) = self.workflow_target_region {
-                m.insert("WorkflowTargetRegion", v.into_value());
-            }
+            set(&mut m, "WorkflowTargetRegion", self.workflow_target_region);
             gs_core::Value::Map(m)
         }
     }
@@ -622,9 +590,7 @@ pub mod plan {
     impl IntoValue for Step {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("ExecutionBlockConfiguration", self.execution_block_configuration.into_value());
             m.insert("ExecutionBlockType", self.execution_block_type.into_value());
             m.insert("Name", self.name.into_value());
@@ -766,60 +732,24 @@ pub mod plan {
     impl IntoValue for ExecutionBlockConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arc_routing_control_config {
-                m.insert("ArcRoutingControlConfig", v.into_value());
-            }
-            if let Some(v) = self.aurora_provisioned_scaling_config {
-                m.insert("AuroraProvisionedScalingConfig", v.into_value());
-            }
-            if let Some(v) = self.aurora_serverless_scaling_config {
-                m.insert("AuroraServerlessScalingConfig", v.into_value());
-            }
-            if let Some(v) = self.custom_action_lambda_config {
-                m.insert("CustomActionLambdaConfig", v.into_value());
-            }
-            if let Some(v) = self.document_db_config {
-                m.insert("DocumentDbConfig", v.into_value());
-            }
-            if let Some(v) = self.ec2_asg_capacity_increase_config {
-                m.insert("Ec2AsgCapacityIncreaseConfig", v.into_value());
-            }
-            if let Some(v) = self.ecs_capacity_increase_config {
-                m.insert("EcsCapacityIncreaseConfig", v.into_value());
-            }
-            if let Some(v) = self.eks_resource_scaling_config {
-                m.insert("EksResourceScalingConfig", v.into_value());
-            }
-            if let Some(v) = self.execution_approval_config {
-                m.insert("ExecutionApprovalConfig", v.into_value());
-            }
-            if let Some(v) = self.global_aurora_config {
-                m.insert("GlobalAuroraConfig", v.into_value());
-            }
-            if let Some(v) = self.lambda_event_source_mapping_config {
-                m.insert("LambdaEventSourceMappingConfig", v.into_value());
-            }
-            if let Some(v) = self.neptune_global_database_config {
-                m.insert("NeptuneGlobalDatabaseConfig", v.into_value());
-            }
-            if let Some(v) = self.parallel_config {
-                m.insert("ParallelConfig", v.into_value());
-            }
-            if let Some(v) = self.rds_create_cross_region_read_replica_config {
-                m.insert("RdsCreateCrossRegionReadReplicaConfig", v.into_value());
-            }
-            if let Some(v) = self.rds_promote_read_replica_config {
-                m.insert("RdsPromoteReadReplicaConfig", v.into_value());
-            }
-            if let Some(v) = self.rds_switchover_read_replica_config {
-                m.insert("RdsSwitchoverReadReplicaConfig", v.into_value());
-            }
-            if let Some(v) = self.region_switch_plan_config {
-                m.insert("RegionSwitchPlanConfig", v.into_value());
-            }
-            if let Some(v) = self.route53_health_check_config {
-                m.insert("Route53HealthCheckConfig", v.into_value());
-            }
+            set(&mut m, "ArcRoutingControlConfig", self.arc_routing_control_config);
+            set(&mut m, "AuroraProvisionedScalingConfig", self.aurora_provisioned_scaling_config);
+            set(&mut m, "AuroraServerlessScalingConfig", self.aurora_serverless_scaling_config);
+            set(&mut m, "CustomActionLambdaConfig", self.custom_action_lambda_config);
+            set(&mut m, "DocumentDbConfig", self.document_db_config);
+            set(&mut m, "Ec2AsgCapacityIncreaseConfig", self.ec2_asg_capacity_increase_config);
+            set(&mut m, "EcsCapacityIncreaseConfig", self.ecs_capacity_increase_config);
+            set(&mut m, "EksResourceScalingConfig", self.eks_resource_scaling_config);
+            set(&mut m, "ExecutionApprovalConfig", self.execution_approval_config);
+            set(&mut m, "GlobalAuroraConfig", self.global_aurora_config);
+            set(&mut m, "LambdaEventSourceMappingConfig", self.lambda_event_source_mapping_config);
+            set(&mut m, "NeptuneGlobalDatabaseConfig", self.neptune_global_database_config);
+            set(&mut m, "ParallelConfig", self.parallel_config);
+            set(&mut m, "RdsCreateCrossRegionReadReplicaConfig", self.rds_create_cross_region_read_replica_config);
+            set(&mut m, "RdsPromoteReadReplicaConfig", self.rds_promote_read_replica_config);
+            set(&mut m, "RdsSwitchoverReadReplicaConfig", self.rds_switchover_read_replica_config);
+            set(&mut m, "RegionSwitchPlanConfig", self.region_switch_plan_config);
+            set(&mut m, "Route53HealthCheckConfig", self.route53_health_check_config);
             gs_core::Value::Map(m)
         }
     }
@@ -879,12 +809,8 @@ pub mod plan {
             m.insert("Lambdas", self.lambdas.into_value());
             m.insert("RegionToRun", self.region_to_run.into_value());
             m.insert("RetryIntervalMinutes", self.retry_interval_minutes.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -932,15 +858,9 @@ pub mod plan {
     impl IntoValue for Lambdas {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             gs_core::Value::Map(m)
         }
     }
@@ -976,9 +896,7 @@ pub mod plan {
     impl IntoValue for LambdaUngraceful {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior {
-                m.insert("Behavior", v.into_value());
-            }
+            set(&mut m, "Behavior", self.behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -1035,18 +953,10 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Asgs", self.asgs.into_value());
-            if let Some(v) = self.capacity_monitoring_approach {
-                m.insert("CapacityMonitoringApproach", v.into_value());
-            }
-            if let Some(v) = self.target_percent {
-                m.insert("TargetPercent", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "CapacityMonitoringApproach", self.capacity_monitoring_approach);
+            set(&mut m, "TargetPercent", self.target_percent);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -1094,15 +1004,9 @@ pub mod plan {
     impl IntoValue for Asg {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1172,9 +1076,7 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApprovalRole", self.approval_role.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1224,16 +1126,10 @@ pub mod plan {
     impl IntoValue for ArcRoutingControlConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("RegionAndRoutingControls", self.region_and_routing_controls.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1335,18 +1231,12 @@ pub mod plan {
     impl IntoValue for AuroraProvisionedScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("GlobalClusterIdentifier", self.global_cluster_identifier.into_value());
             m.insert("InstanceArns", self.instance_arns.into_value());
             m.insert("RegionDatabaseClusterArns", self.region_database_cluster_arns.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1408,20 +1298,12 @@ pub mod plan {
     impl IntoValue for AuroraServerlessScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("GlobalClusterIdentifier", self.global_cluster_identifier.into_value());
             m.insert("RegionDatabaseClusterArns", self.region_database_cluster_arns.into_value());
-            if let Some(v) = self.target_percent {
-                m.insert("TargetPercent", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "TargetPercent", self.target_percent);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1491,20 +1373,12 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
             m.insert("DatabaseClusterArns", self.database_cluster_arns.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("GlobalClusterIdentifier", self.global_cluster_identifier.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -1540,9 +1414,7 @@ pub mod plan {
     impl IntoValue for GlobalAuroraUngraceful {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -1618,12 +1490,8 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1678,19 +1546,11 @@ pub mod plan {
     impl IntoValue for EcsCapacityIncreaseConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_monitoring_approach {
-                m.insert("CapacityMonitoringApproach", v.into_value());
-            }
+            set(&mut m, "CapacityMonitoringApproach", self.capacity_monitoring_approach);
             m.insert("Services", self.services.into_value());
-            if let Some(v) = self.target_percent {
-                m.insert("TargetPercent", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "TargetPercent", self.target_percent);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -1758,25 +1618,13 @@ pub mod plan {
     impl IntoValue for EksResourceScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_monitoring_approach {
-                m.insert("CapacityMonitoringApproach", v.into_value());
-            }
-            if let Some(v) = self.eks_clusters {
-                m.insert("EksClusters", v.into_value());
-            }
+            set(&mut m, "CapacityMonitoringApproach", self.capacity_monitoring_approach);
+            set(&mut m, "EksClusters", self.eks_clusters);
             m.insert("KubernetesResourceType", self.kubernetes_resource_type.into_value());
-            if let Some(v) = self.scaling_resources {
-                m.insert("ScalingResources", v.into_value());
-            }
-            if let Some(v) = self.target_percent {
-                m.insert("TargetPercent", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "ScalingResources", self.scaling_resources);
+            set(&mut m, "TargetPercent", self.target_percent);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -1838,20 +1686,12 @@ pub mod plan {
     impl IntoValue for Route53HealthCheckConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("HostedZoneId", self.hosted_zone_id.into_value());
             m.insert("RecordName", self.record_name.into_value());
-            if let Some(v) = self.record_sets {
-                m.insert("RecordSets", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "RecordSets", self.record_sets);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1921,20 +1761,12 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
             m.insert("DatabaseClusterArns", self.database_cluster_arns.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("GlobalClusterIdentifier", self.global_cluster_identifier.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -1983,16 +1815,10 @@ pub mod plan {
     impl IntoValue for RdsPromoteReadReplicaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
             m.insert("DbInstanceArnMap", self.db_instance_arn_map.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -2041,16 +1867,10 @@ pub mod plan {
     impl IntoValue for RdsCreateCrossRegionReplicaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
             m.insert("DbInstanceArnMap", self.db_instance_arn_map.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -2102,12 +1922,8 @@ pub mod plan {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
             m.insert("RegionEventSourceMappings", self.region_event_source_mappings.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -2177,20 +1993,12 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             m.insert("GlobalClusterIdentifier", self.global_cluster_identifier.into_value());
             m.insert("RegionDatabaseClusterArns", self.region_database_cluster_arns.into_value());
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -2245,19 +2053,11 @@ pub mod plan {
     impl IntoValue for RdsSwitchoverReadReplicaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
             m.insert("DbInstanceArnMap", self.db_instance_arn_map.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -2311,18 +2111,10 @@ pub mod plan {
     impl IntoValue for Service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cluster_arn {
-                m.insert("ClusterArn", v.into_value());
-            }
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.service_arn {
-                m.insert("ServiceArn", v.into_value());
-            }
+            set(&mut m, "ClusterArn", self.cluster_arn);
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "ServiceArn", self.service_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2436,9 +2228,7 @@ pub mod plan {
     impl IntoValue for KubernetesScalingResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hpa_name {
-                m.insert("HpaName", v.into_value());
-            }
+            set(&mut m, "HpaName", self.hpa_name);
             m.insert("Name", self.name.into_value());
             m.insert("Namespace", self.namespace.into_value());
             gs_core::Value::Map(m)
@@ -2484,12 +2274,8 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterArn", self.cluster_arn.into_value());
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2562,12 +2348,8 @@ pub mod plan {
     impl IntoValue for Route53ResourceRecordSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.record_set_identifier {
-                m.insert("RecordSetIdentifier", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "RecordSetIdentifier", self.record_set_identifier);
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -2604,9 +2386,7 @@ pub mod plan {
     impl IntoValue for DocumentDbUngraceful {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -2650,12 +2430,8 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.cross_account_role {
-                m.insert("CrossAccountRole", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "CrossAccountRole", self.cross_account_role);
+            set(&mut m, "ExternalId", self.external_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2691,9 +2467,7 @@ pub mod plan {
     impl IntoValue for LambdaEventSourceMappingUngraceful {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior {
-                m.insert("Behavior", v.into_value());
-            }
+            set(&mut m, "Behavior", self.behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -2729,9 +2503,7 @@ pub mod plan {
     impl IntoValue for NeptuneUngraceful {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }
@@ -2767,9 +2539,7 @@ pub mod plan {
     impl IntoValue for RdsUngraceful {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ungraceful {
-                m.insert("Ungraceful", v.into_value());
-            }
+            set(&mut m, "Ungraceful", self.ungraceful);
             gs_core::Value::Map(m)
         }
     }

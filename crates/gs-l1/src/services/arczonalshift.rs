@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "arczonalshift")]
-use crate::kinds::{IntoValue, Str};
+use crate::kinds::{IntoValue, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -162,13 +162,9 @@ impl CfnZonalAutoshiftConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.practice_run_configuration {
-            m.insert("PracticeRunConfiguration", v.into_value());
-        }
+        set(&mut m, "PracticeRunConfiguration", self.practice_run_configuration);
         m.insert("ResourceIdentifier", self.resource_identifier.into_value());
-        if let Some(v) = self.zonal_autoshift_status {
-            m.insert("ZonalAutoshiftStatus", v.into_value());
-        }
+        set(&mut m, "ZonalAutoshiftStatus", self.zonal_autoshift_status);
         m
     }
 
@@ -194,7 +190,7 @@ impl crate::Cfn<markers::ZonalAutoshiftConfiguration> {
 /// The property types of [`CfnZonalAutoshiftConfiguration`]: CDK's `CfnZonalAutoshiftConfiguration.*Property`.
 #[cfg(feature = "arczonalshift")]
 pub mod zonal_autoshift_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A practice run configuration for a resource includes the Amazon CloudWatch alarms that
     /// you've specified for a practice run, as well as any blocked dates or blocked windows for the
@@ -249,15 +245,9 @@ pub mod zonal_autoshift_configuration {
     impl IntoValue for PracticeRunConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blocked_dates {
-                m.insert("BlockedDates", v.into_value());
-            }
-            if let Some(v) = self.blocked_windows {
-                m.insert("BlockedWindows", v.into_value());
-            }
-            if let Some(v) = self.blocking_alarms {
-                m.insert("BlockingAlarms", v.into_value());
-            }
+            set(&mut m, "BlockedDates", self.blocked_dates);
+            set(&mut m, "BlockedWindows", self.blocked_windows);
+            set(&mut m, "BlockingAlarms", self.blocking_alarms);
             m.insert("OutcomeAlarms", self.outcome_alarms.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "athena")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -151,13 +151,9 @@ impl CfnCapacityReservationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_assignment_configuration {
-            m.insert("CapacityAssignmentConfiguration", v.into_value());
-        }
+        set(&mut m, "CapacityAssignmentConfiguration", self.capacity_assignment_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetDpus", self.target_dpus.into_value());
         m
     }
@@ -372,25 +368,13 @@ impl CfnDataCatalogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connection_type {
-            m.insert("ConnectionType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.error {
-            m.insert("Error", v.into_value());
-        }
+        set(&mut m, "ConnectionType", self.connection_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Error", self.error);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -474,16 +458,10 @@ impl CfnNamedQueryProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Database", self.database.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
         m.insert("QueryString", self.query_string.into_value());
-        if let Some(v) = self.work_group {
-            m.insert("WorkGroup", v.into_ref());
-        }
+        if let Some(v) = self.work_group { m.insert("WorkGroup", v.into_ref()); }
         m
     }
 
@@ -565,9 +543,7 @@ impl CfnPreparedStatementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("QueryStatement", self.query_statement.into_value());
         m.insert("StatementName", self.statement_name.into_value());
         m.insert("WorkGroup", self.work_group.into_ref());
@@ -671,25 +647,13 @@ impl CfnWorkGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.recursive_delete_option {
-            m.insert("RecursiveDeleteOption", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.work_group_configuration {
-            m.insert("WorkGroupConfiguration", v.into_value());
-        }
-        if let Some(v) = self.work_group_configuration_updates {
-            m.insert("WorkGroupConfigurationUpdates", v.into_value());
-        }
+        set(&mut m, "RecursiveDeleteOption", self.recursive_delete_option);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkGroupConfiguration", self.work_group_configuration);
+        set(&mut m, "WorkGroupConfigurationUpdates", self.work_group_configuration_updates);
         m
     }
 
@@ -748,7 +712,7 @@ impl crate::Cfn<markers::WorkGroup> {
 /// The property types of [`CfnWorkGroup`]: CDK's `CfnWorkGroup.*Property`.
 #[cfg(feature = "athena")]
 pub mod work_group {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// The configuration of the workgroup, which includes the location in Amazon S3 where query
     /// results are stored, the encryption option, if any, used for query results, whether Amazon
@@ -870,42 +834,18 @@ pub mod work_group {
     impl IntoValue for WorkGroupConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_configuration {
-                m.insert("AdditionalConfiguration", v.into_value());
-            }
-            if let Some(v) = self.bytes_scanned_cutoff_per_query {
-                m.insert("BytesScannedCutoffPerQuery", v.into_value());
-            }
-            if let Some(v) = self.customer_content_encryption_configuration {
-                m.insert("CustomerContentEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.enforce_work_group_configuration {
-                m.insert("EnforceWorkGroupConfiguration", v.into_value());
-            }
-            if let Some(v) = self.engine_configuration {
-                m.insert("EngineConfiguration", v.into_value());
-            }
-            if let Some(v) = self.engine_version {
-                m.insert("EngineVersion", v.into_value());
-            }
-            if let Some(v) = self.execution_role {
-                m.insert("ExecutionRole", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.managed_query_results_configuration {
-                m.insert("ManagedQueryResultsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring_configuration {
-                m.insert("MonitoringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.publish_cloud_watch_metrics_enabled {
-                m.insert("PublishCloudWatchMetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.requester_pays_enabled {
-                m.insert("RequesterPaysEnabled", v.into_value());
-            }
-            if let Some(v) = self.result_configuration {
-                m.insert("ResultConfiguration", v.into_value());
-            }
+            set(&mut m, "AdditionalConfiguration", self.additional_configuration);
+            set(&mut m, "BytesScannedCutoffPerQuery", self.bytes_scanned_cutoff_per_query);
+            set(&mut m, "CustomerContentEncryptionConfiguration", self.customer_content_encryption_configuration);
+            set(&mut m, "EnforceWorkGroupConfiguration", self.enforce_work_group_configuration);
+            set(&mut m, "EngineConfiguration", self.engine_configuration);
+            set(&mut m, "EngineVersion", self.engine_version);
+            if let Some(v) = self.execution_role { m.insert("ExecutionRole", v.into_get_att("Arn")); }
+            set(&mut m, "ManagedQueryResultsConfiguration", self.managed_query_results_configuration);
+            set(&mut m, "MonitoringConfiguration", self.monitoring_configuration);
+            set(&mut m, "PublishCloudWatchMetricsEnabled", self.publish_cloud_watch_metrics_enabled);
+            set(&mut m, "RequesterPaysEnabled", self.requester_pays_enabled);
+            set(&mut m, "ResultConfiguration", self.result_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -953,12 +893,8 @@ pub mod work_group {
     impl IntoValue for EngineVersion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.effective_engine_version {
-                m.insert("EffectiveEngineVersion", v.into_value());
-            }
-            if let Some(v) = self.selected_engine_version {
-                m.insert("SelectedEngineVersion", v.into_value());
-            }
+            set(&mut m, "EffectiveEngineVersion", self.effective_engine_version);
+            set(&mut m, "SelectedEngineVersion", self.selected_engine_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1035,18 +971,10 @@ pub mod work_group {
     impl IntoValue for ResultConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acl_configuration {
-                m.insert("AclConfiguration", v.into_value());
-            }
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.expected_bucket_owner {
-                m.insert("ExpectedBucketOwner", v.into_value());
-            }
-            if let Some(v) = self.output_location {
-                m.insert("OutputLocation", v.into_value());
-            }
+            set(&mut m, "AclConfiguration", self.acl_configuration);
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+            set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
+            set(&mut m, "OutputLocation", self.output_location);
             gs_core::Value::Map(m)
         }
     }
@@ -1090,9 +1018,7 @@ pub mod work_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionOption", self.encryption_option.into_value());
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.kms_key { m.insert("KmsKey", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -1219,12 +1145,8 @@ pub mod work_group {
     impl IntoValue for ManagedQueryResultsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1261,9 +1183,7 @@ pub mod work_group {
     impl IntoValue for ManagedStorageEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_value());
-            }
+            set(&mut m, "KmsKey", self.kms_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1339,24 +1259,12 @@ pub mod work_group {
     impl IntoValue for EngineConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_configs {
-                m.insert("AdditionalConfigs", v.into_value());
-            }
-            if let Some(v) = self.classifications {
-                m.insert("Classifications", v.into_value());
-            }
-            if let Some(v) = self.coordinator_dpu_size {
-                m.insert("CoordinatorDpuSize", v.into_value());
-            }
-            if let Some(v) = self.default_executor_dpu_size {
-                m.insert("DefaultExecutorDpuSize", v.into_value());
-            }
-            if let Some(v) = self.max_concurrent_dpus {
-                m.insert("MaxConcurrentDpus", v.into_value());
-            }
-            if let Some(v) = self.spark_properties {
-                m.insert("SparkProperties", v.into_value());
-            }
+            set(&mut m, "AdditionalConfigs", self.additional_configs);
+            set(&mut m, "Classifications", self.classifications);
+            set(&mut m, "CoordinatorDpuSize", self.coordinator_dpu_size);
+            set(&mut m, "DefaultExecutorDpuSize", self.default_executor_dpu_size);
+            set(&mut m, "MaxConcurrentDpus", self.max_concurrent_dpus);
+            set(&mut m, "SparkProperties", self.spark_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -1398,12 +1306,8 @@ pub mod work_group {
     impl IntoValue for Classification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Properties", self.properties);
             gs_core::Value::Map(m)
         }
     }
@@ -1452,15 +1356,9 @@ pub mod work_group {
     impl IntoValue for MonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logging_configuration {
-                m.insert("CloudWatchLoggingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.managed_logging_configuration {
-                m.insert("ManagedLoggingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_logging_configuration {
-                m.insert("S3LoggingConfiguration", v.into_value());
-            }
+            set(&mut m, "CloudWatchLoggingConfiguration", self.cloud_watch_logging_configuration);
+            set(&mut m, "ManagedLoggingConfiguration", self.managed_logging_configuration);
+            set(&mut m, "S3LoggingConfiguration", self.s3_logging_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1514,18 +1412,10 @@ pub mod work_group {
     impl IntoValue for CloudWatchLoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
-            if let Some(v) = self.log_stream_name_prefix {
-                m.insert("LogStreamNamePrefix", v.into_value());
-            }
-            if let Some(v) = self.log_types {
-                m.insert("LogTypes", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "LogGroup", self.log_group);
+            set(&mut m, "LogStreamNamePrefix", self.log_stream_name_prefix);
+            set(&mut m, "LogTypes", self.log_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1567,12 +1457,8 @@ pub mod work_group {
     impl IntoValue for ManagedLoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "KmsKey", self.kms_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1620,15 +1506,9 @@ pub mod work_group {
     impl IntoValue for S3LoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_value());
-            }
-            if let Some(v) = self.log_location {
-                m.insert("LogLocation", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "KmsKey", self.kms_key);
+            set(&mut m, "LogLocation", self.log_location);
             gs_core::Value::Map(m)
         }
     }
@@ -1760,48 +1640,20 @@ pub mod work_group {
     impl IntoValue for WorkGroupConfigurationUpdates {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_configuration {
-                m.insert("AdditionalConfiguration", v.into_value());
-            }
-            if let Some(v) = self.bytes_scanned_cutoff_per_query {
-                m.insert("BytesScannedCutoffPerQuery", v.into_value());
-            }
-            if let Some(v) = self.customer_content_encryption_configuration {
-                m.insert("CustomerContentEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.enforce_work_group_configuration {
-                m.insert("EnforceWorkGroupConfiguration", v.into_value());
-            }
-            if let Some(v) = self.engine_configuration {
-                m.insert("EngineConfiguration", v.into_value());
-            }
-            if let Some(v) = self.engine_version {
-                m.insert("EngineVersion", v.into_value());
-            }
-            if let Some(v) = self.execution_role {
-                m.insert("ExecutionRole", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.managed_query_results_configuration {
-                m.insert("ManagedQueryResultsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring_configuration {
-                m.insert("MonitoringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.publish_cloud_watch_metrics_enabled {
-                m.insert("PublishCloudWatchMetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.remove_bytes_scanned_cutoff_per_query {
-                m.insert("RemoveBytesScannedCutoffPerQuery", v.into_value());
-            }
-            if let Some(v) = self.remove_customer_content_encryption_configuration {
-                m.insert("RemoveCustomerContentEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.requester_pays_enabled {
-                m.insert("RequesterPaysEnabled", v.into_value());
-            }
-            if let Some(v) = self.result_configuration_updates {
-                m.insert("ResultConfigurationUpdates", v.into_value());
-            }
+            set(&mut m, "AdditionalConfiguration", self.additional_configuration);
+            set(&mut m, "BytesScannedCutoffPerQuery", self.bytes_scanned_cutoff_per_query);
+            set(&mut m, "CustomerContentEncryptionConfiguration", self.customer_content_encryption_configuration);
+            set(&mut m, "EnforceWorkGroupConfiguration", self.enforce_work_group_configuration);
+            set(&mut m, "EngineConfiguration", self.engine_configuration);
+            set(&mut m, "EngineVersion", self.engine_version);
+            if let Some(v) = self.execution_role { m.insert("ExecutionRole", v.into_get_att("Arn")); }
+            set(&mut m, "ManagedQueryResultsConfiguration", self.managed_query_results_configuration);
+            set(&mut m, "MonitoringConfiguration", self.monitoring_configuration);
+            set(&mut m, "PublishCloudWatchMetricsEnabled", self.publish_cloud_watch_metrics_enabled);
+            set(&mut m, "RemoveBytesScannedCutoffPerQuery", self.remove_bytes_scanned_cutoff_per_query);
+            set(&mut m, "RemoveCustomerContentEncryptionConfiguration", self.remove_customer_content_encryption_configuration);
+            set(&mut m, "RequesterPaysEnabled", self.requester_pays_enabled);
+            set(&mut m, "ResultConfigurationUpdates", self.result_configuration_updates);
             gs_core::Value::Map(m)
         }
     }
@@ -1911,30 +1763,14 @@ pub mod work_group {
     impl IntoValue for ResultConfigurationUpdates {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acl_configuration {
-                m.insert("AclConfiguration", v.into_value());
-            }
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.expected_bucket_owner {
-                m.insert("ExpectedBucketOwner", v.into_value());
-            }
-            if let Some(v) = self.output_location {
-                m.insert("OutputLocation", v.into_value());
-            }
-            if let Some(v) = self.remove_acl_configuration {
-                m.insert("RemoveAclConfiguration", v.into_value());
-            }
-            if let Some(v) = self.remove_encryption_configuration {
-                m.insert("RemoveEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.remove_expected_bucket_owner {
-                m.insert("RemoveExpectedBucketOwner", v.into_value());
-            }
-            if let Some(v) = self.remove_output_location {
-                m.insert("RemoveOutputLocation", v.into_value());
-            }
+            set(&mut m, "AclConfiguration", self.acl_configuration);
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+            set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
+            set(&mut m, "OutputLocation", self.output_location);
+            set(&mut m, "RemoveAclConfiguration", self.remove_acl_configuration);
+            set(&mut m, "RemoveEncryptionConfiguration", self.remove_encryption_configuration);
+            set(&mut m, "RemoveExpectedBucketOwner", self.remove_expected_bucket_owner);
+            set(&mut m, "RemoveOutputLocation", self.remove_output_location);
             gs_core::Value::Map(m)
         }
     }

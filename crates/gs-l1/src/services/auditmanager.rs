@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "auditmanager")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -139,36 +139,16 @@ impl CfnAssessmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.assessment_reports_destination {
-            m.insert("AssessmentReportsDestination", v.into_value());
-        }
-        if let Some(v) = self.aws_account {
-            m.insert("AwsAccount", v.into_value());
-        }
-        if let Some(v) = self.delegations {
-            m.insert("Delegations", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.framework_id {
-            m.insert("FrameworkId", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.roles {
-            m.insert("Roles", v.into_value());
-        }
-        if let Some(v) = self.scope {
-            m.insert("Scope", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AssessmentReportsDestination", self.assessment_reports_destination);
+        set(&mut m, "AwsAccount", self.aws_account);
+        set(&mut m, "Delegations", self.delegations);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FrameworkId", self.framework_id);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Roles", self.roles);
+        set(&mut m, "Scope", self.scope);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -218,7 +198,7 @@ impl crate::Cfn<markers::Assessment> {
 /// The property types of [`CfnAssessment`]: CDK's `CfnAssessment.*Property`.
 #[cfg(feature = "auditmanager")]
 pub mod assessment {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The `AssessmentReportsDestination` property type specifies the location in which AWS Audit
     /// Manager saves assessment reports for the given assessment.
@@ -258,12 +238,8 @@ pub mod assessment {
     impl IntoValue for AssessmentReportsDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.destination_type {
-                m.insert("DestinationType", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "DestinationType", self.destination_type);
             gs_core::Value::Map(m)
         }
     }
@@ -360,39 +336,17 @@ pub mod assessment {
     impl IntoValue for Delegation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assessment_id {
-                m.insert("AssessmentId", v.into_value());
-            }
-            if let Some(v) = self.assessment_name {
-                m.insert("AssessmentName", v.into_value());
-            }
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
-            if let Some(v) = self.control_set_id {
-                m.insert("ControlSetId", v.into_value());
-            }
-            if let Some(v) = self.created_by {
-                m.insert("CreatedBy", v.into_value());
-            }
-            if let Some(v) = self.creation_time {
-                m.insert("CreationTime", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.last_updated {
-                m.insert("LastUpdated", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.role_type {
-                m.insert("RoleType", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "AssessmentId", self.assessment_id);
+            set(&mut m, "AssessmentName", self.assessment_name);
+            set(&mut m, "Comment", self.comment);
+            set(&mut m, "ControlSetId", self.control_set_id);
+            set(&mut m, "CreatedBy", self.created_by);
+            set(&mut m, "CreationTime", self.creation_time);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "LastUpdated", self.last_updated);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "RoleType", self.role_type);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -435,12 +389,8 @@ pub mod assessment {
     impl IntoValue for Scope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_accounts {
-                m.insert("AwsAccounts", v.into_value());
-            }
-            if let Some(v) = self.aws_services {
-                m.insert("AwsServices", v.into_value());
-            }
+            set(&mut m, "AwsAccounts", self.aws_accounts);
+            set(&mut m, "AwsServices", self.aws_services);
             gs_core::Value::Map(m)
         }
     }
@@ -492,15 +442,9 @@ pub mod assessment {
     impl IntoValue for AWSAccount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email_address {
-                m.insert("EmailAddress", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "EmailAddress", self.email_address);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -537,9 +481,7 @@ pub mod assessment {
     impl IntoValue for AWSService {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.service_name {
-                m.insert("ServiceName", v.into_value());
-            }
+            set(&mut m, "ServiceName", self.service_name);
             gs_core::Value::Map(m)
         }
     }
@@ -582,12 +524,8 @@ pub mod assessment {
     impl IntoValue for Role {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.role_type {
-                m.insert("RoleType", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "RoleType", self.role_type);
             gs_core::Value::Map(m)
         }
     }
@@ -649,17 +587,11 @@ impl CfnAssessmentFrameworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compliance_type {
-            m.insert("ComplianceType", v.into_value());
-        }
+        set(&mut m, "ComplianceType", self.compliance_type);
         m.insert("ControlSets", self.control_sets.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

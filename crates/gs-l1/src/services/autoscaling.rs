@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "autoscaling")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -464,116 +464,44 @@ impl CfnAutoScalingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling_group_name {
-            m.insert("AutoScalingGroupName", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_distribution {
-            m.insert("AvailabilityZoneDistribution", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_ids {
-            m.insert("AvailabilityZoneIds", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_impairment_policy {
-            m.insert("AvailabilityZoneImpairmentPolicy", v.into_value());
-        }
-        if let Some(v) = self.availability_zones {
-            m.insert("AvailabilityZones", v.into_value());
-        }
-        if let Some(v) = self.capacity_rebalance {
-            m.insert("CapacityRebalance", v.into_value());
-        }
-        if let Some(v) = self.capacity_reservation_specification {
-            m.insert("CapacityReservationSpecification", v.into_value());
-        }
-        if let Some(v) = self.context {
-            m.insert("Context", v.into_value());
-        }
-        if let Some(v) = self.cooldown {
-            m.insert("Cooldown", v.into_value());
-        }
-        if let Some(v) = self.default_instance_warmup {
-            m.insert("DefaultInstanceWarmup", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.desired_capacity {
-            m.insert("DesiredCapacity", v.into_value());
-        }
-        if let Some(v) = self.desired_capacity_type {
-            m.insert("DesiredCapacityType", v.into_value());
-        }
-        if let Some(v) = self.health_check_grace_period {
-            m.insert("HealthCheckGracePeriod", v.into_value());
-        }
-        if let Some(v) = self.health_check_type {
-            m.insert("HealthCheckType", v.into_value());
-        }
-        if let Some(v) = self.instance_id {
-            m.insert("InstanceId", v.into_value());
-        }
-        if let Some(v) = self.instance_lifecycle_policy {
-            m.insert("InstanceLifecyclePolicy", v.into_value());
-        }
-        if let Some(v) = self.instance_maintenance_policy {
-            m.insert("InstanceMaintenancePolicy", v.into_value());
-        }
-        if let Some(v) = self.launch_configuration_name {
-            m.insert("LaunchConfigurationName", v.into_ref());
-        }
-        if let Some(v) = self.launch_template {
-            m.insert("LaunchTemplate", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_hook_specification_list {
-            m.insert("LifecycleHookSpecificationList", v.into_value());
-        }
-        if let Some(v) = self.load_balancer_names {
-            m.insert("LoadBalancerNames", v.into_value());
-        }
-        if let Some(v) = self.max_instance_lifetime {
-            m.insert("MaxInstanceLifetime", v.into_value());
-        }
+        set(&mut m, "AutoScalingGroupName", self.auto_scaling_group_name);
+        set(&mut m, "AvailabilityZoneDistribution", self.availability_zone_distribution);
+        set(&mut m, "AvailabilityZoneIds", self.availability_zone_ids);
+        set(&mut m, "AvailabilityZoneImpairmentPolicy", self.availability_zone_impairment_policy);
+        set(&mut m, "AvailabilityZones", self.availability_zones);
+        set(&mut m, "CapacityRebalance", self.capacity_rebalance);
+        set(&mut m, "CapacityReservationSpecification", self.capacity_reservation_specification);
+        set(&mut m, "Context", self.context);
+        set(&mut m, "Cooldown", self.cooldown);
+        set(&mut m, "DefaultInstanceWarmup", self.default_instance_warmup);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "DesiredCapacity", self.desired_capacity);
+        set(&mut m, "DesiredCapacityType", self.desired_capacity_type);
+        set(&mut m, "HealthCheckGracePeriod", self.health_check_grace_period);
+        set(&mut m, "HealthCheckType", self.health_check_type);
+        set(&mut m, "InstanceId", self.instance_id);
+        set(&mut m, "InstanceLifecyclePolicy", self.instance_lifecycle_policy);
+        set(&mut m, "InstanceMaintenancePolicy", self.instance_maintenance_policy);
+        if let Some(v) = self.launch_configuration_name { m.insert("LaunchConfigurationName", v.into_ref()); }
+        set(&mut m, "LaunchTemplate", self.launch_template);
+        set(&mut m, "LifecycleHookSpecificationList", self.lifecycle_hook_specification_list);
+        set(&mut m, "LoadBalancerNames", self.load_balancer_names);
+        set(&mut m, "MaxInstanceLifetime", self.max_instance_lifetime);
         m.insert("MaxSize", self.max_size.into_value());
-        if let Some(v) = self.metrics_collection {
-            m.insert("MetricsCollection", v.into_value());
-        }
+        set(&mut m, "MetricsCollection", self.metrics_collection);
         m.insert("MinSize", self.min_size.into_value());
-        if let Some(v) = self.mixed_instances_policy {
-            m.insert("MixedInstancesPolicy", v.into_value());
-        }
-        if let Some(v) = self.new_instances_protected_from_scale_in {
-            m.insert("NewInstancesProtectedFromScaleIn", v.into_value());
-        }
-        if let Some(v) = self.notification_configuration {
-            m.insert("NotificationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.notification_configurations {
-            m.insert("NotificationConfigurations", v.into_value());
-        }
-        if let Some(v) = self.placement_group {
-            m.insert("PlacementGroup", v.into_value());
-        }
-        if let Some(v) = self.service_linked_role_arn {
-            m.insert("ServiceLinkedRoleARN", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.skip_zonal_shift_validation {
-            m.insert("SkipZonalShiftValidation", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_group_arns {
-            m.insert("TargetGroupARNs", v.into_refs());
-        }
-        if let Some(v) = self.termination_policies {
-            m.insert("TerminationPolicies", v.into_value());
-        }
-        if let Some(v) = self.traffic_sources {
-            m.insert("TrafficSources", v.into_value());
-        }
-        if let Some(v) = self.vpc_zone_identifier {
-            m.insert("VPCZoneIdentifier", v.into_refs());
-        }
+        set(&mut m, "MixedInstancesPolicy", self.mixed_instances_policy);
+        set(&mut m, "NewInstancesProtectedFromScaleIn", self.new_instances_protected_from_scale_in);
+        set(&mut m, "NotificationConfiguration", self.notification_configuration);
+        set(&mut m, "NotificationConfigurations", self.notification_configurations);
+        set(&mut m, "PlacementGroup", self.placement_group);
+        if let Some(v) = self.service_linked_role_arn { m.insert("ServiceLinkedRoleARN", v.into_get_att("Arn")); }
+        set(&mut m, "SkipZonalShiftValidation", self.skip_zonal_shift_validation);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.target_group_arns { m.insert("TargetGroupARNs", v.into_refs()); }
+        set(&mut m, "TerminationPolicies", self.termination_policies);
+        set(&mut m, "TrafficSources", self.traffic_sources);
+        if let Some(v) = self.vpc_zone_identifier { m.insert("VPCZoneIdentifier", v.into_refs()); }
         m
     }
 
@@ -607,7 +535,7 @@ impl crate::Cfn<markers::AutoScalingGroup> {
 /// The property types of [`CfnAutoScalingGroup`]: CDK's `CfnAutoScalingGroup.*Property`.
 #[cfg(feature = "autoscaling")]
 pub mod auto_scaling_group {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Union};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Union, set};
 
     /// Specifies a launch template to use when provisioning EC2 instances for an Auto Scaling
     /// group.
@@ -651,12 +579,8 @@ pub mod auto_scaling_group {
     impl IntoValue for LaunchTemplateSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_ref());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
+            if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
             m.insert("Version", self.version.into_value());
             gs_core::Value::Map(m)
         }
@@ -742,23 +666,13 @@ pub mod auto_scaling_group {
     impl IntoValue for LifecycleHookSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_result {
-                m.insert("DefaultResult", v.into_value());
-            }
-            if let Some(v) = self.heartbeat_timeout {
-                m.insert("HeartbeatTimeout", v.into_value());
-            }
+            set(&mut m, "DefaultResult", self.default_result);
+            set(&mut m, "HeartbeatTimeout", self.heartbeat_timeout);
             m.insert("LifecycleHookName", self.lifecycle_hook_name.into_value());
             m.insert("LifecycleTransition", self.lifecycle_transition.into_value());
-            if let Some(v) = self.notification_metadata {
-                m.insert("NotificationMetadata", v.into_value());
-            }
-            if let Some(v) = self.notification_target_arn {
-                m.insert("NotificationTargetARN", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleARN", v.into_get_att("Arn"));
-            }
+            set(&mut m, "NotificationMetadata", self.notification_metadata);
+            set(&mut m, "NotificationTargetARN", self.notification_target_arn);
+            if let Some(v) = self.role_arn { m.insert("RoleARN", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -800,9 +714,7 @@ pub mod auto_scaling_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Granularity", self.granularity.into_value());
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
+            set(&mut m, "Metrics", self.metrics);
             gs_core::Value::Map(m)
         }
     }
@@ -841,9 +753,7 @@ pub mod auto_scaling_group {
     impl IntoValue for MixedInstancesPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instances_distribution {
-                m.insert("InstancesDistribution", v.into_value());
-            }
+            set(&mut m, "InstancesDistribution", self.instances_distribution);
             m.insert("LaunchTemplate", self.launch_template.into_value());
             gs_core::Value::Map(m)
         }
@@ -934,27 +844,13 @@ pub mod auto_scaling_group {
     impl IntoValue for InstancesDistribution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.distribution_segments {
-                m.insert("DistributionSegments", v.into_value());
-            }
-            if let Some(v) = self.on_demand_allocation_strategy {
-                m.insert("OnDemandAllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.on_demand_base_capacity {
-                m.insert("OnDemandBaseCapacity", v.into_value());
-            }
-            if let Some(v) = self.on_demand_percentage_above_base_capacity {
-                m.insert("OnDemandPercentageAboveBaseCapacity", v.into_value());
-            }
-            if let Some(v) = self.spot_allocation_strategy {
-                m.insert("SpotAllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.spot_instance_pools {
-                m.insert("SpotInstancePools", v.into_value());
-            }
-            if let Some(v) = self.spot_max_price {
-                m.insert("SpotMaxPrice", v.into_value());
-            }
+            set(&mut m, "DistributionSegments", self.distribution_segments);
+            set(&mut m, "OnDemandAllocationStrategy", self.on_demand_allocation_strategy);
+            set(&mut m, "OnDemandBaseCapacity", self.on_demand_base_capacity);
+            set(&mut m, "OnDemandPercentageAboveBaseCapacity", self.on_demand_percentage_above_base_capacity);
+            set(&mut m, "SpotAllocationStrategy", self.spot_allocation_strategy);
+            set(&mut m, "SpotInstancePools", self.spot_instance_pools);
+            set(&mut m, "SpotMaxPrice", self.spot_max_price);
             gs_core::Value::Map(m)
         }
     }
@@ -993,9 +889,7 @@ pub mod auto_scaling_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LaunchTemplateSpecification", self.launch_template_specification.into_value());
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
+            set(&mut m, "Overrides", self.overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -1079,21 +973,11 @@ pub mod auto_scaling_group {
     impl IntoValue for LaunchTemplateOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_id {
-                m.insert("ImageId", v.into_value());
-            }
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.launch_template_specification {
-                m.insert("LaunchTemplateSpecification", v.into_value());
-            }
-            if let Some(v) = self.weighted_capacity {
-                m.insert("WeightedCapacity", v.into_value());
-            }
+            set(&mut m, "ImageId", self.image_id);
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "LaunchTemplateSpecification", self.launch_template_specification);
+            set(&mut m, "WeightedCapacity", self.weighted_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -1305,76 +1189,30 @@ pub mod auto_scaling_group {
     impl IntoValue for InstanceRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_count {
-                m.insert("AcceleratorCount", v.into_value());
-            }
-            if let Some(v) = self.accelerator_manufacturers {
-                m.insert("AcceleratorManufacturers", v.into_value());
-            }
-            if let Some(v) = self.accelerator_names {
-                m.insert("AcceleratorNames", v.into_value());
-            }
-            if let Some(v) = self.accelerator_total_memory_mi_b {
-                m.insert("AcceleratorTotalMemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.accelerator_types {
-                m.insert("AcceleratorTypes", v.into_value());
-            }
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.bare_metal {
-                m.insert("BareMetal", v.into_value());
-            }
-            if let Some(v) = self.baseline_ebs_bandwidth_mbps {
-                m.insert("BaselineEbsBandwidthMbps", v.into_value());
-            }
-            if let Some(v) = self.baseline_performance_factors {
-                m.insert("BaselinePerformanceFactors", v.into_value());
-            }
-            if let Some(v) = self.burstable_performance {
-                m.insert("BurstablePerformance", v.into_value());
-            }
-            if let Some(v) = self.cpu_manufacturers {
-                m.insert("CpuManufacturers", v.into_value());
-            }
-            if let Some(v) = self.excluded_instance_types {
-                m.insert("ExcludedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.instance_generations {
-                m.insert("InstanceGenerations", v.into_value());
-            }
-            if let Some(v) = self.local_storage {
-                m.insert("LocalStorage", v.into_value());
-            }
-            if let Some(v) = self.local_storage_types {
-                m.insert("LocalStorageTypes", v.into_value());
-            }
-            if let Some(v) = self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-                m.insert("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", v.into_value());
-            }
-            if let Some(v) = self.memory_gi_b_per_v_cpu {
-                m.insert("MemoryGiBPerVCpu", v.into_value());
-            }
+            set(&mut m, "AcceleratorCount", self.accelerator_count);
+            set(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
+            set(&mut m, "AcceleratorNames", self.accelerator_names);
+            set(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b);
+            set(&mut m, "AcceleratorTypes", self.accelerator_types);
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            set(&mut m, "BareMetal", self.bare_metal);
+            set(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
+            set(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors);
+            set(&mut m, "BurstablePerformance", self.burstable_performance);
+            set(&mut m, "CpuManufacturers", self.cpu_manufacturers);
+            set(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
+            set(&mut m, "InstanceGenerations", self.instance_generations);
+            set(&mut m, "LocalStorage", self.local_storage);
+            set(&mut m, "LocalStorageTypes", self.local_storage_types);
+            set(&mut m, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", self.max_spot_price_as_percentage_of_optimal_on_demand_price);
+            set(&mut m, "MemoryGiBPerVCpu", self.memory_gi_b_per_v_cpu);
             m.insert("MemoryMiB", self.memory_mi_b.into_value());
-            if let Some(v) = self.network_bandwidth_gbps {
-                m.insert("NetworkBandwidthGbps", v.into_value());
-            }
-            if let Some(v) = self.network_interface_count {
-                m.insert("NetworkInterfaceCount", v.into_value());
-            }
-            if let Some(v) = self.on_demand_max_price_percentage_over_lowest_price {
-                m.insert("OnDemandMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.require_hibernate_support {
-                m.insert("RequireHibernateSupport", v.into_value());
-            }
-            if let Some(v) = self.spot_max_price_percentage_over_lowest_price {
-                m.insert("SpotMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.total_local_storage_gb {
-                m.insert("TotalLocalStorageGB", v.into_value());
-            }
+            set(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
+            set(&mut m, "NetworkInterfaceCount", self.network_interface_count);
+            set(&mut m, "OnDemandMaxPricePercentageOverLowestPrice", self.on_demand_max_price_percentage_over_lowest_price);
+            set(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
+            set(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
+            set(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
             m.insert("VCpuCount", self.v_cpu_count.into_value());
             gs_core::Value::Map(m)
         }
@@ -1421,12 +1259,8 @@ pub mod auto_scaling_group {
     impl IntoValue for AcceleratorCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1472,12 +1306,8 @@ pub mod auto_scaling_group {
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1523,12 +1353,8 @@ pub mod auto_scaling_group {
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1574,12 +1400,8 @@ pub mod auto_scaling_group {
     impl IntoValue for MemoryGiBPerVCpuRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1625,12 +1447,8 @@ pub mod auto_scaling_group {
     impl IntoValue for MemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1676,12 +1494,8 @@ pub mod auto_scaling_group {
     impl IntoValue for NetworkBandwidthGbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1727,12 +1541,8 @@ pub mod auto_scaling_group {
     impl IntoValue for NetworkInterfaceCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1778,12 +1588,8 @@ pub mod auto_scaling_group {
     impl IntoValue for TotalLocalStorageGBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1828,12 +1634,8 @@ pub mod auto_scaling_group {
     impl IntoValue for VCpuCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1874,9 +1676,7 @@ pub mod auto_scaling_group {
     impl IntoValue for NotificationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.notification_types {
-                m.insert("NotificationTypes", v.into_value());
-            }
+            set(&mut m, "NotificationTypes", self.notification_types);
             m.insert("TopicARN", self.topic_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -2016,9 +1816,7 @@ pub mod auto_scaling_group {
     impl IntoValue for InstanceLifecyclePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.retention_triggers {
-                m.insert("RetentionTriggers", v.into_value());
-            }
+            set(&mut m, "RetentionTriggers", self.retention_triggers);
             gs_core::Value::Map(m)
         }
     }
@@ -2058,9 +1856,7 @@ pub mod auto_scaling_group {
     impl IntoValue for RetentionTriggers {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.terminate_hook_abandon {
-                m.insert("TerminateHookAbandon", v.into_value());
-            }
+            set(&mut m, "TerminateHookAbandon", self.terminate_hook_abandon);
             gs_core::Value::Map(m)
         }
     }
@@ -2137,9 +1933,7 @@ pub mod auto_scaling_group {
     impl IntoValue for BaselinePerformanceFactorsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
+            set(&mut m, "Cpu", self.cpu);
             gs_core::Value::Map(m)
         }
     }
@@ -2178,9 +1972,7 @@ pub mod auto_scaling_group {
     impl IntoValue for CpuPerformanceFactorRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.references {
-                m.insert("References", v.into_value());
-            }
+            set(&mut m, "References", self.references);
             gs_core::Value::Map(m)
         }
     }
@@ -2219,9 +2011,7 @@ pub mod auto_scaling_group {
     impl IntoValue for PerformanceFactorReferenceRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_family {
-                m.insert("InstanceFamily", v.into_value());
-            }
+            set(&mut m, "InstanceFamily", self.instance_family);
             gs_core::Value::Map(m)
         }
     }
@@ -2260,9 +2050,7 @@ pub mod auto_scaling_group {
     impl IntoValue for AvailabilityZoneDistribution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_distribution_strategy {
-                m.insert("CapacityDistributionStrategy", v.into_value());
-            }
+            set(&mut m, "CapacityDistributionStrategy", self.capacity_distribution_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -2312,12 +2100,8 @@ pub mod auto_scaling_group {
     impl IntoValue for InstanceMaintenancePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_healthy_percentage {
-                m.insert("MaxHealthyPercentage", v.into_value());
-            }
-            if let Some(v) = self.min_healthy_percentage {
-                m.insert("MinHealthyPercentage", v.into_value());
-            }
+            set(&mut m, "MaxHealthyPercentage", self.max_healthy_percentage);
+            set(&mut m, "MinHealthyPercentage", self.min_healthy_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -2396,9 +2180,7 @@ pub mod auto_scaling_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityReservationPreference", self.capacity_reservation_preference.into_value());
-            if let Some(v) = self.capacity_reservation_target {
-                m.insert("CapacityReservationTarget", v.into_value());
-            }
+            set(&mut m, "CapacityReservationTarget", self.capacity_reservation_target);
             gs_core::Value::Map(m)
         }
     }
@@ -2441,12 +2223,8 @@ pub mod auto_scaling_group {
     impl IntoValue for CapacityReservationTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_ids {
-                m.insert("CapacityReservationIds", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_resource_group_arns {
-                m.insert("CapacityReservationResourceGroupArns", v.into_value());
-            }
+            set(&mut m, "CapacityReservationIds", self.capacity_reservation_ids);
+            set(&mut m, "CapacityReservationResourceGroupArns", self.capacity_reservation_resource_group_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -2660,59 +2438,25 @@ impl CfnLaunchConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associate_public_ip_address {
-            m.insert("AssociatePublicIpAddress", v.into_value());
-        }
-        if let Some(v) = self.block_device_mappings {
-            m.insert("BlockDeviceMappings", v.into_value());
-        }
-        if let Some(v) = self.classic_link_vpc_id {
-            m.insert("ClassicLinkVPCId", v.into_value());
-        }
-        if let Some(v) = self.classic_link_vpc_security_groups {
-            m.insert("ClassicLinkVPCSecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.ebs_optimized {
-            m.insert("EbsOptimized", v.into_value());
-        }
-        if let Some(v) = self.iam_instance_profile {
-            m.insert("IamInstanceProfile", v.into_ref());
-        }
+        set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
+        set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+        set(&mut m, "ClassicLinkVPCId", self.classic_link_vpc_id);
+        set(&mut m, "ClassicLinkVPCSecurityGroups", self.classic_link_vpc_security_groups);
+        set(&mut m, "EbsOptimized", self.ebs_optimized);
+        if let Some(v) = self.iam_instance_profile { m.insert("IamInstanceProfile", v.into_ref()); }
         m.insert("ImageId", self.image_id.into_value());
-        if let Some(v) = self.instance_id {
-            m.insert("InstanceId", v.into_value());
-        }
-        if let Some(v) = self.instance_monitoring {
-            m.insert("InstanceMonitoring", v.into_value());
-        }
+        set(&mut m, "InstanceId", self.instance_id);
+        set(&mut m, "InstanceMonitoring", self.instance_monitoring);
         m.insert("InstanceType", self.instance_type.into_value());
-        if let Some(v) = self.kernel_id {
-            m.insert("KernelId", v.into_value());
-        }
-        if let Some(v) = self.key_name {
-            m.insert("KeyName", v.into_value());
-        }
-        if let Some(v) = self.launch_configuration_name {
-            m.insert("LaunchConfigurationName", v.into_value());
-        }
-        if let Some(v) = self.metadata_options {
-            m.insert("MetadataOptions", v.into_value());
-        }
-        if let Some(v) = self.placement_tenancy {
-            m.insert("PlacementTenancy", v.into_value());
-        }
-        if let Some(v) = self.ram_disk_id {
-            m.insert("RamDiskId", v.into_value());
-        }
-        if let Some(v) = self.security_groups {
-            m.insert("SecurityGroups", v.into_get_atts("GroupId"));
-        }
-        if let Some(v) = self.spot_price {
-            m.insert("SpotPrice", v.into_value());
-        }
-        if let Some(v) = self.user_data {
-            m.insert("UserData", v.into_value());
-        }
+        set(&mut m, "KernelId", self.kernel_id);
+        set(&mut m, "KeyName", self.key_name);
+        set(&mut m, "LaunchConfigurationName", self.launch_configuration_name);
+        set(&mut m, "MetadataOptions", self.metadata_options);
+        set(&mut m, "PlacementTenancy", self.placement_tenancy);
+        set(&mut m, "RamDiskId", self.ram_disk_id);
+        if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_get_atts("GroupId")); }
+        set(&mut m, "SpotPrice", self.spot_price);
+        set(&mut m, "UserData", self.user_data);
         m
     }
 
@@ -2738,7 +2482,7 @@ impl crate::Cfn<markers::LaunchConfiguration> {
 /// The property types of [`CfnLaunchConfiguration`]: CDK's `CfnLaunchConfiguration.*Property`.
 #[cfg(feature = "autoscaling")]
 pub mod launch_configuration {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// `MetadataOptions` is a property of
     /// [AWS::AutoScaling::LaunchConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html)
@@ -2791,15 +2535,9 @@ pub mod launch_configuration {
     impl IntoValue for MetadataOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_endpoint {
-                m.insert("HttpEndpoint", v.into_value());
-            }
-            if let Some(v) = self.http_put_response_hop_limit {
-                m.insert("HttpPutResponseHopLimit", v.into_value());
-            }
-            if let Some(v) = self.http_tokens {
-                m.insert("HttpTokens", v.into_value());
-            }
+            set(&mut m, "HttpEndpoint", self.http_endpoint);
+            set(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
+            set(&mut m, "HttpTokens", self.http_tokens);
             gs_core::Value::Map(m)
         }
     }
@@ -2861,15 +2599,9 @@ pub mod launch_configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeviceName", self.device_name.into_value());
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2963,27 +2695,13 @@ pub mod launch_configuration {
     impl IntoValue for BlockDevice {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3078,25 +2796,13 @@ impl CfnLifecycleHookProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoScalingGroupName", self.auto_scaling_group_name.into_ref());
-        if let Some(v) = self.default_result {
-            m.insert("DefaultResult", v.into_value());
-        }
-        if let Some(v) = self.heartbeat_timeout {
-            m.insert("HeartbeatTimeout", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_hook_name {
-            m.insert("LifecycleHookName", v.into_value());
-        }
+        set(&mut m, "DefaultResult", self.default_result);
+        set(&mut m, "HeartbeatTimeout", self.heartbeat_timeout);
+        set(&mut m, "LifecycleHookName", self.lifecycle_hook_name);
         m.insert("LifecycleTransition", self.lifecycle_transition.into_value());
-        if let Some(v) = self.notification_metadata {
-            m.insert("NotificationMetadata", v.into_value());
-        }
-        if let Some(v) = self.notification_target_arn {
-            m.insert("NotificationTargetARN", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleARN", v.into_get_att("Arn"));
-        }
+        set(&mut m, "NotificationMetadata", self.notification_metadata);
+        set(&mut m, "NotificationTargetARN", self.notification_target_arn);
+        if let Some(v) = self.role_arn { m.insert("RoleARN", v.into_get_att("Arn")); }
         m
     }
 
@@ -3220,37 +2926,17 @@ impl CfnScalingPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.adjustment_type {
-            m.insert("AdjustmentType", v.into_value());
-        }
+        set(&mut m, "AdjustmentType", self.adjustment_type);
         m.insert("AutoScalingGroupName", self.auto_scaling_group_name.into_ref());
-        if let Some(v) = self.cooldown {
-            m.insert("Cooldown", v.into_value());
-        }
-        if let Some(v) = self.estimated_instance_warmup {
-            m.insert("EstimatedInstanceWarmup", v.into_value());
-        }
-        if let Some(v) = self.metric_aggregation_type {
-            m.insert("MetricAggregationType", v.into_value());
-        }
-        if let Some(v) = self.min_adjustment_magnitude {
-            m.insert("MinAdjustmentMagnitude", v.into_value());
-        }
-        if let Some(v) = self.policy_type {
-            m.insert("PolicyType", v.into_value());
-        }
-        if let Some(v) = self.predictive_scaling_configuration {
-            m.insert("PredictiveScalingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.scaling_adjustment {
-            m.insert("ScalingAdjustment", v.into_value());
-        }
-        if let Some(v) = self.step_adjustments {
-            m.insert("StepAdjustments", v.into_value());
-        }
-        if let Some(v) = self.target_tracking_configuration {
-            m.insert("TargetTrackingConfiguration", v.into_value());
-        }
+        set(&mut m, "Cooldown", self.cooldown);
+        set(&mut m, "EstimatedInstanceWarmup", self.estimated_instance_warmup);
+        set(&mut m, "MetricAggregationType", self.metric_aggregation_type);
+        set(&mut m, "MinAdjustmentMagnitude", self.min_adjustment_magnitude);
+        set(&mut m, "PolicyType", self.policy_type);
+        set(&mut m, "PredictiveScalingConfiguration", self.predictive_scaling_configuration);
+        set(&mut m, "ScalingAdjustment", self.scaling_adjustment);
+        set(&mut m, "StepAdjustments", self.step_adjustments);
+        set(&mut m, "TargetTrackingConfiguration", self.target_tracking_configuration);
         m
     }
 
@@ -3292,7 +2978,7 @@ impl crate::Cfn<markers::ScalingPolicy> {
 /// The property types of [`CfnScalingPolicy`]: CDK's `CfnScalingPolicy.*Property`.
 #[cfg(feature = "autoscaling")]
 pub mod scaling_policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// `PredictiveScalingConfiguration` is a property of the
     /// [AWS::AutoScaling::ScalingPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html)
@@ -3356,19 +3042,11 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_capacity_breach_behavior {
-                m.insert("MaxCapacityBreachBehavior", v.into_value());
-            }
-            if let Some(v) = self.max_capacity_buffer {
-                m.insert("MaxCapacityBuffer", v.into_value());
-            }
+            set(&mut m, "MaxCapacityBreachBehavior", self.max_capacity_breach_behavior);
+            set(&mut m, "MaxCapacityBuffer", self.max_capacity_buffer);
             m.insert("MetricSpecifications", self.metric_specifications.into_value());
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.scheduling_buffer_time {
-                m.insert("SchedulingBufferTime", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "SchedulingBufferTime", self.scheduling_buffer_time);
             gs_core::Value::Map(m)
         }
     }
@@ -3439,24 +3117,12 @@ pub mod scaling_policy {
     impl IntoValue for PredictiveScalingMetricSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customized_capacity_metric_specification {
-                m.insert("CustomizedCapacityMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.customized_load_metric_specification {
-                m.insert("CustomizedLoadMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.customized_scaling_metric_specification {
-                m.insert("CustomizedScalingMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.predefined_load_metric_specification {
-                m.insert("PredefinedLoadMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.predefined_metric_pair_specification {
-                m.insert("PredefinedMetricPairSpecification", v.into_value());
-            }
-            if let Some(v) = self.predefined_scaling_metric_specification {
-                m.insert("PredefinedScalingMetricSpecification", v.into_value());
-            }
+            set(&mut m, "CustomizedCapacityMetricSpecification", self.customized_capacity_metric_specification);
+            set(&mut m, "CustomizedLoadMetricSpecification", self.customized_load_metric_specification);
+            set(&mut m, "CustomizedScalingMetricSpecification", self.customized_scaling_metric_specification);
+            set(&mut m, "PredefinedLoadMetricSpecification", self.predefined_load_metric_specification);
+            set(&mut m, "PredefinedMetricPairSpecification", self.predefined_metric_pair_specification);
+            set(&mut m, "PredefinedScalingMetricSpecification", self.predefined_scaling_metric_specification);
             m.insert("TargetValue", self.target_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -3557,19 +3223,11 @@ pub mod scaling_policy {
     impl IntoValue for MetricDataQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.metric_stat {
-                m.insert("MetricStat", v.into_value());
-            }
-            if let Some(v) = self.return_data {
-                m.insert("ReturnData", v.into_value());
-            }
+            set(&mut m, "Label", self.label);
+            set(&mut m, "MetricStat", self.metric_stat);
+            set(&mut m, "ReturnData", self.return_data);
             gs_core::Value::Map(m)
         }
     }
@@ -3628,9 +3286,7 @@ pub mod scaling_policy {
             let mut m = gs_core::ValueMap::new();
             m.insert("Metric", self.metric.into_value());
             m.insert("Stat", self.stat.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -3680,9 +3336,7 @@ pub mod scaling_policy {
     impl IntoValue for Metric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
             m.insert("MetricName", self.metric_name.into_value());
             m.insert("Namespace", self.namespace.into_value());
             gs_core::Value::Map(m)
@@ -3769,9 +3423,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -3814,9 +3466,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -3933,9 +3583,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -3990,12 +3638,8 @@ pub mod scaling_policy {
     impl IntoValue for StepAdjustment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_interval_lower_bound {
-                m.insert("MetricIntervalLowerBound", v.into_value());
-            }
-            if let Some(v) = self.metric_interval_upper_bound {
-                m.insert("MetricIntervalUpperBound", v.into_value());
-            }
+            set(&mut m, "MetricIntervalLowerBound", self.metric_interval_lower_bound);
+            set(&mut m, "MetricIntervalUpperBound", self.metric_interval_upper_bound);
             m.insert("ScalingAdjustment", self.scaling_adjustment.into_value());
             gs_core::Value::Map(m)
         }
@@ -4051,15 +3695,9 @@ pub mod scaling_policy {
     impl IntoValue for TargetTrackingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customized_metric_specification {
-                m.insert("CustomizedMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.disable_scale_in {
-                m.insert("DisableScaleIn", v.into_value());
-            }
-            if let Some(v) = self.predefined_metric_specification {
-                m.insert("PredefinedMetricSpecification", v.into_value());
-            }
+            set(&mut m, "CustomizedMetricSpecification", self.customized_metric_specification);
+            set(&mut m, "DisableScaleIn", self.disable_scale_in);
+            set(&mut m, "PredefinedMetricSpecification", self.predefined_metric_specification);
             m.insert("TargetValue", self.target_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -4144,27 +3782,13 @@ pub mod scaling_policy {
     impl IntoValue for CustomizedMetricSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.period {
-                m.insert("Period", v.into_value());
-            }
-            if let Some(v) = self.statistic {
-                m.insert("Statistic", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "Metrics", self.metrics);
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "Period", self.period);
+            set(&mut m, "Statistic", self.statistic);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -4205,9 +3829,7 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -4282,22 +3904,12 @@ pub mod scaling_policy {
     impl IntoValue for TargetTrackingMetricDataQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.metric_stat {
-                m.insert("MetricStat", v.into_value());
-            }
-            if let Some(v) = self.period {
-                m.insert("Period", v.into_value());
-            }
-            if let Some(v) = self.return_data {
-                m.insert("ReturnData", v.into_value());
-            }
+            set(&mut m, "Label", self.label);
+            set(&mut m, "MetricStat", self.metric_stat);
+            set(&mut m, "Period", self.period);
+            set(&mut m, "ReturnData", self.return_data);
             gs_core::Value::Map(m)
         }
     }
@@ -4358,13 +3970,9 @@ pub mod scaling_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Metric", self.metric.into_value());
-            if let Some(v) = self.period {
-                m.insert("Period", v.into_value());
-            }
+            set(&mut m, "Period", self.period);
             m.insert("Stat", self.stat.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -4452,27 +4060,13 @@ impl CfnScheduledActionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoScalingGroupName", self.auto_scaling_group_name.into_ref());
-        if let Some(v) = self.desired_capacity {
-            m.insert("DesiredCapacity", v.into_value());
-        }
-        if let Some(v) = self.end_time {
-            m.insert("EndTime", v.into_value());
-        }
-        if let Some(v) = self.max_size {
-            m.insert("MaxSize", v.into_value());
-        }
-        if let Some(v) = self.min_size {
-            m.insert("MinSize", v.into_value());
-        }
-        if let Some(v) = self.recurrence {
-            m.insert("Recurrence", v.into_value());
-        }
-        if let Some(v) = self.start_time {
-            m.insert("StartTime", v.into_value());
-        }
-        if let Some(v) = self.time_zone {
-            m.insert("TimeZone", v.into_value());
-        }
+        set(&mut m, "DesiredCapacity", self.desired_capacity);
+        set(&mut m, "EndTime", self.end_time);
+        set(&mut m, "MaxSize", self.max_size);
+        set(&mut m, "MinSize", self.min_size);
+        set(&mut m, "Recurrence", self.recurrence);
+        set(&mut m, "StartTime", self.start_time);
+        set(&mut m, "TimeZone", self.time_zone);
         m
     }
 
@@ -4567,18 +4161,10 @@ impl CfnWarmPoolProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoScalingGroupName", self.auto_scaling_group_name.into_ref());
-        if let Some(v) = self.instance_reuse_policy {
-            m.insert("InstanceReusePolicy", v.into_value());
-        }
-        if let Some(v) = self.max_group_prepared_capacity {
-            m.insert("MaxGroupPreparedCapacity", v.into_value());
-        }
-        if let Some(v) = self.min_size {
-            m.insert("MinSize", v.into_value());
-        }
-        if let Some(v) = self.pool_state {
-            m.insert("PoolState", v.into_value());
-        }
+        set(&mut m, "InstanceReusePolicy", self.instance_reuse_policy);
+        set(&mut m, "MaxGroupPreparedCapacity", self.max_group_prepared_capacity);
+        set(&mut m, "MinSize", self.min_size);
+        set(&mut m, "PoolState", self.pool_state);
         m
     }
 
@@ -4604,7 +4190,7 @@ impl crate::Cfn<markers::WarmPool> {
 /// The property types of [`CfnWarmPool`]: CDK's `CfnWarmPool.*Property`.
 #[cfg(feature = "autoscaling")]
 pub mod warm_pool {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// A structure that specifies an instance reuse policy for the `InstanceReusePolicy` property
     /// of the
@@ -4641,9 +4227,7 @@ pub mod warm_pool {
     impl IntoValue for InstanceReusePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reuse_on_scale_in {
-                m.insert("ReuseOnScaleIn", v.into_value());
-            }
+            set(&mut m, "ReuseOnScaleIn", self.reuse_on_scale_in);
             gs_core::Value::Map(m)
         }
     }

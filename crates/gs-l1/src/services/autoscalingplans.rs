@@ -121,7 +121,7 @@ impl crate::Cfn<markers::ScalingPlan> {
 /// The property types of [`CfnScalingPlan`]: CDK's `CfnScalingPlan.*Property`.
 #[cfg(feature = "autoscalingplans")]
 pub mod scaling_plan {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// `ApplicationSource` is a property of
     /// [ScalingPlan](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscalingplans-scalingplan.html)
@@ -165,12 +165,8 @@ pub mod scaling_plan {
     impl IntoValue for ApplicationSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_formation_stack_arn {
-                m.insert("CloudFormationStackARN", v.into_value());
-            }
-            if let Some(v) = self.tag_filters {
-                m.insert("TagFilters", v.into_value());
-            }
+            set(&mut m, "CloudFormationStackARN", self.cloud_formation_stack_arn);
+            set(&mut m, "TagFilters", self.tag_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -210,9 +206,7 @@ pub mod scaling_plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -349,34 +343,18 @@ pub mod scaling_plan {
     impl IntoValue for ScalingInstruction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customized_load_metric_specification {
-                m.insert("CustomizedLoadMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.disable_dynamic_scaling {
-                m.insert("DisableDynamicScaling", v.into_value());
-            }
+            set(&mut m, "CustomizedLoadMetricSpecification", self.customized_load_metric_specification);
+            set(&mut m, "DisableDynamicScaling", self.disable_dynamic_scaling);
             m.insert("MaxCapacity", self.max_capacity.into_value());
             m.insert("MinCapacity", self.min_capacity.into_value());
-            if let Some(v) = self.predefined_load_metric_specification {
-                m.insert("PredefinedLoadMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.predictive_scaling_max_capacity_behavior {
-                m.insert("PredictiveScalingMaxCapacityBehavior", v.into_value());
-            }
-            if let Some(v) = self.predictive_scaling_max_capacity_buffer {
-                m.insert("PredictiveScalingMaxCapacityBuffer", v.into_value());
-            }
-            if let Some(v) = self.predictive_scaling_mode {
-                m.insert("PredictiveScalingMode", v.into_value());
-            }
+            set(&mut m, "PredefinedLoadMetricSpecification", self.predefined_load_metric_specification);
+            set(&mut m, "PredictiveScalingMaxCapacityBehavior", self.predictive_scaling_max_capacity_behavior);
+            set(&mut m, "PredictiveScalingMaxCapacityBuffer", self.predictive_scaling_max_capacity_buffer);
+            set(&mut m, "PredictiveScalingMode", self.predictive_scaling_mode);
             m.insert("ResourceId", self.resource_id.into_value());
             m.insert("ScalableDimension", self.scalable_dimension.into_value());
-            if let Some(v) = self.scaling_policy_update_behavior {
-                m.insert("ScalingPolicyUpdateBehavior", v.into_value());
-            }
-            if let Some(v) = self.scheduled_action_buffer_time {
-                m.insert("ScheduledActionBufferTime", v.into_value());
-            }
+            set(&mut m, "ScalingPolicyUpdateBehavior", self.scaling_policy_update_behavior);
+            set(&mut m, "ScheduledActionBufferTime", self.scheduled_action_buffer_time);
             m.insert("ServiceNamespace", self.service_namespace.into_value());
             m.insert("TargetTrackingConfigurations", self.target_tracking_configurations.into_value());
             gs_core::Value::Map(m)
@@ -457,24 +435,12 @@ pub mod scaling_plan {
     impl IntoValue for TargetTrackingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customized_scaling_metric_specification {
-                m.insert("CustomizedScalingMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.disable_scale_in {
-                m.insert("DisableScaleIn", v.into_value());
-            }
-            if let Some(v) = self.estimated_instance_warmup {
-                m.insert("EstimatedInstanceWarmup", v.into_value());
-            }
-            if let Some(v) = self.predefined_scaling_metric_specification {
-                m.insert("PredefinedScalingMetricSpecification", v.into_value());
-            }
-            if let Some(v) = self.scale_in_cooldown {
-                m.insert("ScaleInCooldown", v.into_value());
-            }
-            if let Some(v) = self.scale_out_cooldown {
-                m.insert("ScaleOutCooldown", v.into_value());
-            }
+            set(&mut m, "CustomizedScalingMetricSpecification", self.customized_scaling_metric_specification);
+            set(&mut m, "DisableScaleIn", self.disable_scale_in);
+            set(&mut m, "EstimatedInstanceWarmup", self.estimated_instance_warmup);
+            set(&mut m, "PredefinedScalingMetricSpecification", self.predefined_scaling_metric_specification);
+            set(&mut m, "ScaleInCooldown", self.scale_in_cooldown);
+            set(&mut m, "ScaleOutCooldown", self.scale_out_cooldown);
             m.insert("TargetValue", self.target_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -520,9 +486,7 @@ pub mod scaling_plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedScalingMetricType", self.predefined_scaling_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }
@@ -588,15 +552,11 @@ pub mod scaling_plan {
     impl IntoValue for CustomizedScalingMetricSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
             m.insert("MetricName", self.metric_name.into_value());
             m.insert("Namespace", self.namespace.into_value());
             m.insert("Statistic", self.statistic.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -698,15 +658,11 @@ pub mod scaling_plan {
     impl IntoValue for CustomizedLoadMetricSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
             m.insert("MetricName", self.metric_name.into_value());
             m.insert("Namespace", self.namespace.into_value());
             m.insert("Statistic", self.statistic.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -748,9 +704,7 @@ pub mod scaling_plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedLoadMetricType", self.predefined_load_metric_type.into_value());
-            if let Some(v) = self.resource_label {
-                m.insert("ResourceLabel", v.into_value());
-            }
+            set(&mut m, "ResourceLabel", self.resource_label);
             gs_core::Value::Map(m)
         }
     }

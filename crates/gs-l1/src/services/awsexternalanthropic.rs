@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "awsexternalanthropic")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -73,13 +73,9 @@ impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_residency {
-            m.insert("DataResidency", v.into_value());
-        }
+        set(&mut m, "DataResidency", self.data_residency);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -129,7 +125,7 @@ impl crate::Cfn<markers::Workspace> {
 /// The property types of [`CfnWorkspace`]: CDK's `CfnWorkspace.*Property`.
 #[cfg(feature = "awsexternalanthropic")]
 pub mod workspace {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Data residency configuration for the workspace. WorkspaceGeo is immutable after creation.
     ///
@@ -177,15 +173,9 @@ pub mod workspace {
     impl IntoValue for DataResidency {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_inference_geos {
-                m.insert("AllowedInferenceGeos", v.into_value());
-            }
-            if let Some(v) = self.default_inference_geo {
-                m.insert("DefaultInferenceGeo", v.into_value());
-            }
-            if let Some(v) = self.workspace_geo {
-                m.insert("WorkspaceGeo", v.into_value());
-            }
+            set(&mut m, "AllowedInferenceGeos", self.allowed_inference_geos);
+            set(&mut m, "DefaultInferenceGeo", self.default_inference_geo);
+            set(&mut m, "WorkspaceGeo", self.workspace_geo);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "b2bi")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -138,13 +138,9 @@ impl CfnCapabilityProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.instructions_documents {
-            m.insert("InstructionsDocuments", v.into_value());
-        }
+        set(&mut m, "InstructionsDocuments", self.instructions_documents);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -205,7 +201,7 @@ impl crate::Cfn<markers::Capability> {
 /// The property types of [`CfnCapability`]: CDK's `CfnCapability.*Property`.
 #[cfg(feature = "b2bi")]
 pub mod capability {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A capability object. Currently, only EDI (electronic data interchange) capabilities are
     /// supported. A trading capability contains the information required to transform incoming EDI
@@ -295,9 +291,7 @@ pub mod capability {
     impl IntoValue for EdiConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capability_direction {
-                m.insert("CapabilityDirection", v.into_value());
-            }
+            set(&mut m, "CapabilityDirection", self.capability_direction);
             m.insert("InputLocation", self.input_location.into_value());
             m.insert("OutputLocation", self.output_location.into_value());
             m.insert("TransformerId", self.transformer_id.into_value());
@@ -376,12 +370,8 @@ pub mod capability {
     impl IntoValue for X12Details {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.transaction_set {
-                m.insert("TransactionSet", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "TransactionSet", self.transaction_set);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -425,12 +415,8 @@ pub mod capability {
     impl IntoValue for S3Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
+            set(&mut m, "BucketName", self.bucket_name);
+            set(&mut m, "Key", self.key);
             gs_core::Value::Map(m)
         }
     }
@@ -510,18 +496,12 @@ impl CfnPartnershipProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Capabilities", self.capabilities.into_value());
-        if let Some(v) = self.capability_options {
-            m.insert("CapabilityOptions", v.into_value());
-        }
+        set(&mut m, "CapabilityOptions", self.capability_options);
         m.insert("Email", self.email.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.phone {
-            m.insert("Phone", v.into_value());
-        }
+        set(&mut m, "Phone", self.phone);
         m.insert("ProfileId", self.profile_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -589,7 +569,7 @@ impl crate::Cfn<markers::Partnership> {
 /// The property types of [`CfnPartnership`]: CDK's `CfnPartnership.*Property`.
 #[cfg(feature = "b2bi")]
 pub mod partnership {
-    use crate::kinds::{Bool, IntoValue, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Num, Str, set};
 
     /// Contains the details for an Outbound EDI capability.
     ///
@@ -628,12 +608,8 @@ pub mod partnership {
     impl IntoValue for CapabilityOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inbound_edi {
-                m.insert("InboundEdi", v.into_value());
-            }
-            if let Some(v) = self.outbound_edi {
-                m.insert("OutboundEdi", v.into_value());
-            }
+            set(&mut m, "InboundEdi", self.inbound_edi);
+            set(&mut m, "OutboundEdi", self.outbound_edi);
             gs_core::Value::Map(m)
         }
     }
@@ -706,12 +682,8 @@ pub mod partnership {
     impl IntoValue for X12Envelope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.common {
-                m.insert("Common", v.into_value());
-            }
-            if let Some(v) = self.wrap_options {
-                m.insert("WrapOptions", v.into_value());
-            }
+            set(&mut m, "Common", self.common);
+            set(&mut m, "WrapOptions", self.wrap_options);
             gs_core::Value::Map(m)
         }
     }
@@ -785,24 +757,12 @@ pub mod partnership {
     impl IntoValue for X12OutboundEdiHeaders {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.control_numbers {
-                m.insert("ControlNumbers", v.into_value());
-            }
-            if let Some(v) = self.delimiters {
-                m.insert("Delimiters", v.into_value());
-            }
-            if let Some(v) = self.functional_group_headers {
-                m.insert("FunctionalGroupHeaders", v.into_value());
-            }
-            if let Some(v) = self.gs05_time_format {
-                m.insert("Gs05TimeFormat", v.into_value());
-            }
-            if let Some(v) = self.interchange_control_headers {
-                m.insert("InterchangeControlHeaders", v.into_value());
-            }
-            if let Some(v) = self.validate_edi {
-                m.insert("ValidateEdi", v.into_value());
-            }
+            set(&mut m, "ControlNumbers", self.control_numbers);
+            set(&mut m, "Delimiters", self.delimiters);
+            set(&mut m, "FunctionalGroupHeaders", self.functional_group_headers);
+            set(&mut m, "Gs05TimeFormat", self.gs05_time_format);
+            set(&mut m, "InterchangeControlHeaders", self.interchange_control_headers);
+            set(&mut m, "ValidateEdi", self.validate_edi);
             gs_core::Value::Map(m)
         }
     }
@@ -884,27 +844,13 @@ pub mod partnership {
     impl IntoValue for X12InterchangeControlHeaders {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acknowledgment_requested_code {
-                m.insert("AcknowledgmentRequestedCode", v.into_value());
-            }
-            if let Some(v) = self.receiver_id {
-                m.insert("ReceiverId", v.into_value());
-            }
-            if let Some(v) = self.receiver_id_qualifier {
-                m.insert("ReceiverIdQualifier", v.into_value());
-            }
-            if let Some(v) = self.repetition_separator {
-                m.insert("RepetitionSeparator", v.into_value());
-            }
-            if let Some(v) = self.sender_id {
-                m.insert("SenderId", v.into_value());
-            }
-            if let Some(v) = self.sender_id_qualifier {
-                m.insert("SenderIdQualifier", v.into_value());
-            }
-            if let Some(v) = self.usage_indicator_code {
-                m.insert("UsageIndicatorCode", v.into_value());
-            }
+            set(&mut m, "AcknowledgmentRequestedCode", self.acknowledgment_requested_code);
+            set(&mut m, "ReceiverId", self.receiver_id);
+            set(&mut m, "ReceiverIdQualifier", self.receiver_id_qualifier);
+            set(&mut m, "RepetitionSeparator", self.repetition_separator);
+            set(&mut m, "SenderId", self.sender_id);
+            set(&mut m, "SenderIdQualifier", self.sender_id_qualifier);
+            set(&mut m, "UsageIndicatorCode", self.usage_indicator_code);
             gs_core::Value::Map(m)
         }
     }
@@ -955,15 +901,9 @@ pub mod partnership {
     impl IntoValue for X12FunctionalGroupHeaders {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_receiver_code {
-                m.insert("ApplicationReceiverCode", v.into_value());
-            }
-            if let Some(v) = self.application_sender_code {
-                m.insert("ApplicationSenderCode", v.into_value());
-            }
-            if let Some(v) = self.responsible_agency_code {
-                m.insert("ResponsibleAgencyCode", v.into_value());
-            }
+            set(&mut m, "ApplicationReceiverCode", self.application_receiver_code);
+            set(&mut m, "ApplicationSenderCode", self.application_sender_code);
+            set(&mut m, "ResponsibleAgencyCode", self.responsible_agency_code);
             gs_core::Value::Map(m)
         }
     }
@@ -1013,15 +953,9 @@ pub mod partnership {
     impl IntoValue for X12Delimiters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_separator {
-                m.insert("ComponentSeparator", v.into_value());
-            }
-            if let Some(v) = self.data_element_separator {
-                m.insert("DataElementSeparator", v.into_value());
-            }
-            if let Some(v) = self.segment_terminator {
-                m.insert("SegmentTerminator", v.into_value());
-            }
+            set(&mut m, "ComponentSeparator", self.component_separator);
+            set(&mut m, "DataElementSeparator", self.data_element_separator);
+            set(&mut m, "SegmentTerminator", self.segment_terminator);
             gs_core::Value::Map(m)
         }
     }
@@ -1077,15 +1011,9 @@ pub mod partnership {
     impl IntoValue for X12ControlNumbers {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.starting_functional_group_control_number {
-                m.insert("StartingFunctionalGroupControlNumber", v.into_value());
-            }
-            if let Some(v) = self.starting_interchange_control_number {
-                m.insert("StartingInterchangeControlNumber", v.into_value());
-            }
-            if let Some(v) = self.starting_transaction_set_control_number {
-                m.insert("StartingTransactionSetControlNumber", v.into_value());
-            }
+            set(&mut m, "StartingFunctionalGroupControlNumber", self.starting_functional_group_control_number);
+            set(&mut m, "StartingInterchangeControlNumber", self.starting_interchange_control_number);
+            set(&mut m, "StartingTransactionSetControlNumber", self.starting_transaction_set_control_number);
             gs_core::Value::Map(m)
         }
     }
@@ -1135,15 +1063,9 @@ pub mod partnership {
     impl IntoValue for WrapOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.line_length {
-                m.insert("LineLength", v.into_value());
-            }
-            if let Some(v) = self.line_terminator {
-                m.insert("LineTerminator", v.into_value());
-            }
-            if let Some(v) = self.wrap_by {
-                m.insert("WrapBy", v.into_value());
-            }
+            set(&mut m, "LineLength", self.line_length);
+            set(&mut m, "LineTerminator", self.line_terminator);
+            set(&mut m, "WrapBy", self.wrap_by);
             gs_core::Value::Map(m)
         }
     }
@@ -1180,9 +1102,7 @@ pub mod partnership {
     impl IntoValue for InboundEdiOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.x12 {
-                m.insert("X12", v.into_value());
-            }
+            set(&mut m, "X12", self.x12);
             gs_core::Value::Map(m)
         }
     }
@@ -1219,9 +1139,7 @@ pub mod partnership {
     impl IntoValue for X12InboundEdiOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acknowledgment_options {
-                m.insert("AcknowledgmentOptions", v.into_value());
-            }
+            set(&mut m, "AcknowledgmentOptions", self.acknowledgment_options);
             gs_core::Value::Map(m)
         }
     }
@@ -1336,15 +1254,11 @@ impl CfnProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BusinessName", self.business_name.into_value());
-        if let Some(v) = self.email {
-            m.insert("Email", v.into_value());
-        }
+        set(&mut m, "Email", self.email);
         m.insert("Logging", self.logging.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Phone", self.phone.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1515,35 +1429,17 @@ impl CfnTransformerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.edi_type {
-            m.insert("EdiType", v.into_value());
-        }
-        if let Some(v) = self.file_format {
-            m.insert("FileFormat", v.into_value());
-        }
-        if let Some(v) = self.input_conversion {
-            m.insert("InputConversion", v.into_value());
-        }
-        if let Some(v) = self.mapping {
-            m.insert("Mapping", v.into_value());
-        }
-        if let Some(v) = self.mapping_template {
-            m.insert("MappingTemplate", v.into_value());
-        }
+        set(&mut m, "EdiType", self.edi_type);
+        set(&mut m, "FileFormat", self.file_format);
+        set(&mut m, "InputConversion", self.input_conversion);
+        set(&mut m, "Mapping", self.mapping);
+        set(&mut m, "MappingTemplate", self.mapping_template);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.output_conversion {
-            m.insert("OutputConversion", v.into_value());
-        }
-        if let Some(v) = self.sample_document {
-            m.insert("SampleDocument", v.into_value());
-        }
-        if let Some(v) = self.sample_documents {
-            m.insert("SampleDocuments", v.into_value());
-        }
+        set(&mut m, "OutputConversion", self.output_conversion);
+        set(&mut m, "SampleDocument", self.sample_document);
+        set(&mut m, "SampleDocuments", self.sample_documents);
         m.insert("Status", self.status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1603,7 +1499,7 @@ impl crate::Cfn<markers::Transformer> {
 /// The property types of [`CfnTransformer`]: CDK's `CfnTransformer.*Property`.
 #[cfg(feature = "b2bi")]
 pub mod transformer {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The `EdiType` property type.
     ///
@@ -1675,12 +1571,8 @@ pub mod transformer {
     impl IntoValue for X12Details {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.transaction_set {
-                m.insert("TransactionSet", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "TransactionSet", self.transaction_set);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1725,12 +1617,8 @@ pub mod transformer {
     impl IntoValue for InputConversion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advanced_options {
-                m.insert("AdvancedOptions", v.into_value());
-            }
-            if let Some(v) = self.format_options {
-                m.insert("FormatOptions", v.into_value());
-            }
+            set(&mut m, "AdvancedOptions", self.advanced_options);
+            set(&mut m, "FormatOptions", self.format_options);
             m.insert("FromFormat", self.from_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -1800,9 +1688,7 @@ pub mod transformer {
     impl IntoValue for AdvancedOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.x12 {
-                m.insert("X12", v.into_value());
-            }
+            set(&mut m, "X12", self.x12);
             gs_core::Value::Map(m)
         }
     }
@@ -1848,12 +1734,8 @@ pub mod transformer {
     impl IntoValue for X12AdvancedOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.split_options {
-                m.insert("SplitOptions", v.into_value());
-            }
-            if let Some(v) = self.validation_options {
-                m.insert("ValidationOptions", v.into_value());
-            }
+            set(&mut m, "SplitOptions", self.split_options);
+            set(&mut m, "ValidationOptions", self.validation_options);
             gs_core::Value::Map(m)
         }
     }
@@ -1891,9 +1773,7 @@ pub mod transformer {
     impl IntoValue for X12SplitOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.split_by {
-                m.insert("SplitBy", v.into_value());
-            }
+            set(&mut m, "SplitBy", self.split_by);
             gs_core::Value::Map(m)
         }
     }
@@ -1936,9 +1816,7 @@ pub mod transformer {
     impl IntoValue for X12ValidationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.validation_rules {
-                m.insert("ValidationRules", v.into_value());
-            }
+            set(&mut m, "ValidationRules", self.validation_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -1997,15 +1875,9 @@ pub mod transformer {
     impl IntoValue for X12ValidationRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_list_validation_rule {
-                m.insert("CodeListValidationRule", v.into_value());
-            }
-            if let Some(v) = self.element_length_validation_rule {
-                m.insert("ElementLengthValidationRule", v.into_value());
-            }
-            if let Some(v) = self.element_requirement_validation_rule {
-                m.insert("ElementRequirementValidationRule", v.into_value());
-            }
+            set(&mut m, "CodeListValidationRule", self.code_list_validation_rule);
+            set(&mut m, "ElementLengthValidationRule", self.element_length_validation_rule);
+            set(&mut m, "ElementRequirementValidationRule", self.element_requirement_validation_rule);
             gs_core::Value::Map(m)
         }
     }
@@ -2053,12 +1925,8 @@ pub mod transformer {
     impl IntoValue for X12CodeListValidationRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.codes_to_add {
-                m.insert("CodesToAdd", v.into_value());
-            }
-            if let Some(v) = self.codes_to_remove {
-                m.insert("CodesToRemove", v.into_value());
-            }
+            set(&mut m, "CodesToAdd", self.codes_to_add);
+            set(&mut m, "CodesToRemove", self.codes_to_remove);
             m.insert("ElementId", self.element_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2198,9 +2066,7 @@ pub mod transformer {
     impl IntoValue for Mapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.template {
-                m.insert("Template", v.into_value());
-            }
+            set(&mut m, "Template", self.template);
             m.insert("TemplateLanguage", self.template_language.into_value());
             gs_core::Value::Map(m)
         }
@@ -2245,12 +2111,8 @@ pub mod transformer {
     impl IntoValue for OutputConversion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advanced_options {
-                m.insert("AdvancedOptions", v.into_value());
-            }
-            if let Some(v) = self.format_options {
-                m.insert("FormatOptions", v.into_value());
-            }
+            set(&mut m, "AdvancedOptions", self.advanced_options);
+            set(&mut m, "FormatOptions", self.format_options);
             m.insert("ToFormat", self.to_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -2334,12 +2196,8 @@ pub mod transformer {
     impl IntoValue for SampleDocumentKeys {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.output {
-                m.insert("Output", v.into_value());
-            }
+            set(&mut m, "Input", self.input);
+            set(&mut m, "Output", self.output);
             gs_core::Value::Map(m)
         }
     }

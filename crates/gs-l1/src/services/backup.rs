@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "backup")]
-use crate::kinds::{Id, Int, IntoValue, List, Map, Str, Tag, Union};
+use crate::kinds::{Id, Int, IntoValue, List, Map, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -208,9 +208,7 @@ impl CfnBackupPlanProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BackupPlan", self.backup_plan.into_value());
-        if let Some(v) = self.backup_plan_tags {
-            m.insert("BackupPlanTags", v.into_value());
-        }
+        set(&mut m, "BackupPlanTags", self.backup_plan_tags);
         m
     }
 
@@ -262,7 +260,7 @@ impl crate::Cfn<markers::BackupPlan> {
 /// The property types of [`CfnBackupPlan`]: CDK's `CfnBackupPlan.*Property`.
 #[cfg(feature = "backup")]
 pub mod backup_plan {
-    use crate::kinds::{Bool, Id, IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{Bool, Id, IntoValue, Json, List, Map, Num, Str, set};
 
     /// Specifies an object containing properties used to create a backup plan.
     ///
@@ -310,14 +308,10 @@ pub mod backup_plan {
     impl IntoValue for BackupPlanResourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advanced_backup_settings {
-                m.insert("AdvancedBackupSettings", v.into_value());
-            }
+            set(&mut m, "AdvancedBackupSettings", self.advanced_backup_settings);
             m.insert("BackupPlanName", self.backup_plan_name.into_value());
             m.insert("BackupPlanRule", self.backup_plan_rule.into_value());
-            if let Some(v) = self.scan_settings {
-                m.insert("ScanSettings", v.into_value());
-            }
+            set(&mut m, "ScanSettings", self.scan_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -478,41 +472,19 @@ pub mod backup_plan {
     impl IntoValue for BackupRuleResourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.completion_window_minutes {
-                m.insert("CompletionWindowMinutes", v.into_value());
-            }
-            if let Some(v) = self.copy_actions {
-                m.insert("CopyActions", v.into_value());
-            }
-            if let Some(v) = self.enable_continuous_backup {
-                m.insert("EnableContinuousBackup", v.into_value());
-            }
-            if let Some(v) = self.index_actions {
-                m.insert("IndexActions", v.into_value());
-            }
-            if let Some(v) = self.lifecycle {
-                m.insert("Lifecycle", v.into_value());
-            }
-            if let Some(v) = self.recovery_point_tags {
-                m.insert("RecoveryPointTags", v.into_value());
-            }
+            set(&mut m, "CompletionWindowMinutes", self.completion_window_minutes);
+            set(&mut m, "CopyActions", self.copy_actions);
+            set(&mut m, "EnableContinuousBackup", self.enable_continuous_backup);
+            set(&mut m, "IndexActions", self.index_actions);
+            set(&mut m, "Lifecycle", self.lifecycle);
+            set(&mut m, "RecoveryPointTags", self.recovery_point_tags);
             m.insert("RuleName", self.rule_name.into_value());
-            if let Some(v) = self.scan_actions {
-                m.insert("ScanActions", v.into_value());
-            }
-            if let Some(v) = self.schedule_expression {
-                m.insert("ScheduleExpression", v.into_value());
-            }
-            if let Some(v) = self.schedule_expression_timezone {
-                m.insert("ScheduleExpressionTimezone", v.into_value());
-            }
-            if let Some(v) = self.start_window_minutes {
-                m.insert("StartWindowMinutes", v.into_value());
-            }
+            set(&mut m, "ScanActions", self.scan_actions);
+            set(&mut m, "ScheduleExpression", self.schedule_expression);
+            set(&mut m, "ScheduleExpressionTimezone", self.schedule_expression_timezone);
+            set(&mut m, "StartWindowMinutes", self.start_window_minutes);
             m.insert("TargetBackupVault", self.target_backup_vault.into_ref());
-            if let Some(v) = self.target_logically_air_gapped_backup_vault_arn {
-                m.insert("TargetLogicallyAirGappedBackupVaultArn", v.into_value());
-            }
+            set(&mut m, "TargetLogicallyAirGappedBackupVaultArn", self.target_logically_air_gapped_backup_vault_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -557,9 +529,7 @@ pub mod backup_plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationBackupVaultArn", self.destination_backup_vault_arn.into_get_att("BackupVaultArn"));
-            if let Some(v) = self.lifecycle {
-                m.insert("Lifecycle", v.into_value());
-            }
+            set(&mut m, "Lifecycle", self.lifecycle);
             gs_core::Value::Map(m)
         }
     }
@@ -610,15 +580,9 @@ pub mod backup_plan {
     impl IntoValue for LifecycleResourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_after_days {
-                m.insert("DeleteAfterDays", v.into_value());
-            }
-            if let Some(v) = self.move_to_cold_storage_after_days {
-                m.insert("MoveToColdStorageAfterDays", v.into_value());
-            }
-            if let Some(v) = self.opt_in_to_archive_for_supported_resources {
-                m.insert("OptInToArchiveForSupportedResources", v.into_value());
-            }
+            set(&mut m, "DeleteAfterDays", self.delete_after_days);
+            set(&mut m, "MoveToColdStorageAfterDays", self.move_to_cold_storage_after_days);
+            set(&mut m, "OptInToArchiveForSupportedResources", self.opt_in_to_archive_for_supported_resources);
             gs_core::Value::Map(m)
         }
     }
@@ -654,9 +618,7 @@ pub mod backup_plan {
     impl IntoValue for IndexActionsResourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_types {
-                m.insert("ResourceTypes", v.into_value());
-            }
+            set(&mut m, "ResourceTypes", self.resource_types);
             gs_core::Value::Map(m)
         }
     }
@@ -698,12 +660,8 @@ pub mod backup_plan {
     impl IntoValue for ScanActionResourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.malware_scanner {
-                m.insert("MalwareScanner", v.into_value());
-            }
-            if let Some(v) = self.scan_mode {
-                m.insert("ScanMode", v.into_value());
-            }
+            set(&mut m, "MalwareScanner", self.malware_scanner);
+            set(&mut m, "ScanMode", self.scan_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -751,15 +709,9 @@ pub mod backup_plan {
     impl IntoValue for ScanSettingResourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.malware_scanner {
-                m.insert("MalwareScanner", v.into_value());
-            }
-            if let Some(v) = self.resource_types {
-                m.insert("ResourceTypes", v.into_value());
-            }
-            if let Some(v) = self.scanner_role_arn {
-                m.insert("ScannerRoleArn", v.into_value());
-            }
+            set(&mut m, "MalwareScanner", self.malware_scanner);
+            set(&mut m, "ResourceTypes", self.resource_types);
+            set(&mut m, "ScannerRoleArn", self.scanner_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -854,7 +806,7 @@ impl crate::Cfn<markers::BackupSelection> {
 /// The property types of [`CfnBackupSelection`]: CDK's `CfnBackupSelection.*Property`.
 #[cfg(feature = "backup")]
 pub mod backup_selection {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// Specifies an object containing properties used to assign a set of resources to a backup
     /// plan.
@@ -928,19 +880,11 @@ pub mod backup_selection {
     impl IntoValue for BackupSelectionResourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
             m.insert("IamRoleArn", self.iam_role_arn.into_get_att("Arn"));
-            if let Some(v) = self.list_of_tags {
-                m.insert("ListOfTags", v.into_value());
-            }
-            if let Some(v) = self.not_resources {
-                m.insert("NotResources", v.into_value());
-            }
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
+            set(&mut m, "ListOfTags", self.list_of_tags);
+            set(&mut m, "NotResources", self.not_resources);
+            set(&mut m, "Resources", self.resources);
             m.insert("SelectionName", self.selection_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1039,12 +983,8 @@ pub mod backup_selection {
     impl IntoValue for ConditionParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition_key {
-                m.insert("ConditionKey", v.into_value());
-            }
-            if let Some(v) = self.condition_value {
-                m.insert("ConditionValue", v.into_value());
-            }
+            set(&mut m, "ConditionKey", self.condition_key);
+            set(&mut m, "ConditionValue", self.condition_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1108,18 +1048,10 @@ pub mod backup_selection {
     impl IntoValue for Conditions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.string_equals {
-                m.insert("StringEquals", v.into_value());
-            }
-            if let Some(v) = self.string_like {
-                m.insert("StringLike", v.into_value());
-            }
-            if let Some(v) = self.string_not_equals {
-                m.insert("StringNotEquals", v.into_value());
-            }
-            if let Some(v) = self.string_not_like {
-                m.insert("StringNotLike", v.into_value());
-            }
+            set(&mut m, "StringEquals", self.string_equals);
+            set(&mut m, "StringLike", self.string_like);
+            set(&mut m, "StringNotEquals", self.string_not_equals);
+            set(&mut m, "StringNotLike", self.string_not_like);
             gs_core::Value::Map(m)
         }
     }
@@ -1197,22 +1129,12 @@ impl CfnBackupVaultProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_policy {
-            m.insert("AccessPolicy", v.into_value());
-        }
+        set(&mut m, "AccessPolicy", self.access_policy);
         m.insert("BackupVaultName", self.backup_vault_name.into_value());
-        if let Some(v) = self.backup_vault_tags {
-            m.insert("BackupVaultTags", v.into_value());
-        }
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.lock_configuration {
-            m.insert("LockConfiguration", v.into_value());
-        }
-        if let Some(v) = self.notifications {
-            m.insert("Notifications", v.into_value());
-        }
+        set(&mut m, "BackupVaultTags", self.backup_vault_tags);
+        if let Some(v) = self.encryption_key_arn { m.insert("EncryptionKeyArn", v.into_get_att("Arn")); }
+        set(&mut m, "LockConfiguration", self.lock_configuration);
+        set(&mut m, "Notifications", self.notifications);
         m
     }
 
@@ -1257,7 +1179,7 @@ impl crate::Cfn<markers::BackupVault> {
 /// The property types of [`CfnBackupVault`]: CDK's `CfnBackupVault.*Property`.
 #[cfg(feature = "backup")]
 pub mod backup_vault {
-    use crate::kinds::{Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Id, Int, IntoValue, List, Str, set};
 
     /// The `LockConfigurationType` property type specifies configuration for [AWS Backup Vault
     /// Lock](https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html) .
@@ -1306,12 +1228,8 @@ pub mod backup_vault {
     impl IntoValue for LockConfigurationType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.changeable_for_days {
-                m.insert("ChangeableForDays", v.into_value());
-            }
-            if let Some(v) = self.max_retention_days {
-                m.insert("MaxRetentionDays", v.into_value());
-            }
+            set(&mut m, "ChangeableForDays", self.changeable_for_days);
+            set(&mut m, "MaxRetentionDays", self.max_retention_days);
             m.insert("MinRetentionDays", self.min_retention_days.into_value());
             gs_core::Value::Map(m)
         }
@@ -1418,15 +1336,9 @@ impl CfnFrameworkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FrameworkControls", self.framework_controls.into_value());
-        if let Some(v) = self.framework_description {
-            m.insert("FrameworkDescription", v.into_value());
-        }
-        if let Some(v) = self.framework_name {
-            m.insert("FrameworkName", v.into_value());
-        }
-        if let Some(v) = self.framework_tags {
-            m.insert("FrameworkTags", v.into_value());
-        }
+        set(&mut m, "FrameworkDescription", self.framework_description);
+        set(&mut m, "FrameworkName", self.framework_name);
+        set(&mut m, "FrameworkTags", self.framework_tags);
         m
     }
 
@@ -1492,7 +1404,7 @@ impl crate::Cfn<markers::Framework> {
 /// The property types of [`CfnFramework`]: CDK's `CfnFramework.*Property`.
 #[cfg(feature = "backup")]
 pub mod framework {
-    use crate::kinds::{IntoValue, List, Str, Tag};
+    use crate::kinds::{IntoValue, List, Str, Tag, set};
 
     /// Contains detailed information about all of the controls of a framework. Each framework must
     /// contain at least one control.
@@ -1535,13 +1447,9 @@ pub mod framework {
     impl IntoValue for FrameworkControl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.control_input_parameters {
-                m.insert("ControlInputParameters", v.into_value());
-            }
+            set(&mut m, "ControlInputParameters", self.control_input_parameters);
             m.insert("ControlName", self.control_name.into_value());
-            if let Some(v) = self.control_scope {
-                m.insert("ControlScope", v.into_value());
-            }
+            set(&mut m, "ControlScope", self.control_scope);
             gs_core::Value::Map(m)
         }
     }
@@ -1639,15 +1547,9 @@ pub mod framework {
     impl IntoValue for ControlScope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compliance_resource_ids {
-                m.insert("ComplianceResourceIds", v.into_value());
-            }
-            if let Some(v) = self.compliance_resource_types {
-                m.insert("ComplianceResourceTypes", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ComplianceResourceIds", self.compliance_resource_ids);
+            set(&mut m, "ComplianceResourceTypes", self.compliance_resource_types);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1706,9 +1608,7 @@ impl CfnLegalHoldProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("RecoveryPointSelection", self.recovery_point_selection.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Title", self.title.into_value());
         m
     }
@@ -1767,7 +1667,7 @@ impl crate::Cfn<markers::LegalHold> {
 /// The property types of [`CfnLegalHold`]: CDK's `CfnLegalHold.*Property`.
 #[cfg(feature = "backup")]
 pub mod legal_hold {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The criteria to assign a set of resources, such as resource types or backup vaults.
     ///
@@ -1812,15 +1712,9 @@ pub mod legal_hold {
     impl IntoValue for RecoveryPointSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.date_range {
-                m.insert("DateRange", v.into_value());
-            }
-            if let Some(v) = self.resource_identifiers {
-                m.insert("ResourceIdentifiers", v.into_value());
-            }
-            if let Some(v) = self.vault_names {
-                m.insert("VaultNames", v.into_value());
-            }
+            set(&mut m, "DateRange", self.date_range);
+            set(&mut m, "ResourceIdentifiers", self.resource_identifiers);
+            set(&mut m, "VaultNames", self.vault_names);
             gs_core::Value::Map(m)
         }
     }
@@ -1985,24 +1879,14 @@ impl CfnLogicallyAirGappedBackupVaultProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_policy {
-            m.insert("AccessPolicy", v.into_value());
-        }
+        set(&mut m, "AccessPolicy", self.access_policy);
         m.insert("BackupVaultName", self.backup_vault_name.into_value());
-        if let Some(v) = self.backup_vault_tags {
-            m.insert("BackupVaultTags", v.into_value());
-        }
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_value());
-        }
+        set(&mut m, "BackupVaultTags", self.backup_vault_tags);
+        set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
         m.insert("MaxRetentionDays", self.max_retention_days.into_value());
         m.insert("MinRetentionDays", self.min_retention_days.into_value());
-        if let Some(v) = self.mpa_approval_team_arn {
-            m.insert("MpaApprovalTeamArn", v.into_value());
-        }
-        if let Some(v) = self.notifications {
-            m.insert("Notifications", v.into_value());
-        }
+        set(&mut m, "MpaApprovalTeamArn", self.mpa_approval_team_arn);
+        set(&mut m, "Notifications", self.notifications);
         m
     }
 
@@ -2158,15 +2042,9 @@ impl CfnReportPlanProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ReportDeliveryChannel", self.report_delivery_channel.into_value());
-        if let Some(v) = self.report_plan_description {
-            m.insert("ReportPlanDescription", v.into_value());
-        }
-        if let Some(v) = self.report_plan_name {
-            m.insert("ReportPlanName", v.into_value());
-        }
-        if let Some(v) = self.report_plan_tags {
-            m.insert("ReportPlanTags", v.into_value());
-        }
+        set(&mut m, "ReportPlanDescription", self.report_plan_description);
+        set(&mut m, "ReportPlanName", self.report_plan_name);
+        set(&mut m, "ReportPlanTags", self.report_plan_tags);
         m.insert("ReportSetting", self.report_setting.into_value());
         m
     }
@@ -2201,7 +2079,7 @@ impl crate::Cfn<markers::ReportPlan> {
 /// The property types of [`CfnReportPlan`]: CDK's `CfnReportPlan.*Property`.
 #[cfg(feature = "backup")]
 pub mod report_plan {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Contains information from your report plan about where to deliver your reports, specifically
     /// your Amazon S3 bucket name, S3 key prefix, and the formats of your reports.
@@ -2245,13 +2123,9 @@ pub mod report_plan {
     impl IntoValue for ReportDeliveryChannel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.formats {
-                m.insert("Formats", v.into_value());
-            }
+            set(&mut m, "Formats", self.formats);
             m.insert("S3BucketName", self.s3_bucket_name.into_value());
-            if let Some(v) = self.s3_key_prefix {
-                m.insert("S3KeyPrefix", v.into_value());
-            }
+            set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2307,18 +2181,10 @@ pub mod report_plan {
     impl IntoValue for ReportSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accounts {
-                m.insert("Accounts", v.into_value());
-            }
-            if let Some(v) = self.framework_arns {
-                m.insert("FrameworkArns", v.into_value());
-            }
-            if let Some(v) = self.organization_units {
-                m.insert("OrganizationUnits", v.into_value());
-            }
-            if let Some(v) = self.regions {
-                m.insert("Regions", v.into_value());
-            }
+            set(&mut m, "Accounts", self.accounts);
+            set(&mut m, "FrameworkArns", self.framework_arns);
+            set(&mut m, "OrganizationUnits", self.organization_units);
+            set(&mut m, "Regions", self.regions);
             m.insert("ReportTemplate", self.report_template.into_value());
             gs_core::Value::Map(m)
         }
@@ -2399,15 +2265,9 @@ impl CfnRestoreTestingPlanProps {
         m.insert("RecoveryPointSelection", self.recovery_point_selection.into_value());
         m.insert("RestoreTestingPlanName", self.restore_testing_plan_name.into_value());
         m.insert("ScheduleExpression", self.schedule_expression.into_value());
-        if let Some(v) = self.schedule_expression_timezone {
-            m.insert("ScheduleExpressionTimezone", v.into_value());
-        }
-        if let Some(v) = self.start_window_hours {
-            m.insert("StartWindowHours", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ScheduleExpressionTimezone", self.schedule_expression_timezone);
+        set(&mut m, "StartWindowHours", self.start_window_hours);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2441,7 +2301,7 @@ impl crate::Cfn<markers::RestoreTestingPlan> {
 /// The property types of [`CfnRestoreTestingPlan`]: CDK's `CfnRestoreTestingPlan.*Property`.
 #[cfg(feature = "backup")]
 pub mod restore_testing_plan {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// `RecoveryPointSelection` has five parameters (three required and two optional). The values
     /// you specify determine which recovery point is included in the restore test. You must
@@ -2503,14 +2363,10 @@ pub mod restore_testing_plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Algorithm", self.algorithm.into_value());
-            if let Some(v) = self.exclude_vaults {
-                m.insert("ExcludeVaults", v.into_value());
-            }
+            set(&mut m, "ExcludeVaults", self.exclude_vaults);
             m.insert("IncludeVaults", self.include_vaults.into_value());
             m.insert("RecoveryPointTypes", self.recovery_point_types.into_value());
-            if let Some(v) = self.selection_window_days {
-                m.insert("SelectionWindowDays", v.into_value());
-            }
+            set(&mut m, "SelectionWindowDays", self.selection_window_days);
             gs_core::Value::Map(m)
         }
     }
@@ -2599,21 +2455,13 @@ impl CfnRestoreTestingSelectionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IamRoleArn", self.iam_role_arn.into_value());
-        if let Some(v) = self.protected_resource_arns {
-            m.insert("ProtectedResourceArns", v.into_value());
-        }
-        if let Some(v) = self.protected_resource_conditions {
-            m.insert("ProtectedResourceConditions", v.into_value());
-        }
+        set(&mut m, "ProtectedResourceArns", self.protected_resource_arns);
+        set(&mut m, "ProtectedResourceConditions", self.protected_resource_conditions);
         m.insert("ProtectedResourceType", self.protected_resource_type.into_value());
-        if let Some(v) = self.restore_metadata_overrides {
-            m.insert("RestoreMetadataOverrides", v.into_value());
-        }
+        set(&mut m, "RestoreMetadataOverrides", self.restore_metadata_overrides);
         m.insert("RestoreTestingPlanName", self.restore_testing_plan_name.into_value());
         m.insert("RestoreTestingSelectionName", self.restore_testing_selection_name.into_value());
-        if let Some(v) = self.validation_window_hours {
-            m.insert("ValidationWindowHours", v.into_value());
-        }
+        set(&mut m, "ValidationWindowHours", self.validation_window_hours);
         m
     }
 
@@ -2639,7 +2487,7 @@ impl crate::Cfn<markers::RestoreTestingSelection> {
 /// The property types of [`CfnRestoreTestingSelection`]: CDK's `CfnRestoreTestingSelection.*Property`.
 #[cfg(feature = "backup")]
 pub mod restore_testing_selection {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The conditions that you define for resources in your restore testing plan using tags.
     ///
@@ -2680,12 +2528,8 @@ pub mod restore_testing_selection {
     impl IntoValue for ProtectedResourceConditions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.string_equals {
-                m.insert("StringEquals", v.into_value());
-            }
-            if let Some(v) = self.string_not_equals {
-                m.insert("StringNotEquals", v.into_value());
-            }
+            set(&mut m, "StringEquals", self.string_equals);
+            set(&mut m, "StringNotEquals", self.string_not_equals);
             gs_core::Value::Map(m)
         }
     }
@@ -2785,9 +2629,7 @@ impl CfnTieringConfigurationProps {
         m.insert("BackupVaultName", self.backup_vault_name.into_value());
         m.insert("ResourceSelection", self.resource_selection.into_value());
         m.insert("TieringConfigurationName", self.tiering_configuration_name.into_value());
-        if let Some(v) = self.tiering_configuration_tags {
-            m.insert("TieringConfigurationTags", v.into_value());
-        }
+        set(&mut m, "TieringConfigurationTags", self.tiering_configuration_tags);
         m
     }
 

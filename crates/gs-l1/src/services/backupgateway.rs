@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "backupgateway")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -106,27 +106,13 @@ impl CfnHypervisorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.host {
-            m.insert("Host", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.log_group_arn {
-            m.insert("LogGroupArn", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.username {
-            m.insert("Username", v.into_value());
-        }
+        set(&mut m, "Host", self.host);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "LogGroupArn", self.log_group_arn);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Password", self.password);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Username", self.username);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "batch")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -265,40 +265,18 @@ impl CfnComputeEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compute_environment_name {
-            m.insert("ComputeEnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.compute_resources {
-            m.insert("ComputeResources", v.into_value());
-        }
-        if let Some(v) = self.context {
-            m.insert("Context", v.into_value());
-        }
-        if let Some(v) = self.ecs_settings {
-            m.insert("EcsSettings", v.into_value());
-        }
-        if let Some(v) = self.eks_configuration {
-            m.insert("EksConfiguration", v.into_value());
-        }
-        if let Some(v) = self.replace_compute_environment {
-            m.insert("ReplaceComputeEnvironment", v.into_value());
-        }
-        if let Some(v) = self.service_role {
-            m.insert("ServiceRole", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ComputeEnvironmentName", self.compute_environment_name);
+        set(&mut m, "ComputeResources", self.compute_resources);
+        set(&mut m, "Context", self.context);
+        set(&mut m, "EcsSettings", self.ecs_settings);
+        set(&mut m, "EksConfiguration", self.eks_configuration);
+        set(&mut m, "ReplaceComputeEnvironment", self.replace_compute_environment);
+        if let Some(v) = self.service_role { m.insert("ServiceRole", v.into_get_att("Arn")); }
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.unmanagedv_cpus {
-            m.insert("UnmanagedvCpus", v.into_value());
-        }
-        if let Some(v) = self.update_policy {
-            m.insert("UpdatePolicy", v.into_value());
-        }
+        set(&mut m, "UnmanagedvCpus", self.unmanagedv_cpus);
+        set(&mut m, "UpdatePolicy", self.update_policy);
         m
     }
 
@@ -341,7 +319,7 @@ impl crate::Cfn<markers::ComputeEnvironment> {
 /// The property types of [`CfnComputeEnvironment`]: CDK's `CfnComputeEnvironment.*Property`.
 #[cfg(feature = "batch")]
 pub mod compute_environment {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// The EKS access entry configuration for the compute environment. Controls whether AWS Batch
     /// manages the EKS access entry for the compute environment's service role, or inherits it from
@@ -383,12 +361,8 @@ pub mod compute_environment {
     impl IntoValue for EksAccessEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.desired_state {
-                m.insert("DesiredState", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "DesiredState", self.desired_state);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -435,12 +409,8 @@ pub mod compute_environment {
     impl IntoValue for UpdatePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.job_execution_timeout_minutes {
-                m.insert("JobExecutionTimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.terminate_jobs_on_update {
-                m.insert("TerminateJobsOnUpdate", v.into_value());
-            }
+            set(&mut m, "JobExecutionTimeoutMinutes", self.job_execution_timeout_minutes);
+            set(&mut m, "TerminateJobsOnUpdate", self.terminate_jobs_on_update);
             gs_core::Value::Map(m)
         }
     }
@@ -493,9 +463,7 @@ pub mod compute_environment {
     impl IntoValue for EksConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_entry {
-                m.insert("AccessEntry", v.into_value());
-            }
+            set(&mut m, "AccessEntry", self.access_entry);
             m.insert("EksClusterArn", self.eks_cluster_arn.into_value());
             m.insert("KubernetesNamespace", self.kubernetes_namespace.into_value());
             gs_core::Value::Map(m)
@@ -740,65 +708,27 @@ pub mod compute_environment {
     impl IntoValue for ComputeResources {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.bid_percentage {
-                m.insert("BidPercentage", v.into_value());
-            }
-            if let Some(v) = self.capacity_tags {
-                m.insert("CapacityTags", v.into_value());
-            }
-            if let Some(v) = self.desiredv_cpus {
-                m.insert("DesiredvCpus", v.into_value());
-            }
-            if let Some(v) = self.ec2_configuration {
-                m.insert("Ec2Configuration", v.into_value());
-            }
-            if let Some(v) = self.ec2_key_pair {
-                m.insert("Ec2KeyPair", v.into_value());
-            }
-            if let Some(v) = self.image_id {
-                m.insert("ImageId", v.into_value());
-            }
-            if let Some(v) = self.instance_role {
-                m.insert("InstanceRole", v.into_value());
-            }
-            if let Some(v) = self.instance_types {
-                m.insert("InstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.launch_template {
-                m.insert("LaunchTemplate", v.into_value());
-            }
-            if let Some(v) = self.managed_instances_provider {
-                m.insert("ManagedInstancesProvider", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "BidPercentage", self.bid_percentage);
+            set(&mut m, "CapacityTags", self.capacity_tags);
+            set(&mut m, "DesiredvCpus", self.desiredv_cpus);
+            set(&mut m, "Ec2Configuration", self.ec2_configuration);
+            set(&mut m, "Ec2KeyPair", self.ec2_key_pair);
+            set(&mut m, "ImageId", self.image_id);
+            set(&mut m, "InstanceRole", self.instance_role);
+            set(&mut m, "InstanceTypes", self.instance_types);
+            set(&mut m, "LaunchTemplate", self.launch_template);
+            set(&mut m, "ManagedInstancesProvider", self.managed_instances_provider);
             m.insert("MaxvCpus", self.maxv_cpus.into_value());
-            if let Some(v) = self.minv_cpus {
-                m.insert("MinvCpus", v.into_value());
-            }
-            if let Some(v) = self.placement_group {
-                m.insert("PlacementGroup", v.into_ref());
-            }
-            if let Some(v) = self.scaling_policy {
-                m.insert("ScalingPolicy", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_refs());
-            }
-            if let Some(v) = self.spot_iam_fleet_role {
-                m.insert("SpotIamFleetRole", v.into_ref());
-            }
-            if let Some(v) = self.subnets {
-                m.insert("Subnets", v.into_refs());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "MinvCpus", self.minv_cpus);
+            if let Some(v) = self.placement_group { m.insert("PlacementGroup", v.into_ref()); }
+            set(&mut m, "ScalingPolicy", self.scaling_policy);
+            if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+            if let Some(v) = self.spot_iam_fleet_role { m.insert("SpotIamFleetRole", v.into_ref()); }
+            if let Some(v) = self.subnets { m.insert("Subnets", v.into_refs()); }
+            set(&mut m, "Tags", self.tags);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.update_to_latest_image_version {
-                m.insert("UpdateToLatestImageVersion", v.into_value());
-            }
+            set(&mut m, "UpdateToLatestImageVersion", self.update_to_latest_image_version);
             gs_core::Value::Map(m)
         }
     }
@@ -855,15 +785,9 @@ pub mod compute_environment {
     impl IntoValue for Ec2ConfigurationObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_image_status {
-                m.insert("BatchImageStatus", v.into_value());
-            }
-            if let Some(v) = self.image_id_override {
-                m.insert("ImageIdOverride", v.into_value());
-            }
-            if let Some(v) = self.image_kubernetes_version {
-                m.insert("ImageKubernetesVersion", v.into_value());
-            }
+            set(&mut m, "BatchImageStatus", self.batch_image_status);
+            set(&mut m, "ImageIdOverride", self.image_id_override);
+            set(&mut m, "ImageKubernetesVersion", self.image_kubernetes_version);
             m.insert("ImageType", self.image_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -935,21 +859,11 @@ pub mod compute_environment {
     impl IntoValue for LaunchTemplateSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_ref());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
-            if let Some(v) = self.userdata_type {
-                m.insert("UserdataType", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
+            set(&mut m, "Overrides", self.overrides);
+            set(&mut m, "UserdataType", self.userdata_type);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1013,21 +927,11 @@ pub mod compute_environment {
     impl IntoValue for LaunchTemplateSpecificationOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_value());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
-            if let Some(v) = self.target_instance_types {
-                m.insert("TargetInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.userdata_type {
-                m.insert("UserdataType", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "LaunchTemplateId", self.launch_template_id);
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
+            set(&mut m, "TargetInstanceTypes", self.target_instance_types);
+            set(&mut m, "UserdataType", self.userdata_type);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1063,9 +967,7 @@ pub mod compute_environment {
     impl IntoValue for ComputeScalingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.min_scale_down_delay_minutes {
-                m.insert("MinScaleDownDelayMinutes", v.into_value());
-            }
+            set(&mut m, "MinScaleDownDelayMinutes", self.min_scale_down_delay_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1115,14 +1017,10 @@ pub mod compute_environment {
     impl IntoValue for ManagedInstancesProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.infrastructure_optimization {
-                m.insert("InfrastructureOptimization", v.into_value());
-            }
+            set(&mut m, "InfrastructureOptimization", self.infrastructure_optimization);
             m.insert("InfrastructureRoleArn", self.infrastructure_role_arn.into_value());
             m.insert("InstanceLaunchTemplate", self.instance_launch_template.into_value());
-            if let Some(v) = self.propagate_tags {
-                m.insert("PropagateTags", v.into_value());
-            }
+            set(&mut m, "PropagateTags", self.propagate_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1210,32 +1108,16 @@ pub mod compute_environment {
     impl IntoValue for InstanceLaunchTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_option_type {
-                m.insert("CapacityOptionType", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservations {
-                m.insert("CapacityReservations", v.into_value());
-            }
+            set(&mut m, "CapacityOptionType", self.capacity_option_type);
+            set(&mut m, "CapacityReservations", self.capacity_reservations);
             m.insert("Ec2InstanceProfileArn", self.ec2_instance_profile_arn.into_value());
-            if let Some(v) = self.fips_enabled {
-                m.insert("FipsEnabled", v.into_value());
-            }
-            if let Some(v) = self.instance_metadata_tags_propagation {
-                m.insert("InstanceMetadataTagsPropagation", v.into_value());
-            }
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.local_storage_configuration {
-                m.insert("LocalStorageConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring {
-                m.insert("Monitoring", v.into_value());
-            }
+            set(&mut m, "FipsEnabled", self.fips_enabled);
+            set(&mut m, "InstanceMetadataTagsPropagation", self.instance_metadata_tags_propagation);
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "LocalStorageConfiguration", self.local_storage_configuration);
+            set(&mut m, "Monitoring", self.monitoring);
             m.insert("NetworkConfiguration", self.network_configuration.into_value());
-            if let Some(v) = self.storage_configuration {
-                m.insert("StorageConfiguration", v.into_value());
-            }
+            set(&mut m, "StorageConfiguration", self.storage_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1310,9 +1192,7 @@ pub mod compute_environment {
     impl IntoValue for InstanceRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1348,9 +1228,7 @@ pub mod compute_environment {
     impl IntoValue for ManagedInstancesStorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.storage_size_gi_b {
-                m.insert("StorageSizeGiB", v.into_value());
-            }
+            set(&mut m, "StorageSizeGiB", self.storage_size_gi_b);
             gs_core::Value::Map(m)
         }
     }
@@ -1392,12 +1270,8 @@ pub mod compute_environment {
     impl IntoValue for CapacityReservations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reservation_group_arn {
-                m.insert("ReservationGroupArn", v.into_value());
-            }
-            if let Some(v) = self.reservation_preference {
-                m.insert("ReservationPreference", v.into_value());
-            }
+            set(&mut m, "ReservationGroupArn", self.reservation_group_arn);
+            set(&mut m, "ReservationPreference", self.reservation_preference);
             gs_core::Value::Map(m)
         }
     }
@@ -1433,9 +1307,7 @@ pub mod compute_environment {
     impl IntoValue for ManagedInstancesLocalStorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.use_local_storage {
-                m.insert("UseLocalStorage", v.into_value());
-            }
+            set(&mut m, "UseLocalStorage", self.use_local_storage);
             gs_core::Value::Map(m)
         }
     }
@@ -1471,9 +1343,7 @@ pub mod compute_environment {
     impl IntoValue for InfrastructureOptimization {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scale_in_after {
-                m.insert("ScaleInAfter", v.into_value());
-            }
+            set(&mut m, "ScaleInAfter", self.scale_in_after);
             gs_core::Value::Map(m)
         }
     }
@@ -1514,9 +1384,7 @@ pub mod compute_environment {
     impl IntoValue for EcsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_insights {
-                m.insert("ContainerInsights", v.into_value());
-            }
+            set(&mut m, "ContainerInsights", self.container_insights);
             gs_core::Value::Map(m)
         }
     }
@@ -1577,13 +1445,9 @@ impl CfnConsumableResourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.consumable_resource_name {
-            m.insert("ConsumableResourceName", v.into_value());
-        }
+        set(&mut m, "ConsumableResourceName", self.consumable_resource_name);
         m.insert("ResourceType", self.resource_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TotalQuantity", self.total_quantity.into_value());
         m
     }
@@ -1780,48 +1644,20 @@ impl CfnJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.consumable_resource_properties {
-            m.insert("ConsumableResourceProperties", v.into_value());
-        }
-        if let Some(v) = self.container_properties {
-            m.insert("ContainerProperties", v.into_value());
-        }
-        if let Some(v) = self.ecs_properties {
-            m.insert("EcsProperties", v.into_value());
-        }
-        if let Some(v) = self.eks_properties {
-            m.insert("EksProperties", v.into_value());
-        }
-        if let Some(v) = self.job_definition_name {
-            m.insert("JobDefinitionName", v.into_value());
-        }
-        if let Some(v) = self.node_properties {
-            m.insert("NodeProperties", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.platform_capabilities {
-            m.insert("PlatformCapabilities", v.into_value());
-        }
-        if let Some(v) = self.propagate_tags {
-            m.insert("PropagateTags", v.into_value());
-        }
-        if let Some(v) = self.resource_retention_policy {
-            m.insert("ResourceRetentionPolicy", v.into_value());
-        }
-        if let Some(v) = self.retry_strategy {
-            m.insert("RetryStrategy", v.into_value());
-        }
-        if let Some(v) = self.scheduling_priority {
-            m.insert("SchedulingPriority", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
+        set(&mut m, "ConsumableResourceProperties", self.consumable_resource_properties);
+        set(&mut m, "ContainerProperties", self.container_properties);
+        set(&mut m, "EcsProperties", self.ecs_properties);
+        set(&mut m, "EksProperties", self.eks_properties);
+        set(&mut m, "JobDefinitionName", self.job_definition_name);
+        set(&mut m, "NodeProperties", self.node_properties);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "PlatformCapabilities", self.platform_capabilities);
+        set(&mut m, "PropagateTags", self.propagate_tags);
+        set(&mut m, "ResourceRetentionPolicy", self.resource_retention_policy);
+        set(&mut m, "RetryStrategy", self.retry_strategy);
+        set(&mut m, "SchedulingPriority", self.scheduling_priority);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timeout", self.timeout);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -1857,7 +1693,7 @@ impl crate::Cfn<markers::JobDefinition> {
 /// The property types of [`CfnJobDefinition`]: CDK's `CfnJobDefinition.*Property`.
 #[cfg(feature = "batch")]
 pub mod job_definition {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Container properties are used for Amazon ECS based job definitions. These properties to
     /// describe the container that's launched as part of a job.
@@ -2102,76 +1938,30 @@ pub mod job_definition {
     impl IntoValue for ContainerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.enable_execute_command {
-                m.insert("EnableExecuteCommand", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.ephemeral_storage {
-                m.insert("EphemeralStorage", v.into_value());
-            }
-            if let Some(v) = self.execution_role_arn {
-                m.insert("ExecutionRoleArn", v.into_value());
-            }
-            if let Some(v) = self.fargate_platform_configuration {
-                m.insert("FargatePlatformConfiguration", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+            set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+            set(&mut m, "FargatePlatformConfiguration", self.fargate_platform_configuration);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.job_role_arn {
-                m.insert("JobRoleArn", v.into_value());
-            }
-            if let Some(v) = self.linux_parameters {
-                m.insert("LinuxParameters", v.into_value());
-            }
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
-            if let Some(v) = self.mount_points {
-                m.insert("MountPoints", v.into_value());
-            }
-            if let Some(v) = self.network_configuration {
-                m.insert("NetworkConfiguration", v.into_value());
-            }
-            if let Some(v) = self.privileged {
-                m.insert("Privileged", v.into_value());
-            }
-            if let Some(v) = self.readonly_root_filesystem {
-                m.insert("ReadonlyRootFilesystem", v.into_value());
-            }
-            if let Some(v) = self.repository_credentials {
-                m.insert("RepositoryCredentials", v.into_value());
-            }
-            if let Some(v) = self.resource_requirements {
-                m.insert("ResourceRequirements", v.into_value());
-            }
-            if let Some(v) = self.runtime_platform {
-                m.insert("RuntimePlatform", v.into_value());
-            }
-            if let Some(v) = self.secrets {
-                m.insert("Secrets", v.into_value());
-            }
-            if let Some(v) = self.ulimits {
-                m.insert("Ulimits", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
-            if let Some(v) = self.vcpus {
-                m.insert("Vcpus", v.into_value());
-            }
-            if let Some(v) = self.volumes {
-                m.insert("Volumes", v.into_value());
-            }
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "JobRoleArn", self.job_role_arn);
+            set(&mut m, "LinuxParameters", self.linux_parameters);
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "Memory", self.memory);
+            set(&mut m, "MountPoints", self.mount_points);
+            set(&mut m, "NetworkConfiguration", self.network_configuration);
+            set(&mut m, "Privileged", self.privileged);
+            set(&mut m, "ReadonlyRootFilesystem", self.readonly_root_filesystem);
+            set(&mut m, "RepositoryCredentials", self.repository_credentials);
+            set(&mut m, "ResourceRequirements", self.resource_requirements);
+            set(&mut m, "RuntimePlatform", self.runtime_platform);
+            set(&mut m, "Secrets", self.secrets);
+            set(&mut m, "Ulimits", self.ulimits);
+            set(&mut m, "User", self.user);
+            set(&mut m, "Vcpus", self.vcpus);
+            set(&mut m, "Volumes", self.volumes);
             gs_core::Value::Map(m)
         }
     }
@@ -2309,24 +2099,12 @@ pub mod job_definition {
     impl IntoValue for LinuxParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.devices {
-                m.insert("Devices", v.into_value());
-            }
-            if let Some(v) = self.init_process_enabled {
-                m.insert("InitProcessEnabled", v.into_value());
-            }
-            if let Some(v) = self.max_swap {
-                m.insert("MaxSwap", v.into_value());
-            }
-            if let Some(v) = self.shared_memory_size {
-                m.insert("SharedMemorySize", v.into_value());
-            }
-            if let Some(v) = self.swappiness {
-                m.insert("Swappiness", v.into_value());
-            }
-            if let Some(v) = self.tmpfs {
-                m.insert("Tmpfs", v.into_value());
-            }
+            set(&mut m, "Devices", self.devices);
+            set(&mut m, "InitProcessEnabled", self.init_process_enabled);
+            set(&mut m, "MaxSwap", self.max_swap);
+            set(&mut m, "SharedMemorySize", self.shared_memory_size);
+            set(&mut m, "Swappiness", self.swappiness);
+            set(&mut m, "Tmpfs", self.tmpfs);
             gs_core::Value::Map(m)
         }
     }
@@ -2371,9 +2149,7 @@ pub mod job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerPath", self.container_path.into_value());
-            if let Some(v) = self.mount_options {
-                m.insert("MountOptions", v.into_value());
-            }
+            set(&mut m, "MountOptions", self.mount_options);
             m.insert("Size", self.size.into_value());
             gs_core::Value::Map(m)
         }
@@ -2424,15 +2200,9 @@ pub mod job_definition {
     impl IntoValue for Device {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.host_path {
-                m.insert("HostPath", v.into_value());
-            }
-            if let Some(v) = self.permissions {
-                m.insert("Permissions", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "HostPath", self.host_path);
+            set(&mut m, "Permissions", self.permissions);
             gs_core::Value::Map(m)
         }
     }
@@ -2474,9 +2244,7 @@ pub mod job_definition {
     impl IntoValue for FargatePlatformConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.platform_version {
-                m.insert("PlatformVersion", v.into_value());
-            }
+            set(&mut m, "PlatformVersion", self.platform_version);
             gs_core::Value::Map(m)
         }
     }
@@ -2521,12 +2289,8 @@ pub mod job_definition {
     impl IntoValue for ResourceRequirement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2577,12 +2341,8 @@ pub mod job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDriver", self.log_driver.into_value());
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.secret_options {
-                m.insert("SecretOptions", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
+            set(&mut m, "SecretOptions", self.secret_options);
             gs_core::Value::Map(m)
         }
     }
@@ -2627,12 +2387,8 @@ pub mod job_definition {
     impl IntoValue for RuntimePlatform {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu_architecture {
-                m.insert("CpuArchitecture", v.into_value());
-            }
-            if let Some(v) = self.operating_system_family {
-                m.insert("OperatingSystemFamily", v.into_value());
-            }
+            set(&mut m, "CpuArchitecture", self.cpu_architecture);
+            set(&mut m, "OperatingSystemFamily", self.operating_system_family);
             gs_core::Value::Map(m)
         }
     }
@@ -2686,18 +2442,10 @@ pub mod job_definition {
     impl IntoValue for Volumes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.efs_volume_configuration {
-                m.insert("EfsVolumeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.host {
-                m.insert("Host", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.s3_files_volume_configuration {
-                m.insert("S3FilesVolumeConfiguration", v.into_value());
-            }
+            set(&mut m, "EfsVolumeConfiguration", self.efs_volume_configuration);
+            set(&mut m, "Host", self.host);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "S3FilesVolumeConfiguration", self.s3_files_volume_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2752,19 +2500,11 @@ pub mod job_definition {
     impl IntoValue for EfsVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_config {
-                m.insert("AuthorizationConfig", v.into_value());
-            }
+            set(&mut m, "AuthorizationConfig", self.authorization_config);
             m.insert("FileSystemId", self.file_system_id.into_value());
-            if let Some(v) = self.root_directory {
-                m.insert("RootDirectory", v.into_value());
-            }
-            if let Some(v) = self.transit_encryption {
-                m.insert("TransitEncryption", v.into_value());
-            }
-            if let Some(v) = self.transit_encryption_port {
-                m.insert("TransitEncryptionPort", v.into_value());
-            }
+            set(&mut m, "RootDirectory", self.root_directory);
+            set(&mut m, "TransitEncryption", self.transit_encryption);
+            set(&mut m, "TransitEncryptionPort", self.transit_encryption_port);
             gs_core::Value::Map(m)
         }
     }
@@ -2806,12 +2546,8 @@ pub mod job_definition {
     impl IntoValue for Environment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2903,9 +2639,7 @@ pub mod job_definition {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assign_public_ip {
-                m.insert("AssignPublicIp", v.into_value());
-            }
+            set(&mut m, "AssignPublicIp", self.assign_public_ip);
             gs_core::Value::Map(m)
         }
     }
@@ -2987,12 +2721,8 @@ pub mod job_definition {
     impl IntoValue for RetryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attempts {
-                m.insert("Attempts", v.into_value());
-            }
-            if let Some(v) = self.evaluate_on_exit {
-                m.insert("EvaluateOnExit", v.into_value());
-            }
+            set(&mut m, "Attempts", self.attempts);
+            set(&mut m, "EvaluateOnExit", self.evaluate_on_exit);
             gs_core::Value::Map(m)
         }
     }
@@ -3054,15 +2784,9 @@ pub mod job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.on_exit_code {
-                m.insert("OnExitCode", v.into_value());
-            }
-            if let Some(v) = self.on_reason {
-                m.insert("OnReason", v.into_value());
-            }
-            if let Some(v) = self.on_status_reason {
-                m.insert("OnStatusReason", v.into_value());
-            }
+            set(&mut m, "OnExitCode", self.on_exit_code);
+            set(&mut m, "OnReason", self.on_reason);
+            set(&mut m, "OnStatusReason", self.on_status_reason);
             gs_core::Value::Map(m)
         }
     }
@@ -3165,31 +2889,15 @@ pub mod job_definition {
     impl IntoValue for EksContainer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.args {
-                m.insert("Args", v.into_value());
-            }
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.env {
-                m.insert("Env", v.into_value());
-            }
+            set(&mut m, "Args", self.args);
+            set(&mut m, "Command", self.command);
+            set(&mut m, "Env", self.env);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.image_pull_policy {
-                m.insert("ImagePullPolicy", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
-            if let Some(v) = self.security_context {
-                m.insert("SecurityContext", v.into_value());
-            }
-            if let Some(v) = self.volume_mounts {
-                m.insert("VolumeMounts", v.into_value());
-            }
+            set(&mut m, "ImagePullPolicy", self.image_pull_policy);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Resources", self.resources);
+            set(&mut m, "SecurityContext", self.security_context);
+            set(&mut m, "VolumeMounts", self.volume_mounts);
             gs_core::Value::Map(m)
         }
     }
@@ -3247,18 +2955,10 @@ pub mod job_definition {
     impl IntoValue for EksContainerVolumeMount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mount_path {
-                m.insert("MountPath", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.sub_path {
-                m.insert("SubPath", v.into_value());
-            }
+            set(&mut m, "MountPath", self.mount_path);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "SubPath", self.sub_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3324,24 +3024,12 @@ pub mod job_definition {
     impl IntoValue for SecurityContext {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_privilege_escalation {
-                m.insert("AllowPrivilegeEscalation", v.into_value());
-            }
-            if let Some(v) = self.privileged {
-                m.insert("Privileged", v.into_value());
-            }
-            if let Some(v) = self.read_only_root_filesystem {
-                m.insert("ReadOnlyRootFilesystem", v.into_value());
-            }
-            if let Some(v) = self.run_as_group {
-                m.insert("RunAsGroup", v.into_value());
-            }
-            if let Some(v) = self.run_as_non_root {
-                m.insert("RunAsNonRoot", v.into_value());
-            }
-            if let Some(v) = self.run_as_user {
-                m.insert("RunAsUser", v.into_value());
-            }
+            set(&mut m, "AllowPrivilegeEscalation", self.allow_privilege_escalation);
+            set(&mut m, "Privileged", self.privileged);
+            set(&mut m, "ReadOnlyRootFilesystem", self.read_only_root_filesystem);
+            set(&mut m, "RunAsGroup", self.run_as_group);
+            set(&mut m, "RunAsNonRoot", self.run_as_non_root);
+            set(&mut m, "RunAsUser", self.run_as_user);
             gs_core::Value::Map(m)
         }
     }
@@ -3383,12 +3071,8 @@ pub mod job_definition {
     impl IntoValue for Resources {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.limits {
-                m.insert("Limits", v.into_value());
-            }
-            if let Some(v) = self.requests {
-                m.insert("Requests", v.into_value());
-            }
+            set(&mut m, "Limits", self.limits);
+            set(&mut m, "Requests", self.requests);
             gs_core::Value::Map(m)
         }
     }
@@ -3426,9 +3110,7 @@ pub mod job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3464,9 +3146,7 @@ pub mod job_definition {
     impl IntoValue for EksProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pod_properties {
-                m.insert("PodProperties", v.into_value());
-            }
+            set(&mut m, "PodProperties", self.pod_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -3550,33 +3230,15 @@ pub mod job_definition {
     impl IntoValue for PodProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.containers {
-                m.insert("Containers", v.into_value());
-            }
-            if let Some(v) = self.dns_policy {
-                m.insert("DnsPolicy", v.into_value());
-            }
-            if let Some(v) = self.host_network {
-                m.insert("HostNetwork", v.into_value());
-            }
-            if let Some(v) = self.image_pull_secrets {
-                m.insert("ImagePullSecrets", v.into_value());
-            }
-            if let Some(v) = self.init_containers {
-                m.insert("InitContainers", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
-            if let Some(v) = self.service_account_name {
-                m.insert("ServiceAccountName", v.into_value());
-            }
-            if let Some(v) = self.share_process_namespace {
-                m.insert("ShareProcessNamespace", v.into_value());
-            }
-            if let Some(v) = self.volumes {
-                m.insert("Volumes", v.into_value());
-            }
+            set(&mut m, "Containers", self.containers);
+            set(&mut m, "DnsPolicy", self.dns_policy);
+            set(&mut m, "HostNetwork", self.host_network);
+            set(&mut m, "ImagePullSecrets", self.image_pull_secrets);
+            set(&mut m, "InitContainers", self.init_containers);
+            set(&mut m, "Metadata", self.metadata);
+            set(&mut m, "ServiceAccountName", self.service_account_name);
+            set(&mut m, "ShareProcessNamespace", self.share_process_namespace);
+            set(&mut m, "Volumes", self.volumes);
             gs_core::Value::Map(m)
         }
     }
@@ -3643,19 +3305,11 @@ pub mod job_definition {
     impl IntoValue for EksVolume {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.empty_dir {
-                m.insert("EmptyDir", v.into_value());
-            }
-            if let Some(v) = self.host_path {
-                m.insert("HostPath", v.into_value());
-            }
+            set(&mut m, "EmptyDir", self.empty_dir);
+            set(&mut m, "HostPath", self.host_path);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.persistent_volume_claim {
-                m.insert("PersistentVolumeClaim", v.into_value());
-            }
-            if let Some(v) = self.secret {
-                m.insert("Secret", v.into_value());
-            }
+            set(&mut m, "PersistentVolumeClaim", self.persistent_volume_claim);
+            set(&mut m, "Secret", self.secret);
             gs_core::Value::Map(m)
         }
     }
@@ -3697,9 +3351,7 @@ pub mod job_definition {
     impl IntoValue for EksSecret {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.optional {
-                m.insert("Optional", v.into_value());
-            }
+            set(&mut m, "Optional", self.optional);
             m.insert("SecretName", self.secret_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3742,12 +3394,8 @@ pub mod job_definition {
     impl IntoValue for EmptyDir {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.medium {
-                m.insert("Medium", v.into_value());
-            }
-            if let Some(v) = self.size_limit {
-                m.insert("SizeLimit", v.into_value());
-            }
+            set(&mut m, "Medium", self.medium);
+            set(&mut m, "SizeLimit", self.size_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -3783,9 +3431,7 @@ pub mod job_definition {
     impl IntoValue for HostPath {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -3903,21 +3549,11 @@ pub mod job_definition {
     impl IntoValue for NodeRangeProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consumable_resource_properties {
-                m.insert("ConsumableResourceProperties", v.into_value());
-            }
-            if let Some(v) = self.container {
-                m.insert("Container", v.into_value());
-            }
-            if let Some(v) = self.ecs_properties {
-                m.insert("EcsProperties", v.into_value());
-            }
-            if let Some(v) = self.eks_properties {
-                m.insert("EksProperties", v.into_value());
-            }
-            if let Some(v) = self.instance_types {
-                m.insert("InstanceTypes", v.into_value());
-            }
+            set(&mut m, "ConsumableResourceProperties", self.consumable_resource_properties);
+            set(&mut m, "Container", self.container);
+            set(&mut m, "EcsProperties", self.ecs_properties);
+            set(&mut m, "EksProperties", self.eks_properties);
+            set(&mut m, "InstanceTypes", self.instance_types);
             m.insert("TargetNodes", self.target_nodes.into_value());
             gs_core::Value::Map(m)
         }
@@ -3970,15 +3606,9 @@ pub mod job_definition {
     impl IntoValue for MountPoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.source_volume {
-                m.insert("SourceVolume", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "SourceVolume", self.source_volume);
             gs_core::Value::Map(m)
         }
     }
@@ -4022,9 +3652,7 @@ pub mod job_definition {
     impl IntoValue for Host {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_path {
-                m.insert("SourcePath", v.into_value());
-            }
+            set(&mut m, "SourcePath", self.source_path);
             gs_core::Value::Map(m)
         }
     }
@@ -4078,12 +3706,8 @@ pub mod job_definition {
     impl IntoValue for EFSAuthorizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_point_id {
-                m.insert("AccessPointId", v.into_value());
-            }
-            if let Some(v) = self.iam {
-                m.insert("Iam", v.into_value());
-            }
+            set(&mut m, "AccessPointId", self.access_point_id);
+            set(&mut m, "Iam", self.iam);
             gs_core::Value::Map(m)
         }
     }
@@ -4132,16 +3756,10 @@ pub mod job_definition {
     impl IntoValue for S3FilesVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_point_arn {
-                m.insert("AccessPointArn", v.into_value());
-            }
+            set(&mut m, "AccessPointArn", self.access_point_arn);
             m.insert("FileSystemArn", self.file_system_arn.into_value());
-            if let Some(v) = self.root_directory {
-                m.insert("RootDirectory", v.into_value());
-            }
-            if let Some(v) = self.transit_encryption_port {
-                m.insert("TransitEncryptionPort", v.into_value());
-            }
+            set(&mut m, "RootDirectory", self.root_directory);
+            set(&mut m, "TransitEncryptionPort", self.transit_encryption_port);
             gs_core::Value::Map(m)
         }
     }
@@ -4325,42 +3943,18 @@ pub mod job_definition {
     impl IntoValue for EcsTaskProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.containers {
-                m.insert("Containers", v.into_value());
-            }
-            if let Some(v) = self.enable_execute_command {
-                m.insert("EnableExecuteCommand", v.into_value());
-            }
-            if let Some(v) = self.ephemeral_storage {
-                m.insert("EphemeralStorage", v.into_value());
-            }
-            if let Some(v) = self.execution_role_arn {
-                m.insert("ExecutionRoleArn", v.into_value());
-            }
-            if let Some(v) = self.ipc_mode {
-                m.insert("IpcMode", v.into_value());
-            }
-            if let Some(v) = self.network_configuration {
-                m.insert("NetworkConfiguration", v.into_value());
-            }
-            if let Some(v) = self.network_mode {
-                m.insert("NetworkMode", v.into_value());
-            }
-            if let Some(v) = self.pid_mode {
-                m.insert("PidMode", v.into_value());
-            }
-            if let Some(v) = self.platform_version {
-                m.insert("PlatformVersion", v.into_value());
-            }
-            if let Some(v) = self.runtime_platform {
-                m.insert("RuntimePlatform", v.into_value());
-            }
-            if let Some(v) = self.task_role_arn {
-                m.insert("TaskRoleArn", v.into_value());
-            }
-            if let Some(v) = self.volumes {
-                m.insert("Volumes", v.into_value());
-            }
+            set(&mut m, "Containers", self.containers);
+            set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+            set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+            set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+            set(&mut m, "IpcMode", self.ipc_mode);
+            set(&mut m, "NetworkConfiguration", self.network_configuration);
+            set(&mut m, "NetworkMode", self.network_mode);
+            set(&mut m, "PidMode", self.pid_mode);
+            set(&mut m, "PlatformVersion", self.platform_version);
+            set(&mut m, "RuntimePlatform", self.runtime_platform);
+            set(&mut m, "TaskRoleArn", self.task_role_arn);
+            set(&mut m, "Volumes", self.volumes);
             gs_core::Value::Map(m)
         }
     }
@@ -4560,61 +4154,25 @@ pub mod job_definition {
     impl IntoValue for TaskContainerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.essential {
-                m.insert("Essential", v.into_value());
-            }
-            if let Some(v) = self.firelens_configuration {
-                m.insert("FirelensConfiguration", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "Essential", self.essential);
+            set(&mut m, "FirelensConfiguration", self.firelens_configuration);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.linux_parameters {
-                m.insert("LinuxParameters", v.into_value());
-            }
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.mount_points {
-                m.insert("MountPoints", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.privileged {
-                m.insert("Privileged", v.into_value());
-            }
-            if let Some(v) = self.readonly_root_filesystem {
-                m.insert("ReadonlyRootFilesystem", v.into_value());
-            }
-            if let Some(v) = self.repository_credentials {
-                m.insert("RepositoryCredentials", v.into_value());
-            }
-            if let Some(v) = self.resource_requirements {
-                m.insert("ResourceRequirements", v.into_value());
-            }
-            if let Some(v) = self.secrets {
-                m.insert("Secrets", v.into_value());
-            }
-            if let Some(v) = self.start_timeout {
-                m.insert("StartTimeout", v.into_value());
-            }
-            if let Some(v) = self.stop_timeout {
-                m.insert("StopTimeout", v.into_value());
-            }
-            if let Some(v) = self.ulimits {
-                m.insert("Ulimits", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
+            set(&mut m, "LinuxParameters", self.linux_parameters);
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "MountPoints", self.mount_points);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Privileged", self.privileged);
+            set(&mut m, "ReadonlyRootFilesystem", self.readonly_root_filesystem);
+            set(&mut m, "RepositoryCredentials", self.repository_credentials);
+            set(&mut m, "ResourceRequirements", self.resource_requirements);
+            set(&mut m, "Secrets", self.secrets);
+            set(&mut m, "StartTimeout", self.start_timeout);
+            set(&mut m, "StopTimeout", self.stop_timeout);
+            set(&mut m, "Ulimits", self.ulimits);
+            set(&mut m, "User", self.user);
             gs_core::Value::Map(m)
         }
     }
@@ -4700,9 +4258,7 @@ pub mod job_definition {
     impl IntoValue for FirelensConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -4932,70 +4488,28 @@ pub mod job_definition {
     impl IntoValue for MultiNodeContainerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.enable_execute_command {
-                m.insert("EnableExecuteCommand", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.ephemeral_storage {
-                m.insert("EphemeralStorage", v.into_value());
-            }
-            if let Some(v) = self.execution_role_arn {
-                m.insert("ExecutionRoleArn", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+            set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.job_role_arn {
-                m.insert("JobRoleArn", v.into_value());
-            }
-            if let Some(v) = self.linux_parameters {
-                m.insert("LinuxParameters", v.into_value());
-            }
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
-            if let Some(v) = self.mount_points {
-                m.insert("MountPoints", v.into_value());
-            }
-            if let Some(v) = self.privileged {
-                m.insert("Privileged", v.into_value());
-            }
-            if let Some(v) = self.readonly_root_filesystem {
-                m.insert("ReadonlyRootFilesystem", v.into_value());
-            }
-            if let Some(v) = self.repository_credentials {
-                m.insert("RepositoryCredentials", v.into_value());
-            }
-            if let Some(v) = self.resource_requirements {
-                m.insert("ResourceRequirements", v.into_value());
-            }
-            if let Some(v) = self.runtime_platform {
-                m.insert("RuntimePlatform", v.into_value());
-            }
-            if let Some(v) = self.secrets {
-                m.insert("Secrets", v.into_value());
-            }
-            if let Some(v) = self.ulimits {
-                m.insert("Ulimits", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
-            if let Some(v) = self.vcpus {
-                m.insert("Vcpus", v.into_value());
-            }
-            if let Some(v) = self.volumes {
-                m.insert("Volumes", v.into_value());
-            }
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "JobRoleArn", self.job_role_arn);
+            set(&mut m, "LinuxParameters", self.linux_parameters);
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "Memory", self.memory);
+            set(&mut m, "MountPoints", self.mount_points);
+            set(&mut m, "Privileged", self.privileged);
+            set(&mut m, "ReadonlyRootFilesystem", self.readonly_root_filesystem);
+            set(&mut m, "RepositoryCredentials", self.repository_credentials);
+            set(&mut m, "ResourceRequirements", self.resource_requirements);
+            set(&mut m, "RuntimePlatform", self.runtime_platform);
+            set(&mut m, "Secrets", self.secrets);
+            set(&mut m, "Ulimits", self.ulimits);
+            set(&mut m, "User", self.user);
+            set(&mut m, "Vcpus", self.vcpus);
+            set(&mut m, "Volumes", self.volumes);
             gs_core::Value::Map(m)
         }
     }
@@ -5109,27 +4623,13 @@ pub mod job_definition {
     impl IntoValue for MultiNodeEcsTaskProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.containers {
-                m.insert("Containers", v.into_value());
-            }
-            if let Some(v) = self.enable_execute_command {
-                m.insert("EnableExecuteCommand", v.into_value());
-            }
-            if let Some(v) = self.execution_role_arn {
-                m.insert("ExecutionRoleArn", v.into_value());
-            }
-            if let Some(v) = self.ipc_mode {
-                m.insert("IpcMode", v.into_value());
-            }
-            if let Some(v) = self.pid_mode {
-                m.insert("PidMode", v.into_value());
-            }
-            if let Some(v) = self.task_role_arn {
-                m.insert("TaskRoleArn", v.into_value());
-            }
-            if let Some(v) = self.volumes {
-                m.insert("Volumes", v.into_value());
-            }
+            set(&mut m, "Containers", self.containers);
+            set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+            set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+            set(&mut m, "IpcMode", self.ipc_mode);
+            set(&mut m, "PidMode", self.pid_mode);
+            set(&mut m, "TaskRoleArn", self.task_role_arn);
+            set(&mut m, "Volumes", self.volumes);
             gs_core::Value::Map(m)
         }
     }
@@ -5178,9 +4678,7 @@ pub mod job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClaimName", self.claim_name.into_value());
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
+            set(&mut m, "ReadOnly", self.read_only);
             gs_core::Value::Map(m)
         }
     }
@@ -5219,9 +4717,7 @@ pub mod job_definition {
     impl IntoValue for ImagePullSecret {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -5282,15 +4778,9 @@ pub mod job_definition {
     impl IntoValue for EksMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.annotations {
-                m.insert("Annotations", v.into_value());
-            }
-            if let Some(v) = self.labels {
-                m.insert("Labels", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Annotations", self.annotations);
+            set(&mut m, "Labels", self.labels);
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -5400,9 +4890,7 @@ pub mod job_definition {
     impl IntoValue for ResourceRetentionPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.skip_deregister_on_update {
-                m.insert("SkipDeregisterOnUpdate", v.into_value());
-            }
+            set(&mut m, "SkipDeregisterOnUpdate", self.skip_deregister_on_update);
             gs_core::Value::Map(m)
         }
     }
@@ -5440,9 +4928,7 @@ pub mod job_definition {
     impl IntoValue for JobTimeout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attempt_duration_seconds {
-                m.insert("AttemptDurationSeconds", v.into_value());
-            }
+            set(&mut m, "AttemptDurationSeconds", self.attempt_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -5554,31 +5040,15 @@ impl CfnJobQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compute_environment_order {
-            m.insert("ComputeEnvironmentOrder", v.into_value());
-        }
-        if let Some(v) = self.job_queue_name {
-            m.insert("JobQueueName", v.into_value());
-        }
-        if let Some(v) = self.job_queue_type {
-            m.insert("JobQueueType", v.into_value());
-        }
-        if let Some(v) = self.job_state_time_limit_actions {
-            m.insert("JobStateTimeLimitActions", v.into_value());
-        }
+        set(&mut m, "ComputeEnvironmentOrder", self.compute_environment_order);
+        set(&mut m, "JobQueueName", self.job_queue_name);
+        set(&mut m, "JobQueueType", self.job_queue_type);
+        set(&mut m, "JobStateTimeLimitActions", self.job_state_time_limit_actions);
         m.insert("Priority", self.priority.into_value());
-        if let Some(v) = self.scheduling_policy_arn {
-            m.insert("SchedulingPolicyArn", v.into_ref());
-        }
-        if let Some(v) = self.service_environment_order {
-            m.insert("ServiceEnvironmentOrder", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        if let Some(v) = self.scheduling_policy_arn { m.insert("SchedulingPolicyArn", v.into_ref()); }
+        set(&mut m, "ServiceEnvironmentOrder", self.service_environment_order);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5849,12 +5319,8 @@ impl CfnQuotaShareProps {
         m.insert("PreemptionConfiguration", self.preemption_configuration.into_value());
         m.insert("QuotaShareName", self.quota_share_name.into_value());
         m.insert("ResourceSharingConfiguration", self.resource_sharing_configuration.into_value());
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5888,7 +5354,7 @@ impl crate::Cfn<markers::QuotaShare> {
 /// The property types of [`CfnQuotaShare`]: CDK's `CfnQuotaShare.*Property`.
 #[cfg(feature = "batch")]
 pub mod quota_share {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The `QuotaShareCapacityLimit` property type.
     ///
@@ -5970,9 +5436,7 @@ pub mod quota_share {
     impl IntoValue for QuotaShareResourceSharingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.borrow_limit {
-                m.insert("BorrowLimit", v.into_value());
-            }
+            set(&mut m, "BorrowLimit", self.borrow_limit);
             m.insert("Strategy", self.strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -6072,18 +5536,10 @@ impl CfnSchedulingPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.fairshare_policy {
-            m.insert("FairsharePolicy", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.quota_share_policy {
-            m.insert("QuotaSharePolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "FairsharePolicy", self.fairshare_policy);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "QuotaSharePolicy", self.quota_share_policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6118,7 +5574,7 @@ impl crate::Cfn<markers::SchedulingPolicy> {
 /// The property types of [`CfnSchedulingPolicy`]: CDK's `CfnSchedulingPolicy.*Property`.
 #[cfg(feature = "batch")]
 pub mod scheduling_policy {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The fair-share scheduling policy details.
     ///
@@ -6168,15 +5624,9 @@ pub mod scheduling_policy {
     impl IntoValue for FairsharePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compute_reservation {
-                m.insert("ComputeReservation", v.into_value());
-            }
-            if let Some(v) = self.share_decay_seconds {
-                m.insert("ShareDecaySeconds", v.into_value());
-            }
-            if let Some(v) = self.share_distribution {
-                m.insert("ShareDistribution", v.into_value());
-            }
+            set(&mut m, "ComputeReservation", self.compute_reservation);
+            set(&mut m, "ShareDecaySeconds", self.share_decay_seconds);
+            set(&mut m, "ShareDistribution", self.share_distribution);
             gs_core::Value::Map(m)
         }
     }
@@ -6226,12 +5676,8 @@ pub mod scheduling_policy {
     impl IntoValue for ShareAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.share_identifier {
-                m.insert("ShareIdentifier", v.into_value());
-            }
-            if let Some(v) = self.weight_factor {
-                m.insert("WeightFactor", v.into_value());
-            }
+            set(&mut m, "ShareIdentifier", self.share_identifier);
+            set(&mut m, "WeightFactor", self.weight_factor);
             gs_core::Value::Map(m)
         }
     }
@@ -6267,9 +5713,7 @@ pub mod scheduling_policy {
     impl IntoValue for QuotaSharePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_resource_assignment_strategy {
-                m.insert("IdleResourceAssignmentStrategy", v.into_value());
-            }
+            set(&mut m, "IdleResourceAssignmentStrategy", self.idle_resource_assignment_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -6337,16 +5781,10 @@ impl CfnServiceEnvironmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CapacityLimits", self.capacity_limits.into_value());
-        if let Some(v) = self.service_environment_name {
-            m.insert("ServiceEnvironmentName", v.into_value());
-        }
+        set(&mut m, "ServiceEnvironmentName", self.service_environment_name);
         m.insert("ServiceEnvironmentType", self.service_environment_type.into_value());
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6380,7 +5818,7 @@ impl crate::Cfn<markers::ServiceEnvironment> {
 /// The property types of [`CfnServiceEnvironment`]: CDK's `CfnServiceEnvironment.*Property`.
 #[cfg(feature = "batch")]
 pub mod service_environment {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Defines the capacity limit for a service environment. This structure specifies the maximum
     /// amount of resources that can be used by service jobs in the environment.
@@ -6422,12 +5860,8 @@ pub mod service_environment {
     impl IntoValue for CapacityLimit {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_unit {
-                m.insert("CapacityUnit", v.into_value());
-            }
-            if let Some(v) = self.max_capacity {
-                m.insert("MaxCapacity", v.into_value());
-            }
+            set(&mut m, "CapacityUnit", self.capacity_unit);
+            set(&mut m, "MaxCapacity", self.max_capacity);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "bcm")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -96,13 +96,9 @@ impl CfnDashboardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Widgets", self.widgets.into_value());
         m
     }
@@ -161,7 +157,7 @@ impl crate::Cfn<markers::Dashboard> {
 /// The property types of [`CfnDashboard`]: CDK's `CfnDashboard.*Property`.
 #[cfg(feature = "bcm")]
 pub mod dashboard {
-    use crate::kinds::{Int, IntoValue, Json, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Map, Str, set};
 
     /// The `Widget` property type.
     ///
@@ -221,19 +217,11 @@ pub mod dashboard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Configs", self.configs.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.height {
-                m.insert("Height", v.into_value());
-            }
-            if let Some(v) = self.horizontal_offset {
-                m.insert("HorizontalOffset", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Height", self.height);
+            set(&mut m, "HorizontalOffset", self.horizontal_offset);
             m.insert("Title", self.title.into_value());
-            if let Some(v) = self.width {
-                m.insert("Width", v.into_value());
-            }
+            set(&mut m, "Width", self.width);
             gs_core::Value::Map(m)
         }
     }
@@ -332,21 +320,11 @@ pub mod dashboard {
     impl IntoValue for QueryParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cost_and_usage {
-                m.insert("CostAndUsage", v.into_value());
-            }
-            if let Some(v) = self.reservation_coverage {
-                m.insert("ReservationCoverage", v.into_value());
-            }
-            if let Some(v) = self.reservation_utilization {
-                m.insert("ReservationUtilization", v.into_value());
-            }
-            if let Some(v) = self.savings_plans_coverage {
-                m.insert("SavingsPlansCoverage", v.into_value());
-            }
-            if let Some(v) = self.savings_plans_utilization {
-                m.insert("SavingsPlansUtilization", v.into_value());
-            }
+            set(&mut m, "CostAndUsage", self.cost_and_usage);
+            set(&mut m, "ReservationCoverage", self.reservation_coverage);
+            set(&mut m, "ReservationUtilization", self.reservation_utilization);
+            set(&mut m, "SavingsPlansCoverage", self.savings_plans_coverage);
+            set(&mut m, "SavingsPlansUtilization", self.savings_plans_utilization);
             gs_core::Value::Map(m)
         }
     }
@@ -403,13 +381,9 @@ pub mod dashboard {
     impl IntoValue for CostAndUsageQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
             m.insert("Granularity", self.granularity.into_value());
-            if let Some(v) = self.group_by {
-                m.insert("GroupBy", v.into_value());
-            }
+            set(&mut m, "GroupBy", self.group_by);
             m.insert("Metrics", self.metrics.into_value());
             m.insert("TimeRange", self.time_range.into_value());
             gs_core::Value::Map(m)
@@ -527,9 +501,7 @@ pub mod dashboard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -595,24 +567,12 @@ pub mod dashboard {
     impl IntoValue for CostAndUsageExpression {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and {
-                m.insert("And", v.into_value());
-            }
-            if let Some(v) = self.cost_categories {
-                m.insert("CostCategories", v.into_value());
-            }
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.not {
-                m.insert("Not", v.into_value());
-            }
-            if let Some(v) = self.or {
-                m.insert("Or", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "And", self.and);
+            set(&mut m, "CostCategories", self.cost_categories);
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "Not", self.not);
+            set(&mut m, "Or", self.or);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -657,9 +617,7 @@ pub mod dashboard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.match_options {
-                m.insert("MatchOptions", v.into_value());
-            }
+            set(&mut m, "MatchOptions", self.match_options);
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
         }
@@ -705,9 +663,7 @@ pub mod dashboard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.match_options {
-                m.insert("MatchOptions", v.into_value());
-            }
+            set(&mut m, "MatchOptions", self.match_options);
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
         }
@@ -753,9 +709,7 @@ pub mod dashboard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.match_options {
-                m.insert("MatchOptions", v.into_value());
-            }
+            set(&mut m, "MatchOptions", self.match_options);
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
         }
@@ -811,18 +765,10 @@ pub mod dashboard {
     impl IntoValue for SavingsPlansCoverageQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.granularity {
-                m.insert("Granularity", v.into_value());
-            }
-            if let Some(v) = self.group_by {
-                m.insert("GroupBy", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Granularity", self.granularity);
+            set(&mut m, "GroupBy", self.group_by);
+            set(&mut m, "Metrics", self.metrics);
             m.insert("TimeRange", self.time_range.into_value());
             gs_core::Value::Map(m)
         }
@@ -883,21 +829,11 @@ pub mod dashboard {
     impl IntoValue for Expression {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and {
-                m.insert("And", v.into_value());
-            }
-            if let Some(v) = self.cost_categories {
-                m.insert("CostCategories", v.into_value());
-            }
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.not {
-                m.insert("Not", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "And", self.and);
+            set(&mut m, "CostCategories", self.cost_categories);
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "Not", self.not);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -940,12 +876,8 @@ pub mod dashboard {
     impl IntoValue for SavingsPlansUtilizationQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.granularity {
-                m.insert("Granularity", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Granularity", self.granularity);
             m.insert("TimeRange", self.time_range.into_value());
             gs_core::Value::Map(m)
         }
@@ -1001,18 +933,10 @@ pub mod dashboard {
     impl IntoValue for ReservationCoverageQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.granularity {
-                m.insert("Granularity", v.into_value());
-            }
-            if let Some(v) = self.group_by {
-                m.insert("GroupBy", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Granularity", self.granularity);
+            set(&mut m, "GroupBy", self.group_by);
+            set(&mut m, "Metrics", self.metrics);
             m.insert("TimeRange", self.time_range.into_value());
             gs_core::Value::Map(m)
         }
@@ -1062,15 +986,9 @@ pub mod dashboard {
     impl IntoValue for ReservationUtilizationQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.granularity {
-                m.insert("Granularity", v.into_value());
-            }
-            if let Some(v) = self.group_by {
-                m.insert("GroupBy", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Granularity", self.granularity);
+            set(&mut m, "GroupBy", self.group_by);
             m.insert("TimeRange", self.time_range.into_value());
             gs_core::Value::Map(m)
         }
@@ -1113,12 +1031,8 @@ pub mod dashboard {
     impl IntoValue for DisplayConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.graph {
-                m.insert("Graph", v.into_value());
-            }
-            if let Some(v) = self.table {
-                m.insert("Table", v.into_value());
-            }
+            set(&mut m, "Graph", self.graph);
+            set(&mut m, "Table", self.table);
             gs_core::Value::Map(m)
         }
     }
@@ -1235,21 +1149,13 @@ impl CfnScheduledReportProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DashboardArn", self.dashboard_arn.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("ScheduleConfig", self.schedule_config.into_value());
         m.insert("ScheduledReportExecutionRoleArn", self.scheduled_report_execution_role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.widget_date_range_override {
-            m.insert("WidgetDateRangeOverride", v.into_value());
-        }
-        if let Some(v) = self.widget_ids {
-            m.insert("WidgetIds", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WidgetDateRangeOverride", self.widget_date_range_override);
+        set(&mut m, "WidgetIds", self.widget_ids);
         m
     }
 
@@ -1307,7 +1213,7 @@ impl crate::Cfn<markers::ScheduledReport> {
 /// The property types of [`CfnScheduledReport`]: CDK's `CfnScheduledReport.*Property`.
 #[cfg(feature = "bcm")]
 pub mod scheduled_report {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Defines when and how often a scheduled report runs.
     ///
@@ -1361,18 +1267,10 @@ pub mod scheduled_report {
     impl IntoValue for ScheduleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schedule_expression {
-                m.insert("ScheduleExpression", v.into_value());
-            }
-            if let Some(v) = self.schedule_expression_time_zone {
-                m.insert("ScheduleExpressionTimeZone", v.into_value());
-            }
-            if let Some(v) = self.schedule_period {
-                m.insert("SchedulePeriod", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "ScheduleExpression", self.schedule_expression);
+            set(&mut m, "ScheduleExpressionTimeZone", self.schedule_expression_time_zone);
+            set(&mut m, "SchedulePeriod", self.schedule_period);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -1415,12 +1313,8 @@ pub mod scheduled_report {
     impl IntoValue for SchedulePeriod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time {
-                m.insert("EndTime", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "EndTime", self.end_time);
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }

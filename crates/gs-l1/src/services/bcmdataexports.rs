@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "bcmdataexports")]
-use crate::kinds::{IntoValue, List};
+use crate::kinds::{IntoValue, List, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -68,9 +68,7 @@ impl CfnExportProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Export", self.export.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -112,7 +110,7 @@ impl crate::Cfn<markers::Export> {
 /// The property types of [`CfnExport`]: CDK's `CfnExport.*Property`.
 #[cfg(feature = "bcmdataexports")]
 pub mod export {
-    use crate::kinds::{IntoValue, Map, Str};
+    use crate::kinds::{IntoValue, Map, Str, set};
 
     /// The details that are available for an export.
     ///
@@ -174,13 +172,9 @@ pub mod export {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataQuery", self.data_query.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("DestinationConfigurations", self.destination_configurations.into_value());
-            if let Some(v) = self.export_arn {
-                m.insert("ExportArn", v.into_value());
-            }
+            set(&mut m, "ExportArn", self.export_arn);
             m.insert("Name", self.name.into_value());
             m.insert("RefreshCadence", self.refresh_cadence.into_value());
             gs_core::Value::Map(m)
@@ -220,9 +214,7 @@ pub mod export {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryStatement", self.query_statement.into_value());
-            if let Some(v) = self.table_configurations {
-                m.insert("TableConfigurations", v.into_value());
-            }
+            set(&mut m, "TableConfigurations", self.table_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -313,9 +305,7 @@ pub mod export {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
-            if let Some(v) = self.s3_bucket_owner {
-                m.insert("S3BucketOwner", v.into_value());
-            }
+            set(&mut m, "S3BucketOwner", self.s3_bucket_owner);
             m.insert("S3OutputConfigurations", self.s3_output_configurations.into_value());
             m.insert("S3Prefix", self.s3_prefix.into_value());
             m.insert("S3Region", self.s3_region.into_value());

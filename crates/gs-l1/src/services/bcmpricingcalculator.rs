@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "bcmpricingcalculator")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -105,21 +105,11 @@ impl CfnBillScenarioProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cost_category_group_sharing_preference_arn {
-            m.insert("CostCategoryGroupSharingPreferenceArn", v.into_value());
-        }
-        if let Some(v) = self.expires_at {
-            m.insert("ExpiresAt", v.into_value());
-        }
-        if let Some(v) = self.group_sharing_preference {
-            m.insert("GroupSharingPreference", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CostCategoryGroupSharingPreferenceArn", self.cost_category_group_sharing_preference_arn);
+        set(&mut m, "ExpiresAt", self.expires_at);
+        set(&mut m, "GroupSharingPreference", self.group_sharing_preference);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -240,16 +230,10 @@ impl CfnWorkloadEstimateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.expires_at {
-            m.insert("ExpiresAt", v.into_value());
-        }
+        set(&mut m, "ExpiresAt", self.expires_at);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.rate_type {
-            m.insert("RateType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RateType", self.rate_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "bedrock")]
-use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Tag, Union};
+use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -518,64 +518,26 @@ impl CfnAgentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action_groups {
-            m.insert("ActionGroups", v.into_value());
-        }
-        if let Some(v) = self.agent_collaboration {
-            m.insert("AgentCollaboration", v.into_value());
-        }
-        if let Some(v) = self.agent_collaborators {
-            m.insert("AgentCollaborators", v.into_value());
-        }
+        set(&mut m, "ActionGroups", self.action_groups);
+        set(&mut m, "AgentCollaboration", self.agent_collaboration);
+        set(&mut m, "AgentCollaborators", self.agent_collaborators);
         m.insert("AgentName", self.agent_name.into_value());
-        if let Some(v) = self.agent_resource_role_arn {
-            m.insert("AgentResourceRoleArn", v.into_value());
-        }
-        if let Some(v) = self.auto_prepare {
-            m.insert("AutoPrepare", v.into_value());
-        }
-        if let Some(v) = self.custom_orchestration {
-            m.insert("CustomOrchestration", v.into_value());
-        }
-        if let Some(v) = self.customer_encryption_key_arn {
-            m.insert("CustomerEncryptionKeyArn", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.foundation_model {
-            m.insert("FoundationModel", v.into_value());
-        }
-        if let Some(v) = self.guardrail_configuration {
-            m.insert("GuardrailConfiguration", v.into_value());
-        }
-        if let Some(v) = self.idle_session_ttl_in_seconds {
-            m.insert("IdleSessionTTLInSeconds", v.into_value());
-        }
-        if let Some(v) = self.instruction {
-            m.insert("Instruction", v.into_value());
-        }
-        if let Some(v) = self.knowledge_bases {
-            m.insert("KnowledgeBases", v.into_value());
-        }
-        if let Some(v) = self.memory_configuration {
-            m.insert("MemoryConfiguration", v.into_value());
-        }
-        if let Some(v) = self.orchestration_type {
-            m.insert("OrchestrationType", v.into_value());
-        }
-        if let Some(v) = self.prompt_override_configuration {
-            m.insert("PromptOverrideConfiguration", v.into_value());
-        }
-        if let Some(v) = self.skip_resource_in_use_check_on_delete {
-            m.insert("SkipResourceInUseCheckOnDelete", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.test_alias_tags {
-            m.insert("TestAliasTags", v.into_value());
-        }
+        set(&mut m, "AgentResourceRoleArn", self.agent_resource_role_arn);
+        set(&mut m, "AutoPrepare", self.auto_prepare);
+        set(&mut m, "CustomOrchestration", self.custom_orchestration);
+        set(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FoundationModel", self.foundation_model);
+        set(&mut m, "GuardrailConfiguration", self.guardrail_configuration);
+        set(&mut m, "IdleSessionTTLInSeconds", self.idle_session_ttl_in_seconds);
+        set(&mut m, "Instruction", self.instruction);
+        set(&mut m, "KnowledgeBases", self.knowledge_bases);
+        set(&mut m, "MemoryConfiguration", self.memory_configuration);
+        set(&mut m, "OrchestrationType", self.orchestration_type);
+        set(&mut m, "PromptOverrideConfiguration", self.prompt_override_configuration);
+        set(&mut m, "SkipResourceInUseCheckOnDelete", self.skip_resource_in_use_check_on_delete);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TestAliasTags", self.test_alias_tags);
         m
     }
 
@@ -674,7 +636,7 @@ impl crate::Cfn<markers::Agent> {
 /// The property types of [`CfnAgent`]: CDK's `CfnAgent.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod agent {
-    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, set};
 
     /// Contains details of the inline agent's action group.
     ///
@@ -756,28 +718,14 @@ pub mod agent {
     impl IntoValue for AgentActionGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_group_executor {
-                m.insert("ActionGroupExecutor", v.into_value());
-            }
+            set(&mut m, "ActionGroupExecutor", self.action_group_executor);
             m.insert("ActionGroupName", self.action_group_name.into_value());
-            if let Some(v) = self.action_group_state {
-                m.insert("ActionGroupState", v.into_value());
-            }
-            if let Some(v) = self.api_schema {
-                m.insert("ApiSchema", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.function_schema {
-                m.insert("FunctionSchema", v.into_value());
-            }
-            if let Some(v) = self.parent_action_group_signature {
-                m.insert("ParentActionGroupSignature", v.into_value());
-            }
-            if let Some(v) = self.skip_resource_in_use_check_on_delete {
-                m.insert("SkipResourceInUseCheckOnDelete", v.into_value());
-            }
+            set(&mut m, "ActionGroupState", self.action_group_state);
+            set(&mut m, "ApiSchema", self.api_schema);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "FunctionSchema", self.function_schema);
+            set(&mut m, "ParentActionGroupSignature", self.parent_action_group_signature);
+            set(&mut m, "SkipResourceInUseCheckOnDelete", self.skip_resource_in_use_check_on_delete);
             gs_core::Value::Map(m)
         }
     }
@@ -823,12 +771,8 @@ pub mod agent {
     impl IntoValue for ActionGroupExecutor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_control {
-                m.insert("CustomControl", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
+            set(&mut m, "CustomControl", self.custom_control);
+            set(&mut m, "Lambda", self.lambda);
             gs_core::Value::Map(m)
         }
     }
@@ -874,12 +818,8 @@ pub mod agent {
     impl IntoValue for APISchema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -921,12 +861,8 @@ pub mod agent {
     impl IntoValue for S3Identifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_bucket_name {
-                m.insert("S3BucketName", v.into_value());
-            }
-            if let Some(v) = self.s3_object_key {
-                m.insert("S3ObjectKey", v.into_value());
-            }
+            set(&mut m, "S3BucketName", self.s3_bucket_name);
+            set(&mut m, "S3ObjectKey", self.s3_object_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1008,16 +944,10 @@ pub mod agent {
     impl IntoValue for Function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.require_confirmation {
-                m.insert("RequireConfirmation", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "RequireConfirmation", self.require_confirmation);
             gs_core::Value::Map(m)
         }
     }
@@ -1062,12 +992,8 @@ pub mod agent {
     impl IntoValue for ParameterDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Required", self.required);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1104,9 +1030,7 @@ pub mod agent {
     impl IntoValue for CustomOrchestration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.executor {
-                m.insert("Executor", v.into_value());
-            }
+            set(&mut m, "Executor", self.executor);
             gs_core::Value::Map(m)
         }
     }
@@ -1182,12 +1106,8 @@ pub mod agent {
     impl IntoValue for GuardrailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.guardrail_identifier {
-                m.insert("GuardrailIdentifier", v.into_value());
-            }
-            if let Some(v) = self.guardrail_version {
-                m.insert("GuardrailVersion", v.into_value());
-            }
+            set(&mut m, "GuardrailIdentifier", self.guardrail_identifier);
+            set(&mut m, "GuardrailVersion", self.guardrail_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1235,15 +1155,9 @@ pub mod agent {
     impl IntoValue for MemoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled_memory_types {
-                m.insert("EnabledMemoryTypes", v.into_value());
-            }
-            if let Some(v) = self.session_summary_configuration {
-                m.insert("SessionSummaryConfiguration", v.into_value());
-            }
-            if let Some(v) = self.storage_days {
-                m.insert("StorageDays", v.into_value());
-            }
+            set(&mut m, "EnabledMemoryTypes", self.enabled_memory_types);
+            set(&mut m, "SessionSummaryConfiguration", self.session_summary_configuration);
+            set(&mut m, "StorageDays", self.storage_days);
             gs_core::Value::Map(m)
         }
     }
@@ -1279,9 +1193,7 @@ pub mod agent {
     impl IntoValue for SessionSummaryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_recent_sessions {
-                m.insert("MaxRecentSessions", v.into_value());
-            }
+            set(&mut m, "MaxRecentSessions", self.max_recent_sessions);
             gs_core::Value::Map(m)
         }
     }
@@ -1329,9 +1241,7 @@ pub mod agent {
             let mut m = gs_core::ValueMap::new();
             m.insert("Description", self.description.into_value());
             m.insert("KnowledgeBaseId", self.knowledge_base_id.into_value());
-            if let Some(v) = self.knowledge_base_state {
-                m.insert("KnowledgeBaseState", v.into_value());
-            }
+            set(&mut m, "KnowledgeBaseState", self.knowledge_base_state);
             gs_core::Value::Map(m)
         }
     }
@@ -1385,9 +1295,7 @@ pub mod agent {
             m.insert("AgentDescriptor", self.agent_descriptor.into_value());
             m.insert("CollaborationInstruction", self.collaboration_instruction.into_value());
             m.insert("CollaboratorName", self.collaborator_name.into_value());
-            if let Some(v) = self.relay_conversation_history {
-                m.insert("RelayConversationHistory", v.into_value());
-            }
+            set(&mut m, "RelayConversationHistory", self.relay_conversation_history);
             gs_core::Value::Map(m)
         }
     }
@@ -1423,9 +1331,7 @@ pub mod agent {
     impl IntoValue for AgentDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alias_arn {
-                m.insert("AliasArn", v.into_value());
-            }
+            set(&mut m, "AliasArn", self.alias_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1470,9 +1376,7 @@ pub mod agent {
     impl IntoValue for PromptOverrideConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.override_lambda {
-                m.insert("OverrideLambda", v.into_value());
-            }
+            set(&mut m, "OverrideLambda", self.override_lambda);
             m.insert("PromptConfigurations", self.prompt_configurations.into_value());
             gs_core::Value::Map(m)
         }
@@ -1572,30 +1476,14 @@ pub mod agent {
     impl IntoValue for PromptConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_model_request_fields {
-                m.insert("AdditionalModelRequestFields", v.into_value());
-            }
-            if let Some(v) = self.base_prompt_template {
-                m.insert("BasePromptTemplate", v.into_value());
-            }
-            if let Some(v) = self.foundation_model {
-                m.insert("FoundationModel", v.into_value());
-            }
-            if let Some(v) = self.inference_configuration {
-                m.insert("InferenceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.parser_mode {
-                m.insert("ParserMode", v.into_value());
-            }
-            if let Some(v) = self.prompt_creation_mode {
-                m.insert("PromptCreationMode", v.into_value());
-            }
-            if let Some(v) = self.prompt_state {
-                m.insert("PromptState", v.into_value());
-            }
-            if let Some(v) = self.prompt_type {
-                m.insert("PromptType", v.into_value());
-            }
+            set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
+            set(&mut m, "BasePromptTemplate", self.base_prompt_template);
+            set(&mut m, "FoundationModel", self.foundation_model);
+            set(&mut m, "InferenceConfiguration", self.inference_configuration);
+            set(&mut m, "ParserMode", self.parser_mode);
+            set(&mut m, "PromptCreationMode", self.prompt_creation_mode);
+            set(&mut m, "PromptState", self.prompt_state);
+            set(&mut m, "PromptType", self.prompt_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1669,21 +1557,11 @@ pub mod agent {
     impl IntoValue for InferenceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_length {
-                m.insert("MaximumLength", v.into_value());
-            }
-            if let Some(v) = self.stop_sequences {
-                m.insert("StopSequences", v.into_value());
-            }
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_k {
-                m.insert("TopK", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "MaximumLength", self.maximum_length);
+            set(&mut m, "StopSequences", self.stop_sequences);
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopK", self.top_k);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -1748,15 +1626,9 @@ impl CfnAgentAliasProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentAliasName", self.agent_alias_name.into_value());
         m.insert("AgentId", self.agent_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.routing_configuration {
-            m.insert("RoutingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "RoutingConfiguration", self.routing_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1916,16 +1788,10 @@ impl CfnApplicationInferenceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InferenceProfileName", self.inference_profile_name.into_value());
-        if let Some(v) = self.model_source {
-            m.insert("ModelSource", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ModelSource", self.model_source);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2118,22 +1984,12 @@ impl CfnAutomatedReasoningPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.force_delete {
-            m.insert("ForceDelete", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ForceDelete", self.force_delete);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.policy_definition {
-            m.insert("PolicyDefinition", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PolicyDefinition", self.policy_definition);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2215,7 +2071,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
 /// The property types of [`CfnAutomatedReasoningPolicy`]: CDK's `CfnAutomatedReasoningPolicy.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod automated_reasoning_policy {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The complete policy definition containing rules, variables, and types.
     ///
@@ -2266,18 +2122,10 @@ pub mod automated_reasoning_policy {
     impl IntoValue for PolicyDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rules {
-                m.insert("Rules", v.into_value());
-            }
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
-            if let Some(v) = self.variables {
-                m.insert("Variables", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Rules", self.rules);
+            set(&mut m, "Types", self.types);
+            set(&mut m, "Variables", self.variables);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -2321,9 +2169,7 @@ pub mod automated_reasoning_policy {
     impl IntoValue for PolicyDefinitionType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
@@ -2362,9 +2208,7 @@ pub mod automated_reasoning_policy {
     impl IntoValue for PolicyDefinitionTypeValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -2409,9 +2253,7 @@ pub mod automated_reasoning_policy {
     impl IntoValue for PolicyDefinitionRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alternate_expression {
-                m.insert("AlternateExpression", v.into_value());
-            }
+            set(&mut m, "AlternateExpression", self.alternate_expression);
             m.insert("Expression", self.expression.into_value());
             m.insert("Id", self.id.into_value());
             gs_core::Value::Map(m)
@@ -2511,13 +2353,9 @@ impl CfnAutomatedReasoningPolicyVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.last_updated_definition_hash {
-            m.insert("LastUpdatedDefinitionHash", v.into_value());
-        }
+        set(&mut m, "LastUpdatedDefinitionHash", self.last_updated_definition_hash);
         m.insert("PolicyArn", self.policy_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2660,16 +2498,10 @@ impl CfnBlueprintProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BlueprintName", self.blueprint_name.into_value());
-        if let Some(v) = self.kms_encryption_context {
-            m.insert("KmsEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "KmsEncryptionContext", self.kms_encryption_context);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Schema", self.schema.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2775,16 +2607,10 @@ impl CfnDataAutomationLibraryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.library_description {
-            m.insert("LibraryDescription", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "LibraryDescription", self.library_description);
         m.insert("LibraryName", self.library_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2842,7 +2668,7 @@ impl crate::Cfn<markers::DataAutomationLibrary> {
 /// The property types of [`CfnDataAutomationLibrary`]: CDK's `CfnDataAutomationLibrary.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod data_automation_library {
-    use crate::kinds::{IntoValue, Map, Str};
+    use crate::kinds::{IntoValue, Map, Str, set};
 
     /// KMS Encryption Configuration
     ///
@@ -2876,9 +2702,7 @@ pub mod data_automation_library {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_encryption_context {
-                m.insert("KmsEncryptionContext", v.into_value());
-            }
+            set(&mut m, "KmsEncryptionContext", self.kms_encryption_context);
             m.insert("KmsKeyId", self.kms_key_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2965,31 +2789,15 @@ impl CfnDataAutomationProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.custom_output_configuration {
-            m.insert("CustomOutputConfiguration", v.into_value());
-        }
-        if let Some(v) = self.kms_encryption_context {
-            m.insert("KmsEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.override_configuration {
-            m.insert("OverrideConfiguration", v.into_value());
-        }
-        if let Some(v) = self.project_description {
-            m.insert("ProjectDescription", v.into_value());
-        }
+        set(&mut m, "CustomOutputConfiguration", self.custom_output_configuration);
+        set(&mut m, "KmsEncryptionContext", self.kms_encryption_context);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "OverrideConfiguration", self.override_configuration);
+        set(&mut m, "ProjectDescription", self.project_description);
         m.insert("ProjectName", self.project_name.into_value());
-        if let Some(v) = self.project_type {
-            m.insert("ProjectType", v.into_value());
-        }
-        if let Some(v) = self.standard_output_configuration {
-            m.insert("StandardOutputConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProjectType", self.project_type);
+        set(&mut m, "StandardOutputConfiguration", self.standard_output_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3055,7 +2863,7 @@ impl crate::Cfn<markers::DataAutomationProject> {
 /// The property types of [`CfnDataAutomationProject`]: CDK's `CfnDataAutomationProject.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod data_automation_project {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Blueprints to apply to objects processed by the project.
     ///
@@ -3088,9 +2896,7 @@ pub mod data_automation_project {
     impl IntoValue for CustomOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blueprints {
-                m.insert("Blueprints", v.into_value());
-            }
+            set(&mut m, "Blueprints", self.blueprints);
             gs_core::Value::Map(m)
         }
     }
@@ -3134,12 +2940,8 @@ pub mod data_automation_project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BlueprintArn", self.blueprint_arn.into_value());
-            if let Some(v) = self.blueprint_stage {
-                m.insert("BlueprintStage", v.into_value());
-            }
-            if let Some(v) = self.blueprint_version {
-                m.insert("BlueprintVersion", v.into_value());
-            }
+            set(&mut m, "BlueprintStage", self.blueprint_stage);
+            set(&mut m, "BlueprintVersion", self.blueprint_version);
             gs_core::Value::Map(m)
         }
     }
@@ -3199,21 +3001,11 @@ pub mod data_automation_project {
     impl IntoValue for OverrideConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio {
-                m.insert("Audio", v.into_value());
-            }
-            if let Some(v) = self.document {
-                m.insert("Document", v.into_value());
-            }
-            if let Some(v) = self.image {
-                m.insert("Image", v.into_value());
-            }
-            if let Some(v) = self.modality_routing {
-                m.insert("ModalityRouting", v.into_value());
-            }
-            if let Some(v) = self.video {
-                m.insert("Video", v.into_value());
-            }
+            set(&mut m, "Audio", self.audio);
+            set(&mut m, "Document", self.document);
+            set(&mut m, "Image", self.image);
+            set(&mut m, "ModalityRouting", self.modality_routing);
+            set(&mut m, "Video", self.video);
             gs_core::Value::Map(m)
         }
     }
@@ -3261,15 +3053,9 @@ pub mod data_automation_project {
     impl IntoValue for DocumentOverrideConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.modality_processing {
-                m.insert("ModalityProcessing", v.into_value());
-            }
-            if let Some(v) = self.sensitive_data_configuration {
-                m.insert("SensitiveDataConfiguration", v.into_value());
-            }
-            if let Some(v) = self.splitter {
-                m.insert("Splitter", v.into_value());
-            }
+            set(&mut m, "ModalityProcessing", self.modality_processing);
+            set(&mut m, "SensitiveDataConfiguration", self.sensitive_data_configuration);
+            set(&mut m, "Splitter", self.splitter);
             gs_core::Value::Map(m)
         }
     }
@@ -3306,9 +3092,7 @@ pub mod data_automation_project {
     impl IntoValue for SplitterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -3345,9 +3129,7 @@ pub mod data_automation_project {
     impl IntoValue for ModalityProcessingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -3411,15 +3193,9 @@ pub mod data_automation_project {
     impl IntoValue for SensitiveDataConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.detection_mode {
-                m.insert("DetectionMode", v.into_value());
-            }
-            if let Some(v) = self.detection_scope {
-                m.insert("DetectionScope", v.into_value());
-            }
-            if let Some(v) = self.pii_entities_configuration {
-                m.insert("PiiEntitiesConfiguration", v.into_value());
-            }
+            set(&mut m, "DetectionMode", self.detection_mode);
+            set(&mut m, "DetectionScope", self.detection_scope);
+            set(&mut m, "PiiEntitiesConfiguration", self.pii_entities_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3469,12 +3245,8 @@ pub mod data_automation_project {
     impl IntoValue for PIIEntitiesConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pii_entity_types {
-                m.insert("PiiEntityTypes", v.into_value());
-            }
-            if let Some(v) = self.redaction_mask_mode {
-                m.insert("RedactionMaskMode", v.into_value());
-            }
+            set(&mut m, "PiiEntityTypes", self.pii_entity_types);
+            set(&mut m, "RedactionMaskMode", self.redaction_mask_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -3522,15 +3294,9 @@ pub mod data_automation_project {
     impl IntoValue for AudioOverrideConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.language_configuration {
-                m.insert("LanguageConfiguration", v.into_value());
-            }
-            if let Some(v) = self.modality_processing {
-                m.insert("ModalityProcessing", v.into_value());
-            }
-            if let Some(v) = self.sensitive_data_configuration {
-                m.insert("SensitiveDataConfiguration", v.into_value());
-            }
+            set(&mut m, "LanguageConfiguration", self.language_configuration);
+            set(&mut m, "ModalityProcessing", self.modality_processing);
+            set(&mut m, "SensitiveDataConfiguration", self.sensitive_data_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3584,15 +3350,9 @@ pub mod data_automation_project {
     impl IntoValue for AudioLanguageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.generative_output_language {
-                m.insert("GenerativeOutputLanguage", v.into_value());
-            }
-            if let Some(v) = self.identify_multiple_languages {
-                m.insert("IdentifyMultipleLanguages", v.into_value());
-            }
-            if let Some(v) = self.input_languages {
-                m.insert("InputLanguages", v.into_value());
-            }
+            set(&mut m, "GenerativeOutputLanguage", self.generative_output_language);
+            set(&mut m, "IdentifyMultipleLanguages", self.identify_multiple_languages);
+            set(&mut m, "InputLanguages", self.input_languages);
             gs_core::Value::Map(m)
         }
     }
@@ -3634,12 +3394,8 @@ pub mod data_automation_project {
     impl IntoValue for VideoOverrideConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.modality_processing {
-                m.insert("ModalityProcessing", v.into_value());
-            }
-            if let Some(v) = self.sensitive_data_configuration {
-                m.insert("SensitiveDataConfiguration", v.into_value());
-            }
+            set(&mut m, "ModalityProcessing", self.modality_processing);
+            set(&mut m, "SensitiveDataConfiguration", self.sensitive_data_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3681,12 +3437,8 @@ pub mod data_automation_project {
     impl IntoValue for ImageOverrideConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.modality_processing {
-                m.insert("ModalityProcessing", v.into_value());
-            }
-            if let Some(v) = self.sensitive_data_configuration {
-                m.insert("SensitiveDataConfiguration", v.into_value());
-            }
+            set(&mut m, "ModalityProcessing", self.modality_processing);
+            set(&mut m, "SensitiveDataConfiguration", self.sensitive_data_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3741,18 +3493,10 @@ pub mod data_automation_project {
     impl IntoValue for ModalityRoutingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.jpeg {
-                m.insert("jpeg", v.into_value());
-            }
-            if let Some(v) = self.mov {
-                m.insert("mov", v.into_value());
-            }
-            if let Some(v) = self.mp4 {
-                m.insert("mp4", v.into_value());
-            }
-            if let Some(v) = self.png {
-                m.insert("png", v.into_value());
-            }
+            set(&mut m, "jpeg", self.jpeg);
+            set(&mut m, "mov", self.mov);
+            set(&mut m, "mp4", self.mp4);
+            set(&mut m, "png", self.png);
             gs_core::Value::Map(m)
         }
     }
@@ -3806,18 +3550,10 @@ pub mod data_automation_project {
     impl IntoValue for StandardOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio {
-                m.insert("Audio", v.into_value());
-            }
-            if let Some(v) = self.document {
-                m.insert("Document", v.into_value());
-            }
-            if let Some(v) = self.image {
-                m.insert("Image", v.into_value());
-            }
-            if let Some(v) = self.video {
-                m.insert("Video", v.into_value());
-            }
+            set(&mut m, "Audio", self.audio);
+            set(&mut m, "Document", self.document);
+            set(&mut m, "Image", self.image);
+            set(&mut m, "Video", self.video);
             gs_core::Value::Map(m)
         }
     }
@@ -3865,15 +3601,9 @@ pub mod data_automation_project {
     impl IntoValue for DocumentStandardOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extraction {
-                m.insert("Extraction", v.into_value());
-            }
-            if let Some(v) = self.generative_field {
-                m.insert("GenerativeField", v.into_value());
-            }
-            if let Some(v) = self.output_format {
-                m.insert("OutputFormat", v.into_value());
-            }
+            set(&mut m, "Extraction", self.extraction);
+            set(&mut m, "GenerativeField", self.generative_field);
+            set(&mut m, "OutputFormat", self.output_format);
             gs_core::Value::Map(m)
         }
     }
@@ -3948,9 +3678,7 @@ pub mod data_automation_project {
     impl IntoValue for DocumentExtractionGranularity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4087,9 +3815,7 @@ pub mod data_automation_project {
     impl IntoValue for DocumentOutputTextFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4162,12 +3888,8 @@ pub mod data_automation_project {
     impl IntoValue for ImageStandardOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extraction {
-                m.insert("Extraction", v.into_value());
-            }
-            if let Some(v) = self.generative_field {
-                m.insert("GenerativeField", v.into_value());
-            }
+            set(&mut m, "Extraction", self.extraction);
+            set(&mut m, "GenerativeField", self.generative_field);
             gs_core::Value::Map(m)
         }
     }
@@ -4244,9 +3966,7 @@ pub mod data_automation_project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4315,9 +4035,7 @@ pub mod data_automation_project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4359,12 +4077,8 @@ pub mod data_automation_project {
     impl IntoValue for VideoStandardOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extraction {
-                m.insert("Extraction", v.into_value());
-            }
-            if let Some(v) = self.generative_field {
-                m.insert("GenerativeField", v.into_value());
-            }
+            set(&mut m, "Extraction", self.extraction);
+            set(&mut m, "GenerativeField", self.generative_field);
             gs_core::Value::Map(m)
         }
     }
@@ -4441,9 +4155,7 @@ pub mod data_automation_project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4512,9 +4224,7 @@ pub mod data_automation_project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4556,12 +4266,8 @@ pub mod data_automation_project {
     impl IntoValue for AudioStandardOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extraction {
-                m.insert("Extraction", v.into_value());
-            }
-            if let Some(v) = self.generative_field {
-                m.insert("GenerativeField", v.into_value());
-            }
+            set(&mut m, "Extraction", self.extraction);
+            set(&mut m, "GenerativeField", self.generative_field);
             gs_core::Value::Map(m)
         }
     }
@@ -4637,12 +4343,8 @@ pub mod data_automation_project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
-            if let Some(v) = self.type_configuration {
-                m.insert("TypeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "TypeConfiguration", self.type_configuration);
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4680,9 +4382,7 @@ pub mod data_automation_project {
     impl IntoValue for AudioExtractionCategoryTypeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.transcript {
-                m.insert("Transcript", v.into_value());
-            }
+            set(&mut m, "Transcript", self.transcript);
             gs_core::Value::Map(m)
         }
     }
@@ -4727,12 +4427,8 @@ pub mod data_automation_project {
     impl IntoValue for TranscriptConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_labeling {
-                m.insert("ChannelLabeling", v.into_value());
-            }
-            if let Some(v) = self.speaker_labeling {
-                m.insert("SpeakerLabeling", v.into_value());
-            }
+            set(&mut m, "ChannelLabeling", self.channel_labeling);
+            set(&mut m, "SpeakerLabeling", self.speaker_labeling);
             gs_core::Value::Map(m)
         }
     }
@@ -4838,9 +4534,7 @@ pub mod data_automation_project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
+            set(&mut m, "Types", self.types);
             gs_core::Value::Map(m)
         }
     }
@@ -4912,21 +4606,13 @@ impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_deletion_policy {
-            m.insert("DataDeletionPolicy", v.into_value());
-        }
+        set(&mut m, "DataDeletionPolicy", self.data_deletion_policy);
         m.insert("DataSourceConfiguration", self.data_source_configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("KnowledgeBaseId", self.knowledge_base_id.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.server_side_encryption_configuration {
-            m.insert("ServerSideEncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.vector_ingestion_configuration {
-            m.insert("VectorIngestionConfiguration", v.into_value());
-        }
+        set(&mut m, "ServerSideEncryptionConfiguration", self.server_side_encryption_configuration);
+        set(&mut m, "VectorIngestionConfiguration", self.vector_ingestion_configuration);
         m
     }
 
@@ -5004,7 +4690,7 @@ impl crate::Cfn<markers::DataSource> {
 /// The property types of [`CfnDataSource`]: CDK's `CfnDataSource.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod data_source {
-    use crate::kinds::{Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Str, set};
 
     /// The connection configuration for the data source.
     ///
@@ -5069,25 +4755,13 @@ pub mod data_source {
     impl IntoValue for DataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.confluence_configuration {
-                m.insert("ConfluenceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.managed_knowledge_base_connector_configuration {
-                m.insert("ManagedKnowledgeBaseConnectorConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_configuration {
-                m.insert("S3Configuration", v.into_value());
-            }
-            if let Some(v) = self.salesforce_configuration {
-                m.insert("SalesforceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.share_point_configuration {
-                m.insert("SharePointConfiguration", v.into_value());
-            }
+            set(&mut m, "ConfluenceConfiguration", self.confluence_configuration);
+            set(&mut m, "ManagedKnowledgeBaseConnectorConfiguration", self.managed_knowledge_base_connector_configuration);
+            set(&mut m, "S3Configuration", self.s3_configuration);
+            set(&mut m, "SalesforceConfiguration", self.salesforce_configuration);
+            set(&mut m, "SharePointConfiguration", self.share_point_configuration);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.web_configuration {
-                m.insert("WebConfiguration", v.into_value());
-            }
+            set(&mut m, "WebConfiguration", self.web_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5134,12 +4808,8 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
-            if let Some(v) = self.bucket_owner_account_id {
-                m.insert("BucketOwnerAccountId", v.into_value());
-            }
-            if let Some(v) = self.inclusion_prefixes {
-                m.insert("InclusionPrefixes", v.into_value());
-            }
+            set(&mut m, "BucketOwnerAccountId", self.bucket_owner_account_id);
+            set(&mut m, "InclusionPrefixes", self.inclusion_prefixes);
             gs_core::Value::Map(m)
         }
     }
@@ -5177,9 +4847,7 @@ pub mod data_source {
     impl IntoValue for ConfluenceDataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawler_configuration {
-                m.insert("CrawlerConfiguration", v.into_value());
-            }
+            set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
             m.insert("SourceConfiguration", self.source_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -5278,9 +4946,7 @@ pub mod data_source {
     impl IntoValue for ConfluenceCrawlerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5320,9 +4986,7 @@ pub mod data_source {
     impl IntoValue for CrawlFilterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pattern_object_filter {
-                m.insert("PatternObjectFilter", v.into_value());
-            }
+            set(&mut m, "PatternObjectFilter", self.pattern_object_filter);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -5405,12 +5069,8 @@ pub mod data_source {
     impl IntoValue for PatternObjectFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclusion_filters {
-                m.insert("ExclusionFilters", v.into_value());
-            }
-            if let Some(v) = self.inclusion_filters {
-                m.insert("InclusionFilters", v.into_value());
-            }
+            set(&mut m, "ExclusionFilters", self.exclusion_filters);
+            set(&mut m, "InclusionFilters", self.inclusion_filters);
             m.insert("ObjectType", self.object_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -5449,9 +5109,7 @@ pub mod data_source {
     impl IntoValue for SalesforceDataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawler_configuration {
-                m.insert("CrawlerConfiguration", v.into_value());
-            }
+            set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
             m.insert("SourceConfiguration", self.source_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -5542,9 +5200,7 @@ pub mod data_source {
     impl IntoValue for SalesforceCrawlerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5582,9 +5238,7 @@ pub mod data_source {
     impl IntoValue for SharePointDataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawler_configuration {
-                m.insert("CrawlerConfiguration", v.into_value());
-            }
+            set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
             m.insert("SourceConfiguration", self.source_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -5660,9 +5314,7 @@ pub mod data_source {
             m.insert("Domain", self.domain.into_value());
             m.insert("HostType", self.host_type.into_value());
             m.insert("SiteUrls", self.site_urls.into_value());
-            if let Some(v) = self.tenant_id {
-                m.insert("TenantId", v.into_value());
-            }
+            set(&mut m, "TenantId", self.tenant_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5700,9 +5352,7 @@ pub mod data_source {
     impl IntoValue for SharePointCrawlerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5739,9 +5389,7 @@ pub mod data_source {
     impl IntoValue for WebDataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawler_configuration {
-                m.insert("CrawlerConfiguration", v.into_value());
-            }
+            set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
             m.insert("SourceConfiguration", self.source_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -5912,24 +5560,12 @@ pub mod data_source {
     impl IntoValue for WebCrawlerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawler_limits {
-                m.insert("CrawlerLimits", v.into_value());
-            }
-            if let Some(v) = self.exclusion_filters {
-                m.insert("ExclusionFilters", v.into_value());
-            }
-            if let Some(v) = self.inclusion_filters {
-                m.insert("InclusionFilters", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.user_agent {
-                m.insert("UserAgent", v.into_value());
-            }
-            if let Some(v) = self.user_agent_header {
-                m.insert("UserAgentHeader", v.into_value());
-            }
+            set(&mut m, "CrawlerLimits", self.crawler_limits);
+            set(&mut m, "ExclusionFilters", self.exclusion_filters);
+            set(&mut m, "InclusionFilters", self.inclusion_filters);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "UserAgent", self.user_agent);
+            set(&mut m, "UserAgentHeader", self.user_agent_header);
             gs_core::Value::Map(m)
         }
     }
@@ -5973,12 +5609,8 @@ pub mod data_source {
     impl IntoValue for WebCrawlerLimits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_pages {
-                m.insert("MaxPages", v.into_value());
-            }
-            if let Some(v) = self.rate_limit {
-                m.insert("RateLimit", v.into_value());
-            }
+            set(&mut m, "MaxPages", self.max_pages);
+            set(&mut m, "RateLimit", self.rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -6033,18 +5665,10 @@ pub mod data_source {
     impl IntoValue for ManagedKnowledgeBaseConnectorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector_parameters {
-                m.insert("ConnectorParameters", v.into_value());
-            }
-            if let Some(v) = self.deletion_protection_configuration {
-                m.insert("DeletionProtectionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.media_extraction_configuration {
-                m.insert("MediaExtractionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sync_schedule {
-                m.insert("SyncSchedule", v.into_value());
-            }
+            set(&mut m, "ConnectorParameters", self.connector_parameters);
+            set(&mut m, "DeletionProtectionConfiguration", self.deletion_protection_configuration);
+            set(&mut m, "MediaExtractionConfiguration", self.media_extraction_configuration);
+            set(&mut m, "SyncSchedule", self.sync_schedule);
             gs_core::Value::Map(m)
         }
     }
@@ -6082,9 +5706,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeletionProtectionStatus", self.deletion_protection_status.into_value());
-            if let Some(v) = self.deletion_protection_threshold {
-                m.insert("DeletionProtectionThreshold", v.into_value());
-            }
+            set(&mut m, "DeletionProtectionThreshold", self.deletion_protection_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -6132,15 +5754,9 @@ pub mod data_source {
     impl IntoValue for MediaExtractionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_extraction_configuration {
-                m.insert("AudioExtractionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.image_extraction_configuration {
-                m.insert("ImageExtractionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.video_extraction_configuration {
-                m.insert("VideoExtractionConfiguration", v.into_value());
-            }
+            set(&mut m, "AudioExtractionConfiguration", self.audio_extraction_configuration);
+            set(&mut m, "ImageExtractionConfiguration", self.image_extraction_configuration);
+            set(&mut m, "VideoExtractionConfiguration", self.video_extraction_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -6282,15 +5898,9 @@ pub mod data_source {
     impl IntoValue for SyncSchedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.daily {
-                m.insert("Daily", v.into_value());
-            }
-            if let Some(v) = self.monthly {
-                m.insert("Monthly", v.into_value());
-            }
-            if let Some(v) = self.weekly {
-                m.insert("Weekly", v.into_value());
-            }
+            set(&mut m, "Daily", self.daily);
+            set(&mut m, "Monthly", self.monthly);
+            set(&mut m, "Weekly", self.weekly);
             gs_core::Value::Map(m)
         }
     }
@@ -6396,12 +6006,8 @@ pub mod data_source {
     impl IntoValue for DayOfMonth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.day_number {
-                m.insert("DayNumber", v.into_value());
-            }
-            if let Some(v) = self.last_day_of_month {
-                m.insert("LastDayOfMonth", v.into_value());
-            }
+            set(&mut m, "DayNumber", self.day_number);
+            set(&mut m, "LastDayOfMonth", self.last_day_of_month);
             gs_core::Value::Map(m)
         }
     }
@@ -6437,9 +6043,7 @@ pub mod data_source {
     impl IntoValue for ServerSideEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6497,18 +6101,10 @@ pub mod data_source {
     impl IntoValue for VectorIngestionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.chunking_configuration {
-                m.insert("ChunkingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.context_enrichment_configuration {
-                m.insert("ContextEnrichmentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.custom_transformation_configuration {
-                m.insert("CustomTransformationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.parsing_configuration {
-                m.insert("ParsingConfiguration", v.into_value());
-            }
+            set(&mut m, "ChunkingConfiguration", self.chunking_configuration);
+            set(&mut m, "ContextEnrichmentConfiguration", self.context_enrichment_configuration);
+            set(&mut m, "CustomTransformationConfiguration", self.custom_transformation_configuration);
+            set(&mut m, "ParsingConfiguration", self.parsing_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -6567,15 +6163,9 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChunkingStrategy", self.chunking_strategy.into_value());
-            if let Some(v) = self.fixed_size_chunking_configuration {
-                m.insert("FixedSizeChunkingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.hierarchical_chunking_configuration {
-                m.insert("HierarchicalChunkingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.semantic_chunking_configuration {
-                m.insert("SemanticChunkingConfiguration", v.into_value());
-            }
+            set(&mut m, "FixedSizeChunkingConfiguration", self.fixed_size_chunking_configuration);
+            set(&mut m, "HierarchicalChunkingConfiguration", self.hierarchical_chunking_configuration);
+            set(&mut m, "SemanticChunkingConfiguration", self.semantic_chunking_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -6993,12 +6583,8 @@ pub mod data_source {
     impl IntoValue for ParsingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_data_automation_configuration {
-                m.insert("BedrockDataAutomationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.bedrock_foundation_model_configuration {
-                m.insert("BedrockFoundationModelConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockDataAutomationConfiguration", self.bedrock_data_automation_configuration);
+            set(&mut m, "BedrockFoundationModelConfiguration", self.bedrock_foundation_model_configuration);
             m.insert("ParsingStrategy", self.parsing_strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -7043,12 +6629,8 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelArn", self.model_arn.into_value());
-            if let Some(v) = self.parsing_modality {
-                m.insert("ParsingModality", v.into_value());
-            }
-            if let Some(v) = self.parsing_prompt {
-                m.insert("ParsingPrompt", v.into_value());
-            }
+            set(&mut m, "ParsingModality", self.parsing_modality);
+            set(&mut m, "ParsingPrompt", self.parsing_prompt);
             gs_core::Value::Map(m)
         }
     }
@@ -7116,9 +6698,7 @@ pub mod data_source {
     impl IntoValue for BedrockDataAutomationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parsing_modality {
-                m.insert("ParsingModality", v.into_value());
-            }
+            set(&mut m, "ParsingModality", self.parsing_modality);
             gs_core::Value::Map(m)
         }
     }
@@ -7156,9 +6736,7 @@ pub mod data_source {
     impl IntoValue for ContextEnrichmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_foundation_model_configuration {
-                m.insert("BedrockFoundationModelConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockFoundationModelConfiguration", self.bedrock_foundation_model_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -7288,12 +6866,8 @@ impl CfnEnforcedGuardrailConfigurationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("GuardrailIdentifier", self.guardrail_identifier.into_value());
         m.insert("GuardrailVersion", self.guardrail_version.into_value());
-        if let Some(v) = self.model_enforcement {
-            m.insert("ModelEnforcement", v.into_value());
-        }
-        if let Some(v) = self.selective_content_guarding {
-            m.insert("SelectiveContentGuarding", v.into_value());
-        }
+        set(&mut m, "ModelEnforcement", self.model_enforcement);
+        set(&mut m, "SelectiveContentGuarding", self.selective_content_guarding);
         m
     }
 
@@ -7383,7 +6957,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
 /// The property types of [`CfnEnforcedGuardrailConfiguration`]: CDK's `CfnEnforcedGuardrailConfiguration.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod enforced_guardrail_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Selective content guarding controls for enforced guardrails
     ///
@@ -7423,12 +6997,8 @@ pub mod enforced_guardrail_configuration {
     impl IntoValue for SelectiveContentGuarding {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.messages {
-                m.insert("Messages", v.into_value());
-            }
-            if let Some(v) = self.system {
-                m.insert("System", v.into_value());
-            }
+            set(&mut m, "Messages", self.messages);
+            set(&mut m, "System", self.system);
             gs_core::Value::Map(m)
         }
     }
@@ -7570,32 +7140,16 @@ impl CfnFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.customer_encryption_key_arn {
-            m.insert("CustomerEncryptionKeyArn", v.into_value());
-        }
-        if let Some(v) = self.definition {
-            m.insert("Definition", v.into_value());
-        }
-        if let Some(v) = self.definition_s3_location {
-            m.insert("DefinitionS3Location", v.into_value());
-        }
-        if let Some(v) = self.definition_string {
-            m.insert("DefinitionString", v.into_value());
-        }
-        if let Some(v) = self.definition_substitutions {
-            m.insert("DefinitionSubstitutions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
+        set(&mut m, "Definition", self.definition);
+        set(&mut m, "DefinitionS3Location", self.definition_s3_location);
+        set(&mut m, "DefinitionString", self.definition_string);
+        set(&mut m, "DefinitionSubstitutions", self.definition_substitutions);
+        set(&mut m, "Description", self.description);
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.test_alias_tags {
-            m.insert("TestAliasTags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TestAliasTags", self.test_alias_tags);
         m
     }
 
@@ -7677,7 +7231,7 @@ impl crate::Cfn<markers::Flow> {
 /// The property types of [`CfnFlow`]: CDK's `CfnFlow.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod flow {
-    use crate::kinds::{IntoValue, Json, List, Num, Str};
+    use crate::kinds::{IntoValue, Json, List, Num, Str, set};
 
     /// The definition of the nodes and connections between nodes in the flow.
     ///
@@ -7716,12 +7270,8 @@ pub mod flow {
     impl IntoValue for FlowDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connections {
-                m.insert("Connections", v.into_value());
-            }
-            if let Some(v) = self.nodes {
-                m.insert("Nodes", v.into_value());
-            }
+            set(&mut m, "Connections", self.connections);
+            set(&mut m, "Nodes", self.nodes);
             gs_core::Value::Map(m)
         }
     }
@@ -7778,16 +7328,10 @@ pub mod flow {
     impl IntoValue for FlowNode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.inputs {
-                m.insert("Inputs", v.into_value());
-            }
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "Inputs", self.inputs);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.outputs {
-                m.insert("Outputs", v.into_value());
-            }
+            set(&mut m, "Outputs", self.outputs);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -7932,54 +7476,22 @@ pub mod flow {
     impl IntoValue for FlowNodeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent {
-                m.insert("Agent", v.into_value());
-            }
-            if let Some(v) = self.collector {
-                m.insert("Collector", v.into_value());
-            }
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.inline_code {
-                m.insert("InlineCode", v.into_value());
-            }
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.iterator {
-                m.insert("Iterator", v.into_value());
-            }
-            if let Some(v) = self.knowledge_base {
-                m.insert("KnowledgeBase", v.into_value());
-            }
-            if let Some(v) = self.lambda_function {
-                m.insert("LambdaFunction", v.into_value());
-            }
-            if let Some(v) = self.lex {
-                m.insert("Lex", v.into_value());
-            }
-            if let Some(v) = self.r#loop {
-                m.insert("Loop", v.into_value());
-            }
-            if let Some(v) = self.loop_controller {
-                m.insert("LoopController", v.into_value());
-            }
-            if let Some(v) = self.loop_input {
-                m.insert("LoopInput", v.into_value());
-            }
-            if let Some(v) = self.output {
-                m.insert("Output", v.into_value());
-            }
-            if let Some(v) = self.prompt {
-                m.insert("Prompt", v.into_value());
-            }
-            if let Some(v) = self.retrieval {
-                m.insert("Retrieval", v.into_value());
-            }
-            if let Some(v) = self.storage {
-                m.insert("Storage", v.into_value());
-            }
+            set(&mut m, "Agent", self.agent);
+            set(&mut m, "Collector", self.collector);
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "InlineCode", self.inline_code);
+            set(&mut m, "Input", self.input);
+            set(&mut m, "Iterator", self.iterator);
+            set(&mut m, "KnowledgeBase", self.knowledge_base);
+            set(&mut m, "LambdaFunction", self.lambda_function);
+            set(&mut m, "Lex", self.lex);
+            set(&mut m, "Loop", self.r#loop);
+            set(&mut m, "LoopController", self.loop_controller);
+            set(&mut m, "LoopInput", self.loop_input);
+            set(&mut m, "Output", self.output);
+            set(&mut m, "Prompt", self.prompt);
+            set(&mut m, "Retrieval", self.retrieval);
+            set(&mut m, "Storage", self.storage);
             gs_core::Value::Map(m)
         }
     }
@@ -8062,28 +7574,14 @@ pub mod flow {
     impl IntoValue for KnowledgeBaseFlowNodeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.guardrail_configuration {
-                m.insert("GuardrailConfiguration", v.into_value());
-            }
-            if let Some(v) = self.inference_configuration {
-                m.insert("InferenceConfiguration", v.into_value());
-            }
+            set(&mut m, "GuardrailConfiguration", self.guardrail_configuration);
+            set(&mut m, "InferenceConfiguration", self.inference_configuration);
             m.insert("KnowledgeBaseId", self.knowledge_base_id.into_value());
-            if let Some(v) = self.model_id {
-                m.insert("ModelId", v.into_value());
-            }
-            if let Some(v) = self.number_of_results {
-                m.insert("NumberOfResults", v.into_value());
-            }
-            if let Some(v) = self.orchestration_configuration {
-                m.insert("OrchestrationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.prompt_template {
-                m.insert("PromptTemplate", v.into_value());
-            }
-            if let Some(v) = self.reranking_configuration {
-                m.insert("RerankingConfiguration", v.into_value());
-            }
+            set(&mut m, "ModelId", self.model_id);
+            set(&mut m, "NumberOfResults", self.number_of_results);
+            set(&mut m, "OrchestrationConfiguration", self.orchestration_configuration);
+            set(&mut m, "PromptTemplate", self.prompt_template);
+            set(&mut m, "RerankingConfiguration", self.reranking_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -8127,12 +7625,8 @@ pub mod flow {
     impl IntoValue for GuardrailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.guardrail_identifier {
-                m.insert("GuardrailIdentifier", v.into_value());
-            }
-            if let Some(v) = self.guardrail_version {
-                m.insert("GuardrailVersion", v.into_value());
-            }
+            set(&mut m, "GuardrailIdentifier", self.guardrail_identifier);
+            set(&mut m, "GuardrailVersion", self.guardrail_version);
             gs_core::Value::Map(m)
         }
     }
@@ -8252,18 +7746,10 @@ pub mod flow {
     impl IntoValue for PromptModelInferenceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_tokens {
-                m.insert("MaxTokens", v.into_value());
-            }
-            if let Some(v) = self.stop_sequences {
-                m.insert("StopSequences", v.into_value());
-            }
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "MaxTokens", self.max_tokens);
+            set(&mut m, "StopSequences", self.stop_sequences);
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -8320,18 +7806,10 @@ pub mod flow {
     impl IntoValue for KnowledgeBaseOrchestrationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_model_request_fields {
-                m.insert("AdditionalModelRequestFields", v.into_value());
-            }
-            if let Some(v) = self.inference_config {
-                m.insert("InferenceConfig", v.into_value());
-            }
-            if let Some(v) = self.performance_config {
-                m.insert("PerformanceConfig", v.into_value());
-            }
-            if let Some(v) = self.prompt_template {
-                m.insert("PromptTemplate", v.into_value());
-            }
+            set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
+            set(&mut m, "InferenceConfig", self.inference_config);
+            set(&mut m, "PerformanceConfig", self.performance_config);
+            set(&mut m, "PromptTemplate", self.prompt_template);
             gs_core::Value::Map(m)
         }
     }
@@ -8367,9 +7845,7 @@ pub mod flow {
     impl IntoValue for PerformanceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.latency {
-                m.insert("Latency", v.into_value());
-            }
+            set(&mut m, "Latency", self.latency);
             gs_core::Value::Map(m)
         }
     }
@@ -8410,9 +7886,7 @@ pub mod flow {
     impl IntoValue for VectorSearchRerankingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_reranking_configuration {
-                m.insert("BedrockRerankingConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockRerankingConfiguration", self.bedrock_reranking_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -8462,13 +7936,9 @@ pub mod flow {
     impl IntoValue for VectorSearchBedrockRerankingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metadata_configuration {
-                m.insert("MetadataConfiguration", v.into_value());
-            }
+            set(&mut m, "MetadataConfiguration", self.metadata_configuration);
             m.insert("ModelConfiguration", self.model_configuration.into_value());
-            if let Some(v) = self.number_of_reranked_results {
-                m.insert("NumberOfRerankedResults", v.into_value());
-            }
+            set(&mut m, "NumberOfRerankedResults", self.number_of_reranked_results);
             gs_core::Value::Map(m)
         }
     }
@@ -8509,9 +7979,7 @@ pub mod flow {
     impl IntoValue for VectorSearchBedrockRerankingModelConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_model_request_fields {
-                m.insert("AdditionalModelRequestFields", v.into_value());
-            }
+            set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
             m.insert("ModelArn", self.model_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -8554,9 +8022,7 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SelectionMode", self.selection_mode.into_value());
-            if let Some(v) = self.selective_mode_configuration {
-                m.insert("SelectiveModeConfiguration", v.into_value());
-            }
+            set(&mut m, "SelectiveModeConfiguration", self.selective_mode_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -8604,12 +8070,8 @@ pub mod flow {
     impl IntoValue for RerankingMetadataSelectiveModeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fields_to_exclude {
-                m.insert("FieldsToExclude", v.into_value());
-            }
-            if let Some(v) = self.fields_to_include {
-                m.insert("FieldsToInclude", v.into_value());
-            }
+            set(&mut m, "FieldsToExclude", self.fields_to_exclude);
+            set(&mut m, "FieldsToInclude", self.fields_to_include);
             gs_core::Value::Map(m)
         }
     }
@@ -8717,9 +8179,7 @@ pub mod flow {
     impl IntoValue for FlowCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -8806,9 +8266,7 @@ pub mod flow {
     impl IntoValue for PromptFlowNodeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.guardrail_configuration {
-                m.insert("GuardrailConfiguration", v.into_value());
-            }
+            set(&mut m, "GuardrailConfiguration", self.guardrail_configuration);
             m.insert("SourceConfiguration", self.source_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -8852,12 +8310,8 @@ pub mod flow {
     impl IntoValue for PromptFlowNodeSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.resource {
-                m.insert("Resource", v.into_value());
-            }
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "Resource", self.resource);
             gs_core::Value::Map(m)
         }
     }
@@ -8941,9 +8395,7 @@ pub mod flow {
     impl IntoValue for PromptFlowNodeInlineConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inference_configuration {
-                m.insert("InferenceConfiguration", v.into_value());
-            }
+            set(&mut m, "InferenceConfiguration", self.inference_configuration);
             m.insert("ModelId", self.model_id.into_value());
             m.insert("TemplateConfiguration", self.template_configuration.into_value());
             m.insert("TemplateType", self.template_type.into_value());
@@ -9017,9 +8469,7 @@ pub mod flow {
     impl IntoValue for TextPromptTemplateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_variables {
-                m.insert("InputVariables", v.into_value());
-            }
+            set(&mut m, "InputVariables", self.input_variables);
             m.insert("Text", self.text.into_value());
             gs_core::Value::Map(m)
         }
@@ -9056,9 +8506,7 @@ pub mod flow {
     impl IntoValue for PromptInputVariable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -9196,9 +8644,7 @@ pub mod flow {
     impl IntoValue for StorageFlowNodeServiceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -9301,9 +8747,7 @@ pub mod flow {
     impl IntoValue for RetrievalFlowNodeServiceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -9463,9 +8907,7 @@ pub mod flow {
     impl IntoValue for FlowNodeInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.category {
-                m.insert("Category", v.into_value());
-            }
+            set(&mut m, "Category", self.category);
             m.insert("Expression", self.expression.into_value());
             m.insert("Name", self.name.into_value());
             m.insert("Type", self.r#type.into_value());
@@ -9567,9 +9009,7 @@ pub mod flow {
     impl IntoValue for FlowConnection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
+            set(&mut m, "Configuration", self.configuration);
             m.insert("Name", self.name.into_value());
             m.insert("Source", self.source.into_value());
             m.insert("Target", self.target.into_value());
@@ -9613,9 +9053,7 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContinueCondition", self.continue_condition.into_value());
-            if let Some(v) = self.max_iterations {
-                m.insert("MaxIterations", v.into_value());
-            }
+            set(&mut m, "MaxIterations", self.max_iterations);
             gs_core::Value::Map(m)
         }
     }
@@ -9657,12 +9095,8 @@ pub mod flow {
     impl IntoValue for FlowConnectionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conditional {
-                m.insert("Conditional", v.into_value());
-            }
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Conditional", self.conditional);
+            set(&mut m, "Data", self.data);
             gs_core::Value::Map(m)
         }
     }
@@ -9782,9 +9216,7 @@ pub mod flow {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -9855,18 +9287,12 @@ impl CfnFlowAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.concurrency_configuration {
-            m.insert("ConcurrencyConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "ConcurrencyConfiguration", self.concurrency_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("FlowArn", self.flow_arn.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RoutingConfiguration", self.routing_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -9932,7 +9358,7 @@ impl crate::Cfn<markers::FlowAlias> {
 /// The property types of [`CfnFlowAlias`]: CDK's `CfnFlowAlias.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod flow_alias {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// Determines how multiple nodes in a flow can run in parallel. Running nodes concurrently can
     /// improve your flow's performance.
@@ -9968,9 +9394,7 @@ pub mod flow_alias {
     impl IntoValue for FlowAliasConcurrencyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_concurrency {
-                m.insert("MaxConcurrency", v.into_value());
-            }
+            set(&mut m, "MaxConcurrency", self.max_concurrency);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -10007,9 +9431,7 @@ pub mod flow_alias {
     impl IntoValue for FlowAliasRoutingConfigurationListItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_version {
-                m.insert("FlowVersion", v.into_value());
-            }
+            set(&mut m, "FlowVersion", self.flow_version);
             gs_core::Value::Map(m)
         }
     }
@@ -10050,9 +9472,7 @@ impl CfnFlowVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("FlowArn", self.flow_arn.into_value());
         m
     }
@@ -10252,39 +9672,19 @@ impl CfnGuardrailProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.automated_reasoning_policy_config {
-            m.insert("AutomatedReasoningPolicyConfig", v.into_value());
-        }
+        set(&mut m, "AutomatedReasoningPolicyConfig", self.automated_reasoning_policy_config);
         m.insert("BlockedInputMessaging", self.blocked_input_messaging.into_value());
         m.insert("BlockedOutputsMessaging", self.blocked_outputs_messaging.into_value());
-        if let Some(v) = self.content_policy_config {
-            m.insert("ContentPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.contextual_grounding_policy_config {
-            m.insert("ContextualGroundingPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.cross_region_config {
-            m.insert("CrossRegionConfig", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "ContentPolicyConfig", self.content_policy_config);
+        set(&mut m, "ContextualGroundingPolicyConfig", self.contextual_grounding_policy_config);
+        set(&mut m, "CrossRegionConfig", self.cross_region_config);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.sensitive_information_policy_config {
-            m.insert("SensitiveInformationPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.topic_policy_config {
-            m.insert("TopicPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.word_policy_config {
-            m.insert("WordPolicyConfig", v.into_value());
-        }
+        set(&mut m, "SensitiveInformationPolicyConfig", self.sensitive_information_policy_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TopicPolicyConfig", self.topic_policy_config);
+        set(&mut m, "WordPolicyConfig", self.word_policy_config);
         m
     }
 
@@ -10376,7 +9776,7 @@ impl crate::Cfn<markers::Guardrail> {
 /// The property types of [`CfnGuardrail`]: CDK's `CfnGuardrail.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod guardrail {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// Configuration settings for integrating Automated Reasoning policies with Amazon Bedrock
     /// Guardrails.
@@ -10413,9 +9813,7 @@ pub mod guardrail {
     impl IntoValue for AutomatedReasoningPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.confidence_threshold {
-                m.insert("ConfidenceThreshold", v.into_value());
-            }
+            set(&mut m, "ConfidenceThreshold", self.confidence_threshold);
             m.insert("Policies", self.policies.into_value());
             gs_core::Value::Map(m)
         }
@@ -10455,9 +9853,7 @@ pub mod guardrail {
     impl IntoValue for ContentPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_filters_tier_config {
-                m.insert("ContentFiltersTierConfig", v.into_value());
-            }
+            set(&mut m, "ContentFiltersTierConfig", self.content_filters_tier_config);
             m.insert("FiltersConfig", self.filters_config.into_value());
             gs_core::Value::Map(m)
         }
@@ -10547,25 +9943,13 @@ pub mod guardrail {
     impl IntoValue for ContentFilterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_action {
-                m.insert("InputAction", v.into_value());
-            }
-            if let Some(v) = self.input_enabled {
-                m.insert("InputEnabled", v.into_value());
-            }
-            if let Some(v) = self.input_modalities {
-                m.insert("InputModalities", v.into_value());
-            }
+            set(&mut m, "InputAction", self.input_action);
+            set(&mut m, "InputEnabled", self.input_enabled);
+            set(&mut m, "InputModalities", self.input_modalities);
             m.insert("InputStrength", self.input_strength.into_value());
-            if let Some(v) = self.output_action {
-                m.insert("OutputAction", v.into_value());
-            }
-            if let Some(v) = self.output_enabled {
-                m.insert("OutputEnabled", v.into_value());
-            }
-            if let Some(v) = self.output_modalities {
-                m.insert("OutputModalities", v.into_value());
-            }
+            set(&mut m, "OutputAction", self.output_action);
+            set(&mut m, "OutputEnabled", self.output_enabled);
+            set(&mut m, "OutputModalities", self.output_modalities);
             m.insert("OutputStrength", self.output_strength.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -10682,12 +10066,8 @@ pub mod guardrail {
     impl IntoValue for ContextualGroundingFilterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "Enabled", self.enabled);
             m.insert("Threshold", self.threshold.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -10769,12 +10149,8 @@ pub mod guardrail {
     impl IntoValue for SensitiveInformationPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pii_entities_config {
-                m.insert("PiiEntitiesConfig", v.into_value());
-            }
-            if let Some(v) = self.regexes_config {
-                m.insert("RegexesConfig", v.into_value());
-            }
+            set(&mut m, "PiiEntitiesConfig", self.pii_entities_config);
+            set(&mut m, "RegexesConfig", self.regexes_config);
             gs_core::Value::Map(m)
         }
     }
@@ -10841,18 +10217,10 @@ pub mod guardrail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.input_action {
-                m.insert("InputAction", v.into_value());
-            }
-            if let Some(v) = self.input_enabled {
-                m.insert("InputEnabled", v.into_value());
-            }
-            if let Some(v) = self.output_action {
-                m.insert("OutputAction", v.into_value());
-            }
-            if let Some(v) = self.output_enabled {
-                m.insert("OutputEnabled", v.into_value());
-            }
+            set(&mut m, "InputAction", self.input_action);
+            set(&mut m, "InputEnabled", self.input_enabled);
+            set(&mut m, "OutputAction", self.output_action);
+            set(&mut m, "OutputEnabled", self.output_enabled);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -10933,22 +10301,12 @@ pub mod guardrail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.input_action {
-                m.insert("InputAction", v.into_value());
-            }
-            if let Some(v) = self.input_enabled {
-                m.insert("InputEnabled", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "InputAction", self.input_action);
+            set(&mut m, "InputEnabled", self.input_enabled);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.output_action {
-                m.insert("OutputAction", v.into_value());
-            }
-            if let Some(v) = self.output_enabled {
-                m.insert("OutputEnabled", v.into_value());
-            }
+            set(&mut m, "OutputAction", self.output_action);
+            set(&mut m, "OutputEnabled", self.output_enabled);
             m.insert("Pattern", self.pattern.into_value());
             gs_core::Value::Map(m)
         }
@@ -10987,9 +10345,7 @@ pub mod guardrail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicsConfig", self.topics_config.into_value());
-            if let Some(v) = self.topics_tier_config {
-                m.insert("TopicsTierConfig", v.into_value());
-            }
+            set(&mut m, "TopicsTierConfig", self.topics_tier_config);
             gs_core::Value::Map(m)
         }
     }
@@ -11070,22 +10426,12 @@ pub mod guardrail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
-            if let Some(v) = self.examples {
-                m.insert("Examples", v.into_value());
-            }
-            if let Some(v) = self.input_action {
-                m.insert("InputAction", v.into_value());
-            }
-            if let Some(v) = self.input_enabled {
-                m.insert("InputEnabled", v.into_value());
-            }
+            set(&mut m, "Examples", self.examples);
+            set(&mut m, "InputAction", self.input_action);
+            set(&mut m, "InputEnabled", self.input_enabled);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.output_action {
-                m.insert("OutputAction", v.into_value());
-            }
-            if let Some(v) = self.output_enabled {
-                m.insert("OutputEnabled", v.into_value());
-            }
+            set(&mut m, "OutputAction", self.output_action);
+            set(&mut m, "OutputEnabled", self.output_enabled);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -11161,12 +10507,8 @@ pub mod guardrail {
     impl IntoValue for WordPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_word_lists_config {
-                m.insert("ManagedWordListsConfig", v.into_value());
-            }
-            if let Some(v) = self.words_config {
-                m.insert("WordsConfig", v.into_value());
-            }
+            set(&mut m, "ManagedWordListsConfig", self.managed_word_lists_config);
+            set(&mut m, "WordsConfig", self.words_config);
             gs_core::Value::Map(m)
         }
     }
@@ -11225,18 +10567,10 @@ pub mod guardrail {
     impl IntoValue for WordConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_action {
-                m.insert("InputAction", v.into_value());
-            }
-            if let Some(v) = self.input_enabled {
-                m.insert("InputEnabled", v.into_value());
-            }
-            if let Some(v) = self.output_action {
-                m.insert("OutputAction", v.into_value());
-            }
-            if let Some(v) = self.output_enabled {
-                m.insert("OutputEnabled", v.into_value());
-            }
+            set(&mut m, "InputAction", self.input_action);
+            set(&mut m, "InputEnabled", self.input_enabled);
+            set(&mut m, "OutputAction", self.output_action);
+            set(&mut m, "OutputEnabled", self.output_enabled);
             m.insert("Text", self.text.into_value());
             gs_core::Value::Map(m)
         }
@@ -11296,18 +10630,10 @@ pub mod guardrail {
     impl IntoValue for ManagedWordsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_action {
-                m.insert("InputAction", v.into_value());
-            }
-            if let Some(v) = self.input_enabled {
-                m.insert("InputEnabled", v.into_value());
-            }
-            if let Some(v) = self.output_action {
-                m.insert("OutputAction", v.into_value());
-            }
-            if let Some(v) = self.output_enabled {
-                m.insert("OutputEnabled", v.into_value());
-            }
+            set(&mut m, "InputAction", self.input_action);
+            set(&mut m, "InputEnabled", self.input_enabled);
+            set(&mut m, "OutputAction", self.output_action);
+            set(&mut m, "OutputEnabled", self.output_enabled);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -11349,9 +10675,7 @@ impl CfnGuardrailVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("GuardrailIdentifier", self.guardrail_identifier.into_value());
         m
     }
@@ -11467,16 +10791,12 @@ impl CfnIntelligentPromptRouterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("FallbackModel", self.fallback_model.into_value());
         m.insert("Models", self.models.into_value());
         m.insert("PromptRouterName", self.prompt_router_name.into_value());
         m.insert("RoutingCriteria", self.routing_criteria.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -11673,18 +10993,12 @@ impl CfnKnowledgeBaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("KnowledgeBaseConfiguration", self.knowledge_base_configuration.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.storage_configuration {
-            m.insert("StorageConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StorageConfiguration", self.storage_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -11758,7 +11072,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
 /// The property types of [`CfnKnowledgeBase`]: CDK's `CfnKnowledgeBase.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod knowledge_base {
-    use crate::kinds::{Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Str, set};
 
     /// Configurations to apply to a knowledge base attached to the agent during query. For more
     /// information, see [Knowledge base retrieval
@@ -11818,19 +11132,11 @@ pub mod knowledge_base {
     impl IntoValue for KnowledgeBaseConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kendra_knowledge_base_configuration {
-                m.insert("KendraKnowledgeBaseConfiguration", v.into_value());
-            }
-            if let Some(v) = self.managed_knowledge_base_configuration {
-                m.insert("ManagedKnowledgeBaseConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sql_knowledge_base_configuration {
-                m.insert("SqlKnowledgeBaseConfiguration", v.into_value());
-            }
+            set(&mut m, "KendraKnowledgeBaseConfiguration", self.kendra_knowledge_base_configuration);
+            set(&mut m, "ManagedKnowledgeBaseConfiguration", self.managed_knowledge_base_configuration);
+            set(&mut m, "SqlKnowledgeBaseConfiguration", self.sql_knowledge_base_configuration);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.vector_knowledge_base_configuration {
-                m.insert("VectorKnowledgeBaseConfiguration", v.into_value());
-            }
+            set(&mut m, "VectorKnowledgeBaseConfiguration", self.vector_knowledge_base_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -11880,12 +11186,8 @@ pub mod knowledge_base {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EmbeddingModelArn", self.embedding_model_arn.into_value());
-            if let Some(v) = self.embedding_model_configuration {
-                m.insert("EmbeddingModelConfiguration", v.into_value());
-            }
-            if let Some(v) = self.supplemental_data_storage_configuration {
-                m.insert("SupplementalDataStorageConfiguration", v.into_value());
-            }
+            set(&mut m, "EmbeddingModelConfiguration", self.embedding_model_configuration);
+            set(&mut m, "SupplementalDataStorageConfiguration", self.supplemental_data_storage_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -11921,9 +11223,7 @@ pub mod knowledge_base {
     impl IntoValue for EmbeddingModelConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_embedding_model_configuration {
-                m.insert("BedrockEmbeddingModelConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockEmbeddingModelConfiguration", self.bedrock_embedding_model_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -11988,21 +11288,11 @@ pub mod knowledge_base {
     impl IntoValue for BedrockEmbeddingModelConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio {
-                m.insert("Audio", v.into_value());
-            }
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.embedding_data_type {
-                m.insert("EmbeddingDataType", v.into_value());
-            }
-            if let Some(v) = self.model_configuration {
-                m.insert("ModelConfiguration", v.into_value());
-            }
-            if let Some(v) = self.video {
-                m.insert("Video", v.into_value());
-            }
+            set(&mut m, "Audio", self.audio);
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "EmbeddingDataType", self.embedding_data_type);
+            set(&mut m, "ModelConfiguration", self.model_configuration);
+            set(&mut m, "Video", self.video);
             gs_core::Value::Map(m)
         }
     }
@@ -12202,9 +11492,7 @@ pub mod knowledge_base {
     impl IntoValue for SupplementalDataStorageLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "S3Location", self.s3_location);
             m.insert("SupplementalDataStorageLocationType", self.supplemental_data_storage_location_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -12308,9 +11596,7 @@ pub mod knowledge_base {
     impl IntoValue for SqlKnowledgeBaseConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.redshift_configuration {
-                m.insert("RedshiftConfiguration", v.into_value());
-            }
+            set(&mut m, "RedshiftConfiguration", self.redshift_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -12359,9 +11645,7 @@ pub mod knowledge_base {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryEngineConfiguration", self.query_engine_configuration.into_value());
-            if let Some(v) = self.query_generation_configuration {
-                m.insert("QueryGenerationConfiguration", v.into_value());
-            }
+            set(&mut m, "QueryGenerationConfiguration", self.query_generation_configuration);
             m.insert("StorageConfigurations", self.storage_configurations.into_value());
             gs_core::Value::Map(m)
         }
@@ -12409,12 +11693,8 @@ pub mod knowledge_base {
     impl IntoValue for RedshiftQueryEngineStorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_data_catalog_configuration {
-                m.insert("AwsDataCatalogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.redshift_configuration {
-                m.insert("RedshiftConfiguration", v.into_value());
-            }
+            set(&mut m, "AwsDataCatalogConfiguration", self.aws_data_catalog_configuration);
+            set(&mut m, "RedshiftConfiguration", self.redshift_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -12524,12 +11804,8 @@ pub mod knowledge_base {
     impl IntoValue for RedshiftQueryEngineConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provisioned_configuration {
-                m.insert("ProvisionedConfiguration", v.into_value());
-            }
-            if let Some(v) = self.serverless_configuration {
-                m.insert("ServerlessConfiguration", v.into_value());
-            }
+            set(&mut m, "ProvisionedConfiguration", self.provisioned_configuration);
+            set(&mut m, "ServerlessConfiguration", self.serverless_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -12610,9 +11886,7 @@ pub mod knowledge_base {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.username_password_secret_arn {
-                m.insert("UsernamePasswordSecretArn", v.into_value());
-            }
+            set(&mut m, "UsernamePasswordSecretArn", self.username_password_secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -12696,13 +11970,9 @@ pub mod knowledge_base {
     impl IntoValue for RedshiftProvisionedAuthConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.database_user {
-                m.insert("DatabaseUser", v.into_value());
-            }
+            set(&mut m, "DatabaseUser", self.database_user);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.username_password_secret_arn {
-                m.insert("UsernamePasswordSecretArn", v.into_value());
-            }
+            set(&mut m, "UsernamePasswordSecretArn", self.username_password_secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -12747,12 +12017,8 @@ pub mod knowledge_base {
     impl IntoValue for QueryGenerationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.execution_timeout_seconds {
-                m.insert("ExecutionTimeoutSeconds", v.into_value());
-            }
-            if let Some(v) = self.generation_context {
-                m.insert("GenerationContext", v.into_value());
-            }
+            set(&mut m, "ExecutionTimeoutSeconds", self.execution_timeout_seconds);
+            set(&mut m, "GenerationContext", self.generation_context);
             gs_core::Value::Map(m)
         }
     }
@@ -12795,12 +12061,8 @@ pub mod knowledge_base {
     impl IntoValue for QueryGenerationContext {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.curated_queries {
-                m.insert("CuratedQueries", v.into_value());
-            }
-            if let Some(v) = self.tables {
-                m.insert("Tables", v.into_value());
-            }
+            set(&mut m, "CuratedQueries", self.curated_queries);
+            set(&mut m, "Tables", self.tables);
             gs_core::Value::Map(m)
         }
     }
@@ -12850,15 +12112,9 @@ pub mod knowledge_base {
     impl IntoValue for QueryGenerationTable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.columns {
-                m.insert("Columns", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inclusion {
-                m.insert("Inclusion", v.into_value());
-            }
+            set(&mut m, "Columns", self.columns);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inclusion", self.inclusion);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -12910,15 +12166,9 @@ pub mod knowledge_base {
     impl IntoValue for QueryGenerationColumn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inclusion {
-                m.insert("Inclusion", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inclusion", self.inclusion);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -13019,21 +12269,11 @@ pub mod knowledge_base {
     impl IntoValue for ManagedKnowledgeBaseConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.embedding_model_arn {
-                m.insert("EmbeddingModelArn", v.into_value());
-            }
-            if let Some(v) = self.embedding_model_configuration {
-                m.insert("EmbeddingModelConfiguration", v.into_value());
-            }
-            if let Some(v) = self.embedding_model_type {
-                m.insert("EmbeddingModelType", v.into_value());
-            }
-            if let Some(v) = self.server_side_encryption_configuration {
-                m.insert("ServerSideEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.supplemental_data_storage_configuration {
-                m.insert("SupplementalDataStorageConfiguration", v.into_value());
-            }
+            set(&mut m, "EmbeddingModelArn", self.embedding_model_arn);
+            set(&mut m, "EmbeddingModelConfiguration", self.embedding_model_configuration);
+            set(&mut m, "EmbeddingModelType", self.embedding_model_type);
+            set(&mut m, "ServerSideEncryptionConfiguration", self.server_side_encryption_configuration);
+            set(&mut m, "SupplementalDataStorageConfiguration", self.supplemental_data_storage_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -13069,9 +12309,7 @@ pub mod knowledge_base {
     impl IntoValue for ManagedKnowledgeBaseServerSideEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -13153,27 +12391,13 @@ pub mod knowledge_base {
     impl IntoValue for StorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mongo_db_atlas_configuration {
-                m.insert("MongoDbAtlasConfiguration", v.into_value());
-            }
-            if let Some(v) = self.neptune_analytics_configuration {
-                m.insert("NeptuneAnalyticsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.opensearch_managed_cluster_configuration {
-                m.insert("OpensearchManagedClusterConfiguration", v.into_value());
-            }
-            if let Some(v) = self.opensearch_serverless_configuration {
-                m.insert("OpensearchServerlessConfiguration", v.into_value());
-            }
-            if let Some(v) = self.pinecone_configuration {
-                m.insert("PineconeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.rds_configuration {
-                m.insert("RdsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_vectors_configuration {
-                m.insert("S3VectorsConfiguration", v.into_value());
-            }
+            set(&mut m, "MongoDbAtlasConfiguration", self.mongo_db_atlas_configuration);
+            set(&mut m, "NeptuneAnalyticsConfiguration", self.neptune_analytics_configuration);
+            set(&mut m, "OpensearchManagedClusterConfiguration", self.opensearch_managed_cluster_configuration);
+            set(&mut m, "OpensearchServerlessConfiguration", self.opensearch_serverless_configuration);
+            set(&mut m, "PineconeConfiguration", self.pinecone_configuration);
+            set(&mut m, "RdsConfiguration", self.rds_configuration);
+            set(&mut m, "S3VectorsConfiguration", self.s3_vectors_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -13331,9 +12555,7 @@ pub mod knowledge_base {
             m.insert("ConnectionString", self.connection_string.into_value());
             m.insert("CredentialsSecretArn", self.credentials_secret_arn.into_value());
             m.insert("FieldMapping", self.field_mapping.into_value());
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -13500,9 +12722,7 @@ pub mod knowledge_base {
     impl IntoValue for RdsFieldMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_metadata_field {
-                m.insert("CustomMetadataField", v.into_value());
-            }
+            set(&mut m, "CustomMetadataField", self.custom_metadata_field);
             m.insert("MetadataField", self.metadata_field.into_value());
             m.insert("PrimaryKeyField", self.primary_key_field.into_value());
             m.insert("TextField", self.text_field.into_value());
@@ -13591,13 +12811,9 @@ pub mod knowledge_base {
             m.insert("CredentialsSecretArn", self.credentials_secret_arn.into_value());
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Endpoint", self.endpoint.into_value());
-            if let Some(v) = self.endpoint_service_name {
-                m.insert("EndpointServiceName", v.into_value());
-            }
+            set(&mut m, "EndpointServiceName", self.endpoint_service_name);
             m.insert("FieldMapping", self.field_mapping.into_value());
-            if let Some(v) = self.text_index_name {
-                m.insert("TextIndexName", v.into_value());
-            }
+            set(&mut m, "TextIndexName", self.text_index_name);
             m.insert("VectorIndexName", self.vector_index_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -13780,15 +12996,9 @@ pub mod knowledge_base {
     impl IntoValue for S3VectorsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.index_arn {
-                m.insert("IndexArn", v.into_value());
-            }
-            if let Some(v) = self.index_name {
-                m.insert("IndexName", v.into_value());
-            }
-            if let Some(v) = self.vector_bucket_arn {
-                m.insert("VectorBucketArn", v.into_value());
-            }
+            set(&mut m, "IndexArn", self.index_arn);
+            set(&mut m, "IndexName", self.index_name);
+            set(&mut m, "VectorBucketArn", self.vector_bucket_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -14033,22 +13243,12 @@ impl CfnPromptProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.customer_encryption_key_arn {
-            m.insert("CustomerEncryptionKeyArn", v.into_value());
-        }
-        if let Some(v) = self.default_variant {
-            m.insert("DefaultVariant", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
+        set(&mut m, "DefaultVariant", self.default_variant);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.variants {
-            m.insert("Variants", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Variants", self.variants);
         m
     }
 
@@ -14115,7 +13315,7 @@ impl crate::Cfn<markers::Prompt> {
 /// The property types of [`CfnPrompt`]: CDK's `CfnPrompt.*Property`.
 #[cfg(feature = "bedrock")]
 pub mod prompt {
-    use crate::kinds::{IntoValue, Json, List, Num, Str};
+    use crate::kinds::{IntoValue, Json, List, Num, Str, set};
 
     /// Contains details about a variant of the prompt.
     ///
@@ -14193,21 +13393,11 @@ pub mod prompt {
     impl IntoValue for PromptVariant {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_model_request_fields {
-                m.insert("AdditionalModelRequestFields", v.into_value());
-            }
-            if let Some(v) = self.gen_ai_resource {
-                m.insert("GenAiResource", v.into_value());
-            }
-            if let Some(v) = self.inference_configuration {
-                m.insert("InferenceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
-            if let Some(v) = self.model_id {
-                m.insert("ModelId", v.into_value());
-            }
+            set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
+            set(&mut m, "GenAiResource", self.gen_ai_resource);
+            set(&mut m, "InferenceConfiguration", self.inference_configuration);
+            set(&mut m, "Metadata", self.metadata);
+            set(&mut m, "ModelId", self.model_id);
             m.insert("Name", self.name.into_value());
             m.insert("TemplateConfiguration", self.template_configuration.into_value());
             m.insert("TemplateType", self.template_type.into_value());
@@ -14254,12 +13444,8 @@ pub mod prompt {
     impl IntoValue for PromptTemplateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.chat {
-                m.insert("Chat", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "Chat", self.chat);
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -14314,18 +13500,10 @@ pub mod prompt {
     impl IntoValue for TextPromptTemplateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_point {
-                m.insert("CachePoint", v.into_value());
-            }
-            if let Some(v) = self.input_variables {
-                m.insert("InputVariables", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
-            if let Some(v) = self.text_s3_location {
-                m.insert("TextS3Location", v.into_value());
-            }
+            set(&mut m, "CachePoint", self.cache_point);
+            set(&mut m, "InputVariables", self.input_variables);
+            set(&mut m, "Text", self.text);
+            set(&mut m, "TextS3Location", self.text_s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -14371,9 +13549,7 @@ pub mod prompt {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -14409,9 +13585,7 @@ pub mod prompt {
     impl IntoValue for PromptInputVariable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -14494,16 +13668,10 @@ pub mod prompt {
     impl IntoValue for ChatPromptTemplateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_variables {
-                m.insert("InputVariables", v.into_value());
-            }
+            set(&mut m, "InputVariables", self.input_variables);
             m.insert("Messages", self.messages.into_value());
-            if let Some(v) = self.system {
-                m.insert("System", v.into_value());
-            }
-            if let Some(v) = self.tool_configuration {
-                m.insert("ToolConfiguration", v.into_value());
-            }
+            set(&mut m, "System", self.system);
+            set(&mut m, "ToolConfiguration", self.tool_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -14592,12 +13760,8 @@ pub mod prompt {
     impl IntoValue for ContentBlock {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_point {
-                m.insert("CachePoint", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "CachePoint", self.cache_point);
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -14642,12 +13806,8 @@ pub mod prompt {
     impl IntoValue for SystemContentBlock {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_point {
-                m.insert("CachePoint", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "CachePoint", self.cache_point);
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -14687,9 +13847,7 @@ pub mod prompt {
     impl IntoValue for ToolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tool_choice {
-                m.insert("ToolChoice", v.into_value());
-            }
+            set(&mut m, "ToolChoice", self.tool_choice);
             m.insert("Tools", self.tools.into_value());
             gs_core::Value::Map(m)
         }
@@ -14735,12 +13893,8 @@ pub mod prompt {
     impl IntoValue for Tool {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_point {
-                m.insert("CachePoint", v.into_value());
-            }
-            if let Some(v) = self.tool_spec {
-                m.insert("ToolSpec", v.into_value());
-            }
+            set(&mut m, "CachePoint", self.cache_point);
+            set(&mut m, "ToolSpec", self.tool_spec);
             gs_core::Value::Map(m)
         }
     }
@@ -14786,9 +13940,7 @@ pub mod prompt {
     impl IntoValue for ToolSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("InputSchema", self.input_schema.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -14879,15 +14031,9 @@ pub mod prompt {
     impl IntoValue for ToolChoice {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.any {
-                m.insert("Any", v.into_value());
-            }
-            if let Some(v) = self.auto {
-                m.insert("Auto", v.into_value());
-            }
-            if let Some(v) = self.tool {
-                m.insert("Tool", v.into_value());
-            }
+            set(&mut m, "Any", self.any);
+            set(&mut m, "Auto", self.auto);
+            set(&mut m, "Tool", self.tool);
             gs_core::Value::Map(m)
         }
     }
@@ -15010,18 +14156,10 @@ pub mod prompt {
     impl IntoValue for PromptModelInferenceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_tokens {
-                m.insert("MaxTokens", v.into_value());
-            }
-            if let Some(v) = self.stop_sequences {
-                m.insert("StopSequences", v.into_value());
-            }
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "MaxTokens", self.max_tokens);
+            set(&mut m, "StopSequences", self.stop_sequences);
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -15183,13 +14321,9 @@ impl CfnPromptVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("PromptArn", self.prompt_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -15398,15 +14532,9 @@ impl CfnSessionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_value());
-        }
-        if let Some(v) = self.session_metadata {
-            m.insert("SessionMetadata", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
+        set(&mut m, "SessionMetadata", self.session_metadata);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "bedrockagentcore")]
-use crate::kinds::{Int, IntoValue, List, Map, Num, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -463,19 +463,11 @@ impl CfnApiKeyCredentialProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_key {
-            m.insert("ApiKey", v.into_value());
-        }
-        if let Some(v) = self.api_key_secret_config {
-            m.insert("ApiKeySecretConfig", v.into_value());
-        }
-        if let Some(v) = self.api_key_secret_source {
-            m.insert("ApiKeySecretSource", v.into_value());
-        }
+        set(&mut m, "ApiKey", self.api_key);
+        set(&mut m, "ApiKeySecretConfig", self.api_key_secret_config);
+        set(&mut m, "ApiKeySecretSource", self.api_key_secret_source);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -670,29 +662,15 @@ impl CfnBrowserCustomProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.browser_signing {
-            m.insert("BrowserSigning", v.into_value());
-        }
-        if let Some(v) = self.certificates {
-            m.insert("Certificates", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enterprise_policies {
-            m.insert("EnterprisePolicies", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
+        set(&mut m, "BrowserSigning", self.browser_signing);
+        set(&mut m, "Certificates", self.certificates);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnterprisePolicies", self.enterprise_policies);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
         m.insert("Name", self.name.into_value());
         m.insert("NetworkConfiguration", self.network_configuration.into_value());
-        if let Some(v) = self.recording_config {
-            m.insert("RecordingConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RecordingConfig", self.recording_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -766,7 +744,7 @@ impl crate::Cfn<markers::BrowserCustom> {
 /// The property types of [`CfnBrowserCustom`]: CDK's `CfnBrowserCustom.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod browser_custom {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The network configuration.
     ///
@@ -801,9 +779,7 @@ pub mod browser_custom {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -885,12 +861,8 @@ pub mod browser_custom {
     impl IntoValue for RecordingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -965,9 +937,7 @@ pub mod browser_custom {
     impl IntoValue for BrowserSigning {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1118,13 +1088,9 @@ impl CfnBrowserProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1270,14 +1236,10 @@ impl CfnCapacityProviderProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComputeConfiguration", self.compute_configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("PermissionsConfiguration", self.permissions_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1343,7 +1305,7 @@ impl crate::Cfn<markers::CapacityProvider> {
 /// The property types of [`CfnCapacityProvider`]: CDK's `CfnCapacityProvider.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod capacity_provider {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Configuration for permissions associated with a capacity provider.
     ///
@@ -1464,15 +1426,9 @@ pub mod capacity_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LaunchTemplateSource", self.launch_template_source.into_value());
-            if let Some(v) = self.lifecycle_configuration {
-                m.insert("LifecycleConfiguration", v.into_value());
-            }
-            if let Some(v) = self.root_volume {
-                m.insert("RootVolume", v.into_value());
-            }
-            if let Some(v) = self.volumes {
-                m.insert("Volumes", v.into_value());
-            }
+            set(&mut m, "LifecycleConfiguration", self.lifecycle_configuration);
+            set(&mut m, "RootVolume", self.root_volume);
+            set(&mut m, "Volumes", self.volumes);
             m.insert("VpcConfiguration", self.vpc_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -1585,29 +1541,15 @@ pub mod capacity_provider {
     impl IntoValue for LaunchParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_specification {
-                m.insert("CapacityReservationSpecification", v.into_value());
-            }
-            if let Some(v) = self.ephemeral_volumes {
-                m.insert("EphemeralVolumes", v.into_value());
-            }
-            if let Some(v) = self.instance_profile_arn {
-                m.insert("InstanceProfileArn", v.into_value());
-            }
+            set(&mut m, "CapacityReservationSpecification", self.capacity_reservation_specification);
+            set(&mut m, "EphemeralVolumes", self.ephemeral_volumes);
+            set(&mut m, "InstanceProfileArn", self.instance_profile_arn);
             m.insert("InstanceRequirements", self.instance_requirements.into_value());
-            if let Some(v) = self.license_specifications {
-                m.insert("LicenseSpecifications", v.into_value());
-            }
-            if let Some(v) = self.monitoring {
-                m.insert("Monitoring", v.into_value());
-            }
+            set(&mut m, "LicenseSpecifications", self.license_specifications);
+            set(&mut m, "Monitoring", self.monitoring);
             m.insert("OperatingSystem", self.operating_system.into_value());
-            if let Some(v) = self.propagated_tags {
-                m.insert("PropagatedTags", v.into_value());
-            }
-            if let Some(v) = self.ssh_key_name {
-                m.insert("SshKeyName", v.into_value());
-            }
+            set(&mut m, "PropagatedTags", self.propagated_tags);
+            set(&mut m, "SshKeyName", self.ssh_key_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1686,15 +1628,9 @@ pub mod capacity_provider {
     impl IntoValue for EphemeralBlockDeviceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1781,33 +1717,15 @@ pub mod capacity_provider {
     impl IntoValue for EphemeralEBSVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_card_index {
-                m.insert("EbsCardIndex", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_initialization_rate {
-                m.insert("VolumeInitializationRate", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "EbsCardIndex", self.ebs_card_index);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeInitializationRate", self.volume_initialization_rate);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1880,12 +1798,8 @@ pub mod capacity_provider {
     impl IntoValue for CapacityReservationSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_preference {
-                m.insert("CapacityReservationPreference", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_target {
-                m.insert("CapacityReservationTarget", v.into_value());
-            }
+            set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
+            set(&mut m, "CapacityReservationTarget", self.capacity_reservation_target);
             gs_core::Value::Map(m)
         }
     }
@@ -1927,12 +1841,8 @@ pub mod capacity_provider {
     impl IntoValue for CapacityReservationTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_id {
-                m.insert("CapacityReservationId", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_resource_group_arn {
-                m.insert("CapacityReservationResourceGroupArn", v.into_value());
-            }
+            set(&mut m, "CapacityReservationId", self.capacity_reservation_id);
+            set(&mut m, "CapacityReservationResourceGroupArn", self.capacity_reservation_resource_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2076,26 +1986,14 @@ pub mod capacity_provider {
     impl IntoValue for EbsVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("Name", self.name.into_value());
             m.insert("SizeGiB", self.size_gi_b.into_value());
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2170,24 +2068,12 @@ pub mod capacity_provider {
     impl IntoValue for RootVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.free_space_gi_b {
-                m.insert("FreeSpaceGiB", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "FreeSpaceGiB", self.free_space_gi_b);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2231,12 +2117,8 @@ pub mod capacity_provider {
     impl IntoValue for InstanceLifecycleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_instance_timeout {
-                m.insert("IdleInstanceTimeout", v.into_value());
-            }
-            if let Some(v) = self.max_lifetime {
-                m.insert("MaxLifetime", v.into_value());
-            }
+            set(&mut m, "IdleInstanceTimeout", self.idle_instance_timeout);
+            set(&mut m, "MaxLifetime", self.max_lifetime);
             gs_core::Value::Map(m)
         }
     }
@@ -2308,20 +2190,12 @@ impl CfnCodeInterpreterCustomProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificates {
-            m.insert("Certificates", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
+        set(&mut m, "Certificates", self.certificates);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
         m.insert("Name", self.name.into_value());
         m.insert("NetworkConfiguration", self.network_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2395,7 +2269,7 @@ impl crate::Cfn<markers::CodeInterpreterCustom> {
 /// The property types of [`CfnCodeInterpreterCustom`]: CDK's `CfnCodeInterpreterCustom.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod code_interpreter_custom {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The network configuration.
     ///
@@ -2430,9 +2304,7 @@ pub mod code_interpreter_custom {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2613,26 +2485,14 @@ impl CfnConfigurationBundleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.branch_name {
-            m.insert("BranchName", v.into_value());
-        }
+        set(&mut m, "BranchName", self.branch_name);
         m.insert("BundleName", self.bundle_name.into_value());
-        if let Some(v) = self.commit_message {
-            m.insert("CommitMessage", v.into_value());
-        }
+        set(&mut m, "CommitMessage", self.commit_message);
         m.insert("Components", self.components.into_value());
-        if let Some(v) = self.created_by {
-            m.insert("CreatedBy", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CreatedBy", self.created_by);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2706,7 +2566,7 @@ impl crate::Cfn<markers::ConfigurationBundle> {
 /// The property types of [`CfnConfigurationBundle`]: CDK's `CfnConfigurationBundle.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod configuration_bundle {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// The configuration for a component within a configuration bundle.
     ///
@@ -2771,9 +2631,7 @@ pub mod configuration_bundle {
     impl IntoValue for VersionCreatedBySource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2847,19 +2705,11 @@ impl CfnDatasetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetName", self.dataset_name.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("SchemaType", self.schema_type.into_value());
-        if let Some(v) = self.source {
-            m.insert("Source", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Source", self.source);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2933,7 +2783,7 @@ impl crate::Cfn<markers::Dataset> {
 /// The property types of [`CfnDataset`]: CDK's `CfnDataset.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod dataset {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// Source of initial examples. Provide either inline examples or an S3 URI pointing to a JSONL
     /// file.
@@ -2973,12 +2823,8 @@ pub mod dataset {
     impl IntoValue for DataSourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline_examples {
-                m.insert("InlineExamples", v.into_value());
-            }
-            if let Some(v) = self.s3_source {
-                m.insert("S3Source", v.into_value());
-            }
+            set(&mut m, "InlineExamples", self.inline_examples);
+            set(&mut m, "S3Source", self.s3_source);
             gs_core::Value::Map(m)
         }
     }
@@ -3110,18 +2956,12 @@ impl CfnEvaluatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EvaluatorConfig", self.evaluator_config.into_value());
         m.insert("EvaluatorName", self.evaluator_name.into_value());
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Level", self.level.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3187,7 +3027,7 @@ impl crate::Cfn<markers::Evaluator> {
 /// The property types of [`CfnEvaluator`]: CDK's `CfnEvaluator.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod evaluator {
-    use crate::kinds::{Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Num, Str, set};
 
     /// The configuration that defines how an evaluator assesses agent performance.
     ///
@@ -3226,12 +3066,8 @@ pub mod evaluator {
     impl IntoValue for EvaluatorConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_based {
-                m.insert("CodeBased", v.into_value());
-            }
-            if let Some(v) = self.llm_as_a_judge {
-                m.insert("LlmAsAJudge", v.into_value());
-            }
+            set(&mut m, "CodeBased", self.code_based);
+            set(&mut m, "LlmAsAJudge", self.llm_as_a_judge);
             gs_core::Value::Map(m)
         }
     }
@@ -3320,12 +3156,8 @@ pub mod evaluator {
     impl IntoValue for RatingScale {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.categorical {
-                m.insert("Categorical", v.into_value());
-            }
-            if let Some(v) = self.numerical {
-                m.insert("Numerical", v.into_value());
-            }
+            set(&mut m, "Categorical", self.categorical);
+            set(&mut m, "Numerical", self.numerical);
             gs_core::Value::Map(m)
         }
     }
@@ -3453,12 +3285,8 @@ pub mod evaluator {
     impl IntoValue for EvaluatorModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_evaluator_model_config {
-                m.insert("BedrockEvaluatorModelConfig", v.into_value());
-            }
-            if let Some(v) = self.responses_evaluator_model_config {
-                m.insert("ResponsesEvaluatorModelConfig", v.into_value());
-            }
+            set(&mut m, "BedrockEvaluatorModelConfig", self.bedrock_evaluator_model_config);
+            set(&mut m, "ResponsesEvaluatorModelConfig", self.responses_evaluator_model_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3501,12 +3329,8 @@ pub mod evaluator {
     impl IntoValue for BedrockEvaluatorModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_model_request_fields {
-                m.insert("AdditionalModelRequestFields", v.into_value());
-            }
-            if let Some(v) = self.inference_config {
-                m.insert("InferenceConfig", v.into_value());
-            }
+            set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
+            set(&mut m, "InferenceConfig", self.inference_config);
             m.insert("ModelId", self.model_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -3555,15 +3379,9 @@ pub mod evaluator {
     impl IntoValue for InferenceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_tokens {
-                m.insert("MaxTokens", v.into_value());
-            }
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "MaxTokens", self.max_tokens);
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -3619,19 +3437,11 @@ pub mod evaluator {
     impl IntoValue for OpenResponsesEvaluatorModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_output_tokens {
-                m.insert("MaxOutputTokens", v.into_value());
-            }
+            set(&mut m, "MaxOutputTokens", self.max_output_tokens);
             m.insert("ModelId", self.model_id.into_value());
-            if let Some(v) = self.reasoning {
-                m.insert("Reasoning", v.into_value());
-            }
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "Reasoning", self.reasoning);
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -3667,9 +3477,7 @@ pub mod evaluator {
     impl IntoValue for ReasoningConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.effort {
-                m.insert("Effort", v.into_value());
-            }
+            set(&mut m, "Effort", self.effort);
             gs_core::Value::Map(m)
         }
     }
@@ -3738,9 +3546,7 @@ pub mod evaluator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
-            if let Some(v) = self.lambda_timeout_in_seconds {
-                m.insert("LambdaTimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "LambdaTimeoutInSeconds", self.lambda_timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -3851,39 +3657,19 @@ impl CfnGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.authorizer_configuration {
-            m.insert("AuthorizerConfiguration", v.into_value());
-        }
+        set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
         m.insert("AuthorizerType", self.authorizer_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.exception_level {
-            m.insert("ExceptionLevel", v.into_value());
-        }
-        if let Some(v) = self.interceptor_configurations {
-            m.insert("InterceptorConfigurations", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExceptionLevel", self.exception_level);
+        set(&mut m, "InterceptorConfigurations", self.interceptor_configurations);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.policy_engine_configuration {
-            m.insert("PolicyEngineConfiguration", v.into_value());
-        }
-        if let Some(v) = self.protocol_configuration {
-            m.insert("ProtocolConfiguration", v.into_value());
-        }
-        if let Some(v) = self.protocol_type {
-            m.insert("ProtocolType", v.into_value());
-        }
+        set(&mut m, "PolicyEngineConfiguration", self.policy_engine_configuration);
+        set(&mut m, "ProtocolConfiguration", self.protocol_configuration);
+        set(&mut m, "ProtocolType", self.protocol_type);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.waf_configuration {
-            m.insert("WafConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WafConfiguration", self.waf_configuration);
         m
     }
 
@@ -3981,7 +3767,7 @@ impl crate::Cfn<markers::Gateway> {
 /// The property types of [`CfnGateway`]: CDK's `CfnGateway.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod gateway {
-    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Num, Str, set};
 
     /// The `AuthorizerConfiguration` property type.
     ///
@@ -4077,25 +3863,13 @@ pub mod gateway {
     impl IntoValue for CustomJWTAuthorizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advertised_scope_mapping {
-                m.insert("AdvertisedScopeMapping", v.into_value());
-            }
-            if let Some(v) = self.allowed_audience {
-                m.insert("AllowedAudience", v.into_value());
-            }
-            if let Some(v) = self.allowed_clients {
-                m.insert("AllowedClients", v.into_value());
-            }
-            if let Some(v) = self.allowed_scopes {
-                m.insert("AllowedScopes", v.into_value());
-            }
-            if let Some(v) = self.custom_claims {
-                m.insert("CustomClaims", v.into_value());
-            }
+            set(&mut m, "AdvertisedScopeMapping", self.advertised_scope_mapping);
+            set(&mut m, "AllowedAudience", self.allowed_audience);
+            set(&mut m, "AllowedClients", self.allowed_clients);
+            set(&mut m, "AllowedScopes", self.allowed_scopes);
+            set(&mut m, "CustomClaims", self.custom_claims);
             m.insert("DiscoveryUrl", self.discovery_url.into_value());
-            if let Some(v) = self.private_endpoint {
-                m.insert("PrivateEndpoint", v.into_value());
-            }
+            set(&mut m, "PrivateEndpoint", self.private_endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -4223,12 +3997,8 @@ pub mod gateway {
     impl IntoValue for ClaimMatchValueType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_value_string {
-                m.insert("MatchValueString", v.into_value());
-            }
-            if let Some(v) = self.match_value_string_list {
-                m.insert("MatchValueStringList", v.into_value());
-            }
+            set(&mut m, "MatchValueString", self.match_value_string);
+            set(&mut m, "MatchValueStringList", self.match_value_string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -4270,12 +4040,8 @@ pub mod gateway {
     impl IntoValue for PrivateEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_vpc_resource {
-                m.insert("ManagedVpcResource", v.into_value());
-            }
-            if let Some(v) = self.self_managed_lattice_resource {
-                m.insert("SelfManagedLatticeResource", v.into_value());
-            }
+            set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
+            set(&mut m, "SelfManagedLatticeResource", self.self_managed_lattice_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -4370,16 +4136,10 @@ pub mod gateway {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
-            if let Some(v) = self.routing_domain {
-                m.insert("RoutingDomain", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "RoutingDomain", self.routing_domain);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             m.insert("VpcIdentifier", self.vpc_identifier.into_value());
             gs_core::Value::Map(m)
         }
@@ -4424,9 +4184,7 @@ pub mod gateway {
     impl IntoValue for GatewayInterceptorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_configuration {
-                m.insert("InputConfiguration", v.into_value());
-            }
+            set(&mut m, "InputConfiguration", self.input_configuration);
             m.insert("InterceptionPoints", self.interception_points.into_value());
             m.insert("Interceptor", self.interceptor.into_value());
             gs_core::Value::Map(m)
@@ -4528,9 +4286,7 @@ pub mod gateway {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PassRequestHeaders", self.pass_request_headers.into_value());
-            if let Some(v) = self.payload_filter {
-                m.insert("PayloadFilter", v.into_value());
-            }
+            set(&mut m, "PayloadFilter", self.payload_filter);
             gs_core::Value::Map(m)
         }
     }
@@ -4722,21 +4478,11 @@ pub mod gateway {
     impl IntoValue for MCPGatewayConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instructions {
-                m.insert("Instructions", v.into_value());
-            }
-            if let Some(v) = self.search_type {
-                m.insert("SearchType", v.into_value());
-            }
-            if let Some(v) = self.session_configuration {
-                m.insert("SessionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.streaming_configuration {
-                m.insert("StreamingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.supported_versions {
-                m.insert("SupportedVersions", v.into_value());
-            }
+            set(&mut m, "Instructions", self.instructions);
+            set(&mut m, "SearchType", self.search_type);
+            set(&mut m, "SessionConfiguration", self.session_configuration);
+            set(&mut m, "StreamingConfiguration", self.streaming_configuration);
+            set(&mut m, "SupportedVersions", self.supported_versions);
             gs_core::Value::Map(m)
         }
     }
@@ -4772,9 +4518,7 @@ pub mod gateway {
     impl IntoValue for SessionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.session_timeout_in_seconds {
-                m.insert("SessionTimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "SessionTimeoutInSeconds", self.session_timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4810,9 +4554,7 @@ pub mod gateway {
     impl IntoValue for StreamingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_response_streaming {
-                m.insert("EnableResponseStreaming", v.into_value());
-            }
+            set(&mut m, "EnableResponseStreaming", self.enable_response_streaming);
             gs_core::Value::Map(m)
         }
     }
@@ -4848,9 +4590,7 @@ pub mod gateway {
     impl IntoValue for WafConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_mode {
-                m.insert("FailureMode", v.into_value());
-            }
+            set(&mut m, "FailureMode", self.failure_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -4913,17 +4653,11 @@ impl CfnGatewayRateLimitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DimensionKeys", self.dimension_keys.into_value());
         m.insert("Entries", self.entries.into_value());
-        if let Some(v) = self.gateway_identifier {
-            m.insert("GatewayIdentifier", v.into_value());
-        }
-        if let Some(v) = self.rate_limit_id {
-            m.insert("RateLimitId", v.into_value());
-        }
+        set(&mut m, "GatewayIdentifier", self.gateway_identifier);
+        set(&mut m, "RateLimitId", self.rate_limit_id);
         m
     }
 
@@ -4973,7 +4707,7 @@ impl crate::Cfn<markers::GatewayRateLimit> {
 /// The property types of [`CfnGatewayRateLimit`]: CDK's `CfnGatewayRateLimit.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod gateway_rate_limit {
-    use crate::kinds::{IntoValue, List, Map, Num, Str};
+    use crate::kinds::{IntoValue, List, Map, Num, Str, set};
 
     /// A single rule entry within a limit, mapping dimension values to rate configurations
     ///
@@ -5019,16 +4753,10 @@ pub mod gateway_rate_limit {
     impl IntoValue for LimitEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connections {
-                m.insert("Connections", v.into_value());
-            }
+            set(&mut m, "Connections", self.connections);
             m.insert("Dimensions", self.dimensions.into_value());
-            if let Some(v) = self.requests {
-                m.insert("Requests", v.into_value());
-            }
-            if let Some(v) = self.tokens {
-                m.insert("Tokens", v.into_value());
-            }
+            set(&mut m, "Requests", self.requests);
+            set(&mut m, "Tokens", self.tokens);
             gs_core::Value::Map(m)
         }
     }
@@ -5128,15 +4856,9 @@ impl CfnGatewayRuleProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
-        if let Some(v) = self.conditions {
-            m.insert("Conditions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.gateway_identifier {
-            m.insert("GatewayIdentifier", v.into_value());
-        }
+        set(&mut m, "Conditions", self.conditions);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GatewayIdentifier", self.gateway_identifier);
         m.insert("Priority", self.priority.into_value());
         m
     }
@@ -5211,7 +4933,7 @@ impl crate::Cfn<markers::GatewayRule> {
 /// The property types of [`CfnGatewayRule`]: CDK's `CfnGatewayRule.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod gateway_rule {
-    use crate::kinds::{IntoValue, List, Map, Num, Str};
+    use crate::kinds::{IntoValue, List, Map, Num, Str, set};
 
     /// The `Action` property type.
     ///
@@ -5250,12 +4972,8 @@ pub mod gateway_rule {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration_bundle {
-                m.insert("ConfigurationBundle", v.into_value());
-            }
-            if let Some(v) = self.route_to_target {
-                m.insert("RouteToTarget", v.into_value());
-            }
+            set(&mut m, "ConfigurationBundle", self.configuration_bundle);
+            set(&mut m, "RouteToTarget", self.route_to_target);
             gs_core::Value::Map(m)
         }
     }
@@ -5297,12 +5015,8 @@ pub mod gateway_rule {
     impl IntoValue for ConfigurationBundleAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.static_override {
-                m.insert("StaticOverride", v.into_value());
-            }
-            if let Some(v) = self.weighted_override {
-                m.insert("WeightedOverride", v.into_value());
-            }
+            set(&mut m, "StaticOverride", self.static_override);
+            set(&mut m, "WeightedOverride", self.weighted_override);
             gs_core::Value::Map(m)
         }
     }
@@ -5430,12 +5144,8 @@ pub mod gateway_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationBundle", self.configuration_bundle.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Metadata", self.metadata);
             m.insert("Name", self.name.into_value());
             m.insert("Weight", self.weight.into_value());
             gs_core::Value::Map(m)
@@ -5518,12 +5228,8 @@ pub mod gateway_rule {
     impl IntoValue for RouteToTargetAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.static_route {
-                m.insert("StaticRoute", v.into_value());
-            }
-            if let Some(v) = self.weighted_route {
-                m.insert("WeightedRoute", v.into_value());
-            }
+            set(&mut m, "StaticRoute", self.static_route);
+            set(&mut m, "WeightedRoute", self.weighted_route);
             gs_core::Value::Map(m)
         }
     }
@@ -5642,12 +5348,8 @@ pub mod gateway_rule {
     impl IntoValue for TargetTrafficSplitEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Metadata", self.metadata);
             m.insert("Name", self.name.into_value());
             m.insert("TargetName", self.target_name.into_value());
             m.insert("Weight", self.weight.into_value());
@@ -5692,12 +5394,8 @@ pub mod gateway_rule {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_paths {
-                m.insert("MatchPaths", v.into_value());
-            }
-            if let Some(v) = self.match_principals {
-                m.insert("MatchPrincipals", v.into_value());
-            }
+            set(&mut m, "MatchPaths", self.match_paths);
+            set(&mut m, "MatchPrincipals", self.match_principals);
             gs_core::Value::Map(m)
         }
     }
@@ -5797,9 +5495,7 @@ pub mod gateway_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.operator {
-                m.insert("Operator", v.into_value());
-            }
+            set(&mut m, "Operator", self.operator);
             gs_core::Value::Map(m)
         }
     }
@@ -5901,24 +5597,12 @@ impl CfnGatewayTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.credential_provider_configurations {
-            m.insert("CredentialProviderConfigurations", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.gateway_identifier {
-            m.insert("GatewayIdentifier", v.into_value());
-        }
-        if let Some(v) = self.metadata_configuration {
-            m.insert("MetadataConfiguration", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.private_endpoint {
-            m.insert("PrivateEndpoint", v.into_value());
-        }
+        set(&mut m, "CredentialProviderConfigurations", self.credential_provider_configurations);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GatewayIdentifier", self.gateway_identifier);
+        set(&mut m, "MetadataConfiguration", self.metadata_configuration);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PrivateEndpoint", self.private_endpoint);
         m.insert("TargetConfiguration", self.target_configuration.into_value());
         m
     }
@@ -6025,7 +5709,7 @@ impl crate::Cfn<markers::GatewayTarget> {
 /// The property types of [`CfnGatewayTarget`]: CDK's `CfnGatewayTarget.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod gateway_target {
-    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, set};
 
     /// The credential provider configuration for the gateway target.
     ///
@@ -6059,9 +5743,7 @@ pub mod gateway_target {
     impl IntoValue for CredentialProviderConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credential_provider {
-                m.insert("CredentialProvider", v.into_value());
-            }
+            set(&mut m, "CredentialProvider", self.credential_provider);
             m.insert("CredentialProviderType", self.credential_provider_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -6110,15 +5792,9 @@ pub mod gateway_target {
     impl IntoValue for CredentialProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_key_credential_provider {
-                m.insert("ApiKeyCredentialProvider", v.into_value());
-            }
-            if let Some(v) = self.iam_credential_provider {
-                m.insert("IamCredentialProvider", v.into_value());
-            }
-            if let Some(v) = self.oauth_credential_provider {
-                m.insert("OauthCredentialProvider", v.into_value());
-            }
+            set(&mut m, "ApiKeyCredentialProvider", self.api_key_credential_provider);
+            set(&mut m, "IamCredentialProvider", self.iam_credential_provider);
+            set(&mut m, "OauthCredentialProvider", self.oauth_credential_provider);
             gs_core::Value::Map(m)
         }
     }
@@ -6174,15 +5850,9 @@ pub mod gateway_target {
     impl IntoValue for OAuthCredentialProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_parameters {
-                m.insert("CustomParameters", v.into_value());
-            }
-            if let Some(v) = self.default_return_url {
-                m.insert("DefaultReturnUrl", v.into_value());
-            }
-            if let Some(v) = self.grant_type {
-                m.insert("GrantType", v.into_value());
-            }
+            set(&mut m, "CustomParameters", self.custom_parameters);
+            set(&mut m, "DefaultReturnUrl", self.default_return_url);
+            set(&mut m, "GrantType", self.grant_type);
             m.insert("ProviderArn", self.provider_arn.into_value());
             m.insert("Scopes", self.scopes.into_value());
             gs_core::Value::Map(m)
@@ -6233,15 +5903,9 @@ pub mod gateway_target {
     impl IntoValue for ApiKeyCredentialProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credential_location {
-                m.insert("CredentialLocation", v.into_value());
-            }
-            if let Some(v) = self.credential_parameter_name {
-                m.insert("CredentialParameterName", v.into_value());
-            }
-            if let Some(v) = self.credential_prefix {
-                m.insert("CredentialPrefix", v.into_value());
-            }
+            set(&mut m, "CredentialLocation", self.credential_location);
+            set(&mut m, "CredentialParameterName", self.credential_parameter_name);
+            set(&mut m, "CredentialPrefix", self.credential_prefix);
             m.insert("ProviderArn", self.provider_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -6279,9 +5943,7 @@ pub mod gateway_target {
     impl IntoValue for IamCredentialProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "Region", self.region);
             m.insert("Service", self.service.into_value());
             gs_core::Value::Map(m)
         }
@@ -6330,15 +5992,9 @@ pub mod gateway_target {
     impl IntoValue for MetadataConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_query_parameters {
-                m.insert("AllowedQueryParameters", v.into_value());
-            }
-            if let Some(v) = self.allowed_request_headers {
-                m.insert("AllowedRequestHeaders", v.into_value());
-            }
-            if let Some(v) = self.allowed_response_headers {
-                m.insert("AllowedResponseHeaders", v.into_value());
-            }
+            set(&mut m, "AllowedQueryParameters", self.allowed_query_parameters);
+            set(&mut m, "AllowedRequestHeaders", self.allowed_request_headers);
+            set(&mut m, "AllowedResponseHeaders", self.allowed_response_headers);
             gs_core::Value::Map(m)
         }
     }
@@ -6380,12 +6036,8 @@ pub mod gateway_target {
     impl IntoValue for PrivateEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_vpc_resource {
-                m.insert("ManagedVpcResource", v.into_value());
-            }
-            if let Some(v) = self.self_managed_lattice_resource {
-                m.insert("SelfManagedLatticeResource", v.into_value());
-            }
+            set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
+            set(&mut m, "SelfManagedLatticeResource", self.self_managed_lattice_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -6482,16 +6134,10 @@ pub mod gateway_target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
-            if let Some(v) = self.routing_domain {
-                m.insert("RoutingDomain", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "RoutingDomain", self.routing_domain);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             m.insert("VpcIdentifier", self.vpc_identifier.into_value());
             gs_core::Value::Map(m)
         }
@@ -6540,15 +6186,9 @@ pub mod gateway_target {
     impl IntoValue for TargetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http {
-                m.insert("Http", v.into_value());
-            }
-            if let Some(v) = self.inference {
-                m.insert("Inference", v.into_value());
-            }
-            if let Some(v) = self.mcp {
-                m.insert("Mcp", v.into_value());
-            }
+            set(&mut m, "Http", self.http);
+            set(&mut m, "Inference", self.inference);
+            set(&mut m, "Mcp", self.mcp);
             gs_core::Value::Map(m)
         }
     }
@@ -6614,24 +6254,12 @@ pub mod gateway_target {
     impl IntoValue for McpTargetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_gateway {
-                m.insert("ApiGateway", v.into_value());
-            }
-            if let Some(v) = self.connector {
-                m.insert("Connector", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
-            if let Some(v) = self.mcp_server {
-                m.insert("McpServer", v.into_value());
-            }
-            if let Some(v) = self.open_api_schema {
-                m.insert("OpenApiSchema", v.into_value());
-            }
-            if let Some(v) = self.smithy_model {
-                m.insert("SmithyModel", v.into_value());
-            }
+            set(&mut m, "ApiGateway", self.api_gateway);
+            set(&mut m, "Connector", self.connector);
+            set(&mut m, "Lambda", self.lambda);
+            set(&mut m, "McpServer", self.mcp_server);
+            set(&mut m, "OpenApiSchema", self.open_api_schema);
+            set(&mut m, "SmithyModel", self.smithy_model);
             gs_core::Value::Map(m)
         }
     }
@@ -6673,12 +6301,8 @@ pub mod gateway_target {
     impl IntoValue for ApiSchemaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline_payload {
-                m.insert("InlinePayload", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "InlinePayload", self.inline_payload);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -6720,12 +6344,8 @@ pub mod gateway_target {
     impl IntoValue for S3Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_owner_account_id {
-                m.insert("BucketOwnerAccountId", v.into_value());
-            }
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
+            set(&mut m, "BucketOwnerAccountId", self.bucket_owner_account_id);
+            set(&mut m, "Uri", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -6806,12 +6426,8 @@ pub mod gateway_target {
     impl IntoValue for ToolSchema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline_payload {
-                m.insert("InlinePayload", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "InlinePayload", self.inline_payload);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -6865,9 +6481,7 @@ pub mod gateway_target {
             m.insert("Description", self.description.into_value());
             m.insert("InputSchema", self.input_schema.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.output_schema {
-                m.insert("OutputSchema", v.into_value());
-            }
+            set(&mut m, "OutputSchema", self.output_schema);
             gs_core::Value::Map(m)
         }
     }
@@ -6922,18 +6536,10 @@ pub mod gateway_target {
     impl IntoValue for SchemaDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.items {
-                m.insert("Items", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Items", self.items);
+            set(&mut m, "Properties", self.properties);
+            set(&mut m, "Required", self.required);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -6984,15 +6590,9 @@ pub mod gateway_target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
-            if let Some(v) = self.listing_mode {
-                m.insert("ListingMode", v.into_value());
-            }
-            if let Some(v) = self.mcp_tool_schema {
-                m.insert("McpToolSchema", v.into_value());
-            }
-            if let Some(v) = self.resource_priority {
-                m.insert("ResourcePriority", v.into_value());
-            }
+            set(&mut m, "ListingMode", self.listing_mode);
+            set(&mut m, "McpToolSchema", self.mcp_tool_schema);
+            set(&mut m, "ResourcePriority", self.resource_priority);
             gs_core::Value::Map(m)
         }
     }
@@ -7034,12 +6634,8 @@ pub mod gateway_target {
     impl IntoValue for McpToolSchemaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline_payload {
-                m.insert("InlinePayload", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "InlinePayload", self.inline_payload);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -7124,9 +6720,7 @@ pub mod gateway_target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ToolFilters", self.tool_filters.into_value());
-            if let Some(v) = self.tool_overrides {
-                m.insert("ToolOverrides", v.into_value());
-            }
+            set(&mut m, "ToolOverrides", self.tool_overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -7177,9 +6771,7 @@ pub mod gateway_target {
     impl IntoValue for ApiGatewayToolOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Method", self.method.into_value());
             m.insert("Name", self.name.into_value());
             m.insert("Path", self.path.into_value());
@@ -7264,12 +6856,8 @@ pub mod gateway_target {
     impl IntoValue for ConnectorTargetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "Enabled", self.enabled);
             m.insert("Source", self.source.into_value());
             gs_core::Value::Map(m)
         }
@@ -7350,16 +6938,10 @@ pub mod gateway_target {
     impl IntoValue for ConnectorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.parameter_overrides {
-                m.insert("ParameterOverrides", v.into_value());
-            }
-            if let Some(v) = self.parameter_values {
-                m.insert("ParameterValues", v.into_value());
-            }
+            set(&mut m, "ParameterOverrides", self.parameter_overrides);
+            set(&mut m, "ParameterValues", self.parameter_values);
             gs_core::Value::Map(m)
         }
     }
@@ -7402,13 +6984,9 @@ pub mod gateway_target {
     impl IntoValue for ConnectorParameterOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Path", self.path.into_value());
-            if let Some(v) = self.visible {
-                m.insert("Visible", v.into_value());
-            }
+            set(&mut m, "Visible", self.visible);
             gs_core::Value::Map(m)
         }
     }
@@ -7456,15 +7034,9 @@ pub mod gateway_target {
     impl IntoValue for HttpTargetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agentcore_runtime {
-                m.insert("AgentcoreRuntime", v.into_value());
-            }
-            if let Some(v) = self.connector {
-                m.insert("Connector", v.into_value());
-            }
-            if let Some(v) = self.passthrough {
-                m.insert("Passthrough", v.into_value());
-            }
+            set(&mut m, "AgentcoreRuntime", self.agentcore_runtime);
+            set(&mut m, "Connector", self.connector);
+            set(&mut m, "Passthrough", self.passthrough);
             gs_core::Value::Map(m)
         }
     }
@@ -7508,12 +7080,8 @@ pub mod gateway_target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.qualifier {
-                m.insert("Qualifier", v.into_value());
-            }
-            if let Some(v) = self.schema {
-                m.insert("Schema", v.into_value());
-            }
+            set(&mut m, "Qualifier", self.qualifier);
+            set(&mut m, "Schema", self.schema);
             gs_core::Value::Map(m)
         }
     }
@@ -7596,12 +7164,8 @@ pub mod gateway_target {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
             m.insert("ProtocolType", self.protocol_type.into_value());
-            if let Some(v) = self.schema {
-                m.insert("Schema", v.into_value());
-            }
-            if let Some(v) = self.stickiness_configuration {
-                m.insert("StickinessConfiguration", v.into_value());
-            }
+            set(&mut m, "Schema", self.schema);
+            set(&mut m, "StickinessConfiguration", self.stickiness_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -7639,9 +7203,7 @@ pub mod gateway_target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -7678,9 +7240,7 @@ pub mod gateway_target {
     impl IntoValue for HttpConnectorTargetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
             m.insert("Source", self.source.into_value());
             gs_core::Value::Map(m)
         }
@@ -7754,12 +7314,8 @@ pub mod gateway_target {
     impl IntoValue for InferenceTargetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector {
-                m.insert("Connector", v.into_value());
-            }
-            if let Some(v) = self.provider {
-                m.insert("Provider", v.into_value());
-            }
+            set(&mut m, "Connector", self.connector);
+            set(&mut m, "Provider", self.provider);
             gs_core::Value::Map(m)
         }
     }
@@ -7865,12 +7421,8 @@ pub mod gateway_target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
-            if let Some(v) = self.model_mapping {
-                m.insert("ModelMapping", v.into_value());
-            }
-            if let Some(v) = self.operations {
-                m.insert("Operations", v.into_value());
-            }
+            set(&mut m, "ModelMapping", self.model_mapping);
+            set(&mut m, "Operations", self.operations);
             gs_core::Value::Map(m)
         }
     }
@@ -7906,9 +7458,7 @@ pub mod gateway_target {
     impl IntoValue for ModelMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provider_prefix {
-                m.insert("ProviderPrefix", v.into_value());
-            }
+            set(&mut m, "ProviderPrefix", self.provider_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -7950,12 +7500,8 @@ pub mod gateway_target {
     impl IntoValue for ProviderPrefix {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.separator {
-                m.insert("Separator", v.into_value());
-            }
-            if let Some(v) = self.strip {
-                m.insert("Strip", v.into_value());
-            }
+            set(&mut m, "Separator", self.separator);
+            set(&mut m, "Strip", self.strip);
             gs_core::Value::Map(m)
         }
     }
@@ -7998,13 +7544,9 @@ pub mod gateway_target {
     impl IntoValue for InferenceOperationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.models {
-                m.insert("Models", v.into_value());
-            }
+            set(&mut m, "Models", self.models);
             m.insert("Path", self.path.into_value());
-            if let Some(v) = self.provider_path {
-                m.insert("ProviderPath", v.into_value());
-            }
+            set(&mut m, "ProviderPath", self.provider_path);
             gs_core::Value::Map(m)
         }
     }
@@ -8170,51 +7712,23 @@ impl CfnHarnessProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_tools {
-            m.insert("AllowedTools", v.into_value());
-        }
-        if let Some(v) = self.authorizer_configuration {
-            m.insert("AuthorizerConfiguration", v.into_value());
-        }
-        if let Some(v) = self.environment {
-            m.insert("Environment", v.into_value());
-        }
-        if let Some(v) = self.environment_artifact {
-            m.insert("EnvironmentArtifact", v.into_value());
-        }
-        if let Some(v) = self.environment_variables {
-            m.insert("EnvironmentVariables", v.into_value());
-        }
+        set(&mut m, "AllowedTools", self.allowed_tools);
+        set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
+        set(&mut m, "Environment", self.environment);
+        set(&mut m, "EnvironmentArtifact", self.environment_artifact);
+        set(&mut m, "EnvironmentVariables", self.environment_variables);
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
         m.insert("HarnessName", self.harness_name.into_value());
-        if let Some(v) = self.max_iterations {
-            m.insert("MaxIterations", v.into_value());
-        }
-        if let Some(v) = self.max_tokens {
-            m.insert("MaxTokens", v.into_value());
-        }
-        if let Some(v) = self.memory {
-            m.insert("Memory", v.into_value());
-        }
+        set(&mut m, "MaxIterations", self.max_iterations);
+        set(&mut m, "MaxTokens", self.max_tokens);
+        set(&mut m, "Memory", self.memory);
         m.insert("Model", self.model.into_value());
-        if let Some(v) = self.skills {
-            m.insert("Skills", v.into_value());
-        }
-        if let Some(v) = self.system_prompt {
-            m.insert("SystemPrompt", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout_seconds {
-            m.insert("TimeoutSeconds", v.into_value());
-        }
-        if let Some(v) = self.tools {
-            m.insert("Tools", v.into_value());
-        }
-        if let Some(v) = self.truncation {
-            m.insert("Truncation", v.into_value());
-        }
+        set(&mut m, "Skills", self.skills);
+        set(&mut m, "SystemPrompt", self.system_prompt);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeoutSeconds", self.timeout_seconds);
+        set(&mut m, "Tools", self.tools);
+        set(&mut m, "Truncation", self.truncation);
         m
     }
 
@@ -8320,7 +7834,7 @@ impl crate::Cfn<markers::Harness> {
 /// The property types of [`CfnHarness`]: CDK's `CfnHarness.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod harness {
-    use crate::kinds::{Int, IntoValue, Json, List, Map, Num, Str, Union};
+    use crate::kinds::{Int, IntoValue, Json, List, Map, Num, Str, Union, set};
 
     /// The `HarnessEnvironmentProvider` property type.
     ///
@@ -8353,9 +7867,7 @@ pub mod harness {
     impl IntoValue for HarnessEnvironmentProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_core_runtime_environment {
-                m.insert("AgentCoreRuntimeEnvironment", v.into_value());
-            }
+            set(&mut m, "AgentCoreRuntimeEnvironment", self.agent_core_runtime_environment);
             gs_core::Value::Map(m)
         }
     }
@@ -8421,24 +7933,12 @@ pub mod harness {
     impl IntoValue for HarnessAgentCoreRuntimeEnvironment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_runtime_arn {
-                m.insert("AgentRuntimeArn", v.into_value());
-            }
-            if let Some(v) = self.agent_runtime_id {
-                m.insert("AgentRuntimeId", v.into_value());
-            }
-            if let Some(v) = self.agent_runtime_name {
-                m.insert("AgentRuntimeName", v.into_value());
-            }
-            if let Some(v) = self.filesystem_configurations {
-                m.insert("FilesystemConfigurations", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_configuration {
-                m.insert("LifecycleConfiguration", v.into_value());
-            }
-            if let Some(v) = self.network_configuration {
-                m.insert("NetworkConfiguration", v.into_value());
-            }
+            set(&mut m, "AgentRuntimeArn", self.agent_runtime_arn);
+            set(&mut m, "AgentRuntimeId", self.agent_runtime_id);
+            set(&mut m, "AgentRuntimeName", self.agent_runtime_name);
+            set(&mut m, "FilesystemConfigurations", self.filesystem_configurations);
+            set(&mut m, "LifecycleConfiguration", self.lifecycle_configuration);
+            set(&mut m, "NetworkConfiguration", self.network_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -8480,12 +7980,8 @@ pub mod harness {
     impl IntoValue for LifecycleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_runtime_session_timeout {
-                m.insert("IdleRuntimeSessionTimeout", v.into_value());
-            }
-            if let Some(v) = self.max_lifetime {
-                m.insert("MaxLifetime", v.into_value());
-            }
+            set(&mut m, "IdleRuntimeSessionTimeout", self.idle_runtime_session_timeout);
+            set(&mut m, "MaxLifetime", self.max_lifetime);
             gs_core::Value::Map(m)
         }
     }
@@ -8523,9 +8019,7 @@ pub mod harness {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
-            if let Some(v) = self.network_mode_config {
-                m.insert("NetworkModeConfig", v.into_value());
-            }
+            set(&mut m, "NetworkModeConfig", self.network_mode_config);
             gs_core::Value::Map(m)
         }
     }
@@ -8612,15 +8106,9 @@ pub mod harness {
     impl IntoValue for FilesystemConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.efs_access_point {
-                m.insert("EfsAccessPoint", v.into_value());
-            }
-            if let Some(v) = self.s3_files_access_point {
-                m.insert("S3FilesAccessPoint", v.into_value());
-            }
-            if let Some(v) = self.session_storage {
-                m.insert("SessionStorage", v.into_value());
-            }
+            set(&mut m, "EfsAccessPoint", self.efs_access_point);
+            set(&mut m, "S3FilesAccessPoint", self.s3_files_access_point);
+            set(&mut m, "SessionStorage", self.session_storage);
             gs_core::Value::Map(m)
         }
     }
@@ -8765,9 +8253,7 @@ pub mod harness {
     impl IntoValue for HarnessEnvironmentArtifact {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_configuration {
-                m.insert("ContainerConfiguration", v.into_value());
-            }
+            set(&mut m, "ContainerConfiguration", self.container_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -8834,9 +8320,7 @@ pub mod harness {
     impl IntoValue for AuthorizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_jwt_authorizer {
-                m.insert("CustomJWTAuthorizer", v.into_value());
-            }
+            set(&mut m, "CustomJWTAuthorizer", self.custom_jwt_authorizer);
             gs_core::Value::Map(m)
         }
     }
@@ -8904,25 +8388,13 @@ pub mod harness {
     impl IntoValue for CustomJWTAuthorizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_audience {
-                m.insert("AllowedAudience", v.into_value());
-            }
-            if let Some(v) = self.allowed_clients {
-                m.insert("AllowedClients", v.into_value());
-            }
-            if let Some(v) = self.allowed_scopes {
-                m.insert("AllowedScopes", v.into_value());
-            }
-            if let Some(v) = self.custom_claims {
-                m.insert("CustomClaims", v.into_value());
-            }
+            set(&mut m, "AllowedAudience", self.allowed_audience);
+            set(&mut m, "AllowedClients", self.allowed_clients);
+            set(&mut m, "AllowedScopes", self.allowed_scopes);
+            set(&mut m, "CustomClaims", self.custom_claims);
             m.insert("DiscoveryUrl", self.discovery_url.into_value());
-            if let Some(v) = self.private_endpoint {
-                m.insert("PrivateEndpoint", v.into_value());
-            }
-            if let Some(v) = self.private_endpoint_overrides {
-                m.insert("PrivateEndpointOverrides", v.into_value());
-            }
+            set(&mut m, "PrivateEndpoint", self.private_endpoint);
+            set(&mut m, "PrivateEndpointOverrides", self.private_endpoint_overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -9050,12 +8522,8 @@ pub mod harness {
     impl IntoValue for ClaimMatchValueType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_value_string {
-                m.insert("MatchValueString", v.into_value());
-            }
-            if let Some(v) = self.match_value_string_list {
-                m.insert("MatchValueStringList", v.into_value());
-            }
+            set(&mut m, "MatchValueString", self.match_value_string);
+            set(&mut m, "MatchValueStringList", self.match_value_string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -9099,12 +8567,8 @@ pub mod harness {
     impl IntoValue for PrivateEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_vpc_resource {
-                m.insert("ManagedVpcResource", v.into_value());
-            }
-            if let Some(v) = self.self_managed_lattice_resource {
-                m.insert("SelfManagedLatticeResource", v.into_value());
-            }
+            set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
+            set(&mut m, "SelfManagedLatticeResource", self.self_managed_lattice_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -9200,16 +8664,10 @@ pub mod harness {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
-            if let Some(v) = self.routing_domain {
-                m.insert("RoutingDomain", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "RoutingDomain", self.routing_domain);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             m.insert("VpcIdentifier", self.vpc_identifier.into_value());
             gs_core::Value::Map(m)
         }
@@ -9304,18 +8762,10 @@ pub mod harness {
     impl IntoValue for HarnessModelConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_model_config {
-                m.insert("BedrockModelConfig", v.into_value());
-            }
-            if let Some(v) = self.gemini_model_config {
-                m.insert("GeminiModelConfig", v.into_value());
-            }
-            if let Some(v) = self.lite_llm_model_config {
-                m.insert("LiteLlmModelConfig", v.into_value());
-            }
-            if let Some(v) = self.open_ai_model_config {
-                m.insert("OpenAiModelConfig", v.into_value());
-            }
+            set(&mut m, "BedrockModelConfig", self.bedrock_model_config);
+            set(&mut m, "GeminiModelConfig", self.gemini_model_config);
+            set(&mut m, "LiteLlmModelConfig", self.lite_llm_model_config);
+            set(&mut m, "OpenAiModelConfig", self.open_ai_model_config);
             gs_core::Value::Map(m)
         }
     }
@@ -9370,19 +8820,11 @@ pub mod harness {
     impl IntoValue for HarnessBedrockModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_format {
-                m.insert("ApiFormat", v.into_value());
-            }
-            if let Some(v) = self.max_tokens {
-                m.insert("MaxTokens", v.into_value());
-            }
+            set(&mut m, "ApiFormat", self.api_format);
+            set(&mut m, "MaxTokens", self.max_tokens);
             m.insert("ModelId", self.model_id.into_value());
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -9444,20 +8886,12 @@ pub mod harness {
     impl IntoValue for HarnessOpenAiModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_format {
-                m.insert("ApiFormat", v.into_value());
-            }
+            set(&mut m, "ApiFormat", self.api_format);
             m.insert("ApiKeyArn", self.api_key_arn.into_value());
-            if let Some(v) = self.max_tokens {
-                m.insert("MaxTokens", v.into_value());
-            }
+            set(&mut m, "MaxTokens", self.max_tokens);
             m.insert("ModelId", self.model_id.into_value());
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -9520,19 +8954,11 @@ pub mod harness {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKeyArn", self.api_key_arn.into_value());
-            if let Some(v) = self.max_tokens {
-                m.insert("MaxTokens", v.into_value());
-            }
+            set(&mut m, "MaxTokens", self.max_tokens);
             m.insert("ModelId", self.model_id.into_value());
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_k {
-                m.insert("TopK", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopK", self.top_k);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -9593,22 +9019,12 @@ pub mod harness {
     impl IntoValue for HarnessLiteLlmModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_base {
-                m.insert("ApiBase", v.into_value());
-            }
-            if let Some(v) = self.api_key_arn {
-                m.insert("ApiKeyArn", v.into_value());
-            }
-            if let Some(v) = self.max_tokens {
-                m.insert("MaxTokens", v.into_value());
-            }
+            set(&mut m, "ApiBase", self.api_base);
+            set(&mut m, "ApiKeyArn", self.api_key_arn);
+            set(&mut m, "MaxTokens", self.max_tokens);
             m.insert("ModelId", self.model_id.into_value());
-            if let Some(v) = self.temperature {
-                m.insert("Temperature", v.into_value());
-            }
-            if let Some(v) = self.top_p {
-                m.insert("TopP", v.into_value());
-            }
+            set(&mut m, "Temperature", self.temperature);
+            set(&mut m, "TopP", self.top_p);
             gs_core::Value::Map(m)
         }
     }
@@ -9682,12 +9098,8 @@ pub mod harness {
     impl IntoValue for HarnessTool {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.config {
-                m.insert("Config", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Config", self.config);
+            set(&mut m, "Name", self.name);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -9748,21 +9160,11 @@ pub mod harness {
     impl IntoValue for HarnessToolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_core_browser {
-                m.insert("AgentCoreBrowser", v.into_value());
-            }
-            if let Some(v) = self.agent_core_code_interpreter {
-                m.insert("AgentCoreCodeInterpreter", v.into_value());
-            }
-            if let Some(v) = self.agent_core_gateway {
-                m.insert("AgentCoreGateway", v.into_value());
-            }
-            if let Some(v) = self.inline_function {
-                m.insert("InlineFunction", v.into_value());
-            }
-            if let Some(v) = self.remote_mcp {
-                m.insert("RemoteMcp", v.into_value());
-            }
+            set(&mut m, "AgentCoreBrowser", self.agent_core_browser);
+            set(&mut m, "AgentCoreCodeInterpreter", self.agent_core_code_interpreter);
+            set(&mut m, "AgentCoreGateway", self.agent_core_gateway);
+            set(&mut m, "InlineFunction", self.inline_function);
+            set(&mut m, "RemoteMcp", self.remote_mcp);
             gs_core::Value::Map(m)
         }
     }
@@ -9799,9 +9201,7 @@ pub mod harness {
     impl IntoValue for HarnessRemoteMcpConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
+            set(&mut m, "Headers", self.headers);
             m.insert("Url", self.url.into_value());
             gs_core::Value::Map(m)
         }
@@ -9838,9 +9238,7 @@ pub mod harness {
     impl IntoValue for HarnessAgentCoreBrowserConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.browser_arn {
-                m.insert("BrowserArn", v.into_value());
-            }
+            set(&mut m, "BrowserArn", self.browser_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -9878,9 +9276,7 @@ pub mod harness {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GatewayArn", self.gateway_arn.into_value());
-            if let Some(v) = self.outbound_auth {
-                m.insert("OutboundAuth", v.into_value());
-            }
+            set(&mut m, "OutboundAuth", self.outbound_auth);
             gs_core::Value::Map(m)
         }
     }
@@ -9928,15 +9324,9 @@ pub mod harness {
     impl IntoValue for HarnessGatewayOutboundAuth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_iam {
-                m.insert("AwsIam", v.into_value());
-            }
-            if let Some(v) = self.none {
-                m.insert("None", v.into_value());
-            }
-            if let Some(v) = self.oauth {
-                m.insert("Oauth", v.into_value());
-            }
+            set(&mut m, "AwsIam", self.aws_iam);
+            set(&mut m, "None", self.none);
+            set(&mut m, "Oauth", self.oauth);
             gs_core::Value::Map(m)
         }
     }
@@ -9992,15 +9382,9 @@ pub mod harness {
     impl IntoValue for OAuthCredentialProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_parameters {
-                m.insert("CustomParameters", v.into_value());
-            }
-            if let Some(v) = self.default_return_url {
-                m.insert("DefaultReturnUrl", v.into_value());
-            }
-            if let Some(v) = self.grant_type {
-                m.insert("GrantType", v.into_value());
-            }
+            set(&mut m, "CustomParameters", self.custom_parameters);
+            set(&mut m, "DefaultReturnUrl", self.default_return_url);
+            set(&mut m, "GrantType", self.grant_type);
             m.insert("ProviderArn", self.provider_arn.into_value());
             m.insert("Scopes", self.scopes.into_value());
             gs_core::Value::Map(m)
@@ -10077,9 +9461,7 @@ pub mod harness {
     impl IntoValue for HarnessAgentCoreCodeInterpreterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_interpreter_arn {
-                m.insert("CodeInterpreterArn", v.into_value());
-            }
+            set(&mut m, "CodeInterpreterArn", self.code_interpreter_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -10133,18 +9515,10 @@ pub mod harness {
     impl IntoValue for HarnessSkill {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_skills {
-                m.insert("AwsSkills", v.into_value());
-            }
-            if let Some(v) = self.git {
-                m.insert("Git", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "AwsSkills", self.aws_skills);
+            set(&mut m, "Git", self.git);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -10218,12 +9592,8 @@ pub mod harness {
     impl IntoValue for HarnessSkillGitSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth {
-                m.insert("Auth", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "Auth", self.auth);
+            set(&mut m, "Path", self.path);
             m.insert("Url", self.url.into_value());
             gs_core::Value::Map(m)
         }
@@ -10263,9 +9633,7 @@ pub mod harness {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialArn", self.credential_arn.into_value());
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -10301,9 +9669,7 @@ pub mod harness {
     impl IntoValue for HarnessSkillAwsSkillsSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.paths {
-                m.insert("Paths", v.into_value());
-            }
+            set(&mut m, "Paths", self.paths);
             gs_core::Value::Map(m)
         }
     }
@@ -10352,15 +9718,9 @@ pub mod harness {
     impl IntoValue for HarnessMemoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_core_memory_configuration {
-                m.insert("AgentCoreMemoryConfiguration", v.into_value());
-            }
-            if let Some(v) = self.disabled {
-                m.insert("Disabled", v.into_value());
-            }
-            if let Some(v) = self.managed_memory_configuration {
-                m.insert("ManagedMemoryConfiguration", v.into_value());
-            }
+            set(&mut m, "AgentCoreMemoryConfiguration", self.agent_core_memory_configuration);
+            set(&mut m, "Disabled", self.disabled);
+            set(&mut m, "ManagedMemoryConfiguration", self.managed_memory_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -10409,16 +9769,10 @@ pub mod harness {
     impl IntoValue for HarnessAgentCoreMemoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actor_id {
-                m.insert("ActorId", v.into_value());
-            }
+            set(&mut m, "ActorId", self.actor_id);
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.messages_count {
-                m.insert("MessagesCount", v.into_value());
-            }
-            if let Some(v) = self.retrieval_config {
-                m.insert("RetrievalConfig", v.into_value());
-            }
+            set(&mut m, "MessagesCount", self.messages_count);
+            set(&mut m, "RetrievalConfig", self.retrieval_config);
             gs_core::Value::Map(m)
         }
     }
@@ -10466,15 +9820,9 @@ pub mod harness {
     impl IntoValue for HarnessAgentCoreMemoryRetrievalConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.relevance_score {
-                m.insert("RelevanceScore", v.into_value());
-            }
-            if let Some(v) = self.strategy_id {
-                m.insert("StrategyId", v.into_value());
-            }
-            if let Some(v) = self.top_k {
-                m.insert("TopK", v.into_value());
-            }
+            set(&mut m, "RelevanceScore", self.relevance_score);
+            set(&mut m, "StrategyId", self.strategy_id);
+            set(&mut m, "TopK", self.top_k);
             gs_core::Value::Map(m)
         }
     }
@@ -10530,18 +9878,10 @@ pub mod harness {
     impl IntoValue for HarnessManagedMemoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.encryption_key_arn {
-                m.insert("EncryptionKeyArn", v.into_value());
-            }
-            if let Some(v) = self.event_expiry_duration {
-                m.insert("EventExpiryDuration", v.into_value());
-            }
-            if let Some(v) = self.strategies {
-                m.insert("Strategies", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
+            set(&mut m, "EventExpiryDuration", self.event_expiry_duration);
+            set(&mut m, "Strategies", self.strategies);
             gs_core::Value::Map(m)
         }
     }
@@ -10578,9 +9918,7 @@ pub mod harness {
     impl IntoValue for HarnessTruncationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.config {
-                m.insert("Config", v.into_value());
-            }
+            set(&mut m, "Config", self.config);
             m.insert("Strategy", self.strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -10623,12 +9961,8 @@ pub mod harness {
     impl IntoValue for HarnessTruncationStrategyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sliding_window {
-                m.insert("SlidingWindow", v.into_value());
-            }
-            if let Some(v) = self.summarization {
-                m.insert("Summarization", v.into_value());
-            }
+            set(&mut m, "SlidingWindow", self.sliding_window);
+            set(&mut m, "Summarization", self.summarization);
             gs_core::Value::Map(m)
         }
     }
@@ -10664,9 +9998,7 @@ pub mod harness {
     impl IntoValue for HarnessSlidingWindowConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.messages_count {
-                m.insert("MessagesCount", v.into_value());
-            }
+            set(&mut m, "MessagesCount", self.messages_count);
             gs_core::Value::Map(m)
         }
     }
@@ -10714,15 +10046,9 @@ pub mod harness {
     impl IntoValue for HarnessSummarizationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.preserve_recent_messages {
-                m.insert("PreserveRecentMessages", v.into_value());
-            }
-            if let Some(v) = self.summarization_system_prompt {
-                m.insert("SummarizationSystemPrompt", v.into_value());
-            }
-            if let Some(v) = self.summary_ratio {
-                m.insert("SummaryRatio", v.into_value());
-            }
+            set(&mut m, "PreserveRecentMessages", self.preserve_recent_messages);
+            set(&mut m, "SummarizationSystemPrompt", self.summarization_system_prompt);
+            set(&mut m, "SummaryRatio", self.summary_ratio);
             gs_core::Value::Map(m)
         }
     }
@@ -10785,17 +10111,11 @@ impl CfnHarnessEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EndpointName", self.endpoint_name.into_value());
         m.insert("HarnessId", self.harness_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_version {
-            m.insert("TargetVersion", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetVersion", self.target_version);
         m
     }
 
@@ -10953,32 +10273,16 @@ impl CfnMemoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
         m.insert("EventExpiryDuration", self.event_expiry_duration.into_value());
-        if let Some(v) = self.indexed_keys {
-            m.insert("IndexedKeys", v.into_value());
-        }
-        if let Some(v) = self.memory_execution_role_arn {
-            m.insert("MemoryExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.memory_strategies {
-            m.insert("MemoryStrategies", v.into_value());
-        }
+        set(&mut m, "IndexedKeys", self.indexed_keys);
+        set(&mut m, "MemoryExecutionRoleArn", self.memory_execution_role_arn);
+        set(&mut m, "MemoryStrategies", self.memory_strategies);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.namespace_keys {
-            m.insert("NamespaceKeys", v.into_value());
-        }
-        if let Some(v) = self.stream_delivery_resources {
-            m.insert("StreamDeliveryResources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NamespaceKeys", self.namespace_keys);
+        set(&mut m, "StreamDeliveryResources", self.stream_delivery_resources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -11052,7 +10356,7 @@ impl crate::Cfn<markers::Memory> {
 /// The property types of [`CfnMemory`]: CDK's `CfnMemory.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod memory {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// The memory strategy.
     ///
@@ -11109,21 +10413,11 @@ pub mod memory {
     impl IntoValue for MemoryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_memory_strategy {
-                m.insert("CustomMemoryStrategy", v.into_value());
-            }
-            if let Some(v) = self.episodic_memory_strategy {
-                m.insert("EpisodicMemoryStrategy", v.into_value());
-            }
-            if let Some(v) = self.semantic_memory_strategy {
-                m.insert("SemanticMemoryStrategy", v.into_value());
-            }
-            if let Some(v) = self.summary_memory_strategy {
-                m.insert("SummaryMemoryStrategy", v.into_value());
-            }
-            if let Some(v) = self.user_preference_memory_strategy {
-                m.insert("UserPreferenceMemoryStrategy", v.into_value());
-            }
+            set(&mut m, "CustomMemoryStrategy", self.custom_memory_strategy);
+            set(&mut m, "EpisodicMemoryStrategy", self.episodic_memory_strategy);
+            set(&mut m, "SemanticMemoryStrategy", self.semantic_memory_strategy);
+            set(&mut m, "SummaryMemoryStrategy", self.summary_memory_strategy);
+            set(&mut m, "UserPreferenceMemoryStrategy", self.user_preference_memory_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -11208,34 +10502,16 @@ pub mod memory {
     impl IntoValue for SemanticMemoryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.memory_record_schema {
-                m.insert("MemoryRecordSchema", v.into_value());
-            }
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.namespace_templates {
-                m.insert("NamespaceTemplates", v.into_value());
-            }
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.strategy_id {
-                m.insert("StrategyId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
+            set(&mut m, "NamespaceTemplates", self.namespace_templates);
+            set(&mut m, "Namespaces", self.namespaces);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "StrategyId", self.strategy_id);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UpdatedAt", self.updated_at);
             gs_core::Value::Map(m)
         }
     }
@@ -11271,9 +10547,7 @@ pub mod memory {
     impl IntoValue for MemoryRecordSchema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metadata_schema {
-                m.insert("MetadataSchema", v.into_value());
-            }
+            set(&mut m, "MetadataSchema", self.metadata_schema);
             gs_core::Value::Map(m)
         }
     }
@@ -11323,16 +10597,10 @@ pub mod memory {
     impl IntoValue for MetadataSchemaEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.extraction_config {
-                m.insert("ExtractionConfig", v.into_value());
-            }
-            if let Some(v) = self.extraction_type {
-                m.insert("ExtractionType", v.into_value());
-            }
+            set(&mut m, "ExtractionConfig", self.extraction_config);
+            set(&mut m, "ExtractionType", self.extraction_type);
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -11368,9 +10636,7 @@ pub mod memory {
     impl IntoValue for ExtractionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.llm_extraction_config {
-                m.insert("LlmExtractionConfig", v.into_value());
-            }
+            set(&mut m, "LlmExtractionConfig", self.llm_extraction_config);
             gs_core::Value::Map(m)
         }
     }
@@ -11414,12 +10680,8 @@ pub mod memory {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
-            if let Some(v) = self.llm_extraction_instruction {
-                m.insert("LlmExtractionInstruction", v.into_value());
-            }
-            if let Some(v) = self.validation {
-                m.insert("Validation", v.into_value());
-            }
+            set(&mut m, "LlmExtractionInstruction", self.llm_extraction_instruction);
+            set(&mut m, "Validation", self.validation);
             gs_core::Value::Map(m)
         }
     }
@@ -11467,15 +10729,9 @@ pub mod memory {
     impl IntoValue for Validation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_validation {
-                m.insert("NumberValidation", v.into_value());
-            }
-            if let Some(v) = self.string_list_validation {
-                m.insert("StringListValidation", v.into_value());
-            }
-            if let Some(v) = self.string_validation {
-                m.insert("StringValidation", v.into_value());
-            }
+            set(&mut m, "NumberValidation", self.number_validation);
+            set(&mut m, "StringListValidation", self.string_list_validation);
+            set(&mut m, "StringValidation", self.string_validation);
             gs_core::Value::Map(m)
         }
     }
@@ -11548,12 +10804,8 @@ pub mod memory {
     impl IntoValue for StringListValidation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.max_items {
-                m.insert("MaxItems", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "MaxItems", self.max_items);
             gs_core::Value::Map(m)
         }
     }
@@ -11595,12 +10847,8 @@ pub mod memory {
     impl IntoValue for NumberValidation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_value {
-                m.insert("MaxValue", v.into_value());
-            }
-            if let Some(v) = self.min_value {
-                m.insert("MinValue", v.into_value());
-            }
+            set(&mut m, "MaxValue", self.max_value);
+            set(&mut m, "MinValue", self.min_value);
             gs_core::Value::Map(m)
         }
     }
@@ -11685,34 +10933,16 @@ pub mod memory {
     impl IntoValue for SummaryMemoryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.memory_record_schema {
-                m.insert("MemoryRecordSchema", v.into_value());
-            }
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.namespace_templates {
-                m.insert("NamespaceTemplates", v.into_value());
-            }
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.strategy_id {
-                m.insert("StrategyId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
+            set(&mut m, "NamespaceTemplates", self.namespace_templates);
+            set(&mut m, "Namespaces", self.namespaces);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "StrategyId", self.strategy_id);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UpdatedAt", self.updated_at);
             gs_core::Value::Map(m)
         }
     }
@@ -11797,34 +11027,16 @@ pub mod memory {
     impl IntoValue for UserPreferenceMemoryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.memory_record_schema {
-                m.insert("MemoryRecordSchema", v.into_value());
-            }
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.namespace_templates {
-                m.insert("NamespaceTemplates", v.into_value());
-            }
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.strategy_id {
-                m.insert("StrategyId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
+            set(&mut m, "NamespaceTemplates", self.namespace_templates);
+            set(&mut m, "Namespaces", self.namespaces);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "StrategyId", self.strategy_id);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UpdatedAt", self.updated_at);
             gs_core::Value::Map(m)
         }
     }
@@ -11915,37 +11127,17 @@ pub mod memory {
     impl IntoValue for CustomMemoryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.memory_record_schema {
-                m.insert("MemoryRecordSchema", v.into_value());
-            }
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.namespace_templates {
-                m.insert("NamespaceTemplates", v.into_value());
-            }
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.strategy_id {
-                m.insert("StrategyId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
+            set(&mut m, "NamespaceTemplates", self.namespace_templates);
+            set(&mut m, "Namespaces", self.namespaces);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "StrategyId", self.strategy_id);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UpdatedAt", self.updated_at);
             gs_core::Value::Map(m)
         }
     }
@@ -12005,21 +11197,11 @@ pub mod memory {
     impl IntoValue for CustomConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.episodic_override {
-                m.insert("EpisodicOverride", v.into_value());
-            }
-            if let Some(v) = self.self_managed_configuration {
-                m.insert("SelfManagedConfiguration", v.into_value());
-            }
-            if let Some(v) = self.semantic_override {
-                m.insert("SemanticOverride", v.into_value());
-            }
-            if let Some(v) = self.summary_override {
-                m.insert("SummaryOverride", v.into_value());
-            }
-            if let Some(v) = self.user_preference_override {
-                m.insert("UserPreferenceOverride", v.into_value());
-            }
+            set(&mut m, "EpisodicOverride", self.episodic_override);
+            set(&mut m, "SelfManagedConfiguration", self.self_managed_configuration);
+            set(&mut m, "SemanticOverride", self.semantic_override);
+            set(&mut m, "SummaryOverride", self.summary_override);
+            set(&mut m, "UserPreferenceOverride", self.user_preference_override);
             gs_core::Value::Map(m)
         }
     }
@@ -12061,12 +11243,8 @@ pub mod memory {
     impl IntoValue for SemanticOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consolidation {
-                m.insert("Consolidation", v.into_value());
-            }
-            if let Some(v) = self.extraction {
-                m.insert("Extraction", v.into_value());
-            }
+            set(&mut m, "Consolidation", self.consolidation);
+            set(&mut m, "Extraction", self.extraction);
             gs_core::Value::Map(m)
         }
     }
@@ -12180,9 +11358,7 @@ pub mod memory {
     impl IntoValue for SummaryOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consolidation {
-                m.insert("Consolidation", v.into_value());
-            }
+            set(&mut m, "Consolidation", self.consolidation);
             gs_core::Value::Map(m)
         }
     }
@@ -12263,12 +11439,8 @@ pub mod memory {
     impl IntoValue for UserPreferenceOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consolidation {
-                m.insert("Consolidation", v.into_value());
-            }
-            if let Some(v) = self.extraction {
-                m.insert("Extraction", v.into_value());
-            }
+            set(&mut m, "Consolidation", self.consolidation);
+            set(&mut m, "Extraction", self.extraction);
             gs_core::Value::Map(m)
         }
     }
@@ -12394,15 +11566,9 @@ pub mod memory {
     impl IntoValue for SelfManagedConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.historical_context_window_size {
-                m.insert("HistoricalContextWindowSize", v.into_value());
-            }
-            if let Some(v) = self.invocation_configuration {
-                m.insert("InvocationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.trigger_conditions {
-                m.insert("TriggerConditions", v.into_value());
-            }
+            set(&mut m, "HistoricalContextWindowSize", self.historical_context_window_size);
+            set(&mut m, "InvocationConfiguration", self.invocation_configuration);
+            set(&mut m, "TriggerConditions", self.trigger_conditions);
             gs_core::Value::Map(m)
         }
     }
@@ -12450,15 +11616,9 @@ pub mod memory {
     impl IntoValue for TriggerConditionInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message_based_trigger {
-                m.insert("MessageBasedTrigger", v.into_value());
-            }
-            if let Some(v) = self.time_based_trigger {
-                m.insert("TimeBasedTrigger", v.into_value());
-            }
-            if let Some(v) = self.token_based_trigger {
-                m.insert("TokenBasedTrigger", v.into_value());
-            }
+            set(&mut m, "MessageBasedTrigger", self.message_based_trigger);
+            set(&mut m, "TimeBasedTrigger", self.time_based_trigger);
+            set(&mut m, "TokenBasedTrigger", self.token_based_trigger);
             gs_core::Value::Map(m)
         }
     }
@@ -12494,9 +11654,7 @@ pub mod memory {
     impl IntoValue for MessageBasedTriggerInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message_count {
-                m.insert("MessageCount", v.into_value());
-            }
+            set(&mut m, "MessageCount", self.message_count);
             gs_core::Value::Map(m)
         }
     }
@@ -12532,9 +11690,7 @@ pub mod memory {
     impl IntoValue for TokenBasedTriggerInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.token_count {
-                m.insert("TokenCount", v.into_value());
-            }
+            set(&mut m, "TokenCount", self.token_count);
             gs_core::Value::Map(m)
         }
     }
@@ -12570,9 +11726,7 @@ pub mod memory {
     impl IntoValue for TimeBasedTriggerInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_session_timeout {
-                m.insert("IdleSessionTimeout", v.into_value());
-            }
+            set(&mut m, "IdleSessionTimeout", self.idle_session_timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -12614,12 +11768,8 @@ pub mod memory {
     impl IntoValue for InvocationConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload_delivery_bucket_name {
-                m.insert("PayloadDeliveryBucketName", v.into_value());
-            }
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_value());
-            }
+            set(&mut m, "PayloadDeliveryBucketName", self.payload_delivery_bucket_name);
+            set(&mut m, "TopicArn", self.topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -12667,15 +11817,9 @@ pub mod memory {
     impl IntoValue for EpisodicOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consolidation {
-                m.insert("Consolidation", v.into_value());
-            }
-            if let Some(v) = self.extraction {
-                m.insert("Extraction", v.into_value());
-            }
-            if let Some(v) = self.reflection {
-                m.insert("Reflection", v.into_value());
-            }
+            set(&mut m, "Consolidation", self.consolidation);
+            set(&mut m, "Extraction", self.extraction);
+            set(&mut m, "Reflection", self.reflection);
             gs_core::Value::Map(m)
         }
     }
@@ -12810,16 +11954,10 @@ pub mod memory {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
-            if let Some(v) = self.memory_record_schema {
-                m.insert("MemoryRecordSchema", v.into_value());
-            }
+            set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
             m.insert("ModelId", self.model_id.into_value());
-            if let Some(v) = self.namespace_templates {
-                m.insert("NamespaceTemplates", v.into_value());
-            }
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
+            set(&mut m, "NamespaceTemplates", self.namespace_templates);
+            set(&mut m, "Namespaces", self.namespaces);
             gs_core::Value::Map(m)
         }
     }
@@ -12910,37 +12048,17 @@ pub mod memory {
     impl IntoValue for EpisodicMemoryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.memory_record_schema {
-                m.insert("MemoryRecordSchema", v.into_value());
-            }
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.namespace_templates {
-                m.insert("NamespaceTemplates", v.into_value());
-            }
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
-            if let Some(v) = self.reflection_configuration {
-                m.insert("ReflectionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.strategy_id {
-                m.insert("StrategyId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
+            set(&mut m, "NamespaceTemplates", self.namespace_templates);
+            set(&mut m, "Namespaces", self.namespaces);
+            set(&mut m, "ReflectionConfiguration", self.reflection_configuration);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "StrategyId", self.strategy_id);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UpdatedAt", self.updated_at);
             gs_core::Value::Map(m)
         }
     }
@@ -12988,15 +12106,9 @@ pub mod memory {
     impl IntoValue for EpisodicReflectionConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.memory_record_schema {
-                m.insert("MemoryRecordSchema", v.into_value());
-            }
-            if let Some(v) = self.namespace_templates {
-                m.insert("NamespaceTemplates", v.into_value());
-            }
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
+            set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
+            set(&mut m, "NamespaceTemplates", self.namespace_templates);
+            set(&mut m, "Namespaces", self.namespaces);
             gs_core::Value::Map(m)
         }
     }
@@ -13076,9 +12188,7 @@ pub mod memory {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.validation {
-                m.insert("Validation", v.into_value());
-            }
+            set(&mut m, "Validation", self.validation);
             gs_core::Value::Map(m)
         }
     }
@@ -13121,12 +12231,8 @@ pub mod memory {
     impl IntoValue for NamespaceKeyValidation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.regex_pattern {
-                m.insert("RegexPattern", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "RegexPattern", self.regex_pattern);
             gs_core::Value::Map(m)
         }
     }
@@ -13193,9 +12299,7 @@ pub mod memory {
     impl IntoValue for StreamDeliveryResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kinesis {
-                m.insert("Kinesis", v.into_value());
-            }
+            set(&mut m, "Kinesis", self.kinesis);
             gs_core::Value::Map(m)
         }
     }
@@ -13271,9 +12375,7 @@ pub mod memory {
     impl IntoValue for ContentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
+            set(&mut m, "Level", self.level);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -13332,12 +12434,8 @@ impl CfnOAuth2CredentialProviderProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CredentialProviderVendor", self.credential_provider_vendor.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.oauth2_provider_config_input {
-            m.insert("Oauth2ProviderConfigInput", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Oauth2ProviderConfigInput", self.oauth2_provider_config_input);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -13435,7 +12533,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
 /// The property types of [`CfnOAuth2CredentialProvider`]: CDK's `CfnOAuth2CredentialProvider.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod o_auth2_credential_provider {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// Input configuration for an OAuth2 provider
     ///
@@ -13516,33 +12614,15 @@ pub mod o_auth2_credential_provider {
     impl IntoValue for Oauth2ProviderConfigInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.atlassian_oauth2_provider_config {
-                m.insert("AtlassianOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.custom_oauth2_provider_config {
-                m.insert("CustomOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.github_oauth2_provider_config {
-                m.insert("GithubOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.google_oauth2_provider_config {
-                m.insert("GoogleOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.included_oauth2_provider_config {
-                m.insert("IncludedOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.linkedin_oauth2_provider_config {
-                m.insert("LinkedinOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.microsoft_oauth2_provider_config {
-                m.insert("MicrosoftOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.salesforce_oauth2_provider_config {
-                m.insert("SalesforceOauth2ProviderConfig", v.into_value());
-            }
-            if let Some(v) = self.slack_oauth2_provider_config {
-                m.insert("SlackOauth2ProviderConfig", v.into_value());
-            }
+            set(&mut m, "AtlassianOauth2ProviderConfig", self.atlassian_oauth2_provider_config);
+            set(&mut m, "CustomOauth2ProviderConfig", self.custom_oauth2_provider_config);
+            set(&mut m, "GithubOauth2ProviderConfig", self.github_oauth2_provider_config);
+            set(&mut m, "GoogleOauth2ProviderConfig", self.google_oauth2_provider_config);
+            set(&mut m, "IncludedOauth2ProviderConfig", self.included_oauth2_provider_config);
+            set(&mut m, "LinkedinOauth2ProviderConfig", self.linkedin_oauth2_provider_config);
+            set(&mut m, "MicrosoftOauth2ProviderConfig", self.microsoft_oauth2_provider_config);
+            set(&mut m, "SalesforceOauth2ProviderConfig", self.salesforce_oauth2_provider_config);
+            set(&mut m, "SlackOauth2ProviderConfig", self.slack_oauth2_provider_config);
             gs_core::Value::Map(m)
         }
     }
@@ -13628,34 +12708,16 @@ pub mod o_auth2_credential_provider {
     impl IntoValue for CustomOauth2ProviderConfigInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_authentication_method {
-                m.insert("ClientAuthenticationMethod", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
+            set(&mut m, "ClientAuthenticationMethod", self.client_authentication_method);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
             m.insert("OauthDiscovery", self.oauth_discovery.into_value());
-            if let Some(v) = self.on_behalf_of_token_exchange_config {
-                m.insert("OnBehalfOfTokenExchangeConfig", v.into_value());
-            }
-            if let Some(v) = self.private_endpoint {
-                m.insert("PrivateEndpoint", v.into_value());
-            }
-            if let Some(v) = self.private_endpoint_overrides {
-                m.insert("PrivateEndpointOverrides", v.into_value());
-            }
-            if let Some(v) = self.private_key_jwt_config {
-                m.insert("PrivateKeyJwtConfig", v.into_value());
-            }
+            set(&mut m, "OnBehalfOfTokenExchangeConfig", self.on_behalf_of_token_exchange_config);
+            set(&mut m, "PrivateEndpoint", self.private_endpoint);
+            set(&mut m, "PrivateEndpointOverrides", self.private_endpoint_overrides);
+            set(&mut m, "PrivateKeyJwtConfig", self.private_key_jwt_config);
             gs_core::Value::Map(m)
         }
     }
@@ -13697,12 +12759,8 @@ pub mod o_auth2_credential_provider {
     impl IntoValue for Oauth2Discovery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_server_metadata {
-                m.insert("AuthorizationServerMetadata", v.into_value());
-            }
-            if let Some(v) = self.discovery_url {
-                m.insert("DiscoveryUrl", v.into_value());
-            }
+            set(&mut m, "AuthorizationServerMetadata", self.authorization_server_metadata);
+            set(&mut m, "DiscoveryUrl", self.discovery_url);
             gs_core::Value::Map(m)
         }
     }
@@ -13755,9 +12813,7 @@ pub mod o_auth2_credential_provider {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationEndpoint", self.authorization_endpoint.into_value());
             m.insert("Issuer", self.issuer.into_value());
-            if let Some(v) = self.response_types {
-                m.insert("ResponseTypes", v.into_value());
-            }
+            set(&mut m, "ResponseTypes", self.response_types);
             m.insert("TokenEndpoint", self.token_endpoint.into_value());
             gs_core::Value::Map(m)
         }
@@ -13835,9 +12891,7 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GrantType", self.grant_type.into_value());
-            if let Some(v) = self.token_exchange_grant_type_config {
-                m.insert("TokenExchangeGrantTypeConfig", v.into_value());
-            }
+            set(&mut m, "TokenExchangeGrantTypeConfig", self.token_exchange_grant_type_config);
             gs_core::Value::Map(m)
         }
     }
@@ -13875,9 +12929,7 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActorTokenContent", self.actor_token_content.into_value());
-            if let Some(v) = self.actor_token_scopes {
-                m.insert("ActorTokenScopes", v.into_value());
-            }
+            set(&mut m, "ActorTokenScopes", self.actor_token_scopes);
             gs_core::Value::Map(m)
         }
     }
@@ -13931,18 +12983,10 @@ pub mod o_auth2_credential_provider {
     impl IntoValue for PrivateKeyJwtConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_header_claims {
-                m.insert("AdditionalHeaderClaims", v.into_value());
-            }
-            if let Some(v) = self.additional_payload_claims {
-                m.insert("AdditionalPayloadClaims", v.into_value());
-            }
-            if let Some(v) = self.private_key_source {
-                m.insert("PrivateKeySource", v.into_value());
-            }
-            if let Some(v) = self.signing_algorithm {
-                m.insert("SigningAlgorithm", v.into_value());
-            }
+            set(&mut m, "AdditionalHeaderClaims", self.additional_header_claims);
+            set(&mut m, "AdditionalPayloadClaims", self.additional_payload_claims);
+            set(&mut m, "PrivateKeySource", self.private_key_source);
+            set(&mut m, "SigningAlgorithm", self.signing_algorithm);
             gs_core::Value::Map(m)
         }
     }
@@ -13978,9 +13022,7 @@ pub mod o_auth2_credential_provider {
     impl IntoValue for PrivateKeySource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_source {
-                m.insert("KmsKeySource", v.into_value());
-            }
+            set(&mut m, "KmsKeySource", self.kms_key_source);
             gs_core::Value::Map(m)
         }
     }
@@ -14056,12 +13098,8 @@ pub mod o_auth2_credential_provider {
     impl IntoValue for PrivateEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_vpc_resource {
-                m.insert("ManagedVpcResource", v.into_value());
-            }
-            if let Some(v) = self.self_managed_lattice_resource {
-                m.insert("SelfManagedLatticeResource", v.into_value());
-            }
+            set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
+            set(&mut m, "SelfManagedLatticeResource", self.self_managed_lattice_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -14160,16 +13198,10 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
-            if let Some(v) = self.routing_domain {
-                m.insert("RoutingDomain", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "RoutingDomain", self.routing_domain);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             m.insert("VpcIdentifier", self.vpc_identifier.into_value());
             gs_core::Value::Map(m)
         }
@@ -14260,15 +13292,9 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
             gs_core::Value::Map(m)
         }
     }
@@ -14318,15 +13344,9 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
             gs_core::Value::Map(m)
         }
     }
@@ -14376,15 +13396,9 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
             gs_core::Value::Map(m)
         }
     }
@@ -14434,15 +13448,9 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
             gs_core::Value::Map(m)
         }
     }
@@ -14498,18 +13506,10 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
-            if let Some(v) = self.tenant_id {
-                m.insert("TenantId", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
+            set(&mut m, "TenantId", self.tenant_id);
             gs_core::Value::Map(m)
         }
     }
@@ -14559,15 +13559,9 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
             gs_core::Value::Map(m)
         }
     }
@@ -14617,15 +13611,9 @@ pub mod o_auth2_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
             gs_core::Value::Map(m)
         }
     }
@@ -14692,25 +13680,13 @@ pub mod o_auth2_credential_provider {
     impl IntoValue for IncludedOauth2ProviderConfigInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_endpoint {
-                m.insert("AuthorizationEndpoint", v.into_value());
-            }
+            set(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.client_secret_config {
-                m.insert("ClientSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.client_secret_source {
-                m.insert("ClientSecretSource", v.into_value());
-            }
-            if let Some(v) = self.issuer {
-                m.insert("Issuer", v.into_value());
-            }
-            if let Some(v) = self.token_endpoint {
-                m.insert("TokenEndpoint", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ClientSecretConfig", self.client_secret_config);
+            set(&mut m, "ClientSecretSource", self.client_secret_source);
+            set(&mut m, "Issuer", self.issuer);
+            set(&mut m, "TokenEndpoint", self.token_endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -14805,28 +13781,16 @@ impl CfnOnlineEvaluationConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.clustering_config {
-            m.insert("ClusteringConfig", v.into_value());
-        }
+        set(&mut m, "ClusteringConfig", self.clustering_config);
         m.insert("DataSourceConfig", self.data_source_config.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EvaluationExecutionRoleArn", self.evaluation_execution_role_arn.into_value());
-        if let Some(v) = self.evaluators {
-            m.insert("Evaluators", v.into_value());
-        }
-        if let Some(v) = self.execution_status {
-            m.insert("ExecutionStatus", v.into_value());
-        }
-        if let Some(v) = self.insights {
-            m.insert("Insights", v.into_value());
-        }
+        set(&mut m, "Evaluators", self.evaluators);
+        set(&mut m, "ExecutionStatus", self.execution_status);
+        set(&mut m, "Insights", self.insights);
         m.insert("OnlineEvaluationConfigName", self.online_evaluation_config_name.into_value());
         m.insert("Rule", self.rule.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -14900,7 +13864,7 @@ impl crate::Cfn<markers::OnlineEvaluationConfig> {
 /// The property types of [`CfnOnlineEvaluationConfig`]: CDK's `CfnOnlineEvaluationConfig.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod online_evaluation_config {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// The configuration that specifies where to read agent traces for online evaluation.
     ///
@@ -15042,13 +14006,9 @@ pub mod online_evaluation_config {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
+            set(&mut m, "Filters", self.filters);
             m.insert("SamplingConfig", self.sampling_config.into_value());
-            if let Some(v) = self.session_config {
-                m.insert("SessionConfig", v.into_value());
-            }
+            set(&mut m, "SessionConfig", self.session_config);
             gs_core::Value::Map(m)
         }
     }
@@ -15174,15 +14134,9 @@ pub mod online_evaluation_config {
     impl IntoValue for FilterValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -15345,16 +14299,10 @@ impl CfnPaymentConnectorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorName", self.connector_name.into_value());
         m.insert("ConnectorType", self.connector_type.into_value());
-        if let Some(v) = self.credential_provider_configurations {
-            m.insert("CredentialProviderConfigurations", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CredentialProviderConfigurations", self.credential_provider_configurations);
+        set(&mut m, "Description", self.description);
         m.insert("PaymentManagerId", self.payment_manager_id.into_value());
-        if let Some(v) = self.provision_mode {
-            m.insert("ProvisionMode", v.into_value());
-        }
+        set(&mut m, "ProvisionMode", self.provision_mode);
         m
     }
 
@@ -15429,7 +14377,7 @@ impl crate::Cfn<markers::PaymentConnector> {
 /// The property types of [`CfnPaymentConnector`]: CDK's `CfnPaymentConnector.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod payment_connector {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `CredentialsProviderConfiguration` property type.
     ///
@@ -15468,12 +14416,8 @@ pub mod payment_connector {
     impl IntoValue for CredentialsProviderConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.coinbase_cdp {
-                m.insert("CoinbaseCDP", v.into_value());
-            }
-            if let Some(v) = self.stripe_privy {
-                m.insert("StripePrivy", v.into_value());
-            }
+            set(&mut m, "CoinbaseCDP", self.coinbase_cdp);
+            set(&mut m, "StripePrivy", self.stripe_privy);
             gs_core::Value::Map(m)
         }
     }
@@ -15562,12 +14506,8 @@ impl CfnPaymentCredentialProviderProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CredentialProviderVendor", self.credential_provider_vendor.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.provider_configuration_input {
-            m.insert("ProviderConfigurationInput", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProviderConfigurationInput", self.provider_configuration_input);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -15625,7 +14565,7 @@ impl crate::Cfn<markers::PaymentCredentialProvider> {
 /// The property types of [`CfnPaymentCredentialProvider`]: CDK's `CfnPaymentCredentialProvider.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod payment_credential_provider {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Provider configuration input containing secrets for creation/update
     ///
@@ -15665,12 +14605,8 @@ pub mod payment_credential_provider {
     impl IntoValue for PaymentProviderConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.coinbase_cdp_configuration {
-                m.insert("CoinbaseCdpConfiguration", v.into_value());
-            }
-            if let Some(v) = self.stripe_privy_configuration {
-                m.insert("StripePrivyConfiguration", v.into_value());
-            }
+            set(&mut m, "CoinbaseCdpConfiguration", self.coinbase_cdp_configuration);
+            set(&mut m, "StripePrivyConfiguration", self.stripe_privy_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -15741,24 +14677,12 @@ pub mod payment_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKeyId", self.api_key_id.into_value());
-            if let Some(v) = self.api_key_secret {
-                m.insert("ApiKeySecret", v.into_value());
-            }
-            if let Some(v) = self.api_key_secret_config {
-                m.insert("ApiKeySecretConfig", v.into_value());
-            }
-            if let Some(v) = self.api_key_secret_source {
-                m.insert("ApiKeySecretSource", v.into_value());
-            }
-            if let Some(v) = self.wallet_secret {
-                m.insert("WalletSecret", v.into_value());
-            }
-            if let Some(v) = self.wallet_secret_config {
-                m.insert("WalletSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.wallet_secret_source {
-                m.insert("WalletSecretSource", v.into_value());
-            }
+            set(&mut m, "ApiKeySecret", self.api_key_secret);
+            set(&mut m, "ApiKeySecretConfig", self.api_key_secret_config);
+            set(&mut m, "ApiKeySecretSource", self.api_key_secret_source);
+            set(&mut m, "WalletSecret", self.wallet_secret);
+            set(&mut m, "WalletSecretConfig", self.wallet_secret_config);
+            set(&mut m, "WalletSecretSource", self.wallet_secret_source);
             gs_core::Value::Map(m)
         }
     }
@@ -15876,25 +14800,13 @@ pub mod payment_credential_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppId", self.app_id.into_value());
-            if let Some(v) = self.app_secret {
-                m.insert("AppSecret", v.into_value());
-            }
-            if let Some(v) = self.app_secret_config {
-                m.insert("AppSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.app_secret_source {
-                m.insert("AppSecretSource", v.into_value());
-            }
+            set(&mut m, "AppSecret", self.app_secret);
+            set(&mut m, "AppSecretConfig", self.app_secret_config);
+            set(&mut m, "AppSecretSource", self.app_secret_source);
             m.insert("AuthorizationId", self.authorization_id.into_value());
-            if let Some(v) = self.authorization_private_key {
-                m.insert("AuthorizationPrivateKey", v.into_value());
-            }
-            if let Some(v) = self.authorization_private_key_config {
-                m.insert("AuthorizationPrivateKeyConfig", v.into_value());
-            }
-            if let Some(v) = self.authorization_private_key_source {
-                m.insert("AuthorizationPrivateKeySource", v.into_value());
-            }
+            set(&mut m, "AuthorizationPrivateKey", self.authorization_private_key);
+            set(&mut m, "AuthorizationPrivateKeyConfig", self.authorization_private_key_config);
+            set(&mut m, "AuthorizationPrivateKeySource", self.authorization_private_key_source);
             gs_core::Value::Map(m)
         }
     }
@@ -15964,18 +14876,12 @@ impl CfnPaymentManagerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.authorizer_configuration {
-            m.insert("AuthorizerConfiguration", v.into_value());
-        }
+        set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
         m.insert("AuthorizerType", self.authorizer_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16049,7 +14955,7 @@ impl crate::Cfn<markers::PaymentManager> {
 /// The property types of [`CfnPaymentManager`]: CDK's `CfnPaymentManager.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod payment_manager {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `AuthorizerConfiguration` property type.
     ///
@@ -16132,18 +15038,10 @@ pub mod payment_manager {
     impl IntoValue for CustomJWTAuthorizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_audience {
-                m.insert("AllowedAudience", v.into_value());
-            }
-            if let Some(v) = self.allowed_clients {
-                m.insert("AllowedClients", v.into_value());
-            }
-            if let Some(v) = self.allowed_scopes {
-                m.insert("AllowedScopes", v.into_value());
-            }
-            if let Some(v) = self.custom_claims {
-                m.insert("CustomClaims", v.into_value());
-            }
+            set(&mut m, "AllowedAudience", self.allowed_audience);
+            set(&mut m, "AllowedClients", self.allowed_clients);
+            set(&mut m, "AllowedScopes", self.allowed_scopes);
+            set(&mut m, "CustomClaims", self.custom_claims);
             m.insert("DiscoveryUrl", self.discovery_url.into_value());
             gs_core::Value::Map(m)
         }
@@ -16272,12 +15170,8 @@ pub mod payment_manager {
     impl IntoValue for ClaimMatchValueType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_value_string {
-                m.insert("MatchValueString", v.into_value());
-            }
-            if let Some(v) = self.match_value_string_list {
-                m.insert("MatchValueStringList", v.into_value());
-            }
+            set(&mut m, "MatchValueString", self.match_value_string);
+            set(&mut m, "MatchValueStringList", self.match_value_string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -16348,17 +15242,11 @@ impl CfnPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Definition", self.definition.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enforcement_mode {
-            m.insert("EnforcementMode", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnforcementMode", self.enforcement_mode);
         m.insert("Name", self.name.into_value());
         m.insert("PolicyEngineId", self.policy_engine_id.into_value());
-        if let Some(v) = self.validation_mode {
-            m.insert("ValidationMode", v.into_value());
-        }
+        set(&mut m, "ValidationMode", self.validation_mode);
         m
     }
 
@@ -16432,7 +15320,7 @@ impl crate::Cfn<markers::Policy> {
 /// The property types of [`CfnPolicy`]: CDK's `CfnPolicy.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod policy {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The definition structure for policies. Encapsulates different policy formats.
     ///
@@ -16471,12 +15359,8 @@ pub mod policy {
     impl IntoValue for PolicyDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cedar {
-                m.insert("Cedar", v.into_value());
-            }
-            if let Some(v) = self.policy {
-                m.insert("Policy", v.into_value());
-            }
+            set(&mut m, "Cedar", self.cedar);
+            set(&mut m, "Policy", self.policy);
             gs_core::Value::Map(m)
         }
     }
@@ -16594,16 +15478,10 @@ impl CfnPolicyEngineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16849,40 +15727,18 @@ impl CfnRuntimeProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentRuntimeArtifact", self.agent_runtime_artifact.into_value());
         m.insert("AgentRuntimeName", self.agent_runtime_name.into_value());
-        if let Some(v) = self.authorizer_configuration {
-            m.insert("AuthorizerConfiguration", v.into_value());
-        }
-        if let Some(v) = self.capacity_provider_configuration {
-            m.insert("CapacityProviderConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.environment_variables {
-            m.insert("EnvironmentVariables", v.into_value());
-        }
-        if let Some(v) = self.filesystem_configurations {
-            m.insert("FilesystemConfigurations", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
-        if let Some(v) = self.platform_version {
-            m.insert("PlatformVersion", v.into_value());
-        }
-        if let Some(v) = self.protocol_configuration {
-            m.insert("ProtocolConfiguration", v.into_value());
-        }
-        if let Some(v) = self.request_header_configuration {
-            m.insert("RequestHeaderConfiguration", v.into_value());
-        }
+        set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
+        set(&mut m, "CapacityProviderConfiguration", self.capacity_provider_configuration);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnvironmentVariables", self.environment_variables);
+        set(&mut m, "FilesystemConfigurations", self.filesystem_configurations);
+        set(&mut m, "LifecycleConfiguration", self.lifecycle_configuration);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
+        set(&mut m, "PlatformVersion", self.platform_version);
+        set(&mut m, "ProtocolConfiguration", self.protocol_configuration);
+        set(&mut m, "RequestHeaderConfiguration", self.request_header_configuration);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16972,7 +15828,7 @@ impl crate::Cfn<markers::Runtime> {
 /// The property types of [`CfnRuntime`]: CDK's `CfnRuntime.*Property`.
 #[cfg(feature = "bedrockagentcore")]
 pub mod runtime {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// The artifact of the agent.
     ///
@@ -17011,12 +15867,8 @@ pub mod runtime {
     impl IntoValue for AgentRuntimeArtifact {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_configuration {
-                m.insert("CodeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.container_configuration {
-                m.insert("ContainerConfiguration", v.into_value());
-            }
+            set(&mut m, "CodeConfiguration", self.code_configuration);
+            set(&mut m, "ContainerConfiguration", self.container_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -17130,9 +15982,7 @@ pub mod runtime {
     impl IntoValue for Code {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -17178,9 +16028,7 @@ pub mod runtime {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Prefix", self.prefix.into_value());
-            if let Some(v) = self.version_id {
-                m.insert("VersionId", v.into_value());
-            }
+            set(&mut m, "VersionId", self.version_id);
             gs_core::Value::Map(m)
         }
     }
@@ -17218,9 +16066,7 @@ pub mod runtime {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
-            if let Some(v) = self.network_mode_config {
-                m.insert("NetworkModeConfig", v.into_value());
-            }
+            set(&mut m, "NetworkModeConfig", self.network_mode_config);
             gs_core::Value::Map(m)
         }
     }
@@ -17296,9 +16142,7 @@ pub mod runtime {
     impl IntoValue for AuthorizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_jwt_authorizer {
-                m.insert("CustomJWTAuthorizer", v.into_value());
-            }
+            set(&mut m, "CustomJWTAuthorizer", self.custom_jwt_authorizer);
             gs_core::Value::Map(m)
         }
     }
@@ -17377,28 +16221,14 @@ pub mod runtime {
     impl IntoValue for CustomJWTAuthorizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_audience {
-                m.insert("AllowedAudience", v.into_value());
-            }
-            if let Some(v) = self.allowed_clients {
-                m.insert("AllowedClients", v.into_value());
-            }
-            if let Some(v) = self.allowed_scopes {
-                m.insert("AllowedScopes", v.into_value());
-            }
-            if let Some(v) = self.allowed_workload_configuration {
-                m.insert("AllowedWorkloadConfiguration", v.into_value());
-            }
-            if let Some(v) = self.custom_claims {
-                m.insert("CustomClaims", v.into_value());
-            }
+            set(&mut m, "AllowedAudience", self.allowed_audience);
+            set(&mut m, "AllowedClients", self.allowed_clients);
+            set(&mut m, "AllowedScopes", self.allowed_scopes);
+            set(&mut m, "AllowedWorkloadConfiguration", self.allowed_workload_configuration);
+            set(&mut m, "CustomClaims", self.custom_claims);
             m.insert("DiscoveryUrl", self.discovery_url.into_value());
-            if let Some(v) = self.private_endpoint {
-                m.insert("PrivateEndpoint", v.into_value());
-            }
-            if let Some(v) = self.private_endpoint_overrides {
-                m.insert("PrivateEndpointOverrides", v.into_value());
-            }
+            set(&mut m, "PrivateEndpoint", self.private_endpoint);
+            set(&mut m, "PrivateEndpointOverrides", self.private_endpoint_overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -17526,12 +16356,8 @@ pub mod runtime {
     impl IntoValue for ClaimMatchValueType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_value_string {
-                m.insert("MatchValueString", v.into_value());
-            }
-            if let Some(v) = self.match_value_string_list {
-                m.insert("MatchValueStringList", v.into_value());
-            }
+            set(&mut m, "MatchValueString", self.match_value_string);
+            set(&mut m, "MatchValueStringList", self.match_value_string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -17576,12 +16402,8 @@ pub mod runtime {
     impl IntoValue for AllowedWorkloadConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hosting_environments {
-                m.insert("HostingEnvironments", v.into_value());
-            }
-            if let Some(v) = self.workload_identities {
-                m.insert("WorkloadIdentities", v.into_value());
-            }
+            set(&mut m, "HostingEnvironments", self.hosting_environments);
+            set(&mut m, "WorkloadIdentities", self.workload_identities);
             gs_core::Value::Map(m)
         }
     }
@@ -17655,12 +16477,8 @@ pub mod runtime {
     impl IntoValue for PrivateEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_vpc_resource {
-                m.insert("ManagedVpcResource", v.into_value());
-            }
-            if let Some(v) = self.self_managed_lattice_resource {
-                m.insert("SelfManagedLatticeResource", v.into_value());
-            }
+            set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
+            set(&mut m, "SelfManagedLatticeResource", self.self_managed_lattice_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -17756,16 +16574,10 @@ pub mod runtime {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
-            if let Some(v) = self.routing_domain {
-                m.insert("RoutingDomain", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "RoutingDomain", self.routing_domain);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             m.insert("VpcIdentifier", self.vpc_identifier.into_value());
             gs_core::Value::Map(m)
         }
@@ -17848,12 +16660,8 @@ pub mod runtime {
     impl IntoValue for LifecycleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_runtime_session_timeout {
-                m.insert("IdleRuntimeSessionTimeout", v.into_value());
-            }
-            if let Some(v) = self.max_lifetime {
-                m.insert("MaxLifetime", v.into_value());
-            }
+            set(&mut m, "IdleRuntimeSessionTimeout", self.idle_runtime_session_timeout);
+            set(&mut m, "MaxLifetime", self.max_lifetime);
             gs_core::Value::Map(m)
         }
     }
@@ -17889,9 +16697,7 @@ pub mod runtime {
     impl IntoValue for RequestHeaderConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.request_header_allowlist {
-                m.insert("RequestHeaderAllowlist", v.into_value());
-            }
+            set(&mut m, "RequestHeaderAllowlist", self.request_header_allowlist);
             gs_core::Value::Map(m)
         }
     }
@@ -17945,18 +16751,10 @@ pub mod runtime {
     impl IntoValue for FilesystemConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_provider_volume {
-                m.insert("CapacityProviderVolume", v.into_value());
-            }
-            if let Some(v) = self.efs_access_point {
-                m.insert("EfsAccessPoint", v.into_value());
-            }
-            if let Some(v) = self.s3_files_access_point {
-                m.insert("S3FilesAccessPoint", v.into_value());
-            }
-            if let Some(v) = self.session_storage {
-                m.insert("SessionStorage", v.into_value());
-            }
+            set(&mut m, "CapacityProviderVolume", self.capacity_provider_volume);
+            set(&mut m, "EfsAccessPoint", self.efs_access_point);
+            set(&mut m, "S3FilesAccessPoint", self.s3_files_access_point);
+            set(&mut m, "SessionStorage", self.session_storage);
             gs_core::Value::Map(m)
         }
     }
@@ -18199,16 +16997,10 @@ impl CfnRuntimeEndpointProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentRuntimeId", self.agent_runtime_id.into_value());
-        if let Some(v) = self.agent_runtime_version {
-            m.insert("AgentRuntimeVersion", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AgentRuntimeVersion", self.agent_runtime_version);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -18346,13 +17138,9 @@ impl CfnWorkloadIdentityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_resource_oauth2_return_urls {
-            m.insert("AllowedResourceOauth2ReturnUrls", v.into_value());
-        }
+        set(&mut m, "AllowedResourceOauth2ReturnUrls", self.allowed_resource_oauth2_return_urls);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "billing")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -88,17 +88,11 @@ impl CfnBillingViewProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_filter_expression {
-            m.insert("DataFilterExpression", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DataFilterExpression", self.data_filter_expression);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("SourceViews", self.source_views.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -164,7 +158,7 @@ impl crate::Cfn<markers::BillingView> {
 /// The property types of [`CfnBillingView`]: CDK's `CfnBillingView.*Property`.
 #[cfg(feature = "billing")]
 pub mod billing_view {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// See
     /// [Expression](https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_billing_Expression.html)
@@ -211,15 +205,9 @@ pub mod billing_view {
     impl IntoValue for DataFilterExpression {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.time_range {
-                m.insert("TimeRange", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "TimeRange", self.time_range);
             gs_core::Value::Map(m)
         }
     }
@@ -261,12 +249,8 @@ pub mod billing_view {
     impl IntoValue for Dimensions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -308,12 +292,8 @@ pub mod billing_view {
     impl IntoValue for Tags {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -355,12 +335,8 @@ pub mod billing_view {
     impl IntoValue for TimeRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.begin_date_inclusive {
-                m.insert("BeginDateInclusive", v.into_value());
-            }
-            if let Some(v) = self.end_date_inclusive {
-                m.insert("EndDateInclusive", v.into_value());
-            }
+            set(&mut m, "BeginDateInclusive", self.begin_date_inclusive);
+            set(&mut m, "EndDateInclusive", self.end_date_inclusive);
             gs_core::Value::Map(m)
         }
     }

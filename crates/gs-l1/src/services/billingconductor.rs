@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "billingconductor")]
-use crate::kinds::{IntoValue, List, Num, Str, Tag};
+use crate::kinds::{IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -144,16 +144,10 @@ impl CfnBillingGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountGrouping", self.account_grouping.into_value());
         m.insert("ComputationPreference", self.computation_preference.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.primary_account_id {
-            m.insert("PrimaryAccountId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PrimaryAccountId", self.primary_account_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -227,7 +221,7 @@ impl crate::Cfn<markers::BillingGroup> {
 /// The property types of [`CfnBillingGroup`]: CDK's `CfnBillingGroup.*Property`.
 #[cfg(feature = "billingconductor")]
 pub mod billing_group {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The preferences and settings that will be used to compute the AWS charges for a billing
     /// group.
@@ -310,15 +304,9 @@ pub mod billing_group {
     impl IntoValue for AccountGrouping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_associate {
-                m.insert("AutoAssociate", v.into_value());
-            }
-            if let Some(v) = self.linked_account_ids {
-                m.insert("LinkedAccountIds", v.into_value());
-            }
-            if let Some(v) = self.responsibility_transfer_arn {
-                m.insert("ResponsibilityTransferArn", v.into_value());
-            }
+            set(&mut m, "AutoAssociate", self.auto_associate);
+            set(&mut m, "LinkedAccountIds", self.linked_account_ids);
+            set(&mut m, "ResponsibilityTransferArn", self.responsibility_transfer_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -412,29 +400,15 @@ impl CfnCustomLineItemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_id {
-            m.insert("AccountId", v.into_value());
-        }
+        set(&mut m, "AccountId", self.account_id);
         m.insert("BillingGroupArn", self.billing_group_arn.into_value());
-        if let Some(v) = self.billing_period_range {
-            m.insert("BillingPeriodRange", v.into_value());
-        }
-        if let Some(v) = self.computation_rule {
-            m.insert("ComputationRule", v.into_value());
-        }
-        if let Some(v) = self.custom_line_item_charge_details {
-            m.insert("CustomLineItemChargeDetails", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "BillingPeriodRange", self.billing_period_range);
+        set(&mut m, "ComputationRule", self.computation_rule);
+        set(&mut m, "CustomLineItemChargeDetails", self.custom_line_item_charge_details);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.presentation_details {
-            m.insert("PresentationDetails", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PresentationDetails", self.presentation_details);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -509,7 +483,7 @@ impl crate::Cfn<markers::CustomLineItem> {
 /// The property types of [`CfnCustomLineItem`]: CDK's `CfnCustomLineItem.*Property`.
 #[cfg(feature = "billingconductor")]
 pub mod custom_line_item {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The billing period range in which the custom line item request will be applied.
     ///
@@ -552,12 +526,8 @@ pub mod custom_line_item {
     impl IntoValue for BillingPeriodRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclusive_end_billing_period {
-                m.insert("ExclusiveEndBillingPeriod", v.into_value());
-            }
-            if let Some(v) = self.inclusive_start_billing_period {
-                m.insert("InclusiveStartBillingPeriod", v.into_value());
-            }
+            set(&mut m, "ExclusiveEndBillingPeriod", self.exclusive_end_billing_period);
+            set(&mut m, "InclusiveStartBillingPeriod", self.inclusive_start_billing_period);
             gs_core::Value::Map(m)
         }
     }
@@ -609,15 +579,9 @@ pub mod custom_line_item {
     impl IntoValue for CustomLineItemChargeDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flat {
-                m.insert("Flat", v.into_value());
-            }
-            if let Some(v) = self.line_item_filters {
-                m.insert("LineItemFilters", v.into_value());
-            }
-            if let Some(v) = self.percentage {
-                m.insert("Percentage", v.into_value());
-            }
+            set(&mut m, "Flat", self.flat);
+            set(&mut m, "LineItemFilters", self.line_item_filters);
+            set(&mut m, "Percentage", self.percentage);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -674,13 +638,9 @@ pub mod custom_line_item {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
-            if let Some(v) = self.attribute_values {
-                m.insert("AttributeValues", v.into_value());
-            }
+            set(&mut m, "AttributeValues", self.attribute_values);
             m.insert("MatchOption", self.match_option.into_value());
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -718,9 +678,7 @@ pub mod custom_line_item {
     impl IntoValue for CustomLineItemPercentageChargeDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.child_associated_resources {
-                m.insert("ChildAssociatedResources", v.into_value());
-            }
+            set(&mut m, "ChildAssociatedResources", self.child_associated_resources);
             m.insert("PercentageValue", self.percentage_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -841,16 +799,10 @@ impl CfnPricingPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.pricing_rule_arns {
-            m.insert("PricingRuleArns", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PricingRuleArns", self.pricing_rule_arns);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1006,33 +958,17 @@ impl CfnPricingRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.billing_entity {
-            m.insert("BillingEntity", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.modifier_percentage {
-            m.insert("ModifierPercentage", v.into_value());
-        }
+        set(&mut m, "BillingEntity", self.billing_entity);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ModifierPercentage", self.modifier_percentage);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.operation {
-            m.insert("Operation", v.into_value());
-        }
+        set(&mut m, "Operation", self.operation);
         m.insert("Scope", self.scope.into_value());
-        if let Some(v) = self.service {
-            m.insert("Service", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tiering {
-            m.insert("Tiering", v.into_value());
-        }
+        set(&mut m, "Service", self.service);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Tiering", self.tiering);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.usage_type {
-            m.insert("UsageType", v.into_value());
-        }
+        set(&mut m, "UsageType", self.usage_type);
         m
     }
 
@@ -1090,7 +1026,7 @@ impl crate::Cfn<markers::PricingRule> {
 /// The property types of [`CfnPricingRule`]: CDK's `CfnPricingRule.*Property`.
 #[cfg(feature = "billingconductor")]
 pub mod pricing_rule {
-    use crate::kinds::{Bool, IntoValue, List, Num};
+    use crate::kinds::{Bool, IntoValue, List, Num, set};
 
     /// The set of tiering configurations for the pricing rule.
     ///
@@ -1130,12 +1066,8 @@ pub mod pricing_rule {
     impl IntoValue for Tiering {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_tiers {
-                m.insert("CustomTiers", v.into_value());
-            }
-            if let Some(v) = self.free_tier {
-                m.insert("FreeTier", v.into_value());
-            }
+            set(&mut m, "CustomTiers", self.custom_tiers);
+            set(&mut m, "FreeTier", self.free_tier);
             gs_core::Value::Map(m)
         }
     }
@@ -1211,9 +1143,7 @@ pub mod pricing_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BeginRangeInclusive", self.begin_range_inclusive.into_value());
-            if let Some(v) = self.end_range_exclusive {
-                m.insert("EndRangeExclusive", v.into_value());
-            }
+            set(&mut m, "EndRangeExclusive", self.end_range_exclusive);
             m.insert("RateValue", self.rate_value.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "braket")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -83,12 +83,8 @@ impl CfnSpendingLimitProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeviceArn", self.device_arn.into_value());
         m.insert("SpendingLimit", self.spending_limit.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.time_period {
-            m.insert("TimePeriod", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimePeriod", self.time_period);
         m
     }
 

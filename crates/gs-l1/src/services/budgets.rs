@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "budgets")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -97,12 +97,8 @@ impl CfnBudgetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Budget", self.budget.into_value());
-        if let Some(v) = self.notifications_with_subscribers {
-            m.insert("NotificationsWithSubscribers", v.into_value());
-        }
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
+        set(&mut m, "NotificationsWithSubscribers", self.notifications_with_subscribers);
+        set(&mut m, "ResourceTags", self.resource_tags);
         m
     }
 
@@ -136,7 +132,7 @@ impl crate::Cfn<markers::Budget> {
 /// The property types of [`CfnBudget`]: CDK's `CfnBudget.*Property`.
 #[cfg(feature = "budgets")]
 pub mod budget {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str, set};
 
     /// A notification with subscribers. A notification can have one SNS subscriber and up to 10
     /// email subscribers, for a total of 11 subscribers.
@@ -275,9 +271,7 @@ pub mod budget {
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
             m.insert("NotificationType", self.notification_type.into_value());
             m.insert("Threshold", self.threshold.into_value());
-            if let Some(v) = self.threshold_type {
-                m.insert("ThresholdType", v.into_value());
-            }
+            set(&mut m, "ThresholdType", self.threshold_type);
             gs_core::Value::Map(m)
         }
     }
@@ -386,37 +380,17 @@ pub mod budget {
     impl IntoValue for BudgetData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_adjust_data {
-                m.insert("AutoAdjustData", v.into_value());
-            }
-            if let Some(v) = self.billing_view_arn {
-                m.insert("BillingViewArn", v.into_value());
-            }
-            if let Some(v) = self.budget_limit {
-                m.insert("BudgetLimit", v.into_value());
-            }
-            if let Some(v) = self.budget_name {
-                m.insert("BudgetName", v.into_value());
-            }
+            set(&mut m, "AutoAdjustData", self.auto_adjust_data);
+            set(&mut m, "BillingViewArn", self.billing_view_arn);
+            set(&mut m, "BudgetLimit", self.budget_limit);
+            set(&mut m, "BudgetName", self.budget_name);
             m.insert("BudgetType", self.budget_type.into_value());
-            if let Some(v) = self.cost_filters {
-                m.insert("CostFilters", v.into_value());
-            }
-            if let Some(v) = self.cost_types {
-                m.insert("CostTypes", v.into_value());
-            }
-            if let Some(v) = self.filter_expression {
-                m.insert("FilterExpression", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
-            if let Some(v) = self.planned_budget_limits {
-                m.insert("PlannedBudgetLimits", v.into_value());
-            }
-            if let Some(v) = self.time_period {
-                m.insert("TimePeriod", v.into_value());
-            }
+            set(&mut m, "CostFilters", self.cost_filters);
+            set(&mut m, "CostTypes", self.cost_types);
+            set(&mut m, "FilterExpression", self.filter_expression);
+            set(&mut m, "Metrics", self.metrics);
+            set(&mut m, "PlannedBudgetLimits", self.planned_budget_limits);
+            set(&mut m, "TimePeriod", self.time_period);
             m.insert("TimeUnit", self.time_unit.into_value());
             gs_core::Value::Map(m)
         }
@@ -506,12 +480,8 @@ pub mod budget {
     impl IntoValue for TimePeriod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end {
-                m.insert("End", v.into_value());
-            }
-            if let Some(v) = self.start {
-                m.insert("Start", v.into_value());
-            }
+            set(&mut m, "End", self.end);
+            set(&mut m, "Start", self.start);
             gs_core::Value::Map(m)
         }
     }
@@ -551,9 +521,7 @@ pub mod budget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoAdjustType", self.auto_adjust_type.into_value());
-            if let Some(v) = self.historical_options {
-                m.insert("HistoricalOptions", v.into_value());
-            }
+            set(&mut m, "HistoricalOptions", self.historical_options);
             gs_core::Value::Map(m)
         }
     }
@@ -683,39 +651,17 @@ pub mod budget {
     impl IntoValue for CostTypes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_credit {
-                m.insert("IncludeCredit", v.into_value());
-            }
-            if let Some(v) = self.include_discount {
-                m.insert("IncludeDiscount", v.into_value());
-            }
-            if let Some(v) = self.include_other_subscription {
-                m.insert("IncludeOtherSubscription", v.into_value());
-            }
-            if let Some(v) = self.include_recurring {
-                m.insert("IncludeRecurring", v.into_value());
-            }
-            if let Some(v) = self.include_refund {
-                m.insert("IncludeRefund", v.into_value());
-            }
-            if let Some(v) = self.include_subscription {
-                m.insert("IncludeSubscription", v.into_value());
-            }
-            if let Some(v) = self.include_support {
-                m.insert("IncludeSupport", v.into_value());
-            }
-            if let Some(v) = self.include_tax {
-                m.insert("IncludeTax", v.into_value());
-            }
-            if let Some(v) = self.include_upfront {
-                m.insert("IncludeUpfront", v.into_value());
-            }
-            if let Some(v) = self.use_amortized {
-                m.insert("UseAmortized", v.into_value());
-            }
-            if let Some(v) = self.use_blended {
-                m.insert("UseBlended", v.into_value());
-            }
+            set(&mut m, "IncludeCredit", self.include_credit);
+            set(&mut m, "IncludeDiscount", self.include_discount);
+            set(&mut m, "IncludeOtherSubscription", self.include_other_subscription);
+            set(&mut m, "IncludeRecurring", self.include_recurring);
+            set(&mut m, "IncludeRefund", self.include_refund);
+            set(&mut m, "IncludeSubscription", self.include_subscription);
+            set(&mut m, "IncludeSupport", self.include_support);
+            set(&mut m, "IncludeTax", self.include_tax);
+            set(&mut m, "IncludeUpfront", self.include_upfront);
+            set(&mut m, "UseAmortized", self.use_amortized);
+            set(&mut m, "UseBlended", self.use_blended);
             gs_core::Value::Map(m)
         }
     }
@@ -781,24 +727,12 @@ pub mod budget {
     impl IntoValue for Expression {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and {
-                m.insert("And", v.into_value());
-            }
-            if let Some(v) = self.cost_categories {
-                m.insert("CostCategories", v.into_value());
-            }
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.not {
-                m.insert("Not", v.into_value());
-            }
-            if let Some(v) = self.or {
-                m.insert("Or", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "And", self.and);
+            set(&mut m, "CostCategories", self.cost_categories);
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "Not", self.not);
+            set(&mut m, "Or", self.or);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -848,15 +782,9 @@ pub mod budget {
     impl IntoValue for ExpressionDimensionValues {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.match_options {
-                m.insert("MatchOptions", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "MatchOptions", self.match_options);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -904,15 +832,9 @@ pub mod budget {
     impl IntoValue for CostCategoryValues {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.match_options {
-                m.insert("MatchOptions", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "MatchOptions", self.match_options);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -960,15 +882,9 @@ pub mod budget {
     impl IntoValue for TagValues {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.match_options {
-                m.insert("MatchOptions", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "MatchOptions", self.match_options);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -1006,9 +922,7 @@ pub mod budget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1104,16 +1018,12 @@ impl CfnBudgetsActionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionThreshold", self.action_threshold.into_value());
         m.insert("ActionType", self.action_type.into_value());
-        if let Some(v) = self.approval_model {
-            m.insert("ApprovalModel", v.into_value());
-        }
+        set(&mut m, "ApprovalModel", self.approval_model);
         m.insert("BudgetName", self.budget_name.into_value());
         m.insert("Definition", self.definition.into_value());
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
         m.insert("NotificationType", self.notification_type.into_value());
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
+        set(&mut m, "ResourceTags", self.resource_tags);
         m.insert("Subscribers", self.subscribers.into_value());
         m
     }
@@ -1148,7 +1058,7 @@ impl crate::Cfn<markers::BudgetsAction> {
 /// The property types of [`CfnBudgetsAction`]: CDK's `CfnBudgetsAction.*Property`.
 #[cfg(feature = "budgets")]
 pub mod budgets_action {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The trigger threshold of the action.
     ///
@@ -1232,15 +1142,9 @@ pub mod budgets_action {
     impl IntoValue for Definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam_action_definition {
-                m.insert("IamActionDefinition", v.into_value());
-            }
-            if let Some(v) = self.scp_action_definition {
-                m.insert("ScpActionDefinition", v.into_value());
-            }
-            if let Some(v) = self.ssm_action_definition {
-                m.insert("SsmActionDefinition", v.into_value());
-            }
+            set(&mut m, "IamActionDefinition", self.iam_action_definition);
+            set(&mut m, "ScpActionDefinition", self.scp_action_definition);
+            set(&mut m, "SsmActionDefinition", self.ssm_action_definition);
             gs_core::Value::Map(m)
         }
     }
@@ -1336,16 +1240,10 @@ pub mod budgets_action {
     impl IntoValue for IamActionDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
+            set(&mut m, "Groups", self.groups);
             m.insert("PolicyArn", self.policy_arn.into_value());
-            if let Some(v) = self.roles {
-                m.insert("Roles", v.into_value());
-            }
-            if let Some(v) = self.users {
-                m.insert("Users", v.into_value());
-            }
+            set(&mut m, "Roles", self.roles);
+            set(&mut m, "Users", self.users);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cases")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -186,9 +186,7 @@ impl CfnCaseProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CustomerId", self.customer_id.into_value());
         m.insert("DomainId", self.domain_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TemplateId", self.template_id.into_value());
         m.insert("Title", self.title.into_value());
         m
@@ -286,17 +284,11 @@ impl CfnCaseRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_id {
-            m.insert("DomainId", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainId", self.domain_id);
         m.insert("Name", self.name.into_value());
         m.insert("Rule", self.rule.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -354,7 +346,7 @@ impl crate::Cfn<markers::CaseRule> {
 /// The property types of [`CfnCaseRule`]: CDK's `CfnCaseRule.*Property`.
 #[cfg(feature = "cases")]
 pub mod case_rule {
-    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str, set};
 
     /// Represents what rule type should take place, under what conditions. In the Amazon Connect
     /// admin website, case rules are known as *case field conditions* . For more information about
@@ -397,12 +389,8 @@ pub mod case_rule {
     impl IntoValue for CaseRuleDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hidden {
-                m.insert("Hidden", v.into_value());
-            }
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
+            set(&mut m, "Hidden", self.hidden);
+            set(&mut m, "Required", self.required);
             gs_core::Value::Map(m)
         }
     }
@@ -493,12 +481,8 @@ pub mod case_rule {
     impl IntoValue for BooleanCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.equal_to {
-                m.insert("EqualTo", v.into_value());
-            }
-            if let Some(v) = self.not_equal_to {
-                m.insert("NotEqualTo", v.into_value());
-            }
+            set(&mut m, "EqualTo", self.equal_to);
+            set(&mut m, "NotEqualTo", self.not_equal_to);
             gs_core::Value::Map(m)
         }
     }
@@ -646,18 +630,10 @@ pub mod case_rule {
     impl IntoValue for OperandTwo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.empty_value {
-                m.insert("EmptyValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "EmptyValue", self.empty_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -741,9 +717,7 @@ impl CfnDomainProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -861,19 +835,11 @@ impl CfnFieldProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attributes {
-            m.insert("Attributes", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_id {
-            m.insert("DomainId", v.into_value());
-        }
+        set(&mut m, "Attributes", self.attributes);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainId", self.domain_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -940,7 +906,7 @@ impl crate::Cfn<markers::Field> {
 /// The property types of [`CfnField`]: CDK's `CfnField.*Property`.
 #[cfg(feature = "cases")]
 pub mod field {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// Union of field attributes
     ///
@@ -973,9 +939,7 @@ pub mod field {
     impl IntoValue for FieldAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -1064,13 +1028,9 @@ impl CfnLayoutProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.domain_id {
-            m.insert("DomainId", v.into_value());
-        }
+        set(&mut m, "DomainId", self.domain_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1128,7 +1088,7 @@ impl crate::Cfn<markers::Layout> {
 /// The property types of [`CfnLayout`]: CDK's `CfnLayout.*Property`.
 #[cfg(feature = "cases")]
 pub mod layout {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Object to store union of different versions of layout content.
     ///
@@ -1200,12 +1160,8 @@ pub mod layout {
     impl IntoValue for BasicLayout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.more_info {
-                m.insert("MoreInfo", v.into_value());
-            }
-            if let Some(v) = self.top_panel {
-                m.insert("TopPanel", v.into_value());
-            }
+            set(&mut m, "MoreInfo", self.more_info);
+            set(&mut m, "TopPanel", self.top_panel);
             gs_core::Value::Map(m)
         }
     }
@@ -1243,9 +1199,7 @@ pub mod layout {
     impl IntoValue for LayoutSections {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sections {
-                m.insert("Sections", v.into_value());
-            }
+            set(&mut m, "Sections", self.sections);
             gs_core::Value::Map(m)
         }
     }
@@ -1314,9 +1268,7 @@ pub mod layout {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1414,9 +1366,7 @@ impl CfnRelatedItemProps {
         m.insert("CaseId", self.case_id.into_value());
         m.insert("Content", self.content.into_value());
         m.insert("DomainId", self.domain_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -1459,7 +1409,7 @@ impl crate::Cfn<markers::RelatedItem> {
 /// The property types of [`CfnRelatedItem`]: CDK's `CfnRelatedItem.*Property`.
 #[cfg(feature = "cases")]
 pub mod related_item {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Represents the content of a related item.
     ///
@@ -1492,9 +1442,7 @@ pub mod related_item {
     impl IntoValue for RelatedItemContent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             gs_core::Value::Map(m)
         }
     }
@@ -1616,28 +1564,14 @@ impl CfnTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_id {
-            m.insert("DomainId", v.into_value());
-        }
-        if let Some(v) = self.layout_configuration {
-            m.insert("LayoutConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainId", self.domain_id);
+        set(&mut m, "LayoutConfiguration", self.layout_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.required_fields {
-            m.insert("RequiredFields", v.into_value());
-        }
-        if let Some(v) = self.rules {
-            m.insert("Rules", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RequiredFields", self.required_fields);
+        set(&mut m, "Rules", self.rules);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1695,7 +1629,7 @@ impl crate::Cfn<markers::Template> {
 /// The property types of [`CfnTemplate`]: CDK's `CfnTemplate.*Property`.
 #[cfg(feature = "cases")]
 pub mod template {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Object to store configuration of layouts associated to the template.
     ///
@@ -1728,9 +1662,7 @@ pub mod template {
     impl IntoValue for LayoutConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_layout {
-                m.insert("DefaultLayout", v.into_value());
-            }
+            set(&mut m, "DefaultLayout", self.default_layout);
             gs_core::Value::Map(m)
         }
     }
@@ -1803,9 +1735,7 @@ pub mod template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CaseRuleId", self.case_rule_id.into_value());
-            if let Some(v) = self.field_id {
-                m.insert("FieldId", v.into_value());
-            }
+            set(&mut m, "FieldId", self.field_id);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cassandra")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -127,18 +127,10 @@ impl CfnKeyspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_side_timestamps_enabled {
-            m.insert("ClientSideTimestampsEnabled", v.into_value());
-        }
-        if let Some(v) = self.keyspace_name {
-            m.insert("KeyspaceName", v.into_value());
-        }
-        if let Some(v) = self.replication_specification {
-            m.insert("ReplicationSpecification", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ClientSideTimestampsEnabled", self.client_side_timestamps_enabled);
+        set(&mut m, "KeyspaceName", self.keyspace_name);
+        set(&mut m, "ReplicationSpecification", self.replication_specification);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -164,7 +156,7 @@ impl crate::Cfn<markers::Keyspace> {
 /// The property types of [`CfnKeyspace`]: CDK's `CfnKeyspace.*Property`.
 #[cfg(feature = "cassandra")]
 pub mod keyspace {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// You can use `ReplicationSpecification` to configure the `ReplicationStrategy` of a keyspace
     /// in Amazon Keyspaces .
@@ -207,12 +199,8 @@ pub mod keyspace {
     impl IntoValue for ReplicationSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.region_list {
-                m.insert("RegionList", v.into_value());
-            }
-            if let Some(v) = self.replication_strategy {
-                m.insert("ReplicationStrategy", v.into_value());
-            }
+            set(&mut m, "RegionList", self.region_list);
+            set(&mut m, "ReplicationStrategy", self.replication_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -351,47 +339,21 @@ impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling_specifications {
-            m.insert("AutoScalingSpecifications", v.into_value());
-        }
-        if let Some(v) = self.billing_mode {
-            m.insert("BillingMode", v.into_value());
-        }
-        if let Some(v) = self.cdc_specification {
-            m.insert("CdcSpecification", v.into_value());
-        }
-        if let Some(v) = self.client_side_timestamps_enabled {
-            m.insert("ClientSideTimestampsEnabled", v.into_value());
-        }
-        if let Some(v) = self.clustering_key_columns {
-            m.insert("ClusteringKeyColumns", v.into_value());
-        }
-        if let Some(v) = self.default_time_to_live {
-            m.insert("DefaultTimeToLive", v.into_value());
-        }
-        if let Some(v) = self.encryption_specification {
-            m.insert("EncryptionSpecification", v.into_value());
-        }
+        set(&mut m, "AutoScalingSpecifications", self.auto_scaling_specifications);
+        set(&mut m, "BillingMode", self.billing_mode);
+        set(&mut m, "CdcSpecification", self.cdc_specification);
+        set(&mut m, "ClientSideTimestampsEnabled", self.client_side_timestamps_enabled);
+        set(&mut m, "ClusteringKeyColumns", self.clustering_key_columns);
+        set(&mut m, "DefaultTimeToLive", self.default_time_to_live);
+        set(&mut m, "EncryptionSpecification", self.encryption_specification);
         m.insert("KeyspaceName", self.keyspace_name.into_value());
         m.insert("PartitionKeyColumns", self.partition_key_columns.into_value());
-        if let Some(v) = self.point_in_time_recovery_enabled {
-            m.insert("PointInTimeRecoveryEnabled", v.into_value());
-        }
-        if let Some(v) = self.regular_columns {
-            m.insert("RegularColumns", v.into_value());
-        }
-        if let Some(v) = self.replica_specifications {
-            m.insert("ReplicaSpecifications", v.into_value());
-        }
-        if let Some(v) = self.table_name {
-            m.insert("TableName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.warm_throughput {
-            m.insert("WarmThroughput", v.into_value());
-        }
+        set(&mut m, "PointInTimeRecoveryEnabled", self.point_in_time_recovery_enabled);
+        set(&mut m, "RegularColumns", self.regular_columns);
+        set(&mut m, "ReplicaSpecifications", self.replica_specifications);
+        set(&mut m, "TableName", self.table_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WarmThroughput", self.warm_throughput);
         m
     }
 
@@ -417,7 +379,7 @@ impl crate::Cfn<markers::Table> {
 /// The property types of [`CfnTable`]: CDK's `CfnTable.*Property`.
 #[cfg(feature = "cassandra")]
 pub mod table {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
     /// Defines an individual column within the clustering key.
     ///
@@ -453,9 +415,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Column", self.column.into_value());
-            if let Some(v) = self.order_by {
-                m.insert("OrderBy", v.into_value());
-            }
+            set(&mut m, "OrderBy", self.order_by);
             gs_core::Value::Map(m)
         }
     }
@@ -540,9 +500,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
-            if let Some(v) = self.provisioned_throughput {
-                m.insert("ProvisionedThroughput", v.into_value());
-            }
+            set(&mut m, "ProvisionedThroughput", self.provisioned_throughput);
             gs_core::Value::Map(m)
         }
     }
@@ -626,9 +584,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
-            if let Some(v) = self.kms_key_identifier {
-                m.insert("KmsKeyIdentifier", v.into_value());
-            }
+            set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -670,12 +626,8 @@ pub mod table {
     impl IntoValue for AutoScalingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_capacity_auto_scaling {
-                m.insert("ReadCapacityAutoScaling", v.into_value());
-            }
-            if let Some(v) = self.write_capacity_auto_scaling {
-                m.insert("WriteCapacityAutoScaling", v.into_value());
-            }
+            set(&mut m, "ReadCapacityAutoScaling", self.read_capacity_auto_scaling);
+            set(&mut m, "WriteCapacityAutoScaling", self.write_capacity_auto_scaling);
             gs_core::Value::Map(m)
         }
     }
@@ -734,18 +686,10 @@ pub mod table {
     impl IntoValue for AutoScalingSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling_disabled {
-                m.insert("AutoScalingDisabled", v.into_value());
-            }
-            if let Some(v) = self.maximum_units {
-                m.insert("MaximumUnits", v.into_value());
-            }
-            if let Some(v) = self.minimum_units {
-                m.insert("MinimumUnits", v.into_value());
-            }
-            if let Some(v) = self.scaling_policy {
-                m.insert("ScalingPolicy", v.into_value());
-            }
+            set(&mut m, "AutoScalingDisabled", self.auto_scaling_disabled);
+            set(&mut m, "MaximumUnits", self.maximum_units);
+            set(&mut m, "MinimumUnits", self.minimum_units);
+            set(&mut m, "ScalingPolicy", self.scaling_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -785,9 +729,7 @@ pub mod table {
     impl IntoValue for ScalingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_tracking_scaling_policy_configuration {
-                m.insert("TargetTrackingScalingPolicyConfiguration", v.into_value());
-            }
+            set(&mut m, "TargetTrackingScalingPolicyConfiguration", self.target_tracking_scaling_policy_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -838,15 +780,9 @@ pub mod table {
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disable_scale_in {
-                m.insert("DisableScaleIn", v.into_value());
-            }
-            if let Some(v) = self.scale_in_cooldown {
-                m.insert("ScaleInCooldown", v.into_value());
-            }
-            if let Some(v) = self.scale_out_cooldown {
-                m.insert("ScaleOutCooldown", v.into_value());
-            }
+            set(&mut m, "DisableScaleIn", self.disable_scale_in);
+            set(&mut m, "ScaleInCooldown", self.scale_in_cooldown);
+            set(&mut m, "ScaleOutCooldown", self.scale_out_cooldown);
             m.insert("TargetValue", self.target_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -895,12 +831,8 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.view_type {
-                m.insert("ViewType", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "ViewType", self.view_type);
             gs_core::Value::Map(m)
         }
     }
@@ -944,12 +876,8 @@ pub mod table {
     impl IntoValue for ReplicaSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_capacity_auto_scaling {
-                m.insert("ReadCapacityAutoScaling", v.into_value());
-            }
-            if let Some(v) = self.read_capacity_units {
-                m.insert("ReadCapacityUnits", v.into_value());
-            }
+            set(&mut m, "ReadCapacityAutoScaling", self.read_capacity_auto_scaling);
+            set(&mut m, "ReadCapacityUnits", self.read_capacity_units);
             m.insert("Region", self.region.into_value());
             gs_core::Value::Map(m)
         }
@@ -992,12 +920,8 @@ pub mod table {
     impl IntoValue for WarmThroughput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_units_per_second {
-                m.insert("ReadUnitsPerSecond", v.into_value());
-            }
-            if let Some(v) = self.write_units_per_second {
-                m.insert("WriteUnitsPerSecond", v.into_value());
-            }
+            set(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
+            set(&mut m, "WriteUnitsPerSecond", self.write_units_per_second);
             gs_core::Value::Map(m)
         }
     }

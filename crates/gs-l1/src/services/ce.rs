@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ce")]
-use crate::kinds::{Id, IntoValue, List, Num, Str};
+use crate::kinds::{Id, IntoValue, List, Num, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -129,17 +129,11 @@ impl CfnAnomalyMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.monitor_dimension {
-            m.insert("MonitorDimension", v.into_value());
-        }
+        set(&mut m, "MonitorDimension", self.monitor_dimension);
         m.insert("MonitorName", self.monitor_name.into_value());
-        if let Some(v) = self.monitor_specification {
-            m.insert("MonitorSpecification", v.into_value());
-        }
+        set(&mut m, "MonitorSpecification", self.monitor_specification);
         m.insert("MonitorType", self.monitor_type.into_value());
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
+        set(&mut m, "ResourceTags", self.resource_tags);
         m
     }
 
@@ -335,17 +329,11 @@ impl CfnAnomalySubscriptionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Frequency", self.frequency.into_value());
         m.insert("MonitorArnList", self.monitor_arn_list.into_refs());
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
+        set(&mut m, "ResourceTags", self.resource_tags);
         m.insert("Subscribers", self.subscribers.into_value());
         m.insert("SubscriptionName", self.subscription_name.into_value());
-        if let Some(v) = self.threshold {
-            m.insert("Threshold", v.into_value());
-        }
-        if let Some(v) = self.threshold_expression {
-            m.insert("ThresholdExpression", v.into_value());
-        }
+        set(&mut m, "Threshold", self.threshold);
+        set(&mut m, "ThresholdExpression", self.threshold_expression);
         m
     }
 
@@ -387,7 +375,7 @@ impl crate::Cfn<markers::AnomalySubscription> {
 /// The property types of [`CfnAnomalySubscription`]: CDK's `CfnAnomalySubscription.*Property`.
 #[cfg(feature = "ce")]
 pub mod anomaly_subscription {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// The tag structure that contains a tag key and value.
     ///
@@ -471,9 +459,7 @@ pub mod anomaly_subscription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Address", self.address.into_ref());
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Status", self.status);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -544,18 +530,12 @@ impl CfnCostCategoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_value {
-            m.insert("DefaultValue", v.into_value());
-        }
+        set(&mut m, "DefaultValue", self.default_value);
         m.insert("Name", self.name.into_value());
         m.insert("RuleVersion", self.rule_version.into_value());
         m.insert("Rules", self.rules.into_value());
-        if let Some(v) = self.split_charge_rules {
-            m.insert("SplitChargeRules", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SplitChargeRules", self.split_charge_rules);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "certificatemanager")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -158,7 +158,7 @@ impl crate::Cfn<markers::Account> {
 /// The property types of [`CfnAccount`]: CDK's `CfnAccount.*Property`.
 #[cfg(feature = "certificatemanager")]
 pub mod account {
-    use crate::kinds::{Int, IntoValue};
+    use crate::kinds::{Int, IntoValue, set};
 
     /// Object containing expiration events options associated with an AWS account . For more
     /// information, see
@@ -197,9 +197,7 @@ pub mod account {
     impl IntoValue for ExpiryEventsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days_before_expiry {
-                m.insert("DaysBeforeExpiry", v.into_value());
-            }
+            set(&mut m, "DaysBeforeExpiry", self.days_before_expiry);
             gs_core::Value::Map(m)
         }
     }
@@ -259,9 +257,7 @@ impl CfnAcmeDomainValidationProps {
         m.insert("AcmeEndpointArn", self.acme_endpoint_arn.into_value());
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("PrevalidationOptions", self.prevalidation_options.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -295,7 +291,7 @@ impl crate::Cfn<markers::AcmeDomainValidation> {
 /// The property types of [`CfnAcmeDomainValidation`]: CDK's `CfnAcmeDomainValidation.*Property`.
 #[cfg(feature = "certificatemanager")]
 pub mod acme_domain_validation {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Prevalidation method configuration. Currently only DNS-based prevalidation is supported.
     ///
@@ -368,12 +364,8 @@ pub mod acme_domain_validation {
     impl IntoValue for DnsPrevalidationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_scope {
-                m.insert("DomainScope", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_id {
-                m.insert("HostedZoneId", v.into_value());
-            }
+            set(&mut m, "DomainScope", self.domain_scope);
+            set(&mut m, "HostedZoneId", self.hosted_zone_id);
             gs_core::Value::Map(m)
         }
     }
@@ -422,15 +414,9 @@ pub mod acme_domain_validation {
     impl IntoValue for DomainScope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact_domain {
-                m.insert("ExactDomain", v.into_value());
-            }
-            if let Some(v) = self.subdomains {
-                m.insert("Subdomains", v.into_value());
-            }
-            if let Some(v) = self.wildcards {
-                m.insert("Wildcards", v.into_value());
-            }
+            set(&mut m, "ExactDomain", self.exact_domain);
+            set(&mut m, "Subdomains", self.subdomains);
+            set(&mut m, "Wildcards", self.wildcards);
             gs_core::Value::Map(m)
         }
     }
@@ -534,15 +520,9 @@ impl CfnAcmeEndpointProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthorizationBehavior", self.authorization_behavior.into_value());
         m.insert("CertificateAuthority", self.certificate_authority.into_value());
-        if let Some(v) = self.certificate_tags {
-            m.insert("CertificateTags", v.into_value());
-        }
-        if let Some(v) = self.contact {
-            m.insert("Contact", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CertificateTags", self.certificate_tags);
+        set(&mut m, "Contact", self.contact);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -584,7 +564,7 @@ impl crate::Cfn<markers::AcmeEndpoint> {
 /// The property types of [`CfnAcmeEndpoint`]: CDK's `CfnAcmeEndpoint.*Property`.
 #[cfg(feature = "certificatemanager")]
 pub mod acme_endpoint {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The certificate authority configuration for the ACME endpoint.
     ///
@@ -648,9 +628,7 @@ pub mod acme_endpoint {
     impl IntoValue for PublicCertificateAuthority {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_key_algorithms {
-                m.insert("AllowedKeyAlgorithms", v.into_value());
-            }
+            set(&mut m, "AllowedKeyAlgorithms", self.allowed_key_algorithms);
             gs_core::Value::Map(m)
         }
     }
@@ -747,13 +725,9 @@ impl CfnAcmeExternalAccountBindingProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcmeEndpointArn", self.acme_endpoint_arn.into_value());
-        if let Some(v) = self.expiration {
-            m.insert("Expiration", v.into_value());
-        }
+        set(&mut m, "Expiration", self.expiration);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -980,31 +954,15 @@ impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_authority_arn {
-            m.insert("CertificateAuthorityArn", v.into_value());
-        }
-        if let Some(v) = self.certificate_export {
-            m.insert("CertificateExport", v.into_value());
-        }
-        if let Some(v) = self.certificate_transparency_logging_preference {
-            m.insert("CertificateTransparencyLoggingPreference", v.into_value());
-        }
+        set(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
+        set(&mut m, "CertificateExport", self.certificate_export);
+        set(&mut m, "CertificateTransparencyLoggingPreference", self.certificate_transparency_logging_preference);
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.domain_validation_options {
-            m.insert("DomainValidationOptions", v.into_value());
-        }
-        if let Some(v) = self.key_algorithm {
-            m.insert("KeyAlgorithm", v.into_value());
-        }
-        if let Some(v) = self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.validation_method {
-            m.insert("ValidationMethod", v.into_value());
-        }
+        set(&mut m, "DomainValidationOptions", self.domain_validation_options);
+        set(&mut m, "KeyAlgorithm", self.key_algorithm);
+        set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ValidationMethod", self.validation_method);
         m
     }
 
@@ -1039,7 +997,7 @@ impl crate::Cfn<markers::Certificate> {
 /// The property types of [`CfnCertificate`]: CDK's `CfnCertificate.*Property`.
 #[cfg(feature = "certificatemanager")]
 pub mod certificate {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// `DomainValidationOption` is a property of the
     /// [AWS::CertificateManager::Certificate](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-certificate.html)
@@ -1095,15 +1053,9 @@ pub mod certificate {
     impl IntoValue for DomainValidationOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_name {
-                m.insert("DomainName", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_id {
-                m.insert("HostedZoneId", v.into_value());
-            }
-            if let Some(v) = self.validation_domain {
-                m.insert("ValidationDomain", v.into_value());
-            }
+            set(&mut m, "DomainName", self.domain_name);
+            set(&mut m, "HostedZoneId", self.hosted_zone_id);
+            set(&mut m, "ValidationDomain", self.validation_domain);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "chatbot")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -123,16 +123,10 @@ impl CfnCustomActionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionName", self.action_name.into_value());
-        if let Some(v) = self.alias_name {
-            m.insert("AliasName", v.into_value());
-        }
-        if let Some(v) = self.attachments {
-            m.insert("Attachments", v.into_value());
-        }
+        set(&mut m, "AliasName", self.alias_name);
+        set(&mut m, "Attachments", self.attachments);
         m.insert("Definition", self.definition.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -166,7 +160,7 @@ impl crate::Cfn<markers::CustomAction> {
 /// The property types of [`CfnCustomAction`]: CDK's `CfnCustomAction.*Property`.
 #[cfg(feature = "chatbot")]
 pub mod custom_action {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// AWS Chatbot is now . [Learn
     /// more](https://docs.aws.amazon.com//chatbot/latest/adminguide/service-rename.html) `Type`
@@ -219,18 +213,10 @@ pub mod custom_action {
     impl IntoValue for CustomActionAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.button_text {
-                m.insert("ButtonText", v.into_value());
-            }
-            if let Some(v) = self.criteria {
-                m.insert("Criteria", v.into_value());
-            }
-            if let Some(v) = self.notification_type {
-                m.insert("NotificationType", v.into_value());
-            }
-            if let Some(v) = self.variables {
-                m.insert("Variables", v.into_value());
-            }
+            set(&mut m, "ButtonText", self.button_text);
+            set(&mut m, "Criteria", self.criteria);
+            set(&mut m, "NotificationType", self.notification_type);
+            set(&mut m, "Variables", self.variables);
             gs_core::Value::Map(m)
         }
     }
@@ -278,9 +264,7 @@ pub mod custom_action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operator", self.operator.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             m.insert("VariableName", self.variable_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -425,31 +409,17 @@ impl CfnMicrosoftTeamsChannelConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationName", self.configuration_name.into_value());
-        if let Some(v) = self.customization_resource_arns {
-            m.insert("CustomizationResourceArns", v.into_value());
-        }
-        if let Some(v) = self.guardrail_policies {
-            m.insert("GuardrailPolicies", v.into_value());
-        }
+        set(&mut m, "CustomizationResourceArns", self.customization_resource_arns);
+        set(&mut m, "GuardrailPolicies", self.guardrail_policies);
         m.insert("IamRoleArn", self.iam_role_arn.into_value());
-        if let Some(v) = self.logging_level {
-            m.insert("LoggingLevel", v.into_value());
-        }
-        if let Some(v) = self.sns_topic_arns {
-            m.insert("SnsTopicArns", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "LoggingLevel", self.logging_level);
+        set(&mut m, "SnsTopicArns", self.sns_topic_arns);
+        set(&mut m, "Tags", self.tags);
         m.insert("TeamId", self.team_id.into_value());
         m.insert("TeamsChannelId", self.teams_channel_id.into_value());
-        if let Some(v) = self.teams_channel_name {
-            m.insert("TeamsChannelName", v.into_value());
-        }
+        set(&mut m, "TeamsChannelName", self.teams_channel_name);
         m.insert("TeamsTenantId", self.teams_tenant_id.into_value());
-        if let Some(v) = self.user_role_required {
-            m.insert("UserRoleRequired", v.into_value());
-        }
+        set(&mut m, "UserRoleRequired", self.user_role_required);
         m
     }
 
@@ -578,27 +548,15 @@ impl CfnSlackChannelConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationName", self.configuration_name.into_value());
-        if let Some(v) = self.customization_resource_arns {
-            m.insert("CustomizationResourceArns", v.into_value());
-        }
-        if let Some(v) = self.guardrail_policies {
-            m.insert("GuardrailPolicies", v.into_value());
-        }
+        set(&mut m, "CustomizationResourceArns", self.customization_resource_arns);
+        set(&mut m, "GuardrailPolicies", self.guardrail_policies);
         m.insert("IamRoleArn", self.iam_role_arn.into_get_att("Arn"));
-        if let Some(v) = self.logging_level {
-            m.insert("LoggingLevel", v.into_value());
-        }
+        set(&mut m, "LoggingLevel", self.logging_level);
         m.insert("SlackChannelId", self.slack_channel_id.into_value());
         m.insert("SlackWorkspaceId", self.slack_workspace_id.into_value());
-        if let Some(v) = self.sns_topic_arns {
-            m.insert("SnsTopicArns", v.into_refs());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_role_required {
-            m.insert("UserRoleRequired", v.into_value());
-        }
+        if let Some(v) = self.sns_topic_arns { m.insert("SnsTopicArns", v.into_refs()); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserRoleRequired", self.user_role_required);
         m
     }
 

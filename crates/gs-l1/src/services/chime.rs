@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "chime")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -193,13 +193,9 @@ impl CfnAppInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.metadata {
-            m.insert("Metadata", v.into_value());
-        }
+        set(&mut m, "Metadata", self.metadata);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -304,15 +300,9 @@ impl CfnAppInstanceBotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.metadata {
-            m.insert("Metadata", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Metadata", self.metadata);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -362,7 +352,7 @@ impl crate::Cfn<markers::AppInstanceBot> {
 /// The property types of [`CfnAppInstanceBot`]: CDK's `CfnAppInstanceBot.*Property`.
 #[cfg(feature = "chime")]
 pub mod app_instance_bot {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A structure that contains configuration data.
     ///
@@ -447,17 +437,11 @@ pub mod app_instance_bot {
     impl IntoValue for LexConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invoked_by {
-                m.insert("InvokedBy", v.into_value());
-            }
+            set(&mut m, "InvokedBy", self.invoked_by);
             m.insert("LexBotAliasArn", self.lex_bot_alias_arn.into_value());
             m.insert("LocaleId", self.locale_id.into_value());
-            if let Some(v) = self.responds_to {
-                m.insert("RespondsTo", v.into_value());
-            }
-            if let Some(v) = self.welcome_intent {
-                m.insert("WelcomeIntent", v.into_value());
-            }
+            set(&mut m, "RespondsTo", self.responds_to);
+            set(&mut m, "WelcomeIntent", self.welcome_intent);
             gs_core::Value::Map(m)
         }
     }
@@ -566,18 +550,10 @@ impl CfnAppInstanceUserProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
         m.insert("AppInstanceUserId", self.app_instance_user_id.into_value());
-        if let Some(v) = self.expiration_settings {
-            m.insert("ExpirationSettings", v.into_value());
-        }
-        if let Some(v) = self.metadata {
-            m.insert("Metadata", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ExpirationSettings", self.expiration_settings);
+        set(&mut m, "Metadata", self.metadata);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -766,35 +742,17 @@ impl CfnChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
-        if let Some(v) = self.channel_id {
-            m.insert("ChannelId", v.into_value());
-        }
+        set(&mut m, "ChannelId", self.channel_id);
         m.insert("ChimeBearer", self.chime_bearer.into_value());
-        if let Some(v) = self.elastic_channel_configuration {
-            m.insert("ElasticChannelConfiguration", v.into_value());
-        }
-        if let Some(v) = self.expiration_settings {
-            m.insert("ExpirationSettings", v.into_value());
-        }
-        if let Some(v) = self.member_arns {
-            m.insert("MemberArns", v.into_value());
-        }
-        if let Some(v) = self.metadata {
-            m.insert("Metadata", v.into_value());
-        }
-        if let Some(v) = self.mode {
-            m.insert("Mode", v.into_value());
-        }
-        if let Some(v) = self.moderator_arns {
-            m.insert("ModeratorArns", v.into_value());
-        }
+        set(&mut m, "ElasticChannelConfiguration", self.elastic_channel_configuration);
+        set(&mut m, "ExpirationSettings", self.expiration_settings);
+        set(&mut m, "MemberArns", self.member_arns);
+        set(&mut m, "Metadata", self.metadata);
+        set(&mut m, "Mode", self.mode);
+        set(&mut m, "ModeratorArns", self.moderator_arns);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.privacy {
-            m.insert("Privacy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Privacy", self.privacy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1014,9 +972,7 @@ impl CfnChannelFlowProps {
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Processors", self.processors.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1269,13 +1225,9 @@ impl CfnMediaInsightsPipelineConfigurationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Elements", self.elements.into_value());
         m.insert("MediaInsightsPipelineConfigurationName", self.media_insights_pipeline_configuration_name.into_value());
-        if let Some(v) = self.real_time_alert_configuration {
-            m.insert("RealTimeAlertConfiguration", v.into_value());
-        }
+        set(&mut m, "RealTimeAlertConfiguration", self.real_time_alert_configuration);
         m.insert("ResourceAccessRoleArn", self.resource_access_role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1333,7 +1285,7 @@ impl crate::Cfn<markers::MediaInsightsPipelineConfiguration> {
 /// The property types of [`CfnMediaInsightsPipelineConfiguration`]: CDK's `CfnMediaInsightsPipelineConfiguration.*Property`.
 #[cfg(feature = "chime")]
 pub mod media_insights_pipeline_configuration {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The `RealTimeAlertConfiguration` property type.
     ///
@@ -1373,12 +1325,8 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for RealTimeAlertConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disabled {
-                m.insert("Disabled", v.into_value());
-            }
-            if let Some(v) = self.rules {
-                m.insert("Rules", v.into_value());
-            }
+            set(&mut m, "Disabled", self.disabled);
+            set(&mut m, "Rules", self.rules);
             gs_core::Value::Map(m)
         }
     }
@@ -1428,15 +1376,9 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for RealTimeAlertRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.issue_detection_configuration {
-                m.insert("IssueDetectionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.keyword_match_configuration {
-                m.insert("KeywordMatchConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sentiment_configuration {
-                m.insert("SentimentConfiguration", v.into_value());
-            }
+            set(&mut m, "IssueDetectionConfiguration", self.issue_detection_configuration);
+            set(&mut m, "KeywordMatchConfiguration", self.keyword_match_configuration);
+            set(&mut m, "SentimentConfiguration", self.sentiment_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1483,9 +1425,7 @@ pub mod media_insights_pipeline_configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Keywords", self.keywords.into_value());
-            if let Some(v) = self.negate {
-                m.insert("Negate", v.into_value());
-            }
+            set(&mut m, "Negate", self.negate);
             m.insert("RuleName", self.rule_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1622,18 +1562,10 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for MediaInsightsPipelineConfigurationElement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amazon_transcribe_call_analytics_processor_configuration {
-                m.insert("AmazonTranscribeCallAnalyticsProcessorConfiguration", v.into_value());
-            }
-            if let Some(v) = self.amazon_transcribe_processor_configuration {
-                m.insert("AmazonTranscribeProcessorConfiguration", v.into_value());
-            }
-            if let Some(v) = self.kinesis_data_stream_sink_configuration {
-                m.insert("KinesisDataStreamSinkConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_recording_sink_configuration {
-                m.insert("S3RecordingSinkConfiguration", v.into_value());
-            }
+            set(&mut m, "AmazonTranscribeCallAnalyticsProcessorConfiguration", self.amazon_transcribe_call_analytics_processor_configuration);
+            set(&mut m, "AmazonTranscribeProcessorConfiguration", self.amazon_transcribe_processor_configuration);
+            set(&mut m, "KinesisDataStreamSinkConfiguration", self.kinesis_data_stream_sink_configuration);
+            set(&mut m, "S3RecordingSinkConfiguration", self.s3_recording_sink_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1738,43 +1670,19 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for AmazonTranscribeCallAnalyticsProcessorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.call_analytics_stream_categories {
-                m.insert("CallAnalyticsStreamCategories", v.into_value());
-            }
-            if let Some(v) = self.content_identification_type {
-                m.insert("ContentIdentificationType", v.into_value());
-            }
-            if let Some(v) = self.content_redaction_type {
-                m.insert("ContentRedactionType", v.into_value());
-            }
-            if let Some(v) = self.enable_partial_results_stabilization {
-                m.insert("EnablePartialResultsStabilization", v.into_value());
-            }
-            if let Some(v) = self.filter_partial_results {
-                m.insert("FilterPartialResults", v.into_value());
-            }
+            set(&mut m, "CallAnalyticsStreamCategories", self.call_analytics_stream_categories);
+            set(&mut m, "ContentIdentificationType", self.content_identification_type);
+            set(&mut m, "ContentRedactionType", self.content_redaction_type);
+            set(&mut m, "EnablePartialResultsStabilization", self.enable_partial_results_stabilization);
+            set(&mut m, "FilterPartialResults", self.filter_partial_results);
             m.insert("LanguageCode", self.language_code.into_value());
-            if let Some(v) = self.language_model_name {
-                m.insert("LanguageModelName", v.into_value());
-            }
-            if let Some(v) = self.partial_results_stability {
-                m.insert("PartialResultsStability", v.into_value());
-            }
-            if let Some(v) = self.pii_entity_types {
-                m.insert("PiiEntityTypes", v.into_value());
-            }
-            if let Some(v) = self.post_call_analytics_settings {
-                m.insert("PostCallAnalyticsSettings", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_filter_method {
-                m.insert("VocabularyFilterMethod", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_filter_name {
-                m.insert("VocabularyFilterName", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_name {
-                m.insert("VocabularyName", v.into_value());
-            }
+            set(&mut m, "LanguageModelName", self.language_model_name);
+            set(&mut m, "PartialResultsStability", self.partial_results_stability);
+            set(&mut m, "PiiEntityTypes", self.pii_entity_types);
+            set(&mut m, "PostCallAnalyticsSettings", self.post_call_analytics_settings);
+            set(&mut m, "VocabularyFilterMethod", self.vocabulary_filter_method);
+            set(&mut m, "VocabularyFilterName", self.vocabulary_filter_name);
+            set(&mut m, "VocabularyName", self.vocabulary_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1825,13 +1733,9 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for PostCallAnalyticsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_redaction_output {
-                m.insert("ContentRedactionOutput", v.into_value());
-            }
+            set(&mut m, "ContentRedactionOutput", self.content_redaction_output);
             m.insert("DataAccessRoleArn", self.data_access_role_arn.into_value());
-            if let Some(v) = self.output_encryption_kms_key_id {
-                m.insert("OutputEncryptionKMSKeyId", v.into_value());
-            }
+            set(&mut m, "OutputEncryptionKMSKeyId", self.output_encryption_kms_key_id);
             m.insert("OutputLocation", self.output_location.into_value());
             gs_core::Value::Map(m)
         }
@@ -1971,60 +1875,24 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for AmazonTranscribeProcessorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_identification_type {
-                m.insert("ContentIdentificationType", v.into_value());
-            }
-            if let Some(v) = self.content_redaction_type {
-                m.insert("ContentRedactionType", v.into_value());
-            }
-            if let Some(v) = self.enable_partial_results_stabilization {
-                m.insert("EnablePartialResultsStabilization", v.into_value());
-            }
-            if let Some(v) = self.filter_partial_results {
-                m.insert("FilterPartialResults", v.into_value());
-            }
-            if let Some(v) = self.identify_language {
-                m.insert("IdentifyLanguage", v.into_value());
-            }
-            if let Some(v) = self.identify_multiple_languages {
-                m.insert("IdentifyMultipleLanguages", v.into_value());
-            }
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
-            if let Some(v) = self.language_model_name {
-                m.insert("LanguageModelName", v.into_value());
-            }
-            if let Some(v) = self.language_options {
-                m.insert("LanguageOptions", v.into_value());
-            }
-            if let Some(v) = self.partial_results_stability {
-                m.insert("PartialResultsStability", v.into_value());
-            }
-            if let Some(v) = self.pii_entity_types {
-                m.insert("PiiEntityTypes", v.into_value());
-            }
-            if let Some(v) = self.preferred_language {
-                m.insert("PreferredLanguage", v.into_value());
-            }
-            if let Some(v) = self.show_speaker_label {
-                m.insert("ShowSpeakerLabel", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_filter_method {
-                m.insert("VocabularyFilterMethod", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_filter_name {
-                m.insert("VocabularyFilterName", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_filter_names {
-                m.insert("VocabularyFilterNames", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_name {
-                m.insert("VocabularyName", v.into_value());
-            }
-            if let Some(v) = self.vocabulary_names {
-                m.insert("VocabularyNames", v.into_value());
-            }
+            set(&mut m, "ContentIdentificationType", self.content_identification_type);
+            set(&mut m, "ContentRedactionType", self.content_redaction_type);
+            set(&mut m, "EnablePartialResultsStabilization", self.enable_partial_results_stabilization);
+            set(&mut m, "FilterPartialResults", self.filter_partial_results);
+            set(&mut m, "IdentifyLanguage", self.identify_language);
+            set(&mut m, "IdentifyMultipleLanguages", self.identify_multiple_languages);
+            set(&mut m, "LanguageCode", self.language_code);
+            set(&mut m, "LanguageModelName", self.language_model_name);
+            set(&mut m, "LanguageOptions", self.language_options);
+            set(&mut m, "PartialResultsStability", self.partial_results_stability);
+            set(&mut m, "PiiEntityTypes", self.pii_entity_types);
+            set(&mut m, "PreferredLanguage", self.preferred_language);
+            set(&mut m, "ShowSpeakerLabel", self.show_speaker_label);
+            set(&mut m, "VocabularyFilterMethod", self.vocabulary_filter_method);
+            set(&mut m, "VocabularyFilterName", self.vocabulary_filter_name);
+            set(&mut m, "VocabularyFilterNames", self.vocabulary_filter_names);
+            set(&mut m, "VocabularyName", self.vocabulary_name);
+            set(&mut m, "VocabularyNames", self.vocabulary_names);
             gs_core::Value::Map(m)
         }
     }
@@ -2061,9 +1929,7 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for KinesisDataStreamSinkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.insights_target {
-                m.insert("InsightsTarget", v.into_value());
-            }
+            set(&mut m, "InsightsTarget", self.insights_target);
             gs_core::Value::Map(m)
         }
     }
@@ -2106,12 +1972,8 @@ pub mod media_insights_pipeline_configuration {
     impl IntoValue for S3RecordingSinkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.recording_file_format {
-                m.insert("RecordingFileFormat", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "RecordingFileFormat", self.recording_file_format);
             gs_core::Value::Map(m)
         }
     }
@@ -2163,9 +2025,7 @@ impl CfnMediaPipelineKinesisVideoStreamPoolProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("PoolName", self.pool_name.into_value());
         m.insert("StreamConfiguration", self.stream_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2231,7 +2091,7 @@ impl crate::Cfn<markers::MediaPipelineKinesisVideoStreamPool> {
 /// The property types of [`CfnMediaPipelineKinesisVideoStreamPool`]: CDK's `CfnMediaPipelineKinesisVideoStreamPool.*Property`.
 #[cfg(feature = "chime")]
 pub mod media_pipeline_kinesis_video_stream_pool {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The configuration settings for the Kinesis video stream.
     ///
@@ -2266,9 +2126,7 @@ pub mod media_pipeline_kinesis_video_stream_pool {
     impl IntoValue for StreamConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_retention_in_hours {
-                m.insert("DataRetentionInHours", v.into_value());
-            }
+            set(&mut m, "DataRetentionInHours", self.data_retention_in_hours);
             m.insert("Region", self.region.into_value());
             gs_core::Value::Map(m)
         }
@@ -2369,9 +2227,7 @@ impl CfnSipMediaApplicationProps {
         m.insert("AwsRegion", self.aws_region.into_value());
         m.insert("Endpoints", self.endpoints.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2521,17 +2377,11 @@ impl CfnVoiceConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aws_region {
-            m.insert("AwsRegion", v.into_value());
-        }
+        set(&mut m, "AwsRegion", self.aws_region);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
+        set(&mut m, "NetworkType", self.network_type);
         m.insert("RequireEncryption", self.require_encryption.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cleanrooms")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -252,31 +252,17 @@ impl CfnAnalysisTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.analysis_parameters {
-            m.insert("AnalysisParameters", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.error_message_configuration {
-            m.insert("ErrorMessageConfiguration", v.into_value());
-        }
+        set(&mut m, "AnalysisParameters", self.analysis_parameters);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ErrorMessageConfiguration", self.error_message_configuration);
         m.insert("Format", self.format.into_value());
         m.insert("MembershipIdentifier", self.membership_identifier.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.schema {
-            m.insert("Schema", v.into_value());
-        }
+        set(&mut m, "Schema", self.schema);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.source_metadata {
-            m.insert("SourceMetadata", v.into_value());
-        }
-        if let Some(v) = self.synthetic_data_parameters {
-            m.insert("SyntheticDataParameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceMetadata", self.source_metadata);
+        set(&mut m, "SyntheticDataParameters", self.synthetic_data_parameters);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -358,7 +344,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
 /// The property types of [`CfnAnalysisTemplate`]: CDK's `CfnAnalysisTemplate.*Property`.
 #[cfg(feature = "cleanrooms")]
 pub mod analysis_template {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// Optional. The member who can query can provide this placeholder for a literal data value in
     /// an analysis template.
@@ -403,9 +389,7 @@ pub mod analysis_template {
     impl IntoValue for AnalysisParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
             m.insert("Name", self.name.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -450,12 +434,8 @@ pub mod analysis_template {
     impl IntoValue for AnalysisSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.artifacts {
-                m.insert("Artifacts", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "Artifacts", self.artifacts);
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -530,9 +510,7 @@ pub mod analysis_template {
     impl IntoValue for AnalysisTemplateArtifacts {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_artifacts {
-                m.insert("AdditionalArtifacts", v.into_value());
-            }
+            set(&mut m, "AdditionalArtifacts", self.additional_artifacts);
             m.insert("EntryPoint", self.entry_point.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
@@ -672,9 +650,7 @@ pub mod analysis_template {
     impl IntoValue for AnalysisTemplateArtifactMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_artifact_hashes {
-                m.insert("AdditionalArtifactHashes", v.into_value());
-            }
+            set(&mut m, "AdditionalArtifactHashes", self.additional_artifact_hashes);
             m.insert("EntryPointHash", self.entry_point_hash.into_value());
             gs_core::Value::Map(m)
         }
@@ -711,9 +687,7 @@ pub mod analysis_template {
     impl IntoValue for Hash {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sha256 {
-                m.insert("Sha256", v.into_value());
-            }
+            set(&mut m, "Sha256", self.sha256);
             gs_core::Value::Map(m)
         }
     }
@@ -1054,43 +1028,21 @@ impl CfnCollaborationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_result_regions {
-            m.insert("AllowedResultRegions", v.into_value());
-        }
-        if let Some(v) = self.analytics_engine {
-            m.insert("AnalyticsEngine", v.into_value());
-        }
-        if let Some(v) = self.auto_approved_change_types {
-            m.insert("AutoApprovedChangeTypes", v.into_value());
-        }
+        set(&mut m, "AllowedResultRegions", self.allowed_result_regions);
+        set(&mut m, "AnalyticsEngine", self.analytics_engine);
+        set(&mut m, "AutoApprovedChangeTypes", self.auto_approved_change_types);
         m.insert("CreatorDisplayName", self.creator_display_name.into_value());
-        if let Some(v) = self.creator_ml_member_abilities {
-            m.insert("CreatorMLMemberAbilities", v.into_value());
-        }
-        if let Some(v) = self.creator_member_abilities {
-            m.insert("CreatorMemberAbilities", v.into_value());
-        }
-        if let Some(v) = self.creator_payment_configuration {
-            m.insert("CreatorPaymentConfiguration", v.into_value());
-        }
-        if let Some(v) = self.data_encryption_metadata {
-            m.insert("DataEncryptionMetadata", v.into_value());
-        }
+        set(&mut m, "CreatorMLMemberAbilities", self.creator_ml_member_abilities);
+        set(&mut m, "CreatorMemberAbilities", self.creator_member_abilities);
+        set(&mut m, "CreatorPaymentConfiguration", self.creator_payment_configuration);
+        set(&mut m, "DataEncryptionMetadata", self.data_encryption_metadata);
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.is_metrics_enabled {
-            m.insert("IsMetricsEnabled", v.into_value());
-        }
-        if let Some(v) = self.job_log_status {
-            m.insert("JobLogStatus", v.into_value());
-        }
-        if let Some(v) = self.members {
-            m.insert("Members", v.into_value());
-        }
+        set(&mut m, "IsMetricsEnabled", self.is_metrics_enabled);
+        set(&mut m, "JobLogStatus", self.job_log_status);
+        set(&mut m, "Members", self.members);
         m.insert("Name", self.name.into_value());
         m.insert("QueryLogStatus", self.query_log_status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1132,7 +1084,7 @@ impl crate::Cfn<markers::Collaboration> {
 /// The property types of [`CfnCollaboration`]: CDK's `CfnCollaboration.*Property`.
 #[cfg(feature = "cleanrooms")]
 pub mod collaboration {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The settings for client-side encryption for cryptographic computing.
     ///
@@ -1249,15 +1201,9 @@ pub mod collaboration {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
             m.insert("DisplayName", self.display_name.into_value());
-            if let Some(v) = self.ml_member_abilities {
-                m.insert("MLMemberAbilities", v.into_value());
-            }
-            if let Some(v) = self.member_abilities {
-                m.insert("MemberAbilities", v.into_value());
-            }
-            if let Some(v) = self.payment_configuration {
-                m.insert("PaymentConfiguration", v.into_value());
-            }
+            set(&mut m, "MLMemberAbilities", self.ml_member_abilities);
+            set(&mut m, "MemberAbilities", self.member_abilities);
+            set(&mut m, "PaymentConfiguration", self.payment_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1334,12 +1280,8 @@ pub mod collaboration {
     impl IntoValue for PaymentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.job_compute {
-                m.insert("JobCompute", v.into_value());
-            }
-            if let Some(v) = self.machine_learning {
-                m.insert("MachineLearning", v.into_value());
-            }
+            set(&mut m, "JobCompute", self.job_compute);
+            set(&mut m, "MachineLearning", self.machine_learning);
             m.insert("QueryCompute", self.query_compute.into_value());
             gs_core::Value::Map(m)
         }
@@ -1457,15 +1399,9 @@ pub mod collaboration {
     impl IntoValue for MLPaymentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.model_inference {
-                m.insert("ModelInference", v.into_value());
-            }
-            if let Some(v) = self.model_training {
-                m.insert("ModelTraining", v.into_value());
-            }
-            if let Some(v) = self.synthetic_data_generation {
-                m.insert("SyntheticDataGeneration", v.into_value());
-            }
+            set(&mut m, "ModelInference", self.model_inference);
+            set(&mut m, "ModelTraining", self.model_training);
+            set(&mut m, "SyntheticDataGeneration", self.synthetic_data_generation);
             gs_core::Value::Map(m)
         }
     }
@@ -1650,20 +1586,12 @@ impl CfnConfiguredTableProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AllowedColumns", self.allowed_columns.into_value());
         m.insert("AnalysisMethod", self.analysis_method.into_value());
-        if let Some(v) = self.analysis_rules {
-            m.insert("AnalysisRules", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AnalysisRules", self.analysis_rules);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.selected_analysis_methods {
-            m.insert("SelectedAnalysisMethods", v.into_value());
-        }
+        set(&mut m, "SelectedAnalysisMethods", self.selected_analysis_methods);
         m.insert("TableReference", self.table_reference.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1705,7 +1633,7 @@ impl crate::Cfn<markers::ConfiguredTable> {
 /// The property types of [`CfnConfiguredTable`]: CDK's `CfnConfiguredTable.*Property`.
 #[cfg(feature = "cleanrooms")]
 pub mod configured_table {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// A pointer to the dataset that underlies this table.
     ///
@@ -1751,15 +1679,9 @@ pub mod configured_table {
     impl IntoValue for TableReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.athena {
-                m.insert("Athena", v.into_value());
-            }
-            if let Some(v) = self.glue {
-                m.insert("Glue", v.into_value());
-            }
-            if let Some(v) = self.snowflake {
-                m.insert("Snowflake", v.into_value());
-            }
+            set(&mut m, "Athena", self.athena);
+            set(&mut m, "Glue", self.glue);
+            set(&mut m, "Snowflake", self.snowflake);
             gs_core::Value::Map(m)
         }
     }
@@ -1805,9 +1727,7 @@ pub mod configured_table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "Region", self.region);
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1926,15 +1846,9 @@ pub mod configured_table {
     impl IntoValue for ConfiguredTableAnalysisRulePolicyV1 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregation {
-                m.insert("Aggregation", v.into_value());
-            }
-            if let Some(v) = self.custom {
-                m.insert("Custom", v.into_value());
-            }
-            if let Some(v) = self.list {
-                m.insert("List", v.into_value());
-            }
+            set(&mut m, "Aggregation", self.aggregation);
+            set(&mut m, "Custom", self.custom);
+            set(&mut m, "List", self.list);
             gs_core::Value::Map(m)
         }
     }
@@ -2018,18 +1932,12 @@ pub mod configured_table {
     impl IntoValue for AnalysisRuleAggregation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_analyses {
-                m.insert("AdditionalAnalyses", v.into_value());
-            }
+            set(&mut m, "AdditionalAnalyses", self.additional_analyses);
             m.insert("AggregateColumns", self.aggregate_columns.into_value());
-            if let Some(v) = self.allowed_join_operators {
-                m.insert("AllowedJoinOperators", v.into_value());
-            }
+            set(&mut m, "AllowedJoinOperators", self.allowed_join_operators);
             m.insert("DimensionColumns", self.dimension_columns.into_value());
             m.insert("JoinColumns", self.join_columns.into_value());
-            if let Some(v) = self.join_required {
-                m.insert("JoinRequired", v.into_value());
-            }
+            set(&mut m, "JoinRequired", self.join_required);
             m.insert("OutputConstraints", self.output_constraints.into_value());
             m.insert("ScalarFunctions", self.scalar_functions.into_value());
             gs_core::Value::Map(m)
@@ -2174,12 +2082,8 @@ pub mod configured_table {
     impl IntoValue for AnalysisRuleList {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_analyses {
-                m.insert("AdditionalAnalyses", v.into_value());
-            }
-            if let Some(v) = self.allowed_join_operators {
-                m.insert("AllowedJoinOperators", v.into_value());
-            }
+            set(&mut m, "AdditionalAnalyses", self.additional_analyses);
+            set(&mut m, "AllowedJoinOperators", self.allowed_join_operators);
             m.insert("JoinColumns", self.join_columns.into_value());
             m.insert("ListColumns", self.list_columns.into_value());
             gs_core::Value::Map(m)
@@ -2251,25 +2155,13 @@ pub mod configured_table {
     impl IntoValue for AnalysisRuleCustom {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_analyses {
-                m.insert("AdditionalAnalyses", v.into_value());
-            }
-            if let Some(v) = self.aggregation_thresholds {
-                m.insert("AggregationThresholds", v.into_value());
-            }
+            set(&mut m, "AdditionalAnalyses", self.additional_analyses);
+            set(&mut m, "AggregationThresholds", self.aggregation_thresholds);
             m.insert("AllowedAnalyses", self.allowed_analyses.into_value());
-            if let Some(v) = self.allowed_analysis_providers {
-                m.insert("AllowedAnalysisProviders", v.into_value());
-            }
-            if let Some(v) = self.comparison_controls {
-                m.insert("ComparisonControls", v.into_value());
-            }
-            if let Some(v) = self.differential_privacy {
-                m.insert("DifferentialPrivacy", v.into_value());
-            }
-            if let Some(v) = self.disallowed_output_columns {
-                m.insert("DisallowedOutputColumns", v.into_value());
-            }
+            set(&mut m, "AllowedAnalysisProviders", self.allowed_analysis_providers);
+            set(&mut m, "ComparisonControls", self.comparison_controls);
+            set(&mut m, "DifferentialPrivacy", self.differential_privacy);
+            set(&mut m, "DisallowedOutputColumns", self.disallowed_output_columns);
             gs_core::Value::Map(m)
         }
     }
@@ -2399,9 +2291,7 @@ pub mod configured_table {
             m.insert("AllowedAggregateExpressionType", self.allowed_aggregate_expression_type.into_value());
             m.insert("IdentityColumns", self.identity_columns.into_value());
             m.insert("MinimumIdentityCount", self.minimum_identity_count.into_value());
-            if let Some(v) = self.output_column_thresholds {
-                m.insert("OutputColumnThresholds", v.into_value());
-            }
+            set(&mut m, "OutputColumnThresholds", self.output_column_thresholds);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2688,16 +2578,10 @@ pub mod configured_table {
     impl IntoValue for AthenaTableReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_name {
-                m.insert("CatalogName", v.into_value());
-            }
+            set(&mut m, "CatalogName", self.catalog_name);
             m.insert("DatabaseName", self.database_name.into_value());
-            if let Some(v) = self.output_location {
-                m.insert("OutputLocation", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "OutputLocation", self.output_location);
+            set(&mut m, "Region", self.region);
             m.insert("TableName", self.table_name.into_value());
             m.insert("WorkGroup", self.work_group.into_value());
             gs_core::Value::Map(m)
@@ -2781,19 +2665,13 @@ impl CfnConfiguredTableAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configured_table_association_analysis_rules {
-            m.insert("ConfiguredTableAssociationAnalysisRules", v.into_value());
-        }
+        set(&mut m, "ConfiguredTableAssociationAnalysisRules", self.configured_table_association_analysis_rules);
         m.insert("ConfiguredTableIdentifier", self.configured_table_identifier.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("MembershipIdentifier", self.membership_identifier.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2835,7 +2713,7 @@ impl crate::Cfn<markers::ConfiguredTableAssociation> {
 /// The property types of [`CfnConfiguredTableAssociation`]: CDK's `CfnConfiguredTableAssociation.*Property`.
 #[cfg(feature = "cleanrooms")]
 pub mod configured_table_association {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An analysis rule for a configured table association. This analysis rule specifies how data
     /// from the table can be used within its associated collaboration. In the console, the `ConfiguredTableAssociationAnalysisRule`
@@ -2953,15 +2831,9 @@ pub mod configured_table_association {
     impl IntoValue for ConfiguredTableAssociationAnalysisRulePolicyV1 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregation {
-                m.insert("Aggregation", v.into_value());
-            }
-            if let Some(v) = self.custom {
-                m.insert("Custom", v.into_value());
-            }
-            if let Some(v) = self.list {
-                m.insert("List", v.into_value());
-            }
+            set(&mut m, "Aggregation", self.aggregation);
+            set(&mut m, "Custom", self.custom);
+            set(&mut m, "List", self.list);
             gs_core::Value::Map(m)
         }
     }
@@ -3006,12 +2878,8 @@ pub mod configured_table_association {
     impl IntoValue for ConfiguredTableAssociationAnalysisRuleList {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_additional_analyses {
-                m.insert("AllowedAdditionalAnalyses", v.into_value());
-            }
-            if let Some(v) = self.allowed_result_receivers {
-                m.insert("AllowedResultReceivers", v.into_value());
-            }
+            set(&mut m, "AllowedAdditionalAnalyses", self.allowed_additional_analyses);
+            set(&mut m, "AllowedResultReceivers", self.allowed_result_receivers);
             gs_core::Value::Map(m)
         }
     }
@@ -3056,12 +2924,8 @@ pub mod configured_table_association {
     impl IntoValue for ConfiguredTableAssociationAnalysisRuleAggregation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_additional_analyses {
-                m.insert("AllowedAdditionalAnalyses", v.into_value());
-            }
-            if let Some(v) = self.allowed_result_receivers {
-                m.insert("AllowedResultReceivers", v.into_value());
-            }
+            set(&mut m, "AllowedAdditionalAnalyses", self.allowed_additional_analyses);
+            set(&mut m, "AllowedResultReceivers", self.allowed_result_receivers);
             gs_core::Value::Map(m)
         }
     }
@@ -3106,12 +2970,8 @@ pub mod configured_table_association {
     impl IntoValue for ConfiguredTableAssociationAnalysisRuleCustom {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_additional_analyses {
-                m.insert("AllowedAdditionalAnalyses", v.into_value());
-            }
-            if let Some(v) = self.allowed_result_receivers {
-                m.insert("AllowedResultReceivers", v.into_value());
-            }
+            set(&mut m, "AllowedAdditionalAnalyses", self.allowed_additional_analyses);
+            set(&mut m, "AllowedResultReceivers", self.allowed_result_receivers);
             gs_core::Value::Map(m)
         }
     }
@@ -3182,18 +3042,12 @@ impl CfnIdMappingTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InputReferenceConfig", self.input_reference_config.into_value());
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("MembershipIdentifier", self.membership_identifier.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3375,18 +3229,12 @@ impl CfnIdNamespaceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.id_mapping_config {
-            m.insert("IdMappingConfig", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IdMappingConfig", self.id_mapping_config);
         m.insert("InputReferenceConfig", self.input_reference_config.into_value());
         m.insert("MembershipIdentifier", self.membership_identifier.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3606,21 +3454,13 @@ impl CfnIntermediateTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.analysis_rules {
-            m.insert("AnalysisRules", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "AnalysisRules", self.analysis_rules);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("MembershipIdentifier", self.membership_identifier.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("PopulationAnalysisConfiguration", self.population_analysis_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3694,7 +3534,7 @@ impl crate::Cfn<markers::IntermediateTable> {
 /// The property types of [`CfnIntermediateTable`]: CDK's `CfnIntermediateTable.*Property`.
 #[cfg(feature = "cleanrooms")]
 pub mod intermediate_table {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `PopulationAnalysisConfiguration` property type.
     ///
@@ -3727,9 +3567,7 @@ pub mod intermediate_table {
     impl IntoValue for PopulationAnalysisConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sql_parameters {
-                m.insert("SqlParameters", v.into_value());
-            }
+            set(&mut m, "SqlParameters", self.sql_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -3771,12 +3609,8 @@ pub mod intermediate_table {
     impl IntoValue for PopulationAnalysisSqlParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis_template_arn {
-                m.insert("AnalysisTemplateArn", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
+            set(&mut m, "AnalysisTemplateArn", self.analysis_template_arn);
+            set(&mut m, "QueryString", self.query_string);
             gs_core::Value::Map(m)
         }
     }
@@ -3950,28 +3784,14 @@ pub mod intermediate_table {
     impl IntoValue for IntermediateTableAnalysisRuleCustom {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_analyses {
-                m.insert("AdditionalAnalyses", v.into_value());
-            }
-            if let Some(v) = self.aggregation_thresholds {
-                m.insert("AggregationThresholds", v.into_value());
-            }
+            set(&mut m, "AdditionalAnalyses", self.additional_analyses);
+            set(&mut m, "AggregationThresholds", self.aggregation_thresholds);
             m.insert("AllowedAnalyses", self.allowed_analyses.into_value());
-            if let Some(v) = self.allowed_analysis_providers {
-                m.insert("AllowedAnalysisProviders", v.into_value());
-            }
-            if let Some(v) = self.allowed_result_receivers {
-                m.insert("AllowedResultReceivers", v.into_value());
-            }
-            if let Some(v) = self.comparison_controls {
-                m.insert("ComparisonControls", v.into_value());
-            }
-            if let Some(v) = self.differential_privacy {
-                m.insert("DifferentialPrivacy", v.into_value());
-            }
-            if let Some(v) = self.disallowed_output_columns {
-                m.insert("DisallowedOutputColumns", v.into_value());
-            }
+            set(&mut m, "AllowedAnalysisProviders", self.allowed_analysis_providers);
+            set(&mut m, "AllowedResultReceivers", self.allowed_result_receivers);
+            set(&mut m, "ComparisonControls", self.comparison_controls);
+            set(&mut m, "DifferentialPrivacy", self.differential_privacy);
+            set(&mut m, "DisallowedOutputColumns", self.disallowed_output_columns);
             gs_core::Value::Map(m)
         }
     }
@@ -4094,9 +3914,7 @@ pub mod intermediate_table {
             m.insert("AllowedAggregateExpressionType", self.allowed_aggregate_expression_type.into_value());
             m.insert("IdentityColumns", self.identity_columns.into_value());
             m.insert("MinimumIdentityCount", self.minimum_identity_count.into_value());
-            if let Some(v) = self.output_column_thresholds {
-                m.insert("OutputColumnThresholds", v.into_value());
-            }
+            set(&mut m, "OutputColumnThresholds", self.output_column_thresholds);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -4259,25 +4077,13 @@ impl CfnMembershipProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollaborationIdentifier", self.collaboration_identifier.into_value());
-        if let Some(v) = self.default_job_result_configuration {
-            m.insert("DefaultJobResultConfiguration", v.into_value());
-        }
-        if let Some(v) = self.default_result_configuration {
-            m.insert("DefaultResultConfiguration", v.into_value());
-        }
-        if let Some(v) = self.is_metrics_enabled {
-            m.insert("IsMetricsEnabled", v.into_value());
-        }
-        if let Some(v) = self.job_log_status {
-            m.insert("JobLogStatus", v.into_value());
-        }
-        if let Some(v) = self.payment_configuration {
-            m.insert("PaymentConfiguration", v.into_value());
-        }
+        set(&mut m, "DefaultJobResultConfiguration", self.default_job_result_configuration);
+        set(&mut m, "DefaultResultConfiguration", self.default_result_configuration);
+        set(&mut m, "IsMetricsEnabled", self.is_metrics_enabled);
+        set(&mut m, "JobLogStatus", self.job_log_status);
+        set(&mut m, "PaymentConfiguration", self.payment_configuration);
         m.insert("QueryLogStatus", self.query_log_status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4335,7 +4141,7 @@ impl crate::Cfn<markers::Membership> {
 /// The property types of [`CfnMembership`]: CDK's `CfnMembership.*Property`.
 #[cfg(feature = "cleanrooms")]
 pub mod membership {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Contains configurations for protected query results.
     ///
@@ -4371,9 +4177,7 @@ pub mod membership {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OutputConfiguration", self.output_configuration.into_value());
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4457,13 +4261,9 @@ pub mod membership {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.key_prefix {
-                m.insert("KeyPrefix", v.into_value());
-            }
+            set(&mut m, "KeyPrefix", self.key_prefix);
             m.insert("ResultFormat", self.result_format.into_value());
-            if let Some(v) = self.single_file_output {
-                m.insert("SingleFileOutput", v.into_value());
-            }
+            set(&mut m, "SingleFileOutput", self.single_file_output);
             gs_core::Value::Map(m)
         }
     }
@@ -4572,9 +4372,7 @@ pub mod membership {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.key_prefix {
-                m.insert("KeyPrefix", v.into_value());
-            }
+            set(&mut m, "KeyPrefix", self.key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -4618,12 +4416,8 @@ pub mod membership {
     impl IntoValue for MembershipPaymentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.job_compute {
-                m.insert("JobCompute", v.into_value());
-            }
-            if let Some(v) = self.machine_learning {
-                m.insert("MachineLearning", v.into_value());
-            }
+            set(&mut m, "JobCompute", self.job_compute);
+            set(&mut m, "MachineLearning", self.machine_learning);
             m.insert("QueryCompute", self.query_compute.into_value());
             gs_core::Value::Map(m)
         }
@@ -4707,15 +4501,9 @@ pub mod membership {
     impl IntoValue for MembershipMLPaymentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.model_inference {
-                m.insert("ModelInference", v.into_value());
-            }
-            if let Some(v) = self.model_training {
-                m.insert("ModelTraining", v.into_value());
-            }
-            if let Some(v) = self.synthetic_data_generation {
-                m.insert("SyntheticDataGeneration", v.into_value());
-            }
+            set(&mut m, "ModelInference", self.model_inference);
+            set(&mut m, "ModelTraining", self.model_training);
+            set(&mut m, "SyntheticDataGeneration", self.synthetic_data_generation);
             gs_core::Value::Map(m)
         }
     }
@@ -4915,9 +4703,7 @@ impl CfnPrivacyBudgetTemplateProps {
         m.insert("MembershipIdentifier", self.membership_identifier.into_value());
         m.insert("Parameters", self.parameters.into_value());
         m.insert("PrivacyBudgetType", self.privacy_budget_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4985,7 +4771,7 @@ impl crate::Cfn<markers::PrivacyBudgetTemplate> {
 /// The property types of [`CfnPrivacyBudgetTemplate`]: CDK's `CfnPrivacyBudgetTemplate.*Property`.
 #[cfg(feature = "cleanrooms")]
 pub mod privacy_budget_template {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Specifies the epsilon and noise parameters for the privacy budget template.
     ///
@@ -5038,18 +4824,10 @@ pub mod privacy_budget_template {
     impl IntoValue for Parameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.budget_parameters {
-                m.insert("BudgetParameters", v.into_value());
-            }
-            if let Some(v) = self.epsilon {
-                m.insert("Epsilon", v.into_value());
-            }
-            if let Some(v) = self.resource_arn {
-                m.insert("ResourceArn", v.into_value());
-            }
-            if let Some(v) = self.users_noise_per_query {
-                m.insert("UsersNoisePerQuery", v.into_value());
-            }
+            set(&mut m, "BudgetParameters", self.budget_parameters);
+            set(&mut m, "Epsilon", self.epsilon);
+            set(&mut m, "ResourceArn", self.resource_arn);
+            set(&mut m, "UsersNoisePerQuery", self.users_noise_per_query);
             gs_core::Value::Map(m)
         }
     }
@@ -5095,9 +4873,7 @@ pub mod privacy_budget_template {
     impl IntoValue for BudgetParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_refresh {
-                m.insert("AutoRefresh", v.into_value());
-            }
+            set(&mut m, "AutoRefresh", self.auto_refresh);
             m.insert("Budget", self.budget.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)

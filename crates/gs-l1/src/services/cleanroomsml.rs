@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cleanroomsml")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -134,23 +134,13 @@ impl CfnConfiguredModelAlgorithmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.inference_container_config {
-            m.insert("InferenceContainerConfig", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InferenceContainerConfig", self.inference_container_config);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.training_container_config {
-            m.insert("TrainingContainerConfig", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrainingContainerConfig", self.training_container_config);
         m
     }
 
@@ -184,7 +174,7 @@ impl crate::Cfn<markers::ConfiguredModelAlgorithm> {
 /// The property types of [`CfnConfiguredModelAlgorithm`]: CDK's `CfnConfiguredModelAlgorithm.*Property`.
 #[cfg(feature = "cleanroomsml")]
 pub mod configured_model_algorithm {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `ContainerConfig` property type.
     ///
@@ -230,16 +220,10 @@ pub mod configured_model_algorithm {
     impl IntoValue for ContainerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arguments {
-                m.insert("Arguments", v.into_value());
-            }
-            if let Some(v) = self.entrypoint {
-                m.insert("Entrypoint", v.into_value());
-            }
+            set(&mut m, "Arguments", self.arguments);
+            set(&mut m, "Entrypoint", self.entrypoint);
             m.insert("ImageUri", self.image_uri.into_value());
-            if let Some(v) = self.metric_definitions {
-                m.insert("MetricDefinitions", v.into_value());
-            }
+            set(&mut m, "MetricDefinitions", self.metric_definitions);
             gs_core::Value::Map(m)
         }
     }
@@ -382,17 +366,11 @@ impl CfnConfiguredModelAlgorithmAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfiguredModelAlgorithmArn", self.configured_model_algorithm_arn.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("MembershipIdentifier", self.membership_identifier.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.privacy_configuration {
-            m.insert("PrivacyConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PrivacyConfiguration", self.privacy_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -434,7 +412,7 @@ impl crate::Cfn<markers::ConfiguredModelAlgorithmAssociation> {
 /// The property types of [`CfnConfiguredModelAlgorithmAssociation`]: CDK's `CfnConfiguredModelAlgorithmAssociation.*Property`.
 #[cfg(feature = "cleanroomsml")]
 pub mod configured_model_algorithm_association {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The `PrivacyConfiguration` property type.
     ///
@@ -512,15 +490,9 @@ pub mod configured_model_algorithm_association {
     impl IntoValue for PrivacyConfigurationPolicies {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.trained_model_exports {
-                m.insert("TrainedModelExports", v.into_value());
-            }
-            if let Some(v) = self.trained_model_inference_jobs {
-                m.insert("TrainedModelInferenceJobs", v.into_value());
-            }
-            if let Some(v) = self.trained_models {
-                m.insert("TrainedModels", v.into_value());
-            }
+            set(&mut m, "TrainedModelExports", self.trained_model_exports);
+            set(&mut m, "TrainedModelInferenceJobs", self.trained_model_inference_jobs);
+            set(&mut m, "TrainedModels", self.trained_models);
             gs_core::Value::Map(m)
         }
     }
@@ -569,15 +541,9 @@ pub mod configured_model_algorithm_association {
     impl IntoValue for TrainedModelsConfigurationPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_logs {
-                m.insert("ContainerLogs", v.into_value());
-            }
-            if let Some(v) = self.container_metrics {
-                m.insert("ContainerMetrics", v.into_value());
-            }
-            if let Some(v) = self.max_artifact_size {
-                m.insert("MaxArtifactSize", v.into_value());
-            }
+            set(&mut m, "ContainerLogs", self.container_logs);
+            set(&mut m, "ContainerMetrics", self.container_metrics);
+            set(&mut m, "MaxArtifactSize", self.max_artifact_size);
             gs_core::Value::Map(m)
         }
     }
@@ -628,15 +594,9 @@ pub mod configured_model_algorithm_association {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedAccountIds", self.allowed_account_ids.into_value());
-            if let Some(v) = self.filter_pattern {
-                m.insert("FilterPattern", v.into_value());
-            }
-            if let Some(v) = self.log_redaction_configuration {
-                m.insert("LogRedactionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.log_type {
-                m.insert("LogType", v.into_value());
-            }
+            set(&mut m, "FilterPattern", self.filter_pattern);
+            set(&mut m, "LogRedactionConfiguration", self.log_redaction_configuration);
+            set(&mut m, "LogType", self.log_type);
             gs_core::Value::Map(m)
         }
     }
@@ -674,9 +634,7 @@ pub mod configured_model_algorithm_association {
     impl IntoValue for LogRedactionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_entity_config {
-                m.insert("CustomEntityConfig", v.into_value());
-            }
+            set(&mut m, "CustomEntityConfig", self.custom_entity_config);
             m.insert("EntitiesToRedact", self.entities_to_redact.into_value());
             gs_core::Value::Map(m)
         }
@@ -904,12 +862,8 @@ pub mod configured_model_algorithm_association {
     impl IntoValue for TrainedModelInferenceJobsConfigurationPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_logs {
-                m.insert("ContainerLogs", v.into_value());
-            }
-            if let Some(v) = self.max_output_size {
-                m.insert("MaxOutputSize", v.into_value());
-            }
+            set(&mut m, "ContainerLogs", self.container_logs);
+            set(&mut m, "MaxOutputSize", self.max_output_size);
             gs_core::Value::Map(m)
         }
     }
@@ -1017,14 +971,10 @@ impl CfnTrainingDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TrainingData", self.training_data.into_value());
         m
     }
@@ -1067,7 +1017,7 @@ impl crate::Cfn<markers::TrainingDataset> {
 /// The property types of [`CfnTrainingDataset`]: CDK's `CfnTrainingDataset.*Property`.
 #[cfg(feature = "cleanroomsml")]
 pub mod training_dataset {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Defines where the training dataset is located, what type of data it contains, and how to
     /// access the data.
@@ -1258,9 +1208,7 @@ pub mod training_dataset {
     impl IntoValue for GlueDataSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)

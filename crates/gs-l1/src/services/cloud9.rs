@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cloud9")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -131,32 +131,16 @@ impl CfnEnvironmentEC2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.automatic_stop_time_minutes {
-            m.insert("AutomaticStopTimeMinutes", v.into_value());
-        }
-        if let Some(v) = self.connection_type {
-            m.insert("ConnectionType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AutomaticStopTimeMinutes", self.automatic_stop_time_minutes);
+        set(&mut m, "ConnectionType", self.connection_type);
+        set(&mut m, "Description", self.description);
         m.insert("ImageId", self.image_id.into_value());
         m.insert("InstanceType", self.instance_type.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.owner_arn {
-            m.insert("OwnerArn", v.into_value());
-        }
-        if let Some(v) = self.repositories {
-            m.insert("Repositories", v.into_value());
-        }
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OwnerArn", self.owner_arn);
+        set(&mut m, "Repositories", self.repositories);
+        set(&mut m, "SubnetId", self.subnet_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

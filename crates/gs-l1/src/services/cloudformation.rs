@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cloudformation")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -471,47 +471,21 @@ impl CfnChangeSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capabilities {
-            m.insert("Capabilities", v.into_value());
-        }
+        set(&mut m, "Capabilities", self.capabilities);
         m.insert("ChangeSetName", self.change_set_name.into_value());
-        if let Some(v) = self.change_set_type {
-            m.insert("ChangeSetType", v.into_value());
-        }
-        if let Some(v) = self.deployment_mode {
-            m.insert("DeploymentMode", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.import_existing_resources {
-            m.insert("ImportExistingResources", v.into_value());
-        }
-        if let Some(v) = self.include_nested_stacks {
-            m.insert("IncludeNestedStacks", v.into_value());
-        }
-        if let Some(v) = self.notification_arns {
-            m.insert("NotificationARNs", v.into_value());
-        }
-        if let Some(v) = self.on_stack_failure {
-            m.insert("OnStackFailure", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleARN", v.into_value());
-        }
+        set(&mut m, "ChangeSetType", self.change_set_type);
+        set(&mut m, "DeploymentMode", self.deployment_mode);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ImportExistingResources", self.import_existing_resources);
+        set(&mut m, "IncludeNestedStacks", self.include_nested_stacks);
+        set(&mut m, "NotificationARNs", self.notification_arns);
+        set(&mut m, "OnStackFailure", self.on_stack_failure);
+        set(&mut m, "RoleARN", self.role_arn);
         m.insert("StackName", self.stack_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_body {
-            m.insert("TemplateBody", v.into_value());
-        }
-        if let Some(v) = self.template_url {
-            m.insert("TemplateURL", v.into_value());
-        }
-        if let Some(v) = self.use_previous_template {
-            m.insert("UsePreviousTemplate", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateBody", self.template_body);
+        set(&mut m, "TemplateURL", self.template_url);
+        set(&mut m, "UsePreviousTemplate", self.use_previous_template);
         m
     }
 
@@ -638,9 +612,7 @@ impl CfnCustomResourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.service_timeout {
-            m.insert("ServiceTimeout", v.into_value());
-        }
+        set(&mut m, "ServiceTimeout", self.service_timeout);
         m.insert("ServiceToken", self.service_token.into_value());
         m
     }
@@ -707,9 +679,7 @@ impl CfnGeneratedTemplateProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GeneratedTemplateName", self.generated_template_name.into_value());
-        if let Some(v) = self.template_configuration {
-            m.insert("TemplateConfiguration", v.into_value());
-        }
+        set(&mut m, "TemplateConfiguration", self.template_configuration);
         m
     }
 
@@ -783,7 +753,7 @@ impl crate::Cfn<markers::GeneratedTemplate> {
 /// The property types of [`CfnGeneratedTemplate`]: CDK's `CfnGeneratedTemplate.*Property`.
 #[cfg(feature = "cloudformation")]
 pub mod generated_template {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The configuration details of the generated template.
     ///
@@ -822,12 +792,8 @@ pub mod generated_template {
     impl IntoValue for TemplateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deletion_policy {
-                m.insert("DeletionPolicy", v.into_value());
-            }
-            if let Some(v) = self.update_replace_policy {
-                m.insert("UpdateReplacePolicy", v.into_value());
-            }
+            set(&mut m, "DeletionPolicy", self.deletion_policy);
+            set(&mut m, "UpdateReplacePolicy", self.update_replace_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -928,19 +894,11 @@ impl CfnGuardHookProps {
         m.insert("ExecutionRole", self.execution_role.into_value());
         m.insert("FailureMode", self.failure_mode.into_value());
         m.insert("HookStatus", self.hook_status.into_value());
-        if let Some(v) = self.log_bucket {
-            m.insert("LogBucket", v.into_value());
-        }
-        if let Some(v) = self.options {
-            m.insert("Options", v.into_value());
-        }
+        set(&mut m, "LogBucket", self.log_bucket);
+        set(&mut m, "Options", self.options);
         m.insert("RuleLocation", self.rule_location.into_value());
-        if let Some(v) = self.stack_filters {
-            m.insert("StackFilters", v.into_value());
-        }
-        if let Some(v) = self.target_filters {
-            m.insert("TargetFilters", v.into_value());
-        }
+        set(&mut m, "StackFilters", self.stack_filters);
+        set(&mut m, "TargetFilters", self.target_filters);
         m.insert("TargetOperations", self.target_operations.into_value());
         m
     }
@@ -975,7 +933,7 @@ impl crate::Cfn<markers::GuardHook> {
 /// The property types of [`CfnGuardHook`]: CDK's `CfnGuardHook.*Property`.
 #[cfg(feature = "cloudformation")]
 pub mod guard_hook {
-    use crate::kinds::{IntoValue, List, Str, Union};
+    use crate::kinds::{IntoValue, List, Str, Union, set};
 
     /// Specifies the S3 location where your Guard rules or input parameters are located.
     ///
@@ -1012,9 +970,7 @@ pub mod guard_hook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Uri", self.uri.into_value());
-            if let Some(v) = self.version_id {
-                m.insert("VersionId", v.into_value());
-            }
+            set(&mut m, "VersionId", self.version_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1063,15 +1019,9 @@ pub mod guard_hook {
     impl IntoValue for TargetFilters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions {
-                m.insert("Actions", v.into_value());
-            }
-            if let Some(v) = self.invocation_points {
-                m.insert("InvocationPoints", v.into_value());
-            }
-            if let Some(v) = self.target_names {
-                m.insert("TargetNames", v.into_value());
-            }
+            set(&mut m, "Actions", self.actions);
+            set(&mut m, "InvocationPoints", self.invocation_points);
+            set(&mut m, "TargetNames", self.target_names);
             m.insert("Targets", self.targets.into_value());
             gs_core::Value::Map(m)
         }
@@ -1165,12 +1115,8 @@ pub mod guard_hook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilteringCriteria", self.filtering_criteria.into_value());
-            if let Some(v) = self.stack_names {
-                m.insert("StackNames", v.into_value());
-            }
-            if let Some(v) = self.stack_roles {
-                m.insert("StackRoles", v.into_value());
-            }
+            set(&mut m, "StackNames", self.stack_names);
+            set(&mut m, "StackRoles", self.stack_roles);
             gs_core::Value::Map(m)
         }
     }
@@ -1213,12 +1159,8 @@ pub mod guard_hook {
     impl IntoValue for StackNames {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -1263,12 +1205,8 @@ pub mod guard_hook {
     impl IntoValue for StackRoles {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -1304,9 +1242,7 @@ pub mod guard_hook {
     impl IntoValue for Options {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_params {
-                m.insert("InputParams", v.into_value());
-            }
+            set(&mut m, "InputParams", self.input_params);
             gs_core::Value::Map(m)
         }
     }
@@ -1358,15 +1294,9 @@ impl CfnHookDefaultVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.type_name {
-            m.insert("TypeName", v.into_value());
-        }
-        if let Some(v) = self.type_version_arn {
-            m.insert("TypeVersionArn", v.into_value());
-        }
-        if let Some(v) = self.version_id {
-            m.insert("VersionId", v.into_value());
-        }
+        set(&mut m, "TypeName", self.type_name);
+        set(&mut m, "TypeVersionArn", self.type_version_arn);
+        set(&mut m, "VersionId", self.version_id);
         m
     }
 
@@ -1446,15 +1376,9 @@ impl CfnHookTypeConfigProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.configuration_alias {
-            m.insert("ConfigurationAlias", v.into_value());
-        }
-        if let Some(v) = self.type_arn {
-            m.insert("TypeArn", v.into_value());
-        }
-        if let Some(v) = self.type_name {
-            m.insert("TypeName", v.into_value());
-        }
+        set(&mut m, "ConfigurationAlias", self.configuration_alias);
+        set(&mut m, "TypeArn", self.type_arn);
+        set(&mut m, "TypeName", self.type_name);
         m
     }
 
@@ -1537,12 +1461,8 @@ impl CfnHookVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.logging_config {
-            m.insert("LoggingConfig", v.into_value());
-        }
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "LoggingConfig", self.logging_config);
         m.insert("SchemaHandlerPackage", self.schema_handler_package.into_value());
         m.insert("TypeName", self.type_name.into_value());
         m
@@ -1611,7 +1531,7 @@ impl crate::Cfn<markers::HookVersion> {
 /// The property types of [`CfnHookVersion`]: CDK's `CfnHookVersion.*Property`.
 #[cfg(feature = "cloudformation")]
 pub mod hook_version {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `LoggingConfig` property type specifies logging configuration information for an
     /// extension.
@@ -1655,12 +1575,8 @@ pub mod hook_version {
     impl IntoValue for LoggingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
-            if let Some(v) = self.log_role_arn {
-                m.insert("LogRoleArn", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
+            set(&mut m, "LogRoleArn", self.log_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1760,22 +1676,14 @@ impl CfnLambdaHookProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Alias", self.alias.into_value());
-        if let Some(v) = self.auto_update {
-            m.insert("AutoUpdate", v.into_value());
-        }
+        set(&mut m, "AutoUpdate", self.auto_update);
         m.insert("ExecutionRole", self.execution_role.into_value());
         m.insert("FailureMode", self.failure_mode.into_value());
         m.insert("HookStatus", self.hook_status.into_value());
         m.insert("LambdaFunction", self.lambda_function.into_value());
-        if let Some(v) = self.logging_config {
-            m.insert("LoggingConfig", v.into_value());
-        }
-        if let Some(v) = self.stack_filters {
-            m.insert("StackFilters", v.into_value());
-        }
-        if let Some(v) = self.target_filters {
-            m.insert("TargetFilters", v.into_value());
-        }
+        set(&mut m, "LoggingConfig", self.logging_config);
+        set(&mut m, "StackFilters", self.stack_filters);
+        set(&mut m, "TargetFilters", self.target_filters);
         m.insert("TargetOperations", self.target_operations.into_value());
         m
     }
@@ -1810,7 +1718,7 @@ impl crate::Cfn<markers::LambdaHook> {
 /// The property types of [`CfnLambdaHook`]: CDK's `CfnLambdaHook.*Property`.
 #[cfg(feature = "cloudformation")]
 pub mod lambda_hook {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `TargetFilters` property type specifies the target filters for the Hook.
     ///
@@ -1856,15 +1764,9 @@ pub mod lambda_hook {
     impl IntoValue for TargetFilters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions {
-                m.insert("Actions", v.into_value());
-            }
-            if let Some(v) = self.invocation_points {
-                m.insert("InvocationPoints", v.into_value());
-            }
-            if let Some(v) = self.target_names {
-                m.insert("TargetNames", v.into_value());
-            }
+            set(&mut m, "Actions", self.actions);
+            set(&mut m, "InvocationPoints", self.invocation_points);
+            set(&mut m, "TargetNames", self.target_names);
             m.insert("Targets", self.targets.into_value());
             gs_core::Value::Map(m)
         }
@@ -1958,12 +1860,8 @@ pub mod lambda_hook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilteringCriteria", self.filtering_criteria.into_value());
-            if let Some(v) = self.stack_names {
-                m.insert("StackNames", v.into_value());
-            }
-            if let Some(v) = self.stack_roles {
-                m.insert("StackRoles", v.into_value());
-            }
+            set(&mut m, "StackNames", self.stack_names);
+            set(&mut m, "StackRoles", self.stack_roles);
             gs_core::Value::Map(m)
         }
     }
@@ -2006,12 +1904,8 @@ pub mod lambda_hook {
     impl IntoValue for StackNames {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -2056,12 +1950,8 @@ pub mod lambda_hook {
     impl IntoValue for StackRoles {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -2165,16 +2055,10 @@ impl CfnMacroProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("FunctionName", self.function_name.into_value());
-        if let Some(v) = self.log_group_name {
-            m.insert("LogGroupName", v.into_value());
-        }
-        if let Some(v) = self.log_role_arn {
-            m.insert("LogRoleARN", v.into_value());
-        }
+        set(&mut m, "LogGroupName", self.log_group_name);
+        set(&mut m, "LogRoleARN", self.log_role_arn);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -2258,15 +2142,9 @@ impl CfnModuleDefaultVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.arn {
-            m.insert("Arn", v.into_ref());
-        }
-        if let Some(v) = self.module_name {
-            m.insert("ModuleName", v.into_value());
-        }
-        if let Some(v) = self.version_id {
-            m.insert("VersionId", v.into_value());
-        }
+        if let Some(v) = self.arn { m.insert("Arn", v.into_ref()); }
+        set(&mut m, "ModuleName", self.module_name);
+        set(&mut m, "VersionId", self.version_id);
         m
     }
 
@@ -2477,21 +2355,11 @@ impl CfnPublicTypeVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.arn {
-            m.insert("Arn", v.into_value());
-        }
-        if let Some(v) = self.log_delivery_bucket {
-            m.insert("LogDeliveryBucket", v.into_value());
-        }
-        if let Some(v) = self.public_version_number {
-            m.insert("PublicVersionNumber", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.type_name {
-            m.insert("TypeName", v.into_value());
-        }
+        set(&mut m, "Arn", self.arn);
+        set(&mut m, "LogDeliveryBucket", self.log_delivery_bucket);
+        set(&mut m, "PublicVersionNumber", self.public_version_number);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "TypeName", self.type_name);
         m
     }
 
@@ -2578,9 +2446,7 @@ impl CfnPublisherProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcceptTermsAndConditions", self.accept_terms_and_conditions.into_value());
-        if let Some(v) = self.connection_arn {
-            m.insert("ConnectionArn", v.into_value());
-        }
+        set(&mut m, "ConnectionArn", self.connection_arn);
         m
     }
 
@@ -2686,15 +2552,9 @@ impl CfnResourceDefaultVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.type_name {
-            m.insert("TypeName", v.into_value());
-        }
-        if let Some(v) = self.type_version_arn {
-            m.insert("TypeVersionArn", v.into_ref());
-        }
-        if let Some(v) = self.version_id {
-            m.insert("VersionId", v.into_value());
-        }
+        set(&mut m, "TypeName", self.type_name);
+        if let Some(v) = self.type_version_arn { m.insert("TypeVersionArn", v.into_ref()); }
+        set(&mut m, "VersionId", self.version_id);
         m
     }
 
@@ -2781,12 +2641,8 @@ impl CfnResourceVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.logging_config {
-            m.insert("LoggingConfig", v.into_value());
-        }
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "LoggingConfig", self.logging_config);
         m.insert("SchemaHandlerPackage", self.schema_handler_package.into_value());
         m.insert("TypeName", self.type_name.into_value());
         m
@@ -2866,7 +2722,7 @@ impl crate::Cfn<markers::ResourceVersion> {
 /// The property types of [`CfnResourceVersion`]: CDK's `CfnResourceVersion.*Property`.
 #[cfg(feature = "cloudformation")]
 pub mod resource_version {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Logging configuration information for a resource.
     ///
@@ -2909,12 +2765,8 @@ pub mod resource_version {
     impl IntoValue for LoggingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
-            if let Some(v) = self.log_role_arn {
-                m.insert("LogRoleArn", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
+            set(&mut m, "LogRoleArn", self.log_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2992,21 +2844,11 @@ impl CfnStackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.notification_arns {
-            m.insert("NotificationARNs", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_url {
-            m.insert("TemplateURL", v.into_value());
-        }
-        if let Some(v) = self.timeout_in_minutes {
-            m.insert("TimeoutInMinutes", v.into_value());
-        }
+        set(&mut m, "NotificationARNs", self.notification_arns);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateURL", self.template_url);
+        set(&mut m, "TimeoutInMinutes", self.timeout_in_minutes);
         m
     }
 
@@ -3237,47 +3079,21 @@ impl CfnStackSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.administration_role_arn {
-            m.insert("AdministrationRoleARN", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.auto_deployment {
-            m.insert("AutoDeployment", v.into_value());
-        }
-        if let Some(v) = self.call_as {
-            m.insert("CallAs", v.into_value());
-        }
-        if let Some(v) = self.capabilities {
-            m.insert("Capabilities", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.execution_role_name {
-            m.insert("ExecutionRoleName", v.into_ref());
-        }
-        if let Some(v) = self.managed_execution {
-            m.insert("ManagedExecution", v.into_value());
-        }
-        if let Some(v) = self.operation_preferences {
-            m.insert("OperationPreferences", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
+        if let Some(v) = self.administration_role_arn { m.insert("AdministrationRoleARN", v.into_get_att("Arn")); }
+        set(&mut m, "AutoDeployment", self.auto_deployment);
+        set(&mut m, "CallAs", self.call_as);
+        set(&mut m, "Capabilities", self.capabilities);
+        set(&mut m, "Description", self.description);
+        if let Some(v) = self.execution_role_name { m.insert("ExecutionRoleName", v.into_ref()); }
+        set(&mut m, "ManagedExecution", self.managed_execution);
+        set(&mut m, "OperationPreferences", self.operation_preferences);
+        set(&mut m, "Parameters", self.parameters);
         m.insert("PermissionModel", self.permission_model.into_value());
-        if let Some(v) = self.stack_instances_group {
-            m.insert("StackInstancesGroup", v.into_value());
-        }
+        set(&mut m, "StackInstancesGroup", self.stack_instances_group);
         m.insert("StackSetName", self.stack_set_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_body {
-            m.insert("TemplateBody", v.into_value());
-        }
-        if let Some(v) = self.template_url {
-            m.insert("TemplateURL", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateBody", self.template_body);
+        set(&mut m, "TemplateURL", self.template_url);
         m
     }
 
@@ -3311,7 +3127,7 @@ impl crate::Cfn<markers::StackSet> {
 /// The property types of [`CfnStackSet`]: CDK's `CfnStackSet.*Property`.
 #[cfg(feature = "cloudformation")]
 pub mod stack_set {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The Parameter data type.
     ///
@@ -3395,9 +3211,7 @@ pub mod stack_set {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeploymentTargets", self.deployment_targets.into_value());
-            if let Some(v) = self.parameter_overrides {
-                m.insert("ParameterOverrides", v.into_value());
-            }
+            set(&mut m, "ParameterOverrides", self.parameter_overrides);
             m.insert("Regions", self.regions.into_value());
             gs_core::Value::Map(m)
         }
@@ -3456,18 +3270,10 @@ pub mod stack_set {
     impl IntoValue for DeploymentTargets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_filter_type {
-                m.insert("AccountFilterType", v.into_value());
-            }
-            if let Some(v) = self.accounts {
-                m.insert("Accounts", v.into_value());
-            }
-            if let Some(v) = self.accounts_url {
-                m.insert("AccountsUrl", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit_ids {
-                m.insert("OrganizationalUnitIds", v.into_value());
-            }
+            set(&mut m, "AccountFilterType", self.account_filter_type);
+            set(&mut m, "Accounts", self.accounts);
+            set(&mut m, "AccountsUrl", self.accounts_url);
+            set(&mut m, "OrganizationalUnitIds", self.organizational_unit_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -3550,27 +3356,13 @@ pub mod stack_set {
     impl IntoValue for OperationPreferences {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.concurrency_mode {
-                m.insert("ConcurrencyMode", v.into_value());
-            }
-            if let Some(v) = self.failure_tolerance_count {
-                m.insert("FailureToleranceCount", v.into_value());
-            }
-            if let Some(v) = self.failure_tolerance_percentage {
-                m.insert("FailureTolerancePercentage", v.into_value());
-            }
-            if let Some(v) = self.max_concurrent_count {
-                m.insert("MaxConcurrentCount", v.into_value());
-            }
-            if let Some(v) = self.max_concurrent_percentage {
-                m.insert("MaxConcurrentPercentage", v.into_value());
-            }
-            if let Some(v) = self.region_concurrency_type {
-                m.insert("RegionConcurrencyType", v.into_value());
-            }
-            if let Some(v) = self.region_order {
-                m.insert("RegionOrder", v.into_value());
-            }
+            set(&mut m, "ConcurrencyMode", self.concurrency_mode);
+            set(&mut m, "FailureToleranceCount", self.failure_tolerance_count);
+            set(&mut m, "FailureTolerancePercentage", self.failure_tolerance_percentage);
+            set(&mut m, "MaxConcurrentCount", self.max_concurrent_count);
+            set(&mut m, "MaxConcurrentPercentage", self.max_concurrent_percentage);
+            set(&mut m, "RegionConcurrencyType", self.region_concurrency_type);
+            set(&mut m, "RegionOrder", self.region_order);
             gs_core::Value::Map(m)
         }
     }
@@ -3629,15 +3421,9 @@ pub mod stack_set {
     impl IntoValue for AutoDeployment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.retain_stacks_on_account_removal {
-                m.insert("RetainStacksOnAccountRemoval", v.into_value());
-            }
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "RetainStacksOnAccountRemoval", self.retain_stacks_on_account_removal);
             gs_core::Value::Map(m)
         }
     }
@@ -3676,9 +3462,7 @@ pub mod stack_set {
     impl IntoValue for ManagedExecution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active {
-                m.insert("Active", v.into_value());
-            }
+            set(&mut m, "Active", self.active);
             gs_core::Value::Map(m)
         }
     }
@@ -3781,36 +3565,16 @@ impl CfnTypeActivationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_update {
-            m.insert("AutoUpdate", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.logging_config {
-            m.insert("LoggingConfig", v.into_value());
-        }
-        if let Some(v) = self.major_version {
-            m.insert("MajorVersion", v.into_value());
-        }
-        if let Some(v) = self.public_type_arn {
-            m.insert("PublicTypeArn", v.into_value());
-        }
-        if let Some(v) = self.publisher_id {
-            m.insert("PublisherId", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.type_name {
-            m.insert("TypeName", v.into_value());
-        }
-        if let Some(v) = self.type_name_alias {
-            m.insert("TypeNameAlias", v.into_value());
-        }
-        if let Some(v) = self.version_bump {
-            m.insert("VersionBump", v.into_value());
-        }
+        set(&mut m, "AutoUpdate", self.auto_update);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "LoggingConfig", self.logging_config);
+        set(&mut m, "MajorVersion", self.major_version);
+        set(&mut m, "PublicTypeArn", self.public_type_arn);
+        set(&mut m, "PublisherId", self.publisher_id);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "TypeName", self.type_name);
+        set(&mut m, "TypeNameAlias", self.type_name_alias);
+        set(&mut m, "VersionBump", self.version_bump);
         m
     }
 
@@ -3844,7 +3608,7 @@ impl crate::Cfn<markers::TypeActivation> {
 /// The property types of [`CfnTypeActivation`]: CDK's `CfnTypeActivation.*Property`.
 #[cfg(feature = "cloudformation")]
 pub mod type_activation {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains logging configuration information for an extension.
     ///
@@ -3887,12 +3651,8 @@ pub mod type_activation {
     impl IntoValue for LoggingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
-            if let Some(v) = self.log_role_arn {
-                m.insert("LogRoleArn", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
+            set(&mut m, "LogRoleArn", self.log_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3954,15 +3714,9 @@ impl CfnWaitConditionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.count {
-            m.insert("Count", v.into_value());
-        }
-        if let Some(v) = self.handle {
-            m.insert("Handle", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
+        set(&mut m, "Count", self.count);
+        set(&mut m, "Handle", self.handle);
+        set(&mut m, "Timeout", self.timeout);
         m
     }
 

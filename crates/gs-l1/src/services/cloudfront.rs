@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cloudfront")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -406,17 +406,11 @@ impl CfnAnycastIpListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
+        set(&mut m, "IpAddressType", self.ip_address_type);
         m.insert("IpCount", self.ip_count.into_value());
-        if let Some(v) = self.ipam_cidr_configs {
-            m.insert("IpamCidrConfigs", v.into_value());
-        }
+        set(&mut m, "IpamCidrConfigs", self.ipam_cidr_configs);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -477,7 +471,7 @@ impl crate::Cfn<markers::AnycastIpList> {
 /// The property types of [`CfnAnycastIpList`]: CDK's `CfnAnycastIpList.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod anycast_ip_list {
-    use crate::kinds::{IntoValue, List, Str, Tag};
+    use crate::kinds::{IntoValue, List, Str, Tag, set};
 
     /// Configuration for an IPAM CIDR that defines a specific IP address range, IPAM pool, and
     /// associated Anycast IP address.
@@ -550,9 +544,7 @@ pub mod anycast_ip_list {
     impl IntoValue for Tags {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.items {
-                m.insert("Items", v.into_value());
-            }
+            set(&mut m, "Items", self.items);
             gs_core::Value::Map(m)
         }
     }
@@ -629,7 +621,7 @@ impl crate::Cfn<markers::CachePolicy> {
 /// The property types of [`CfnCachePolicy`]: CDK's `CfnCachePolicy.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod cache_policy {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// A cache policy configuration.
     ///
@@ -707,9 +699,7 @@ pub mod cache_policy {
     impl IntoValue for CachePolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             m.insert("DefaultTTL", self.default_ttl.into_value());
             m.insert("MaxTTL", self.max_ttl.into_value());
             m.insert("MinTTL", self.min_ttl.into_value());
@@ -781,9 +771,7 @@ pub mod cache_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CookiesConfig", self.cookies_config.into_value());
-            if let Some(v) = self.enable_accept_encoding_brotli {
-                m.insert("EnableAcceptEncodingBrotli", v.into_value());
-            }
+            set(&mut m, "EnableAcceptEncodingBrotli", self.enable_accept_encoding_brotli);
             m.insert("EnableAcceptEncodingGzip", self.enable_accept_encoding_gzip.into_value());
             m.insert("HeadersConfig", self.headers_config.into_value());
             m.insert("QueryStringsConfig", self.query_strings_config.into_value());
@@ -826,9 +814,7 @@ pub mod cache_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderBehavior", self.header_behavior.into_value());
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
+            set(&mut m, "Headers", self.headers);
             gs_core::Value::Map(m)
         }
     }
@@ -868,9 +854,7 @@ pub mod cache_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CookieBehavior", self.cookie_behavior.into_value());
-            if let Some(v) = self.cookies {
-                m.insert("Cookies", v.into_value());
-            }
+            set(&mut m, "Cookies", self.cookies);
             gs_core::Value::Map(m)
         }
     }
@@ -911,9 +895,7 @@ pub mod cache_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryStringBehavior", self.query_string_behavior.into_value());
-            if let Some(v) = self.query_strings {
-                m.insert("QueryStrings", v.into_value());
-            }
+            set(&mut m, "QueryStrings", self.query_strings);
             gs_core::Value::Map(m)
         }
     }
@@ -1087,15 +1069,11 @@ impl CfnConnectionFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_publish {
-            m.insert("AutoPublish", v.into_value());
-        }
+        set(&mut m, "AutoPublish", self.auto_publish);
         m.insert("ConnectionFunctionCode", self.connection_function_code.into_value());
         m.insert("ConnectionFunctionConfig", self.connection_function_config.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1177,7 +1155,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
 /// The property types of [`CfnConnectionFunction`]: CDK's `CfnConnectionFunction.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod connection_function {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Contains configuration information about a CloudFront function.
     ///
@@ -1219,9 +1197,7 @@ pub mod connection_function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comment", self.comment.into_value());
-            if let Some(v) = self.key_value_store_associations {
-                m.insert("KeyValueStoreAssociations", v.into_value());
-            }
+            set(&mut m, "KeyValueStoreAssociations", self.key_value_store_associations);
             m.insert("Runtime", self.runtime.into_value());
             gs_core::Value::Map(m)
         }
@@ -1314,19 +1290,11 @@ impl CfnConnectionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.anycast_ip_list_id {
-            m.insert("AnycastIpListId", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.ipv6_enabled {
-            m.insert("Ipv6Enabled", v.into_value());
-        }
+        set(&mut m, "AnycastIpListId", self.anycast_ip_list_id);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "Ipv6Enabled", self.ipv6_enabled);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1484,7 +1452,7 @@ impl crate::Cfn<markers::ContinuousDeploymentPolicy> {
 /// The property types of [`CfnContinuousDeploymentPolicy`]: CDK's `CfnContinuousDeploymentPolicy.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod continuous_deployment_policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// Contains the configuration for a continuous deployment policy.
     ///
@@ -1552,19 +1520,11 @@ pub mod continuous_deployment_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.single_header_policy_config {
-                m.insert("SingleHeaderPolicyConfig", v.into_value());
-            }
-            if let Some(v) = self.single_weight_policy_config {
-                m.insert("SingleWeightPolicyConfig", v.into_value());
-            }
+            set(&mut m, "SingleHeaderPolicyConfig", self.single_header_policy_config);
+            set(&mut m, "SingleWeightPolicyConfig", self.single_weight_policy_config);
             m.insert("StagingDistributionDnsNames", self.staging_distribution_dns_names.into_value());
-            if let Some(v) = self.traffic_config {
-                m.insert("TrafficConfig", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "TrafficConfig", self.traffic_config);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1646,12 +1606,8 @@ pub mod continuous_deployment_policy {
     impl IntoValue for TrafficConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.single_header_config {
-                m.insert("SingleHeaderConfig", v.into_value());
-            }
-            if let Some(v) = self.single_weight_config {
-                m.insert("SingleWeightConfig", v.into_value());
-            }
+            set(&mut m, "SingleHeaderConfig", self.single_header_config);
+            set(&mut m, "SingleWeightConfig", self.single_weight_config);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1695,9 +1651,7 @@ pub mod continuous_deployment_policy {
     impl IntoValue for SingleWeightConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.session_stickiness_config {
-                m.insert("SessionStickinessConfig", v.into_value());
-            }
+            set(&mut m, "SessionStickinessConfig", self.session_stickiness_config);
             m.insert("Weight", self.weight.into_value());
             gs_core::Value::Map(m)
         }
@@ -1821,9 +1775,7 @@ pub mod continuous_deployment_policy {
     impl IntoValue for SingleWeightPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.session_stickiness_config {
-                m.insert("SessionStickinessConfig", v.into_value());
-            }
+            set(&mut m, "SessionStickinessConfig", self.session_stickiness_config);
             m.insert("Weight", self.weight.into_value());
             gs_core::Value::Map(m)
         }
@@ -1868,9 +1820,7 @@ impl CfnDistributionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DistributionConfig", self.distribution_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1912,7 +1862,7 @@ impl crate::Cfn<markers::Distribution> {
 /// The property types of [`CfnDistribution`]: CDK's `CfnDistribution.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod distribution {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, set};
 
     /// Amazon CloudFront supports gRPC, an open-source remote procedure call (RPC) framework built
     /// on HTTP/2. gRPC offers bi-directional streaming and binary protocol that buffers payloads,
@@ -2059,15 +2009,9 @@ pub mod distribution {
     impl IntoValue for VpcOriginConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.origin_keepalive_timeout {
-                m.insert("OriginKeepaliveTimeout", v.into_value());
-            }
-            if let Some(v) = self.origin_read_timeout {
-                m.insert("OriginReadTimeout", v.into_value());
-            }
-            if let Some(v) = self.owner_account_id {
-                m.insert("OwnerAccountId", v.into_value());
-            }
+            set(&mut m, "OriginKeepaliveTimeout", self.origin_keepalive_timeout);
+            set(&mut m, "OriginReadTimeout", self.origin_read_timeout);
+            set(&mut m, "OwnerAccountId", self.owner_account_id);
             m.insert("VpcOriginId", self.vpc_origin_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2108,9 +2052,7 @@ pub mod distribution {
     impl IntoValue for TenantConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameter_definitions {
-                m.insert("ParameterDefinitions", v.into_value());
-            }
+            set(&mut m, "ParameterDefinitions", self.parameter_definitions);
             gs_core::Value::Map(m)
         }
     }
@@ -2187,9 +2129,7 @@ pub mod distribution {
     impl IntoValue for Definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.string_schema {
-                m.insert("StringSchema", v.into_value());
-            }
+            set(&mut m, "StringSchema", self.string_schema);
             gs_core::Value::Map(m)
         }
     }
@@ -2232,12 +2172,8 @@ pub mod distribution {
     impl IntoValue for StringSchema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
+            set(&mut m, "DefaultValue", self.default_value);
             m.insert("Required", self.required.into_value());
             gs_core::Value::Map(m)
         }
@@ -2317,12 +2253,8 @@ pub mod distribution {
     impl IntoValue for ViewerMtlsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.trust_store_config {
-                m.insert("TrustStoreConfig", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "TrustStoreConfig", self.trust_store_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2365,12 +2297,8 @@ pub mod distribution {
     impl IntoValue for TrustStoreConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advertise_trust_store_ca_names {
-                m.insert("AdvertiseTrustStoreCaNames", v.into_value());
-            }
-            if let Some(v) = self.ignore_certificate_expiry {
-                m.insert("IgnoreCertificateExpiry", v.into_value());
-            }
+            set(&mut m, "AdvertiseTrustStoreCaNames", self.advertise_trust_store_ca_names);
+            set(&mut m, "IgnoreCertificateExpiry", self.ignore_certificate_expiry);
             m.insert("TrustStoreId", self.trust_store_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2604,83 +2532,33 @@ pub mod distribution {
     impl IntoValue for DistributionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aliases {
-                m.insert("Aliases", v.into_value());
-            }
-            if let Some(v) = self.anycast_ip_list_id {
-                m.insert("AnycastIpListId", v.into_value());
-            }
-            if let Some(v) = self.cnames {
-                m.insert("CNAMEs", v.into_value());
-            }
-            if let Some(v) = self.cache_behaviors {
-                m.insert("CacheBehaviors", v.into_value());
-            }
-            if let Some(v) = self.cache_tag_config {
-                m.insert("CacheTagConfig", v.into_value());
-            }
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
-            if let Some(v) = self.connection_function_association {
-                m.insert("ConnectionFunctionAssociation", v.into_value());
-            }
-            if let Some(v) = self.connection_mode {
-                m.insert("ConnectionMode", v.into_value());
-            }
-            if let Some(v) = self.continuous_deployment_policy_id {
-                m.insert("ContinuousDeploymentPolicyId", v.into_value());
-            }
-            if let Some(v) = self.custom_error_responses {
-                m.insert("CustomErrorResponses", v.into_value());
-            }
-            if let Some(v) = self.custom_origin {
-                m.insert("CustomOrigin", v.into_value());
-            }
+            set(&mut m, "Aliases", self.aliases);
+            set(&mut m, "AnycastIpListId", self.anycast_ip_list_id);
+            set(&mut m, "CNAMEs", self.cnames);
+            set(&mut m, "CacheBehaviors", self.cache_behaviors);
+            set(&mut m, "CacheTagConfig", self.cache_tag_config);
+            set(&mut m, "Comment", self.comment);
+            set(&mut m, "ConnectionFunctionAssociation", self.connection_function_association);
+            set(&mut m, "ConnectionMode", self.connection_mode);
+            set(&mut m, "ContinuousDeploymentPolicyId", self.continuous_deployment_policy_id);
+            set(&mut m, "CustomErrorResponses", self.custom_error_responses);
+            set(&mut m, "CustomOrigin", self.custom_origin);
             m.insert("DefaultCacheBehavior", self.default_cache_behavior.into_value());
-            if let Some(v) = self.default_root_object {
-                m.insert("DefaultRootObject", v.into_value());
-            }
+            set(&mut m, "DefaultRootObject", self.default_root_object);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.http_version {
-                m.insert("HttpVersion", v.into_value());
-            }
-            if let Some(v) = self.ipv6_enabled {
-                m.insert("IPV6Enabled", v.into_value());
-            }
-            if let Some(v) = self.logging {
-                m.insert("Logging", v.into_value());
-            }
-            if let Some(v) = self.origin_groups {
-                m.insert("OriginGroups", v.into_value());
-            }
-            if let Some(v) = self.origins {
-                m.insert("Origins", v.into_value());
-            }
-            if let Some(v) = self.price_class {
-                m.insert("PriceClass", v.into_value());
-            }
-            if let Some(v) = self.restrictions {
-                m.insert("Restrictions", v.into_value());
-            }
-            if let Some(v) = self.s3_origin {
-                m.insert("S3Origin", v.into_value());
-            }
-            if let Some(v) = self.staging {
-                m.insert("Staging", v.into_value());
-            }
-            if let Some(v) = self.tenant_config {
-                m.insert("TenantConfig", v.into_value());
-            }
-            if let Some(v) = self.viewer_certificate {
-                m.insert("ViewerCertificate", v.into_value());
-            }
-            if let Some(v) = self.viewer_mtls_config {
-                m.insert("ViewerMtlsConfig", v.into_value());
-            }
-            if let Some(v) = self.web_acl_id {
-                m.insert("WebACLId", v.into_get_att("Arn"));
-            }
+            set(&mut m, "HttpVersion", self.http_version);
+            set(&mut m, "IPV6Enabled", self.ipv6_enabled);
+            set(&mut m, "Logging", self.logging);
+            set(&mut m, "OriginGroups", self.origin_groups);
+            set(&mut m, "Origins", self.origins);
+            set(&mut m, "PriceClass", self.price_class);
+            set(&mut m, "Restrictions", self.restrictions);
+            set(&mut m, "S3Origin", self.s3_origin);
+            set(&mut m, "Staging", self.staging);
+            set(&mut m, "TenantConfig", self.tenant_config);
+            set(&mut m, "ViewerCertificate", self.viewer_certificate);
+            set(&mut m, "ViewerMtlsConfig", self.viewer_mtls_config);
+            if let Some(v) = self.web_acl_id { m.insert("WebACLId", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -2739,15 +2617,9 @@ pub mod distribution {
     impl IntoValue for Logging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_get_att("RegionalDomainName"));
-            }
-            if let Some(v) = self.include_cookies {
-                m.insert("IncludeCookies", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            if let Some(v) = self.bucket { m.insert("Bucket", v.into_get_att("RegionalDomainName")); }
+            set(&mut m, "IncludeCookies", self.include_cookies);
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2863,38 +2735,18 @@ pub mod distribution {
     impl IntoValue for Origin {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_attempts {
-                m.insert("ConnectionAttempts", v.into_value());
-            }
-            if let Some(v) = self.connection_timeout {
-                m.insert("ConnectionTimeout", v.into_value());
-            }
-            if let Some(v) = self.custom_origin_config {
-                m.insert("CustomOriginConfig", v.into_value());
-            }
+            set(&mut m, "ConnectionAttempts", self.connection_attempts);
+            set(&mut m, "ConnectionTimeout", self.connection_timeout);
+            set(&mut m, "CustomOriginConfig", self.custom_origin_config);
             m.insert("DomainName", self.domain_name.into_value());
             m.insert("Id", self.id.into_ref());
-            if let Some(v) = self.origin_access_control_id {
-                m.insert("OriginAccessControlId", v.into_ref());
-            }
-            if let Some(v) = self.origin_custom_headers {
-                m.insert("OriginCustomHeaders", v.into_value());
-            }
-            if let Some(v) = self.origin_path {
-                m.insert("OriginPath", v.into_value());
-            }
-            if let Some(v) = self.origin_shield {
-                m.insert("OriginShield", v.into_value());
-            }
-            if let Some(v) = self.response_completion_timeout {
-                m.insert("ResponseCompletionTimeout", v.into_value());
-            }
-            if let Some(v) = self.s3_origin_config {
-                m.insert("S3OriginConfig", v.into_value());
-            }
-            if let Some(v) = self.vpc_origin_config {
-                m.insert("VpcOriginConfig", v.into_value());
-            }
+            if let Some(v) = self.origin_access_control_id { m.insert("OriginAccessControlId", v.into_ref()); }
+            set(&mut m, "OriginCustomHeaders", self.origin_custom_headers);
+            set(&mut m, "OriginPath", self.origin_path);
+            set(&mut m, "OriginShield", self.origin_shield);
+            set(&mut m, "ResponseCompletionTimeout", self.response_completion_timeout);
+            set(&mut m, "S3OriginConfig", self.s3_origin_config);
+            set(&mut m, "VpcOriginConfig", self.vpc_origin_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2979,12 +2831,8 @@ pub mod distribution {
     impl IntoValue for OriginShield {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.origin_shield_region {
-                m.insert("OriginShieldRegion", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "OriginShieldRegion", self.origin_shield_region);
             gs_core::Value::Map(m)
         }
     }
@@ -3033,12 +2881,8 @@ pub mod distribution {
     impl IntoValue for S3OriginConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.origin_access_identity {
-                m.insert("OriginAccessIdentity", v.into_value());
-            }
-            if let Some(v) = self.origin_read_timeout {
-                m.insert("OriginReadTimeout", v.into_value());
-            }
+            set(&mut m, "OriginAccessIdentity", self.origin_access_identity);
+            set(&mut m, "OriginReadTimeout", self.origin_read_timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -3123,28 +2967,14 @@ pub mod distribution {
     impl IntoValue for CustomOriginConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_port {
-                m.insert("HTTPPort", v.into_value());
-            }
-            if let Some(v) = self.https_port {
-                m.insert("HTTPSPort", v.into_value());
-            }
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.origin_keepalive_timeout {
-                m.insert("OriginKeepaliveTimeout", v.into_value());
-            }
-            if let Some(v) = self.origin_mtls_config {
-                m.insert("OriginMtlsConfig", v.into_value());
-            }
+            set(&mut m, "HTTPPort", self.http_port);
+            set(&mut m, "HTTPSPort", self.https_port);
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "OriginKeepaliveTimeout", self.origin_keepalive_timeout);
+            set(&mut m, "OriginMtlsConfig", self.origin_mtls_config);
             m.insert("OriginProtocolPolicy", self.origin_protocol_policy.into_value());
-            if let Some(v) = self.origin_read_timeout {
-                m.insert("OriginReadTimeout", v.into_value());
-            }
-            if let Some(v) = self.origin_ssl_protocols {
-                m.insert("OriginSSLProtocols", v.into_value());
-            }
+            set(&mut m, "OriginReadTimeout", self.origin_read_timeout);
+            set(&mut m, "OriginSSLProtocols", self.origin_ssl_protocols);
             gs_core::Value::Map(m)
         }
     }
@@ -3215,21 +3045,11 @@ pub mod distribution {
     impl IntoValue for ViewerCertificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acm_certificate_arn {
-                m.insert("AcmCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.cloud_front_default_certificate {
-                m.insert("CloudFrontDefaultCertificate", v.into_value());
-            }
-            if let Some(v) = self.iam_certificate_id {
-                m.insert("IamCertificateId", v.into_value());
-            }
-            if let Some(v) = self.minimum_protocol_version {
-                m.insert("MinimumProtocolVersion", v.into_value());
-            }
-            if let Some(v) = self.ssl_support_method {
-                m.insert("SslSupportMethod", v.into_value());
-            }
+            set(&mut m, "AcmCertificateArn", self.acm_certificate_arn);
+            set(&mut m, "CloudFrontDefaultCertificate", self.cloud_front_default_certificate);
+            set(&mut m, "IamCertificateId", self.iam_certificate_id);
+            set(&mut m, "MinimumProtocolVersion", self.minimum_protocol_version);
+            set(&mut m, "SslSupportMethod", self.ssl_support_method);
             gs_core::Value::Map(m)
         }
     }
@@ -3293,12 +3113,8 @@ pub mod distribution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
-            if let Some(v) = self.http_port {
-                m.insert("HTTPPort", v.into_value());
-            }
-            if let Some(v) = self.https_port {
-                m.insert("HTTPSPort", v.into_value());
-            }
+            set(&mut m, "HTTPPort", self.http_port);
+            set(&mut m, "HTTPSPort", self.https_port);
             m.insert("OriginProtocolPolicy", self.origin_protocol_policy.into_value());
             m.insert("OriginSSLProtocols", self.origin_ssl_protocols.into_value());
             gs_core::Value::Map(m)
@@ -3340,9 +3156,7 @@ pub mod distribution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
-            if let Some(v) = self.origin_access_identity {
-                m.insert("OriginAccessIdentity", v.into_value());
-            }
+            set(&mut m, "OriginAccessIdentity", self.origin_access_identity);
             gs_core::Value::Map(m)
         }
     }
@@ -3556,61 +3370,25 @@ pub mod distribution {
     impl IntoValue for DefaultCacheBehavior {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_methods {
-                m.insert("AllowedMethods", v.into_value());
-            }
-            if let Some(v) = self.cache_policy_id {
-                m.insert("CachePolicyId", v.into_ref());
-            }
-            if let Some(v) = self.cached_methods {
-                m.insert("CachedMethods", v.into_value());
-            }
-            if let Some(v) = self.compress {
-                m.insert("Compress", v.into_value());
-            }
-            if let Some(v) = self.default_ttl {
-                m.insert("DefaultTTL", v.into_value());
-            }
-            if let Some(v) = self.field_level_encryption_id {
-                m.insert("FieldLevelEncryptionId", v.into_value());
-            }
-            if let Some(v) = self.forwarded_values {
-                m.insert("ForwardedValues", v.into_value());
-            }
-            if let Some(v) = self.function_associations {
-                m.insert("FunctionAssociations", v.into_value());
-            }
-            if let Some(v) = self.grpc_config {
-                m.insert("GrpcConfig", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_associations {
-                m.insert("LambdaFunctionAssociations", v.into_value());
-            }
-            if let Some(v) = self.max_ttl {
-                m.insert("MaxTTL", v.into_value());
-            }
-            if let Some(v) = self.min_ttl {
-                m.insert("MinTTL", v.into_value());
-            }
-            if let Some(v) = self.origin_request_policy_id {
-                m.insert("OriginRequestPolicyId", v.into_ref());
-            }
-            if let Some(v) = self.realtime_log_config_arn {
-                m.insert("RealtimeLogConfigArn", v.into_ref());
-            }
-            if let Some(v) = self.response_headers_policy_id {
-                m.insert("ResponseHeadersPolicyId", v.into_ref());
-            }
-            if let Some(v) = self.smooth_streaming {
-                m.insert("SmoothStreaming", v.into_value());
-            }
+            set(&mut m, "AllowedMethods", self.allowed_methods);
+            if let Some(v) = self.cache_policy_id { m.insert("CachePolicyId", v.into_ref()); }
+            set(&mut m, "CachedMethods", self.cached_methods);
+            set(&mut m, "Compress", self.compress);
+            set(&mut m, "DefaultTTL", self.default_ttl);
+            set(&mut m, "FieldLevelEncryptionId", self.field_level_encryption_id);
+            set(&mut m, "ForwardedValues", self.forwarded_values);
+            set(&mut m, "FunctionAssociations", self.function_associations);
+            set(&mut m, "GrpcConfig", self.grpc_config);
+            set(&mut m, "LambdaFunctionAssociations", self.lambda_function_associations);
+            set(&mut m, "MaxTTL", self.max_ttl);
+            set(&mut m, "MinTTL", self.min_ttl);
+            if let Some(v) = self.origin_request_policy_id { m.insert("OriginRequestPolicyId", v.into_ref()); }
+            if let Some(v) = self.realtime_log_config_arn { m.insert("RealtimeLogConfigArn", v.into_ref()); }
+            if let Some(v) = self.response_headers_policy_id { m.insert("ResponseHeadersPolicyId", v.into_ref()); }
+            set(&mut m, "SmoothStreaming", self.smooth_streaming);
             m.insert("TargetOriginId", self.target_origin_id.into_ref());
-            if let Some(v) = self.trusted_key_groups {
-                m.insert("TrustedKeyGroups", v.into_refs());
-            }
-            if let Some(v) = self.trusted_signers {
-                m.insert("TrustedSigners", v.into_value());
-            }
+            if let Some(v) = self.trusted_key_groups { m.insert("TrustedKeyGroups", v.into_refs()); }
+            set(&mut m, "TrustedSigners", self.trusted_signers);
             m.insert("ViewerProtocolPolicy", self.viewer_protocol_policy.into_value());
             gs_core::Value::Map(m)
         }
@@ -3658,12 +3436,8 @@ pub mod distribution {
     impl IntoValue for FunctionAssociation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_type {
-                m.insert("EventType", v.into_value());
-            }
-            if let Some(v) = self.function_arn {
-                m.insert("FunctionARN", v.into_ref());
-            }
+            set(&mut m, "EventType", self.event_type);
+            if let Some(v) = self.function_arn { m.insert("FunctionARN", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3719,15 +3493,9 @@ pub mod distribution {
     impl IntoValue for LambdaFunctionAssociation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_type {
-                m.insert("EventType", v.into_value());
-            }
-            if let Some(v) = self.include_body {
-                m.insert("IncludeBody", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_arn {
-                m.insert("LambdaFunctionARN", v.into_ref());
-            }
+            set(&mut m, "EventType", self.event_type);
+            set(&mut m, "IncludeBody", self.include_body);
+            if let Some(v) = self.lambda_function_arn { m.insert("LambdaFunctionARN", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3784,16 +3552,10 @@ pub mod distribution {
     impl IntoValue for ForwardedValues {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cookies {
-                m.insert("Cookies", v.into_value());
-            }
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
+            set(&mut m, "Cookies", self.cookies);
+            set(&mut m, "Headers", self.headers);
             m.insert("QueryString", self.query_string.into_value());
-            if let Some(v) = self.query_string_cache_keys {
-                m.insert("QueryStringCacheKeys", v.into_value());
-            }
+            set(&mut m, "QueryStringCacheKeys", self.query_string_cache_keys);
             gs_core::Value::Map(m)
         }
     }
@@ -3834,9 +3596,7 @@ pub mod distribution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Forward", self.forward.into_value());
-            if let Some(v) = self.whitelisted_names {
-                m.insert("WhitelistedNames", v.into_value());
-            }
+            set(&mut m, "WhitelistedNames", self.whitelisted_names);
             gs_core::Value::Map(m)
         }
     }
@@ -3894,16 +3654,10 @@ pub mod distribution {
     impl IntoValue for CustomErrorResponse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_caching_min_ttl {
-                m.insert("ErrorCachingMinTTL", v.into_value());
-            }
+            set(&mut m, "ErrorCachingMinTTL", self.error_caching_min_ttl);
             m.insert("ErrorCode", self.error_code.into_value());
-            if let Some(v) = self.response_code {
-                m.insert("ResponseCode", v.into_value());
-            }
-            if let Some(v) = self.response_page_path {
-                m.insert("ResponsePagePath", v.into_value());
-            }
+            set(&mut m, "ResponseCode", self.response_code);
+            set(&mut m, "ResponsePagePath", self.response_page_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3940,9 +3694,7 @@ pub mod distribution {
     impl IntoValue for OriginGroups {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.items {
-                m.insert("Items", v.into_value());
-            }
+            set(&mut m, "Items", self.items);
             m.insert("Quantity", self.quantity.into_value());
             gs_core::Value::Map(m)
         }
@@ -4003,9 +3755,7 @@ pub mod distribution {
             m.insert("FailoverCriteria", self.failover_criteria.into_value());
             m.insert("Id", self.id.into_value());
             m.insert("Members", self.members.into_value());
-            if let Some(v) = self.selection_criteria {
-                m.insert("SelectionCriteria", v.into_value());
-            }
+            set(&mut m, "SelectionCriteria", self.selection_criteria);
             gs_core::Value::Map(m)
         }
     }
@@ -4228,9 +3978,7 @@ pub mod distribution {
     impl IntoValue for GeoRestriction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.locations {
-                m.insert("Locations", v.into_value());
-            }
+            set(&mut m, "Locations", self.locations);
             m.insert("RestrictionType", self.restriction_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -4445,62 +4193,26 @@ pub mod distribution {
     impl IntoValue for CacheBehavior {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_methods {
-                m.insert("AllowedMethods", v.into_value());
-            }
-            if let Some(v) = self.cache_policy_id {
-                m.insert("CachePolicyId", v.into_ref());
-            }
-            if let Some(v) = self.cached_methods {
-                m.insert("CachedMethods", v.into_value());
-            }
-            if let Some(v) = self.compress {
-                m.insert("Compress", v.into_value());
-            }
-            if let Some(v) = self.default_ttl {
-                m.insert("DefaultTTL", v.into_value());
-            }
-            if let Some(v) = self.field_level_encryption_id {
-                m.insert("FieldLevelEncryptionId", v.into_value());
-            }
-            if let Some(v) = self.forwarded_values {
-                m.insert("ForwardedValues", v.into_value());
-            }
-            if let Some(v) = self.function_associations {
-                m.insert("FunctionAssociations", v.into_value());
-            }
-            if let Some(v) = self.grpc_config {
-                m.insert("GrpcConfig", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_associations {
-                m.insert("LambdaFunctionAssociations", v.into_value());
-            }
-            if let Some(v) = self.max_ttl {
-                m.insert("MaxTTL", v.into_value());
-            }
-            if let Some(v) = self.min_ttl {
-                m.insert("MinTTL", v.into_value());
-            }
-            if let Some(v) = self.origin_request_policy_id {
-                m.insert("OriginRequestPolicyId", v.into_ref());
-            }
+            set(&mut m, "AllowedMethods", self.allowed_methods);
+            if let Some(v) = self.cache_policy_id { m.insert("CachePolicyId", v.into_ref()); }
+            set(&mut m, "CachedMethods", self.cached_methods);
+            set(&mut m, "Compress", self.compress);
+            set(&mut m, "DefaultTTL", self.default_ttl);
+            set(&mut m, "FieldLevelEncryptionId", self.field_level_encryption_id);
+            set(&mut m, "ForwardedValues", self.forwarded_values);
+            set(&mut m, "FunctionAssociations", self.function_associations);
+            set(&mut m, "GrpcConfig", self.grpc_config);
+            set(&mut m, "LambdaFunctionAssociations", self.lambda_function_associations);
+            set(&mut m, "MaxTTL", self.max_ttl);
+            set(&mut m, "MinTTL", self.min_ttl);
+            if let Some(v) = self.origin_request_policy_id { m.insert("OriginRequestPolicyId", v.into_ref()); }
             m.insert("PathPattern", self.path_pattern.into_value());
-            if let Some(v) = self.realtime_log_config_arn {
-                m.insert("RealtimeLogConfigArn", v.into_value());
-            }
-            if let Some(v) = self.response_headers_policy_id {
-                m.insert("ResponseHeadersPolicyId", v.into_ref());
-            }
-            if let Some(v) = self.smooth_streaming {
-                m.insert("SmoothStreaming", v.into_value());
-            }
+            set(&mut m, "RealtimeLogConfigArn", self.realtime_log_config_arn);
+            if let Some(v) = self.response_headers_policy_id { m.insert("ResponseHeadersPolicyId", v.into_ref()); }
+            set(&mut m, "SmoothStreaming", self.smooth_streaming);
             m.insert("TargetOriginId", self.target_origin_id.into_value());
-            if let Some(v) = self.trusted_key_groups {
-                m.insert("TrustedKeyGroups", v.into_refs());
-            }
-            if let Some(v) = self.trusted_signers {
-                m.insert("TrustedSigners", v.into_value());
-            }
+            if let Some(v) = self.trusted_key_groups { m.insert("TrustedKeyGroups", v.into_refs()); }
+            set(&mut m, "TrustedSigners", self.trusted_signers);
             m.insert("ViewerProtocolPolicy", self.viewer_protocol_policy.into_value());
             gs_core::Value::Map(m)
         }
@@ -4595,27 +4307,15 @@ impl CfnDistributionTenantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connection_group_id {
-            m.insert("ConnectionGroupId", v.into_value());
-        }
-        if let Some(v) = self.customizations {
-            m.insert("Customizations", v.into_value());
-        }
+        set(&mut m, "ConnectionGroupId", self.connection_group_id);
+        set(&mut m, "Customizations", self.customizations);
         m.insert("DistributionId", self.distribution_id.into_value());
         m.insert("Domains", self.domains.into_value());
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.managed_certificate_request {
-            m.insert("ManagedCertificateRequest", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "ManagedCertificateRequest", self.managed_certificate_request);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4697,7 +4397,7 @@ impl crate::Cfn<markers::DistributionTenant> {
 /// The property types of [`CfnDistributionTenant`]: CDK's `CfnDistributionTenant.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod distribution_tenant {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Customizations for the distribution tenant. For each distribution tenant, you can specify
     /// the geographic restrictions, and the Amazon Resource Names (ARNs) for the ACM certificate
@@ -4745,15 +4445,9 @@ pub mod distribution_tenant {
     impl IntoValue for Customizations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate {
-                m.insert("Certificate", v.into_value());
-            }
-            if let Some(v) = self.geo_restrictions {
-                m.insert("GeoRestrictions", v.into_value());
-            }
-            if let Some(v) = self.web_acl {
-                m.insert("WebAcl", v.into_value());
-            }
+            set(&mut m, "Certificate", self.certificate);
+            set(&mut m, "GeoRestrictions", self.geo_restrictions);
+            set(&mut m, "WebAcl", self.web_acl);
             gs_core::Value::Map(m)
         }
     }
@@ -4798,12 +4492,8 @@ pub mod distribution_tenant {
     impl IntoValue for WebAclCustomization {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4839,9 +4529,7 @@ pub mod distribution_tenant {
     impl IntoValue for Certificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4884,12 +4572,8 @@ pub mod distribution_tenant {
     impl IntoValue for GeoRestrictionCustomization {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.locations {
-                m.insert("Locations", v.into_value());
-            }
-            if let Some(v) = self.restriction_type {
-                m.insert("RestrictionType", v.into_value());
-            }
+            set(&mut m, "Locations", self.locations);
+            set(&mut m, "RestrictionType", self.restriction_type);
             gs_core::Value::Map(m)
         }
     }
@@ -4933,12 +4617,8 @@ pub mod distribution_tenant {
     impl IntoValue for Parameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4990,15 +4670,9 @@ pub mod distribution_tenant {
     impl IntoValue for ManagedCertificateRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_transparency_logging_preference {
-                m.insert("CertificateTransparencyLoggingPreference", v.into_value());
-            }
-            if let Some(v) = self.primary_domain_name {
-                m.insert("PrimaryDomainName", v.into_value());
-            }
-            if let Some(v) = self.validation_token_host {
-                m.insert("ValidationTokenHost", v.into_value());
-            }
+            set(&mut m, "CertificateTransparencyLoggingPreference", self.certificate_transparency_logging_preference);
+            set(&mut m, "PrimaryDomainName", self.primary_domain_name);
+            set(&mut m, "ValidationTokenHost", self.validation_token_host);
             gs_core::Value::Map(m)
         }
     }
@@ -5082,7 +4756,7 @@ impl crate::Cfn<markers::FieldLevelEncryptionProfile> {
 /// The property types of [`CfnFieldLevelEncryptionProfile`]: CDK's `CfnFieldLevelEncryptionProfile.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod field_level_encryption_profile {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The configuration of a field-level encryption profile.
     ///
@@ -5133,9 +4807,7 @@ pub mod field_level_encryption_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerReference", self.caller_reference.into_value());
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             m.insert("EncryptionEntities", self.encryption_entities.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -5262,18 +4934,12 @@ impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_publish {
-            m.insert("AutoPublish", v.into_value());
-        }
+        set(&mut m, "AutoPublish", self.auto_publish);
         m.insert("FunctionCode", self.function_code.into_value());
         m.insert("FunctionConfig", self.function_config.into_value());
-        if let Some(v) = self.function_metadata {
-            m.insert("FunctionMetadata", v.into_value());
-        }
+        set(&mut m, "FunctionMetadata", self.function_metadata);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5323,7 +4989,7 @@ impl crate::Cfn<markers::Function> {
 /// The property types of [`CfnFunction`]: CDK's `CfnFunction.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod function {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The key value store association.
     ///
@@ -5396,9 +5062,7 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comment", self.comment.into_value());
-            if let Some(v) = self.key_value_store_associations {
-                m.insert("KeyValueStoreAssociations", v.into_value());
-            }
+            set(&mut m, "KeyValueStoreAssociations", self.key_value_store_associations);
             m.insert("Runtime", self.runtime.into_value());
             gs_core::Value::Map(m)
         }
@@ -5435,9 +5099,7 @@ pub mod function {
     impl IntoValue for FunctionMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.function_arn {
-                m.insert("FunctionARN", v.into_value());
-            }
+            set(&mut m, "FunctionARN", self.function_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -5513,7 +5175,7 @@ impl crate::Cfn<markers::KeyGroup> {
 /// The property types of [`CfnKeyGroup`]: CDK's `CfnKeyGroup.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod key_group {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// A key group configuration.
     ///
@@ -5557,9 +5219,7 @@ pub mod key_group {
     impl IntoValue for KeyGroupConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             m.insert("Items", self.items.into_refs());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -5616,16 +5276,10 @@ impl CfnKeyValueStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.comment {
-            m.insert("Comment", v.into_value());
-        }
-        if let Some(v) = self.import_source {
-            m.insert("ImportSource", v.into_value());
-        }
+        set(&mut m, "Comment", self.comment);
+        set(&mut m, "ImportSource", self.import_source);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5784,7 +5438,7 @@ impl crate::Cfn<markers::MonitoringSubscription> {
 /// The property types of [`CfnMonitoringSubscription`]: CDK's `CfnMonitoringSubscription.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod monitoring_subscription {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A monitoring subscription. This structure contains information about whether additional
     /// CloudWatch metrics are enabled for a given CloudFront distribution.
@@ -5818,9 +5472,7 @@ pub mod monitoring_subscription {
     impl IntoValue for MonitoringSubscription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.realtime_metrics_subscription_config {
-                m.insert("RealtimeMetricsSubscriptionConfig", v.into_value());
-            }
+            set(&mut m, "RealtimeMetricsSubscriptionConfig", self.realtime_metrics_subscription_config);
             gs_core::Value::Map(m)
         }
     }
@@ -5920,7 +5572,7 @@ impl crate::Cfn<markers::OriginAccessControl> {
 /// The property types of [`CfnOriginAccessControl`]: CDK's `CfnOriginAccessControl.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod origin_access_control {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Creates a new origin access control in CloudFront. After you create an origin access
     /// control, you can add it to an origin in a CloudFront distribution so that CloudFront sends
@@ -5981,9 +5633,7 @@ pub mod origin_access_control {
     impl IntoValue for OriginAccessControlConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             m.insert("OriginAccessControlOriginType", self.origin_access_control_origin_type.into_value());
             m.insert("SigningBehavior", self.signing_behavior.into_value());
@@ -6064,7 +5714,7 @@ impl crate::Cfn<markers::OriginRequestPolicy> {
 /// The property types of [`CfnOriginRequestPolicy`]: CDK's `CfnOriginRequestPolicy.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod origin_request_policy {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An origin request policy configuration.
     ///
@@ -6121,9 +5771,7 @@ pub mod origin_request_policy {
     impl IntoValue for OriginRequestPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             m.insert("CookiesConfig", self.cookies_config.into_value());
             m.insert("HeadersConfig", self.headers_config.into_value());
             m.insert("Name", self.name.into_value());
@@ -6167,9 +5815,7 @@ pub mod origin_request_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderBehavior", self.header_behavior.into_value());
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
+            set(&mut m, "Headers", self.headers);
             gs_core::Value::Map(m)
         }
     }
@@ -6209,9 +5855,7 @@ pub mod origin_request_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CookieBehavior", self.cookie_behavior.into_value());
-            if let Some(v) = self.cookies {
-                m.insert("Cookies", v.into_value());
-            }
+            set(&mut m, "Cookies", self.cookies);
             gs_core::Value::Map(m)
         }
     }
@@ -6251,9 +5895,7 @@ pub mod origin_request_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryStringBehavior", self.query_string_behavior.into_value());
-            if let Some(v) = self.query_strings {
-                m.insert("QueryStrings", v.into_value());
-            }
+            set(&mut m, "QueryStrings", self.query_strings);
             gs_core::Value::Map(m)
         }
     }
@@ -6333,7 +5975,7 @@ impl crate::Cfn<markers::PublicKey> {
 /// The property types of [`CfnPublicKey`]: CDK's `CfnPublicKey.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod public_key {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Configuration information about a public key that you can use with [signed URLs and signed
     /// cookies](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html)
@@ -6390,9 +6032,7 @@ pub mod public_key {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerReference", self.caller_reference.into_value());
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             m.insert("EncodedKey", self.encoded_key.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -6656,7 +6296,7 @@ impl crate::Cfn<markers::ResponseHeadersPolicy> {
 /// The property types of [`CfnResponseHeadersPolicy`]: CDK's `CfnResponseHeadersPolicy.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod response_headers_policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// A response headers policy configuration.
     ///
@@ -6722,25 +6362,13 @@ pub mod response_headers_policy {
     impl IntoValue for ResponseHeadersPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
-            if let Some(v) = self.cors_config {
-                m.insert("CorsConfig", v.into_value());
-            }
-            if let Some(v) = self.custom_headers_config {
-                m.insert("CustomHeadersConfig", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
+            set(&mut m, "CorsConfig", self.cors_config);
+            set(&mut m, "CustomHeadersConfig", self.custom_headers_config);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.remove_headers_config {
-                m.insert("RemoveHeadersConfig", v.into_value());
-            }
-            if let Some(v) = self.security_headers_config {
-                m.insert("SecurityHeadersConfig", v.into_value());
-            }
-            if let Some(v) = self.server_timing_headers_config {
-                m.insert("ServerTimingHeadersConfig", v.into_value());
-            }
+            set(&mut m, "RemoveHeadersConfig", self.remove_headers_config);
+            set(&mut m, "SecurityHeadersConfig", self.security_headers_config);
+            set(&mut m, "ServerTimingHeadersConfig", self.server_timing_headers_config);
             gs_core::Value::Map(m)
         }
     }
@@ -6814,24 +6442,12 @@ pub mod response_headers_policy {
     impl IntoValue for SecurityHeadersConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_security_policy {
-                m.insert("ContentSecurityPolicy", v.into_value());
-            }
-            if let Some(v) = self.content_type_options {
-                m.insert("ContentTypeOptions", v.into_value());
-            }
-            if let Some(v) = self.frame_options {
-                m.insert("FrameOptions", v.into_value());
-            }
-            if let Some(v) = self.referrer_policy {
-                m.insert("ReferrerPolicy", v.into_value());
-            }
-            if let Some(v) = self.strict_transport_security {
-                m.insert("StrictTransportSecurity", v.into_value());
-            }
-            if let Some(v) = self.xss_protection {
-                m.insert("XSSProtection", v.into_value());
-            }
+            set(&mut m, "ContentSecurityPolicy", self.content_security_policy);
+            set(&mut m, "ContentTypeOptions", self.content_type_options);
+            set(&mut m, "FrameOptions", self.frame_options);
+            set(&mut m, "ReferrerPolicy", self.referrer_policy);
+            set(&mut m, "StrictTransportSecurity", self.strict_transport_security);
+            set(&mut m, "XSSProtection", self.xss_protection);
             gs_core::Value::Map(m)
         }
     }
@@ -7007,13 +6623,9 @@ pub mod response_headers_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessControlMaxAgeSec", self.access_control_max_age_sec.into_value());
-            if let Some(v) = self.include_subdomains {
-                m.insert("IncludeSubdomains", v.into_value());
-            }
+            set(&mut m, "IncludeSubdomains", self.include_subdomains);
             m.insert("Override", self.r#override.into_value());
-            if let Some(v) = self.preload {
-                m.insert("Preload", v.into_value());
-            }
+            set(&mut m, "Preload", self.preload);
             gs_core::Value::Map(m)
         }
     }
@@ -7069,14 +6681,10 @@ pub mod response_headers_policy {
     impl IntoValue for XSSProtection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mode_block {
-                m.insert("ModeBlock", v.into_value());
-            }
+            set(&mut m, "ModeBlock", self.mode_block);
             m.insert("Override", self.r#override.into_value());
             m.insert("Protection", self.protection.into_value());
-            if let Some(v) = self.report_uri {
-                m.insert("ReportUri", v.into_value());
-            }
+            set(&mut m, "ReportUri", self.report_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -7265,12 +6873,8 @@ pub mod response_headers_policy {
             m.insert("AccessControlAllowHeaders", self.access_control_allow_headers.into_value());
             m.insert("AccessControlAllowMethods", self.access_control_allow_methods.into_value());
             m.insert("AccessControlAllowOrigins", self.access_control_allow_origins.into_value());
-            if let Some(v) = self.access_control_expose_headers {
-                m.insert("AccessControlExposeHeaders", v.into_value());
-            }
-            if let Some(v) = self.access_control_max_age_sec {
-                m.insert("AccessControlMaxAgeSec", v.into_value());
-            }
+            set(&mut m, "AccessControlExposeHeaders", self.access_control_expose_headers);
+            set(&mut m, "AccessControlMaxAgeSec", self.access_control_max_age_sec);
             m.insert("OriginOverride", self.origin_override.into_value());
             gs_core::Value::Map(m)
         }
@@ -7446,9 +7050,7 @@ pub mod response_headers_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.sampling_rate {
-                m.insert("SamplingRate", v.into_value());
-            }
+            set(&mut m, "SamplingRate", self.sampling_rate);
             gs_core::Value::Map(m)
         }
     }
@@ -7618,7 +7220,7 @@ impl crate::Cfn<markers::StreamingDistribution> {
 /// The property types of [`CfnStreamingDistribution`]: CDK's `CfnStreamingDistribution.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod streaming_distribution {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The RTMP distribution's configuration information.
     ///
@@ -7692,17 +7294,11 @@ pub mod streaming_distribution {
     impl IntoValue for StreamingDistributionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aliases {
-                m.insert("Aliases", v.into_value());
-            }
+            set(&mut m, "Aliases", self.aliases);
             m.insert("Comment", self.comment.into_value());
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.logging {
-                m.insert("Logging", v.into_value());
-            }
-            if let Some(v) = self.price_class {
-                m.insert("PriceClass", v.into_value());
-            }
+            set(&mut m, "Logging", self.logging);
+            set(&mut m, "PriceClass", self.price_class);
             m.insert("S3Origin", self.s3_origin.into_value());
             m.insert("TrustedSigners", self.trusted_signers.into_value());
             gs_core::Value::Map(m)
@@ -7843,9 +7439,7 @@ pub mod streaming_distribution {
     impl IntoValue for TrustedSigners {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_account_numbers {
-                m.insert("AwsAccountNumbers", v.into_value());
-            }
+            set(&mut m, "AwsAccountNumbers", self.aws_account_numbers);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -7902,16 +7496,10 @@ impl CfnTrustStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ca_certificates_bundle_source {
-            m.insert("CaCertificatesBundleSource", v.into_value());
-        }
+        set(&mut m, "CaCertificatesBundleSource", self.ca_certificates_bundle_source);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_client_certificate_ocsp_endpoint {
-            m.insert("UseClientCertificateOCSPEndpoint", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseClientCertificateOCSPEndpoint", self.use_client_certificate_ocsp_endpoint);
         m
     }
 
@@ -7985,7 +7573,7 @@ impl crate::Cfn<markers::TrustStore> {
 /// The property types of [`CfnTrustStore`]: CDK's `CfnTrustStore.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod trust_store {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A CA certificates bundle source.
     ///
@@ -8067,9 +7655,7 @@ pub mod trust_store {
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
             m.insert("Region", self.region.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -8112,9 +7698,7 @@ impl CfnVpcOriginProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcOriginEndpointConfig", self.vpc_origin_endpoint_config.into_value());
         m
     }
@@ -8189,7 +7773,7 @@ impl crate::Cfn<markers::VpcOrigin> {
 /// The property types of [`CfnVpcOrigin`]: CDK's `CfnVpcOrigin.*Property`.
 #[cfg(feature = "cloudfront")]
 pub mod vpc_origin {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// An Amazon CloudFront VPC origin endpoint configuration.
     ///
@@ -8258,22 +7842,12 @@ pub mod vpc_origin {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.http_port {
-                m.insert("HTTPPort", v.into_value());
-            }
-            if let Some(v) = self.https_port {
-                m.insert("HTTPSPort", v.into_value());
-            }
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
+            set(&mut m, "HTTPPort", self.http_port);
+            set(&mut m, "HTTPSPort", self.https_port);
+            set(&mut m, "IpAddressType", self.ip_address_type);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.origin_protocol_policy {
-                m.insert("OriginProtocolPolicy", v.into_value());
-            }
-            if let Some(v) = self.origin_ssl_protocols {
-                m.insert("OriginSSLProtocols", v.into_value());
-            }
+            set(&mut m, "OriginProtocolPolicy", self.origin_protocol_policy);
+            set(&mut m, "OriginSSLProtocols", self.origin_ssl_protocols);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cloudhsm")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -94,22 +94,12 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.backup_retention_policy {
-            m.insert("BackupRetentionPolicy", v.into_value());
-        }
+        set(&mut m, "BackupRetentionPolicy", self.backup_retention_policy);
         m.insert("HsmType", self.hsm_type.into_value());
-        if let Some(v) = self.mode {
-            m.insert("Mode", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Mode", self.mode);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "SubnetIds", self.subnet_ids);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -191,7 +181,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "cloudhsm")]
 pub mod cluster {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A policy that defines how the service retains backups.
     ///
@@ -230,12 +220,8 @@ pub mod cluster {
     impl IntoValue for BackupRetentionPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cloudtrail")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -146,18 +146,10 @@ impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.destinations {
-            m.insert("Destinations", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.source {
-            m.insert("Source", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Destinations", self.destinations);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Source", self.source);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -302,21 +294,11 @@ impl CfnDashboardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.refresh_schedule {
-            m.insert("RefreshSchedule", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.termination_protection_enabled {
-            m.insert("TerminationProtectionEnabled", v.into_value());
-        }
-        if let Some(v) = self.widgets {
-            m.insert("Widgets", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RefreshSchedule", self.refresh_schedule);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TerminationProtectionEnabled", self.termination_protection_enabled);
+        set(&mut m, "Widgets", self.widgets);
         m
     }
 
@@ -382,7 +364,7 @@ impl crate::Cfn<markers::Dashboard> {
 /// The property types of [`CfnDashboard`]: CDK's `CfnDashboard.*Property`.
 #[cfg(feature = "cloudtrail")]
 pub mod dashboard {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// Contains information about a widget on a CloudTrail Lake dashboard.
     ///
@@ -427,13 +409,9 @@ pub mod dashboard {
     impl IntoValue for Widget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.query_parameters {
-                m.insert("QueryParameters", v.into_value());
-            }
+            set(&mut m, "QueryParameters", self.query_parameters);
             m.insert("QueryStatement", self.query_statement.into_value());
-            if let Some(v) = self.view_properties {
-                m.insert("ViewProperties", v.into_value());
-            }
+            set(&mut m, "ViewProperties", self.view_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -482,15 +460,9 @@ pub mod dashboard {
     impl IntoValue for RefreshSchedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.frequency {
-                m.insert("Frequency", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.time_of_day {
-                m.insert("TimeOfDay", v.into_value());
-            }
+            set(&mut m, "Frequency", self.frequency);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "TimeOfDay", self.time_of_day);
             gs_core::Value::Map(m)
         }
     }
@@ -683,54 +655,22 @@ impl CfnEventDataStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.advanced_event_selectors {
-            m.insert("AdvancedEventSelectors", v.into_value());
-        }
-        if let Some(v) = self.billing_mode {
-            m.insert("BillingMode", v.into_value());
-        }
-        if let Some(v) = self.context_key_selectors {
-            m.insert("ContextKeySelectors", v.into_value());
-        }
-        if let Some(v) = self.federation_enabled {
-            m.insert("FederationEnabled", v.into_value());
-        }
-        if let Some(v) = self.federation_role_arn {
-            m.insert("FederationRoleArn", v.into_value());
-        }
-        if let Some(v) = self.ingestion_enabled {
-            m.insert("IngestionEnabled", v.into_value());
-        }
-        if let Some(v) = self.insight_selectors {
-            m.insert("InsightSelectors", v.into_value());
-        }
-        if let Some(v) = self.insights_destination {
-            m.insert("InsightsDestination", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.max_event_size {
-            m.insert("MaxEventSize", v.into_value());
-        }
-        if let Some(v) = self.multi_region_enabled {
-            m.insert("MultiRegionEnabled", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.organization_enabled {
-            m.insert("OrganizationEnabled", v.into_value());
-        }
-        if let Some(v) = self.retention_period {
-            m.insert("RetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.termination_protection_enabled {
-            m.insert("TerminationProtectionEnabled", v.into_value());
-        }
+        set(&mut m, "AdvancedEventSelectors", self.advanced_event_selectors);
+        set(&mut m, "BillingMode", self.billing_mode);
+        set(&mut m, "ContextKeySelectors", self.context_key_selectors);
+        set(&mut m, "FederationEnabled", self.federation_enabled);
+        set(&mut m, "FederationRoleArn", self.federation_role_arn);
+        set(&mut m, "IngestionEnabled", self.ingestion_enabled);
+        set(&mut m, "InsightSelectors", self.insight_selectors);
+        set(&mut m, "InsightsDestination", self.insights_destination);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MaxEventSize", self.max_event_size);
+        set(&mut m, "MultiRegionEnabled", self.multi_region_enabled);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OrganizationEnabled", self.organization_enabled);
+        set(&mut m, "RetentionPeriod", self.retention_period);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TerminationProtectionEnabled", self.termination_protection_enabled);
         m
     }
 
@@ -790,7 +730,7 @@ impl crate::Cfn<markers::EventDataStore> {
 /// The property types of [`CfnEventDataStore`]: CDK's `CfnEventDataStore.*Property`.
 #[cfg(feature = "cloudtrail")]
 pub mod event_data_store {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A JSON string that contains a list of Insights types that are logged on an event data store.
     ///
@@ -824,9 +764,7 @@ pub mod event_data_store {
     impl IntoValue for InsightSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.insight_type {
-                m.insert("InsightType", v.into_value());
-            }
+            set(&mut m, "InsightType", self.insight_type);
             gs_core::Value::Map(m)
         }
     }
@@ -914,9 +852,7 @@ pub mod event_data_store {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -993,25 +929,13 @@ pub mod event_data_store {
     impl IntoValue for AdvancedFieldSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ends_with {
-                m.insert("EndsWith", v.into_value());
-            }
-            if let Some(v) = self.equals {
-                m.insert("Equals", v.into_value());
-            }
+            set(&mut m, "EndsWith", self.ends_with);
+            set(&mut m, "Equals", self.equals);
             m.insert("Field", self.field.into_value());
-            if let Some(v) = self.not_ends_with {
-                m.insert("NotEndsWith", v.into_value());
-            }
-            if let Some(v) = self.not_equals {
-                m.insert("NotEquals", v.into_value());
-            }
-            if let Some(v) = self.not_starts_with {
-                m.insert("NotStartsWith", v.into_value());
-            }
-            if let Some(v) = self.starts_with {
-                m.insert("StartsWith", v.into_value());
-            }
+            set(&mut m, "NotEndsWith", self.not_ends_with);
+            set(&mut m, "NotEquals", self.not_equals);
+            set(&mut m, "NotStartsWith", self.not_starts_with);
+            set(&mut m, "StartsWith", self.starts_with);
             gs_core::Value::Map(m)
         }
     }
@@ -1250,53 +1174,23 @@ impl CfnTrailProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.advanced_event_selectors {
-            m.insert("AdvancedEventSelectors", v.into_value());
-        }
-        if let Some(v) = self.aggregation_configurations {
-            m.insert("AggregationConfigurations", v.into_value());
-        }
-        if let Some(v) = self.cloud_watch_logs_log_group_arn {
-            m.insert("CloudWatchLogsLogGroupArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.cloud_watch_logs_role_arn {
-            m.insert("CloudWatchLogsRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.enable_log_file_validation {
-            m.insert("EnableLogFileValidation", v.into_value());
-        }
-        if let Some(v) = self.event_selectors {
-            m.insert("EventSelectors", v.into_value());
-        }
-        if let Some(v) = self.include_global_service_events {
-            m.insert("IncludeGlobalServiceEvents", v.into_value());
-        }
-        if let Some(v) = self.insight_selectors {
-            m.insert("InsightSelectors", v.into_value());
-        }
+        set(&mut m, "AdvancedEventSelectors", self.advanced_event_selectors);
+        set(&mut m, "AggregationConfigurations", self.aggregation_configurations);
+        if let Some(v) = self.cloud_watch_logs_log_group_arn { m.insert("CloudWatchLogsLogGroupArn", v.into_get_att("Arn")); }
+        if let Some(v) = self.cloud_watch_logs_role_arn { m.insert("CloudWatchLogsRoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "EnableLogFileValidation", self.enable_log_file_validation);
+        set(&mut m, "EventSelectors", self.event_selectors);
+        set(&mut m, "IncludeGlobalServiceEvents", self.include_global_service_events);
+        set(&mut m, "InsightSelectors", self.insight_selectors);
         m.insert("IsLogging", self.is_logging.into_value());
-        if let Some(v) = self.is_multi_region_trail {
-            m.insert("IsMultiRegionTrail", v.into_value());
-        }
-        if let Some(v) = self.is_organization_trail {
-            m.insert("IsOrganizationTrail", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KMSKeyId", v.into_value());
-        }
+        set(&mut m, "IsMultiRegionTrail", self.is_multi_region_trail);
+        set(&mut m, "IsOrganizationTrail", self.is_organization_trail);
+        set(&mut m, "KMSKeyId", self.kms_key_id);
         m.insert("S3BucketName", self.s3_bucket_name.into_ref());
-        if let Some(v) = self.s3_key_prefix {
-            m.insert("S3KeyPrefix", v.into_value());
-        }
-        if let Some(v) = self.sns_topic_name {
-            m.insert("SnsTopicName", v.into_get_att("TopicName"));
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trail_name {
-            m.insert("TrailName", v.into_value());
-        }
+        set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
+        if let Some(v) = self.sns_topic_name { m.insert("SnsTopicName", v.into_get_att("TopicName")); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrailName", self.trail_name);
         m
     }
 
@@ -1340,7 +1234,7 @@ impl crate::Cfn<markers::Trail> {
 /// The property types of [`CfnTrail`]: CDK's `CfnTrail.*Property`.
 #[cfg(feature = "cloudtrail")]
 pub mod trail {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// An object that contains configuration settings for aggregating events.
     ///
@@ -1446,18 +1340,10 @@ pub mod trail {
     impl IntoValue for EventSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_resources {
-                m.insert("DataResources", v.into_value());
-            }
-            if let Some(v) = self.exclude_management_event_sources {
-                m.insert("ExcludeManagementEventSources", v.into_value());
-            }
-            if let Some(v) = self.include_management_events {
-                m.insert("IncludeManagementEvents", v.into_value());
-            }
-            if let Some(v) = self.read_write_type {
-                m.insert("ReadWriteType", v.into_value());
-            }
+            set(&mut m, "DataResources", self.data_resources);
+            set(&mut m, "ExcludeManagementEventSources", self.exclude_management_event_sources);
+            set(&mut m, "IncludeManagementEvents", self.include_management_events);
+            set(&mut m, "ReadWriteType", self.read_write_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1501,9 +1387,7 @@ pub mod trail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_get_atts("Arn"));
-            }
+            if let Some(v) = self.values { m.insert("Values", v.into_get_atts("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -1551,9 +1435,7 @@ pub mod trail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1630,25 +1512,13 @@ pub mod trail {
     impl IntoValue for AdvancedFieldSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ends_with {
-                m.insert("EndsWith", v.into_value());
-            }
-            if let Some(v) = self.equals {
-                m.insert("Equals", v.into_value());
-            }
+            set(&mut m, "EndsWith", self.ends_with);
+            set(&mut m, "Equals", self.equals);
             m.insert("Field", self.field.into_value());
-            if let Some(v) = self.not_ends_with {
-                m.insert("NotEndsWith", v.into_value());
-            }
-            if let Some(v) = self.not_equals {
-                m.insert("NotEquals", v.into_value());
-            }
-            if let Some(v) = self.not_starts_with {
-                m.insert("NotStartsWith", v.into_value());
-            }
-            if let Some(v) = self.starts_with {
-                m.insert("StartsWith", v.into_value());
-            }
+            set(&mut m, "NotEndsWith", self.not_ends_with);
+            set(&mut m, "NotEquals", self.not_equals);
+            set(&mut m, "NotStartsWith", self.not_starts_with);
+            set(&mut m, "StartsWith", self.starts_with);
             gs_core::Value::Map(m)
         }
     }
@@ -1691,12 +1561,8 @@ pub mod trail {
     impl IntoValue for InsightSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_categories {
-                m.insert("EventCategories", v.into_value());
-            }
-            if let Some(v) = self.insight_type {
-                m.insert("InsightType", v.into_value());
-            }
+            set(&mut m, "EventCategories", self.event_categories);
+            set(&mut m, "InsightType", self.insight_type);
             gs_core::Value::Map(m)
         }
     }

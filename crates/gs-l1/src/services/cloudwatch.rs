@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cloudwatch")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -398,84 +398,32 @@ impl CfnAlarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.actions_enabled {
-            m.insert("ActionsEnabled", v.into_value());
-        }
-        if let Some(v) = self.alarm_actions {
-            m.insert("AlarmActions", v.into_value());
-        }
-        if let Some(v) = self.alarm_description {
-            m.insert("AlarmDescription", v.into_value());
-        }
-        if let Some(v) = self.alarm_name {
-            m.insert("AlarmName", v.into_value());
-        }
-        if let Some(v) = self.comparison_operator {
-            m.insert("ComparisonOperator", v.into_value());
-        }
-        if let Some(v) = self.datapoints_to_alarm {
-            m.insert("DatapointsToAlarm", v.into_value());
-        }
-        if let Some(v) = self.dimensions {
-            m.insert("Dimensions", v.into_value());
-        }
-        if let Some(v) = self.evaluate_low_sample_count_percentile {
-            m.insert("EvaluateLowSampleCountPercentile", v.into_value());
-        }
-        if let Some(v) = self.evaluation_criteria {
-            m.insert("EvaluationCriteria", v.into_value());
-        }
-        if let Some(v) = self.evaluation_interval {
-            m.insert("EvaluationInterval", v.into_value());
-        }
-        if let Some(v) = self.evaluation_periods {
-            m.insert("EvaluationPeriods", v.into_value());
-        }
-        if let Some(v) = self.evaluation_window {
-            m.insert("EvaluationWindow", v.into_value());
-        }
-        if let Some(v) = self.extended_statistic {
-            m.insert("ExtendedStatistic", v.into_value());
-        }
-        if let Some(v) = self.insufficient_data_actions {
-            m.insert("InsufficientDataActions", v.into_refs());
-        }
-        if let Some(v) = self.metric_name {
-            m.insert("MetricName", v.into_value());
-        }
-        if let Some(v) = self.metrics {
-            m.insert("Metrics", v.into_value());
-        }
-        if let Some(v) = self.namespace {
-            m.insert("Namespace", v.into_value());
-        }
-        if let Some(v) = self.ok_actions {
-            m.insert("OKActions", v.into_refs());
-        }
-        if let Some(v) = self.period {
-            m.insert("Period", v.into_value());
-        }
-        if let Some(v) = self.statistic {
-            m.insert("Statistic", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.threshold {
-            m.insert("Threshold", v.into_value());
-        }
-        if let Some(v) = self.threshold_metric_id {
-            m.insert("ThresholdMetricId", v.into_value());
-        }
-        if let Some(v) = self.treat_missing_data {
-            m.insert("TreatMissingData", v.into_value());
-        }
-        if let Some(v) = self.unit {
-            m.insert("Unit", v.into_value());
-        }
-        if let Some(v) = self.warm_up_configuration {
-            m.insert("WarmUpConfiguration", v.into_value());
-        }
+        set(&mut m, "ActionsEnabled", self.actions_enabled);
+        set(&mut m, "AlarmActions", self.alarm_actions);
+        set(&mut m, "AlarmDescription", self.alarm_description);
+        set(&mut m, "AlarmName", self.alarm_name);
+        set(&mut m, "ComparisonOperator", self.comparison_operator);
+        set(&mut m, "DatapointsToAlarm", self.datapoints_to_alarm);
+        set(&mut m, "Dimensions", self.dimensions);
+        set(&mut m, "EvaluateLowSampleCountPercentile", self.evaluate_low_sample_count_percentile);
+        set(&mut m, "EvaluationCriteria", self.evaluation_criteria);
+        set(&mut m, "EvaluationInterval", self.evaluation_interval);
+        set(&mut m, "EvaluationPeriods", self.evaluation_periods);
+        set(&mut m, "EvaluationWindow", self.evaluation_window);
+        set(&mut m, "ExtendedStatistic", self.extended_statistic);
+        if let Some(v) = self.insufficient_data_actions { m.insert("InsufficientDataActions", v.into_refs()); }
+        set(&mut m, "MetricName", self.metric_name);
+        set(&mut m, "Metrics", self.metrics);
+        set(&mut m, "Namespace", self.namespace);
+        if let Some(v) = self.ok_actions { m.insert("OKActions", v.into_refs()); }
+        set(&mut m, "Period", self.period);
+        set(&mut m, "Statistic", self.statistic);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Threshold", self.threshold);
+        set(&mut m, "ThresholdMetricId", self.threshold_metric_id);
+        set(&mut m, "TreatMissingData", self.treat_missing_data);
+        set(&mut m, "Unit", self.unit);
+        set(&mut m, "WarmUpConfiguration", self.warm_up_configuration);
         m
     }
 
@@ -510,7 +458,7 @@ impl crate::Cfn<markers::Alarm> {
 /// The property types of [`CfnAlarm`]: CDK's `CfnAlarm.*Property`.
 #[cfg(feature = "cloudwatch")]
 pub mod alarm {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// The `WarmUpConfiguration` property type.
     ///
@@ -556,12 +504,8 @@ pub mod alarm {
     impl IntoValue for WarmUpConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.only_start_evaluating_after_warm_up_period_ends {
-                m.insert("OnlyStartEvaluatingAfterWarmUpPeriodEnds", v.into_value());
-            }
-            if let Some(v) = self.warm_up_period_duration_in_minutes {
-                m.insert("WarmUpPeriodDurationInMinutes", v.into_value());
-            }
+            set(&mut m, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", self.only_start_evaluating_after_warm_up_period_ends);
+            set(&mut m, "WarmUpPeriodDurationInMinutes", self.warm_up_period_duration_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -616,12 +560,8 @@ pub mod alarm {
     impl IntoValue for EvaluationWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sliding_window {
-                m.insert("SlidingWindow", v.into_value());
-            }
-            if let Some(v) = self.wall_clock_window {
-                m.insert("WallClockWindow", v.into_value());
-            }
+            set(&mut m, "SlidingWindow", self.sliding_window);
+            set(&mut m, "WallClockWindow", self.wall_clock_window);
             gs_core::Value::Map(m)
         }
     }
@@ -669,9 +609,7 @@ pub mod alarm {
     impl IntoValue for WallClockWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -709,9 +647,7 @@ pub mod alarm {
     impl IntoValue for EvaluationCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.prom_ql_criteria {
-                m.insert("PromQLCriteria", v.into_value());
-            }
+            set(&mut m, "PromQLCriteria", self.prom_ql_criteria);
             gs_core::Value::Map(m)
         }
     }
@@ -764,15 +700,9 @@ pub mod alarm {
     impl IntoValue for AlarmPromQLCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pending_period {
-                m.insert("PendingPeriod", v.into_value());
-            }
-            if let Some(v) = self.query {
-                m.insert("Query", v.into_value());
-            }
-            if let Some(v) = self.recovery_period {
-                m.insert("RecoveryPeriod", v.into_value());
-            }
+            set(&mut m, "PendingPeriod", self.pending_period);
+            set(&mut m, "Query", self.query);
+            set(&mut m, "RecoveryPeriod", self.recovery_period);
             gs_core::Value::Map(m)
         }
     }
@@ -901,25 +831,13 @@ pub mod alarm {
     impl IntoValue for MetricDataQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_id {
-                m.insert("AccountId", v.into_value());
-            }
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "AccountId", self.account_id);
+            set(&mut m, "Expression", self.expression);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.metric_stat {
-                m.insert("MetricStat", v.into_value());
-            }
-            if let Some(v) = self.period {
-                m.insert("Period", v.into_value());
-            }
-            if let Some(v) = self.return_data {
-                m.insert("ReturnData", v.into_value());
-            }
+            set(&mut m, "Label", self.label);
+            set(&mut m, "MetricStat", self.metric_stat);
+            set(&mut m, "Period", self.period);
+            set(&mut m, "ReturnData", self.return_data);
             gs_core::Value::Map(m)
         }
     }
@@ -981,9 +899,7 @@ pub mod alarm {
             m.insert("Metric", self.metric.into_value());
             m.insert("Period", self.period.into_value());
             m.insert("Stat", self.stat.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1033,15 +949,9 @@ pub mod alarm {
     impl IntoValue for Metric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1117,25 +1027,13 @@ impl CfnAlarmMuteRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.expire_date {
-            m.insert("ExpireDate", v.into_value());
-        }
-        if let Some(v) = self.mute_targets {
-            m.insert("MuteTargets", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExpireDate", self.expire_date);
+        set(&mut m, "MuteTargets", self.mute_targets);
+        set(&mut m, "Name", self.name);
         m.insert("Rule", self.rule.into_value());
-        if let Some(v) = self.start_date {
-            m.insert("StartDate", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StartDate", self.start_date);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1193,7 +1091,7 @@ impl crate::Cfn<markers::AlarmMuteRule> {
 /// The property types of [`CfnAlarmMuteRule`]: CDK's `CfnAlarmMuteRule.*Property`.
 #[cfg(feature = "cloudwatch")]
 pub mod alarm_mute_rule {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The rule for the mute
     ///
@@ -1267,9 +1165,7 @@ pub mod alarm_mute_rule {
             let mut m = gs_core::ValueMap::new();
             m.insert("Duration", self.duration.into_value());
             m.insert("Expression", self.expression.into_value());
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -1393,30 +1289,14 @@ impl CfnAnomalyDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.dimensions {
-            m.insert("Dimensions", v.into_value());
-        }
-        if let Some(v) = self.metric_characteristics {
-            m.insert("MetricCharacteristics", v.into_value());
-        }
-        if let Some(v) = self.metric_math_anomaly_detector {
-            m.insert("MetricMathAnomalyDetector", v.into_value());
-        }
-        if let Some(v) = self.metric_name {
-            m.insert("MetricName", v.into_value());
-        }
-        if let Some(v) = self.namespace {
-            m.insert("Namespace", v.into_value());
-        }
-        if let Some(v) = self.single_metric_anomaly_detector {
-            m.insert("SingleMetricAnomalyDetector", v.into_value());
-        }
-        if let Some(v) = self.stat {
-            m.insert("Stat", v.into_value());
-        }
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "Dimensions", self.dimensions);
+        set(&mut m, "MetricCharacteristics", self.metric_characteristics);
+        set(&mut m, "MetricMathAnomalyDetector", self.metric_math_anomaly_detector);
+        set(&mut m, "MetricName", self.metric_name);
+        set(&mut m, "Namespace", self.namespace);
+        set(&mut m, "SingleMetricAnomalyDetector", self.single_metric_anomaly_detector);
+        set(&mut m, "Stat", self.stat);
         m
     }
 
@@ -1450,7 +1330,7 @@ impl crate::Cfn<markers::AnomalyDetector> {
 /// The property types of [`CfnAnomalyDetector`]: CDK's `CfnAnomalyDetector.*Property`.
 #[cfg(feature = "cloudwatch")]
 pub mod anomaly_detector {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// This object includes parameters that you can use to provide information to CloudWatch to
     /// help it build more accurate anomaly detection models.
@@ -1487,9 +1367,7 @@ pub mod anomaly_detector {
     impl IntoValue for MetricCharacteristics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.periodic_spikes {
-                m.insert("PeriodicSpikes", v.into_value());
-            }
+            set(&mut m, "PeriodicSpikes", self.periodic_spikes);
             gs_core::Value::Map(m)
         }
     }
@@ -1536,12 +1414,8 @@ pub mod anomaly_detector {
     impl IntoValue for Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excluded_time_ranges {
-                m.insert("ExcludedTimeRanges", v.into_value());
-            }
-            if let Some(v) = self.metric_time_zone {
-                m.insert("MetricTimeZone", v.into_value());
-            }
+            set(&mut m, "ExcludedTimeRanges", self.excluded_time_ranges);
+            set(&mut m, "MetricTimeZone", self.metric_time_zone);
             gs_core::Value::Map(m)
         }
     }
@@ -1627,9 +1501,7 @@ pub mod anomaly_detector {
     impl IntoValue for MetricMathAnomalyDetector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_data_queries {
-                m.insert("MetricDataQueries", v.into_value());
-            }
+            set(&mut m, "MetricDataQueries", self.metric_data_queries);
             gs_core::Value::Map(m)
         }
     }
@@ -1721,25 +1593,13 @@ pub mod anomaly_detector {
     impl IntoValue for MetricDataQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_id {
-                m.insert("AccountId", v.into_value());
-            }
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "AccountId", self.account_id);
+            set(&mut m, "Expression", self.expression);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.metric_stat {
-                m.insert("MetricStat", v.into_value());
-            }
-            if let Some(v) = self.period {
-                m.insert("Period", v.into_value());
-            }
-            if let Some(v) = self.return_data {
-                m.insert("ReturnData", v.into_value());
-            }
+            set(&mut m, "Label", self.label);
+            set(&mut m, "MetricStat", self.metric_stat);
+            set(&mut m, "Period", self.period);
+            set(&mut m, "ReturnData", self.return_data);
             gs_core::Value::Map(m)
         }
     }
@@ -1800,9 +1660,7 @@ pub mod anomaly_detector {
             m.insert("Metric", self.metric.into_value());
             m.insert("Period", self.period.into_value());
             m.insert("Stat", self.stat.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1847,9 +1705,7 @@ pub mod anomaly_detector {
     impl IntoValue for Metric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
             m.insert("MetricName", self.metric_name.into_value());
             m.insert("Namespace", self.namespace.into_value());
             gs_core::Value::Map(m)
@@ -1964,21 +1820,11 @@ pub mod anomaly_detector {
     impl IntoValue for SingleMetricAnomalyDetector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_id {
-                m.insert("AccountId", v.into_value());
-            }
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.stat {
-                m.insert("Stat", v.into_value());
-            }
+            set(&mut m, "AccountId", self.account_id);
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "Stat", self.stat);
             gs_core::Value::Map(m)
         }
     }
@@ -2104,37 +1950,17 @@ impl CfnCompositeAlarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.actions_enabled {
-            m.insert("ActionsEnabled", v.into_value());
-        }
-        if let Some(v) = self.actions_suppressor {
-            m.insert("ActionsSuppressor", v.into_value());
-        }
-        if let Some(v) = self.actions_suppressor_extension_period {
-            m.insert("ActionsSuppressorExtensionPeriod", v.into_value());
-        }
-        if let Some(v) = self.actions_suppressor_wait_period {
-            m.insert("ActionsSuppressorWaitPeriod", v.into_value());
-        }
-        if let Some(v) = self.alarm_actions {
-            m.insert("AlarmActions", v.into_refs());
-        }
-        if let Some(v) = self.alarm_description {
-            m.insert("AlarmDescription", v.into_value());
-        }
-        if let Some(v) = self.alarm_name {
-            m.insert("AlarmName", v.into_value());
-        }
+        set(&mut m, "ActionsEnabled", self.actions_enabled);
+        set(&mut m, "ActionsSuppressor", self.actions_suppressor);
+        set(&mut m, "ActionsSuppressorExtensionPeriod", self.actions_suppressor_extension_period);
+        set(&mut m, "ActionsSuppressorWaitPeriod", self.actions_suppressor_wait_period);
+        if let Some(v) = self.alarm_actions { m.insert("AlarmActions", v.into_refs()); }
+        set(&mut m, "AlarmDescription", self.alarm_description);
+        set(&mut m, "AlarmName", self.alarm_name);
         m.insert("AlarmRule", self.alarm_rule.into_value());
-        if let Some(v) = self.insufficient_data_actions {
-            m.insert("InsufficientDataActions", v.into_value());
-        }
-        if let Some(v) = self.ok_actions {
-            m.insert("OKActions", v.into_refs());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "InsufficientDataActions", self.insufficient_data_actions);
+        if let Some(v) = self.ok_actions { m.insert("OKActions", v.into_refs()); }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2214,12 +2040,8 @@ impl CfnDashboardProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DashboardBody", self.dashboard_body.into_value());
-        if let Some(v) = self.dashboard_name {
-            m.insert("DashboardName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DashboardName", self.dashboard_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2304,15 +2126,11 @@ impl CfnInsightRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.apply_on_transformed_logs {
-            m.insert("ApplyOnTransformedLogs", v.into_value());
-        }
+        set(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
         m.insert("RuleBody", self.rule_body.into_value());
         m.insert("RuleName", self.rule_name.into_value());
         m.insert("RuleState", self.rule_state.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2488,44 +2306,22 @@ impl CfnLogAlarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action_log_line_count {
-            m.insert("ActionLogLineCount", v.into_value());
-        }
-        if let Some(v) = self.action_log_line_role_arn {
-            m.insert("ActionLogLineRoleArn", v.into_value());
-        }
-        if let Some(v) = self.actions_enabled {
-            m.insert("ActionsEnabled", v.into_value());
-        }
-        if let Some(v) = self.alarm_actions {
-            m.insert("AlarmActions", v.into_value());
-        }
-        if let Some(v) = self.alarm_description {
-            m.insert("AlarmDescription", v.into_value());
-        }
-        if let Some(v) = self.alarm_name {
-            m.insert("AlarmName", v.into_value());
-        }
+        set(&mut m, "ActionLogLineCount", self.action_log_line_count);
+        set(&mut m, "ActionLogLineRoleArn", self.action_log_line_role_arn);
+        set(&mut m, "ActionsEnabled", self.actions_enabled);
+        set(&mut m, "AlarmActions", self.alarm_actions);
+        set(&mut m, "AlarmDescription", self.alarm_description);
+        set(&mut m, "AlarmName", self.alarm_name);
         m.insert("ComparisonOperator", self.comparison_operator.into_value());
-        if let Some(v) = self.insufficient_data_actions {
-            m.insert("InsufficientDataActions", v.into_value());
-        }
-        if let Some(v) = self.ok_actions {
-            m.insert("OKActions", v.into_value());
-        }
+        set(&mut m, "InsufficientDataActions", self.insufficient_data_actions);
+        set(&mut m, "OKActions", self.ok_actions);
         m.insert("QueryResultsToAlarm", self.query_results_to_alarm.into_value());
         m.insert("QueryResultsToEvaluate", self.query_results_to_evaluate.into_value());
         m.insert("ScheduledQueryConfiguration", self.scheduled_query_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Threshold", self.threshold.into_value());
-        if let Some(v) = self.treat_missing_data {
-            m.insert("TreatMissingData", v.into_value());
-        }
-        if let Some(v) = self.warm_up_configuration {
-            m.insert("WarmUpConfiguration", v.into_value());
-        }
+        set(&mut m, "TreatMissingData", self.treat_missing_data);
+        set(&mut m, "WarmUpConfiguration", self.warm_up_configuration);
         m
     }
 
@@ -2559,7 +2355,7 @@ impl crate::Cfn<markers::LogAlarm> {
 /// The property types of [`CfnLogAlarm`]: CDK's `CfnLogAlarm.*Property`.
 #[cfg(feature = "cloudwatch")]
 pub mod log_alarm {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
     /// The scheduled query configuration for the log alarm.
     ///
@@ -2621,15 +2417,11 @@ pub mod log_alarm {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregationExpression", self.aggregation_expression.into_value());
-            if let Some(v) = self.log_group_identifiers {
-                m.insert("LogGroupIdentifiers", v.into_value());
-            }
+            set(&mut m, "LogGroupIdentifiers", self.log_group_identifiers);
             m.insert("QueryString", self.query_string.into_value());
             m.insert("ScheduleConfiguration", self.schedule_configuration.into_value());
             m.insert("ScheduledQueryRoleARN", self.scheduled_query_role_arn.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -2675,9 +2467,7 @@ pub mod log_alarm {
     impl IntoValue for ScheduleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time_offset {
-                m.insert("EndTimeOffset", v.into_value());
-            }
+            set(&mut m, "EndTimeOffset", self.end_time_offset);
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
             m.insert("StartTimeOffset", self.start_time_offset.into_value());
             gs_core::Value::Map(m)
@@ -2731,12 +2521,8 @@ pub mod log_alarm {
     impl IntoValue for WarmUpConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.only_start_evaluating_after_warm_up_period_ends {
-                m.insert("OnlyStartEvaluatingAfterWarmUpPeriodEnds", v.into_value());
-            }
-            if let Some(v) = self.warm_up_period_duration_in_minutes {
-                m.insert("WarmUpPeriodDurationInMinutes", v.into_value());
-            }
+            set(&mut m, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", self.only_start_evaluating_after_warm_up_period_ends);
+            set(&mut m, "WarmUpPeriodDurationInMinutes", self.warm_up_period_duration_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -2847,27 +2633,15 @@ impl CfnMetricStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.exclude_filters {
-            m.insert("ExcludeFilters", v.into_value());
-        }
+        set(&mut m, "ExcludeFilters", self.exclude_filters);
         m.insert("FirehoseArn", self.firehose_arn.into_get_att("Arn"));
-        if let Some(v) = self.include_filters {
-            m.insert("IncludeFilters", v.into_value());
-        }
-        if let Some(v) = self.include_linked_accounts_metrics {
-            m.insert("IncludeLinkedAccountsMetrics", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "IncludeFilters", self.include_filters);
+        set(&mut m, "IncludeLinkedAccountsMetrics", self.include_linked_accounts_metrics);
+        set(&mut m, "Name", self.name);
         m.insert("OutputFormat", self.output_format.into_value());
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.statistics_configurations {
-            m.insert("StatisticsConfigurations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StatisticsConfigurations", self.statistics_configurations);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2925,7 +2699,7 @@ impl crate::Cfn<markers::MetricStream> {
 /// The property types of [`CfnMetricStream`]: CDK's `CfnMetricStream.*Property`.
 #[cfg(feature = "cloudwatch")]
 pub mod metric_stream {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// This structure specifies a list of additional statistics to stream, and the metrics to
     /// stream those additional statistics for.
@@ -3040,9 +2814,7 @@ pub mod metric_stream {
     impl IntoValue for MetricStreamFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_names {
-                m.insert("MetricNames", v.into_value());
-            }
+            set(&mut m, "MetricNames", self.metric_names);
             m.insert("Namespace", self.namespace.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codeartifact")]
-use crate::kinds::{Id, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -125,15 +125,9 @@ impl CfnDomainProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.encryption_key {
-            m.insert("EncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.permissions_policy_document {
-            m.insert("PermissionsPolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EncryptionKey", self.encryption_key);
+        set(&mut m, "PermissionsPolicyDocument", self.permissions_policy_document);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -261,23 +255,13 @@ impl CfnPackageGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.contact_info {
-            m.insert("ContactInfo", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "ContactInfo", self.contact_info);
+        set(&mut m, "Description", self.description);
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.domain_owner {
-            m.insert("DomainOwner", v.into_value());
-        }
-        if let Some(v) = self.origin_configuration {
-            m.insert("OriginConfiguration", v.into_value());
-        }
+        set(&mut m, "DomainOwner", self.domain_owner);
+        set(&mut m, "OriginConfiguration", self.origin_configuration);
         m.insert("Pattern", self.pattern.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -311,7 +295,7 @@ impl crate::Cfn<markers::PackageGroup> {
 /// The property types of [`CfnPackageGroup`]: CDK's `CfnPackageGroup.*Property`.
 #[cfg(feature = "codeartifact")]
 pub mod package_group {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `OriginConfiguration` property type.
     ///
@@ -387,15 +371,9 @@ pub mod package_group {
     impl IntoValue for Restrictions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.external_upstream {
-                m.insert("ExternalUpstream", v.into_value());
-            }
-            if let Some(v) = self.internal_upstream {
-                m.insert("InternalUpstream", v.into_value());
-            }
-            if let Some(v) = self.publish {
-                m.insert("Publish", v.into_value());
-            }
+            set(&mut m, "ExternalUpstream", self.external_upstream);
+            set(&mut m, "InternalUpstream", self.internal_upstream);
+            set(&mut m, "Publish", self.publish);
             gs_core::Value::Map(m)
         }
     }
@@ -432,9 +410,7 @@ pub mod package_group {
     impl IntoValue for RestrictionType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.repositories {
-                m.insert("Repositories", v.into_value());
-            }
+            set(&mut m, "Repositories", self.repositories);
             m.insert("RestrictionMode", self.restriction_mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -526,26 +502,14 @@ impl CfnRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainName", self.domain_name.into_get_att("Name"));
-        if let Some(v) = self.domain_owner {
-            m.insert("DomainOwner", v.into_value());
-        }
-        if let Some(v) = self.external_connections {
-            m.insert("ExternalConnections", v.into_value());
-        }
-        if let Some(v) = self.permissions_policy_document {
-            m.insert("PermissionsPolicyDocument", v.into_value());
-        }
+        set(&mut m, "DomainOwner", self.domain_owner);
+        set(&mut m, "ExternalConnections", self.external_connections);
+        set(&mut m, "PermissionsPolicyDocument", self.permissions_policy_document);
         m.insert("RepositoryName", self.repository_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.upstreams {
-            m.insert("Upstreams", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Upstreams", self.upstreams);
         m
     }
 

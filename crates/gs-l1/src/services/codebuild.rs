@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codebuild")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -190,42 +190,18 @@ impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.base_capacity {
-            m.insert("BaseCapacity", v.into_value());
-        }
-        if let Some(v) = self.compute_configuration {
-            m.insert("ComputeConfiguration", v.into_value());
-        }
-        if let Some(v) = self.compute_type {
-            m.insert("ComputeType", v.into_value());
-        }
-        if let Some(v) = self.environment_type {
-            m.insert("EnvironmentType", v.into_value());
-        }
-        if let Some(v) = self.fleet_proxy_configuration {
-            m.insert("FleetProxyConfiguration", v.into_value());
-        }
-        if let Some(v) = self.fleet_service_role {
-            m.insert("FleetServiceRole", v.into_value());
-        }
-        if let Some(v) = self.fleet_vpc_config {
-            m.insert("FleetVpcConfig", v.into_value());
-        }
-        if let Some(v) = self.image_id {
-            m.insert("ImageId", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.overflow_behavior {
-            m.insert("OverflowBehavior", v.into_value());
-        }
-        if let Some(v) = self.scaling_configuration {
-            m.insert("ScalingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "BaseCapacity", self.base_capacity);
+        set(&mut m, "ComputeConfiguration", self.compute_configuration);
+        set(&mut m, "ComputeType", self.compute_type);
+        set(&mut m, "EnvironmentType", self.environment_type);
+        set(&mut m, "FleetProxyConfiguration", self.fleet_proxy_configuration);
+        set(&mut m, "FleetServiceRole", self.fleet_service_role);
+        set(&mut m, "FleetVpcConfig", self.fleet_vpc_config);
+        set(&mut m, "ImageId", self.image_id);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OverflowBehavior", self.overflow_behavior);
+        set(&mut m, "ScalingConfiguration", self.scaling_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -259,7 +235,7 @@ impl crate::Cfn<markers::Fleet> {
 /// The property types of [`CfnFleet`]: CDK's `CfnFleet.*Property`.
 #[cfg(feature = "codebuild")]
 pub mod fleet {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Information about the VPC configuration that AWS CodeBuild accesses.
     ///
@@ -304,15 +280,9 @@ pub mod fleet {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnets {
-                m.insert("Subnets", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "Subnets", self.subnets);
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -356,12 +326,8 @@ pub mod fleet {
     impl IntoValue for ProxyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_behavior {
-                m.insert("DefaultBehavior", v.into_value());
-            }
-            if let Some(v) = self.ordered_proxy_rules {
-                m.insert("OrderedProxyRules", v.into_value());
-            }
+            set(&mut m, "DefaultBehavior", self.default_behavior);
+            set(&mut m, "OrderedProxyRules", self.ordered_proxy_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -409,15 +375,9 @@ pub mod fleet {
     impl IntoValue for FleetProxyRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.effect {
-                m.insert("Effect", v.into_value());
-            }
-            if let Some(v) = self.entities {
-                m.insert("Entities", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Effect", self.effect);
+            set(&mut m, "Entities", self.entities);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -465,15 +425,9 @@ pub mod fleet {
     impl IntoValue for ScalingConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_capacity {
-                m.insert("MaxCapacity", v.into_value());
-            }
-            if let Some(v) = self.scaling_type {
-                m.insert("ScalingType", v.into_value());
-            }
-            if let Some(v) = self.target_tracking_scaling_configs {
-                m.insert("TargetTrackingScalingConfigs", v.into_value());
-            }
+            set(&mut m, "MaxCapacity", self.max_capacity);
+            set(&mut m, "ScalingType", self.scaling_type);
+            set(&mut m, "TargetTrackingScalingConfigs", self.target_tracking_scaling_configs);
             gs_core::Value::Map(m)
         }
     }
@@ -515,12 +469,8 @@ pub mod fleet {
     impl IntoValue for TargetTrackingScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_type {
-                m.insert("MetricType", v.into_value());
-            }
-            if let Some(v) = self.target_value {
-                m.insert("TargetValue", v.into_value());
-            }
+            set(&mut m, "MetricType", self.metric_type);
+            set(&mut m, "TargetValue", self.target_value);
             gs_core::Value::Map(m)
         }
     }
@@ -581,21 +531,11 @@ pub mod fleet {
     impl IntoValue for ComputeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disk {
-                m.insert("disk", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("instanceType", v.into_value());
-            }
-            if let Some(v) = self.machine_type {
-                m.insert("machineType", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("memory", v.into_value());
-            }
-            if let Some(v) = self.v_cpu {
-                m.insert("vCpu", v.into_value());
-            }
+            set(&mut m, "disk", self.disk);
+            set(&mut m, "instanceType", self.instance_type);
+            set(&mut m, "machineType", self.machine_type);
+            set(&mut m, "memory", self.memory);
+            set(&mut m, "vCpu", self.v_cpu);
             gs_core::Value::Map(m)
         }
     }
@@ -804,72 +744,30 @@ impl CfnProjectProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Artifacts", self.artifacts.into_value());
-        if let Some(v) = self.auto_retry_limit {
-            m.insert("AutoRetryLimit", v.into_value());
-        }
-        if let Some(v) = self.badge_enabled {
-            m.insert("BadgeEnabled", v.into_value());
-        }
-        if let Some(v) = self.build_batch_config {
-            m.insert("BuildBatchConfig", v.into_value());
-        }
-        if let Some(v) = self.cache {
-            m.insert("Cache", v.into_value());
-        }
-        if let Some(v) = self.concurrent_build_limit {
-            m.insert("ConcurrentBuildLimit", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_key {
-            m.insert("EncryptionKey", v.into_value());
-        }
+        set(&mut m, "AutoRetryLimit", self.auto_retry_limit);
+        set(&mut m, "BadgeEnabled", self.badge_enabled);
+        set(&mut m, "BuildBatchConfig", self.build_batch_config);
+        set(&mut m, "Cache", self.cache);
+        set(&mut m, "ConcurrentBuildLimit", self.concurrent_build_limit);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionKey", self.encryption_key);
         m.insert("Environment", self.environment.into_value());
-        if let Some(v) = self.file_system_locations {
-            m.insert("FileSystemLocations", v.into_value());
-        }
-        if let Some(v) = self.logs_config {
-            m.insert("LogsConfig", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.queued_timeout_in_minutes {
-            m.insert("QueuedTimeoutInMinutes", v.into_value());
-        }
-        if let Some(v) = self.resource_access_role {
-            m.insert("ResourceAccessRole", v.into_value());
-        }
-        if let Some(v) = self.secondary_artifacts {
-            m.insert("SecondaryArtifacts", v.into_value());
-        }
-        if let Some(v) = self.secondary_source_versions {
-            m.insert("SecondarySourceVersions", v.into_value());
-        }
-        if let Some(v) = self.secondary_sources {
-            m.insert("SecondarySources", v.into_value());
-        }
+        set(&mut m, "FileSystemLocations", self.file_system_locations);
+        set(&mut m, "LogsConfig", self.logs_config);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "QueuedTimeoutInMinutes", self.queued_timeout_in_minutes);
+        set(&mut m, "ResourceAccessRole", self.resource_access_role);
+        set(&mut m, "SecondaryArtifacts", self.secondary_artifacts);
+        set(&mut m, "SecondarySourceVersions", self.secondary_source_versions);
+        set(&mut m, "SecondarySources", self.secondary_sources);
         m.insert("ServiceRole", self.service_role.into_value());
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.source_version {
-            m.insert("SourceVersion", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout_in_minutes {
-            m.insert("TimeoutInMinutes", v.into_value());
-        }
-        if let Some(v) = self.triggers {
-            m.insert("Triggers", v.into_value());
-        }
-        if let Some(v) = self.visibility {
-            m.insert("Visibility", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "SourceVersion", self.source_version);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeoutInMinutes", self.timeout_in_minutes);
+        set(&mut m, "Triggers", self.triggers);
+        set(&mut m, "Visibility", self.visibility);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -912,7 +810,7 @@ impl crate::Cfn<markers::Project> {
 /// The property types of [`CfnProject`]: CDK's `CfnProject.*Property`.
 #[cfg(feature = "codebuild")]
 pub mod project {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Contains configuration information about the scope for a webhook.
     ///
@@ -955,13 +853,9 @@ pub mod project {
     impl IntoValue for ScopeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain {
-                m.insert("Domain", v.into_value());
-            }
+            set(&mut m, "Domain", self.domain);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
+            set(&mut m, "Scope", self.scope);
             gs_core::Value::Map(m)
         }
     }
@@ -998,9 +892,7 @@ pub mod project {
     impl IntoValue for PullRequestBuildPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approver_roles {
-                m.insert("ApproverRoles", v.into_value());
-            }
+            set(&mut m, "ApproverRoles", self.approver_roles);
             m.insert("RequiresCommentApproval", self.requires_comment_approval.into_value());
             gs_core::Value::Map(m)
         }
@@ -1039,9 +931,7 @@ pub mod project {
     impl IntoValue for ProjectFleet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fleet_arn {
-                m.insert("FleetArn", v.into_value());
-            }
+            set(&mut m, "FleetArn", self.fleet_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1079,9 +969,7 @@ pub mod project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComputeType", self.compute_type.into_value());
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1134,15 +1022,9 @@ pub mod project {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnets {
-                m.insert("Subnets", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "Subnets", self.subnets);
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1249,33 +1131,15 @@ pub mod project {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth {
-                m.insert("Auth", v.into_value());
-            }
-            if let Some(v) = self.build_spec {
-                m.insert("BuildSpec", v.into_value());
-            }
-            if let Some(v) = self.build_status_config {
-                m.insert("BuildStatusConfig", v.into_value());
-            }
-            if let Some(v) = self.git_clone_depth {
-                m.insert("GitCloneDepth", v.into_value());
-            }
-            if let Some(v) = self.git_submodules_config {
-                m.insert("GitSubmodulesConfig", v.into_value());
-            }
-            if let Some(v) = self.insecure_ssl {
-                m.insert("InsecureSsl", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.report_build_status {
-                m.insert("ReportBuildStatus", v.into_value());
-            }
-            if let Some(v) = self.source_identifier {
-                m.insert("SourceIdentifier", v.into_value());
-            }
+            set(&mut m, "Auth", self.auth);
+            set(&mut m, "BuildSpec", self.build_spec);
+            set(&mut m, "BuildStatusConfig", self.build_status_config);
+            set(&mut m, "GitCloneDepth", self.git_clone_depth);
+            set(&mut m, "GitSubmodulesConfig", self.git_submodules_config);
+            set(&mut m, "InsecureSsl", self.insecure_ssl);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "ReportBuildStatus", self.report_build_status);
+            set(&mut m, "SourceIdentifier", self.source_identifier);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1316,9 +1180,7 @@ pub mod project {
     impl IntoValue for SourceAuth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource {
-                m.insert("Resource", v.into_value());
-            }
+            set(&mut m, "Resource", self.resource);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1364,12 +1226,8 @@ pub mod project {
     impl IntoValue for BuildStatusConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.context {
-                m.insert("Context", v.into_value());
-            }
-            if let Some(v) = self.target_url {
-                m.insert("TargetUrl", v.into_value());
-            }
+            set(&mut m, "Context", self.context);
+            set(&mut m, "TargetUrl", self.target_url);
             gs_core::Value::Map(m)
         }
     }
@@ -1467,21 +1325,11 @@ pub mod project {
     impl IntoValue for ProjectTriggers {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.build_type {
-                m.insert("BuildType", v.into_value());
-            }
-            if let Some(v) = self.filter_groups {
-                m.insert("FilterGroups", v.into_value());
-            }
-            if let Some(v) = self.pull_request_build_policy {
-                m.insert("PullRequestBuildPolicy", v.into_value());
-            }
-            if let Some(v) = self.scope_configuration {
-                m.insert("ScopeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.webhook {
-                m.insert("Webhook", v.into_value());
-            }
+            set(&mut m, "BuildType", self.build_type);
+            set(&mut m, "FilterGroups", self.filter_groups);
+            set(&mut m, "PullRequestBuildPolicy", self.pull_request_build_policy);
+            set(&mut m, "ScopeConfiguration", self.scope_configuration);
+            set(&mut m, "Webhook", self.webhook);
             gs_core::Value::Map(m)
         }
     }
@@ -1534,9 +1382,7 @@ pub mod project {
     impl IntoValue for WebhookFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_matched_pattern {
-                m.insert("ExcludeMatchedPattern", v.into_value());
-            }
+            set(&mut m, "ExcludeMatchedPattern", self.exclude_matched_pattern);
             m.insert("Pattern", self.pattern.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -1627,30 +1473,14 @@ pub mod project {
     impl IntoValue for Artifacts {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.artifact_identifier {
-                m.insert("ArtifactIdentifier", v.into_value());
-            }
-            if let Some(v) = self.encryption_disabled {
-                m.insert("EncryptionDisabled", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.namespace_type {
-                m.insert("NamespaceType", v.into_value());
-            }
-            if let Some(v) = self.override_artifact_name {
-                m.insert("OverrideArtifactName", v.into_value());
-            }
-            if let Some(v) = self.packaging {
-                m.insert("Packaging", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "ArtifactIdentifier", self.artifact_identifier);
+            set(&mut m, "EncryptionDisabled", self.encryption_disabled);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "NamespaceType", self.namespace_type);
+            set(&mut m, "OverrideArtifactName", self.override_artifact_name);
+            set(&mut m, "Packaging", self.packaging);
+            set(&mut m, "Path", self.path);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1698,12 +1528,8 @@ pub mod project {
     impl IntoValue for LogsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.s3_logs {
-                m.insert("S3Logs", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "S3Logs", self.s3_logs);
             gs_core::Value::Map(m)
         }
     }
@@ -1755,13 +1581,9 @@ pub mod project {
     impl IntoValue for CloudWatchLogsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_name {
-                m.insert("GroupName", v.into_value());
-            }
+            set(&mut m, "GroupName", self.group_name);
             m.insert("Status", self.status.into_value());
-            if let Some(v) = self.stream_name {
-                m.insert("StreamName", v.into_value());
-            }
+            set(&mut m, "StreamName", self.stream_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1810,12 +1632,8 @@ pub mod project {
     impl IntoValue for S3LogsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_disabled {
-                m.insert("EncryptionDisabled", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
+            set(&mut m, "EncryptionDisabled", self.encryption_disabled);
+            set(&mut m, "Location", self.location);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -1889,9 +1707,7 @@ pub mod project {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
             m.insert("Location", self.location.into_value());
-            if let Some(v) = self.mount_options {
-                m.insert("MountOptions", v.into_value());
-            }
+            set(&mut m, "MountOptions", self.mount_options);
             m.insert("MountPoint", self.mount_point.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -1999,32 +1815,16 @@ pub mod project {
     impl IntoValue for Environment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate {
-                m.insert("Certificate", v.into_value());
-            }
+            set(&mut m, "Certificate", self.certificate);
             m.insert("ComputeType", self.compute_type.into_value());
-            if let Some(v) = self.docker_server {
-                m.insert("DockerServer", v.into_value());
-            }
-            if let Some(v) = self.environment_variables {
-                m.insert("EnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.fleet {
-                m.insert("Fleet", v.into_value());
-            }
-            if let Some(v) = self.host_kernel {
-                m.insert("HostKernel", v.into_value());
-            }
+            set(&mut m, "DockerServer", self.docker_server);
+            set(&mut m, "EnvironmentVariables", self.environment_variables);
+            set(&mut m, "Fleet", self.fleet);
+            set(&mut m, "HostKernel", self.host_kernel);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.image_pull_credentials_type {
-                m.insert("ImagePullCredentialsType", v.into_value());
-            }
-            if let Some(v) = self.privileged_mode {
-                m.insert("PrivilegedMode", v.into_value());
-            }
-            if let Some(v) = self.registry_credential {
-                m.insert("RegistryCredential", v.into_value());
-            }
+            set(&mut m, "ImagePullCredentialsType", self.image_pull_credentials_type);
+            set(&mut m, "PrivilegedMode", self.privileged_mode);
+            set(&mut m, "RegistryCredential", self.registry_credential);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2075,9 +1875,7 @@ pub mod project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -2160,9 +1958,7 @@ pub mod project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceIdentifier", self.source_identifier.into_value());
-            if let Some(v) = self.source_version {
-                m.insert("SourceVersion", v.into_value());
-            }
+            set(&mut m, "SourceVersion", self.source_version);
             gs_core::Value::Map(m)
         }
     }
@@ -2226,21 +2022,11 @@ pub mod project {
     impl IntoValue for ProjectBuildBatchConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_report_mode {
-                m.insert("BatchReportMode", v.into_value());
-            }
-            if let Some(v) = self.combine_artifacts {
-                m.insert("CombineArtifacts", v.into_value());
-            }
-            if let Some(v) = self.restrictions {
-                m.insert("Restrictions", v.into_value());
-            }
-            if let Some(v) = self.service_role {
-                m.insert("ServiceRole", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_mins {
-                m.insert("TimeoutInMins", v.into_value());
-            }
+            set(&mut m, "BatchReportMode", self.batch_report_mode);
+            set(&mut m, "CombineArtifacts", self.combine_artifacts);
+            set(&mut m, "Restrictions", self.restrictions);
+            set(&mut m, "ServiceRole", self.service_role);
+            set(&mut m, "TimeoutInMins", self.timeout_in_mins);
             gs_core::Value::Map(m)
         }
     }
@@ -2285,12 +2071,8 @@ pub mod project {
     impl IntoValue for BatchRestrictions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compute_types_allowed {
-                m.insert("ComputeTypesAllowed", v.into_value());
-            }
-            if let Some(v) = self.maximum_builds_allowed {
-                m.insert("MaximumBuildsAllowed", v.into_value());
-            }
+            set(&mut m, "ComputeTypesAllowed", self.compute_types_allowed);
+            set(&mut m, "MaximumBuildsAllowed", self.maximum_builds_allowed);
             gs_core::Value::Map(m)
         }
     }
@@ -2346,15 +2128,9 @@ pub mod project {
     impl IntoValue for ProjectCache {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cache_namespace {
-                m.insert("CacheNamespace", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.modes {
-                m.insert("Modes", v.into_value());
-            }
+            set(&mut m, "CacheNamespace", self.cache_namespace);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "Modes", self.modes);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2419,16 +2195,10 @@ impl CfnReportGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delete_reports {
-            m.insert("DeleteReports", v.into_value());
-        }
+        set(&mut m, "DeleteReports", self.delete_reports);
         m.insert("ExportConfig", self.export_config.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2472,7 +2242,7 @@ impl crate::Cfn<markers::ReportGroup> {
 /// The property types of [`CfnReportGroup`]: CDK's `CfnReportGroup.*Property`.
 #[cfg(feature = "codebuild")]
 pub mod report_group {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Information about the location where the run of a report is exported.
     ///
@@ -2508,9 +2278,7 @@ pub mod report_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExportConfigType", self.export_config_type.into_value());
-            if let Some(v) = self.s3_destination {
-                m.insert("S3Destination", v.into_value());
-            }
+            set(&mut m, "S3Destination", self.s3_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -2574,21 +2342,11 @@ pub mod report_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.encryption_disabled {
-                m.insert("EncryptionDisabled", v.into_value());
-            }
-            if let Some(v) = self.encryption_key {
-                m.insert("EncryptionKey", v.into_value());
-            }
-            if let Some(v) = self.packaging {
-                m.insert("Packaging", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "BucketOwner", self.bucket_owner);
+            set(&mut m, "EncryptionDisabled", self.encryption_disabled);
+            set(&mut m, "EncryptionKey", self.encryption_key);
+            set(&mut m, "Packaging", self.packaging);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -2650,9 +2408,7 @@ impl CfnSourceCredentialProps {
         m.insert("AuthType", self.auth_type.into_value());
         m.insert("ServerType", self.server_type.into_value());
         m.insert("Token", self.token.into_value());
-        if let Some(v) = self.username {
-            m.insert("Username", v.into_value());
-        }
+        set(&mut m, "Username", self.username);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codecommit")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -94,22 +94,12 @@ impl CfnRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.code {
-            m.insert("Code", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.repository_description {
-            m.insert("RepositoryDescription", v.into_value());
-        }
+        set(&mut m, "Code", self.code);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "RepositoryDescription", self.repository_description);
         m.insert("RepositoryName", self.repository_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.triggers {
-            m.insert("Triggers", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Triggers", self.triggers);
         m
     }
 
@@ -178,7 +168,7 @@ impl crate::Cfn<markers::Repository> {
 /// The property types of [`CfnRepository`]: CDK's `CfnRepository.*Property`.
 #[cfg(feature = "codecommit")]
 pub mod repository {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Information about a trigger for a repository.
     ///
@@ -236,12 +226,8 @@ pub mod repository {
     impl IntoValue for RepositoryTrigger {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.branches {
-                m.insert("Branches", v.into_value());
-            }
-            if let Some(v) = self.custom_data {
-                m.insert("CustomData", v.into_value());
-            }
+            set(&mut m, "Branches", self.branches);
+            set(&mut m, "CustomData", self.custom_data);
             m.insert("DestinationArn", self.destination_arn.into_value());
             m.insert("Events", self.events.into_value());
             m.insert("Name", self.name.into_value());
@@ -286,9 +272,7 @@ pub mod repository {
     impl IntoValue for Code {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.branch_name {
-                m.insert("BranchName", v.into_value());
-            }
+            set(&mut m, "BranchName", self.branch_name);
             m.insert("S3", self.s3.into_value());
             gs_core::Value::Map(m)
         }
@@ -344,9 +328,7 @@ pub mod repository {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.object_version {
-                m.insert("ObjectVersion", v.into_value());
-            }
+            set(&mut m, "ObjectVersion", self.object_version);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codeconnections")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -97,15 +97,9 @@ impl CfnConnectionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionName", self.connection_name.into_value());
-        if let Some(v) = self.host_arn {
-            m.insert("HostArn", v.into_value());
-        }
-        if let Some(v) = self.provider_type {
-            m.insert("ProviderType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "HostArn", self.host_arn);
+        set(&mut m, "ProviderType", self.provider_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -214,12 +208,8 @@ impl CfnHostProps {
         m.insert("Name", self.name.into_value());
         m.insert("ProviderEndpoint", self.provider_endpoint.into_value());
         m.insert("ProviderType", self.provider_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_configuration {
-            m.insert("VpcConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfiguration", self.vpc_configuration);
         m
     }
 
@@ -269,7 +259,7 @@ impl crate::Cfn<markers::Host> {
 /// The property types of [`CfnHost`]: CDK's `CfnHost.*Property`.
 #[cfg(feature = "codeconnections")]
 pub mod host {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The VPC configuration provisioned for the host.
     ///
@@ -321,9 +311,7 @@ pub mod host {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
             m.insert("SubnetIds", self.subnet_ids.into_value());
-            if let Some(v) = self.tls_certificate {
-                m.insert("TlsCertificate", v.into_value());
-            }
+            set(&mut m, "TlsCertificate", self.tls_certificate);
             m.insert("VpcId", self.vpc_id.into_value());
             gs_core::Value::Map(m)
         }

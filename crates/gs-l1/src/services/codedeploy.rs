@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codedeploy")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -131,15 +131,9 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_name {
-            m.insert("ApplicationName", v.into_ref());
-        }
-        if let Some(v) = self.compute_platform {
-            m.insert("ComputePlatform", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        if let Some(v) = self.application_name { m.insert("ApplicationName", v.into_ref()); }
+        set(&mut m, "ComputePlatform", self.compute_platform);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -233,21 +227,11 @@ impl CfnDeploymentConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compute_platform {
-            m.insert("ComputePlatform", v.into_value());
-        }
-        if let Some(v) = self.deployment_config_name {
-            m.insert("DeploymentConfigName", v.into_value());
-        }
-        if let Some(v) = self.minimum_healthy_hosts {
-            m.insert("MinimumHealthyHosts", v.into_value());
-        }
-        if let Some(v) = self.traffic_routing_config {
-            m.insert("TrafficRoutingConfig", v.into_value());
-        }
-        if let Some(v) = self.zonal_config {
-            m.insert("ZonalConfig", v.into_value());
-        }
+        set(&mut m, "ComputePlatform", self.compute_platform);
+        set(&mut m, "DeploymentConfigName", self.deployment_config_name);
+        set(&mut m, "MinimumHealthyHosts", self.minimum_healthy_hosts);
+        set(&mut m, "TrafficRoutingConfig", self.traffic_routing_config);
+        set(&mut m, "ZonalConfig", self.zonal_config);
         m
     }
 
@@ -273,7 +257,7 @@ impl crate::Cfn<markers::DeploymentConfig> {
 /// The property types of [`CfnDeploymentConfig`]: CDK's `CfnDeploymentConfig.*Property`.
 #[cfg(feature = "codedeploy")]
 pub mod deployment_config {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Configure the `ZonalConfig` object if you want AWS CodeDeploy to deploy your application to
     /// one [Availability
@@ -337,15 +321,9 @@ pub mod deployment_config {
     impl IntoValue for ZonalConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.first_zone_monitor_duration_in_seconds {
-                m.insert("FirstZoneMonitorDurationInSeconds", v.into_value());
-            }
-            if let Some(v) = self.minimum_healthy_hosts_per_zone {
-                m.insert("MinimumHealthyHostsPerZone", v.into_value());
-            }
-            if let Some(v) = self.monitor_duration_in_seconds {
-                m.insert("MonitorDurationInSeconds", v.into_value());
-            }
+            set(&mut m, "FirstZoneMonitorDurationInSeconds", self.first_zone_monitor_duration_in_seconds);
+            set(&mut m, "MinimumHealthyHostsPerZone", self.minimum_healthy_hosts_per_zone);
+            set(&mut m, "MonitorDurationInSeconds", self.monitor_duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -437,12 +415,8 @@ pub mod deployment_config {
     impl IntoValue for TrafficRoutingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.time_based_canary {
-                m.insert("TimeBasedCanary", v.into_value());
-            }
-            if let Some(v) = self.time_based_linear {
-                m.insert("TimeBasedLinear", v.into_value());
-            }
+            set(&mut m, "TimeBasedCanary", self.time_based_canary);
+            set(&mut m, "TimeBasedLinear", self.time_based_linear);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -762,62 +736,26 @@ impl CfnDeploymentGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alarm_configuration {
-            m.insert("AlarmConfiguration", v.into_value());
-        }
+        set(&mut m, "AlarmConfiguration", self.alarm_configuration);
         m.insert("ApplicationName", self.application_name.into_value());
-        if let Some(v) = self.auto_rollback_configuration {
-            m.insert("AutoRollbackConfiguration", v.into_value());
-        }
-        if let Some(v) = self.auto_scaling_groups {
-            m.insert("AutoScalingGroups", v.into_value());
-        }
-        if let Some(v) = self.blue_green_deployment_configuration {
-            m.insert("BlueGreenDeploymentConfiguration", v.into_value());
-        }
-        if let Some(v) = self.deployment {
-            m.insert("Deployment", v.into_value());
-        }
-        if let Some(v) = self.deployment_config_name {
-            m.insert("DeploymentConfigName", v.into_value());
-        }
-        if let Some(v) = self.deployment_group_name {
-            m.insert("DeploymentGroupName", v.into_value());
-        }
-        if let Some(v) = self.deployment_style {
-            m.insert("DeploymentStyle", v.into_value());
-        }
-        if let Some(v) = self.ecs_services {
-            m.insert("ECSServices", v.into_value());
-        }
-        if let Some(v) = self.ec2_tag_filters {
-            m.insert("Ec2TagFilters", v.into_value());
-        }
-        if let Some(v) = self.ec2_tag_set {
-            m.insert("Ec2TagSet", v.into_value());
-        }
-        if let Some(v) = self.load_balancer_info {
-            m.insert("LoadBalancerInfo", v.into_value());
-        }
-        if let Some(v) = self.on_premises_instance_tag_filters {
-            m.insert("OnPremisesInstanceTagFilters", v.into_value());
-        }
-        if let Some(v) = self.on_premises_tag_set {
-            m.insert("OnPremisesTagSet", v.into_value());
-        }
-        if let Some(v) = self.outdated_instances_strategy {
-            m.insert("OutdatedInstancesStrategy", v.into_value());
-        }
+        set(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
+        set(&mut m, "AutoScalingGroups", self.auto_scaling_groups);
+        set(&mut m, "BlueGreenDeploymentConfiguration", self.blue_green_deployment_configuration);
+        set(&mut m, "Deployment", self.deployment);
+        set(&mut m, "DeploymentConfigName", self.deployment_config_name);
+        set(&mut m, "DeploymentGroupName", self.deployment_group_name);
+        set(&mut m, "DeploymentStyle", self.deployment_style);
+        set(&mut m, "ECSServices", self.ecs_services);
+        set(&mut m, "Ec2TagFilters", self.ec2_tag_filters);
+        set(&mut m, "Ec2TagSet", self.ec2_tag_set);
+        set(&mut m, "LoadBalancerInfo", self.load_balancer_info);
+        set(&mut m, "OnPremisesInstanceTagFilters", self.on_premises_instance_tag_filters);
+        set(&mut m, "OnPremisesTagSet", self.on_premises_tag_set);
+        set(&mut m, "OutdatedInstancesStrategy", self.outdated_instances_strategy);
         m.insert("ServiceRoleArn", self.service_role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.termination_hook_enabled {
-            m.insert("TerminationHookEnabled", v.into_value());
-        }
-        if let Some(v) = self.trigger_configurations {
-            m.insert("TriggerConfigurations", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TerminationHookEnabled", self.termination_hook_enabled);
+        set(&mut m, "TriggerConfigurations", self.trigger_configurations);
         m
     }
 
@@ -843,7 +781,7 @@ impl crate::Cfn<markers::DeploymentGroup> {
 /// The property types of [`CfnDeploymentGroup`]: CDK's `CfnDeploymentGroup.*Property`.
 #[cfg(feature = "codedeploy")]
 pub mod deployment_group {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Information about a listener. The listener contains the path used to route traffic that is
     /// received from the load balancer to a target group.
@@ -878,9 +816,7 @@ pub mod deployment_group {
     impl IntoValue for TrafficRoute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.listener_arns {
-                m.insert("ListenerArns", v.into_value());
-            }
+            set(&mut m, "ListenerArns", self.listener_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -934,15 +870,9 @@ pub mod deployment_group {
     impl IntoValue for TagFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -982,9 +912,7 @@ pub mod deployment_group {
     impl IntoValue for OnPremisesTagSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_premises_tag_set_list {
-                m.insert("OnPremisesTagSetList", v.into_value());
-            }
+            set(&mut m, "OnPremisesTagSetList", self.on_premises_tag_set_list);
             gs_core::Value::Map(m)
         }
     }
@@ -1022,9 +950,7 @@ pub mod deployment_group {
     impl IntoValue for OnPremisesTagSetListObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_premises_tag_group {
-                m.insert("OnPremisesTagGroup", v.into_value());
-            }
+            set(&mut m, "OnPremisesTagGroup", self.on_premises_tag_group);
             gs_core::Value::Map(m)
         }
     }
@@ -1073,15 +999,9 @@ pub mod deployment_group {
     impl IntoValue for TriggerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.trigger_events {
-                m.insert("TriggerEvents", v.into_value());
-            }
-            if let Some(v) = self.trigger_name {
-                m.insert("TriggerName", v.into_value());
-            }
-            if let Some(v) = self.trigger_target_arn {
-                m.insert("TriggerTargetArn", v.into_value());
-            }
+            set(&mut m, "TriggerEvents", self.trigger_events);
+            set(&mut m, "TriggerName", self.trigger_name);
+            set(&mut m, "TriggerTargetArn", self.trigger_target_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1134,15 +1054,9 @@ pub mod deployment_group {
     impl IntoValue for AlarmConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarms {
-                m.insert("Alarms", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.ignore_poll_alarm_failure {
-                m.insert("IgnorePollAlarmFailure", v.into_value());
-            }
+            set(&mut m, "Alarms", self.alarms);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "IgnorePollAlarmFailure", self.ignore_poll_alarm_failure);
             gs_core::Value::Map(m)
         }
     }
@@ -1182,9 +1096,7 @@ pub mod deployment_group {
     impl IntoValue for Alarm {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1231,12 +1143,8 @@ pub mod deployment_group {
     impl IntoValue for AutoRollbackConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.events {
-                m.insert("Events", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Events", self.events);
             gs_core::Value::Map(m)
         }
     }
@@ -1287,15 +1195,9 @@ pub mod deployment_group {
     impl IntoValue for BlueGreenDeploymentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_ready_option {
-                m.insert("DeploymentReadyOption", v.into_value());
-            }
-            if let Some(v) = self.green_fleet_provisioning_option {
-                m.insert("GreenFleetProvisioningOption", v.into_value());
-            }
-            if let Some(v) = self.terminate_blue_instances_on_deployment_success {
-                m.insert("TerminateBlueInstancesOnDeploymentSuccess", v.into_value());
-            }
+            set(&mut m, "DeploymentReadyOption", self.deployment_ready_option);
+            set(&mut m, "GreenFleetProvisioningOption", self.green_fleet_provisioning_option);
+            set(&mut m, "TerminateBlueInstancesOnDeploymentSuccess", self.terminate_blue_instances_on_deployment_success);
             gs_core::Value::Map(m)
         }
     }
@@ -1341,12 +1243,8 @@ pub mod deployment_group {
     impl IntoValue for DeploymentReadyOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_on_timeout {
-                m.insert("ActionOnTimeout", v.into_value());
-            }
-            if let Some(v) = self.wait_time_in_minutes {
-                m.insert("WaitTimeInMinutes", v.into_value());
-            }
+            set(&mut m, "ActionOnTimeout", self.action_on_timeout);
+            set(&mut m, "WaitTimeInMinutes", self.wait_time_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1383,9 +1281,7 @@ pub mod deployment_group {
     impl IntoValue for GreenFleetProvisioningOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
             gs_core::Value::Map(m)
         }
     }
@@ -1431,12 +1327,8 @@ pub mod deployment_group {
     impl IntoValue for BlueInstanceTerminationOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.termination_wait_time_in_minutes {
-                m.insert("TerminationWaitTimeInMinutes", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "TerminationWaitTimeInMinutes", self.termination_wait_time_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1488,12 +1380,8 @@ pub mod deployment_group {
     impl IntoValue for Deployment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.ignore_application_stop_failures {
-                m.insert("IgnoreApplicationStopFailures", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "IgnoreApplicationStopFailures", self.ignore_application_stop_failures);
             m.insert("Revision", self.revision.into_value());
             gs_core::Value::Map(m)
         }
@@ -1543,15 +1431,9 @@ pub mod deployment_group {
     impl IntoValue for RevisionLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.git_hub_location {
-                m.insert("GitHubLocation", v.into_value());
-            }
-            if let Some(v) = self.revision_type {
-                m.insert("RevisionType", v.into_value());
-            }
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "GitHubLocation", self.git_hub_location);
+            set(&mut m, "RevisionType", self.revision_type);
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -1657,16 +1539,10 @@ pub mod deployment_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.bundle_type {
-                m.insert("BundleType", v.into_value());
-            }
-            if let Some(v) = self.e_tag {
-                m.insert("ETag", v.into_value());
-            }
+            set(&mut m, "BundleType", self.bundle_type);
+            set(&mut m, "ETag", self.e_tag);
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1709,12 +1585,8 @@ pub mod deployment_group {
     impl IntoValue for DeploymentStyle {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_option {
-                m.insert("DeploymentOption", v.into_value());
-            }
-            if let Some(v) = self.deployment_type {
-                m.insert("DeploymentType", v.into_value());
-            }
+            set(&mut m, "DeploymentOption", self.deployment_option);
+            set(&mut m, "DeploymentType", self.deployment_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1801,15 +1673,9 @@ pub mod deployment_group {
     impl IntoValue for EC2TagFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1849,9 +1715,7 @@ pub mod deployment_group {
     impl IntoValue for EC2TagSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ec2_tag_set_list {
-                m.insert("Ec2TagSetList", v.into_value());
-            }
+            set(&mut m, "Ec2TagSetList", self.ec2_tag_set_list);
             gs_core::Value::Map(m)
         }
     }
@@ -1891,9 +1755,7 @@ pub mod deployment_group {
     impl IntoValue for EC2TagSetListObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ec2_tag_group {
-                m.insert("Ec2TagGroup", v.into_value());
-            }
+            set(&mut m, "Ec2TagGroup", self.ec2_tag_group);
             gs_core::Value::Map(m)
         }
     }
@@ -1950,15 +1812,9 @@ pub mod deployment_group {
     impl IntoValue for LoadBalancerInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.elb_info_list {
-                m.insert("ElbInfoList", v.into_value());
-            }
-            if let Some(v) = self.target_group_info_list {
-                m.insert("TargetGroupInfoList", v.into_value());
-            }
-            if let Some(v) = self.target_group_pair_info_list {
-                m.insert("TargetGroupPairInfoList", v.into_value());
-            }
+            set(&mut m, "ElbInfoList", self.elb_info_list);
+            set(&mut m, "TargetGroupInfoList", self.target_group_info_list);
+            set(&mut m, "TargetGroupPairInfoList", self.target_group_pair_info_list);
             gs_core::Value::Map(m)
         }
     }
@@ -1999,9 +1855,7 @@ pub mod deployment_group {
     impl IntoValue for ELBInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -2045,9 +1899,7 @@ pub mod deployment_group {
     impl IntoValue for TargetGroupInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -2099,15 +1951,9 @@ pub mod deployment_group {
     impl IntoValue for TargetGroupPairInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.prod_traffic_route {
-                m.insert("ProdTrafficRoute", v.into_value());
-            }
-            if let Some(v) = self.target_groups {
-                m.insert("TargetGroups", v.into_value());
-            }
-            if let Some(v) = self.test_traffic_route {
-                m.insert("TestTrafficRoute", v.into_value());
-            }
+            set(&mut m, "ProdTrafficRoute", self.prod_traffic_route);
+            set(&mut m, "TargetGroups", self.target_groups);
+            set(&mut m, "TestTrafficRoute", self.test_traffic_route);
             gs_core::Value::Map(m)
         }
     }

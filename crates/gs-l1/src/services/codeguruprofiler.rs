@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codeguruprofiler")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -93,19 +93,11 @@ impl CfnProfilingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.agent_permissions {
-            m.insert("AgentPermissions", v.into_value());
-        }
-        if let Some(v) = self.anomaly_detection_notification_configuration {
-            m.insert("AnomalyDetectionNotificationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.compute_platform {
-            m.insert("ComputePlatform", v.into_value());
-        }
+        set(&mut m, "AgentPermissions", self.agent_permissions);
+        set(&mut m, "AnomalyDetectionNotificationConfiguration", self.anomaly_detection_notification_configuration);
+        set(&mut m, "ComputePlatform", self.compute_platform);
         m.insert("ProfilingGroupName", self.profiling_group_name.into_ref());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -139,7 +131,7 @@ impl crate::Cfn<markers::ProfilingGroup> {
 /// The property types of [`CfnProfilingGroup`]: CDK's `CfnProfilingGroup.*Property`.
 #[cfg(feature = "codeguruprofiler")]
 pub mod profiling_group {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// Notification medium for users to get alerted for events that occur in application profile.
     /// We support SNS topic as a notification channel.
@@ -174,9 +166,7 @@ pub mod profiling_group {
     impl IntoValue for Channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_id {
-                m.insert("channelId", v.into_value());
-            }
+            set(&mut m, "channelId", self.channel_id);
             m.insert("channelUri", self.channel_uri.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codegurureviewer")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -104,19 +104,11 @@ impl CfnRepositoryAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bucket_name {
-            m.insert("BucketName", v.into_value());
-        }
-        if let Some(v) = self.connection_arn {
-            m.insert("ConnectionArn", v.into_value());
-        }
+        set(&mut m, "BucketName", self.bucket_name);
+        set(&mut m, "ConnectionArn", self.connection_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.owner {
-            m.insert("Owner", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Owner", self.owner);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }

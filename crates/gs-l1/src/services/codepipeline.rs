@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codepipeline")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -150,18 +150,12 @@ impl CfnCustomActionTypeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Category", self.category.into_value());
-        if let Some(v) = self.configuration_properties {
-            m.insert("ConfigurationProperties", v.into_value());
-        }
+        set(&mut m, "ConfigurationProperties", self.configuration_properties);
         m.insert("InputArtifactDetails", self.input_artifact_details.into_value());
         m.insert("OutputArtifactDetails", self.output_artifact_details.into_value());
         m.insert("Provider", self.provider.into_value());
-        if let Some(v) = self.settings {
-            m.insert("Settings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Settings", self.settings);
+        set(&mut m, "Tags", self.tags);
         m.insert("Version", self.version.into_value());
         m
     }
@@ -196,7 +190,7 @@ impl crate::Cfn<markers::CustomActionType> {
 /// The property types of [`CfnCustomActionType`]: CDK's `CfnCustomActionType.*Property`.
 #[cfg(feature = "codepipeline")]
 pub mod custom_action_type {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Returns information about the details of an artifact.
     ///
@@ -308,19 +302,13 @@ pub mod custom_action_type {
     impl IntoValue for ConfigurationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Key", self.key.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.queryable {
-                m.insert("Queryable", v.into_value());
-            }
+            set(&mut m, "Queryable", self.queryable);
             m.insert("Required", self.required.into_value());
             m.insert("Secret", self.secret.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -386,18 +374,10 @@ pub mod custom_action_type {
     impl IntoValue for Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.entity_url_template {
-                m.insert("EntityUrlTemplate", v.into_value());
-            }
-            if let Some(v) = self.execution_url_template {
-                m.insert("ExecutionUrlTemplate", v.into_value());
-            }
-            if let Some(v) = self.revision_url_template {
-                m.insert("RevisionUrlTemplate", v.into_value());
-            }
-            if let Some(v) = self.third_party_configuration_url {
-                m.insert("ThirdPartyConfigurationUrl", v.into_value());
-            }
+            set(&mut m, "EntityUrlTemplate", self.entity_url_template);
+            set(&mut m, "ExecutionUrlTemplate", self.execution_url_template);
+            set(&mut m, "RevisionUrlTemplate", self.revision_url_template);
+            set(&mut m, "ThirdPartyConfigurationUrl", self.third_party_configuration_url);
             gs_core::Value::Map(m)
         }
     }
@@ -512,38 +492,18 @@ impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.artifact_store {
-            m.insert("ArtifactStore", v.into_value());
-        }
-        if let Some(v) = self.artifact_stores {
-            m.insert("ArtifactStores", v.into_value());
-        }
-        if let Some(v) = self.disable_inbound_stage_transitions {
-            m.insert("DisableInboundStageTransitions", v.into_value());
-        }
-        if let Some(v) = self.execution_mode {
-            m.insert("ExecutionMode", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.pipeline_type {
-            m.insert("PipelineType", v.into_value());
-        }
-        if let Some(v) = self.restart_execution_on_update {
-            m.insert("RestartExecutionOnUpdate", v.into_value());
-        }
+        set(&mut m, "ArtifactStore", self.artifact_store);
+        set(&mut m, "ArtifactStores", self.artifact_stores);
+        set(&mut m, "DisableInboundStageTransitions", self.disable_inbound_stage_transitions);
+        set(&mut m, "ExecutionMode", self.execution_mode);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PipelineType", self.pipeline_type);
+        set(&mut m, "RestartExecutionOnUpdate", self.restart_execution_on_update);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
         m.insert("Stages", self.stages.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.triggers {
-            m.insert("Triggers", v.into_value());
-        }
-        if let Some(v) = self.variables {
-            m.insert("Variables", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Triggers", self.triggers);
+        set(&mut m, "Variables", self.variables);
         m
     }
 
@@ -585,7 +545,7 @@ impl crate::Cfn<markers::Pipeline> {
 /// The property types of [`CfnPipeline`]: CDK's `CfnPipeline.*Property`.
 #[cfg(feature = "codepipeline")]
 pub mod pipeline {
-    use crate::kinds::{Id, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Id, Int, IntoValue, Json, List, Str, set};
 
     /// The S3 bucket where artifacts for the pipeline are stored.
     ///
@@ -636,9 +596,7 @@ pub mod pipeline {
     impl IntoValue for ArtifactStore {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_key {
-                m.insert("EncryptionKey", v.into_value());
-            }
+            set(&mut m, "EncryptionKey", self.encryption_key);
             m.insert("Location", self.location.into_ref());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -834,19 +792,11 @@ pub mod pipeline {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
-            if let Some(v) = self.before_entry {
-                m.insert("BeforeEntry", v.into_value());
-            }
-            if let Some(v) = self.blockers {
-                m.insert("Blockers", v.into_value());
-            }
+            set(&mut m, "BeforeEntry", self.before_entry);
+            set(&mut m, "Blockers", self.blockers);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.on_failure {
-                m.insert("OnFailure", v.into_value());
-            }
-            if let Some(v) = self.on_success {
-                m.insert("OnSuccess", v.into_value());
-            }
+            set(&mut m, "OnFailure", self.on_failure);
+            set(&mut m, "OnSuccess", self.on_success);
             gs_core::Value::Map(m)
         }
     }
@@ -981,40 +931,18 @@ pub mod pipeline {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionTypeId", self.action_type_id.into_value());
-            if let Some(v) = self.commands {
-                m.insert("Commands", v.into_value());
-            }
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.environment_variables {
-                m.insert("EnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.input_artifacts {
-                m.insert("InputArtifacts", v.into_value());
-            }
+            set(&mut m, "Commands", self.commands);
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "EnvironmentVariables", self.environment_variables);
+            set(&mut m, "InputArtifacts", self.input_artifacts);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.output_artifacts {
-                m.insert("OutputArtifacts", v.into_value());
-            }
-            if let Some(v) = self.output_variables {
-                m.insert("OutputVariables", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.run_order {
-                m.insert("RunOrder", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_minutes {
-                m.insert("TimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "OutputArtifacts", self.output_artifacts);
+            set(&mut m, "OutputVariables", self.output_variables);
+            set(&mut m, "Region", self.region);
+            if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+            set(&mut m, "RunOrder", self.run_order);
+            set(&mut m, "TimeoutInMinutes", self.timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1148,9 +1076,7 @@ pub mod pipeline {
     impl IntoValue for OutputArtifact {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.files {
-                m.insert("Files", v.into_value());
-            }
+            set(&mut m, "Files", self.files);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1237,9 +1163,7 @@ pub mod pipeline {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -1300,15 +1224,9 @@ pub mod pipeline {
     impl IntoValue for FailureConditions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
-            if let Some(v) = self.result {
-                m.insert("Result", v.into_value());
-            }
-            if let Some(v) = self.retry_configuration {
-                m.insert("RetryConfiguration", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
+            set(&mut m, "Result", self.result);
+            set(&mut m, "RetryConfiguration", self.retry_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1346,9 +1264,7 @@ pub mod pipeline {
     impl IntoValue for RetryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.retry_mode {
-                m.insert("RetryMode", v.into_value());
-            }
+            set(&mut m, "RetryMode", self.retry_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1397,12 +1313,8 @@ pub mod pipeline {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.result {
-                m.insert("Result", v.into_value());
-            }
-            if let Some(v) = self.rules {
-                m.insert("Rules", v.into_value());
-            }
+            set(&mut m, "Result", self.result);
+            set(&mut m, "Rules", self.rules);
             gs_core::Value::Map(m)
         }
     }
@@ -1485,27 +1397,13 @@ pub mod pipeline {
     impl IntoValue for RuleDeclaration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.commands {
-                m.insert("Commands", v.into_value());
-            }
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.input_artifacts {
-                m.insert("InputArtifacts", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.rule_type_id {
-                m.insert("RuleTypeId", v.into_value());
-            }
+            set(&mut m, "Commands", self.commands);
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "InputArtifacts", self.input_artifacts);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "RuleTypeId", self.rule_type_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1567,18 +1465,10 @@ pub mod pipeline {
     impl IntoValue for RuleTypeId {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.category {
-                m.insert("Category", v.into_value());
-            }
-            if let Some(v) = self.owner {
-                m.insert("Owner", v.into_value());
-            }
-            if let Some(v) = self.provider {
-                m.insert("Provider", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Category", self.category);
+            set(&mut m, "Owner", self.owner);
+            set(&mut m, "Provider", self.provider);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1619,9 +1509,7 @@ pub mod pipeline {
     impl IntoValue for SuccessConditions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
             gs_core::Value::Map(m)
         }
     }
@@ -1662,9 +1550,7 @@ pub mod pipeline {
     impl IntoValue for BeforeEntryConditions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
             gs_core::Value::Map(m)
         }
     }
@@ -1704,9 +1590,7 @@ pub mod pipeline {
     impl IntoValue for PipelineTriggerDeclaration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.git_configuration {
-                m.insert("GitConfiguration", v.into_value());
-            }
+            set(&mut m, "GitConfiguration", self.git_configuration);
             m.insert("ProviderType", self.provider_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1753,12 +1637,8 @@ pub mod pipeline {
     impl IntoValue for GitConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pull_request {
-                m.insert("PullRequest", v.into_value());
-            }
-            if let Some(v) = self.push {
-                m.insert("Push", v.into_value());
-            }
+            set(&mut m, "PullRequest", self.pull_request);
+            set(&mut m, "Push", self.push);
             m.insert("SourceActionName", self.source_action_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1809,15 +1689,9 @@ pub mod pipeline {
     impl IntoValue for GitPushFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.branches {
-                m.insert("Branches", v.into_value());
-            }
-            if let Some(v) = self.file_paths {
-                m.insert("FilePaths", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Branches", self.branches);
+            set(&mut m, "FilePaths", self.file_paths);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1861,12 +1735,8 @@ pub mod pipeline {
     impl IntoValue for GitFilePathFilterCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excludes {
-                m.insert("Excludes", v.into_value());
-            }
-            if let Some(v) = self.includes {
-                m.insert("Includes", v.into_value());
-            }
+            set(&mut m, "Excludes", self.excludes);
+            set(&mut m, "Includes", self.includes);
             gs_core::Value::Map(m)
         }
     }
@@ -1910,12 +1780,8 @@ pub mod pipeline {
     impl IntoValue for GitBranchFilterCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excludes {
-                m.insert("Excludes", v.into_value());
-            }
-            if let Some(v) = self.includes {
-                m.insert("Includes", v.into_value());
-            }
+            set(&mut m, "Excludes", self.excludes);
+            set(&mut m, "Includes", self.includes);
             gs_core::Value::Map(m)
         }
     }
@@ -1960,12 +1826,8 @@ pub mod pipeline {
     impl IntoValue for GitTagFilterCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excludes {
-                m.insert("Excludes", v.into_value());
-            }
-            if let Some(v) = self.includes {
-                m.insert("Includes", v.into_value());
-            }
+            set(&mut m, "Excludes", self.excludes);
+            set(&mut m, "Includes", self.includes);
             gs_core::Value::Map(m)
         }
     }
@@ -2015,15 +1877,9 @@ pub mod pipeline {
     impl IntoValue for GitPullRequestFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.branches {
-                m.insert("Branches", v.into_value());
-            }
-            if let Some(v) = self.events {
-                m.insert("Events", v.into_value());
-            }
-            if let Some(v) = self.file_paths {
-                m.insert("FilePaths", v.into_value());
-            }
+            set(&mut m, "Branches", self.branches);
+            set(&mut m, "Events", self.events);
+            set(&mut m, "FilePaths", self.file_paths);
             gs_core::Value::Map(m)
         }
     }
@@ -2067,12 +1923,8 @@ pub mod pipeline {
     impl IntoValue for VariableDeclaration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2172,20 +2024,12 @@ impl CfnWebhookProps {
         m.insert("Authentication", self.authentication.into_value());
         m.insert("AuthenticationConfiguration", self.authentication_configuration.into_value());
         m.insert("Filters", self.filters.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.register_with_third_party {
-            m.insert("RegisterWithThirdParty", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RegisterWithThirdParty", self.register_with_third_party);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetAction", self.target_action.into_value());
         m.insert("TargetPipeline", self.target_pipeline.into_value());
-        if let Some(v) = self.target_pipeline_version {
-            m.insert("TargetPipelineVersion", v.into_value());
-        }
+        set(&mut m, "TargetPipelineVersion", self.target_pipeline_version);
         m
     }
 
@@ -2228,7 +2072,7 @@ impl crate::Cfn<markers::Webhook> {
 /// The property types of [`CfnWebhook`]: CDK's `CfnWebhook.*Property`.
 #[cfg(feature = "codepipeline")]
 pub mod webhook {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The authentication applied to incoming webhook trigger requests.
     ///
@@ -2269,12 +2113,8 @@ pub mod webhook {
     impl IntoValue for WebhookAuthConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_ip_range {
-                m.insert("AllowedIPRange", v.into_value());
-            }
-            if let Some(v) = self.secret_token {
-                m.insert("SecretToken", v.into_value());
-            }
+            set(&mut m, "AllowedIPRange", self.allowed_ip_range);
+            set(&mut m, "SecretToken", self.secret_token);
             gs_core::Value::Map(m)
         }
     }
@@ -2324,9 +2164,7 @@ pub mod webhook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());
-            if let Some(v) = self.match_equals {
-                m.insert("MatchEquals", v.into_value());
-            }
+            set(&mut m, "MatchEquals", self.match_equals);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codestar")]
-use crate::kinds::{Bool, IntoValue, Str};
+use crate::kinds::{Bool, IntoValue, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -110,24 +110,12 @@ impl CfnGitHubRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.code {
-            m.insert("Code", v.into_value());
-        }
-        if let Some(v) = self.connection_arn {
-            m.insert("ConnectionArn", v.into_value());
-        }
-        if let Some(v) = self.enable_issues {
-            m.insert("EnableIssues", v.into_value());
-        }
-        if let Some(v) = self.is_private {
-            m.insert("IsPrivate", v.into_value());
-        }
-        if let Some(v) = self.repository_access_token {
-            m.insert("RepositoryAccessToken", v.into_value());
-        }
-        if let Some(v) = self.repository_description {
-            m.insert("RepositoryDescription", v.into_value());
-        }
+        set(&mut m, "Code", self.code);
+        set(&mut m, "ConnectionArn", self.connection_arn);
+        set(&mut m, "EnableIssues", self.enable_issues);
+        set(&mut m, "IsPrivate", self.is_private);
+        set(&mut m, "RepositoryAccessToken", self.repository_access_token);
+        set(&mut m, "RepositoryDescription", self.repository_description);
         m.insert("RepositoryName", self.repository_name.into_value());
         m.insert("RepositoryOwner", self.repository_owner.into_value());
         m
@@ -163,7 +151,7 @@ impl crate::Cfn<markers::GitHubRepository> {
 /// The property types of [`CfnGitHubRepository`]: CDK's `CfnGitHubRepository.*Property`.
 #[cfg(feature = "codestar")]
 pub mod git_hub_repository {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `Code` property type specifies information about code to be committed.
     ///
@@ -240,9 +228,7 @@ pub mod git_hub_repository {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.object_version {
-                m.insert("ObjectVersion", v.into_value());
-            }
+            set(&mut m, "ObjectVersion", self.object_version);
             gs_core::Value::Map(m)
         }
     }

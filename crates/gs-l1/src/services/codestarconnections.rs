@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codestarconnections")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -113,15 +113,9 @@ impl CfnConnectionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionName", self.connection_name.into_value());
-        if let Some(v) = self.host_arn {
-            m.insert("HostArn", v.into_value());
-        }
-        if let Some(v) = self.provider_type {
-            m.insert("ProviderType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "HostArn", self.host_arn);
+        set(&mut m, "ProviderType", self.provider_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -231,14 +225,10 @@ impl CfnRepositoryLinkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionArn", self.connection_arn.into_value());
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_value());
-        }
+        set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
         m.insert("OwnerId", self.owner_id.into_value());
         m.insert("RepositoryName", self.repository_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -364,16 +354,12 @@ impl CfnSyncConfigurationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Branch", self.branch.into_value());
         m.insert("ConfigFile", self.config_file.into_value());
-        if let Some(v) = self.publish_deployment_status {
-            m.insert("PublishDeploymentStatus", v.into_value());
-        }
+        set(&mut m, "PublishDeploymentStatus", self.publish_deployment_status);
         m.insert("RepositoryLinkId", self.repository_link_id.into_value());
         m.insert("ResourceName", self.resource_name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("SyncType", self.sync_type.into_value());
-        if let Some(v) = self.trigger_resource_update_on {
-            m.insert("TriggerResourceUpdateOn", v.into_value());
-        }
+        set(&mut m, "TriggerResourceUpdateOn", self.trigger_resource_update_on);
         m
     }
 

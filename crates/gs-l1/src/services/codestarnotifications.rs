@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "codestarnotifications")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -135,25 +135,15 @@ impl CfnNotificationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.created_by {
-            m.insert("CreatedBy", v.into_value());
-        }
+        set(&mut m, "CreatedBy", self.created_by);
         m.insert("DetailType", self.detail_type.into_value());
-        if let Some(v) = self.event_type_id {
-            m.insert("EventTypeId", v.into_value());
-        }
+        set(&mut m, "EventTypeId", self.event_type_id);
         m.insert("EventTypeIds", self.event_type_ids.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Resource", self.resource.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_address {
-            m.insert("TargetAddress", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetAddress", self.target_address);
         m.insert("Targets", self.targets.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cognito")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -404,40 +404,18 @@ impl CfnIdentityPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_classic_flow {
-            m.insert("AllowClassicFlow", v.into_value());
-        }
+        set(&mut m, "AllowClassicFlow", self.allow_classic_flow);
         m.insert("AllowUnauthenticatedIdentities", self.allow_unauthenticated_identities.into_value());
-        if let Some(v) = self.cognito_events {
-            m.insert("CognitoEvents", v.into_value());
-        }
-        if let Some(v) = self.cognito_identity_providers {
-            m.insert("CognitoIdentityProviders", v.into_value());
-        }
-        if let Some(v) = self.cognito_streams {
-            m.insert("CognitoStreams", v.into_value());
-        }
-        if let Some(v) = self.developer_provider_name {
-            m.insert("DeveloperProviderName", v.into_value());
-        }
-        if let Some(v) = self.identity_pool_name {
-            m.insert("IdentityPoolName", v.into_value());
-        }
-        if let Some(v) = self.identity_pool_tags {
-            m.insert("IdentityPoolTags", v.into_value());
-        }
-        if let Some(v) = self.open_id_connect_provider_arns {
-            m.insert("OpenIdConnectProviderARNs", v.into_refs());
-        }
-        if let Some(v) = self.push_sync {
-            m.insert("PushSync", v.into_value());
-        }
-        if let Some(v) = self.saml_provider_arns {
-            m.insert("SamlProviderARNs", v.into_value());
-        }
-        if let Some(v) = self.supported_login_providers {
-            m.insert("SupportedLoginProviders", v.into_value());
-        }
+        set(&mut m, "CognitoEvents", self.cognito_events);
+        set(&mut m, "CognitoIdentityProviders", self.cognito_identity_providers);
+        set(&mut m, "CognitoStreams", self.cognito_streams);
+        set(&mut m, "DeveloperProviderName", self.developer_provider_name);
+        set(&mut m, "IdentityPoolName", self.identity_pool_name);
+        set(&mut m, "IdentityPoolTags", self.identity_pool_tags);
+        if let Some(v) = self.open_id_connect_provider_arns { m.insert("OpenIdConnectProviderARNs", v.into_refs()); }
+        set(&mut m, "PushSync", self.push_sync);
+        set(&mut m, "SamlProviderARNs", self.saml_provider_arns);
+        set(&mut m, "SupportedLoginProviders", self.supported_login_providers);
         m
     }
 
@@ -479,7 +457,7 @@ impl crate::Cfn<markers::IdentityPool> {
 /// The property types of [`CfnIdentityPool`]: CDK's `CfnIdentityPool.*Property`.
 #[cfg(feature = "cognito")]
 pub mod identity_pool {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// `PushSync` is a property of the
     /// [AWS::Cognito::IdentityPool](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypool.html)
@@ -522,12 +500,8 @@ pub mod identity_pool {
     impl IntoValue for PushSync {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_arns {
-                m.insert("ApplicationArns", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "ApplicationArns", self.application_arns);
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -582,9 +556,7 @@ pub mod identity_pool {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_ref());
             m.insert("ProviderName", self.provider_name.into_get_att("ProviderName"));
-            if let Some(v) = self.server_side_token_check {
-                m.insert("ServerSideTokenCheck", v.into_value());
-            }
+            set(&mut m, "ServerSideTokenCheck", self.server_side_token_check);
             gs_core::Value::Map(m)
         }
     }
@@ -637,15 +609,9 @@ pub mod identity_pool {
     impl IntoValue for CognitoStreams {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.stream_name {
-                m.insert("StreamName", v.into_value());
-            }
-            if let Some(v) = self.streaming_status {
-                m.insert("StreamingStatus", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "StreamName", self.stream_name);
+            set(&mut m, "StreamingStatus", self.streaming_status);
             gs_core::Value::Map(m)
         }
     }
@@ -704,12 +670,8 @@ impl CfnIdentityPoolPrincipalTagProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentityPoolId", self.identity_pool_id.into_value());
         m.insert("IdentityProviderName", self.identity_provider_name.into_value());
-        if let Some(v) = self.principal_tags {
-            m.insert("PrincipalTags", v.into_value());
-        }
-        if let Some(v) = self.use_defaults {
-            m.insert("UseDefaults", v.into_value());
-        }
+        set(&mut m, "PrincipalTags", self.principal_tags);
+        set(&mut m, "UseDefaults", self.use_defaults);
         m
     }
 
@@ -779,12 +741,8 @@ impl CfnIdentityPoolRoleAttachmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentityPoolId", self.identity_pool_id.into_ref());
-        if let Some(v) = self.role_mappings {
-            m.insert("RoleMappings", v.into_value());
-        }
-        if let Some(v) = self.roles {
-            m.insert("Roles", v.into_value());
-        }
+        set(&mut m, "RoleMappings", self.role_mappings);
+        set(&mut m, "Roles", self.roles);
         m
     }
 
@@ -818,7 +776,7 @@ impl crate::Cfn<markers::IdentityPoolRoleAttachment> {
 /// The property types of [`CfnIdentityPoolRoleAttachment`]: CDK's `CfnIdentityPoolRoleAttachment.*Property`.
 #[cfg(feature = "cognito")]
 pub mod identity_pool_role_attachment {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// One of a set of `RoleMappings` , a property of the
     /// [AWS::Cognito::IdentityPoolRoleAttachment](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypoolroleattachment.html)
@@ -872,15 +830,9 @@ pub mod identity_pool_role_attachment {
     impl IntoValue for RoleMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ambiguous_role_resolution {
-                m.insert("AmbiguousRoleResolution", v.into_value());
-            }
-            if let Some(v) = self.identity_provider {
-                m.insert("IdentityProvider", v.into_value());
-            }
-            if let Some(v) = self.rules_configuration {
-                m.insert("RulesConfiguration", v.into_value());
-            }
+            set(&mut m, "AmbiguousRoleResolution", self.ambiguous_role_resolution);
+            set(&mut m, "IdentityProvider", self.identity_provider);
+            set(&mut m, "RulesConfiguration", self.rules_configuration);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1011,9 +963,7 @@ impl CfnLogDeliveryConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.log_configurations {
-            m.insert("LogConfigurations", v.into_value());
-        }
+        set(&mut m, "LogConfigurations", self.log_configurations);
         m.insert("UserPoolId", self.user_pool_id.into_value());
         m
     }
@@ -1048,7 +998,7 @@ impl crate::Cfn<markers::LogDeliveryConfiguration> {
 /// The property types of [`CfnLogDeliveryConfiguration`]: CDK's `CfnLogDeliveryConfiguration.*Property`.
 #[cfg(feature = "cognito")]
 pub mod log_delivery_configuration {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The configuration of user event logs to an external AWS service like Amazon Data Firehose,
     /// Amazon S3, or Amazon CloudWatch Logs.
@@ -1117,21 +1067,11 @@ pub mod log_delivery_configuration {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_configuration {
-                m.insert("CloudWatchLogsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.event_source {
-                m.insert("EventSource", v.into_value());
-            }
-            if let Some(v) = self.firehose_configuration {
-                m.insert("FirehoseConfiguration", v.into_value());
-            }
-            if let Some(v) = self.log_level {
-                m.insert("LogLevel", v.into_value());
-            }
-            if let Some(v) = self.s3_configuration {
-                m.insert("S3Configuration", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsConfiguration", self.cloud_watch_logs_configuration);
+            set(&mut m, "EventSource", self.event_source);
+            set(&mut m, "FirehoseConfiguration", self.firehose_configuration);
+            set(&mut m, "LogLevel", self.log_level);
+            set(&mut m, "S3Configuration", self.s3_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1170,9 +1110,7 @@ pub mod log_delivery_configuration {
     impl IntoValue for CloudWatchLogsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_arn {
-                m.insert("LogGroupArn", v.into_value());
-            }
+            set(&mut m, "LogGroupArn", self.log_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1209,9 +1147,7 @@ pub mod log_delivery_configuration {
     impl IntoValue for S3Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_arn {
-                m.insert("BucketArn", v.into_value());
-            }
+            set(&mut m, "BucketArn", self.bucket_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1249,9 +1185,7 @@ pub mod log_delivery_configuration {
     impl IntoValue for FirehoseConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.stream_arn {
-                m.insert("StreamArn", v.into_value());
-            }
+            set(&mut m, "StreamArn", self.stream_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1324,21 +1258,11 @@ impl CfnManagedLoginBrandingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.assets {
-            m.insert("Assets", v.into_value());
-        }
-        if let Some(v) = self.client_id {
-            m.insert("ClientId", v.into_value());
-        }
-        if let Some(v) = self.return_merged_resources {
-            m.insert("ReturnMergedResources", v.into_value());
-        }
-        if let Some(v) = self.settings {
-            m.insert("Settings", v.into_value());
-        }
-        if let Some(v) = self.use_cognito_provided_values {
-            m.insert("UseCognitoProvidedValues", v.into_value());
-        }
+        set(&mut m, "Assets", self.assets);
+        set(&mut m, "ClientId", self.client_id);
+        set(&mut m, "ReturnMergedResources", self.return_merged_resources);
+        set(&mut m, "Settings", self.settings);
+        set(&mut m, "UseCognitoProvidedValues", self.use_cognito_provided_values);
         m.insert("UserPoolId", self.user_pool_id.into_value());
         m
     }
@@ -1373,7 +1297,7 @@ impl crate::Cfn<markers::ManagedLoginBranding> {
 /// The property types of [`CfnManagedLoginBranding`]: CDK's `CfnManagedLoginBranding.*Property`.
 #[cfg(feature = "cognito")]
 pub mod managed_login_branding {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An image file from a managed login branding style in a user pool.
     ///
@@ -1430,15 +1354,11 @@ pub mod managed_login_branding {
     impl IntoValue for AssetType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bytes {
-                m.insert("Bytes", v.into_value());
-            }
+            set(&mut m, "Bytes", self.bytes);
             m.insert("Category", self.category.into_value());
             m.insert("ColorMode", self.color_mode.into_value());
             m.insert("Extension", self.extension.into_value());
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
+            set(&mut m, "ResourceId", self.resource_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1509,9 +1429,7 @@ impl CfnTermsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_id {
-            m.insert("ClientId", v.into_value());
-        }
+        set(&mut m, "ClientId", self.client_id);
         m.insert("Enforcement", self.enforcement.into_value());
         m.insert("Links", self.links.into_value());
         m.insert("TermsName", self.terms_name.into_value());
@@ -1841,102 +1759,38 @@ impl CfnUserPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_recovery_setting {
-            m.insert("AccountRecoverySetting", v.into_value());
-        }
-        if let Some(v) = self.admin_create_user_config {
-            m.insert("AdminCreateUserConfig", v.into_value());
-        }
-        if let Some(v) = self.alias_attributes {
-            m.insert("AliasAttributes", v.into_value());
-        }
-        if let Some(v) = self.auto_verified_attributes {
-            m.insert("AutoVerifiedAttributes", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.device_configuration {
-            m.insert("DeviceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.email_authentication_message {
-            m.insert("EmailAuthenticationMessage", v.into_value());
-        }
-        if let Some(v) = self.email_authentication_subject {
-            m.insert("EmailAuthenticationSubject", v.into_value());
-        }
-        if let Some(v) = self.email_configuration {
-            m.insert("EmailConfiguration", v.into_value());
-        }
-        if let Some(v) = self.email_verification_message {
-            m.insert("EmailVerificationMessage", v.into_value());
-        }
-        if let Some(v) = self.email_verification_subject {
-            m.insert("EmailVerificationSubject", v.into_value());
-        }
-        if let Some(v) = self.enabled_mfas {
-            m.insert("EnabledMfas", v.into_value());
-        }
-        if let Some(v) = self.issuer_configuration {
-            m.insert("IssuerConfiguration", v.into_value());
-        }
-        if let Some(v) = self.key_configuration {
-            m.insert("KeyConfiguration", v.into_value());
-        }
-        if let Some(v) = self.lambda_config {
-            m.insert("LambdaConfig", v.into_value());
-        }
-        if let Some(v) = self.mfa_configuration {
-            m.insert("MfaConfiguration", v.into_value());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
-        if let Some(v) = self.schema {
-            m.insert("Schema", v.into_value());
-        }
-        if let Some(v) = self.sms_authentication_message {
-            m.insert("SmsAuthenticationMessage", v.into_value());
-        }
-        if let Some(v) = self.sms_configuration {
-            m.insert("SmsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.sms_verification_message {
-            m.insert("SmsVerificationMessage", v.into_value());
-        }
-        if let Some(v) = self.user_attribute_update_settings {
-            m.insert("UserAttributeUpdateSettings", v.into_value());
-        }
-        if let Some(v) = self.user_pool_add_ons {
-            m.insert("UserPoolAddOns", v.into_value());
-        }
-        if let Some(v) = self.user_pool_name {
-            m.insert("UserPoolName", v.into_value());
-        }
-        if let Some(v) = self.user_pool_tags {
-            m.insert("UserPoolTags", v.into_value());
-        }
-        if let Some(v) = self.user_pool_tier {
-            m.insert("UserPoolTier", v.into_value());
-        }
-        if let Some(v) = self.username_attributes {
-            m.insert("UsernameAttributes", v.into_value());
-        }
-        if let Some(v) = self.username_configuration {
-            m.insert("UsernameConfiguration", v.into_value());
-        }
-        if let Some(v) = self.verification_message_template {
-            m.insert("VerificationMessageTemplate", v.into_value());
-        }
-        if let Some(v) = self.web_authn_factor_configuration {
-            m.insert("WebAuthnFactorConfiguration", v.into_value());
-        }
-        if let Some(v) = self.web_authn_relying_party_id {
-            m.insert("WebAuthnRelyingPartyID", v.into_value());
-        }
-        if let Some(v) = self.web_authn_user_verification {
-            m.insert("WebAuthnUserVerification", v.into_value());
-        }
+        set(&mut m, "AccountRecoverySetting", self.account_recovery_setting);
+        set(&mut m, "AdminCreateUserConfig", self.admin_create_user_config);
+        set(&mut m, "AliasAttributes", self.alias_attributes);
+        set(&mut m, "AutoVerifiedAttributes", self.auto_verified_attributes);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "DeviceConfiguration", self.device_configuration);
+        set(&mut m, "EmailAuthenticationMessage", self.email_authentication_message);
+        set(&mut m, "EmailAuthenticationSubject", self.email_authentication_subject);
+        set(&mut m, "EmailConfiguration", self.email_configuration);
+        set(&mut m, "EmailVerificationMessage", self.email_verification_message);
+        set(&mut m, "EmailVerificationSubject", self.email_verification_subject);
+        set(&mut m, "EnabledMfas", self.enabled_mfas);
+        set(&mut m, "IssuerConfiguration", self.issuer_configuration);
+        set(&mut m, "KeyConfiguration", self.key_configuration);
+        set(&mut m, "LambdaConfig", self.lambda_config);
+        set(&mut m, "MfaConfiguration", self.mfa_configuration);
+        set(&mut m, "Policies", self.policies);
+        set(&mut m, "Schema", self.schema);
+        set(&mut m, "SmsAuthenticationMessage", self.sms_authentication_message);
+        set(&mut m, "SmsConfiguration", self.sms_configuration);
+        set(&mut m, "SmsVerificationMessage", self.sms_verification_message);
+        set(&mut m, "UserAttributeUpdateSettings", self.user_attribute_update_settings);
+        set(&mut m, "UserPoolAddOns", self.user_pool_add_ons);
+        set(&mut m, "UserPoolName", self.user_pool_name);
+        set(&mut m, "UserPoolTags", self.user_pool_tags);
+        set(&mut m, "UserPoolTier", self.user_pool_tier);
+        set(&mut m, "UsernameAttributes", self.username_attributes);
+        set(&mut m, "UsernameConfiguration", self.username_configuration);
+        set(&mut m, "VerificationMessageTemplate", self.verification_message_template);
+        set(&mut m, "WebAuthnFactorConfiguration", self.web_authn_factor_configuration);
+        set(&mut m, "WebAuthnRelyingPartyID", self.web_authn_relying_party_id);
+        set(&mut m, "WebAuthnUserVerification", self.web_authn_user_verification);
         m
     }
 
@@ -1995,7 +1849,7 @@ impl crate::Cfn<markers::UserPool> {
 /// The property types of [`CfnUserPool`]: CDK's `CfnUserPool.*Property`.
 #[cfg(feature = "cognito")]
 pub mod user_pool {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// A list of user pool policies. Contains the policy that sets password-complexity
     /// requirements.
@@ -2039,12 +1893,8 @@ pub mod user_pool {
     impl IntoValue for Policies {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password_policy {
-                m.insert("PasswordPolicy", v.into_value());
-            }
-            if let Some(v) = self.sign_in_policy {
-                m.insert("SignInPolicy", v.into_value());
-            }
+            set(&mut m, "PasswordPolicy", self.password_policy);
+            set(&mut m, "SignInPolicy", self.sign_in_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -2127,27 +1977,13 @@ pub mod user_pool {
     impl IntoValue for PasswordPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.minimum_length {
-                m.insert("MinimumLength", v.into_value());
-            }
-            if let Some(v) = self.password_history_size {
-                m.insert("PasswordHistorySize", v.into_value());
-            }
-            if let Some(v) = self.require_lowercase {
-                m.insert("RequireLowercase", v.into_value());
-            }
-            if let Some(v) = self.require_numbers {
-                m.insert("RequireNumbers", v.into_value());
-            }
-            if let Some(v) = self.require_symbols {
-                m.insert("RequireSymbols", v.into_value());
-            }
-            if let Some(v) = self.require_uppercase {
-                m.insert("RequireUppercase", v.into_value());
-            }
-            if let Some(v) = self.temporary_password_validity_days {
-                m.insert("TemporaryPasswordValidityDays", v.into_value());
-            }
+            set(&mut m, "MinimumLength", self.minimum_length);
+            set(&mut m, "PasswordHistorySize", self.password_history_size);
+            set(&mut m, "RequireLowercase", self.require_lowercase);
+            set(&mut m, "RequireNumbers", self.require_numbers);
+            set(&mut m, "RequireSymbols", self.require_symbols);
+            set(&mut m, "RequireUppercase", self.require_uppercase);
+            set(&mut m, "TemporaryPasswordValidityDays", self.temporary_password_validity_days);
             gs_core::Value::Map(m)
         }
     }
@@ -2234,24 +2070,12 @@ pub mod user_pool {
     impl IntoValue for VerificationMessageTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_email_option {
-                m.insert("DefaultEmailOption", v.into_value());
-            }
-            if let Some(v) = self.email_message {
-                m.insert("EmailMessage", v.into_value());
-            }
-            if let Some(v) = self.email_message_by_link {
-                m.insert("EmailMessageByLink", v.into_value());
-            }
-            if let Some(v) = self.email_subject {
-                m.insert("EmailSubject", v.into_value());
-            }
-            if let Some(v) = self.email_subject_by_link {
-                m.insert("EmailSubjectByLink", v.into_value());
-            }
-            if let Some(v) = self.sms_message {
-                m.insert("SmsMessage", v.into_value());
-            }
+            set(&mut m, "DefaultEmailOption", self.default_email_option);
+            set(&mut m, "EmailMessage", self.email_message);
+            set(&mut m, "EmailMessageByLink", self.email_message_by_link);
+            set(&mut m, "EmailSubject", self.email_subject);
+            set(&mut m, "EmailSubjectByLink", self.email_subject_by_link);
+            set(&mut m, "SmsMessage", self.sms_message);
             gs_core::Value::Map(m)
         }
     }
@@ -2340,27 +2164,13 @@ pub mod user_pool {
     impl IntoValue for SchemaAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_data_type {
-                m.insert("AttributeDataType", v.into_value());
-            }
-            if let Some(v) = self.developer_only_attribute {
-                m.insert("DeveloperOnlyAttribute", v.into_value());
-            }
-            if let Some(v) = self.mutable {
-                m.insert("Mutable", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.number_attribute_constraints {
-                m.insert("NumberAttributeConstraints", v.into_value());
-            }
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
-            if let Some(v) = self.string_attribute_constraints {
-                m.insert("StringAttributeConstraints", v.into_value());
-            }
+            set(&mut m, "AttributeDataType", self.attribute_data_type);
+            set(&mut m, "DeveloperOnlyAttribute", self.developer_only_attribute);
+            set(&mut m, "Mutable", self.mutable);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "NumberAttributeConstraints", self.number_attribute_constraints);
+            set(&mut m, "Required", self.required);
+            set(&mut m, "StringAttributeConstraints", self.string_attribute_constraints);
             gs_core::Value::Map(m)
         }
     }
@@ -2404,12 +2214,8 @@ pub mod user_pool {
     impl IntoValue for StringAttributeConstraints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_length {
-                m.insert("MaxLength", v.into_value());
-            }
-            if let Some(v) = self.min_length {
-                m.insert("MinLength", v.into_value());
-            }
+            set(&mut m, "MaxLength", self.max_length);
+            set(&mut m, "MinLength", self.min_length);
             gs_core::Value::Map(m)
         }
     }
@@ -2453,12 +2259,8 @@ pub mod user_pool {
     impl IntoValue for NumberAttributeConstraints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_value {
-                m.insert("MaxValue", v.into_value());
-            }
-            if let Some(v) = self.min_value {
-                m.insert("MinValue", v.into_value());
-            }
+            set(&mut m, "MaxValue", self.max_value);
+            set(&mut m, "MinValue", self.min_value);
             gs_core::Value::Map(m)
         }
     }
@@ -2512,15 +2314,9 @@ pub mod user_pool {
     impl IntoValue for AdminCreateUserConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_admin_create_user_only {
-                m.insert("AllowAdminCreateUserOnly", v.into_value());
-            }
-            if let Some(v) = self.invite_message_template {
-                m.insert("InviteMessageTemplate", v.into_value());
-            }
-            if let Some(v) = self.unused_account_validity_days {
-                m.insert("UnusedAccountValidityDays", v.into_value());
-            }
+            set(&mut m, "AllowAdminCreateUserOnly", self.allow_admin_create_user_only);
+            set(&mut m, "InviteMessageTemplate", self.invite_message_template);
+            set(&mut m, "UnusedAccountValidityDays", self.unused_account_validity_days);
             gs_core::Value::Map(m)
         }
     }
@@ -2574,15 +2370,9 @@ pub mod user_pool {
     impl IntoValue for InviteMessageTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email_message {
-                m.insert("EmailMessage", v.into_value());
-            }
-            if let Some(v) = self.email_subject {
-                m.insert("EmailSubject", v.into_value());
-            }
-            if let Some(v) = self.sms_message {
-                m.insert("SMSMessage", v.into_value());
-            }
+            set(&mut m, "EmailMessage", self.email_message);
+            set(&mut m, "EmailSubject", self.email_subject);
+            set(&mut m, "SMSMessage", self.sms_message);
             gs_core::Value::Map(m)
         }
     }
@@ -2628,9 +2418,7 @@ pub mod user_pool {
     impl IntoValue for UsernameConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.case_sensitive {
-                m.insert("CaseSensitive", v.into_value());
-            }
+            set(&mut m, "CaseSensitive", self.case_sensitive);
             gs_core::Value::Map(m)
         }
     }
@@ -2676,12 +2464,8 @@ pub mod user_pool {
     impl IntoValue for UserPoolAddOns {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advanced_security_additional_flows {
-                m.insert("AdvancedSecurityAdditionalFlows", v.into_value());
-            }
-            if let Some(v) = self.advanced_security_mode {
-                m.insert("AdvancedSecurityMode", v.into_value());
-            }
+            set(&mut m, "AdvancedSecurityAdditionalFlows", self.advanced_security_additional_flows);
+            set(&mut m, "AdvancedSecurityMode", self.advanced_security_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2794,21 +2578,11 @@ pub mod user_pool {
     impl IntoValue for EmailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration_set {
-                m.insert("ConfigurationSet", v.into_value());
-            }
-            if let Some(v) = self.email_sending_account {
-                m.insert("EmailSendingAccount", v.into_value());
-            }
-            if let Some(v) = self.from {
-                m.insert("From", v.into_value());
-            }
-            if let Some(v) = self.reply_to_email_address {
-                m.insert("ReplyToEmailAddress", v.into_value());
-            }
-            if let Some(v) = self.source_arn {
-                m.insert("SourceArn", v.into_value());
-            }
+            set(&mut m, "ConfigurationSet", self.configuration_set);
+            set(&mut m, "EmailSendingAccount", self.email_sending_account);
+            set(&mut m, "From", self.from);
+            set(&mut m, "ReplyToEmailAddress", self.reply_to_email_address);
+            set(&mut m, "SourceArn", self.source_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2880,18 +2654,10 @@ pub mod user_pool {
     impl IntoValue for SmsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eums_sms {
-                m.insert("EumsSms", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.sns_caller_arn {
-                m.insert("SnsCallerArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.sns_region {
-                m.insert("SnsRegion", v.into_value());
-            }
+            set(&mut m, "EumsSms", self.eums_sms);
+            set(&mut m, "ExternalId", self.external_id);
+            if let Some(v) = self.sns_caller_arn { m.insert("SnsCallerArn", v.into_get_att("Arn")); }
+            set(&mut m, "SnsRegion", self.sns_region);
             gs_core::Value::Map(m)
         }
     }
@@ -3070,51 +2836,21 @@ pub mod user_pool {
     impl IntoValue for LambdaConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.create_auth_challenge {
-                m.insert("CreateAuthChallenge", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.custom_email_sender {
-                m.insert("CustomEmailSender", v.into_value());
-            }
-            if let Some(v) = self.custom_message {
-                m.insert("CustomMessage", v.into_value());
-            }
-            if let Some(v) = self.custom_sms_sender {
-                m.insert("CustomSMSSender", v.into_value());
-            }
-            if let Some(v) = self.define_auth_challenge {
-                m.insert("DefineAuthChallenge", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.inbound_federation {
-                m.insert("InboundFederation", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KMSKeyID", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.post_authentication {
-                m.insert("PostAuthentication", v.into_value());
-            }
-            if let Some(v) = self.post_confirmation {
-                m.insert("PostConfirmation", v.into_value());
-            }
-            if let Some(v) = self.pre_authentication {
-                m.insert("PreAuthentication", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.pre_sign_up {
-                m.insert("PreSignUp", v.into_value());
-            }
-            if let Some(v) = self.pre_token_generation {
-                m.insert("PreTokenGeneration", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.pre_token_generation_config {
-                m.insert("PreTokenGenerationConfig", v.into_value());
-            }
-            if let Some(v) = self.user_migration {
-                m.insert("UserMigration", v.into_value());
-            }
-            if let Some(v) = self.verify_auth_challenge_response {
-                m.insert("VerifyAuthChallengeResponse", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.create_auth_challenge { m.insert("CreateAuthChallenge", v.into_get_att("Arn")); }
+            set(&mut m, "CustomEmailSender", self.custom_email_sender);
+            set(&mut m, "CustomMessage", self.custom_message);
+            set(&mut m, "CustomSMSSender", self.custom_sms_sender);
+            if let Some(v) = self.define_auth_challenge { m.insert("DefineAuthChallenge", v.into_get_att("Arn")); }
+            set(&mut m, "InboundFederation", self.inbound_federation);
+            if let Some(v) = self.kms_key_id { m.insert("KMSKeyID", v.into_get_att("Arn")); }
+            set(&mut m, "PostAuthentication", self.post_authentication);
+            set(&mut m, "PostConfirmation", self.post_confirmation);
+            if let Some(v) = self.pre_authentication { m.insert("PreAuthentication", v.into_get_att("Arn")); }
+            set(&mut m, "PreSignUp", self.pre_sign_up);
+            if let Some(v) = self.pre_token_generation { m.insert("PreTokenGeneration", v.into_get_att("Arn")); }
+            set(&mut m, "PreTokenGenerationConfig", self.pre_token_generation_config);
+            set(&mut m, "UserMigration", self.user_migration);
+            if let Some(v) = self.verify_auth_challenge_response { m.insert("VerifyAuthChallengeResponse", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -3163,12 +2899,8 @@ pub mod user_pool {
     impl IntoValue for CustomSMSSender {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            if let Some(v) = self.lambda_arn { m.insert("LambdaArn", v.into_get_att("Arn")); }
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -3214,12 +2946,8 @@ pub mod user_pool {
     impl IntoValue for CustomEmailSender {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -3265,12 +2993,8 @@ pub mod user_pool {
     impl IntoValue for DeviceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.challenge_required_on_new_device {
-                m.insert("ChallengeRequiredOnNewDevice", v.into_value());
-            }
-            if let Some(v) = self.device_only_remembered_on_user_prompt {
-                m.insert("DeviceOnlyRememberedOnUserPrompt", v.into_value());
-            }
+            set(&mut m, "ChallengeRequiredOnNewDevice", self.challenge_required_on_new_device);
+            set(&mut m, "DeviceOnlyRememberedOnUserPrompt", self.device_only_remembered_on_user_prompt);
             gs_core::Value::Map(m)
         }
     }
@@ -3314,9 +3038,7 @@ pub mod user_pool {
     impl IntoValue for AccountRecoverySetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.recovery_mechanisms {
-                m.insert("RecoveryMechanisms", v.into_value());
-            }
+            set(&mut m, "RecoveryMechanisms", self.recovery_mechanisms);
             gs_core::Value::Map(m)
         }
     }
@@ -3361,12 +3083,8 @@ pub mod user_pool {
     impl IntoValue for RecoveryOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Priority", self.priority);
             gs_core::Value::Map(m)
         }
     }
@@ -3407,9 +3125,7 @@ pub mod user_pool {
     impl IntoValue for SignInPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_first_auth_factors {
-                m.insert("AllowedFirstAuthFactors", v.into_value());
-            }
+            set(&mut m, "AllowedFirstAuthFactors", self.allowed_first_auth_factors);
             gs_core::Value::Map(m)
         }
     }
@@ -3453,12 +3169,8 @@ pub mod user_pool {
     impl IntoValue for PreTokenGenerationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -3500,12 +3212,8 @@ pub mod user_pool {
     impl IntoValue for InboundFederation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -3573,24 +3281,12 @@ pub mod user_pool {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerArn", self.caller_arn.into_value());
-            if let Some(v) = self.configuration_set_name {
-                m.insert("ConfigurationSetName", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.in_entity_id {
-                m.insert("InEntityId", v.into_value());
-            }
-            if let Some(v) = self.in_template_id {
-                m.insert("InTemplateId", v.into_value());
-            }
-            if let Some(v) = self.origination_identity {
-                m.insert("OriginationIdentity", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "ConfigurationSetName", self.configuration_set_name);
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "InEntityId", self.in_entity_id);
+            set(&mut m, "InTemplateId", self.in_template_id);
+            set(&mut m, "OriginationIdentity", self.origination_identity);
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -3632,12 +3328,8 @@ pub mod user_pool {
     impl IntoValue for KeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_type {
-                m.insert("KeyType", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KeyType", self.key_type);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3677,9 +3369,7 @@ pub mod user_pool {
     impl IntoValue for AdvancedSecurityAdditionalFlows {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_auth_mode {
-                m.insert("CustomAuthMode", v.into_value());
-            }
+            set(&mut m, "CustomAuthMode", self.custom_auth_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -3715,9 +3405,7 @@ pub mod user_pool {
     impl IntoValue for IssuerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -3945,73 +3633,29 @@ impl CfnUserPoolClientProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_token_validity {
-            m.insert("AccessTokenValidity", v.into_value());
-        }
-        if let Some(v) = self.allowed_o_auth_flows {
-            m.insert("AllowedOAuthFlows", v.into_value());
-        }
-        if let Some(v) = self.allowed_o_auth_flows_user_pool_client {
-            m.insert("AllowedOAuthFlowsUserPoolClient", v.into_value());
-        }
-        if let Some(v) = self.allowed_o_auth_scopes {
-            m.insert("AllowedOAuthScopes", v.into_value());
-        }
-        if let Some(v) = self.analytics_configuration {
-            m.insert("AnalyticsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.auth_session_validity {
-            m.insert("AuthSessionValidity", v.into_value());
-        }
-        if let Some(v) = self.callback_urls {
-            m.insert("CallbackURLs", v.into_value());
-        }
-        if let Some(v) = self.client_name {
-            m.insert("ClientName", v.into_value());
-        }
-        if let Some(v) = self.default_redirect_uri {
-            m.insert("DefaultRedirectURI", v.into_value());
-        }
-        if let Some(v) = self.enable_propagate_additional_user_context_data {
-            m.insert("EnablePropagateAdditionalUserContextData", v.into_value());
-        }
-        if let Some(v) = self.enable_token_revocation {
-            m.insert("EnableTokenRevocation", v.into_value());
-        }
-        if let Some(v) = self.explicit_auth_flows {
-            m.insert("ExplicitAuthFlows", v.into_value());
-        }
-        if let Some(v) = self.generate_secret {
-            m.insert("GenerateSecret", v.into_value());
-        }
-        if let Some(v) = self.id_token_validity {
-            m.insert("IdTokenValidity", v.into_value());
-        }
-        if let Some(v) = self.logout_urls {
-            m.insert("LogoutURLs", v.into_value());
-        }
-        if let Some(v) = self.prevent_user_existence_errors {
-            m.insert("PreventUserExistenceErrors", v.into_value());
-        }
-        if let Some(v) = self.read_attributes {
-            m.insert("ReadAttributes", v.into_value());
-        }
-        if let Some(v) = self.refresh_token_rotation {
-            m.insert("RefreshTokenRotation", v.into_value());
-        }
-        if let Some(v) = self.refresh_token_validity {
-            m.insert("RefreshTokenValidity", v.into_value());
-        }
-        if let Some(v) = self.supported_identity_providers {
-            m.insert("SupportedIdentityProviders", v.into_value());
-        }
-        if let Some(v) = self.token_validity_units {
-            m.insert("TokenValidityUnits", v.into_value());
-        }
+        set(&mut m, "AccessTokenValidity", self.access_token_validity);
+        set(&mut m, "AllowedOAuthFlows", self.allowed_o_auth_flows);
+        set(&mut m, "AllowedOAuthFlowsUserPoolClient", self.allowed_o_auth_flows_user_pool_client);
+        set(&mut m, "AllowedOAuthScopes", self.allowed_o_auth_scopes);
+        set(&mut m, "AnalyticsConfiguration", self.analytics_configuration);
+        set(&mut m, "AuthSessionValidity", self.auth_session_validity);
+        set(&mut m, "CallbackURLs", self.callback_urls);
+        set(&mut m, "ClientName", self.client_name);
+        set(&mut m, "DefaultRedirectURI", self.default_redirect_uri);
+        set(&mut m, "EnablePropagateAdditionalUserContextData", self.enable_propagate_additional_user_context_data);
+        set(&mut m, "EnableTokenRevocation", self.enable_token_revocation);
+        set(&mut m, "ExplicitAuthFlows", self.explicit_auth_flows);
+        set(&mut m, "GenerateSecret", self.generate_secret);
+        set(&mut m, "IdTokenValidity", self.id_token_validity);
+        set(&mut m, "LogoutURLs", self.logout_urls);
+        set(&mut m, "PreventUserExistenceErrors", self.prevent_user_existence_errors);
+        set(&mut m, "ReadAttributes", self.read_attributes);
+        set(&mut m, "RefreshTokenRotation", self.refresh_token_rotation);
+        set(&mut m, "RefreshTokenValidity", self.refresh_token_validity);
+        set(&mut m, "SupportedIdentityProviders", self.supported_identity_providers);
+        set(&mut m, "TokenValidityUnits", self.token_validity_units);
         m.insert("UserPoolId", self.user_pool_id.into_ref());
-        if let Some(v) = self.write_attributes {
-            m.insert("WriteAttributes", v.into_value());
-        }
+        set(&mut m, "WriteAttributes", self.write_attributes);
         m
     }
 
@@ -4061,7 +3705,7 @@ impl crate::Cfn<markers::UserPoolClient> {
 /// The property types of [`CfnUserPoolClient`]: CDK's `CfnUserPoolClient.*Property`.
 #[cfg(feature = "cognito")]
 pub mod user_pool_client {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Str, set};
 
     /// The settings for Amazon Pinpoint analytics configuration. With an analytics configuration,
     /// your application can collect user-activity metrics for user notifications with a Amazon
@@ -4131,21 +3775,11 @@ pub mod user_pool_client {
     impl IntoValue for AnalyticsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_arn {
-                m.insert("ApplicationArn", v.into_value());
-            }
-            if let Some(v) = self.application_id {
-                m.insert("ApplicationId", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.user_data_shared {
-                m.insert("UserDataShared", v.into_value());
-            }
+            set(&mut m, "ApplicationArn", self.application_arn);
+            set(&mut m, "ApplicationId", self.application_id);
+            set(&mut m, "ExternalId", self.external_id);
+            if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+            set(&mut m, "UserDataShared", self.user_data_shared);
             gs_core::Value::Map(m)
         }
     }
@@ -4198,15 +3832,9 @@ pub mod user_pool_client {
     impl IntoValue for TokenValidityUnits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
-            if let Some(v) = self.id_token {
-                m.insert("IdToken", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
+            set(&mut m, "IdToken", self.id_token);
+            set(&mut m, "RefreshToken", self.refresh_token);
             gs_core::Value::Map(m)
         }
     }
@@ -4254,12 +3882,8 @@ pub mod user_pool_client {
     impl IntoValue for RefreshTokenRotation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.feature {
-                m.insert("Feature", v.into_value());
-            }
-            if let Some(v) = self.retry_grace_period_seconds {
-                m.insert("RetryGracePeriodSeconds", v.into_value());
-            }
+            set(&mut m, "Feature", self.feature);
+            set(&mut m, "RetryGracePeriodSeconds", self.retry_grace_period_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4325,16 +3949,10 @@ impl CfnUserPoolDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.custom_domain_config {
-            m.insert("CustomDomainConfig", v.into_value());
-        }
+        set(&mut m, "CustomDomainConfig", self.custom_domain_config);
         m.insert("Domain", self.domain.into_value());
-        if let Some(v) = self.managed_login_version {
-            m.insert("ManagedLoginVersion", v.into_value());
-        }
-        if let Some(v) = self.routing {
-            m.insert("Routing", v.into_value());
-        }
+        set(&mut m, "ManagedLoginVersion", self.managed_login_version);
+        set(&mut m, "Routing", self.routing);
         m.insert("UserPoolId", self.user_pool_id.into_value());
         m
     }
@@ -4370,7 +3988,7 @@ impl crate::Cfn<markers::UserPoolDomain> {
 /// The property types of [`CfnUserPoolDomain`]: CDK's `CfnUserPoolDomain.*Property`.
 #[cfg(feature = "cognito")]
 pub mod user_pool_domain {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The configuration for a hosted UI custom domain.
     ///
@@ -4410,12 +4028,8 @@ pub mod user_pool_domain {
     impl IntoValue for CustomDomainConfigType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
-            if let Some(v) = self.security_policy {
-                m.insert("SecurityPolicy", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
+            set(&mut m, "SecurityPolicy", self.security_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -4451,9 +4065,7 @@ pub mod user_pool_domain {
     impl IntoValue for RoutingType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failover {
-                m.insert("Failover", v.into_value());
-            }
+            set(&mut m, "Failover", self.failover);
             gs_core::Value::Map(m)
         }
     }
@@ -4566,18 +4178,10 @@ impl CfnUserPoolGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.group_name {
-            m.insert("GroupName", v.into_value());
-        }
-        if let Some(v) = self.precedence {
-            m.insert("Precedence", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_get_att("Arn"));
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GroupName", self.group_name);
+        set(&mut m, "Precedence", self.precedence);
+        if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
         m.insert("UserPoolId", self.user_pool_id.into_ref());
         m
     }
@@ -4677,12 +4281,8 @@ impl CfnUserPoolIdentityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attribute_mapping {
-            m.insert("AttributeMapping", v.into_value());
-        }
-        if let Some(v) = self.idp_identifiers {
-            m.insert("IdpIdentifiers", v.into_value());
-        }
+        set(&mut m, "AttributeMapping", self.attribute_mapping);
+        set(&mut m, "IdpIdentifiers", self.idp_identifiers);
         m.insert("ProviderDetails", self.provider_details.into_value());
         m.insert("ProviderName", self.provider_name.into_value());
         m.insert("ProviderType", self.provider_type.into_value());
@@ -4770,22 +4370,12 @@ impl CfnUserPoolRegionalConfigurationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.email_configuration {
-            m.insert("EmailConfiguration", v.into_value());
-        }
-        if let Some(v) = self.lambda_config {
-            m.insert("LambdaConfig", v.into_value());
-        }
-        if let Some(v) = self.sms_configuration {
-            m.insert("SmsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "EmailConfiguration", self.email_configuration);
+        set(&mut m, "LambdaConfig", self.lambda_config);
+        set(&mut m, "SmsConfiguration", self.sms_configuration);
+        set(&mut m, "Status", self.status);
         m.insert("UserPoolId", self.user_pool_id.into_value());
-        if let Some(v) = self.user_pool_tags {
-            m.insert("UserPoolTags", v.into_value());
-        }
+        set(&mut m, "UserPoolTags", self.user_pool_tags);
         m
     }
 
@@ -4811,7 +4401,7 @@ impl crate::Cfn<markers::UserPoolRegionalConfigurationAttachment> {
 /// The property types of [`CfnUserPoolRegionalConfigurationAttachment`]: CDK's `CfnUserPoolRegionalConfigurationAttachment.*Property`.
 #[cfg(feature = "cognito")]
 pub mod user_pool_regional_configuration_attachment {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `EmailConfiguration` property type.
     ///
@@ -4869,21 +4459,11 @@ pub mod user_pool_regional_configuration_attachment {
     impl IntoValue for EmailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration_set {
-                m.insert("ConfigurationSet", v.into_value());
-            }
-            if let Some(v) = self.email_sending_account {
-                m.insert("EmailSendingAccount", v.into_value());
-            }
-            if let Some(v) = self.from {
-                m.insert("From", v.into_value());
-            }
-            if let Some(v) = self.reply_to_email_address {
-                m.insert("ReplyToEmailAddress", v.into_value());
-            }
-            if let Some(v) = self.source_arn {
-                m.insert("SourceArn", v.into_value());
-            }
+            set(&mut m, "ConfigurationSet", self.configuration_set);
+            set(&mut m, "EmailSendingAccount", self.email_sending_account);
+            set(&mut m, "From", self.from);
+            set(&mut m, "ReplyToEmailAddress", self.reply_to_email_address);
+            set(&mut m, "SourceArn", self.source_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -5004,51 +4584,21 @@ pub mod user_pool_regional_configuration_attachment {
     impl IntoValue for LambdaConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.create_auth_challenge {
-                m.insert("CreateAuthChallenge", v.into_value());
-            }
-            if let Some(v) = self.custom_email_sender {
-                m.insert("CustomEmailSender", v.into_value());
-            }
-            if let Some(v) = self.custom_message {
-                m.insert("CustomMessage", v.into_value());
-            }
-            if let Some(v) = self.custom_sms_sender {
-                m.insert("CustomSMSSender", v.into_value());
-            }
-            if let Some(v) = self.define_auth_challenge {
-                m.insert("DefineAuthChallenge", v.into_value());
-            }
-            if let Some(v) = self.inbound_federation {
-                m.insert("InboundFederation", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KMSKeyID", v.into_value());
-            }
-            if let Some(v) = self.post_authentication {
-                m.insert("PostAuthentication", v.into_value());
-            }
-            if let Some(v) = self.post_confirmation {
-                m.insert("PostConfirmation", v.into_value());
-            }
-            if let Some(v) = self.pre_authentication {
-                m.insert("PreAuthentication", v.into_value());
-            }
-            if let Some(v) = self.pre_sign_up {
-                m.insert("PreSignUp", v.into_value());
-            }
-            if let Some(v) = self.pre_token_generation {
-                m.insert("PreTokenGeneration", v.into_value());
-            }
-            if let Some(v) = self.pre_token_generation_config {
-                m.insert("PreTokenGenerationConfig", v.into_value());
-            }
-            if let Some(v) = self.user_migration {
-                m.insert("UserMigration", v.into_value());
-            }
-            if let Some(v) = self.verify_auth_challenge_response {
-                m.insert("VerifyAuthChallengeResponse", v.into_value());
-            }
+            set(&mut m, "CreateAuthChallenge", self.create_auth_challenge);
+            set(&mut m, "CustomEmailSender", self.custom_email_sender);
+            set(&mut m, "CustomMessage", self.custom_message);
+            set(&mut m, "CustomSMSSender", self.custom_sms_sender);
+            set(&mut m, "DefineAuthChallenge", self.define_auth_challenge);
+            set(&mut m, "InboundFederation", self.inbound_federation);
+            set(&mut m, "KMSKeyID", self.kms_key_id);
+            set(&mut m, "PostAuthentication", self.post_authentication);
+            set(&mut m, "PostConfirmation", self.post_confirmation);
+            set(&mut m, "PreAuthentication", self.pre_authentication);
+            set(&mut m, "PreSignUp", self.pre_sign_up);
+            set(&mut m, "PreTokenGeneration", self.pre_token_generation);
+            set(&mut m, "PreTokenGenerationConfig", self.pre_token_generation_config);
+            set(&mut m, "UserMigration", self.user_migration);
+            set(&mut m, "VerifyAuthChallengeResponse", self.verify_auth_challenge_response);
             gs_core::Value::Map(m)
         }
     }
@@ -5091,12 +4641,8 @@ pub mod user_pool_regional_configuration_attachment {
     impl IntoValue for CustomEmailSender {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -5139,12 +4685,8 @@ pub mod user_pool_regional_configuration_attachment {
     impl IntoValue for CustomSMSSender {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -5187,12 +4729,8 @@ pub mod user_pool_regional_configuration_attachment {
     impl IntoValue for PreTokenGenerationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -5235,12 +4773,8 @@ pub mod user_pool_regional_configuration_attachment {
     impl IntoValue for InboundFederation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_version {
-                m.insert("LambdaVersion", v.into_value());
-            }
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "LambdaVersion", self.lambda_version);
             gs_core::Value::Map(m)
         }
     }
@@ -5295,18 +4829,10 @@ pub mod user_pool_regional_configuration_attachment {
     impl IntoValue for SmsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eums_sms {
-                m.insert("EumsSms", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.sns_caller_arn {
-                m.insert("SnsCallerArn", v.into_value());
-            }
-            if let Some(v) = self.sns_region {
-                m.insert("SnsRegion", v.into_value());
-            }
+            set(&mut m, "EumsSms", self.eums_sms);
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "SnsCallerArn", self.sns_caller_arn);
+            set(&mut m, "SnsRegion", self.sns_region);
             gs_core::Value::Map(m)
         }
     }
@@ -5375,24 +4901,12 @@ pub mod user_pool_regional_configuration_attachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerArn", self.caller_arn.into_value());
-            if let Some(v) = self.configuration_set_name {
-                m.insert("ConfigurationSetName", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.in_entity_id {
-                m.insert("InEntityId", v.into_value());
-            }
-            if let Some(v) = self.in_template_id {
-                m.insert("InTemplateId", v.into_value());
-            }
-            if let Some(v) = self.origination_identity {
-                m.insert("OriginationIdentity", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "ConfigurationSetName", self.configuration_set_name);
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "InEntityId", self.in_entity_id);
+            set(&mut m, "InTemplateId", self.in_template_id);
+            set(&mut m, "OriginationIdentity", self.origination_identity);
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -5445,9 +4959,7 @@ impl CfnUserPoolReplicaProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("RegionName", self.region_name.into_value());
         m.insert("UserPoolId", self.user_pool_id.into_value());
-        if let Some(v) = self.user_pool_tags_at_create {
-            m.insert("UserPoolTagsAtCreate", v.into_value());
-        }
+        set(&mut m, "UserPoolTagsAtCreate", self.user_pool_tags_at_create);
         m
     }
 
@@ -5525,9 +5037,7 @@ impl CfnUserPoolResourceServerProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Identifier", self.identifier.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.scopes {
-            m.insert("Scopes", v.into_value());
-        }
+        set(&mut m, "Scopes", self.scopes);
         m.insert("UserPoolId", self.user_pool_id.into_ref());
         m
     }
@@ -5663,16 +5173,10 @@ impl CfnUserPoolRiskConfigurationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_takeover_risk_configuration {
-            m.insert("AccountTakeoverRiskConfiguration", v.into_value());
-        }
+        set(&mut m, "AccountTakeoverRiskConfiguration", self.account_takeover_risk_configuration);
         m.insert("ClientId", self.client_id.into_value());
-        if let Some(v) = self.compromised_credentials_risk_configuration {
-            m.insert("CompromisedCredentialsRiskConfiguration", v.into_value());
-        }
-        if let Some(v) = self.risk_exception_configuration {
-            m.insert("RiskExceptionConfiguration", v.into_value());
-        }
+        set(&mut m, "CompromisedCredentialsRiskConfiguration", self.compromised_credentials_risk_configuration);
+        set(&mut m, "RiskExceptionConfiguration", self.risk_exception_configuration);
         m.insert("UserPoolId", self.user_pool_id.into_ref());
         m
     }
@@ -5699,7 +5203,7 @@ impl crate::Cfn<markers::UserPoolRiskConfigurationAttachment> {
 /// The property types of [`CfnUserPoolRiskConfigurationAttachment`]: CDK's `CfnUserPoolRiskConfigurationAttachment.*Property`.
 #[cfg(feature = "cognito")]
 pub mod user_pool_risk_configuration_attachment {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Settings for compromised-credentials actions and authentication-event sources with advanced
     /// security features in full-function `ENFORCED` mode.
@@ -5738,9 +5242,7 @@ pub mod user_pool_risk_configuration_attachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
-            if let Some(v) = self.event_filter {
-                m.insert("EventFilter", v.into_value());
-            }
+            set(&mut m, "EventFilter", self.event_filter);
             gs_core::Value::Map(m)
         }
     }
@@ -5817,9 +5319,7 @@ pub mod user_pool_risk_configuration_attachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
-            if let Some(v) = self.notify_configuration {
-                m.insert("NotifyConfiguration", v.into_value());
-            }
+            set(&mut m, "NotifyConfiguration", self.notify_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5869,15 +5369,9 @@ pub mod user_pool_risk_configuration_attachment {
     impl IntoValue for AccountTakeoverActionsType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.high_action {
-                m.insert("HighAction", v.into_value());
-            }
-            if let Some(v) = self.low_action {
-                m.insert("LowAction", v.into_value());
-            }
-            if let Some(v) = self.medium_action {
-                m.insert("MediumAction", v.into_value());
-            }
+            set(&mut m, "HighAction", self.high_action);
+            set(&mut m, "LowAction", self.low_action);
+            set(&mut m, "MediumAction", self.medium_action);
             gs_core::Value::Map(m)
         }
     }
@@ -5992,21 +5486,11 @@ pub mod user_pool_risk_configuration_attachment {
     impl IntoValue for NotifyConfigurationType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_email {
-                m.insert("BlockEmail", v.into_value());
-            }
-            if let Some(v) = self.from {
-                m.insert("From", v.into_value());
-            }
-            if let Some(v) = self.mfa_email {
-                m.insert("MfaEmail", v.into_value());
-            }
-            if let Some(v) = self.no_action_email {
-                m.insert("NoActionEmail", v.into_value());
-            }
-            if let Some(v) = self.reply_to {
-                m.insert("ReplyTo", v.into_value());
-            }
+            set(&mut m, "BlockEmail", self.block_email);
+            set(&mut m, "From", self.from);
+            set(&mut m, "MfaEmail", self.mfa_email);
+            set(&mut m, "NoActionEmail", self.no_action_email);
+            set(&mut m, "ReplyTo", self.reply_to);
             m.insert("SourceArn", self.source_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -6054,13 +5538,9 @@ pub mod user_pool_risk_configuration_attachment {
     impl IntoValue for NotifyEmailType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.html_body {
-                m.insert("HtmlBody", v.into_value());
-            }
+            set(&mut m, "HtmlBody", self.html_body);
             m.insert("Subject", self.subject.into_value());
-            if let Some(v) = self.text_body {
-                m.insert("TextBody", v.into_value());
-            }
+            set(&mut m, "TextBody", self.text_body);
             gs_core::Value::Map(m)
         }
     }
@@ -6106,12 +5586,8 @@ pub mod user_pool_risk_configuration_attachment {
     impl IntoValue for RiskExceptionConfigurationType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blocked_ip_range_list {
-                m.insert("BlockedIPRangeList", v.into_value());
-            }
-            if let Some(v) = self.skipped_ip_range_list {
-                m.insert("SkippedIPRangeList", v.into_value());
-            }
+            set(&mut m, "BlockedIPRangeList", self.blocked_ip_range_list);
+            set(&mut m, "SkippedIPRangeList", self.skipped_ip_range_list);
             gs_core::Value::Map(m)
         }
     }
@@ -6165,9 +5641,7 @@ impl CfnUserPoolUICustomizationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.css {
-            m.insert("CSS", v.into_value());
-        }
+        set(&mut m, "CSS", self.css);
         m.insert("ClientId", self.client_id.into_value());
         m.insert("UserPoolId", self.user_pool_id.into_ref());
         m
@@ -6285,28 +5759,14 @@ impl CfnUserPoolUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_metadata {
-            m.insert("ClientMetadata", v.into_value());
-        }
-        if let Some(v) = self.desired_delivery_mediums {
-            m.insert("DesiredDeliveryMediums", v.into_value());
-        }
-        if let Some(v) = self.force_alias_creation {
-            m.insert("ForceAliasCreation", v.into_value());
-        }
-        if let Some(v) = self.message_action {
-            m.insert("MessageAction", v.into_value());
-        }
-        if let Some(v) = self.user_attributes {
-            m.insert("UserAttributes", v.into_value());
-        }
+        set(&mut m, "ClientMetadata", self.client_metadata);
+        set(&mut m, "DesiredDeliveryMediums", self.desired_delivery_mediums);
+        set(&mut m, "ForceAliasCreation", self.force_alias_creation);
+        set(&mut m, "MessageAction", self.message_action);
+        set(&mut m, "UserAttributes", self.user_attributes);
         m.insert("UserPoolId", self.user_pool_id.into_ref());
-        if let Some(v) = self.username {
-            m.insert("Username", v.into_value());
-        }
-        if let Some(v) = self.validation_data {
-            m.insert("ValidationData", v.into_value());
-        }
+        set(&mut m, "Username", self.username);
+        set(&mut m, "ValidationData", self.validation_data);
         m
     }
 
@@ -6332,7 +5792,7 @@ impl crate::Cfn<markers::UserPoolUser> {
 /// The property types of [`CfnUserPoolUser`]: CDK's `CfnUserPoolUser.*Property`.
 #[cfg(feature = "cognito")]
 pub mod user_pool_user {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The name and value of a user attribute.
     ///
@@ -6373,12 +5833,8 @@ pub mod user_pool_user {
     impl IntoValue for AttributeType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

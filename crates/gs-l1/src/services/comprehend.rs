@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "comprehend")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -210,30 +210,14 @@ impl CfnDocumentClassifierProps {
         m.insert("DocumentClassifierName", self.document_classifier_name.into_value());
         m.insert("InputDataConfig", self.input_data_config.into_value());
         m.insert("LanguageCode", self.language_code.into_value());
-        if let Some(v) = self.mode {
-            m.insert("Mode", v.into_value());
-        }
-        if let Some(v) = self.model_kms_key_id {
-            m.insert("ModelKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.model_policy {
-            m.insert("ModelPolicy", v.into_value());
-        }
-        if let Some(v) = self.output_data_config {
-            m.insert("OutputDataConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.version_name {
-            m.insert("VersionName", v.into_value());
-        }
-        if let Some(v) = self.volume_kms_key_id {
-            m.insert("VolumeKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Mode", self.mode);
+        set(&mut m, "ModelKmsKeyId", self.model_kms_key_id);
+        set(&mut m, "ModelPolicy", self.model_policy);
+        set(&mut m, "OutputDataConfig", self.output_data_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VersionName", self.version_name);
+        set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -267,7 +251,7 @@ impl crate::Cfn<markers::DocumentClassifier> {
 /// The property types of [`CfnDocumentClassifier`]: CDK's `CfnDocumentClassifier.*Property`.
 #[cfg(feature = "comprehend")]
 pub mod document_classifier {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Provide the location for output data from a custom classifier job. This field is mandatory
     /// if you are training a native document model.
@@ -313,12 +297,8 @@ pub mod document_classifier {
     impl IntoValue for DocumentClassifierOutputDataConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -465,30 +445,14 @@ pub mod document_classifier {
     impl IntoValue for DocumentClassifierInputDataConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.augmented_manifests {
-                m.insert("AugmentedManifests", v.into_value());
-            }
-            if let Some(v) = self.data_format {
-                m.insert("DataFormat", v.into_value());
-            }
-            if let Some(v) = self.document_reader_config {
-                m.insert("DocumentReaderConfig", v.into_value());
-            }
-            if let Some(v) = self.document_type {
-                m.insert("DocumentType", v.into_value());
-            }
-            if let Some(v) = self.documents {
-                m.insert("Documents", v.into_value());
-            }
-            if let Some(v) = self.label_delimiter {
-                m.insert("LabelDelimiter", v.into_value());
-            }
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
-            if let Some(v) = self.test_s3_uri {
-                m.insert("TestS3Uri", v.into_value());
-            }
+            set(&mut m, "AugmentedManifests", self.augmented_manifests);
+            set(&mut m, "DataFormat", self.data_format);
+            set(&mut m, "DocumentReaderConfig", self.document_reader_config);
+            set(&mut m, "DocumentType", self.document_type);
+            set(&mut m, "Documents", self.documents);
+            set(&mut m, "LabelDelimiter", self.label_delimiter);
+            set(&mut m, "S3Uri", self.s3_uri);
+            set(&mut m, "TestS3Uri", self.test_s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -537,12 +501,8 @@ pub mod document_classifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentReadAction", self.document_read_action.into_value());
-            if let Some(v) = self.document_read_mode {
-                m.insert("DocumentReadMode", v.into_value());
-            }
-            if let Some(v) = self.feature_types {
-                m.insert("FeatureTypes", v.into_value());
-            }
+            set(&mut m, "DocumentReadMode", self.document_read_mode);
+            set(&mut m, "FeatureTypes", self.feature_types);
             gs_core::Value::Map(m)
         }
     }
@@ -583,9 +543,7 @@ pub mod document_classifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
-            if let Some(v) = self.test_s3_uri {
-                m.insert("TestS3Uri", v.into_value());
-            }
+            set(&mut m, "TestS3Uri", self.test_s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -636,9 +594,7 @@ pub mod document_classifier {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeNames", self.attribute_names.into_value());
             m.insert("S3Uri", self.s3_uri.into_value());
-            if let Some(v) = self.split {
-                m.insert("Split", v.into_value());
-            }
+            set(&mut m, "Split", self.split);
             gs_core::Value::Map(m)
         }
     }
@@ -700,9 +656,7 @@ impl CfnDocumentClassifierEndpointProps {
         m.insert("DesiredInferenceUnits", self.desired_inference_units.into_value());
         m.insert("EndpointName", self.endpoint_name.into_value());
         m.insert("ModelArn", self.model_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -856,25 +810,13 @@ impl CfnEntityRecognizerProps {
         m.insert("DataAccessRoleArn", self.data_access_role_arn.into_value());
         m.insert("InputDataConfig", self.input_data_config.into_value());
         m.insert("LanguageCode", self.language_code.into_value());
-        if let Some(v) = self.model_kms_key_id {
-            m.insert("ModelKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.model_policy {
-            m.insert("ModelPolicy", v.into_value());
-        }
+        set(&mut m, "ModelKmsKeyId", self.model_kms_key_id);
+        set(&mut m, "ModelPolicy", self.model_policy);
         m.insert("RecognizerName", self.recognizer_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.version_name {
-            m.insert("VersionName", v.into_value());
-        }
-        if let Some(v) = self.volume_kms_key_id {
-            m.insert("VolumeKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VersionName", self.version_name);
+        set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -908,7 +850,7 @@ impl crate::Cfn<markers::EntityRecognizer> {
 /// The property types of [`CfnEntityRecognizer`]: CDK's `CfnEntityRecognizer.*Property`.
 #[cfg(feature = "comprehend")]
 pub mod entity_recognizer {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Specifies the format and location of the input data for an entity recognizer.
     ///
@@ -966,21 +908,11 @@ pub mod entity_recognizer {
     impl IntoValue for EntityRecognizerInputDataConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.annotations {
-                m.insert("Annotations", v.into_value());
-            }
-            if let Some(v) = self.augmented_manifests {
-                m.insert("AugmentedManifests", v.into_value());
-            }
-            if let Some(v) = self.data_format {
-                m.insert("DataFormat", v.into_value());
-            }
-            if let Some(v) = self.documents {
-                m.insert("Documents", v.into_value());
-            }
-            if let Some(v) = self.entity_list {
-                m.insert("EntityList", v.into_value());
-            }
+            set(&mut m, "Annotations", self.annotations);
+            set(&mut m, "AugmentedManifests", self.augmented_manifests);
+            set(&mut m, "DataFormat", self.data_format);
+            set(&mut m, "Documents", self.documents);
+            set(&mut m, "EntityList", self.entity_list);
             m.insert("EntityTypes", self.entity_types.into_value());
             gs_core::Value::Map(m)
         }
@@ -1056,13 +988,9 @@ pub mod entity_recognizer {
     impl IntoValue for EntityRecognizerDocuments {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_format {
-                m.insert("InputFormat", v.into_value());
-            }
+            set(&mut m, "InputFormat", self.input_format);
             m.insert("S3Uri", self.s3_uri.into_value());
-            if let Some(v) = self.test_s3_uri {
-                m.insert("TestS3Uri", v.into_value());
-            }
+            set(&mut m, "TestS3Uri", self.test_s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1100,9 +1028,7 @@ pub mod entity_recognizer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
-            if let Some(v) = self.test_s3_uri {
-                m.insert("TestS3Uri", v.into_value());
-            }
+            set(&mut m, "TestS3Uri", self.test_s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1196,20 +1122,12 @@ pub mod entity_recognizer {
     impl IntoValue for AugmentedManifestsListItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.annotation_data_s3_uri {
-                m.insert("AnnotationDataS3Uri", v.into_value());
-            }
+            set(&mut m, "AnnotationDataS3Uri", self.annotation_data_s3_uri);
             m.insert("AttributeNames", self.attribute_names.into_value());
-            if let Some(v) = self.document_type {
-                m.insert("DocumentType", v.into_value());
-            }
+            set(&mut m, "DocumentType", self.document_type);
             m.insert("S3Uri", self.s3_uri.into_value());
-            if let Some(v) = self.source_documents_s3_uri {
-                m.insert("SourceDocumentsS3Uri", v.into_value());
-            }
-            if let Some(v) = self.split {
-                m.insert("Split", v.into_value());
-            }
+            set(&mut m, "SourceDocumentsS3Uri", self.source_documents_s3_uri);
+            set(&mut m, "Split", self.split);
             gs_core::Value::Map(m)
         }
     }
@@ -1335,24 +1253,14 @@ impl CfnFlywheelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.active_model_arn {
-            m.insert("ActiveModelArn", v.into_value());
-        }
+        set(&mut m, "ActiveModelArn", self.active_model_arn);
         m.insert("DataAccessRoleArn", self.data_access_role_arn.into_value());
         m.insert("DataLakeS3Uri", self.data_lake_s3_uri.into_value());
-        if let Some(v) = self.data_security_config {
-            m.insert("DataSecurityConfig", v.into_value());
-        }
+        set(&mut m, "DataSecurityConfig", self.data_security_config);
         m.insert("FlywheelName", self.flywheel_name.into_value());
-        if let Some(v) = self.model_type {
-            m.insert("ModelType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task_config {
-            m.insert("TaskConfig", v.into_value());
-        }
+        set(&mut m, "ModelType", self.model_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TaskConfig", self.task_config);
         m
     }
 
@@ -1386,7 +1294,7 @@ impl crate::Cfn<markers::Flywheel> {
 /// The property types of [`CfnFlywheel`]: CDK's `CfnFlywheel.*Property`.
 #[cfg(feature = "comprehend")]
 pub mod flywheel {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Configuration about the model associated with a flywheel.
     ///
@@ -1428,12 +1336,8 @@ pub mod flywheel {
     impl IntoValue for TaskConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.document_classification_config {
-                m.insert("DocumentClassificationConfig", v.into_value());
-            }
-            if let Some(v) = self.entity_recognition_config {
-                m.insert("EntityRecognitionConfig", v.into_value());
-            }
+            set(&mut m, "DocumentClassificationConfig", self.document_classification_config);
+            set(&mut m, "EntityRecognitionConfig", self.entity_recognition_config);
             m.insert("LanguageCode", self.language_code.into_value());
             gs_core::Value::Map(m)
         }
@@ -1472,9 +1376,7 @@ pub mod flywheel {
     impl IntoValue for DocumentClassificationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.labels {
-                m.insert("Labels", v.into_value());
-            }
+            set(&mut m, "Labels", self.labels);
             m.insert("Mode", self.mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -1512,9 +1414,7 @@ pub mod flywheel {
     impl IntoValue for EntityRecognitionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.entity_types {
-                m.insert("EntityTypes", v.into_value());
-            }
+            set(&mut m, "EntityTypes", self.entity_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1604,18 +1504,10 @@ pub mod flywheel {
     impl IntoValue for DataSecurityConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_lake_kms_key_id {
-                m.insert("DataLakeKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.model_kms_key_id {
-                m.insert("ModelKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "DataLakeKmsKeyId", self.data_lake_kms_key_id);
+            set(&mut m, "ModelKmsKeyId", self.model_kms_key_id);
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "computeoptimizer")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -122,26 +122,16 @@ impl CfnAutomationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.criteria {
-            m.insert("Criteria", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Criteria", self.criteria);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.organization_configuration {
-            m.insert("OrganizationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.priority {
-            m.insert("Priority", v.into_value());
-        }
+        set(&mut m, "OrganizationConfiguration", self.organization_configuration);
+        set(&mut m, "Priority", self.priority);
         m.insert("RecommendedActionTypes", self.recommended_action_types.into_value());
         m.insert("RuleType", self.rule_type.into_value());
         m.insert("Schedule", self.schedule.into_value());
         m.insert("Status", self.status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -215,7 +205,7 @@ impl crate::Cfn<markers::AutomationRule> {
 /// The property types of [`CfnAutomationRule`]: CDK's `CfnAutomationRule.*Property`.
 #[cfg(feature = "computeoptimizer")]
 pub mod automation_rule {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// The `OrganizationConfiguration` property type.
     ///
@@ -254,12 +244,8 @@ pub mod automation_rule {
     impl IntoValue for OrganizationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_ids {
-                m.insert("AccountIds", v.into_value());
-            }
-            if let Some(v) = self.rule_apply_order {
-                m.insert("RuleApplyOrder", v.into_value());
-            }
+            set(&mut m, "AccountIds", self.account_ids);
+            set(&mut m, "RuleApplyOrder", self.rule_apply_order);
             gs_core::Value::Map(m)
         }
     }
@@ -307,15 +293,9 @@ pub mod automation_rule {
     impl IntoValue for Schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.execution_window_in_minutes {
-                m.insert("ExecutionWindowInMinutes", v.into_value());
-            }
-            if let Some(v) = self.schedule_expression {
-                m.insert("ScheduleExpression", v.into_value());
-            }
-            if let Some(v) = self.schedule_expression_timezone {
-                m.insert("ScheduleExpressionTimezone", v.into_value());
-            }
+            set(&mut m, "ExecutionWindowInMinutes", self.execution_window_in_minutes);
+            set(&mut m, "ScheduleExpression", self.schedule_expression);
+            set(&mut m, "ScheduleExpressionTimezone", self.schedule_expression_timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -393,30 +373,14 @@ pub mod automation_rule {
     impl IntoValue for Criteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_volume_size_in_gib {
-                m.insert("EbsVolumeSizeInGib", v.into_value());
-            }
-            if let Some(v) = self.ebs_volume_type {
-                m.insert("EbsVolumeType", v.into_value());
-            }
-            if let Some(v) = self.estimated_monthly_savings {
-                m.insert("EstimatedMonthlySavings", v.into_value());
-            }
-            if let Some(v) = self.look_back_period_in_days {
-                m.insert("LookBackPeriodInDays", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.resource_arn {
-                m.insert("ResourceArn", v.into_value());
-            }
-            if let Some(v) = self.resource_tag {
-                m.insert("ResourceTag", v.into_value());
-            }
-            if let Some(v) = self.restart_needed {
-                m.insert("RestartNeeded", v.into_value());
-            }
+            set(&mut m, "EbsVolumeSizeInGib", self.ebs_volume_size_in_gib);
+            set(&mut m, "EbsVolumeType", self.ebs_volume_type);
+            set(&mut m, "EstimatedMonthlySavings", self.estimated_monthly_savings);
+            set(&mut m, "LookBackPeriodInDays", self.look_back_period_in_days);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "ResourceArn", self.resource_arn);
+            set(&mut m, "ResourceTag", self.resource_tag);
+            set(&mut m, "RestartNeeded", self.restart_needed);
             gs_core::Value::Map(m)
         }
     }
@@ -458,12 +422,8 @@ pub mod automation_rule {
     impl IntoValue for StringCriteriaCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison {
-                m.insert("Comparison", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Comparison", self.comparison);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -505,12 +465,8 @@ pub mod automation_rule {
     impl IntoValue for IntegerCriteriaCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison {
-                m.insert("Comparison", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Comparison", self.comparison);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -552,12 +508,8 @@ pub mod automation_rule {
     impl IntoValue for DoubleCriteriaCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison {
-                m.insert("Comparison", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Comparison", self.comparison);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -605,15 +557,9 @@ pub mod automation_rule {
     impl IntoValue for ResourceTagsCriteriaCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison {
-                m.insert("Comparison", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Comparison", self.comparison);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }

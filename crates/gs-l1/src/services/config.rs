@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "config")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -242,9 +242,7 @@ impl CfnAggregationAuthorizationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthorizedAccountId", self.authorized_account_id.into_value());
         m.insert("AuthorizedAwsRegion", self.authorized_aws_region.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -358,27 +356,13 @@ impl CfnConfigRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compliance {
-            m.insert("Compliance", v.into_value());
-        }
-        if let Some(v) = self.config_rule_name {
-            m.insert("ConfigRuleName", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.evaluation_modes {
-            m.insert("EvaluationModes", v.into_value());
-        }
-        if let Some(v) = self.input_parameters {
-            m.insert("InputParameters", v.into_value());
-        }
-        if let Some(v) = self.maximum_execution_frequency {
-            m.insert("MaximumExecutionFrequency", v.into_value());
-        }
-        if let Some(v) = self.scope {
-            m.insert("Scope", v.into_value());
-        }
+        set(&mut m, "Compliance", self.compliance);
+        set(&mut m, "ConfigRuleName", self.config_rule_name);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EvaluationModes", self.evaluation_modes);
+        set(&mut m, "InputParameters", self.input_parameters);
+        set(&mut m, "MaximumExecutionFrequency", self.maximum_execution_frequency);
+        set(&mut m, "Scope", self.scope);
         m.insert("Source", self.source.into_value());
         m
     }
@@ -430,7 +414,7 @@ impl crate::Cfn<markers::ConfigRule> {
 /// The property types of [`CfnConfigRule`]: CDK's `CfnConfigRule.*Property`.
 #[cfg(feature = "config")]
 pub mod config_rule {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// The configuration object for AWS Config rule evaluation mode. The supported valid values are
     /// Detective or Proactive.
@@ -464,9 +448,7 @@ pub mod config_rule {
     impl IntoValue for EvaluationModeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -533,18 +515,10 @@ pub mod config_rule {
     impl IntoValue for Scope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compliance_resource_id {
-                m.insert("ComplianceResourceId", v.into_ref());
-            }
-            if let Some(v) = self.compliance_resource_types {
-                m.insert("ComplianceResourceTypes", v.into_value());
-            }
-            if let Some(v) = self.tag_key {
-                m.insert("TagKey", v.into_value());
-            }
-            if let Some(v) = self.tag_value {
-                m.insert("TagValue", v.into_value());
-            }
+            if let Some(v) = self.compliance_resource_id { m.insert("ComplianceResourceId", v.into_ref()); }
+            set(&mut m, "ComplianceResourceTypes", self.compliance_resource_types);
+            set(&mut m, "TagKey", self.tag_key);
+            set(&mut m, "TagValue", self.tag_value);
             gs_core::Value::Map(m)
         }
     }
@@ -581,9 +555,7 @@ pub mod config_rule {
     impl IntoValue for Compliance {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -643,16 +615,10 @@ pub mod config_rule {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_policy_details {
-                m.insert("CustomPolicyDetails", v.into_value());
-            }
+            set(&mut m, "CustomPolicyDetails", self.custom_policy_details);
             m.insert("Owner", self.owner.into_value());
-            if let Some(v) = self.source_details {
-                m.insert("SourceDetails", v.into_value());
-            }
-            if let Some(v) = self.source_identifier {
-                m.insert("SourceIdentifier", v.into_get_att("Arn"));
-            }
+            set(&mut m, "SourceDetails", self.source_details);
+            if let Some(v) = self.source_identifier { m.insert("SourceIdentifier", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -707,15 +673,9 @@ pub mod config_rule {
     impl IntoValue for CustomPolicyDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_debug_log_delivery {
-                m.insert("EnableDebugLogDelivery", v.into_value());
-            }
-            if let Some(v) = self.policy_runtime {
-                m.insert("PolicyRuntime", v.into_value());
-            }
-            if let Some(v) = self.policy_text {
-                m.insert("PolicyText", v.into_value());
-            }
+            set(&mut m, "EnableDebugLogDelivery", self.enable_debug_log_delivery);
+            set(&mut m, "PolicyRuntime", self.policy_runtime);
+            set(&mut m, "PolicyText", self.policy_text);
             gs_core::Value::Map(m)
         }
     }
@@ -767,9 +727,7 @@ pub mod config_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventSource", self.event_source.into_value());
-            if let Some(v) = self.maximum_execution_frequency {
-                m.insert("MaximumExecutionFrequency", v.into_value());
-            }
+            set(&mut m, "MaximumExecutionFrequency", self.maximum_execution_frequency);
             m.insert("MessageType", self.message_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -832,18 +790,10 @@ impl CfnConfigurationAggregatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_aggregation_sources {
-            m.insert("AccountAggregationSources", v.into_value());
-        }
-        if let Some(v) = self.configuration_aggregator_name {
-            m.insert("ConfigurationAggregatorName", v.into_value());
-        }
-        if let Some(v) = self.organization_aggregation_source {
-            m.insert("OrganizationAggregationSource", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AccountAggregationSources", self.account_aggregation_sources);
+        set(&mut m, "ConfigurationAggregatorName", self.configuration_aggregator_name);
+        set(&mut m, "OrganizationAggregationSource", self.organization_aggregation_source);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -877,7 +827,7 @@ impl crate::Cfn<markers::ConfigurationAggregator> {
 /// The property types of [`CfnConfigurationAggregator`]: CDK's `CfnConfigurationAggregator.*Property`.
 #[cfg(feature = "config")]
 pub mod configuration_aggregator {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// A collection of accounts and regions.
     ///
@@ -918,12 +868,8 @@ pub mod configuration_aggregator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountIds", self.account_ids.into_value());
-            if let Some(v) = self.all_aws_regions {
-                m.insert("AllAwsRegions", v.into_value());
-            }
-            if let Some(v) = self.aws_regions {
-                m.insert("AwsRegions", v.into_value());
-            }
+            set(&mut m, "AllAwsRegions", self.all_aws_regions);
+            set(&mut m, "AwsRegions", self.aws_regions);
             gs_core::Value::Map(m)
         }
     }
@@ -968,12 +914,8 @@ pub mod configuration_aggregator {
     impl IntoValue for OrganizationAggregationSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_aws_regions {
-                m.insert("AllAwsRegions", v.into_value());
-            }
-            if let Some(v) = self.aws_regions {
-                m.insert("AwsRegions", v.into_value());
-            }
+            set(&mut m, "AllAwsRegions", self.all_aws_regions);
+            set(&mut m, "AwsRegions", self.aws_regions);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1040,19 +982,11 @@ impl CfnConfigurationRecorderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.recording_group {
-            m.insert("RecordingGroup", v.into_value());
-        }
-        if let Some(v) = self.recording_mode {
-            m.insert("RecordingMode", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RecordingGroup", self.recording_group);
+        set(&mut m, "RecordingMode", self.recording_mode);
         m.insert("RoleARN", self.role_arn.into_value());
-        if let Some(v) = self.started_on_create {
-            m.insert("StartedOnCreate", v.into_value());
-        }
+        set(&mut m, "StartedOnCreate", self.started_on_create);
         m
     }
 
@@ -1094,7 +1028,7 @@ impl crate::Cfn<markers::ConfigurationRecorder> {
 /// The property types of [`CfnConfigurationRecorder`]: CDK's `CfnConfigurationRecorder.*Property`.
 #[cfg(feature = "config")]
 pub mod configuration_recorder {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Specifies which resource types AWS Config records for configuration changes. By default, AWS
     /// Config records configuration changes for all current and future supported resource types in
@@ -1161,21 +1095,11 @@ pub mod configuration_recorder {
     impl IntoValue for RecordingGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_supported {
-                m.insert("AllSupported", v.into_value());
-            }
-            if let Some(v) = self.exclusion_by_resource_types {
-                m.insert("ExclusionByResourceTypes", v.into_value());
-            }
-            if let Some(v) = self.include_global_resource_types {
-                m.insert("IncludeGlobalResourceTypes", v.into_value());
-            }
-            if let Some(v) = self.recording_strategy {
-                m.insert("RecordingStrategy", v.into_value());
-            }
-            if let Some(v) = self.resource_types {
-                m.insert("ResourceTypes", v.into_value());
-            }
+            set(&mut m, "AllSupported", self.all_supported);
+            set(&mut m, "ExclusionByResourceTypes", self.exclusion_by_resource_types);
+            set(&mut m, "IncludeGlobalResourceTypes", self.include_global_resource_types);
+            set(&mut m, "RecordingStrategy", self.recording_strategy);
+            set(&mut m, "ResourceTypes", self.resource_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1282,9 +1206,7 @@ pub mod configuration_recorder {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordingFrequency", self.recording_frequency.into_value());
-            if let Some(v) = self.recording_mode_overrides {
-                m.insert("RecordingModeOverrides", v.into_value());
-            }
+            set(&mut m, "RecordingModeOverrides", self.recording_mode_overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -1330,9 +1252,7 @@ pub mod configuration_recorder {
     impl IntoValue for RecordingModeOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("RecordingFrequency", self.recording_frequency.into_value());
             m.insert("ResourceTypes", self.resource_types.into_value());
             gs_core::Value::Map(m)
@@ -1420,28 +1340,14 @@ impl CfnConformancePackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.conformance_pack_input_parameters {
-            m.insert("ConformancePackInputParameters", v.into_value());
-        }
+        set(&mut m, "ConformancePackInputParameters", self.conformance_pack_input_parameters);
         m.insert("ConformancePackName", self.conformance_pack_name.into_value());
-        if let Some(v) = self.delivery_s3_bucket {
-            m.insert("DeliveryS3Bucket", v.into_ref());
-        }
-        if let Some(v) = self.delivery_s3_key_prefix {
-            m.insert("DeliveryS3KeyPrefix", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_body {
-            m.insert("TemplateBody", v.into_value());
-        }
-        if let Some(v) = self.template_s3_uri {
-            m.insert("TemplateS3Uri", v.into_value());
-        }
-        if let Some(v) = self.template_ssm_document_details {
-            m.insert("TemplateSSMDocumentDetails", v.into_value());
-        }
+        if let Some(v) = self.delivery_s3_bucket { m.insert("DeliveryS3Bucket", v.into_ref()); }
+        set(&mut m, "DeliveryS3KeyPrefix", self.delivery_s3_key_prefix);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateBody", self.template_body);
+        set(&mut m, "TemplateS3Uri", self.template_s3_uri);
+        set(&mut m, "TemplateSSMDocumentDetails", self.template_ssm_document_details);
         m
     }
 
@@ -1475,7 +1381,7 @@ impl crate::Cfn<markers::ConformancePack> {
 /// The property types of [`CfnConformancePack`]: CDK's `CfnConformancePack.*Property`.
 #[cfg(feature = "config")]
 pub mod conformance_pack {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Input parameters in the form of key-value pairs for the conformance pack, both of which you
     /// define. Keys can have a maximum character length of 255 characters, and values can have a
@@ -1563,12 +1469,8 @@ pub mod conformance_pack {
     impl IntoValue for TemplateSSMDocumentDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.document_name {
-                m.insert("DocumentName", v.into_value());
-            }
-            if let Some(v) = self.document_version {
-                m.insert("DocumentVersion", v.into_value());
-            }
+            set(&mut m, "DocumentName", self.document_name);
+            set(&mut m, "DocumentVersion", self.document_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1612,9 +1514,7 @@ impl CfnConnectorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorConfiguration", self.connector_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1665,7 +1565,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "config")]
 pub mod connector {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The configuration for the connector. Specify the third-party cloud provider configuration.
     ///
@@ -1698,9 +1598,7 @@ pub mod connector {
     impl IntoValue for ConnectorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.azure {
-                m.insert("Azure", v.into_value());
-            }
+            set(&mut m, "Azure", self.azure);
             gs_core::Value::Map(m)
         }
     }
@@ -1813,22 +1711,12 @@ impl CfnDeliveryChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.config_snapshot_delivery_properties {
-            m.insert("ConfigSnapshotDeliveryProperties", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "ConfigSnapshotDeliveryProperties", self.config_snapshot_delivery_properties);
+        set(&mut m, "Name", self.name);
         m.insert("S3BucketName", self.s3_bucket_name.into_value());
-        if let Some(v) = self.s3_key_prefix {
-            m.insert("S3KeyPrefix", v.into_value());
-        }
-        if let Some(v) = self.s3_kms_key_arn {
-            m.insert("S3KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.sns_topic_arn {
-            m.insert("SnsTopicARN", v.into_value());
-        }
+        set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
+        set(&mut m, "S3KmsKeyArn", self.s3_kms_key_arn);
+        set(&mut m, "SnsTopicARN", self.sns_topic_arn);
         m
     }
 
@@ -1854,7 +1742,7 @@ impl crate::Cfn<markers::DeliveryChannel> {
 /// The property types of [`CfnDeliveryChannel`]: CDK's `CfnDeliveryChannel.*Property`.
 #[cfg(feature = "config")]
 pub mod delivery_channel {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Provides options for how often AWS Config delivers configuration snapshots to the Amazon S3
     /// bucket in your delivery channel.
@@ -1888,9 +1776,7 @@ pub mod delivery_channel {
     impl IntoValue for ConfigSnapshotDeliveryProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_frequency {
-                m.insert("DeliveryFrequency", v.into_value());
-            }
+            set(&mut m, "DeliveryFrequency", self.delivery_frequency);
             gs_core::Value::Map(m)
         }
     }
@@ -1952,19 +1838,11 @@ impl CfnOrganizationConfigRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.excluded_accounts {
-            m.insert("ExcludedAccounts", v.into_value());
-        }
+        set(&mut m, "ExcludedAccounts", self.excluded_accounts);
         m.insert("OrganizationConfigRuleName", self.organization_config_rule_name.into_value());
-        if let Some(v) = self.organization_custom_policy_rule_metadata {
-            m.insert("OrganizationCustomPolicyRuleMetadata", v.into_value());
-        }
-        if let Some(v) = self.organization_custom_rule_metadata {
-            m.insert("OrganizationCustomRuleMetadata", v.into_value());
-        }
-        if let Some(v) = self.organization_managed_rule_metadata {
-            m.insert("OrganizationManagedRuleMetadata", v.into_value());
-        }
+        set(&mut m, "OrganizationCustomPolicyRuleMetadata", self.organization_custom_policy_rule_metadata);
+        set(&mut m, "OrganizationCustomRuleMetadata", self.organization_custom_rule_metadata);
+        set(&mut m, "OrganizationManagedRuleMetadata", self.organization_managed_rule_metadata);
         m
     }
 
@@ -1998,7 +1876,7 @@ impl crate::Cfn<markers::OrganizationConfigRule> {
 /// The property types of [`CfnOrganizationConfigRule`]: CDK's `CfnOrganizationConfigRule.*Property`.
 #[cfg(feature = "config")]
 pub mod organization_config_rule {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An object that specifies organization managed rule metadata such as resource type and ID of
     /// AWS resource along with the rule identifier. It also provides the frequency with which you
@@ -2077,28 +1955,14 @@ pub mod organization_config_rule {
     impl IntoValue for OrganizationManagedRuleMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.input_parameters {
-                m.insert("InputParameters", v.into_value());
-            }
-            if let Some(v) = self.maximum_execution_frequency {
-                m.insert("MaximumExecutionFrequency", v.into_value());
-            }
-            if let Some(v) = self.resource_id_scope {
-                m.insert("ResourceIdScope", v.into_value());
-            }
-            if let Some(v) = self.resource_types_scope {
-                m.insert("ResourceTypesScope", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "InputParameters", self.input_parameters);
+            set(&mut m, "MaximumExecutionFrequency", self.maximum_execution_frequency);
+            set(&mut m, "ResourceIdScope", self.resource_id_scope);
+            set(&mut m, "ResourceTypesScope", self.resource_types_scope);
             m.insert("RuleIdentifier", self.rule_identifier.into_value());
-            if let Some(v) = self.tag_key_scope {
-                m.insert("TagKeyScope", v.into_value());
-            }
-            if let Some(v) = self.tag_value_scope {
-                m.insert("TagValueScope", v.into_value());
-            }
+            set(&mut m, "TagKeyScope", self.tag_key_scope);
+            set(&mut m, "TagValueScope", self.tag_value_scope);
             gs_core::Value::Map(m)
         }
     }
@@ -2187,29 +2051,15 @@ pub mod organization_config_rule {
     impl IntoValue for OrganizationCustomRuleMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.input_parameters {
-                m.insert("InputParameters", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "InputParameters", self.input_parameters);
             m.insert("LambdaFunctionArn", self.lambda_function_arn.into_value());
-            if let Some(v) = self.maximum_execution_frequency {
-                m.insert("MaximumExecutionFrequency", v.into_value());
-            }
+            set(&mut m, "MaximumExecutionFrequency", self.maximum_execution_frequency);
             m.insert("OrganizationConfigRuleTriggerTypes", self.organization_config_rule_trigger_types.into_value());
-            if let Some(v) = self.resource_id_scope {
-                m.insert("ResourceIdScope", v.into_value());
-            }
-            if let Some(v) = self.resource_types_scope {
-                m.insert("ResourceTypesScope", v.into_value());
-            }
-            if let Some(v) = self.tag_key_scope {
-                m.insert("TagKeyScope", v.into_value());
-            }
-            if let Some(v) = self.tag_value_scope {
-                m.insert("TagValueScope", v.into_value());
-            }
+            set(&mut m, "ResourceIdScope", self.resource_id_scope);
+            set(&mut m, "ResourceTypesScope", self.resource_types_scope);
+            set(&mut m, "TagKeyScope", self.tag_key_scope);
+            set(&mut m, "TagValueScope", self.tag_value_scope);
             gs_core::Value::Map(m)
         }
     }
@@ -2316,35 +2166,17 @@ pub mod organization_config_rule {
     impl IntoValue for OrganizationCustomPolicyRuleMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.debug_log_delivery_accounts {
-                m.insert("DebugLogDeliveryAccounts", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.input_parameters {
-                m.insert("InputParameters", v.into_value());
-            }
-            if let Some(v) = self.maximum_execution_frequency {
-                m.insert("MaximumExecutionFrequency", v.into_value());
-            }
-            if let Some(v) = self.organization_config_rule_trigger_types {
-                m.insert("OrganizationConfigRuleTriggerTypes", v.into_value());
-            }
+            set(&mut m, "DebugLogDeliveryAccounts", self.debug_log_delivery_accounts);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "InputParameters", self.input_parameters);
+            set(&mut m, "MaximumExecutionFrequency", self.maximum_execution_frequency);
+            set(&mut m, "OrganizationConfigRuleTriggerTypes", self.organization_config_rule_trigger_types);
             m.insert("PolicyText", self.policy_text.into_value());
-            if let Some(v) = self.resource_id_scope {
-                m.insert("ResourceIdScope", v.into_value());
-            }
-            if let Some(v) = self.resource_types_scope {
-                m.insert("ResourceTypesScope", v.into_value());
-            }
+            set(&mut m, "ResourceIdScope", self.resource_id_scope);
+            set(&mut m, "ResourceTypesScope", self.resource_types_scope);
             m.insert("Runtime", self.runtime.into_value());
-            if let Some(v) = self.tag_key_scope {
-                m.insert("TagKeyScope", v.into_value());
-            }
-            if let Some(v) = self.tag_value_scope {
-                m.insert("TagValueScope", v.into_value());
-            }
+            set(&mut m, "TagKeyScope", self.tag_key_scope);
+            set(&mut m, "TagValueScope", self.tag_value_scope);
             gs_core::Value::Map(m)
         }
     }
@@ -2425,28 +2257,14 @@ impl CfnOrganizationConformancePackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.conformance_pack_input_parameters {
-            m.insert("ConformancePackInputParameters", v.into_value());
-        }
-        if let Some(v) = self.delivery_s3_bucket {
-            m.insert("DeliveryS3Bucket", v.into_value());
-        }
-        if let Some(v) = self.delivery_s3_key_prefix {
-            m.insert("DeliveryS3KeyPrefix", v.into_value());
-        }
-        if let Some(v) = self.excluded_accounts {
-            m.insert("ExcludedAccounts", v.into_value());
-        }
+        set(&mut m, "ConformancePackInputParameters", self.conformance_pack_input_parameters);
+        set(&mut m, "DeliveryS3Bucket", self.delivery_s3_bucket);
+        set(&mut m, "DeliveryS3KeyPrefix", self.delivery_s3_key_prefix);
+        set(&mut m, "ExcludedAccounts", self.excluded_accounts);
         m.insert("OrganizationConformancePackName", self.organization_conformance_pack_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_body {
-            m.insert("TemplateBody", v.into_value());
-        }
-        if let Some(v) = self.template_s3_uri {
-            m.insert("TemplateS3Uri", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateBody", self.template_body);
+        set(&mut m, "TemplateS3Uri", self.template_s3_uri);
         m
     }
 
@@ -2614,30 +2432,16 @@ impl CfnRemediationConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.automatic {
-            m.insert("Automatic", v.into_value());
-        }
+        set(&mut m, "Automatic", self.automatic);
         m.insert("ConfigRuleName", self.config_rule_name.into_value());
-        if let Some(v) = self.execution_controls {
-            m.insert("ExecutionControls", v.into_value());
-        }
-        if let Some(v) = self.maximum_automatic_attempts {
-            m.insert("MaximumAutomaticAttempts", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.resource_type {
-            m.insert("ResourceType", v.into_value());
-        }
-        if let Some(v) = self.retry_attempt_seconds {
-            m.insert("RetryAttemptSeconds", v.into_value());
-        }
+        set(&mut m, "ExecutionControls", self.execution_controls);
+        set(&mut m, "MaximumAutomaticAttempts", self.maximum_automatic_attempts);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "ResourceType", self.resource_type);
+        set(&mut m, "RetryAttemptSeconds", self.retry_attempt_seconds);
         m.insert("TargetId", self.target_id.into_value());
         m.insert("TargetType", self.target_type.into_value());
-        if let Some(v) = self.target_version {
-            m.insert("TargetVersion", v.into_value());
-        }
+        set(&mut m, "TargetVersion", self.target_version);
         m
     }
 
@@ -2663,7 +2467,7 @@ impl crate::Cfn<markers::RemediationConfiguration> {
 /// The property types of [`CfnRemediationConfiguration`]: CDK's `CfnRemediationConfiguration.*Property`.
 #[cfg(feature = "config")]
 pub mod remediation_configuration {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// An ExecutionControls object.
     ///
@@ -2696,9 +2500,7 @@ pub mod remediation_configuration {
     impl IntoValue for ExecutionControls {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ssm_controls {
-                m.insert("SsmControls", v.into_value());
-            }
+            set(&mut m, "SsmControls", self.ssm_controls);
             gs_core::Value::Map(m)
         }
     }
@@ -2746,12 +2548,8 @@ pub mod remediation_configuration {
     impl IntoValue for SsmControls {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.concurrent_execution_rate_percentage {
-                m.insert("ConcurrentExecutionRatePercentage", v.into_value());
-            }
-            if let Some(v) = self.error_percentage {
-                m.insert("ErrorPercentage", v.into_value());
-            }
+            set(&mut m, "ConcurrentExecutionRatePercentage", self.concurrent_execution_rate_percentage);
+            set(&mut m, "ErrorPercentage", self.error_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -2794,12 +2592,8 @@ pub mod remediation_configuration {
     impl IntoValue for RemediationParameterValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_value {
-                m.insert("ResourceValue", v.into_value());
-            }
-            if let Some(v) = self.static_value {
-                m.insert("StaticValue", v.into_value());
-            }
+            set(&mut m, "ResourceValue", self.resource_value);
+            set(&mut m, "StaticValue", self.static_value);
             gs_core::Value::Map(m)
         }
     }
@@ -2835,9 +2629,7 @@ pub mod remediation_configuration {
     impl IntoValue for ResourceValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2879,12 +2671,8 @@ pub mod remediation_configuration {
     impl IntoValue for StaticValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2943,14 +2731,10 @@ impl CfnStoredQueryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.query_description {
-            m.insert("QueryDescription", v.into_value());
-        }
+        set(&mut m, "QueryDescription", self.query_description);
         m.insert("QueryExpression", self.query_expression.into_value());
         m.insert("QueryName", self.query_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

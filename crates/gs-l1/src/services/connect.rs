@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "connect")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -650,24 +650,14 @@ impl CfnAgentStatusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_order {
-            m.insert("DisplayOrder", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayOrder", self.display_order);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.reset_order_number {
-            m.insert("ResetOrderNumber", v.into_value());
-        }
+        set(&mut m, "ResetOrderNumber", self.reset_order_number);
         m.insert("State", self.state.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -852,17 +842,11 @@ impl CfnContactFlowProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -973,23 +957,13 @@ impl CfnContactFlowModuleProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.external_invocation_configuration {
-            m.insert("ExternalInvocationConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExternalInvocationConfiguration", self.external_invocation_configuration);
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.settings {
-            m.insert("Settings", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Settings", self.settings);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1031,7 +1005,7 @@ impl crate::Cfn<markers::ContactFlowModule> {
 /// The property types of [`CfnContactFlowModule`]: CDK's `CfnContactFlowModule.*Property`.
 #[cfg(feature = "connect")]
 pub mod contact_flow_module {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// The external invocation configuration for the flow module
     ///
@@ -1064,9 +1038,7 @@ pub mod contact_flow_module {
     impl IntoValue for ExternalInvocationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1122,9 +1094,7 @@ impl CfnContactFlowModuleAliasProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactFlowModuleId", self.contact_flow_module_id.into_value());
         m.insert("ContactFlowModuleVersion", self.contact_flow_module_version.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -1201,9 +1171,7 @@ impl CfnContactFlowModuleVersionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactFlowModuleId", self.contact_flow_module_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m
     }
 
@@ -1286,9 +1254,7 @@ impl CfnContactFlowVersionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactFlowId", self.contact_flow_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m
     }
 
@@ -1379,9 +1345,7 @@ impl CfnDataLakeAssociationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataSetId", self.data_set_id.into_value());
         m.insert("InstanceId", self.instance_id.into_value());
-        if let Some(v) = self.target_account_id {
-            m.insert("TargetAccountId", v.into_value());
-        }
+        set(&mut m, "TargetAccountId", self.target_account_id);
         m
     }
 
@@ -1495,15 +1459,11 @@ impl CfnDataTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Status", self.status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TimeZone", self.time_zone.into_value());
         m.insert("ValueLockLevel", self.value_lock_level.into_value());
         m
@@ -1641,17 +1601,11 @@ impl CfnDataTableAttributeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataTableArn", self.data_table_arn.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.primary {
-            m.insert("Primary", v.into_value());
-        }
-        if let Some(v) = self.validation {
-            m.insert("Validation", v.into_value());
-        }
+        set(&mut m, "Primary", self.primary);
+        set(&mut m, "Validation", self.validation);
         m.insert("ValueType", self.value_type.into_value());
         m
     }
@@ -1710,7 +1664,7 @@ impl crate::Cfn<markers::DataTableAttribute> {
 /// The property types of [`CfnDataTableAttribute`]: CDK's `CfnDataTableAttribute.*Property`.
 #[cfg(feature = "connect")]
 pub mod data_table_attribute {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// Defines validation rules for data table attribute values. Based on JSON Schema Draft 2020-12
     /// with additional Connect-specific validations. Validation rules ensure data integrity and
@@ -1814,36 +1768,16 @@ pub mod data_table_attribute {
     impl IntoValue for Validation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#enum {
-                m.insert("Enum", v.into_value());
-            }
-            if let Some(v) = self.exclusive_maximum {
-                m.insert("ExclusiveMaximum", v.into_value());
-            }
-            if let Some(v) = self.exclusive_minimum {
-                m.insert("ExclusiveMinimum", v.into_value());
-            }
-            if let Some(v) = self.max_length {
-                m.insert("MaxLength", v.into_value());
-            }
-            if let Some(v) = self.max_values {
-                m.insert("MaxValues", v.into_value());
-            }
-            if let Some(v) = self.maximum {
-                m.insert("Maximum", v.into_value());
-            }
-            if let Some(v) = self.min_length {
-                m.insert("MinLength", v.into_value());
-            }
-            if let Some(v) = self.min_values {
-                m.insert("MinValues", v.into_value());
-            }
-            if let Some(v) = self.minimum {
-                m.insert("Minimum", v.into_value());
-            }
-            if let Some(v) = self.multiple_of {
-                m.insert("MultipleOf", v.into_value());
-            }
+            set(&mut m, "Enum", self.r#enum);
+            set(&mut m, "ExclusiveMaximum", self.exclusive_maximum);
+            set(&mut m, "ExclusiveMinimum", self.exclusive_minimum);
+            set(&mut m, "MaxLength", self.max_length);
+            set(&mut m, "MaxValues", self.max_values);
+            set(&mut m, "Maximum", self.maximum);
+            set(&mut m, "MinLength", self.min_length);
+            set(&mut m, "MinValues", self.min_values);
+            set(&mut m, "Minimum", self.minimum);
+            set(&mut m, "MultipleOf", self.multiple_of);
             gs_core::Value::Map(m)
         }
     }
@@ -1885,12 +1819,8 @@ pub mod data_table_attribute {
     impl IntoValue for Enum {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.strict {
-                m.insert("Strict", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Strict", self.strict);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -1974,7 +1904,7 @@ impl crate::Cfn<markers::DataTableRecord> {
 /// The property types of [`CfnDataTableRecord`]: CDK's `CfnDataTableRecord.*Property`.
 #[cfg(feature = "connect")]
 pub mod data_table_record {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `DataTableRecord` property type.
     ///
@@ -2008,9 +1938,7 @@ pub mod data_table_record {
     impl IntoValue for DataTableRecord {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary_values {
-                m.insert("PrimaryValues", v.into_value());
-            }
+            set(&mut m, "PrimaryValues", self.primary_values);
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
         }
@@ -2053,12 +1981,8 @@ pub mod data_table_record {
     impl IntoValue for Value {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_id {
-                m.insert("AttributeId", v.into_value());
-            }
-            if let Some(v) = self.attribute_value {
-                m.insert("AttributeValue", v.into_value());
-            }
+            set(&mut m, "AttributeId", self.attribute_id);
+            set(&mut m, "AttributeValue", self.attribute_value);
             gs_core::Value::Map(m)
         }
     }
@@ -2128,20 +2052,12 @@ impl CfnEmailAddressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alias_configurations {
-            m.insert("AliasConfigurations", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "AliasConfigurations", self.alias_configurations);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("EmailAddress", self.email_address.into_value());
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2314,33 +2230,17 @@ impl CfnEvaluationFormProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ai_version {
-            m.insert("AIVersion", v.into_value());
-        }
-        if let Some(v) = self.auto_evaluation_configuration {
-            m.insert("AutoEvaluationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AIVersion", self.ai_version);
+        set(&mut m, "AutoEvaluationConfiguration", self.auto_evaluation_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Items", self.items.into_value());
-        if let Some(v) = self.language_configuration {
-            m.insert("LanguageConfiguration", v.into_value());
-        }
-        if let Some(v) = self.review_configuration {
-            m.insert("ReviewConfiguration", v.into_value());
-        }
-        if let Some(v) = self.scoring_strategy {
-            m.insert("ScoringStrategy", v.into_value());
-        }
+        set(&mut m, "LanguageConfiguration", self.language_configuration);
+        set(&mut m, "ReviewConfiguration", self.review_configuration);
+        set(&mut m, "ScoringStrategy", self.scoring_strategy);
         m.insert("Status", self.status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_configuration {
-            m.insert("TargetConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetConfiguration", self.target_configuration);
         m.insert("Title", self.title.into_value());
         m
     }
@@ -2375,7 +2275,7 @@ impl crate::Cfn<markers::EvaluationForm> {
 /// The property types of [`CfnEvaluationForm`]: CDK's `CfnEvaluationForm.*Property`.
 #[cfg(feature = "connect")]
 pub mod evaluation_form {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// A scoring strategy of the evaluation form.
     ///
@@ -2417,9 +2317,7 @@ pub mod evaluation_form {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
-            if let Some(v) = self.score_thresholds {
-                m.insert("ScoreThresholds", v.into_value());
-            }
+            set(&mut m, "ScoreThresholds", self.score_thresholds);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -2520,23 +2418,13 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormSection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instructions {
-                m.insert("Instructions", v.into_value());
-            }
-            if let Some(v) = self.is_excluded_from_scoring {
-                m.insert("IsExcludedFromScoring", v.into_value());
-            }
-            if let Some(v) = self.items {
-                m.insert("Items", v.into_value());
-            }
+            set(&mut m, "Instructions", self.instructions);
+            set(&mut m, "IsExcludedFromScoring", self.is_excluded_from_scoring);
+            set(&mut m, "Items", self.items);
             m.insert("RefId", self.ref_id.into_value());
-            if let Some(v) = self.score_thresholds {
-                m.insert("ScoreThresholds", v.into_value());
-            }
+            set(&mut m, "ScoreThresholds", self.score_thresholds);
             m.insert("Title", self.title.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -2579,12 +2467,8 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.question {
-                m.insert("Question", v.into_value());
-            }
-            if let Some(v) = self.section {
-                m.insert("Section", v.into_value());
-            }
+            set(&mut m, "Question", self.question);
+            set(&mut m, "Section", self.section);
             gs_core::Value::Map(m)
         }
     }
@@ -2672,30 +2556,16 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormQuestion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enablement {
-                m.insert("Enablement", v.into_value());
-            }
-            if let Some(v) = self.instructions {
-                m.insert("Instructions", v.into_value());
-            }
-            if let Some(v) = self.metric_configuration {
-                m.insert("MetricConfiguration", v.into_value());
-            }
-            if let Some(v) = self.not_applicable_enabled {
-                m.insert("NotApplicableEnabled", v.into_value());
-            }
+            set(&mut m, "Enablement", self.enablement);
+            set(&mut m, "Instructions", self.instructions);
+            set(&mut m, "MetricConfiguration", self.metric_configuration);
+            set(&mut m, "NotApplicableEnabled", self.not_applicable_enabled);
             m.insert("QuestionType", self.question_type.into_value());
-            if let Some(v) = self.question_type_properties {
-                m.insert("QuestionTypeProperties", v.into_value());
-            }
+            set(&mut m, "QuestionTypeProperties", self.question_type_properties);
             m.insert("RefId", self.ref_id.into_value());
-            if let Some(v) = self.scoring_configuration {
-                m.insert("ScoringConfiguration", v.into_value());
-            }
+            set(&mut m, "ScoringConfiguration", self.scoring_configuration);
             m.insert("Title", self.title.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -2750,18 +2620,10 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormQuestionTypeProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.multi_select {
-                m.insert("MultiSelect", v.into_value());
-            }
-            if let Some(v) = self.numeric {
-                m.insert("Numeric", v.into_value());
-            }
-            if let Some(v) = self.single_select {
-                m.insert("SingleSelect", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
+            set(&mut m, "MultiSelect", self.multi_select);
+            set(&mut m, "Numeric", self.numeric);
+            set(&mut m, "SingleSelect", self.single_select);
+            set(&mut m, "Text", self.text);
             gs_core::Value::Map(m)
         }
     }
@@ -2811,14 +2673,10 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormNumericQuestionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automation {
-                m.insert("Automation", v.into_value());
-            }
+            set(&mut m, "Automation", self.automation);
             m.insert("MaxValue", self.max_value.into_value());
             m.insert("MinValue", self.min_value.into_value());
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
             gs_core::Value::Map(m)
         }
     }
@@ -2881,20 +2739,12 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormNumericQuestionOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic_fail {
-                m.insert("AutomaticFail", v.into_value());
-            }
-            if let Some(v) = self.automatic_fail_configuration {
-                m.insert("AutomaticFailConfiguration", v.into_value());
-            }
+            set(&mut m, "AutomaticFail", self.automatic_fail);
+            set(&mut m, "AutomaticFailConfiguration", self.automatic_fail_configuration);
             m.insert("MaxValue", self.max_value.into_value());
             m.insert("MinValue", self.min_value.into_value());
-            if let Some(v) = self.points_configuration {
-                m.insert("PointsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.score {
-                m.insert("Score", v.into_value());
-            }
+            set(&mut m, "PointsConfiguration", self.points_configuration);
+            set(&mut m, "Score", self.score);
             gs_core::Value::Map(m)
         }
     }
@@ -2936,12 +2786,8 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormNumericQuestionAutomation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_source {
-                m.insert("AnswerSource", v.into_value());
-            }
-            if let Some(v) = self.property_value {
-                m.insert("PropertyValue", v.into_value());
-            }
+            set(&mut m, "AnswerSource", self.answer_source);
+            set(&mut m, "PropertyValue", self.property_value);
             gs_core::Value::Map(m)
         }
     }
@@ -3015,12 +2861,8 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormSingleSelectQuestionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automation {
-                m.insert("Automation", v.into_value());
-            }
-            if let Some(v) = self.display_as {
-                m.insert("DisplayAs", v.into_value());
-            }
+            set(&mut m, "Automation", self.automation);
+            set(&mut m, "DisplayAs", self.display_as);
             m.insert("Options", self.options.into_value());
             gs_core::Value::Map(m)
         }
@@ -3084,19 +2926,11 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormSingleSelectQuestionOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic_fail {
-                m.insert("AutomaticFail", v.into_value());
-            }
-            if let Some(v) = self.automatic_fail_configuration {
-                m.insert("AutomaticFailConfiguration", v.into_value());
-            }
-            if let Some(v) = self.points_configuration {
-                m.insert("PointsConfiguration", v.into_value());
-            }
+            set(&mut m, "AutomaticFail", self.automatic_fail);
+            set(&mut m, "AutomaticFailConfiguration", self.automatic_fail_configuration);
+            set(&mut m, "PointsConfiguration", self.points_configuration);
             m.insert("RefId", self.ref_id.into_value());
-            if let Some(v) = self.score {
-                m.insert("Score", v.into_value());
-            }
+            set(&mut m, "Score", self.score);
             m.insert("Text", self.text.into_value());
             gs_core::Value::Map(m)
         }
@@ -3148,15 +2982,9 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormSingleSelectQuestionAutomation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_source {
-                m.insert("AnswerSource", v.into_value());
-            }
-            if let Some(v) = self.default_option_ref_id {
-                m.insert("DefaultOptionRefId", v.into_value());
-            }
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "AnswerSource", self.answer_source);
+            set(&mut m, "DefaultOptionRefId", self.default_option_ref_id);
+            set(&mut m, "Options", self.options);
             gs_core::Value::Map(m)
         }
     }
@@ -3281,12 +3109,8 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormScoreThreshold {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_score_percentage {
-                m.insert("MaxScorePercentage", v.into_value());
-            }
-            if let Some(v) = self.min_score_percentage {
-                m.insert("MinScorePercentage", v.into_value());
-            }
+            set(&mut m, "MaxScorePercentage", self.max_score_percentage);
+            set(&mut m, "MinScorePercentage", self.min_score_percentage);
             m.insert("PerformanceCategory", self.performance_category.into_value());
             gs_core::Value::Map(m)
         }
@@ -3323,9 +3147,7 @@ pub mod evaluation_form {
     impl IntoValue for AutomaticFailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_section {
-                m.insert("TargetSection", v.into_value());
-            }
+            set(&mut m, "TargetSection", self.target_section);
             gs_core::Value::Map(m)
         }
     }
@@ -3362,9 +3184,7 @@ pub mod evaluation_form {
     impl IntoValue for QuestionOptionPointsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_bonus {
-                m.insert("IsBonus", v.into_value());
-            }
+            set(&mut m, "IsBonus", self.is_bonus);
             m.insert("PointValue", self.point_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -3432,9 +3252,7 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormTextQuestionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automation {
-                m.insert("Automation", v.into_value());
-            }
+            set(&mut m, "Automation", self.automation);
             gs_core::Value::Map(m)
         }
     }
@@ -3470,9 +3288,7 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormTextQuestionAutomation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_source {
-                m.insert("AnswerSource", v.into_value());
-            }
+            set(&mut m, "AnswerSource", self.answer_source);
             gs_core::Value::Map(m)
         }
     }
@@ -3515,12 +3331,8 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormMultiSelectQuestionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automation {
-                m.insert("Automation", v.into_value());
-            }
-            if let Some(v) = self.display_as {
-                m.insert("DisplayAs", v.into_value());
-            }
+            set(&mut m, "Automation", self.automation);
+            set(&mut m, "DisplayAs", self.display_as);
             m.insert("Options", self.options.into_value());
             gs_core::Value::Map(m)
         }
@@ -3584,19 +3396,11 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormMultiSelectQuestionOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic_fail {
-                m.insert("AutomaticFail", v.into_value());
-            }
-            if let Some(v) = self.automatic_fail_configuration {
-                m.insert("AutomaticFailConfiguration", v.into_value());
-            }
-            if let Some(v) = self.points_configuration {
-                m.insert("PointsConfiguration", v.into_value());
-            }
+            set(&mut m, "AutomaticFail", self.automatic_fail);
+            set(&mut m, "AutomaticFailConfiguration", self.automatic_fail_configuration);
+            set(&mut m, "PointsConfiguration", self.points_configuration);
             m.insert("RefId", self.ref_id.into_value());
-            if let Some(v) = self.score {
-                m.insert("Score", v.into_value());
-            }
+            set(&mut m, "Score", self.score);
             m.insert("Text", self.text.into_value());
             gs_core::Value::Map(m)
         }
@@ -3645,15 +3449,9 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormMultiSelectQuestionAutomation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_source {
-                m.insert("AnswerSource", v.into_value());
-            }
-            if let Some(v) = self.default_option_ref_ids {
-                m.insert("DefaultOptionRefIds", v.into_value());
-            }
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "AnswerSource", self.answer_source);
+            set(&mut m, "DefaultOptionRefIds", self.default_option_ref_ids);
+            set(&mut m, "Options", self.options);
             gs_core::Value::Map(m)
         }
     }
@@ -3779,15 +3577,9 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormQuestionScoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_excluded_from_scoring {
-                m.insert("IsExcludedFromScoring", v.into_value());
-            }
-            if let Some(v) = self.points_configuration {
-                m.insert("PointsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.score_thresholds {
-                m.insert("ScoreThresholds", v.into_value());
-            }
+            set(&mut m, "IsExcludedFromScoring", self.is_excluded_from_scoring);
+            set(&mut m, "PointsConfiguration", self.points_configuration);
+            set(&mut m, "ScoreThresholds", self.score_thresholds);
             gs_core::Value::Map(m)
         }
     }
@@ -3835,15 +3627,9 @@ pub mod evaluation_form {
     impl IntoValue for QuestionPointsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_bonus {
-                m.insert("IsBonus", v.into_value());
-            }
-            if let Some(v) = self.max_point_value {
-                m.insert("MaxPointValue", v.into_value());
-            }
-            if let Some(v) = self.min_point_value {
-                m.insert("MinPointValue", v.into_value());
-            }
+            set(&mut m, "IsBonus", self.is_bonus);
+            set(&mut m, "MaxPointValue", self.max_point_value);
+            set(&mut m, "MinPointValue", self.min_point_value);
             gs_core::Value::Map(m)
         }
     }
@@ -3928,9 +3714,7 @@ pub mod evaluation_form {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
             m.insert("Condition", self.condition.into_value());
-            if let Some(v) = self.default_action {
-                m.insert("DefaultAction", v.into_value());
-            }
+            set(&mut m, "DefaultAction", self.default_action);
             gs_core::Value::Map(m)
         }
     }
@@ -3968,9 +3752,7 @@ pub mod evaluation_form {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operands", self.operands.into_value());
-            if let Some(v) = self.operator {
-                m.insert("Operator", v.into_value());
-            }
+            set(&mut m, "Operator", self.operator);
             gs_core::Value::Map(m)
         }
     }
@@ -4006,9 +3788,7 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormItemEnablementConditionOperand {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
             gs_core::Value::Map(m)
         }
     }
@@ -4092,9 +3872,7 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormItemEnablementSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ref_id {
-                m.insert("RefId", v.into_value());
-            }
+            set(&mut m, "RefId", self.ref_id);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -4137,12 +3915,8 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormItemEnablementSourceValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ref_id {
-                m.insert("RefId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "RefId", self.ref_id);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -4178,9 +3952,7 @@ pub mod evaluation_form {
     impl IntoValue for AutoEvaluationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -4247,9 +4019,7 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationFormLanguageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.form_language {
-                m.insert("FormLanguage", v.into_value());
-            }
+            set(&mut m, "FormLanguage", self.form_language);
             gs_core::Value::Map(m)
         }
     }
@@ -4287,9 +4057,7 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationReviewConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eligibility_days {
-                m.insert("EligibilityDays", v.into_value());
-            }
+            set(&mut m, "EligibilityDays", self.eligibility_days);
             m.insert("ReviewNotificationRecipients", self.review_notification_recipients.into_value());
             gs_core::Value::Map(m)
         }
@@ -4365,9 +4133,7 @@ pub mod evaluation_form {
     impl IntoValue for EvaluationReviewNotificationRecipientValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.user_id {
-                m.insert("UserId", v.into_value());
-            }
+            set(&mut m, "UserId", self.user_id);
             gs_core::Value::Map(m)
         }
     }
@@ -4459,24 +4225,14 @@ impl CfnHoursOfOperationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.child_hours_of_operations {
-            m.insert("ChildHoursOfOperations", v.into_value());
-        }
+        set(&mut m, "ChildHoursOfOperations", self.child_hours_of_operations);
         m.insert("Config", self.config.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.hours_of_operation_overrides {
-            m.insert("HoursOfOperationOverrides", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "HoursOfOperationOverrides", self.hours_of_operation_overrides);
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parent_hours_of_operations {
-            m.insert("ParentHoursOfOperations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ParentHoursOfOperations", self.parent_hours_of_operations);
+        set(&mut m, "Tags", self.tags);
         m.insert("TimeZone", self.time_zone.into_value());
         m
     }
@@ -4511,7 +4267,7 @@ impl crate::Cfn<markers::HoursOfOperation> {
 /// The property types of [`CfnHoursOfOperation`]: CDK's `CfnHoursOfOperation.*Property`.
 #[cfg(feature = "connect")]
 pub mod hours_of_operation {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Contains information about the hours of operation.
     ///
@@ -4673,20 +4429,12 @@ pub mod hours_of_operation {
             let mut m = gs_core::ValueMap::new();
             m.insert("EffectiveFrom", self.effective_from.into_value());
             m.insert("EffectiveTill", self.effective_till.into_value());
-            if let Some(v) = self.hours_of_operation_override_id {
-                m.insert("HoursOfOperationOverrideId", v.into_value());
-            }
+            set(&mut m, "HoursOfOperationOverrideId", self.hours_of_operation_override_id);
             m.insert("OverrideConfig", self.override_config.into_value());
-            if let Some(v) = self.override_description {
-                m.insert("OverrideDescription", v.into_value());
-            }
+            set(&mut m, "OverrideDescription", self.override_description);
             m.insert("OverrideName", self.override_name.into_value());
-            if let Some(v) = self.override_type {
-                m.insert("OverrideType", v.into_value());
-            }
-            if let Some(v) = self.recurrence_config {
-                m.insert("RecurrenceConfig", v.into_value());
-            }
+            set(&mut m, "OverrideType", self.override_type);
+            set(&mut m, "RecurrenceConfig", self.recurrence_config);
             gs_core::Value::Map(m)
         }
     }
@@ -4863,21 +4611,11 @@ pub mod hours_of_operation {
     impl IntoValue for RecurrencePattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.by_month {
-                m.insert("ByMonth", v.into_value());
-            }
-            if let Some(v) = self.by_month_day {
-                m.insert("ByMonthDay", v.into_value());
-            }
-            if let Some(v) = self.by_weekday_occurrence {
-                m.insert("ByWeekdayOccurrence", v.into_value());
-            }
-            if let Some(v) = self.frequency {
-                m.insert("Frequency", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
+            set(&mut m, "ByMonth", self.by_month);
+            set(&mut m, "ByMonthDay", self.by_month_day);
+            set(&mut m, "ByWeekdayOccurrence", self.by_weekday_occurrence);
+            set(&mut m, "Frequency", self.frequency);
+            set(&mut m, "Interval", self.interval);
             gs_core::Value::Map(m)
         }
     }
@@ -4915,9 +4653,7 @@ pub mod hours_of_operation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -4984,16 +4720,10 @@ impl CfnInstanceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Attributes", self.attributes.into_value());
-        if let Some(v) = self.directory_id {
-            m.insert("DirectoryId", v.into_value());
-        }
+        set(&mut m, "DirectoryId", self.directory_id);
         m.insert("IdentityManagementType", self.identity_management_type.into_value());
-        if let Some(v) = self.instance_alias {
-            m.insert("InstanceAlias", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "InstanceAlias", self.instance_alias);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5060,7 +4790,7 @@ impl crate::Cfn<markers::Instance> {
 /// The property types of [`CfnInstance`]: CDK's `CfnInstance.*Property`.
 #[cfg(feature = "connect")]
 pub mod instance {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// \*This is a preview release for Connect Customer . It is subject to change.*
     ///
@@ -5161,41 +4891,19 @@ pub mod instance {
     impl IntoValue for Attributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_resolve_best_voices {
-                m.insert("AutoResolveBestVoices", v.into_value());
-            }
-            if let Some(v) = self.contact_lens {
-                m.insert("ContactLens", v.into_value());
-            }
-            if let Some(v) = self.contactflow_logs {
-                m.insert("ContactflowLogs", v.into_value());
-            }
-            if let Some(v) = self.early_media {
-                m.insert("EarlyMedia", v.into_value());
-            }
-            if let Some(v) = self.enhanced_chat_monitoring {
-                m.insert("EnhancedChatMonitoring", v.into_value());
-            }
-            if let Some(v) = self.enhanced_contact_monitoring {
-                m.insert("EnhancedContactMonitoring", v.into_value());
-            }
-            if let Some(v) = self.high_volume_out_bound {
-                m.insert("HighVolumeOutBound", v.into_value());
-            }
+            set(&mut m, "AutoResolveBestVoices", self.auto_resolve_best_voices);
+            set(&mut m, "ContactLens", self.contact_lens);
+            set(&mut m, "ContactflowLogs", self.contactflow_logs);
+            set(&mut m, "EarlyMedia", self.early_media);
+            set(&mut m, "EnhancedChatMonitoring", self.enhanced_chat_monitoring);
+            set(&mut m, "EnhancedContactMonitoring", self.enhanced_contact_monitoring);
+            set(&mut m, "HighVolumeOutBound", self.high_volume_out_bound);
             m.insert("InboundCalls", self.inbound_calls.into_value());
-            if let Some(v) = self.message_streaming {
-                m.insert("MessageStreaming", v.into_value());
-            }
-            if let Some(v) = self.multi_party_chat_conference {
-                m.insert("MultiPartyChatConference", v.into_value());
-            }
-            if let Some(v) = self.multi_party_conference {
-                m.insert("MultiPartyConference", v.into_value());
-            }
+            set(&mut m, "MessageStreaming", self.message_streaming);
+            set(&mut m, "MultiPartyChatConference", self.multi_party_chat_conference);
+            set(&mut m, "MultiPartyConference", self.multi_party_conference);
             m.insert("OutboundCalls", self.outbound_calls.into_value());
-            if let Some(v) = self.use_custom_tts_voices {
-                m.insert("UseCustomTTSVoices", v.into_value());
-            }
+            set(&mut m, "UseCustomTTSVoices", self.use_custom_tts_voices);
             gs_core::Value::Map(m)
         }
     }
@@ -5271,19 +4979,11 @@ impl CfnInstanceStorageConfigProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_ref());
-        if let Some(v) = self.kinesis_firehose_config {
-            m.insert("KinesisFirehoseConfig", v.into_value());
-        }
-        if let Some(v) = self.kinesis_stream_config {
-            m.insert("KinesisStreamConfig", v.into_value());
-        }
-        if let Some(v) = self.kinesis_video_stream_config {
-            m.insert("KinesisVideoStreamConfig", v.into_value());
-        }
+        set(&mut m, "KinesisFirehoseConfig", self.kinesis_firehose_config);
+        set(&mut m, "KinesisStreamConfig", self.kinesis_stream_config);
+        set(&mut m, "KinesisVideoStreamConfig", self.kinesis_video_stream_config);
         m.insert("ResourceType", self.resource_type.into_value());
-        if let Some(v) = self.s3_config {
-            m.insert("S3Config", v.into_value());
-        }
+        set(&mut m, "S3Config", self.s3_config);
         m.insert("StorageType", self.storage_type.into_value());
         m
     }
@@ -5319,7 +5019,7 @@ impl crate::Cfn<markers::InstanceStorageConfig> {
 /// The property types of [`CfnInstanceStorageConfig`]: CDK's `CfnInstanceStorageConfig.*Property`.
 #[cfg(feature = "connect")]
 pub mod instance_storage_config {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// Configuration information of a Kinesis data stream.
     ///
@@ -5393,9 +5093,7 @@ pub mod instance_storage_config {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
             m.insert("BucketPrefix", self.bucket_prefix.into_value());
-            if let Some(v) = self.encryption_config {
-                m.insert("EncryptionConfig", v.into_value());
-            }
+            set(&mut m, "EncryptionConfig", self.encryption_config);
             gs_core::Value::Map(m)
         }
     }
@@ -5576,9 +5274,7 @@ impl CfnIntegrationAssociationProps {
         m.insert("InstanceId", self.instance_id.into_ref());
         m.insert("IntegrationArn", self.integration_arn.into_value());
         m.insert("IntegrationType", self.integration_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5686,19 +5382,13 @@ impl CfnMetricProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("MetricCalculation", self.metric_calculation.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.positive_trend_indicator {
-            m.insert("PositiveTrendIndicator", v.into_value());
-        }
+        set(&mut m, "PositiveTrendIndicator", self.positive_trend_indicator);
         m.insert("Status", self.status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Unit", self.unit.into_value());
         m
     }
@@ -5873,7 +5563,7 @@ impl crate::Cfn<markers::Metric> {
 /// The property types of [`CfnMetric`]: CDK's `CfnMetric.*Property`.
 #[cfg(feature = "connect")]
 pub mod metric {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// The calculation configuration for the metric
     ///
@@ -5959,15 +5649,9 @@ pub mod metric {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Alias", self.alias.into_value());
-            if let Some(v) = self.metric_filters {
-                m.insert("MetricFilters", v.into_value());
-            }
-            if let Some(v) = self.metric_id {
-                m.insert("MetricId", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
+            set(&mut m, "MetricFilters", self.metric_filters);
+            set(&mut m, "MetricId", self.metric_id);
+            set(&mut m, "MetricName", self.metric_name);
             gs_core::Value::Map(m)
         }
     }
@@ -6022,19 +5706,11 @@ pub mod metric {
     impl IntoValue for MetricFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_condition {
-                m.insert("BooleanCondition", v.into_value());
-            }
+            set(&mut m, "BooleanCondition", self.boolean_condition);
             m.insert("MetricFilterKey", self.metric_filter_key.into_value());
-            if let Some(v) = self.negate {
-                m.insert("Negate", v.into_value());
-            }
-            if let Some(v) = self.number_condition {
-                m.insert("NumberCondition", v.into_value());
-            }
-            if let Some(v) = self.string_condition {
-                m.insert("StringCondition", v.into_value());
-            }
+            set(&mut m, "Negate", self.negate);
+            set(&mut m, "NumberCondition", self.number_condition);
+            set(&mut m, "StringCondition", self.string_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -6216,19 +5892,11 @@ impl CfnNotificationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.expires_at {
-            m.insert("ExpiresAt", v.into_value());
-        }
+        set(&mut m, "ExpiresAt", self.expires_at);
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.priority {
-            m.insert("Priority", v.into_value());
-        }
-        if let Some(v) = self.recipients {
-            m.insert("Recipients", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Priority", self.priority);
+        set(&mut m, "Recipients", self.recipients);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6278,7 +5946,7 @@ impl crate::Cfn<markers::Notification> {
 /// The property types of [`CfnNotification`]: CDK's `CfnNotification.*Property`.
 #[cfg(feature = "connect")]
 pub mod notification {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The content of a notification
     ///
@@ -6371,39 +6039,17 @@ pub mod notification {
     impl IntoValue for NotificationContent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.de_de {
-                m.insert("DeDE", v.into_value());
-            }
-            if let Some(v) = self.en_us {
-                m.insert("EnUS", v.into_value());
-            }
-            if let Some(v) = self.es_es {
-                m.insert("EsES", v.into_value());
-            }
-            if let Some(v) = self.fr_fr {
-                m.insert("FrFR", v.into_value());
-            }
-            if let Some(v) = self.id_id {
-                m.insert("IdID", v.into_value());
-            }
-            if let Some(v) = self.it_it {
-                m.insert("ItIT", v.into_value());
-            }
-            if let Some(v) = self.ja_jp {
-                m.insert("JaJP", v.into_value());
-            }
-            if let Some(v) = self.ko_kr {
-                m.insert("KoKR", v.into_value());
-            }
-            if let Some(v) = self.pt_br {
-                m.insert("PtBR", v.into_value());
-            }
-            if let Some(v) = self.zh_cn {
-                m.insert("ZhCN", v.into_value());
-            }
-            if let Some(v) = self.zh_tw {
-                m.insert("ZhTW", v.into_value());
-            }
+            set(&mut m, "DeDE", self.de_de);
+            set(&mut m, "EnUS", self.en_us);
+            set(&mut m, "EsES", self.es_es);
+            set(&mut m, "FrFR", self.fr_fr);
+            set(&mut m, "IdID", self.id_id);
+            set(&mut m, "ItIT", self.it_it);
+            set(&mut m, "JaJP", self.ja_jp);
+            set(&mut m, "KoKR", self.ko_kr);
+            set(&mut m, "PtBR", self.pt_br);
+            set(&mut m, "ZhCN", self.zh_cn);
+            set(&mut m, "ZhTW", self.zh_tw);
             gs_core::Value::Map(m)
         }
     }
@@ -6486,25 +6132,13 @@ impl CfnPhoneNumberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.country_code {
-            m.insert("CountryCode", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.prefix {
-            m.insert("Prefix", v.into_value());
-        }
-        if let Some(v) = self.source_phone_number_arn {
-            m.insert("SourcePhoneNumberArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CountryCode", self.country_code);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Prefix", self.prefix);
+        set(&mut m, "SourcePhoneNumberArn", self.source_phone_number_arn);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -6599,17 +6233,11 @@ impl CfnPredefinedAttributeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attribute_configuration {
-            m.insert("AttributeConfiguration", v.into_value());
-        }
+        set(&mut m, "AttributeConfiguration", self.attribute_configuration);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.purposes {
-            m.insert("Purposes", v.into_value());
-        }
-        if let Some(v) = self.values {
-            m.insert("Values", v.into_value());
-        }
+        set(&mut m, "Purposes", self.purposes);
+        set(&mut m, "Values", self.values);
         m
     }
 
@@ -6651,7 +6279,7 @@ impl crate::Cfn<markers::PredefinedAttribute> {
 /// The property types of [`CfnPredefinedAttribute`]: CDK's `CfnPredefinedAttribute.*Property`.
 #[cfg(feature = "connect")]
 pub mod predefined_attribute {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The values of a predefined attribute.
     ///
@@ -6684,9 +6312,7 @@ pub mod predefined_attribute {
     impl IntoValue for Values {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.string_list {
-                m.insert("StringList", v.into_value());
-            }
+            set(&mut m, "StringList", self.string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -6730,12 +6356,8 @@ pub mod predefined_attribute {
     impl IntoValue for AttributeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_value_validation_on_association {
-                m.insert("EnableValueValidationOnAssociation", v.into_value());
-            }
-            if let Some(v) = self.is_read_only {
-                m.insert("IsReadOnly", v.into_value());
-            }
+            set(&mut m, "EnableValueValidationOnAssociation", self.enable_value_validation_on_association);
+            set(&mut m, "IsReadOnly", self.is_read_only);
             gs_core::Value::Map(m)
         }
     }
@@ -6802,17 +6424,11 @@ impl CfnPromptProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.s3_uri {
-            m.insert("S3Uri", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "S3Uri", self.s3_uri);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6941,33 +6557,17 @@ impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_email_addresses {
-            m.insert("AdditionalEmailAddresses", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AdditionalEmailAddresses", self.additional_email_addresses);
+        set(&mut m, "Description", self.description);
         m.insert("HoursOfOperationArn", self.hours_of_operation_arn.into_value());
         m.insert("InstanceArn", self.instance_arn.into_ref());
-        if let Some(v) = self.max_contacts {
-            m.insert("MaxContacts", v.into_value());
-        }
+        set(&mut m, "MaxContacts", self.max_contacts);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.outbound_caller_config {
-            m.insert("OutboundCallerConfig", v.into_value());
-        }
-        if let Some(v) = self.outbound_email_config {
-            m.insert("OutboundEmailConfig", v.into_value());
-        }
-        if let Some(v) = self.quick_connect_arns {
-            m.insert("QuickConnectArns", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OutboundCallerConfig", self.outbound_caller_config);
+        set(&mut m, "OutboundEmailConfig", self.outbound_email_config);
+        set(&mut m, "QuickConnectArns", self.quick_connect_arns);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -7025,7 +6625,7 @@ impl crate::Cfn<markers::Queue> {
 /// The property types of [`CfnQueue`]: CDK's `CfnQueue.*Property`.
 #[cfg(feature = "connect")]
 pub mod queue {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The outbound caller ID name, number, and outbound whisper flow.
     ///
@@ -7070,15 +6670,9 @@ pub mod queue {
     impl IntoValue for OutboundCallerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.outbound_caller_id_name {
-                m.insert("OutboundCallerIdName", v.into_value());
-            }
-            if let Some(v) = self.outbound_caller_id_number_arn {
-                m.insert("OutboundCallerIdNumberArn", v.into_value());
-            }
-            if let Some(v) = self.outbound_flow_arn {
-                m.insert("OutboundFlowArn", v.into_value());
-            }
+            set(&mut m, "OutboundCallerIdName", self.outbound_caller_id_name);
+            set(&mut m, "OutboundCallerIdNumberArn", self.outbound_caller_id_number_arn);
+            set(&mut m, "OutboundFlowArn", self.outbound_flow_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -7145,9 +6739,7 @@ pub mod queue {
     impl IntoValue for OutboundEmailConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.outbound_email_address_id {
-                m.insert("OutboundEmailAddressId", v.into_value());
-            }
+            set(&mut m, "OutboundEmailAddressId", self.outbound_email_address_id);
             gs_core::Value::Map(m)
         }
     }
@@ -7214,15 +6806,11 @@ impl CfnQuickConnectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Name", self.name.into_value());
         m.insert("QuickConnectConfig", self.quick_connect_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -7266,7 +6854,7 @@ impl crate::Cfn<markers::QuickConnect> {
 /// The property types of [`CfnQuickConnect`]: CDK's `CfnQuickConnect.*Property`.
 #[cfg(feature = "connect")]
 pub mod quick_connect {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains configuration settings for a quick connect.
     ///
@@ -7320,19 +6908,11 @@ pub mod quick_connect {
     impl IntoValue for QuickConnectConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_config {
-                m.insert("FlowConfig", v.into_value());
-            }
-            if let Some(v) = self.phone_config {
-                m.insert("PhoneConfig", v.into_value());
-            }
-            if let Some(v) = self.queue_config {
-                m.insert("QueueConfig", v.into_value());
-            }
+            set(&mut m, "FlowConfig", self.flow_config);
+            set(&mut m, "PhoneConfig", self.phone_config);
+            set(&mut m, "QueueConfig", self.queue_config);
             m.insert("QuickConnectType", self.quick_connect_type.into_value());
-            if let Some(v) = self.user_config {
-                m.insert("UserConfig", v.into_value());
-            }
+            set(&mut m, "UserConfig", self.user_config);
             gs_core::Value::Map(m)
         }
     }
@@ -7570,23 +7150,15 @@ impl CfnRoutingProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.agent_availability_timer {
-            m.insert("AgentAvailabilityTimer", v.into_value());
-        }
+        set(&mut m, "AgentAvailabilityTimer", self.agent_availability_timer);
         m.insert("DefaultOutboundQueueArn", self.default_outbound_queue_arn.into_value());
         m.insert("Description", self.description.into_value());
         m.insert("InstanceArn", self.instance_arn.into_ref());
-        if let Some(v) = self.manual_assignment_queue_configs {
-            m.insert("ManualAssignmentQueueConfigs", v.into_value());
-        }
+        set(&mut m, "ManualAssignmentQueueConfigs", self.manual_assignment_queue_configs);
         m.insert("MediaConcurrencies", self.media_concurrencies.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.queue_configs {
-            m.insert("QueueConfigs", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "QueueConfigs", self.queue_configs);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -7620,7 +7192,7 @@ impl crate::Cfn<markers::RoutingProfile> {
 /// The property types of [`CfnRoutingProfile`]: CDK's `CfnRoutingProfile.*Property`.
 #[cfg(feature = "connect")]
 pub mod routing_profile {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Contains information about which channels are supported, and how many contacts an agent can
     /// have on a channel simultaneously.
@@ -7666,9 +7238,7 @@ pub mod routing_profile {
             let mut m = gs_core::ValueMap::new();
             m.insert("Channel", self.channel.into_value());
             m.insert("Concurrency", self.concurrency.into_value());
-            if let Some(v) = self.cross_channel_behavior {
-                m.insert("CrossChannelBehavior", v.into_value());
-            }
+            set(&mut m, "CrossChannelBehavior", self.cross_channel_behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -7908,9 +7478,7 @@ impl CfnRuleProps {
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("PublishStatus", self.publish_status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TriggerEventSource", self.trigger_event_source.into_value());
         m
     }
@@ -7945,7 +7513,7 @@ impl crate::Cfn<markers::Rule> {
 /// The property types of [`CfnRule`]: CDK's `CfnRule.*Property`.
 #[cfg(feature = "connect")]
 pub mod rule {
-    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, set};
 
     /// The name of the event source.
     ///
@@ -7982,9 +7550,7 @@ pub mod rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventSourceName", self.event_source_name.into_value());
-            if let Some(v) = self.integration_association_arn {
-                m.insert("IntegrationAssociationArn", v.into_value());
-            }
+            set(&mut m, "IntegrationAssociationArn", self.integration_association_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -8069,33 +7635,15 @@ pub mod rule {
     impl IntoValue for Actions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assign_contact_category_actions {
-                m.insert("AssignContactCategoryActions", v.into_value());
-            }
-            if let Some(v) = self.assign_sla_actions {
-                m.insert("AssignSlaActions", v.into_value());
-            }
-            if let Some(v) = self.create_case_actions {
-                m.insert("CreateCaseActions", v.into_value());
-            }
-            if let Some(v) = self.end_associated_tasks_actions {
-                m.insert("EndAssociatedTasksActions", v.into_value());
-            }
-            if let Some(v) = self.event_bridge_actions {
-                m.insert("EventBridgeActions", v.into_value());
-            }
-            if let Some(v) = self.send_notification_actions {
-                m.insert("SendNotificationActions", v.into_value());
-            }
-            if let Some(v) = self.submit_auto_evaluation_actions {
-                m.insert("SubmitAutoEvaluationActions", v.into_value());
-            }
-            if let Some(v) = self.task_actions {
-                m.insert("TaskActions", v.into_value());
-            }
-            if let Some(v) = self.update_case_actions {
-                m.insert("UpdateCaseActions", v.into_value());
-            }
+            set(&mut m, "AssignContactCategoryActions", self.assign_contact_category_actions);
+            set(&mut m, "AssignSlaActions", self.assign_sla_actions);
+            set(&mut m, "CreateCaseActions", self.create_case_actions);
+            set(&mut m, "EndAssociatedTasksActions", self.end_associated_tasks_actions);
+            set(&mut m, "EventBridgeActions", self.event_bridge_actions);
+            set(&mut m, "SendNotificationActions", self.send_notification_actions);
+            set(&mut m, "SubmitAutoEvaluationActions", self.submit_auto_evaluation_actions);
+            set(&mut m, "TaskActions", self.task_actions);
+            set(&mut m, "UpdateCaseActions", self.update_case_actions);
             gs_core::Value::Map(m)
         }
     }
@@ -8183,13 +7731,9 @@ pub mod rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactFlowArn", self.contact_flow_arn.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.references {
-                m.insert("References", v.into_value());
-            }
+            set(&mut m, "References", self.references);
             gs_core::Value::Map(m)
         }
     }
@@ -8302,13 +7846,9 @@ pub mod rule {
             m.insert("Content", self.content.into_value());
             m.insert("ContentType", self.content_type.into_value());
             m.insert("DeliveryMethod", self.delivery_method.into_value());
-            if let Some(v) = self.exclusion {
-                m.insert("Exclusion", v.into_value());
-            }
+            set(&mut m, "Exclusion", self.exclusion);
             m.insert("Recipient", self.recipient.into_value());
-            if let Some(v) = self.subject {
-                m.insert("Subject", v.into_value());
-            }
+            set(&mut m, "Subject", self.subject);
             gs_core::Value::Map(m)
         }
     }
@@ -8352,12 +7892,8 @@ pub mod rule {
     impl IntoValue for NotificationRecipientType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.user_arns {
-                m.insert("UserArns", v.into_value());
-            }
-            if let Some(v) = self.user_tags {
-                m.insert("UserTags", v.into_value());
-            }
+            set(&mut m, "UserArns", self.user_arns);
+            set(&mut m, "UserTags", self.user_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -8489,18 +8025,10 @@ pub mod rule {
     impl IntoValue for FieldValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.empty_value {
-                m.insert("EmptyValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "EmptyValue", self.empty_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -8658,13 +8186,9 @@ pub mod rule {
     impl IntoValue for CaseSlaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_id {
-                m.insert("FieldId", v.into_value());
-            }
+            set(&mut m, "FieldId", self.field_id);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.target_field_values {
-                m.insert("TargetFieldValues", v.into_value());
-            }
+            set(&mut m, "TargetFieldValues", self.target_field_values);
             m.insert("TargetSlaMinutes", self.target_sla_minutes.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -8702,9 +8226,7 @@ pub mod rule {
     impl IntoValue for SlaTargetFieldValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -8890,38 +8412,18 @@ impl CfnSecurityProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_access_control_hierarchy_group_id {
-            m.insert("AllowedAccessControlHierarchyGroupId", v.into_value());
-        }
-        if let Some(v) = self.allowed_access_control_tags {
-            m.insert("AllowedAccessControlTags", v.into_value());
-        }
-        if let Some(v) = self.allowed_flow_modules {
-            m.insert("AllowedFlowModules", v.into_value());
-        }
-        if let Some(v) = self.applications {
-            m.insert("Applications", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.granular_access_control_configuration {
-            m.insert("GranularAccessControlConfiguration", v.into_value());
-        }
-        if let Some(v) = self.hierarchy_restricted_resources {
-            m.insert("HierarchyRestrictedResources", v.into_value());
-        }
+        set(&mut m, "AllowedAccessControlHierarchyGroupId", self.allowed_access_control_hierarchy_group_id);
+        set(&mut m, "AllowedAccessControlTags", self.allowed_access_control_tags);
+        set(&mut m, "AllowedFlowModules", self.allowed_flow_modules);
+        set(&mut m, "Applications", self.applications);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GranularAccessControlConfiguration", self.granular_access_control_configuration);
+        set(&mut m, "HierarchyRestrictedResources", self.hierarchy_restricted_resources);
         m.insert("InstanceArn", self.instance_arn.into_ref());
-        if let Some(v) = self.permissions {
-            m.insert("Permissions", v.into_value());
-        }
+        set(&mut m, "Permissions", self.permissions);
         m.insert("SecurityProfileName", self.security_profile_name.into_value());
-        if let Some(v) = self.tag_restricted_resources {
-            m.insert("TagRestrictedResources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "TagRestrictedResources", self.tag_restricted_resources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -8971,7 +8473,7 @@ impl crate::Cfn<markers::SecurityProfile> {
 /// The property types of [`CfnSecurityProfile`]: CDK's `CfnSecurityProfile.*Property`.
 #[cfg(feature = "connect")]
 pub mod security_profile {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// This API is in preview release for Amazon Connect and is subject to change.
     ///
@@ -9018,15 +8520,9 @@ pub mod security_profile {
     impl IntoValue for Application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_permissions {
-                m.insert("ApplicationPermissions", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "ApplicationPermissions", self.application_permissions);
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -9068,12 +8564,8 @@ pub mod security_profile {
     impl IntoValue for FlowModule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_module_id {
-                m.insert("FlowModuleId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "FlowModuleId", self.flow_module_id);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -9110,9 +8602,7 @@ pub mod security_profile {
     impl IntoValue for GranularAccessControlConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_table_access_control_configuration {
-                m.insert("DataTableAccessControlConfiguration", v.into_value());
-            }
+            set(&mut m, "DataTableAccessControlConfiguration", self.data_table_access_control_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -9148,9 +8638,7 @@ pub mod security_profile {
     impl IntoValue for DataTableAccessControlConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary_attribute_access_control_configuration {
-                m.insert("PrimaryAttributeAccessControlConfiguration", v.into_value());
-            }
+            set(&mut m, "PrimaryAttributeAccessControlConfiguration", self.primary_attribute_access_control_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -9186,9 +8674,7 @@ pub mod security_profile {
     impl IntoValue for PrimaryAttributeAccessControlConfigurationItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary_attribute_values {
-                m.insert("PrimaryAttributeValues", v.into_value());
-            }
+            set(&mut m, "PrimaryAttributeValues", self.primary_attribute_values);
             gs_core::Value::Map(m)
         }
     }
@@ -9236,15 +8722,9 @@ pub mod security_profile {
     impl IntoValue for PrimaryAttributeValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_type {
-                m.insert("AccessType", v.into_value());
-            }
-            if let Some(v) = self.attribute_name {
-                m.insert("AttributeName", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "AccessType", self.access_type);
+            set(&mut m, "AttributeName", self.attribute_name);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -9345,37 +8825,17 @@ impl CfnTaskTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.constraints {
-            m.insert("Constraints", v.into_value());
-        }
-        if let Some(v) = self.contact_flow_arn {
-            m.insert("ContactFlowArn", v.into_value());
-        }
-        if let Some(v) = self.defaults {
-            m.insert("Defaults", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.fields {
-            m.insert("Fields", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "Constraints", self.constraints);
+        set(&mut m, "ContactFlowArn", self.contact_flow_arn);
+        set(&mut m, "Defaults", self.defaults);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Fields", self.fields);
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.self_assign_contact_flow_arn {
-            m.insert("SelfAssignContactFlowArn", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "SelfAssignContactFlowArn", self.self_assign_contact_flow_arn);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -9409,7 +8869,7 @@ impl crate::Cfn<markers::TaskTemplate> {
 /// The property types of [`CfnTaskTemplate`]: CDK's `CfnTaskTemplate.*Property`.
 #[cfg(feature = "connect")]
 pub mod task_template {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Describes a default field and its corresponding value.
     ///
@@ -9526,13 +8986,9 @@ pub mod task_template {
     impl IntoValue for Field {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.single_select_options {
-                m.insert("SingleSelectOptions", v.into_value());
-            }
+            set(&mut m, "SingleSelectOptions", self.single_select_options);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -9581,15 +9037,9 @@ pub mod task_template {
     impl IntoValue for Constraints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invisible_fields {
-                m.insert("InvisibleFields", v.into_value());
-            }
-            if let Some(v) = self.read_only_fields {
-                m.insert("ReadOnlyFields", v.into_value());
-            }
-            if let Some(v) = self.required_fields {
-                m.insert("RequiredFields", v.into_value());
-            }
+            set(&mut m, "InvisibleFields", self.invisible_fields);
+            set(&mut m, "ReadOnlyFields", self.read_only_fields);
+            set(&mut m, "RequiredFields", self.required_fields);
             gs_core::Value::Map(m)
         }
     }
@@ -9764,23 +9214,13 @@ impl CfnTestCaseProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.entry_point {
-            m.insert("EntryPoint", v.into_value());
-        }
-        if let Some(v) = self.initialization_data {
-            m.insert("InitializationData", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EntryPoint", self.entry_point);
+        set(&mut m, "InitializationData", self.initialization_data);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -9830,7 +9270,7 @@ impl crate::Cfn<markers::TestCase> {
 /// The property types of [`CfnTestCase`]: CDK's `CfnTestCase.*Property`.
 #[cfg(feature = "connect")]
 pub mod test_case {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The Entry Point associated with the test case
     ///
@@ -9875,15 +9315,9 @@ pub mod test_case {
     impl IntoValue for EntryPoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.chat_entry_point_parameters {
-                m.insert("ChatEntryPointParameters", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.voice_call_entry_point_parameters {
-                m.insert("VoiceCallEntryPointParameters", v.into_value());
-            }
+            set(&mut m, "ChatEntryPointParameters", self.chat_entry_point_parameters);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "VoiceCallEntryPointParameters", self.voice_call_entry_point_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -9931,15 +9365,9 @@ pub mod test_case {
     impl IntoValue for VoiceCallEntryPointParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_phone_number {
-                m.insert("DestinationPhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.flow_id {
-                m.insert("FlowId", v.into_value());
-            }
-            if let Some(v) = self.source_phone_number {
-                m.insert("SourcePhoneNumber", v.into_value());
-            }
+            set(&mut m, "DestinationPhoneNumber", self.destination_phone_number);
+            set(&mut m, "FlowId", self.flow_id);
+            set(&mut m, "SourcePhoneNumber", self.source_phone_number);
             gs_core::Value::Map(m)
         }
     }
@@ -9975,9 +9403,7 @@ pub mod test_case {
     impl IntoValue for ChatEntryPointParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_id {
-                m.insert("FlowId", v.into_value());
-            }
+            set(&mut m, "FlowId", self.flow_id);
             gs_core::Value::Map(m)
         }
     }
@@ -10035,14 +9461,10 @@ impl CfnTrafficDistributionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -10214,46 +9636,22 @@ impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.after_contact_work_configs {
-            m.insert("AfterContactWorkConfigs", v.into_value());
-        }
-        if let Some(v) = self.auto_accept_configs {
-            m.insert("AutoAcceptConfigs", v.into_value());
-        }
-        if let Some(v) = self.directory_user_id {
-            m.insert("DirectoryUserId", v.into_value());
-        }
-        if let Some(v) = self.hierarchy_group_arn {
-            m.insert("HierarchyGroupArn", v.into_value());
-        }
-        if let Some(v) = self.identity_info {
-            m.insert("IdentityInfo", v.into_value());
-        }
+        set(&mut m, "AfterContactWorkConfigs", self.after_contact_work_configs);
+        set(&mut m, "AutoAcceptConfigs", self.auto_accept_configs);
+        set(&mut m, "DirectoryUserId", self.directory_user_id);
+        set(&mut m, "HierarchyGroupArn", self.hierarchy_group_arn);
+        set(&mut m, "IdentityInfo", self.identity_info);
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
-        if let Some(v) = self.persistent_connection_configs {
-            m.insert("PersistentConnectionConfigs", v.into_value());
-        }
-        if let Some(v) = self.phone_config {
-            m.insert("PhoneConfig", v.into_value());
-        }
-        if let Some(v) = self.phone_number_configs {
-            m.insert("PhoneNumberConfigs", v.into_value());
-        }
+        set(&mut m, "Password", self.password);
+        set(&mut m, "PersistentConnectionConfigs", self.persistent_connection_configs);
+        set(&mut m, "PhoneConfig", self.phone_config);
+        set(&mut m, "PhoneNumberConfigs", self.phone_number_configs);
         m.insert("RoutingProfileArn", self.routing_profile_arn.into_value());
         m.insert("SecurityProfileArns", self.security_profile_arns.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_proficiencies {
-            m.insert("UserProficiencies", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserProficiencies", self.user_proficiencies);
         m.insert("Username", self.username.into_value());
-        if let Some(v) = self.voice_enhancement_configs {
-            m.insert("VoiceEnhancementConfigs", v.into_value());
-        }
+        set(&mut m, "VoiceEnhancementConfigs", self.voice_enhancement_configs);
         m
     }
 
@@ -10287,7 +9685,7 @@ impl crate::Cfn<markers::User> {
 /// The property types of [`CfnUser`]: CDK's `CfnUser.*Property`.
 #[cfg(feature = "connect")]
 pub mod user {
-    use crate::kinds::{Bool, Int, IntoValue, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Num, Str, set};
 
     /// Contains information about the phone configuration settings for a user.
     ///
@@ -10347,21 +9745,11 @@ pub mod user {
     impl IntoValue for UserPhoneConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.after_contact_work_time_limit {
-                m.insert("AfterContactWorkTimeLimit", v.into_value());
-            }
-            if let Some(v) = self.auto_accept {
-                m.insert("AutoAccept", v.into_value());
-            }
-            if let Some(v) = self.desk_phone_number {
-                m.insert("DeskPhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.persistent_connection {
-                m.insert("PersistentConnection", v.into_value());
-            }
-            if let Some(v) = self.phone_type {
-                m.insert("PhoneType", v.into_value());
-            }
+            set(&mut m, "AfterContactWorkTimeLimit", self.after_contact_work_time_limit);
+            set(&mut m, "AutoAccept", self.auto_accept);
+            set(&mut m, "DeskPhoneNumber", self.desk_phone_number);
+            set(&mut m, "PersistentConnection", self.persistent_connection);
+            set(&mut m, "PhoneType", self.phone_type);
             gs_core::Value::Map(m)
         }
     }
@@ -10428,21 +9816,11 @@ pub mod user {
     impl IntoValue for UserIdentityInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email {
-                m.insert("Email", v.into_value());
-            }
-            if let Some(v) = self.first_name {
-                m.insert("FirstName", v.into_value());
-            }
-            if let Some(v) = self.last_name {
-                m.insert("LastName", v.into_value());
-            }
-            if let Some(v) = self.mobile {
-                m.insert("Mobile", v.into_value());
-            }
-            if let Some(v) = self.secondary_email {
-                m.insert("SecondaryEmail", v.into_value());
-            }
+            set(&mut m, "Email", self.email);
+            set(&mut m, "FirstName", self.first_name);
+            set(&mut m, "LastName", self.last_name);
+            set(&mut m, "Mobile", self.mobile);
+            set(&mut m, "SecondaryEmail", self.secondary_email);
             gs_core::Value::Map(m)
         }
     }
@@ -10538,9 +9916,7 @@ pub mod user {
     impl IntoValue for AutoAcceptConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_first_callback_auto_accept {
-                m.insert("AgentFirstCallbackAutoAccept", v.into_value());
-            }
+            set(&mut m, "AgentFirstCallbackAutoAccept", self.agent_first_callback_auto_accept);
             m.insert("AutoAccept", self.auto_accept.into_value());
             m.insert("Channel", self.channel.into_value());
             gs_core::Value::Map(m)
@@ -10587,9 +9963,7 @@ pub mod user {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AfterContactWorkConfig", self.after_contact_work_config.into_value());
-            if let Some(v) = self.agent_first_callback_after_contact_work_config {
-                m.insert("AgentFirstCallbackAfterContactWorkConfig", v.into_value());
-            }
+            set(&mut m, "AgentFirstCallbackAfterContactWorkConfig", self.agent_first_callback_after_contact_work_config);
             m.insert("Channel", self.channel.into_value());
             gs_core::Value::Map(m)
         }
@@ -10632,12 +10006,8 @@ pub mod user {
     impl IntoValue for AfterContactWorkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.after_contact_work_mode {
-                m.insert("AfterContactWorkMode", v.into_value());
-            }
-            if let Some(v) = self.after_contact_work_time_limit {
-                m.insert("AfterContactWorkTimeLimit", v.into_value());
-            }
+            set(&mut m, "AfterContactWorkMode", self.after_contact_work_mode);
+            set(&mut m, "AfterContactWorkTimeLimit", self.after_contact_work_time_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -10682,9 +10052,7 @@ pub mod user {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Channel", self.channel.into_value());
-            if let Some(v) = self.phone_number {
-                m.insert("PhoneNumber", v.into_value());
-            }
+            set(&mut m, "PhoneNumber", self.phone_number);
             m.insert("PhoneType", self.phone_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -10825,12 +10193,8 @@ impl CfnUserHierarchyGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parent_group_arn {
-            m.insert("ParentGroupArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ParentGroupArn", self.parent_group_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -10896,9 +10260,7 @@ impl CfnUserHierarchyStructureProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.user_hierarchy_structure {
-            m.insert("UserHierarchyStructure", v.into_value());
-        }
+        set(&mut m, "UserHierarchyStructure", self.user_hierarchy_structure);
         m
     }
 
@@ -10932,7 +10294,7 @@ impl crate::Cfn<markers::UserHierarchyStructure> {
 /// The property types of [`CfnUserHierarchyStructure`]: CDK's `CfnUserHierarchyStructure.*Property`.
 #[cfg(feature = "connect")]
 pub mod user_hierarchy_structure {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains information about a hierarchy structure.
     ///
@@ -10989,21 +10351,11 @@ pub mod user_hierarchy_structure {
     impl IntoValue for UserHierarchyStructure {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.level_five {
-                m.insert("LevelFive", v.into_value());
-            }
-            if let Some(v) = self.level_four {
-                m.insert("LevelFour", v.into_value());
-            }
-            if let Some(v) = self.level_one {
-                m.insert("LevelOne", v.into_value());
-            }
-            if let Some(v) = self.level_three {
-                m.insert("LevelThree", v.into_value());
-            }
-            if let Some(v) = self.level_two {
-                m.insert("LevelTwo", v.into_value());
-            }
+            set(&mut m, "LevelFive", self.level_five);
+            set(&mut m, "LevelFour", self.level_four);
+            set(&mut m, "LevelOne", self.level_one);
+            set(&mut m, "LevelThree", self.level_three);
+            set(&mut m, "LevelTwo", self.level_two);
             gs_core::Value::Map(m)
         }
     }
@@ -11046,12 +10398,8 @@ pub mod user_hierarchy_structure {
     impl IntoValue for LevelOne {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hierarchy_level_arn {
-                m.insert("HierarchyLevelArn", v.into_value());
-            }
-            if let Some(v) = self.hierarchy_level_id {
-                m.insert("HierarchyLevelId", v.into_value());
-            }
+            set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
+            set(&mut m, "HierarchyLevelId", self.hierarchy_level_id);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -11095,12 +10443,8 @@ pub mod user_hierarchy_structure {
     impl IntoValue for LevelTwo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hierarchy_level_arn {
-                m.insert("HierarchyLevelArn", v.into_value());
-            }
-            if let Some(v) = self.hierarchy_level_id {
-                m.insert("HierarchyLevelId", v.into_value());
-            }
+            set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
+            set(&mut m, "HierarchyLevelId", self.hierarchy_level_id);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -11144,12 +10488,8 @@ pub mod user_hierarchy_structure {
     impl IntoValue for LevelThree {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hierarchy_level_arn {
-                m.insert("HierarchyLevelArn", v.into_value());
-            }
-            if let Some(v) = self.hierarchy_level_id {
-                m.insert("HierarchyLevelId", v.into_value());
-            }
+            set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
+            set(&mut m, "HierarchyLevelId", self.hierarchy_level_id);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -11193,12 +10533,8 @@ pub mod user_hierarchy_structure {
     impl IntoValue for LevelFour {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hierarchy_level_arn {
-                m.insert("HierarchyLevelArn", v.into_value());
-            }
-            if let Some(v) = self.hierarchy_level_id {
-                m.insert("HierarchyLevelId", v.into_value());
-            }
+            set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
+            set(&mut m, "HierarchyLevelId", self.hierarchy_level_id);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -11242,12 +10578,8 @@ pub mod user_hierarchy_structure {
     impl IntoValue for LevelFive {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hierarchy_level_arn {
-                m.insert("HierarchyLevelArn", v.into_value());
-            }
-            if let Some(v) = self.hierarchy_level_id {
-                m.insert("HierarchyLevelId", v.into_value());
-            }
+            set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
+            set(&mut m, "HierarchyLevelId", self.hierarchy_level_id);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -11322,14 +10654,10 @@ impl CfnViewProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_ref());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Template", self.template.into_value());
         m
     }
@@ -11422,13 +10750,9 @@ impl CfnViewVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.version_description {
-            m.insert("VersionDescription", v.into_value());
-        }
+        set(&mut m, "VersionDescription", self.version_description);
         m.insert("ViewArn", self.view_arn.into_ref());
-        if let Some(v) = self.view_content_sha256 {
-            m.insert("ViewContentSha256", v.into_value());
-        }
+        set(&mut m, "ViewContentSha256", self.view_content_sha256);
         m
     }
 
@@ -11528,9 +10852,7 @@ impl CfnVocabularyProps {
         m.insert("Content", self.content.into_value());
         m.insert("InstanceId", self.instance_id.into_value());
         m.insert("LanguageCode", self.language_code.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VocabularyName", self.vocabulary_name.into_value());
         m
     }
@@ -11673,32 +10995,16 @@ impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associations {
-            m.insert("Associations", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Associations", self.associations);
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.media {
-            m.insert("Media", v.into_value());
-        }
+        set(&mut m, "Media", self.media);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.pages {
-            m.insert("Pages", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.theme {
-            m.insert("Theme", v.into_value());
-        }
-        if let Some(v) = self.title {
-            m.insert("Title", v.into_value());
-        }
-        if let Some(v) = self.visibility {
-            m.insert("Visibility", v.into_value());
-        }
+        set(&mut m, "Pages", self.pages);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Theme", self.theme);
+        set(&mut m, "Title", self.title);
+        set(&mut m, "Visibility", self.visibility);
         m
     }
 
@@ -11740,7 +11046,7 @@ impl crate::Cfn<markers::Workspace> {
 /// The property types of [`CfnWorkspace`]: CDK's `CfnWorkspace.*Property`.
 #[cfg(feature = "connect")]
 pub mod workspace {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Contains theme configuration for a workspace, supporting both light and dark modes.
     ///
@@ -11779,12 +11085,8 @@ pub mod workspace {
     impl IntoValue for WorkspaceTheme {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dark {
-                m.insert("Dark", v.into_value());
-            }
-            if let Some(v) = self.light {
-                m.insert("Light", v.into_value());
-            }
+            set(&mut m, "Dark", self.dark);
+            set(&mut m, "Light", self.light);
             gs_core::Value::Map(m)
         }
     }
@@ -11827,12 +11129,8 @@ pub mod workspace {
     impl IntoValue for WorkspaceThemeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.palette {
-                m.insert("Palette", v.into_value());
-            }
-            if let Some(v) = self.typography {
-                m.insert("Typography", v.into_value());
-            }
+            set(&mut m, "Palette", self.palette);
+            set(&mut m, "Typography", self.typography);
             gs_core::Value::Map(m)
         }
     }
@@ -11886,18 +11184,10 @@ pub mod workspace {
     impl IntoValue for WorkspaceThemePalette {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.canvas {
-                m.insert("Canvas", v.into_value());
-            }
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
-            if let Some(v) = self.navigation {
-                m.insert("Navigation", v.into_value());
-            }
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
+            set(&mut m, "Canvas", self.canvas);
+            set(&mut m, "Header", self.header);
+            set(&mut m, "Navigation", self.navigation);
+            set(&mut m, "Primary", self.primary);
             gs_core::Value::Map(m)
         }
     }
@@ -11951,18 +11241,10 @@ pub mod workspace {
     impl IntoValue for PaletteHeader {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.background {
-                m.insert("Background", v.into_value());
-            }
-            if let Some(v) = self.invert_actions_colors {
-                m.insert("InvertActionsColors", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
-            if let Some(v) = self.text_hover {
-                m.insert("TextHover", v.into_value());
-            }
+            set(&mut m, "Background", self.background);
+            set(&mut m, "InvertActionsColors", self.invert_actions_colors);
+            set(&mut m, "Text", self.text);
+            set(&mut m, "TextHover", self.text_hover);
             gs_core::Value::Map(m)
         }
     }
@@ -12034,27 +11316,13 @@ pub mod workspace {
     impl IntoValue for PaletteNavigation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.background {
-                m.insert("Background", v.into_value());
-            }
-            if let Some(v) = self.invert_actions_colors {
-                m.insert("InvertActionsColors", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
-            if let Some(v) = self.text_active {
-                m.insert("TextActive", v.into_value());
-            }
-            if let Some(v) = self.text_background_active {
-                m.insert("TextBackgroundActive", v.into_value());
-            }
-            if let Some(v) = self.text_background_hover {
-                m.insert("TextBackgroundHover", v.into_value());
-            }
-            if let Some(v) = self.text_hover {
-                m.insert("TextHover", v.into_value());
-            }
+            set(&mut m, "Background", self.background);
+            set(&mut m, "InvertActionsColors", self.invert_actions_colors);
+            set(&mut m, "Text", self.text);
+            set(&mut m, "TextActive", self.text_active);
+            set(&mut m, "TextBackgroundActive", self.text_background_active);
+            set(&mut m, "TextBackgroundHover", self.text_background_hover);
+            set(&mut m, "TextHover", self.text_hover);
             gs_core::Value::Map(m)
         }
     }
@@ -12102,15 +11370,9 @@ pub mod workspace {
     impl IntoValue for PaletteCanvas {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_background {
-                m.insert("ActiveBackground", v.into_value());
-            }
-            if let Some(v) = self.container_background {
-                m.insert("ContainerBackground", v.into_value());
-            }
-            if let Some(v) = self.page_background {
-                m.insert("PageBackground", v.into_value());
-            }
+            set(&mut m, "ActiveBackground", self.active_background);
+            set(&mut m, "ContainerBackground", self.container_background);
+            set(&mut m, "PageBackground", self.page_background);
             gs_core::Value::Map(m)
         }
     }
@@ -12158,15 +11420,9 @@ pub mod workspace {
     impl IntoValue for PalettePrimary {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active {
-                m.insert("Active", v.into_value());
-            }
-            if let Some(v) = self.contrast_text {
-                m.insert("ContrastText", v.into_value());
-            }
-            if let Some(v) = self.default {
-                m.insert("Default", v.into_value());
-            }
+            set(&mut m, "Active", self.active);
+            set(&mut m, "ContrastText", self.contrast_text);
+            set(&mut m, "Default", self.default);
             gs_core::Value::Map(m)
         }
     }
@@ -12202,9 +11458,7 @@ pub mod workspace {
     impl IntoValue for WorkspaceThemeTypography {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.font_family {
-                m.insert("FontFamily", v.into_value());
-            }
+            set(&mut m, "FontFamily", self.font_family);
             gs_core::Value::Map(m)
         }
     }
@@ -12240,9 +11494,7 @@ pub mod workspace {
     impl IntoValue for FontFamily {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default {
-                m.insert("Default", v.into_value());
-            }
+            set(&mut m, "Default", self.default);
             gs_core::Value::Map(m)
         }
     }
@@ -12279,9 +11531,7 @@ pub mod workspace {
     impl IntoValue for MediaItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -12333,14 +11583,10 @@ pub mod workspace {
     impl IntoValue for WorkspacePage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_data {
-                m.insert("InputData", v.into_value());
-            }
+            set(&mut m, "InputData", self.input_data);
             m.insert("Page", self.page.into_value());
             m.insert("ResourceArn", self.resource_arn.into_value());
-            if let Some(v) = self.slug {
-                m.insert("Slug", v.into_value());
-            }
+            set(&mut m, "Slug", self.slug);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "connectcampaigns")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -92,9 +92,7 @@ impl CfnCampaignProps {
         m.insert("DialerConfig", self.dialer_config.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("OutboundCallConfig", self.outbound_call_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -128,7 +126,7 @@ impl crate::Cfn<markers::Campaign> {
 /// The property types of [`CfnCampaign`]: CDK's `CfnCampaign.*Property`.
 #[cfg(feature = "connectcampaigns")]
 pub mod campaign {
-    use crate::kinds::{Bool, IntoValue, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Num, Str, set};
 
     /// Contains outbound call configuration for an outbound campaign.
     ///
@@ -175,16 +173,10 @@ pub mod campaign {
     impl IntoValue for OutboundCallConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_machine_detection_config {
-                m.insert("AnswerMachineDetectionConfig", v.into_value());
-            }
+            set(&mut m, "AnswerMachineDetectionConfig", self.answer_machine_detection_config);
             m.insert("ConnectContactFlowArn", self.connect_contact_flow_arn.into_value());
-            if let Some(v) = self.connect_queue_arn {
-                m.insert("ConnectQueueArn", v.into_value());
-            }
-            if let Some(v) = self.connect_source_phone_number {
-                m.insert("ConnectSourcePhoneNumber", v.into_value());
-            }
+            set(&mut m, "ConnectQueueArn", self.connect_queue_arn);
+            set(&mut m, "ConnectSourcePhoneNumber", self.connect_source_phone_number);
             gs_core::Value::Map(m)
         }
     }
@@ -221,9 +213,7 @@ pub mod campaign {
     impl IntoValue for AnswerMachineDetectionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.await_answer_machine_prompt {
-                m.insert("AwaitAnswerMachinePrompt", v.into_value());
-            }
+            set(&mut m, "AwaitAnswerMachinePrompt", self.await_answer_machine_prompt);
             m.insert("EnableAnswerMachineDetection", self.enable_answer_machine_detection.into_value());
             gs_core::Value::Map(m)
         }
@@ -272,15 +262,9 @@ pub mod campaign {
     impl IntoValue for DialerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agentless_dialer_config {
-                m.insert("AgentlessDialerConfig", v.into_value());
-            }
-            if let Some(v) = self.predictive_dialer_config {
-                m.insert("PredictiveDialerConfig", v.into_value());
-            }
-            if let Some(v) = self.progressive_dialer_config {
-                m.insert("ProgressiveDialerConfig", v.into_value());
-            }
+            set(&mut m, "AgentlessDialerConfig", self.agentless_dialer_config);
+            set(&mut m, "PredictiveDialerConfig", self.predictive_dialer_config);
+            set(&mut m, "ProgressiveDialerConfig", self.progressive_dialer_config);
             gs_core::Value::Map(m)
         }
     }
@@ -316,9 +300,7 @@ pub mod campaign {
     impl IntoValue for AgentlessDialerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dialing_capacity {
-                m.insert("DialingCapacity", v.into_value());
-            }
+            set(&mut m, "DialingCapacity", self.dialing_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -356,9 +338,7 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BandwidthAllocation", self.bandwidth_allocation.into_value());
-            if let Some(v) = self.dialing_capacity {
-                m.insert("DialingCapacity", v.into_value());
-            }
+            set(&mut m, "DialingCapacity", self.dialing_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -396,9 +376,7 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BandwidthAllocation", self.bandwidth_allocation.into_value());
-            if let Some(v) = self.dialing_capacity {
-                m.insert("DialingCapacity", v.into_value());
-            }
+            set(&mut m, "DialingCapacity", self.dialing_capacity);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "connectcampaignsv2")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -124,35 +124,17 @@ impl CfnCampaignProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.channel_subtype_config {
-            m.insert("ChannelSubtypeConfig", v.into_value());
-        }
-        if let Some(v) = self.communication_limits_override {
-            m.insert("CommunicationLimitsOverride", v.into_value());
-        }
-        if let Some(v) = self.communication_time_config {
-            m.insert("CommunicationTimeConfig", v.into_value());
-        }
-        if let Some(v) = self.connect_campaign_flow_arn {
-            m.insert("ConnectCampaignFlowArn", v.into_value());
-        }
+        set(&mut m, "ChannelSubtypeConfig", self.channel_subtype_config);
+        set(&mut m, "CommunicationLimitsOverride", self.communication_limits_override);
+        set(&mut m, "CommunicationTimeConfig", self.communication_time_config);
+        set(&mut m, "ConnectCampaignFlowArn", self.connect_campaign_flow_arn);
         m.insert("ConnectInstanceId", self.connect_instance_id.into_value());
-        if let Some(v) = self.entry_limits_config {
-            m.insert("EntryLimitsConfig", v.into_value());
-        }
+        set(&mut m, "EntryLimitsConfig", self.entry_limits_config);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
-        if let Some(v) = self.source {
-            m.insert("Source", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Schedule", self.schedule);
+        set(&mut m, "Source", self.source);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -186,7 +168,7 @@ impl crate::Cfn<markers::Campaign> {
 /// The property types of [`CfnCampaign`]: CDK's `CfnCampaign.*Property`.
 #[cfg(feature = "connectcampaignsv2")]
 pub mod campaign {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str, set};
 
     /// Contains channel subtype configuration for an outbound campaign.
     ///
@@ -237,18 +219,10 @@ pub mod campaign {
     impl IntoValue for ChannelSubtypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email {
-                m.insert("Email", v.into_value());
-            }
-            if let Some(v) = self.sms {
-                m.insert("Sms", v.into_value());
-            }
-            if let Some(v) = self.telephony {
-                m.insert("Telephony", v.into_value());
-            }
-            if let Some(v) = self.whats_app {
-                m.insert("WhatsApp", v.into_value());
-            }
+            set(&mut m, "Email", self.email);
+            set(&mut m, "Sms", self.sms);
+            set(&mut m, "Telephony", self.telephony);
+            set(&mut m, "WhatsApp", self.whats_app);
             gs_core::Value::Map(m)
         }
     }
@@ -299,12 +273,8 @@ pub mod campaign {
     impl IntoValue for TelephonyChannelSubtypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity {
-                m.insert("Capacity", v.into_value());
-            }
-            if let Some(v) = self.connect_queue_id {
-                m.insert("ConnectQueueId", v.into_value());
-            }
+            set(&mut m, "Capacity", self.capacity);
+            set(&mut m, "ConnectQueueId", self.connect_queue_id);
             m.insert("DefaultOutboundConfig", self.default_outbound_config.into_value());
             m.insert("OutboundMode", self.outbound_mode.into_value());
             gs_core::Value::Map(m)
@@ -360,18 +330,10 @@ pub mod campaign {
     impl IntoValue for TelephonyOutboundMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agentless_config {
-                m.insert("AgentlessConfig", v.into_value());
-            }
-            if let Some(v) = self.predictive_config {
-                m.insert("PredictiveConfig", v.into_value());
-            }
-            if let Some(v) = self.preview_config {
-                m.insert("PreviewConfig", v.into_value());
-            }
-            if let Some(v) = self.progressive_config {
-                m.insert("ProgressiveConfig", v.into_value());
-            }
+            set(&mut m, "AgentlessConfig", self.agentless_config);
+            set(&mut m, "PredictiveConfig", self.predictive_config);
+            set(&mut m, "PreviewConfig", self.preview_config);
+            set(&mut m, "ProgressiveConfig", self.progressive_config);
             gs_core::Value::Map(m)
         }
     }
@@ -477,9 +439,7 @@ pub mod campaign {
     impl IntoValue for PreviewConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_actions {
-                m.insert("AgentActions", v.into_value());
-            }
+            set(&mut m, "AgentActions", self.agent_actions);
             m.insert("BandwidthAllocation", self.bandwidth_allocation.into_value());
             m.insert("TimeoutConfig", self.timeout_config.into_value());
             gs_core::Value::Map(m)
@@ -517,9 +477,7 @@ pub mod campaign {
     impl IntoValue for TimeoutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -569,16 +527,10 @@ pub mod campaign {
     impl IntoValue for TelephonyOutboundConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_machine_detection_config {
-                m.insert("AnswerMachineDetectionConfig", v.into_value());
-            }
+            set(&mut m, "AnswerMachineDetectionConfig", self.answer_machine_detection_config);
             m.insert("ConnectContactFlowId", self.connect_contact_flow_id.into_value());
-            if let Some(v) = self.connect_source_phone_number {
-                m.insert("ConnectSourcePhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.ring_timeout {
-                m.insert("RingTimeout", v.into_value());
-            }
+            set(&mut m, "ConnectSourcePhoneNumber", self.connect_source_phone_number);
+            set(&mut m, "RingTimeout", self.ring_timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -615,9 +567,7 @@ pub mod campaign {
     impl IntoValue for AnswerMachineDetectionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.await_answer_machine_prompt {
-                m.insert("AwaitAnswerMachinePrompt", v.into_value());
-            }
+            set(&mut m, "AwaitAnswerMachinePrompt", self.await_answer_machine_prompt);
             m.insert("EnableAnswerMachineDetection", self.enable_answer_machine_detection.into_value());
             gs_core::Value::Map(m)
         }
@@ -662,9 +612,7 @@ pub mod campaign {
     impl IntoValue for SmsChannelSubtypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity {
-                m.insert("Capacity", v.into_value());
-            }
+            set(&mut m, "Capacity", self.capacity);
             m.insert("DefaultOutboundConfig", self.default_outbound_config.into_value());
             m.insert("OutboundMode", self.outbound_mode.into_value());
             gs_core::Value::Map(m)
@@ -702,9 +650,7 @@ pub mod campaign {
     impl IntoValue for SmsOutboundMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agentless_config {
-                m.insert("AgentlessConfig", v.into_value());
-            }
+            set(&mut m, "AgentlessConfig", self.agentless_config);
             gs_core::Value::Map(m)
         }
     }
@@ -787,9 +733,7 @@ pub mod campaign {
     impl IntoValue for EmailChannelSubtypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity {
-                m.insert("Capacity", v.into_value());
-            }
+            set(&mut m, "Capacity", self.capacity);
             m.insert("DefaultOutboundConfig", self.default_outbound_config.into_value());
             m.insert("OutboundMode", self.outbound_mode.into_value());
             gs_core::Value::Map(m)
@@ -827,9 +771,7 @@ pub mod campaign {
     impl IntoValue for EmailOutboundMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agentless_config {
-                m.insert("AgentlessConfig", v.into_value());
-            }
+            set(&mut m, "AgentlessConfig", self.agentless_config);
             gs_core::Value::Map(m)
         }
     }
@@ -874,9 +816,7 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectSourceEmailAddress", self.connect_source_email_address.into_value());
-            if let Some(v) = self.source_email_address_display_name {
-                m.insert("SourceEmailAddressDisplayName", v.into_value());
-            }
+            set(&mut m, "SourceEmailAddressDisplayName", self.source_email_address_display_name);
             m.insert("WisdomTemplateArn", self.wisdom_template_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -921,9 +861,7 @@ pub mod campaign {
     impl IntoValue for WhatsAppChannelSubtypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity {
-                m.insert("Capacity", v.into_value());
-            }
+            set(&mut m, "Capacity", self.capacity);
             m.insert("DefaultOutboundConfig", self.default_outbound_config.into_value());
             m.insert("OutboundMode", self.outbound_mode.into_value());
             gs_core::Value::Map(m)
@@ -961,9 +899,7 @@ pub mod campaign {
     impl IntoValue for WhatsAppOutboundMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agentless_config {
-                m.insert("AgentlessConfig", v.into_value());
-            }
+            set(&mut m, "AgentlessConfig", self.agentless_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1044,12 +980,8 @@ pub mod campaign {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_profiles_segment_arn {
-                m.insert("CustomerProfilesSegmentArn", v.into_value());
-            }
-            if let Some(v) = self.event_trigger {
-                m.insert("EventTrigger", v.into_value());
-            }
+            set(&mut m, "CustomerProfilesSegmentArn", self.customer_profiles_segment_arn);
+            set(&mut m, "EventTrigger", self.event_trigger);
             gs_core::Value::Map(m)
         }
     }
@@ -1085,9 +1017,7 @@ pub mod campaign {
     impl IntoValue for EventTrigger {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_profiles_domain_arn {
-                m.insert("CustomerProfilesDomainArn", v.into_value());
-            }
+            set(&mut m, "CustomerProfilesDomainArn", self.customer_profiles_domain_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1132,9 +1062,7 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
-            if let Some(v) = self.refresh_frequency {
-                m.insert("RefreshFrequency", v.into_value());
-            }
+            set(&mut m, "RefreshFrequency", self.refresh_frequency);
             m.insert("StartTime", self.start_time.into_value());
             gs_core::Value::Map(m)
         }
@@ -1190,19 +1118,11 @@ pub mod campaign {
     impl IntoValue for CommunicationTimeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email {
-                m.insert("Email", v.into_value());
-            }
+            set(&mut m, "Email", self.email);
             m.insert("LocalTimeZoneConfig", self.local_time_zone_config.into_value());
-            if let Some(v) = self.sms {
-                m.insert("Sms", v.into_value());
-            }
-            if let Some(v) = self.telephony {
-                m.insert("Telephony", v.into_value());
-            }
-            if let Some(v) = self.whats_app {
-                m.insert("WhatsApp", v.into_value());
-            }
+            set(&mut m, "Sms", self.sms);
+            set(&mut m, "Telephony", self.telephony);
+            set(&mut m, "WhatsApp", self.whats_app);
             gs_core::Value::Map(m)
         }
     }
@@ -1250,15 +1170,9 @@ pub mod campaign {
     impl IntoValue for LocalTimeZoneConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_time_zone {
-                m.insert("DefaultTimeZone", v.into_value());
-            }
-            if let Some(v) = self.local_time_zone_detection {
-                m.insert("LocalTimeZoneDetection", v.into_value());
-            }
-            if let Some(v) = self.local_time_zone_detection_scope {
-                m.insert("LocalTimeZoneDetectionScope", v.into_value());
-            }
+            set(&mut m, "DefaultTimeZone", self.default_time_zone);
+            set(&mut m, "LocalTimeZoneDetection", self.local_time_zone_detection);
+            set(&mut m, "LocalTimeZoneDetectionScope", self.local_time_zone_detection_scope);
             gs_core::Value::Map(m)
         }
     }
@@ -1296,9 +1210,7 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OpenHours", self.open_hours.into_value());
-            if let Some(v) = self.restricted_periods {
-                m.insert("RestrictedPeriods", v.into_value());
-            }
+            set(&mut m, "RestrictedPeriods", self.restricted_periods);
             gs_core::Value::Map(m)
         }
     }
@@ -1371,12 +1283,8 @@ pub mod campaign {
     impl IntoValue for DailyHour {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1491,9 +1399,7 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndDate", self.end_date.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             m.insert("StartDate", self.start_date.into_value());
             gs_core::Value::Map(m)
         }
@@ -1536,12 +1442,8 @@ pub mod campaign {
     impl IntoValue for CommunicationLimitsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_channels_subtypes {
-                m.insert("AllChannelsSubtypes", v.into_value());
-            }
-            if let Some(v) = self.instance_limits_handling {
-                m.insert("InstanceLimitsHandling", v.into_value());
-            }
+            set(&mut m, "AllChannelsSubtypes", self.all_channels_subtypes);
+            set(&mut m, "InstanceLimitsHandling", self.instance_limits_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -1577,9 +1479,7 @@ pub mod campaign {
     impl IntoValue for CommunicationLimits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.communication_limit_list {
-                m.insert("CommunicationLimitList", v.into_value());
-            }
+            set(&mut m, "CommunicationLimitList", self.communication_limit_list);
             gs_core::Value::Map(m)
         }
     }

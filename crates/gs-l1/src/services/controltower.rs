@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "controltower")]
-use crate::kinds::{IntoValue, Json, List, Str, Tag};
+use crate::kinds::{IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -120,12 +120,8 @@ impl CfnEnabledBaselineProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("BaselineIdentifier", self.baseline_identifier.into_value());
         m.insert("BaselineVersion", self.baseline_version.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetIdentifier", self.target_identifier.into_value());
         m
     }
@@ -160,7 +156,7 @@ impl crate::Cfn<markers::EnabledBaseline> {
 /// The property types of [`CfnEnabledBaseline`]: CDK's `CfnEnabledBaseline.*Property`.
 #[cfg(feature = "controltower")]
 pub mod enabled_baseline {
-    use crate::kinds::{IntoValue, Str, Union};
+    use crate::kinds::{IntoValue, Str, Union, set};
 
     /// The `Parameter` property type.
     ///
@@ -199,12 +195,8 @@ pub mod enabled_baseline {
     impl IntoValue for Parameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -266,12 +258,8 @@ impl CfnEnabledControlProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ControlIdentifier", self.control_identifier.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetIdentifier", self.target_identifier.into_value());
         m
     }
@@ -395,12 +383,8 @@ impl CfnLandingZoneProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Manifest", self.manifest.into_value());
-        if let Some(v) = self.remediation_types {
-            m.insert("RemediationTypes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RemediationTypes", self.remediation_types);
+        set(&mut m, "Tags", self.tags);
         m.insert("Version", self.version.into_value());
         m
     }

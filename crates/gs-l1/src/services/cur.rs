@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "cur")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -156,15 +156,9 @@ impl CfnReportDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_artifacts {
-            m.insert("AdditionalArtifacts", v.into_value());
-        }
-        if let Some(v) = self.additional_schema_elements {
-            m.insert("AdditionalSchemaElements", v.into_value());
-        }
-        if let Some(v) = self.billing_view_arn {
-            m.insert("BillingViewArn", v.into_value());
-        }
+        set(&mut m, "AdditionalArtifacts", self.additional_artifacts);
+        set(&mut m, "AdditionalSchemaElements", self.additional_schema_elements);
+        set(&mut m, "BillingViewArn", self.billing_view_arn);
         m.insert("Compression", self.compression.into_value());
         m.insert("Format", self.format.into_value());
         m.insert("RefreshClosedReports", self.refresh_closed_reports.into_value());
@@ -173,9 +167,7 @@ impl CfnReportDefinitionProps {
         m.insert("S3Bucket", self.s3_bucket.into_ref());
         m.insert("S3Prefix", self.s3_prefix.into_value());
         m.insert("S3Region", self.s3_region.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TimeUnit", self.time_unit.into_value());
         m
     }

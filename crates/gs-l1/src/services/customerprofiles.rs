@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "customerprofiles")]
-use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -246,23 +246,13 @@ impl CfnCalculatedAttributeDefinitionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AttributeDetails", self.attribute_details.into_value());
         m.insert("CalculatedAttributeName", self.calculated_attribute_name.into_value());
-        if let Some(v) = self.conditions {
-            m.insert("Conditions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "Conditions", self.conditions);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("Statistic", self.statistic.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_historical_data {
-            m.insert("UseHistoricalData", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseHistoricalData", self.use_historical_data);
         m
     }
 
@@ -320,7 +310,7 @@ impl crate::Cfn<markers::CalculatedAttributeDefinition> {
 /// The property types of [`CfnCalculatedAttributeDefinition`]: CDK's `CfnCalculatedAttributeDefinition.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod calculated_attribute_definition {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Mathematical expression and a list of attribute items specified in that expression.
     ///
@@ -440,15 +430,9 @@ pub mod calculated_attribute_definition {
     impl IntoValue for Conditions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.object_count {
-                m.insert("ObjectCount", v.into_value());
-            }
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
-            if let Some(v) = self.threshold {
-                m.insert("Threshold", v.into_value());
-            }
+            set(&mut m, "ObjectCount", self.object_count);
+            set(&mut m, "Range", self.range);
+            set(&mut m, "Threshold", self.threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -518,19 +502,11 @@ pub mod calculated_attribute_definition {
     impl IntoValue for Range {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.timestamp_format {
-                m.insert("TimestampFormat", v.into_value());
-            }
-            if let Some(v) = self.timestamp_source {
-                m.insert("TimestampSource", v.into_value());
-            }
+            set(&mut m, "TimestampFormat", self.timestamp_format);
+            set(&mut m, "TimestampSource", self.timestamp_source);
             m.insert("Unit", self.unit.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
-            if let Some(v) = self.value_range {
-                m.insert("ValueRange", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
+            set(&mut m, "ValueRange", self.value_range);
             gs_core::Value::Map(m)
         }
     }
@@ -700,26 +676,14 @@ impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_store {
-            m.insert("DataStore", v.into_value());
-        }
-        if let Some(v) = self.dead_letter_queue_url {
-            m.insert("DeadLetterQueueUrl", v.into_value());
-        }
-        if let Some(v) = self.default_encryption_key {
-            m.insert("DefaultEncryptionKey", v.into_value());
-        }
+        set(&mut m, "DataStore", self.data_store);
+        set(&mut m, "DeadLetterQueueUrl", self.dead_letter_queue_url);
+        set(&mut m, "DefaultEncryptionKey", self.default_encryption_key);
         m.insert("DefaultExpirationDays", self.default_expiration_days.into_value());
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.matching {
-            m.insert("Matching", v.into_value());
-        }
-        if let Some(v) = self.rule_based_matching {
-            m.insert("RuleBasedMatching", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Matching", self.matching);
+        set(&mut m, "RuleBasedMatching", self.rule_based_matching);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -785,7 +749,7 @@ impl crate::Cfn<markers::Domain> {
 /// The property types of [`CfnDomain`]: CDK's `CfnDomain.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod domain {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// The process of matching duplicate profiles. If `Matching = true` , Connect Customer Customer
     /// Profiles starts a weekly batch process called *Identity Resolution Job* . If you do not
@@ -837,16 +801,10 @@ pub mod domain {
     impl IntoValue for Matching {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_merging {
-                m.insert("AutoMerging", v.into_value());
-            }
+            set(&mut m, "AutoMerging", self.auto_merging);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.exporting_config {
-                m.insert("ExportingConfig", v.into_value());
-            }
-            if let Some(v) = self.job_schedule {
-                m.insert("JobSchedule", v.into_value());
-            }
+            set(&mut m, "ExportingConfig", self.exporting_config);
+            set(&mut m, "JobSchedule", self.job_schedule);
             gs_core::Value::Map(m)
         }
     }
@@ -900,16 +858,10 @@ pub mod domain {
     impl IntoValue for AutoMerging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conflict_resolution {
-                m.insert("ConflictResolution", v.into_value());
-            }
-            if let Some(v) = self.consolidation {
-                m.insert("Consolidation", v.into_value());
-            }
+            set(&mut m, "ConflictResolution", self.conflict_resolution);
+            set(&mut m, "Consolidation", self.consolidation);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.min_allowed_confidence_score_for_merging {
-                m.insert("MinAllowedConfidenceScoreForMerging", v.into_value());
-            }
+            set(&mut m, "MinAllowedConfidenceScoreForMerging", self.min_allowed_confidence_score_for_merging);
             gs_core::Value::Map(m)
         }
     }
@@ -950,9 +902,7 @@ pub mod domain {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConflictResolvingModel", self.conflict_resolving_model.into_value());
-            if let Some(v) = self.source_name {
-                m.insert("SourceName", v.into_value());
-            }
+            set(&mut m, "SourceName", self.source_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1021,9 +971,7 @@ pub mod domain {
     impl IntoValue for ExportingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_exporting {
-                m.insert("S3Exporting", v.into_value());
-            }
+            set(&mut m, "S3Exporting", self.s3_exporting);
             gs_core::Value::Map(m)
         }
     }
@@ -1061,9 +1009,7 @@ pub mod domain {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3BucketName", self.s3_bucket_name.into_value());
-            if let Some(v) = self.s3_key_name {
-                m.insert("S3KeyName", v.into_value());
-            }
+            set(&mut m, "S3KeyName", self.s3_key_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1183,28 +1129,14 @@ pub mod domain {
     impl IntoValue for RuleBasedMatching {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_types_selector {
-                m.insert("AttributeTypesSelector", v.into_value());
-            }
-            if let Some(v) = self.conflict_resolution {
-                m.insert("ConflictResolution", v.into_value());
-            }
+            set(&mut m, "AttributeTypesSelector", self.attribute_types_selector);
+            set(&mut m, "ConflictResolution", self.conflict_resolution);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.exporting_config {
-                m.insert("ExportingConfig", v.into_value());
-            }
-            if let Some(v) = self.matching_rules {
-                m.insert("MatchingRules", v.into_value());
-            }
-            if let Some(v) = self.max_allowed_rule_level_for_matching {
-                m.insert("MaxAllowedRuleLevelForMatching", v.into_value());
-            }
-            if let Some(v) = self.max_allowed_rule_level_for_merging {
-                m.insert("MaxAllowedRuleLevelForMerging", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "ExportingConfig", self.exporting_config);
+            set(&mut m, "MatchingRules", self.matching_rules);
+            set(&mut m, "MaxAllowedRuleLevelForMatching", self.max_allowed_rule_level_for_matching);
+            set(&mut m, "MaxAllowedRuleLevelForMerging", self.max_allowed_rule_level_for_merging);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1266,16 +1198,10 @@ pub mod domain {
     impl IntoValue for AttributeTypesSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
             m.insert("AttributeMatchingModel", self.attribute_matching_model.into_value());
-            if let Some(v) = self.email_address {
-                m.insert("EmailAddress", v.into_value());
-            }
-            if let Some(v) = self.phone_number {
-                m.insert("PhoneNumber", v.into_value());
-            }
+            set(&mut m, "EmailAddress", self.email_address);
+            set(&mut m, "PhoneNumber", self.phone_number);
             gs_core::Value::Map(m)
         }
     }
@@ -1349,12 +1275,8 @@ pub mod domain {
     impl IntoValue for DataStore {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.readiness {
-                m.insert("Readiness", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Readiness", self.readiness);
             gs_core::Value::Map(m)
         }
     }
@@ -1396,12 +1318,8 @@ pub mod domain {
     impl IntoValue for Readiness {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message {
-                m.insert("Message", v.into_value());
-            }
-            if let Some(v) = self.progress_percentage {
-                m.insert("ProgressPercentage", v.into_value());
-            }
+            set(&mut m, "Message", self.message);
+            set(&mut m, "ProgressPercentage", self.progress_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -1470,18 +1388,12 @@ impl CfnDomainObjectTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.encryption_key {
-            m.insert("EncryptionKey", v.into_value());
-        }
+        set(&mut m, "EncryptionKey", self.encryption_key);
         m.insert("Fields", self.fields.into_value());
         m.insert("ObjectTypeName", self.object_type_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1523,7 +1435,7 @@ impl crate::Cfn<markers::DomainObjectType> {
 /// The property types of [`CfnDomainObjectType`]: CDK's `CfnDomainObjectType.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod domain_object_type {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Represents a field in a DomainObjectType.
     ///
@@ -1570,12 +1482,8 @@ pub mod domain_object_type {
     impl IntoValue for DomainObjectTypeField {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.feature_type {
-                m.insert("FeatureType", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "FeatureType", self.feature_type);
             m.insert("Source", self.source.into_value());
             m.insert("Target", self.target.into_value());
             gs_core::Value::Map(m)
@@ -1637,9 +1545,7 @@ impl CfnEventStreamProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("EventStreamName", self.event_stream_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Uri", self.uri.into_value());
         m
     }
@@ -1789,22 +1695,14 @@ impl CfnEventTriggerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("EventTriggerConditions", self.event_trigger_conditions.into_value());
-        if let Some(v) = self.event_trigger_limits {
-            m.insert("EventTriggerLimits", v.into_value());
-        }
+        set(&mut m, "EventTriggerLimits", self.event_trigger_limits);
         m.insert("EventTriggerName", self.event_trigger_name.into_value());
         m.insert("ObjectTypeName", self.object_type_name.into_value());
-        if let Some(v) = self.segment_filter {
-            m.insert("SegmentFilter", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SegmentFilter", self.segment_filter);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1846,7 +1744,7 @@ impl crate::Cfn<markers::EventTrigger> {
 /// The property types of [`CfnEventTrigger`]: CDK's `CfnEventTrigger.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod event_trigger {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Specifies the circumstances under which the event should trigger the destination.
     ///
@@ -1964,12 +1862,8 @@ pub mod event_trigger {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
-            if let Some(v) = self.field_name {
-                m.insert("FieldName", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "FieldName", self.field_name);
+            set(&mut m, "Source", self.source);
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
         }
@@ -2014,12 +1908,8 @@ pub mod event_trigger {
     impl IntoValue for EventTriggerLimits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_expiration {
-                m.insert("EventExpiration", v.into_value());
-            }
-            if let Some(v) = self.periods {
-                m.insert("Periods", v.into_value());
-            }
+            set(&mut m, "EventExpiration", self.event_expiration);
+            set(&mut m, "Periods", self.periods);
             gs_core::Value::Map(m)
         }
     }
@@ -2070,13 +1960,9 @@ pub mod event_trigger {
     impl IntoValue for Period {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_invocations_per_profile {
-                m.insert("MaxInvocationsPerProfile", v.into_value());
-            }
+            set(&mut m, "MaxInvocationsPerProfile", self.max_invocations_per_profile);
             m.insert("Unit", self.unit.into_value());
-            if let Some(v) = self.unlimited {
-                m.insert("Unlimited", v.into_value());
-            }
+            set(&mut m, "Unlimited", self.unlimited);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -2158,27 +2044,13 @@ impl CfnIntegrationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.event_trigger_names {
-            m.insert("EventTriggerNames", v.into_value());
-        }
-        if let Some(v) = self.flow_definition {
-            m.insert("FlowDefinition", v.into_value());
-        }
-        if let Some(v) = self.object_type_name {
-            m.insert("ObjectTypeName", v.into_value());
-        }
-        if let Some(v) = self.object_type_names {
-            m.insert("ObjectTypeNames", v.into_value());
-        }
-        if let Some(v) = self.scope {
-            m.insert("Scope", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.uri {
-            m.insert("Uri", v.into_value());
-        }
+        set(&mut m, "EventTriggerNames", self.event_trigger_names);
+        set(&mut m, "FlowDefinition", self.flow_definition);
+        set(&mut m, "ObjectTypeName", self.object_type_name);
+        set(&mut m, "ObjectTypeNames", self.object_type_names);
+        set(&mut m, "Scope", self.scope);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Uri", self.uri);
         m
     }
 
@@ -2220,7 +2092,7 @@ impl crate::Cfn<markers::Integration> {
 /// The property types of [`CfnIntegration`]: CDK's `CfnIntegration.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod integration {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// A map in which each key is an event type from an external application such as Segment or
     /// Shopify, and each value is an `ObjectTypeName` (template) used to ingest the event.
@@ -2326,9 +2198,7 @@ pub mod integration {
     impl IntoValue for FlowDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("FlowName", self.flow_name.into_value());
             m.insert("KmsArn", self.kms_arn.into_value());
             m.insert("SourceFlowConfig", self.source_flow_config.into_value());
@@ -2392,16 +2262,10 @@ pub mod integration {
     impl IntoValue for Task {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector_operator {
-                m.insert("ConnectorOperator", v.into_value());
-            }
-            if let Some(v) = self.destination_field {
-                m.insert("DestinationField", v.into_value());
-            }
+            set(&mut m, "ConnectorOperator", self.connector_operator);
+            set(&mut m, "DestinationField", self.destination_field);
             m.insert("SourceFields", self.source_fields.into_value());
-            if let Some(v) = self.task_properties {
-                m.insert("TaskProperties", v.into_value());
-            }
+            set(&mut m, "TaskProperties", self.task_properties);
             m.insert("TaskType", self.task_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2462,21 +2326,11 @@ pub mod integration {
     impl IntoValue for ConnectorOperator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.marketo {
-                m.insert("Marketo", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
-            if let Some(v) = self.salesforce {
-                m.insert("Salesforce", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
-            if let Some(v) = self.zendesk {
-                m.insert("Zendesk", v.into_value());
-            }
+            set(&mut m, "Marketo", self.marketo);
+            set(&mut m, "S3", self.s3);
+            set(&mut m, "Salesforce", self.salesforce);
+            set(&mut m, "ServiceNow", self.service_now);
+            set(&mut m, "Zendesk", self.zendesk);
             gs_core::Value::Map(m)
         }
     }
@@ -2554,9 +2408,7 @@ pub mod integration {
     impl IntoValue for TriggerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.trigger_properties {
-                m.insert("TriggerProperties", v.into_value());
-            }
+            set(&mut m, "TriggerProperties", self.trigger_properties);
             m.insert("TriggerType", self.trigger_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2594,9 +2446,7 @@ pub mod integration {
     impl IntoValue for TriggerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scheduled {
-                m.insert("Scheduled", v.into_value());
-            }
+            set(&mut m, "Scheduled", self.scheduled);
             gs_core::Value::Map(m)
         }
     }
@@ -2669,25 +2519,13 @@ pub mod integration {
     impl IntoValue for ScheduledTriggerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_pull_mode {
-                m.insert("DataPullMode", v.into_value());
-            }
-            if let Some(v) = self.first_execution_from {
-                m.insert("FirstExecutionFrom", v.into_value());
-            }
-            if let Some(v) = self.schedule_end_time {
-                m.insert("ScheduleEndTime", v.into_value());
-            }
+            set(&mut m, "DataPullMode", self.data_pull_mode);
+            set(&mut m, "FirstExecutionFrom", self.first_execution_from);
+            set(&mut m, "ScheduleEndTime", self.schedule_end_time);
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
-            if let Some(v) = self.schedule_offset {
-                m.insert("ScheduleOffset", v.into_value());
-            }
-            if let Some(v) = self.schedule_start_time {
-                m.insert("ScheduleStartTime", v.into_value());
-            }
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "ScheduleOffset", self.schedule_offset);
+            set(&mut m, "ScheduleStartTime", self.schedule_start_time);
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -2740,13 +2578,9 @@ pub mod integration {
     impl IntoValue for SourceFlowConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector_profile_name {
-                m.insert("ConnectorProfileName", v.into_value());
-            }
+            set(&mut m, "ConnectorProfileName", self.connector_profile_name);
             m.insert("ConnectorType", self.connector_type.into_value());
-            if let Some(v) = self.incremental_pull_config {
-                m.insert("IncrementalPullConfig", v.into_value());
-            }
+            set(&mut m, "IncrementalPullConfig", self.incremental_pull_config);
             m.insert("SourceConnectorProperties", self.source_connector_properties.into_value());
             gs_core::Value::Map(m)
         }
@@ -2808,21 +2642,11 @@ pub mod integration {
     impl IntoValue for SourceConnectorProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.marketo {
-                m.insert("Marketo", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
-            if let Some(v) = self.salesforce {
-                m.insert("Salesforce", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
-            if let Some(v) = self.zendesk {
-                m.insert("Zendesk", v.into_value());
-            }
+            set(&mut m, "Marketo", self.marketo);
+            set(&mut m, "S3", self.s3);
+            set(&mut m, "Salesforce", self.salesforce);
+            set(&mut m, "ServiceNow", self.service_now);
+            set(&mut m, "Zendesk", self.zendesk);
             gs_core::Value::Map(m)
         }
     }
@@ -2860,9 +2684,7 @@ pub mod integration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2999,12 +2821,8 @@ pub mod integration {
     impl IntoValue for SalesforceSourceProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_dynamic_field_update {
-                m.insert("EnableDynamicFieldUpdate", v.into_value());
-            }
-            if let Some(v) = self.include_deleted_records {
-                m.insert("IncludeDeletedRecords", v.into_value());
-            }
+            set(&mut m, "EnableDynamicFieldUpdate", self.enable_dynamic_field_update);
+            set(&mut m, "IncludeDeletedRecords", self.include_deleted_records);
             m.insert("Object", self.object.into_value());
             gs_core::Value::Map(m)
         }
@@ -3042,9 +2860,7 @@ pub mod integration {
     impl IntoValue for IncrementalPullConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.datetime_type_field_name {
-                m.insert("DatetimeTypeFieldName", v.into_value());
-            }
+            set(&mut m, "DatetimeTypeFieldName", self.datetime_type_field_name);
             gs_core::Value::Map(m)
         }
     }
@@ -3161,39 +2977,19 @@ impl CfnObjectTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_profile_creation {
-            m.insert("AllowProfileCreation", v.into_value());
-        }
+        set(&mut m, "AllowProfileCreation", self.allow_profile_creation);
         m.insert("Description", self.description.into_value());
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.encryption_key {
-            m.insert("EncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.expiration_days {
-            m.insert("ExpirationDays", v.into_value());
-        }
-        if let Some(v) = self.fields {
-            m.insert("Fields", v.into_value());
-        }
-        if let Some(v) = self.keys {
-            m.insert("Keys", v.into_value());
-        }
-        if let Some(v) = self.max_profile_object_count {
-            m.insert("MaxProfileObjectCount", v.into_value());
-        }
+        set(&mut m, "EncryptionKey", self.encryption_key);
+        set(&mut m, "ExpirationDays", self.expiration_days);
+        set(&mut m, "Fields", self.fields);
+        set(&mut m, "Keys", self.keys);
+        set(&mut m, "MaxProfileObjectCount", self.max_profile_object_count);
         m.insert("ObjectTypeName", self.object_type_name.into_value());
-        if let Some(v) = self.source_last_updated_timestamp_format {
-            m.insert("SourceLastUpdatedTimestampFormat", v.into_value());
-        }
-        if let Some(v) = self.source_priority {
-            m.insert("SourcePriority", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_id {
-            m.insert("TemplateId", v.into_value());
-        }
+        set(&mut m, "SourceLastUpdatedTimestampFormat", self.source_last_updated_timestamp_format);
+        set(&mut m, "SourcePriority", self.source_priority);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateId", self.template_id);
         m
     }
 
@@ -3243,7 +3039,7 @@ impl crate::Cfn<markers::ObjectType> {
 /// The property types of [`CfnObjectType`]: CDK's `CfnObjectType.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod object_type {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A map of the name and ObjectType field.
     ///
@@ -3282,12 +3078,8 @@ pub mod object_type {
     impl IntoValue for FieldMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.object_type_field {
-                m.insert("ObjectTypeField", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "ObjectTypeField", self.object_type_field);
             gs_core::Value::Map(m)
         }
     }
@@ -3337,15 +3129,9 @@ pub mod object_type {
     impl IntoValue for ObjectTypeField {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "Source", self.source);
+            set(&mut m, "Target", self.target);
             gs_core::Value::Map(m)
         }
     }
@@ -3387,12 +3173,8 @@ pub mod object_type {
     impl IntoValue for KeyMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.object_type_key_list {
-                m.insert("ObjectTypeKeyList", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "ObjectTypeKeyList", self.object_type_key_list);
             gs_core::Value::Map(m)
         }
     }
@@ -3442,12 +3224,8 @@ pub mod object_type {
     impl IntoValue for ObjectTypeKey {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_names {
-                m.insert("FieldNames", v.into_value());
-            }
-            if let Some(v) = self.standard_identifiers {
-                m.insert("StandardIdentifiers", v.into_value());
-            }
+            set(&mut m, "FieldNames", self.field_names);
+            set(&mut m, "StandardIdentifiers", self.standard_identifiers);
             gs_core::Value::Map(m)
         }
     }
@@ -3516,18 +3294,12 @@ impl CfnRecommenderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.recommender_config {
-            m.insert("RecommenderConfig", v.into_value());
-        }
+        set(&mut m, "RecommenderConfig", self.recommender_config);
         m.insert("RecommenderName", self.recommender_name.into_value());
         m.insert("RecommenderRecipeName", self.recommender_recipe_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3609,7 +3381,7 @@ impl crate::Cfn<markers::Recommender> {
 /// The property types of [`CfnRecommender`]: CDK's `CfnRecommender.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod recommender {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Configuration for the recommender
     ///
@@ -3642,9 +3414,7 @@ pub mod recommender {
     impl IntoValue for RecommenderConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.events_config {
-                m.insert("EventsConfig", v.into_value());
-            }
+            set(&mut m, "EventsConfig", self.events_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3714,9 +3484,7 @@ pub mod recommender {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventType", self.event_type.into_value());
-            if let Some(v) = self.event_value_threshold {
-                m.insert("EventValueThreshold", v.into_value());
-            }
+            set(&mut m, "EventValueThreshold", self.event_value_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -3776,9 +3544,7 @@ impl CfnRecommenderSchemaProps {
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("Fields", self.fields.into_value());
         m.insert("RecommenderSchemaName", self.recommender_schema_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3828,7 +3594,7 @@ impl crate::Cfn<markers::RecommenderSchema> {
 /// The property types of [`CfnRecommenderSchema`]: CDK's `CfnRecommenderSchema.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod recommender_schema {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `RecommenderSchemaField` property type.
     ///
@@ -3868,12 +3634,8 @@ pub mod recommender_schema {
     impl IntoValue for RecommenderSchemaField {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.feature_type {
-                m.insert("FeatureType", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "FeatureType", self.feature_type);
             m.insert("TargetFieldName", self.target_field_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3996,24 +3758,14 @@ impl CfnSegmentDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("SegmentDefinitionName", self.segment_definition_name.into_value());
-        if let Some(v) = self.segment_groups {
-            m.insert("SegmentGroups", v.into_value());
-        }
-        if let Some(v) = self.segment_sort {
-            m.insert("SegmentSort", v.into_value());
-        }
-        if let Some(v) = self.segment_sql_query {
-            m.insert("SegmentSqlQuery", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SegmentGroups", self.segment_groups);
+        set(&mut m, "SegmentSort", self.segment_sort);
+        set(&mut m, "SegmentSqlQuery", self.segment_sql_query);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4063,7 +3815,7 @@ impl crate::Cfn<markers::SegmentDefinition> {
 /// The property types of [`CfnSegmentDefinition`]: CDK's `CfnSegmentDefinition.*Property`.
 #[cfg(feature = "customerprofiles")]
 pub mod segment_definition {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// Contains all groups of the segment definition.
     ///
@@ -4102,12 +3854,8 @@ pub mod segment_definition {
     impl IntoValue for SegmentGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Groups", self.groups);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -4161,18 +3909,10 @@ pub mod segment_definition {
     impl IntoValue for Group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.source_segments {
-                m.insert("SourceSegments", v.into_value());
-            }
-            if let Some(v) = self.source_type {
-                m.insert("SourceType", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "SourceSegments", self.source_segments);
+            set(&mut m, "SourceType", self.source_type);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -4214,12 +3954,8 @@ pub mod segment_definition {
     impl IntoValue for Dimension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.calculated_attributes {
-                m.insert("CalculatedAttributes", v.into_value());
-            }
-            if let Some(v) = self.profile_attributes {
-                m.insert("ProfileAttributes", v.into_value());
-            }
+            set(&mut m, "CalculatedAttributes", self.calculated_attributes);
+            set(&mut m, "ProfileAttributes", self.profile_attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -4381,72 +4117,28 @@ pub mod segment_definition {
     impl IntoValue for ProfileAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_number {
-                m.insert("AccountNumber", v.into_value());
-            }
-            if let Some(v) = self.additional_information {
-                m.insert("AdditionalInformation", v.into_value());
-            }
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
-            if let Some(v) = self.billing_address {
-                m.insert("BillingAddress", v.into_value());
-            }
-            if let Some(v) = self.birth_date {
-                m.insert("BirthDate", v.into_value());
-            }
-            if let Some(v) = self.business_email_address {
-                m.insert("BusinessEmailAddress", v.into_value());
-            }
-            if let Some(v) = self.business_name {
-                m.insert("BusinessName", v.into_value());
-            }
-            if let Some(v) = self.business_phone_number {
-                m.insert("BusinessPhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.email_address {
-                m.insert("EmailAddress", v.into_value());
-            }
-            if let Some(v) = self.first_name {
-                m.insert("FirstName", v.into_value());
-            }
-            if let Some(v) = self.gender_string {
-                m.insert("GenderString", v.into_value());
-            }
-            if let Some(v) = self.home_phone_number {
-                m.insert("HomePhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.last_name {
-                m.insert("LastName", v.into_value());
-            }
-            if let Some(v) = self.mailing_address {
-                m.insert("MailingAddress", v.into_value());
-            }
-            if let Some(v) = self.middle_name {
-                m.insert("MiddleName", v.into_value());
-            }
-            if let Some(v) = self.mobile_phone_number {
-                m.insert("MobilePhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.party_type_string {
-                m.insert("PartyTypeString", v.into_value());
-            }
-            if let Some(v) = self.personal_email_address {
-                m.insert("PersonalEmailAddress", v.into_value());
-            }
-            if let Some(v) = self.phone_number {
-                m.insert("PhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.profile_type {
-                m.insert("ProfileType", v.into_value());
-            }
-            if let Some(v) = self.shipping_address {
-                m.insert("ShippingAddress", v.into_value());
-            }
+            set(&mut m, "AccountNumber", self.account_number);
+            set(&mut m, "AdditionalInformation", self.additional_information);
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Attributes", self.attributes);
+            set(&mut m, "BillingAddress", self.billing_address);
+            set(&mut m, "BirthDate", self.birth_date);
+            set(&mut m, "BusinessEmailAddress", self.business_email_address);
+            set(&mut m, "BusinessName", self.business_name);
+            set(&mut m, "BusinessPhoneNumber", self.business_phone_number);
+            set(&mut m, "EmailAddress", self.email_address);
+            set(&mut m, "FirstName", self.first_name);
+            set(&mut m, "GenderString", self.gender_string);
+            set(&mut m, "HomePhoneNumber", self.home_phone_number);
+            set(&mut m, "LastName", self.last_name);
+            set(&mut m, "MailingAddress", self.mailing_address);
+            set(&mut m, "MiddleName", self.middle_name);
+            set(&mut m, "MobilePhoneNumber", self.mobile_phone_number);
+            set(&mut m, "PartyTypeString", self.party_type_string);
+            set(&mut m, "PersonalEmailAddress", self.personal_email_address);
+            set(&mut m, "PhoneNumber", self.phone_number);
+            set(&mut m, "ProfileType", self.profile_type);
+            set(&mut m, "ShippingAddress", self.shipping_address);
             gs_core::Value::Map(m)
         }
     }
@@ -4629,24 +4321,12 @@ pub mod segment_definition {
     impl IntoValue for AddressDimension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.city {
-                m.insert("City", v.into_value());
-            }
-            if let Some(v) = self.country {
-                m.insert("Country", v.into_value());
-            }
-            if let Some(v) = self.county {
-                m.insert("County", v.into_value());
-            }
-            if let Some(v) = self.postal_code {
-                m.insert("PostalCode", v.into_value());
-            }
-            if let Some(v) = self.province {
-                m.insert("Province", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "City", self.city);
+            set(&mut m, "Country", self.country);
+            set(&mut m, "County", self.county);
+            set(&mut m, "PostalCode", self.postal_code);
+            set(&mut m, "Province", self.province);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -4768,9 +4448,7 @@ pub mod segment_definition {
     impl IntoValue for CalculatedAttributeDimension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition_overrides {
-                m.insert("ConditionOverrides", v.into_value());
-            }
+            set(&mut m, "ConditionOverrides", self.condition_overrides);
             m.insert("DimensionType", self.dimension_type.into_value());
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
@@ -4808,9 +4486,7 @@ pub mod segment_definition {
     impl IntoValue for ConditionOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
+            set(&mut m, "Range", self.range);
             gs_core::Value::Map(m)
         }
     }
@@ -4854,9 +4530,7 @@ pub mod segment_definition {
     impl IntoValue for RangeOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end {
-                m.insert("End", v.into_value());
-            }
+            set(&mut m, "End", self.end);
             m.insert("Start", self.start.into_value());
             m.insert("Unit", self.unit.into_value());
             gs_core::Value::Map(m)
@@ -4894,9 +4568,7 @@ pub mod segment_definition {
     impl IntoValue for SourceSegment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.segment_definition_name {
-                m.insert("SegmentDefinitionName", v.into_value());
-            }
+            set(&mut m, "SegmentDefinitionName", self.segment_definition_name);
             gs_core::Value::Map(m)
         }
     }
@@ -4977,14 +4649,10 @@ pub mod segment_definition {
     impl IntoValue for SortAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
+            set(&mut m, "DataType", self.data_type);
             m.insert("Name", self.name.into_value());
             m.insert("Order", self.order.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "databrew")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -171,23 +171,13 @@ impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.format {
-            m.insert("Format", v.into_value());
-        }
-        if let Some(v) = self.format_options {
-            m.insert("FormatOptions", v.into_value());
-        }
+        set(&mut m, "Format", self.format);
+        set(&mut m, "FormatOptions", self.format_options);
         m.insert("Input", self.input.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.path_options {
-            m.insert("PathOptions", v.into_value());
-        }
-        if let Some(v) = self.source {
-            m.insert("Source", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PathOptions", self.path_options);
+        set(&mut m, "Source", self.source);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -213,7 +203,7 @@ impl crate::Cfn<markers::Dataset> {
 /// The property types of [`CfnDataset`]: CDK's `CfnDataset.*Property`.
 #[cfg(feature = "databrew")]
 pub mod dataset {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Represents information on how DataBrew can find data, in either the AWS Glue Data Catalog or
     /// Amazon S3.
@@ -265,18 +255,10 @@ pub mod dataset {
     impl IntoValue for Input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_catalog_input_definition {
-                m.insert("DataCatalogInputDefinition", v.into_value());
-            }
-            if let Some(v) = self.database_input_definition {
-                m.insert("DatabaseInputDefinition", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
-            if let Some(v) = self.s3_input_definition {
-                m.insert("S3InputDefinition", v.into_value());
-            }
+            set(&mut m, "DataCatalogInputDefinition", self.data_catalog_input_definition);
+            set(&mut m, "DatabaseInputDefinition", self.database_input_definition);
+            set(&mut m, "Metadata", self.metadata);
+            set(&mut m, "S3InputDefinition", self.s3_input_definition);
             gs_core::Value::Map(m)
         }
     }
@@ -326,16 +308,10 @@ pub mod dataset {
     impl IntoValue for DatabaseInputDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.database_table_name {
-                m.insert("DatabaseTableName", v.into_value());
-            }
+            set(&mut m, "DatabaseTableName", self.database_table_name);
             m.insert("GlueConnectionName", self.glue_connection_name.into_value());
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.temp_directory {
-                m.insert("TempDirectory", v.into_value());
-            }
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "TempDirectory", self.temp_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -380,12 +356,8 @@ pub mod dataset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
+            set(&mut m, "BucketOwner", self.bucket_owner);
+            set(&mut m, "Key", self.key);
             gs_core::Value::Map(m)
         }
     }
@@ -422,9 +394,7 @@ pub mod dataset {
     impl IntoValue for Metadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_arn {
-                m.insert("SourceArn", v.into_value());
-            }
+            set(&mut m, "SourceArn", self.source_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -480,18 +450,10 @@ pub mod dataset {
     impl IntoValue for DataCatalogInputDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.table_name {
-                m.insert("TableName", v.into_value());
-            }
-            if let Some(v) = self.temp_directory {
-                m.insert("TempDirectory", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "TableName", self.table_name);
+            set(&mut m, "TempDirectory", self.temp_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -540,15 +502,9 @@ pub mod dataset {
     impl IntoValue for FormatOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
-            if let Some(v) = self.excel {
-                m.insert("Excel", v.into_value());
-            }
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
+            set(&mut m, "Excel", self.excel);
+            set(&mut m, "Json", self.json);
             gs_core::Value::Map(m)
         }
     }
@@ -598,15 +554,9 @@ pub mod dataset {
     impl IntoValue for ExcelOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header_row {
-                m.insert("HeaderRow", v.into_value());
-            }
-            if let Some(v) = self.sheet_indexes {
-                m.insert("SheetIndexes", v.into_value());
-            }
-            if let Some(v) = self.sheet_names {
-                m.insert("SheetNames", v.into_value());
-            }
+            set(&mut m, "HeaderRow", self.header_row);
+            set(&mut m, "SheetIndexes", self.sheet_indexes);
+            set(&mut m, "SheetNames", self.sheet_names);
             gs_core::Value::Map(m)
         }
     }
@@ -650,12 +600,8 @@ pub mod dataset {
     impl IntoValue for CsvOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delimiter {
-                m.insert("Delimiter", v.into_value());
-            }
-            if let Some(v) = self.header_row {
-                m.insert("HeaderRow", v.into_value());
-            }
+            set(&mut m, "Delimiter", self.delimiter);
+            set(&mut m, "HeaderRow", self.header_row);
             gs_core::Value::Map(m)
         }
     }
@@ -692,9 +638,7 @@ pub mod dataset {
     impl IntoValue for JsonOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.multi_line {
-                m.insert("MultiLine", v.into_value());
-            }
+            set(&mut m, "MultiLine", self.multi_line);
             gs_core::Value::Map(m)
         }
     }
@@ -745,15 +689,9 @@ pub mod dataset {
     impl IntoValue for PathOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.files_limit {
-                m.insert("FilesLimit", v.into_value());
-            }
-            if let Some(v) = self.last_modified_date_condition {
-                m.insert("LastModifiedDateCondition", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "FilesLimit", self.files_limit);
+            set(&mut m, "LastModifiedDateCondition", self.last_modified_date_condition);
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -853,15 +791,9 @@ pub mod dataset {
     impl IntoValue for DatasetParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.create_column {
-                m.insert("CreateColumn", v.into_value());
-            }
-            if let Some(v) = self.datetime_options {
-                m.insert("DatetimeOptions", v.into_value());
-            }
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
+            set(&mut m, "CreateColumn", self.create_column);
+            set(&mut m, "DatetimeOptions", self.datetime_options);
+            set(&mut m, "Filter", self.filter);
             m.insert("Name", self.name.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -913,12 +845,8 @@ pub mod dataset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Format", self.format.into_value());
-            if let Some(v) = self.locale_code {
-                m.insert("LocaleCode", v.into_value());
-            }
-            if let Some(v) = self.timezone_offset {
-                m.insert("TimezoneOffset", v.into_value());
-            }
+            set(&mut m, "LocaleCode", self.locale_code);
+            set(&mut m, "TimezoneOffset", self.timezone_offset);
             gs_core::Value::Map(m)
         }
     }
@@ -1048,12 +976,8 @@ pub mod dataset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxFiles", self.max_files.into_value());
-            if let Some(v) = self.order {
-                m.insert("Order", v.into_value());
-            }
-            if let Some(v) = self.ordered_by {
-                m.insert("OrderedBy", v.into_value());
-            }
+            set(&mut m, "Order", self.order);
+            set(&mut m, "OrderedBy", self.ordered_by);
             gs_core::Value::Map(m)
         }
     }
@@ -1215,60 +1139,26 @@ impl CfnJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_catalog_outputs {
-            m.insert("DataCatalogOutputs", v.into_value());
-        }
-        if let Some(v) = self.database_outputs {
-            m.insert("DatabaseOutputs", v.into_value());
-        }
-        if let Some(v) = self.dataset_name {
-            m.insert("DatasetName", v.into_value());
-        }
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_value());
-        }
-        if let Some(v) = self.encryption_mode {
-            m.insert("EncryptionMode", v.into_value());
-        }
-        if let Some(v) = self.job_sample {
-            m.insert("JobSample", v.into_value());
-        }
-        if let Some(v) = self.log_subscription {
-            m.insert("LogSubscription", v.into_value());
-        }
-        if let Some(v) = self.max_capacity {
-            m.insert("MaxCapacity", v.into_value());
-        }
-        if let Some(v) = self.max_retries {
-            m.insert("MaxRetries", v.into_value());
-        }
+        set(&mut m, "DataCatalogOutputs", self.data_catalog_outputs);
+        set(&mut m, "DatabaseOutputs", self.database_outputs);
+        set(&mut m, "DatasetName", self.dataset_name);
+        set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
+        set(&mut m, "EncryptionMode", self.encryption_mode);
+        set(&mut m, "JobSample", self.job_sample);
+        set(&mut m, "LogSubscription", self.log_subscription);
+        set(&mut m, "MaxCapacity", self.max_capacity);
+        set(&mut m, "MaxRetries", self.max_retries);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.output_location {
-            m.insert("OutputLocation", v.into_value());
-        }
-        if let Some(v) = self.outputs {
-            m.insert("Outputs", v.into_value());
-        }
-        if let Some(v) = self.profile_configuration {
-            m.insert("ProfileConfiguration", v.into_value());
-        }
-        if let Some(v) = self.project_name {
-            m.insert("ProjectName", v.into_value());
-        }
-        if let Some(v) = self.recipe {
-            m.insert("Recipe", v.into_value());
-        }
+        set(&mut m, "OutputLocation", self.output_location);
+        set(&mut m, "Outputs", self.outputs);
+        set(&mut m, "ProfileConfiguration", self.profile_configuration);
+        set(&mut m, "ProjectName", self.project_name);
+        set(&mut m, "Recipe", self.recipe);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timeout", self.timeout);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.validation_configurations {
-            m.insert("ValidationConfigurations", v.into_value());
-        }
+        set(&mut m, "ValidationConfigurations", self.validation_configurations);
         m
     }
 
@@ -1294,7 +1184,7 @@ impl crate::Cfn<markers::Job> {
 /// The property types of [`CfnJob`]: CDK's `CfnJob.*Property`.
 #[cfg(feature = "databrew")]
 pub mod job {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Represents one or more actions to be performed on a DataBrew dataset.
     ///
@@ -1329,9 +1219,7 @@ pub mod job {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1378,9 +1266,7 @@ pub mod job {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseOptions", self.database_options.into_value());
-            if let Some(v) = self.database_output_mode {
-                m.insert("DatabaseOutputMode", v.into_value());
-            }
+            set(&mut m, "DatabaseOutputMode", self.database_output_mode);
             m.insert("GlueConnectionName", self.glue_connection_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1421,9 +1307,7 @@ pub mod job {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TableName", self.table_name.into_value());
-            if let Some(v) = self.temp_directory {
-                m.insert("TempDirectory", v.into_value());
-            }
+            set(&mut m, "TempDirectory", self.temp_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -1468,12 +1352,8 @@ pub mod job {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
+            set(&mut m, "BucketOwner", self.bucket_owner);
+            set(&mut m, "Key", self.key);
             gs_core::Value::Map(m)
         }
     }
@@ -1517,12 +1397,8 @@ pub mod job {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
+            set(&mut m, "BucketOwner", self.bucket_owner);
+            set(&mut m, "Key", self.key);
             gs_core::Value::Map(m)
         }
     }
@@ -1585,18 +1461,10 @@ pub mod job {
     impl IntoValue for ProfileConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.column_statistics_configurations {
-                m.insert("ColumnStatisticsConfigurations", v.into_value());
-            }
-            if let Some(v) = self.dataset_statistics_configuration {
-                m.insert("DatasetStatisticsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.entity_detector_configuration {
-                m.insert("EntityDetectorConfiguration", v.into_value());
-            }
-            if let Some(v) = self.profile_columns {
-                m.insert("ProfileColumns", v.into_value());
-            }
+            set(&mut m, "ColumnStatisticsConfigurations", self.column_statistics_configurations);
+            set(&mut m, "DatasetStatisticsConfiguration", self.dataset_statistics_configuration);
+            set(&mut m, "EntityDetectorConfiguration", self.entity_detector_configuration);
+            set(&mut m, "ProfileColumns", self.profile_columns);
             gs_core::Value::Map(m)
         }
     }
@@ -1639,12 +1507,8 @@ pub mod job {
     impl IntoValue for ColumnSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Regex", self.regex);
             gs_core::Value::Map(m)
         }
     }
@@ -1688,12 +1552,8 @@ pub mod job {
     impl IntoValue for StatisticsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.included_statistics {
-                m.insert("IncludedStatistics", v.into_value());
-            }
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
+            set(&mut m, "IncludedStatistics", self.included_statistics);
+            set(&mut m, "Overrides", self.overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -1772,9 +1632,7 @@ pub mod job {
     impl IntoValue for ColumnStatisticsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.selectors {
-                m.insert("Selectors", v.into_value());
-            }
+            set(&mut m, "Selectors", self.selectors);
             m.insert("Statistics", self.statistics.into_value());
             gs_core::Value::Map(m)
         }
@@ -1815,9 +1673,7 @@ pub mod job {
     impl IntoValue for EntityDetectorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_statistics {
-                m.insert("AllowedStatistics", v.into_value());
-            }
+            set(&mut m, "AllowedStatistics", self.allowed_statistics);
             m.insert("EntityTypes", self.entity_types.into_value());
             gs_core::Value::Map(m)
         }
@@ -1920,25 +1776,13 @@ pub mod job {
     impl IntoValue for Output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compression_format {
-                m.insert("CompressionFormat", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
-            if let Some(v) = self.format_options {
-                m.insert("FormatOptions", v.into_value());
-            }
+            set(&mut m, "CompressionFormat", self.compression_format);
+            set(&mut m, "Format", self.format);
+            set(&mut m, "FormatOptions", self.format_options);
             m.insert("Location", self.location.into_value());
-            if let Some(v) = self.max_output_files {
-                m.insert("MaxOutputFiles", v.into_value());
-            }
-            if let Some(v) = self.overwrite {
-                m.insert("Overwrite", v.into_value());
-            }
-            if let Some(v) = self.partition_columns {
-                m.insert("PartitionColumns", v.into_value());
-            }
+            set(&mut m, "MaxOutputFiles", self.max_output_files);
+            set(&mut m, "Overwrite", self.overwrite);
+            set(&mut m, "PartitionColumns", self.partition_columns);
             gs_core::Value::Map(m)
         }
     }
@@ -1975,9 +1819,7 @@ pub mod job {
     impl IntoValue for OutputFormatOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
             gs_core::Value::Map(m)
         }
     }
@@ -2014,9 +1856,7 @@ pub mod job {
     impl IntoValue for CsvOutputOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delimiter {
-                m.insert("Delimiter", v.into_value());
-            }
+            set(&mut m, "Delimiter", self.delimiter);
             gs_core::Value::Map(m)
         }
     }
@@ -2059,9 +1899,7 @@ pub mod job {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RulesetArn", self.ruleset_arn.into_value());
-            if let Some(v) = self.validation_mode {
-                m.insert("ValidationMode", v.into_value());
-            }
+            set(&mut m, "ValidationMode", self.validation_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2107,12 +1945,8 @@ pub mod job {
     impl IntoValue for JobSample {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.size {
-                m.insert("Size", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "Size", self.size);
             gs_core::Value::Map(m)
         }
     }
@@ -2178,19 +2012,11 @@ pub mod job {
     impl IntoValue for DataCatalogOutput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
             m.insert("DatabaseName", self.database_name.into_value());
-            if let Some(v) = self.database_options {
-                m.insert("DatabaseOptions", v.into_value());
-            }
-            if let Some(v) = self.overwrite {
-                m.insert("Overwrite", v.into_value());
-            }
-            if let Some(v) = self.s3_options {
-                m.insert("S3Options", v.into_value());
-            }
+            set(&mut m, "DatabaseOptions", self.database_options);
+            set(&mut m, "Overwrite", self.overwrite);
+            set(&mut m, "S3Options", self.s3_options);
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2300,12 +2126,8 @@ impl CfnProjectProps {
         m.insert("Name", self.name.into_value());
         m.insert("RecipeName", self.recipe_name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.sample {
-            m.insert("Sample", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Sample", self.sample);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2331,7 +2153,7 @@ impl crate::Cfn<markers::Project> {
 /// The property types of [`CfnProject`]: CDK's `CfnProject.*Property`.
 #[cfg(feature = "databrew")]
 pub mod project {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Represents the sample size and sampling type for DataBrew to use for interactive data
     /// analysis.
@@ -2366,9 +2188,7 @@ pub mod project {
     impl IntoValue for Sample {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.size {
-                m.insert("Size", v.into_value());
-            }
+            set(&mut m, "Size", self.size);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2426,14 +2246,10 @@ impl CfnRecipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Steps", self.steps.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2459,7 +2275,7 @@ impl crate::Cfn<markers::Recipe> {
 /// The property types of [`CfnRecipe`]: CDK's `CfnRecipe.*Property`.
 #[cfg(feature = "databrew")]
 pub mod recipe {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// Represents a single step from a DataBrew recipe to be performed.
     ///
@@ -2494,9 +2310,7 @@ pub mod recipe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.condition_expressions {
-                m.insert("ConditionExpressions", v.into_value());
-            }
+            set(&mut m, "ConditionExpressions", self.condition_expressions);
             gs_core::Value::Map(m)
         }
     }
@@ -2535,9 +2349,7 @@ pub mod recipe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operation", self.operation.into_value());
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2585,9 +2397,7 @@ pub mod recipe {
             let mut m = gs_core::ValueMap::new();
             m.insert("Condition", self.condition.into_value());
             m.insert("TargetColumn", self.target_column.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2650,14 +2460,10 @@ impl CfnRulesetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Rules", self.rules.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
         m
     }
@@ -2684,7 +2490,7 @@ impl crate::Cfn<markers::Ruleset> {
 /// The property types of [`CfnRuleset`]: CDK's `CfnRuleset.*Property`.
 #[cfg(feature = "databrew")]
 pub mod ruleset {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// Represents a single data quality requirement that should be validated in the scope of this
     /// dataset.
@@ -2760,19 +2566,11 @@ pub mod ruleset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CheckExpression", self.check_expression.into_value());
-            if let Some(v) = self.column_selectors {
-                m.insert("ColumnSelectors", v.into_value());
-            }
-            if let Some(v) = self.disabled {
-                m.insert("Disabled", v.into_value());
-            }
+            set(&mut m, "ColumnSelectors", self.column_selectors);
+            set(&mut m, "Disabled", self.disabled);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.substitution_map {
-                m.insert("SubstitutionMap", v.into_value());
-            }
-            if let Some(v) = self.threshold {
-                m.insert("Threshold", v.into_value());
-            }
+            set(&mut m, "SubstitutionMap", self.substitution_map);
+            set(&mut m, "Threshold", self.threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -2815,12 +2613,8 @@ pub mod ruleset {
     impl IntoValue for ColumnSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Regex", self.regex);
             gs_core::Value::Map(m)
         }
     }
@@ -2906,12 +2700,8 @@ pub mod ruleset {
     impl IntoValue for Threshold {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Unit", self.unit);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -2973,13 +2763,9 @@ impl CfnScheduleProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CronExpression", self.cron_expression.into_value());
-        if let Some(v) = self.job_names {
-            m.insert("JobNames", v.into_value());
-        }
+        set(&mut m, "JobNames", self.job_names);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "dataexchange")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -98,9 +98,7 @@ impl CfnDataSetProps {
         m.insert("AssetType", self.asset_type.into_value());
         m.insert("Description", self.description.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -210,9 +208,7 @@ impl CfnEventActionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
         m.insert("Event", self.event.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -270,7 +266,7 @@ impl crate::Cfn<markers::EventAction> {
 /// The property types of [`CfnEventAction`]: CDK's `CfnEventAction.*Property`.
 #[cfg(feature = "dataexchange")]
 pub mod event_action {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// What occurs after a certain event.
     ///
@@ -303,9 +299,7 @@ pub mod event_action {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.export_revision_to_s3 {
-                m.insert("ExportRevisionToS3", v.into_value());
-            }
+            set(&mut m, "ExportRevisionToS3", self.export_revision_to_s3);
             gs_core::Value::Map(m)
         }
     }
@@ -343,9 +337,7 @@ pub mod event_action {
     impl IntoValue for AutoExportRevisionToS3RequestDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
             m.insert("RevisionDestination", self.revision_destination.into_value());
             gs_core::Value::Map(m)
         }
@@ -384,9 +376,7 @@ pub mod event_action {
     impl IntoValue for ExportServerSideEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -427,9 +417,7 @@ pub mod event_action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.key_pattern {
-                m.insert("KeyPattern", v.into_value());
-            }
+            set(&mut m, "KeyPattern", self.key_pattern);
             gs_core::Value::Map(m)
         }
     }
@@ -465,9 +453,7 @@ pub mod event_action {
     impl IntoValue for Event {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.revision_published {
-                m.insert("RevisionPublished", v.into_value());
-            }
+            set(&mut m, "RevisionPublished", self.revision_published);
             gs_core::Value::Map(m)
         }
     }

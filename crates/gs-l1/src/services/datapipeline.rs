@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "datapipeline")]
-use crate::kinds::{Bool, IntoValue, List, Str};
+use crate::kinds::{Bool, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -106,25 +106,13 @@ impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.activate {
-            m.insert("Activate", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Activate", self.activate);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parameter_objects {
-            m.insert("ParameterObjects", v.into_value());
-        }
-        if let Some(v) = self.parameter_values {
-            m.insert("ParameterValues", v.into_value());
-        }
-        if let Some(v) = self.pipeline_objects {
-            m.insert("PipelineObjects", v.into_value());
-        }
-        if let Some(v) = self.pipeline_tags {
-            m.insert("PipelineTags", v.into_value());
-        }
+        set(&mut m, "ParameterObjects", self.parameter_objects);
+        set(&mut m, "ParameterValues", self.parameter_values);
+        set(&mut m, "PipelineObjects", self.pipeline_objects);
+        set(&mut m, "PipelineTags", self.pipeline_tags);
         m
     }
 
@@ -166,7 +154,7 @@ impl crate::Cfn<markers::Pipeline> {
 /// The property types of [`CfnPipeline`]: CDK's `CfnPipeline.*Property`.
 #[cfg(feature = "datapipeline")]
 pub mod pipeline {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// A list of arbitrary tags (key-value pairs) to associate with the pipeline, which you can use
     /// to control permissions. For more information, see [Controlling Access to Pipelines and
@@ -388,12 +376,8 @@ pub mod pipeline {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.ref_value {
-                m.insert("RefValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "RefValue", self.ref_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "datasync")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -307,24 +307,12 @@ impl CfnAgentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.activation_key {
-            m.insert("ActivationKey", v.into_value());
-        }
-        if let Some(v) = self.agent_name {
-            m.insert("AgentName", v.into_value());
-        }
-        if let Some(v) = self.security_group_arns {
-            m.insert("SecurityGroupArns", v.into_value());
-        }
-        if let Some(v) = self.subnet_arns {
-            m.insert("SubnetArns", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_endpoint_id {
-            m.insert("VpcEndpointId", v.into_value());
-        }
+        set(&mut m, "ActivationKey", self.activation_key);
+        set(&mut m, "AgentName", self.agent_name);
+        set(&mut m, "SecurityGroupArns", self.security_group_arns);
+        set(&mut m, "SubnetArns", self.subnet_arns);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcEndpointId", self.vpc_endpoint_id);
         m
     }
 
@@ -475,37 +463,17 @@ impl CfnLocationAzureBlobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.agent_arns {
-            m.insert("AgentArns", v.into_value());
-        }
-        if let Some(v) = self.azure_access_tier {
-            m.insert("AzureAccessTier", v.into_value());
-        }
+        set(&mut m, "AgentArns", self.agent_arns);
+        set(&mut m, "AzureAccessTier", self.azure_access_tier);
         m.insert("AzureBlobAuthenticationType", self.azure_blob_authentication_type.into_value());
-        if let Some(v) = self.azure_blob_container_url {
-            m.insert("AzureBlobContainerUrl", v.into_value());
-        }
-        if let Some(v) = self.azure_blob_sas_configuration {
-            m.insert("AzureBlobSasConfiguration", v.into_value());
-        }
-        if let Some(v) = self.azure_blob_type {
-            m.insert("AzureBlobType", v.into_value());
-        }
-        if let Some(v) = self.cmk_secret_config {
-            m.insert("CmkSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.custom_secret_config {
-            m.insert("CustomSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.federated_identity {
-            m.insert("FederatedIdentity", v.into_value());
-        }
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AzureBlobContainerUrl", self.azure_blob_container_url);
+        set(&mut m, "AzureBlobSasConfiguration", self.azure_blob_sas_configuration);
+        set(&mut m, "AzureBlobType", self.azure_blob_type);
+        set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
+        set(&mut m, "CustomSecretConfig", self.custom_secret_config);
+        set(&mut m, "FederatedIdentity", self.federated_identity);
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -567,7 +535,7 @@ impl crate::Cfn<markers::LocationAzureBlob> {
 /// The property types of [`CfnLocationAzureBlob`]: CDK's `CfnLocationAzureBlob.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_azure_blob {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The shared access signature (SAS) configuration that allows AWS DataSync to access your
     /// Microsoft Azure Blob Storage.
@@ -644,12 +612,8 @@ pub mod location_azure_blob {
     impl IntoValue for CmkSecretConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -737,12 +701,8 @@ pub mod location_azure_blob {
     impl IntoValue for AzureFederatedIdentityConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_iam_role {
-                m.insert("AwsIamRole", v.into_value());
-            }
-            if let Some(v) = self.azure_oidc {
-                m.insert("AzureOidc", v.into_value());
-            }
+            set(&mut m, "AwsIamRole", self.aws_iam_role);
+            set(&mut m, "AzureOidc", self.azure_oidc);
             gs_core::Value::Map(m)
         }
     }
@@ -871,25 +831,13 @@ impl CfnLocationEFSProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_point_arn {
-            m.insert("AccessPointArn", v.into_value());
-        }
+        set(&mut m, "AccessPointArn", self.access_point_arn);
         m.insert("Ec2Config", self.ec2_config.into_value());
-        if let Some(v) = self.efs_filesystem_arn {
-            m.insert("EfsFilesystemArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.file_system_access_role_arn {
-            m.insert("FileSystemAccessRoleArn", v.into_value());
-        }
-        if let Some(v) = self.in_transit_encryption {
-            m.insert("InTransitEncryption", v.into_value());
-        }
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        if let Some(v) = self.efs_filesystem_arn { m.insert("EfsFilesystemArn", v.into_get_att("Arn")); }
+        set(&mut m, "FileSystemAccessRoleArn", self.file_system_access_role_arn);
+        set(&mut m, "InTransitEncryption", self.in_transit_encryption);
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1030,16 +978,10 @@ impl CfnLocationFSxLustreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.fsx_filesystem_arn {
-            m.insert("FsxFilesystemArn", v.into_value());
-        }
+        set(&mut m, "FsxFilesystemArn", self.fsx_filesystem_arn);
         m.insert("SecurityGroupArns", self.security_group_arns.into_value());
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1141,17 +1083,11 @@ impl CfnLocationFSxONTAPProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.protocol {
-            m.insert("Protocol", v.into_value());
-        }
+        set(&mut m, "Protocol", self.protocol);
         m.insert("SecurityGroupArns", self.security_group_arns.into_value());
         m.insert("StorageVirtualMachineArn", self.storage_virtual_machine_arn.into_value());
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1219,7 +1155,7 @@ impl crate::Cfn<markers::LocationFSxONTAP> {
 /// The property types of [`CfnLocationFSxONTAP`]: CDK's `CfnLocationFSxONTAP.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_f_sx_ontap {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the data transfer protocol that AWS DataSync uses to access your Amazon FSx file
     /// system.
@@ -1263,12 +1199,8 @@ pub mod location_f_sx_ontap {
     impl IntoValue for Protocol {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.nfs {
-                m.insert("NFS", v.into_value());
-            }
-            if let Some(v) = self.smb {
-                m.insert("SMB", v.into_value());
-            }
+            set(&mut m, "NFS", self.nfs);
+            set(&mut m, "SMB", self.smb);
             gs_core::Value::Map(m)
         }
     }
@@ -1349,22 +1281,12 @@ pub mod location_f_sx_ontap {
     impl IntoValue for SMB {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cmk_secret_config {
-                m.insert("CmkSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.custom_secret_config {
-                m.insert("CustomSecretConfig", v.into_value());
-            }
-            if let Some(v) = self.domain {
-                m.insert("Domain", v.into_value());
-            }
-            if let Some(v) = self.managed_secret_config {
-                m.insert("ManagedSecretConfig", v.into_value());
-            }
+            set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
+            set(&mut m, "CustomSecretConfig", self.custom_secret_config);
+            set(&mut m, "Domain", self.domain);
+            set(&mut m, "ManagedSecretConfig", self.managed_secret_config);
             m.insert("MountOptions", self.mount_options.into_value());
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
             m.insert("User", self.user.into_value());
             gs_core::Value::Map(m)
         }
@@ -1406,9 +1328,7 @@ pub mod location_f_sx_ontap {
     impl IntoValue for SmbMountOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1481,9 +1401,7 @@ pub mod location_f_sx_ontap {
     impl IntoValue for NfsMountOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1528,12 +1446,8 @@ pub mod location_f_sx_ontap {
     impl IntoValue for CmkSecretConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1676,17 +1590,11 @@ impl CfnLocationFSxOpenZFSProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.fsx_filesystem_arn {
-            m.insert("FsxFilesystemArn", v.into_value());
-        }
+        set(&mut m, "FsxFilesystemArn", self.fsx_filesystem_arn);
         m.insert("Protocol", self.protocol.into_value());
         m.insert("SecurityGroupArns", self.security_group_arns.into_value());
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1728,7 +1636,7 @@ impl crate::Cfn<markers::LocationFSxOpenZFS> {
 /// The property types of [`CfnLocationFSxOpenZFS`]: CDK's `CfnLocationFSxOpenZFS.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_f_sx_open_zfs {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Represents the protocol that AWS DataSync uses to access your Amazon FSx for OpenZFS file
     /// system.
@@ -1764,9 +1672,7 @@ pub mod location_f_sx_open_zfs {
     impl IntoValue for Protocol {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.nfs {
-                m.insert("NFS", v.into_value());
-            }
+            set(&mut m, "NFS", self.nfs);
             gs_core::Value::Map(m)
         }
     }
@@ -1839,9 +1745,7 @@ pub mod location_f_sx_open_zfs {
     impl IntoValue for MountOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1941,28 +1845,14 @@ impl CfnLocationFSxWindowsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cmk_secret_config {
-            m.insert("CmkSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.custom_secret_config {
-            m.insert("CustomSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.fsx_filesystem_arn {
-            m.insert("FsxFilesystemArn", v.into_value());
-        }
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
+        set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
+        set(&mut m, "CustomSecretConfig", self.custom_secret_config);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "FsxFilesystemArn", self.fsx_filesystem_arn);
+        set(&mut m, "Password", self.password);
         m.insert("SecurityGroupArns", self.security_group_arns.into_value());
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m.insert("User", self.user.into_value());
         m
     }
@@ -2023,7 +1913,7 @@ impl crate::Cfn<markers::LocationFSxWindows> {
 /// The property types of [`CfnLocationFSxWindows`]: CDK's `CfnLocationFSxWindows.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_f_sx_windows {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies configuration information for a DataSync-managed secret, such as an authentication
     /// token or set of credentials that DataSync uses to access a specific transfer location, and a
@@ -2065,12 +1955,8 @@ pub mod location_f_sx_windows {
     impl IntoValue for CmkSecretConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2256,43 +2142,19 @@ impl CfnLocationHDFSProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentArns", self.agent_arns.into_value());
         m.insert("AuthenticationType", self.authentication_type.into_value());
-        if let Some(v) = self.block_size {
-            m.insert("BlockSize", v.into_value());
-        }
-        if let Some(v) = self.cmk_secret_config {
-            m.insert("CmkSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.custom_secret_config {
-            m.insert("CustomSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.kerberos_keytab {
-            m.insert("KerberosKeytab", v.into_value());
-        }
-        if let Some(v) = self.kerberos_krb5_conf {
-            m.insert("KerberosKrb5Conf", v.into_value());
-        }
-        if let Some(v) = self.kerberos_principal {
-            m.insert("KerberosPrincipal", v.into_value());
-        }
-        if let Some(v) = self.kms_key_provider_uri {
-            m.insert("KmsKeyProviderUri", v.into_value());
-        }
+        set(&mut m, "BlockSize", self.block_size);
+        set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
+        set(&mut m, "CustomSecretConfig", self.custom_secret_config);
+        set(&mut m, "KerberosKeytab", self.kerberos_keytab);
+        set(&mut m, "KerberosKrb5Conf", self.kerberos_krb5_conf);
+        set(&mut m, "KerberosPrincipal", self.kerberos_principal);
+        set(&mut m, "KmsKeyProviderUri", self.kms_key_provider_uri);
         m.insert("NameNodes", self.name_nodes.into_value());
-        if let Some(v) = self.qop_configuration {
-            m.insert("QopConfiguration", v.into_value());
-        }
-        if let Some(v) = self.replication_factor {
-            m.insert("ReplicationFactor", v.into_value());
-        }
-        if let Some(v) = self.simple_user {
-            m.insert("SimpleUser", v.into_value());
-        }
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "QopConfiguration", self.qop_configuration);
+        set(&mut m, "ReplicationFactor", self.replication_factor);
+        set(&mut m, "SimpleUser", self.simple_user);
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2352,7 +2214,7 @@ impl crate::Cfn<markers::LocationHDFS> {
 /// The property types of [`CfnLocationHDFS`]: CDK's `CfnLocationHDFS.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_hdfs {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The Quality of Protection (QOP) configuration specifies the Remote Procedure Call (RPC) and
     /// data transfer privacy settings configured on the Hadoop Distributed File System (HDFS)
@@ -2397,12 +2259,8 @@ pub mod location_hdfs {
     impl IntoValue for QopConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_transfer_protection {
-                m.insert("DataTransferProtection", v.into_value());
-            }
-            if let Some(v) = self.rpc_protection {
-                m.insert("RpcProtection", v.into_value());
-            }
+            set(&mut m, "DataTransferProtection", self.data_transfer_protection);
+            set(&mut m, "RpcProtection", self.rpc_protection);
             gs_core::Value::Map(m)
         }
     }
@@ -2491,12 +2349,8 @@ pub mod location_hdfs {
     impl IntoValue for CmkSecretConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2606,19 +2460,11 @@ impl CfnLocationNFSProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.mount_options {
-            m.insert("MountOptions", v.into_value());
-        }
+        set(&mut m, "MountOptions", self.mount_options);
         m.insert("OnPremConfig", self.on_prem_config.into_value());
-        if let Some(v) = self.server_hostname {
-            m.insert("ServerHostname", v.into_get_att("PrivateIp"));
-        }
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        if let Some(v) = self.server_hostname { m.insert("ServerHostname", v.into_get_att("PrivateIp")); }
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2660,7 +2506,7 @@ impl crate::Cfn<markers::LocationNFS> {
 /// The property types of [`CfnLocationNFS`]: CDK's `CfnLocationNFS.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_nfs {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// Specifies the options that DataSync can use to mount your NFS file server.
     ///
@@ -2694,9 +2540,7 @@ pub mod location_nfs {
     impl IntoValue for MountOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -2868,45 +2712,19 @@ impl CfnLocationObjectStorageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_key {
-            m.insert("AccessKey", v.into_value());
-        }
-        if let Some(v) = self.agent_arns {
-            m.insert("AgentArns", v.into_value());
-        }
-        if let Some(v) = self.bucket_name {
-            m.insert("BucketName", v.into_value());
-        }
-        if let Some(v) = self.cmk_secret_config {
-            m.insert("CmkSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.custom_secret_config {
-            m.insert("CustomSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.federated_identity {
-            m.insert("FederatedIdentity", v.into_value());
-        }
-        if let Some(v) = self.secret_key {
-            m.insert("SecretKey", v.into_value());
-        }
-        if let Some(v) = self.server_certificate {
-            m.insert("ServerCertificate", v.into_value());
-        }
-        if let Some(v) = self.server_hostname {
-            m.insert("ServerHostname", v.into_value());
-        }
-        if let Some(v) = self.server_port {
-            m.insert("ServerPort", v.into_value());
-        }
-        if let Some(v) = self.server_protocol {
-            m.insert("ServerProtocol", v.into_value());
-        }
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AccessKey", self.access_key);
+        set(&mut m, "AgentArns", self.agent_arns);
+        set(&mut m, "BucketName", self.bucket_name);
+        set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
+        set(&mut m, "CustomSecretConfig", self.custom_secret_config);
+        set(&mut m, "FederatedIdentity", self.federated_identity);
+        set(&mut m, "SecretKey", self.secret_key);
+        set(&mut m, "ServerCertificate", self.server_certificate);
+        set(&mut m, "ServerHostname", self.server_hostname);
+        set(&mut m, "ServerPort", self.server_port);
+        set(&mut m, "ServerProtocol", self.server_protocol);
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2968,7 +2786,7 @@ impl crate::Cfn<markers::LocationObjectStorage> {
 /// The property types of [`CfnLocationObjectStorage`]: CDK's `CfnLocationObjectStorage.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_object_storage {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies configuration information for a DataSync-managed secret, such as an authentication
     /// token, secret key, password, or Kerberos keytab that DataSync uses to access a specific
@@ -3013,12 +2831,8 @@ pub mod location_object_storage {
     impl IntoValue for CmkSecretConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3106,12 +2920,8 @@ pub mod location_object_storage {
     impl IntoValue for ObjectStorageFederatedIdentityConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_iam_role {
-                m.insert("AwsIamRole", v.into_value());
-            }
-            if let Some(v) = self.external_identity {
-                m.insert("ExternalIdentity", v.into_value());
-            }
+            set(&mut m, "AwsIamRole", self.aws_iam_role);
+            set(&mut m, "ExternalIdentity", self.external_identity);
             gs_core::Value::Map(m)
         }
     }
@@ -3149,9 +2959,7 @@ pub mod location_object_storage {
     impl IntoValue for ObjectStorageExternalIdentityConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.google_oidc {
-                m.insert("GoogleOidc", v.into_value());
-            }
+            set(&mut m, "GoogleOidc", self.google_oidc);
             gs_core::Value::Map(m)
         }
     }
@@ -3280,19 +3088,11 @@ impl CfnLocationS3Props {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.s3_bucket_arn {
-            m.insert("S3BucketArn", v.into_get_att("Arn"));
-        }
+        if let Some(v) = self.s3_bucket_arn { m.insert("S3BucketArn", v.into_get_att("Arn")); }
         m.insert("S3Config", self.s3_config.into_value());
-        if let Some(v) = self.s3_storage_class {
-            m.insert("S3StorageClass", v.into_value());
-        }
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "S3StorageClass", self.s3_storage_class);
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3517,48 +3317,20 @@ impl CfnLocationSMBProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentArns", self.agent_arns.into_value());
-        if let Some(v) = self.authentication_type {
-            m.insert("AuthenticationType", v.into_value());
-        }
-        if let Some(v) = self.cmk_secret_config {
-            m.insert("CmkSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.custom_secret_config {
-            m.insert("CustomSecretConfig", v.into_value());
-        }
-        if let Some(v) = self.dns_ip_addresses {
-            m.insert("DnsIpAddresses", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.kerberos_keytab {
-            m.insert("KerberosKeytab", v.into_value());
-        }
-        if let Some(v) = self.kerberos_krb5_conf {
-            m.insert("KerberosKrb5Conf", v.into_value());
-        }
-        if let Some(v) = self.kerberos_principal {
-            m.insert("KerberosPrincipal", v.into_value());
-        }
-        if let Some(v) = self.mount_options {
-            m.insert("MountOptions", v.into_value());
-        }
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
-        if let Some(v) = self.server_hostname {
-            m.insert("ServerHostname", v.into_value());
-        }
-        if let Some(v) = self.subdirectory {
-            m.insert("Subdirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user {
-            m.insert("User", v.into_value());
-        }
+        set(&mut m, "AuthenticationType", self.authentication_type);
+        set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
+        set(&mut m, "CustomSecretConfig", self.custom_secret_config);
+        set(&mut m, "DnsIpAddresses", self.dns_ip_addresses);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "KerberosKeytab", self.kerberos_keytab);
+        set(&mut m, "KerberosKrb5Conf", self.kerberos_krb5_conf);
+        set(&mut m, "KerberosPrincipal", self.kerberos_principal);
+        set(&mut m, "MountOptions", self.mount_options);
+        set(&mut m, "Password", self.password);
+        set(&mut m, "ServerHostname", self.server_hostname);
+        set(&mut m, "Subdirectory", self.subdirectory);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "User", self.user);
         m
     }
 
@@ -3620,7 +3392,7 @@ impl crate::Cfn<markers::LocationSMB> {
 /// The property types of [`CfnLocationSMB`]: CDK's `CfnLocationSMB.*Property`.
 #[cfg(feature = "datasync")]
 pub mod location_smb {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the version of the SMB protocol that DataSync uses to access your SMB file server.
     ///
@@ -3656,9 +3428,7 @@ pub mod location_smb {
     impl IntoValue for MountOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -3706,12 +3476,8 @@ pub mod location_smb {
     impl IntoValue for CmkSecretConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3879,38 +3645,18 @@ impl CfnTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cloud_watch_log_group_arn {
-            m.insert("CloudWatchLogGroupArn", v.into_get_att("Arn"));
-        }
+        if let Some(v) = self.cloud_watch_log_group_arn { m.insert("CloudWatchLogGroupArn", v.into_get_att("Arn")); }
         m.insert("DestinationLocationArn", self.destination_location_arn.into_value());
-        if let Some(v) = self.excludes {
-            m.insert("Excludes", v.into_value());
-        }
-        if let Some(v) = self.includes {
-            m.insert("Includes", v.into_value());
-        }
-        if let Some(v) = self.manifest_config {
-            m.insert("ManifestConfig", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.options {
-            m.insert("Options", v.into_value());
-        }
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
+        set(&mut m, "Excludes", self.excludes);
+        set(&mut m, "Includes", self.includes);
+        set(&mut m, "ManifestConfig", self.manifest_config);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Options", self.options);
+        set(&mut m, "Schedule", self.schedule);
         m.insert("SourceLocationArn", self.source_location_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task_mode {
-            m.insert("TaskMode", v.into_value());
-        }
-        if let Some(v) = self.task_report_config {
-            m.insert("TaskReportConfig", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TaskMode", self.task_mode);
+        set(&mut m, "TaskReportConfig", self.task_report_config);
         m
     }
 
@@ -3969,7 +3715,7 @@ impl crate::Cfn<markers::Task> {
 /// The property types of [`CfnTask`]: CDK's `CfnTask.*Property`.
 #[cfg(feature = "datasync")]
 pub mod task {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Specifies which files, folders, and objects to include or exclude when transferring files
     /// from source to destination.
@@ -4010,12 +3756,8 @@ pub mod task {
     impl IntoValue for FilterRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter_type {
-                m.insert("FilterType", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "FilterType", self.filter_type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4180,54 +3922,22 @@ pub mod task {
     impl IntoValue for Options {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.atime {
-                m.insert("Atime", v.into_value());
-            }
-            if let Some(v) = self.bytes_per_second {
-                m.insert("BytesPerSecond", v.into_value());
-            }
-            if let Some(v) = self.gid {
-                m.insert("Gid", v.into_value());
-            }
-            if let Some(v) = self.log_level {
-                m.insert("LogLevel", v.into_value());
-            }
-            if let Some(v) = self.mtime {
-                m.insert("Mtime", v.into_value());
-            }
-            if let Some(v) = self.object_metadata {
-                m.insert("ObjectMetadata", v.into_value());
-            }
-            if let Some(v) = self.object_tags {
-                m.insert("ObjectTags", v.into_value());
-            }
-            if let Some(v) = self.overwrite_mode {
-                m.insert("OverwriteMode", v.into_value());
-            }
-            if let Some(v) = self.posix_permissions {
-                m.insert("PosixPermissions", v.into_value());
-            }
-            if let Some(v) = self.preserve_deleted_files {
-                m.insert("PreserveDeletedFiles", v.into_value());
-            }
-            if let Some(v) = self.preserve_devices {
-                m.insert("PreserveDevices", v.into_value());
-            }
-            if let Some(v) = self.security_descriptor_copy_flags {
-                m.insert("SecurityDescriptorCopyFlags", v.into_value());
-            }
-            if let Some(v) = self.task_queueing {
-                m.insert("TaskQueueing", v.into_value());
-            }
-            if let Some(v) = self.transfer_mode {
-                m.insert("TransferMode", v.into_value());
-            }
-            if let Some(v) = self.uid {
-                m.insert("Uid", v.into_value());
-            }
-            if let Some(v) = self.verify_mode {
-                m.insert("VerifyMode", v.into_value());
-            }
+            set(&mut m, "Atime", self.atime);
+            set(&mut m, "BytesPerSecond", self.bytes_per_second);
+            set(&mut m, "Gid", self.gid);
+            set(&mut m, "LogLevel", self.log_level);
+            set(&mut m, "Mtime", self.mtime);
+            set(&mut m, "ObjectMetadata", self.object_metadata);
+            set(&mut m, "ObjectTags", self.object_tags);
+            set(&mut m, "OverwriteMode", self.overwrite_mode);
+            set(&mut m, "PosixPermissions", self.posix_permissions);
+            set(&mut m, "PreserveDeletedFiles", self.preserve_deleted_files);
+            set(&mut m, "PreserveDevices", self.preserve_devices);
+            set(&mut m, "SecurityDescriptorCopyFlags", self.security_descriptor_copy_flags);
+            set(&mut m, "TaskQueueing", self.task_queueing);
+            set(&mut m, "TransferMode", self.transfer_mode);
+            set(&mut m, "Uid", self.uid);
+            set(&mut m, "VerifyMode", self.verify_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -4274,12 +3984,8 @@ pub mod task {
     impl IntoValue for TaskSchedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schedule_expression {
-                m.insert("ScheduleExpression", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "ScheduleExpression", self.schedule_expression);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -4348,16 +4054,10 @@ pub mod task {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
-            if let Some(v) = self.object_version_ids {
-                m.insert("ObjectVersionIds", v.into_value());
-            }
+            set(&mut m, "ObjectVersionIds", self.object_version_ids);
             m.insert("OutputType", self.output_type.into_value());
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
-            if let Some(v) = self.report_level {
-                m.insert("ReportLevel", v.into_value());
-            }
+            set(&mut m, "Overrides", self.overrides);
+            set(&mut m, "ReportLevel", self.report_level);
             gs_core::Value::Map(m)
         }
     }
@@ -4393,9 +4093,7 @@ pub mod task {
     impl IntoValue for Destination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -4458,18 +4156,10 @@ pub mod task {
     impl IntoValue for Overrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deleted {
-                m.insert("Deleted", v.into_value());
-            }
-            if let Some(v) = self.skipped {
-                m.insert("Skipped", v.into_value());
-            }
-            if let Some(v) = self.transferred {
-                m.insert("Transferred", v.into_value());
-            }
-            if let Some(v) = self.verified {
-                m.insert("Verified", v.into_value());
-            }
+            set(&mut m, "Deleted", self.deleted);
+            set(&mut m, "Skipped", self.skipped);
+            set(&mut m, "Transferred", self.transferred);
+            set(&mut m, "Verified", self.verified);
             gs_core::Value::Map(m)
         }
     }
@@ -4508,9 +4198,7 @@ pub mod task {
     impl IntoValue for Verified {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.report_level {
-                m.insert("ReportLevel", v.into_value());
-            }
+            set(&mut m, "ReportLevel", self.report_level);
             gs_core::Value::Map(m)
         }
     }
@@ -4548,9 +4236,7 @@ pub mod task {
     impl IntoValue for Skipped {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.report_level {
-                m.insert("ReportLevel", v.into_value());
-            }
+            set(&mut m, "ReportLevel", self.report_level);
             gs_core::Value::Map(m)
         }
     }
@@ -4588,9 +4274,7 @@ pub mod task {
     impl IntoValue for Transferred {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.report_level {
-                m.insert("ReportLevel", v.into_value());
-            }
+            set(&mut m, "ReportLevel", self.report_level);
             gs_core::Value::Map(m)
         }
     }
@@ -4629,9 +4313,7 @@ pub mod task {
     impl IntoValue for Deleted {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.report_level {
-                m.insert("ReportLevel", v.into_value());
-            }
+            set(&mut m, "ReportLevel", self.report_level);
             gs_core::Value::Map(m)
         }
     }
@@ -4680,15 +4362,9 @@ pub mod task {
     impl IntoValue for TaskReportConfigDestinationS3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_access_role_arn {
-                m.insert("BucketAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_arn {
-                m.insert("S3BucketArn", v.into_value());
-            }
-            if let Some(v) = self.subdirectory {
-                m.insert("Subdirectory", v.into_value());
-            }
+            set(&mut m, "BucketAccessRoleArn", self.bucket_access_role_arn);
+            set(&mut m, "S3BucketArn", self.s3_bucket_arn);
+            set(&mut m, "Subdirectory", self.subdirectory);
             gs_core::Value::Map(m)
         }
     }
@@ -4737,12 +4413,8 @@ pub mod task {
     impl IntoValue for ManifestConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "Format", self.format);
             m.insert("Source", self.source.into_value());
             gs_core::Value::Map(m)
         }
@@ -4779,9 +4451,7 @@ pub mod task {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -4837,18 +4507,10 @@ pub mod task {
     impl IntoValue for ManifestConfigSourceS3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_access_role_arn {
-                m.insert("BucketAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.manifest_object_path {
-                m.insert("ManifestObjectPath", v.into_value());
-            }
-            if let Some(v) = self.manifest_object_version_id {
-                m.insert("ManifestObjectVersionId", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_arn {
-                m.insert("S3BucketArn", v.into_value());
-            }
+            set(&mut m, "BucketAccessRoleArn", self.bucket_access_role_arn);
+            set(&mut m, "ManifestObjectPath", self.manifest_object_path);
+            set(&mut m, "ManifestObjectVersionId", self.manifest_object_version_id);
+            set(&mut m, "S3BucketArn", self.s3_bucket_arn);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "datazone")]
-use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -366,32 +366,16 @@ impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aws_location {
-            m.insert("AwsLocation", v.into_value());
-        }
-        if let Some(v) = self.configurations {
-            m.insert("Configurations", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AwsLocation", self.aws_location);
+        set(&mut m, "Configurations", self.configurations);
+        set(&mut m, "Description", self.description);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
-        if let Some(v) = self.enable_trusted_identity_propagation {
-            m.insert("EnableTrustedIdentityPropagation", v.into_value());
-        }
-        if let Some(v) = self.environment_identifier {
-            m.insert("EnvironmentIdentifier", v.into_value());
-        }
+        set(&mut m, "EnableTrustedIdentityPropagation", self.enable_trusted_identity_propagation);
+        set(&mut m, "EnvironmentIdentifier", self.environment_identifier);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.project_identifier {
-            m.insert("ProjectIdentifier", v.into_value());
-        }
-        if let Some(v) = self.props {
-            m.insert("Props", v.into_value());
-        }
-        if let Some(v) = self.scope {
-            m.insert("Scope", v.into_value());
-        }
+        set(&mut m, "ProjectIdentifier", self.project_identifier);
+        set(&mut m, "Props", self.props);
+        set(&mut m, "Scope", self.scope);
         m
     }
 
@@ -473,7 +457,7 @@ impl crate::Cfn<markers::Connection> {
 /// The property types of [`CfnConnection`]: CDK's `CfnConnection.*Property`.
 #[cfg(feature = "datazone")]
 pub mod connection {
-    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, set};
 
     /// The location of a project.
     ///
@@ -524,18 +508,10 @@ pub mod connection {
     impl IntoValue for AwsLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_role {
-                m.insert("AccessRole", v.into_value());
-            }
-            if let Some(v) = self.aws_account_id {
-                m.insert("AwsAccountId", v.into_value());
-            }
-            if let Some(v) = self.aws_region {
-                m.insert("AwsRegion", v.into_value());
-            }
-            if let Some(v) = self.iam_connection_id {
-                m.insert("IamConnectionId", v.into_value());
-            }
+            set(&mut m, "AccessRole", self.access_role);
+            set(&mut m, "AwsAccountId", self.aws_account_id);
+            set(&mut m, "AwsRegion", self.aws_region);
+            set(&mut m, "IamConnectionId", self.iam_connection_id);
             gs_core::Value::Map(m)
         }
     }
@@ -577,12 +553,8 @@ pub mod connection {
     impl IntoValue for ConnectionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.classification {
-                m.insert("Classification", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Classification", self.classification);
+            set(&mut m, "Properties", self.properties);
             gs_core::Value::Map(m)
         }
     }
@@ -690,45 +662,19 @@ pub mod connection {
     impl IntoValue for ConnectionPropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amazon_q_properties {
-                m.insert("AmazonQProperties", v.into_value());
-            }
-            if let Some(v) = self.athena_properties {
-                m.insert("AthenaProperties", v.into_value());
-            }
-            if let Some(v) = self.glue_properties {
-                m.insert("GlueProperties", v.into_value());
-            }
-            if let Some(v) = self.hyper_pod_properties {
-                m.insert("HyperPodProperties", v.into_value());
-            }
-            if let Some(v) = self.iam_properties {
-                m.insert("IamProperties", v.into_value());
-            }
-            if let Some(v) = self.lakehouse_properties {
-                m.insert("LakehouseProperties", v.into_value());
-            }
-            if let Some(v) = self.mlflow_properties {
-                m.insert("MlflowProperties", v.into_value());
-            }
-            if let Some(v) = self.redshift_properties {
-                m.insert("RedshiftProperties", v.into_value());
-            }
-            if let Some(v) = self.s3_properties {
-                m.insert("S3Properties", v.into_value());
-            }
-            if let Some(v) = self.spark_emr_properties {
-                m.insert("SparkEmrProperties", v.into_value());
-            }
-            if let Some(v) = self.spark_glue_properties {
-                m.insert("SparkGlueProperties", v.into_value());
-            }
-            if let Some(v) = self.workflows_mwaa_properties {
-                m.insert("WorkflowsMwaaProperties", v.into_value());
-            }
-            if let Some(v) = self.workflows_serverless_properties {
-                m.insert("WorkflowsServerlessProperties", v.into_value());
-            }
+            set(&mut m, "AmazonQProperties", self.amazon_q_properties);
+            set(&mut m, "AthenaProperties", self.athena_properties);
+            set(&mut m, "GlueProperties", self.glue_properties);
+            set(&mut m, "HyperPodProperties", self.hyper_pod_properties);
+            set(&mut m, "IamProperties", self.iam_properties);
+            set(&mut m, "LakehouseProperties", self.lakehouse_properties);
+            set(&mut m, "MlflowProperties", self.mlflow_properties);
+            set(&mut m, "RedshiftProperties", self.redshift_properties);
+            set(&mut m, "S3Properties", self.s3_properties);
+            set(&mut m, "SparkEmrProperties", self.spark_emr_properties);
+            set(&mut m, "SparkGlueProperties", self.spark_glue_properties);
+            set(&mut m, "WorkflowsMwaaProperties", self.workflows_mwaa_properties);
+            set(&mut m, "WorkflowsServerlessProperties", self.workflows_serverless_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -795,9 +741,7 @@ pub mod connection {
     impl IntoValue for GluePropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_connection_input {
-                m.insert("GlueConnectionInput", v.into_value());
-            }
+            set(&mut m, "GlueConnectionInput", self.glue_connection_input);
             gs_core::Value::Map(m)
         }
     }
@@ -899,42 +843,18 @@ pub mod connection {
     impl IntoValue for GlueConnectionInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.athena_properties {
-                m.insert("AthenaProperties", v.into_value());
-            }
-            if let Some(v) = self.authentication_configuration {
-                m.insert("AuthenticationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.connection_properties {
-                m.insert("ConnectionProperties", v.into_value());
-            }
-            if let Some(v) = self.connection_type {
-                m.insert("ConnectionType", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.match_criteria {
-                m.insert("MatchCriteria", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.physical_connection_requirements {
-                m.insert("PhysicalConnectionRequirements", v.into_value());
-            }
-            if let Some(v) = self.python_properties {
-                m.insert("PythonProperties", v.into_value());
-            }
-            if let Some(v) = self.spark_properties {
-                m.insert("SparkProperties", v.into_value());
-            }
-            if let Some(v) = self.validate_credentials {
-                m.insert("ValidateCredentials", v.into_value());
-            }
-            if let Some(v) = self.validate_for_compute_environments {
-                m.insert("ValidateForComputeEnvironments", v.into_value());
-            }
+            set(&mut m, "AthenaProperties", self.athena_properties);
+            set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
+            set(&mut m, "ConnectionProperties", self.connection_properties);
+            set(&mut m, "ConnectionType", self.connection_type);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MatchCriteria", self.match_criteria);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "PhysicalConnectionRequirements", self.physical_connection_requirements);
+            set(&mut m, "PythonProperties", self.python_properties);
+            set(&mut m, "SparkProperties", self.spark_properties);
+            set(&mut m, "ValidateCredentials", self.validate_credentials);
+            set(&mut m, "ValidateForComputeEnvironments", self.validate_for_compute_environments);
             gs_core::Value::Map(m)
         }
     }
@@ -988,18 +908,10 @@ pub mod connection {
     impl IntoValue for PhysicalConnectionRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.security_group_id_list {
-                m.insert("SecurityGroupIdList", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
-            if let Some(v) = self.subnet_id_list {
-                m.insert("SubnetIdList", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "SecurityGroupIdList", self.security_group_id_list);
+            set(&mut m, "SubnetId", self.subnet_id);
+            set(&mut m, "SubnetIdList", self.subnet_id_list);
             gs_core::Value::Map(m)
         }
     }
@@ -1065,24 +977,12 @@ pub mod connection {
     impl IntoValue for AuthenticationConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_type {
-                m.insert("AuthenticationType", v.into_value());
-            }
-            if let Some(v) = self.basic_authentication_credentials {
-                m.insert("BasicAuthenticationCredentials", v.into_value());
-            }
-            if let Some(v) = self.custom_authentication_credentials {
-                m.insert("CustomAuthenticationCredentials", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_properties {
-                m.insert("OAuth2Properties", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "AuthenticationType", self.authentication_type);
+            set(&mut m, "BasicAuthenticationCredentials", self.basic_authentication_credentials);
+            set(&mut m, "CustomAuthenticationCredentials", self.custom_authentication_credentials);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "OAuth2Properties", self.o_auth2_properties);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1148,24 +1048,12 @@ pub mod connection {
     impl IntoValue for OAuth2Properties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_code_properties {
-                m.insert("AuthorizationCodeProperties", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_client_application {
-                m.insert("OAuth2ClientApplication", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_credentials {
-                m.insert("OAuth2Credentials", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_grant_type {
-                m.insert("OAuth2GrantType", v.into_value());
-            }
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
-            if let Some(v) = self.token_url_parameters_map {
-                m.insert("TokenUrlParametersMap", v.into_value());
-            }
+            set(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
+            set(&mut m, "OAuth2ClientApplication", self.o_auth2_client_application);
+            set(&mut m, "OAuth2Credentials", self.o_auth2_credentials);
+            set(&mut m, "OAuth2GrantType", self.o_auth2_grant_type);
+            set(&mut m, "TokenUrl", self.token_url);
+            set(&mut m, "TokenUrlParametersMap", self.token_url_parameters_map);
             gs_core::Value::Map(m)
         }
     }
@@ -1207,12 +1095,8 @@ pub mod connection {
     impl IntoValue for OAuth2ClientApplication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_managed_client_application_reference {
-                m.insert("AWSManagedClientApplicationReference", v.into_value());
-            }
-            if let Some(v) = self.user_managed_client_application_client_id {
-                m.insert("UserManagedClientApplicationClientId", v.into_value());
-            }
+            set(&mut m, "AWSManagedClientApplicationReference", self.aws_managed_client_application_reference);
+            set(&mut m, "UserManagedClientApplicationClientId", self.user_managed_client_application_client_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1254,12 +1138,8 @@ pub mod connection {
     impl IntoValue for AuthorizationCodeProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_code {
-                m.insert("AuthorizationCode", v.into_value());
-            }
-            if let Some(v) = self.redirect_uri {
-                m.insert("RedirectUri", v.into_value());
-            }
+            set(&mut m, "AuthorizationCode", self.authorization_code);
+            set(&mut m, "RedirectUri", self.redirect_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1313,18 +1193,10 @@ pub mod connection {
     impl IntoValue for GlueOAuth2Credentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
-            if let Some(v) = self.jwt_token {
-                m.insert("JwtToken", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
-            if let Some(v) = self.user_managed_client_application_client_secret {
-                m.insert("UserManagedClientApplicationClientSecret", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
+            set(&mut m, "JwtToken", self.jwt_token);
+            set(&mut m, "RefreshToken", self.refresh_token);
+            set(&mut m, "UserManagedClientApplicationClientSecret", self.user_managed_client_application_client_secret);
             gs_core::Value::Map(m)
         }
     }
@@ -1366,12 +1238,8 @@ pub mod connection {
     impl IntoValue for BasicAuthenticationCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.user_name {
-                m.insert("UserName", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
+            set(&mut m, "UserName", self.user_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1444,12 +1312,8 @@ pub mod connection {
     impl IntoValue for IamPropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_lineage_sync_enabled {
-                m.insert("GlueLineageSyncEnabled", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "GlueLineageSyncEnabled", self.glue_lineage_sync_enabled);
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1515,24 +1379,12 @@ pub mod connection {
     impl IntoValue for RedshiftPropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credentials {
-                m.insert("Credentials", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.host {
-                m.insert("Host", v.into_value());
-            }
-            if let Some(v) = self.lineage_sync {
-                m.insert("LineageSync", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.storage {
-                m.insert("Storage", v.into_value());
-            }
+            set(&mut m, "Credentials", self.credentials);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "Host", self.host);
+            set(&mut m, "LineageSync", self.lineage_sync);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Storage", self.storage);
             gs_core::Value::Map(m)
         }
     }
@@ -1574,12 +1426,8 @@ pub mod connection {
     impl IntoValue for RedshiftStorageProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cluster_name {
-                m.insert("ClusterName", v.into_value());
-            }
-            if let Some(v) = self.workgroup_name {
-                m.insert("WorkgroupName", v.into_value());
-            }
+            set(&mut m, "ClusterName", self.cluster_name);
+            set(&mut m, "WorkgroupName", self.workgroup_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1621,12 +1469,8 @@ pub mod connection {
     impl IntoValue for RedshiftCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
-            if let Some(v) = self.username_password {
-                m.insert("UsernamePassword", v.into_value());
-            }
+            set(&mut m, "SecretArn", self.secret_arn);
+            set(&mut m, "UsernamePassword", self.username_password);
             gs_core::Value::Map(m)
         }
     }
@@ -1707,12 +1551,8 @@ pub mod connection {
     impl IntoValue for RedshiftLineageSyncConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.schedule {
-                m.insert("Schedule", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Schedule", self.schedule);
             gs_core::Value::Map(m)
         }
     }
@@ -1748,9 +1588,7 @@ pub mod connection {
     impl IntoValue for LineageSyncSchedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schedule {
-                m.insert("Schedule", v.into_value());
-            }
+            set(&mut m, "Schedule", self.schedule);
             gs_core::Value::Map(m)
         }
     }
@@ -1828,30 +1666,14 @@ pub mod connection {
     impl IntoValue for SparkEmrPropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compute_arn {
-                m.insert("ComputeArn", v.into_value());
-            }
-            if let Some(v) = self.instance_profile_arn {
-                m.insert("InstanceProfileArn", v.into_value());
-            }
-            if let Some(v) = self.java_virtual_env {
-                m.insert("JavaVirtualEnv", v.into_value());
-            }
-            if let Some(v) = self.log_uri {
-                m.insert("LogUri", v.into_value());
-            }
-            if let Some(v) = self.managed_endpoint_arn {
-                m.insert("ManagedEndpointArn", v.into_value());
-            }
-            if let Some(v) = self.python_virtual_env {
-                m.insert("PythonVirtualEnv", v.into_value());
-            }
-            if let Some(v) = self.runtime_role {
-                m.insert("RuntimeRole", v.into_value());
-            }
-            if let Some(v) = self.trusted_certificates_s3_uri {
-                m.insert("TrustedCertificatesS3Uri", v.into_value());
-            }
+            set(&mut m, "ComputeArn", self.compute_arn);
+            set(&mut m, "InstanceProfileArn", self.instance_profile_arn);
+            set(&mut m, "JavaVirtualEnv", self.java_virtual_env);
+            set(&mut m, "LogUri", self.log_uri);
+            set(&mut m, "ManagedEndpointArn", self.managed_endpoint_arn);
+            set(&mut m, "PythonVirtualEnv", self.python_virtual_env);
+            set(&mut m, "RuntimeRole", self.runtime_role);
+            set(&mut m, "TrustedCertificatesS3Uri", self.trusted_certificates_s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1899,15 +1721,9 @@ pub mod connection {
     impl IntoValue for AmazonQPropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_mode {
-                m.insert("AuthMode", v.into_value());
-            }
-            if let Some(v) = self.is_enabled {
-                m.insert("IsEnabled", v.into_value());
-            }
-            if let Some(v) = self.profile_arn {
-                m.insert("ProfileArn", v.into_value());
-            }
+            set(&mut m, "AuthMode", self.auth_mode);
+            set(&mut m, "IsEnabled", self.is_enabled);
+            set(&mut m, "ProfileArn", self.profile_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1985,30 +1801,14 @@ pub mod connection {
     impl IntoValue for SparkGluePropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_args {
-                m.insert("AdditionalArgs", v.into_value());
-            }
-            if let Some(v) = self.glue_connection_name {
-                m.insert("GlueConnectionName", v.into_value());
-            }
-            if let Some(v) = self.glue_version {
-                m.insert("GlueVersion", v.into_value());
-            }
-            if let Some(v) = self.idle_timeout {
-                m.insert("IdleTimeout", v.into_value());
-            }
-            if let Some(v) = self.java_virtual_env {
-                m.insert("JavaVirtualEnv", v.into_value());
-            }
-            if let Some(v) = self.number_of_workers {
-                m.insert("NumberOfWorkers", v.into_value());
-            }
-            if let Some(v) = self.python_virtual_env {
-                m.insert("PythonVirtualEnv", v.into_value());
-            }
-            if let Some(v) = self.worker_type {
-                m.insert("WorkerType", v.into_value());
-            }
+            set(&mut m, "AdditionalArgs", self.additional_args);
+            set(&mut m, "GlueConnectionName", self.glue_connection_name);
+            set(&mut m, "GlueVersion", self.glue_version);
+            set(&mut m, "IdleTimeout", self.idle_timeout);
+            set(&mut m, "JavaVirtualEnv", self.java_virtual_env);
+            set(&mut m, "NumberOfWorkers", self.number_of_workers);
+            set(&mut m, "PythonVirtualEnv", self.python_virtual_env);
+            set(&mut m, "WorkerType", self.worker_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2044,9 +1844,7 @@ pub mod connection {
     impl IntoValue for SparkGlueArgs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection {
-                m.insert("Connection", v.into_value());
-            }
+            set(&mut m, "Connection", self.connection);
             gs_core::Value::Map(m)
         }
     }
@@ -2090,12 +1888,8 @@ pub mod connection {
     impl IntoValue for S3PropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.register_s3_access_grant_location {
-                m.insert("RegisterS3AccessGrantLocation", v.into_value());
-            }
-            if let Some(v) = self.s3_access_grant_location_id {
-                m.insert("S3AccessGrantLocationId", v.into_value());
-            }
+            set(&mut m, "RegisterS3AccessGrantLocation", self.register_s3_access_grant_location);
+            set(&mut m, "S3AccessGrantLocationId", self.s3_access_grant_location_id);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -2132,9 +1926,7 @@ pub mod connection {
     impl IntoValue for MlflowPropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tracking_server_arn {
-                m.insert("TrackingServerArn", v.into_value());
-            }
+            set(&mut m, "TrackingServerArn", self.tracking_server_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2170,9 +1962,7 @@ pub mod connection {
     impl IntoValue for WorkflowsMwaaPropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mwaa_environment_name {
-                m.insert("MwaaEnvironmentName", v.into_value());
-            }
+            set(&mut m, "MwaaEnvironmentName", self.mwaa_environment_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2208,9 +1998,7 @@ pub mod connection {
     impl IntoValue for LakehousePropertiesInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_lineage_sync_enabled {
-                m.insert("GlueLineageSyncEnabled", v.into_value());
-            }
+            set(&mut m, "GlueLineageSyncEnabled", self.glue_lineage_sync_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2327,36 +2115,18 @@ impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.asset_forms_input {
-            m.insert("AssetFormsInput", v.into_value());
-        }
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.connection_identifier {
-            m.insert("ConnectionIdentifier", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AssetFormsInput", self.asset_forms_input);
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "ConnectionIdentifier", self.connection_identifier);
+        set(&mut m, "Description", self.description);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
-        if let Some(v) = self.enable_setting {
-            m.insert("EnableSetting", v.into_value());
-        }
-        if let Some(v) = self.environment_identifier {
-            m.insert("EnvironmentIdentifier", v.into_value());
-        }
+        set(&mut m, "EnableSetting", self.enable_setting);
+        set(&mut m, "EnvironmentIdentifier", self.environment_identifier);
         m.insert("Name", self.name.into_value());
         m.insert("ProjectIdentifier", self.project_identifier.into_value());
-        if let Some(v) = self.publish_on_import {
-            m.insert("PublishOnImport", v.into_value());
-        }
-        if let Some(v) = self.recommendation {
-            m.insert("Recommendation", v.into_value());
-        }
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
+        set(&mut m, "PublishOnImport", self.publish_on_import);
+        set(&mut m, "Recommendation", self.recommendation);
+        set(&mut m, "Schedule", self.schedule);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2471,7 +2241,7 @@ impl crate::Cfn<markers::DataSource> {
 /// The property types of [`CfnDataSource`]: CDK's `CfnDataSource.*Property`.
 #[cfg(feature = "datazone")]
 pub mod data_source {
-    use crate::kinds::{Bool, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Str, set};
 
     /// The details of a metadata form.
     ///
@@ -2517,16 +2287,10 @@ pub mod data_source {
     impl IntoValue for FormInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
             m.insert("FormName", self.form_name.into_value());
-            if let Some(v) = self.type_identifier {
-                m.insert("TypeIdentifier", v.into_value());
-            }
-            if let Some(v) = self.type_revision {
-                m.insert("TypeRevision", v.into_value());
-            }
+            set(&mut m, "TypeIdentifier", self.type_identifier);
+            set(&mut m, "TypeRevision", self.type_revision);
             gs_core::Value::Map(m)
         }
     }
@@ -2574,15 +2338,9 @@ pub mod data_source {
     impl IntoValue for DataSourceConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_run_configuration {
-                m.insert("GlueRunConfiguration", v.into_value());
-            }
-            if let Some(v) = self.redshift_run_configuration {
-                m.insert("RedshiftRunConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_run_configuration {
-                m.insert("SageMakerRunConfiguration", v.into_value());
-            }
+            set(&mut m, "GlueRunConfiguration", self.glue_run_configuration);
+            set(&mut m, "RedshiftRunConfiguration", self.redshift_run_configuration);
+            set(&mut m, "SageMakerRunConfiguration", self.sage_maker_run_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2633,15 +2391,9 @@ pub mod data_source {
     impl IntoValue for GlueRunConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_import_data_quality_result {
-                m.insert("AutoImportDataQualityResult", v.into_value());
-            }
-            if let Some(v) = self.catalog_name {
-                m.insert("CatalogName", v.into_value());
-            }
-            if let Some(v) = self.data_access_role {
-                m.insert("DataAccessRole", v.into_value());
-            }
+            set(&mut m, "AutoImportDataQualityResult", self.auto_import_data_quality_result);
+            set(&mut m, "CatalogName", self.catalog_name);
+            set(&mut m, "DataAccessRole", self.data_access_role);
             m.insert("RelationalFilterConfigurations", self.relational_filter_configurations.into_value());
             gs_core::Value::Map(m)
         }
@@ -2686,12 +2438,8 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
-            if let Some(v) = self.filter_expressions {
-                m.insert("FilterExpressions", v.into_value());
-            }
-            if let Some(v) = self.schema_name {
-                m.insert("SchemaName", v.into_value());
-            }
+            set(&mut m, "FilterExpressions", self.filter_expressions);
+            set(&mut m, "SchemaName", self.schema_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2783,15 +2531,9 @@ pub mod data_source {
     impl IntoValue for RedshiftRunConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_access_role {
-                m.insert("DataAccessRole", v.into_value());
-            }
-            if let Some(v) = self.redshift_credential_configuration {
-                m.insert("RedshiftCredentialConfiguration", v.into_value());
-            }
-            if let Some(v) = self.redshift_storage {
-                m.insert("RedshiftStorage", v.into_value());
-            }
+            set(&mut m, "DataAccessRole", self.data_access_role);
+            set(&mut m, "RedshiftCredentialConfiguration", self.redshift_credential_configuration);
+            set(&mut m, "RedshiftStorage", self.redshift_storage);
             m.insert("RelationalFilterConfigurations", self.relational_filter_configurations.into_value());
             gs_core::Value::Map(m)
         }
@@ -2866,12 +2608,8 @@ pub mod data_source {
     impl IntoValue for RedshiftStorage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.redshift_cluster_source {
-                m.insert("RedshiftClusterSource", v.into_value());
-            }
-            if let Some(v) = self.redshift_serverless_source {
-                m.insert("RedshiftServerlessSource", v.into_value());
-            }
+            set(&mut m, "RedshiftClusterSource", self.redshift_cluster_source);
+            set(&mut m, "RedshiftServerlessSource", self.redshift_serverless_source);
             gs_core::Value::Map(m)
         }
     }
@@ -3001,9 +2739,7 @@ pub mod data_source {
     impl IntoValue for RecommendationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_business_name_generation {
-                m.insert("EnableBusinessNameGeneration", v.into_value());
-            }
+            set(&mut m, "EnableBusinessNameGeneration", self.enable_business_name_generation);
             gs_core::Value::Map(m)
         }
     }
@@ -3045,12 +2781,8 @@ pub mod data_source {
     impl IntoValue for ScheduleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schedule {
-                m.insert("Schedule", v.into_value());
-            }
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "Schedule", self.schedule);
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -3133,28 +2865,14 @@ impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_execution_role {
-            m.insert("DomainExecutionRole", v.into_value());
-        }
-        if let Some(v) = self.domain_version {
-            m.insert("DomainVersion", v.into_value());
-        }
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainExecutionRole", self.domain_execution_role);
+        set(&mut m, "DomainVersion", self.domain_version);
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.service_role {
-            m.insert("ServiceRole", v.into_value());
-        }
-        if let Some(v) = self.single_sign_on {
-            m.insert("SingleSignOn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ServiceRole", self.service_role);
+        set(&mut m, "SingleSignOn", self.single_sign_on);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3244,7 +2962,7 @@ impl crate::Cfn<markers::Domain> {
 /// The property types of [`CfnDomain`]: CDK's `CfnDomain.*Property`.
 #[cfg(feature = "datazone")]
 pub mod domain {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The single sign-on details in Amazon DataZone.
     ///
@@ -3289,15 +3007,9 @@ pub mod domain {
     impl IntoValue for SingleSignOn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idc_instance_arn {
-                m.insert("IdcInstanceArn", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.user_assignment {
-                m.insert("UserAssignment", v.into_value());
-            }
+            set(&mut m, "IdcInstanceArn", self.idc_instance_arn);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UserAssignment", self.user_assignment);
             gs_core::Value::Map(m)
         }
     }
@@ -3351,9 +3063,7 @@ impl CfnDomainUnitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("ParentDomainUnitIdentifier", self.parent_domain_unit_identifier.into_value());
@@ -3537,39 +3247,19 @@ impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deployment_order {
-            m.insert("DeploymentOrder", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DeploymentOrder", self.deployment_order);
+        set(&mut m, "Description", self.description);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
-        if let Some(v) = self.environment_account_identifier {
-            m.insert("EnvironmentAccountIdentifier", v.into_value());
-        }
-        if let Some(v) = self.environment_account_region {
-            m.insert("EnvironmentAccountRegion", v.into_value());
-        }
-        if let Some(v) = self.environment_blueprint_identifier {
-            m.insert("EnvironmentBlueprintIdentifier", v.into_value());
-        }
-        if let Some(v) = self.environment_configuration_id {
-            m.insert("EnvironmentConfigurationId", v.into_value());
-        }
-        if let Some(v) = self.environment_profile_identifier {
-            m.insert("EnvironmentProfileIdentifier", v.into_value());
-        }
-        if let Some(v) = self.environment_role_arn {
-            m.insert("EnvironmentRoleArn", v.into_value());
-        }
-        if let Some(v) = self.glossary_terms {
-            m.insert("GlossaryTerms", v.into_value());
-        }
+        set(&mut m, "EnvironmentAccountIdentifier", self.environment_account_identifier);
+        set(&mut m, "EnvironmentAccountRegion", self.environment_account_region);
+        set(&mut m, "EnvironmentBlueprintIdentifier", self.environment_blueprint_identifier);
+        set(&mut m, "EnvironmentConfigurationId", self.environment_configuration_id);
+        set(&mut m, "EnvironmentProfileIdentifier", self.environment_profile_identifier);
+        set(&mut m, "EnvironmentRoleArn", self.environment_role_arn);
+        set(&mut m, "GlossaryTerms", self.glossary_terms);
         m.insert("Name", self.name.into_value());
         m.insert("ProjectIdentifier", self.project_identifier.into_value());
-        if let Some(v) = self.user_parameters {
-            m.insert("UserParameters", v.into_value());
-        }
+        set(&mut m, "UserParameters", self.user_parameters);
         m
     }
 
@@ -3691,7 +3381,7 @@ impl crate::Cfn<markers::Environment> {
 /// The property types of [`CfnEnvironment`]: CDK's `CfnEnvironment.*Property`.
 #[cfg(feature = "datazone")]
 pub mod environment {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The parameter details of the environment.
     ///
@@ -3730,12 +3420,8 @@ pub mod environment {
     impl IntoValue for EnvironmentParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3801,22 +3487,12 @@ impl CfnEnvironmentActionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_identifier {
-            m.insert("DomainIdentifier", v.into_value());
-        }
-        if let Some(v) = self.environment_identifier {
-            m.insert("EnvironmentIdentifier", v.into_value());
-        }
-        if let Some(v) = self.identifier {
-            m.insert("Identifier", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainIdentifier", self.domain_identifier);
+        set(&mut m, "EnvironmentIdentifier", self.environment_identifier);
+        set(&mut m, "Identifier", self.identifier);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
         m
     }
 
@@ -3866,7 +3542,7 @@ impl crate::Cfn<markers::EnvironmentActions> {
 /// The property types of [`CfnEnvironmentActions`]: CDK's `CfnEnvironmentActions.*Property`.
 #[cfg(feature = "datazone")]
 pub mod environment_actions {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The parameters of the console link specified as part of the environment action.
     ///
@@ -3899,9 +3575,7 @@ pub mod environment_actions {
     impl IntoValue for AwsConsoleLinkParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
+            set(&mut m, "Uri", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -3988,24 +3662,12 @@ impl CfnEnvironmentBlueprintConfigurationProps {
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
         m.insert("EnabledRegions", self.enabled_regions.into_value());
         m.insert("EnvironmentBlueprintIdentifier", self.environment_blueprint_identifier.into_value());
-        if let Some(v) = self.environment_role_permission_boundary {
-            m.insert("EnvironmentRolePermissionBoundary", v.into_value());
-        }
-        if let Some(v) = self.global_parameters {
-            m.insert("GlobalParameters", v.into_value());
-        }
-        if let Some(v) = self.manage_access_role_arn {
-            m.insert("ManageAccessRoleArn", v.into_value());
-        }
-        if let Some(v) = self.provisioning_configurations {
-            m.insert("ProvisioningConfigurations", v.into_value());
-        }
-        if let Some(v) = self.provisioning_role_arn {
-            m.insert("ProvisioningRoleArn", v.into_value());
-        }
-        if let Some(v) = self.regional_parameters {
-            m.insert("RegionalParameters", v.into_value());
-        }
+        set(&mut m, "EnvironmentRolePermissionBoundary", self.environment_role_permission_boundary);
+        set(&mut m, "GlobalParameters", self.global_parameters);
+        set(&mut m, "ManageAccessRoleArn", self.manage_access_role_arn);
+        set(&mut m, "ProvisioningConfigurations", self.provisioning_configurations);
+        set(&mut m, "ProvisioningRoleArn", self.provisioning_role_arn);
+        set(&mut m, "RegionalParameters", self.regional_parameters);
         m
     }
 
@@ -4064,7 +3726,7 @@ impl crate::Cfn<markers::EnvironmentBlueprintConfiguration> {
 /// The property types of [`CfnEnvironmentBlueprintConfiguration`]: CDK's `CfnEnvironmentBlueprintConfiguration.*Property`.
 #[cfg(feature = "datazone")]
 pub mod environment_blueprint_configuration {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The regional parameters in the environment blueprint.
     ///
@@ -4104,12 +3766,8 @@ pub mod environment_blueprint_configuration {
     impl IntoValue for RegionalParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -4186,12 +3844,8 @@ pub mod environment_blueprint_configuration {
     impl IntoValue for LakeFormationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.location_registration_exclude_s3_locations {
-                m.insert("LocationRegistrationExcludeS3Locations", v.into_value());
-            }
-            if let Some(v) = self.location_registration_role {
-                m.insert("LocationRegistrationRole", v.into_value());
-            }
+            set(&mut m, "LocationRegistrationExcludeS3Locations", self.location_registration_exclude_s3_locations);
+            set(&mut m, "LocationRegistrationRole", self.location_registration_role);
             gs_core::Value::Map(m)
         }
     }
@@ -4274,16 +3928,12 @@ impl CfnEnvironmentProfileProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AwsAccountId", self.aws_account_id.into_value());
         m.insert("AwsAccountRegion", self.aws_account_region.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
         m.insert("EnvironmentBlueprintIdentifier", self.environment_blueprint_identifier.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("ProjectIdentifier", self.project_identifier.into_value());
-        if let Some(v) = self.user_parameters {
-            m.insert("UserParameters", v.into_value());
-        }
+        set(&mut m, "UserParameters", self.user_parameters);
         m
     }
 
@@ -4365,7 +4015,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
 /// The property types of [`CfnEnvironmentProfile`]: CDK's `CfnEnvironmentProfile.*Property`.
 #[cfg(feature = "datazone")]
 pub mod environment_profile {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The parameter details of an environment profile.
     ///
@@ -4404,12 +4054,8 @@ pub mod environment_profile {
     impl IntoValue for EnvironmentParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4476,16 +4122,12 @@ impl CfnFormTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
         m.insert("Model", self.model.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("OwningProjectIdentifier", self.owning_project_identifier.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
         m
     }
 
@@ -4559,7 +4201,7 @@ impl crate::Cfn<markers::FormType> {
 /// The property types of [`CfnFormType`]: CDK's `CfnFormType.*Property`.
 #[cfg(feature = "datazone")]
 pub mod form_type {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Indicates the smithy model of the API.
     ///
@@ -4592,9 +4234,7 @@ pub mod form_type {
     impl IntoValue for Model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.smithy {
-                m.insert("Smithy", v.into_value());
-            }
+            set(&mut m, "Smithy", self.smithy);
             gs_core::Value::Map(m)
         }
     }
@@ -4655,18 +4295,10 @@ impl CfnGroupProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
-        if let Some(v) = self.group_identifier {
-            m.insert("GroupIdentifier", v.into_value());
-        }
-        if let Some(v) = self.group_type {
-            m.insert("GroupType", v.into_value());
-        }
-        if let Some(v) = self.role_principal_arn {
-            m.insert("RolePrincipalArn", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "GroupIdentifier", self.group_identifier);
+        set(&mut m, "GroupType", self.group_type);
+        set(&mut m, "RolePrincipalArn", self.role_principal_arn);
+        set(&mut m, "Status", self.status);
         m
     }
 
@@ -4815,7 +4447,7 @@ impl crate::Cfn<markers::Owner> {
 /// The property types of [`CfnOwner`]: CDK's `CfnOwner.*Property`.
 #[cfg(feature = "datazone")]
 pub mod owner {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The properties of a domain unit's owner.
     ///
@@ -4854,12 +4486,8 @@ pub mod owner {
     impl IntoValue for OwnerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group {
-                m.insert("Group", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
+            set(&mut m, "Group", self.group);
+            set(&mut m, "User", self.user);
             gs_core::Value::Map(m)
         }
     }
@@ -4895,9 +4523,7 @@ pub mod owner {
     impl IntoValue for OwnerGroupProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_identifier {
-                m.insert("GroupIdentifier", v.into_value());
-            }
+            set(&mut m, "GroupIdentifier", self.group_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -4933,9 +4559,7 @@ pub mod owner {
     impl IntoValue for OwnerUserProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.user_identifier {
-                m.insert("UserIdentifier", v.into_value());
-            }
+            set(&mut m, "UserIdentifier", self.user_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -5004,16 +4628,12 @@ impl CfnPolicyGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.detail {
-            m.insert("Detail", v.into_value());
-        }
+        set(&mut m, "Detail", self.detail);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
         m.insert("EntityIdentifier", self.entity_identifier.into_value());
         m.insert("EntityType", self.entity_type.into_value());
         m.insert("PolicyType", self.policy_type.into_value());
-        if let Some(v) = self.principal {
-            m.insert("Principal", v.into_value());
-        }
+        set(&mut m, "Principal", self.principal);
         m
     }
 
@@ -5063,7 +4683,7 @@ impl crate::Cfn<markers::PolicyGrant> {
 /// The property types of [`CfnPolicyGrant`]: CDK's `CfnPolicyGrant.*Property`.
 #[cfg(feature = "datazone")]
 pub mod policy_grant {
-    use crate::kinds::{Bool, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Str, set};
 
     /// The details of the policy grant.
     ///
@@ -5168,45 +4788,19 @@ pub mod policy_grant {
     impl IntoValue for PolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_to_project_member_pool {
-                m.insert("AddToProjectMemberPool", v.into_value());
-            }
-            if let Some(v) = self.create_asset_type {
-                m.insert("CreateAssetType", v.into_value());
-            }
-            if let Some(v) = self.create_domain_unit {
-                m.insert("CreateDomainUnit", v.into_value());
-            }
-            if let Some(v) = self.create_environment {
-                m.insert("CreateEnvironment", v.into_value());
-            }
-            if let Some(v) = self.create_environment_from_blueprint {
-                m.insert("CreateEnvironmentFromBlueprint", v.into_value());
-            }
-            if let Some(v) = self.create_environment_profile {
-                m.insert("CreateEnvironmentProfile", v.into_value());
-            }
-            if let Some(v) = self.create_form_type {
-                m.insert("CreateFormType", v.into_value());
-            }
-            if let Some(v) = self.create_glossary {
-                m.insert("CreateGlossary", v.into_value());
-            }
-            if let Some(v) = self.create_project {
-                m.insert("CreateProject", v.into_value());
-            }
-            if let Some(v) = self.create_project_from_project_profile {
-                m.insert("CreateProjectFromProjectProfile", v.into_value());
-            }
-            if let Some(v) = self.delegate_create_environment_profile {
-                m.insert("DelegateCreateEnvironmentProfile", v.into_value());
-            }
-            if let Some(v) = self.override_domain_unit_owners {
-                m.insert("OverrideDomainUnitOwners", v.into_value());
-            }
-            if let Some(v) = self.override_project_owners {
-                m.insert("OverrideProjectOwners", v.into_value());
-            }
+            set(&mut m, "AddToProjectMemberPool", self.add_to_project_member_pool);
+            set(&mut m, "CreateAssetType", self.create_asset_type);
+            set(&mut m, "CreateDomainUnit", self.create_domain_unit);
+            set(&mut m, "CreateEnvironment", self.create_environment);
+            set(&mut m, "CreateEnvironmentFromBlueprint", self.create_environment_from_blueprint);
+            set(&mut m, "CreateEnvironmentProfile", self.create_environment_profile);
+            set(&mut m, "CreateFormType", self.create_form_type);
+            set(&mut m, "CreateGlossary", self.create_glossary);
+            set(&mut m, "CreateProject", self.create_project);
+            set(&mut m, "CreateProjectFromProjectProfile", self.create_project_from_project_profile);
+            set(&mut m, "DelegateCreateEnvironmentProfile", self.delegate_create_environment_profile);
+            set(&mut m, "OverrideDomainUnitOwners", self.override_domain_unit_owners);
+            set(&mut m, "OverrideProjectOwners", self.override_project_owners);
             gs_core::Value::Map(m)
         }
     }
@@ -5242,9 +4836,7 @@ pub mod policy_grant {
     impl IntoValue for CreateDomainUnitPolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5280,9 +4872,7 @@ pub mod policy_grant {
     impl IntoValue for OverrideDomainUnitOwnersPolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5318,9 +4908,7 @@ pub mod policy_grant {
     impl IntoValue for AddToProjectMemberPoolPolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5356,9 +4944,7 @@ pub mod policy_grant {
     impl IntoValue for OverrideProjectOwnersPolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5394,9 +4980,7 @@ pub mod policy_grant {
     impl IntoValue for CreateGlossaryPolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5432,9 +5016,7 @@ pub mod policy_grant {
     impl IntoValue for CreateFormTypePolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5470,9 +5052,7 @@ pub mod policy_grant {
     impl IntoValue for CreateAssetTypePolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5508,9 +5088,7 @@ pub mod policy_grant {
     impl IntoValue for CreateProjectPolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5546,9 +5124,7 @@ pub mod policy_grant {
     impl IntoValue for CreateEnvironmentProfilePolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_unit_id {
-                m.insert("DomainUnitId", v.into_value());
-            }
+            set(&mut m, "DomainUnitId", self.domain_unit_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5591,12 +5167,8 @@ pub mod policy_grant {
     impl IntoValue for CreateProjectFromProjectProfilePolicyGrantDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
-            if let Some(v) = self.project_profiles {
-                m.insert("ProjectProfiles", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
+            set(&mut m, "ProjectProfiles", self.project_profiles);
             gs_core::Value::Map(m)
         }
     }
@@ -5650,18 +5222,10 @@ pub mod policy_grant {
     impl IntoValue for PolicyGrantPrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_unit {
-                m.insert("DomainUnit", v.into_value());
-            }
-            if let Some(v) = self.group {
-                m.insert("Group", v.into_value());
-            }
-            if let Some(v) = self.project {
-                m.insert("Project", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
+            set(&mut m, "DomainUnit", self.domain_unit);
+            set(&mut m, "Group", self.group);
+            set(&mut m, "Project", self.project);
+            set(&mut m, "User", self.user);
             gs_core::Value::Map(m)
         }
     }
@@ -5703,12 +5267,8 @@ pub mod policy_grant {
     impl IntoValue for UserPolicyGrantPrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_users_grant_filter {
-                m.insert("AllUsersGrantFilter", v.into_value());
-            }
-            if let Some(v) = self.user_identifier {
-                m.insert("UserIdentifier", v.into_value());
-            }
+            set(&mut m, "AllUsersGrantFilter", self.all_users_grant_filter);
+            set(&mut m, "UserIdentifier", self.user_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -5787,15 +5347,9 @@ pub mod policy_grant {
     impl IntoValue for ProjectPolicyGrantPrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.project_designation {
-                m.insert("ProjectDesignation", v.into_value());
-            }
-            if let Some(v) = self.project_grant_filter {
-                m.insert("ProjectGrantFilter", v.into_value());
-            }
-            if let Some(v) = self.project_identifier {
-                m.insert("ProjectIdentifier", v.into_value());
-            }
+            set(&mut m, "ProjectDesignation", self.project_designation);
+            set(&mut m, "ProjectGrantFilter", self.project_grant_filter);
+            set(&mut m, "ProjectIdentifier", self.project_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -5864,9 +5418,7 @@ pub mod policy_grant {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainUnit", self.domain_unit.into_value());
-            if let Some(v) = self.include_child_domain_units {
-                m.insert("IncludeChildDomainUnits", v.into_value());
-            }
+            set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
             gs_core::Value::Map(m)
         }
     }
@@ -5914,15 +5466,9 @@ pub mod policy_grant {
     impl IntoValue for DomainUnitPolicyGrantPrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_unit_designation {
-                m.insert("DomainUnitDesignation", v.into_value());
-            }
-            if let Some(v) = self.domain_unit_grant_filter {
-                m.insert("DomainUnitGrantFilter", v.into_value());
-            }
-            if let Some(v) = self.domain_unit_identifier {
-                m.insert("DomainUnitIdentifier", v.into_value());
-            }
+            set(&mut m, "DomainUnitDesignation", self.domain_unit_designation);
+            set(&mut m, "DomainUnitGrantFilter", self.domain_unit_grant_filter);
+            set(&mut m, "DomainUnitIdentifier", self.domain_unit_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -6061,38 +5607,18 @@ impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
-        if let Some(v) = self.domain_unit_id {
-            m.insert("DomainUnitId", v.into_value());
-        }
-        if let Some(v) = self.glossary_terms {
-            m.insert("GlossaryTerms", v.into_value());
-        }
-        if let Some(v) = self.membership_assignments {
-            m.insert("MembershipAssignments", v.into_value());
-        }
+        set(&mut m, "DomainUnitId", self.domain_unit_id);
+        set(&mut m, "GlossaryTerms", self.glossary_terms);
+        set(&mut m, "MembershipAssignments", self.membership_assignments);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.project_category {
-            m.insert("ProjectCategory", v.into_value());
-        }
-        if let Some(v) = self.project_execution_role {
-            m.insert("ProjectExecutionRole", v.into_value());
-        }
-        if let Some(v) = self.project_profile_id {
-            m.insert("ProjectProfileId", v.into_value());
-        }
-        if let Some(v) = self.project_profile_version {
-            m.insert("ProjectProfileVersion", v.into_value());
-        }
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
-        if let Some(v) = self.user_parameters {
-            m.insert("UserParameters", v.into_value());
-        }
+        set(&mut m, "ProjectCategory", self.project_category);
+        set(&mut m, "ProjectExecutionRole", self.project_execution_role);
+        set(&mut m, "ProjectProfileId", self.project_profile_id);
+        set(&mut m, "ProjectProfileVersion", self.project_profile_version);
+        set(&mut m, "ResourceTags", self.resource_tags);
+        set(&mut m, "UserParameters", self.user_parameters);
         m
     }
 
@@ -6166,7 +5692,7 @@ impl crate::Cfn<markers::Project> {
 /// The property types of [`CfnProject`]: CDK's `CfnProject.*Property`.
 #[cfg(feature = "datazone")]
 pub mod project {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The environment configuration user parameters.
     ///
@@ -6211,15 +5737,9 @@ pub mod project {
     impl IntoValue for EnvironmentConfigurationUserParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.environment_configuration_name {
-                m.insert("EnvironmentConfigurationName", v.into_value());
-            }
-            if let Some(v) = self.environment_id {
-                m.insert("EnvironmentId", v.into_value());
-            }
-            if let Some(v) = self.environment_parameters {
-                m.insert("EnvironmentParameters", v.into_value());
-            }
+            set(&mut m, "EnvironmentConfigurationName", self.environment_configuration_name);
+            set(&mut m, "EnvironmentId", self.environment_id);
+            set(&mut m, "EnvironmentParameters", self.environment_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -6261,12 +5781,8 @@ pub mod project {
     impl IntoValue for EnvironmentParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -6386,12 +5902,8 @@ pub mod project {
     impl IntoValue for Member {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_identifier {
-                m.insert("GroupIdentifier", v.into_value());
-            }
-            if let Some(v) = self.user_identifier {
-                m.insert("UserIdentifier", v.into_value());
-            }
+            set(&mut m, "GroupIdentifier", self.group_identifier);
+            set(&mut m, "UserIdentifier", self.user_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -6491,7 +6003,7 @@ impl crate::Cfn<markers::ProjectMembership> {
 /// The property types of [`CfnProjectMembership`]: CDK's `CfnProjectMembership.*Property`.
 #[cfg(feature = "datazone")]
 pub mod project_membership {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The details about a project member.
     ///
@@ -6530,12 +6042,8 @@ pub mod project_membership {
     impl IntoValue for Member {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_identifier {
-                m.insert("GroupIdentifier", v.into_value());
-            }
-            if let Some(v) = self.user_identifier {
-                m.insert("UserIdentifier", v.into_value());
-            }
+            set(&mut m, "GroupIdentifier", self.group_identifier);
+            set(&mut m, "UserIdentifier", self.user_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -6625,34 +6133,16 @@ impl CfnProjectProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_custom_project_resource_tags {
-            m.insert("AllowCustomProjectResourceTags", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_identifier {
-            m.insert("DomainIdentifier", v.into_value());
-        }
-        if let Some(v) = self.domain_unit_identifier {
-            m.insert("DomainUnitIdentifier", v.into_value());
-        }
-        if let Some(v) = self.environment_configurations {
-            m.insert("EnvironmentConfigurations", v.into_value());
-        }
+        set(&mut m, "AllowCustomProjectResourceTags", self.allow_custom_project_resource_tags);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainIdentifier", self.domain_identifier);
+        set(&mut m, "DomainUnitIdentifier", self.domain_unit_identifier);
+        set(&mut m, "EnvironmentConfigurations", self.environment_configurations);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.project_resource_tags {
-            m.insert("ProjectResourceTags", v.into_value());
-        }
-        if let Some(v) = self.project_resource_tags_description {
-            m.insert("ProjectResourceTagsDescription", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.use_default_configurations {
-            m.insert("UseDefaultConfigurations", v.into_value());
-        }
+        set(&mut m, "ProjectResourceTags", self.project_resource_tags);
+        set(&mut m, "ProjectResourceTagsDescription", self.project_resource_tags_description);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "UseDefaultConfigurations", self.use_default_configurations);
         m
     }
 
@@ -6734,7 +6224,7 @@ impl crate::Cfn<markers::ProjectProfile> {
 /// The property types of [`CfnProjectProfile`]: CDK's `CfnProjectProfile.*Property`.
 #[cfg(feature = "datazone")]
 pub mod project_profile {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// The configuration of an environment.
     ///
@@ -6812,26 +6302,14 @@ pub mod project_profile {
     impl IntoValue for EnvironmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_account {
-                m.insert("AwsAccount", v.into_value());
-            }
+            set(&mut m, "AwsAccount", self.aws_account);
             m.insert("AwsRegion", self.aws_region.into_value());
-            if let Some(v) = self.configuration_parameters {
-                m.insert("ConfigurationParameters", v.into_value());
-            }
-            if let Some(v) = self.deployment_mode {
-                m.insert("DeploymentMode", v.into_value());
-            }
-            if let Some(v) = self.deployment_order {
-                m.insert("DeploymentOrder", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "ConfigurationParameters", self.configuration_parameters);
+            set(&mut m, "DeploymentMode", self.deployment_mode);
+            set(&mut m, "DeploymentOrder", self.deployment_order);
+            set(&mut m, "Description", self.description);
             m.insert("EnvironmentBlueprintId", self.environment_blueprint_id.into_value());
-            if let Some(v) = self.environment_configuration_id {
-                m.insert("EnvironmentConfigurationId", v.into_value());
-            }
+            set(&mut m, "EnvironmentConfigurationId", self.environment_configuration_id);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -6880,15 +6358,9 @@ pub mod project_profile {
     impl IntoValue for EnvironmentConfigurationParametersDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameter_overrides {
-                m.insert("ParameterOverrides", v.into_value());
-            }
-            if let Some(v) = self.resolved_parameters {
-                m.insert("ResolvedParameters", v.into_value());
-            }
-            if let Some(v) = self.ssm_path {
-                m.insert("SsmPath", v.into_value());
-            }
+            set(&mut m, "ParameterOverrides", self.parameter_overrides);
+            set(&mut m, "ResolvedParameters", self.resolved_parameters);
+            set(&mut m, "SsmPath", self.ssm_path);
             gs_core::Value::Map(m)
         }
     }
@@ -6936,15 +6408,9 @@ pub mod project_profile {
     impl IntoValue for EnvironmentConfigurationParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_editable {
-                m.insert("IsEditable", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "IsEditable", self.is_editable);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -7145,13 +6611,9 @@ impl CfnSubscriptionTargetProps {
         m.insert("AuthorizedPrincipals", self.authorized_principals.into_value());
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
         m.insert("EnvironmentIdentifier", self.environment_identifier.into_value());
-        if let Some(v) = self.manage_access_role {
-            m.insert("ManageAccessRole", v.into_value());
-        }
+        set(&mut m, "ManageAccessRole", self.manage_access_role);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.provider {
-            m.insert("Provider", v.into_value());
-        }
+        set(&mut m, "Provider", self.provider);
         m.insert("SubscriptionTargetConfig", self.subscription_target_config.into_value());
         m.insert("Type", self.r#type.into_value());
         m
@@ -7340,16 +6802,10 @@ impl CfnUserProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
-        if let Some(v) = self.session_name {
-            m.insert("SessionName", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "SessionName", self.session_name);
+        set(&mut m, "Status", self.status);
         m.insert("UserIdentifier", self.user_identifier.into_value());
-        if let Some(v) = self.user_type {
-            m.insert("UserType", v.into_value());
-        }
+        set(&mut m, "UserType", self.user_type);
         m
     }
 

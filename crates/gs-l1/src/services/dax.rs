@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "dax")]
-use crate::kinds::{Int, IntoValue, Json, List, Str};
+use crate::kinds::{Int, IntoValue, Json, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -192,45 +192,21 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zones {
-            m.insert("AvailabilityZones", v.into_value());
-        }
-        if let Some(v) = self.cluster_endpoint_encryption_type {
-            m.insert("ClusterEndpointEncryptionType", v.into_value());
-        }
-        if let Some(v) = self.cluster_name {
-            m.insert("ClusterName", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AvailabilityZones", self.availability_zones);
+        set(&mut m, "ClusterEndpointEncryptionType", self.cluster_endpoint_encryption_type);
+        set(&mut m, "ClusterName", self.cluster_name);
+        set(&mut m, "Description", self.description);
         m.insert("IAMRoleARN", self.iam_role_arn.into_value());
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
+        set(&mut m, "NetworkType", self.network_type);
         m.insert("NodeType", self.node_type.into_value());
-        if let Some(v) = self.notification_topic_arn {
-            m.insert("NotificationTopicARN", v.into_value());
-        }
-        if let Some(v) = self.parameter_group_name {
-            m.insert("ParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
+        set(&mut m, "NotificationTopicARN", self.notification_topic_arn);
+        set(&mut m, "ParameterGroupName", self.parameter_group_name);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
         m.insert("ReplicationFactor", self.replication_factor.into_value());
-        if let Some(v) = self.sse_specification {
-            m.insert("SSESpecification", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.subnet_group_name {
-            m.insert("SubnetGroupName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SSESpecification", self.sse_specification);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "SubnetGroupName", self.subnet_group_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -288,7 +264,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "dax")]
 pub mod cluster {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// Represents the settings used to enable server-side encryption.
     ///
@@ -322,9 +298,7 @@ pub mod cluster {
     impl IntoValue for SSESpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sse_enabled {
-                m.insert("SSEEnabled", v.into_value());
-            }
+            set(&mut m, "SSEEnabled", self.sse_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -379,15 +353,9 @@ impl CfnParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.parameter_group_name {
-            m.insert("ParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.parameter_name_values {
-            m.insert("ParameterNameValues", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ParameterGroupName", self.parameter_group_name);
+        set(&mut m, "ParameterNameValues", self.parameter_name_values);
         m
     }
 
@@ -451,12 +419,8 @@ impl CfnSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.subnet_group_name {
-            m.insert("SubnetGroupName", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "SubnetGroupName", self.subnet_group_name);
         m.insert("SubnetIds", self.subnet_ids.into_value());
         m
     }

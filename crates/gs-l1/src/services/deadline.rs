@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "deadline")]
-use crate::kinds::{Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -295,15 +295,11 @@ impl CfnBudgetProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
         m.insert("ApproximateDollarLimit", self.approximate_dollar_limit.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("FarmId", self.farm_id.into_value());
         m.insert("Schedule", self.schedule.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("UsageTrackingResource", self.usage_tracking_resource.into_value());
         m
     }
@@ -354,7 +350,7 @@ impl crate::Cfn<markers::Budget> {
 /// The property types of [`CfnBudget`]: CDK's `CfnBudget.*Property`.
 #[cfg(feature = "deadline")]
 pub mod budget {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// The usage details of the allotted budget.
     ///
@@ -426,9 +422,7 @@ pub mod budget {
     impl IntoValue for BudgetActionToAdd {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("ThresholdPercentage", self.threshold_percentage.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -563,19 +557,11 @@ impl CfnFarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cost_scale_factor {
-            m.insert("CostScaleFactor", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CostScaleFactor", self.cost_scale_factor);
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -700,22 +686,14 @@ impl CfnFleetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("FarmId", self.farm_id.into_value());
-        if let Some(v) = self.host_configuration {
-            m.insert("HostConfiguration", v.into_value());
-        }
+        set(&mut m, "HostConfiguration", self.host_configuration);
         m.insert("MaxWorkerCount", self.max_worker_count.into_value());
-        if let Some(v) = self.min_worker_count {
-            m.insert("MinWorkerCount", v.into_value());
-        }
+        set(&mut m, "MinWorkerCount", self.min_worker_count);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -789,7 +767,7 @@ impl crate::Cfn<markers::Fleet> {
 /// The property types of [`CfnFleet`]: CDK's `CfnFleet.*Property`.
 #[cfg(feature = "deadline")]
 pub mod fleet {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// The fleet amount and attribute capabilities.
     ///
@@ -830,9 +808,7 @@ pub mod fleet {
     impl IntoValue for FleetAmountCapability {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
             m.insert("Min", self.min.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -915,12 +891,8 @@ pub mod fleet {
     impl IntoValue for FleetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed {
-                m.insert("CustomerManaged", v.into_value());
-            }
-            if let Some(v) = self.service_managed_ec2 {
-                m.insert("ServiceManagedEc2", v.into_value());
-            }
+            set(&mut m, "CustomerManaged", self.customer_managed);
+            set(&mut m, "ServiceManagedEc2", self.service_managed_ec2);
             gs_core::Value::Map(m)
         }
     }
@@ -976,16 +948,10 @@ pub mod fleet {
     impl IntoValue for CustomerManagedFleetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling_configuration {
-                m.insert("AutoScalingConfiguration", v.into_value());
-            }
+            set(&mut m, "AutoScalingConfiguration", self.auto_scaling_configuration);
             m.insert("Mode", self.mode.into_value());
-            if let Some(v) = self.storage_profile_id {
-                m.insert("StorageProfileId", v.into_value());
-            }
-            if let Some(v) = self.tag_propagation_mode {
-                m.insert("TagPropagationMode", v.into_value());
-            }
+            set(&mut m, "StorageProfileId", self.storage_profile_id);
+            set(&mut m, "TagPropagationMode", self.tag_propagation_mode);
             m.insert("WorkerCapabilities", self.worker_capabilities.into_value());
             gs_core::Value::Map(m)
         }
@@ -1034,15 +1000,9 @@ pub mod fleet {
     impl IntoValue for CustomerManagedAutoScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scale_out_workers_per_minute {
-                m.insert("ScaleOutWorkersPerMinute", v.into_value());
-            }
-            if let Some(v) = self.standby_worker_count {
-                m.insert("StandbyWorkerCount", v.into_value());
-            }
-            if let Some(v) = self.worker_idle_duration_seconds {
-                m.insert("WorkerIdleDurationSeconds", v.into_value());
-            }
+            set(&mut m, "ScaleOutWorkersPerMinute", self.scale_out_workers_per_minute);
+            set(&mut m, "StandbyWorkerCount", self.standby_worker_count);
+            set(&mut m, "WorkerIdleDurationSeconds", self.worker_idle_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1124,22 +1084,12 @@ pub mod fleet {
     impl IntoValue for CustomerManagedWorkerCapabilities {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_count {
-                m.insert("AcceleratorCount", v.into_value());
-            }
-            if let Some(v) = self.accelerator_total_memory_mi_b {
-                m.insert("AcceleratorTotalMemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.accelerator_types {
-                m.insert("AcceleratorTypes", v.into_value());
-            }
+            set(&mut m, "AcceleratorCount", self.accelerator_count);
+            set(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b);
+            set(&mut m, "AcceleratorTypes", self.accelerator_types);
             m.insert("CpuArchitectureType", self.cpu_architecture_type.into_value());
-            if let Some(v) = self.custom_amounts {
-                m.insert("CustomAmounts", v.into_value());
-            }
-            if let Some(v) = self.custom_attributes {
-                m.insert("CustomAttributes", v.into_value());
-            }
+            set(&mut m, "CustomAmounts", self.custom_amounts);
+            set(&mut m, "CustomAttributes", self.custom_attributes);
             m.insert("MemoryMiB", self.memory_mi_b.into_value());
             m.insert("OsFamily", self.os_family.into_value());
             m.insert("VCpuCount", self.v_cpu_count.into_value());
@@ -1179,9 +1129,7 @@ pub mod fleet {
     impl IntoValue for VCpuCountRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
             m.insert("Min", self.min.into_value());
             gs_core::Value::Map(m)
         }
@@ -1219,9 +1167,7 @@ pub mod fleet {
     impl IntoValue for MemoryMiBRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
             m.insert("Min", self.min.into_value());
             gs_core::Value::Map(m)
         }
@@ -1259,9 +1205,7 @@ pub mod fleet {
     impl IntoValue for AcceleratorCountRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
             m.insert("Min", self.min.into_value());
             gs_core::Value::Map(m)
         }
@@ -1299,9 +1243,7 @@ pub mod fleet {
     impl IntoValue for AcceleratorTotalMemoryMiBRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
             m.insert("Min", self.min.into_value());
             gs_core::Value::Map(m)
         }
@@ -1364,20 +1306,12 @@ pub mod fleet {
     impl IntoValue for ServiceManagedEc2FleetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling_configuration {
-                m.insert("AutoScalingConfiguration", v.into_value());
-            }
+            set(&mut m, "AutoScalingConfiguration", self.auto_scaling_configuration);
             m.insert("InstanceCapabilities", self.instance_capabilities.into_value());
             m.insert("InstanceMarketOptions", self.instance_market_options.into_value());
-            if let Some(v) = self.persistent_volume_configuration {
-                m.insert("PersistentVolumeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.storage_profile_id {
-                m.insert("StorageProfileId", v.into_value());
-            }
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "PersistentVolumeConfiguration", self.persistent_volume_configuration);
+            set(&mut m, "StorageProfileId", self.storage_profile_id);
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1465,27 +1399,15 @@ pub mod fleet {
     impl IntoValue for ServiceManagedEc2InstanceCapabilities {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_capabilities {
-                m.insert("AcceleratorCapabilities", v.into_value());
-            }
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
+            set(&mut m, "AcceleratorCapabilities", self.accelerator_capabilities);
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
             m.insert("CpuArchitectureType", self.cpu_architecture_type.into_value());
-            if let Some(v) = self.custom_amounts {
-                m.insert("CustomAmounts", v.into_value());
-            }
-            if let Some(v) = self.custom_attributes {
-                m.insert("CustomAttributes", v.into_value());
-            }
-            if let Some(v) = self.excluded_instance_types {
-                m.insert("ExcludedInstanceTypes", v.into_value());
-            }
+            set(&mut m, "CustomAmounts", self.custom_amounts);
+            set(&mut m, "CustomAttributes", self.custom_attributes);
+            set(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
             m.insert("MemoryMiB", self.memory_mi_b.into_value());
             m.insert("OsFamily", self.os_family.into_value());
-            if let Some(v) = self.root_ebs_volume {
-                m.insert("RootEbsVolume", v.into_value());
-            }
+            set(&mut m, "RootEbsVolume", self.root_ebs_volume);
             m.insert("VCpuCount", self.v_cpu_count.into_value());
             gs_core::Value::Map(m)
         }
@@ -1534,15 +1456,9 @@ pub mod fleet {
     impl IntoValue for Ec2EbsVolume {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.size_gi_b {
-                m.insert("SizeGiB", v.into_value());
-            }
-            if let Some(v) = self.throughput_mi_b {
-                m.insert("ThroughputMiB", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "SizeGiB", self.size_gi_b);
+            set(&mut m, "ThroughputMiB", self.throughput_mi_b);
             gs_core::Value::Map(m)
         }
     }
@@ -1582,9 +1498,7 @@ pub mod fleet {
     impl IntoValue for AcceleratorCapabilities {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
             m.insert("Selections", self.selections.into_value());
             gs_core::Value::Map(m)
         }
@@ -1625,9 +1539,7 @@ pub mod fleet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.runtime {
-                m.insert("Runtime", v.into_value());
-            }
+            set(&mut m, "Runtime", self.runtime);
             gs_core::Value::Map(m)
         }
     }
@@ -1694,9 +1606,7 @@ pub mod fleet {
     impl IntoValue for VpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_configuration_arns {
-                m.insert("ResourceConfigurationArns", v.into_value());
-            }
+            set(&mut m, "ResourceConfigurationArns", self.resource_configuration_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -1751,19 +1661,11 @@ pub mod fleet {
     impl IntoValue for PersistentVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.last_used_ttl_hours {
-                m.insert("LastUsedTtlHours", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "LastUsedTtlHours", self.last_used_ttl_hours);
             m.insert("MountPath", self.mount_path.into_value());
-            if let Some(v) = self.size_gi_b {
-                m.insert("SizeGiB", v.into_value());
-            }
-            if let Some(v) = self.throughput_mi_b {
-                m.insert("ThroughputMiB", v.into_value());
-            }
+            set(&mut m, "SizeGiB", self.size_gi_b);
+            set(&mut m, "ThroughputMiB", self.throughput_mi_b);
             gs_core::Value::Map(m)
         }
     }
@@ -1811,15 +1713,9 @@ pub mod fleet {
     impl IntoValue for ServiceManagedEc2AutoScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scale_out_workers_per_minute {
-                m.insert("ScaleOutWorkersPerMinute", v.into_value());
-            }
-            if let Some(v) = self.standby_worker_count {
-                m.insert("StandbyWorkerCount", v.into_value());
-            }
-            if let Some(v) = self.worker_idle_duration_seconds {
-                m.insert("WorkerIdleDurationSeconds", v.into_value());
-            }
+            set(&mut m, "ScaleOutWorkersPerMinute", self.scale_out_workers_per_minute);
+            set(&mut m, "StandbyWorkerCount", self.standby_worker_count);
+            set(&mut m, "WorkerIdleDurationSeconds", self.worker_idle_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1862,9 +1758,7 @@ pub mod fleet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScriptBody", self.script_body.into_value());
-            if let Some(v) = self.script_timeout_seconds {
-                m.insert("ScriptTimeoutSeconds", v.into_value());
-            }
+            set(&mut m, "ScriptTimeoutSeconds", self.script_timeout_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1925,9 +1819,7 @@ impl CfnLicenseEndpointProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("SecurityGroupIds", self.security_group_ids.into_value());
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_value());
         m
     }
@@ -2049,9 +1941,7 @@ impl CfnLimitProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AmountRequirementName", self.amount_requirement_name.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("FarmId", self.farm_id.into_value());
         m.insert("MaxCount", self.max_count.into_value());
@@ -2136,12 +2026,8 @@ impl CfnMeteredProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.license_endpoint_id {
-            m.insert("LicenseEndpointId", v.into_value());
-        }
-        if let Some(v) = self.product_id {
-            m.insert("ProductId", v.into_value());
-        }
+        set(&mut m, "LicenseEndpointId", self.license_endpoint_id);
+        set(&mut m, "ProductId", self.product_id);
         m
     }
 
@@ -2267,14 +2153,10 @@ impl CfnMonitorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("IdentityCenterInstanceArn", self.identity_center_instance_arn.into_value());
-        if let Some(v) = self.identity_center_region {
-            m.insert("IdentityCenterRegion", v.into_value());
-        }
+        set(&mut m, "IdentityCenterRegion", self.identity_center_region);
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("Subdomain", self.subdomain.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2426,35 +2308,17 @@ impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_storage_profile_ids {
-            m.insert("AllowedStorageProfileIds", v.into_value());
-        }
-        if let Some(v) = self.default_budget_action {
-            m.insert("DefaultBudgetAction", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AllowedStorageProfileIds", self.allowed_storage_profile_ids);
+        set(&mut m, "DefaultBudgetAction", self.default_budget_action);
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("FarmId", self.farm_id.into_value());
-        if let Some(v) = self.job_attachment_settings {
-            m.insert("JobAttachmentSettings", v.into_value());
-        }
-        if let Some(v) = self.job_run_as_user {
-            m.insert("JobRunAsUser", v.into_value());
-        }
-        if let Some(v) = self.required_file_system_location_names {
-            m.insert("RequiredFileSystemLocationNames", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.scheduling_configuration {
-            m.insert("SchedulingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "JobAttachmentSettings", self.job_attachment_settings);
+        set(&mut m, "JobRunAsUser", self.job_run_as_user);
+        set(&mut m, "RequiredFileSystemLocationNames", self.required_file_system_location_names);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "SchedulingConfiguration", self.scheduling_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2496,7 +2360,7 @@ impl crate::Cfn<markers::Queue> {
 /// The property types of [`CfnQueue`]: CDK's `CfnQueue.*Property`.
 #[cfg(feature = "deadline")]
 pub mod queue {
-    use crate::kinds::{Int, IntoValue, Json, Num, Str};
+    use crate::kinds::{Int, IntoValue, Json, Num, Str, set};
 
     /// The job attachment settings. These are the Amazon S3 bucket name and the Amazon S3 prefix.
     ///
@@ -2576,13 +2440,9 @@ pub mod queue {
     impl IntoValue for JobRunAsUser {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.posix {
-                m.insert("Posix", v.into_value());
-            }
+            set(&mut m, "Posix", self.posix);
             m.insert("RunAs", self.run_as.into_value());
-            if let Some(v) = self.windows {
-                m.insert("Windows", v.into_value());
-            }
+            set(&mut m, "Windows", self.windows);
             gs_core::Value::Map(m)
         }
     }
@@ -2708,15 +2568,9 @@ pub mod queue {
     impl IntoValue for SchedulingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.priority_balanced {
-                m.insert("PriorityBalanced", v.into_value());
-            }
-            if let Some(v) = self.priority_fifo {
-                m.insert("PriorityFifo", v.into_value());
-            }
-            if let Some(v) = self.weighted_balanced {
-                m.insert("WeightedBalanced", v.into_value());
-            }
+            set(&mut m, "PriorityBalanced", self.priority_balanced);
+            set(&mut m, "PriorityFifo", self.priority_fifo);
+            set(&mut m, "WeightedBalanced", self.weighted_balanced);
             gs_core::Value::Map(m)
         }
     }
@@ -2752,9 +2606,7 @@ pub mod queue {
     impl IntoValue for PriorityBalancedSchedulingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rendering_task_buffer {
-                m.insert("RenderingTaskBuffer", v.into_value());
-            }
+            set(&mut m, "RenderingTaskBuffer", self.rendering_task_buffer);
             gs_core::Value::Map(m)
         }
     }
@@ -2826,27 +2678,13 @@ pub mod queue {
     impl IntoValue for WeightedBalancedSchedulingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_weight {
-                m.insert("ErrorWeight", v.into_value());
-            }
-            if let Some(v) = self.max_priority_override {
-                m.insert("MaxPriorityOverride", v.into_value());
-            }
-            if let Some(v) = self.min_priority_override {
-                m.insert("MinPriorityOverride", v.into_value());
-            }
-            if let Some(v) = self.priority_weight {
-                m.insert("PriorityWeight", v.into_value());
-            }
-            if let Some(v) = self.rendering_task_buffer {
-                m.insert("RenderingTaskBuffer", v.into_value());
-            }
-            if let Some(v) = self.rendering_task_weight {
-                m.insert("RenderingTaskWeight", v.into_value());
-            }
-            if let Some(v) = self.submission_time_weight {
-                m.insert("SubmissionTimeWeight", v.into_value());
-            }
+            set(&mut m, "ErrorWeight", self.error_weight);
+            set(&mut m, "MaxPriorityOverride", self.max_priority_override);
+            set(&mut m, "MinPriorityOverride", self.min_priority_override);
+            set(&mut m, "PriorityWeight", self.priority_weight);
+            set(&mut m, "RenderingTaskBuffer", self.rendering_task_buffer);
+            set(&mut m, "RenderingTaskWeight", self.rendering_task_weight);
+            set(&mut m, "SubmissionTimeWeight", self.submission_time_weight);
             gs_core::Value::Map(m)
         }
     }
@@ -3197,9 +3035,7 @@ impl CfnStorageProfileProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("FarmId", self.farm_id.into_value());
-        if let Some(v) = self.file_system_locations {
-            m.insert("FileSystemLocations", v.into_value());
-        }
+        set(&mut m, "FileSystemLocations", self.file_system_locations);
         m.insert("OsFamily", self.os_family.into_value());
         m
     }
@@ -3337,12 +3173,8 @@ impl CfnWorkerProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("FarmId", self.farm_id.into_value());
         m.insert("FleetId", self.fleet_id.into_value());
-        if let Some(v) = self.host_properties {
-            m.insert("HostProperties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "HostProperties", self.host_properties);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3408,7 +3240,7 @@ impl crate::Cfn<markers::Worker> {
 /// The property types of [`CfnWorker`]: CDK's `CfnWorker.*Property`.
 #[cfg(feature = "deadline")]
 pub mod worker {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The host property details.
     ///
@@ -3447,12 +3279,8 @@ pub mod worker {
     impl IntoValue for HostPropertiesRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host_name {
-                m.insert("HostName", v.into_value());
-            }
-            if let Some(v) = self.ip_addresses {
-                m.insert("IpAddresses", v.into_value());
-            }
+            set(&mut m, "HostName", self.host_name);
+            set(&mut m, "IpAddresses", self.ip_addresses);
             gs_core::Value::Map(m)
         }
     }
@@ -3494,12 +3322,8 @@ pub mod worker {
     impl IntoValue for IpAddresses {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_v4_addresses {
-                m.insert("IpV4Addresses", v.into_value());
-            }
-            if let Some(v) = self.ip_v6_addresses {
-                m.insert("IpV6Addresses", v.into_value());
-            }
+            set(&mut m, "IpV4Addresses", self.ip_v4_addresses);
+            set(&mut m, "IpV6Addresses", self.ip_v6_addresses);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "detective")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -111,12 +111,8 @@ impl CfnGraphProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_enable_members {
-            m.insert("AutoEnableMembers", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AutoEnableMembers", self.auto_enable_members);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -203,15 +199,11 @@ impl CfnMemberInvitationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.disable_email_notification {
-            m.insert("DisableEmailNotification", v.into_value());
-        }
+        set(&mut m, "DisableEmailNotification", self.disable_email_notification);
         m.insert("GraphArn", self.graph_arn.into_value());
         m.insert("MemberEmailAddress", self.member_email_address.into_value());
         m.insert("MemberId", self.member_id.into_value());
-        if let Some(v) = self.message {
-            m.insert("Message", v.into_value());
-        }
+        set(&mut m, "Message", self.message);
         m
     }
 

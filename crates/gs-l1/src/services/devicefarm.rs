@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "devicefarm")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -183,18 +183,12 @@ impl CfnDevicePoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.max_devices {
-            m.insert("MaxDevices", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MaxDevices", self.max_devices);
         m.insert("Name", self.name.into_value());
         m.insert("ProjectArn", self.project_arn.into_value());
         m.insert("Rules", self.rules.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -230,7 +224,7 @@ impl crate::Cfn<markers::DevicePool> {
 /// The property types of [`CfnDevicePool`]: CDK's `CfnDevicePool.*Property`.
 #[cfg(feature = "devicefarm")]
 pub mod device_pool {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Represents a condition for a device pool.
     ///
@@ -276,15 +270,9 @@ pub mod device_pool {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
-            if let Some(v) = self.operator {
-                m.insert("Operator", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Attribute", self.attribute);
+            set(&mut m, "Operator", self.operator);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -354,22 +342,12 @@ impl CfnInstanceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.exclude_app_packages_from_cleanup {
-            m.insert("ExcludeAppPackagesFromCleanup", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExcludeAppPackagesFromCleanup", self.exclude_app_packages_from_cleanup);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.package_cleanup {
-            m.insert("PackageCleanup", v.into_value());
-        }
-        if let Some(v) = self.reboot_after_use {
-            m.insert("RebootAfterUse", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PackageCleanup", self.package_cleanup);
+        set(&mut m, "RebootAfterUse", self.reboot_after_use);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -500,38 +478,18 @@ impl CfnNetworkProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.downlink_bandwidth_bits {
-            m.insert("DownlinkBandwidthBits", v.into_value());
-        }
-        if let Some(v) = self.downlink_delay_ms {
-            m.insert("DownlinkDelayMs", v.into_value());
-        }
-        if let Some(v) = self.downlink_jitter_ms {
-            m.insert("DownlinkJitterMs", v.into_value());
-        }
-        if let Some(v) = self.downlink_loss_percent {
-            m.insert("DownlinkLossPercent", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DownlinkBandwidthBits", self.downlink_bandwidth_bits);
+        set(&mut m, "DownlinkDelayMs", self.downlink_delay_ms);
+        set(&mut m, "DownlinkJitterMs", self.downlink_jitter_ms);
+        set(&mut m, "DownlinkLossPercent", self.downlink_loss_percent);
         m.insert("Name", self.name.into_value());
         m.insert("ProjectArn", self.project_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.uplink_bandwidth_bits {
-            m.insert("UplinkBandwidthBits", v.into_value());
-        }
-        if let Some(v) = self.uplink_delay_ms {
-            m.insert("UplinkDelayMs", v.into_value());
-        }
-        if let Some(v) = self.uplink_jitter_ms {
-            m.insert("UplinkJitterMs", v.into_value());
-        }
-        if let Some(v) = self.uplink_loss_percent {
-            m.insert("UplinkLossPercent", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UplinkBandwidthBits", self.uplink_bandwidth_bits);
+        set(&mut m, "UplinkDelayMs", self.uplink_delay_ms);
+        set(&mut m, "UplinkJitterMs", self.uplink_jitter_ms);
+        set(&mut m, "UplinkLossPercent", self.uplink_loss_percent);
         m
     }
 
@@ -628,22 +586,12 @@ impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_job_timeout_minutes {
-            m.insert("DefaultJobTimeoutMinutes", v.into_value());
-        }
-        if let Some(v) = self.environment_variables {
-            m.insert("EnvironmentVariables", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
+        set(&mut m, "DefaultJobTimeoutMinutes", self.default_job_timeout_minutes);
+        set(&mut m, "EnvironmentVariables", self.environment_variables);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -821,16 +769,10 @@ impl CfnTestGridProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -965,9 +907,7 @@ impl CfnUploadProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.content_type {
-            m.insert("ContentType", v.into_value());
-        }
+        set(&mut m, "ContentType", self.content_type);
         m.insert("Name", self.name.into_value());
         m.insert("ProjectArn", self.project_arn.into_value());
         m.insert("Type", self.r#type.into_value());
@@ -1084,12 +1024,8 @@ impl CfnVPCEConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ServiceDnsName", self.service_dns_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpce_configuration_description {
-            m.insert("VpceConfigurationDescription", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpceConfigurationDescription", self.vpce_configuration_description);
         m.insert("VpceConfigurationName", self.vpce_configuration_name.into_value());
         m.insert("VpceServiceName", self.vpce_service_name.into_value());
         m

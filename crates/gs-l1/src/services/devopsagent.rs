@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "devopsagent")]
-use crate::kinds::{IntoValue, Json, List, Str, Tag};
+use crate::kinds::{IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -178,25 +178,13 @@ impl CfnAgentSpaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.locale {
-            m.insert("Locale", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "Locale", self.locale);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.operator_app {
-            m.insert("OperatorApp", v.into_value());
-        }
-        if let Some(v) = self.preferences {
-            m.insert("Preferences", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OperatorApp", self.operator_app);
+        set(&mut m, "Preferences", self.preferences);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -294,7 +282,7 @@ impl crate::Cfn<markers::AgentSpace> {
 /// The property types of [`CfnAgentSpace`]: CDK's `CfnAgentSpace.*Property`.
 #[cfg(feature = "devopsagent")]
 pub mod agent_space {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Preferences that configure behavior of this AgentSpace. This container fully owns the
     /// AgentSpace preferences: the properties supplied here replace the stored preferences in their
@@ -331,9 +319,7 @@ pub mod agent_space {
     impl IntoValue for Preferences {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.elevated_actions_enabled {
-                m.insert("ElevatedActionsEnabled", v.into_value());
-            }
+            set(&mut m, "ElevatedActionsEnabled", self.elevated_actions_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -375,12 +361,8 @@ pub mod agent_space {
     impl IntoValue for OperatorApp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam {
-                m.insert("Iam", v.into_value());
-            }
-            if let Some(v) = self.idc {
-                m.insert("Idc", v.into_value());
-            }
+            set(&mut m, "Iam", self.iam);
+            set(&mut m, "Idc", self.idc);
             gs_core::Value::Map(m)
         }
     }
@@ -423,13 +405,9 @@ pub mod agent_space {
     impl IntoValue for IamAuthConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
+            set(&mut m, "CreatedAt", self.created_at);
             m.insert("OperatorAppRoleArn", self.operator_app_role_arn.into_value());
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
+            set(&mut m, "UpdatedAt", self.updated_at);
             gs_core::Value::Map(m)
         }
     }
@@ -485,17 +463,11 @@ pub mod agent_space {
     impl IntoValue for IdcAuthConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.idc_application_arn {
-                m.insert("IdcApplicationArn", v.into_value());
-            }
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "IdcApplicationArn", self.idc_application_arn);
             m.insert("IdcInstanceArn", self.idc_instance_arn.into_value());
             m.insert("OperatorAppRoleArn", self.operator_app_role_arn.into_value());
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
+            set(&mut m, "UpdatedAt", self.updated_at);
             gs_core::Value::Map(m)
         }
     }
@@ -564,15 +536,9 @@ impl CfnAssetProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
         m.insert("AssetType", self.asset_type.into_value());
-        if let Some(v) = self.files {
-            m.insert("Files", v.into_value());
-        }
-        if let Some(v) = self.metadata {
-            m.insert("Metadata", v.into_value());
-        }
-        if let Some(v) = self.zip {
-            m.insert("Zip", v.into_value());
-        }
+        set(&mut m, "Files", self.files);
+        set(&mut m, "Metadata", self.metadata);
+        set(&mut m, "Zip", self.zip);
         m
     }
 
@@ -640,7 +606,7 @@ impl crate::Cfn<markers::Asset> {
 /// The property types of [`CfnAsset`]: CDK's `CfnAsset.*Property`.
 #[cfg(feature = "devopsagent")]
 pub mod asset {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// A single file inside an Asset's bundle. Path is the diff key on update; Content is
     /// write-only and not repopulated by Read.
@@ -688,15 +654,9 @@ pub mod asset {
     impl IntoValue for AssetFile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_bytes {
-                m.insert("ContentBytes", v.into_value());
-            }
-            if let Some(v) = self.content_text {
-                m.insert("ContentText", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
+            set(&mut m, "ContentBytes", self.content_bytes);
+            set(&mut m, "ContentText", self.content_text);
+            set(&mut m, "Metadata", self.metadata);
             m.insert("Path", self.path.into_value());
             gs_core::Value::Map(m)
         }
@@ -756,9 +716,7 @@ impl CfnAssociationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.linked_association_ids {
-            m.insert("LinkedAssociationIds", v.into_value());
-        }
+        set(&mut m, "LinkedAssociationIds", self.linked_association_ids);
         m.insert("ServiceId", self.service_id.into_value());
         m
     }
@@ -809,7 +767,7 @@ impl crate::Cfn<markers::Association> {
 /// The property types of [`CfnAssociation`]: CDK's `CfnAssociation.*Property`.
 #[cfg(feature = "devopsagent")]
 pub mod association {
-    use crate::kinds::{Bool, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Str, set};
 
     /// The configuration that directs how Agent Space interacts with the given service. You can
     /// specify only one configuration type per association.
@@ -954,54 +912,22 @@ pub mod association {
     impl IntoValue for ServiceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws {
-                m.insert("Aws", v.into_value());
-            }
-            if let Some(v) = self.azure {
-                m.insert("Azure", v.into_value());
-            }
-            if let Some(v) = self.dynatrace {
-                m.insert("Dynatrace", v.into_value());
-            }
-            if let Some(v) = self.event_channel {
-                m.insert("EventChannel", v.into_value());
-            }
-            if let Some(v) = self.git_hub {
-                m.insert("GitHub", v.into_value());
-            }
-            if let Some(v) = self.git_lab {
-                m.insert("GitLab", v.into_value());
-            }
-            if let Some(v) = self.mcp_server {
-                m.insert("MCPServer", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_datadog {
-                m.insert("MCPServerDatadog", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_grafana {
-                m.insert("MCPServerGrafana", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_new_relic {
-                m.insert("MCPServerNewRelic", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_sig_v4 {
-                m.insert("MCPServerSigV4", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_splunk {
-                m.insert("MCPServerSplunk", v.into_value());
-            }
-            if let Some(v) = self.pager_duty {
-                m.insert("PagerDuty", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
-            if let Some(v) = self.slack {
-                m.insert("Slack", v.into_value());
-            }
-            if let Some(v) = self.source_aws {
-                m.insert("SourceAws", v.into_value());
-            }
+            set(&mut m, "Aws", self.aws);
+            set(&mut m, "Azure", self.azure);
+            set(&mut m, "Dynatrace", self.dynatrace);
+            set(&mut m, "EventChannel", self.event_channel);
+            set(&mut m, "GitHub", self.git_hub);
+            set(&mut m, "GitLab", self.git_lab);
+            set(&mut m, "MCPServer", self.mcp_server);
+            set(&mut m, "MCPServerDatadog", self.mcp_server_datadog);
+            set(&mut m, "MCPServerGrafana", self.mcp_server_grafana);
+            set(&mut m, "MCPServerNewRelic", self.mcp_server_new_relic);
+            set(&mut m, "MCPServerSigV4", self.mcp_server_sig_v4);
+            set(&mut m, "MCPServerSplunk", self.mcp_server_splunk);
+            set(&mut m, "PagerDuty", self.pager_duty);
+            set(&mut m, "ServiceNow", self.service_now);
+            set(&mut m, "Slack", self.slack);
+            set(&mut m, "SourceAws", self.source_aws);
             gs_core::Value::Map(m)
         }
     }
@@ -1062,12 +988,8 @@ pub mod association {
             m.insert("AccountId", self.account_id.into_value());
             m.insert("AccountType", self.account_type.into_value());
             m.insert("AssumableRoleArn", self.assumable_role_arn.into_value());
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Resources", self.resources);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1113,12 +1035,8 @@ pub mod association {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceArn", self.resource_arn.into_value());
-            if let Some(v) = self.resource_metadata {
-                m.insert("ResourceMetadata", v.into_value());
-            }
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
+            set(&mut m, "ResourceMetadata", self.resource_metadata);
+            set(&mut m, "ResourceType", self.resource_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1218,12 +1136,8 @@ pub mod association {
             m.insert("AccountId", self.account_id.into_value());
             m.insert("AccountType", self.account_type.into_value());
             m.insert("AssumableRoleArn", self.assumable_role_arn.into_value());
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Resources", self.resources);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1397,9 +1311,7 @@ pub mod association {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChannelId", self.channel_id.into_value());
-            if let Some(v) = self.channel_name {
-                m.insert("ChannelName", v.into_value());
-            }
+            set(&mut m, "ChannelName", self.channel_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1445,13 +1357,9 @@ pub mod association {
     impl IntoValue for DynatraceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
             m.insert("EnvId", self.env_id.into_value());
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
+            set(&mut m, "Resources", self.resources);
             gs_core::Value::Map(m)
         }
     }
@@ -1496,12 +1404,8 @@ pub mod association {
     impl IntoValue for ServiceNowConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
-            if let Some(v) = self.instance_id {
-                m.insert("InstanceId", v.into_value());
-            }
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
+            set(&mut m, "InstanceId", self.instance_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1559,18 +1463,10 @@ pub mod association {
     impl IntoValue for MCPServerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
+            set(&mut m, "Endpoint", self.endpoint);
+            set(&mut m, "Name", self.name);
             m.insert("Tools", self.tools.into_value());
             gs_core::Value::Map(m)
         }
@@ -1624,12 +1520,8 @@ pub mod association {
     impl IntoValue for GitLabConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
-            if let Some(v) = self.instance_identifier {
-                m.insert("InstanceIdentifier", v.into_value());
-            }
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
+            set(&mut m, "InstanceIdentifier", self.instance_identifier);
             m.insert("ProjectId", self.project_id.into_value());
             m.insert("ProjectPath", self.project_path.into_value());
             gs_core::Value::Map(m)
@@ -1687,18 +1579,10 @@ pub mod association {
     impl IntoValue for MCPServerDatadogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
+            set(&mut m, "Endpoint", self.endpoint);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1754,18 +1638,10 @@ pub mod association {
     impl IntoValue for MCPServerSplunkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
+            set(&mut m, "Endpoint", self.endpoint);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1850,13 +1726,9 @@ pub mod association {
     impl IntoValue for MCPServerGrafanaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
             m.insert("Endpoint", self.endpoint.into_value());
-            if let Some(v) = self.tools {
-                m.insert("Tools", v.into_value());
-            }
+            set(&mut m, "Tools", self.tools);
             gs_core::Value::Map(m)
         }
     }
@@ -1902,9 +1774,7 @@ pub mod association {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomerEmail", self.customer_email.into_value());
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
             m.insert("Services", self.services.into_value());
             gs_core::Value::Map(m)
         }
@@ -1943,9 +1813,7 @@ pub mod association {
     impl IntoValue for EventChannelConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_webhook_updates {
-                m.insert("EnableWebhookUpdates", v.into_value());
-            }
+            set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
             gs_core::Value::Map(m)
         }
     }
@@ -2063,14 +1931,10 @@ impl CfnPrivateConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate {
-            m.insert("Certificate", v.into_value());
-        }
+        set(&mut m, "Certificate", self.certificate);
         m.insert("ConnectionConfiguration", self.connection_configuration.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2120,7 +1984,7 @@ impl crate::Cfn<markers::PrivateConnection> {
 /// The property types of [`CfnPrivateConnection`]: CDK's `CfnPrivateConnection.*Property`.
 #[cfg(feature = "devopsagent")]
 pub mod private_connection {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `ConnectionConfiguration` property type.
     ///
@@ -2159,12 +2023,8 @@ pub mod private_connection {
     impl IntoValue for ConnectionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.self_managed {
-                m.insert("SelfManaged", v.into_value());
-            }
-            if let Some(v) = self.service_managed {
-                m.insert("ServiceManaged", v.into_value());
-            }
+            set(&mut m, "SelfManaged", self.self_managed);
+            set(&mut m, "ServiceManaged", self.service_managed);
             gs_core::Value::Map(m)
         }
     }
@@ -2269,25 +2129,13 @@ pub mod private_connection {
     impl IntoValue for ServiceManagedMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dns_resolution {
-                m.insert("DnsResolution", v.into_value());
-            }
+            set(&mut m, "DnsResolution", self.dns_resolution);
             m.insert("HostAddress", self.host_address.into_value());
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.ipv4_addresses_per_eni {
-                m.insert("Ipv4AddressesPerEni", v.into_value());
-            }
-            if let Some(v) = self.port_ranges {
-                m.insert("PortRanges", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "Ipv4AddressesPerEni", self.ipv4_addresses_per_eni);
+            set(&mut m, "PortRanges", self.port_ranges);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             m.insert("VpcId", self.vpc_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2370,25 +2218,13 @@ impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.exchange_url_private_connection_name {
-            m.insert("ExchangeUrlPrivateConnectionName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.private_connection_name {
-            m.insert("PrivateConnectionName", v.into_value());
-        }
-        if let Some(v) = self.service_details {
-            m.insert("ServiceDetails", v.into_value());
-        }
+        set(&mut m, "ExchangeUrlPrivateConnectionName", self.exchange_url_private_connection_name);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "PrivateConnectionName", self.private_connection_name);
+        set(&mut m, "ServiceDetails", self.service_details);
         m.insert("ServiceType", self.service_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_url_private_connection_name {
-            m.insert("TargetUrlPrivateConnectionName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetUrlPrivateConnectionName", self.target_url_private_connection_name);
         m
     }
 
@@ -2446,7 +2282,7 @@ impl crate::Cfn<markers::Service> {
 /// The property types of [`CfnService`]: CDK's `CfnService.*Property`.
 #[cfg(feature = "devopsagent")]
 pub mod service {
-    use crate::kinds::{IntoValue, Json, List, Map, Str};
+    use crate::kinds::{IntoValue, Json, List, Map, Str, set};
 
     /// The `ServiceDetails` property type.
     ///
@@ -2538,36 +2374,16 @@ pub mod service {
     impl IntoValue for ServiceDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.azure_identity {
-                m.insert("AzureIdentity", v.into_value());
-            }
-            if let Some(v) = self.dynatrace {
-                m.insert("Dynatrace", v.into_value());
-            }
-            if let Some(v) = self.git_lab {
-                m.insert("GitLab", v.into_value());
-            }
-            if let Some(v) = self.mcp_server {
-                m.insert("MCPServer", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_grafana {
-                m.insert("MCPServerGrafana", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_new_relic {
-                m.insert("MCPServerNewRelic", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_sig_v4 {
-                m.insert("MCPServerSigV4", v.into_value());
-            }
-            if let Some(v) = self.mcp_server_splunk {
-                m.insert("MCPServerSplunk", v.into_value());
-            }
-            if let Some(v) = self.pager_duty {
-                m.insert("PagerDuty", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
+            set(&mut m, "AzureIdentity", self.azure_identity);
+            set(&mut m, "Dynatrace", self.dynatrace);
+            set(&mut m, "GitLab", self.git_lab);
+            set(&mut m, "MCPServer", self.mcp_server);
+            set(&mut m, "MCPServerGrafana", self.mcp_server_grafana);
+            set(&mut m, "MCPServerNewRelic", self.mcp_server_new_relic);
+            set(&mut m, "MCPServerSigV4", self.mcp_server_sig_v4);
+            set(&mut m, "MCPServerSplunk", self.mcp_server_splunk);
+            set(&mut m, "PagerDuty", self.pager_duty);
+            set(&mut m, "ServiceNow", self.service_now);
             gs_core::Value::Map(m)
         }
     }
@@ -2605,9 +2421,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountUrn", self.account_urn.into_value());
-            if let Some(v) = self.authorization_config {
-                m.insert("AuthorizationConfig", v.into_value());
-            }
+            set(&mut m, "AuthorizationConfig", self.authorization_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2643,9 +2457,7 @@ pub mod service {
     impl IntoValue for DynatraceAuthorizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.o_auth_client_credentials {
-                m.insert("OAuthClientCredentials", v.into_value());
-            }
+            set(&mut m, "OAuthClientCredentials", self.o_auth_client_credentials);
             gs_core::Value::Map(m)
         }
     }
@@ -2696,13 +2508,9 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_name {
-                m.insert("ClientName", v.into_value());
-            }
+            set(&mut m, "ClientName", self.client_name);
             m.insert("ClientSecret", self.client_secret.into_value());
-            if let Some(v) = self.exchange_parameters {
-                m.insert("ExchangeParameters", v.into_value());
-            }
+            set(&mut m, "ExchangeParameters", self.exchange_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2754,9 +2562,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Endpoint", self.endpoint.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -2806,15 +2612,9 @@ pub mod service {
     impl IntoValue for MCPServerAuthorizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_key {
-                m.insert("ApiKey", v.into_value());
-            }
-            if let Some(v) = self.bearer_token {
-                m.insert("BearerToken", v.into_value());
-            }
-            if let Some(v) = self.o_auth_client_credentials {
-                m.insert("OAuthClientCredentials", v.into_value());
-            }
+            set(&mut m, "ApiKey", self.api_key);
+            set(&mut m, "BearerToken", self.bearer_token);
+            set(&mut m, "OAuthClientCredentials", self.o_auth_client_credentials);
             gs_core::Value::Map(m)
         }
     }
@@ -2878,17 +2678,11 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_name {
-                m.insert("ClientName", v.into_value());
-            }
+            set(&mut m, "ClientName", self.client_name);
             m.insert("ClientSecret", self.client_secret.into_value());
-            if let Some(v) = self.exchange_parameters {
-                m.insert("ExchangeParameters", v.into_value());
-            }
+            set(&mut m, "ExchangeParameters", self.exchange_parameters);
             m.insert("ExchangeUrl", self.exchange_url.into_value());
-            if let Some(v) = self.scopes {
-                m.insert("Scopes", v.into_value());
-            }
+            set(&mut m, "Scopes", self.scopes);
             gs_core::Value::Map(m)
         }
     }
@@ -2979,9 +2773,7 @@ pub mod service {
     impl IntoValue for BearerTokenDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_header {
-                m.insert("AuthorizationHeader", v.into_value());
-            }
+            set(&mut m, "AuthorizationHeader", self.authorization_header);
             m.insert("TokenName", self.token_name.into_value());
             m.insert("TokenValue", self.token_value.into_value());
             gs_core::Value::Map(m)
@@ -3035,9 +2827,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Endpoint", self.endpoint.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -3196,16 +2986,10 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
-            if let Some(v) = self.alert_policy_ids {
-                m.insert("AlertPolicyIds", v.into_value());
-            }
+            set(&mut m, "AlertPolicyIds", self.alert_policy_ids);
             m.insert("ApiKey", self.api_key.into_value());
-            if let Some(v) = self.application_ids {
-                m.insert("ApplicationIds", v.into_value());
-            }
-            if let Some(v) = self.entity_guids {
-                m.insert("EntityGuids", v.into_value());
-            }
+            set(&mut m, "ApplicationIds", self.application_ids);
+            set(&mut m, "EntityGuids", self.entity_guids);
             m.insert("Region", self.region.into_value());
             gs_core::Value::Map(m)
         }
@@ -3257,9 +3041,7 @@ pub mod service {
     impl IntoValue for GitLabDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_id {
-                m.insert("GroupId", v.into_value());
-            }
+            set(&mut m, "GroupId", self.group_id);
             m.insert("TargetUrl", self.target_url.into_value());
             m.insert("TokenType", self.token_type.into_value());
             m.insert("TokenValue", self.token_value.into_value());
@@ -3299,9 +3081,7 @@ pub mod service {
     impl IntoValue for ServiceNowServiceDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_config {
-                m.insert("AuthorizationConfig", v.into_value());
-            }
+            set(&mut m, "AuthorizationConfig", self.authorization_config);
             m.insert("InstanceUrl", self.instance_url.into_value());
             gs_core::Value::Map(m)
         }
@@ -3338,9 +3118,7 @@ pub mod service {
     impl IntoValue for ServiceNowAuthorizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.o_auth_client_credentials {
-                m.insert("OAuthClientCredentials", v.into_value());
-            }
+            set(&mut m, "OAuthClientCredentials", self.o_auth_client_credentials);
             gs_core::Value::Map(m)
         }
     }
@@ -3415,9 +3193,7 @@ pub mod service {
     impl IntoValue for PagerDutyAuthorizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.o_auth_client_credentials {
-                m.insert("OAuthClientCredentials", v.into_value());
-            }
+            set(&mut m, "OAuthClientCredentials", self.o_auth_client_credentials);
             gs_core::Value::Map(m)
         }
     }
@@ -3524,9 +3300,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Endpoint", self.endpoint.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -3587,16 +3361,10 @@ pub mod service {
     impl IntoValue for MCPServerSigV4AuthorizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_headers {
-                m.insert("CustomHeaders", v.into_value());
-            }
-            if let Some(v) = self.mcp_role_arn {
-                m.insert("McpRoleArn", v.into_value());
-            }
+            set(&mut m, "CustomHeaders", self.custom_headers);
+            set(&mut m, "McpRoleArn", self.mcp_role_arn);
             m.insert("Region", self.region.into_value());
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
             m.insert("Service", self.service.into_value());
             gs_core::Value::Map(m)
         }
@@ -3649,9 +3417,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Endpoint", self.endpoint.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -3748,9 +3514,7 @@ impl CfnTriggerProps {
         m.insert("Action", self.action.into_value());
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
         m.insert("Condition", self.condition.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
         m.insert("Type", self.r#type.into_value());
         m
     }

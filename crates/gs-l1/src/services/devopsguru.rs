@@ -183,7 +183,7 @@ impl crate::Cfn<markers::NotificationChannel> {
 /// The property types of [`CfnNotificationChannel`]: CDK's `CfnNotificationChannel.*Property`.
 #[cfg(feature = "devopsguru")]
 pub mod notification_channel {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// Information about notification channels you have configured with DevOps Guru. The one
     /// supported notification channel is Amazon Simple Notification Service (Amazon SNS).
@@ -228,12 +228,8 @@ pub mod notification_channel {
     impl IntoValue for NotificationChannelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
-            if let Some(v) = self.sns {
-                m.insert("Sns", v.into_value());
-            }
+            set(&mut m, "Filters", self.filters);
+            set(&mut m, "Sns", self.sns);
             gs_core::Value::Map(m)
         }
     }
@@ -284,12 +280,8 @@ pub mod notification_channel {
     impl IntoValue for NotificationFilterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message_types {
-                m.insert("MessageTypes", v.into_value());
-            }
-            if let Some(v) = self.severities {
-                m.insert("Severities", v.into_value());
-            }
+            set(&mut m, "MessageTypes", self.message_types);
+            set(&mut m, "Severities", self.severities);
             gs_core::Value::Map(m)
         }
     }
@@ -329,9 +321,7 @@ pub mod notification_channel {
     impl IntoValue for SnsChannelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_ref());
-            }
+            if let Some(v) = self.topic_arn { m.insert("TopicArn", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -401,7 +391,7 @@ impl crate::Cfn<markers::ResourceCollection> {
 /// The property types of [`CfnResourceCollection`]: CDK's `CfnResourceCollection.*Property`.
 #[cfg(feature = "devopsguru")]
 pub mod resource_collection {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Information about a filter used to specify which AWS resources are analyzed for anomalous
     /// behavior by DevOps Guru.
@@ -444,12 +434,8 @@ pub mod resource_collection {
     impl IntoValue for ResourceCollectionFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_formation {
-                m.insert("CloudFormation", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "CloudFormation", self.cloud_formation);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -488,9 +474,7 @@ pub mod resource_collection {
     impl IntoValue for CloudFormationCollectionFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.stack_names {
-                m.insert("StackNames", v.into_value());
-            }
+            set(&mut m, "StackNames", self.stack_names);
             gs_core::Value::Map(m)
         }
     }
@@ -534,12 +518,8 @@ pub mod resource_collection {
     impl IntoValue for TagCollection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_boundary_key {
-                m.insert("AppBoundaryKey", v.into_value());
-            }
-            if let Some(v) = self.tag_values {
-                m.insert("TagValues", v.into_value());
-            }
+            set(&mut m, "AppBoundaryKey", self.app_boundary_key);
+            set(&mut m, "TagValues", self.tag_values);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "directconnect")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -194,19 +194,11 @@ impl CfnConnectionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bandwidth", self.bandwidth.into_value());
         m.insert("ConnectionName", self.connection_name.into_value());
-        if let Some(v) = self.lag_id {
-            m.insert("LagId", v.into_get_att("LagId"));
-        }
+        if let Some(v) = self.lag_id { m.insert("LagId", v.into_get_att("LagId")); }
         m.insert("Location", self.location.into_value());
-        if let Some(v) = self.provider_name {
-            m.insert("ProviderName", v.into_value());
-        }
-        if let Some(v) = self.request_mac_sec {
-            m.insert("RequestMACSec", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProviderName", self.provider_name);
+        set(&mut m, "RequestMACSec", self.request_mac_sec);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -297,13 +289,9 @@ impl CfnDirectConnectGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.amazon_side_asn {
-            m.insert("AmazonSideAsn", v.into_value());
-        }
+        set(&mut m, "AmazonSideAsn", self.amazon_side_asn);
         m.insert("DirectConnectGatewayName", self.direct_connect_gateway_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -395,12 +383,8 @@ impl CfnDirectConnectGatewayAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_direct_connect_gateway_association_proposal_role_arn {
-            m.insert("AcceptDirectConnectGatewayAssociationProposalRoleArn", v.into_value());
-        }
-        if let Some(v) = self.allowed_prefixes_to_direct_connect_gateway {
-            m.insert("AllowedPrefixesToDirectConnectGateway", v.into_value());
-        }
+        set(&mut m, "AcceptDirectConnectGatewayAssociationProposalRoleArn", self.accept_direct_connect_gateway_association_proposal_role_arn);
+        set(&mut m, "AllowedPrefixesToDirectConnectGateway", self.allowed_prefixes_to_direct_connect_gateway);
         m.insert("AssociatedGatewayId", self.associated_gateway_id.into_value());
         m.insert("DirectConnectGatewayId", self.direct_connect_gateway_id.into_get_att("DirectConnectGatewayId"));
         m
@@ -508,18 +492,10 @@ impl CfnLagProps {
         m.insert("ConnectionsBandwidth", self.connections_bandwidth.into_value());
         m.insert("LagName", self.lag_name.into_value());
         m.insert("Location", self.location.into_value());
-        if let Some(v) = self.minimum_links {
-            m.insert("MinimumLinks", v.into_value());
-        }
-        if let Some(v) = self.provider_name {
-            m.insert("ProviderName", v.into_value());
-        }
-        if let Some(v) = self.request_mac_sec {
-            m.insert("RequestMACSec", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MinimumLinks", self.minimum_links);
+        set(&mut m, "ProviderName", self.provider_name);
+        set(&mut m, "RequestMACSec", self.request_mac_sec);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -671,29 +647,15 @@ impl CfnPrivateVirtualInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocate_private_virtual_interface_role_arn {
-            m.insert("AllocatePrivateVirtualInterfaceRoleArn", v.into_value());
-        }
+        set(&mut m, "AllocatePrivateVirtualInterfaceRoleArn", self.allocate_private_virtual_interface_role_arn);
         m.insert("BgpPeers", self.bgp_peers.into_value());
         m.insert("ConnectionId", self.connection_id.into_value());
-        if let Some(v) = self.direct_connect_gateway_id {
-            m.insert("DirectConnectGatewayId", v.into_get_att("DirectConnectGatewayId"));
-        }
-        if let Some(v) = self.enable_site_link {
-            m.insert("EnableSiteLink", v.into_value());
-        }
-        if let Some(v) = self.mtu {
-            m.insert("Mtu", v.into_value());
-        }
-        if let Some(v) = self.rate_limit {
-            m.insert("RateLimit", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.virtual_gateway_id {
-            m.insert("VirtualGatewayId", v.into_value());
-        }
+        if let Some(v) = self.direct_connect_gateway_id { m.insert("DirectConnectGatewayId", v.into_get_att("DirectConnectGatewayId")); }
+        set(&mut m, "EnableSiteLink", self.enable_site_link);
+        set(&mut m, "Mtu", self.mtu);
+        set(&mut m, "RateLimit", self.rate_limit);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VirtualGatewayId", self.virtual_gateway_id);
         m.insert("VirtualInterfaceName", self.virtual_interface_name.into_value());
         m.insert("Vlan", self.vlan.into_value());
         m
@@ -737,7 +699,7 @@ impl crate::Cfn<markers::PrivateVirtualInterface> {
 /// The property types of [`CfnPrivateVirtualInterface`]: CDK's `CfnPrivateVirtualInterface.*Property`.
 #[cfg(feature = "directconnect")]
 pub mod private_virtual_interface {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information about a BGP peer.
     ///
@@ -798,19 +760,11 @@ pub mod private_virtual_interface {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressFamily", self.address_family.into_value());
-            if let Some(v) = self.amazon_address {
-                m.insert("AmazonAddress", v.into_value());
-            }
+            set(&mut m, "AmazonAddress", self.amazon_address);
             m.insert("Asn", self.asn.into_value());
-            if let Some(v) = self.auth_key {
-                m.insert("AuthKey", v.into_value());
-            }
-            if let Some(v) = self.bgp_peer_id {
-                m.insert("BgpPeerId", v.into_value());
-            }
-            if let Some(v) = self.customer_address {
-                m.insert("CustomerAddress", v.into_value());
-            }
+            set(&mut m, "AuthKey", self.auth_key);
+            set(&mut m, "BgpPeerId", self.bgp_peer_id);
+            set(&mut m, "CustomerAddress", self.customer_address);
             gs_core::Value::Map(m)
         }
     }
@@ -898,20 +852,12 @@ impl CfnPublicVirtualInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocate_public_virtual_interface_role_arn {
-            m.insert("AllocatePublicVirtualInterfaceRoleArn", v.into_value());
-        }
+        set(&mut m, "AllocatePublicVirtualInterfaceRoleArn", self.allocate_public_virtual_interface_role_arn);
         m.insert("BgpPeers", self.bgp_peers.into_value());
         m.insert("ConnectionId", self.connection_id.into_value());
-        if let Some(v) = self.rate_limit {
-            m.insert("RateLimit", v.into_value());
-        }
-        if let Some(v) = self.route_filter_prefixes {
-            m.insert("RouteFilterPrefixes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RateLimit", self.rate_limit);
+        set(&mut m, "RouteFilterPrefixes", self.route_filter_prefixes);
+        set(&mut m, "Tags", self.tags);
         m.insert("VirtualInterfaceName", self.virtual_interface_name.into_value());
         m.insert("Vlan", self.vlan.into_value());
         m
@@ -955,7 +901,7 @@ impl crate::Cfn<markers::PublicVirtualInterface> {
 /// The property types of [`CfnPublicVirtualInterface`]: CDK's `CfnPublicVirtualInterface.*Property`.
 #[cfg(feature = "directconnect")]
 pub mod public_virtual_interface {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information about a BGP peer.
     ///
@@ -1016,19 +962,11 @@ pub mod public_virtual_interface {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressFamily", self.address_family.into_value());
-            if let Some(v) = self.amazon_address {
-                m.insert("AmazonAddress", v.into_value());
-            }
+            set(&mut m, "AmazonAddress", self.amazon_address);
             m.insert("Asn", self.asn.into_value());
-            if let Some(v) = self.auth_key {
-                m.insert("AuthKey", v.into_value());
-            }
-            if let Some(v) = self.bgp_peer_id {
-                m.insert("BgpPeerId", v.into_value());
-            }
-            if let Some(v) = self.customer_address {
-                m.insert("CustomerAddress", v.into_value());
-            }
+            set(&mut m, "AuthKey", self.auth_key);
+            set(&mut m, "BgpPeerId", self.bgp_peer_id);
+            set(&mut m, "CustomerAddress", self.customer_address);
             gs_core::Value::Map(m)
         }
     }
@@ -1132,24 +1070,14 @@ impl CfnTransitVirtualInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocate_transit_virtual_interface_role_arn {
-            m.insert("AllocateTransitVirtualInterfaceRoleArn", v.into_value());
-        }
+        set(&mut m, "AllocateTransitVirtualInterfaceRoleArn", self.allocate_transit_virtual_interface_role_arn);
         m.insert("BgpPeers", self.bgp_peers.into_value());
         m.insert("ConnectionId", self.connection_id.into_value());
         m.insert("DirectConnectGatewayId", self.direct_connect_gateway_id.into_get_att("DirectConnectGatewayId"));
-        if let Some(v) = self.enable_site_link {
-            m.insert("EnableSiteLink", v.into_value());
-        }
-        if let Some(v) = self.mtu {
-            m.insert("Mtu", v.into_value());
-        }
-        if let Some(v) = self.rate_limit {
-            m.insert("RateLimit", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EnableSiteLink", self.enable_site_link);
+        set(&mut m, "Mtu", self.mtu);
+        set(&mut m, "RateLimit", self.rate_limit);
+        set(&mut m, "Tags", self.tags);
         m.insert("VirtualInterfaceName", self.virtual_interface_name.into_value());
         m.insert("Vlan", self.vlan.into_value());
         m
@@ -1193,7 +1121,7 @@ impl crate::Cfn<markers::TransitVirtualInterface> {
 /// The property types of [`CfnTransitVirtualInterface`]: CDK's `CfnTransitVirtualInterface.*Property`.
 #[cfg(feature = "directconnect")]
 pub mod transit_virtual_interface {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A key-value pair to associate with a resource.
     ///
@@ -1254,19 +1182,11 @@ pub mod transit_virtual_interface {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressFamily", self.address_family.into_value());
-            if let Some(v) = self.amazon_address {
-                m.insert("AmazonAddress", v.into_value());
-            }
+            set(&mut m, "AmazonAddress", self.amazon_address);
             m.insert("Asn", self.asn.into_value());
-            if let Some(v) = self.auth_key {
-                m.insert("AuthKey", v.into_value());
-            }
-            if let Some(v) = self.bgp_peer_id {
-                m.insert("BgpPeerId", v.into_value());
-            }
-            if let Some(v) = self.customer_address {
-                m.insert("CustomerAddress", v.into_value());
-            }
+            set(&mut m, "AuthKey", self.auth_key);
+            set(&mut m, "BgpPeerId", self.bgp_peer_id);
+            set(&mut m, "CustomerAddress", self.customer_address);
             gs_core::Value::Map(m)
         }
     }

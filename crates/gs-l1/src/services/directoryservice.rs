@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "directoryservice")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -131,20 +131,12 @@ impl CfnMicrosoftADProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.create_alias {
-            m.insert("CreateAlias", v.into_value());
-        }
-        if let Some(v) = self.edition {
-            m.insert("Edition", v.into_value());
-        }
-        if let Some(v) = self.enable_sso {
-            m.insert("EnableSso", v.into_value());
-        }
+        set(&mut m, "CreateAlias", self.create_alias);
+        set(&mut m, "Edition", self.edition);
+        set(&mut m, "EnableSso", self.enable_sso);
         m.insert("Name", self.name.into_value());
         m.insert("Password", self.password.into_value());
-        if let Some(v) = self.short_name {
-            m.insert("ShortName", v.into_value());
-        }
+        set(&mut m, "ShortName", self.short_name);
         m.insert("VpcSettings", self.vpc_settings.into_value());
         m
     }
@@ -338,26 +330,14 @@ impl CfnSimpleADProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.create_alias {
-            m.insert("CreateAlias", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enable_sso {
-            m.insert("EnableSso", v.into_value());
-        }
+        set(&mut m, "CreateAlias", self.create_alias);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnableSso", self.enable_sso);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
-        if let Some(v) = self.short_name {
-            m.insert("ShortName", v.into_value());
-        }
+        set(&mut m, "Password", self.password);
+        set(&mut m, "ShortName", self.short_name);
         m.insert("Size", self.size.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcSettings", self.vpc_settings.into_value());
         m
     }

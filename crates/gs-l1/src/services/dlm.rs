@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "dlm")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -146,42 +146,18 @@ impl CfnLifecyclePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.copy_tags {
-            m.insert("CopyTags", v.into_value());
-        }
-        if let Some(v) = self.create_interval {
-            m.insert("CreateInterval", v.into_value());
-        }
-        if let Some(v) = self.cross_region_copy_targets {
-            m.insert("CrossRegionCopyTargets", v.into_value());
-        }
-        if let Some(v) = self.default_policy {
-            m.insert("DefaultPolicy", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.exclusions {
-            m.insert("Exclusions", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.extend_deletion {
-            m.insert("ExtendDeletion", v.into_value());
-        }
-        if let Some(v) = self.policy_details {
-            m.insert("PolicyDetails", v.into_value());
-        }
-        if let Some(v) = self.retain_interval {
-            m.insert("RetainInterval", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CopyTags", self.copy_tags);
+        set(&mut m, "CreateInterval", self.create_interval);
+        set(&mut m, "CrossRegionCopyTargets", self.cross_region_copy_targets);
+        set(&mut m, "DefaultPolicy", self.default_policy);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Exclusions", self.exclusions);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "ExtendDeletion", self.extend_deletion);
+        set(&mut m, "PolicyDetails", self.policy_details);
+        set(&mut m, "RetainInterval", self.retain_interval);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -223,7 +199,7 @@ impl crate::Cfn<markers::LifecyclePolicy> {
 /// The property types of [`CfnLifecyclePolicy`]: CDK's `CfnLifecyclePolicy.*Property`.
 #[cfg(feature = "dlm")]
 pub mod lifecycle_policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
     /// Specifies the configuration of a lifecycle policy.
     ///
@@ -369,54 +345,22 @@ pub mod lifecycle_policy {
     impl IntoValue for PolicyDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions {
-                m.insert("Actions", v.into_value());
-            }
-            if let Some(v) = self.copy_tags {
-                m.insert("CopyTags", v.into_value());
-            }
-            if let Some(v) = self.create_interval {
-                m.insert("CreateInterval", v.into_value());
-            }
-            if let Some(v) = self.cross_region_copy_targets {
-                m.insert("CrossRegionCopyTargets", v.into_value());
-            }
-            if let Some(v) = self.event_source {
-                m.insert("EventSource", v.into_value());
-            }
-            if let Some(v) = self.exclusions {
-                m.insert("Exclusions", v.into_value());
-            }
-            if let Some(v) = self.extend_deletion {
-                m.insert("ExtendDeletion", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.policy_language {
-                m.insert("PolicyLanguage", v.into_value());
-            }
-            if let Some(v) = self.policy_type {
-                m.insert("PolicyType", v.into_value());
-            }
-            if let Some(v) = self.resource_locations {
-                m.insert("ResourceLocations", v.into_value());
-            }
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.resource_types {
-                m.insert("ResourceTypes", v.into_value());
-            }
-            if let Some(v) = self.retain_interval {
-                m.insert("RetainInterval", v.into_value());
-            }
-            if let Some(v) = self.schedules {
-                m.insert("Schedules", v.into_value());
-            }
-            if let Some(v) = self.target_tags {
-                m.insert("TargetTags", v.into_value());
-            }
+            set(&mut m, "Actions", self.actions);
+            set(&mut m, "CopyTags", self.copy_tags);
+            set(&mut m, "CreateInterval", self.create_interval);
+            set(&mut m, "CrossRegionCopyTargets", self.cross_region_copy_targets);
+            set(&mut m, "EventSource", self.event_source);
+            set(&mut m, "Exclusions", self.exclusions);
+            set(&mut m, "ExtendDeletion", self.extend_deletion);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "PolicyLanguage", self.policy_language);
+            set(&mut m, "PolicyType", self.policy_type);
+            set(&mut m, "ResourceLocations", self.resource_locations);
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "ResourceTypes", self.resource_types);
+            set(&mut m, "RetainInterval", self.retain_interval);
+            set(&mut m, "Schedules", self.schedules);
+            set(&mut m, "TargetTags", self.target_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -523,39 +467,17 @@ pub mod lifecycle_policy {
     impl IntoValue for Schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.archive_rule {
-                m.insert("ArchiveRule", v.into_value());
-            }
-            if let Some(v) = self.copy_tags {
-                m.insert("CopyTags", v.into_value());
-            }
-            if let Some(v) = self.create_rule {
-                m.insert("CreateRule", v.into_value());
-            }
-            if let Some(v) = self.cross_region_copy_rules {
-                m.insert("CrossRegionCopyRules", v.into_value());
-            }
-            if let Some(v) = self.deprecate_rule {
-                m.insert("DeprecateRule", v.into_value());
-            }
-            if let Some(v) = self.fast_restore_rule {
-                m.insert("FastRestoreRule", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.retain_rule {
-                m.insert("RetainRule", v.into_value());
-            }
-            if let Some(v) = self.share_rules {
-                m.insert("ShareRules", v.into_value());
-            }
-            if let Some(v) = self.tags_to_add {
-                m.insert("TagsToAdd", v.into_value());
-            }
-            if let Some(v) = self.variable_tags {
-                m.insert("VariableTags", v.into_value());
-            }
+            set(&mut m, "ArchiveRule", self.archive_rule);
+            set(&mut m, "CopyTags", self.copy_tags);
+            set(&mut m, "CreateRule", self.create_rule);
+            set(&mut m, "CrossRegionCopyRules", self.cross_region_copy_rules);
+            set(&mut m, "DeprecateRule", self.deprecate_rule);
+            set(&mut m, "FastRestoreRule", self.fast_restore_rule);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "RetainRule", self.retain_rule);
+            set(&mut m, "ShareRules", self.share_rules);
+            set(&mut m, "TagsToAdd", self.tags_to_add);
+            set(&mut m, "VariableTags", self.variable_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -605,15 +527,9 @@ pub mod lifecycle_policy {
     impl IntoValue for ShareRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_accounts {
-                m.insert("TargetAccounts", v.into_value());
-            }
-            if let Some(v) = self.unshare_interval {
-                m.insert("UnshareInterval", v.into_value());
-            }
-            if let Some(v) = self.unshare_interval_unit {
-                m.insert("UnshareIntervalUnit", v.into_value());
-            }
+            set(&mut m, "TargetAccounts", self.target_accounts);
+            set(&mut m, "UnshareInterval", self.unshare_interval);
+            set(&mut m, "UnshareIntervalUnit", self.unshare_interval_unit);
             gs_core::Value::Map(m)
         }
     }
@@ -667,15 +583,9 @@ pub mod lifecycle_policy {
     impl IntoValue for DeprecateRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.interval_unit {
-                m.insert("IntervalUnit", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "IntervalUnit", self.interval_unit);
             gs_core::Value::Map(m)
         }
     }
@@ -749,24 +659,12 @@ pub mod lifecycle_policy {
     impl IntoValue for CreateRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cron_expression {
-                m.insert("CronExpression", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.interval_unit {
-                m.insert("IntervalUnit", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.scripts {
-                m.insert("Scripts", v.into_value());
-            }
-            if let Some(v) = self.times {
-                m.insert("Times", v.into_value());
-            }
+            set(&mut m, "CronExpression", self.cron_expression);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "IntervalUnit", self.interval_unit);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "Scripts", self.scripts);
+            set(&mut m, "Times", self.times);
             gs_core::Value::Map(m)
         }
     }
@@ -829,21 +727,11 @@ pub mod lifecycle_policy {
     impl IntoValue for FastRestoreRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone_ids {
-                m.insert("AvailabilityZoneIds", v.into_value());
-            }
-            if let Some(v) = self.availability_zones {
-                m.insert("AvailabilityZones", v.into_value());
-            }
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.interval_unit {
-                m.insert("IntervalUnit", v.into_value());
-            }
+            set(&mut m, "AvailabilityZoneIds", self.availability_zone_ids);
+            set(&mut m, "AvailabilityZones", self.availability_zones);
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "IntervalUnit", self.interval_unit);
             gs_core::Value::Map(m)
         }
     }
@@ -963,15 +851,9 @@ pub mod lifecycle_policy {
     impl IntoValue for RetentionArchiveTier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.interval_unit {
-                m.insert("IntervalUnit", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "IntervalUnit", self.interval_unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1028,15 +910,9 @@ pub mod lifecycle_policy {
     impl IntoValue for RetainRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.interval_unit {
-                m.insert("IntervalUnit", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "IntervalUnit", self.interval_unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1112,25 +988,13 @@ pub mod lifecycle_policy {
     impl IntoValue for CrossRegionCopyRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cmk_arn {
-                m.insert("CmkArn", v.into_value());
-            }
-            if let Some(v) = self.copy_tags {
-                m.insert("CopyTags", v.into_value());
-            }
-            if let Some(v) = self.deprecate_rule {
-                m.insert("DeprecateRule", v.into_value());
-            }
+            set(&mut m, "CmkArn", self.cmk_arn);
+            set(&mut m, "CopyTags", self.copy_tags);
+            set(&mut m, "DeprecateRule", self.deprecate_rule);
             m.insert("Encrypted", self.encrypted.into_value());
-            if let Some(v) = self.retain_rule {
-                m.insert("RetainRule", v.into_value());
-            }
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
-            if let Some(v) = self.target_region {
-                m.insert("TargetRegion", v.into_value());
-            }
+            set(&mut m, "RetainRule", self.retain_rule);
+            set(&mut m, "Target", self.target);
+            set(&mut m, "TargetRegion", self.target_region);
             gs_core::Value::Map(m)
         }
     }
@@ -1254,9 +1118,7 @@ pub mod lifecycle_policy {
     impl IntoValue for EventSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1305,9 +1167,7 @@ pub mod lifecycle_policy {
     impl IntoValue for EventParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description_regex {
-                m.insert("DescriptionRegex", v.into_value());
-            }
+            set(&mut m, "DescriptionRegex", self.description_regex);
             m.insert("EventType", self.event_type.into_value());
             m.insert("SnapshotOwner", self.snapshot_owner.into_value());
             gs_core::Value::Map(m)
@@ -1366,15 +1226,9 @@ pub mod lifecycle_policy {
     impl IntoValue for Parameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_boot_volume {
-                m.insert("ExcludeBootVolume", v.into_value());
-            }
-            if let Some(v) = self.exclude_data_volume_tags {
-                m.insert("ExcludeDataVolumeTags", v.into_value());
-            }
-            if let Some(v) = self.no_reboot {
-                m.insert("NoReboot", v.into_value());
-            }
+            set(&mut m, "ExcludeBootVolume", self.exclude_boot_volume);
+            set(&mut m, "ExcludeDataVolumeTags", self.exclude_data_volume_tags);
+            set(&mut m, "NoReboot", self.no_reboot);
             gs_core::Value::Map(m)
         }
     }
@@ -1461,9 +1315,7 @@ pub mod lifecycle_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionConfiguration", self.encryption_configuration.into_value());
-            if let Some(v) = self.retain_rule {
-                m.insert("RetainRule", v.into_value());
-            }
+            set(&mut m, "RetainRule", self.retain_rule);
             m.insert("Target", self.target.into_value());
             gs_core::Value::Map(m)
         }
@@ -1505,9 +1357,7 @@ pub mod lifecycle_policy {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cmk_arn {
-                m.insert("CmkArn", v.into_value());
-            }
+            set(&mut m, "CmkArn", self.cmk_arn);
             m.insert("Encrypted", self.encrypted.into_value());
             gs_core::Value::Map(m)
         }
@@ -1563,15 +1413,9 @@ pub mod lifecycle_policy {
     impl IntoValue for Exclusions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_boot_volumes {
-                m.insert("ExcludeBootVolumes", v.into_value());
-            }
-            if let Some(v) = self.exclude_tags {
-                m.insert("ExcludeTags", v.into_value());
-            }
-            if let Some(v) = self.exclude_volume_types {
-                m.insert("ExcludeVolumeTypes", v.into_value());
-            }
+            set(&mut m, "ExcludeBootVolumes", self.exclude_boot_volumes);
+            set(&mut m, "ExcludeTags", self.exclude_tags);
+            set(&mut m, "ExcludeVolumeTypes", self.exclude_volume_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1607,9 +1451,7 @@ pub mod lifecycle_policy {
     impl IntoValue for CrossRegionCopyTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_region {
-                m.insert("TargetRegion", v.into_value());
-            }
+            set(&mut m, "TargetRegion", self.target_region);
             gs_core::Value::Map(m)
         }
     }
@@ -1685,24 +1527,12 @@ pub mod lifecycle_policy {
     impl IntoValue for Script {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.execute_operation_on_script_failure {
-                m.insert("ExecuteOperationOnScriptFailure", v.into_value());
-            }
-            if let Some(v) = self.execution_handler {
-                m.insert("ExecutionHandler", v.into_value());
-            }
-            if let Some(v) = self.execution_handler_service {
-                m.insert("ExecutionHandlerService", v.into_value());
-            }
-            if let Some(v) = self.execution_timeout {
-                m.insert("ExecutionTimeout", v.into_value());
-            }
-            if let Some(v) = self.maximum_retry_count {
-                m.insert("MaximumRetryCount", v.into_value());
-            }
-            if let Some(v) = self.stages {
-                m.insert("Stages", v.into_value());
-            }
+            set(&mut m, "ExecuteOperationOnScriptFailure", self.execute_operation_on_script_failure);
+            set(&mut m, "ExecutionHandler", self.execution_handler);
+            set(&mut m, "ExecutionHandlerService", self.execution_handler_service);
+            set(&mut m, "ExecutionTimeout", self.execution_timeout);
+            set(&mut m, "MaximumRetryCount", self.maximum_retry_count);
+            set(&mut m, "Stages", self.stages);
             gs_core::Value::Map(m)
         }
     }

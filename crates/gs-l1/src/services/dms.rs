@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "dms")]
-use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -236,15 +236,9 @@ impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_identifier {
-            m.insert("CertificateIdentifier", v.into_value());
-        }
-        if let Some(v) = self.certificate_pem {
-            m.insert("CertificatePem", v.into_value());
-        }
-        if let Some(v) = self.certificate_wallet {
-            m.insert("CertificateWallet", v.into_value());
-        }
+        set(&mut m, "CertificateIdentifier", self.certificate_identifier);
+        set(&mut m, "CertificatePem", self.certificate_pem);
+        set(&mut m, "CertificateWallet", self.certificate_wallet);
         m
     }
 
@@ -352,24 +346,14 @@ impl CfnDataMigrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_migration_identifier {
-            m.insert("DataMigrationIdentifier", v.into_value());
-        }
-        if let Some(v) = self.data_migration_name {
-            m.insert("DataMigrationName", v.into_value());
-        }
-        if let Some(v) = self.data_migration_settings {
-            m.insert("DataMigrationSettings", v.into_value());
-        }
+        set(&mut m, "DataMigrationIdentifier", self.data_migration_identifier);
+        set(&mut m, "DataMigrationName", self.data_migration_name);
+        set(&mut m, "DataMigrationSettings", self.data_migration_settings);
         m.insert("DataMigrationType", self.data_migration_type.into_value());
         m.insert("MigrationProjectIdentifier", self.migration_project_identifier.into_value());
         m.insert("ServiceAccessRoleArn", self.service_access_role_arn.into_value());
-        if let Some(v) = self.source_data_settings {
-            m.insert("SourceDataSettings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceDataSettings", self.source_data_settings);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -411,7 +395,7 @@ impl crate::Cfn<markers::DataMigration> {
 /// The property types of [`CfnDataMigration`]: CDK's `CfnDataMigration.*Property`.
 #[cfg(feature = "dms")]
 pub mod data_migration {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Options for configuring a data migration, including whether to enable CloudWatch logs, and
     /// the selection rules to use to include or exclude database objects from the migration.
@@ -458,15 +442,9 @@ pub mod data_migration {
     impl IntoValue for DataMigrationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloudwatch_logs_enabled {
-                m.insert("CloudwatchLogsEnabled", v.into_value());
-            }
-            if let Some(v) = self.number_of_jobs {
-                m.insert("NumberOfJobs", v.into_value());
-            }
-            if let Some(v) = self.selection_rules {
-                m.insert("SelectionRules", v.into_value());
-            }
+            set(&mut m, "CloudwatchLogsEnabled", self.cloudwatch_logs_enabled);
+            set(&mut m, "NumberOfJobs", self.number_of_jobs);
+            set(&mut m, "SelectionRules", self.selection_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -524,18 +502,10 @@ pub mod data_migration {
     impl IntoValue for SourceDataSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cdc_start_position {
-                m.insert("CDCStartPosition", v.into_value());
-            }
-            if let Some(v) = self.cdc_start_time {
-                m.insert("CDCStartTime", v.into_value());
-            }
-            if let Some(v) = self.cdc_stop_time {
-                m.insert("CDCStopTime", v.into_value());
-            }
-            if let Some(v) = self.slot_name {
-                m.insert("SlotName", v.into_value());
-            }
+            set(&mut m, "CDCStartPosition", self.cdc_start_position);
+            set(&mut m, "CDCStartTime", self.cdc_start_time);
+            set(&mut m, "CDCStopTime", self.cdc_stop_time);
+            set(&mut m, "SlotName", self.slot_name);
             gs_core::Value::Map(m)
         }
     }
@@ -615,25 +585,13 @@ impl CfnDataProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_provider_identifier {
-            m.insert("DataProviderIdentifier", v.into_value());
-        }
-        if let Some(v) = self.data_provider_name {
-            m.insert("DataProviderName", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DataProviderIdentifier", self.data_provider_identifier);
+        set(&mut m, "DataProviderName", self.data_provider_name);
+        set(&mut m, "Description", self.description);
         m.insert("Engine", self.engine.into_value());
-        if let Some(v) = self.exact_settings {
-            m.insert("ExactSettings", v.into_value());
-        }
-        if let Some(v) = self.settings {
-            m.insert("Settings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ExactSettings", self.exact_settings);
+        set(&mut m, "Settings", self.settings);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -675,7 +633,7 @@ impl crate::Cfn<markers::DataProvider> {
 /// The property types of [`CfnDataProvider`]: CDK's `CfnDataProvider.*Property`.
 #[cfg(feature = "dms")]
 pub mod data_provider {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// The property identifies the exact type of settings for the data provider.
     ///
@@ -768,39 +726,17 @@ pub mod data_provider {
     impl IntoValue for Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.doc_db_settings {
-                m.insert("DocDbSettings", v.into_value());
-            }
-            if let Some(v) = self.ibm_db2_luw_settings {
-                m.insert("IbmDb2LuwSettings", v.into_value());
-            }
-            if let Some(v) = self.ibm_db2z_os_settings {
-                m.insert("IbmDb2zOsSettings", v.into_value());
-            }
-            if let Some(v) = self.maria_db_settings {
-                m.insert("MariaDbSettings", v.into_value());
-            }
-            if let Some(v) = self.microsoft_sql_server_settings {
-                m.insert("MicrosoftSqlServerSettings", v.into_value());
-            }
-            if let Some(v) = self.mongo_db_settings {
-                m.insert("MongoDbSettings", v.into_value());
-            }
-            if let Some(v) = self.my_sql_settings {
-                m.insert("MySqlSettings", v.into_value());
-            }
-            if let Some(v) = self.oracle_settings {
-                m.insert("OracleSettings", v.into_value());
-            }
-            if let Some(v) = self.postgre_sql_settings {
-                m.insert("PostgreSqlSettings", v.into_value());
-            }
-            if let Some(v) = self.redshift_settings {
-                m.insert("RedshiftSettings", v.into_value());
-            }
-            if let Some(v) = self.sybase_ase_settings {
-                m.insert("SybaseAseSettings", v.into_value());
-            }
+            set(&mut m, "DocDbSettings", self.doc_db_settings);
+            set(&mut m, "IbmDb2LuwSettings", self.ibm_db2_luw_settings);
+            set(&mut m, "IbmDb2zOsSettings", self.ibm_db2z_os_settings);
+            set(&mut m, "MariaDbSettings", self.maria_db_settings);
+            set(&mut m, "MicrosoftSqlServerSettings", self.microsoft_sql_server_settings);
+            set(&mut m, "MongoDbSettings", self.mongo_db_settings);
+            set(&mut m, "MySqlSettings", self.my_sql_settings);
+            set(&mut m, "OracleSettings", self.oracle_settings);
+            set(&mut m, "PostgreSqlSettings", self.postgre_sql_settings);
+            set(&mut m, "RedshiftSettings", self.redshift_settings);
+            set(&mut m, "SybaseAseSettings", self.sybase_ase_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -858,9 +794,7 @@ pub mod data_provider {
     impl IntoValue for PostgreSqlSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
@@ -915,9 +849,7 @@ pub mod data_provider {
     impl IntoValue for MySqlSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
             m.insert("SslMode", self.ssl_mode.into_value());
@@ -1018,26 +950,14 @@ pub mod data_provider {
     impl IntoValue for OracleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asm_server {
-                m.insert("AsmServer", v.into_value());
-            }
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "AsmServer", self.asm_server);
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Port", self.port.into_value());
-            if let Some(v) = self.secrets_manager_oracle_asm_access_role_arn {
-                m.insert("SecretsManagerOracleAsmAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_oracle_asm_secret_id {
-                m.insert("SecretsManagerOracleAsmSecretId", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_security_db_encryption_access_role_arn {
-                m.insert("SecretsManagerSecurityDbEncryptionAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_security_db_encryption_secret_id {
-                m.insert("SecretsManagerSecurityDbEncryptionSecretId", v.into_value());
-            }
+            set(&mut m, "SecretsManagerOracleAsmAccessRoleArn", self.secrets_manager_oracle_asm_access_role_arn);
+            set(&mut m, "SecretsManagerOracleAsmSecretId", self.secrets_manager_oracle_asm_secret_id);
+            set(&mut m, "SecretsManagerSecurityDbEncryptionAccessRoleArn", self.secrets_manager_security_db_encryption_access_role_arn);
+            set(&mut m, "SecretsManagerSecurityDbEncryptionSecretId", self.secrets_manager_security_db_encryption_secret_id);
             m.insert("ServerName", self.server_name.into_value());
             m.insert("SslMode", self.ssl_mode.into_value());
             gs_core::Value::Map(m)
@@ -1101,9 +1021,7 @@ pub mod data_provider {
     impl IntoValue for MicrosoftSqlServerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
@@ -1205,9 +1123,7 @@ pub mod data_provider {
     impl IntoValue for MariaDbSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
             m.insert("SslMode", self.ssl_mode.into_value());
@@ -1267,15 +1183,11 @@ pub mod data_provider {
     impl IntoValue for DocDbSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
-            if let Some(v) = self.ssl_mode {
-                m.insert("SslMode", v.into_value());
-            }
+            set(&mut m, "SslMode", self.ssl_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1350,26 +1262,14 @@ pub mod data_provider {
     impl IntoValue for MongoDbSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_mechanism {
-                m.insert("AuthMechanism", v.into_value());
-            }
-            if let Some(v) = self.auth_source {
-                m.insert("AuthSource", v.into_value());
-            }
-            if let Some(v) = self.auth_type {
-                m.insert("AuthType", v.into_value());
-            }
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
+            set(&mut m, "AuthMechanism", self.auth_mechanism);
+            set(&mut m, "AuthSource", self.auth_source);
+            set(&mut m, "AuthType", self.auth_type);
+            set(&mut m, "CertificateArn", self.certificate_arn);
+            set(&mut m, "DatabaseName", self.database_name);
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
-            if let Some(v) = self.ssl_mode {
-                m.insert("SslMode", v.into_value());
-            }
+            set(&mut m, "SslMode", self.ssl_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1427,9 +1327,7 @@ pub mod data_provider {
     impl IntoValue for IbmDb2LuwSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
@@ -1491,9 +1389,7 @@ pub mod data_provider {
     impl IntoValue for IbmDb2zOsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
@@ -1560,15 +1456,9 @@ pub mod data_provider {
     impl IntoValue for SybaseAseSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.encrypt_password {
-                m.insert("EncryptPassword", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "EncryptPassword", self.encrypt_password);
             m.insert("Port", self.port.into_value());
             m.insert("ServerName", self.server_name.into_value());
             m.insert("SslMode", self.ssl_mode.into_value());
@@ -1869,95 +1759,37 @@ impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_arn {
-            m.insert("CertificateArn", v.into_value());
-        }
-        if let Some(v) = self.database_name {
-            m.insert("DatabaseName", v.into_value());
-        }
-        if let Some(v) = self.doc_db_settings {
-            m.insert("DocDbSettings", v.into_value());
-        }
-        if let Some(v) = self.dynamo_db_settings {
-            m.insert("DynamoDbSettings", v.into_value());
-        }
-        if let Some(v) = self.elasticsearch_settings {
-            m.insert("ElasticsearchSettings", v.into_value());
-        }
-        if let Some(v) = self.endpoint_identifier {
-            m.insert("EndpointIdentifier", v.into_value());
-        }
+        set(&mut m, "CertificateArn", self.certificate_arn);
+        set(&mut m, "DatabaseName", self.database_name);
+        set(&mut m, "DocDbSettings", self.doc_db_settings);
+        set(&mut m, "DynamoDbSettings", self.dynamo_db_settings);
+        set(&mut m, "ElasticsearchSettings", self.elasticsearch_settings);
+        set(&mut m, "EndpointIdentifier", self.endpoint_identifier);
         m.insert("EndpointType", self.endpoint_type.into_value());
         m.insert("EngineName", self.engine_name.into_value());
-        if let Some(v) = self.extra_connection_attributes {
-            m.insert("ExtraConnectionAttributes", v.into_value());
-        }
-        if let Some(v) = self.gcp_my_sql_settings {
-            m.insert("GcpMySQLSettings", v.into_value());
-        }
-        if let Some(v) = self.ibm_db2_settings {
-            m.insert("IbmDb2Settings", v.into_value());
-        }
-        if let Some(v) = self.kafka_settings {
-            m.insert("KafkaSettings", v.into_value());
-        }
-        if let Some(v) = self.kinesis_settings {
-            m.insert("KinesisSettings", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.microsoft_sql_server_settings {
-            m.insert("MicrosoftSqlServerSettings", v.into_value());
-        }
-        if let Some(v) = self.mongo_db_settings {
-            m.insert("MongoDbSettings", v.into_value());
-        }
-        if let Some(v) = self.my_sql_settings {
-            m.insert("MySqlSettings", v.into_value());
-        }
-        if let Some(v) = self.neptune_settings {
-            m.insert("NeptuneSettings", v.into_value());
-        }
-        if let Some(v) = self.oracle_settings {
-            m.insert("OracleSettings", v.into_value());
-        }
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.postgre_sql_settings {
-            m.insert("PostgreSqlSettings", v.into_value());
-        }
-        if let Some(v) = self.redis_settings {
-            m.insert("RedisSettings", v.into_value());
-        }
-        if let Some(v) = self.redshift_settings {
-            m.insert("RedshiftSettings", v.into_value());
-        }
-        if let Some(v) = self.resource_identifier {
-            m.insert("ResourceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.s3_settings {
-            m.insert("S3Settings", v.into_value());
-        }
-        if let Some(v) = self.server_name {
-            m.insert("ServerName", v.into_value());
-        }
-        if let Some(v) = self.ssl_mode {
-            m.insert("SslMode", v.into_value());
-        }
-        if let Some(v) = self.sybase_settings {
-            m.insert("SybaseSettings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.username {
-            m.insert("Username", v.into_value());
-        }
+        set(&mut m, "ExtraConnectionAttributes", self.extra_connection_attributes);
+        set(&mut m, "GcpMySQLSettings", self.gcp_my_sql_settings);
+        set(&mut m, "IbmDb2Settings", self.ibm_db2_settings);
+        set(&mut m, "KafkaSettings", self.kafka_settings);
+        set(&mut m, "KinesisSettings", self.kinesis_settings);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MicrosoftSqlServerSettings", self.microsoft_sql_server_settings);
+        set(&mut m, "MongoDbSettings", self.mongo_db_settings);
+        set(&mut m, "MySqlSettings", self.my_sql_settings);
+        set(&mut m, "NeptuneSettings", self.neptune_settings);
+        set(&mut m, "OracleSettings", self.oracle_settings);
+        set(&mut m, "Password", self.password);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PostgreSqlSettings", self.postgre_sql_settings);
+        set(&mut m, "RedisSettings", self.redis_settings);
+        set(&mut m, "RedshiftSettings", self.redshift_settings);
+        set(&mut m, "ResourceIdentifier", self.resource_identifier);
+        set(&mut m, "S3Settings", self.s3_settings);
+        set(&mut m, "ServerName", self.server_name);
+        set(&mut m, "SslMode", self.ssl_mode);
+        set(&mut m, "SybaseSettings", self.sybase_settings);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Username", self.username);
         m
     }
 
@@ -1999,7 +1831,7 @@ impl crate::Cfn<markers::Endpoint> {
 /// The property types of [`CfnEndpoint`]: CDK's `CfnEndpoint.*Property`.
 #[cfg(feature = "dms")]
 pub mod endpoint {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// Provides information that defines a SAP ASE endpoint. This information includes the output
     /// format of records applied to the endpoint and details of transaction and control table data
@@ -2049,12 +1881,8 @@ pub mod endpoint {
     impl IntoValue for SybaseSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2141,27 +1969,13 @@ pub mod endpoint {
     impl IntoValue for RedisSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_password {
-                m.insert("AuthPassword", v.into_value());
-            }
-            if let Some(v) = self.auth_type {
-                m.insert("AuthType", v.into_value());
-            }
-            if let Some(v) = self.auth_user_name {
-                m.insert("AuthUserName", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.server_name {
-                m.insert("ServerName", v.into_value());
-            }
-            if let Some(v) = self.ssl_ca_certificate_arn {
-                m.insert("SslCaCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.ssl_security_protocol {
-                m.insert("SslSecurityProtocol", v.into_value());
-            }
+            set(&mut m, "AuthPassword", self.auth_password);
+            set(&mut m, "AuthType", self.auth_type);
+            set(&mut m, "AuthUserName", self.auth_user_name);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "ServerName", self.server_name);
+            set(&mut m, "SslCaCertificateArn", self.ssl_ca_certificate_arn);
+            set(&mut m, "SslSecurityProtocol", self.ssl_security_protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -2504,111 +2318,41 @@ pub mod endpoint {
     impl IntoValue for OracleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_alternate_directly {
-                m.insert("AccessAlternateDirectly", v.into_value());
-            }
-            if let Some(v) = self.add_supplemental_logging {
-                m.insert("AddSupplementalLogging", v.into_value());
-            }
-            if let Some(v) = self.additional_archived_log_dest_id {
-                m.insert("AdditionalArchivedLogDestId", v.into_value());
-            }
-            if let Some(v) = self.allow_select_nested_tables {
-                m.insert("AllowSelectNestedTables", v.into_value());
-            }
-            if let Some(v) = self.archived_log_dest_id {
-                m.insert("ArchivedLogDestId", v.into_value());
-            }
-            if let Some(v) = self.archived_logs_only {
-                m.insert("ArchivedLogsOnly", v.into_value());
-            }
-            if let Some(v) = self.asm_password {
-                m.insert("AsmPassword", v.into_value());
-            }
-            if let Some(v) = self.asm_server {
-                m.insert("AsmServer", v.into_value());
-            }
-            if let Some(v) = self.asm_user {
-                m.insert("AsmUser", v.into_value());
-            }
-            if let Some(v) = self.char_length_semantics {
-                m.insert("CharLengthSemantics", v.into_value());
-            }
-            if let Some(v) = self.direct_path_no_log {
-                m.insert("DirectPathNoLog", v.into_value());
-            }
-            if let Some(v) = self.direct_path_parallel_load {
-                m.insert("DirectPathParallelLoad", v.into_value());
-            }
-            if let Some(v) = self.enable_homogenous_tablespace {
-                m.insert("EnableHomogenousTablespace", v.into_value());
-            }
-            if let Some(v) = self.extra_archived_log_dest_ids {
-                m.insert("ExtraArchivedLogDestIds", v.into_value());
-            }
-            if let Some(v) = self.fail_tasks_on_lob_truncation {
-                m.insert("FailTasksOnLobTruncation", v.into_value());
-            }
-            if let Some(v) = self.number_datatype_scale {
-                m.insert("NumberDatatypeScale", v.into_value());
-            }
-            if let Some(v) = self.oracle_path_prefix {
-                m.insert("OraclePathPrefix", v.into_value());
-            }
-            if let Some(v) = self.parallel_asm_read_threads {
-                m.insert("ParallelAsmReadThreads", v.into_value());
-            }
-            if let Some(v) = self.read_ahead_blocks {
-                m.insert("ReadAheadBlocks", v.into_value());
-            }
-            if let Some(v) = self.read_table_space_name {
-                m.insert("ReadTableSpaceName", v.into_value());
-            }
-            if let Some(v) = self.replace_path_prefix {
-                m.insert("ReplacePathPrefix", v.into_value());
-            }
-            if let Some(v) = self.retry_interval {
-                m.insert("RetryInterval", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_oracle_asm_access_role_arn {
-                m.insert("SecretsManagerOracleAsmAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_oracle_asm_secret_id {
-                m.insert("SecretsManagerOracleAsmSecretId", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.security_db_encryption {
-                m.insert("SecurityDbEncryption", v.into_value());
-            }
-            if let Some(v) = self.security_db_encryption_name {
-                m.insert("SecurityDbEncryptionName", v.into_value());
-            }
-            if let Some(v) = self.spatial_data_option_to_geo_json_function_name {
-                m.insert("SpatialDataOptionToGeoJsonFunctionName", v.into_value());
-            }
-            if let Some(v) = self.standby_delay_time {
-                m.insert("StandbyDelayTime", v.into_value());
-            }
-            if let Some(v) = self.use_alternate_folder_for_online {
-                m.insert("UseAlternateFolderForOnline", v.into_value());
-            }
-            if let Some(v) = self.use_b_file {
-                m.insert("UseBFile", v.into_value());
-            }
-            if let Some(v) = self.use_direct_path_full_load {
-                m.insert("UseDirectPathFullLoad", v.into_value());
-            }
-            if let Some(v) = self.use_logminer_reader {
-                m.insert("UseLogminerReader", v.into_value());
-            }
-            if let Some(v) = self.use_path_prefix {
-                m.insert("UsePathPrefix", v.into_value());
-            }
+            set(&mut m, "AccessAlternateDirectly", self.access_alternate_directly);
+            set(&mut m, "AddSupplementalLogging", self.add_supplemental_logging);
+            set(&mut m, "AdditionalArchivedLogDestId", self.additional_archived_log_dest_id);
+            set(&mut m, "AllowSelectNestedTables", self.allow_select_nested_tables);
+            set(&mut m, "ArchivedLogDestId", self.archived_log_dest_id);
+            set(&mut m, "ArchivedLogsOnly", self.archived_logs_only);
+            set(&mut m, "AsmPassword", self.asm_password);
+            set(&mut m, "AsmServer", self.asm_server);
+            set(&mut m, "AsmUser", self.asm_user);
+            set(&mut m, "CharLengthSemantics", self.char_length_semantics);
+            set(&mut m, "DirectPathNoLog", self.direct_path_no_log);
+            set(&mut m, "DirectPathParallelLoad", self.direct_path_parallel_load);
+            set(&mut m, "EnableHomogenousTablespace", self.enable_homogenous_tablespace);
+            set(&mut m, "ExtraArchivedLogDestIds", self.extra_archived_log_dest_ids);
+            set(&mut m, "FailTasksOnLobTruncation", self.fail_tasks_on_lob_truncation);
+            set(&mut m, "NumberDatatypeScale", self.number_datatype_scale);
+            set(&mut m, "OraclePathPrefix", self.oracle_path_prefix);
+            set(&mut m, "ParallelAsmReadThreads", self.parallel_asm_read_threads);
+            set(&mut m, "ReadAheadBlocks", self.read_ahead_blocks);
+            set(&mut m, "ReadTableSpaceName", self.read_table_space_name);
+            set(&mut m, "ReplacePathPrefix", self.replace_path_prefix);
+            set(&mut m, "RetryInterval", self.retry_interval);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerOracleAsmAccessRoleArn", self.secrets_manager_oracle_asm_access_role_arn);
+            set(&mut m, "SecretsManagerOracleAsmSecretId", self.secrets_manager_oracle_asm_secret_id);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "SecurityDbEncryption", self.security_db_encryption);
+            set(&mut m, "SecurityDbEncryptionName", self.security_db_encryption_name);
+            set(&mut m, "SpatialDataOptionToGeoJsonFunctionName", self.spatial_data_option_to_geo_json_function_name);
+            set(&mut m, "StandbyDelayTime", self.standby_delay_time);
+            set(&mut m, "UseAlternateFolderForOnline", self.use_alternate_folder_for_online);
+            set(&mut m, "UseBFile", self.use_b_file);
+            set(&mut m, "UseDirectPathFullLoad", self.use_direct_path_full_load);
+            set(&mut m, "UseLogminerReader", self.use_logminer_reader);
+            set(&mut m, "UsePathPrefix", self.use_path_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2784,60 +2528,24 @@ pub mod endpoint {
     impl IntoValue for KafkaSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.broker {
-                m.insert("Broker", v.into_value());
-            }
-            if let Some(v) = self.include_control_details {
-                m.insert("IncludeControlDetails", v.into_value());
-            }
-            if let Some(v) = self.include_null_and_empty {
-                m.insert("IncludeNullAndEmpty", v.into_value());
-            }
-            if let Some(v) = self.include_partition_value {
-                m.insert("IncludePartitionValue", v.into_value());
-            }
-            if let Some(v) = self.include_table_alter_operations {
-                m.insert("IncludeTableAlterOperations", v.into_value());
-            }
-            if let Some(v) = self.include_transaction_details {
-                m.insert("IncludeTransactionDetails", v.into_value());
-            }
-            if let Some(v) = self.message_format {
-                m.insert("MessageFormat", v.into_value());
-            }
-            if let Some(v) = self.message_max_bytes {
-                m.insert("MessageMaxBytes", v.into_value());
-            }
-            if let Some(v) = self.no_hex_prefix {
-                m.insert("NoHexPrefix", v.into_value());
-            }
-            if let Some(v) = self.partition_include_schema_table {
-                m.insert("PartitionIncludeSchemaTable", v.into_value());
-            }
-            if let Some(v) = self.sasl_password {
-                m.insert("SaslPassword", v.into_value());
-            }
-            if let Some(v) = self.sasl_user_name {
-                m.insert("SaslUserName", v.into_value());
-            }
-            if let Some(v) = self.security_protocol {
-                m.insert("SecurityProtocol", v.into_value());
-            }
-            if let Some(v) = self.ssl_ca_certificate_arn {
-                m.insert("SslCaCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.ssl_client_certificate_arn {
-                m.insert("SslClientCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.ssl_client_key_arn {
-                m.insert("SslClientKeyArn", v.into_value());
-            }
-            if let Some(v) = self.ssl_client_key_password {
-                m.insert("SslClientKeyPassword", v.into_value());
-            }
-            if let Some(v) = self.topic {
-                m.insert("Topic", v.into_value());
-            }
+            set(&mut m, "Broker", self.broker);
+            set(&mut m, "IncludeControlDetails", self.include_control_details);
+            set(&mut m, "IncludeNullAndEmpty", self.include_null_and_empty);
+            set(&mut m, "IncludePartitionValue", self.include_partition_value);
+            set(&mut m, "IncludeTableAlterOperations", self.include_table_alter_operations);
+            set(&mut m, "IncludeTransactionDetails", self.include_transaction_details);
+            set(&mut m, "MessageFormat", self.message_format);
+            set(&mut m, "MessageMaxBytes", self.message_max_bytes);
+            set(&mut m, "NoHexPrefix", self.no_hex_prefix);
+            set(&mut m, "PartitionIncludeSchemaTable", self.partition_include_schema_table);
+            set(&mut m, "SaslPassword", self.sasl_password);
+            set(&mut m, "SaslUserName", self.sasl_user_name);
+            set(&mut m, "SecurityProtocol", self.security_protocol);
+            set(&mut m, "SslCaCertificateArn", self.ssl_ca_certificate_arn);
+            set(&mut m, "SslClientCertificateArn", self.ssl_client_certificate_arn);
+            set(&mut m, "SslClientKeyArn", self.ssl_client_key_arn);
+            set(&mut m, "SslClientKeyPassword", self.ssl_client_key_password);
+            set(&mut m, "Topic", self.topic);
             gs_core::Value::Map(m)
         }
     }
@@ -2942,33 +2650,15 @@ pub mod endpoint {
     impl IntoValue for MySqlSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.after_connect_script {
-                m.insert("AfterConnectScript", v.into_value());
-            }
-            if let Some(v) = self.clean_source_metadata_on_mismatch {
-                m.insert("CleanSourceMetadataOnMismatch", v.into_value());
-            }
-            if let Some(v) = self.events_poll_interval {
-                m.insert("EventsPollInterval", v.into_value());
-            }
-            if let Some(v) = self.max_file_size {
-                m.insert("MaxFileSize", v.into_value());
-            }
-            if let Some(v) = self.parallel_load_threads {
-                m.insert("ParallelLoadThreads", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.server_timezone {
-                m.insert("ServerTimezone", v.into_value());
-            }
-            if let Some(v) = self.target_db_type {
-                m.insert("TargetDbType", v.into_value());
-            }
+            set(&mut m, "AfterConnectScript", self.after_connect_script);
+            set(&mut m, "CleanSourceMetadataOnMismatch", self.clean_source_metadata_on_mismatch);
+            set(&mut m, "EventsPollInterval", self.events_poll_interval);
+            set(&mut m, "MaxFileSize", self.max_file_size);
+            set(&mut m, "ParallelLoadThreads", self.parallel_load_threads);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "ServerTimezone", self.server_timezone);
+            set(&mut m, "TargetDbType", self.target_db_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3344,129 +3034,47 @@ pub mod endpoint {
     impl IntoValue for S3Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_column_name {
-                m.insert("AddColumnName", v.into_value());
-            }
-            if let Some(v) = self.add_trailing_padding_character {
-                m.insert("AddTrailingPaddingCharacter", v.into_value());
-            }
-            if let Some(v) = self.bucket_folder {
-                m.insert("BucketFolder", v.into_value());
-            }
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_value());
-            }
-            if let Some(v) = self.canned_acl_for_objects {
-                m.insert("CannedAclForObjects", v.into_value());
-            }
-            if let Some(v) = self.cdc_inserts_and_updates {
-                m.insert("CdcInsertsAndUpdates", v.into_value());
-            }
-            if let Some(v) = self.cdc_inserts_only {
-                m.insert("CdcInsertsOnly", v.into_value());
-            }
-            if let Some(v) = self.cdc_max_batch_interval {
-                m.insert("CdcMaxBatchInterval", v.into_value());
-            }
-            if let Some(v) = self.cdc_min_file_size {
-                m.insert("CdcMinFileSize", v.into_value());
-            }
-            if let Some(v) = self.cdc_path {
-                m.insert("CdcPath", v.into_value());
-            }
-            if let Some(v) = self.compression_type {
-                m.insert("CompressionType", v.into_value());
-            }
-            if let Some(v) = self.csv_delimiter {
-                m.insert("CsvDelimiter", v.into_value());
-            }
-            if let Some(v) = self.csv_no_sup_value {
-                m.insert("CsvNoSupValue", v.into_value());
-            }
-            if let Some(v) = self.csv_null_value {
-                m.insert("CsvNullValue", v.into_value());
-            }
-            if let Some(v) = self.csv_row_delimiter {
-                m.insert("CsvRowDelimiter", v.into_value());
-            }
-            if let Some(v) = self.data_format {
-                m.insert("DataFormat", v.into_value());
-            }
-            if let Some(v) = self.data_page_size {
-                m.insert("DataPageSize", v.into_value());
-            }
-            if let Some(v) = self.date_partition_delimiter {
-                m.insert("DatePartitionDelimiter", v.into_value());
-            }
-            if let Some(v) = self.date_partition_enabled {
-                m.insert("DatePartitionEnabled", v.into_value());
-            }
-            if let Some(v) = self.date_partition_sequence {
-                m.insert("DatePartitionSequence", v.into_value());
-            }
-            if let Some(v) = self.date_partition_timezone {
-                m.insert("DatePartitionTimezone", v.into_value());
-            }
-            if let Some(v) = self.dict_page_size_limit {
-                m.insert("DictPageSizeLimit", v.into_value());
-            }
-            if let Some(v) = self.enable_statistics {
-                m.insert("EnableStatistics", v.into_value());
-            }
-            if let Some(v) = self.encoding_type {
-                m.insert("EncodingType", v.into_value());
-            }
-            if let Some(v) = self.encryption_mode {
-                m.insert("EncryptionMode", v.into_value());
-            }
-            if let Some(v) = self.expected_bucket_owner {
-                m.insert("ExpectedBucketOwner", v.into_value());
-            }
-            if let Some(v) = self.external_table_definition {
-                m.insert("ExternalTableDefinition", v.into_value());
-            }
-            if let Some(v) = self.glue_catalog_generation {
-                m.insert("GlueCatalogGeneration", v.into_value());
-            }
-            if let Some(v) = self.ignore_header_rows {
-                m.insert("IgnoreHeaderRows", v.into_value());
-            }
-            if let Some(v) = self.include_op_for_full_load {
-                m.insert("IncludeOpForFullLoad", v.into_value());
-            }
-            if let Some(v) = self.max_file_size {
-                m.insert("MaxFileSize", v.into_value());
-            }
-            if let Some(v) = self.parquet_timestamp_in_millisecond {
-                m.insert("ParquetTimestampInMillisecond", v.into_value());
-            }
-            if let Some(v) = self.parquet_version {
-                m.insert("ParquetVersion", v.into_value());
-            }
-            if let Some(v) = self.preserve_transactions {
-                m.insert("PreserveTransactions", v.into_value());
-            }
-            if let Some(v) = self.rfc4180 {
-                m.insert("Rfc4180", v.into_value());
-            }
-            if let Some(v) = self.row_group_length {
-                m.insert("RowGroupLength", v.into_value());
-            }
-            if let Some(v) = self.server_side_encryption_kms_key_id {
-                m.insert("ServerSideEncryptionKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.service_access_role_arn {
-                m.insert("ServiceAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.timestamp_column_name {
-                m.insert("TimestampColumnName", v.into_value());
-            }
-            if let Some(v) = self.use_csv_no_sup_value {
-                m.insert("UseCsvNoSupValue", v.into_value());
-            }
-            if let Some(v) = self.use_task_start_time_for_full_load_timestamp {
-                m.insert("UseTaskStartTimeForFullLoadTimestamp", v.into_value());
-            }
+            set(&mut m, "AddColumnName", self.add_column_name);
+            set(&mut m, "AddTrailingPaddingCharacter", self.add_trailing_padding_character);
+            set(&mut m, "BucketFolder", self.bucket_folder);
+            set(&mut m, "BucketName", self.bucket_name);
+            set(&mut m, "CannedAclForObjects", self.canned_acl_for_objects);
+            set(&mut m, "CdcInsertsAndUpdates", self.cdc_inserts_and_updates);
+            set(&mut m, "CdcInsertsOnly", self.cdc_inserts_only);
+            set(&mut m, "CdcMaxBatchInterval", self.cdc_max_batch_interval);
+            set(&mut m, "CdcMinFileSize", self.cdc_min_file_size);
+            set(&mut m, "CdcPath", self.cdc_path);
+            set(&mut m, "CompressionType", self.compression_type);
+            set(&mut m, "CsvDelimiter", self.csv_delimiter);
+            set(&mut m, "CsvNoSupValue", self.csv_no_sup_value);
+            set(&mut m, "CsvNullValue", self.csv_null_value);
+            set(&mut m, "CsvRowDelimiter", self.csv_row_delimiter);
+            set(&mut m, "DataFormat", self.data_format);
+            set(&mut m, "DataPageSize", self.data_page_size);
+            set(&mut m, "DatePartitionDelimiter", self.date_partition_delimiter);
+            set(&mut m, "DatePartitionEnabled", self.date_partition_enabled);
+            set(&mut m, "DatePartitionSequence", self.date_partition_sequence);
+            set(&mut m, "DatePartitionTimezone", self.date_partition_timezone);
+            set(&mut m, "DictPageSizeLimit", self.dict_page_size_limit);
+            set(&mut m, "EnableStatistics", self.enable_statistics);
+            set(&mut m, "EncodingType", self.encoding_type);
+            set(&mut m, "EncryptionMode", self.encryption_mode);
+            set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
+            set(&mut m, "ExternalTableDefinition", self.external_table_definition);
+            set(&mut m, "GlueCatalogGeneration", self.glue_catalog_generation);
+            set(&mut m, "IgnoreHeaderRows", self.ignore_header_rows);
+            set(&mut m, "IncludeOpForFullLoad", self.include_op_for_full_load);
+            set(&mut m, "MaxFileSize", self.max_file_size);
+            set(&mut m, "ParquetTimestampInMillisecond", self.parquet_timestamp_in_millisecond);
+            set(&mut m, "ParquetVersion", self.parquet_version);
+            set(&mut m, "PreserveTransactions", self.preserve_transactions);
+            set(&mut m, "Rfc4180", self.rfc4180);
+            set(&mut m, "RowGroupLength", self.row_group_length);
+            set(&mut m, "ServerSideEncryptionKmsKeyId", self.server_side_encryption_kms_key_id);
+            set(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
+            set(&mut m, "TimestampColumnName", self.timestamp_column_name);
+            set(&mut m, "UseCsvNoSupValue", self.use_csv_no_sup_value);
+            set(&mut m, "UseTaskStartTimeForFullLoadTimestamp", self.use_task_start_time_for_full_load_timestamp);
             gs_core::Value::Map(m)
         }
     }
@@ -3579,36 +3187,16 @@ pub mod endpoint {
     impl IntoValue for KinesisSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_control_details {
-                m.insert("IncludeControlDetails", v.into_value());
-            }
-            if let Some(v) = self.include_null_and_empty {
-                m.insert("IncludeNullAndEmpty", v.into_value());
-            }
-            if let Some(v) = self.include_partition_value {
-                m.insert("IncludePartitionValue", v.into_value());
-            }
-            if let Some(v) = self.include_table_alter_operations {
-                m.insert("IncludeTableAlterOperations", v.into_value());
-            }
-            if let Some(v) = self.include_transaction_details {
-                m.insert("IncludeTransactionDetails", v.into_value());
-            }
-            if let Some(v) = self.message_format {
-                m.insert("MessageFormat", v.into_value());
-            }
-            if let Some(v) = self.no_hex_prefix {
-                m.insert("NoHexPrefix", v.into_value());
-            }
-            if let Some(v) = self.partition_include_schema_table {
-                m.insert("PartitionIncludeSchemaTable", v.into_value());
-            }
-            if let Some(v) = self.service_access_role_arn {
-                m.insert("ServiceAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.stream_arn {
-                m.insert("StreamArn", v.into_value());
-            }
+            set(&mut m, "IncludeControlDetails", self.include_control_details);
+            set(&mut m, "IncludeNullAndEmpty", self.include_null_and_empty);
+            set(&mut m, "IncludePartitionValue", self.include_partition_value);
+            set(&mut m, "IncludeTableAlterOperations", self.include_table_alter_operations);
+            set(&mut m, "IncludeTransactionDetails", self.include_transaction_details);
+            set(&mut m, "MessageFormat", self.message_format);
+            set(&mut m, "NoHexPrefix", self.no_hex_prefix);
+            set(&mut m, "PartitionIncludeSchemaTable", self.partition_include_schema_table);
+            set(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
+            set(&mut m, "StreamArn", self.stream_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3840,84 +3428,32 @@ pub mod endpoint {
     impl IntoValue for RedshiftSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accept_any_date {
-                m.insert("AcceptAnyDate", v.into_value());
-            }
-            if let Some(v) = self.after_connect_script {
-                m.insert("AfterConnectScript", v.into_value());
-            }
-            if let Some(v) = self.bucket_folder {
-                m.insert("BucketFolder", v.into_value());
-            }
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_value());
-            }
-            if let Some(v) = self.case_sensitive_names {
-                m.insert("CaseSensitiveNames", v.into_value());
-            }
-            if let Some(v) = self.comp_update {
-                m.insert("CompUpdate", v.into_value());
-            }
-            if let Some(v) = self.connection_timeout {
-                m.insert("ConnectionTimeout", v.into_value());
-            }
-            if let Some(v) = self.date_format {
-                m.insert("DateFormat", v.into_value());
-            }
-            if let Some(v) = self.empty_as_null {
-                m.insert("EmptyAsNull", v.into_value());
-            }
-            if let Some(v) = self.encryption_mode {
-                m.insert("EncryptionMode", v.into_value());
-            }
-            if let Some(v) = self.explicit_ids {
-                m.insert("ExplicitIds", v.into_value());
-            }
-            if let Some(v) = self.file_transfer_upload_streams {
-                m.insert("FileTransferUploadStreams", v.into_value());
-            }
-            if let Some(v) = self.load_timeout {
-                m.insert("LoadTimeout", v.into_value());
-            }
-            if let Some(v) = self.map_boolean_as_boolean {
-                m.insert("MapBooleanAsBoolean", v.into_value());
-            }
-            if let Some(v) = self.max_file_size {
-                m.insert("MaxFileSize", v.into_value());
-            }
-            if let Some(v) = self.remove_quotes {
-                m.insert("RemoveQuotes", v.into_value());
-            }
-            if let Some(v) = self.replace_chars {
-                m.insert("ReplaceChars", v.into_value());
-            }
-            if let Some(v) = self.replace_invalid_chars {
-                m.insert("ReplaceInvalidChars", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.server_side_encryption_kms_key_id {
-                m.insert("ServerSideEncryptionKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.service_access_role_arn {
-                m.insert("ServiceAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.time_format {
-                m.insert("TimeFormat", v.into_value());
-            }
-            if let Some(v) = self.trim_blanks {
-                m.insert("TrimBlanks", v.into_value());
-            }
-            if let Some(v) = self.truncate_columns {
-                m.insert("TruncateColumns", v.into_value());
-            }
-            if let Some(v) = self.write_buffer_size {
-                m.insert("WriteBufferSize", v.into_value());
-            }
+            set(&mut m, "AcceptAnyDate", self.accept_any_date);
+            set(&mut m, "AfterConnectScript", self.after_connect_script);
+            set(&mut m, "BucketFolder", self.bucket_folder);
+            set(&mut m, "BucketName", self.bucket_name);
+            set(&mut m, "CaseSensitiveNames", self.case_sensitive_names);
+            set(&mut m, "CompUpdate", self.comp_update);
+            set(&mut m, "ConnectionTimeout", self.connection_timeout);
+            set(&mut m, "DateFormat", self.date_format);
+            set(&mut m, "EmptyAsNull", self.empty_as_null);
+            set(&mut m, "EncryptionMode", self.encryption_mode);
+            set(&mut m, "ExplicitIds", self.explicit_ids);
+            set(&mut m, "FileTransferUploadStreams", self.file_transfer_upload_streams);
+            set(&mut m, "LoadTimeout", self.load_timeout);
+            set(&mut m, "MapBooleanAsBoolean", self.map_boolean_as_boolean);
+            set(&mut m, "MaxFileSize", self.max_file_size);
+            set(&mut m, "RemoveQuotes", self.remove_quotes);
+            set(&mut m, "ReplaceChars", self.replace_chars);
+            set(&mut m, "ReplaceInvalidChars", self.replace_invalid_chars);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "ServerSideEncryptionKmsKeyId", self.server_side_encryption_kms_key_id);
+            set(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
+            set(&mut m, "TimeFormat", self.time_format);
+            set(&mut m, "TrimBlanks", self.trim_blanks);
+            set(&mut m, "TruncateColumns", self.truncate_columns);
+            set(&mut m, "WriteBufferSize", self.write_buffer_size);
             gs_core::Value::Map(m)
         }
     }
@@ -4036,45 +3572,19 @@ pub mod endpoint {
     impl IntoValue for MongoDbSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_mechanism {
-                m.insert("AuthMechanism", v.into_value());
-            }
-            if let Some(v) = self.auth_source {
-                m.insert("AuthSource", v.into_value());
-            }
-            if let Some(v) = self.auth_type {
-                m.insert("AuthType", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.docs_to_investigate {
-                m.insert("DocsToInvestigate", v.into_value());
-            }
-            if let Some(v) = self.extract_doc_id {
-                m.insert("ExtractDocId", v.into_value());
-            }
-            if let Some(v) = self.nesting_level {
-                m.insert("NestingLevel", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.server_name {
-                m.insert("ServerName", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "AuthMechanism", self.auth_mechanism);
+            set(&mut m, "AuthSource", self.auth_source);
+            set(&mut m, "AuthType", self.auth_type);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "DocsToInvestigate", self.docs_to_investigate);
+            set(&mut m, "ExtractDocId", self.extract_doc_id);
+            set(&mut m, "NestingLevel", self.nesting_level);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "ServerName", self.server_name);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -4171,33 +3681,15 @@ pub mod endpoint {
     impl IntoValue for IbmDb2Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.current_lsn {
-                m.insert("CurrentLsn", v.into_value());
-            }
-            if let Some(v) = self.keep_csv_files {
-                m.insert("KeepCsvFiles", v.into_value());
-            }
-            if let Some(v) = self.load_timeout {
-                m.insert("LoadTimeout", v.into_value());
-            }
-            if let Some(v) = self.max_file_size {
-                m.insert("MaxFileSize", v.into_value());
-            }
-            if let Some(v) = self.max_k_bytes_per_read {
-                m.insert("MaxKBytesPerRead", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.set_data_capture_changes {
-                m.insert("SetDataCaptureChanges", v.into_value());
-            }
-            if let Some(v) = self.write_buffer_size {
-                m.insert("WriteBufferSize", v.into_value());
-            }
+            set(&mut m, "CurrentLsn", self.current_lsn);
+            set(&mut m, "KeepCsvFiles", self.keep_csv_files);
+            set(&mut m, "LoadTimeout", self.load_timeout);
+            set(&mut m, "MaxFileSize", self.max_file_size);
+            set(&mut m, "MaxKBytesPerRead", self.max_k_bytes_per_read);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "SetDataCaptureChanges", self.set_data_capture_changes);
+            set(&mut m, "WriteBufferSize", self.write_buffer_size);
             gs_core::Value::Map(m)
         }
     }
@@ -4285,27 +3777,13 @@ pub mod endpoint {
     impl IntoValue for NeptuneSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_retry_duration {
-                m.insert("ErrorRetryDuration", v.into_value());
-            }
-            if let Some(v) = self.iam_auth_enabled {
-                m.insert("IamAuthEnabled", v.into_value());
-            }
-            if let Some(v) = self.max_file_size {
-                m.insert("MaxFileSize", v.into_value());
-            }
-            if let Some(v) = self.max_retry_count {
-                m.insert("MaxRetryCount", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_folder {
-                m.insert("S3BucketFolder", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_name {
-                m.insert("S3BucketName", v.into_value());
-            }
-            if let Some(v) = self.service_access_role_arn {
-                m.insert("ServiceAccessRoleArn", v.into_value());
-            }
+            set(&mut m, "ErrorRetryDuration", self.error_retry_duration);
+            set(&mut m, "IamAuthEnabled", self.iam_auth_enabled);
+            set(&mut m, "MaxFileSize", self.max_file_size);
+            set(&mut m, "MaxRetryCount", self.max_retry_count);
+            set(&mut m, "S3BucketFolder", self.s3_bucket_folder);
+            set(&mut m, "S3BucketName", self.s3_bucket_name);
+            set(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4369,18 +3847,10 @@ pub mod endpoint {
     impl IntoValue for ElasticsearchSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.endpoint_uri {
-                m.insert("EndpointUri", v.into_value());
-            }
-            if let Some(v) = self.error_retry_duration {
-                m.insert("ErrorRetryDuration", v.into_value());
-            }
-            if let Some(v) = self.full_load_error_percentage {
-                m.insert("FullLoadErrorPercentage", v.into_value());
-            }
-            if let Some(v) = self.service_access_role_arn {
-                m.insert("ServiceAccessRoleArn", v.into_value());
-            }
+            set(&mut m, "EndpointUri", self.endpoint_uri);
+            set(&mut m, "ErrorRetryDuration", self.error_retry_duration);
+            set(&mut m, "FullLoadErrorPercentage", self.full_load_error_percentage);
+            set(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4452,21 +3922,11 @@ pub mod endpoint {
     impl IntoValue for DocDbSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.docs_to_investigate {
-                m.insert("DocsToInvestigate", v.into_value());
-            }
-            if let Some(v) = self.extract_doc_id {
-                m.insert("ExtractDocId", v.into_value());
-            }
-            if let Some(v) = self.nesting_level {
-                m.insert("NestingLevel", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
+            set(&mut m, "DocsToInvestigate", self.docs_to_investigate);
+            set(&mut m, "ExtractDocId", self.extract_doc_id);
+            set(&mut m, "NestingLevel", self.nesting_level);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
             gs_core::Value::Map(m)
         }
     }
@@ -4509,9 +3969,7 @@ pub mod endpoint {
     impl IntoValue for DynamoDbSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.service_access_role_arn {
-                m.insert("ServiceAccessRoleArn", v.into_value());
-            }
+            set(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4672,57 +4130,23 @@ pub mod endpoint {
     impl IntoValue for MicrosoftSqlServerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bcp_packet_size {
-                m.insert("BcpPacketSize", v.into_value());
-            }
-            if let Some(v) = self.control_tables_file_group {
-                m.insert("ControlTablesFileGroup", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.force_lob_lookup {
-                m.insert("ForceLobLookup", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.query_single_always_on_node {
-                m.insert("QuerySingleAlwaysOnNode", v.into_value());
-            }
-            if let Some(v) = self.read_backup_only {
-                m.insert("ReadBackupOnly", v.into_value());
-            }
-            if let Some(v) = self.safeguard_policy {
-                m.insert("SafeguardPolicy", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.server_name {
-                m.insert("ServerName", v.into_value());
-            }
-            if let Some(v) = self.tlog_access_mode {
-                m.insert("TlogAccessMode", v.into_value());
-            }
-            if let Some(v) = self.trim_space_in_char {
-                m.insert("TrimSpaceInChar", v.into_value());
-            }
-            if let Some(v) = self.use_bcp_full_load {
-                m.insert("UseBcpFullLoad", v.into_value());
-            }
-            if let Some(v) = self.use_third_party_backup_device {
-                m.insert("UseThirdPartyBackupDevice", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "BcpPacketSize", self.bcp_packet_size);
+            set(&mut m, "ControlTablesFileGroup", self.control_tables_file_group);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "ForceLobLookup", self.force_lob_lookup);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "QuerySingleAlwaysOnNode", self.query_single_always_on_node);
+            set(&mut m, "ReadBackupOnly", self.read_backup_only);
+            set(&mut m, "SafeguardPolicy", self.safeguard_policy);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "ServerName", self.server_name);
+            set(&mut m, "TlogAccessMode", self.tlog_access_mode);
+            set(&mut m, "TrimSpaceInChar", self.trim_space_in_char);
+            set(&mut m, "UseBcpFullLoad", self.use_bcp_full_load);
+            set(&mut m, "UseThirdPartyBackupDevice", self.use_third_party_backup_device);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -4854,45 +4278,19 @@ pub mod endpoint {
     impl IntoValue for GcpMySQLSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.after_connect_script {
-                m.insert("AfterConnectScript", v.into_value());
-            }
-            if let Some(v) = self.clean_source_metadata_on_mismatch {
-                m.insert("CleanSourceMetadataOnMismatch", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.events_poll_interval {
-                m.insert("EventsPollInterval", v.into_value());
-            }
-            if let Some(v) = self.max_file_size {
-                m.insert("MaxFileSize", v.into_value());
-            }
-            if let Some(v) = self.parallel_load_threads {
-                m.insert("ParallelLoadThreads", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.server_name {
-                m.insert("ServerName", v.into_value());
-            }
-            if let Some(v) = self.server_timezone {
-                m.insert("ServerTimezone", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "AfterConnectScript", self.after_connect_script);
+            set(&mut m, "CleanSourceMetadataOnMismatch", self.clean_source_metadata_on_mismatch);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "EventsPollInterval", self.events_poll_interval);
+            set(&mut m, "MaxFileSize", self.max_file_size);
+            set(&mut m, "ParallelLoadThreads", self.parallel_load_threads);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "ServerName", self.server_name);
+            set(&mut m, "ServerTimezone", self.server_timezone);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -5040,54 +4438,22 @@ pub mod endpoint {
     impl IntoValue for PostgreSqlSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.after_connect_script {
-                m.insert("AfterConnectScript", v.into_value());
-            }
-            if let Some(v) = self.babelfish_database_name {
-                m.insert("BabelfishDatabaseName", v.into_value());
-            }
-            if let Some(v) = self.capture_ddls {
-                m.insert("CaptureDdls", v.into_value());
-            }
-            if let Some(v) = self.database_mode {
-                m.insert("DatabaseMode", v.into_value());
-            }
-            if let Some(v) = self.ddl_artifacts_schema {
-                m.insert("DdlArtifactsSchema", v.into_value());
-            }
-            if let Some(v) = self.execute_timeout {
-                m.insert("ExecuteTimeout", v.into_value());
-            }
-            if let Some(v) = self.fail_tasks_on_lob_truncation {
-                m.insert("FailTasksOnLobTruncation", v.into_value());
-            }
-            if let Some(v) = self.heartbeat_enable {
-                m.insert("HeartbeatEnable", v.into_value());
-            }
-            if let Some(v) = self.heartbeat_frequency {
-                m.insert("HeartbeatFrequency", v.into_value());
-            }
-            if let Some(v) = self.heartbeat_schema {
-                m.insert("HeartbeatSchema", v.into_value());
-            }
-            if let Some(v) = self.map_boolean_as_boolean {
-                m.insert("MapBooleanAsBoolean", v.into_value());
-            }
-            if let Some(v) = self.max_file_size {
-                m.insert("MaxFileSize", v.into_value());
-            }
-            if let Some(v) = self.plugin_name {
-                m.insert("PluginName", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
-            if let Some(v) = self.slot_name {
-                m.insert("SlotName", v.into_value());
-            }
+            set(&mut m, "AfterConnectScript", self.after_connect_script);
+            set(&mut m, "BabelfishDatabaseName", self.babelfish_database_name);
+            set(&mut m, "CaptureDdls", self.capture_ddls);
+            set(&mut m, "DatabaseMode", self.database_mode);
+            set(&mut m, "DdlArtifactsSchema", self.ddl_artifacts_schema);
+            set(&mut m, "ExecuteTimeout", self.execute_timeout);
+            set(&mut m, "FailTasksOnLobTruncation", self.fail_tasks_on_lob_truncation);
+            set(&mut m, "HeartbeatEnable", self.heartbeat_enable);
+            set(&mut m, "HeartbeatFrequency", self.heartbeat_frequency);
+            set(&mut m, "HeartbeatSchema", self.heartbeat_schema);
+            set(&mut m, "MapBooleanAsBoolean", self.map_boolean_as_boolean);
+            set(&mut m, "MaxFileSize", self.max_file_size);
+            set(&mut m, "PluginName", self.plugin_name);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
+            set(&mut m, "SlotName", self.slot_name);
             gs_core::Value::Map(m)
         }
     }
@@ -5171,25 +4537,13 @@ impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.event_categories {
-            m.insert("EventCategories", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "EventCategories", self.event_categories);
         m.insert("SnsTopicArn", self.sns_topic_arn.into_value());
-        if let Some(v) = self.source_ids {
-            m.insert("SourceIds", v.into_value());
-        }
-        if let Some(v) = self.source_type {
-            m.insert("SourceType", v.into_value());
-        }
-        if let Some(v) = self.subscription_name {
-            m.insert("SubscriptionName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceIds", self.source_ids);
+        set(&mut m, "SourceType", self.source_type);
+        set(&mut m, "SubscriptionName", self.subscription_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5315,36 +4669,16 @@ impl CfnInstanceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.instance_profile_identifier {
-            m.insert("InstanceProfileIdentifier", v.into_value());
-        }
-        if let Some(v) = self.instance_profile_name {
-            m.insert("InstanceProfileName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.subnet_group_identifier {
-            m.insert("SubnetGroupIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_groups {
-            m.insert("VpcSecurityGroups", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InstanceProfileIdentifier", self.instance_profile_identifier);
+        set(&mut m, "InstanceProfileName", self.instance_profile_name);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "SubnetGroupIdentifier", self.subnet_group_identifier);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcSecurityGroups", self.vpc_security_groups);
         m
     }
 
@@ -5496,42 +4830,18 @@ impl CfnMigrationProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.instance_profile_arn {
-            m.insert("InstanceProfileArn", v.into_value());
-        }
-        if let Some(v) = self.instance_profile_identifier {
-            m.insert("InstanceProfileIdentifier", v.into_value());
-        }
-        if let Some(v) = self.instance_profile_name {
-            m.insert("InstanceProfileName", v.into_value());
-        }
-        if let Some(v) = self.migration_project_creation_time {
-            m.insert("MigrationProjectCreationTime", v.into_value());
-        }
-        if let Some(v) = self.migration_project_identifier {
-            m.insert("MigrationProjectIdentifier", v.into_value());
-        }
-        if let Some(v) = self.migration_project_name {
-            m.insert("MigrationProjectName", v.into_value());
-        }
-        if let Some(v) = self.schema_conversion_application_attributes {
-            m.insert("SchemaConversionApplicationAttributes", v.into_value());
-        }
-        if let Some(v) = self.source_data_provider_descriptors {
-            m.insert("SourceDataProviderDescriptors", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_data_provider_descriptors {
-            m.insert("TargetDataProviderDescriptors", v.into_value());
-        }
-        if let Some(v) = self.transformation_rules {
-            m.insert("TransformationRules", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InstanceProfileArn", self.instance_profile_arn);
+        set(&mut m, "InstanceProfileIdentifier", self.instance_profile_identifier);
+        set(&mut m, "InstanceProfileName", self.instance_profile_name);
+        set(&mut m, "MigrationProjectCreationTime", self.migration_project_creation_time);
+        set(&mut m, "MigrationProjectIdentifier", self.migration_project_identifier);
+        set(&mut m, "MigrationProjectName", self.migration_project_name);
+        set(&mut m, "SchemaConversionApplicationAttributes", self.schema_conversion_application_attributes);
+        set(&mut m, "SourceDataProviderDescriptors", self.source_data_provider_descriptors);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetDataProviderDescriptors", self.target_data_provider_descriptors);
+        set(&mut m, "TransformationRules", self.transformation_rules);
         m
     }
 
@@ -5565,7 +4875,7 @@ impl crate::Cfn<markers::MigrationProject> {
 /// The property types of [`CfnMigrationProject`]: CDK's `CfnMigrationProject.*Property`.
 #[cfg(feature = "dms")]
 pub mod migration_project {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The property describes schema conversion application attributes for the migration project.
     ///
@@ -5604,12 +4914,8 @@ pub mod migration_project {
     impl IntoValue for SchemaConversionApplicationAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_bucket_path {
-                m.insert("S3BucketPath", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_role_arn {
-                m.insert("S3BucketRoleArn", v.into_value());
-            }
+            set(&mut m, "S3BucketPath", self.s3_bucket_path);
+            set(&mut m, "S3BucketRoleArn", self.s3_bucket_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -5670,21 +4976,11 @@ pub mod migration_project {
     impl IntoValue for DataProviderDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_provider_arn {
-                m.insert("DataProviderArn", v.into_value());
-            }
-            if let Some(v) = self.data_provider_identifier {
-                m.insert("DataProviderIdentifier", v.into_value());
-            }
-            if let Some(v) = self.data_provider_name {
-                m.insert("DataProviderName", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_role_arn {
-                m.insert("SecretsManagerAccessRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_id {
-                m.insert("SecretsManagerSecretId", v.into_value());
-            }
+            set(&mut m, "DataProviderArn", self.data_provider_arn);
+            set(&mut m, "DataProviderIdentifier", self.data_provider_identifier);
+            set(&mut m, "DataProviderName", self.data_provider_name);
+            set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
+            set(&mut m, "SecretsManagerSecretId", self.secrets_manager_secret_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5807,21 +5103,13 @@ impl CfnReplicationConfigProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComputeConfig", self.compute_config.into_value());
         m.insert("ReplicationConfigIdentifier", self.replication_config_identifier.into_value());
-        if let Some(v) = self.replication_settings {
-            m.insert("ReplicationSettings", v.into_value());
-        }
+        set(&mut m, "ReplicationSettings", self.replication_settings);
         m.insert("ReplicationType", self.replication_type.into_value());
-        if let Some(v) = self.resource_identifier {
-            m.insert("ResourceIdentifier", v.into_value());
-        }
+        set(&mut m, "ResourceIdentifier", self.resource_identifier);
         m.insert("SourceEndpointArn", self.source_endpoint_arn.into_value());
-        if let Some(v) = self.supplemental_settings {
-            m.insert("SupplementalSettings", v.into_value());
-        }
+        set(&mut m, "SupplementalSettings", self.supplemental_settings);
         m.insert("TableMappings", self.table_mappings.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetEndpointArn", self.target_endpoint_arn.into_value());
         m
     }
@@ -5856,7 +5144,7 @@ impl crate::Cfn<markers::ReplicationConfig> {
 /// The property types of [`CfnReplicationConfig`]: CDK's `CfnReplicationConfig.*Property`.
 #[cfg(feature = "dms")]
 pub mod replication_config {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Configuration parameters for provisioning an AWS DMS Serverless replication.
     ///
@@ -5952,31 +5240,15 @@ pub mod replication_config {
     impl IntoValue for ComputeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.dns_name_servers {
-                m.insert("DnsNameServers", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "DnsNameServers", self.dns_name_servers);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("MaxCapacityUnits", self.max_capacity_units.into_value());
-            if let Some(v) = self.min_capacity_units {
-                m.insert("MinCapacityUnits", v.into_value());
-            }
-            if let Some(v) = self.multi_az {
-                m.insert("MultiAZ", v.into_value());
-            }
-            if let Some(v) = self.preferred_maintenance_window {
-                m.insert("PreferredMaintenanceWindow", v.into_value());
-            }
-            if let Some(v) = self.replication_subnet_group_id {
-                m.insert("ReplicationSubnetGroupId", v.into_value());
-            }
-            if let Some(v) = self.vpc_security_group_ids {
-                m.insert("VpcSecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "MinCapacityUnits", self.min_capacity_units);
+            set(&mut m, "MultiAZ", self.multi_az);
+            set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+            set(&mut m, "ReplicationSubnetGroupId", self.replication_subnet_group_id);
+            set(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -6136,55 +5408,23 @@ impl CfnReplicationInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocated_storage {
-            m.insert("AllocatedStorage", v.into_value());
-        }
-        if let Some(v) = self.allow_major_version_upgrade {
-            m.insert("AllowMajorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.dns_name_servers {
-            m.insert("DnsNameServers", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.multi_az {
-            m.insert("MultiAZ", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
+        set(&mut m, "AllocatedStorage", self.allocated_storage);
+        set(&mut m, "AllowMajorVersionUpgrade", self.allow_major_version_upgrade);
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "DnsNameServers", self.dns_name_servers);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MultiAZ", self.multi_az);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
         m.insert("ReplicationInstanceClass", self.replication_instance_class.into_value());
-        if let Some(v) = self.replication_instance_identifier {
-            m.insert("ReplicationInstanceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.replication_subnet_group_identifier {
-            m.insert("ReplicationSubnetGroupIdentifier", v.into_value());
-        }
-        if let Some(v) = self.resource_identifier {
-            m.insert("ResourceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "ReplicationInstanceIdentifier", self.replication_instance_identifier);
+        set(&mut m, "ReplicationSubnetGroupIdentifier", self.replication_subnet_group_identifier);
+        set(&mut m, "ResourceIdentifier", self.resource_identifier);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
         m
     }
 
@@ -6284,13 +5524,9 @@ impl CfnReplicationSubnetGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ReplicationSubnetGroupDescription", self.replication_subnet_group_description.into_value());
-        if let Some(v) = self.replication_subnet_group_identifier {
-            m.insert("ReplicationSubnetGroupIdentifier", v.into_value());
-        }
+        set(&mut m, "ReplicationSubnetGroupIdentifier", self.replication_subnet_group_identifier);
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6437,35 +5673,19 @@ impl CfnReplicationTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cdc_start_position {
-            m.insert("CdcStartPosition", v.into_value());
-        }
-        if let Some(v) = self.cdc_start_time {
-            m.insert("CdcStartTime", v.into_value());
-        }
-        if let Some(v) = self.cdc_stop_position {
-            m.insert("CdcStopPosition", v.into_value());
-        }
+        set(&mut m, "CdcStartPosition", self.cdc_start_position);
+        set(&mut m, "CdcStartTime", self.cdc_start_time);
+        set(&mut m, "CdcStopPosition", self.cdc_stop_position);
         m.insert("MigrationType", self.migration_type.into_value());
         m.insert("ReplicationInstanceArn", self.replication_instance_arn.into_value());
-        if let Some(v) = self.replication_task_identifier {
-            m.insert("ReplicationTaskIdentifier", v.into_value());
-        }
-        if let Some(v) = self.replication_task_settings {
-            m.insert("ReplicationTaskSettings", v.into_value());
-        }
-        if let Some(v) = self.resource_identifier {
-            m.insert("ResourceIdentifier", v.into_value());
-        }
+        set(&mut m, "ReplicationTaskIdentifier", self.replication_task_identifier);
+        set(&mut m, "ReplicationTaskSettings", self.replication_task_settings);
+        set(&mut m, "ResourceIdentifier", self.resource_identifier);
         m.insert("SourceEndpointArn", self.source_endpoint_arn.into_value());
         m.insert("TableMappings", self.table_mappings.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetEndpointArn", self.target_endpoint_arn.into_value());
-        if let Some(v) = self.task_data {
-            m.insert("TaskData", v.into_value());
-        }
+        set(&mut m, "TaskData", self.task_data);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "docdb")]
-use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -357,96 +357,36 @@ impl CfnDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zones {
-            m.insert("AvailabilityZones", v.into_value());
-        }
-        if let Some(v) = self.backup_retention_period {
-            m.insert("BackupRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.master_user_password {
-            m.insert("MasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.master_user_secret_kms_key_id {
-            m.insert("MasterUserSecretKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.master_username {
-            m.insert("MasterUsername", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.preferred_backup_window {
-            m.insert("PreferredBackupWindow", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.restore_to_time {
-            m.insert("RestoreToTime", v.into_value());
-        }
-        if let Some(v) = self.restore_type {
-            m.insert("RestoreType", v.into_value());
-        }
-        if let Some(v) = self.rotate_master_user_password {
-            m.insert("RotateMasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.serverless_v2_scaling_configuration {
-            m.insert("ServerlessV2ScalingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.snapshot_identifier {
-            m.insert("SnapshotIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.storage_encrypted {
-            m.insert("StorageEncrypted", v.into_value());
-        }
-        if let Some(v) = self.storage_type {
-            m.insert("StorageType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "AvailabilityZones", self.availability_zones);
+        set(&mut m, "BackupRetentionPeriod", self.backup_retention_period);
+        set(&mut m, "CopyTagsToSnapshot", self.copy_tags_to_snapshot);
+        set(&mut m, "DBClusterIdentifier", self.db_cluster_identifier);
+        set(&mut m, "DBClusterParameterGroupName", self.db_cluster_parameter_group_name);
+        set(&mut m, "DBSubnetGroupName", self.db_subnet_group_name);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "EnableCloudwatchLogsExports", self.enable_cloudwatch_logs_exports);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "GlobalClusterIdentifier", self.global_cluster_identifier);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "ManageMasterUserPassword", self.manage_master_user_password);
+        set(&mut m, "MasterUserPassword", self.master_user_password);
+        set(&mut m, "MasterUserSecretKmsKeyId", self.master_user_secret_kms_key_id);
+        set(&mut m, "MasterUsername", self.master_username);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PreferredBackupWindow", self.preferred_backup_window);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "RestoreToTime", self.restore_to_time);
+        set(&mut m, "RestoreType", self.restore_type);
+        set(&mut m, "RotateMasterUserPassword", self.rotate_master_user_password);
+        set(&mut m, "ServerlessV2ScalingConfiguration", self.serverless_v2_scaling_configuration);
+        set(&mut m, "SnapshotIdentifier", self.snapshot_identifier);
+        set(&mut m, "SourceDBClusterIdentifier", self.source_db_cluster_identifier);
+        set(&mut m, "StorageEncrypted", self.storage_encrypted);
+        set(&mut m, "StorageType", self.storage_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseLatestRestorableTime", self.use_latest_restorable_time);
+        set(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
         m
     }
 
@@ -622,13 +562,9 @@ impl CfnDBClusterParameterGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("Family", self.family.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("Parameters", self.parameters.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -745,32 +681,16 @@ impl CfnDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.ca_certificate_identifier {
-            m.insert("CACertificateIdentifier", v.into_value());
-        }
-        if let Some(v) = self.certificate_rotation_restart {
-            m.insert("CertificateRotationRestart", v.into_value());
-        }
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "CACertificateIdentifier", self.ca_certificate_identifier);
+        set(&mut m, "CertificateRotationRestart", self.certificate_rotation_restart);
         m.insert("DBClusterIdentifier", self.db_cluster_identifier.into_value());
         m.insert("DBInstanceClass", self.db_instance_class.into_value());
-        if let Some(v) = self.db_instance_identifier {
-            m.insert("DBInstanceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.enable_performance_insights {
-            m.insert("EnablePerformanceInsights", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DBInstanceIdentifier", self.db_instance_identifier);
+        set(&mut m, "EnablePerformanceInsights", self.enable_performance_insights);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -870,13 +790,9 @@ impl CfnDBSubnetGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSubnetGroupDescription", self.db_subnet_group_description.into_value());
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_value());
-        }
+        set(&mut m, "DBSubnetGroupName", self.db_subnet_group_name);
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -965,22 +881,12 @@ impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.event_categories {
-            m.insert("EventCategories", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "EventCategories", self.event_categories);
         m.insert("SnsTopicArn", self.sns_topic_arn.into_value());
-        if let Some(v) = self.source_ids {
-            m.insert("SourceIds", v.into_value());
-        }
-        if let Some(v) = self.source_type {
-            m.insert("SourceType", v.into_value());
-        }
-        if let Some(v) = self.subscription_name {
-            m.insert("SubscriptionName", v.into_value());
-        }
+        set(&mut m, "SourceIds", self.source_ids);
+        set(&mut m, "SourceType", self.source_type);
+        set(&mut m, "SubscriptionName", self.subscription_name);
         m
     }
 
@@ -1078,25 +984,13 @@ impl CfnGlobalClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineVersion", self.engine_version);
         m.insert("GlobalClusterIdentifier", self.global_cluster_identifier.into_value());
-        if let Some(v) = self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.storage_encrypted {
-            m.insert("StorageEncrypted", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceDBClusterIdentifier", self.source_db_cluster_identifier);
+        set(&mut m, "StorageEncrypted", self.storage_encrypted);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

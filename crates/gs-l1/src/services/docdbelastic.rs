@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "docdbelastic")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -172,37 +172,19 @@ impl CfnClusterProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AdminUserName", self.admin_user_name.into_value());
-        if let Some(v) = self.admin_user_password {
-            m.insert("AdminUserPassword", v.into_value());
-        }
+        set(&mut m, "AdminUserPassword", self.admin_user_password);
         m.insert("AuthType", self.auth_type.into_value());
-        if let Some(v) = self.backup_retention_period {
-            m.insert("BackupRetentionPeriod", v.into_value());
-        }
+        set(&mut m, "BackupRetentionPeriod", self.backup_retention_period);
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_ref());
-        }
-        if let Some(v) = self.preferred_backup_window {
-            m.insert("PreferredBackupWindow", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+        set(&mut m, "PreferredBackupWindow", self.preferred_backup_window);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
         m.insert("ShardCapacity", self.shard_capacity.into_value());
         m.insert("ShardCount", self.shard_count.into_value());
-        if let Some(v) = self.shard_instance_count {
-            m.insert("ShardInstanceCount", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_refs());
-        }
+        set(&mut m, "ShardInstanceCount", self.shard_instance_count);
+        set(&mut m, "SubnetIds", self.subnet_ids);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.vpc_security_group_ids { m.insert("VpcSecurityGroupIds", v.into_refs()); }
         m
     }
 
@@ -287,9 +269,7 @@ impl CfnClusterSnapshotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
         m.insert("SnapshotName", self.snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

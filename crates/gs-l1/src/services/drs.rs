@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "drs")]
-use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -148,33 +148,15 @@ impl CfnLaunchConfigurationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.copy_private_ip {
-            m.insert("CopyPrivateIp", v.into_value());
-        }
-        if let Some(v) = self.copy_tags {
-            m.insert("CopyTags", v.into_value());
-        }
-        if let Some(v) = self.export_bucket_arn {
-            m.insert("ExportBucketArn", v.into_value());
-        }
-        if let Some(v) = self.launch_disposition {
-            m.insert("LaunchDisposition", v.into_value());
-        }
-        if let Some(v) = self.launch_into_source_instance {
-            m.insert("LaunchIntoSourceInstance", v.into_value());
-        }
-        if let Some(v) = self.licensing {
-            m.insert("Licensing", v.into_value());
-        }
-        if let Some(v) = self.post_launch_enabled {
-            m.insert("PostLaunchEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_instance_type_right_sizing_method {
-            m.insert("TargetInstanceTypeRightSizingMethod", v.into_value());
-        }
+        set(&mut m, "CopyPrivateIp", self.copy_private_ip);
+        set(&mut m, "CopyTags", self.copy_tags);
+        set(&mut m, "ExportBucketArn", self.export_bucket_arn);
+        set(&mut m, "LaunchDisposition", self.launch_disposition);
+        set(&mut m, "LaunchIntoSourceInstance", self.launch_into_source_instance);
+        set(&mut m, "Licensing", self.licensing);
+        set(&mut m, "PostLaunchEnabled", self.post_launch_enabled);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetInstanceTypeRightSizingMethod", self.target_instance_type_right_sizing_method);
         m
     }
 
@@ -216,7 +198,7 @@ impl crate::Cfn<markers::LaunchConfigurationTemplate> {
 /// The property types of [`CfnLaunchConfigurationTemplate`]: CDK's `CfnLaunchConfigurationTemplate.*Property`.
 #[cfg(feature = "drs")]
 pub mod launch_configuration_template {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// Configuration of a machine's license.
     ///
@@ -249,9 +231,7 @@ pub mod launch_configuration_template {
     impl IntoValue for Licensing {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.os_byol {
-                m.insert("OsByol", v.into_value());
-            }
+            set(&mut m, "OsByol", self.os_byol);
             gs_core::Value::Map(m)
         }
     }
@@ -386,42 +366,22 @@ impl CfnReplicationConfigurationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associate_default_security_group {
-            m.insert("AssociateDefaultSecurityGroup", v.into_value());
-        }
-        if let Some(v) = self.auto_replicate_new_disks {
-            m.insert("AutoReplicateNewDisks", v.into_value());
-        }
+        set(&mut m, "AssociateDefaultSecurityGroup", self.associate_default_security_group);
+        set(&mut m, "AutoReplicateNewDisks", self.auto_replicate_new_disks);
         m.insert("BandwidthThrottling", self.bandwidth_throttling.into_value());
-        if let Some(v) = self.create_public_ip {
-            m.insert("CreatePublicIP", v.into_value());
-        }
-        if let Some(v) = self.data_plane_routing {
-            m.insert("DataPlaneRouting", v.into_value());
-        }
-        if let Some(v) = self.default_large_staging_disk_type {
-            m.insert("DefaultLargeStagingDiskType", v.into_value());
-        }
+        set(&mut m, "CreatePublicIP", self.create_public_ip);
+        set(&mut m, "DataPlaneRouting", self.data_plane_routing);
+        set(&mut m, "DefaultLargeStagingDiskType", self.default_large_staging_disk_type);
         m.insert("EbsEncryption", self.ebs_encryption.into_value());
-        if let Some(v) = self.ebs_encryption_key_arn {
-            m.insert("EbsEncryptionKeyArn", v.into_value());
-        }
-        if let Some(v) = self.internet_protocol {
-            m.insert("InternetProtocol", v.into_value());
-        }
+        set(&mut m, "EbsEncryptionKeyArn", self.ebs_encryption_key_arn);
+        set(&mut m, "InternetProtocol", self.internet_protocol);
         m.insert("PitPolicy", self.pit_policy.into_value());
-        if let Some(v) = self.replication_server_instance_type {
-            m.insert("ReplicationServerInstanceType", v.into_value());
-        }
+        set(&mut m, "ReplicationServerInstanceType", self.replication_server_instance_type);
         m.insert("ReplicationServersSecurityGroupsIDs", self.replication_servers_security_groups_ids.into_value());
         m.insert("StagingAreaSubnetId", self.staging_area_subnet_id.into_value());
         m.insert("StagingAreaTags", self.staging_area_tags.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_dedicated_replication_server {
-            m.insert("UseDedicatedReplicationServer", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseDedicatedReplicationServer", self.use_dedicated_replication_server);
         m
     }
 
@@ -463,7 +423,7 @@ impl crate::Cfn<markers::ReplicationConfigurationTemplate> {
 /// The property types of [`CfnReplicationConfigurationTemplate`]: CDK's `CfnReplicationConfigurationTemplate.*Property`.
 #[cfg(feature = "drs")]
 pub mod replication_configuration_template {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// The `PITPolicyRule` property type.
     ///
@@ -518,14 +478,10 @@ pub mod replication_configuration_template {
     impl IntoValue for PITPolicyRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             m.insert("Interval", self.interval.into_value());
             m.insert("RetentionDuration", self.retention_duration.into_value());
-            if let Some(v) = self.rule_id {
-                m.insert("RuleID", v.into_value());
-            }
+            set(&mut m, "RuleID", self.rule_id);
             m.insert("Units", self.units.into_value());
             gs_core::Value::Map(m)
         }
@@ -585,9 +541,7 @@ impl CfnSourceNetworkProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("OriginAccountID", self.origin_account_id.into_value());
         m.insert("OriginRegion", self.origin_region.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcID", self.vpc_id.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "dsql")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -93,21 +93,11 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled", v.into_value());
-        }
-        if let Some(v) = self.kms_encryption_key {
-            m.insert("KmsEncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.multi_region_properties {
-            m.insert("MultiRegionProperties", v.into_value());
-        }
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
+        set(&mut m, "KmsEncryptionKey", self.kms_encryption_key);
+        set(&mut m, "MultiRegionProperties", self.multi_region_properties);
+        set(&mut m, "PolicyDocument", self.policy_document);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -208,7 +198,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "dsql")]
 pub mod cluster {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Defines the structure for multi-Region cluster configurations, containing the witness Region
     /// and peered cluster settings.
@@ -250,12 +240,8 @@ pub mod cluster {
     impl IntoValue for MultiRegionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.clusters {
-                m.insert("Clusters", v.into_value());
-            }
-            if let Some(v) = self.witness_region {
-                m.insert("WitnessRegion", v.into_value());
-            }
+            set(&mut m, "Clusters", self.clusters);
+            set(&mut m, "WitnessRegion", self.witness_region);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "dynamodb")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag, Union};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -214,61 +214,25 @@ impl CfnGlobalTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attribute_definitions {
-            m.insert("AttributeDefinitions", v.into_value());
-        }
-        if let Some(v) = self.billing_mode {
-            m.insert("BillingMode", v.into_value());
-        }
-        if let Some(v) = self.global_secondary_indexes {
-            m.insert("GlobalSecondaryIndexes", v.into_value());
-        }
-        if let Some(v) = self.global_table_source_arn {
-            m.insert("GlobalTableSourceArn", v.into_value());
-        }
-        if let Some(v) = self.global_table_witnesses {
-            m.insert("GlobalTableWitnesses", v.into_value());
-        }
-        if let Some(v) = self.key_schema {
-            m.insert("KeySchema", v.into_value());
-        }
-        if let Some(v) = self.local_secondary_indexes {
-            m.insert("LocalSecondaryIndexes", v.into_value());
-        }
-        if let Some(v) = self.multi_region_consistency {
-            m.insert("MultiRegionConsistency", v.into_value());
-        }
-        if let Some(v) = self.read_on_demand_throughput_settings {
-            m.insert("ReadOnDemandThroughputSettings", v.into_value());
-        }
-        if let Some(v) = self.read_provisioned_throughput_settings {
-            m.insert("ReadProvisionedThroughputSettings", v.into_value());
-        }
+        set(&mut m, "AttributeDefinitions", self.attribute_definitions);
+        set(&mut m, "BillingMode", self.billing_mode);
+        set(&mut m, "GlobalSecondaryIndexes", self.global_secondary_indexes);
+        set(&mut m, "GlobalTableSourceArn", self.global_table_source_arn);
+        set(&mut m, "GlobalTableWitnesses", self.global_table_witnesses);
+        set(&mut m, "KeySchema", self.key_schema);
+        set(&mut m, "LocalSecondaryIndexes", self.local_secondary_indexes);
+        set(&mut m, "MultiRegionConsistency", self.multi_region_consistency);
+        set(&mut m, "ReadOnDemandThroughputSettings", self.read_on_demand_throughput_settings);
+        set(&mut m, "ReadProvisionedThroughputSettings", self.read_provisioned_throughput_settings);
         m.insert("Replicas", self.replicas.into_value());
-        if let Some(v) = self.sse_specification {
-            m.insert("SSESpecification", v.into_value());
-        }
-        if let Some(v) = self.stream_specification {
-            m.insert("StreamSpecification", v.into_value());
-        }
-        if let Some(v) = self.table_name {
-            m.insert("TableName", v.into_value());
-        }
-        if let Some(v) = self.time_to_live_specification {
-            m.insert("TimeToLiveSpecification", v.into_value());
-        }
-        if let Some(v) = self.vector_indexes {
-            m.insert("VectorIndexes", v.into_value());
-        }
-        if let Some(v) = self.warm_throughput {
-            m.insert("WarmThroughput", v.into_value());
-        }
-        if let Some(v) = self.write_on_demand_throughput_settings {
-            m.insert("WriteOnDemandThroughputSettings", v.into_value());
-        }
-        if let Some(v) = self.write_provisioned_throughput_settings {
-            m.insert("WriteProvisionedThroughputSettings", v.into_value());
-        }
+        set(&mut m, "SSESpecification", self.sse_specification);
+        set(&mut m, "StreamSpecification", self.stream_specification);
+        set(&mut m, "TableName", self.table_name);
+        set(&mut m, "TimeToLiveSpecification", self.time_to_live_specification);
+        set(&mut m, "VectorIndexes", self.vector_indexes);
+        set(&mut m, "WarmThroughput", self.warm_throughput);
+        set(&mut m, "WriteOnDemandThroughputSettings", self.write_on_demand_throughput_settings);
+        set(&mut m, "WriteProvisionedThroughputSettings", self.write_provisioned_throughput_settings);
         m
     }
 
@@ -321,7 +285,7 @@ impl crate::Cfn<markers::GlobalTable> {
 /// The property types of [`CfnGlobalTable`]: CDK's `CfnGlobalTable.*Property`.
 #[cfg(feature = "dynamodb")]
 pub mod global_table {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str, Tag, set};
 
     /// Represents the settings used to enable server-side encryption.
     ///
@@ -361,9 +325,7 @@ pub mod global_table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SSEEnabled", self.sse_enabled.into_value());
-            if let Some(v) = self.sse_type {
-                m.insert("SSEType", v.into_value());
-            }
+            set(&mut m, "SSEType", self.sse_type);
             gs_core::Value::Map(m)
         }
     }
@@ -522,21 +484,11 @@ pub mod global_table {
             m.insert("IndexName", self.index_name.into_value());
             m.insert("KeySchema", self.key_schema.into_value());
             m.insert("Projection", self.projection.into_value());
-            if let Some(v) = self.read_on_demand_throughput_settings {
-                m.insert("ReadOnDemandThroughputSettings", v.into_value());
-            }
-            if let Some(v) = self.read_provisioned_throughput_settings {
-                m.insert("ReadProvisionedThroughputSettings", v.into_value());
-            }
-            if let Some(v) = self.warm_throughput {
-                m.insert("WarmThroughput", v.into_value());
-            }
-            if let Some(v) = self.write_on_demand_throughput_settings {
-                m.insert("WriteOnDemandThroughputSettings", v.into_value());
-            }
-            if let Some(v) = self.write_provisioned_throughput_settings {
-                m.insert("WriteProvisionedThroughputSettings", v.into_value());
-            }
+            set(&mut m, "ReadOnDemandThroughputSettings", self.read_on_demand_throughput_settings);
+            set(&mut m, "ReadProvisionedThroughputSettings", self.read_provisioned_throughput_settings);
+            set(&mut m, "WarmThroughput", self.warm_throughput);
+            set(&mut m, "WriteOnDemandThroughputSettings", self.write_on_demand_throughput_settings);
+            set(&mut m, "WriteProvisionedThroughputSettings", self.write_provisioned_throughput_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -582,12 +534,8 @@ pub mod global_table {
     impl IntoValue for Projection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.non_key_attributes {
-                m.insert("NonKeyAttributes", v.into_value());
-            }
-            if let Some(v) = self.projection_type {
-                m.insert("ProjectionType", v.into_value());
-            }
+            set(&mut m, "NonKeyAttributes", self.non_key_attributes);
+            set(&mut m, "ProjectionType", self.projection_type);
             gs_core::Value::Map(m)
         }
     }
@@ -664,9 +612,7 @@ pub mod global_table {
     impl IntoValue for WriteProvisionedThroughputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.write_capacity_auto_scaling_settings {
-                m.insert("WriteCapacityAutoScalingSettings", v.into_value());
-            }
+            set(&mut m, "WriteCapacityAutoScalingSettings", self.write_capacity_auto_scaling_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -725,9 +671,7 @@ pub mod global_table {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxCapacity", self.max_capacity.into_value());
             m.insert("MinCapacity", self.min_capacity.into_value());
-            if let Some(v) = self.seed_capacity {
-                m.insert("SeedCapacity", v.into_value());
-            }
+            set(&mut m, "SeedCapacity", self.seed_capacity);
             m.insert("TargetTrackingScalingPolicyConfiguration", self.target_tracking_scaling_policy_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -780,15 +724,9 @@ pub mod global_table {
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disable_scale_in {
-                m.insert("DisableScaleIn", v.into_value());
-            }
-            if let Some(v) = self.scale_in_cooldown {
-                m.insert("ScaleInCooldown", v.into_value());
-            }
-            if let Some(v) = self.scale_out_cooldown {
-                m.insert("ScaleOutCooldown", v.into_value());
-            }
+            set(&mut m, "DisableScaleIn", self.disable_scale_in);
+            set(&mut m, "ScaleInCooldown", self.scale_in_cooldown);
+            set(&mut m, "ScaleOutCooldown", self.scale_out_cooldown);
             m.insert("TargetValue", self.target_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -961,46 +899,20 @@ pub mod global_table {
     impl IntoValue for ReplicaSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contributor_insights_specification {
-                m.insert("ContributorInsightsSpecification", v.into_value());
-            }
-            if let Some(v) = self.deletion_protection_enabled {
-                m.insert("DeletionProtectionEnabled", v.into_value());
-            }
-            if let Some(v) = self.global_secondary_indexes {
-                m.insert("GlobalSecondaryIndexes", v.into_value());
-            }
-            if let Some(v) = self.global_table_settings_replication_mode {
-                m.insert("GlobalTableSettingsReplicationMode", v.into_value());
-            }
-            if let Some(v) = self.kinesis_stream_specification {
-                m.insert("KinesisStreamSpecification", v.into_value());
-            }
-            if let Some(v) = self.point_in_time_recovery_specification {
-                m.insert("PointInTimeRecoverySpecification", v.into_value());
-            }
-            if let Some(v) = self.read_on_demand_throughput_settings {
-                m.insert("ReadOnDemandThroughputSettings", v.into_value());
-            }
-            if let Some(v) = self.read_provisioned_throughput_settings {
-                m.insert("ReadProvisionedThroughputSettings", v.into_value());
-            }
+            set(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
+            set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
+            set(&mut m, "GlobalSecondaryIndexes", self.global_secondary_indexes);
+            set(&mut m, "GlobalTableSettingsReplicationMode", self.global_table_settings_replication_mode);
+            set(&mut m, "KinesisStreamSpecification", self.kinesis_stream_specification);
+            set(&mut m, "PointInTimeRecoverySpecification", self.point_in_time_recovery_specification);
+            set(&mut m, "ReadOnDemandThroughputSettings", self.read_on_demand_throughput_settings);
+            set(&mut m, "ReadProvisionedThroughputSettings", self.read_provisioned_throughput_settings);
             m.insert("Region", self.region.into_value());
-            if let Some(v) = self.replica_stream_specification {
-                m.insert("ReplicaStreamSpecification", v.into_value());
-            }
-            if let Some(v) = self.resource_policy {
-                m.insert("ResourcePolicy", v.into_value());
-            }
-            if let Some(v) = self.sse_specification {
-                m.insert("SSESpecification", v.into_value());
-            }
-            if let Some(v) = self.table_class {
-                m.insert("TableClass", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ReplicaStreamSpecification", self.replica_stream_specification);
+            set(&mut m, "ResourcePolicy", self.resource_policy);
+            set(&mut m, "SSESpecification", self.sse_specification);
+            set(&mut m, "TableClass", self.table_class);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1072,9 +984,7 @@ pub mod global_table {
     impl IntoValue for KinesisStreamSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approximate_creation_date_time_precision {
-                m.insert("ApproximateCreationDateTimePrecision", v.into_value());
-            }
+            set(&mut m, "ApproximateCreationDateTimePrecision", self.approximate_creation_date_time_precision);
             m.insert("StreamArn", self.stream_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1117,9 +1027,7 @@ pub mod global_table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1177,16 +1085,10 @@ pub mod global_table {
     impl IntoValue for ReplicaGlobalSecondaryIndexSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contributor_insights_specification {
-                m.insert("ContributorInsightsSpecification", v.into_value());
-            }
+            set(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
             m.insert("IndexName", self.index_name.into_value());
-            if let Some(v) = self.read_on_demand_throughput_settings {
-                m.insert("ReadOnDemandThroughputSettings", v.into_value());
-            }
-            if let Some(v) = self.read_provisioned_throughput_settings {
-                m.insert("ReadProvisionedThroughputSettings", v.into_value());
-            }
+            set(&mut m, "ReadOnDemandThroughputSettings", self.read_on_demand_throughput_settings);
+            set(&mut m, "ReadProvisionedThroughputSettings", self.read_provisioned_throughput_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -1231,12 +1133,8 @@ pub mod global_table {
     impl IntoValue for ReadProvisionedThroughputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_capacity_auto_scaling_settings {
-                m.insert("ReadCapacityAutoScalingSettings", v.into_value());
-            }
-            if let Some(v) = self.read_capacity_units {
-                m.insert("ReadCapacityUnits", v.into_value());
-            }
+            set(&mut m, "ReadCapacityAutoScalingSettings", self.read_capacity_auto_scaling_settings);
+            set(&mut m, "ReadCapacityUnits", self.read_capacity_units);
             gs_core::Value::Map(m)
         }
     }
@@ -1280,12 +1178,8 @@ pub mod global_table {
     impl IntoValue for PointInTimeRecoverySpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.point_in_time_recovery_enabled {
-                m.insert("PointInTimeRecoveryEnabled", v.into_value());
-            }
-            if let Some(v) = self.recovery_period_in_days {
-                m.insert("RecoveryPeriodInDays", v.into_value());
-            }
+            set(&mut m, "PointInTimeRecoveryEnabled", self.point_in_time_recovery_enabled);
+            set(&mut m, "RecoveryPeriodInDays", self.recovery_period_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -1323,9 +1217,7 @@ pub mod global_table {
     impl IntoValue for TimeToLiveSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_name {
-                m.insert("AttributeName", v.into_value());
-            }
+            set(&mut m, "AttributeName", self.attribute_name);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -1370,12 +1262,8 @@ pub mod global_table {
     impl IntoValue for WarmThroughput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_units_per_second {
-                m.insert("ReadUnitsPerSecond", v.into_value());
-            }
-            if let Some(v) = self.write_units_per_second {
-                m.insert("WriteUnitsPerSecond", v.into_value());
-            }
+            set(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
+            set(&mut m, "WriteUnitsPerSecond", self.write_units_per_second);
             gs_core::Value::Map(m)
         }
     }
@@ -1444,9 +1332,7 @@ pub mod global_table {
             m.insert("DistanceFunction", self.distance_function.into_value());
             m.insert("IndexName", self.index_name.into_value());
             m.insert("Projection", self.projection.into_value());
-            if let Some(v) = self.search_schema {
-                m.insert("SearchSchema", v.into_value());
-            }
+            set(&mut m, "SearchSchema", self.search_schema);
             m.insert("VectorAttribute", self.vector_attribute.into_value());
             gs_core::Value::Map(m)
         }
@@ -1562,12 +1448,8 @@ pub mod global_table {
     impl IntoValue for ReplicaStreamSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_policy {
-                m.insert("ResourcePolicy", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourcePolicy", self.resource_policy);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1646,9 +1528,7 @@ pub mod global_table {
     impl IntoValue for ReadOnDemandThroughputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_read_request_units {
-                m.insert("MaxReadRequestUnits", v.into_value());
-            }
+            set(&mut m, "MaxReadRequestUnits", self.max_read_request_units);
             gs_core::Value::Map(m)
         }
     }
@@ -1685,9 +1565,7 @@ pub mod global_table {
     impl IntoValue for WriteOnDemandThroughputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_write_request_units {
-                m.insert("MaxWriteRequestUnits", v.into_value());
-            }
+            set(&mut m, "MaxWriteRequestUnits", self.max_write_request_units);
             gs_core::Value::Map(m)
         }
     }
@@ -1724,9 +1602,7 @@ pub mod global_table {
     impl IntoValue for GlobalTableWitness {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -1762,9 +1638,7 @@ pub mod global_table {
     impl IntoValue for GlobalReadProvisionedThroughputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_capacity_units {
-                m.insert("ReadCapacityUnits", v.into_value());
-            }
+            set(&mut m, "ReadCapacityUnits", self.read_capacity_units);
             gs_core::Value::Map(m)
         }
     }
@@ -1945,67 +1819,27 @@ impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attribute_definitions {
-            m.insert("AttributeDefinitions", v.into_value());
-        }
-        if let Some(v) = self.billing_mode {
-            m.insert("BillingMode", v.into_value());
-        }
-        if let Some(v) = self.contributor_insights_specification {
-            m.insert("ContributorInsightsSpecification", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled", v.into_value());
-        }
-        if let Some(v) = self.global_secondary_indexes {
-            m.insert("GlobalSecondaryIndexes", v.into_value());
-        }
-        if let Some(v) = self.import_source_specification {
-            m.insert("ImportSourceSpecification", v.into_value());
-        }
+        set(&mut m, "AttributeDefinitions", self.attribute_definitions);
+        set(&mut m, "BillingMode", self.billing_mode);
+        set(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
+        set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
+        set(&mut m, "GlobalSecondaryIndexes", self.global_secondary_indexes);
+        set(&mut m, "ImportSourceSpecification", self.import_source_specification);
         m.insert("KeySchema", self.key_schema.into_value());
-        if let Some(v) = self.kinesis_stream_specification {
-            m.insert("KinesisStreamSpecification", v.into_value());
-        }
-        if let Some(v) = self.local_secondary_indexes {
-            m.insert("LocalSecondaryIndexes", v.into_value());
-        }
-        if let Some(v) = self.on_demand_throughput {
-            m.insert("OnDemandThroughput", v.into_value());
-        }
-        if let Some(v) = self.point_in_time_recovery_specification {
-            m.insert("PointInTimeRecoverySpecification", v.into_value());
-        }
-        if let Some(v) = self.provisioned_throughput {
-            m.insert("ProvisionedThroughput", v.into_value());
-        }
-        if let Some(v) = self.resource_policy {
-            m.insert("ResourcePolicy", v.into_value());
-        }
-        if let Some(v) = self.sse_specification {
-            m.insert("SSESpecification", v.into_value());
-        }
-        if let Some(v) = self.stream_specification {
-            m.insert("StreamSpecification", v.into_value());
-        }
-        if let Some(v) = self.table_class {
-            m.insert("TableClass", v.into_value());
-        }
-        if let Some(v) = self.table_name {
-            m.insert("TableName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.time_to_live_specification {
-            m.insert("TimeToLiveSpecification", v.into_value());
-        }
-        if let Some(v) = self.vector_indexes {
-            m.insert("VectorIndexes", v.into_value());
-        }
-        if let Some(v) = self.warm_throughput {
-            m.insert("WarmThroughput", v.into_value());
-        }
+        set(&mut m, "KinesisStreamSpecification", self.kinesis_stream_specification);
+        set(&mut m, "LocalSecondaryIndexes", self.local_secondary_indexes);
+        set(&mut m, "OnDemandThroughput", self.on_demand_throughput);
+        set(&mut m, "PointInTimeRecoverySpecification", self.point_in_time_recovery_specification);
+        set(&mut m, "ProvisionedThroughput", self.provisioned_throughput);
+        set(&mut m, "ResourcePolicy", self.resource_policy);
+        set(&mut m, "SSESpecification", self.sse_specification);
+        set(&mut m, "StreamSpecification", self.stream_specification);
+        set(&mut m, "TableClass", self.table_class);
+        set(&mut m, "TableName", self.table_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeToLiveSpecification", self.time_to_live_specification);
+        set(&mut m, "VectorIndexes", self.vector_indexes);
+        set(&mut m, "WarmThroughput", self.warm_throughput);
         m
     }
 
@@ -2049,7 +1883,7 @@ impl crate::Cfn<markers::Table> {
 /// The property types of [`CfnTable`]: CDK's `CfnTable.*Property`.
 #[cfg(feature = "dynamodb")]
 pub mod table {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, set};
 
     /// Represents the settings used to enable server-side encryption.
     ///
@@ -2094,13 +1928,9 @@ pub mod table {
     impl IntoValue for SSESpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_master_key_id {
-                m.insert("KMSMasterKeyId", v.into_value());
-            }
+            set(&mut m, "KMSMasterKeyId", self.kms_master_key_id);
             m.insert("SSEEnabled", self.sse_enabled.into_value());
-            if let Some(v) = self.sse_type {
-                m.insert("SSEType", v.into_value());
-            }
+            set(&mut m, "SSEType", self.sse_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2140,9 +1970,7 @@ pub mod table {
     impl IntoValue for KinesisStreamSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approximate_creation_date_time_precision {
-                m.insert("ApproximateCreationDateTimePrecision", v.into_value());
-            }
+            set(&mut m, "ApproximateCreationDateTimePrecision", self.approximate_creation_date_time_precision);
             m.insert("StreamArn", self.stream_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
         }
@@ -2190,13 +2018,9 @@ pub mod table {
     impl IntoValue for StreamSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_policy {
-                m.insert("ResourcePolicy", v.into_value());
-            }
+            set(&mut m, "ResourcePolicy", self.resource_policy);
             m.insert("StreamViewType", self.stream_view_type.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -2237,9 +2061,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2292,13 +2114,9 @@ pub mod table {
     impl IntoValue for ImportSourceSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_compression_type {
-                m.insert("InputCompressionType", v.into_value());
-            }
+            set(&mut m, "InputCompressionType", self.input_compression_type);
             m.insert("InputFormat", self.input_format.into_value());
-            if let Some(v) = self.input_format_options {
-                m.insert("InputFormatOptions", v.into_value());
-            }
+            set(&mut m, "InputFormatOptions", self.input_format_options);
             m.insert("S3BucketSource", self.s3_bucket_source.into_value());
             gs_core::Value::Map(m)
         }
@@ -2346,12 +2164,8 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
-            if let Some(v) = self.s3_bucket_owner {
-                m.insert("S3BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.s3_key_prefix {
-                m.insert("S3KeyPrefix", v.into_value());
-            }
+            set(&mut m, "S3BucketOwner", self.s3_bucket_owner);
+            set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2390,9 +2204,7 @@ pub mod table {
     impl IntoValue for InputFormatOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
             gs_core::Value::Map(m)
         }
     }
@@ -2440,12 +2252,8 @@ pub mod table {
     impl IntoValue for Csv {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delimiter {
-                m.insert("Delimiter", v.into_value());
-            }
-            if let Some(v) = self.header_list {
-                m.insert("HeaderList", v.into_value());
-            }
+            set(&mut m, "Delimiter", self.delimiter);
+            set(&mut m, "HeaderList", self.header_list);
             gs_core::Value::Map(m)
         }
     }
@@ -2489,12 +2297,8 @@ pub mod table {
     impl IntoValue for PointInTimeRecoverySpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.point_in_time_recovery_enabled {
-                m.insert("PointInTimeRecoveryEnabled", v.into_value());
-            }
-            if let Some(v) = self.recovery_period_in_days {
-                m.insert("RecoveryPeriodInDays", v.into_value());
-            }
+            set(&mut m, "PointInTimeRecoveryEnabled", self.point_in_time_recovery_enabled);
+            set(&mut m, "RecoveryPeriodInDays", self.recovery_period_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -2663,21 +2467,13 @@ pub mod table {
     impl IntoValue for GlobalSecondaryIndex {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contributor_insights_specification {
-                m.insert("ContributorInsightsSpecification", v.into_value());
-            }
+            set(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
             m.insert("IndexName", self.index_name.into_value());
             m.insert("KeySchema", self.key_schema.into_value());
-            if let Some(v) = self.on_demand_throughput {
-                m.insert("OnDemandThroughput", v.into_value());
-            }
+            set(&mut m, "OnDemandThroughput", self.on_demand_throughput);
             m.insert("Projection", self.projection.into_value());
-            if let Some(v) = self.provisioned_throughput {
-                m.insert("ProvisionedThroughput", v.into_value());
-            }
-            if let Some(v) = self.warm_throughput {
-                m.insert("WarmThroughput", v.into_value());
-            }
+            set(&mut m, "ProvisionedThroughput", self.provisioned_throughput);
+            set(&mut m, "WarmThroughput", self.warm_throughput);
             gs_core::Value::Map(m)
         }
     }
@@ -2721,12 +2517,8 @@ pub mod table {
     impl IntoValue for Projection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.non_key_attributes {
-                m.insert("NonKeyAttributes", v.into_value());
-            }
-            if let Some(v) = self.projection_type {
-                m.insert("ProjectionType", v.into_value());
-            }
+            set(&mut m, "NonKeyAttributes", self.non_key_attributes);
+            set(&mut m, "ProjectionType", self.projection_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2856,9 +2648,7 @@ pub mod table {
     impl IntoValue for TimeToLiveSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_name {
-                m.insert("AttributeName", v.into_value());
-            }
+            set(&mut m, "AttributeName", self.attribute_name);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -2903,12 +2693,8 @@ pub mod table {
     impl IntoValue for OnDemandThroughput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_read_request_units {
-                m.insert("MaxReadRequestUnits", v.into_value());
-            }
-            if let Some(v) = self.max_write_request_units {
-                m.insert("MaxWriteRequestUnits", v.into_value());
-            }
+            set(&mut m, "MaxReadRequestUnits", self.max_read_request_units);
+            set(&mut m, "MaxWriteRequestUnits", self.max_write_request_units);
             gs_core::Value::Map(m)
         }
     }
@@ -2993,12 +2779,8 @@ pub mod table {
     impl IntoValue for WarmThroughput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_units_per_second {
-                m.insert("ReadUnitsPerSecond", v.into_value());
-            }
-            if let Some(v) = self.write_units_per_second {
-                m.insert("WriteUnitsPerSecond", v.into_value());
-            }
+            set(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
+            set(&mut m, "WriteUnitsPerSecond", self.write_units_per_second);
             gs_core::Value::Map(m)
         }
     }
@@ -3069,9 +2851,7 @@ pub mod table {
             m.insert("DistanceFunction", self.distance_function.into_value());
             m.insert("IndexName", self.index_name.into_value());
             m.insert("Projection", self.projection.into_value());
-            if let Some(v) = self.search_schema {
-                m.insert("SearchSchema", v.into_value());
-            }
+            set(&mut m, "SearchSchema", self.search_schema);
             m.insert("VectorAttribute", self.vector_attribute.into_value());
             gs_core::Value::Map(m)
         }

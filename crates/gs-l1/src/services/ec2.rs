@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ec2")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -2082,47 +2082,21 @@ impl CfnApplicationStatusCheckProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aggregation {
-            m.insert("Aggregation", v.into_value());
-        }
-        if let Some(v) = self.device_index {
-            m.insert("DeviceIndex", v.into_value());
-        }
-        if let Some(v) = self.failure_threshold {
-            m.insert("FailureThreshold", v.into_value());
-        }
-        if let Some(v) = self.health_check_paths {
-            m.insert("HealthCheckPaths", v.into_value());
-        }
-        if let Some(v) = self.initialization_grace_period_seconds {
-            m.insert("InitializationGracePeriodSeconds", v.into_value());
-        }
-        if let Some(v) = self.interval {
-            m.insert("Interval", v.into_value());
-        }
-        if let Some(v) = self.ip_scope {
-            m.insert("IpScope", v.into_value());
-        }
-        if let Some(v) = self.ip_version {
-            m.insert("IpVersion", v.into_value());
-        }
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
+        set(&mut m, "Aggregation", self.aggregation);
+        set(&mut m, "DeviceIndex", self.device_index);
+        set(&mut m, "FailureThreshold", self.failure_threshold);
+        set(&mut m, "HealthCheckPaths", self.health_check_paths);
+        set(&mut m, "InitializationGracePeriodSeconds", self.initialization_grace_period_seconds);
+        set(&mut m, "Interval", self.interval);
+        set(&mut m, "IpScope", self.ip_scope);
+        set(&mut m, "IpVersion", self.ip_version);
+        set(&mut m, "Path", self.path);
         m.insert("Port", self.port.into_value());
         m.insert("Protocol", self.protocol.into_value());
-        if let Some(v) = self.status_code_matcher {
-            m.insert("StatusCodeMatcher", v.into_value());
-        }
-        if let Some(v) = self.success_threshold {
-            m.insert("SuccessThreshold", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
+        set(&mut m, "StatusCodeMatcher", self.status_code_matcher);
+        set(&mut m, "SuccessThreshold", self.success_threshold);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timeout", self.timeout);
         m
     }
 
@@ -2172,7 +2146,7 @@ impl crate::Cfn<markers::ApplicationStatusCheck> {
 /// The property types of [`CfnApplicationStatusCheck`]: CDK's `CfnApplicationStatusCheck.*Property`.
 #[cfg(feature = "ec2")]
 pub mod application_status_check {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `HealthCheckPath` property type.
     ///
@@ -2211,12 +2185,8 @@ pub mod application_status_check {
     impl IntoValue for HealthCheckPath {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destinations {
-                m.insert("Destinations", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Destinations", self.destinations);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -2258,12 +2228,8 @@ pub mod application_status_check {
     impl IntoValue for HealthCheckPathSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_id {
-                m.insert("SecurityGroupId", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
+            set(&mut m, "SecurityGroupId", self.security_group_id);
+            set(&mut m, "SubnetId", self.subnet_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2305,12 +2271,8 @@ pub mod application_status_check {
     impl IntoValue for HealthCheckPathDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_id {
-                m.insert("SecurityGroupId", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
+            set(&mut m, "SecurityGroupId", self.security_group_id);
+            set(&mut m, "SubnetId", self.subnet_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2376,13 +2338,9 @@ impl CfnCapacityManagerDataExportProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("OutputFormat", self.output_format.into_value());
         m.insert("S3BucketName", self.s3_bucket_name.into_value());
-        if let Some(v) = self.s3_bucket_prefix {
-            m.insert("S3BucketPrefix", v.into_value());
-        }
+        set(&mut m, "S3BucketPrefix", self.s3_bucket_prefix);
         m.insert("Schedule", self.schedule.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2548,45 +2506,21 @@ impl CfnCapacityReservationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_id {
-            m.insert("AvailabilityZoneId", v.into_value());
-        }
-        if let Some(v) = self.ebs_optimized {
-            m.insert("EbsOptimized", v.into_value());
-        }
-        if let Some(v) = self.end_date {
-            m.insert("EndDate", v.into_value());
-        }
-        if let Some(v) = self.end_date_type {
-            m.insert("EndDateType", v.into_value());
-        }
-        if let Some(v) = self.ephemeral_storage {
-            m.insert("EphemeralStorage", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+        set(&mut m, "EbsOptimized", self.ebs_optimized);
+        set(&mut m, "EndDate", self.end_date);
+        set(&mut m, "EndDateType", self.end_date_type);
+        set(&mut m, "EphemeralStorage", self.ephemeral_storage);
         m.insert("InstanceCount", self.instance_count.into_value());
-        if let Some(v) = self.instance_match_criteria {
-            m.insert("InstanceMatchCriteria", v.into_value());
-        }
+        set(&mut m, "InstanceMatchCriteria", self.instance_match_criteria);
         m.insert("InstancePlatform", self.instance_platform.into_value());
         m.insert("InstanceType", self.instance_type.into_value());
-        if let Some(v) = self.out_post_arn {
-            m.insert("OutPostArn", v.into_value());
-        }
-        if let Some(v) = self.placement_group_arn {
-            m.insert("PlacementGroupArn", v.into_value());
-        }
-        if let Some(v) = self.tag_specifications {
-            m.insert("TagSpecifications", v.into_value());
-        }
-        if let Some(v) = self.tenancy {
-            m.insert("Tenancy", v.into_value());
-        }
-        if let Some(v) = self.unused_reservation_billing_owner_id {
-            m.insert("UnusedReservationBillingOwnerId", v.into_value());
-        }
+        set(&mut m, "OutPostArn", self.out_post_arn);
+        set(&mut m, "PlacementGroupArn", self.placement_group_arn);
+        set(&mut m, "TagSpecifications", self.tag_specifications);
+        set(&mut m, "Tenancy", self.tenancy);
+        set(&mut m, "UnusedReservationBillingOwnerId", self.unused_reservation_billing_owner_id);
         m
     }
 
@@ -2746,7 +2680,7 @@ impl crate::Cfn<markers::CapacityReservation> {
 /// The property types of [`CfnCapacityReservation`]: CDK's `CfnCapacityReservation.*Property`.
 #[cfg(feature = "ec2")]
 pub mod capacity_reservation {
-    use crate::kinds::{IntoValue, List, Str, Tag};
+    use crate::kinds::{IntoValue, List, Str, Tag, set};
 
     /// An array of key-value pairs to apply to this resource.
     ///
@@ -2787,12 +2721,8 @@ pub mod capacity_reservation {
     impl IntoValue for TagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -2906,33 +2836,15 @@ impl CfnCapacityReservationFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocation_strategy {
-            m.insert("AllocationStrategy", v.into_value());
-        }
-        if let Some(v) = self.end_date {
-            m.insert("EndDate", v.into_value());
-        }
-        if let Some(v) = self.instance_match_criteria {
-            m.insert("InstanceMatchCriteria", v.into_value());
-        }
-        if let Some(v) = self.instance_type_specifications {
-            m.insert("InstanceTypeSpecifications", v.into_value());
-        }
-        if let Some(v) = self.no_remove_end_date {
-            m.insert("NoRemoveEndDate", v.into_value());
-        }
-        if let Some(v) = self.remove_end_date {
-            m.insert("RemoveEndDate", v.into_value());
-        }
-        if let Some(v) = self.tag_specifications {
-            m.insert("TagSpecifications", v.into_value());
-        }
-        if let Some(v) = self.tenancy {
-            m.insert("Tenancy", v.into_value());
-        }
-        if let Some(v) = self.total_target_capacity {
-            m.insert("TotalTargetCapacity", v.into_value());
-        }
+        set(&mut m, "AllocationStrategy", self.allocation_strategy);
+        set(&mut m, "EndDate", self.end_date);
+        set(&mut m, "InstanceMatchCriteria", self.instance_match_criteria);
+        set(&mut m, "InstanceTypeSpecifications", self.instance_type_specifications);
+        set(&mut m, "NoRemoveEndDate", self.no_remove_end_date);
+        set(&mut m, "RemoveEndDate", self.remove_end_date);
+        set(&mut m, "TagSpecifications", self.tag_specifications);
+        set(&mut m, "Tenancy", self.tenancy);
+        set(&mut m, "TotalTargetCapacity", self.total_target_capacity);
         m
     }
 
@@ -2966,7 +2878,7 @@ impl crate::Cfn<markers::CapacityReservationFleet> {
 /// The property types of [`CfnCapacityReservationFleet`]: CDK's `CfnCapacityReservationFleet.*Property`.
 #[cfg(feature = "ec2")]
 pub mod capacity_reservation_fleet {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag, set};
 
     /// The tags to apply to a resource when the resource is being created. When you specify a tag,
     /// you must specify the resource type to tag, otherwise the request will fail.
@@ -3008,12 +2920,8 @@ pub mod capacity_reservation_fleet {
     impl IntoValue for TagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -3108,27 +3016,13 @@ pub mod capacity_reservation_fleet {
     impl IntoValue for InstanceTypeSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.availability_zone_id {
-                m.insert("AvailabilityZoneId", v.into_value());
-            }
-            if let Some(v) = self.ebs_optimized {
-                m.insert("EbsOptimized", v.into_value());
-            }
-            if let Some(v) = self.instance_platform {
-                m.insert("InstancePlatform", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+            set(&mut m, "EbsOptimized", self.ebs_optimized);
+            set(&mut m, "InstancePlatform", self.instance_platform);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -3173,9 +3067,7 @@ impl CfnCarrierGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -3283,16 +3175,10 @@ impl CfnClientVpnAuthorizationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_group_id {
-            m.insert("AccessGroupId", v.into_value());
-        }
-        if let Some(v) = self.authorize_all_groups {
-            m.insert("AuthorizeAllGroups", v.into_value());
-        }
+        set(&mut m, "AccessGroupId", self.access_group_id);
+        set(&mut m, "AuthorizeAllGroups", self.authorize_all_groups);
         m.insert("ClientVpnEndpointId", self.client_vpn_endpoint_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("TargetNetworkCidr", self.target_network_cidr.into_value());
         m
     }
@@ -3500,62 +3386,26 @@ impl CfnClientVpnEndpointProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthenticationOptions", self.authentication_options.into_value());
-        if let Some(v) = self.client_cidr_block {
-            m.insert("ClientCidrBlock", v.into_value());
-        }
-        if let Some(v) = self.client_connect_options {
-            m.insert("ClientConnectOptions", v.into_value());
-        }
-        if let Some(v) = self.client_login_banner_options {
-            m.insert("ClientLoginBannerOptions", v.into_value());
-        }
-        if let Some(v) = self.client_route_enforcement_options {
-            m.insert("ClientRouteEnforcementOptions", v.into_value());
-        }
+        set(&mut m, "ClientCidrBlock", self.client_cidr_block);
+        set(&mut m, "ClientConnectOptions", self.client_connect_options);
+        set(&mut m, "ClientLoginBannerOptions", self.client_login_banner_options);
+        set(&mut m, "ClientRouteEnforcementOptions", self.client_route_enforcement_options);
         m.insert("ConnectionLogOptions", self.connection_log_options.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disconnect_on_session_timeout {
-            m.insert("DisconnectOnSessionTimeout", v.into_value());
-        }
-        if let Some(v) = self.dns_servers {
-            m.insert("DnsServers", v.into_value());
-        }
-        if let Some(v) = self.endpoint_ip_address_type {
-            m.insert("EndpointIpAddressType", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.self_service_portal {
-            m.insert("SelfServicePortal", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisconnectOnSessionTimeout", self.disconnect_on_session_timeout);
+        set(&mut m, "DnsServers", self.dns_servers);
+        set(&mut m, "EndpointIpAddressType", self.endpoint_ip_address_type);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "SelfServicePortal", self.self_service_portal);
         m.insert("ServerCertificateArn", self.server_certificate_arn.into_value());
-        if let Some(v) = self.session_timeout_hours {
-            m.insert("SessionTimeoutHours", v.into_value());
-        }
-        if let Some(v) = self.split_tunnel {
-            m.insert("SplitTunnel", v.into_value());
-        }
-        if let Some(v) = self.tag_specifications {
-            m.insert("TagSpecifications", v.into_value());
-        }
-        if let Some(v) = self.traffic_ip_address_type {
-            m.insert("TrafficIpAddressType", v.into_value());
-        }
-        if let Some(v) = self.transit_gateway_configuration {
-            m.insert("TransitGatewayConfiguration", v.into_value());
-        }
-        if let Some(v) = self.transport_protocol {
-            m.insert("TransportProtocol", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_value());
-        }
-        if let Some(v) = self.vpn_port {
-            m.insert("VpnPort", v.into_value());
-        }
+        set(&mut m, "SessionTimeoutHours", self.session_timeout_hours);
+        set(&mut m, "SplitTunnel", self.split_tunnel);
+        set(&mut m, "TagSpecifications", self.tag_specifications);
+        set(&mut m, "TrafficIpAddressType", self.traffic_ip_address_type);
+        set(&mut m, "TransitGatewayConfiguration", self.transit_gateway_configuration);
+        set(&mut m, "TransportProtocol", self.transport_protocol);
+        set(&mut m, "VpcId", self.vpc_id);
+        set(&mut m, "VpnPort", self.vpn_port);
         m
     }
 
@@ -3589,7 +3439,7 @@ impl crate::Cfn<markers::ClientVpnEndpoint> {
 /// The property types of [`CfnClientVpnEndpoint`]: CDK's `CfnClientVpnEndpoint.*Property`.
 #[cfg(feature = "ec2")]
 pub mod client_vpn_endpoint {
-    use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
     /// Indicates whether client connect options are enabled. The default is `false` (not enabled).
     ///
@@ -3624,9 +3474,7 @@ pub mod client_vpn_endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.lambda_function_arn {
-                m.insert("LambdaFunctionArn", v.into_value());
-            }
+            set(&mut m, "LambdaFunctionArn", self.lambda_function_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3720,15 +3568,9 @@ pub mod client_vpn_endpoint {
     impl IntoValue for ClientAuthenticationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_directory {
-                m.insert("ActiveDirectory", v.into_value());
-            }
-            if let Some(v) = self.federated_authentication {
-                m.insert("FederatedAuthentication", v.into_value());
-            }
-            if let Some(v) = self.mutual_authentication {
-                m.insert("MutualAuthentication", v.into_value());
-            }
+            set(&mut m, "ActiveDirectory", self.active_directory);
+            set(&mut m, "FederatedAuthentication", self.federated_authentication);
+            set(&mut m, "MutualAuthentication", self.mutual_authentication);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3800,9 +3642,7 @@ pub mod client_vpn_endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SAMLProviderArn", self.saml_provider_arn.into_value());
-            if let Some(v) = self.self_service_saml_provider_arn {
-                m.insert("SelfServiceSAMLProviderArn", v.into_value());
-            }
+            set(&mut m, "SelfServiceSAMLProviderArn", self.self_service_saml_provider_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3876,12 +3716,8 @@ pub mod client_vpn_endpoint {
     impl IntoValue for ConnectionLogOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloudwatch_log_group {
-                m.insert("CloudwatchLogGroup", v.into_value());
-            }
-            if let Some(v) = self.cloudwatch_log_stream {
-                m.insert("CloudwatchLogStream", v.into_value());
-            }
+            set(&mut m, "CloudwatchLogGroup", self.cloudwatch_log_group);
+            set(&mut m, "CloudwatchLogStream", self.cloudwatch_log_stream);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -3922,9 +3758,7 @@ pub mod client_vpn_endpoint {
     impl IntoValue for ClientLoginBannerOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.banner_text {
-                m.insert("BannerText", v.into_value());
-            }
+            set(&mut m, "BannerText", self.banner_text);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -3965,9 +3799,7 @@ pub mod client_vpn_endpoint {
     impl IntoValue for ClientRouteEnforcementOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enforced {
-                m.insert("Enforced", v.into_value());
-            }
+            set(&mut m, "Enforced", self.enforced);
             gs_core::Value::Map(m)
         }
     }
@@ -4010,12 +3842,8 @@ pub mod client_vpn_endpoint {
     impl IntoValue for TransitGatewayConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone_ids {
-                m.insert("AvailabilityZoneIds", v.into_value());
-            }
-            if let Some(v) = self.availability_zones {
-                m.insert("AvailabilityZones", v.into_value());
-            }
+            set(&mut m, "AvailabilityZoneIds", self.availability_zone_ids);
+            set(&mut m, "AvailabilityZones", self.availability_zones);
             m.insert("TransitGatewayId", self.transit_gateway_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -4073,13 +3901,9 @@ impl CfnClientVpnRouteProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClientVpnEndpointId", self.client_vpn_endpoint_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DestinationCidrBlock", self.destination_cidr_block.into_value());
-        if let Some(v) = self.target_vpc_subnet_id {
-            m.insert("TargetVpcSubnetId", v.into_value());
-        }
+        set(&mut m, "TargetVpcSubnetId", self.target_vpc_subnet_id);
         m
     }
 
@@ -4159,16 +3983,10 @@ impl CfnClientVpnTargetNetworkAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_id {
-            m.insert("AvailabilityZoneId", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
         m.insert("ClientVpnEndpointId", self.client_vpn_endpoint_id.into_value());
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_value());
-        }
+        set(&mut m, "SubnetId", self.subnet_id);
         m
     }
 
@@ -4281,22 +4099,12 @@ impl CfnCustomerGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bgp_asn {
-            m.insert("BgpAsn", v.into_value());
-        }
-        if let Some(v) = self.bgp_asn_extended {
-            m.insert("BgpAsnExtended", v.into_value());
-        }
-        if let Some(v) = self.certificate_arn {
-            m.insert("CertificateArn", v.into_value());
-        }
-        if let Some(v) = self.device_name {
-            m.insert("DeviceName", v.into_value());
-        }
+        set(&mut m, "BgpAsn", self.bgp_asn);
+        set(&mut m, "BgpAsnExtended", self.bgp_asn_extended);
+        set(&mut m, "CertificateArn", self.certificate_arn);
+        set(&mut m, "DeviceName", self.device_name);
         m.insert("IpAddress", self.ip_address.into_get_att("PublicIp"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -4418,27 +4226,13 @@ impl CfnDHCPOptionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.domain_name_servers {
-            m.insert("DomainNameServers", v.into_value());
-        }
-        if let Some(v) = self.ipv6_address_preferred_lease_time {
-            m.insert("Ipv6AddressPreferredLeaseTime", v.into_value());
-        }
-        if let Some(v) = self.netbios_name_servers {
-            m.insert("NetbiosNameServers", v.into_value());
-        }
-        if let Some(v) = self.netbios_node_type {
-            m.insert("NetbiosNodeType", v.into_value());
-        }
-        if let Some(v) = self.ntp_servers {
-            m.insert("NtpServers", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "DomainNameServers", self.domain_name_servers);
+        set(&mut m, "Ipv6AddressPreferredLeaseTime", self.ipv6_address_preferred_lease_time);
+        set(&mut m, "NetbiosNameServers", self.netbios_name_servers);
+        set(&mut m, "NetbiosNodeType", self.netbios_node_type);
+        set(&mut m, "NtpServers", self.ntp_servers);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4589,41 +4383,19 @@ impl CfnEC2FleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.context {
-            m.insert("Context", v.into_value());
-        }
-        if let Some(v) = self.excess_capacity_termination_policy {
-            m.insert("ExcessCapacityTerminationPolicy", v.into_value());
-        }
+        set(&mut m, "Context", self.context);
+        set(&mut m, "ExcessCapacityTerminationPolicy", self.excess_capacity_termination_policy);
         m.insert("LaunchTemplateConfigs", self.launch_template_configs.into_value());
-        if let Some(v) = self.on_demand_options {
-            m.insert("OnDemandOptions", v.into_value());
-        }
-        if let Some(v) = self.replace_unhealthy_instances {
-            m.insert("ReplaceUnhealthyInstances", v.into_value());
-        }
-        if let Some(v) = self.reserved_capacity_options {
-            m.insert("ReservedCapacityOptions", v.into_value());
-        }
-        if let Some(v) = self.spot_options {
-            m.insert("SpotOptions", v.into_value());
-        }
-        if let Some(v) = self.tag_specifications {
-            m.insert("TagSpecifications", v.into_value());
-        }
+        set(&mut m, "OnDemandOptions", self.on_demand_options);
+        set(&mut m, "ReplaceUnhealthyInstances", self.replace_unhealthy_instances);
+        set(&mut m, "ReservedCapacityOptions", self.reserved_capacity_options);
+        set(&mut m, "SpotOptions", self.spot_options);
+        set(&mut m, "TagSpecifications", self.tag_specifications);
         m.insert("TargetCapacitySpecification", self.target_capacity_specification.into_value());
-        if let Some(v) = self.terminate_instances_with_expiration {
-            m.insert("TerminateInstancesWithExpiration", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.valid_from {
-            m.insert("ValidFrom", v.into_value());
-        }
-        if let Some(v) = self.valid_until {
-            m.insert("ValidUntil", v.into_value());
-        }
+        set(&mut m, "TerminateInstancesWithExpiration", self.terminate_instances_with_expiration);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "ValidFrom", self.valid_from);
+        set(&mut m, "ValidUntil", self.valid_until);
         m
     }
 
@@ -4657,7 +4429,7 @@ impl crate::Cfn<markers::EC2Fleet> {
 /// The property types of [`CfnEC2Fleet`]: CDK's `CfnEC2Fleet.*Property`.
 #[cfg(feature = "ec2")]
 pub mod ec2_fleet {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag, set};
 
     /// Specifies the number of units to request for an EC2 Fleet. You can choose to set the target
     /// capacity in terms of instances or a performance characteristic that is important to your
@@ -4715,18 +4487,10 @@ pub mod ec2_fleet {
     impl IntoValue for TargetCapacitySpecificationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_target_capacity_type {
-                m.insert("DefaultTargetCapacityType", v.into_value());
-            }
-            if let Some(v) = self.on_demand_target_capacity {
-                m.insert("OnDemandTargetCapacity", v.into_value());
-            }
-            if let Some(v) = self.spot_target_capacity {
-                m.insert("SpotTargetCapacity", v.into_value());
-            }
-            if let Some(v) = self.target_capacity_unit_type {
-                m.insert("TargetCapacityUnitType", v.into_value());
-            }
+            set(&mut m, "DefaultTargetCapacityType", self.default_target_capacity_type);
+            set(&mut m, "OnDemandTargetCapacity", self.on_demand_target_capacity);
+            set(&mut m, "SpotTargetCapacity", self.spot_target_capacity);
+            set(&mut m, "TargetCapacityUnitType", self.target_capacity_unit_type);
             m.insert("TotalTargetCapacity", self.total_target_capacity.into_value());
             gs_core::Value::Map(m)
         }
@@ -4802,24 +4566,12 @@ pub mod ec2_fleet {
     impl IntoValue for OnDemandOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_options {
-                m.insert("CapacityReservationOptions", v.into_value());
-            }
-            if let Some(v) = self.max_total_price {
-                m.insert("MaxTotalPrice", v.into_value());
-            }
-            if let Some(v) = self.min_target_capacity {
-                m.insert("MinTargetCapacity", v.into_value());
-            }
-            if let Some(v) = self.single_availability_zone {
-                m.insert("SingleAvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.single_instance_type {
-                m.insert("SingleInstanceType", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "CapacityReservationOptions", self.capacity_reservation_options);
+            set(&mut m, "MaxTotalPrice", self.max_total_price);
+            set(&mut m, "MinTargetCapacity", self.min_target_capacity);
+            set(&mut m, "SingleAvailabilityZone", self.single_availability_zone);
+            set(&mut m, "SingleInstanceType", self.single_instance_type);
             gs_core::Value::Map(m)
         }
     }
@@ -4857,9 +4609,7 @@ pub mod ec2_fleet {
     impl IntoValue for CapacityReservationOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.usage_strategy {
-                m.insert("UsageStrategy", v.into_value());
-            }
+            set(&mut m, "UsageStrategy", self.usage_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -4904,12 +4654,8 @@ pub mod ec2_fleet {
     impl IntoValue for TagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -5004,30 +4750,14 @@ pub mod ec2_fleet {
     impl IntoValue for SpotOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.instance_interruption_behavior {
-                m.insert("InstanceInterruptionBehavior", v.into_value());
-            }
-            if let Some(v) = self.instance_pools_to_use_count {
-                m.insert("InstancePoolsToUseCount", v.into_value());
-            }
-            if let Some(v) = self.maintenance_strategies {
-                m.insert("MaintenanceStrategies", v.into_value());
-            }
-            if let Some(v) = self.max_total_price {
-                m.insert("MaxTotalPrice", v.into_value());
-            }
-            if let Some(v) = self.min_target_capacity {
-                m.insert("MinTargetCapacity", v.into_value());
-            }
-            if let Some(v) = self.single_availability_zone {
-                m.insert("SingleAvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.single_instance_type {
-                m.insert("SingleInstanceType", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "InstanceInterruptionBehavior", self.instance_interruption_behavior);
+            set(&mut m, "InstancePoolsToUseCount", self.instance_pools_to_use_count);
+            set(&mut m, "MaintenanceStrategies", self.maintenance_strategies);
+            set(&mut m, "MaxTotalPrice", self.max_total_price);
+            set(&mut m, "MinTargetCapacity", self.min_target_capacity);
+            set(&mut m, "SingleAvailabilityZone", self.single_availability_zone);
+            set(&mut m, "SingleInstanceType", self.single_instance_type);
             gs_core::Value::Map(m)
         }
     }
@@ -5066,9 +4796,7 @@ pub mod ec2_fleet {
     impl IntoValue for MaintenanceStrategies {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_rebalance {
-                m.insert("CapacityRebalance", v.into_value());
-            }
+            set(&mut m, "CapacityRebalance", self.capacity_rebalance);
             gs_core::Value::Map(m)
         }
     }
@@ -5117,12 +4845,8 @@ pub mod ec2_fleet {
     impl IntoValue for CapacityRebalance {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replacement_strategy {
-                m.insert("ReplacementStrategy", v.into_value());
-            }
-            if let Some(v) = self.termination_delay {
-                m.insert("TerminationDelay", v.into_value());
-            }
+            set(&mut m, "ReplacementStrategy", self.replacement_strategy);
+            set(&mut m, "TerminationDelay", self.termination_delay);
             gs_core::Value::Map(m)
         }
     }
@@ -5167,12 +4891,8 @@ pub mod ec2_fleet {
     impl IntoValue for FleetLaunchTemplateConfigRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_specification {
-                m.insert("LaunchTemplateSpecification", v.into_value());
-            }
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
+            set(&mut m, "LaunchTemplateSpecification", self.launch_template_specification);
+            set(&mut m, "Overrides", self.overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -5225,15 +4945,9 @@ pub mod ec2_fleet {
     impl IntoValue for FleetLaunchTemplateSpecificationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_value());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
-            if let Some(v) = self.launch_template_specification_user_data {
-                m.insert("LaunchTemplateSpecificationUserData", v.into_value());
-            }
+            set(&mut m, "LaunchTemplateId", self.launch_template_id);
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
+            set(&mut m, "LaunchTemplateSpecificationUserData", self.launch_template_specification_user_data);
             m.insert("Version", self.version.into_value());
             gs_core::Value::Map(m)
         }
@@ -5364,48 +5078,20 @@ pub mod ec2_fleet {
     impl IntoValue for FleetLaunchTemplateOverridesRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.availability_zone_id {
-                m.insert("AvailabilityZoneId", v.into_value());
-            }
-            if let Some(v) = self.block_device_mappings {
-                m.insert("BlockDeviceMappings", v.into_value());
-            }
-            if let Some(v) = self.iam_instance_profile {
-                m.insert("IamInstanceProfile", v.into_value());
-            }
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.key_name {
-                m.insert("KeyName", v.into_value());
-            }
-            if let Some(v) = self.max_price {
-                m.insert("MaxPrice", v.into_value());
-            }
-            if let Some(v) = self.metadata_options {
-                m.insert("MetadataOptions", v.into_value());
-            }
-            if let Some(v) = self.network_interfaces {
-                m.insert("NetworkInterfaces", v.into_value());
-            }
-            if let Some(v) = self.placement {
-                m.insert("Placement", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
-            if let Some(v) = self.weighted_capacity {
-                m.insert("WeightedCapacity", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+            set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+            set(&mut m, "IamInstanceProfile", self.iam_instance_profile);
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "KeyName", self.key_name);
+            set(&mut m, "MaxPrice", self.max_price);
+            set(&mut m, "MetadataOptions", self.metadata_options);
+            set(&mut m, "NetworkInterfaces", self.network_interfaces);
+            set(&mut m, "Placement", self.placement);
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "SubnetId", self.subnet_id);
+            set(&mut m, "WeightedCapacity", self.weighted_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -5493,30 +5179,14 @@ pub mod ec2_fleet {
     impl IntoValue for Placement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.affinity {
-                m.insert("Affinity", v.into_value());
-            }
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.group_name {
-                m.insert("GroupName", v.into_value());
-            }
-            if let Some(v) = self.host_id {
-                m.insert("HostId", v.into_value());
-            }
-            if let Some(v) = self.host_resource_group_arn {
-                m.insert("HostResourceGroupArn", v.into_value());
-            }
-            if let Some(v) = self.partition_number {
-                m.insert("PartitionNumber", v.into_value());
-            }
-            if let Some(v) = self.spread_domain {
-                m.insert("SpreadDomain", v.into_value());
-            }
-            if let Some(v) = self.tenancy {
-                m.insert("Tenancy", v.into_value());
-            }
+            set(&mut m, "Affinity", self.affinity);
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "GroupName", self.group_name);
+            set(&mut m, "HostId", self.host_id);
+            set(&mut m, "HostResourceGroupArn", self.host_resource_group_arn);
+            set(&mut m, "PartitionNumber", self.partition_number);
+            set(&mut m, "SpreadDomain", self.spread_domain);
+            set(&mut m, "Tenancy", self.tenancy);
             gs_core::Value::Map(m)
         }
     }
@@ -5773,84 +5443,32 @@ pub mod ec2_fleet {
     impl IntoValue for InstanceRequirementsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_count {
-                m.insert("AcceleratorCount", v.into_value());
-            }
-            if let Some(v) = self.accelerator_manufacturers {
-                m.insert("AcceleratorManufacturers", v.into_value());
-            }
-            if let Some(v) = self.accelerator_names {
-                m.insert("AcceleratorNames", v.into_value());
-            }
-            if let Some(v) = self.accelerator_total_memory_mi_b {
-                m.insert("AcceleratorTotalMemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.accelerator_types {
-                m.insert("AcceleratorTypes", v.into_value());
-            }
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.bare_metal {
-                m.insert("BareMetal", v.into_value());
-            }
-            if let Some(v) = self.baseline_ebs_bandwidth_mbps {
-                m.insert("BaselineEbsBandwidthMbps", v.into_value());
-            }
-            if let Some(v) = self.baseline_performance_factors {
-                m.insert("BaselinePerformanceFactors", v.into_value());
-            }
-            if let Some(v) = self.burstable_performance {
-                m.insert("BurstablePerformance", v.into_value());
-            }
-            if let Some(v) = self.cpu_manufacturers {
-                m.insert("CpuManufacturers", v.into_value());
-            }
-            if let Some(v) = self.excluded_instance_types {
-                m.insert("ExcludedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.instance_generations {
-                m.insert("InstanceGenerations", v.into_value());
-            }
-            if let Some(v) = self.local_storage {
-                m.insert("LocalStorage", v.into_value());
-            }
-            if let Some(v) = self.local_storage_types {
-                m.insert("LocalStorageTypes", v.into_value());
-            }
-            if let Some(v) = self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-                m.insert("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", v.into_value());
-            }
-            if let Some(v) = self.memory_gi_b_per_v_cpu {
-                m.insert("MemoryGiBPerVCpu", v.into_value());
-            }
-            if let Some(v) = self.memory_mi_b {
-                m.insert("MemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.network_bandwidth_gbps {
-                m.insert("NetworkBandwidthGbps", v.into_value());
-            }
-            if let Some(v) = self.network_interface_count {
-                m.insert("NetworkInterfaceCount", v.into_value());
-            }
-            if let Some(v) = self.on_demand_max_price_percentage_over_lowest_price {
-                m.insert("OnDemandMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.require_encryption_in_transit {
-                m.insert("RequireEncryptionInTransit", v.into_value());
-            }
-            if let Some(v) = self.require_hibernate_support {
-                m.insert("RequireHibernateSupport", v.into_value());
-            }
-            if let Some(v) = self.spot_max_price_percentage_over_lowest_price {
-                m.insert("SpotMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.total_local_storage_gb {
-                m.insert("TotalLocalStorageGB", v.into_value());
-            }
-            if let Some(v) = self.v_cpu_count {
-                m.insert("VCpuCount", v.into_value());
-            }
+            set(&mut m, "AcceleratorCount", self.accelerator_count);
+            set(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
+            set(&mut m, "AcceleratorNames", self.accelerator_names);
+            set(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b);
+            set(&mut m, "AcceleratorTypes", self.accelerator_types);
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            set(&mut m, "BareMetal", self.bare_metal);
+            set(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
+            set(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors);
+            set(&mut m, "BurstablePerformance", self.burstable_performance);
+            set(&mut m, "CpuManufacturers", self.cpu_manufacturers);
+            set(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
+            set(&mut m, "InstanceGenerations", self.instance_generations);
+            set(&mut m, "LocalStorage", self.local_storage);
+            set(&mut m, "LocalStorageTypes", self.local_storage_types);
+            set(&mut m, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", self.max_spot_price_as_percentage_of_optimal_on_demand_price);
+            set(&mut m, "MemoryGiBPerVCpu", self.memory_gi_b_per_v_cpu);
+            set(&mut m, "MemoryMiB", self.memory_mi_b);
+            set(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
+            set(&mut m, "NetworkInterfaceCount", self.network_interface_count);
+            set(&mut m, "OnDemandMaxPricePercentageOverLowestPrice", self.on_demand_max_price_percentage_over_lowest_price);
+            set(&mut m, "RequireEncryptionInTransit", self.require_encryption_in_transit);
+            set(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
+            set(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
+            set(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
+            set(&mut m, "VCpuCount", self.v_cpu_count);
             gs_core::Value::Map(m)
         }
     }
@@ -5894,12 +5512,8 @@ pub mod ec2_fleet {
     impl IntoValue for NetworkInterfaceCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -5945,12 +5559,8 @@ pub mod ec2_fleet {
     impl IntoValue for MemoryGiBPerVCpuRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -5994,12 +5604,8 @@ pub mod ec2_fleet {
     impl IntoValue for VCpuCountRangeRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -6045,12 +5651,8 @@ pub mod ec2_fleet {
     impl IntoValue for NetworkBandwidthGbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -6096,12 +5698,8 @@ pub mod ec2_fleet {
     impl IntoValue for AcceleratorCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -6148,12 +5746,8 @@ pub mod ec2_fleet {
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -6199,12 +5793,8 @@ pub mod ec2_fleet {
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -6248,12 +5838,8 @@ pub mod ec2_fleet {
     impl IntoValue for MemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -6299,12 +5885,8 @@ pub mod ec2_fleet {
     impl IntoValue for TotalLocalStorageGBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -6352,15 +5934,9 @@ pub mod ec2_fleet {
     impl IntoValue for InstanceMetadataOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_endpoint {
-                m.insert("HttpEndpoint", v.into_value());
-            }
-            if let Some(v) = self.http_put_response_hop_limit {
-                m.insert("HttpPutResponseHopLimit", v.into_value());
-            }
-            if let Some(v) = self.http_tokens {
-                m.insert("HttpTokens", v.into_value());
-            }
+            set(&mut m, "HttpEndpoint", self.http_endpoint);
+            set(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
+            set(&mut m, "HttpTokens", self.http_tokens);
             gs_core::Value::Map(m)
         }
     }
@@ -6421,18 +5997,10 @@ pub mod ec2_fleet {
     impl IntoValue for BlockDeviceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -6526,30 +6094,14 @@ pub mod ec2_fleet {
     impl IntoValue for EbsBlockDevice {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.multi_availability_zone_configuration {
-                m.insert("MultiAvailabilityZoneConfiguration", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "MultiAvailabilityZoneConfiguration", self.multi_availability_zone_configuration);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -6591,12 +6143,8 @@ pub mod ec2_fleet {
     impl IntoValue for MultiAvailabilityZoneConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration_type {
-                m.insert("ConfigurationType", v.into_value());
-            }
-            if let Some(v) = self.standby_availability_zones {
-                m.insert("StandbyAvailabilityZones", v.into_value());
-            }
+            set(&mut m, "ConfigurationType", self.configuration_type);
+            set(&mut m, "StandbyAvailabilityZones", self.standby_availability_zones);
             gs_core::Value::Map(m)
         }
     }
@@ -6638,12 +6186,8 @@ pub mod ec2_fleet {
     impl IntoValue for StandbyAvailabilityZone {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.availability_zone_id {
-                m.insert("AvailabilityZoneId", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
             gs_core::Value::Map(m)
         }
     }
@@ -6685,12 +6229,8 @@ pub mod ec2_fleet {
     impl IntoValue for IamInstanceProfileSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -6804,48 +6344,20 @@ pub mod ec2_fleet {
     impl IntoValue for NetworkInterfaceSpecificationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.associate_public_ip_address {
-                m.insert("AssociatePublicIpAddress", v.into_value());
-            }
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.device_index {
-                m.insert("DeviceIndex", v.into_value());
-            }
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
-            if let Some(v) = self.interface_type {
-                m.insert("InterfaceType", v.into_value());
-            }
-            if let Some(v) = self.ipv6_address_count {
-                m.insert("Ipv6AddressCount", v.into_value());
-            }
-            if let Some(v) = self.ipv6_addresses {
-                m.insert("Ipv6Addresses", v.into_value());
-            }
-            if let Some(v) = self.network_card_index {
-                m.insert("NetworkCardIndex", v.into_value());
-            }
-            if let Some(v) = self.network_interface_id {
-                m.insert("NetworkInterfaceId", v.into_value());
-            }
-            if let Some(v) = self.private_ip_address {
-                m.insert("PrivateIpAddress", v.into_value());
-            }
-            if let Some(v) = self.private_ip_addresses {
-                m.insert("PrivateIpAddresses", v.into_value());
-            }
-            if let Some(v) = self.secondary_private_ip_address_count {
-                m.insert("SecondaryPrivateIpAddressCount", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
+            set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DeviceIndex", self.device_index);
+            set(&mut m, "Groups", self.groups);
+            set(&mut m, "InterfaceType", self.interface_type);
+            set(&mut m, "Ipv6AddressCount", self.ipv6_address_count);
+            set(&mut m, "Ipv6Addresses", self.ipv6_addresses);
+            set(&mut m, "NetworkCardIndex", self.network_card_index);
+            set(&mut m, "NetworkInterfaceId", self.network_interface_id);
+            set(&mut m, "PrivateIpAddress", self.private_ip_address);
+            set(&mut m, "PrivateIpAddresses", self.private_ip_addresses);
+            set(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count);
+            set(&mut m, "SubnetId", self.subnet_id);
             gs_core::Value::Map(m)
         }
     }
@@ -6887,12 +6399,8 @@ pub mod ec2_fleet {
     impl IntoValue for PrivateIpAddressSpecificationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
-            if let Some(v) = self.private_ip_address {
-                m.insert("PrivateIpAddress", v.into_value());
-            }
+            set(&mut m, "Primary", self.primary);
+            set(&mut m, "PrivateIpAddress", self.private_ip_address);
             gs_core::Value::Map(m)
         }
     }
@@ -6928,9 +6436,7 @@ pub mod ec2_fleet {
     impl IntoValue for Ipv6AddressRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ipv6_address {
-                m.insert("Ipv6Address", v.into_value());
-            }
+            set(&mut m, "Ipv6Address", self.ipv6_address);
             gs_core::Value::Map(m)
         }
     }
@@ -6969,9 +6475,7 @@ pub mod ec2_fleet {
     impl IntoValue for BaselinePerformanceFactorsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
+            set(&mut m, "Cpu", self.cpu);
             gs_core::Value::Map(m)
         }
     }
@@ -7010,9 +6514,7 @@ pub mod ec2_fleet {
     impl IntoValue for CpuPerformanceFactorRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.references {
-                m.insert("References", v.into_value());
-            }
+            set(&mut m, "References", self.references);
             gs_core::Value::Map(m)
         }
     }
@@ -7051,9 +6553,7 @@ pub mod ec2_fleet {
     impl IntoValue for PerformanceFactorReferenceRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_family {
-                m.insert("InstanceFamily", v.into_value());
-            }
+            set(&mut m, "InstanceFamily", self.instance_family);
             gs_core::Value::Map(m)
         }
     }
@@ -7107,18 +6607,10 @@ pub mod ec2_fleet {
     impl IntoValue for ReservedCapacityOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_target {
-                m.insert("CapacityReservationTarget", v.into_value());
-            }
-            if let Some(v) = self.reservation_types {
-                m.insert("ReservationTypes", v.into_value());
-            }
-            if let Some(v) = self.reserved_capacity_fallback_options {
-                m.insert("ReservedCapacityFallbackOptions", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "CapacityReservationTarget", self.capacity_reservation_target);
+            set(&mut m, "ReservationTypes", self.reservation_types);
+            set(&mut m, "ReservedCapacityFallbackOptions", self.reserved_capacity_fallback_options);
             gs_core::Value::Map(m)
         }
     }
@@ -7154,9 +6646,7 @@ pub mod ec2_fleet {
     impl IntoValue for ReservedCapacityFallbackOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.market_types {
-                m.insert("MarketTypes", v.into_value());
-            }
+            set(&mut m, "MarketTypes", self.market_types);
             gs_core::Value::Map(m)
         }
     }
@@ -7198,12 +6688,8 @@ pub mod ec2_fleet {
     impl IntoValue for CapacityReservationTargetRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_ids {
-                m.insert("CapacityReservationIds", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_resource_group_arns {
-                m.insert("CapacityReservationResourceGroupArns", v.into_value());
-            }
+            set(&mut m, "CapacityReservationIds", self.capacity_reservation_ids);
+            set(&mut m, "CapacityReservationResourceGroupArns", self.capacity_reservation_resource_group_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -7305,30 +6791,14 @@ impl CfnEIPProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.address {
-            m.insert("Address", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.instance_id {
-            m.insert("InstanceId", v.into_ref());
-        }
-        if let Some(v) = self.ipam_pool_id {
-            m.insert("IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.network_border_group {
-            m.insert("NetworkBorderGroup", v.into_value());
-        }
-        if let Some(v) = self.public_ipv4_pool {
-            m.insert("PublicIpv4Pool", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transfer_address {
-            m.insert("TransferAddress", v.into_value());
-        }
+        set(&mut m, "Address", self.address);
+        set(&mut m, "Domain", self.domain);
+        if let Some(v) = self.instance_id { m.insert("InstanceId", v.into_ref()); }
+        set(&mut m, "IpamPoolId", self.ipam_pool_id);
+        set(&mut m, "NetworkBorderGroup", self.network_border_group);
+        set(&mut m, "PublicIpv4Pool", self.public_ipv4_pool);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TransferAddress", self.transfer_address);
         m
     }
 
@@ -7445,21 +6915,11 @@ impl CfnEIPAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocation_id {
-            m.insert("AllocationId", v.into_value());
-        }
-        if let Some(v) = self.eip {
-            m.insert("EIP", v.into_ref());
-        }
-        if let Some(v) = self.instance_id {
-            m.insert("InstanceId", v.into_ref());
-        }
-        if let Some(v) = self.network_interface_id {
-            m.insert("NetworkInterfaceId", v.into_ref());
-        }
-        if let Some(v) = self.private_ip_address {
-            m.insert("PrivateIpAddress", v.into_value());
-        }
+        set(&mut m, "AllocationId", self.allocation_id);
+        if let Some(v) = self.eip { m.insert("EIP", v.into_ref()); }
+        if let Some(v) = self.instance_id { m.insert("InstanceId", v.into_ref()); }
+        if let Some(v) = self.network_interface_id { m.insert("NetworkInterfaceId", v.into_ref()); }
+        set(&mut m, "PrivateIpAddress", self.private_ip_address);
         m
     }
 
@@ -7529,9 +6989,7 @@ impl CfnEgressOnlyInternetGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -7783,41 +7241,19 @@ impl CfnFlowLogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deliver_cross_account_role {
-            m.insert("DeliverCrossAccountRole", v.into_value());
-        }
-        if let Some(v) = self.deliver_logs_permission_arn {
-            m.insert("DeliverLogsPermissionArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.destination_options {
-            m.insert("DestinationOptions", v.into_value());
-        }
-        if let Some(v) = self.log_destination {
-            m.insert("LogDestination", v.into_value());
-        }
-        if let Some(v) = self.log_destination_type {
-            m.insert("LogDestinationType", v.into_value());
-        }
-        if let Some(v) = self.log_format {
-            m.insert("LogFormat", v.into_value());
-        }
-        if let Some(v) = self.log_group_name {
-            m.insert("LogGroupName", v.into_ref());
-        }
-        if let Some(v) = self.max_aggregation_interval {
-            m.insert("MaxAggregationInterval", v.into_value());
-        }
+        set(&mut m, "DeliverCrossAccountRole", self.deliver_cross_account_role);
+        if let Some(v) = self.deliver_logs_permission_arn { m.insert("DeliverLogsPermissionArn", v.into_get_att("Arn")); }
+        set(&mut m, "DestinationOptions", self.destination_options);
+        set(&mut m, "LogDestination", self.log_destination);
+        set(&mut m, "LogDestinationType", self.log_destination_type);
+        set(&mut m, "LogFormat", self.log_format);
+        if let Some(v) = self.log_group_name { m.insert("LogGroupName", v.into_ref()); }
+        set(&mut m, "MaxAggregationInterval", self.max_aggregation_interval);
         m.insert("ResourceId", self.resource_id.into_value());
         m.insert("ResourceType", self.resource_type.into_value());
-        if let Some(v) = self.tag_field_specifications {
-            m.insert("TagFieldSpecifications", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.traffic_type {
-            m.insert("TrafficType", v.into_value());
-        }
+        set(&mut m, "TagFieldSpecifications", self.tag_field_specifications);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrafficType", self.traffic_type);
         m
     }
 
@@ -8005,21 +7441,11 @@ impl CfnFpgaImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.input_storage_location {
-            m.insert("InputStorageLocation", v.into_value());
-        }
-        if let Some(v) = self.logs_storage_location {
-            m.insert("LogsStorageLocation", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InputStorageLocation", self.input_storage_location);
+        set(&mut m, "LogsStorageLocation", self.logs_storage_location);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -8117,7 +7543,7 @@ impl crate::Cfn<markers::FpgaImage> {
 /// The property types of [`CfnFpgaImage`]: CDK's `CfnFpgaImage.*Property`.
 #[cfg(feature = "ec2")]
 pub mod fpga_image {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes a storage location in Amazon S3.
     ///
@@ -8156,12 +7582,8 @@ pub mod fpga_image {
     impl IntoValue for StorageLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
+            set(&mut m, "Key", self.key);
             gs_core::Value::Map(m)
         }
     }
@@ -8328,31 +7750,15 @@ impl CfnHostProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.asset_id {
-            m.insert("AssetId", v.into_value());
-        }
-        if let Some(v) = self.auto_placement {
-            m.insert("AutoPlacement", v.into_value());
-        }
+        set(&mut m, "AssetId", self.asset_id);
+        set(&mut m, "AutoPlacement", self.auto_placement);
         m.insert("AvailabilityZone", self.availability_zone.into_value());
-        if let Some(v) = self.host_maintenance {
-            m.insert("HostMaintenance", v.into_value());
-        }
-        if let Some(v) = self.host_recovery {
-            m.insert("HostRecovery", v.into_value());
-        }
-        if let Some(v) = self.instance_family {
-            m.insert("InstanceFamily", v.into_value());
-        }
-        if let Some(v) = self.instance_type {
-            m.insert("InstanceType", v.into_value());
-        }
-        if let Some(v) = self.outpost_arn {
-            m.insert("OutpostArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "HostMaintenance", self.host_maintenance);
+        set(&mut m, "HostRecovery", self.host_recovery);
+        set(&mut m, "InstanceFamily", self.instance_family);
+        set(&mut m, "InstanceType", self.instance_type);
+        set(&mut m, "OutpostArn", self.outpost_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -8472,27 +7878,13 @@ impl CfnIPAMProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_resource_discovery_organizational_unit_exclusions {
-            m.insert("DefaultResourceDiscoveryOrganizationalUnitExclusions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enable_private_gua {
-            m.insert("EnablePrivateGua", v.into_value());
-        }
-        if let Some(v) = self.metered_account {
-            m.insert("MeteredAccount", v.into_value());
-        }
-        if let Some(v) = self.operating_regions {
-            m.insert("OperatingRegions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tier {
-            m.insert("Tier", v.into_value());
-        }
+        set(&mut m, "DefaultResourceDiscoveryOrganizationalUnitExclusions", self.default_resource_discovery_organizational_unit_exclusions);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnablePrivateGua", self.enable_private_gua);
+        set(&mut m, "MeteredAccount", self.metered_account);
+        set(&mut m, "OperatingRegions", self.operating_regions);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Tier", self.tier);
         m
     }
 
@@ -8707,16 +8099,10 @@ impl CfnIPAMAllocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr {
-            m.insert("Cidr", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Cidr", self.cidr);
+        set(&mut m, "Description", self.description);
         m.insert("IpamPoolId", self.ipam_pool_id.into_value());
-        if let Some(v) = self.netmask_length {
-            m.insert("NetmaskLength", v.into_value());
-        }
+        set(&mut m, "NetmaskLength", self.netmask_length);
         m
     }
 
@@ -8903,49 +8289,21 @@ impl CfnIPAMPoolProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddressFamily", self.address_family.into_value());
-        if let Some(v) = self.allocation_default_netmask_length {
-            m.insert("AllocationDefaultNetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.allocation_max_netmask_length {
-            m.insert("AllocationMaxNetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.allocation_min_netmask_length {
-            m.insert("AllocationMinNetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.allocation_resource_tags {
-            m.insert("AllocationResourceTags", v.into_value());
-        }
-        if let Some(v) = self.auto_import {
-            m.insert("AutoImport", v.into_value());
-        }
-        if let Some(v) = self.aws_service {
-            m.insert("AwsService", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AllocationDefaultNetmaskLength", self.allocation_default_netmask_length);
+        set(&mut m, "AllocationMaxNetmaskLength", self.allocation_max_netmask_length);
+        set(&mut m, "AllocationMinNetmaskLength", self.allocation_min_netmask_length);
+        set(&mut m, "AllocationResourceTags", self.allocation_resource_tags);
+        set(&mut m, "AutoImport", self.auto_import);
+        set(&mut m, "AwsService", self.aws_service);
+        set(&mut m, "Description", self.description);
         m.insert("IpamScopeId", self.ipam_scope_id.into_value());
-        if let Some(v) = self.locale {
-            m.insert("Locale", v.into_value());
-        }
-        if let Some(v) = self.provisioned_cidrs {
-            m.insert("ProvisionedCidrs", v.into_value());
-        }
-        if let Some(v) = self.public_ip_source {
-            m.insert("PublicIpSource", v.into_value());
-        }
-        if let Some(v) = self.publicly_advertisable {
-            m.insert("PubliclyAdvertisable", v.into_value());
-        }
-        if let Some(v) = self.source_ipam_pool_id {
-            m.insert("SourceIpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.source_resource {
-            m.insert("SourceResource", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Locale", self.locale);
+        set(&mut m, "ProvisionedCidrs", self.provisioned_cidrs);
+        set(&mut m, "PublicIpSource", self.public_ip_source);
+        set(&mut m, "PubliclyAdvertisable", self.publicly_advertisable);
+        set(&mut m, "SourceIpamPoolId", self.source_ipam_pool_id);
+        set(&mut m, "SourceResource", self.source_resource);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -9175,13 +8533,9 @@ impl CfnIPAMPoolCidrProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr {
-            m.insert("Cidr", v.into_value());
-        }
+        set(&mut m, "Cidr", self.cidr);
         m.insert("IpamPoolId", self.ipam_pool_id.into_value());
-        if let Some(v) = self.netmask_length {
-            m.insert("NetmaskLength", v.into_value());
-        }
+        set(&mut m, "NetmaskLength", self.netmask_length);
         m
     }
 
@@ -9277,18 +8631,10 @@ impl CfnIPAMPrefixListResolverProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddressFamily", self.address_family.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.ipam_id {
-            m.insert("IpamId", v.into_value());
-        }
-        if let Some(v) = self.rules {
-            m.insert("Rules", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IpamId", self.ipam_id);
+        set(&mut m, "Rules", self.rules);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -9338,7 +8684,7 @@ impl crate::Cfn<markers::IPAMPrefixListResolver> {
 /// The property types of [`CfnIPAMPrefixListResolver`]: CDK's `CfnIPAMPrefixListResolver.*Property`.
 #[cfg(feature = "ec2")]
 pub mod ipam_prefix_list_resolver {
-    use crate::kinds::{IntoValue, List, Str, Tag};
+    use crate::kinds::{IntoValue, List, Str, Tag, set};
 
     /// CIDR selection rules define the business logic for selecting CIDRs from IPAM. If a CIDR
     /// matches any of the rules, it will be included. If a rule has multiple conditions, the CIDR
@@ -9401,19 +8747,11 @@ pub mod ipam_prefix_list_resolver {
     impl IntoValue for IpamPrefixListResolverRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
-            if let Some(v) = self.ipam_scope_id {
-                m.insert("IpamScopeId", v.into_value());
-            }
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
+            set(&mut m, "IpamScopeId", self.ipam_scope_id);
+            set(&mut m, "ResourceType", self.resource_type);
             m.insert("RuleType", self.rule_type.into_value());
-            if let Some(v) = self.static_cidr {
-                m.insert("StaticCidr", v.into_value());
-            }
+            set(&mut m, "StaticCidr", self.static_cidr);
             gs_core::Value::Map(m)
         }
     }
@@ -9485,25 +8823,13 @@ pub mod ipam_prefix_list_resolver {
     impl IntoValue for IpamPrefixListResolverRuleCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr {
-                m.insert("Cidr", v.into_value());
-            }
-            if let Some(v) = self.ipam_pool_id {
-                m.insert("IpamPoolId", v.into_value());
-            }
+            set(&mut m, "Cidr", self.cidr);
+            set(&mut m, "IpamPoolId", self.ipam_pool_id);
             m.insert("Operation", self.operation.into_value());
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
-            if let Some(v) = self.resource_owner {
-                m.insert("ResourceOwner", v.into_value());
-            }
-            if let Some(v) = self.resource_region {
-                m.insert("ResourceRegion", v.into_value());
-            }
-            if let Some(v) = self.resource_tag {
-                m.insert("ResourceTag", v.into_value());
-            }
+            set(&mut m, "ResourceId", self.resource_id);
+            set(&mut m, "ResourceOwner", self.resource_owner);
+            set(&mut m, "ResourceRegion", self.resource_region);
+            set(&mut m, "ResourceTag", self.resource_tag);
             gs_core::Value::Map(m)
         }
     }
@@ -9574,15 +8900,11 @@ impl CfnIPAMPrefixListResolverTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.desired_version {
-            m.insert("DesiredVersion", v.into_value());
-        }
+        set(&mut m, "DesiredVersion", self.desired_version);
         m.insert("IpamPrefixListResolverId", self.ipam_prefix_list_resolver_id.into_value());
         m.insert("PrefixListId", self.prefix_list_id.into_value());
         m.insert("PrefixListRegion", self.prefix_list_region.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TrackLatestVersion", self.track_latest_version.into_value());
         m
     }
@@ -9686,18 +9008,10 @@ impl CfnIPAMResourceDiscoveryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.operating_regions {
-            m.insert("OperatingRegions", v.into_value());
-        }
-        if let Some(v) = self.organizational_unit_exclusions {
-            m.insert("OrganizationalUnitExclusions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "OperatingRegions", self.operating_regions);
+        set(&mut m, "OrganizationalUnitExclusions", self.organizational_unit_exclusions);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -9895,9 +9209,7 @@ impl CfnIPAMResourceDiscoveryAssociationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("IpamId", self.ipam_id.into_value());
         m.insert("IpamResourceDiscoveryId", self.ipam_resource_discovery_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -10040,16 +9352,10 @@ impl CfnIPAMScopeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.external_authority_configuration {
-            m.insert("ExternalAuthorityConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExternalAuthorityConfiguration", self.external_authority_configuration);
         m.insert("IpamId", self.ipam_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -10207,9 +9513,7 @@ impl CfnIPv4PoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -10674,129 +9978,47 @@ impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_info {
-            m.insert("AdditionalInfo", v.into_value());
-        }
-        if let Some(v) = self.affinity {
-            m.insert("Affinity", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.block_device_mappings {
-            m.insert("BlockDeviceMappings", v.into_value());
-        }
-        if let Some(v) = self.cpu_options {
-            m.insert("CpuOptions", v.into_value());
-        }
-        if let Some(v) = self.credit_specification {
-            m.insert("CreditSpecification", v.into_value());
-        }
-        if let Some(v) = self.disable_api_termination {
-            m.insert("DisableApiTermination", v.into_value());
-        }
-        if let Some(v) = self.ebs_optimized {
-            m.insert("EbsOptimized", v.into_value());
-        }
-        if let Some(v) = self.elastic_gpu_specifications {
-            m.insert("ElasticGpuSpecifications", v.into_value());
-        }
-        if let Some(v) = self.elastic_inference_accelerators {
-            m.insert("ElasticInferenceAccelerators", v.into_value());
-        }
-        if let Some(v) = self.enclave_options {
-            m.insert("EnclaveOptions", v.into_value());
-        }
-        if let Some(v) = self.hibernation_options {
-            m.insert("HibernationOptions", v.into_value());
-        }
-        if let Some(v) = self.host_id {
-            m.insert("HostId", v.into_ref());
-        }
-        if let Some(v) = self.host_resource_group_arn {
-            m.insert("HostResourceGroupArn", v.into_value());
-        }
-        if let Some(v) = self.iam_instance_profile {
-            m.insert("IamInstanceProfile", v.into_ref());
-        }
-        if let Some(v) = self.image_id {
-            m.insert("ImageId", v.into_value());
-        }
-        if let Some(v) = self.instance_initiated_shutdown_behavior {
-            m.insert("InstanceInitiatedShutdownBehavior", v.into_value());
-        }
-        if let Some(v) = self.instance_type {
-            m.insert("InstanceType", v.into_value());
-        }
-        if let Some(v) = self.ipv6_address_count {
-            m.insert("Ipv6AddressCount", v.into_value());
-        }
-        if let Some(v) = self.ipv6_addresses {
-            m.insert("Ipv6Addresses", v.into_value());
-        }
-        if let Some(v) = self.kernel_id {
-            m.insert("KernelId", v.into_value());
-        }
-        if let Some(v) = self.key_name {
-            m.insert("KeyName", v.into_value());
-        }
-        if let Some(v) = self.launch_template {
-            m.insert("LaunchTemplate", v.into_value());
-        }
-        if let Some(v) = self.license_specifications {
-            m.insert("LicenseSpecifications", v.into_value());
-        }
-        if let Some(v) = self.metadata_options {
-            m.insert("MetadataOptions", v.into_value());
-        }
-        if let Some(v) = self.monitoring {
-            m.insert("Monitoring", v.into_value());
-        }
-        if let Some(v) = self.network_interfaces {
-            m.insert("NetworkInterfaces", v.into_value());
-        }
-        if let Some(v) = self.placement_group_name {
-            m.insert("PlacementGroupName", v.into_ref());
-        }
-        if let Some(v) = self.private_dns_name_options {
-            m.insert("PrivateDnsNameOptions", v.into_value());
-        }
-        if let Some(v) = self.private_ip_address {
-            m.insert("PrivateIpAddress", v.into_value());
-        }
-        if let Some(v) = self.propagate_tags_to_volume_on_creation {
-            m.insert("PropagateTagsToVolumeOnCreation", v.into_value());
-        }
-        if let Some(v) = self.ramdisk_id {
-            m.insert("RamdiskId", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_refs());
-        }
-        if let Some(v) = self.security_groups {
-            m.insert("SecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.source_dest_check {
-            m.insert("SourceDestCheck", v.into_value());
-        }
-        if let Some(v) = self.ssm_associations {
-            m.insert("SsmAssociations", v.into_value());
-        }
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_ref());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tenancy {
-            m.insert("Tenancy", v.into_value());
-        }
-        if let Some(v) = self.user_data {
-            m.insert("UserData", v.into_value());
-        }
-        if let Some(v) = self.volumes {
-            m.insert("Volumes", v.into_value());
-        }
+        set(&mut m, "AdditionalInfo", self.additional_info);
+        set(&mut m, "Affinity", self.affinity);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+        set(&mut m, "CpuOptions", self.cpu_options);
+        set(&mut m, "CreditSpecification", self.credit_specification);
+        set(&mut m, "DisableApiTermination", self.disable_api_termination);
+        set(&mut m, "EbsOptimized", self.ebs_optimized);
+        set(&mut m, "ElasticGpuSpecifications", self.elastic_gpu_specifications);
+        set(&mut m, "ElasticInferenceAccelerators", self.elastic_inference_accelerators);
+        set(&mut m, "EnclaveOptions", self.enclave_options);
+        set(&mut m, "HibernationOptions", self.hibernation_options);
+        if let Some(v) = self.host_id { m.insert("HostId", v.into_ref()); }
+        set(&mut m, "HostResourceGroupArn", self.host_resource_group_arn);
+        if let Some(v) = self.iam_instance_profile { m.insert("IamInstanceProfile", v.into_ref()); }
+        set(&mut m, "ImageId", self.image_id);
+        set(&mut m, "InstanceInitiatedShutdownBehavior", self.instance_initiated_shutdown_behavior);
+        set(&mut m, "InstanceType", self.instance_type);
+        set(&mut m, "Ipv6AddressCount", self.ipv6_address_count);
+        set(&mut m, "Ipv6Addresses", self.ipv6_addresses);
+        set(&mut m, "KernelId", self.kernel_id);
+        set(&mut m, "KeyName", self.key_name);
+        set(&mut m, "LaunchTemplate", self.launch_template);
+        set(&mut m, "LicenseSpecifications", self.license_specifications);
+        set(&mut m, "MetadataOptions", self.metadata_options);
+        set(&mut m, "Monitoring", self.monitoring);
+        set(&mut m, "NetworkInterfaces", self.network_interfaces);
+        if let Some(v) = self.placement_group_name { m.insert("PlacementGroupName", v.into_ref()); }
+        set(&mut m, "PrivateDnsNameOptions", self.private_dns_name_options);
+        set(&mut m, "PrivateIpAddress", self.private_ip_address);
+        set(&mut m, "PropagateTagsToVolumeOnCreation", self.propagate_tags_to_volume_on_creation);
+        set(&mut m, "RamdiskId", self.ramdisk_id);
+        if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+        set(&mut m, "SecurityGroups", self.security_groups);
+        set(&mut m, "SourceDestCheck", self.source_dest_check);
+        set(&mut m, "SsmAssociations", self.ssm_associations);
+        if let Some(v) = self.subnet_id { m.insert("SubnetId", v.into_ref()); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Tenancy", self.tenancy);
+        set(&mut m, "UserData", self.user_data);
+        set(&mut m, "Volumes", self.volumes);
         m
     }
 
@@ -10887,7 +10109,7 @@ impl crate::Cfn<markers::Instance> {
 /// The property types of [`CfnInstance`]: CDK's `CfnInstance.*Property`.
 #[cfg(feature = "ec2")]
 pub mod instance {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, set};
 
     /// Specifies a block device mapping for an instance. You must specify exactly one of the
     /// following properties: `VirtualName` , `Ebs` , or `NoDevice` .
@@ -10940,15 +10162,9 @@ pub mod instance {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeviceName", self.device_name.into_value());
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -11042,27 +10258,13 @@ pub mod instance {
     impl IntoValue for Ebs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -11105,12 +10307,8 @@ pub mod instance {
     impl IntoValue for CpuOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.core_count {
-                m.insert("CoreCount", v.into_value());
-            }
-            if let Some(v) = self.threads_per_core {
-                m.insert("ThreadsPerCore", v.into_value());
-            }
+            set(&mut m, "CoreCount", self.core_count);
+            set(&mut m, "ThreadsPerCore", self.threads_per_core);
             gs_core::Value::Map(m)
         }
     }
@@ -11146,9 +10344,7 @@ pub mod instance {
     impl IntoValue for CreditSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu_credits {
-                m.insert("CPUCredits", v.into_value());
-            }
+            set(&mut m, "CPUCredits", self.cpu_credits);
             gs_core::Value::Map(m)
         }
     }
@@ -11217,9 +10413,7 @@ pub mod instance {
     impl IntoValue for ElasticInferenceAccelerator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -11257,9 +10451,7 @@ pub mod instance {
     impl IntoValue for EnclaveOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -11295,9 +10487,7 @@ pub mod instance {
     impl IntoValue for HibernationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configured {
-                m.insert("Configured", v.into_value());
-            }
+            set(&mut m, "Configured", self.configured);
             gs_core::Value::Map(m)
         }
     }
@@ -11377,12 +10567,8 @@ pub mod instance {
     impl IntoValue for LaunchTemplateSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_ref());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
+            if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
             m.insert("Version", self.version.into_get_att("LatestVersionNumber"));
             gs_core::Value::Map(m)
         }
@@ -11546,46 +10732,20 @@ pub mod instance {
     impl IntoValue for NetworkInterface {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.associate_carrier_ip_address {
-                m.insert("AssociateCarrierIpAddress", v.into_value());
-            }
-            if let Some(v) = self.associate_public_ip_address {
-                m.insert("AssociatePublicIpAddress", v.into_value());
-            }
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address);
+            set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Description", self.description);
             m.insert("DeviceIndex", self.device_index.into_value());
-            if let Some(v) = self.ena_srd_specification {
-                m.insert("EnaSrdSpecification", v.into_value());
-            }
-            if let Some(v) = self.group_set {
-                m.insert("GroupSet", v.into_refs());
-            }
-            if let Some(v) = self.ipv6_address_count {
-                m.insert("Ipv6AddressCount", v.into_value());
-            }
-            if let Some(v) = self.ipv6_addresses {
-                m.insert("Ipv6Addresses", v.into_value());
-            }
-            if let Some(v) = self.network_interface_id {
-                m.insert("NetworkInterfaceId", v.into_ref());
-            }
-            if let Some(v) = self.private_ip_address {
-                m.insert("PrivateIpAddress", v.into_value());
-            }
-            if let Some(v) = self.private_ip_addresses {
-                m.insert("PrivateIpAddresses", v.into_value());
-            }
-            if let Some(v) = self.secondary_private_ip_address_count {
-                m.insert("SecondaryPrivateIpAddressCount", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_ref());
-            }
+            set(&mut m, "EnaSrdSpecification", self.ena_srd_specification);
+            if let Some(v) = self.group_set { m.insert("GroupSet", v.into_refs()); }
+            set(&mut m, "Ipv6AddressCount", self.ipv6_address_count);
+            set(&mut m, "Ipv6Addresses", self.ipv6_addresses);
+            if let Some(v) = self.network_interface_id { m.insert("NetworkInterfaceId", v.into_ref()); }
+            set(&mut m, "PrivateIpAddress", self.private_ip_address);
+            set(&mut m, "PrivateIpAddresses", self.private_ip_addresses);
+            set(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count);
+            if let Some(v) = self.subnet_id { m.insert("SubnetId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -11691,15 +10851,9 @@ pub mod instance {
     impl IntoValue for PrivateDnsNameOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_resource_name_dns_aaaa_record {
-                m.insert("EnableResourceNameDnsAAAARecord", v.into_value());
-            }
-            if let Some(v) = self.enable_resource_name_dns_a_record {
-                m.insert("EnableResourceNameDnsARecord", v.into_value());
-            }
-            if let Some(v) = self.hostname_type {
-                m.insert("HostnameType", v.into_value());
-            }
+            set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
+            set(&mut m, "EnableResourceNameDnsARecord", self.enable_resource_name_dns_a_record);
+            set(&mut m, "HostnameType", self.hostname_type);
             gs_core::Value::Map(m)
         }
     }
@@ -11740,9 +10894,7 @@ pub mod instance {
     impl IntoValue for SsmAssociation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.association_parameters {
-                m.insert("AssociationParameters", v.into_value());
-            }
+            set(&mut m, "AssociationParameters", self.association_parameters);
             m.insert("DocumentName", self.document_name.into_ref());
             gs_core::Value::Map(m)
         }
@@ -11888,21 +11040,11 @@ pub mod instance {
     impl IntoValue for MetadataOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_endpoint {
-                m.insert("HttpEndpoint", v.into_value());
-            }
-            if let Some(v) = self.http_protocol_ipv6 {
-                m.insert("HttpProtocolIpv6", v.into_value());
-            }
-            if let Some(v) = self.http_put_response_hop_limit {
-                m.insert("HttpPutResponseHopLimit", v.into_value());
-            }
-            if let Some(v) = self.http_tokens {
-                m.insert("HttpTokens", v.into_value());
-            }
-            if let Some(v) = self.instance_metadata_tags {
-                m.insert("InstanceMetadataTags", v.into_value());
-            }
+            set(&mut m, "HttpEndpoint", self.http_endpoint);
+            set(&mut m, "HttpProtocolIpv6", self.http_protocol_ipv6);
+            set(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
+            set(&mut m, "HttpTokens", self.http_tokens);
+            set(&mut m, "InstanceMetadataTags", self.instance_metadata_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -11948,12 +11090,8 @@ pub mod instance {
     impl IntoValue for EnaSrdSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ena_srd_enabled {
-                m.insert("EnaSrdEnabled", v.into_value());
-            }
-            if let Some(v) = self.ena_srd_udp_specification {
-                m.insert("EnaSrdUdpSpecification", v.into_value());
-            }
+            set(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
+            set(&mut m, "EnaSrdUdpSpecification", self.ena_srd_udp_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -11994,9 +11132,7 @@ pub mod instance {
     impl IntoValue for EnaSrdUdpSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ena_srd_udp_enabled {
-                m.insert("EnaSrdUdpEnabled", v.into_value());
-            }
+            set(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -12062,19 +11198,11 @@ impl CfnInstanceConnectEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.preserve_client_ip {
-            m.insert("PreserveClientIp", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "PreserveClientIp", self.preserve_client_ip);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
         m.insert("SubnetId", self.subnet_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -12244,18 +11372,10 @@ impl CfnInstanceEventWindowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cron_expression {
-            m.insert("CronExpression", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.time_ranges {
-            m.insert("TimeRanges", v.into_value());
-        }
+        set(&mut m, "CronExpression", self.cron_expression);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeRanges", self.time_ranges);
         m
     }
 
@@ -12306,7 +11426,7 @@ impl crate::Cfn<markers::InstanceEventWindow> {
 /// The property types of [`CfnInstanceEventWindow`]: CDK's `CfnInstanceEventWindow.*Property`.
 #[cfg(feature = "ec2")]
 pub mod instance_event_window {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// A time range during which an AWS-initiated maintenance event may occur.
     ///
@@ -12357,18 +11477,10 @@ pub mod instance_event_window {
     impl IntoValue for TimeRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_hour {
-                m.insert("EndHour", v.into_value());
-            }
-            if let Some(v) = self.end_week_day {
-                m.insert("EndWeekDay", v.into_value());
-            }
-            if let Some(v) = self.start_hour {
-                m.insert("StartHour", v.into_value());
-            }
-            if let Some(v) = self.start_week_day {
-                m.insert("StartWeekDay", v.into_value());
-            }
+            set(&mut m, "EndHour", self.end_hour);
+            set(&mut m, "EndWeekDay", self.end_week_day);
+            set(&mut m, "StartHour", self.start_hour);
+            set(&mut m, "StartWeekDay", self.start_week_day);
             gs_core::Value::Map(m)
         }
     }
@@ -12411,9 +11523,7 @@ impl CfnInternetGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -12549,9 +11659,7 @@ impl CfnIpamExternalResourceVerificationTokenProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IpamId", self.ipam_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -12706,19 +11814,11 @@ impl CfnKeyPairProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.key_format {
-            m.insert("KeyFormat", v.into_value());
-        }
+        set(&mut m, "KeyFormat", self.key_format);
         m.insert("KeyName", self.key_name.into_value());
-        if let Some(v) = self.key_type {
-            m.insert("KeyType", v.into_value());
-        }
-        if let Some(v) = self.public_key_material {
-            m.insert("PublicKeyMaterial", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "KeyType", self.key_type);
+        set(&mut m, "PublicKeyMaterial", self.public_key_material);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -12806,15 +11906,9 @@ impl CfnLaunchTemplateProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LaunchTemplateData", self.launch_template_data.into_value());
-        if let Some(v) = self.launch_template_name {
-            m.insert("LaunchTemplateName", v.into_value());
-        }
-        if let Some(v) = self.tag_specifications {
-            m.insert("TagSpecifications", v.into_value());
-        }
-        if let Some(v) = self.version_description {
-            m.insert("VersionDescription", v.into_value());
-        }
+        set(&mut m, "LaunchTemplateName", self.launch_template_name);
+        set(&mut m, "TagSpecifications", self.tag_specifications);
+        set(&mut m, "VersionDescription", self.version_description);
         m
     }
 
@@ -12864,7 +11958,7 @@ impl crate::Cfn<markers::LaunchTemplate> {
 /// The property types of [`CfnLaunchTemplate`]: CDK's `CfnLaunchTemplate.*Property`.
 #[cfg(feature = "ec2")]
 pub mod launch_template {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag, set};
 
     /// The information to include in the launch template.
     ///
@@ -13132,102 +12226,38 @@ pub mod launch_template {
     impl IntoValue for LaunchTemplateData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_device_mappings {
-                m.insert("BlockDeviceMappings", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_specification {
-                m.insert("CapacityReservationSpecification", v.into_value());
-            }
-            if let Some(v) = self.cpu_options {
-                m.insert("CpuOptions", v.into_value());
-            }
-            if let Some(v) = self.credit_specification {
-                m.insert("CreditSpecification", v.into_value());
-            }
-            if let Some(v) = self.disable_api_stop {
-                m.insert("DisableApiStop", v.into_value());
-            }
-            if let Some(v) = self.disable_api_termination {
-                m.insert("DisableApiTermination", v.into_value());
-            }
-            if let Some(v) = self.ebs_optimized {
-                m.insert("EbsOptimized", v.into_value());
-            }
-            if let Some(v) = self.elastic_gpu_specifications {
-                m.insert("ElasticGpuSpecifications", v.into_value());
-            }
-            if let Some(v) = self.elastic_inference_accelerators {
-                m.insert("ElasticInferenceAccelerators", v.into_value());
-            }
-            if let Some(v) = self.enclave_options {
-                m.insert("EnclaveOptions", v.into_value());
-            }
-            if let Some(v) = self.hibernation_options {
-                m.insert("HibernationOptions", v.into_value());
-            }
-            if let Some(v) = self.iam_instance_profile {
-                m.insert("IamInstanceProfile", v.into_value());
-            }
-            if let Some(v) = self.image_id {
-                m.insert("ImageId", v.into_value());
-            }
-            if let Some(v) = self.instance_initiated_shutdown_behavior {
-                m.insert("InstanceInitiatedShutdownBehavior", v.into_value());
-            }
-            if let Some(v) = self.instance_market_options {
-                m.insert("InstanceMarketOptions", v.into_value());
-            }
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.kernel_id {
-                m.insert("KernelId", v.into_value());
-            }
-            if let Some(v) = self.key_name {
-                m.insert("KeyName", v.into_value());
-            }
-            if let Some(v) = self.license_specifications {
-                m.insert("LicenseSpecifications", v.into_value());
-            }
-            if let Some(v) = self.maintenance_options {
-                m.insert("MaintenanceOptions", v.into_value());
-            }
-            if let Some(v) = self.metadata_options {
-                m.insert("MetadataOptions", v.into_value());
-            }
-            if let Some(v) = self.monitoring {
-                m.insert("Monitoring", v.into_value());
-            }
-            if let Some(v) = self.network_interfaces {
-                m.insert("NetworkInterfaces", v.into_value());
-            }
-            if let Some(v) = self.network_performance_options {
-                m.insert("NetworkPerformanceOptions", v.into_value());
-            }
-            if let Some(v) = self.placement {
-                m.insert("Placement", v.into_value());
-            }
-            if let Some(v) = self.private_dns_name_options {
-                m.insert("PrivateDnsNameOptions", v.into_value());
-            }
-            if let Some(v) = self.ram_disk_id {
-                m.insert("RamDiskId", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_refs());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
-            if let Some(v) = self.tag_specifications {
-                m.insert("TagSpecifications", v.into_value());
-            }
-            if let Some(v) = self.user_data {
-                m.insert("UserData", v.into_value());
-            }
+            set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+            set(&mut m, "CapacityReservationSpecification", self.capacity_reservation_specification);
+            set(&mut m, "CpuOptions", self.cpu_options);
+            set(&mut m, "CreditSpecification", self.credit_specification);
+            set(&mut m, "DisableApiStop", self.disable_api_stop);
+            set(&mut m, "DisableApiTermination", self.disable_api_termination);
+            set(&mut m, "EbsOptimized", self.ebs_optimized);
+            set(&mut m, "ElasticGpuSpecifications", self.elastic_gpu_specifications);
+            set(&mut m, "ElasticInferenceAccelerators", self.elastic_inference_accelerators);
+            set(&mut m, "EnclaveOptions", self.enclave_options);
+            set(&mut m, "HibernationOptions", self.hibernation_options);
+            set(&mut m, "IamInstanceProfile", self.iam_instance_profile);
+            set(&mut m, "ImageId", self.image_id);
+            set(&mut m, "InstanceInitiatedShutdownBehavior", self.instance_initiated_shutdown_behavior);
+            set(&mut m, "InstanceMarketOptions", self.instance_market_options);
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "KernelId", self.kernel_id);
+            set(&mut m, "KeyName", self.key_name);
+            set(&mut m, "LicenseSpecifications", self.license_specifications);
+            set(&mut m, "MaintenanceOptions", self.maintenance_options);
+            set(&mut m, "MetadataOptions", self.metadata_options);
+            set(&mut m, "Monitoring", self.monitoring);
+            set(&mut m, "NetworkInterfaces", self.network_interfaces);
+            set(&mut m, "NetworkPerformanceOptions", self.network_performance_options);
+            set(&mut m, "Placement", self.placement);
+            set(&mut m, "PrivateDnsNameOptions", self.private_dns_name_options);
+            set(&mut m, "RamDiskId", self.ram_disk_id);
+            if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+            set(&mut m, "SecurityGroups", self.security_groups);
+            set(&mut m, "TagSpecifications", self.tag_specifications);
+            set(&mut m, "UserData", self.user_data);
             gs_core::Value::Map(m)
         }
     }
@@ -13271,12 +12301,8 @@ pub mod launch_template {
     impl IntoValue for TagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -13334,18 +12360,10 @@ pub mod launch_template {
     impl IntoValue for BlockDeviceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -13450,36 +12468,16 @@ pub mod launch_template {
     impl IntoValue for Ebs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.ebs_card_index {
-                m.insert("EbsCardIndex", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_initialization_rate {
-                m.insert("VolumeInitializationRate", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "EbsCardIndex", self.ebs_card_index);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeInitializationRate", self.volume_initialization_rate);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -13515,9 +12513,7 @@ pub mod launch_template {
     impl IntoValue for MaintenanceOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_recovery {
-                m.insert("AutoRecovery", v.into_value());
-            }
+            set(&mut m, "AutoRecovery", self.auto_recovery);
             gs_core::Value::Map(m)
         }
     }
@@ -13563,12 +12559,8 @@ pub mod launch_template {
     impl IntoValue for IamInstanceProfile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_ref());
-            }
+            set(&mut m, "Arn", self.arn);
+            if let Some(v) = self.name { m.insert("Name", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -13604,9 +12596,7 @@ pub mod launch_template {
     impl IntoValue for ElasticGpuSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -13648,12 +12638,8 @@ pub mod launch_template {
     impl IntoValue for LaunchTemplateElasticInferenceAccelerator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -13744,33 +12730,15 @@ pub mod launch_template {
     impl IntoValue for Placement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.affinity {
-                m.insert("Affinity", v.into_value());
-            }
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.group_id {
-                m.insert("GroupId", v.into_value());
-            }
-            if let Some(v) = self.group_name {
-                m.insert("GroupName", v.into_ref());
-            }
-            if let Some(v) = self.host_id {
-                m.insert("HostId", v.into_value());
-            }
-            if let Some(v) = self.host_resource_group_arn {
-                m.insert("HostResourceGroupArn", v.into_value());
-            }
-            if let Some(v) = self.partition_number {
-                m.insert("PartitionNumber", v.into_value());
-            }
-            if let Some(v) = self.spread_domain {
-                m.insert("SpreadDomain", v.into_value());
-            }
-            if let Some(v) = self.tenancy {
-                m.insert("Tenancy", v.into_value());
-            }
+            set(&mut m, "Affinity", self.affinity);
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "GroupId", self.group_id);
+            if let Some(v) = self.group_name { m.insert("GroupName", v.into_ref()); }
+            set(&mut m, "HostId", self.host_id);
+            set(&mut m, "HostResourceGroupArn", self.host_resource_group_arn);
+            set(&mut m, "PartitionNumber", self.partition_number);
+            set(&mut m, "SpreadDomain", self.spread_domain);
+            set(&mut m, "Tenancy", self.tenancy);
             gs_core::Value::Map(m)
         }
     }
@@ -13966,75 +12934,29 @@ pub mod launch_template {
     impl IntoValue for NetworkInterface {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.associate_carrier_ip_address {
-                m.insert("AssociateCarrierIpAddress", v.into_value());
-            }
-            if let Some(v) = self.associate_public_ip_address {
-                m.insert("AssociatePublicIpAddress", v.into_value());
-            }
-            if let Some(v) = self.connection_tracking_specification {
-                m.insert("ConnectionTrackingSpecification", v.into_value());
-            }
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.device_index {
-                m.insert("DeviceIndex", v.into_value());
-            }
-            if let Some(v) = self.ena_queue_count {
-                m.insert("EnaQueueCount", v.into_value());
-            }
-            if let Some(v) = self.ena_srd_specification {
-                m.insert("EnaSrdSpecification", v.into_value());
-            }
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_refs());
-            }
-            if let Some(v) = self.interface_type {
-                m.insert("InterfaceType", v.into_value());
-            }
-            if let Some(v) = self.ipv4_prefix_count {
-                m.insert("Ipv4PrefixCount", v.into_value());
-            }
-            if let Some(v) = self.ipv4_prefixes {
-                m.insert("Ipv4Prefixes", v.into_value());
-            }
-            if let Some(v) = self.ipv6_address_count {
-                m.insert("Ipv6AddressCount", v.into_value());
-            }
-            if let Some(v) = self.ipv6_addresses {
-                m.insert("Ipv6Addresses", v.into_value());
-            }
-            if let Some(v) = self.ipv6_prefix_count {
-                m.insert("Ipv6PrefixCount", v.into_value());
-            }
-            if let Some(v) = self.ipv6_prefixes {
-                m.insert("Ipv6Prefixes", v.into_value());
-            }
-            if let Some(v) = self.network_card_index {
-                m.insert("NetworkCardIndex", v.into_value());
-            }
-            if let Some(v) = self.network_interface_id {
-                m.insert("NetworkInterfaceId", v.into_ref());
-            }
-            if let Some(v) = self.primary_ipv6 {
-                m.insert("PrimaryIpv6", v.into_value());
-            }
-            if let Some(v) = self.private_ip_address {
-                m.insert("PrivateIpAddress", v.into_value());
-            }
-            if let Some(v) = self.private_ip_addresses {
-                m.insert("PrivateIpAddresses", v.into_value());
-            }
-            if let Some(v) = self.secondary_private_ip_address_count {
-                m.insert("SecondaryPrivateIpAddressCount", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_ref());
-            }
+            set(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address);
+            set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
+            set(&mut m, "ConnectionTrackingSpecification", self.connection_tracking_specification);
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DeviceIndex", self.device_index);
+            set(&mut m, "EnaQueueCount", self.ena_queue_count);
+            set(&mut m, "EnaSrdSpecification", self.ena_srd_specification);
+            if let Some(v) = self.groups { m.insert("Groups", v.into_refs()); }
+            set(&mut m, "InterfaceType", self.interface_type);
+            set(&mut m, "Ipv4PrefixCount", self.ipv4_prefix_count);
+            set(&mut m, "Ipv4Prefixes", self.ipv4_prefixes);
+            set(&mut m, "Ipv6AddressCount", self.ipv6_address_count);
+            set(&mut m, "Ipv6Addresses", self.ipv6_addresses);
+            set(&mut m, "Ipv6PrefixCount", self.ipv6_prefix_count);
+            set(&mut m, "Ipv6Prefixes", self.ipv6_prefixes);
+            set(&mut m, "NetworkCardIndex", self.network_card_index);
+            if let Some(v) = self.network_interface_id { m.insert("NetworkInterfaceId", v.into_ref()); }
+            set(&mut m, "PrimaryIpv6", self.primary_ipv6);
+            set(&mut m, "PrivateIpAddress", self.private_ip_address);
+            set(&mut m, "PrivateIpAddresses", self.private_ip_addresses);
+            set(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count);
+            if let Some(v) = self.subnet_id { m.insert("SubnetId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -14077,12 +12999,8 @@ pub mod launch_template {
     impl IntoValue for PrivateIpAdd {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
-            if let Some(v) = self.private_ip_address {
-                m.insert("PrivateIpAddress", v.into_value());
-            }
+            set(&mut m, "Primary", self.primary);
+            set(&mut m, "PrivateIpAddress", self.private_ip_address);
             gs_core::Value::Map(m)
         }
     }
@@ -14120,9 +13038,7 @@ pub mod launch_template {
     impl IntoValue for Ipv4PrefixSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ipv4_prefix {
-                m.insert("Ipv4Prefix", v.into_value());
-            }
+            set(&mut m, "Ipv4Prefix", self.ipv4_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -14158,9 +13074,7 @@ pub mod launch_template {
     impl IntoValue for Ipv6PrefixSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ipv6_prefix {
-                m.insert("Ipv6Prefix", v.into_value());
-            }
+            set(&mut m, "Ipv6Prefix", self.ipv6_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -14197,9 +13111,7 @@ pub mod launch_template {
     impl IntoValue for Ipv6Add {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ipv6_address {
-                m.insert("Ipv6Address", v.into_value());
-            }
+            set(&mut m, "Ipv6Address", self.ipv6_address);
             gs_core::Value::Map(m)
         }
     }
@@ -14236,9 +13148,7 @@ pub mod launch_template {
     impl IntoValue for EnclaveOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -14277,9 +13187,7 @@ pub mod launch_template {
     impl IntoValue for Monitoring {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -14320,9 +13228,7 @@ pub mod launch_template {
     impl IntoValue for HibernationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configured {
-                m.insert("Configured", v.into_value());
-            }
+            set(&mut m, "Configured", self.configured);
             gs_core::Value::Map(m)
         }
     }
@@ -14389,21 +13295,11 @@ pub mod launch_template {
     impl IntoValue for MetadataOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_endpoint {
-                m.insert("HttpEndpoint", v.into_value());
-            }
-            if let Some(v) = self.http_protocol_ipv6 {
-                m.insert("HttpProtocolIpv6", v.into_value());
-            }
-            if let Some(v) = self.http_put_response_hop_limit {
-                m.insert("HttpPutResponseHopLimit", v.into_value());
-            }
-            if let Some(v) = self.http_tokens {
-                m.insert("HttpTokens", v.into_value());
-            }
-            if let Some(v) = self.instance_metadata_tags {
-                m.insert("InstanceMetadataTags", v.into_value());
-            }
+            set(&mut m, "HttpEndpoint", self.http_endpoint);
+            set(&mut m, "HttpProtocolIpv6", self.http_protocol_ipv6);
+            set(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
+            set(&mut m, "HttpTokens", self.http_tokens);
+            set(&mut m, "InstanceMetadataTags", self.instance_metadata_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -14439,9 +13335,7 @@ pub mod launch_template {
     impl IntoValue for LicenseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.license_configuration_arn {
-                m.insert("LicenseConfigurationArn", v.into_value());
-            }
+            set(&mut m, "LicenseConfigurationArn", self.license_configuration_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -14500,18 +13394,10 @@ pub mod launch_template {
     impl IntoValue for CpuOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amd_sev_snp {
-                m.insert("AmdSevSnp", v.into_value());
-            }
-            if let Some(v) = self.core_count {
-                m.insert("CoreCount", v.into_value());
-            }
-            if let Some(v) = self.nested_virtualization {
-                m.insert("NestedVirtualization", v.into_value());
-            }
-            if let Some(v) = self.threads_per_core {
-                m.insert("ThreadsPerCore", v.into_value());
-            }
+            set(&mut m, "AmdSevSnp", self.amd_sev_snp);
+            set(&mut m, "CoreCount", self.core_count);
+            set(&mut m, "NestedVirtualization", self.nested_virtualization);
+            set(&mut m, "ThreadsPerCore", self.threads_per_core);
             gs_core::Value::Map(m)
         }
     }
@@ -14568,15 +13454,9 @@ pub mod launch_template {
     impl IntoValue for PrivateDnsNameOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_resource_name_dns_aaaa_record {
-                m.insert("EnableResourceNameDnsAAAARecord", v.into_value());
-            }
-            if let Some(v) = self.enable_resource_name_dns_a_record {
-                m.insert("EnableResourceNameDnsARecord", v.into_value());
-            }
-            if let Some(v) = self.hostname_type {
-                m.insert("HostnameType", v.into_value());
-            }
+            set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
+            set(&mut m, "EnableResourceNameDnsARecord", self.enable_resource_name_dns_a_record);
+            set(&mut m, "HostnameType", self.hostname_type);
             gs_core::Value::Map(m)
         }
     }
@@ -14618,12 +13498,8 @@ pub mod launch_template {
     impl IntoValue for InstanceMarketOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.market_type {
-                m.insert("MarketType", v.into_value());
-            }
-            if let Some(v) = self.spot_options {
-                m.insert("SpotOptions", v.into_value());
-            }
+            set(&mut m, "MarketType", self.market_type);
+            set(&mut m, "SpotOptions", self.spot_options);
             gs_core::Value::Map(m)
         }
     }
@@ -14688,21 +13564,11 @@ pub mod launch_template {
     impl IntoValue for SpotOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_duration_minutes {
-                m.insert("BlockDurationMinutes", v.into_value());
-            }
-            if let Some(v) = self.instance_interruption_behavior {
-                m.insert("InstanceInterruptionBehavior", v.into_value());
-            }
-            if let Some(v) = self.max_price {
-                m.insert("MaxPrice", v.into_value());
-            }
-            if let Some(v) = self.spot_instance_type {
-                m.insert("SpotInstanceType", v.into_value());
-            }
-            if let Some(v) = self.valid_until {
-                m.insert("ValidUntil", v.into_value());
-            }
+            set(&mut m, "BlockDurationMinutes", self.block_duration_minutes);
+            set(&mut m, "InstanceInterruptionBehavior", self.instance_interruption_behavior);
+            set(&mut m, "MaxPrice", self.max_price);
+            set(&mut m, "SpotInstanceType", self.spot_instance_type);
+            set(&mut m, "ValidUntil", self.valid_until);
             gs_core::Value::Map(m)
         }
     }
@@ -14924,81 +13790,31 @@ pub mod launch_template {
     impl IntoValue for InstanceRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_count {
-                m.insert("AcceleratorCount", v.into_value());
-            }
-            if let Some(v) = self.accelerator_manufacturers {
-                m.insert("AcceleratorManufacturers", v.into_value());
-            }
-            if let Some(v) = self.accelerator_names {
-                m.insert("AcceleratorNames", v.into_value());
-            }
-            if let Some(v) = self.accelerator_total_memory_mi_b {
-                m.insert("AcceleratorTotalMemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.accelerator_types {
-                m.insert("AcceleratorTypes", v.into_value());
-            }
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.bare_metal {
-                m.insert("BareMetal", v.into_value());
-            }
-            if let Some(v) = self.baseline_ebs_bandwidth_mbps {
-                m.insert("BaselineEbsBandwidthMbps", v.into_value());
-            }
-            if let Some(v) = self.baseline_performance_factors {
-                m.insert("BaselinePerformanceFactors", v.into_value());
-            }
-            if let Some(v) = self.burstable_performance {
-                m.insert("BurstablePerformance", v.into_value());
-            }
-            if let Some(v) = self.cpu_manufacturers {
-                m.insert("CpuManufacturers", v.into_value());
-            }
-            if let Some(v) = self.excluded_instance_types {
-                m.insert("ExcludedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.instance_generations {
-                m.insert("InstanceGenerations", v.into_value());
-            }
-            if let Some(v) = self.local_storage {
-                m.insert("LocalStorage", v.into_value());
-            }
-            if let Some(v) = self.local_storage_types {
-                m.insert("LocalStorageTypes", v.into_value());
-            }
-            if let Some(v) = self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-                m.insert("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", v.into_value());
-            }
-            if let Some(v) = self.memory_gi_b_per_v_cpu {
-                m.insert("MemoryGiBPerVCpu", v.into_value());
-            }
-            if let Some(v) = self.memory_mi_b {
-                m.insert("MemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.network_bandwidth_gbps {
-                m.insert("NetworkBandwidthGbps", v.into_value());
-            }
-            if let Some(v) = self.network_interface_count {
-                m.insert("NetworkInterfaceCount", v.into_value());
-            }
-            if let Some(v) = self.on_demand_max_price_percentage_over_lowest_price {
-                m.insert("OnDemandMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.require_hibernate_support {
-                m.insert("RequireHibernateSupport", v.into_value());
-            }
-            if let Some(v) = self.spot_max_price_percentage_over_lowest_price {
-                m.insert("SpotMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.total_local_storage_gb {
-                m.insert("TotalLocalStorageGB", v.into_value());
-            }
-            if let Some(v) = self.v_cpu_count {
-                m.insert("VCpuCount", v.into_value());
-            }
+            set(&mut m, "AcceleratorCount", self.accelerator_count);
+            set(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
+            set(&mut m, "AcceleratorNames", self.accelerator_names);
+            set(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b);
+            set(&mut m, "AcceleratorTypes", self.accelerator_types);
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            set(&mut m, "BareMetal", self.bare_metal);
+            set(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
+            set(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors);
+            set(&mut m, "BurstablePerformance", self.burstable_performance);
+            set(&mut m, "CpuManufacturers", self.cpu_manufacturers);
+            set(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
+            set(&mut m, "InstanceGenerations", self.instance_generations);
+            set(&mut m, "LocalStorage", self.local_storage);
+            set(&mut m, "LocalStorageTypes", self.local_storage_types);
+            set(&mut m, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", self.max_spot_price_as_percentage_of_optimal_on_demand_price);
+            set(&mut m, "MemoryGiBPerVCpu", self.memory_gi_b_per_v_cpu);
+            set(&mut m, "MemoryMiB", self.memory_mi_b);
+            set(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
+            set(&mut m, "NetworkInterfaceCount", self.network_interface_count);
+            set(&mut m, "OnDemandMaxPricePercentageOverLowestPrice", self.on_demand_max_price_percentage_over_lowest_price);
+            set(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
+            set(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
+            set(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
+            set(&mut m, "VCpuCount", self.v_cpu_count);
             gs_core::Value::Map(m)
         }
     }
@@ -15040,12 +13856,8 @@ pub mod launch_template {
     impl IntoValue for NetworkInterfaceCount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15089,12 +13901,8 @@ pub mod launch_template {
     impl IntoValue for MemoryGiBPerVCpu {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15136,12 +13944,8 @@ pub mod launch_template {
     impl IntoValue for VCpuCount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15185,12 +13989,8 @@ pub mod launch_template {
     impl IntoValue for AcceleratorCount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15234,12 +14034,8 @@ pub mod launch_template {
     impl IntoValue for NetworkBandwidthGbps {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15284,12 +14080,8 @@ pub mod launch_template {
     impl IntoValue for BaselineEbsBandwidthMbps {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15333,12 +14125,8 @@ pub mod launch_template {
     impl IntoValue for AcceleratorTotalMemoryMiB {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15380,12 +14168,8 @@ pub mod launch_template {
     impl IntoValue for MemoryMiB {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15429,12 +14213,8 @@ pub mod launch_template {
     impl IntoValue for TotalLocalStorageGB {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -15477,12 +14257,8 @@ pub mod launch_template {
     impl IntoValue for CapacityReservationSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_preference {
-                m.insert("CapacityReservationPreference", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_target {
-                m.insert("CapacityReservationTarget", v.into_value());
-            }
+            set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
+            set(&mut m, "CapacityReservationTarget", self.capacity_reservation_target);
             gs_core::Value::Map(m)
         }
     }
@@ -15524,12 +14300,8 @@ pub mod launch_template {
     impl IntoValue for CapacityReservationTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_id {
-                m.insert("CapacityReservationId", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_resource_group_arn {
-                m.insert("CapacityReservationResourceGroupArn", v.into_value());
-            }
+            set(&mut m, "CapacityReservationId", self.capacity_reservation_id);
+            set(&mut m, "CapacityReservationResourceGroupArn", self.capacity_reservation_resource_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -15565,9 +14337,7 @@ pub mod launch_template {
     impl IntoValue for CreditSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu_credits {
-                m.insert("CpuCredits", v.into_value());
-            }
+            set(&mut m, "CpuCredits", self.cpu_credits);
             gs_core::Value::Map(m)
         }
     }
@@ -15609,12 +14379,8 @@ pub mod launch_template {
     impl IntoValue for LaunchTemplateTagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -15651,9 +14417,7 @@ pub mod launch_template {
     impl IntoValue for NetworkPerformanceOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bandwidth_weighting {
-                m.insert("BandwidthWeighting", v.into_value());
-            }
+            set(&mut m, "BandwidthWeighting", self.bandwidth_weighting);
             gs_core::Value::Map(m)
         }
     }
@@ -15699,12 +14463,8 @@ pub mod launch_template {
     impl IntoValue for EnaSrdSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ena_srd_enabled {
-                m.insert("EnaSrdEnabled", v.into_value());
-            }
-            if let Some(v) = self.ena_srd_udp_specification {
-                m.insert("EnaSrdUdpSpecification", v.into_value());
-            }
+            set(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
+            set(&mut m, "EnaSrdUdpSpecification", self.ena_srd_udp_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -15745,9 +14505,7 @@ pub mod launch_template {
     impl IntoValue for EnaSrdUdpSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ena_srd_udp_enabled {
-                m.insert("EnaSrdUdpEnabled", v.into_value());
-            }
+            set(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -15804,15 +14562,9 @@ pub mod launch_template {
     impl IntoValue for ConnectionTrackingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tcp_established_timeout {
-                m.insert("TcpEstablishedTimeout", v.into_value());
-            }
-            if let Some(v) = self.udp_stream_timeout {
-                m.insert("UdpStreamTimeout", v.into_value());
-            }
-            if let Some(v) = self.udp_timeout {
-                m.insert("UdpTimeout", v.into_value());
-            }
+            set(&mut m, "TcpEstablishedTimeout", self.tcp_established_timeout);
+            set(&mut m, "UdpStreamTimeout", self.udp_stream_timeout);
+            set(&mut m, "UdpTimeout", self.udp_timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -15851,9 +14603,7 @@ pub mod launch_template {
     impl IntoValue for BaselinePerformanceFactors {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
+            set(&mut m, "Cpu", self.cpu);
             gs_core::Value::Map(m)
         }
     }
@@ -15892,9 +14642,7 @@ pub mod launch_template {
     impl IntoValue for Cpu {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.references {
-                m.insert("References", v.into_value());
-            }
+            set(&mut m, "References", self.references);
             gs_core::Value::Map(m)
         }
     }
@@ -15930,9 +14678,7 @@ pub mod launch_template {
     impl IntoValue for Reference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_family {
-                m.insert("InstanceFamily", v.into_value());
-            }
+            set(&mut m, "InstanceFamily", self.instance_family);
             gs_core::Value::Map(m)
         }
     }
@@ -15987,12 +14733,8 @@ impl CfnLocalGatewayRouteProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationCidrBlock", self.destination_cidr_block.into_value());
         m.insert("LocalGatewayRouteTableId", self.local_gateway_route_table_id.into_value());
-        if let Some(v) = self.local_gateway_virtual_interface_group_id {
-            m.insert("LocalGatewayVirtualInterfaceGroupId", v.into_value());
-        }
-        if let Some(v) = self.network_interface_id {
-            m.insert("NetworkInterfaceId", v.into_value());
-        }
+        set(&mut m, "LocalGatewayVirtualInterfaceGroupId", self.local_gateway_virtual_interface_group_id);
+        set(&mut m, "NetworkInterfaceId", self.network_interface_id);
         m
     }
 
@@ -16076,12 +14818,8 @@ impl CfnLocalGatewayRouteTableProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalGatewayId", self.local_gateway_id.into_value());
-        if let Some(v) = self.mode {
-            m.insert("Mode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Mode", self.mode);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16191,9 +14929,7 @@ impl CfnLocalGatewayRouteTableVPCAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalGatewayRouteTableId", self.local_gateway_route_table_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -16287,9 +15023,7 @@ impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalGatewayRouteTableId", self.local_gateway_route_table_id.into_value());
         m.insert("LocalGatewayVirtualInterfaceGroupId", self.local_gateway_virtual_interface_group_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16436,15 +15170,9 @@ impl CfnLocalGatewayVirtualInterfaceProps {
         m.insert("LocalGatewayVirtualInterfaceGroupId", self.local_gateway_virtual_interface_group_id.into_value());
         m.insert("OutpostLagId", self.outpost_lag_id.into_value());
         m.insert("PeerAddress", self.peer_address.into_value());
-        if let Some(v) = self.peer_bgp_asn {
-            m.insert("PeerBgpAsn", v.into_value());
-        }
-        if let Some(v) = self.peer_bgp_asn_extended {
-            m.insert("PeerBgpAsnExtended", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PeerBgpAsn", self.peer_bgp_asn);
+        set(&mut m, "PeerBgpAsnExtended", self.peer_bgp_asn_extended);
+        set(&mut m, "Tags", self.tags);
         m.insert("Vlan", self.vlan.into_value());
         m
     }
@@ -16559,16 +15287,10 @@ impl CfnLocalGatewayVirtualInterfaceGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.local_bgp_asn {
-            m.insert("LocalBgpAsn", v.into_value());
-        }
-        if let Some(v) = self.local_bgp_asn_extended {
-            m.insert("LocalBgpAsnExtended", v.into_value());
-        }
+        set(&mut m, "LocalBgpAsn", self.local_bgp_asn);
+        set(&mut m, "LocalBgpAsnExtended", self.local_bgp_asn_extended);
         m.insert("LocalGatewayId", self.local_gateway_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16764,42 +15486,18 @@ impl CfnNatGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocation_id {
-            m.insert("AllocationId", v.into_get_att("AllocationId"));
-        }
-        if let Some(v) = self.availability_mode {
-            m.insert("AvailabilityMode", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_addresses {
-            m.insert("AvailabilityZoneAddresses", v.into_value());
-        }
-        if let Some(v) = self.connectivity_type {
-            m.insert("ConnectivityType", v.into_value());
-        }
-        if let Some(v) = self.max_drain_duration_seconds {
-            m.insert("MaxDrainDurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.private_ip_address {
-            m.insert("PrivateIpAddress", v.into_value());
-        }
-        if let Some(v) = self.secondary_allocation_ids {
-            m.insert("SecondaryAllocationIds", v.into_value());
-        }
-        if let Some(v) = self.secondary_private_ip_address_count {
-            m.insert("SecondaryPrivateIpAddressCount", v.into_value());
-        }
-        if let Some(v) = self.secondary_private_ip_addresses {
-            m.insert("SecondaryPrivateIpAddresses", v.into_value());
-        }
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_ref());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_value());
-        }
+        if let Some(v) = self.allocation_id { m.insert("AllocationId", v.into_get_att("AllocationId")); }
+        set(&mut m, "AvailabilityMode", self.availability_mode);
+        set(&mut m, "AvailabilityZoneAddresses", self.availability_zone_addresses);
+        set(&mut m, "ConnectivityType", self.connectivity_type);
+        set(&mut m, "MaxDrainDurationSeconds", self.max_drain_duration_seconds);
+        set(&mut m, "PrivateIpAddress", self.private_ip_address);
+        set(&mut m, "SecondaryAllocationIds", self.secondary_allocation_ids);
+        set(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count);
+        set(&mut m, "SecondaryPrivateIpAddresses", self.secondary_private_ip_addresses);
+        if let Some(v) = self.subnet_id { m.insert("SubnetId", v.into_ref()); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcId", self.vpc_id);
         m
     }
 
@@ -16871,7 +15569,7 @@ impl crate::Cfn<markers::NatGateway> {
 /// The property types of [`CfnNatGateway`]: CDK's `CfnNatGateway.*Property`.
 #[cfg(feature = "ec2")]
 pub mod nat_gateway {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP)
     /// to use for handling outbound NAT traffic from a specific Availability Zone.
@@ -16919,12 +15617,8 @@ pub mod nat_gateway {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllocationIds", self.allocation_ids.into_value());
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.availability_zone_id {
-                m.insert("AvailabilityZoneId", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
             gs_core::Value::Map(m)
         }
     }
@@ -16969,9 +15663,7 @@ impl CfnNetworkAclProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -17091,22 +15783,12 @@ impl CfnNetworkAclEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr_block {
-            m.insert("CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.egress {
-            m.insert("Egress", v.into_value());
-        }
-        if let Some(v) = self.icmp {
-            m.insert("Icmp", v.into_value());
-        }
-        if let Some(v) = self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock", v.into_value());
-        }
+        set(&mut m, "CidrBlock", self.cidr_block);
+        set(&mut m, "Egress", self.egress);
+        set(&mut m, "Icmp", self.icmp);
+        set(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block);
         m.insert("NetworkAclId", self.network_acl_id.into_value());
-        if let Some(v) = self.port_range {
-            m.insert("PortRange", v.into_value());
-        }
+        set(&mut m, "PortRange", self.port_range);
         m.insert("Protocol", self.protocol.into_value());
         m.insert("RuleAction", self.rule_action.into_value());
         m.insert("RuleNumber", self.rule_number.into_value());
@@ -17143,7 +15825,7 @@ impl crate::Cfn<markers::NetworkAclEntry> {
 /// The property types of [`CfnNetworkAclEntry`]: CDK's `CfnNetworkAclEntry.*Property`.
 #[cfg(feature = "ec2")]
 pub mod network_acl_entry {
-    use crate::kinds::{Int, IntoValue};
+    use crate::kinds::{Int, IntoValue, set};
 
     /// Describes the ICMP type and code.
     ///
@@ -17185,12 +15867,8 @@ pub mod network_acl_entry {
     impl IntoValue for Icmp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code {
-                m.insert("Code", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Code", self.code);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -17234,12 +15912,8 @@ pub mod network_acl_entry {
     impl IntoValue for PortRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.from {
-                m.insert("From", v.into_value());
-            }
-            if let Some(v) = self.to {
-                m.insert("To", v.into_value());
-            }
+            set(&mut m, "From", self.from);
+            set(&mut m, "To", self.to);
             gs_core::Value::Map(m)
         }
     }
@@ -17296,15 +15970,9 @@ impl CfnNetworkInsightsAccessScopeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.exclude_paths {
-            m.insert("ExcludePaths", v.into_value());
-        }
-        if let Some(v) = self.match_paths {
-            m.insert("MatchPaths", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ExcludePaths", self.exclude_paths);
+        set(&mut m, "MatchPaths", self.match_paths);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -17362,7 +16030,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScope> {
 /// The property types of [`CfnNetworkInsightsAccessScope`]: CDK's `CfnNetworkInsightsAccessScope.*Property`.
 #[cfg(feature = "ec2")]
 pub mod network_insights_access_scope {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Describes a path.
     ///
@@ -17410,15 +16078,9 @@ pub mod network_insights_access_scope {
     impl IntoValue for AccessScopePathRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
-            if let Some(v) = self.through_resources {
-                m.insert("ThroughResources", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "Source", self.source);
+            set(&mut m, "ThroughResources", self.through_resources);
             gs_core::Value::Map(m)
         }
     }
@@ -17462,12 +16124,8 @@ pub mod network_insights_access_scope {
     impl IntoValue for PathStatementRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.packet_header_statement {
-                m.insert("PacketHeaderStatement", v.into_value());
-            }
-            if let Some(v) = self.resource_statement {
-                m.insert("ResourceStatement", v.into_value());
-            }
+            set(&mut m, "PacketHeaderStatement", self.packet_header_statement);
+            set(&mut m, "ResourceStatement", self.resource_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -17511,12 +16169,8 @@ pub mod network_insights_access_scope {
     impl IntoValue for ResourceStatementRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_types {
-                m.insert("ResourceTypes", v.into_value());
-            }
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
+            set(&mut m, "ResourceTypes", self.resource_types);
+            set(&mut m, "Resources", self.resources);
             gs_core::Value::Map(m)
         }
     }
@@ -17595,27 +16249,13 @@ pub mod network_insights_access_scope {
     impl IntoValue for PacketHeaderStatementRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_addresses {
-                m.insert("DestinationAddresses", v.into_value());
-            }
-            if let Some(v) = self.destination_ports {
-                m.insert("DestinationPorts", v.into_value());
-            }
-            if let Some(v) = self.destination_prefix_lists {
-                m.insert("DestinationPrefixLists", v.into_value());
-            }
-            if let Some(v) = self.protocols {
-                m.insert("Protocols", v.into_value());
-            }
-            if let Some(v) = self.source_addresses {
-                m.insert("SourceAddresses", v.into_value());
-            }
-            if let Some(v) = self.source_ports {
-                m.insert("SourcePorts", v.into_value());
-            }
-            if let Some(v) = self.source_prefix_lists {
-                m.insert("SourcePrefixLists", v.into_value());
-            }
+            set(&mut m, "DestinationAddresses", self.destination_addresses);
+            set(&mut m, "DestinationPorts", self.destination_ports);
+            set(&mut m, "DestinationPrefixLists", self.destination_prefix_lists);
+            set(&mut m, "Protocols", self.protocols);
+            set(&mut m, "SourceAddresses", self.source_addresses);
+            set(&mut m, "SourcePorts", self.source_ports);
+            set(&mut m, "SourcePrefixLists", self.source_prefix_lists);
             gs_core::Value::Map(m)
         }
     }
@@ -17652,9 +16292,7 @@ pub mod network_insights_access_scope {
     impl IntoValue for ThroughResourcesStatementRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_statement {
-                m.insert("ResourceStatement", v.into_value());
-            }
+            set(&mut m, "ResourceStatement", self.resource_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -17698,9 +16336,7 @@ impl CfnNetworkInsightsAccessScopeAnalysisProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("NetworkInsightsAccessScopeId", self.network_insights_access_scope_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -17844,19 +16480,11 @@ impl CfnNetworkInsightsAnalysisProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_accounts {
-            m.insert("AdditionalAccounts", v.into_value());
-        }
-        if let Some(v) = self.filter_in_arns {
-            m.insert("FilterInArns", v.into_value());
-        }
-        if let Some(v) = self.filter_out_arns {
-            m.insert("FilterOutArns", v.into_value());
-        }
+        set(&mut m, "AdditionalAccounts", self.additional_accounts);
+        set(&mut m, "FilterInArns", self.filter_in_arns);
+        set(&mut m, "FilterOutArns", self.filter_out_arns);
         m.insert("NetworkInsightsPathId", self.network_insights_path_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -18058,29 +16686,15 @@ impl CfnNetworkInsightsPathProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.destination {
-            m.insert("Destination", v.into_value());
-        }
-        if let Some(v) = self.destination_ip {
-            m.insert("DestinationIp", v.into_value());
-        }
-        if let Some(v) = self.destination_port {
-            m.insert("DestinationPort", v.into_value());
-        }
-        if let Some(v) = self.filter_at_destination {
-            m.insert("FilterAtDestination", v.into_value());
-        }
-        if let Some(v) = self.filter_at_source {
-            m.insert("FilterAtSource", v.into_value());
-        }
+        set(&mut m, "Destination", self.destination);
+        set(&mut m, "DestinationIp", self.destination_ip);
+        set(&mut m, "DestinationPort", self.destination_port);
+        set(&mut m, "FilterAtDestination", self.filter_at_destination);
+        set(&mut m, "FilterAtSource", self.filter_at_source);
         m.insert("Protocol", self.protocol.into_value());
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.source_ip {
-            m.insert("SourceIp", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceIp", self.source_ip);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -18146,7 +16760,7 @@ impl crate::Cfn<markers::NetworkInsightsPath> {
 /// The property types of [`CfnNetworkInsightsPath`]: CDK's `CfnNetworkInsightsPath.*Property`.
 #[cfg(feature = "ec2")]
 pub mod network_insights_path {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Describes a set of filters for a path analysis. Use path filters to scope the analysis when
     /// there can be multiple resulting paths.
@@ -18202,18 +16816,10 @@ pub mod network_insights_path {
     impl IntoValue for PathFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_address {
-                m.insert("DestinationAddress", v.into_value());
-            }
-            if let Some(v) = self.destination_port_range {
-                m.insert("DestinationPortRange", v.into_value());
-            }
-            if let Some(v) = self.source_address {
-                m.insert("SourceAddress", v.into_value());
-            }
-            if let Some(v) = self.source_port_range {
-                m.insert("SourcePortRange", v.into_value());
-            }
+            set(&mut m, "DestinationAddress", self.destination_address);
+            set(&mut m, "DestinationPortRange", self.destination_port_range);
+            set(&mut m, "SourceAddress", self.source_address);
+            set(&mut m, "SourcePortRange", self.source_port_range);
             gs_core::Value::Map(m)
         }
     }
@@ -18257,12 +16863,8 @@ pub mod network_insights_path {
     impl IntoValue for FilterPortRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.from_port {
-                m.insert("FromPort", v.into_value());
-            }
-            if let Some(v) = self.to_port {
-                m.insert("ToPort", v.into_value());
-            }
+            set(&mut m, "FromPort", self.from_port);
+            set(&mut m, "ToPort", self.to_port);
             gs_core::Value::Map(m)
         }
     }
@@ -18437,58 +17039,24 @@ impl CfnNetworkInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connection_tracking_specification {
-            m.insert("ConnectionTrackingSpecification", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enable_primary_ipv6 {
-            m.insert("EnablePrimaryIpv6", v.into_value());
-        }
-        if let Some(v) = self.group_set {
-            m.insert("GroupSet", v.into_refs());
-        }
-        if let Some(v) = self.interface_type {
-            m.insert("InterfaceType", v.into_value());
-        }
-        if let Some(v) = self.ipv4_prefix_count {
-            m.insert("Ipv4PrefixCount", v.into_value());
-        }
-        if let Some(v) = self.ipv4_prefixes {
-            m.insert("Ipv4Prefixes", v.into_value());
-        }
-        if let Some(v) = self.ipv6_address_count {
-            m.insert("Ipv6AddressCount", v.into_value());
-        }
-        if let Some(v) = self.ipv6_addresses {
-            m.insert("Ipv6Addresses", v.into_value());
-        }
-        if let Some(v) = self.ipv6_prefix_count {
-            m.insert("Ipv6PrefixCount", v.into_value());
-        }
-        if let Some(v) = self.ipv6_prefixes {
-            m.insert("Ipv6Prefixes", v.into_value());
-        }
-        if let Some(v) = self.private_ip_address {
-            m.insert("PrivateIpAddress", v.into_value());
-        }
-        if let Some(v) = self.private_ip_addresses {
-            m.insert("PrivateIpAddresses", v.into_value());
-        }
-        if let Some(v) = self.public_ip_dns_hostname_type_specification {
-            m.insert("PublicIpDnsHostnameTypeSpecification", v.into_value());
-        }
-        if let Some(v) = self.secondary_private_ip_address_count {
-            m.insert("SecondaryPrivateIpAddressCount", v.into_value());
-        }
-        if let Some(v) = self.source_dest_check {
-            m.insert("SourceDestCheck", v.into_value());
-        }
+        set(&mut m, "ConnectionTrackingSpecification", self.connection_tracking_specification);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnablePrimaryIpv6", self.enable_primary_ipv6);
+        if let Some(v) = self.group_set { m.insert("GroupSet", v.into_refs()); }
+        set(&mut m, "InterfaceType", self.interface_type);
+        set(&mut m, "Ipv4PrefixCount", self.ipv4_prefix_count);
+        set(&mut m, "Ipv4Prefixes", self.ipv4_prefixes);
+        set(&mut m, "Ipv6AddressCount", self.ipv6_address_count);
+        set(&mut m, "Ipv6Addresses", self.ipv6_addresses);
+        set(&mut m, "Ipv6PrefixCount", self.ipv6_prefix_count);
+        set(&mut m, "Ipv6Prefixes", self.ipv6_prefixes);
+        set(&mut m, "PrivateIpAddress", self.private_ip_address);
+        set(&mut m, "PrivateIpAddresses", self.private_ip_addresses);
+        set(&mut m, "PublicIpDnsHostnameTypeSpecification", self.public_ip_dns_hostname_type_specification);
+        set(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count);
+        set(&mut m, "SourceDestCheck", self.source_dest_check);
         m.insert("SubnetId", self.subnet_id.into_ref());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -18564,7 +17132,7 @@ impl crate::Cfn<markers::NetworkInterface> {
 /// The property types of [`CfnNetworkInterface`]: CDK's `CfnNetworkInterface.*Property`.
 #[cfg(feature = "ec2")]
 pub mod network_interface {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Describes a secondary private IPv4 address for a network interface.
     ///
@@ -18755,15 +17323,9 @@ pub mod network_interface {
     impl IntoValue for ConnectionTrackingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tcp_established_timeout {
-                m.insert("TcpEstablishedTimeout", v.into_value());
-            }
-            if let Some(v) = self.udp_stream_timeout {
-                m.insert("UdpStreamTimeout", v.into_value());
-            }
-            if let Some(v) = self.udp_timeout {
-                m.insert("UdpTimeout", v.into_value());
-            }
+            set(&mut m, "TcpEstablishedTimeout", self.tcp_established_timeout);
+            set(&mut m, "UdpStreamTimeout", self.udp_stream_timeout);
+            set(&mut m, "UdpTimeout", self.udp_timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -18831,16 +17393,10 @@ impl CfnNetworkInterfaceAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delete_on_termination {
-            m.insert("DeleteOnTermination", v.into_value());
-        }
+        set(&mut m, "DeleteOnTermination", self.delete_on_termination);
         m.insert("DeviceIndex", self.device_index.into_value());
-        if let Some(v) = self.ena_queue_count {
-            m.insert("EnaQueueCount", v.into_value());
-        }
-        if let Some(v) = self.ena_srd_specification {
-            m.insert("EnaSrdSpecification", v.into_value());
-        }
+        set(&mut m, "EnaQueueCount", self.ena_queue_count);
+        set(&mut m, "EnaSrdSpecification", self.ena_srd_specification);
         m.insert("InstanceId", self.instance_id.into_value());
         m.insert("NetworkInterfaceId", self.network_interface_id.into_value());
         m
@@ -18876,7 +17432,7 @@ impl crate::Cfn<markers::NetworkInterfaceAttachment> {
 /// The property types of [`CfnNetworkInterfaceAttachment`]: CDK's `CfnNetworkInterfaceAttachment.*Property`.
 #[cfg(feature = "ec2")]
 pub mod network_interface_attachment {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum
     /// bandwidth used per stream and minimize tail latency of network traffic between EC2
@@ -18919,12 +17475,8 @@ pub mod network_interface_attachment {
     impl IntoValue for EnaSrdSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ena_srd_enabled {
-                m.insert("EnaSrdEnabled", v.into_value());
-            }
-            if let Some(v) = self.ena_srd_udp_specification {
-                m.insert("EnaSrdUdpSpecification", v.into_value());
-            }
+            set(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
+            set(&mut m, "EnaSrdUdpSpecification", self.ena_srd_udp_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -18965,9 +17517,7 @@ pub mod network_interface_attachment {
     impl IntoValue for EnaSrdUdpSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ena_srd_udp_enabled {
-                m.insert("EnaSrdUdpEnabled", v.into_value());
-            }
+            set(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -19191,21 +17741,11 @@ impl CfnPlacementGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.parent_group_id {
-            m.insert("ParentGroupId", v.into_value());
-        }
-        if let Some(v) = self.partition_count {
-            m.insert("PartitionCount", v.into_value());
-        }
-        if let Some(v) = self.spread_level {
-            m.insert("SpreadLevel", v.into_value());
-        }
-        if let Some(v) = self.strategy {
-            m.insert("Strategy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ParentGroupId", self.parent_group_id);
+        set(&mut m, "PartitionCount", self.partition_count);
+        set(&mut m, "SpreadLevel", self.spread_level);
+        set(&mut m, "Strategy", self.strategy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -19302,16 +17842,10 @@ impl CfnPrefixListProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddressFamily", self.address_family.into_value());
-        if let Some(v) = self.entries {
-            m.insert("Entries", v.into_value());
-        }
-        if let Some(v) = self.max_entries {
-            m.insert("MaxEntries", v.into_value());
-        }
+        set(&mut m, "Entries", self.entries);
+        set(&mut m, "MaxEntries", self.max_entries);
         m.insert("PrefixListName", self.prefix_list_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -19370,7 +17904,7 @@ impl crate::Cfn<markers::PrefixList> {
 /// The property types of [`CfnPrefixList`]: CDK's `CfnPrefixList.*Property`.
 #[cfg(feature = "ec2")]
 pub mod prefix_list {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An entry for a prefix list.
     ///
@@ -19405,9 +17939,7 @@ pub mod prefix_list {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             gs_core::Value::Map(m)
         }
     }
@@ -19559,52 +18091,22 @@ impl CfnRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.carrier_gateway_id {
-            m.insert("CarrierGatewayId", v.into_ref());
-        }
-        if let Some(v) = self.core_network_arn {
-            m.insert("CoreNetworkArn", v.into_value());
-        }
-        if let Some(v) = self.destination_cidr_block {
-            m.insert("DestinationCidrBlock", v.into_value());
-        }
-        if let Some(v) = self.destination_ipv6_cidr_block {
-            m.insert("DestinationIpv6CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.destination_prefix_list_id {
-            m.insert("DestinationPrefixListId", v.into_value());
-        }
-        if let Some(v) = self.egress_only_internet_gateway_id {
-            m.insert("EgressOnlyInternetGatewayId", v.into_ref());
-        }
-        if let Some(v) = self.gateway_id {
-            m.insert("GatewayId", v.into_value());
-        }
-        if let Some(v) = self.instance_id {
-            m.insert("InstanceId", v.into_ref());
-        }
-        if let Some(v) = self.local_gateway_id {
-            m.insert("LocalGatewayId", v.into_value());
-        }
-        if let Some(v) = self.nat_gateway_id {
-            m.insert("NatGatewayId", v.into_ref());
-        }
-        if let Some(v) = self.network_interface_id {
-            m.insert("NetworkInterfaceId", v.into_value());
-        }
-        if let Some(v) = self.odb_network_arn {
-            m.insert("OdbNetworkArn", v.into_value());
-        }
+        if let Some(v) = self.carrier_gateway_id { m.insert("CarrierGatewayId", v.into_ref()); }
+        set(&mut m, "CoreNetworkArn", self.core_network_arn);
+        set(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
+        set(&mut m, "DestinationIpv6CidrBlock", self.destination_ipv6_cidr_block);
+        set(&mut m, "DestinationPrefixListId", self.destination_prefix_list_id);
+        if let Some(v) = self.egress_only_internet_gateway_id { m.insert("EgressOnlyInternetGatewayId", v.into_ref()); }
+        set(&mut m, "GatewayId", self.gateway_id);
+        if let Some(v) = self.instance_id { m.insert("InstanceId", v.into_ref()); }
+        set(&mut m, "LocalGatewayId", self.local_gateway_id);
+        if let Some(v) = self.nat_gateway_id { m.insert("NatGatewayId", v.into_ref()); }
+        set(&mut m, "NetworkInterfaceId", self.network_interface_id);
+        set(&mut m, "OdbNetworkArn", self.odb_network_arn);
         m.insert("RouteTableId", self.route_table_id.into_ref());
-        if let Some(v) = self.transit_gateway_id {
-            m.insert("TransitGatewayId", v.into_ref());
-        }
-        if let Some(v) = self.vpc_endpoint_id {
-            m.insert("VpcEndpointId", v.into_value());
-        }
-        if let Some(v) = self.vpc_peering_connection_id {
-            m.insert("VpcPeeringConnectionId", v.into_ref());
-        }
+        if let Some(v) = self.transit_gateway_id { m.insert("TransitGatewayId", v.into_ref()); }
+        set(&mut m, "VpcEndpointId", self.vpc_endpoint_id);
+        if let Some(v) = self.vpc_peering_connection_id { m.insert("VpcPeeringConnectionId", v.into_ref()); }
         m
     }
 
@@ -19696,18 +18198,10 @@ impl CfnRouteServerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AmazonSideAsn", self.amazon_side_asn.into_value());
-        if let Some(v) = self.persist_routes {
-            m.insert("PersistRoutes", v.into_value());
-        }
-        if let Some(v) = self.persist_routes_duration {
-            m.insert("PersistRoutesDuration", v.into_value());
-        }
-        if let Some(v) = self.sns_notifications_enabled {
-            m.insert("SnsNotificationsEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PersistRoutes", self.persist_routes);
+        set(&mut m, "PersistRoutesDuration", self.persist_routes_duration);
+        set(&mut m, "SnsNotificationsEnabled", self.sns_notifications_enabled);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -19851,9 +18345,7 @@ impl CfnRouteServerEndpointProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("RouteServerId", self.route_server_id.into_value());
         m.insert("SubnetId", self.subnet_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -19971,9 +18463,7 @@ impl CfnRouteServerPeerProps {
         m.insert("BgpOptions", self.bgp_options.into_value());
         m.insert("PeerAddress", self.peer_address.into_value());
         m.insert("RouteServerEndpointId", self.route_server_endpoint_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -20055,7 +18545,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
 /// The property types of [`CfnRouteServerPeer`]: CDK's `CfnRouteServerPeer.*Property`.
 #[cfg(feature = "ec2")]
 pub mod route_server_peer {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The BGP configuration options for this peer, including ASN (Autonomous System Number) and
     /// BFD (Bidrectional Forwarding Detection) settings.
@@ -20097,12 +18587,8 @@ pub mod route_server_peer {
     impl IntoValue for BgpOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.peer_asn {
-                m.insert("PeerAsn", v.into_value());
-            }
-            if let Some(v) = self.peer_liveness_detection {
-                m.insert("PeerLivenessDetection", v.into_value());
-            }
+            set(&mut m, "PeerAsn", self.peer_asn);
+            set(&mut m, "PeerLivenessDetection", self.peer_liveness_detection);
             gs_core::Value::Map(m)
         }
     }
@@ -20206,9 +18692,7 @@ impl CfnRouteTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -20309,21 +18793,11 @@ impl CfnSecurityGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupDescription", self.group_description.into_value());
-        if let Some(v) = self.group_name {
-            m.insert("GroupName", v.into_value());
-        }
-        if let Some(v) = self.security_group_egress {
-            m.insert("SecurityGroupEgress", v.into_value());
-        }
-        if let Some(v) = self.security_group_ingress {
-            m.insert("SecurityGroupIngress", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_ref());
-        }
+        set(&mut m, "GroupName", self.group_name);
+        set(&mut m, "SecurityGroupEgress", self.security_group_egress);
+        set(&mut m, "SecurityGroupIngress", self.security_group_ingress);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
         m
     }
 
@@ -20373,7 +18847,7 @@ impl crate::Cfn<markers::SecurityGroup> {
 /// The property types of [`CfnSecurityGroup`]: CDK's `CfnSecurityGroup.*Property`.
 #[cfg(feature = "ec2")]
 pub mod security_group {
-    use crate::kinds::{Id, Int, IntoValue, Str};
+    use crate::kinds::{Id, Int, IntoValue, Str, set};
 
     /// Adds the specified outbound (egress) rule to a security group.
     ///
@@ -20452,28 +18926,14 @@ pub mod security_group {
     impl IntoValue for Egress {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr_ip {
-                m.insert("CidrIp", v.into_value());
-            }
-            if let Some(v) = self.cidr_ipv6 {
-                m.insert("CidrIpv6", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.destination_prefix_list_id {
-                m.insert("DestinationPrefixListId", v.into_value());
-            }
-            if let Some(v) = self.destination_security_group_id {
-                m.insert("DestinationSecurityGroupId", v.into_ref());
-            }
-            if let Some(v) = self.from_port {
-                m.insert("FromPort", v.into_value());
-            }
+            set(&mut m, "CidrIp", self.cidr_ip);
+            set(&mut m, "CidrIpv6", self.cidr_ipv6);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DestinationPrefixListId", self.destination_prefix_list_id);
+            if let Some(v) = self.destination_security_group_id { m.insert("DestinationSecurityGroupId", v.into_ref()); }
+            set(&mut m, "FromPort", self.from_port);
             m.insert("IpProtocol", self.ip_protocol.into_value());
-            if let Some(v) = self.to_port {
-                m.insert("ToPort", v.into_value());
-            }
+            set(&mut m, "ToPort", self.to_port);
             gs_core::Value::Map(m)
         }
     }
@@ -20574,34 +19034,16 @@ pub mod security_group {
     impl IntoValue for Ingress {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr_ip {
-                m.insert("CidrIp", v.into_value());
-            }
-            if let Some(v) = self.cidr_ipv6 {
-                m.insert("CidrIpv6", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.from_port {
-                m.insert("FromPort", v.into_value());
-            }
+            set(&mut m, "CidrIp", self.cidr_ip);
+            set(&mut m, "CidrIpv6", self.cidr_ipv6);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "FromPort", self.from_port);
             m.insert("IpProtocol", self.ip_protocol.into_value());
-            if let Some(v) = self.source_prefix_list_id {
-                m.insert("SourcePrefixListId", v.into_value());
-            }
-            if let Some(v) = self.source_security_group_id {
-                m.insert("SourceSecurityGroupId", v.into_ref());
-            }
-            if let Some(v) = self.source_security_group_name {
-                m.insert("SourceSecurityGroupName", v.into_ref());
-            }
-            if let Some(v) = self.source_security_group_owner_id {
-                m.insert("SourceSecurityGroupOwnerId", v.into_value());
-            }
-            if let Some(v) = self.to_port {
-                m.insert("ToPort", v.into_value());
-            }
+            set(&mut m, "SourcePrefixListId", self.source_prefix_list_id);
+            if let Some(v) = self.source_security_group_id { m.insert("SourceSecurityGroupId", v.into_ref()); }
+            if let Some(v) = self.source_security_group_name { m.insert("SourceSecurityGroupName", v.into_ref()); }
+            set(&mut m, "SourceSecurityGroupOwnerId", self.source_security_group_owner_id);
+            set(&mut m, "ToPort", self.to_port);
             gs_core::Value::Map(m)
         }
     }
@@ -20704,29 +19146,15 @@ impl CfnSecurityGroupEgressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr_ip {
-            m.insert("CidrIp", v.into_value());
-        }
-        if let Some(v) = self.cidr_ipv6 {
-            m.insert("CidrIpv6", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.destination_prefix_list_id {
-            m.insert("DestinationPrefixListId", v.into_value());
-        }
-        if let Some(v) = self.destination_security_group_id {
-            m.insert("DestinationSecurityGroupId", v.into_ref());
-        }
-        if let Some(v) = self.from_port {
-            m.insert("FromPort", v.into_value());
-        }
+        set(&mut m, "CidrIp", self.cidr_ip);
+        set(&mut m, "CidrIpv6", self.cidr_ipv6);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DestinationPrefixListId", self.destination_prefix_list_id);
+        if let Some(v) = self.destination_security_group_id { m.insert("DestinationSecurityGroupId", v.into_ref()); }
+        set(&mut m, "FromPort", self.from_port);
         m.insert("GroupId", self.group_id.into_ref());
         m.insert("IpProtocol", self.ip_protocol.into_value());
-        if let Some(v) = self.to_port {
-            m.insert("ToPort", v.into_value());
-        }
+        set(&mut m, "ToPort", self.to_port);
         m
     }
 
@@ -20884,40 +19312,18 @@ impl CfnSecurityGroupIngressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr_ip {
-            m.insert("CidrIp", v.into_get_att("CidrBlock"));
-        }
-        if let Some(v) = self.cidr_ipv6 {
-            m.insert("CidrIpv6", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.from_port {
-            m.insert("FromPort", v.into_value());
-        }
-        if let Some(v) = self.group_id {
-            m.insert("GroupId", v.into_value());
-        }
-        if let Some(v) = self.group_name {
-            m.insert("GroupName", v.into_ref());
-        }
+        if let Some(v) = self.cidr_ip { m.insert("CidrIp", v.into_get_att("CidrBlock")); }
+        set(&mut m, "CidrIpv6", self.cidr_ipv6);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FromPort", self.from_port);
+        set(&mut m, "GroupId", self.group_id);
+        if let Some(v) = self.group_name { m.insert("GroupName", v.into_ref()); }
         m.insert("IpProtocol", self.ip_protocol.into_value());
-        if let Some(v) = self.source_prefix_list_id {
-            m.insert("SourcePrefixListId", v.into_ref());
-        }
-        if let Some(v) = self.source_security_group_id {
-            m.insert("SourceSecurityGroupId", v.into_value());
-        }
-        if let Some(v) = self.source_security_group_name {
-            m.insert("SourceSecurityGroupName", v.into_value());
-        }
-        if let Some(v) = self.source_security_group_owner_id {
-            m.insert("SourceSecurityGroupOwnerId", v.into_value());
-        }
-        if let Some(v) = self.to_port {
-            m.insert("ToPort", v.into_value());
-        }
+        if let Some(v) = self.source_prefix_list_id { m.insert("SourcePrefixListId", v.into_ref()); }
+        set(&mut m, "SourceSecurityGroupId", self.source_security_group_id);
+        set(&mut m, "SourceSecurityGroupName", self.source_security_group_name);
+        set(&mut m, "SourceSecurityGroupOwnerId", self.source_security_group_owner_id);
+        set(&mut m, "ToPort", self.to_port);
         m
     }
 
@@ -21126,9 +19532,7 @@ impl CfnSpotFleetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SpotFleetRequestConfigData", self.spot_fleet_request_config_data.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -21162,7 +19566,7 @@ impl crate::Cfn<markers::SpotFleet> {
 /// The property types of [`CfnSpotFleet`]: CDK's `CfnSpotFleet.*Property`.
 #[cfg(feature = "ec2")]
 pub mod spot_fleet {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag, set};
 
     /// Specifies the configuration of a Spot Fleet request. For more information, see [Spot
     /// Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet.html) in the *Amazon
@@ -21408,71 +19812,29 @@ pub mod spot_fleet {
     impl IntoValue for SpotFleetRequestConfigData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.context {
-                m.insert("Context", v.into_value());
-            }
-            if let Some(v) = self.excess_capacity_termination_policy {
-                m.insert("ExcessCapacityTerminationPolicy", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "Context", self.context);
+            set(&mut m, "ExcessCapacityTerminationPolicy", self.excess_capacity_termination_policy);
             m.insert("IamFleetRole", self.iam_fleet_role.into_get_att("Arn"));
-            if let Some(v) = self.instance_interruption_behavior {
-                m.insert("InstanceInterruptionBehavior", v.into_value());
-            }
-            if let Some(v) = self.instance_pools_to_use_count {
-                m.insert("InstancePoolsToUseCount", v.into_value());
-            }
-            if let Some(v) = self.launch_specifications {
-                m.insert("LaunchSpecifications", v.into_value());
-            }
-            if let Some(v) = self.launch_template_configs {
-                m.insert("LaunchTemplateConfigs", v.into_value());
-            }
-            if let Some(v) = self.load_balancers_config {
-                m.insert("LoadBalancersConfig", v.into_value());
-            }
-            if let Some(v) = self.on_demand_allocation_strategy {
-                m.insert("OnDemandAllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.on_demand_max_total_price {
-                m.insert("OnDemandMaxTotalPrice", v.into_value());
-            }
-            if let Some(v) = self.on_demand_target_capacity {
-                m.insert("OnDemandTargetCapacity", v.into_value());
-            }
-            if let Some(v) = self.replace_unhealthy_instances {
-                m.insert("ReplaceUnhealthyInstances", v.into_value());
-            }
-            if let Some(v) = self.spot_maintenance_strategies {
-                m.insert("SpotMaintenanceStrategies", v.into_value());
-            }
-            if let Some(v) = self.spot_max_total_price {
-                m.insert("SpotMaxTotalPrice", v.into_value());
-            }
-            if let Some(v) = self.spot_price {
-                m.insert("SpotPrice", v.into_value());
-            }
-            if let Some(v) = self.tag_specifications {
-                m.insert("TagSpecifications", v.into_value());
-            }
+            set(&mut m, "InstanceInterruptionBehavior", self.instance_interruption_behavior);
+            set(&mut m, "InstancePoolsToUseCount", self.instance_pools_to_use_count);
+            set(&mut m, "LaunchSpecifications", self.launch_specifications);
+            set(&mut m, "LaunchTemplateConfigs", self.launch_template_configs);
+            set(&mut m, "LoadBalancersConfig", self.load_balancers_config);
+            set(&mut m, "OnDemandAllocationStrategy", self.on_demand_allocation_strategy);
+            set(&mut m, "OnDemandMaxTotalPrice", self.on_demand_max_total_price);
+            set(&mut m, "OnDemandTargetCapacity", self.on_demand_target_capacity);
+            set(&mut m, "ReplaceUnhealthyInstances", self.replace_unhealthy_instances);
+            set(&mut m, "SpotMaintenanceStrategies", self.spot_maintenance_strategies);
+            set(&mut m, "SpotMaxTotalPrice", self.spot_max_total_price);
+            set(&mut m, "SpotPrice", self.spot_price);
+            set(&mut m, "TagSpecifications", self.tag_specifications);
             m.insert("TargetCapacity", self.target_capacity.into_value());
-            if let Some(v) = self.target_capacity_unit_type {
-                m.insert("TargetCapacityUnitType", v.into_value());
-            }
-            if let Some(v) = self.terminate_instances_with_expiration {
-                m.insert("TerminateInstancesWithExpiration", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.valid_from {
-                m.insert("ValidFrom", v.into_value());
-            }
-            if let Some(v) = self.valid_until {
-                m.insert("ValidUntil", v.into_value());
-            }
+            set(&mut m, "TargetCapacityUnitType", self.target_capacity_unit_type);
+            set(&mut m, "TerminateInstancesWithExpiration", self.terminate_instances_with_expiration);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "ValidFrom", self.valid_from);
+            set(&mut m, "ValidUntil", self.valid_until);
             gs_core::Value::Map(m)
         }
     }
@@ -21518,12 +19880,8 @@ pub mod spot_fleet {
     impl IntoValue for SpotFleetTagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -21568,12 +19926,8 @@ pub mod spot_fleet {
     impl IntoValue for LaunchTemplateConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_specification {
-                m.insert("LaunchTemplateSpecification", v.into_value());
-            }
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
+            set(&mut m, "LaunchTemplateSpecification", self.launch_template_specification);
+            set(&mut m, "Overrides", self.overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -21622,12 +19976,8 @@ pub mod spot_fleet {
     impl IntoValue for FleetLaunchTemplateSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_ref());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
+            if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
             m.insert("Version", self.version.into_value());
             gs_core::Value::Map(m)
         }
@@ -21720,30 +20070,14 @@ pub mod spot_fleet {
     impl IntoValue for LaunchTemplateOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.availability_zone_id {
-                m.insert("AvailabilityZoneId", v.into_value());
-            }
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.spot_price {
-                m.insert("SpotPrice", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
-            if let Some(v) = self.weighted_capacity {
-                m.insert("WeightedCapacity", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "SpotPrice", self.spot_price);
+            set(&mut m, "SubnetId", self.subnet_id);
+            set(&mut m, "WeightedCapacity", self.weighted_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -22000,84 +20334,32 @@ pub mod spot_fleet {
     impl IntoValue for InstanceRequirementsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_count {
-                m.insert("AcceleratorCount", v.into_value());
-            }
-            if let Some(v) = self.accelerator_manufacturers {
-                m.insert("AcceleratorManufacturers", v.into_value());
-            }
-            if let Some(v) = self.accelerator_names {
-                m.insert("AcceleratorNames", v.into_value());
-            }
-            if let Some(v) = self.accelerator_total_memory_mi_b {
-                m.insert("AcceleratorTotalMemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.accelerator_types {
-                m.insert("AcceleratorTypes", v.into_value());
-            }
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.bare_metal {
-                m.insert("BareMetal", v.into_value());
-            }
-            if let Some(v) = self.baseline_ebs_bandwidth_mbps {
-                m.insert("BaselineEbsBandwidthMbps", v.into_value());
-            }
-            if let Some(v) = self.baseline_performance_factors {
-                m.insert("BaselinePerformanceFactors", v.into_value());
-            }
-            if let Some(v) = self.burstable_performance {
-                m.insert("BurstablePerformance", v.into_value());
-            }
-            if let Some(v) = self.cpu_manufacturers {
-                m.insert("CpuManufacturers", v.into_value());
-            }
-            if let Some(v) = self.excluded_instance_types {
-                m.insert("ExcludedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.instance_generations {
-                m.insert("InstanceGenerations", v.into_value());
-            }
-            if let Some(v) = self.local_storage {
-                m.insert("LocalStorage", v.into_value());
-            }
-            if let Some(v) = self.local_storage_types {
-                m.insert("LocalStorageTypes", v.into_value());
-            }
-            if let Some(v) = self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-                m.insert("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", v.into_value());
-            }
-            if let Some(v) = self.memory_gi_b_per_v_cpu {
-                m.insert("MemoryGiBPerVCpu", v.into_value());
-            }
-            if let Some(v) = self.memory_mi_b {
-                m.insert("MemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.network_bandwidth_gbps {
-                m.insert("NetworkBandwidthGbps", v.into_value());
-            }
-            if let Some(v) = self.network_interface_count {
-                m.insert("NetworkInterfaceCount", v.into_value());
-            }
-            if let Some(v) = self.on_demand_max_price_percentage_over_lowest_price {
-                m.insert("OnDemandMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.require_encryption_in_transit {
-                m.insert("RequireEncryptionInTransit", v.into_value());
-            }
-            if let Some(v) = self.require_hibernate_support {
-                m.insert("RequireHibernateSupport", v.into_value());
-            }
-            if let Some(v) = self.spot_max_price_percentage_over_lowest_price {
-                m.insert("SpotMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.total_local_storage_gb {
-                m.insert("TotalLocalStorageGB", v.into_value());
-            }
-            if let Some(v) = self.v_cpu_count {
-                m.insert("VCpuCount", v.into_value());
-            }
+            set(&mut m, "AcceleratorCount", self.accelerator_count);
+            set(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
+            set(&mut m, "AcceleratorNames", self.accelerator_names);
+            set(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b);
+            set(&mut m, "AcceleratorTypes", self.accelerator_types);
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            set(&mut m, "BareMetal", self.bare_metal);
+            set(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
+            set(&mut m, "BaselinePerformanceFactors", self.baseline_performance_factors);
+            set(&mut m, "BurstablePerformance", self.burstable_performance);
+            set(&mut m, "CpuManufacturers", self.cpu_manufacturers);
+            set(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
+            set(&mut m, "InstanceGenerations", self.instance_generations);
+            set(&mut m, "LocalStorage", self.local_storage);
+            set(&mut m, "LocalStorageTypes", self.local_storage_types);
+            set(&mut m, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", self.max_spot_price_as_percentage_of_optimal_on_demand_price);
+            set(&mut m, "MemoryGiBPerVCpu", self.memory_gi_b_per_v_cpu);
+            set(&mut m, "MemoryMiB", self.memory_mi_b);
+            set(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
+            set(&mut m, "NetworkInterfaceCount", self.network_interface_count);
+            set(&mut m, "OnDemandMaxPricePercentageOverLowestPrice", self.on_demand_max_price_percentage_over_lowest_price);
+            set(&mut m, "RequireEncryptionInTransit", self.require_encryption_in_transit);
+            set(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
+            set(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
+            set(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
+            set(&mut m, "VCpuCount", self.v_cpu_count);
             gs_core::Value::Map(m)
         }
     }
@@ -22121,12 +20403,8 @@ pub mod spot_fleet {
     impl IntoValue for NetworkInterfaceCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22172,12 +20450,8 @@ pub mod spot_fleet {
     impl IntoValue for MemoryGiBPerVCpuRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22221,12 +20495,8 @@ pub mod spot_fleet {
     impl IntoValue for VCpuCountRangeRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22275,12 +20545,8 @@ pub mod spot_fleet {
     impl IntoValue for NetworkBandwidthGbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22326,12 +20592,8 @@ pub mod spot_fleet {
     impl IntoValue for AcceleratorCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22378,12 +20640,8 @@ pub mod spot_fleet {
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22429,12 +20687,8 @@ pub mod spot_fleet {
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22478,12 +20732,8 @@ pub mod spot_fleet {
     impl IntoValue for MemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22529,12 +20779,8 @@ pub mod spot_fleet {
     impl IntoValue for TotalLocalStorageGBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -22575,9 +20821,7 @@ pub mod spot_fleet {
     impl IntoValue for SpotMaintenanceStrategies {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_rebalance {
-                m.insert("CapacityRebalance", v.into_value());
-            }
+            set(&mut m, "CapacityRebalance", self.capacity_rebalance);
             gs_core::Value::Map(m)
         }
     }
@@ -22625,12 +20869,8 @@ pub mod spot_fleet {
     impl IntoValue for SpotCapacityRebalance {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replacement_strategy {
-                m.insert("ReplacementStrategy", v.into_value());
-            }
-            if let Some(v) = self.termination_delay {
-                m.insert("TerminationDelay", v.into_value());
-            }
+            set(&mut m, "ReplacementStrategy", self.replacement_strategy);
+            set(&mut m, "TerminationDelay", self.termination_delay);
             gs_core::Value::Map(m)
         }
     }
@@ -22799,58 +21039,24 @@ pub mod spot_fleet {
     impl IntoValue for SpotFleetLaunchSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_device_mappings {
-                m.insert("BlockDeviceMappings", v.into_value());
-            }
-            if let Some(v) = self.ebs_optimized {
-                m.insert("EbsOptimized", v.into_value());
-            }
-            if let Some(v) = self.iam_instance_profile {
-                m.insert("IamInstanceProfile", v.into_value());
-            }
+            set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+            set(&mut m, "EbsOptimized", self.ebs_optimized);
+            set(&mut m, "IamInstanceProfile", self.iam_instance_profile);
             m.insert("ImageId", self.image_id.into_value());
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.kernel_id {
-                m.insert("KernelId", v.into_value());
-            }
-            if let Some(v) = self.key_name {
-                m.insert("KeyName", v.into_value());
-            }
-            if let Some(v) = self.monitoring {
-                m.insert("Monitoring", v.into_value());
-            }
-            if let Some(v) = self.network_interfaces {
-                m.insert("NetworkInterfaces", v.into_value());
-            }
-            if let Some(v) = self.placement {
-                m.insert("Placement", v.into_value());
-            }
-            if let Some(v) = self.ramdisk_id {
-                m.insert("RamdiskId", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
-            if let Some(v) = self.spot_price {
-                m.insert("SpotPrice", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
-            if let Some(v) = self.tag_specifications {
-                m.insert("TagSpecifications", v.into_value());
-            }
-            if let Some(v) = self.user_data {
-                m.insert("UserData", v.into_value());
-            }
-            if let Some(v) = self.weighted_capacity {
-                m.insert("WeightedCapacity", v.into_value());
-            }
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "KernelId", self.kernel_id);
+            set(&mut m, "KeyName", self.key_name);
+            set(&mut m, "Monitoring", self.monitoring);
+            set(&mut m, "NetworkInterfaces", self.network_interfaces);
+            set(&mut m, "Placement", self.placement);
+            set(&mut m, "RamdiskId", self.ramdisk_id);
+            set(&mut m, "SecurityGroups", self.security_groups);
+            set(&mut m, "SpotPrice", self.spot_price);
+            set(&mut m, "SubnetId", self.subnet_id);
+            set(&mut m, "TagSpecifications", self.tag_specifications);
+            set(&mut m, "UserData", self.user_data);
+            set(&mut m, "WeightedCapacity", self.weighted_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -22940,15 +21146,9 @@ pub mod spot_fleet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeviceName", self.device_name.into_value());
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -23035,24 +21235,12 @@ pub mod spot_fleet {
     impl IntoValue for EbsBlockDevice {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -23089,9 +21277,7 @@ pub mod spot_fleet {
     impl IntoValue for IamInstanceProfileSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -23150,18 +21336,10 @@ pub mod spot_fleet {
     impl IntoValue for SpotPlacement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.availability_zone_id {
-                m.insert("AvailabilityZoneId", v.into_value());
-            }
-            if let Some(v) = self.group_name {
-                m.insert("GroupName", v.into_value());
-            }
-            if let Some(v) = self.tenancy {
-                m.insert("Tenancy", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+            set(&mut m, "GroupName", self.group_name);
+            set(&mut m, "Tenancy", self.tenancy);
             gs_core::Value::Map(m)
         }
     }
@@ -23285,39 +21463,17 @@ pub mod spot_fleet {
     impl IntoValue for InstanceNetworkInterfaceSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.associate_public_ip_address {
-                m.insert("AssociatePublicIpAddress", v.into_value());
-            }
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.device_index {
-                m.insert("DeviceIndex", v.into_value());
-            }
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
-            if let Some(v) = self.ipv6_address_count {
-                m.insert("Ipv6AddressCount", v.into_value());
-            }
-            if let Some(v) = self.ipv6_addresses {
-                m.insert("Ipv6Addresses", v.into_value());
-            }
-            if let Some(v) = self.network_interface_id {
-                m.insert("NetworkInterfaceId", v.into_value());
-            }
-            if let Some(v) = self.private_ip_addresses {
-                m.insert("PrivateIpAddresses", v.into_value());
-            }
-            if let Some(v) = self.secondary_private_ip_address_count {
-                m.insert("SecondaryPrivateIpAddressCount", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
+            set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DeviceIndex", self.device_index);
+            set(&mut m, "Groups", self.groups);
+            set(&mut m, "Ipv6AddressCount", self.ipv6_address_count);
+            set(&mut m, "Ipv6Addresses", self.ipv6_addresses);
+            set(&mut m, "NetworkInterfaceId", self.network_interface_id);
+            set(&mut m, "PrivateIpAddresses", self.private_ip_addresses);
+            set(&mut m, "SecondaryPrivateIpAddressCount", self.secondary_private_ip_address_count);
+            set(&mut m, "SubnetId", self.subnet_id);
             gs_core::Value::Map(m)
         }
     }
@@ -23356,9 +21512,7 @@ pub mod spot_fleet {
     impl IntoValue for PrivateIpAddressSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
+            set(&mut m, "Primary", self.primary);
             m.insert("PrivateIpAddress", self.private_ip_address.into_value());
             gs_core::Value::Map(m)
         }
@@ -23427,9 +21581,7 @@ pub mod spot_fleet {
     impl IntoValue for SpotFleetMonitoring {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -23473,12 +21625,8 @@ pub mod spot_fleet {
     impl IntoValue for LoadBalancersConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.classic_load_balancers_config {
-                m.insert("ClassicLoadBalancersConfig", v.into_value());
-            }
-            if let Some(v) = self.target_groups_config {
-                m.insert("TargetGroupsConfig", v.into_value());
-            }
+            set(&mut m, "ClassicLoadBalancersConfig", self.classic_load_balancers_config);
+            set(&mut m, "TargetGroupsConfig", self.target_groups_config);
             gs_core::Value::Map(m)
         }
     }
@@ -23643,9 +21791,7 @@ pub mod spot_fleet {
     impl IntoValue for BaselinePerformanceFactorsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
+            set(&mut m, "Cpu", self.cpu);
             gs_core::Value::Map(m)
         }
     }
@@ -23684,9 +21830,7 @@ pub mod spot_fleet {
     impl IntoValue for CpuPerformanceFactorRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.references {
-                m.insert("References", v.into_value());
-            }
+            set(&mut m, "References", self.references);
             gs_core::Value::Map(m)
         }
     }
@@ -23725,9 +21869,7 @@ pub mod spot_fleet {
     impl IntoValue for PerformanceFactorReferenceRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_family {
-                m.insert("InstanceFamily", v.into_value());
-            }
+            set(&mut m, "InstanceFamily", self.instance_family);
             gs_core::Value::Map(m)
         }
     }
@@ -23770,9 +21912,7 @@ impl CfnSqlHaStandbyDetectedInstanceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceId", self.instance_id.into_value());
-        if let Some(v) = self.sql_server_credentials {
-            m.insert("SqlServerCredentials", v.into_value());
-        }
+        set(&mut m, "SqlServerCredentials", self.sql_server_credentials);
         m
     }
 
@@ -23969,54 +22109,22 @@ impl CfnSubnetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.assign_ipv6_address_on_creation {
-            m.insert("AssignIpv6AddressOnCreation", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_id {
-            m.insert("AvailabilityZoneId", v.into_value());
-        }
-        if let Some(v) = self.cidr_block {
-            m.insert("CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.enable_dns64 {
-            m.insert("EnableDns64", v.into_value());
-        }
-        if let Some(v) = self.enable_lni_at_device_index {
-            m.insert("EnableLniAtDeviceIndex", v.into_value());
-        }
-        if let Some(v) = self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.ipv6_ipam_pool_id {
-            m.insert("Ipv6IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.ipv6_native {
-            m.insert("Ipv6Native", v.into_value());
-        }
-        if let Some(v) = self.ipv6_netmask_length {
-            m.insert("Ipv6NetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.map_public_ip_on_launch {
-            m.insert("MapPublicIpOnLaunch", v.into_value());
-        }
-        if let Some(v) = self.outpost_arn {
-            m.insert("OutpostArn", v.into_value());
-        }
-        if let Some(v) = self.private_dns_name_options_on_launch {
-            m.insert("PrivateDnsNameOptionsOnLaunch", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AssignIpv6AddressOnCreation", self.assign_ipv6_address_on_creation);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+        set(&mut m, "CidrBlock", self.cidr_block);
+        set(&mut m, "EnableDns64", self.enable_dns64);
+        set(&mut m, "EnableLniAtDeviceIndex", self.enable_lni_at_device_index);
+        set(&mut m, "Ipv4IpamPoolId", self.ipv4_ipam_pool_id);
+        set(&mut m, "Ipv4NetmaskLength", self.ipv4_netmask_length);
+        set(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block);
+        set(&mut m, "Ipv6IpamPoolId", self.ipv6_ipam_pool_id);
+        set(&mut m, "Ipv6Native", self.ipv6_native);
+        set(&mut m, "Ipv6NetmaskLength", self.ipv6_netmask_length);
+        set(&mut m, "MapPublicIpOnLaunch", self.map_public_ip_on_launch);
+        set(&mut m, "OutpostArn", self.outpost_arn);
+        set(&mut m, "PrivateDnsNameOptionsOnLaunch", self.private_dns_name_options_on_launch);
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -24115,7 +22223,7 @@ impl crate::Cfn<markers::Subnet> {
 /// The property types of [`CfnSubnet`]: CDK's `CfnSubnet.*Property`.
 #[cfg(feature = "ec2")]
 pub mod subnet {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Specifies the options for instance hostnames.
     ///
@@ -24163,15 +22271,9 @@ pub mod subnet {
     impl IntoValue for PrivateDnsNameOptionsOnLaunch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_resource_name_dns_aaaa_record {
-                m.insert("EnableResourceNameDnsAAAARecord", v.into_value());
-            }
-            if let Some(v) = self.enable_resource_name_dns_a_record {
-                m.insert("EnableResourceNameDnsARecord", v.into_value());
-            }
-            if let Some(v) = self.hostname_type {
-                m.insert("HostnameType", v.into_value());
-            }
+            set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
+            set(&mut m, "EnableResourceNameDnsARecord", self.enable_resource_name_dns_a_record);
+            set(&mut m, "HostnameType", self.hostname_type);
             gs_core::Value::Map(m)
         }
     }
@@ -24229,15 +22331,9 @@ impl CfnSubnetCidrBlockProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.ipv6_ipam_pool_id {
-            m.insert("Ipv6IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.ipv6_netmask_length {
-            m.insert("Ipv6NetmaskLength", v.into_value());
-        }
+        set(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block);
+        set(&mut m, "Ipv6IpamPoolId", self.ipv6_ipam_pool_id);
+        set(&mut m, "Ipv6NetmaskLength", self.ipv6_netmask_length);
         m.insert("SubnetId", self.subnet_id.into_ref());
         m
     }
@@ -24352,14 +22448,10 @@ impl CfnSubnetCidrReservationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Cidr", self.cidr.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("ReservationType", self.reservation_type.into_value());
         m.insert("SubnetId", self.subnet_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -24602,15 +22694,9 @@ impl CfnTrafficMirrorFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.network_services {
-            m.insert("NetworkServices", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "NetworkServices", self.network_services);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -24738,25 +22824,15 @@ impl CfnTrafficMirrorFilterRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DestinationCidrBlock", self.destination_cidr_block.into_value());
-        if let Some(v) = self.destination_port_range {
-            m.insert("DestinationPortRange", v.into_value());
-        }
-        if let Some(v) = self.protocol {
-            m.insert("Protocol", v.into_value());
-        }
+        set(&mut m, "DestinationPortRange", self.destination_port_range);
+        set(&mut m, "Protocol", self.protocol);
         m.insert("RuleAction", self.rule_action.into_value());
         m.insert("RuleNumber", self.rule_number.into_value());
         m.insert("SourceCidrBlock", self.source_cidr_block.into_value());
-        if let Some(v) = self.source_port_range {
-            m.insert("SourcePortRange", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourcePortRange", self.source_port_range);
+        set(&mut m, "Tags", self.tags);
         m.insert("TrafficDirection", self.traffic_direction.into_value());
         m.insert("TrafficMirrorFilterId", self.traffic_mirror_filter_id.into_value());
         m
@@ -24924,25 +23000,15 @@ impl CfnTrafficMirrorSessionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("NetworkInterfaceId", self.network_interface_id.into_value());
-        if let Some(v) = self.owner_id {
-            m.insert("OwnerId", v.into_value());
-        }
-        if let Some(v) = self.packet_length {
-            m.insert("PacketLength", v.into_value());
-        }
+        set(&mut m, "OwnerId", self.owner_id);
+        set(&mut m, "PacketLength", self.packet_length);
         m.insert("SessionNumber", self.session_number.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TrafficMirrorFilterId", self.traffic_mirror_filter_id.into_value());
         m.insert("TrafficMirrorTargetId", self.traffic_mirror_target_id.into_value());
-        if let Some(v) = self.virtual_network_id {
-            m.insert("VirtualNetworkId", v.into_value());
-        }
+        set(&mut m, "VirtualNetworkId", self.virtual_network_id);
         m
     }
 
@@ -25039,21 +23105,11 @@ impl CfnTrafficMirrorTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.gateway_load_balancer_endpoint_id {
-            m.insert("GatewayLoadBalancerEndpointId", v.into_value());
-        }
-        if let Some(v) = self.network_interface_id {
-            m.insert("NetworkInterfaceId", v.into_value());
-        }
-        if let Some(v) = self.network_load_balancer_arn {
-            m.insert("NetworkLoadBalancerArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GatewayLoadBalancerEndpointId", self.gateway_load_balancer_endpoint_id);
+        set(&mut m, "NetworkInterfaceId", self.network_interface_id);
+        set(&mut m, "NetworkLoadBalancerArn", self.network_load_balancer_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -25211,48 +23267,20 @@ impl CfnTransitGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.amazon_side_asn {
-            m.insert("AmazonSideAsn", v.into_value());
-        }
-        if let Some(v) = self.association_default_route_table_id {
-            m.insert("AssociationDefaultRouteTableId", v.into_value());
-        }
-        if let Some(v) = self.auto_accept_shared_attachments {
-            m.insert("AutoAcceptSharedAttachments", v.into_value());
-        }
-        if let Some(v) = self.default_route_table_association {
-            m.insert("DefaultRouteTableAssociation", v.into_value());
-        }
-        if let Some(v) = self.default_route_table_propagation {
-            m.insert("DefaultRouteTablePropagation", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.dns_support {
-            m.insert("DnsSupport", v.into_value());
-        }
-        if let Some(v) = self.encryption_support {
-            m.insert("EncryptionSupport", v.into_value());
-        }
-        if let Some(v) = self.multicast_support {
-            m.insert("MulticastSupport", v.into_value());
-        }
-        if let Some(v) = self.propagation_default_route_table_id {
-            m.insert("PropagationDefaultRouteTableId", v.into_value());
-        }
-        if let Some(v) = self.security_group_referencing_support {
-            m.insert("SecurityGroupReferencingSupport", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transit_gateway_cidr_blocks {
-            m.insert("TransitGatewayCidrBlocks", v.into_value());
-        }
-        if let Some(v) = self.vpn_ecmp_support {
-            m.insert("VpnEcmpSupport", v.into_value());
-        }
+        set(&mut m, "AmazonSideAsn", self.amazon_side_asn);
+        set(&mut m, "AssociationDefaultRouteTableId", self.association_default_route_table_id);
+        set(&mut m, "AutoAcceptSharedAttachments", self.auto_accept_shared_attachments);
+        set(&mut m, "DefaultRouteTableAssociation", self.default_route_table_association);
+        set(&mut m, "DefaultRouteTablePropagation", self.default_route_table_propagation);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DnsSupport", self.dns_support);
+        set(&mut m, "EncryptionSupport", self.encryption_support);
+        set(&mut m, "MulticastSupport", self.multicast_support);
+        set(&mut m, "PropagationDefaultRouteTableId", self.propagation_default_route_table_id);
+        set(&mut m, "SecurityGroupReferencingSupport", self.security_group_referencing_support);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TransitGatewayCidrBlocks", self.transit_gateway_cidr_blocks);
+        set(&mut m, "VpnEcmpSupport", self.vpn_ecmp_support);
         m
     }
 
@@ -25366,13 +23394,9 @@ impl CfnTransitGatewayAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.options {
-            m.insert("Options", v.into_value());
-        }
+        set(&mut m, "Options", self.options);
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_ref());
         m.insert("VpcId", self.vpc_id.into_ref());
         m
@@ -25408,7 +23432,7 @@ impl crate::Cfn<markers::TransitGatewayAttachment> {
 /// The property types of [`CfnTransitGatewayAttachment`]: CDK's `CfnTransitGatewayAttachment.*Property`.
 #[cfg(feature = "ec2")]
 pub mod transit_gateway_attachment {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes the VPC attachment options.
     ///
@@ -25464,18 +23488,10 @@ pub mod transit_gateway_attachment {
     impl IntoValue for Options {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.appliance_mode_support {
-                m.insert("ApplianceModeSupport", v.into_value());
-            }
-            if let Some(v) = self.dns_support {
-                m.insert("DnsSupport", v.into_value());
-            }
-            if let Some(v) = self.ipv6_support {
-                m.insert("Ipv6Support", v.into_value());
-            }
-            if let Some(v) = self.security_group_referencing_support {
-                m.insert("SecurityGroupReferencingSupport", v.into_value());
-            }
+            set(&mut m, "ApplianceModeSupport", self.appliance_mode_support);
+            set(&mut m, "DnsSupport", self.dns_support);
+            set(&mut m, "Ipv6Support", self.ipv6_support);
+            set(&mut m, "SecurityGroupReferencingSupport", self.security_group_referencing_support);
             gs_core::Value::Map(m)
         }
     }
@@ -25529,9 +23545,7 @@ impl CfnTransitGatewayConnectProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Options", self.options.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransportTransitGatewayAttachmentId", self.transport_transit_gateway_attachment_id.into_ref());
         m
     }
@@ -25590,7 +23604,7 @@ impl crate::Cfn<markers::TransitGatewayConnect> {
 /// The property types of [`CfnTransitGatewayConnect`]: CDK's `CfnTransitGatewayConnect.*Property`.
 #[cfg(feature = "ec2")]
 pub mod transit_gateway_connect {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes the Connect attachment options.
     ///
@@ -25624,9 +23638,7 @@ pub mod transit_gateway_connect {
     impl IntoValue for TransitGatewayConnectOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "Protocol", self.protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -25677,9 +23689,7 @@ impl CfnTransitGatewayConnectPeerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectPeerConfiguration", self.connect_peer_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayAttachmentId", self.transit_gateway_attachment_id.into_value());
         m
     }
@@ -25746,7 +23756,7 @@ impl crate::Cfn<markers::TransitGatewayConnectPeer> {
 /// The property types of [`CfnTransitGatewayConnectPeer`]: CDK's `CfnTransitGatewayConnectPeer.*Property`.
 #[cfg(feature = "ec2")]
 pub mod transit_gateway_connect_peer {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Describes the Connect peer details.
     ///
@@ -25800,17 +23810,11 @@ pub mod transit_gateway_connect_peer {
     impl IntoValue for TransitGatewayConnectPeerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bgp_configurations {
-                m.insert("BgpConfigurations", v.into_value());
-            }
+            set(&mut m, "BgpConfigurations", self.bgp_configurations);
             m.insert("InsideCidrBlocks", self.inside_cidr_blocks.into_value());
             m.insert("PeerAddress", self.peer_address.into_value());
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.transit_gateway_address {
-                m.insert("TransitGatewayAddress", v.into_value());
-            }
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "TransitGatewayAddress", self.transit_gateway_address);
             gs_core::Value::Map(m)
         }
     }
@@ -25871,21 +23875,11 @@ pub mod transit_gateway_connect_peer {
     impl IntoValue for TransitGatewayAttachmentBgpConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bgp_status {
-                m.insert("BgpStatus", v.into_value());
-            }
-            if let Some(v) = self.peer_address {
-                m.insert("PeerAddress", v.into_value());
-            }
-            if let Some(v) = self.peer_asn {
-                m.insert("PeerAsn", v.into_value());
-            }
-            if let Some(v) = self.transit_gateway_address {
-                m.insert("TransitGatewayAddress", v.into_value());
-            }
-            if let Some(v) = self.transit_gateway_asn {
-                m.insert("TransitGatewayAsn", v.into_value());
-            }
+            set(&mut m, "BgpStatus", self.bgp_status);
+            set(&mut m, "PeerAddress", self.peer_address);
+            set(&mut m, "PeerAsn", self.peer_asn);
+            set(&mut m, "TransitGatewayAddress", self.transit_gateway_address);
+            set(&mut m, "TransitGatewayAsn", self.transit_gateway_asn);
             gs_core::Value::Map(m)
         }
     }
@@ -25934,12 +23928,8 @@ impl CfnTransitGatewayMeteringPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.middlebox_attachment_ids {
-            m.insert("MiddleboxAttachmentIds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MiddleboxAttachmentIds", self.middlebox_attachment_ids);
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_value());
         m
     }
@@ -26092,35 +24082,17 @@ impl CfnTransitGatewayMeteringPolicyEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.destination_cidr_block {
-            m.insert("DestinationCidrBlock", v.into_value());
-        }
-        if let Some(v) = self.destination_port_range {
-            m.insert("DestinationPortRange", v.into_value());
-        }
-        if let Some(v) = self.destination_transit_gateway_attachment_id {
-            m.insert("DestinationTransitGatewayAttachmentId", v.into_value());
-        }
-        if let Some(v) = self.destination_transit_gateway_attachment_type {
-            m.insert("DestinationTransitGatewayAttachmentType", v.into_value());
-        }
+        set(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
+        set(&mut m, "DestinationPortRange", self.destination_port_range);
+        set(&mut m, "DestinationTransitGatewayAttachmentId", self.destination_transit_gateway_attachment_id);
+        set(&mut m, "DestinationTransitGatewayAttachmentType", self.destination_transit_gateway_attachment_type);
         m.insert("MeteredAccount", self.metered_account.into_value());
         m.insert("PolicyRuleNumber", self.policy_rule_number.into_value());
-        if let Some(v) = self.protocol {
-            m.insert("Protocol", v.into_value());
-        }
-        if let Some(v) = self.source_cidr_block {
-            m.insert("SourceCidrBlock", v.into_value());
-        }
-        if let Some(v) = self.source_port_range {
-            m.insert("SourcePortRange", v.into_value());
-        }
-        if let Some(v) = self.source_transit_gateway_attachment_id {
-            m.insert("SourceTransitGatewayAttachmentId", v.into_value());
-        }
-        if let Some(v) = self.source_transit_gateway_attachment_type {
-            m.insert("SourceTransitGatewayAttachmentType", v.into_value());
-        }
+        set(&mut m, "Protocol", self.protocol);
+        set(&mut m, "SourceCidrBlock", self.source_cidr_block);
+        set(&mut m, "SourcePortRange", self.source_port_range);
+        set(&mut m, "SourceTransitGatewayAttachmentId", self.source_transit_gateway_attachment_id);
+        set(&mut m, "SourceTransitGatewayAttachmentType", self.source_transit_gateway_attachment_type);
         m.insert("TransitGatewayMeteringPolicyId", self.transit_gateway_metering_policy_id.into_value());
         m
     }
@@ -26203,12 +24175,8 @@ impl CfnTransitGatewayMulticastDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.options {
-            m.insert("Options", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Options", self.options);
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_value());
         m
     }
@@ -26267,7 +24235,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomain> {
 /// The property types of [`CfnTransitGatewayMulticastDomain`]: CDK's `CfnTransitGatewayMulticastDomain.*Property`.
 #[cfg(feature = "ec2")]
 pub mod transit_gateway_multicast_domain {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The options for the transit gateway multicast domain.
     ///
@@ -26315,15 +24283,9 @@ pub mod transit_gateway_multicast_domain {
     impl IntoValue for Options {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_accept_shared_associations {
-                m.insert("AutoAcceptSharedAssociations", v.into_value());
-            }
-            if let Some(v) = self.igmpv2_support {
-                m.insert("Igmpv2Support", v.into_value());
-            }
-            if let Some(v) = self.static_sources_support {
-                m.insert("StaticSourcesSupport", v.into_value());
-            }
+            set(&mut m, "AutoAcceptSharedAssociations", self.auto_accept_shared_associations);
+            set(&mut m, "Igmpv2Support", self.igmpv2_support);
+            set(&mut m, "StaticSourcesSupport", self.static_sources_support);
             gs_core::Value::Map(m)
         }
     }
@@ -26748,9 +24710,7 @@ impl CfnTransitGatewayPeeringAttachmentProps {
         m.insert("PeerAccountId", self.peer_account_id.into_value());
         m.insert("PeerRegion", self.peer_region.into_value());
         m.insert("PeerTransitGatewayId", self.peer_transit_gateway_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_ref());
         m
     }
@@ -26860,9 +24820,7 @@ impl CfnTransitGatewayPolicyTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_value());
         m
     }
@@ -27063,7 +25021,7 @@ impl crate::Cfn<markers::TransitGatewayPolicyTableEntry> {
 /// The property types of [`CfnTransitGatewayPolicyTableEntry`]: CDK's `CfnTransitGatewayPolicyTableEntry.*Property`.
 #[cfg(feature = "ec2")]
 pub mod transit_gateway_policy_table_entry {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `TransitGatewayPolicyRule` property type.
     ///
@@ -27120,21 +25078,11 @@ pub mod transit_gateway_policy_table_entry {
     impl IntoValue for TransitGatewayPolicyRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_cidr_block {
-                m.insert("DestinationCidrBlock", v.into_value());
-            }
-            if let Some(v) = self.destination_port_range {
-                m.insert("DestinationPortRange", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.source_cidr_block {
-                m.insert("SourceCidrBlock", v.into_value());
-            }
-            if let Some(v) = self.source_port_range {
-                m.insert("SourcePortRange", v.into_value());
-            }
+            set(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
+            set(&mut m, "DestinationPortRange", self.destination_port_range);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "SourceCidrBlock", self.source_cidr_block);
+            set(&mut m, "SourcePortRange", self.source_port_range);
             gs_core::Value::Map(m)
         }
     }
@@ -27192,13 +25140,9 @@ impl CfnTransitGatewayRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.blackhole {
-            m.insert("Blackhole", v.into_value());
-        }
+        set(&mut m, "Blackhole", self.blackhole);
         m.insert("DestinationCidrBlock", self.destination_cidr_block.into_value());
-        if let Some(v) = self.transit_gateway_attachment_id {
-            m.insert("TransitGatewayAttachmentId", v.into_value());
-        }
+        set(&mut m, "TransitGatewayAttachmentId", self.transit_gateway_attachment_id);
         m.insert("TransitGatewayRouteTableId", self.transit_gateway_route_table_id.into_ref());
         m
     }
@@ -27263,9 +25207,7 @@ impl CfnTransitGatewayRouteTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_ref());
         m
     }
@@ -27500,19 +25442,11 @@ impl CfnTransitGatewayVpcAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.add_subnet_ids {
-            m.insert("AddSubnetIds", v.into_value());
-        }
-        if let Some(v) = self.options {
-            m.insert("Options", v.into_value());
-        }
-        if let Some(v) = self.remove_subnet_ids {
-            m.insert("RemoveSubnetIds", v.into_value());
-        }
+        set(&mut m, "AddSubnetIds", self.add_subnet_ids);
+        set(&mut m, "Options", self.options);
+        set(&mut m, "RemoveSubnetIds", self.remove_subnet_ids);
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_ref());
         m.insert("VpcId", self.vpc_id.into_value());
         m
@@ -27548,7 +25482,7 @@ impl crate::Cfn<markers::TransitGatewayVpcAttachment> {
 /// The property types of [`CfnTransitGatewayVpcAttachment`]: CDK's `CfnTransitGatewayVpcAttachment.*Property`.
 #[cfg(feature = "ec2")]
 pub mod transit_gateway_vpc_attachment {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes the VPC attachment options.
     ///
@@ -27604,18 +25538,10 @@ pub mod transit_gateway_vpc_attachment {
     impl IntoValue for Options {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.appliance_mode_support {
-                m.insert("ApplianceModeSupport", v.into_value());
-            }
-            if let Some(v) = self.dns_support {
-                m.insert("DnsSupport", v.into_value());
-            }
-            if let Some(v) = self.ipv6_support {
-                m.insert("Ipv6Support", v.into_value());
-            }
-            if let Some(v) = self.security_group_referencing_support {
-                m.insert("SecurityGroupReferencingSupport", v.into_value());
-            }
+            set(&mut m, "ApplianceModeSupport", self.appliance_mode_support);
+            set(&mut m, "DnsSupport", self.dns_support);
+            set(&mut m, "Ipv6Support", self.ipv6_support);
+            set(&mut m, "SecurityGroupReferencingSupport", self.security_group_referencing_support);
             gs_core::Value::Map(m)
         }
     }
@@ -27724,30 +25650,14 @@ impl CfnVPCProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr_block {
-            m.insert("CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.enable_dns_hostnames {
-            m.insert("EnableDnsHostnames", v.into_value());
-        }
-        if let Some(v) = self.enable_dns_support {
-            m.insert("EnableDnsSupport", v.into_value());
-        }
-        if let Some(v) = self.instance_tenancy {
-            m.insert("InstanceTenancy", v.into_value());
-        }
-        if let Some(v) = self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_encryption_control {
-            m.insert("VpcEncryptionControl", v.into_value());
-        }
+        set(&mut m, "CidrBlock", self.cidr_block);
+        set(&mut m, "EnableDnsHostnames", self.enable_dns_hostnames);
+        set(&mut m, "EnableDnsSupport", self.enable_dns_support);
+        set(&mut m, "InstanceTenancy", self.instance_tenancy);
+        set(&mut m, "Ipv4IpamPoolId", self.ipv4_ipam_pool_id);
+        set(&mut m, "Ipv4NetmaskLength", self.ipv4_netmask_length);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcEncryptionControl", self.vpc_encryption_control);
         m
     }
 
@@ -28081,7 +25991,7 @@ impl crate::Cfn<markers::VPC> {
 /// The property types of [`CfnVPC`]: CDK's `CfnVPC.*Property`.
 #[cfg(feature = "ec2")]
 pub mod vpc {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes the configuration and state of VPC encryption controls. For more information, see
     /// [Enforce VPC encryption in
@@ -28198,48 +26108,20 @@ pub mod vpc {
     impl IntoValue for VpcEncryptionControl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.egress_only_internet_gateway_exclusion {
-                m.insert("EgressOnlyInternetGatewayExclusion", v.into_value());
-            }
-            if let Some(v) = self.elastic_file_system_exclusion {
-                m.insert("ElasticFileSystemExclusion", v.into_value());
-            }
-            if let Some(v) = self.internet_gateway_exclusion {
-                m.insert("InternetGatewayExclusion", v.into_value());
-            }
-            if let Some(v) = self.lambda_exclusion {
-                m.insert("LambdaExclusion", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.nat_gateway_exclusion {
-                m.insert("NatGatewayExclusion", v.into_value());
-            }
-            if let Some(v) = self.resource_exclusions {
-                m.insert("ResourceExclusions", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.state_message {
-                m.insert("StateMessage", v.into_value());
-            }
-            if let Some(v) = self.virtual_private_gateway_exclusion {
-                m.insert("VirtualPrivateGatewayExclusion", v.into_value());
-            }
-            if let Some(v) = self.vpc_encryption_control_id {
-                m.insert("VpcEncryptionControlId", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
-            if let Some(v) = self.vpc_lattice_exclusion {
-                m.insert("VpcLatticeExclusion", v.into_value());
-            }
-            if let Some(v) = self.vpc_peering_exclusion {
-                m.insert("VpcPeeringExclusion", v.into_value());
-            }
+            set(&mut m, "EgressOnlyInternetGatewayExclusion", self.egress_only_internet_gateway_exclusion);
+            set(&mut m, "ElasticFileSystemExclusion", self.elastic_file_system_exclusion);
+            set(&mut m, "InternetGatewayExclusion", self.internet_gateway_exclusion);
+            set(&mut m, "LambdaExclusion", self.lambda_exclusion);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "NatGatewayExclusion", self.nat_gateway_exclusion);
+            set(&mut m, "ResourceExclusions", self.resource_exclusions);
+            set(&mut m, "State", self.state);
+            set(&mut m, "StateMessage", self.state_message);
+            set(&mut m, "VirtualPrivateGatewayExclusion", self.virtual_private_gateway_exclusion);
+            set(&mut m, "VpcEncryptionControlId", self.vpc_encryption_control_id);
+            set(&mut m, "VpcId", self.vpc_id);
+            set(&mut m, "VpcLatticeExclusion", self.vpc_lattice_exclusion);
+            set(&mut m, "VpcPeeringExclusion", self.vpc_peering_exclusion);
             gs_core::Value::Map(m)
         }
     }
@@ -28344,30 +26226,14 @@ pub mod vpc {
     impl IntoValue for VpcEncryptionControlExclusions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.egress_only_internet_gateway {
-                m.insert("EgressOnlyInternetGateway", v.into_value());
-            }
-            if let Some(v) = self.elastic_file_system {
-                m.insert("ElasticFileSystem", v.into_value());
-            }
-            if let Some(v) = self.internet_gateway {
-                m.insert("InternetGateway", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
-            if let Some(v) = self.nat_gateway {
-                m.insert("NatGateway", v.into_value());
-            }
-            if let Some(v) = self.virtual_private_gateway {
-                m.insert("VirtualPrivateGateway", v.into_value());
-            }
-            if let Some(v) = self.vpc_lattice {
-                m.insert("VpcLattice", v.into_value());
-            }
-            if let Some(v) = self.vpc_peering {
-                m.insert("VpcPeering", v.into_value());
-            }
+            set(&mut m, "EgressOnlyInternetGateway", self.egress_only_internet_gateway);
+            set(&mut m, "ElasticFileSystem", self.elastic_file_system);
+            set(&mut m, "InternetGateway", self.internet_gateway);
+            set(&mut m, "Lambda", self.lambda);
+            set(&mut m, "NatGateway", self.nat_gateway);
+            set(&mut m, "VirtualPrivateGateway", self.virtual_private_gateway);
+            set(&mut m, "VpcLattice", self.vpc_lattice);
+            set(&mut m, "VpcPeering", self.vpc_peering);
             gs_core::Value::Map(m)
         }
     }
@@ -28412,12 +26278,8 @@ pub mod vpc {
     impl IntoValue for VpcEncryptionControlExclusion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.state_message {
-                m.insert("StateMessage", v.into_value());
-            }
+            set(&mut m, "State", self.state);
+            set(&mut m, "StateMessage", self.state_message);
             gs_core::Value::Map(m)
         }
     }
@@ -28475,15 +26337,9 @@ impl CfnVPCBlockPublicAccessExclusionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InternetGatewayExclusionMode", self.internet_gateway_exclusion_mode.into_value());
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_value());
-        }
+        set(&mut m, "SubnetId", self.subnet_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcId", self.vpc_id);
         m
     }
 
@@ -28691,33 +26547,15 @@ impl CfnVPCCidrBlockProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.amazon_provided_ipv6_cidr_block {
-            m.insert("AmazonProvidedIpv6CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.cidr_block {
-            m.insert("CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock", v.into_value());
-        }
-        if let Some(v) = self.ipv6_cidr_block_network_border_group {
-            m.insert("Ipv6CidrBlockNetworkBorderGroup", v.into_value());
-        }
-        if let Some(v) = self.ipv6_ipam_pool_id {
-            m.insert("Ipv6IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.ipv6_netmask_length {
-            m.insert("Ipv6NetmaskLength", v.into_value());
-        }
-        if let Some(v) = self.ipv6_pool {
-            m.insert("Ipv6Pool", v.into_value());
-        }
+        set(&mut m, "AmazonProvidedIpv6CidrBlock", self.amazon_provided_ipv6_cidr_block);
+        set(&mut m, "CidrBlock", self.cidr_block);
+        set(&mut m, "Ipv4IpamPoolId", self.ipv4_ipam_pool_id);
+        set(&mut m, "Ipv4NetmaskLength", self.ipv4_netmask_length);
+        set(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block);
+        set(&mut m, "Ipv6CidrBlockNetworkBorderGroup", self.ipv6_cidr_block_network_border_group);
+        set(&mut m, "Ipv6IpamPoolId", self.ipv6_ipam_pool_id);
+        set(&mut m, "Ipv6NetmaskLength", self.ipv6_netmask_length);
+        set(&mut m, "Ipv6Pool", self.ipv6_pool);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -28931,39 +26769,17 @@ impl CfnVPCEncryptionControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.egress_only_internet_gateway_exclusion_input {
-            m.insert("EgressOnlyInternetGatewayExclusionInput", v.into_value());
-        }
-        if let Some(v) = self.elastic_file_system_exclusion_input {
-            m.insert("ElasticFileSystemExclusionInput", v.into_value());
-        }
-        if let Some(v) = self.internet_gateway_exclusion_input {
-            m.insert("InternetGatewayExclusionInput", v.into_value());
-        }
-        if let Some(v) = self.lambda_exclusion_input {
-            m.insert("LambdaExclusionInput", v.into_value());
-        }
-        if let Some(v) = self.mode {
-            m.insert("Mode", v.into_value());
-        }
-        if let Some(v) = self.nat_gateway_exclusion_input {
-            m.insert("NatGatewayExclusionInput", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.virtual_private_gateway_exclusion_input {
-            m.insert("VirtualPrivateGatewayExclusionInput", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_value());
-        }
-        if let Some(v) = self.vpc_lattice_exclusion_input {
-            m.insert("VpcLatticeExclusionInput", v.into_value());
-        }
-        if let Some(v) = self.vpc_peering_exclusion_input {
-            m.insert("VpcPeeringExclusionInput", v.into_value());
-        }
+        set(&mut m, "EgressOnlyInternetGatewayExclusionInput", self.egress_only_internet_gateway_exclusion_input);
+        set(&mut m, "ElasticFileSystemExclusionInput", self.elastic_file_system_exclusion_input);
+        set(&mut m, "InternetGatewayExclusionInput", self.internet_gateway_exclusion_input);
+        set(&mut m, "LambdaExclusionInput", self.lambda_exclusion_input);
+        set(&mut m, "Mode", self.mode);
+        set(&mut m, "NatGatewayExclusionInput", self.nat_gateway_exclusion_input);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VirtualPrivateGatewayExclusionInput", self.virtual_private_gateway_exclusion_input);
+        set(&mut m, "VpcId", self.vpc_id);
+        set(&mut m, "VpcLatticeExclusionInput", self.vpc_lattice_exclusion_input);
+        set(&mut m, "VpcPeeringExclusionInput", self.vpc_peering_exclusion_input);
         m
     }
 
@@ -29345,45 +27161,19 @@ impl CfnVPCEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dns_options {
-            m.insert("DnsOptions", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.private_dns_enabled {
-            m.insert("PrivateDnsEnabled", v.into_value());
-        }
-        if let Some(v) = self.resource_configuration_arn {
-            m.insert("ResourceConfigurationArn", v.into_value());
-        }
-        if let Some(v) = self.route_table_ids {
-            m.insert("RouteTableIds", v.into_refs());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.service_name {
-            m.insert("ServiceName", v.into_value());
-        }
-        if let Some(v) = self.service_network_arn {
-            m.insert("ServiceNetworkArn", v.into_value());
-        }
-        if let Some(v) = self.service_region {
-            m.insert("ServiceRegion", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_refs());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_endpoint_type {
-            m.insert("VpcEndpointType", v.into_value());
-        }
+        set(&mut m, "DnsOptions", self.dns_options);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "PolicyDocument", self.policy_document);
+        set(&mut m, "PrivateDnsEnabled", self.private_dns_enabled);
+        set(&mut m, "ResourceConfigurationArn", self.resource_configuration_arn);
+        if let Some(v) = self.route_table_ids { m.insert("RouteTableIds", v.into_refs()); }
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "ServiceName", self.service_name);
+        set(&mut m, "ServiceNetworkArn", self.service_network_arn);
+        set(&mut m, "ServiceRegion", self.service_region);
+        if let Some(v) = self.subnet_ids { m.insert("SubnetIds", v.into_refs()); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcEndpointType", self.vpc_endpoint_type);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -29446,7 +27236,7 @@ impl crate::Cfn<markers::VPCEndpoint> {
 /// The property types of [`CfnVPCEndpoint`]: CDK's `CfnVPCEndpoint.*Property`.
 #[cfg(feature = "ec2")]
 pub mod vpc_endpoint {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Describes the DNS options for an endpoint.
     ///
@@ -29506,18 +27296,10 @@ pub mod vpc_endpoint {
     impl IntoValue for DnsOptionsSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dns_record_ip_type {
-                m.insert("DnsRecordIpType", v.into_value());
-            }
-            if let Some(v) = self.private_dns_only_for_inbound_resolver_endpoint {
-                m.insert("PrivateDnsOnlyForInboundResolverEndpoint", v.into_value());
-            }
-            if let Some(v) = self.private_dns_preference {
-                m.insert("PrivateDnsPreference", v.into_value());
-            }
-            if let Some(v) = self.private_dns_specified_domains {
-                m.insert("PrivateDnsSpecifiedDomains", v.into_value());
-            }
+            set(&mut m, "DnsRecordIpType", self.dns_record_ip_type);
+            set(&mut m, "PrivateDnsOnlyForInboundResolverEndpoint", self.private_dns_only_for_inbound_resolver_endpoint);
+            set(&mut m, "PrivateDnsPreference", self.private_dns_preference);
+            set(&mut m, "PrivateDnsSpecifiedDomains", self.private_dns_specified_domains);
             gs_core::Value::Map(m)
         }
     }
@@ -29581,12 +27363,8 @@ impl CfnVPCEndpointConnectionNotificationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionEvents", self.connection_events.into_value());
         m.insert("ConnectionNotificationArn", self.connection_notification_arn.into_ref());
-        if let Some(v) = self.service_id {
-            m.insert("ServiceId", v.into_ref());
-        }
-        if let Some(v) = self.vpc_endpoint_id {
-            m.insert("VPCEndpointId", v.into_value());
-        }
+        if let Some(v) = self.service_id { m.insert("ServiceId", v.into_ref()); }
+        set(&mut m, "VPCEndpointId", self.vpc_endpoint_id);
         m
     }
 
@@ -29715,36 +27493,16 @@ impl CfnVPCEndpointServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.acceptance_required {
-            m.insert("AcceptanceRequired", v.into_value());
-        }
-        if let Some(v) = self.contributor_insights_enabled {
-            m.insert("ContributorInsightsEnabled", v.into_value());
-        }
-        if let Some(v) = self.gateway_load_balancer_arns {
-            m.insert("GatewayLoadBalancerArns", v.into_value());
-        }
-        if let Some(v) = self.network_load_balancer_arns {
-            m.insert("NetworkLoadBalancerArns", v.into_refs());
-        }
-        if let Some(v) = self.payer_responsibility {
-            m.insert("PayerResponsibility", v.into_value());
-        }
-        if let Some(v) = self.private_dns_name {
-            m.insert("PrivateDnsName", v.into_value());
-        }
-        if let Some(v) = self.private_dns_name_configuration {
-            m.insert("PrivateDnsNameConfiguration", v.into_value());
-        }
-        if let Some(v) = self.supported_ip_address_types {
-            m.insert("SupportedIpAddressTypes", v.into_value());
-        }
-        if let Some(v) = self.supported_regions {
-            m.insert("SupportedRegions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AcceptanceRequired", self.acceptance_required);
+        set(&mut m, "ContributorInsightsEnabled", self.contributor_insights_enabled);
+        set(&mut m, "GatewayLoadBalancerArns", self.gateway_load_balancer_arns);
+        if let Some(v) = self.network_load_balancer_arns { m.insert("NetworkLoadBalancerArns", v.into_refs()); }
+        set(&mut m, "PayerResponsibility", self.payer_responsibility);
+        set(&mut m, "PrivateDnsName", self.private_dns_name);
+        set(&mut m, "PrivateDnsNameConfiguration", self.private_dns_name_configuration);
+        set(&mut m, "SupportedIpAddressTypes", self.supported_ip_address_types);
+        set(&mut m, "SupportedRegions", self.supported_regions);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -29810,7 +27568,7 @@ impl crate::Cfn<markers::VPCEndpointService> {
 /// The property types of [`CfnVPCEndpointService`]: CDK's `CfnVPCEndpointService.*Property`.
 #[cfg(feature = "ec2")]
 pub mod vpc_endpoint_service {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `PrivateDnsNameConfiguration` property type.
     ///
@@ -29861,18 +27619,10 @@ pub mod vpc_endpoint_service {
     impl IntoValue for PrivateDnsNameConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "State", self.state);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -29918,9 +27668,7 @@ impl CfnVPCEndpointServicePermissionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_principals {
-            m.insert("AllowedPrincipals", v.into_value());
-        }
+        set(&mut m, "AllowedPrincipals", self.allowed_principals);
         m.insert("ServiceId", self.service_id.into_ref());
         m
     }
@@ -29992,13 +27740,9 @@ impl CfnVPCGatewayAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.internet_gateway_id {
-            m.insert("InternetGatewayId", v.into_ref());
-        }
+        if let Some(v) = self.internet_gateway_id { m.insert("InternetGatewayId", v.into_ref()); }
         m.insert("VpcId", self.vpc_id.into_ref());
-        if let Some(v) = self.vpn_gateway_id {
-            m.insert("VpnGatewayId", v.into_ref());
-        }
+        if let Some(v) = self.vpn_gateway_id { m.insert("VpnGatewayId", v.into_ref()); }
         m
     }
 
@@ -30109,22 +27853,12 @@ impl CfnVPCPeeringConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.assume_role_region {
-            m.insert("AssumeRoleRegion", v.into_value());
-        }
-        if let Some(v) = self.peer_owner_id {
-            m.insert("PeerOwnerId", v.into_value());
-        }
-        if let Some(v) = self.peer_region {
-            m.insert("PeerRegion", v.into_value());
-        }
-        if let Some(v) = self.peer_role_arn {
-            m.insert("PeerRoleArn", v.into_value());
-        }
+        set(&mut m, "AssumeRoleRegion", self.assume_role_region);
+        set(&mut m, "PeerOwnerId", self.peer_owner_id);
+        set(&mut m, "PeerRegion", self.peer_region);
+        set(&mut m, "PeerRoleArn", self.peer_role_arn);
         m.insert("PeerVpcId", self.peer_vpc_id.into_ref());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -30200,9 +27934,7 @@ impl CfnVPNConcentratorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayId", self.transit_gateway_id.into_value());
         m.insert("Type", self.r#type.into_value());
         m
@@ -30406,55 +28138,23 @@ impl CfnVPNConnectionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CustomerGatewayId", self.customer_gateway_id.into_ref());
-        if let Some(v) = self.enable_acceleration {
-            m.insert("EnableAcceleration", v.into_value());
-        }
-        if let Some(v) = self.local_ipv4_network_cidr {
-            m.insert("LocalIpv4NetworkCidr", v.into_value());
-        }
-        if let Some(v) = self.local_ipv6_network_cidr {
-            m.insert("LocalIpv6NetworkCidr", v.into_value());
-        }
-        if let Some(v) = self.outside_ip_address_type {
-            m.insert("OutsideIpAddressType", v.into_value());
-        }
-        if let Some(v) = self.pre_shared_key_storage {
-            m.insert("PreSharedKeyStorage", v.into_value());
-        }
-        if let Some(v) = self.remote_ipv4_network_cidr {
-            m.insert("RemoteIpv4NetworkCidr", v.into_value());
-        }
-        if let Some(v) = self.remote_ipv6_network_cidr {
-            m.insert("RemoteIpv6NetworkCidr", v.into_value());
-        }
-        if let Some(v) = self.static_routes_only {
-            m.insert("StaticRoutesOnly", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transit_gateway_id {
-            m.insert("TransitGatewayId", v.into_ref());
-        }
-        if let Some(v) = self.transport_transit_gateway_attachment_id {
-            m.insert("TransportTransitGatewayAttachmentId", v.into_value());
-        }
-        if let Some(v) = self.tunnel_bandwidth {
-            m.insert("TunnelBandwidth", v.into_value());
-        }
-        if let Some(v) = self.tunnel_inside_ip_version {
-            m.insert("TunnelInsideIpVersion", v.into_value());
-        }
+        set(&mut m, "EnableAcceleration", self.enable_acceleration);
+        set(&mut m, "LocalIpv4NetworkCidr", self.local_ipv4_network_cidr);
+        set(&mut m, "LocalIpv6NetworkCidr", self.local_ipv6_network_cidr);
+        set(&mut m, "OutsideIpAddressType", self.outside_ip_address_type);
+        set(&mut m, "PreSharedKeyStorage", self.pre_shared_key_storage);
+        set(&mut m, "RemoteIpv4NetworkCidr", self.remote_ipv4_network_cidr);
+        set(&mut m, "RemoteIpv6NetworkCidr", self.remote_ipv6_network_cidr);
+        set(&mut m, "StaticRoutesOnly", self.static_routes_only);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.transit_gateway_id { m.insert("TransitGatewayId", v.into_ref()); }
+        set(&mut m, "TransportTransitGatewayAttachmentId", self.transport_transit_gateway_attachment_id);
+        set(&mut m, "TunnelBandwidth", self.tunnel_bandwidth);
+        set(&mut m, "TunnelInsideIpVersion", self.tunnel_inside_ip_version);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.vpn_concentrator_id {
-            m.insert("VpnConcentratorId", v.into_value());
-        }
-        if let Some(v) = self.vpn_gateway_id {
-            m.insert("VpnGatewayId", v.into_ref());
-        }
-        if let Some(v) = self.vpn_tunnel_options_specifications {
-            m.insert("VpnTunnelOptionsSpecifications", v.into_value());
-        }
+        set(&mut m, "VpnConcentratorId", self.vpn_concentrator_id);
+        if let Some(v) = self.vpn_gateway_id { m.insert("VpnGatewayId", v.into_ref()); }
+        set(&mut m, "VpnTunnelOptionsSpecifications", self.vpn_tunnel_options_specifications);
         m
     }
 
@@ -30488,7 +28188,7 @@ impl crate::Cfn<markers::VPNConnection> {
 /// The property types of [`CfnVPNConnection`]: CDK's `CfnVPNConnection.*Property`.
 #[cfg(feature = "ec2")]
 pub mod vpn_connection {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The tunnel options for a single VPN tunnel.
     ///
@@ -30652,66 +28352,26 @@ pub mod vpn_connection {
     impl IntoValue for VpnTunnelOptionsSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dpd_timeout_action {
-                m.insert("DPDTimeoutAction", v.into_value());
-            }
-            if let Some(v) = self.dpd_timeout_seconds {
-                m.insert("DPDTimeoutSeconds", v.into_value());
-            }
-            if let Some(v) = self.enable_tunnel_lifecycle_control {
-                m.insert("EnableTunnelLifecycleControl", v.into_value());
-            }
-            if let Some(v) = self.ike_versions {
-                m.insert("IKEVersions", v.into_value());
-            }
-            if let Some(v) = self.log_options {
-                m.insert("LogOptions", v.into_value());
-            }
-            if let Some(v) = self.phase1_dh_group_numbers {
-                m.insert("Phase1DHGroupNumbers", v.into_value());
-            }
-            if let Some(v) = self.phase1_encryption_algorithms {
-                m.insert("Phase1EncryptionAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.phase1_integrity_algorithms {
-                m.insert("Phase1IntegrityAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.phase1_lifetime_seconds {
-                m.insert("Phase1LifetimeSeconds", v.into_value());
-            }
-            if let Some(v) = self.phase2_dh_group_numbers {
-                m.insert("Phase2DHGroupNumbers", v.into_value());
-            }
-            if let Some(v) = self.phase2_encryption_algorithms {
-                m.insert("Phase2EncryptionAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.phase2_integrity_algorithms {
-                m.insert("Phase2IntegrityAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.phase2_lifetime_seconds {
-                m.insert("Phase2LifetimeSeconds", v.into_value());
-            }
-            if let Some(v) = self.pre_shared_key {
-                m.insert("PreSharedKey", v.into_value());
-            }
-            if let Some(v) = self.rekey_fuzz_percentage {
-                m.insert("RekeyFuzzPercentage", v.into_value());
-            }
-            if let Some(v) = self.rekey_margin_time_seconds {
-                m.insert("RekeyMarginTimeSeconds", v.into_value());
-            }
-            if let Some(v) = self.replay_window_size {
-                m.insert("ReplayWindowSize", v.into_value());
-            }
-            if let Some(v) = self.startup_action {
-                m.insert("StartupAction", v.into_value());
-            }
-            if let Some(v) = self.tunnel_inside_cidr {
-                m.insert("TunnelInsideCidr", v.into_value());
-            }
-            if let Some(v) = self.tunnel_inside_ipv6_cidr {
-                m.insert("TunnelInsideIpv6Cidr", v.into_value());
-            }
+            set(&mut m, "DPDTimeoutAction", self.dpd_timeout_action);
+            set(&mut m, "DPDTimeoutSeconds", self.dpd_timeout_seconds);
+            set(&mut m, "EnableTunnelLifecycleControl", self.enable_tunnel_lifecycle_control);
+            set(&mut m, "IKEVersions", self.ike_versions);
+            set(&mut m, "LogOptions", self.log_options);
+            set(&mut m, "Phase1DHGroupNumbers", self.phase1_dh_group_numbers);
+            set(&mut m, "Phase1EncryptionAlgorithms", self.phase1_encryption_algorithms);
+            set(&mut m, "Phase1IntegrityAlgorithms", self.phase1_integrity_algorithms);
+            set(&mut m, "Phase1LifetimeSeconds", self.phase1_lifetime_seconds);
+            set(&mut m, "Phase2DHGroupNumbers", self.phase2_dh_group_numbers);
+            set(&mut m, "Phase2EncryptionAlgorithms", self.phase2_encryption_algorithms);
+            set(&mut m, "Phase2IntegrityAlgorithms", self.phase2_integrity_algorithms);
+            set(&mut m, "Phase2LifetimeSeconds", self.phase2_lifetime_seconds);
+            set(&mut m, "PreSharedKey", self.pre_shared_key);
+            set(&mut m, "RekeyFuzzPercentage", self.rekey_fuzz_percentage);
+            set(&mut m, "RekeyMarginTimeSeconds", self.rekey_margin_time_seconds);
+            set(&mut m, "ReplayWindowSize", self.replay_window_size);
+            set(&mut m, "StartupAction", self.startup_action);
+            set(&mut m, "TunnelInsideCidr", self.tunnel_inside_cidr);
+            set(&mut m, "TunnelInsideIpv6Cidr", self.tunnel_inside_ipv6_cidr);
             gs_core::Value::Map(m)
         }
     }
@@ -30747,9 +28407,7 @@ pub mod vpn_connection {
     impl IntoValue for Phase2EncryptionAlgorithmsRequestListValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -30785,9 +28443,7 @@ pub mod vpn_connection {
     impl IntoValue for Phase2DHGroupNumbersRequestListValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -30823,9 +28479,7 @@ pub mod vpn_connection {
     impl IntoValue for IKEVersionsRequestListValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -30861,9 +28515,7 @@ pub mod vpn_connection {
     impl IntoValue for VpnTunnelLogOptionsSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloudwatch_log_options {
-                m.insert("CloudwatchLogOptions", v.into_value());
-            }
+            set(&mut m, "CloudwatchLogOptions", self.cloudwatch_log_options);
             gs_core::Value::Map(m)
         }
     }
@@ -30929,24 +28581,12 @@ pub mod vpn_connection {
     impl IntoValue for CloudwatchLogOptionsSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bgp_log_enabled {
-                m.insert("BgpLogEnabled", v.into_value());
-            }
-            if let Some(v) = self.bgp_log_group_arn {
-                m.insert("BgpLogGroupArn", v.into_value());
-            }
-            if let Some(v) = self.bgp_log_output_format {
-                m.insert("BgpLogOutputFormat", v.into_value());
-            }
-            if let Some(v) = self.log_enabled {
-                m.insert("LogEnabled", v.into_value());
-            }
-            if let Some(v) = self.log_group_arn {
-                m.insert("LogGroupArn", v.into_value());
-            }
-            if let Some(v) = self.log_output_format {
-                m.insert("LogOutputFormat", v.into_value());
-            }
+            set(&mut m, "BgpLogEnabled", self.bgp_log_enabled);
+            set(&mut m, "BgpLogGroupArn", self.bgp_log_group_arn);
+            set(&mut m, "BgpLogOutputFormat", self.bgp_log_output_format);
+            set(&mut m, "LogEnabled", self.log_enabled);
+            set(&mut m, "LogGroupArn", self.log_group_arn);
+            set(&mut m, "LogOutputFormat", self.log_output_format);
             gs_core::Value::Map(m)
         }
     }
@@ -30982,9 +28622,7 @@ pub mod vpn_connection {
     impl IntoValue for Phase1DHGroupNumbersRequestListValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -31020,9 +28658,7 @@ pub mod vpn_connection {
     impl IntoValue for Phase2IntegrityAlgorithmsRequestListValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -31058,9 +28694,7 @@ pub mod vpn_connection {
     impl IntoValue for Phase1IntegrityAlgorithmsRequestListValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -31096,9 +28730,7 @@ pub mod vpn_connection {
     impl IntoValue for Phase1EncryptionAlgorithmsRequestListValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -31210,12 +28842,8 @@ impl CfnVPNGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.amazon_side_asn {
-            m.insert("AmazonSideAsn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AmazonSideAsn", self.amazon_side_asn);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -31446,47 +29074,21 @@ impl CfnVerifiedAccessEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_domain {
-            m.insert("ApplicationDomain", v.into_value());
-        }
+        set(&mut m, "ApplicationDomain", self.application_domain);
         m.insert("AttachmentType", self.attachment_type.into_value());
-        if let Some(v) = self.cidr_options {
-            m.insert("CidrOptions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_certificate_arn {
-            m.insert("DomainCertificateArn", v.into_value());
-        }
-        if let Some(v) = self.endpoint_domain_prefix {
-            m.insert("EndpointDomainPrefix", v.into_value());
-        }
+        set(&mut m, "CidrOptions", self.cidr_options);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainCertificateArn", self.domain_certificate_arn);
+        set(&mut m, "EndpointDomainPrefix", self.endpoint_domain_prefix);
         m.insert("EndpointType", self.endpoint_type.into_value());
-        if let Some(v) = self.load_balancer_options {
-            m.insert("LoadBalancerOptions", v.into_value());
-        }
-        if let Some(v) = self.network_interface_options {
-            m.insert("NetworkInterfaceOptions", v.into_value());
-        }
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.policy_enabled {
-            m.insert("PolicyEnabled", v.into_value());
-        }
-        if let Some(v) = self.rds_options {
-            m.insert("RdsOptions", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.sse_specification {
-            m.insert("SseSpecification", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "LoadBalancerOptions", self.load_balancer_options);
+        set(&mut m, "NetworkInterfaceOptions", self.network_interface_options);
+        set(&mut m, "PolicyDocument", self.policy_document);
+        set(&mut m, "PolicyEnabled", self.policy_enabled);
+        set(&mut m, "RdsOptions", self.rds_options);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "SseSpecification", self.sse_specification);
+        set(&mut m, "Tags", self.tags);
         m.insert("VerifiedAccessGroupId", self.verified_access_group_id.into_value());
         m
     }
@@ -31569,7 +29171,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
 /// The property types of [`CfnVerifiedAccessEndpoint`]: CDK's `CfnVerifiedAccessEndpoint.*Property`.
 #[cfg(feature = "ec2")]
 pub mod verified_access_endpoint {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Describes the load balancer options when creating an AWS Verified Access endpoint using the `load-balancer`
     /// type.
@@ -31628,21 +29230,11 @@ pub mod verified_access_endpoint {
     impl IntoValue for LoadBalancerOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.load_balancer_arn {
-                m.insert("LoadBalancerArn", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.port_ranges {
-                m.insert("PortRanges", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "LoadBalancerArn", self.load_balancer_arn);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "PortRanges", self.port_ranges);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -31698,18 +29290,10 @@ pub mod verified_access_endpoint {
     impl IntoValue for NetworkInterfaceOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_interface_id {
-                m.insert("NetworkInterfaceId", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.port_ranges {
-                m.insert("PortRanges", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "NetworkInterfaceId", self.network_interface_id);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "PortRanges", self.port_ranges);
+            set(&mut m, "Protocol", self.protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -31751,12 +29335,8 @@ pub mod verified_access_endpoint {
     impl IntoValue for PortRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.from_port {
-                m.insert("FromPort", v.into_value());
-            }
-            if let Some(v) = self.to_port {
-                m.insert("ToPort", v.into_value());
-            }
+            set(&mut m, "FromPort", self.from_port);
+            set(&mut m, "ToPort", self.to_port);
             gs_core::Value::Map(m)
         }
     }
@@ -31832,27 +29412,13 @@ pub mod verified_access_endpoint {
     impl IntoValue for RdsOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.rds_db_cluster_arn {
-                m.insert("RdsDbClusterArn", v.into_value());
-            }
-            if let Some(v) = self.rds_db_instance_arn {
-                m.insert("RdsDbInstanceArn", v.into_value());
-            }
-            if let Some(v) = self.rds_db_proxy_arn {
-                m.insert("RdsDbProxyArn", v.into_value());
-            }
-            if let Some(v) = self.rds_endpoint {
-                m.insert("RdsEndpoint", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "RdsDbClusterArn", self.rds_db_cluster_arn);
+            set(&mut m, "RdsDbInstanceArn", self.rds_db_instance_arn);
+            set(&mut m, "RdsDbProxyArn", self.rds_db_proxy_arn);
+            set(&mut m, "RdsEndpoint", self.rds_endpoint);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -31909,18 +29475,10 @@ pub mod verified_access_endpoint {
     impl IntoValue for CidrOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr {
-                m.insert("Cidr", v.into_value());
-            }
-            if let Some(v) = self.port_ranges {
-                m.insert("PortRanges", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "Cidr", self.cidr);
+            set(&mut m, "PortRanges", self.port_ranges);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -31964,12 +29522,8 @@ pub mod verified_access_endpoint {
     impl IntoValue for SseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed_key_enabled {
-                m.insert("CustomerManagedKeyEnabled", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -32036,21 +29590,11 @@ impl CfnVerifiedAccessGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.policy_enabled {
-            m.insert("PolicyEnabled", v.into_value());
-        }
-        if let Some(v) = self.sse_specification {
-            m.insert("SseSpecification", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "PolicyDocument", self.policy_document);
+        set(&mut m, "PolicyEnabled", self.policy_enabled);
+        set(&mut m, "SseSpecification", self.sse_specification);
+        set(&mut m, "Tags", self.tags);
         m.insert("VerifiedAccessInstanceId", self.verified_access_instance_id.into_value());
         m
     }
@@ -32117,7 +29661,7 @@ impl crate::Cfn<markers::VerifiedAccessGroup> {
 /// The property types of [`CfnVerifiedAccessGroup`]: CDK's `CfnVerifiedAccessGroup.*Property`.
 #[cfg(feature = "ec2")]
 pub mod verified_access_group {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// AWS Verified Access provides server side encryption by default to data at rest using AWS -owned
     /// KMS keys. You also have the option of using customer managed KMS keys, which can be
@@ -32158,12 +29702,8 @@ pub mod verified_access_group {
     impl IntoValue for SseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed_key_enabled {
-                m.insert("CustomerManagedKeyEnabled", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -32243,27 +29783,13 @@ impl CfnVerifiedAccessInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr_endpoints_custom_sub_domain {
-            m.insert("CidrEndpointsCustomSubDomain", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.fips_enabled {
-            m.insert("FipsEnabled", v.into_value());
-        }
-        if let Some(v) = self.logging_configurations {
-            m.insert("LoggingConfigurations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.verified_access_trust_provider_ids {
-            m.insert("VerifiedAccessTrustProviderIds", v.into_value());
-        }
-        if let Some(v) = self.verified_access_trust_providers {
-            m.insert("VerifiedAccessTrustProviders", v.into_value());
-        }
+        set(&mut m, "CidrEndpointsCustomSubDomain", self.cidr_endpoints_custom_sub_domain);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FipsEnabled", self.fips_enabled);
+        set(&mut m, "LoggingConfigurations", self.logging_configurations);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VerifiedAccessTrustProviderIds", self.verified_access_trust_provider_ids);
+        set(&mut m, "VerifiedAccessTrustProviders", self.verified_access_trust_providers);
         m
     }
 
@@ -32321,7 +29847,7 @@ impl crate::Cfn<markers::VerifiedAccessInstance> {
 /// The property types of [`CfnVerifiedAccessInstance`]: CDK's `CfnVerifiedAccessInstance.*Property`.
 #[cfg(feature = "ec2")]
 pub mod verified_access_instance {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// A trust provider is a third-party entity that creates, maintains, and manages identity
     /// information for users and devices. When an application request is made, the identity
@@ -32381,21 +29907,11 @@ pub mod verified_access_instance {
     impl IntoValue for VerifiedAccessTrustProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.device_trust_provider_type {
-                m.insert("DeviceTrustProviderType", v.into_value());
-            }
-            if let Some(v) = self.trust_provider_type {
-                m.insert("TrustProviderType", v.into_value());
-            }
-            if let Some(v) = self.user_trust_provider_type {
-                m.insert("UserTrustProviderType", v.into_value());
-            }
-            if let Some(v) = self.verified_access_trust_provider_id {
-                m.insert("VerifiedAccessTrustProviderId", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DeviceTrustProviderType", self.device_trust_provider_type);
+            set(&mut m, "TrustProviderType", self.trust_provider_type);
+            set(&mut m, "UserTrustProviderType", self.user_trust_provider_type);
+            set(&mut m, "VerifiedAccessTrustProviderId", self.verified_access_trust_provider_id);
             gs_core::Value::Map(m)
         }
     }
@@ -32455,21 +29971,11 @@ pub mod verified_access_instance {
     impl IntoValue for VerifiedAccessLogs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.include_trust_context {
-                m.insert("IncludeTrustContext", v.into_value());
-            }
-            if let Some(v) = self.kinesis_data_firehose {
-                m.insert("KinesisDataFirehose", v.into_value());
-            }
-            if let Some(v) = self.log_version {
-                m.insert("LogVersion", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "IncludeTrustContext", self.include_trust_context);
+            set(&mut m, "KinesisDataFirehose", self.kinesis_data_firehose);
+            set(&mut m, "LogVersion", self.log_version);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -32523,18 +30029,10 @@ pub mod verified_access_instance {
     impl IntoValue for S3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_value());
-            }
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "BucketName", self.bucket_name);
+            set(&mut m, "BucketOwner", self.bucket_owner);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -32576,12 +30074,8 @@ pub mod verified_access_instance {
     impl IntoValue for KinesisDataFirehose {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_stream {
-                m.insert("DeliveryStream", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "DeliveryStream", self.delivery_stream);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -32623,12 +30117,8 @@ pub mod verified_access_instance {
     impl IntoValue for CloudWatchLogs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "LogGroup", self.log_group);
             gs_core::Value::Map(m)
         }
     }
@@ -32723,32 +30213,16 @@ impl CfnVerifiedAccessTrustProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.device_options {
-            m.insert("DeviceOptions", v.into_value());
-        }
-        if let Some(v) = self.device_trust_provider_type {
-            m.insert("DeviceTrustProviderType", v.into_value());
-        }
-        if let Some(v) = self.native_application_oidc_options {
-            m.insert("NativeApplicationOidcOptions", v.into_value());
-        }
-        if let Some(v) = self.oidc_options {
-            m.insert("OidcOptions", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DeviceOptions", self.device_options);
+        set(&mut m, "DeviceTrustProviderType", self.device_trust_provider_type);
+        set(&mut m, "NativeApplicationOidcOptions", self.native_application_oidc_options);
+        set(&mut m, "OidcOptions", self.oidc_options);
         m.insert("PolicyReferenceName", self.policy_reference_name.into_value());
-        if let Some(v) = self.sse_specification {
-            m.insert("SseSpecification", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SseSpecification", self.sse_specification);
+        set(&mut m, "Tags", self.tags);
         m.insert("TrustProviderType", self.trust_provider_type.into_value());
-        if let Some(v) = self.user_trust_provider_type {
-            m.insert("UserTrustProviderType", v.into_value());
-        }
+        set(&mut m, "UserTrustProviderType", self.user_trust_provider_type);
         m
     }
 
@@ -32798,7 +30272,7 @@ impl crate::Cfn<markers::VerifiedAccessTrustProvider> {
 /// The property types of [`CfnVerifiedAccessTrustProvider`]: CDK's `CfnVerifiedAccessTrustProvider.*Property`.
 #[cfg(feature = "ec2")]
 pub mod verified_access_trust_provider {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Describes the options for an AWS Verified Access device-identity based trust provider.
     ///
@@ -32838,12 +30312,8 @@ pub mod verified_access_trust_provider {
     impl IntoValue for DeviceOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.public_signing_key_url {
-                m.insert("PublicSigningKeyUrl", v.into_value());
-            }
-            if let Some(v) = self.tenant_id {
-                m.insert("TenantId", v.into_value());
-            }
+            set(&mut m, "PublicSigningKeyUrl", self.public_signing_key_url);
+            set(&mut m, "TenantId", self.tenant_id);
             gs_core::Value::Map(m)
         }
     }
@@ -32915,27 +30385,13 @@ pub mod verified_access_trust_provider {
     impl IntoValue for OidcOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_endpoint {
-                m.insert("AuthorizationEndpoint", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.issuer {
-                m.insert("Issuer", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.token_endpoint {
-                m.insert("TokenEndpoint", v.into_value());
-            }
-            if let Some(v) = self.user_info_endpoint {
-                m.insert("UserInfoEndpoint", v.into_value());
-            }
+            set(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "Issuer", self.issuer);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "TokenEndpoint", self.token_endpoint);
+            set(&mut m, "UserInfoEndpoint", self.user_info_endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -32979,12 +30435,8 @@ pub mod verified_access_trust_provider {
     impl IntoValue for SseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed_key_enabled {
-                m.insert("CustomerManagedKeyEnabled", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -33062,30 +30514,14 @@ pub mod verified_access_trust_provider {
     impl IntoValue for NativeApplicationOidcOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_endpoint {
-                m.insert("AuthorizationEndpoint", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.issuer {
-                m.insert("Issuer", v.into_value());
-            }
-            if let Some(v) = self.public_signing_key_endpoint {
-                m.insert("PublicSigningKeyEndpoint", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.token_endpoint {
-                m.insert("TokenEndpoint", v.into_value());
-            }
-            if let Some(v) = self.user_info_endpoint {
-                m.insert("UserInfoEndpoint", v.into_value());
-            }
+            set(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "Issuer", self.issuer);
+            set(&mut m, "PublicSigningKeyEndpoint", self.public_signing_key_endpoint);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "TokenEndpoint", self.token_endpoint);
+            set(&mut m, "UserInfoEndpoint", self.user_info_endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -33230,51 +30666,21 @@ impl CfnVolumeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_enable_io {
-            m.insert("AutoEnableIO", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_id {
-            m.insert("AvailabilityZoneId", v.into_value());
-        }
-        if let Some(v) = self.encrypted {
-            m.insert("Encrypted", v.into_value());
-        }
-        if let Some(v) = self.iops {
-            m.insert("Iops", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.multi_attach_enabled {
-            m.insert("MultiAttachEnabled", v.into_value());
-        }
-        if let Some(v) = self.outpost_arn {
-            m.insert("OutpostArn", v.into_value());
-        }
-        if let Some(v) = self.size {
-            m.insert("Size", v.into_value());
-        }
-        if let Some(v) = self.snapshot_id {
-            m.insert("SnapshotId", v.into_value());
-        }
-        if let Some(v) = self.source_volume_id {
-            m.insert("SourceVolumeId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.throughput {
-            m.insert("Throughput", v.into_value());
-        }
-        if let Some(v) = self.volume_initialization_rate {
-            m.insert("VolumeInitializationRate", v.into_value());
-        }
-        if let Some(v) = self.volume_type {
-            m.insert("VolumeType", v.into_value());
-        }
+        set(&mut m, "AutoEnableIO", self.auto_enable_io);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+        set(&mut m, "Encrypted", self.encrypted);
+        set(&mut m, "Iops", self.iops);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MultiAttachEnabled", self.multi_attach_enabled);
+        set(&mut m, "OutpostArn", self.outpost_arn);
+        set(&mut m, "Size", self.size);
+        set(&mut m, "SnapshotId", self.snapshot_id);
+        set(&mut m, "SourceVolumeId", self.source_volume_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Throughput", self.throughput);
+        set(&mut m, "VolumeInitializationRate", self.volume_initialization_rate);
+        set(&mut m, "VolumeType", self.volume_type);
         m
     }
 
@@ -33366,12 +30772,8 @@ impl CfnVolumeAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.device {
-            m.insert("Device", v.into_value());
-        }
-        if let Some(v) = self.ebs_card_index {
-            m.insert("EbsCardIndex", v.into_value());
-        }
+        set(&mut m, "Device", self.device);
+        set(&mut m, "EbsCardIndex", self.ebs_card_index);
         m.insert("InstanceId", self.instance_id.into_ref());
         m.insert("VolumeId", self.volume_id.into_ref());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ecr")]
-use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -234,18 +234,10 @@ impl CfnPublicRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.repository_catalog_data {
-            m.insert("RepositoryCatalogData", v.into_value());
-        }
-        if let Some(v) = self.repository_name {
-            m.insert("RepositoryName", v.into_value());
-        }
-        if let Some(v) = self.repository_policy_text {
-            m.insert("RepositoryPolicyText", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RepositoryCatalogData", self.repository_catalog_data);
+        set(&mut m, "RepositoryName", self.repository_name);
+        set(&mut m, "RepositoryPolicyText", self.repository_policy_text);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -281,7 +273,7 @@ impl crate::Cfn<markers::PublicRepository> {
 /// The property types of [`CfnPublicRepository`]: CDK's `CfnPublicRepository.*Property`.
 #[cfg(feature = "ecr")]
 pub mod public_repository {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The details about the repository that are publicly visible in the Amazon ECR Public Gallery.
     /// For more information, see [Amazon ECR Public repository catalog
@@ -343,21 +335,11 @@ pub mod public_repository {
     impl IntoValue for RepositoryCatalogData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.about_text {
-                m.insert("AboutText", v.into_value());
-            }
-            if let Some(v) = self.architectures {
-                m.insert("Architectures", v.into_value());
-            }
-            if let Some(v) = self.operating_systems {
-                m.insert("OperatingSystems", v.into_value());
-            }
-            if let Some(v) = self.repository_description {
-                m.insert("RepositoryDescription", v.into_value());
-            }
-            if let Some(v) = self.usage_text {
-                m.insert("UsageText", v.into_value());
-            }
+            set(&mut m, "AboutText", self.about_text);
+            set(&mut m, "Architectures", self.architectures);
+            set(&mut m, "OperatingSystems", self.operating_systems);
+            set(&mut m, "RepositoryDescription", self.repository_description);
+            set(&mut m, "UsageText", self.usage_text);
             gs_core::Value::Map(m)
         }
     }
@@ -433,24 +415,12 @@ impl CfnPullThroughCacheRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.credential_arn {
-            m.insert("CredentialArn", v.into_value());
-        }
-        if let Some(v) = self.custom_role_arn {
-            m.insert("CustomRoleArn", v.into_value());
-        }
-        if let Some(v) = self.ecr_repository_prefix {
-            m.insert("EcrRepositoryPrefix", v.into_value());
-        }
-        if let Some(v) = self.upstream_registry {
-            m.insert("UpstreamRegistry", v.into_value());
-        }
-        if let Some(v) = self.upstream_registry_url {
-            m.insert("UpstreamRegistryUrl", v.into_value());
-        }
-        if let Some(v) = self.upstream_repository_prefix {
-            m.insert("UpstreamRepositoryPrefix", v.into_value());
-        }
+        set(&mut m, "CredentialArn", self.credential_arn);
+        set(&mut m, "CustomRoleArn", self.custom_role_arn);
+        set(&mut m, "EcrRepositoryPrefix", self.ecr_repository_prefix);
+        set(&mut m, "UpstreamRegistry", self.upstream_registry);
+        set(&mut m, "UpstreamRegistryUrl", self.upstream_registry_url);
+        set(&mut m, "UpstreamRepositoryPrefix", self.upstream_repository_prefix);
         m
     }
 
@@ -804,7 +774,7 @@ impl crate::Cfn<markers::ReplicationConfiguration> {
 /// The property types of [`CfnReplicationConfiguration`]: CDK's `CfnReplicationConfiguration.*Property`.
 #[cfg(feature = "ecr")]
 pub mod replication_configuration {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// The replication configuration for a registry.
     ///
@@ -874,9 +844,7 @@ pub mod replication_configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destinations", self.destinations.into_value());
-            if let Some(v) = self.repository_filters {
-                m.insert("RepositoryFilters", v.into_value());
-            }
+            set(&mut m, "RepositoryFilters", self.repository_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -1073,33 +1041,15 @@ impl CfnRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.empty_on_delete {
-            m.insert("EmptyOnDelete", v.into_value());
-        }
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.image_scanning_configuration {
-            m.insert("ImageScanningConfiguration", v.into_value());
-        }
-        if let Some(v) = self.image_tag_mutability {
-            m.insert("ImageTagMutability", v.into_value());
-        }
-        if let Some(v) = self.image_tag_mutability_exclusion_filters {
-            m.insert("ImageTagMutabilityExclusionFilters", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_policy {
-            m.insert("LifecyclePolicy", v.into_value());
-        }
-        if let Some(v) = self.repository_name {
-            m.insert("RepositoryName", v.into_value());
-        }
-        if let Some(v) = self.repository_policy_text {
-            m.insert("RepositoryPolicyText", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EmptyOnDelete", self.empty_on_delete);
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "ImageScanningConfiguration", self.image_scanning_configuration);
+        set(&mut m, "ImageTagMutability", self.image_tag_mutability);
+        set(&mut m, "ImageTagMutabilityExclusionFilters", self.image_tag_mutability_exclusion_filters);
+        set(&mut m, "LifecyclePolicy", self.lifecycle_policy);
+        set(&mut m, "RepositoryName", self.repository_name);
+        set(&mut m, "RepositoryPolicyText", self.repository_policy_text);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1143,7 +1093,7 @@ impl crate::Cfn<markers::Repository> {
 /// The property types of [`CfnRepository`]: CDK's `CfnRepository.*Property`.
 #[cfg(feature = "ecr")]
 pub mod repository {
-    use crate::kinds::{Bool, Id, IntoValue, Str};
+    use crate::kinds::{Bool, Id, IntoValue, Str, set};
 
     /// The image scanning configuration for a repository.
     ///
@@ -1179,9 +1129,7 @@ pub mod repository {
     impl IntoValue for ImageScanningConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scan_on_push {
-                m.insert("ScanOnPush", v.into_value());
-            }
+            set(&mut m, "ScanOnPush", self.scan_on_push);
             gs_core::Value::Map(m)
         }
     }
@@ -1227,9 +1175,7 @@ pub mod repository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.kms_key { m.insert("KmsKey", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -1275,12 +1221,8 @@ pub mod repository {
     impl IntoValue for LifecyclePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lifecycle_policy_text {
-                m.insert("LifecyclePolicyText", v.into_value());
-            }
-            if let Some(v) = self.registry_id {
-                m.insert("RegistryId", v.into_value());
-            }
+            set(&mut m, "LifecyclePolicyText", self.lifecycle_policy_text);
+            set(&mut m, "RegistryId", self.registry_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1423,31 +1365,15 @@ impl CfnRepositoryCreationTemplateProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppliedFor", self.applied_for.into_value());
-        if let Some(v) = self.custom_role_arn {
-            m.insert("CustomRoleArn", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.image_tag_mutability {
-            m.insert("ImageTagMutability", v.into_value());
-        }
-        if let Some(v) = self.image_tag_mutability_exclusion_filters {
-            m.insert("ImageTagMutabilityExclusionFilters", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_policy {
-            m.insert("LifecyclePolicy", v.into_value());
-        }
+        set(&mut m, "CustomRoleArn", self.custom_role_arn);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "ImageTagMutability", self.image_tag_mutability);
+        set(&mut m, "ImageTagMutabilityExclusionFilters", self.image_tag_mutability_exclusion_filters);
+        set(&mut m, "LifecyclePolicy", self.lifecycle_policy);
         m.insert("Prefix", self.prefix.into_value());
-        if let Some(v) = self.repository_policy {
-            m.insert("RepositoryPolicy", v.into_value());
-        }
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
+        set(&mut m, "RepositoryPolicy", self.repository_policy);
+        set(&mut m, "ResourceTags", self.resource_tags);
         m
     }
 
@@ -1491,7 +1417,7 @@ impl crate::Cfn<markers::RepositoryCreationTemplate> {
 /// The property types of [`CfnRepositoryCreationTemplate`]: CDK's `CfnRepositoryCreationTemplate.*Property`.
 #[cfg(feature = "ecr")]
 pub mod repository_creation_template {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A filter that specifies which image tags should be excluded from the repository's image tag
     /// mutability setting.
@@ -1570,9 +1496,7 @@ pub mod repository_creation_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_value());
-            }
+            set(&mut m, "KmsKey", self.kms_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1641,7 +1565,7 @@ impl crate::Cfn<markers::SigningConfiguration> {
 /// The property types of [`CfnSigningConfiguration`]: CDK's `CfnSigningConfiguration.*Property`.
 #[cfg(feature = "ecr")]
 pub mod signing_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A signing rule that specifies a signing profile and optional repository filters. When an
     /// image is pushed to a matching repository, a signing job is created using the specified
@@ -1682,9 +1606,7 @@ pub mod signing_configuration {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.repository_filters {
-                m.insert("RepositoryFilters", v.into_value());
-            }
+            set(&mut m, "RepositoryFilters", self.repository_filters);
             m.insert("SigningProfileArn", self.signing_profile_arn.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ecs")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -250,21 +250,11 @@ impl CfnCapacityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling_group_provider {
-            m.insert("AutoScalingGroupProvider", v.into_value());
-        }
-        if let Some(v) = self.cluster_name {
-            m.insert("ClusterName", v.into_value());
-        }
-        if let Some(v) = self.managed_instances_provider {
-            m.insert("ManagedInstancesProvider", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AutoScalingGroupProvider", self.auto_scaling_group_provider);
+        set(&mut m, "ClusterName", self.cluster_name);
+        set(&mut m, "ManagedInstancesProvider", self.managed_instances_provider);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -290,7 +280,7 @@ impl crate::Cfn<markers::CapacityProvider> {
 /// The property types of [`CfnCapacityProvider`]: CDK's `CfnCapacityProvider.*Property`.
 #[cfg(feature = "ecs")]
 pub mod capacity_provider {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, set};
 
     /// The details of the Auto Scaling group for the capacity provider.
     ///
@@ -345,15 +335,9 @@ pub mod capacity_provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoScalingGroupArn", self.auto_scaling_group_arn.into_ref());
-            if let Some(v) = self.managed_draining {
-                m.insert("ManagedDraining", v.into_value());
-            }
-            if let Some(v) = self.managed_scaling {
-                m.insert("ManagedScaling", v.into_value());
-            }
-            if let Some(v) = self.managed_termination_protection {
-                m.insert("ManagedTerminationProtection", v.into_value());
-            }
+            set(&mut m, "ManagedDraining", self.managed_draining);
+            set(&mut m, "ManagedScaling", self.managed_scaling);
+            set(&mut m, "ManagedTerminationProtection", self.managed_termination_protection);
             gs_core::Value::Map(m)
         }
     }
@@ -422,21 +406,11 @@ pub mod capacity_provider {
     impl IntoValue for ManagedScaling {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_warmup_period {
-                m.insert("InstanceWarmupPeriod", v.into_value());
-            }
-            if let Some(v) = self.maximum_scaling_step_size {
-                m.insert("MaximumScalingStepSize", v.into_value());
-            }
-            if let Some(v) = self.minimum_scaling_step_size {
-                m.insert("MinimumScalingStepSize", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.target_capacity {
-                m.insert("TargetCapacity", v.into_value());
-            }
+            set(&mut m, "InstanceWarmupPeriod", self.instance_warmup_period);
+            set(&mut m, "MaximumScalingStepSize", self.maximum_scaling_step_size);
+            set(&mut m, "MinimumScalingStepSize", self.minimum_scaling_step_size);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "TargetCapacity", self.target_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -503,17 +477,11 @@ pub mod capacity_provider {
     impl IntoValue for ManagedInstancesProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_repair_configuration {
-                m.insert("AutoRepairConfiguration", v.into_value());
-            }
-            if let Some(v) = self.infrastructure_optimization {
-                m.insert("InfrastructureOptimization", v.into_value());
-            }
+            set(&mut m, "AutoRepairConfiguration", self.auto_repair_configuration);
+            set(&mut m, "InfrastructureOptimization", self.infrastructure_optimization);
             m.insert("InfrastructureRoleArn", self.infrastructure_role_arn.into_value());
             m.insert("InstanceLaunchTemplate", self.instance_launch_template.into_value());
-            if let Some(v) = self.propagate_tags {
-                m.insert("PropagateTags", v.into_value());
-            }
+            set(&mut m, "PropagateTags", self.propagate_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -549,9 +517,7 @@ pub mod capacity_provider {
     impl IntoValue for AutoRepairConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions_status {
-                m.insert("ActionsStatus", v.into_value());
-            }
+            set(&mut m, "ActionsStatus", self.actions_status);
             gs_core::Value::Map(m)
         }
     }
@@ -591,9 +557,7 @@ pub mod capacity_provider {
     impl IntoValue for InfrastructureOptimization {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scale_in_after {
-                m.insert("ScaleInAfter", v.into_value());
-            }
+            set(&mut m, "ScaleInAfter", self.scale_in_after);
             gs_core::Value::Map(m)
         }
     }
@@ -694,32 +658,16 @@ pub mod capacity_provider {
     impl IntoValue for InstanceLaunchTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_option_type {
-                m.insert("CapacityOptionType", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservations {
-                m.insert("CapacityReservations", v.into_value());
-            }
+            set(&mut m, "CapacityOptionType", self.capacity_option_type);
+            set(&mut m, "CapacityReservations", self.capacity_reservations);
             m.insert("Ec2InstanceProfileArn", self.ec2_instance_profile_arn.into_value());
-            if let Some(v) = self.fips_enabled {
-                m.insert("FipsEnabled", v.into_value());
-            }
-            if let Some(v) = self.instance_metadata_tags_propagation {
-                m.insert("InstanceMetadataTagsPropagation", v.into_value());
-            }
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.local_storage_configuration {
-                m.insert("LocalStorageConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring {
-                m.insert("Monitoring", v.into_value());
-            }
+            set(&mut m, "FipsEnabled", self.fips_enabled);
+            set(&mut m, "InstanceMetadataTagsPropagation", self.instance_metadata_tags_propagation);
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "LocalStorageConfiguration", self.local_storage_configuration);
+            set(&mut m, "Monitoring", self.monitoring);
             m.insert("NetworkConfiguration", self.network_configuration.into_value());
-            if let Some(v) = self.storage_configuration {
-                m.insert("StorageConfiguration", v.into_value());
-            }
+            set(&mut m, "StorageConfiguration", self.storage_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1005,73 +953,29 @@ pub mod capacity_provider {
     impl IntoValue for InstanceRequirementsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_count {
-                m.insert("AcceleratorCount", v.into_value());
-            }
-            if let Some(v) = self.accelerator_manufacturers {
-                m.insert("AcceleratorManufacturers", v.into_value());
-            }
-            if let Some(v) = self.accelerator_names {
-                m.insert("AcceleratorNames", v.into_value());
-            }
-            if let Some(v) = self.accelerator_total_memory_mi_b {
-                m.insert("AcceleratorTotalMemoryMiB", v.into_value());
-            }
-            if let Some(v) = self.accelerator_types {
-                m.insert("AcceleratorTypes", v.into_value());
-            }
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.bare_metal {
-                m.insert("BareMetal", v.into_value());
-            }
-            if let Some(v) = self.baseline_ebs_bandwidth_mbps {
-                m.insert("BaselineEbsBandwidthMbps", v.into_value());
-            }
-            if let Some(v) = self.burstable_performance {
-                m.insert("BurstablePerformance", v.into_value());
-            }
-            if let Some(v) = self.cpu_manufacturers {
-                m.insert("CpuManufacturers", v.into_value());
-            }
-            if let Some(v) = self.excluded_instance_types {
-                m.insert("ExcludedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.instance_generations {
-                m.insert("InstanceGenerations", v.into_value());
-            }
-            if let Some(v) = self.local_storage {
-                m.insert("LocalStorage", v.into_value());
-            }
-            if let Some(v) = self.local_storage_types {
-                m.insert("LocalStorageTypes", v.into_value());
-            }
-            if let Some(v) = self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-                m.insert("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", v.into_value());
-            }
-            if let Some(v) = self.memory_gi_b_per_v_cpu {
-                m.insert("MemoryGiBPerVCpu", v.into_value());
-            }
+            set(&mut m, "AcceleratorCount", self.accelerator_count);
+            set(&mut m, "AcceleratorManufacturers", self.accelerator_manufacturers);
+            set(&mut m, "AcceleratorNames", self.accelerator_names);
+            set(&mut m, "AcceleratorTotalMemoryMiB", self.accelerator_total_memory_mi_b);
+            set(&mut m, "AcceleratorTypes", self.accelerator_types);
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            set(&mut m, "BareMetal", self.bare_metal);
+            set(&mut m, "BaselineEbsBandwidthMbps", self.baseline_ebs_bandwidth_mbps);
+            set(&mut m, "BurstablePerformance", self.burstable_performance);
+            set(&mut m, "CpuManufacturers", self.cpu_manufacturers);
+            set(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
+            set(&mut m, "InstanceGenerations", self.instance_generations);
+            set(&mut m, "LocalStorage", self.local_storage);
+            set(&mut m, "LocalStorageTypes", self.local_storage_types);
+            set(&mut m, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", self.max_spot_price_as_percentage_of_optimal_on_demand_price);
+            set(&mut m, "MemoryGiBPerVCpu", self.memory_gi_b_per_v_cpu);
             m.insert("MemoryMiB", self.memory_mi_b.into_value());
-            if let Some(v) = self.network_bandwidth_gbps {
-                m.insert("NetworkBandwidthGbps", v.into_value());
-            }
-            if let Some(v) = self.network_interface_count {
-                m.insert("NetworkInterfaceCount", v.into_value());
-            }
-            if let Some(v) = self.on_demand_max_price_percentage_over_lowest_price {
-                m.insert("OnDemandMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.require_hibernate_support {
-                m.insert("RequireHibernateSupport", v.into_value());
-            }
-            if let Some(v) = self.spot_max_price_percentage_over_lowest_price {
-                m.insert("SpotMaxPricePercentageOverLowestPrice", v.into_value());
-            }
-            if let Some(v) = self.total_local_storage_gb {
-                m.insert("TotalLocalStorageGB", v.into_value());
-            }
+            set(&mut m, "NetworkBandwidthGbps", self.network_bandwidth_gbps);
+            set(&mut m, "NetworkInterfaceCount", self.network_interface_count);
+            set(&mut m, "OnDemandMaxPricePercentageOverLowestPrice", self.on_demand_max_price_percentage_over_lowest_price);
+            set(&mut m, "RequireHibernateSupport", self.require_hibernate_support);
+            set(&mut m, "SpotMaxPricePercentageOverLowestPrice", self.spot_max_price_percentage_over_lowest_price);
+            set(&mut m, "TotalLocalStorageGB", self.total_local_storage_gb);
             m.insert("VCpuCount", self.v_cpu_count.into_value());
             gs_core::Value::Map(m)
         }
@@ -1117,12 +1021,8 @@ pub mod capacity_provider {
     impl IntoValue for NetworkInterfaceCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1167,12 +1067,8 @@ pub mod capacity_provider {
     impl IntoValue for MemoryGiBPerVCpuRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1212,9 +1108,7 @@ pub mod capacity_provider {
     impl IntoValue for VCpuCountRangeRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
             m.insert("Min", self.min.into_value());
             gs_core::Value::Map(m)
         }
@@ -1260,12 +1154,8 @@ pub mod capacity_provider {
     impl IntoValue for NetworkBandwidthGbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1310,12 +1200,8 @@ pub mod capacity_provider {
     impl IntoValue for AcceleratorCountRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1360,12 +1246,8 @@ pub mod capacity_provider {
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1411,12 +1293,8 @@ pub mod capacity_provider {
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1456,9 +1334,7 @@ pub mod capacity_provider {
     impl IntoValue for MemoryMiBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
             m.insert("Min", self.min.into_value());
             gs_core::Value::Map(m)
         }
@@ -1505,12 +1381,8 @@ pub mod capacity_provider {
     impl IntoValue for TotalLocalStorageGBRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
             gs_core::Value::Map(m)
         }
     }
@@ -1552,12 +1424,8 @@ pub mod capacity_provider {
     impl IntoValue for CapacityReservationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reservation_group_arn {
-                m.insert("ReservationGroupArn", v.into_value());
-            }
-            if let Some(v) = self.reservation_preference {
-                m.insert("ReservationPreference", v.into_value());
-            }
+            set(&mut m, "ReservationGroupArn", self.reservation_group_arn);
+            set(&mut m, "ReservationPreference", self.reservation_preference);
             gs_core::Value::Map(m)
         }
     }
@@ -1593,9 +1461,7 @@ pub mod capacity_provider {
     impl IntoValue for ManagedInstancesLocalStorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.use_local_storage {
-                m.insert("UseLocalStorage", v.into_value());
-            }
+            set(&mut m, "UseLocalStorage", self.use_local_storage);
             gs_core::Value::Map(m)
         }
     }
@@ -1695,27 +1561,13 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_providers {
-            m.insert("CapacityProviders", v.into_refs());
-        }
-        if let Some(v) = self.cluster_name {
-            m.insert("ClusterName", v.into_value());
-        }
-        if let Some(v) = self.cluster_settings {
-            m.insert("ClusterSettings", v.into_value());
-        }
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.default_capacity_provider_strategy {
-            m.insert("DefaultCapacityProviderStrategy", v.into_value());
-        }
-        if let Some(v) = self.service_connect_defaults {
-            m.insert("ServiceConnectDefaults", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        if let Some(v) = self.capacity_providers { m.insert("CapacityProviders", v.into_refs()); }
+        set(&mut m, "ClusterName", self.cluster_name);
+        set(&mut m, "ClusterSettings", self.cluster_settings);
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "DefaultCapacityProviderStrategy", self.default_capacity_provider_strategy);
+        set(&mut m, "ServiceConnectDefaults", self.service_connect_defaults);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1750,7 +1602,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "ecs")]
 pub mod cluster {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Str, set};
 
     /// The settings to use when creating a cluster. This parameter is used to turn on CloudWatch
     /// Container Insights with enhanced observability or CloudWatch Container Insights for a
@@ -1792,12 +1644,8 @@ pub mod cluster {
     impl IntoValue for ClusterSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1853,15 +1701,9 @@ pub mod cluster {
     impl IntoValue for CapacityProviderStrategyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base {
-                m.insert("Base", v.into_value());
-            }
-            if let Some(v) = self.capacity_provider {
-                m.insert("CapacityProvider", v.into_value());
-            }
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Base", self.base);
+            set(&mut m, "CapacityProvider", self.capacity_provider);
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -1903,12 +1745,8 @@ pub mod cluster {
     impl IntoValue for ClusterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.execute_command_configuration {
-                m.insert("ExecuteCommandConfiguration", v.into_value());
-            }
-            if let Some(v) = self.managed_storage_configuration {
-                m.insert("ManagedStorageConfiguration", v.into_value());
-            }
+            set(&mut m, "ExecuteCommandConfiguration", self.execute_command_configuration);
+            set(&mut m, "ManagedStorageConfiguration", self.managed_storage_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1963,15 +1801,9 @@ pub mod cluster {
     impl IntoValue for ExecuteCommandConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.logging {
-                m.insert("Logging", v.into_value());
-            }
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "Logging", self.logging);
             gs_core::Value::Map(m)
         }
     }
@@ -2037,21 +1869,11 @@ pub mod cluster {
     impl IntoValue for ExecuteCommandLogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_encryption_enabled {
-                m.insert("CloudWatchEncryptionEnabled", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_log_group_name {
-                m.insert("CloudWatchLogGroupName", v.into_ref());
-            }
-            if let Some(v) = self.s3_bucket_name {
-                m.insert("S3BucketName", v.into_value());
-            }
-            if let Some(v) = self.s3_encryption_enabled {
-                m.insert("S3EncryptionEnabled", v.into_value());
-            }
-            if let Some(v) = self.s3_key_prefix {
-                m.insert("S3KeyPrefix", v.into_value());
-            }
+            set(&mut m, "CloudWatchEncryptionEnabled", self.cloud_watch_encryption_enabled);
+            if let Some(v) = self.cloud_watch_log_group_name { m.insert("CloudWatchLogGroupName", v.into_ref()); }
+            set(&mut m, "S3BucketName", self.s3_bucket_name);
+            set(&mut m, "S3EncryptionEnabled", self.s3_encryption_enabled);
+            set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2095,9 +1917,7 @@ pub mod cluster {
     impl IntoValue for ServiceConnectDefaults {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -2139,12 +1959,8 @@ pub mod cluster {
     impl IntoValue for ManagedStorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fargate_ephemeral_storage_kms_key_id {
-                m.insert("FargateEphemeralStorageKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "FargateEphemeralStorageKmsKeyId", self.fargate_ephemeral_storage_kms_key_id);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2197,9 +2013,7 @@ impl CfnClusterCapacityProviderAssociationsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_providers {
-            m.insert("CapacityProviders", v.into_refs());
-        }
+        if let Some(v) = self.capacity_providers { m.insert("CapacityProviders", v.into_refs()); }
         m.insert("Cluster", self.cluster.into_ref());
         m.insert("DefaultCapacityProviderStrategy", self.default_capacity_provider_strategy.into_value());
         m
@@ -2227,7 +2041,7 @@ impl crate::Cfn<markers::ClusterCapacityProviderAssociations> {
 /// The property types of [`CfnClusterCapacityProviderAssociations`]: CDK's `CfnClusterCapacityProviderAssociations.*Property`.
 #[cfg(feature = "ecs")]
 pub mod cluster_capacity_provider_associations {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The `CapacityProviderStrategy` property specifies the details of the default capacity
     /// provider strategy for the cluster. When services or tasks are run in the cluster with no
@@ -2276,13 +2090,9 @@ pub mod cluster_capacity_provider_associations {
     impl IntoValue for CapacityProviderStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base {
-                m.insert("Base", v.into_value());
-            }
+            set(&mut m, "Base", self.base);
             m.insert("CapacityProvider", self.capacity_provider.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -2382,36 +2192,16 @@ impl CfnDaemonProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_provider_arns {
-            m.insert("CapacityProviderArns", v.into_value());
-        }
-        if let Some(v) = self.cluster_arn {
-            m.insert("ClusterArn", v.into_value());
-        }
-        if let Some(v) = self.critical {
-            m.insert("Critical", v.into_value());
-        }
-        if let Some(v) = self.daemon_name {
-            m.insert("DaemonName", v.into_value());
-        }
-        if let Some(v) = self.daemon_task_definition_arn {
-            m.insert("DaemonTaskDefinitionArn", v.into_value());
-        }
-        if let Some(v) = self.deployment_configuration {
-            m.insert("DeploymentConfiguration", v.into_value());
-        }
-        if let Some(v) = self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags", v.into_value());
-        }
-        if let Some(v) = self.enable_execute_command {
-            m.insert("EnableExecuteCommand", v.into_value());
-        }
-        if let Some(v) = self.propagate_tags {
-            m.insert("PropagateTags", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CapacityProviderArns", self.capacity_provider_arns);
+        set(&mut m, "ClusterArn", self.cluster_arn);
+        set(&mut m, "Critical", self.critical);
+        set(&mut m, "DaemonName", self.daemon_name);
+        set(&mut m, "DaemonTaskDefinitionArn", self.daemon_task_definition_arn);
+        set(&mut m, "DeploymentConfiguration", self.deployment_configuration);
+        set(&mut m, "EnableECSManagedTags", self.enable_ecs_managed_tags);
+        set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+        set(&mut m, "PropagateTags", self.propagate_tags);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2477,7 +2267,7 @@ impl crate::Cfn<markers::Daemon> {
 /// The property types of [`CfnDaemon`]: CDK's `CfnDaemon.*Property`.
 #[cfg(feature = "ecs")]
 pub mod daemon {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// Optional deployment parameters that control how a daemon rolls out updates across container
     /// instances.
@@ -2526,15 +2316,9 @@ pub mod daemon {
     impl IntoValue for DaemonDeploymentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarms {
-                m.insert("Alarms", v.into_value());
-            }
-            if let Some(v) = self.bake_time_in_minutes {
-                m.insert("BakeTimeInMinutes", v.into_value());
-            }
-            if let Some(v) = self.drain_percent {
-                m.insert("DrainPercent", v.into_value());
-            }
+            set(&mut m, "Alarms", self.alarms);
+            set(&mut m, "BakeTimeInMinutes", self.bake_time_in_minutes);
+            set(&mut m, "DrainPercent", self.drain_percent);
             gs_core::Value::Map(m)
         }
     }
@@ -2578,12 +2362,8 @@ pub mod daemon {
     impl IntoValue for DaemonAlarmConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarm_names {
-                m.insert("AlarmNames", v.into_value());
-            }
-            if let Some(v) = self.enable {
-                m.insert("Enable", v.into_value());
-            }
+            set(&mut m, "AlarmNames", self.alarm_names);
+            set(&mut m, "Enable", self.enable);
             gs_core::Value::Map(m)
         }
     }
@@ -2700,36 +2480,16 @@ impl CfnDaemonTaskDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.container_definitions {
-            m.insert("ContainerDefinitions", v.into_value());
-        }
-        if let Some(v) = self.cpu {
-            m.insert("Cpu", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.family {
-            m.insert("Family", v.into_value());
-        }
-        if let Some(v) = self.ipc_mode {
-            m.insert("IpcMode", v.into_value());
-        }
-        if let Some(v) = self.memory {
-            m.insert("Memory", v.into_value());
-        }
-        if let Some(v) = self.pid_mode {
-            m.insert("PidMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task_role_arn {
-            m.insert("TaskRoleArn", v.into_value());
-        }
-        if let Some(v) = self.volumes {
-            m.insert("Volumes", v.into_value());
-        }
+        set(&mut m, "ContainerDefinitions", self.container_definitions);
+        set(&mut m, "Cpu", self.cpu);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "Family", self.family);
+        set(&mut m, "IpcMode", self.ipc_mode);
+        set(&mut m, "Memory", self.memory);
+        set(&mut m, "PidMode", self.pid_mode);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TaskRoleArn", self.task_role_arn);
+        set(&mut m, "Volumes", self.volumes);
         m
     }
 
@@ -2763,7 +2523,7 @@ impl crate::Cfn<markers::DaemonTaskDefinition> {
 /// The property types of [`CfnDaemonTaskDefinition`]: CDK's `CfnDaemonTaskDefinition.*Property`.
 #[cfg(feature = "ecs")]
 pub mod daemon_task_definition {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// The data volume configuration for tasks launched using this task definition. Specifying a
     /// volume configuration in a task definition is optional. The volume configuration may contain
@@ -2814,12 +2574,8 @@ pub mod daemon_task_definition {
     impl IntoValue for Volume {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host {
-                m.insert("Host", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Host", self.host);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -2862,9 +2618,7 @@ pub mod daemon_task_definition {
     impl IntoValue for HostVolumeProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_path {
-                m.insert("SourcePath", v.into_value());
-            }
+            set(&mut m, "SourcePath", self.source_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3173,89 +2927,35 @@ pub mod daemon_task_definition {
     impl IntoValue for DaemonContainerDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.entry_point {
-                m.insert("EntryPoint", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.environment_files {
-                m.insert("EnvironmentFiles", v.into_value());
-            }
-            if let Some(v) = self.essential {
-                m.insert("Essential", v.into_value());
-            }
-            if let Some(v) = self.firelens_configuration {
-                m.insert("FirelensConfiguration", v.into_value());
-            }
-            if let Some(v) = self.health_check {
-                m.insert("HealthCheck", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "Cpu", self.cpu);
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "EntryPoint", self.entry_point);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "EnvironmentFiles", self.environment_files);
+            set(&mut m, "Essential", self.essential);
+            set(&mut m, "FirelensConfiguration", self.firelens_configuration);
+            set(&mut m, "HealthCheck", self.health_check);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.interactive {
-                m.insert("Interactive", v.into_value());
-            }
-            if let Some(v) = self.linux_parameters {
-                m.insert("LinuxParameters", v.into_value());
-            }
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
-            if let Some(v) = self.memory_reservation {
-                m.insert("MemoryReservation", v.into_value());
-            }
-            if let Some(v) = self.mount_points {
-                m.insert("MountPoints", v.into_value());
-            }
+            set(&mut m, "Interactive", self.interactive);
+            set(&mut m, "LinuxParameters", self.linux_parameters);
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "Memory", self.memory);
+            set(&mut m, "MemoryReservation", self.memory_reservation);
+            set(&mut m, "MountPoints", self.mount_points);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.privileged {
-                m.insert("Privileged", v.into_value());
-            }
-            if let Some(v) = self.pseudo_terminal {
-                m.insert("PseudoTerminal", v.into_value());
-            }
-            if let Some(v) = self.readonly_root_filesystem {
-                m.insert("ReadonlyRootFilesystem", v.into_value());
-            }
-            if let Some(v) = self.repository_credentials {
-                m.insert("RepositoryCredentials", v.into_value());
-            }
-            if let Some(v) = self.restart_policy {
-                m.insert("RestartPolicy", v.into_value());
-            }
-            if let Some(v) = self.secrets {
-                m.insert("Secrets", v.into_value());
-            }
-            if let Some(v) = self.start_timeout {
-                m.insert("StartTimeout", v.into_value());
-            }
-            if let Some(v) = self.stop_timeout {
-                m.insert("StopTimeout", v.into_value());
-            }
-            if let Some(v) = self.system_controls {
-                m.insert("SystemControls", v.into_value());
-            }
-            if let Some(v) = self.ulimits {
-                m.insert("Ulimits", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
-            if let Some(v) = self.working_directory {
-                m.insert("WorkingDirectory", v.into_value());
-            }
+            set(&mut m, "Privileged", self.privileged);
+            set(&mut m, "PseudoTerminal", self.pseudo_terminal);
+            set(&mut m, "ReadonlyRootFilesystem", self.readonly_root_filesystem);
+            set(&mut m, "RepositoryCredentials", self.repository_credentials);
+            set(&mut m, "RestartPolicy", self.restart_policy);
+            set(&mut m, "Secrets", self.secrets);
+            set(&mut m, "StartTimeout", self.start_timeout);
+            set(&mut m, "StopTimeout", self.stop_timeout);
+            set(&mut m, "SystemControls", self.system_controls);
+            set(&mut m, "Ulimits", self.ulimits);
+            set(&mut m, "User", self.user);
+            set(&mut m, "WorkingDirectory", self.working_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -3458,21 +3158,11 @@ pub mod daemon_task_definition {
     impl IntoValue for HealthCheck {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.retries {
-                m.insert("Retries", v.into_value());
-            }
-            if let Some(v) = self.start_period {
-                m.insert("StartPeriod", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "Retries", self.retries);
+            set(&mut m, "StartPeriod", self.start_period);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -3638,12 +3328,8 @@ pub mod daemon_task_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDriver", self.log_driver.into_value());
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.secret_options {
-                m.insert("SecretOptions", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
+            set(&mut m, "SecretOptions", self.secret_options);
             gs_core::Value::Map(m)
         }
     }
@@ -3703,12 +3389,8 @@ pub mod daemon_task_definition {
     impl IntoValue for EnvironmentFile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3760,12 +3442,8 @@ pub mod daemon_task_definition {
     impl IntoValue for FirelensConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -3831,12 +3509,8 @@ pub mod daemon_task_definition {
     impl IntoValue for SystemControl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3930,9 +3604,7 @@ pub mod daemon_task_definition {
     impl IntoValue for RepositoryCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credentials_parameter {
-                m.insert("CredentialsParameter", v.into_value());
-            }
+            set(&mut m, "CredentialsParameter", self.credentials_parameter);
             gs_core::Value::Map(m)
         }
     }
@@ -4012,18 +3684,10 @@ pub mod daemon_task_definition {
     impl IntoValue for LinuxParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capabilities {
-                m.insert("Capabilities", v.into_value());
-            }
-            if let Some(v) = self.devices {
-                m.insert("Devices", v.into_value());
-            }
-            if let Some(v) = self.init_process_enabled {
-                m.insert("InitProcessEnabled", v.into_value());
-            }
-            if let Some(v) = self.tmpfs {
-                m.insert("Tmpfs", v.into_value());
-            }
+            set(&mut m, "Capabilities", self.capabilities);
+            set(&mut m, "Devices", self.devices);
+            set(&mut m, "InitProcessEnabled", self.init_process_enabled);
+            set(&mut m, "Tmpfs", self.tmpfs);
             gs_core::Value::Map(m)
         }
     }
@@ -4101,12 +3765,8 @@ pub mod daemon_task_definition {
     impl IntoValue for KernelCapabilities {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add {
-                m.insert("Add", v.into_value());
-            }
-            if let Some(v) = self.drop {
-                m.insert("Drop", v.into_value());
-            }
+            set(&mut m, "Add", self.add);
+            set(&mut m, "Drop", self.drop);
             gs_core::Value::Map(m)
         }
     }
@@ -4154,12 +3814,8 @@ pub mod daemon_task_definition {
     impl IntoValue for Tmpfs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.mount_options {
-                m.insert("MountOptions", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "MountOptions", self.mount_options);
             m.insert("Size", self.size.into_value());
             gs_core::Value::Map(m)
         }
@@ -4209,15 +3865,9 @@ pub mod daemon_task_definition {
     impl IntoValue for Device {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.host_path {
-                m.insert("HostPath", v.into_value());
-            }
-            if let Some(v) = self.permissions {
-                m.insert("Permissions", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "HostPath", self.host_path);
+            set(&mut m, "Permissions", self.permissions);
             gs_core::Value::Map(m)
         }
     }
@@ -4265,15 +3915,9 @@ pub mod daemon_task_definition {
     impl IntoValue for RestartPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.ignored_exit_codes {
-                m.insert("IgnoredExitCodes", v.into_value());
-            }
-            if let Some(v) = self.restart_attempt_period {
-                m.insert("RestartAttemptPeriod", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "IgnoredExitCodes", self.ignored_exit_codes);
+            set(&mut m, "RestartAttemptPeriod", self.restart_attempt_period);
             gs_core::Value::Map(m)
         }
     }
@@ -4323,15 +3967,9 @@ pub mod daemon_task_definition {
     impl IntoValue for MountPoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.source_volume {
-                m.insert("SourceVolume", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "SourceVolume", self.source_volume);
             gs_core::Value::Map(m)
         }
     }
@@ -4402,12 +4040,8 @@ pub mod daemon_task_definition {
     impl IntoValue for ContainerDependency {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "ContainerName", self.container_name);
             gs_core::Value::Map(m)
         }
     }
@@ -4451,12 +4085,8 @@ pub mod daemon_task_definition {
     impl IntoValue for KeyValuePair {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4568,43 +4198,19 @@ impl CfnExpressGatewayServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cluster {
-            m.insert("Cluster", v.into_value());
-        }
-        if let Some(v) = self.cpu {
-            m.insert("Cpu", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.health_check_path {
-            m.insert("HealthCheckPath", v.into_value());
-        }
+        set(&mut m, "Cluster", self.cluster);
+        set(&mut m, "Cpu", self.cpu);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "HealthCheckPath", self.health_check_path);
         m.insert("InfrastructureRoleArn", self.infrastructure_role_arn.into_value());
-        if let Some(v) = self.memory {
-            m.insert("Memory", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
-        if let Some(v) = self.primary_container {
-            m.insert("PrimaryContainer", v.into_value());
-        }
-        if let Some(v) = self.scaling_target {
-            m.insert("ScalingTarget", v.into_value());
-        }
-        if let Some(v) = self.service_name {
-            m.insert("ServiceName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task_definition_arn {
-            m.insert("TaskDefinitionArn", v.into_value());
-        }
-        if let Some(v) = self.task_role_arn {
-            m.insert("TaskRoleArn", v.into_value());
-        }
+        set(&mut m, "Memory", self.memory);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
+        set(&mut m, "PrimaryContainer", self.primary_container);
+        set(&mut m, "ScalingTarget", self.scaling_target);
+        set(&mut m, "ServiceName", self.service_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TaskDefinitionArn", self.task_definition_arn);
+        set(&mut m, "TaskRoleArn", self.task_role_arn);
         m
     }
 
@@ -4790,7 +4396,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
 /// The property types of [`CfnExpressGatewayService`]: CDK's `CfnExpressGatewayService.*Property`.
 #[cfg(feature = "ecs")]
 pub mod express_gateway_service {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Defines the configuration for the primary container in an Express service. This container
     /// receives traffic from the Application Load Balancer and runs your application code.
@@ -4857,25 +4463,13 @@ pub mod express_gateway_service {
     impl IntoValue for ExpressGatewayContainer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_logs_configuration {
-                m.insert("AwsLogsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.container_port {
-                m.insert("ContainerPort", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
+            set(&mut m, "AwsLogsConfiguration", self.aws_logs_configuration);
+            set(&mut m, "Command", self.command);
+            set(&mut m, "ContainerPort", self.container_port);
+            set(&mut m, "Environment", self.environment);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.repository_credentials {
-                m.insert("RepositoryCredentials", v.into_value());
-            }
-            if let Some(v) = self.secrets {
-                m.insert("Secrets", v.into_value());
-            }
+            set(&mut m, "RepositoryCredentials", self.repository_credentials);
+            set(&mut m, "Secrets", self.secrets);
             gs_core::Value::Map(m)
         }
     }
@@ -5085,18 +4679,10 @@ pub mod express_gateway_service {
     impl IntoValue for ExpressGatewayScalingTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling_metric {
-                m.insert("AutoScalingMetric", v.into_value());
-            }
-            if let Some(v) = self.auto_scaling_target_value {
-                m.insert("AutoScalingTargetValue", v.into_value());
-            }
-            if let Some(v) = self.max_task_count {
-                m.insert("MaxTaskCount", v.into_value());
-            }
-            if let Some(v) = self.min_task_count {
-                m.insert("MinTaskCount", v.into_value());
-            }
+            set(&mut m, "AutoScalingMetric", self.auto_scaling_metric);
+            set(&mut m, "AutoScalingTargetValue", self.auto_scaling_target_value);
+            set(&mut m, "MaxTaskCount", self.max_task_count);
+            set(&mut m, "MinTaskCount", self.min_task_count);
             gs_core::Value::Map(m)
         }
     }
@@ -5139,12 +4725,8 @@ pub mod express_gateway_service {
     impl IntoValue for ExpressGatewayServiceNetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
-            if let Some(v) = self.subnets {
-                m.insert("Subnets", v.into_value());
-            }
+            set(&mut m, "SecurityGroups", self.security_groups);
+            set(&mut m, "Subnets", self.subnets);
             gs_core::Value::Map(m)
         }
     }
@@ -5483,87 +5065,33 @@ impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone_rebalancing {
-            m.insert("AvailabilityZoneRebalancing", v.into_value());
-        }
-        if let Some(v) = self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy", v.into_value());
-        }
-        if let Some(v) = self.cluster {
-            m.insert("Cluster", v.into_ref());
-        }
-        if let Some(v) = self.deployment_configuration {
-            m.insert("DeploymentConfiguration", v.into_value());
-        }
-        if let Some(v) = self.deployment_controller {
-            m.insert("DeploymentController", v.into_value());
-        }
-        if let Some(v) = self.desired_count {
-            m.insert("DesiredCount", v.into_value());
-        }
-        if let Some(v) = self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags", v.into_value());
-        }
-        if let Some(v) = self.enable_execute_command {
-            m.insert("EnableExecuteCommand", v.into_value());
-        }
-        if let Some(v) = self.force_new_deployment {
-            m.insert("ForceNewDeployment", v.into_value());
-        }
-        if let Some(v) = self.health_check_grace_period_seconds {
-            m.insert("HealthCheckGracePeriodSeconds", v.into_value());
-        }
-        if let Some(v) = self.launch_type {
-            m.insert("LaunchType", v.into_value());
-        }
-        if let Some(v) = self.load_balancers {
-            m.insert("LoadBalancers", v.into_value());
-        }
-        if let Some(v) = self.monitoring {
-            m.insert("Monitoring", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
-        if let Some(v) = self.placement_constraints {
-            m.insert("PlacementConstraints", v.into_value());
-        }
-        if let Some(v) = self.placement_strategies {
-            m.insert("PlacementStrategies", v.into_value());
-        }
-        if let Some(v) = self.platform_version {
-            m.insert("PlatformVersion", v.into_value());
-        }
-        if let Some(v) = self.propagate_tags {
-            m.insert("PropagateTags", v.into_value());
-        }
-        if let Some(v) = self.role {
-            m.insert("Role", v.into_ref());
-        }
-        if let Some(v) = self.scheduling_strategy {
-            m.insert("SchedulingStrategy", v.into_value());
-        }
-        if let Some(v) = self.service_connect_configuration {
-            m.insert("ServiceConnectConfiguration", v.into_value());
-        }
-        if let Some(v) = self.service_name {
-            m.insert("ServiceName", v.into_value());
-        }
-        if let Some(v) = self.service_registries {
-            m.insert("ServiceRegistries", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task_definition {
-            m.insert("TaskDefinition", v.into_ref());
-        }
-        if let Some(v) = self.volume_configurations {
-            m.insert("VolumeConfigurations", v.into_value());
-        }
-        if let Some(v) = self.vpc_lattice_configurations {
-            m.insert("VpcLatticeConfigurations", v.into_value());
-        }
+        set(&mut m, "AvailabilityZoneRebalancing", self.availability_zone_rebalancing);
+        set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
+        if let Some(v) = self.cluster { m.insert("Cluster", v.into_ref()); }
+        set(&mut m, "DeploymentConfiguration", self.deployment_configuration);
+        set(&mut m, "DeploymentController", self.deployment_controller);
+        set(&mut m, "DesiredCount", self.desired_count);
+        set(&mut m, "EnableECSManagedTags", self.enable_ecs_managed_tags);
+        set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+        set(&mut m, "ForceNewDeployment", self.force_new_deployment);
+        set(&mut m, "HealthCheckGracePeriodSeconds", self.health_check_grace_period_seconds);
+        set(&mut m, "LaunchType", self.launch_type);
+        set(&mut m, "LoadBalancers", self.load_balancers);
+        set(&mut m, "Monitoring", self.monitoring);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
+        set(&mut m, "PlacementConstraints", self.placement_constraints);
+        set(&mut m, "PlacementStrategies", self.placement_strategies);
+        set(&mut m, "PlatformVersion", self.platform_version);
+        set(&mut m, "PropagateTags", self.propagate_tags);
+        if let Some(v) = self.role { m.insert("Role", v.into_ref()); }
+        set(&mut m, "SchedulingStrategy", self.scheduling_strategy);
+        set(&mut m, "ServiceConnectConfiguration", self.service_connect_configuration);
+        set(&mut m, "ServiceName", self.service_name);
+        set(&mut m, "ServiceRegistries", self.service_registries);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.task_definition { m.insert("TaskDefinition", v.into_ref()); }
+        set(&mut m, "VolumeConfigurations", self.volume_configurations);
+        set(&mut m, "VpcLatticeConfigurations", self.vpc_lattice_configurations);
         m
     }
 
@@ -5608,7 +5136,7 @@ impl crate::Cfn<markers::Service> {
 /// The property types of [`CfnService`]: CDK's `CfnService.*Property`.
 #[cfg(feature = "ecs")]
 pub mod service {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, Tag, Union};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, Tag, Union, set};
 
     /// An object representing a constraint on task placement. For more information, see [Task
     /// placement
@@ -5651,9 +5179,7 @@ pub mod service {
     impl IntoValue for PlacementConstraint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -5725,21 +5251,11 @@ pub mod service {
     impl IntoValue for LoadBalancer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advanced_configuration {
-                m.insert("AdvancedConfiguration", v.into_value());
-            }
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
-            if let Some(v) = self.container_port {
-                m.insert("ContainerPort", v.into_value());
-            }
-            if let Some(v) = self.load_balancer_name {
-                m.insert("LoadBalancerName", v.into_value());
-            }
-            if let Some(v) = self.target_group_arn {
-                m.insert("TargetGroupArn", v.into_ref());
-            }
+            set(&mut m, "AdvancedConfiguration", self.advanced_configuration);
+            set(&mut m, "ContainerName", self.container_name);
+            set(&mut m, "ContainerPort", self.container_port);
+            set(&mut m, "LoadBalancerName", self.load_balancer_name);
+            if let Some(v) = self.target_group_arn { m.insert("TargetGroupArn", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -5807,19 +5323,11 @@ pub mod service {
     impl IntoValue for ServiceConnectConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_log_configuration {
-                m.insert("AccessLogConfiguration", v.into_value());
-            }
+            set(&mut m, "AccessLogConfiguration", self.access_log_configuration);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.services {
-                m.insert("Services", v.into_value());
-            }
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "Services", self.services);
             gs_core::Value::Map(m)
         }
     }
@@ -5888,22 +5396,12 @@ pub mod service {
     impl IntoValue for ServiceConnectService {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_aliases {
-                m.insert("ClientAliases", v.into_value());
-            }
-            if let Some(v) = self.discovery_name {
-                m.insert("DiscoveryName", v.into_value());
-            }
-            if let Some(v) = self.ingress_port_override {
-                m.insert("IngressPortOverride", v.into_value());
-            }
+            set(&mut m, "ClientAliases", self.client_aliases);
+            set(&mut m, "DiscoveryName", self.discovery_name);
+            set(&mut m, "IngressPortOverride", self.ingress_port_override);
             m.insert("PortName", self.port_name.into_value());
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
-            if let Some(v) = self.tls {
-                m.insert("Tls", v.into_value());
-            }
+            set(&mut m, "Timeout", self.timeout);
+            set(&mut m, "Tls", self.tls);
             gs_core::Value::Map(m)
         }
     }
@@ -5953,13 +5451,9 @@ pub mod service {
     impl IntoValue for ServiceConnectClientAlias {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dns_name {
-                m.insert("DnsName", v.into_value());
-            }
+            set(&mut m, "DnsName", self.dns_name);
             m.insert("Port", self.port.into_value());
-            if let Some(v) = self.test_traffic_rules {
-                m.insert("TestTrafficRules", v.into_value());
-            }
+            set(&mut m, "TestTrafficRules", self.test_traffic_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -6011,15 +5505,9 @@ pub mod service {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_driver {
-                m.insert("LogDriver", v.into_value());
-            }
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.secret_options {
-                m.insert("SecretOptions", v.into_value());
-            }
+            set(&mut m, "LogDriver", self.log_driver);
+            set(&mut m, "Options", self.options);
+            set(&mut m, "SecretOptions", self.secret_options);
             gs_core::Value::Map(m)
         }
     }
@@ -6108,9 +5596,7 @@ pub mod service {
     impl IntoValue for PlacementStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
+            set(&mut m, "Field", self.field);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -6148,9 +5634,7 @@ pub mod service {
     impl IntoValue for DeploymentController {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -6218,18 +5702,10 @@ pub mod service {
     impl IntoValue for ServiceRegistry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
-            if let Some(v) = self.container_port {
-                m.insert("ContainerPort", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.registry_arn {
-                m.insert("RegistryArn", v.into_value());
-            }
+            set(&mut m, "ContainerName", self.container_name);
+            set(&mut m, "ContainerPort", self.container_port);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "RegistryArn", self.registry_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6287,15 +5763,9 @@ pub mod service {
     impl IntoValue for CapacityProviderStrategyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base {
-                m.insert("Base", v.into_value());
-            }
-            if let Some(v) = self.capacity_provider {
-                m.insert("CapacityProvider", v.into_ref());
-            }
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Base", self.base);
+            if let Some(v) = self.capacity_provider { m.insert("CapacityProvider", v.into_ref()); }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -6331,9 +5801,7 @@ pub mod service {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.awsvpc_configuration {
-                m.insert("AwsvpcConfiguration", v.into_value());
-            }
+            set(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -6391,15 +5859,9 @@ pub mod service {
     impl IntoValue for AwsVpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assign_public_ip {
-                m.insert("AssignPublicIp", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_refs());
-            }
-            if let Some(v) = self.subnets {
-                m.insert("Subnets", v.into_refs());
-            }
+            set(&mut m, "AssignPublicIp", self.assign_public_ip);
+            if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
+            if let Some(v) = self.subnets { m.insert("Subnets", v.into_refs()); }
             gs_core::Value::Map(m)
         }
     }
@@ -6511,36 +5973,16 @@ pub mod service {
     impl IntoValue for DeploymentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarms {
-                m.insert("Alarms", v.into_value());
-            }
-            if let Some(v) = self.bake_time_in_minutes {
-                m.insert("BakeTimeInMinutes", v.into_value());
-            }
-            if let Some(v) = self.canary_configuration {
-                m.insert("CanaryConfiguration", v.into_value());
-            }
-            if let Some(v) = self.deployment_circuit_breaker {
-                m.insert("DeploymentCircuitBreaker", v.into_value());
-            }
-            if let Some(v) = self.early_success_criteria {
-                m.insert("EarlySuccessCriteria", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_hooks {
-                m.insert("LifecycleHooks", v.into_value());
-            }
-            if let Some(v) = self.linear_configuration {
-                m.insert("LinearConfiguration", v.into_value());
-            }
-            if let Some(v) = self.maximum_percent {
-                m.insert("MaximumPercent", v.into_value());
-            }
-            if let Some(v) = self.minimum_healthy_percent {
-                m.insert("MinimumHealthyPercent", v.into_value());
-            }
-            if let Some(v) = self.strategy {
-                m.insert("Strategy", v.into_value());
-            }
+            set(&mut m, "Alarms", self.alarms);
+            set(&mut m, "BakeTimeInMinutes", self.bake_time_in_minutes);
+            set(&mut m, "CanaryConfiguration", self.canary_configuration);
+            set(&mut m, "DeploymentCircuitBreaker", self.deployment_circuit_breaker);
+            set(&mut m, "EarlySuccessCriteria", self.early_success_criteria);
+            set(&mut m, "LifecycleHooks", self.lifecycle_hooks);
+            set(&mut m, "LinearConfiguration", self.linear_configuration);
+            set(&mut m, "MaximumPercent", self.maximum_percent);
+            set(&mut m, "MinimumHealthyPercent", self.minimum_healthy_percent);
+            set(&mut m, "Strategy", self.strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -6653,13 +6095,9 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enable", self.enable.into_value());
-            if let Some(v) = self.reset_on_healthy_task {
-                m.insert("ResetOnHealthyTask", v.into_value());
-            }
+            set(&mut m, "ResetOnHealthyTask", self.reset_on_healthy_task);
             m.insert("Rollback", self.rollback.into_value());
-            if let Some(v) = self.threshold_configuration {
-                m.insert("ThresholdConfiguration", v.into_value());
-            }
+            set(&mut m, "ThresholdConfiguration", self.threshold_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -6702,9 +6140,7 @@ pub mod service {
     impl IntoValue for ServiceVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_ebs_volume {
-                m.insert("ManagedEBSVolume", v.into_value());
-            }
+            set(&mut m, "ManagedEBSVolume", self.managed_ebs_volume);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -6848,37 +6284,17 @@ pub mod service {
     impl IntoValue for ServiceManagedEBSVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.filesystem_type {
-                m.insert("FilesystemType", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "FilesystemType", self.filesystem_type);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.size_in_gi_b {
-                m.insert("SizeInGiB", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.tag_specifications {
-                m.insert("TagSpecifications", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_initialization_rate {
-                m.insert("VolumeInitializationRate", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "SizeInGiB", self.size_in_gi_b);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "TagSpecifications", self.tag_specifications);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeInitializationRate", self.volume_initialization_rate);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -6924,13 +6340,9 @@ pub mod service {
     impl IntoValue for EBSTagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.propagate_tags {
-                m.insert("PropagateTags", v.into_value());
-            }
+            set(&mut m, "PropagateTags", self.propagate_tags);
             m.insert("ResourceType", self.resource_type.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -7052,9 +6464,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableForceNewDeployment", self.enable_force_new_deployment.into_value());
-            if let Some(v) = self.force_new_deployment_nonce {
-                m.insert("ForceNewDeploymentNonce", v.into_value());
-            }
+            set(&mut m, "ForceNewDeploymentNonce", self.force_new_deployment_nonce);
             gs_core::Value::Map(m)
         }
     }
@@ -7115,15 +6525,9 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlternateTargetGroupArn", self.alternate_target_group_arn.into_value());
-            if let Some(v) = self.production_listener_rule {
-                m.insert("ProductionListenerRule", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.test_listener_rule {
-                m.insert("TestListenerRule", v.into_value());
-            }
+            set(&mut m, "ProductionListenerRule", self.production_listener_rule);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "TestListenerRule", self.test_listener_rule);
             gs_core::Value::Map(m)
         }
     }
@@ -7169,12 +6573,8 @@ pub mod service {
     impl IntoValue for TimeoutConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_timeout_seconds {
-                m.insert("IdleTimeoutSeconds", v.into_value());
-            }
-            if let Some(v) = self.per_request_timeout_seconds {
-                m.insert("PerRequestTimeoutSeconds", v.into_value());
-            }
+            set(&mut m, "IdleTimeoutSeconds", self.idle_timeout_seconds);
+            set(&mut m, "PerRequestTimeoutSeconds", self.per_request_timeout_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -7248,9 +6648,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -7326,12 +6724,8 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IssuerCertificateAuthority", self.issuer_certificate_authority.into_value());
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "KmsKey", self.kms_key);
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -7367,9 +6761,7 @@ pub mod service {
     impl IntoValue for ServiceConnectTlsCertificateAuthority {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_pca_authority_arn {
-                m.insert("AwsPcaAuthorityArn", v.into_value());
-            }
+            set(&mut m, "AwsPcaAuthorityArn", self.aws_pca_authority_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -7410,9 +6802,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Format", self.format.into_value());
-            if let Some(v) = self.include_query_parameters {
-                m.insert("IncludeQueryParameters", v.into_value());
-            }
+            set(&mut m, "IncludeQueryParameters", self.include_query_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -7510,12 +6900,8 @@ pub mod service {
     impl IntoValue for CanaryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.canary_bake_time_in_minutes {
-                m.insert("CanaryBakeTimeInMinutes", v.into_value());
-            }
-            if let Some(v) = self.canary_percent {
-                m.insert("CanaryPercent", v.into_value());
-            }
+            set(&mut m, "CanaryBakeTimeInMinutes", self.canary_bake_time_in_minutes);
+            set(&mut m, "CanaryPercent", self.canary_percent);
             gs_core::Value::Map(m)
         }
     }
@@ -7583,22 +6969,12 @@ pub mod service {
     impl IntoValue for DeploymentLifecycleHook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hook_details {
-                m.insert("HookDetails", v.into_value());
-            }
-            if let Some(v) = self.hook_target_arn {
-                m.insert("HookTargetArn", v.into_value());
-            }
+            set(&mut m, "HookDetails", self.hook_details);
+            set(&mut m, "HookTargetArn", self.hook_target_arn);
             m.insert("LifecycleStages", self.lifecycle_stages.into_value());
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.target_type {
-                m.insert("TargetType", v.into_value());
-            }
-            if let Some(v) = self.timeout_configuration {
-                m.insert("TimeoutConfiguration", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "TargetType", self.target_type);
+            set(&mut m, "TimeoutConfiguration", self.timeout_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -7640,12 +7016,8 @@ pub mod service {
     impl IntoValue for HookTimeoutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_minutes {
-                m.insert("TimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "TimeoutInMinutes", self.timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -7693,15 +7065,9 @@ pub mod service {
     impl IntoValue for DeploymentEarlySuccessCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable {
-                m.insert("Enable", v.into_value());
-            }
-            if let Some(v) = self.healthy_percent {
-                m.insert("HealthyPercent", v.into_value());
-            }
-            if let Some(v) = self.source_service_revision_cleanup {
-                m.insert("SourceServiceRevisionCleanup", v.into_value());
-            }
+            set(&mut m, "Enable", self.enable);
+            set(&mut m, "HealthyPercent", self.healthy_percent);
+            set(&mut m, "SourceServiceRevisionCleanup", self.source_service_revision_cleanup);
             gs_core::Value::Map(m)
         }
     }
@@ -7796,12 +7162,8 @@ pub mod service {
     impl IntoValue for LinearConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.step_bake_time_in_minutes {
-                m.insert("StepBakeTimeInMinutes", v.into_value());
-            }
-            if let Some(v) = self.step_percent {
-                m.insert("StepPercent", v.into_value());
-            }
+            set(&mut m, "StepBakeTimeInMinutes", self.step_bake_time_in_minutes);
+            set(&mut m, "StepPercent", self.step_percent);
             gs_core::Value::Map(m)
         }
     }
@@ -8007,60 +7369,24 @@ impl CfnTaskDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.container_definitions {
-            m.insert("ContainerDefinitions", v.into_value());
-        }
-        if let Some(v) = self.cpu {
-            m.insert("Cpu", v.into_value());
-        }
-        if let Some(v) = self.enable_fault_injection {
-            m.insert("EnableFaultInjection", v.into_value());
-        }
-        if let Some(v) = self.ephemeral_storage {
-            m.insert("EphemeralStorage", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.family {
-            m.insert("Family", v.into_value());
-        }
-        if let Some(v) = self.inference_accelerators {
-            m.insert("InferenceAccelerators", v.into_value());
-        }
-        if let Some(v) = self.ipc_mode {
-            m.insert("IpcMode", v.into_value());
-        }
-        if let Some(v) = self.memory {
-            m.insert("Memory", v.into_value());
-        }
-        if let Some(v) = self.network_mode {
-            m.insert("NetworkMode", v.into_value());
-        }
-        if let Some(v) = self.pid_mode {
-            m.insert("PidMode", v.into_value());
-        }
-        if let Some(v) = self.placement_constraints {
-            m.insert("PlacementConstraints", v.into_value());
-        }
-        if let Some(v) = self.proxy_configuration {
-            m.insert("ProxyConfiguration", v.into_value());
-        }
-        if let Some(v) = self.requires_compatibilities {
-            m.insert("RequiresCompatibilities", v.into_value());
-        }
-        if let Some(v) = self.runtime_platform {
-            m.insert("RuntimePlatform", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task_role_arn {
-            m.insert("TaskRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.volumes {
-            m.insert("Volumes", v.into_value());
-        }
+        set(&mut m, "ContainerDefinitions", self.container_definitions);
+        set(&mut m, "Cpu", self.cpu);
+        set(&mut m, "EnableFaultInjection", self.enable_fault_injection);
+        set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+        if let Some(v) = self.execution_role_arn { m.insert("ExecutionRoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "Family", self.family);
+        set(&mut m, "InferenceAccelerators", self.inference_accelerators);
+        set(&mut m, "IpcMode", self.ipc_mode);
+        set(&mut m, "Memory", self.memory);
+        set(&mut m, "NetworkMode", self.network_mode);
+        set(&mut m, "PidMode", self.pid_mode);
+        set(&mut m, "PlacementConstraints", self.placement_constraints);
+        set(&mut m, "ProxyConfiguration", self.proxy_configuration);
+        set(&mut m, "RequiresCompatibilities", self.requires_compatibilities);
+        set(&mut m, "RuntimePlatform", self.runtime_platform);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.task_role_arn { m.insert("TaskRoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "Volumes", self.volumes);
         m
     }
 
@@ -8094,7 +7420,7 @@ impl crate::Cfn<markers::TaskDefinition> {
 /// The property types of [`CfnTaskDefinition`]: CDK's `CfnTaskDefinition.*Property`.
 #[cfg(feature = "ecs")]
 pub mod task_definition {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// The `InferenceAccelerator` property type.
     ///
@@ -8135,12 +7461,8 @@ pub mod task_definition {
     impl IntoValue for InferenceAccelerator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.device_type {
-                m.insert("DeviceType", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "DeviceType", self.device_type);
             gs_core::Value::Map(m)
         }
     }
@@ -8185,9 +7507,7 @@ pub mod task_definition {
     impl IntoValue for TaskDefinitionPlacementConstraint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -8232,12 +7552,8 @@ pub mod task_definition {
     impl IntoValue for RuntimePlatform {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu_architecture {
-                m.insert("CpuArchitecture", v.into_value());
-            }
-            if let Some(v) = self.operating_system_family {
-                m.insert("OperatingSystemFamily", v.into_value());
-            }
+            set(&mut m, "CpuArchitecture", self.cpu_architecture);
+            set(&mut m, "OperatingSystemFamily", self.operating_system_family);
             gs_core::Value::Map(m)
         }
     }
@@ -8284,12 +7600,8 @@ pub mod task_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerName", self.container_name.into_value());
-            if let Some(v) = self.proxy_configuration_properties {
-                m.insert("ProxyConfigurationProperties", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "ProxyConfigurationProperties", self.proxy_configuration_properties);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -8335,12 +7647,8 @@ pub mod task_definition {
     impl IntoValue for KeyValuePair {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -8440,27 +7748,13 @@ pub mod task_definition {
     impl IntoValue for Volume {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configured_at_launch {
-                m.insert("ConfiguredAtLaunch", v.into_value());
-            }
-            if let Some(v) = self.docker_volume_configuration {
-                m.insert("DockerVolumeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.efs_volume_configuration {
-                m.insert("EFSVolumeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.f_sx_windows_file_server_volume_configuration {
-                m.insert("FSxWindowsFileServerVolumeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.host {
-                m.insert("Host", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.s3_files_volume_configuration {
-                m.insert("S3FilesVolumeConfiguration", v.into_value());
-            }
+            set(&mut m, "ConfiguredAtLaunch", self.configured_at_launch);
+            set(&mut m, "DockerVolumeConfiguration", self.docker_volume_configuration);
+            set(&mut m, "EFSVolumeConfiguration", self.efs_volume_configuration);
+            set(&mut m, "FSxWindowsFileServerVolumeConfiguration", self.f_sx_windows_file_server_volume_configuration);
+            set(&mut m, "Host", self.host);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "S3FilesVolumeConfiguration", self.s3_files_volume_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -8536,19 +7830,11 @@ pub mod task_definition {
     impl IntoValue for EFSVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_config {
-                m.insert("AuthorizationConfig", v.into_value());
-            }
+            set(&mut m, "AuthorizationConfig", self.authorization_config);
             m.insert("FilesystemId", self.filesystem_id.into_ref());
-            if let Some(v) = self.root_directory {
-                m.insert("RootDirectory", v.into_value());
-            }
-            if let Some(v) = self.transit_encryption {
-                m.insert("TransitEncryption", v.into_value());
-            }
-            if let Some(v) = self.transit_encryption_port {
-                m.insert("TransitEncryptionPort", v.into_value());
-            }
+            set(&mut m, "RootDirectory", self.root_directory);
+            set(&mut m, "TransitEncryption", self.transit_encryption);
+            set(&mut m, "TransitEncryptionPort", self.transit_encryption_port);
             gs_core::Value::Map(m)
         }
     }
@@ -8606,12 +7892,8 @@ pub mod task_definition {
     impl IntoValue for AuthorizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_point_id {
-                m.insert("AccessPointId", v.into_ref());
-            }
-            if let Some(v) = self.iam {
-                m.insert("IAM", v.into_value());
-            }
+            if let Some(v) = self.access_point_id { m.insert("AccessPointId", v.into_ref()); }
+            set(&mut m, "IAM", self.iam);
             gs_core::Value::Map(m)
         }
     }
@@ -8655,9 +7937,7 @@ pub mod task_definition {
     impl IntoValue for HostVolumeProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_path {
-                m.insert("SourcePath", v.into_value());
-            }
+            set(&mut m, "SourcePath", self.source_path);
             gs_core::Value::Map(m)
         }
     }
@@ -8734,21 +8014,11 @@ pub mod task_definition {
     impl IntoValue for DockerVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.autoprovision {
-                m.insert("Autoprovision", v.into_value());
-            }
-            if let Some(v) = self.driver {
-                m.insert("Driver", v.into_value());
-            }
-            if let Some(v) = self.driver_opts {
-                m.insert("DriverOpts", v.into_value());
-            }
-            if let Some(v) = self.labels {
-                m.insert("Labels", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
+            set(&mut m, "Autoprovision", self.autoprovision);
+            set(&mut m, "Driver", self.driver);
+            set(&mut m, "DriverOpts", self.driver_opts);
+            set(&mut m, "Labels", self.labels);
+            set(&mut m, "Scope", self.scope);
             gs_core::Value::Map(m)
         }
     }
@@ -9177,128 +8447,48 @@ pub mod task_definition {
     impl IntoValue for ContainerDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
-            if let Some(v) = self.credential_specs {
-                m.insert("CredentialSpecs", v.into_value());
-            }
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.disable_networking {
-                m.insert("DisableNetworking", v.into_value());
-            }
-            if let Some(v) = self.dns_search_domains {
-                m.insert("DnsSearchDomains", v.into_value());
-            }
-            if let Some(v) = self.dns_servers {
-                m.insert("DnsServers", v.into_value());
-            }
-            if let Some(v) = self.docker_labels {
-                m.insert("DockerLabels", v.into_value());
-            }
-            if let Some(v) = self.docker_security_options {
-                m.insert("DockerSecurityOptions", v.into_value());
-            }
-            if let Some(v) = self.entry_point {
-                m.insert("EntryPoint", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.environment_files {
-                m.insert("EnvironmentFiles", v.into_value());
-            }
-            if let Some(v) = self.essential {
-                m.insert("Essential", v.into_value());
-            }
-            if let Some(v) = self.extra_hosts {
-                m.insert("ExtraHosts", v.into_value());
-            }
-            if let Some(v) = self.firelens_configuration {
-                m.insert("FirelensConfiguration", v.into_value());
-            }
-            if let Some(v) = self.health_check {
-                m.insert("HealthCheck", v.into_value());
-            }
-            if let Some(v) = self.hostname {
-                m.insert("Hostname", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "Cpu", self.cpu);
+            set(&mut m, "CredentialSpecs", self.credential_specs);
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "DisableNetworking", self.disable_networking);
+            set(&mut m, "DnsSearchDomains", self.dns_search_domains);
+            set(&mut m, "DnsServers", self.dns_servers);
+            set(&mut m, "DockerLabels", self.docker_labels);
+            set(&mut m, "DockerSecurityOptions", self.docker_security_options);
+            set(&mut m, "EntryPoint", self.entry_point);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "EnvironmentFiles", self.environment_files);
+            set(&mut m, "Essential", self.essential);
+            set(&mut m, "ExtraHosts", self.extra_hosts);
+            set(&mut m, "FirelensConfiguration", self.firelens_configuration);
+            set(&mut m, "HealthCheck", self.health_check);
+            set(&mut m, "Hostname", self.hostname);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.interactive {
-                m.insert("Interactive", v.into_value());
-            }
-            if let Some(v) = self.links {
-                m.insert("Links", v.into_value());
-            }
-            if let Some(v) = self.linux_parameters {
-                m.insert("LinuxParameters", v.into_value());
-            }
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
-            if let Some(v) = self.memory_reservation {
-                m.insert("MemoryReservation", v.into_value());
-            }
-            if let Some(v) = self.mount_points {
-                m.insert("MountPoints", v.into_value());
-            }
+            set(&mut m, "Interactive", self.interactive);
+            set(&mut m, "Links", self.links);
+            set(&mut m, "LinuxParameters", self.linux_parameters);
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "Memory", self.memory);
+            set(&mut m, "MemoryReservation", self.memory_reservation);
+            set(&mut m, "MountPoints", self.mount_points);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.port_mappings {
-                m.insert("PortMappings", v.into_value());
-            }
-            if let Some(v) = self.privileged {
-                m.insert("Privileged", v.into_value());
-            }
-            if let Some(v) = self.pseudo_terminal {
-                m.insert("PseudoTerminal", v.into_value());
-            }
-            if let Some(v) = self.readonly_root_filesystem {
-                m.insert("ReadonlyRootFilesystem", v.into_value());
-            }
-            if let Some(v) = self.repository_credentials {
-                m.insert("RepositoryCredentials", v.into_value());
-            }
-            if let Some(v) = self.resource_requirements {
-                m.insert("ResourceRequirements", v.into_value());
-            }
-            if let Some(v) = self.restart_policy {
-                m.insert("RestartPolicy", v.into_value());
-            }
-            if let Some(v) = self.secrets {
-                m.insert("Secrets", v.into_value());
-            }
-            if let Some(v) = self.start_timeout {
-                m.insert("StartTimeout", v.into_value());
-            }
-            if let Some(v) = self.stop_timeout {
-                m.insert("StopTimeout", v.into_value());
-            }
-            if let Some(v) = self.system_controls {
-                m.insert("SystemControls", v.into_value());
-            }
-            if let Some(v) = self.ulimits {
-                m.insert("Ulimits", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
-            if let Some(v) = self.version_consistency {
-                m.insert("VersionConsistency", v.into_value());
-            }
-            if let Some(v) = self.volumes_from {
-                m.insert("VolumesFrom", v.into_value());
-            }
-            if let Some(v) = self.working_directory {
-                m.insert("WorkingDirectory", v.into_value());
-            }
+            set(&mut m, "PortMappings", self.port_mappings);
+            set(&mut m, "Privileged", self.privileged);
+            set(&mut m, "PseudoTerminal", self.pseudo_terminal);
+            set(&mut m, "ReadonlyRootFilesystem", self.readonly_root_filesystem);
+            set(&mut m, "RepositoryCredentials", self.repository_credentials);
+            set(&mut m, "ResourceRequirements", self.resource_requirements);
+            set(&mut m, "RestartPolicy", self.restart_policy);
+            set(&mut m, "Secrets", self.secrets);
+            set(&mut m, "StartTimeout", self.start_timeout);
+            set(&mut m, "StopTimeout", self.stop_timeout);
+            set(&mut m, "SystemControls", self.system_controls);
+            set(&mut m, "Ulimits", self.ulimits);
+            set(&mut m, "User", self.user);
+            set(&mut m, "VersionConsistency", self.version_consistency);
+            set(&mut m, "VolumesFrom", self.volumes_from);
+            set(&mut m, "WorkingDirectory", self.working_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -9419,21 +8609,11 @@ pub mod task_definition {
     impl IntoValue for HealthCheck {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.retries {
-                m.insert("Retries", v.into_value());
-            }
-            if let Some(v) = self.start_period {
-                m.insert("StartPeriod", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "Retries", self.retries);
+            set(&mut m, "StartPeriod", self.start_period);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -9478,12 +8658,8 @@ pub mod task_definition {
     impl IntoValue for VolumeFrom {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.source_container {
-                m.insert("SourceContainer", v.into_value());
-            }
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "SourceContainer", self.source_container);
             gs_core::Value::Map(m)
         }
     }
@@ -9533,12 +8709,8 @@ pub mod task_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDriver", self.log_driver.into_value());
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.secret_options {
-                m.insert("SecretOptions", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
+            set(&mut m, "SecretOptions", self.secret_options);
             gs_core::Value::Map(m)
         }
     }
@@ -9631,12 +8803,8 @@ pub mod task_definition {
     impl IntoValue for EnvironmentFile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -9685,12 +8853,8 @@ pub mod task_definition {
     impl IntoValue for FirelensConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -9737,12 +8901,8 @@ pub mod task_definition {
     impl IntoValue for SystemControl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -9828,9 +8988,7 @@ pub mod task_definition {
     impl IntoValue for RepositoryCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credentials_parameter {
-                m.insert("CredentialsParameter", v.into_value());
-            }
+            set(&mut m, "CredentialsParameter", self.credentials_parameter);
             gs_core::Value::Map(m)
         }
     }
@@ -9876,12 +9034,8 @@ pub mod task_definition {
     impl IntoValue for HostEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hostname {
-                m.insert("Hostname", v.into_value());
-            }
-            if let Some(v) = self.ip_address {
-                m.insert("IpAddress", v.into_value());
-            }
+            set(&mut m, "Hostname", self.hostname);
+            set(&mut m, "IpAddress", self.ip_address);
             gs_core::Value::Map(m)
         }
     }
@@ -9977,27 +9131,13 @@ pub mod task_definition {
     impl IntoValue for LinuxParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capabilities {
-                m.insert("Capabilities", v.into_value());
-            }
-            if let Some(v) = self.devices {
-                m.insert("Devices", v.into_value());
-            }
-            if let Some(v) = self.init_process_enabled {
-                m.insert("InitProcessEnabled", v.into_value());
-            }
-            if let Some(v) = self.max_swap {
-                m.insert("MaxSwap", v.into_value());
-            }
-            if let Some(v) = self.shared_memory_size {
-                m.insert("SharedMemorySize", v.into_value());
-            }
-            if let Some(v) = self.swappiness {
-                m.insert("Swappiness", v.into_value());
-            }
-            if let Some(v) = self.tmpfs {
-                m.insert("Tmpfs", v.into_value());
-            }
+            set(&mut m, "Capabilities", self.capabilities);
+            set(&mut m, "Devices", self.devices);
+            set(&mut m, "InitProcessEnabled", self.init_process_enabled);
+            set(&mut m, "MaxSwap", self.max_swap);
+            set(&mut m, "SharedMemorySize", self.shared_memory_size);
+            set(&mut m, "Swappiness", self.swappiness);
+            set(&mut m, "Tmpfs", self.tmpfs);
             gs_core::Value::Map(m)
         }
     }
@@ -10049,12 +9189,8 @@ pub mod task_definition {
     impl IntoValue for KernelCapabilities {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add {
-                m.insert("Add", v.into_value());
-            }
-            if let Some(v) = self.drop {
-                m.insert("Drop", v.into_value());
-            }
+            set(&mut m, "Add", self.add);
+            set(&mut m, "Drop", self.drop);
             gs_core::Value::Map(m)
         }
     }
@@ -10099,12 +9235,8 @@ pub mod task_definition {
     impl IntoValue for Tmpfs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.mount_options {
-                m.insert("MountOptions", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "MountOptions", self.mount_options);
             m.insert("Size", self.size.into_value());
             gs_core::Value::Map(m)
         }
@@ -10157,15 +9289,9 @@ pub mod task_definition {
     impl IntoValue for Device {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.host_path {
-                m.insert("HostPath", v.into_value());
-            }
-            if let Some(v) = self.permissions {
-                m.insert("Permissions", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "HostPath", self.host_path);
+            set(&mut m, "Permissions", self.permissions);
             gs_core::Value::Map(m)
         }
     }
@@ -10218,15 +9344,9 @@ pub mod task_definition {
     impl IntoValue for MountPoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.source_volume {
-                m.insert("SourceVolume", v.into_value());
-            }
+            set(&mut m, "ContainerPath", self.container_path);
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "SourceVolume", self.source_volume);
             gs_core::Value::Map(m)
         }
     }
@@ -10273,12 +9393,8 @@ pub mod task_definition {
     impl IntoValue for ContainerDependency {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "ContainerName", self.container_name);
             gs_core::Value::Map(m)
         }
     }
@@ -10363,24 +9479,12 @@ pub mod task_definition {
     impl IntoValue for PortMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_protocol {
-                m.insert("AppProtocol", v.into_value());
-            }
-            if let Some(v) = self.container_port {
-                m.insert("ContainerPort", v.into_value());
-            }
-            if let Some(v) = self.container_port_range {
-                m.insert("ContainerPortRange", v.into_value());
-            }
-            if let Some(v) = self.host_port {
-                m.insert("HostPort", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "AppProtocol", self.app_protocol);
+            set(&mut m, "ContainerPort", self.container_port);
+            set(&mut m, "ContainerPortRange", self.container_port_range);
+            set(&mut m, "HostPort", self.host_port);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Protocol", self.protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -10422,9 +9526,7 @@ pub mod task_definition {
     impl IntoValue for EphemeralStorage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.size_in_gi_b {
-                m.insert("SizeInGiB", v.into_value());
-            }
+            set(&mut m, "SizeInGiB", self.size_in_gi_b);
             gs_core::Value::Map(m)
         }
     }
@@ -10490,16 +9592,10 @@ pub mod task_definition {
     impl IntoValue for S3FilesVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_point_arn {
-                m.insert("AccessPointArn", v.into_value());
-            }
+            set(&mut m, "AccessPointArn", self.access_point_arn);
             m.insert("FileSystemArn", self.file_system_arn.into_value());
-            if let Some(v) = self.root_directory {
-                m.insert("RootDirectory", v.into_value());
-            }
-            if let Some(v) = self.transit_encryption_port {
-                m.insert("TransitEncryptionPort", v.into_value());
-            }
+            set(&mut m, "RootDirectory", self.root_directory);
+            set(&mut m, "TransitEncryptionPort", self.transit_encryption_port);
             gs_core::Value::Map(m)
         }
     }
@@ -10547,9 +9643,7 @@ pub mod task_definition {
     impl IntoValue for FSxWindowsFileServerVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_config {
-                m.insert("AuthorizationConfig", v.into_value());
-            }
+            set(&mut m, "AuthorizationConfig", self.authorization_config);
             m.insert("FileSystemId", self.file_system_id.into_value());
             m.insert("RootDirectory", self.root_directory.into_value());
             gs_core::Value::Map(m)
@@ -10658,15 +9752,9 @@ pub mod task_definition {
     impl IntoValue for RestartPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.ignored_exit_codes {
-                m.insert("IgnoredExitCodes", v.into_value());
-            }
-            if let Some(v) = self.restart_attempt_period {
-                m.insert("RestartAttemptPeriod", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "IgnoredExitCodes", self.ignored_exit_codes);
+            set(&mut m, "RestartAttemptPeriod", self.restart_attempt_period);
             gs_core::Value::Map(m)
         }
     }
@@ -10793,35 +9881,17 @@ impl CfnTaskSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy", v.into_value());
-        }
+        set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
         m.insert("Cluster", self.cluster.into_value());
-        if let Some(v) = self.external_id {
-            m.insert("ExternalId", v.into_value());
-        }
-        if let Some(v) = self.launch_type {
-            m.insert("LaunchType", v.into_value());
-        }
-        if let Some(v) = self.load_balancers {
-            m.insert("LoadBalancers", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
-        if let Some(v) = self.platform_version {
-            m.insert("PlatformVersion", v.into_value());
-        }
-        if let Some(v) = self.scale {
-            m.insert("Scale", v.into_value());
-        }
+        set(&mut m, "ExternalId", self.external_id);
+        set(&mut m, "LaunchType", self.launch_type);
+        set(&mut m, "LoadBalancers", self.load_balancers);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
+        set(&mut m, "PlatformVersion", self.platform_version);
+        set(&mut m, "Scale", self.scale);
         m.insert("Service", self.service.into_value());
-        if let Some(v) = self.service_registries {
-            m.insert("ServiceRegistries", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ServiceRegistries", self.service_registries);
+        set(&mut m, "Tags", self.tags);
         m.insert("TaskDefinition", self.task_definition.into_value());
         m
     }
@@ -10856,7 +9926,7 @@ impl crate::Cfn<markers::TaskSet> {
 /// The property types of [`CfnTaskSet`]: CDK's `CfnTaskSet.*Property`.
 #[cfg(feature = "ecs")]
 pub mod task_set {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// The load balancer configuration to use with a service or task set.
     ///
@@ -10909,15 +9979,9 @@ pub mod task_set {
     impl IntoValue for LoadBalancer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
-            if let Some(v) = self.container_port {
-                m.insert("ContainerPort", v.into_value());
-            }
-            if let Some(v) = self.target_group_arn {
-                m.insert("TargetGroupArn", v.into_value());
-            }
+            set(&mut m, "ContainerName", self.container_name);
+            set(&mut m, "ContainerPort", self.container_port);
+            set(&mut m, "TargetGroupArn", self.target_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -10954,9 +10018,7 @@ pub mod task_set {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_vpc_configuration {
-                m.insert("AwsVpcConfiguration", v.into_value());
-            }
+            set(&mut m, "AwsVpcConfiguration", self.aws_vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -11005,12 +10067,8 @@ pub mod task_set {
     impl IntoValue for AwsVpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assign_public_ip {
-                m.insert("AssignPublicIp", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
+            set(&mut m, "AssignPublicIp", self.assign_public_ip);
+            set(&mut m, "SecurityGroups", self.security_groups);
             m.insert("Subnets", self.subnets.into_value());
             gs_core::Value::Map(m)
         }
@@ -11055,12 +10113,8 @@ pub mod task_set {
     impl IntoValue for Scale {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -11132,18 +10186,10 @@ pub mod task_set {
     impl IntoValue for ServiceRegistry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
-            if let Some(v) = self.container_port {
-                m.insert("ContainerPort", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.registry_arn {
-                m.insert("RegistryArn", v.into_value());
-            }
+            set(&mut m, "ContainerName", self.container_name);
+            set(&mut m, "ContainerPort", self.container_port);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "RegistryArn", self.registry_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -11201,15 +10247,9 @@ pub mod task_set {
     impl IntoValue for CapacityProviderStrategyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base {
-                m.insert("Base", v.into_value());
-            }
-            if let Some(v) = self.capacity_provider {
-                m.insert("CapacityProvider", v.into_value());
-            }
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Base", self.base);
+            set(&mut m, "CapacityProvider", self.capacity_provider);
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "efs")]
-use crate::kinds::{Bool, Id, IntoValue, Json, List, Num, Str};
+use crate::kinds::{Bool, Id, Json, List, Num, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -133,19 +133,11 @@ impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_point_tags {
-            m.insert("AccessPointTags", v.into_value());
-        }
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
+        set(&mut m, "AccessPointTags", self.access_point_tags);
+        set(&mut m, "ClientToken", self.client_token);
         m.insert("FileSystemId", self.file_system_id.into_ref());
-        if let Some(v) = self.posix_user {
-            m.insert("PosixUser", v.into_value());
-        }
-        if let Some(v) = self.root_directory {
-            m.insert("RootDirectory", v.into_value());
-        }
+        set(&mut m, "PosixUser", self.posix_user);
+        set(&mut m, "RootDirectory", self.root_directory);
         m
     }
 
@@ -187,7 +179,7 @@ impl crate::Cfn<markers::AccessPoint> {
 /// The property types of [`CfnAccessPoint`]: CDK's `CfnAccessPoint.*Property`.
 #[cfg(feature = "efs")]
 pub mod access_point {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Specifies the directory on the Amazon EFS file system that the access point provides access
     /// to. The access point exposes the specified file system path as the root directory of your
@@ -237,12 +229,8 @@ pub mod access_point {
     impl IntoValue for RootDirectory {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.creation_info {
-                m.insert("CreationInfo", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "CreationInfo", self.creation_info);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -340,12 +328,8 @@ pub mod access_point {
     impl IntoValue for AccessPointTag {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -393,9 +377,7 @@ pub mod access_point {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
-            if let Some(v) = self.secondary_gids {
-                m.insert("SecondaryGids", v.into_value());
-            }
+            set(&mut m, "SecondaryGids", self.secondary_gids);
             m.insert("Uid", self.uid.into_value());
             gs_core::Value::Map(m)
         }
@@ -556,45 +538,19 @@ impl CfnFileSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone_name {
-            m.insert("AvailabilityZoneName", v.into_value());
-        }
-        if let Some(v) = self.backup_policy {
-            m.insert("BackupPolicy", v.into_value());
-        }
-        if let Some(v) = self.bypass_policy_lockout_safety_check {
-            m.insert("BypassPolicyLockoutSafetyCheck", v.into_value());
-        }
-        if let Some(v) = self.encrypted {
-            m.insert("Encrypted", v.into_value());
-        }
-        if let Some(v) = self.file_system_policy {
-            m.insert("FileSystemPolicy", v.into_value());
-        }
-        if let Some(v) = self.file_system_protection {
-            m.insert("FileSystemProtection", v.into_value());
-        }
-        if let Some(v) = self.file_system_tags {
-            m.insert("FileSystemTags", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.lifecycle_policies {
-            m.insert("LifecyclePolicies", v.into_value());
-        }
-        if let Some(v) = self.performance_mode {
-            m.insert("PerformanceMode", v.into_value());
-        }
-        if let Some(v) = self.provisioned_throughput_in_mibps {
-            m.insert("ProvisionedThroughputInMibps", v.into_value());
-        }
-        if let Some(v) = self.replication_configuration {
-            m.insert("ReplicationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.throughput_mode {
-            m.insert("ThroughputMode", v.into_value());
-        }
+        set(&mut m, "AvailabilityZoneName", self.availability_zone_name);
+        set(&mut m, "BackupPolicy", self.backup_policy);
+        set(&mut m, "BypassPolicyLockoutSafetyCheck", self.bypass_policy_lockout_safety_check);
+        set(&mut m, "Encrypted", self.encrypted);
+        set(&mut m, "FileSystemPolicy", self.file_system_policy);
+        set(&mut m, "FileSystemProtection", self.file_system_protection);
+        set(&mut m, "FileSystemTags", self.file_system_tags);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "LifecyclePolicies", self.lifecycle_policies);
+        set(&mut m, "PerformanceMode", self.performance_mode);
+        set(&mut m, "ProvisionedThroughputInMibps", self.provisioned_throughput_in_mibps);
+        set(&mut m, "ReplicationConfiguration", self.replication_configuration);
+        set(&mut m, "ThroughputMode", self.throughput_mode);
         m
     }
 
@@ -636,7 +592,7 @@ impl crate::Cfn<markers::FileSystem> {
 /// The property types of [`CfnFileSystem`]: CDK's `CfnFileSystem.*Property`.
 #[cfg(feature = "efs")]
 pub mod file_system {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A tag is a key-value pair attached to a file system. Allowed characters in the `Key` and `Value`
     /// properties are letters, white space, and numbers that can be represented in UTF-8, and the
@@ -730,15 +686,9 @@ pub mod file_system {
     impl IntoValue for LifecyclePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.transition_to_archive {
-                m.insert("TransitionToArchive", v.into_value());
-            }
-            if let Some(v) = self.transition_to_ia {
-                m.insert("TransitionToIA", v.into_value());
-            }
-            if let Some(v) = self.transition_to_primary_storage_class {
-                m.insert("TransitionToPrimaryStorageClass", v.into_value());
-            }
+            set(&mut m, "TransitionToArchive", self.transition_to_archive);
+            set(&mut m, "TransitionToIA", self.transition_to_ia);
+            set(&mut m, "TransitionToPrimaryStorageClass", self.transition_to_primary_storage_class);
             gs_core::Value::Map(m)
         }
     }
@@ -774,9 +724,7 @@ pub mod file_system {
     impl IntoValue for ReplicationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destinations {
-                m.insert("Destinations", v.into_value());
-            }
+            set(&mut m, "Destinations", self.destinations);
             gs_core::Value::Map(m)
         }
     }
@@ -857,27 +805,13 @@ pub mod file_system {
     impl IntoValue for ReplicationDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone_name {
-                m.insert("AvailabilityZoneName", v.into_value());
-            }
-            if let Some(v) = self.file_system_id {
-                m.insert("FileSystemId", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.status_message {
-                m.insert("StatusMessage", v.into_value());
-            }
+            set(&mut m, "AvailabilityZoneName", self.availability_zone_name);
+            set(&mut m, "FileSystemId", self.file_system_id);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "StatusMessage", self.status_message);
             gs_core::Value::Map(m)
         }
     }
@@ -944,9 +878,7 @@ pub mod file_system {
     impl IntoValue for FileSystemProtection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replication_overwrite_protection {
-                m.insert("ReplicationOverwriteProtection", v.into_value());
-            }
+            set(&mut m, "ReplicationOverwriteProtection", self.replication_overwrite_protection);
             gs_core::Value::Map(m)
         }
     }
@@ -1038,15 +970,9 @@ impl CfnMountTargetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FileSystemId", self.file_system_id.into_ref());
-        if let Some(v) = self.ip_address {
-            m.insert("IpAddress", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.ipv6_address {
-            m.insert("Ipv6Address", v.into_value());
-        }
+        set(&mut m, "IpAddress", self.ip_address);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "Ipv6Address", self.ipv6_address);
         m.insert("SecurityGroups", self.security_groups.into_refs());
         m.insert("SubnetId", self.subnet_id.into_ref());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "eks")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -228,23 +228,13 @@ impl CfnAccessEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_policies {
-            m.insert("AccessPolicies", v.into_value());
-        }
+        set(&mut m, "AccessPolicies", self.access_policies);
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.kubernetes_groups {
-            m.insert("KubernetesGroups", v.into_value());
-        }
+        set(&mut m, "KubernetesGroups", self.kubernetes_groups);
         m.insert("PrincipalArn", self.principal_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.username {
-            m.insert("Username", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "Username", self.username);
         m
     }
 
@@ -278,7 +268,7 @@ impl crate::Cfn<markers::AccessEntry> {
 /// The property types of [`CfnAccessEntry`]: CDK's `CfnAccessEntry.*Property`.
 #[cfg(feature = "eks")]
 pub mod access_entry {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An access policy includes permissions that allow Amazon EKS to authorize an IAM principal to
     /// work with Kubernetes objects on your cluster. The policies are managed by Amazon EKS, but
@@ -361,9 +351,7 @@ pub mod access_entry {
     impl IntoValue for AccessScope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.namespaces {
-                m.insert("Namespaces", v.into_value());
-            }
+            set(&mut m, "Namespaces", self.namespaces);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -473,31 +461,15 @@ impl CfnAddonProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddonName", self.addon_name.into_value());
-        if let Some(v) = self.addon_version {
-            m.insert("AddonVersion", v.into_value());
-        }
+        set(&mut m, "AddonVersion", self.addon_version);
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.configuration_values {
-            m.insert("ConfigurationValues", v.into_value());
-        }
-        if let Some(v) = self.namespace_config {
-            m.insert("NamespaceConfig", v.into_value());
-        }
-        if let Some(v) = self.pod_identity_associations {
-            m.insert("PodIdentityAssociations", v.into_value());
-        }
-        if let Some(v) = self.preserve_on_delete {
-            m.insert("PreserveOnDelete", v.into_value());
-        }
-        if let Some(v) = self.resolve_conflicts {
-            m.insert("ResolveConflicts", v.into_value());
-        }
-        if let Some(v) = self.service_account_role_arn {
-            m.insert("ServiceAccountRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ConfigurationValues", self.configuration_values);
+        set(&mut m, "NamespaceConfig", self.namespace_config);
+        set(&mut m, "PodIdentityAssociations", self.pod_identity_associations);
+        set(&mut m, "PreserveOnDelete", self.preserve_on_delete);
+        set(&mut m, "ResolveConflicts", self.resolve_conflicts);
+        if let Some(v) = self.service_account_role_arn { m.insert("ServiceAccountRoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -686,14 +658,10 @@ impl CfnCapabilityProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CapabilityName", self.capability_name.into_value());
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
+        set(&mut m, "Configuration", self.configuration);
         m.insert("DeletePropagationPolicy", self.delete_propagation_policy.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -777,7 +745,7 @@ impl crate::Cfn<markers::Capability> {
 /// The property types of [`CfnCapability`]: CDK's `CfnCapability.*Property`.
 #[cfg(feature = "eks")]
 pub mod capability {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Configuration settings for a capability. The structure of this object varies depending on
     /// the capability type.
@@ -818,12 +786,8 @@ pub mod capability {
     impl IntoValue for CapabilityConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ack {
-                m.insert("Ack", v.into_value());
-            }
-            if let Some(v) = self.argo_cd {
-                m.insert("ArgoCd", v.into_value());
-            }
+            set(&mut m, "Ack", self.ack);
+            set(&mut m, "ArgoCd", self.argo_cd);
             gs_core::Value::Map(m)
         }
     }
@@ -887,18 +851,10 @@ pub mod capability {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsIdc", self.aws_idc.into_value());
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.network_access {
-                m.insert("NetworkAccess", v.into_value());
-            }
-            if let Some(v) = self.rbac_role_mappings {
-                m.insert("RbacRoleMappings", v.into_value());
-            }
-            if let Some(v) = self.server_url {
-                m.insert("ServerUrl", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "NetworkAccess", self.network_access);
+            set(&mut m, "RbacRoleMappings", self.rbac_role_mappings);
+            set(&mut m, "ServerUrl", self.server_url);
             gs_core::Value::Map(m)
         }
     }
@@ -944,12 +900,8 @@ pub mod capability {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdcInstanceArn", self.idc_instance_arn.into_value());
-            if let Some(v) = self.idc_managed_application_arn {
-                m.insert("IdcManagedApplicationArn", v.into_value());
-            }
-            if let Some(v) = self.idc_region {
-                m.insert("IdcRegion", v.into_value());
-            }
+            set(&mut m, "IdcManagedApplicationArn", self.idc_managed_application_arn);
+            set(&mut m, "IdcRegion", self.idc_region);
             gs_core::Value::Map(m)
         }
     }
@@ -1070,9 +1022,7 @@ pub mod capability {
     impl IntoValue for NetworkAccess {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpce_ids {
-                m.insert("VpceIds", v.into_value());
-            }
+            set(&mut m, "VpceIds", self.vpce_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1116,12 +1066,8 @@ pub mod capability {
     impl IntoValue for Ack {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disabled_services {
-                m.insert("DisabledServices", v.into_value());
-            }
-            if let Some(v) = self.enable_cross_namespace {
-                m.insert("EnableCrossNamespace", v.into_value());
-            }
+            set(&mut m, "DisabledServices", self.disabled_services);
+            set(&mut m, "EnableCrossNamespace", self.enable_cross_namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1520,77 +1466,31 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_config {
-            m.insert("AccessConfig", v.into_value());
-        }
-        if let Some(v) = self.active_certificate_authority_id {
-            m.insert("ActiveCertificateAuthorityId", v.into_value());
-        }
-        if let Some(v) = self.bootstrap_self_managed_addons {
-            m.insert("BootstrapSelfManagedAddons", v.into_value());
-        }
-        if let Some(v) = self.certificate_authority {
-            m.insert("CertificateAuthority", v.into_value());
-        }
-        if let Some(v) = self.compute_config {
-            m.insert("ComputeConfig", v.into_value());
-        }
-        if let Some(v) = self.control_plane_scaling_config {
-            m.insert("ControlPlaneScalingConfig", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.encryption_config {
-            m.insert("EncryptionConfig", v.into_value());
-        }
-        if let Some(v) = self.force {
-            m.insert("Force", v.into_value());
-        }
-        if let Some(v) = self.kube_api_server_config {
-            m.insert("KubeApiServerConfig", v.into_value());
-        }
-        if let Some(v) = self.kube_controller_manager_config {
-            m.insert("KubeControllerManagerConfig", v.into_value());
-        }
-        if let Some(v) = self.kube_scheduler_config {
-            m.insert("KubeSchedulerConfig", v.into_value());
-        }
-        if let Some(v) = self.kubernetes_network_config {
-            m.insert("KubernetesNetworkConfig", v.into_value());
-        }
-        if let Some(v) = self.logging {
-            m.insert("Logging", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.outpost_config {
-            m.insert("OutpostConfig", v.into_value());
-        }
-        if let Some(v) = self.remote_network_config {
-            m.insert("RemoteNetworkConfig", v.into_value());
-        }
+        set(&mut m, "AccessConfig", self.access_config);
+        set(&mut m, "ActiveCertificateAuthorityId", self.active_certificate_authority_id);
+        set(&mut m, "BootstrapSelfManagedAddons", self.bootstrap_self_managed_addons);
+        set(&mut m, "CertificateAuthority", self.certificate_authority);
+        set(&mut m, "ComputeConfig", self.compute_config);
+        set(&mut m, "ControlPlaneScalingConfig", self.control_plane_scaling_config);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "EncryptionConfig", self.encryption_config);
+        set(&mut m, "Force", self.force);
+        set(&mut m, "KubeApiServerConfig", self.kube_api_server_config);
+        set(&mut m, "KubeControllerManagerConfig", self.kube_controller_manager_config);
+        set(&mut m, "KubeSchedulerConfig", self.kube_scheduler_config);
+        set(&mut m, "KubernetesNetworkConfig", self.kubernetes_network_config);
+        set(&mut m, "Logging", self.logging);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OutpostConfig", self.outpost_config);
+        set(&mut m, "RemoteNetworkConfig", self.remote_network_config);
         m.insert("ResourcesVpcConfig", self.resources_vpc_config.into_value());
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.rollback_config {
-            m.insert("RollbackConfig", v.into_value());
-        }
-        if let Some(v) = self.storage_config {
-            m.insert("StorageConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.upgrade_policy {
-            m.insert("UpgradePolicy", v.into_value());
-        }
-        if let Some(v) = self.version {
-            m.insert("Version", v.into_value());
-        }
-        if let Some(v) = self.zonal_shift_config {
-            m.insert("ZonalShiftConfig", v.into_value());
-        }
+        set(&mut m, "RollbackConfig", self.rollback_config);
+        set(&mut m, "StorageConfig", self.storage_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UpgradePolicy", self.upgrade_policy);
+        set(&mut m, "Version", self.version);
+        set(&mut m, "ZonalShiftConfig", self.zonal_shift_config);
         m
     }
 
@@ -1713,7 +1613,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "eks")]
 pub mod cluster {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Enable or disable exporting the Kubernetes control plane logs for your cluster to CloudWatch
     /// Logs. By default, cluster control plane logs aren't exported to CloudWatch Logs. For more
@@ -1750,9 +1650,7 @@ pub mod cluster {
     impl IntoValue for Logging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cluster_logging {
-                m.insert("ClusterLogging", v.into_value());
-            }
+            set(&mut m, "ClusterLogging", self.cluster_logging);
             gs_core::Value::Map(m)
         }
     }
@@ -1789,9 +1687,7 @@ pub mod cluster {
     impl IntoValue for ClusterLogging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled_types {
-                m.insert("EnabledTypes", v.into_value());
-            }
+            set(&mut m, "EnabledTypes", self.enabled_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1829,9 +1725,7 @@ pub mod cluster {
     impl IntoValue for LoggingTypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1904,15 +1798,9 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ControlPlaneInstanceType", self.control_plane_instance_type.into_value());
-            if let Some(v) = self.control_plane_placement {
-                m.insert("ControlPlanePlacement", v.into_value());
-            }
-            if let Some(v) = self.etcd_instance_type {
-                m.insert("EtcdInstanceType", v.into_value());
-            }
-            if let Some(v) = self.etcd_placement {
-                m.insert("EtcdPlacement", v.into_value());
-            }
+            set(&mut m, "ControlPlanePlacement", self.control_plane_placement);
+            set(&mut m, "EtcdInstanceType", self.etcd_instance_type);
+            set(&mut m, "EtcdPlacement", self.etcd_placement);
             m.insert("OutpostArns", self.outpost_arns.into_value());
             gs_core::Value::Map(m)
         }
@@ -1961,12 +1849,8 @@ pub mod cluster {
     impl IntoValue for ControlPlanePlacement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_name {
-                m.insert("GroupName", v.into_value());
-            }
-            if let Some(v) = self.spread_level {
-                m.insert("SpreadLevel", v.into_value());
-            }
+            set(&mut m, "GroupName", self.group_name);
+            set(&mut m, "SpreadLevel", self.spread_level);
             gs_core::Value::Map(m)
         }
     }
@@ -2010,12 +1894,8 @@ pub mod cluster {
     impl IntoValue for EncryptionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provider {
-                m.insert("Provider", v.into_value());
-            }
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
+            set(&mut m, "Provider", self.provider);
+            set(&mut m, "Resources", self.resources);
             gs_core::Value::Map(m)
         }
     }
@@ -2059,9 +1939,7 @@ pub mod cluster {
     impl IntoValue for Provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_arn {
-                m.insert("KeyArn", v.into_value());
-            }
+            set(&mut m, "KeyArn", self.key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2132,18 +2010,10 @@ pub mod cluster {
     impl IntoValue for KubernetesNetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.elastic_load_balancing {
-                m.insert("ElasticLoadBalancing", v.into_value());
-            }
-            if let Some(v) = self.ip_family {
-                m.insert("IpFamily", v.into_value());
-            }
-            if let Some(v) = self.service_ipv4_cidr {
-                m.insert("ServiceIpv4Cidr", v.into_value());
-            }
-            if let Some(v) = self.service_ipv6_cidr {
-                m.insert("ServiceIpv6Cidr", v.into_value());
-            }
+            set(&mut m, "ElasticLoadBalancing", self.elastic_load_balancing);
+            set(&mut m, "IpFamily", self.ip_family);
+            set(&mut m, "ServiceIpv4Cidr", self.service_ipv4_cidr);
+            set(&mut m, "ServiceIpv6Cidr", self.service_ipv6_cidr);
             gs_core::Value::Map(m)
         }
     }
@@ -2243,21 +2113,11 @@ pub mod cluster {
     impl IntoValue for ResourcesVpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.control_plane_egress_mode {
-                m.insert("ControlPlaneEgressMode", v.into_value());
-            }
-            if let Some(v) = self.endpoint_private_access {
-                m.insert("EndpointPrivateAccess", v.into_value());
-            }
-            if let Some(v) = self.endpoint_public_access {
-                m.insert("EndpointPublicAccess", v.into_value());
-            }
-            if let Some(v) = self.public_access_cidrs {
-                m.insert("PublicAccessCidrs", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_refs());
-            }
+            set(&mut m, "ControlPlaneEgressMode", self.control_plane_egress_mode);
+            set(&mut m, "EndpointPrivateAccess", self.endpoint_private_access);
+            set(&mut m, "EndpointPublicAccess", self.endpoint_public_access);
+            set(&mut m, "PublicAccessCidrs", self.public_access_cidrs);
+            if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
             m.insert("SubnetIds", self.subnet_ids.into_refs());
             gs_core::Value::Map(m)
         }
@@ -2298,9 +2158,7 @@ pub mod cluster {
     impl IntoValue for ElasticLoadBalancing {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2338,9 +2196,7 @@ pub mod cluster {
     impl IntoValue for EtcdPlacement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.spread_level {
-                m.insert("SpreadLevel", v.into_value());
-            }
+            set(&mut m, "SpreadLevel", self.spread_level);
             gs_core::Value::Map(m)
         }
     }
@@ -2386,12 +2242,8 @@ pub mod cluster {
     impl IntoValue for AccessConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_mode {
-                m.insert("AuthenticationMode", v.into_value());
-            }
-            if let Some(v) = self.bootstrap_cluster_creator_admin_permissions {
-                m.insert("BootstrapClusterCreatorAdminPermissions", v.into_value());
-            }
+            set(&mut m, "AuthenticationMode", self.authentication_mode);
+            set(&mut m, "BootstrapClusterCreatorAdminPermissions", self.bootstrap_cluster_creator_admin_permissions);
             gs_core::Value::Map(m)
         }
     }
@@ -2431,9 +2283,7 @@ pub mod cluster {
     impl IntoValue for UpgradePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.support_type {
-                m.insert("SupportType", v.into_value());
-            }
+            set(&mut m, "SupportType", self.support_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2477,12 +2327,8 @@ pub mod cluster {
     impl IntoValue for RemoteNetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.remote_node_networks {
-                m.insert("RemoteNodeNetworks", v.into_value());
-            }
-            if let Some(v) = self.remote_pod_networks {
-                m.insert("RemotePodNetworks", v.into_value());
-            }
+            set(&mut m, "RemoteNodeNetworks", self.remote_node_networks);
+            set(&mut m, "RemotePodNetworks", self.remote_pod_networks);
             gs_core::Value::Map(m)
         }
     }
@@ -2600,15 +2446,9 @@ pub mod cluster {
     impl IntoValue for ComputeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.node_pools {
-                m.insert("NodePools", v.into_value());
-            }
-            if let Some(v) = self.node_role_arn {
-                m.insert("NodeRoleArn", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "NodePools", self.node_pools);
+            set(&mut m, "NodeRoleArn", self.node_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2646,9 +2486,7 @@ pub mod cluster {
     impl IntoValue for StorageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_storage {
-                m.insert("BlockStorage", v.into_value());
-            }
+            set(&mut m, "BlockStorage", self.block_storage);
             gs_core::Value::Map(m)
         }
     }
@@ -2690,9 +2528,7 @@ pub mod cluster {
     impl IntoValue for BlockStorage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2729,9 +2565,7 @@ pub mod cluster {
     impl IntoValue for RollbackConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -2774,12 +2608,8 @@ pub mod cluster {
     impl IntoValue for CertificateAuthority {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active {
-                m.insert("Active", v.into_value());
-            }
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Active", self.active);
+            set(&mut m, "Data", self.data);
             gs_core::Value::Map(m)
         }
     }
@@ -2821,12 +2651,8 @@ pub mod cluster {
     impl IntoValue for ActiveCertificateAuthority {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.activated_by {
-                m.insert("ActivatedBy", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "ActivatedBy", self.activated_by);
+            set(&mut m, "Id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -2862,9 +2688,7 @@ pub mod cluster {
     impl IntoValue for ZonalShiftConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2903,9 +2727,7 @@ pub mod cluster {
     impl IntoValue for ControlPlaneScalingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tier {
-                m.insert("Tier", v.into_value());
-            }
+            set(&mut m, "Tier", self.tier);
             gs_core::Value::Map(m)
         }
     }
@@ -2947,12 +2769,8 @@ pub mod cluster {
     impl IntoValue for KubeApiServerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_ttl {
-                m.insert("EventTtl", v.into_value());
-            }
-            if let Some(v) = self.service_node_port_range {
-                m.insert("ServiceNodePortRange", v.into_value());
-            }
+            set(&mut m, "EventTtl", self.event_ttl);
+            set(&mut m, "ServiceNodePortRange", self.service_node_port_range);
             gs_core::Value::Map(m)
         }
     }
@@ -2994,12 +2812,8 @@ pub mod cluster {
     impl IntoValue for ServiceNodePortRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_port {
-                m.insert("MaxPort", v.into_value());
-            }
-            if let Some(v) = self.min_port {
-                m.insert("MinPort", v.into_value());
-            }
+            set(&mut m, "MaxPort", self.max_port);
+            set(&mut m, "MinPort", self.min_port);
             gs_core::Value::Map(m)
         }
     }
@@ -3035,9 +2849,7 @@ pub mod cluster {
     impl IntoValue for KubeSchedulerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.node_resources_fit {
-                m.insert("NodeResourcesFit", v.into_value());
-            }
+            set(&mut m, "NodeResourcesFit", self.node_resources_fit);
             gs_core::Value::Map(m)
         }
     }
@@ -3073,9 +2885,7 @@ pub mod cluster {
     impl IntoValue for NodeResourcesFitConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scoring_strategy {
-                m.insert("ScoringStrategy", v.into_value());
-            }
+            set(&mut m, "ScoringStrategy", self.scoring_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -3117,12 +2927,8 @@ pub mod cluster {
     impl IntoValue for ScoringStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Resources", self.resources);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -3164,12 +2970,8 @@ pub mod cluster {
     impl IntoValue for ResourceWeight {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -3211,12 +3013,8 @@ pub mod cluster {
     impl IntoValue for KubeControllerManagerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.horizontal_pod_autoscaler_controller_config {
-                m.insert("HorizontalPodAutoscalerControllerConfig", v.into_value());
-            }
-            if let Some(v) = self.pod_gc_controller_config {
-                m.insert("PodGcControllerConfig", v.into_value());
-            }
+            set(&mut m, "HorizontalPodAutoscalerControllerConfig", self.horizontal_pod_autoscaler_controller_config);
+            set(&mut m, "PodGcControllerConfig", self.pod_gc_controller_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3253,9 +3051,7 @@ pub mod cluster {
     impl IntoValue for PodGcControllerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.terminated_pod_gc_threshold {
-                m.insert("TerminatedPodGcThreshold", v.into_value());
-            }
+            set(&mut m, "TerminatedPodGcThreshold", self.terminated_pod_gc_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -3291,9 +3087,7 @@ pub mod cluster {
     impl IntoValue for HorizontalPodAutoscalerControllerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.horizontal_pod_autoscaler_sync_period {
-                m.insert("HorizontalPodAutoscalerSyncPeriod", v.into_value());
-            }
+            set(&mut m, "HorizontalPodAutoscalerSyncPeriod", self.horizontal_pod_autoscaler_sync_period);
             gs_core::Value::Map(m)
         }
     }
@@ -3376,17 +3170,11 @@ impl CfnFargateProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.fargate_profile_name {
-            m.insert("FargateProfileName", v.into_value());
-        }
+        set(&mut m, "FargateProfileName", self.fargate_profile_name);
         m.insert("PodExecutionRoleArn", self.pod_execution_role_arn.into_value());
         m.insert("Selectors", self.selectors.into_value());
-        if let Some(v) = self.subnets {
-            m.insert("Subnets", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Subnets", self.subnets);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3421,7 +3209,7 @@ impl crate::Cfn<markers::FargateProfile> {
 /// The property types of [`CfnFargateProfile`]: CDK's `CfnFargateProfile.*Property`.
 #[cfg(feature = "eks")]
 pub mod fargate_profile {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An object representing an AWS Fargate profile selector.
     ///
@@ -3457,9 +3245,7 @@ pub mod fargate_profile {
     impl IntoValue for Selector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.labels {
-                m.insert("Labels", v.into_value());
-            }
+            set(&mut m, "Labels", self.labels);
             m.insert("Namespace", self.namespace.into_value());
             gs_core::Value::Map(m)
         }
@@ -3566,15 +3352,9 @@ impl CfnIdentityProviderConfigProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.identity_provider_config_name {
-            m.insert("IdentityProviderConfigName", v.into_value());
-        }
-        if let Some(v) = self.oidc {
-            m.insert("Oidc", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "IdentityProviderConfigName", self.identity_provider_config_name);
+        set(&mut m, "Oidc", self.oidc);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -3609,7 +3389,7 @@ impl crate::Cfn<markers::IdentityProviderConfig> {
 /// The property types of [`CfnIdentityProviderConfig`]: CDK's `CfnIdentityProviderConfig.*Property`.
 #[cfg(feature = "eks")]
 pub mod identity_provider_config {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An object representing the configuration for an OpenID Connect (OIDC) identity provider.
     ///
@@ -3686,22 +3466,12 @@ pub mod identity_provider_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.groups_claim {
-                m.insert("GroupsClaim", v.into_value());
-            }
-            if let Some(v) = self.groups_prefix {
-                m.insert("GroupsPrefix", v.into_value());
-            }
+            set(&mut m, "GroupsClaim", self.groups_claim);
+            set(&mut m, "GroupsPrefix", self.groups_prefix);
             m.insert("IssuerUrl", self.issuer_url.into_value());
-            if let Some(v) = self.required_claims {
-                m.insert("RequiredClaims", v.into_value());
-            }
-            if let Some(v) = self.username_claim {
-                m.insert("UsernameClaim", v.into_value());
-            }
-            if let Some(v) = self.username_prefix {
-                m.insert("UsernamePrefix", v.into_value());
-            }
+            set(&mut m, "RequiredClaims", self.required_claims);
+            set(&mut m, "UsernameClaim", self.username_claim);
+            set(&mut m, "UsernamePrefix", self.username_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -3976,60 +3746,26 @@ impl CfnNodegroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ami_type {
-            m.insert("AmiType", v.into_value());
-        }
-        if let Some(v) = self.capacity_type {
-            m.insert("CapacityType", v.into_value());
-        }
+        set(&mut m, "AmiType", self.ami_type);
+        set(&mut m, "CapacityType", self.capacity_type);
         m.insert("ClusterName", self.cluster_name.into_ref());
-        if let Some(v) = self.disk_size {
-            m.insert("DiskSize", v.into_value());
-        }
-        if let Some(v) = self.force_update_enabled {
-            m.insert("ForceUpdateEnabled", v.into_value());
-        }
-        if let Some(v) = self.instance_types {
-            m.insert("InstanceTypes", v.into_value());
-        }
-        if let Some(v) = self.labels {
-            m.insert("Labels", v.into_value());
-        }
-        if let Some(v) = self.launch_template {
-            m.insert("LaunchTemplate", v.into_value());
-        }
-        if let Some(v) = self.node_repair_config {
-            m.insert("NodeRepairConfig", v.into_value());
-        }
+        set(&mut m, "DiskSize", self.disk_size);
+        set(&mut m, "ForceUpdateEnabled", self.force_update_enabled);
+        set(&mut m, "InstanceTypes", self.instance_types);
+        set(&mut m, "Labels", self.labels);
+        set(&mut m, "LaunchTemplate", self.launch_template);
+        set(&mut m, "NodeRepairConfig", self.node_repair_config);
         m.insert("NodeRole", self.node_role.into_get_att("Arn"));
-        if let Some(v) = self.nodegroup_name {
-            m.insert("NodegroupName", v.into_value());
-        }
-        if let Some(v) = self.release_version {
-            m.insert("ReleaseVersion", v.into_value());
-        }
-        if let Some(v) = self.remote_access {
-            m.insert("RemoteAccess", v.into_value());
-        }
-        if let Some(v) = self.scaling_config {
-            m.insert("ScalingConfig", v.into_value());
-        }
+        set(&mut m, "NodegroupName", self.nodegroup_name);
+        set(&mut m, "ReleaseVersion", self.release_version);
+        set(&mut m, "RemoteAccess", self.remote_access);
+        set(&mut m, "ScalingConfig", self.scaling_config);
         m.insert("Subnets", self.subnets.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.taints {
-            m.insert("Taints", v.into_value());
-        }
-        if let Some(v) = self.update_config {
-            m.insert("UpdateConfig", v.into_value());
-        }
-        if let Some(v) = self.version {
-            m.insert("Version", v.into_value());
-        }
-        if let Some(v) = self.warm_pool_config {
-            m.insert("WarmPoolConfig", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Taints", self.taints);
+        set(&mut m, "UpdateConfig", self.update_config);
+        set(&mut m, "Version", self.version);
+        set(&mut m, "WarmPoolConfig", self.warm_pool_config);
         m
     }
 
@@ -4087,7 +3823,7 @@ impl crate::Cfn<markers::Nodegroup> {
 /// The property types of [`CfnNodegroup`]: CDK's `CfnNodegroup.*Property`.
 #[cfg(feature = "eks")]
 pub mod nodegroup {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, set};
 
     /// The update configuration for the node group.
     ///
@@ -4139,15 +3875,9 @@ pub mod nodegroup {
     impl IntoValue for UpdateConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_unavailable {
-                m.insert("MaxUnavailable", v.into_value());
-            }
-            if let Some(v) = self.max_unavailable_percentage {
-                m.insert("MaxUnavailablePercentage", v.into_value());
-            }
-            if let Some(v) = self.update_strategy {
-                m.insert("UpdateStrategy", v.into_value());
-            }
+            set(&mut m, "MaxUnavailable", self.max_unavailable);
+            set(&mut m, "MaxUnavailablePercentage", self.max_unavailable_percentage);
+            set(&mut m, "UpdateStrategy", self.update_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -4200,15 +3930,9 @@ pub mod nodegroup {
     impl IntoValue for ScalingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.desired_size {
-                m.insert("DesiredSize", v.into_value());
-            }
-            if let Some(v) = self.max_size {
-                m.insert("MaxSize", v.into_value());
-            }
-            if let Some(v) = self.min_size {
-                m.insert("MinSize", v.into_value());
-            }
+            set(&mut m, "DesiredSize", self.desired_size);
+            set(&mut m, "MaxSize", self.max_size);
+            set(&mut m, "MinSize", self.min_size);
             gs_core::Value::Map(m)
         }
     }
@@ -4259,15 +3983,9 @@ pub mod nodegroup {
     impl IntoValue for Taint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.effect {
-                m.insert("Effect", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Effect", self.effect);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4336,15 +4054,9 @@ pub mod nodegroup {
     impl IntoValue for LaunchTemplateSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_ref());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            if let Some(v) = self.id { m.insert("Id", v.into_ref()); }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -4395,9 +4107,7 @@ pub mod nodegroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ec2SshKey", self.ec2_ssh_key.into_value());
-            if let Some(v) = self.source_security_groups {
-                m.insert("SourceSecurityGroups", v.into_value());
-            }
+            set(&mut m, "SourceSecurityGroups", self.source_security_groups);
             gs_core::Value::Map(m)
         }
     }
@@ -4476,24 +4186,12 @@ pub mod nodegroup {
     impl IntoValue for NodeRepairConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.max_parallel_nodes_repaired_count {
-                m.insert("MaxParallelNodesRepairedCount", v.into_value());
-            }
-            if let Some(v) = self.max_parallel_nodes_repaired_percentage {
-                m.insert("MaxParallelNodesRepairedPercentage", v.into_value());
-            }
-            if let Some(v) = self.max_unhealthy_node_threshold_count {
-                m.insert("MaxUnhealthyNodeThresholdCount", v.into_value());
-            }
-            if let Some(v) = self.max_unhealthy_node_threshold_percentage {
-                m.insert("MaxUnhealthyNodeThresholdPercentage", v.into_value());
-            }
-            if let Some(v) = self.node_repair_config_overrides {
-                m.insert("NodeRepairConfigOverrides", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "MaxParallelNodesRepairedCount", self.max_parallel_nodes_repaired_count);
+            set(&mut m, "MaxParallelNodesRepairedPercentage", self.max_parallel_nodes_repaired_percentage);
+            set(&mut m, "MaxUnhealthyNodeThresholdCount", self.max_unhealthy_node_threshold_count);
+            set(&mut m, "MaxUnhealthyNodeThresholdPercentage", self.max_unhealthy_node_threshold_percentage);
+            set(&mut m, "NodeRepairConfigOverrides", self.node_repair_config_overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -4551,18 +4249,10 @@ pub mod nodegroup {
     impl IntoValue for NodeRepairConfigOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.min_repair_wait_time_mins {
-                m.insert("MinRepairWaitTimeMins", v.into_value());
-            }
-            if let Some(v) = self.node_monitoring_condition {
-                m.insert("NodeMonitoringCondition", v.into_value());
-            }
-            if let Some(v) = self.node_unhealthy_reason {
-                m.insert("NodeUnhealthyReason", v.into_value());
-            }
-            if let Some(v) = self.repair_action {
-                m.insert("RepairAction", v.into_value());
-            }
+            set(&mut m, "MinRepairWaitTimeMins", self.min_repair_wait_time_mins);
+            set(&mut m, "NodeMonitoringCondition", self.node_monitoring_condition);
+            set(&mut m, "NodeUnhealthyReason", self.node_unhealthy_reason);
+            set(&mut m, "RepairAction", self.repair_action);
             gs_core::Value::Map(m)
         }
     }
@@ -4622,21 +4312,11 @@ pub mod nodegroup {
     impl IntoValue for WarmPoolConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.max_group_prepared_capacity {
-                m.insert("MaxGroupPreparedCapacity", v.into_value());
-            }
-            if let Some(v) = self.min_size {
-                m.insert("MinSize", v.into_value());
-            }
-            if let Some(v) = self.pool_state {
-                m.insert("PoolState", v.into_value());
-            }
-            if let Some(v) = self.reuse_on_scale_in {
-                m.insert("ReuseOnScaleIn", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "MaxGroupPreparedCapacity", self.max_group_prepared_capacity);
+            set(&mut m, "MinSize", self.min_size);
+            set(&mut m, "PoolState", self.pool_state);
+            set(&mut m, "ReuseOnScaleIn", self.reuse_on_scale_in);
             gs_core::Value::Map(m)
         }
     }
@@ -4727,21 +4407,13 @@ impl CfnPodIdentityAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.disable_session_tags {
-            m.insert("DisableSessionTags", v.into_value());
-        }
+        set(&mut m, "DisableSessionTags", self.disable_session_tags);
         m.insert("Namespace", self.namespace.into_value());
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
+        set(&mut m, "Policy", self.policy);
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("ServiceAccount", self.service_account.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_role_arn {
-            m.insert("TargetRoleArn", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetRoleArn", self.target_role_arn);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "elasticache")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -412,75 +412,31 @@ impl CfnCacheClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.az_mode {
-            m.insert("AZMode", v.into_value());
-        }
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
+        set(&mut m, "AZMode", self.az_mode);
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
         m.insert("CacheNodeType", self.cache_node_type.into_value());
-        if let Some(v) = self.cache_parameter_group_name {
-            m.insert("CacheParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.cache_security_group_names {
-            m.insert("CacheSecurityGroupNames", v.into_value());
-        }
-        if let Some(v) = self.cache_subnet_group_name {
-            m.insert("CacheSubnetGroupName", v.into_value());
-        }
-        if let Some(v) = self.cluster_name {
-            m.insert("ClusterName", v.into_value());
-        }
+        set(&mut m, "CacheParameterGroupName", self.cache_parameter_group_name);
+        set(&mut m, "CacheSecurityGroupNames", self.cache_security_group_names);
+        set(&mut m, "CacheSubnetGroupName", self.cache_subnet_group_name);
+        set(&mut m, "ClusterName", self.cluster_name);
         m.insert("Engine", self.engine.into_value());
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.ip_discovery {
-            m.insert("IpDiscovery", v.into_value());
-        }
-        if let Some(v) = self.log_delivery_configurations {
-            m.insert("LogDeliveryConfigurations", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.notification_topic_arn {
-            m.insert("NotificationTopicArn", v.into_value());
-        }
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "IpDiscovery", self.ip_discovery);
+        set(&mut m, "LogDeliveryConfigurations", self.log_delivery_configurations);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "NotificationTopicArn", self.notification_topic_arn);
         m.insert("NumCacheNodes", self.num_cache_nodes.into_value());
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.preferred_availability_zone {
-            m.insert("PreferredAvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.preferred_availability_zones {
-            m.insert("PreferredAvailabilityZones", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.snapshot_arns {
-            m.insert("SnapshotArns", v.into_value());
-        }
-        if let Some(v) = self.snapshot_name {
-            m.insert("SnapshotName", v.into_value());
-        }
-        if let Some(v) = self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit", v.into_value());
-        }
-        if let Some(v) = self.snapshot_window {
-            m.insert("SnapshotWindow", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transit_encryption_enabled {
-            m.insert("TransitEncryptionEnabled", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PreferredAvailabilityZone", self.preferred_availability_zone);
+        set(&mut m, "PreferredAvailabilityZones", self.preferred_availability_zones);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "SnapshotArns", self.snapshot_arns);
+        set(&mut m, "SnapshotName", self.snapshot_name);
+        set(&mut m, "SnapshotRetentionLimit", self.snapshot_retention_limit);
+        set(&mut m, "SnapshotWindow", self.snapshot_window);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TransitEncryptionEnabled", self.transit_encryption_enabled);
+        set(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
         m
     }
 
@@ -554,7 +510,7 @@ impl crate::Cfn<markers::CacheCluster> {
 /// The property types of [`CfnCacheCluster`]: CDK's `CfnCacheCluster.*Property`.
 #[cfg(feature = "elasticache")]
 pub mod cache_cluster {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the destination, format and type of the logs.
     ///
@@ -654,12 +610,8 @@ pub mod cache_cluster {
     impl IntoValue for DestinationDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_details {
-                m.insert("CloudWatchLogsDetails", v.into_value());
-            }
-            if let Some(v) = self.kinesis_firehose_details {
-                m.insert("KinesisFirehoseDetails", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsDetails", self.cloud_watch_logs_details);
+            set(&mut m, "KinesisFirehoseDetails", self.kinesis_firehose_details);
             gs_core::Value::Map(m)
         }
     }
@@ -823,37 +775,17 @@ impl CfnGlobalReplicationGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.automatic_failover_enabled {
-            m.insert("AutomaticFailoverEnabled", v.into_value());
-        }
-        if let Some(v) = self.cache_node_type {
-            m.insert("CacheNodeType", v.into_value());
-        }
-        if let Some(v) = self.cache_parameter_group_name {
-            m.insert("CacheParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.global_node_group_count {
-            m.insert("GlobalNodeGroupCount", v.into_value());
-        }
-        if let Some(v) = self.global_replication_group_description {
-            m.insert("GlobalReplicationGroupDescription", v.into_value());
-        }
-        if let Some(v) = self.global_replication_group_id_suffix {
-            m.insert("GlobalReplicationGroupIdSuffix", v.into_value());
-        }
+        set(&mut m, "AutomaticFailoverEnabled", self.automatic_failover_enabled);
+        set(&mut m, "CacheNodeType", self.cache_node_type);
+        set(&mut m, "CacheParameterGroupName", self.cache_parameter_group_name);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "GlobalNodeGroupCount", self.global_node_group_count);
+        set(&mut m, "GlobalReplicationGroupDescription", self.global_replication_group_description);
+        set(&mut m, "GlobalReplicationGroupIdSuffix", self.global_replication_group_id_suffix);
         m.insert("Members", self.members.into_value());
-        if let Some(v) = self.regional_configurations {
-            m.insert("RegionalConfigurations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RegionalConfigurations", self.regional_configurations);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -905,7 +837,7 @@ impl crate::Cfn<markers::GlobalReplicationGroup> {
 /// The property types of [`CfnGlobalReplicationGroup`]: CDK's `CfnGlobalReplicationGroup.*Property`.
 #[cfg(feature = "elasticache")]
 pub mod global_replication_group {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A list of the replication groups
     ///
@@ -951,15 +883,9 @@ pub mod global_replication_group {
     impl IntoValue for RegionalConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replication_group_id {
-                m.insert("ReplicationGroupId", v.into_value());
-            }
-            if let Some(v) = self.replication_group_region {
-                m.insert("ReplicationGroupRegion", v.into_value());
-            }
-            if let Some(v) = self.resharding_configurations {
-                m.insert("ReshardingConfigurations", v.into_value());
-            }
+            set(&mut m, "ReplicationGroupId", self.replication_group_id);
+            set(&mut m, "ReplicationGroupRegion", self.replication_group_region);
+            set(&mut m, "ReshardingConfigurations", self.resharding_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -1003,12 +929,8 @@ pub mod global_replication_group {
     impl IntoValue for ReshardingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.node_group_id {
-                m.insert("NodeGroupId", v.into_value());
-            }
-            if let Some(v) = self.preferred_availability_zones {
-                m.insert("PreferredAvailabilityZones", v.into_value());
-            }
+            set(&mut m, "NodeGroupId", self.node_group_id);
+            set(&mut m, "PreferredAvailabilityZones", self.preferred_availability_zones);
             gs_core::Value::Map(m)
         }
     }
@@ -1057,15 +979,9 @@ pub mod global_replication_group {
     impl IntoValue for GlobalReplicationGroupMember {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replication_group_id {
-                m.insert("ReplicationGroupId", v.into_value());
-            }
-            if let Some(v) = self.replication_group_region {
-                m.insert("ReplicationGroupRegion", v.into_value());
-            }
-            if let Some(v) = self.role {
-                m.insert("Role", v.into_value());
-            }
+            set(&mut m, "ReplicationGroupId", self.replication_group_id);
+            set(&mut m, "ReplicationGroupRegion", self.replication_group_region);
+            set(&mut m, "Role", self.role);
             gs_core::Value::Map(m)
         }
     }
@@ -1126,12 +1042,8 @@ impl CfnParameterGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CacheParameterGroupFamily", self.cache_parameter_group_family.into_value());
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Properties", self.properties);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1496,124 +1408,46 @@ impl CfnReplicationGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.at_rest_encryption_enabled {
-            m.insert("AtRestEncryptionEnabled", v.into_value());
-        }
-        if let Some(v) = self.auth_token {
-            m.insert("AuthToken", v.into_value());
-        }
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.automatic_failover_enabled {
-            m.insert("AutomaticFailoverEnabled", v.into_value());
-        }
-        if let Some(v) = self.cache_node_type {
-            m.insert("CacheNodeType", v.into_value());
-        }
-        if let Some(v) = self.cache_parameter_group_name {
-            m.insert("CacheParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.cache_security_group_names {
-            m.insert("CacheSecurityGroupNames", v.into_value());
-        }
-        if let Some(v) = self.cache_subnet_group_name {
-            m.insert("CacheSubnetGroupName", v.into_value());
-        }
-        if let Some(v) = self.cluster_mode {
-            m.insert("ClusterMode", v.into_value());
-        }
-        if let Some(v) = self.data_tiering_enabled {
-            m.insert("DataTieringEnabled", v.into_value());
-        }
-        if let Some(v) = self.durability {
-            m.insert("Durability", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.global_replication_group_id {
-            m.insert("GlobalReplicationGroupId", v.into_value());
-        }
-        if let Some(v) = self.ip_discovery {
-            m.insert("IpDiscovery", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.log_delivery_configurations {
-            m.insert("LogDeliveryConfigurations", v.into_value());
-        }
-        if let Some(v) = self.multi_az_enabled {
-            m.insert("MultiAZEnabled", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.node_group_configuration {
-            m.insert("NodeGroupConfiguration", v.into_value());
-        }
-        if let Some(v) = self.notification_topic_arn {
-            m.insert("NotificationTopicArn", v.into_value());
-        }
-        if let Some(v) = self.num_cache_clusters {
-            m.insert("NumCacheClusters", v.into_value());
-        }
-        if let Some(v) = self.num_node_groups {
-            m.insert("NumNodeGroups", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.preferred_cache_cluster_azs {
-            m.insert("PreferredCacheClusterAZs", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.primary_cluster_id {
-            m.insert("PrimaryClusterId", v.into_value());
-        }
-        if let Some(v) = self.replicas_per_node_group {
-            m.insert("ReplicasPerNodeGroup", v.into_value());
-        }
+        set(&mut m, "AtRestEncryptionEnabled", self.at_rest_encryption_enabled);
+        set(&mut m, "AuthToken", self.auth_token);
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
+        set(&mut m, "AutomaticFailoverEnabled", self.automatic_failover_enabled);
+        set(&mut m, "CacheNodeType", self.cache_node_type);
+        set(&mut m, "CacheParameterGroupName", self.cache_parameter_group_name);
+        set(&mut m, "CacheSecurityGroupNames", self.cache_security_group_names);
+        set(&mut m, "CacheSubnetGroupName", self.cache_subnet_group_name);
+        set(&mut m, "ClusterMode", self.cluster_mode);
+        set(&mut m, "DataTieringEnabled", self.data_tiering_enabled);
+        set(&mut m, "Durability", self.durability);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "GlobalReplicationGroupId", self.global_replication_group_id);
+        set(&mut m, "IpDiscovery", self.ip_discovery);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "LogDeliveryConfigurations", self.log_delivery_configurations);
+        set(&mut m, "MultiAZEnabled", self.multi_az_enabled);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "NodeGroupConfiguration", self.node_group_configuration);
+        set(&mut m, "NotificationTopicArn", self.notification_topic_arn);
+        set(&mut m, "NumCacheClusters", self.num_cache_clusters);
+        set(&mut m, "NumNodeGroups", self.num_node_groups);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PreferredCacheClusterAZs", self.preferred_cache_cluster_azs);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "PrimaryClusterId", self.primary_cluster_id);
+        set(&mut m, "ReplicasPerNodeGroup", self.replicas_per_node_group);
         m.insert("ReplicationGroupDescription", self.replication_group_description.into_value());
-        if let Some(v) = self.replication_group_id {
-            m.insert("ReplicationGroupId", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.snapshot_arns {
-            m.insert("SnapshotArns", v.into_value());
-        }
-        if let Some(v) = self.snapshot_name {
-            m.insert("SnapshotName", v.into_value());
-        }
-        if let Some(v) = self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit", v.into_value());
-        }
-        if let Some(v) = self.snapshot_window {
-            m.insert("SnapshotWindow", v.into_value());
-        }
-        if let Some(v) = self.snapshotting_cluster_id {
-            m.insert("SnapshottingClusterId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transit_encryption_enabled {
-            m.insert("TransitEncryptionEnabled", v.into_value());
-        }
-        if let Some(v) = self.transit_encryption_mode {
-            m.insert("TransitEncryptionMode", v.into_value());
-        }
-        if let Some(v) = self.user_group_ids {
-            m.insert("UserGroupIds", v.into_value());
-        }
+        set(&mut m, "ReplicationGroupId", self.replication_group_id);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "SnapshotArns", self.snapshot_arns);
+        set(&mut m, "SnapshotName", self.snapshot_name);
+        set(&mut m, "SnapshotRetentionLimit", self.snapshot_retention_limit);
+        set(&mut m, "SnapshotWindow", self.snapshot_window);
+        set(&mut m, "SnapshottingClusterId", self.snapshotting_cluster_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TransitEncryptionEnabled", self.transit_encryption_enabled);
+        set(&mut m, "TransitEncryptionMode", self.transit_encryption_mode);
+        set(&mut m, "UserGroupIds", self.user_group_ids);
         m
     }
 
@@ -1764,7 +1598,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
 /// The property types of [`CfnReplicationGroup`]: CDK's `CfnReplicationGroup.*Property`.
 #[cfg(feature = "elasticache")]
 pub mod replication_group {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Specifies the destination, format and type of the logs.
     ///
@@ -1864,12 +1698,8 @@ pub mod replication_group {
     impl IntoValue for DestinationDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_details {
-                m.insert("CloudWatchLogsDetails", v.into_value());
-            }
-            if let Some(v) = self.kinesis_firehose_details {
-                m.insert("KinesisFirehoseDetails", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsDetails", self.cloud_watch_logs_details);
+            set(&mut m, "KinesisFirehoseDetails", self.kinesis_firehose_details);
             gs_core::Value::Map(m)
         }
     }
@@ -2004,21 +1834,11 @@ pub mod replication_group {
     impl IntoValue for NodeGroupConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.node_group_id {
-                m.insert("NodeGroupId", v.into_value());
-            }
-            if let Some(v) = self.primary_availability_zone {
-                m.insert("PrimaryAvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.replica_availability_zones {
-                m.insert("ReplicaAvailabilityZones", v.into_value());
-            }
-            if let Some(v) = self.replica_count {
-                m.insert("ReplicaCount", v.into_value());
-            }
-            if let Some(v) = self.slots {
-                m.insert("Slots", v.into_value());
-            }
+            set(&mut m, "NodeGroupId", self.node_group_id);
+            set(&mut m, "PrimaryAvailabilityZone", self.primary_availability_zone);
+            set(&mut m, "ReplicaAvailabilityZones", self.replica_availability_zones);
+            set(&mut m, "ReplicaCount", self.replica_count);
+            set(&mut m, "Slots", self.slots);
             gs_core::Value::Map(m)
         }
     }
@@ -2064,9 +1884,7 @@ impl CfnSecurityGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2141,9 +1959,7 @@ impl CfnSecurityGroupIngressProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CacheSecurityGroupName", self.cache_security_group_name.into_value());
         m.insert("EC2SecurityGroupName", self.ec2_security_group_name.into_value());
-        if let Some(v) = self.ec2_security_group_owner_id {
-            m.insert("EC2SecurityGroupOwnerId", v.into_value());
-        }
+        set(&mut m, "EC2SecurityGroupOwnerId", self.ec2_security_group_owner_id);
         m
     }
 
@@ -2326,53 +2142,23 @@ impl CfnServerlessCacheProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cache_usage_limits {
-            m.insert("CacheUsageLimits", v.into_value());
-        }
-        if let Some(v) = self.daily_snapshot_time {
-            m.insert("DailySnapshotTime", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.endpoint {
-            m.insert("Endpoint", v.into_value());
-        }
+        set(&mut m, "CacheUsageLimits", self.cache_usage_limits);
+        set(&mut m, "DailySnapshotTime", self.daily_snapshot_time);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Endpoint", self.endpoint);
         m.insert("Engine", self.engine.into_value());
-        if let Some(v) = self.final_snapshot_name {
-            m.insert("FinalSnapshotName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_ref());
-        }
-        if let Some(v) = self.major_engine_version {
-            m.insert("MajorEngineVersion", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.reader_endpoint {
-            m.insert("ReaderEndpoint", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_refs());
-        }
+        set(&mut m, "FinalSnapshotName", self.final_snapshot_name);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+        set(&mut m, "MajorEngineVersion", self.major_engine_version);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "ReaderEndpoint", self.reader_endpoint);
+        if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
         m.insert("ServerlessCacheName", self.serverless_cache_name.into_value());
-        if let Some(v) = self.snapshot_arns_to_restore {
-            m.insert("SnapshotArnsToRestore", v.into_value());
-        }
-        if let Some(v) = self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_refs());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_group_id {
-            m.insert("UserGroupId", v.into_ref());
-        }
+        set(&mut m, "SnapshotArnsToRestore", self.snapshot_arns_to_restore);
+        set(&mut m, "SnapshotRetentionLimit", self.snapshot_retention_limit);
+        if let Some(v) = self.subnet_ids { m.insert("SubnetIds", v.into_refs()); }
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.user_group_id { m.insert("UserGroupId", v.into_ref()); }
         m
     }
 
@@ -2463,7 +2249,7 @@ impl crate::Cfn<markers::ServerlessCache> {
 /// The property types of [`CfnServerlessCache`]: CDK's `CfnServerlessCache.*Property`.
 #[cfg(feature = "elasticache")]
 pub mod serverless_cache {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The usage limits for storage and ElastiCache Processing Units for the cache.
     ///
@@ -2502,12 +2288,8 @@ pub mod serverless_cache {
     impl IntoValue for CacheUsageLimits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_storage {
-                m.insert("DataStorage", v.into_value());
-            }
-            if let Some(v) = self.ecpu_per_second {
-                m.insert("ECPUPerSecond", v.into_value());
-            }
+            set(&mut m, "DataStorage", self.data_storage);
+            set(&mut m, "ECPUPerSecond", self.ecpu_per_second);
             gs_core::Value::Map(m)
         }
     }
@@ -2550,12 +2332,8 @@ pub mod serverless_cache {
     impl IntoValue for DataStorage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum {
-                m.insert("Maximum", v.into_value());
-            }
-            if let Some(v) = self.minimum {
-                m.insert("Minimum", v.into_value());
-            }
+            set(&mut m, "Maximum", self.maximum);
+            set(&mut m, "Minimum", self.minimum);
             m.insert("Unit", self.unit.into_value());
             gs_core::Value::Map(m)
         }
@@ -2600,12 +2378,8 @@ pub mod serverless_cache {
     impl IntoValue for ECPUPerSecond {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum {
-                m.insert("Maximum", v.into_value());
-            }
-            if let Some(v) = self.minimum {
-                m.insert("Minimum", v.into_value());
-            }
+            set(&mut m, "Maximum", self.maximum);
+            set(&mut m, "Minimum", self.minimum);
             gs_core::Value::Map(m)
         }
     }
@@ -2648,12 +2422,8 @@ pub mod serverless_cache {
     impl IntoValue for Endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Port", self.port);
             gs_core::Value::Map(m)
         }
     }
@@ -2713,14 +2483,10 @@ impl CfnServerlessCacheSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("ServerlessCacheName", self.serverless_cache_name.into_value());
         m.insert("ServerlessCacheSnapshotName", self.serverless_cache_snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2848,14 +2614,10 @@ impl CfnSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cache_subnet_group_name {
-            m.insert("CacheSubnetGroupName", v.into_value());
-        }
+        set(&mut m, "CacheSubnetGroupName", self.cache_subnet_group_name);
         m.insert("Description", self.description.into_value());
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2953,22 +2715,12 @@ impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_string {
-            m.insert("AccessString", v.into_value());
-        }
-        if let Some(v) = self.authentication_mode {
-            m.insert("AuthenticationMode", v.into_value());
-        }
+        set(&mut m, "AccessString", self.access_string);
+        set(&mut m, "AuthenticationMode", self.authentication_mode);
         m.insert("Engine", self.engine.into_value());
-        if let Some(v) = self.no_password_required {
-            m.insert("NoPasswordRequired", v.into_value());
-        }
-        if let Some(v) = self.passwords {
-            m.insert("Passwords", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NoPasswordRequired", self.no_password_required);
+        set(&mut m, "Passwords", self.passwords);
+        set(&mut m, "Tags", self.tags);
         m.insert("UserId", self.user_id.into_value());
         m.insert("UserName", self.user_name.into_value());
         m
@@ -3012,7 +2764,7 @@ impl crate::Cfn<markers::User> {
 /// The property types of [`CfnUser`]: CDK's `CfnUser.*Property`.
 #[cfg(feature = "elasticache")]
 pub mod user {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Specifies the authentication mode to use.
     ///
@@ -3047,9 +2799,7 @@ pub mod user {
     impl IntoValue for AuthenticationMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.passwords {
-                m.insert("Passwords", v.into_value());
-            }
+            set(&mut m, "Passwords", self.passwords);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3108,9 +2858,7 @@ impl CfnUserGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Engine", self.engine.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("UserGroupId", self.user_group_id.into_value());
         m.insert("UserIds", self.user_ids.into_value());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "elasticbeanstalk")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -129,15 +129,9 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_name {
-            m.insert("ApplicationName", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.resource_lifecycle_config {
-            m.insert("ResourceLifecycleConfig", v.into_value());
-        }
+        set(&mut m, "ApplicationName", self.application_name);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ResourceLifecycleConfig", self.resource_lifecycle_config);
         m
     }
 
@@ -163,7 +157,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "elasticbeanstalk")]
 pub mod application {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Use the `ApplicationResourceLifecycleConfig` property type to specify lifecycle settings for
     /// resources that belong to an AWS Elastic Beanstalk application when defining an
@@ -204,12 +198,8 @@ pub mod application {
     impl IntoValue for ApplicationResourceLifecycleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.service_role {
-                m.insert("ServiceRole", v.into_value());
-            }
-            if let Some(v) = self.version_lifecycle_config {
-                m.insert("VersionLifecycleConfig", v.into_value());
-            }
+            set(&mut m, "ServiceRole", self.service_role);
+            set(&mut m, "VersionLifecycleConfig", self.version_lifecycle_config);
             gs_core::Value::Map(m)
         }
     }
@@ -255,12 +245,8 @@ pub mod application {
     impl IntoValue for ApplicationVersionLifecycleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_age_rule {
-                m.insert("MaxAgeRule", v.into_value());
-            }
-            if let Some(v) = self.max_count_rule {
-                m.insert("MaxCountRule", v.into_value());
-            }
+            set(&mut m, "MaxAgeRule", self.max_age_rule);
+            set(&mut m, "MaxCountRule", self.max_count_rule);
             gs_core::Value::Map(m)
         }
     }
@@ -311,15 +297,9 @@ pub mod application {
     impl IntoValue for MaxCountRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_source_from_s3 {
-                m.insert("DeleteSourceFromS3", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.max_count {
-                m.insert("MaxCount", v.into_value());
-            }
+            set(&mut m, "DeleteSourceFromS3", self.delete_source_from_s3);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "MaxCount", self.max_count);
             gs_core::Value::Map(m)
         }
     }
@@ -370,15 +350,9 @@ pub mod application {
     impl IntoValue for MaxAgeRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_source_from_s3 {
-                m.insert("DeleteSourceFromS3", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.max_age_in_days {
-                m.insert("MaxAgeInDays", v.into_value());
-            }
+            set(&mut m, "DeleteSourceFromS3", self.delete_source_from_s3);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "MaxAgeInDays", self.max_age_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -453,21 +427,11 @@ impl CfnApplicationVersionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_ref());
-        if let Some(v) = self.build_configuration {
-            m.insert("BuildConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.image_configuration {
-            m.insert("ImageConfiguration", v.into_value());
-        }
-        if let Some(v) = self.process {
-            m.insert("Process", v.into_value());
-        }
-        if let Some(v) = self.source_bundle {
-            m.insert("SourceBundle", v.into_value());
-        }
+        set(&mut m, "BuildConfiguration", self.build_configuration);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ImageConfiguration", self.image_configuration);
+        set(&mut m, "Process", self.process);
+        set(&mut m, "SourceBundle", self.source_bundle);
         m
     }
 
@@ -501,7 +465,7 @@ impl crate::Cfn<markers::ApplicationVersion> {
 /// The property types of [`CfnApplicationVersion`]: CDK's `CfnApplicationVersion.*Property`.
 #[cfg(feature = "elasticbeanstalk")]
 pub mod application_version {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Use the `SourceBundle` property type to specify the Amazon S3 location of the source bundle
     /// for an AWS Elastic Beanstalk application version when defining an
@@ -595,17 +559,11 @@ pub mod application_version {
     impl IntoValue for BuildConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.artifact_name {
-                m.insert("ArtifactName", v.into_value());
-            }
+            set(&mut m, "ArtifactName", self.artifact_name);
             m.insert("CodeBuildServiceRole", self.code_build_service_role.into_value());
-            if let Some(v) = self.compute_type {
-                m.insert("ComputeType", v.into_value());
-            }
+            set(&mut m, "ComputeType", self.compute_type);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.timeout_in_minutes {
-                m.insert("TimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "TimeoutInMinutes", self.timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -647,12 +605,8 @@ pub mod application_version {
     impl IntoValue for ImageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.build {
-                m.insert("Build", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Build", self.build);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -688,9 +642,7 @@ pub mod application_version {
     impl IntoValue for ImageSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
+            set(&mut m, "Uri", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -758,22 +710,12 @@ pub mod application_version {
     impl IntoValue for ImageBuildConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.architecture {
-                m.insert("Architecture", v.into_value());
-            }
-            if let Some(v) = self.buildpack {
-                m.insert("Buildpack", v.into_value());
-            }
+            set(&mut m, "Architecture", self.architecture);
+            set(&mut m, "Buildpack", self.buildpack);
             m.insert("CodeBuildServiceRole", self.code_build_service_role.into_value());
-            if let Some(v) = self.compute_type {
-                m.insert("ComputeType", v.into_value());
-            }
-            if let Some(v) = self.dockerfile_location {
-                m.insert("DockerfileLocation", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_minutes {
-                m.insert("TimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "ComputeType", self.compute_type);
+            set(&mut m, "DockerfileLocation", self.dockerfile_location);
+            set(&mut m, "TimeoutInMinutes", self.timeout_in_minutes);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -868,24 +810,12 @@ impl CfnConfigurationTemplateProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_ref());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.environment_id {
-            m.insert("EnvironmentId", v.into_value());
-        }
-        if let Some(v) = self.option_settings {
-            m.insert("OptionSettings", v.into_value());
-        }
-        if let Some(v) = self.platform_arn {
-            m.insert("PlatformArn", v.into_value());
-        }
-        if let Some(v) = self.solution_stack_name {
-            m.insert("SolutionStackName", v.into_value());
-        }
-        if let Some(v) = self.source_configuration {
-            m.insert("SourceConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnvironmentId", self.environment_id);
+        set(&mut m, "OptionSettings", self.option_settings);
+        set(&mut m, "PlatformArn", self.platform_arn);
+        set(&mut m, "SolutionStackName", self.solution_stack_name);
+        set(&mut m, "SourceConfiguration", self.source_configuration);
         m
     }
 
@@ -919,7 +849,7 @@ impl crate::Cfn<markers::ConfigurationTemplate> {
 /// The property types of [`CfnConfigurationTemplate`]: CDK's `CfnConfigurationTemplate.*Property`.
 #[cfg(feature = "elasticbeanstalk")]
 pub mod configuration_template {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Use the `ConfigurationOptionSetting` property type to specify an option for an AWS Elastic
     /// Beanstalk configuration template when defining an
@@ -971,12 +901,8 @@ pub mod configuration_template {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());
             m.insert("OptionName", self.option_name.into_value());
-            if let Some(v) = self.resource_name {
-                m.insert("ResourceName", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "ResourceName", self.resource_name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1148,39 +1074,17 @@ impl CfnEnvironmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_ref());
-        if let Some(v) = self.cname_prefix {
-            m.insert("CNAMEPrefix", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.environment_name {
-            m.insert("EnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.operations_role {
-            m.insert("OperationsRole", v.into_value());
-        }
-        if let Some(v) = self.option_settings {
-            m.insert("OptionSettings", v.into_value());
-        }
-        if let Some(v) = self.platform_arn {
-            m.insert("PlatformArn", v.into_value());
-        }
-        if let Some(v) = self.solution_stack_name {
-            m.insert("SolutionStackName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_name {
-            m.insert("TemplateName", v.into_get_att("TemplateName"));
-        }
-        if let Some(v) = self.tier {
-            m.insert("Tier", v.into_value());
-        }
-        if let Some(v) = self.version_label {
-            m.insert("VersionLabel", v.into_value());
-        }
+        set(&mut m, "CNAMEPrefix", self.cname_prefix);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnvironmentName", self.environment_name);
+        set(&mut m, "OperationsRole", self.operations_role);
+        set(&mut m, "OptionSettings", self.option_settings);
+        set(&mut m, "PlatformArn", self.platform_arn);
+        set(&mut m, "SolutionStackName", self.solution_stack_name);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.template_name { m.insert("TemplateName", v.into_get_att("TemplateName")); }
+        set(&mut m, "Tier", self.tier);
+        set(&mut m, "VersionLabel", self.version_label);
         m
     }
 
@@ -1215,7 +1119,7 @@ impl crate::Cfn<markers::Environment> {
 /// The property types of [`CfnEnvironment`]: CDK's `CfnEnvironment.*Property`.
 #[cfg(feature = "elasticbeanstalk")]
 pub mod environment {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Use the `Tier` property type to specify the environment tier for an AWS Elastic Beanstalk
     /// environment when defining an AWS::ElasticBeanstalk::Environment resource in an AWS
@@ -1265,15 +1169,9 @@ pub mod environment {
     impl IntoValue for Tier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1328,12 +1226,8 @@ pub mod environment {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());
             m.insert("OptionName", self.option_name.into_value());
-            if let Some(v) = self.resource_name {
-                m.insert("ResourceName", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "ResourceName", self.resource_name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

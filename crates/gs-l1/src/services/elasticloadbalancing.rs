@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "elasticloadbalancing")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -170,52 +170,22 @@ impl CfnLoadBalancerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_logging_policy {
-            m.insert("AccessLoggingPolicy", v.into_value());
-        }
-        if let Some(v) = self.app_cookie_stickiness_policy {
-            m.insert("AppCookieStickinessPolicy", v.into_value());
-        }
-        if let Some(v) = self.availability_zones {
-            m.insert("AvailabilityZones", v.into_value());
-        }
-        if let Some(v) = self.connection_draining_policy {
-            m.insert("ConnectionDrainingPolicy", v.into_value());
-        }
-        if let Some(v) = self.connection_settings {
-            m.insert("ConnectionSettings", v.into_value());
-        }
-        if let Some(v) = self.cross_zone {
-            m.insert("CrossZone", v.into_value());
-        }
-        if let Some(v) = self.health_check {
-            m.insert("HealthCheck", v.into_value());
-        }
-        if let Some(v) = self.instances {
-            m.insert("Instances", v.into_refs());
-        }
-        if let Some(v) = self.lb_cookie_stickiness_policy {
-            m.insert("LBCookieStickinessPolicy", v.into_value());
-        }
+        set(&mut m, "AccessLoggingPolicy", self.access_logging_policy);
+        set(&mut m, "AppCookieStickinessPolicy", self.app_cookie_stickiness_policy);
+        set(&mut m, "AvailabilityZones", self.availability_zones);
+        set(&mut m, "ConnectionDrainingPolicy", self.connection_draining_policy);
+        set(&mut m, "ConnectionSettings", self.connection_settings);
+        set(&mut m, "CrossZone", self.cross_zone);
+        set(&mut m, "HealthCheck", self.health_check);
+        if let Some(v) = self.instances { m.insert("Instances", v.into_refs()); }
+        set(&mut m, "LBCookieStickinessPolicy", self.lb_cookie_stickiness_policy);
         m.insert("Listeners", self.listeners.into_value());
-        if let Some(v) = self.load_balancer_name {
-            m.insert("LoadBalancerName", v.into_value());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
-        if let Some(v) = self.scheme {
-            m.insert("Scheme", v.into_value());
-        }
-        if let Some(v) = self.security_groups {
-            m.insert("SecurityGroups", v.into_refs());
-        }
-        if let Some(v) = self.subnets {
-            m.insert("Subnets", v.into_refs());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "LoadBalancerName", self.load_balancer_name);
+        set(&mut m, "Policies", self.policies);
+        set(&mut m, "Scheme", self.scheme);
+        if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
+        if let Some(v) = self.subnets { m.insert("Subnets", v.into_refs()); }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -291,7 +261,7 @@ impl crate::Cfn<markers::LoadBalancer> {
 /// The property types of [`CfnLoadBalancer`]: CDK's `CfnLoadBalancer.*Property`.
 #[cfg(feature = "elasticloadbalancing")]
 pub mod load_balancer {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Specifies where and how access logs are stored for your Classic Load Balancer.
     ///
@@ -343,14 +313,10 @@ pub mod load_balancer {
     impl IntoValue for AccessLoggingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.emit_interval {
-                m.insert("EmitInterval", v.into_value());
-            }
+            set(&mut m, "EmitInterval", self.emit_interval);
             m.insert("Enabled", self.enabled.into_value());
             m.insert("S3BucketName", self.s3_bucket_name.into_ref());
-            if let Some(v) = self.s3_bucket_prefix {
-                m.insert("S3BucketPrefix", v.into_value());
-            }
+            set(&mut m, "S3BucketPrefix", self.s3_bucket_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -430,9 +396,7 @@ pub mod load_balancer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -575,12 +539,8 @@ pub mod load_balancer {
     impl IntoValue for LBCookieStickinessPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cookie_expiration_period {
-                m.insert("CookieExpirationPeriod", v.into_value());
-            }
-            if let Some(v) = self.policy_name {
-                m.insert("PolicyName", v.into_value());
-            }
+            set(&mut m, "CookieExpirationPeriod", self.cookie_expiration_period);
+            set(&mut m, "PolicyName", self.policy_name);
             gs_core::Value::Map(m)
         }
     }
@@ -645,17 +605,11 @@ pub mod load_balancer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstancePort", self.instance_port.into_value());
-            if let Some(v) = self.instance_protocol {
-                m.insert("InstanceProtocol", v.into_value());
-            }
+            set(&mut m, "InstanceProtocol", self.instance_protocol);
             m.insert("LoadBalancerPort", self.load_balancer_port.into_value());
-            if let Some(v) = self.policy_names {
-                m.insert("PolicyNames", v.into_value());
-            }
+            set(&mut m, "PolicyNames", self.policy_names);
             m.insert("Protocol", self.protocol.into_value());
-            if let Some(v) = self.ssl_certificate_id {
-                m.insert("SSLCertificateId", v.into_value());
-            }
+            set(&mut m, "SSLCertificateId", self.ssl_certificate_id);
             gs_core::Value::Map(m)
         }
     }
@@ -713,12 +667,8 @@ pub mod load_balancer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
-            if let Some(v) = self.instance_ports {
-                m.insert("InstancePorts", v.into_value());
-            }
-            if let Some(v) = self.load_balancer_ports {
-                m.insert("LoadBalancerPorts", v.into_value());
-            }
+            set(&mut m, "InstancePorts", self.instance_ports);
+            set(&mut m, "LoadBalancerPorts", self.load_balancer_ports);
             m.insert("PolicyName", self.policy_name.into_value());
             m.insert("PolicyType", self.policy_type.into_value());
             gs_core::Value::Map(m)
@@ -762,12 +712,8 @@ pub mod load_balancer {
     impl IntoValue for PolicyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "elasticloadbalancingv2")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -221,32 +221,16 @@ impl CfnListenerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alpn_policy {
-            m.insert("AlpnPolicy", v.into_value());
-        }
-        if let Some(v) = self.certificates {
-            m.insert("Certificates", v.into_value());
-        }
+        set(&mut m, "AlpnPolicy", self.alpn_policy);
+        set(&mut m, "Certificates", self.certificates);
         m.insert("DefaultActions", self.default_actions.into_value());
-        if let Some(v) = self.listener_attributes {
-            m.insert("ListenerAttributes", v.into_value());
-        }
+        set(&mut m, "ListenerAttributes", self.listener_attributes);
         m.insert("LoadBalancerArn", self.load_balancer_arn.into_ref());
-        if let Some(v) = self.mutual_authentication {
-            m.insert("MutualAuthentication", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.protocol {
-            m.insert("Protocol", v.into_value());
-        }
-        if let Some(v) = self.ssl_policy {
-            m.insert("SslPolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MutualAuthentication", self.mutual_authentication);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "Protocol", self.protocol);
+        set(&mut m, "SslPolicy", self.ssl_policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -280,7 +264,7 @@ impl crate::Cfn<markers::Listener> {
 /// The property types of [`CfnListener`]: CDK's `CfnListener.*Property`.
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod listener {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// Specifies an action for a listener rule.
     ///
@@ -368,30 +352,14 @@ pub mod listener {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authenticate_cognito_config {
-                m.insert("AuthenticateCognitoConfig", v.into_value());
-            }
-            if let Some(v) = self.authenticate_oidc_config {
-                m.insert("AuthenticateOidcConfig", v.into_value());
-            }
-            if let Some(v) = self.fixed_response_config {
-                m.insert("FixedResponseConfig", v.into_value());
-            }
-            if let Some(v) = self.forward_config {
-                m.insert("ForwardConfig", v.into_value());
-            }
-            if let Some(v) = self.jwt_validation_config {
-                m.insert("JwtValidationConfig", v.into_value());
-            }
-            if let Some(v) = self.order {
-                m.insert("Order", v.into_value());
-            }
-            if let Some(v) = self.redirect_config {
-                m.insert("RedirectConfig", v.into_value());
-            }
-            if let Some(v) = self.target_group_arn {
-                m.insert("TargetGroupArn", v.into_ref());
-            }
+            set(&mut m, "AuthenticateCognitoConfig", self.authenticate_cognito_config);
+            set(&mut m, "AuthenticateOidcConfig", self.authenticate_oidc_config);
+            set(&mut m, "FixedResponseConfig", self.fixed_response_config);
+            set(&mut m, "ForwardConfig", self.forward_config);
+            set(&mut m, "JwtValidationConfig", self.jwt_validation_config);
+            set(&mut m, "Order", self.order);
+            set(&mut m, "RedirectConfig", self.redirect_config);
+            if let Some(v) = self.target_group_arn { m.insert("TargetGroupArn", v.into_ref()); }
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -435,12 +403,8 @@ pub mod listener {
     impl IntoValue for FixedResponseConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.message_body {
-                m.insert("MessageBody", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "MessageBody", self.message_body);
             m.insert("StatusCode", self.status_code.into_value());
             gs_core::Value::Map(m)
         }
@@ -522,21 +486,11 @@ pub mod listener {
     impl IntoValue for AuthenticateCognitoConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_request_extra_params {
-                m.insert("AuthenticationRequestExtraParams", v.into_value());
-            }
-            if let Some(v) = self.on_unauthenticated_request {
-                m.insert("OnUnauthenticatedRequest", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.session_cookie_name {
-                m.insert("SessionCookieName", v.into_value());
-            }
-            if let Some(v) = self.session_timeout {
-                m.insert("SessionTimeout", v.into_value());
-            }
+            set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
+            set(&mut m, "OnUnauthenticatedRequest", self.on_unauthenticated_request);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "SessionCookieName", self.session_cookie_name);
+            set(&mut m, "SessionTimeout", self.session_timeout);
             m.insert("UserPoolArn", self.user_pool_arn.into_get_att("Arn"));
             m.insert("UserPoolClientId", self.user_pool_client_id.into_value());
             m.insert("UserPoolDomain", self.user_pool_domain.into_value());
@@ -603,21 +557,11 @@ pub mod listener {
     impl IntoValue for RedirectConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host {
-                m.insert("Host", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.query {
-                m.insert("Query", v.into_value());
-            }
+            set(&mut m, "Host", self.host);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "Query", self.query);
             m.insert("StatusCode", self.status_code.into_value());
             gs_core::Value::Map(m)
         }
@@ -662,12 +606,8 @@ pub mod listener {
     impl IntoValue for ForwardConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_group_stickiness_config {
-                m.insert("TargetGroupStickinessConfig", v.into_value());
-            }
-            if let Some(v) = self.target_groups {
-                m.insert("TargetGroups", v.into_value());
-            }
+            set(&mut m, "TargetGroupStickinessConfig", self.target_group_stickiness_config);
+            set(&mut m, "TargetGroups", self.target_groups);
             gs_core::Value::Map(m)
         }
     }
@@ -711,12 +651,8 @@ pub mod listener {
     impl IntoValue for TargetGroupStickinessConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_seconds {
-                m.insert("DurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "DurationSeconds", self.duration_seconds);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -762,12 +698,8 @@ pub mod listener {
     impl IntoValue for TargetGroupTuple {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_group_arn {
-                m.insert("TargetGroupArn", v.into_ref());
-            }
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            if let Some(v) = self.target_group_arn { m.insert("TargetGroupArn", v.into_ref()); }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -879,31 +811,17 @@ pub mod listener {
     impl IntoValue for AuthenticateOidcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_request_extra_params {
-                m.insert("AuthenticationRequestExtraParams", v.into_value());
-            }
+            set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
             m.insert("AuthorizationEndpoint", self.authorization_endpoint.into_value());
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
             m.insert("Issuer", self.issuer.into_value());
-            if let Some(v) = self.on_unauthenticated_request {
-                m.insert("OnUnauthenticatedRequest", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.session_cookie_name {
-                m.insert("SessionCookieName", v.into_value());
-            }
-            if let Some(v) = self.session_timeout {
-                m.insert("SessionTimeout", v.into_value());
-            }
+            set(&mut m, "OnUnauthenticatedRequest", self.on_unauthenticated_request);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "SessionCookieName", self.session_cookie_name);
+            set(&mut m, "SessionTimeout", self.session_timeout);
             m.insert("TokenEndpoint", self.token_endpoint.into_value());
-            if let Some(v) = self.use_existing_client_secret {
-                m.insert("UseExistingClientSecret", v.into_value());
-            }
+            set(&mut m, "UseExistingClientSecret", self.use_existing_client_secret);
             m.insert("UserInfoEndpoint", self.user_info_endpoint.into_value());
             gs_core::Value::Map(m)
         }
@@ -940,9 +858,7 @@ pub mod listener {
     impl IntoValue for Certificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -997,18 +913,10 @@ pub mod listener {
     impl IntoValue for MutualAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advertise_trust_store_ca_names {
-                m.insert("AdvertiseTrustStoreCaNames", v.into_value());
-            }
-            if let Some(v) = self.ignore_client_certificate_expiry {
-                m.insert("IgnoreClientCertificateExpiry", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.trust_store_arn {
-                m.insert("TrustStoreArn", v.into_value());
-            }
+            set(&mut m, "AdvertiseTrustStoreCaNames", self.advertise_trust_store_ca_names);
+            set(&mut m, "IgnoreClientCertificateExpiry", self.ignore_client_certificate_expiry);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "TrustStoreArn", self.trust_store_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1050,12 +958,8 @@ pub mod listener {
     impl IntoValue for ListenerAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1099,9 +1003,7 @@ pub mod listener {
     impl IntoValue for JwtValidationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_claims {
-                m.insert("AdditionalClaims", v.into_value());
-            }
+            set(&mut m, "AdditionalClaims", self.additional_claims);
             m.insert("Issuer", self.issuer.into_value());
             m.insert("JwksEndpoint", self.jwks_endpoint.into_value());
             gs_core::Value::Map(m)
@@ -1228,7 +1130,7 @@ impl crate::Cfn<markers::ListenerCertificate> {
 /// The property types of [`CfnListenerCertificate`]: CDK's `CfnListenerCertificate.*Property`.
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod listener_certificate {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies an SSL server certificate for the certificate list of a secure listener.
     ///
@@ -1261,9 +1163,7 @@ pub mod listener_certificate {
     impl IntoValue for Certificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1338,16 +1238,10 @@ impl CfnListenerRuleProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
         m.insert("Conditions", self.conditions.into_value());
-        if let Some(v) = self.listener_arn {
-            m.insert("ListenerArn", v.into_ref());
-        }
+        if let Some(v) = self.listener_arn { m.insert("ListenerArn", v.into_ref()); }
         m.insert("Priority", self.priority.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transforms {
-            m.insert("Transforms", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Transforms", self.transforms);
         m
     }
 
@@ -1389,7 +1283,7 @@ impl crate::Cfn<markers::ListenerRule> {
 /// The property types of [`CfnListenerRule`]: CDK's `CfnListenerRule.*Property`.
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod listener_rule {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// Specifies an action for a listener rule.
     ///
@@ -1477,30 +1371,14 @@ pub mod listener_rule {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authenticate_cognito_config {
-                m.insert("AuthenticateCognitoConfig", v.into_value());
-            }
-            if let Some(v) = self.authenticate_oidc_config {
-                m.insert("AuthenticateOidcConfig", v.into_value());
-            }
-            if let Some(v) = self.fixed_response_config {
-                m.insert("FixedResponseConfig", v.into_value());
-            }
-            if let Some(v) = self.forward_config {
-                m.insert("ForwardConfig", v.into_value());
-            }
-            if let Some(v) = self.jwt_validation_config {
-                m.insert("JwtValidationConfig", v.into_value());
-            }
-            if let Some(v) = self.order {
-                m.insert("Order", v.into_value());
-            }
-            if let Some(v) = self.redirect_config {
-                m.insert("RedirectConfig", v.into_value());
-            }
-            if let Some(v) = self.target_group_arn {
-                m.insert("TargetGroupArn", v.into_ref());
-            }
+            set(&mut m, "AuthenticateCognitoConfig", self.authenticate_cognito_config);
+            set(&mut m, "AuthenticateOidcConfig", self.authenticate_oidc_config);
+            set(&mut m, "FixedResponseConfig", self.fixed_response_config);
+            set(&mut m, "ForwardConfig", self.forward_config);
+            set(&mut m, "JwtValidationConfig", self.jwt_validation_config);
+            set(&mut m, "Order", self.order);
+            set(&mut m, "RedirectConfig", self.redirect_config);
+            if let Some(v) = self.target_group_arn { m.insert("TargetGroupArn", v.into_ref()); }
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1544,12 +1422,8 @@ pub mod listener_rule {
     impl IntoValue for FixedResponseConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.message_body {
-                m.insert("MessageBody", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "MessageBody", self.message_body);
             m.insert("StatusCode", self.status_code.into_value());
             gs_core::Value::Map(m)
         }
@@ -1634,21 +1508,11 @@ pub mod listener_rule {
     impl IntoValue for AuthenticateCognitoConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_request_extra_params {
-                m.insert("AuthenticationRequestExtraParams", v.into_value());
-            }
-            if let Some(v) = self.on_unauthenticated_request {
-                m.insert("OnUnauthenticatedRequest", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.session_cookie_name {
-                m.insert("SessionCookieName", v.into_value());
-            }
-            if let Some(v) = self.session_timeout {
-                m.insert("SessionTimeout", v.into_value());
-            }
+            set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
+            set(&mut m, "OnUnauthenticatedRequest", self.on_unauthenticated_request);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "SessionCookieName", self.session_cookie_name);
+            set(&mut m, "SessionTimeout", self.session_timeout);
             m.insert("UserPoolArn", self.user_pool_arn.into_get_att("Arn"));
             m.insert("UserPoolClientId", self.user_pool_client_id.into_ref());
             m.insert("UserPoolDomain", self.user_pool_domain.into_value());
@@ -1715,21 +1579,11 @@ pub mod listener_rule {
     impl IntoValue for RedirectConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host {
-                m.insert("Host", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.query {
-                m.insert("Query", v.into_value());
-            }
+            set(&mut m, "Host", self.host);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "Query", self.query);
             m.insert("StatusCode", self.status_code.into_value());
             gs_core::Value::Map(m)
         }
@@ -1774,12 +1628,8 @@ pub mod listener_rule {
     impl IntoValue for ForwardConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_group_stickiness_config {
-                m.insert("TargetGroupStickinessConfig", v.into_value());
-            }
-            if let Some(v) = self.target_groups {
-                m.insert("TargetGroups", v.into_value());
-            }
+            set(&mut m, "TargetGroupStickinessConfig", self.target_group_stickiness_config);
+            set(&mut m, "TargetGroups", self.target_groups);
             gs_core::Value::Map(m)
         }
     }
@@ -1823,12 +1673,8 @@ pub mod listener_rule {
     impl IntoValue for TargetGroupStickinessConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_seconds {
-                m.insert("DurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "DurationSeconds", self.duration_seconds);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1874,12 +1720,8 @@ pub mod listener_rule {
     impl IntoValue for TargetGroupTuple {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_group_arn {
-                m.insert("TargetGroupArn", v.into_ref());
-            }
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            if let Some(v) = self.target_group_arn { m.insert("TargetGroupArn", v.into_ref()); }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -1991,31 +1833,17 @@ pub mod listener_rule {
     impl IntoValue for AuthenticateOidcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_request_extra_params {
-                m.insert("AuthenticationRequestExtraParams", v.into_value());
-            }
+            set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
             m.insert("AuthorizationEndpoint", self.authorization_endpoint.into_value());
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
             m.insert("Issuer", self.issuer.into_value());
-            if let Some(v) = self.on_unauthenticated_request {
-                m.insert("OnUnauthenticatedRequest", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.session_cookie_name {
-                m.insert("SessionCookieName", v.into_value());
-            }
-            if let Some(v) = self.session_timeout {
-                m.insert("SessionTimeout", v.into_value());
-            }
+            set(&mut m, "OnUnauthenticatedRequest", self.on_unauthenticated_request);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "SessionCookieName", self.session_cookie_name);
+            set(&mut m, "SessionTimeout", self.session_timeout);
             m.insert("TokenEndpoint", self.token_endpoint.into_value());
-            if let Some(v) = self.use_existing_client_secret {
-                m.insert("UseExistingClientSecret", v.into_value());
-            }
+            set(&mut m, "UseExistingClientSecret", self.use_existing_client_secret);
             m.insert("UserInfoEndpoint", self.user_info_endpoint.into_value());
             gs_core::Value::Map(m)
         }
@@ -2105,33 +1933,15 @@ pub mod listener_rule {
     impl IntoValue for RuleCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.host_header_config {
-                m.insert("HostHeaderConfig", v.into_value());
-            }
-            if let Some(v) = self.http_header_config {
-                m.insert("HttpHeaderConfig", v.into_value());
-            }
-            if let Some(v) = self.http_request_method_config {
-                m.insert("HttpRequestMethodConfig", v.into_value());
-            }
-            if let Some(v) = self.path_pattern_config {
-                m.insert("PathPatternConfig", v.into_value());
-            }
-            if let Some(v) = self.query_string_config {
-                m.insert("QueryStringConfig", v.into_value());
-            }
-            if let Some(v) = self.regex_values {
-                m.insert("RegexValues", v.into_value());
-            }
-            if let Some(v) = self.source_ip_config {
-                m.insert("SourceIpConfig", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Field", self.field);
+            set(&mut m, "HostHeaderConfig", self.host_header_config);
+            set(&mut m, "HttpHeaderConfig", self.http_header_config);
+            set(&mut m, "HttpRequestMethodConfig", self.http_request_method_config);
+            set(&mut m, "PathPatternConfig", self.path_pattern_config);
+            set(&mut m, "QueryStringConfig", self.query_string_config);
+            set(&mut m, "RegexValues", self.regex_values);
+            set(&mut m, "SourceIpConfig", self.source_ip_config);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2184,15 +1994,9 @@ pub mod listener_rule {
     impl IntoValue for HttpHeaderConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_header_name {
-                m.insert("HttpHeaderName", v.into_value());
-            }
-            if let Some(v) = self.regex_values {
-                m.insert("RegexValues", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "HttpHeaderName", self.http_header_name);
+            set(&mut m, "RegexValues", self.regex_values);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2232,9 +2036,7 @@ pub mod listener_rule {
     impl IntoValue for QueryStringConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2276,12 +2078,8 @@ pub mod listener_rule {
     impl IntoValue for QueryStringKeyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2326,12 +2124,8 @@ pub mod listener_rule {
     impl IntoValue for HostHeaderConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.regex_values {
-                m.insert("RegexValues", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "RegexValues", self.regex_values);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2369,9 +2163,7 @@ pub mod listener_rule {
     impl IntoValue for HttpRequestMethodConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2415,12 +2207,8 @@ pub mod listener_rule {
     impl IntoValue for PathPatternConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.regex_values {
-                m.insert("RegexValues", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "RegexValues", self.regex_values);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2463,12 +2251,8 @@ pub mod listener_rule {
     impl IntoValue for SourceIpConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2512,9 +2296,7 @@ pub mod listener_rule {
     impl IntoValue for JwtValidationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_claims {
-                m.insert("AdditionalClaims", v.into_value());
-            }
+            set(&mut m, "AdditionalClaims", self.additional_claims);
             m.insert("Issuer", self.issuer.into_value());
             m.insert("JwksEndpoint", self.jwks_endpoint.into_value());
             gs_core::Value::Map(m)
@@ -2608,13 +2390,9 @@ pub mod listener_rule {
     impl IntoValue for Transform {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host_header_rewrite_config {
-                m.insert("HostHeaderRewriteConfig", v.into_value());
-            }
+            set(&mut m, "HostHeaderRewriteConfig", self.host_header_rewrite_config);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.url_rewrite_config {
-                m.insert("UrlRewriteConfig", v.into_value());
-            }
+            set(&mut m, "UrlRewriteConfig", self.url_rewrite_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2832,48 +2610,20 @@ impl CfnLoadBalancerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enable_capacity_reservation_provision_stabilize {
-            m.insert("EnableCapacityReservationProvisionStabilize", v.into_value());
-        }
-        if let Some(v) = self.enable_prefix_for_ipv6_source_nat {
-            m.insert("EnablePrefixForIpv6SourceNat", v.into_value());
-        }
-        if let Some(v) = self.enforce_security_group_inbound_rules_on_private_link_traffic {
-            m.insert("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId", v.into_value());
-        }
-        if let Some(v) = self.load_balancer_attributes {
-            m.insert("LoadBalancerAttributes", v.into_value());
-        }
-        if let Some(v) = self.minimum_load_balancer_capacity {
-            m.insert("MinimumLoadBalancerCapacity", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.scheme {
-            m.insert("Scheme", v.into_value());
-        }
-        if let Some(v) = self.security_groups {
-            m.insert("SecurityGroups", v.into_refs());
-        }
-        if let Some(v) = self.subnet_mappings {
-            m.insert("SubnetMappings", v.into_value());
-        }
-        if let Some(v) = self.subnets {
-            m.insert("Subnets", v.into_refs());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "EnableCapacityReservationProvisionStabilize", self.enable_capacity_reservation_provision_stabilize);
+        set(&mut m, "EnablePrefixForIpv6SourceNat", self.enable_prefix_for_ipv6_source_nat);
+        set(&mut m, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", self.enforce_security_group_inbound_rules_on_private_link_traffic);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "Ipv4IpamPoolId", self.ipv4_ipam_pool_id);
+        set(&mut m, "LoadBalancerAttributes", self.load_balancer_attributes);
+        set(&mut m, "MinimumLoadBalancerCapacity", self.minimum_load_balancer_capacity);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Scheme", self.scheme);
+        if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
+        set(&mut m, "SubnetMappings", self.subnet_mappings);
+        if let Some(v) = self.subnets { m.insert("Subnets", v.into_refs()); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -2949,7 +2699,7 @@ impl crate::Cfn<markers::LoadBalancer> {
 /// The property types of [`CfnLoadBalancer`]: CDK's `CfnLoadBalancer.*Property`.
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod load_balancer {
-    use crate::kinds::{Id, Int, IntoValue, Str};
+    use crate::kinds::{Id, Int, IntoValue, Str, set};
 
     /// Specifies an attribute for an Application Load Balancer, a Network Load Balancer, or a
     /// Gateway Load Balancer.
@@ -2992,12 +2742,8 @@ pub mod load_balancer {
     impl IntoValue for LoadBalancerAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_ref());
-            }
+            set(&mut m, "Key", self.key);
+            if let Some(v) = self.value { m.insert("Value", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3058,18 +2804,10 @@ pub mod load_balancer {
     impl IntoValue for SubnetMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_id {
-                m.insert("AllocationId", v.into_value());
-            }
-            if let Some(v) = self.ipv6_address {
-                m.insert("IPv6Address", v.into_value());
-            }
-            if let Some(v) = self.private_ipv4_address {
-                m.insert("PrivateIPv4Address", v.into_value());
-            }
-            if let Some(v) = self.source_nat_ipv6_prefix {
-                m.insert("SourceNatIpv6Prefix", v.into_value());
-            }
+            set(&mut m, "AllocationId", self.allocation_id);
+            set(&mut m, "IPv6Address", self.ipv6_address);
+            set(&mut m, "PrivateIPv4Address", self.private_ipv4_address);
+            set(&mut m, "SourceNatIpv6Prefix", self.source_nat_ipv6_prefix);
             m.insert("SubnetId", self.subnet_id.into_ref());
             gs_core::Value::Map(m)
         }
@@ -3303,66 +3041,26 @@ impl CfnTargetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.health_check_enabled {
-            m.insert("HealthCheckEnabled", v.into_value());
-        }
-        if let Some(v) = self.health_check_interval_seconds {
-            m.insert("HealthCheckIntervalSeconds", v.into_value());
-        }
-        if let Some(v) = self.health_check_path {
-            m.insert("HealthCheckPath", v.into_value());
-        }
-        if let Some(v) = self.health_check_port {
-            m.insert("HealthCheckPort", v.into_value());
-        }
-        if let Some(v) = self.health_check_protocol {
-            m.insert("HealthCheckProtocol", v.into_value());
-        }
-        if let Some(v) = self.health_check_timeout_seconds {
-            m.insert("HealthCheckTimeoutSeconds", v.into_value());
-        }
-        if let Some(v) = self.healthy_threshold_count {
-            m.insert("HealthyThresholdCount", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.matcher {
-            m.insert("Matcher", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.protocol {
-            m.insert("Protocol", v.into_value());
-        }
-        if let Some(v) = self.protocol_version {
-            m.insert("ProtocolVersion", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_control_port {
-            m.insert("TargetControlPort", v.into_value());
-        }
-        if let Some(v) = self.target_group_attributes {
-            m.insert("TargetGroupAttributes", v.into_value());
-        }
-        if let Some(v) = self.target_type {
-            m.insert("TargetType", v.into_value());
-        }
-        if let Some(v) = self.targets {
-            m.insert("Targets", v.into_value());
-        }
-        if let Some(v) = self.unhealthy_threshold_count {
-            m.insert("UnhealthyThresholdCount", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_ref());
-        }
+        set(&mut m, "HealthCheckEnabled", self.health_check_enabled);
+        set(&mut m, "HealthCheckIntervalSeconds", self.health_check_interval_seconds);
+        set(&mut m, "HealthCheckPath", self.health_check_path);
+        set(&mut m, "HealthCheckPort", self.health_check_port);
+        set(&mut m, "HealthCheckProtocol", self.health_check_protocol);
+        set(&mut m, "HealthCheckTimeoutSeconds", self.health_check_timeout_seconds);
+        set(&mut m, "HealthyThresholdCount", self.healthy_threshold_count);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "Matcher", self.matcher);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "Protocol", self.protocol);
+        set(&mut m, "ProtocolVersion", self.protocol_version);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetControlPort", self.target_control_port);
+        set(&mut m, "TargetGroupAttributes", self.target_group_attributes);
+        set(&mut m, "TargetType", self.target_type);
+        set(&mut m, "Targets", self.targets);
+        set(&mut m, "UnhealthyThresholdCount", self.unhealthy_threshold_count);
+        if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
         m
     }
 
@@ -3422,7 +3120,7 @@ impl crate::Cfn<markers::TargetGroup> {
 /// The property types of [`CfnTargetGroup`]: CDK's `CfnTargetGroup.*Property`.
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod target_group {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Specifies the HTTP codes that healthy targets must use when responding to an HTTP health
     /// check.
@@ -3465,12 +3163,8 @@ pub mod target_group {
     impl IntoValue for Matcher {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grpc_code {
-                m.insert("GrpcCode", v.into_value());
-            }
-            if let Some(v) = self.http_code {
-                m.insert("HttpCode", v.into_value());
-            }
+            set(&mut m, "GrpcCode", self.grpc_code);
+            set(&mut m, "HttpCode", self.http_code);
             gs_core::Value::Map(m)
         }
     }
@@ -3528,16 +3222,10 @@ pub mod target_group {
     impl IntoValue for TargetDescription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.quic_server_id {
-                m.insert("QuicServerId", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
+            set(&mut m, "QuicServerId", self.quic_server_id);
             gs_core::Value::Map(m)
         }
     }
@@ -3579,12 +3267,8 @@ pub mod target_group {
     impl IntoValue for TargetGroupAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3653,21 +3337,11 @@ impl CfnTrustStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ca_certificates_bundle_s3_bucket {
-            m.insert("CaCertificatesBundleS3Bucket", v.into_value());
-        }
-        if let Some(v) = self.ca_certificates_bundle_s3_key {
-            m.insert("CaCertificatesBundleS3Key", v.into_value());
-        }
-        if let Some(v) = self.ca_certificates_bundle_s3_object_version {
-            m.insert("CaCertificatesBundleS3ObjectVersion", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CaCertificatesBundleS3Bucket", self.ca_certificates_bundle_s3_bucket);
+        set(&mut m, "CaCertificatesBundleS3Key", self.ca_certificates_bundle_s3_key);
+        set(&mut m, "CaCertificatesBundleS3ObjectVersion", self.ca_certificates_bundle_s3_object_version);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3756,12 +3430,8 @@ impl CfnTrustStoreRevocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.revocation_contents {
-            m.insert("RevocationContents", v.into_value());
-        }
-        if let Some(v) = self.trust_store_arn {
-            m.insert("TrustStoreArn", v.into_value());
-        }
+        set(&mut m, "RevocationContents", self.revocation_contents);
+        set(&mut m, "TrustStoreArn", self.trust_store_arn);
         m
     }
 
@@ -3805,7 +3475,7 @@ impl crate::Cfn<markers::TrustStoreRevocation> {
 /// The property types of [`CfnTrustStoreRevocation`]: CDK's `CfnTrustStoreRevocation.*Property`.
 #[cfg(feature = "elasticloadbalancingv2")]
 pub mod trust_store_revocation {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information about a revocation file. You must specify `S3Bucket` and `S3Key` .
     ///
@@ -3856,18 +3526,10 @@ pub mod trust_store_revocation {
     impl IntoValue for RevocationContent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.revocation_type {
-                m.insert("RevocationType", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket {
-                m.insert("S3Bucket", v.into_value());
-            }
-            if let Some(v) = self.s3_key {
-                m.insert("S3Key", v.into_value());
-            }
-            if let Some(v) = self.s3_object_version {
-                m.insert("S3ObjectVersion", v.into_value());
-            }
+            set(&mut m, "RevocationType", self.revocation_type);
+            set(&mut m, "S3Bucket", self.s3_bucket);
+            set(&mut m, "S3Key", self.s3_key);
+            set(&mut m, "S3ObjectVersion", self.s3_object_version);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "elasticsearch")]
-use crate::kinds::{IntoValue, Json, List, Map, Str, Tag};
+use crate::kinds::{Json, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -196,54 +196,22 @@ impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_policies {
-            m.insert("AccessPolicies", v.into_value());
-        }
-        if let Some(v) = self.advanced_options {
-            m.insert("AdvancedOptions", v.into_value());
-        }
-        if let Some(v) = self.advanced_security_options {
-            m.insert("AdvancedSecurityOptions", v.into_value());
-        }
-        if let Some(v) = self.cognito_options {
-            m.insert("CognitoOptions", v.into_value());
-        }
-        if let Some(v) = self.domain_arn {
-            m.insert("DomainArn", v.into_value());
-        }
-        if let Some(v) = self.domain_endpoint_options {
-            m.insert("DomainEndpointOptions", v.into_value());
-        }
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.ebs_options {
-            m.insert("EBSOptions", v.into_value());
-        }
-        if let Some(v) = self.elasticsearch_cluster_config {
-            m.insert("ElasticsearchClusterConfig", v.into_value());
-        }
-        if let Some(v) = self.elasticsearch_version {
-            m.insert("ElasticsearchVersion", v.into_value());
-        }
-        if let Some(v) = self.encryption_at_rest_options {
-            m.insert("EncryptionAtRestOptions", v.into_value());
-        }
-        if let Some(v) = self.log_publishing_options {
-            m.insert("LogPublishingOptions", v.into_value());
-        }
-        if let Some(v) = self.node_to_node_encryption_options {
-            m.insert("NodeToNodeEncryptionOptions", v.into_value());
-        }
-        if let Some(v) = self.snapshot_options {
-            m.insert("SnapshotOptions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_options {
-            m.insert("VPCOptions", v.into_value());
-        }
+        set(&mut m, "AccessPolicies", self.access_policies);
+        set(&mut m, "AdvancedOptions", self.advanced_options);
+        set(&mut m, "AdvancedSecurityOptions", self.advanced_security_options);
+        set(&mut m, "CognitoOptions", self.cognito_options);
+        set(&mut m, "DomainArn", self.domain_arn);
+        set(&mut m, "DomainEndpointOptions", self.domain_endpoint_options);
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "EBSOptions", self.ebs_options);
+        set(&mut m, "ElasticsearchClusterConfig", self.elasticsearch_cluster_config);
+        set(&mut m, "ElasticsearchVersion", self.elasticsearch_version);
+        set(&mut m, "EncryptionAtRestOptions", self.encryption_at_rest_options);
+        set(&mut m, "LogPublishingOptions", self.log_publishing_options);
+        set(&mut m, "NodeToNodeEncryptionOptions", self.node_to_node_encryption_options);
+        set(&mut m, "SnapshotOptions", self.snapshot_options);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VPCOptions", self.vpc_options);
         m
     }
 
@@ -296,7 +264,7 @@ impl crate::Cfn<markers::Domain> {
 /// The property types of [`CfnDomain`]: CDK's `CfnDomain.*Property`.
 #[cfg(feature = "elasticsearch")]
 pub mod domain {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Specifies options for fine-grained access control.
     ///
@@ -349,18 +317,10 @@ pub mod domain {
     impl IntoValue for AdvancedSecurityOptionsInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.anonymous_auth_enabled {
-                m.insert("AnonymousAuthEnabled", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.internal_user_database_enabled {
-                m.insert("InternalUserDatabaseEnabled", v.into_value());
-            }
-            if let Some(v) = self.master_user_options {
-                m.insert("MasterUserOptions", v.into_value());
-            }
+            set(&mut m, "AnonymousAuthEnabled", self.anonymous_auth_enabled);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "InternalUserDatabaseEnabled", self.internal_user_database_enabled);
+            set(&mut m, "MasterUserOptions", self.master_user_options);
             gs_core::Value::Map(m)
         }
     }
@@ -412,15 +372,9 @@ pub mod domain {
     impl IntoValue for MasterUserOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.master_user_arn {
-                m.insert("MasterUserARN", v.into_value());
-            }
-            if let Some(v) = self.master_user_name {
-                m.insert("MasterUserName", v.into_value());
-            }
-            if let Some(v) = self.master_user_password {
-                m.insert("MasterUserPassword", v.into_value());
-            }
+            set(&mut m, "MasterUserARN", self.master_user_arn);
+            set(&mut m, "MasterUserName", self.master_user_name);
+            set(&mut m, "MasterUserPassword", self.master_user_password);
             gs_core::Value::Map(m)
         }
     }
@@ -481,18 +435,10 @@ pub mod domain {
     impl IntoValue for CognitoOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.identity_pool_id {
-                m.insert("IdentityPoolId", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.user_pool_id {
-                m.insert("UserPoolId", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "IdentityPoolId", self.identity_pool_id);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "UserPoolId", self.user_pool_id);
             gs_core::Value::Map(m)
         }
     }
@@ -557,21 +503,11 @@ pub mod domain {
     impl IntoValue for DomainEndpointOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_endpoint {
-                m.insert("CustomEndpoint", v.into_value());
-            }
-            if let Some(v) = self.custom_endpoint_certificate_arn {
-                m.insert("CustomEndpointCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.custom_endpoint_enabled {
-                m.insert("CustomEndpointEnabled", v.into_value());
-            }
-            if let Some(v) = self.enforce_https {
-                m.insert("EnforceHTTPS", v.into_value());
-            }
-            if let Some(v) = self.tls_security_policy {
-                m.insert("TLSSecurityPolicy", v.into_value());
-            }
+            set(&mut m, "CustomEndpoint", self.custom_endpoint);
+            set(&mut m, "CustomEndpointCertificateArn", self.custom_endpoint_certificate_arn);
+            set(&mut m, "CustomEndpointEnabled", self.custom_endpoint_enabled);
+            set(&mut m, "EnforceHTTPS", self.enforce_https);
+            set(&mut m, "TLSSecurityPolicy", self.tls_security_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -637,18 +573,10 @@ pub mod domain {
     impl IntoValue for EBSOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_enabled {
-                m.insert("EBSEnabled", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "EBSEnabled", self.ebs_enabled);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -770,39 +698,17 @@ pub mod domain {
     impl IntoValue for ElasticsearchClusterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cold_storage_options {
-                m.insert("ColdStorageOptions", v.into_value());
-            }
-            if let Some(v) = self.dedicated_master_count {
-                m.insert("DedicatedMasterCount", v.into_value());
-            }
-            if let Some(v) = self.dedicated_master_enabled {
-                m.insert("DedicatedMasterEnabled", v.into_value());
-            }
-            if let Some(v) = self.dedicated_master_type {
-                m.insert("DedicatedMasterType", v.into_value());
-            }
-            if let Some(v) = self.instance_count {
-                m.insert("InstanceCount", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.warm_count {
-                m.insert("WarmCount", v.into_value());
-            }
-            if let Some(v) = self.warm_enabled {
-                m.insert("WarmEnabled", v.into_value());
-            }
-            if let Some(v) = self.warm_type {
-                m.insert("WarmType", v.into_value());
-            }
-            if let Some(v) = self.zone_awareness_config {
-                m.insert("ZoneAwarenessConfig", v.into_value());
-            }
-            if let Some(v) = self.zone_awareness_enabled {
-                m.insert("ZoneAwarenessEnabled", v.into_value());
-            }
+            set(&mut m, "ColdStorageOptions", self.cold_storage_options);
+            set(&mut m, "DedicatedMasterCount", self.dedicated_master_count);
+            set(&mut m, "DedicatedMasterEnabled", self.dedicated_master_enabled);
+            set(&mut m, "DedicatedMasterType", self.dedicated_master_type);
+            set(&mut m, "InstanceCount", self.instance_count);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "WarmCount", self.warm_count);
+            set(&mut m, "WarmEnabled", self.warm_enabled);
+            set(&mut m, "WarmType", self.warm_type);
+            set(&mut m, "ZoneAwarenessConfig", self.zone_awareness_config);
+            set(&mut m, "ZoneAwarenessEnabled", self.zone_awareness_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -842,9 +748,7 @@ pub mod domain {
     impl IntoValue for ColdStorageOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -882,9 +786,7 @@ pub mod domain {
     impl IntoValue for ZoneAwarenessConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone_count {
-                m.insert("AvailabilityZoneCount", v.into_value());
-            }
+            set(&mut m, "AvailabilityZoneCount", self.availability_zone_count);
             gs_core::Value::Map(m)
         }
     }
@@ -930,12 +832,8 @@ pub mod domain {
     impl IntoValue for EncryptionAtRestOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -985,12 +883,8 @@ pub mod domain {
     impl IntoValue for LogPublishingOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_log_group_arn {
-                m.insert("CloudWatchLogsLogGroupArn", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsLogGroupArn", self.cloud_watch_logs_log_group_arn);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1027,9 +921,7 @@ pub mod domain {
     impl IntoValue for NodeToNodeEncryptionOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1074,9 +966,7 @@ pub mod domain {
     impl IntoValue for SnapshotOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automated_snapshot_start_hour {
-                m.insert("AutomatedSnapshotStartHour", v.into_value());
-            }
+            set(&mut m, "AutomatedSnapshotStartHour", self.automated_snapshot_start_hour);
             gs_core::Value::Map(m)
         }
     }
@@ -1128,12 +1018,8 @@ pub mod domain {
     impl IntoValue for VPCOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "elementalinference")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -93,14 +93,10 @@ impl CfnDictionaryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.entries {
-            m.insert("Entries", v.into_value());
-        }
+        set(&mut m, "Entries", self.entries);
         m.insert("Language", self.language.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -189,14 +185,10 @@ impl CfnFeedProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_role_arn {
-            m.insert("AccessRoleArn", v.into_value());
-        }
+        set(&mut m, "AccessRoleArn", self.access_role_arn);
         m.insert("Name", self.name.into_value());
         m.insert("Outputs", self.outputs.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -246,7 +238,7 @@ impl crate::Cfn<markers::Feed> {
 /// The property types of [`CfnFeed`]: CDK's `CfnFeed.*Property`.
 #[cfg(feature = "elementalinference")]
 pub mod feed {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `GetOutput` property type.
     ///
@@ -294,9 +286,7 @@ pub mod feed {
     impl IntoValue for GetOutput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             m.insert("OutputConfig", self.output_config.into_value());
             m.insert("Status", self.status.into_value());
@@ -347,15 +337,9 @@ pub mod feed {
     impl IntoValue for OutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.clipping {
-                m.insert("Clipping", v.into_value());
-            }
-            if let Some(v) = self.cropping {
-                m.insert("Cropping", v.into_value());
-            }
-            if let Some(v) = self.subtitling {
-                m.insert("Subtitling", v.into_value());
-            }
+            set(&mut m, "Clipping", self.clipping);
+            set(&mut m, "Cropping", self.cropping);
+            set(&mut m, "Subtitling", self.subtitling);
             gs_core::Value::Map(m)
         }
     }
@@ -391,9 +375,7 @@ pub mod feed {
     impl IntoValue for CroppingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.template_groups {
-                m.insert("TemplateGroups", v.into_value());
-            }
+            set(&mut m, "TemplateGroups", self.template_groups);
             gs_core::Value::Map(m)
         }
     }
@@ -475,12 +457,8 @@ pub mod feed {
     impl IntoValue for ClippingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.callback_metadata {
-                m.insert("CallbackMetadata", v.into_value());
-            }
-            if let Some(v) = self.data_source_configuration {
-                m.insert("DataSourceConfiguration", v.into_value());
-            }
+            set(&mut m, "CallbackMetadata", self.callback_metadata);
+            set(&mut m, "DataSourceConfiguration", self.data_source_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -562,16 +540,10 @@ pub mod feed {
     impl IntoValue for SubtitlingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aspect_ratio {
-                m.insert("AspectRatio", v.into_value());
-            }
-            if let Some(v) = self.dictionary {
-                m.insert("Dictionary", v.into_value());
-            }
+            set(&mut m, "AspectRatio", self.aspect_ratio);
+            set(&mut m, "Dictionary", self.dictionary);
             m.insert("Language", self.language.into_value());
-            if let Some(v) = self.profanity_filter {
-                m.insert("ProfanityFilter", v.into_value());
-            }
+            set(&mut m, "ProfanityFilter", self.profanity_filter);
             gs_core::Value::Map(m)
         }
     }

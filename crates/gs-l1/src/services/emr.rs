@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "emr")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -404,79 +404,33 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_info {
-            m.insert("AdditionalInfo", v.into_value());
-        }
-        if let Some(v) = self.applications {
-            m.insert("Applications", v.into_value());
-        }
-        if let Some(v) = self.auto_scaling_role {
-            m.insert("AutoScalingRole", v.into_value());
-        }
-        if let Some(v) = self.auto_termination_policy {
-            m.insert("AutoTerminationPolicy", v.into_value());
-        }
-        if let Some(v) = self.bootstrap_actions {
-            m.insert("BootstrapActions", v.into_value());
-        }
-        if let Some(v) = self.configurations {
-            m.insert("Configurations", v.into_value());
-        }
-        if let Some(v) = self.custom_ami_id {
-            m.insert("CustomAmiId", v.into_value());
-        }
-        if let Some(v) = self.ebs_root_volume_iops {
-            m.insert("EbsRootVolumeIops", v.into_value());
-        }
-        if let Some(v) = self.ebs_root_volume_size {
-            m.insert("EbsRootVolumeSize", v.into_value());
-        }
-        if let Some(v) = self.ebs_root_volume_throughput {
-            m.insert("EbsRootVolumeThroughput", v.into_value());
-        }
+        set(&mut m, "AdditionalInfo", self.additional_info);
+        set(&mut m, "Applications", self.applications);
+        set(&mut m, "AutoScalingRole", self.auto_scaling_role);
+        set(&mut m, "AutoTerminationPolicy", self.auto_termination_policy);
+        set(&mut m, "BootstrapActions", self.bootstrap_actions);
+        set(&mut m, "Configurations", self.configurations);
+        set(&mut m, "CustomAmiId", self.custom_ami_id);
+        set(&mut m, "EbsRootVolumeIops", self.ebs_root_volume_iops);
+        set(&mut m, "EbsRootVolumeSize", self.ebs_root_volume_size);
+        set(&mut m, "EbsRootVolumeThroughput", self.ebs_root_volume_throughput);
         m.insert("Instances", self.instances.into_value());
         m.insert("JobFlowRole", self.job_flow_role.into_value());
-        if let Some(v) = self.kerberos_attributes {
-            m.insert("KerberosAttributes", v.into_value());
-        }
-        if let Some(v) = self.log_encryption_kms_key_id {
-            m.insert("LogEncryptionKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.log_uri {
-            m.insert("LogUri", v.into_value());
-        }
-        if let Some(v) = self.managed_scaling_policy {
-            m.insert("ManagedScalingPolicy", v.into_value());
-        }
+        set(&mut m, "KerberosAttributes", self.kerberos_attributes);
+        set(&mut m, "LogEncryptionKmsKeyId", self.log_encryption_kms_key_id);
+        set(&mut m, "LogUri", self.log_uri);
+        set(&mut m, "ManagedScalingPolicy", self.managed_scaling_policy);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.os_release_label {
-            m.insert("OSReleaseLabel", v.into_value());
-        }
-        if let Some(v) = self.placement_group_configs {
-            m.insert("PlacementGroupConfigs", v.into_value());
-        }
-        if let Some(v) = self.release_label {
-            m.insert("ReleaseLabel", v.into_value());
-        }
-        if let Some(v) = self.scale_down_behavior {
-            m.insert("ScaleDownBehavior", v.into_value());
-        }
-        if let Some(v) = self.security_configuration {
-            m.insert("SecurityConfiguration", v.into_value());
-        }
+        set(&mut m, "OSReleaseLabel", self.os_release_label);
+        set(&mut m, "PlacementGroupConfigs", self.placement_group_configs);
+        set(&mut m, "ReleaseLabel", self.release_label);
+        set(&mut m, "ScaleDownBehavior", self.scale_down_behavior);
+        set(&mut m, "SecurityConfiguration", self.security_configuration);
         m.insert("ServiceRole", self.service_role.into_value());
-        if let Some(v) = self.step_concurrency_level {
-            m.insert("StepConcurrencyLevel", v.into_value());
-        }
-        if let Some(v) = self.steps {
-            m.insert("Steps", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.visible_to_all_users {
-            m.insert("VisibleToAllUsers", v.into_value());
-        }
+        set(&mut m, "StepConcurrencyLevel", self.step_concurrency_level);
+        set(&mut m, "Steps", self.steps);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VisibleToAllUsers", self.visible_to_all_users);
         m
     }
 
@@ -519,7 +473,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "emr")]
 pub mod cluster {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// `Application` is a property of `AWS::EMR::Cluster` . The `Application` property type defines
     /// the open-source big data applications for EMR to install and configure when a cluster is
@@ -573,18 +527,10 @@ pub mod cluster {
     impl IntoValue for Application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_info {
-                m.insert("AdditionalInfo", v.into_value());
-            }
-            if let Some(v) = self.args {
-                m.insert("Args", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "AdditionalInfo", self.additional_info);
+            set(&mut m, "Args", self.args);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -626,9 +572,7 @@ pub mod cluster {
     impl IntoValue for AutoTerminationPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_timeout {
-                m.insert("IdleTimeout", v.into_value());
-            }
+            set(&mut m, "IdleTimeout", self.idle_timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -712,9 +656,7 @@ pub mod cluster {
     impl IntoValue for ScriptBootstrapActionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.args {
-                m.insert("Args", v.into_value());
-            }
+            set(&mut m, "Args", self.args);
             m.insert("Path", self.path.into_value());
             gs_core::Value::Map(m)
         }
@@ -763,15 +705,9 @@ pub mod cluster {
     impl IntoValue for Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.classification {
-                m.insert("Classification", v.into_value());
-            }
-            if let Some(v) = self.configuration_properties {
-                m.insert("ConfigurationProperties", v.into_value());
-            }
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
+            set(&mut m, "Classification", self.classification);
+            set(&mut m, "ConfigurationProperties", self.configuration_properties);
+            set(&mut m, "Configurations", self.configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -964,63 +900,25 @@ pub mod cluster {
     impl IntoValue for JobFlowInstancesConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_master_security_groups {
-                m.insert("AdditionalMasterSecurityGroups", v.into_value());
-            }
-            if let Some(v) = self.additional_slave_security_groups {
-                m.insert("AdditionalSlaveSecurityGroups", v.into_value());
-            }
-            if let Some(v) = self.core_instance_fleet {
-                m.insert("CoreInstanceFleet", v.into_value());
-            }
-            if let Some(v) = self.core_instance_group {
-                m.insert("CoreInstanceGroup", v.into_value());
-            }
-            if let Some(v) = self.ec2_key_name {
-                m.insert("Ec2KeyName", v.into_value());
-            }
-            if let Some(v) = self.ec2_subnet_id {
-                m.insert("Ec2SubnetId", v.into_value());
-            }
-            if let Some(v) = self.ec2_subnet_ids {
-                m.insert("Ec2SubnetIds", v.into_value());
-            }
-            if let Some(v) = self.emr_managed_master_security_group {
-                m.insert("EmrManagedMasterSecurityGroup", v.into_value());
-            }
-            if let Some(v) = self.emr_managed_slave_security_group {
-                m.insert("EmrManagedSlaveSecurityGroup", v.into_value());
-            }
-            if let Some(v) = self.hadoop_version {
-                m.insert("HadoopVersion", v.into_value());
-            }
-            if let Some(v) = self.keep_job_flow_alive_when_no_steps {
-                m.insert("KeepJobFlowAliveWhenNoSteps", v.into_value());
-            }
-            if let Some(v) = self.master_instance_fleet {
-                m.insert("MasterInstanceFleet", v.into_value());
-            }
-            if let Some(v) = self.master_instance_group {
-                m.insert("MasterInstanceGroup", v.into_value());
-            }
-            if let Some(v) = self.placement {
-                m.insert("Placement", v.into_value());
-            }
-            if let Some(v) = self.service_access_security_group {
-                m.insert("ServiceAccessSecurityGroup", v.into_value());
-            }
-            if let Some(v) = self.task_instance_fleets {
-                m.insert("TaskInstanceFleets", v.into_value());
-            }
-            if let Some(v) = self.task_instance_groups {
-                m.insert("TaskInstanceGroups", v.into_value());
-            }
-            if let Some(v) = self.termination_protected {
-                m.insert("TerminationProtected", v.into_value());
-            }
-            if let Some(v) = self.unhealthy_node_replacement {
-                m.insert("UnhealthyNodeReplacement", v.into_value());
-            }
+            set(&mut m, "AdditionalMasterSecurityGroups", self.additional_master_security_groups);
+            set(&mut m, "AdditionalSlaveSecurityGroups", self.additional_slave_security_groups);
+            set(&mut m, "CoreInstanceFleet", self.core_instance_fleet);
+            set(&mut m, "CoreInstanceGroup", self.core_instance_group);
+            set(&mut m, "Ec2KeyName", self.ec2_key_name);
+            set(&mut m, "Ec2SubnetId", self.ec2_subnet_id);
+            set(&mut m, "Ec2SubnetIds", self.ec2_subnet_ids);
+            set(&mut m, "EmrManagedMasterSecurityGroup", self.emr_managed_master_security_group);
+            set(&mut m, "EmrManagedSlaveSecurityGroup", self.emr_managed_slave_security_group);
+            set(&mut m, "HadoopVersion", self.hadoop_version);
+            set(&mut m, "KeepJobFlowAliveWhenNoSteps", self.keep_job_flow_alive_when_no_steps);
+            set(&mut m, "MasterInstanceFleet", self.master_instance_fleet);
+            set(&mut m, "MasterInstanceGroup", self.master_instance_group);
+            set(&mut m, "Placement", self.placement);
+            set(&mut m, "ServiceAccessSecurityGroup", self.service_access_security_group);
+            set(&mut m, "TaskInstanceFleets", self.task_instance_fleets);
+            set(&mut m, "TaskInstanceGroups", self.task_instance_groups);
+            set(&mut m, "TerminationProtected", self.termination_protected);
+            set(&mut m, "UnhealthyNodeReplacement", self.unhealthy_node_replacement);
             gs_core::Value::Map(m)
         }
     }
@@ -1107,24 +1005,12 @@ pub mod cluster {
     impl IntoValue for InstanceFleetConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_type_configs {
-                m.insert("InstanceTypeConfigs", v.into_value());
-            }
-            if let Some(v) = self.launch_specifications {
-                m.insert("LaunchSpecifications", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.resize_specifications {
-                m.insert("ResizeSpecifications", v.into_value());
-            }
-            if let Some(v) = self.target_on_demand_capacity {
-                m.insert("TargetOnDemandCapacity", v.into_value());
-            }
-            if let Some(v) = self.target_spot_capacity {
-                m.insert("TargetSpotCapacity", v.into_value());
-            }
+            set(&mut m, "InstanceTypeConfigs", self.instance_type_configs);
+            set(&mut m, "LaunchSpecifications", self.launch_specifications);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "ResizeSpecifications", self.resize_specifications);
+            set(&mut m, "TargetOnDemandCapacity", self.target_on_demand_capacity);
+            set(&mut m, "TargetSpotCapacity", self.target_spot_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -1216,28 +1102,14 @@ pub mod cluster {
     impl IntoValue for InstanceTypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bid_price {
-                m.insert("BidPrice", v.into_value());
-            }
-            if let Some(v) = self.bid_price_as_percentage_of_on_demand_price {
-                m.insert("BidPriceAsPercentageOfOnDemandPrice", v.into_value());
-            }
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.custom_ami_id {
-                m.insert("CustomAmiId", v.into_value());
-            }
-            if let Some(v) = self.ebs_configuration {
-                m.insert("EbsConfiguration", v.into_value());
-            }
+            set(&mut m, "BidPrice", self.bid_price);
+            set(&mut m, "BidPriceAsPercentageOfOnDemandPrice", self.bid_price_as_percentage_of_on_demand_price);
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "CustomAmiId", self.custom_ami_id);
+            set(&mut m, "EbsConfiguration", self.ebs_configuration);
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.weighted_capacity {
-                m.insert("WeightedCapacity", v.into_value());
-            }
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "WeightedCapacity", self.weighted_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -1282,12 +1154,8 @@ pub mod cluster {
     impl IntoValue for EbsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_block_device_configs {
-                m.insert("EbsBlockDeviceConfigs", v.into_value());
-            }
-            if let Some(v) = self.ebs_optimized {
-                m.insert("EbsOptimized", v.into_value());
-            }
+            set(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
+            set(&mut m, "EbsOptimized", self.ebs_optimized);
             gs_core::Value::Map(m)
         }
     }
@@ -1329,9 +1197,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VolumeSpecification", self.volume_specification.into_value());
-            if let Some(v) = self.volumes_per_instance {
-                m.insert("VolumesPerInstance", v.into_value());
-            }
+            set(&mut m, "VolumesPerInstance", self.volumes_per_instance);
             gs_core::Value::Map(m)
         }
     }
@@ -1384,13 +1250,9 @@ pub mod cluster {
     impl IntoValue for VolumeSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
             m.insert("SizeInGB", self.size_in_gb.into_value());
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
+            set(&mut m, "Throughput", self.throughput);
             m.insert("VolumeType", self.volume_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1437,12 +1299,8 @@ pub mod cluster {
     impl IntoValue for InstanceFleetProvisioningSpecifications {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_demand_specification {
-                m.insert("OnDemandSpecification", v.into_value());
-            }
-            if let Some(v) = self.spot_specification {
-                m.insert("SpotSpecification", v.into_value());
-            }
+            set(&mut m, "OnDemandSpecification", self.on_demand_specification);
+            set(&mut m, "SpotSpecification", self.spot_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -1485,9 +1343,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllocationStrategy", self.allocation_strategy.into_value());
-            if let Some(v) = self.capacity_reservation_options {
-                m.insert("CapacityReservationOptions", v.into_value());
-            }
+            set(&mut m, "CapacityReservationOptions", self.capacity_reservation_options);
             gs_core::Value::Map(m)
         }
     }
@@ -1557,12 +1413,8 @@ pub mod cluster {
     impl IntoValue for SpotProvisioningSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.block_duration_minutes {
-                m.insert("BlockDurationMinutes", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "BlockDurationMinutes", self.block_duration_minutes);
             m.insert("TimeoutAction", self.timeout_action.into_value());
             m.insert("TimeoutDurationMinutes", self.timeout_duration_minutes.into_value());
             gs_core::Value::Map(m)
@@ -1663,29 +1515,15 @@ pub mod cluster {
     impl IntoValue for InstanceGroupConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling_policy {
-                m.insert("AutoScalingPolicy", v.into_value());
-            }
-            if let Some(v) = self.bid_price {
-                m.insert("BidPrice", v.into_value());
-            }
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.custom_ami_id {
-                m.insert("CustomAmiId", v.into_value());
-            }
-            if let Some(v) = self.ebs_configuration {
-                m.insert("EbsConfiguration", v.into_value());
-            }
+            set(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
+            set(&mut m, "BidPrice", self.bid_price);
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "CustomAmiId", self.custom_ami_id);
+            set(&mut m, "EbsConfiguration", self.ebs_configuration);
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.market {
-                m.insert("Market", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Market", self.market);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1833,9 +1671,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             m.insert("Trigger", self.trigger.into_value());
             gs_core::Value::Map(m)
@@ -1878,9 +1714,7 @@ pub mod cluster {
     impl IntoValue for ScalingAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.market {
-                m.insert("Market", v.into_value());
-            }
+            set(&mut m, "Market", self.market);
             m.insert("SimpleScalingPolicyConfiguration", self.simple_scaling_policy_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -1942,12 +1776,8 @@ pub mod cluster {
     impl IntoValue for SimpleScalingPolicyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.adjustment_type {
-                m.insert("AdjustmentType", v.into_value());
-            }
-            if let Some(v) = self.cool_down {
-                m.insert("CoolDown", v.into_value());
-            }
+            set(&mut m, "AdjustmentType", self.adjustment_type);
+            set(&mut m, "CoolDown", self.cool_down);
             m.insert("ScalingAdjustment", self.scaling_adjustment.into_value());
             gs_core::Value::Map(m)
         }
@@ -2071,24 +1901,14 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.evaluation_periods {
-                m.insert("EvaluationPeriods", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "EvaluationPeriods", self.evaluation_periods);
             m.insert("MetricName", self.metric_name.into_value());
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
             m.insert("Period", self.period.into_value());
-            if let Some(v) = self.statistic {
-                m.insert("Statistic", v.into_value());
-            }
+            set(&mut m, "Statistic", self.statistic);
             m.insert("Threshold", self.threshold.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -2230,15 +2050,9 @@ pub mod cluster {
     impl IntoValue for KerberosAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_domain_join_password {
-                m.insert("ADDomainJoinPassword", v.into_value());
-            }
-            if let Some(v) = self.ad_domain_join_user {
-                m.insert("ADDomainJoinUser", v.into_value());
-            }
-            if let Some(v) = self.cross_realm_trust_principal_password {
-                m.insert("CrossRealmTrustPrincipalPassword", v.into_value());
-            }
+            set(&mut m, "ADDomainJoinPassword", self.ad_domain_join_password);
+            set(&mut m, "ADDomainJoinUser", self.ad_domain_join_user);
+            set(&mut m, "CrossRealmTrustPrincipalPassword", self.cross_realm_trust_principal_password);
             m.insert("KdcAdminPassword", self.kdc_admin_password.into_value());
             m.insert("Realm", self.realm.into_value());
             gs_core::Value::Map(m)
@@ -2296,15 +2110,9 @@ pub mod cluster {
     impl IntoValue for ManagedScalingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compute_limits {
-                m.insert("ComputeLimits", v.into_value());
-            }
-            if let Some(v) = self.scaling_strategy {
-                m.insert("ScalingStrategy", v.into_value());
-            }
-            if let Some(v) = self.utilization_performance_index {
-                m.insert("UtilizationPerformanceIndex", v.into_value());
-            }
+            set(&mut m, "ComputeLimits", self.compute_limits);
+            set(&mut m, "ScalingStrategy", self.scaling_strategy);
+            set(&mut m, "UtilizationPerformanceIndex", self.utilization_performance_index);
             gs_core::Value::Map(m)
         }
     }
@@ -2376,12 +2184,8 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumCapacityUnits", self.maximum_capacity_units.into_value());
-            if let Some(v) = self.maximum_core_capacity_units {
-                m.insert("MaximumCoreCapacityUnits", v.into_value());
-            }
-            if let Some(v) = self.maximum_on_demand_capacity_units {
-                m.insert("MaximumOnDemandCapacityUnits", v.into_value());
-            }
+            set(&mut m, "MaximumCoreCapacityUnits", self.maximum_core_capacity_units);
+            set(&mut m, "MaximumOnDemandCapacityUnits", self.maximum_on_demand_capacity_units);
             m.insert("MinimumCapacityUnits", self.minimum_capacity_units.into_value());
             m.insert("UnitType", self.unit_type.into_value());
             gs_core::Value::Map(m)
@@ -2430,9 +2234,7 @@ pub mod cluster {
     impl IntoValue for StepConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_on_failure {
-                m.insert("ActionOnFailure", v.into_value());
-            }
+            set(&mut m, "ActionOnFailure", self.action_on_failure);
             m.insert("HadoopJarStep", self.hadoop_jar_step.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -2488,16 +2290,10 @@ pub mod cluster {
     impl IntoValue for HadoopJarStepConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.args {
-                m.insert("Args", v.into_value());
-            }
+            set(&mut m, "Args", self.args);
             m.insert("Jar", self.jar.into_value());
-            if let Some(v) = self.main_class {
-                m.insert("MainClass", v.into_value());
-            }
-            if let Some(v) = self.step_properties {
-                m.insert("StepProperties", v.into_value());
-            }
+            set(&mut m, "MainClass", self.main_class);
+            set(&mut m, "StepProperties", self.step_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -2540,12 +2336,8 @@ pub mod cluster {
     impl IntoValue for KeyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2584,9 +2376,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceRole", self.instance_role.into_value());
-            if let Some(v) = self.placement_strategy {
-                m.insert("PlacementStrategy", v.into_value());
-            }
+            set(&mut m, "PlacementStrategy", self.placement_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -2635,15 +2425,9 @@ pub mod cluster {
     impl IntoValue for OnDemandCapacityReservationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_preference {
-                m.insert("CapacityReservationPreference", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_resource_group_arn {
-                m.insert("CapacityReservationResourceGroupArn", v.into_value());
-            }
-            if let Some(v) = self.usage_strategy {
-                m.insert("UsageStrategy", v.into_value());
-            }
+            set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
+            set(&mut m, "CapacityReservationResourceGroupArn", self.capacity_reservation_resource_group_arn);
+            set(&mut m, "UsageStrategy", self.usage_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -2687,12 +2471,8 @@ pub mod cluster {
     impl IntoValue for InstanceFleetResizingSpecifications {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_demand_resize_specification {
-                m.insert("OnDemandResizeSpecification", v.into_value());
-            }
-            if let Some(v) = self.spot_resize_specification {
-                m.insert("SpotResizeSpecification", v.into_value());
-            }
+            set(&mut m, "OnDemandResizeSpecification", self.on_demand_resize_specification);
+            set(&mut m, "SpotResizeSpecification", self.spot_resize_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -2747,15 +2527,9 @@ pub mod cluster {
     impl IntoValue for OnDemandResizingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_options {
-                m.insert("CapacityReservationOptions", v.into_value());
-            }
-            if let Some(v) = self.timeout_duration_minutes {
-                m.insert("TimeoutDurationMinutes", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "CapacityReservationOptions", self.capacity_reservation_options);
+            set(&mut m, "TimeoutDurationMinutes", self.timeout_duration_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -2805,12 +2579,8 @@ pub mod cluster {
     impl IntoValue for SpotResizingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.timeout_duration_minutes {
-                m.insert("TimeoutDurationMinutes", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "TimeoutDurationMinutes", self.timeout_duration_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -2908,24 +2678,12 @@ impl CfnInstanceFleetConfigProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterId", self.cluster_id.into_value());
         m.insert("InstanceFleetType", self.instance_fleet_type.into_value());
-        if let Some(v) = self.instance_type_configs {
-            m.insert("InstanceTypeConfigs", v.into_value());
-        }
-        if let Some(v) = self.launch_specifications {
-            m.insert("LaunchSpecifications", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.resize_specifications {
-            m.insert("ResizeSpecifications", v.into_value());
-        }
-        if let Some(v) = self.target_on_demand_capacity {
-            m.insert("TargetOnDemandCapacity", v.into_value());
-        }
-        if let Some(v) = self.target_spot_capacity {
-            m.insert("TargetSpotCapacity", v.into_value());
-        }
+        set(&mut m, "InstanceTypeConfigs", self.instance_type_configs);
+        set(&mut m, "LaunchSpecifications", self.launch_specifications);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ResizeSpecifications", self.resize_specifications);
+        set(&mut m, "TargetOnDemandCapacity", self.target_on_demand_capacity);
+        set(&mut m, "TargetSpotCapacity", self.target_spot_capacity);
         m
     }
 
@@ -2959,7 +2717,7 @@ impl crate::Cfn<markers::InstanceFleetConfig> {
 /// The property types of [`CfnInstanceFleetConfig`]: CDK's `CfnInstanceFleetConfig.*Property`.
 #[cfg(feature = "emr")]
 pub mod instance_fleet_config {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// `InstanceType` config is a subproperty of `InstanceFleetConfig` . An instance type
     /// configuration specifies each instance type in an instance fleet. The configuration
@@ -3049,28 +2807,14 @@ pub mod instance_fleet_config {
     impl IntoValue for InstanceTypeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bid_price {
-                m.insert("BidPrice", v.into_value());
-            }
-            if let Some(v) = self.bid_price_as_percentage_of_on_demand_price {
-                m.insert("BidPriceAsPercentageOfOnDemandPrice", v.into_value());
-            }
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.custom_ami_id {
-                m.insert("CustomAmiId", v.into_value());
-            }
-            if let Some(v) = self.ebs_configuration {
-                m.insert("EbsConfiguration", v.into_value());
-            }
+            set(&mut m, "BidPrice", self.bid_price);
+            set(&mut m, "BidPriceAsPercentageOfOnDemandPrice", self.bid_price_as_percentage_of_on_demand_price);
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "CustomAmiId", self.custom_ami_id);
+            set(&mut m, "EbsConfiguration", self.ebs_configuration);
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.weighted_capacity {
-                m.insert("WeightedCapacity", v.into_value());
-            }
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "WeightedCapacity", self.weighted_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -3122,15 +2866,9 @@ pub mod instance_fleet_config {
     impl IntoValue for Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.classification {
-                m.insert("Classification", v.into_value());
-            }
-            if let Some(v) = self.configuration_properties {
-                m.insert("ConfigurationProperties", v.into_value());
-            }
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
+            set(&mut m, "Classification", self.classification);
+            set(&mut m, "ConfigurationProperties", self.configuration_properties);
+            set(&mut m, "Configurations", self.configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -3176,12 +2914,8 @@ pub mod instance_fleet_config {
     impl IntoValue for EbsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_block_device_configs {
-                m.insert("EbsBlockDeviceConfigs", v.into_value());
-            }
-            if let Some(v) = self.ebs_optimized {
-                m.insert("EbsOptimized", v.into_value());
-            }
+            set(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
+            set(&mut m, "EbsOptimized", self.ebs_optimized);
             gs_core::Value::Map(m)
         }
     }
@@ -3224,9 +2958,7 @@ pub mod instance_fleet_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VolumeSpecification", self.volume_specification.into_value());
-            if let Some(v) = self.volumes_per_instance {
-                m.insert("VolumesPerInstance", v.into_value());
-            }
+            set(&mut m, "VolumesPerInstance", self.volumes_per_instance);
             gs_core::Value::Map(m)
         }
     }
@@ -3281,13 +3013,9 @@ pub mod instance_fleet_config {
     impl IntoValue for VolumeSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
             m.insert("SizeInGB", self.size_in_gb.into_value());
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
+            set(&mut m, "Throughput", self.throughput);
             m.insert("VolumeType", self.volume_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3333,12 +3061,8 @@ pub mod instance_fleet_config {
     impl IntoValue for InstanceFleetProvisioningSpecifications {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_demand_specification {
-                m.insert("OnDemandSpecification", v.into_value());
-            }
-            if let Some(v) = self.spot_specification {
-                m.insert("SpotSpecification", v.into_value());
-            }
+            set(&mut m, "OnDemandSpecification", self.on_demand_specification);
+            set(&mut m, "SpotSpecification", self.spot_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -3381,9 +3105,7 @@ pub mod instance_fleet_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllocationStrategy", self.allocation_strategy.into_value());
-            if let Some(v) = self.capacity_reservation_options {
-                m.insert("CapacityReservationOptions", v.into_value());
-            }
+            set(&mut m, "CapacityReservationOptions", self.capacity_reservation_options);
             gs_core::Value::Map(m)
         }
     }
@@ -3453,12 +3175,8 @@ pub mod instance_fleet_config {
     impl IntoValue for SpotProvisioningSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.block_duration_minutes {
-                m.insert("BlockDurationMinutes", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "BlockDurationMinutes", self.block_duration_minutes);
             m.insert("TimeoutAction", self.timeout_action.into_value());
             m.insert("TimeoutDurationMinutes", self.timeout_duration_minutes.into_value());
             gs_core::Value::Map(m)
@@ -3509,15 +3227,9 @@ pub mod instance_fleet_config {
     impl IntoValue for OnDemandCapacityReservationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_preference {
-                m.insert("CapacityReservationPreference", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_resource_group_arn {
-                m.insert("CapacityReservationResourceGroupArn", v.into_value());
-            }
-            if let Some(v) = self.usage_strategy {
-                m.insert("UsageStrategy", v.into_value());
-            }
+            set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
+            set(&mut m, "CapacityReservationResourceGroupArn", self.capacity_reservation_resource_group_arn);
+            set(&mut m, "UsageStrategy", self.usage_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -3561,12 +3273,8 @@ pub mod instance_fleet_config {
     impl IntoValue for InstanceFleetResizingSpecifications {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_demand_resize_specification {
-                m.insert("OnDemandResizeSpecification", v.into_value());
-            }
-            if let Some(v) = self.spot_resize_specification {
-                m.insert("SpotResizeSpecification", v.into_value());
-            }
+            set(&mut m, "OnDemandResizeSpecification", self.on_demand_resize_specification);
+            set(&mut m, "SpotResizeSpecification", self.spot_resize_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -3621,15 +3329,9 @@ pub mod instance_fleet_config {
     impl IntoValue for OnDemandResizingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_options {
-                m.insert("CapacityReservationOptions", v.into_value());
-            }
-            if let Some(v) = self.timeout_duration_minutes {
-                m.insert("TimeoutDurationMinutes", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "CapacityReservationOptions", self.capacity_reservation_options);
+            set(&mut m, "TimeoutDurationMinutes", self.timeout_duration_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -3679,12 +3381,8 @@ pub mod instance_fleet_config {
     impl IntoValue for SpotResizingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
-            if let Some(v) = self.timeout_duration_minutes {
-                m.insert("TimeoutDurationMinutes", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
+            set(&mut m, "TimeoutDurationMinutes", self.timeout_duration_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -3793,31 +3491,17 @@ impl CfnInstanceGroupConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling_policy {
-            m.insert("AutoScalingPolicy", v.into_value());
-        }
-        if let Some(v) = self.bid_price {
-            m.insert("BidPrice", v.into_value());
-        }
-        if let Some(v) = self.configurations {
-            m.insert("Configurations", v.into_value());
-        }
-        if let Some(v) = self.custom_ami_id {
-            m.insert("CustomAmiId", v.into_value());
-        }
-        if let Some(v) = self.ebs_configuration {
-            m.insert("EbsConfiguration", v.into_value());
-        }
+        set(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
+        set(&mut m, "BidPrice", self.bid_price);
+        set(&mut m, "Configurations", self.configurations);
+        set(&mut m, "CustomAmiId", self.custom_ami_id);
+        set(&mut m, "EbsConfiguration", self.ebs_configuration);
         m.insert("InstanceCount", self.instance_count.into_value());
         m.insert("InstanceRole", self.instance_role.into_value());
         m.insert("InstanceType", self.instance_type.into_value());
         m.insert("JobFlowId", self.job_flow_id.into_value());
-        if let Some(v) = self.market {
-            m.insert("Market", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Market", self.market);
+        set(&mut m, "Name", self.name);
         m
     }
 
@@ -3851,7 +3535,7 @@ impl crate::Cfn<markers::InstanceGroupConfig> {
 /// The property types of [`CfnInstanceGroupConfig`]: CDK's `CfnInstanceGroupConfig.*Property`.
 #[cfg(feature = "emr")]
 pub mod instance_group_config {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// `AutoScalingPolicy` defines how an instance group dynamically adds and terminates EC2
     /// instances in response to the value of a CloudWatch metric. For more information, see [Using
@@ -3996,9 +3680,7 @@ pub mod instance_group_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             m.insert("Trigger", self.trigger.into_value());
             gs_core::Value::Map(m)
@@ -4041,9 +3723,7 @@ pub mod instance_group_config {
     impl IntoValue for ScalingAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.market {
-                m.insert("Market", v.into_value());
-            }
+            set(&mut m, "Market", self.market);
             m.insert("SimpleScalingPolicyConfiguration", self.simple_scaling_policy_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -4105,12 +3785,8 @@ pub mod instance_group_config {
     impl IntoValue for SimpleScalingPolicyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.adjustment_type {
-                m.insert("AdjustmentType", v.into_value());
-            }
-            if let Some(v) = self.cool_down {
-                m.insert("CoolDown", v.into_value());
-            }
+            set(&mut m, "AdjustmentType", self.adjustment_type);
+            set(&mut m, "CoolDown", self.cool_down);
             m.insert("ScalingAdjustment", self.scaling_adjustment.into_value());
             gs_core::Value::Map(m)
         }
@@ -4234,24 +3910,14 @@ pub mod instance_group_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.evaluation_periods {
-                m.insert("EvaluationPeriods", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "EvaluationPeriods", self.evaluation_periods);
             m.insert("MetricName", self.metric_name.into_value());
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
             m.insert("Period", self.period.into_value());
-            if let Some(v) = self.statistic {
-                m.insert("Statistic", v.into_value());
-            }
+            set(&mut m, "Statistic", self.statistic);
             m.insert("Threshold", self.threshold.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -4339,12 +4005,8 @@ pub mod instance_group_config {
     impl IntoValue for EbsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_block_device_configs {
-                m.insert("EbsBlockDeviceConfigs", v.into_value());
-            }
-            if let Some(v) = self.ebs_optimized {
-                m.insert("EbsOptimized", v.into_value());
-            }
+            set(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
+            set(&mut m, "EbsOptimized", self.ebs_optimized);
             gs_core::Value::Map(m)
         }
     }
@@ -4385,9 +4047,7 @@ pub mod instance_group_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VolumeSpecification", self.volume_specification.into_value());
-            if let Some(v) = self.volumes_per_instance {
-                m.insert("VolumesPerInstance", v.into_value());
-            }
+            set(&mut m, "VolumesPerInstance", self.volumes_per_instance);
             gs_core::Value::Map(m)
         }
     }
@@ -4440,13 +4100,9 @@ pub mod instance_group_config {
     impl IntoValue for VolumeSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
             m.insert("SizeInGB", self.size_in_gb.into_value());
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
+            set(&mut m, "Throughput", self.throughput);
             m.insert("VolumeType", self.volume_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -4495,15 +4151,9 @@ pub mod instance_group_config {
     impl IntoValue for AppConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.classification {
-                m.insert("Classification", v.into_value());
-            }
-            if let Some(v) = self.configuration_properties {
-                m.insert("ConfigurationProperties", v.into_value());
-            }
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
+            set(&mut m, "Classification", self.classification);
+            set(&mut m, "ConfigurationProperties", self.configuration_properties);
+            set(&mut m, "Configurations", self.configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -4547,9 +4197,7 @@ impl CfnSecurityConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("SecurityConfiguration", self.security_configuration.into_value());
         m
     }
@@ -4643,14 +4291,10 @@ impl CfnStepProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionOnFailure", self.action_on_failure.into_value());
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_value());
-        }
+        set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
         m.insert("HadoopJarStep", self.hadoop_jar_step.into_value());
         m.insert("JobFlowId", self.job_flow_id.into_value());
-        if let Some(v) = self.log_uri {
-            m.insert("LogUri", v.into_value());
-        }
+        set(&mut m, "LogUri", self.log_uri);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -4685,7 +4329,7 @@ impl crate::Cfn<markers::Step> {
 /// The property types of [`CfnStep`]: CDK's `CfnStep.*Property`.
 #[cfg(feature = "emr")]
 pub mod step {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A job flow step consisting of a JAR file whose main function will be executed. The main
     /// function submits a job for Hadoop to execute and waits for the job to finish or fail.
@@ -4737,16 +4381,10 @@ pub mod step {
     impl IntoValue for HadoopJarStepConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.args {
-                m.insert("Args", v.into_value());
-            }
+            set(&mut m, "Args", self.args);
             m.insert("Jar", self.jar.into_value());
-            if let Some(v) = self.main_class {
-                m.insert("MainClass", v.into_value());
-            }
-            if let Some(v) = self.step_properties {
-                m.insert("StepProperties", v.into_value());
-            }
+            set(&mut m, "MainClass", self.main_class);
+            set(&mut m, "StepProperties", self.step_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -4791,12 +4429,8 @@ pub mod step {
     impl IntoValue for KeyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4983,37 +4617,19 @@ impl CfnStudioProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthMode", self.auth_mode.into_value());
         m.insert("DefaultS3Location", self.default_s3_location.into_ref());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_key_arn {
-            m.insert("EncryptionKeyArn", v.into_get_att("Arn"));
-        }
+        set(&mut m, "Description", self.description);
+        if let Some(v) = self.encryption_key_arn { m.insert("EncryptionKeyArn", v.into_get_att("Arn")); }
         m.insert("EngineSecurityGroupId", self.engine_security_group_id.into_ref());
-        if let Some(v) = self.idc_instance_arn {
-            m.insert("IdcInstanceArn", v.into_value());
-        }
-        if let Some(v) = self.idc_user_assignment {
-            m.insert("IdcUserAssignment", v.into_value());
-        }
-        if let Some(v) = self.idp_auth_url {
-            m.insert("IdpAuthUrl", v.into_value());
-        }
-        if let Some(v) = self.idp_relay_state_parameter_name {
-            m.insert("IdpRelayStateParameterName", v.into_value());
-        }
+        set(&mut m, "IdcInstanceArn", self.idc_instance_arn);
+        set(&mut m, "IdcUserAssignment", self.idc_user_assignment);
+        set(&mut m, "IdpAuthUrl", self.idp_auth_url);
+        set(&mut m, "IdpRelayStateParameterName", self.idp_relay_state_parameter_name);
         m.insert("Name", self.name.into_value());
         m.insert("ServiceRole", self.service_role.into_get_att("Arn"));
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trusted_identity_propagation_enabled {
-            m.insert("TrustedIdentityPropagationEnabled", v.into_value());
-        }
-        if let Some(v) = self.user_role {
-            m.insert("UserRole", v.into_get_att("Arn"));
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrustedIdentityPropagationEnabled", self.trusted_identity_propagation_enabled);
+        if let Some(v) = self.user_role { m.insert("UserRole", v.into_get_att("Arn")); }
         m.insert("VpcId", self.vpc_id.into_ref());
         m.insert("WorkspaceSecurityGroupId", self.workspace_security_group_id.into_ref());
         m
@@ -5197,12 +4813,8 @@ impl CfnWALWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.wal_workspace_name {
-            m.insert("WALWorkspaceName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WALWorkspaceName", self.wal_workspace_name);
         m
     }
 

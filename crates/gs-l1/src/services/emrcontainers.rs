@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "emrcontainers")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -158,20 +158,12 @@ impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration_overrides {
-            m.insert("ConfigurationOverrides", v.into_value());
-        }
+        set(&mut m, "ConfigurationOverrides", self.configuration_overrides);
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("ReleaseLabel", self.release_label.into_value());
-        if let Some(v) = self.session_idle_timeout_in_minutes {
-            m.insert("SessionIdleTimeoutInMinutes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SessionIdleTimeoutInMinutes", self.session_idle_timeout_in_minutes);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m.insert("VirtualClusterId", self.virtual_cluster_id.into_value());
         m
@@ -279,7 +271,7 @@ impl crate::Cfn<markers::Endpoint> {
 /// The property types of [`CfnEndpoint`]: CDK's `CfnEndpoint.*Property`.
 #[cfg(feature = "emrcontainers")]
 pub mod endpoint {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// The `ConfigurationOverrides` property type.
     ///
@@ -318,12 +310,8 @@ pub mod endpoint {
     impl IntoValue for ConfigurationOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_configuration {
-                m.insert("ApplicationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring_configuration {
-                m.insert("MonitoringConfiguration", v.into_value());
-            }
+            set(&mut m, "ApplicationConfiguration", self.application_configuration);
+            set(&mut m, "MonitoringConfiguration", self.monitoring_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -367,12 +355,8 @@ pub mod endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "Properties", self.properties);
             gs_core::Value::Map(m)
         }
     }
@@ -426,18 +410,10 @@ pub mod endpoint {
     impl IntoValue for MonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_monitoring_configuration {
-                m.insert("CloudWatchMonitoringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.container_log_rotation_configuration {
-                m.insert("ContainerLogRotationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.persistent_app_ui {
-                m.insert("PersistentAppUI", v.into_value());
-            }
-            if let Some(v) = self.s3_monitoring_configuration {
-                m.insert("S3MonitoringConfiguration", v.into_value());
-            }
+            set(&mut m, "CloudWatchMonitoringConfiguration", self.cloud_watch_monitoring_configuration);
+            set(&mut m, "ContainerLogRotationConfiguration", self.container_log_rotation_configuration);
+            set(&mut m, "PersistentAppUI", self.persistent_app_ui);
+            set(&mut m, "S3MonitoringConfiguration", self.s3_monitoring_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -514,9 +490,7 @@ pub mod endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupName", self.log_group_name.into_value());
-            if let Some(v) = self.log_stream_name_prefix {
-                m.insert("LogStreamNamePrefix", v.into_value());
-            }
+            set(&mut m, "LogStreamNamePrefix", self.log_stream_name_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -600,9 +574,7 @@ impl CfnJobTemplateProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("JobTemplateData", self.job_template_data.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -660,7 +632,7 @@ impl crate::Cfn<markers::JobTemplate> {
 /// The property types of [`CfnJobTemplate`]: CDK's `CfnJobTemplate.*Property`.
 #[cfg(feature = "emrcontainers")]
 pub mod job_template {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The values of a StartJobRun API request used in job runs started using the job template.
     ///
@@ -722,17 +694,11 @@ pub mod job_template {
     impl IntoValue for JobTemplateData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration_overrides {
-                m.insert("ConfigurationOverrides", v.into_value());
-            }
+            set(&mut m, "ConfigurationOverrides", self.configuration_overrides);
             m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
             m.insert("JobDriver", self.job_driver.into_value());
-            if let Some(v) = self.job_tags {
-                m.insert("JobTags", v.into_value());
-            }
-            if let Some(v) = self.parameter_configuration {
-                m.insert("ParameterConfiguration", v.into_value());
-            }
+            set(&mut m, "JobTags", self.job_tags);
+            set(&mut m, "ParameterConfiguration", self.parameter_configuration);
             m.insert("ReleaseLabel", self.release_label.into_value());
             gs_core::Value::Map(m)
         }
@@ -777,12 +743,8 @@ pub mod job_template {
     impl IntoValue for ParametricConfigurationOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_configuration {
-                m.insert("ApplicationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring_configuration {
-                m.insert("MonitoringConfiguration", v.into_value());
-            }
+            set(&mut m, "ApplicationConfiguration", self.application_configuration);
+            set(&mut m, "MonitoringConfiguration", self.monitoring_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -827,12 +789,8 @@ pub mod job_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "Properties", self.properties);
             gs_core::Value::Map(m)
         }
     }
@@ -884,15 +842,9 @@ pub mod job_template {
     impl IntoValue for ParametricMonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_monitoring_configuration {
-                m.insert("CloudWatchMonitoringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.persistent_app_ui {
-                m.insert("PersistentAppUI", v.into_value());
-            }
-            if let Some(v) = self.s3_monitoring_configuration {
-                m.insert("S3MonitoringConfiguration", v.into_value());
-            }
+            set(&mut m, "CloudWatchMonitoringConfiguration", self.cloud_watch_monitoring_configuration);
+            set(&mut m, "PersistentAppUI", self.persistent_app_ui);
+            set(&mut m, "S3MonitoringConfiguration", self.s3_monitoring_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -935,12 +887,8 @@ pub mod job_template {
     impl IntoValue for ParametricCloudWatchMonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
-            if let Some(v) = self.log_stream_name_prefix {
-                m.insert("LogStreamNamePrefix", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
+            set(&mut m, "LogStreamNamePrefix", self.log_stream_name_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -977,9 +925,7 @@ pub mod job_template {
     impl IntoValue for ParametricS3MonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_uri {
-                m.insert("LogUri", v.into_value());
-            }
+            set(&mut m, "LogUri", self.log_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1022,12 +968,8 @@ pub mod job_template {
     impl IntoValue for JobDriver {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.spark_sql_job_driver {
-                m.insert("SparkSqlJobDriver", v.into_value());
-            }
-            if let Some(v) = self.spark_submit_job_driver {
-                m.insert("SparkSubmitJobDriver", v.into_value());
-            }
+            set(&mut m, "SparkSqlJobDriver", self.spark_sql_job_driver);
+            set(&mut m, "SparkSubmitJobDriver", self.spark_submit_job_driver);
             gs_core::Value::Map(m)
         }
     }
@@ -1071,12 +1013,8 @@ pub mod job_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EntryPoint", self.entry_point.into_value());
-            if let Some(v) = self.entry_point_arguments {
-                m.insert("EntryPointArguments", v.into_value());
-            }
-            if let Some(v) = self.spark_submit_parameters {
-                m.insert("SparkSubmitParameters", v.into_value());
-            }
+            set(&mut m, "EntryPointArguments", self.entry_point_arguments);
+            set(&mut m, "SparkSubmitParameters", self.spark_submit_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1118,12 +1056,8 @@ pub mod job_template {
     impl IntoValue for SparkSqlJobDriver {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.entry_point {
-                m.insert("EntryPoint", v.into_value());
-            }
-            if let Some(v) = self.spark_sql_parameters {
-                m.insert("SparkSqlParameters", v.into_value());
-            }
+            set(&mut m, "EntryPoint", self.entry_point);
+            set(&mut m, "SparkSqlParameters", self.spark_sql_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1165,12 +1099,8 @@ pub mod job_template {
     impl IntoValue for TemplateParameterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1227,16 +1157,10 @@ impl CfnSecurityConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.container_provider {
-            m.insert("ContainerProvider", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "ContainerProvider", self.container_provider);
+        set(&mut m, "Name", self.name);
         m.insert("SecurityConfigurationData", self.security_configuration_data.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1278,7 +1202,7 @@ impl crate::Cfn<markers::SecurityConfiguration> {
 /// The property types of [`CfnSecurityConfiguration`]: CDK's `CfnSecurityConfiguration.*Property`.
 #[cfg(feature = "emrcontainers")]
 pub mod security_configuration {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Container provider information.
     ///
@@ -1320,9 +1244,7 @@ pub mod security_configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.info {
-                m.insert("Info", v.into_value());
-            }
+            set(&mut m, "Info", self.info);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1359,9 +1281,7 @@ pub mod security_configuration {
     impl IntoValue for ContainerInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eks_info {
-                m.insert("EksInfo", v.into_value());
-            }
+            set(&mut m, "EksInfo", self.eks_info);
             gs_core::Value::Map(m)
         }
     }
@@ -1397,9 +1317,7 @@ pub mod security_configuration {
     impl IntoValue for EksInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1447,15 +1365,9 @@ pub mod security_configuration {
     impl IntoValue for SecurityConfigurationData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_configuration {
-                m.insert("AuthenticationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.authorization_configuration {
-                m.insert("AuthorizationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
+            set(&mut m, "AuthorizationConfiguration", self.authorization_configuration);
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1491,9 +1403,7 @@ pub mod security_configuration {
     impl IntoValue for AuthorizationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lake_formation_configuration {
-                m.insert("LakeFormationConfiguration", v.into_value());
-            }
+            set(&mut m, "LakeFormationConfiguration", self.lake_formation_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1547,18 +1457,10 @@ pub mod security_configuration {
     impl IntoValue for LakeFormationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorized_session_tag_value {
-                m.insert("AuthorizedSessionTagValue", v.into_value());
-            }
-            if let Some(v) = self.query_access_control_enabled {
-                m.insert("QueryAccessControlEnabled", v.into_value());
-            }
-            if let Some(v) = self.query_engine_role_arn {
-                m.insert("QueryEngineRoleArn", v.into_value());
-            }
-            if let Some(v) = self.secure_namespace_info {
-                m.insert("SecureNamespaceInfo", v.into_value());
-            }
+            set(&mut m, "AuthorizedSessionTagValue", self.authorized_session_tag_value);
+            set(&mut m, "QueryAccessControlEnabled", self.query_access_control_enabled);
+            set(&mut m, "QueryEngineRoleArn", self.query_engine_role_arn);
+            set(&mut m, "SecureNamespaceInfo", self.secure_namespace_info);
             gs_core::Value::Map(m)
         }
     }
@@ -1600,12 +1502,8 @@ pub mod security_configuration {
     impl IntoValue for SecureNamespaceInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cluster_id {
-                m.insert("ClusterId", v.into_value());
-            }
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "ClusterId", self.cluster_id);
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1647,12 +1545,8 @@ pub mod security_configuration {
     impl IntoValue for AuthenticationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam_configuration {
-                m.insert("IAMConfiguration", v.into_value());
-            }
-            if let Some(v) = self.identity_center_configuration {
-                m.insert("IdentityCenterConfiguration", v.into_value());
-            }
+            set(&mut m, "IAMConfiguration", self.iam_configuration);
+            set(&mut m, "IdentityCenterConfiguration", self.identity_center_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1700,15 +1594,9 @@ pub mod security_configuration {
     impl IntoValue for IdentityCenterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_identity_center {
-                m.insert("EnableIdentityCenter", v.into_value());
-            }
-            if let Some(v) = self.identity_center_application_assignment_required {
-                m.insert("IdentityCenterApplicationAssignmentRequired", v.into_value());
-            }
-            if let Some(v) = self.identity_center_instance_arn {
-                m.insert("IdentityCenterInstanceARN", v.into_value());
-            }
+            set(&mut m, "EnableIdentityCenter", self.enable_identity_center);
+            set(&mut m, "IdentityCenterApplicationAssignmentRequired", self.identity_center_application_assignment_required);
+            set(&mut m, "IdentityCenterInstanceARN", self.identity_center_instance_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1744,9 +1632,7 @@ pub mod security_configuration {
     impl IntoValue for IAMConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.system_role {
-                m.insert("SystemRole", v.into_value());
-            }
+            set(&mut m, "SystemRole", self.system_role);
             gs_core::Value::Map(m)
         }
     }
@@ -1788,12 +1674,8 @@ pub mod security_configuration {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.at_rest_encryption_configuration {
-                m.insert("AtRestEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.in_transit_encryption_configuration {
-                m.insert("InTransitEncryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "AtRestEncryptionConfiguration", self.at_rest_encryption_configuration);
+            set(&mut m, "InTransitEncryptionConfiguration", self.in_transit_encryption_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1829,9 +1711,7 @@ pub mod security_configuration {
     impl IntoValue for InTransitEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tls_certificate_configuration {
-                m.insert("TLSCertificateConfiguration", v.into_value());
-            }
+            set(&mut m, "TLSCertificateConfiguration", self.tls_certificate_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1879,15 +1759,9 @@ pub mod security_configuration {
     impl IntoValue for TLSCertificateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_provider_type {
-                m.insert("CertificateProviderType", v.into_value());
-            }
-            if let Some(v) = self.private_key_secret_arn {
-                m.insert("PrivateKeySecretArn", v.into_value());
-            }
-            if let Some(v) = self.public_key_secret_arn {
-                m.insert("PublicKeySecretArn", v.into_value());
-            }
+            set(&mut m, "CertificateProviderType", self.certificate_provider_type);
+            set(&mut m, "PrivateKeySecretArn", self.private_key_secret_arn);
+            set(&mut m, "PublicKeySecretArn", self.public_key_secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1929,12 +1803,8 @@ pub mod security_configuration {
     impl IntoValue for AtRestEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.local_disk_encryption_configuration {
-                m.insert("LocalDiskEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_encryption_configuration {
-                m.insert("S3EncryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "LocalDiskEncryptionConfiguration", self.local_disk_encryption_configuration);
+            set(&mut m, "S3EncryptionConfiguration", self.s3_encryption_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1976,12 +1846,8 @@ pub mod security_configuration {
     impl IntoValue for S3EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_option {
-                m.insert("EncryptionOption", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KMSKeyId", v.into_value());
-            }
+            set(&mut m, "EncryptionOption", self.encryption_option);
+            set(&mut m, "KMSKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2023,12 +1889,8 @@ pub mod security_configuration {
     impl IntoValue for LocalDiskEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_kms_key_id {
-                m.insert("AwsKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.encryption_key_provider_type {
-                m.insert("EncryptionKeyProviderType", v.into_value());
-            }
+            set(&mut m, "AwsKmsKeyId", self.aws_kms_key_id);
+            set(&mut m, "EncryptionKeyProviderType", self.encryption_key_provider_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2094,15 +1956,9 @@ impl CfnVirtualClusterProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContainerProvider", self.container_provider.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.security_configuration_id {
-            m.insert("SecurityConfigurationId", v.into_value());
-        }
-        if let Some(v) = self.session_enabled {
-            m.insert("SessionEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SecurityConfigurationId", self.security_configuration_id);
+        set(&mut m, "SessionEnabled", self.session_enabled);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "emrserverless")]
-use crate::kinds::{IntoValue, List, Map, Str, Tag};
+use crate::kinds::{IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -185,53 +185,23 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.architecture {
-            m.insert("Architecture", v.into_value());
-        }
-        if let Some(v) = self.auto_start_configuration {
-            m.insert("AutoStartConfiguration", v.into_value());
-        }
-        if let Some(v) = self.auto_stop_configuration {
-            m.insert("AutoStopConfiguration", v.into_value());
-        }
-        if let Some(v) = self.identity_center_configuration {
-            m.insert("IdentityCenterConfiguration", v.into_value());
-        }
-        if let Some(v) = self.image_configuration {
-            m.insert("ImageConfiguration", v.into_value());
-        }
-        if let Some(v) = self.initial_capacity {
-            m.insert("InitialCapacity", v.into_value());
-        }
-        if let Some(v) = self.interactive_configuration {
-            m.insert("InteractiveConfiguration", v.into_value());
-        }
-        if let Some(v) = self.maximum_capacity {
-            m.insert("MaximumCapacity", v.into_value());
-        }
-        if let Some(v) = self.monitoring_configuration {
-            m.insert("MonitoringConfiguration", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
+        set(&mut m, "Architecture", self.architecture);
+        set(&mut m, "AutoStartConfiguration", self.auto_start_configuration);
+        set(&mut m, "AutoStopConfiguration", self.auto_stop_configuration);
+        set(&mut m, "IdentityCenterConfiguration", self.identity_center_configuration);
+        set(&mut m, "ImageConfiguration", self.image_configuration);
+        set(&mut m, "InitialCapacity", self.initial_capacity);
+        set(&mut m, "InteractiveConfiguration", self.interactive_configuration);
+        set(&mut m, "MaximumCapacity", self.maximum_capacity);
+        set(&mut m, "MonitoringConfiguration", self.monitoring_configuration);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
         m.insert("ReleaseLabel", self.release_label.into_value());
-        if let Some(v) = self.runtime_configuration {
-            m.insert("RuntimeConfiguration", v.into_value());
-        }
-        if let Some(v) = self.scheduler_configuration {
-            m.insert("SchedulerConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RuntimeConfiguration", self.runtime_configuration);
+        set(&mut m, "SchedulerConfiguration", self.scheduler_configuration);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.worker_type_specifications {
-            m.insert("WorkerTypeSpecifications", v.into_value());
-        }
+        set(&mut m, "WorkerTypeSpecifications", self.worker_type_specifications);
         m
     }
 
@@ -273,7 +243,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "emrserverless")]
 pub mod application {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// The configuration for an application to automatically start on job submission.
     ///
@@ -307,9 +277,7 @@ pub mod application {
     impl IntoValue for AutoStartConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -346,9 +314,7 @@ pub mod application {
     impl IntoValue for WorkerTypeSpecificationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_configuration {
-                m.insert("ImageConfiguration", v.into_value());
-            }
+            set(&mut m, "ImageConfiguration", self.image_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -387,9 +353,7 @@ pub mod application {
     impl IntoValue for ImageConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_uri {
-                m.insert("ImageUri", v.into_value());
-            }
+            set(&mut m, "ImageUri", self.image_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -524,12 +488,8 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cpu", self.cpu.into_value());
-            if let Some(v) = self.disk {
-                m.insert("Disk", v.into_value());
-            }
-            if let Some(v) = self.disk_type {
-                m.insert("DiskType", v.into_value());
-            }
+            set(&mut m, "Disk", self.disk);
+            set(&mut m, "DiskType", self.disk_type);
             m.insert("Memory", self.memory.into_value());
             gs_core::Value::Map(m)
         }
@@ -577,9 +537,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cpu", self.cpu.into_value());
-            if let Some(v) = self.disk {
-                m.insert("Disk", v.into_value());
-            }
+            set(&mut m, "Disk", self.disk);
             m.insert("Memory", self.memory.into_value());
             gs_core::Value::Map(m)
         }
@@ -627,12 +585,8 @@ pub mod application {
     impl IntoValue for AutoStopConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.idle_timeout_minutes {
-                m.insert("IdleTimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "IdleTimeoutMinutes", self.idle_timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -676,12 +630,8 @@ pub mod application {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -737,18 +687,10 @@ pub mod application {
     impl IntoValue for MonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logging_configuration {
-                m.insert("CloudWatchLoggingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.managed_persistence_monitoring_configuration {
-                m.insert("ManagedPersistenceMonitoringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.prometheus_monitoring_configuration {
-                m.insert("PrometheusMonitoringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_monitoring_configuration {
-                m.insert("S3MonitoringConfiguration", v.into_value());
-            }
+            set(&mut m, "CloudWatchLoggingConfiguration", self.cloud_watch_logging_configuration);
+            set(&mut m, "ManagedPersistenceMonitoringConfiguration", self.managed_persistence_monitoring_configuration);
+            set(&mut m, "PrometheusMonitoringConfiguration", self.prometheus_monitoring_configuration);
+            set(&mut m, "S3MonitoringConfiguration", self.s3_monitoring_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -791,12 +733,8 @@ pub mod application {
     impl IntoValue for S3MonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_key_arn {
-                m.insert("EncryptionKeyArn", v.into_value());
-            }
-            if let Some(v) = self.log_uri {
-                m.insert("LogUri", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
+            set(&mut m, "LogUri", self.log_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -839,12 +777,8 @@ pub mod application {
     impl IntoValue for ManagedPersistenceMonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.encryption_key_arn {
-                m.insert("EncryptionKeyArn", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -906,21 +840,11 @@ pub mod application {
     impl IntoValue for CloudWatchLoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.encryption_key_arn {
-                m.insert("EncryptionKeyArn", v.into_value());
-            }
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
-            if let Some(v) = self.log_stream_name_prefix {
-                m.insert("LogStreamNamePrefix", v.into_value());
-            }
-            if let Some(v) = self.log_type_map {
-                m.insert("LogTypeMap", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
+            set(&mut m, "LogGroupName", self.log_group_name);
+            set(&mut m, "LogStreamNamePrefix", self.log_stream_name_prefix);
+            set(&mut m, "LogTypeMap", self.log_type_map);
             gs_core::Value::Map(m)
         }
     }
@@ -997,9 +921,7 @@ pub mod application {
     impl IntoValue for PrometheusMonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.remote_write_url {
-                m.insert("RemoteWriteUrl", v.into_value());
-            }
+            set(&mut m, "RemoteWriteUrl", self.remote_write_url);
             gs_core::Value::Map(m)
         }
     }
@@ -1046,12 +968,8 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "Properties", self.properties);
             gs_core::Value::Map(m)
         }
     }
@@ -1101,15 +1019,9 @@ pub mod application {
     impl IntoValue for InteractiveConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.livy_endpoint_enabled {
-                m.insert("LivyEndpointEnabled", v.into_value());
-            }
-            if let Some(v) = self.session_enabled {
-                m.insert("SessionEnabled", v.into_value());
-            }
-            if let Some(v) = self.studio_enabled {
-                m.insert("StudioEnabled", v.into_value());
-            }
+            set(&mut m, "LivyEndpointEnabled", self.livy_endpoint_enabled);
+            set(&mut m, "SessionEnabled", self.session_enabled);
+            set(&mut m, "StudioEnabled", self.studio_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1155,12 +1067,8 @@ pub mod application {
     impl IntoValue for SchedulerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_concurrent_runs {
-                m.insert("MaxConcurrentRuns", v.into_value());
-            }
-            if let Some(v) = self.queue_timeout_minutes {
-                m.insert("QueueTimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "MaxConcurrentRuns", self.max_concurrent_runs);
+            set(&mut m, "QueueTimeoutMinutes", self.queue_timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1198,9 +1106,7 @@ pub mod application {
     impl IntoValue for IdentityCenterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.identity_center_instance_arn {
-                m.insert("IdentityCenterInstanceArn", v.into_value());
-            }
+            set(&mut m, "IdentityCenterInstanceArn", self.identity_center_instance_arn);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "entityresolution")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -174,21 +174,13 @@ impl CfnIdMappingWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.id_mapping_incremental_run_config {
-            m.insert("IdMappingIncrementalRunConfig", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IdMappingIncrementalRunConfig", self.id_mapping_incremental_run_config);
         m.insert("IdMappingTechniques", self.id_mapping_techniques.into_value());
         m.insert("InputSourceConfig", self.input_source_config.into_value());
-        if let Some(v) = self.output_source_config {
-            m.insert("OutputSourceConfig", v.into_value());
-        }
+        set(&mut m, "OutputSourceConfig", self.output_source_config);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkflowName", self.workflow_name.into_value());
         m
     }
@@ -239,7 +231,7 @@ impl crate::Cfn<markers::IdMappingWorkflow> {
 /// The property types of [`CfnIdMappingWorkflow`]: CDK's `CfnIdMappingWorkflow.*Property`.
 #[cfg(feature = "entityresolution")]
 pub mod id_mapping_workflow {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// An object containing `inputSourceARN` , `schemaName` , and `type` .
     ///
@@ -282,12 +274,8 @@ pub mod id_mapping_workflow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputSourceARN", self.input_source_arn.into_value());
-            if let Some(v) = self.schema_arn {
-                m.insert("SchemaArn", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "SchemaArn", self.schema_arn);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -341,18 +329,10 @@ pub mod id_mapping_workflow {
     impl IntoValue for IdMappingTechniques {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id_mapping_type {
-                m.insert("IdMappingType", v.into_value());
-            }
-            if let Some(v) = self.normalization_version {
-                m.insert("NormalizationVersion", v.into_value());
-            }
-            if let Some(v) = self.provider_properties {
-                m.insert("ProviderProperties", v.into_value());
-            }
-            if let Some(v) = self.rule_based_properties {
-                m.insert("RuleBasedProperties", v.into_value());
-            }
+            set(&mut m, "IdMappingType", self.id_mapping_type);
+            set(&mut m, "NormalizationVersion", self.normalization_version);
+            set(&mut m, "ProviderProperties", self.provider_properties);
+            set(&mut m, "RuleBasedProperties", self.rule_based_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -406,12 +386,8 @@ pub mod id_mapping_workflow {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeMatchingModel", self.attribute_matching_model.into_value());
             m.insert("RecordMatchingModel", self.record_matching_model.into_value());
-            if let Some(v) = self.rule_definition_type {
-                m.insert("RuleDefinitionType", v.into_value());
-            }
-            if let Some(v) = self.rules {
-                m.insert("Rules", v.into_value());
-            }
+            set(&mut m, "RuleDefinitionType", self.rule_definition_type);
+            set(&mut m, "Rules", self.rules);
             gs_core::Value::Map(m)
         }
     }
@@ -497,12 +473,8 @@ pub mod id_mapping_workflow {
     impl IntoValue for ProviderProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.intermediate_source_configuration {
-                m.insert("IntermediateSourceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.provider_configuration {
-                m.insert("ProviderConfiguration", v.into_value());
-            }
+            set(&mut m, "IntermediateSourceConfiguration", self.intermediate_source_configuration);
+            set(&mut m, "ProviderConfiguration", self.provider_configuration);
             m.insert("ProviderServiceArn", self.provider_service_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -574,9 +546,7 @@ pub mod id_mapping_workflow {
     impl IntoValue for IdMappingWorkflowOutputSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_arn {
-                m.insert("KMSArn", v.into_value());
-            }
+            set(&mut m, "KMSArn", self.kms_arn);
             m.insert("OutputS3Path", self.output_s3_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -685,22 +655,12 @@ impl CfnIdNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.id_mapping_workflow_properties {
-            m.insert("IdMappingWorkflowProperties", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IdMappingWorkflowProperties", self.id_mapping_workflow_properties);
         m.insert("IdNamespaceName", self.id_namespace_name.into_value());
-        if let Some(v) = self.input_source_config {
-            m.insert("InputSourceConfig", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "InputSourceConfig", self.input_source_config);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -751,7 +711,7 @@ impl crate::Cfn<markers::IdNamespace> {
 /// The property types of [`CfnIdNamespace`]: CDK's `CfnIdNamespace.*Property`.
 #[cfg(feature = "entityresolution")]
 pub mod id_namespace {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// An object containing `inputSourceARN` and `schemaName` .
     ///
@@ -787,9 +747,7 @@ pub mod id_namespace {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputSourceARN", self.input_source_arn.into_value());
-            if let Some(v) = self.schema_name {
-                m.insert("SchemaName", v.into_value());
-            }
+            set(&mut m, "SchemaName", self.schema_name);
             gs_core::Value::Map(m)
         }
     }
@@ -833,12 +791,8 @@ pub mod id_namespace {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdMappingType", self.id_mapping_type.into_value());
-            if let Some(v) = self.provider_properties {
-                m.insert("ProviderProperties", v.into_value());
-            }
-            if let Some(v) = self.rule_based_properties {
-                m.insert("RuleBasedProperties", v.into_value());
-            }
+            set(&mut m, "ProviderProperties", self.provider_properties);
+            set(&mut m, "RuleBasedProperties", self.rule_based_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -895,18 +849,10 @@ pub mod id_namespace {
     impl IntoValue for NamespaceRuleBasedProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_matching_model {
-                m.insert("AttributeMatchingModel", v.into_value());
-            }
-            if let Some(v) = self.record_matching_models {
-                m.insert("RecordMatchingModels", v.into_value());
-            }
-            if let Some(v) = self.rule_definition_types {
-                m.insert("RuleDefinitionTypes", v.into_value());
-            }
-            if let Some(v) = self.rules {
-                m.insert("Rules", v.into_value());
-            }
+            set(&mut m, "AttributeMatchingModel", self.attribute_matching_model);
+            set(&mut m, "RecordMatchingModels", self.record_matching_models);
+            set(&mut m, "RuleDefinitionTypes", self.rule_definition_types);
+            set(&mut m, "Rules", self.rules);
             gs_core::Value::Map(m)
         }
     }
@@ -984,9 +930,7 @@ pub mod id_namespace {
     impl IntoValue for NamespaceProviderProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provider_configuration {
-                m.insert("ProviderConfiguration", v.into_value());
-            }
+            set(&mut m, "ProviderConfiguration", self.provider_configuration);
             m.insert("ProviderServiceArn", self.provider_service_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1073,19 +1017,13 @@ impl CfnMatchingWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.incremental_run_config {
-            m.insert("IncrementalRunConfig", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IncrementalRunConfig", self.incremental_run_config);
         m.insert("InputSourceConfig", self.input_source_config.into_value());
         m.insert("OutputSourceConfig", self.output_source_config.into_value());
         m.insert("ResolutionTechniques", self.resolution_techniques.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkflowName", self.workflow_name.into_value());
         m
     }
@@ -1136,7 +1074,7 @@ impl crate::Cfn<markers::MatchingWorkflow> {
 /// The property types of [`CfnMatchingWorkflow`]: CDK's `CfnMatchingWorkflow.*Property`.
 #[cfg(feature = "entityresolution")]
 pub mod matching_workflow {
-    use crate::kinds::{Bool, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Str, set};
 
     /// An object which defines the `resolutionType` and the `ruleBasedProperties` .
     ///
@@ -1196,21 +1134,11 @@ pub mod matching_workflow {
     impl IntoValue for ResolutionTechniques {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_real_time_matching {
-                m.insert("EnableRealTimeMatching", v.into_value());
-            }
-            if let Some(v) = self.provider_properties {
-                m.insert("ProviderProperties", v.into_value());
-            }
-            if let Some(v) = self.resolution_type {
-                m.insert("ResolutionType", v.into_value());
-            }
-            if let Some(v) = self.rule_based_properties {
-                m.insert("RuleBasedProperties", v.into_value());
-            }
-            if let Some(v) = self.rule_condition_properties {
-                m.insert("RuleConditionProperties", v.into_value());
-            }
+            set(&mut m, "EnableRealTimeMatching", self.enable_real_time_matching);
+            set(&mut m, "ProviderProperties", self.provider_properties);
+            set(&mut m, "ResolutionType", self.resolution_type);
+            set(&mut m, "RuleBasedProperties", self.rule_based_properties);
+            set(&mut m, "RuleConditionProperties", self.rule_condition_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -1256,9 +1184,7 @@ pub mod matching_workflow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeMatchingModel", self.attribute_matching_model.into_value());
-            if let Some(v) = self.match_purpose {
-                m.insert("MatchPurpose", v.into_value());
-            }
+            set(&mut m, "MatchPurpose", self.match_purpose);
             m.insert("Rules", self.rules.into_value());
             gs_core::Value::Map(m)
         }
@@ -1347,9 +1273,7 @@ pub mod matching_workflow {
     impl IntoValue for InputSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.apply_normalization {
-                m.insert("ApplyNormalization", v.into_value());
-            }
+            set(&mut m, "ApplyNormalization", self.apply_normalization);
             m.insert("InputSourceARN", self.input_source_arn.into_value());
             m.insert("SchemaArn", self.schema_arn.into_value());
             gs_core::Value::Map(m)
@@ -1414,19 +1338,11 @@ pub mod matching_workflow {
     impl IntoValue for OutputSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.apply_normalization {
-                m.insert("ApplyNormalization", v.into_value());
-            }
-            if let Some(v) = self.customer_profiles_integration_config {
-                m.insert("CustomerProfilesIntegrationConfig", v.into_value());
-            }
-            if let Some(v) = self.kms_arn {
-                m.insert("KMSArn", v.into_value());
-            }
+            set(&mut m, "ApplyNormalization", self.apply_normalization);
+            set(&mut m, "CustomerProfilesIntegrationConfig", self.customer_profiles_integration_config);
+            set(&mut m, "KMSArn", self.kms_arn);
             m.insert("Output", self.output.into_value());
-            if let Some(v) = self.output_s3_path {
-                m.insert("OutputS3Path", v.into_value());
-            }
+            set(&mut m, "OutputS3Path", self.output_s3_path);
             gs_core::Value::Map(m)
         }
     }
@@ -1466,9 +1382,7 @@ pub mod matching_workflow {
     impl IntoValue for OutputAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hashed {
-                m.insert("Hashed", v.into_value());
-            }
+            set(&mut m, "Hashed", self.hashed);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1545,9 +1459,7 @@ pub mod matching_workflow {
     impl IntoValue for RuleConditionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.matching_config {
-                m.insert("MatchingConfig", v.into_value());
-            }
+            set(&mut m, "MatchingConfig", self.matching_config);
             m.insert("Rules", self.rules.into_value());
             gs_core::Value::Map(m)
         }
@@ -1590,12 +1502,8 @@ pub mod matching_workflow {
     impl IntoValue for RuleCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.rule_name {
-                m.insert("RuleName", v.into_value());
-            }
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "RuleName", self.rule_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1632,9 +1540,7 @@ pub mod matching_workflow {
     impl IntoValue for MatchingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_transitive_matching {
-                m.insert("EnableTransitiveMatching", v.into_value());
-            }
+            set(&mut m, "EnableTransitiveMatching", self.enable_transitive_matching);
             gs_core::Value::Map(m)
         }
     }
@@ -1679,12 +1585,8 @@ pub mod matching_workflow {
     impl IntoValue for ProviderProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.intermediate_source_configuration {
-                m.insert("IntermediateSourceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.provider_configuration {
-                m.insert("ProviderConfiguration", v.into_value());
-            }
+            set(&mut m, "IntermediateSourceConfiguration", self.intermediate_source_configuration);
+            set(&mut m, "ProviderConfiguration", self.provider_configuration);
             m.insert("ProviderServiceArn", self.provider_service_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1816,19 +1718,11 @@ impl CfnPolicyStatementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action {
-            m.insert("Action", v.into_value());
-        }
+        set(&mut m, "Action", self.action);
         m.insert("Arn", self.arn.into_value());
-        if let Some(v) = self.condition {
-            m.insert("Condition", v.into_value());
-        }
-        if let Some(v) = self.effect {
-            m.insert("Effect", v.into_value());
-        }
-        if let Some(v) = self.principal {
-            m.insert("Principal", v.into_value());
-        }
+        set(&mut m, "Condition", self.condition);
+        set(&mut m, "Effect", self.effect);
+        set(&mut m, "Principal", self.principal);
         m.insert("StatementId", self.statement_id.into_value());
         m
     }
@@ -1905,14 +1799,10 @@ impl CfnSchemaMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("MappedInputFields", self.mapped_input_fields.into_value());
         m.insert("SchemaName", self.schema_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1971,7 +1861,7 @@ impl crate::Cfn<markers::SchemaMapping> {
 /// The property types of [`CfnSchemaMapping`]: CDK's `CfnSchemaMapping.*Property`.
 #[cfg(feature = "entityresolution")]
 pub mod schema_mapping {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// A configuration object for defining input data fields in AWS Entity Resolution . The `SchemaInputAttribute`
     /// specifies how individual fields in your input data should be processed and matched.
@@ -2035,18 +1925,10 @@ pub mod schema_mapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());
-            if let Some(v) = self.group_name {
-                m.insert("GroupName", v.into_value());
-            }
-            if let Some(v) = self.hashed {
-                m.insert("Hashed", v.into_value());
-            }
-            if let Some(v) = self.match_key {
-                m.insert("MatchKey", v.into_value());
-            }
-            if let Some(v) = self.sub_type {
-                m.insert("SubType", v.into_value());
-            }
+            set(&mut m, "GroupName", self.group_name);
+            set(&mut m, "Hashed", self.hashed);
+            set(&mut m, "MatchKey", self.match_key);
+            set(&mut m, "SubType", self.sub_type);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }

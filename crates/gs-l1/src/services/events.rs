@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "events")]
-use crate::kinds::{Id, Int, IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{Id, Int, IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -193,17 +193,11 @@ impl CfnApiDestinationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionArn", self.connection_arn.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("HttpMethod", self.http_method.into_value());
         m.insert("InvocationEndpoint", self.invocation_endpoint.into_value());
-        if let Some(v) = self.invocation_rate_limit_per_second {
-            m.insert("InvocationRateLimitPerSecond", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "InvocationRateLimitPerSecond", self.invocation_rate_limit_per_second);
+        set(&mut m, "Name", self.name);
         m
     }
 
@@ -311,21 +305,11 @@ impl CfnArchiveProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.archive_name {
-            m.insert("ArchiveName", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.event_pattern {
-            m.insert("EventPattern", v.into_value());
-        }
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
-        if let Some(v) = self.retention_days {
-            m.insert("RetentionDays", v.into_value());
-        }
+        set(&mut m, "ArchiveName", self.archive_name);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EventPattern", self.event_pattern);
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
+        set(&mut m, "RetentionDays", self.retention_days);
         m.insert("SourceArn", self.source_arn.into_get_att("Arn"));
         m
     }
@@ -424,24 +408,12 @@ impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auth_parameters {
-            m.insert("AuthParameters", v.into_value());
-        }
-        if let Some(v) = self.authorization_type {
-            m.insert("AuthorizationType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.invocation_connectivity_parameters {
-            m.insert("InvocationConnectivityParameters", v.into_value());
-        }
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "AuthParameters", self.auth_parameters);
+        set(&mut m, "AuthorizationType", self.authorization_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InvocationConnectivityParameters", self.invocation_connectivity_parameters);
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
+        set(&mut m, "Name", self.name);
         m
     }
 
@@ -513,7 +485,7 @@ impl crate::Cfn<markers::Connection> {
 /// The property types of [`CfnConnection`]: CDK's `CfnConnection.*Property`.
 #[cfg(feature = "events")]
 pub mod connection {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Tthe authorization parameters to use for the connection.
     ///
@@ -572,21 +544,11 @@ pub mod connection {
     impl IntoValue for AuthParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_key_auth_parameters {
-                m.insert("ApiKeyAuthParameters", v.into_value());
-            }
-            if let Some(v) = self.basic_auth_parameters {
-                m.insert("BasicAuthParameters", v.into_value());
-            }
-            if let Some(v) = self.connectivity_parameters {
-                m.insert("ConnectivityParameters", v.into_value());
-            }
-            if let Some(v) = self.invocation_http_parameters {
-                m.insert("InvocationHttpParameters", v.into_value());
-            }
-            if let Some(v) = self.o_auth_parameters {
-                m.insert("OAuthParameters", v.into_value());
-            }
+            set(&mut m, "ApiKeyAuthParameters", self.api_key_auth_parameters);
+            set(&mut m, "BasicAuthParameters", self.basic_auth_parameters);
+            set(&mut m, "ConnectivityParameters", self.connectivity_parameters);
+            set(&mut m, "InvocationHttpParameters", self.invocation_http_parameters);
+            set(&mut m, "OAuthParameters", self.o_auth_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -634,15 +596,9 @@ pub mod connection {
     impl IntoValue for ConnectionHttpParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.body_parameters {
-                m.insert("BodyParameters", v.into_value());
-            }
-            if let Some(v) = self.header_parameters {
-                m.insert("HeaderParameters", v.into_value());
-            }
-            if let Some(v) = self.query_string_parameters {
-                m.insert("QueryStringParameters", v.into_value());
-            }
+            set(&mut m, "BodyParameters", self.body_parameters);
+            set(&mut m, "HeaderParameters", self.header_parameters);
+            set(&mut m, "QueryStringParameters", self.query_string_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -688,9 +644,7 @@ pub mod connection {
     impl IntoValue for Parameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_value_secret {
-                m.insert("IsValueSecret", v.into_value());
-            }
+            set(&mut m, "IsValueSecret", self.is_value_secret);
             m.insert("Key", self.key.into_value());
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
@@ -824,9 +778,7 @@ pub mod connection {
             m.insert("AuthorizationEndpoint", self.authorization_endpoint.into_value());
             m.insert("ClientParameters", self.client_parameters.into_value());
             m.insert("HttpMethod", self.http_method.into_value());
-            if let Some(v) = self.o_auth_http_parameters {
-                m.insert("OAuthHttpParameters", v.into_value());
-            }
+            set(&mut m, "OAuthHttpParameters", self.o_auth_http_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -936,9 +888,7 @@ pub mod connection {
     impl IntoValue for ResourceParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_association_arn {
-                m.insert("ResourceAssociationArn", v.into_value());
-            }
+            set(&mut m, "ResourceAssociationArn", self.resource_association_arn);
             m.insert("ResourceConfigurationArn", self.resource_configuration_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1038,19 +988,11 @@ impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EventBuses", self.event_buses.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.replication_config {
-            m.insert("ReplicationConfig", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ReplicationConfig", self.replication_config);
+        set(&mut m, "RoleArn", self.role_arn);
         m.insert("RoutingConfig", self.routing_config.into_value());
         m
     }
@@ -1397,28 +1339,14 @@ impl CfnEventBusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dead_letter_config {
-            m.insert("DeadLetterConfig", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.event_source_name {
-            m.insert("EventSourceName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
-        if let Some(v) = self.log_config {
-            m.insert("LogConfig", v.into_value());
-        }
+        set(&mut m, "DeadLetterConfig", self.dead_letter_config);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EventSourceName", self.event_source_name);
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
+        set(&mut m, "LogConfig", self.log_config);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1469,7 +1397,7 @@ impl crate::Cfn<markers::EventBus> {
 /// The property types of [`CfnEventBus`]: CDK's `CfnEventBus.*Property`.
 #[cfg(feature = "events")]
 pub mod event_bus {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue
     /// (DLQ).
@@ -1503,9 +1431,7 @@ pub mod event_bus {
     impl IntoValue for DeadLetterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1550,12 +1476,8 @@ pub mod event_bus {
     impl IntoValue for LogConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_detail {
-                m.insert("IncludeDetail", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
+            set(&mut m, "IncludeDetail", self.include_detail);
+            set(&mut m, "Level", self.level);
             gs_core::Value::Map(m)
         }
     }
@@ -1635,21 +1557,11 @@ impl CfnEventBusPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action {
-            m.insert("Action", v.into_value());
-        }
-        if let Some(v) = self.condition {
-            m.insert("Condition", v.into_value());
-        }
-        if let Some(v) = self.event_bus_name {
-            m.insert("EventBusName", v.into_value());
-        }
-        if let Some(v) = self.principal {
-            m.insert("Principal", v.into_value());
-        }
-        if let Some(v) = self.statement {
-            m.insert("Statement", v.into_value());
-        }
+        set(&mut m, "Action", self.action);
+        set(&mut m, "Condition", self.condition);
+        set(&mut m, "EventBusName", self.event_bus_name);
+        set(&mut m, "Principal", self.principal);
+        set(&mut m, "Statement", self.statement);
         m.insert("StatementId", self.statement_id.into_value());
         m
     }
@@ -1676,7 +1588,7 @@ impl crate::Cfn<markers::EventBusPolicy> {
 /// The property types of [`CfnEventBusPolicy`]: CDK's `CfnEventBusPolicy.*Property`.
 #[cfg(feature = "events")]
 pub mod event_bus_policy {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// This parameter enables you to limit the permission to accounts that fulfill a certain
     /// condition, such as being a member of a certain AWS organization.
@@ -1722,15 +1634,9 @@ pub mod event_bus_policy {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1836,33 +1742,15 @@ impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.event_bus_name {
-            m.insert("EventBusName", v.into_ref());
-        }
-        if let Some(v) = self.event_pattern {
-            m.insert("EventPattern", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.schedule_expression {
-            m.insert("ScheduleExpression", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.targets {
-            m.insert("Targets", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        if let Some(v) = self.event_bus_name { m.insert("EventBusName", v.into_ref()); }
+        set(&mut m, "EventPattern", self.event_pattern);
+        set(&mut m, "Name", self.name);
+        if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "ScheduleExpression", self.schedule_expression);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Targets", self.targets);
         m
     }
 
@@ -1904,7 +1792,7 @@ impl crate::Cfn<markers::Rule> {
 /// The property types of [`CfnRule`]: CDK's `CfnRule.*Property`.
 #[cfg(feature = "events")]
 pub mod rule {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, set};
 
     /// Targets are the resources to be invoked when a rule is triggered. For a complete list of
     /// services and resources that can be set as a target, see
@@ -2057,53 +1945,23 @@ pub mod rule {
     impl IntoValue for Target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_sync_parameters {
-                m.insert("AppSyncParameters", v.into_value());
-            }
+            set(&mut m, "AppSyncParameters", self.app_sync_parameters);
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.batch_parameters {
-                m.insert("BatchParameters", v.into_value());
-            }
-            if let Some(v) = self.dead_letter_config {
-                m.insert("DeadLetterConfig", v.into_value());
-            }
-            if let Some(v) = self.ecs_parameters {
-                m.insert("EcsParameters", v.into_value());
-            }
-            if let Some(v) = self.http_parameters {
-                m.insert("HttpParameters", v.into_value());
-            }
+            set(&mut m, "BatchParameters", self.batch_parameters);
+            set(&mut m, "DeadLetterConfig", self.dead_letter_config);
+            set(&mut m, "EcsParameters", self.ecs_parameters);
+            set(&mut m, "HttpParameters", self.http_parameters);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.input_path {
-                m.insert("InputPath", v.into_value());
-            }
-            if let Some(v) = self.input_transformer {
-                m.insert("InputTransformer", v.into_value());
-            }
-            if let Some(v) = self.kinesis_parameters {
-                m.insert("KinesisParameters", v.into_value());
-            }
-            if let Some(v) = self.redshift_data_parameters {
-                m.insert("RedshiftDataParameters", v.into_value());
-            }
-            if let Some(v) = self.retry_policy {
-                m.insert("RetryPolicy", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.run_command_parameters {
-                m.insert("RunCommandParameters", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_pipeline_parameters {
-                m.insert("SageMakerPipelineParameters", v.into_value());
-            }
-            if let Some(v) = self.sqs_parameters {
-                m.insert("SqsParameters", v.into_value());
-            }
+            set(&mut m, "Input", self.input);
+            set(&mut m, "InputPath", self.input_path);
+            set(&mut m, "InputTransformer", self.input_transformer);
+            set(&mut m, "KinesisParameters", self.kinesis_parameters);
+            set(&mut m, "RedshiftDataParameters", self.redshift_data_parameters);
+            set(&mut m, "RetryPolicy", self.retry_policy);
+            if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+            set(&mut m, "RunCommandParameters", self.run_command_parameters);
+            set(&mut m, "SageMakerPipelineParameters", self.sage_maker_pipeline_parameters);
+            set(&mut m, "SqsParameters", self.sqs_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2159,14 +2017,10 @@ pub mod rule {
     impl IntoValue for BatchParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.array_properties {
-                m.insert("ArrayProperties", v.into_value());
-            }
+            set(&mut m, "ArrayProperties", self.array_properties);
             m.insert("JobDefinition", self.job_definition.into_value());
             m.insert("JobName", self.job_name.into_value());
-            if let Some(v) = self.retry_strategy {
-                m.insert("RetryStrategy", v.into_value());
-            }
+            set(&mut m, "RetryStrategy", self.retry_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -2205,9 +2059,7 @@ pub mod rule {
     impl IntoValue for BatchArrayProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.size {
-                m.insert("Size", v.into_value());
-            }
+            set(&mut m, "Size", self.size);
             gs_core::Value::Map(m)
         }
     }
@@ -2244,9 +2096,7 @@ pub mod rule {
     impl IntoValue for BatchRetryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attempts {
-                m.insert("Attempts", v.into_value());
-            }
+            set(&mut m, "Attempts", self.attempts);
             gs_core::Value::Map(m)
         }
     }
@@ -2286,9 +2136,7 @@ pub mod rule {
     impl IntoValue for DeadLetterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.arn { m.insert("Arn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -2421,45 +2269,19 @@ pub mod rule {
     impl IntoValue for EcsParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_provider_strategy {
-                m.insert("CapacityProviderStrategy", v.into_value());
-            }
-            if let Some(v) = self.enable_ecs_managed_tags {
-                m.insert("EnableECSManagedTags", v.into_value());
-            }
-            if let Some(v) = self.enable_execute_command {
-                m.insert("EnableExecuteCommand", v.into_value());
-            }
-            if let Some(v) = self.group {
-                m.insert("Group", v.into_value());
-            }
-            if let Some(v) = self.launch_type {
-                m.insert("LaunchType", v.into_value());
-            }
-            if let Some(v) = self.network_configuration {
-                m.insert("NetworkConfiguration", v.into_value());
-            }
-            if let Some(v) = self.placement_constraints {
-                m.insert("PlacementConstraints", v.into_value());
-            }
-            if let Some(v) = self.placement_strategies {
-                m.insert("PlacementStrategies", v.into_value());
-            }
-            if let Some(v) = self.platform_version {
-                m.insert("PlatformVersion", v.into_value());
-            }
-            if let Some(v) = self.propagate_tags {
-                m.insert("PropagateTags", v.into_value());
-            }
-            if let Some(v) = self.reference_id {
-                m.insert("ReferenceId", v.into_value());
-            }
-            if let Some(v) = self.tag_list {
-                m.insert("TagList", v.into_value());
-            }
-            if let Some(v) = self.task_count {
-                m.insert("TaskCount", v.into_value());
-            }
+            set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
+            set(&mut m, "EnableECSManagedTags", self.enable_ecs_managed_tags);
+            set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+            set(&mut m, "Group", self.group);
+            set(&mut m, "LaunchType", self.launch_type);
+            set(&mut m, "NetworkConfiguration", self.network_configuration);
+            set(&mut m, "PlacementConstraints", self.placement_constraints);
+            set(&mut m, "PlacementStrategies", self.placement_strategies);
+            set(&mut m, "PlatformVersion", self.platform_version);
+            set(&mut m, "PropagateTags", self.propagate_tags);
+            set(&mut m, "ReferenceId", self.reference_id);
+            set(&mut m, "TagList", self.tag_list);
+            set(&mut m, "TaskCount", self.task_count);
             m.insert("TaskDefinitionArn", self.task_definition_arn.into_ref());
             gs_core::Value::Map(m)
         }
@@ -2509,13 +2331,9 @@ pub mod rule {
     impl IntoValue for CapacityProviderStrategyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base {
-                m.insert("Base", v.into_value());
-            }
+            set(&mut m, "Base", self.base);
             m.insert("CapacityProvider", self.capacity_provider.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -2553,9 +2371,7 @@ pub mod rule {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_vpc_configuration {
-                m.insert("AwsVpcConfiguration", v.into_value());
-            }
+            set(&mut m, "AwsVpcConfiguration", self.aws_vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2610,12 +2426,8 @@ pub mod rule {
     impl IntoValue for AwsVpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assign_public_ip {
-                m.insert("AssignPublicIp", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_refs());
-            }
+            set(&mut m, "AssignPublicIp", self.assign_public_ip);
+            if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
             m.insert("Subnets", self.subnets.into_refs());
             gs_core::Value::Map(m)
         }
@@ -2665,12 +2477,8 @@ pub mod rule {
     impl IntoValue for PlacementConstraint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2723,12 +2531,8 @@ pub mod rule {
     impl IntoValue for PlacementStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Field", self.field);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2781,15 +2585,9 @@ pub mod rule {
     impl IntoValue for HttpParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header_parameters {
-                m.insert("HeaderParameters", v.into_value());
-            }
-            if let Some(v) = self.path_parameter_values {
-                m.insert("PathParameterValues", v.into_value());
-            }
-            if let Some(v) = self.query_string_parameters {
-                m.insert("QueryStringParameters", v.into_value());
-            }
+            set(&mut m, "HeaderParameters", self.header_parameters);
+            set(&mut m, "PathParameterValues", self.path_parameter_values);
+            set(&mut m, "QueryStringParameters", self.query_string_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2830,9 +2628,7 @@ pub mod rule {
     impl IntoValue for InputTransformer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_paths_map {
-                m.insert("InputPathsMap", v.into_value());
-            }
+            set(&mut m, "InputPathsMap", self.input_paths_map);
             m.insert("InputTemplate", self.input_template.into_value());
             gs_core::Value::Map(m)
         }
@@ -2944,24 +2740,12 @@ pub mod rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Database", self.database.into_value());
-            if let Some(v) = self.db_user {
-                m.insert("DbUser", v.into_value());
-            }
-            if let Some(v) = self.secret_manager_arn {
-                m.insert("SecretManagerArn", v.into_value());
-            }
-            if let Some(v) = self.sql {
-                m.insert("Sql", v.into_value());
-            }
-            if let Some(v) = self.sqls {
-                m.insert("Sqls", v.into_value());
-            }
-            if let Some(v) = self.statement_name {
-                m.insert("StatementName", v.into_value());
-            }
-            if let Some(v) = self.with_event {
-                m.insert("WithEvent", v.into_value());
-            }
+            set(&mut m, "DbUser", self.db_user);
+            set(&mut m, "SecretManagerArn", self.secret_manager_arn);
+            set(&mut m, "Sql", self.sql);
+            set(&mut m, "Sqls", self.sqls);
+            set(&mut m, "StatementName", self.statement_name);
+            set(&mut m, "WithEvent", self.with_event);
             gs_core::Value::Map(m)
         }
     }
@@ -3005,12 +2789,8 @@ pub mod rule {
     impl IntoValue for RetryPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_event_age_in_seconds {
-                m.insert("MaximumEventAgeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_retry_attempts {
-                m.insert("MaximumRetryAttempts", v.into_value());
-            }
+            set(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
+            set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
             gs_core::Value::Map(m)
         }
     }
@@ -3125,9 +2905,7 @@ pub mod rule {
     impl IntoValue for SageMakerPipelineParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pipeline_parameter_list {
-                m.insert("PipelineParameterList", v.into_value());
-            }
+            set(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "eventschemas")]
-use crate::kinds::{Bool, Id, IntoValue, Json, List, Str};
+use crate::kinds::{Bool, Id, IntoValue, Json, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -129,16 +129,10 @@ impl CfnDiscovererProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cross_account {
-            m.insert("CrossAccount", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CrossAccount", self.cross_account);
+        set(&mut m, "Description", self.description);
         m.insert("SourceArn", self.source_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -291,15 +285,9 @@ impl CfnRegistryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.registry_name {
-            m.insert("RegistryName", v.into_ref());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        if let Some(v) = self.registry_name { m.insert("RegistryName", v.into_ref()); }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -426,9 +414,7 @@ impl CfnRegistryPolicyProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
         m.insert("RegistryName", self.registry_name.into_value());
-        if let Some(v) = self.revision_id {
-            m.insert("RevisionId", v.into_value());
-        }
+        set(&mut m, "RevisionId", self.revision_id);
         m
     }
 
@@ -524,16 +510,10 @@ impl CfnSchemaProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("RegistryName", self.registry_name.into_value());
-        if let Some(v) = self.schema_name {
-            m.insert("SchemaName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SchemaName", self.schema_name);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }

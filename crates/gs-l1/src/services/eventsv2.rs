@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "eventsv2")]
-use crate::kinds::{IntoValue, Json, List, Str, Tag};
+use crate::kinds::{IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -141,19 +141,11 @@ impl CfnEventBusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.storage_configuration {
-            m.insert("StorageConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StorageConfiguration", self.storage_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -211,7 +203,7 @@ impl crate::Cfn<markers::EventBus> {
 /// The property types of [`CfnEventBus`]: CDK's `CfnEventBus.*Property`.
 #[cfg(feature = "eventsv2")]
 pub mod event_bus {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Storage (retention) configuration for the event bus.
     ///
@@ -244,9 +236,7 @@ pub mod event_bus {
     impl IntoValue for StorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.retention_period_in_days {
-                m.insert("RetentionPeriodInDays", v.into_value());
-            }
+            set(&mut m, "RetentionPeriodInDays", self.retention_period_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -284,9 +274,7 @@ pub mod event_bus {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_identifier {
-                m.insert("KmsKeyIdentifier", v.into_value());
-            }
+            set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -353,14 +341,10 @@ impl CfnEventSourceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EventBusArn", self.event_bus_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -432,7 +416,7 @@ impl crate::Cfn<markers::EventSource> {
 /// The property types of [`CfnEventSource`]: CDK's `CfnEventSource.*Property`.
 #[cfg(feature = "eventsv2")]
 pub mod event_source {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Event source configuration. Exactly one of the two variants must be set.
     ///
@@ -471,12 +455,8 @@ pub mod event_source {
     impl IntoValue for EventSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_service_events_configuration {
-                m.insert("AwsServiceEventsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.partner_events_configuration {
-                m.insert("PartnerEventsConfiguration", v.into_value());
-            }
+            set(&mut m, "AwsServiceEventsConfiguration", self.aws_service_events_configuration);
+            set(&mut m, "PartnerEventsConfiguration", self.partner_events_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -525,12 +505,8 @@ pub mod event_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsService", self.aws_service.into_value());
-            if let Some(v) = self.on_failure_configuration {
-                m.insert("OnFailureConfiguration", v.into_value());
-            }
-            if let Some(v) = self.pattern {
-                m.insert("Pattern", v.into_value());
-            }
+            set(&mut m, "OnFailureConfiguration", self.on_failure_configuration);
+            set(&mut m, "Pattern", self.pattern);
             gs_core::Value::Map(m)
         }
     }
@@ -569,9 +545,7 @@ pub mod event_source {
     impl IntoValue for OnFailureConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -631,16 +605,10 @@ pub mod event_source {
     impl IntoValue for PartnerEventsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_failure_configuration {
-                m.insert("OnFailureConfiguration", v.into_value());
-            }
-            if let Some(v) = self.partner_bus_kms_key_identifier {
-                m.insert("PartnerBusKmsKeyIdentifier", v.into_value());
-            }
+            set(&mut m, "OnFailureConfiguration", self.on_failure_configuration);
+            set(&mut m, "PartnerBusKmsKeyIdentifier", self.partner_bus_kms_key_identifier);
             m.insert("PartnerEventSourceArn", self.partner_event_source_arn.into_value());
-            if let Some(v) = self.pattern {
-                m.insert("Pattern", v.into_value());
-            }
+            set(&mut m, "Pattern", self.pattern);
             gs_core::Value::Map(m)
         }
     }
@@ -858,47 +826,21 @@ impl CfnSubscriberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.batch_configuration {
-            m.insert("BatchConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "BatchConfiguration", self.batch_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("EventBusArn", self.event_bus_arn.into_value());
-        if let Some(v) = self.filter_configuration {
-            m.insert("FilterConfiguration", v.into_value());
-        }
-        if let Some(v) = self.log_configuration {
-            m.insert("LogConfiguration", v.into_value());
-        }
+        set(&mut m, "FilterConfiguration", self.filter_configuration);
+        set(&mut m, "LogConfiguration", self.log_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.on_failure_configuration {
-            m.insert("OnFailureConfiguration", v.into_value());
-        }
-        if let Some(v) = self.point_in_time_configuration {
-            m.insert("PointInTimeConfiguration", v.into_value());
-        }
-        if let Some(v) = self.resume_position {
-            m.insert("ResumePosition", v.into_value());
-        }
-        if let Some(v) = self.retry_policy {
-            m.insert("RetryPolicy", v.into_value());
-        }
-        if let Some(v) = self.starting_position {
-            m.insert("StartingPosition", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transformer {
-            m.insert("Transformer", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "OnFailureConfiguration", self.on_failure_configuration);
+        set(&mut m, "PointInTimeConfiguration", self.point_in_time_configuration);
+        set(&mut m, "ResumePosition", self.resume_position);
+        set(&mut m, "RetryPolicy", self.retry_policy);
+        set(&mut m, "StartingPosition", self.starting_position);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Transformer", self.transformer);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -956,7 +898,7 @@ impl crate::Cfn<markers::Subscriber> {
 /// The property types of [`CfnSubscriber`]: CDK's `CfnSubscriber.*Property`.
 #[cfg(feature = "eventsv2")]
 pub mod subscriber {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Configuration for filtering which events are delivered to the target. An event must match
     /// every filter to be delivered.
@@ -992,9 +934,7 @@ pub mod subscriber {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filters", self.filters.into_value());
-            if let Some(v) = self.language {
-                m.insert("Language", v.into_value());
-            }
+            set(&mut m, "Language", self.language);
             gs_core::Value::Map(m)
         }
     }
@@ -1080,13 +1020,9 @@ pub mod subscriber {
     impl IntoValue for PointInTimeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_point {
-                m.insert("EndPoint", v.into_value());
-            }
+            set(&mut m, "EndPoint", self.end_point);
             m.insert("PointType", self.point_type.into_value());
-            if let Some(v) = self.starting_point {
-                m.insert("StartingPoint", v.into_value());
-            }
+            set(&mut m, "StartingPoint", self.starting_point);
             gs_core::Value::Map(m)
         }
     }
@@ -1136,12 +1072,8 @@ pub mod subscriber {
     impl IntoValue for BatchConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_batch_size {
-                m.insert("MaxBatchSize", v.into_value());
-            }
-            if let Some(v) = self.max_batch_window_in_seconds {
-                m.insert("MaxBatchWindowInSeconds", v.into_value());
-            }
+            set(&mut m, "MaxBatchSize", self.max_batch_size);
+            set(&mut m, "MaxBatchWindowInSeconds", self.max_batch_window_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1186,12 +1118,8 @@ pub mod subscriber {
     impl IntoValue for Transformer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.jsonata_configuration {
-                m.insert("JsonataConfiguration", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "JsonataConfiguration", self.jsonata_configuration);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1274,15 +1202,9 @@ pub mod subscriber {
     impl IntoValue for RetryPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_event_age_in_seconds {
-                m.insert("MaxEventAgeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.max_retry_attempts {
-                m.insert("MaxRetryAttempts", v.into_value());
-            }
-            if let Some(v) = self.retry_strategy {
-                m.insert("RetryStrategy", v.into_value());
-            }
+            set(&mut m, "MaxEventAgeInSeconds", self.max_event_age_in_seconds);
+            set(&mut m, "MaxRetryAttempts", self.max_retry_attempts);
+            set(&mut m, "RetryStrategy", self.retry_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -1319,9 +1241,7 @@ pub mod subscriber {
     impl IntoValue for OnFailureConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1366,12 +1286,8 @@ pub mod subscriber {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_payload {
-                m.insert("IncludePayload", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
+            set(&mut m, "IncludePayload", self.include_payload);
+            set(&mut m, "Level", self.level);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "evidently")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -208,31 +208,17 @@ impl CfnExperimentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("MetricGoals", self.metric_goals.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("OnlineAbConfig", self.online_ab_config.into_value());
         m.insert("Project", self.project.into_value());
-        if let Some(v) = self.randomization_salt {
-            m.insert("RandomizationSalt", v.into_value());
-        }
-        if let Some(v) = self.remove_segment {
-            m.insert("RemoveSegment", v.into_value());
-        }
-        if let Some(v) = self.running_status {
-            m.insert("RunningStatus", v.into_value());
-        }
-        if let Some(v) = self.sampling_rate {
-            m.insert("SamplingRate", v.into_value());
-        }
-        if let Some(v) = self.segment {
-            m.insert("Segment", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RandomizationSalt", self.randomization_salt);
+        set(&mut m, "RemoveSegment", self.remove_segment);
+        set(&mut m, "RunningStatus", self.running_status);
+        set(&mut m, "SamplingRate", self.sampling_rate);
+        set(&mut m, "Segment", self.segment);
+        set(&mut m, "Tags", self.tags);
         m.insert("Treatments", self.treatments.into_value());
         m
     }
@@ -267,7 +253,7 @@ impl crate::Cfn<markers::Experiment> {
 /// The property types of [`CfnExperiment`]: CDK's `CfnExperiment.*Property`.
 #[cfg(feature = "evidently")]
 pub mod experiment {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Use this structure to start and stop the experiment.
     ///
@@ -319,15 +305,9 @@ pub mod experiment {
     impl IntoValue for RunningStatusObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis_complete_time {
-                m.insert("AnalysisCompleteTime", v.into_value());
-            }
-            if let Some(v) = self.desired_state {
-                m.insert("DesiredState", v.into_value());
-            }
-            if let Some(v) = self.reason {
-                m.insert("Reason", v.into_value());
-            }
+            set(&mut m, "AnalysisCompleteTime", self.analysis_complete_time);
+            set(&mut m, "DesiredState", self.desired_state);
+            set(&mut m, "Reason", self.reason);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -396,13 +376,9 @@ pub mod experiment {
             let mut m = gs_core::ValueMap::new();
             m.insert("DesiredChange", self.desired_change.into_value());
             m.insert("EntityIdKey", self.entity_id_key.into_value());
-            if let Some(v) = self.event_pattern {
-                m.insert("EventPattern", v.into_value());
-            }
+            set(&mut m, "EventPattern", self.event_pattern);
             m.insert("MetricName", self.metric_name.into_value());
-            if let Some(v) = self.unit_label {
-                m.insert("UnitLabel", v.into_value());
-            }
+            set(&mut m, "UnitLabel", self.unit_label);
             m.insert("ValueKey", self.value_key.into_value());
             gs_core::Value::Map(m)
         }
@@ -451,12 +427,8 @@ pub mod experiment {
     impl IntoValue for OnlineAbConfigObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.control_treatment_name {
-                m.insert("ControlTreatmentName", v.into_value());
-            }
-            if let Some(v) = self.treatment_weights {
-                m.insert("TreatmentWeights", v.into_value());
-            }
+            set(&mut m, "ControlTreatmentName", self.control_treatment_name);
+            set(&mut m, "TreatmentWeights", self.treatment_weights);
             gs_core::Value::Map(m)
         }
     }
@@ -550,9 +522,7 @@ pub mod experiment {
     impl IntoValue for TreatmentObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Feature", self.feature.into_value());
             m.insert("TreatmentName", self.treatment_name.into_value());
             m.insert("Variation", self.variation.into_value());
@@ -645,23 +615,13 @@ impl CfnFeatureProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_variation {
-            m.insert("DefaultVariation", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.entity_overrides {
-            m.insert("EntityOverrides", v.into_value());
-        }
-        if let Some(v) = self.evaluation_strategy {
-            m.insert("EvaluationStrategy", v.into_value());
-        }
+        set(&mut m, "DefaultVariation", self.default_variation);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EntityOverrides", self.entity_overrides);
+        set(&mut m, "EvaluationStrategy", self.evaluation_strategy);
         m.insert("Name", self.name.into_value());
         m.insert("Project", self.project.into_ref());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Variations", self.variations.into_value());
         m
     }
@@ -697,7 +657,7 @@ impl crate::Cfn<markers::Feature> {
 /// The property types of [`CfnFeature`]: CDK's `CfnFeature.*Property`.
 #[cfg(feature = "evidently")]
 pub mod feature {
-    use crate::kinds::{Bool, IntoValue, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Num, Str, set};
 
     /// A set of key-value pairs that specify users who should always be served a specific variation
     /// of a feature. Each key specifies a user using their user ID, account ID, or some other
@@ -738,12 +698,8 @@ pub mod feature {
     impl IntoValue for EntityOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.entity_id {
-                m.insert("EntityId", v.into_value());
-            }
-            if let Some(v) = self.variation {
-                m.insert("Variation", v.into_value());
-            }
+            set(&mut m, "EntityId", self.entity_id);
+            set(&mut m, "Variation", self.variation);
             gs_core::Value::Map(m)
         }
     }
@@ -800,18 +756,10 @@ pub mod feature {
     impl IntoValue for VariationObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.long_value {
-                m.insert("LongValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "LongValue", self.long_value);
+            set(&mut m, "StringValue", self.string_value);
             m.insert("VariationName", self.variation_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -909,25 +857,15 @@ impl CfnLaunchProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.execution_status {
-            m.insert("ExecutionStatus", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExecutionStatus", self.execution_status);
         m.insert("Groups", self.groups.into_value());
-        if let Some(v) = self.metric_monitors {
-            m.insert("MetricMonitors", v.into_value());
-        }
+        set(&mut m, "MetricMonitors", self.metric_monitors);
         m.insert("Name", self.name.into_value());
         m.insert("Project", self.project.into_ref());
-        if let Some(v) = self.randomization_salt {
-            m.insert("RandomizationSalt", v.into_value());
-        }
+        set(&mut m, "RandomizationSalt", self.randomization_salt);
         m.insert("ScheduledSplitsConfig", self.scheduled_splits_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -961,7 +899,7 @@ impl crate::Cfn<markers::Launch> {
 /// The property types of [`CfnLaunch`]: CDK's `CfnLaunch.*Property`.
 #[cfg(feature = "evidently")]
 pub mod launch {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Use this structure to start and stop the launch.
     ///
@@ -1005,12 +943,8 @@ pub mod launch {
     impl IntoValue for ExecutionStatusObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.desired_state {
-                m.insert("DesiredState", v.into_value());
-            }
-            if let Some(v) = self.reason {
-                m.insert("Reason", v.into_value());
-            }
+            set(&mut m, "DesiredState", self.desired_state);
+            set(&mut m, "Reason", self.reason);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -1063,9 +997,7 @@ pub mod launch {
     impl IntoValue for LaunchGroupObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Feature", self.feature.into_value());
             m.insert("GroupName", self.group_name.into_value());
             m.insert("Variation", self.variation.into_value());
@@ -1128,13 +1060,9 @@ pub mod launch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EntityIdKey", self.entity_id_key.into_value());
-            if let Some(v) = self.event_pattern {
-                m.insert("EventPattern", v.into_value());
-            }
+            set(&mut m, "EventPattern", self.event_pattern);
             m.insert("MetricName", self.metric_name.into_value());
-            if let Some(v) = self.unit_label {
-                m.insert("UnitLabel", v.into_value());
-            }
+            set(&mut m, "UnitLabel", self.unit_label);
             m.insert("ValueKey", self.value_key.into_value());
             gs_core::Value::Map(m)
         }
@@ -1186,9 +1114,7 @@ pub mod launch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupWeights", self.group_weights.into_value());
-            if let Some(v) = self.segment_overrides {
-                m.insert("SegmentOverrides", v.into_value());
-            }
+            set(&mut m, "SegmentOverrides", self.segment_overrides);
             m.insert("StartTime", self.start_time.into_value());
             gs_core::Value::Map(m)
         }
@@ -1352,19 +1278,11 @@ impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_config_resource {
-            m.insert("AppConfigResource", v.into_value());
-        }
-        if let Some(v) = self.data_delivery {
-            m.insert("DataDelivery", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AppConfigResource", self.app_config_resource);
+        set(&mut m, "DataDelivery", self.data_delivery);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1398,7 +1316,7 @@ impl crate::Cfn<markers::Project> {
 /// The property types of [`CfnProject`]: CDK's `CfnProject.*Property`.
 #[cfg(feature = "evidently")]
 pub mod project {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// A structure that contains information about where Evidently is to store evaluation events
     /// for longer term storage.
@@ -1443,12 +1361,8 @@ pub mod project {
     impl IntoValue for DataDeliveryObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_ref());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            if let Some(v) = self.log_group { m.insert("LogGroup", v.into_ref()); }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -1490,9 +1404,7 @@ pub mod project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1593,16 +1505,10 @@ impl CfnSegmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.pattern {
-            m.insert("Pattern", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Pattern", self.pattern);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "evs")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -167,38 +167,18 @@ impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connectivity_info {
-            m.insert("ConnectivityInfo", v.into_value());
-        }
-        if let Some(v) = self.environment_name {
-            m.insert("EnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.hosts {
-            m.insert("Hosts", v.into_value());
-        }
-        if let Some(v) = self.initial_vlans {
-            m.insert("InitialVlans", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.license_info {
-            m.insert("LicenseInfo", v.into_value());
-        }
-        if let Some(v) = self.service_access_security_groups {
-            m.insert("ServiceAccessSecurityGroups", v.into_value());
-        }
+        set(&mut m, "ConnectivityInfo", self.connectivity_info);
+        set(&mut m, "EnvironmentName", self.environment_name);
+        set(&mut m, "Hosts", self.hosts);
+        set(&mut m, "InitialVlans", self.initial_vlans);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "LicenseInfo", self.license_info);
+        set(&mut m, "ServiceAccessSecurityGroups", self.service_access_security_groups);
         m.insert("ServiceAccessSubnetId", self.service_access_subnet_id.into_value());
-        if let Some(v) = self.site_id {
-            m.insert("SiteId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SiteId", self.site_id);
+        set(&mut m, "Tags", self.tags);
         m.insert("TermsAccepted", self.terms_accepted.into_value());
-        if let Some(v) = self.vcf_hostnames {
-            m.insert("VcfHostnames", v.into_value());
-        }
+        set(&mut m, "VcfHostnames", self.vcf_hostnames);
         m.insert("VcfVersion", self.vcf_version.into_value());
         m.insert("VpcId", self.vpc_id.into_value());
         m
@@ -295,7 +275,7 @@ impl crate::Cfn<markers::Environment> {
 /// The property types of [`CfnEnvironment`]: CDK's `CfnEnvironment.*Property`.
 #[cfg(feature = "evs")]
 pub mod environment {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The license information that Amazon EVS requires to create an environment. Amazon EVS
     /// requires two license keys: a VCF solution key and a vSAN license key.
@@ -459,12 +439,8 @@ pub mod environment {
             m.insert("ExpansionVlan1", self.expansion_vlan1.into_value());
             m.insert("ExpansionVlan2", self.expansion_vlan2.into_value());
             m.insert("Hcx", self.hcx.into_value());
-            if let Some(v) = self.hcx_network_acl_id {
-                m.insert("HcxNetworkAclId", v.into_value());
-            }
-            if let Some(v) = self.is_hcx_public {
-                m.insert("IsHcxPublic", v.into_value());
-            }
+            set(&mut m, "HcxNetworkAclId", self.hcx_network_acl_id);
+            set(&mut m, "IsHcxPublic", self.is_hcx_public);
             m.insert("NsxUpLink", self.nsx_up_link.into_value());
             m.insert("VMotion", self.v_motion.into_value());
             m.insert("VSan", self.v_san.into_value());
@@ -565,15 +541,11 @@ pub mod environment {
     impl IntoValue for HostInfoForCreate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dedicated_host_id {
-                m.insert("DedicatedHostId", v.into_value());
-            }
+            set(&mut m, "DedicatedHostId", self.dedicated_host_id);
             m.insert("HostName", self.host_name.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
             m.insert("KeyName", self.key_name.into_value());
-            if let Some(v) = self.placement_group_id {
-                m.insert("PlacementGroupId", v.into_value());
-            }
+            set(&mut m, "PlacementGroupId", self.placement_group_id);
             gs_core::Value::Map(m)
         }
     }
@@ -742,9 +714,7 @@ pub mod environment {
     impl IntoValue for ServiceAccessSecurityGroups {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
+            set(&mut m, "SecurityGroups", self.security_groups);
             gs_core::Value::Map(m)
         }
     }

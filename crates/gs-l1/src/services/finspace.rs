@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "finspace")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -109,28 +109,14 @@ impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_bundles {
-            m.insert("DataBundles", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.federation_mode {
-            m.insert("FederationMode", v.into_value());
-        }
-        if let Some(v) = self.federation_parameters {
-            m.insert("FederationParameters", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "DataBundles", self.data_bundles);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FederationMode", self.federation_mode);
+        set(&mut m, "FederationParameters", self.federation_parameters);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.superuser_parameters {
-            m.insert("SuperuserParameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SuperuserParameters", self.superuser_parameters);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -213,7 +199,7 @@ impl crate::Cfn<markers::Environment> {
 /// The property types of [`CfnEnvironment`]: CDK's `CfnEnvironment.*Property`.
 #[cfg(feature = "finspace")]
 pub mod environment {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Configuration information when authentication mode is FEDERATED.
     ///
@@ -287,24 +273,12 @@ pub mod environment {
     impl IntoValue for FederationParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_call_back_url {
-                m.insert("ApplicationCallBackURL", v.into_value());
-            }
-            if let Some(v) = self.attribute_map {
-                m.insert("AttributeMap", v.into_value());
-            }
-            if let Some(v) = self.federation_provider_name {
-                m.insert("FederationProviderName", v.into_value());
-            }
-            if let Some(v) = self.federation_urn {
-                m.insert("FederationURN", v.into_value());
-            }
-            if let Some(v) = self.saml_metadata_document {
-                m.insert("SamlMetadataDocument", v.into_value());
-            }
-            if let Some(v) = self.saml_metadata_url {
-                m.insert("SamlMetadataURL", v.into_value());
-            }
+            set(&mut m, "ApplicationCallBackURL", self.application_call_back_url);
+            set(&mut m, "AttributeMap", self.attribute_map);
+            set(&mut m, "FederationProviderName", self.federation_provider_name);
+            set(&mut m, "FederationURN", self.federation_urn);
+            set(&mut m, "SamlMetadataDocument", self.saml_metadata_document);
+            set(&mut m, "SamlMetadataURL", self.saml_metadata_url);
             gs_core::Value::Map(m)
         }
     }
@@ -352,12 +326,8 @@ pub mod environment {
     impl IntoValue for AttributeMapItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -408,15 +378,9 @@ pub mod environment {
     impl IntoValue for SuperuserParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email_address {
-                m.insert("EmailAddress", v.into_value());
-            }
-            if let Some(v) = self.first_name {
-                m.insert("FirstName", v.into_value());
-            }
-            if let Some(v) = self.last_name {
-                m.insert("LastName", v.into_value());
-            }
+            set(&mut m, "EmailAddress", self.email_address);
+            set(&mut m, "FirstName", self.first_name);
+            set(&mut m, "LastName", self.last_name);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "fis")]
-use crate::kinds::{Id, IntoValue, List, Map, Str};
+use crate::kinds::{Id, IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -135,24 +135,14 @@ impl CfnExperimentTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.actions {
-            m.insert("Actions", v.into_value());
-        }
+        set(&mut m, "Actions", self.actions);
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.experiment_options {
-            m.insert("ExperimentOptions", v.into_value());
-        }
-        if let Some(v) = self.experiment_report_configuration {
-            m.insert("ExperimentReportConfiguration", v.into_value());
-        }
-        if let Some(v) = self.log_configuration {
-            m.insert("LogConfiguration", v.into_value());
-        }
+        set(&mut m, "ExperimentOptions", self.experiment_options);
+        set(&mut m, "ExperimentReportConfiguration", self.experiment_report_configuration);
+        set(&mut m, "LogConfiguration", self.log_configuration);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
         m.insert("StopConditions", self.stop_conditions.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Targets", self.targets.into_value());
         m
     }
@@ -187,7 +177,7 @@ impl crate::Cfn<markers::ExperimentTemplate> {
 /// The property types of [`CfnExperimentTemplate`]: CDK's `CfnExperimentTemplate.*Property`.
 #[cfg(feature = "fis")]
 pub mod experiment_template {
-    use crate::kinds::{Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Id, Int, IntoValue, List, Map, Str, set};
 
     /// Specifies an action for an experiment template.
     ///
@@ -240,18 +230,10 @@ pub mod experiment_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionId", self.action_id.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.start_after {
-                m.insert("StartAfter", v.into_value());
-            }
-            if let Some(v) = self.targets {
-                m.insert("Targets", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "StartAfter", self.start_after);
+            set(&mut m, "Targets", self.targets);
             gs_core::Value::Map(m)
         }
     }
@@ -292,9 +274,7 @@ pub mod experiment_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Source", self.source.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.value { m.insert("Value", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -357,18 +337,10 @@ pub mod experiment_template {
     impl IntoValue for ExperimentTemplateTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.resource_arns {
-                m.insert("ResourceArns", v.into_value());
-            }
-            if let Some(v) = self.resource_tags {
-                m.insert("ResourceTags", v.into_value());
-            }
+            set(&mut m, "Filters", self.filters);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "ResourceArns", self.resource_arns);
+            set(&mut m, "ResourceTags", self.resource_tags);
             m.insert("ResourceType", self.resource_type.into_value());
             m.insert("SelectionMode", self.selection_mode.into_value());
             gs_core::Value::Map(m)
@@ -452,13 +424,9 @@ pub mod experiment_template {
     impl IntoValue for ExperimentTemplateLogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_configuration {
-                m.insert("CloudWatchLogsConfiguration", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsConfiguration", self.cloud_watch_logs_configuration);
             m.insert("LogSchemaVersion", self.log_schema_version.into_value());
-            if let Some(v) = self.s3_configuration {
-                m.insert("S3Configuration", v.into_value());
-            }
+            set(&mut m, "S3Configuration", self.s3_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -530,9 +498,7 @@ pub mod experiment_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -575,12 +541,8 @@ pub mod experiment_template {
     impl IntoValue for ExperimentTemplateExperimentOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_targeting {
-                m.insert("AccountTargeting", v.into_value());
-            }
-            if let Some(v) = self.empty_target_resolution_mode {
-                m.insert("EmptyTargetResolutionMode", v.into_value());
-            }
+            set(&mut m, "AccountTargeting", self.account_targeting);
+            set(&mut m, "EmptyTargetResolutionMode", self.empty_target_resolution_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -629,16 +591,10 @@ pub mod experiment_template {
     impl IntoValue for ExperimentTemplateExperimentReportConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_sources {
-                m.insert("DataSources", v.into_value());
-            }
+            set(&mut m, "DataSources", self.data_sources);
             m.insert("Outputs", self.outputs.into_value());
-            if let Some(v) = self.post_experiment_duration {
-                m.insert("PostExperimentDuration", v.into_value());
-            }
-            if let Some(v) = self.pre_experiment_duration {
-                m.insert("PreExperimentDuration", v.into_value());
-            }
+            set(&mut m, "PostExperimentDuration", self.post_experiment_duration);
+            set(&mut m, "PreExperimentDuration", self.pre_experiment_duration);
             gs_core::Value::Map(m)
         }
     }
@@ -707,9 +663,7 @@ pub mod experiment_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -745,9 +699,7 @@ pub mod experiment_template {
     impl IntoValue for DataSources {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_dashboards {
-                m.insert("CloudWatchDashboards", v.into_value());
-            }
+            set(&mut m, "CloudWatchDashboards", self.cloud_watch_dashboards);
             gs_core::Value::Map(m)
         }
     }
@@ -834,9 +786,7 @@ impl CfnTargetAccountConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("ExperimentTemplateId", self.experiment_template_id.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
         m

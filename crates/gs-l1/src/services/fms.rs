@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "fms")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -134,9 +134,7 @@ impl CfnApplicationsListProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppsList", self.apps_list.into_value());
         m.insert("ListName", self.list_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -448,43 +446,21 @@ impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delete_all_policy_resources {
-            m.insert("DeleteAllPolicyResources", v.into_value());
-        }
-        if let Some(v) = self.exclude_map {
-            m.insert("ExcludeMap", v.into_value());
-        }
+        set(&mut m, "DeleteAllPolicyResources", self.delete_all_policy_resources);
+        set(&mut m, "ExcludeMap", self.exclude_map);
         m.insert("ExcludeResourceTags", self.exclude_resource_tags.into_value());
-        if let Some(v) = self.include_map {
-            m.insert("IncludeMap", v.into_value());
-        }
-        if let Some(v) = self.policy_description {
-            m.insert("PolicyDescription", v.into_value());
-        }
+        set(&mut m, "IncludeMap", self.include_map);
+        set(&mut m, "PolicyDescription", self.policy_description);
         m.insert("PolicyName", self.policy_name.into_value());
         m.insert("RemediationEnabled", self.remediation_enabled.into_value());
-        if let Some(v) = self.resource_set_ids {
-            m.insert("ResourceSetIds", v.into_value());
-        }
-        if let Some(v) = self.resource_tag_logical_operator {
-            m.insert("ResourceTagLogicalOperator", v.into_value());
-        }
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
-        if let Some(v) = self.resource_type {
-            m.insert("ResourceType", v.into_value());
-        }
-        if let Some(v) = self.resource_type_list {
-            m.insert("ResourceTypeList", v.into_value());
-        }
-        if let Some(v) = self.resources_clean_up {
-            m.insert("ResourcesCleanUp", v.into_value());
-        }
+        set(&mut m, "ResourceSetIds", self.resource_set_ids);
+        set(&mut m, "ResourceTagLogicalOperator", self.resource_tag_logical_operator);
+        set(&mut m, "ResourceTags", self.resource_tags);
+        set(&mut m, "ResourceType", self.resource_type);
+        set(&mut m, "ResourceTypeList", self.resource_type_list);
+        set(&mut m, "ResourcesCleanUp", self.resources_clean_up);
         m.insert("SecurityServicePolicyData", self.security_service_policy_data.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -526,7 +502,7 @@ impl crate::Cfn<markers::Policy> {
 /// The property types of [`CfnPolicy`]: CDK's `CfnPolicy.*Property`.
 #[cfg(feature = "fms")]
 pub mod policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The resource tags that AWS Firewall Manager uses to determine if a particular resource
     /// should be included or excluded from the AWS Firewall Manager policy. Tags enable you to
@@ -568,9 +544,7 @@ pub mod policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -618,12 +592,8 @@ pub mod policy {
     impl IntoValue for SecurityServicePolicyData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_service_data {
-                m.insert("ManagedServiceData", v.into_value());
-            }
-            if let Some(v) = self.policy_option {
-                m.insert("PolicyOption", v.into_value());
-            }
+            set(&mut m, "ManagedServiceData", self.managed_service_data);
+            set(&mut m, "PolicyOption", self.policy_option);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -673,15 +643,9 @@ pub mod policy {
     impl IntoValue for PolicyOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_acl_common_policy {
-                m.insert("NetworkAclCommonPolicy", v.into_value());
-            }
-            if let Some(v) = self.network_firewall_policy {
-                m.insert("NetworkFirewallPolicy", v.into_value());
-            }
-            if let Some(v) = self.third_party_firewall_policy {
-                m.insert("ThirdPartyFirewallPolicy", v.into_value());
-            }
+            set(&mut m, "NetworkAclCommonPolicy", self.network_acl_common_policy);
+            set(&mut m, "NetworkFirewallPolicy", self.network_firewall_policy);
+            set(&mut m, "ThirdPartyFirewallPolicy", self.third_party_firewall_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -794,12 +758,8 @@ pub mod policy {
     impl IntoValue for IEMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account {
-                m.insert("ACCOUNT", v.into_value());
-            }
-            if let Some(v) = self.orgunit {
-                m.insert("ORGUNIT", v.into_value());
-            }
+            set(&mut m, "ACCOUNT", self.account);
+            set(&mut m, "ORGUNIT", self.orgunit);
             gs_core::Value::Map(m)
         }
     }
@@ -931,14 +891,10 @@ pub mod policy {
     impl IntoValue for NetworkAclEntrySet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.first_entries {
-                m.insert("FirstEntries", v.into_value());
-            }
+            set(&mut m, "FirstEntries", self.first_entries);
             m.insert("ForceRemediateForFirstEntries", self.force_remediate_for_first_entries.into_value());
             m.insert("ForceRemediateForLastEntries", self.force_remediate_for_last_entries.into_value());
-            if let Some(v) = self.last_entries {
-                m.insert("LastEntries", v.into_value());
-            }
+            set(&mut m, "LastEntries", self.last_entries);
             gs_core::Value::Map(m)
         }
     }
@@ -1008,19 +964,11 @@ pub mod policy {
     impl IntoValue for NetworkAclEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr_block {
-                m.insert("CidrBlock", v.into_value());
-            }
+            set(&mut m, "CidrBlock", self.cidr_block);
             m.insert("Egress", self.egress.into_value());
-            if let Some(v) = self.icmp_type_code {
-                m.insert("IcmpTypeCode", v.into_value());
-            }
-            if let Some(v) = self.ipv6_cidr_block {
-                m.insert("Ipv6CidrBlock", v.into_value());
-            }
-            if let Some(v) = self.port_range {
-                m.insert("PortRange", v.into_value());
-            }
+            set(&mut m, "IcmpTypeCode", self.icmp_type_code);
+            set(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block);
+            set(&mut m, "PortRange", self.port_range);
             m.insert("Protocol", self.protocol.into_value());
             m.insert("RuleAction", self.rule_action.into_value());
             gs_core::Value::Map(m)
@@ -1152,9 +1100,7 @@ impl CfnProtocolsListProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ListName", self.list_name.into_value());
         m.insert("ProtocolsList", self.protocols_list.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1268,17 +1214,11 @@ impl CfnResourceSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("ResourceTypeList", self.resource_type_list.into_value());
-        if let Some(v) = self.resources {
-            m.insert("Resources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Resources", self.resources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "forecast")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -119,19 +119,13 @@ impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_frequency {
-            m.insert("DataFrequency", v.into_value());
-        }
+        set(&mut m, "DataFrequency", self.data_frequency);
         m.insert("DatasetName", self.dataset_name.into_value());
         m.insert("DatasetType", self.dataset_type.into_value());
         m.insert("Domain", self.domain.into_value());
-        if let Some(v) = self.encryption_config {
-            m.insert("EncryptionConfig", v.into_value());
-        }
+        set(&mut m, "EncryptionConfig", self.encryption_config);
         m.insert("Schema", self.schema.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -165,7 +159,7 @@ impl crate::Cfn<markers::Dataset> {
 /// The property types of [`CfnDataset`]: CDK's `CfnDataset.*Property`.
 #[cfg(feature = "forecast")]
 pub mod dataset {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// A key-value pair to associate with a resource.
     ///
@@ -247,12 +241,8 @@ pub mod dataset {
     impl IntoValue for AttributesItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_name {
-                m.insert("AttributeName", v.into_value());
-            }
-            if let Some(v) = self.attribute_type {
-                m.insert("AttributeType", v.into_value());
-            }
+            set(&mut m, "AttributeName", self.attribute_name);
+            set(&mut m, "AttributeType", self.attribute_type);
             gs_core::Value::Map(m)
         }
     }
@@ -299,12 +289,8 @@ pub mod dataset {
     impl IntoValue for EncryptionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -340,9 +326,7 @@ pub mod dataset {
     impl IntoValue for Schema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -402,14 +386,10 @@ impl CfnDatasetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dataset_arns {
-            m.insert("DatasetArns", v.into_value());
-        }
+        set(&mut m, "DatasetArns", self.dataset_arns);
         m.insert("DatasetGroupName", self.dataset_group_name.into_value());
         m.insert("Domain", self.domain.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "frauddetector")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -200,24 +200,14 @@ impl CfnDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associated_models {
-            m.insert("AssociatedModels", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AssociatedModels", self.associated_models);
+        set(&mut m, "Description", self.description);
         m.insert("DetectorId", self.detector_id.into_value());
-        if let Some(v) = self.detector_version_status {
-            m.insert("DetectorVersionStatus", v.into_value());
-        }
+        set(&mut m, "DetectorVersionStatus", self.detector_version_status);
         m.insert("EventType", self.event_type.into_value());
-        if let Some(v) = self.rule_execution_mode {
-            m.insert("RuleExecutionMode", v.into_value());
-        }
+        set(&mut m, "RuleExecutionMode", self.rule_execution_mode);
         m.insert("Rules", self.rules.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -299,7 +289,7 @@ impl crate::Cfn<markers::Detector> {
 /// The property types of [`CfnDetector`]: CDK's `CfnDetector.*Property`.
 #[cfg(feature = "frauddetector")]
 pub mod detector {
-    use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
     /// The event type details.
     ///
@@ -390,36 +380,16 @@ pub mod detector {
     impl IntoValue for EventType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.entity_types {
-                m.insert("EntityTypes", v.into_value());
-            }
-            if let Some(v) = self.event_variables {
-                m.insert("EventVariables", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.labels {
-                m.insert("Labels", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "EntityTypes", self.entity_types);
+            set(&mut m, "EventVariables", self.event_variables);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "Labels", self.labels);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -495,27 +465,13 @@ pub mod detector {
     impl IntoValue for EntityType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -591,27 +547,13 @@ pub mod detector {
     impl IntoValue for Label {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -714,39 +656,17 @@ pub mod detector {
     impl IntoValue for EventVariable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.data_source {
-                m.insert("DataSource", v.into_value());
-            }
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.variable_type {
-                m.insert("VariableType", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "DataSource", self.data_source);
+            set(&mut m, "DataType", self.data_type);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "VariableType", self.variable_type);
             gs_core::Value::Map(m)
         }
     }
@@ -782,9 +702,7 @@ pub mod detector {
     impl IntoValue for Model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -883,39 +801,17 @@ pub mod detector {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.detector_id {
-                m.insert("DetectorId", v.into_value());
-            }
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.language {
-                m.insert("Language", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.outcomes {
-                m.insert("Outcomes", v.into_value());
-            }
-            if let Some(v) = self.rule_id {
-                m.insert("RuleId", v.into_value());
-            }
-            if let Some(v) = self.rule_version {
-                m.insert("RuleVersion", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DetectorId", self.detector_id);
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "Language", self.language);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Outcomes", self.outcomes);
+            set(&mut m, "RuleId", self.rule_id);
+            set(&mut m, "RuleVersion", self.rule_version);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -991,27 +887,13 @@ pub mod detector {
     impl IntoValue for Outcome {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1060,13 +942,9 @@ impl CfnEntityTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1177,16 +1055,12 @@ impl CfnEventTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EntityTypes", self.entity_types.into_value());
         m.insert("EventVariables", self.event_variables.into_value());
         m.insert("Labels", self.labels.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1236,7 +1110,7 @@ impl crate::Cfn<markers::EventType> {
 /// The property types of [`CfnEventType`]: CDK's `CfnEventType.*Property`.
 #[cfg(feature = "frauddetector")]
 pub mod event_type {
-    use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
     /// The entity type details.
     ///
@@ -1309,27 +1183,13 @@ pub mod event_type {
     impl IntoValue for EntityType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1405,27 +1265,13 @@ pub mod event_type {
     impl IntoValue for Label {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1527,39 +1373,17 @@ pub mod event_type {
     impl IntoValue for EventVariable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.created_time {
-                m.insert("CreatedTime", v.into_value());
-            }
-            if let Some(v) = self.data_source {
-                m.insert("DataSource", v.into_value());
-            }
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.inline {
-                m.insert("Inline", v.into_value());
-            }
-            if let Some(v) = self.last_updated_time {
-                m.insert("LastUpdatedTime", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.variable_type {
-                m.insert("VariableType", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "CreatedTime", self.created_time);
+            set(&mut m, "DataSource", self.data_source);
+            set(&mut m, "DataType", self.data_type);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Inline", self.inline);
+            set(&mut m, "LastUpdatedTime", self.last_updated_time);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "VariableType", self.variable_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1608,13 +1432,9 @@ impl CfnLabelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1717,19 +1537,11 @@ impl CfnListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.elements {
-            m.insert("Elements", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Elements", self.elements);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.variable_type {
-            m.insert("VariableType", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VariableType", self.variable_type);
         m
     }
 
@@ -1819,13 +1631,9 @@ impl CfnOutcomeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1947,16 +1755,10 @@ impl CfnVariableProps {
         m.insert("DataSource", self.data_source.into_value());
         m.insert("DataType", self.data_type.into_value());
         m.insert("DefaultValue", self.default_value.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.variable_type {
-            m.insert("VariableType", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VariableType", self.variable_type);
         m
     }
 

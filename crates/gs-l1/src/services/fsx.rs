@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "fsx")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -175,9 +175,7 @@ impl CfnBackupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FileSystemId", self.file_system_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -326,21 +324,13 @@ impl CfnDataRepositoryAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.batch_import_meta_data_on_create {
-            m.insert("BatchImportMetaDataOnCreate", v.into_value());
-        }
+        set(&mut m, "BatchImportMetaDataOnCreate", self.batch_import_meta_data_on_create);
         m.insert("DataRepositoryPath", self.data_repository_path.into_value());
         m.insert("FileSystemId", self.file_system_id.into_value());
         m.insert("FileSystemPath", self.file_system_path.into_value());
-        if let Some(v) = self.imported_file_chunk_size {
-            m.insert("ImportedFileChunkSize", v.into_value());
-        }
-        if let Some(v) = self.s3 {
-            m.insert("S3", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ImportedFileChunkSize", self.imported_file_chunk_size);
+        set(&mut m, "S3", self.s3);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -382,7 +372,7 @@ impl crate::Cfn<markers::DataRepositoryAssociation> {
 /// The property types of [`CfnDataRepositoryAssociation`]: CDK's `CfnDataRepositoryAssociation.*Property`.
 #[cfg(feature = "fsx")]
 pub mod data_repository_association {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The configuration for an Amazon S3 data repository linked to an Amazon FSx Lustre file
     /// system with a data repository association. The configuration defines which file events (new,
@@ -432,12 +422,8 @@ pub mod data_repository_association {
     impl IntoValue for S3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_export_policy {
-                m.insert("AutoExportPolicy", v.into_value());
-            }
-            if let Some(v) = self.auto_import_policy {
-                m.insert("AutoImportPolicy", v.into_value());
-            }
+            set(&mut m, "AutoExportPolicy", self.auto_export_policy);
+            set(&mut m, "AutoImportPolicy", self.auto_import_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -604,28 +590,16 @@ impl CfnFileCacheProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.copy_tags_to_data_repository_associations {
-            m.insert("CopyTagsToDataRepositoryAssociations", v.into_value());
-        }
-        if let Some(v) = self.data_repository_associations {
-            m.insert("DataRepositoryAssociations", v.into_value());
-        }
+        set(&mut m, "CopyTagsToDataRepositoryAssociations", self.copy_tags_to_data_repository_associations);
+        set(&mut m, "DataRepositoryAssociations", self.data_repository_associations);
         m.insert("FileCacheType", self.file_cache_type.into_value());
         m.insert("FileCacheTypeVersion", self.file_cache_type_version.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.lustre_configuration {
-            m.insert("LustreConfiguration", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "LustreConfiguration", self.lustre_configuration);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
         m.insert("StorageCapacity", self.storage_capacity.into_value());
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -739,7 +713,7 @@ impl crate::Cfn<markers::FileCache> {
 /// The property types of [`CfnFileCache`]: CDK's `CfnFileCache.*Property`.
 #[cfg(feature = "fsx")]
 pub mod file_cache {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The `LustreConfiguration` property type.
     ///
@@ -800,17 +774,11 @@ pub mod file_cache {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeploymentType", self.deployment_type.into_value());
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
+            set(&mut m, "LogConfiguration", self.log_configuration);
             m.insert("MetadataConfiguration", self.metadata_configuration.into_value());
-            if let Some(v) = self.mount_name {
-                m.insert("MountName", v.into_value());
-            }
+            set(&mut m, "MountName", self.mount_name);
             m.insert("PerUnitStorageThroughput", self.per_unit_storage_throughput.into_value());
-            if let Some(v) = self.weekly_maintenance_start_time {
-                m.insert("WeeklyMaintenanceStartTime", v.into_value());
-            }
+            set(&mut m, "WeeklyMaintenanceStartTime", self.weekly_maintenance_start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -878,9 +846,7 @@ pub mod file_cache {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
             m.insert("Level", self.level.into_value());
             gs_core::Value::Map(m)
         }
@@ -1063,44 +1029,20 @@ impl CfnFileSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.backup_id {
-            m.insert("BackupId", v.into_value());
-        }
+        set(&mut m, "BackupId", self.backup_id);
         m.insert("FileSystemType", self.file_system_type.into_value());
-        if let Some(v) = self.file_system_type_version {
-            m.insert("FileSystemTypeVersion", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.lustre_configuration {
-            m.insert("LustreConfiguration", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.ontap_configuration {
-            m.insert("OntapConfiguration", v.into_value());
-        }
-        if let Some(v) = self.open_zfs_configuration {
-            m.insert("OpenZFSConfiguration", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.storage_capacity {
-            m.insert("StorageCapacity", v.into_value());
-        }
-        if let Some(v) = self.storage_type {
-            m.insert("StorageType", v.into_value());
-        }
+        set(&mut m, "FileSystemTypeVersion", self.file_system_type_version);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "LustreConfiguration", self.lustre_configuration);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "OntapConfiguration", self.ontap_configuration);
+        set(&mut m, "OpenZFSConfiguration", self.open_zfs_configuration);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "StorageCapacity", self.storage_capacity);
+        set(&mut m, "StorageType", self.storage_type);
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.windows_configuration {
-            m.insert("WindowsConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WindowsConfiguration", self.windows_configuration);
         m
     }
 
@@ -1166,7 +1108,7 @@ impl crate::Cfn<markers::FileSystem> {
 /// The property types of [`CfnFileSystem`]: CDK's `CfnFileSystem.*Property`.
 #[cfg(feature = "fsx")]
 pub mod file_system {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The configuration for the Amazon FSx for Lustre file system.
     ///
@@ -1347,57 +1289,23 @@ pub mod file_system {
     impl IntoValue for LustreConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_import_policy {
-                m.insert("AutoImportPolicy", v.into_value());
-            }
-            if let Some(v) = self.automatic_backup_retention_days {
-                m.insert("AutomaticBackupRetentionDays", v.into_value());
-            }
-            if let Some(v) = self.copy_tags_to_backups {
-                m.insert("CopyTagsToBackups", v.into_value());
-            }
-            if let Some(v) = self.daily_automatic_backup_start_time {
-                m.insert("DailyAutomaticBackupStartTime", v.into_value());
-            }
-            if let Some(v) = self.data_compression_type {
-                m.insert("DataCompressionType", v.into_value());
-            }
-            if let Some(v) = self.data_read_cache_configuration {
-                m.insert("DataReadCacheConfiguration", v.into_value());
-            }
-            if let Some(v) = self.deployment_type {
-                m.insert("DeploymentType", v.into_value());
-            }
-            if let Some(v) = self.drive_cache_type {
-                m.insert("DriveCacheType", v.into_value());
-            }
-            if let Some(v) = self.efa_enabled {
-                m.insert("EfaEnabled", v.into_value());
-            }
-            if let Some(v) = self.export_path {
-                m.insert("ExportPath", v.into_value());
-            }
-            if let Some(v) = self.import_path {
-                m.insert("ImportPath", v.into_value());
-            }
-            if let Some(v) = self.imported_file_chunk_size {
-                m.insert("ImportedFileChunkSize", v.into_value());
-            }
-            if let Some(v) = self.log_configuration {
-                m.insert("LogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.metadata_configuration {
-                m.insert("MetadataConfiguration", v.into_value());
-            }
-            if let Some(v) = self.per_unit_storage_throughput {
-                m.insert("PerUnitStorageThroughput", v.into_value());
-            }
-            if let Some(v) = self.throughput_capacity {
-                m.insert("ThroughputCapacity", v.into_value());
-            }
-            if let Some(v) = self.weekly_maintenance_start_time {
-                m.insert("WeeklyMaintenanceStartTime", v.into_value());
-            }
+            set(&mut m, "AutoImportPolicy", self.auto_import_policy);
+            set(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
+            set(&mut m, "CopyTagsToBackups", self.copy_tags_to_backups);
+            set(&mut m, "DailyAutomaticBackupStartTime", self.daily_automatic_backup_start_time);
+            set(&mut m, "DataCompressionType", self.data_compression_type);
+            set(&mut m, "DataReadCacheConfiguration", self.data_read_cache_configuration);
+            set(&mut m, "DeploymentType", self.deployment_type);
+            set(&mut m, "DriveCacheType", self.drive_cache_type);
+            set(&mut m, "EfaEnabled", self.efa_enabled);
+            set(&mut m, "ExportPath", self.export_path);
+            set(&mut m, "ImportPath", self.import_path);
+            set(&mut m, "ImportedFileChunkSize", self.imported_file_chunk_size);
+            set(&mut m, "LogConfiguration", self.log_configuration);
+            set(&mut m, "MetadataConfiguration", self.metadata_configuration);
+            set(&mut m, "PerUnitStorageThroughput", self.per_unit_storage_throughput);
+            set(&mut m, "ThroughputCapacity", self.throughput_capacity);
+            set(&mut m, "WeeklyMaintenanceStartTime", self.weekly_maintenance_start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -1533,43 +1441,19 @@ pub mod file_system {
     impl IntoValue for OntapConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic_backup_retention_days {
-                m.insert("AutomaticBackupRetentionDays", v.into_value());
-            }
-            if let Some(v) = self.daily_automatic_backup_start_time {
-                m.insert("DailyAutomaticBackupStartTime", v.into_value());
-            }
+            set(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
+            set(&mut m, "DailyAutomaticBackupStartTime", self.daily_automatic_backup_start_time);
             m.insert("DeploymentType", self.deployment_type.into_value());
-            if let Some(v) = self.disk_iops_configuration {
-                m.insert("DiskIopsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.endpoint_ip_address_range {
-                m.insert("EndpointIpAddressRange", v.into_value());
-            }
-            if let Some(v) = self.endpoint_ipv6_address_range {
-                m.insert("EndpointIpv6AddressRange", v.into_value());
-            }
-            if let Some(v) = self.fsx_admin_password {
-                m.insert("FsxAdminPassword", v.into_value());
-            }
-            if let Some(v) = self.ha_pairs {
-                m.insert("HAPairs", v.into_value());
-            }
-            if let Some(v) = self.preferred_subnet_id {
-                m.insert("PreferredSubnetId", v.into_value());
-            }
-            if let Some(v) = self.route_table_ids {
-                m.insert("RouteTableIds", v.into_value());
-            }
-            if let Some(v) = self.throughput_capacity {
-                m.insert("ThroughputCapacity", v.into_value());
-            }
-            if let Some(v) = self.throughput_capacity_per_ha_pair {
-                m.insert("ThroughputCapacityPerHAPair", v.into_value());
-            }
-            if let Some(v) = self.weekly_maintenance_start_time {
-                m.insert("WeeklyMaintenanceStartTime", v.into_value());
-            }
+            set(&mut m, "DiskIopsConfiguration", self.disk_iops_configuration);
+            set(&mut m, "EndpointIpAddressRange", self.endpoint_ip_address_range);
+            set(&mut m, "EndpointIpv6AddressRange", self.endpoint_ipv6_address_range);
+            set(&mut m, "FsxAdminPassword", self.fsx_admin_password);
+            set(&mut m, "HAPairs", self.ha_pairs);
+            set(&mut m, "PreferredSubnetId", self.preferred_subnet_id);
+            set(&mut m, "RouteTableIds", self.route_table_ids);
+            set(&mut m, "ThroughputCapacity", self.throughput_capacity);
+            set(&mut m, "ThroughputCapacityPerHAPair", self.throughput_capacity_per_ha_pair);
+            set(&mut m, "WeeklyMaintenanceStartTime", self.weekly_maintenance_start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -1617,12 +1501,8 @@ pub mod file_system {
     impl IntoValue for DiskIopsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1759,43 +1639,19 @@ pub mod file_system {
     impl IntoValue for WindowsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_directory_id {
-                m.insert("ActiveDirectoryId", v.into_value());
-            }
-            if let Some(v) = self.aliases {
-                m.insert("Aliases", v.into_value());
-            }
-            if let Some(v) = self.audit_log_configuration {
-                m.insert("AuditLogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.automatic_backup_retention_days {
-                m.insert("AutomaticBackupRetentionDays", v.into_value());
-            }
-            if let Some(v) = self.copy_tags_to_backups {
-                m.insert("CopyTagsToBackups", v.into_value());
-            }
-            if let Some(v) = self.daily_automatic_backup_start_time {
-                m.insert("DailyAutomaticBackupStartTime", v.into_value());
-            }
-            if let Some(v) = self.deployment_type {
-                m.insert("DeploymentType", v.into_value());
-            }
-            if let Some(v) = self.disk_iops_configuration {
-                m.insert("DiskIopsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.fsrm_configuration {
-                m.insert("FsrmConfiguration", v.into_value());
-            }
-            if let Some(v) = self.preferred_subnet_id {
-                m.insert("PreferredSubnetId", v.into_value());
-            }
-            if let Some(v) = self.self_managed_active_directory_configuration {
-                m.insert("SelfManagedActiveDirectoryConfiguration", v.into_value());
-            }
+            set(&mut m, "ActiveDirectoryId", self.active_directory_id);
+            set(&mut m, "Aliases", self.aliases);
+            set(&mut m, "AuditLogConfiguration", self.audit_log_configuration);
+            set(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
+            set(&mut m, "CopyTagsToBackups", self.copy_tags_to_backups);
+            set(&mut m, "DailyAutomaticBackupStartTime", self.daily_automatic_backup_start_time);
+            set(&mut m, "DeploymentType", self.deployment_type);
+            set(&mut m, "DiskIopsConfiguration", self.disk_iops_configuration);
+            set(&mut m, "FsrmConfiguration", self.fsrm_configuration);
+            set(&mut m, "PreferredSubnetId", self.preferred_subnet_id);
+            set(&mut m, "SelfManagedActiveDirectoryConfiguration", self.self_managed_active_directory_configuration);
             m.insert("ThroughputCapacity", self.throughput_capacity.into_value());
-            if let Some(v) = self.weekly_maintenance_start_time {
-                m.insert("WeeklyMaintenanceStartTime", v.into_value());
-            }
+            set(&mut m, "WeeklyMaintenanceStartTime", self.weekly_maintenance_start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -1894,27 +1750,13 @@ pub mod file_system {
     impl IntoValue for SelfManagedActiveDirectoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dns_ips {
-                m.insert("DnsIps", v.into_value());
-            }
-            if let Some(v) = self.domain_join_service_account_secret {
-                m.insert("DomainJoinServiceAccountSecret", v.into_value());
-            }
-            if let Some(v) = self.domain_name {
-                m.insert("DomainName", v.into_value());
-            }
-            if let Some(v) = self.file_system_administrators_group {
-                m.insert("FileSystemAdministratorsGroup", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit_distinguished_name {
-                m.insert("OrganizationalUnitDistinguishedName", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.user_name {
-                m.insert("UserName", v.into_value());
-            }
+            set(&mut m, "DnsIps", self.dns_ips);
+            set(&mut m, "DomainJoinServiceAccountSecret", self.domain_join_service_account_secret);
+            set(&mut m, "DomainName", self.domain_name);
+            set(&mut m, "FileSystemAdministratorsGroup", self.file_system_administrators_group);
+            set(&mut m, "OrganizationalUnitDistinguishedName", self.organizational_unit_distinguished_name);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "UserName", self.user_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1962,9 +1804,7 @@ pub mod file_system {
     impl IntoValue for AuditLogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audit_log_destination {
-                m.insert("AuditLogDestination", v.into_value());
-            }
+            set(&mut m, "AuditLogDestination", self.audit_log_destination);
             m.insert("FileAccessAuditLogLevel", self.file_access_audit_log_level.into_value());
             m.insert("FileShareAccessAuditLogLevel", self.file_share_access_audit_log_level.into_value());
             gs_core::Value::Map(m)
@@ -2121,49 +1961,21 @@ pub mod file_system {
     impl IntoValue for OpenZFSConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic_backup_retention_days {
-                m.insert("AutomaticBackupRetentionDays", v.into_value());
-            }
-            if let Some(v) = self.copy_tags_to_backups {
-                m.insert("CopyTagsToBackups", v.into_value());
-            }
-            if let Some(v) = self.copy_tags_to_volumes {
-                m.insert("CopyTagsToVolumes", v.into_value());
-            }
-            if let Some(v) = self.daily_automatic_backup_start_time {
-                m.insert("DailyAutomaticBackupStartTime", v.into_value());
-            }
+            set(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
+            set(&mut m, "CopyTagsToBackups", self.copy_tags_to_backups);
+            set(&mut m, "CopyTagsToVolumes", self.copy_tags_to_volumes);
+            set(&mut m, "DailyAutomaticBackupStartTime", self.daily_automatic_backup_start_time);
             m.insert("DeploymentType", self.deployment_type.into_value());
-            if let Some(v) = self.disk_iops_configuration {
-                m.insert("DiskIopsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.endpoint_ip_address_range {
-                m.insert("EndpointIpAddressRange", v.into_value());
-            }
-            if let Some(v) = self.endpoint_ipv6_address_range {
-                m.insert("EndpointIpv6AddressRange", v.into_value());
-            }
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.preferred_subnet_id {
-                m.insert("PreferredSubnetId", v.into_value());
-            }
-            if let Some(v) = self.read_cache_configuration {
-                m.insert("ReadCacheConfiguration", v.into_value());
-            }
-            if let Some(v) = self.root_volume_configuration {
-                m.insert("RootVolumeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.route_table_ids {
-                m.insert("RouteTableIds", v.into_value());
-            }
-            if let Some(v) = self.throughput_capacity {
-                m.insert("ThroughputCapacity", v.into_value());
-            }
-            if let Some(v) = self.weekly_maintenance_start_time {
-                m.insert("WeeklyMaintenanceStartTime", v.into_value());
-            }
+            set(&mut m, "DiskIopsConfiguration", self.disk_iops_configuration);
+            set(&mut m, "EndpointIpAddressRange", self.endpoint_ip_address_range);
+            set(&mut m, "EndpointIpv6AddressRange", self.endpoint_ipv6_address_range);
+            set(&mut m, "Options", self.options);
+            set(&mut m, "PreferredSubnetId", self.preferred_subnet_id);
+            set(&mut m, "ReadCacheConfiguration", self.read_cache_configuration);
+            set(&mut m, "RootVolumeConfiguration", self.root_volume_configuration);
+            set(&mut m, "RouteTableIds", self.route_table_ids);
+            set(&mut m, "ThroughputCapacity", self.throughput_capacity);
+            set(&mut m, "WeeklyMaintenanceStartTime", self.weekly_maintenance_start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -2248,24 +2060,12 @@ pub mod file_system {
     impl IntoValue for RootVolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copy_tags_to_snapshots {
-                m.insert("CopyTagsToSnapshots", v.into_value());
-            }
-            if let Some(v) = self.data_compression_type {
-                m.insert("DataCompressionType", v.into_value());
-            }
-            if let Some(v) = self.nfs_exports {
-                m.insert("NfsExports", v.into_value());
-            }
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.record_size_ki_b {
-                m.insert("RecordSizeKiB", v.into_value());
-            }
-            if let Some(v) = self.user_and_group_quotas {
-                m.insert("UserAndGroupQuotas", v.into_value());
-            }
+            set(&mut m, "CopyTagsToSnapshots", self.copy_tags_to_snapshots);
+            set(&mut m, "DataCompressionType", self.data_compression_type);
+            set(&mut m, "NfsExports", self.nfs_exports);
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "RecordSizeKiB", self.record_size_ki_b);
+            set(&mut m, "UserAndGroupQuotas", self.user_and_group_quotas);
             gs_core::Value::Map(m)
         }
     }
@@ -2303,9 +2103,7 @@ pub mod file_system {
     impl IntoValue for NfsExports {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_configurations {
-                m.insert("ClientConfigurations", v.into_value());
-            }
+            set(&mut m, "ClientConfigurations", self.client_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -2355,12 +2153,8 @@ pub mod file_system {
     impl IntoValue for ClientConfigurations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.clients {
-                m.insert("Clients", v.into_value());
-            }
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "Clients", self.clients);
+            set(&mut m, "Options", self.options);
             gs_core::Value::Map(m)
         }
     }
@@ -2414,15 +2208,9 @@ pub mod file_system {
     impl IntoValue for UserAndGroupQuotas {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.storage_capacity_quota_gi_b {
-                m.insert("StorageCapacityQuotaGiB", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
+            set(&mut m, "StorageCapacityQuotaGiB", self.storage_capacity_quota_gi_b);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2459,9 +2247,7 @@ pub mod file_system {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
             m.insert("Level", self.level.into_value());
             gs_core::Value::Map(m)
         }
@@ -2506,12 +2292,8 @@ pub mod file_system {
     impl IntoValue for DataReadCacheConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.size_gi_b {
-                m.insert("SizeGiB", v.into_value());
-            }
-            if let Some(v) = self.sizing_mode {
-                m.insert("SizingMode", v.into_value());
-            }
+            set(&mut m, "SizeGiB", self.size_gi_b);
+            set(&mut m, "SizingMode", self.sizing_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2555,12 +2337,8 @@ pub mod file_system {
     impl IntoValue for MetadataConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2597,9 +2375,7 @@ pub mod file_system {
     impl IntoValue for FsrmConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_log_destination {
-                m.insert("EventLogDestination", v.into_value());
-            }
+            set(&mut m, "EventLogDestination", self.event_log_destination);
             m.insert("FsrmServiceEnabled", self.fsrm_service_enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -2644,12 +2420,8 @@ pub mod file_system {
     impl IntoValue for ReadCacheConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.size_gi_b {
-                m.insert("SizeGiB", v.into_value());
-            }
-            if let Some(v) = self.sizing_mode {
-                m.insert("SizingMode", v.into_value());
-            }
+            set(&mut m, "SizeGiB", self.size_gi_b);
+            set(&mut m, "SizingMode", self.sizing_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2712,15 +2484,9 @@ impl CfnS3AccessPointAttachmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.ontap_configuration {
-            m.insert("OntapConfiguration", v.into_value());
-        }
-        if let Some(v) = self.open_zfs_configuration {
-            m.insert("OpenZFSConfiguration", v.into_value());
-        }
-        if let Some(v) = self.s3_access_point {
-            m.insert("S3AccessPoint", v.into_value());
-        }
+        set(&mut m, "OntapConfiguration", self.ontap_configuration);
+        set(&mut m, "OpenZFSConfiguration", self.open_zfs_configuration);
+        set(&mut m, "S3AccessPoint", self.s3_access_point);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2771,7 +2537,7 @@ impl crate::Cfn<markers::S3AccessPointAttachment> {
 /// The property types of [`CfnS3AccessPointAttachment`]: CDK's `CfnS3AccessPointAttachment.*Property`.
 #[cfg(feature = "fsx")]
 pub mod s3_access_point_attachment {
-    use crate::kinds::{IntoValue, List, Num, Str, Union};
+    use crate::kinds::{IntoValue, List, Num, Str, Union, set};
 
     /// Describes the FSx for ONTAP attachment configuration of an S3 access point attachment.
     ///
@@ -2854,12 +2620,8 @@ pub mod s3_access_point_attachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.unix_user {
-                m.insert("UnixUser", v.into_value());
-            }
-            if let Some(v) = self.windows_user {
-                m.insert("WindowsUser", v.into_value());
-            }
+            set(&mut m, "UnixUser", self.unix_user);
+            set(&mut m, "WindowsUser", self.windows_user);
             gs_core::Value::Map(m)
         }
     }
@@ -3050,9 +2812,7 @@ pub mod s3_access_point_attachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
-            if let Some(v) = self.secondary_gids {
-                m.insert("SecondaryGids", v.into_value());
-            }
+            set(&mut m, "SecondaryGids", self.secondary_gids);
             m.insert("Uid", self.uid.into_value());
             gs_core::Value::Map(m)
         }
@@ -3138,18 +2898,10 @@ pub mod s3_access_point_attachment {
     impl IntoValue for S3AccessPoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alias {
-                m.insert("Alias", v.into_value());
-            }
-            if let Some(v) = self.policy {
-                m.insert("Policy", v.into_value());
-            }
-            if let Some(v) = self.resource_arn {
-                m.insert("ResourceARN", v.into_value());
-            }
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "Alias", self.alias);
+            set(&mut m, "Policy", self.policy);
+            set(&mut m, "ResourceARN", self.resource_arn);
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3233,9 +2985,7 @@ impl CfnSnapshotProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VolumeId", self.volume_id.into_value());
         m
     }
@@ -3345,20 +3095,12 @@ impl CfnStorageVirtualMachineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.active_directory_configuration {
-            m.insert("ActiveDirectoryConfiguration", v.into_value());
-        }
+        set(&mut m, "ActiveDirectoryConfiguration", self.active_directory_configuration);
         m.insert("FileSystemId", self.file_system_id.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.root_volume_security_style {
-            m.insert("RootVolumeSecurityStyle", v.into_value());
-        }
-        if let Some(v) = self.svm_admin_password {
-            m.insert("SvmAdminPassword", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RootVolumeSecurityStyle", self.root_volume_security_style);
+        set(&mut m, "SvmAdminPassword", self.svm_admin_password);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3408,7 +3150,7 @@ impl crate::Cfn<markers::StorageVirtualMachine> {
 /// The property types of [`CfnStorageVirtualMachine`]: CDK's `CfnStorageVirtualMachine.*Property`.
 #[cfg(feature = "fsx")]
 pub mod storage_virtual_machine {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Describes the self-managed Microsoft Active Directory to which you want to join the SVM.
     /// Joining an Active Directory provides user authentication and access control for SMB clients,
@@ -3450,12 +3192,8 @@ pub mod storage_virtual_machine {
     impl IntoValue for ActiveDirectoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.net_bios_name {
-                m.insert("NetBiosName", v.into_value());
-            }
-            if let Some(v) = self.self_managed_active_directory_configuration {
-                m.insert("SelfManagedActiveDirectoryConfiguration", v.into_value());
-            }
+            set(&mut m, "NetBiosName", self.net_bios_name);
+            set(&mut m, "SelfManagedActiveDirectoryConfiguration", self.self_managed_active_directory_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3546,27 +3284,13 @@ pub mod storage_virtual_machine {
     impl IntoValue for SelfManagedActiveDirectoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dns_ips {
-                m.insert("DnsIps", v.into_value());
-            }
-            if let Some(v) = self.domain_join_service_account_secret {
-                m.insert("DomainJoinServiceAccountSecret", v.into_value());
-            }
-            if let Some(v) = self.domain_name {
-                m.insert("DomainName", v.into_value());
-            }
-            if let Some(v) = self.file_system_administrators_group {
-                m.insert("FileSystemAdministratorsGroup", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit_distinguished_name {
-                m.insert("OrganizationalUnitDistinguishedName", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.user_name {
-                m.insert("UserName", v.into_value());
-            }
+            set(&mut m, "DnsIps", self.dns_ips);
+            set(&mut m, "DomainJoinServiceAccountSecret", self.domain_join_service_account_secret);
+            set(&mut m, "DomainName", self.domain_name);
+            set(&mut m, "FileSystemAdministratorsGroup", self.file_system_administrators_group);
+            set(&mut m, "OrganizationalUnitDistinguishedName", self.organizational_unit_distinguished_name);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "UserName", self.user_name);
             gs_core::Value::Map(m)
         }
     }
@@ -3635,22 +3359,12 @@ impl CfnVolumeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.backup_id {
-            m.insert("BackupId", v.into_value());
-        }
+        set(&mut m, "BackupId", self.backup_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.ontap_configuration {
-            m.insert("OntapConfiguration", v.into_value());
-        }
-        if let Some(v) = self.open_zfs_configuration {
-            m.insert("OpenZFSConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.volume_type {
-            m.insert("VolumeType", v.into_value());
-        }
+        set(&mut m, "OntapConfiguration", self.ontap_configuration);
+        set(&mut m, "OpenZFSConfiguration", self.open_zfs_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VolumeType", self.volume_type);
         m
     }
 
@@ -3700,7 +3414,7 @@ impl crate::Cfn<markers::Volume> {
 /// The property types of [`CfnVolume`]: CDK's `CfnVolume.*Property`.
 #[cfg(feature = "fsx")]
 pub mod volume {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Specifies the configuration of the Amazon FSx for OpenZFS volume that you are creating.
     ///
@@ -3816,37 +3530,17 @@ pub mod volume {
     impl IntoValue for OpenZFSConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copy_tags_to_snapshots {
-                m.insert("CopyTagsToSnapshots", v.into_value());
-            }
-            if let Some(v) = self.data_compression_type {
-                m.insert("DataCompressionType", v.into_value());
-            }
-            if let Some(v) = self.nfs_exports {
-                m.insert("NfsExports", v.into_value());
-            }
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
-            if let Some(v) = self.origin_snapshot {
-                m.insert("OriginSnapshot", v.into_value());
-            }
+            set(&mut m, "CopyTagsToSnapshots", self.copy_tags_to_snapshots);
+            set(&mut m, "DataCompressionType", self.data_compression_type);
+            set(&mut m, "NfsExports", self.nfs_exports);
+            set(&mut m, "Options", self.options);
+            set(&mut m, "OriginSnapshot", self.origin_snapshot);
             m.insert("ParentVolumeId", self.parent_volume_id.into_value());
-            if let Some(v) = self.read_only {
-                m.insert("ReadOnly", v.into_value());
-            }
-            if let Some(v) = self.record_size_ki_b {
-                m.insert("RecordSizeKiB", v.into_value());
-            }
-            if let Some(v) = self.storage_capacity_quota_gi_b {
-                m.insert("StorageCapacityQuotaGiB", v.into_value());
-            }
-            if let Some(v) = self.storage_capacity_reservation_gi_b {
-                m.insert("StorageCapacityReservationGiB", v.into_value());
-            }
-            if let Some(v) = self.user_and_group_quotas {
-                m.insert("UserAndGroupQuotas", v.into_value());
-            }
+            set(&mut m, "ReadOnly", self.read_only);
+            set(&mut m, "RecordSizeKiB", self.record_size_ki_b);
+            set(&mut m, "StorageCapacityQuotaGiB", self.storage_capacity_quota_gi_b);
+            set(&mut m, "StorageCapacityReservationGiB", self.storage_capacity_reservation_gi_b);
+            set(&mut m, "UserAndGroupQuotas", self.user_and_group_quotas);
             gs_core::Value::Map(m)
         }
     }
@@ -4132,43 +3826,19 @@ pub mod volume {
     impl IntoValue for OntapConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregate_configuration {
-                m.insert("AggregateConfiguration", v.into_value());
-            }
-            if let Some(v) = self.copy_tags_to_backups {
-                m.insert("CopyTagsToBackups", v.into_value());
-            }
-            if let Some(v) = self.junction_path {
-                m.insert("JunctionPath", v.into_value());
-            }
-            if let Some(v) = self.ontap_volume_type {
-                m.insert("OntapVolumeType", v.into_value());
-            }
-            if let Some(v) = self.security_style {
-                m.insert("SecurityStyle", v.into_value());
-            }
-            if let Some(v) = self.size_in_bytes {
-                m.insert("SizeInBytes", v.into_value());
-            }
-            if let Some(v) = self.size_in_megabytes {
-                m.insert("SizeInMegabytes", v.into_value());
-            }
-            if let Some(v) = self.snaplock_configuration {
-                m.insert("SnaplockConfiguration", v.into_value());
-            }
-            if let Some(v) = self.snapshot_policy {
-                m.insert("SnapshotPolicy", v.into_value());
-            }
-            if let Some(v) = self.storage_efficiency_enabled {
-                m.insert("StorageEfficiencyEnabled", v.into_value());
-            }
+            set(&mut m, "AggregateConfiguration", self.aggregate_configuration);
+            set(&mut m, "CopyTagsToBackups", self.copy_tags_to_backups);
+            set(&mut m, "JunctionPath", self.junction_path);
+            set(&mut m, "OntapVolumeType", self.ontap_volume_type);
+            set(&mut m, "SecurityStyle", self.security_style);
+            set(&mut m, "SizeInBytes", self.size_in_bytes);
+            set(&mut m, "SizeInMegabytes", self.size_in_megabytes);
+            set(&mut m, "SnaplockConfiguration", self.snaplock_configuration);
+            set(&mut m, "SnapshotPolicy", self.snapshot_policy);
+            set(&mut m, "StorageEfficiencyEnabled", self.storage_efficiency_enabled);
             m.insert("StorageVirtualMachineId", self.storage_virtual_machine_id.into_value());
-            if let Some(v) = self.tiering_policy {
-                m.insert("TieringPolicy", v.into_value());
-            }
-            if let Some(v) = self.volume_style {
-                m.insert("VolumeStyle", v.into_value());
-            }
+            set(&mut m, "TieringPolicy", self.tiering_policy);
+            set(&mut m, "VolumeStyle", self.volume_style);
             gs_core::Value::Map(m)
         }
     }
@@ -4215,12 +3885,8 @@ pub mod volume {
     impl IntoValue for TieringPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cooling_period {
-                m.insert("CoolingPeriod", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "CoolingPeriod", self.cooling_period);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -4291,22 +3957,12 @@ pub mod volume {
     impl IntoValue for SnaplockConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audit_log_volume {
-                m.insert("AuditLogVolume", v.into_value());
-            }
-            if let Some(v) = self.autocommit_period {
-                m.insert("AutocommitPeriod", v.into_value());
-            }
-            if let Some(v) = self.privileged_delete {
-                m.insert("PrivilegedDelete", v.into_value());
-            }
-            if let Some(v) = self.retention_period {
-                m.insert("RetentionPeriod", v.into_value());
-            }
+            set(&mut m, "AuditLogVolume", self.audit_log_volume);
+            set(&mut m, "AutocommitPeriod", self.autocommit_period);
+            set(&mut m, "PrivilegedDelete", self.privileged_delete);
+            set(&mut m, "RetentionPeriod", self.retention_period);
             m.insert("SnaplockType", self.snaplock_type.into_value());
-            if let Some(v) = self.volume_append_mode_enabled {
-                m.insert("VolumeAppendModeEnabled", v.into_value());
-            }
+            set(&mut m, "VolumeAppendModeEnabled", self.volume_append_mode_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -4348,9 +4004,7 @@ pub mod volume {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4449,9 +4103,7 @@ pub mod volume {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4498,12 +4150,8 @@ pub mod volume {
     impl IntoValue for AggregateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregates {
-                m.insert("Aggregates", v.into_value());
-            }
-            if let Some(v) = self.constituents_per_aggregate {
-                m.insert("ConstituentsPerAggregate", v.into_value());
-            }
+            set(&mut m, "Aggregates", self.aggregates);
+            set(&mut m, "ConstituentsPerAggregate", self.constituents_per_aggregate);
             gs_core::Value::Map(m)
         }
     }

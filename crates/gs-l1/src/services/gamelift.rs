@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "gamelift")]
-use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -252,14 +252,10 @@ impl CfnAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("RoutingStrategy", self.routing_strategy.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -305,7 +301,7 @@ impl crate::Cfn<markers::Alias> {
 /// The property types of [`CfnAlias`]: CDK's `CfnAlias.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod alias {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The routing configuration for a fleet alias.
     ///
@@ -347,12 +343,8 @@ pub mod alias {
     impl IntoValue for RoutingStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fleet_id {
-                m.insert("FleetId", v.into_value());
-            }
-            if let Some(v) = self.message {
-                m.insert("Message", v.into_value());
-            }
+            set(&mut m, "FleetId", self.fleet_id);
+            set(&mut m, "Message", self.message);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -441,24 +433,12 @@ impl CfnBuildProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.operating_system {
-            m.insert("OperatingSystem", v.into_value());
-        }
-        if let Some(v) = self.server_sdk_version {
-            m.insert("ServerSdkVersion", v.into_value());
-        }
-        if let Some(v) = self.storage_location {
-            m.insert("StorageLocation", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.version {
-            m.insert("Version", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OperatingSystem", self.operating_system);
+        set(&mut m, "ServerSdkVersion", self.server_sdk_version);
+        set(&mut m, "StorageLocation", self.storage_location);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Version", self.version);
         m
     }
 
@@ -504,7 +484,7 @@ impl crate::Cfn<markers::Build> {
 /// The property types of [`CfnBuild`]: CDK's `CfnBuild.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod build {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The location in Amazon S3 where build or script files are stored for access by Amazon
     /// GameLift.
@@ -558,9 +538,7 @@ pub mod build {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.object_version {
-                m.insert("ObjectVersion", v.into_value());
-            }
+            set(&mut m, "ObjectVersion", self.object_version);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -725,58 +703,24 @@ impl CfnContainerFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.billing_type {
-            m.insert("BillingType", v.into_value());
-        }
-        if let Some(v) = self.deployment_configuration {
-            m.insert("DeploymentConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "BillingType", self.billing_type);
+        set(&mut m, "DeploymentConfiguration", self.deployment_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("FleetRoleArn", self.fleet_role_arn.into_value());
-        if let Some(v) = self.game_server_container_group_definition_name {
-            m.insert("GameServerContainerGroupDefinitionName", v.into_value());
-        }
-        if let Some(v) = self.game_server_container_groups_per_instance {
-            m.insert("GameServerContainerGroupsPerInstance", v.into_value());
-        }
-        if let Some(v) = self.game_session_creation_limit_policy {
-            m.insert("GameSessionCreationLimitPolicy", v.into_value());
-        }
-        if let Some(v) = self.instance_connection_port_range {
-            m.insert("InstanceConnectionPortRange", v.into_value());
-        }
-        if let Some(v) = self.instance_inbound_permissions {
-            m.insert("InstanceInboundPermissions", v.into_value());
-        }
-        if let Some(v) = self.instance_type {
-            m.insert("InstanceType", v.into_value());
-        }
-        if let Some(v) = self.locations {
-            m.insert("Locations", v.into_value());
-        }
-        if let Some(v) = self.log_configuration {
-            m.insert("LogConfiguration", v.into_value());
-        }
-        if let Some(v) = self.metric_groups {
-            m.insert("MetricGroups", v.into_value());
-        }
-        if let Some(v) = self.new_game_session_protection_policy {
-            m.insert("NewGameSessionProtectionPolicy", v.into_value());
-        }
-        if let Some(v) = self.per_instance_container_group_definition_name {
-            m.insert("PerInstanceContainerGroupDefinitionName", v.into_value());
-        }
-        if let Some(v) = self.player_gateway_mode {
-            m.insert("PlayerGatewayMode", v.into_value());
-        }
-        if let Some(v) = self.scaling_policies {
-            m.insert("ScalingPolicies", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "GameServerContainerGroupDefinitionName", self.game_server_container_group_definition_name);
+        set(&mut m, "GameServerContainerGroupsPerInstance", self.game_server_container_groups_per_instance);
+        set(&mut m, "GameSessionCreationLimitPolicy", self.game_session_creation_limit_policy);
+        set(&mut m, "InstanceConnectionPortRange", self.instance_connection_port_range);
+        set(&mut m, "InstanceInboundPermissions", self.instance_inbound_permissions);
+        set(&mut m, "InstanceType", self.instance_type);
+        set(&mut m, "Locations", self.locations);
+        set(&mut m, "LogConfiguration", self.log_configuration);
+        set(&mut m, "MetricGroups", self.metric_groups);
+        set(&mut m, "NewGameSessionProtectionPolicy", self.new_game_session_protection_policy);
+        set(&mut m, "PerInstanceContainerGroupDefinitionName", self.per_instance_container_group_definition_name);
+        set(&mut m, "PlayerGatewayMode", self.player_gateway_mode);
+        set(&mut m, "ScalingPolicies", self.scaling_policies);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -879,7 +823,7 @@ impl crate::Cfn<markers::ContainerFleet> {
 /// The property types of [`CfnContainerFleet`]: CDK's `CfnContainerFleet.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod container_fleet {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// The set of port numbers to open on each instance in a container fleet. Connection ports are
     /// used by inbound traffic to connect with processes that are running in containers on the
@@ -1033,15 +977,9 @@ pub mod container_fleet {
     impl IntoValue for DeploymentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.impairment_strategy {
-                m.insert("ImpairmentStrategy", v.into_value());
-            }
-            if let Some(v) = self.minimum_healthy_percentage {
-                m.insert("MinimumHealthyPercentage", v.into_value());
-            }
-            if let Some(v) = self.protection_strategy {
-                m.insert("ProtectionStrategy", v.into_value());
-            }
+            set(&mut m, "ImpairmentStrategy", self.impairment_strategy);
+            set(&mut m, "MinimumHealthyPercentage", self.minimum_healthy_percentage);
+            set(&mut m, "ProtectionStrategy", self.protection_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -1095,15 +1033,9 @@ pub mod container_fleet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
-            if let Some(v) = self.location_capacity {
-                m.insert("LocationCapacity", v.into_value());
-            }
-            if let Some(v) = self.player_gateway_status {
-                m.insert("PlayerGatewayStatus", v.into_value());
-            }
-            if let Some(v) = self.stopped_actions {
-                m.insert("StoppedActions", v.into_value());
-            }
+            set(&mut m, "LocationCapacity", self.location_capacity);
+            set(&mut m, "PlayerGatewayStatus", self.player_gateway_status);
+            set(&mut m, "StoppedActions", self.stopped_actions);
             gs_core::Value::Map(m)
         }
     }
@@ -1159,16 +1091,10 @@ pub mod container_fleet {
     impl IntoValue for LocationCapacity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.desired_ec2_instances {
-                m.insert("DesiredEC2Instances", v.into_value());
-            }
-            if let Some(v) = self.managed_capacity_configuration {
-                m.insert("ManagedCapacityConfiguration", v.into_value());
-            }
+            set(&mut m, "DesiredEC2Instances", self.desired_ec2_instances);
+            set(&mut m, "ManagedCapacityConfiguration", self.managed_capacity_configuration);
             m.insert("MaxSize", self.max_size.into_value());
-            if let Some(v) = self.min_size {
-                m.insert("MinSize", v.into_value());
-            }
+            set(&mut m, "MinSize", self.min_size);
             gs_core::Value::Map(m)
         }
     }
@@ -1209,9 +1135,7 @@ pub mod container_fleet {
     impl IntoValue for ManagedCapacityConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scale_in_after_inactivity_minutes {
-                m.insert("ScaleInAfterInactivityMinutes", v.into_value());
-            }
+            set(&mut m, "ScaleInAfterInactivityMinutes", self.scale_in_after_inactivity_minutes);
             m.insert("ZeroCapacityStrategy", self.zero_capacity_strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -1301,31 +1225,15 @@ pub mod container_fleet {
     impl IntoValue for ScalingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison_operator {
-                m.insert("ComparisonOperator", v.into_value());
-            }
-            if let Some(v) = self.evaluation_periods {
-                m.insert("EvaluationPeriods", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
+            set(&mut m, "ComparisonOperator", self.comparison_operator);
+            set(&mut m, "EvaluationPeriods", self.evaluation_periods);
+            set(&mut m, "MetricName", self.metric_name);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.policy_type {
-                m.insert("PolicyType", v.into_value());
-            }
-            if let Some(v) = self.scaling_adjustment {
-                m.insert("ScalingAdjustment", v.into_value());
-            }
-            if let Some(v) = self.scaling_adjustment_type {
-                m.insert("ScalingAdjustmentType", v.into_value());
-            }
-            if let Some(v) = self.target_configuration {
-                m.insert("TargetConfiguration", v.into_value());
-            }
-            if let Some(v) = self.threshold {
-                m.insert("Threshold", v.into_value());
-            }
+            set(&mut m, "PolicyType", self.policy_type);
+            set(&mut m, "ScalingAdjustment", self.scaling_adjustment);
+            set(&mut m, "ScalingAdjustmentType", self.scaling_adjustment_type);
+            set(&mut m, "TargetConfiguration", self.target_configuration);
+            set(&mut m, "Threshold", self.threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -1409,12 +1317,8 @@ pub mod container_fleet {
     impl IntoValue for GameSessionCreationLimitPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.new_game_sessions_per_creator {
-                m.insert("NewGameSessionsPerCreator", v.into_value());
-            }
-            if let Some(v) = self.policy_period_in_minutes {
-                m.insert("PolicyPeriodInMinutes", v.into_value());
-            }
+            set(&mut m, "NewGameSessionsPerCreator", self.new_game_sessions_per_creator);
+            set(&mut m, "PolicyPeriodInMinutes", self.policy_period_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1465,15 +1369,9 @@ pub mod container_fleet {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_destination {
-                m.insert("LogDestination", v.into_value());
-            }
-            if let Some(v) = self.log_group_arn {
-                m.insert("LogGroupArn", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_name {
-                m.insert("S3BucketName", v.into_value());
-            }
+            set(&mut m, "LogDestination", self.log_destination);
+            set(&mut m, "LogGroupArn", self.log_group_arn);
+            set(&mut m, "S3BucketName", self.s3_bucket_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1580,28 +1478,16 @@ impl CfnContainerGroupDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.container_group_type {
-            m.insert("ContainerGroupType", v.into_value());
-        }
-        if let Some(v) = self.game_server_container_definition {
-            m.insert("GameServerContainerDefinition", v.into_value());
-        }
+        set(&mut m, "ContainerGroupType", self.container_group_type);
+        set(&mut m, "GameServerContainerDefinition", self.game_server_container_definition);
         m.insert("Name", self.name.into_value());
         m.insert("OperatingSystem", self.operating_system.into_value());
-        if let Some(v) = self.source_version_number {
-            m.insert("SourceVersionNumber", v.into_value());
-        }
-        if let Some(v) = self.support_container_definitions {
-            m.insert("SupportContainerDefinitions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceVersionNumber", self.source_version_number);
+        set(&mut m, "SupportContainerDefinitions", self.support_container_definitions);
+        set(&mut m, "Tags", self.tags);
         m.insert("TotalMemoryLimitMebibytes", self.total_memory_limit_mebibytes.into_value());
         m.insert("TotalVcpuLimit", self.total_vcpu_limit.into_value());
-        if let Some(v) = self.version_description {
-            m.insert("VersionDescription", v.into_value());
-        }
+        set(&mut m, "VersionDescription", self.version_description);
         m
     }
 
@@ -1675,7 +1561,7 @@ impl crate::Cfn<markers::ContainerGroupDefinition> {
 /// The property types of [`CfnContainerGroupDefinition`]: CDK's `CfnContainerGroupDefinition.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod container_group_definition {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// Describes the game server container in an existing game server container group. A game
     /// server container identifies a container image with your game server build. A game server
@@ -1771,25 +1657,13 @@ pub mod container_group_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerName", self.container_name.into_value());
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.environment_override {
-                m.insert("EnvironmentOverride", v.into_value());
-            }
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "EnvironmentOverride", self.environment_override);
             m.insert("ImageUri", self.image_uri.into_value());
-            if let Some(v) = self.linux_capabilities {
-                m.insert("LinuxCapabilities", v.into_value());
-            }
-            if let Some(v) = self.mount_points {
-                m.insert("MountPoints", v.into_value());
-            }
-            if let Some(v) = self.port_configuration {
-                m.insert("PortConfiguration", v.into_value());
-            }
-            if let Some(v) = self.resolved_image_digest {
-                m.insert("ResolvedImageDigest", v.into_value());
-            }
+            set(&mut m, "LinuxCapabilities", self.linux_capabilities);
+            set(&mut m, "MountPoints", self.mount_points);
+            set(&mut m, "PortConfiguration", self.port_configuration);
+            set(&mut m, "ResolvedImageDigest", self.resolved_image_digest);
             m.insert("ServerSdkVersion", self.server_sdk_version.into_value());
             gs_core::Value::Map(m)
         }
@@ -1994,12 +1868,8 @@ pub mod container_group_definition {
     impl IntoValue for ContainerMountPoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_level {
-                m.insert("AccessLevel", v.into_value());
-            }
-            if let Some(v) = self.container_path {
-                m.insert("ContainerPath", v.into_value());
-            }
+            set(&mut m, "AccessLevel", self.access_level);
+            set(&mut m, "ContainerPath", self.container_path);
             m.insert("InstancePath", self.instance_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -2037,9 +1907,7 @@ pub mod container_group_definition {
     impl IntoValue for LinuxCapabilities {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -2158,37 +2026,17 @@ pub mod container_group_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerName", self.container_name.into_value());
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.environment_override {
-                m.insert("EnvironmentOverride", v.into_value());
-            }
-            if let Some(v) = self.essential {
-                m.insert("Essential", v.into_value());
-            }
-            if let Some(v) = self.health_check {
-                m.insert("HealthCheck", v.into_value());
-            }
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "EnvironmentOverride", self.environment_override);
+            set(&mut m, "Essential", self.essential);
+            set(&mut m, "HealthCheck", self.health_check);
             m.insert("ImageUri", self.image_uri.into_value());
-            if let Some(v) = self.linux_capabilities {
-                m.insert("LinuxCapabilities", v.into_value());
-            }
-            if let Some(v) = self.memory_hard_limit_mebibytes {
-                m.insert("MemoryHardLimitMebibytes", v.into_value());
-            }
-            if let Some(v) = self.mount_points {
-                m.insert("MountPoints", v.into_value());
-            }
-            if let Some(v) = self.port_configuration {
-                m.insert("PortConfiguration", v.into_value());
-            }
-            if let Some(v) = self.resolved_image_digest {
-                m.insert("ResolvedImageDigest", v.into_value());
-            }
-            if let Some(v) = self.vcpu {
-                m.insert("Vcpu", v.into_value());
-            }
+            set(&mut m, "LinuxCapabilities", self.linux_capabilities);
+            set(&mut m, "MemoryHardLimitMebibytes", self.memory_hard_limit_mebibytes);
+            set(&mut m, "MountPoints", self.mount_points);
+            set(&mut m, "PortConfiguration", self.port_configuration);
+            set(&mut m, "ResolvedImageDigest", self.resolved_image_digest);
+            set(&mut m, "Vcpu", self.vcpu);
             gs_core::Value::Map(m)
         }
     }
@@ -2254,18 +2102,10 @@ pub mod container_group_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Command", self.command.into_value());
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.retries {
-                m.insert("Retries", v.into_value());
-            }
-            if let Some(v) = self.start_period {
-                m.insert("StartPeriod", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "Retries", self.retries);
+            set(&mut m, "StartPeriod", self.start_period);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -2576,94 +2416,36 @@ impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.anywhere_configuration {
-            m.insert("AnywhereConfiguration", v.into_value());
-        }
-        if let Some(v) = self.apply_capacity {
-            m.insert("ApplyCapacity", v.into_value());
-        }
-        if let Some(v) = self.build_id {
-            m.insert("BuildId", v.into_value());
-        }
-        if let Some(v) = self.certificate_configuration {
-            m.insert("CertificateConfiguration", v.into_value());
-        }
-        if let Some(v) = self.compute_type {
-            m.insert("ComputeType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.desired_ec2_instances {
-            m.insert("DesiredEC2Instances", v.into_value());
-        }
-        if let Some(v) = self.ec2_inbound_permissions {
-            m.insert("EC2InboundPermissions", v.into_value());
-        }
-        if let Some(v) = self.ec2_instance_type {
-            m.insert("EC2InstanceType", v.into_value());
-        }
-        if let Some(v) = self.fleet_type {
-            m.insert("FleetType", v.into_value());
-        }
-        if let Some(v) = self.instance_role_arn {
-            m.insert("InstanceRoleARN", v.into_value());
-        }
-        if let Some(v) = self.instance_role_credentials_provider {
-            m.insert("InstanceRoleCredentialsProvider", v.into_value());
-        }
-        if let Some(v) = self.locations {
-            m.insert("Locations", v.into_value());
-        }
-        if let Some(v) = self.log_paths {
-            m.insert("LogPaths", v.into_value());
-        }
-        if let Some(v) = self.max_size {
-            m.insert("MaxSize", v.into_value());
-        }
-        if let Some(v) = self.metric_groups {
-            m.insert("MetricGroups", v.into_value());
-        }
-        if let Some(v) = self.min_size {
-            m.insert("MinSize", v.into_value());
-        }
+        set(&mut m, "AnywhereConfiguration", self.anywhere_configuration);
+        set(&mut m, "ApplyCapacity", self.apply_capacity);
+        set(&mut m, "BuildId", self.build_id);
+        set(&mut m, "CertificateConfiguration", self.certificate_configuration);
+        set(&mut m, "ComputeType", self.compute_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DesiredEC2Instances", self.desired_ec2_instances);
+        set(&mut m, "EC2InboundPermissions", self.ec2_inbound_permissions);
+        set(&mut m, "EC2InstanceType", self.ec2_instance_type);
+        set(&mut m, "FleetType", self.fleet_type);
+        set(&mut m, "InstanceRoleARN", self.instance_role_arn);
+        set(&mut m, "InstanceRoleCredentialsProvider", self.instance_role_credentials_provider);
+        set(&mut m, "Locations", self.locations);
+        set(&mut m, "LogPaths", self.log_paths);
+        set(&mut m, "MaxSize", self.max_size);
+        set(&mut m, "MetricGroups", self.metric_groups);
+        set(&mut m, "MinSize", self.min_size);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.new_game_session_protection_policy {
-            m.insert("NewGameSessionProtectionPolicy", v.into_value());
-        }
-        if let Some(v) = self.peer_vpc_aws_account_id {
-            m.insert("PeerVpcAwsAccountId", v.into_value());
-        }
-        if let Some(v) = self.peer_vpc_id {
-            m.insert("PeerVpcId", v.into_value());
-        }
-        if let Some(v) = self.player_gateway_configuration {
-            m.insert("PlayerGatewayConfiguration", v.into_value());
-        }
-        if let Some(v) = self.player_gateway_mode {
-            m.insert("PlayerGatewayMode", v.into_value());
-        }
-        if let Some(v) = self.resource_creation_limit_policy {
-            m.insert("ResourceCreationLimitPolicy", v.into_value());
-        }
-        if let Some(v) = self.runtime_configuration {
-            m.insert("RuntimeConfiguration", v.into_value());
-        }
-        if let Some(v) = self.scaling_policies {
-            m.insert("ScalingPolicies", v.into_value());
-        }
-        if let Some(v) = self.script_id {
-            m.insert("ScriptId", v.into_value());
-        }
-        if let Some(v) = self.server_launch_parameters {
-            m.insert("ServerLaunchParameters", v.into_value());
-        }
-        if let Some(v) = self.server_launch_path {
-            m.insert("ServerLaunchPath", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NewGameSessionProtectionPolicy", self.new_game_session_protection_policy);
+        set(&mut m, "PeerVpcAwsAccountId", self.peer_vpc_aws_account_id);
+        set(&mut m, "PeerVpcId", self.peer_vpc_id);
+        set(&mut m, "PlayerGatewayConfiguration", self.player_gateway_configuration);
+        set(&mut m, "PlayerGatewayMode", self.player_gateway_mode);
+        set(&mut m, "ResourceCreationLimitPolicy", self.resource_creation_limit_policy);
+        set(&mut m, "RuntimeConfiguration", self.runtime_configuration);
+        set(&mut m, "ScalingPolicies", self.scaling_policies);
+        set(&mut m, "ScriptId", self.script_id);
+        set(&mut m, "ServerLaunchParameters", self.server_launch_parameters);
+        set(&mut m, "ServerLaunchPath", self.server_launch_path);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2709,7 +2491,7 @@ impl crate::Cfn<markers::Fleet> {
 /// The property types of [`CfnFleet`]: CDK's `CfnFleet.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod fleet {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// A range of IP addresses and port settings that allow inbound traffic to connect to server
     /// processes on an instance in a fleet. New game sessions are assigned an IP address/port
@@ -2816,12 +2598,8 @@ pub mod fleet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
-            if let Some(v) = self.location_capacity {
-                m.insert("LocationCapacity", v.into_value());
-            }
-            if let Some(v) = self.player_gateway_status {
-                m.insert("PlayerGatewayStatus", v.into_value());
-            }
+            set(&mut m, "LocationCapacity", self.location_capacity);
+            set(&mut m, "PlayerGatewayStatus", self.player_gateway_status);
             gs_core::Value::Map(m)
         }
     }
@@ -2877,16 +2655,10 @@ pub mod fleet {
     impl IntoValue for LocationCapacity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.desired_ec2_instances {
-                m.insert("DesiredEC2Instances", v.into_value());
-            }
-            if let Some(v) = self.managed_capacity_configuration {
-                m.insert("ManagedCapacityConfiguration", v.into_value());
-            }
+            set(&mut m, "DesiredEC2Instances", self.desired_ec2_instances);
+            set(&mut m, "ManagedCapacityConfiguration", self.managed_capacity_configuration);
             m.insert("MaxSize", self.max_size.into_value());
-            if let Some(v) = self.min_size {
-                m.insert("MinSize", v.into_value());
-            }
+            set(&mut m, "MinSize", self.min_size);
             gs_core::Value::Map(m)
         }
     }
@@ -2944,15 +2716,9 @@ pub mod fleet {
     impl IntoValue for RuntimeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.game_session_activation_timeout_seconds {
-                m.insert("GameSessionActivationTimeoutSeconds", v.into_value());
-            }
-            if let Some(v) = self.max_concurrent_game_session_activations {
-                m.insert("MaxConcurrentGameSessionActivations", v.into_value());
-            }
-            if let Some(v) = self.server_processes {
-                m.insert("ServerProcesses", v.into_value());
-            }
+            set(&mut m, "GameSessionActivationTimeoutSeconds", self.game_session_activation_timeout_seconds);
+            set(&mut m, "MaxConcurrentGameSessionActivations", self.max_concurrent_game_session_activations);
+            set(&mut m, "ServerProcesses", self.server_processes);
             gs_core::Value::Map(m)
         }
     }
@@ -3002,9 +2768,7 @@ pub mod fleet {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConcurrentExecutions", self.concurrent_executions.into_value());
             m.insert("LaunchPath", self.launch_path.into_value());
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -3085,12 +2849,8 @@ pub mod fleet {
     impl IntoValue for ResourceCreationLimitPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.new_game_sessions_per_creator {
-                m.insert("NewGameSessionsPerCreator", v.into_value());
-            }
-            if let Some(v) = self.policy_period_in_minutes {
-                m.insert("PolicyPeriodInMinutes", v.into_value());
-            }
+            set(&mut m, "NewGameSessionsPerCreator", self.new_game_sessions_per_creator);
+            set(&mut m, "PolicyPeriodInMinutes", self.policy_period_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -3236,40 +2996,18 @@ pub mod fleet {
     impl IntoValue for ScalingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison_operator {
-                m.insert("ComparisonOperator", v.into_value());
-            }
-            if let Some(v) = self.evaluation_periods {
-                m.insert("EvaluationPeriods", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
+            set(&mut m, "ComparisonOperator", self.comparison_operator);
+            set(&mut m, "EvaluationPeriods", self.evaluation_periods);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "MetricName", self.metric_name);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.policy_type {
-                m.insert("PolicyType", v.into_value());
-            }
-            if let Some(v) = self.scaling_adjustment {
-                m.insert("ScalingAdjustment", v.into_value());
-            }
-            if let Some(v) = self.scaling_adjustment_type {
-                m.insert("ScalingAdjustmentType", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.target_configuration {
-                m.insert("TargetConfiguration", v.into_value());
-            }
-            if let Some(v) = self.threshold {
-                m.insert("Threshold", v.into_value());
-            }
-            if let Some(v) = self.update_status {
-                m.insert("UpdateStatus", v.into_value());
-            }
+            set(&mut m, "PolicyType", self.policy_type);
+            set(&mut m, "ScalingAdjustment", self.scaling_adjustment);
+            set(&mut m, "ScalingAdjustmentType", self.scaling_adjustment_type);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "TargetConfiguration", self.target_configuration);
+            set(&mut m, "Threshold", self.threshold);
+            set(&mut m, "UpdateStatus", self.update_status);
             gs_core::Value::Map(m)
         }
     }
@@ -3348,9 +3086,7 @@ pub mod fleet {
     impl IntoValue for ManagedCapacityConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scale_in_after_inactivity_minutes {
-                m.insert("ScaleInAfterInactivityMinutes", v.into_value());
-            }
+            set(&mut m, "ScaleInAfterInactivityMinutes", self.scale_in_after_inactivity_minutes);
             m.insert("ZeroCapacityStrategy", self.zero_capacity_strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -3387,9 +3123,7 @@ pub mod fleet {
     impl IntoValue for PlayerGatewayConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.game_server_ip_protocol_supported {
-                m.insert("GameServerIpProtocolSupported", v.into_value());
-            }
+            set(&mut m, "GameServerIpProtocolSupported", self.game_server_ip_protocol_supported);
             gs_core::Value::Map(m)
         }
     }
@@ -3533,36 +3267,18 @@ impl CfnGameServerGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling_policy {
-            m.insert("AutoScalingPolicy", v.into_value());
-        }
-        if let Some(v) = self.balancing_strategy {
-            m.insert("BalancingStrategy", v.into_value());
-        }
-        if let Some(v) = self.delete_option {
-            m.insert("DeleteOption", v.into_value());
-        }
+        set(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
+        set(&mut m, "BalancingStrategy", self.balancing_strategy);
+        set(&mut m, "DeleteOption", self.delete_option);
         m.insert("GameServerGroupName", self.game_server_group_name.into_value());
-        if let Some(v) = self.game_server_protection_policy {
-            m.insert("GameServerProtectionPolicy", v.into_value());
-        }
+        set(&mut m, "GameServerProtectionPolicy", self.game_server_protection_policy);
         m.insert("InstanceDefinitions", self.instance_definitions.into_value());
-        if let Some(v) = self.launch_template {
-            m.insert("LaunchTemplate", v.into_value());
-        }
-        if let Some(v) = self.max_size {
-            m.insert("MaxSize", v.into_value());
-        }
-        if let Some(v) = self.min_size {
-            m.insert("MinSize", v.into_value());
-        }
+        set(&mut m, "LaunchTemplate", self.launch_template);
+        set(&mut m, "MaxSize", self.max_size);
+        set(&mut m, "MinSize", self.min_size);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_subnets {
-            m.insert("VpcSubnets", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcSubnets", self.vpc_subnets);
         m
     }
 
@@ -3604,7 +3320,7 @@ impl crate::Cfn<markers::GameServerGroup> {
 /// The property types of [`CfnGameServerGroup`]: CDK's `CfnGameServerGroup.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod game_server_group {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// \*This data type is used with the GameLift FleetIQ and game server groups.*
     ///
@@ -3644,9 +3360,7 @@ pub mod game_server_group {
     impl IntoValue for AutoScalingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.estimated_instance_warmup {
-                m.insert("EstimatedInstanceWarmup", v.into_value());
-            }
+            set(&mut m, "EstimatedInstanceWarmup", self.estimated_instance_warmup);
             m.insert("TargetTrackingConfiguration", self.target_tracking_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -3728,15 +3442,9 @@ pub mod game_server_group {
     impl IntoValue for LaunchTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_value());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "LaunchTemplateId", self.launch_template_id);
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -3780,9 +3488,7 @@ pub mod game_server_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.weighted_capacity {
-                m.insert("WeightedCapacity", v.into_value());
-            }
+            set(&mut m, "WeightedCapacity", self.weighted_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -3889,31 +3595,15 @@ impl CfnGameSessionQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.custom_event_data {
-            m.insert("CustomEventData", v.into_value());
-        }
-        if let Some(v) = self.destinations {
-            m.insert("Destinations", v.into_value());
-        }
-        if let Some(v) = self.filter_configuration {
-            m.insert("FilterConfiguration", v.into_value());
-        }
+        set(&mut m, "CustomEventData", self.custom_event_data);
+        set(&mut m, "Destinations", self.destinations);
+        set(&mut m, "FilterConfiguration", self.filter_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.notification_target {
-            m.insert("NotificationTarget", v.into_value());
-        }
-        if let Some(v) = self.player_latency_policies {
-            m.insert("PlayerLatencyPolicies", v.into_value());
-        }
-        if let Some(v) = self.priority_configuration {
-            m.insert("PriorityConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout_in_seconds {
-            m.insert("TimeoutInSeconds", v.into_value());
-        }
+        set(&mut m, "NotificationTarget", self.notification_target);
+        set(&mut m, "PlayerLatencyPolicies", self.player_latency_policies);
+        set(&mut m, "PriorityConfiguration", self.priority_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
         m
     }
 
@@ -3956,7 +3646,7 @@ impl crate::Cfn<markers::GameSessionQueue> {
 /// The property types of [`CfnGameSessionQueue`]: CDK's `CfnGameSessionQueue.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod game_session_queue {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The queue setting that determines the highest latency allowed for individual players when
     /// placing a game session. When a latency policy is in force, a game session cannot be placed
@@ -4001,12 +3691,8 @@ pub mod game_session_queue {
     impl IntoValue for PlayerLatencyPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_individual_player_latency_milliseconds {
-                m.insert("MaximumIndividualPlayerLatencyMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.policy_duration_seconds {
-                m.insert("PolicyDurationSeconds", v.into_value());
-            }
+            set(&mut m, "MaximumIndividualPlayerLatencyMilliseconds", self.maximum_individual_player_latency_milliseconds);
+            set(&mut m, "PolicyDurationSeconds", self.policy_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4046,9 +3732,7 @@ pub mod game_session_queue {
     impl IntoValue for FilterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_locations {
-                m.insert("AllowedLocations", v.into_value());
-            }
+            set(&mut m, "AllowedLocations", self.allowed_locations);
             gs_core::Value::Map(m)
         }
     }
@@ -4097,12 +3781,8 @@ pub mod game_session_queue {
     impl IntoValue for PriorityConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.location_order {
-                m.insert("LocationOrder", v.into_value());
-            }
-            if let Some(v) = self.priority_order {
-                m.insert("PriorityOrder", v.into_value());
-            }
+            set(&mut m, "LocationOrder", self.location_order);
+            set(&mut m, "PriorityOrder", self.priority_order);
             gs_core::Value::Map(m)
         }
     }
@@ -4140,9 +3820,7 @@ pub mod game_session_queue {
     impl IntoValue for GameSessionQueueDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4190,9 +3868,7 @@ impl CfnLocationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocationName", self.location_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4399,48 +4075,22 @@ impl CfnMatchmakingConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcceptanceRequired", self.acceptance_required.into_value());
-        if let Some(v) = self.acceptance_timeout_seconds {
-            m.insert("AcceptanceTimeoutSeconds", v.into_value());
-        }
-        if let Some(v) = self.additional_player_count {
-            m.insert("AdditionalPlayerCount", v.into_value());
-        }
-        if let Some(v) = self.backfill_mode {
-            m.insert("BackfillMode", v.into_value());
-        }
-        if let Some(v) = self.creation_time {
-            m.insert("CreationTime", v.into_value());
-        }
-        if let Some(v) = self.custom_event_data {
-            m.insert("CustomEventData", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.flex_match_mode {
-            m.insert("FlexMatchMode", v.into_value());
-        }
-        if let Some(v) = self.game_properties {
-            m.insert("GameProperties", v.into_value());
-        }
-        if let Some(v) = self.game_session_data {
-            m.insert("GameSessionData", v.into_value());
-        }
-        if let Some(v) = self.game_session_queue_arns {
-            m.insert("GameSessionQueueArns", v.into_value());
-        }
+        set(&mut m, "AcceptanceTimeoutSeconds", self.acceptance_timeout_seconds);
+        set(&mut m, "AdditionalPlayerCount", self.additional_player_count);
+        set(&mut m, "BackfillMode", self.backfill_mode);
+        set(&mut m, "CreationTime", self.creation_time);
+        set(&mut m, "CustomEventData", self.custom_event_data);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FlexMatchMode", self.flex_match_mode);
+        set(&mut m, "GameProperties", self.game_properties);
+        set(&mut m, "GameSessionData", self.game_session_data);
+        set(&mut m, "GameSessionQueueArns", self.game_session_queue_arns);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.notification_target {
-            m.insert("NotificationTarget", v.into_value());
-        }
+        set(&mut m, "NotificationTarget", self.notification_target);
         m.insert("RequestTimeoutSeconds", self.request_timeout_seconds.into_value());
-        if let Some(v) = self.rule_set_arn {
-            m.insert("RuleSetArn", v.into_value());
-        }
+        set(&mut m, "RuleSetArn", self.rule_set_arn);
         m.insert("RuleSetName", self.rule_set_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4581,9 +4231,7 @@ impl CfnMatchmakingRuleSetProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
         m.insert("RuleSetBody", self.rule_set_body.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4700,19 +4348,11 @@ impl CfnScriptProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.node_js_version {
-            m.insert("NodeJsVersion", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NodeJsVersion", self.node_js_version);
         m.insert("StorageLocation", self.storage_location.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.version {
-            m.insert("Version", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Version", self.version);
         m
     }
 
@@ -4772,7 +4412,7 @@ impl crate::Cfn<markers::Script> {
 /// The property types of [`CfnScript`]: CDK's `CfnScript.*Property`.
 #[cfg(feature = "gamelift")]
 pub mod script {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The location in Amazon S3 where build or script files can be stored for access by Amazon
     /// GameLift.
@@ -4828,9 +4468,7 @@ pub mod script {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.object_version {
-                m.insert("ObjectVersion", v.into_value());
-            }
+            set(&mut m, "ObjectVersion", self.object_version);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }

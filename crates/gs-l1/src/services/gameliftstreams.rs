@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "gameliftstreams")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -141,19 +141,13 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_log_output_uri {
-            m.insert("ApplicationLogOutputUri", v.into_value());
-        }
-        if let Some(v) = self.application_log_paths {
-            m.insert("ApplicationLogPaths", v.into_value());
-        }
+        set(&mut m, "ApplicationLogOutputUri", self.application_log_output_uri);
+        set(&mut m, "ApplicationLogPaths", self.application_log_paths);
         m.insert("ApplicationSourceUri", self.application_source_uri.into_value());
         m.insert("Description", self.description.into_value());
         m.insert("ExecutablePath", self.executable_path.into_value());
         m.insert("RuntimeEnvironment", self.runtime_environment.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -308,15 +302,11 @@ impl CfnStreamGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_application {
-            m.insert("DefaultApplication", v.into_value());
-        }
+        set(&mut m, "DefaultApplication", self.default_application);
         m.insert("Description", self.description.into_value());
         m.insert("LocationConfigurations", self.location_configurations.into_value());
         m.insert("StreamClass", self.stream_class.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -361,7 +351,7 @@ impl crate::Cfn<markers::StreamGroup> {
 /// The property types of [`CfnStreamGroup`]: CDK's `CfnStreamGroup.*Property`.
 #[cfg(feature = "gameliftstreams")]
 pub mod stream_group {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Represents the default Amazon GameLift Streams application that a stream group hosts.
     ///
@@ -404,12 +394,8 @@ pub mod stream_group {
     impl IntoValue for DefaultApplication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "Id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -478,22 +464,12 @@ pub mod stream_group {
     impl IntoValue for LocationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.always_on_capacity {
-                m.insert("AlwaysOnCapacity", v.into_value());
-            }
+            set(&mut m, "AlwaysOnCapacity", self.always_on_capacity);
             m.insert("LocationName", self.location_name.into_value());
-            if let Some(v) = self.maximum_capacity {
-                m.insert("MaximumCapacity", v.into_value());
-            }
-            if let Some(v) = self.on_demand_capacity {
-                m.insert("OnDemandCapacity", v.into_value());
-            }
-            if let Some(v) = self.target_idle_capacity {
-                m.insert("TargetIdleCapacity", v.into_value());
-            }
-            if let Some(v) = self.vpc_transit_configuration {
-                m.insert("VpcTransitConfiguration", v.into_value());
-            }
+            set(&mut m, "MaximumCapacity", self.maximum_capacity);
+            set(&mut m, "OnDemandCapacity", self.on_demand_capacity);
+            set(&mut m, "TargetIdleCapacity", self.target_idle_capacity);
+            set(&mut m, "VpcTransitConfiguration", self.vpc_transit_configuration);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "globalaccelerator")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -163,28 +163,14 @@ impl CfnAcceleratorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.flow_logs_enabled {
-            m.insert("FlowLogsEnabled", v.into_value());
-        }
-        if let Some(v) = self.flow_logs_s3_bucket {
-            m.insert("FlowLogsS3Bucket", v.into_value());
-        }
-        if let Some(v) = self.flow_logs_s3_prefix {
-            m.insert("FlowLogsS3Prefix", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.ip_addresses {
-            m.insert("IpAddresses", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "FlowLogsEnabled", self.flow_logs_enabled);
+        set(&mut m, "FlowLogsS3Bucket", self.flow_logs_s3_bucket);
+        set(&mut m, "FlowLogsS3Prefix", self.flow_logs_s3_prefix);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "IpAddresses", self.ip_addresses);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -302,15 +288,9 @@ impl CfnCrossAccountAttachmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.principals {
-            m.insert("Principals", v.into_value());
-        }
-        if let Some(v) = self.resources {
-            m.insert("Resources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Principals", self.principals);
+        set(&mut m, "Resources", self.resources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -344,7 +324,7 @@ impl crate::Cfn<markers::CrossAccountAttachment> {
 /// The property types of [`CfnCrossAccountAttachment`]: CDK's `CfnCrossAccountAttachment.*Property`.
 #[cfg(feature = "globalaccelerator")]
 pub mod cross_account_attachment {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A resource is one of the following: the ARN for an AWS resource that is supported by AWS
     /// Global Accelerator to be added as an endpoint, or a CIDR range that specifies a bring your
@@ -393,15 +373,9 @@ pub mod cross_account_attachment {
     impl IntoValue for Resource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr {
-                m.insert("Cidr", v.into_value());
-            }
-            if let Some(v) = self.endpoint_id {
-                m.insert("EndpointId", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "Cidr", self.cidr);
+            set(&mut m, "EndpointId", self.endpoint_id);
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -502,32 +476,16 @@ impl CfnEndpointGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.endpoint_configurations {
-            m.insert("EndpointConfigurations", v.into_value());
-        }
+        set(&mut m, "EndpointConfigurations", self.endpoint_configurations);
         m.insert("EndpointGroupRegion", self.endpoint_group_region.into_value());
-        if let Some(v) = self.health_check_interval_seconds {
-            m.insert("HealthCheckIntervalSeconds", v.into_value());
-        }
-        if let Some(v) = self.health_check_path {
-            m.insert("HealthCheckPath", v.into_value());
-        }
-        if let Some(v) = self.health_check_port {
-            m.insert("HealthCheckPort", v.into_value());
-        }
-        if let Some(v) = self.health_check_protocol {
-            m.insert("HealthCheckProtocol", v.into_value());
-        }
+        set(&mut m, "HealthCheckIntervalSeconds", self.health_check_interval_seconds);
+        set(&mut m, "HealthCheckPath", self.health_check_path);
+        set(&mut m, "HealthCheckPort", self.health_check_port);
+        set(&mut m, "HealthCheckProtocol", self.health_check_protocol);
         m.insert("ListenerArn", self.listener_arn.into_ref());
-        if let Some(v) = self.port_overrides {
-            m.insert("PortOverrides", v.into_value());
-        }
-        if let Some(v) = self.threshold_count {
-            m.insert("ThresholdCount", v.into_value());
-        }
-        if let Some(v) = self.traffic_dial_percentage {
-            m.insert("TrafficDialPercentage", v.into_value());
-        }
+        set(&mut m, "PortOverrides", self.port_overrides);
+        set(&mut m, "ThresholdCount", self.threshold_count);
+        set(&mut m, "TrafficDialPercentage", self.traffic_dial_percentage);
         m
     }
 
@@ -562,7 +520,7 @@ impl crate::Cfn<markers::EndpointGroup> {
 /// The property types of [`CfnEndpointGroup`]: CDK's `CfnEndpointGroup.*Property`.
 #[cfg(feature = "globalaccelerator")]
 pub mod endpoint_group {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Str, set};
 
     /// Override specific listener ports used to route traffic to endpoints that are part of an
     /// endpoint group. For example, you can create a port override in which the listener receives
@@ -670,16 +628,10 @@ pub mod endpoint_group {
     impl IntoValue for EndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_arn {
-                m.insert("AttachmentArn", v.into_value());
-            }
-            if let Some(v) = self.client_ip_preservation_enabled {
-                m.insert("ClientIPPreservationEnabled", v.into_value());
-            }
+            set(&mut m, "AttachmentArn", self.attachment_arn);
+            set(&mut m, "ClientIPPreservationEnabled", self.client_ip_preservation_enabled);
             m.insert("EndpointId", self.endpoint_id.into_ref());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -740,9 +692,7 @@ impl CfnListenerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcceleratorArn", self.accelerator_arn.into_ref());
-        if let Some(v) = self.client_affinity {
-            m.insert("ClientAffinity", v.into_value());
-        }
+        set(&mut m, "ClientAffinity", self.client_affinity);
         m.insert("PortRanges", self.port_ranges.into_value());
         m.insert("Protocol", self.protocol.into_value());
         m

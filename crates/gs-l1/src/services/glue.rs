@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "glue")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -550,13 +550,9 @@ impl CfnBlueprintProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BlueprintLocation", self.blueprint_location.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -711,37 +707,17 @@ impl CfnCatalogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_full_table_external_data_access {
-            m.insert("AllowFullTableExternalDataAccess", v.into_value());
-        }
-        if let Some(v) = self.catalog_properties {
-            m.insert("CatalogProperties", v.into_value());
-        }
-        if let Some(v) = self.create_database_default_permissions {
-            m.insert("CreateDatabaseDefaultPermissions", v.into_value());
-        }
-        if let Some(v) = self.create_table_default_permissions {
-            m.insert("CreateTableDefaultPermissions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.federated_catalog {
-            m.insert("FederatedCatalog", v.into_value());
-        }
+        set(&mut m, "AllowFullTableExternalDataAccess", self.allow_full_table_external_data_access);
+        set(&mut m, "CatalogProperties", self.catalog_properties);
+        set(&mut m, "CreateDatabaseDefaultPermissions", self.create_database_default_permissions);
+        set(&mut m, "CreateTableDefaultPermissions", self.create_table_default_permissions);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FederatedCatalog", self.federated_catalog);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.overwrite_child_resource_permissions_with_default {
-            m.insert("OverwriteChildResourcePermissionsWithDefault", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_redshift_catalog {
-            m.insert("TargetRedshiftCatalog", v.into_value());
-        }
+        set(&mut m, "OverwriteChildResourcePermissionsWithDefault", self.overwrite_child_resource_permissions_with_default);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetRedshiftCatalog", self.target_redshift_catalog);
         m
     }
 
@@ -831,7 +807,7 @@ impl crate::Cfn<markers::Catalog> {
 /// The property types of [`CfnCatalog`]: CDK's `CfnCatalog.*Property`.
 #[cfg(feature = "glue")]
 pub mod catalog {
-    use crate::kinds::{Bool, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Str, set};
 
     /// A FederatedCatalog structure that references an entity outside the Glue Data Catalog.
     ///
@@ -870,12 +846,8 @@ pub mod catalog {
     impl IntoValue for FederatedCatalog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.identifier {
-                m.insert("Identifier", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "Identifier", self.identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -948,12 +920,8 @@ pub mod catalog {
     impl IntoValue for CatalogProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_properties {
-                m.insert("CustomProperties", v.into_value());
-            }
-            if let Some(v) = self.data_lake_access_properties {
-                m.insert("DataLakeAccessProperties", v.into_value());
-            }
+            set(&mut m, "CustomProperties", self.custom_properties);
+            set(&mut m, "DataLakeAccessProperties", self.data_lake_access_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -1035,30 +1003,14 @@ pub mod catalog {
     impl IntoValue for DataLakeAccessProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_full_table_external_data_access {
-                m.insert("AllowFullTableExternalDataAccess", v.into_value());
-            }
-            if let Some(v) = self.catalog_type {
-                m.insert("CatalogType", v.into_value());
-            }
-            if let Some(v) = self.data_lake_access {
-                m.insert("DataLakeAccess", v.into_value());
-            }
-            if let Some(v) = self.data_transfer_role {
-                m.insert("DataTransferRole", v.into_value());
-            }
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_value());
-            }
-            if let Some(v) = self.managed_workgroup_name {
-                m.insert("ManagedWorkgroupName", v.into_value());
-            }
-            if let Some(v) = self.managed_workgroup_status {
-                m.insert("ManagedWorkgroupStatus", v.into_value());
-            }
-            if let Some(v) = self.redshift_database_name {
-                m.insert("RedshiftDatabaseName", v.into_value());
-            }
+            set(&mut m, "AllowFullTableExternalDataAccess", self.allow_full_table_external_data_access);
+            set(&mut m, "CatalogType", self.catalog_type);
+            set(&mut m, "DataLakeAccess", self.data_lake_access);
+            set(&mut m, "DataTransferRole", self.data_transfer_role);
+            set(&mut m, "KmsKey", self.kms_key);
+            set(&mut m, "ManagedWorkgroupName", self.managed_workgroup_name);
+            set(&mut m, "ManagedWorkgroupStatus", self.managed_workgroup_status);
+            set(&mut m, "RedshiftDatabaseName", self.redshift_database_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1100,12 +1052,8 @@ pub mod catalog {
     impl IntoValue for PrincipalPermissions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.permissions {
-                m.insert("Permissions", v.into_value());
-            }
-            if let Some(v) = self.principal {
-                m.insert("Principal", v.into_value());
-            }
+            set(&mut m, "Permissions", self.permissions);
+            set(&mut m, "Principal", self.principal);
             gs_core::Value::Map(m)
         }
     }
@@ -1141,9 +1089,7 @@ pub mod catalog {
     impl IntoValue for DataLakePrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_lake_principal_identifier {
-                m.insert("DataLakePrincipalIdentifier", v.into_value());
-            }
+            set(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -1201,18 +1147,10 @@ impl CfnClassifierProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.csv_classifier {
-            m.insert("CsvClassifier", v.into_value());
-        }
-        if let Some(v) = self.grok_classifier {
-            m.insert("GrokClassifier", v.into_value());
-        }
-        if let Some(v) = self.json_classifier {
-            m.insert("JsonClassifier", v.into_value());
-        }
-        if let Some(v) = self.xml_classifier {
-            m.insert("XMLClassifier", v.into_value());
-        }
+        set(&mut m, "CsvClassifier", self.csv_classifier);
+        set(&mut m, "GrokClassifier", self.grok_classifier);
+        set(&mut m, "JsonClassifier", self.json_classifier);
+        set(&mut m, "XMLClassifier", self.xml_classifier);
         m
     }
 
@@ -1246,7 +1184,7 @@ impl crate::Cfn<markers::Classifier> {
 /// The property types of [`CfnClassifier`]: CDK's `CfnClassifier.*Property`.
 #[cfg(feature = "glue")]
 pub mod classifier {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// A classifier for `XML` content.
     ///
@@ -1293,9 +1231,7 @@ pub mod classifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             m.insert("RowTag", self.row_tag.into_value());
             gs_core::Value::Map(m)
         }
@@ -1338,9 +1274,7 @@ pub mod classifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1427,33 +1361,15 @@ pub mod classifier {
     impl IntoValue for CsvClassifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_single_column {
-                m.insert("AllowSingleColumn", v.into_value());
-            }
-            if let Some(v) = self.contains_custom_datatype {
-                m.insert("ContainsCustomDatatype", v.into_value());
-            }
-            if let Some(v) = self.contains_header {
-                m.insert("ContainsHeader", v.into_value());
-            }
-            if let Some(v) = self.custom_datatype_configured {
-                m.insert("CustomDatatypeConfigured", v.into_value());
-            }
-            if let Some(v) = self.delimiter {
-                m.insert("Delimiter", v.into_value());
-            }
-            if let Some(v) = self.disable_value_trimming {
-                m.insert("DisableValueTrimming", v.into_value());
-            }
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.quote_symbol {
-                m.insert("QuoteSymbol", v.into_value());
-            }
+            set(&mut m, "AllowSingleColumn", self.allow_single_column);
+            set(&mut m, "ContainsCustomDatatype", self.contains_custom_datatype);
+            set(&mut m, "ContainsHeader", self.contains_header);
+            set(&mut m, "CustomDatatypeConfigured", self.custom_datatype_configured);
+            set(&mut m, "Delimiter", self.delimiter);
+            set(&mut m, "DisableValueTrimming", self.disable_value_trimming);
+            set(&mut m, "Header", self.header);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "QuoteSymbol", self.quote_symbol);
             gs_core::Value::Map(m)
         }
     }
@@ -1510,13 +1426,9 @@ pub mod classifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
-            if let Some(v) = self.custom_patterns {
-                m.insert("CustomPatterns", v.into_value());
-            }
+            set(&mut m, "CustomPatterns", self.custom_patterns);
             m.insert("GrokPattern", self.grok_pattern.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1569,9 +1481,7 @@ impl CfnConnectionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
         m.insert("ConnectionInput", self.connection_input.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1605,7 +1515,7 @@ impl crate::Cfn<markers::Connection> {
 /// The property types of [`CfnConnection`]: CDK's `CfnConnection.*Property`.
 #[cfg(feature = "glue")]
 pub mod connection {
-    use crate::kinds::{Bool, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Str, set};
 
     /// A structure that is used to specify a connection to create or update.
     ///
@@ -1701,40 +1611,18 @@ pub mod connection {
     impl IntoValue for ConnectionInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.athena_properties {
-                m.insert("AthenaProperties", v.into_value());
-            }
-            if let Some(v) = self.authentication_configuration {
-                m.insert("AuthenticationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.connection_properties {
-                m.insert("ConnectionProperties", v.into_value());
-            }
+            set(&mut m, "AthenaProperties", self.athena_properties);
+            set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
+            set(&mut m, "ConnectionProperties", self.connection_properties);
             m.insert("ConnectionType", self.connection_type.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.match_criteria {
-                m.insert("MatchCriteria", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.physical_connection_requirements {
-                m.insert("PhysicalConnectionRequirements", v.into_value());
-            }
-            if let Some(v) = self.python_properties {
-                m.insert("PythonProperties", v.into_value());
-            }
-            if let Some(v) = self.spark_properties {
-                m.insert("SparkProperties", v.into_value());
-            }
-            if let Some(v) = self.validate_credentials {
-                m.insert("ValidateCredentials", v.into_value());
-            }
-            if let Some(v) = self.validate_for_compute_environments {
-                m.insert("ValidateForComputeEnvironments", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MatchCriteria", self.match_criteria);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "PhysicalConnectionRequirements", self.physical_connection_requirements);
+            set(&mut m, "PythonProperties", self.python_properties);
+            set(&mut m, "SparkProperties", self.spark_properties);
+            set(&mut m, "ValidateCredentials", self.validate_credentials);
+            set(&mut m, "ValidateForComputeEnvironments", self.validate_for_compute_environments);
             gs_core::Value::Map(m)
         }
     }
@@ -1782,15 +1670,9 @@ pub mod connection {
     impl IntoValue for PhysicalConnectionRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.security_group_id_list {
-                m.insert("SecurityGroupIdList", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "SecurityGroupIdList", self.security_group_id_list);
+            set(&mut m, "SubnetId", self.subnet_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1852,21 +1734,11 @@ pub mod connection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationType", self.authentication_type.into_value());
-            if let Some(v) = self.basic_authentication_credentials {
-                m.insert("BasicAuthenticationCredentials", v.into_value());
-            }
-            if let Some(v) = self.custom_authentication_credentials {
-                m.insert("CustomAuthenticationCredentials", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_properties {
-                m.insert("OAuth2Properties", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "BasicAuthenticationCredentials", self.basic_authentication_credentials);
+            set(&mut m, "CustomAuthenticationCredentials", self.custom_authentication_credentials);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "OAuth2Properties", self.o_auth2_properties);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1908,12 +1780,8 @@ pub mod connection {
     impl IntoValue for BasicAuthenticationCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -1979,24 +1847,12 @@ pub mod connection {
     impl IntoValue for OAuth2Properties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_code_properties {
-                m.insert("AuthorizationCodeProperties", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_client_application {
-                m.insert("OAuth2ClientApplication", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_credentials {
-                m.insert("OAuth2Credentials", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_grant_type {
-                m.insert("OAuth2GrantType", v.into_value());
-            }
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
-            if let Some(v) = self.token_url_parameters_map {
-                m.insert("TokenUrlParametersMap", v.into_value());
-            }
+            set(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
+            set(&mut m, "OAuth2ClientApplication", self.o_auth2_client_application);
+            set(&mut m, "OAuth2Credentials", self.o_auth2_credentials);
+            set(&mut m, "OAuth2GrantType", self.o_auth2_grant_type);
+            set(&mut m, "TokenUrl", self.token_url);
+            set(&mut m, "TokenUrlParametersMap", self.token_url_parameters_map);
             gs_core::Value::Map(m)
         }
     }
@@ -2042,12 +1898,8 @@ pub mod connection {
     impl IntoValue for AuthorizationCodeProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_code {
-                m.insert("AuthorizationCode", v.into_value());
-            }
-            if let Some(v) = self.redirect_uri {
-                m.insert("RedirectUri", v.into_value());
-            }
+            set(&mut m, "AuthorizationCode", self.authorization_code);
+            set(&mut m, "RedirectUri", self.redirect_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -2089,12 +1941,8 @@ pub mod connection {
     impl IntoValue for OAuth2ClientApplication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_managed_client_application_reference {
-                m.insert("AWSManagedClientApplicationReference", v.into_value());
-            }
-            if let Some(v) = self.user_managed_client_application_client_id {
-                m.insert("UserManagedClientApplicationClientId", v.into_value());
-            }
+            set(&mut m, "AWSManagedClientApplicationReference", self.aws_managed_client_application_reference);
+            set(&mut m, "UserManagedClientApplicationClientId", self.user_managed_client_application_client_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2148,18 +1996,10 @@ pub mod connection {
     impl IntoValue for OAuth2Credentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token {
-                m.insert("AccessToken", v.into_value());
-            }
-            if let Some(v) = self.jwt_token {
-                m.insert("JwtToken", v.into_value());
-            }
-            if let Some(v) = self.refresh_token {
-                m.insert("RefreshToken", v.into_value());
-            }
-            if let Some(v) = self.user_managed_client_application_client_secret {
-                m.insert("UserManagedClientApplicationClientSecret", v.into_value());
-            }
+            set(&mut m, "AccessToken", self.access_token);
+            set(&mut m, "JwtToken", self.jwt_token);
+            set(&mut m, "RefreshToken", self.refresh_token);
+            set(&mut m, "UserManagedClientApplicationClientSecret", self.user_managed_client_application_client_secret);
             gs_core::Value::Map(m)
         }
     }
@@ -2238,23 +2078,13 @@ impl CfnConnectionTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connection_properties {
-            m.insert("ConnectionProperties", v.into_value());
-        }
+        set(&mut m, "ConnectionProperties", self.connection_properties);
         m.insert("ConnectionType", self.connection_type.into_value());
-        if let Some(v) = self.connector_authentication_configuration {
-            m.insert("ConnectorAuthenticationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.integration_type {
-            m.insert("IntegrationType", v.into_value());
-        }
+        set(&mut m, "ConnectorAuthenticationConfiguration", self.connector_authentication_configuration);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IntegrationType", self.integration_type);
         m.insert("RestConfiguration", self.rest_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2288,7 +2118,7 @@ impl crate::Cfn<markers::ConnectionType> {
 /// The property types of [`CfnConnectionType`]: CDK's `CfnConnectionType.*Property`.
 #[cfg(feature = "glue")]
 pub mod connection_type {
-    use crate::kinds::{Bool, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Str, set};
 
     /// Configuration that defines the base URL and additional request parameters needed during
     /// connection creation.
@@ -2328,12 +2158,8 @@ pub mod connection_type {
     impl IntoValue for ConnectionPropertiesConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_request_parameters {
-                m.insert("AdditionalRequestParameters", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "AdditionalRequestParameters", self.additional_request_parameters);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -2402,19 +2228,11 @@ pub mod connection_type {
     impl IntoValue for ConnectorProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.key_override {
-                m.insert("KeyOverride", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "KeyOverride", self.key_override);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.property_location {
-                m.insert("PropertyLocation", v.into_value());
-            }
+            set(&mut m, "PropertyLocation", self.property_location);
             m.insert("PropertyType", self.property_type.into_value());
             m.insert("Required", self.required.into_value());
             gs_core::Value::Map(m)
@@ -2466,15 +2284,9 @@ pub mod connection_type {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationTypes", self.authentication_types.into_value());
-            if let Some(v) = self.basic_authentication_properties {
-                m.insert("BasicAuthenticationProperties", v.into_value());
-            }
-            if let Some(v) = self.custom_authentication_properties {
-                m.insert("CustomAuthenticationProperties", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_properties {
-                m.insert("OAuth2Properties", v.into_value());
-            }
+            set(&mut m, "BasicAuthenticationProperties", self.basic_authentication_properties);
+            set(&mut m, "CustomAuthenticationProperties", self.custom_authentication_properties);
+            set(&mut m, "OAuth2Properties", self.o_auth2_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -2523,15 +2335,9 @@ pub mod connection_type {
     impl IntoValue for ConnectorOAuth2Properties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_code_properties {
-                m.insert("AuthorizationCodeProperties", v.into_value());
-            }
-            if let Some(v) = self.client_credentials_properties {
-                m.insert("ClientCredentialsProperties", v.into_value());
-            }
-            if let Some(v) = self.jwt_bearer_properties {
-                m.insert("JWTBearerProperties", v.into_value());
-            }
+            set(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
+            set(&mut m, "ClientCredentialsProperties", self.client_credentials_properties);
+            set(&mut m, "JWTBearerProperties", self.jwt_bearer_properties);
             m.insert("OAuth2GrantType", self.o_auth2_grant_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2606,27 +2412,13 @@ pub mod connection_type {
     impl IntoValue for ClientCredentialsProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.request_method {
-                m.insert("RequestMethod", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
-            if let Some(v) = self.token_url_parameters {
-                m.insert("TokenUrlParameters", v.into_value());
-            }
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "RequestMethod", self.request_method);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "TokenUrl", self.token_url);
+            set(&mut m, "TokenUrlParameters", self.token_url_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2684,13 +2476,9 @@ pub mod connection_type {
     impl IntoValue for SecretConnectorProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_override {
-                m.insert("KeyOverride", v.into_value());
-            }
+            set(&mut m, "KeyOverride", self.key_override);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.property_location {
-                m.insert("PropertyLocation", v.into_value());
-            }
+            set(&mut m, "PropertyLocation", self.property_location);
             m.insert("PropertyType", self.property_type.into_value());
             m.insert("Required", self.required.into_value());
             gs_core::Value::Map(m)
@@ -2753,21 +2541,11 @@ pub mod connection_type {
     impl IntoValue for JWTBearerProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.jwt_token {
-                m.insert("JwtToken", v.into_value());
-            }
-            if let Some(v) = self.request_method {
-                m.insert("RequestMethod", v.into_value());
-            }
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
-            if let Some(v) = self.token_url_parameters {
-                m.insert("TokenUrlParameters", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "JwtToken", self.jwt_token);
+            set(&mut m, "RequestMethod", self.request_method);
+            set(&mut m, "TokenUrl", self.token_url);
+            set(&mut m, "TokenUrlParameters", self.token_url_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2865,39 +2643,17 @@ pub mod connection_type {
     impl IntoValue for ConnectorAuthorizationCodeProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_code {
-                m.insert("AuthorizationCode", v.into_value());
-            }
-            if let Some(v) = self.authorization_code_url {
-                m.insert("AuthorizationCodeUrl", v.into_value());
-            }
-            if let Some(v) = self.client_id {
-                m.insert("ClientId", v.into_value());
-            }
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.prompt {
-                m.insert("Prompt", v.into_value());
-            }
-            if let Some(v) = self.redirect_uri {
-                m.insert("RedirectUri", v.into_value());
-            }
-            if let Some(v) = self.request_method {
-                m.insert("RequestMethod", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
-            if let Some(v) = self.token_url_parameters {
-                m.insert("TokenUrlParameters", v.into_value());
-            }
+            set(&mut m, "AuthorizationCode", self.authorization_code);
+            set(&mut m, "AuthorizationCodeUrl", self.authorization_code_url);
+            set(&mut m, "ClientId", self.client_id);
+            set(&mut m, "ClientSecret", self.client_secret);
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "Prompt", self.prompt);
+            set(&mut m, "RedirectUri", self.redirect_uri);
+            set(&mut m, "RequestMethod", self.request_method);
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "TokenUrl", self.token_url);
+            set(&mut m, "TokenUrlParameters", self.token_url_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2941,12 +2697,8 @@ pub mod connection_type {
     impl IntoValue for BasicAuthenticationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -3025,15 +2777,9 @@ pub mod connection_type {
     impl IntoValue for RestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.entity_configurations {
-                m.insert("EntityConfigurations", v.into_value());
-            }
-            if let Some(v) = self.global_source_configuration {
-                m.insert("GlobalSourceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.validation_endpoint_configuration {
-                m.insert("ValidationEndpointConfiguration", v.into_value());
-            }
+            set(&mut m, "EntityConfigurations", self.entity_configurations);
+            set(&mut m, "GlobalSourceConfiguration", self.global_source_configuration);
+            set(&mut m, "ValidationEndpointConfiguration", self.validation_endpoint_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3100,24 +2846,12 @@ pub mod connection_type {
     impl IntoValue for SourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
-            if let Some(v) = self.pagination_configuration {
-                m.insert("PaginationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.request_method {
-                m.insert("RequestMethod", v.into_value());
-            }
-            if let Some(v) = self.request_parameters {
-                m.insert("RequestParameters", v.into_value());
-            }
-            if let Some(v) = self.request_path {
-                m.insert("RequestPath", v.into_value());
-            }
-            if let Some(v) = self.response_configuration {
-                m.insert("ResponseConfiguration", v.into_value());
-            }
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
+            set(&mut m, "PaginationConfiguration", self.pagination_configuration);
+            set(&mut m, "RequestMethod", self.request_method);
+            set(&mut m, "RequestParameters", self.request_parameters);
+            set(&mut m, "RequestPath", self.request_path);
+            set(&mut m, "ResponseConfiguration", self.response_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3154,9 +2888,7 @@ pub mod connection_type {
     impl IntoValue for ResponseConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_path {
-                m.insert("ErrorPath", v.into_value());
-            }
+            set(&mut m, "ErrorPath", self.error_path);
             m.insert("ResultPath", self.result_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -3199,12 +2931,8 @@ pub mod connection_type {
     impl IntoValue for PaginationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cursor_configuration {
-                m.insert("CursorConfiguration", v.into_value());
-            }
-            if let Some(v) = self.offset_configuration {
-                m.insert("OffsetConfiguration", v.into_value());
-            }
+            set(&mut m, "CursorConfiguration", self.cursor_configuration);
+            set(&mut m, "OffsetConfiguration", self.offset_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3241,9 +2969,7 @@ pub mod connection_type {
     impl IntoValue for CursorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.limit_parameter {
-                m.insert("LimitParameter", v.into_value());
-            }
+            set(&mut m, "LimitParameter", self.limit_parameter);
             m.insert("NextPage", self.next_page.into_value());
             gs_core::Value::Map(m)
         }
@@ -3298,18 +3024,10 @@ pub mod connection_type {
     impl IntoValue for ExtractedParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.property_location {
-                m.insert("PropertyLocation", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "PropertyLocation", self.property_location);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3351,12 +3069,8 @@ pub mod connection_type {
     impl IntoValue for ResponseExtractionMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_path {
-                m.insert("ContentPath", v.into_value());
-            }
-            if let Some(v) = self.header_key {
-                m.insert("HeaderKey", v.into_value());
-            }
+            set(&mut m, "ContentPath", self.content_path);
+            set(&mut m, "HeaderKey", self.header_key);
             gs_core::Value::Map(m)
         }
     }
@@ -3460,22 +3174,12 @@ pub mod connection_type {
     impl IntoValue for FilterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.between_configuration {
-                m.insert("BetweenConfiguration", v.into_value());
-            }
-            if let Some(v) = self.date_time_format {
-                m.insert("DateTimeFormat", v.into_value());
-            }
+            set(&mut m, "BetweenConfiguration", self.between_configuration);
+            set(&mut m, "DateTimeFormat", self.date_time_format);
             m.insert("FilterMode", self.filter_mode.into_value());
-            if let Some(v) = self.filter_string_configuration {
-                m.insert("FilterStringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.operator_mappings {
-                m.insert("OperatorMappings", v.into_value());
-            }
-            if let Some(v) = self.strip_quotes {
-                m.insert("StripQuotes", v.into_value());
-            }
+            set(&mut m, "FilterStringConfiguration", self.filter_string_configuration);
+            set(&mut m, "OperatorMappings", self.operator_mappings);
+            set(&mut m, "StripQuotes", self.strip_quotes);
             gs_core::Value::Map(m)
         }
     }
@@ -3524,15 +3228,9 @@ pub mod connection_type {
     impl IntoValue for BetweenConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.high_bound_key {
-                m.insert("HighBoundKey", v.into_value());
-            }
-            if let Some(v) = self.low_bound_key {
-                m.insert("LowBoundKey", v.into_value());
-            }
-            if let Some(v) = self.template {
-                m.insert("Template", v.into_value());
-            }
+            set(&mut m, "HighBoundKey", self.high_bound_key);
+            set(&mut m, "LowBoundKey", self.low_bound_key);
+            set(&mut m, "Template", self.template);
             gs_core::Value::Map(m)
         }
     }
@@ -3580,12 +3278,8 @@ pub mod connection_type {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryParameterName", self.query_parameter_name.into_value());
-            if let Some(v) = self.quote_character {
-                m.insert("QuoteCharacter", v.into_value());
-            }
-            if let Some(v) = self.quote_string_values {
-                m.insert("QuoteStringValues", v.into_value());
-            }
+            set(&mut m, "QuoteCharacter", self.quote_character);
+            set(&mut m, "QuoteStringValues", self.quote_string_values);
             gs_core::Value::Map(m)
         }
     }
@@ -3627,12 +3321,8 @@ pub mod connection_type {
     impl IntoValue for ValidationEndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.request_method {
-                m.insert("RequestMethod", v.into_value());
-            }
-            if let Some(v) = self.request_path {
-                m.insert("RequestPath", v.into_value());
-            }
+            set(&mut m, "RequestMethod", self.request_method);
+            set(&mut m, "RequestPath", self.request_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3674,12 +3364,8 @@ pub mod connection_type {
     impl IntoValue for EntityConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schema {
-                m.insert("Schema", v.into_value());
-            }
-            if let Some(v) = self.source_configuration {
-                m.insert("SourceConfiguration", v.into_value());
-            }
+            set(&mut m, "Schema", self.schema);
+            set(&mut m, "SourceConfiguration", self.source_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3756,25 +3442,13 @@ pub mod connection_type {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldDataType", self.field_data_type.into_value());
-            if let Some(v) = self.filter_overrides {
-                m.insert("FilterOverrides", v.into_value());
-            }
-            if let Some(v) = self.is_nullable {
-                m.insert("IsNullable", v.into_value());
-            }
-            if let Some(v) = self.is_orderable {
-                m.insert("IsOrderable", v.into_value());
-            }
-            if let Some(v) = self.is_partitionable {
-                m.insert("IsPartitionable", v.into_value());
-            }
-            if let Some(v) = self.is_queryable {
-                m.insert("IsQueryable", v.into_value());
-            }
+            set(&mut m, "FilterOverrides", self.filter_overrides);
+            set(&mut m, "IsNullable", self.is_nullable);
+            set(&mut m, "IsOrderable", self.is_orderable);
+            set(&mut m, "IsPartitionable", self.is_partitionable);
+            set(&mut m, "IsQueryable", self.is_queryable);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.response_date_format {
-                m.insert("ResponseDateFormat", v.into_value());
-            }
+            set(&mut m, "ResponseDateFormat", self.response_date_format);
             gs_core::Value::Map(m)
         }
     }
@@ -3833,18 +3507,10 @@ pub mod connection_type {
     impl IntoValue for FilterOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.between_configuration {
-                m.insert("BetweenConfiguration", v.into_value());
-            }
-            if let Some(v) = self.date_time_format {
-                m.insert("DateTimeFormat", v.into_value());
-            }
-            if let Some(v) = self.field_name {
-                m.insert("FieldName", v.into_value());
-            }
-            if let Some(v) = self.operator_mappings {
-                m.insert("OperatorMappings", v.into_value());
-            }
+            set(&mut m, "BetweenConfiguration", self.between_configuration);
+            set(&mut m, "DateTimeFormat", self.date_time_format);
+            set(&mut m, "FieldName", self.field_name);
+            set(&mut m, "OperatorMappings", self.operator_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -3974,43 +3640,19 @@ impl CfnCrawlerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.classifiers {
-            m.insert("Classifiers", v.into_value());
-        }
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.crawler_security_configuration {
-            m.insert("CrawlerSecurityConfiguration", v.into_value());
-        }
-        if let Some(v) = self.database_name {
-            m.insert("DatabaseName", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.lake_formation_configuration {
-            m.insert("LakeFormationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.recrawl_policy {
-            m.insert("RecrawlPolicy", v.into_value());
-        }
+        set(&mut m, "Classifiers", self.classifiers);
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "CrawlerSecurityConfiguration", self.crawler_security_configuration);
+        set(&mut m, "DatabaseName", self.database_name);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LakeFormationConfiguration", self.lake_formation_configuration);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RecrawlPolicy", self.recrawl_policy);
         m.insert("Role", self.role.into_get_att("Arn"));
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
-        if let Some(v) = self.schema_change_policy {
-            m.insert("SchemaChangePolicy", v.into_value());
-        }
-        if let Some(v) = self.table_prefix {
-            m.insert("TablePrefix", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Schedule", self.schedule);
+        set(&mut m, "SchemaChangePolicy", self.schema_change_policy);
+        set(&mut m, "TablePrefix", self.table_prefix);
+        set(&mut m, "Tags", self.tags);
         m.insert("Targets", self.targets.into_value());
         m
     }
@@ -4037,7 +3679,7 @@ impl crate::Cfn<markers::Crawler> {
 /// The property types of [`CfnCrawler`]: CDK's `CfnCrawler.*Property`.
 #[cfg(feature = "glue")]
 pub mod crawler {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, set};
 
     /// The policy that specifies update and delete behaviors for the crawler. The policy tells the
     /// crawler what to do in the event that it detects a change in a table that already exists in
@@ -4080,12 +3722,8 @@ pub mod crawler {
     impl IntoValue for SchemaChangePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_behavior {
-                m.insert("DeleteBehavior", v.into_value());
-            }
-            if let Some(v) = self.update_behavior {
-                m.insert("UpdateBehavior", v.into_value());
-            }
+            set(&mut m, "DeleteBehavior", self.delete_behavior);
+            set(&mut m, "UpdateBehavior", self.update_behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -4126,9 +3764,7 @@ pub mod crawler {
     impl IntoValue for RecrawlPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.recrawl_behavior {
-                m.insert("RecrawlBehavior", v.into_value());
-            }
+            set(&mut m, "RecrawlBehavior", self.recrawl_behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -4206,30 +3842,14 @@ pub mod crawler {
     impl IntoValue for Targets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_targets {
-                m.insert("CatalogTargets", v.into_value());
-            }
-            if let Some(v) = self.delta_targets {
-                m.insert("DeltaTargets", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db_targets {
-                m.insert("DynamoDBTargets", v.into_value());
-            }
-            if let Some(v) = self.hudi_targets {
-                m.insert("HudiTargets", v.into_value());
-            }
-            if let Some(v) = self.iceberg_targets {
-                m.insert("IcebergTargets", v.into_value());
-            }
-            if let Some(v) = self.jdbc_targets {
-                m.insert("JdbcTargets", v.into_value());
-            }
-            if let Some(v) = self.mongo_db_targets {
-                m.insert("MongoDBTargets", v.into_value());
-            }
-            if let Some(v) = self.s3_targets {
-                m.insert("S3Targets", v.into_value());
-            }
+            set(&mut m, "CatalogTargets", self.catalog_targets);
+            set(&mut m, "DeltaTargets", self.delta_targets);
+            set(&mut m, "DynamoDBTargets", self.dynamo_db_targets);
+            set(&mut m, "HudiTargets", self.hudi_targets);
+            set(&mut m, "IcebergTargets", self.iceberg_targets);
+            set(&mut m, "JdbcTargets", self.jdbc_targets);
+            set(&mut m, "MongoDBTargets", self.mongo_db_targets);
+            set(&mut m, "S3Targets", self.s3_targets);
             gs_core::Value::Map(m)
         }
     }
@@ -4308,24 +3928,12 @@ pub mod crawler {
     impl IntoValue for S3Target {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.dlq_event_queue_arn {
-                m.insert("DlqEventQueueArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.event_queue_arn {
-                m.insert("EventQueueArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.exclusions {
-                m.insert("Exclusions", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_ref());
-            }
-            if let Some(v) = self.sample_size {
-                m.insert("SampleSize", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            if let Some(v) = self.dlq_event_queue_arn { m.insert("DlqEventQueueArn", v.into_get_att("Arn")); }
+            if let Some(v) = self.event_queue_arn { m.insert("EventQueueArn", v.into_get_att("Arn")); }
+            set(&mut m, "Exclusions", self.exclusions);
+            if let Some(v) = self.path { m.insert("Path", v.into_ref()); }
+            set(&mut m, "SampleSize", self.sample_size);
             gs_core::Value::Map(m)
         }
     }
@@ -4387,21 +3995,11 @@ pub mod crawler {
     impl IntoValue for CatalogTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.dlq_event_queue_arn {
-                m.insert("DlqEventQueueArn", v.into_value());
-            }
-            if let Some(v) = self.event_queue_arn {
-                m.insert("EventQueueArn", v.into_value());
-            }
-            if let Some(v) = self.tables {
-                m.insert("Tables", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "DlqEventQueueArn", self.dlq_event_queue_arn);
+            set(&mut m, "EventQueueArn", self.event_queue_arn);
+            set(&mut m, "Tables", self.tables);
             gs_core::Value::Map(m)
         }
     }
@@ -4456,18 +4054,10 @@ pub mod crawler {
     impl IntoValue for DeltaTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.create_native_delta_table {
-                m.insert("CreateNativeDeltaTable", v.into_value());
-            }
-            if let Some(v) = self.delta_tables {
-                m.insert("DeltaTables", v.into_value());
-            }
-            if let Some(v) = self.write_manifest {
-                m.insert("WriteManifest", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "CreateNativeDeltaTable", self.create_native_delta_table);
+            set(&mut m, "DeltaTables", self.delta_tables);
+            set(&mut m, "WriteManifest", self.write_manifest);
             gs_core::Value::Map(m)
         }
     }
@@ -4509,12 +4099,8 @@ pub mod crawler {
     impl IntoValue for MongoDBTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -4571,18 +4157,10 @@ pub mod crawler {
     impl IntoValue for JdbcTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.enable_additional_metadata {
-                m.insert("EnableAdditionalMetadata", v.into_value());
-            }
-            if let Some(v) = self.exclusions {
-                m.insert("Exclusions", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "EnableAdditionalMetadata", self.enable_additional_metadata);
+            set(&mut m, "Exclusions", self.exclusions);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -4636,15 +4214,9 @@ pub mod crawler {
     impl IntoValue for DynamoDBTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_ref());
-            }
-            if let Some(v) = self.scan_all {
-                m.insert("ScanAll", v.into_value());
-            }
-            if let Some(v) = self.scan_rate {
-                m.insert("ScanRate", v.into_value());
-            }
+            if let Some(v) = self.path { m.insert("Path", v.into_ref()); }
+            set(&mut m, "ScanAll", self.scan_all);
+            set(&mut m, "ScanRate", self.scan_rate);
             gs_core::Value::Map(m)
         }
     }
@@ -4699,18 +4271,10 @@ pub mod crawler {
     impl IntoValue for IcebergTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.exclusions {
-                m.insert("Exclusions", v.into_value());
-            }
-            if let Some(v) = self.maximum_traversal_depth {
-                m.insert("MaximumTraversalDepth", v.into_value());
-            }
-            if let Some(v) = self.paths {
-                m.insert("Paths", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "Exclusions", self.exclusions);
+            set(&mut m, "MaximumTraversalDepth", self.maximum_traversal_depth);
+            set(&mut m, "Paths", self.paths);
             gs_core::Value::Map(m)
         }
     }
@@ -4749,9 +4313,7 @@ pub mod crawler {
     impl IntoValue for Schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schedule_expression {
-                m.insert("ScheduleExpression", v.into_value());
-            }
+            set(&mut m, "ScheduleExpression", self.schedule_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -4811,18 +4373,10 @@ pub mod crawler {
     impl IntoValue for HudiTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.exclusions {
-                m.insert("Exclusions", v.into_value());
-            }
-            if let Some(v) = self.maximum_traversal_depth {
-                m.insert("MaximumTraversalDepth", v.into_value());
-            }
-            if let Some(v) = self.paths {
-                m.insert("Paths", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "Exclusions", self.exclusions);
+            set(&mut m, "MaximumTraversalDepth", self.maximum_traversal_depth);
+            set(&mut m, "Paths", self.paths);
             gs_core::Value::Map(m)
         }
     }
@@ -4866,12 +4420,8 @@ pub mod crawler {
     impl IntoValue for LakeFormationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_id {
-                m.insert("AccountId", v.into_value());
-            }
-            if let Some(v) = self.use_lake_formation_credentials {
-                m.insert("UseLakeFormationCredentials", v.into_value());
-            }
+            set(&mut m, "AccountId", self.account_id);
+            set(&mut m, "UseLakeFormationCredentials", self.use_lake_formation_credentials);
             gs_core::Value::Map(m)
         }
     }
@@ -4932,18 +4482,10 @@ impl CfnCustomEntityTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.context_words {
-            m.insert("ContextWords", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.regex_string {
-            m.insert("RegexString", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ContextWords", self.context_words);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RegexString", self.regex_string);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5028,7 +4570,7 @@ impl crate::Cfn<markers::DataCatalogEncryptionSettings> {
 /// The property types of [`CfnDataCatalogEncryptionSettings`]: CDK's `CfnDataCatalogEncryptionSettings.*Property`.
 #[cfg(feature = "glue")]
 pub mod data_catalog_encryption_settings {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Contains configuration information for maintaining Data Catalog security.
     ///
@@ -5070,12 +4612,8 @@ pub mod data_catalog_encryption_settings {
     impl IntoValue for DataCatalogEncryptionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_password_encryption {
-                m.insert("ConnectionPasswordEncryption", v.into_value());
-            }
-            if let Some(v) = self.encryption_at_rest {
-                m.insert("EncryptionAtRest", v.into_value());
-            }
+            set(&mut m, "ConnectionPasswordEncryption", self.connection_password_encryption);
+            set(&mut m, "EncryptionAtRest", self.encryption_at_rest);
             gs_core::Value::Map(m)
         }
     }
@@ -5121,12 +4659,8 @@ pub mod data_catalog_encryption_settings {
     impl IntoValue for ConnectionPasswordEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.return_connection_password_encrypted {
-                m.insert("ReturnConnectionPasswordEncrypted", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "ReturnConnectionPasswordEncrypted", self.return_connection_password_encrypted);
             gs_core::Value::Map(m)
         }
     }
@@ -5175,15 +4709,9 @@ pub mod data_catalog_encryption_settings {
     impl IntoValue for EncryptionAtRest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_encryption_mode {
-                m.insert("CatalogEncryptionMode", v.into_value());
-            }
-            if let Some(v) = self.catalog_encryption_service_role {
-                m.insert("CatalogEncryptionServiceRole", v.into_value());
-            }
-            if let Some(v) = self.sse_aws_kms_key_id {
-                m.insert("SseAwsKmsKeyId", v.into_value());
-            }
+            set(&mut m, "CatalogEncryptionMode", self.catalog_encryption_mode);
+            set(&mut m, "CatalogEncryptionServiceRole", self.catalog_encryption_service_role);
+            set(&mut m, "SseAwsKmsKeyId", self.sse_aws_kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5252,22 +4780,12 @@ impl CfnDataQualityRulesetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.ruleset {
-            m.insert("Ruleset", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_table {
-            m.insert("TargetTable", v.into_value());
-        }
+        set(&mut m, "Ruleset", self.ruleset);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetTable", self.target_table);
         m
     }
 
@@ -5379,9 +4897,7 @@ impl CfnDatabaseProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
         m.insert("DatabaseInput", self.database_input.into_value());
-        if let Some(v) = self.database_name {
-            m.insert("DatabaseName", v.into_value());
-        }
+        set(&mut m, "DatabaseName", self.database_name);
         m
     }
 
@@ -5407,7 +4923,7 @@ impl crate::Cfn<markers::Database> {
 /// The property types of [`CfnDatabase`]: CDK's `CfnDatabase.*Property`.
 #[cfg(feature = "glue")]
 pub mod database {
-    use crate::kinds::{Id, IntoValue, Json, List, Str};
+    use crate::kinds::{Id, IntoValue, Json, List, Str, set};
 
     /// The structure used to create or update a database.
     ///
@@ -5483,27 +4999,13 @@ pub mod database {
     impl IntoValue for DatabaseInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.create_table_default_permissions {
-                m.insert("CreateTableDefaultPermissions", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.federated_database {
-                m.insert("FederatedDatabase", v.into_value());
-            }
-            if let Some(v) = self.location_uri {
-                m.insert("LocationUri", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_ref());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.target_database {
-                m.insert("TargetDatabase", v.into_value());
-            }
+            set(&mut m, "CreateTableDefaultPermissions", self.create_table_default_permissions);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "FederatedDatabase", self.federated_database);
+            set(&mut m, "LocationUri", self.location_uri);
+            if let Some(v) = self.name { m.insert("Name", v.into_ref()); }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "TargetDatabase", self.target_database);
             gs_core::Value::Map(m)
         }
     }
@@ -5545,12 +5047,8 @@ pub mod database {
     impl IntoValue for PrincipalPrivileges {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.permissions {
-                m.insert("Permissions", v.into_value());
-            }
-            if let Some(v) = self.principal {
-                m.insert("Principal", v.into_value());
-            }
+            set(&mut m, "Permissions", self.permissions);
+            set(&mut m, "Principal", self.principal);
             gs_core::Value::Map(m)
         }
     }
@@ -5586,9 +5084,7 @@ pub mod database {
     impl IntoValue for DataLakePrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_lake_principal_identifier {
-                m.insert("DataLakePrincipalIdentifier", v.into_value());
-            }
+            set(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -5636,15 +5132,9 @@ pub mod database {
     impl IntoValue for DatabaseIdentifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -5687,12 +5177,8 @@ pub mod database {
     impl IntoValue for FederatedDatabase {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.identifier {
-                m.insert("Identifier", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "Identifier", self.identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -5823,49 +5309,21 @@ impl CfnDevEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.arguments {
-            m.insert("Arguments", v.into_value());
-        }
-        if let Some(v) = self.endpoint_name {
-            m.insert("EndpointName", v.into_value());
-        }
-        if let Some(v) = self.extra_jars_s3_path {
-            m.insert("ExtraJarsS3Path", v.into_value());
-        }
-        if let Some(v) = self.extra_python_libs_s3_path {
-            m.insert("ExtraPythonLibsS3Path", v.into_value());
-        }
-        if let Some(v) = self.glue_version {
-            m.insert("GlueVersion", v.into_value());
-        }
-        if let Some(v) = self.number_of_nodes {
-            m.insert("NumberOfNodes", v.into_value());
-        }
-        if let Some(v) = self.number_of_workers {
-            m.insert("NumberOfWorkers", v.into_value());
-        }
-        if let Some(v) = self.public_key {
-            m.insert("PublicKey", v.into_value());
-        }
-        if let Some(v) = self.public_keys {
-            m.insert("PublicKeys", v.into_value());
-        }
+        set(&mut m, "Arguments", self.arguments);
+        set(&mut m, "EndpointName", self.endpoint_name);
+        set(&mut m, "ExtraJarsS3Path", self.extra_jars_s3_path);
+        set(&mut m, "ExtraPythonLibsS3Path", self.extra_python_libs_s3_path);
+        set(&mut m, "GlueVersion", self.glue_version);
+        set(&mut m, "NumberOfNodes", self.number_of_nodes);
+        set(&mut m, "NumberOfWorkers", self.number_of_workers);
+        set(&mut m, "PublicKey", self.public_key);
+        set(&mut m, "PublicKeys", self.public_keys);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.security_configuration {
-            m.insert("SecurityConfiguration", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.worker_type {
-            m.insert("WorkerType", v.into_value());
-        }
+        set(&mut m, "SecurityConfiguration", self.security_configuration);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "SubnetId", self.subnet_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkerType", self.worker_type);
         m
     }
 
@@ -5940,12 +5398,8 @@ impl CfnIdentityCenterConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.scopes {
-            m.insert("Scopes", v.into_value());
-        }
-        if let Some(v) = self.user_background_sessions_enabled {
-            m.insert("UserBackgroundSessionsEnabled", v.into_value());
-        }
+        set(&mut m, "Scopes", self.scopes);
+        set(&mut m, "UserBackgroundSessionsEnabled", self.user_background_sessions_enabled);
         m
     }
 
@@ -6072,26 +5526,14 @@ impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.data_filter {
-            m.insert("DataFilter", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.integration_config {
-            m.insert("IntegrationConfig", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "DataFilter", self.data_filter);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IntegrationConfig", self.integration_config);
         m.insert("IntegrationName", self.integration_name.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("SourceArn", self.source_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
         m
     }
@@ -6142,7 +5584,7 @@ impl crate::Cfn<markers::Integration> {
 /// The property types of [`CfnIntegration`]: CDK's `CfnIntegration.*Property`.
 #[cfg(feature = "glue")]
 pub mod integration {
-    use crate::kinds::{Bool, IntoValue, Map, Str};
+    use crate::kinds::{Bool, IntoValue, Map, Str, set};
 
     /// Properties associated with the integration.
     ///
@@ -6194,15 +5636,9 @@ pub mod integration {
     impl IntoValue for IntegrationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.continuous_sync {
-                m.insert("ContinuousSync", v.into_value());
-            }
-            if let Some(v) = self.refresh_interval {
-                m.insert("RefreshInterval", v.into_value());
-            }
-            if let Some(v) = self.source_properties {
-                m.insert("SourceProperties", v.into_value());
-            }
+            set(&mut m, "ContinuousSync", self.continuous_sync);
+            set(&mut m, "RefreshInterval", self.refresh_interval);
+            set(&mut m, "SourceProperties", self.source_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -6258,15 +5694,9 @@ impl CfnIntegrationResourcePropertyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceArn", self.resource_arn.into_value());
-        if let Some(v) = self.source_processing_properties {
-            m.insert("SourceProcessingProperties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_processing_properties {
-            m.insert("TargetProcessingProperties", v.into_value());
-        }
+        set(&mut m, "SourceProcessingProperties", self.source_processing_properties);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetProcessingProperties", self.target_processing_properties);
         m
     }
 
@@ -6300,7 +5730,7 @@ impl crate::Cfn<markers::IntegrationResourceProperty> {
 /// The property types of [`CfnIntegrationResourceProperty`]: CDK's `CfnIntegrationResourceProperty.*Property`.
 #[cfg(feature = "glue")]
 pub mod integration_resource_property {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The structure used to define the resource properties associated with the integration source.
     ///
@@ -6377,15 +5807,9 @@ pub mod integration_resource_property {
     impl IntoValue for TargetProcessingProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
-            if let Some(v) = self.event_bus_arn {
-                m.insert("EventBusArn", v.into_value());
-            }
-            if let Some(v) = self.kms_arn {
-                m.insert("KmsArn", v.into_value());
-            }
+            set(&mut m, "ConnectionName", self.connection_name);
+            set(&mut m, "EventBusArn", self.event_bus_arn);
+            set(&mut m, "KmsArn", self.kms_arn);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -6568,71 +5992,29 @@ impl CfnJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocated_capacity {
-            m.insert("AllocatedCapacity", v.into_value());
-        }
+        set(&mut m, "AllocatedCapacity", self.allocated_capacity);
         m.insert("Command", self.command.into_value());
-        if let Some(v) = self.connections {
-            m.insert("Connections", v.into_value());
-        }
-        if let Some(v) = self.default_arguments {
-            m.insert("DefaultArguments", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.execution_class {
-            m.insert("ExecutionClass", v.into_value());
-        }
-        if let Some(v) = self.execution_property {
-            m.insert("ExecutionProperty", v.into_value());
-        }
-        if let Some(v) = self.glue_version {
-            m.insert("GlueVersion", v.into_value());
-        }
-        if let Some(v) = self.job_mode {
-            m.insert("JobMode", v.into_value());
-        }
-        if let Some(v) = self.job_run_queuing_enabled {
-            m.insert("JobRunQueuingEnabled", v.into_value());
-        }
-        if let Some(v) = self.log_uri {
-            m.insert("LogUri", v.into_value());
-        }
-        if let Some(v) = self.maintenance_window {
-            m.insert("MaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.max_capacity {
-            m.insert("MaxCapacity", v.into_value());
-        }
-        if let Some(v) = self.max_retries {
-            m.insert("MaxRetries", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.non_overridable_arguments {
-            m.insert("NonOverridableArguments", v.into_value());
-        }
-        if let Some(v) = self.notification_property {
-            m.insert("NotificationProperty", v.into_value());
-        }
-        if let Some(v) = self.number_of_workers {
-            m.insert("NumberOfWorkers", v.into_value());
-        }
+        set(&mut m, "Connections", self.connections);
+        set(&mut m, "DefaultArguments", self.default_arguments);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExecutionClass", self.execution_class);
+        set(&mut m, "ExecutionProperty", self.execution_property);
+        set(&mut m, "GlueVersion", self.glue_version);
+        set(&mut m, "JobMode", self.job_mode);
+        set(&mut m, "JobRunQueuingEnabled", self.job_run_queuing_enabled);
+        set(&mut m, "LogUri", self.log_uri);
+        set(&mut m, "MaintenanceWindow", self.maintenance_window);
+        set(&mut m, "MaxCapacity", self.max_capacity);
+        set(&mut m, "MaxRetries", self.max_retries);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NonOverridableArguments", self.non_overridable_arguments);
+        set(&mut m, "NotificationProperty", self.notification_property);
+        set(&mut m, "NumberOfWorkers", self.number_of_workers);
         m.insert("Role", self.role.into_ref());
-        if let Some(v) = self.security_configuration {
-            m.insert("SecurityConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
-        if let Some(v) = self.worker_type {
-            m.insert("WorkerType", v.into_value());
-        }
+        set(&mut m, "SecurityConfiguration", self.security_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timeout", self.timeout);
+        set(&mut m, "WorkerType", self.worker_type);
         m
     }
 
@@ -6658,7 +6040,7 @@ impl crate::Cfn<markers::Job> {
 /// The property types of [`CfnJob`]: CDK's `CfnJob.*Property`.
 #[cfg(feature = "glue")]
 pub mod job {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Specifies the connections used by a job.
     ///
@@ -6691,9 +6073,7 @@ pub mod job {
     impl IntoValue for ConnectionsList {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connections {
-                m.insert("Connections", v.into_value());
-            }
+            set(&mut m, "Connections", self.connections);
             gs_core::Value::Map(m)
         }
     }
@@ -6730,9 +6110,7 @@ pub mod job {
     impl IntoValue for NotificationProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.notify_delay_after {
-                m.insert("NotifyDelayAfter", v.into_value());
-            }
+            set(&mut m, "NotifyDelayAfter", self.notify_delay_after);
             gs_core::Value::Map(m)
         }
     }
@@ -6794,18 +6172,10 @@ pub mod job {
     impl IntoValue for JobCommand {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.python_version {
-                m.insert("PythonVersion", v.into_value());
-            }
-            if let Some(v) = self.runtime {
-                m.insert("Runtime", v.into_value());
-            }
-            if let Some(v) = self.script_location {
-                m.insert("ScriptLocation", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "PythonVersion", self.python_version);
+            set(&mut m, "Runtime", self.runtime);
+            set(&mut m, "ScriptLocation", self.script_location);
             gs_core::Value::Map(m)
         }
     }
@@ -6843,9 +6213,7 @@ pub mod job {
     impl IntoValue for ExecutionProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_concurrent_runs {
-                m.insert("MaxConcurrentRuns", v.into_value());
-            }
+            set(&mut m, "MaxConcurrentRuns", self.max_concurrent_runs);
             gs_core::Value::Map(m)
         }
     }
@@ -6975,39 +6343,19 @@ impl CfnMLTransformProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.glue_version {
-            m.insert("GlueVersion", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GlueVersion", self.glue_version);
         m.insert("InputRecordTables", self.input_record_tables.into_value());
-        if let Some(v) = self.max_capacity {
-            m.insert("MaxCapacity", v.into_value());
-        }
-        if let Some(v) = self.max_retries {
-            m.insert("MaxRetries", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.number_of_workers {
-            m.insert("NumberOfWorkers", v.into_value());
-        }
+        set(&mut m, "MaxCapacity", self.max_capacity);
+        set(&mut m, "MaxRetries", self.max_retries);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NumberOfWorkers", self.number_of_workers);
         m.insert("Role", self.role.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
-        if let Some(v) = self.transform_encryption {
-            m.insert("TransformEncryption", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timeout", self.timeout);
+        set(&mut m, "TransformEncryption", self.transform_encryption);
         m.insert("TransformParameters", self.transform_parameters.into_value());
-        if let Some(v) = self.worker_type {
-            m.insert("WorkerType", v.into_value());
-        }
+        set(&mut m, "WorkerType", self.worker_type);
         m
     }
 
@@ -7041,7 +6389,7 @@ impl crate::Cfn<markers::MLTransform> {
 /// The property types of [`CfnMLTransform`]: CDK's `CfnMLTransform.*Property`.
 #[cfg(feature = "glue")]
 pub mod ml_transform {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// The encryption-at-rest settings of the transform that apply to accessing user data. Machine
     /// learning transforms can access user data encrypted in Amazon S3 using KMS.
@@ -7081,12 +6429,8 @@ pub mod ml_transform {
     impl IntoValue for TransformEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ml_user_data_encryption {
-                m.insert("MLUserDataEncryption", v.into_value());
-            }
-            if let Some(v) = self.task_run_security_configuration_name {
-                m.insert("TaskRunSecurityConfigurationName", v.into_value());
-            }
+            set(&mut m, "MLUserDataEncryption", self.ml_user_data_encryption);
+            set(&mut m, "TaskRunSecurityConfigurationName", self.task_run_security_configuration_name);
             gs_core::Value::Map(m)
         }
     }
@@ -7123,9 +6467,7 @@ pub mod ml_transform {
     impl IntoValue for MLUserDataEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("MLUserDataEncryptionMode", self.ml_user_data_encryption_mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -7163,9 +6505,7 @@ pub mod ml_transform {
     impl IntoValue for TransformParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.find_matches_parameters {
-                m.insert("FindMatchesParameters", v.into_value());
-            }
+            set(&mut m, "FindMatchesParameters", self.find_matches_parameters);
             m.insert("TransformType", self.transform_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -7227,15 +6567,9 @@ pub mod ml_transform {
     impl IntoValue for FindMatchesParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accuracy_cost_tradeoff {
-                m.insert("AccuracyCostTradeoff", v.into_value());
-            }
-            if let Some(v) = self.enforce_provided_labels {
-                m.insert("EnforceProvidedLabels", v.into_value());
-            }
-            if let Some(v) = self.precision_recall_tradeoff {
-                m.insert("PrecisionRecallTradeoff", v.into_value());
-            }
+            set(&mut m, "AccuracyCostTradeoff", self.accuracy_cost_tradeoff);
+            set(&mut m, "EnforceProvidedLabels", self.enforce_provided_labels);
+            set(&mut m, "PrecisionRecallTradeoff", self.precision_recall_tradeoff);
             m.insert("PrimaryKeyColumnName", self.primary_key_column_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -7272,9 +6606,7 @@ pub mod ml_transform {
     impl IntoValue for InputRecordTables {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_tables {
-                m.insert("GlueTables", v.into_value());
-            }
+            set(&mut m, "GlueTables", self.glue_tables);
             gs_core::Value::Map(m)
         }
     }
@@ -7324,12 +6656,8 @@ pub mod ml_transform {
     impl IntoValue for GlueTables {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.connection_name {
-                m.insert("ConnectionName", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "ConnectionName", self.connection_name);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
@@ -7424,7 +6752,7 @@ impl crate::Cfn<markers::Partition> {
 /// The property types of [`CfnPartition`]: CDK's `CfnPartition.*Property`.
 #[cfg(feature = "glue")]
 pub mod partition {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// The structure used to create and update a partition.
     ///
@@ -7465,12 +6793,8 @@ pub mod partition {
     impl IntoValue for PartitionInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.storage_descriptor {
-                m.insert("StorageDescriptor", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "StorageDescriptor", self.storage_descriptor);
             m.insert("Values", self.values.into_value());
             gs_core::Value::Map(m)
         }
@@ -7582,45 +6906,19 @@ pub mod partition {
     impl IntoValue for StorageDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_columns {
-                m.insert("BucketColumns", v.into_value());
-            }
-            if let Some(v) = self.columns {
-                m.insert("Columns", v.into_value());
-            }
-            if let Some(v) = self.compressed {
-                m.insert("Compressed", v.into_value());
-            }
-            if let Some(v) = self.input_format {
-                m.insert("InputFormat", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.number_of_buckets {
-                m.insert("NumberOfBuckets", v.into_value());
-            }
-            if let Some(v) = self.output_format {
-                m.insert("OutputFormat", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.schema_reference {
-                m.insert("SchemaReference", v.into_value());
-            }
-            if let Some(v) = self.serde_info {
-                m.insert("SerdeInfo", v.into_value());
-            }
-            if let Some(v) = self.skewed_info {
-                m.insert("SkewedInfo", v.into_value());
-            }
-            if let Some(v) = self.sort_columns {
-                m.insert("SortColumns", v.into_value());
-            }
-            if let Some(v) = self.stored_as_sub_directories {
-                m.insert("StoredAsSubDirectories", v.into_value());
-            }
+            set(&mut m, "BucketColumns", self.bucket_columns);
+            set(&mut m, "Columns", self.columns);
+            set(&mut m, "Compressed", self.compressed);
+            set(&mut m, "InputFormat", self.input_format);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "NumberOfBuckets", self.number_of_buckets);
+            set(&mut m, "OutputFormat", self.output_format);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "SchemaReference", self.schema_reference);
+            set(&mut m, "SerdeInfo", self.serde_info);
+            set(&mut m, "SkewedInfo", self.skewed_info);
+            set(&mut m, "SortColumns", self.sort_columns);
+            set(&mut m, "StoredAsSubDirectories", self.stored_as_sub_directories);
             gs_core::Value::Map(m)
         }
     }
@@ -7663,13 +6961,9 @@ pub mod partition {
     impl IntoValue for Column {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -7719,15 +7013,9 @@ pub mod partition {
     impl IntoValue for SerdeInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.serialization_library {
-                m.insert("SerializationLibrary", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "SerializationLibrary", self.serialization_library);
             gs_core::Value::Map(m)
         }
     }
@@ -7766,9 +7054,7 @@ pub mod partition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Column", self.column.into_value());
-            if let Some(v) = self.sort_order {
-                m.insert("SortOrder", v.into_value());
-            }
+            set(&mut m, "SortOrder", self.sort_order);
             gs_core::Value::Map(m)
         }
     }
@@ -7818,15 +7104,9 @@ pub mod partition {
     impl IntoValue for SchemaReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schema_id {
-                m.insert("SchemaId", v.into_value());
-            }
-            if let Some(v) = self.schema_version_id {
-                m.insert("SchemaVersionId", v.into_value());
-            }
-            if let Some(v) = self.schema_version_number {
-                m.insert("SchemaVersionNumber", v.into_value());
-            }
+            set(&mut m, "SchemaId", self.schema_id);
+            set(&mut m, "SchemaVersionId", self.schema_version_id);
+            set(&mut m, "SchemaVersionNumber", self.schema_version_number);
             gs_core::Value::Map(m)
         }
     }
@@ -7876,15 +7156,9 @@ pub mod partition {
     impl IntoValue for SchemaId {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.registry_name {
-                m.insert("RegistryName", v.into_value());
-            }
-            if let Some(v) = self.schema_arn {
-                m.insert("SchemaArn", v.into_value());
-            }
-            if let Some(v) = self.schema_name {
-                m.insert("SchemaName", v.into_value());
-            }
+            set(&mut m, "RegistryName", self.registry_name);
+            set(&mut m, "SchemaArn", self.schema_arn);
+            set(&mut m, "SchemaName", self.schema_name);
             gs_core::Value::Map(m)
         }
     }
@@ -7933,15 +7207,9 @@ pub mod partition {
     impl IntoValue for SkewedInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.skewed_column_names {
-                m.insert("SkewedColumnNames", v.into_value());
-            }
-            if let Some(v) = self.skewed_column_value_location_maps {
-                m.insert("SkewedColumnValueLocationMaps", v.into_value());
-            }
-            if let Some(v) = self.skewed_column_values {
-                m.insert("SkewedColumnValues", v.into_value());
-            }
+            set(&mut m, "SkewedColumnNames", self.skewed_column_names);
+            set(&mut m, "SkewedColumnValueLocationMaps", self.skewed_column_value_location_maps);
+            set(&mut m, "SkewedColumnValues", self.skewed_column_values);
             gs_core::Value::Map(m)
         }
     }
@@ -7990,13 +7258,9 @@ impl CfnRegistryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -8106,24 +7370,14 @@ impl CfnSchemaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.checkpoint_version {
-            m.insert("CheckpointVersion", v.into_value());
-        }
+        set(&mut m, "CheckpointVersion", self.checkpoint_version);
         m.insert("Compatibility", self.compatibility.into_value());
         m.insert("DataFormat", self.data_format.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.registry {
-            m.insert("Registry", v.into_value());
-        }
-        if let Some(v) = self.schema_definition {
-            m.insert("SchemaDefinition", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Registry", self.registry);
+        set(&mut m, "SchemaDefinition", self.schema_definition);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -8165,7 +7419,7 @@ impl crate::Cfn<markers::Schema> {
 /// The property types of [`CfnSchema`]: CDK's `CfnSchema.*Property`.
 #[cfg(feature = "glue")]
 pub mod schema {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Str, set};
 
     /// Specifies a registry in the AWS Glue Schema Registry.
     ///
@@ -8209,12 +7463,8 @@ pub mod schema {
     impl IntoValue for Registry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_ref());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            if let Some(v) = self.arn { m.insert("Arn", v.into_ref()); }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -8256,12 +7506,8 @@ pub mod schema {
     impl IntoValue for SchemaVersion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_latest {
-                m.insert("IsLatest", v.into_value());
-            }
-            if let Some(v) = self.version_number {
-                m.insert("VersionNumber", v.into_value());
-            }
+            set(&mut m, "IsLatest", self.is_latest);
+            set(&mut m, "VersionNumber", self.version_number);
             gs_core::Value::Map(m)
         }
     }
@@ -8337,7 +7583,7 @@ impl crate::Cfn<markers::SchemaVersion> {
 /// The property types of [`CfnSchemaVersion`]: CDK's `CfnSchemaVersion.*Property`.
 #[cfg(feature = "glue")]
 pub mod schema_version {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// A wrapper structure to contain schema identity fields. Either `SchemaArn` , or `SchemaName`
     /// and `RegistryName` has to be provided.
@@ -8392,15 +7638,9 @@ pub mod schema_version {
     impl IntoValue for Schema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.registry_name {
-                m.insert("RegistryName", v.into_value());
-            }
-            if let Some(v) = self.schema_arn {
-                m.insert("SchemaArn", v.into_ref());
-            }
-            if let Some(v) = self.schema_name {
-                m.insert("SchemaName", v.into_value());
-            }
+            set(&mut m, "RegistryName", self.registry_name);
+            if let Some(v) = self.schema_arn { m.insert("SchemaArn", v.into_ref()); }
+            set(&mut m, "SchemaName", self.schema_name);
             gs_core::Value::Map(m)
         }
     }
@@ -8538,7 +7778,7 @@ impl crate::Cfn<markers::SecurityConfiguration> {
 /// The property types of [`CfnSecurityConfiguration`]: CDK's `CfnSecurityConfiguration.*Property`.
 #[cfg(feature = "glue")]
 pub mod security_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Specifies an encryption configuration.
     ///
@@ -8583,15 +7823,9 @@ pub mod security_configuration {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_encryption {
-                m.insert("CloudWatchEncryption", v.into_value());
-            }
-            if let Some(v) = self.job_bookmarks_encryption {
-                m.insert("JobBookmarksEncryption", v.into_value());
-            }
-            if let Some(v) = self.s3_encryptions {
-                m.insert("S3Encryptions", v.into_value());
-            }
+            set(&mut m, "CloudWatchEncryption", self.cloud_watch_encryption);
+            set(&mut m, "JobBookmarksEncryption", self.job_bookmarks_encryption);
+            set(&mut m, "S3Encryptions", self.s3_encryptions);
             gs_core::Value::Map(m)
         }
     }
@@ -8633,12 +7867,8 @@ pub mod security_configuration {
     impl IntoValue for S3Encryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.s3_encryption_mode {
-                m.insert("S3EncryptionMode", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "S3EncryptionMode", self.s3_encryption_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -8680,12 +7910,8 @@ pub mod security_configuration {
     impl IntoValue for CloudWatchEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_encryption_mode {
-                m.insert("CloudWatchEncryptionMode", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "CloudWatchEncryptionMode", self.cloud_watch_encryption_mode);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -8727,12 +7953,8 @@ pub mod security_configuration {
     impl IntoValue for JobBookmarksEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.job_bookmarks_encryption_mode {
-                m.insert("JobBookmarksEncryptionMode", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "JobBookmarksEncryptionMode", self.job_bookmarks_encryption_mode);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -8868,44 +8090,20 @@ impl CfnSessionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Command", self.command.into_value());
-        if let Some(v) = self.connections {
-            m.insert("Connections", v.into_value());
-        }
-        if let Some(v) = self.default_arguments {
-            m.insert("DefaultArguments", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.glue_version {
-            m.insert("GlueVersion", v.into_value());
-        }
+        set(&mut m, "Connections", self.connections);
+        set(&mut m, "DefaultArguments", self.default_arguments);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GlueVersion", self.glue_version);
         m.insert("Id", self.id.into_value());
-        if let Some(v) = self.idle_timeout {
-            m.insert("IdleTimeout", v.into_value());
-        }
-        if let Some(v) = self.max_capacity {
-            m.insert("MaxCapacity", v.into_value());
-        }
-        if let Some(v) = self.number_of_workers {
-            m.insert("NumberOfWorkers", v.into_value());
-        }
-        if let Some(v) = self.request_origin {
-            m.insert("RequestOrigin", v.into_value());
-        }
+        set(&mut m, "IdleTimeout", self.idle_timeout);
+        set(&mut m, "MaxCapacity", self.max_capacity);
+        set(&mut m, "NumberOfWorkers", self.number_of_workers);
+        set(&mut m, "RequestOrigin", self.request_origin);
         m.insert("Role", self.role.into_value());
-        if let Some(v) = self.security_configuration {
-            m.insert("SecurityConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
-        if let Some(v) = self.worker_type {
-            m.insert("WorkerType", v.into_value());
-        }
+        set(&mut m, "SecurityConfiguration", self.security_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timeout", self.timeout);
+        set(&mut m, "WorkerType", self.worker_type);
         m
     }
 
@@ -8963,7 +8161,7 @@ impl crate::Cfn<markers::Session> {
 /// The property types of [`CfnSession`]: CDK's `CfnSession.*Property`.
 #[cfg(feature = "glue")]
 pub mod session {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The SessionCommand that runs the job.
     ///
@@ -9003,12 +8201,8 @@ pub mod session {
     impl IntoValue for SessionCommand {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.python_version {
-                m.insert("PythonVersion", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "PythonVersion", self.python_version);
             gs_core::Value::Map(m)
         }
     }
@@ -9044,9 +8238,7 @@ pub mod session {
     impl IntoValue for ConnectionsList {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connections {
-                m.insert("Connections", v.into_value());
-            }
+            set(&mut m, "Connections", self.connections);
             gs_core::Value::Map(m)
         }
     }
@@ -9109,15 +8301,9 @@ impl CfnTableProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
         m.insert("DatabaseName", self.database_name.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.open_table_format_input {
-            m.insert("OpenTableFormatInput", v.into_value());
-        }
-        if let Some(v) = self.table_input {
-            m.insert("TableInput", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OpenTableFormatInput", self.open_table_format_input);
+        set(&mut m, "TableInput", self.table_input);
         m
     }
 
@@ -9151,7 +8337,7 @@ impl crate::Cfn<markers::Table> {
 /// The property types of [`CfnTable`]: CDK's `CfnTable.*Property`.
 #[cfg(feature = "glue")]
 pub mod table {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// A structure used to define a table.
     ///
@@ -9257,42 +8443,18 @@ pub mod table {
     impl IntoValue for TableInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.owner {
-                m.insert("Owner", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.partition_keys {
-                m.insert("PartitionKeys", v.into_value());
-            }
-            if let Some(v) = self.retention {
-                m.insert("Retention", v.into_value());
-            }
-            if let Some(v) = self.storage_descriptor {
-                m.insert("StorageDescriptor", v.into_value());
-            }
-            if let Some(v) = self.table_type {
-                m.insert("TableType", v.into_value());
-            }
-            if let Some(v) = self.target_table {
-                m.insert("TargetTable", v.into_value());
-            }
-            if let Some(v) = self.view_definition {
-                m.insert("ViewDefinition", v.into_value());
-            }
-            if let Some(v) = self.view_expanded_text {
-                m.insert("ViewExpandedText", v.into_value());
-            }
-            if let Some(v) = self.view_original_text {
-                m.insert("ViewOriginalText", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Owner", self.owner);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "PartitionKeys", self.partition_keys);
+            set(&mut m, "Retention", self.retention);
+            set(&mut m, "StorageDescriptor", self.storage_descriptor);
+            set(&mut m, "TableType", self.table_type);
+            set(&mut m, "TargetTable", self.target_table);
+            set(&mut m, "ViewDefinition", self.view_definition);
+            set(&mut m, "ViewExpandedText", self.view_expanded_text);
+            set(&mut m, "ViewOriginalText", self.view_original_text);
             gs_core::Value::Map(m)
         }
     }
@@ -9403,45 +8565,19 @@ pub mod table {
     impl IntoValue for StorageDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_columns {
-                m.insert("BucketColumns", v.into_value());
-            }
-            if let Some(v) = self.columns {
-                m.insert("Columns", v.into_value());
-            }
-            if let Some(v) = self.compressed {
-                m.insert("Compressed", v.into_value());
-            }
-            if let Some(v) = self.input_format {
-                m.insert("InputFormat", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.number_of_buckets {
-                m.insert("NumberOfBuckets", v.into_value());
-            }
-            if let Some(v) = self.output_format {
-                m.insert("OutputFormat", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.schema_reference {
-                m.insert("SchemaReference", v.into_value());
-            }
-            if let Some(v) = self.serde_info {
-                m.insert("SerdeInfo", v.into_value());
-            }
-            if let Some(v) = self.skewed_info {
-                m.insert("SkewedInfo", v.into_value());
-            }
-            if let Some(v) = self.sort_columns {
-                m.insert("SortColumns", v.into_value());
-            }
-            if let Some(v) = self.stored_as_sub_directories {
-                m.insert("StoredAsSubDirectories", v.into_value());
-            }
+            set(&mut m, "BucketColumns", self.bucket_columns);
+            set(&mut m, "Columns", self.columns);
+            set(&mut m, "Compressed", self.compressed);
+            set(&mut m, "InputFormat", self.input_format);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "NumberOfBuckets", self.number_of_buckets);
+            set(&mut m, "OutputFormat", self.output_format);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "SchemaReference", self.schema_reference);
+            set(&mut m, "SerdeInfo", self.serde_info);
+            set(&mut m, "SkewedInfo", self.skewed_info);
+            set(&mut m, "SortColumns", self.sort_columns);
+            set(&mut m, "StoredAsSubDirectories", self.stored_as_sub_directories);
             gs_core::Value::Map(m)
         }
     }
@@ -9484,13 +8620,9 @@ pub mod table {
     impl IntoValue for Column {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -9540,15 +8672,9 @@ pub mod table {
     impl IntoValue for SerdeInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.serialization_library {
-                m.insert("SerializationLibrary", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "SerializationLibrary", self.serialization_library);
             gs_core::Value::Map(m)
         }
     }
@@ -9638,15 +8764,9 @@ pub mod table {
     impl IntoValue for SchemaReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schema_id {
-                m.insert("SchemaId", v.into_value());
-            }
-            if let Some(v) = self.schema_version_id {
-                m.insert("SchemaVersionId", v.into_value());
-            }
-            if let Some(v) = self.schema_version_number {
-                m.insert("SchemaVersionNumber", v.into_value());
-            }
+            set(&mut m, "SchemaId", self.schema_id);
+            set(&mut m, "SchemaVersionId", self.schema_version_id);
+            set(&mut m, "SchemaVersionNumber", self.schema_version_number);
             gs_core::Value::Map(m)
         }
     }
@@ -9696,15 +8816,9 @@ pub mod table {
     impl IntoValue for SchemaId {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.registry_name {
-                m.insert("RegistryName", v.into_value());
-            }
-            if let Some(v) = self.schema_arn {
-                m.insert("SchemaArn", v.into_value());
-            }
-            if let Some(v) = self.schema_name {
-                m.insert("SchemaName", v.into_value());
-            }
+            set(&mut m, "RegistryName", self.registry_name);
+            set(&mut m, "SchemaArn", self.schema_arn);
+            set(&mut m, "SchemaName", self.schema_name);
             gs_core::Value::Map(m)
         }
     }
@@ -9753,15 +8867,9 @@ pub mod table {
     impl IntoValue for SkewedInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.skewed_column_names {
-                m.insert("SkewedColumnNames", v.into_value());
-            }
-            if let Some(v) = self.skewed_column_value_location_maps {
-                m.insert("SkewedColumnValueLocationMaps", v.into_value());
-            }
-            if let Some(v) = self.skewed_column_values {
-                m.insert("SkewedColumnValues", v.into_value());
-            }
+            set(&mut m, "SkewedColumnNames", self.skewed_column_names);
+            set(&mut m, "SkewedColumnValueLocationMaps", self.skewed_column_value_location_maps);
+            set(&mut m, "SkewedColumnValues", self.skewed_column_values);
             gs_core::Value::Map(m)
         }
     }
@@ -9815,18 +8923,10 @@ pub mod table {
     impl IntoValue for TableIdentifier {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Region", self.region);
             gs_core::Value::Map(m)
         }
     }
@@ -9862,9 +8962,7 @@ pub mod table {
     impl IntoValue for OpenTableFormatInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iceberg_input {
-                m.insert("IcebergInput", v.into_value());
-            }
+            set(&mut m, "IcebergInput", self.iceberg_input);
             gs_core::Value::Map(m)
         }
     }
@@ -9912,15 +9010,9 @@ pub mod table {
     impl IntoValue for IcebergInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iceberg_table_input {
-                m.insert("IcebergTableInput", v.into_value());
-            }
-            if let Some(v) = self.metadata_operation {
-                m.insert("MetadataOperation", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "IcebergTableInput", self.iceberg_table_input);
+            set(&mut m, "MetadataOperation", self.metadata_operation);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -9974,18 +9066,10 @@ pub mod table {
     impl IntoValue for ViewDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.definer {
-                m.insert("Definer", v.into_value());
-            }
-            if let Some(v) = self.is_protected {
-                m.insert("IsProtected", v.into_value());
-            }
-            if let Some(v) = self.representations {
-                m.insert("Representations", v.into_value());
-            }
-            if let Some(v) = self.sub_objects {
-                m.insert("SubObjects", v.into_value());
-            }
+            set(&mut m, "Definer", self.definer);
+            set(&mut m, "IsProtected", self.is_protected);
+            set(&mut m, "Representations", self.representations);
+            set(&mut m, "SubObjects", self.sub_objects);
             gs_core::Value::Map(m)
         }
     }
@@ -10045,21 +9129,11 @@ pub mod table {
     impl IntoValue for ViewRepresentation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dialect {
-                m.insert("Dialect", v.into_value());
-            }
-            if let Some(v) = self.dialect_version {
-                m.insert("DialectVersion", v.into_value());
-            }
-            if let Some(v) = self.validation_connection {
-                m.insert("ValidationConnection", v.into_value());
-            }
-            if let Some(v) = self.view_expanded_text {
-                m.insert("ViewExpandedText", v.into_value());
-            }
-            if let Some(v) = self.view_original_text {
-                m.insert("ViewOriginalText", v.into_value());
-            }
+            set(&mut m, "Dialect", self.dialect);
+            set(&mut m, "DialectVersion", self.dialect_version);
+            set(&mut m, "ValidationConnection", self.validation_connection);
+            set(&mut m, "ViewExpandedText", self.view_expanded_text);
+            set(&mut m, "ViewOriginalText", self.view_original_text);
             gs_core::Value::Map(m)
         }
     }
@@ -10116,16 +9190,10 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
-            if let Some(v) = self.partition_spec {
-                m.insert("PartitionSpec", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "PartitionSpec", self.partition_spec);
+            set(&mut m, "Properties", self.properties);
             m.insert("Schema", self.schema.into_value());
-            if let Some(v) = self.write_order {
-                m.insert("WriteOrder", v.into_value());
-            }
+            set(&mut m, "WriteOrder", self.write_order);
             gs_core::Value::Map(m)
         }
     }
@@ -10257,9 +9325,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
-            if let Some(v) = self.spec_id {
-                m.insert("SpecId", v.into_value());
-            }
+            set(&mut m, "SpecId", self.spec_id);
             gs_core::Value::Map(m)
         }
     }
@@ -10310,9 +9376,7 @@ pub mod table {
     impl IntoValue for IcebergPartitionField {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_id {
-                m.insert("FieldId", v.into_value());
-            }
+            set(&mut m, "FieldId", self.field_id);
             m.insert("Name", self.name.into_value());
             m.insert("SourceId", self.source_id.into_value());
             m.insert("Transform", self.transform.into_value());
@@ -10365,15 +9429,9 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
-            if let Some(v) = self.identifier_field_ids {
-                m.insert("IdentifierFieldIds", v.into_value());
-            }
-            if let Some(v) = self.schema_id {
-                m.insert("SchemaId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "IdentifierFieldIds", self.identifier_field_ids);
+            set(&mut m, "SchemaId", self.schema_id);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -10431,9 +9489,7 @@ pub mod table {
     impl IntoValue for IcebergStructField {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.doc {
-                m.insert("Doc", v.into_value());
-            }
+            set(&mut m, "Doc", self.doc);
             m.insert("Id", self.id.into_value());
             m.insert("Name", self.name.into_value());
             m.insert("Required", self.required.into_value());
@@ -10530,7 +9586,7 @@ impl crate::Cfn<markers::TableOptimizer> {
 /// The property types of [`CfnTableOptimizer`]: CDK's `CfnTableOptimizer.*Property`.
 #[cfg(feature = "glue")]
 pub mod table_optimizer {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Specifies configuration details of a table optimizer.
     ///
@@ -10593,20 +9649,12 @@ pub mod table_optimizer {
     impl IntoValue for TableOptimizerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compaction_configuration {
-                m.insert("CompactionConfiguration", v.into_value());
-            }
+            set(&mut m, "CompactionConfiguration", self.compaction_configuration);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.orphan_file_deletion_configuration {
-                m.insert("OrphanFileDeletionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retention_configuration {
-                m.insert("RetentionConfiguration", v.into_value());
-            }
+            set(&mut m, "OrphanFileDeletionConfiguration", self.orphan_file_deletion_configuration);
+            set(&mut m, "RetentionConfiguration", self.retention_configuration);
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -10642,9 +9690,7 @@ pub mod table_optimizer {
     impl IntoValue for RetentionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iceberg_configuration {
-                m.insert("IcebergConfiguration", v.into_value());
-            }
+            set(&mut m, "IcebergConfiguration", self.iceberg_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -10692,15 +9738,9 @@ pub mod table_optimizer {
     impl IntoValue for IcebergRetentionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.clean_expired_files {
-                m.insert("CleanExpiredFiles", v.into_value());
-            }
-            if let Some(v) = self.number_of_snapshots_to_retain {
-                m.insert("NumberOfSnapshotsToRetain", v.into_value());
-            }
-            if let Some(v) = self.snapshot_retention_period_in_days {
-                m.insert("SnapshotRetentionPeriodInDays", v.into_value());
-            }
+            set(&mut m, "CleanExpiredFiles", self.clean_expired_files);
+            set(&mut m, "NumberOfSnapshotsToRetain", self.number_of_snapshots_to_retain);
+            set(&mut m, "SnapshotRetentionPeriodInDays", self.snapshot_retention_period_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -10737,9 +9777,7 @@ pub mod table_optimizer {
     impl IntoValue for VpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_connection_name {
-                m.insert("GlueConnectionName", v.into_value());
-            }
+            set(&mut m, "GlueConnectionName", self.glue_connection_name);
             gs_core::Value::Map(m)
         }
     }
@@ -10779,9 +9817,7 @@ pub mod table_optimizer {
     impl IntoValue for OrphanFileDeletionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iceberg_configuration {
-                m.insert("IcebergConfiguration", v.into_value());
-            }
+            set(&mut m, "IcebergConfiguration", self.iceberg_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -10826,12 +9862,8 @@ pub mod table_optimizer {
     impl IntoValue for IcebergConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.orphan_file_retention_period_in_days {
-                m.insert("OrphanFileRetentionPeriodInDays", v.into_value());
-            }
+            set(&mut m, "Location", self.location);
+            set(&mut m, "OrphanFileRetentionPeriodInDays", self.orphan_file_retention_period_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -10867,9 +9899,7 @@ pub mod table_optimizer {
     impl IntoValue for CompactionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iceberg_configuration {
-                m.insert("IcebergConfiguration", v.into_value());
-            }
+            set(&mut m, "IcebergConfiguration", self.iceberg_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -10917,15 +9947,9 @@ pub mod table_optimizer {
     impl IntoValue for IcebergCompactionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_file_threshold {
-                m.insert("DeleteFileThreshold", v.into_value());
-            }
-            if let Some(v) = self.min_input_files {
-                m.insert("MinInputFiles", v.into_value());
-            }
-            if let Some(v) = self.strategy {
-                m.insert("Strategy", v.into_value());
-            }
+            set(&mut m, "DeleteFileThreshold", self.delete_file_threshold);
+            set(&mut m, "MinInputFiles", self.min_input_files);
+            set(&mut m, "Strategy", self.strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -11026,31 +10050,15 @@ impl CfnTriggerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.event_batching_condition {
-            m.insert("EventBatchingCondition", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.predicate {
-            m.insert("Predicate", v.into_value());
-        }
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
-        if let Some(v) = self.start_on_creation {
-            m.insert("StartOnCreation", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EventBatchingCondition", self.event_batching_condition);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Predicate", self.predicate);
+        set(&mut m, "Schedule", self.schedule);
+        set(&mut m, "StartOnCreation", self.start_on_creation);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.workflow_name {
-            m.insert("WorkflowName", v.into_value());
-        }
+        set(&mut m, "WorkflowName", self.workflow_name);
         m
     }
 
@@ -11076,7 +10084,7 @@ impl crate::Cfn<markers::Trigger> {
 /// The property types of [`CfnTrigger`]: CDK's `CfnTrigger.*Property`.
 #[cfg(feature = "glue")]
 pub mod trigger {
-    use crate::kinds::{Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Str, set};
 
     /// Defines an action to be initiated by a trigger.
     ///
@@ -11142,24 +10150,12 @@ pub mod trigger {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arguments {
-                m.insert("Arguments", v.into_value());
-            }
-            if let Some(v) = self.crawler_name {
-                m.insert("CrawlerName", v.into_value());
-            }
-            if let Some(v) = self.job_name {
-                m.insert("JobName", v.into_value());
-            }
-            if let Some(v) = self.notification_property {
-                m.insert("NotificationProperty", v.into_value());
-            }
-            if let Some(v) = self.security_configuration {
-                m.insert("SecurityConfiguration", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "Arguments", self.arguments);
+            set(&mut m, "CrawlerName", self.crawler_name);
+            set(&mut m, "JobName", self.job_name);
+            set(&mut m, "NotificationProperty", self.notification_property);
+            set(&mut m, "SecurityConfiguration", self.security_configuration);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -11196,9 +10192,7 @@ pub mod trigger {
     impl IntoValue for NotificationProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.notify_delay_after {
-                m.insert("NotifyDelayAfter", v.into_value());
-            }
+            set(&mut m, "NotifyDelayAfter", self.notify_delay_after);
             gs_core::Value::Map(m)
         }
     }
@@ -11239,9 +10233,7 @@ pub mod trigger {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BatchSize", self.batch_size.into_value());
-            if let Some(v) = self.batch_window {
-                m.insert("BatchWindow", v.into_value());
-            }
+            set(&mut m, "BatchWindow", self.batch_window);
             gs_core::Value::Map(m)
         }
     }
@@ -11284,12 +10276,8 @@ pub mod trigger {
     impl IntoValue for Predicate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
-            if let Some(v) = self.logical {
-                m.insert("Logical", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
+            set(&mut m, "Logical", self.logical);
             gs_core::Value::Map(m)
         }
     }
@@ -11351,21 +10339,11 @@ pub mod trigger {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawl_state {
-                m.insert("CrawlState", v.into_value());
-            }
-            if let Some(v) = self.crawler_name {
-                m.insert("CrawlerName", v.into_value());
-            }
-            if let Some(v) = self.job_name {
-                m.insert("JobName", v.into_value());
-            }
-            if let Some(v) = self.logical_operator {
-                m.insert("LogicalOperator", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "CrawlState", self.crawl_state);
+            set(&mut m, "CrawlerName", self.crawler_name);
+            set(&mut m, "JobName", self.job_name);
+            set(&mut m, "LogicalOperator", self.logical_operator);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -11420,16 +10398,10 @@ impl CfnUsageProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -11463,7 +10435,7 @@ impl crate::Cfn<markers::UsageProfile> {
 /// The property types of [`CfnUsageProfile`]: CDK's `CfnUsageProfile.*Property`.
 #[cfg(feature = "glue")]
 pub mod usage_profile {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// Specifies the job and session values that an admin configures in an AWS Glue usage profile.
     ///
@@ -11502,12 +10474,8 @@ pub mod usage_profile {
     impl IntoValue for ProfileConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.job_configuration {
-                m.insert("JobConfiguration", v.into_value());
-            }
-            if let Some(v) = self.session_configuration {
-                m.insert("SessionConfiguration", v.into_value());
-            }
+            set(&mut m, "JobConfiguration", self.job_configuration);
+            set(&mut m, "SessionConfiguration", self.session_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -11562,18 +10530,10 @@ pub mod usage_profile {
     impl IntoValue for ConfigurationObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.max_value {
-                m.insert("MaxValue", v.into_value());
-            }
-            if let Some(v) = self.min_value {
-                m.insert("MinValue", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "MaxValue", self.max_value);
+            set(&mut m, "MinValue", self.min_value);
             gs_core::Value::Map(m)
         }
     }
@@ -11645,23 +10605,13 @@ impl CfnUserDefinedFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.class_name {
-            m.insert("ClassName", v.into_value());
-        }
+        set(&mut m, "ClassName", self.class_name);
         m.insert("DatabaseName", self.database_name.into_value());
         m.insert("FunctionName", self.function_name.into_value());
-        if let Some(v) = self.function_type {
-            m.insert("FunctionType", v.into_value());
-        }
-        if let Some(v) = self.owner_name {
-            m.insert("OwnerName", v.into_value());
-        }
-        if let Some(v) = self.owner_type {
-            m.insert("OwnerType", v.into_value());
-        }
-        if let Some(v) = self.resource_uris {
-            m.insert("ResourceUris", v.into_value());
-        }
+        set(&mut m, "FunctionType", self.function_type);
+        set(&mut m, "OwnerName", self.owner_name);
+        set(&mut m, "OwnerType", self.owner_type);
+        set(&mut m, "ResourceUris", self.resource_uris);
         m
     }
 
@@ -11695,7 +10645,7 @@ impl crate::Cfn<markers::UserDefinedFunction> {
 /// The property types of [`CfnUserDefinedFunction`]: CDK's `CfnUserDefinedFunction.*Property`.
 #[cfg(feature = "glue")]
 pub mod user_defined_function {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The URIs for function resources.
     ///
@@ -11734,12 +10684,8 @@ pub mod user_defined_function {
     impl IntoValue for ResourceUri {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Uri", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -11810,21 +10756,11 @@ impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_run_properties {
-            m.insert("DefaultRunProperties", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.max_concurrent_runs {
-            m.insert("MaxConcurrentRuns", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DefaultRunProperties", self.default_run_properties);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MaxConcurrentRuns", self.max_concurrent_runs);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "grafana")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -192,52 +192,22 @@ impl CfnWorkspaceProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountAccessType", self.account_access_type.into_value());
         m.insert("AuthenticationProviders", self.authentication_providers.into_value());
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.data_sources {
-            m.insert("DataSources", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.grafana_version {
-            m.insert("GrafanaVersion", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.network_access_control {
-            m.insert("NetworkAccessControl", v.into_value());
-        }
-        if let Some(v) = self.notification_destinations {
-            m.insert("NotificationDestinations", v.into_value());
-        }
-        if let Some(v) = self.organization_role_name {
-            m.insert("OrganizationRoleName", v.into_value());
-        }
-        if let Some(v) = self.organizational_units {
-            m.insert("OrganizationalUnits", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "DataSources", self.data_sources);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GrafanaVersion", self.grafana_version);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NetworkAccessControl", self.network_access_control);
+        set(&mut m, "NotificationDestinations", self.notification_destinations);
+        set(&mut m, "OrganizationRoleName", self.organization_role_name);
+        set(&mut m, "OrganizationalUnits", self.organizational_units);
         m.insert("PermissionType", self.permission_type.into_value());
-        if let Some(v) = self.plugin_admin_enabled {
-            m.insert("PluginAdminEnabled", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.saml_configuration {
-            m.insert("SamlConfiguration", v.into_value());
-        }
-        if let Some(v) = self.stack_set_name {
-            m.insert("StackSetName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_configuration {
-            m.insert("VpcConfiguration", v.into_value());
-        }
+        set(&mut m, "PluginAdminEnabled", self.plugin_admin_enabled);
+        if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "SamlConfiguration", self.saml_configuration);
+        set(&mut m, "StackSetName", self.stack_set_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfiguration", self.vpc_configuration);
         m
     }
 
@@ -328,7 +298,7 @@ impl crate::Cfn<markers::Workspace> {
 /// The property types of [`CfnWorkspace`]: CDK's `CfnWorkspace.*Property`.
 #[cfg(feature = "grafana")]
 pub mod workspace {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// A structure containing information about how this workspace works with SAML.
     ///
@@ -385,19 +355,11 @@ pub mod workspace {
     impl IntoValue for SamlConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_organizations {
-                m.insert("AllowedOrganizations", v.into_value());
-            }
-            if let Some(v) = self.assertion_attributes {
-                m.insert("AssertionAttributes", v.into_value());
-            }
+            set(&mut m, "AllowedOrganizations", self.allowed_organizations);
+            set(&mut m, "AssertionAttributes", self.assertion_attributes);
             m.insert("IdpMetadata", self.idp_metadata.into_value());
-            if let Some(v) = self.login_validity_duration {
-                m.insert("LoginValidityDuration", v.into_value());
-            }
-            if let Some(v) = self.role_values {
-                m.insert("RoleValues", v.into_value());
-            }
+            set(&mut m, "LoginValidityDuration", self.login_validity_duration);
+            set(&mut m, "RoleValues", self.role_values);
             gs_core::Value::Map(m)
         }
     }
@@ -441,12 +403,8 @@ pub mod workspace {
     impl IntoValue for RoleValues {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.admin {
-                m.insert("Admin", v.into_value());
-            }
-            if let Some(v) = self.editor {
-                m.insert("Editor", v.into_value());
-            }
+            set(&mut m, "Admin", self.admin);
+            set(&mut m, "Editor", self.editor);
             gs_core::Value::Map(m)
         }
     }
@@ -491,12 +449,8 @@ pub mod workspace {
     impl IntoValue for IdpMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.xml {
-                m.insert("Xml", v.into_value());
-            }
+            set(&mut m, "Url", self.url);
+            set(&mut m, "Xml", self.xml);
             gs_core::Value::Map(m)
         }
     }
@@ -568,24 +522,12 @@ pub mod workspace {
     impl IntoValue for AssertionAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email {
-                m.insert("Email", v.into_value());
-            }
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
-            if let Some(v) = self.login {
-                m.insert("Login", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.org {
-                m.insert("Org", v.into_value());
-            }
-            if let Some(v) = self.role {
-                m.insert("Role", v.into_value());
-            }
+            set(&mut m, "Email", self.email);
+            set(&mut m, "Groups", self.groups);
+            set(&mut m, "Login", self.login);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Org", self.org);
+            set(&mut m, "Role", self.role);
             gs_core::Value::Map(m)
         }
     }
@@ -675,12 +617,8 @@ pub mod workspace {
     impl IntoValue for NetworkAccessControl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.prefix_list_ids {
-                m.insert("PrefixListIds", v.into_value());
-            }
-            if let Some(v) = self.vpce_ids {
-                m.insert("VpceIds", v.into_value());
-            }
+            set(&mut m, "PrefixListIds", self.prefix_list_ids);
+            set(&mut m, "VpceIds", self.vpce_ids);
             gs_core::Value::Map(m)
         }
     }

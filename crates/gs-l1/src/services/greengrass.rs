@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "greengrass")]
-use crate::kinds::{IntoValue, Json, List, Str};
+use crate::kinds::{IntoValue, Json, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -336,13 +336,9 @@ impl CfnConnectorDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -403,7 +399,7 @@ impl crate::Cfn<markers::ConnectorDefinition> {
 /// The property types of [`CfnConnectorDefinition`]: CDK's `CfnConnectorDefinition.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod connector_definition {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// A connector definition version contains a list of connectors.
     ///
@@ -485,9 +481,7 @@ pub mod connector_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorArn", self.connector_arn.into_value());
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -564,7 +558,7 @@ impl crate::Cfn<markers::ConnectorDefinitionVersion> {
 /// The property types of [`CfnConnectorDefinitionVersion`]: CDK's `CfnConnectorDefinitionVersion.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod connector_definition_version {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// Connectors are modules that provide built-in integration with local infrastructure, device
     /// protocols, AWS , and other cloud services. For more information, see [Integrate with
@@ -614,9 +608,7 @@ pub mod connector_definition_version {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorArn", self.connector_arn.into_value());
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -673,13 +665,9 @@ impl CfnCoreDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -739,7 +727,7 @@ impl crate::Cfn<markers::CoreDefinition> {
 /// The property types of [`CfnCoreDefinition`]: CDK's `CfnCoreDefinition.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod core_definition {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// A core definition version contains a Greengrass
     /// [core](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html)
@@ -830,9 +818,7 @@ pub mod core_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.sync_shadow {
-                m.insert("SyncShadow", v.into_value());
-            }
+            set(&mut m, "SyncShadow", self.sync_shadow);
             m.insert("ThingArn", self.thing_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -910,7 +896,7 @@ impl crate::Cfn<markers::CoreDefinitionVersion> {
 /// The property types of [`CfnCoreDefinitionVersion`]: CDK's `CfnCoreDefinitionVersion.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod core_definition_version {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// A core is an AWS IoT device that runs the AWS IoT Greengrass core software and manages local
     /// processes for a Greengrass group. For more information, see [What Is AWS IoT Greengrass
@@ -967,9 +953,7 @@ pub mod core_definition_version {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.sync_shadow {
-                m.insert("SyncShadow", v.into_value());
-            }
+            set(&mut m, "SyncShadow", self.sync_shadow);
             m.insert("ThingArn", self.thing_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1027,13 +1011,9 @@ impl CfnDeviceDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1094,7 +1074,7 @@ impl crate::Cfn<markers::DeviceDefinition> {
 /// The property types of [`CfnDeviceDefinition`]: CDK's `CfnDeviceDefinition.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod device_definition {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// A device definition version contains a list of
     /// [devices](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html)
@@ -1184,9 +1164,7 @@ pub mod device_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.sync_shadow {
-                m.insert("SyncShadow", v.into_value());
-            }
+            set(&mut m, "SyncShadow", self.sync_shadow);
             m.insert("ThingArn", self.thing_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1263,7 +1241,7 @@ impl crate::Cfn<markers::DeviceDefinitionVersion> {
 /// The property types of [`CfnDeviceDefinitionVersion`]: CDK's `CfnDeviceDefinitionVersion.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod device_definition_version {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// A device is an AWS IoT device (thing) that's added to a Greengrass group. Greengrass devices
     /// can communicate with the Greengrass core in the same group. For more information, see [What
@@ -1320,9 +1298,7 @@ pub mod device_definition_version {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.sync_shadow {
-                m.insert("SyncShadow", v.into_value());
-            }
+            set(&mut m, "SyncShadow", self.sync_shadow);
             m.insert("ThingArn", self.thing_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1380,13 +1356,9 @@ impl CfnFunctionDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1447,7 +1419,7 @@ impl crate::Cfn<markers::FunctionDefinition> {
 /// The property types of [`CfnFunctionDefinition`]: CDK's `CfnFunctionDefinition.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod function_definition {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// A function definition version contains a list of functions.
     ///
@@ -1483,9 +1455,7 @@ pub mod function_definition {
     impl IntoValue for FunctionDefinitionVersion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_config {
-                m.insert("DefaultConfig", v.into_value());
-            }
+            set(&mut m, "DefaultConfig", self.default_config);
             m.insert("Functions", self.functions.into_value());
             gs_core::Value::Map(m)
         }
@@ -1568,12 +1538,8 @@ pub mod function_definition {
     impl IntoValue for Execution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.isolation_mode {
-                m.insert("IsolationMode", v.into_value());
-            }
-            if let Some(v) = self.run_as {
-                m.insert("RunAs", v.into_value());
-            }
+            set(&mut m, "IsolationMode", self.isolation_mode);
+            set(&mut m, "RunAs", self.run_as);
             gs_core::Value::Map(m)
         }
     }
@@ -1623,12 +1589,8 @@ pub mod function_definition {
     impl IntoValue for RunAs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.gid {
-                m.insert("Gid", v.into_value());
-            }
-            if let Some(v) = self.uid {
-                m.insert("Uid", v.into_value());
-            }
+            set(&mut m, "Gid", self.gid);
+            set(&mut m, "Uid", self.uid);
             gs_core::Value::Map(m)
         }
     }
@@ -1768,27 +1730,13 @@ pub mod function_definition {
     impl IntoValue for FunctionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encoding_type {
-                m.insert("EncodingType", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.exec_args {
-                m.insert("ExecArgs", v.into_value());
-            }
-            if let Some(v) = self.executable {
-                m.insert("Executable", v.into_value());
-            }
-            if let Some(v) = self.memory_size {
-                m.insert("MemorySize", v.into_value());
-            }
-            if let Some(v) = self.pinned {
-                m.insert("Pinned", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "EncodingType", self.encoding_type);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "ExecArgs", self.exec_args);
+            set(&mut m, "Executable", self.executable);
+            set(&mut m, "MemorySize", self.memory_size);
+            set(&mut m, "Pinned", self.pinned);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -1850,18 +1798,10 @@ pub mod function_definition {
     impl IntoValue for Environment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_sysfs {
-                m.insert("AccessSysfs", v.into_value());
-            }
-            if let Some(v) = self.execution {
-                m.insert("Execution", v.into_value());
-            }
-            if let Some(v) = self.resource_access_policies {
-                m.insert("ResourceAccessPolicies", v.into_value());
-            }
-            if let Some(v) = self.variables {
-                m.insert("Variables", v.into_value());
-            }
+            set(&mut m, "AccessSysfs", self.access_sysfs);
+            set(&mut m, "Execution", self.execution);
+            set(&mut m, "ResourceAccessPolicies", self.resource_access_policies);
+            set(&mut m, "Variables", self.variables);
             gs_core::Value::Map(m)
         }
     }
@@ -1904,9 +1844,7 @@ pub mod function_definition {
     impl IntoValue for ResourceAccessPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.permission {
-                m.insert("Permission", v.into_value());
-            }
+            set(&mut m, "Permission", self.permission);
             m.insert("ResourceId", self.resource_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -1956,9 +1894,7 @@ impl CfnFunctionDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_config {
-            m.insert("DefaultConfig", v.into_value());
-        }
+        set(&mut m, "DefaultConfig", self.default_config);
         m.insert("FunctionDefinitionId", self.function_definition_id.into_value());
         m.insert("Functions", self.functions.into_value());
         m
@@ -1994,7 +1930,7 @@ impl crate::Cfn<markers::FunctionDefinitionVersion> {
 /// The property types of [`CfnFunctionDefinitionVersion`]: CDK's `CfnFunctionDefinitionVersion.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod function_definition_version {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// The default configuration that applies to all Lambda functions in the function definition
     /// version. Individual Lambda functions can override these settings.
@@ -2073,12 +2009,8 @@ pub mod function_definition_version {
     impl IntoValue for Execution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.isolation_mode {
-                m.insert("IsolationMode", v.into_value());
-            }
-            if let Some(v) = self.run_as {
-                m.insert("RunAs", v.into_value());
-            }
+            set(&mut m, "IsolationMode", self.isolation_mode);
+            set(&mut m, "RunAs", self.run_as);
             gs_core::Value::Map(m)
         }
     }
@@ -2128,12 +2060,8 @@ pub mod function_definition_version {
     impl IntoValue for RunAs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.gid {
-                m.insert("Gid", v.into_value());
-            }
-            if let Some(v) = self.uid {
-                m.insert("Uid", v.into_value());
-            }
+            set(&mut m, "Gid", self.gid);
+            set(&mut m, "Uid", self.uid);
             gs_core::Value::Map(m)
         }
     }
@@ -2273,27 +2201,13 @@ pub mod function_definition_version {
     impl IntoValue for FunctionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encoding_type {
-                m.insert("EncodingType", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.exec_args {
-                m.insert("ExecArgs", v.into_value());
-            }
-            if let Some(v) = self.executable {
-                m.insert("Executable", v.into_value());
-            }
-            if let Some(v) = self.memory_size {
-                m.insert("MemorySize", v.into_value());
-            }
-            if let Some(v) = self.pinned {
-                m.insert("Pinned", v.into_value());
-            }
-            if let Some(v) = self.timeout {
-                m.insert("Timeout", v.into_value());
-            }
+            set(&mut m, "EncodingType", self.encoding_type);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "ExecArgs", self.exec_args);
+            set(&mut m, "Executable", self.executable);
+            set(&mut m, "MemorySize", self.memory_size);
+            set(&mut m, "Pinned", self.pinned);
+            set(&mut m, "Timeout", self.timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -2355,18 +2269,10 @@ pub mod function_definition_version {
     impl IntoValue for Environment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_sysfs {
-                m.insert("AccessSysfs", v.into_value());
-            }
-            if let Some(v) = self.execution {
-                m.insert("Execution", v.into_value());
-            }
-            if let Some(v) = self.resource_access_policies {
-                m.insert("ResourceAccessPolicies", v.into_value());
-            }
-            if let Some(v) = self.variables {
-                m.insert("Variables", v.into_value());
-            }
+            set(&mut m, "AccessSysfs", self.access_sysfs);
+            set(&mut m, "Execution", self.execution);
+            set(&mut m, "ResourceAccessPolicies", self.resource_access_policies);
+            set(&mut m, "Variables", self.variables);
             gs_core::Value::Map(m)
         }
     }
@@ -2409,9 +2315,7 @@ pub mod function_definition_version {
     impl IntoValue for ResourceAccessPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.permission {
-                m.insert("Permission", v.into_value());
-            }
+            set(&mut m, "Permission", self.permission);
             m.insert("ResourceId", self.resource_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2477,16 +2381,10 @@ impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2563,7 +2461,7 @@ impl crate::Cfn<markers::Group> {
 /// The property types of [`CfnGroup`]: CDK's `CfnGroup.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod group {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A group version in AWS IoT Greengrass , which references of a core definition version,
     /// device definition version, subscription definition version, and other version types that
@@ -2650,27 +2548,13 @@ pub mod group {
     impl IntoValue for GroupVersion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector_definition_version_arn {
-                m.insert("ConnectorDefinitionVersionArn", v.into_value());
-            }
-            if let Some(v) = self.core_definition_version_arn {
-                m.insert("CoreDefinitionVersionArn", v.into_value());
-            }
-            if let Some(v) = self.device_definition_version_arn {
-                m.insert("DeviceDefinitionVersionArn", v.into_value());
-            }
-            if let Some(v) = self.function_definition_version_arn {
-                m.insert("FunctionDefinitionVersionArn", v.into_value());
-            }
-            if let Some(v) = self.logger_definition_version_arn {
-                m.insert("LoggerDefinitionVersionArn", v.into_value());
-            }
-            if let Some(v) = self.resource_definition_version_arn {
-                m.insert("ResourceDefinitionVersionArn", v.into_value());
-            }
-            if let Some(v) = self.subscription_definition_version_arn {
-                m.insert("SubscriptionDefinitionVersionArn", v.into_value());
-            }
+            set(&mut m, "ConnectorDefinitionVersionArn", self.connector_definition_version_arn);
+            set(&mut m, "CoreDefinitionVersionArn", self.core_definition_version_arn);
+            set(&mut m, "DeviceDefinitionVersionArn", self.device_definition_version_arn);
+            set(&mut m, "FunctionDefinitionVersionArn", self.function_definition_version_arn);
+            set(&mut m, "LoggerDefinitionVersionArn", self.logger_definition_version_arn);
+            set(&mut m, "ResourceDefinitionVersionArn", self.resource_definition_version_arn);
+            set(&mut m, "SubscriptionDefinitionVersionArn", self.subscription_definition_version_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2760,28 +2644,14 @@ impl CfnGroupVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connector_definition_version_arn {
-            m.insert("ConnectorDefinitionVersionArn", v.into_value());
-        }
-        if let Some(v) = self.core_definition_version_arn {
-            m.insert("CoreDefinitionVersionArn", v.into_value());
-        }
-        if let Some(v) = self.device_definition_version_arn {
-            m.insert("DeviceDefinitionVersionArn", v.into_value());
-        }
-        if let Some(v) = self.function_definition_version_arn {
-            m.insert("FunctionDefinitionVersionArn", v.into_value());
-        }
+        set(&mut m, "ConnectorDefinitionVersionArn", self.connector_definition_version_arn);
+        set(&mut m, "CoreDefinitionVersionArn", self.core_definition_version_arn);
+        set(&mut m, "DeviceDefinitionVersionArn", self.device_definition_version_arn);
+        set(&mut m, "FunctionDefinitionVersionArn", self.function_definition_version_arn);
         m.insert("GroupId", self.group_id.into_value());
-        if let Some(v) = self.logger_definition_version_arn {
-            m.insert("LoggerDefinitionVersionArn", v.into_value());
-        }
-        if let Some(v) = self.resource_definition_version_arn {
-            m.insert("ResourceDefinitionVersionArn", v.into_value());
-        }
-        if let Some(v) = self.subscription_definition_version_arn {
-            m.insert("SubscriptionDefinitionVersionArn", v.into_value());
-        }
+        set(&mut m, "LoggerDefinitionVersionArn", self.logger_definition_version_arn);
+        set(&mut m, "ResourceDefinitionVersionArn", self.resource_definition_version_arn);
+        set(&mut m, "SubscriptionDefinitionVersionArn", self.subscription_definition_version_arn);
         m
     }
 
@@ -2863,13 +2733,9 @@ impl CfnLoggerDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2930,7 +2796,7 @@ impl crate::Cfn<markers::LoggerDefinition> {
 /// The property types of [`CfnLoggerDefinition`]: CDK's `CfnLoggerDefinition.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod logger_definition {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// A logger definition version contains a list of
     /// [loggers](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html)
@@ -3034,9 +2900,7 @@ pub mod logger_definition {
             m.insert("Component", self.component.into_value());
             m.insert("Id", self.id.into_value());
             m.insert("Level", self.level.into_value());
-            if let Some(v) = self.space {
-                m.insert("Space", v.into_value());
-            }
+            set(&mut m, "Space", self.space);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3113,7 +2977,7 @@ impl crate::Cfn<markers::LoggerDefinitionVersion> {
 /// The property types of [`CfnLoggerDefinitionVersion`]: CDK's `CfnLoggerDefinitionVersion.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod logger_definition_version {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// A logger represents logging settings for the AWS IoT Greengrass group, which can be stored
     /// in CloudWatch and the local file system of your core device. All log entries include a
@@ -3184,9 +3048,7 @@ pub mod logger_definition_version {
             m.insert("Component", self.component.into_value());
             m.insert("Id", self.id.into_value());
             m.insert("Level", self.level.into_value());
-            if let Some(v) = self.space {
-                m.insert("Space", v.into_value());
-            }
+            set(&mut m, "Space", self.space);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3244,13 +3106,9 @@ impl CfnResourceDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3311,7 +3169,7 @@ impl crate::Cfn<markers::ResourceDefinition> {
 /// The property types of [`CfnResourceDefinition`]: CDK's `CfnResourceDefinition.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod resource_definition {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// A resource definition version contains a list of resources. (In CloudFormation , resources
     /// are named *resource instances* .)
@@ -3468,21 +3326,11 @@ pub mod resource_definition {
     impl IntoValue for ResourceDataContainer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.local_device_resource_data {
-                m.insert("LocalDeviceResourceData", v.into_value());
-            }
-            if let Some(v) = self.local_volume_resource_data {
-                m.insert("LocalVolumeResourceData", v.into_value());
-            }
-            if let Some(v) = self.s3_machine_learning_model_resource_data {
-                m.insert("S3MachineLearningModelResourceData", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_machine_learning_model_resource_data {
-                m.insert("SageMakerMachineLearningModelResourceData", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_resource_data {
-                m.insert("SecretsManagerSecretResourceData", v.into_value());
-            }
+            set(&mut m, "LocalDeviceResourceData", self.local_device_resource_data);
+            set(&mut m, "LocalVolumeResourceData", self.local_volume_resource_data);
+            set(&mut m, "S3MachineLearningModelResourceData", self.s3_machine_learning_model_resource_data);
+            set(&mut m, "SageMakerMachineLearningModelResourceData", self.sage_maker_machine_learning_model_resource_data);
+            set(&mut m, "SecretsManagerSecretResourceData", self.secrets_manager_secret_resource_data);
             gs_core::Value::Map(m)
         }
     }
@@ -3529,9 +3377,7 @@ pub mod resource_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ARN", self.arn.into_value());
-            if let Some(v) = self.additional_staging_labels_to_download {
-                m.insert("AdditionalStagingLabelsToDownload", v.into_value());
-            }
+            set(&mut m, "AdditionalStagingLabelsToDownload", self.additional_staging_labels_to_download);
             gs_core::Value::Map(m)
         }
     }
@@ -3584,9 +3430,7 @@ pub mod resource_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
-            if let Some(v) = self.owner_setting {
-                m.insert("OwnerSetting", v.into_value());
-            }
+            set(&mut m, "OwnerSetting", self.owner_setting);
             m.insert("SageMakerJobArn", self.sage_maker_job_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -3682,9 +3526,7 @@ pub mod resource_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
-            if let Some(v) = self.group_owner_setting {
-                m.insert("GroupOwnerSetting", v.into_value());
-            }
+            set(&mut m, "GroupOwnerSetting", self.group_owner_setting);
             m.insert("SourcePath", self.source_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -3730,9 +3572,7 @@ pub mod resource_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoAddGroupOwner", self.auto_add_group_owner.into_value());
-            if let Some(v) = self.group_owner {
-                m.insert("GroupOwner", v.into_value());
-            }
+            set(&mut m, "GroupOwner", self.group_owner);
             gs_core::Value::Map(m)
         }
     }
@@ -3775,9 +3615,7 @@ pub mod resource_definition {
     impl IntoValue for LocalDeviceResourceData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_owner_setting {
-                m.insert("GroupOwnerSetting", v.into_value());
-            }
+            set(&mut m, "GroupOwnerSetting", self.group_owner_setting);
             m.insert("SourcePath", self.source_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -3831,9 +3669,7 @@ pub mod resource_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
-            if let Some(v) = self.owner_setting {
-                m.insert("OwnerSetting", v.into_value());
-            }
+            set(&mut m, "OwnerSetting", self.owner_setting);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -3910,7 +3746,7 @@ impl crate::Cfn<markers::ResourceDefinitionVersion> {
 /// The property types of [`CfnResourceDefinitionVersion`]: CDK's `CfnResourceDefinitionVersion.*Property`.
 #[cfg(feature = "greengrass")]
 pub mod resource_definition_version {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// A local resource, machine learning resource, or secret resource. For more information, see
     /// [Access Local Resources with Lambda
@@ -4035,21 +3871,11 @@ pub mod resource_definition_version {
     impl IntoValue for ResourceDataContainer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.local_device_resource_data {
-                m.insert("LocalDeviceResourceData", v.into_value());
-            }
-            if let Some(v) = self.local_volume_resource_data {
-                m.insert("LocalVolumeResourceData", v.into_value());
-            }
-            if let Some(v) = self.s3_machine_learning_model_resource_data {
-                m.insert("S3MachineLearningModelResourceData", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_machine_learning_model_resource_data {
-                m.insert("SageMakerMachineLearningModelResourceData", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_secret_resource_data {
-                m.insert("SecretsManagerSecretResourceData", v.into_value());
-            }
+            set(&mut m, "LocalDeviceResourceData", self.local_device_resource_data);
+            set(&mut m, "LocalVolumeResourceData", self.local_volume_resource_data);
+            set(&mut m, "S3MachineLearningModelResourceData", self.s3_machine_learning_model_resource_data);
+            set(&mut m, "SageMakerMachineLearningModelResourceData", self.sage_maker_machine_learning_model_resource_data);
+            set(&mut m, "SecretsManagerSecretResourceData", self.secrets_manager_secret_resource_data);
             gs_core::Value::Map(m)
         }
     }
@@ -4096,9 +3922,7 @@ pub mod resource_definition_version {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ARN", self.arn.into_value());
-            if let Some(v) = self.additional_staging_labels_to_download {
-                m.insert("AdditionalStagingLabelsToDownload", v.into_value());
-            }
+            set(&mut m, "AdditionalStagingLabelsToDownload", self.additional_staging_labels_to_download);
             gs_core::Value::Map(m)
         }
     }
@@ -4151,9 +3975,7 @@ pub mod resource_definition_version {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
-            if let Some(v) = self.owner_setting {
-                m.insert("OwnerSetting", v.into_value());
-            }
+            set(&mut m, "OwnerSetting", self.owner_setting);
             m.insert("SageMakerJobArn", self.sage_maker_job_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -4249,9 +4071,7 @@ pub mod resource_definition_version {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
-            if let Some(v) = self.group_owner_setting {
-                m.insert("GroupOwnerSetting", v.into_value());
-            }
+            set(&mut m, "GroupOwnerSetting", self.group_owner_setting);
             m.insert("SourcePath", self.source_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -4297,9 +4117,7 @@ pub mod resource_definition_version {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoAddGroupOwner", self.auto_add_group_owner.into_value());
-            if let Some(v) = self.group_owner {
-                m.insert("GroupOwner", v.into_value());
-            }
+            set(&mut m, "GroupOwner", self.group_owner);
             gs_core::Value::Map(m)
         }
     }
@@ -4342,9 +4160,7 @@ pub mod resource_definition_version {
     impl IntoValue for LocalDeviceResourceData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_owner_setting {
-                m.insert("GroupOwnerSetting", v.into_value());
-            }
+            set(&mut m, "GroupOwnerSetting", self.group_owner_setting);
             m.insert("SourcePath", self.source_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -4398,9 +4214,7 @@ pub mod resource_definition_version {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
-            if let Some(v) = self.owner_setting {
-                m.insert("OwnerSetting", v.into_value());
-            }
+            set(&mut m, "OwnerSetting", self.owner_setting);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -4458,13 +4272,9 @@ impl CfnSubscriptionDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.initial_version {
-            m.insert("InitialVersion", v.into_value());
-        }
+        set(&mut m, "InitialVersion", self.initial_version);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

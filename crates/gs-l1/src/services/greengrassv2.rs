@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "greengrassv2")]
-use crate::kinds::{IntoValue, Map, Str};
+use crate::kinds::{IntoValue, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -105,15 +105,9 @@ impl CfnComponentVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.inline_recipe {
-            m.insert("InlineRecipe", v.into_value());
-        }
-        if let Some(v) = self.lambda_function {
-            m.insert("LambdaFunction", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "InlineRecipe", self.inline_recipe);
+        set(&mut m, "LambdaFunction", self.lambda_function);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -163,7 +157,7 @@ impl crate::Cfn<markers::ComponentVersion> {
 /// The property types of [`CfnComponentVersion`]: CDK's `CfnComponentVersion.*Property`.
 #[cfg(feature = "greengrassv2")]
 pub mod component_version {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Contains information about an AWS Lambda function to import to create a component.
     ///
@@ -234,24 +228,12 @@ pub mod component_version {
     impl IntoValue for LambdaFunctionRecipeSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_dependencies {
-                m.insert("ComponentDependencies", v.into_value());
-            }
-            if let Some(v) = self.component_lambda_parameters {
-                m.insert("ComponentLambdaParameters", v.into_value());
-            }
-            if let Some(v) = self.component_name {
-                m.insert("ComponentName", v.into_value());
-            }
-            if let Some(v) = self.component_platforms {
-                m.insert("ComponentPlatforms", v.into_value());
-            }
-            if let Some(v) = self.component_version {
-                m.insert("ComponentVersion", v.into_value());
-            }
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
+            set(&mut m, "ComponentDependencies", self.component_dependencies);
+            set(&mut m, "ComponentLambdaParameters", self.component_lambda_parameters);
+            set(&mut m, "ComponentName", self.component_name);
+            set(&mut m, "ComponentPlatforms", self.component_platforms);
+            set(&mut m, "ComponentVersion", self.component_version);
+            set(&mut m, "LambdaArn", self.lambda_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -295,12 +277,8 @@ pub mod component_version {
     impl IntoValue for ComponentDependencyRequirement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dependency_type {
-                m.insert("DependencyType", v.into_value());
-            }
-            if let Some(v) = self.version_requirement {
-                m.insert("VersionRequirement", v.into_value());
-            }
+            set(&mut m, "DependencyType", self.dependency_type);
+            set(&mut m, "VersionRequirement", self.version_requirement);
             gs_core::Value::Map(m)
         }
     }
@@ -413,39 +391,17 @@ pub mod component_version {
     impl IntoValue for LambdaExecutionParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.environment_variables {
-                m.insert("EnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.event_sources {
-                m.insert("EventSources", v.into_value());
-            }
-            if let Some(v) = self.exec_args {
-                m.insert("ExecArgs", v.into_value());
-            }
-            if let Some(v) = self.input_payload_encoding_type {
-                m.insert("InputPayloadEncodingType", v.into_value());
-            }
-            if let Some(v) = self.linux_process_params {
-                m.insert("LinuxProcessParams", v.into_value());
-            }
-            if let Some(v) = self.max_idle_time_in_seconds {
-                m.insert("MaxIdleTimeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.max_instances_count {
-                m.insert("MaxInstancesCount", v.into_value());
-            }
-            if let Some(v) = self.max_queue_size {
-                m.insert("MaxQueueSize", v.into_value());
-            }
-            if let Some(v) = self.pinned {
-                m.insert("Pinned", v.into_value());
-            }
-            if let Some(v) = self.status_timeout_in_seconds {
-                m.insert("StatusTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_seconds {
-                m.insert("TimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "EnvironmentVariables", self.environment_variables);
+            set(&mut m, "EventSources", self.event_sources);
+            set(&mut m, "ExecArgs", self.exec_args);
+            set(&mut m, "InputPayloadEncodingType", self.input_payload_encoding_type);
+            set(&mut m, "LinuxProcessParams", self.linux_process_params);
+            set(&mut m, "MaxIdleTimeInSeconds", self.max_idle_time_in_seconds);
+            set(&mut m, "MaxInstancesCount", self.max_instances_count);
+            set(&mut m, "MaxQueueSize", self.max_queue_size);
+            set(&mut m, "Pinned", self.pinned);
+            set(&mut m, "StatusTimeoutInSeconds", self.status_timeout_in_seconds);
+            set(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -491,12 +447,8 @@ pub mod component_version {
     impl IntoValue for LambdaEventSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.topic {
-                m.insert("Topic", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Topic", self.topic);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -542,12 +494,8 @@ pub mod component_version {
     impl IntoValue for LambdaLinuxProcessParams {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_params {
-                m.insert("ContainerParams", v.into_value());
-            }
-            if let Some(v) = self.isolation_mode {
-                m.insert("IsolationMode", v.into_value());
-            }
+            set(&mut m, "ContainerParams", self.container_params);
+            set(&mut m, "IsolationMode", self.isolation_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -606,18 +554,10 @@ pub mod component_version {
     impl IntoValue for LambdaContainerParams {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.devices {
-                m.insert("Devices", v.into_value());
-            }
-            if let Some(v) = self.memory_size_in_kb {
-                m.insert("MemorySizeInKB", v.into_value());
-            }
-            if let Some(v) = self.mount_ro_sysfs {
-                m.insert("MountROSysfs", v.into_value());
-            }
-            if let Some(v) = self.volumes {
-                m.insert("Volumes", v.into_value());
-            }
+            set(&mut m, "Devices", self.devices);
+            set(&mut m, "MemorySizeInKB", self.memory_size_in_kb);
+            set(&mut m, "MountROSysfs", self.mount_ro_sysfs);
+            set(&mut m, "Volumes", self.volumes);
             gs_core::Value::Map(m)
         }
     }
@@ -677,18 +617,10 @@ pub mod component_version {
     impl IntoValue for LambdaVolumeMount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_group_owner {
-                m.insert("AddGroupOwner", v.into_value());
-            }
-            if let Some(v) = self.destination_path {
-                m.insert("DestinationPath", v.into_value());
-            }
-            if let Some(v) = self.permission {
-                m.insert("Permission", v.into_value());
-            }
-            if let Some(v) = self.source_path {
-                m.insert("SourcePath", v.into_value());
-            }
+            set(&mut m, "AddGroupOwner", self.add_group_owner);
+            set(&mut m, "DestinationPath", self.destination_path);
+            set(&mut m, "Permission", self.permission);
+            set(&mut m, "SourcePath", self.source_path);
             gs_core::Value::Map(m)
         }
     }
@@ -739,15 +671,9 @@ pub mod component_version {
     impl IntoValue for LambdaDeviceMount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_group_owner {
-                m.insert("AddGroupOwner", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.permission {
-                m.insert("Permission", v.into_value());
-            }
+            set(&mut m, "AddGroupOwner", self.add_group_owner);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Permission", self.permission);
             gs_core::Value::Map(m)
         }
     }
@@ -796,12 +722,8 @@ pub mod component_version {
     impl IntoValue for ComponentPlatform {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -888,24 +810,12 @@ impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.components {
-            m.insert("Components", v.into_value());
-        }
-        if let Some(v) = self.deployment_name {
-            m.insert("DeploymentName", v.into_value());
-        }
-        if let Some(v) = self.deployment_policies {
-            m.insert("DeploymentPolicies", v.into_value());
-        }
-        if let Some(v) = self.iot_job_configuration {
-            m.insert("IotJobConfiguration", v.into_value());
-        }
-        if let Some(v) = self.parent_target_arn {
-            m.insert("ParentTargetArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Components", self.components);
+        set(&mut m, "DeploymentName", self.deployment_name);
+        set(&mut m, "DeploymentPolicies", self.deployment_policies);
+        set(&mut m, "IotJobConfiguration", self.iot_job_configuration);
+        set(&mut m, "ParentTargetArn", self.parent_target_arn);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
         m
     }
@@ -940,7 +850,7 @@ impl crate::Cfn<markers::Deployment> {
 /// The property types of [`CfnDeployment`]: CDK's `CfnDeployment.*Property`.
 #[cfg(feature = "greengrassv2")]
 pub mod deployment {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Contains information about a component to deploy.
     ///
@@ -999,15 +909,9 @@ pub mod deployment {
     impl IntoValue for ComponentDeploymentSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_version {
-                m.insert("ComponentVersion", v.into_value());
-            }
-            if let Some(v) = self.configuration_update {
-                m.insert("ConfigurationUpdate", v.into_value());
-            }
-            if let Some(v) = self.run_with {
-                m.insert("RunWith", v.into_value());
-            }
+            set(&mut m, "ComponentVersion", self.component_version);
+            set(&mut m, "ConfigurationUpdate", self.configuration_update);
+            set(&mut m, "RunWith", self.run_with);
             gs_core::Value::Map(m)
         }
     }
@@ -1068,15 +972,9 @@ pub mod deployment {
     impl IntoValue for ComponentRunWith {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.posix_user {
-                m.insert("PosixUser", v.into_value());
-            }
-            if let Some(v) = self.system_resource_limits {
-                m.insert("SystemResourceLimits", v.into_value());
-            }
-            if let Some(v) = self.windows_user {
-                m.insert("WindowsUser", v.into_value());
-            }
+            set(&mut m, "PosixUser", self.posix_user);
+            set(&mut m, "SystemResourceLimits", self.system_resource_limits);
+            set(&mut m, "WindowsUser", self.windows_user);
             gs_core::Value::Map(m)
         }
     }
@@ -1130,12 +1028,8 @@ pub mod deployment {
     impl IntoValue for SystemResourceLimits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpus {
-                m.insert("Cpus", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
+            set(&mut m, "Cpus", self.cpus);
+            set(&mut m, "Memory", self.memory);
             gs_core::Value::Map(m)
         }
     }
@@ -1196,12 +1090,8 @@ pub mod deployment {
     impl IntoValue for ComponentConfigurationUpdate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.merge {
-                m.insert("Merge", v.into_value());
-            }
-            if let Some(v) = self.reset {
-                m.insert("Reset", v.into_value());
-            }
+            set(&mut m, "Merge", self.merge);
+            set(&mut m, "Reset", self.reset);
             gs_core::Value::Map(m)
         }
     }
@@ -1255,15 +1145,9 @@ pub mod deployment {
     impl IntoValue for DeploymentIoTJobConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.abort_config {
-                m.insert("AbortConfig", v.into_value());
-            }
-            if let Some(v) = self.job_executions_rollout_config {
-                m.insert("JobExecutionsRolloutConfig", v.into_value());
-            }
-            if let Some(v) = self.timeout_config {
-                m.insert("TimeoutConfig", v.into_value());
-            }
+            set(&mut m, "AbortConfig", self.abort_config);
+            set(&mut m, "JobExecutionsRolloutConfig", self.job_executions_rollout_config);
+            set(&mut m, "TimeoutConfig", self.timeout_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1308,12 +1192,8 @@ pub mod deployment {
     impl IntoValue for IoTJobExecutionsRolloutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exponential_rate {
-                m.insert("ExponentialRate", v.into_value());
-            }
-            if let Some(v) = self.maximum_per_minute {
-                m.insert("MaximumPerMinute", v.into_value());
-            }
+            set(&mut m, "ExponentialRate", self.exponential_rate);
+            set(&mut m, "MaximumPerMinute", self.maximum_per_minute);
             gs_core::Value::Map(m)
         }
     }
@@ -1400,9 +1280,7 @@ pub mod deployment {
     impl IntoValue for IoTJobTimeoutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.in_progress_timeout_in_minutes {
-                m.insert("InProgressTimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "InProgressTimeoutInMinutes", self.in_progress_timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -1543,15 +1421,9 @@ pub mod deployment {
     impl IntoValue for DeploymentPolicies {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_update_policy {
-                m.insert("ComponentUpdatePolicy", v.into_value());
-            }
-            if let Some(v) = self.configuration_validation_policy {
-                m.insert("ConfigurationValidationPolicy", v.into_value());
-            }
-            if let Some(v) = self.failure_handling_policy {
-                m.insert("FailureHandlingPolicy", v.into_value());
-            }
+            set(&mut m, "ComponentUpdatePolicy", self.component_update_policy);
+            set(&mut m, "ConfigurationValidationPolicy", self.configuration_validation_policy);
+            set(&mut m, "FailureHandlingPolicy", self.failure_handling_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -1599,12 +1471,8 @@ pub mod deployment {
     impl IntoValue for DeploymentComponentUpdatePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_seconds {
-                m.insert("TimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1650,9 +1518,7 @@ pub mod deployment {
     impl IntoValue for DeploymentConfigurationValidationPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.timeout_in_seconds {
-                m.insert("TimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1696,12 +1562,8 @@ pub mod deployment {
     impl IntoValue for IoTJobRateIncreaseCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_of_notified_things {
-                m.insert("NumberOfNotifiedThings", v.into_value());
-            }
-            if let Some(v) = self.number_of_succeeded_things {
-                m.insert("NumberOfSucceededThings", v.into_value());
-            }
+            set(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);
+            set(&mut m, "NumberOfSucceededThings", self.number_of_succeeded_things);
             gs_core::Value::Map(m)
         }
     }

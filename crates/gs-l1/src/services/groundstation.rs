@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "groundstation")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -122,9 +122,7 @@ impl CfnConfigProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigData", self.config_data.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -175,7 +173,7 @@ impl crate::Cfn<markers::Config> {
 /// The property types of [`CfnConfig`]: CDK's `CfnConfig.*Property`.
 #[cfg(feature = "groundstation")]
 pub mod config {
-    use crate::kinds::{Bool, Id, IntoValue, Num, Str};
+    use crate::kinds::{Bool, Id, IntoValue, Num, Str, set};
 
     /// Config objects provide information to Ground Station about how to configure the antenna and
     /// how data flows during a contact.
@@ -262,30 +260,14 @@ pub mod config {
     impl IntoValue for ConfigData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.antenna_downlink_config {
-                m.insert("AntennaDownlinkConfig", v.into_value());
-            }
-            if let Some(v) = self.antenna_downlink_demod_decode_config {
-                m.insert("AntennaDownlinkDemodDecodeConfig", v.into_value());
-            }
-            if let Some(v) = self.antenna_uplink_config {
-                m.insert("AntennaUplinkConfig", v.into_value());
-            }
-            if let Some(v) = self.dataflow_endpoint_config {
-                m.insert("DataflowEndpointConfig", v.into_value());
-            }
-            if let Some(v) = self.s3_recording_config {
-                m.insert("S3RecordingConfig", v.into_value());
-            }
-            if let Some(v) = self.telemetry_sink_config {
-                m.insert("TelemetrySinkConfig", v.into_value());
-            }
-            if let Some(v) = self.tracking_config {
-                m.insert("TrackingConfig", v.into_value());
-            }
-            if let Some(v) = self.uplink_echo_config {
-                m.insert("UplinkEchoConfig", v.into_value());
-            }
+            set(&mut m, "AntennaDownlinkConfig", self.antenna_downlink_config);
+            set(&mut m, "AntennaDownlinkDemodDecodeConfig", self.antenna_downlink_demod_decode_config);
+            set(&mut m, "AntennaUplinkConfig", self.antenna_uplink_config);
+            set(&mut m, "DataflowEndpointConfig", self.dataflow_endpoint_config);
+            set(&mut m, "S3RecordingConfig", self.s3_recording_config);
+            set(&mut m, "TelemetrySinkConfig", self.telemetry_sink_config);
+            set(&mut m, "TrackingConfig", self.tracking_config);
+            set(&mut m, "UplinkEchoConfig", self.uplink_echo_config);
             gs_core::Value::Map(m)
         }
     }
@@ -328,12 +310,8 @@ pub mod config {
     impl IntoValue for DataflowEndpointConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dataflow_endpoint_name {
-                m.insert("DataflowEndpointName", v.into_value());
-            }
-            if let Some(v) = self.dataflow_endpoint_region {
-                m.insert("DataflowEndpointRegion", v.into_value());
-            }
+            set(&mut m, "DataflowEndpointName", self.dataflow_endpoint_name);
+            set(&mut m, "DataflowEndpointRegion", self.dataflow_endpoint_region);
             gs_core::Value::Map(m)
         }
     }
@@ -376,12 +354,8 @@ pub mod config {
     impl IntoValue for UplinkEchoConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.antenna_uplink_config_arn {
-                m.insert("AntennaUplinkConfigArn", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "AntennaUplinkConfigArn", self.antenna_uplink_config_arn);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -419,9 +393,7 @@ pub mod config {
     impl IntoValue for AntennaDownlinkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.spectrum_config {
-                m.insert("SpectrumConfig", v.into_value());
-            }
+            set(&mut m, "SpectrumConfig", self.spectrum_config);
             gs_core::Value::Map(m)
         }
     }
@@ -472,15 +444,9 @@ pub mod config {
     impl IntoValue for SpectrumConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bandwidth {
-                m.insert("Bandwidth", v.into_value());
-            }
-            if let Some(v) = self.center_frequency {
-                m.insert("CenterFrequency", v.into_value());
-            }
-            if let Some(v) = self.polarization {
-                m.insert("Polarization", v.into_value());
-            }
+            set(&mut m, "Bandwidth", self.bandwidth);
+            set(&mut m, "CenterFrequency", self.center_frequency);
+            set(&mut m, "Polarization", self.polarization);
             gs_core::Value::Map(m)
         }
     }
@@ -523,12 +489,8 @@ pub mod config {
     impl IntoValue for FrequencyBandwidth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.units {
-                m.insert("Units", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Units", self.units);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -571,12 +533,8 @@ pub mod config {
     impl IntoValue for Frequency {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.units {
-                m.insert("Units", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Units", self.units);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -626,15 +584,9 @@ pub mod config {
     impl IntoValue for AntennaDownlinkDemodDecodeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decode_config {
-                m.insert("DecodeConfig", v.into_value());
-            }
-            if let Some(v) = self.demodulation_config {
-                m.insert("DemodulationConfig", v.into_value());
-            }
-            if let Some(v) = self.spectrum_config {
-                m.insert("SpectrumConfig", v.into_value());
-            }
+            set(&mut m, "DecodeConfig", self.decode_config);
+            set(&mut m, "DemodulationConfig", self.demodulation_config);
+            set(&mut m, "SpectrumConfig", self.spectrum_config);
             gs_core::Value::Map(m)
         }
     }
@@ -671,9 +623,7 @@ pub mod config {
     impl IntoValue for DemodulationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.unvalidated_json {
-                m.insert("UnvalidatedJSON", v.into_value());
-            }
+            set(&mut m, "UnvalidatedJSON", self.unvalidated_json);
             gs_core::Value::Map(m)
         }
     }
@@ -710,9 +660,7 @@ pub mod config {
     impl IntoValue for DecodeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.unvalidated_json {
-                m.insert("UnvalidatedJSON", v.into_value());
-            }
+            set(&mut m, "UnvalidatedJSON", self.unvalidated_json);
             gs_core::Value::Map(m)
         }
     }
@@ -753,9 +701,7 @@ pub mod config {
     impl IntoValue for TrackingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.autotrack {
-                m.insert("Autotrack", v.into_value());
-            }
+            set(&mut m, "Autotrack", self.autotrack);
             gs_core::Value::Map(m)
         }
     }
@@ -805,15 +751,9 @@ pub mod config {
     impl IntoValue for AntennaUplinkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.spectrum_config {
-                m.insert("SpectrumConfig", v.into_value());
-            }
-            if let Some(v) = self.target_eirp {
-                m.insert("TargetEirp", v.into_value());
-            }
-            if let Some(v) = self.transmit_disabled {
-                m.insert("TransmitDisabled", v.into_value());
-            }
+            set(&mut m, "SpectrumConfig", self.spectrum_config);
+            set(&mut m, "TargetEirp", self.target_eirp);
+            set(&mut m, "TransmitDisabled", self.transmit_disabled);
             gs_core::Value::Map(m)
         }
     }
@@ -856,12 +796,8 @@ pub mod config {
     impl IntoValue for UplinkSpectrumConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.center_frequency {
-                m.insert("CenterFrequency", v.into_value());
-            }
-            if let Some(v) = self.polarization {
-                m.insert("Polarization", v.into_value());
-            }
+            set(&mut m, "CenterFrequency", self.center_frequency);
+            set(&mut m, "Polarization", self.polarization);
             gs_core::Value::Map(m)
         }
     }
@@ -903,12 +839,8 @@ pub mod config {
     impl IntoValue for Eirp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.units {
-                m.insert("Units", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Units", self.units);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -965,15 +897,9 @@ pub mod config {
     impl IntoValue for S3RecordingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_arn {
-                m.insert("BucketArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.bucket_arn { m.insert("BucketArn", v.into_get_att("Arn")); }
+            set(&mut m, "Prefix", self.prefix);
+            if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -1149,16 +1075,10 @@ impl CfnDataflowEndpointGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.contact_post_pass_duration_seconds {
-            m.insert("ContactPostPassDurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.contact_pre_pass_duration_seconds {
-            m.insert("ContactPrePassDurationSeconds", v.into_value());
-        }
+        set(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
+        set(&mut m, "ContactPrePassDurationSeconds", self.contact_pre_pass_duration_seconds);
         m.insert("EndpointDetails", self.endpoint_details.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1201,7 +1121,7 @@ impl crate::Cfn<markers::DataflowEndpointGroup> {
 /// The property types of [`CfnDataflowEndpointGroup`]: CDK's `CfnDataflowEndpointGroup.*Property`.
 #[cfg(feature = "groundstation")]
 pub mod dataflow_endpoint_group {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The security details and endpoint information.
     ///
@@ -1246,15 +1166,9 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for EndpointDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_ground_station_agent_endpoint {
-                m.insert("AwsGroundStationAgentEndpoint", v.into_value());
-            }
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
-            if let Some(v) = self.security_details {
-                m.insert("SecurityDetails", v.into_value());
-            }
+            set(&mut m, "AwsGroundStationAgentEndpoint", self.aws_ground_station_agent_endpoint);
+            set(&mut m, "Endpoint", self.endpoint);
+            set(&mut m, "SecurityDetails", self.security_details);
             gs_core::Value::Map(m)
         }
     }
@@ -1303,15 +1217,9 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for DataflowEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.mtu {
-                m.insert("Mtu", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Mtu", self.mtu);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1353,12 +1261,8 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for SocketAddress {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Port", self.port);
             gs_core::Value::Map(m)
         }
     }
@@ -1419,21 +1323,11 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for AwsGroundStationAgentEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_status {
-                m.insert("AgentStatus", v.into_value());
-            }
-            if let Some(v) = self.audit_results {
-                m.insert("AuditResults", v.into_value());
-            }
-            if let Some(v) = self.egress_address {
-                m.insert("EgressAddress", v.into_value());
-            }
-            if let Some(v) = self.ingress_address {
-                m.insert("IngressAddress", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "AgentStatus", self.agent_status);
+            set(&mut m, "AuditResults", self.audit_results);
+            set(&mut m, "EgressAddress", self.egress_address);
+            set(&mut m, "IngressAddress", self.ingress_address);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1475,12 +1369,8 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for RangedConnectionDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mtu {
-                m.insert("Mtu", v.into_value());
-            }
-            if let Some(v) = self.socket_address {
-                m.insert("SocketAddress", v.into_value());
-            }
+            set(&mut m, "Mtu", self.mtu);
+            set(&mut m, "SocketAddress", self.socket_address);
             gs_core::Value::Map(m)
         }
     }
@@ -1522,12 +1412,8 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for RangedSocketAddress {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.port_range {
-                m.insert("PortRange", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "PortRange", self.port_range);
             gs_core::Value::Map(m)
         }
     }
@@ -1569,12 +1455,8 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for IntegerRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum {
-                m.insert("Maximum", v.into_value());
-            }
-            if let Some(v) = self.minimum {
-                m.insert("Minimum", v.into_value());
-            }
+            set(&mut m, "Maximum", self.maximum);
+            set(&mut m, "Minimum", self.minimum);
             gs_core::Value::Map(m)
         }
     }
@@ -1616,12 +1498,8 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for ConnectionDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mtu {
-                m.insert("Mtu", v.into_value());
-            }
-            if let Some(v) = self.socket_address {
-                m.insert("SocketAddress", v.into_value());
-            }
+            set(&mut m, "Mtu", self.mtu);
+            set(&mut m, "SocketAddress", self.socket_address);
             gs_core::Value::Map(m)
         }
     }
@@ -1671,15 +1549,9 @@ pub mod dataflow_endpoint_group {
     impl IntoValue for SecurityDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1745,18 +1617,10 @@ impl CfnDataflowEndpointGroupV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.contact_post_pass_duration_seconds {
-            m.insert("ContactPostPassDurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.contact_pre_pass_duration_seconds {
-            m.insert("ContactPrePassDurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.endpoints {
-            m.insert("Endpoints", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
+        set(&mut m, "ContactPrePassDurationSeconds", self.contact_pre_pass_duration_seconds);
+        set(&mut m, "Endpoints", self.endpoints);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1806,7 +1670,7 @@ impl crate::Cfn<markers::DataflowEndpointGroupV2> {
 /// The property types of [`CfnDataflowEndpointGroupV2`]: CDK's `CfnDataflowEndpointGroupV2.*Property`.
 #[cfg(feature = "groundstation")]
 pub mod dataflow_endpoint_group_v2 {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Dataflow details for an uplink endpoint
     ///
@@ -1910,9 +1774,7 @@ pub mod dataflow_endpoint_group_v2 {
     impl IntoValue for ConnectionDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mtu {
-                m.insert("Mtu", v.into_value());
-            }
+            set(&mut m, "Mtu", self.mtu);
             m.insert("SocketAddress", self.socket_address.into_value());
             gs_core::Value::Map(m)
         }
@@ -1989,9 +1851,7 @@ pub mod dataflow_endpoint_group_v2 {
     impl IntoValue for RangedConnectionDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mtu {
-                m.insert("Mtu", v.into_value());
-            }
+            set(&mut m, "Mtu", self.mtu);
             m.insert("SocketAddress", self.socket_address.into_value());
             gs_core::Value::Map(m)
         }
@@ -2182,12 +2042,8 @@ pub mod dataflow_endpoint_group_v2 {
     impl IntoValue for CreateEndpointDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.downlink_aws_ground_station_agent_endpoint {
-                m.insert("DownlinkAwsGroundStationAgentEndpoint", v.into_value());
-            }
-            if let Some(v) = self.uplink_aws_ground_station_agent_endpoint {
-                m.insert("UplinkAwsGroundStationAgentEndpoint", v.into_value());
-            }
+            set(&mut m, "DownlinkAwsGroundStationAgentEndpoint", self.downlink_aws_ground_station_agent_endpoint);
+            set(&mut m, "UplinkAwsGroundStationAgentEndpoint", self.uplink_aws_ground_station_agent_endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -2368,27 +2224,15 @@ impl CfnMissionProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.contact_post_pass_duration_seconds {
-            m.insert("ContactPostPassDurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.contact_pre_pass_duration_seconds {
-            m.insert("ContactPrePassDurationSeconds", v.into_value());
-        }
+        set(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
+        set(&mut m, "ContactPrePassDurationSeconds", self.contact_pre_pass_duration_seconds);
         m.insert("DataflowEdges", self.dataflow_edges.into_value());
         m.insert("MinimumViableContactDurationSeconds", self.minimum_viable_contact_duration_seconds.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.streams_kms_key {
-            m.insert("StreamsKmsKey", v.into_value());
-        }
-        if let Some(v) = self.streams_kms_role {
-            m.insert("StreamsKmsRole", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.telemetry_sink_config_arn {
-            m.insert("TelemetrySinkConfigArn", v.into_value());
-        }
+        set(&mut m, "StreamsKmsKey", self.streams_kms_key);
+        set(&mut m, "StreamsKmsRole", self.streams_kms_role);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TelemetrySinkConfigArn", self.telemetry_sink_config_arn);
         m.insert("TrackingConfigArn", self.tracking_config_arn.into_ref());
         m
     }
@@ -2440,7 +2284,7 @@ impl crate::Cfn<markers::MissionProfile> {
 /// The property types of [`CfnMissionProfile`]: CDK's `CfnMissionProfile.*Property`.
 #[cfg(feature = "groundstation")]
 pub mod mission_profile {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// KMS key info.
     ///
@@ -2485,15 +2329,9 @@ pub mod mission_profile {
     impl IntoValue for StreamsKmsKey {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_alias_arn {
-                m.insert("KmsAliasArn", v.into_value());
-            }
-            if let Some(v) = self.kms_alias_name {
-                m.insert("KmsAliasName", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsAliasArn", self.kms_alias_arn);
+            set(&mut m, "KmsAliasName", self.kms_alias_name);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2543,12 +2381,8 @@ pub mod mission_profile {
     impl IntoValue for DataflowEdge {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_ref());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_ref());
-            }
+            if let Some(v) = self.destination { m.insert("Destination", v.into_ref()); }
+            if let Some(v) = self.source { m.insert("Source", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "guardduty")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -251,9 +251,7 @@ impl CfnCustomDetectionRuleAssociationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Mode", self.mode.into_value());
         m.insert("RuleId", self.rule_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -418,19 +416,11 @@ impl CfnDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_sources {
-            m.insert("DataSources", v.into_value());
-        }
+        set(&mut m, "DataSources", self.data_sources);
         m.insert("Enable", self.enable.into_value());
-        if let Some(v) = self.features {
-            m.insert("Features", v.into_value());
-        }
-        if let Some(v) = self.finding_publishing_frequency {
-            m.insert("FindingPublishingFrequency", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Features", self.features);
+        set(&mut m, "FindingPublishingFrequency", self.finding_publishing_frequency);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -464,7 +454,7 @@ impl crate::Cfn<markers::Detector> {
 /// The property types of [`CfnDetector`]: CDK's `CfnDetector.*Property`.
 #[cfg(feature = "guardduty")]
 pub mod detector {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Describes whether S3 data event logs, Kubernetes audit logs, or Malware Protection will be
     /// enabled as a data source when the detector is created.
@@ -510,15 +500,9 @@ pub mod detector {
     impl IntoValue for CFNDataSourceConfigurations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kubernetes {
-                m.insert("Kubernetes", v.into_value());
-            }
-            if let Some(v) = self.malware_protection {
-                m.insert("MalwareProtection", v.into_value());
-            }
-            if let Some(v) = self.s3_logs {
-                m.insert("S3Logs", v.into_value());
-            }
+            set(&mut m, "Kubernetes", self.kubernetes);
+            set(&mut m, "MalwareProtection", self.malware_protection);
+            set(&mut m, "S3Logs", self.s3_logs);
             gs_core::Value::Map(m)
         }
     }
@@ -554,9 +538,7 @@ pub mod detector {
     impl IntoValue for CFNMalwareProtectionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.scan_ec2_instance_with_findings {
-                m.insert("ScanEc2InstanceWithFindings", v.into_value());
-            }
+            set(&mut m, "ScanEc2InstanceWithFindings", self.scan_ec2_instance_with_findings);
             gs_core::Value::Map(m)
         }
     }
@@ -593,9 +575,7 @@ pub mod detector {
     impl IntoValue for CFNScanEc2InstanceWithFindingsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_volumes {
-                m.insert("EbsVolumes", v.into_value());
-            }
+            set(&mut m, "EbsVolumes", self.ebs_volumes);
             gs_core::Value::Map(m)
         }
     }
@@ -735,9 +715,7 @@ pub mod detector {
     impl IntoValue for CFNFeatureConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_configuration {
-                m.insert("AdditionalConfiguration", v.into_value());
-            }
+            set(&mut m, "AdditionalConfiguration", self.additional_configuration);
             m.insert("Name", self.name.into_value());
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
@@ -781,12 +759,8 @@ pub mod detector {
     impl IntoValue for CFNFeatureAdditionalConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -907,21 +881,13 @@ impl CfnFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action {
-            m.insert("Action", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Action", self.action);
+        set(&mut m, "Description", self.description);
         m.insert("DetectorId", self.detector_id.into_value());
         m.insert("FindingCriteria", self.finding_criteria.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.rank {
-            m.insert("Rank", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Rank", self.rank);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -947,7 +913,7 @@ impl crate::Cfn<markers::Filter> {
 /// The property types of [`CfnFilter`]: CDK's `CfnFilter.*Property`.
 #[cfg(feature = "guardduty")]
 pub mod filter {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// Represents a map of finding properties that match specified conditions and values when
     /// querying findings.
@@ -988,12 +954,8 @@ pub mod filter {
     impl IntoValue for FindingCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.criterion {
-                m.insert("Criterion", v.into_value());
-            }
-            if let Some(v) = self.item_type {
-                m.insert("ItemType", v.into_value());
-            }
+            set(&mut m, "Criterion", self.criterion);
+            set(&mut m, "ItemType", self.item_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1117,48 +1079,20 @@ pub mod filter {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eq {
-                m.insert("Eq", v.into_value());
-            }
-            if let Some(v) = self.equals {
-                m.insert("Equals", v.into_value());
-            }
-            if let Some(v) = self.greater_than {
-                m.insert("GreaterThan", v.into_value());
-            }
-            if let Some(v) = self.greater_than_or_equal {
-                m.insert("GreaterThanOrEqual", v.into_value());
-            }
-            if let Some(v) = self.gt {
-                m.insert("Gt", v.into_value());
-            }
-            if let Some(v) = self.gte {
-                m.insert("Gte", v.into_value());
-            }
-            if let Some(v) = self.less_than {
-                m.insert("LessThan", v.into_value());
-            }
-            if let Some(v) = self.less_than_or_equal {
-                m.insert("LessThanOrEqual", v.into_value());
-            }
-            if let Some(v) = self.lt {
-                m.insert("Lt", v.into_value());
-            }
-            if let Some(v) = self.lte {
-                m.insert("Lte", v.into_value());
-            }
-            if let Some(v) = self.matches {
-                m.insert("Matches", v.into_value());
-            }
-            if let Some(v) = self.neq {
-                m.insert("Neq", v.into_value());
-            }
-            if let Some(v) = self.not_equals {
-                m.insert("NotEquals", v.into_value());
-            }
-            if let Some(v) = self.not_matches {
-                m.insert("NotMatches", v.into_value());
-            }
+            set(&mut m, "Eq", self.eq);
+            set(&mut m, "Equals", self.equals);
+            set(&mut m, "GreaterThan", self.greater_than);
+            set(&mut m, "GreaterThanOrEqual", self.greater_than_or_equal);
+            set(&mut m, "Gt", self.gt);
+            set(&mut m, "Gte", self.gte);
+            set(&mut m, "LessThan", self.less_than);
+            set(&mut m, "LessThanOrEqual", self.less_than_or_equal);
+            set(&mut m, "Lt", self.lt);
+            set(&mut m, "Lte", self.lte);
+            set(&mut m, "Matches", self.matches);
+            set(&mut m, "Neq", self.neq);
+            set(&mut m, "NotEquals", self.not_equals);
+            set(&mut m, "NotMatches", self.not_matches);
             gs_core::Value::Map(m)
         }
     }
@@ -1279,23 +1213,13 @@ impl CfnIPSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.activate {
-            m.insert("Activate", v.into_value());
-        }
-        if let Some(v) = self.detector_id {
-            m.insert("DetectorId", v.into_value());
-        }
-        if let Some(v) = self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner", v.into_value());
-        }
+        set(&mut m, "Activate", self.activate);
+        set(&mut m, "DetectorId", self.detector_id);
+        set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
         m.insert("Format", self.format.into_value());
         m.insert("Location", self.location.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1424,14 +1348,10 @@ impl CfnMalwareProtectionPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.actions {
-            m.insert("Actions", v.into_value());
-        }
+        set(&mut m, "Actions", self.actions);
         m.insert("ProtectedResource", self.protected_resource.into_value());
         m.insert("Role", self.role.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1497,7 +1417,7 @@ impl crate::Cfn<markers::MalwareProtectionPlan> {
 /// The property types of [`CfnMalwareProtectionPlan`]: CDK's `CfnMalwareProtectionPlan.*Property`.
 #[cfg(feature = "guardduty")]
 pub mod malware_protection_plan {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Information about the protected resource. Presently, `S3Bucket` is the only supported
     /// protected resource.
@@ -1569,12 +1489,8 @@ pub mod malware_protection_plan {
     impl IntoValue for S3Bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_value());
-            }
-            if let Some(v) = self.object_prefixes {
-                m.insert("ObjectPrefixes", v.into_value());
-            }
+            set(&mut m, "BucketName", self.bucket_name);
+            set(&mut m, "ObjectPrefixes", self.object_prefixes);
             gs_core::Value::Map(m)
         }
     }
@@ -1610,9 +1526,7 @@ pub mod malware_protection_plan {
     impl IntoValue for CFNActions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tagging {
-                m.insert("Tagging", v.into_value());
-            }
+            set(&mut m, "Tagging", self.tagging);
             gs_core::Value::Map(m)
         }
     }
@@ -1649,9 +1563,7 @@ pub mod malware_protection_plan {
     impl IntoValue for CFNTagging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1742,9 +1654,7 @@ impl CfnMasterProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DetectorId", self.detector_id.into_value());
-        if let Some(v) = self.invitation_id {
-            m.insert("InvitationId", v.into_value());
-        }
+        set(&mut m, "InvitationId", self.invitation_id);
         m.insert("MasterId", self.master_id.into_value());
         m
     }
@@ -1834,22 +1744,12 @@ impl CfnMemberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.detector_id {
-            m.insert("DetectorId", v.into_value());
-        }
-        if let Some(v) = self.disable_email_notification {
-            m.insert("DisableEmailNotification", v.into_value());
-        }
+        set(&mut m, "DetectorId", self.detector_id);
+        set(&mut m, "DisableEmailNotification", self.disable_email_notification);
         m.insert("Email", self.email.into_value());
-        if let Some(v) = self.member_id {
-            m.insert("MemberId", v.into_value());
-        }
-        if let Some(v) = self.message {
-            m.insert("Message", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "MemberId", self.member_id);
+        set(&mut m, "Message", self.message);
+        set(&mut m, "Status", self.status);
         m
     }
 
@@ -1928,9 +1828,7 @@ impl CfnPublishingDestinationProps {
         m.insert("DestinationProperties", self.destination_properties.into_value());
         m.insert("DestinationType", self.destination_type.into_value());
         m.insert("DetectorId", self.detector_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1981,7 +1879,7 @@ impl crate::Cfn<markers::PublishingDestination> {
 /// The property types of [`CfnPublishingDestination`]: CDK's `CfnPublishingDestination.*Property`.
 #[cfg(feature = "guardduty")]
 pub mod publishing_destination {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains the Amazon Resource Name (ARN) of the resource that receives the published
     /// findings, such as an S3 bucket, and the ARN of the KMS key that is used to encrypt these
@@ -2022,12 +1920,8 @@ pub mod publishing_destination {
     impl IntoValue for CFNDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2149,23 +2043,13 @@ impl CfnThreatEntitySetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.activate {
-            m.insert("Activate", v.into_value());
-        }
-        if let Some(v) = self.detector_id {
-            m.insert("DetectorId", v.into_value());
-        }
-        if let Some(v) = self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner", v.into_value());
-        }
+        set(&mut m, "Activate", self.activate);
+        set(&mut m, "DetectorId", self.detector_id);
+        set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
         m.insert("Format", self.format.into_value());
         m.insert("Location", self.location.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2354,23 +2238,13 @@ impl CfnThreatIntelSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.activate {
-            m.insert("Activate", v.into_value());
-        }
-        if let Some(v) = self.detector_id {
-            m.insert("DetectorId", v.into_value());
-        }
-        if let Some(v) = self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner", v.into_value());
-        }
+        set(&mut m, "Activate", self.activate);
+        set(&mut m, "DetectorId", self.detector_id);
+        set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
         m.insert("Format", self.format.into_value());
         m.insert("Location", self.location.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2523,23 +2397,13 @@ impl CfnTrustedEntitySetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.activate {
-            m.insert("Activate", v.into_value());
-        }
-        if let Some(v) = self.detector_id {
-            m.insert("DetectorId", v.into_value());
-        }
-        if let Some(v) = self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner", v.into_value());
-        }
+        set(&mut m, "Activate", self.activate);
+        set(&mut m, "DetectorId", self.detector_id);
+        set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
         m.insert("Format", self.format.into_value());
         m.insert("Location", self.location.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

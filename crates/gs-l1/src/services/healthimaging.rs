@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "healthimaging")]
-use crate::kinds::{IntoValue, Map, Str};
+use crate::kinds::{Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -82,15 +82,9 @@ impl CfnDatastoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.datastore_name {
-            m.insert("DatastoreName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DatastoreName", self.datastore_name);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

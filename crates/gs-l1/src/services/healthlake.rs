@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "healthlake")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -115,20 +115,12 @@ impl CfnDataTransformationProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.profile_description {
-            m.insert("ProfileDescription", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "ProfileDescription", self.profile_description);
         m.insert("ProfileName", self.profile_name.into_value());
-        if let Some(v) = self.source {
-            m.insert("Source", v.into_value());
-        }
+        set(&mut m, "Source", self.source);
         m.insert("SourceFormat", self.source_format.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -178,7 +170,7 @@ impl crate::Cfn<markers::DataTransformationProfile> {
 /// The property types of [`CfnDataTransformationProfile`]: CDK's `CfnDataTransformationProfile.*Property`.
 #[cfg(feature = "healthlake")]
 pub mod data_transformation_profile {
-    use crate::kinds::{Int, IntoValue, Map, Str};
+    use crate::kinds::{Int, IntoValue, Map, Str, set};
 
     /// The source from which to create the profile's initial template content. Exactly one of the
     /// members must be specified. Use StarterProfile (C-CDA only), ProfileMapping (C-CDA or CSV),
@@ -226,15 +218,9 @@ pub mod data_transformation_profile {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.existing_versioned_profile_id {
-                m.insert("ExistingVersionedProfileId", v.into_value());
-            }
-            if let Some(v) = self.profile_mapping {
-                m.insert("ProfileMapping", v.into_value());
-            }
-            if let Some(v) = self.starter_profile {
-                m.insert("StarterProfile", v.into_value());
-            }
+            set(&mut m, "ExistingVersionedProfileId", self.existing_versioned_profile_id);
+            set(&mut m, "ProfileMapping", self.profile_mapping);
+            set(&mut m, "StarterProfile", self.starter_profile);
             gs_core::Value::Map(m)
         }
     }
@@ -407,22 +393,12 @@ impl CfnFHIRDatastoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.datastore_name {
-            m.insert("DatastoreName", v.into_value());
-        }
+        set(&mut m, "DatastoreName", self.datastore_name);
         m.insert("DatastoreTypeVersion", self.datastore_type_version.into_value());
-        if let Some(v) = self.identity_provider_configuration {
-            m.insert("IdentityProviderConfiguration", v.into_value());
-        }
-        if let Some(v) = self.preload_data_config {
-            m.insert("PreloadDataConfig", v.into_value());
-        }
-        if let Some(v) = self.sse_configuration {
-            m.insert("SseConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "IdentityProviderConfiguration", self.identity_provider_configuration);
+        set(&mut m, "PreloadDataConfig", self.preload_data_config);
+        set(&mut m, "SseConfiguration", self.sse_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -507,7 +483,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
 /// The property types of [`CfnFHIRDatastore`]: CDK's `CfnFHIRDatastore.*Property`.
 #[cfg(feature = "healthlake")]
 pub mod fhir_datastore {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The identity provider configuration selected when the data store was created.
     ///
@@ -562,15 +538,9 @@ pub mod fhir_datastore {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationStrategy", self.authorization_strategy.into_value());
-            if let Some(v) = self.fine_grained_authorization_enabled {
-                m.insert("FineGrainedAuthorizationEnabled", v.into_value());
-            }
-            if let Some(v) = self.idp_lambda_arn {
-                m.insert("IdpLambdaArn", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
+            set(&mut m, "FineGrainedAuthorizationEnabled", self.fine_grained_authorization_enabled);
+            set(&mut m, "IdpLambdaArn", self.idp_lambda_arn);
+            set(&mut m, "Metadata", self.metadata);
             gs_core::Value::Map(m)
         }
     }
@@ -677,9 +647,7 @@ pub mod fhir_datastore {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CmkType", self.cmk_type.into_value());
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }

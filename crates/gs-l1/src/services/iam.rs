@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iam")]
-use crate::kinds::{Id, Int, IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{Id, Int, IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -307,12 +307,8 @@ impl CfnAccessKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.serial {
-            m.insert("Serial", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "Serial", self.serial);
+        set(&mut m, "Status", self.status);
         m.insert("UserName", self.user_name.into_value());
         m
     }
@@ -414,18 +410,10 @@ impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.group_name {
-            m.insert("GroupName", v.into_value());
-        }
-        if let Some(v) = self.managed_policy_arns {
-            m.insert("ManagedPolicyArns", v.into_refs());
-        }
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
+        set(&mut m, "GroupName", self.group_name);
+        if let Some(v) = self.managed_policy_arns { m.insert("ManagedPolicyArns", v.into_refs()); }
+        set(&mut m, "Path", self.path);
+        set(&mut m, "Policies", self.policies);
         m
     }
 
@@ -544,9 +532,7 @@ impl CfnGroupPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupName", self.group_name.into_value());
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
+        set(&mut m, "PolicyDocument", self.policy_document);
         m.insert("PolicyName", self.policy_name.into_value());
         m
     }
@@ -619,12 +605,8 @@ impl CfnInstanceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.instance_profile_name {
-            m.insert("InstanceProfileName", v.into_value());
-        }
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
+        set(&mut m, "InstanceProfileName", self.instance_profile_name);
+        set(&mut m, "Path", self.path);
         m.insert("Roles", self.roles.into_refs());
         m
     }
@@ -732,25 +714,13 @@ impl CfnManagedPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.groups {
-            m.insert("Groups", v.into_refs());
-        }
-        if let Some(v) = self.managed_policy_name {
-            m.insert("ManagedPolicyName", v.into_value());
-        }
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        if let Some(v) = self.groups { m.insert("Groups", v.into_refs()); }
+        set(&mut m, "ManagedPolicyName", self.managed_policy_name);
+        set(&mut m, "Path", self.path);
         m.insert("PolicyDocument", self.policy_document.into_value());
-        if let Some(v) = self.roles {
-            m.insert("Roles", v.into_refs());
-        }
-        if let Some(v) = self.users {
-            m.insert("Users", v.into_refs());
-        }
+        if let Some(v) = self.roles { m.insert("Roles", v.into_refs()); }
+        if let Some(v) = self.users { m.insert("Users", v.into_refs()); }
         m
     }
 
@@ -910,18 +880,10 @@ impl CfnOIDCProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_id_list {
-            m.insert("ClientIdList", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.thumbprint_list {
-            m.insert("ThumbprintList", v.into_value());
-        }
-        if let Some(v) = self.url {
-            m.insert("Url", v.into_value());
-        }
+        set(&mut m, "ClientIdList", self.client_id_list);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ThumbprintList", self.thumbprint_list);
+        set(&mut m, "Url", self.url);
         m
     }
 
@@ -1005,17 +967,11 @@ impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.groups {
-            m.insert("Groups", v.into_value());
-        }
+        set(&mut m, "Groups", self.groups);
         m.insert("PolicyDocument", self.policy_document.into_value());
         m.insert("PolicyName", self.policy_name.into_value());
-        if let Some(v) = self.roles {
-            m.insert("Roles", v.into_value());
-        }
-        if let Some(v) = self.users {
-            m.insert("Users", v.into_value());
-        }
+        set(&mut m, "Roles", self.roles);
+        set(&mut m, "Users", self.users);
         m
     }
 
@@ -1151,30 +1107,14 @@ impl CfnRoleProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssumeRolePolicyDocument", self.assume_role_policy_document.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.managed_policy_arns {
-            m.insert("ManagedPolicyArns", v.into_refs());
-        }
-        if let Some(v) = self.max_session_duration {
-            m.insert("MaxSessionDuration", v.into_value());
-        }
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
-        if let Some(v) = self.permissions_boundary {
-            m.insert("PermissionsBoundary", v.into_ref());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
-        if let Some(v) = self.role_name {
-            m.insert("RoleName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        if let Some(v) = self.managed_policy_arns { m.insert("ManagedPolicyArns", v.into_refs()); }
+        set(&mut m, "MaxSessionDuration", self.max_session_duration);
+        set(&mut m, "Path", self.path);
+        if let Some(v) = self.permissions_boundary { m.insert("PermissionsBoundary", v.into_ref()); }
+        set(&mut m, "Policies", self.policies);
+        set(&mut m, "RoleName", self.role_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1303,9 +1243,7 @@ impl CfnRolePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
+        set(&mut m, "PolicyDocument", self.policy_document);
         m.insert("PolicyName", self.policy_name.into_value());
         m.insert("RoleName", self.role_name.into_value());
         m
@@ -1414,27 +1352,13 @@ impl CfnSAMLProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.add_private_key {
-            m.insert("AddPrivateKey", v.into_value());
-        }
-        if let Some(v) = self.assertion_encryption_mode {
-            m.insert("AssertionEncryptionMode", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.private_key_list {
-            m.insert("PrivateKeyList", v.into_value());
-        }
-        if let Some(v) = self.remove_private_key {
-            m.insert("RemovePrivateKey", v.into_value());
-        }
-        if let Some(v) = self.saml_metadata_document {
-            m.insert("SamlMetadataDocument", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AddPrivateKey", self.add_private_key);
+        set(&mut m, "AssertionEncryptionMode", self.assertion_encryption_mode);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PrivateKeyList", self.private_key_list);
+        set(&mut m, "RemovePrivateKey", self.remove_private_key);
+        set(&mut m, "SamlMetadataDocument", self.saml_metadata_document);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1597,24 +1521,12 @@ impl CfnServerCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_body {
-            m.insert("CertificateBody", v.into_value());
-        }
-        if let Some(v) = self.certificate_chain {
-            m.insert("CertificateChain", v.into_value());
-        }
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
-        if let Some(v) = self.private_key {
-            m.insert("PrivateKey", v.into_value());
-        }
-        if let Some(v) = self.server_certificate_name {
-            m.insert("ServerCertificateName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CertificateBody", self.certificate_body);
+        set(&mut m, "CertificateChain", self.certificate_chain);
+        set(&mut m, "Path", self.path);
+        set(&mut m, "PrivateKey", self.private_key);
+        set(&mut m, "ServerCertificateName", self.server_certificate_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1699,15 +1611,9 @@ impl CfnServiceLinkedRoleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aws_service_name {
-            m.insert("AWSServiceName", v.into_value());
-        }
-        if let Some(v) = self.custom_suffix {
-            m.insert("CustomSuffix", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AWSServiceName", self.aws_service_name);
+        set(&mut m, "CustomSuffix", self.custom_suffix);
+        set(&mut m, "Description", self.description);
         m
     }
 
@@ -1838,30 +1744,14 @@ impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.groups {
-            m.insert("Groups", v.into_refs());
-        }
-        if let Some(v) = self.login_profile {
-            m.insert("LoginProfile", v.into_value());
-        }
-        if let Some(v) = self.managed_policy_arns {
-            m.insert("ManagedPolicyArns", v.into_refs());
-        }
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
-        if let Some(v) = self.permissions_boundary {
-            m.insert("PermissionsBoundary", v.into_ref());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_name {
-            m.insert("UserName", v.into_value());
-        }
+        if let Some(v) = self.groups { m.insert("Groups", v.into_refs()); }
+        set(&mut m, "LoginProfile", self.login_profile);
+        if let Some(v) = self.managed_policy_arns { m.insert("ManagedPolicyArns", v.into_refs()); }
+        set(&mut m, "Path", self.path);
+        if let Some(v) = self.permissions_boundary { m.insert("PermissionsBoundary", v.into_ref()); }
+        set(&mut m, "Policies", self.policies);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserName", self.user_name);
         m
     }
 
@@ -1896,7 +1786,7 @@ impl crate::Cfn<markers::User> {
 /// The property types of [`CfnUser`]: CDK's `CfnUser.*Property`.
 #[cfg(feature = "iam")]
 pub mod user {
-    use crate::kinds::{Bool, IntoValue, Str, Union};
+    use crate::kinds::{Bool, IntoValue, Str, Union, set};
 
     /// Creates a password for the specified user, giving the user the ability to access AWS
     /// services through the AWS Management Console . For more information about managing passwords,
@@ -1935,9 +1825,7 @@ pub mod user {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Password", self.password.into_value());
-            if let Some(v) = self.password_reset_required {
-                m.insert("PasswordResetRequired", v.into_value());
-            }
+            set(&mut m, "PasswordResetRequired", self.password_reset_required);
             gs_core::Value::Map(m)
         }
     }
@@ -2026,9 +1914,7 @@ impl CfnUserPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
+        set(&mut m, "PolicyDocument", self.policy_document);
         m.insert("PolicyName", self.policy_name.into_value());
         m.insert("UserName", self.user_name.into_value());
         m
@@ -2179,16 +2065,10 @@ impl CfnVirtualMFADeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.path {
-            m.insert("Path", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Path", self.path);
+        set(&mut m, "Tags", self.tags);
         m.insert("Users", self.users.into_value());
-        if let Some(v) = self.virtual_mfa_device_name {
-            m.insert("VirtualMfaDeviceName", v.into_value());
-        }
+        set(&mut m, "VirtualMfaDeviceName", self.virtual_mfa_device_name);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "identitystore")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -104,9 +104,7 @@ impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("IdentityStoreId", self.identity_store_id.into_value());
         m
@@ -389,58 +387,24 @@ impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.addresses {
-            m.insert("Addresses", v.into_value());
-        }
-        if let Some(v) = self.birthdate {
-            m.insert("Birthdate", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.emails {
-            m.insert("Emails", v.into_value());
-        }
+        set(&mut m, "Addresses", self.addresses);
+        set(&mut m, "Birthdate", self.birthdate);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "Emails", self.emails);
         m.insert("IdentityStoreId", self.identity_store_id.into_value());
-        if let Some(v) = self.locale {
-            m.insert("Locale", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.nick_name {
-            m.insert("NickName", v.into_value());
-        }
-        if let Some(v) = self.phone_numbers {
-            m.insert("PhoneNumbers", v.into_value());
-        }
-        if let Some(v) = self.photos {
-            m.insert("Photos", v.into_value());
-        }
-        if let Some(v) = self.preferred_language {
-            m.insert("PreferredLanguage", v.into_value());
-        }
-        if let Some(v) = self.profile_url {
-            m.insert("ProfileUrl", v.into_value());
-        }
-        if let Some(v) = self.roles {
-            m.insert("Roles", v.into_value());
-        }
-        if let Some(v) = self.timezone {
-            m.insert("Timezone", v.into_value());
-        }
-        if let Some(v) = self.title {
-            m.insert("Title", v.into_value());
-        }
-        if let Some(v) = self.user_name {
-            m.insert("UserName", v.into_value());
-        }
-        if let Some(v) = self.user_type {
-            m.insert("UserType", v.into_value());
-        }
-        if let Some(v) = self.website {
-            m.insert("Website", v.into_value());
-        }
+        set(&mut m, "Locale", self.locale);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NickName", self.nick_name);
+        set(&mut m, "PhoneNumbers", self.phone_numbers);
+        set(&mut m, "Photos", self.photos);
+        set(&mut m, "PreferredLanguage", self.preferred_language);
+        set(&mut m, "ProfileUrl", self.profile_url);
+        set(&mut m, "Roles", self.roles);
+        set(&mut m, "Timezone", self.timezone);
+        set(&mut m, "Title", self.title);
+        set(&mut m, "UserName", self.user_name);
+        set(&mut m, "UserType", self.user_type);
+        set(&mut m, "Website", self.website);
         m
     }
 
@@ -522,7 +486,7 @@ impl crate::Cfn<markers::User> {
 /// The property types of [`CfnUser`]: CDK's `CfnUser.*Property`.
 #[cfg(feature = "identitystore")]
 pub mod user {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The name of the user.
     ///
@@ -585,24 +549,12 @@ pub mod user {
     impl IntoValue for Name {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.family_name {
-                m.insert("FamilyName", v.into_value());
-            }
-            if let Some(v) = self.formatted {
-                m.insert("Formatted", v.into_value());
-            }
-            if let Some(v) = self.given_name {
-                m.insert("GivenName", v.into_value());
-            }
-            if let Some(v) = self.honorific_prefix {
-                m.insert("HonorificPrefix", v.into_value());
-            }
-            if let Some(v) = self.honorific_suffix {
-                m.insert("HonorificSuffix", v.into_value());
-            }
-            if let Some(v) = self.middle_name {
-                m.insert("MiddleName", v.into_value());
-            }
+            set(&mut m, "FamilyName", self.family_name);
+            set(&mut m, "Formatted", self.formatted);
+            set(&mut m, "GivenName", self.given_name);
+            set(&mut m, "HonorificPrefix", self.honorific_prefix);
+            set(&mut m, "HonorificSuffix", self.honorific_suffix);
+            set(&mut m, "MiddleName", self.middle_name);
             gs_core::Value::Map(m)
         }
     }
@@ -650,15 +602,9 @@ pub mod user {
     impl IntoValue for EmailsItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Primary", self.primary);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -736,30 +682,14 @@ pub mod user {
     impl IntoValue for AddressesItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.country {
-                m.insert("Country", v.into_value());
-            }
-            if let Some(v) = self.formatted {
-                m.insert("Formatted", v.into_value());
-            }
-            if let Some(v) = self.locality {
-                m.insert("Locality", v.into_value());
-            }
-            if let Some(v) = self.postal_code {
-                m.insert("PostalCode", v.into_value());
-            }
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.street_address {
-                m.insert("StreetAddress", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Country", self.country);
+            set(&mut m, "Formatted", self.formatted);
+            set(&mut m, "Locality", self.locality);
+            set(&mut m, "PostalCode", self.postal_code);
+            set(&mut m, "Primary", self.primary);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "StreetAddress", self.street_address);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -807,15 +737,9 @@ pub mod user {
     impl IntoValue for PhoneNumbersItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Primary", self.primary);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -864,15 +788,9 @@ pub mod user {
     impl IntoValue for PhotosItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.display {
-                m.insert("Display", v.into_value());
-            }
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Display", self.display);
+            set(&mut m, "Primary", self.primary);
+            set(&mut m, "Type", self.r#type);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -921,15 +839,9 @@ pub mod user {
     impl IntoValue for RolesItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary {
-                m.insert("Primary", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Primary", self.primary);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

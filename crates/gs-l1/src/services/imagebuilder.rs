@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "imagebuilder")]
-use crate::kinds::{Bool, Id, IntoValue, List, Map, Str};
+use crate::kinds::{Bool, Id, IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -266,29 +266,15 @@ impl CfnComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.change_description {
-            m.insert("ChangeDescription", v.into_value());
-        }
-        if let Some(v) = self.data {
-            m.insert("Data", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "ChangeDescription", self.change_description);
+        set(&mut m, "Data", self.data);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
         m.insert("Platform", self.platform.into_value());
-        if let Some(v) = self.supported_os_versions {
-            m.insert("SupportedOsVersions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.uri {
-            m.insert("Uri", v.into_value());
-        }
+        set(&mut m, "SupportedOsVersions", self.supported_os_versions);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Uri", self.uri);
         m.insert("Version", self.version.into_value());
         m
     }
@@ -532,41 +518,21 @@ impl CfnContainerRecipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.components {
-            m.insert("Components", v.into_value());
-        }
+        set(&mut m, "Components", self.components);
         m.insert("ContainerType", self.container_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.dockerfile_template_data {
-            m.insert("DockerfileTemplateData", v.into_value());
-        }
-        if let Some(v) = self.dockerfile_template_uri {
-            m.insert("DockerfileTemplateUri", v.into_value());
-        }
-        if let Some(v) = self.image_os_version_override {
-            m.insert("ImageOsVersionOverride", v.into_value());
-        }
-        if let Some(v) = self.instance_configuration {
-            m.insert("InstanceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DockerfileTemplateData", self.dockerfile_template_data);
+        set(&mut m, "DockerfileTemplateUri", self.dockerfile_template_uri);
+        set(&mut m, "ImageOsVersionOverride", self.image_os_version_override);
+        set(&mut m, "InstanceConfiguration", self.instance_configuration);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
         m.insert("ParentImage", self.parent_image.into_value());
-        if let Some(v) = self.platform_override {
-            m.insert("PlatformOverride", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PlatformOverride", self.platform_override);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetRepository", self.target_repository.into_value());
         m.insert("Version", self.version.into_value());
-        if let Some(v) = self.working_directory {
-            m.insert("WorkingDirectory", v.into_value());
-        }
+        set(&mut m, "WorkingDirectory", self.working_directory);
         m
     }
 
@@ -652,7 +618,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
 /// The property types of [`CfnContainerRecipe`]: CDK's `CfnContainerRecipe.*Property`.
 #[cfg(feature = "imagebuilder")]
 pub mod container_recipe {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Defines a custom base AMI and block device mapping configurations of an instance used for
     /// building and testing container images.
@@ -696,12 +662,8 @@ pub mod container_recipe {
     impl IntoValue for InstanceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_device_mappings {
-                m.insert("BlockDeviceMappings", v.into_value());
-            }
-            if let Some(v) = self.image {
-                m.insert("Image", v.into_value());
-            }
+            set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+            set(&mut m, "Image", self.image);
             gs_core::Value::Map(m)
         }
     }
@@ -759,18 +721,10 @@ pub mod container_recipe {
     impl IntoValue for InstanceBlockDeviceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -860,30 +814,14 @@ pub mod container_recipe {
     impl IntoValue for EbsInstanceBlockDeviceSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -928,12 +866,8 @@ pub mod container_recipe {
     impl IntoValue for ComponentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_arn {
-                m.insert("ComponentArn", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "ComponentArn", self.component_arn);
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1021,12 +955,8 @@ pub mod container_recipe {
     impl IntoValue for TargetContainerRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.repository_name {
-                m.insert("RepositoryName", v.into_ref());
-            }
-            if let Some(v) = self.service {
-                m.insert("Service", v.into_value());
-            }
+            if let Some(v) = self.repository_name { m.insert("RepositoryName", v.into_ref()); }
+            set(&mut m, "Service", self.service);
             gs_core::Value::Map(m)
         }
     }
@@ -1083,14 +1013,10 @@ impl CfnDistributionConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Distributions", self.distributions.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1134,7 +1060,7 @@ impl crate::Cfn<markers::DistributionConfiguration> {
 /// The property types of [`CfnDistributionConfiguration`]: CDK's `CfnDistributionConfiguration.*Property`.
 #[cfg(feature = "imagebuilder")]
 pub mod distribution_configuration {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// The distribution configuration distribution defines the settings for a specific Region in
     /// the Distribution Configuration. You must specify whether the distribution is for an AMI or a
@@ -1208,25 +1134,13 @@ pub mod distribution_configuration {
     impl IntoValue for Distribution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ami_distribution_configuration {
-                m.insert("AmiDistributionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.container_distribution_configuration {
-                m.insert("ContainerDistributionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.fast_launch_configurations {
-                m.insert("FastLaunchConfigurations", v.into_value());
-            }
-            if let Some(v) = self.launch_template_configurations {
-                m.insert("LaunchTemplateConfigurations", v.into_value());
-            }
-            if let Some(v) = self.license_configuration_arns {
-                m.insert("LicenseConfigurationArns", v.into_value());
-            }
+            set(&mut m, "AmiDistributionConfiguration", self.ami_distribution_configuration);
+            set(&mut m, "ContainerDistributionConfiguration", self.container_distribution_configuration);
+            set(&mut m, "FastLaunchConfigurations", self.fast_launch_configurations);
+            set(&mut m, "LaunchTemplateConfigurations", self.launch_template_configurations);
+            set(&mut m, "LicenseConfigurationArns", self.license_configuration_arns);
             m.insert("Region", self.region.into_value());
-            if let Some(v) = self.ssm_parameter_configurations {
-                m.insert("SsmParameterConfigurations", v.into_value());
-            }
+            set(&mut m, "SsmParameterConfigurations", self.ssm_parameter_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -1289,21 +1203,11 @@ pub mod distribution_configuration {
     impl IntoValue for FastLaunchConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_id {
-                m.insert("AccountId", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.launch_template {
-                m.insert("LaunchTemplate", v.into_value());
-            }
-            if let Some(v) = self.max_parallel_launches {
-                m.insert("MaxParallelLaunches", v.into_value());
-            }
-            if let Some(v) = self.snapshot_configuration {
-                m.insert("SnapshotConfiguration", v.into_value());
-            }
+            set(&mut m, "AccountId", self.account_id);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "LaunchTemplate", self.launch_template);
+            set(&mut m, "MaxParallelLaunches", self.max_parallel_launches);
+            set(&mut m, "SnapshotConfiguration", self.snapshot_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1352,15 +1256,9 @@ pub mod distribution_configuration {
     impl IntoValue for FastLaunchLaunchTemplateSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_value());
-            }
-            if let Some(v) = self.launch_template_name {
-                m.insert("LaunchTemplateName", v.into_value());
-            }
-            if let Some(v) = self.launch_template_version {
-                m.insert("LaunchTemplateVersion", v.into_value());
-            }
+            set(&mut m, "LaunchTemplateId", self.launch_template_id);
+            set(&mut m, "LaunchTemplateName", self.launch_template_name);
+            set(&mut m, "LaunchTemplateVersion", self.launch_template_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1398,9 +1296,7 @@ pub mod distribution_configuration {
     impl IntoValue for FastLaunchSnapshotConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_resource_count {
-                m.insert("TargetResourceCount", v.into_value());
-            }
+            set(&mut m, "TargetResourceCount", self.target_resource_count);
             gs_core::Value::Map(m)
         }
     }
@@ -1452,15 +1348,9 @@ pub mod distribution_configuration {
     impl IntoValue for LaunchTemplateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_id {
-                m.insert("AccountId", v.into_value());
-            }
-            if let Some(v) = self.launch_template_id {
-                m.insert("LaunchTemplateId", v.into_ref());
-            }
-            if let Some(v) = self.set_default_version {
-                m.insert("SetDefaultVersion", v.into_value());
-            }
+            set(&mut m, "AccountId", self.account_id);
+            if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
+            set(&mut m, "SetDefaultVersion", self.set_default_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1532,24 +1422,12 @@ pub mod distribution_configuration {
     impl IntoValue for AmiDistributionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ami_tags {
-                m.insert("AmiTags", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.launch_permission_configuration {
-                m.insert("LaunchPermissionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.target_account_ids {
-                m.insert("TargetAccountIds", v.into_value());
-            }
+            set(&mut m, "AmiTags", self.ami_tags);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "LaunchPermissionConfiguration", self.launch_permission_configuration);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "TargetAccountIds", self.target_account_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1616,18 +1494,10 @@ pub mod distribution_configuration {
     impl IntoValue for LaunchPermissionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.organization_arns {
-                m.insert("OrganizationArns", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit_arns {
-                m.insert("OrganizationalUnitArns", v.into_value());
-            }
-            if let Some(v) = self.user_groups {
-                m.insert("UserGroups", v.into_value());
-            }
-            if let Some(v) = self.user_ids {
-                m.insert("UserIds", v.into_value());
-            }
+            set(&mut m, "OrganizationArns", self.organization_arns);
+            set(&mut m, "OrganizationalUnitArns", self.organizational_unit_arns);
+            set(&mut m, "UserGroups", self.user_groups);
+            set(&mut m, "UserIds", self.user_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1675,15 +1545,9 @@ pub mod distribution_configuration {
     impl IntoValue for ContainerDistributionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_tags {
-                m.insert("ContainerTags", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.target_repository {
-                m.insert("TargetRepository", v.into_value());
-            }
+            set(&mut m, "ContainerTags", self.container_tags);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "TargetRepository", self.target_repository);
             gs_core::Value::Map(m)
         }
     }
@@ -1727,12 +1591,8 @@ pub mod distribution_configuration {
     impl IntoValue for TargetContainerRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.repository_name {
-                m.insert("RepositoryName", v.into_value());
-            }
-            if let Some(v) = self.service {
-                m.insert("Service", v.into_value());
-            }
+            set(&mut m, "RepositoryName", self.repository_name);
+            set(&mut m, "Service", self.service);
             gs_core::Value::Map(m)
         }
     }
@@ -1779,12 +1639,8 @@ pub mod distribution_configuration {
     impl IntoValue for SsmParameterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ami_account_id {
-                m.insert("AmiAccountId", v.into_value());
-            }
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
+            set(&mut m, "AmiAccountId", self.ami_account_id);
+            set(&mut m, "DataType", self.data_type);
             m.insert("ParameterName", self.parameter_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1928,45 +1784,19 @@ impl CfnImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.container_recipe_arn {
-            m.insert("ContainerRecipeArn", v.into_value());
-        }
-        if let Some(v) = self.deletion_settings {
-            m.insert("DeletionSettings", v.into_value());
-        }
-        if let Some(v) = self.distribution_configuration_arn {
-            m.insert("DistributionConfigurationArn", v.into_ref());
-        }
-        if let Some(v) = self.enhanced_image_metadata_enabled {
-            m.insert("EnhancedImageMetadataEnabled", v.into_value());
-        }
-        if let Some(v) = self.execution_role {
-            m.insert("ExecutionRole", v.into_value());
-        }
-        if let Some(v) = self.image_pipeline_execution_settings {
-            m.insert("ImagePipelineExecutionSettings", v.into_value());
-        }
-        if let Some(v) = self.image_recipe_arn {
-            m.insert("ImageRecipeArn", v.into_ref());
-        }
-        if let Some(v) = self.image_scanning_configuration {
-            m.insert("ImageScanningConfiguration", v.into_value());
-        }
-        if let Some(v) = self.image_tests_configuration {
-            m.insert("ImageTestsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.infrastructure_configuration_arn {
-            m.insert("InfrastructureConfigurationArn", v.into_ref());
-        }
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workflows {
-            m.insert("Workflows", v.into_value());
-        }
+        set(&mut m, "ContainerRecipeArn", self.container_recipe_arn);
+        set(&mut m, "DeletionSettings", self.deletion_settings);
+        if let Some(v) = self.distribution_configuration_arn { m.insert("DistributionConfigurationArn", v.into_ref()); }
+        set(&mut m, "EnhancedImageMetadataEnabled", self.enhanced_image_metadata_enabled);
+        set(&mut m, "ExecutionRole", self.execution_role);
+        set(&mut m, "ImagePipelineExecutionSettings", self.image_pipeline_execution_settings);
+        if let Some(v) = self.image_recipe_arn { m.insert("ImageRecipeArn", v.into_ref()); }
+        set(&mut m, "ImageScanningConfiguration", self.image_scanning_configuration);
+        set(&mut m, "ImageTestsConfiguration", self.image_tests_configuration);
+        if let Some(v) = self.infrastructure_configuration_arn { m.insert("InfrastructureConfigurationArn", v.into_ref()); }
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Workflows", self.workflows);
         m
     }
 
@@ -2070,7 +1900,7 @@ impl crate::Cfn<markers::Image> {
 /// The property types of [`CfnImage`]: CDK's `CfnImage.*Property`.
 #[cfg(feature = "imagebuilder")]
 pub mod image {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Contains settings for Image Builder image resource and container image scans.
     ///
@@ -2112,12 +1942,8 @@ pub mod image {
     impl IntoValue for ImageScanningConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ecr_configuration {
-                m.insert("EcrConfiguration", v.into_value());
-            }
-            if let Some(v) = self.image_scanning_enabled {
-                m.insert("ImageScanningEnabled", v.into_value());
-            }
+            set(&mut m, "EcrConfiguration", self.ecr_configuration);
+            set(&mut m, "ImageScanningEnabled", self.image_scanning_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2166,12 +1992,8 @@ pub mod image {
     impl IntoValue for EcrConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_tags {
-                m.insert("ContainerTags", v.into_value());
-            }
-            if let Some(v) = self.repository_name {
-                m.insert("RepositoryName", v.into_value());
-            }
+            set(&mut m, "ContainerTags", self.container_tags);
+            set(&mut m, "RepositoryName", self.repository_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2220,12 +2042,8 @@ pub mod image {
     impl IntoValue for ImageTestsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_tests_enabled {
-                m.insert("ImageTestsEnabled", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "ImageTestsEnabled", self.image_tests_enabled);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -2284,18 +2102,10 @@ pub mod image {
     impl IntoValue for WorkflowConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_failure {
-                m.insert("OnFailure", v.into_value());
-            }
-            if let Some(v) = self.parallel_group {
-                m.insert("ParallelGroup", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.workflow_arn {
-                m.insert("WorkflowArn", v.into_value());
-            }
+            set(&mut m, "OnFailure", self.on_failure);
+            set(&mut m, "ParallelGroup", self.parallel_group);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "WorkflowArn", self.workflow_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2337,12 +2147,8 @@ pub mod image {
     impl IntoValue for WorkflowParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2385,12 +2191,8 @@ pub mod image {
     impl IntoValue for ImagePipelineExecutionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_id {
-                m.insert("DeploymentId", v.into_value());
-            }
-            if let Some(v) = self.on_update {
-                m.insert("OnUpdate", v.into_value());
-            }
+            set(&mut m, "DeploymentId", self.deployment_id);
+            set(&mut m, "OnUpdate", self.on_update);
             gs_core::Value::Map(m)
         }
     }
@@ -2461,9 +2263,7 @@ pub mod image {
     impl IntoValue for ImageLoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2611,50 +2411,22 @@ impl CfnImagePipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.container_recipe_arn {
-            m.insert("ContainerRecipeArn", v.into_ref());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.distribution_configuration_arn {
-            m.insert("DistributionConfigurationArn", v.into_ref());
-        }
-        if let Some(v) = self.enhanced_image_metadata_enabled {
-            m.insert("EnhancedImageMetadataEnabled", v.into_value());
-        }
-        if let Some(v) = self.execution_role {
-            m.insert("ExecutionRole", v.into_value());
-        }
-        if let Some(v) = self.image_recipe_arn {
-            m.insert("ImageRecipeArn", v.into_ref());
-        }
-        if let Some(v) = self.image_scanning_configuration {
-            m.insert("ImageScanningConfiguration", v.into_value());
-        }
-        if let Some(v) = self.image_tags {
-            m.insert("ImageTags", v.into_value());
-        }
-        if let Some(v) = self.image_tests_configuration {
-            m.insert("ImageTestsConfiguration", v.into_value());
-        }
+        if let Some(v) = self.container_recipe_arn { m.insert("ContainerRecipeArn", v.into_ref()); }
+        set(&mut m, "Description", self.description);
+        if let Some(v) = self.distribution_configuration_arn { m.insert("DistributionConfigurationArn", v.into_ref()); }
+        set(&mut m, "EnhancedImageMetadataEnabled", self.enhanced_image_metadata_enabled);
+        set(&mut m, "ExecutionRole", self.execution_role);
+        if let Some(v) = self.image_recipe_arn { m.insert("ImageRecipeArn", v.into_ref()); }
+        set(&mut m, "ImageScanningConfiguration", self.image_scanning_configuration);
+        set(&mut m, "ImageTags", self.image_tags);
+        set(&mut m, "ImageTestsConfiguration", self.image_tests_configuration);
         m.insert("InfrastructureConfigurationArn", self.infrastructure_configuration_arn.into_ref());
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workflows {
-            m.insert("Workflows", v.into_value());
-        }
+        set(&mut m, "Schedule", self.schedule);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Workflows", self.workflows);
         m
     }
 
@@ -2705,7 +2477,7 @@ impl crate::Cfn<markers::ImagePipeline> {
 /// The property types of [`CfnImagePipeline`]: CDK's `CfnImagePipeline.*Property`.
 #[cfg(feature = "imagebuilder")]
 pub mod image_pipeline {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Contains settings for Image Builder image resource and container image scans.
     ///
@@ -2745,12 +2517,8 @@ pub mod image_pipeline {
     impl IntoValue for ImageScanningConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ecr_configuration {
-                m.insert("EcrConfiguration", v.into_value());
-            }
-            if let Some(v) = self.image_scanning_enabled {
-                m.insert("ImageScanningEnabled", v.into_value());
-            }
+            set(&mut m, "EcrConfiguration", self.ecr_configuration);
+            set(&mut m, "ImageScanningEnabled", self.image_scanning_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2797,12 +2565,8 @@ pub mod image_pipeline {
     impl IntoValue for EcrConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_tags {
-                m.insert("ContainerTags", v.into_value());
-            }
-            if let Some(v) = self.repository_name {
-                m.insert("RepositoryName", v.into_value());
-            }
+            set(&mut m, "ContainerTags", self.container_tags);
+            set(&mut m, "RepositoryName", self.repository_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2867,18 +2631,10 @@ pub mod image_pipeline {
     impl IntoValue for Schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_disable_policy {
-                m.insert("AutoDisablePolicy", v.into_value());
-            }
-            if let Some(v) = self.pipeline_execution_start_condition {
-                m.insert("PipelineExecutionStartCondition", v.into_value());
-            }
-            if let Some(v) = self.schedule_expression {
-                m.insert("ScheduleExpression", v.into_value());
-            }
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "AutoDisablePolicy", self.auto_disable_policy);
+            set(&mut m, "PipelineExecutionStartCondition", self.pipeline_execution_start_condition);
+            set(&mut m, "ScheduleExpression", self.schedule_expression);
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -2925,12 +2681,8 @@ pub mod image_pipeline {
     impl IntoValue for ImageTestsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_tests_enabled {
-                m.insert("ImageTestsEnabled", v.into_value());
-            }
-            if let Some(v) = self.timeout_minutes {
-                m.insert("TimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "ImageTestsEnabled", self.image_tests_enabled);
+            set(&mut m, "TimeoutMinutes", self.timeout_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -3021,18 +2773,10 @@ pub mod image_pipeline {
     impl IntoValue for WorkflowConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_failure {
-                m.insert("OnFailure", v.into_value());
-            }
-            if let Some(v) = self.parallel_group {
-                m.insert("ParallelGroup", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.workflow_arn {
-                m.insert("WorkflowArn", v.into_value());
-            }
+            set(&mut m, "OnFailure", self.on_failure);
+            set(&mut m, "ParallelGroup", self.parallel_group);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "WorkflowArn", self.workflow_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3074,12 +2818,8 @@ pub mod image_pipeline {
     impl IntoValue for WorkflowParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3124,12 +2864,8 @@ pub mod image_pipeline {
     impl IntoValue for PipelineLoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_log_group_name {
-                m.insert("ImageLogGroupName", v.into_value());
-            }
-            if let Some(v) = self.pipeline_log_group_name {
-                m.insert("PipelineLogGroupName", v.into_value());
-            }
+            set(&mut m, "ImageLogGroupName", self.image_log_group_name);
+            set(&mut m, "PipelineLogGroupName", self.pipeline_log_group_name);
             gs_core::Value::Map(m)
         }
     }
@@ -3244,33 +2980,17 @@ impl CfnImageRecipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_instance_configuration {
-            m.insert("AdditionalInstanceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.ami_tags {
-            m.insert("AmiTags", v.into_value());
-        }
-        if let Some(v) = self.ami_watermarks {
-            m.insert("AmiWatermarks", v.into_value());
-        }
-        if let Some(v) = self.block_device_mappings {
-            m.insert("BlockDeviceMappings", v.into_value());
-        }
-        if let Some(v) = self.components {
-            m.insert("Components", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AdditionalInstanceConfiguration", self.additional_instance_configuration);
+        set(&mut m, "AmiTags", self.ami_tags);
+        set(&mut m, "AmiWatermarks", self.ami_watermarks);
+        set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+        set(&mut m, "Components", self.components);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("ParentImage", self.parent_image.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Version", self.version.into_value());
-        if let Some(v) = self.working_directory {
-            m.insert("WorkingDirectory", v.into_value());
-        }
+        set(&mut m, "WorkingDirectory", self.working_directory);
         m
     }
 
@@ -3356,7 +3076,7 @@ impl crate::Cfn<markers::ImageRecipe> {
 /// The property types of [`CfnImageRecipe`]: CDK's `CfnImageRecipe.*Property`.
 #[cfg(feature = "imagebuilder")]
 pub mod image_recipe {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Configuration details of the component.
     ///
@@ -3401,12 +3121,8 @@ pub mod image_recipe {
     impl IntoValue for ComponentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_arn {
-                m.insert("ComponentArn", v.into_ref());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            if let Some(v) = self.component_arn { m.insert("ComponentArn", v.into_ref()); }
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -3503,18 +3219,10 @@ pub mod image_recipe {
     impl IntoValue for InstanceBlockDeviceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -3605,30 +3313,14 @@ pub mod image_recipe {
     impl IntoValue for EbsInstanceBlockDeviceSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3673,12 +3365,8 @@ pub mod image_recipe {
     impl IntoValue for AdditionalInstanceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.systems_manager_agent {
-                m.insert("SystemsManagerAgent", v.into_value());
-            }
-            if let Some(v) = self.user_data_override {
-                m.insert("UserDataOverride", v.into_value());
-            }
+            set(&mut m, "SystemsManagerAgent", self.systems_manager_agent);
+            set(&mut m, "UserDataOverride", self.user_data_override);
             gs_core::Value::Map(m)
         }
     }
@@ -3717,9 +3405,7 @@ pub mod image_recipe {
     impl IntoValue for SystemsManagerAgent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.uninstall_after_build {
-                m.insert("UninstallAfterBuild", v.into_value());
-            }
+            set(&mut m, "UninstallAfterBuild", self.uninstall_after_build);
             gs_core::Value::Map(m)
         }
     }
@@ -3851,44 +3537,20 @@ impl CfnInfrastructureConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.instance_metadata_options {
-            m.insert("InstanceMetadataOptions", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InstanceMetadataOptions", self.instance_metadata_options);
         m.insert("InstanceProfileName", self.instance_profile_name.into_ref());
-        if let Some(v) = self.instance_types {
-            m.insert("InstanceTypes", v.into_value());
-        }
-        if let Some(v) = self.key_pair {
-            m.insert("KeyPair", v.into_value());
-        }
-        if let Some(v) = self.logging {
-            m.insert("Logging", v.into_value());
-        }
+        set(&mut m, "InstanceTypes", self.instance_types);
+        set(&mut m, "KeyPair", self.key_pair);
+        set(&mut m, "Logging", self.logging);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.placement {
-            m.insert("Placement", v.into_value());
-        }
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.sns_topic_arn {
-            m.insert("SnsTopicArn", v.into_ref());
-        }
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.terminate_instance_on_failure {
-            m.insert("TerminateInstanceOnFailure", v.into_value());
-        }
+        set(&mut m, "Placement", self.placement);
+        set(&mut m, "ResourceTags", self.resource_tags);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        if let Some(v) = self.sns_topic_arn { m.insert("SnsTopicArn", v.into_ref()); }
+        set(&mut m, "SubnetId", self.subnet_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TerminateInstanceOnFailure", self.terminate_instance_on_failure);
         m
     }
 
@@ -3932,7 +3594,7 @@ impl crate::Cfn<markers::InfrastructureConfiguration> {
 /// The property types of [`CfnInfrastructureConfiguration`]: CDK's `CfnInfrastructureConfiguration.*Property`.
 #[cfg(feature = "imagebuilder")]
 pub mod infrastructure_configuration {
-    use crate::kinds::{Id, Int, IntoValue, Str};
+    use crate::kinds::{Id, Int, IntoValue, Str, set};
 
     /// Logging configuration defines where Image Builder uploads your logs.
     ///
@@ -3966,9 +3628,7 @@ pub mod infrastructure_configuration {
     impl IntoValue for Logging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_logs {
-                m.insert("S3Logs", v.into_value());
-            }
+            set(&mut m, "S3Logs", self.s3_logs);
             gs_core::Value::Map(m)
         }
     }
@@ -4014,12 +3674,8 @@ pub mod infrastructure_configuration {
     impl IntoValue for S3Logs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_bucket_name {
-                m.insert("S3BucketName", v.into_ref());
-            }
-            if let Some(v) = self.s3_key_prefix {
-                m.insert("S3KeyPrefix", v.into_value());
-            }
+            if let Some(v) = self.s3_bucket_name { m.insert("S3BucketName", v.into_ref()); }
+            set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -4071,12 +3727,8 @@ pub mod infrastructure_configuration {
     impl IntoValue for InstanceMetadataOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_put_response_hop_limit {
-                m.insert("HttpPutResponseHopLimit", v.into_value());
-            }
-            if let Some(v) = self.http_tokens {
-                m.insert("HttpTokens", v.into_value());
-            }
+            set(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
+            set(&mut m, "HttpTokens", self.http_tokens);
             gs_core::Value::Map(m)
         }
     }
@@ -4140,18 +3792,10 @@ pub mod infrastructure_configuration {
     impl IntoValue for Placement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.host_id {
-                m.insert("HostId", v.into_value());
-            }
-            if let Some(v) = self.host_resource_group_arn {
-                m.insert("HostResourceGroupArn", v.into_value());
-            }
-            if let Some(v) = self.tenancy {
-                m.insert("Tenancy", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "HostId", self.host_id);
+            set(&mut m, "HostResourceGroupArn", self.host_resource_group_arn);
+            set(&mut m, "Tenancy", self.tenancy);
             gs_core::Value::Map(m)
         }
     }
@@ -4235,20 +3879,14 @@ impl CfnLifecyclePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("ExecutionRole", self.execution_role.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("PolicyDetails", self.policy_details.into_value());
         m.insert("ResourceSelection", self.resource_selection.into_value());
         m.insert("ResourceType", self.resource_type.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4282,7 +3920,7 @@ impl crate::Cfn<markers::LifecyclePolicy> {
 /// The property types of [`CfnLifecyclePolicy`]: CDK's `CfnLifecyclePolicy.*Property`.
 #[cfg(feature = "imagebuilder")]
 pub mod lifecycle_policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// The configuration details for a lifecycle policy resource.
     ///
@@ -4324,9 +3962,7 @@ pub mod lifecycle_policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.exclusion_rules {
-                m.insert("ExclusionRules", v.into_value());
-            }
+            set(&mut m, "ExclusionRules", self.exclusion_rules);
             m.insert("Filter", self.filter.into_value());
             gs_core::Value::Map(m)
         }
@@ -4364,9 +4000,7 @@ pub mod lifecycle_policy {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.include_resources {
-                m.insert("IncludeResources", v.into_value());
-            }
+            set(&mut m, "IncludeResources", self.include_resources);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -4416,15 +4050,9 @@ pub mod lifecycle_policy {
     impl IntoValue for IncludeResources {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amis {
-                m.insert("Amis", v.into_value());
-            }
-            if let Some(v) = self.containers {
-                m.insert("Containers", v.into_value());
-            }
-            if let Some(v) = self.snapshots {
-                m.insert("Snapshots", v.into_value());
-            }
+            set(&mut m, "Amis", self.amis);
+            set(&mut m, "Containers", self.containers);
+            set(&mut m, "Snapshots", self.snapshots);
             gs_core::Value::Map(m)
         }
     }
@@ -4479,13 +4107,9 @@ pub mod lifecycle_policy {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.retain_at_least {
-                m.insert("RetainAtLeast", v.into_value());
-            }
+            set(&mut m, "RetainAtLeast", self.retain_at_least);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -4530,12 +4154,8 @@ pub mod lifecycle_policy {
     impl IntoValue for ExclusionRules {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amis {
-                m.insert("Amis", v.into_value());
-            }
-            if let Some(v) = self.tag_map {
-                m.insert("TagMap", v.into_value());
-            }
+            set(&mut m, "Amis", self.amis);
+            set(&mut m, "TagMap", self.tag_map);
             gs_core::Value::Map(m)
         }
     }
@@ -4596,21 +4216,11 @@ pub mod lifecycle_policy {
     impl IntoValue for AmiExclusionRules {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_public {
-                m.insert("IsPublic", v.into_value());
-            }
-            if let Some(v) = self.last_launched {
-                m.insert("LastLaunched", v.into_value());
-            }
-            if let Some(v) = self.regions {
-                m.insert("Regions", v.into_value());
-            }
-            if let Some(v) = self.shared_accounts {
-                m.insert("SharedAccounts", v.into_value());
-            }
-            if let Some(v) = self.tag_map {
-                m.insert("TagMap", v.into_value());
-            }
+            set(&mut m, "IsPublic", self.is_public);
+            set(&mut m, "LastLaunched", self.last_launched);
+            set(&mut m, "Regions", self.regions);
+            set(&mut m, "SharedAccounts", self.shared_accounts);
+            set(&mut m, "TagMap", self.tag_map);
             gs_core::Value::Map(m)
         }
     }
@@ -4695,12 +4305,8 @@ pub mod lifecycle_policy {
     impl IntoValue for ResourceSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.recipes {
-                m.insert("Recipes", v.into_value());
-            }
-            if let Some(v) = self.tag_map {
-                m.insert("TagMap", v.into_value());
-            }
+            set(&mut m, "Recipes", self.recipes);
+            set(&mut m, "TagMap", self.tag_map);
             gs_core::Value::Map(m)
         }
     }
@@ -4841,26 +4447,14 @@ impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.change_description {
-            m.insert("ChangeDescription", v.into_value());
-        }
-        if let Some(v) = self.data {
-            m.insert("Data", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "ChangeDescription", self.change_description);
+        set(&mut m, "Data", self.data);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.uri {
-            m.insert("Uri", v.into_value());
-        }
+        set(&mut m, "Uri", self.uri);
         m.insert("Version", self.version.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "inspector")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -112,12 +112,8 @@ impl CfnAssessmentTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.assessment_target_name {
-            m.insert("AssessmentTargetName", v.into_value());
-        }
-        if let Some(v) = self.resource_group_arn {
-            m.insert("ResourceGroupArn", v.into_ref());
-        }
+        set(&mut m, "AssessmentTargetName", self.assessment_target_name);
+        if let Some(v) = self.resource_group_arn { m.insert("ResourceGroupArn", v.into_ref()); }
         m
     }
 
@@ -212,14 +208,10 @@ impl CfnAssessmentTemplateProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssessmentTargetArn", self.assessment_target_arn.into_ref());
-        if let Some(v) = self.assessment_template_name {
-            m.insert("AssessmentTemplateName", v.into_value());
-        }
+        set(&mut m, "AssessmentTemplateName", self.assessment_template_name);
         m.insert("DurationInSeconds", self.duration_in_seconds.into_value());
         m.insert("RulesPackageArns", self.rules_package_arns.into_value());
-        if let Some(v) = self.user_attributes_for_findings {
-            m.insert("UserAttributesForFindings", v.into_value());
-        }
+        set(&mut m, "UserAttributesForFindings", self.user_attributes_for_findings);
         m
     }
 

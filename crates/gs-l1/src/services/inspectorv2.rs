@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "inspectorv2")]
-use crate::kinds::{IntoValue, List, Map, Str, Tag};
+use crate::kinds::{IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -150,9 +150,7 @@ impl CfnCisScanConfigurationProps {
         m.insert("ScanName", self.scan_name.into_value());
         m.insert("Schedule", self.schedule.into_value());
         m.insert("SecurityLevel", self.security_level.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Targets", self.targets.into_value());
         m
     }
@@ -187,7 +185,7 @@ impl crate::Cfn<markers::CisScanConfiguration> {
 /// The property types of [`CfnCisScanConfiguration`]: CDK's `CfnCisScanConfiguration.*Property`.
 #[cfg(feature = "inspectorv2")]
 pub mod cis_scan_configuration {
-    use crate::kinds::{IntoValue, Json, List, Map, Str};
+    use crate::kinds::{IntoValue, Json, List, Map, Str, set};
 
     /// The schedule the CIS scan configuration runs on. Each CIS scan configuration has exactly one
     /// type of schedule.
@@ -239,18 +237,10 @@ pub mod cis_scan_configuration {
     impl IntoValue for Schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.daily {
-                m.insert("Daily", v.into_value());
-            }
-            if let Some(v) = self.monthly {
-                m.insert("Monthly", v.into_value());
-            }
-            if let Some(v) = self.one_time {
-                m.insert("OneTime", v.into_value());
-            }
-            if let Some(v) = self.weekly {
-                m.insert("Weekly", v.into_value());
-            }
+            set(&mut m, "Daily", self.daily);
+            set(&mut m, "Monthly", self.monthly);
+            set(&mut m, "OneTime", self.one_time);
+            set(&mut m, "Weekly", self.weekly);
             gs_core::Value::Map(m)
         }
     }
@@ -506,21 +496,11 @@ impl CfnCodeSecurityIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.create_integration_details {
-            m.insert("CreateIntegrationDetails", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.update_integration_details {
-            m.insert("UpdateIntegrationDetails", v.into_value());
-        }
+        set(&mut m, "CreateIntegrationDetails", self.create_integration_details);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "UpdateIntegrationDetails", self.update_integration_details);
         m
     }
 
@@ -594,7 +574,7 @@ impl crate::Cfn<markers::CodeSecurityIntegration> {
 /// The property types of [`CfnCodeSecurityIntegration`]: CDK's `CfnCodeSecurityIntegration.*Property`.
 #[cfg(feature = "inspectorv2")]
 pub mod code_security_integration {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains details required to create a code security integration with a specific repository
     /// provider.
@@ -705,12 +685,8 @@ pub mod code_security_integration {
     impl IntoValue for UpdateDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.github {
-                m.insert("github", v.into_value());
-            }
-            if let Some(v) = self.gitlab_self_managed {
-                m.insert("gitlabSelfManaged", v.into_value());
-            }
+            set(&mut m, "github", self.github);
+            set(&mut m, "gitlabSelfManaged", self.gitlab_self_managed);
             gs_core::Value::Map(m)
         }
     }
@@ -851,21 +827,11 @@ impl CfnCodeSecurityScanConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.level {
-            m.insert("Level", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.scope_settings {
-            m.insert("ScopeSettings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "Level", self.level);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ScopeSettings", self.scope_settings);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -899,7 +865,7 @@ impl crate::Cfn<markers::CodeSecurityScanConfiguration> {
 /// The property types of [`CfnCodeSecurityScanConfiguration`]: CDK's `CfnCodeSecurityScanConfiguration.*Property`.
 #[cfg(feature = "inspectorv2")]
 pub mod code_security_scan_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Contains the configuration settings for code security scans.
     ///
@@ -941,12 +907,8 @@ pub mod code_security_scan_configuration {
     impl IntoValue for CodeSecurityScanConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.continuous_integration_scan_configuration {
-                m.insert("continuousIntegrationScanConfiguration", v.into_value());
-            }
-            if let Some(v) = self.periodic_scan_configuration {
-                m.insert("periodicScanConfiguration", v.into_value());
-            }
+            set(&mut m, "continuousIntegrationScanConfiguration", self.continuous_integration_scan_configuration);
+            set(&mut m, "periodicScanConfiguration", self.periodic_scan_configuration);
             m.insert("ruleSetCategories", self.rule_set_categories.into_value());
             gs_core::Value::Map(m)
         }
@@ -990,12 +952,8 @@ pub mod code_security_scan_configuration {
     impl IntoValue for PeriodicScanConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.frequency {
-                m.insert("frequency", v.into_value());
-            }
-            if let Some(v) = self.frequency_expression {
-                m.insert("frequencyExpression", v.into_value());
-            }
+            set(&mut m, "frequency", self.frequency);
+            set(&mut m, "frequencyExpression", self.frequency_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -1068,9 +1026,7 @@ pub mod code_security_scan_configuration {
     impl IntoValue for ScopeSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.project_selection_scope {
-                m.insert("projectSelectionScope", v.into_value());
-            }
+            set(&mut m, "projectSelectionScope", self.project_selection_scope);
             gs_core::Value::Map(m)
         }
     }
@@ -1133,15 +1089,11 @@ impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Provider", self.provider.into_value());
         m.insert("ProviderConfiguration", self.provider_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1263,7 +1215,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "inspectorv2")]
 pub mod connector {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The `ProviderConfiguration` property type.
     ///
@@ -1342,9 +1294,7 @@ pub mod connector {
     impl IntoValue for AzureProviderConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_install_vm_scanner {
-                m.insert("AutoInstallVMScanner", v.into_value());
-            }
+            set(&mut m, "AutoInstallVMScanner", self.auto_install_vm_scanner);
             m.insert("AwsConfigConnectorArn", self.aws_config_connector_arn.into_value());
             m.insert("AzureRegions", self.azure_regions.into_value());
             m.insert("ScopeConfiguration", self.scope_configuration.into_value());
@@ -1395,15 +1345,9 @@ pub mod connector {
     impl IntoValue for AzureScopeConfigurationMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_image_scanning {
-                m.insert("ContainerImageScanning", v.into_value());
-            }
-            if let Some(v) = self.serverless_scanning {
-                m.insert("ServerlessScanning", v.into_value());
-            }
-            if let Some(v) = self.vm_scanning {
-                m.insert("VmScanning", v.into_value());
-            }
+            set(&mut m, "ContainerImageScanning", self.container_image_scanning);
+            set(&mut m, "ServerlessScanning", self.serverless_scanning);
+            set(&mut m, "VmScanning", self.vm_scanning);
             gs_core::Value::Map(m)
         }
     }
@@ -1453,15 +1397,9 @@ pub mod connector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScopeType", self.scope_type.into_value());
-            if let Some(v) = self.scope_values {
-                m.insert("ScopeValues", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.state_reason {
-                m.insert("StateReason", v.into_value());
-            }
+            set(&mut m, "ScopeValues", self.scope_values);
+            set(&mut m, "State", self.state);
+            set(&mut m, "StateReason", self.state_reason);
             gs_core::Value::Map(m)
         }
     }
@@ -1524,15 +1462,11 @@ impl CfnFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("FilterAction", self.filter_action.into_value());
         m.insert("FilterCriteria", self.filter_criteria.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1566,7 +1500,7 @@ impl crate::Cfn<markers::Filter> {
 /// The property types of [`CfnFilter`]: CDK's `CfnFilter.*Property`.
 #[cfg(feature = "inspectorv2")]
 pub mod filter {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Details on the criteria used to define the filter.
     ///
@@ -1845,132 +1779,48 @@ pub mod filter {
     impl IntoValue for FilterCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_account_id {
-                m.insert("AwsAccountId", v.into_value());
-            }
-            if let Some(v) = self.code_vulnerability_detector_name {
-                m.insert("CodeVulnerabilityDetectorName", v.into_value());
-            }
-            if let Some(v) = self.code_vulnerability_detector_tags {
-                m.insert("CodeVulnerabilityDetectorTags", v.into_value());
-            }
-            if let Some(v) = self.code_vulnerability_file_path {
-                m.insert("CodeVulnerabilityFilePath", v.into_value());
-            }
-            if let Some(v) = self.component_id {
-                m.insert("ComponentId", v.into_value());
-            }
-            if let Some(v) = self.component_type {
-                m.insert("ComponentType", v.into_value());
-            }
-            if let Some(v) = self.ec2_instance_image_id {
-                m.insert("Ec2InstanceImageId", v.into_value());
-            }
-            if let Some(v) = self.ec2_instance_subnet_id {
-                m.insert("Ec2InstanceSubnetId", v.into_value());
-            }
-            if let Some(v) = self.ec2_instance_vpc_id {
-                m.insert("Ec2InstanceVpcId", v.into_value());
-            }
-            if let Some(v) = self.ecr_image_architecture {
-                m.insert("EcrImageArchitecture", v.into_value());
-            }
-            if let Some(v) = self.ecr_image_hash {
-                m.insert("EcrImageHash", v.into_value());
-            }
-            if let Some(v) = self.ecr_image_pushed_at {
-                m.insert("EcrImagePushedAt", v.into_value());
-            }
-            if let Some(v) = self.ecr_image_registry {
-                m.insert("EcrImageRegistry", v.into_value());
-            }
-            if let Some(v) = self.ecr_image_repository_name {
-                m.insert("EcrImageRepositoryName", v.into_value());
-            }
-            if let Some(v) = self.ecr_image_tags {
-                m.insert("EcrImageTags", v.into_value());
-            }
-            if let Some(v) = self.epss_score {
-                m.insert("EpssScore", v.into_value());
-            }
-            if let Some(v) = self.exploit_available {
-                m.insert("ExploitAvailable", v.into_value());
-            }
-            if let Some(v) = self.finding_arn {
-                m.insert("FindingArn", v.into_value());
-            }
-            if let Some(v) = self.finding_status {
-                m.insert("FindingStatus", v.into_value());
-            }
-            if let Some(v) = self.finding_type {
-                m.insert("FindingType", v.into_value());
-            }
-            if let Some(v) = self.first_observed_at {
-                m.insert("FirstObservedAt", v.into_value());
-            }
-            if let Some(v) = self.fix_available {
-                m.insert("FixAvailable", v.into_value());
-            }
-            if let Some(v) = self.inspector_score {
-                m.insert("InspectorScore", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_execution_role_arn {
-                m.insert("LambdaFunctionExecutionRoleArn", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_last_modified_at {
-                m.insert("LambdaFunctionLastModifiedAt", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_layers {
-                m.insert("LambdaFunctionLayers", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_name {
-                m.insert("LambdaFunctionName", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_runtime {
-                m.insert("LambdaFunctionRuntime", v.into_value());
-            }
-            if let Some(v) = self.last_observed_at {
-                m.insert("LastObservedAt", v.into_value());
-            }
-            if let Some(v) = self.network_protocol {
-                m.insert("NetworkProtocol", v.into_value());
-            }
-            if let Some(v) = self.port_range {
-                m.insert("PortRange", v.into_value());
-            }
-            if let Some(v) = self.related_vulnerabilities {
-                m.insert("RelatedVulnerabilities", v.into_value());
-            }
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
-            if let Some(v) = self.resource_tags {
-                m.insert("ResourceTags", v.into_value());
-            }
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.severity {
-                m.insert("Severity", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
-            if let Some(v) = self.vendor_severity {
-                m.insert("VendorSeverity", v.into_value());
-            }
-            if let Some(v) = self.vulnerability_id {
-                m.insert("VulnerabilityId", v.into_value());
-            }
-            if let Some(v) = self.vulnerability_source {
-                m.insert("VulnerabilitySource", v.into_value());
-            }
-            if let Some(v) = self.vulnerable_packages {
-                m.insert("VulnerablePackages", v.into_value());
-            }
+            set(&mut m, "AwsAccountId", self.aws_account_id);
+            set(&mut m, "CodeVulnerabilityDetectorName", self.code_vulnerability_detector_name);
+            set(&mut m, "CodeVulnerabilityDetectorTags", self.code_vulnerability_detector_tags);
+            set(&mut m, "CodeVulnerabilityFilePath", self.code_vulnerability_file_path);
+            set(&mut m, "ComponentId", self.component_id);
+            set(&mut m, "ComponentType", self.component_type);
+            set(&mut m, "Ec2InstanceImageId", self.ec2_instance_image_id);
+            set(&mut m, "Ec2InstanceSubnetId", self.ec2_instance_subnet_id);
+            set(&mut m, "Ec2InstanceVpcId", self.ec2_instance_vpc_id);
+            set(&mut m, "EcrImageArchitecture", self.ecr_image_architecture);
+            set(&mut m, "EcrImageHash", self.ecr_image_hash);
+            set(&mut m, "EcrImagePushedAt", self.ecr_image_pushed_at);
+            set(&mut m, "EcrImageRegistry", self.ecr_image_registry);
+            set(&mut m, "EcrImageRepositoryName", self.ecr_image_repository_name);
+            set(&mut m, "EcrImageTags", self.ecr_image_tags);
+            set(&mut m, "EpssScore", self.epss_score);
+            set(&mut m, "ExploitAvailable", self.exploit_available);
+            set(&mut m, "FindingArn", self.finding_arn);
+            set(&mut m, "FindingStatus", self.finding_status);
+            set(&mut m, "FindingType", self.finding_type);
+            set(&mut m, "FirstObservedAt", self.first_observed_at);
+            set(&mut m, "FixAvailable", self.fix_available);
+            set(&mut m, "InspectorScore", self.inspector_score);
+            set(&mut m, "LambdaFunctionExecutionRoleArn", self.lambda_function_execution_role_arn);
+            set(&mut m, "LambdaFunctionLastModifiedAt", self.lambda_function_last_modified_at);
+            set(&mut m, "LambdaFunctionLayers", self.lambda_function_layers);
+            set(&mut m, "LambdaFunctionName", self.lambda_function_name);
+            set(&mut m, "LambdaFunctionRuntime", self.lambda_function_runtime);
+            set(&mut m, "LastObservedAt", self.last_observed_at);
+            set(&mut m, "NetworkProtocol", self.network_protocol);
+            set(&mut m, "PortRange", self.port_range);
+            set(&mut m, "RelatedVulnerabilities", self.related_vulnerabilities);
+            set(&mut m, "ResourceId", self.resource_id);
+            set(&mut m, "ResourceTags", self.resource_tags);
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Severity", self.severity);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "UpdatedAt", self.updated_at);
+            set(&mut m, "VendorSeverity", self.vendor_severity);
+            set(&mut m, "VulnerabilityId", self.vulnerability_id);
+            set(&mut m, "VulnerabilitySource", self.vulnerability_source);
+            set(&mut m, "VulnerablePackages", self.vulnerable_packages);
             gs_core::Value::Map(m)
         }
     }
@@ -2014,12 +1864,8 @@ pub mod filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2100,12 +1946,8 @@ pub mod filter {
     impl IntoValue for DateFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_inclusive {
-                m.insert("EndInclusive", v.into_value());
-            }
-            if let Some(v) = self.start_inclusive {
-                m.insert("StartInclusive", v.into_value());
-            }
+            set(&mut m, "EndInclusive", self.end_inclusive);
+            set(&mut m, "StartInclusive", self.start_inclusive);
             gs_core::Value::Map(m)
         }
     }
@@ -2147,12 +1989,8 @@ pub mod filter {
     impl IntoValue for NumberFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lower_inclusive {
-                m.insert("LowerInclusive", v.into_value());
-            }
-            if let Some(v) = self.upper_inclusive {
-                m.insert("UpperInclusive", v.into_value());
-            }
+            set(&mut m, "LowerInclusive", self.lower_inclusive);
+            set(&mut m, "UpperInclusive", self.upper_inclusive);
             gs_core::Value::Map(m)
         }
     }
@@ -2194,12 +2032,8 @@ pub mod filter {
     impl IntoValue for PortRangeFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.begin_inclusive {
-                m.insert("BeginInclusive", v.into_value());
-            }
-            if let Some(v) = self.end_inclusive {
-                m.insert("EndInclusive", v.into_value());
-            }
+            set(&mut m, "BeginInclusive", self.begin_inclusive);
+            set(&mut m, "EndInclusive", self.end_inclusive);
             gs_core::Value::Map(m)
         }
     }
@@ -2277,30 +2111,14 @@ pub mod filter {
     impl IntoValue for PackageFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.architecture {
-                m.insert("Architecture", v.into_value());
-            }
-            if let Some(v) = self.epoch {
-                m.insert("Epoch", v.into_value());
-            }
-            if let Some(v) = self.file_path {
-                m.insert("FilePath", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.release {
-                m.insert("Release", v.into_value());
-            }
-            if let Some(v) = self.source_lambda_layer_arn {
-                m.insert("SourceLambdaLayerArn", v.into_value());
-            }
-            if let Some(v) = self.source_layer_hash {
-                m.insert("SourceLayerHash", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Architecture", self.architecture);
+            set(&mut m, "Epoch", self.epoch);
+            set(&mut m, "FilePath", self.file_path);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Release", self.release);
+            set(&mut m, "SourceLambdaLayerArn", self.source_lambda_layer_arn);
+            set(&mut m, "SourceLayerHash", self.source_layer_hash);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }

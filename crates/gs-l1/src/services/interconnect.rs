@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "interconnect")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -114,28 +114,14 @@ impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.activation_key {
-            m.insert("ActivationKey", v.into_value());
-        }
+        set(&mut m, "ActivationKey", self.activation_key);
         m.insert("AttachPoint", self.attach_point.into_value());
-        if let Some(v) = self.bandwidth {
-            m.insert("Bandwidth", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.environment_id {
-            m.insert("EnvironmentId", v.into_value());
-        }
-        if let Some(v) = self.remote_account {
-            m.insert("RemoteAccount", v.into_value());
-        }
-        if let Some(v) = self.remote_owner_account {
-            m.insert("RemoteOwnerAccount", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Bandwidth", self.bandwidth);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnvironmentId", self.environment_id);
+        set(&mut m, "RemoteAccount", self.remote_account);
+        set(&mut m, "RemoteOwnerAccount", self.remote_owner_account);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -225,7 +211,7 @@ impl crate::Cfn<markers::Connection> {
 /// The property types of [`CfnConnection`]: CDK's `CfnConnection.*Property`.
 #[cfg(feature = "interconnect")]
 pub mod connection {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The logical attachment point in your AWS network where the managed connection will be
     /// connected.
@@ -265,12 +251,8 @@ pub mod connection {
     impl IntoValue for AttachPoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.direct_connect_gateway {
-                m.insert("DirectConnectGateway", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "DirectConnectGateway", self.direct_connect_gateway);
             gs_core::Value::Map(m)
         }
     }

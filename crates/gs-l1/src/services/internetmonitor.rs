@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "internetmonitor")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -158,40 +158,18 @@ impl CfnMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.health_events_config {
-            m.insert("HealthEventsConfig", v.into_value());
-        }
-        if let Some(v) = self.include_linked_accounts {
-            m.insert("IncludeLinkedAccounts", v.into_value());
-        }
-        if let Some(v) = self.internet_measurements_log_delivery {
-            m.insert("InternetMeasurementsLogDelivery", v.into_value());
-        }
-        if let Some(v) = self.linked_account_id {
-            m.insert("LinkedAccountId", v.into_value());
-        }
-        if let Some(v) = self.max_city_networks_to_monitor {
-            m.insert("MaxCityNetworksToMonitor", v.into_value());
-        }
+        set(&mut m, "HealthEventsConfig", self.health_events_config);
+        set(&mut m, "IncludeLinkedAccounts", self.include_linked_accounts);
+        set(&mut m, "InternetMeasurementsLogDelivery", self.internet_measurements_log_delivery);
+        set(&mut m, "LinkedAccountId", self.linked_account_id);
+        set(&mut m, "MaxCityNetworksToMonitor", self.max_city_networks_to_monitor);
         m.insert("MonitorName", self.monitor_name.into_value());
-        if let Some(v) = self.resources {
-            m.insert("Resources", v.into_value());
-        }
-        if let Some(v) = self.resources_to_add {
-            m.insert("ResourcesToAdd", v.into_value());
-        }
-        if let Some(v) = self.resources_to_remove {
-            m.insert("ResourcesToRemove", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.traffic_percentage_to_monitor {
-            m.insert("TrafficPercentageToMonitor", v.into_value());
-        }
+        set(&mut m, "Resources", self.resources);
+        set(&mut m, "ResourcesToAdd", self.resources_to_add);
+        set(&mut m, "ResourcesToRemove", self.resources_to_remove);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrafficPercentageToMonitor", self.traffic_percentage_to_monitor);
         m
     }
 
@@ -260,7 +238,7 @@ impl crate::Cfn<markers::Monitor> {
 /// The property types of [`CfnMonitor`]: CDK's `CfnMonitor.*Property`.
 #[cfg(feature = "internetmonitor")]
 pub mod monitor {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// Define the health event threshold percentages for the performance score and availability
     /// score for your application's monitor. Amazon CloudWatch Internet Monitor creates a health
@@ -318,18 +296,10 @@ pub mod monitor {
     impl IntoValue for HealthEventsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_local_health_events_config {
-                m.insert("AvailabilityLocalHealthEventsConfig", v.into_value());
-            }
-            if let Some(v) = self.availability_score_threshold {
-                m.insert("AvailabilityScoreThreshold", v.into_value());
-            }
-            if let Some(v) = self.performance_local_health_events_config {
-                m.insert("PerformanceLocalHealthEventsConfig", v.into_value());
-            }
-            if let Some(v) = self.performance_score_threshold {
-                m.insert("PerformanceScoreThreshold", v.into_value());
-            }
+            set(&mut m, "AvailabilityLocalHealthEventsConfig", self.availability_local_health_events_config);
+            set(&mut m, "AvailabilityScoreThreshold", self.availability_score_threshold);
+            set(&mut m, "PerformanceLocalHealthEventsConfig", self.performance_local_health_events_config);
+            set(&mut m, "PerformanceScoreThreshold", self.performance_score_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -382,15 +352,9 @@ pub mod monitor {
     impl IntoValue for LocalHealthEventsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.health_score_threshold {
-                m.insert("HealthScoreThreshold", v.into_value());
-            }
-            if let Some(v) = self.min_traffic_impact {
-                m.insert("MinTrafficImpact", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "HealthScoreThreshold", self.health_score_threshold);
+            set(&mut m, "MinTrafficImpact", self.min_traffic_impact);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -427,9 +391,7 @@ pub mod monitor {
     impl IntoValue for InternetMeasurementsLogDelivery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_config {
-                m.insert("S3Config", v.into_value());
-            }
+            set(&mut m, "S3Config", self.s3_config);
             gs_core::Value::Map(m)
         }
     }
@@ -482,15 +444,9 @@ pub mod monitor {
     impl IntoValue for S3Config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_value());
-            }
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
-            if let Some(v) = self.log_delivery_status {
-                m.insert("LogDeliveryStatus", v.into_value());
-            }
+            set(&mut m, "BucketName", self.bucket_name);
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
+            set(&mut m, "LogDeliveryStatus", self.log_delivery_status);
             gs_core::Value::Map(m)
         }
     }

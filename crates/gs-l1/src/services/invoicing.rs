@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "invoicing")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -110,18 +110,12 @@ impl CfnInvoiceUnitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InvoiceReceiver", self.invoice_receiver.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
+        set(&mut m, "ResourceTags", self.resource_tags);
         m.insert("Rule", self.rule.into_value());
-        if let Some(v) = self.tax_inheritance_disabled {
-            m.insert("TaxInheritanceDisabled", v.into_value());
-        }
+        set(&mut m, "TaxInheritanceDisabled", self.tax_inheritance_disabled);
         m
     }
 
@@ -361,28 +355,16 @@ impl CfnProcurementPortalPreferenceProps {
         m.insert("BuyerIdentifier", self.buyer_identifier.into_value());
         m.insert("Contacts", self.contacts.into_value());
         m.insert("EinvoiceDeliveryEnabled", self.einvoice_delivery_enabled.into_value());
-        if let Some(v) = self.einvoice_delivery_preference {
-            m.insert("EinvoiceDeliveryPreference", v.into_value());
-        }
-        if let Some(v) = self.procurement_portal_instance_endpoint {
-            m.insert("ProcurementPortalInstanceEndpoint", v.into_value());
-        }
+        set(&mut m, "EinvoiceDeliveryPreference", self.einvoice_delivery_preference);
+        set(&mut m, "ProcurementPortalInstanceEndpoint", self.procurement_portal_instance_endpoint);
         m.insert("ProcurementPortalName", self.procurement_portal_name.into_value());
-        if let Some(v) = self.procurement_portal_shared_secret {
-            m.insert("ProcurementPortalSharedSecret", v.into_value());
-        }
+        set(&mut m, "ProcurementPortalSharedSecret", self.procurement_portal_shared_secret);
         m.insert("PurchaseOrderRetrievalEnabled", self.purchase_order_retrieval_enabled.into_value());
-        if let Some(v) = self.selector {
-            m.insert("Selector", v.into_value());
-        }
+        set(&mut m, "Selector", self.selector);
         m.insert("SupplierDomain", self.supplier_domain.into_value());
         m.insert("SupplierIdentifier", self.supplier_identifier.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.test_env_preference {
-            m.insert("TestEnvPreference", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TestEnvPreference", self.test_env_preference);
         m
     }
 
@@ -472,7 +454,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
 /// The property types of [`CfnProcurementPortalPreference`]: CDK's `CfnProcurementPortalPreference.*Property`.
 #[cfg(feature = "invoicing")]
 pub mod procurement_portal_preference {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Specifies criteria for selecting which invoices should be processed.
     ///
@@ -505,9 +487,7 @@ pub mod procurement_portal_preference {
     impl IntoValue for ProcurementPortalPreferenceSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invoice_unit_arns {
-                m.insert("InvoiceUnitArns", v.into_value());
-            }
+            set(&mut m, "InvoiceUnitArns", self.invoice_unit_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -573,24 +553,12 @@ pub mod procurement_portal_preference {
     impl IntoValue for TestEnvPreference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buyer_domain {
-                m.insert("BuyerDomain", v.into_value());
-            }
-            if let Some(v) = self.buyer_identifier {
-                m.insert("BuyerIdentifier", v.into_value());
-            }
-            if let Some(v) = self.procurement_portal_instance_endpoint {
-                m.insert("ProcurementPortalInstanceEndpoint", v.into_value());
-            }
-            if let Some(v) = self.procurement_portal_shared_secret {
-                m.insert("ProcurementPortalSharedSecret", v.into_value());
-            }
-            if let Some(v) = self.supplier_domain {
-                m.insert("SupplierDomain", v.into_value());
-            }
-            if let Some(v) = self.supplier_identifier {
-                m.insert("SupplierIdentifier", v.into_value());
-            }
+            set(&mut m, "BuyerDomain", self.buyer_domain);
+            set(&mut m, "BuyerIdentifier", self.buyer_identifier);
+            set(&mut m, "ProcurementPortalInstanceEndpoint", self.procurement_portal_instance_endpoint);
+            set(&mut m, "ProcurementPortalSharedSecret", self.procurement_portal_shared_secret);
+            set(&mut m, "SupplierDomain", self.supplier_domain);
+            set(&mut m, "SupplierIdentifier", self.supplier_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -656,24 +624,12 @@ pub mod procurement_portal_preference {
     impl IntoValue for EinvoiceDeliveryPreference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_testing_method {
-                m.insert("ConnectionTestingMethod", v.into_value());
-            }
-            if let Some(v) = self.einvoice_delivery_activation_date {
-                m.insert("EinvoiceDeliveryActivationDate", v.into_value());
-            }
-            if let Some(v) = self.einvoice_delivery_attachment_types {
-                m.insert("EinvoiceDeliveryAttachmentTypes", v.into_value());
-            }
-            if let Some(v) = self.einvoice_delivery_document_types {
-                m.insert("EinvoiceDeliveryDocumentTypes", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.purchase_order_data_sources {
-                m.insert("PurchaseOrderDataSources", v.into_value());
-            }
+            set(&mut m, "ConnectionTestingMethod", self.connection_testing_method);
+            set(&mut m, "EinvoiceDeliveryActivationDate", self.einvoice_delivery_activation_date);
+            set(&mut m, "EinvoiceDeliveryAttachmentTypes", self.einvoice_delivery_attachment_types);
+            set(&mut m, "EinvoiceDeliveryDocumentTypes", self.einvoice_delivery_document_types);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "PurchaseOrderDataSources", self.purchase_order_data_sources);
             gs_core::Value::Map(m)
         }
     }
@@ -715,12 +671,8 @@ pub mod procurement_portal_preference {
     impl IntoValue for PurchaseOrderDataSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.einvoice_delivery_document_type {
-                m.insert("EinvoiceDeliveryDocumentType", v.into_value());
-            }
-            if let Some(v) = self.purchase_order_data_source_type {
-                m.insert("PurchaseOrderDataSourceType", v.into_value());
-            }
+            set(&mut m, "EinvoiceDeliveryDocumentType", self.einvoice_delivery_document_type);
+            set(&mut m, "PurchaseOrderDataSourceType", self.purchase_order_data_source_type);
             gs_core::Value::Map(m)
         }
     }
@@ -762,12 +714,8 @@ pub mod procurement_portal_preference {
     impl IntoValue for Contact {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email {
-                m.insert("Email", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Email", self.email);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iot")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -584,9 +584,7 @@ impl CfnAccountAuditConfigurationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
         m.insert("AuditCheckConfigurations", self.audit_check_configurations.into_value());
-        if let Some(v) = self.audit_notification_target_configurations {
-            m.insert("AuditNotificationTargetConfigurations", v.into_value());
-        }
+        set(&mut m, "AuditNotificationTargetConfigurations", self.audit_notification_target_configurations);
         m.insert("RoleArn", self.role_arn.into_value());
         m
     }
@@ -613,7 +611,7 @@ impl crate::Cfn<markers::AccountAuditConfiguration> {
 /// The property types of [`CfnAccountAuditConfiguration`]: CDK's `CfnAccountAuditConfiguration.*Property`.
 #[cfg(feature = "iot")]
 pub mod account_audit_configuration {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The types of audit checks that can be performed.
     ///
@@ -759,57 +757,23 @@ pub mod account_audit_configuration {
     impl IntoValue for AuditCheckConfigurations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authenticated_cognito_role_overly_permissive_check {
-                m.insert("AuthenticatedCognitoRoleOverlyPermissiveCheck", v.into_value());
-            }
-            if let Some(v) = self.ca_certificate_expiring_check {
-                m.insert("CaCertificateExpiringCheck", v.into_value());
-            }
-            if let Some(v) = self.ca_certificate_key_quality_check {
-                m.insert("CaCertificateKeyQualityCheck", v.into_value());
-            }
-            if let Some(v) = self.conflicting_client_ids_check {
-                m.insert("ConflictingClientIdsCheck", v.into_value());
-            }
-            if let Some(v) = self.device_certificate_age_check {
-                m.insert("DeviceCertificateAgeCheck", v.into_value());
-            }
-            if let Some(v) = self.device_certificate_expiring_check {
-                m.insert("DeviceCertificateExpiringCheck", v.into_value());
-            }
-            if let Some(v) = self.device_certificate_key_quality_check {
-                m.insert("DeviceCertificateKeyQualityCheck", v.into_value());
-            }
-            if let Some(v) = self.device_certificate_shared_check {
-                m.insert("DeviceCertificateSharedCheck", v.into_value());
-            }
-            if let Some(v) = self.intermediate_ca_revoked_for_active_device_certificates_check {
-                m.insert("IntermediateCaRevokedForActiveDeviceCertificatesCheck", v.into_value());
-            }
-            if let Some(v) = self.io_t_policy_potential_mis_configuration_check {
-                m.insert("IoTPolicyPotentialMisConfigurationCheck", v.into_value());
-            }
-            if let Some(v) = self.iot_policy_overly_permissive_check {
-                m.insert("IotPolicyOverlyPermissiveCheck", v.into_value());
-            }
-            if let Some(v) = self.iot_role_alias_allows_access_to_unused_services_check {
-                m.insert("IotRoleAliasAllowsAccessToUnusedServicesCheck", v.into_value());
-            }
-            if let Some(v) = self.iot_role_alias_overly_permissive_check {
-                m.insert("IotRoleAliasOverlyPermissiveCheck", v.into_value());
-            }
-            if let Some(v) = self.logging_disabled_check {
-                m.insert("LoggingDisabledCheck", v.into_value());
-            }
-            if let Some(v) = self.revoked_ca_certificate_still_active_check {
-                m.insert("RevokedCaCertificateStillActiveCheck", v.into_value());
-            }
-            if let Some(v) = self.revoked_device_certificate_still_active_check {
-                m.insert("RevokedDeviceCertificateStillActiveCheck", v.into_value());
-            }
-            if let Some(v) = self.unauthenticated_cognito_role_overly_permissive_check {
-                m.insert("UnauthenticatedCognitoRoleOverlyPermissiveCheck", v.into_value());
-            }
+            set(&mut m, "AuthenticatedCognitoRoleOverlyPermissiveCheck", self.authenticated_cognito_role_overly_permissive_check);
+            set(&mut m, "CaCertificateExpiringCheck", self.ca_certificate_expiring_check);
+            set(&mut m, "CaCertificateKeyQualityCheck", self.ca_certificate_key_quality_check);
+            set(&mut m, "ConflictingClientIdsCheck", self.conflicting_client_ids_check);
+            set(&mut m, "DeviceCertificateAgeCheck", self.device_certificate_age_check);
+            set(&mut m, "DeviceCertificateExpiringCheck", self.device_certificate_expiring_check);
+            set(&mut m, "DeviceCertificateKeyQualityCheck", self.device_certificate_key_quality_check);
+            set(&mut m, "DeviceCertificateSharedCheck", self.device_certificate_shared_check);
+            set(&mut m, "IntermediateCaRevokedForActiveDeviceCertificatesCheck", self.intermediate_ca_revoked_for_active_device_certificates_check);
+            set(&mut m, "IoTPolicyPotentialMisConfigurationCheck", self.io_t_policy_potential_mis_configuration_check);
+            set(&mut m, "IotPolicyOverlyPermissiveCheck", self.iot_policy_overly_permissive_check);
+            set(&mut m, "IotRoleAliasAllowsAccessToUnusedServicesCheck", self.iot_role_alias_allows_access_to_unused_services_check);
+            set(&mut m, "IotRoleAliasOverlyPermissiveCheck", self.iot_role_alias_overly_permissive_check);
+            set(&mut m, "LoggingDisabledCheck", self.logging_disabled_check);
+            set(&mut m, "RevokedCaCertificateStillActiveCheck", self.revoked_ca_certificate_still_active_check);
+            set(&mut m, "RevokedDeviceCertificateStillActiveCheck", self.revoked_device_certificate_still_active_check);
+            set(&mut m, "UnauthenticatedCognitoRoleOverlyPermissiveCheck", self.unauthenticated_cognito_role_overly_permissive_check);
             gs_core::Value::Map(m)
         }
     }
@@ -845,9 +809,7 @@ pub mod account_audit_configuration {
     impl IntoValue for AuditCheckConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -883,9 +845,7 @@ pub mod account_audit_configuration {
     impl IntoValue for AuditNotificationTargetConfigurations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sns {
-                m.insert("Sns", v.into_value());
-            }
+            set(&mut m, "Sns", self.sns);
             gs_core::Value::Map(m)
         }
     }
@@ -933,15 +893,9 @@ pub mod account_audit_configuration {
     impl IntoValue for AuditNotificationTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.target_arn {
-                m.insert("TargetArn", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "TargetArn", self.target_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -984,12 +938,8 @@ pub mod account_audit_configuration {
     impl IntoValue for DeviceCertExpirationAuditCheckConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1027,9 +977,7 @@ pub mod account_audit_configuration {
     impl IntoValue for CertExpirationCheckCustomConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cert_expiration_threshold_in_days {
-                m.insert("CertExpirationThresholdInDays", v.into_value());
-            }
+            set(&mut m, "CertExpirationThresholdInDays", self.cert_expiration_threshold_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -1072,12 +1020,8 @@ pub mod account_audit_configuration {
     impl IntoValue for DeviceCertAgeAuditCheckConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1115,9 +1059,7 @@ pub mod account_audit_configuration {
     impl IntoValue for CertAgeCheckCustomConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cert_age_threshold_in_days {
-                m.insert("CertAgeThresholdInDays", v.into_value());
-            }
+            set(&mut m, "CertAgeThresholdInDays", self.cert_age_threshold_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -1203,27 +1145,13 @@ impl CfnAuthorizerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthorizerFunctionArn", self.authorizer_function_arn.into_value());
-        if let Some(v) = self.authorizer_name {
-            m.insert("AuthorizerName", v.into_value());
-        }
-        if let Some(v) = self.enable_caching_for_http {
-            m.insert("EnableCachingForHttp", v.into_value());
-        }
-        if let Some(v) = self.signing_disabled {
-            m.insert("SigningDisabled", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.token_key_name {
-            m.insert("TokenKeyName", v.into_value());
-        }
-        if let Some(v) = self.token_signing_public_keys {
-            m.insert("TokenSigningPublicKeys", v.into_value());
-        }
+        set(&mut m, "AuthorizerName", self.authorizer_name);
+        set(&mut m, "EnableCachingForHttp", self.enable_caching_for_http);
+        set(&mut m, "SigningDisabled", self.signing_disabled);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TokenKeyName", self.token_key_name);
+        set(&mut m, "TokenSigningPublicKeys", self.token_signing_public_keys);
         m
     }
 
@@ -1304,15 +1232,9 @@ impl CfnBillingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.billing_group_name {
-            m.insert("BillingGroupName", v.into_value());
-        }
-        if let Some(v) = self.billing_group_properties {
-            m.insert("BillingGroupProperties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "BillingGroupName", self.billing_group_name);
+        set(&mut m, "BillingGroupProperties", self.billing_group_properties);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1354,7 +1276,7 @@ impl crate::Cfn<markers::BillingGroup> {
 /// The property types of [`CfnBillingGroup`]: CDK's `CfnBillingGroup.*Property`.
 #[cfg(feature = "iot")]
 pub mod billing_group {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The properties of a billing group.
     ///
@@ -1387,9 +1309,7 @@ pub mod billing_group {
     impl IntoValue for BillingGroupProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.billing_group_description {
-                m.insert("BillingGroupDescription", v.into_value());
-            }
+            set(&mut m, "BillingGroupDescription", self.billing_group_description);
             gs_core::Value::Map(m)
         }
     }
@@ -1472,26 +1392,14 @@ impl CfnCACertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_registration_status {
-            m.insert("AutoRegistrationStatus", v.into_value());
-        }
+        set(&mut m, "AutoRegistrationStatus", self.auto_registration_status);
         m.insert("CACertificatePem", self.ca_certificate_pem.into_value());
-        if let Some(v) = self.certificate_mode {
-            m.insert("CertificateMode", v.into_value());
-        }
-        if let Some(v) = self.registration_config {
-            m.insert("RegistrationConfig", v.into_value());
-        }
-        if let Some(v) = self.remove_auto_registration {
-            m.insert("RemoveAutoRegistration", v.into_value());
-        }
+        set(&mut m, "CertificateMode", self.certificate_mode);
+        set(&mut m, "RegistrationConfig", self.registration_config);
+        set(&mut m, "RemoveAutoRegistration", self.remove_auto_registration);
         m.insert("Status", self.status.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.verification_certificate_pem {
-            m.insert("VerificationCertificatePem", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VerificationCertificatePem", self.verification_certificate_pem);
         m
     }
 
@@ -1533,7 +1441,7 @@ impl crate::Cfn<markers::CACertificate> {
 /// The property types of [`CfnCACertificate`]: CDK's `CfnCACertificate.*Property`.
 #[cfg(feature = "iot")]
 pub mod ca_certificate {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The registration configuration.
     ///
@@ -1578,15 +1486,9 @@ pub mod ca_certificate {
     impl IntoValue for RegistrationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.template_body {
-                m.insert("TemplateBody", v.into_value());
-            }
-            if let Some(v) = self.template_name {
-                m.insert("TemplateName", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "TemplateBody", self.template_body);
+            set(&mut m, "TemplateName", self.template_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1652,18 +1554,10 @@ impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ca_certificate_pem {
-            m.insert("CACertificatePem", v.into_value());
-        }
-        if let Some(v) = self.certificate_mode {
-            m.insert("CertificateMode", v.into_value());
-        }
-        if let Some(v) = self.certificate_pem {
-            m.insert("CertificatePem", v.into_value());
-        }
-        if let Some(v) = self.certificate_signing_request {
-            m.insert("CertificateSigningRequest", v.into_value());
-        }
+        set(&mut m, "CACertificatePem", self.ca_certificate_pem);
+        set(&mut m, "CertificateMode", self.certificate_mode);
+        set(&mut m, "CertificatePem", self.certificate_pem);
+        set(&mut m, "CertificateSigningRequest", self.certificate_signing_request);
         m.insert("Status", self.status.into_value());
         m
     }
@@ -1756,13 +1650,9 @@ impl CfnCertificateProviderProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountDefaultForOperations", self.account_default_for_operations.into_value());
-        if let Some(v) = self.certificate_provider_name {
-            m.insert("CertificateProviderName", v.into_value());
-        }
+        set(&mut m, "CertificateProviderName", self.certificate_provider_name);
         m.insert("LambdaFunctionArn", self.lambda_function_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1905,45 +1795,19 @@ impl CfnCommandProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CommandId", self.command_id.into_value());
-        if let Some(v) = self.created_at {
-            m.insert("CreatedAt", v.into_value());
-        }
-        if let Some(v) = self.deprecated {
-            m.insert("Deprecated", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.last_updated_at {
-            m.insert("LastUpdatedAt", v.into_value());
-        }
-        if let Some(v) = self.mandatory_parameters {
-            m.insert("MandatoryParameters", v.into_value());
-        }
-        if let Some(v) = self.namespace {
-            m.insert("Namespace", v.into_value());
-        }
-        if let Some(v) = self.payload {
-            m.insert("Payload", v.into_value());
-        }
-        if let Some(v) = self.payload_template {
-            m.insert("PayloadTemplate", v.into_value());
-        }
-        if let Some(v) = self.pending_deletion {
-            m.insert("PendingDeletion", v.into_value());
-        }
-        if let Some(v) = self.preprocessor {
-            m.insert("Preprocessor", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CreatedAt", self.created_at);
+        set(&mut m, "Deprecated", self.deprecated);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "LastUpdatedAt", self.last_updated_at);
+        set(&mut m, "MandatoryParameters", self.mandatory_parameters);
+        set(&mut m, "Namespace", self.namespace);
+        set(&mut m, "Payload", self.payload);
+        set(&mut m, "PayloadTemplate", self.payload_template);
+        set(&mut m, "PendingDeletion", self.pending_deletion);
+        set(&mut m, "Preprocessor", self.preprocessor);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1977,7 +1841,7 @@ impl crate::Cfn<markers::Command> {
 /// The property types of [`CfnCommand`]: CDK's `CfnCommand.*Property`.
 #[cfg(feature = "iot")]
 pub mod command {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// The `CommandParameter` property type.
     ///
@@ -2035,22 +1899,12 @@ pub mod command {
     impl IntoValue for CommandParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
-            if let Some(v) = self.value_conditions {
-                m.insert("ValueConditions", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
+            set(&mut m, "ValueConditions", self.value_conditions);
             gs_core::Value::Map(m)
         }
     }
@@ -2122,27 +1976,13 @@ pub mod command {
     impl IntoValue for CommandParameterValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.b {
-                m.insert("B", v.into_value());
-            }
-            if let Some(v) = self.bin {
-                m.insert("BIN", v.into_value());
-            }
-            if let Some(v) = self.d {
-                m.insert("D", v.into_value());
-            }
-            if let Some(v) = self.i {
-                m.insert("I", v.into_value());
-            }
-            if let Some(v) = self.l {
-                m.insert("L", v.into_value());
-            }
-            if let Some(v) = self.s {
-                m.insert("S", v.into_value());
-            }
-            if let Some(v) = self.ul {
-                m.insert("UL", v.into_value());
-            }
+            set(&mut m, "B", self.b);
+            set(&mut m, "BIN", self.bin);
+            set(&mut m, "D", self.d);
+            set(&mut m, "I", self.i);
+            set(&mut m, "L", self.l);
+            set(&mut m, "S", self.s);
+            set(&mut m, "UL", self.ul);
             gs_core::Value::Map(m)
         }
     }
@@ -2241,21 +2081,11 @@ pub mod command {
     impl IntoValue for CommandParameterValueComparisonOperand {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number {
-                m.insert("Number", v.into_value());
-            }
-            if let Some(v) = self.number_range {
-                m.insert("NumberRange", v.into_value());
-            }
-            if let Some(v) = self.numbers {
-                m.insert("Numbers", v.into_value());
-            }
-            if let Some(v) = self.string {
-                m.insert("String", v.into_value());
-            }
-            if let Some(v) = self.strings {
-                m.insert("Strings", v.into_value());
-            }
+            set(&mut m, "Number", self.number);
+            set(&mut m, "NumberRange", self.number_range);
+            set(&mut m, "Numbers", self.numbers);
+            set(&mut m, "String", self.string);
+            set(&mut m, "Strings", self.strings);
             gs_core::Value::Map(m)
         }
     }
@@ -2336,12 +2166,8 @@ pub mod command {
     impl IntoValue for CommandPayload {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
+            set(&mut m, "ContentType", self.content_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2377,9 +2203,7 @@ pub mod command {
     impl IntoValue for CommandPreprocessor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_json_substitution {
-                m.insert("AwsJsonSubstitution", v.into_value());
-            }
+            set(&mut m, "AwsJsonSubstitution", self.aws_json_substitution);
             gs_core::Value::Map(m)
         }
     }
@@ -2471,16 +2295,10 @@ impl CfnCustomMetricProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.metric_name {
-            m.insert("MetricName", v.into_value());
-        }
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "MetricName", self.metric_name);
         m.insert("MetricType", self.metric_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2564,13 +2382,9 @@ impl CfnDimensionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("StringValues", self.string_values.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2720,45 +2534,19 @@ impl CfnDomainConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_protocol {
-            m.insert("ApplicationProtocol", v.into_value());
-        }
-        if let Some(v) = self.authentication_type {
-            m.insert("AuthenticationType", v.into_value());
-        }
-        if let Some(v) = self.authorizer_config {
-            m.insert("AuthorizerConfig", v.into_value());
-        }
-        if let Some(v) = self.client_certificate_config {
-            m.insert("ClientCertificateConfig", v.into_value());
-        }
-        if let Some(v) = self.domain_configuration_name {
-            m.insert("DomainConfigurationName", v.into_value());
-        }
-        if let Some(v) = self.domain_configuration_status {
-            m.insert("DomainConfigurationStatus", v.into_value());
-        }
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.server_certificate_arns {
-            m.insert("ServerCertificateArns", v.into_value());
-        }
-        if let Some(v) = self.server_certificate_config {
-            m.insert("ServerCertificateConfig", v.into_value());
-        }
-        if let Some(v) = self.service_type {
-            m.insert("ServiceType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tls_config {
-            m.insert("TlsConfig", v.into_value());
-        }
-        if let Some(v) = self.validation_certificate_arn {
-            m.insert("ValidationCertificateArn", v.into_value());
-        }
+        set(&mut m, "ApplicationProtocol", self.application_protocol);
+        set(&mut m, "AuthenticationType", self.authentication_type);
+        set(&mut m, "AuthorizerConfig", self.authorizer_config);
+        set(&mut m, "ClientCertificateConfig", self.client_certificate_config);
+        set(&mut m, "DomainConfigurationName", self.domain_configuration_name);
+        set(&mut m, "DomainConfigurationStatus", self.domain_configuration_status);
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "ServerCertificateArns", self.server_certificate_arns);
+        set(&mut m, "ServerCertificateConfig", self.server_certificate_config);
+        set(&mut m, "ServiceType", self.service_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TlsConfig", self.tls_config);
+        set(&mut m, "ValidationCertificateArn", self.validation_certificate_arn);
         m
     }
 
@@ -2810,7 +2598,7 @@ impl crate::Cfn<markers::DomainConfiguration> {
 /// The property types of [`CfnDomainConfiguration`]: CDK's `CfnDomainConfiguration.*Property`.
 #[cfg(feature = "iot")]
 pub mod domain_configuration {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// An object that specifies the TLS configuration for a domain.
     ///
@@ -2845,9 +2633,7 @@ pub mod domain_configuration {
     impl IntoValue for TlsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_policy {
-                m.insert("SecurityPolicy", v.into_value());
-            }
+            set(&mut m, "SecurityPolicy", self.security_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -2890,12 +2676,8 @@ pub mod domain_configuration {
     impl IntoValue for AuthorizerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_authorizer_override {
-                m.insert("AllowAuthorizerOverride", v.into_value());
-            }
-            if let Some(v) = self.default_authorizer_name {
-                m.insert("DefaultAuthorizerName", v.into_value());
-            }
+            set(&mut m, "AllowAuthorizerOverride", self.allow_authorizer_override);
+            set(&mut m, "DefaultAuthorizerName", self.default_authorizer_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2956,15 +2738,9 @@ pub mod domain_configuration {
     impl IntoValue for ServerCertificateConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_ocsp_check {
-                m.insert("EnableOCSPCheck", v.into_value());
-            }
-            if let Some(v) = self.ocsp_authorized_responder_arn {
-                m.insert("OcspAuthorizedResponderArn", v.into_value());
-            }
-            if let Some(v) = self.ocsp_lambda_arn {
-                m.insert("OcspLambdaArn", v.into_value());
-            }
+            set(&mut m, "EnableOCSPCheck", self.enable_ocsp_check);
+            set(&mut m, "OcspAuthorizedResponderArn", self.ocsp_authorized_responder_arn);
+            set(&mut m, "OcspLambdaArn", self.ocsp_lambda_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3001,9 +2777,7 @@ pub mod domain_configuration {
     impl IntoValue for ClientCertificateConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_certificate_callback_arn {
-                m.insert("ClientCertificateCallbackArn", v.into_value());
-            }
+            set(&mut m, "ClientCertificateCallbackArn", self.client_certificate_callback_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3051,12 +2825,8 @@ impl CfnEncryptionConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EncryptionType", self.encryption_type.into_value());
-        if let Some(v) = self.kms_access_role_arn {
-            m.insert("KmsAccessRoleArn", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "KmsAccessRoleArn", self.kms_access_role_arn);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m
     }
 
@@ -3190,34 +2960,16 @@ impl CfnFleetMetricProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aggregation_field {
-            m.insert("AggregationField", v.into_value());
-        }
-        if let Some(v) = self.aggregation_type {
-            m.insert("AggregationType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.index_name {
-            m.insert("IndexName", v.into_value());
-        }
+        set(&mut m, "AggregationField", self.aggregation_field);
+        set(&mut m, "AggregationType", self.aggregation_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IndexName", self.index_name);
         m.insert("MetricName", self.metric_name.into_value());
-        if let Some(v) = self.period {
-            m.insert("Period", v.into_value());
-        }
-        if let Some(v) = self.query_string {
-            m.insert("QueryString", v.into_value());
-        }
-        if let Some(v) = self.query_version {
-            m.insert("QueryVersion", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.unit {
-            m.insert("Unit", v.into_value());
-        }
+        set(&mut m, "Period", self.period);
+        set(&mut m, "QueryString", self.query_string);
+        set(&mut m, "QueryVersion", self.query_version);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Unit", self.unit);
         m
     }
 
@@ -3454,50 +3206,22 @@ impl CfnJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.abort_config {
-            m.insert("AbortConfig", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.destination_package_versions {
-            m.insert("DestinationPackageVersions", v.into_value());
-        }
-        if let Some(v) = self.document {
-            m.insert("Document", v.into_value());
-        }
-        if let Some(v) = self.document_parameters {
-            m.insert("DocumentParameters", v.into_value());
-        }
-        if let Some(v) = self.document_source {
-            m.insert("DocumentSource", v.into_value());
-        }
-        if let Some(v) = self.job_executions_retry_config {
-            m.insert("JobExecutionsRetryConfig", v.into_value());
-        }
-        if let Some(v) = self.job_executions_rollout_config {
-            m.insert("JobExecutionsRolloutConfig", v.into_value());
-        }
+        set(&mut m, "AbortConfig", self.abort_config);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DestinationPackageVersions", self.destination_package_versions);
+        set(&mut m, "Document", self.document);
+        set(&mut m, "DocumentParameters", self.document_parameters);
+        set(&mut m, "DocumentSource", self.document_source);
+        set(&mut m, "JobExecutionsRetryConfig", self.job_executions_retry_config);
+        set(&mut m, "JobExecutionsRolloutConfig", self.job_executions_rollout_config);
         m.insert("JobId", self.job_id.into_value());
-        if let Some(v) = self.job_template_arn {
-            m.insert("JobTemplateArn", v.into_value());
-        }
-        if let Some(v) = self.presigned_url_config {
-            m.insert("PresignedUrlConfig", v.into_value());
-        }
-        if let Some(v) = self.scheduling_config {
-            m.insert("SchedulingConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_selection {
-            m.insert("TargetSelection", v.into_value());
-        }
+        set(&mut m, "JobTemplateArn", self.job_template_arn);
+        set(&mut m, "PresignedUrlConfig", self.presigned_url_config);
+        set(&mut m, "SchedulingConfig", self.scheduling_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetSelection", self.target_selection);
         m.insert("Targets", self.targets.into_value());
-        if let Some(v) = self.timeout_config {
-            m.insert("TimeoutConfig", v.into_value());
-        }
+        set(&mut m, "TimeoutConfig", self.timeout_config);
         m
     }
 
@@ -3539,7 +3263,7 @@ impl crate::Cfn<markers::Job> {
 /// The property types of [`CfnJob`]: CDK's `CfnJob.*Property`.
 #[cfg(feature = "iot")]
 pub mod job {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Configuration for pre-signed S3 URLs.
     ///
@@ -3580,12 +3304,8 @@ pub mod job {
     impl IntoValue for PresignedUrlConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expires_in_sec {
-                m.insert("ExpiresInSec", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "ExpiresInSec", self.expires_in_sec);
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3628,12 +3348,8 @@ pub mod job {
     impl IntoValue for JobExecutionsRolloutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exponential_rate {
-                m.insert("ExponentialRate", v.into_value());
-            }
-            if let Some(v) = self.maximum_per_minute {
-                m.insert("MaximumPerMinute", v.into_value());
-            }
+            set(&mut m, "ExponentialRate", self.exponential_rate);
+            set(&mut m, "MaximumPerMinute", self.maximum_per_minute);
             gs_core::Value::Map(m)
         }
     }
@@ -3725,12 +3441,8 @@ pub mod job {
     impl IntoValue for RateIncreaseCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_of_notified_things {
-                m.insert("NumberOfNotifiedThings", v.into_value());
-            }
-            if let Some(v) = self.number_of_succeeded_things {
-                m.insert("NumberOfSucceededThings", v.into_value());
-            }
+            set(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);
+            set(&mut m, "NumberOfSucceededThings", self.number_of_succeeded_things);
             gs_core::Value::Map(m)
         }
     }
@@ -3854,9 +3566,7 @@ pub mod job {
     impl IntoValue for TimeoutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.in_progress_timeout_in_minutes {
-                m.insert("InProgressTimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "InProgressTimeoutInMinutes", self.in_progress_timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -3986,18 +3696,10 @@ pub mod job {
     impl IntoValue for SchedulingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_behavior {
-                m.insert("EndBehavior", v.into_value());
-            }
-            if let Some(v) = self.end_time {
-                m.insert("EndTime", v.into_value());
-            }
-            if let Some(v) = self.maintenance_windows {
-                m.insert("MaintenanceWindows", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "EndBehavior", self.end_behavior);
+            set(&mut m, "EndTime", self.end_time);
+            set(&mut m, "MaintenanceWindows", self.maintenance_windows);
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -4167,41 +3869,19 @@ impl CfnJobTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.abort_config {
-            m.insert("AbortConfig", v.into_value());
-        }
+        set(&mut m, "AbortConfig", self.abort_config);
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.destination_package_versions {
-            m.insert("DestinationPackageVersions", v.into_value());
-        }
-        if let Some(v) = self.document {
-            m.insert("Document", v.into_value());
-        }
-        if let Some(v) = self.document_source {
-            m.insert("DocumentSource", v.into_value());
-        }
-        if let Some(v) = self.job_arn {
-            m.insert("JobArn", v.into_value());
-        }
-        if let Some(v) = self.job_executions_retry_config {
-            m.insert("JobExecutionsRetryConfig", v.into_value());
-        }
-        if let Some(v) = self.job_executions_rollout_config {
-            m.insert("JobExecutionsRolloutConfig", v.into_value());
-        }
+        set(&mut m, "DestinationPackageVersions", self.destination_package_versions);
+        set(&mut m, "Document", self.document);
+        set(&mut m, "DocumentSource", self.document_source);
+        set(&mut m, "JobArn", self.job_arn);
+        set(&mut m, "JobExecutionsRetryConfig", self.job_executions_retry_config);
+        set(&mut m, "JobExecutionsRolloutConfig", self.job_executions_rollout_config);
         m.insert("JobTemplateId", self.job_template_id.into_value());
-        if let Some(v) = self.maintenance_windows {
-            m.insert("MaintenanceWindows", v.into_value());
-        }
-        if let Some(v) = self.presigned_url_config {
-            m.insert("PresignedUrlConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout_config {
-            m.insert("TimeoutConfig", v.into_value());
-        }
+        set(&mut m, "MaintenanceWindows", self.maintenance_windows);
+        set(&mut m, "PresignedUrlConfig", self.presigned_url_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeoutConfig", self.timeout_config);
         m
     }
 
@@ -4235,7 +3915,7 @@ impl crate::Cfn<markers::JobTemplate> {
 /// The property types of [`CfnJobTemplate`]: CDK's `CfnJobTemplate.*Property`.
 #[cfg(feature = "iot")]
 pub mod job_template {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// The configuration that determines how many retries are allowed for each failure type for a
     /// job.
@@ -4270,9 +3950,7 @@ pub mod job_template {
     impl IntoValue for JobExecutionsRetryConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.retry_criteria_list {
-                m.insert("RetryCriteriaList", v.into_value());
-            }
+            set(&mut m, "RetryCriteriaList", self.retry_criteria_list);
             gs_core::Value::Map(m)
         }
     }
@@ -4314,12 +3992,8 @@ pub mod job_template {
     impl IntoValue for RetryCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_type {
-                m.insert("FailureType", v.into_value());
-            }
-            if let Some(v) = self.number_of_retries {
-                m.insert("NumberOfRetries", v.into_value());
-            }
+            set(&mut m, "FailureType", self.failure_type);
+            set(&mut m, "NumberOfRetries", self.number_of_retries);
             gs_core::Value::Map(m)
         }
     }
@@ -4363,12 +4037,8 @@ pub mod job_template {
     impl IntoValue for MaintenanceWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_minutes {
-                m.insert("DurationInMinutes", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "DurationInMinutes", self.duration_in_minutes);
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -4549,12 +4219,8 @@ pub mod job_template {
     impl IntoValue for RateIncreaseCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_of_notified_things {
-                m.insert("NumberOfNotifiedThings", v.into_value());
-            }
-            if let Some(v) = self.number_of_succeeded_things {
-                m.insert("NumberOfSucceededThings", v.into_value());
-            }
+            set(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);
+            set(&mut m, "NumberOfSucceededThings", self.number_of_succeeded_things);
             gs_core::Value::Map(m)
         }
     }
@@ -4600,12 +4266,8 @@ pub mod job_template {
     impl IntoValue for JobExecutionsRolloutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exponential_rollout_rate {
-                m.insert("ExponentialRolloutRate", v.into_value());
-            }
-            if let Some(v) = self.maximum_per_minute {
-                m.insert("MaximumPerMinute", v.into_value());
-            }
+            set(&mut m, "ExponentialRolloutRate", self.exponential_rollout_rate);
+            set(&mut m, "MaximumPerMinute", self.maximum_per_minute);
             gs_core::Value::Map(m)
         }
     }
@@ -4647,9 +4309,7 @@ pub mod job_template {
     impl IntoValue for PresignedUrlConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expires_in_sec {
-                m.insert("ExpiresInSec", v.into_value());
-            }
+            set(&mut m, "ExpiresInSec", self.expires_in_sec);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -4748,9 +4408,7 @@ impl CfnLoggingProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
         m.insert("DefaultLogLevel", self.default_log_level.into_value());
-        if let Some(v) = self.event_configurations {
-            m.insert("EventConfigurations", v.into_value());
-        }
+        set(&mut m, "EventConfigurations", self.event_configurations);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
         m
     }
@@ -4777,7 +4435,7 @@ impl crate::Cfn<markers::Logging> {
 /// The property types of [`CfnLogging`]: CDK's `CfnLogging.*Property`.
 #[cfg(feature = "iot")]
 pub mod logging {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Configuration for event-based logging that specifies which event types to log and their
     /// logging settings. Used for account-level logging overrides.
@@ -4822,12 +4480,8 @@ pub mod logging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventType", self.event_type.into_value());
-            if let Some(v) = self.log_destination {
-                m.insert("LogDestination", v.into_value());
-            }
-            if let Some(v) = self.log_level {
-                m.insert("LogLevel", v.into_value());
-            }
+            set(&mut m, "LogDestination", self.log_destination);
+            set(&mut m, "LogLevel", self.log_level);
             gs_core::Value::Map(m)
         }
     }
@@ -4885,14 +4539,10 @@ impl CfnMitigationActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action_name {
-            m.insert("ActionName", v.into_value());
-        }
+        set(&mut m, "ActionName", self.action_name);
         m.insert("ActionParams", self.action_params.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4934,7 +4584,7 @@ impl crate::Cfn<markers::MitigationAction> {
 /// The property types of [`CfnMitigationAction`]: CDK's `CfnMitigationAction.*Property`.
 #[cfg(feature = "iot")]
 pub mod mitigation_action {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Defines the type of action and the parameters for that action.
     ///
@@ -5001,24 +4651,12 @@ pub mod mitigation_action {
     impl IntoValue for ActionParams {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_things_to_thing_group_params {
-                m.insert("AddThingsToThingGroupParams", v.into_value());
-            }
-            if let Some(v) = self.enable_io_t_logging_params {
-                m.insert("EnableIoTLoggingParams", v.into_value());
-            }
-            if let Some(v) = self.publish_finding_to_sns_params {
-                m.insert("PublishFindingToSnsParams", v.into_value());
-            }
-            if let Some(v) = self.replace_default_policy_version_params {
-                m.insert("ReplaceDefaultPolicyVersionParams", v.into_value());
-            }
-            if let Some(v) = self.update_ca_certificate_params {
-                m.insert("UpdateCACertificateParams", v.into_value());
-            }
-            if let Some(v) = self.update_device_certificate_params {
-                m.insert("UpdateDeviceCertificateParams", v.into_value());
-            }
+            set(&mut m, "AddThingsToThingGroupParams", self.add_things_to_thing_group_params);
+            set(&mut m, "EnableIoTLoggingParams", self.enable_io_t_logging_params);
+            set(&mut m, "PublishFindingToSnsParams", self.publish_finding_to_sns_params);
+            set(&mut m, "ReplaceDefaultPolicyVersionParams", self.replace_default_policy_version_params);
+            set(&mut m, "UpdateCACertificateParams", self.update_ca_certificate_params);
+            set(&mut m, "UpdateDeviceCertificateParams", self.update_device_certificate_params);
             gs_core::Value::Map(m)
         }
     }
@@ -5092,9 +4730,7 @@ pub mod mitigation_action {
     impl IntoValue for AddThingsToThingGroupParams {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.override_dynamic_groups {
-                m.insert("OverrideDynamicGroups", v.into_value());
-            }
+            set(&mut m, "OverrideDynamicGroups", self.override_dynamic_groups);
             m.insert("ThingGroupNames", self.thing_group_names.into_value());
             gs_core::Value::Map(m)
         }
@@ -5281,12 +4917,8 @@ impl CfnPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
-        if let Some(v) = self.policy_name {
-            m.insert("PolicyName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PolicyName", self.policy_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5474,26 +5106,14 @@ impl CfnProvisioningTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.pre_provisioning_hook {
-            m.insert("PreProvisioningHook", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "PreProvisioningHook", self.pre_provisioning_hook);
         m.insert("ProvisioningRoleArn", self.provisioning_role_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TemplateBody", self.template_body.into_value());
-        if let Some(v) = self.template_name {
-            m.insert("TemplateName", v.into_value());
-        }
-        if let Some(v) = self.template_type {
-            m.insert("TemplateType", v.into_value());
-        }
+        set(&mut m, "TemplateName", self.template_name);
+        set(&mut m, "TemplateType", self.template_type);
         m
     }
 
@@ -5527,7 +5147,7 @@ impl crate::Cfn<markers::ProvisioningTemplate> {
 /// The property types of [`CfnProvisioningTemplate`]: CDK's `CfnProvisioningTemplate.*Property`.
 #[cfg(feature = "iot")]
 pub mod provisioning_template {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// Structure that contains payloadVersion and targetArn. Provisioning hooks can be used when
     /// fleet provisioning to validate device parameters before allowing the device to be
@@ -5571,12 +5191,8 @@ pub mod provisioning_template {
     impl IntoValue for ProvisioningHook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload_version {
-                m.insert("PayloadVersion", v.into_value());
-            }
-            if let Some(v) = self.target_arn {
-                m.insert("TargetArn", v.into_get_att("Arn"));
-            }
+            set(&mut m, "PayloadVersion", self.payload_version);
+            if let Some(v) = self.target_arn { m.insert("TargetArn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -5710,16 +5326,10 @@ impl CfnRoleAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.credential_duration_seconds {
-            m.insert("CredentialDurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.role_alias {
-            m.insert("RoleAlias", v.into_value());
-        }
+        set(&mut m, "CredentialDurationSeconds", self.credential_duration_seconds);
+        set(&mut m, "RoleAlias", self.role_alias);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5819,19 +5429,11 @@ impl CfnScheduledAuditProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.day_of_month {
-            m.insert("DayOfMonth", v.into_value());
-        }
-        if let Some(v) = self.day_of_week {
-            m.insert("DayOfWeek", v.into_value());
-        }
+        set(&mut m, "DayOfMonth", self.day_of_month);
+        set(&mut m, "DayOfWeek", self.day_of_week);
         m.insert("Frequency", self.frequency.into_value());
-        if let Some(v) = self.scheduled_audit_name {
-            m.insert("ScheduledAuditName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ScheduledAuditName", self.scheduled_audit_name);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetCheckNames", self.target_check_names.into_value());
         m
     }
@@ -5946,30 +5548,14 @@ impl CfnSecurityProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_metrics_to_retain_v2 {
-            m.insert("AdditionalMetricsToRetainV2", v.into_value());
-        }
-        if let Some(v) = self.alert_targets {
-            m.insert("AlertTargets", v.into_value());
-        }
-        if let Some(v) = self.behaviors {
-            m.insert("Behaviors", v.into_value());
-        }
-        if let Some(v) = self.metrics_export_config {
-            m.insert("MetricsExportConfig", v.into_value());
-        }
-        if let Some(v) = self.security_profile_description {
-            m.insert("SecurityProfileDescription", v.into_value());
-        }
-        if let Some(v) = self.security_profile_name {
-            m.insert("SecurityProfileName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_arns {
-            m.insert("TargetArns", v.into_value());
-        }
+        set(&mut m, "AdditionalMetricsToRetainV2", self.additional_metrics_to_retain_v2);
+        set(&mut m, "AlertTargets", self.alert_targets);
+        set(&mut m, "Behaviors", self.behaviors);
+        set(&mut m, "MetricsExportConfig", self.metrics_export_config);
+        set(&mut m, "SecurityProfileDescription", self.security_profile_description);
+        set(&mut m, "SecurityProfileName", self.security_profile_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetArns", self.target_arns);
         m
     }
 
@@ -6003,7 +5589,7 @@ impl crate::Cfn<markers::SecurityProfile> {
 /// The property types of [`CfnSecurityProfile`]: CDK's `CfnSecurityProfile.*Property`.
 #[cfg(feature = "iot")]
 pub mod security_profile {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// The metric you want to retain. Dimensions are optional.
     ///
@@ -6043,13 +5629,9 @@ pub mod security_profile {
     impl IntoValue for MetricToRetain {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.export_metric {
-                m.insert("ExportMetric", v.into_value());
-            }
+            set(&mut m, "ExportMetric", self.export_metric);
             m.insert("Metric", self.metric.into_value());
-            if let Some(v) = self.metric_dimension {
-                m.insert("MetricDimension", v.into_value());
-            }
+            set(&mut m, "MetricDimension", self.metric_dimension);
             gs_core::Value::Map(m)
         }
     }
@@ -6088,9 +5670,7 @@ pub mod security_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionName", self.dimension_name.into_value());
-            if let Some(v) = self.operator {
-                m.insert("Operator", v.into_value());
-            }
+            set(&mut m, "Operator", self.operator);
             gs_core::Value::Map(m)
         }
     }
@@ -6151,22 +5731,12 @@ pub mod security_profile {
     impl IntoValue for Behavior {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.criteria {
-                m.insert("Criteria", v.into_value());
-            }
-            if let Some(v) = self.export_metric {
-                m.insert("ExportMetric", v.into_value());
-            }
-            if let Some(v) = self.metric {
-                m.insert("Metric", v.into_value());
-            }
-            if let Some(v) = self.metric_dimension {
-                m.insert("MetricDimension", v.into_value());
-            }
+            set(&mut m, "Criteria", self.criteria);
+            set(&mut m, "ExportMetric", self.export_metric);
+            set(&mut m, "Metric", self.metric);
+            set(&mut m, "MetricDimension", self.metric_dimension);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.suppress_alerts {
-                m.insert("SuppressAlerts", v.into_value());
-            }
+            set(&mut m, "SuppressAlerts", self.suppress_alerts);
             gs_core::Value::Map(m)
         }
     }
@@ -6248,27 +5818,13 @@ pub mod security_profile {
     impl IntoValue for BehaviorCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comparison_operator {
-                m.insert("ComparisonOperator", v.into_value());
-            }
-            if let Some(v) = self.consecutive_datapoints_to_alarm {
-                m.insert("ConsecutiveDatapointsToAlarm", v.into_value());
-            }
-            if let Some(v) = self.consecutive_datapoints_to_clear {
-                m.insert("ConsecutiveDatapointsToClear", v.into_value());
-            }
-            if let Some(v) = self.duration_seconds {
-                m.insert("DurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.ml_detection_config {
-                m.insert("MlDetectionConfig", v.into_value());
-            }
-            if let Some(v) = self.statistical_threshold {
-                m.insert("StatisticalThreshold", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "ComparisonOperator", self.comparison_operator);
+            set(&mut m, "ConsecutiveDatapointsToAlarm", self.consecutive_datapoints_to_alarm);
+            set(&mut m, "ConsecutiveDatapointsToClear", self.consecutive_datapoints_to_clear);
+            set(&mut m, "DurationSeconds", self.duration_seconds);
+            set(&mut m, "MlDetectionConfig", self.ml_detection_config);
+            set(&mut m, "StatisticalThreshold", self.statistical_threshold);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -6305,9 +5861,7 @@ pub mod security_profile {
     impl IntoValue for MachineLearningDetectionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.confidence_level {
-                m.insert("ConfidenceLevel", v.into_value());
-            }
+            set(&mut m, "ConfidenceLevel", self.confidence_level);
             gs_core::Value::Map(m)
         }
     }
@@ -6376,24 +5930,12 @@ pub mod security_profile {
     impl IntoValue for MetricValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidrs {
-                m.insert("Cidrs", v.into_value());
-            }
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.number {
-                m.insert("Number", v.into_value());
-            }
-            if let Some(v) = self.numbers {
-                m.insert("Numbers", v.into_value());
-            }
-            if let Some(v) = self.ports {
-                m.insert("Ports", v.into_value());
-            }
-            if let Some(v) = self.strings {
-                m.insert("Strings", v.into_value());
-            }
+            set(&mut m, "Cidrs", self.cidrs);
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Number", self.number);
+            set(&mut m, "Numbers", self.numbers);
+            set(&mut m, "Ports", self.ports);
+            set(&mut m, "Strings", self.strings);
             gs_core::Value::Map(m)
         }
     }
@@ -6436,9 +5978,7 @@ pub mod security_profile {
     impl IntoValue for StatisticalThreshold {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.statistic {
-                m.insert("Statistic", v.into_value());
-            }
+            set(&mut m, "Statistic", self.statistic);
             gs_core::Value::Map(m)
         }
     }
@@ -6574,15 +6114,9 @@ impl CfnSoftwarePackageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.package_name {
-            m.insert("PackageName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "PackageName", self.package_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6689,28 +6223,14 @@ impl CfnSoftwarePackageVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.artifact {
-            m.insert("Artifact", v.into_value());
-        }
-        if let Some(v) = self.attributes {
-            m.insert("Attributes", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Artifact", self.artifact);
+        set(&mut m, "Attributes", self.attributes);
+        set(&mut m, "Description", self.description);
         m.insert("PackageName", self.package_name.into_value());
-        if let Some(v) = self.recipe {
-            m.insert("Recipe", v.into_value());
-        }
-        if let Some(v) = self.sbom {
-            m.insert("Sbom", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.version_name {
-            m.insert("VersionName", v.into_value());
-        }
+        set(&mut m, "Recipe", self.recipe);
+        set(&mut m, "Sbom", self.sbom);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VersionName", self.version_name);
         m
     }
 
@@ -6939,15 +6459,11 @@ impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Files", self.files.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("StreamId", self.stream_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -7005,7 +6521,7 @@ impl crate::Cfn<markers::Stream> {
 /// The property types of [`CfnStream`]: CDK's `CfnStream.*Property`.
 #[cfg(feature = "iot")]
 pub mod stream {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Represents a file to stream.
     ///
@@ -7044,12 +6560,8 @@ pub mod stream {
     impl IntoValue for StreamFile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file_id {
-                m.insert("FileId", v.into_value());
-            }
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "FileId", self.file_id);
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -7097,15 +6609,9 @@ pub mod stream {
     impl IntoValue for S3Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -7153,12 +6659,8 @@ impl CfnThingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attribute_payload {
-            m.insert("AttributePayload", v.into_value());
-        }
-        if let Some(v) = self.thing_name {
-            m.insert("ThingName", v.into_value());
-        }
+        set(&mut m, "AttributePayload", self.attribute_payload);
+        set(&mut m, "ThingName", self.thing_name);
         m
     }
 
@@ -7201,7 +6703,7 @@ impl crate::Cfn<markers::Thing> {
 /// The property types of [`CfnThing`]: CDK's `CfnThing.*Property`.
 #[cfg(feature = "iot")]
 pub mod thing {
-    use crate::kinds::{IntoValue, Map, Str};
+    use crate::kinds::{IntoValue, Map, Str, set};
 
     /// The AttributePayload property specifies up to three attributes for an AWS IoT as key-value
     /// pairs. AttributePayload is a property of the
@@ -7237,9 +6739,7 @@ pub mod thing {
     impl IntoValue for AttributePayload {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -7308,21 +6808,11 @@ impl CfnThingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.parent_group_name {
-            m.insert("ParentGroupName", v.into_value());
-        }
-        if let Some(v) = self.query_string {
-            m.insert("QueryString", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.thing_group_name {
-            m.insert("ThingGroupName", v.into_value());
-        }
-        if let Some(v) = self.thing_group_properties {
-            m.insert("ThingGroupProperties", v.into_value());
-        }
+        set(&mut m, "ParentGroupName", self.parent_group_name);
+        set(&mut m, "QueryString", self.query_string);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ThingGroupName", self.thing_group_name);
+        set(&mut m, "ThingGroupProperties", self.thing_group_properties);
         m
     }
 
@@ -7364,7 +6854,7 @@ impl crate::Cfn<markers::ThingGroup> {
 /// The property types of [`CfnThingGroup`]: CDK's `CfnThingGroup.*Property`.
 #[cfg(feature = "iot")]
 pub mod thing_group {
-    use crate::kinds::{IntoValue, Map, Str};
+    use crate::kinds::{IntoValue, Map, Str, set};
 
     /// Thing group properties.
     ///
@@ -7403,12 +6893,8 @@ pub mod thing_group {
     impl IntoValue for ThingGroupProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_payload {
-                m.insert("AttributePayload", v.into_value());
-            }
-            if let Some(v) = self.thing_group_description {
-                m.insert("ThingGroupDescription", v.into_value());
-            }
+            set(&mut m, "AttributePayload", self.attribute_payload);
+            set(&mut m, "ThingGroupDescription", self.thing_group_description);
             gs_core::Value::Map(m)
         }
     }
@@ -7444,9 +6930,7 @@ pub mod thing_group {
     impl IntoValue for AttributePayload {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -7497,9 +6981,7 @@ impl CfnThingPrincipalAttachmentProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Principal", self.principal.into_value());
         m.insert("ThingName", self.thing_name.into_value());
-        if let Some(v) = self.thing_principal_type {
-            m.insert("ThingPrincipalType", v.into_value());
-        }
+        set(&mut m, "ThingPrincipalType", self.thing_principal_type);
         m
     }
 
@@ -7582,18 +7064,10 @@ impl CfnThingTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deprecate_thing_type {
-            m.insert("DeprecateThingType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.thing_type_name {
-            m.insert("ThingTypeName", v.into_value());
-        }
-        if let Some(v) = self.thing_type_properties {
-            m.insert("ThingTypeProperties", v.into_value());
-        }
+        set(&mut m, "DeprecateThingType", self.deprecate_thing_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ThingTypeName", self.thing_type_name);
+        set(&mut m, "ThingTypeProperties", self.thing_type_properties);
         m
     }
 
@@ -7635,7 +7109,7 @@ impl crate::Cfn<markers::ThingType> {
 /// The property types of [`CfnThingType`]: CDK's `CfnThingType.*Property`.
 #[cfg(feature = "iot")]
 pub mod thing_type {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The ThingTypeProperties contains information about the thing type including: a thing type
     /// description, and a list of searchable thing attribute names.
@@ -7683,15 +7157,9 @@ pub mod thing_type {
     impl IntoValue for ThingTypeProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mqtt5_configuration {
-                m.insert("Mqtt5Configuration", v.into_value());
-            }
-            if let Some(v) = self.searchable_attributes {
-                m.insert("SearchableAttributes", v.into_value());
-            }
-            if let Some(v) = self.thing_type_description {
-                m.insert("ThingTypeDescription", v.into_value());
-            }
+            set(&mut m, "Mqtt5Configuration", self.mqtt5_configuration);
+            set(&mut m, "SearchableAttributes", self.searchable_attributes);
+            set(&mut m, "ThingTypeDescription", self.thing_type_description);
             gs_core::Value::Map(m)
         }
     }
@@ -7728,9 +7196,7 @@ pub mod thing_type {
     impl IntoValue for Mqtt5Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.propagating_attributes {
-                m.insert("PropagatingAttributes", v.into_value());
-            }
+            set(&mut m, "PropagatingAttributes", self.propagating_attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -7774,12 +7240,8 @@ pub mod thing_type {
     impl IntoValue for PropagatingAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_attribute {
-                m.insert("ConnectionAttribute", v.into_value());
-            }
-            if let Some(v) = self.thing_attribute {
-                m.insert("ThingAttribute", v.into_value());
-            }
+            set(&mut m, "ConnectionAttribute", self.connection_attribute);
+            set(&mut m, "ThingAttribute", self.thing_attribute);
             m.insert("UserPropertyKey", self.user_property_key.into_value());
             gs_core::Value::Map(m)
         }
@@ -7830,12 +7292,8 @@ impl CfnTopicRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.rule_name {
-            m.insert("RuleName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RuleName", self.rule_name);
+        set(&mut m, "Tags", self.tags);
         m.insert("TopicRulePayload", self.topic_rule_payload.into_value());
         m
     }
@@ -7871,7 +7329,7 @@ impl crate::Cfn<markers::TopicRule> {
 /// The property types of [`CfnTopicRule`]: CDK's `CfnTopicRule.*Property`.
 #[cfg(feature = "iot")]
 pub mod topic_rule {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// Describes a rule.
     ///
@@ -7933,18 +7391,10 @@ pub mod topic_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
-            if let Some(v) = self.aws_iot_sql_version {
-                m.insert("AwsIotSqlVersion", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.error_action {
-                m.insert("ErrorAction", v.into_value());
-            }
-            if let Some(v) = self.rule_disabled {
-                m.insert("RuleDisabled", v.into_value());
-            }
+            set(&mut m, "AwsIotSqlVersion", self.aws_iot_sql_version);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "ErrorAction", self.error_action);
+            set(&mut m, "RuleDisabled", self.rule_disabled);
             m.insert("Sql", self.sql.into_value());
             gs_core::Value::Map(m)
         }
@@ -8117,75 +7567,29 @@ pub mod topic_rule {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloudwatch_alarm {
-                m.insert("CloudwatchAlarm", v.into_value());
-            }
-            if let Some(v) = self.cloudwatch_logs {
-                m.insert("CloudwatchLogs", v.into_value());
-            }
-            if let Some(v) = self.cloudwatch_metric {
-                m.insert("CloudwatchMetric", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db {
-                m.insert("DynamoDB", v.into_value());
-            }
-            if let Some(v) = self.dynamo_dbv2 {
-                m.insert("DynamoDBv2", v.into_value());
-            }
-            if let Some(v) = self.elasticsearch {
-                m.insert("Elasticsearch", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.http {
-                m.insert("Http", v.into_value());
-            }
-            if let Some(v) = self.influx_db {
-                m.insert("InfluxDB", v.into_value());
-            }
-            if let Some(v) = self.iot_analytics {
-                m.insert("IotAnalytics", v.into_value());
-            }
-            if let Some(v) = self.iot_events {
-                m.insert("IotEvents", v.into_value());
-            }
-            if let Some(v) = self.iot_site_wise {
-                m.insert("IotSiteWise", v.into_value());
-            }
-            if let Some(v) = self.kafka {
-                m.insert("Kafka", v.into_value());
-            }
-            if let Some(v) = self.kinesis {
-                m.insert("Kinesis", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.open_search {
-                m.insert("OpenSearch", v.into_value());
-            }
-            if let Some(v) = self.republish {
-                m.insert("Republish", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
-            if let Some(v) = self.sns {
-                m.insert("Sns", v.into_value());
-            }
-            if let Some(v) = self.sqs {
-                m.insert("Sqs", v.into_value());
-            }
-            if let Some(v) = self.step_functions {
-                m.insert("StepFunctions", v.into_value());
-            }
-            if let Some(v) = self.timestream {
-                m.insert("Timestream", v.into_value());
-            }
+            set(&mut m, "CloudwatchAlarm", self.cloudwatch_alarm);
+            set(&mut m, "CloudwatchLogs", self.cloudwatch_logs);
+            set(&mut m, "CloudwatchMetric", self.cloudwatch_metric);
+            set(&mut m, "DynamoDB", self.dynamo_db);
+            set(&mut m, "DynamoDBv2", self.dynamo_dbv2);
+            set(&mut m, "Elasticsearch", self.elasticsearch);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "Http", self.http);
+            set(&mut m, "InfluxDB", self.influx_db);
+            set(&mut m, "IotAnalytics", self.iot_analytics);
+            set(&mut m, "IotEvents", self.iot_events);
+            set(&mut m, "IotSiteWise", self.iot_site_wise);
+            set(&mut m, "Kafka", self.kafka);
+            set(&mut m, "Kinesis", self.kinesis);
+            set(&mut m, "Lambda", self.lambda);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "OpenSearch", self.open_search);
+            set(&mut m, "Republish", self.republish);
+            set(&mut m, "S3", self.s3);
+            set(&mut m, "Sns", self.sns);
+            set(&mut m, "Sqs", self.sqs);
+            set(&mut m, "StepFunctions", self.step_functions);
+            set(&mut m, "Timestream", self.timestream);
             gs_core::Value::Map(m)
         }
     }
@@ -8246,9 +7650,7 @@ pub mod topic_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
-            if let Some(v) = self.canned_acl {
-                m.insert("CannedAcl", v.into_value());
-            }
+            set(&mut m, "CannedAcl", self.canned_acl);
             m.insert("Key", self.key.into_value());
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
@@ -8362,13 +7764,9 @@ pub mod topic_rule {
     impl IntoValue for IotEventsAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_mode {
-                m.insert("BatchMode", v.into_value());
-            }
+            set(&mut m, "BatchMode", self.batch_mode);
             m.insert("InputName", self.input_name.into_ref());
-            if let Some(v) = self.message_id {
-                m.insert("MessageId", v.into_value());
-            }
+            set(&mut m, "MessageId", self.message_id);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
         }
@@ -8428,14 +7826,10 @@ pub mod topic_rule {
     impl IntoValue for FirehoseAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_mode {
-                m.insert("BatchMode", v.into_value());
-            }
+            set(&mut m, "BatchMode", self.batch_mode);
             m.insert("DeliveryStreamName", self.delivery_stream_name.into_ref());
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.separator {
-                m.insert("Separator", v.into_value());
-            }
+            set(&mut m, "Separator", self.separator);
             gs_core::Value::Map(m)
         }
     }
@@ -8490,12 +7884,8 @@ pub mod topic_rule {
     impl IntoValue for RepublishAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
-            if let Some(v) = self.qos {
-                m.insert("Qos", v.into_value());
-            }
+            set(&mut m, "Headers", self.headers);
+            set(&mut m, "Qos", self.qos);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             m.insert("Topic", self.topic.into_value());
             gs_core::Value::Map(m)
@@ -8574,24 +7964,12 @@ pub mod topic_rule {
     impl IntoValue for RepublishActionHeaders {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
-            if let Some(v) = self.correlation_data {
-                m.insert("CorrelationData", v.into_value());
-            }
-            if let Some(v) = self.message_expiry {
-                m.insert("MessageExpiry", v.into_value());
-            }
-            if let Some(v) = self.payload_format_indicator {
-                m.insert("PayloadFormatIndicator", v.into_value());
-            }
-            if let Some(v) = self.response_topic {
-                m.insert("ResponseTopic", v.into_value());
-            }
-            if let Some(v) = self.user_properties {
-                m.insert("UserProperties", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
+            set(&mut m, "CorrelationData", self.correlation_data);
+            set(&mut m, "MessageExpiry", self.message_expiry);
+            set(&mut m, "PayloadFormatIndicator", self.payload_format_indicator);
+            set(&mut m, "ResponseTopic", self.response_topic);
+            set(&mut m, "UserProperties", self.user_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -8696,15 +8074,9 @@ pub mod topic_rule {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientProperties", self.client_properties.into_value());
             m.insert("DestinationArn", self.destination_arn.into_value());
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.partition {
-                m.insert("Partition", v.into_value());
-            }
+            set(&mut m, "Headers", self.headers);
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Partition", self.partition);
             m.insert("Topic", self.topic.into_value());
             gs_core::Value::Map(m)
         }
@@ -8752,9 +8124,7 @@ pub mod topic_rule {
     impl IntoValue for StepFunctionsAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.execution_name_prefix {
-                m.insert("ExecutionNamePrefix", v.into_value());
-            }
+            set(&mut m, "ExecutionNamePrefix", self.execution_name_prefix);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("StateMachineName", self.state_machine_name.into_value());
             gs_core::Value::Map(m)
@@ -8839,22 +8209,12 @@ pub mod topic_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HashKeyField", self.hash_key_field.into_value());
-            if let Some(v) = self.hash_key_type {
-                m.insert("HashKeyType", v.into_value());
-            }
+            set(&mut m, "HashKeyType", self.hash_key_type);
             m.insert("HashKeyValue", self.hash_key_value.into_value());
-            if let Some(v) = self.payload_field {
-                m.insert("PayloadField", v.into_value());
-            }
-            if let Some(v) = self.range_key_field {
-                m.insert("RangeKeyField", v.into_value());
-            }
-            if let Some(v) = self.range_key_type {
-                m.insert("RangeKeyType", v.into_value());
-            }
-            if let Some(v) = self.range_key_value {
-                m.insert("RangeKeyValue", v.into_value());
-            }
+            set(&mut m, "PayloadField", self.payload_field);
+            set(&mut m, "RangeKeyField", self.range_key_field);
+            set(&mut m, "RangeKeyType", self.range_key_type);
+            set(&mut m, "RangeKeyValue", self.range_key_value);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
@@ -8922,21 +8282,11 @@ pub mod topic_rule {
     impl IntoValue for HttpAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth {
-                m.insert("Auth", v.into_value());
-            }
-            if let Some(v) = self.batch_config {
-                m.insert("BatchConfig", v.into_value());
-            }
-            if let Some(v) = self.confirmation_url {
-                m.insert("ConfirmationUrl", v.into_value());
-            }
-            if let Some(v) = self.enable_batching {
-                m.insert("EnableBatching", v.into_value());
-            }
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
+            set(&mut m, "Auth", self.auth);
+            set(&mut m, "BatchConfig", self.batch_config);
+            set(&mut m, "ConfirmationUrl", self.confirmation_url);
+            set(&mut m, "EnableBatching", self.enable_batching);
+            set(&mut m, "Headers", self.headers);
             m.insert("Url", self.url.into_value());
             gs_core::Value::Map(m)
         }
@@ -9013,9 +8363,7 @@ pub mod topic_rule {
     impl IntoValue for HttpAuthorization {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sigv4 {
-                m.insert("Sigv4", v.into_value());
-            }
+            set(&mut m, "Sigv4", self.sigv4);
             gs_core::Value::Map(m)
         }
     }
@@ -9171,12 +8519,8 @@ pub mod topic_rule {
     impl IntoValue for DynamoDBv2Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.put_item {
-                m.insert("PutItem", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_get_att("Arn"));
-            }
+            set(&mut m, "PutItem", self.put_item);
+            if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -9282,9 +8626,7 @@ pub mod topic_rule {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricName", self.metric_name.into_value());
             m.insert("MetricNamespace", self.metric_namespace.into_value());
-            if let Some(v) = self.metric_timestamp {
-                m.insert("MetricTimestamp", v.into_value());
-            }
+            set(&mut m, "MetricTimestamp", self.metric_timestamp);
             m.insert("MetricUnit", self.metric_unit.into_value());
             m.insert("MetricValue", self.metric_value.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
@@ -9390,18 +8732,10 @@ pub mod topic_rule {
     impl IntoValue for PutAssetPropertyValueEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asset_id {
-                m.insert("AssetId", v.into_value());
-            }
-            if let Some(v) = self.entry_id {
-                m.insert("EntryId", v.into_value());
-            }
-            if let Some(v) = self.property_alias {
-                m.insert("PropertyAlias", v.into_value());
-            }
-            if let Some(v) = self.property_id {
-                m.insert("PropertyId", v.into_value());
-            }
+            set(&mut m, "AssetId", self.asset_id);
+            set(&mut m, "EntryId", self.entry_id);
+            set(&mut m, "PropertyAlias", self.property_alias);
+            set(&mut m, "PropertyId", self.property_id);
             m.insert("PropertyValues", self.property_values.into_value());
             gs_core::Value::Map(m)
         }
@@ -9447,9 +8781,7 @@ pub mod topic_rule {
     impl IntoValue for AssetPropertyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.quality {
-                m.insert("Quality", v.into_value());
-            }
+            set(&mut m, "Quality", self.quality);
             m.insert("Timestamp", self.timestamp.into_value());
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
@@ -9508,18 +8840,10 @@ pub mod topic_rule {
     impl IntoValue for AssetPropertyVariant {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.integer_value {
-                m.insert("IntegerValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "IntegerValue", self.integer_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -9556,9 +8880,7 @@ pub mod topic_rule {
     impl IntoValue for AssetPropertyTimestamp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.offset_in_nanos {
-                m.insert("OffsetInNanos", v.into_value());
-            }
+            set(&mut m, "OffsetInNanos", self.offset_in_nanos);
             m.insert("TimeInSeconds", self.time_in_seconds.into_value());
             gs_core::Value::Map(m)
         }
@@ -9674,9 +8996,7 @@ pub mod topic_rule {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueueUrl", self.queue_url.into_ref());
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.use_base64 {
-                m.insert("UseBase64", v.into_value());
-            }
+            set(&mut m, "UseBase64", self.use_base64);
             gs_core::Value::Map(m)
         }
     }
@@ -9720,9 +9040,7 @@ pub mod topic_rule {
     impl IntoValue for KinesisAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.partition_key {
-                m.insert("PartitionKey", v.into_value());
-            }
+            set(&mut m, "PartitionKey", self.partition_key);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("StreamName", self.stream_name.into_value());
             gs_core::Value::Map(m)
@@ -9768,9 +9086,7 @@ pub mod topic_rule {
     impl IntoValue for CloudwatchLogsAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_mode {
-                m.insert("BatchMode", v.into_value());
-            }
+            set(&mut m, "BatchMode", self.batch_mode);
             m.insert("LogGroupName", self.log_group_name.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
@@ -9836,9 +9152,7 @@ pub mod topic_rule {
             m.insert("Dimensions", self.dimensions.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("TableName", self.table_name.into_value());
-            if let Some(v) = self.timestamp {
-                m.insert("Timestamp", v.into_value());
-            }
+            set(&mut m, "Timestamp", self.timestamp);
             gs_core::Value::Map(m)
         }
     }
@@ -9966,9 +9280,7 @@ pub mod topic_rule {
     impl IntoValue for IotAnalyticsAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_mode {
-                m.insert("BatchMode", v.into_value());
-            }
+            set(&mut m, "BatchMode", self.batch_mode);
             m.insert("ChannelName", self.channel_name.into_value());
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
@@ -10025,9 +9337,7 @@ pub mod topic_rule {
     impl IntoValue for SnsAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message_format {
-                m.insert("MessageFormat", v.into_value());
-            }
+            set(&mut m, "MessageFormat", self.message_format);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             m.insert("TargetArn", self.target_arn.into_ref());
             gs_core::Value::Map(m)
@@ -10065,9 +9375,7 @@ pub mod topic_rule {
     impl IntoValue for LambdaAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.function_arn {
-                m.insert("FunctionArn", v.into_value());
-            }
+            set(&mut m, "FunctionArn", self.function_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -10140,9 +9448,7 @@ pub mod topic_rule {
             m.insert("Latitude", self.latitude.into_value());
             m.insert("Longitude", self.longitude.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.timestamp {
-                m.insert("Timestamp", v.into_value());
-            }
+            set(&mut m, "Timestamp", self.timestamp);
             m.insert("TrackerName", self.tracker_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -10181,9 +9487,7 @@ pub mod topic_rule {
     impl IntoValue for Timestamp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -10238,18 +9542,10 @@ pub mod topic_rule {
     impl IntoValue for BatchConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_across_topics {
-                m.insert("BatchAcrossTopics", v.into_value());
-            }
-            if let Some(v) = self.max_batch_open_ms {
-                m.insert("MaxBatchOpenMs", v.into_value());
-            }
-            if let Some(v) = self.max_batch_size {
-                m.insert("MaxBatchSize", v.into_value());
-            }
-            if let Some(v) = self.max_batch_size_bytes {
-                m.insert("MaxBatchSizeBytes", v.into_value());
-            }
+            set(&mut m, "BatchAcrossTopics", self.batch_across_topics);
+            set(&mut m, "MaxBatchOpenMs", self.max_batch_open_ms);
+            set(&mut m, "MaxBatchSize", self.max_batch_size);
+            set(&mut m, "MaxBatchSizeBytes", self.max_batch_size_bytes);
             gs_core::Value::Map(m)
         }
     }
@@ -10325,22 +9621,14 @@ pub mod topic_rule {
     impl IntoValue for InfluxDBAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_config {
-                m.insert("BatchConfig", v.into_value());
-            }
+            set(&mut m, "BatchConfig", self.batch_config);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("DestinationArn", self.destination_arn.into_value());
-            if let Some(v) = self.organization {
-                m.insert("Organization", v.into_value());
-            }
+            set(&mut m, "Organization", self.organization);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("TableName", self.table_name.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.timestamp_unit {
-                m.insert("TimestampUnit", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "TimestampUnit", self.timestamp_unit);
             gs_core::Value::Map(m)
         }
     }
@@ -10394,18 +9682,10 @@ pub mod topic_rule {
     impl IntoValue for InfluxDBBatchConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_across_topics {
-                m.insert("BatchAcrossTopics", v.into_value());
-            }
-            if let Some(v) = self.max_batch_open_ms {
-                m.insert("MaxBatchOpenMs", v.into_value());
-            }
-            if let Some(v) = self.max_batch_size {
-                m.insert("MaxBatchSize", v.into_value());
-            }
-            if let Some(v) = self.max_batch_size_bytes {
-                m.insert("MaxBatchSizeBytes", v.into_value());
-            }
+            set(&mut m, "BatchAcrossTopics", self.batch_across_topics);
+            set(&mut m, "MaxBatchOpenMs", self.max_batch_open_ms);
+            set(&mut m, "MaxBatchSize", self.max_batch_size);
+            set(&mut m, "MaxBatchSizeBytes", self.max_batch_size_bytes);
             gs_core::Value::Map(m)
         }
     }
@@ -10517,18 +9797,10 @@ impl CfnTopicRuleDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.http_url_properties {
-            m.insert("HttpUrlProperties", v.into_value());
-        }
-        if let Some(v) = self.influx_db_properties {
-            m.insert("InfluxDBProperties", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.vpc_properties {
-            m.insert("VpcProperties", v.into_value());
-        }
+        set(&mut m, "HttpUrlProperties", self.http_url_properties);
+        set(&mut m, "InfluxDBProperties", self.influx_db_properties);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "VpcProperties", self.vpc_properties);
         m
     }
 
@@ -10570,7 +9842,7 @@ impl crate::Cfn<markers::TopicRuleDestination> {
 /// The property types of [`CfnTopicRuleDestination`]: CDK's `CfnTopicRuleDestination.*Property`.
 #[cfg(feature = "iot")]
 pub mod topic_rule_destination {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// HTTP URL destination properties.
     ///
@@ -10604,9 +9876,7 @@ pub mod topic_rule_destination {
     impl IntoValue for HttpUrlDestinationSummary {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.confirmation_url {
-                m.insert("ConfirmationUrl", v.into_value());
-            }
+            set(&mut m, "ConfirmationUrl", self.confirmation_url);
             gs_core::Value::Map(m)
         }
     }
@@ -10665,18 +9935,10 @@ pub mod topic_rule_destination {
     impl IntoValue for VpcDestinationProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "SecurityGroups", self.security_groups);
+            set(&mut m, "SubnetIds", self.subnet_ids);
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -10736,12 +9998,8 @@ pub mod topic_rule_destination {
             m.insert("Endpoint", self.endpoint.into_value());
             m.insert("InfluxDBVersion", self.influx_db_version.into_value());
             m.insert("SecretId", self.secret_id.into_value());
-            if let Some(v) = self.secret_key {
-                m.insert("SecretKey", v.into_value());
-            }
-            if let Some(v) = self.secret_type {
-                m.insert("SecretType", v.into_value());
-            }
+            set(&mut m, "SecretKey", self.secret_key);
+            set(&mut m, "SecretType", self.secret_type);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotanalytics")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -144,18 +144,10 @@ impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.channel_name {
-            m.insert("ChannelName", v.into_value());
-        }
-        if let Some(v) = self.channel_storage {
-            m.insert("ChannelStorage", v.into_value());
-        }
-        if let Some(v) = self.retention_period {
-            m.insert("RetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ChannelName", self.channel_name);
+        set(&mut m, "ChannelStorage", self.channel_storage);
+        set(&mut m, "RetentionPeriod", self.retention_period);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -189,7 +181,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "iotanalytics")]
 pub mod channel {
-    use crate::kinds::{Bool, Int, IntoValue, Json, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, Str, set};
 
     /// Where channel data is stored. You may choose one of `serviceManagedS3` , `customerManagedS3`
     /// storage. If not specified, the default is `serviceManagedS3` . This can't be changed after
@@ -233,12 +225,8 @@ pub mod channel {
     impl IntoValue for ChannelStorage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed_s3 {
-                m.insert("CustomerManagedS3", v.into_value());
-            }
-            if let Some(v) = self.service_managed_s3 {
-                m.insert("ServiceManagedS3", v.into_value());
-            }
+            set(&mut m, "CustomerManagedS3", self.customer_managed_s3);
+            set(&mut m, "ServiceManagedS3", self.service_managed_s3);
             gs_core::Value::Map(m)
         }
     }
@@ -285,9 +273,7 @@ pub mod channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.key_prefix {
-                m.insert("KeyPrefix", v.into_value());
-            }
+            set(&mut m, "KeyPrefix", self.key_prefix);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -330,12 +316,8 @@ pub mod channel {
     impl IntoValue for RetentionPeriod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_of_days {
-                m.insert("NumberOfDays", v.into_value());
-            }
-            if let Some(v) = self.unlimited {
-                m.insert("Unlimited", v.into_value());
-            }
+            set(&mut m, "NumberOfDays", self.number_of_days);
+            set(&mut m, "Unlimited", self.unlimited);
             gs_core::Value::Map(m)
         }
     }
@@ -424,27 +406,13 @@ impl CfnDatasetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
-        if let Some(v) = self.content_delivery_rules {
-            m.insert("ContentDeliveryRules", v.into_value());
-        }
-        if let Some(v) = self.dataset_name {
-            m.insert("DatasetName", v.into_value());
-        }
-        if let Some(v) = self.late_data_rules {
-            m.insert("LateDataRules", v.into_value());
-        }
-        if let Some(v) = self.retention_period {
-            m.insert("RetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.triggers {
-            m.insert("Triggers", v.into_value());
-        }
-        if let Some(v) = self.versioning_configuration {
-            m.insert("VersioningConfiguration", v.into_value());
-        }
+        set(&mut m, "ContentDeliveryRules", self.content_delivery_rules);
+        set(&mut m, "DatasetName", self.dataset_name);
+        set(&mut m, "LateDataRules", self.late_data_rules);
+        set(&mut m, "RetentionPeriod", self.retention_period);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Triggers", self.triggers);
+        set(&mut m, "VersioningConfiguration", self.versioning_configuration);
         m
     }
 
@@ -478,7 +446,7 @@ impl crate::Cfn<markers::Dataset> {
 /// The property types of [`CfnDataset`]: CDK's `CfnDataset.*Property`.
 #[cfg(feature = "iotanalytics")]
 pub mod dataset {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Num, Str, set};
 
     /// Information needed to run the "containerAction" to produce data set contents.
     ///
@@ -522,12 +490,8 @@ pub mod dataset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionName", self.action_name.into_value());
-            if let Some(v) = self.container_action {
-                m.insert("ContainerAction", v.into_value());
-            }
-            if let Some(v) = self.query_action {
-                m.insert("QueryAction", v.into_value());
-            }
+            set(&mut m, "ContainerAction", self.container_action);
+            set(&mut m, "QueryAction", self.query_action);
             gs_core::Value::Map(m)
         }
     }
@@ -587,9 +551,7 @@ pub mod dataset {
             m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
             m.insert("Image", self.image.into_value());
             m.insert("ResourceConfiguration", self.resource_configuration.into_value());
-            if let Some(v) = self.variables {
-                m.insert("Variables", v.into_value());
-            }
+            set(&mut m, "Variables", self.variables);
             gs_core::Value::Map(m)
         }
     }
@@ -646,18 +608,10 @@ pub mod dataset {
     impl IntoValue for Variable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dataset_content_version_value {
-                m.insert("DatasetContentVersionValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.output_file_uri_value {
-                m.insert("OutputFileUriValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "DatasetContentVersionValue", self.dataset_content_version_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "OutputFileUriValue", self.output_file_uri_value);
+            set(&mut m, "StringValue", self.string_value);
             m.insert("VariableName", self.variable_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -802,9 +756,7 @@ pub mod dataset {
     impl IntoValue for QueryAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
+            set(&mut m, "Filters", self.filters);
             m.insert("SqlQuery", self.sql_query.into_value());
             gs_core::Value::Map(m)
         }
@@ -842,9 +794,7 @@ pub mod dataset {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delta_time {
-                m.insert("DeltaTime", v.into_value());
-            }
+            set(&mut m, "DeltaTime", self.delta_time);
             gs_core::Value::Map(m)
         }
     }
@@ -929,9 +879,7 @@ pub mod dataset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RuleConfiguration", self.rule_configuration.into_value());
-            if let Some(v) = self.rule_name {
-                m.insert("RuleName", v.into_value());
-            }
+            set(&mut m, "RuleName", self.rule_name);
             gs_core::Value::Map(m)
         }
     }
@@ -967,9 +915,7 @@ pub mod dataset {
     impl IntoValue for LateDataRuleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delta_time_session_window_configuration {
-                m.insert("DeltaTimeSessionWindowConfiguration", v.into_value());
-            }
+            set(&mut m, "DeltaTimeSessionWindowConfiguration", self.delta_time_session_window_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1040,9 +986,7 @@ pub mod dataset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
-            if let Some(v) = self.entry_name {
-                m.insert("EntryName", v.into_value());
-            }
+            set(&mut m, "EntryName", self.entry_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1084,12 +1028,8 @@ pub mod dataset {
     impl IntoValue for DatasetContentDeliveryRuleDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iot_events_destination_configuration {
-                m.insert("IotEventsDestinationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_destination_configuration {
-                m.insert("S3DestinationConfiguration", v.into_value());
-            }
+            set(&mut m, "IotEventsDestinationConfiguration", self.iot_events_destination_configuration);
+            set(&mut m, "S3DestinationConfiguration", self.s3_destination_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1191,9 +1131,7 @@ pub mod dataset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_ref());
-            if let Some(v) = self.glue_configuration {
-                m.insert("GlueConfiguration", v.into_value());
-            }
+            set(&mut m, "GlueConfiguration", self.glue_configuration);
             m.insert("Key", self.key.into_value());
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
@@ -1281,12 +1219,8 @@ pub mod dataset {
     impl IntoValue for Trigger {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schedule {
-                m.insert("Schedule", v.into_value());
-            }
-            if let Some(v) = self.triggering_dataset {
-                m.insert("TriggeringDataset", v.into_value());
-            }
+            set(&mut m, "Schedule", self.schedule);
+            set(&mut m, "TriggeringDataset", self.triggering_dataset);
             gs_core::Value::Map(m)
         }
     }
@@ -1395,12 +1329,8 @@ pub mod dataset {
     impl IntoValue for VersioningConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_versions {
-                m.insert("MaxVersions", v.into_value());
-            }
-            if let Some(v) = self.unlimited {
-                m.insert("Unlimited", v.into_value());
-            }
+            set(&mut m, "MaxVersions", self.max_versions);
+            set(&mut m, "Unlimited", self.unlimited);
             gs_core::Value::Map(m)
         }
     }
@@ -1442,12 +1372,8 @@ pub mod dataset {
     impl IntoValue for RetentionPeriod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_of_days {
-                m.insert("NumberOfDays", v.into_value());
-            }
-            if let Some(v) = self.unlimited {
-                m.insert("Unlimited", v.into_value());
-            }
+            set(&mut m, "NumberOfDays", self.number_of_days);
+            set(&mut m, "Unlimited", self.unlimited);
             gs_core::Value::Map(m)
         }
     }
@@ -1523,24 +1449,12 @@ impl CfnDatastoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.datastore_name {
-            m.insert("DatastoreName", v.into_value());
-        }
-        if let Some(v) = self.datastore_partitions {
-            m.insert("DatastorePartitions", v.into_value());
-        }
-        if let Some(v) = self.datastore_storage {
-            m.insert("DatastoreStorage", v.into_value());
-        }
-        if let Some(v) = self.file_format_configuration {
-            m.insert("FileFormatConfiguration", v.into_value());
-        }
-        if let Some(v) = self.retention_period {
-            m.insert("RetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DatastoreName", self.datastore_name);
+        set(&mut m, "DatastorePartitions", self.datastore_partitions);
+        set(&mut m, "DatastoreStorage", self.datastore_storage);
+        set(&mut m, "FileFormatConfiguration", self.file_format_configuration);
+        set(&mut m, "RetentionPeriod", self.retention_period);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1574,7 +1488,7 @@ impl crate::Cfn<markers::Datastore> {
 /// The property types of [`CfnDatastore`]: CDK's `CfnDatastore.*Property`.
 #[cfg(feature = "iotanalytics")]
 pub mod datastore {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// Where data store data is stored.
     ///
@@ -1624,15 +1538,9 @@ pub mod datastore {
     impl IntoValue for DatastoreStorage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed_s3 {
-                m.insert("CustomerManagedS3", v.into_value());
-            }
-            if let Some(v) = self.iot_site_wise_multi_layer_storage {
-                m.insert("IotSiteWiseMultiLayerStorage", v.into_value());
-            }
-            if let Some(v) = self.service_managed_s3 {
-                m.insert("ServiceManagedS3", v.into_value());
-            }
+            set(&mut m, "CustomerManagedS3", self.customer_managed_s3);
+            set(&mut m, "IotSiteWiseMultiLayerStorage", self.iot_site_wise_multi_layer_storage);
+            set(&mut m, "ServiceManagedS3", self.service_managed_s3);
             gs_core::Value::Map(m)
         }
     }
@@ -1681,9 +1589,7 @@ pub mod datastore {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.key_prefix {
-                m.insert("KeyPrefix", v.into_value());
-            }
+            set(&mut m, "KeyPrefix", self.key_prefix);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1721,9 +1627,7 @@ pub mod datastore {
     impl IntoValue for IotSiteWiseMultiLayerStorage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed_s3_storage {
-                m.insert("CustomerManagedS3Storage", v.into_value());
-            }
+            set(&mut m, "CustomerManagedS3Storage", self.customer_managed_s3_storage);
             gs_core::Value::Map(m)
         }
     }
@@ -1765,9 +1669,7 @@ pub mod datastore {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.key_prefix {
-                m.insert("KeyPrefix", v.into_value());
-            }
+            set(&mut m, "KeyPrefix", self.key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1810,12 +1712,8 @@ pub mod datastore {
     impl IntoValue for FileFormatConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.json_configuration {
-                m.insert("JsonConfiguration", v.into_value());
-            }
-            if let Some(v) = self.parquet_configuration {
-                m.insert("ParquetConfiguration", v.into_value());
-            }
+            set(&mut m, "JsonConfiguration", self.json_configuration);
+            set(&mut m, "ParquetConfiguration", self.parquet_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1851,9 +1749,7 @@ pub mod datastore {
     impl IntoValue for ParquetConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.schema_definition {
-                m.insert("SchemaDefinition", v.into_value());
-            }
+            set(&mut m, "SchemaDefinition", self.schema_definition);
             gs_core::Value::Map(m)
         }
     }
@@ -1889,9 +1785,7 @@ pub mod datastore {
     impl IntoValue for SchemaDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.columns {
-                m.insert("Columns", v.into_value());
-            }
+            set(&mut m, "Columns", self.columns);
             gs_core::Value::Map(m)
         }
     }
@@ -1968,9 +1862,7 @@ pub mod datastore {
     impl IntoValue for DatastorePartitions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.partitions {
-                m.insert("Partitions", v.into_value());
-            }
+            set(&mut m, "Partitions", self.partitions);
             gs_core::Value::Map(m)
         }
     }
@@ -2013,12 +1905,8 @@ pub mod datastore {
     impl IntoValue for DatastorePartition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.partition {
-                m.insert("Partition", v.into_value());
-            }
-            if let Some(v) = self.timestamp_partition {
-                m.insert("TimestampPartition", v.into_value());
-            }
+            set(&mut m, "Partition", self.partition);
+            set(&mut m, "TimestampPartition", self.timestamp_partition);
             gs_core::Value::Map(m)
         }
     }
@@ -2089,9 +1977,7 @@ pub mod datastore {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
-            if let Some(v) = self.timestamp_format {
-                m.insert("TimestampFormat", v.into_value());
-            }
+            set(&mut m, "TimestampFormat", self.timestamp_format);
             gs_core::Value::Map(m)
         }
     }
@@ -2133,12 +2019,8 @@ pub mod datastore {
     impl IntoValue for RetentionPeriod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_of_days {
-                m.insert("NumberOfDays", v.into_value());
-            }
-            if let Some(v) = self.unlimited {
-                m.insert("Unlimited", v.into_value());
-            }
+            set(&mut m, "NumberOfDays", self.number_of_days);
+            set(&mut m, "Unlimited", self.unlimited);
             gs_core::Value::Map(m)
         }
     }
@@ -2192,12 +2074,8 @@ impl CfnPipelineProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PipelineActivities", self.pipeline_activities.into_value());
-        if let Some(v) = self.pipeline_name {
-            m.insert("PipelineName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PipelineName", self.pipeline_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2231,7 +2109,7 @@ impl crate::Cfn<markers::Pipeline> {
 /// The property types of [`CfnPipeline`]: CDK's `CfnPipeline.*Property`.
 #[cfg(feature = "iotanalytics")]
 pub mod pipeline {
-    use crate::kinds::{Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Id, Int, IntoValue, List, Map, Str, set};
 
     /// An activity that performs a transformation on a message.
     ///
@@ -2318,36 +2196,16 @@ pub mod pipeline {
     impl IntoValue for Activity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_attributes {
-                m.insert("AddAttributes", v.into_value());
-            }
-            if let Some(v) = self.channel {
-                m.insert("Channel", v.into_value());
-            }
-            if let Some(v) = self.datastore {
-                m.insert("Datastore", v.into_value());
-            }
-            if let Some(v) = self.device_registry_enrich {
-                m.insert("DeviceRegistryEnrich", v.into_value());
-            }
-            if let Some(v) = self.device_shadow_enrich {
-                m.insert("DeviceShadowEnrich", v.into_value());
-            }
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
-            if let Some(v) = self.math {
-                m.insert("Math", v.into_value());
-            }
-            if let Some(v) = self.remove_attributes {
-                m.insert("RemoveAttributes", v.into_value());
-            }
-            if let Some(v) = self.select_attributes {
-                m.insert("SelectAttributes", v.into_value());
-            }
+            set(&mut m, "AddAttributes", self.add_attributes);
+            set(&mut m, "Channel", self.channel);
+            set(&mut m, "Datastore", self.datastore);
+            set(&mut m, "DeviceRegistryEnrich", self.device_registry_enrich);
+            set(&mut m, "DeviceShadowEnrich", self.device_shadow_enrich);
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Lambda", self.lambda);
+            set(&mut m, "Math", self.math);
+            set(&mut m, "RemoveAttributes", self.remove_attributes);
+            set(&mut m, "SelectAttributes", self.select_attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -2393,9 +2251,7 @@ pub mod pipeline {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             gs_core::Value::Map(m)
         }
     }
@@ -2480,9 +2336,7 @@ pub mod pipeline {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filter", self.filter.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             gs_core::Value::Map(m)
         }
     }
@@ -2529,9 +2383,7 @@ pub mod pipeline {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             gs_core::Value::Map(m)
         }
     }
@@ -2577,9 +2429,7 @@ pub mod pipeline {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChannelName", self.channel_name.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             gs_core::Value::Map(m)
         }
     }
@@ -2639,9 +2489,7 @@ pub mod pipeline {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("ThingName", self.thing_name.into_value());
             gs_core::Value::Map(m)
@@ -2697,9 +2545,7 @@ pub mod pipeline {
             m.insert("Attribute", self.attribute.into_value());
             m.insert("Math", self.math.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             gs_core::Value::Map(m)
         }
     }
@@ -2756,9 +2602,7 @@ pub mod pipeline {
             m.insert("BatchSize", self.batch_size.into_value());
             m.insert("LambdaName", self.lambda_name.into_ref());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             gs_core::Value::Map(m)
         }
     }
@@ -2818,9 +2662,7 @@ pub mod pipeline {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("ThingName", self.thing_name.into_value());
             gs_core::Value::Map(m)
@@ -2868,9 +2710,7 @@ pub mod pipeline {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.next {
-                m.insert("Next", v.into_value());
-            }
+            set(&mut m, "Next", self.next);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotcoredeviceadvisor")]
-use crate::kinds::{IntoValue, List, Tag};
+use crate::kinds::{IntoValue, List, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -68,9 +68,7 @@ impl CfnSuiteDefinitionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SuiteDefinitionConfiguration", self.suite_definition_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -120,7 +118,7 @@ impl crate::Cfn<markers::SuiteDefinition> {
 /// The property types of [`CfnSuiteDefinition`]: CDK's `CfnSuiteDefinition.*Property`.
 #[cfg(feature = "iotcoredeviceadvisor")]
 pub mod suite_definition {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Information of a test device. A thing ARN, certificate ARN or device role ARN is required.
     ///
@@ -159,12 +157,8 @@ pub mod suite_definition {
     impl IntoValue for DeviceUnderTest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
-            if let Some(v) = self.thing_arn {
-                m.insert("ThingArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
+            set(&mut m, "ThingArn", self.thing_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -226,16 +220,10 @@ pub mod suite_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DevicePermissionRoleArn", self.device_permission_role_arn.into_value());
-            if let Some(v) = self.devices {
-                m.insert("Devices", v.into_value());
-            }
-            if let Some(v) = self.intended_for_qualification {
-                m.insert("IntendedForQualification", v.into_value());
-            }
+            set(&mut m, "Devices", self.devices);
+            set(&mut m, "IntendedForQualification", self.intended_for_qualification);
             m.insert("RootGroup", self.root_group.into_value());
-            if let Some(v) = self.suite_definition_name {
-                m.insert("SuiteDefinitionName", v.into_value());
-            }
+            set(&mut m, "SuiteDefinitionName", self.suite_definition_name);
             gs_core::Value::Map(m)
         }
     }

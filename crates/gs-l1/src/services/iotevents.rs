@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotevents")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -163,29 +163,15 @@ impl CfnAlarmModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alarm_capabilities {
-            m.insert("AlarmCapabilities", v.into_value());
-        }
-        if let Some(v) = self.alarm_event_actions {
-            m.insert("AlarmEventActions", v.into_value());
-        }
-        if let Some(v) = self.alarm_model_description {
-            m.insert("AlarmModelDescription", v.into_value());
-        }
-        if let Some(v) = self.alarm_model_name {
-            m.insert("AlarmModelName", v.into_value());
-        }
+        set(&mut m, "AlarmCapabilities", self.alarm_capabilities);
+        set(&mut m, "AlarmEventActions", self.alarm_event_actions);
+        set(&mut m, "AlarmModelDescription", self.alarm_model_description);
+        set(&mut m, "AlarmModelName", self.alarm_model_name);
         m.insert("AlarmRule", self.alarm_rule.into_value());
-        if let Some(v) = self.key {
-            m.insert("Key", v.into_value());
-        }
+        set(&mut m, "Key", self.key);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.severity {
-            m.insert("Severity", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Severity", self.severity);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -211,7 +197,7 @@ impl crate::Cfn<markers::AlarmModel> {
 /// The property types of [`CfnAlarmModel`]: CDK's `CfnAlarmModel.*Property`.
 #[cfg(feature = "iotevents")]
 pub mod alarm_model {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Defines when your alarm is invoked.
     ///
@@ -245,9 +231,7 @@ pub mod alarm_model {
     impl IntoValue for AlarmRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.simple_rule {
-                m.insert("SimpleRule", v.into_value());
-            }
+            set(&mut m, "SimpleRule", self.simple_rule);
             gs_core::Value::Map(m)
         }
     }
@@ -340,12 +324,8 @@ pub mod alarm_model {
     impl IntoValue for AlarmCapabilities {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acknowledge_flow {
-                m.insert("AcknowledgeFlow", v.into_value());
-            }
-            if let Some(v) = self.initialization_configuration {
-                m.insert("InitializationConfiguration", v.into_value());
-            }
+            set(&mut m, "AcknowledgeFlow", self.acknowledge_flow);
+            set(&mut m, "InitializationConfiguration", self.initialization_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -384,9 +364,7 @@ pub mod alarm_model {
     impl IntoValue for AcknowledgeFlow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -456,9 +434,7 @@ pub mod alarm_model {
     impl IntoValue for AlarmEventActions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarm_actions {
-                m.insert("AlarmActions", v.into_value());
-            }
+            set(&mut m, "AlarmActions", self.alarm_actions);
             gs_core::Value::Map(m)
         }
     }
@@ -558,33 +534,15 @@ pub mod alarm_model {
     impl IntoValue for AlarmAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dynamo_db {
-                m.insert("DynamoDB", v.into_value());
-            }
-            if let Some(v) = self.dynamo_dbv2 {
-                m.insert("DynamoDBv2", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.iot_events {
-                m.insert("IotEvents", v.into_value());
-            }
-            if let Some(v) = self.iot_site_wise {
-                m.insert("IotSiteWise", v.into_value());
-            }
-            if let Some(v) = self.iot_topic_publish {
-                m.insert("IotTopicPublish", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
-            if let Some(v) = self.sns {
-                m.insert("Sns", v.into_value());
-            }
-            if let Some(v) = self.sqs {
-                m.insert("Sqs", v.into_value());
-            }
+            set(&mut m, "DynamoDB", self.dynamo_db);
+            set(&mut m, "DynamoDBv2", self.dynamo_dbv2);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "IotEvents", self.iot_events);
+            set(&mut m, "IotSiteWise", self.iot_site_wise);
+            set(&mut m, "IotTopicPublish", self.iot_topic_publish);
+            set(&mut m, "Lambda", self.lambda);
+            set(&mut m, "Sns", self.sns);
+            set(&mut m, "Sqs", self.sqs);
             gs_core::Value::Map(m)
         }
     }
@@ -626,9 +584,7 @@ pub mod alarm_model {
     impl IntoValue for DynamoDBv2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -710,9 +666,7 @@ pub mod alarm_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputName", self.input_name.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             gs_core::Value::Map(m)
         }
     }
@@ -775,21 +729,11 @@ pub mod alarm_model {
     impl IntoValue for IotSiteWise {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asset_id {
-                m.insert("AssetId", v.into_value());
-            }
-            if let Some(v) = self.entry_id {
-                m.insert("EntryId", v.into_value());
-            }
-            if let Some(v) = self.property_alias {
-                m.insert("PropertyAlias", v.into_value());
-            }
-            if let Some(v) = self.property_id {
-                m.insert("PropertyId", v.into_value());
-            }
-            if let Some(v) = self.property_value {
-                m.insert("PropertyValue", v.into_value());
-            }
+            set(&mut m, "AssetId", self.asset_id);
+            set(&mut m, "EntryId", self.entry_id);
+            set(&mut m, "PropertyAlias", self.property_alias);
+            set(&mut m, "PropertyId", self.property_id);
+            set(&mut m, "PropertyValue", self.property_value);
             gs_core::Value::Map(m)
         }
     }
@@ -836,12 +780,8 @@ pub mod alarm_model {
     impl IntoValue for AssetPropertyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.quality {
-                m.insert("Quality", v.into_value());
-            }
-            if let Some(v) = self.timestamp {
-                m.insert("Timestamp", v.into_value());
-            }
+            set(&mut m, "Quality", self.quality);
+            set(&mut m, "Timestamp", self.timestamp);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -902,18 +842,10 @@ pub mod alarm_model {
     impl IntoValue for AssetPropertyVariant {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.integer_value {
-                m.insert("IntegerValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "IntegerValue", self.integer_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -952,9 +884,7 @@ pub mod alarm_model {
     impl IntoValue for AssetPropertyTimestamp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.offset_in_nanos {
-                m.insert("OffsetInNanos", v.into_value());
-            }
+            set(&mut m, "OffsetInNanos", self.offset_in_nanos);
             m.insert("TimeInSeconds", self.time_in_seconds.into_value());
             gs_core::Value::Map(m)
         }
@@ -1000,13 +930,9 @@ pub mod alarm_model {
     impl IntoValue for Sqs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             m.insert("QueueUrl", self.queue_url.into_value());
-            if let Some(v) = self.use_base64 {
-                m.insert("UseBase64", v.into_value());
-            }
+            set(&mut m, "UseBase64", self.use_base64);
             gs_core::Value::Map(m)
         }
     }
@@ -1054,12 +980,8 @@ pub mod alarm_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamName", self.delivery_stream_name.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
-            if let Some(v) = self.separator {
-                m.insert("Separator", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
+            set(&mut m, "Separator", self.separator);
             gs_core::Value::Map(m)
         }
     }
@@ -1157,28 +1079,14 @@ pub mod alarm_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HashKeyField", self.hash_key_field.into_value());
-            if let Some(v) = self.hash_key_type {
-                m.insert("HashKeyType", v.into_value());
-            }
+            set(&mut m, "HashKeyType", self.hash_key_type);
             m.insert("HashKeyValue", self.hash_key_value.into_value());
-            if let Some(v) = self.operation {
-                m.insert("Operation", v.into_value());
-            }
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
-            if let Some(v) = self.payload_field {
-                m.insert("PayloadField", v.into_value());
-            }
-            if let Some(v) = self.range_key_field {
-                m.insert("RangeKeyField", v.into_value());
-            }
-            if let Some(v) = self.range_key_type {
-                m.insert("RangeKeyType", v.into_value());
-            }
-            if let Some(v) = self.range_key_value {
-                m.insert("RangeKeyValue", v.into_value());
-            }
+            set(&mut m, "Operation", self.operation);
+            set(&mut m, "Payload", self.payload);
+            set(&mut m, "PayloadField", self.payload_field);
+            set(&mut m, "RangeKeyField", self.range_key_field);
+            set(&mut m, "RangeKeyType", self.range_key_type);
+            set(&mut m, "RangeKeyValue", self.range_key_value);
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1218,9 +1126,7 @@ pub mod alarm_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MqttTopic", self.mqtt_topic.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             gs_core::Value::Map(m)
         }
     }
@@ -1258,9 +1164,7 @@ pub mod alarm_model {
     impl IntoValue for Sns {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             m.insert("TargetArn", self.target_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1300,9 +1204,7 @@ pub mod alarm_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             gs_core::Value::Map(m)
         }
     }
@@ -1384,22 +1286,12 @@ impl CfnDetectorModelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DetectorModelDefinition", self.detector_model_definition.into_value());
-        if let Some(v) = self.detector_model_description {
-            m.insert("DetectorModelDescription", v.into_value());
-        }
-        if let Some(v) = self.detector_model_name {
-            m.insert("DetectorModelName", v.into_value());
-        }
-        if let Some(v) = self.evaluation_method {
-            m.insert("EvaluationMethod", v.into_value());
-        }
-        if let Some(v) = self.key {
-            m.insert("Key", v.into_value());
-        }
+        set(&mut m, "DetectorModelDescription", self.detector_model_description);
+        set(&mut m, "DetectorModelName", self.detector_model_name);
+        set(&mut m, "EvaluationMethod", self.evaluation_method);
+        set(&mut m, "Key", self.key);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1425,7 +1317,7 @@ impl crate::Cfn<markers::DetectorModel> {
 /// The property types of [`CfnDetectorModel`]: CDK's `CfnDetectorModel.*Property`.
 #[cfg(feature = "iotevents")]
 pub mod detector_model {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Information that defines how a detector operates.
     ///
@@ -1510,15 +1402,9 @@ pub mod detector_model {
     impl IntoValue for State {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_enter {
-                m.insert("OnEnter", v.into_value());
-            }
-            if let Some(v) = self.on_exit {
-                m.insert("OnExit", v.into_value());
-            }
-            if let Some(v) = self.on_input {
-                m.insert("OnInput", v.into_value());
-            }
+            set(&mut m, "OnEnter", self.on_enter);
+            set(&mut m, "OnExit", self.on_exit);
+            set(&mut m, "OnInput", self.on_input);
             m.insert("StateName", self.state_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1562,12 +1448,8 @@ pub mod detector_model {
     impl IntoValue for OnInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.events {
-                m.insert("Events", v.into_value());
-            }
-            if let Some(v) = self.transition_events {
-                m.insert("TransitionEvents", v.into_value());
-            }
+            set(&mut m, "Events", self.events);
+            set(&mut m, "TransitionEvents", self.transition_events);
             gs_core::Value::Map(m)
         }
     }
@@ -1612,12 +1494,8 @@ pub mod detector_model {
     impl IntoValue for Event {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions {
-                m.insert("Actions", v.into_value());
-            }
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
+            set(&mut m, "Actions", self.actions);
+            set(&mut m, "Condition", self.condition);
             m.insert("EventName", self.event_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1744,45 +1622,19 @@ pub mod detector_model {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.clear_timer {
-                m.insert("ClearTimer", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db {
-                m.insert("DynamoDB", v.into_value());
-            }
-            if let Some(v) = self.dynamo_dbv2 {
-                m.insert("DynamoDBv2", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.iot_events {
-                m.insert("IotEvents", v.into_value());
-            }
-            if let Some(v) = self.iot_site_wise {
-                m.insert("IotSiteWise", v.into_value());
-            }
-            if let Some(v) = self.iot_topic_publish {
-                m.insert("IotTopicPublish", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
-            if let Some(v) = self.reset_timer {
-                m.insert("ResetTimer", v.into_value());
-            }
-            if let Some(v) = self.set_timer {
-                m.insert("SetTimer", v.into_value());
-            }
-            if let Some(v) = self.set_variable {
-                m.insert("SetVariable", v.into_value());
-            }
-            if let Some(v) = self.sns {
-                m.insert("Sns", v.into_value());
-            }
-            if let Some(v) = self.sqs {
-                m.insert("Sqs", v.into_value());
-            }
+            set(&mut m, "ClearTimer", self.clear_timer);
+            set(&mut m, "DynamoDB", self.dynamo_db);
+            set(&mut m, "DynamoDBv2", self.dynamo_dbv2);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "IotEvents", self.iot_events);
+            set(&mut m, "IotSiteWise", self.iot_site_wise);
+            set(&mut m, "IotTopicPublish", self.iot_topic_publish);
+            set(&mut m, "Lambda", self.lambda);
+            set(&mut m, "ResetTimer", self.reset_timer);
+            set(&mut m, "SetTimer", self.set_timer);
+            set(&mut m, "SetVariable", self.set_variable);
+            set(&mut m, "Sns", self.sns);
+            set(&mut m, "Sqs", self.sqs);
             gs_core::Value::Map(m)
         }
     }
@@ -1821,9 +1673,7 @@ pub mod detector_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputName", self.input_name.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             gs_core::Value::Map(m)
         }
     }
@@ -1913,12 +1763,8 @@ pub mod detector_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamName", self.delivery_stream_name.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
-            if let Some(v) = self.separator {
-                m.insert("Separator", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
+            set(&mut m, "Separator", self.separator);
             gs_core::Value::Map(m)
         }
     }
@@ -2016,28 +1862,14 @@ pub mod detector_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HashKeyField", self.hash_key_field.into_value());
-            if let Some(v) = self.hash_key_type {
-                m.insert("HashKeyType", v.into_value());
-            }
+            set(&mut m, "HashKeyType", self.hash_key_type);
             m.insert("HashKeyValue", self.hash_key_value.into_value());
-            if let Some(v) = self.operation {
-                m.insert("Operation", v.into_value());
-            }
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
-            if let Some(v) = self.payload_field {
-                m.insert("PayloadField", v.into_value());
-            }
-            if let Some(v) = self.range_key_field {
-                m.insert("RangeKeyField", v.into_value());
-            }
-            if let Some(v) = self.range_key_type {
-                m.insert("RangeKeyType", v.into_value());
-            }
-            if let Some(v) = self.range_key_value {
-                m.insert("RangeKeyValue", v.into_value());
-            }
+            set(&mut m, "Operation", self.operation);
+            set(&mut m, "Payload", self.payload);
+            set(&mut m, "PayloadField", self.payload_field);
+            set(&mut m, "RangeKeyField", self.range_key_field);
+            set(&mut m, "RangeKeyType", self.range_key_type);
+            set(&mut m, "RangeKeyValue", self.range_key_value);
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2077,9 +1909,7 @@ pub mod detector_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MqttTopic", self.mqtt_topic.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             gs_core::Value::Map(m)
         }
     }
@@ -2121,9 +1951,7 @@ pub mod detector_model {
     impl IntoValue for DynamoDBv2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2182,18 +2010,10 @@ pub mod detector_model {
     impl IntoValue for IotSiteWise {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asset_id {
-                m.insert("AssetId", v.into_value());
-            }
-            if let Some(v) = self.entry_id {
-                m.insert("EntryId", v.into_value());
-            }
-            if let Some(v) = self.property_alias {
-                m.insert("PropertyAlias", v.into_value());
-            }
-            if let Some(v) = self.property_id {
-                m.insert("PropertyId", v.into_value());
-            }
+            set(&mut m, "AssetId", self.asset_id);
+            set(&mut m, "EntryId", self.entry_id);
+            set(&mut m, "PropertyAlias", self.property_alias);
+            set(&mut m, "PropertyId", self.property_id);
             m.insert("PropertyValue", self.property_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -2241,12 +2061,8 @@ pub mod detector_model {
     impl IntoValue for AssetPropertyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.quality {
-                m.insert("Quality", v.into_value());
-            }
-            if let Some(v) = self.timestamp {
-                m.insert("Timestamp", v.into_value());
-            }
+            set(&mut m, "Quality", self.quality);
+            set(&mut m, "Timestamp", self.timestamp);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -2307,18 +2123,10 @@ pub mod detector_model {
     impl IntoValue for AssetPropertyVariant {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.integer_value {
-                m.insert("IntegerValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "IntegerValue", self.integer_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -2357,9 +2165,7 @@ pub mod detector_model {
     impl IntoValue for AssetPropertyTimestamp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.offset_in_nanos {
-                m.insert("OffsetInNanos", v.into_value());
-            }
+            set(&mut m, "OffsetInNanos", self.offset_in_nanos);
             m.insert("TimeInSeconds", self.time_in_seconds.into_value());
             gs_core::Value::Map(m)
         }
@@ -2437,13 +2243,9 @@ pub mod detector_model {
     impl IntoValue for Sqs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             m.insert("QueueUrl", self.queue_url.into_value());
-            if let Some(v) = self.use_base64 {
-                m.insert("UseBase64", v.into_value());
-            }
+            set(&mut m, "UseBase64", self.use_base64);
             gs_core::Value::Map(m)
         }
     }
@@ -2491,12 +2293,8 @@ pub mod detector_model {
     impl IntoValue for SetTimer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_expression {
-                m.insert("DurationExpression", v.into_value());
-            }
-            if let Some(v) = self.seconds {
-                m.insert("Seconds", v.into_value());
-            }
+            set(&mut m, "DurationExpression", self.duration_expression);
+            set(&mut m, "Seconds", self.seconds);
             m.insert("TimerName", self.timer_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2538,9 +2336,7 @@ pub mod detector_model {
     impl IntoValue for Sns {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             m.insert("TargetArn", self.target_arn.into_ref());
             gs_core::Value::Map(m)
         }
@@ -2611,9 +2407,7 @@ pub mod detector_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
             gs_core::Value::Map(m)
         }
     }
@@ -2705,9 +2499,7 @@ pub mod detector_model {
     impl IntoValue for TransitionEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions {
-                m.insert("Actions", v.into_value());
-            }
+            set(&mut m, "Actions", self.actions);
             m.insert("Condition", self.condition.into_value());
             m.insert("EventName", self.event_name.into_value());
             m.insert("NextState", self.next_state.into_value());
@@ -2747,9 +2539,7 @@ pub mod detector_model {
     impl IntoValue for OnExit {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.events {
-                m.insert("Events", v.into_value());
-            }
+            set(&mut m, "Events", self.events);
             gs_core::Value::Map(m)
         }
     }
@@ -2786,9 +2576,7 @@ pub mod detector_model {
     impl IntoValue for OnEnter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.events {
-                m.insert("Events", v.into_value());
-            }
+            set(&mut m, "Events", self.events);
             gs_core::Value::Map(m)
         }
     }
@@ -2845,15 +2633,9 @@ impl CfnInputProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InputDefinition", self.input_definition.into_value());
-        if let Some(v) = self.input_description {
-            m.insert("InputDescription", v.into_value());
-        }
-        if let Some(v) = self.input_name {
-            m.insert("InputName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "InputDescription", self.input_description);
+        set(&mut m, "InputName", self.input_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotfleetwise")]
-use crate::kinds::{Int, IntoValue, List, Map, Num, Str, Tag, Union};
+use crate::kinds::{Int, IntoValue, List, Map, Num, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -288,54 +288,24 @@ impl CfnCampaignProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action {
-            m.insert("Action", v.into_value());
-        }
+        set(&mut m, "Action", self.action);
         m.insert("CollectionScheme", self.collection_scheme.into_value());
-        if let Some(v) = self.compression {
-            m.insert("Compression", v.into_value());
-        }
-        if let Some(v) = self.data_destination_configs {
-            m.insert("DataDestinationConfigs", v.into_value());
-        }
-        if let Some(v) = self.data_extra_dimensions {
-            m.insert("DataExtraDimensions", v.into_value());
-        }
-        if let Some(v) = self.data_partitions {
-            m.insert("DataPartitions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.diagnostics_mode {
-            m.insert("DiagnosticsMode", v.into_value());
-        }
-        if let Some(v) = self.expiry_time {
-            m.insert("ExpiryTime", v.into_value());
-        }
+        set(&mut m, "Compression", self.compression);
+        set(&mut m, "DataDestinationConfigs", self.data_destination_configs);
+        set(&mut m, "DataExtraDimensions", self.data_extra_dimensions);
+        set(&mut m, "DataPartitions", self.data_partitions);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DiagnosticsMode", self.diagnostics_mode);
+        set(&mut m, "ExpiryTime", self.expiry_time);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.post_trigger_collection_duration {
-            m.insert("PostTriggerCollectionDuration", v.into_value());
-        }
-        if let Some(v) = self.priority {
-            m.insert("Priority", v.into_value());
-        }
+        set(&mut m, "PostTriggerCollectionDuration", self.post_trigger_collection_duration);
+        set(&mut m, "Priority", self.priority);
         m.insert("SignalCatalogArn", self.signal_catalog_arn.into_value());
-        if let Some(v) = self.signals_to_collect {
-            m.insert("SignalsToCollect", v.into_value());
-        }
-        if let Some(v) = self.signals_to_fetch {
-            m.insert("SignalsToFetch", v.into_value());
-        }
-        if let Some(v) = self.spooling_mode {
-            m.insert("SpoolingMode", v.into_value());
-        }
-        if let Some(v) = self.start_time {
-            m.insert("StartTime", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SignalsToCollect", self.signals_to_collect);
+        set(&mut m, "SignalsToFetch", self.signals_to_fetch);
+        set(&mut m, "SpoolingMode", self.spooling_mode);
+        set(&mut m, "StartTime", self.start_time);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
         m
     }
@@ -396,7 +366,7 @@ impl crate::Cfn<markers::Campaign> {
 /// The property types of [`CfnCampaign`]: CDK's `CfnCampaign.*Property`.
 #[cfg(feature = "iotfleetwise")]
 pub mod campaign {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Information about a signal.
     ///
@@ -443,15 +413,9 @@ pub mod campaign {
     impl IntoValue for SignalInformation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_partition_id {
-                m.insert("DataPartitionId", v.into_value());
-            }
-            if let Some(v) = self.max_sample_count {
-                m.insert("MaxSampleCount", v.into_value());
-            }
-            if let Some(v) = self.minimum_sampling_interval_ms {
-                m.insert("MinimumSamplingIntervalMs", v.into_value());
-            }
+            set(&mut m, "DataPartitionId", self.data_partition_id);
+            set(&mut m, "MaxSampleCount", self.max_sample_count);
+            set(&mut m, "MinimumSamplingIntervalMs", self.minimum_sampling_interval_ms);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -501,15 +465,9 @@ pub mod campaign {
     impl IntoValue for DataDestinationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mqtt_topic_config {
-                m.insert("MqttTopicConfig", v.into_value());
-            }
-            if let Some(v) = self.s3_config {
-                m.insert("S3Config", v.into_value());
-            }
-            if let Some(v) = self.timestream_config {
-                m.insert("TimestreamConfig", v.into_value());
-            }
+            set(&mut m, "MqttTopicConfig", self.mqtt_topic_config);
+            set(&mut m, "S3Config", self.s3_config);
+            set(&mut m, "TimestreamConfig", self.timestream_config);
             gs_core::Value::Map(m)
         }
     }
@@ -569,15 +527,9 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
-            if let Some(v) = self.data_format {
-                m.insert("DataFormat", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.storage_compression_format {
-                m.insert("StorageCompressionFormat", v.into_value());
-            }
+            set(&mut m, "DataFormat", self.data_format);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "StorageCompressionFormat", self.storage_compression_format);
             gs_core::Value::Map(m)
         }
     }
@@ -667,12 +619,8 @@ pub mod campaign {
     impl IntoValue for CollectionScheme {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition_based_collection_scheme {
-                m.insert("ConditionBasedCollectionScheme", v.into_value());
-            }
-            if let Some(v) = self.time_based_collection_scheme {
-                m.insert("TimeBasedCollectionScheme", v.into_value());
-            }
+            set(&mut m, "ConditionBasedCollectionScheme", self.condition_based_collection_scheme);
+            set(&mut m, "TimeBasedCollectionScheme", self.time_based_collection_scheme);
             gs_core::Value::Map(m)
         }
     }
@@ -762,16 +710,10 @@ pub mod campaign {
     impl IntoValue for ConditionBasedCollectionScheme {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition_language_version {
-                m.insert("ConditionLanguageVersion", v.into_value());
-            }
+            set(&mut m, "ConditionLanguageVersion", self.condition_language_version);
             m.insert("Expression", self.expression.into_value());
-            if let Some(v) = self.minimum_trigger_interval_ms {
-                m.insert("MinimumTriggerIntervalMs", v.into_value());
-            }
-            if let Some(v) = self.trigger_mode {
-                m.insert("TriggerMode", v.into_value());
-            }
+            set(&mut m, "MinimumTriggerIntervalMs", self.minimum_trigger_interval_ms);
+            set(&mut m, "TriggerMode", self.trigger_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -823,9 +765,7 @@ pub mod campaign {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
-            if let Some(v) = self.condition_language_version {
-                m.insert("ConditionLanguageVersion", v.into_value());
-            }
+            set(&mut m, "ConditionLanguageVersion", self.condition_language_version);
             m.insert("FullyQualifiedName", self.fully_qualified_name.into_value());
             m.insert("SignalFetchConfig", self.signal_fetch_config.into_value());
             gs_core::Value::Map(m)
@@ -869,12 +809,8 @@ pub mod campaign {
     impl IntoValue for SignalFetchConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition_based {
-                m.insert("ConditionBased", v.into_value());
-            }
-            if let Some(v) = self.time_based {
-                m.insert("TimeBased", v.into_value());
-            }
+            set(&mut m, "ConditionBased", self.condition_based);
+            set(&mut m, "TimeBased", self.time_based);
             gs_core::Value::Map(m)
         }
     }
@@ -1036,9 +972,7 @@ pub mod campaign {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
             m.insert("StorageOptions", self.storage_options.into_value());
-            if let Some(v) = self.upload_options {
-                m.insert("UploadOptions", v.into_value());
-            }
+            set(&mut m, "UploadOptions", self.upload_options);
             gs_core::Value::Map(m)
         }
     }
@@ -1205,9 +1139,7 @@ pub mod campaign {
     impl IntoValue for DataPartitionUploadOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition_language_version {
-                m.insert("ConditionLanguageVersion", v.into_value());
-            }
+            set(&mut m, "ConditionLanguageVersion", self.condition_language_version);
             m.insert("Expression", self.expression.into_value());
             gs_core::Value::Map(m)
         }
@@ -1291,26 +1223,14 @@ impl CfnDecoderManifestProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_for_unmapped_signals {
-            m.insert("DefaultForUnmappedSignals", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DefaultForUnmappedSignals", self.default_for_unmapped_signals);
+        set(&mut m, "Description", self.description);
         m.insert("ModelManifestArn", self.model_manifest_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.network_interfaces {
-            m.insert("NetworkInterfaces", v.into_value());
-        }
-        if let Some(v) = self.signal_decoders {
-            m.insert("SignalDecoders", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NetworkInterfaces", self.network_interfaces);
+        set(&mut m, "SignalDecoders", self.signal_decoders);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1362,7 +1282,7 @@ impl crate::Cfn<markers::DecoderManifest> {
 /// The property types of [`CfnDecoderManifest`]: CDK's `CfnDecoderManifest.*Property`.
 #[cfg(feature = "iotfleetwise")]
 pub mod decoder_manifest {
-    use crate::kinds::{IntoValue, Str, Union};
+    use crate::kinds::{IntoValue, Str, Union, set};
 
     /// Information about signal messages using the on-board diagnostics (OBD) II protocol in a
     /// vehicle.
@@ -1461,24 +1381,16 @@ pub mod decoder_manifest {
     impl IntoValue for ObdSignal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bit_mask_length {
-                m.insert("BitMaskLength", v.into_value());
-            }
-            if let Some(v) = self.bit_right_shift {
-                m.insert("BitRightShift", v.into_value());
-            }
+            set(&mut m, "BitMaskLength", self.bit_mask_length);
+            set(&mut m, "BitRightShift", self.bit_right_shift);
             m.insert("ByteLength", self.byte_length.into_value());
-            if let Some(v) = self.is_signed {
-                m.insert("IsSigned", v.into_value());
-            }
+            set(&mut m, "IsSigned", self.is_signed);
             m.insert("Offset", self.offset.into_value());
             m.insert("Pid", self.pid.into_value());
             m.insert("PidResponseLength", self.pid_response_length.into_value());
             m.insert("Scaling", self.scaling.into_value());
             m.insert("ServiceMode", self.service_mode.into_value());
-            if let Some(v) = self.signal_value_type {
-                m.insert("SignalValueType", v.into_value());
-            }
+            set(&mut m, "SignalValueType", self.signal_value_type);
             m.insert("StartByte", self.start_byte.into_value());
             gs_core::Value::Map(m)
         }
@@ -1571,13 +1483,9 @@ pub mod decoder_manifest {
             m.insert("IsSigned", self.is_signed.into_value());
             m.insert("Length", self.length.into_value());
             m.insert("MessageId", self.message_id.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             m.insert("Offset", self.offset.into_value());
-            if let Some(v) = self.signal_value_type {
-                m.insert("SignalValueType", v.into_value());
-            }
+            set(&mut m, "SignalValueType", self.signal_value_type);
             m.insert("StartBit", self.start_bit.into_value());
             gs_core::Value::Map(m)
         }
@@ -1622,12 +1530,8 @@ pub mod decoder_manifest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.protocol_name {
-                m.insert("ProtocolName", v.into_value());
-            }
-            if let Some(v) = self.protocol_version {
-                m.insert("ProtocolVersion", v.into_value());
-            }
+            set(&mut m, "ProtocolName", self.protocol_name);
+            set(&mut m, "ProtocolVersion", self.protocol_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1695,23 +1599,13 @@ pub mod decoder_manifest {
     impl IntoValue for ObdInterface {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dtc_request_interval_seconds {
-                m.insert("DtcRequestIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.has_transmission_ecu {
-                m.insert("HasTransmissionEcu", v.into_value());
-            }
+            set(&mut m, "DtcRequestIntervalSeconds", self.dtc_request_interval_seconds);
+            set(&mut m, "HasTransmissionEcu", self.has_transmission_ecu);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.obd_standard {
-                m.insert("ObdStandard", v.into_value());
-            }
-            if let Some(v) = self.pid_request_interval_seconds {
-                m.insert("PidRequestIntervalSeconds", v.into_value());
-            }
+            set(&mut m, "ObdStandard", self.obd_standard);
+            set(&mut m, "PidRequestIntervalSeconds", self.pid_request_interval_seconds);
             m.insert("RequestMessageId", self.request_message_id.into_value());
-            if let Some(v) = self.use_extended_ids {
-                m.insert("UseExtendedIds", v.into_value());
-            }
+            set(&mut m, "UseExtendedIds", self.use_extended_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1985,14 +1879,10 @@ impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Id", self.id.into_value());
         m.insert("SignalCatalogArn", self.signal_catalog_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2104,20 +1994,12 @@ impl CfnModelManifestProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.nodes {
-            m.insert("Nodes", v.into_value());
-        }
+        set(&mut m, "Nodes", self.nodes);
         m.insert("SignalCatalogArn", self.signal_catalog_arn.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2228,21 +2110,11 @@ impl CfnSignalCatalogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.node_counts {
-            m.insert("NodeCounts", v.into_value());
-        }
-        if let Some(v) = self.nodes {
-            m.insert("Nodes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NodeCounts", self.node_counts);
+        set(&mut m, "Nodes", self.nodes);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2334,7 +2206,7 @@ impl crate::Cfn<markers::SignalCatalog> {
 /// The property types of [`CfnSignalCatalog`]: CDK's `CfnSignalCatalog.*Property`.
 #[cfg(feature = "iotfleetwise")]
 pub mod signal_catalog {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Information about the number of nodes and node types in a vehicle network.
     ///
@@ -2391,21 +2263,11 @@ pub mod signal_catalog {
     impl IntoValue for NodeCounts {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.total_actuators {
-                m.insert("TotalActuators", v.into_value());
-            }
-            if let Some(v) = self.total_attributes {
-                m.insert("TotalAttributes", v.into_value());
-            }
-            if let Some(v) = self.total_branches {
-                m.insert("TotalBranches", v.into_value());
-            }
-            if let Some(v) = self.total_nodes {
-                m.insert("TotalNodes", v.into_value());
-            }
-            if let Some(v) = self.total_sensors {
-                m.insert("TotalSensors", v.into_value());
-            }
+            set(&mut m, "TotalActuators", self.total_actuators);
+            set(&mut m, "TotalAttributes", self.total_attributes);
+            set(&mut m, "TotalBranches", self.total_branches);
+            set(&mut m, "TotalNodes", self.total_nodes);
+            set(&mut m, "TotalSensors", self.total_sensors);
             gs_core::Value::Map(m)
         }
     }
@@ -2460,18 +2322,10 @@ pub mod signal_catalog {
     impl IntoValue for Node {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actuator {
-                m.insert("Actuator", v.into_value());
-            }
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
-            if let Some(v) = self.branch {
-                m.insert("Branch", v.into_value());
-            }
-            if let Some(v) = self.sensor {
-                m.insert("Sensor", v.into_value());
-            }
+            set(&mut m, "Actuator", self.actuator);
+            set(&mut m, "Attribute", self.attribute);
+            set(&mut m, "Branch", self.branch);
+            set(&mut m, "Sensor", self.sensor);
             gs_core::Value::Map(m)
         }
     }
@@ -2553,29 +2407,15 @@ pub mod signal_catalog {
     impl IntoValue for Attribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.assigned_value {
-                m.insert("AssignedValue", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "AssignedValue", self.assigned_value);
             m.insert("DataType", self.data_type.into_value());
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Description", self.description);
             m.insert("FullyQualifiedName", self.fully_qualified_name.into_value());
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -2613,9 +2453,7 @@ pub mod signal_catalog {
     impl IntoValue for Branch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("FullyQualifiedName", self.fully_qualified_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2685,23 +2523,13 @@ pub mod signal_catalog {
     impl IntoValue for Sensor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
             m.insert("DataType", self.data_type.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("FullyQualifiedName", self.fully_qualified_name.into_value());
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -2777,26 +2605,14 @@ pub mod signal_catalog {
     impl IntoValue for Actuator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.assigned_value {
-                m.insert("AssignedValue", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "AssignedValue", self.assigned_value);
             m.insert("DataType", self.data_type.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("FullyQualifiedName", self.fully_qualified_name.into_value());
-            if let Some(v) = self.max {
-                m.insert("Max", v.into_value());
-            }
-            if let Some(v) = self.min {
-                m.insert("Min", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Max", self.max);
+            set(&mut m, "Min", self.min);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -2875,21 +2691,13 @@ impl CfnStateTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_extra_dimensions {
-            m.insert("DataExtraDimensions", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.metadata_extra_dimensions {
-            m.insert("MetadataExtraDimensions", v.into_value());
-        }
+        set(&mut m, "DataExtraDimensions", self.data_extra_dimensions);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MetadataExtraDimensions", self.metadata_extra_dimensions);
         m.insert("Name", self.name.into_value());
         m.insert("SignalCatalogArn", self.signal_catalog_arn.into_value());
         m.insert("StateTemplateProperties", self.state_template_properties.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3018,21 +2826,13 @@ impl CfnVehicleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.association_behavior {
-            m.insert("AssociationBehavior", v.into_value());
-        }
-        if let Some(v) = self.attributes {
-            m.insert("Attributes", v.into_value());
-        }
+        set(&mut m, "AssociationBehavior", self.association_behavior);
+        set(&mut m, "Attributes", self.attributes);
         m.insert("DecoderManifestArn", self.decoder_manifest_arn.into_value());
         m.insert("ModelManifestArn", self.model_manifest_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.state_templates {
-            m.insert("StateTemplates", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StateTemplates", self.state_templates);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3084,7 +2884,7 @@ impl crate::Cfn<markers::Vehicle> {
 /// The property types of [`CfnVehicle`]: CDK's `CfnVehicle.*Property`.
 #[cfg(feature = "iotfleetwise")]
 pub mod vehicle {
-    use crate::kinds::{IntoValue, Json, Num, Str};
+    use crate::kinds::{IntoValue, Json, Num, Str, set};
 
     /// The state template associated with a vehicle. State templates contain state properties,
     /// which are signals that belong to a signal catalog that is synchronized between the AWS IoT
@@ -3165,12 +2965,8 @@ pub mod vehicle {
     impl IntoValue for StateTemplateUpdateStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_change {
-                m.insert("OnChange", v.into_value());
-            }
-            if let Some(v) = self.periodic {
-                m.insert("Periodic", v.into_value());
-            }
+            set(&mut m, "OnChange", self.on_change);
+            set(&mut m, "Periodic", self.periodic);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotsecuretunneling")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -88,18 +88,10 @@ impl CfnTunnelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.destination_config {
-            m.insert("DestinationConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout_config {
-            m.insert("TimeoutConfig", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DestinationConfig", self.destination_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeoutConfig", self.timeout_config);
         m
     }
 
@@ -149,7 +141,7 @@ impl crate::Cfn<markers::Tunnel> {
 /// The property types of [`CfnTunnel`]: CDK's `CfnTunnel.*Property`.
 #[cfg(feature = "iotsecuretunneling")]
 pub mod tunnel {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The destination configuration.
     ///
@@ -184,9 +176,7 @@ pub mod tunnel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Services", self.services.into_value());
-            if let Some(v) = self.thing_name {
-                m.insert("ThingName", v.into_value());
-            }
+            set(&mut m, "ThingName", self.thing_name);
             gs_core::Value::Map(m)
         }
     }
@@ -222,9 +212,7 @@ pub mod tunnel {
     impl IntoValue for TimeoutConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_lifetime_timeout_minutes {
-                m.insert("MaxLifetimeTimeoutMinutes", v.into_value());
-            }
+            set(&mut m, "MaxLifetimeTimeoutMinutes", self.max_lifetime_timeout_minutes);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotsitewise")]
-use crate::kinds::{Id, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -323,7 +323,7 @@ impl crate::Cfn<markers::AccessPolicy> {
 /// The property types of [`CfnAccessPolicy`]: CDK's `CfnAccessPolicy.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod access_policy {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The AWS IoT SiteWise Monitor resource for this access policy. Choose either a portal or a
     /// project.
@@ -363,12 +363,8 @@ pub mod access_policy {
     impl IntoValue for AccessPolicyResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.portal {
-                m.insert("Portal", v.into_value());
-            }
-            if let Some(v) = self.project {
-                m.insert("Project", v.into_value());
-            }
+            set(&mut m, "Portal", self.portal);
+            set(&mut m, "Project", self.project);
             gs_core::Value::Map(m)
         }
     }
@@ -404,9 +400,7 @@ pub mod access_policy {
     impl IntoValue for Project {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("id", v.into_value());
-            }
+            set(&mut m, "id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -442,9 +436,7 @@ pub mod access_policy {
     impl IntoValue for Portal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("id", v.into_value());
-            }
+            set(&mut m, "id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -493,15 +485,9 @@ pub mod access_policy {
     impl IntoValue for AccessPolicyIdentity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam_role {
-                m.insert("IamRole", v.into_value());
-            }
-            if let Some(v) = self.iam_user {
-                m.insert("IamUser", v.into_value());
-            }
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
+            set(&mut m, "IamRole", self.iam_role);
+            set(&mut m, "IamUser", self.iam_user);
+            set(&mut m, "User", self.user);
             gs_core::Value::Map(m)
         }
     }
@@ -537,9 +523,7 @@ pub mod access_policy {
     impl IntoValue for User {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("id", v.into_value());
-            }
+            set(&mut m, "id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -577,9 +561,7 @@ pub mod access_policy {
     impl IntoValue for IamUser {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("arn", v.into_value());
-            }
+            set(&mut m, "arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -619,9 +601,7 @@ pub mod access_policy {
     impl IntoValue for IamRole {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("arn", v.into_value());
-            }
+            set(&mut m, "arn", self.arn);
             gs_core::Value::Map(m)
         }
     }
@@ -685,16 +665,10 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.idc_instance_arn {
-            m.insert("IdcInstanceArn", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IdcInstanceArn", self.idc_instance_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkspaceName", self.workspace_name.into_value());
         m
     }
@@ -856,23 +830,13 @@ impl CfnAssetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.asset_description {
-            m.insert("AssetDescription", v.into_value());
-        }
-        if let Some(v) = self.asset_external_id {
-            m.insert("AssetExternalId", v.into_value());
-        }
-        if let Some(v) = self.asset_hierarchies {
-            m.insert("AssetHierarchies", v.into_value());
-        }
+        set(&mut m, "AssetDescription", self.asset_description);
+        set(&mut m, "AssetExternalId", self.asset_external_id);
+        set(&mut m, "AssetHierarchies", self.asset_hierarchies);
         m.insert("AssetModelId", self.asset_model_id.into_ref());
         m.insert("AssetName", self.asset_name.into_value());
-        if let Some(v) = self.asset_properties {
-            m.insert("AssetProperties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AssetProperties", self.asset_properties);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -914,7 +878,7 @@ impl crate::Cfn<markers::Asset> {
 /// The property types of [`CfnAsset`]: CDK's `CfnAsset.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod asset {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains asset property information.
     ///
@@ -987,24 +951,12 @@ pub mod asset {
     impl IntoValue for AssetProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alias {
-                m.insert("Alias", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.logical_id {
-                m.insert("LogicalId", v.into_value());
-            }
-            if let Some(v) = self.notification_state {
-                m.insert("NotificationState", v.into_value());
-            }
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Alias", self.alias);
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "LogicalId", self.logical_id);
+            set(&mut m, "NotificationState", self.notification_state);
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1058,15 +1010,9 @@ pub mod asset {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChildAssetId", self.child_asset_id.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.logical_id {
-                m.insert("LogicalId", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "LogicalId", self.logical_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1167,31 +1113,15 @@ impl CfnAssetModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.asset_model_composite_models {
-            m.insert("AssetModelCompositeModels", v.into_value());
-        }
-        if let Some(v) = self.asset_model_description {
-            m.insert("AssetModelDescription", v.into_value());
-        }
-        if let Some(v) = self.asset_model_external_id {
-            m.insert("AssetModelExternalId", v.into_value());
-        }
-        if let Some(v) = self.asset_model_hierarchies {
-            m.insert("AssetModelHierarchies", v.into_value());
-        }
+        set(&mut m, "AssetModelCompositeModels", self.asset_model_composite_models);
+        set(&mut m, "AssetModelDescription", self.asset_model_description);
+        set(&mut m, "AssetModelExternalId", self.asset_model_external_id);
+        set(&mut m, "AssetModelHierarchies", self.asset_model_hierarchies);
         m.insert("AssetModelName", self.asset_model_name.into_value());
-        if let Some(v) = self.asset_model_properties {
-            m.insert("AssetModelProperties", v.into_value());
-        }
-        if let Some(v) = self.asset_model_type {
-            m.insert("AssetModelType", v.into_value());
-        }
-        if let Some(v) = self.enforced_asset_model_interface_relationships {
-            m.insert("EnforcedAssetModelInterfaceRelationships", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AssetModelProperties", self.asset_model_properties);
+        set(&mut m, "AssetModelType", self.asset_model_type);
+        set(&mut m, "EnforcedAssetModelInterfaceRelationships", self.enforced_asset_model_interface_relationships);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1233,7 +1163,7 @@ impl crate::Cfn<markers::AssetModel> {
 /// The property types of [`CfnAssetModel`]: CDK's `CfnAssetModel.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod asset_model {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Contains information about a composite model in an asset model. This object contains the
     /// asset property definitions that you define in the composite model.
@@ -1317,28 +1247,14 @@ pub mod asset_model {
     impl IntoValue for AssetModelCompositeModel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.composed_asset_model_id {
-                m.insert("ComposedAssetModelId", v.into_value());
-            }
-            if let Some(v) = self.composite_model_properties {
-                m.insert("CompositeModelProperties", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "ComposedAssetModelId", self.composed_asset_model_id);
+            set(&mut m, "CompositeModelProperties", self.composite_model_properties);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "Id", self.id);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.parent_asset_model_composite_model_external_id {
-                m.insert("ParentAssetModelCompositeModelExternalId", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "ParentAssetModelCompositeModelExternalId", self.parent_asset_model_composite_model_external_id);
+            set(&mut m, "Path", self.path);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1419,23 +1335,13 @@ pub mod asset_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataType", self.data_type.into_value());
-            if let Some(v) = self.data_type_spec {
-                m.insert("DataTypeSpec", v.into_value());
-            }
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.logical_id {
-                m.insert("LogicalId", v.into_value());
-            }
+            set(&mut m, "DataTypeSpec", self.data_type_spec);
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "LogicalId", self.logical_id);
             m.insert("Name", self.name.into_value());
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1493,15 +1399,9 @@ pub mod asset_model {
     impl IntoValue for PropertyType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
-            if let Some(v) = self.metric {
-                m.insert("Metric", v.into_value());
-            }
-            if let Some(v) = self.transform {
-                m.insert("Transform", v.into_value());
-            }
+            set(&mut m, "Attribute", self.attribute);
+            set(&mut m, "Metric", self.metric);
+            set(&mut m, "Transform", self.transform);
             m.insert("TypeName", self.type_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1544,9 +1444,7 @@ pub mod asset_model {
     impl IntoValue for Attribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1721,27 +1619,13 @@ pub mod asset_model {
     impl IntoValue for VariableValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hierarchy_external_id {
-                m.insert("HierarchyExternalId", v.into_value());
-            }
-            if let Some(v) = self.hierarchy_id {
-                m.insert("HierarchyId", v.into_value());
-            }
-            if let Some(v) = self.hierarchy_logical_id {
-                m.insert("HierarchyLogicalId", v.into_value());
-            }
-            if let Some(v) = self.property_external_id {
-                m.insert("PropertyExternalId", v.into_value());
-            }
-            if let Some(v) = self.property_id {
-                m.insert("PropertyId", v.into_value());
-            }
-            if let Some(v) = self.property_logical_id {
-                m.insert("PropertyLogicalId", v.into_value());
-            }
-            if let Some(v) = self.property_path {
-                m.insert("PropertyPath", v.into_value());
-            }
+            set(&mut m, "HierarchyExternalId", self.hierarchy_external_id);
+            set(&mut m, "HierarchyId", self.hierarchy_id);
+            set(&mut m, "HierarchyLogicalId", self.hierarchy_logical_id);
+            set(&mut m, "PropertyExternalId", self.property_external_id);
+            set(&mut m, "PropertyId", self.property_id);
+            set(&mut m, "PropertyLogicalId", self.property_logical_id);
+            set(&mut m, "PropertyPath", self.property_path);
             gs_core::Value::Map(m)
         }
     }
@@ -1778,9 +1662,7 @@ pub mod asset_model {
     impl IntoValue for MetricWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tumbling {
-                m.insert("Tumbling", v.into_value());
-            }
+            set(&mut m, "Tumbling", self.tumbling);
             gs_core::Value::Map(m)
         }
     }
@@ -1821,9 +1703,7 @@ pub mod asset_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Interval", self.interval.into_value());
-            if let Some(v) = self.offset {
-                m.insert("Offset", v.into_value());
-            }
+            set(&mut m, "Offset", self.offset);
             gs_core::Value::Map(m)
         }
     }
@@ -1945,15 +1825,9 @@ pub mod asset_model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChildAssetModelId", self.child_asset_model_id.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.logical_id {
-                m.insert("LogicalId", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "LogicalId", self.logical_id);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2028,12 +1902,8 @@ pub mod asset_model {
     impl IntoValue for EnforcedAssetModelInterfaceRelationship {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interface_asset_model_id {
-                m.insert("InterfaceAssetModelId", v.into_value());
-            }
-            if let Some(v) = self.property_mappings {
-                m.insert("PropertyMappings", v.into_value());
-            }
+            set(&mut m, "InterfaceAssetModelId", self.interface_asset_model_id);
+            set(&mut m, "PropertyMappings", self.property_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -2076,12 +1946,8 @@ pub mod asset_model {
     impl IntoValue for EnforcedAssetModelInterfacePropertyMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asset_model_property_external_id {
-                m.insert("AssetModelPropertyExternalId", v.into_value());
-            }
-            if let Some(v) = self.asset_model_property_logical_id {
-                m.insert("AssetModelPropertyLogicalId", v.into_value());
-            }
+            set(&mut m, "AssetModelPropertyExternalId", self.asset_model_property_external_id);
+            set(&mut m, "AssetModelPropertyLogicalId", self.asset_model_property_logical_id);
             m.insert("InterfaceAssetModelPropertyExternalId", self.interface_asset_model_property_external_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2151,13 +2017,9 @@ impl CfnComputationModelProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComputationModelConfiguration", self.computation_model_configuration.into_value());
         m.insert("ComputationModelDataBinding", self.computation_model_data_binding.into_value());
-        if let Some(v) = self.computation_model_description {
-            m.insert("ComputationModelDescription", v.into_value());
-        }
+        set(&mut m, "ComputationModelDescription", self.computation_model_description);
         m.insert("ComputationModelName", self.computation_model_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2199,7 +2061,7 @@ impl crate::Cfn<markers::ComputationModel> {
 /// The property types of [`CfnComputationModel`]: CDK's `CfnComputationModel.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod computation_model {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The configuration for the computation model.
     ///
@@ -2232,9 +2094,7 @@ pub mod computation_model {
     impl IntoValue for ComputationModelConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.anomaly_detection {
-                m.insert("AnomalyDetection", v.into_value());
-            }
+            set(&mut m, "AnomalyDetection", self.anomaly_detection);
             gs_core::Value::Map(m)
         }
     }
@@ -2322,15 +2182,9 @@ pub mod computation_model {
     impl IntoValue for ComputationModelDataBindingValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asset_model_property {
-                m.insert("AssetModelProperty", v.into_value());
-            }
-            if let Some(v) = self.asset_property {
-                m.insert("AssetProperty", v.into_value());
-            }
-            if let Some(v) = self.list {
-                m.insert("List", v.into_value());
-            }
+            set(&mut m, "AssetModelProperty", self.asset_model_property);
+            set(&mut m, "AssetProperty", self.asset_property);
+            set(&mut m, "List", self.list);
             gs_core::Value::Map(m)
         }
     }
@@ -2481,12 +2335,8 @@ impl CfnDashboardProps {
         m.insert("DashboardDefinition", self.dashboard_definition.into_value());
         m.insert("DashboardDescription", self.dashboard_description.into_value());
         m.insert("DashboardName", self.dashboard_name.into_value());
-        if let Some(v) = self.project_id {
-            m.insert("ProjectId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProjectId", self.project_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2598,25 +2448,13 @@ impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dataset_config {
-            m.insert("DatasetConfig", v.into_value());
-        }
-        if let Some(v) = self.dataset_description {
-            m.insert("DatasetDescription", v.into_value());
-        }
+        set(&mut m, "DatasetConfig", self.dataset_config);
+        set(&mut m, "DatasetDescription", self.dataset_description);
         m.insert("DatasetName", self.dataset_name.into_value());
-        if let Some(v) = self.dataset_source {
-            m.insert("DatasetSource", v.into_value());
-        }
-        if let Some(v) = self.dataset_type {
-            m.insert("DatasetType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workspace_name {
-            m.insert("WorkspaceName", v.into_value());
-        }
+        set(&mut m, "DatasetSource", self.dataset_source);
+        set(&mut m, "DatasetType", self.dataset_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkspaceName", self.workspace_name);
         m
     }
 
@@ -2658,7 +2496,7 @@ impl crate::Cfn<markers::Dataset> {
 /// The property types of [`CfnDataset`]: CDK's `CfnDataset.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod dataset {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The data source for the dataset.
     ///
@@ -2699,9 +2537,7 @@ pub mod dataset {
     impl IntoValue for DatasetSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_detail {
-                m.insert("SourceDetail", v.into_value());
-            }
+            set(&mut m, "SourceDetail", self.source_detail);
             m.insert("SourceFormat", self.source_format.into_value());
             m.insert("SourceType", self.source_type.into_value());
             gs_core::Value::Map(m)
@@ -2739,9 +2575,7 @@ pub mod dataset {
     impl IntoValue for SourceDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kendra {
-                m.insert("Kendra", v.into_value());
-            }
+            set(&mut m, "Kendra", self.kendra);
             gs_core::Value::Map(m)
         }
     }
@@ -2816,9 +2650,7 @@ pub mod dataset {
     impl IntoValue for DatasetConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.session {
-                m.insert("Session", v.into_value());
-            }
+            set(&mut m, "Session", self.session);
             gs_core::Value::Map(m)
         }
     }
@@ -2928,17 +2760,11 @@ impl CfnGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.gateway_capability_summaries {
-            m.insert("GatewayCapabilitySummaries", v.into_value());
-        }
+        set(&mut m, "GatewayCapabilitySummaries", self.gateway_capability_summaries);
         m.insert("GatewayName", self.gateway_name.into_value());
         m.insert("GatewayPlatform", self.gateway_platform.into_value());
-        if let Some(v) = self.gateway_version {
-            m.insert("GatewayVersion", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "GatewayVersion", self.gateway_version);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2972,7 +2798,7 @@ impl crate::Cfn<markers::Gateway> {
 /// The property types of [`CfnGateway`]: CDK's `CfnGateway.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod gateway {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains a summary of a gateway capability configuration.
     ///
@@ -3011,9 +2837,7 @@ pub mod gateway {
     impl IntoValue for GatewayCapabilitySummary {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capability_configuration {
-                m.insert("CapabilityConfiguration", v.into_value());
-            }
+            set(&mut m, "CapabilityConfiguration", self.capability_configuration);
             m.insert("CapabilityNamespace", self.capability_namespace.into_value());
             gs_core::Value::Map(m)
         }
@@ -3064,15 +2888,9 @@ pub mod gateway {
     impl IntoValue for GatewayPlatform {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.greengrass {
-                m.insert("Greengrass", v.into_value());
-            }
-            if let Some(v) = self.greengrass_v2 {
-                m.insert("GreengrassV2", v.into_value());
-            }
-            if let Some(v) = self.siemens_ie {
-                m.insert("SiemensIE", v.into_value());
-            }
+            set(&mut m, "Greengrass", self.greengrass);
+            set(&mut m, "GreengrassV2", self.greengrass_v2);
+            set(&mut m, "SiemensIE", self.siemens_ie);
             gs_core::Value::Map(m)
         }
     }
@@ -3116,9 +2934,7 @@ pub mod gateway {
     impl IntoValue for GreengrassV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.core_device_operating_system {
-                m.insert("CoreDeviceOperatingSystem", v.into_value());
-            }
+            set(&mut m, "CoreDeviceOperatingSystem", self.core_device_operating_system);
             m.insert("CoreDeviceThingName", self.core_device_thing_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3252,16 +3068,10 @@ impl CfnPipelineProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Computations", self.computations.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.environment_variables {
-            m.insert("EnvironmentVariables", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnvironmentVariables", self.environment_variables);
         m.insert("PipelineName", self.pipeline_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkspaceName", self.workspace_name.into_value());
         m
     }
@@ -3304,7 +3114,7 @@ impl crate::Cfn<markers::Pipeline> {
 /// The property types of [`CfnPipeline`]: CDK's `CfnPipeline.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod pipeline {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// A single compute node in a pipeline DAG.
     ///
@@ -3352,12 +3162,8 @@ pub mod pipeline {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComputeNodeName", self.compute_node_name.into_value());
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.environment_variables {
-                m.insert("EnvironmentVariables", v.into_value());
-            }
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "EnvironmentVariables", self.environment_variables);
             m.insert("TaskName", self.task_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3465,30 +3271,16 @@ impl CfnPortalProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alarms {
-            m.insert("Alarms", v.into_value());
-        }
-        if let Some(v) = self.notification_sender_email {
-            m.insert("NotificationSenderEmail", v.into_value());
-        }
-        if let Some(v) = self.portal_auth_mode {
-            m.insert("PortalAuthMode", v.into_value());
-        }
+        set(&mut m, "Alarms", self.alarms);
+        set(&mut m, "NotificationSenderEmail", self.notification_sender_email);
+        set(&mut m, "PortalAuthMode", self.portal_auth_mode);
         m.insert("PortalContactEmail", self.portal_contact_email.into_value());
-        if let Some(v) = self.portal_description {
-            m.insert("PortalDescription", v.into_value());
-        }
+        set(&mut m, "PortalDescription", self.portal_description);
         m.insert("PortalName", self.portal_name.into_value());
-        if let Some(v) = self.portal_type {
-            m.insert("PortalType", v.into_value());
-        }
-        if let Some(v) = self.portal_type_configuration {
-            m.insert("PortalTypeConfiguration", v.into_value());
-        }
+        set(&mut m, "PortalType", self.portal_type);
+        set(&mut m, "PortalTypeConfiguration", self.portal_type_configuration);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3547,7 +3339,7 @@ impl crate::Cfn<markers::Portal> {
 /// The property types of [`CfnPortal`]: CDK's `CfnPortal.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod portal {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Contains the configuration information of an alarm created in an AWS IoT SiteWise Monitor
     /// portal. You can use the alarm to monitor an asset property and get notified when the asset
@@ -3595,12 +3387,8 @@ pub mod portal {
     impl IntoValue for Alarms {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarm_role_arn {
-                m.insert("AlarmRoleArn", v.into_value());
-            }
-            if let Some(v) = self.notification_lambda_arn {
-                m.insert("NotificationLambdaArn", v.into_value());
-            }
+            set(&mut m, "AlarmRoleArn", self.alarm_role_arn);
+            set(&mut m, "NotificationLambdaArn", self.notification_lambda_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3697,17 +3485,11 @@ impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.asset_ids {
-            m.insert("AssetIds", v.into_value());
-        }
+        set(&mut m, "AssetIds", self.asset_ids);
         m.insert("PortalId", self.portal_id.into_value());
-        if let Some(v) = self.project_description {
-            m.insert("ProjectDescription", v.into_value());
-        }
+        set(&mut m, "ProjectDescription", self.project_description);
         m.insert("ProjectName", self.project_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3804,12 +3586,8 @@ impl CfnTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Tags", self.tags);
         m.insert("TaskConfiguration", self.task_configuration.into_value());
         m.insert("TaskName", self.task_name.into_value());
         m.insert("WorkspaceName", self.workspace_name.into_value());
@@ -3854,7 +3632,7 @@ impl crate::Cfn<markers::Task> {
 /// The property types of [`CfnTask`]: CDK's `CfnTask.*Property`.
 #[cfg(feature = "iotsitewise")]
 pub mod task {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// The task execution configuration.
     ///
@@ -3966,25 +3744,15 @@ pub mod task {
     impl IntoValue for ContainerTaskConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
             m.insert("EcrUri", self.ecr_uri.into_value());
-            if let Some(v) = self.environment_variables {
-                m.insert("EnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.ephemeral_storage_configuration {
-                m.insert("EphemeralStorageConfiguration", v.into_value());
-            }
-            if let Some(v) = self.mounts {
-                m.insert("Mounts", v.into_value());
-            }
+            set(&mut m, "EnvironmentVariables", self.environment_variables);
+            set(&mut m, "EphemeralStorageConfiguration", self.ephemeral_storage_configuration);
+            set(&mut m, "Mounts", self.mounts);
             m.insert("ProcessingType", self.processing_type.into_value());
             m.insert("ProcessingUnit", self.processing_unit.into_value());
             m.insert("TaskExecutionRole", self.task_execution_role.into_value());
-            if let Some(v) = self.timeout_seconds {
-                m.insert("TimeoutSeconds", v.into_value());
-            }
+            set(&mut m, "TimeoutSeconds", self.timeout_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4153,9 +3921,7 @@ pub mod task {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessPointArn", self.access_point_arn.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -4220,15 +3986,9 @@ impl CfnWorkspaceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EncryptionConfiguration", self.encryption_configuration.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workspace_description {
-            m.insert("WorkspaceDescription", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkspaceDescription", self.workspace_description);
         m.insert("WorkspaceName", self.workspace_name.into_value());
         m
     }

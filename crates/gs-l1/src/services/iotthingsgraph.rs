@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotthingsgraph")]
-use crate::kinds::{IntoValue, Num};
+use crate::kinds::{IntoValue, Num, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -63,9 +63,7 @@ impl CfnFlowTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compatible_namespace_version {
-            m.insert("CompatibleNamespaceVersion", v.into_value());
-        }
+        set(&mut m, "CompatibleNamespaceVersion", self.compatible_namespace_version);
         m.insert("Definition", self.definition.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iottwinmaker")]
-use crate::kinds::{Bool, Id, IntoValue, List, Map, Str};
+use crate::kinds::{Bool, Id, IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -177,30 +177,14 @@ impl CfnComponentTypeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComponentTypeId", self.component_type_id.into_value());
-        if let Some(v) = self.composite_component_types {
-            m.insert("CompositeComponentTypes", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.extends_from {
-            m.insert("ExtendsFrom", v.into_value());
-        }
-        if let Some(v) = self.functions {
-            m.insert("Functions", v.into_value());
-        }
-        if let Some(v) = self.is_singleton {
-            m.insert("IsSingleton", v.into_value());
-        }
-        if let Some(v) = self.property_definitions {
-            m.insert("PropertyDefinitions", v.into_value());
-        }
-        if let Some(v) = self.property_groups {
-            m.insert("PropertyGroups", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CompositeComponentTypes", self.composite_component_types);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExtendsFrom", self.extends_from);
+        set(&mut m, "Functions", self.functions);
+        set(&mut m, "IsSingleton", self.is_singleton);
+        set(&mut m, "PropertyDefinitions", self.property_definitions);
+        set(&mut m, "PropertyGroups", self.property_groups);
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkspaceId", self.workspace_id.into_value());
         m
     }
@@ -308,7 +292,7 @@ impl crate::Cfn<markers::ComponentType> {
 /// The property types of [`CfnComponentType`]: CDK's `CfnComponentType.*Property`.
 #[cfg(feature = "iottwinmaker")]
 pub mod component_type {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// PropertyDefinition is an object that maps strings to the property definitions in the
     /// component type.
@@ -378,27 +362,13 @@ pub mod component_type {
     impl IntoValue for PropertyDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configurations {
-                m.insert("Configurations", v.into_value());
-            }
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.is_external_id {
-                m.insert("IsExternalId", v.into_value());
-            }
-            if let Some(v) = self.is_required_in_entity {
-                m.insert("IsRequiredInEntity", v.into_value());
-            }
-            if let Some(v) = self.is_stored_externally {
-                m.insert("IsStoredExternally", v.into_value());
-            }
-            if let Some(v) = self.is_time_series {
-                m.insert("IsTimeSeries", v.into_value());
-            }
+            set(&mut m, "Configurations", self.configurations);
+            set(&mut m, "DataType", self.data_type);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "IsExternalId", self.is_external_id);
+            set(&mut m, "IsRequiredInEntity", self.is_required_in_entity);
+            set(&mut m, "IsStoredExternally", self.is_stored_externally);
+            set(&mut m, "IsTimeSeries", self.is_time_series);
             gs_core::Value::Map(m)
         }
     }
@@ -482,33 +452,15 @@ pub mod component_type {
     impl IntoValue for DataValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.integer_value {
-                m.insert("IntegerValue", v.into_value());
-            }
-            if let Some(v) = self.list_value {
-                m.insert("ListValue", v.into_value());
-            }
-            if let Some(v) = self.long_value {
-                m.insert("LongValue", v.into_value());
-            }
-            if let Some(v) = self.map_value {
-                m.insert("MapValue", v.into_value());
-            }
-            if let Some(v) = self.relationship_value {
-                m.insert("RelationshipValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "IntegerValue", self.integer_value);
+            set(&mut m, "ListValue", self.list_value);
+            set(&mut m, "LongValue", self.long_value);
+            set(&mut m, "MapValue", self.map_value);
+            set(&mut m, "RelationshipValue", self.relationship_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -563,19 +515,11 @@ pub mod component_type {
     impl IntoValue for DataType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.nested_type {
-                m.insert("NestedType", v.into_value());
-            }
-            if let Some(v) = self.relationship {
-                m.insert("Relationship", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "NestedType", self.nested_type);
+            set(&mut m, "Relationship", self.relationship);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.unit_of_measure {
-                m.insert("UnitOfMeasure", v.into_value());
-            }
+            set(&mut m, "UnitOfMeasure", self.unit_of_measure);
             gs_core::Value::Map(m)
         }
     }
@@ -617,12 +561,8 @@ pub mod component_type {
     impl IntoValue for Relationship {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.relationship_type {
-                m.insert("RelationshipType", v.into_value());
-            }
-            if let Some(v) = self.target_component_type_id {
-                m.insert("TargetComponentTypeId", v.into_value());
-            }
+            set(&mut m, "RelationshipType", self.relationship_type);
+            set(&mut m, "TargetComponentTypeId", self.target_component_type_id);
             gs_core::Value::Map(m)
         }
     }
@@ -664,12 +604,8 @@ pub mod component_type {
     impl IntoValue for PropertyGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_type {
-                m.insert("GroupType", v.into_value());
-            }
-            if let Some(v) = self.property_names {
-                m.insert("PropertyNames", v.into_value());
-            }
+            set(&mut m, "GroupType", self.group_type);
+            set(&mut m, "PropertyNames", self.property_names);
             gs_core::Value::Map(m)
         }
     }
@@ -717,15 +653,9 @@ pub mod component_type {
     impl IntoValue for Function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.implemented_by {
-                m.insert("ImplementedBy", v.into_value());
-            }
-            if let Some(v) = self.required_properties {
-                m.insert("RequiredProperties", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
+            set(&mut m, "ImplementedBy", self.implemented_by);
+            set(&mut m, "RequiredProperties", self.required_properties);
+            set(&mut m, "Scope", self.scope);
             gs_core::Value::Map(m)
         }
     }
@@ -767,12 +697,8 @@ pub mod component_type {
     impl IntoValue for DataConnector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_native {
-                m.insert("IsNative", v.into_value());
-            }
-            if let Some(v) = self.lambda {
-                m.insert("Lambda", v.into_value());
-            }
+            set(&mut m, "IsNative", self.is_native);
+            set(&mut m, "Lambda", self.lambda);
             gs_core::Value::Map(m)
         }
     }
@@ -845,12 +771,8 @@ pub mod component_type {
     impl IntoValue for RelationshipValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_component_name {
-                m.insert("TargetComponentName", v.into_value());
-            }
-            if let Some(v) = self.target_entity_id {
-                m.insert("TargetEntityId", v.into_value());
-            }
+            set(&mut m, "TargetComponentName", self.target_component_name);
+            set(&mut m, "TargetEntityId", self.target_entity_id);
             gs_core::Value::Map(m)
         }
     }
@@ -886,9 +808,7 @@ pub mod component_type {
     impl IntoValue for CompositeComponentType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_type_id {
-                m.insert("ComponentTypeId", v.into_value());
-            }
+            set(&mut m, "ComponentTypeId", self.component_type_id);
             gs_core::Value::Map(m)
         }
     }
@@ -971,25 +891,13 @@ impl CfnEntityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.components {
-            m.insert("Components", v.into_value());
-        }
-        if let Some(v) = self.composite_components {
-            m.insert("CompositeComponents", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.entity_id {
-            m.insert("EntityId", v.into_value());
-        }
+        set(&mut m, "Components", self.components);
+        set(&mut m, "CompositeComponents", self.composite_components);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EntityId", self.entity_id);
         m.insert("EntityName", self.entity_name.into_value());
-        if let Some(v) = self.parent_entity_id {
-            m.insert("ParentEntityId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ParentEntityId", self.parent_entity_id);
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkspaceId", self.workspace_id.into_value());
         m
     }
@@ -1088,7 +996,7 @@ impl crate::Cfn<markers::Entity> {
 /// The property types of [`CfnEntity`]: CDK's `CfnEntity.*Property`.
 #[cfg(feature = "iottwinmaker")]
 pub mod entity {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, Union};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, Union, set};
 
     /// The entity component.
     ///
@@ -1159,27 +1067,13 @@ pub mod entity {
     impl IntoValue for Component {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_name {
-                m.insert("ComponentName", v.into_value());
-            }
-            if let Some(v) = self.component_type_id {
-                m.insert("ComponentTypeId", v.into_value());
-            }
-            if let Some(v) = self.defined_in {
-                m.insert("DefinedIn", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
-            if let Some(v) = self.property_groups {
-                m.insert("PropertyGroups", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "ComponentName", self.component_name);
+            set(&mut m, "ComponentTypeId", self.component_type_id);
+            set(&mut m, "DefinedIn", self.defined_in);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Properties", self.properties);
+            set(&mut m, "PropertyGroups", self.property_groups);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1221,12 +1115,8 @@ pub mod entity {
     impl IntoValue for Status {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error {
-                m.insert("Error", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "Error", self.error);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -1268,12 +1158,8 @@ pub mod entity {
     impl IntoValue for PropertyGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_type {
-                m.insert("GroupType", v.into_value());
-            }
-            if let Some(v) = self.property_names {
-                m.insert("PropertyNames", v.into_value());
-            }
+            set(&mut m, "GroupType", self.group_type);
+            set(&mut m, "PropertyNames", self.property_names);
             gs_core::Value::Map(m)
         }
     }
@@ -1315,12 +1201,8 @@ pub mod entity {
     impl IntoValue for Property {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.definition {
-                m.insert("Definition", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Definition", self.definition);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1404,33 +1286,15 @@ pub mod entity {
     impl IntoValue for DataValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_value {
-                m.insert("BooleanValue", v.into_value());
-            }
-            if let Some(v) = self.double_value {
-                m.insert("DoubleValue", v.into_value());
-            }
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.integer_value {
-                m.insert("IntegerValue", v.into_value());
-            }
-            if let Some(v) = self.list_value {
-                m.insert("ListValue", v.into_value());
-            }
-            if let Some(v) = self.long_value {
-                m.insert("LongValue", v.into_value());
-            }
-            if let Some(v) = self.map_value {
-                m.insert("MapValue", v.into_value());
-            }
-            if let Some(v) = self.relationship_value {
-                m.insert("RelationshipValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "BooleanValue", self.boolean_value);
+            set(&mut m, "DoubleValue", self.double_value);
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "IntegerValue", self.integer_value);
+            set(&mut m, "ListValue", self.list_value);
+            set(&mut m, "LongValue", self.long_value);
+            set(&mut m, "MapValue", self.map_value);
+            set(&mut m, "RelationshipValue", self.relationship_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1472,12 +1336,8 @@ pub mod entity {
     impl IntoValue for Error {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code {
-                m.insert("Code", v.into_value());
-            }
-            if let Some(v) = self.message {
-                m.insert("Message", v.into_value());
-            }
+            set(&mut m, "Code", self.code);
+            set(&mut m, "Message", self.message);
             gs_core::Value::Map(m)
         }
     }
@@ -1537,21 +1397,11 @@ pub mod entity {
     impl IntoValue for DataType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.nested_type {
-                m.insert("NestedType", v.into_value());
-            }
-            if let Some(v) = self.relationship {
-                m.insert("Relationship", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.unit_of_measure {
-                m.insert("UnitOfMeasure", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "NestedType", self.nested_type);
+            set(&mut m, "Relationship", self.relationship);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UnitOfMeasure", self.unit_of_measure);
             gs_core::Value::Map(m)
         }
     }
@@ -1593,12 +1443,8 @@ pub mod entity {
     impl IntoValue for Relationship {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.relationship_type {
-                m.insert("RelationshipType", v.into_value());
-            }
-            if let Some(v) = self.target_component_type_id {
-                m.insert("TargetComponentTypeId", v.into_value());
-            }
+            set(&mut m, "RelationshipType", self.relationship_type);
+            set(&mut m, "TargetComponentTypeId", self.target_component_type_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1688,36 +1534,16 @@ pub mod entity {
     impl IntoValue for Definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.is_external_id {
-                m.insert("IsExternalId", v.into_value());
-            }
-            if let Some(v) = self.is_final {
-                m.insert("IsFinal", v.into_value());
-            }
-            if let Some(v) = self.is_imported {
-                m.insert("IsImported", v.into_value());
-            }
-            if let Some(v) = self.is_inherited {
-                m.insert("IsInherited", v.into_value());
-            }
-            if let Some(v) = self.is_required_in_entity {
-                m.insert("IsRequiredInEntity", v.into_value());
-            }
-            if let Some(v) = self.is_stored_externally {
-                m.insert("IsStoredExternally", v.into_value());
-            }
-            if let Some(v) = self.is_time_series {
-                m.insert("IsTimeSeries", v.into_value());
-            }
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "DataType", self.data_type);
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "IsExternalId", self.is_external_id);
+            set(&mut m, "IsFinal", self.is_final);
+            set(&mut m, "IsImported", self.is_imported);
+            set(&mut m, "IsInherited", self.is_inherited);
+            set(&mut m, "IsRequiredInEntity", self.is_required_in_entity);
+            set(&mut m, "IsStoredExternally", self.is_stored_externally);
+            set(&mut m, "IsTimeSeries", self.is_time_series);
             gs_core::Value::Map(m)
         }
     }
@@ -1759,12 +1585,8 @@ pub mod entity {
     impl IntoValue for RelationshipValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_component_name {
-                m.insert("TargetComponentName", v.into_value());
-            }
-            if let Some(v) = self.target_entity_id {
-                m.insert("TargetEntityId", v.into_value());
-            }
+            set(&mut m, "TargetComponentName", self.target_component_name);
+            set(&mut m, "TargetEntityId", self.target_entity_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1837,27 +1659,13 @@ pub mod entity {
     impl IntoValue for CompositeComponent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_name {
-                m.insert("ComponentName", v.into_value());
-            }
-            if let Some(v) = self.component_path {
-                m.insert("ComponentPath", v.into_value());
-            }
-            if let Some(v) = self.component_type_id {
-                m.insert("ComponentTypeId", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
-            if let Some(v) = self.property_groups {
-                m.insert("PropertyGroups", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "ComponentName", self.component_name);
+            set(&mut m, "ComponentPath", self.component_path);
+            set(&mut m, "ComponentTypeId", self.component_type_id);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Properties", self.properties);
+            set(&mut m, "PropertyGroups", self.property_groups);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1932,20 +1740,12 @@ impl CfnSceneProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capabilities {
-            m.insert("Capabilities", v.into_value());
-        }
+        set(&mut m, "Capabilities", self.capabilities);
         m.insert("ContentLocation", self.content_location.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("SceneId", self.scene_id.into_value());
-        if let Some(v) = self.scene_metadata {
-            m.insert("SceneMetadata", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SceneMetadata", self.scene_metadata);
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkspaceId", self.workspace_id.into_value());
         m
     }
@@ -2056,9 +1856,7 @@ impl CfnSyncJobProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("SyncRole", self.sync_role.into_value());
         m.insert("SyncSource", self.sync_source.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkspaceId", self.workspace_id.into_value());
         m
     }
@@ -2177,14 +1975,10 @@ impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Role", self.role.into_get_att("Arn"));
         m.insert("S3Location", self.s3_location.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkspaceId", self.workspace_id.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "iotwireless")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -240,18 +240,12 @@ impl CfnDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Expression", self.expression.into_value());
         m.insert("ExpressionType", self.expression_type.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -334,15 +328,9 @@ impl CfnDeviceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.lo_ra_wan {
-            m.insert("LoRaWAN", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "LoRaWAN", self.lo_ra_wan);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -384,7 +372,7 @@ impl crate::Cfn<markers::DeviceProfile> {
 /// The property types of [`CfnDeviceProfile`]: CDK's `CfnDeviceProfile.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod device_profile {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// LoRaWAN device profile object.
     ///
@@ -526,63 +514,25 @@ pub mod device_profile {
     impl IntoValue for LoRaWANDeviceProfile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.class_b_timeout {
-                m.insert("ClassBTimeout", v.into_value());
-            }
-            if let Some(v) = self.class_c_timeout {
-                m.insert("ClassCTimeout", v.into_value());
-            }
-            if let Some(v) = self.factory_preset_freqs_list {
-                m.insert("FactoryPresetFreqsList", v.into_value());
-            }
-            if let Some(v) = self.mac_version {
-                m.insert("MacVersion", v.into_value());
-            }
-            if let Some(v) = self.max_duty_cycle {
-                m.insert("MaxDutyCycle", v.into_value());
-            }
-            if let Some(v) = self.max_eirp {
-                m.insert("MaxEirp", v.into_value());
-            }
-            if let Some(v) = self.ping_slot_dr {
-                m.insert("PingSlotDr", v.into_value());
-            }
-            if let Some(v) = self.ping_slot_freq {
-                m.insert("PingSlotFreq", v.into_value());
-            }
-            if let Some(v) = self.ping_slot_period {
-                m.insert("PingSlotPeriod", v.into_value());
-            }
-            if let Some(v) = self.reg_params_revision {
-                m.insert("RegParamsRevision", v.into_value());
-            }
-            if let Some(v) = self.rf_region {
-                m.insert("RfRegion", v.into_value());
-            }
-            if let Some(v) = self.rx_data_rate2 {
-                m.insert("RxDataRate2", v.into_value());
-            }
-            if let Some(v) = self.rx_delay1 {
-                m.insert("RxDelay1", v.into_value());
-            }
-            if let Some(v) = self.rx_dr_offset1 {
-                m.insert("RxDrOffset1", v.into_value());
-            }
-            if let Some(v) = self.rx_freq2 {
-                m.insert("RxFreq2", v.into_value());
-            }
-            if let Some(v) = self.supports32_bit_f_cnt {
-                m.insert("Supports32BitFCnt", v.into_value());
-            }
-            if let Some(v) = self.supports_class_b {
-                m.insert("SupportsClassB", v.into_value());
-            }
-            if let Some(v) = self.supports_class_c {
-                m.insert("SupportsClassC", v.into_value());
-            }
-            if let Some(v) = self.supports_join {
-                m.insert("SupportsJoin", v.into_value());
-            }
+            set(&mut m, "ClassBTimeout", self.class_b_timeout);
+            set(&mut m, "ClassCTimeout", self.class_c_timeout);
+            set(&mut m, "FactoryPresetFreqsList", self.factory_preset_freqs_list);
+            set(&mut m, "MacVersion", self.mac_version);
+            set(&mut m, "MaxDutyCycle", self.max_duty_cycle);
+            set(&mut m, "MaxEirp", self.max_eirp);
+            set(&mut m, "PingSlotDr", self.ping_slot_dr);
+            set(&mut m, "PingSlotFreq", self.ping_slot_freq);
+            set(&mut m, "PingSlotPeriod", self.ping_slot_period);
+            set(&mut m, "RegParamsRevision", self.reg_params_revision);
+            set(&mut m, "RfRegion", self.rf_region);
+            set(&mut m, "RxDataRate2", self.rx_data_rate2);
+            set(&mut m, "RxDelay1", self.rx_delay1);
+            set(&mut m, "RxDrOffset1", self.rx_dr_offset1);
+            set(&mut m, "RxFreq2", self.rx_freq2);
+            set(&mut m, "Supports32BitFCnt", self.supports32_bit_f_cnt);
+            set(&mut m, "SupportsClassB", self.supports_class_b);
+            set(&mut m, "SupportsClassC", self.supports_class_c);
+            set(&mut m, "SupportsJoin", self.supports_join);
             gs_core::Value::Map(m)
         }
     }
@@ -676,30 +626,16 @@ impl CfnFuotaTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associate_multicast_group {
-            m.insert("AssociateMulticastGroup", v.into_value());
-        }
-        if let Some(v) = self.associate_wireless_device {
-            m.insert("AssociateWirelessDevice", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disassociate_multicast_group {
-            m.insert("DisassociateMulticastGroup", v.into_value());
-        }
-        if let Some(v) = self.disassociate_wireless_device {
-            m.insert("DisassociateWirelessDevice", v.into_value());
-        }
+        set(&mut m, "AssociateMulticastGroup", self.associate_multicast_group);
+        set(&mut m, "AssociateWirelessDevice", self.associate_wireless_device);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisassociateMulticastGroup", self.disassociate_multicast_group);
+        set(&mut m, "DisassociateWirelessDevice", self.disassociate_wireless_device);
         m.insert("FirmwareUpdateImage", self.firmware_update_image.into_value());
         m.insert("FirmwareUpdateRole", self.firmware_update_role.into_value());
         m.insert("LoRaWAN", self.lo_ra_wan.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -757,7 +693,7 @@ impl crate::Cfn<markers::FuotaTask> {
 /// The property types of [`CfnFuotaTask`]: CDK's `CfnFuotaTask.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod fuota_task {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The LoRaWAN information used with a FUOTA task.
     ///
@@ -792,9 +728,7 @@ pub mod fuota_task {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RfRegion", self.rf_region.into_value());
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -862,22 +796,12 @@ impl CfnMulticastGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associate_wireless_device {
-            m.insert("AssociateWirelessDevice", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disassociate_wireless_device {
-            m.insert("DisassociateWirelessDevice", v.into_value());
-        }
+        set(&mut m, "AssociateWirelessDevice", self.associate_wireless_device);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisassociateWirelessDevice", self.disassociate_wireless_device);
         m.insert("LoRaWAN", self.lo_ra_wan.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -943,7 +867,7 @@ impl crate::Cfn<markers::MulticastGroup> {
 /// The property types of [`CfnMulticastGroup`]: CDK's `CfnMulticastGroup.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod multicast_group {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The LoRaWAN information that is to be used with the multicast group.
     ///
@@ -991,12 +915,8 @@ pub mod multicast_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DlClass", self.dl_class.into_value());
-            if let Some(v) = self.number_of_devices_in_group {
-                m.insert("NumberOfDevicesInGroup", v.into_value());
-            }
-            if let Some(v) = self.number_of_devices_requested {
-                m.insert("NumberOfDevicesRequested", v.into_value());
-            }
+            set(&mut m, "NumberOfDevicesInGroup", self.number_of_devices_in_group);
+            set(&mut m, "NumberOfDevicesRequested", self.number_of_devices_requested);
             m.insert("RfRegion", self.rf_region.into_value());
             gs_core::Value::Map(m)
         }
@@ -1068,22 +988,12 @@ impl CfnNetworkAnalyzerConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trace_content {
-            m.insert("TraceContent", v.into_value());
-        }
-        if let Some(v) = self.wireless_devices {
-            m.insert("WirelessDevices", v.into_value());
-        }
-        if let Some(v) = self.wireless_gateways {
-            m.insert("WirelessGateways", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TraceContent", self.trace_content);
+        set(&mut m, "WirelessDevices", self.wireless_devices);
+        set(&mut m, "WirelessGateways", self.wireless_gateways);
         m
     }
 
@@ -1117,7 +1027,7 @@ impl crate::Cfn<markers::NetworkAnalyzerConfiguration> {
 /// The property types of [`CfnNetworkAnalyzerConfiguration`]: CDK's `CfnNetworkAnalyzerConfiguration.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod network_analyzer_configuration {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Trace content for your wireless gateway and wireless device resources.
     ///
@@ -1160,12 +1070,8 @@ pub mod network_analyzer_configuration {
     impl IntoValue for TraceContent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_level {
-                m.insert("LogLevel", v.into_value());
-            }
-            if let Some(v) = self.wireless_device_frame_info {
-                m.insert("WirelessDeviceFrameInfo", v.into_value());
-            }
+            set(&mut m, "LogLevel", self.log_level);
+            set(&mut m, "WirelessDeviceFrameInfo", self.wireless_device_frame_info);
             gs_core::Value::Map(m)
         }
     }
@@ -1246,27 +1152,13 @@ impl CfnPartnerAccountProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_linked {
-            m.insert("AccountLinked", v.into_value());
-        }
-        if let Some(v) = self.partner_account_id {
-            m.insert("PartnerAccountId", v.into_value());
-        }
-        if let Some(v) = self.partner_type {
-            m.insert("PartnerType", v.into_value());
-        }
-        if let Some(v) = self.sidewalk {
-            m.insert("Sidewalk", v.into_value());
-        }
-        if let Some(v) = self.sidewalk_response {
-            m.insert("SidewalkResponse", v.into_value());
-        }
-        if let Some(v) = self.sidewalk_update {
-            m.insert("SidewalkUpdate", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AccountLinked", self.account_linked);
+        set(&mut m, "PartnerAccountId", self.partner_account_id);
+        set(&mut m, "PartnerType", self.partner_type);
+        set(&mut m, "Sidewalk", self.sidewalk);
+        set(&mut m, "SidewalkResponse", self.sidewalk_response);
+        set(&mut m, "SidewalkUpdate", self.sidewalk_update);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1308,7 +1200,7 @@ impl crate::Cfn<markers::PartnerAccount> {
 /// The property types of [`CfnPartnerAccount`]: CDK's `CfnPartnerAccount.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod partner_account {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information about a Sidewalk account.
     ///
@@ -1353,15 +1245,9 @@ pub mod partner_account {
     impl IntoValue for SidewalkAccountInfoWithFingerprint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amazon_id {
-                m.insert("AmazonId", v.into_value());
-            }
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.fingerprint {
-                m.insert("Fingerprint", v.into_value());
-            }
+            set(&mut m, "AmazonId", self.amazon_id);
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "Fingerprint", self.fingerprint);
             gs_core::Value::Map(m)
         }
     }
@@ -1433,9 +1319,7 @@ pub mod partner_account {
     impl IntoValue for SidewalkUpdateAccount {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_server_private_key {
-                m.insert("AppServerPrivateKey", v.into_value());
-            }
+            set(&mut m, "AppServerPrivateKey", self.app_server_private_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1493,15 +1377,9 @@ impl CfnServiceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.lo_ra_wan {
-            m.insert("LoRaWAN", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "LoRaWAN", self.lo_ra_wan);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1679,7 +1557,7 @@ impl crate::Cfn<markers::ServiceProfile> {
 /// The property types of [`CfnServiceProfile`]: CDK's `CfnServiceProfile.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod service_profile {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// LoRaWANServiceProfile object.
     ///
@@ -1820,63 +1698,25 @@ pub mod service_profile {
     impl IntoValue for LoRaWANServiceProfile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_gw_metadata {
-                m.insert("AddGwMetadata", v.into_value());
-            }
-            if let Some(v) = self.channel_mask {
-                m.insert("ChannelMask", v.into_value());
-            }
-            if let Some(v) = self.dev_status_req_freq {
-                m.insert("DevStatusReqFreq", v.into_value());
-            }
-            if let Some(v) = self.dl_bucket_size {
-                m.insert("DlBucketSize", v.into_value());
-            }
-            if let Some(v) = self.dl_rate {
-                m.insert("DlRate", v.into_value());
-            }
-            if let Some(v) = self.dl_rate_policy {
-                m.insert("DlRatePolicy", v.into_value());
-            }
-            if let Some(v) = self.dr_max {
-                m.insert("DrMax", v.into_value());
-            }
-            if let Some(v) = self.dr_min {
-                m.insert("DrMin", v.into_value());
-            }
-            if let Some(v) = self.hr_allowed {
-                m.insert("HrAllowed", v.into_value());
-            }
-            if let Some(v) = self.min_gw_diversity {
-                m.insert("MinGwDiversity", v.into_value());
-            }
-            if let Some(v) = self.nwk_geo_loc {
-                m.insert("NwkGeoLoc", v.into_value());
-            }
-            if let Some(v) = self.pr_allowed {
-                m.insert("PrAllowed", v.into_value());
-            }
-            if let Some(v) = self.ra_allowed {
-                m.insert("RaAllowed", v.into_value());
-            }
-            if let Some(v) = self.report_dev_status_battery {
-                m.insert("ReportDevStatusBattery", v.into_value());
-            }
-            if let Some(v) = self.report_dev_status_margin {
-                m.insert("ReportDevStatusMargin", v.into_value());
-            }
-            if let Some(v) = self.target_per {
-                m.insert("TargetPer", v.into_value());
-            }
-            if let Some(v) = self.ul_bucket_size {
-                m.insert("UlBucketSize", v.into_value());
-            }
-            if let Some(v) = self.ul_rate {
-                m.insert("UlRate", v.into_value());
-            }
-            if let Some(v) = self.ul_rate_policy {
-                m.insert("UlRatePolicy", v.into_value());
-            }
+            set(&mut m, "AddGwMetadata", self.add_gw_metadata);
+            set(&mut m, "ChannelMask", self.channel_mask);
+            set(&mut m, "DevStatusReqFreq", self.dev_status_req_freq);
+            set(&mut m, "DlBucketSize", self.dl_bucket_size);
+            set(&mut m, "DlRate", self.dl_rate);
+            set(&mut m, "DlRatePolicy", self.dl_rate_policy);
+            set(&mut m, "DrMax", self.dr_max);
+            set(&mut m, "DrMin", self.dr_min);
+            set(&mut m, "HrAllowed", self.hr_allowed);
+            set(&mut m, "MinGwDiversity", self.min_gw_diversity);
+            set(&mut m, "NwkGeoLoc", self.nwk_geo_loc);
+            set(&mut m, "PrAllowed", self.pr_allowed);
+            set(&mut m, "RaAllowed", self.ra_allowed);
+            set(&mut m, "ReportDevStatusBattery", self.report_dev_status_battery);
+            set(&mut m, "ReportDevStatusMargin", self.report_dev_status_margin);
+            set(&mut m, "TargetPer", self.target_per);
+            set(&mut m, "UlBucketSize", self.ul_bucket_size);
+            set(&mut m, "UlRate", self.ul_rate);
+            set(&mut m, "UlRatePolicy", self.ul_rate_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -1948,21 +1788,11 @@ impl CfnTaskDefinitionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoCreateTasks", self.auto_create_tasks.into_value());
-        if let Some(v) = self.lo_ra_wan_update_gateway_task_entry {
-            m.insert("LoRaWANUpdateGatewayTaskEntry", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task_definition_type {
-            m.insert("TaskDefinitionType", v.into_value());
-        }
-        if let Some(v) = self.update {
-            m.insert("Update", v.into_value());
-        }
+        set(&mut m, "LoRaWANUpdateGatewayTaskEntry", self.lo_ra_wan_update_gateway_task_entry);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TaskDefinitionType", self.task_definition_type);
+        set(&mut m, "Update", self.update);
         m
     }
 
@@ -2004,7 +1834,7 @@ impl crate::Cfn<markers::TaskDefinition> {
 /// The property types of [`CfnTaskDefinition`]: CDK's `CfnTaskDefinition.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod task_definition {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// LoRaWANUpdateGatewayTaskEntry object.
     ///
@@ -2043,12 +1873,8 @@ pub mod task_definition {
     impl IntoValue for LoRaWANUpdateGatewayTaskEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.current_version {
-                m.insert("CurrentVersion", v.into_value());
-            }
-            if let Some(v) = self.update_version {
-                m.insert("UpdateVersion", v.into_value());
-            }
+            set(&mut m, "CurrentVersion", self.current_version);
+            set(&mut m, "UpdateVersion", self.update_version);
             gs_core::Value::Map(m)
         }
     }
@@ -2096,15 +1922,9 @@ pub mod task_definition {
     impl IntoValue for LoRaWANGatewayVersion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.model {
-                m.insert("Model", v.into_value());
-            }
-            if let Some(v) = self.package_version {
-                m.insert("PackageVersion", v.into_value());
-            }
-            if let Some(v) = self.station {
-                m.insert("Station", v.into_value());
-            }
+            set(&mut m, "Model", self.model);
+            set(&mut m, "PackageVersion", self.package_version);
+            set(&mut m, "Station", self.station);
             gs_core::Value::Map(m)
         }
     }
@@ -2152,15 +1972,9 @@ pub mod task_definition {
     impl IntoValue for UpdateWirelessGatewayTaskCreate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lo_ra_wan {
-                m.insert("LoRaWAN", v.into_value());
-            }
-            if let Some(v) = self.update_data_role {
-                m.insert("UpdateDataRole", v.into_value());
-            }
-            if let Some(v) = self.update_data_source {
-                m.insert("UpdateDataSource", v.into_value());
-            }
+            set(&mut m, "LoRaWAN", self.lo_ra_wan);
+            set(&mut m, "UpdateDataRole", self.update_data_role);
+            set(&mut m, "UpdateDataSource", self.update_data_source);
             gs_core::Value::Map(m)
         }
     }
@@ -2214,18 +2028,10 @@ pub mod task_definition {
     impl IntoValue for LoRaWANUpdateGatewayTaskCreate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.current_version {
-                m.insert("CurrentVersion", v.into_value());
-            }
-            if let Some(v) = self.sig_key_crc {
-                m.insert("SigKeyCrc", v.into_value());
-            }
-            if let Some(v) = self.update_signature {
-                m.insert("UpdateSignature", v.into_value());
-            }
-            if let Some(v) = self.update_version {
-                m.insert("UpdateVersion", v.into_value());
-            }
+            set(&mut m, "CurrentVersion", self.current_version);
+            set(&mut m, "SigKeyCrc", self.sig_key_crc);
+            set(&mut m, "UpdateSignature", self.update_signature);
+            set(&mut m, "UpdateVersion", self.update_version);
             gs_core::Value::Map(m)
         }
     }
@@ -2314,28 +2120,14 @@ impl CfnWirelessDeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DestinationName", self.destination_name.into_value());
-        if let Some(v) = self.last_uplink_received_at {
-            m.insert("LastUplinkReceivedAt", v.into_value());
-        }
-        if let Some(v) = self.lo_ra_wan {
-            m.insert("LoRaWAN", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.positioning {
-            m.insert("Positioning", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.thing_arn {
-            m.insert("ThingArn", v.into_value());
-        }
+        set(&mut m, "LastUplinkReceivedAt", self.last_uplink_received_at);
+        set(&mut m, "LoRaWAN", self.lo_ra_wan);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Positioning", self.positioning);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ThingArn", self.thing_arn);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2387,7 +2179,7 @@ impl crate::Cfn<markers::WirelessDevice> {
 /// The property types of [`CfnWirelessDevice`]: CDK's `CfnWirelessDevice.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod wireless_device {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// LoRaWAN object for create functions.
     ///
@@ -2462,30 +2254,14 @@ pub mod wireless_device {
     impl IntoValue for LoRaWANDevice {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.abp_v10x {
-                m.insert("AbpV10x", v.into_value());
-            }
-            if let Some(v) = self.abp_v11 {
-                m.insert("AbpV11", v.into_value());
-            }
-            if let Some(v) = self.dev_eui {
-                m.insert("DevEui", v.into_value());
-            }
-            if let Some(v) = self.device_profile_id {
-                m.insert("DeviceProfileId", v.into_value());
-            }
-            if let Some(v) = self.f_ports {
-                m.insert("FPorts", v.into_value());
-            }
-            if let Some(v) = self.otaa_v10x {
-                m.insert("OtaaV10x", v.into_value());
-            }
-            if let Some(v) = self.otaa_v11 {
-                m.insert("OtaaV11", v.into_value());
-            }
-            if let Some(v) = self.service_profile_id {
-                m.insert("ServiceProfileId", v.into_value());
-            }
+            set(&mut m, "AbpV10x", self.abp_v10x);
+            set(&mut m, "AbpV11", self.abp_v11);
+            set(&mut m, "DevEui", self.dev_eui);
+            set(&mut m, "DeviceProfileId", self.device_profile_id);
+            set(&mut m, "FPorts", self.f_ports);
+            set(&mut m, "OtaaV10x", self.otaa_v10x);
+            set(&mut m, "OtaaV11", self.otaa_v11);
+            set(&mut m, "ServiceProfileId", self.service_profile_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2803,9 +2579,7 @@ pub mod wireless_device {
     impl IntoValue for FPorts {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.applications {
-                m.insert("Applications", v.into_value());
-            }
+            set(&mut m, "Applications", self.applications);
             gs_core::Value::Map(m)
         }
     }
@@ -2855,15 +2629,9 @@ pub mod wireless_device {
     impl IntoValue for Application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_name {
-                m.insert("DestinationName", v.into_value());
-            }
-            if let Some(v) = self.f_port {
-                m.insert("FPort", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "DestinationName", self.destination_name);
+            set(&mut m, "FPort", self.f_port);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2917,9 +2685,7 @@ impl CfnWirelessDeviceImportTaskProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationName", self.destination_name.into_value());
         m.insert("Sidewalk", self.sidewalk.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3030,7 +2796,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
 /// The property types of [`CfnWirelessDeviceImportTask`]: CDK's `CfnWirelessDeviceImportTask.*Property`.
 #[cfg(feature = "iotwireless")]
 pub mod wireless_device_import_task {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Sidewalk-related information about a wireless device import task.
     ///
@@ -3081,18 +2847,10 @@ pub mod wireless_device_import_task {
     impl IntoValue for Sidewalk {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_creation_file {
-                m.insert("DeviceCreationFile", v.into_value());
-            }
-            if let Some(v) = self.device_creation_file_list {
-                m.insert("DeviceCreationFileList", v.into_value());
-            }
-            if let Some(v) = self.role {
-                m.insert("Role", v.into_value());
-            }
-            if let Some(v) = self.sidewalk_manufacturing_sn {
-                m.insert("SidewalkManufacturingSn", v.into_value());
-            }
+            set(&mut m, "DeviceCreationFile", self.device_creation_file);
+            set(&mut m, "DeviceCreationFileList", self.device_creation_file_list);
+            set(&mut m, "Role", self.role);
+            set(&mut m, "SidewalkManufacturingSn", self.sidewalk_manufacturing_sn);
             gs_core::Value::Map(m)
         }
     }
@@ -3167,25 +2925,13 @@ impl CfnWirelessGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.last_uplink_received_at {
-            m.insert("LastUplinkReceivedAt", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LastUplinkReceivedAt", self.last_uplink_received_at);
         m.insert("LoRaWAN", self.lo_ra_wan.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.thing_arn {
-            m.insert("ThingArn", v.into_value());
-        }
-        if let Some(v) = self.thing_name {
-            m.insert("ThingName", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ThingArn", self.thing_arn);
+        set(&mut m, "ThingName", self.thing_name);
         m
     }
 

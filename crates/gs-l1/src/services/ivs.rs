@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ivs")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -300,36 +300,16 @@ impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.authorized {
-            m.insert("Authorized", v.into_value());
-        }
-        if let Some(v) = self.container_format {
-            m.insert("ContainerFormat", v.into_value());
-        }
-        if let Some(v) = self.insecure_ingest {
-            m.insert("InsecureIngest", v.into_value());
-        }
-        if let Some(v) = self.latency_mode {
-            m.insert("LatencyMode", v.into_value());
-        }
-        if let Some(v) = self.multitrack_input_configuration {
-            m.insert("MultitrackInputConfiguration", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.preset {
-            m.insert("Preset", v.into_value());
-        }
-        if let Some(v) = self.recording_configuration_arn {
-            m.insert("RecordingConfigurationArn", v.into_ref());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Authorized", self.authorized);
+        set(&mut m, "ContainerFormat", self.container_format);
+        set(&mut m, "InsecureIngest", self.insecure_ingest);
+        set(&mut m, "LatencyMode", self.latency_mode);
+        set(&mut m, "MultitrackInputConfiguration", self.multitrack_input_configuration);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Preset", self.preset);
+        if let Some(v) = self.recording_configuration_arn { m.insert("RecordingConfigurationArn", v.into_ref()); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -380,7 +360,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "ivs")]
 pub mod channel {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// A complex type that specifies multitrack input configuration.
     ///
@@ -428,15 +408,9 @@ pub mod channel {
     impl IntoValue for MultitrackInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.maximum_resolution {
-                m.insert("MaximumResolution", v.into_value());
-            }
-            if let Some(v) = self.policy {
-                m.insert("Policy", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "MaximumResolution", self.maximum_resolution);
+            set(&mut m, "Policy", self.policy);
             gs_core::Value::Map(m)
         }
     }
@@ -495,15 +469,9 @@ impl CfnEncoderConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.video {
-            m.insert("Video", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Video", self.video);
         m
     }
 
@@ -537,7 +505,7 @@ impl crate::Cfn<markers::EncoderConfiguration> {
 /// The property types of [`CfnEncoderConfiguration`]: CDK's `CfnEncoderConfiguration.*Property`.
 #[cfg(feature = "ivs")]
 pub mod encoder_configuration {
-    use crate::kinds::{Int, IntoValue, Num};
+    use crate::kinds::{Int, IntoValue, Num, set};
 
     /// The Video property type describes a stream's video configuration.
     ///
@@ -594,18 +562,10 @@ pub mod encoder_configuration {
     impl IntoValue for Video {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.framerate {
-                m.insert("Framerate", v.into_value());
-            }
-            if let Some(v) = self.height {
-                m.insert("Height", v.into_value());
-            }
-            if let Some(v) = self.width {
-                m.insert("Width", v.into_value());
-            }
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "Framerate", self.framerate);
+            set(&mut m, "Height", self.height);
+            set(&mut m, "Width", self.width);
             gs_core::Value::Map(m)
         }
     }
@@ -685,24 +645,12 @@ impl CfnIngestConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ingest_protocol {
-            m.insert("IngestProtocol", v.into_value());
-        }
-        if let Some(v) = self.insecure_ingest {
-            m.insert("InsecureIngest", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.stage_arn {
-            m.insert("StageArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_id {
-            m.insert("UserId", v.into_value());
-        }
+        set(&mut m, "IngestProtocol", self.ingest_protocol);
+        set(&mut m, "InsecureIngest", self.insecure_ingest);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "StageArn", self.stage_arn);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserId", self.user_id);
         m
     }
 
@@ -810,15 +758,9 @@ impl CfnPlaybackKeyPairProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.public_key_material {
-            m.insert("PublicKeyMaterial", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PublicKeyMaterial", self.public_key_material);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -921,21 +863,11 @@ impl CfnPlaybackRestrictionPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_countries {
-            m.insert("AllowedCountries", v.into_value());
-        }
-        if let Some(v) = self.allowed_origins {
-            m.insert("AllowedOrigins", v.into_value());
-        }
-        if let Some(v) = self.enable_strict_origin_enforcement {
-            m.insert("EnableStrictOriginEnforcement", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AllowedCountries", self.allowed_countries);
+        set(&mut m, "AllowedOrigins", self.allowed_origins);
+        set(&mut m, "EnableStrictOriginEnforcement", self.enable_strict_origin_enforcement);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1018,15 +950,9 @@ impl CfnPublicKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.public_key_material {
-            m.insert("PublicKeyMaterial", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PublicKeyMaterial", self.public_key_material);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1136,21 +1062,11 @@ impl CfnRecordingConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationConfiguration", self.destination_configuration.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.recording_reconnect_window_seconds {
-            m.insert("RecordingReconnectWindowSeconds", v.into_value());
-        }
-        if let Some(v) = self.rendition_configuration {
-            m.insert("RenditionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.thumbnail_configuration {
-            m.insert("ThumbnailConfiguration", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RecordingReconnectWindowSeconds", self.recording_reconnect_window_seconds);
+        set(&mut m, "RenditionConfiguration", self.rendition_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ThumbnailConfiguration", self.thumbnail_configuration);
         m
     }
 
@@ -1194,7 +1110,7 @@ impl crate::Cfn<markers::RecordingConfiguration> {
 /// The property types of [`CfnRecordingConfiguration`]: CDK's `CfnRecordingConfiguration.*Property`.
 #[cfg(feature = "ivs")]
 pub mod recording_configuration {
-    use crate::kinds::{Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Id, Int, IntoValue, List, Str, set};
 
     /// The DestinationConfiguration property type describes the location where recorded videos will
     /// be stored. Each member represents a type of destination configuration. For recording, you
@@ -1232,9 +1148,7 @@ pub mod recording_configuration {
     impl IntoValue for DestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -1321,12 +1235,8 @@ pub mod recording_configuration {
     impl IntoValue for RenditionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rendition_selection {
-                m.insert("RenditionSelection", v.into_value());
-            }
-            if let Some(v) = self.renditions {
-                m.insert("Renditions", v.into_value());
-            }
+            set(&mut m, "RenditionSelection", self.rendition_selection);
+            set(&mut m, "Renditions", self.renditions);
             gs_core::Value::Map(m)
         }
     }
@@ -1396,18 +1306,10 @@ pub mod recording_configuration {
     impl IntoValue for ThumbnailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.recording_mode {
-                m.insert("RecordingMode", v.into_value());
-            }
-            if let Some(v) = self.resolution {
-                m.insert("Resolution", v.into_value());
-            }
-            if let Some(v) = self.storage {
-                m.insert("Storage", v.into_value());
-            }
-            if let Some(v) = self.target_interval_seconds {
-                m.insert("TargetIntervalSeconds", v.into_value());
-            }
+            set(&mut m, "RecordingMode", self.recording_mode);
+            set(&mut m, "Resolution", self.resolution);
+            set(&mut m, "Storage", self.storage);
+            set(&mut m, "TargetIntervalSeconds", self.target_interval_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1462,15 +1364,9 @@ impl CfnStageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_participant_recording_configuration {
-            m.insert("AutoParticipantRecordingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AutoParticipantRecordingConfiguration", self.auto_participant_recording_configuration);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1512,7 +1408,7 @@ impl crate::Cfn<markers::Stage> {
 /// The property types of [`CfnStage`]: CDK's `CfnStage.*Property`.
 #[cfg(feature = "ivs")]
 pub mod stage {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `AWS::IVS::AutoParticipantRecordingConfiguration` property type describes a
     /// configuration for individual participant recording.
@@ -1571,19 +1467,11 @@ pub mod stage {
     impl IntoValue for AutoParticipantRecordingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hls_configuration {
-                m.insert("HlsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.media_types {
-                m.insert("MediaTypes", v.into_value());
-            }
-            if let Some(v) = self.recording_reconnect_window_seconds {
-                m.insert("RecordingReconnectWindowSeconds", v.into_value());
-            }
+            set(&mut m, "HlsConfiguration", self.hls_configuration);
+            set(&mut m, "MediaTypes", self.media_types);
+            set(&mut m, "RecordingReconnectWindowSeconds", self.recording_reconnect_window_seconds);
             m.insert("StorageConfigurationArn", self.storage_configuration_arn.into_value());
-            if let Some(v) = self.thumbnail_configuration {
-                m.insert("ThumbnailConfiguration", v.into_value());
-            }
+            set(&mut m, "ThumbnailConfiguration", self.thumbnail_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1620,9 +1508,7 @@ pub mod stage {
     impl IntoValue for HlsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.participant_recording_hls_configuration {
-                m.insert("ParticipantRecordingHlsConfiguration", v.into_value());
-            }
+            set(&mut m, "ParticipantRecordingHlsConfiguration", self.participant_recording_hls_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1661,9 +1547,7 @@ pub mod stage {
     impl IntoValue for ParticipantRecordingHlsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_segment_duration_seconds {
-                m.insert("TargetSegmentDurationSeconds", v.into_value());
-            }
+            set(&mut m, "TargetSegmentDurationSeconds", self.target_segment_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1700,9 +1584,7 @@ pub mod stage {
     impl IntoValue for ThumbnailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.participant_thumbnail_configuration {
-                m.insert("ParticipantThumbnailConfiguration", v.into_value());
-            }
+            set(&mut m, "ParticipantThumbnailConfiguration", self.participant_thumbnail_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1756,15 +1638,9 @@ pub mod stage {
     impl IntoValue for ParticipantThumbnailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.recording_mode {
-                m.insert("RecordingMode", v.into_value());
-            }
-            if let Some(v) = self.storage {
-                m.insert("Storage", v.into_value());
-            }
-            if let Some(v) = self.target_interval_seconds {
-                m.insert("TargetIntervalSeconds", v.into_value());
-            }
+            set(&mut m, "RecordingMode", self.recording_mode);
+            set(&mut m, "Storage", self.storage);
+            set(&mut m, "TargetIntervalSeconds", self.target_interval_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1817,13 +1693,9 @@ impl CfnStorageConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("S3", self.s3.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1933,9 +1805,7 @@ impl CfnStreamKeyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelArn", self.channel_arn.into_ref());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ivschat")]
-use crate::kinds::{Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -95,12 +95,8 @@ impl CfnLoggingConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationConfiguration", self.destination_configuration.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -152,7 +148,7 @@ impl crate::Cfn<markers::LoggingConfiguration> {
 /// The property types of [`CfnLoggingConfiguration`]: CDK's `CfnLoggingConfiguration.*Property`.
 #[cfg(feature = "ivschat")]
 pub mod logging_configuration {
-    use crate::kinds::{Id, IntoValue};
+    use crate::kinds::{Id, IntoValue, set};
 
     /// The DestinationConfiguration property type describes a location where chat logs will be
     /// stored. Each member represents the configuration of one log destination. For logging, you
@@ -200,15 +196,9 @@ pub mod logging_configuration {
     impl IntoValue for DestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -390,24 +380,12 @@ impl CfnRoomProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.logging_configuration_identifiers {
-            m.insert("LoggingConfigurationIdentifiers", v.into_refs());
-        }
-        if let Some(v) = self.maximum_message_length {
-            m.insert("MaximumMessageLength", v.into_value());
-        }
-        if let Some(v) = self.maximum_message_rate_per_second {
-            m.insert("MaximumMessageRatePerSecond", v.into_value());
-        }
-        if let Some(v) = self.message_review_handler {
-            m.insert("MessageReviewHandler", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        if let Some(v) = self.logging_configuration_identifiers { m.insert("LoggingConfigurationIdentifiers", v.into_refs()); }
+        set(&mut m, "MaximumMessageLength", self.maximum_message_length);
+        set(&mut m, "MaximumMessageRatePerSecond", self.maximum_message_rate_per_second);
+        set(&mut m, "MessageReviewHandler", self.message_review_handler);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -449,7 +427,7 @@ impl crate::Cfn<markers::Room> {
 /// The property types of [`CfnRoom`]: CDK's `CfnRoom.*Property`.
 #[cfg(feature = "ivschat")]
 pub mod room {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// The MessageReviewHandler property type specifies configuration information for optional
     /// message review.
@@ -498,12 +476,8 @@ pub mod room {
     impl IntoValue for MessageReviewHandler {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fallback_result {
-                m.insert("FallbackResult", v.into_value());
-            }
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_get_att("Arn"));
-            }
+            set(&mut m, "FallbackResult", self.fallback_result);
+            if let Some(v) = self.uri { m.insert("Uri", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kafkaconnect")]
-use crate::kinds::{IntoValue, List, Map, Str, Tag};
+use crate::kinds::{IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -187,28 +187,18 @@ impl CfnConnectorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Capacity", self.capacity.into_value());
         m.insert("ConnectorConfiguration", self.connector_configuration.into_value());
-        if let Some(v) = self.connector_description {
-            m.insert("ConnectorDescription", v.into_value());
-        }
+        set(&mut m, "ConnectorDescription", self.connector_description);
         m.insert("ConnectorName", self.connector_name.into_value());
         m.insert("KafkaCluster", self.kafka_cluster.into_value());
         m.insert("KafkaClusterClientAuthentication", self.kafka_cluster_client_authentication.into_value());
         m.insert("KafkaClusterEncryptionInTransit", self.kafka_cluster_encryption_in_transit.into_value());
         m.insert("KafkaConnectVersion", self.kafka_connect_version.into_value());
-        if let Some(v) = self.log_delivery {
-            m.insert("LogDelivery", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
+        set(&mut m, "LogDelivery", self.log_delivery);
+        set(&mut m, "NetworkType", self.network_type);
         m.insert("Plugins", self.plugins.into_value());
         m.insert("ServiceExecutionRoleArn", self.service_execution_role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.worker_configuration {
-            m.insert("WorkerConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkerConfiguration", self.worker_configuration);
         m
     }
 
@@ -242,7 +232,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "kafkaconnect")]
 pub mod connector {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The details of the Apache Kafka cluster to which the connector is connected.
     ///
@@ -429,12 +419,8 @@ pub mod connector {
     impl IntoValue for Capacity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling {
-                m.insert("AutoScaling", v.into_value());
-            }
-            if let Some(v) = self.provisioned_capacity {
-                m.insert("ProvisionedCapacity", v.into_value());
-            }
+            set(&mut m, "AutoScaling", self.auto_scaling);
+            set(&mut m, "ProvisionedCapacity", self.provisioned_capacity);
             gs_core::Value::Map(m)
         }
     }
@@ -540,9 +526,7 @@ pub mod connector {
     impl IntoValue for AutoScaling {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_autoscaling_task_count {
-                m.insert("MaxAutoscalingTaskCount", v.into_value());
-            }
+            set(&mut m, "MaxAutoscalingTaskCount", self.max_autoscaling_task_count);
             m.insert("MaxWorkerCount", self.max_worker_count.into_value());
             m.insert("McuCount", self.mcu_count.into_value());
             m.insert("MinWorkerCount", self.min_worker_count.into_value());
@@ -759,15 +743,9 @@ pub mod connector {
     impl IntoValue for WorkerLogDelivery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -812,13 +790,9 @@ pub mod connector {
     impl IntoValue for S3LogDelivery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -857,9 +831,7 @@ pub mod connector {
     impl IntoValue for FirehoseLogDelivery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_stream {
-                m.insert("DeliveryStream", v.into_value());
-            }
+            set(&mut m, "DeliveryStream", self.delivery_stream);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -899,9 +871,7 @@ pub mod connector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
+            set(&mut m, "LogGroup", self.log_group);
             gs_core::Value::Map(m)
         }
     }
@@ -1036,14 +1006,10 @@ impl CfnCustomPluginProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContentType", self.content_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Location", self.location.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1093,7 +1059,7 @@ impl crate::Cfn<markers::CustomPlugin> {
 /// The property types of [`CfnCustomPlugin`]: CDK's `CfnCustomPlugin.*Property`.
 #[cfg(feature = "kafkaconnect")]
 pub mod custom_plugin {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information about the location of a custom plugin.
     ///
@@ -1168,9 +1134,7 @@ pub mod custom_plugin {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
             m.insert("FileKey", self.file_key.into_value());
-            if let Some(v) = self.object_version {
-                m.insert("ObjectVersion", v.into_value());
-            }
+            set(&mut m, "ObjectVersion", self.object_version);
             gs_core::Value::Map(m)
         }
     }
@@ -1227,14 +1191,10 @@ impl CfnWorkerConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("PropertiesFileContent", self.properties_file_content.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kendra")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -206,29 +206,15 @@ impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.custom_document_enrichment_configuration {
-            m.insert("CustomDocumentEnrichmentConfiguration", v.into_value());
-        }
-        if let Some(v) = self.data_source_configuration {
-            m.insert("DataSourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CustomDocumentEnrichmentConfiguration", self.custom_document_enrichment_configuration);
+        set(&mut m, "DataSourceConfiguration", self.data_source_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("IndexId", self.index_id.into_ref());
-        if let Some(v) = self.language_code {
-            m.insert("LanguageCode", v.into_value());
-        }
+        set(&mut m, "LanguageCode", self.language_code);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "Schedule", self.schedule);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -271,7 +257,7 @@ impl crate::Cfn<markers::DataSource> {
 /// The property types of [`CfnDataSource`]: CDK's `CfnDataSource.*Property`.
 #[cfg(feature = "kendra")]
 pub mod data_source {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Num, Str, set};
 
     /// Provides the configuration information for altering document metadata and content during the
     /// document ingestion process.
@@ -340,18 +326,10 @@ pub mod data_source {
     impl IntoValue for CustomDocumentEnrichmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline_configurations {
-                m.insert("InlineConfigurations", v.into_value());
-            }
-            if let Some(v) = self.post_extraction_hook_configuration {
-                m.insert("PostExtractionHookConfiguration", v.into_value());
-            }
-            if let Some(v) = self.pre_extraction_hook_configuration {
-                m.insert("PreExtractionHookConfiguration", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_get_att("Arn"));
-            }
+            set(&mut m, "InlineConfigurations", self.inline_configurations);
+            set(&mut m, "PostExtractionHookConfiguration", self.post_extraction_hook_configuration);
+            set(&mut m, "PreExtractionHookConfiguration", self.pre_extraction_hook_configuration);
+            if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -405,15 +383,9 @@ pub mod data_source {
     impl IntoValue for InlineCustomDocumentEnrichmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.document_content_deletion {
-                m.insert("DocumentContentDeletion", v.into_value());
-            }
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "DocumentContentDeletion", self.document_content_deletion);
+            set(&mut m, "Target", self.target);
             gs_core::Value::Map(m)
         }
     }
@@ -460,9 +432,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionDocumentAttributeKey", self.condition_document_attribute_key.into_value());
-            if let Some(v) = self.condition_on_value {
-                m.insert("ConditionOnValue", v.into_value());
-            }
+            set(&mut m, "ConditionOnValue", self.condition_on_value);
             m.insert("Operator", self.operator.into_value());
             gs_core::Value::Map(m)
         }
@@ -517,18 +487,10 @@ pub mod data_source {
     impl IntoValue for DocumentAttributeValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.date_value {
-                m.insert("DateValue", v.into_value());
-            }
-            if let Some(v) = self.long_value {
-                m.insert("LongValue", v.into_value());
-            }
-            if let Some(v) = self.string_list_value {
-                m.insert("StringListValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "DateValue", self.date_value);
+            set(&mut m, "LongValue", self.long_value);
+            set(&mut m, "StringListValue", self.string_list_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -575,12 +537,8 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetDocumentAttributeKey", self.target_document_attribute_key.into_value());
-            if let Some(v) = self.target_document_attribute_value {
-                m.insert("TargetDocumentAttributeValue", v.into_value());
-            }
-            if let Some(v) = self.target_document_attribute_value_deletion {
-                m.insert("TargetDocumentAttributeValueDeletion", v.into_value());
-            }
+            set(&mut m, "TargetDocumentAttributeValue", self.target_document_attribute_value);
+            set(&mut m, "TargetDocumentAttributeValueDeletion", self.target_document_attribute_value_deletion);
             gs_core::Value::Map(m)
         }
     }
@@ -641,9 +599,7 @@ pub mod data_source {
     impl IntoValue for HookConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invocation_condition {
-                m.insert("InvocationCondition", v.into_value());
-            }
+            set(&mut m, "InvocationCondition", self.invocation_condition);
             m.insert("LambdaArn", self.lambda_arn.into_value());
             m.insert("S3Bucket", self.s3_bucket.into_ref());
             gs_core::Value::Map(m)
@@ -743,39 +699,17 @@ pub mod data_source {
     impl IntoValue for DataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.confluence_configuration {
-                m.insert("ConfluenceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.database_configuration {
-                m.insert("DatabaseConfiguration", v.into_value());
-            }
-            if let Some(v) = self.google_drive_configuration {
-                m.insert("GoogleDriveConfiguration", v.into_value());
-            }
-            if let Some(v) = self.one_drive_configuration {
-                m.insert("OneDriveConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_configuration {
-                m.insert("S3Configuration", v.into_value());
-            }
-            if let Some(v) = self.salesforce_configuration {
-                m.insert("SalesforceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.service_now_configuration {
-                m.insert("ServiceNowConfiguration", v.into_value());
-            }
-            if let Some(v) = self.share_point_configuration {
-                m.insert("SharePointConfiguration", v.into_value());
-            }
-            if let Some(v) = self.template_configuration {
-                m.insert("TemplateConfiguration", v.into_value());
-            }
-            if let Some(v) = self.web_crawler_configuration {
-                m.insert("WebCrawlerConfiguration", v.into_value());
-            }
-            if let Some(v) = self.work_docs_configuration {
-                m.insert("WorkDocsConfiguration", v.into_value());
-            }
+            set(&mut m, "ConfluenceConfiguration", self.confluence_configuration);
+            set(&mut m, "DatabaseConfiguration", self.database_configuration);
+            set(&mut m, "GoogleDriveConfiguration", self.google_drive_configuration);
+            set(&mut m, "OneDriveConfiguration", self.one_drive_configuration);
+            set(&mut m, "S3Configuration", self.s3_configuration);
+            set(&mut m, "SalesforceConfiguration", self.salesforce_configuration);
+            set(&mut m, "ServiceNowConfiguration", self.service_now_configuration);
+            set(&mut m, "SharePointConfiguration", self.share_point_configuration);
+            set(&mut m, "TemplateConfiguration", self.template_configuration);
+            set(&mut m, "WebCrawlerConfiguration", self.web_crawler_configuration);
+            set(&mut m, "WorkDocsConfiguration", self.work_docs_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -861,24 +795,12 @@ pub mod data_source {
     impl IntoValue for GoogleDriveConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_mime_types {
-                m.insert("ExcludeMimeTypes", v.into_value());
-            }
-            if let Some(v) = self.exclude_shared_drives {
-                m.insert("ExcludeSharedDrives", v.into_value());
-            }
-            if let Some(v) = self.exclude_user_accounts {
-                m.insert("ExcludeUserAccounts", v.into_value());
-            }
-            if let Some(v) = self.exclusion_patterns {
-                m.insert("ExclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
-            if let Some(v) = self.inclusion_patterns {
-                m.insert("InclusionPatterns", v.into_value());
-            }
+            set(&mut m, "ExcludeMimeTypes", self.exclude_mime_types);
+            set(&mut m, "ExcludeSharedDrives", self.exclude_shared_drives);
+            set(&mut m, "ExcludeUserAccounts", self.exclude_user_accounts);
+            set(&mut m, "ExclusionPatterns", self.exclusion_patterns);
+            set(&mut m, "FieldMappings", self.field_mappings);
+            set(&mut m, "InclusionPatterns", self.inclusion_patterns);
             m.insert("SecretArn", self.secret_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -930,9 +852,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
-            if let Some(v) = self.date_field_format {
-                m.insert("DateFieldFormat", v.into_value());
-            }
+            set(&mut m, "DateFieldFormat", self.date_field_format);
             m.insert("IndexFieldName", self.index_field_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1021,30 +941,14 @@ pub mod data_source {
     impl IntoValue for WebCrawlerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_configuration {
-                m.insert("AuthenticationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.crawl_depth {
-                m.insert("CrawlDepth", v.into_value());
-            }
-            if let Some(v) = self.max_content_size_per_page_in_mega_bytes {
-                m.insert("MaxContentSizePerPageInMegaBytes", v.into_value());
-            }
-            if let Some(v) = self.max_links_per_page {
-                m.insert("MaxLinksPerPage", v.into_value());
-            }
-            if let Some(v) = self.max_urls_per_minute_crawl_rate {
-                m.insert("MaxUrlsPerMinuteCrawlRate", v.into_value());
-            }
-            if let Some(v) = self.proxy_configuration {
-                m.insert("ProxyConfiguration", v.into_value());
-            }
-            if let Some(v) = self.url_exclusion_patterns {
-                m.insert("UrlExclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.url_inclusion_patterns {
-                m.insert("UrlInclusionPatterns", v.into_value());
-            }
+            set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
+            set(&mut m, "CrawlDepth", self.crawl_depth);
+            set(&mut m, "MaxContentSizePerPageInMegaBytes", self.max_content_size_per_page_in_mega_bytes);
+            set(&mut m, "MaxLinksPerPage", self.max_links_per_page);
+            set(&mut m, "MaxUrlsPerMinuteCrawlRate", self.max_urls_per_minute_crawl_rate);
+            set(&mut m, "ProxyConfiguration", self.proxy_configuration);
+            set(&mut m, "UrlExclusionPatterns", self.url_exclusion_patterns);
+            set(&mut m, "UrlInclusionPatterns", self.url_inclusion_patterns);
             m.insert("Urls", self.urls.into_value());
             gs_core::Value::Map(m)
         }
@@ -1083,9 +987,7 @@ pub mod data_source {
     impl IntoValue for WebCrawlerAuthenticationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.basic_authentication {
-                m.insert("BasicAuthentication", v.into_value());
-            }
+            set(&mut m, "BasicAuthentication", self.basic_authentication);
             gs_core::Value::Map(m)
         }
     }
@@ -1181,9 +1083,7 @@ pub mod data_source {
     impl IntoValue for ProxyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credentials {
-                m.insert("Credentials", v.into_value());
-            }
+            set(&mut m, "Credentials", self.credentials);
             m.insert("Host", self.host.into_value());
             m.insert("Port", self.port.into_value());
             gs_core::Value::Map(m)
@@ -1228,12 +1128,8 @@ pub mod data_source {
     impl IntoValue for WebCrawlerUrls {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.seed_url_configuration {
-                m.insert("SeedUrlConfiguration", v.into_value());
-            }
-            if let Some(v) = self.site_maps_configuration {
-                m.insert("SiteMapsConfiguration", v.into_value());
-            }
+            set(&mut m, "SeedUrlConfiguration", self.seed_url_configuration);
+            set(&mut m, "SiteMapsConfiguration", self.site_maps_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1302,9 +1198,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SeedUrls", self.seed_urls.into_value());
-            if let Some(v) = self.web_crawler_mode {
-                m.insert("WebCrawlerMode", v.into_value());
-            }
+            set(&mut m, "WebCrawlerMode", self.web_crawler_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1380,22 +1274,12 @@ pub mod data_source {
     impl IntoValue for S3DataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_control_list_configuration {
-                m.insert("AccessControlListConfiguration", v.into_value());
-            }
+            set(&mut m, "AccessControlListConfiguration", self.access_control_list_configuration);
             m.insert("BucketName", self.bucket_name.into_ref());
-            if let Some(v) = self.documents_metadata_configuration {
-                m.insert("DocumentsMetadataConfiguration", v.into_value());
-            }
-            if let Some(v) = self.exclusion_patterns {
-                m.insert("ExclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.inclusion_patterns {
-                m.insert("InclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.inclusion_prefixes {
-                m.insert("InclusionPrefixes", v.into_value());
-            }
+            set(&mut m, "DocumentsMetadataConfiguration", self.documents_metadata_configuration);
+            set(&mut m, "ExclusionPatterns", self.exclusion_patterns);
+            set(&mut m, "InclusionPatterns", self.inclusion_patterns);
+            set(&mut m, "InclusionPrefixes", self.inclusion_prefixes);
             gs_core::Value::Map(m)
         }
     }
@@ -1431,9 +1315,7 @@ pub mod data_source {
     impl IntoValue for AccessControlListConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_path {
-                m.insert("KeyPath", v.into_value());
-            }
+            set(&mut m, "KeyPath", self.key_path);
             gs_core::Value::Map(m)
         }
     }
@@ -1473,9 +1355,7 @@ pub mod data_source {
     impl IntoValue for DocumentsMetadataConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_prefix {
-                m.insert("S3Prefix", v.into_value());
-            }
+            set(&mut m, "S3Prefix", self.s3_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1567,29 +1447,15 @@ pub mod data_source {
     impl IntoValue for SalesforceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.chatter_feed_configuration {
-                m.insert("ChatterFeedConfiguration", v.into_value());
-            }
-            if let Some(v) = self.crawl_attachments {
-                m.insert("CrawlAttachments", v.into_value());
-            }
-            if let Some(v) = self.exclude_attachment_file_patterns {
-                m.insert("ExcludeAttachmentFilePatterns", v.into_value());
-            }
-            if let Some(v) = self.include_attachment_file_patterns {
-                m.insert("IncludeAttachmentFilePatterns", v.into_value());
-            }
-            if let Some(v) = self.knowledge_article_configuration {
-                m.insert("KnowledgeArticleConfiguration", v.into_value());
-            }
+            set(&mut m, "ChatterFeedConfiguration", self.chatter_feed_configuration);
+            set(&mut m, "CrawlAttachments", self.crawl_attachments);
+            set(&mut m, "ExcludeAttachmentFilePatterns", self.exclude_attachment_file_patterns);
+            set(&mut m, "IncludeAttachmentFilePatterns", self.include_attachment_file_patterns);
+            set(&mut m, "KnowledgeArticleConfiguration", self.knowledge_article_configuration);
             m.insert("SecretArn", self.secret_arn.into_value());
             m.insert("ServerUrl", self.server_url.into_value());
-            if let Some(v) = self.standard_object_attachment_configuration {
-                m.insert("StandardObjectAttachmentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.standard_object_configurations {
-                m.insert("StandardObjectConfigurations", v.into_value());
-            }
+            set(&mut m, "StandardObjectAttachmentConfiguration", self.standard_object_attachment_configuration);
+            set(&mut m, "StandardObjectConfigurations", self.standard_object_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -1644,12 +1510,8 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "FieldMappings", self.field_mappings);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1693,12 +1555,8 @@ pub mod data_source {
     impl IntoValue for SalesforceStandardObjectAttachmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "FieldMappings", self.field_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -1753,15 +1611,9 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
-            if let Some(v) = self.include_filter_types {
-                m.insert("IncludeFilterTypes", v.into_value());
-            }
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "FieldMappings", self.field_mappings);
+            set(&mut m, "IncludeFilterTypes", self.include_filter_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1807,13 +1659,9 @@ pub mod data_source {
     impl IntoValue for SalesforceKnowledgeArticleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_knowledge_article_type_configurations {
-                m.insert("CustomKnowledgeArticleTypeConfigurations", v.into_value());
-            }
+            set(&mut m, "CustomKnowledgeArticleTypeConfigurations", self.custom_knowledge_article_type_configurations);
             m.insert("IncludedStates", self.included_states.into_value());
-            if let Some(v) = self.standard_knowledge_article_type_configuration {
-                m.insert("StandardKnowledgeArticleTypeConfiguration", v.into_value());
-            }
+            set(&mut m, "StandardKnowledgeArticleTypeConfiguration", self.standard_knowledge_article_type_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1861,12 +1709,8 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "FieldMappings", self.field_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -1922,12 +1766,8 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "FieldMappings", self.field_mappings);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1993,18 +1833,12 @@ pub mod data_source {
     impl IntoValue for DatabaseConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acl_configuration {
-                m.insert("AclConfiguration", v.into_value());
-            }
+            set(&mut m, "AclConfiguration", self.acl_configuration);
             m.insert("ColumnConfiguration", self.column_configuration.into_value());
             m.insert("ConnectionConfiguration", self.connection_configuration.into_value());
             m.insert("DatabaseEngineType", self.database_engine_type.into_value());
-            if let Some(v) = self.sql_configuration {
-                m.insert("SqlConfiguration", v.into_value());
-            }
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "SqlConfiguration", self.sql_configuration);
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2042,9 +1876,7 @@ pub mod data_source {
     impl IntoValue for SqlConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.query_identifiers_enclosing_option {
-                m.insert("QueryIdentifiersEnclosingOption", v.into_value());
-            }
+            set(&mut m, "QueryIdentifiersEnclosingOption", self.query_identifiers_enclosing_option);
             gs_core::Value::Map(m)
         }
     }
@@ -2176,12 +2008,8 @@ pub mod data_source {
             m.insert("ChangeDetectingColumns", self.change_detecting_columns.into_value());
             m.insert("DocumentDataColumnName", self.document_data_column_name.into_value());
             m.insert("DocumentIdColumnName", self.document_id_column_name.into_value());
-            if let Some(v) = self.document_title_column_name {
-                m.insert("DocumentTitleColumnName", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
+            set(&mut m, "DocumentTitleColumnName", self.document_title_column_name);
+            set(&mut m, "FieldMappings", self.field_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -2374,36 +2202,18 @@ pub mod data_source {
     impl IntoValue for SharePointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawl_attachments {
-                m.insert("CrawlAttachments", v.into_value());
-            }
-            if let Some(v) = self.disable_local_groups {
-                m.insert("DisableLocalGroups", v.into_value());
-            }
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.exclusion_patterns {
-                m.insert("ExclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
-            if let Some(v) = self.inclusion_patterns {
-                m.insert("InclusionPatterns", v.into_value());
-            }
+            set(&mut m, "CrawlAttachments", self.crawl_attachments);
+            set(&mut m, "DisableLocalGroups", self.disable_local_groups);
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "ExclusionPatterns", self.exclusion_patterns);
+            set(&mut m, "FieldMappings", self.field_mappings);
+            set(&mut m, "InclusionPatterns", self.inclusion_patterns);
             m.insert("SecretArn", self.secret_arn.into_value());
             m.insert("SharePointVersion", self.share_point_version.into_value());
-            if let Some(v) = self.ssl_certificate_s3_path {
-                m.insert("SslCertificateS3Path", v.into_value());
-            }
+            set(&mut m, "SslCertificateS3Path", self.ssl_certificate_s3_path);
             m.insert("Urls", self.urls.into_value());
-            if let Some(v) = self.use_change_log {
-                m.insert("UseChangeLog", v.into_value());
-            }
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "UseChangeLog", self.use_change_log);
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2545,30 +2355,16 @@ pub mod data_source {
     impl IntoValue for ConfluenceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_configuration {
-                m.insert("AttachmentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.blog_configuration {
-                m.insert("BlogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.exclusion_patterns {
-                m.insert("ExclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.inclusion_patterns {
-                m.insert("InclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.page_configuration {
-                m.insert("PageConfiguration", v.into_value());
-            }
+            set(&mut m, "AttachmentConfiguration", self.attachment_configuration);
+            set(&mut m, "BlogConfiguration", self.blog_configuration);
+            set(&mut m, "ExclusionPatterns", self.exclusion_patterns);
+            set(&mut m, "InclusionPatterns", self.inclusion_patterns);
+            set(&mut m, "PageConfiguration", self.page_configuration);
             m.insert("SecretArn", self.secret_arn.into_value());
             m.insert("ServerUrl", self.server_url.into_value());
-            if let Some(v) = self.space_configuration {
-                m.insert("SpaceConfiguration", v.into_value());
-            }
+            set(&mut m, "SpaceConfiguration", self.space_configuration);
             m.insert("Version", self.version.into_value());
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2615,12 +2411,8 @@ pub mod data_source {
     impl IntoValue for ConfluenceAttachmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_field_mappings {
-                m.insert("AttachmentFieldMappings", v.into_value());
-            }
-            if let Some(v) = self.crawl_attachments {
-                m.insert("CrawlAttachments", v.into_value());
-            }
+            set(&mut m, "AttachmentFieldMappings", self.attachment_field_mappings);
+            set(&mut m, "CrawlAttachments", self.crawl_attachments);
             gs_core::Value::Map(m)
         }
     }
@@ -2672,9 +2464,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
-            if let Some(v) = self.date_field_format {
-                m.insert("DateFieldFormat", v.into_value());
-            }
+            set(&mut m, "DateFieldFormat", self.date_field_format);
             m.insert("IndexFieldName", self.index_field_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2715,9 +2505,7 @@ pub mod data_source {
     impl IntoValue for ConfluencePageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.page_field_mappings {
-                m.insert("PageFieldMappings", v.into_value());
-            }
+            set(&mut m, "PageFieldMappings", self.page_field_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -2769,9 +2557,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
-            if let Some(v) = self.date_field_format {
-                m.insert("DateFieldFormat", v.into_value());
-            }
+            set(&mut m, "DateFieldFormat", self.date_field_format);
             m.insert("IndexFieldName", self.index_field_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2814,9 +2600,7 @@ pub mod data_source {
     impl IntoValue for ConfluenceBlogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blog_field_mappings {
-                m.insert("BlogFieldMappings", v.into_value());
-            }
+            set(&mut m, "BlogFieldMappings", self.blog_field_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -2868,9 +2652,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
-            if let Some(v) = self.date_field_format {
-                m.insert("DateFieldFormat", v.into_value());
-            }
+            set(&mut m, "DateFieldFormat", self.date_field_format);
             m.insert("IndexFieldName", self.index_field_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2944,21 +2726,11 @@ pub mod data_source {
     impl IntoValue for ConfluenceSpaceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawl_archived_spaces {
-                m.insert("CrawlArchivedSpaces", v.into_value());
-            }
-            if let Some(v) = self.crawl_personal_spaces {
-                m.insert("CrawlPersonalSpaces", v.into_value());
-            }
-            if let Some(v) = self.exclude_spaces {
-                m.insert("ExcludeSpaces", v.into_value());
-            }
-            if let Some(v) = self.include_spaces {
-                m.insert("IncludeSpaces", v.into_value());
-            }
-            if let Some(v) = self.space_field_mappings {
-                m.insert("SpaceFieldMappings", v.into_value());
-            }
+            set(&mut m, "CrawlArchivedSpaces", self.crawl_archived_spaces);
+            set(&mut m, "CrawlPersonalSpaces", self.crawl_personal_spaces);
+            set(&mut m, "ExcludeSpaces", self.exclude_spaces);
+            set(&mut m, "IncludeSpaces", self.include_spaces);
+            set(&mut m, "SpaceFieldMappings", self.space_field_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -3010,9 +2782,7 @@ pub mod data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
-            if let Some(v) = self.date_field_format {
-                m.insert("DateFieldFormat", v.into_value());
-            }
+            set(&mut m, "DateFieldFormat", self.date_field_format);
             m.insert("IndexFieldName", self.index_field_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3088,22 +2858,12 @@ pub mod data_source {
     impl IntoValue for WorkDocsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawl_comments {
-                m.insert("CrawlComments", v.into_value());
-            }
-            if let Some(v) = self.exclusion_patterns {
-                m.insert("ExclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
-            if let Some(v) = self.inclusion_patterns {
-                m.insert("InclusionPatterns", v.into_value());
-            }
+            set(&mut m, "CrawlComments", self.crawl_comments);
+            set(&mut m, "ExclusionPatterns", self.exclusion_patterns);
+            set(&mut m, "FieldMappings", self.field_mappings);
+            set(&mut m, "InclusionPatterns", self.inclusion_patterns);
             m.insert("OrganizationId", self.organization_id.into_value());
-            if let Some(v) = self.use_change_log {
-                m.insert("UseChangeLog", v.into_value());
-            }
+            set(&mut m, "UseChangeLog", self.use_change_log);
             gs_core::Value::Map(m)
         }
     }
@@ -3186,18 +2946,10 @@ pub mod data_source {
     impl IntoValue for OneDriveConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disable_local_groups {
-                m.insert("DisableLocalGroups", v.into_value());
-            }
-            if let Some(v) = self.exclusion_patterns {
-                m.insert("ExclusionPatterns", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
-            if let Some(v) = self.inclusion_patterns {
-                m.insert("InclusionPatterns", v.into_value());
-            }
+            set(&mut m, "DisableLocalGroups", self.disable_local_groups);
+            set(&mut m, "ExclusionPatterns", self.exclusion_patterns);
+            set(&mut m, "FieldMappings", self.field_mappings);
+            set(&mut m, "InclusionPatterns", self.inclusion_patterns);
             m.insert("OneDriveUsers", self.one_drive_users.into_value());
             m.insert("SecretArn", self.secret_arn.into_value());
             m.insert("TenantDomain", self.tenant_domain.into_value());
@@ -3246,12 +2998,8 @@ pub mod data_source {
     impl IntoValue for OneDriveUsers {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.one_drive_user_list {
-                m.insert("OneDriveUserList", v.into_value());
-            }
-            if let Some(v) = self.one_drive_user_s3_path {
-                m.insert("OneDriveUserS3Path", v.into_value());
-            }
+            set(&mut m, "OneDriveUserList", self.one_drive_user_list);
+            set(&mut m, "OneDriveUserS3Path", self.one_drive_user_s3_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3354,17 +3102,11 @@ pub mod data_source {
     impl IntoValue for ServiceNowConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_type {
-                m.insert("AuthenticationType", v.into_value());
-            }
+            set(&mut m, "AuthenticationType", self.authentication_type);
             m.insert("HostUrl", self.host_url.into_value());
-            if let Some(v) = self.knowledge_article_configuration {
-                m.insert("KnowledgeArticleConfiguration", v.into_value());
-            }
+            set(&mut m, "KnowledgeArticleConfiguration", self.knowledge_article_configuration);
             m.insert("SecretArn", self.secret_arn.into_value());
-            if let Some(v) = self.service_catalog_configuration {
-                m.insert("ServiceCatalogConfiguration", v.into_value());
-            }
+            set(&mut m, "ServiceCatalogConfiguration", self.service_catalog_configuration);
             m.insert("ServiceNowBuildVersion", self.service_now_build_version.into_value());
             gs_core::Value::Map(m)
         }
@@ -3438,22 +3180,12 @@ pub mod data_source {
     impl IntoValue for ServiceNowServiceCatalogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawl_attachments {
-                m.insert("CrawlAttachments", v.into_value());
-            }
+            set(&mut m, "CrawlAttachments", self.crawl_attachments);
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.exclude_attachment_file_patterns {
-                m.insert("ExcludeAttachmentFilePatterns", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
-            if let Some(v) = self.include_attachment_file_patterns {
-                m.insert("IncludeAttachmentFilePatterns", v.into_value());
-            }
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "ExcludeAttachmentFilePatterns", self.exclude_attachment_file_patterns);
+            set(&mut m, "FieldMappings", self.field_mappings);
+            set(&mut m, "IncludeAttachmentFilePatterns", self.include_attachment_file_patterns);
             gs_core::Value::Map(m)
         }
     }
@@ -3534,25 +3266,13 @@ pub mod data_source {
     impl IntoValue for ServiceNowKnowledgeArticleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawl_attachments {
-                m.insert("CrawlAttachments", v.into_value());
-            }
+            set(&mut m, "CrawlAttachments", self.crawl_attachments);
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
-            if let Some(v) = self.document_title_field_name {
-                m.insert("DocumentTitleFieldName", v.into_value());
-            }
-            if let Some(v) = self.exclude_attachment_file_patterns {
-                m.insert("ExcludeAttachmentFilePatterns", v.into_value());
-            }
-            if let Some(v) = self.field_mappings {
-                m.insert("FieldMappings", v.into_value());
-            }
-            if let Some(v) = self.filter_query {
-                m.insert("FilterQuery", v.into_value());
-            }
-            if let Some(v) = self.include_attachment_file_patterns {
-                m.insert("IncludeAttachmentFilePatterns", v.into_value());
-            }
+            set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
+            set(&mut m, "ExcludeAttachmentFilePatterns", self.exclude_attachment_file_patterns);
+            set(&mut m, "FieldMappings", self.field_mappings);
+            set(&mut m, "FilterQuery", self.filter_query);
+            set(&mut m, "IncludeAttachmentFilePatterns", self.include_attachment_file_patterns);
             gs_core::Value::Map(m)
         }
     }
@@ -3641,22 +3361,14 @@ impl CfnFaqProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.file_format {
-            m.insert("FileFormat", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FileFormat", self.file_format);
         m.insert("IndexId", self.index_id.into_value());
-        if let Some(v) = self.language_code {
-            m.insert("LanguageCode", v.into_value());
-        }
+        set(&mut m, "LanguageCode", self.language_code);
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("S3Path", self.s3_path.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3810,23 +3522,13 @@ impl CfnFeaturedResultsSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.featured_documents {
-            m.insert("FeaturedDocuments", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "FeaturedDocuments", self.featured_documents);
         m.insert("FeaturedResultsSetName", self.featured_results_set_name.into_value());
         m.insert("IndexId", self.index_id.into_value());
-        if let Some(v) = self.query_texts {
-            m.insert("QueryTexts", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "QueryTexts", self.query_texts);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3868,7 +3570,7 @@ impl crate::Cfn<markers::FeaturedResultsSet> {
 /// The property types of [`CfnFeaturedResultsSet`]: CDK's `CfnFeaturedResultsSet.*Property`.
 #[cfg(feature = "kendra")]
 pub mod featured_results_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A featured document. This document is displayed at the top of the search results page.
     ///
@@ -3901,9 +3603,7 @@ pub mod featured_results_set {
     impl IntoValue for FeaturedDocument {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -4009,30 +3709,16 @@ impl CfnIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_units {
-            m.insert("CapacityUnits", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.document_metadata_configurations {
-            m.insert("DocumentMetadataConfigurations", v.into_value());
-        }
+        set(&mut m, "CapacityUnits", self.capacity_units);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DocumentMetadataConfigurations", self.document_metadata_configurations);
         m.insert("Edition", self.edition.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.server_side_encryption_configuration {
-            m.insert("ServerSideEncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_context_policy {
-            m.insert("UserContextPolicy", v.into_value());
-        }
-        if let Some(v) = self.user_token_configurations {
-            m.insert("UserTokenConfigurations", v.into_value());
-        }
+        set(&mut m, "ServerSideEncryptionConfiguration", self.server_side_encryption_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserContextPolicy", self.user_context_policy);
+        set(&mut m, "UserTokenConfigurations", self.user_token_configurations);
         m
     }
 
@@ -4075,7 +3761,7 @@ impl crate::Cfn<markers::Index> {
 /// The property types of [`CfnIndex`]: CDK's `CfnIndex.*Property`.
 #[cfg(feature = "kendra")]
 pub mod index {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Specifies additional capacity units configured for your Enterprise Edition index. You can
     /// add and remove capacity units to fit your usage requirements.
@@ -4157,9 +3843,7 @@ pub mod index {
     impl IntoValue for ServerSideEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_ref());
-            }
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -4210,12 +3894,8 @@ pub mod index {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.relevance {
-                m.insert("Relevance", v.into_value());
-            }
-            if let Some(v) = self.search {
-                m.insert("Search", v.into_value());
-            }
+            set(&mut m, "Relevance", self.relevance);
+            set(&mut m, "Search", self.search);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -4289,21 +3969,11 @@ pub mod index {
     impl IntoValue for Relevance {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration {
-                m.insert("Duration", v.into_value());
-            }
-            if let Some(v) = self.freshness {
-                m.insert("Freshness", v.into_value());
-            }
-            if let Some(v) = self.importance {
-                m.insert("Importance", v.into_value());
-            }
-            if let Some(v) = self.rank_order {
-                m.insert("RankOrder", v.into_value());
-            }
-            if let Some(v) = self.value_importance_items {
-                m.insert("ValueImportanceItems", v.into_value());
-            }
+            set(&mut m, "Duration", self.duration);
+            set(&mut m, "Freshness", self.freshness);
+            set(&mut m, "Importance", self.importance);
+            set(&mut m, "RankOrder", self.rank_order);
+            set(&mut m, "ValueImportanceItems", self.value_importance_items);
             gs_core::Value::Map(m)
         }
     }
@@ -4346,12 +4016,8 @@ pub mod index {
     impl IntoValue for ValueImportanceItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4409,18 +4075,10 @@ pub mod index {
     impl IntoValue for Search {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.displayable {
-                m.insert("Displayable", v.into_value());
-            }
-            if let Some(v) = self.facetable {
-                m.insert("Facetable", v.into_value());
-            }
-            if let Some(v) = self.searchable {
-                m.insert("Searchable", v.into_value());
-            }
-            if let Some(v) = self.sortable {
-                m.insert("Sortable", v.into_value());
-            }
+            set(&mut m, "Displayable", self.displayable);
+            set(&mut m, "Facetable", self.facetable);
+            set(&mut m, "Searchable", self.searchable);
+            set(&mut m, "Sortable", self.sortable);
             gs_core::Value::Map(m)
         }
     }
@@ -4462,12 +4120,8 @@ pub mod index {
     impl IntoValue for UserTokenConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.json_token_type_configuration {
-                m.insert("JsonTokenTypeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.jwt_token_type_configuration {
-                m.insert("JwtTokenTypeConfiguration", v.into_value());
-            }
+            set(&mut m, "JsonTokenTypeConfiguration", self.json_token_type_configuration);
+            set(&mut m, "JwtTokenTypeConfiguration", self.jwt_token_type_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -4534,25 +4188,13 @@ pub mod index {
     impl IntoValue for JwtTokenTypeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.claim_regex {
-                m.insert("ClaimRegex", v.into_value());
-            }
-            if let Some(v) = self.group_attribute_field {
-                m.insert("GroupAttributeField", v.into_value());
-            }
-            if let Some(v) = self.issuer {
-                m.insert("Issuer", v.into_value());
-            }
+            set(&mut m, "ClaimRegex", self.claim_regex);
+            set(&mut m, "GroupAttributeField", self.group_attribute_field);
+            set(&mut m, "Issuer", self.issuer);
             m.insert("KeyLocation", self.key_location.into_value());
-            if let Some(v) = self.secret_manager_arn {
-                m.insert("SecretManagerArn", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("URL", v.into_value());
-            }
-            if let Some(v) = self.user_name_attribute_field {
-                m.insert("UserNameAttributeField", v.into_value());
-            }
+            set(&mut m, "SecretManagerArn", self.secret_manager_arn);
+            set(&mut m, "URL", self.url);
+            set(&mut m, "UserNameAttributeField", self.user_name_attribute_field);
             gs_core::Value::Map(m)
         }
     }
@@ -4662,16 +4304,12 @@ impl CfnQuerySuggestionsBlockListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("IndexId", self.index_id.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("SourceS3Path", self.source_s3_path.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4820,16 +4458,12 @@ impl CfnThesaurusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("IndexId", self.index_id.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("SourceS3Path", self.source_s3_path.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kinesis")]
-use crate::kinds::{Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -169,23 +169,13 @@ impl CfnChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelName", self.channel_name.into_value());
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.s3_destination_configuration {
-            m.insert("S3DestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.s3_tables_destination_configuration {
-            m.insert("S3TablesDestinationConfiguration", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
+        set(&mut m, "S3DestinationConfiguration", self.s3_destination_configuration);
+        set(&mut m, "S3TablesDestinationConfiguration", self.s3_tables_destination_configuration);
         m.insert("ServiceExecutionRoleARN", self.service_execution_role_arn.into_value());
         m.insert("StreamConfigurationList", self.stream_configuration_list.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -243,7 +233,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "kinesis")]
 pub mod channel {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Server-side encryption configuration for data at rest in the destination. Data delivered to
     /// S3 / S3 Tables is encrypted with the same key.
@@ -331,12 +321,8 @@ pub mod channel {
     impl IntoValue for S3DestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_freshness_in_seconds {
-                m.insert("DataFreshnessInSeconds", v.into_value());
-            }
-            if let Some(v) = self.dead_letter_queue_s3_configuration {
-                m.insert("DeadLetterQueueS3Configuration", v.into_value());
-            }
+            set(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
+            set(&mut m, "DeadLetterQueueS3Configuration", self.dead_letter_queue_s3_configuration);
             m.insert("StorageConfiguration", self.storage_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -385,9 +371,7 @@ pub mod channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_value());
-            if let Some(v) = self.error_output_prefix {
-                m.insert("ErrorOutputPrefix", v.into_value());
-            }
+            set(&mut m, "ErrorOutputPrefix", self.error_output_prefix);
             m.insert("ExpectedBucketOwner", self.expected_bucket_owner.into_value());
             gs_core::Value::Map(m)
         }
@@ -455,12 +439,8 @@ pub mod channel {
             m.insert("BucketARN", self.bucket_arn.into_value());
             m.insert("CompressionType", self.compression_type.into_value());
             m.insert("ExpectedBucketOwner", self.expected_bucket_owner.into_value());
-            if let Some(v) = self.output_key_template {
-                m.insert("OutputKeyTemplate", v.into_value());
-            }
-            if let Some(v) = self.storage_class {
-                m.insert("StorageClass", v.into_value());
-            }
+            set(&mut m, "OutputKeyTemplate", self.output_key_template);
+            set(&mut m, "StorageClass", self.storage_class);
             gs_core::Value::Map(m)
         }
     }
@@ -541,12 +521,8 @@ pub mod channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
-            if let Some(v) = self.log_stream_name {
-                m.insert("LogStreamName", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
+            set(&mut m, "LogStreamName", self.log_stream_name);
             gs_core::Value::Map(m)
         }
     }
@@ -626,9 +602,7 @@ pub mod channel {
     impl IntoValue for RecordConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.gsr_schema_arn {
-                m.insert("GSRSchemaARN", v.into_value());
-            }
+            set(&mut m, "GSRSchemaARN", self.gsr_schema_arn);
             m.insert("RecordFormatType", self.record_format_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -678,9 +652,7 @@ pub mod channel {
     impl IntoValue for S3TablesDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_freshness_in_seconds {
-                m.insert("DataFreshnessInSeconds", v.into_value());
-            }
+            set(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
             m.insert("DeadLetterQueueS3Configuration", self.dead_letter_queue_s3_configuration.into_value());
             m.insert("S3TablesConfigurationList", self.s3_tables_configuration_list.into_value());
             gs_core::Value::Map(m)
@@ -746,9 +718,7 @@ pub mod channel {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionType", self.compression_type.into_value());
             m.insert("Namespace", self.namespace.into_value());
-            if let Some(v) = self.partition_spec {
-                m.insert("PartitionSpec", v.into_value());
-            }
+            set(&mut m, "PartitionSpec", self.partition_spec);
             m.insert("TableBucketARN", self.table_bucket_arn.into_value());
             m.insert("TableName", self.table_name.into_value());
             gs_core::Value::Map(m)
@@ -990,33 +960,15 @@ impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.desired_shard_level_metrics {
-            m.insert("DesiredShardLevelMetrics", v.into_value());
-        }
-        if let Some(v) = self.max_record_size_in_ki_b {
-            m.insert("MaxRecordSizeInKiB", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.retention_period_hours {
-            m.insert("RetentionPeriodHours", v.into_value());
-        }
-        if let Some(v) = self.shard_count {
-            m.insert("ShardCount", v.into_value());
-        }
-        if let Some(v) = self.stream_encryption {
-            m.insert("StreamEncryption", v.into_value());
-        }
-        if let Some(v) = self.stream_mode_details {
-            m.insert("StreamModeDetails", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.warm_throughput_mi_bps {
-            m.insert("WarmThroughputMiBps", v.into_value());
-        }
+        set(&mut m, "DesiredShardLevelMetrics", self.desired_shard_level_metrics);
+        set(&mut m, "MaxRecordSizeInKiB", self.max_record_size_in_ki_b);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RetentionPeriodHours", self.retention_period_hours);
+        set(&mut m, "ShardCount", self.shard_count);
+        set(&mut m, "StreamEncryption", self.stream_encryption);
+        set(&mut m, "StreamModeDetails", self.stream_mode_details);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WarmThroughputMiBps", self.warm_throughput_mi_bps);
         m
     }
 
@@ -1190,9 +1142,7 @@ impl CfnStreamConsumerProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConsumerName", self.consumer_name.into_value());
         m.insert("StreamARN", self.stream_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

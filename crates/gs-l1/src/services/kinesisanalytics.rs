@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kinesisanalytics")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -113,15 +113,9 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_code {
-            m.insert("ApplicationCode", v.into_value());
-        }
-        if let Some(v) = self.application_description {
-            m.insert("ApplicationDescription", v.into_value());
-        }
-        if let Some(v) = self.application_name {
-            m.insert("ApplicationName", v.into_value());
-        }
+        set(&mut m, "ApplicationCode", self.application_code);
+        set(&mut m, "ApplicationDescription", self.application_description);
+        set(&mut m, "ApplicationName", self.application_name);
         m.insert("Inputs", self.inputs.into_value());
         m
     }
@@ -156,7 +150,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "kinesisanalytics")]
 pub mod application {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// When you configure the application input, you specify the streaming source, the
     /// in-application stream name that is created, and the mapping between the two. For more
@@ -232,19 +226,11 @@ pub mod application {
     impl IntoValue for Input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_parallelism {
-                m.insert("InputParallelism", v.into_value());
-            }
-            if let Some(v) = self.input_processing_configuration {
-                m.insert("InputProcessingConfiguration", v.into_value());
-            }
+            set(&mut m, "InputParallelism", self.input_parallelism);
+            set(&mut m, "InputProcessingConfiguration", self.input_processing_configuration);
             m.insert("InputSchema", self.input_schema.into_value());
-            if let Some(v) = self.kinesis_firehose_input {
-                m.insert("KinesisFirehoseInput", v.into_value());
-            }
-            if let Some(v) = self.kinesis_streams_input {
-                m.insert("KinesisStreamsInput", v.into_value());
-            }
+            set(&mut m, "KinesisFirehoseInput", self.kinesis_firehose_input);
+            set(&mut m, "KinesisStreamsInput", self.kinesis_streams_input);
             m.insert("NamePrefix", self.name_prefix.into_value());
             gs_core::Value::Map(m)
         }
@@ -291,9 +277,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
-            if let Some(v) = self.record_encoding {
-                m.insert("RecordEncoding", v.into_value());
-            }
+            set(&mut m, "RecordEncoding", self.record_encoding);
             m.insert("RecordFormat", self.record_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -342,9 +326,7 @@ pub mod application {
     impl IntoValue for RecordColumn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping {
-                m.insert("Mapping", v.into_value());
-            }
+            set(&mut m, "Mapping", self.mapping);
             m.insert("Name", self.name.into_value());
             m.insert("SqlType", self.sql_type.into_value());
             gs_core::Value::Map(m)
@@ -386,9 +368,7 @@ pub mod application {
     impl IntoValue for RecordFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping_parameters {
-                m.insert("MappingParameters", v.into_value());
-            }
+            set(&mut m, "MappingParameters", self.mapping_parameters);
             m.insert("RecordFormatType", self.record_format_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -435,12 +415,8 @@ pub mod application {
     impl IntoValue for MappingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv_mapping_parameters {
-                m.insert("CSVMappingParameters", v.into_value());
-            }
-            if let Some(v) = self.json_mapping_parameters {
-                m.insert("JSONMappingParameters", v.into_value());
-            }
+            set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
+            set(&mut m, "JSONMappingParameters", self.json_mapping_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -640,9 +616,7 @@ pub mod application {
     impl IntoValue for InputProcessingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_lambda_processor {
-                m.insert("InputLambdaProcessor", v.into_value());
-            }
+            set(&mut m, "InputLambdaProcessor", self.input_lambda_processor);
             gs_core::Value::Map(m)
         }
     }
@@ -723,9 +697,7 @@ pub mod application {
     impl IntoValue for InputParallelism {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
             gs_core::Value::Map(m)
         }
     }
@@ -804,7 +776,7 @@ impl crate::Cfn<markers::ApplicationOutput> {
 /// The property types of [`CfnApplicationOutput`]: CDK's `CfnApplicationOutput.*Property`.
 #[cfg(feature = "kinesisanalytics")]
 pub mod application_output {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes application output configuration in which you identify an in-application stream
     /// and a destination where you want the in-application stream data to be written. The
@@ -862,18 +834,10 @@ pub mod application_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationSchema", self.destination_schema.into_value());
-            if let Some(v) = self.kinesis_firehose_output {
-                m.insert("KinesisFirehoseOutput", v.into_value());
-            }
-            if let Some(v) = self.kinesis_streams_output {
-                m.insert("KinesisStreamsOutput", v.into_value());
-            }
-            if let Some(v) = self.lambda_output {
-                m.insert("LambdaOutput", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "KinesisFirehoseOutput", self.kinesis_firehose_output);
+            set(&mut m, "KinesisStreamsOutput", self.kinesis_streams_output);
+            set(&mut m, "LambdaOutput", self.lambda_output);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -911,9 +875,7 @@ pub mod application_output {
     impl IntoValue for DestinationSchema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.record_format_type {
-                m.insert("RecordFormatType", v.into_value());
-            }
+            set(&mut m, "RecordFormatType", self.record_format_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1119,7 +1081,7 @@ impl crate::Cfn<markers::ApplicationReferenceDataSource> {
 /// The property types of [`CfnApplicationReferenceDataSource`]: CDK's `CfnApplicationReferenceDataSource.*Property`.
 #[cfg(feature = "kinesisanalytics")]
 pub mod application_reference_data_source {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Describes the reference data source by providing the source information (S3 bucket name and
     /// object key name), the resulting in-application table name that is created, and the necessary
@@ -1167,12 +1129,8 @@ pub mod application_reference_data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReferenceSchema", self.reference_schema.into_value());
-            if let Some(v) = self.s3_reference_data_source {
-                m.insert("S3ReferenceDataSource", v.into_value());
-            }
-            if let Some(v) = self.table_name {
-                m.insert("TableName", v.into_value());
-            }
+            set(&mut m, "S3ReferenceDataSource", self.s3_reference_data_source);
+            set(&mut m, "TableName", self.table_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1219,9 +1177,7 @@ pub mod application_reference_data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
-            if let Some(v) = self.record_encoding {
-                m.insert("RecordEncoding", v.into_value());
-            }
+            set(&mut m, "RecordEncoding", self.record_encoding);
             m.insert("RecordFormat", self.record_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -1271,9 +1227,7 @@ pub mod application_reference_data_source {
     impl IntoValue for RecordColumn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping {
-                m.insert("Mapping", v.into_value());
-            }
+            set(&mut m, "Mapping", self.mapping);
             m.insert("Name", self.name.into_value());
             m.insert("SqlType", self.sql_type.into_value());
             gs_core::Value::Map(m)
@@ -1316,9 +1270,7 @@ pub mod application_reference_data_source {
     impl IntoValue for RecordFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping_parameters {
-                m.insert("MappingParameters", v.into_value());
-            }
+            set(&mut m, "MappingParameters", self.mapping_parameters);
             m.insert("RecordFormatType", self.record_format_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1366,12 +1318,8 @@ pub mod application_reference_data_source {
     impl IntoValue for MappingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv_mapping_parameters {
-                m.insert("CSVMappingParameters", v.into_value());
-            }
-            if let Some(v) = self.json_mapping_parameters {
-                m.insert("JSONMappingParameters", v.into_value());
-            }
+            set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
+            set(&mut m, "JSONMappingParameters", self.json_mapping_parameters);
             gs_core::Value::Map(m)
         }
     }

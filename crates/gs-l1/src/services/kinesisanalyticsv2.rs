@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kinesisanalyticsv2")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -164,29 +164,15 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_configuration {
-            m.insert("ApplicationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.application_description {
-            m.insert("ApplicationDescription", v.into_value());
-        }
-        if let Some(v) = self.application_maintenance_configuration {
-            m.insert("ApplicationMaintenanceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.application_mode {
-            m.insert("ApplicationMode", v.into_value());
-        }
-        if let Some(v) = self.application_name {
-            m.insert("ApplicationName", v.into_value());
-        }
-        if let Some(v) = self.run_configuration {
-            m.insert("RunConfiguration", v.into_value());
-        }
+        set(&mut m, "ApplicationConfiguration", self.application_configuration);
+        set(&mut m, "ApplicationDescription", self.application_description);
+        set(&mut m, "ApplicationMaintenanceConfiguration", self.application_maintenance_configuration);
+        set(&mut m, "ApplicationMode", self.application_mode);
+        set(&mut m, "ApplicationName", self.application_name);
+        set(&mut m, "RunConfiguration", self.run_configuration);
         m.insert("RuntimeEnvironment", self.runtime_environment.into_value());
         m.insert("ServiceExecutionRole", self.service_execution_role.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -212,7 +198,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "kinesisanalyticsv2")]
 pub mod application {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Describes the starting parameters for an Managed Service for Apache Flink application.
     ///
@@ -251,12 +237,8 @@ pub mod application {
     impl IntoValue for RunConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_restore_configuration {
-                m.insert("ApplicationRestoreConfiguration", v.into_value());
-            }
-            if let Some(v) = self.flink_run_configuration {
-                m.insert("FlinkRunConfiguration", v.into_value());
-            }
+            set(&mut m, "ApplicationRestoreConfiguration", self.application_restore_configuration);
+            set(&mut m, "FlinkRunConfiguration", self.flink_run_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -299,9 +281,7 @@ pub mod application {
     impl IntoValue for FlinkRunConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_non_restored_state {
-                m.insert("AllowNonRestoredState", v.into_value());
-            }
+            set(&mut m, "AllowNonRestoredState", self.allow_non_restored_state);
             gs_core::Value::Map(m)
         }
     }
@@ -342,9 +322,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationRestoreType", self.application_restore_type.into_value());
-            if let Some(v) = self.snapshot_name {
-                m.insert("SnapshotName", v.into_value());
-            }
+            set(&mut m, "SnapshotName", self.snapshot_name);
             gs_core::Value::Map(m)
         }
     }
@@ -461,33 +439,15 @@ pub mod application {
     impl IntoValue for ApplicationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_code_configuration {
-                m.insert("ApplicationCodeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.application_encryption_configuration {
-                m.insert("ApplicationEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.application_snapshot_configuration {
-                m.insert("ApplicationSnapshotConfiguration", v.into_value());
-            }
-            if let Some(v) = self.application_system_rollback_configuration {
-                m.insert("ApplicationSystemRollbackConfiguration", v.into_value());
-            }
-            if let Some(v) = self.environment_properties {
-                m.insert("EnvironmentProperties", v.into_value());
-            }
-            if let Some(v) = self.flink_application_configuration {
-                m.insert("FlinkApplicationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sql_application_configuration {
-                m.insert("SqlApplicationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.vpc_configurations {
-                m.insert("VpcConfigurations", v.into_value());
-            }
-            if let Some(v) = self.zeppelin_application_configuration {
-                m.insert("ZeppelinApplicationConfiguration", v.into_value());
-            }
+            set(&mut m, "ApplicationCodeConfiguration", self.application_code_configuration);
+            set(&mut m, "ApplicationEncryptionConfiguration", self.application_encryption_configuration);
+            set(&mut m, "ApplicationSnapshotConfiguration", self.application_snapshot_configuration);
+            set(&mut m, "ApplicationSystemRollbackConfiguration", self.application_system_rollback_configuration);
+            set(&mut m, "EnvironmentProperties", self.environment_properties);
+            set(&mut m, "FlinkApplicationConfiguration", self.flink_application_configuration);
+            set(&mut m, "SqlApplicationConfiguration", self.sql_application_configuration);
+            set(&mut m, "VpcConfigurations", self.vpc_configurations);
+            set(&mut m, "ZeppelinApplicationConfiguration", self.zeppelin_application_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -575,15 +535,9 @@ pub mod application {
     impl IntoValue for CodeContent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_content_location {
-                m.insert("S3ContentLocation", v.into_value());
-            }
-            if let Some(v) = self.text_content {
-                m.insert("TextContent", v.into_value());
-            }
-            if let Some(v) = self.zip_file_content {
-                m.insert("ZipFileContent", v.into_value());
-            }
+            set(&mut m, "S3ContentLocation", self.s3_content_location);
+            set(&mut m, "TextContent", self.text_content);
+            set(&mut m, "ZipFileContent", self.zip_file_content);
             gs_core::Value::Map(m)
         }
     }
@@ -629,9 +583,7 @@ pub mod application {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_value());
             m.insert("FileKey", self.file_key.into_value());
-            if let Some(v) = self.object_version {
-                m.insert("ObjectVersion", v.into_value());
-            }
+            set(&mut m, "ObjectVersion", self.object_version);
             gs_core::Value::Map(m)
         }
     }
@@ -667,9 +619,7 @@ pub mod application {
     impl IntoValue for EnvironmentProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.property_groups {
-                m.insert("PropertyGroups", v.into_value());
-            }
+            set(&mut m, "PropertyGroups", self.property_groups);
             gs_core::Value::Map(m)
         }
     }
@@ -711,12 +661,8 @@ pub mod application {
     impl IntoValue for PropertyGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.property_group_id {
-                m.insert("PropertyGroupId", v.into_value());
-            }
-            if let Some(v) = self.property_map {
-                m.insert("PropertyMap", v.into_value());
-            }
+            set(&mut m, "PropertyGroupId", self.property_group_id);
+            set(&mut m, "PropertyMap", self.property_map);
             gs_core::Value::Map(m)
         }
     }
@@ -771,15 +717,9 @@ pub mod application {
     impl IntoValue for FlinkApplicationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.checkpoint_configuration {
-                m.insert("CheckpointConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring_configuration {
-                m.insert("MonitoringConfiguration", v.into_value());
-            }
-            if let Some(v) = self.parallelism_configuration {
-                m.insert("ParallelismConfiguration", v.into_value());
-            }
+            set(&mut m, "CheckpointConfiguration", self.checkpoint_configuration);
+            set(&mut m, "MonitoringConfiguration", self.monitoring_configuration);
+            set(&mut m, "ParallelismConfiguration", self.parallelism_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -844,16 +784,10 @@ pub mod application {
     impl IntoValue for CheckpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.checkpoint_interval {
-                m.insert("CheckpointInterval", v.into_value());
-            }
-            if let Some(v) = self.checkpointing_enabled {
-                m.insert("CheckpointingEnabled", v.into_value());
-            }
+            set(&mut m, "CheckpointInterval", self.checkpoint_interval);
+            set(&mut m, "CheckpointingEnabled", self.checkpointing_enabled);
             m.insert("ConfigurationType", self.configuration_type.into_value());
-            if let Some(v) = self.min_pause_between_checkpoints {
-                m.insert("MinPauseBetweenCheckpoints", v.into_value());
-            }
+            set(&mut m, "MinPauseBetweenCheckpoints", self.min_pause_between_checkpoints);
             gs_core::Value::Map(m)
         }
     }
@@ -917,16 +851,10 @@ pub mod application {
     impl IntoValue for ParallelismConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling_enabled {
-                m.insert("AutoScalingEnabled", v.into_value());
-            }
+            set(&mut m, "AutoScalingEnabled", self.auto_scaling_enabled);
             m.insert("ConfigurationType", self.configuration_type.into_value());
-            if let Some(v) = self.parallelism {
-                m.insert("Parallelism", v.into_value());
-            }
-            if let Some(v) = self.parallelism_per_kpu {
-                m.insert("ParallelismPerKPU", v.into_value());
-            }
+            set(&mut m, "Parallelism", self.parallelism);
+            set(&mut m, "ParallelismPerKPU", self.parallelism_per_kpu);
             gs_core::Value::Map(m)
         }
     }
@@ -975,12 +903,8 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationType", self.configuration_type.into_value());
-            if let Some(v) = self.log_level {
-                m.insert("LogLevel", v.into_value());
-            }
-            if let Some(v) = self.metrics_level {
-                m.insert("MetricsLevel", v.into_value());
-            }
+            set(&mut m, "LogLevel", self.log_level);
+            set(&mut m, "MetricsLevel", self.metrics_level);
             gs_core::Value::Map(m)
         }
     }
@@ -1018,9 +942,7 @@ pub mod application {
     impl IntoValue for SqlApplicationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inputs {
-                m.insert("Inputs", v.into_value());
-            }
+            set(&mut m, "Inputs", self.inputs);
             gs_core::Value::Map(m)
         }
     }
@@ -1096,19 +1018,11 @@ pub mod application {
     impl IntoValue for Input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_parallelism {
-                m.insert("InputParallelism", v.into_value());
-            }
-            if let Some(v) = self.input_processing_configuration {
-                m.insert("InputProcessingConfiguration", v.into_value());
-            }
+            set(&mut m, "InputParallelism", self.input_parallelism);
+            set(&mut m, "InputProcessingConfiguration", self.input_processing_configuration);
             m.insert("InputSchema", self.input_schema.into_value());
-            if let Some(v) = self.kinesis_firehose_input {
-                m.insert("KinesisFirehoseInput", v.into_value());
-            }
-            if let Some(v) = self.kinesis_streams_input {
-                m.insert("KinesisStreamsInput", v.into_value());
-            }
+            set(&mut m, "KinesisFirehoseInput", self.kinesis_firehose_input);
+            set(&mut m, "KinesisStreamsInput", self.kinesis_streams_input);
             m.insert("NamePrefix", self.name_prefix.into_value());
             gs_core::Value::Map(m)
         }
@@ -1156,9 +1070,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
-            if let Some(v) = self.record_encoding {
-                m.insert("RecordEncoding", v.into_value());
-            }
+            set(&mut m, "RecordEncoding", self.record_encoding);
             m.insert("RecordFormat", self.record_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -1205,9 +1117,7 @@ pub mod application {
     impl IntoValue for RecordColumn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping {
-                m.insert("Mapping", v.into_value());
-            }
+            set(&mut m, "Mapping", self.mapping);
             m.insert("Name", self.name.into_value());
             m.insert("SqlType", self.sql_type.into_value());
             gs_core::Value::Map(m)
@@ -1249,9 +1159,7 @@ pub mod application {
     impl IntoValue for RecordFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping_parameters {
-                m.insert("MappingParameters", v.into_value());
-            }
+            set(&mut m, "MappingParameters", self.mapping_parameters);
             m.insert("RecordFormatType", self.record_format_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1299,12 +1207,8 @@ pub mod application {
     impl IntoValue for MappingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv_mapping_parameters {
-                m.insert("CSVMappingParameters", v.into_value());
-            }
-            if let Some(v) = self.json_mapping_parameters {
-                m.insert("JSONMappingParameters", v.into_value());
-            }
+            set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
+            set(&mut m, "JSONMappingParameters", self.json_mapping_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1486,9 +1390,7 @@ pub mod application {
     impl IntoValue for InputProcessingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_lambda_processor {
-                m.insert("InputLambdaProcessor", v.into_value());
-            }
+            set(&mut m, "InputLambdaProcessor", self.input_lambda_processor);
             gs_core::Value::Map(m)
         }
     }
@@ -1557,9 +1459,7 @@ pub mod application {
     impl IntoValue for InputParallelism {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
             gs_core::Value::Map(m)
         }
     }
@@ -1615,18 +1515,10 @@ pub mod application {
     impl IntoValue for ZeppelinApplicationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_configuration {
-                m.insert("CatalogConfiguration", v.into_value());
-            }
-            if let Some(v) = self.custom_artifacts_configuration {
-                m.insert("CustomArtifactsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.deploy_as_application_configuration {
-                m.insert("DeployAsApplicationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.monitoring_configuration {
-                m.insert("MonitoringConfiguration", v.into_value());
-            }
+            set(&mut m, "CatalogConfiguration", self.catalog_configuration);
+            set(&mut m, "CustomArtifactsConfiguration", self.custom_artifacts_configuration);
+            set(&mut m, "DeployAsApplicationConfiguration", self.deploy_as_application_configuration);
+            set(&mut m, "MonitoringConfiguration", self.monitoring_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1665,9 +1557,7 @@ pub mod application {
     impl IntoValue for CatalogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.glue_data_catalog_configuration {
-                m.insert("GlueDataCatalogConfiguration", v.into_value());
-            }
+            set(&mut m, "GlueDataCatalogConfiguration", self.glue_data_catalog_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1704,9 +1594,7 @@ pub mod application {
     impl IntoValue for GlueDataCatalogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.database_arn {
-                m.insert("DatabaseARN", v.into_value());
-            }
+            set(&mut m, "DatabaseARN", self.database_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1746,9 +1634,7 @@ pub mod application {
     impl IntoValue for ZeppelinMonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_level {
-                m.insert("LogLevel", v.into_value());
-            }
+            set(&mut m, "LogLevel", self.log_level);
             gs_core::Value::Map(m)
         }
     }
@@ -1820,9 +1706,7 @@ pub mod application {
     impl IntoValue for S3ContentBaseLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base_path {
-                m.insert("BasePath", v.into_value());
-            }
+            set(&mut m, "BasePath", self.base_path);
             m.insert("BucketARN", self.bucket_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1869,12 +1753,8 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ArtifactType", self.artifact_type.into_value());
-            if let Some(v) = self.maven_reference {
-                m.insert("MavenReference", v.into_value());
-            }
-            if let Some(v) = self.s3_content_location {
-                m.insert("S3ContentLocation", v.into_value());
-            }
+            set(&mut m, "MavenReference", self.maven_reference);
+            set(&mut m, "S3ContentLocation", self.s3_content_location);
             gs_core::Value::Map(m)
         }
     }
@@ -2033,9 +1913,7 @@ pub mod application {
     impl IntoValue for ApplicationEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_id {
-                m.insert("KeyId", v.into_value());
-            }
+            set(&mut m, "KeyId", self.key_id);
             m.insert("KeyType", self.key_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2255,7 +2133,7 @@ impl crate::Cfn<markers::ApplicationOutput> {
 /// The property types of [`CfnApplicationOutput`]: CDK's `CfnApplicationOutput.*Property`.
 #[cfg(feature = "kinesisanalyticsv2")]
 pub mod application_output {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes a SQL-based Kinesis Data Analytics application's output configuration, in which
     /// you identify an in-application stream and a destination where you want the in-application
@@ -2312,18 +2190,10 @@ pub mod application_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationSchema", self.destination_schema.into_value());
-            if let Some(v) = self.kinesis_firehose_output {
-                m.insert("KinesisFirehoseOutput", v.into_value());
-            }
-            if let Some(v) = self.kinesis_streams_output {
-                m.insert("KinesisStreamsOutput", v.into_value());
-            }
-            if let Some(v) = self.lambda_output {
-                m.insert("LambdaOutput", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "KinesisFirehoseOutput", self.kinesis_firehose_output);
+            set(&mut m, "KinesisStreamsOutput", self.kinesis_streams_output);
+            set(&mut m, "LambdaOutput", self.lambda_output);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -2360,9 +2230,7 @@ pub mod application_output {
     impl IntoValue for DestinationSchema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.record_format_type {
-                m.insert("RecordFormatType", v.into_value());
-            }
+            set(&mut m, "RecordFormatType", self.record_format_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2539,7 +2407,7 @@ impl crate::Cfn<markers::ApplicationReferenceDataSource> {
 /// The property types of [`CfnApplicationReferenceDataSource`]: CDK's `CfnApplicationReferenceDataSource.*Property`.
 #[cfg(feature = "kinesisanalyticsv2")]
 pub mod application_reference_data_source {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// For a SQL-based Kinesis Data Analytics application, describes the reference data source by
     /// providing the source information (Amazon S3 bucket name and object key name), the resulting
@@ -2589,12 +2457,8 @@ pub mod application_reference_data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReferenceSchema", self.reference_schema.into_value());
-            if let Some(v) = self.s3_reference_data_source {
-                m.insert("S3ReferenceDataSource", v.into_value());
-            }
-            if let Some(v) = self.table_name {
-                m.insert("TableName", v.into_value());
-            }
+            set(&mut m, "S3ReferenceDataSource", self.s3_reference_data_source);
+            set(&mut m, "TableName", self.table_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2642,9 +2506,7 @@ pub mod application_reference_data_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
-            if let Some(v) = self.record_encoding {
-                m.insert("RecordEncoding", v.into_value());
-            }
+            set(&mut m, "RecordEncoding", self.record_encoding);
             m.insert("RecordFormat", self.record_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -2692,9 +2554,7 @@ pub mod application_reference_data_source {
     impl IntoValue for RecordColumn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping {
-                m.insert("Mapping", v.into_value());
-            }
+            set(&mut m, "Mapping", self.mapping);
             m.insert("Name", self.name.into_value());
             m.insert("SqlType", self.sql_type.into_value());
             gs_core::Value::Map(m)
@@ -2737,9 +2597,7 @@ pub mod application_reference_data_source {
     impl IntoValue for RecordFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mapping_parameters {
-                m.insert("MappingParameters", v.into_value());
-            }
+            set(&mut m, "MappingParameters", self.mapping_parameters);
             m.insert("RecordFormatType", self.record_format_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2788,12 +2646,8 @@ pub mod application_reference_data_source {
     impl IntoValue for MappingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv_mapping_parameters {
-                m.insert("CSVMappingParameters", v.into_value());
-            }
-            if let Some(v) = self.json_mapping_parameters {
-                m.insert("JSONMappingParameters", v.into_value());
-            }
+            set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
+            set(&mut m, "JSONMappingParameters", self.json_mapping_parameters);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kinesisfirehose")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -195,60 +195,24 @@ impl CfnDeliveryStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.amazon_open_search_serverless_destination_configuration {
-            m.insert("AmazonOpenSearchServerlessDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.amazonopensearchservice_destination_configuration {
-            m.insert("AmazonopensearchserviceDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.database_source_configuration {
-            m.insert("DatabaseSourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.delivery_stream_encryption_configuration_input {
-            m.insert("DeliveryStreamEncryptionConfigurationInput", v.into_value());
-        }
-        if let Some(v) = self.delivery_stream_name {
-            m.insert("DeliveryStreamName", v.into_ref());
-        }
-        if let Some(v) = self.delivery_stream_type {
-            m.insert("DeliveryStreamType", v.into_value());
-        }
-        if let Some(v) = self.direct_put_source_configuration {
-            m.insert("DirectPutSourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.elasticsearch_destination_configuration {
-            m.insert("ElasticsearchDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.extended_s3_destination_configuration {
-            m.insert("ExtendedS3DestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.http_endpoint_destination_configuration {
-            m.insert("HttpEndpointDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.iceberg_destination_configuration {
-            m.insert("IcebergDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.kinesis_stream_source_configuration {
-            m.insert("KinesisStreamSourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.msk_source_configuration {
-            m.insert("MSKSourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.redshift_destination_configuration {
-            m.insert("RedshiftDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.s3_destination_configuration {
-            m.insert("S3DestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.snowflake_destination_configuration {
-            m.insert("SnowflakeDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.splunk_destination_configuration {
-            m.insert("SplunkDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AmazonOpenSearchServerlessDestinationConfiguration", self.amazon_open_search_serverless_destination_configuration);
+        set(&mut m, "AmazonopensearchserviceDestinationConfiguration", self.amazonopensearchservice_destination_configuration);
+        set(&mut m, "DatabaseSourceConfiguration", self.database_source_configuration);
+        set(&mut m, "DeliveryStreamEncryptionConfigurationInput", self.delivery_stream_encryption_configuration_input);
+        if let Some(v) = self.delivery_stream_name { m.insert("DeliveryStreamName", v.into_ref()); }
+        set(&mut m, "DeliveryStreamType", self.delivery_stream_type);
+        set(&mut m, "DirectPutSourceConfiguration", self.direct_put_source_configuration);
+        set(&mut m, "ElasticsearchDestinationConfiguration", self.elasticsearch_destination_configuration);
+        set(&mut m, "ExtendedS3DestinationConfiguration", self.extended_s3_destination_configuration);
+        set(&mut m, "HttpEndpointDestinationConfiguration", self.http_endpoint_destination_configuration);
+        set(&mut m, "IcebergDestinationConfiguration", self.iceberg_destination_configuration);
+        set(&mut m, "KinesisStreamSourceConfiguration", self.kinesis_stream_source_configuration);
+        set(&mut m, "MSKSourceConfiguration", self.msk_source_configuration);
+        set(&mut m, "RedshiftDestinationConfiguration", self.redshift_destination_configuration);
+        set(&mut m, "S3DestinationConfiguration", self.s3_destination_configuration);
+        set(&mut m, "SnowflakeDestinationConfiguration", self.snowflake_destination_configuration);
+        set(&mut m, "SplunkDestinationConfiguration", self.splunk_destination_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -283,7 +247,7 @@ impl crate::Cfn<markers::DeliveryStream> {
 /// The property types of [`CfnDeliveryStream`]: CDK's `CfnDeliveryStream.*Property`.
 #[cfg(feature = "kinesisfirehose")]
 pub mod delivery_stream {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, set};
 
     /// Specifies the type and Amazon Resource Name (ARN) of the CMK to use for Server-Side
     /// Encryption (SSE).
@@ -325,9 +289,7 @@ pub mod delivery_stream {
     impl IntoValue for DeliveryStreamEncryptionConfigurationInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_arn {
-                m.insert("KeyARN", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.key_arn { m.insert("KeyARN", v.into_get_att("Arn")); }
             m.insert("KeyType", self.key_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -425,32 +387,16 @@ pub mod delivery_stream {
     impl IntoValue for HttpEndpointDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
             m.insert("EndpointConfiguration", self.endpoint_configuration.into_value());
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.request_configuration {
-                m.insert("RequestConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleARN", v.into_value());
-            }
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RequestConfiguration", self.request_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
+            set(&mut m, "RoleARN", self.role_arn);
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             m.insert("S3Configuration", self.s3_configuration.into_value());
-            if let Some(v) = self.secrets_manager_configuration {
-                m.insert("SecretsManagerConfiguration", v.into_value());
-            }
+            set(&mut m, "SecretsManagerConfiguration", self.secrets_manager_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -496,12 +442,8 @@ pub mod delivery_stream {
     impl IntoValue for HttpEndpointRequestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.common_attributes {
-                m.insert("CommonAttributes", v.into_value());
-            }
-            if let Some(v) = self.content_encoding {
-                m.insert("ContentEncoding", v.into_value());
-            }
+            set(&mut m, "CommonAttributes", self.common_attributes);
+            set(&mut m, "ContentEncoding", self.content_encoding);
             gs_core::Value::Map(m)
         }
     }
@@ -640,24 +582,12 @@ pub mod delivery_stream {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_get_att("Arn"));
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.compression_format {
-                m.insert("CompressionFormat", v.into_value());
-            }
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.error_output_prefix {
-                m.insert("ErrorOutputPrefix", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "CompressionFormat", self.compression_format);
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+            set(&mut m, "ErrorOutputPrefix", self.error_output_prefix);
+            set(&mut m, "Prefix", self.prefix);
             m.insert("RoleARN", self.role_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
         }
@@ -709,12 +639,8 @@ pub mod delivery_stream {
     impl IntoValue for BufferingHints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interval_in_seconds {
-                m.insert("IntervalInSeconds", v.into_value());
-            }
-            if let Some(v) = self.size_in_mbs {
-                m.insert("SizeInMBs", v.into_value());
-            }
+            set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
+            set(&mut m, "SizeInMBs", self.size_in_mbs);
             gs_core::Value::Map(m)
         }
     }
@@ -761,12 +687,8 @@ pub mod delivery_stream {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_encryption_config {
-                m.insert("KMSEncryptionConfig", v.into_value());
-            }
-            if let Some(v) = self.no_encryption_config {
-                m.insert("NoEncryptionConfig", v.into_value());
-            }
+            set(&mut m, "KMSEncryptionConfig", self.kms_encryption_config);
+            set(&mut m, "NoEncryptionConfig", self.no_encryption_config);
             gs_core::Value::Map(m)
         }
     }
@@ -859,15 +781,9 @@ pub mod delivery_stream {
     impl IntoValue for CloudWatchLoggingOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_ref());
-            }
-            if let Some(v) = self.log_stream_name {
-                m.insert("LogStreamName", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            if let Some(v) = self.log_group_name { m.insert("LogGroupName", v.into_ref()); }
+            set(&mut m, "LogStreamName", self.log_stream_name);
             gs_core::Value::Map(m)
         }
     }
@@ -910,9 +826,7 @@ pub mod delivery_stream {
     impl IntoValue for RetryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -958,12 +872,8 @@ pub mod delivery_stream {
     impl IntoValue for HttpEndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_key {
-                m.insert("AccessKey", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "AccessKey", self.access_key);
+            set(&mut m, "Name", self.name);
             m.insert("Url", self.url.into_value());
             gs_core::Value::Map(m)
         }
@@ -1007,12 +917,8 @@ pub mod delivery_stream {
     impl IntoValue for ProcessingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.processors {
-                m.insert("Processors", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Processors", self.processors);
             gs_core::Value::Map(m)
         }
     }
@@ -1050,9 +956,7 @@ pub mod delivery_stream {
     impl IntoValue for Processor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1260,34 +1164,18 @@ pub mod delivery_stream {
     impl IntoValue for RedshiftDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
             m.insert("ClusterJDBCURL", self.cluster_jdbcurl.into_value());
             m.insert("CopyCommand", self.copy_command.into_value());
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
             m.insert("RoleARN", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.s3_backup_configuration {
-                m.insert("S3BackupConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "S3BackupConfiguration", self.s3_backup_configuration);
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             m.insert("S3Configuration", self.s3_configuration.into_value());
-            if let Some(v) = self.secrets_manager_configuration {
-                m.insert("SecretsManagerConfiguration", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "SecretsManagerConfiguration", self.secrets_manager_configuration);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -1335,12 +1223,8 @@ pub mod delivery_stream {
     impl IntoValue for CopyCommand {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copy_options {
-                m.insert("CopyOptions", v.into_value());
-            }
-            if let Some(v) = self.data_table_columns {
-                m.insert("DataTableColumns", v.into_value());
-            }
+            set(&mut m, "CopyOptions", self.copy_options);
+            set(&mut m, "DataTableColumns", self.data_table_columns);
             m.insert("DataTableName", self.data_table_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1381,9 +1265,7 @@ pub mod delivery_stream {
     impl IntoValue for RedshiftRetryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1507,42 +1389,20 @@ pub mod delivery_stream {
     impl IntoValue for AmazonopensearchserviceDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.cluster_endpoint {
-                m.insert("ClusterEndpoint", v.into_value());
-            }
-            if let Some(v) = self.document_id_options {
-                m.insert("DocumentIdOptions", v.into_value());
-            }
-            if let Some(v) = self.domain_arn {
-                m.insert("DomainARN", v.into_get_att("Arn"));
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "ClusterEndpoint", self.cluster_endpoint);
+            set(&mut m, "DocumentIdOptions", self.document_id_options);
+            if let Some(v) = self.domain_arn { m.insert("DomainARN", v.into_get_att("Arn")); }
             m.insert("IndexName", self.index_name.into_value());
-            if let Some(v) = self.index_rotation_period {
-                m.insert("IndexRotationPeriod", v.into_value());
-            }
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
+            set(&mut m, "IndexRotationPeriod", self.index_rotation_period);
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
             m.insert("RoleARN", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             m.insert("S3Configuration", self.s3_configuration.into_value());
-            if let Some(v) = self.type_name {
-                m.insert("TypeName", v.into_value());
-            }
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "TypeName", self.type_name);
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1624,12 +1484,8 @@ pub mod delivery_stream {
     impl IntoValue for AmazonopensearchserviceBufferingHints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interval_in_seconds {
-                m.insert("IntervalInSeconds", v.into_value());
-            }
-            if let Some(v) = self.size_in_mbs {
-                m.insert("SizeInMBs", v.into_value());
-            }
+            set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
+            set(&mut m, "SizeInMBs", self.size_in_mbs);
             gs_core::Value::Map(m)
         }
     }
@@ -1669,9 +1525,7 @@ pub mod delivery_stream {
     impl IntoValue for AmazonopensearchserviceRetryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1794,9 +1648,7 @@ pub mod delivery_stream {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationConfiguration", self.authentication_configuration.into_value());
             m.insert("MSKClusterARN", self.msk_cluster_arn.into_value());
-            if let Some(v) = self.read_from_timestamp {
-                m.insert("ReadFromTimestamp", v.into_value());
-            }
+            set(&mut m, "ReadFromTimestamp", self.read_from_timestamp);
             m.insert("TopicName", self.topic_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -1936,33 +1788,17 @@ pub mod delivery_stream {
     impl IntoValue for SplunkDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.hec_acknowledgment_timeout_in_seconds {
-                m.insert("HECAcknowledgmentTimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "HECAcknowledgmentTimeoutInSeconds", self.hec_acknowledgment_timeout_in_seconds);
             m.insert("HECEndpoint", self.hec_endpoint.into_value());
             m.insert("HECEndpointType", self.hec_endpoint_type.into_value());
-            if let Some(v) = self.hec_token {
-                m.insert("HECToken", v.into_value());
-            }
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "HECToken", self.hec_token);
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             m.insert("S3Configuration", self.s3_configuration.into_value());
-            if let Some(v) = self.secrets_manager_configuration {
-                m.insert("SecretsManagerConfiguration", v.into_value());
-            }
+            set(&mut m, "SecretsManagerConfiguration", self.secrets_manager_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2002,9 +1838,7 @@ pub mod delivery_stream {
     impl IntoValue for SplunkRetryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2143,46 +1977,20 @@ pub mod delivery_stream {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_get_att("Arn"));
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.compression_format {
-                m.insert("CompressionFormat", v.into_value());
-            }
-            if let Some(v) = self.custom_time_zone {
-                m.insert("CustomTimeZone", v.into_value());
-            }
-            if let Some(v) = self.data_format_conversion_configuration {
-                m.insert("DataFormatConversionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.dynamic_partitioning_configuration {
-                m.insert("DynamicPartitioningConfiguration", v.into_value());
-            }
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.error_output_prefix {
-                m.insert("ErrorOutputPrefix", v.into_value());
-            }
-            if let Some(v) = self.file_extension {
-                m.insert("FileExtension", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "CompressionFormat", self.compression_format);
+            set(&mut m, "CustomTimeZone", self.custom_time_zone);
+            set(&mut m, "DataFormatConversionConfiguration", self.data_format_conversion_configuration);
+            set(&mut m, "DynamicPartitioningConfiguration", self.dynamic_partitioning_configuration);
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+            set(&mut m, "ErrorOutputPrefix", self.error_output_prefix);
+            set(&mut m, "FileExtension", self.file_extension);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
             m.insert("RoleARN", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.s3_backup_configuration {
-                m.insert("S3BackupConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "S3BackupConfiguration", self.s3_backup_configuration);
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2245,18 +2053,10 @@ pub mod delivery_stream {
     impl IntoValue for DataFormatConversionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.input_format_configuration {
-                m.insert("InputFormatConfiguration", v.into_value());
-            }
-            if let Some(v) = self.output_format_configuration {
-                m.insert("OutputFormatConfiguration", v.into_value());
-            }
-            if let Some(v) = self.schema_configuration {
-                m.insert("SchemaConfiguration", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "InputFormatConfiguration", self.input_format_configuration);
+            set(&mut m, "OutputFormatConfiguration", self.output_format_configuration);
+            set(&mut m, "SchemaConfiguration", self.schema_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2294,9 +2094,7 @@ pub mod delivery_stream {
     impl IntoValue for InputFormatConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deserializer {
-                m.insert("Deserializer", v.into_value());
-            }
+            set(&mut m, "Deserializer", self.deserializer);
             gs_core::Value::Map(m)
         }
     }
@@ -2349,12 +2147,8 @@ pub mod delivery_stream {
     impl IntoValue for Deserializer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hive_json_ser_de {
-                m.insert("HiveJsonSerDe", v.into_value());
-            }
-            if let Some(v) = self.open_x_json_ser_de {
-                m.insert("OpenXJsonSerDe", v.into_value());
-            }
+            set(&mut m, "HiveJsonSerDe", self.hive_json_ser_de);
+            set(&mut m, "OpenXJsonSerDe", self.open_x_json_ser_de);
             gs_core::Value::Map(m)
         }
     }
@@ -2398,9 +2192,7 @@ pub mod delivery_stream {
     impl IntoValue for HiveJsonSerDe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.timestamp_formats {
-                m.insert("TimestampFormats", v.into_value());
-            }
+            set(&mut m, "TimestampFormats", self.timestamp_formats);
             gs_core::Value::Map(m)
         }
     }
@@ -2458,15 +2250,9 @@ pub mod delivery_stream {
     impl IntoValue for OpenXJsonSerDe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.case_insensitive {
-                m.insert("CaseInsensitive", v.into_value());
-            }
-            if let Some(v) = self.column_to_json_key_mappings {
-                m.insert("ColumnToJsonKeyMappings", v.into_value());
-            }
-            if let Some(v) = self.convert_dots_in_json_keys_to_underscores {
-                m.insert("ConvertDotsInJsonKeysToUnderscores", v.into_value());
-            }
+            set(&mut m, "CaseInsensitive", self.case_insensitive);
+            set(&mut m, "ColumnToJsonKeyMappings", self.column_to_json_key_mappings);
+            set(&mut m, "ConvertDotsInJsonKeysToUnderscores", self.convert_dots_in_json_keys_to_underscores);
             gs_core::Value::Map(m)
         }
     }
@@ -2541,24 +2327,12 @@ pub mod delivery_stream {
     impl IntoValue for SchemaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleARN", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.table_name {
-                m.insert("TableName", v.into_value());
-            }
-            if let Some(v) = self.version_id {
-                m.insert("VersionId", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "Region", self.region);
+            if let Some(v) = self.role_arn { m.insert("RoleARN", v.into_get_att("Arn")); }
+            set(&mut m, "TableName", self.table_name);
+            set(&mut m, "VersionId", self.version_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2596,9 +2370,7 @@ pub mod delivery_stream {
     impl IntoValue for OutputFormatConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.serializer {
-                m.insert("Serializer", v.into_value());
-            }
+            set(&mut m, "Serializer", self.serializer);
             gs_core::Value::Map(m)
         }
     }
@@ -2647,12 +2419,8 @@ pub mod delivery_stream {
     impl IntoValue for Serializer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.orc_ser_de {
-                m.insert("OrcSerDe", v.into_value());
-            }
-            if let Some(v) = self.parquet_ser_de {
-                m.insert("ParquetSerDe", v.into_value());
-            }
+            set(&mut m, "OrcSerDe", self.orc_ser_de);
+            set(&mut m, "ParquetSerDe", self.parquet_ser_de);
             gs_core::Value::Map(m)
         }
     }
@@ -2754,36 +2522,16 @@ pub mod delivery_stream {
     impl IntoValue for OrcSerDe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_size_bytes {
-                m.insert("BlockSizeBytes", v.into_value());
-            }
-            if let Some(v) = self.bloom_filter_columns {
-                m.insert("BloomFilterColumns", v.into_value());
-            }
-            if let Some(v) = self.bloom_filter_false_positive_probability {
-                m.insert("BloomFilterFalsePositiveProbability", v.into_value());
-            }
-            if let Some(v) = self.compression {
-                m.insert("Compression", v.into_value());
-            }
-            if let Some(v) = self.dictionary_key_threshold {
-                m.insert("DictionaryKeyThreshold", v.into_value());
-            }
-            if let Some(v) = self.enable_padding {
-                m.insert("EnablePadding", v.into_value());
-            }
-            if let Some(v) = self.format_version {
-                m.insert("FormatVersion", v.into_value());
-            }
-            if let Some(v) = self.padding_tolerance {
-                m.insert("PaddingTolerance", v.into_value());
-            }
-            if let Some(v) = self.row_index_stride {
-                m.insert("RowIndexStride", v.into_value());
-            }
-            if let Some(v) = self.stripe_size_bytes {
-                m.insert("StripeSizeBytes", v.into_value());
-            }
+            set(&mut m, "BlockSizeBytes", self.block_size_bytes);
+            set(&mut m, "BloomFilterColumns", self.bloom_filter_columns);
+            set(&mut m, "BloomFilterFalsePositiveProbability", self.bloom_filter_false_positive_probability);
+            set(&mut m, "Compression", self.compression);
+            set(&mut m, "DictionaryKeyThreshold", self.dictionary_key_threshold);
+            set(&mut m, "EnablePadding", self.enable_padding);
+            set(&mut m, "FormatVersion", self.format_version);
+            set(&mut m, "PaddingTolerance", self.padding_tolerance);
+            set(&mut m, "RowIndexStride", self.row_index_stride);
+            set(&mut m, "StripeSizeBytes", self.stripe_size_bytes);
             gs_core::Value::Map(m)
         }
     }
@@ -2859,24 +2607,12 @@ pub mod delivery_stream {
     impl IntoValue for ParquetSerDe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_size_bytes {
-                m.insert("BlockSizeBytes", v.into_value());
-            }
-            if let Some(v) = self.compression {
-                m.insert("Compression", v.into_value());
-            }
-            if let Some(v) = self.enable_dictionary_compression {
-                m.insert("EnableDictionaryCompression", v.into_value());
-            }
-            if let Some(v) = self.max_padding_bytes {
-                m.insert("MaxPaddingBytes", v.into_value());
-            }
-            if let Some(v) = self.page_size_bytes {
-                m.insert("PageSizeBytes", v.into_value());
-            }
-            if let Some(v) = self.writer_version {
-                m.insert("WriterVersion", v.into_value());
-            }
+            set(&mut m, "BlockSizeBytes", self.block_size_bytes);
+            set(&mut m, "Compression", self.compression);
+            set(&mut m, "EnableDictionaryCompression", self.enable_dictionary_compression);
+            set(&mut m, "MaxPaddingBytes", self.max_padding_bytes);
+            set(&mut m, "PageSizeBytes", self.page_size_bytes);
+            set(&mut m, "WriterVersion", self.writer_version);
             gs_core::Value::Map(m)
         }
     }
@@ -2922,12 +2658,8 @@ pub mod delivery_stream {
     impl IntoValue for DynamicPartitioningConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "RetryOptions", self.retry_options);
             gs_core::Value::Map(m)
         }
     }
@@ -3028,30 +2760,16 @@ pub mod delivery_stream {
     impl IntoValue for AmazonOpenSearchServerlessDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.collection_endpoint {
-                m.insert("CollectionEndpoint", v.into_value());
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "CollectionEndpoint", self.collection_endpoint);
             m.insert("IndexName", self.index_name.into_value());
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
             m.insert("RoleARN", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             m.insert("S3Configuration", self.s3_configuration.into_value());
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3096,12 +2814,8 @@ pub mod delivery_stream {
     impl IntoValue for AmazonOpenSearchServerlessBufferingHints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interval_in_seconds {
-                m.insert("IntervalInSeconds", v.into_value());
-            }
-            if let Some(v) = self.size_in_mbs {
-                m.insert("SizeInMBs", v.into_value());
-            }
+            set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
+            set(&mut m, "SizeInMBs", self.size_in_mbs);
             gs_core::Value::Map(m)
         }
     }
@@ -3141,9 +2855,7 @@ pub mod delivery_stream {
     impl IntoValue for AmazonOpenSearchServerlessRetryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -3278,42 +2990,20 @@ pub mod delivery_stream {
     impl IntoValue for ElasticsearchDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.cluster_endpoint {
-                m.insert("ClusterEndpoint", v.into_value());
-            }
-            if let Some(v) = self.document_id_options {
-                m.insert("DocumentIdOptions", v.into_value());
-            }
-            if let Some(v) = self.domain_arn {
-                m.insert("DomainARN", v.into_value());
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "ClusterEndpoint", self.cluster_endpoint);
+            set(&mut m, "DocumentIdOptions", self.document_id_options);
+            set(&mut m, "DomainARN", self.domain_arn);
             m.insert("IndexName", self.index_name.into_value());
-            if let Some(v) = self.index_rotation_period {
-                m.insert("IndexRotationPeriod", v.into_value());
-            }
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
+            set(&mut m, "IndexRotationPeriod", self.index_rotation_period);
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
             m.insert("RoleARN", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             m.insert("S3Configuration", self.s3_configuration.into_value());
-            if let Some(v) = self.type_name {
-                m.insert("TypeName", v.into_value());
-            }
-            if let Some(v) = self.vpc_configuration {
-                m.insert("VpcConfiguration", v.into_value());
-            }
+            set(&mut m, "TypeName", self.type_name);
+            set(&mut m, "VpcConfiguration", self.vpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3364,12 +3054,8 @@ pub mod delivery_stream {
     impl IntoValue for ElasticsearchBufferingHints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interval_in_seconds {
-                m.insert("IntervalInSeconds", v.into_value());
-            }
-            if let Some(v) = self.size_in_mbs {
-                m.insert("SizeInMBs", v.into_value());
-            }
+            set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
+            set(&mut m, "SizeInMBs", self.size_in_mbs);
             gs_core::Value::Map(m)
         }
     }
@@ -3412,9 +3098,7 @@ pub mod delivery_stream {
     impl IntoValue for ElasticsearchRetryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -3467,12 +3151,8 @@ pub mod delivery_stream {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.role_arn {
-                m.insert("RoleARN", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretARN", v.into_value());
-            }
+            set(&mut m, "RoleARN", self.role_arn);
+            set(&mut m, "SecretARN", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3577,36 +3257,18 @@ pub mod delivery_stream {
     impl IntoValue for IcebergDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.append_only {
-                m.insert("AppendOnly", v.into_value());
-            }
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
+            set(&mut m, "AppendOnly", self.append_only);
+            set(&mut m, "BufferingHints", self.buffering_hints);
             m.insert("CatalogConfiguration", self.catalog_configuration.into_value());
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.destination_table_configuration_list {
-                m.insert("DestinationTableConfigurationList", v.into_value());
-            }
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "DestinationTableConfigurationList", self.destination_table_configuration_list);
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
             m.insert("RoleARN", self.role_arn.into_value());
             m.insert("S3Configuration", self.s3_configuration.into_value());
-            if let Some(v) = self.schema_evolution_configuration {
-                m.insert("SchemaEvolutionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.table_creation_configuration {
-                m.insert("TableCreationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("s3BackupMode", v.into_value());
-            }
+            set(&mut m, "SchemaEvolutionConfiguration", self.schema_evolution_configuration);
+            set(&mut m, "TableCreationConfiguration", self.table_creation_configuration);
+            set(&mut m, "s3BackupMode", self.s3_backup_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -3650,12 +3312,8 @@ pub mod delivery_stream {
     impl IntoValue for CatalogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_arn {
-                m.insert("CatalogArn", v.into_value());
-            }
-            if let Some(v) = self.warehouse_location {
-                m.insert("WarehouseLocation", v.into_value());
-            }
+            set(&mut m, "CatalogArn", self.catalog_arn);
+            set(&mut m, "WarehouseLocation", self.warehouse_location);
             gs_core::Value::Map(m)
         }
     }
@@ -3716,15 +3374,9 @@ pub mod delivery_stream {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationDatabaseName", self.destination_database_name.into_value());
             m.insert("DestinationTableName", self.destination_table_name.into_value());
-            if let Some(v) = self.partition_spec {
-                m.insert("PartitionSpec", v.into_value());
-            }
-            if let Some(v) = self.s3_error_output_prefix {
-                m.insert("S3ErrorOutputPrefix", v.into_value());
-            }
-            if let Some(v) = self.unique_keys {
-                m.insert("UniqueKeys", v.into_value());
-            }
+            set(&mut m, "PartitionSpec", self.partition_spec);
+            set(&mut m, "S3ErrorOutputPrefix", self.s3_error_output_prefix);
+            set(&mut m, "UniqueKeys", self.unique_keys);
             gs_core::Value::Map(m)
         }
     }
@@ -3765,9 +3417,7 @@ pub mod delivery_stream {
     impl IntoValue for PartitionSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.identity {
-                m.insert("Identity", v.into_value());
-            }
+            set(&mut m, "Identity", self.identity);
             gs_core::Value::Map(m)
         }
     }
@@ -3834,9 +3484,7 @@ pub mod delivery_stream {
     impl IntoValue for TableCreationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -3872,9 +3520,7 @@ pub mod delivery_stream {
     impl IntoValue for SchemaEvolutionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -3914,9 +3560,7 @@ pub mod delivery_stream {
     impl IntoValue for DirectPutSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.throughput_hint_in_mbs {
-                m.insert("ThroughputHintInMBs", v.into_value());
-            }
+            set(&mut m, "ThroughputHintInMBs", self.throughput_hint_in_mbs);
             gs_core::Value::Map(m)
         }
     }
@@ -3960,12 +3604,8 @@ pub mod delivery_stream {
     impl IntoValue for SplunkBufferingHints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interval_in_seconds {
-                m.insert("IntervalInSeconds", v.into_value());
-            }
-            if let Some(v) = self.size_in_mbs {
-                m.insert("SizeInMBs", v.into_value());
-            }
+            set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
+            set(&mut m, "SizeInMBs", self.size_in_mbs);
             gs_core::Value::Map(m)
         }
     }
@@ -4135,53 +3775,25 @@ pub mod delivery_stream {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountUrl", self.account_url.into_value());
-            if let Some(v) = self.buffering_hints {
-                m.insert("BufferingHints", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logging_options {
-                m.insert("CloudWatchLoggingOptions", v.into_value());
-            }
-            if let Some(v) = self.content_column_name {
-                m.insert("ContentColumnName", v.into_value());
-            }
-            if let Some(v) = self.data_loading_option {
-                m.insert("DataLoadingOption", v.into_value());
-            }
+            set(&mut m, "BufferingHints", self.buffering_hints);
+            set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
+            set(&mut m, "ContentColumnName", self.content_column_name);
+            set(&mut m, "DataLoadingOption", self.data_loading_option);
             m.insert("Database", self.database.into_value());
-            if let Some(v) = self.key_passphrase {
-                m.insert("KeyPassphrase", v.into_value());
-            }
-            if let Some(v) = self.meta_data_column_name {
-                m.insert("MetaDataColumnName", v.into_value());
-            }
-            if let Some(v) = self.private_key {
-                m.insert("PrivateKey", v.into_value());
-            }
-            if let Some(v) = self.processing_configuration {
-                m.insert("ProcessingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.retry_options {
-                m.insert("RetryOptions", v.into_value());
-            }
+            set(&mut m, "KeyPassphrase", self.key_passphrase);
+            set(&mut m, "MetaDataColumnName", self.meta_data_column_name);
+            set(&mut m, "PrivateKey", self.private_key);
+            set(&mut m, "ProcessingConfiguration", self.processing_configuration);
+            set(&mut m, "RetryOptions", self.retry_options);
             m.insert("RoleARN", self.role_arn.into_value());
-            if let Some(v) = self.s3_backup_mode {
-                m.insert("S3BackupMode", v.into_value());
-            }
+            set(&mut m, "S3BackupMode", self.s3_backup_mode);
             m.insert("S3Configuration", self.s3_configuration.into_value());
             m.insert("Schema", self.schema.into_value());
-            if let Some(v) = self.secrets_manager_configuration {
-                m.insert("SecretsManagerConfiguration", v.into_value());
-            }
-            if let Some(v) = self.snowflake_role_configuration {
-                m.insert("SnowflakeRoleConfiguration", v.into_value());
-            }
-            if let Some(v) = self.snowflake_vpc_configuration {
-                m.insert("SnowflakeVpcConfiguration", v.into_value());
-            }
+            set(&mut m, "SecretsManagerConfiguration", self.secrets_manager_configuration);
+            set(&mut m, "SnowflakeRoleConfiguration", self.snowflake_role_configuration);
+            set(&mut m, "SnowflakeVpcConfiguration", self.snowflake_vpc_configuration);
             m.insert("Table", self.table.into_value());
-            if let Some(v) = self.user {
-                m.insert("User", v.into_value());
-            }
+            set(&mut m, "User", self.user);
             gs_core::Value::Map(m)
         }
     }
@@ -4257,12 +3869,8 @@ pub mod delivery_stream {
     impl IntoValue for SnowflakeRoleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.snowflake_role {
-                m.insert("SnowflakeRole", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "SnowflakeRole", self.snowflake_role);
             gs_core::Value::Map(m)
         }
     }
@@ -4307,12 +3915,8 @@ pub mod delivery_stream {
     impl IntoValue for SnowflakeBufferingHints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interval_in_seconds {
-                m.insert("IntervalInSeconds", v.into_value());
-            }
-            if let Some(v) = self.size_in_mbs {
-                m.insert("SizeInMBs", v.into_value());
-            }
+            set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
+            set(&mut m, "SizeInMBs", self.size_in_mbs);
             gs_core::Value::Map(m)
         }
     }
@@ -4360,9 +3964,7 @@ pub mod delivery_stream {
     impl IntoValue for SnowflakeRetryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4477,27 +4079,17 @@ pub mod delivery_stream {
     impl IntoValue for DatabaseSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.columns {
-                m.insert("Columns", v.into_value());
-            }
+            set(&mut m, "Columns", self.columns);
             m.insert("DatabaseSourceAuthenticationConfiguration", self.database_source_authentication_configuration.into_value());
             m.insert("DatabaseSourceVPCConfiguration", self.database_source_vpc_configuration.into_value());
             m.insert("Databases", self.databases.into_value());
-            if let Some(v) = self.digest {
-                m.insert("Digest", v.into_value());
-            }
+            set(&mut m, "Digest", self.digest);
             m.insert("Endpoint", self.endpoint.into_value());
             m.insert("Port", self.port.into_value());
-            if let Some(v) = self.public_certificate {
-                m.insert("PublicCertificate", v.into_value());
-            }
-            if let Some(v) = self.ssl_mode {
-                m.insert("SSLMode", v.into_value());
-            }
+            set(&mut m, "PublicCertificate", self.public_certificate);
+            set(&mut m, "SSLMode", self.ssl_mode);
             m.insert("SnapshotWatermarkTable", self.snapshot_watermark_table.into_value());
-            if let Some(v) = self.surrogate_keys {
-                m.insert("SurrogateKeys", v.into_value());
-            }
+            set(&mut m, "SurrogateKeys", self.surrogate_keys);
             m.insert("Tables", self.tables.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -4541,12 +4133,8 @@ pub mod delivery_stream {
     impl IntoValue for DatabaseColumns {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -4588,12 +4176,8 @@ pub mod delivery_stream {
     impl IntoValue for Databases {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -4667,12 +4251,8 @@ pub mod delivery_stream {
     impl IntoValue for DatabaseTables {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }

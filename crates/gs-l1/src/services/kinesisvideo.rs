@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kinesisvideo")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -103,18 +103,10 @@ impl CfnSignalingChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.message_ttl_seconds {
-            m.insert("MessageTtlSeconds", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "MessageTtlSeconds", self.message_ttl_seconds);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -222,27 +214,13 @@ impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_retention_in_hours {
-            m.insert("DataRetentionInHours", v.into_value());
-        }
-        if let Some(v) = self.device_name {
-            m.insert("DeviceName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.media_type {
-            m.insert("MediaType", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.stream_storage_configuration {
-            m.insert("StreamStorageConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DataRetentionInHours", self.data_retention_in_hours);
+        set(&mut m, "DeviceName", self.device_name);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MediaType", self.media_type);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "StreamStorageConfiguration", self.stream_storage_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -276,7 +254,7 @@ impl crate::Cfn<markers::Stream> {
 /// The property types of [`CfnStream`]: CDK's `CfnStream.*Property`.
 #[cfg(feature = "kinesisvideo")]
 pub mod stream {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The configuration for stream storage, including the default storage tier for stream data.
     /// This configuration determines how stream data is stored and accessed, with different tiers
@@ -312,9 +290,7 @@ pub mod stream {
     impl IntoValue for StreamStorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_storage_tier {
-                m.insert("DefaultStorageTier", v.into_value());
-            }
+            set(&mut m, "DefaultStorageTier", self.default_storage_tier);
             gs_core::Value::Map(m)
         }
     }

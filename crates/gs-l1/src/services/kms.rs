@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "kms")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, Union};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -258,42 +258,18 @@ impl CfnKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bypass_policy_lockout_safety_check {
-            m.insert("BypassPolicyLockoutSafetyCheck", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enable_key_rotation {
-            m.insert("EnableKeyRotation", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.key_policy {
-            m.insert("KeyPolicy", v.into_value());
-        }
-        if let Some(v) = self.key_spec {
-            m.insert("KeySpec", v.into_value());
-        }
-        if let Some(v) = self.key_usage {
-            m.insert("KeyUsage", v.into_value());
-        }
-        if let Some(v) = self.multi_region {
-            m.insert("MultiRegion", v.into_value());
-        }
-        if let Some(v) = self.origin {
-            m.insert("Origin", v.into_value());
-        }
-        if let Some(v) = self.pending_window_in_days {
-            m.insert("PendingWindowInDays", v.into_value());
-        }
-        if let Some(v) = self.rotation_period_in_days {
-            m.insert("RotationPeriodInDays", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "BypassPolicyLockoutSafetyCheck", self.bypass_policy_lockout_safety_check);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnableKeyRotation", self.enable_key_rotation);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "KeyPolicy", self.key_policy);
+        set(&mut m, "KeySpec", self.key_spec);
+        set(&mut m, "KeyUsage", self.key_usage);
+        set(&mut m, "MultiRegion", self.multi_region);
+        set(&mut m, "Origin", self.origin);
+        set(&mut m, "PendingWindowInDays", self.pending_window_in_days);
+        set(&mut m, "RotationPeriodInDays", self.rotation_period_in_days);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -400,20 +376,12 @@ impl CfnReplicaKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Enabled", self.enabled);
         m.insert("KeyPolicy", self.key_policy.into_value());
-        if let Some(v) = self.pending_window_in_days {
-            m.insert("PendingWindowInDays", v.into_value());
-        }
+        set(&mut m, "PendingWindowInDays", self.pending_window_in_days);
         m.insert("PrimaryKeyArn", self.primary_key_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

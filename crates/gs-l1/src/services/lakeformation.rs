@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "lakeformation")]
-use crate::kinds::{Bool, IntoValue, Json, List, Str};
+use crate::kinds::{Bool, IntoValue, Json, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -226,17 +226,11 @@ impl CfnDataCellsFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.column_names {
-            m.insert("ColumnNames", v.into_value());
-        }
-        if let Some(v) = self.column_wildcard {
-            m.insert("ColumnWildcard", v.into_value());
-        }
+        set(&mut m, "ColumnNames", self.column_names);
+        set(&mut m, "ColumnWildcard", self.column_wildcard);
         m.insert("DatabaseName", self.database_name.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.row_filter {
-            m.insert("RowFilter", v.into_value());
-        }
+        set(&mut m, "RowFilter", self.row_filter);
         m.insert("TableCatalogId", self.table_catalog_id.into_value());
         m.insert("TableName", self.table_name.into_value());
         m
@@ -264,7 +258,7 @@ impl crate::Cfn<markers::DataCellsFilter> {
 /// The property types of [`CfnDataCellsFilter`]: CDK's `CfnDataCellsFilter.*Property`.
 #[cfg(feature = "lakeformation")]
 pub mod data_cells_filter {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// A PartiQL predicate.
     ///
@@ -305,12 +299,8 @@ pub mod data_cells_filter {
     impl IntoValue for RowFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_rows_wildcard {
-                m.insert("AllRowsWildcard", v.into_value());
-            }
-            if let Some(v) = self.filter_expression {
-                m.insert("FilterExpression", v.into_value());
-            }
+            set(&mut m, "AllRowsWildcard", self.all_rows_wildcard);
+            set(&mut m, "FilterExpression", self.filter_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -347,9 +337,7 @@ pub mod data_cells_filter {
     impl IntoValue for ColumnWildcard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excluded_column_names {
-                m.insert("ExcludedColumnNames", v.into_value());
-            }
+            set(&mut m, "ExcludedColumnNames", self.excluded_column_names);
             gs_core::Value::Map(m)
         }
     }
@@ -463,39 +451,17 @@ impl CfnDataLakeSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.admins {
-            m.insert("Admins", v.into_value());
-        }
-        if let Some(v) = self.allow_external_data_filtering {
-            m.insert("AllowExternalDataFiltering", v.into_value());
-        }
-        if let Some(v) = self.allow_full_table_external_data_access {
-            m.insert("AllowFullTableExternalDataAccess", v.into_value());
-        }
-        if let Some(v) = self.authorized_session_tag_value_list {
-            m.insert("AuthorizedSessionTagValueList", v.into_value());
-        }
-        if let Some(v) = self.create_database_default_permissions {
-            m.insert("CreateDatabaseDefaultPermissions", v.into_value());
-        }
-        if let Some(v) = self.create_table_default_permissions {
-            m.insert("CreateTableDefaultPermissions", v.into_value());
-        }
-        if let Some(v) = self.external_data_filtering_allow_list {
-            m.insert("ExternalDataFilteringAllowList", v.into_value());
-        }
-        if let Some(v) = self.mutation_type {
-            m.insert("MutationType", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.read_only_admins {
-            m.insert("ReadOnlyAdmins", v.into_value());
-        }
-        if let Some(v) = self.trusted_resource_owners {
-            m.insert("TrustedResourceOwners", v.into_value());
-        }
+        set(&mut m, "Admins", self.admins);
+        set(&mut m, "AllowExternalDataFiltering", self.allow_external_data_filtering);
+        set(&mut m, "AllowFullTableExternalDataAccess", self.allow_full_table_external_data_access);
+        set(&mut m, "AuthorizedSessionTagValueList", self.authorized_session_tag_value_list);
+        set(&mut m, "CreateDatabaseDefaultPermissions", self.create_database_default_permissions);
+        set(&mut m, "CreateTableDefaultPermissions", self.create_table_default_permissions);
+        set(&mut m, "ExternalDataFilteringAllowList", self.external_data_filtering_allow_list);
+        set(&mut m, "MutationType", self.mutation_type);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "ReadOnlyAdmins", self.read_only_admins);
+        set(&mut m, "TrustedResourceOwners", self.trusted_resource_owners);
         m
     }
 
@@ -650,12 +616,8 @@ impl CfnPermissionsProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataLakePrincipal", self.data_lake_principal.into_value());
-        if let Some(v) = self.permissions {
-            m.insert("Permissions", v.into_value());
-        }
-        if let Some(v) = self.permissions_with_grant_option {
-            m.insert("PermissionsWithGrantOption", v.into_value());
-        }
+        set(&mut m, "Permissions", self.permissions);
+        set(&mut m, "PermissionsWithGrantOption", self.permissions_with_grant_option);
         m.insert("Resource", self.resource.into_value());
         m
     }
@@ -690,7 +652,7 @@ impl crate::Cfn<markers::Permissions> {
 /// The property types of [`CfnPermissions`]: CDK's `CfnPermissions.*Property`.
 #[cfg(feature = "lakeformation")]
 pub mod permissions {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// The Lake Formation principal.
     ///
@@ -723,9 +685,7 @@ pub mod permissions {
     impl IntoValue for DataLakePrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_lake_principal_identifier {
-                m.insert("DataLakePrincipalIdentifier", v.into_value());
-            }
+            set(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -781,18 +741,10 @@ pub mod permissions {
     impl IntoValue for Resource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_location_resource {
-                m.insert("DataLocationResource", v.into_value());
-            }
-            if let Some(v) = self.database_resource {
-                m.insert("DatabaseResource", v.into_value());
-            }
-            if let Some(v) = self.table_resource {
-                m.insert("TableResource", v.into_value());
-            }
-            if let Some(v) = self.table_with_columns_resource {
-                m.insert("TableWithColumnsResource", v.into_value());
-            }
+            set(&mut m, "DataLocationResource", self.data_location_resource);
+            set(&mut m, "DatabaseResource", self.database_resource);
+            set(&mut m, "TableResource", self.table_resource);
+            set(&mut m, "TableWithColumnsResource", self.table_with_columns_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -850,18 +802,10 @@ pub mod permissions {
     impl IntoValue for TableResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.table_wildcard {
-                m.insert("TableWildcard", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "TableWildcard", self.table_wildcard);
             gs_core::Value::Map(m)
         }
     }
@@ -903,12 +847,8 @@ pub mod permissions {
     impl IntoValue for DatabaseResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -950,12 +890,8 @@ pub mod permissions {
     impl IntoValue for DataLocationResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.s3_resource {
-                m.insert("S3Resource", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "S3Resource", self.s3_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -1021,21 +957,11 @@ pub mod permissions {
     impl IntoValue for TableWithColumnsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_id {
-                m.insert("CatalogId", v.into_value());
-            }
-            if let Some(v) = self.column_names {
-                m.insert("ColumnNames", v.into_value());
-            }
-            if let Some(v) = self.column_wildcard {
-                m.insert("ColumnWildcard", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "CatalogId", self.catalog_id);
+            set(&mut m, "ColumnNames", self.column_names);
+            set(&mut m, "ColumnWildcard", self.column_wildcard);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1071,9 +997,7 @@ pub mod permissions {
     impl IntoValue for ColumnWildcard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excluded_column_names {
-                m.insert("ExcludedColumnNames", v.into_value());
-            }
+            set(&mut m, "ExcludedColumnNames", self.excluded_column_names);
             gs_core::Value::Map(m)
         }
     }
@@ -1137,9 +1061,7 @@ impl CfnPrincipalPermissionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.catalog {
-            m.insert("Catalog", v.into_value());
-        }
+        set(&mut m, "Catalog", self.catalog);
         m.insert("Permissions", self.permissions.into_value());
         m.insert("PermissionsWithGrantOption", self.permissions_with_grant_option.into_value());
         m.insert("Principal", self.principal.into_value());
@@ -1185,7 +1107,7 @@ impl crate::Cfn<markers::PrincipalPermissions> {
 /// The property types of [`CfnPrincipalPermissions`]: CDK's `CfnPrincipalPermissions.*Property`.
 #[cfg(feature = "lakeformation")]
 pub mod principal_permissions {
-    use crate::kinds::{Id, IntoValue, Json, List, Str};
+    use crate::kinds::{Id, IntoValue, Json, List, Str, set};
 
     /// A structure for the resource.
     ///
@@ -1275,30 +1197,14 @@ pub mod principal_permissions {
     impl IntoValue for Resource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog {
-                m.insert("Catalog", v.into_value());
-            }
-            if let Some(v) = self.data_cells_filter {
-                m.insert("DataCellsFilter", v.into_value());
-            }
-            if let Some(v) = self.data_location {
-                m.insert("DataLocation", v.into_value());
-            }
-            if let Some(v) = self.database {
-                m.insert("Database", v.into_value());
-            }
-            if let Some(v) = self.lf_tag {
-                m.insert("LFTag", v.into_value());
-            }
-            if let Some(v) = self.lf_tag_policy {
-                m.insert("LFTagPolicy", v.into_value());
-            }
-            if let Some(v) = self.table {
-                m.insert("Table", v.into_value());
-            }
-            if let Some(v) = self.table_with_columns {
-                m.insert("TableWithColumns", v.into_value());
-            }
+            set(&mut m, "Catalog", self.catalog);
+            set(&mut m, "DataCellsFilter", self.data_cells_filter);
+            set(&mut m, "DataLocation", self.data_location);
+            set(&mut m, "Database", self.database);
+            set(&mut m, "LFTag", self.lf_tag);
+            set(&mut m, "LFTagPolicy", self.lf_tag_policy);
+            set(&mut m, "Table", self.table);
+            set(&mut m, "TableWithColumns", self.table_with_columns);
             gs_core::Value::Map(m)
         }
     }
@@ -1402,12 +1308,8 @@ pub mod principal_permissions {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
             m.insert("DatabaseName", self.database_name.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.table_wildcard {
-                m.insert("TableWildcard", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "TableWildcard", self.table_wildcard);
             gs_core::Value::Map(m)
         }
     }
@@ -1529,12 +1431,8 @@ pub mod principal_permissions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
-            if let Some(v) = self.column_names {
-                m.insert("ColumnNames", v.into_value());
-            }
-            if let Some(v) = self.column_wildcard {
-                m.insert("ColumnWildcard", v.into_value());
-            }
+            set(&mut m, "ColumnNames", self.column_names);
+            set(&mut m, "ColumnWildcard", self.column_wildcard);
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -1573,9 +1471,7 @@ pub mod principal_permissions {
     impl IntoValue for ColumnWildcard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excluded_column_names {
-                m.insert("ExcludedColumnNames", v.into_value());
-            }
+            set(&mut m, "ExcludedColumnNames", self.excluded_column_names);
             gs_core::Value::Map(m)
         }
     }
@@ -1668,12 +1564,8 @@ pub mod principal_permissions {
     impl IntoValue for LFTag {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tag_key {
-                m.insert("TagKey", v.into_value());
-            }
-            if let Some(v) = self.tag_values {
-                m.insert("TagValues", v.into_value());
-            }
+            set(&mut m, "TagKey", self.tag_key);
+            set(&mut m, "TagValues", self.tag_values);
             gs_core::Value::Map(m)
         }
     }
@@ -1792,9 +1684,7 @@ pub mod principal_permissions {
     impl IntoValue for DataLakePrincipal {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_lake_principal_identifier {
-                m.insert("DataLakePrincipalIdentifier", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.data_lake_principal_identifier { m.insert("DataLakePrincipalIdentifier", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -1832,9 +1722,7 @@ pub mod principal_permissions {
     impl IntoValue for CatalogResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -1895,17 +1783,11 @@ impl CfnResourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.hybrid_access_enabled {
-            m.insert("HybridAccessEnabled", v.into_value());
-        }
+        set(&mut m, "HybridAccessEnabled", self.hybrid_access_enabled);
         m.insert("ResourceArn", self.resource_arn.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
+        set(&mut m, "RoleArn", self.role_arn);
         m.insert("UseServiceLinkedRole", self.use_service_linked_role.into_value());
-        if let Some(v) = self.with_federation {
-            m.insert("WithFederation", v.into_value());
-        }
+        set(&mut m, "WithFederation", self.with_federation);
         m
     }
 
@@ -1983,9 +1865,7 @@ impl CfnTagProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.catalog_id {
-            m.insert("CatalogId", v.into_value());
-        }
+        set(&mut m, "CatalogId", self.catalog_id);
         m.insert("TagKey", self.tag_key.into_value());
         m.insert("TagValues", self.tag_values.into_value());
         m
@@ -2088,7 +1968,7 @@ impl crate::Cfn<markers::TagAssociation> {
 /// The property types of [`CfnTagAssociation`]: CDK's `CfnTagAssociation.*Property`.
 #[cfg(feature = "lakeformation")]
 pub mod tag_association {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// A structure containing the catalog ID, tag key, and tag values of an LF-tag key-value pair.
     ///
@@ -2197,18 +2077,10 @@ pub mod tag_association {
     impl IntoValue for Resource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog {
-                m.insert("Catalog", v.into_value());
-            }
-            if let Some(v) = self.database {
-                m.insert("Database", v.into_value());
-            }
-            if let Some(v) = self.table {
-                m.insert("Table", v.into_value());
-            }
-            if let Some(v) = self.table_with_columns {
-                m.insert("TableWithColumns", v.into_value());
-            }
+            set(&mut m, "Catalog", self.catalog);
+            set(&mut m, "Database", self.database);
+            set(&mut m, "Table", self.table);
+            set(&mut m, "TableWithColumns", self.table_with_columns);
             gs_core::Value::Map(m)
         }
     }
@@ -2268,12 +2140,8 @@ pub mod tag_association {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
             m.insert("DatabaseName", self.database_name.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.table_wildcard {
-                m.insert("TableWildcard", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "TableWildcard", self.table_wildcard);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "lambda")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -356,18 +356,12 @@ impl CfnAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("FunctionName", self.function_name.into_ref());
         m.insert("FunctionVersion", self.function_version.into_get_att("Version"));
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.provisioned_concurrency_config {
-            m.insert("ProvisionedConcurrencyConfig", v.into_value());
-        }
-        if let Some(v) = self.routing_config {
-            m.insert("RoutingConfig", v.into_value());
-        }
+        set(&mut m, "ProvisionedConcurrencyConfig", self.provisioned_concurrency_config);
+        set(&mut m, "RoutingConfig", self.routing_config);
         m
     }
 
@@ -401,7 +395,7 @@ impl crate::Cfn<markers::Alias> {
 /// The property types of [`CfnAlias`]: CDK's `CfnAlias.*Property`.
 #[cfg(feature = "lambda")]
 pub mod alias {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// A provisioned concurrency configuration for a function's alias.
     ///
@@ -467,9 +461,7 @@ pub mod alias {
     impl IntoValue for AliasRoutingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_version_weights {
-                m.insert("AdditionalVersionWeights", v.into_value());
-            }
+            set(&mut m, "AdditionalVersionWeights", self.additional_version_weights);
             gs_core::Value::Map(m)
         }
     }
@@ -599,28 +591,14 @@ impl CfnCapacityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_provider_name {
-            m.insert("CapacityProviderName", v.into_value());
-        }
-        if let Some(v) = self.capacity_provider_scaling_config {
-            m.insert("CapacityProviderScalingConfig", v.into_value());
-        }
-        if let Some(v) = self.instance_requirements {
-            m.insert("InstanceRequirements", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "CapacityProviderName", self.capacity_provider_name);
+        set(&mut m, "CapacityProviderScalingConfig", self.capacity_provider_scaling_config);
+        set(&mut m, "InstanceRequirements", self.instance_requirements);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("PermissionsConfig", self.permissions_config.into_value());
-        if let Some(v) = self.propagate_tags {
-            m.insert("PropagateTags", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.telemetry_config {
-            m.insert("TelemetryConfig", v.into_value());
-        }
+        set(&mut m, "PropagateTags", self.propagate_tags);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TelemetryConfig", self.telemetry_config);
         m.insert("VpcConfig", self.vpc_config.into_value());
         m
     }
@@ -663,7 +641,7 @@ impl crate::Cfn<markers::CapacityProvider> {
 /// The property types of [`CfnCapacityProvider`]: CDK's `CfnCapacityProvider.*Property`.
 #[cfg(feature = "lambda")]
 pub mod capacity_provider {
-    use crate::kinds::{Int, IntoValue, List, Num, Str, Tag};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, Tag, set};
 
     /// Configuration that defines how the capacity provider scales compute instances based on
     /// demand and policies.
@@ -710,15 +688,9 @@ pub mod capacity_provider {
     impl IntoValue for CapacityProviderScalingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_v_cpu_count {
-                m.insert("MaxVCpuCount", v.into_value());
-            }
-            if let Some(v) = self.scaling_mode {
-                m.insert("ScalingMode", v.into_value());
-            }
-            if let Some(v) = self.scaling_policies {
-                m.insert("ScalingPolicies", v.into_value());
-            }
+            set(&mut m, "MaxVCpuCount", self.max_v_cpu_count);
+            set(&mut m, "ScalingMode", self.scaling_mode);
+            set(&mut m, "ScalingPolicies", self.scaling_policies);
             gs_core::Value::Map(m)
         }
     }
@@ -811,15 +783,9 @@ pub mod capacity_provider {
     impl IntoValue for InstanceRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_instance_types {
-                m.insert("AllowedInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.architectures {
-                m.insert("Architectures", v.into_value());
-            }
-            if let Some(v) = self.excluded_instance_types {
-                m.insert("ExcludedInstanceTypes", v.into_value());
-            }
+            set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
+            set(&mut m, "Architectures", self.architectures);
+            set(&mut m, "ExcludedInstanceTypes", self.excluded_instance_types);
             gs_core::Value::Map(m)
         }
     }
@@ -935,12 +901,8 @@ pub mod capacity_provider {
     impl IntoValue for PropagateTagsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.explicit_tags {
-                m.insert("ExplicitTags", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "ExplicitTags", self.explicit_tags);
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -976,9 +938,7 @@ pub mod capacity_provider {
     impl IntoValue for CapacityProviderTelemetryConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.logging_config {
-                m.insert("LoggingConfig", v.into_value());
-            }
+            set(&mut m, "LoggingConfig", self.logging_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1025,12 +985,8 @@ pub mod capacity_provider {
     impl IntoValue for CapacityProviderLoggingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
-            if let Some(v) = self.system_log_level {
-                m.insert("SystemLogLevel", v.into_value());
-            }
+            set(&mut m, "LogGroup", self.log_group);
+            set(&mut m, "SystemLogLevel", self.system_log_level);
             gs_core::Value::Map(m)
         }
     }
@@ -1087,15 +1043,9 @@ impl CfnCodeSigningConfigProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AllowedPublishers", self.allowed_publishers.into_value());
-        if let Some(v) = self.code_signing_policies {
-            m.insert("CodeSigningPolicies", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CodeSigningPolicies", self.code_signing_policies);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1271,16 +1221,10 @@ impl CfnEventInvokeConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.destination_config {
-            m.insert("DestinationConfig", v.into_value());
-        }
+        set(&mut m, "DestinationConfig", self.destination_config);
         m.insert("FunctionName", self.function_name.into_ref());
-        if let Some(v) = self.maximum_event_age_in_seconds {
-            m.insert("MaximumEventAgeInSeconds", v.into_value());
-        }
-        if let Some(v) = self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts", v.into_value());
-        }
+        set(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
+        set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
         m.insert("Qualifier", self.qualifier.into_get_att("Version"));
         m
     }
@@ -1307,7 +1251,7 @@ impl crate::Cfn<markers::EventInvokeConfig> {
 /// The property types of [`CfnEventInvokeConfig`]: CDK's `CfnEventInvokeConfig.*Property`.
 #[cfg(feature = "lambda")]
 pub mod event_invoke_config {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A configuration object that specifies the destination of an event after Lambda processes it.
     /// For more information, see [Adding a
@@ -1349,12 +1293,8 @@ pub mod event_invoke_config {
     impl IntoValue for DestinationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_failure {
-                m.insert("OnFailure", v.into_value());
-            }
-            if let Some(v) = self.on_success {
-                m.insert("OnSuccess", v.into_value());
-            }
+            set(&mut m, "OnFailure", self.on_failure);
+            set(&mut m, "OnSuccess", self.on_success);
             gs_core::Value::Map(m)
         }
     }
@@ -1655,88 +1595,34 @@ impl CfnEventSourceMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.amazon_managed_kafka_event_source_config {
-            m.insert("AmazonManagedKafkaEventSourceConfig", v.into_value());
-        }
-        if let Some(v) = self.batch_size {
-            m.insert("BatchSize", v.into_value());
-        }
-        if let Some(v) = self.bisect_batch_on_function_error {
-            m.insert("BisectBatchOnFunctionError", v.into_value());
-        }
-        if let Some(v) = self.destination_config {
-            m.insert("DestinationConfig", v.into_value());
-        }
-        if let Some(v) = self.document_db_event_source_config {
-            m.insert("DocumentDBEventSourceConfig", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.event_source_arn {
-            m.insert("EventSourceArn", v.into_value());
-        }
-        if let Some(v) = self.filter_criteria {
-            m.insert("FilterCriteria", v.into_value());
-        }
+        set(&mut m, "AmazonManagedKafkaEventSourceConfig", self.amazon_managed_kafka_event_source_config);
+        set(&mut m, "BatchSize", self.batch_size);
+        set(&mut m, "BisectBatchOnFunctionError", self.bisect_batch_on_function_error);
+        set(&mut m, "DestinationConfig", self.destination_config);
+        set(&mut m, "DocumentDBEventSourceConfig", self.document_db_event_source_config);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "EventSourceArn", self.event_source_arn);
+        set(&mut m, "FilterCriteria", self.filter_criteria);
         m.insert("FunctionName", self.function_name.into_value());
-        if let Some(v) = self.function_response_types {
-            m.insert("FunctionResponseTypes", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.logging_config {
-            m.insert("LoggingConfig", v.into_value());
-        }
-        if let Some(v) = self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-        }
-        if let Some(v) = self.maximum_record_age_in_seconds {
-            m.insert("MaximumRecordAgeInSeconds", v.into_value());
-        }
-        if let Some(v) = self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts", v.into_value());
-        }
-        if let Some(v) = self.metrics_config {
-            m.insert("MetricsConfig", v.into_value());
-        }
-        if let Some(v) = self.parallelization_factor {
-            m.insert("ParallelizationFactor", v.into_value());
-        }
-        if let Some(v) = self.provisioned_poller_config {
-            m.insert("ProvisionedPollerConfig", v.into_value());
-        }
-        if let Some(v) = self.queues {
-            m.insert("Queues", v.into_value());
-        }
-        if let Some(v) = self.scaling_config {
-            m.insert("ScalingConfig", v.into_value());
-        }
-        if let Some(v) = self.self_managed_event_source {
-            m.insert("SelfManagedEventSource", v.into_value());
-        }
-        if let Some(v) = self.self_managed_kafka_event_source_config {
-            m.insert("SelfManagedKafkaEventSourceConfig", v.into_value());
-        }
-        if let Some(v) = self.source_access_configurations {
-            m.insert("SourceAccessConfigurations", v.into_value());
-        }
-        if let Some(v) = self.starting_position {
-            m.insert("StartingPosition", v.into_value());
-        }
-        if let Some(v) = self.starting_position_timestamp {
-            m.insert("StartingPositionTimestamp", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.topics {
-            m.insert("Topics", v.into_value());
-        }
-        if let Some(v) = self.tumbling_window_in_seconds {
-            m.insert("TumblingWindowInSeconds", v.into_value());
-        }
+        set(&mut m, "FunctionResponseTypes", self.function_response_types);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "LoggingConfig", self.logging_config);
+        set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
+        set(&mut m, "MaximumRecordAgeInSeconds", self.maximum_record_age_in_seconds);
+        set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
+        set(&mut m, "MetricsConfig", self.metrics_config);
+        set(&mut m, "ParallelizationFactor", self.parallelization_factor);
+        set(&mut m, "ProvisionedPollerConfig", self.provisioned_poller_config);
+        set(&mut m, "Queues", self.queues);
+        set(&mut m, "ScalingConfig", self.scaling_config);
+        set(&mut m, "SelfManagedEventSource", self.self_managed_event_source);
+        set(&mut m, "SelfManagedKafkaEventSourceConfig", self.self_managed_kafka_event_source_config);
+        set(&mut m, "SourceAccessConfigurations", self.source_access_configurations);
+        set(&mut m, "StartingPosition", self.starting_position);
+        set(&mut m, "StartingPositionTimestamp", self.starting_position_timestamp);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Topics", self.topics);
+        set(&mut m, "TumblingWindowInSeconds", self.tumbling_window_in_seconds);
         m
     }
 
@@ -1778,7 +1664,7 @@ impl crate::Cfn<markers::EventSourceMapping> {
 /// The property types of [`CfnEventSourceMapping`]: CDK's `CfnEventSourceMapping.*Property`.
 #[cfg(feature = "lambda")]
 pub mod event_source_mapping {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// (Amazon SQS only) The scaling configuration for the event source. To remove the
     /// configuration, pass an empty value.
@@ -1812,9 +1698,7 @@ pub mod event_source_mapping {
     impl IntoValue for ScalingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_concurrency {
-                m.insert("MaximumConcurrency", v.into_value());
-            }
+            set(&mut m, "MaximumConcurrency", self.maximum_concurrency);
             gs_core::Value::Map(m)
         }
     }
@@ -1852,9 +1736,7 @@ pub mod event_source_mapping {
     impl IntoValue for SelfManagedEventSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.endpoints {
-                m.insert("Endpoints", v.into_value());
-            }
+            set(&mut m, "Endpoints", self.endpoints);
             gs_core::Value::Map(m)
         }
     }
@@ -1893,9 +1775,7 @@ pub mod event_source_mapping {
     impl IntoValue for Endpoints {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kafka_bootstrap_servers {
-                m.insert("KafkaBootstrapServers", v.into_value());
-            }
+            set(&mut m, "KafkaBootstrapServers", self.kafka_bootstrap_servers);
             gs_core::Value::Map(m)
         }
     }
@@ -1931,9 +1811,7 @@ pub mod event_source_mapping {
     impl IntoValue for FilterCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
+            set(&mut m, "Filters", self.filters);
             gs_core::Value::Map(m)
         }
     }
@@ -1971,9 +1849,7 @@ pub mod event_source_mapping {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pattern {
-                m.insert("Pattern", v.into_value());
-            }
+            set(&mut m, "Pattern", self.pattern);
             gs_core::Value::Map(m)
         }
     }
@@ -2028,15 +1904,9 @@ pub mod event_source_mapping {
     impl IntoValue for SelfManagedKafkaEventSourceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consumer_group_id {
-                m.insert("ConsumerGroupId", v.into_value());
-            }
-            if let Some(v) = self.consumption_mode {
-                m.insert("ConsumptionMode", v.into_value());
-            }
-            if let Some(v) = self.schema_registry_config {
-                m.insert("SchemaRegistryConfig", v.into_value());
-            }
+            set(&mut m, "ConsumerGroupId", self.consumer_group_id);
+            set(&mut m, "ConsumptionMode", self.consumption_mode);
+            set(&mut m, "SchemaRegistryConfig", self.schema_registry_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2088,15 +1958,9 @@ pub mod event_source_mapping {
     impl IntoValue for DocumentDBEventSourceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.collection_name {
-                m.insert("CollectionName", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.full_document {
-                m.insert("FullDocument", v.into_value());
-            }
+            set(&mut m, "CollectionName", self.collection_name);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "FullDocument", self.full_document);
             gs_core::Value::Map(m)
         }
     }
@@ -2135,9 +1999,7 @@ pub mod event_source_mapping {
     impl IntoValue for DestinationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_failure {
-                m.insert("OnFailure", v.into_value());
-            }
+            set(&mut m, "OnFailure", self.on_failure);
             gs_core::Value::Map(m)
         }
     }
@@ -2175,9 +2037,7 @@ pub mod event_source_mapping {
     impl IntoValue for OnFailure {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
             gs_core::Value::Map(m)
         }
     }
@@ -2226,12 +2086,8 @@ pub mod event_source_mapping {
     impl IntoValue for AmazonManagedKafkaEventSourceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consumer_group_id {
-                m.insert("ConsumerGroupId", v.into_value());
-            }
-            if let Some(v) = self.schema_registry_config {
-                m.insert("SchemaRegistryConfig", v.into_value());
-            }
+            set(&mut m, "ConsumerGroupId", self.consumer_group_id);
+            set(&mut m, "SchemaRegistryConfig", self.schema_registry_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2276,12 +2132,8 @@ pub mod event_source_mapping {
     impl IntoValue for SourceAccessConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.uri {
-                m.insert("URI", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "URI", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -2341,15 +2193,9 @@ pub mod event_source_mapping {
     impl IntoValue for ProvisionedPollerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_pollers {
-                m.insert("MaximumPollers", v.into_value());
-            }
-            if let Some(v) = self.minimum_pollers {
-                m.insert("MinimumPollers", v.into_value());
-            }
-            if let Some(v) = self.poller_group_name {
-                m.insert("PollerGroupName", v.into_value());
-            }
+            set(&mut m, "MaximumPollers", self.maximum_pollers);
+            set(&mut m, "MinimumPollers", self.minimum_pollers);
+            set(&mut m, "PollerGroupName", self.poller_group_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2390,9 +2236,7 @@ pub mod event_source_mapping {
     impl IntoValue for MetricsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
+            set(&mut m, "Metrics", self.metrics);
             gs_core::Value::Map(m)
         }
     }
@@ -2449,18 +2293,10 @@ pub mod event_source_mapping {
     impl IntoValue for SchemaRegistryConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_configs {
-                m.insert("AccessConfigs", v.into_value());
-            }
-            if let Some(v) = self.event_record_format {
-                m.insert("EventRecordFormat", v.into_value());
-            }
-            if let Some(v) = self.schema_registry_uri {
-                m.insert("SchemaRegistryURI", v.into_value());
-            }
-            if let Some(v) = self.schema_validation_configs {
-                m.insert("SchemaValidationConfigs", v.into_value());
-            }
+            set(&mut m, "AccessConfigs", self.access_configs);
+            set(&mut m, "EventRecordFormat", self.event_record_format);
+            set(&mut m, "SchemaRegistryURI", self.schema_registry_uri);
+            set(&mut m, "SchemaValidationConfigs", self.schema_validation_configs);
             gs_core::Value::Map(m)
         }
     }
@@ -2498,9 +2334,7 @@ pub mod event_source_mapping {
     impl IntoValue for SchemaValidationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
+            set(&mut m, "Attribute", self.attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -2544,12 +2378,8 @@ pub mod event_source_mapping {
     impl IntoValue for SchemaRegistryAccessConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.uri {
-                m.insert("URI", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "URI", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -2587,9 +2417,7 @@ pub mod event_source_mapping {
     impl IntoValue for LoggingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.system_log_level {
-                m.insert("SystemLogLevel", v.into_value());
-            }
+            set(&mut m, "SystemLogLevel", self.system_log_level);
             gs_core::Value::Map(m)
         }
     }
@@ -2867,95 +2695,37 @@ impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.architectures {
-            m.insert("Architectures", v.into_value());
-        }
-        if let Some(v) = self.capacity_provider_config {
-            m.insert("CapacityProviderConfig", v.into_value());
-        }
+        set(&mut m, "Architectures", self.architectures);
+        set(&mut m, "CapacityProviderConfig", self.capacity_provider_config);
         m.insert("Code", self.code.into_value());
-        if let Some(v) = self.code_signing_config_arn {
-            m.insert("CodeSigningConfigArn", v.into_ref());
-        }
-        if let Some(v) = self.dead_letter_config {
-            m.insert("DeadLetterConfig", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.durable_config {
-            m.insert("DurableConfig", v.into_value());
-        }
-        if let Some(v) = self.environment {
-            m.insert("Environment", v.into_value());
-        }
-        if let Some(v) = self.ephemeral_storage {
-            m.insert("EphemeralStorage", v.into_value());
-        }
-        if let Some(v) = self.file_system_configs {
-            m.insert("FileSystemConfigs", v.into_value());
-        }
-        if let Some(v) = self.function_name {
-            m.insert("FunctionName", v.into_value());
-        }
-        if let Some(v) = self.function_scaling_config {
-            m.insert("FunctionScalingConfig", v.into_value());
-        }
-        if let Some(v) = self.handler {
-            m.insert("Handler", v.into_value());
-        }
-        if let Some(v) = self.image_config {
-            m.insert("ImageConfig", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.layers {
-            m.insert("Layers", v.into_refs());
-        }
-        if let Some(v) = self.logging_config {
-            m.insert("LoggingConfig", v.into_value());
-        }
-        if let Some(v) = self.memory_size {
-            m.insert("MemorySize", v.into_value());
-        }
-        if let Some(v) = self.package_type {
-            m.insert("PackageType", v.into_value());
-        }
-        if let Some(v) = self.publish_to_latest_published {
-            m.insert("PublishToLatestPublished", v.into_value());
-        }
-        if let Some(v) = self.recursive_loop {
-            m.insert("RecursiveLoop", v.into_value());
-        }
-        if let Some(v) = self.reserved_concurrent_executions {
-            m.insert("ReservedConcurrentExecutions", v.into_value());
-        }
+        if let Some(v) = self.code_signing_config_arn { m.insert("CodeSigningConfigArn", v.into_ref()); }
+        set(&mut m, "DeadLetterConfig", self.dead_letter_config);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DurableConfig", self.durable_config);
+        set(&mut m, "Environment", self.environment);
+        set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+        set(&mut m, "FileSystemConfigs", self.file_system_configs);
+        set(&mut m, "FunctionName", self.function_name);
+        set(&mut m, "FunctionScalingConfig", self.function_scaling_config);
+        set(&mut m, "Handler", self.handler);
+        set(&mut m, "ImageConfig", self.image_config);
+        if let Some(v) = self.kms_key_arn { m.insert("KmsKeyArn", v.into_get_att("Arn")); }
+        if let Some(v) = self.layers { m.insert("Layers", v.into_refs()); }
+        set(&mut m, "LoggingConfig", self.logging_config);
+        set(&mut m, "MemorySize", self.memory_size);
+        set(&mut m, "PackageType", self.package_type);
+        set(&mut m, "PublishToLatestPublished", self.publish_to_latest_published);
+        set(&mut m, "RecursiveLoop", self.recursive_loop);
+        set(&mut m, "ReservedConcurrentExecutions", self.reserved_concurrent_executions);
         m.insert("Role", self.role.into_get_att("Arn"));
-        if let Some(v) = self.runtime {
-            m.insert("Runtime", v.into_value());
-        }
-        if let Some(v) = self.runtime_management_config {
-            m.insert("RuntimeManagementConfig", v.into_value());
-        }
-        if let Some(v) = self.snap_start {
-            m.insert("SnapStart", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tenancy_config {
-            m.insert("TenancyConfig", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
-        if let Some(v) = self.tracing_config {
-            m.insert("TracingConfig", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Runtime", self.runtime);
+        set(&mut m, "RuntimeManagementConfig", self.runtime_management_config);
+        set(&mut m, "SnapStart", self.snap_start);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TenancyConfig", self.tenancy_config);
+        set(&mut m, "Timeout", self.timeout);
+        set(&mut m, "TracingConfig", self.tracing_config);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -3018,7 +2788,7 @@ impl crate::Cfn<markers::Function> {
 /// The property types of [`CfnFunction`]: CDK's `CfnFunction.*Property`.
 #[cfg(feature = "lambda")]
 pub mod function {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, set};
 
     /// Configuration values that override the container image Dockerfile settings. For more
     /// information, see [Container image
@@ -3068,15 +2838,9 @@ pub mod function {
     impl IntoValue for ImageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.entry_point {
-                m.insert("EntryPoint", v.into_value());
-            }
-            if let Some(v) = self.working_directory {
-                m.insert("WorkingDirectory", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "EntryPoint", self.entry_point);
+            set(&mut m, "WorkingDirectory", self.working_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -3113,9 +2877,7 @@ pub mod function {
     impl IntoValue for TracingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -3173,15 +2935,9 @@ pub mod function {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ipv6_allowed_for_dual_stack {
-                m.insert("Ipv6AllowedForDualStack", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_refs());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_refs());
-            }
+            set(&mut m, "Ipv6AllowedForDualStack", self.ipv6_allowed_for_dual_stack);
+            if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+            if let Some(v) = self.subnet_ids { m.insert("SubnetIds", v.into_refs()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3219,9 +2975,7 @@ pub mod function {
     impl IntoValue for DeadLetterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target_arn {
-                m.insert("TargetArn", v.into_value());
-            }
+            set(&mut m, "TargetArn", self.target_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3259,9 +3013,7 @@ pub mod function {
     impl IntoValue for RuntimeManagementConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.runtime_version_arn {
-                m.insert("RuntimeVersionArn", v.into_value());
-            }
+            set(&mut m, "RuntimeVersionArn", self.runtime_version_arn);
             m.insert("UpdateRuntimeOn", self.update_runtime_on.into_value());
             gs_core::Value::Map(m)
         }
@@ -3387,27 +3139,13 @@ pub mod function {
     impl IntoValue for Code {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_uri {
-                m.insert("ImageUri", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket {
-                m.insert("S3Bucket", v.into_ref());
-            }
-            if let Some(v) = self.s3_key {
-                m.insert("S3Key", v.into_value());
-            }
-            if let Some(v) = self.s3_object_storage_mode {
-                m.insert("S3ObjectStorageMode", v.into_value());
-            }
-            if let Some(v) = self.s3_object_version {
-                m.insert("S3ObjectVersion", v.into_value());
-            }
-            if let Some(v) = self.source_kms_key_arn {
-                m.insert("SourceKMSKeyArn", v.into_value());
-            }
-            if let Some(v) = self.zip_file {
-                m.insert("ZipFile", v.into_value());
-            }
+            set(&mut m, "ImageUri", self.image_uri);
+            if let Some(v) = self.s3_bucket { m.insert("S3Bucket", v.into_ref()); }
+            set(&mut m, "S3Key", self.s3_key);
+            set(&mut m, "S3ObjectStorageMode", self.s3_object_storage_mode);
+            set(&mut m, "S3ObjectVersion", self.s3_object_version);
+            set(&mut m, "SourceKMSKeyArn", self.source_kms_key_arn);
+            set(&mut m, "ZipFile", self.zip_file);
             gs_core::Value::Map(m)
         }
     }
@@ -3458,9 +3196,7 @@ pub mod function {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_get_att("Arn"));
             m.insert("LocalMountPath", self.local_mount_path.into_value());
-            if let Some(v) = self.s3_files_config {
-                m.insert("S3FilesConfig", v.into_value());
-            }
+            set(&mut m, "S3FilesConfig", self.s3_files_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3499,9 +3235,7 @@ pub mod function {
     impl IntoValue for Environment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.variables {
-                m.insert("Variables", v.into_value());
-            }
+            set(&mut m, "Variables", self.variables);
             gs_core::Value::Map(m)
         }
     }
@@ -3576,12 +3310,8 @@ pub mod function {
     impl IntoValue for FunctionScalingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_execution_environments {
-                m.insert("MaxExecutionEnvironments", v.into_value());
-            }
-            if let Some(v) = self.min_execution_environments {
-                m.insert("MinExecutionEnvironments", v.into_value());
-            }
+            set(&mut m, "MaxExecutionEnvironments", self.max_execution_environments);
+            set(&mut m, "MinExecutionEnvironments", self.min_execution_environments);
             gs_core::Value::Map(m)
         }
     }
@@ -3631,12 +3361,8 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionTimeout", self.execution_timeout.into_value());
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KMSKeyArn", v.into_value());
-            }
-            if let Some(v) = self.retention_period_in_days {
-                m.insert("RetentionPeriodInDays", v.into_value());
-            }
+            set(&mut m, "KMSKeyArn", self.kms_key_arn);
+            set(&mut m, "RetentionPeriodInDays", self.retention_period_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -3679,9 +3405,7 @@ pub mod function {
     impl IntoValue for S3FilesConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.direct_s3_read {
-                m.insert("DirectS3Read", v.into_value());
-            }
+            set(&mut m, "DirectS3Read", self.direct_s3_read);
             gs_core::Value::Map(m)
         }
     }
@@ -3790,12 +3514,8 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityProviderArn", self.capacity_provider_arn.into_value());
-            if let Some(v) = self.execution_environment_memory_gi_b_per_v_cpu {
-                m.insert("ExecutionEnvironmentMemoryGiBPerVCpu", v.into_value());
-            }
-            if let Some(v) = self.per_execution_environment_max_concurrency {
-                m.insert("PerExecutionEnvironmentMaxConcurrency", v.into_value());
-            }
+            set(&mut m, "ExecutionEnvironmentMemoryGiBPerVCpu", self.execution_environment_memory_gi_b_per_v_cpu);
+            set(&mut m, "PerExecutionEnvironmentMaxConcurrency", self.per_execution_environment_max_concurrency);
             gs_core::Value::Map(m)
         }
     }
@@ -3859,18 +3579,10 @@ pub mod function {
     impl IntoValue for LoggingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_log_level {
-                m.insert("ApplicationLogLevel", v.into_value());
-            }
-            if let Some(v) = self.log_format {
-                m.insert("LogFormat", v.into_value());
-            }
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_ref());
-            }
-            if let Some(v) = self.system_log_level {
-                m.insert("SystemLogLevel", v.into_value());
-            }
+            set(&mut m, "ApplicationLogLevel", self.application_log_level);
+            set(&mut m, "LogFormat", self.log_format);
+            if let Some(v) = self.log_group { m.insert("LogGroup", v.into_ref()); }
+            set(&mut m, "SystemLogLevel", self.system_log_level);
             gs_core::Value::Map(m)
         }
     }
@@ -3945,22 +3657,12 @@ impl CfnLayerVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compatible_architectures {
-            m.insert("CompatibleArchitectures", v.into_value());
-        }
-        if let Some(v) = self.compatible_runtimes {
-            m.insert("CompatibleRuntimes", v.into_value());
-        }
+        set(&mut m, "CompatibleArchitectures", self.compatible_architectures);
+        set(&mut m, "CompatibleRuntimes", self.compatible_runtimes);
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.layer_name {
-            m.insert("LayerName", v.into_value());
-        }
-        if let Some(v) = self.license_info {
-            m.insert("LicenseInfo", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LayerName", self.layer_name);
+        set(&mut m, "LicenseInfo", self.license_info);
         m
     }
 
@@ -3994,7 +3696,7 @@ impl crate::Cfn<markers::LayerVersion> {
 /// The property types of [`CfnLayerVersion`]: CDK's `CfnLayerVersion.*Property`.
 #[cfg(feature = "lambda")]
 pub mod layer_version {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// A ZIP archive that contains the contents of an [Lambda
     /// layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) .
@@ -4049,12 +3751,8 @@ pub mod layer_version {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_ref());
             m.insert("S3Key", self.s3_key.into_value());
-            if let Some(v) = self.s3_object_storage_mode {
-                m.insert("S3ObjectStorageMode", v.into_value());
-            }
-            if let Some(v) = self.s3_object_version {
-                m.insert("S3ObjectVersion", v.into_value());
-            }
+            set(&mut m, "S3ObjectStorageMode", self.s3_object_storage_mode);
+            set(&mut m, "S3ObjectVersion", self.s3_object_version);
             gs_core::Value::Map(m)
         }
     }
@@ -4117,9 +3815,7 @@ impl CfnLayerVersionPermissionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
         m.insert("LayerVersionArn", self.layer_version_arn.into_ref());
-        if let Some(v) = self.organization_id {
-            m.insert("OrganizationId", v.into_value());
-        }
+        set(&mut m, "OrganizationId", self.organization_id);
         m.insert("Principal", self.principal.into_value());
         m
     }
@@ -4286,9 +3982,7 @@ impl CfnMicrovmImageProps {
         m.insert("Logging", self.logging.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Resources", self.resources.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4362,7 +4056,7 @@ impl crate::Cfn<markers::MicrovmImage> {
 /// The property types of [`CfnMicrovmImage`]: CDK's `CfnMicrovmImage.*Property`.
 #[cfg(feature = "lambda")]
 pub mod microvm_image {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// The `CodeArtifact` property type.
     ///
@@ -4432,12 +4126,8 @@ pub mod microvm_image {
     impl IntoValue for Logging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch {
-                m.insert("CloudWatch", v.into_value());
-            }
-            if let Some(v) = self.disabled {
-                m.insert("Disabled", v.into_value());
-            }
+            set(&mut m, "CloudWatch", self.cloud_watch);
+            set(&mut m, "Disabled", self.disabled);
             gs_core::Value::Map(m)
         }
     }
@@ -4479,12 +4169,8 @@ pub mod microvm_image {
     impl IntoValue for CloudWatchLogging {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
-            if let Some(v) = self.log_stream {
-                m.insert("LogStream", v.into_value());
-            }
+            set(&mut m, "LogGroup", self.log_group);
+            set(&mut m, "LogStream", self.log_stream);
             gs_core::Value::Map(m)
         }
     }
@@ -4594,15 +4280,9 @@ pub mod microvm_image {
     impl IntoValue for Hooks {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.microvm_hooks {
-                m.insert("MicrovmHooks", v.into_value());
-            }
-            if let Some(v) = self.microvm_image_hooks {
-                m.insert("MicrovmImageHooks", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "MicrovmHooks", self.microvm_hooks);
+            set(&mut m, "MicrovmImageHooks", self.microvm_image_hooks);
+            set(&mut m, "Port", self.port);
             gs_core::Value::Map(m)
         }
     }
@@ -4680,30 +4360,14 @@ pub mod microvm_image {
     impl IntoValue for MicrovmHooks {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resume {
-                m.insert("Resume", v.into_value());
-            }
-            if let Some(v) = self.resume_timeout_in_seconds {
-                m.insert("ResumeTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.run {
-                m.insert("Run", v.into_value());
-            }
-            if let Some(v) = self.run_timeout_in_seconds {
-                m.insert("RunTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.suspend {
-                m.insert("Suspend", v.into_value());
-            }
-            if let Some(v) = self.suspend_timeout_in_seconds {
-                m.insert("SuspendTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.terminate {
-                m.insert("Terminate", v.into_value());
-            }
-            if let Some(v) = self.terminate_timeout_in_seconds {
-                m.insert("TerminateTimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "Resume", self.resume);
+            set(&mut m, "ResumeTimeoutInSeconds", self.resume_timeout_in_seconds);
+            set(&mut m, "Run", self.run);
+            set(&mut m, "RunTimeoutInSeconds", self.run_timeout_in_seconds);
+            set(&mut m, "Suspend", self.suspend);
+            set(&mut m, "SuspendTimeoutInSeconds", self.suspend_timeout_in_seconds);
+            set(&mut m, "Terminate", self.terminate);
+            set(&mut m, "TerminateTimeoutInSeconds", self.terminate_timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4757,18 +4421,10 @@ pub mod microvm_image {
     impl IntoValue for MicrovmImageHooks {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ready {
-                m.insert("Ready", v.into_value());
-            }
-            if let Some(v) = self.ready_timeout_in_seconds {
-                m.insert("ReadyTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.validate {
-                m.insert("Validate", v.into_value());
-            }
-            if let Some(v) = self.validate_timeout_in_seconds {
-                m.insert("ValidateTimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "Ready", self.ready);
+            set(&mut m, "ReadyTimeoutInSeconds", self.ready_timeout_in_seconds);
+            set(&mut m, "Validate", self.validate);
+            set(&mut m, "ValidateTimeoutInSeconds", self.validate_timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4869,15 +4525,9 @@ impl CfnNetworkConnectorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.operator_role {
-            m.insert("OperatorRole", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OperatorRole", self.operator_role);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4919,7 +4569,7 @@ impl crate::Cfn<markers::NetworkConnector> {
 /// The property types of [`CfnNetworkConnector`]: CDK's `CfnNetworkConnector.*Property`.
 #[cfg(feature = "lambda")]
 pub mod network_connector {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The network configuration for the connector. Specify a VpcEgressConfiguration to enable
     /// outbound traffic routing through your VPC.
@@ -5005,12 +4655,8 @@ pub mod network_connector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AssociatedComputeResourceTypes", self.associated_compute_resource_types.into_value());
-            if let Some(v) = self.network_protocol {
-                m.insert("NetworkProtocol", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "NetworkProtocol", self.network_protocol);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
             gs_core::Value::Map(m)
         }
@@ -5113,26 +4759,14 @@ impl CfnPermissionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
-        if let Some(v) = self.event_source_token {
-            m.insert("EventSourceToken", v.into_value());
-        }
+        set(&mut m, "EventSourceToken", self.event_source_token);
         m.insert("FunctionName", self.function_name.into_value());
-        if let Some(v) = self.function_url_auth_type {
-            m.insert("FunctionUrlAuthType", v.into_value());
-        }
-        if let Some(v) = self.invoked_via_function_url {
-            m.insert("InvokedViaFunctionUrl", v.into_value());
-        }
+        set(&mut m, "FunctionUrlAuthType", self.function_url_auth_type);
+        set(&mut m, "InvokedViaFunctionUrl", self.invoked_via_function_url);
         m.insert("Principal", self.principal.into_value());
-        if let Some(v) = self.principal_org_id {
-            m.insert("PrincipalOrgID", v.into_value());
-        }
-        if let Some(v) = self.source_account {
-            m.insert("SourceAccount", v.into_value());
-        }
-        if let Some(v) = self.source_arn {
-            m.insert("SourceArn", v.into_value());
-        }
+        set(&mut m, "PrincipalOrgID", self.principal_org_id);
+        set(&mut m, "SourceAccount", self.source_account);
+        set(&mut m, "SourceArn", self.source_arn);
         m
     }
 
@@ -5289,15 +4923,9 @@ impl CfnUrlProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthType", self.auth_type.into_value());
-        if let Some(v) = self.cors {
-            m.insert("Cors", v.into_value());
-        }
-        if let Some(v) = self.invoke_mode {
-            m.insert("InvokeMode", v.into_value());
-        }
-        if let Some(v) = self.qualifier {
-            m.insert("Qualifier", v.into_value());
-        }
+        set(&mut m, "Cors", self.cors);
+        set(&mut m, "InvokeMode", self.invoke_mode);
+        set(&mut m, "Qualifier", self.qualifier);
         m.insert("TargetFunctionArn", self.target_function_arn.into_get_att("Arn"));
         m
     }
@@ -5340,7 +4968,7 @@ impl crate::Cfn<markers::Url> {
 /// The property types of [`CfnUrl`]: CDK's `CfnUrl.*Property`.
 #[cfg(feature = "lambda")]
 pub mod url {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The [Cross-Origin Resource Sharing
     /// (CORS)](https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS)
@@ -5413,24 +5041,12 @@ pub mod url {
     impl IntoValue for Cors {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_credentials {
-                m.insert("AllowCredentials", v.into_value());
-            }
-            if let Some(v) = self.allow_headers {
-                m.insert("AllowHeaders", v.into_value());
-            }
-            if let Some(v) = self.allow_methods {
-                m.insert("AllowMethods", v.into_value());
-            }
-            if let Some(v) = self.allow_origins {
-                m.insert("AllowOrigins", v.into_value());
-            }
-            if let Some(v) = self.expose_headers {
-                m.insert("ExposeHeaders", v.into_value());
-            }
-            if let Some(v) = self.max_age {
-                m.insert("MaxAge", v.into_value());
-            }
+            set(&mut m, "AllowCredentials", self.allow_credentials);
+            set(&mut m, "AllowHeaders", self.allow_headers);
+            set(&mut m, "AllowMethods", self.allow_methods);
+            set(&mut m, "AllowOrigins", self.allow_origins);
+            set(&mut m, "ExposeHeaders", self.expose_headers);
+            set(&mut m, "MaxAge", self.max_age);
             gs_core::Value::Map(m)
         }
     }
@@ -5506,22 +5122,12 @@ impl CfnVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.code_sha256 {
-            m.insert("CodeSha256", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CodeSha256", self.code_sha256);
+        set(&mut m, "Description", self.description);
         m.insert("FunctionName", self.function_name.into_ref());
-        if let Some(v) = self.function_scaling_config {
-            m.insert("FunctionScalingConfig", v.into_value());
-        }
-        if let Some(v) = self.provisioned_concurrency_config {
-            m.insert("ProvisionedConcurrencyConfig", v.into_value());
-        }
-        if let Some(v) = self.runtime_policy {
-            m.insert("RuntimePolicy", v.into_value());
-        }
+        set(&mut m, "FunctionScalingConfig", self.function_scaling_config);
+        set(&mut m, "ProvisionedConcurrencyConfig", self.provisioned_concurrency_config);
+        set(&mut m, "RuntimePolicy", self.runtime_policy);
         m
     }
 
@@ -5563,7 +5169,7 @@ impl crate::Cfn<markers::Version> {
 /// The property types of [`CfnVersion`]: CDK's `CfnVersion.*Property`.
 #[cfg(feature = "lambda")]
 pub mod version {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// A [provisioned
     /// concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html)
@@ -5631,9 +5237,7 @@ pub mod version {
     impl IntoValue for RuntimePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.runtime_version_arn {
-                m.insert("RuntimeVersionArn", v.into_value());
-            }
+            set(&mut m, "RuntimeVersionArn", self.runtime_version_arn);
             m.insert("UpdateRuntimeOn", self.update_runtime_on.into_value());
             gs_core::Value::Map(m)
         }
@@ -5677,12 +5281,8 @@ pub mod version {
     impl IntoValue for FunctionScalingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_execution_environments {
-                m.insert("MaxExecutionEnvironments", v.into_value());
-            }
-            if let Some(v) = self.min_execution_environments {
-                m.insert("MinExecutionEnvironments", v.into_value());
-            }
+            set(&mut m, "MaxExecutionEnvironments", self.max_execution_environments);
+            set(&mut m, "MinExecutionEnvironments", self.min_execution_environments);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "launchwizard")]
-use crate::kinds::{IntoValue, List, Map, Str, Tag};
+use crate::kinds::{IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -96,12 +96,8 @@ impl CfnDeploymentProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeploymentPatternName", self.deployment_pattern_name.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.specifications {
-            m.insert("Specifications", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Specifications", self.specifications);
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkloadName", self.workload_name.into_value());
         m
     }

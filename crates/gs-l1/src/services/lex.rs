@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "lex")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -204,43 +204,21 @@ impl CfnBotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_build_bot_locales {
-            m.insert("AutoBuildBotLocales", v.into_value());
-        }
-        if let Some(v) = self.bot_file_s3_location {
-            m.insert("BotFileS3Location", v.into_value());
-        }
-        if let Some(v) = self.bot_locales {
-            m.insert("BotLocales", v.into_value());
-        }
-        if let Some(v) = self.bot_members {
-            m.insert("BotMembers", v.into_value());
-        }
-        if let Some(v) = self.bot_tags {
-            m.insert("BotTags", v.into_value());
-        }
-        if let Some(v) = self.bot_type {
-            m.insert("BotType", v.into_value());
-        }
+        set(&mut m, "AutoBuildBotLocales", self.auto_build_bot_locales);
+        set(&mut m, "BotFileS3Location", self.bot_file_s3_location);
+        set(&mut m, "BotLocales", self.bot_locales);
+        set(&mut m, "BotMembers", self.bot_members);
+        set(&mut m, "BotTags", self.bot_tags);
+        set(&mut m, "BotType", self.bot_type);
         m.insert("DataPrivacy", self.data_privacy.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.error_log_settings {
-            m.insert("ErrorLogSettings", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ErrorLogSettings", self.error_log_settings);
         m.insert("IdleSessionTTLInSeconds", self.idle_session_ttl_in_seconds.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.replication {
-            m.insert("Replication", v.into_value());
-        }
+        set(&mut m, "Replication", self.replication);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.test_bot_alias_settings {
-            m.insert("TestBotAliasSettings", v.into_value());
-        }
-        if let Some(v) = self.test_bot_alias_tags {
-            m.insert("TestBotAliasTags", v.into_value());
-        }
+        set(&mut m, "TestBotAliasSettings", self.test_bot_alias_settings);
+        set(&mut m, "TestBotAliasTags", self.test_bot_alias_tags);
         m
     }
 
@@ -282,7 +260,7 @@ impl crate::Cfn<markers::Bot> {
 /// The property types of [`CfnBot`]: CDK's `CfnBot.*Property`.
 #[cfg(feature = "lex")]
 pub mod bot {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// Provides configuration information for a locale.
     ///
@@ -380,38 +358,18 @@ pub mod bot {
     impl IntoValue for BotLocale {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_filler_settings {
-                m.insert("AudioFillerSettings", v.into_value());
-            }
-            if let Some(v) = self.custom_vocabulary {
-                m.insert("CustomVocabulary", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.generative_ai_settings {
-                m.insert("GenerativeAISettings", v.into_value());
-            }
-            if let Some(v) = self.intents {
-                m.insert("Intents", v.into_value());
-            }
+            set(&mut m, "AudioFillerSettings", self.audio_filler_settings);
+            set(&mut m, "CustomVocabulary", self.custom_vocabulary);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "GenerativeAISettings", self.generative_ai_settings);
+            set(&mut m, "Intents", self.intents);
             m.insert("LocaleId", self.locale_id.into_value());
             m.insert("NluConfidenceThreshold", self.nlu_confidence_threshold.into_value());
-            if let Some(v) = self.slot_types {
-                m.insert("SlotTypes", v.into_value());
-            }
-            if let Some(v) = self.speech_detection_sensitivity {
-                m.insert("SpeechDetectionSensitivity", v.into_value());
-            }
-            if let Some(v) = self.speech_recognition_settings {
-                m.insert("SpeechRecognitionSettings", v.into_value());
-            }
-            if let Some(v) = self.unified_speech_settings {
-                m.insert("UnifiedSpeechSettings", v.into_value());
-            }
-            if let Some(v) = self.voice_settings {
-                m.insert("VoiceSettings", v.into_value());
-            }
+            set(&mut m, "SlotTypes", self.slot_types);
+            set(&mut m, "SpeechDetectionSensitivity", self.speech_detection_sensitivity);
+            set(&mut m, "SpeechRecognitionSettings", self.speech_recognition_settings);
+            set(&mut m, "UnifiedSpeechSettings", self.unified_speech_settings);
+            set(&mut m, "VoiceSettings", self.voice_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -486,13 +444,9 @@ pub mod bot {
     impl IntoValue for CustomVocabularyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.display_as {
-                m.insert("DisplayAs", v.into_value());
-            }
+            set(&mut m, "DisplayAs", self.display_as);
             m.insert("Phrase", self.phrase.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -563,25 +517,13 @@ pub mod bot {
     impl IntoValue for SlotType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.composite_slot_type_setting {
-                m.insert("CompositeSlotTypeSetting", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.external_source_setting {
-                m.insert("ExternalSourceSetting", v.into_value());
-            }
+            set(&mut m, "CompositeSlotTypeSetting", self.composite_slot_type_setting);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "ExternalSourceSetting", self.external_source_setting);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.parent_slot_type_signature {
-                m.insert("ParentSlotTypeSignature", v.into_value());
-            }
-            if let Some(v) = self.slot_type_values {
-                m.insert("SlotTypeValues", v.into_value());
-            }
-            if let Some(v) = self.value_selection_setting {
-                m.insert("ValueSelectionSetting", v.into_value());
-            }
+            set(&mut m, "ParentSlotTypeSignature", self.parent_slot_type_signature);
+            set(&mut m, "SlotTypeValues", self.slot_type_values);
+            set(&mut m, "ValueSelectionSetting", self.value_selection_setting);
             gs_core::Value::Map(m)
         }
     }
@@ -620,9 +562,7 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SampleValue", self.sample_value.into_value());
-            if let Some(v) = self.synonyms {
-                m.insert("Synonyms", v.into_value());
-            }
+            set(&mut m, "Synonyms", self.synonyms);
             gs_core::Value::Map(m)
         }
     }
@@ -698,12 +638,8 @@ pub mod bot {
     impl IntoValue for SlotValueSelectionSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.advanced_recognition_setting {
-                m.insert("AdvancedRecognitionSetting", v.into_value());
-            }
-            if let Some(v) = self.regex_filter {
-                m.insert("RegexFilter", v.into_value());
-            }
+            set(&mut m, "AdvancedRecognitionSetting", self.advanced_recognition_setting);
+            set(&mut m, "RegexFilter", self.regex_filter);
             m.insert("ResolutionStrategy", self.resolution_strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -740,9 +676,7 @@ pub mod bot {
     impl IntoValue for AdvancedRecognitionSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_recognition_strategy {
-                m.insert("AudioRecognitionStrategy", v.into_value());
-            }
+            set(&mut m, "AudioRecognitionStrategy", self.audio_recognition_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -809,9 +743,7 @@ pub mod bot {
     impl IntoValue for ExternalSourceSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.grammar_slot_type_setting {
-                m.insert("GrammarSlotTypeSetting", v.into_value());
-            }
+            set(&mut m, "GrammarSlotTypeSetting", self.grammar_slot_type_setting);
             gs_core::Value::Map(m)
         }
     }
@@ -847,9 +779,7 @@ pub mod bot {
     impl IntoValue for GrammarSlotTypeSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -894,9 +824,7 @@ pub mod bot {
     impl IntoValue for GrammarSlotTypeSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("S3BucketName", self.s3_bucket_name.into_value());
             m.insert("S3ObjectKey", self.s3_object_key.into_value());
             gs_core::Value::Map(m)
@@ -1040,58 +968,24 @@ pub mod bot {
     impl IntoValue for Intent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_agent_intent_configuration {
-                m.insert("BedrockAgentIntentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.dialog_code_hook {
-                m.insert("DialogCodeHook", v.into_value());
-            }
-            if let Some(v) = self.display_name {
-                m.insert("DisplayName", v.into_value());
-            }
-            if let Some(v) = self.fulfillment_code_hook {
-                m.insert("FulfillmentCodeHook", v.into_value());
-            }
-            if let Some(v) = self.initial_response_setting {
-                m.insert("InitialResponseSetting", v.into_value());
-            }
-            if let Some(v) = self.input_contexts {
-                m.insert("InputContexts", v.into_value());
-            }
-            if let Some(v) = self.intent_closing_setting {
-                m.insert("IntentClosingSetting", v.into_value());
-            }
-            if let Some(v) = self.intent_confirmation_setting {
-                m.insert("IntentConfirmationSetting", v.into_value());
-            }
-            if let Some(v) = self.kendra_configuration {
-                m.insert("KendraConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockAgentIntentConfiguration", self.bedrock_agent_intent_configuration);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DialogCodeHook", self.dialog_code_hook);
+            set(&mut m, "DisplayName", self.display_name);
+            set(&mut m, "FulfillmentCodeHook", self.fulfillment_code_hook);
+            set(&mut m, "InitialResponseSetting", self.initial_response_setting);
+            set(&mut m, "InputContexts", self.input_contexts);
+            set(&mut m, "IntentClosingSetting", self.intent_closing_setting);
+            set(&mut m, "IntentConfirmationSetting", self.intent_confirmation_setting);
+            set(&mut m, "KendraConfiguration", self.kendra_configuration);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.output_contexts {
-                m.insert("OutputContexts", v.into_value());
-            }
-            if let Some(v) = self.parent_intent_signature {
-                m.insert("ParentIntentSignature", v.into_value());
-            }
-            if let Some(v) = self.q_in_connect_intent_configuration {
-                m.insert("QInConnectIntentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.qn_a_intent_configuration {
-                m.insert("QnAIntentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sample_utterances {
-                m.insert("SampleUtterances", v.into_value());
-            }
-            if let Some(v) = self.slot_priorities {
-                m.insert("SlotPriorities", v.into_value());
-            }
-            if let Some(v) = self.slots {
-                m.insert("Slots", v.into_value());
-            }
+            set(&mut m, "OutputContexts", self.output_contexts);
+            set(&mut m, "ParentIntentSignature", self.parent_intent_signature);
+            set(&mut m, "QInConnectIntentConfiguration", self.q_in_connect_intent_configuration);
+            set(&mut m, "QnAIntentConfiguration", self.qn_a_intent_configuration);
+            set(&mut m, "SampleUtterances", self.sample_utterances);
+            set(&mut m, "SlotPriorities", self.slot_priorities);
+            set(&mut m, "Slots", self.slots);
             gs_core::Value::Map(m)
         }
     }
@@ -1151,18 +1045,10 @@ pub mod bot {
     impl IntoValue for InitialResponseSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_hook {
-                m.insert("CodeHook", v.into_value());
-            }
-            if let Some(v) = self.conditional {
-                m.insert("Conditional", v.into_value());
-            }
-            if let Some(v) = self.initial_response {
-                m.insert("InitialResponse", v.into_value());
-            }
-            if let Some(v) = self.next_step {
-                m.insert("NextStep", v.into_value());
-            }
+            set(&mut m, "CodeHook", self.code_hook);
+            set(&mut m, "Conditional", self.conditional);
+            set(&mut m, "InitialResponse", self.initial_response);
+            set(&mut m, "NextStep", self.next_step);
             gs_core::Value::Map(m)
         }
     }
@@ -1216,9 +1102,7 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableCodeHookInvocation", self.enable_code_hook_invocation.into_value());
-            if let Some(v) = self.invocation_label {
-                m.insert("InvocationLabel", v.into_value());
-            }
+            set(&mut m, "InvocationLabel", self.invocation_label);
             m.insert("IsActive", self.is_active.into_value());
             m.insert("PostCodeHookSpecification", self.post_code_hook_specification.into_value());
             gs_core::Value::Map(m)
@@ -1309,33 +1193,15 @@ pub mod bot {
     impl IntoValue for PostDialogCodeHookInvocationSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_conditional {
-                m.insert("FailureConditional", v.into_value());
-            }
-            if let Some(v) = self.failure_next_step {
-                m.insert("FailureNextStep", v.into_value());
-            }
-            if let Some(v) = self.failure_response {
-                m.insert("FailureResponse", v.into_value());
-            }
-            if let Some(v) = self.success_conditional {
-                m.insert("SuccessConditional", v.into_value());
-            }
-            if let Some(v) = self.success_next_step {
-                m.insert("SuccessNextStep", v.into_value());
-            }
-            if let Some(v) = self.success_response {
-                m.insert("SuccessResponse", v.into_value());
-            }
-            if let Some(v) = self.timeout_conditional {
-                m.insert("TimeoutConditional", v.into_value());
-            }
-            if let Some(v) = self.timeout_next_step {
-                m.insert("TimeoutNextStep", v.into_value());
-            }
-            if let Some(v) = self.timeout_response {
-                m.insert("TimeoutResponse", v.into_value());
-            }
+            set(&mut m, "FailureConditional", self.failure_conditional);
+            set(&mut m, "FailureNextStep", self.failure_next_step);
+            set(&mut m, "FailureResponse", self.failure_response);
+            set(&mut m, "SuccessConditional", self.success_conditional);
+            set(&mut m, "SuccessNextStep", self.success_next_step);
+            set(&mut m, "SuccessResponse", self.success_response);
+            set(&mut m, "TimeoutConditional", self.timeout_conditional);
+            set(&mut m, "TimeoutNextStep", self.timeout_next_step);
+            set(&mut m, "TimeoutResponse", self.timeout_response);
             gs_core::Value::Map(m)
         }
     }
@@ -1373,9 +1239,7 @@ pub mod bot {
     impl IntoValue for ResponseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_interrupt {
-                m.insert("AllowInterrupt", v.into_value());
-            }
+            set(&mut m, "AllowInterrupt", self.allow_interrupt);
             m.insert("MessageGroupsList", self.message_groups_list.into_value());
             gs_core::Value::Map(m)
         }
@@ -1415,9 +1279,7 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Message", self.message.into_value());
-            if let Some(v) = self.variations {
-                m.insert("Variations", v.into_value());
-            }
+            set(&mut m, "Variations", self.variations);
             gs_core::Value::Map(m)
         }
     }
@@ -1471,18 +1333,10 @@ pub mod bot {
     impl IntoValue for Message {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_payload {
-                m.insert("CustomPayload", v.into_value());
-            }
-            if let Some(v) = self.image_response_card {
-                m.insert("ImageResponseCard", v.into_value());
-            }
-            if let Some(v) = self.plain_text_message {
-                m.insert("PlainTextMessage", v.into_value());
-            }
-            if let Some(v) = self.ssml_message {
-                m.insert("SSMLMessage", v.into_value());
-            }
+            set(&mut m, "CustomPayload", self.custom_payload);
+            set(&mut m, "ImageResponseCard", self.image_response_card);
+            set(&mut m, "PlainTextMessage", self.plain_text_message);
+            set(&mut m, "SSMLMessage", self.ssml_message);
             gs_core::Value::Map(m)
         }
     }
@@ -1568,15 +1422,9 @@ pub mod bot {
     impl IntoValue for ImageResponseCard {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buttons {
-                m.insert("Buttons", v.into_value());
-            }
-            if let Some(v) = self.image_url {
-                m.insert("ImageUrl", v.into_value());
-            }
-            if let Some(v) = self.subtitle {
-                m.insert("Subtitle", v.into_value());
-            }
+            set(&mut m, "Buttons", self.buttons);
+            set(&mut m, "ImageUrl", self.image_url);
+            set(&mut m, "Subtitle", self.subtitle);
             m.insert("Title", self.title.into_value());
             gs_core::Value::Map(m)
         }
@@ -1776,12 +1624,8 @@ pub mod bot {
     impl IntoValue for DefaultConditionalBranch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.next_step {
-                m.insert("NextStep", v.into_value());
-            }
-            if let Some(v) = self.response {
-                m.insert("Response", v.into_value());
-            }
+            set(&mut m, "NextStep", self.next_step);
+            set(&mut m, "Response", self.response);
             gs_core::Value::Map(m)
         }
     }
@@ -1830,15 +1674,9 @@ pub mod bot {
     impl IntoValue for DialogState {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dialog_action {
-                m.insert("DialogAction", v.into_value());
-            }
-            if let Some(v) = self.intent {
-                m.insert("Intent", v.into_value());
-            }
-            if let Some(v) = self.session_attributes {
-                m.insert("SessionAttributes", v.into_value());
-            }
+            set(&mut m, "DialogAction", self.dialog_action);
+            set(&mut m, "Intent", self.intent);
+            set(&mut m, "SessionAttributes", self.session_attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -1881,12 +1719,8 @@ pub mod bot {
     impl IntoValue for DialogAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.slot_to_elicit {
-                m.insert("SlotToElicit", v.into_value());
-            }
-            if let Some(v) = self.suppress_next_message {
-                m.insert("SuppressNextMessage", v.into_value());
-            }
+            set(&mut m, "SlotToElicit", self.slot_to_elicit);
+            set(&mut m, "SuppressNextMessage", self.suppress_next_message);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1926,9 +1760,7 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1971,12 +1803,8 @@ pub mod bot {
     impl IntoValue for IntentOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.slots {
-                m.insert("Slots", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Slots", self.slots);
             gs_core::Value::Map(m)
         }
     }
@@ -2020,12 +1848,8 @@ pub mod bot {
     impl IntoValue for SlotValueOverrideMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.slot_name {
-                m.insert("SlotName", v.into_value());
-            }
-            if let Some(v) = self.slot_value_override {
-                m.insert("SlotValueOverride", v.into_value());
-            }
+            set(&mut m, "SlotName", self.slot_name);
+            set(&mut m, "SlotValueOverride", self.slot_value_override);
             gs_core::Value::Map(m)
         }
     }
@@ -2076,15 +1900,9 @@ pub mod bot {
     impl IntoValue for SlotValueOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.shape {
-                m.insert("Shape", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Shape", self.shape);
+            set(&mut m, "Value", self.value);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -2122,9 +1940,7 @@ pub mod bot {
     impl IntoValue for SlotValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interpreted_value {
-                m.insert("InterpretedValue", v.into_value());
-            }
+            set(&mut m, "InterpretedValue", self.interpreted_value);
             gs_core::Value::Map(m)
         }
     }
@@ -2179,9 +1995,7 @@ pub mod bot {
             m.insert("Condition", self.condition.into_value());
             m.insert("Name", self.name.into_value());
             m.insert("NextStep", self.next_step.into_value());
-            if let Some(v) = self.response {
-                m.insert("Response", v.into_value());
-            }
+            set(&mut m, "Response", self.response);
             gs_core::Value::Map(m)
         }
     }
@@ -2266,15 +2080,9 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.fulfillment_updates_specification {
-                m.insert("FulfillmentUpdatesSpecification", v.into_value());
-            }
-            if let Some(v) = self.is_active {
-                m.insert("IsActive", v.into_value());
-            }
-            if let Some(v) = self.post_fulfillment_status_specification {
-                m.insert("PostFulfillmentStatusSpecification", v.into_value());
-            }
+            set(&mut m, "FulfillmentUpdatesSpecification", self.fulfillment_updates_specification);
+            set(&mut m, "IsActive", self.is_active);
+            set(&mut m, "PostFulfillmentStatusSpecification", self.post_fulfillment_status_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -2366,33 +2174,15 @@ pub mod bot {
     impl IntoValue for PostFulfillmentStatusSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_conditional {
-                m.insert("FailureConditional", v.into_value());
-            }
-            if let Some(v) = self.failure_next_step {
-                m.insert("FailureNextStep", v.into_value());
-            }
-            if let Some(v) = self.failure_response {
-                m.insert("FailureResponse", v.into_value());
-            }
-            if let Some(v) = self.success_conditional {
-                m.insert("SuccessConditional", v.into_value());
-            }
-            if let Some(v) = self.success_next_step {
-                m.insert("SuccessNextStep", v.into_value());
-            }
-            if let Some(v) = self.success_response {
-                m.insert("SuccessResponse", v.into_value());
-            }
-            if let Some(v) = self.timeout_conditional {
-                m.insert("TimeoutConditional", v.into_value());
-            }
-            if let Some(v) = self.timeout_next_step {
-                m.insert("TimeoutNextStep", v.into_value());
-            }
-            if let Some(v) = self.timeout_response {
-                m.insert("TimeoutResponse", v.into_value());
-            }
+            set(&mut m, "FailureConditional", self.failure_conditional);
+            set(&mut m, "FailureNextStep", self.failure_next_step);
+            set(&mut m, "FailureResponse", self.failure_response);
+            set(&mut m, "SuccessConditional", self.success_conditional);
+            set(&mut m, "SuccessNextStep", self.success_next_step);
+            set(&mut m, "SuccessResponse", self.success_response);
+            set(&mut m, "TimeoutConditional", self.timeout_conditional);
+            set(&mut m, "TimeoutNextStep", self.timeout_next_step);
+            set(&mut m, "TimeoutResponse", self.timeout_response);
             gs_core::Value::Map(m)
         }
     }
@@ -2445,15 +2235,9 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Active", self.active.into_value());
-            if let Some(v) = self.start_response {
-                m.insert("StartResponse", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_seconds {
-                m.insert("TimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.update_response {
-                m.insert("UpdateResponse", v.into_value());
-            }
+            set(&mut m, "StartResponse", self.start_response);
+            set(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
+            set(&mut m, "UpdateResponse", self.update_response);
             gs_core::Value::Map(m)
         }
     }
@@ -2501,9 +2285,7 @@ pub mod bot {
     impl IntoValue for FulfillmentUpdateResponseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_interrupt {
-                m.insert("AllowInterrupt", v.into_value());
-            }
+            set(&mut m, "AllowInterrupt", self.allow_interrupt);
             m.insert("FrequencyInSeconds", self.frequency_in_seconds.into_value());
             m.insert("MessageGroups", self.message_groups.into_value());
             gs_core::Value::Map(m)
@@ -2553,9 +2335,7 @@ pub mod bot {
     impl IntoValue for FulfillmentStartResponseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_interrupt {
-                m.insert("AllowInterrupt", v.into_value());
-            }
+            set(&mut m, "AllowInterrupt", self.allow_interrupt);
             m.insert("DelayInSeconds", self.delay_in_seconds.into_value());
             m.insert("MessageGroups", self.message_groups.into_value());
             gs_core::Value::Map(m)
@@ -2671,42 +2451,18 @@ pub mod bot {
     impl IntoValue for IntentConfirmationSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_hook {
-                m.insert("CodeHook", v.into_value());
-            }
-            if let Some(v) = self.confirmation_conditional {
-                m.insert("ConfirmationConditional", v.into_value());
-            }
-            if let Some(v) = self.confirmation_next_step {
-                m.insert("ConfirmationNextStep", v.into_value());
-            }
-            if let Some(v) = self.confirmation_response {
-                m.insert("ConfirmationResponse", v.into_value());
-            }
-            if let Some(v) = self.declination_conditional {
-                m.insert("DeclinationConditional", v.into_value());
-            }
-            if let Some(v) = self.declination_next_step {
-                m.insert("DeclinationNextStep", v.into_value());
-            }
-            if let Some(v) = self.declination_response {
-                m.insert("DeclinationResponse", v.into_value());
-            }
-            if let Some(v) = self.elicitation_code_hook {
-                m.insert("ElicitationCodeHook", v.into_value());
-            }
-            if let Some(v) = self.failure_conditional {
-                m.insert("FailureConditional", v.into_value());
-            }
-            if let Some(v) = self.failure_next_step {
-                m.insert("FailureNextStep", v.into_value());
-            }
-            if let Some(v) = self.failure_response {
-                m.insert("FailureResponse", v.into_value());
-            }
-            if let Some(v) = self.is_active {
-                m.insert("IsActive", v.into_value());
-            }
+            set(&mut m, "CodeHook", self.code_hook);
+            set(&mut m, "ConfirmationConditional", self.confirmation_conditional);
+            set(&mut m, "ConfirmationNextStep", self.confirmation_next_step);
+            set(&mut m, "ConfirmationResponse", self.confirmation_response);
+            set(&mut m, "DeclinationConditional", self.declination_conditional);
+            set(&mut m, "DeclinationNextStep", self.declination_next_step);
+            set(&mut m, "DeclinationResponse", self.declination_response);
+            set(&mut m, "ElicitationCodeHook", self.elicitation_code_hook);
+            set(&mut m, "FailureConditional", self.failure_conditional);
+            set(&mut m, "FailureNextStep", self.failure_next_step);
+            set(&mut m, "FailureResponse", self.failure_response);
+            set(&mut m, "IsActive", self.is_active);
             m.insert("PromptSpecification", self.prompt_specification.into_value());
             gs_core::Value::Map(m)
         }
@@ -2765,17 +2521,11 @@ pub mod bot {
     impl IntoValue for PromptSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_interrupt {
-                m.insert("AllowInterrupt", v.into_value());
-            }
+            set(&mut m, "AllowInterrupt", self.allow_interrupt);
             m.insert("MaxRetries", self.max_retries.into_value());
             m.insert("MessageGroupsList", self.message_groups_list.into_value());
-            if let Some(v) = self.message_selection_strategy {
-                m.insert("MessageSelectionStrategy", v.into_value());
-            }
-            if let Some(v) = self.prompt_attempts_specification {
-                m.insert("PromptAttemptsSpecification", v.into_value());
-            }
+            set(&mut m, "MessageSelectionStrategy", self.message_selection_strategy);
+            set(&mut m, "PromptAttemptsSpecification", self.prompt_attempts_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -2824,16 +2574,10 @@ pub mod bot {
     impl IntoValue for PromptAttemptSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_interrupt {
-                m.insert("AllowInterrupt", v.into_value());
-            }
+            set(&mut m, "AllowInterrupt", self.allow_interrupt);
             m.insert("AllowedInputTypes", self.allowed_input_types.into_value());
-            if let Some(v) = self.audio_and_dtmf_input_specification {
-                m.insert("AudioAndDTMFInputSpecification", v.into_value());
-            }
-            if let Some(v) = self.text_input_specification {
-                m.insert("TextInputSpecification", v.into_value());
-            }
+            set(&mut m, "AudioAndDTMFInputSpecification", self.audio_and_dtmf_input_specification);
+            set(&mut m, "TextInputSpecification", self.text_input_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -2947,12 +2691,8 @@ pub mod bot {
     impl IntoValue for AudioAndDTMFInputSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_specification {
-                m.insert("AudioSpecification", v.into_value());
-            }
-            if let Some(v) = self.dtmf_specification {
-                m.insert("DTMFSpecification", v.into_value());
-            }
+            set(&mut m, "AudioSpecification", self.audio_specification);
+            set(&mut m, "DTMFSpecification", self.dtmf_specification);
             m.insert("StartTimeoutMs", self.start_timeout_ms.into_value());
             gs_core::Value::Map(m)
         }
@@ -3090,9 +2830,7 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableCodeHookInvocation", self.enable_code_hook_invocation.into_value());
-            if let Some(v) = self.invocation_label {
-                m.insert("InvocationLabel", v.into_value());
-            }
+            set(&mut m, "InvocationLabel", self.invocation_label);
             gs_core::Value::Map(m)
         }
     }
@@ -3166,20 +2904,12 @@ pub mod bot {
     impl IntoValue for Slot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.multiple_values_setting {
-                m.insert("MultipleValuesSetting", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MultipleValuesSetting", self.multiple_values_setting);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.obfuscation_setting {
-                m.insert("ObfuscationSetting", v.into_value());
-            }
+            set(&mut m, "ObfuscationSetting", self.obfuscation_setting);
             m.insert("SlotTypeName", self.slot_type_name.into_value());
-            if let Some(v) = self.sub_slot_setting {
-                m.insert("SubSlotSetting", v.into_value());
-            }
+            set(&mut m, "SubSlotSetting", self.sub_slot_setting);
             m.insert("ValueElicitationSetting", self.value_elicitation_setting.into_value());
             gs_core::Value::Map(m)
         }
@@ -3246,22 +2976,12 @@ pub mod bot {
     impl IntoValue for SlotValueElicitationSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value_specification {
-                m.insert("DefaultValueSpecification", v.into_value());
-            }
-            if let Some(v) = self.prompt_specification {
-                m.insert("PromptSpecification", v.into_value());
-            }
-            if let Some(v) = self.sample_utterances {
-                m.insert("SampleUtterances", v.into_value());
-            }
-            if let Some(v) = self.slot_capture_setting {
-                m.insert("SlotCaptureSetting", v.into_value());
-            }
+            set(&mut m, "DefaultValueSpecification", self.default_value_specification);
+            set(&mut m, "PromptSpecification", self.prompt_specification);
+            set(&mut m, "SampleUtterances", self.sample_utterances);
+            set(&mut m, "SlotCaptureSetting", self.slot_capture_setting);
             m.insert("SlotConstraint", self.slot_constraint.into_value());
-            if let Some(v) = self.wait_and_continue_specification {
-                m.insert("WaitAndContinueSpecification", v.into_value());
-            }
+            set(&mut m, "WaitAndContinueSpecification", self.wait_and_continue_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -3317,12 +3037,8 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContinueResponse", self.continue_response.into_value());
-            if let Some(v) = self.is_active {
-                m.insert("IsActive", v.into_value());
-            }
-            if let Some(v) = self.still_waiting_response {
-                m.insert("StillWaitingResponse", v.into_value());
-            }
+            set(&mut m, "IsActive", self.is_active);
+            set(&mut m, "StillWaitingResponse", self.still_waiting_response);
             m.insert("WaitingResponse", self.waiting_response.into_value());
             gs_core::Value::Map(m)
         }
@@ -3378,9 +3094,7 @@ pub mod bot {
     impl IntoValue for StillWaitingResponseSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_interrupt {
-                m.insert("AllowInterrupt", v.into_value());
-            }
+            set(&mut m, "AllowInterrupt", self.allow_interrupt);
             m.insert("FrequencyInSeconds", self.frequency_in_seconds.into_value());
             m.insert("MessageGroupsList", self.message_groups_list.into_value());
             m.insert("TimeoutInSeconds", self.timeout_in_seconds.into_value());
@@ -3463,30 +3177,14 @@ pub mod bot {
     impl IntoValue for SlotCaptureSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capture_conditional {
-                m.insert("CaptureConditional", v.into_value());
-            }
-            if let Some(v) = self.capture_next_step {
-                m.insert("CaptureNextStep", v.into_value());
-            }
-            if let Some(v) = self.capture_response {
-                m.insert("CaptureResponse", v.into_value());
-            }
-            if let Some(v) = self.code_hook {
-                m.insert("CodeHook", v.into_value());
-            }
-            if let Some(v) = self.elicitation_code_hook {
-                m.insert("ElicitationCodeHook", v.into_value());
-            }
-            if let Some(v) = self.failure_conditional {
-                m.insert("FailureConditional", v.into_value());
-            }
-            if let Some(v) = self.failure_next_step {
-                m.insert("FailureNextStep", v.into_value());
-            }
-            if let Some(v) = self.failure_response {
-                m.insert("FailureResponse", v.into_value());
-            }
+            set(&mut m, "CaptureConditional", self.capture_conditional);
+            set(&mut m, "CaptureNextStep", self.capture_next_step);
+            set(&mut m, "CaptureResponse", self.capture_response);
+            set(&mut m, "CodeHook", self.code_hook);
+            set(&mut m, "ElicitationCodeHook", self.elicitation_code_hook);
+            set(&mut m, "FailureConditional", self.failure_conditional);
+            set(&mut m, "FailureNextStep", self.failure_next_step);
+            set(&mut m, "FailureResponse", self.failure_response);
             gs_core::Value::Map(m)
         }
     }
@@ -3649,9 +3347,7 @@ pub mod bot {
     impl IntoValue for MultipleValuesSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_multiple_values {
-                m.insert("AllowMultipleValues", v.into_value());
-            }
+            set(&mut m, "AllowMultipleValues", self.allow_multiple_values);
             gs_core::Value::Map(m)
         }
     }
@@ -3764,12 +3460,8 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KendraIndex", self.kendra_index.into_value());
-            if let Some(v) = self.query_filter_string {
-                m.insert("QueryFilterString", v.into_value());
-            }
-            if let Some(v) = self.query_filter_string_enabled {
-                m.insert("QueryFilterStringEnabled", v.into_value());
-            }
+            set(&mut m, "QueryFilterString", self.query_filter_string);
+            set(&mut m, "QueryFilterStringEnabled", self.query_filter_string_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -3827,18 +3519,10 @@ pub mod bot {
     impl IntoValue for IntentClosingSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.closing_response {
-                m.insert("ClosingResponse", v.into_value());
-            }
-            if let Some(v) = self.conditional {
-                m.insert("Conditional", v.into_value());
-            }
-            if let Some(v) = self.is_active {
-                m.insert("IsActive", v.into_value());
-            }
-            if let Some(v) = self.next_step {
-                m.insert("NextStep", v.into_value());
-            }
+            set(&mut m, "ClosingResponse", self.closing_response);
+            set(&mut m, "Conditional", self.conditional);
+            set(&mut m, "IsActive", self.is_active);
+            set(&mut m, "NextStep", self.next_step);
             gs_core::Value::Map(m)
         }
     }
@@ -3966,9 +3650,7 @@ pub mod bot {
     impl IntoValue for VoiceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.engine {
-                m.insert("Engine", v.into_value());
-            }
+            set(&mut m, "Engine", self.engine);
             m.insert("VoiceId", self.voice_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -4015,9 +3697,7 @@ pub mod bot {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
             m.insert("S3ObjectKey", self.s3_object_key.into_value());
-            if let Some(v) = self.s3_object_version {
-                m.insert("S3ObjectVersion", v.into_value());
-            }
+            set(&mut m, "S3ObjectVersion", self.s3_object_version);
             gs_core::Value::Map(m)
         }
     }
@@ -4075,18 +3755,10 @@ pub mod bot {
     impl IntoValue for TestBotAliasSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bot_alias_locale_settings {
-                m.insert("BotAliasLocaleSettings", v.into_value());
-            }
-            if let Some(v) = self.conversation_log_settings {
-                m.insert("ConversationLogSettings", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.sentiment_analysis_settings {
-                m.insert("SentimentAnalysisSettings", v.into_value());
-            }
+            set(&mut m, "BotAliasLocaleSettings", self.bot_alias_locale_settings);
+            set(&mut m, "ConversationLogSettings", self.conversation_log_settings);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "SentimentAnalysisSettings", self.sentiment_analysis_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4164,9 +3836,7 @@ pub mod bot {
     impl IntoValue for BotAliasLocaleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_hook_specification {
-                m.insert("CodeHookSpecification", v.into_value());
-            }
+            set(&mut m, "CodeHookSpecification", self.code_hook_specification);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -4283,12 +3953,8 @@ pub mod bot {
     impl IntoValue for ConversationLogSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_log_settings {
-                m.insert("AudioLogSettings", v.into_value());
-            }
-            if let Some(v) = self.text_log_settings {
-                m.insert("TextLogSettings", v.into_value());
-            }
+            set(&mut m, "AudioLogSettings", self.audio_log_settings);
+            set(&mut m, "TextLogSettings", self.text_log_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4515,9 +4181,7 @@ pub mod bot {
     impl IntoValue for S3BucketLogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("LogPrefix", self.log_prefix.into_value());
             m.insert("S3BucketArn", self.s3_bucket_arn.into_value());
             gs_core::Value::Map(m)
@@ -4675,12 +4339,8 @@ pub mod bot {
     impl IntoValue for GenerativeAISettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buildtime_settings {
-                m.insert("BuildtimeSettings", v.into_value());
-            }
-            if let Some(v) = self.runtime_settings {
-                m.insert("RuntimeSettings", v.into_value());
-            }
+            set(&mut m, "BuildtimeSettings", self.buildtime_settings);
+            set(&mut m, "RuntimeSettings", self.runtime_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4723,12 +4383,8 @@ pub mod bot {
     impl IntoValue for RuntimeSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.nlu_improvement_specification {
-                m.insert("NluImprovementSpecification", v.into_value());
-            }
-            if let Some(v) = self.slot_resolution_improvement_specification {
-                m.insert("SlotResolutionImprovementSpecification", v.into_value());
-            }
+            set(&mut m, "NluImprovementSpecification", self.nlu_improvement_specification);
+            set(&mut m, "SlotResolutionImprovementSpecification", self.slot_resolution_improvement_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -4766,9 +4422,7 @@ pub mod bot {
     impl IntoValue for SlotResolutionImprovementSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_model_specification {
-                m.insert("BedrockModelSpecification", v.into_value());
-            }
+            set(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -4819,15 +4473,9 @@ pub mod bot {
     impl IntoValue for BedrockModelSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_guardrail_configuration {
-                m.insert("BedrockGuardrailConfiguration", v.into_value());
-            }
-            if let Some(v) = self.bedrock_model_custom_prompt {
-                m.insert("BedrockModelCustomPrompt", v.into_value());
-            }
-            if let Some(v) = self.bedrock_trace_status {
-                m.insert("BedrockTraceStatus", v.into_value());
-            }
+            set(&mut m, "BedrockGuardrailConfiguration", self.bedrock_guardrail_configuration);
+            set(&mut m, "BedrockModelCustomPrompt", self.bedrock_model_custom_prompt);
+            set(&mut m, "BedrockTraceStatus", self.bedrock_trace_status);
             m.insert("ModelArn", self.model_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -4870,12 +4518,8 @@ pub mod bot {
     impl IntoValue for BedrockGuardrailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_guardrail_identifier {
-                m.insert("BedrockGuardrailIdentifier", v.into_value());
-            }
-            if let Some(v) = self.bedrock_guardrail_version {
-                m.insert("BedrockGuardrailVersion", v.into_value());
-            }
+            set(&mut m, "BedrockGuardrailIdentifier", self.bedrock_guardrail_identifier);
+            set(&mut m, "BedrockGuardrailVersion", self.bedrock_guardrail_version);
             gs_core::Value::Map(m)
         }
     }
@@ -4926,13 +4570,9 @@ pub mod bot {
     impl IntoValue for NluImprovementSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assisted_nlu_mode {
-                m.insert("AssistedNluMode", v.into_value());
-            }
+            set(&mut m, "AssistedNluMode", self.assisted_nlu_mode);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.intent_disambiguation_settings {
-                m.insert("IntentDisambiguationSettings", v.into_value());
-            }
+            set(&mut m, "IntentDisambiguationSettings", self.intent_disambiguation_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4983,13 +4623,9 @@ pub mod bot {
     impl IntoValue for IntentDisambiguationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_disambiguation_message {
-                m.insert("CustomDisambiguationMessage", v.into_value());
-            }
+            set(&mut m, "CustomDisambiguationMessage", self.custom_disambiguation_message);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.max_disambiguation_intents {
-                m.insert("MaxDisambiguationIntents", v.into_value());
-            }
+            set(&mut m, "MaxDisambiguationIntents", self.max_disambiguation_intents);
             gs_core::Value::Map(m)
         }
     }
@@ -5032,12 +4668,8 @@ pub mod bot {
     impl IntoValue for BuildtimeSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.descriptive_bot_builder_specification {
-                m.insert("DescriptiveBotBuilderSpecification", v.into_value());
-            }
-            if let Some(v) = self.sample_utterance_generation_specification {
-                m.insert("SampleUtteranceGenerationSpecification", v.into_value());
-            }
+            set(&mut m, "DescriptiveBotBuilderSpecification", self.descriptive_bot_builder_specification);
+            set(&mut m, "SampleUtteranceGenerationSpecification", self.sample_utterance_generation_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -5075,9 +4707,7 @@ pub mod bot {
     impl IntoValue for DescriptiveBotBuilderSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_model_specification {
-                m.insert("BedrockModelSpecification", v.into_value());
-            }
+            set(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -5115,9 +4745,7 @@ pub mod bot {
     impl IntoValue for SampleUtteranceGenerationSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_model_specification {
-                m.insert("BedrockModelSpecification", v.into_value());
-            }
+            set(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -5160,12 +4788,8 @@ pub mod bot {
     impl IntoValue for SpeechRecognitionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.speech_model_config {
-                m.insert("SpeechModelConfig", v.into_value());
-            }
-            if let Some(v) = self.speech_model_preference {
-                m.insert("SpeechModelPreference", v.into_value());
-            }
+            set(&mut m, "SpeechModelConfig", self.speech_model_config);
+            set(&mut m, "SpeechModelPreference", self.speech_model_preference);
             gs_core::Value::Map(m)
         }
     }
@@ -5201,9 +4825,7 @@ pub mod bot {
     impl IntoValue for SpeechModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deepgram_config {
-                m.insert("DeepgramConfig", v.into_value());
-            }
+            set(&mut m, "DeepgramConfig", self.deepgram_config);
             gs_core::Value::Map(m)
         }
     }
@@ -5241,9 +4863,7 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiTokenSecretArn", self.api_token_secret_arn.into_value());
-            if let Some(v) = self.model_id {
-                m.insert("ModelId", v.into_value());
-            }
+            set(&mut m, "ModelId", self.model_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5280,9 +4900,7 @@ pub mod bot {
     impl IntoValue for CompositeSlotTypeSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sub_slots {
-                m.insert("SubSlots", v.into_value());
-            }
+            set(&mut m, "SubSlots", self.sub_slots);
             gs_core::Value::Map(m)
         }
     }
@@ -5327,12 +4945,8 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.slot_type_id {
-                m.insert("SlotTypeId", v.into_value());
-            }
-            if let Some(v) = self.slot_type_name {
-                m.insert("SlotTypeName", v.into_value());
-            }
+            set(&mut m, "SlotTypeId", self.slot_type_id);
+            set(&mut m, "SlotTypeName", self.slot_type_name);
             gs_core::Value::Map(m)
         }
     }
@@ -5401,9 +5015,7 @@ pub mod bot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelArn", self.model_arn.into_value());
-            if let Some(v) = self.voice_id {
-                m.insert("VoiceId", v.into_value());
-            }
+            set(&mut m, "VoiceId", self.voice_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5458,19 +5070,11 @@ pub mod bot {
     impl IntoValue for AudioFillerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_type {
-                m.insert("AudioType", v.into_value());
-            }
+            set(&mut m, "AudioType", self.audio_type);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.minimum_play_duration_in_milliseconds {
-                m.insert("MinimumPlayDurationInMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.response_delivery_delay_in_milliseconds {
-                m.insert("ResponseDeliveryDelayInMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.start_delay_in_milliseconds {
-                m.insert("StartDelayInMilliseconds", v.into_value());
-            }
+            set(&mut m, "MinimumPlayDurationInMilliseconds", self.minimum_play_duration_in_milliseconds);
+            set(&mut m, "ResponseDeliveryDelayInMilliseconds", self.response_delivery_delay_in_milliseconds);
+            set(&mut m, "StartDelayInMilliseconds", self.start_delay_in_milliseconds);
             gs_core::Value::Map(m)
         }
     }
@@ -5506,9 +5110,7 @@ pub mod bot {
     impl IntoValue for QInConnectIntentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.q_in_connect_assistant_configuration {
-                m.insert("QInConnectAssistantConfiguration", v.into_value());
-            }
+            set(&mut m, "QInConnectAssistantConfiguration", self.q_in_connect_assistant_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5581,12 +5183,8 @@ pub mod bot {
     impl IntoValue for BedrockAgentIntentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_agent_configuration {
-                m.insert("BedrockAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.bedrock_agent_intent_knowledge_base_configuration {
-                m.insert("BedrockAgentIntentKnowledgeBaseConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockAgentConfiguration", self.bedrock_agent_configuration);
+            set(&mut m, "BedrockAgentIntentKnowledgeBaseConfiguration", self.bedrock_agent_intent_knowledge_base_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5628,12 +5226,8 @@ pub mod bot {
     impl IntoValue for BedrockAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_agent_alias_id {
-                m.insert("BedrockAgentAliasId", v.into_value());
-            }
-            if let Some(v) = self.bedrock_agent_id {
-                m.insert("BedrockAgentId", v.into_value());
-            }
+            set(&mut m, "BedrockAgentAliasId", self.bedrock_agent_alias_id);
+            set(&mut m, "BedrockAgentId", self.bedrock_agent_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5715,12 +5309,8 @@ pub mod bot {
     impl IntoValue for SubSlotSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.slot_specifications {
-                m.insert("SlotSpecifications", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "SlotSpecifications", self.slot_specifications);
             gs_core::Value::Map(m)
         }
     }
@@ -5763,12 +5353,8 @@ pub mod bot {
     impl IntoValue for Specifications {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.slot_type_id {
-                m.insert("SlotTypeId", v.into_value());
-            }
-            if let Some(v) = self.slot_type_name {
-                m.insert("SlotTypeName", v.into_value());
-            }
+            set(&mut m, "SlotTypeId", self.slot_type_id);
+            set(&mut m, "SlotTypeName", self.slot_type_name);
             m.insert("ValueElicitationSetting", self.value_elicitation_setting.into_value());
             gs_core::Value::Map(m)
         }
@@ -5826,18 +5412,10 @@ pub mod bot {
     impl IntoValue for SubSlotValueElicitationSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value_specification {
-                m.insert("DefaultValueSpecification", v.into_value());
-            }
-            if let Some(v) = self.prompt_specification {
-                m.insert("PromptSpecification", v.into_value());
-            }
-            if let Some(v) = self.sample_utterances {
-                m.insert("SampleUtterances", v.into_value());
-            }
-            if let Some(v) = self.wait_and_continue_specification {
-                m.insert("WaitAndContinueSpecification", v.into_value());
-            }
+            set(&mut m, "DefaultValueSpecification", self.default_value_specification);
+            set(&mut m, "PromptSpecification", self.prompt_specification);
+            set(&mut m, "SampleUtterances", self.sample_utterances);
+            set(&mut m, "WaitAndContinueSpecification", self.wait_and_continue_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -5934,15 +5512,9 @@ pub mod bot {
     impl IntoValue for DataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_knowledge_store_configuration {
-                m.insert("BedrockKnowledgeStoreConfiguration", v.into_value());
-            }
-            if let Some(v) = self.kendra_configuration {
-                m.insert("KendraConfiguration", v.into_value());
-            }
-            if let Some(v) = self.opensearch_configuration {
-                m.insert("OpensearchConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockKnowledgeStoreConfiguration", self.bedrock_knowledge_store_configuration);
+            set(&mut m, "KendraConfiguration", self.kendra_configuration);
+            set(&mut m, "OpensearchConfiguration", self.opensearch_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -5991,15 +5563,9 @@ pub mod bot {
     impl IntoValue for BedrockKnowledgeStoreConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bkb_exact_response_fields {
-                m.insert("BKBExactResponseFields", v.into_value());
-            }
-            if let Some(v) = self.bedrock_knowledge_base_arn {
-                m.insert("BedrockKnowledgeBaseArn", v.into_value());
-            }
-            if let Some(v) = self.exact_response {
-                m.insert("ExactResponse", v.into_value());
-            }
+            set(&mut m, "BKBExactResponseFields", self.bkb_exact_response_fields);
+            set(&mut m, "BedrockKnowledgeBaseArn", self.bedrock_knowledge_base_arn);
+            set(&mut m, "ExactResponse", self.exact_response);
             gs_core::Value::Map(m)
         }
     }
@@ -6035,9 +5601,7 @@ pub mod bot {
     impl IntoValue for BKBExactResponseFields {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_field {
-                m.insert("AnswerField", v.into_value());
-            }
+            set(&mut m, "AnswerField", self.answer_field);
             gs_core::Value::Map(m)
         }
     }
@@ -6097,9 +5661,7 @@ pub mod bot {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExactResponse", self.exact_response.into_value());
             m.insert("KendraIndex", self.kendra_index.into_value());
-            if let Some(v) = self.query_filter_string {
-                m.insert("QueryFilterString", v.into_value());
-            }
+            set(&mut m, "QueryFilterString", self.query_filter_string);
             m.insert("QueryFilterStringEnabled", self.query_filter_string_enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -6163,21 +5725,11 @@ pub mod bot {
     impl IntoValue for OpensearchConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_endpoint {
-                m.insert("DomainEndpoint", v.into_value());
-            }
-            if let Some(v) = self.exact_response {
-                m.insert("ExactResponse", v.into_value());
-            }
-            if let Some(v) = self.exact_response_fields {
-                m.insert("ExactResponseFields", v.into_value());
-            }
-            if let Some(v) = self.include_fields {
-                m.insert("IncludeFields", v.into_value());
-            }
-            if let Some(v) = self.index_name {
-                m.insert("IndexName", v.into_value());
-            }
+            set(&mut m, "DomainEndpoint", self.domain_endpoint);
+            set(&mut m, "ExactResponse", self.exact_response);
+            set(&mut m, "ExactResponseFields", self.exact_response_fields);
+            set(&mut m, "IncludeFields", self.include_fields);
+            set(&mut m, "IndexName", self.index_name);
             gs_core::Value::Map(m)
         }
     }
@@ -6220,12 +5772,8 @@ pub mod bot {
     impl IntoValue for ExactResponseFields {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_field {
-                m.insert("AnswerField", v.into_value());
-            }
-            if let Some(v) = self.question_field {
-                m.insert("QuestionField", v.into_value());
-            }
+            set(&mut m, "AnswerField", self.answer_field);
+            set(&mut m, "QuestionField", self.question_field);
             gs_core::Value::Map(m)
         }
     }
@@ -6403,26 +5951,14 @@ impl CfnBotAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bot_alias_locale_settings {
-            m.insert("BotAliasLocaleSettings", v.into_value());
-        }
+        set(&mut m, "BotAliasLocaleSettings", self.bot_alias_locale_settings);
         m.insert("BotAliasName", self.bot_alias_name.into_value());
-        if let Some(v) = self.bot_alias_tags {
-            m.insert("BotAliasTags", v.into_value());
-        }
+        set(&mut m, "BotAliasTags", self.bot_alias_tags);
         m.insert("BotId", self.bot_id.into_value());
-        if let Some(v) = self.bot_version {
-            m.insert("BotVersion", v.into_value());
-        }
-        if let Some(v) = self.conversation_log_settings {
-            m.insert("ConversationLogSettings", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.sentiment_analysis_settings {
-            m.insert("SentimentAnalysisSettings", v.into_value());
-        }
+        set(&mut m, "BotVersion", self.bot_version);
+        set(&mut m, "ConversationLogSettings", self.conversation_log_settings);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "SentimentAnalysisSettings", self.sentiment_analysis_settings);
         m
     }
 
@@ -6473,7 +6009,7 @@ impl crate::Cfn<markers::BotAlias> {
 /// The property types of [`CfnBotAlias`]: CDK's `CfnBotAlias.*Property`.
 #[cfg(feature = "lex")]
 pub mod bot_alias {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// Specifies settings that are unique to a locale. For example, you can use different Lambda
     /// function depending on the bot's locale.
@@ -6549,9 +6085,7 @@ pub mod bot_alias {
     impl IntoValue for BotAliasLocaleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_hook_specification {
-                m.insert("CodeHookSpecification", v.into_value());
-            }
+            set(&mut m, "CodeHookSpecification", self.code_hook_specification);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -6671,12 +6205,8 @@ pub mod bot_alias {
     impl IntoValue for ConversationLogSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_log_settings {
-                m.insert("AudioLogSettings", v.into_value());
-            }
-            if let Some(v) = self.text_log_settings {
-                m.insert("TextLogSettings", v.into_value());
-            }
+            set(&mut m, "AudioLogSettings", self.audio_log_settings);
+            set(&mut m, "TextLogSettings", self.text_log_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -6908,9 +6438,7 @@ pub mod bot_alias {
     impl IntoValue for S3BucketLogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("LogPrefix", self.log_prefix.into_value());
             m.insert("S3BucketArn", self.s3_bucket_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
@@ -6997,9 +6525,7 @@ impl CfnBotVersionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("BotId", self.bot_id.into_ref());
         m.insert("BotVersionLocaleSpecification", self.bot_version_locale_specification.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m
     }
 

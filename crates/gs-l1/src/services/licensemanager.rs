@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "licensemanager")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -146,27 +146,13 @@ impl CfnGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_operations {
-            m.insert("AllowedOperations", v.into_value());
-        }
-        if let Some(v) = self.grant_name {
-            m.insert("GrantName", v.into_value());
-        }
-        if let Some(v) = self.home_region {
-            m.insert("HomeRegion", v.into_value());
-        }
-        if let Some(v) = self.license_arn {
-            m.insert("LicenseArn", v.into_value());
-        }
-        if let Some(v) = self.principals {
-            m.insert("Principals", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AllowedOperations", self.allowed_operations);
+        set(&mut m, "GrantName", self.grant_name);
+        set(&mut m, "HomeRegion", self.home_region);
+        set(&mut m, "LicenseArn", self.license_arn);
+        set(&mut m, "Principals", self.principals);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -316,18 +302,12 @@ impl CfnLicenseProps {
         m.insert("Entitlements", self.entitlements.into_value());
         m.insert("HomeRegion", self.home_region.into_value());
         m.insert("Issuer", self.issuer.into_value());
-        if let Some(v) = self.license_metadata {
-            m.insert("LicenseMetadata", v.into_value());
-        }
+        set(&mut m, "LicenseMetadata", self.license_metadata);
         m.insert("LicenseName", self.license_name.into_value());
         m.insert("ProductName", self.product_name.into_value());
         m.insert("ProductSKU", self.product_sku.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m.insert("Validity", self.validity.into_value());
         m
     }
@@ -370,7 +350,7 @@ impl crate::Cfn<markers::License> {
 /// The property types of [`CfnLicense`]: CDK's `CfnLicense.*Property`.
 #[cfg(feature = "licensemanager")]
 pub mod license {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Details about a consumption configuration.
     ///
@@ -415,15 +395,9 @@ pub mod license {
     impl IntoValue for ConsumptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.borrow_configuration {
-                m.insert("BorrowConfiguration", v.into_value());
-            }
-            if let Some(v) = self.provisional_configuration {
-                m.insert("ProvisionalConfiguration", v.into_value());
-            }
-            if let Some(v) = self.renew_type {
-                m.insert("RenewType", v.into_value());
-            }
+            set(&mut m, "BorrowConfiguration", self.borrow_configuration);
+            set(&mut m, "ProvisionalConfiguration", self.provisional_configuration);
+            set(&mut m, "RenewType", self.renew_type);
             gs_core::Value::Map(m)
         }
     }
@@ -571,9 +545,7 @@ pub mod license {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.sign_key {
-                m.insert("SignKey", v.into_value());
-            }
+            set(&mut m, "SignKey", self.sign_key);
             gs_core::Value::Map(m)
         }
     }
@@ -635,20 +607,12 @@ pub mod license {
     impl IntoValue for Entitlement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_check_in {
-                m.insert("AllowCheckIn", v.into_value());
-            }
-            if let Some(v) = self.max_count {
-                m.insert("MaxCount", v.into_value());
-            }
+            set(&mut m, "AllowCheckIn", self.allow_check_in);
+            set(&mut m, "MaxCount", self.max_count);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.overage {
-                m.insert("Overage", v.into_value());
-            }
+            set(&mut m, "Overage", self.overage);
             m.insert("Unit", self.unit.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -757,17 +721,11 @@ impl CfnLicenseAssetGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssociatedLicenseAssetRulesetARNs", self.associated_license_asset_ruleset_arns.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("LicenseAssetGroupConfigurations", self.license_asset_group_configurations.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Properties", self.properties);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -801,7 +759,7 @@ impl crate::Cfn<markers::LicenseAssetGroup> {
 /// The property types of [`CfnLicenseAssetGroup`]: CDK's `CfnLicenseAssetGroup.*Property`.
 #[cfg(feature = "licensemanager")]
 pub mod license_asset_group {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `LicenseAssetGroupConfiguration` property type.
     ///
@@ -834,9 +792,7 @@ pub mod license_asset_group {
     impl IntoValue for LicenseAssetGroupConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.usage_dimension {
-                m.insert("UsageDimension", v.into_value());
-            }
+            set(&mut m, "UsageDimension", self.usage_dimension);
             gs_core::Value::Map(m)
         }
     }
@@ -878,12 +834,8 @@ pub mod license_asset_group {
     impl IntoValue for LicenseAssetGroupProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -939,14 +891,10 @@ impl CfnLicenseAssetRuleSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Rules", self.rules.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -980,7 +928,7 @@ impl crate::Cfn<markers::LicenseAssetRuleSet> {
 /// The property types of [`CfnLicenseAssetRuleSet`]: CDK's `CfnLicenseAssetRuleSet.*Property`.
 #[cfg(feature = "licensemanager")]
 pub mod license_asset_rule_set {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// License asset rule.
     ///
@@ -1058,15 +1006,9 @@ pub mod license_asset_rule_set {
     impl IntoValue for RuleStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_rule_statement {
-                m.insert("InstanceRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.license_configuration_rule_statement {
-                m.insert("LicenseConfigurationRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.license_rule_statement {
-                m.insert("LicenseRuleStatement", v.into_value());
-            }
+            set(&mut m, "InstanceRuleStatement", self.instance_rule_statement);
+            set(&mut m, "LicenseConfigurationRuleStatement", self.license_configuration_rule_statement);
+            set(&mut m, "LicenseRuleStatement", self.license_rule_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -1114,15 +1056,9 @@ pub mod license_asset_rule_set {
     impl IntoValue for InstanceRuleStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_rule_statement {
-                m.insert("AndRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.matching_rule_statement {
-                m.insert("MatchingRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.or_rule_statement {
-                m.insert("OrRuleStatement", v.into_value());
-            }
+            set(&mut m, "AndRuleStatement", self.and_rule_statement);
+            set(&mut m, "MatchingRuleStatement", self.matching_rule_statement);
+            set(&mut m, "OrRuleStatement", self.or_rule_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -1158,9 +1094,7 @@ pub mod license_asset_rule_set {
     impl IntoValue for AndRuleStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.matching_rule_statements {
-                m.insert("MatchingRuleStatements", v.into_value());
-            }
+            set(&mut m, "MatchingRuleStatements", self.matching_rule_statements);
             gs_core::Value::Map(m)
         }
     }
@@ -1243,9 +1177,7 @@ pub mod license_asset_rule_set {
     impl IntoValue for OrRuleStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.matching_rule_statements {
-                m.insert("MatchingRuleStatements", v.into_value());
-            }
+            set(&mut m, "MatchingRuleStatements", self.matching_rule_statements);
             gs_core::Value::Map(m)
         }
     }
@@ -1293,15 +1225,9 @@ pub mod license_asset_rule_set {
     impl IntoValue for LicenseRuleStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_rule_statement {
-                m.insert("AndRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.matching_rule_statement {
-                m.insert("MatchingRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.or_rule_statement {
-                m.insert("OrRuleStatement", v.into_value());
-            }
+            set(&mut m, "AndRuleStatement", self.and_rule_statement);
+            set(&mut m, "MatchingRuleStatement", self.matching_rule_statement);
+            set(&mut m, "OrRuleStatement", self.or_rule_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -1349,15 +1275,9 @@ pub mod license_asset_rule_set {
     impl IntoValue for LicenseConfigurationRuleStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_rule_statement {
-                m.insert("AndRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.matching_rule_statement {
-                m.insert("MatchingRuleStatement", v.into_value());
-            }
-            if let Some(v) = self.or_rule_statement {
-                m.insert("OrRuleStatement", v.into_value());
-            }
+            set(&mut m, "AndRuleStatement", self.and_rule_statement);
+            set(&mut m, "MatchingRuleStatement", self.matching_rule_statement);
+            set(&mut m, "OrRuleStatement", self.or_rule_statement);
             gs_core::Value::Map(m)
         }
     }

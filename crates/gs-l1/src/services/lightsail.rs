@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "lightsail")]
-use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -359,25 +359,15 @@ impl CfnAlarmProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AlarmName", self.alarm_name.into_value());
         m.insert("ComparisonOperator", self.comparison_operator.into_value());
-        if let Some(v) = self.contact_protocols {
-            m.insert("ContactProtocols", v.into_value());
-        }
-        if let Some(v) = self.datapoints_to_alarm {
-            m.insert("DatapointsToAlarm", v.into_value());
-        }
+        set(&mut m, "ContactProtocols", self.contact_protocols);
+        set(&mut m, "DatapointsToAlarm", self.datapoints_to_alarm);
         m.insert("EvaluationPeriods", self.evaluation_periods.into_value());
         m.insert("MetricName", self.metric_name.into_value());
         m.insert("MonitoredResourceName", self.monitored_resource_name.into_value());
-        if let Some(v) = self.notification_enabled {
-            m.insert("NotificationEnabled", v.into_value());
-        }
-        if let Some(v) = self.notification_triggers {
-            m.insert("NotificationTriggers", v.into_value());
-        }
+        set(&mut m, "NotificationEnabled", self.notification_enabled);
+        set(&mut m, "NotificationTriggers", self.notification_triggers);
         m.insert("Threshold", self.threshold.into_value());
-        if let Some(v) = self.treat_missing_data {
-            m.insert("TreatMissingData", v.into_value());
-        }
+        set(&mut m, "TreatMissingData", self.treat_missing_data);
         m
     }
 
@@ -484,23 +474,13 @@ impl CfnBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_rules {
-            m.insert("AccessRules", v.into_value());
-        }
+        set(&mut m, "AccessRules", self.access_rules);
         m.insert("BucketName", self.bucket_name.into_value());
         m.insert("BundleId", self.bundle_id.into_value());
-        if let Some(v) = self.object_versioning {
-            m.insert("ObjectVersioning", v.into_value());
-        }
-        if let Some(v) = self.read_only_access_accounts {
-            m.insert("ReadOnlyAccessAccounts", v.into_value());
-        }
-        if let Some(v) = self.resources_receiving_access {
-            m.insert("ResourcesReceivingAccess", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ObjectVersioning", self.object_versioning);
+        set(&mut m, "ReadOnlyAccessAccounts", self.read_only_access_accounts);
+        set(&mut m, "ResourcesReceivingAccess", self.resources_receiving_access);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -551,7 +531,7 @@ impl crate::Cfn<markers::Bucket> {
 /// The property types of [`CfnBucket`]: CDK's `CfnBucket.*Property`.
 #[cfg(feature = "lightsail")]
 pub mod bucket {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// `AccessRules` is a property of the
     /// [AWS::Lightsail::Bucket](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-bucket.html)
@@ -593,12 +573,8 @@ pub mod bucket {
     impl IntoValue for AccessRules {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_public_overrides {
-                m.insert("AllowPublicOverrides", v.into_value());
-            }
-            if let Some(v) = self.get_object {
-                m.insert("GetObject", v.into_value());
-            }
+            set(&mut m, "AllowPublicOverrides", self.allow_public_overrides);
+            set(&mut m, "GetObject", self.get_object);
             gs_core::Value::Map(m)
         }
     }
@@ -658,12 +634,8 @@ impl CfnCertificateProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateName", self.certificate_name.into_value());
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -886,24 +858,14 @@ impl CfnContainerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.container_service_deployment {
-            m.insert("ContainerServiceDeployment", v.into_value());
-        }
-        if let Some(v) = self.is_disabled {
-            m.insert("IsDisabled", v.into_value());
-        }
+        set(&mut m, "ContainerServiceDeployment", self.container_service_deployment);
+        set(&mut m, "IsDisabled", self.is_disabled);
         m.insert("Power", self.power.into_value());
-        if let Some(v) = self.private_registry_access {
-            m.insert("PrivateRegistryAccess", v.into_value());
-        }
-        if let Some(v) = self.public_domain_names {
-            m.insert("PublicDomainNames", v.into_value());
-        }
+        set(&mut m, "PrivateRegistryAccess", self.private_registry_access);
+        set(&mut m, "PublicDomainNames", self.public_domain_names);
         m.insert("Scale", self.scale.into_value());
         m.insert("ServiceName", self.service_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -961,7 +923,7 @@ impl crate::Cfn<markers::Container> {
 /// The property types of [`CfnContainer`]: CDK's `CfnContainer.*Property`.
 #[cfg(feature = "lightsail")]
 pub mod container {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// `PublicDomainName` is a property of the
     /// [AWS::Lightsail::Container](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html)
@@ -1003,12 +965,8 @@ pub mod container {
     impl IntoValue for PublicDomainName {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_name {
-                m.insert("CertificateName", v.into_value());
-            }
-            if let Some(v) = self.domain_names {
-                m.insert("DomainNames", v.into_value());
-            }
+            set(&mut m, "CertificateName", self.certificate_name);
+            set(&mut m, "DomainNames", self.domain_names);
             gs_core::Value::Map(m)
         }
     }
@@ -1047,9 +1005,7 @@ pub mod container {
     impl IntoValue for PrivateRegistryAccess {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ecr_image_puller_role {
-                m.insert("EcrImagePullerRole", v.into_value());
-            }
+            set(&mut m, "EcrImagePullerRole", self.ecr_image_puller_role);
             gs_core::Value::Map(m)
         }
     }
@@ -1092,12 +1048,8 @@ pub mod container {
     impl IntoValue for EcrImagePullerRole {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_active {
-                m.insert("IsActive", v.into_value());
-            }
-            if let Some(v) = self.principal_arn {
-                m.insert("PrincipalArn", v.into_value());
-            }
+            set(&mut m, "IsActive", self.is_active);
+            set(&mut m, "PrincipalArn", self.principal_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1141,12 +1093,8 @@ pub mod container {
     impl IntoValue for ContainerServiceDeployment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.containers {
-                m.insert("Containers", v.into_value());
-            }
-            if let Some(v) = self.public_endpoint {
-                m.insert("PublicEndpoint", v.into_value());
-            }
+            set(&mut m, "Containers", self.containers);
+            set(&mut m, "PublicEndpoint", self.public_endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -1209,21 +1157,11 @@ pub mod container {
     impl IntoValue for Container {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.image {
-                m.insert("Image", v.into_value());
-            }
-            if let Some(v) = self.ports {
-                m.insert("Ports", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "ContainerName", self.container_name);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "Image", self.image);
+            set(&mut m, "Ports", self.ports);
             gs_core::Value::Map(m)
         }
     }
@@ -1269,12 +1207,8 @@ pub mod container {
     impl IntoValue for EnvironmentVariable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
-            if let Some(v) = self.variable {
-                m.insert("Variable", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
+            set(&mut m, "Variable", self.variable);
             gs_core::Value::Map(m)
         }
     }
@@ -1319,12 +1253,8 @@ pub mod container {
     impl IntoValue for PortInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Protocol", self.protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -1376,15 +1306,9 @@ pub mod container {
     impl IntoValue for PublicEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_name {
-                m.insert("ContainerName", v.into_value());
-            }
-            if let Some(v) = self.container_port {
-                m.insert("ContainerPort", v.into_value());
-            }
-            if let Some(v) = self.health_check_config {
-                m.insert("HealthCheckConfig", v.into_value());
-            }
+            set(&mut m, "ContainerName", self.container_name);
+            set(&mut m, "ContainerPort", self.container_port);
+            set(&mut m, "HealthCheckConfig", self.health_check_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1459,24 +1383,12 @@ pub mod container {
     impl IntoValue for HealthCheckConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.healthy_threshold {
-                m.insert("HealthyThreshold", v.into_value());
-            }
-            if let Some(v) = self.interval_seconds {
-                m.insert("IntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.success_codes {
-                m.insert("SuccessCodes", v.into_value());
-            }
-            if let Some(v) = self.timeout_seconds {
-                m.insert("TimeoutSeconds", v.into_value());
-            }
-            if let Some(v) = self.unhealthy_threshold {
-                m.insert("UnhealthyThreshold", v.into_value());
-            }
+            set(&mut m, "HealthyThreshold", self.healthy_threshold);
+            set(&mut m, "IntervalSeconds", self.interval_seconds);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "SuccessCodes", self.success_codes);
+            set(&mut m, "TimeoutSeconds", self.timeout_seconds);
+            set(&mut m, "UnhealthyThreshold", self.unhealthy_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -1608,41 +1520,21 @@ impl CfnDatabaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.backup_retention {
-            m.insert("BackupRetention", v.into_value());
-        }
-        if let Some(v) = self.ca_certificate_identifier {
-            m.insert("CaCertificateIdentifier", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "BackupRetention", self.backup_retention);
+        set(&mut m, "CaCertificateIdentifier", self.ca_certificate_identifier);
         m.insert("MasterDatabaseName", self.master_database_name.into_value());
-        if let Some(v) = self.master_user_password {
-            m.insert("MasterUserPassword", v.into_value());
-        }
+        set(&mut m, "MasterUserPassword", self.master_user_password);
         m.insert("MasterUsername", self.master_username.into_value());
-        if let Some(v) = self.preferred_backup_window {
-            m.insert("PreferredBackupWindow", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
+        set(&mut m, "PreferredBackupWindow", self.preferred_backup_window);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
         m.insert("RelationalDatabaseBlueprintId", self.relational_database_blueprint_id.into_value());
         m.insert("RelationalDatabaseBundleId", self.relational_database_bundle_id.into_value());
         m.insert("RelationalDatabaseName", self.relational_database_name.into_value());
-        if let Some(v) = self.relational_database_parameters {
-            m.insert("RelationalDatabaseParameters", v.into_value());
-        }
-        if let Some(v) = self.rotate_master_user_password {
-            m.insert("RotateMasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RelationalDatabaseParameters", self.relational_database_parameters);
+        set(&mut m, "RotateMasterUserPassword", self.rotate_master_user_password);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1677,7 +1569,7 @@ impl crate::Cfn<markers::Database> {
 /// The property types of [`CfnDatabase`]: CDK's `CfnDatabase.*Property`.
 #[cfg(feature = "lightsail")]
 pub mod database {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// `RelationalDatabaseParameter` is a property of the
     /// [AWS::Lightsail::Database](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-database.html)
@@ -1754,30 +1646,14 @@ pub mod database {
     impl IntoValue for RelationalDatabaseParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_values {
-                m.insert("AllowedValues", v.into_value());
-            }
-            if let Some(v) = self.apply_method {
-                m.insert("ApplyMethod", v.into_value());
-            }
-            if let Some(v) = self.apply_type {
-                m.insert("ApplyType", v.into_value());
-            }
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.is_modifiable {
-                m.insert("IsModifiable", v.into_value());
-            }
-            if let Some(v) = self.parameter_name {
-                m.insert("ParameterName", v.into_value());
-            }
-            if let Some(v) = self.parameter_value {
-                m.insert("ParameterValue", v.into_value());
-            }
+            set(&mut m, "AllowedValues", self.allowed_values);
+            set(&mut m, "ApplyMethod", self.apply_method);
+            set(&mut m, "ApplyType", self.apply_type);
+            set(&mut m, "DataType", self.data_type);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "IsModifiable", self.is_modifiable);
+            set(&mut m, "ParameterName", self.parameter_name);
+            set(&mut m, "ParameterValue", self.parameter_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1829,9 +1705,7 @@ impl CfnDatabaseSnapshotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("RelationalDatabaseName", self.relational_database_name.into_value());
         m.insert("RelationalDatabaseSnapshotName", self.relational_database_snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2032,20 +1906,12 @@ impl CfnDiskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.add_ons {
-            m.insert("AddOns", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
+        set(&mut m, "AddOns", self.add_ons);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
         m.insert("DiskName", self.disk_name.into_value());
-        if let Some(v) = self.location {
-            m.insert("Location", v.into_value());
-        }
+        set(&mut m, "Location", self.location);
         m.insert("SizeInGb", self.size_in_gb.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2159,7 +2025,7 @@ impl crate::Cfn<markers::Disk> {
 /// The property types of [`CfnDisk`]: CDK's `CfnDisk.*Property`.
 #[cfg(feature = "lightsail")]
 pub mod disk {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// `AddOn` is a property of the
     /// [AWS::Lightsail::Disk](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html)
@@ -2203,12 +2069,8 @@ pub mod disk {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddOnType", self.add_on_type.into_value());
-            if let Some(v) = self.auto_snapshot_add_on_request {
-                m.insert("AutoSnapshotAddOnRequest", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "AutoSnapshotAddOnRequest", self.auto_snapshot_add_on_request);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -2246,9 +2108,7 @@ pub mod disk {
     impl IntoValue for AutoSnapshotAddOn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.snapshot_time_of_day {
-                m.insert("SnapshotTimeOfDay", v.into_value());
-            }
+            set(&mut m, "SnapshotTimeOfDay", self.snapshot_time_of_day);
             gs_core::Value::Map(m)
         }
     }
@@ -2290,12 +2150,8 @@ pub mod disk {
     impl IntoValue for Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.region_name {
-                m.insert("RegionName", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "RegionName", self.region_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2349,9 +2205,7 @@ impl CfnDiskSnapshotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DiskName", self.disk_name.into_value());
         m.insert("DiskSnapshotName", self.disk_snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2547,27 +2401,15 @@ impl CfnDistributionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BundleId", self.bundle_id.into_value());
-        if let Some(v) = self.cache_behavior_settings {
-            m.insert("CacheBehaviorSettings", v.into_value());
-        }
-        if let Some(v) = self.cache_behaviors {
-            m.insert("CacheBehaviors", v.into_value());
-        }
-        if let Some(v) = self.certificate_name {
-            m.insert("CertificateName", v.into_value());
-        }
+        set(&mut m, "CacheBehaviorSettings", self.cache_behavior_settings);
+        set(&mut m, "CacheBehaviors", self.cache_behaviors);
+        set(&mut m, "CertificateName", self.certificate_name);
         m.insert("DefaultCacheBehavior", self.default_cache_behavior.into_value());
         m.insert("DistributionName", self.distribution_name.into_value());
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.is_enabled {
-            m.insert("IsEnabled", v.into_value());
-        }
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "IsEnabled", self.is_enabled);
         m.insert("Origin", self.origin.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2617,7 +2459,7 @@ impl crate::Cfn<markers::Distribution> {
 /// The property types of [`CfnDistribution`]: CDK's `CfnDistribution.*Property`.
 #[cfg(feature = "lightsail")]
 pub mod distribution {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// `InputOrigin` is a property of the
     /// [AWS::Lightsail::Distribution](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-distribution.html)
@@ -2666,15 +2508,9 @@ pub mod distribution {
     impl IntoValue for InputOrigin {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.protocol_policy {
-                m.insert("ProtocolPolicy", v.into_value());
-            }
-            if let Some(v) = self.region_name {
-                m.insert("RegionName", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "ProtocolPolicy", self.protocol_policy);
+            set(&mut m, "RegionName", self.region_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2713,9 +2549,7 @@ pub mod distribution {
     impl IntoValue for CacheBehavior {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior {
-                m.insert("Behavior", v.into_value());
-            }
+            set(&mut m, "Behavior", self.behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -2805,30 +2639,14 @@ pub mod distribution {
     impl IntoValue for CacheSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_http_methods {
-                m.insert("AllowedHTTPMethods", v.into_value());
-            }
-            if let Some(v) = self.cached_http_methods {
-                m.insert("CachedHTTPMethods", v.into_value());
-            }
-            if let Some(v) = self.default_ttl {
-                m.insert("DefaultTTL", v.into_value());
-            }
-            if let Some(v) = self.forwarded_cookies {
-                m.insert("ForwardedCookies", v.into_value());
-            }
-            if let Some(v) = self.forwarded_headers {
-                m.insert("ForwardedHeaders", v.into_value());
-            }
-            if let Some(v) = self.forwarded_query_strings {
-                m.insert("ForwardedQueryStrings", v.into_value());
-            }
-            if let Some(v) = self.maximum_ttl {
-                m.insert("MaximumTTL", v.into_value());
-            }
-            if let Some(v) = self.minimum_ttl {
-                m.insert("MinimumTTL", v.into_value());
-            }
+            set(&mut m, "AllowedHTTPMethods", self.allowed_http_methods);
+            set(&mut m, "CachedHTTPMethods", self.cached_http_methods);
+            set(&mut m, "DefaultTTL", self.default_ttl);
+            set(&mut m, "ForwardedCookies", self.forwarded_cookies);
+            set(&mut m, "ForwardedHeaders", self.forwarded_headers);
+            set(&mut m, "ForwardedQueryStrings", self.forwarded_query_strings);
+            set(&mut m, "MaximumTTL", self.maximum_ttl);
+            set(&mut m, "MinimumTTL", self.minimum_ttl);
             gs_core::Value::Map(m)
         }
     }
@@ -2873,12 +2691,8 @@ pub mod distribution {
     impl IntoValue for CookieObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cookies_allow_list {
-                m.insert("CookiesAllowList", v.into_value());
-            }
-            if let Some(v) = self.option {
-                m.insert("Option", v.into_value());
-            }
+            set(&mut m, "CookiesAllowList", self.cookies_allow_list);
+            set(&mut m, "Option", self.option);
             gs_core::Value::Map(m)
         }
     }
@@ -2924,12 +2738,8 @@ pub mod distribution {
     impl IntoValue for HeaderObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.headers_allow_list {
-                m.insert("HeadersAllowList", v.into_value());
-            }
-            if let Some(v) = self.option {
-                m.insert("Option", v.into_value());
-            }
+            set(&mut m, "HeadersAllowList", self.headers_allow_list);
+            set(&mut m, "Option", self.option);
             gs_core::Value::Map(m)
         }
     }
@@ -2974,12 +2784,8 @@ pub mod distribution {
     impl IntoValue for QueryStringObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.option {
-                m.insert("Option", v.into_value());
-            }
-            if let Some(v) = self.query_strings_allow_list {
-                m.insert("QueryStringsAllowList", v.into_value());
-            }
+            set(&mut m, "Option", self.option);
+            set(&mut m, "QueryStringsAllowList", self.query_strings_allow_list);
             gs_core::Value::Map(m)
         }
     }
@@ -3026,12 +2832,8 @@ pub mod distribution {
     impl IntoValue for CacheBehaviorPerPath {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior {
-                m.insert("Behavior", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "Behavior", self.behavior);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -3082,13 +2884,9 @@ impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.domain_entries {
-            m.insert("DomainEntries", v.into_value());
-        }
+        set(&mut m, "DomainEntries", self.domain_entries);
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3157,7 +2955,7 @@ impl crate::Cfn<markers::Domain> {
 /// The property types of [`CfnDomain`]: CDK's `CfnDomain.*Property`.
 #[cfg(feature = "lightsail")]
 pub mod domain {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Describes a domain recordset entry.
     ///
@@ -3217,12 +3015,8 @@ pub mod domain {
     impl IntoValue for DomainEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.is_alias {
-                m.insert("IsAlias", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
+            set(&mut m, "IsAlias", self.is_alias);
             m.insert("Name", self.name.into_value());
             m.insert("Target", self.target.into_value());
             m.insert("Type", self.r#type.into_value());
@@ -3332,36 +3126,18 @@ impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.add_ons {
-            m.insert("AddOns", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
+        set(&mut m, "AddOns", self.add_ons);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
         m.insert("BlueprintId", self.blueprint_id.into_value());
         m.insert("BundleId", self.bundle_id.into_value());
-        if let Some(v) = self.hardware {
-            m.insert("Hardware", v.into_value());
-        }
+        set(&mut m, "Hardware", self.hardware);
         m.insert("InstanceName", self.instance_name.into_value());
-        if let Some(v) = self.key_pair_name {
-            m.insert("KeyPairName", v.into_value());
-        }
-        if let Some(v) = self.location {
-            m.insert("Location", v.into_value());
-        }
-        if let Some(v) = self.networking {
-            m.insert("Networking", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_data {
-            m.insert("UserData", v.into_value());
-        }
+        set(&mut m, "KeyPairName", self.key_pair_name);
+        set(&mut m, "Location", self.location);
+        set(&mut m, "Networking", self.networking);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserData", self.user_data);
         m
     }
 
@@ -3516,7 +3292,7 @@ impl crate::Cfn<markers::Instance> {
 /// The property types of [`CfnInstance`]: CDK's `CfnInstance.*Property`.
 #[cfg(feature = "lightsail")]
 pub mod instance {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// `Networking` is a property of the
     /// [AWS::Lightsail::Instance](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html)
@@ -3553,9 +3329,7 @@ pub mod instance {
     impl IntoValue for Networking {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.monthly_transfer {
-                m.insert("MonthlyTransfer", v.into_value());
-            }
+            set(&mut m, "MonthlyTransfer", self.monthly_transfer);
             m.insert("Ports", self.ports.into_value());
             gs_core::Value::Map(m)
         }
@@ -3652,36 +3426,16 @@ pub mod instance {
     impl IntoValue for Port {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_direction {
-                m.insert("AccessDirection", v.into_value());
-            }
-            if let Some(v) = self.access_from {
-                m.insert("AccessFrom", v.into_value());
-            }
-            if let Some(v) = self.access_type {
-                m.insert("AccessType", v.into_value());
-            }
-            if let Some(v) = self.cidr_list_aliases {
-                m.insert("CidrListAliases", v.into_value());
-            }
-            if let Some(v) = self.cidrs {
-                m.insert("Cidrs", v.into_value());
-            }
-            if let Some(v) = self.common_name {
-                m.insert("CommonName", v.into_value());
-            }
-            if let Some(v) = self.from_port {
-                m.insert("FromPort", v.into_value());
-            }
-            if let Some(v) = self.ipv6_cidrs {
-                m.insert("Ipv6Cidrs", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.to_port {
-                m.insert("ToPort", v.into_value());
-            }
+            set(&mut m, "AccessDirection", self.access_direction);
+            set(&mut m, "AccessFrom", self.access_from);
+            set(&mut m, "AccessType", self.access_type);
+            set(&mut m, "CidrListAliases", self.cidr_list_aliases);
+            set(&mut m, "Cidrs", self.cidrs);
+            set(&mut m, "CommonName", self.common_name);
+            set(&mut m, "FromPort", self.from_port);
+            set(&mut m, "Ipv6Cidrs", self.ipv6_cidrs);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "ToPort", self.to_port);
             gs_core::Value::Map(m)
         }
     }
@@ -3720,9 +3474,7 @@ pub mod instance {
     impl IntoValue for MonthlyTransfer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.gb_per_month_allocated {
-                m.insert("GbPerMonthAllocated", v.into_value());
-            }
+            set(&mut m, "GbPerMonthAllocated", self.gb_per_month_allocated);
             gs_core::Value::Map(m)
         }
     }
@@ -3767,12 +3519,8 @@ pub mod instance {
     impl IntoValue for State {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code {
-                m.insert("Code", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Code", self.code);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -3819,12 +3567,8 @@ pub mod instance {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddOnType", self.add_on_type.into_value());
-            if let Some(v) = self.auto_snapshot_add_on_request {
-                m.insert("AutoSnapshotAddOnRequest", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "AutoSnapshotAddOnRequest", self.auto_snapshot_add_on_request);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -3862,9 +3606,7 @@ pub mod instance {
     impl IntoValue for AutoSnapshotAddOn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.snapshot_time_of_day {
-                m.insert("SnapshotTimeOfDay", v.into_value());
-            }
+            set(&mut m, "SnapshotTimeOfDay", self.snapshot_time_of_day);
             gs_core::Value::Map(m)
         }
     }
@@ -3915,15 +3657,9 @@ pub mod instance {
     impl IntoValue for Hardware {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu_count {
-                m.insert("CpuCount", v.into_value());
-            }
-            if let Some(v) = self.disks {
-                m.insert("Disks", v.into_value());
-            }
-            if let Some(v) = self.ram_size_in_gb {
-                m.insert("RamSizeInGb", v.into_value());
-            }
+            set(&mut m, "CpuCount", self.cpu_count);
+            set(&mut m, "Disks", self.disks);
+            set(&mut m, "RamSizeInGb", self.ram_size_in_gb);
             gs_core::Value::Map(m)
         }
     }
@@ -3994,23 +3730,13 @@ pub mod instance {
     impl IntoValue for Disk {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attached_to {
-                m.insert("AttachedTo", v.into_value());
-            }
-            if let Some(v) = self.attachment_state {
-                m.insert("AttachmentState", v.into_value());
-            }
+            set(&mut m, "AttachedTo", self.attached_to);
+            set(&mut m, "AttachmentState", self.attachment_state);
             m.insert("DiskName", self.disk_name.into_value());
-            if let Some(v) = self.iops {
-                m.insert("IOPS", v.into_value());
-            }
-            if let Some(v) = self.is_system_disk {
-                m.insert("IsSystemDisk", v.into_value());
-            }
+            set(&mut m, "IOPS", self.iops);
+            set(&mut m, "IsSystemDisk", self.is_system_disk);
             m.insert("Path", self.path.into_value());
-            if let Some(v) = self.size_in_gb {
-                m.insert("SizeInGb", v.into_value());
-            }
+            set(&mut m, "SizeInGb", self.size_in_gb);
             gs_core::Value::Map(m)
         }
     }
@@ -4054,12 +3780,8 @@ pub mod instance {
     impl IntoValue for Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.region_name {
-                m.insert("RegionName", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "RegionName", self.region_name);
             gs_core::Value::Map(m)
         }
     }
@@ -4113,9 +3835,7 @@ impl CfnInstanceSnapshotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceName", self.instance_name.into_value());
         m.insert("InstanceSnapshotName", self.instance_snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4252,9 +3972,7 @@ impl CfnKeyPairProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("KeyPairName", self.key_pair_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4412,29 +4130,15 @@ impl CfnLoadBalancerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attached_instances {
-            m.insert("AttachedInstances", v.into_value());
-        }
-        if let Some(v) = self.health_check_path {
-            m.insert("HealthCheckPath", v.into_value());
-        }
+        set(&mut m, "AttachedInstances", self.attached_instances);
+        set(&mut m, "HealthCheckPath", self.health_check_path);
         m.insert("InstancePort", self.instance_port.into_value());
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
+        set(&mut m, "IpAddressType", self.ip_address_type);
         m.insert("LoadBalancerName", self.load_balancer_name.into_value());
-        if let Some(v) = self.session_stickiness_enabled {
-            m.insert("SessionStickinessEnabled", v.into_value());
-        }
-        if let Some(v) = self.session_stickiness_lb_cookie_duration_seconds {
-            m.insert("SessionStickinessLBCookieDurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tls_policy_name {
-            m.insert("TlsPolicyName", v.into_value());
-        }
+        set(&mut m, "SessionStickinessEnabled", self.session_stickiness_enabled);
+        set(&mut m, "SessionStickinessLBCookieDurationSeconds", self.session_stickiness_lb_cookie_duration_seconds);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TlsPolicyName", self.tls_policy_name);
         m
     }
 
@@ -4529,17 +4233,11 @@ impl CfnLoadBalancerTlsCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate_alternative_names {
-            m.insert("CertificateAlternativeNames", v.into_value());
-        }
+        set(&mut m, "CertificateAlternativeNames", self.certificate_alternative_names);
         m.insert("CertificateDomainName", self.certificate_domain_name.into_value());
         m.insert("CertificateName", self.certificate_name.into_value());
-        if let Some(v) = self.https_redirection_enabled {
-            m.insert("HttpsRedirectionEnabled", v.into_value());
-        }
-        if let Some(v) = self.is_attached {
-            m.insert("IsAttached", v.into_value());
-        }
+        set(&mut m, "HttpsRedirectionEnabled", self.https_redirection_enabled);
+        set(&mut m, "IsAttached", self.is_attached);
         m.insert("LoadBalancerName", self.load_balancer_name.into_value());
         m
     }
@@ -4613,9 +4311,7 @@ impl CfnStaticIpProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attached_to {
-            m.insert("AttachedTo", v.into_value());
-        }
+        set(&mut m, "AttachedTo", self.attached_to);
         m.insert("StaticIpName", self.static_ip_name.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "location")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -207,26 +207,14 @@ impl CfnAPIKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.expire_time {
-            m.insert("ExpireTime", v.into_value());
-        }
-        if let Some(v) = self.force_delete {
-            m.insert("ForceDelete", v.into_value());
-        }
-        if let Some(v) = self.force_update {
-            m.insert("ForceUpdate", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExpireTime", self.expire_time);
+        set(&mut m, "ForceDelete", self.force_delete);
+        set(&mut m, "ForceUpdate", self.force_update);
         m.insert("KeyName", self.key_name.into_value());
-        if let Some(v) = self.no_expiry {
-            m.insert("NoExpiry", v.into_value());
-        }
+        set(&mut m, "NoExpiry", self.no_expiry);
         m.insert("Restrictions", self.restrictions.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -288,7 +276,7 @@ impl crate::Cfn<markers::APIKey> {
 /// The property types of [`CfnAPIKey`]: CDK's `CfnAPIKey.*Property`.
 #[cfg(feature = "location")]
 pub mod api_key {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// API Restrictions on the allowed actions, resources, and referers for an API key resource.
     ///
@@ -345,15 +333,9 @@ pub mod api_key {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowActions", self.allow_actions.into_value());
-            if let Some(v) = self.allow_android_apps {
-                m.insert("AllowAndroidApps", v.into_value());
-            }
-            if let Some(v) = self.allow_apple_apps {
-                m.insert("AllowAppleApps", v.into_value());
-            }
-            if let Some(v) = self.allow_referers {
-                m.insert("AllowReferers", v.into_value());
-            }
+            set(&mut m, "AllowAndroidApps", self.allow_android_apps);
+            set(&mut m, "AllowAppleApps", self.allow_apple_apps);
+            set(&mut m, "AllowReferers", self.allow_referers);
             m.insert("AllowResources", self.allow_resources.into_value());
             gs_core::Value::Map(m)
         }
@@ -501,21 +483,11 @@ impl CfnGeofenceCollectionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollectionName", self.collection_name.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.pricing_plan {
-            m.insert("PricingPlan", v.into_value());
-        }
-        if let Some(v) = self.pricing_plan_data_source {
-            m.insert("PricingPlanDataSource", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "PricingPlan", self.pricing_plan);
+        set(&mut m, "PricingPlanDataSource", self.pricing_plan_data_source);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -635,16 +607,10 @@ impl CfnMapProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("MapName", self.map_name.into_value());
-        if let Some(v) = self.pricing_plan {
-            m.insert("PricingPlan", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PricingPlan", self.pricing_plan);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -714,7 +680,7 @@ impl crate::Cfn<markers::Map> {
 /// The property types of [`CfnMap`]: CDK's `CfnMap.*Property`.
 #[cfg(feature = "location")]
 pub mod map {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Specifies the map tile style selected from an available provider.
     ///
@@ -756,12 +722,8 @@ pub mod map {
     impl IntoValue for MapConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_layers {
-                m.insert("CustomLayers", v.into_value());
-            }
-            if let Some(v) = self.political_view {
-                m.insert("PoliticalView", v.into_value());
-            }
+            set(&mut m, "CustomLayers", self.custom_layers);
+            set(&mut m, "PoliticalView", self.political_view);
             m.insert("Style", self.style.into_value());
             gs_core::Value::Map(m)
         }
@@ -834,19 +796,11 @@ impl CfnPlaceIndexProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataSource", self.data_source.into_value());
-        if let Some(v) = self.data_source_configuration {
-            m.insert("DataSourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DataSourceConfiguration", self.data_source_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("IndexName", self.index_name.into_value());
-        if let Some(v) = self.pricing_plan {
-            m.insert("PricingPlan", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PricingPlan", self.pricing_plan);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -908,7 +862,7 @@ impl crate::Cfn<markers::PlaceIndex> {
 /// The property types of [`CfnPlaceIndex`]: CDK's `CfnPlaceIndex.*Property`.
 #[cfg(feature = "location")]
 pub mod place_index {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the data storage option requesting Places.
     ///
@@ -942,9 +896,7 @@ pub mod place_index {
     impl IntoValue for DataSourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.intended_use {
-                m.insert("IntendedUse", v.into_value());
-            }
+            set(&mut m, "IntendedUse", self.intended_use);
             gs_core::Value::Map(m)
         }
     }
@@ -1010,15 +962,9 @@ impl CfnRouteCalculatorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CalculatorName", self.calculator_name.into_value());
         m.insert("DataSource", self.data_source.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.pricing_plan {
-            m.insert("PricingPlan", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "PricingPlan", self.pricing_plan);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1165,30 +1111,14 @@ impl CfnTrackerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.event_bridge_enabled {
-            m.insert("EventBridgeEnabled", v.into_value());
-        }
-        if let Some(v) = self.kms_key_enable_geospatial_queries {
-            m.insert("KmsKeyEnableGeospatialQueries", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.position_filtering {
-            m.insert("PositionFiltering", v.into_value());
-        }
-        if let Some(v) = self.pricing_plan {
-            m.insert("PricingPlan", v.into_value());
-        }
-        if let Some(v) = self.pricing_plan_data_source {
-            m.insert("PricingPlanDataSource", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EventBridgeEnabled", self.event_bridge_enabled);
+        set(&mut m, "KmsKeyEnableGeospatialQueries", self.kms_key_enable_geospatial_queries);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "PositionFiltering", self.position_filtering);
+        set(&mut m, "PricingPlan", self.pricing_plan);
+        set(&mut m, "PricingPlanDataSource", self.pricing_plan_data_source);
+        set(&mut m, "Tags", self.tags);
         m.insert("TrackerName", self.tracker_name.into_value());
         m
     }

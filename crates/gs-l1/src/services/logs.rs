@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "logs")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -334,12 +334,8 @@ impl CfnAccountPolicyProps {
         m.insert("PolicyDocument", self.policy_document.into_value());
         m.insert("PolicyName", self.policy_name.into_value());
         m.insert("PolicyType", self.policy_type.into_value());
-        if let Some(v) = self.scope {
-            m.insert("Scope", v.into_value());
-        }
-        if let Some(v) = self.selection_criteria {
-            m.insert("SelectionCriteria", v.into_value());
-        }
+        set(&mut m, "Scope", self.scope);
+        set(&mut m, "SelectionCriteria", self.selection_criteria);
         m
     }
 
@@ -447,21 +443,11 @@ impl CfnDeliveryProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeliveryDestinationArn", self.delivery_destination_arn.into_value());
         m.insert("DeliverySourceName", self.delivery_source_name.into_value());
-        if let Some(v) = self.field_delimiter {
-            m.insert("FieldDelimiter", v.into_value());
-        }
-        if let Some(v) = self.record_fields {
-            m.insert("RecordFields", v.into_value());
-        }
-        if let Some(v) = self.s3_enable_hive_compatible_path {
-            m.insert("S3EnableHiveCompatiblePath", v.into_value());
-        }
-        if let Some(v) = self.s3_suffix_path {
-            m.insert("S3SuffixPath", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "FieldDelimiter", self.field_delimiter);
+        set(&mut m, "RecordFields", self.record_fields);
+        set(&mut m, "S3EnableHiveCompatiblePath", self.s3_enable_hive_compatible_path);
+        set(&mut m, "S3SuffixPath", self.s3_suffix_path);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -579,22 +565,12 @@ impl CfnDeliveryDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delivery_destination_policy {
-            m.insert("DeliveryDestinationPolicy", v.into_value());
-        }
-        if let Some(v) = self.delivery_destination_type {
-            m.insert("DeliveryDestinationType", v.into_value());
-        }
-        if let Some(v) = self.destination_resource_arn {
-            m.insert("DestinationResourceArn", v.into_value());
-        }
+        set(&mut m, "DeliveryDestinationPolicy", self.delivery_destination_policy);
+        set(&mut m, "DeliveryDestinationType", self.delivery_destination_type);
+        set(&mut m, "DestinationResourceArn", self.destination_resource_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.output_format {
-            m.insert("OutputFormat", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OutputFormat", self.output_format);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -628,7 +604,7 @@ impl crate::Cfn<markers::DeliveryDestination> {
 /// The property types of [`CfnDeliveryDestination`]: CDK's `CfnDeliveryDestination.*Property`.
 #[cfg(feature = "logs")]
 pub mod delivery_destination {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// An IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a
     /// specified destination in this account.
@@ -671,12 +647,8 @@ pub mod delivery_destination {
     impl IntoValue for DestinationPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_destination_name {
-                m.insert("DeliveryDestinationName", v.into_value());
-            }
-            if let Some(v) = self.delivery_destination_policy {
-                m.insert("DeliveryDestinationPolicy", v.into_value());
-            }
+            set(&mut m, "DeliveryDestinationName", self.delivery_destination_name);
+            set(&mut m, "DeliveryDestinationPolicy", self.delivery_destination_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -739,19 +711,11 @@ impl CfnDeliverySourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delivery_source_configuration {
-            m.insert("DeliverySourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.log_type {
-            m.insert("LogType", v.into_value());
-        }
+        set(&mut m, "DeliverySourceConfiguration", self.delivery_source_configuration);
+        set(&mut m, "LogType", self.log_type);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.resource_arn {
-            m.insert("ResourceArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ResourceArn", self.resource_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -879,13 +843,9 @@ impl CfnDestinationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationName", self.destination_name.into_value());
-        if let Some(v) = self.destination_policy {
-            m.insert("DestinationPolicy", v.into_value());
-        }
+        set(&mut m, "DestinationPolicy", self.destination_policy);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
         m
     }
@@ -997,7 +957,7 @@ impl crate::Cfn<markers::Integration> {
 /// The property types of [`CfnIntegration`]: CDK's `CfnIntegration.*Property`.
 #[cfg(feature = "logs")]
 pub mod integration {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// This structure contains configuration details about an integration between CloudWatch Logs
     /// and another entity.
@@ -1032,9 +992,7 @@ pub mod integration {
     impl IntoValue for ResourceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.open_search_resource_config {
-                m.insert("OpenSearchResourceConfig", v.into_value());
-            }
+            set(&mut m, "OpenSearchResourceConfig", self.open_search_resource_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1102,17 +1060,11 @@ pub mod integration {
     impl IntoValue for OpenSearchResourceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_arn {
-                m.insert("ApplicationARN", v.into_value());
-            }
+            set(&mut m, "ApplicationARN", self.application_arn);
             m.insert("DashboardViewerPrincipals", self.dashboard_viewer_principals.into_value());
             m.insert("DataSourceRoleArn", self.data_source_role_arn.into_value());
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.retention_days {
-                m.insert("RetentionDays", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "RetentionDays", self.retention_days);
             gs_core::Value::Map(m)
         }
     }
@@ -1203,27 +1155,13 @@ impl CfnLogAnomalyDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_id {
-            m.insert("AccountId", v.into_value());
-        }
-        if let Some(v) = self.anomaly_visibility_time {
-            m.insert("AnomalyVisibilityTime", v.into_value());
-        }
-        if let Some(v) = self.detector_name {
-            m.insert("DetectorName", v.into_value());
-        }
-        if let Some(v) = self.evaluation_frequency {
-            m.insert("EvaluationFrequency", v.into_value());
-        }
-        if let Some(v) = self.filter_pattern {
-            m.insert("FilterPattern", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.log_group_arn_list {
-            m.insert("LogGroupArnList", v.into_value());
-        }
+        set(&mut m, "AccountId", self.account_id);
+        set(&mut m, "AnomalyVisibilityTime", self.anomaly_visibility_time);
+        set(&mut m, "DetectorName", self.detector_name);
+        set(&mut m, "EvaluationFrequency", self.evaluation_frequency);
+        set(&mut m, "FilterPattern", self.filter_pattern);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "LogGroupArnList", self.log_group_arn_list);
         m
     }
 
@@ -1388,36 +1326,16 @@ impl CfnLogGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bearer_token_authentication_enabled {
-            m.insert("BearerTokenAuthenticationEnabled", v.into_value());
-        }
-        if let Some(v) = self.data_protection_policy {
-            m.insert("DataProtectionPolicy", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled", v.into_value());
-        }
-        if let Some(v) = self.field_index_policies {
-            m.insert("FieldIndexPolicies", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.log_group_class {
-            m.insert("LogGroupClass", v.into_value());
-        }
-        if let Some(v) = self.log_group_name {
-            m.insert("LogGroupName", v.into_ref());
-        }
-        if let Some(v) = self.resource_policy_document {
-            m.insert("ResourcePolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.retention_in_days {
-            m.insert("RetentionInDays", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "BearerTokenAuthenticationEnabled", self.bearer_token_authentication_enabled);
+        set(&mut m, "DataProtectionPolicy", self.data_protection_policy);
+        set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
+        set(&mut m, "FieldIndexPolicies", self.field_index_policies);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "LogGroupClass", self.log_group_class);
+        if let Some(v) = self.log_group_name { m.insert("LogGroupName", v.into_ref()); }
+        set(&mut m, "ResourcePolicyDocument", self.resource_policy_document);
+        set(&mut m, "RetentionInDays", self.retention_in_days);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1487,9 +1405,7 @@ impl CfnLogStreamProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LogGroupName", self.log_group_name.into_ref());
-        if let Some(v) = self.log_stream_name {
-            m.insert("LogStreamName", v.into_value());
-        }
+        set(&mut m, "LogStreamName", self.log_stream_name);
         m
     }
 
@@ -1592,18 +1508,10 @@ impl CfnMetricFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.apply_on_transformed_logs {
-            m.insert("ApplyOnTransformedLogs", v.into_value());
-        }
-        if let Some(v) = self.emit_system_field_dimensions {
-            m.insert("EmitSystemFieldDimensions", v.into_value());
-        }
-        if let Some(v) = self.field_selection_criteria {
-            m.insert("FieldSelectionCriteria", v.into_value());
-        }
-        if let Some(v) = self.filter_name {
-            m.insert("FilterName", v.into_value());
-        }
+        set(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
+        set(&mut m, "EmitSystemFieldDimensions", self.emit_system_field_dimensions);
+        set(&mut m, "FieldSelectionCriteria", self.field_selection_criteria);
+        set(&mut m, "FilterName", self.filter_name);
         m.insert("FilterPattern", self.filter_pattern.into_value());
         m.insert("LogGroupName", self.log_group_name.into_ref());
         m.insert("MetricTransformations", self.metric_transformations.into_value());
@@ -1632,7 +1540,7 @@ impl crate::Cfn<markers::MetricFilter> {
 /// The property types of [`CfnMetricFilter`]: CDK's `CfnMetricFilter.*Property`.
 #[cfg(feature = "logs")]
 pub mod metric_filter {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// `MetricTransformation` is a property of the `AWS::Logs::MetricFilter` resource that
     /// describes how to transform log streams into a CloudWatch metric.
@@ -1702,18 +1610,12 @@ pub mod metric_filter {
     impl IntoValue for MetricTransformation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Dimensions", self.dimensions);
             m.insert("MetricName", self.metric_name.into_value());
             m.insert("MetricNamespace", self.metric_namespace.into_value());
             m.insert("MetricValue", self.metric_value.into_value());
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
             gs_core::Value::Map(m)
         }
     }
@@ -1825,16 +1727,10 @@ impl CfnQueryDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.log_group_names {
-            m.insert("LogGroupNames", v.into_refs());
-        }
+        if let Some(v) = self.log_group_names { m.insert("LogGroupNames", v.into_refs()); }
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.query_language {
-            m.insert("QueryLanguage", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "QueryLanguage", self.query_language);
         m.insert("QueryString", self.query_string.into_value());
         m
     }
@@ -1869,7 +1765,7 @@ impl crate::Cfn<markers::QueryDefinition> {
 /// The property types of [`CfnQueryDefinition`]: CDK's `CfnQueryDefinition.*Property`.
 #[cfg(feature = "logs")]
 pub mod query_definition {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// This structure defines a query parameter for a saved CloudWatch Logs Insights query
     /// definition. Query parameters are supported only for Logs Insights QL queries. They are
@@ -1913,12 +1809,8 @@ pub mod query_definition {
     impl IntoValue for QueryParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2098,38 +1990,20 @@ impl CfnScheduledQueryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.destination_configuration {
-            m.insert("DestinationConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DestinationConfiguration", self.destination_configuration);
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
-        if let Some(v) = self.log_group_identifiers {
-            m.insert("LogGroupIdentifiers", v.into_value());
-        }
+        set(&mut m, "LogGroupIdentifiers", self.log_group_identifiers);
         m.insert("Name", self.name.into_value());
         m.insert("QueryLanguage", self.query_language.into_value());
         m.insert("QueryString", self.query_string.into_value());
-        if let Some(v) = self.schedule_end_time {
-            m.insert("ScheduleEndTime", v.into_value());
-        }
+        set(&mut m, "ScheduleEndTime", self.schedule_end_time);
         m.insert("ScheduleExpression", self.schedule_expression.into_value());
-        if let Some(v) = self.schedule_start_time {
-            m.insert("ScheduleStartTime", v.into_value());
-        }
-        if let Some(v) = self.start_time_offset {
-            m.insert("StartTimeOffset", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timezone {
-            m.insert("Timezone", v.into_value());
-        }
+        set(&mut m, "ScheduleStartTime", self.schedule_start_time);
+        set(&mut m, "StartTimeOffset", self.start_time_offset);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timezone", self.timezone);
         m
     }
 
@@ -2195,7 +2069,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
 /// The property types of [`CfnScheduledQuery`]: CDK's `CfnScheduledQuery.*Property`.
 #[cfg(feature = "logs")]
 pub mod scheduled_query {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `DestinationConfiguration` property type.
     ///
@@ -2228,9 +2102,7 @@ pub mod scheduled_query {
     impl IntoValue for DestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_configuration {
-                m.insert("S3Configuration", v.into_value());
-            }
+            set(&mut m, "S3Configuration", self.s3_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2482,27 +2354,15 @@ impl CfnSubscriptionFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.apply_on_transformed_logs {
-            m.insert("ApplyOnTransformedLogs", v.into_value());
-        }
+        set(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
         m.insert("DestinationArn", self.destination_arn.into_value());
-        if let Some(v) = self.distribution {
-            m.insert("Distribution", v.into_value());
-        }
-        if let Some(v) = self.emit_system_fields {
-            m.insert("EmitSystemFields", v.into_value());
-        }
-        if let Some(v) = self.field_selection_criteria {
-            m.insert("FieldSelectionCriteria", v.into_value());
-        }
-        if let Some(v) = self.filter_name {
-            m.insert("FilterName", v.into_value());
-        }
+        set(&mut m, "Distribution", self.distribution);
+        set(&mut m, "EmitSystemFields", self.emit_system_fields);
+        set(&mut m, "FieldSelectionCriteria", self.field_selection_criteria);
+        set(&mut m, "FilterName", self.filter_name);
         m.insert("FilterPattern", self.filter_pattern.into_value());
         m.insert("LogGroupName", self.log_group_name.into_ref());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_get_att("Arn"));
-        }
+        if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
         m
     }
 
@@ -2589,7 +2449,7 @@ impl crate::Cfn<markers::Transformer> {
 /// The property types of [`CfnTransformer`]: CDK's `CfnTransformer.*Property`.
 #[cfg(feature = "logs")]
 pub mod transformer {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// This structure contains the information about one processor in a log transformer.
     ///
@@ -2798,75 +2658,29 @@ pub mod transformer {
     impl IntoValue for Processor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_keys {
-                m.insert("AddKeys", v.into_value());
-            }
-            if let Some(v) = self.copy_value {
-                m.insert("CopyValue", v.into_value());
-            }
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
-            if let Some(v) = self.date_time_converter {
-                m.insert("DateTimeConverter", v.into_value());
-            }
-            if let Some(v) = self.delete_keys {
-                m.insert("DeleteKeys", v.into_value());
-            }
-            if let Some(v) = self.grok {
-                m.insert("Grok", v.into_value());
-            }
-            if let Some(v) = self.list_to_map {
-                m.insert("ListToMap", v.into_value());
-            }
-            if let Some(v) = self.lower_case_string {
-                m.insert("LowerCaseString", v.into_value());
-            }
-            if let Some(v) = self.move_keys {
-                m.insert("MoveKeys", v.into_value());
-            }
-            if let Some(v) = self.parse_cloudfront {
-                m.insert("ParseCloudfront", v.into_value());
-            }
-            if let Some(v) = self.parse_json {
-                m.insert("ParseJSON", v.into_value());
-            }
-            if let Some(v) = self.parse_key_value {
-                m.insert("ParseKeyValue", v.into_value());
-            }
-            if let Some(v) = self.parse_postgres {
-                m.insert("ParsePostgres", v.into_value());
-            }
-            if let Some(v) = self.parse_route53 {
-                m.insert("ParseRoute53", v.into_value());
-            }
-            if let Some(v) = self.parse_to_ocsf {
-                m.insert("ParseToOCSF", v.into_value());
-            }
-            if let Some(v) = self.parse_vpc {
-                m.insert("ParseVPC", v.into_value());
-            }
-            if let Some(v) = self.parse_waf {
-                m.insert("ParseWAF", v.into_value());
-            }
-            if let Some(v) = self.rename_keys {
-                m.insert("RenameKeys", v.into_value());
-            }
-            if let Some(v) = self.split_string {
-                m.insert("SplitString", v.into_value());
-            }
-            if let Some(v) = self.substitute_string {
-                m.insert("SubstituteString", v.into_value());
-            }
-            if let Some(v) = self.trim_string {
-                m.insert("TrimString", v.into_value());
-            }
-            if let Some(v) = self.type_converter {
-                m.insert("TypeConverter", v.into_value());
-            }
-            if let Some(v) = self.upper_case_string {
-                m.insert("UpperCaseString", v.into_value());
-            }
+            set(&mut m, "AddKeys", self.add_keys);
+            set(&mut m, "CopyValue", self.copy_value);
+            set(&mut m, "Csv", self.csv);
+            set(&mut m, "DateTimeConverter", self.date_time_converter);
+            set(&mut m, "DeleteKeys", self.delete_keys);
+            set(&mut m, "Grok", self.grok);
+            set(&mut m, "ListToMap", self.list_to_map);
+            set(&mut m, "LowerCaseString", self.lower_case_string);
+            set(&mut m, "MoveKeys", self.move_keys);
+            set(&mut m, "ParseCloudfront", self.parse_cloudfront);
+            set(&mut m, "ParseJSON", self.parse_json);
+            set(&mut m, "ParseKeyValue", self.parse_key_value);
+            set(&mut m, "ParsePostgres", self.parse_postgres);
+            set(&mut m, "ParseRoute53", self.parse_route53);
+            set(&mut m, "ParseToOCSF", self.parse_to_ocsf);
+            set(&mut m, "ParseVPC", self.parse_vpc);
+            set(&mut m, "ParseWAF", self.parse_waf);
+            set(&mut m, "RenameKeys", self.rename_keys);
+            set(&mut m, "SplitString", self.split_string);
+            set(&mut m, "SubstituteString", self.substitute_string);
+            set(&mut m, "TrimString", self.trim_string);
+            set(&mut m, "TypeConverter", self.type_converter);
+            set(&mut m, "UpperCaseString", self.upper_case_string);
             gs_core::Value::Map(m)
         }
     }
@@ -2906,9 +2720,7 @@ pub mod transformer {
     impl IntoValue for ParseCloudfront {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -2946,9 +2758,7 @@ pub mod transformer {
     impl IntoValue for ParseVPC {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -2989,9 +2799,7 @@ pub mod transformer {
     impl IntoValue for ParseWAF {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3036,12 +2844,8 @@ pub mod transformer {
     impl IntoValue for ParseJSON {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3082,9 +2886,7 @@ pub mod transformer {
     impl IntoValue for ParseRoute53 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3125,9 +2927,7 @@ pub mod transformer {
     impl IntoValue for ParsePostgres {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3181,13 +2981,9 @@ pub mod transformer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventSource", self.event_source.into_value());
-            if let Some(v) = self.mapping_version {
-                m.insert("MappingVersion", v.into_value());
-            }
+            set(&mut m, "MappingVersion", self.mapping_version);
             m.insert("OcsfVersion", self.ocsf_version.into_value());
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3264,27 +3060,13 @@ pub mod transformer {
     impl IntoValue for ParseKeyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.field_delimiter {
-                m.insert("FieldDelimiter", v.into_value());
-            }
-            if let Some(v) = self.key_prefix {
-                m.insert("KeyPrefix", v.into_value());
-            }
-            if let Some(v) = self.key_value_delimiter {
-                m.insert("KeyValueDelimiter", v.into_value());
-            }
-            if let Some(v) = self.non_match_value {
-                m.insert("NonMatchValue", v.into_value());
-            }
-            if let Some(v) = self.overwrite_if_exists {
-                m.insert("OverwriteIfExists", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "FieldDelimiter", self.field_delimiter);
+            set(&mut m, "KeyPrefix", self.key_prefix);
+            set(&mut m, "KeyValueDelimiter", self.key_value_delimiter);
+            set(&mut m, "NonMatchValue", self.non_match_value);
+            set(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3365,9 +3147,7 @@ pub mod transformer {
     impl IntoValue for CopyValueEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.overwrite_if_exists {
-                m.insert("OverwriteIfExists", v.into_value());
-            }
+            set(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
             m.insert("Source", self.source.into_value());
             m.insert("Target", self.target.into_value());
             gs_core::Value::Map(m)
@@ -3426,18 +3206,10 @@ pub mod transformer {
     impl IntoValue for Csv {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.columns {
-                m.insert("Columns", v.into_value());
-            }
-            if let Some(v) = self.delimiter {
-                m.insert("Delimiter", v.into_value());
-            }
-            if let Some(v) = self.quote_character {
-                m.insert("QuoteCharacter", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Columns", self.columns);
+            set(&mut m, "Delimiter", self.delimiter);
+            set(&mut m, "QuoteCharacter", self.quote_character);
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3506,21 +3278,13 @@ pub mod transformer {
     impl IntoValue for DateTimeConverter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
+            set(&mut m, "Locale", self.locale);
             m.insert("MatchPatterns", self.match_patterns.into_value());
             m.insert("Source", self.source.into_value());
-            if let Some(v) = self.source_timezone {
-                m.insert("SourceTimezone", v.into_value());
-            }
+            set(&mut m, "SourceTimezone", self.source_timezone);
             m.insert("Target", self.target.into_value());
-            if let Some(v) = self.target_format {
-                m.insert("TargetFormat", v.into_value());
-            }
-            if let Some(v) = self.target_timezone {
-                m.insert("TargetTimezone", v.into_value());
-            }
+            set(&mut m, "TargetFormat", self.target_format);
+            set(&mut m, "TargetTimezone", self.target_timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -3594,9 +3358,7 @@ pub mod transformer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Match", self.r#match.into_value());
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
             gs_core::Value::Map(m)
         }
     }
@@ -3663,20 +3425,12 @@ pub mod transformer {
     impl IntoValue for ListToMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flatten {
-                m.insert("Flatten", v.into_value());
-            }
-            if let Some(v) = self.flattened_element {
-                m.insert("FlattenedElement", v.into_value());
-            }
+            set(&mut m, "Flatten", self.flatten);
+            set(&mut m, "FlattenedElement", self.flattened_element);
             m.insert("Key", self.key.into_value());
             m.insert("Source", self.source.into_value());
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
-            if let Some(v) = self.value_key {
-                m.insert("ValueKey", v.into_value());
-            }
+            set(&mut m, "Target", self.target);
+            set(&mut m, "ValueKey", self.value_key);
             gs_core::Value::Map(m)
         }
     }
@@ -3756,9 +3510,7 @@ pub mod transformer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.overwrite_if_exists {
-                m.insert("OverwriteIfExists", v.into_value());
-            }
+            set(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -3837,9 +3589,7 @@ pub mod transformer {
     impl IntoValue for MoveKeyEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.overwrite_if_exists {
-                m.insert("OverwriteIfExists", v.into_value());
-            }
+            set(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
             m.insert("Source", self.source.into_value());
             m.insert("Target", self.target.into_value());
             gs_core::Value::Map(m)
@@ -3921,9 +3671,7 @@ pub mod transformer {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.overwrite_if_exists {
-                m.insert("OverwriteIfExists", v.into_value());
-            }
+            set(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
             m.insert("RenameTo", self.rename_to.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "lookoutequipment")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -132,23 +132,15 @@ impl CfnInferenceSchedulerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_delay_offset_in_minutes {
-            m.insert("DataDelayOffsetInMinutes", v.into_value());
-        }
+        set(&mut m, "DataDelayOffsetInMinutes", self.data_delay_offset_in_minutes);
         m.insert("DataInputConfiguration", self.data_input_configuration.into_value());
         m.insert("DataOutputConfiguration", self.data_output_configuration.into_value());
         m.insert("DataUploadFrequency", self.data_upload_frequency.into_value());
-        if let Some(v) = self.inference_scheduler_name {
-            m.insert("InferenceSchedulerName", v.into_value());
-        }
+        set(&mut m, "InferenceSchedulerName", self.inference_scheduler_name);
         m.insert("ModelName", self.model_name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.server_side_kms_key_id {
-            m.insert("ServerSideKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ServerSideKmsKeyId", self.server_side_kms_key_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -182,7 +174,7 @@ impl crate::Cfn<markers::InferenceScheduler> {
 /// The property types of [`CfnInferenceScheduler`]: CDK's `CfnInferenceScheduler.*Property`.
 #[cfg(feature = "lookoutequipment")]
 pub mod inference_scheduler {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies configuration information for the input data for the inference scheduler,
     /// including delimiter, format, and dataset location.
@@ -225,12 +217,8 @@ pub mod inference_scheduler {
     impl IntoValue for DataInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inference_input_name_configuration {
-                m.insert("InferenceInputNameConfiguration", v.into_value());
-            }
-            if let Some(v) = self.input_time_zone_offset {
-                m.insert("InputTimeZoneOffset", v.into_value());
-            }
+            set(&mut m, "InferenceInputNameConfiguration", self.inference_input_name_configuration);
+            set(&mut m, "InputTimeZoneOffset", self.input_time_zone_offset);
             m.insert("S3InputConfiguration", self.s3_input_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -274,12 +262,8 @@ pub mod inference_scheduler {
     impl IntoValue for InputNameConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_timestamp_delimiter {
-                m.insert("ComponentTimestampDelimiter", v.into_value());
-            }
-            if let Some(v) = self.timestamp_format {
-                m.insert("TimestampFormat", v.into_value());
-            }
+            set(&mut m, "ComponentTimestampDelimiter", self.component_timestamp_delimiter);
+            set(&mut m, "TimestampFormat", self.timestamp_format);
             gs_core::Value::Map(m)
         }
     }
@@ -318,9 +302,7 @@ pub mod inference_scheduler {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -359,9 +341,7 @@ pub mod inference_scheduler {
     impl IntoValue for DataOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("S3OutputConfiguration", self.s3_output_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -401,9 +381,7 @@ pub mod inference_scheduler {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }

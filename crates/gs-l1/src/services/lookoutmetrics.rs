@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "lookoutmetrics")]
-use crate::kinds::{Id, Int, IntoValue, List, Str};
+use crate::kinds::{Id, Int, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -111,12 +111,8 @@ impl CfnAlertProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
-        if let Some(v) = self.alert_description {
-            m.insert("AlertDescription", v.into_value());
-        }
-        if let Some(v) = self.alert_name {
-            m.insert("AlertName", v.into_value());
-        }
+        set(&mut m, "AlertDescription", self.alert_description);
+        set(&mut m, "AlertName", self.alert_name);
         m.insert("AlertSensitivityThreshold", self.alert_sensitivity_threshold.into_value());
         m.insert("AnomalyDetectorArn", self.anomaly_detector_arn.into_value());
         m
@@ -152,7 +148,7 @@ impl crate::Cfn<markers::Alert> {
 /// The property types of [`CfnAlert`]: CDK's `CfnAlert.*Property`.
 #[cfg(feature = "lookoutmetrics")]
 pub mod alert {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// A configuration that specifies the action to perform when anomalies are detected.
     ///
@@ -193,12 +189,8 @@ pub mod alert {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_configuration {
-                m.insert("LambdaConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sns_configuration {
-                m.insert("SNSConfiguration", v.into_value());
-            }
+            set(&mut m, "LambdaConfiguration", self.lambda_configuration);
+            set(&mut m, "SNSConfiguration", self.sns_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -347,15 +339,9 @@ impl CfnAnomalyDetectorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AnomalyDetectorConfig", self.anomaly_detector_config.into_value());
-        if let Some(v) = self.anomaly_detector_description {
-            m.insert("AnomalyDetectorDescription", v.into_value());
-        }
-        if let Some(v) = self.anomaly_detector_name {
-            m.insert("AnomalyDetectorName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_get_att("Arn"));
-        }
+        set(&mut m, "AnomalyDetectorDescription", self.anomaly_detector_description);
+        set(&mut m, "AnomalyDetectorName", self.anomaly_detector_name);
+        if let Some(v) = self.kms_key_arn { m.insert("KmsKeyArn", v.into_get_att("Arn")); }
         m.insert("MetricSetList", self.metric_set_list.into_value());
         m
     }
@@ -390,7 +376,7 @@ impl crate::Cfn<markers::AnomalyDetector> {
 /// The property types of [`CfnAnomalyDetector`]: CDK's `CfnAnomalyDetector.*Property`.
 #[cfg(feature = "lookoutmetrics")]
 pub mod anomaly_detector {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Contains information about a detector's configuration.
     ///
@@ -500,27 +486,15 @@ pub mod anomaly_detector {
     impl IntoValue for MetricSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimension_list {
-                m.insert("DimensionList", v.into_value());
-            }
+            set(&mut m, "DimensionList", self.dimension_list);
             m.insert("MetricList", self.metric_list.into_value());
-            if let Some(v) = self.metric_set_description {
-                m.insert("MetricSetDescription", v.into_value());
-            }
-            if let Some(v) = self.metric_set_frequency {
-                m.insert("MetricSetFrequency", v.into_value());
-            }
+            set(&mut m, "MetricSetDescription", self.metric_set_description);
+            set(&mut m, "MetricSetFrequency", self.metric_set_frequency);
             m.insert("MetricSetName", self.metric_set_name.into_value());
             m.insert("MetricSource", self.metric_source.into_value());
-            if let Some(v) = self.offset {
-                m.insert("Offset", v.into_value());
-            }
-            if let Some(v) = self.timestamp_column {
-                m.insert("TimestampColumn", v.into_value());
-            }
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "Offset", self.offset);
+            set(&mut m, "TimestampColumn", self.timestamp_column);
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -566,9 +540,7 @@ pub mod anomaly_detector {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregationFunction", self.aggregation_function.into_value());
             m.insert("MetricName", self.metric_name.into_value());
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -628,21 +600,11 @@ pub mod anomaly_detector {
     impl IntoValue for MetricSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_flow_config {
-                m.insert("AppFlowConfig", v.into_value());
-            }
-            if let Some(v) = self.cloudwatch_config {
-                m.insert("CloudwatchConfig", v.into_value());
-            }
-            if let Some(v) = self.rds_source_config {
-                m.insert("RDSSourceConfig", v.into_value());
-            }
-            if let Some(v) = self.redshift_source_config {
-                m.insert("RedshiftSourceConfig", v.into_value());
-            }
-            if let Some(v) = self.s3_source_config {
-                m.insert("S3SourceConfig", v.into_value());
-            }
+            set(&mut m, "AppFlowConfig", self.app_flow_config);
+            set(&mut m, "CloudwatchConfig", self.cloudwatch_config);
+            set(&mut m, "RDSSourceConfig", self.rds_source_config);
+            set(&mut m, "RedshiftSourceConfig", self.redshift_source_config);
+            set(&mut m, "S3SourceConfig", self.s3_source_config);
             gs_core::Value::Map(m)
         }
     }
@@ -696,13 +658,9 @@ pub mod anomaly_detector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileFormatDescriptor", self.file_format_descriptor.into_value());
-            if let Some(v) = self.historical_data_path_list {
-                m.insert("HistoricalDataPathList", v.into_value());
-            }
+            set(&mut m, "HistoricalDataPathList", self.historical_data_path_list);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.templated_path_list {
-                m.insert("TemplatedPathList", v.into_value());
-            }
+            set(&mut m, "TemplatedPathList", self.templated_path_list);
             gs_core::Value::Map(m)
         }
     }
@@ -744,12 +702,8 @@ pub mod anomaly_detector {
     impl IntoValue for FileFormatDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv_format_descriptor {
-                m.insert("CsvFormatDescriptor", v.into_value());
-            }
-            if let Some(v) = self.json_format_descriptor {
-                m.insert("JsonFormatDescriptor", v.into_value());
-            }
+            set(&mut m, "CsvFormatDescriptor", self.csv_format_descriptor);
+            set(&mut m, "JsonFormatDescriptor", self.json_format_descriptor);
             gs_core::Value::Map(m)
         }
     }
@@ -791,12 +745,8 @@ pub mod anomaly_detector {
     impl IntoValue for JsonFormatDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.charset {
-                m.insert("Charset", v.into_value());
-            }
-            if let Some(v) = self.file_compression {
-                m.insert("FileCompression", v.into_value());
-            }
+            set(&mut m, "Charset", self.charset);
+            set(&mut m, "FileCompression", self.file_compression);
             gs_core::Value::Map(m)
         }
     }
@@ -862,24 +812,12 @@ pub mod anomaly_detector {
     impl IntoValue for CsvFormatDescriptor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.charset {
-                m.insert("Charset", v.into_value());
-            }
-            if let Some(v) = self.contains_header {
-                m.insert("ContainsHeader", v.into_value());
-            }
-            if let Some(v) = self.delimiter {
-                m.insert("Delimiter", v.into_value());
-            }
-            if let Some(v) = self.file_compression {
-                m.insert("FileCompression", v.into_value());
-            }
-            if let Some(v) = self.header_list {
-                m.insert("HeaderList", v.into_value());
-            }
-            if let Some(v) = self.quote_symbol {
-                m.insert("QuoteSymbol", v.into_value());
-            }
+            set(&mut m, "Charset", self.charset);
+            set(&mut m, "ContainsHeader", self.contains_header);
+            set(&mut m, "Delimiter", self.delimiter);
+            set(&mut m, "FileCompression", self.file_compression);
+            set(&mut m, "HeaderList", self.header_list);
+            set(&mut m, "QuoteSymbol", self.quote_symbol);
             gs_core::Value::Map(m)
         }
     }
@@ -1219,12 +1157,8 @@ pub mod anomaly_detector {
     impl IntoValue for TimestampColumn {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.column_format {
-                m.insert("ColumnFormat", v.into_value());
-            }
-            if let Some(v) = self.column_name {
-                m.insert("ColumnName", v.into_value());
-            }
+            set(&mut m, "ColumnFormat", self.column_format);
+            set(&mut m, "ColumnName", self.column_name);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "m2")]
-use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -136,23 +136,13 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.definition {
-            m.insert("Definition", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Definition", self.definition);
+        set(&mut m, "Description", self.description);
         m.insert("EngineType", self.engine_type.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -194,7 +184,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "m2")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The application definition for a particular application. You can specify either inline JSON
     /// or an Amazon S3 bucket location.
@@ -235,12 +225,8 @@ pub mod application {
     impl IntoValue for Definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -464,42 +450,20 @@ impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EngineType", self.engine_type.into_value());
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.high_availability_config {
-            m.insert("HighAvailabilityConfig", v.into_value());
-        }
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "HighAvailabilityConfig", self.high_availability_config);
         m.insert("InstanceType", self.instance_type.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.storage_configurations {
-            m.insert("StorageConfigurations", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "StorageConfigurations", self.storage_configurations);
+        set(&mut m, "SubnetIds", self.subnet_ids);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -541,7 +505,7 @@ impl crate::Cfn<markers::Environment> {
 /// The property types of [`CfnEnvironment`]: CDK's `CfnEnvironment.*Property`.
 #[cfg(feature = "m2")]
 pub mod environment {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// AWS Mainframe Modernization Service (Managed Runtime Environment experience) will no longer
     /// be open to new customers starting on November 7, 2025. If you would like to use the service,
@@ -628,12 +592,8 @@ pub mod environment {
     impl IntoValue for StorageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.efs {
-                m.insert("Efs", v.into_value());
-            }
-            if let Some(v) = self.fsx {
-                m.insert("Fsx", v.into_value());
-            }
+            set(&mut m, "Efs", self.efs);
+            set(&mut m, "Fsx", self.fsx);
             gs_core::Value::Map(m)
         }
     }

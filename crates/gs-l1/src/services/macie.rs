@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "macie")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -162,13 +162,9 @@ impl CfnAllowListProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Criteria", self.criteria.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -221,7 +217,7 @@ impl crate::Cfn<markers::AllowList> {
 /// The property types of [`CfnAllowList`]: CDK's `CfnAllowList.*Property`.
 #[cfg(feature = "macie")]
 pub mod allow_list {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the criteria for an allow list, which is a list that defines specific text or a
     /// text pattern to ignore when inspecting data sources for sensitive data. The criteria can be:
@@ -262,12 +258,8 @@ pub mod allow_list {
     impl IntoValue for Criteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.regex {
-                m.insert("Regex", v.into_value());
-            }
-            if let Some(v) = self.s3_words_list {
-                m.insert("S3WordsList", v.into_value());
-            }
+            set(&mut m, "Regex", self.regex);
+            set(&mut m, "S3WordsList", self.s3_words_list);
             gs_core::Value::Map(m)
         }
     }
@@ -398,23 +390,13 @@ impl CfnCustomDataIdentifierProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.ignore_words {
-            m.insert("IgnoreWords", v.into_value());
-        }
-        if let Some(v) = self.keywords {
-            m.insert("Keywords", v.into_value());
-        }
-        if let Some(v) = self.maximum_match_distance {
-            m.insert("MaximumMatchDistance", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IgnoreWords", self.ignore_words);
+        set(&mut m, "Keywords", self.keywords);
+        set(&mut m, "MaximumMatchDistance", self.maximum_match_distance);
         m.insert("Name", self.name.into_value());
         m.insert("Regex", self.regex.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -518,20 +500,12 @@ impl CfnFindingsFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.action {
-            m.insert("Action", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Action", self.action);
+        set(&mut m, "Description", self.description);
         m.insert("FindingCriteria", self.finding_criteria.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.position {
-            m.insert("Position", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Position", self.position);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -581,7 +555,7 @@ impl crate::Cfn<markers::FindingsFilter> {
 /// The property types of [`CfnFindingsFilter`]: CDK's `CfnFindingsFilter.*Property`.
 #[cfg(feature = "macie")]
 pub mod findings_filter {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// Specifies, as a map, one or more property-based conditions for a findings filter. A *findings
     /// filter* , also referred to as a *filter rule* , is a set of custom criteria that specifies
@@ -621,9 +595,7 @@ pub mod findings_filter {
     impl IntoValue for FindingCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.criterion {
-                m.insert("Criterion", v.into_value());
-            }
+            set(&mut m, "Criterion", self.criterion);
             gs_core::Value::Map(m)
         }
     }
@@ -697,24 +669,12 @@ pub mod findings_filter {
     impl IntoValue for CriterionAdditionalProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eq {
-                m.insert("eq", v.into_value());
-            }
-            if let Some(v) = self.gt {
-                m.insert("gt", v.into_value());
-            }
-            if let Some(v) = self.gte {
-                m.insert("gte", v.into_value());
-            }
-            if let Some(v) = self.lt {
-                m.insert("lt", v.into_value());
-            }
-            if let Some(v) = self.lte {
-                m.insert("lte", v.into_value());
-            }
-            if let Some(v) = self.neq {
-                m.insert("neq", v.into_value());
-            }
+            set(&mut m, "eq", self.eq);
+            set(&mut m, "gt", self.gt);
+            set(&mut m, "gte", self.gte);
+            set(&mut m, "lt", self.lt);
+            set(&mut m, "lte", self.lte);
+            set(&mut m, "neq", self.neq);
             gs_core::Value::Map(m)
         }
     }
@@ -768,12 +728,8 @@ impl CfnMemberProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
-        if let Some(v) = self.email {
-            m.insert("Email", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Email", self.email);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -874,12 +830,8 @@ impl CfnSessionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.finding_publishing_frequency {
-            m.insert("FindingPublishingFrequency", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
+        set(&mut m, "FindingPublishingFrequency", self.finding_publishing_frequency);
+        set(&mut m, "Status", self.status);
         m
     }
 

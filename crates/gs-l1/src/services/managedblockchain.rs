@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "managedblockchain")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -103,12 +103,8 @@ impl CfnAccessorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessorType", self.accessor_type.into_value());
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -223,16 +219,10 @@ impl CfnMemberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.invitation_id {
-            m.insert("InvitationId", v.into_value());
-        }
+        set(&mut m, "InvitationId", self.invitation_id);
         m.insert("MemberConfiguration", self.member_configuration.into_value());
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
-        if let Some(v) = self.network_id {
-            m.insert("NetworkId", v.into_value());
-        }
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
+        set(&mut m, "NetworkId", self.network_id);
         m
     }
 
@@ -274,7 +264,7 @@ impl crate::Cfn<markers::Member> {
 /// The property types of [`CfnMember`]: CDK's `CfnMember.*Property`.
 #[cfg(feature = "managedblockchain")]
 pub mod member {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Configuration properties of the member.
     ///
@@ -314,12 +304,8 @@ pub mod member {
     impl IntoValue for MemberConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.member_framework_configuration {
-                m.insert("MemberFrameworkConfiguration", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "MemberFrameworkConfiguration", self.member_framework_configuration);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -357,9 +343,7 @@ pub mod member {
     impl IntoValue for MemberFrameworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.member_fabric_configuration {
-                m.insert("MemberFabricConfiguration", v.into_value());
-            }
+            set(&mut m, "MemberFabricConfiguration", self.member_fabric_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -468,15 +452,11 @@ pub mod member {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Framework", self.framework.into_value());
             m.insert("FrameworkVersion", self.framework_version.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.network_framework_configuration {
-                m.insert("NetworkFrameworkConfiguration", v.into_value());
-            }
+            set(&mut m, "NetworkFrameworkConfiguration", self.network_framework_configuration);
             m.insert("VotingPolicy", self.voting_policy.into_value());
             gs_core::Value::Map(m)
         }
@@ -515,9 +495,7 @@ pub mod member {
     impl IntoValue for VotingPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approval_threshold_policy {
-                m.insert("ApprovalThresholdPolicy", v.into_value());
-            }
+            set(&mut m, "ApprovalThresholdPolicy", self.approval_threshold_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -576,15 +554,9 @@ pub mod member {
     impl IntoValue for ApprovalThresholdPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.proposal_duration_in_hours {
-                m.insert("ProposalDurationInHours", v.into_value());
-            }
-            if let Some(v) = self.threshold_comparator {
-                m.insert("ThresholdComparator", v.into_value());
-            }
-            if let Some(v) = self.threshold_percentage {
-                m.insert("ThresholdPercentage", v.into_value());
-            }
+            set(&mut m, "ProposalDurationInHours", self.proposal_duration_in_hours);
+            set(&mut m, "ThresholdComparator", self.threshold_comparator);
+            set(&mut m, "ThresholdPercentage", self.threshold_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -622,9 +594,7 @@ pub mod member {
     impl IntoValue for NetworkFrameworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_fabric_configuration {
-                m.insert("NetworkFabricConfiguration", v.into_value());
-            }
+            set(&mut m, "NetworkFabricConfiguration", self.network_fabric_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -705,9 +675,7 @@ impl CfnNodeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.member_id {
-            m.insert("MemberId", v.into_value());
-        }
+        set(&mut m, "MemberId", self.member_id);
         m.insert("NetworkId", self.network_id.into_value());
         m.insert("NodeConfiguration", self.node_configuration.into_value());
         m

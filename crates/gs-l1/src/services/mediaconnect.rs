@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mediaconnect")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -302,20 +302,12 @@ impl CfnBridgeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.egress_gateway_bridge {
-            m.insert("EgressGatewayBridge", v.into_value());
-        }
-        if let Some(v) = self.ingress_gateway_bridge {
-            m.insert("IngressGatewayBridge", v.into_value());
-        }
+        set(&mut m, "EgressGatewayBridge", self.egress_gateway_bridge);
+        set(&mut m, "IngressGatewayBridge", self.ingress_gateway_bridge);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.outputs {
-            m.insert("Outputs", v.into_value());
-        }
+        set(&mut m, "Outputs", self.outputs);
         m.insert("PlacementArn", self.placement_arn.into_value());
-        if let Some(v) = self.source_failover_config {
-            m.insert("SourceFailoverConfig", v.into_value());
-        }
+        set(&mut m, "SourceFailoverConfig", self.source_failover_config);
         m.insert("Sources", self.sources.into_value());
         m
     }
@@ -358,7 +350,7 @@ impl crate::Cfn<markers::Bridge> {
 /// The property types of [`CfnBridge`]: CDK's `CfnBridge.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod bridge {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The settings for source failover.
     ///
@@ -403,12 +395,8 @@ pub mod bridge {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailoverMode", self.failover_mode.into_value());
-            if let Some(v) = self.source_priority {
-                m.insert("SourcePriority", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "SourcePriority", self.source_priority);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -445,9 +433,7 @@ pub mod bridge {
     impl IntoValue for SourcePriority {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.primary_source {
-                m.insert("PrimarySource", v.into_value());
-            }
+            set(&mut m, "PrimarySource", self.primary_source);
             gs_core::Value::Map(m)
         }
     }
@@ -555,9 +541,7 @@ pub mod bridge {
     impl IntoValue for BridgeOutput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_output {
-                m.insert("NetworkOutput", v.into_value());
-            }
+            set(&mut m, "NetworkOutput", self.network_output);
             gs_core::Value::Map(m)
         }
     }
@@ -671,12 +655,8 @@ pub mod bridge {
     impl IntoValue for BridgeSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_source {
-                m.insert("FlowSource", v.into_value());
-            }
-            if let Some(v) = self.network_source {
-                m.insert("NetworkSource", v.into_value());
-            }
+            set(&mut m, "FlowSource", self.flow_source);
+            set(&mut m, "NetworkSource", self.network_source);
             gs_core::Value::Map(m)
         }
     }
@@ -742,9 +722,7 @@ pub mod bridge {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MulticastIp", self.multicast_ip.into_value());
-            if let Some(v) = self.multicast_source_settings {
-                m.insert("MulticastSourceSettings", v.into_value());
-            }
+            set(&mut m, "MulticastSourceSettings", self.multicast_source_settings);
             m.insert("Name", self.name.into_value());
             m.insert("NetworkName", self.network_name.into_value());
             m.insert("Port", self.port.into_value());
@@ -794,9 +772,7 @@ pub mod bridge {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FlowArn", self.flow_arn.into_value());
-            if let Some(v) = self.flow_vpc_interface_attachment {
-                m.insert("FlowVpcInterfaceAttachment", v.into_value());
-            }
+            set(&mut m, "FlowVpcInterfaceAttachment", self.flow_vpc_interface_attachment);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -833,9 +809,7 @@ pub mod bridge {
     impl IntoValue for VpcInterfaceAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_interface_name {
-                m.insert("VpcInterfaceName", v.into_value());
-            }
+            set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
             gs_core::Value::Map(m)
         }
     }
@@ -871,9 +845,7 @@ pub mod bridge {
     impl IntoValue for MulticastSourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.multicast_source_ip {
-                m.insert("MulticastSourceIp", v.into_value());
-            }
+            set(&mut m, "MulticastSourceIp", self.multicast_source_ip);
             gs_core::Value::Map(m)
         }
     }
@@ -1065,13 +1037,9 @@ impl CfnBridgeSourceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BridgeArn", self.bridge_arn.into_value());
-        if let Some(v) = self.flow_source {
-            m.insert("FlowSource", v.into_value());
-        }
+        set(&mut m, "FlowSource", self.flow_source);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.network_source {
-            m.insert("NetworkSource", v.into_value());
-        }
+        set(&mut m, "NetworkSource", self.network_source);
         m
     }
 
@@ -1097,7 +1065,7 @@ impl crate::Cfn<markers::BridgeSource> {
 /// The property types of [`CfnBridgeSource`]: CDK's `CfnBridgeSource.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod bridge_source {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The source of the bridge. A network source originates at your premises.
     ///
@@ -1153,9 +1121,7 @@ pub mod bridge_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MulticastIp", self.multicast_ip.into_value());
-            if let Some(v) = self.multicast_source_settings {
-                m.insert("MulticastSourceSettings", v.into_value());
-            }
+            set(&mut m, "MulticastSourceSettings", self.multicast_source_settings);
             m.insert("NetworkName", self.network_name.into_value());
             m.insert("Port", self.port.into_value());
             m.insert("Protocol", self.protocol.into_value());
@@ -1197,9 +1163,7 @@ pub mod bridge_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FlowArn", self.flow_arn.into_value());
-            if let Some(v) = self.flow_vpc_interface_attachment {
-                m.insert("FlowVpcInterfaceAttachment", v.into_value());
-            }
+            set(&mut m, "FlowVpcInterfaceAttachment", self.flow_vpc_interface_attachment);
             gs_core::Value::Map(m)
         }
     }
@@ -1235,9 +1199,7 @@ pub mod bridge_source {
     impl IntoValue for VpcInterfaceAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_interface_name {
-                m.insert("VpcInterfaceName", v.into_value());
-            }
+            set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1273,9 +1235,7 @@ pub mod bridge_source {
     impl IntoValue for MulticastSourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.multicast_source_ip {
-                m.insert("MulticastSourceIp", v.into_value());
-            }
+            set(&mut m, "MulticastSourceIp", self.multicast_source_ip);
             gs_core::Value::Map(m)
         }
     }
@@ -1384,38 +1344,18 @@ impl CfnFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.encoding_config {
-            m.insert("EncodingConfig", v.into_value());
-        }
-        if let Some(v) = self.flow_size {
-            m.insert("FlowSize", v.into_value());
-        }
-        if let Some(v) = self.maintenance {
-            m.insert("Maintenance", v.into_value());
-        }
-        if let Some(v) = self.media_streams {
-            m.insert("MediaStreams", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "EncodingConfig", self.encoding_config);
+        set(&mut m, "FlowSize", self.flow_size);
+        set(&mut m, "Maintenance", self.maintenance);
+        set(&mut m, "MediaStreams", self.media_streams);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.ndi_config {
-            m.insert("NdiConfig", v.into_value());
-        }
+        set(&mut m, "NdiConfig", self.ndi_config);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.source_failover_config {
-            m.insert("SourceFailoverConfig", v.into_value());
-        }
-        if let Some(v) = self.source_monitoring_config {
-            m.insert("SourceMonitoringConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_interfaces {
-            m.insert("VpcInterfaces", v.into_value());
-        }
+        set(&mut m, "SourceFailoverConfig", self.source_failover_config);
+        set(&mut m, "SourceMonitoringConfig", self.source_monitoring_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcInterfaces", self.vpc_interfaces);
         m
     }
 
@@ -1501,7 +1441,7 @@ impl crate::Cfn<markers::Flow> {
 /// The property types of [`CfnFlow`]: CDK's `CfnFlow.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod flow {
-    use crate::kinds::{Int, IntoValue, Json, List, Str, Tag};
+    use crate::kinds::{Int, IntoValue, Json, List, Str, Tag, set};
 
     /// The transport parameters that are associated with an incoming media stream.
     ///
@@ -1604,9 +1544,7 @@ pub mod flow {
     impl IntoValue for NdiSourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_name {
-                m.insert("SourceName", v.into_value());
-            }
+            set(&mut m, "SourceName", self.source_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1645,9 +1583,7 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
-            if let Some(v) = self.encryption_key_type {
-                m.insert("EncryptionKeyType", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyType", self.encryption_key_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1691,12 +1627,8 @@ pub mod flow {
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic {
-                m.insert("Automatic", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager {
-                m.insert("SecretsManager", v.into_value());
-            }
+            set(&mut m, "Automatic", self.automatic);
+            set(&mut m, "SecretsManager", self.secrets_manager);
             gs_core::Value::Map(m)
         }
     }
@@ -1809,18 +1741,12 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.network_interface_ids {
-                m.insert("NetworkInterfaceIds", v.into_value());
-            }
-            if let Some(v) = self.network_interface_type {
-                m.insert("NetworkInterfaceType", v.into_value());
-            }
+            set(&mut m, "NetworkInterfaceIds", self.network_interface_ids);
+            set(&mut m, "NetworkInterfaceType", self.network_interface_type);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
             m.insert("SubnetId", self.subnet_id.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1905,27 +1831,15 @@ pub mod flow {
     impl IntoValue for MediaStream {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
-            if let Some(v) = self.clock_rate {
-                m.insert("ClockRate", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.fmt {
-                m.insert("Fmt", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
+            set(&mut m, "ClockRate", self.clock_rate);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Fmt", self.fmt);
             m.insert("MediaStreamId", self.media_stream_id.into_value());
             m.insert("MediaStreamName", self.media_stream_name.into_value());
             m.insert("MediaStreamType", self.media_stream_type.into_value());
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.video_format {
-                m.insert("VideoFormat", v.into_value());
-            }
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "VideoFormat", self.video_format);
             gs_core::Value::Map(m)
         }
     }
@@ -1967,12 +1881,8 @@ pub mod flow {
     impl IntoValue for MediaStreamAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fmtp {
-                m.insert("Fmtp", v.into_value());
-            }
-            if let Some(v) = self.lang {
-                m.insert("Lang", v.into_value());
-            }
+            set(&mut m, "Fmtp", self.fmtp);
+            set(&mut m, "Lang", self.lang);
             gs_core::Value::Map(m)
         }
     }
@@ -2044,27 +1954,13 @@ pub mod flow {
     impl IntoValue for Fmtp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_order {
-                m.insert("ChannelOrder", v.into_value());
-            }
-            if let Some(v) = self.colorimetry {
-                m.insert("Colorimetry", v.into_value());
-            }
-            if let Some(v) = self.exact_framerate {
-                m.insert("ExactFramerate", v.into_value());
-            }
-            if let Some(v) = self.par {
-                m.insert("Par", v.into_value());
-            }
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
-            if let Some(v) = self.scan_mode {
-                m.insert("ScanMode", v.into_value());
-            }
-            if let Some(v) = self.tcs {
-                m.insert("Tcs", v.into_value());
-            }
+            set(&mut m, "ChannelOrder", self.channel_order);
+            set(&mut m, "Colorimetry", self.colorimetry);
+            set(&mut m, "ExactFramerate", self.exact_framerate);
+            set(&mut m, "Par", self.par);
+            set(&mut m, "Range", self.range);
+            set(&mut m, "ScanMode", self.scan_mode);
+            set(&mut m, "Tcs", self.tcs);
             gs_core::Value::Map(m)
         }
     }
@@ -2160,18 +2056,10 @@ pub mod flow {
     impl IntoValue for SourceMonitoringConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_monitoring_settings {
-                m.insert("AudioMonitoringSettings", v.into_value());
-            }
-            if let Some(v) = self.content_quality_analysis_state {
-                m.insert("ContentQualityAnalysisState", v.into_value());
-            }
-            if let Some(v) = self.thumbnail_state {
-                m.insert("ThumbnailState", v.into_value());
-            }
-            if let Some(v) = self.video_monitoring_settings {
-                m.insert("VideoMonitoringSettings", v.into_value());
-            }
+            set(&mut m, "AudioMonitoringSettings", self.audio_monitoring_settings);
+            set(&mut m, "ContentQualityAnalysisState", self.content_quality_analysis_state);
+            set(&mut m, "ThumbnailState", self.thumbnail_state);
+            set(&mut m, "VideoMonitoringSettings", self.video_monitoring_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -2207,9 +2095,7 @@ pub mod flow {
     impl IntoValue for AudioMonitoringSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.silent_audio {
-                m.insert("SilentAudio", v.into_value());
-            }
+            set(&mut m, "SilentAudio", self.silent_audio);
             gs_core::Value::Map(m)
         }
     }
@@ -2251,12 +2137,8 @@ pub mod flow {
     impl IntoValue for SilentAudio {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.threshold_seconds {
-                m.insert("ThresholdSeconds", v.into_value());
-            }
+            set(&mut m, "State", self.state);
+            set(&mut m, "ThresholdSeconds", self.threshold_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2298,12 +2180,8 @@ pub mod flow {
     impl IntoValue for VideoMonitoringSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.black_frames {
-                m.insert("BlackFrames", v.into_value());
-            }
-            if let Some(v) = self.frozen_frames {
-                m.insert("FrozenFrames", v.into_value());
-            }
+            set(&mut m, "BlackFrames", self.black_frames);
+            set(&mut m, "FrozenFrames", self.frozen_frames);
             gs_core::Value::Map(m)
         }
     }
@@ -2345,12 +2223,8 @@ pub mod flow {
     impl IntoValue for BlackFrames {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.threshold_seconds {
-                m.insert("ThresholdSeconds", v.into_value());
-            }
+            set(&mut m, "State", self.state);
+            set(&mut m, "ThresholdSeconds", self.threshold_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2393,12 +2267,8 @@ pub mod flow {
     impl IntoValue for FrozenFrames {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
-            if let Some(v) = self.threshold_seconds {
-                m.insert("ThresholdSeconds", v.into_value());
-            }
+            set(&mut m, "State", self.state);
+            set(&mut m, "ThresholdSeconds", self.threshold_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2450,15 +2320,9 @@ pub mod flow {
     impl IntoValue for NdiConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.machine_name {
-                m.insert("MachineName", v.into_value());
-            }
-            if let Some(v) = self.ndi_discovery_servers {
-                m.insert("NdiDiscoveryServers", v.into_value());
-            }
-            if let Some(v) = self.ndi_state {
-                m.insert("NdiState", v.into_value());
-            }
+            set(&mut m, "MachineName", self.machine_name);
+            set(&mut m, "NdiDiscoveryServers", self.ndi_discovery_servers);
+            set(&mut m, "NdiState", self.ndi_state);
             gs_core::Value::Map(m)
         }
     }
@@ -2504,9 +2368,7 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DiscoveryServerAddress", self.discovery_server_address.into_value());
-            if let Some(v) = self.discovery_server_port {
-                m.insert("DiscoveryServerPort", v.into_value());
-            }
+            set(&mut m, "DiscoveryServerPort", self.discovery_server_port);
             m.insert("VpcInterfaceAdapter", self.vpc_interface_adapter.into_value());
             gs_core::Value::Map(m)
         }
@@ -2553,12 +2415,8 @@ pub mod flow {
     impl IntoValue for EncodingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encoding_profile {
-                m.insert("EncodingProfile", v.into_value());
-            }
-            if let Some(v) = self.video_max_bitrate {
-                m.insert("VideoMaxBitrate", v.into_value());
-            }
+            set(&mut m, "EncodingProfile", self.encoding_profile);
+            set(&mut m, "VideoMaxBitrate", self.video_max_bitrate);
             gs_core::Value::Map(m)
         }
     }
@@ -2617,18 +2475,10 @@ pub mod flow {
     impl IntoValue for FailoverConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failover_mode {
-                m.insert("FailoverMode", v.into_value());
-            }
-            if let Some(v) = self.recovery_window {
-                m.insert("RecoveryWindow", v.into_value());
-            }
-            if let Some(v) = self.source_priority {
-                m.insert("SourcePriority", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "FailoverMode", self.failover_mode);
+            set(&mut m, "RecoveryWindow", self.recovery_window);
+            set(&mut m, "SourcePriority", self.source_priority);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -2860,84 +2710,32 @@ pub mod flow {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decryption {
-                m.insert("Decryption", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.entitlement_arn {
-                m.insert("EntitlementArn", v.into_value());
-            }
-            if let Some(v) = self.gateway_bridge_source {
-                m.insert("GatewayBridgeSource", v.into_value());
-            }
-            if let Some(v) = self.ingest_ip {
-                m.insert("IngestIp", v.into_value());
-            }
-            if let Some(v) = self.ingest_port {
-                m.insert("IngestPort", v.into_value());
-            }
-            if let Some(v) = self.max_bitrate {
-                m.insert("MaxBitrate", v.into_value());
-            }
-            if let Some(v) = self.max_latency {
-                m.insert("MaxLatency", v.into_value());
-            }
-            if let Some(v) = self.max_sync_buffer {
-                m.insert("MaxSyncBuffer", v.into_value());
-            }
-            if let Some(v) = self.media_stream_source_configurations {
-                m.insert("MediaStreamSourceConfigurations", v.into_value());
-            }
-            if let Some(v) = self.min_latency {
-                m.insert("MinLatency", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.ndi_source_settings {
-                m.insert("NdiSourceSettings", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.router_integration_state {
-                m.insert("RouterIntegrationState", v.into_value());
-            }
-            if let Some(v) = self.router_integration_transit_decryption {
-                m.insert("RouterIntegrationTransitDecryption", v.into_value());
-            }
-            if let Some(v) = self.sender_control_port {
-                m.insert("SenderControlPort", v.into_value());
-            }
-            if let Some(v) = self.sender_ip_address {
-                m.insert("SenderIpAddress", v.into_value());
-            }
-            if let Some(v) = self.source_arn {
-                m.insert("SourceArn", v.into_value());
-            }
-            if let Some(v) = self.source_ingest_port {
-                m.insert("SourceIngestPort", v.into_value());
-            }
-            if let Some(v) = self.source_listener_address {
-                m.insert("SourceListenerAddress", v.into_value());
-            }
-            if let Some(v) = self.source_listener_port {
-                m.insert("SourceListenerPort", v.into_value());
-            }
-            if let Some(v) = self.stream_id {
-                m.insert("StreamId", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.vpc_interface_name {
-                m.insert("VpcInterfaceName", v.into_value());
-            }
-            if let Some(v) = self.whitelist_cidr {
-                m.insert("WhitelistCidr", v.into_value());
-            }
+            set(&mut m, "Decryption", self.decryption);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "EntitlementArn", self.entitlement_arn);
+            set(&mut m, "GatewayBridgeSource", self.gateway_bridge_source);
+            set(&mut m, "IngestIp", self.ingest_ip);
+            set(&mut m, "IngestPort", self.ingest_port);
+            set(&mut m, "MaxBitrate", self.max_bitrate);
+            set(&mut m, "MaxLatency", self.max_latency);
+            set(&mut m, "MaxSyncBuffer", self.max_sync_buffer);
+            set(&mut m, "MediaStreamSourceConfigurations", self.media_stream_source_configurations);
+            set(&mut m, "MinLatency", self.min_latency);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "NdiSourceSettings", self.ndi_source_settings);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "RouterIntegrationState", self.router_integration_state);
+            set(&mut m, "RouterIntegrationTransitDecryption", self.router_integration_transit_decryption);
+            set(&mut m, "SenderControlPort", self.sender_control_port);
+            set(&mut m, "SenderIpAddress", self.sender_ip_address);
+            set(&mut m, "SourceArn", self.source_arn);
+            set(&mut m, "SourceIngestPort", self.source_ingest_port);
+            set(&mut m, "SourceListenerAddress", self.source_listener_address);
+            set(&mut m, "SourceListenerPort", self.source_listener_port);
+            set(&mut m, "StreamId", self.stream_id);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
+            set(&mut m, "WhitelistCidr", self.whitelist_cidr);
             gs_core::Value::Map(m)
         }
     }
@@ -3029,31 +2827,15 @@ pub mod flow {
     impl IntoValue for Encryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm {
-                m.insert("Algorithm", v.into_value());
-            }
-            if let Some(v) = self.constant_initialization_vector {
-                m.insert("ConstantInitializationVector", v.into_value());
-            }
-            if let Some(v) = self.device_id {
-                m.insert("DeviceId", v.into_value());
-            }
-            if let Some(v) = self.key_type {
-                m.insert("KeyType", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
+            set(&mut m, "Algorithm", self.algorithm);
+            set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
+            set(&mut m, "DeviceId", self.device_id);
+            set(&mut m, "KeyType", self.key_type);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "ResourceId", self.resource_id);
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "SecretArn", self.secret_arn);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -3091,9 +2873,7 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BridgeArn", self.bridge_arn.into_value());
-            if let Some(v) = self.vpc_interface_attachment {
-                m.insert("VpcInterfaceAttachment", v.into_value());
-            }
+            set(&mut m, "VpcInterfaceAttachment", self.vpc_interface_attachment);
             gs_core::Value::Map(m)
         }
     }
@@ -3129,9 +2909,7 @@ pub mod flow {
     impl IntoValue for VpcInterfaceAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_interface_name {
-                m.insert("VpcInterfaceName", v.into_value());
-            }
+            set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
             gs_core::Value::Map(m)
         }
     }
@@ -3179,9 +2957,7 @@ pub mod flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncodingName", self.encoding_name.into_value());
-            if let Some(v) = self.input_configurations {
-                m.insert("InputConfigurations", v.into_value());
-            }
+            set(&mut m, "InputConfigurations", self.input_configurations);
             m.insert("MediaStreamName", self.media_stream_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3270,22 +3046,14 @@ impl CfnFlowEntitlementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_transfer_subscriber_fee_percent {
-            m.insert("DataTransferSubscriberFeePercent", v.into_value());
-        }
+        set(&mut m, "DataTransferSubscriberFeePercent", self.data_transfer_subscriber_fee_percent);
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.encryption {
-            m.insert("Encryption", v.into_value());
-        }
-        if let Some(v) = self.entitlement_status {
-            m.insert("EntitlementStatus", v.into_value());
-        }
+        set(&mut m, "Encryption", self.encryption);
+        set(&mut m, "EntitlementStatus", self.entitlement_status);
         m.insert("FlowArn", self.flow_arn.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Subscribers", self.subscribers.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3319,7 +3087,7 @@ impl crate::Cfn<markers::FlowEntitlement> {
 /// The property types of [`CfnFlowEntitlement`]: CDK's `CfnFlowEntitlement.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod flow_entitlement {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Encryption information.
     ///
@@ -3410,28 +3178,14 @@ pub mod flow_entitlement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Algorithm", self.algorithm.into_value());
-            if let Some(v) = self.constant_initialization_vector {
-                m.insert("ConstantInitializationVector", v.into_value());
-            }
-            if let Some(v) = self.device_id {
-                m.insert("DeviceId", v.into_value());
-            }
-            if let Some(v) = self.key_type {
-                m.insert("KeyType", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
+            set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
+            set(&mut m, "DeviceId", self.device_id);
+            set(&mut m, "KeyType", self.key_type);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "ResourceId", self.resource_id);
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "SecretArn", self.secret_arn);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -3522,25 +3276,15 @@ impl CfnFlowMediaStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attributes {
-            m.insert("Attributes", v.into_value());
-        }
-        if let Some(v) = self.clock_rate {
-            m.insert("ClockRate", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Attributes", self.attributes);
+        set(&mut m, "ClockRate", self.clock_rate);
+        set(&mut m, "Description", self.description);
         m.insert("FlowArn", self.flow_arn.into_value());
         m.insert("MediaStreamId", self.media_stream_id.into_value());
         m.insert("MediaStreamName", self.media_stream_name.into_value());
         m.insert("MediaStreamType", self.media_stream_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.video_format {
-            m.insert("VideoFormat", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VideoFormat", self.video_format);
         m
     }
 
@@ -3584,7 +3328,7 @@ impl crate::Cfn<markers::FlowMediaStream> {
 /// The property types of [`CfnFlowMediaStream`]: CDK's `CfnFlowMediaStream.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod flow_media_stream {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Attributes that are related to the media stream.
     ///
@@ -3624,12 +3368,8 @@ pub mod flow_media_stream {
     impl IntoValue for MediaStreamAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fmtp {
-                m.insert("Fmtp", v.into_value());
-            }
-            if let Some(v) = self.lang {
-                m.insert("Lang", v.into_value());
-            }
+            set(&mut m, "Fmtp", self.fmtp);
+            set(&mut m, "Lang", self.lang);
             gs_core::Value::Map(m)
         }
     }
@@ -3701,27 +3441,13 @@ pub mod flow_media_stream {
     impl IntoValue for Fmtp {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_order {
-                m.insert("ChannelOrder", v.into_value());
-            }
-            if let Some(v) = self.colorimetry {
-                m.insert("Colorimetry", v.into_value());
-            }
-            if let Some(v) = self.exact_framerate {
-                m.insert("ExactFramerate", v.into_value());
-            }
-            if let Some(v) = self.par {
-                m.insert("Par", v.into_value());
-            }
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
-            if let Some(v) = self.scan_mode {
-                m.insert("ScanMode", v.into_value());
-            }
-            if let Some(v) = self.tcs {
-                m.insert("Tcs", v.into_value());
-            }
+            set(&mut m, "ChannelOrder", self.channel_order);
+            set(&mut m, "Colorimetry", self.colorimetry);
+            set(&mut m, "ExactFramerate", self.exact_framerate);
+            set(&mut m, "Par", self.par);
+            set(&mut m, "Range", self.range);
+            set(&mut m, "ScanMode", self.scan_mode);
+            set(&mut m, "Tcs", self.tcs);
             gs_core::Value::Map(m)
         }
     }
@@ -3896,70 +3622,28 @@ impl CfnFlowOutputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidr_allow_list {
-            m.insert("CidrAllowList", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.destination {
-            m.insert("Destination", v.into_value());
-        }
-        if let Some(v) = self.encryption {
-            m.insert("Encryption", v.into_value());
-        }
+        set(&mut m, "CidrAllowList", self.cidr_allow_list);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Destination", self.destination);
+        set(&mut m, "Encryption", self.encryption);
         m.insert("FlowArn", self.flow_arn.into_value());
-        if let Some(v) = self.max_latency {
-            m.insert("MaxLatency", v.into_value());
-        }
-        if let Some(v) = self.media_stream_output_configurations {
-            m.insert("MediaStreamOutputConfigurations", v.into_value());
-        }
-        if let Some(v) = self.min_latency {
-            m.insert("MinLatency", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.ndi_output_timecode_source {
-            m.insert("NdiOutputTimecodeSource", v.into_value());
-        }
-        if let Some(v) = self.ndi_program_name {
-            m.insert("NdiProgramName", v.into_value());
-        }
-        if let Some(v) = self.ndi_speed_hq_quality {
-            m.insert("NdiSpeedHqQuality", v.into_value());
-        }
-        if let Some(v) = self.output_status {
-            m.insert("OutputStatus", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.protocol {
-            m.insert("Protocol", v.into_value());
-        }
-        if let Some(v) = self.remote_id {
-            m.insert("RemoteId", v.into_value());
-        }
-        if let Some(v) = self.router_integration_state {
-            m.insert("RouterIntegrationState", v.into_value());
-        }
-        if let Some(v) = self.router_integration_transit_encryption {
-            m.insert("RouterIntegrationTransitEncryption", v.into_value());
-        }
-        if let Some(v) = self.smoothing_latency {
-            m.insert("SmoothingLatency", v.into_value());
-        }
-        if let Some(v) = self.stream_id {
-            m.insert("StreamId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_interface_attachment {
-            m.insert("VpcInterfaceAttachment", v.into_value());
-        }
+        set(&mut m, "MaxLatency", self.max_latency);
+        set(&mut m, "MediaStreamOutputConfigurations", self.media_stream_output_configurations);
+        set(&mut m, "MinLatency", self.min_latency);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NdiOutputTimecodeSource", self.ndi_output_timecode_source);
+        set(&mut m, "NdiProgramName", self.ndi_program_name);
+        set(&mut m, "NdiSpeedHqQuality", self.ndi_speed_hq_quality);
+        set(&mut m, "OutputStatus", self.output_status);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "Protocol", self.protocol);
+        set(&mut m, "RemoteId", self.remote_id);
+        set(&mut m, "RouterIntegrationState", self.router_integration_state);
+        set(&mut m, "RouterIntegrationTransitEncryption", self.router_integration_transit_encryption);
+        set(&mut m, "SmoothingLatency", self.smoothing_latency);
+        set(&mut m, "StreamId", self.stream_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcInterfaceAttachment", self.vpc_interface_attachment);
         m
     }
 
@@ -3993,7 +3677,7 @@ impl crate::Cfn<markers::FlowOutput> {
 /// The property types of [`CfnFlowOutput`]: CDK's `CfnFlowOutput.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod flow_output {
-    use crate::kinds::{Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Num, Str, set};
 
     /// The media stream that is associated with the output, and the parameters for that
     /// association.
@@ -4044,13 +3728,9 @@ pub mod flow_output {
     impl IntoValue for MediaStreamOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_configurations {
-                m.insert("DestinationConfigurations", v.into_value());
-            }
+            set(&mut m, "DestinationConfigurations", self.destination_configurations);
             m.insert("EncodingName", self.encoding_name.into_value());
-            if let Some(v) = self.encoding_parameters {
-                m.insert("EncodingParameters", v.into_value());
-            }
+            set(&mut m, "EncodingParameters", self.encoding_parameters);
             m.insert("MediaStreamName", self.media_stream_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -4175,9 +3855,7 @@ pub mod flow_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionFactor", self.compression_factor.into_value());
-            if let Some(v) = self.encoder_profile {
-                m.insert("EncoderProfile", v.into_value());
-            }
+            set(&mut m, "EncoderProfile", self.encoder_profile);
             gs_core::Value::Map(m)
         }
     }
@@ -4216,9 +3894,7 @@ pub mod flow_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
-            if let Some(v) = self.encryption_key_type {
-                m.insert("EncryptionKeyType", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyType", self.encryption_key_type);
             gs_core::Value::Map(m)
         }
     }
@@ -4262,12 +3938,8 @@ pub mod flow_output {
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic {
-                m.insert("Automatic", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager {
-                m.insert("SecretsManager", v.into_value());
-            }
+            set(&mut m, "Automatic", self.automatic);
+            set(&mut m, "SecretsManager", self.secrets_manager);
             gs_core::Value::Map(m)
         }
     }
@@ -4364,12 +4036,8 @@ pub mod flow_output {
     impl IntoValue for Encryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm {
-                m.insert("Algorithm", v.into_value());
-            }
-            if let Some(v) = self.key_type {
-                m.insert("KeyType", v.into_value());
-            }
+            set(&mut m, "Algorithm", self.algorithm);
+            set(&mut m, "KeyType", self.key_type);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("SecretArn", self.secret_arn.into_value());
             gs_core::Value::Map(m)
@@ -4407,9 +4075,7 @@ pub mod flow_output {
     impl IntoValue for VpcInterfaceAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_interface_name {
-                m.insert("VpcInterfaceName", v.into_value());
-            }
+            set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
             gs_core::Value::Map(m)
         }
     }
@@ -4579,57 +4245,25 @@ impl CfnFlowSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.decryption {
-            m.insert("Decryption", v.into_value());
-        }
+        set(&mut m, "Decryption", self.decryption);
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.entitlement_arn {
-            m.insert("EntitlementArn", v.into_value());
-        }
+        set(&mut m, "EntitlementArn", self.entitlement_arn);
         m.insert("FlowArn", self.flow_arn.into_value());
-        if let Some(v) = self.gateway_bridge_source {
-            m.insert("GatewayBridgeSource", v.into_value());
-        }
-        if let Some(v) = self.ingest_port {
-            m.insert("IngestPort", v.into_value());
-        }
-        if let Some(v) = self.max_bitrate {
-            m.insert("MaxBitrate", v.into_value());
-        }
-        if let Some(v) = self.max_latency {
-            m.insert("MaxLatency", v.into_value());
-        }
-        if let Some(v) = self.min_latency {
-            m.insert("MinLatency", v.into_value());
-        }
+        set(&mut m, "GatewayBridgeSource", self.gateway_bridge_source);
+        set(&mut m, "IngestPort", self.ingest_port);
+        set(&mut m, "MaxBitrate", self.max_bitrate);
+        set(&mut m, "MaxLatency", self.max_latency);
+        set(&mut m, "MinLatency", self.min_latency);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.protocol {
-            m.insert("Protocol", v.into_value());
-        }
-        if let Some(v) = self.sender_control_port {
-            m.insert("SenderControlPort", v.into_value());
-        }
-        if let Some(v) = self.sender_ip_address {
-            m.insert("SenderIpAddress", v.into_value());
-        }
-        if let Some(v) = self.source_listener_address {
-            m.insert("SourceListenerAddress", v.into_value());
-        }
-        if let Some(v) = self.source_listener_port {
-            m.insert("SourceListenerPort", v.into_value());
-        }
-        if let Some(v) = self.stream_id {
-            m.insert("StreamId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_interface_name {
-            m.insert("VpcInterfaceName", v.into_value());
-        }
-        if let Some(v) = self.whitelist_cidr {
-            m.insert("WhitelistCidr", v.into_value());
-        }
+        set(&mut m, "Protocol", self.protocol);
+        set(&mut m, "SenderControlPort", self.sender_control_port);
+        set(&mut m, "SenderIpAddress", self.sender_ip_address);
+        set(&mut m, "SourceListenerAddress", self.source_listener_address);
+        set(&mut m, "SourceListenerPort", self.source_listener_port);
+        set(&mut m, "StreamId", self.stream_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
+        set(&mut m, "WhitelistCidr", self.whitelist_cidr);
         m
     }
 
@@ -4680,7 +4314,7 @@ impl crate::Cfn<markers::FlowSource> {
 /// The property types of [`CfnFlowSource`]: CDK's `CfnFlowSource.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod flow_source {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Encryption information.
     ///
@@ -4769,31 +4403,15 @@ pub mod flow_source {
     impl IntoValue for Encryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm {
-                m.insert("Algorithm", v.into_value());
-            }
-            if let Some(v) = self.constant_initialization_vector {
-                m.insert("ConstantInitializationVector", v.into_value());
-            }
-            if let Some(v) = self.device_id {
-                m.insert("DeviceId", v.into_value());
-            }
-            if let Some(v) = self.key_type {
-                m.insert("KeyType", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
+            set(&mut m, "Algorithm", self.algorithm);
+            set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
+            set(&mut m, "DeviceId", self.device_id);
+            set(&mut m, "KeyType", self.key_type);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "ResourceId", self.resource_id);
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "SecretArn", self.secret_arn);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -4831,9 +4449,7 @@ pub mod flow_source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BridgeArn", self.bridge_arn.into_value());
-            if let Some(v) = self.vpc_interface_attachment {
-                m.insert("VpcInterfaceAttachment", v.into_value());
-            }
+            set(&mut m, "VpcInterfaceAttachment", self.vpc_interface_attachment);
             gs_core::Value::Map(m)
         }
     }
@@ -4869,9 +4485,7 @@ pub mod flow_source {
     impl IntoValue for VpcInterfaceAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_interface_name {
-                m.insert("VpcInterfaceName", v.into_value());
-            }
+            set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
             gs_core::Value::Map(m)
         }
     }
@@ -4953,9 +4567,7 @@ impl CfnFlowVpcInterfaceProps {
         m.insert("RoleArn", self.role_arn.into_value());
         m.insert("SecurityGroupIds", self.security_group_ids.into_value());
         m.insert("SubnetId", self.subnet_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5218,29 +4830,17 @@ impl CfnRouterInputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.content_quality_analysis_configuration {
-            m.insert("ContentQualityAnalysisConfiguration", v.into_value());
-        }
-        if let Some(v) = self.maintenance_configuration {
-            m.insert("MaintenanceConfiguration", v.into_value());
-        }
+        set(&mut m, "ContentQualityAnalysisConfiguration", self.content_quality_analysis_configuration);
+        set(&mut m, "MaintenanceConfiguration", self.maintenance_configuration);
         m.insert("MaximumBitrate", self.maximum_bitrate.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.region_name {
-            m.insert("RegionName", v.into_value());
-        }
+        set(&mut m, "RegionName", self.region_name);
         m.insert("RoutingScope", self.routing_scope.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Tier", self.tier.into_value());
-        if let Some(v) = self.transit_encryption {
-            m.insert("TransitEncryption", v.into_value());
-        }
+        set(&mut m, "TransitEncryption", self.transit_encryption);
         m
     }
 
@@ -5346,7 +4946,7 @@ impl crate::Cfn<markers::RouterInput> {
 /// The property types of [`CfnRouterInput`]: CDK's `CfnRouterInput.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod router_input {
-    use crate::kinds::{Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Str, set};
 
     /// The `RouterInputConfiguration` property type.
     ///
@@ -5405,21 +5005,11 @@ pub mod router_input {
     impl IntoValue for RouterInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failover {
-                m.insert("Failover", v.into_value());
-            }
-            if let Some(v) = self.media_connect_flow {
-                m.insert("MediaConnectFlow", v.into_value());
-            }
-            if let Some(v) = self.media_live_channel {
-                m.insert("MediaLiveChannel", v.into_value());
-            }
-            if let Some(v) = self.merge {
-                m.insert("Merge", v.into_value());
-            }
-            if let Some(v) = self.standard {
-                m.insert("Standard", v.into_value());
-            }
+            set(&mut m, "Failover", self.failover);
+            set(&mut m, "MediaConnectFlow", self.media_connect_flow);
+            set(&mut m, "MediaLiveChannel", self.media_live_channel);
+            set(&mut m, "Merge", self.merge);
+            set(&mut m, "Standard", self.standard);
             gs_core::Value::Map(m)
         }
     }
@@ -5466,9 +5056,7 @@ pub mod router_input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkInterfaceArn", self.network_interface_arn.into_value());
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "Protocol", self.protocol);
             m.insert("ProtocolConfiguration", self.protocol_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -5529,18 +5117,10 @@ pub mod router_input {
     impl IntoValue for RouterInputProtocolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rist {
-                m.insert("Rist", v.into_value());
-            }
-            if let Some(v) = self.rtp {
-                m.insert("Rtp", v.into_value());
-            }
-            if let Some(v) = self.srt_caller {
-                m.insert("SrtCaller", v.into_value());
-            }
-            if let Some(v) = self.srt_listener {
-                m.insert("SrtListener", v.into_value());
-            }
+            set(&mut m, "Rist", self.rist);
+            set(&mut m, "Rtp", self.rtp);
+            set(&mut m, "SrtCaller", self.srt_caller);
+            set(&mut m, "SrtListener", self.srt_listener);
             gs_core::Value::Map(m)
         }
     }
@@ -5578,9 +5158,7 @@ pub mod router_input {
     impl IntoValue for RtpRouterInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.forward_error_correction {
-                m.insert("ForwardErrorCorrection", v.into_value());
-            }
+            set(&mut m, "ForwardErrorCorrection", self.forward_error_correction);
             m.insert("Port", self.port.into_value());
             gs_core::Value::Map(m)
         }
@@ -5669,9 +5247,7 @@ pub mod router_input {
     impl IntoValue for SrtListenerRouterInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decryption_configuration {
-                m.insert("DecryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "DecryptionConfiguration", self.decryption_configuration);
             m.insert("MinimumLatencyMilliseconds", self.minimum_latency_milliseconds.into_value());
             m.insert("Port", self.port.into_value());
             gs_core::Value::Map(m)
@@ -5806,15 +5382,11 @@ pub mod router_input {
     impl IntoValue for SrtCallerRouterInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decryption_configuration {
-                m.insert("DecryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "DecryptionConfiguration", self.decryption_configuration);
             m.insert("MinimumLatencyMilliseconds", self.minimum_latency_milliseconds.into_value());
             m.insert("SourceAddress", self.source_address.into_value());
             m.insert("SourcePort", self.source_port.into_value());
-            if let Some(v) = self.stream_id {
-                m.insert("StreamId", v.into_value());
-            }
+            set(&mut m, "StreamId", self.stream_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5870,9 +5442,7 @@ pub mod router_input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkInterfaceArn", self.network_interface_arn.into_value());
-            if let Some(v) = self.primary_source_index {
-                m.insert("PrimarySourceIndex", v.into_value());
-            }
+            set(&mut m, "PrimarySourceIndex", self.primary_source_index);
             m.insert("ProtocolConfigurations", self.protocol_configurations.into_value());
             m.insert("SourcePriorityMode", self.source_priority_mode.into_value());
             gs_core::Value::Map(m)
@@ -5934,18 +5504,10 @@ pub mod router_input {
     impl IntoValue for FailoverRouterInputProtocolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rist {
-                m.insert("Rist", v.into_value());
-            }
-            if let Some(v) = self.rtp {
-                m.insert("Rtp", v.into_value());
-            }
-            if let Some(v) = self.srt_caller {
-                m.insert("SrtCaller", v.into_value());
-            }
-            if let Some(v) = self.srt_listener {
-                m.insert("SrtListener", v.into_value());
-            }
+            set(&mut m, "Rist", self.rist);
+            set(&mut m, "Rtp", self.rtp);
+            set(&mut m, "SrtCaller", self.srt_caller);
+            set(&mut m, "SrtListener", self.srt_listener);
             gs_core::Value::Map(m)
         }
     }
@@ -6037,12 +5599,8 @@ pub mod router_input {
     impl IntoValue for MergeRouterInputProtocolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rist {
-                m.insert("Rist", v.into_value());
-            }
-            if let Some(v) = self.rtp {
-                m.insert("Rtp", v.into_value());
-            }
+            set(&mut m, "Rist", self.rist);
+            set(&mut m, "Rtp", self.rtp);
             gs_core::Value::Map(m)
         }
     }
@@ -6086,12 +5644,8 @@ pub mod router_input {
     impl IntoValue for MediaConnectFlowRouterInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_arn {
-                m.insert("FlowArn", v.into_value());
-            }
-            if let Some(v) = self.flow_output_arn {
-                m.insert("FlowOutputArn", v.into_value());
-            }
+            set(&mut m, "FlowArn", self.flow_arn);
+            set(&mut m, "FlowOutputArn", self.flow_output_arn);
             m.insert("SourceTransitDecryption", self.source_transit_decryption.into_value());
             gs_core::Value::Map(m)
         }
@@ -6131,9 +5685,7 @@ pub mod router_input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
-            if let Some(v) = self.encryption_key_type {
-                m.insert("EncryptionKeyType", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyType", self.encryption_key_type);
             gs_core::Value::Map(m)
         }
     }
@@ -6177,12 +5729,8 @@ pub mod router_input {
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic {
-                m.insert("Automatic", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager {
-                m.insert("SecretsManager", v.into_value());
-            }
+            set(&mut m, "Automatic", self.automatic);
+            set(&mut m, "SecretsManager", self.secrets_manager);
             gs_core::Value::Map(m)
         }
     }
@@ -6233,15 +5781,9 @@ pub mod router_input {
     impl IntoValue for MediaLiveChannelRouterInputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.media_live_channel_arn {
-                m.insert("MediaLiveChannelArn", v.into_value());
-            }
-            if let Some(v) = self.media_live_channel_output_name {
-                m.insert("MediaLiveChannelOutputName", v.into_value());
-            }
-            if let Some(v) = self.media_live_pipeline_id {
-                m.insert("MediaLivePipelineId", v.into_value());
-            }
+            set(&mut m, "MediaLiveChannelArn", self.media_live_channel_arn);
+            set(&mut m, "MediaLiveChannelOutputName", self.media_live_channel_output_name);
+            set(&mut m, "MediaLivePipelineId", self.media_live_pipeline_id);
             m.insert("SourceTransitDecryption", self.source_transit_decryption.into_value());
             gs_core::Value::Map(m)
         }
@@ -6282,9 +5824,7 @@ pub mod router_input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
-            if let Some(v) = self.encryption_key_type {
-                m.insert("EncryptionKeyType", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyType", self.encryption_key_type);
             gs_core::Value::Map(m)
         }
     }
@@ -6328,12 +5868,8 @@ pub mod router_input {
     impl IntoValue for MediaLiveTransitEncryptionKeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic {
-                m.insert("Automatic", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager {
-                m.insert("SecretsManager", v.into_value());
-            }
+            set(&mut m, "Automatic", self.automatic);
+            set(&mut m, "SecretsManager", self.secrets_manager);
             gs_core::Value::Map(m)
         }
     }
@@ -6417,15 +5953,9 @@ pub mod router_input {
     impl IntoValue for ContentQualityAnalysisFeatureConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.black_frames {
-                m.insert("BlackFrames", v.into_value());
-            }
-            if let Some(v) = self.frozen_frames {
-                m.insert("FrozenFrames", v.into_value());
-            }
-            if let Some(v) = self.silent_audio {
-                m.insert("SilentAudio", v.into_value());
-            }
+            set(&mut m, "BlackFrames", self.black_frames);
+            set(&mut m, "FrozenFrames", self.frozen_frames);
+            set(&mut m, "SilentAudio", self.silent_audio);
             gs_core::Value::Map(m)
         }
     }
@@ -6590,12 +6120,8 @@ pub mod router_input {
     impl IntoValue for MaintenanceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default {
-                m.insert("Default", v.into_value());
-            }
-            if let Some(v) = self.preferred_day_time {
-                m.insert("PreferredDayTime", v.into_value());
-            }
+            set(&mut m, "Default", self.default);
+            set(&mut m, "PreferredDayTime", self.preferred_day_time);
             gs_core::Value::Map(m)
         }
     }
@@ -6672,9 +6198,7 @@ pub mod router_input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
-            if let Some(v) = self.encryption_key_type {
-                m.insert("EncryptionKeyType", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyType", self.encryption_key_type);
             gs_core::Value::Map(m)
         }
     }
@@ -6718,12 +6242,8 @@ pub mod router_input {
     impl IntoValue for RouterInputTransitEncryptionKeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic {
-                m.insert("Automatic", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager {
-                m.insert("SecretsManager", v.into_value());
-            }
+            set(&mut m, "Automatic", self.automatic);
+            set(&mut m, "SecretsManager", self.secrets_manager);
             gs_core::Value::Map(m)
         }
     }
@@ -6782,12 +6302,8 @@ impl CfnRouterNetworkInterfaceProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.region_name {
-            m.insert("RegionName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RegionName", self.region_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6877,7 +6393,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
 /// The property types of [`CfnRouterNetworkInterface`]: CDK's `CfnRouterNetworkInterface.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod router_network_interface {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `RouterNetworkInterfaceConfiguration` property type.
     ///
@@ -6918,12 +6434,8 @@ pub mod router_network_interface {
     impl IntoValue for RouterNetworkInterfaceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.public {
-                m.insert("Public", v.into_value());
-            }
-            if let Some(v) = self.vpc {
-                m.insert("Vpc", v.into_value());
-            }
+            set(&mut m, "Public", self.public);
+            set(&mut m, "Vpc", self.vpc);
             gs_core::Value::Map(m)
         }
     }
@@ -7124,25 +6636,15 @@ impl CfnRouterOutputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.fabric_configuration {
-            m.insert("FabricConfiguration", v.into_value());
-        }
-        if let Some(v) = self.maintenance_configuration {
-            m.insert("MaintenanceConfiguration", v.into_value());
-        }
+        set(&mut m, "FabricConfiguration", self.fabric_configuration);
+        set(&mut m, "MaintenanceConfiguration", self.maintenance_configuration);
         m.insert("MaximumBitrate", self.maximum_bitrate.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.region_name {
-            m.insert("RegionName", v.into_value());
-        }
+        set(&mut m, "RegionName", self.region_name);
         m.insert("RoutingScope", self.routing_scope.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Tier", self.tier.into_value());
         m
     }
@@ -7241,7 +6743,7 @@ impl crate::Cfn<markers::RouterOutput> {
 /// The property types of [`CfnRouterOutput`]: CDK's `CfnRouterOutput.*Property`.
 #[cfg(feature = "mediaconnect")]
 pub mod router_output {
-    use crate::kinds::{Int, IntoValue, Json, Str};
+    use crate::kinds::{Int, IntoValue, Json, Str, set};
 
     /// The `RouterOutputConfiguration` property type.
     ///
@@ -7287,15 +6789,9 @@ pub mod router_output {
     impl IntoValue for RouterOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.media_connect_flow {
-                m.insert("MediaConnectFlow", v.into_value());
-            }
-            if let Some(v) = self.media_live_input {
-                m.insert("MediaLiveInput", v.into_value());
-            }
-            if let Some(v) = self.standard {
-                m.insert("Standard", v.into_value());
-            }
+            set(&mut m, "MediaConnectFlow", self.media_connect_flow);
+            set(&mut m, "MediaLiveInput", self.media_live_input);
+            set(&mut m, "Standard", self.standard);
             gs_core::Value::Map(m)
         }
     }
@@ -7342,9 +6838,7 @@ pub mod router_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkInterfaceArn", self.network_interface_arn.into_value());
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "Protocol", self.protocol);
             m.insert("ProtocolConfiguration", self.protocol_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -7414,21 +6908,11 @@ pub mod router_output {
     impl IntoValue for RouterOutputProtocolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rist {
-                m.insert("Rist", v.into_value());
-            }
-            if let Some(v) = self.rtmp_push {
-                m.insert("RtmpPush", v.into_value());
-            }
-            if let Some(v) = self.rtp {
-                m.insert("Rtp", v.into_value());
-            }
-            if let Some(v) = self.srt_caller {
-                m.insert("SrtCaller", v.into_value());
-            }
-            if let Some(v) = self.srt_listener {
-                m.insert("SrtListener", v.into_value());
-            }
+            set(&mut m, "Rist", self.rist);
+            set(&mut m, "RtmpPush", self.rtmp_push);
+            set(&mut m, "Rtp", self.rtp);
+            set(&mut m, "SrtCaller", self.srt_caller);
+            set(&mut m, "SrtListener", self.srt_listener);
             gs_core::Value::Map(m)
         }
     }
@@ -7475,9 +6959,7 @@ pub mod router_output {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationAddress", self.destination_address.into_value());
             m.insert("DestinationPort", self.destination_port.into_value());
-            if let Some(v) = self.forward_error_correction {
-                m.insert("ForwardErrorCorrection", v.into_value());
-            }
+            set(&mut m, "ForwardErrorCorrection", self.forward_error_correction);
             gs_core::Value::Map(m)
         }
     }
@@ -7564,9 +7046,7 @@ pub mod router_output {
     impl IntoValue for SrtListenerRouterOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
             m.insert("MinimumLatencyMilliseconds", self.minimum_latency_milliseconds.into_value());
             m.insert("Port", self.port.into_value());
             gs_core::Value::Map(m)
@@ -7703,13 +7183,9 @@ pub mod router_output {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationAddress", self.destination_address.into_value());
             m.insert("DestinationPort", self.destination_port.into_value());
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
             m.insert("MinimumLatencyMilliseconds", self.minimum_latency_milliseconds.into_value());
-            if let Some(v) = self.stream_id {
-                m.insert("StreamId", v.into_value());
-            }
+            set(&mut m, "StreamId", self.stream_id);
             gs_core::Value::Map(m)
         }
     }
@@ -7782,9 +7258,7 @@ pub mod router_output {
             m.insert("DestinationAddress", self.destination_address.into_value());
             m.insert("DestinationPort", self.destination_port.into_value());
             m.insert("StreamName", self.stream_name.into_value());
-            if let Some(v) = self.tls_encryption {
-                m.insert("TlsEncryption", v.into_value());
-            }
+            set(&mut m, "TlsEncryption", self.tls_encryption);
             gs_core::Value::Map(m)
         }
     }
@@ -7823,9 +7297,7 @@ pub mod router_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionConfiguration", self.encryption_configuration.into_value());
-            if let Some(v) = self.encryption_type {
-                m.insert("EncryptionType", v.into_value());
-            }
+            set(&mut m, "EncryptionType", self.encryption_type);
             gs_core::Value::Map(m)
         }
     }
@@ -7902,12 +7374,8 @@ pub mod router_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationTransitEncryption", self.destination_transit_encryption.into_value());
-            if let Some(v) = self.flow_arn {
-                m.insert("FlowArn", v.into_value());
-            }
-            if let Some(v) = self.flow_source_arn {
-                m.insert("FlowSourceArn", v.into_value());
-            }
+            set(&mut m, "FlowArn", self.flow_arn);
+            set(&mut m, "FlowSourceArn", self.flow_source_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -7946,9 +7414,7 @@ pub mod router_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
-            if let Some(v) = self.encryption_key_type {
-                m.insert("EncryptionKeyType", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyType", self.encryption_key_type);
             gs_core::Value::Map(m)
         }
     }
@@ -7992,12 +7458,8 @@ pub mod router_output {
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic {
-                m.insert("Automatic", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager {
-                m.insert("SecretsManager", v.into_value());
-            }
+            set(&mut m, "Automatic", self.automatic);
+            set(&mut m, "SecretsManager", self.secrets_manager);
             gs_core::Value::Map(m)
         }
     }
@@ -8043,12 +7505,8 @@ pub mod router_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationTransitEncryption", self.destination_transit_encryption.into_value());
-            if let Some(v) = self.media_live_input_arn {
-                m.insert("MediaLiveInputArn", v.into_value());
-            }
-            if let Some(v) = self.media_live_pipeline_id {
-                m.insert("MediaLivePipelineId", v.into_value());
-            }
+            set(&mut m, "MediaLiveInputArn", self.media_live_input_arn);
+            set(&mut m, "MediaLivePipelineId", self.media_live_pipeline_id);
             gs_core::Value::Map(m)
         }
     }
@@ -8088,9 +7546,7 @@ pub mod router_output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
-            if let Some(v) = self.encryption_key_type {
-                m.insert("EncryptionKeyType", v.into_value());
-            }
+            set(&mut m, "EncryptionKeyType", self.encryption_key_type);
             gs_core::Value::Map(m)
         }
     }
@@ -8134,12 +7590,8 @@ pub mod router_output {
     impl IntoValue for MediaLiveTransitEncryptionKeyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic {
-                m.insert("Automatic", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager {
-                m.insert("SecretsManager", v.into_value());
-            }
+            set(&mut m, "Automatic", self.automatic);
+            set(&mut m, "SecretsManager", self.secrets_manager);
             gs_core::Value::Map(m)
         }
     }
@@ -8212,12 +7664,8 @@ pub mod router_output {
     impl IntoValue for MaintenanceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default {
-                m.insert("Default", v.into_value());
-            }
-            if let Some(v) = self.preferred_day_time {
-                m.insert("PreferredDayTime", v.into_value());
-            }
+            set(&mut m, "Default", self.default);
+            set(&mut m, "PreferredDayTime", self.preferred_day_time);
             gs_core::Value::Map(m)
         }
     }

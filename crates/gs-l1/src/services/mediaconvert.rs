@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mediaconvert")]
-use crate::kinds::{Int, IntoValue, Json, List, Str};
+use crate::kinds::{Int, IntoValue, Json, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -170,34 +170,16 @@ impl CfnJobTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.acceleration_settings {
-            m.insert("AccelerationSettings", v.into_value());
-        }
-        if let Some(v) = self.category {
-            m.insert("Category", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.hop_destinations {
-            m.insert("HopDestinations", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.priority {
-            m.insert("Priority", v.into_value());
-        }
-        if let Some(v) = self.queue {
-            m.insert("Queue", v.into_value());
-        }
+        set(&mut m, "AccelerationSettings", self.acceleration_settings);
+        set(&mut m, "Category", self.category);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "HopDestinations", self.hop_destinations);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Priority", self.priority);
+        set(&mut m, "Queue", self.queue);
         m.insert("SettingsJson", self.settings_json.into_value());
-        if let Some(v) = self.status_update_interval {
-            m.insert("StatusUpdateInterval", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StatusUpdateInterval", self.status_update_interval);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -240,7 +222,7 @@ impl crate::Cfn<markers::JobTemplate> {
 /// The property types of [`CfnJobTemplate`]: CDK's `CfnJobTemplate.*Property`.
 #[cfg(feature = "mediaconvert")]
 pub mod job_template {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Accelerated transcoding can significantly speed up jobs with long, visually complex content.
     /// Outputs that use this feature incur pro-tier pricing. For information about feature
@@ -331,15 +313,9 @@ pub mod job_template {
     impl IntoValue for HopDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.queue {
-                m.insert("Queue", v.into_value());
-            }
-            if let Some(v) = self.wait_minutes {
-                m.insert("WaitMinutes", v.into_value());
-            }
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "Queue", self.queue);
+            set(&mut m, "WaitMinutes", self.wait_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -403,19 +379,11 @@ impl CfnPresetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.category {
-            m.insert("Category", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Category", self.category);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
         m.insert("SettingsJson", self.settings_json.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -536,27 +504,13 @@ impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.concurrent_jobs {
-            m.insert("ConcurrentJobs", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.maximum_concurrent_feeds {
-            m.insert("MaximumConcurrentFeeds", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.pricing_plan {
-            m.insert("PricingPlan", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ConcurrentJobs", self.concurrent_jobs);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MaximumConcurrentFeeds", self.maximum_concurrent_feeds);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PricingPlan", self.pricing_plan);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

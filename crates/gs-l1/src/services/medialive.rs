@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "medialive")]
-use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Tag};
+use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -378,60 +378,24 @@ impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.anywhere_settings {
-            m.insert("AnywhereSettings", v.into_value());
-        }
-        if let Some(v) = self.cdi_input_specification {
-            m.insert("CdiInputSpecification", v.into_value());
-        }
-        if let Some(v) = self.channel_class {
-            m.insert("ChannelClass", v.into_value());
-        }
-        if let Some(v) = self.channel_engine_version {
-            m.insert("ChannelEngineVersion", v.into_value());
-        }
-        if let Some(v) = self.channel_security_groups {
-            m.insert("ChannelSecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.destinations {
-            m.insert("Destinations", v.into_value());
-        }
-        if let Some(v) = self.dry_run {
-            m.insert("DryRun", v.into_value());
-        }
-        if let Some(v) = self.encoder_settings {
-            m.insert("EncoderSettings", v.into_value());
-        }
-        if let Some(v) = self.inference_settings {
-            m.insert("InferenceSettings", v.into_value());
-        }
-        if let Some(v) = self.input_attachments {
-            m.insert("InputAttachments", v.into_value());
-        }
-        if let Some(v) = self.input_specification {
-            m.insert("InputSpecification", v.into_value());
-        }
-        if let Some(v) = self.linked_channel_settings {
-            m.insert("LinkedChannelSettings", v.into_value());
-        }
-        if let Some(v) = self.log_level {
-            m.insert("LogLevel", v.into_value());
-        }
-        if let Some(v) = self.maintenance {
-            m.insert("Maintenance", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc {
-            m.insert("Vpc", v.into_value());
-        }
+        set(&mut m, "AnywhereSettings", self.anywhere_settings);
+        set(&mut m, "CdiInputSpecification", self.cdi_input_specification);
+        set(&mut m, "ChannelClass", self.channel_class);
+        set(&mut m, "ChannelEngineVersion", self.channel_engine_version);
+        set(&mut m, "ChannelSecurityGroups", self.channel_security_groups);
+        set(&mut m, "Destinations", self.destinations);
+        set(&mut m, "DryRun", self.dry_run);
+        set(&mut m, "EncoderSettings", self.encoder_settings);
+        set(&mut m, "InferenceSettings", self.inference_settings);
+        set(&mut m, "InputAttachments", self.input_attachments);
+        set(&mut m, "InputSpecification", self.input_specification);
+        set(&mut m, "LinkedChannelSettings", self.linked_channel_settings);
+        set(&mut m, "LogLevel", self.log_level);
+        set(&mut m, "Maintenance", self.maintenance);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Vpc", self.vpc);
         m
     }
 
@@ -483,7 +447,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "medialive")]
 pub mod channel {
-    use crate::kinds::{Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Num, Str, set};
 
     /// The `AudioPreMixerSettings` property type.
     ///
@@ -534,18 +498,10 @@ pub mod channel {
     impl IntoValue for AudioPreMixerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_normalization_settings {
-                m.insert("AudioNormalizationSettings", v.into_value());
-            }
-            if let Some(v) = self.channels {
-                m.insert("Channels", v.into_value());
-            }
-            if let Some(v) = self.gain_db {
-                m.insert("GainDb", v.into_value());
-            }
-            if let Some(v) = self.remix_settings {
-                m.insert("RemixSettings", v.into_value());
-            }
+            set(&mut m, "AudioNormalizationSettings", self.audio_normalization_settings);
+            set(&mut m, "Channels", self.channels);
+            set(&mut m, "GainDb", self.gain_db);
+            set(&mut m, "RemixSettings", self.remix_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -593,15 +549,9 @@ pub mod channel {
     impl IntoValue for AudioPid {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dolby_e_decode {
-                m.insert("DolbyEDecode", v.into_value());
-            }
-            if let Some(v) = self.pid {
-                m.insert("Pid", v.into_value());
-            }
-            if let Some(v) = self.premix_settings {
-                m.insert("PremixSettings", v.into_value());
-            }
+            set(&mut m, "DolbyEDecode", self.dolby_e_decode);
+            set(&mut m, "Pid", self.pid);
+            set(&mut m, "PremixSettings", self.premix_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -643,12 +593,8 @@ pub mod channel {
     impl IntoValue for Scte27DvbSubSourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ocr_language {
-                m.insert("OcrLanguage", v.into_value());
-            }
-            if let Some(v) = self.pid {
-                m.insert("Pid", v.into_value());
-            }
+            set(&mut m, "OcrLanguage", self.ocr_language);
+            set(&mut m, "Pid", self.pid);
             gs_core::Value::Map(m)
         }
     }
@@ -690,12 +636,8 @@ pub mod channel {
     impl IntoValue for SmartSubtitleSourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.caption_synchronization_mode {
-                m.insert("CaptionSynchronizationMode", v.into_value());
-            }
-            if let Some(v) = self.inference_feed_output {
-                m.insert("InferenceFeedOutput", v.into_value());
-            }
+            set(&mut m, "CaptionSynchronizationMode", self.caption_synchronization_mode);
+            set(&mut m, "InferenceFeedOutput", self.inference_feed_output);
             gs_core::Value::Map(m)
         }
     }
@@ -731,9 +673,7 @@ pub mod channel {
     impl IntoValue for MulticastInputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_ip_address {
-                m.insert("SourceIpAddress", v.into_value());
-            }
+            set(&mut m, "SourceIpAddress", self.source_ip_address);
             gs_core::Value::Map(m)
         }
     }
@@ -793,21 +733,11 @@ pub mod channel {
     impl IntoValue for SrtOutputDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_mode {
-                m.insert("ConnectionMode", v.into_value());
-            }
-            if let Some(v) = self.encryption_passphrase_secret_arn {
-                m.insert("EncryptionPassphraseSecretArn", v.into_value());
-            }
-            if let Some(v) = self.listener_port {
-                m.insert("ListenerPort", v.into_value());
-            }
-            if let Some(v) = self.stream_id {
-                m.insert("StreamId", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "ConnectionMode", self.connection_mode);
+            set(&mut m, "EncryptionPassphraseSecretArn", self.encryption_passphrase_secret_arn);
+            set(&mut m, "ListenerPort", self.listener_port);
+            set(&mut m, "StreamId", self.stream_id);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -849,12 +779,8 @@ pub mod channel {
     impl IntoValue for MediaConnectRouterOutputDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_type {
-                m.insert("EncryptionType", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "EncryptionType", self.encryption_type);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -890,9 +816,7 @@ pub mod channel {
     impl IntoValue for ChannelEngineVersionRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -940,15 +864,9 @@ pub mod channel {
     impl IntoValue for NielsenNaesIiNwOnlySettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.check_digit_string {
-                m.insert("CheckDigitString", v.into_value());
-            }
-            if let Some(v) = self.sid {
-                m.insert("Sid", v.into_value());
-            }
-            if let Some(v) = self.timezone {
-                m.insert("Timezone", v.into_value());
-            }
+            set(&mut m, "CheckDigitString", self.check_digit_string);
+            set(&mut m, "Sid", self.sid);
+            set(&mut m, "Timezone", self.timezone);
             gs_core::Value::Map(m)
         }
     }
@@ -1002,18 +920,10 @@ pub mod channel {
     impl IntoValue for VideoPositionRectangle {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.height {
-                m.insert("Height", v.into_value());
-            }
-            if let Some(v) = self.width {
-                m.insert("Width", v.into_value());
-            }
-            if let Some(v) = self.x {
-                m.insert("X", v.into_value());
-            }
-            if let Some(v) = self.y {
-                m.insert("Y", v.into_value());
-            }
+            set(&mut m, "Height", self.height);
+            set(&mut m, "Width", self.width);
+            set(&mut m, "X", self.x);
+            set(&mut m, "Y", self.y);
             gs_core::Value::Map(m)
         }
     }
@@ -1055,12 +965,8 @@ pub mod channel {
     impl IntoValue for BandwidthReductionFilterSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.post_filter_sharpening {
-                m.insert("PostFilterSharpening", v.into_value());
-            }
-            if let Some(v) = self.strength {
-                m.insert("Strength", v.into_value());
-            }
+            set(&mut m, "PostFilterSharpening", self.post_filter_sharpening);
+            set(&mut m, "Strength", self.strength);
             gs_core::Value::Map(m)
         }
     }
@@ -1234,78 +1140,30 @@ pub mod channel {
     impl IntoValue for Av1Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.afd_signaling {
-                m.insert("AfdSignaling", v.into_value());
-            }
-            if let Some(v) = self.bit_depth {
-                m.insert("BitDepth", v.into_value());
-            }
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.buf_size {
-                m.insert("BufSize", v.into_value());
-            }
-            if let Some(v) = self.color_space_settings {
-                m.insert("ColorSpaceSettings", v.into_value());
-            }
-            if let Some(v) = self.fixed_afd {
-                m.insert("FixedAfd", v.into_value());
-            }
-            if let Some(v) = self.framerate_denominator {
-                m.insert("FramerateDenominator", v.into_value());
-            }
-            if let Some(v) = self.framerate_numerator {
-                m.insert("FramerateNumerator", v.into_value());
-            }
-            if let Some(v) = self.gop_size {
-                m.insert("GopSize", v.into_value());
-            }
-            if let Some(v) = self.gop_size_units {
-                m.insert("GopSizeUnits", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
-            if let Some(v) = self.look_ahead_rate_control {
-                m.insert("LookAheadRateControl", v.into_value());
-            }
-            if let Some(v) = self.max_bitrate {
-                m.insert("MaxBitrate", v.into_value());
-            }
-            if let Some(v) = self.min_bitrate {
-                m.insert("MinBitrate", v.into_value());
-            }
-            if let Some(v) = self.min_i_interval {
-                m.insert("MinIInterval", v.into_value());
-            }
-            if let Some(v) = self.par_denominator {
-                m.insert("ParDenominator", v.into_value());
-            }
-            if let Some(v) = self.par_numerator {
-                m.insert("ParNumerator", v.into_value());
-            }
-            if let Some(v) = self.qvbr_quality_level {
-                m.insert("QvbrQualityLevel", v.into_value());
-            }
-            if let Some(v) = self.rate_control_mode {
-                m.insert("RateControlMode", v.into_value());
-            }
-            if let Some(v) = self.scene_change_detect {
-                m.insert("SceneChangeDetect", v.into_value());
-            }
-            if let Some(v) = self.spatial_aq {
-                m.insert("SpatialAq", v.into_value());
-            }
-            if let Some(v) = self.temporal_aq {
-                m.insert("TemporalAq", v.into_value());
-            }
-            if let Some(v) = self.timecode_burnin_settings {
-                m.insert("TimecodeBurninSettings", v.into_value());
-            }
-            if let Some(v) = self.timecode_insertion {
-                m.insert("TimecodeInsertion", v.into_value());
-            }
+            set(&mut m, "AfdSignaling", self.afd_signaling);
+            set(&mut m, "BitDepth", self.bit_depth);
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "BufSize", self.buf_size);
+            set(&mut m, "ColorSpaceSettings", self.color_space_settings);
+            set(&mut m, "FixedAfd", self.fixed_afd);
+            set(&mut m, "FramerateDenominator", self.framerate_denominator);
+            set(&mut m, "FramerateNumerator", self.framerate_numerator);
+            set(&mut m, "GopSize", self.gop_size);
+            set(&mut m, "GopSizeUnits", self.gop_size_units);
+            set(&mut m, "Level", self.level);
+            set(&mut m, "LookAheadRateControl", self.look_ahead_rate_control);
+            set(&mut m, "MaxBitrate", self.max_bitrate);
+            set(&mut m, "MinBitrate", self.min_bitrate);
+            set(&mut m, "MinIInterval", self.min_i_interval);
+            set(&mut m, "ParDenominator", self.par_denominator);
+            set(&mut m, "ParNumerator", self.par_numerator);
+            set(&mut m, "QvbrQualityLevel", self.qvbr_quality_level);
+            set(&mut m, "RateControlMode", self.rate_control_mode);
+            set(&mut m, "SceneChangeDetect", self.scene_change_detect);
+            set(&mut m, "SpatialAq", self.spatial_aq);
+            set(&mut m, "TemporalAq", self.temporal_aq);
+            set(&mut m, "TimecodeBurninSettings", self.timecode_burnin_settings);
+            set(&mut m, "TimecodeInsertion", self.timecode_insertion);
             gs_core::Value::Map(m)
         }
     }
@@ -1365,21 +1223,11 @@ pub mod channel {
     impl IntoValue for Av1ColorSpaceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.color_space_passthrough_settings {
-                m.insert("ColorSpacePassthroughSettings", v.into_value());
-            }
-            if let Some(v) = self.hdr10_settings {
-                m.insert("Hdr10Settings", v.into_value());
-            }
-            if let Some(v) = self.hlg2020_settings {
-                m.insert("Hlg2020Settings", v.into_value());
-            }
-            if let Some(v) = self.rec601_settings {
-                m.insert("Rec601Settings", v.into_value());
-            }
-            if let Some(v) = self.rec709_settings {
-                m.insert("Rec709Settings", v.into_value());
-            }
+            set(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
+            set(&mut m, "Hdr10Settings", self.hdr10_settings);
+            set(&mut m, "Hlg2020Settings", self.hlg2020_settings);
+            set(&mut m, "Rec601Settings", self.rec601_settings);
+            set(&mut m, "Rec709Settings", self.rec709_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -1427,15 +1275,9 @@ pub mod channel {
     impl IntoValue for OutputLockingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disabled_locking_settings {
-                m.insert("DisabledLockingSettings", v.into_value());
-            }
-            if let Some(v) = self.epoch_locking_settings {
-                m.insert("EpochLockingSettings", v.into_value());
-            }
-            if let Some(v) = self.pipeline_locking_settings {
-                m.insert("PipelineLockingSettings", v.into_value());
-            }
+            set(&mut m, "DisabledLockingSettings", self.disabled_locking_settings);
+            set(&mut m, "EpochLockingSettings", self.epoch_locking_settings);
+            set(&mut m, "PipelineLockingSettings", self.pipeline_locking_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -1471,9 +1313,7 @@ pub mod channel {
     impl IntoValue for DisabledLockingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_epoch {
-                m.insert("CustomEpoch", v.into_value());
-            }
+            set(&mut m, "CustomEpoch", self.custom_epoch);
             gs_core::Value::Map(m)
         }
     }
@@ -1515,12 +1355,8 @@ pub mod channel {
     impl IntoValue for EpochLockingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_epoch {
-                m.insert("CustomEpoch", v.into_value());
-            }
-            if let Some(v) = self.jam_sync_time {
-                m.insert("JamSyncTime", v.into_value());
-            }
+            set(&mut m, "CustomEpoch", self.custom_epoch);
+            set(&mut m, "JamSyncTime", self.jam_sync_time);
             gs_core::Value::Map(m)
         }
     }
@@ -1562,12 +1398,8 @@ pub mod channel {
     impl IntoValue for PipelineLockingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_epoch {
-                m.insert("CustomEpoch", v.into_value());
-            }
-            if let Some(v) = self.pipeline_locking_method {
-                m.insert("PipelineLockingMethod", v.into_value());
-            }
+            set(&mut m, "CustomEpoch", self.custom_epoch);
+            set(&mut m, "PipelineLockingMethod", self.pipeline_locking_method);
             gs_core::Value::Map(m)
         }
     }
@@ -1603,9 +1435,7 @@ pub mod channel {
     impl IntoValue for TextCaptionPositionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.y_position_percentage {
-                m.insert("YPositionPercentage", v.into_value());
-            }
+            set(&mut m, "YPositionPercentage", self.y_position_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -1641,9 +1471,7 @@ pub mod channel {
     impl IntoValue for EmbeddedCaptionPositionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.y_position_line {
-                m.insert("YPositionLine", v.into_value());
-            }
+            set(&mut m, "YPositionLine", self.y_position_line);
             gs_core::Value::Map(m)
         }
     }
@@ -1691,15 +1519,9 @@ pub mod channel {
     impl IntoValue for Scte35SpliceInsertTimeSignalAposSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_avail_offset {
-                m.insert("AdAvailOffset", v.into_value());
-            }
-            if let Some(v) = self.no_regional_blackout_flag {
-                m.insert("NoRegionalBlackoutFlag", v.into_value());
-            }
-            if let Some(v) = self.web_delivery_allowed_flag {
-                m.insert("WebDeliveryAllowedFlag", v.into_value());
-            }
+            set(&mut m, "AdAvailOffset", self.ad_avail_offset);
+            set(&mut m, "NoRegionalBlackoutFlag", self.no_regional_blackout_flag);
+            set(&mut m, "WebDeliveryAllowedFlag", self.web_delivery_allowed_flag);
             gs_core::Value::Map(m)
         }
     }
@@ -1735,9 +1557,7 @@ pub mod channel {
     impl IntoValue for ColorCorrectionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.global_color_corrections {
-                m.insert("GlobalColorCorrections", v.into_value());
-            }
+            set(&mut m, "GlobalColorCorrections", self.global_color_corrections);
             gs_core::Value::Map(m)
         }
     }
@@ -1785,15 +1605,9 @@ pub mod channel {
     impl IntoValue for ColorCorrection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_color_space {
-                m.insert("InputColorSpace", v.into_value());
-            }
-            if let Some(v) = self.output_color_space {
-                m.insert("OutputColorSpace", v.into_value());
-            }
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
+            set(&mut m, "InputColorSpace", self.input_color_space);
+            set(&mut m, "OutputColorSpace", self.output_color_space);
+            set(&mut m, "Uri", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1853,21 +1667,11 @@ pub mod channel {
     impl IntoValue for MediaPackageV2DestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_group_id {
-                m.insert("AudioGroupId", v.into_value());
-            }
-            if let Some(v) = self.audio_rendition_sets {
-                m.insert("AudioRenditionSets", v.into_value());
-            }
-            if let Some(v) = self.hls_auto_select {
-                m.insert("HlsAutoSelect", v.into_value());
-            }
-            if let Some(v) = self.hls_default {
-                m.insert("HlsDefault", v.into_value());
-            }
-            if let Some(v) = self.output_usage {
-                m.insert("OutputUsage", v.into_value());
-            }
+            set(&mut m, "AudioGroupId", self.audio_group_id);
+            set(&mut m, "AudioRenditionSets", self.audio_rendition_sets);
+            set(&mut m, "HlsAutoSelect", self.hls_auto_select);
+            set(&mut m, "HlsDefault", self.hls_default);
+            set(&mut m, "OutputUsage", self.output_usage);
             gs_core::Value::Map(m)
         }
     }
@@ -1903,9 +1707,7 @@ pub mod channel {
     impl IntoValue for CmafIngestFrameCaptureOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name_modifier {
-                m.insert("NameModifier", v.into_value());
-            }
+            set(&mut m, "NameModifier", self.name_modifier);
             gs_core::Value::Map(m)
         }
     }
@@ -1941,9 +1743,7 @@ pub mod channel {
     impl IntoValue for UdpMediaConnectRouterContainerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.m2ts_settings {
-                m.insert("M2tsSettings", v.into_value());
-            }
+            set(&mut m, "M2tsSettings", self.m2ts_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -1979,9 +1779,7 @@ pub mod channel {
     impl IntoValue for MultiplexContainerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.multiplex_m2ts_settings {
-                m.insert("MultiplexM2tsSettings", v.into_value());
-            }
+            set(&mut m, "MultiplexM2tsSettings", self.multiplex_m2ts_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -2095,48 +1893,20 @@ pub mod channel {
     impl IntoValue for MultiplexM2tsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.absent_input_audio_behavior {
-                m.insert("AbsentInputAudioBehavior", v.into_value());
-            }
-            if let Some(v) = self.arib {
-                m.insert("Arib", v.into_value());
-            }
-            if let Some(v) = self.audio_buffer_model {
-                m.insert("AudioBufferModel", v.into_value());
-            }
-            if let Some(v) = self.audio_frames_per_pes {
-                m.insert("AudioFramesPerPes", v.into_value());
-            }
-            if let Some(v) = self.audio_stream_type {
-                m.insert("AudioStreamType", v.into_value());
-            }
-            if let Some(v) = self.cc_descriptor {
-                m.insert("CcDescriptor", v.into_value());
-            }
-            if let Some(v) = self.ebif {
-                m.insert("Ebif", v.into_value());
-            }
-            if let Some(v) = self.es_rate_in_pes {
-                m.insert("EsRateInPes", v.into_value());
-            }
-            if let Some(v) = self.klv {
-                m.insert("Klv", v.into_value());
-            }
-            if let Some(v) = self.nielsen_id3_behavior {
-                m.insert("NielsenId3Behavior", v.into_value());
-            }
-            if let Some(v) = self.pcr_control {
-                m.insert("PcrControl", v.into_value());
-            }
-            if let Some(v) = self.pcr_period {
-                m.insert("PcrPeriod", v.into_value());
-            }
-            if let Some(v) = self.scte35_control {
-                m.insert("Scte35Control", v.into_value());
-            }
-            if let Some(v) = self.scte35_preroll_pullup_milliseconds {
-                m.insert("Scte35PrerollPullupMilliseconds", v.into_value());
-            }
+            set(&mut m, "AbsentInputAudioBehavior", self.absent_input_audio_behavior);
+            set(&mut m, "Arib", self.arib);
+            set(&mut m, "AudioBufferModel", self.audio_buffer_model);
+            set(&mut m, "AudioFramesPerPes", self.audio_frames_per_pes);
+            set(&mut m, "AudioStreamType", self.audio_stream_type);
+            set(&mut m, "CcDescriptor", self.cc_descriptor);
+            set(&mut m, "Ebif", self.ebif);
+            set(&mut m, "EsRateInPes", self.es_rate_in_pes);
+            set(&mut m, "Klv", self.klv);
+            set(&mut m, "NielsenId3Behavior", self.nielsen_id3_behavior);
+            set(&mut m, "PcrControl", self.pcr_control);
+            set(&mut m, "PcrPeriod", self.pcr_period);
+            set(&mut m, "Scte35Control", self.scte35_control);
+            set(&mut m, "Scte35PrerollPullupMilliseconds", self.scte35_preroll_pullup_milliseconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2184,15 +1954,9 @@ pub mod channel {
     impl IntoValue for MediaConnectRouterOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connected_router_inputs {
-                m.insert("ConnectedRouterInputs", v.into_value());
-            }
-            if let Some(v) = self.container_settings {
-                m.insert("ContainerSettings", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
+            set(&mut m, "ConnectedRouterInputs", self.connected_router_inputs);
+            set(&mut m, "ContainerSettings", self.container_settings);
+            set(&mut m, "Destination", self.destination);
             gs_core::Value::Map(m)
         }
     }
@@ -2234,12 +1998,8 @@ pub mod channel {
     impl IntoValue for MediaConnectRouterOutputConnectionMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pipeline0 {
-                m.insert("Pipeline0", v.into_value());
-            }
-            if let Some(v) = self.pipeline1 {
-                m.insert("Pipeline1", v.into_value());
-            }
+            set(&mut m, "Pipeline0", self.pipeline0);
+            set(&mut m, "Pipeline1", self.pipeline1);
             gs_core::Value::Map(m)
         }
     }
@@ -2299,21 +2059,11 @@ pub mod channel {
     impl IntoValue for SrtOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buffer_msec {
-                m.insert("BufferMsec", v.into_value());
-            }
-            if let Some(v) = self.container_settings {
-                m.insert("ContainerSettings", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.encryption_type {
-                m.insert("EncryptionType", v.into_value());
-            }
-            if let Some(v) = self.latency {
-                m.insert("Latency", v.into_value());
-            }
+            set(&mut m, "BufferMsec", self.buffer_msec);
+            set(&mut m, "ContainerSettings", self.container_settings);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "EncryptionType", self.encryption_type);
+            set(&mut m, "Latency", self.latency);
             gs_core::Value::Map(m)
         }
     }
@@ -2349,9 +2099,7 @@ pub mod channel {
     impl IntoValue for ArchiveFrameCaptureHlsS3Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.canned_acl {
-                m.insert("CannedAcl", v.into_value());
-            }
+            set(&mut m, "CannedAcl", self.canned_acl);
             gs_core::Value::Map(m)
         }
     }
@@ -2387,9 +2135,7 @@ pub mod channel {
     impl IntoValue for SrtGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_loss_action {
-                m.insert("InputLossAction", v.into_value());
-            }
+            set(&mut m, "InputLossAction", self.input_loss_action);
             gs_core::Value::Map(m)
         }
     }
@@ -2425,9 +2171,7 @@ pub mod channel {
     impl IntoValue for MediaConnectRouterGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zones {
-                m.insert("AvailabilityZones", v.into_value());
-            }
+            set(&mut m, "AvailabilityZones", self.availability_zones);
             gs_core::Value::Map(m)
         }
     }
@@ -2529,42 +2273,18 @@ pub mod channel {
     impl IntoValue for MediaPackageV2GroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_destinations {
-                m.insert("AdditionalDestinations", v.into_value());
-            }
-            if let Some(v) = self.caption_language_mappings {
-                m.insert("CaptionLanguageMappings", v.into_value());
-            }
-            if let Some(v) = self.id3_behavior {
-                m.insert("Id3Behavior", v.into_value());
-            }
-            if let Some(v) = self.klv_behavior {
-                m.insert("KlvBehavior", v.into_value());
-            }
-            if let Some(v) = self.nielsen_id3_behavior {
-                m.insert("NielsenId3Behavior", v.into_value());
-            }
-            if let Some(v) = self.scte35_type {
-                m.insert("Scte35Type", v.into_value());
-            }
-            if let Some(v) = self.segment_length {
-                m.insert("SegmentLength", v.into_value());
-            }
-            if let Some(v) = self.segment_length_units {
-                m.insert("SegmentLengthUnits", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_frame {
-                m.insert("TimedMetadataId3Frame", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_period {
-                m.insert("TimedMetadataId3Period", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_passthrough {
-                m.insert("TimedMetadataPassthrough", v.into_value());
-            }
-            if let Some(v) = self.watermarking_settings {
-                m.insert("WatermarkingSettings", v.into_value());
-            }
+            set(&mut m, "AdditionalDestinations", self.additional_destinations);
+            set(&mut m, "CaptionLanguageMappings", self.caption_language_mappings);
+            set(&mut m, "Id3Behavior", self.id3_behavior);
+            set(&mut m, "KlvBehavior", self.klv_behavior);
+            set(&mut m, "NielsenId3Behavior", self.nielsen_id3_behavior);
+            set(&mut m, "Scte35Type", self.scte35_type);
+            set(&mut m, "SegmentLength", self.segment_length);
+            set(&mut m, "SegmentLengthUnits", self.segment_length_units);
+            set(&mut m, "TimedMetadataId3Frame", self.timed_metadata_id3_frame);
+            set(&mut m, "TimedMetadataId3Period", self.timed_metadata_id3_period);
+            set(&mut m, "TimedMetadataPassthrough", self.timed_metadata_passthrough);
+            set(&mut m, "WatermarkingSettings", self.watermarking_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -2600,9 +2320,7 @@ pub mod channel {
     impl IntoValue for MediaPackageV2WatermarkingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.media_package_v2_ab_watermarker_irdeto_settings {
-                m.insert("MediaPackageV2AbWatermarkerIrdetoSettings", v.into_value());
-            }
+            set(&mut m, "MediaPackageV2AbWatermarkerIrdetoSettings", self.media_package_v2_ab_watermarker_irdeto_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -2680,30 +2398,14 @@ pub mod channel {
     impl IntoValue for CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_destinations_alternate_destinations {
-                m.insert("AdditionalDestinationsAlternateDestinations", v.into_value());
-            }
-            if let Some(v) = self.alternate_destination {
-                m.insert("AlternateDestination", v.into_value());
-            }
-            if let Some(v) = self.custom_profile {
-                m.insert("CustomProfile", v.into_value());
-            }
-            if let Some(v) = self.license {
-                m.insert("License", v.into_value());
-            }
-            if let Some(v) = self.operator_id {
-                m.insert("OperatorId", v.into_value());
-            }
-            if let Some(v) = self.poly_period {
-                m.insert("PolyPeriod", v.into_value());
-            }
-            if let Some(v) = self.profile {
-                m.insert("Profile", v.into_value());
-            }
-            if let Some(v) = self.watermark_id_length {
-                m.insert("WatermarkIdLength", v.into_value());
-            }
+            set(&mut m, "AdditionalDestinationsAlternateDestinations", self.additional_destinations_alternate_destinations);
+            set(&mut m, "AlternateDestination", self.alternate_destination);
+            set(&mut m, "CustomProfile", self.custom_profile);
+            set(&mut m, "License", self.license);
+            set(&mut m, "OperatorId", self.operator_id);
+            set(&mut m, "PolyPeriod", self.poly_period);
+            set(&mut m, "Profile", self.profile);
+            set(&mut m, "WatermarkIdLength", self.watermark_id_length);
             gs_core::Value::Map(m)
         }
     }
@@ -2751,15 +2453,9 @@ pub mod channel {
     impl IntoValue for AbWatermarkingCustomProfile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.embedding_frequency {
-                m.insert("EmbeddingFrequency", v.into_value());
-            }
-            if let Some(v) = self.scene_cut {
-                m.insert("SceneCut", v.into_value());
-            }
-            if let Some(v) = self.target_psnr {
-                m.insert("TargetPsnr", v.into_value());
-            }
+            set(&mut m, "EmbeddingFrequency", self.embedding_frequency);
+            set(&mut m, "SceneCut", self.scene_cut);
+            set(&mut m, "TargetPsnr", self.target_psnr);
             gs_core::Value::Map(m)
         }
     }
@@ -2795,9 +2491,7 @@ pub mod channel {
     impl IntoValue for AdditionalDestinations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
             gs_core::Value::Map(m)
         }
     }
@@ -2935,60 +2629,24 @@ pub mod channel {
     impl IntoValue for CmafIngestGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_destinations {
-                m.insert("AdditionalDestinations", v.into_value());
-            }
-            if let Some(v) = self.caption_language_mappings {
-                m.insert("CaptionLanguageMappings", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.id3_behavior {
-                m.insert("Id3Behavior", v.into_value());
-            }
-            if let Some(v) = self.id3_name_modifier {
-                m.insert("Id3NameModifier", v.into_value());
-            }
-            if let Some(v) = self.klv_behavior {
-                m.insert("KlvBehavior", v.into_value());
-            }
-            if let Some(v) = self.klv_name_modifier {
-                m.insert("KlvNameModifier", v.into_value());
-            }
-            if let Some(v) = self.nielsen_id3_behavior {
-                m.insert("NielsenId3Behavior", v.into_value());
-            }
-            if let Some(v) = self.nielsen_id3_name_modifier {
-                m.insert("NielsenId3NameModifier", v.into_value());
-            }
-            if let Some(v) = self.scte35_name_modifier {
-                m.insert("Scte35NameModifier", v.into_value());
-            }
-            if let Some(v) = self.scte35_type {
-                m.insert("Scte35Type", v.into_value());
-            }
-            if let Some(v) = self.segment_length {
-                m.insert("SegmentLength", v.into_value());
-            }
-            if let Some(v) = self.segment_length_units {
-                m.insert("SegmentLengthUnits", v.into_value());
-            }
-            if let Some(v) = self.send_delay_ms {
-                m.insert("SendDelayMs", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_frame {
-                m.insert("TimedMetadataId3Frame", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_period {
-                m.insert("TimedMetadataId3Period", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_passthrough {
-                m.insert("TimedMetadataPassthrough", v.into_value());
-            }
-            if let Some(v) = self.watermarking_settings {
-                m.insert("WatermarkingSettings", v.into_value());
-            }
+            set(&mut m, "AdditionalDestinations", self.additional_destinations);
+            set(&mut m, "CaptionLanguageMappings", self.caption_language_mappings);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "Id3Behavior", self.id3_behavior);
+            set(&mut m, "Id3NameModifier", self.id3_name_modifier);
+            set(&mut m, "KlvBehavior", self.klv_behavior);
+            set(&mut m, "KlvNameModifier", self.klv_name_modifier);
+            set(&mut m, "NielsenId3Behavior", self.nielsen_id3_behavior);
+            set(&mut m, "NielsenId3NameModifier", self.nielsen_id3_name_modifier);
+            set(&mut m, "Scte35NameModifier", self.scte35_name_modifier);
+            set(&mut m, "Scte35Type", self.scte35_type);
+            set(&mut m, "SegmentLength", self.segment_length);
+            set(&mut m, "SegmentLengthUnits", self.segment_length_units);
+            set(&mut m, "SendDelayMs", self.send_delay_ms);
+            set(&mut m, "TimedMetadataId3Frame", self.timed_metadata_id3_frame);
+            set(&mut m, "TimedMetadataId3Period", self.timed_metadata_id3_period);
+            set(&mut m, "TimedMetadataPassthrough", self.timed_metadata_passthrough);
+            set(&mut m, "WatermarkingSettings", self.watermarking_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -3030,12 +2688,8 @@ pub mod channel {
     impl IntoValue for CmafIngestCaptionLanguageMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.caption_channel {
-                m.insert("CaptionChannel", v.into_value());
-            }
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
+            set(&mut m, "CaptionChannel", self.caption_channel);
+            set(&mut m, "LanguageCode", self.language_code);
             gs_core::Value::Map(m)
         }
     }
@@ -3071,9 +2725,7 @@ pub mod channel {
     impl IntoValue for CmafIngestWatermarkingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cmaf_ingest_ab_watermarker_irdeto_settings {
-                m.insert("CmafIngestAbWatermarkerIrdetoSettings", v.into_value());
-            }
+            set(&mut m, "CmafIngestAbWatermarkerIrdetoSettings", self.cmaf_ingest_ab_watermarker_irdeto_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -3115,12 +2767,8 @@ pub mod channel {
     impl IntoValue for LinkedChannelSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.follower_channel_settings {
-                m.insert("FollowerChannelSettings", v.into_value());
-            }
-            if let Some(v) = self.primary_channel_settings {
-                m.insert("PrimaryChannelSettings", v.into_value());
-            }
+            set(&mut m, "FollowerChannelSettings", self.follower_channel_settings);
+            set(&mut m, "PrimaryChannelSettings", self.primary_channel_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -3156,9 +2804,7 @@ pub mod channel {
     impl IntoValue for PrimaryChannelSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.linked_channel_type {
-                m.insert("LinkedChannelType", v.into_value());
-            }
+            set(&mut m, "LinkedChannelType", self.linked_channel_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3200,12 +2846,8 @@ pub mod channel {
     impl IntoValue for FollowerChannelSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.linked_channel_type {
-                m.insert("LinkedChannelType", v.into_value());
-            }
-            if let Some(v) = self.primary_channel_arn {
-                m.insert("PrimaryChannelArn", v.into_value());
-            }
+            set(&mut m, "LinkedChannelType", self.linked_channel_type);
+            set(&mut m, "PrimaryChannelArn", self.primary_channel_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3247,12 +2889,8 @@ pub mod channel {
     impl IntoValue for AnywhereSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_placement_group_id {
-                m.insert("ChannelPlacementGroupId", v.into_value());
-            }
-            if let Some(v) = self.cluster_id {
-                m.insert("ClusterId", v.into_value());
-            }
+            set(&mut m, "ChannelPlacementGroupId", self.channel_placement_group_id);
+            set(&mut m, "ClusterId", self.cluster_id);
             gs_core::Value::Map(m)
         }
     }
@@ -3300,15 +2938,9 @@ pub mod channel {
     impl IntoValue for InferenceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_feed_inputs {
-                m.insert("AudioFeedInputs", v.into_value());
-            }
-            if let Some(v) = self.enrichment_methods {
-                m.insert("EnrichmentMethods", v.into_value());
-            }
-            if let Some(v) = self.feed_arn {
-                m.insert("FeedArn", v.into_value());
-            }
+            set(&mut m, "AudioFeedInputs", self.audio_feed_inputs);
+            set(&mut m, "EnrichmentMethods", self.enrichment_methods);
+            set(&mut m, "FeedArn", self.feed_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3350,12 +2982,8 @@ pub mod channel {
     impl IntoValue for AudioFeedInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_selector_name {
-                m.insert("AudioSelectorName", v.into_value());
-            }
-            if let Some(v) = self.feed_input {
-                m.insert("FeedInput", v.into_value());
-            }
+            set(&mut m, "AudioSelectorName", self.audio_selector_name);
+            set(&mut m, "FeedInput", self.feed_input);
             gs_core::Value::Map(m)
         }
     }
@@ -3418,21 +3046,11 @@ pub mod channel {
     impl IntoValue for InputAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic_input_failover_settings {
-                m.insert("AutomaticInputFailoverSettings", v.into_value());
-            }
-            if let Some(v) = self.input_attachment_name {
-                m.insert("InputAttachmentName", v.into_value());
-            }
-            if let Some(v) = self.input_id {
-                m.insert("InputId", v.into_value());
-            }
-            if let Some(v) = self.input_settings {
-                m.insert("InputSettings", v.into_value());
-            }
-            if let Some(v) = self.logical_interface_names {
-                m.insert("LogicalInterfaceNames", v.into_value());
-            }
+            set(&mut m, "AutomaticInputFailoverSettings", self.automatic_input_failover_settings);
+            set(&mut m, "InputAttachmentName", self.input_attachment_name);
+            set(&mut m, "InputId", self.input_id);
+            set(&mut m, "InputSettings", self.input_settings);
+            set(&mut m, "LogicalInterfaceNames", self.logical_interface_names);
             gs_core::Value::Map(m)
         }
     }
@@ -3493,18 +3111,10 @@ pub mod channel {
     impl IntoValue for AutomaticInputFailoverSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_clear_time_msec {
-                m.insert("ErrorClearTimeMsec", v.into_value());
-            }
-            if let Some(v) = self.failover_conditions {
-                m.insert("FailoverConditions", v.into_value());
-            }
-            if let Some(v) = self.input_preference {
-                m.insert("InputPreference", v.into_value());
-            }
-            if let Some(v) = self.secondary_input_id {
-                m.insert("SecondaryInputId", v.into_value());
-            }
+            set(&mut m, "ErrorClearTimeMsec", self.error_clear_time_msec);
+            set(&mut m, "FailoverConditions", self.failover_conditions);
+            set(&mut m, "InputPreference", self.input_preference);
+            set(&mut m, "SecondaryInputId", self.secondary_input_id);
             gs_core::Value::Map(m)
         }
     }
@@ -3541,9 +3151,7 @@ pub mod channel {
     impl IntoValue for FailoverCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failover_condition_settings {
-                m.insert("FailoverConditionSettings", v.into_value());
-            }
+            set(&mut m, "FailoverConditionSettings", self.failover_condition_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -3593,15 +3201,9 @@ pub mod channel {
     impl IntoValue for FailoverConditionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_silence_settings {
-                m.insert("AudioSilenceSettings", v.into_value());
-            }
-            if let Some(v) = self.input_loss_settings {
-                m.insert("InputLossSettings", v.into_value());
-            }
-            if let Some(v) = self.video_black_settings {
-                m.insert("VideoBlackSettings", v.into_value());
-            }
+            set(&mut m, "AudioSilenceSettings", self.audio_silence_settings);
+            set(&mut m, "InputLossSettings", self.input_loss_settings);
+            set(&mut m, "VideoBlackSettings", self.video_black_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -3647,12 +3249,8 @@ pub mod channel {
     impl IntoValue for AudioSilenceFailoverSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_selector_name {
-                m.insert("AudioSelectorName", v.into_value());
-            }
-            if let Some(v) = self.audio_silence_threshold_msec {
-                m.insert("AudioSilenceThresholdMsec", v.into_value());
-            }
+            set(&mut m, "AudioSelectorName", self.audio_selector_name);
+            set(&mut m, "AudioSilenceThresholdMsec", self.audio_silence_threshold_msec);
             gs_core::Value::Map(m)
         }
     }
@@ -3702,12 +3300,8 @@ pub mod channel {
     impl IntoValue for VideoBlackFailoverSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.black_detect_threshold {
-                m.insert("BlackDetectThreshold", v.into_value());
-            }
-            if let Some(v) = self.video_black_threshold_msec {
-                m.insert("VideoBlackThresholdMsec", v.into_value());
-            }
+            set(&mut m, "BlackDetectThreshold", self.black_detect_threshold);
+            set(&mut m, "VideoBlackThresholdMsec", self.video_black_threshold_msec);
             gs_core::Value::Map(m)
         }
     }
@@ -3745,9 +3339,7 @@ pub mod channel {
     impl IntoValue for InputLossFailoverSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_loss_threshold_msec {
-                m.insert("InputLossThresholdMsec", v.into_value());
-            }
+            set(&mut m, "InputLossThresholdMsec", self.input_loss_threshold_msec);
             gs_core::Value::Map(m)
         }
     }
@@ -3849,39 +3441,17 @@ pub mod channel {
     impl IntoValue for InputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_selectors {
-                m.insert("AudioSelectors", v.into_value());
-            }
-            if let Some(v) = self.caption_selectors {
-                m.insert("CaptionSelectors", v.into_value());
-            }
-            if let Some(v) = self.deblock_filter {
-                m.insert("DeblockFilter", v.into_value());
-            }
-            if let Some(v) = self.denoise_filter {
-                m.insert("DenoiseFilter", v.into_value());
-            }
-            if let Some(v) = self.filter_strength {
-                m.insert("FilterStrength", v.into_value());
-            }
-            if let Some(v) = self.input_filter {
-                m.insert("InputFilter", v.into_value());
-            }
-            if let Some(v) = self.network_input_settings {
-                m.insert("NetworkInputSettings", v.into_value());
-            }
-            if let Some(v) = self.scte35_pid {
-                m.insert("Scte35Pid", v.into_value());
-            }
-            if let Some(v) = self.smpte2038_data_preference {
-                m.insert("Smpte2038DataPreference", v.into_value());
-            }
-            if let Some(v) = self.source_end_behavior {
-                m.insert("SourceEndBehavior", v.into_value());
-            }
-            if let Some(v) = self.video_selector {
-                m.insert("VideoSelector", v.into_value());
-            }
+            set(&mut m, "AudioSelectors", self.audio_selectors);
+            set(&mut m, "CaptionSelectors", self.caption_selectors);
+            set(&mut m, "DeblockFilter", self.deblock_filter);
+            set(&mut m, "DenoiseFilter", self.denoise_filter);
+            set(&mut m, "FilterStrength", self.filter_strength);
+            set(&mut m, "InputFilter", self.input_filter);
+            set(&mut m, "NetworkInputSettings", self.network_input_settings);
+            set(&mut m, "Scte35Pid", self.scte35_pid);
+            set(&mut m, "Smpte2038DataPreference", self.smpte2038_data_preference);
+            set(&mut m, "SourceEndBehavior", self.source_end_behavior);
+            set(&mut m, "VideoSelector", self.video_selector);
             gs_core::Value::Map(m)
         }
     }
@@ -3943,18 +3513,10 @@ pub mod channel {
     impl IntoValue for VideoSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.color_space {
-                m.insert("ColorSpace", v.into_value());
-            }
-            if let Some(v) = self.color_space_settings {
-                m.insert("ColorSpaceSettings", v.into_value());
-            }
-            if let Some(v) = self.color_space_usage {
-                m.insert("ColorSpaceUsage", v.into_value());
-            }
-            if let Some(v) = self.selector_settings {
-                m.insert("SelectorSettings", v.into_value());
-            }
+            set(&mut m, "ColorSpace", self.color_space);
+            set(&mut m, "ColorSpaceSettings", self.color_space_settings);
+            set(&mut m, "ColorSpaceUsage", self.color_space_usage);
+            set(&mut m, "SelectorSettings", self.selector_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -3990,9 +3552,7 @@ pub mod channel {
     impl IntoValue for VideoSelectorColorSpaceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hdr10_settings {
-                m.insert("Hdr10Settings", v.into_value());
-            }
+            set(&mut m, "Hdr10Settings", self.hdr10_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4036,12 +3596,8 @@ pub mod channel {
     impl IntoValue for Hdr10Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_cll {
-                m.insert("MaxCll", v.into_value());
-            }
-            if let Some(v) = self.max_fall {
-                m.insert("MaxFall", v.into_value());
-            }
+            set(&mut m, "MaxCll", self.max_cll);
+            set(&mut m, "MaxFall", self.max_fall);
             gs_core::Value::Map(m)
         }
     }
@@ -4083,12 +3639,8 @@ pub mod channel {
     impl IntoValue for VideoSelectorSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.video_selector_pid {
-                m.insert("VideoSelectorPid", v.into_value());
-            }
-            if let Some(v) = self.video_selector_program_id {
-                m.insert("VideoSelectorProgramId", v.into_value());
-            }
+            set(&mut m, "VideoSelectorPid", self.video_selector_pid);
+            set(&mut m, "VideoSelectorProgramId", self.video_selector_program_id);
             gs_core::Value::Map(m)
         }
     }
@@ -4125,9 +3677,7 @@ pub mod channel {
     impl IntoValue for VideoSelectorProgramId {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.program_id {
-                m.insert("ProgramId", v.into_value());
-            }
+            set(&mut m, "ProgramId", self.program_id);
             gs_core::Value::Map(m)
         }
     }
@@ -4163,9 +3713,7 @@ pub mod channel {
     impl IntoValue for VideoSelectorPid {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pid {
-                m.insert("Pid", v.into_value());
-            }
+            set(&mut m, "Pid", self.pid);
             gs_core::Value::Map(m)
         }
     }
@@ -4207,12 +3755,8 @@ pub mod channel {
     impl IntoValue for AudioSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.selector_settings {
-                m.insert("SelectorSettings", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "SelectorSettings", self.selector_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4266,18 +3810,10 @@ pub mod channel {
     impl IntoValue for AudioSelectorSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_hls_rendition_selection {
-                m.insert("AudioHlsRenditionSelection", v.into_value());
-            }
-            if let Some(v) = self.audio_language_selection {
-                m.insert("AudioLanguageSelection", v.into_value());
-            }
-            if let Some(v) = self.audio_pid_selection {
-                m.insert("AudioPidSelection", v.into_value());
-            }
-            if let Some(v) = self.audio_track_selection {
-                m.insert("AudioTrackSelection", v.into_value());
-            }
+            set(&mut m, "AudioHlsRenditionSelection", self.audio_hls_rendition_selection);
+            set(&mut m, "AudioLanguageSelection", self.audio_language_selection);
+            set(&mut m, "AudioPidSelection", self.audio_pid_selection);
+            set(&mut m, "AudioTrackSelection", self.audio_track_selection);
             gs_core::Value::Map(m)
         }
     }
@@ -4319,12 +3855,8 @@ pub mod channel {
     impl IntoValue for AudioPidSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pid {
-                m.insert("Pid", v.into_value());
-            }
-            if let Some(v) = self.pids {
-                m.insert("Pids", v.into_value());
-            }
+            set(&mut m, "Pid", self.pid);
+            set(&mut m, "Pids", self.pids);
             gs_core::Value::Map(m)
         }
     }
@@ -4370,12 +3902,8 @@ pub mod channel {
     impl IntoValue for AudioLanguageSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
-            if let Some(v) = self.language_selection_policy {
-                m.insert("LanguageSelectionPolicy", v.into_value());
-            }
+            set(&mut m, "LanguageCode", self.language_code);
+            set(&mut m, "LanguageSelectionPolicy", self.language_selection_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -4417,12 +3945,8 @@ pub mod channel {
     impl IntoValue for AudioTrackSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dolby_e_decode {
-                m.insert("DolbyEDecode", v.into_value());
-            }
-            if let Some(v) = self.tracks {
-                m.insert("Tracks", v.into_value());
-            }
+            set(&mut m, "DolbyEDecode", self.dolby_e_decode);
+            set(&mut m, "Tracks", self.tracks);
             gs_core::Value::Map(m)
         }
     }
@@ -4458,9 +3982,7 @@ pub mod channel {
     impl IntoValue for AudioDolbyEDecode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.program_selection {
-                m.insert("ProgramSelection", v.into_value());
-            }
+            set(&mut m, "ProgramSelection", self.program_selection);
             gs_core::Value::Map(m)
         }
     }
@@ -4502,12 +4024,8 @@ pub mod channel {
     impl IntoValue for AudioTrack {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.premix_settings {
-                m.insert("PremixSettings", v.into_value());
-            }
-            if let Some(v) = self.track {
-                m.insert("Track", v.into_value());
-            }
+            set(&mut m, "PremixSettings", self.premix_settings);
+            set(&mut m, "Track", self.track);
             gs_core::Value::Map(m)
         }
     }
@@ -4549,12 +4067,8 @@ pub mod channel {
     impl IntoValue for AudioHlsRenditionSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_id {
-                m.insert("GroupId", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "GroupId", self.group_id);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -4604,15 +4118,9 @@ pub mod channel {
     impl IntoValue for CaptionSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.selector_settings {
-                m.insert("SelectorSettings", v.into_value());
-            }
+            set(&mut m, "LanguageCode", self.language_code);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "SelectorSettings", self.selector_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4690,30 +4198,14 @@ pub mod channel {
     impl IntoValue for CaptionSelectorSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ancillary_source_settings {
-                m.insert("AncillarySourceSettings", v.into_value());
-            }
-            if let Some(v) = self.arib_source_settings {
-                m.insert("AribSourceSettings", v.into_value());
-            }
-            if let Some(v) = self.dvb_sub_source_settings {
-                m.insert("DvbSubSourceSettings", v.into_value());
-            }
-            if let Some(v) = self.embedded_source_settings {
-                m.insert("EmbeddedSourceSettings", v.into_value());
-            }
-            if let Some(v) = self.scte20_source_settings {
-                m.insert("Scte20SourceSettings", v.into_value());
-            }
-            if let Some(v) = self.scte27_source_settings {
-                m.insert("Scte27SourceSettings", v.into_value());
-            }
-            if let Some(v) = self.smart_subtitle_source_settings {
-                m.insert("SmartSubtitleSourceSettings", v.into_value());
-            }
-            if let Some(v) = self.teletext_source_settings {
-                m.insert("TeletextSourceSettings", v.into_value());
-            }
+            set(&mut m, "AncillarySourceSettings", self.ancillary_source_settings);
+            set(&mut m, "AribSourceSettings", self.arib_source_settings);
+            set(&mut m, "DvbSubSourceSettings", self.dvb_sub_source_settings);
+            set(&mut m, "EmbeddedSourceSettings", self.embedded_source_settings);
+            set(&mut m, "Scte20SourceSettings", self.scte20_source_settings);
+            set(&mut m, "Scte27SourceSettings", self.scte27_source_settings);
+            set(&mut m, "SmartSubtitleSourceSettings", self.smart_subtitle_source_settings);
+            set(&mut m, "TeletextSourceSettings", self.teletext_source_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -4771,18 +4263,10 @@ pub mod channel {
     impl IntoValue for EmbeddedSourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.convert608_to708 {
-                m.insert("Convert608To708", v.into_value());
-            }
-            if let Some(v) = self.scte20_detection {
-                m.insert("Scte20Detection", v.into_value());
-            }
-            if let Some(v) = self.source608_channel_number {
-                m.insert("Source608ChannelNumber", v.into_value());
-            }
-            if let Some(v) = self.source608_track_number {
-                m.insert("Source608TrackNumber", v.into_value());
-            }
+            set(&mut m, "Convert608To708", self.convert608_to708);
+            set(&mut m, "Scte20Detection", self.scte20_detection);
+            set(&mut m, "Source608ChannelNumber", self.source608_channel_number);
+            set(&mut m, "Source608TrackNumber", self.source608_track_number);
             gs_core::Value::Map(m)
         }
     }
@@ -4826,12 +4310,8 @@ pub mod channel {
     impl IntoValue for Scte20SourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.convert608_to708 {
-                m.insert("Convert608To708", v.into_value());
-            }
-            if let Some(v) = self.source608_channel_number {
-                m.insert("Source608ChannelNumber", v.into_value());
-            }
+            set(&mut m, "Convert608To708", self.convert608_to708);
+            set(&mut m, "Source608ChannelNumber", self.source608_channel_number);
             gs_core::Value::Map(m)
         }
     }
@@ -4876,12 +4356,8 @@ pub mod channel {
     impl IntoValue for TeletextSourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.output_rectangle {
-                m.insert("OutputRectangle", v.into_value());
-            }
-            if let Some(v) = self.page_number {
-                m.insert("PageNumber", v.into_value());
-            }
+            set(&mut m, "OutputRectangle", self.output_rectangle);
+            set(&mut m, "PageNumber", self.page_number);
             gs_core::Value::Map(m)
         }
     }
@@ -4942,18 +4418,10 @@ pub mod channel {
     impl IntoValue for CaptionRectangle {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.height {
-                m.insert("Height", v.into_value());
-            }
-            if let Some(v) = self.left_offset {
-                m.insert("LeftOffset", v.into_value());
-            }
-            if let Some(v) = self.top_offset {
-                m.insert("TopOffset", v.into_value());
-            }
-            if let Some(v) = self.width {
-                m.insert("Width", v.into_value());
-            }
+            set(&mut m, "Height", self.height);
+            set(&mut m, "LeftOffset", self.left_offset);
+            set(&mut m, "TopOffset", self.top_offset);
+            set(&mut m, "Width", self.width);
             gs_core::Value::Map(m)
         }
     }
@@ -4993,9 +4461,7 @@ pub mod channel {
     impl IntoValue for AncillarySourceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_ancillary_channel_number {
-                m.insert("SourceAncillaryChannelNumber", v.into_value());
-            }
+            set(&mut m, "SourceAncillaryChannelNumber", self.source_ancillary_channel_number);
             gs_core::Value::Map(m)
         }
     }
@@ -5047,15 +4513,9 @@ pub mod channel {
     impl IntoValue for NetworkInputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hls_input_settings {
-                m.insert("HlsInputSettings", v.into_value());
-            }
-            if let Some(v) = self.multicast_input_settings {
-                m.insert("MulticastInputSettings", v.into_value());
-            }
-            if let Some(v) = self.server_validation {
-                m.insert("ServerValidation", v.into_value());
-            }
+            set(&mut m, "HlsInputSettings", self.hls_input_settings);
+            set(&mut m, "MulticastInputSettings", self.multicast_input_settings);
+            set(&mut m, "ServerValidation", self.server_validation);
             gs_core::Value::Map(m)
         }
     }
@@ -5122,21 +4582,11 @@ pub mod channel {
     impl IntoValue for HlsInputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bandwidth {
-                m.insert("Bandwidth", v.into_value());
-            }
-            if let Some(v) = self.buffer_segments {
-                m.insert("BufferSegments", v.into_value());
-            }
-            if let Some(v) = self.retries {
-                m.insert("Retries", v.into_value());
-            }
-            if let Some(v) = self.retry_interval {
-                m.insert("RetryInterval", v.into_value());
-            }
-            if let Some(v) = self.scte35_source {
-                m.insert("Scte35Source", v.into_value());
-            }
+            set(&mut m, "Bandwidth", self.bandwidth);
+            set(&mut m, "BufferSegments", self.buffer_segments);
+            set(&mut m, "Retries", self.retries);
+            set(&mut m, "RetryInterval", self.retry_interval);
+            set(&mut m, "Scte35Source", self.scte35_source);
             gs_core::Value::Map(m)
         }
     }
@@ -5185,15 +4635,9 @@ pub mod channel {
     impl IntoValue for InputSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.codec {
-                m.insert("Codec", v.into_value());
-            }
-            if let Some(v) = self.maximum_bitrate {
-                m.insert("MaximumBitrate", v.into_value());
-            }
-            if let Some(v) = self.resolution {
-                m.insert("Resolution", v.into_value());
-            }
+            set(&mut m, "Codec", self.codec);
+            set(&mut m, "MaximumBitrate", self.maximum_bitrate);
+            set(&mut m, "Resolution", self.resolution);
             gs_core::Value::Map(m)
         }
     }
@@ -5307,48 +4751,20 @@ pub mod channel {
     impl IntoValue for EncoderSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_descriptions {
-                m.insert("AudioDescriptions", v.into_value());
-            }
-            if let Some(v) = self.avail_blanking {
-                m.insert("AvailBlanking", v.into_value());
-            }
-            if let Some(v) = self.avail_configuration {
-                m.insert("AvailConfiguration", v.into_value());
-            }
-            if let Some(v) = self.blackout_slate {
-                m.insert("BlackoutSlate", v.into_value());
-            }
-            if let Some(v) = self.caption_descriptions {
-                m.insert("CaptionDescriptions", v.into_value());
-            }
-            if let Some(v) = self.color_correction_settings {
-                m.insert("ColorCorrectionSettings", v.into_value());
-            }
-            if let Some(v) = self.feature_activations {
-                m.insert("FeatureActivations", v.into_value());
-            }
-            if let Some(v) = self.global_configuration {
-                m.insert("GlobalConfiguration", v.into_value());
-            }
-            if let Some(v) = self.motion_graphics_configuration {
-                m.insert("MotionGraphicsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.nielsen_configuration {
-                m.insert("NielsenConfiguration", v.into_value());
-            }
-            if let Some(v) = self.output_groups {
-                m.insert("OutputGroups", v.into_value());
-            }
-            if let Some(v) = self.thumbnail_configuration {
-                m.insert("ThumbnailConfiguration", v.into_value());
-            }
-            if let Some(v) = self.timecode_config {
-                m.insert("TimecodeConfig", v.into_value());
-            }
-            if let Some(v) = self.video_descriptions {
-                m.insert("VideoDescriptions", v.into_value());
-            }
+            set(&mut m, "AudioDescriptions", self.audio_descriptions);
+            set(&mut m, "AvailBlanking", self.avail_blanking);
+            set(&mut m, "AvailConfiguration", self.avail_configuration);
+            set(&mut m, "BlackoutSlate", self.blackout_slate);
+            set(&mut m, "CaptionDescriptions", self.caption_descriptions);
+            set(&mut m, "ColorCorrectionSettings", self.color_correction_settings);
+            set(&mut m, "FeatureActivations", self.feature_activations);
+            set(&mut m, "GlobalConfiguration", self.global_configuration);
+            set(&mut m, "MotionGraphicsConfiguration", self.motion_graphics_configuration);
+            set(&mut m, "NielsenConfiguration", self.nielsen_configuration);
+            set(&mut m, "OutputGroups", self.output_groups);
+            set(&mut m, "ThumbnailConfiguration", self.thumbnail_configuration);
+            set(&mut m, "TimecodeConfig", self.timecode_config);
+            set(&mut m, "VideoDescriptions", self.video_descriptions);
             gs_core::Value::Map(m)
         }
     }
@@ -5467,45 +4883,19 @@ pub mod channel {
     impl IntoValue for AudioDescription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_dash_roles {
-                m.insert("AudioDashRoles", v.into_value());
-            }
-            if let Some(v) = self.audio_normalization_settings {
-                m.insert("AudioNormalizationSettings", v.into_value());
-            }
-            if let Some(v) = self.audio_selector_name {
-                m.insert("AudioSelectorName", v.into_value());
-            }
-            if let Some(v) = self.audio_type {
-                m.insert("AudioType", v.into_value());
-            }
-            if let Some(v) = self.audio_type_control {
-                m.insert("AudioTypeControl", v.into_value());
-            }
-            if let Some(v) = self.audio_watermarking_settings {
-                m.insert("AudioWatermarkingSettings", v.into_value());
-            }
-            if let Some(v) = self.codec_settings {
-                m.insert("CodecSettings", v.into_value());
-            }
-            if let Some(v) = self.dvb_dash_accessibility {
-                m.insert("DvbDashAccessibility", v.into_value());
-            }
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
-            if let Some(v) = self.language_code_control {
-                m.insert("LanguageCodeControl", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.remix_settings {
-                m.insert("RemixSettings", v.into_value());
-            }
-            if let Some(v) = self.stream_name {
-                m.insert("StreamName", v.into_value());
-            }
+            set(&mut m, "AudioDashRoles", self.audio_dash_roles);
+            set(&mut m, "AudioNormalizationSettings", self.audio_normalization_settings);
+            set(&mut m, "AudioSelectorName", self.audio_selector_name);
+            set(&mut m, "AudioType", self.audio_type);
+            set(&mut m, "AudioTypeControl", self.audio_type_control);
+            set(&mut m, "AudioWatermarkingSettings", self.audio_watermarking_settings);
+            set(&mut m, "CodecSettings", self.codec_settings);
+            set(&mut m, "DvbDashAccessibility", self.dvb_dash_accessibility);
+            set(&mut m, "LanguageCode", self.language_code);
+            set(&mut m, "LanguageCodeControl", self.language_code_control);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "RemixSettings", self.remix_settings);
+            set(&mut m, "StreamName", self.stream_name);
             gs_core::Value::Map(m)
         }
     }
@@ -5569,21 +4959,11 @@ pub mod channel {
     impl IntoValue for AudioNormalizationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm {
-                m.insert("Algorithm", v.into_value());
-            }
-            if let Some(v) = self.algorithm_control {
-                m.insert("AlgorithmControl", v.into_value());
-            }
-            if let Some(v) = self.peak_calculation {
-                m.insert("PeakCalculation", v.into_value());
-            }
-            if let Some(v) = self.peak_limiter_threshold {
-                m.insert("PeakLimiterThreshold", v.into_value());
-            }
-            if let Some(v) = self.target_lkfs {
-                m.insert("TargetLkfs", v.into_value());
-            }
+            set(&mut m, "Algorithm", self.algorithm);
+            set(&mut m, "AlgorithmControl", self.algorithm_control);
+            set(&mut m, "PeakCalculation", self.peak_calculation);
+            set(&mut m, "PeakLimiterThreshold", self.peak_limiter_threshold);
+            set(&mut m, "TargetLkfs", self.target_lkfs);
             gs_core::Value::Map(m)
         }
     }
@@ -5631,15 +5011,9 @@ pub mod channel {
     impl IntoValue for RemixSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_mappings {
-                m.insert("ChannelMappings", v.into_value());
-            }
-            if let Some(v) = self.channels_in {
-                m.insert("ChannelsIn", v.into_value());
-            }
-            if let Some(v) = self.channels_out {
-                m.insert("ChannelsOut", v.into_value());
-            }
+            set(&mut m, "ChannelMappings", self.channel_mappings);
+            set(&mut m, "ChannelsIn", self.channels_in);
+            set(&mut m, "ChannelsOut", self.channels_out);
             gs_core::Value::Map(m)
         }
     }
@@ -5682,12 +5056,8 @@ pub mod channel {
     impl IntoValue for AudioChannelMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_channel_levels {
-                m.insert("InputChannelLevels", v.into_value());
-            }
-            if let Some(v) = self.output_channel {
-                m.insert("OutputChannel", v.into_value());
-            }
+            set(&mut m, "InputChannelLevels", self.input_channel_levels);
+            set(&mut m, "OutputChannel", self.output_channel);
             gs_core::Value::Map(m)
         }
     }
@@ -5730,12 +5100,8 @@ pub mod channel {
     impl IntoValue for InputChannelLevel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.gain {
-                m.insert("Gain", v.into_value());
-            }
-            if let Some(v) = self.input_channel {
-                m.insert("InputChannel", v.into_value());
-            }
+            set(&mut m, "Gain", self.gain);
+            set(&mut m, "InputChannel", self.input_channel);
             gs_core::Value::Map(m)
         }
     }
@@ -5807,27 +5173,13 @@ pub mod channel {
     impl IntoValue for AudioCodecSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aac_settings {
-                m.insert("AacSettings", v.into_value());
-            }
-            if let Some(v) = self.ac3_settings {
-                m.insert("Ac3Settings", v.into_value());
-            }
-            if let Some(v) = self.eac3_atmos_settings {
-                m.insert("Eac3AtmosSettings", v.into_value());
-            }
-            if let Some(v) = self.eac3_settings {
-                m.insert("Eac3Settings", v.into_value());
-            }
-            if let Some(v) = self.mp2_settings {
-                m.insert("Mp2Settings", v.into_value());
-            }
-            if let Some(v) = self.pass_through_settings {
-                m.insert("PassThroughSettings", v.into_value());
-            }
-            if let Some(v) = self.wav_settings {
-                m.insert("WavSettings", v.into_value());
-            }
+            set(&mut m, "AacSettings", self.aac_settings);
+            set(&mut m, "Ac3Settings", self.ac3_settings);
+            set(&mut m, "Eac3AtmosSettings", self.eac3_atmos_settings);
+            set(&mut m, "Eac3Settings", self.eac3_settings);
+            set(&mut m, "Mp2Settings", self.mp2_settings);
+            set(&mut m, "PassThroughSettings", self.pass_through_settings);
+            set(&mut m, "WavSettings", self.wav_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -5990,66 +5342,26 @@ pub mod channel {
     impl IntoValue for Eac3Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attenuation_control {
-                m.insert("AttenuationControl", v.into_value());
-            }
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.bitstream_mode {
-                m.insert("BitstreamMode", v.into_value());
-            }
-            if let Some(v) = self.coding_mode {
-                m.insert("CodingMode", v.into_value());
-            }
-            if let Some(v) = self.dc_filter {
-                m.insert("DcFilter", v.into_value());
-            }
-            if let Some(v) = self.dialnorm {
-                m.insert("Dialnorm", v.into_value());
-            }
-            if let Some(v) = self.drc_line {
-                m.insert("DrcLine", v.into_value());
-            }
-            if let Some(v) = self.drc_rf {
-                m.insert("DrcRf", v.into_value());
-            }
-            if let Some(v) = self.lfe_control {
-                m.insert("LfeControl", v.into_value());
-            }
-            if let Some(v) = self.lfe_filter {
-                m.insert("LfeFilter", v.into_value());
-            }
-            if let Some(v) = self.lo_ro_center_mix_level {
-                m.insert("LoRoCenterMixLevel", v.into_value());
-            }
-            if let Some(v) = self.lo_ro_surround_mix_level {
-                m.insert("LoRoSurroundMixLevel", v.into_value());
-            }
-            if let Some(v) = self.lt_rt_center_mix_level {
-                m.insert("LtRtCenterMixLevel", v.into_value());
-            }
-            if let Some(v) = self.lt_rt_surround_mix_level {
-                m.insert("LtRtSurroundMixLevel", v.into_value());
-            }
-            if let Some(v) = self.metadata_control {
-                m.insert("MetadataControl", v.into_value());
-            }
-            if let Some(v) = self.passthrough_control {
-                m.insert("PassthroughControl", v.into_value());
-            }
-            if let Some(v) = self.phase_control {
-                m.insert("PhaseControl", v.into_value());
-            }
-            if let Some(v) = self.stereo_downmix {
-                m.insert("StereoDownmix", v.into_value());
-            }
-            if let Some(v) = self.surround_ex_mode {
-                m.insert("SurroundExMode", v.into_value());
-            }
-            if let Some(v) = self.surround_mode {
-                m.insert("SurroundMode", v.into_value());
-            }
+            set(&mut m, "AttenuationControl", self.attenuation_control);
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "BitstreamMode", self.bitstream_mode);
+            set(&mut m, "CodingMode", self.coding_mode);
+            set(&mut m, "DcFilter", self.dc_filter);
+            set(&mut m, "Dialnorm", self.dialnorm);
+            set(&mut m, "DrcLine", self.drc_line);
+            set(&mut m, "DrcRf", self.drc_rf);
+            set(&mut m, "LfeControl", self.lfe_control);
+            set(&mut m, "LfeFilter", self.lfe_filter);
+            set(&mut m, "LoRoCenterMixLevel", self.lo_ro_center_mix_level);
+            set(&mut m, "LoRoSurroundMixLevel", self.lo_ro_surround_mix_level);
+            set(&mut m, "LtRtCenterMixLevel", self.lt_rt_center_mix_level);
+            set(&mut m, "LtRtSurroundMixLevel", self.lt_rt_surround_mix_level);
+            set(&mut m, "MetadataControl", self.metadata_control);
+            set(&mut m, "PassthroughControl", self.passthrough_control);
+            set(&mut m, "PhaseControl", self.phase_control);
+            set(&mut m, "StereoDownmix", self.stereo_downmix);
+            set(&mut m, "SurroundExMode", self.surround_ex_mode);
+            set(&mut m, "SurroundMode", self.surround_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -6133,30 +5445,14 @@ pub mod channel {
     impl IntoValue for Ac3Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attenuation_control {
-                m.insert("AttenuationControl", v.into_value());
-            }
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.bitstream_mode {
-                m.insert("BitstreamMode", v.into_value());
-            }
-            if let Some(v) = self.coding_mode {
-                m.insert("CodingMode", v.into_value());
-            }
-            if let Some(v) = self.dialnorm {
-                m.insert("Dialnorm", v.into_value());
-            }
-            if let Some(v) = self.drc_profile {
-                m.insert("DrcProfile", v.into_value());
-            }
-            if let Some(v) = self.lfe_filter {
-                m.insert("LfeFilter", v.into_value());
-            }
-            if let Some(v) = self.metadata_control {
-                m.insert("MetadataControl", v.into_value());
-            }
+            set(&mut m, "AttenuationControl", self.attenuation_control);
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "BitstreamMode", self.bitstream_mode);
+            set(&mut m, "CodingMode", self.coding_mode);
+            set(&mut m, "Dialnorm", self.dialnorm);
+            set(&mut m, "DrcProfile", self.drc_profile);
+            set(&mut m, "LfeFilter", self.lfe_filter);
+            set(&mut m, "MetadataControl", self.metadata_control);
             gs_core::Value::Map(m)
         }
     }
@@ -6205,15 +5501,9 @@ pub mod channel {
     impl IntoValue for Mp2Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.coding_mode {
-                m.insert("CodingMode", v.into_value());
-            }
-            if let Some(v) = self.sample_rate {
-                m.insert("SampleRate", v.into_value());
-            }
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "CodingMode", self.coding_mode);
+            set(&mut m, "SampleRate", self.sample_rate);
             gs_core::Value::Map(m)
         }
     }
@@ -6285,27 +5575,13 @@ pub mod channel {
     impl IntoValue for Eac3AtmosSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.coding_mode {
-                m.insert("CodingMode", v.into_value());
-            }
-            if let Some(v) = self.dialnorm {
-                m.insert("Dialnorm", v.into_value());
-            }
-            if let Some(v) = self.drc_line {
-                m.insert("DrcLine", v.into_value());
-            }
-            if let Some(v) = self.drc_rf {
-                m.insert("DrcRf", v.into_value());
-            }
-            if let Some(v) = self.height_trim {
-                m.insert("HeightTrim", v.into_value());
-            }
-            if let Some(v) = self.surround_trim {
-                m.insert("SurroundTrim", v.into_value());
-            }
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "CodingMode", self.coding_mode);
+            set(&mut m, "Dialnorm", self.dialnorm);
+            set(&mut m, "DrcLine", self.drc_line);
+            set(&mut m, "DrcRf", self.drc_rf);
+            set(&mut m, "HeightTrim", self.height_trim);
+            set(&mut m, "SurroundTrim", self.surround_trim);
             gs_core::Value::Map(m)
         }
     }
@@ -6354,15 +5630,9 @@ pub mod channel {
     impl IntoValue for WavSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bit_depth {
-                m.insert("BitDepth", v.into_value());
-            }
-            if let Some(v) = self.coding_mode {
-                m.insert("CodingMode", v.into_value());
-            }
-            if let Some(v) = self.sample_rate {
-                m.insert("SampleRate", v.into_value());
-            }
+            set(&mut m, "BitDepth", self.bit_depth);
+            set(&mut m, "CodingMode", self.coding_mode);
+            set(&mut m, "SampleRate", self.sample_rate);
             gs_core::Value::Map(m)
         }
     }
@@ -6457,33 +5727,15 @@ pub mod channel {
     impl IntoValue for AacSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.coding_mode {
-                m.insert("CodingMode", v.into_value());
-            }
-            if let Some(v) = self.input_type {
-                m.insert("InputType", v.into_value());
-            }
-            if let Some(v) = self.profile {
-                m.insert("Profile", v.into_value());
-            }
-            if let Some(v) = self.rate_control_mode {
-                m.insert("RateControlMode", v.into_value());
-            }
-            if let Some(v) = self.raw_format {
-                m.insert("RawFormat", v.into_value());
-            }
-            if let Some(v) = self.sample_rate {
-                m.insert("SampleRate", v.into_value());
-            }
-            if let Some(v) = self.spec {
-                m.insert("Spec", v.into_value());
-            }
-            if let Some(v) = self.vbr_quality {
-                m.insert("VbrQuality", v.into_value());
-            }
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "CodingMode", self.coding_mode);
+            set(&mut m, "InputType", self.input_type);
+            set(&mut m, "Profile", self.profile);
+            set(&mut m, "RateControlMode", self.rate_control_mode);
+            set(&mut m, "RawFormat", self.raw_format);
+            set(&mut m, "SampleRate", self.sample_rate);
+            set(&mut m, "Spec", self.spec);
+            set(&mut m, "VbrQuality", self.vbr_quality);
             gs_core::Value::Map(m)
         }
     }
@@ -6519,9 +5771,7 @@ pub mod channel {
     impl IntoValue for AudioWatermarkSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.nielsen_watermarks_settings {
-                m.insert("NielsenWatermarksSettings", v.into_value());
-            }
+            set(&mut m, "NielsenWatermarksSettings", self.nielsen_watermarks_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -6577,18 +5827,10 @@ pub mod channel {
     impl IntoValue for NielsenWatermarksSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.nielsen_cbet_settings {
-                m.insert("NielsenCbetSettings", v.into_value());
-            }
-            if let Some(v) = self.nielsen_distribution_type {
-                m.insert("NielsenDistributionType", v.into_value());
-            }
-            if let Some(v) = self.nielsen_naes_ii_nw_settings {
-                m.insert("NielsenNaesIiNwSettings", v.into_value());
-            }
-            if let Some(v) = self.nielsen_nw_only_settings {
-                m.insert("NielsenNwOnlySettings", v.into_value());
-            }
+            set(&mut m, "NielsenCbetSettings", self.nielsen_cbet_settings);
+            set(&mut m, "NielsenDistributionType", self.nielsen_distribution_type);
+            set(&mut m, "NielsenNaesIiNwSettings", self.nielsen_naes_ii_nw_settings);
+            set(&mut m, "NielsenNwOnlySettings", self.nielsen_nw_only_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -6637,15 +5879,9 @@ pub mod channel {
     impl IntoValue for NielsenCBET {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cbet_check_digit_string {
-                m.insert("CbetCheckDigitString", v.into_value());
-            }
-            if let Some(v) = self.cbet_stepaside {
-                m.insert("CbetStepaside", v.into_value());
-            }
-            if let Some(v) = self.csid {
-                m.insert("Csid", v.into_value());
-            }
+            set(&mut m, "CbetCheckDigitString", self.cbet_check_digit_string);
+            set(&mut m, "CbetStepaside", self.cbet_stepaside);
+            set(&mut m, "Csid", self.csid);
             gs_core::Value::Map(m)
         }
     }
@@ -6751,36 +5987,16 @@ pub mod channel {
     impl IntoValue for VideoDescription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.border {
-                m.insert("Border", v.into_value());
-            }
-            if let Some(v) = self.codec_settings {
-                m.insert("CodecSettings", v.into_value());
-            }
-            if let Some(v) = self.crop_rectangle {
-                m.insert("CropRectangle", v.into_value());
-            }
-            if let Some(v) = self.height {
-                m.insert("Height", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.output_position_rectangle {
-                m.insert("OutputPositionRectangle", v.into_value());
-            }
-            if let Some(v) = self.respond_to_afd {
-                m.insert("RespondToAfd", v.into_value());
-            }
-            if let Some(v) = self.scaling_behavior {
-                m.insert("ScalingBehavior", v.into_value());
-            }
-            if let Some(v) = self.sharpness {
-                m.insert("Sharpness", v.into_value());
-            }
-            if let Some(v) = self.width {
-                m.insert("Width", v.into_value());
-            }
+            set(&mut m, "Border", self.border);
+            set(&mut m, "CodecSettings", self.codec_settings);
+            set(&mut m, "CropRectangle", self.crop_rectangle);
+            set(&mut m, "Height", self.height);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "OutputPositionRectangle", self.output_position_rectangle);
+            set(&mut m, "RespondToAfd", self.respond_to_afd);
+            set(&mut m, "ScalingBehavior", self.scaling_behavior);
+            set(&mut m, "Sharpness", self.sharpness);
+            set(&mut m, "Width", self.width);
             gs_core::Value::Map(m)
         }
     }
@@ -6840,21 +6056,11 @@ pub mod channel {
     impl IntoValue for VideoCodecSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.av1_settings {
-                m.insert("Av1Settings", v.into_value());
-            }
-            if let Some(v) = self.frame_capture_settings {
-                m.insert("FrameCaptureSettings", v.into_value());
-            }
-            if let Some(v) = self.h264_settings {
-                m.insert("H264Settings", v.into_value());
-            }
-            if let Some(v) = self.h265_settings {
-                m.insert("H265Settings", v.into_value());
-            }
-            if let Some(v) = self.mpeg2_settings {
-                m.insert("Mpeg2Settings", v.into_value());
-            }
+            set(&mut m, "Av1Settings", self.av1_settings);
+            set(&mut m, "FrameCaptureSettings", self.frame_capture_settings);
+            set(&mut m, "H264Settings", self.h264_settings);
+            set(&mut m, "H265Settings", self.h265_settings);
+            set(&mut m, "Mpeg2Settings", self.mpeg2_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -7018,57 +6224,23 @@ pub mod channel {
     impl IntoValue for Mpeg2Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.adaptive_quantization {
-                m.insert("AdaptiveQuantization", v.into_value());
-            }
-            if let Some(v) = self.afd_signaling {
-                m.insert("AfdSignaling", v.into_value());
-            }
-            if let Some(v) = self.color_metadata {
-                m.insert("ColorMetadata", v.into_value());
-            }
-            if let Some(v) = self.color_space {
-                m.insert("ColorSpace", v.into_value());
-            }
-            if let Some(v) = self.display_aspect_ratio {
-                m.insert("DisplayAspectRatio", v.into_value());
-            }
-            if let Some(v) = self.filter_settings {
-                m.insert("FilterSettings", v.into_value());
-            }
-            if let Some(v) = self.fixed_afd {
-                m.insert("FixedAfd", v.into_value());
-            }
-            if let Some(v) = self.framerate_denominator {
-                m.insert("FramerateDenominator", v.into_value());
-            }
-            if let Some(v) = self.framerate_numerator {
-                m.insert("FramerateNumerator", v.into_value());
-            }
-            if let Some(v) = self.gop_closed_cadence {
-                m.insert("GopClosedCadence", v.into_value());
-            }
-            if let Some(v) = self.gop_num_b_frames {
-                m.insert("GopNumBFrames", v.into_value());
-            }
-            if let Some(v) = self.gop_size {
-                m.insert("GopSize", v.into_value());
-            }
-            if let Some(v) = self.gop_size_units {
-                m.insert("GopSizeUnits", v.into_value());
-            }
-            if let Some(v) = self.scan_type {
-                m.insert("ScanType", v.into_value());
-            }
-            if let Some(v) = self.subgop_length {
-                m.insert("SubgopLength", v.into_value());
-            }
-            if let Some(v) = self.timecode_burnin_settings {
-                m.insert("TimecodeBurninSettings", v.into_value());
-            }
-            if let Some(v) = self.timecode_insertion {
-                m.insert("TimecodeInsertion", v.into_value());
-            }
+            set(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
+            set(&mut m, "AfdSignaling", self.afd_signaling);
+            set(&mut m, "ColorMetadata", self.color_metadata);
+            set(&mut m, "ColorSpace", self.color_space);
+            set(&mut m, "DisplayAspectRatio", self.display_aspect_ratio);
+            set(&mut m, "FilterSettings", self.filter_settings);
+            set(&mut m, "FixedAfd", self.fixed_afd);
+            set(&mut m, "FramerateDenominator", self.framerate_denominator);
+            set(&mut m, "FramerateNumerator", self.framerate_numerator);
+            set(&mut m, "GopClosedCadence", self.gop_closed_cadence);
+            set(&mut m, "GopNumBFrames", self.gop_num_b_frames);
+            set(&mut m, "GopSize", self.gop_size);
+            set(&mut m, "GopSizeUnits", self.gop_size_units);
+            set(&mut m, "ScanType", self.scan_type);
+            set(&mut m, "SubgopLength", self.subgop_length);
+            set(&mut m, "TimecodeBurninSettings", self.timecode_burnin_settings);
+            set(&mut m, "TimecodeInsertion", self.timecode_insertion);
             gs_core::Value::Map(m)
         }
     }
@@ -7116,15 +6288,9 @@ pub mod channel {
     impl IntoValue for TimecodeBurninSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.font_size {
-                m.insert("FontSize", v.into_value());
-            }
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "FontSize", self.font_size);
+            set(&mut m, "Position", self.position);
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -7160,9 +6326,7 @@ pub mod channel {
     impl IntoValue for Mpeg2FilterSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.temporal_filter_settings {
-                m.insert("TemporalFilterSettings", v.into_value());
-            }
+            set(&mut m, "TemporalFilterSettings", self.temporal_filter_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -7208,12 +6372,8 @@ pub mod channel {
     impl IntoValue for TemporalFilterSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.post_filter_sharpening {
-                m.insert("PostFilterSharpening", v.into_value());
-            }
-            if let Some(v) = self.strength {
-                m.insert("Strength", v.into_value());
-            }
+            set(&mut m, "PostFilterSharpening", self.post_filter_sharpening);
+            set(&mut m, "Strength", self.strength);
             gs_core::Value::Map(m)
         }
     }
@@ -7262,15 +6422,9 @@ pub mod channel {
     impl IntoValue for FrameCaptureSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capture_interval {
-                m.insert("CaptureInterval", v.into_value());
-            }
-            if let Some(v) = self.capture_interval_units {
-                m.insert("CaptureIntervalUnits", v.into_value());
-            }
-            if let Some(v) = self.timecode_burnin_settings {
-                m.insert("TimecodeBurninSettings", v.into_value());
-            }
+            set(&mut m, "CaptureInterval", self.capture_interval);
+            set(&mut m, "CaptureIntervalUnits", self.capture_interval_units);
+            set(&mut m, "TimecodeBurninSettings", self.timecode_burnin_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -7619,138 +6773,50 @@ pub mod channel {
     impl IntoValue for H264Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.adaptive_quantization {
-                m.insert("AdaptiveQuantization", v.into_value());
-            }
-            if let Some(v) = self.afd_signaling {
-                m.insert("AfdSignaling", v.into_value());
-            }
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.buf_fill_pct {
-                m.insert("BufFillPct", v.into_value());
-            }
-            if let Some(v) = self.buf_size {
-                m.insert("BufSize", v.into_value());
-            }
-            if let Some(v) = self.color_metadata {
-                m.insert("ColorMetadata", v.into_value());
-            }
-            if let Some(v) = self.color_space_settings {
-                m.insert("ColorSpaceSettings", v.into_value());
-            }
-            if let Some(v) = self.entropy_encoding {
-                m.insert("EntropyEncoding", v.into_value());
-            }
-            if let Some(v) = self.filter_settings {
-                m.insert("FilterSettings", v.into_value());
-            }
-            if let Some(v) = self.fixed_afd {
-                m.insert("FixedAfd", v.into_value());
-            }
-            if let Some(v) = self.flicker_aq {
-                m.insert("FlickerAq", v.into_value());
-            }
-            if let Some(v) = self.force_field_pictures {
-                m.insert("ForceFieldPictures", v.into_value());
-            }
-            if let Some(v) = self.framerate_control {
-                m.insert("FramerateControl", v.into_value());
-            }
-            if let Some(v) = self.framerate_denominator {
-                m.insert("FramerateDenominator", v.into_value());
-            }
-            if let Some(v) = self.framerate_numerator {
-                m.insert("FramerateNumerator", v.into_value());
-            }
-            if let Some(v) = self.gop_b_reference {
-                m.insert("GopBReference", v.into_value());
-            }
-            if let Some(v) = self.gop_closed_cadence {
-                m.insert("GopClosedCadence", v.into_value());
-            }
-            if let Some(v) = self.gop_num_b_frames {
-                m.insert("GopNumBFrames", v.into_value());
-            }
-            if let Some(v) = self.gop_size {
-                m.insert("GopSize", v.into_value());
-            }
-            if let Some(v) = self.gop_size_units {
-                m.insert("GopSizeUnits", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
-            if let Some(v) = self.look_ahead_rate_control {
-                m.insert("LookAheadRateControl", v.into_value());
-            }
-            if let Some(v) = self.max_bitrate {
-                m.insert("MaxBitrate", v.into_value());
-            }
-            if let Some(v) = self.min_bitrate {
-                m.insert("MinBitrate", v.into_value());
-            }
-            if let Some(v) = self.min_i_interval {
-                m.insert("MinIInterval", v.into_value());
-            }
-            if let Some(v) = self.min_qp {
-                m.insert("MinQp", v.into_value());
-            }
-            if let Some(v) = self.num_ref_frames {
-                m.insert("NumRefFrames", v.into_value());
-            }
-            if let Some(v) = self.par_control {
-                m.insert("ParControl", v.into_value());
-            }
-            if let Some(v) = self.par_denominator {
-                m.insert("ParDenominator", v.into_value());
-            }
-            if let Some(v) = self.par_numerator {
-                m.insert("ParNumerator", v.into_value());
-            }
-            if let Some(v) = self.profile {
-                m.insert("Profile", v.into_value());
-            }
-            if let Some(v) = self.quality_level {
-                m.insert("QualityLevel", v.into_value());
-            }
-            if let Some(v) = self.qvbr_quality_level {
-                m.insert("QvbrQualityLevel", v.into_value());
-            }
-            if let Some(v) = self.rate_control_mode {
-                m.insert("RateControlMode", v.into_value());
-            }
-            if let Some(v) = self.scan_type {
-                m.insert("ScanType", v.into_value());
-            }
-            if let Some(v) = self.scene_change_detect {
-                m.insert("SceneChangeDetect", v.into_value());
-            }
-            if let Some(v) = self.slices {
-                m.insert("Slices", v.into_value());
-            }
-            if let Some(v) = self.softness {
-                m.insert("Softness", v.into_value());
-            }
-            if let Some(v) = self.spatial_aq {
-                m.insert("SpatialAq", v.into_value());
-            }
-            if let Some(v) = self.subgop_length {
-                m.insert("SubgopLength", v.into_value());
-            }
-            if let Some(v) = self.syntax {
-                m.insert("Syntax", v.into_value());
-            }
-            if let Some(v) = self.temporal_aq {
-                m.insert("TemporalAq", v.into_value());
-            }
-            if let Some(v) = self.timecode_burnin_settings {
-                m.insert("TimecodeBurninSettings", v.into_value());
-            }
-            if let Some(v) = self.timecode_insertion {
-                m.insert("TimecodeInsertion", v.into_value());
-            }
+            set(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
+            set(&mut m, "AfdSignaling", self.afd_signaling);
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "BufFillPct", self.buf_fill_pct);
+            set(&mut m, "BufSize", self.buf_size);
+            set(&mut m, "ColorMetadata", self.color_metadata);
+            set(&mut m, "ColorSpaceSettings", self.color_space_settings);
+            set(&mut m, "EntropyEncoding", self.entropy_encoding);
+            set(&mut m, "FilterSettings", self.filter_settings);
+            set(&mut m, "FixedAfd", self.fixed_afd);
+            set(&mut m, "FlickerAq", self.flicker_aq);
+            set(&mut m, "ForceFieldPictures", self.force_field_pictures);
+            set(&mut m, "FramerateControl", self.framerate_control);
+            set(&mut m, "FramerateDenominator", self.framerate_denominator);
+            set(&mut m, "FramerateNumerator", self.framerate_numerator);
+            set(&mut m, "GopBReference", self.gop_b_reference);
+            set(&mut m, "GopClosedCadence", self.gop_closed_cadence);
+            set(&mut m, "GopNumBFrames", self.gop_num_b_frames);
+            set(&mut m, "GopSize", self.gop_size);
+            set(&mut m, "GopSizeUnits", self.gop_size_units);
+            set(&mut m, "Level", self.level);
+            set(&mut m, "LookAheadRateControl", self.look_ahead_rate_control);
+            set(&mut m, "MaxBitrate", self.max_bitrate);
+            set(&mut m, "MinBitrate", self.min_bitrate);
+            set(&mut m, "MinIInterval", self.min_i_interval);
+            set(&mut m, "MinQp", self.min_qp);
+            set(&mut m, "NumRefFrames", self.num_ref_frames);
+            set(&mut m, "ParControl", self.par_control);
+            set(&mut m, "ParDenominator", self.par_denominator);
+            set(&mut m, "ParNumerator", self.par_numerator);
+            set(&mut m, "Profile", self.profile);
+            set(&mut m, "QualityLevel", self.quality_level);
+            set(&mut m, "QvbrQualityLevel", self.qvbr_quality_level);
+            set(&mut m, "RateControlMode", self.rate_control_mode);
+            set(&mut m, "ScanType", self.scan_type);
+            set(&mut m, "SceneChangeDetect", self.scene_change_detect);
+            set(&mut m, "Slices", self.slices);
+            set(&mut m, "Softness", self.softness);
+            set(&mut m, "SpatialAq", self.spatial_aq);
+            set(&mut m, "SubgopLength", self.subgop_length);
+            set(&mut m, "Syntax", self.syntax);
+            set(&mut m, "TemporalAq", self.temporal_aq);
+            set(&mut m, "TimecodeBurninSettings", self.timecode_burnin_settings);
+            set(&mut m, "TimecodeInsertion", self.timecode_insertion);
             gs_core::Value::Map(m)
         }
     }
@@ -7792,12 +6858,8 @@ pub mod channel {
     impl IntoValue for H264FilterSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bandwidth_reduction_filter_settings {
-                m.insert("BandwidthReductionFilterSettings", v.into_value());
-            }
-            if let Some(v) = self.temporal_filter_settings {
-                m.insert("TemporalFilterSettings", v.into_value());
-            }
+            set(&mut m, "BandwidthReductionFilterSettings", self.bandwidth_reduction_filter_settings);
+            set(&mut m, "TemporalFilterSettings", self.temporal_filter_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -7845,15 +6907,9 @@ pub mod channel {
     impl IntoValue for H264ColorSpaceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.color_space_passthrough_settings {
-                m.insert("ColorSpacePassthroughSettings", v.into_value());
-            }
-            if let Some(v) = self.rec601_settings {
-                m.insert("Rec601Settings", v.into_value());
-            }
-            if let Some(v) = self.rec709_settings {
-                m.insert("Rec709Settings", v.into_value());
-            }
+            set(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
+            set(&mut m, "Rec601Settings", self.rec601_settings);
+            set(&mut m, "Rec709Settings", self.rec709_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8169,132 +7225,48 @@ pub mod channel {
     impl IntoValue for H265Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.adaptive_quantization {
-                m.insert("AdaptiveQuantization", v.into_value());
-            }
-            if let Some(v) = self.afd_signaling {
-                m.insert("AfdSignaling", v.into_value());
-            }
-            if let Some(v) = self.alternative_transfer_function {
-                m.insert("AlternativeTransferFunction", v.into_value());
-            }
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.buf_size {
-                m.insert("BufSize", v.into_value());
-            }
-            if let Some(v) = self.color_metadata {
-                m.insert("ColorMetadata", v.into_value());
-            }
-            if let Some(v) = self.color_space_settings {
-                m.insert("ColorSpaceSettings", v.into_value());
-            }
-            if let Some(v) = self.deblocking {
-                m.insert("Deblocking", v.into_value());
-            }
-            if let Some(v) = self.filter_settings {
-                m.insert("FilterSettings", v.into_value());
-            }
-            if let Some(v) = self.fixed_afd {
-                m.insert("FixedAfd", v.into_value());
-            }
-            if let Some(v) = self.flicker_aq {
-                m.insert("FlickerAq", v.into_value());
-            }
-            if let Some(v) = self.framerate_denominator {
-                m.insert("FramerateDenominator", v.into_value());
-            }
-            if let Some(v) = self.framerate_numerator {
-                m.insert("FramerateNumerator", v.into_value());
-            }
-            if let Some(v) = self.gop_b_reference {
-                m.insert("GopBReference", v.into_value());
-            }
-            if let Some(v) = self.gop_closed_cadence {
-                m.insert("GopClosedCadence", v.into_value());
-            }
-            if let Some(v) = self.gop_num_b_frames {
-                m.insert("GopNumBFrames", v.into_value());
-            }
-            if let Some(v) = self.gop_size {
-                m.insert("GopSize", v.into_value());
-            }
-            if let Some(v) = self.gop_size_units {
-                m.insert("GopSizeUnits", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
-            if let Some(v) = self.look_ahead_rate_control {
-                m.insert("LookAheadRateControl", v.into_value());
-            }
-            if let Some(v) = self.max_bitrate {
-                m.insert("MaxBitrate", v.into_value());
-            }
-            if let Some(v) = self.min_bitrate {
-                m.insert("MinBitrate", v.into_value());
-            }
-            if let Some(v) = self.min_i_interval {
-                m.insert("MinIInterval", v.into_value());
-            }
-            if let Some(v) = self.min_qp {
-                m.insert("MinQp", v.into_value());
-            }
-            if let Some(v) = self.mv_over_picture_boundaries {
-                m.insert("MvOverPictureBoundaries", v.into_value());
-            }
-            if let Some(v) = self.mv_temporal_predictor {
-                m.insert("MvTemporalPredictor", v.into_value());
-            }
-            if let Some(v) = self.par_denominator {
-                m.insert("ParDenominator", v.into_value());
-            }
-            if let Some(v) = self.par_numerator {
-                m.insert("ParNumerator", v.into_value());
-            }
-            if let Some(v) = self.profile {
-                m.insert("Profile", v.into_value());
-            }
-            if let Some(v) = self.qvbr_quality_level {
-                m.insert("QvbrQualityLevel", v.into_value());
-            }
-            if let Some(v) = self.rate_control_mode {
-                m.insert("RateControlMode", v.into_value());
-            }
-            if let Some(v) = self.scan_type {
-                m.insert("ScanType", v.into_value());
-            }
-            if let Some(v) = self.scene_change_detect {
-                m.insert("SceneChangeDetect", v.into_value());
-            }
-            if let Some(v) = self.slices {
-                m.insert("Slices", v.into_value());
-            }
-            if let Some(v) = self.subgop_length {
-                m.insert("SubgopLength", v.into_value());
-            }
-            if let Some(v) = self.tier {
-                m.insert("Tier", v.into_value());
-            }
-            if let Some(v) = self.tile_height {
-                m.insert("TileHeight", v.into_value());
-            }
-            if let Some(v) = self.tile_padding {
-                m.insert("TilePadding", v.into_value());
-            }
-            if let Some(v) = self.tile_width {
-                m.insert("TileWidth", v.into_value());
-            }
-            if let Some(v) = self.timecode_burnin_settings {
-                m.insert("TimecodeBurninSettings", v.into_value());
-            }
-            if let Some(v) = self.timecode_insertion {
-                m.insert("TimecodeInsertion", v.into_value());
-            }
-            if let Some(v) = self.treeblock_size {
-                m.insert("TreeblockSize", v.into_value());
-            }
+            set(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
+            set(&mut m, "AfdSignaling", self.afd_signaling);
+            set(&mut m, "AlternativeTransferFunction", self.alternative_transfer_function);
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "BufSize", self.buf_size);
+            set(&mut m, "ColorMetadata", self.color_metadata);
+            set(&mut m, "ColorSpaceSettings", self.color_space_settings);
+            set(&mut m, "Deblocking", self.deblocking);
+            set(&mut m, "FilterSettings", self.filter_settings);
+            set(&mut m, "FixedAfd", self.fixed_afd);
+            set(&mut m, "FlickerAq", self.flicker_aq);
+            set(&mut m, "FramerateDenominator", self.framerate_denominator);
+            set(&mut m, "FramerateNumerator", self.framerate_numerator);
+            set(&mut m, "GopBReference", self.gop_b_reference);
+            set(&mut m, "GopClosedCadence", self.gop_closed_cadence);
+            set(&mut m, "GopNumBFrames", self.gop_num_b_frames);
+            set(&mut m, "GopSize", self.gop_size);
+            set(&mut m, "GopSizeUnits", self.gop_size_units);
+            set(&mut m, "Level", self.level);
+            set(&mut m, "LookAheadRateControl", self.look_ahead_rate_control);
+            set(&mut m, "MaxBitrate", self.max_bitrate);
+            set(&mut m, "MinBitrate", self.min_bitrate);
+            set(&mut m, "MinIInterval", self.min_i_interval);
+            set(&mut m, "MinQp", self.min_qp);
+            set(&mut m, "MvOverPictureBoundaries", self.mv_over_picture_boundaries);
+            set(&mut m, "MvTemporalPredictor", self.mv_temporal_predictor);
+            set(&mut m, "ParDenominator", self.par_denominator);
+            set(&mut m, "ParNumerator", self.par_numerator);
+            set(&mut m, "Profile", self.profile);
+            set(&mut m, "QvbrQualityLevel", self.qvbr_quality_level);
+            set(&mut m, "RateControlMode", self.rate_control_mode);
+            set(&mut m, "ScanType", self.scan_type);
+            set(&mut m, "SceneChangeDetect", self.scene_change_detect);
+            set(&mut m, "Slices", self.slices);
+            set(&mut m, "SubgopLength", self.subgop_length);
+            set(&mut m, "Tier", self.tier);
+            set(&mut m, "TileHeight", self.tile_height);
+            set(&mut m, "TilePadding", self.tile_padding);
+            set(&mut m, "TileWidth", self.tile_width);
+            set(&mut m, "TimecodeBurninSettings", self.timecode_burnin_settings);
+            set(&mut m, "TimecodeInsertion", self.timecode_insertion);
+            set(&mut m, "TreeblockSize", self.treeblock_size);
             gs_core::Value::Map(m)
         }
     }
@@ -8336,12 +7308,8 @@ pub mod channel {
     impl IntoValue for H265FilterSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bandwidth_reduction_filter_settings {
-                m.insert("BandwidthReductionFilterSettings", v.into_value());
-            }
-            if let Some(v) = self.temporal_filter_settings {
-                m.insert("TemporalFilterSettings", v.into_value());
-            }
+            set(&mut m, "BandwidthReductionFilterSettings", self.bandwidth_reduction_filter_settings);
+            set(&mut m, "TemporalFilterSettings", self.temporal_filter_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8407,24 +7375,12 @@ pub mod channel {
     impl IntoValue for H265ColorSpaceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.color_space_passthrough_settings {
-                m.insert("ColorSpacePassthroughSettings", v.into_value());
-            }
-            if let Some(v) = self.dolby_vision81_settings {
-                m.insert("DolbyVision81Settings", v.into_value());
-            }
-            if let Some(v) = self.hdr10_settings {
-                m.insert("Hdr10Settings", v.into_value());
-            }
-            if let Some(v) = self.hlg2020_settings {
-                m.insert("Hlg2020Settings", v.into_value());
-            }
-            if let Some(v) = self.rec601_settings {
-                m.insert("Rec601Settings", v.into_value());
-            }
-            if let Some(v) = self.rec709_settings {
-                m.insert("Rec709Settings", v.into_value());
-            }
+            set(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
+            set(&mut m, "DolbyVision81Settings", self.dolby_vision81_settings);
+            set(&mut m, "Hdr10Settings", self.hdr10_settings);
+            set(&mut m, "Hlg2020Settings", self.hlg2020_settings);
+            set(&mut m, "Rec601Settings", self.rec601_settings);
+            set(&mut m, "Rec709Settings", self.rec709_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8505,27 +7461,13 @@ pub mod channel {
     impl IntoValue for GlobalConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.initial_audio_gain {
-                m.insert("InitialAudioGain", v.into_value());
-            }
-            if let Some(v) = self.input_end_action {
-                m.insert("InputEndAction", v.into_value());
-            }
-            if let Some(v) = self.input_loss_behavior {
-                m.insert("InputLossBehavior", v.into_value());
-            }
-            if let Some(v) = self.output_locking_mode {
-                m.insert("OutputLockingMode", v.into_value());
-            }
-            if let Some(v) = self.output_locking_settings {
-                m.insert("OutputLockingSettings", v.into_value());
-            }
-            if let Some(v) = self.output_timing_source {
-                m.insert("OutputTimingSource", v.into_value());
-            }
-            if let Some(v) = self.support_low_framerate_inputs {
-                m.insert("SupportLowFramerateInputs", v.into_value());
-            }
+            set(&mut m, "InitialAudioGain", self.initial_audio_gain);
+            set(&mut m, "InputEndAction", self.input_end_action);
+            set(&mut m, "InputLossBehavior", self.input_loss_behavior);
+            set(&mut m, "OutputLockingMode", self.output_locking_mode);
+            set(&mut m, "OutputLockingSettings", self.output_locking_settings);
+            set(&mut m, "OutputTimingSource", self.output_timing_source);
+            set(&mut m, "SupportLowFramerateInputs", self.support_low_framerate_inputs);
             gs_core::Value::Map(m)
         }
     }
@@ -8592,21 +7534,11 @@ pub mod channel {
     impl IntoValue for InputLossBehavior {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.black_frame_msec {
-                m.insert("BlackFrameMsec", v.into_value());
-            }
-            if let Some(v) = self.input_loss_image_color {
-                m.insert("InputLossImageColor", v.into_value());
-            }
-            if let Some(v) = self.input_loss_image_slate {
-                m.insert("InputLossImageSlate", v.into_value());
-            }
-            if let Some(v) = self.input_loss_image_type {
-                m.insert("InputLossImageType", v.into_value());
-            }
-            if let Some(v) = self.repeat_frame_msec {
-                m.insert("RepeatFrameMsec", v.into_value());
-            }
+            set(&mut m, "BlackFrameMsec", self.black_frame_msec);
+            set(&mut m, "InputLossImageColor", self.input_loss_image_color);
+            set(&mut m, "InputLossImageSlate", self.input_loss_image_slate);
+            set(&mut m, "InputLossImageType", self.input_loss_image_type);
+            set(&mut m, "RepeatFrameMsec", self.repeat_frame_msec);
             gs_core::Value::Map(m)
         }
     }
@@ -8658,15 +7590,9 @@ pub mod channel {
     impl IntoValue for InputLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password_param {
-                m.insert("PasswordParam", v.into_value());
-            }
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "PasswordParam", self.password_param);
+            set(&mut m, "Uri", self.uri);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -8708,12 +7634,8 @@ pub mod channel {
     impl IntoValue for MotionGraphicsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.motion_graphics_insertion {
-                m.insert("MotionGraphicsInsertion", v.into_value());
-            }
-            if let Some(v) = self.motion_graphics_settings {
-                m.insert("MotionGraphicsSettings", v.into_value());
-            }
+            set(&mut m, "MotionGraphicsInsertion", self.motion_graphics_insertion);
+            set(&mut m, "MotionGraphicsSettings", self.motion_graphics_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8749,9 +7671,7 @@ pub mod channel {
     impl IntoValue for MotionGraphicsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.html_motion_graphics_settings {
-                m.insert("HtmlMotionGraphicsSettings", v.into_value());
-            }
+            set(&mut m, "HtmlMotionGraphicsSettings", self.html_motion_graphics_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8787,9 +7707,7 @@ pub mod channel {
     impl IntoValue for ThumbnailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -8834,12 +7752,8 @@ pub mod channel {
     impl IntoValue for FeatureActivations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_prepare_schedule_actions {
-                m.insert("InputPrepareScheduleActions", v.into_value());
-            }
-            if let Some(v) = self.output_static_image_overlay_schedule_actions {
-                m.insert("OutputStaticImageOverlayScheduleActions", v.into_value());
-            }
+            set(&mut m, "InputPrepareScheduleActions", self.input_prepare_schedule_actions);
+            set(&mut m, "OutputStaticImageOverlayScheduleActions", self.output_static_image_overlay_schedule_actions);
             gs_core::Value::Map(m)
         }
     }
@@ -8920,30 +7834,14 @@ pub mod channel {
     impl IntoValue for CaptionDescription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accessibility {
-                m.insert("Accessibility", v.into_value());
-            }
-            if let Some(v) = self.caption_dash_roles {
-                m.insert("CaptionDashRoles", v.into_value());
-            }
-            if let Some(v) = self.caption_selector_name {
-                m.insert("CaptionSelectorName", v.into_value());
-            }
-            if let Some(v) = self.destination_settings {
-                m.insert("DestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.dvb_dash_accessibility {
-                m.insert("DvbDashAccessibility", v.into_value());
-            }
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
-            if let Some(v) = self.language_description {
-                m.insert("LanguageDescription", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Accessibility", self.accessibility);
+            set(&mut m, "CaptionDashRoles", self.caption_dash_roles);
+            set(&mut m, "CaptionSelectorName", self.caption_selector_name);
+            set(&mut m, "DestinationSettings", self.destination_settings);
+            set(&mut m, "DvbDashAccessibility", self.dvb_dash_accessibility);
+            set(&mut m, "LanguageCode", self.language_code);
+            set(&mut m, "LanguageDescription", self.language_description);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -9051,45 +7949,19 @@ pub mod channel {
     impl IntoValue for CaptionDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arib_destination_settings {
-                m.insert("AribDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.burn_in_destination_settings {
-                m.insert("BurnInDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.dvb_sub_destination_settings {
-                m.insert("DvbSubDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.ebu_tt_d_destination_settings {
-                m.insert("EbuTtDDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.embedded_destination_settings {
-                m.insert("EmbeddedDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.embedded_plus_scte20_destination_settings {
-                m.insert("EmbeddedPlusScte20DestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.rtmp_caption_info_destination_settings {
-                m.insert("RtmpCaptionInfoDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.scte20_plus_embedded_destination_settings {
-                m.insert("Scte20PlusEmbeddedDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.scte27_destination_settings {
-                m.insert("Scte27DestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.smpte_tt_destination_settings {
-                m.insert("SmpteTtDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.teletext_destination_settings {
-                m.insert("TeletextDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.ttml_destination_settings {
-                m.insert("TtmlDestinationSettings", v.into_value());
-            }
-            if let Some(v) = self.webvtt_destination_settings {
-                m.insert("WebvttDestinationSettings", v.into_value());
-            }
+            set(&mut m, "AribDestinationSettings", self.arib_destination_settings);
+            set(&mut m, "BurnInDestinationSettings", self.burn_in_destination_settings);
+            set(&mut m, "DvbSubDestinationSettings", self.dvb_sub_destination_settings);
+            set(&mut m, "EbuTtDDestinationSettings", self.ebu_tt_d_destination_settings);
+            set(&mut m, "EmbeddedDestinationSettings", self.embedded_destination_settings);
+            set(&mut m, "EmbeddedPlusScte20DestinationSettings", self.embedded_plus_scte20_destination_settings);
+            set(&mut m, "RtmpCaptionInfoDestinationSettings", self.rtmp_caption_info_destination_settings);
+            set(&mut m, "Scte20PlusEmbeddedDestinationSettings", self.scte20_plus_embedded_destination_settings);
+            set(&mut m, "Scte27DestinationSettings", self.scte27_destination_settings);
+            set(&mut m, "SmpteTtDestinationSettings", self.smpte_tt_destination_settings);
+            set(&mut m, "TeletextDestinationSettings", self.teletext_destination_settings);
+            set(&mut m, "TtmlDestinationSettings", self.ttml_destination_settings);
+            set(&mut m, "WebvttDestinationSettings", self.webvtt_destination_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -9173,24 +8045,12 @@ pub mod channel {
     impl IntoValue for EbuTtDDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copyright_holder {
-                m.insert("CopyrightHolder", v.into_value());
-            }
-            if let Some(v) = self.default_font_size {
-                m.insert("DefaultFontSize", v.into_value());
-            }
-            if let Some(v) = self.default_line_height {
-                m.insert("DefaultLineHeight", v.into_value());
-            }
-            if let Some(v) = self.fill_line_gap {
-                m.insert("FillLineGap", v.into_value());
-            }
-            if let Some(v) = self.font_family {
-                m.insert("FontFamily", v.into_value());
-            }
-            if let Some(v) = self.style_control {
-                m.insert("StyleControl", v.into_value());
-            }
+            set(&mut m, "CopyrightHolder", self.copyright_holder);
+            set(&mut m, "DefaultFontSize", self.default_font_size);
+            set(&mut m, "DefaultLineHeight", self.default_line_height);
+            set(&mut m, "FillLineGap", self.fill_line_gap);
+            set(&mut m, "FontFamily", self.font_family);
+            set(&mut m, "StyleControl", self.style_control);
             gs_core::Value::Map(m)
         }
     }
@@ -9233,12 +8093,8 @@ pub mod channel {
     impl IntoValue for TtmlDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
-            if let Some(v) = self.style_control {
-                m.insert("StyleControl", v.into_value());
-            }
+            set(&mut m, "Position", self.position);
+            set(&mut m, "StyleControl", self.style_control);
             gs_core::Value::Map(m)
         }
     }
@@ -9418,60 +8274,24 @@ pub mod channel {
     impl IntoValue for DvbSubDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alignment {
-                m.insert("Alignment", v.into_value());
-            }
-            if let Some(v) = self.background_color {
-                m.insert("BackgroundColor", v.into_value());
-            }
-            if let Some(v) = self.background_opacity {
-                m.insert("BackgroundOpacity", v.into_value());
-            }
-            if let Some(v) = self.font {
-                m.insert("Font", v.into_value());
-            }
-            if let Some(v) = self.font_color {
-                m.insert("FontColor", v.into_value());
-            }
-            if let Some(v) = self.font_opacity {
-                m.insert("FontOpacity", v.into_value());
-            }
-            if let Some(v) = self.font_resolution {
-                m.insert("FontResolution", v.into_value());
-            }
-            if let Some(v) = self.font_size {
-                m.insert("FontSize", v.into_value());
-            }
-            if let Some(v) = self.outline_color {
-                m.insert("OutlineColor", v.into_value());
-            }
-            if let Some(v) = self.outline_size {
-                m.insert("OutlineSize", v.into_value());
-            }
-            if let Some(v) = self.shadow_color {
-                m.insert("ShadowColor", v.into_value());
-            }
-            if let Some(v) = self.shadow_opacity {
-                m.insert("ShadowOpacity", v.into_value());
-            }
-            if let Some(v) = self.shadow_x_offset {
-                m.insert("ShadowXOffset", v.into_value());
-            }
-            if let Some(v) = self.shadow_y_offset {
-                m.insert("ShadowYOffset", v.into_value());
-            }
-            if let Some(v) = self.subtitle_rows {
-                m.insert("SubtitleRows", v.into_value());
-            }
-            if let Some(v) = self.teletext_grid_control {
-                m.insert("TeletextGridControl", v.into_value());
-            }
-            if let Some(v) = self.x_position {
-                m.insert("XPosition", v.into_value());
-            }
-            if let Some(v) = self.y_position {
-                m.insert("YPosition", v.into_value());
-            }
+            set(&mut m, "Alignment", self.alignment);
+            set(&mut m, "BackgroundColor", self.background_color);
+            set(&mut m, "BackgroundOpacity", self.background_opacity);
+            set(&mut m, "Font", self.font);
+            set(&mut m, "FontColor", self.font_color);
+            set(&mut m, "FontOpacity", self.font_opacity);
+            set(&mut m, "FontResolution", self.font_resolution);
+            set(&mut m, "FontSize", self.font_size);
+            set(&mut m, "OutlineColor", self.outline_color);
+            set(&mut m, "OutlineSize", self.outline_size);
+            set(&mut m, "ShadowColor", self.shadow_color);
+            set(&mut m, "ShadowOpacity", self.shadow_opacity);
+            set(&mut m, "ShadowXOffset", self.shadow_x_offset);
+            set(&mut m, "ShadowYOffset", self.shadow_y_offset);
+            set(&mut m, "SubtitleRows", self.subtitle_rows);
+            set(&mut m, "TeletextGridControl", self.teletext_grid_control);
+            set(&mut m, "XPosition", self.x_position);
+            set(&mut m, "YPosition", self.y_position);
             gs_core::Value::Map(m)
         }
     }
@@ -9645,60 +8465,24 @@ pub mod channel {
     impl IntoValue for BurnInDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alignment {
-                m.insert("Alignment", v.into_value());
-            }
-            if let Some(v) = self.background_color {
-                m.insert("BackgroundColor", v.into_value());
-            }
-            if let Some(v) = self.background_opacity {
-                m.insert("BackgroundOpacity", v.into_value());
-            }
-            if let Some(v) = self.font {
-                m.insert("Font", v.into_value());
-            }
-            if let Some(v) = self.font_color {
-                m.insert("FontColor", v.into_value());
-            }
-            if let Some(v) = self.font_opacity {
-                m.insert("FontOpacity", v.into_value());
-            }
-            if let Some(v) = self.font_resolution {
-                m.insert("FontResolution", v.into_value());
-            }
-            if let Some(v) = self.font_size {
-                m.insert("FontSize", v.into_value());
-            }
-            if let Some(v) = self.outline_color {
-                m.insert("OutlineColor", v.into_value());
-            }
-            if let Some(v) = self.outline_size {
-                m.insert("OutlineSize", v.into_value());
-            }
-            if let Some(v) = self.shadow_color {
-                m.insert("ShadowColor", v.into_value());
-            }
-            if let Some(v) = self.shadow_opacity {
-                m.insert("ShadowOpacity", v.into_value());
-            }
-            if let Some(v) = self.shadow_x_offset {
-                m.insert("ShadowXOffset", v.into_value());
-            }
-            if let Some(v) = self.shadow_y_offset {
-                m.insert("ShadowYOffset", v.into_value());
-            }
-            if let Some(v) = self.subtitle_rows {
-                m.insert("SubtitleRows", v.into_value());
-            }
-            if let Some(v) = self.teletext_grid_control {
-                m.insert("TeletextGridControl", v.into_value());
-            }
-            if let Some(v) = self.x_position {
-                m.insert("XPosition", v.into_value());
-            }
-            if let Some(v) = self.y_position {
-                m.insert("YPosition", v.into_value());
-            }
+            set(&mut m, "Alignment", self.alignment);
+            set(&mut m, "BackgroundColor", self.background_color);
+            set(&mut m, "BackgroundOpacity", self.background_opacity);
+            set(&mut m, "Font", self.font);
+            set(&mut m, "FontColor", self.font_color);
+            set(&mut m, "FontOpacity", self.font_opacity);
+            set(&mut m, "FontResolution", self.font_resolution);
+            set(&mut m, "FontSize", self.font_size);
+            set(&mut m, "OutlineColor", self.outline_color);
+            set(&mut m, "OutlineSize", self.outline_size);
+            set(&mut m, "ShadowColor", self.shadow_color);
+            set(&mut m, "ShadowOpacity", self.shadow_opacity);
+            set(&mut m, "ShadowXOffset", self.shadow_x_offset);
+            set(&mut m, "ShadowYOffset", self.shadow_y_offset);
+            set(&mut m, "SubtitleRows", self.subtitle_rows);
+            set(&mut m, "TeletextGridControl", self.teletext_grid_control);
+            set(&mut m, "XPosition", self.x_position);
+            set(&mut m, "YPosition", self.y_position);
             gs_core::Value::Map(m)
         }
     }
@@ -9743,12 +8527,8 @@ pub mod channel {
     impl IntoValue for WebvttDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
-            if let Some(v) = self.style_control {
-                m.insert("StyleControl", v.into_value());
-            }
+            set(&mut m, "Position", self.position);
+            set(&mut m, "StyleControl", self.style_control);
             gs_core::Value::Map(m)
         }
     }
@@ -9790,12 +8570,8 @@ pub mod channel {
     impl IntoValue for EmbeddedDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.position {
-                m.insert("Position", v.into_value());
-            }
-            if let Some(v) = self.style_control {
-                m.insert("StyleControl", v.into_value());
-            }
+            set(&mut m, "Position", self.position);
+            set(&mut m, "StyleControl", self.style_control);
             gs_core::Value::Map(m)
         }
     }
@@ -9837,12 +8613,8 @@ pub mod channel {
     impl IntoValue for AvailConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.avail_settings {
-                m.insert("AvailSettings", v.into_value());
-            }
-            if let Some(v) = self.scte35_segmentation_scope {
-                m.insert("Scte35SegmentationScope", v.into_value());
-            }
+            set(&mut m, "AvailSettings", self.avail_settings);
+            set(&mut m, "Scte35SegmentationScope", self.scte35_segmentation_scope);
             gs_core::Value::Map(m)
         }
     }
@@ -9890,15 +8662,9 @@ pub mod channel {
     impl IntoValue for AvailSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.esam {
-                m.insert("Esam", v.into_value());
-            }
-            if let Some(v) = self.scte35_splice_insert {
-                m.insert("Scte35SpliceInsert", v.into_value());
-            }
-            if let Some(v) = self.scte35_time_signal_apos {
-                m.insert("Scte35TimeSignalApos", v.into_value());
-            }
+            set(&mut m, "Esam", self.esam);
+            set(&mut m, "Scte35SpliceInsert", self.scte35_splice_insert);
+            set(&mut m, "Scte35TimeSignalApos", self.scte35_time_signal_apos);
             gs_core::Value::Map(m)
         }
     }
@@ -9964,24 +8730,12 @@ pub mod channel {
     impl IntoValue for Esam {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acquisition_point_id {
-                m.insert("AcquisitionPointId", v.into_value());
-            }
-            if let Some(v) = self.ad_avail_offset {
-                m.insert("AdAvailOffset", v.into_value());
-            }
-            if let Some(v) = self.password_param {
-                m.insert("PasswordParam", v.into_value());
-            }
-            if let Some(v) = self.pois_endpoint {
-                m.insert("PoisEndpoint", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
-            if let Some(v) = self.zone_identity {
-                m.insert("ZoneIdentity", v.into_value());
-            }
+            set(&mut m, "AcquisitionPointId", self.acquisition_point_id);
+            set(&mut m, "AdAvailOffset", self.ad_avail_offset);
+            set(&mut m, "PasswordParam", self.password_param);
+            set(&mut m, "PoisEndpoint", self.pois_endpoint);
+            set(&mut m, "Username", self.username);
+            set(&mut m, "ZoneIdentity", self.zone_identity);
             gs_core::Value::Map(m)
         }
     }
@@ -10030,15 +8784,9 @@ pub mod channel {
     impl IntoValue for OutputGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.output_group_settings {
-                m.insert("OutputGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.outputs {
-                m.insert("Outputs", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "OutputGroupSettings", self.output_group_settings);
+            set(&mut m, "Outputs", self.outputs);
             gs_core::Value::Map(m)
         }
     }
@@ -10098,21 +8846,11 @@ pub mod channel {
     impl IntoValue for Output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_description_names {
-                m.insert("AudioDescriptionNames", v.into_value());
-            }
-            if let Some(v) = self.caption_description_names {
-                m.insert("CaptionDescriptionNames", v.into_value());
-            }
-            if let Some(v) = self.output_name {
-                m.insert("OutputName", v.into_value());
-            }
-            if let Some(v) = self.output_settings {
-                m.insert("OutputSettings", v.into_value());
-            }
-            if let Some(v) = self.video_description_name {
-                m.insert("VideoDescriptionName", v.into_value());
-            }
+            set(&mut m, "AudioDescriptionNames", self.audio_description_names);
+            set(&mut m, "CaptionDescriptionNames", self.caption_description_names);
+            set(&mut m, "OutputName", self.output_name);
+            set(&mut m, "OutputSettings", self.output_settings);
+            set(&mut m, "VideoDescriptionName", self.video_description_name);
             gs_core::Value::Map(m)
         }
     }
@@ -10208,39 +8946,17 @@ pub mod channel {
     impl IntoValue for OutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.archive_output_settings {
-                m.insert("ArchiveOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.cmaf_ingest_output_settings {
-                m.insert("CmafIngestOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.frame_capture_output_settings {
-                m.insert("FrameCaptureOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.hls_output_settings {
-                m.insert("HlsOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.media_connect_router_output_settings {
-                m.insert("MediaConnectRouterOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.media_package_output_settings {
-                m.insert("MediaPackageOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.ms_smooth_output_settings {
-                m.insert("MsSmoothOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.multiplex_output_settings {
-                m.insert("MultiplexOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.rtmp_output_settings {
-                m.insert("RtmpOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.srt_output_settings {
-                m.insert("SrtOutputSettings", v.into_value());
-            }
-            if let Some(v) = self.udp_output_settings {
-                m.insert("UdpOutputSettings", v.into_value());
-            }
+            set(&mut m, "ArchiveOutputSettings", self.archive_output_settings);
+            set(&mut m, "CmafIngestOutputSettings", self.cmaf_ingest_output_settings);
+            set(&mut m, "FrameCaptureOutputSettings", self.frame_capture_output_settings);
+            set(&mut m, "HlsOutputSettings", self.hls_output_settings);
+            set(&mut m, "MediaConnectRouterOutputSettings", self.media_connect_router_output_settings);
+            set(&mut m, "MediaPackageOutputSettings", self.media_package_output_settings);
+            set(&mut m, "MsSmoothOutputSettings", self.ms_smooth_output_settings);
+            set(&mut m, "MultiplexOutputSettings", self.multiplex_output_settings);
+            set(&mut m, "RtmpOutputSettings", self.rtmp_output_settings);
+            set(&mut m, "SrtOutputSettings", self.srt_output_settings);
+            set(&mut m, "UdpOutputSettings", self.udp_output_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -10276,9 +8992,7 @@ pub mod channel {
     impl IntoValue for MediaPackageOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.media_package_v2_destination_settings {
-                m.insert("MediaPackageV2DestinationSettings", v.into_value());
-            }
+            set(&mut m, "MediaPackageV2DestinationSettings", self.media_package_v2_destination_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -10322,12 +9036,8 @@ pub mod channel {
     impl IntoValue for MsSmoothOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.h265_packaging_type {
-                m.insert("H265PackagingType", v.into_value());
-            }
-            if let Some(v) = self.name_modifier {
-                m.insert("NameModifier", v.into_value());
-            }
+            set(&mut m, "H265PackagingType", self.h265_packaging_type);
+            set(&mut m, "NameModifier", self.name_modifier);
             gs_core::Value::Map(m)
         }
     }
@@ -10384,18 +9094,10 @@ pub mod channel {
     impl IntoValue for HlsOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.h265_packaging_type {
-                m.insert("H265PackagingType", v.into_value());
-            }
-            if let Some(v) = self.hls_settings {
-                m.insert("HlsSettings", v.into_value());
-            }
-            if let Some(v) = self.name_modifier {
-                m.insert("NameModifier", v.into_value());
-            }
-            if let Some(v) = self.segment_modifier {
-                m.insert("SegmentModifier", v.into_value());
-            }
+            set(&mut m, "H265PackagingType", self.h265_packaging_type);
+            set(&mut m, "HlsSettings", self.hls_settings);
+            set(&mut m, "NameModifier", self.name_modifier);
+            set(&mut m, "SegmentModifier", self.segment_modifier);
             gs_core::Value::Map(m)
         }
     }
@@ -10449,18 +9151,10 @@ pub mod channel {
     impl IntoValue for HlsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_only_hls_settings {
-                m.insert("AudioOnlyHlsSettings", v.into_value());
-            }
-            if let Some(v) = self.fmp4_hls_settings {
-                m.insert("Fmp4HlsSettings", v.into_value());
-            }
-            if let Some(v) = self.frame_capture_hls_settings {
-                m.insert("FrameCaptureHlsSettings", v.into_value());
-            }
-            if let Some(v) = self.standard_hls_settings {
-                m.insert("StandardHlsSettings", v.into_value());
-            }
+            set(&mut m, "AudioOnlyHlsSettings", self.audio_only_hls_settings);
+            set(&mut m, "Fmp4HlsSettings", self.fmp4_hls_settings);
+            set(&mut m, "FrameCaptureHlsSettings", self.frame_capture_hls_settings);
+            set(&mut m, "StandardHlsSettings", self.standard_hls_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -10503,12 +9197,8 @@ pub mod channel {
     impl IntoValue for StandardHlsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_rendition_sets {
-                m.insert("AudioRenditionSets", v.into_value());
-            }
-            if let Some(v) = self.m3u8_settings {
-                m.insert("M3u8Settings", v.into_value());
-            }
+            set(&mut m, "AudioRenditionSets", self.audio_rendition_sets);
+            set(&mut m, "M3u8Settings", self.m3u8_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -10666,63 +9356,25 @@ pub mod channel {
     impl IntoValue for M3u8Settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_frames_per_pes {
-                m.insert("AudioFramesPerPes", v.into_value());
-            }
-            if let Some(v) = self.audio_pids {
-                m.insert("AudioPids", v.into_value());
-            }
-            if let Some(v) = self.ecm_pid {
-                m.insert("EcmPid", v.into_value());
-            }
-            if let Some(v) = self.klv_behavior {
-                m.insert("KlvBehavior", v.into_value());
-            }
-            if let Some(v) = self.klv_data_pids {
-                m.insert("KlvDataPids", v.into_value());
-            }
-            if let Some(v) = self.nielsen_id3_behavior {
-                m.insert("NielsenId3Behavior", v.into_value());
-            }
-            if let Some(v) = self.pat_interval {
-                m.insert("PatInterval", v.into_value());
-            }
-            if let Some(v) = self.pcr_control {
-                m.insert("PcrControl", v.into_value());
-            }
-            if let Some(v) = self.pcr_period {
-                m.insert("PcrPeriod", v.into_value());
-            }
-            if let Some(v) = self.pcr_pid {
-                m.insert("PcrPid", v.into_value());
-            }
-            if let Some(v) = self.pmt_interval {
-                m.insert("PmtInterval", v.into_value());
-            }
-            if let Some(v) = self.pmt_pid {
-                m.insert("PmtPid", v.into_value());
-            }
-            if let Some(v) = self.program_num {
-                m.insert("ProgramNum", v.into_value());
-            }
-            if let Some(v) = self.scte35_behavior {
-                m.insert("Scte35Behavior", v.into_value());
-            }
-            if let Some(v) = self.scte35_pid {
-                m.insert("Scte35Pid", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_behavior {
-                m.insert("TimedMetadataBehavior", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_pid {
-                m.insert("TimedMetadataPid", v.into_value());
-            }
-            if let Some(v) = self.transport_stream_id {
-                m.insert("TransportStreamId", v.into_value());
-            }
-            if let Some(v) = self.video_pid {
-                m.insert("VideoPid", v.into_value());
-            }
+            set(&mut m, "AudioFramesPerPes", self.audio_frames_per_pes);
+            set(&mut m, "AudioPids", self.audio_pids);
+            set(&mut m, "EcmPid", self.ecm_pid);
+            set(&mut m, "KlvBehavior", self.klv_behavior);
+            set(&mut m, "KlvDataPids", self.klv_data_pids);
+            set(&mut m, "NielsenId3Behavior", self.nielsen_id3_behavior);
+            set(&mut m, "PatInterval", self.pat_interval);
+            set(&mut m, "PcrControl", self.pcr_control);
+            set(&mut m, "PcrPeriod", self.pcr_period);
+            set(&mut m, "PcrPid", self.pcr_pid);
+            set(&mut m, "PmtInterval", self.pmt_interval);
+            set(&mut m, "PmtPid", self.pmt_pid);
+            set(&mut m, "ProgramNum", self.program_num);
+            set(&mut m, "Scte35Behavior", self.scte35_behavior);
+            set(&mut m, "Scte35Pid", self.scte35_pid);
+            set(&mut m, "TimedMetadataBehavior", self.timed_metadata_behavior);
+            set(&mut m, "TimedMetadataPid", self.timed_metadata_pid);
+            set(&mut m, "TransportStreamId", self.transport_stream_id);
+            set(&mut m, "VideoPid", self.video_pid);
             gs_core::Value::Map(m)
         }
     }
@@ -10789,18 +9441,10 @@ pub mod channel {
     impl IntoValue for AudioOnlyHlsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_group_id {
-                m.insert("AudioGroupId", v.into_value());
-            }
-            if let Some(v) = self.audio_only_image {
-                m.insert("AudioOnlyImage", v.into_value());
-            }
-            if let Some(v) = self.audio_track_type {
-                m.insert("AudioTrackType", v.into_value());
-            }
-            if let Some(v) = self.segment_type {
-                m.insert("SegmentType", v.into_value());
-            }
+            set(&mut m, "AudioGroupId", self.audio_group_id);
+            set(&mut m, "AudioOnlyImage", self.audio_only_image);
+            set(&mut m, "AudioTrackType", self.audio_track_type);
+            set(&mut m, "SegmentType", self.segment_type);
             gs_core::Value::Map(m)
         }
     }
@@ -10850,15 +9494,9 @@ pub mod channel {
     impl IntoValue for Fmp4HlsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_rendition_sets {
-                m.insert("AudioRenditionSets", v.into_value());
-            }
-            if let Some(v) = self.nielsen_id3_behavior {
-                m.insert("NielsenId3Behavior", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_behavior {
-                m.insert("TimedMetadataBehavior", v.into_value());
-            }
+            set(&mut m, "AudioRenditionSets", self.audio_rendition_sets);
+            set(&mut m, "NielsenId3Behavior", self.nielsen_id3_behavior);
+            set(&mut m, "TimedMetadataBehavior", self.timed_metadata_behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -10914,18 +9552,10 @@ pub mod channel {
     impl IntoValue for RtmpOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_mode {
-                m.insert("CertificateMode", v.into_value());
-            }
-            if let Some(v) = self.connection_retry_interval {
-                m.insert("ConnectionRetryInterval", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.num_retries {
-                m.insert("NumRetries", v.into_value());
-            }
+            set(&mut m, "CertificateMode", self.certificate_mode);
+            set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "NumRetries", self.num_retries);
             gs_core::Value::Map(m)
         }
     }
@@ -10961,9 +9591,7 @@ pub mod channel {
     impl IntoValue for OutputLocationRef {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_ref_id {
-                m.insert("DestinationRefId", v.into_value());
-            }
+            set(&mut m, "DestinationRefId", self.destination_ref_id);
             gs_core::Value::Map(m)
         }
     }
@@ -11021,18 +9649,10 @@ pub mod channel {
     impl IntoValue for UdpOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buffer_msec {
-                m.insert("BufferMsec", v.into_value());
-            }
-            if let Some(v) = self.container_settings {
-                m.insert("ContainerSettings", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.fec_output_settings {
-                m.insert("FecOutputSettings", v.into_value());
-            }
+            set(&mut m, "BufferMsec", self.buffer_msec);
+            set(&mut m, "ContainerSettings", self.container_settings);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "FecOutputSettings", self.fec_output_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -11086,15 +9706,9 @@ pub mod channel {
     impl IntoValue for FecOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.column_depth {
-                m.insert("ColumnDepth", v.into_value());
-            }
-            if let Some(v) = self.include_fec {
-                m.insert("IncludeFec", v.into_value());
-            }
-            if let Some(v) = self.row_length {
-                m.insert("RowLength", v.into_value());
-            }
+            set(&mut m, "ColumnDepth", self.column_depth);
+            set(&mut m, "IncludeFec", self.include_fec);
+            set(&mut m, "RowLength", self.row_length);
             gs_core::Value::Map(m)
         }
     }
@@ -11474,150 +10088,54 @@ pub mod channel {
     impl IntoValue for M2tsSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.absent_input_audio_behavior {
-                m.insert("AbsentInputAudioBehavior", v.into_value());
-            }
-            if let Some(v) = self.arib {
-                m.insert("Arib", v.into_value());
-            }
-            if let Some(v) = self.arib_captions_pid {
-                m.insert("AribCaptionsPid", v.into_value());
-            }
-            if let Some(v) = self.arib_captions_pid_control {
-                m.insert("AribCaptionsPidControl", v.into_value());
-            }
-            if let Some(v) = self.audio_buffer_model {
-                m.insert("AudioBufferModel", v.into_value());
-            }
-            if let Some(v) = self.audio_frames_per_pes {
-                m.insert("AudioFramesPerPes", v.into_value());
-            }
-            if let Some(v) = self.audio_pids {
-                m.insert("AudioPids", v.into_value());
-            }
-            if let Some(v) = self.audio_stream_type {
-                m.insert("AudioStreamType", v.into_value());
-            }
-            if let Some(v) = self.bitrate {
-                m.insert("Bitrate", v.into_value());
-            }
-            if let Some(v) = self.buffer_model {
-                m.insert("BufferModel", v.into_value());
-            }
-            if let Some(v) = self.cc_descriptor {
-                m.insert("CcDescriptor", v.into_value());
-            }
-            if let Some(v) = self.dvb_nit_settings {
-                m.insert("DvbNitSettings", v.into_value());
-            }
-            if let Some(v) = self.dvb_sdt_settings {
-                m.insert("DvbSdtSettings", v.into_value());
-            }
-            if let Some(v) = self.dvb_sub_pids {
-                m.insert("DvbSubPids", v.into_value());
-            }
-            if let Some(v) = self.dvb_tdt_settings {
-                m.insert("DvbTdtSettings", v.into_value());
-            }
-            if let Some(v) = self.dvb_teletext_pid {
-                m.insert("DvbTeletextPid", v.into_value());
-            }
-            if let Some(v) = self.ebif {
-                m.insert("Ebif", v.into_value());
-            }
-            if let Some(v) = self.ebp_audio_interval {
-                m.insert("EbpAudioInterval", v.into_value());
-            }
-            if let Some(v) = self.ebp_lookahead_ms {
-                m.insert("EbpLookaheadMs", v.into_value());
-            }
-            if let Some(v) = self.ebp_placement {
-                m.insert("EbpPlacement", v.into_value());
-            }
-            if let Some(v) = self.ecm_pid {
-                m.insert("EcmPid", v.into_value());
-            }
-            if let Some(v) = self.es_rate_in_pes {
-                m.insert("EsRateInPes", v.into_value());
-            }
-            if let Some(v) = self.etv_platform_pid {
-                m.insert("EtvPlatformPid", v.into_value());
-            }
-            if let Some(v) = self.etv_signal_pid {
-                m.insert("EtvSignalPid", v.into_value());
-            }
-            if let Some(v) = self.fragment_time {
-                m.insert("FragmentTime", v.into_value());
-            }
-            if let Some(v) = self.klv {
-                m.insert("Klv", v.into_value());
-            }
-            if let Some(v) = self.klv_data_pids {
-                m.insert("KlvDataPids", v.into_value());
-            }
-            if let Some(v) = self.nielsen_id3_behavior {
-                m.insert("NielsenId3Behavior", v.into_value());
-            }
-            if let Some(v) = self.null_packet_bitrate {
-                m.insert("NullPacketBitrate", v.into_value());
-            }
-            if let Some(v) = self.pat_interval {
-                m.insert("PatInterval", v.into_value());
-            }
-            if let Some(v) = self.pcr_control {
-                m.insert("PcrControl", v.into_value());
-            }
-            if let Some(v) = self.pcr_period {
-                m.insert("PcrPeriod", v.into_value());
-            }
-            if let Some(v) = self.pcr_pid {
-                m.insert("PcrPid", v.into_value());
-            }
-            if let Some(v) = self.pmt_interval {
-                m.insert("PmtInterval", v.into_value());
-            }
-            if let Some(v) = self.pmt_pid {
-                m.insert("PmtPid", v.into_value());
-            }
-            if let Some(v) = self.program_num {
-                m.insert("ProgramNum", v.into_value());
-            }
-            if let Some(v) = self.rate_mode {
-                m.insert("RateMode", v.into_value());
-            }
-            if let Some(v) = self.scte27_pids {
-                m.insert("Scte27Pids", v.into_value());
-            }
-            if let Some(v) = self.scte35_control {
-                m.insert("Scte35Control", v.into_value());
-            }
-            if let Some(v) = self.scte35_pid {
-                m.insert("Scte35Pid", v.into_value());
-            }
-            if let Some(v) = self.scte35_preroll_pullup_milliseconds {
-                m.insert("Scte35PrerollPullupMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.segmentation_markers {
-                m.insert("SegmentationMarkers", v.into_value());
-            }
-            if let Some(v) = self.segmentation_style {
-                m.insert("SegmentationStyle", v.into_value());
-            }
-            if let Some(v) = self.segmentation_time {
-                m.insert("SegmentationTime", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_behavior {
-                m.insert("TimedMetadataBehavior", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_pid {
-                m.insert("TimedMetadataPid", v.into_value());
-            }
-            if let Some(v) = self.transport_stream_id {
-                m.insert("TransportStreamId", v.into_value());
-            }
-            if let Some(v) = self.video_pid {
-                m.insert("VideoPid", v.into_value());
-            }
+            set(&mut m, "AbsentInputAudioBehavior", self.absent_input_audio_behavior);
+            set(&mut m, "Arib", self.arib);
+            set(&mut m, "AribCaptionsPid", self.arib_captions_pid);
+            set(&mut m, "AribCaptionsPidControl", self.arib_captions_pid_control);
+            set(&mut m, "AudioBufferModel", self.audio_buffer_model);
+            set(&mut m, "AudioFramesPerPes", self.audio_frames_per_pes);
+            set(&mut m, "AudioPids", self.audio_pids);
+            set(&mut m, "AudioStreamType", self.audio_stream_type);
+            set(&mut m, "Bitrate", self.bitrate);
+            set(&mut m, "BufferModel", self.buffer_model);
+            set(&mut m, "CcDescriptor", self.cc_descriptor);
+            set(&mut m, "DvbNitSettings", self.dvb_nit_settings);
+            set(&mut m, "DvbSdtSettings", self.dvb_sdt_settings);
+            set(&mut m, "DvbSubPids", self.dvb_sub_pids);
+            set(&mut m, "DvbTdtSettings", self.dvb_tdt_settings);
+            set(&mut m, "DvbTeletextPid", self.dvb_teletext_pid);
+            set(&mut m, "Ebif", self.ebif);
+            set(&mut m, "EbpAudioInterval", self.ebp_audio_interval);
+            set(&mut m, "EbpLookaheadMs", self.ebp_lookahead_ms);
+            set(&mut m, "EbpPlacement", self.ebp_placement);
+            set(&mut m, "EcmPid", self.ecm_pid);
+            set(&mut m, "EsRateInPes", self.es_rate_in_pes);
+            set(&mut m, "EtvPlatformPid", self.etv_platform_pid);
+            set(&mut m, "EtvSignalPid", self.etv_signal_pid);
+            set(&mut m, "FragmentTime", self.fragment_time);
+            set(&mut m, "Klv", self.klv);
+            set(&mut m, "KlvDataPids", self.klv_data_pids);
+            set(&mut m, "NielsenId3Behavior", self.nielsen_id3_behavior);
+            set(&mut m, "NullPacketBitrate", self.null_packet_bitrate);
+            set(&mut m, "PatInterval", self.pat_interval);
+            set(&mut m, "PcrControl", self.pcr_control);
+            set(&mut m, "PcrPeriod", self.pcr_period);
+            set(&mut m, "PcrPid", self.pcr_pid);
+            set(&mut m, "PmtInterval", self.pmt_interval);
+            set(&mut m, "PmtPid", self.pmt_pid);
+            set(&mut m, "ProgramNum", self.program_num);
+            set(&mut m, "RateMode", self.rate_mode);
+            set(&mut m, "Scte27Pids", self.scte27_pids);
+            set(&mut m, "Scte35Control", self.scte35_control);
+            set(&mut m, "Scte35Pid", self.scte35_pid);
+            set(&mut m, "Scte35PrerollPullupMilliseconds", self.scte35_preroll_pullup_milliseconds);
+            set(&mut m, "SegmentationMarkers", self.segmentation_markers);
+            set(&mut m, "SegmentationStyle", self.segmentation_style);
+            set(&mut m, "SegmentationTime", self.segmentation_time);
+            set(&mut m, "TimedMetadataBehavior", self.timed_metadata_behavior);
+            set(&mut m, "TimedMetadataPid", self.timed_metadata_pid);
+            set(&mut m, "TransportStreamId", self.transport_stream_id);
+            set(&mut m, "VideoPid", self.video_pid);
             gs_core::Value::Map(m)
         }
     }
@@ -11653,9 +10171,7 @@ pub mod channel {
     impl IntoValue for DvbTdtSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rep_interval {
-                m.insert("RepInterval", v.into_value());
-            }
+            set(&mut m, "RepInterval", self.rep_interval);
             gs_core::Value::Map(m)
         }
     }
@@ -11704,15 +10220,9 @@ pub mod channel {
     impl IntoValue for DvbNitSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_id {
-                m.insert("NetworkId", v.into_value());
-            }
-            if let Some(v) = self.network_name {
-                m.insert("NetworkName", v.into_value());
-            }
-            if let Some(v) = self.rep_interval {
-                m.insert("RepInterval", v.into_value());
-            }
+            set(&mut m, "NetworkId", self.network_id);
+            set(&mut m, "NetworkName", self.network_name);
+            set(&mut m, "RepInterval", self.rep_interval);
             gs_core::Value::Map(m)
         }
     }
@@ -11773,18 +10283,10 @@ pub mod channel {
     impl IntoValue for DvbSdtSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.output_sdt {
-                m.insert("OutputSdt", v.into_value());
-            }
-            if let Some(v) = self.rep_interval {
-                m.insert("RepInterval", v.into_value());
-            }
-            if let Some(v) = self.service_name {
-                m.insert("ServiceName", v.into_value());
-            }
-            if let Some(v) = self.service_provider_name {
-                m.insert("ServiceProviderName", v.into_value());
-            }
+            set(&mut m, "OutputSdt", self.output_sdt);
+            set(&mut m, "RepInterval", self.rep_interval);
+            set(&mut m, "ServiceName", self.service_name);
+            set(&mut m, "ServiceProviderName", self.service_provider_name);
             gs_core::Value::Map(m)
         }
     }
@@ -11826,12 +10328,8 @@ pub mod channel {
     impl IntoValue for MultiplexOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_settings {
-                m.insert("ContainerSettings", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
+            set(&mut m, "ContainerSettings", self.container_settings);
+            set(&mut m, "Destination", self.destination);
             gs_core::Value::Map(m)
         }
     }
@@ -11880,15 +10378,9 @@ pub mod channel {
     impl IntoValue for ArchiveOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_settings {
-                m.insert("ContainerSettings", v.into_value());
-            }
-            if let Some(v) = self.extension {
-                m.insert("Extension", v.into_value());
-            }
-            if let Some(v) = self.name_modifier {
-                m.insert("NameModifier", v.into_value());
-            }
+            set(&mut m, "ContainerSettings", self.container_settings);
+            set(&mut m, "Extension", self.extension);
+            set(&mut m, "NameModifier", self.name_modifier);
             gs_core::Value::Map(m)
         }
     }
@@ -11930,12 +10422,8 @@ pub mod channel {
     impl IntoValue for ArchiveContainerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.m2ts_settings {
-                m.insert("M2tsSettings", v.into_value());
-            }
-            if let Some(v) = self.raw_settings {
-                m.insert("RawSettings", v.into_value());
-            }
+            set(&mut m, "M2tsSettings", self.m2ts_settings);
+            set(&mut m, "RawSettings", self.raw_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -12031,39 +10519,17 @@ pub mod channel {
     impl IntoValue for OutputGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.archive_group_settings {
-                m.insert("ArchiveGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.cmaf_ingest_group_settings {
-                m.insert("CmafIngestGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.frame_capture_group_settings {
-                m.insert("FrameCaptureGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.hls_group_settings {
-                m.insert("HlsGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.media_connect_router_group_settings {
-                m.insert("MediaConnectRouterGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.media_package_group_settings {
-                m.insert("MediaPackageGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.ms_smooth_group_settings {
-                m.insert("MsSmoothGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.multiplex_group_settings {
-                m.insert("MultiplexGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.rtmp_group_settings {
-                m.insert("RtmpGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.srt_group_settings {
-                m.insert("SrtGroupSettings", v.into_value());
-            }
-            if let Some(v) = self.udp_group_settings {
-                m.insert("UdpGroupSettings", v.into_value());
-            }
+            set(&mut m, "ArchiveGroupSettings", self.archive_group_settings);
+            set(&mut m, "CmafIngestGroupSettings", self.cmaf_ingest_group_settings);
+            set(&mut m, "FrameCaptureGroupSettings", self.frame_capture_group_settings);
+            set(&mut m, "HlsGroupSettings", self.hls_group_settings);
+            set(&mut m, "MediaConnectRouterGroupSettings", self.media_connect_router_group_settings);
+            set(&mut m, "MediaPackageGroupSettings", self.media_package_group_settings);
+            set(&mut m, "MsSmoothGroupSettings", self.ms_smooth_group_settings);
+            set(&mut m, "MultiplexGroupSettings", self.multiplex_group_settings);
+            set(&mut m, "RtmpGroupSettings", self.rtmp_group_settings);
+            set(&mut m, "SrtGroupSettings", self.srt_group_settings);
+            set(&mut m, "UdpGroupSettings", self.udp_group_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -12433,135 +10899,49 @@ pub mod channel {
     impl IntoValue for HlsGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_markers {
-                m.insert("AdMarkers", v.into_value());
-            }
-            if let Some(v) = self.base_url_content {
-                m.insert("BaseUrlContent", v.into_value());
-            }
-            if let Some(v) = self.base_url_content1 {
-                m.insert("BaseUrlContent1", v.into_value());
-            }
-            if let Some(v) = self.base_url_manifest {
-                m.insert("BaseUrlManifest", v.into_value());
-            }
-            if let Some(v) = self.base_url_manifest1 {
-                m.insert("BaseUrlManifest1", v.into_value());
-            }
-            if let Some(v) = self.caption_language_mappings {
-                m.insert("CaptionLanguageMappings", v.into_value());
-            }
-            if let Some(v) = self.caption_language_setting {
-                m.insert("CaptionLanguageSetting", v.into_value());
-            }
-            if let Some(v) = self.client_cache {
-                m.insert("ClientCache", v.into_value());
-            }
-            if let Some(v) = self.codec_specification {
-                m.insert("CodecSpecification", v.into_value());
-            }
-            if let Some(v) = self.constant_iv {
-                m.insert("ConstantIv", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.directory_structure {
-                m.insert("DirectoryStructure", v.into_value());
-            }
-            if let Some(v) = self.discontinuity_tags {
-                m.insert("DiscontinuityTags", v.into_value());
-            }
-            if let Some(v) = self.encryption_type {
-                m.insert("EncryptionType", v.into_value());
-            }
-            if let Some(v) = self.hls_cdn_settings {
-                m.insert("HlsCdnSettings", v.into_value());
-            }
-            if let Some(v) = self.hls_id3_segment_tagging {
-                m.insert("HlsId3SegmentTagging", v.into_value());
-            }
-            if let Some(v) = self.i_frame_only_playlists {
-                m.insert("IFrameOnlyPlaylists", v.into_value());
-            }
-            if let Some(v) = self.incomplete_segment_behavior {
-                m.insert("IncompleteSegmentBehavior", v.into_value());
-            }
-            if let Some(v) = self.index_n_segments {
-                m.insert("IndexNSegments", v.into_value());
-            }
-            if let Some(v) = self.input_loss_action {
-                m.insert("InputLossAction", v.into_value());
-            }
-            if let Some(v) = self.iv_in_manifest {
-                m.insert("IvInManifest", v.into_value());
-            }
-            if let Some(v) = self.iv_source {
-                m.insert("IvSource", v.into_value());
-            }
-            if let Some(v) = self.keep_segments {
-                m.insert("KeepSegments", v.into_value());
-            }
-            if let Some(v) = self.key_format {
-                m.insert("KeyFormat", v.into_value());
-            }
-            if let Some(v) = self.key_format_versions {
-                m.insert("KeyFormatVersions", v.into_value());
-            }
-            if let Some(v) = self.key_provider_settings {
-                m.insert("KeyProviderSettings", v.into_value());
-            }
-            if let Some(v) = self.manifest_compression {
-                m.insert("ManifestCompression", v.into_value());
-            }
-            if let Some(v) = self.manifest_duration_format {
-                m.insert("ManifestDurationFormat", v.into_value());
-            }
-            if let Some(v) = self.min_segment_length {
-                m.insert("MinSegmentLength", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.output_selection {
-                m.insert("OutputSelection", v.into_value());
-            }
-            if let Some(v) = self.program_date_time {
-                m.insert("ProgramDateTime", v.into_value());
-            }
-            if let Some(v) = self.program_date_time_clock {
-                m.insert("ProgramDateTimeClock", v.into_value());
-            }
-            if let Some(v) = self.program_date_time_period {
-                m.insert("ProgramDateTimePeriod", v.into_value());
-            }
-            if let Some(v) = self.redundant_manifest {
-                m.insert("RedundantManifest", v.into_value());
-            }
-            if let Some(v) = self.segment_length {
-                m.insert("SegmentLength", v.into_value());
-            }
-            if let Some(v) = self.segmentation_mode {
-                m.insert("SegmentationMode", v.into_value());
-            }
-            if let Some(v) = self.segments_per_subdirectory {
-                m.insert("SegmentsPerSubdirectory", v.into_value());
-            }
-            if let Some(v) = self.stream_inf_resolution {
-                m.insert("StreamInfResolution", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_frame {
-                m.insert("TimedMetadataId3Frame", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_period {
-                m.insert("TimedMetadataId3Period", v.into_value());
-            }
-            if let Some(v) = self.timestamp_delta_milliseconds {
-                m.insert("TimestampDeltaMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.ts_file_mode {
-                m.insert("TsFileMode", v.into_value());
-            }
+            set(&mut m, "AdMarkers", self.ad_markers);
+            set(&mut m, "BaseUrlContent", self.base_url_content);
+            set(&mut m, "BaseUrlContent1", self.base_url_content1);
+            set(&mut m, "BaseUrlManifest", self.base_url_manifest);
+            set(&mut m, "BaseUrlManifest1", self.base_url_manifest1);
+            set(&mut m, "CaptionLanguageMappings", self.caption_language_mappings);
+            set(&mut m, "CaptionLanguageSetting", self.caption_language_setting);
+            set(&mut m, "ClientCache", self.client_cache);
+            set(&mut m, "CodecSpecification", self.codec_specification);
+            set(&mut m, "ConstantIv", self.constant_iv);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "DirectoryStructure", self.directory_structure);
+            set(&mut m, "DiscontinuityTags", self.discontinuity_tags);
+            set(&mut m, "EncryptionType", self.encryption_type);
+            set(&mut m, "HlsCdnSettings", self.hls_cdn_settings);
+            set(&mut m, "HlsId3SegmentTagging", self.hls_id3_segment_tagging);
+            set(&mut m, "IFrameOnlyPlaylists", self.i_frame_only_playlists);
+            set(&mut m, "IncompleteSegmentBehavior", self.incomplete_segment_behavior);
+            set(&mut m, "IndexNSegments", self.index_n_segments);
+            set(&mut m, "InputLossAction", self.input_loss_action);
+            set(&mut m, "IvInManifest", self.iv_in_manifest);
+            set(&mut m, "IvSource", self.iv_source);
+            set(&mut m, "KeepSegments", self.keep_segments);
+            set(&mut m, "KeyFormat", self.key_format);
+            set(&mut m, "KeyFormatVersions", self.key_format_versions);
+            set(&mut m, "KeyProviderSettings", self.key_provider_settings);
+            set(&mut m, "ManifestCompression", self.manifest_compression);
+            set(&mut m, "ManifestDurationFormat", self.manifest_duration_format);
+            set(&mut m, "MinSegmentLength", self.min_segment_length);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "OutputSelection", self.output_selection);
+            set(&mut m, "ProgramDateTime", self.program_date_time);
+            set(&mut m, "ProgramDateTimeClock", self.program_date_time_clock);
+            set(&mut m, "ProgramDateTimePeriod", self.program_date_time_period);
+            set(&mut m, "RedundantManifest", self.redundant_manifest);
+            set(&mut m, "SegmentLength", self.segment_length);
+            set(&mut m, "SegmentationMode", self.segmentation_mode);
+            set(&mut m, "SegmentsPerSubdirectory", self.segments_per_subdirectory);
+            set(&mut m, "StreamInfResolution", self.stream_inf_resolution);
+            set(&mut m, "TimedMetadataId3Frame", self.timed_metadata_id3_frame);
+            set(&mut m, "TimedMetadataId3Period", self.timed_metadata_id3_period);
+            set(&mut m, "TimestampDeltaMilliseconds", self.timestamp_delta_milliseconds);
+            set(&mut m, "TsFileMode", self.ts_file_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -12597,9 +10977,7 @@ pub mod channel {
     impl IntoValue for KeyProviderSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.static_key_settings {
-                m.insert("StaticKeySettings", v.into_value());
-            }
+            set(&mut m, "StaticKeySettings", self.static_key_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -12641,12 +11019,8 @@ pub mod channel {
     impl IntoValue for StaticKeySettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_provider_server {
-                m.insert("KeyProviderServer", v.into_value());
-            }
-            if let Some(v) = self.static_key_value {
-                m.insert("StaticKeyValue", v.into_value());
-            }
+            set(&mut m, "KeyProviderServer", self.key_provider_server);
+            set(&mut m, "StaticKeyValue", self.static_key_value);
             gs_core::Value::Map(m)
         }
     }
@@ -12696,15 +11070,9 @@ pub mod channel {
     impl IntoValue for CaptionLanguageMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.caption_channel {
-                m.insert("CaptionChannel", v.into_value());
-            }
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
-            if let Some(v) = self.language_description {
-                m.insert("LanguageDescription", v.into_value());
-            }
+            set(&mut m, "CaptionChannel", self.caption_channel);
+            set(&mut m, "LanguageCode", self.language_code);
+            set(&mut m, "LanguageDescription", self.language_description);
             gs_core::Value::Map(m)
         }
     }
@@ -12764,21 +11132,11 @@ pub mod channel {
     impl IntoValue for HlsCdnSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hls_akamai_settings {
-                m.insert("HlsAkamaiSettings", v.into_value());
-            }
-            if let Some(v) = self.hls_basic_put_settings {
-                m.insert("HlsBasicPutSettings", v.into_value());
-            }
-            if let Some(v) = self.hls_media_store_settings {
-                m.insert("HlsMediaStoreSettings", v.into_value());
-            }
-            if let Some(v) = self.hls_s3_settings {
-                m.insert("HlsS3Settings", v.into_value());
-            }
-            if let Some(v) = self.hls_webdav_settings {
-                m.insert("HlsWebdavSettings", v.into_value());
-            }
+            set(&mut m, "HlsAkamaiSettings", self.hls_akamai_settings);
+            set(&mut m, "HlsBasicPutSettings", self.hls_basic_put_settings);
+            set(&mut m, "HlsMediaStoreSettings", self.hls_media_store_settings);
+            set(&mut m, "HlsS3Settings", self.hls_s3_settings);
+            set(&mut m, "HlsWebdavSettings", self.hls_webdav_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -12840,21 +11198,11 @@ pub mod channel {
     impl IntoValue for HlsWebdavSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_retry_interval {
-                m.insert("ConnectionRetryInterval", v.into_value());
-            }
-            if let Some(v) = self.filecache_duration {
-                m.insert("FilecacheDuration", v.into_value());
-            }
-            if let Some(v) = self.http_transfer_mode {
-                m.insert("HttpTransferMode", v.into_value());
-            }
-            if let Some(v) = self.num_retries {
-                m.insert("NumRetries", v.into_value());
-            }
-            if let Some(v) = self.restart_delay {
-                m.insert("RestartDelay", v.into_value());
-            }
+            set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
+            set(&mut m, "FilecacheDuration", self.filecache_duration);
+            set(&mut m, "HttpTransferMode", self.http_transfer_mode);
+            set(&mut m, "NumRetries", self.num_retries);
+            set(&mut m, "RestartDelay", self.restart_delay);
             gs_core::Value::Map(m)
         }
     }
@@ -12930,27 +11278,13 @@ pub mod channel {
     impl IntoValue for HlsAkamaiSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_retry_interval {
-                m.insert("ConnectionRetryInterval", v.into_value());
-            }
-            if let Some(v) = self.filecache_duration {
-                m.insert("FilecacheDuration", v.into_value());
-            }
-            if let Some(v) = self.http_transfer_mode {
-                m.insert("HttpTransferMode", v.into_value());
-            }
-            if let Some(v) = self.num_retries {
-                m.insert("NumRetries", v.into_value());
-            }
-            if let Some(v) = self.restart_delay {
-                m.insert("RestartDelay", v.into_value());
-            }
-            if let Some(v) = self.salt {
-                m.insert("Salt", v.into_value());
-            }
-            if let Some(v) = self.token {
-                m.insert("Token", v.into_value());
-            }
+            set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
+            set(&mut m, "FilecacheDuration", self.filecache_duration);
+            set(&mut m, "HttpTransferMode", self.http_transfer_mode);
+            set(&mut m, "NumRetries", self.num_retries);
+            set(&mut m, "RestartDelay", self.restart_delay);
+            set(&mut m, "Salt", self.salt);
+            set(&mut m, "Token", self.token);
             gs_core::Value::Map(m)
         }
     }
@@ -13007,18 +11341,10 @@ pub mod channel {
     impl IntoValue for HlsBasicPutSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_retry_interval {
-                m.insert("ConnectionRetryInterval", v.into_value());
-            }
-            if let Some(v) = self.filecache_duration {
-                m.insert("FilecacheDuration", v.into_value());
-            }
-            if let Some(v) = self.num_retries {
-                m.insert("NumRetries", v.into_value());
-            }
-            if let Some(v) = self.restart_delay {
-                m.insert("RestartDelay", v.into_value());
-            }
+            set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
+            set(&mut m, "FilecacheDuration", self.filecache_duration);
+            set(&mut m, "NumRetries", self.num_retries);
+            set(&mut m, "RestartDelay", self.restart_delay);
             gs_core::Value::Map(m)
         }
     }
@@ -13081,21 +11407,11 @@ pub mod channel {
     impl IntoValue for HlsMediaStoreSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_retry_interval {
-                m.insert("ConnectionRetryInterval", v.into_value());
-            }
-            if let Some(v) = self.filecache_duration {
-                m.insert("FilecacheDuration", v.into_value());
-            }
-            if let Some(v) = self.media_store_storage_class {
-                m.insert("MediaStoreStorageClass", v.into_value());
-            }
-            if let Some(v) = self.num_retries {
-                m.insert("NumRetries", v.into_value());
-            }
-            if let Some(v) = self.restart_delay {
-                m.insert("RestartDelay", v.into_value());
-            }
+            set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
+            set(&mut m, "FilecacheDuration", self.filecache_duration);
+            set(&mut m, "MediaStoreStorageClass", self.media_store_storage_class);
+            set(&mut m, "NumRetries", self.num_retries);
+            set(&mut m, "RestartDelay", self.restart_delay);
             gs_core::Value::Map(m)
         }
     }
@@ -13143,12 +11459,8 @@ pub mod channel {
     impl IntoValue for FrameCaptureGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.frame_capture_cdn_settings {
-                m.insert("FrameCaptureCdnSettings", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "FrameCaptureCdnSettings", self.frame_capture_cdn_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -13184,9 +11496,7 @@ pub mod channel {
     impl IntoValue for FrameCaptureCdnSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.frame_capture_s3_settings {
-                m.insert("FrameCaptureS3Settings", v.into_value());
-            }
+            set(&mut m, "FrameCaptureS3Settings", self.frame_capture_s3_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -13234,15 +11544,9 @@ pub mod channel {
     impl IntoValue for ArchiveGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.archive_cdn_settings {
-                m.insert("ArchiveCdnSettings", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.rollover_interval {
-                m.insert("RolloverInterval", v.into_value());
-            }
+            set(&mut m, "ArchiveCdnSettings", self.archive_cdn_settings);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "RolloverInterval", self.rollover_interval);
             gs_core::Value::Map(m)
         }
     }
@@ -13278,9 +11582,7 @@ pub mod channel {
     impl IntoValue for ArchiveCdnSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.archive_s3_settings {
-                m.insert("ArchiveS3Settings", v.into_value());
-            }
+            set(&mut m, "ArchiveS3Settings", self.archive_s3_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -13322,12 +11624,8 @@ pub mod channel {
     impl IntoValue for MediaPackageGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.mediapackage_v2_group_settings {
-                m.insert("MediapackageV2GroupSettings", v.into_value());
-            }
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "MediapackageV2GroupSettings", self.mediapackage_v2_group_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -13380,15 +11678,9 @@ pub mod channel {
     impl IntoValue for UdpGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input_loss_action {
-                m.insert("InputLossAction", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_frame {
-                m.insert("TimedMetadataId3Frame", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_id3_period {
-                m.insert("TimedMetadataId3Period", v.into_value());
-            }
+            set(&mut m, "InputLossAction", self.input_loss_action);
+            set(&mut m, "TimedMetadataId3Frame", self.timed_metadata_id3_frame);
+            set(&mut m, "TimedMetadataId3Period", self.timed_metadata_id3_period);
             gs_core::Value::Map(m)
         }
     }
@@ -13551,63 +11843,25 @@ pub mod channel {
     impl IntoValue for MsSmoothGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acquisition_point_id {
-                m.insert("AcquisitionPointId", v.into_value());
-            }
-            if let Some(v) = self.audio_only_timecode_control {
-                m.insert("AudioOnlyTimecodeControl", v.into_value());
-            }
-            if let Some(v) = self.certificate_mode {
-                m.insert("CertificateMode", v.into_value());
-            }
-            if let Some(v) = self.connection_retry_interval {
-                m.insert("ConnectionRetryInterval", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.event_id {
-                m.insert("EventId", v.into_value());
-            }
-            if let Some(v) = self.event_id_mode {
-                m.insert("EventIdMode", v.into_value());
-            }
-            if let Some(v) = self.event_stop_behavior {
-                m.insert("EventStopBehavior", v.into_value());
-            }
-            if let Some(v) = self.filecache_duration {
-                m.insert("FilecacheDuration", v.into_value());
-            }
-            if let Some(v) = self.fragment_length {
-                m.insert("FragmentLength", v.into_value());
-            }
-            if let Some(v) = self.input_loss_action {
-                m.insert("InputLossAction", v.into_value());
-            }
-            if let Some(v) = self.num_retries {
-                m.insert("NumRetries", v.into_value());
-            }
-            if let Some(v) = self.restart_delay {
-                m.insert("RestartDelay", v.into_value());
-            }
-            if let Some(v) = self.segmentation_mode {
-                m.insert("SegmentationMode", v.into_value());
-            }
-            if let Some(v) = self.send_delay_ms {
-                m.insert("SendDelayMs", v.into_value());
-            }
-            if let Some(v) = self.sparse_track_type {
-                m.insert("SparseTrackType", v.into_value());
-            }
-            if let Some(v) = self.stream_manifest_behavior {
-                m.insert("StreamManifestBehavior", v.into_value());
-            }
-            if let Some(v) = self.timestamp_offset {
-                m.insert("TimestampOffset", v.into_value());
-            }
-            if let Some(v) = self.timestamp_offset_mode {
-                m.insert("TimestampOffsetMode", v.into_value());
-            }
+            set(&mut m, "AcquisitionPointId", self.acquisition_point_id);
+            set(&mut m, "AudioOnlyTimecodeControl", self.audio_only_timecode_control);
+            set(&mut m, "CertificateMode", self.certificate_mode);
+            set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "EventId", self.event_id);
+            set(&mut m, "EventIdMode", self.event_id_mode);
+            set(&mut m, "EventStopBehavior", self.event_stop_behavior);
+            set(&mut m, "FilecacheDuration", self.filecache_duration);
+            set(&mut m, "FragmentLength", self.fragment_length);
+            set(&mut m, "InputLossAction", self.input_loss_action);
+            set(&mut m, "NumRetries", self.num_retries);
+            set(&mut m, "RestartDelay", self.restart_delay);
+            set(&mut m, "SegmentationMode", self.segmentation_mode);
+            set(&mut m, "SendDelayMs", self.send_delay_ms);
+            set(&mut m, "SparseTrackType", self.sparse_track_type);
+            set(&mut m, "StreamManifestBehavior", self.stream_manifest_behavior);
+            set(&mut m, "TimestampOffset", self.timestamp_offset);
+            set(&mut m, "TimestampOffsetMode", self.timestamp_offset_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -13698,30 +11952,14 @@ pub mod channel {
     impl IntoValue for RtmpGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_markers {
-                m.insert("AdMarkers", v.into_value());
-            }
-            if let Some(v) = self.authentication_scheme {
-                m.insert("AuthenticationScheme", v.into_value());
-            }
-            if let Some(v) = self.cache_full_behavior {
-                m.insert("CacheFullBehavior", v.into_value());
-            }
-            if let Some(v) = self.cache_length {
-                m.insert("CacheLength", v.into_value());
-            }
-            if let Some(v) = self.caption_data {
-                m.insert("CaptionData", v.into_value());
-            }
-            if let Some(v) = self.include_filler_nal_units {
-                m.insert("IncludeFillerNalUnits", v.into_value());
-            }
-            if let Some(v) = self.input_loss_action {
-                m.insert("InputLossAction", v.into_value());
-            }
-            if let Some(v) = self.restart_delay {
-                m.insert("RestartDelay", v.into_value());
-            }
+            set(&mut m, "AdMarkers", self.ad_markers);
+            set(&mut m, "AuthenticationScheme", self.authentication_scheme);
+            set(&mut m, "CacheFullBehavior", self.cache_full_behavior);
+            set(&mut m, "CacheLength", self.cache_length);
+            set(&mut m, "CaptionData", self.caption_data);
+            set(&mut m, "IncludeFillerNalUnits", self.include_filler_nal_units);
+            set(&mut m, "InputLossAction", self.input_loss_action);
+            set(&mut m, "RestartDelay", self.restart_delay);
             gs_core::Value::Map(m)
         }
     }
@@ -13765,12 +12003,8 @@ pub mod channel {
     impl IntoValue for AvailBlanking {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.avail_blanking_image {
-                m.insert("AvailBlankingImage", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "AvailBlankingImage", self.avail_blanking_image);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -13812,12 +12046,8 @@ pub mod channel {
     impl IntoValue for NielsenConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.distributor_id {
-                m.insert("DistributorId", v.into_value());
-            }
-            if let Some(v) = self.nielsen_pcm_to_id3_tagging {
-                m.insert("NielsenPcmToId3Tagging", v.into_value());
-            }
+            set(&mut m, "DistributorId", self.distributor_id);
+            set(&mut m, "NielsenPcmToId3Tagging", self.nielsen_pcm_to_id3_tagging);
             gs_core::Value::Map(m)
         }
     }
@@ -13885,21 +12115,11 @@ pub mod channel {
     impl IntoValue for BlackoutSlate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blackout_slate_image {
-                m.insert("BlackoutSlateImage", v.into_value());
-            }
-            if let Some(v) = self.network_end_blackout {
-                m.insert("NetworkEndBlackout", v.into_value());
-            }
-            if let Some(v) = self.network_end_blackout_image {
-                m.insert("NetworkEndBlackoutImage", v.into_value());
-            }
-            if let Some(v) = self.network_id {
-                m.insert("NetworkId", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "BlackoutSlateImage", self.blackout_slate_image);
+            set(&mut m, "NetworkEndBlackout", self.network_end_blackout);
+            set(&mut m, "NetworkEndBlackoutImage", self.network_end_blackout_image);
+            set(&mut m, "NetworkId", self.network_id);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -13948,12 +12168,8 @@ pub mod channel {
     impl IntoValue for TimecodeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
-            if let Some(v) = self.sync_threshold {
-                m.insert("SyncThreshold", v.into_value());
-            }
+            set(&mut m, "Source", self.source);
+            set(&mut m, "SyncThreshold", self.sync_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -14025,27 +12241,13 @@ pub mod channel {
     impl IntoValue for OutputDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.logical_interface_names {
-                m.insert("LogicalInterfaceNames", v.into_value());
-            }
-            if let Some(v) = self.media_connect_router_settings {
-                m.insert("MediaConnectRouterSettings", v.into_value());
-            }
-            if let Some(v) = self.media_package_settings {
-                m.insert("MediaPackageSettings", v.into_value());
-            }
-            if let Some(v) = self.multiplex_settings {
-                m.insert("MultiplexSettings", v.into_value());
-            }
-            if let Some(v) = self.settings {
-                m.insert("Settings", v.into_value());
-            }
-            if let Some(v) = self.srt_settings {
-                m.insert("SrtSettings", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
+            set(&mut m, "LogicalInterfaceNames", self.logical_interface_names);
+            set(&mut m, "MediaConnectRouterSettings", self.media_connect_router_settings);
+            set(&mut m, "MediaPackageSettings", self.media_package_settings);
+            set(&mut m, "MultiplexSettings", self.multiplex_settings);
+            set(&mut m, "Settings", self.settings);
+            set(&mut m, "SrtSettings", self.srt_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -14090,12 +12292,8 @@ pub mod channel {
     impl IntoValue for MultiplexProgramChannelDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.multiplex_id {
-                m.insert("MultiplexId", v.into_value());
-            }
-            if let Some(v) = self.program_name {
-                m.insert("ProgramName", v.into_value());
-            }
+            set(&mut m, "MultiplexId", self.multiplex_id);
+            set(&mut m, "ProgramName", self.program_name);
             gs_core::Value::Map(m)
         }
     }
@@ -14157,21 +12355,11 @@ pub mod channel {
     impl IntoValue for OutputDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password_param {
-                m.insert("PasswordParam", v.into_value());
-            }
-            if let Some(v) = self.stream_name {
-                m.insert("StreamName", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
-            if let Some(v) = self.virtual_source_address {
-                m.insert("VirtualSourceAddress", v.into_value());
-            }
+            set(&mut m, "PasswordParam", self.password_param);
+            set(&mut m, "StreamName", self.stream_name);
+            set(&mut m, "Url", self.url);
+            set(&mut m, "Username", self.username);
+            set(&mut m, "VirtualSourceAddress", self.virtual_source_address);
             gs_core::Value::Map(m)
         }
     }
@@ -14234,21 +12422,11 @@ pub mod channel {
     impl IntoValue for MediaPackageOutputDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_endpoint_id {
-                m.insert("ChannelEndpointId", v.into_value());
-            }
-            if let Some(v) = self.channel_group {
-                m.insert("ChannelGroup", v.into_value());
-            }
-            if let Some(v) = self.channel_id {
-                m.insert("ChannelId", v.into_value());
-            }
-            if let Some(v) = self.channel_name {
-                m.insert("ChannelName", v.into_value());
-            }
-            if let Some(v) = self.media_package_region_name {
-                m.insert("MediaPackageRegionName", v.into_value());
-            }
+            set(&mut m, "ChannelEndpointId", self.channel_endpoint_id);
+            set(&mut m, "ChannelGroup", self.channel_group);
+            set(&mut m, "ChannelId", self.channel_id);
+            set(&mut m, "ChannelName", self.channel_name);
+            set(&mut m, "MediaPackageRegionName", self.media_package_region_name);
             gs_core::Value::Map(m)
         }
     }
@@ -14300,15 +12478,9 @@ pub mod channel {
     impl IntoValue for VpcOutputSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.public_address_allocation_ids {
-                m.insert("PublicAddressAllocationIds", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "PublicAddressAllocationIds", self.public_address_allocation_ids);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -14345,9 +12517,7 @@ pub mod channel {
     impl IntoValue for CdiInputSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resolution {
-                m.insert("Resolution", v.into_value());
-            }
+            set(&mut m, "Resolution", self.resolution);
             gs_core::Value::Map(m)
         }
     }
@@ -14391,12 +12561,8 @@ pub mod channel {
     impl IntoValue for MaintenanceCreateSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maintenance_day {
-                m.insert("MaintenanceDay", v.into_value());
-            }
-            if let Some(v) = self.maintenance_start_time {
-                m.insert("MaintenanceStartTime", v.into_value());
-            }
+            set(&mut m, "MaintenanceDay", self.maintenance_day);
+            set(&mut m, "MaintenanceStartTime", self.maintenance_start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -14458,18 +12624,10 @@ impl CfnChannelPlacementGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cluster_id {
-            m.insert("ClusterId", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.nodes {
-            m.insert("Nodes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ClusterId", self.cluster_id);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Nodes", self.nodes);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -14641,23 +12799,15 @@ impl CfnCloudWatchAlarmTemplateProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComparisonOperator", self.comparison_operator.into_value());
-        if let Some(v) = self.datapoints_to_alarm {
-            m.insert("DatapointsToAlarm", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DatapointsToAlarm", self.datapoints_to_alarm);
+        set(&mut m, "Description", self.description);
         m.insert("EvaluationPeriods", self.evaluation_periods.into_value());
-        if let Some(v) = self.group_identifier {
-            m.insert("GroupIdentifier", v.into_value());
-        }
+        set(&mut m, "GroupIdentifier", self.group_identifier);
         m.insert("MetricName", self.metric_name.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Period", self.period.into_value());
         m.insert("Statistic", self.statistic.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetResourceType", self.target_resource_type.into_value());
         m.insert("Threshold", self.threshold.into_value());
         m.insert("TreatMissingData", self.treat_missing_data.into_value());
@@ -14778,13 +12928,9 @@ impl CfnCloudWatchAlarmTemplateGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -14912,21 +13058,11 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cluster_type {
-            m.insert("ClusterType", v.into_value());
-        }
-        if let Some(v) = self.instance_role_arn {
-            m.insert("InstanceRoleArn", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.network_settings {
-            m.insert("NetworkSettings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ClusterType", self.cluster_type);
+        set(&mut m, "InstanceRoleArn", self.instance_role_arn);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NetworkSettings", self.network_settings);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -14984,7 +13120,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "medialive")]
 pub mod cluster {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// On premises settings which will have the interface network mappings and default Output
     /// logical interface
@@ -15024,12 +13160,8 @@ pub mod cluster {
     impl IntoValue for ClusterNetworkSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_route {
-                m.insert("DefaultRoute", v.into_value());
-            }
-            if let Some(v) = self.interface_mappings {
-                m.insert("InterfaceMappings", v.into_value());
-            }
+            set(&mut m, "DefaultRoute", self.default_route);
+            set(&mut m, "InterfaceMappings", self.interface_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -15071,12 +13203,8 @@ pub mod cluster {
     impl IntoValue for InterfaceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.logical_interface_name {
-                m.insert("LogicalInterfaceName", v.into_value());
-            }
-            if let Some(v) = self.network_id {
-                m.insert("NetworkId", v.into_value());
-            }
+            set(&mut m, "LogicalInterfaceName", self.logical_interface_name);
+            set(&mut m, "NetworkId", self.network_id);
             gs_core::Value::Map(m)
         }
     }
@@ -15146,20 +13274,12 @@ impl CfnEventBridgeRuleTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.event_targets {
-            m.insert("EventTargets", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EventTargets", self.event_targets);
         m.insert("EventType", self.event_type.into_value());
-        if let Some(v) = self.group_identifier {
-            m.insert("GroupIdentifier", v.into_value());
-        }
+        set(&mut m, "GroupIdentifier", self.group_identifier);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -15314,13 +13434,9 @@ impl CfnEventBridgeRuleTemplateGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -15517,54 +13633,22 @@ impl CfnInputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.destinations {
-            m.insert("Destinations", v.into_value());
-        }
-        if let Some(v) = self.input_devices {
-            m.insert("InputDevices", v.into_value());
-        }
-        if let Some(v) = self.input_network_location {
-            m.insert("InputNetworkLocation", v.into_value());
-        }
-        if let Some(v) = self.input_security_groups {
-            m.insert("InputSecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.media_connect_flows {
-            m.insert("MediaConnectFlows", v.into_value());
-        }
-        if let Some(v) = self.multicast_settings {
-            m.insert("MulticastSettings", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.router_settings {
-            m.insert("RouterSettings", v.into_value());
-        }
-        if let Some(v) = self.sdi_sources {
-            m.insert("SdiSources", v.into_value());
-        }
-        if let Some(v) = self.smpte2110_receiver_group_settings {
-            m.insert("Smpte2110ReceiverGroupSettings", v.into_value());
-        }
-        if let Some(v) = self.sources {
-            m.insert("Sources", v.into_value());
-        }
-        if let Some(v) = self.srt_settings {
-            m.insert("SrtSettings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.vpc {
-            m.insert("Vpc", v.into_value());
-        }
+        set(&mut m, "Destinations", self.destinations);
+        set(&mut m, "InputDevices", self.input_devices);
+        set(&mut m, "InputNetworkLocation", self.input_network_location);
+        set(&mut m, "InputSecurityGroups", self.input_security_groups);
+        set(&mut m, "MediaConnectFlows", self.media_connect_flows);
+        set(&mut m, "MulticastSettings", self.multicast_settings);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "RouterSettings", self.router_settings);
+        set(&mut m, "SdiSources", self.sdi_sources);
+        set(&mut m, "Smpte2110ReceiverGroupSettings", self.smpte2110_receiver_group_settings);
+        set(&mut m, "Sources", self.sources);
+        set(&mut m, "SrtSettings", self.srt_settings);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "Vpc", self.vpc);
         m
     }
 
@@ -15628,7 +13712,7 @@ impl crate::Cfn<markers::Input> {
 /// The property types of [`CfnInput`]: CDK's `CfnInput.*Property`.
 #[cfg(feature = "medialive")]
 pub mod input {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `SrtSettingsRequest` property type.
     ///
@@ -15667,12 +13751,8 @@ pub mod input {
     impl IntoValue for SrtSettingsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.srt_caller_sources {
-                m.insert("SrtCallerSources", v.into_value());
-            }
-            if let Some(v) = self.srt_listener_settings {
-                m.insert("SrtListenerSettings", v.into_value());
-            }
+            set(&mut m, "SrtCallerSources", self.srt_caller_sources);
+            set(&mut m, "SrtListenerSettings", self.srt_listener_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -15732,21 +13812,11 @@ pub mod input {
     impl IntoValue for SrtCallerSourceRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decryption {
-                m.insert("Decryption", v.into_value());
-            }
-            if let Some(v) = self.minimum_latency {
-                m.insert("MinimumLatency", v.into_value());
-            }
-            if let Some(v) = self.srt_listener_address {
-                m.insert("SrtListenerAddress", v.into_value());
-            }
-            if let Some(v) = self.srt_listener_port {
-                m.insert("SrtListenerPort", v.into_value());
-            }
-            if let Some(v) = self.stream_id {
-                m.insert("StreamId", v.into_value());
-            }
+            set(&mut m, "Decryption", self.decryption);
+            set(&mut m, "MinimumLatency", self.minimum_latency);
+            set(&mut m, "SrtListenerAddress", self.srt_listener_address);
+            set(&mut m, "SrtListenerPort", self.srt_listener_port);
+            set(&mut m, "StreamId", self.stream_id);
             gs_core::Value::Map(m)
         }
     }
@@ -15788,12 +13858,8 @@ pub mod input {
     impl IntoValue for SrtCallerDecryptionRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm {
-                m.insert("Algorithm", v.into_value());
-            }
-            if let Some(v) = self.passphrase_secret_arn {
-                m.insert("PassphraseSecretArn", v.into_value());
-            }
+            set(&mut m, "Algorithm", self.algorithm);
+            set(&mut m, "PassphraseSecretArn", self.passphrase_secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -15841,15 +13907,9 @@ pub mod input {
     impl IntoValue for SrtListenerSettingsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decryption {
-                m.insert("Decryption", v.into_value());
-            }
-            if let Some(v) = self.minimum_latency {
-                m.insert("MinimumLatency", v.into_value());
-            }
-            if let Some(v) = self.stream_id {
-                m.insert("StreamId", v.into_value());
-            }
+            set(&mut m, "Decryption", self.decryption);
+            set(&mut m, "MinimumLatency", self.minimum_latency);
+            set(&mut m, "StreamId", self.stream_id);
             gs_core::Value::Map(m)
         }
     }
@@ -15891,12 +13951,8 @@ pub mod input {
     impl IntoValue for SrtListenerDecryptionRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm {
-                m.insert("Algorithm", v.into_value());
-            }
-            if let Some(v) = self.passphrase_secret_arn {
-                m.insert("PassphraseSecretArn", v.into_value());
-            }
+            set(&mut m, "Algorithm", self.algorithm);
+            set(&mut m, "PassphraseSecretArn", self.passphrase_secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -15938,12 +13994,8 @@ pub mod input {
     impl IntoValue for InputRequestDestinationRoute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr {
-                m.insert("Cidr", v.into_value());
-            }
-            if let Some(v) = self.gateway {
-                m.insert("Gateway", v.into_value());
-            }
+            set(&mut m, "Cidr", self.cidr);
+            set(&mut m, "Gateway", self.gateway);
             gs_core::Value::Map(m)
         }
     }
@@ -15991,15 +14043,9 @@ pub mod input {
     impl IntoValue for RouterSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destinations {
-                m.insert("Destinations", v.into_value());
-            }
-            if let Some(v) = self.encryption_type {
-                m.insert("EncryptionType", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "Destinations", self.destinations);
+            set(&mut m, "EncryptionType", self.encryption_type);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -16035,9 +14081,7 @@ pub mod input {
     impl IntoValue for RouterDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone_name {
-                m.insert("AvailabilityZoneName", v.into_value());
-            }
+            set(&mut m, "AvailabilityZoneName", self.availability_zone_name);
             gs_core::Value::Map(m)
         }
     }
@@ -16073,9 +14117,7 @@ pub mod input {
     impl IntoValue for Smpte2110ReceiverGroupSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.smpte2110_receiver_groups {
-                m.insert("Smpte2110ReceiverGroups", v.into_value());
-            }
+            set(&mut m, "Smpte2110ReceiverGroups", self.smpte2110_receiver_groups);
             gs_core::Value::Map(m)
         }
     }
@@ -16111,9 +14153,7 @@ pub mod input {
     impl IntoValue for Smpte2110ReceiverGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sdp_settings {
-                m.insert("SdpSettings", v.into_value());
-            }
+            set(&mut m, "SdpSettings", self.sdp_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -16161,15 +14201,9 @@ pub mod input {
     impl IntoValue for Smpte2110ReceiverGroupSdpSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ancillary_sdps {
-                m.insert("AncillarySdps", v.into_value());
-            }
-            if let Some(v) = self.audio_sdps {
-                m.insert("AudioSdps", v.into_value());
-            }
-            if let Some(v) = self.video_sdp {
-                m.insert("VideoSdp", v.into_value());
-            }
+            set(&mut m, "AncillarySdps", self.ancillary_sdps);
+            set(&mut m, "AudioSdps", self.audio_sdps);
+            set(&mut m, "VideoSdp", self.video_sdp);
             gs_core::Value::Map(m)
         }
     }
@@ -16211,12 +14245,8 @@ pub mod input {
     impl IntoValue for InputSdpLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.media_index {
-                m.insert("MediaIndex", v.into_value());
-            }
-            if let Some(v) = self.sdp_url {
-                m.insert("SdpUrl", v.into_value());
-            }
+            set(&mut m, "MediaIndex", self.media_index);
+            set(&mut m, "SdpUrl", self.sdp_url);
             gs_core::Value::Map(m)
         }
     }
@@ -16252,9 +14282,7 @@ pub mod input {
     impl IntoValue for MulticastSettingsCreateRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sources {
-                m.insert("Sources", v.into_value());
-            }
+            set(&mut m, "Sources", self.sources);
             gs_core::Value::Map(m)
         }
     }
@@ -16296,12 +14324,8 @@ pub mod input {
     impl IntoValue for MulticastSourceCreateRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_ip {
-                m.insert("SourceIp", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "SourceIp", self.source_ip);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -16356,18 +14380,10 @@ pub mod input {
     impl IntoValue for InputDestinationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network {
-                m.insert("Network", v.into_value());
-            }
-            if let Some(v) = self.network_routes {
-                m.insert("NetworkRoutes", v.into_value());
-            }
-            if let Some(v) = self.static_ip_address {
-                m.insert("StaticIpAddress", v.into_value());
-            }
-            if let Some(v) = self.stream_name {
-                m.insert("StreamName", v.into_value());
-            }
+            set(&mut m, "Network", self.network);
+            set(&mut m, "NetworkRoutes", self.network_routes);
+            set(&mut m, "StaticIpAddress", self.static_ip_address);
+            set(&mut m, "StreamName", self.stream_name);
             gs_core::Value::Map(m)
         }
     }
@@ -16412,12 +14428,8 @@ pub mod input {
     impl IntoValue for InputVpcRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -16453,9 +14465,7 @@ pub mod input {
     impl IntoValue for MediaConnectFlowRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_arn {
-                m.insert("FlowArn", v.into_value());
-            }
+            set(&mut m, "FlowArn", self.flow_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -16491,9 +14501,7 @@ pub mod input {
     impl IntoValue for InputDeviceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -16543,15 +14551,9 @@ pub mod input {
     impl IntoValue for InputSourceRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password_param {
-                m.insert("PasswordParam", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "PasswordParam", self.password_param);
+            set(&mut m, "Url", self.url);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -16602,12 +14604,8 @@ impl CfnInputSecurityGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.whitelist_rules {
-            m.insert("WhitelistRules", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WhitelistRules", self.whitelist_rules);
         m
     }
 
@@ -16650,7 +14648,7 @@ impl crate::Cfn<markers::InputSecurityGroup> {
 /// The property types of [`CfnInputSecurityGroup`]: CDK's `CfnInputSecurityGroup.*Property`.
 #[cfg(feature = "medialive")]
 pub mod input_security_group {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An IPv4 CIDR range to include in this input security group.
     ///
@@ -16683,9 +14681,7 @@ pub mod input_security_group {
     impl IntoValue for InputWhitelistRuleCidr {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr {
-                m.insert("Cidr", v.into_value());
-            }
+            set(&mut m, "Cidr", self.cidr);
             gs_core::Value::Map(m)
         }
     }
@@ -16749,14 +14745,10 @@ impl CfnMultiplexProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AvailabilityZones", self.availability_zones.into_value());
-        if let Some(v) = self.destinations {
-            m.insert("Destinations", v.into_value());
-        }
+        set(&mut m, "Destinations", self.destinations);
         m.insert("MultiplexSettings", self.multiplex_settings.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16822,7 +14814,7 @@ impl crate::Cfn<markers::Multiplex> {
 /// The property types of [`CfnMultiplex`]: CDK's `CfnMultiplex.*Property`.
 #[cfg(feature = "medialive")]
 pub mod multiplex {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Multiplex output destination settings
     ///
@@ -16855,9 +14847,7 @@ pub mod multiplex {
     impl IntoValue for MultiplexOutputDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.multiplex_media_connect_output_destination_settings {
-                m.insert("MultiplexMediaConnectOutputDestinationSettings", v.into_value());
-            }
+            set(&mut m, "MultiplexMediaConnectOutputDestinationSettings", self.multiplex_media_connect_output_destination_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -16893,9 +14883,7 @@ pub mod multiplex {
     impl IntoValue for MultiplexMediaConnectOutputDestinationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.entitlement_arn {
-                m.insert("EntitlementArn", v.into_value());
-            }
+            set(&mut m, "EntitlementArn", self.entitlement_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -16945,14 +14933,10 @@ pub mod multiplex {
     impl IntoValue for MultiplexSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_video_buffer_delay_milliseconds {
-                m.insert("MaximumVideoBufferDelayMilliseconds", v.into_value());
-            }
+            set(&mut m, "MaximumVideoBufferDelayMilliseconds", self.maximum_video_buffer_delay_milliseconds);
             m.insert("TransportStreamBitrate", self.transport_stream_bitrate.into_value());
             m.insert("TransportStreamId", self.transport_stream_id.into_value());
-            if let Some(v) = self.transport_stream_reserved_bitrate {
-                m.insert("TransportStreamReservedBitrate", v.into_value());
-            }
+            set(&mut m, "TransportStreamReservedBitrate", self.transport_stream_reserved_bitrate);
             gs_core::Value::Map(m)
         }
     }
@@ -17031,24 +15015,12 @@ impl CfnMultiplexprogramProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.multiplex_id {
-            m.insert("MultiplexId", v.into_value());
-        }
-        if let Some(v) = self.multiplex_program_settings {
-            m.insert("MultiplexProgramSettings", v.into_value());
-        }
-        if let Some(v) = self.packet_identifiers_map {
-            m.insert("PacketIdentifiersMap", v.into_value());
-        }
-        if let Some(v) = self.pipeline_details {
-            m.insert("PipelineDetails", v.into_value());
-        }
-        if let Some(v) = self.preferred_channel_pipeline {
-            m.insert("PreferredChannelPipeline", v.into_value());
-        }
-        if let Some(v) = self.program_name {
-            m.insert("ProgramName", v.into_value());
-        }
+        set(&mut m, "MultiplexId", self.multiplex_id);
+        set(&mut m, "MultiplexProgramSettings", self.multiplex_program_settings);
+        set(&mut m, "PacketIdentifiersMap", self.packet_identifiers_map);
+        set(&mut m, "PipelineDetails", self.pipeline_details);
+        set(&mut m, "PreferredChannelPipeline", self.preferred_channel_pipeline);
+        set(&mut m, "ProgramName", self.program_name);
         m
     }
 
@@ -17082,7 +15054,7 @@ impl crate::Cfn<markers::Multiplexprogram> {
 /// The property types of [`CfnMultiplexprogram`]: CDK's `CfnMultiplexprogram.*Property`.
 #[cfg(feature = "medialive")]
 pub mod multiplexprogram {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Multiplex Program settings configuration.
     ///
@@ -17128,16 +15100,10 @@ pub mod multiplexprogram {
     impl IntoValue for MultiplexProgramSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.preferred_channel_pipeline {
-                m.insert("PreferredChannelPipeline", v.into_value());
-            }
+            set(&mut m, "PreferredChannelPipeline", self.preferred_channel_pipeline);
             m.insert("ProgramNumber", self.program_number.into_value());
-            if let Some(v) = self.service_descriptor {
-                m.insert("ServiceDescriptor", v.into_value());
-            }
-            if let Some(v) = self.video_settings {
-                m.insert("VideoSettings", v.into_value());
-            }
+            set(&mut m, "ServiceDescriptor", self.service_descriptor);
+            set(&mut m, "VideoSettings", self.video_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -17220,12 +15186,8 @@ pub mod multiplexprogram {
     impl IntoValue for MultiplexVideoSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constant_bitrate {
-                m.insert("ConstantBitrate", v.into_value());
-            }
-            if let Some(v) = self.statmux_settings {
-                m.insert("StatmuxSettings", v.into_value());
-            }
+            set(&mut m, "ConstantBitrate", self.constant_bitrate);
+            set(&mut m, "StatmuxSettings", self.statmux_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -17277,15 +15239,9 @@ pub mod multiplexprogram {
     impl IntoValue for MultiplexStatmuxVideoSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_bitrate {
-                m.insert("MaximumBitrate", v.into_value());
-            }
-            if let Some(v) = self.minimum_bitrate {
-                m.insert("MinimumBitrate", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
+            set(&mut m, "MaximumBitrate", self.maximum_bitrate);
+            set(&mut m, "MinimumBitrate", self.minimum_bitrate);
+            set(&mut m, "Priority", self.priority);
             gs_core::Value::Map(m)
         }
     }
@@ -17393,45 +15349,19 @@ pub mod multiplexprogram {
     impl IntoValue for MultiplexProgramPacketIdentifiersMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_pids {
-                m.insert("AudioPids", v.into_value());
-            }
-            if let Some(v) = self.dvb_sub_pids {
-                m.insert("DvbSubPids", v.into_value());
-            }
-            if let Some(v) = self.dvb_teletext_pid {
-                m.insert("DvbTeletextPid", v.into_value());
-            }
-            if let Some(v) = self.etv_platform_pid {
-                m.insert("EtvPlatformPid", v.into_value());
-            }
-            if let Some(v) = self.etv_signal_pid {
-                m.insert("EtvSignalPid", v.into_value());
-            }
-            if let Some(v) = self.klv_data_pids {
-                m.insert("KlvDataPids", v.into_value());
-            }
-            if let Some(v) = self.pcr_pid {
-                m.insert("PcrPid", v.into_value());
-            }
-            if let Some(v) = self.pmt_pid {
-                m.insert("PmtPid", v.into_value());
-            }
-            if let Some(v) = self.private_metadata_pid {
-                m.insert("PrivateMetadataPid", v.into_value());
-            }
-            if let Some(v) = self.scte27_pids {
-                m.insert("Scte27Pids", v.into_value());
-            }
-            if let Some(v) = self.scte35_pid {
-                m.insert("Scte35Pid", v.into_value());
-            }
-            if let Some(v) = self.timed_metadata_pid {
-                m.insert("TimedMetadataPid", v.into_value());
-            }
-            if let Some(v) = self.video_pid {
-                m.insert("VideoPid", v.into_value());
-            }
+            set(&mut m, "AudioPids", self.audio_pids);
+            set(&mut m, "DvbSubPids", self.dvb_sub_pids);
+            set(&mut m, "DvbTeletextPid", self.dvb_teletext_pid);
+            set(&mut m, "EtvPlatformPid", self.etv_platform_pid);
+            set(&mut m, "EtvSignalPid", self.etv_signal_pid);
+            set(&mut m, "KlvDataPids", self.klv_data_pids);
+            set(&mut m, "PcrPid", self.pcr_pid);
+            set(&mut m, "PmtPid", self.pmt_pid);
+            set(&mut m, "PrivateMetadataPid", self.private_metadata_pid);
+            set(&mut m, "Scte27Pids", self.scte27_pids);
+            set(&mut m, "Scte35Pid", self.scte35_pid);
+            set(&mut m, "TimedMetadataPid", self.timed_metadata_pid);
+            set(&mut m, "VideoPid", self.video_pid);
             gs_core::Value::Map(m)
         }
     }
@@ -17474,12 +15404,8 @@ pub mod multiplexprogram {
     impl IntoValue for MultiplexProgramPipelineDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_channel_pipeline {
-                m.insert("ActiveChannelPipeline", v.into_value());
-            }
-            if let Some(v) = self.pipeline_id {
-                m.insert("PipelineId", v.into_value());
-            }
+            set(&mut m, "ActiveChannelPipeline", self.active_channel_pipeline);
+            set(&mut m, "PipelineId", self.pipeline_id);
             gs_core::Value::Map(m)
         }
     }
@@ -17537,12 +15463,8 @@ impl CfnNetworkProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("IpPools", self.ip_pools.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.routes {
-            m.insert("Routes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Routes", self.routes);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -17600,7 +15522,7 @@ impl crate::Cfn<markers::Network> {
 /// The property types of [`CfnNetwork`]: CDK's `CfnNetwork.*Property`.
 #[cfg(feature = "medialive")]
 pub mod network {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// IP address cidr pool
     ///
@@ -17633,9 +15555,7 @@ pub mod network {
     impl IntoValue for IpPool {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr {
-                m.insert("Cidr", v.into_value());
-            }
+            set(&mut m, "Cidr", self.cidr);
             gs_core::Value::Map(m)
         }
     }
@@ -17677,12 +15597,8 @@ pub mod network {
     impl IntoValue for Route {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidr {
-                m.insert("Cidr", v.into_value());
-            }
-            if let Some(v) = self.gateway {
-                m.insert("Gateway", v.into_value());
-            }
+            set(&mut m, "Cidr", self.cidr);
+            set(&mut m, "Gateway", self.gateway);
             gs_core::Value::Map(m)
         }
     }
@@ -17752,21 +15668,11 @@ impl CfnNodeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterId", self.cluster_id.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.node_interface_mappings {
-            m.insert("NodeInterfaceMappings", v.into_value());
-        }
-        if let Some(v) = self.role {
-            m.insert("Role", v.into_value());
-        }
-        if let Some(v) = self.sdi_source_mappings {
-            m.insert("SdiSourceMappings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NodeInterfaceMappings", self.node_interface_mappings);
+        set(&mut m, "Role", self.role);
+        set(&mut m, "SdiSourceMappings", self.sdi_source_mappings);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -17841,7 +15747,7 @@ impl crate::Cfn<markers::Node> {
 /// The property types of [`CfnNode`]: CDK's `CfnNode.*Property`.
 #[cfg(feature = "medialive")]
 pub mod node {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Node interface mapping.
     ///
@@ -17886,15 +15792,9 @@ pub mod node {
     impl IntoValue for NodeInterfaceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.logical_interface_name {
-                m.insert("LogicalInterfaceName", v.into_value());
-            }
-            if let Some(v) = self.network_interface_mode {
-                m.insert("NetworkInterfaceMode", v.into_value());
-            }
-            if let Some(v) = self.physical_interface_name {
-                m.insert("PhysicalInterfaceName", v.into_value());
-            }
+            set(&mut m, "LogicalInterfaceName", self.logical_interface_name);
+            set(&mut m, "NetworkInterfaceMode", self.network_interface_mode);
+            set(&mut m, "PhysicalInterfaceName", self.physical_interface_name);
             gs_core::Value::Map(m)
         }
     }
@@ -17942,15 +15842,9 @@ pub mod node {
     impl IntoValue for SdiSourceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.card_number {
-                m.insert("CardNumber", v.into_value());
-            }
-            if let Some(v) = self.channel_number {
-                m.insert("ChannelNumber", v.into_value());
-            }
-            if let Some(v) = self.sdi_source {
-                m.insert("SdiSource", v.into_value());
-            }
+            set(&mut m, "CardNumber", self.card_number);
+            set(&mut m, "ChannelNumber", self.channel_number);
+            set(&mut m, "SdiSource", self.sdi_source);
             gs_core::Value::Map(m)
         }
     }
@@ -18006,13 +15900,9 @@ impl CfnSdiSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.mode {
-            m.insert("Mode", v.into_value());
-        }
+        set(&mut m, "Mode", self.mode);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -18139,23 +16029,13 @@ impl CfnSignalMapProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cloud_watch_alarm_template_group_identifiers {
-            m.insert("CloudWatchAlarmTemplateGroupIdentifiers", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CloudWatchAlarmTemplateGroupIdentifiers", self.cloud_watch_alarm_template_group_identifiers);
+        set(&mut m, "Description", self.description);
         m.insert("DiscoveryEntryPointArn", self.discovery_entry_point_arn.into_value());
-        if let Some(v) = self.event_bridge_rule_template_group_identifiers {
-            m.insert("EventBridgeRuleTemplateGroupIdentifiers", v.into_value());
-        }
-        if let Some(v) = self.force_rediscovery {
-            m.insert("ForceRediscovery", v.into_value());
-        }
+        set(&mut m, "EventBridgeRuleTemplateGroupIdentifiers", self.event_bridge_rule_template_group_identifiers);
+        set(&mut m, "ForceRediscovery", self.force_rediscovery);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mediapackage")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -159,19 +159,13 @@ impl CfnAssetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.egress_endpoints {
-            m.insert("EgressEndpoints", v.into_value());
-        }
+        set(&mut m, "EgressEndpoints", self.egress_endpoints);
         m.insert("Id", self.id.into_value());
         m.insert("PackagingGroupId", self.packaging_group_id.into_value());
-        if let Some(v) = self.resource_id {
-            m.insert("ResourceId", v.into_value());
-        }
+        set(&mut m, "ResourceId", self.resource_id);
         m.insert("SourceArn", self.source_arn.into_value());
         m.insert("SourceRoleArn", self.source_role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -319,22 +313,12 @@ impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.egress_access_logs {
-            m.insert("EgressAccessLogs", v.into_value());
-        }
-        if let Some(v) = self.hls_ingest {
-            m.insert("HlsIngest", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EgressAccessLogs", self.egress_access_logs);
+        set(&mut m, "HlsIngest", self.hls_ingest);
         m.insert("Id", self.id.into_value());
-        if let Some(v) = self.ingress_access_logs {
-            m.insert("IngressAccessLogs", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "IngressAccessLogs", self.ingress_access_logs);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -368,7 +352,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "mediapackage")]
 pub mod channel {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The access log configuration parameters for your channel.
     ///
@@ -401,9 +385,7 @@ pub mod channel {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
             gs_core::Value::Map(m)
         }
     }
@@ -439,9 +421,7 @@ pub mod channel {
     impl IntoValue for HlsIngest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ingest_endpoints {
-                m.insert("ingestEndpoints", v.into_value());
-            }
+            set(&mut m, "ingestEndpoints", self.ingest_endpoints);
             gs_core::Value::Map(m)
         }
     }
@@ -495,18 +475,10 @@ pub mod channel {
     impl IntoValue for IngestEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Url", self.url);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -627,44 +599,20 @@ impl CfnOriginEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.authorization {
-            m.insert("Authorization", v.into_value());
-        }
+        set(&mut m, "Authorization", self.authorization);
         m.insert("ChannelId", self.channel_id.into_value());
-        if let Some(v) = self.cmaf_package {
-            m.insert("CmafPackage", v.into_value());
-        }
-        if let Some(v) = self.dash_package {
-            m.insert("DashPackage", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.hls_package {
-            m.insert("HlsPackage", v.into_value());
-        }
+        set(&mut m, "CmafPackage", self.cmaf_package);
+        set(&mut m, "DashPackage", self.dash_package);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "HlsPackage", self.hls_package);
         m.insert("Id", self.id.into_value());
-        if let Some(v) = self.manifest_name {
-            m.insert("ManifestName", v.into_value());
-        }
-        if let Some(v) = self.mss_package {
-            m.insert("MssPackage", v.into_value());
-        }
-        if let Some(v) = self.origination {
-            m.insert("Origination", v.into_value());
-        }
-        if let Some(v) = self.startover_window_seconds {
-            m.insert("StartoverWindowSeconds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.time_delay_seconds {
-            m.insert("TimeDelaySeconds", v.into_value());
-        }
-        if let Some(v) = self.whitelist {
-            m.insert("Whitelist", v.into_value());
-        }
+        set(&mut m, "ManifestName", self.manifest_name);
+        set(&mut m, "MssPackage", self.mss_package);
+        set(&mut m, "Origination", self.origination);
+        set(&mut m, "StartoverWindowSeconds", self.startover_window_seconds);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeDelaySeconds", self.time_delay_seconds);
+        set(&mut m, "Whitelist", self.whitelist);
         m
     }
 
@@ -706,7 +654,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
 /// The property types of [`CfnOriginEndpoint`]: CDK's `CfnOriginEndpoint.*Property`.
 #[cfg(feature = "mediapackage")]
 pub mod origin_endpoint {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Parameters for Microsoft Smooth Streaming packaging.
     ///
@@ -758,18 +706,10 @@ pub mod origin_endpoint {
     impl IntoValue for MssPackage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.stream_selection {
-                m.insert("StreamSelection", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
+            set(&mut m, "StreamSelection", self.stream_selection);
             gs_core::Value::Map(m)
         }
     }
@@ -821,15 +761,9 @@ pub mod origin_endpoint {
     impl IntoValue for StreamSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_video_bits_per_second {
-                m.insert("MaxVideoBitsPerSecond", v.into_value());
-            }
-            if let Some(v) = self.min_video_bits_per_second {
-                m.insert("MinVideoBitsPerSecond", v.into_value());
-            }
-            if let Some(v) = self.stream_order {
-                m.insert("StreamOrder", v.into_value());
-            }
+            set(&mut m, "MaxVideoBitsPerSecond", self.max_video_bits_per_second);
+            set(&mut m, "MinVideoBitsPerSecond", self.min_video_bits_per_second);
+            set(&mut m, "StreamOrder", self.stream_order);
             gs_core::Value::Map(m)
         }
     }
@@ -933,12 +867,8 @@ pub mod origin_endpoint {
     impl IntoValue for SpekeKeyProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
-            if let Some(v) = self.encryption_contract_configuration {
-                m.insert("EncryptionContractConfiguration", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
+            set(&mut m, "EncryptionContractConfiguration", self.encryption_contract_configuration);
             m.insert("ResourceId", self.resource_id.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("SystemIds", self.system_ids.into_value());
@@ -1090,21 +1020,11 @@ pub mod origin_endpoint {
     impl IntoValue for CmafPackage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
-            if let Some(v) = self.hls_manifests {
-                m.insert("HlsManifests", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.segment_prefix {
-                m.insert("SegmentPrefix", v.into_value());
-            }
-            if let Some(v) = self.stream_selection {
-                m.insert("StreamSelection", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
+            set(&mut m, "HlsManifests", self.hls_manifests);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
+            set(&mut m, "SegmentPrefix", self.segment_prefix);
+            set(&mut m, "StreamSelection", self.stream_selection);
             gs_core::Value::Map(m)
         }
     }
@@ -1157,15 +1077,9 @@ pub mod origin_endpoint {
     impl IntoValue for CmafEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constant_initialization_vector {
-                m.insert("ConstantInitializationVector", v.into_value());
-            }
-            if let Some(v) = self.encryption_method {
-                m.insert("EncryptionMethod", v.into_value());
-            }
-            if let Some(v) = self.key_rotation_interval_seconds {
-                m.insert("KeyRotationIntervalSeconds", v.into_value());
-            }
+            set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
+            set(&mut m, "EncryptionMethod", self.encryption_method);
+            set(&mut m, "KeyRotationIntervalSeconds", self.key_rotation_interval_seconds);
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
             gs_core::Value::Map(m)
         }
@@ -1262,34 +1176,16 @@ pub mod origin_endpoint {
     impl IntoValue for HlsManifest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_markers {
-                m.insert("AdMarkers", v.into_value());
-            }
-            if let Some(v) = self.ad_triggers {
-                m.insert("AdTriggers", v.into_value());
-            }
-            if let Some(v) = self.ads_on_delivery_restrictions {
-                m.insert("AdsOnDeliveryRestrictions", v.into_value());
-            }
+            set(&mut m, "AdMarkers", self.ad_markers);
+            set(&mut m, "AdTriggers", self.ad_triggers);
+            set(&mut m, "AdsOnDeliveryRestrictions", self.ads_on_delivery_restrictions);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.include_iframe_only_stream {
-                m.insert("IncludeIframeOnlyStream", v.into_value());
-            }
-            if let Some(v) = self.manifest_name {
-                m.insert("ManifestName", v.into_value());
-            }
-            if let Some(v) = self.playlist_type {
-                m.insert("PlaylistType", v.into_value());
-            }
-            if let Some(v) = self.playlist_window_seconds {
-                m.insert("PlaylistWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.program_date_time_interval_seconds {
-                m.insert("ProgramDateTimeIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "IncludeIframeOnlyStream", self.include_iframe_only_stream);
+            set(&mut m, "ManifestName", self.manifest_name);
+            set(&mut m, "PlaylistType", self.playlist_type);
+            set(&mut m, "PlaylistWindowSeconds", self.playlist_window_seconds);
+            set(&mut m, "ProgramDateTimeIntervalSeconds", self.program_date_time_interval_seconds);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -1402,42 +1298,18 @@ pub mod origin_endpoint {
     impl IntoValue for HlsPackage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_markers {
-                m.insert("AdMarkers", v.into_value());
-            }
-            if let Some(v) = self.ad_triggers {
-                m.insert("AdTriggers", v.into_value());
-            }
-            if let Some(v) = self.ads_on_delivery_restrictions {
-                m.insert("AdsOnDeliveryRestrictions", v.into_value());
-            }
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
-            if let Some(v) = self.include_dvb_subtitles {
-                m.insert("IncludeDvbSubtitles", v.into_value());
-            }
-            if let Some(v) = self.include_iframe_only_stream {
-                m.insert("IncludeIframeOnlyStream", v.into_value());
-            }
-            if let Some(v) = self.playlist_type {
-                m.insert("PlaylistType", v.into_value());
-            }
-            if let Some(v) = self.playlist_window_seconds {
-                m.insert("PlaylistWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.program_date_time_interval_seconds {
-                m.insert("ProgramDateTimeIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.stream_selection {
-                m.insert("StreamSelection", v.into_value());
-            }
-            if let Some(v) = self.use_audio_rendition_group {
-                m.insert("UseAudioRenditionGroup", v.into_value());
-            }
+            set(&mut m, "AdMarkers", self.ad_markers);
+            set(&mut m, "AdTriggers", self.ad_triggers);
+            set(&mut m, "AdsOnDeliveryRestrictions", self.ads_on_delivery_restrictions);
+            set(&mut m, "Encryption", self.encryption);
+            set(&mut m, "IncludeDvbSubtitles", self.include_dvb_subtitles);
+            set(&mut m, "IncludeIframeOnlyStream", self.include_iframe_only_stream);
+            set(&mut m, "PlaylistType", self.playlist_type);
+            set(&mut m, "PlaylistWindowSeconds", self.playlist_window_seconds);
+            set(&mut m, "ProgramDateTimeIntervalSeconds", self.program_date_time_interval_seconds);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
+            set(&mut m, "StreamSelection", self.stream_selection);
+            set(&mut m, "UseAudioRenditionGroup", self.use_audio_rendition_group);
             gs_core::Value::Map(m)
         }
     }
@@ -1496,18 +1368,10 @@ pub mod origin_endpoint {
     impl IntoValue for HlsEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constant_initialization_vector {
-                m.insert("ConstantInitializationVector", v.into_value());
-            }
-            if let Some(v) = self.encryption_method {
-                m.insert("EncryptionMethod", v.into_value());
-            }
-            if let Some(v) = self.key_rotation_interval_seconds {
-                m.insert("KeyRotationIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.repeat_ext_x_key {
-                m.insert("RepeatExtXKey", v.into_value());
-            }
+            set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
+            set(&mut m, "EncryptionMethod", self.encryption_method);
+            set(&mut m, "KeyRotationIntervalSeconds", self.key_rotation_interval_seconds);
+            set(&mut m, "RepeatExtXKey", self.repeat_ext_x_key);
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
             gs_core::Value::Map(m)
         }
@@ -1649,54 +1513,22 @@ pub mod origin_endpoint {
     impl IntoValue for DashPackage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_triggers {
-                m.insert("AdTriggers", v.into_value());
-            }
-            if let Some(v) = self.ads_on_delivery_restrictions {
-                m.insert("AdsOnDeliveryRestrictions", v.into_value());
-            }
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
-            if let Some(v) = self.include_iframe_only_stream {
-                m.insert("IncludeIframeOnlyStream", v.into_value());
-            }
-            if let Some(v) = self.manifest_layout {
-                m.insert("ManifestLayout", v.into_value());
-            }
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.min_buffer_time_seconds {
-                m.insert("MinBufferTimeSeconds", v.into_value());
-            }
-            if let Some(v) = self.min_update_period_seconds {
-                m.insert("MinUpdatePeriodSeconds", v.into_value());
-            }
-            if let Some(v) = self.period_triggers {
-                m.insert("PeriodTriggers", v.into_value());
-            }
-            if let Some(v) = self.profile {
-                m.insert("Profile", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.segment_template_format {
-                m.insert("SegmentTemplateFormat", v.into_value());
-            }
-            if let Some(v) = self.stream_selection {
-                m.insert("StreamSelection", v.into_value());
-            }
-            if let Some(v) = self.suggested_presentation_delay_seconds {
-                m.insert("SuggestedPresentationDelaySeconds", v.into_value());
-            }
-            if let Some(v) = self.utc_timing {
-                m.insert("UtcTiming", v.into_value());
-            }
-            if let Some(v) = self.utc_timing_uri {
-                m.insert("UtcTimingUri", v.into_value());
-            }
+            set(&mut m, "AdTriggers", self.ad_triggers);
+            set(&mut m, "AdsOnDeliveryRestrictions", self.ads_on_delivery_restrictions);
+            set(&mut m, "Encryption", self.encryption);
+            set(&mut m, "IncludeIframeOnlyStream", self.include_iframe_only_stream);
+            set(&mut m, "ManifestLayout", self.manifest_layout);
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
+            set(&mut m, "MinBufferTimeSeconds", self.min_buffer_time_seconds);
+            set(&mut m, "MinUpdatePeriodSeconds", self.min_update_period_seconds);
+            set(&mut m, "PeriodTriggers", self.period_triggers);
+            set(&mut m, "Profile", self.profile);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
+            set(&mut m, "SegmentTemplateFormat", self.segment_template_format);
+            set(&mut m, "StreamSelection", self.stream_selection);
+            set(&mut m, "SuggestedPresentationDelaySeconds", self.suggested_presentation_delay_seconds);
+            set(&mut m, "UtcTiming", self.utc_timing);
+            set(&mut m, "UtcTimingUri", self.utc_timing_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1735,9 +1567,7 @@ pub mod origin_endpoint {
     impl IntoValue for DashEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_rotation_interval_seconds {
-                m.insert("KeyRotationIntervalSeconds", v.into_value());
-            }
+            set(&mut m, "KeyRotationIntervalSeconds", self.key_rotation_interval_seconds);
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
             gs_core::Value::Map(m)
         }
@@ -1812,23 +1642,13 @@ impl CfnPackagingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cmaf_package {
-            m.insert("CmafPackage", v.into_value());
-        }
-        if let Some(v) = self.dash_package {
-            m.insert("DashPackage", v.into_value());
-        }
-        if let Some(v) = self.hls_package {
-            m.insert("HlsPackage", v.into_value());
-        }
+        set(&mut m, "CmafPackage", self.cmaf_package);
+        set(&mut m, "DashPackage", self.dash_package);
+        set(&mut m, "HlsPackage", self.hls_package);
         m.insert("Id", self.id.into_value());
-        if let Some(v) = self.mss_package {
-            m.insert("MssPackage", v.into_value());
-        }
+        set(&mut m, "MssPackage", self.mss_package);
         m.insert("PackagingGroupId", self.packaging_group_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1863,7 +1683,7 @@ impl crate::Cfn<markers::PackagingConfiguration> {
 /// The property types of [`CfnPackagingConfiguration`]: CDK's `CfnPackagingConfiguration.*Property`.
 #[cfg(feature = "mediapackage")]
 pub mod packaging_configuration {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Parameters for a packaging configuration that uses Microsoft Smooth Streaming (MSS)
     /// packaging.
@@ -1905,13 +1725,9 @@ pub mod packaging_configuration {
     impl IntoValue for MssPackage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
             m.insert("MssManifests", self.mss_manifests.into_value());
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1954,12 +1770,8 @@ pub mod packaging_configuration {
     impl IntoValue for MssManifest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.manifest_name {
-                m.insert("ManifestName", v.into_value());
-            }
-            if let Some(v) = self.stream_selection {
-                m.insert("StreamSelection", v.into_value());
-            }
+            set(&mut m, "ManifestName", self.manifest_name);
+            set(&mut m, "StreamSelection", self.stream_selection);
             gs_core::Value::Map(m)
         }
     }
@@ -2011,15 +1823,9 @@ pub mod packaging_configuration {
     impl IntoValue for StreamSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_video_bits_per_second {
-                m.insert("MaxVideoBitsPerSecond", v.into_value());
-            }
-            if let Some(v) = self.min_video_bits_per_second {
-                m.insert("MinVideoBitsPerSecond", v.into_value());
-            }
-            if let Some(v) = self.stream_order {
-                m.insert("StreamOrder", v.into_value());
-            }
+            set(&mut m, "MaxVideoBitsPerSecond", self.max_video_bits_per_second);
+            set(&mut m, "MinVideoBitsPerSecond", self.min_video_bits_per_second);
+            set(&mut m, "StreamOrder", self.stream_order);
             gs_core::Value::Map(m)
         }
     }
@@ -2107,9 +1913,7 @@ pub mod packaging_configuration {
     impl IntoValue for SpekeKeyProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_contract_configuration {
-                m.insert("EncryptionContractConfiguration", v.into_value());
-            }
+            set(&mut m, "EncryptionContractConfiguration", self.encryption_contract_configuration);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("SystemIds", self.system_ids.into_value());
             m.insert("Url", self.url.into_value());
@@ -2211,16 +2015,10 @@ pub mod packaging_configuration {
     impl IntoValue for CmafPackage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
             m.insert("HlsManifests", self.hls_manifests.into_value());
-            if let Some(v) = self.include_encoder_configuration_in_segments {
-                m.insert("IncludeEncoderConfigurationInSegments", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
+            set(&mut m, "IncludeEncoderConfigurationInSegments", self.include_encoder_configuration_in_segments);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2322,24 +2120,12 @@ pub mod packaging_configuration {
     impl IntoValue for HlsManifest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_markers {
-                m.insert("AdMarkers", v.into_value());
-            }
-            if let Some(v) = self.include_iframe_only_stream {
-                m.insert("IncludeIframeOnlyStream", v.into_value());
-            }
-            if let Some(v) = self.manifest_name {
-                m.insert("ManifestName", v.into_value());
-            }
-            if let Some(v) = self.program_date_time_interval_seconds {
-                m.insert("ProgramDateTimeIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.repeat_ext_x_key {
-                m.insert("RepeatExtXKey", v.into_value());
-            }
-            if let Some(v) = self.stream_selection {
-                m.insert("StreamSelection", v.into_value());
-            }
+            set(&mut m, "AdMarkers", self.ad_markers);
+            set(&mut m, "IncludeIframeOnlyStream", self.include_iframe_only_stream);
+            set(&mut m, "ManifestName", self.manifest_name);
+            set(&mut m, "ProgramDateTimeIntervalSeconds", self.program_date_time_interval_seconds);
+            set(&mut m, "RepeatExtXKey", self.repeat_ext_x_key);
+            set(&mut m, "StreamSelection", self.stream_selection);
             gs_core::Value::Map(m)
         }
     }
@@ -2397,19 +2183,11 @@ pub mod packaging_configuration {
     impl IntoValue for HlsPackage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
             m.insert("HlsManifests", self.hls_manifests.into_value());
-            if let Some(v) = self.include_dvb_subtitles {
-                m.insert("IncludeDvbSubtitles", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.use_audio_rendition_group {
-                m.insert("UseAudioRenditionGroup", v.into_value());
-            }
+            set(&mut m, "IncludeDvbSubtitles", self.include_dvb_subtitles);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
+            set(&mut m, "UseAudioRenditionGroup", self.use_audio_rendition_group);
             gs_core::Value::Map(m)
         }
     }
@@ -2455,12 +2233,8 @@ pub mod packaging_configuration {
     impl IntoValue for HlsEncryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constant_initialization_vector {
-                m.insert("ConstantInitializationVector", v.into_value());
-            }
-            if let Some(v) = self.encryption_method {
-                m.insert("EncryptionMethod", v.into_value());
-            }
+            set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
+            set(&mut m, "EncryptionMethod", self.encryption_method);
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
             gs_core::Value::Map(m)
         }
@@ -2542,24 +2316,12 @@ pub mod packaging_configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DashManifests", self.dash_manifests.into_value());
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
-            if let Some(v) = self.include_encoder_configuration_in_segments {
-                m.insert("IncludeEncoderConfigurationInSegments", v.into_value());
-            }
-            if let Some(v) = self.include_iframe_only_stream {
-                m.insert("IncludeIframeOnlyStream", v.into_value());
-            }
-            if let Some(v) = self.period_triggers {
-                m.insert("PeriodTriggers", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.segment_template_format {
-                m.insert("SegmentTemplateFormat", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
+            set(&mut m, "IncludeEncoderConfigurationInSegments", self.include_encoder_configuration_in_segments);
+            set(&mut m, "IncludeIframeOnlyStream", self.include_iframe_only_stream);
+            set(&mut m, "PeriodTriggers", self.period_triggers);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
+            set(&mut m, "SegmentTemplateFormat", self.segment_template_format);
             gs_core::Value::Map(m)
         }
     }
@@ -2662,24 +2424,12 @@ pub mod packaging_configuration {
     impl IntoValue for DashManifest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.manifest_layout {
-                m.insert("ManifestLayout", v.into_value());
-            }
-            if let Some(v) = self.manifest_name {
-                m.insert("ManifestName", v.into_value());
-            }
-            if let Some(v) = self.min_buffer_time_seconds {
-                m.insert("MinBufferTimeSeconds", v.into_value());
-            }
-            if let Some(v) = self.profile {
-                m.insert("Profile", v.into_value());
-            }
-            if let Some(v) = self.scte_markers_source {
-                m.insert("ScteMarkersSource", v.into_value());
-            }
-            if let Some(v) = self.stream_selection {
-                m.insert("StreamSelection", v.into_value());
-            }
+            set(&mut m, "ManifestLayout", self.manifest_layout);
+            set(&mut m, "ManifestName", self.manifest_name);
+            set(&mut m, "MinBufferTimeSeconds", self.min_buffer_time_seconds);
+            set(&mut m, "Profile", self.profile);
+            set(&mut m, "ScteMarkersSource", self.scte_markers_source);
+            set(&mut m, "StreamSelection", self.stream_selection);
             gs_core::Value::Map(m)
         }
     }
@@ -2735,16 +2485,10 @@ impl CfnPackagingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.authorization {
-            m.insert("Authorization", v.into_value());
-        }
-        if let Some(v) = self.egress_access_logs {
-            m.insert("EgressAccessLogs", v.into_value());
-        }
+        set(&mut m, "Authorization", self.authorization);
+        set(&mut m, "EgressAccessLogs", self.egress_access_logs);
         m.insert("Id", self.id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2787,7 +2531,7 @@ impl crate::Cfn<markers::PackagingGroup> {
 /// The property types of [`CfnPackagingGroup`]: CDK's `CfnPackagingGroup.*Property`.
 #[cfg(feature = "mediapackage")]
 pub mod packaging_group {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Parameters for enabling CDN authorization.
     ///
@@ -2863,9 +2607,7 @@ pub mod packaging_group {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_name {
-                m.insert("LogGroupName", v.into_value());
-            }
+            set(&mut m, "LogGroupName", self.log_group_name);
             gs_core::Value::Map(m)
         }
     }

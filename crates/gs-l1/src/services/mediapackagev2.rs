@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mediapackagev2")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag, Union};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -179,27 +179,13 @@ impl CfnChannelProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
         m.insert("ChannelName", self.channel_name.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.input_switch_configuration {
-            m.insert("InputSwitchConfiguration", v.into_value());
-        }
-        if let Some(v) = self.input_type {
-            m.insert("InputType", v.into_value());
-        }
-        if let Some(v) = self.multiview_configuration {
-            m.insert("MultiviewConfiguration", v.into_value());
-        }
-        if let Some(v) = self.output_header_configuration {
-            m.insert("OutputHeaderConfiguration", v.into_value());
-        }
-        if let Some(v) = self.output_locking_mode {
-            m.insert("OutputLockingMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InputSwitchConfiguration", self.input_switch_configuration);
+        set(&mut m, "InputType", self.input_type);
+        set(&mut m, "MultiviewConfiguration", self.multiview_configuration);
+        set(&mut m, "OutputHeaderConfiguration", self.output_header_configuration);
+        set(&mut m, "OutputLockingMode", self.output_locking_mode);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -276,7 +262,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "mediapackagev2")]
 pub mod channel {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The configuration for input switching based on the media quality confidence score (MQCS) as
     /// provided from AWS Elemental MediaLive.
@@ -320,12 +306,8 @@ pub mod channel {
     impl IntoValue for InputSwitchConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mqcs_input_switching {
-                m.insert("MQCSInputSwitching", v.into_value());
-            }
-            if let Some(v) = self.preferred_input {
-                m.insert("PreferredInput", v.into_value());
-            }
+            set(&mut m, "MQCSInputSwitching", self.mqcs_input_switching);
+            set(&mut m, "PreferredInput", self.preferred_input);
             gs_core::Value::Map(m)
         }
     }
@@ -411,9 +393,7 @@ pub mod channel {
     impl IntoValue for OutputHeaderConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.publish_mqcs {
-                m.insert("PublishMQCS", v.into_value());
-            }
+            set(&mut m, "PublishMQCS", self.publish_mqcs);
             gs_core::Value::Map(m)
         }
     }
@@ -463,12 +443,8 @@ impl CfnChannelGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -715,40 +691,18 @@ impl CfnOriginEndpointProps {
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
         m.insert("ChannelName", self.channel_name.into_value());
         m.insert("ContainerType", self.container_type.into_value());
-        if let Some(v) = self.dash_manifests {
-            m.insert("DashManifests", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.force_endpoint_error_configuration {
-            m.insert("ForceEndpointErrorConfiguration", v.into_value());
-        }
-        if let Some(v) = self.hls_manifests {
-            m.insert("HlsManifests", v.into_value());
-        }
-        if let Some(v) = self.low_latency_hls_manifests {
-            m.insert("LowLatencyHlsManifests", v.into_value());
-        }
-        if let Some(v) = self.mss_manifests {
-            m.insert("MssManifests", v.into_value());
-        }
+        set(&mut m, "DashManifests", self.dash_manifests);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ForceEndpointErrorConfiguration", self.force_endpoint_error_configuration);
+        set(&mut m, "HlsManifests", self.hls_manifests);
+        set(&mut m, "LowLatencyHlsManifests", self.low_latency_hls_manifests);
+        set(&mut m, "MssManifests", self.mss_manifests);
         m.insert("OriginEndpointName", self.origin_endpoint_name.into_value());
-        if let Some(v) = self.segment {
-            m.insert("Segment", v.into_value());
-        }
-        if let Some(v) = self.startover_window_seconds {
-            m.insert("StartoverWindowSeconds", v.into_value());
-        }
-        if let Some(v) = self.stream_name_output_mode {
-            m.insert("StreamNameOutputMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.uri_separator {
-            m.insert("UriSeparator", v.into_value());
-        }
+        set(&mut m, "Segment", self.segment);
+        set(&mut m, "StartoverWindowSeconds", self.startover_window_seconds);
+        set(&mut m, "StreamNameOutputMode", self.stream_name_output_mode);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UriSeparator", self.uri_separator);
         m
     }
 
@@ -830,7 +784,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
 /// The property types of [`CfnOriginEndpoint`]: CDK's `CfnOriginEndpoint.*Property`.
 #[cfg(feature = "mediapackagev2")]
 pub mod origin_endpoint {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// The DASH manifest configuration associated with the origin endpoint.
     ///
@@ -988,64 +942,26 @@ pub mod origin_endpoint {
     impl IntoValue for DashManifestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_timeline_pattern {
-                m.insert("AudioTimelinePattern", v.into_value());
-            }
-            if let Some(v) = self.availability_start_time_configuration {
-                m.insert("AvailabilityStartTimeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.base_urls {
-                m.insert("BaseUrls", v.into_value());
-            }
-            if let Some(v) = self.compactness {
-                m.insert("Compactness", v.into_value());
-            }
-            if let Some(v) = self.drm_signaling {
-                m.insert("DrmSignaling", v.into_value());
-            }
-            if let Some(v) = self.dvb_settings {
-                m.insert("DvbSettings", v.into_value());
-            }
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
+            set(&mut m, "AudioTimelinePattern", self.audio_timeline_pattern);
+            set(&mut m, "AvailabilityStartTimeConfiguration", self.availability_start_time_configuration);
+            set(&mut m, "BaseUrls", self.base_urls);
+            set(&mut m, "Compactness", self.compactness);
+            set(&mut m, "DrmSignaling", self.drm_signaling);
+            set(&mut m, "DvbSettings", self.dvb_settings);
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
             m.insert("ManifestName", self.manifest_name.into_value());
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.min_buffer_time_seconds {
-                m.insert("MinBufferTimeSeconds", v.into_value());
-            }
-            if let Some(v) = self.min_update_period_seconds {
-                m.insert("MinUpdatePeriodSeconds", v.into_value());
-            }
-            if let Some(v) = self.period_triggers {
-                m.insert("PeriodTriggers", v.into_value());
-            }
-            if let Some(v) = self.profiles {
-                m.insert("Profiles", v.into_value());
-            }
-            if let Some(v) = self.program_information {
-                m.insert("ProgramInformation", v.into_value());
-            }
-            if let Some(v) = self.scte_dash {
-                m.insert("ScteDash", v.into_value());
-            }
-            if let Some(v) = self.segment_template_format {
-                m.insert("SegmentTemplateFormat", v.into_value());
-            }
-            if let Some(v) = self.subtitle_configuration {
-                m.insert("SubtitleConfiguration", v.into_value());
-            }
-            if let Some(v) = self.suggested_presentation_delay_seconds {
-                m.insert("SuggestedPresentationDelaySeconds", v.into_value());
-            }
-            if let Some(v) = self.uri_path_type {
-                m.insert("UriPathType", v.into_value());
-            }
-            if let Some(v) = self.utc_timing {
-                m.insert("UtcTiming", v.into_value());
-            }
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
+            set(&mut m, "MinBufferTimeSeconds", self.min_buffer_time_seconds);
+            set(&mut m, "MinUpdatePeriodSeconds", self.min_update_period_seconds);
+            set(&mut m, "PeriodTriggers", self.period_triggers);
+            set(&mut m, "Profiles", self.profiles);
+            set(&mut m, "ProgramInformation", self.program_information);
+            set(&mut m, "ScteDash", self.scte_dash);
+            set(&mut m, "SegmentTemplateFormat", self.segment_template_format);
+            set(&mut m, "SubtitleConfiguration", self.subtitle_configuration);
+            set(&mut m, "SuggestedPresentationDelaySeconds", self.suggested_presentation_delay_seconds);
+            set(&mut m, "UriPathType", self.uri_path_type);
+            set(&mut m, "UtcTiming", self.utc_timing);
             gs_core::Value::Map(m)
         }
     }
@@ -1124,24 +1040,12 @@ pub mod origin_endpoint {
     impl IntoValue for FilterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.clip_start_time {
-                m.insert("ClipStartTime", v.into_value());
-            }
-            if let Some(v) = self.drm_settings {
-                m.insert("DrmSettings", v.into_value());
-            }
-            if let Some(v) = self.end {
-                m.insert("End", v.into_value());
-            }
-            if let Some(v) = self.manifest_filter {
-                m.insert("ManifestFilter", v.into_value());
-            }
-            if let Some(v) = self.start {
-                m.insert("Start", v.into_value());
-            }
-            if let Some(v) = self.time_delay_seconds {
-                m.insert("TimeDelaySeconds", v.into_value());
-            }
+            set(&mut m, "ClipStartTime", self.clip_start_time);
+            set(&mut m, "DrmSettings", self.drm_settings);
+            set(&mut m, "End", self.end);
+            set(&mut m, "ManifestFilter", self.manifest_filter);
+            set(&mut m, "Start", self.start);
+            set(&mut m, "TimeDelaySeconds", self.time_delay_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1185,12 +1089,8 @@ pub mod origin_endpoint {
     impl IntoValue for ScteDash {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_marker_dash {
-                m.insert("AdMarkerDash", v.into_value());
-            }
-            if let Some(v) = self.scte_in_manifests {
-                m.insert("ScteInManifests", v.into_value());
-            }
+            set(&mut m, "AdMarkerDash", self.ad_marker_dash);
+            set(&mut m, "ScteInManifests", self.scte_in_manifests);
             gs_core::Value::Map(m)
         }
     }
@@ -1233,12 +1133,8 @@ pub mod origin_endpoint {
     impl IntoValue for DashUtcTiming {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.timing_mode {
-                m.insert("TimingMode", v.into_value());
-            }
-            if let Some(v) = self.timing_source {
-                m.insert("TimingSource", v.into_value());
-            }
+            set(&mut m, "TimingMode", self.timing_mode);
+            set(&mut m, "TimingSource", self.timing_source);
             gs_core::Value::Map(m)
         }
     }
@@ -1291,15 +1187,9 @@ pub mod origin_endpoint {
     impl IntoValue for DashBaseUrl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dvb_priority {
-                m.insert("DvbPriority", v.into_value());
-            }
-            if let Some(v) = self.dvb_weight {
-                m.insert("DvbWeight", v.into_value());
-            }
-            if let Some(v) = self.service_location {
-                m.insert("ServiceLocation", v.into_value());
-            }
+            set(&mut m, "DvbPriority", self.dvb_priority);
+            set(&mut m, "DvbWeight", self.dvb_weight);
+            set(&mut m, "ServiceLocation", self.service_location);
             m.insert("Url", self.url.into_value());
             gs_core::Value::Map(m)
         }
@@ -1361,21 +1251,11 @@ pub mod origin_endpoint {
     impl IntoValue for DashProgramInformation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copyright {
-                m.insert("Copyright", v.into_value());
-            }
-            if let Some(v) = self.language_code {
-                m.insert("LanguageCode", v.into_value());
-            }
-            if let Some(v) = self.more_information_url {
-                m.insert("MoreInformationUrl", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
+            set(&mut m, "Copyright", self.copyright);
+            set(&mut m, "LanguageCode", self.language_code);
+            set(&mut m, "MoreInformationUrl", self.more_information_url);
+            set(&mut m, "Source", self.source);
+            set(&mut m, "Title", self.title);
             gs_core::Value::Map(m)
         }
     }
@@ -1418,12 +1298,8 @@ pub mod origin_endpoint {
     impl IntoValue for DashDvbSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_metrics {
-                m.insert("ErrorMetrics", v.into_value());
-            }
-            if let Some(v) = self.font_download {
-                m.insert("FontDownload", v.into_value());
-            }
+            set(&mut m, "ErrorMetrics", self.error_metrics);
+            set(&mut m, "FontDownload", self.font_download);
             gs_core::Value::Map(m)
         }
     }
@@ -1473,15 +1349,9 @@ pub mod origin_endpoint {
     impl IntoValue for DashDvbFontDownload {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.font_family {
-                m.insert("FontFamily", v.into_value());
-            }
-            if let Some(v) = self.mime_type {
-                m.insert("MimeType", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "FontFamily", self.font_family);
+            set(&mut m, "MimeType", self.mime_type);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -1521,9 +1391,7 @@ pub mod origin_endpoint {
     impl IntoValue for DashDvbMetricsReporting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.probability {
-                m.insert("Probability", v.into_value());
-            }
+            set(&mut m, "Probability", self.probability);
             m.insert("ReportingUrl", self.reporting_url.into_value());
             gs_core::Value::Map(m)
         }
@@ -1560,9 +1428,7 @@ pub mod origin_endpoint {
     impl IntoValue for DashSubtitleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ttml_configuration {
-                m.insert("TtmlConfiguration", v.into_value());
-            }
+            set(&mut m, "TtmlConfiguration", self.ttml_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1669,9 +1535,7 @@ pub mod origin_endpoint {
     impl IntoValue for ForceEndpointErrorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.endpoint_error_conditions {
-                m.insert("EndpointErrorConditions", v.into_value());
-            }
+            set(&mut m, "EndpointErrorConditions", self.endpoint_error_conditions);
             gs_core::Value::Map(m)
         }
     }
@@ -1715,9 +1579,7 @@ pub mod origin_endpoint {
     impl IntoValue for StartTag {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.precise {
-                m.insert("Precise", v.into_value());
-            }
+            set(&mut m, "Precise", self.precise);
             m.insert("TimeOffset", self.time_offset.into_value());
             gs_core::Value::Map(m)
         }
@@ -1772,16 +1634,10 @@ pub mod origin_endpoint {
     impl IntoValue for MssManifestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
-            if let Some(v) = self.manifest_layout {
-                m.insert("ManifestLayout", v.into_value());
-            }
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
+            set(&mut m, "ManifestLayout", self.manifest_layout);
             m.insert("ManifestName", self.manifest_name.into_value());
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1883,34 +1739,16 @@ pub mod origin_endpoint {
     impl IntoValue for LowLatencyHlsManifestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.child_manifest_name {
-                m.insert("ChildManifestName", v.into_value());
-            }
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
+            set(&mut m, "ChildManifestName", self.child_manifest_name);
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
             m.insert("ManifestName", self.manifest_name.into_value());
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.program_date_time_interval_seconds {
-                m.insert("ProgramDateTimeIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.scte_hls {
-                m.insert("ScteHls", v.into_value());
-            }
-            if let Some(v) = self.start_tag {
-                m.insert("StartTag", v.into_value());
-            }
-            if let Some(v) = self.uri_path_type {
-                m.insert("UriPathType", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.url_encode_child_manifest {
-                m.insert("UrlEncodeChildManifest", v.into_value());
-            }
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
+            set(&mut m, "ProgramDateTimeIntervalSeconds", self.program_date_time_interval_seconds);
+            set(&mut m, "ScteHls", self.scte_hls);
+            set(&mut m, "StartTag", self.start_tag);
+            set(&mut m, "UriPathType", self.uri_path_type);
+            set(&mut m, "Url", self.url);
+            set(&mut m, "UrlEncodeChildManifest", self.url_encode_child_manifest);
             gs_core::Value::Map(m)
         }
     }
@@ -1952,12 +1790,8 @@ pub mod origin_endpoint {
     impl IntoValue for ScteHls {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_marker_hls {
-                m.insert("AdMarkerHls", v.into_value());
-            }
-            if let Some(v) = self.scte_in_manifests {
-                m.insert("ScteInManifests", v.into_value());
-            }
+            set(&mut m, "AdMarkerHls", self.ad_marker_hls);
+            set(&mut m, "ScteInManifests", self.scte_in_manifests);
             gs_core::Value::Map(m)
         }
     }
@@ -2050,34 +1884,16 @@ pub mod origin_endpoint {
     impl IntoValue for HlsManifestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.child_manifest_name {
-                m.insert("ChildManifestName", v.into_value());
-            }
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
+            set(&mut m, "ChildManifestName", self.child_manifest_name);
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
             m.insert("ManifestName", self.manifest_name.into_value());
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.program_date_time_interval_seconds {
-                m.insert("ProgramDateTimeIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.scte_hls {
-                m.insert("ScteHls", v.into_value());
-            }
-            if let Some(v) = self.start_tag {
-                m.insert("StartTag", v.into_value());
-            }
-            if let Some(v) = self.uri_path_type {
-                m.insert("UriPathType", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.url_encode_child_manifest {
-                m.insert("UrlEncodeChildManifest", v.into_value());
-            }
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
+            set(&mut m, "ProgramDateTimeIntervalSeconds", self.program_date_time_interval_seconds);
+            set(&mut m, "ScteHls", self.scte_hls);
+            set(&mut m, "StartTag", self.start_tag);
+            set(&mut m, "UriPathType", self.uri_path_type);
+            set(&mut m, "Url", self.url);
+            set(&mut m, "UrlEncodeChildManifest", self.url_encode_child_manifest);
             gs_core::Value::Map(m)
         }
     }
@@ -2156,30 +1972,14 @@ pub mod origin_endpoint {
     impl IntoValue for Segment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
-            if let Some(v) = self.include_iframe_only_streams {
-                m.insert("IncludeIframeOnlyStreams", v.into_value());
-            }
-            if let Some(v) = self.output_timestamp_mode {
-                m.insert("OutputTimestampMode", v.into_value());
-            }
-            if let Some(v) = self.scte {
-                m.insert("Scte", v.into_value());
-            }
-            if let Some(v) = self.segment_duration_seconds {
-                m.insert("SegmentDurationSeconds", v.into_value());
-            }
-            if let Some(v) = self.segment_name {
-                m.insert("SegmentName", v.into_value());
-            }
-            if let Some(v) = self.ts_include_dvb_subtitles {
-                m.insert("TsIncludeDvbSubtitles", v.into_value());
-            }
-            if let Some(v) = self.ts_use_audio_rendition_group {
-                m.insert("TsUseAudioRenditionGroup", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
+            set(&mut m, "IncludeIframeOnlyStreams", self.include_iframe_only_streams);
+            set(&mut m, "OutputTimestampMode", self.output_timestamp_mode);
+            set(&mut m, "Scte", self.scte);
+            set(&mut m, "SegmentDurationSeconds", self.segment_duration_seconds);
+            set(&mut m, "SegmentName", self.segment_name);
+            set(&mut m, "TsIncludeDvbSubtitles", self.ts_include_dvb_subtitles);
+            set(&mut m, "TsUseAudioRenditionGroup", self.ts_use_audio_rendition_group);
             gs_core::Value::Map(m)
         }
     }
@@ -2233,15 +2033,9 @@ pub mod origin_endpoint {
     impl IntoValue for Scte {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_ad_types {
-                m.insert("CustomAdTypes", v.into_value());
-            }
-            if let Some(v) = self.scte_filter {
-                m.insert("ScteFilter", v.into_value());
-            }
-            if let Some(v) = self.scte_in_segments {
-                m.insert("ScteInSegments", v.into_value());
-            }
+            set(&mut m, "CustomAdTypes", self.custom_ad_types);
+            set(&mut m, "ScteFilter", self.scte_filter);
+            set(&mut m, "ScteInSegments", self.scte_in_segments);
             gs_core::Value::Map(m)
         }
     }
@@ -2299,16 +2093,10 @@ pub mod origin_endpoint {
     impl IntoValue for Encryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cmaf_exclude_segment_drm_metadata {
-                m.insert("CmafExcludeSegmentDrmMetadata", v.into_value());
-            }
-            if let Some(v) = self.constant_initialization_vector {
-                m.insert("ConstantInitializationVector", v.into_value());
-            }
+            set(&mut m, "CmafExcludeSegmentDrmMetadata", self.cmaf_exclude_segment_drm_metadata);
+            set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
             m.insert("EncryptionMethod", self.encryption_method.into_value());
-            if let Some(v) = self.key_rotation_interval_seconds {
-                m.insert("KeyRotationIntervalSeconds", v.into_value());
-            }
+            set(&mut m, "KeyRotationIntervalSeconds", self.key_rotation_interval_seconds);
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
             gs_core::Value::Map(m)
         }
@@ -2383,9 +2171,7 @@ pub mod origin_endpoint {
     impl IntoValue for SpekeKeyProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_arn {
-                m.insert("CertificateArn", v.into_value());
-            }
+            set(&mut m, "CertificateArn", self.certificate_arn);
             m.insert("DrmSystems", self.drm_systems.into_value());
             m.insert("EncryptionContractConfiguration", self.encryption_contract_configuration.into_value());
             m.insert("ResourceId", self.resource_id.into_value());
@@ -2482,15 +2268,9 @@ pub mod origin_endpoint {
     impl IntoValue for EncryptionMethod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cmaf_encryption_method {
-                m.insert("CmafEncryptionMethod", v.into_value());
-            }
-            if let Some(v) = self.ism_encryption_method {
-                m.insert("IsmEncryptionMethod", v.into_value());
-            }
-            if let Some(v) = self.ts_encryption_method {
-                m.insert("TsEncryptionMethod", v.into_value());
-            }
+            set(&mut m, "CmafEncryptionMethod", self.cmaf_encryption_method);
+            set(&mut m, "IsmEncryptionMethod", self.ism_encryption_method);
+            set(&mut m, "TsEncryptionMethod", self.ts_encryption_method);
             gs_core::Value::Map(m)
         }
     }
@@ -2551,9 +2331,7 @@ impl CfnOriginEndpointPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cdn_auth_configuration {
-            m.insert("CdnAuthConfiguration", v.into_value());
-        }
+        set(&mut m, "CdnAuthConfiguration", self.cdn_auth_configuration);
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
         m.insert("ChannelName", self.channel_name.into_value());
         m.insert("OriginEndpointName", self.origin_endpoint_name.into_value());

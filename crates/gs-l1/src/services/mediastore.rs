@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mediastore")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -117,25 +117,13 @@ impl CfnContainerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_logging_enabled {
-            m.insert("AccessLoggingEnabled", v.into_value());
-        }
+        set(&mut m, "AccessLoggingEnabled", self.access_logging_enabled);
         m.insert("ContainerName", self.container_name.into_value());
-        if let Some(v) = self.cors_policy {
-            m.insert("CorsPolicy", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_policy {
-            m.insert("LifecyclePolicy", v.into_value());
-        }
-        if let Some(v) = self.metric_policy {
-            m.insert("MetricPolicy", v.into_value());
-        }
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CorsPolicy", self.cors_policy);
+        set(&mut m, "LifecyclePolicy", self.lifecycle_policy);
+        set(&mut m, "MetricPolicy", self.metric_policy);
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -179,7 +167,7 @@ impl crate::Cfn<markers::Container> {
 /// The property types of [`CfnContainer`]: CDK's `CfnContainer.*Property`.
 #[cfg(feature = "mediastore")]
 pub mod container {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The metric policy that is associated with the container. A metric policy allows AWS
     /// Elemental MediaStore to send metrics to Amazon CloudWatch. In the policy, you must indicate
@@ -221,9 +209,7 @@ pub mod container {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerLevelMetrics", self.container_level_metrics.into_value());
-            if let Some(v) = self.metric_policy_rules {
-                m.insert("MetricPolicyRules", v.into_value());
-            }
+            set(&mut m, "MetricPolicyRules", self.metric_policy_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -336,21 +322,11 @@ pub mod container {
     impl IntoValue for CorsRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_headers {
-                m.insert("AllowedHeaders", v.into_value());
-            }
-            if let Some(v) = self.allowed_methods {
-                m.insert("AllowedMethods", v.into_value());
-            }
-            if let Some(v) = self.allowed_origins {
-                m.insert("AllowedOrigins", v.into_value());
-            }
-            if let Some(v) = self.expose_headers {
-                m.insert("ExposeHeaders", v.into_value());
-            }
-            if let Some(v) = self.max_age_seconds {
-                m.insert("MaxAgeSeconds", v.into_value());
-            }
+            set(&mut m, "AllowedHeaders", self.allowed_headers);
+            set(&mut m, "AllowedMethods", self.allowed_methods);
+            set(&mut m, "AllowedOrigins", self.allowed_origins);
+            set(&mut m, "ExposeHeaders", self.expose_headers);
+            set(&mut m, "MaxAgeSeconds", self.max_age_seconds);
             gs_core::Value::Map(m)
         }
     }

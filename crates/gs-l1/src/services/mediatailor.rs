@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mediatailor")]
-use crate::kinds::{Int, IntoValue, Json, List, Map, Str, Tag, Union};
+use crate::kinds::{Int, IntoValue, Json, List, Map, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -223,27 +223,15 @@ impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.audiences {
-            m.insert("Audiences", v.into_value());
-        }
+        set(&mut m, "Audiences", self.audiences);
         m.insert("ChannelName", self.channel_name.into_value());
-        if let Some(v) = self.filler_slate {
-            m.insert("FillerSlate", v.into_value());
-        }
-        if let Some(v) = self.log_configuration {
-            m.insert("LogConfiguration", v.into_value());
-        }
+        set(&mut m, "FillerSlate", self.filler_slate);
+        set(&mut m, "LogConfiguration", self.log_configuration);
         m.insert("Outputs", self.outputs.into_value());
         m.insert("PlaybackMode", self.playback_mode.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tier {
-            m.insert("Tier", v.into_value());
-        }
-        if let Some(v) = self.time_shift_configuration {
-            m.insert("TimeShiftConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Tier", self.tier);
+        set(&mut m, "TimeShiftConfiguration", self.time_shift_configuration);
         m
     }
 
@@ -277,7 +265,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "mediatailor")]
 pub mod channel {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The configuration for time-shifted viewing.
     ///
@@ -349,12 +337,8 @@ pub mod channel {
     impl IntoValue for SlateSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_location_name {
-                m.insert("SourceLocationName", v.into_value());
-            }
-            if let Some(v) = self.vod_source_name {
-                m.insert("VodSourceName", v.into_value());
-            }
+            set(&mut m, "SourceLocationName", self.source_location_name);
+            set(&mut m, "VodSourceName", self.vod_source_name);
             gs_core::Value::Map(m)
         }
     }
@@ -404,12 +388,8 @@ pub mod channel {
     impl IntoValue for RequestOutputItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dash_playlist_settings {
-                m.insert("DashPlaylistSettings", v.into_value());
-            }
-            if let Some(v) = self.hls_playlist_settings {
-                m.insert("HlsPlaylistSettings", v.into_value());
-            }
+            set(&mut m, "DashPlaylistSettings", self.dash_playlist_settings);
+            set(&mut m, "HlsPlaylistSettings", self.hls_playlist_settings);
             m.insert("ManifestName", self.manifest_name.into_value());
             m.insert("SourceGroup", self.source_group.into_value());
             gs_core::Value::Map(m)
@@ -469,18 +449,10 @@ pub mod channel {
     impl IntoValue for DashPlaylistSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
-            if let Some(v) = self.min_buffer_time_seconds {
-                m.insert("MinBufferTimeSeconds", v.into_value());
-            }
-            if let Some(v) = self.min_update_period_seconds {
-                m.insert("MinUpdatePeriodSeconds", v.into_value());
-            }
-            if let Some(v) = self.suggested_presentation_delay_seconds {
-                m.insert("SuggestedPresentationDelaySeconds", v.into_value());
-            }
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
+            set(&mut m, "MinBufferTimeSeconds", self.min_buffer_time_seconds);
+            set(&mut m, "MinUpdatePeriodSeconds", self.min_update_period_seconds);
+            set(&mut m, "SuggestedPresentationDelaySeconds", self.suggested_presentation_delay_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -525,12 +497,8 @@ pub mod channel {
     impl IntoValue for HlsPlaylistSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_markup_type {
-                m.insert("AdMarkupType", v.into_value());
-            }
-            if let Some(v) = self.manifest_window_seconds {
-                m.insert("ManifestWindowSeconds", v.into_value());
-            }
+            set(&mut m, "AdMarkupType", self.ad_markup_type);
+            set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -566,9 +534,7 @@ pub mod channel {
     impl IntoValue for LogConfigurationForChannel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_types {
-                m.insert("LogTypes", v.into_value());
-            }
+            set(&mut m, "LogTypes", self.log_types);
             gs_core::Value::Map(m)
         }
     }
@@ -715,26 +681,14 @@ impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.concurrent_executor_configuration {
-            m.insert("ConcurrentExecutorConfiguration", v.into_value());
-        }
-        if let Some(v) = self.custom_output_configuration {
-            m.insert("CustomOutputConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "ConcurrentExecutorConfiguration", self.concurrent_executor_configuration);
+        set(&mut m, "CustomOutputConfiguration", self.custom_output_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("FunctionId", self.function_id.into_value());
         m.insert("FunctionType", self.function_type.into_value());
-        if let Some(v) = self.http_request_configuration {
-            m.insert("HttpRequestConfiguration", v.into_value());
-        }
-        if let Some(v) = self.sequential_executor_configuration {
-            m.insert("SequentialExecutorConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "HttpRequestConfiguration", self.http_request_configuration);
+        set(&mut m, "SequentialExecutorConfiguration", self.sequential_executor_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -768,7 +722,7 @@ impl crate::Cfn<markers::Function> {
 /// The property types of [`CfnFunction`]: CDK's `CfnFunction.*Property`.
 #[cfg(feature = "mediatailor")]
 pub mod function {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// Configuration for HTTP request functions.
     ///
@@ -836,16 +790,10 @@ pub mod function {
     impl IntoValue for HttpRequestConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
+            set(&mut m, "Body", self.body);
+            set(&mut m, "Headers", self.headers);
             m.insert("MethodType", self.method_type.into_value());
-            if let Some(v) = self.output {
-                m.insert("Output", v.into_value());
-            }
+            set(&mut m, "Output", self.output);
             m.insert("RequestTimeoutMilliseconds", self.request_timeout_milliseconds.into_value());
             m.insert("Runtime", self.runtime.into_value());
             m.insert("Url", self.url.into_value());
@@ -886,9 +834,7 @@ pub mod function {
     impl IntoValue for CustomOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.output {
-                m.insert("Output", v.into_value());
-            }
+            set(&mut m, "Output", self.output);
             m.insert("Runtime", self.runtime.into_value());
             gs_core::Value::Map(m)
         }
@@ -1023,15 +969,9 @@ pub mod function {
     impl IntoValue for FunctionRef {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alias {
-                m.insert("Alias", v.into_value());
-            }
-            if let Some(v) = self.function_id {
-                m.insert("FunctionId", v.into_value());
-            }
-            if let Some(v) = self.run_condition {
-                m.insert("RunCondition", v.into_value());
-            }
+            set(&mut m, "Alias", self.alias);
+            set(&mut m, "FunctionId", self.function_id);
+            set(&mut m, "RunCondition", self.run_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -1096,9 +1036,7 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionList", self.function_list.into_value());
-            if let Some(v) = self.output {
-                m.insert("Output", v.into_value());
-            }
+            set(&mut m, "Output", self.output);
             m.insert("Runtime", self.runtime.into_value());
             m.insert("TimeoutMilliseconds", self.timeout_milliseconds.into_value());
             gs_core::Value::Map(m)
@@ -1163,9 +1101,7 @@ impl CfnLiveSourceProps {
         m.insert("HttpPackageConfigurations", self.http_package_configurations.into_value());
         m.insert("LiveSourceName", self.live_source_name.into_value());
         m.insert("SourceLocationName", self.source_location_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1445,65 +1381,27 @@ impl CfnPlaybackConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ad_conditioning_configuration {
-            m.insert("AdConditioningConfiguration", v.into_value());
-        }
-        if let Some(v) = self.ad_decision_server_configuration {
-            m.insert("AdDecisionServerConfiguration", v.into_value());
-        }
+        set(&mut m, "AdConditioningConfiguration", self.ad_conditioning_configuration);
+        set(&mut m, "AdDecisionServerConfiguration", self.ad_decision_server_configuration);
         m.insert("AdDecisionServerUrl", self.ad_decision_server_url.into_value());
-        if let Some(v) = self.ads_personalization_concurrency {
-            m.insert("AdsPersonalizationConcurrency", v.into_value());
-        }
-        if let Some(v) = self.ads_personalization_timeouts {
-            m.insert("AdsPersonalizationTimeouts", v.into_value());
-        }
-        if let Some(v) = self.avail_suppression {
-            m.insert("AvailSuppression", v.into_value());
-        }
-        if let Some(v) = self.bumper {
-            m.insert("Bumper", v.into_value());
-        }
-        if let Some(v) = self.cdn_configuration {
-            m.insert("CdnConfiguration", v.into_value());
-        }
-        if let Some(v) = self.configuration_aliases {
-            m.insert("ConfigurationAliases", v.into_value());
-        }
-        if let Some(v) = self.dash_configuration {
-            m.insert("DashConfiguration", v.into_value());
-        }
-        if let Some(v) = self.function_mapping {
-            m.insert("FunctionMapping", v.into_value());
-        }
-        if let Some(v) = self.hls_configuration {
-            m.insert("HlsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.insertion_mode {
-            m.insert("InsertionMode", v.into_value());
-        }
-        if let Some(v) = self.live_pre_roll_configuration {
-            m.insert("LivePreRollConfiguration", v.into_value());
-        }
-        if let Some(v) = self.log_configuration {
-            m.insert("LogConfiguration", v.into_value());
-        }
-        if let Some(v) = self.manifest_processing_rules {
-            m.insert("ManifestProcessingRules", v.into_value());
-        }
+        set(&mut m, "AdsPersonalizationConcurrency", self.ads_personalization_concurrency);
+        set(&mut m, "AdsPersonalizationTimeouts", self.ads_personalization_timeouts);
+        set(&mut m, "AvailSuppression", self.avail_suppression);
+        set(&mut m, "Bumper", self.bumper);
+        set(&mut m, "CdnConfiguration", self.cdn_configuration);
+        set(&mut m, "ConfigurationAliases", self.configuration_aliases);
+        set(&mut m, "DashConfiguration", self.dash_configuration);
+        set(&mut m, "FunctionMapping", self.function_mapping);
+        set(&mut m, "HlsConfiguration", self.hls_configuration);
+        set(&mut m, "InsertionMode", self.insertion_mode);
+        set(&mut m, "LivePreRollConfiguration", self.live_pre_roll_configuration);
+        set(&mut m, "LogConfiguration", self.log_configuration);
+        set(&mut m, "ManifestProcessingRules", self.manifest_processing_rules);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.personalization_threshold_seconds {
-            m.insert("PersonalizationThresholdSeconds", v.into_value());
-        }
-        if let Some(v) = self.slate_ad_url {
-            m.insert("SlateAdUrl", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transcode_profile_name {
-            m.insert("TranscodeProfileName", v.into_value());
-        }
+        set(&mut m, "PersonalizationThresholdSeconds", self.personalization_threshold_seconds);
+        set(&mut m, "SlateAdUrl", self.slate_ad_url);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TranscodeProfileName", self.transcode_profile_name);
         m.insert("VideoContentSourceUrl", self.video_content_source_url.into_value());
         m
     }
@@ -1573,7 +1471,7 @@ impl crate::Cfn<markers::PlaybackConfiguration> {
 /// The property types of [`CfnPlaybackConfiguration`]: CDK's `CfnPlaybackConfiguration.*Property`.
 #[cfg(feature = "mediatailor")]
 pub mod playback_configuration {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// The setting that indicates what conditioning MediaTailor will perform on ads that the ad
     /// decision server (ADS) returns.
@@ -1646,9 +1544,7 @@ pub mod playback_configuration {
     impl IntoValue for PreRollAdDecisionServerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vast_response {
-                m.insert("VastResponse", v.into_value());
-            }
+            set(&mut m, "VastResponse", self.vast_response);
             gs_core::Value::Map(m)
         }
     }
@@ -1685,9 +1581,7 @@ pub mod playback_configuration {
     impl IntoValue for PreRollVastResponse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_sequencing_mode {
-                m.insert("AdSequencingMode", v.into_value());
-            }
+            set(&mut m, "AdSequencingMode", self.ad_sequencing_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1747,15 +1641,9 @@ pub mod playback_configuration {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ads_interaction_log {
-                m.insert("AdsInteractionLog", v.into_value());
-            }
-            if let Some(v) = self.enabled_logging_strategies {
-                m.insert("EnabledLoggingStrategies", v.into_value());
-            }
-            if let Some(v) = self.manifest_service_interaction_log {
-                m.insert("ManifestServiceInteractionLog", v.into_value());
-            }
+            set(&mut m, "AdsInteractionLog", self.ads_interaction_log);
+            set(&mut m, "EnabledLoggingStrategies", self.enabled_logging_strategies);
+            set(&mut m, "ManifestServiceInteractionLog", self.manifest_service_interaction_log);
             m.insert("PercentEnabled", self.percent_enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -1801,12 +1689,8 @@ pub mod playback_configuration {
     impl IntoValue for AdsInteractionLog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_event_types {
-                m.insert("ExcludeEventTypes", v.into_value());
-            }
-            if let Some(v) = self.publish_opt_in_event_types {
-                m.insert("PublishOptInEventTypes", v.into_value());
-            }
+            set(&mut m, "ExcludeEventTypes", self.exclude_event_types);
+            set(&mut m, "PublishOptInEventTypes", self.publish_opt_in_event_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1844,9 +1728,7 @@ pub mod playback_configuration {
     impl IntoValue for ManifestServiceInteractionLog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_event_types {
-                m.insert("ExcludeEventTypes", v.into_value());
-            }
+            set(&mut m, "ExcludeEventTypes", self.exclude_event_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1885,9 +1767,7 @@ pub mod playback_configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HttpRequest", self.http_request.into_value());
-            if let Some(v) = self.vast_response {
-                m.insert("VastResponse", v.into_value());
-            }
+            set(&mut m, "VastResponse", self.vast_response);
             gs_core::Value::Map(m)
         }
     }
@@ -1944,18 +1824,10 @@ pub mod playback_configuration {
     impl IntoValue for HttpRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.compress_request {
-                m.insert("CompressRequest", v.into_value());
-            }
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
-            if let Some(v) = self.http_method {
-                m.insert("HttpMethod", v.into_value());
-            }
+            set(&mut m, "Body", self.body);
+            set(&mut m, "CompressRequest", self.compress_request);
+            set(&mut m, "Headers", self.headers);
+            set(&mut m, "HttpMethod", self.http_method);
             gs_core::Value::Map(m)
         }
     }
@@ -1993,9 +1865,7 @@ pub mod playback_configuration {
     impl IntoValue for VastResponse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_sequencing_mode {
-                m.insert("AdSequencingMode", v.into_value());
-            }
+            set(&mut m, "AdSequencingMode", self.ad_sequencing_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2061,21 +1931,11 @@ pub mod playback_configuration {
     impl IntoValue for AdsPersonalizationTimeouts {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ads_request_timeout_milliseconds {
-                m.insert("AdsRequestTimeoutMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.live_maximum_ads_personalization_time_milliseconds {
-                m.insert("LiveMaximumAdsPersonalizationTimeMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.prefetch_ads_request_timeout_milliseconds {
-                m.insert("PrefetchAdsRequestTimeoutMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.prefetch_maximum_ads_personalization_time_milliseconds {
-                m.insert("PrefetchMaximumAdsPersonalizationTimeMilliseconds", v.into_value());
-            }
-            if let Some(v) = self.vod_maximum_ads_personalization_time_milliseconds {
-                m.insert("VodMaximumAdsPersonalizationTimeMilliseconds", v.into_value());
-            }
+            set(&mut m, "AdsRequestTimeoutMilliseconds", self.ads_request_timeout_milliseconds);
+            set(&mut m, "LiveMaximumAdsPersonalizationTimeMilliseconds", self.live_maximum_ads_personalization_time_milliseconds);
+            set(&mut m, "PrefetchAdsRequestTimeoutMilliseconds", self.prefetch_ads_request_timeout_milliseconds);
+            set(&mut m, "PrefetchMaximumAdsPersonalizationTimeMilliseconds", self.prefetch_maximum_ads_personalization_time_milliseconds);
+            set(&mut m, "VodMaximumAdsPersonalizationTimeMilliseconds", self.vod_maximum_ads_personalization_time_milliseconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2120,12 +1980,8 @@ pub mod playback_configuration {
     impl IntoValue for AdsPersonalizationConcurrency {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_vod_vast_parallelization {
-                m.insert("EnableVodVastParallelization", v.into_value());
-            }
-            if let Some(v) = self.max_concurrent_ads_requests {
-                m.insert("MaxConcurrentAdsRequests", v.into_value());
-            }
+            set(&mut m, "EnableVodVastParallelization", self.enable_vod_vast_parallelization);
+            set(&mut m, "MaxConcurrentAdsRequests", self.max_concurrent_ads_requests);
             gs_core::Value::Map(m)
         }
     }
@@ -2169,12 +2025,8 @@ pub mod playback_configuration {
     impl IntoValue for Bumper {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_url {
-                m.insert("EndUrl", v.into_value());
-            }
-            if let Some(v) = self.start_url {
-                m.insert("StartUrl", v.into_value());
-            }
+            set(&mut m, "EndUrl", self.end_url);
+            set(&mut m, "StartUrl", self.start_url);
             gs_core::Value::Map(m)
         }
     }
@@ -2231,15 +2083,9 @@ pub mod playback_configuration {
     impl IntoValue for DashConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.manifest_endpoint_prefix {
-                m.insert("ManifestEndpointPrefix", v.into_value());
-            }
-            if let Some(v) = self.mpd_location {
-                m.insert("MpdLocation", v.into_value());
-            }
-            if let Some(v) = self.origin_manifest_type {
-                m.insert("OriginManifestType", v.into_value());
-            }
+            set(&mut m, "ManifestEndpointPrefix", self.manifest_endpoint_prefix);
+            set(&mut m, "MpdLocation", self.mpd_location);
+            set(&mut m, "OriginManifestType", self.origin_manifest_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2290,12 +2136,8 @@ pub mod playback_configuration {
     impl IntoValue for CdnConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_segment_url_prefix {
-                m.insert("AdSegmentUrlPrefix", v.into_value());
-            }
-            if let Some(v) = self.content_segment_url_prefix {
-                m.insert("ContentSegmentUrlPrefix", v.into_value());
-            }
+            set(&mut m, "AdSegmentUrlPrefix", self.ad_segment_url_prefix);
+            set(&mut m, "ContentSegmentUrlPrefix", self.content_segment_url_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2334,9 +2176,7 @@ pub mod playback_configuration {
     impl IntoValue for ManifestProcessingRules {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_marker_passthrough {
-                m.insert("AdMarkerPassthrough", v.into_value());
-            }
+            set(&mut m, "AdMarkerPassthrough", self.ad_marker_passthrough);
             gs_core::Value::Map(m)
         }
     }
@@ -2374,9 +2214,7 @@ pub mod playback_configuration {
     impl IntoValue for AdMarkerPassthrough {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2430,15 +2268,9 @@ pub mod playback_configuration {
     impl IntoValue for LivePreRollConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ad_decision_server_configuration {
-                m.insert("AdDecisionServerConfiguration", v.into_value());
-            }
-            if let Some(v) = self.ad_decision_server_url {
-                m.insert("AdDecisionServerUrl", v.into_value());
-            }
-            if let Some(v) = self.max_duration_seconds {
-                m.insert("MaxDurationSeconds", v.into_value());
-            }
+            set(&mut m, "AdDecisionServerConfiguration", self.ad_decision_server_configuration);
+            set(&mut m, "AdDecisionServerUrl", self.ad_decision_server_url);
+            set(&mut m, "MaxDurationSeconds", self.max_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2475,9 +2307,7 @@ pub mod playback_configuration {
     impl IntoValue for HlsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.manifest_endpoint_prefix {
-                m.insert("ManifestEndpointPrefix", v.into_value());
-            }
+            set(&mut m, "ManifestEndpointPrefix", self.manifest_endpoint_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2540,15 +2370,9 @@ pub mod playback_configuration {
     impl IntoValue for AvailSuppression {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fill_policy {
-                m.insert("FillPolicy", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "FillPolicy", self.fill_policy);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2634,26 +2458,14 @@ impl CfnPrefetchScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.consumption {
-            m.insert("Consumption", v.into_value());
-        }
+        set(&mut m, "Consumption", self.consumption);
         m.insert("Name", self.name.into_value());
         m.insert("PlaybackConfigurationName", self.playback_configuration_name.into_value());
-        if let Some(v) = self.recurring_prefetch_configuration {
-            m.insert("RecurringPrefetchConfiguration", v.into_value());
-        }
-        if let Some(v) = self.retrieval {
-            m.insert("Retrieval", v.into_value());
-        }
-        if let Some(v) = self.schedule_type {
-            m.insert("ScheduleType", v.into_value());
-        }
-        if let Some(v) = self.stream_id {
-            m.insert("StreamId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RecurringPrefetchConfiguration", self.recurring_prefetch_configuration);
+        set(&mut m, "Retrieval", self.retrieval);
+        set(&mut m, "ScheduleType", self.schedule_type);
+        set(&mut m, "StreamId", self.stream_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2687,7 +2499,7 @@ impl crate::Cfn<markers::PrefetchSchedule> {
 /// The property types of [`CfnPrefetchSchedule`]: CDK's `CfnPrefetchSchedule.*Property`.
 #[cfg(feature = "mediatailor")]
 pub mod prefetch_schedule {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// The `PrefetchConsumption` property type.
     ///
@@ -2730,13 +2542,9 @@ pub mod prefetch_schedule {
     impl IntoValue for PrefetchConsumption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.avail_matching_criteria {
-                m.insert("AvailMatchingCriteria", v.into_value());
-            }
+            set(&mut m, "AvailMatchingCriteria", self.avail_matching_criteria);
             m.insert("EndTime", self.end_time.into_value());
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -2839,22 +2647,12 @@ pub mod prefetch_schedule {
     impl IntoValue for PrefetchRetrieval {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dynamic_variables {
-                m.insert("DynamicVariables", v.into_value());
-            }
+            set(&mut m, "DynamicVariables", self.dynamic_variables);
             m.insert("EndTime", self.end_time.into_value());
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
-            if let Some(v) = self.traffic_shaping_retrieval_window {
-                m.insert("TrafficShapingRetrievalWindow", v.into_value());
-            }
-            if let Some(v) = self.traffic_shaping_tps_configuration {
-                m.insert("TrafficShapingTpsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.traffic_shaping_type {
-                m.insert("TrafficShapingType", v.into_value());
-            }
+            set(&mut m, "StartTime", self.start_time);
+            set(&mut m, "TrafficShapingRetrievalWindow", self.traffic_shaping_retrieval_window);
+            set(&mut m, "TrafficShapingTpsConfiguration", self.traffic_shaping_tps_configuration);
+            set(&mut m, "TrafficShapingType", self.traffic_shaping_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2890,9 +2688,7 @@ pub mod prefetch_schedule {
     impl IntoValue for TrafficShapingRetrievalWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.retrieval_window_duration_seconds {
-                m.insert("RetrievalWindowDurationSeconds", v.into_value());
-            }
+            set(&mut m, "RetrievalWindowDurationSeconds", self.retrieval_window_duration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2935,12 +2731,8 @@ pub mod prefetch_schedule {
     impl IntoValue for TrafficShapingTpsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.peak_concurrent_users {
-                m.insert("PeakConcurrentUsers", v.into_value());
-            }
-            if let Some(v) = self.peak_tps {
-                m.insert("PeakTps", v.into_value());
-            }
+            set(&mut m, "PeakConcurrentUsers", self.peak_concurrent_users);
+            set(&mut m, "PeakTps", self.peak_tps);
             gs_core::Value::Map(m)
         }
     }
@@ -2996,9 +2788,7 @@ pub mod prefetch_schedule {
             m.insert("EndTime", self.end_time.into_value());
             m.insert("RecurringConsumption", self.recurring_consumption.into_value());
             m.insert("RecurringRetrieval", self.recurring_retrieval.into_value());
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -3041,12 +2831,8 @@ pub mod prefetch_schedule {
     impl IntoValue for RecurringConsumption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.avail_matching_criteria {
-                m.insert("AvailMatchingCriteria", v.into_value());
-            }
-            if let Some(v) = self.retrieved_ad_expiration_seconds {
-                m.insert("RetrievedAdExpirationSeconds", v.into_value());
-            }
+            set(&mut m, "AvailMatchingCriteria", self.avail_matching_criteria);
+            set(&mut m, "RetrievedAdExpirationSeconds", self.retrieved_ad_expiration_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -3108,21 +2894,11 @@ pub mod prefetch_schedule {
     impl IntoValue for RecurringRetrieval {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delay_after_avail_end_seconds {
-                m.insert("DelayAfterAvailEndSeconds", v.into_value());
-            }
-            if let Some(v) = self.dynamic_variables {
-                m.insert("DynamicVariables", v.into_value());
-            }
-            if let Some(v) = self.traffic_shaping_retrieval_window {
-                m.insert("TrafficShapingRetrievalWindow", v.into_value());
-            }
-            if let Some(v) = self.traffic_shaping_tps_configuration {
-                m.insert("TrafficShapingTpsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.traffic_shaping_type {
-                m.insert("TrafficShapingType", v.into_value());
-            }
+            set(&mut m, "DelayAfterAvailEndSeconds", self.delay_after_avail_end_seconds);
+            set(&mut m, "DynamicVariables", self.dynamic_variables);
+            set(&mut m, "TrafficShapingRetrievalWindow", self.traffic_shaping_retrieval_window);
+            set(&mut m, "TrafficShapingTpsConfiguration", self.traffic_shaping_tps_configuration);
+            set(&mut m, "TrafficShapingType", self.traffic_shaping_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3193,20 +2969,12 @@ impl CfnSourceLocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_configuration {
-            m.insert("AccessConfiguration", v.into_value());
-        }
-        if let Some(v) = self.default_segment_delivery_configuration {
-            m.insert("DefaultSegmentDeliveryConfiguration", v.into_value());
-        }
+        set(&mut m, "AccessConfiguration", self.access_configuration);
+        set(&mut m, "DefaultSegmentDeliveryConfiguration", self.default_segment_delivery_configuration);
         m.insert("HttpConfiguration", self.http_configuration.into_value());
-        if let Some(v) = self.segment_delivery_configurations {
-            m.insert("SegmentDeliveryConfigurations", v.into_value());
-        }
+        set(&mut m, "SegmentDeliveryConfigurations", self.segment_delivery_configurations);
         m.insert("SourceLocationName", self.source_location_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3240,7 +3008,7 @@ impl crate::Cfn<markers::SourceLocation> {
 /// The property types of [`CfnSourceLocation`]: CDK's `CfnSourceLocation.*Property`.
 #[cfg(feature = "mediatailor")]
 pub mod source_location {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The optional configuration for a server that serves segments. Use this if you want the
     /// segment delivery server to be different from the source location server. For example, you
@@ -3278,9 +3046,7 @@ pub mod source_location {
     impl IntoValue for DefaultSegmentDeliveryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base_url {
-                m.insert("BaseUrl", v.into_value());
-            }
+            set(&mut m, "BaseUrl", self.base_url);
             gs_core::Value::Map(m)
         }
     }
@@ -3326,12 +3092,8 @@ pub mod source_location {
     impl IntoValue for SegmentDeliveryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base_url {
-                m.insert("BaseUrl", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "BaseUrl", self.base_url);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -3406,12 +3168,8 @@ pub mod source_location {
     impl IntoValue for AccessConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_type {
-                m.insert("AccessType", v.into_value());
-            }
-            if let Some(v) = self.secrets_manager_access_token_configuration {
-                m.insert("SecretsManagerAccessTokenConfiguration", v.into_value());
-            }
+            set(&mut m, "AccessType", self.access_type);
+            set(&mut m, "SecretsManagerAccessTokenConfiguration", self.secrets_manager_access_token_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3467,15 +3225,9 @@ pub mod source_location {
     impl IntoValue for SecretsManagerAccessTokenConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header_name {
-                m.insert("HeaderName", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
-            if let Some(v) = self.secret_string_key {
-                m.insert("SecretStringKey", v.into_value());
-            }
+            set(&mut m, "HeaderName", self.header_name);
+            set(&mut m, "SecretArn", self.secret_arn);
+            set(&mut m, "SecretStringKey", self.secret_string_key);
             gs_core::Value::Map(m)
         }
     }
@@ -3537,9 +3289,7 @@ impl CfnVodSourceProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("HttpPackageConfigurations", self.http_package_configurations.into_value());
         m.insert("SourceLocationName", self.source_location_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VodSourceName", self.vod_source_name.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "memorydb")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -172,12 +172,8 @@ impl CfnACLProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ACLName", self.acl_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_names {
-            m.insert("UserNames", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserNames", self.user_names);
         m
     }
 
@@ -448,86 +444,34 @@ impl CfnClusterProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ACLName", self.acl_name.into_value());
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.cluster_endpoint {
-            m.insert("ClusterEndpoint", v.into_value());
-        }
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
+        set(&mut m, "ClusterEndpoint", self.cluster_endpoint);
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.data_tiering {
-            m.insert("DataTiering", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.final_snapshot_name {
-            m.insert("FinalSnapshotName", v.into_value());
-        }
-        if let Some(v) = self.ip_discovery {
-            m.insert("IpDiscovery", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.maintenance_window {
-            m.insert("MaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.multi_region_cluster_name {
-            m.insert("MultiRegionClusterName", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
+        set(&mut m, "DataTiering", self.data_tiering);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "FinalSnapshotName", self.final_snapshot_name);
+        set(&mut m, "IpDiscovery", self.ip_discovery);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MaintenanceWindow", self.maintenance_window);
+        set(&mut m, "MultiRegionClusterName", self.multi_region_cluster_name);
+        set(&mut m, "NetworkType", self.network_type);
         m.insert("NodeType", self.node_type.into_value());
-        if let Some(v) = self.num_replicas_per_shard {
-            m.insert("NumReplicasPerShard", v.into_value());
-        }
-        if let Some(v) = self.num_shards {
-            m.insert("NumShards", v.into_value());
-        }
-        if let Some(v) = self.parameter_group_name {
-            m.insert("ParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_refs());
-        }
-        if let Some(v) = self.snapshot_arns {
-            m.insert("SnapshotArns", v.into_value());
-        }
-        if let Some(v) = self.snapshot_name {
-            m.insert("SnapshotName", v.into_value());
-        }
-        if let Some(v) = self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit", v.into_value());
-        }
-        if let Some(v) = self.snapshot_window {
-            m.insert("SnapshotWindow", v.into_value());
-        }
-        if let Some(v) = self.sns_topic_arn {
-            m.insert("SnsTopicArn", v.into_value());
-        }
-        if let Some(v) = self.sns_topic_status {
-            m.insert("SnsTopicStatus", v.into_value());
-        }
-        if let Some(v) = self.subnet_group_name {
-            m.insert("SubnetGroupName", v.into_value());
-        }
-        if let Some(v) = self.tls_enabled {
-            m.insert("TLSEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NumReplicasPerShard", self.num_replicas_per_shard);
+        set(&mut m, "NumShards", self.num_shards);
+        set(&mut m, "ParameterGroupName", self.parameter_group_name);
+        set(&mut m, "Port", self.port);
+        if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+        set(&mut m, "SnapshotArns", self.snapshot_arns);
+        set(&mut m, "SnapshotName", self.snapshot_name);
+        set(&mut m, "SnapshotRetentionLimit", self.snapshot_retention_limit);
+        set(&mut m, "SnapshotWindow", self.snapshot_window);
+        set(&mut m, "SnsTopicArn", self.sns_topic_arn);
+        set(&mut m, "SnsTopicStatus", self.sns_topic_status);
+        set(&mut m, "SubnetGroupName", self.subnet_group_name);
+        set(&mut m, "TLSEnabled", self.tls_enabled);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -594,7 +538,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "memorydb")]
 pub mod cluster {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Represents the information required for client programs to connect to the cluster and its
     /// nodes.
@@ -634,12 +578,8 @@ pub mod cluster {
     impl IntoValue for Endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Port", self.port);
             gs_core::Value::Map(m)
         }
     }
@@ -739,34 +679,16 @@ impl CfnMultiRegionClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.multi_region_cluster_name_suffix {
-            m.insert("MultiRegionClusterNameSuffix", v.into_value());
-        }
-        if let Some(v) = self.multi_region_parameter_group_name {
-            m.insert("MultiRegionParameterGroupName", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "MultiRegionClusterNameSuffix", self.multi_region_cluster_name_suffix);
+        set(&mut m, "MultiRegionParameterGroupName", self.multi_region_parameter_group_name);
         m.insert("NodeType", self.node_type.into_value());
-        if let Some(v) = self.num_shards {
-            m.insert("NumShards", v.into_value());
-        }
-        if let Some(v) = self.tls_enabled {
-            m.insert("TLSEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.update_strategy {
-            m.insert("UpdateStrategy", v.into_value());
-        }
+        set(&mut m, "NumShards", self.num_shards);
+        set(&mut m, "TLSEnabled", self.tls_enabled);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UpdateStrategy", self.update_strategy);
         m
     }
 
@@ -870,17 +792,11 @@ impl CfnParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Family", self.family.into_value());
         m.insert("ParameterGroupName", self.parameter_group_name.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -964,13 +880,9 @@ impl CfnSnapshotProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("SnapshotName", self.snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1088,14 +1000,10 @@ impl CfnSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("SubnetGroupName", self.subnet_group_name.into_value());
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1186,15 +1094,9 @@ impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_string {
-            m.insert("AccessString", v.into_value());
-        }
-        if let Some(v) = self.authentication_mode {
-            m.insert("AuthenticationMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AccessString", self.access_string);
+        set(&mut m, "AuthenticationMode", self.authentication_mode);
+        set(&mut m, "Tags", self.tags);
         m.insert("UserName", self.user_name.into_value());
         m
     }
@@ -1238,7 +1140,7 @@ impl crate::Cfn<markers::User> {
 /// The property types of [`CfnUser`]: CDK's `CfnUser.*Property`.
 #[cfg(feature = "memorydb")]
 pub mod user {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Denotes the user's authentication properties, such as whether it requires a password to
     /// authenticate. Used in output responses.
@@ -1279,12 +1181,8 @@ pub mod user {
     impl IntoValue for AuthenticationMode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.passwords {
-                m.insert("Passwords", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Passwords", self.passwords);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }

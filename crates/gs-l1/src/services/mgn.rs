@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mgn")]
-use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -111,13 +111,9 @@ impl CfnConnectorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.ssm_command_config {
-            m.insert("SsmCommandConfig", v.into_value());
-        }
+        set(&mut m, "SsmCommandConfig", self.ssm_command_config);
         m.insert("SsmInstanceID", self.ssm_instance_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -159,7 +155,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "mgn")]
 pub mod connector {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// SSM command configuration for the connector.
     ///
@@ -206,13 +202,9 @@ pub mod connector {
     impl IntoValue for ConnectorSsmCommandConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_log_group_name {
-                m.insert("CloudWatchLogGroupName", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
             m.insert("CloudWatchOutputEnabled", self.cloud_watch_output_enabled.into_value());
-            if let Some(v) = self.output_s3_bucket_name {
-                m.insert("OutputS3BucketName", v.into_value());
-            }
+            set(&mut m, "OutputS3BucketName", self.output_s3_bucket_name);
             m.insert("S3OutputEnabled", self.s3_output_enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -349,54 +341,22 @@ impl CfnLaunchConfigurationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associate_public_ip_address {
-            m.insert("AssociatePublicIpAddress", v.into_value());
-        }
-        if let Some(v) = self.boot_mode {
-            m.insert("BootMode", v.into_value());
-        }
-        if let Some(v) = self.copy_private_ip {
-            m.insert("CopyPrivateIp", v.into_value());
-        }
-        if let Some(v) = self.copy_tags {
-            m.insert("CopyTags", v.into_value());
-        }
-        if let Some(v) = self.enable_map_auto_tagging {
-            m.insert("EnableMapAutoTagging", v.into_value());
-        }
-        if let Some(v) = self.enable_parameters_encryption {
-            m.insert("EnableParametersEncryption", v.into_value());
-        }
-        if let Some(v) = self.large_volume_conf {
-            m.insert("LargeVolumeConf", v.into_value());
-        }
-        if let Some(v) = self.launch_disposition {
-            m.insert("LaunchDisposition", v.into_value());
-        }
-        if let Some(v) = self.licensing {
-            m.insert("Licensing", v.into_value());
-        }
-        if let Some(v) = self.map_auto_tagging_mpe_id {
-            m.insert("MapAutoTaggingMpeID", v.into_value());
-        }
-        if let Some(v) = self.parameters_encryption_key {
-            m.insert("ParametersEncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.post_launch_actions {
-            m.insert("PostLaunchActions", v.into_value());
-        }
-        if let Some(v) = self.small_volume_conf {
-            m.insert("SmallVolumeConf", v.into_value());
-        }
-        if let Some(v) = self.small_volume_max_size {
-            m.insert("SmallVolumeMaxSize", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_instance_type_right_sizing_method {
-            m.insert("TargetInstanceTypeRightSizingMethod", v.into_value());
-        }
+        set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
+        set(&mut m, "BootMode", self.boot_mode);
+        set(&mut m, "CopyPrivateIp", self.copy_private_ip);
+        set(&mut m, "CopyTags", self.copy_tags);
+        set(&mut m, "EnableMapAutoTagging", self.enable_map_auto_tagging);
+        set(&mut m, "EnableParametersEncryption", self.enable_parameters_encryption);
+        set(&mut m, "LargeVolumeConf", self.large_volume_conf);
+        set(&mut m, "LaunchDisposition", self.launch_disposition);
+        set(&mut m, "Licensing", self.licensing);
+        set(&mut m, "MapAutoTaggingMpeID", self.map_auto_tagging_mpe_id);
+        set(&mut m, "ParametersEncryptionKey", self.parameters_encryption_key);
+        set(&mut m, "PostLaunchActions", self.post_launch_actions);
+        set(&mut m, "SmallVolumeConf", self.small_volume_conf);
+        set(&mut m, "SmallVolumeMaxSize", self.small_volume_max_size);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetInstanceTypeRightSizingMethod", self.target_instance_type_right_sizing_method);
         m
     }
 
@@ -446,7 +406,7 @@ impl crate::Cfn<markers::LaunchConfigurationTemplate> {
 /// The property types of [`CfnLaunchConfigurationTemplate`]: CDK's `CfnLaunchConfigurationTemplate.*Property`.
 #[cfg(feature = "mgn")]
 pub mod launch_configuration_template {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Post launch actions to execute on the Test or Cutover instance.
     ///
@@ -503,21 +463,11 @@ pub mod launch_configuration_template {
     impl IntoValue for PostLaunchActions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_log_group_name {
-                m.insert("CloudWatchLogGroupName", v.into_value());
-            }
-            if let Some(v) = self.deployment {
-                m.insert("Deployment", v.into_value());
-            }
-            if let Some(v) = self.s3_log_bucket {
-                m.insert("S3LogBucket", v.into_value());
-            }
-            if let Some(v) = self.s3_output_key_prefix {
-                m.insert("S3OutputKeyPrefix", v.into_value());
-            }
-            if let Some(v) = self.ssm_documents {
-                m.insert("SsmDocuments", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
+            set(&mut m, "Deployment", self.deployment);
+            set(&mut m, "S3LogBucket", self.s3_log_bucket);
+            set(&mut m, "S3OutputKeyPrefix", self.s3_output_key_prefix);
+            set(&mut m, "SsmDocuments", self.ssm_documents);
             gs_core::Value::Map(m)
         }
     }
@@ -581,19 +531,11 @@ pub mod launch_configuration_template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionName", self.action_name.into_value());
-            if let Some(v) = self.external_parameters {
-                m.insert("ExternalParameters", v.into_value());
-            }
-            if let Some(v) = self.must_succeed_for_cutover {
-                m.insert("MustSucceedForCutover", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "ExternalParameters", self.external_parameters);
+            set(&mut m, "MustSucceedForCutover", self.must_succeed_for_cutover);
+            set(&mut m, "Parameters", self.parameters);
             m.insert("SsmDocumentName", self.ssm_document_name.into_value());
-            if let Some(v) = self.timeout_seconds {
-                m.insert("TimeoutSeconds", v.into_value());
-            }
+            set(&mut m, "TimeoutSeconds", self.timeout_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -699,9 +641,7 @@ pub mod launch_configuration_template {
     impl IntoValue for Licensing {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.os_byol {
-                m.insert("OsByol", v.into_value());
-            }
+            set(&mut m, "OsByol", self.os_byol);
             gs_core::Value::Map(m)
         }
     }
@@ -749,15 +689,9 @@ pub mod launch_configuration_template {
     impl IntoValue for LaunchTemplateDiskConf {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -839,20 +773,12 @@ impl CfnNetworkMigrationDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.scope_tags {
-            m.insert("ScopeTags", v.into_value());
-        }
+        set(&mut m, "ScopeTags", self.scope_tags);
         m.insert("SourceConfigurations", self.source_configurations.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_deployment {
-            m.insert("TargetDeployment", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetDeployment", self.target_deployment);
         m.insert("TargetNetwork", self.target_network.into_value());
         m.insert("TargetS3Configuration", self.target_s3_configuration.into_value());
         m
@@ -912,7 +838,7 @@ impl crate::Cfn<markers::NetworkMigrationDefinition> {
 /// The property types of [`CfnNetworkMigrationDefinition`]: CDK's `CfnNetworkMigrationDefinition.*Property`.
 #[cfg(feature = "mgn")]
 pub mod network_migration_definition {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Configuration for a migration source environment.
     ///
@@ -1083,15 +1009,9 @@ pub mod network_migration_definition {
     impl IntoValue for TargetNetwork {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inbound_cidr {
-                m.insert("InboundCidr", v.into_value());
-            }
-            if let Some(v) = self.inspection_cidr {
-                m.insert("InspectionCidr", v.into_value());
-            }
-            if let Some(v) = self.outbound_cidr {
-                m.insert("OutboundCidr", v.into_value());
-            }
+            set(&mut m, "InboundCidr", self.inbound_cidr);
+            set(&mut m, "InspectionCidr", self.inspection_cidr);
+            set(&mut m, "OutboundCidr", self.outbound_cidr);
             m.insert("Topology", self.topology.into_value());
             gs_core::Value::Map(m)
         }

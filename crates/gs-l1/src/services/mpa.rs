@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mpa")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -118,9 +118,7 @@ impl CfnApprovalTeamProps {
         m.insert("Description", self.description.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Policies", self.policies.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -222,7 +220,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
 /// The property types of [`CfnApprovalTeam`]: CDK's `CfnApprovalTeam.*Property`.
 #[cfg(feature = "mpa")]
 pub mod approval_team {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Strategy for how an approval team grants approval.
     ///
@@ -339,17 +337,11 @@ pub mod approval_team {
     impl IntoValue for Approver {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approver_id {
-                m.insert("ApproverId", v.into_value());
-            }
+            set(&mut m, "ApproverId", self.approver_id);
             m.insert("PrimaryIdentityId", self.primary_identity_id.into_value());
             m.insert("PrimaryIdentitySourceArn", self.primary_identity_source_arn.into_value());
-            if let Some(v) = self.primary_identity_status {
-                m.insert("PrimaryIdentityStatus", v.into_value());
-            }
-            if let Some(v) = self.response_time {
-                m.insert("ResponseTime", v.into_value());
-            }
+            set(&mut m, "PrimaryIdentityStatus", self.primary_identity_status);
+            set(&mut m, "ResponseTime", self.response_time);
             gs_core::Value::Map(m)
         }
     }
@@ -426,9 +418,7 @@ impl CfnIdentitySourceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentitySourceParameters", self.identity_source_parameters.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -511,7 +501,7 @@ impl crate::Cfn<markers::IdentitySource> {
 /// The property types of [`CfnIdentitySource`]: CDK's `CfnIdentitySource.*Property`.
 #[cfg(feature = "mpa")]
 pub mod identity_source {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains details for the resource that provides identities to the identity source. For
     /// example, an IAM Identity Center instance.
@@ -585,9 +575,7 @@ pub mod identity_source {
     impl IntoValue for IamIdentityCenter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approval_portal_url {
-                m.insert("ApprovalPortalUrl", v.into_value());
-            }
+            set(&mut m, "ApprovalPortalUrl", self.approval_portal_url);
             m.insert("InstanceArn", self.instance_arn.into_value());
             m.insert("Region", self.region.into_value());
             gs_core::Value::Map(m)

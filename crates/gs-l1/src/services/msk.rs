@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "msk")]
-use crate::kinds::{Int, IntoValue, Json, List, Map, Str, Tag};
+use crate::kinds::{Int, IntoValue, Json, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -180,9 +180,7 @@ impl CfnBatchScramSecretProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
-        if let Some(v) = self.secret_arn_list {
-            m.insert("SecretArnList", v.into_value());
-        }
+        set(&mut m, "SecretArnList", self.secret_arn_list);
         m
     }
 
@@ -283,24 +281,12 @@ impl CfnChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelName", self.channel_name.into_value());
-        if let Some(v) = self.cluster_arn {
-            m.insert("ClusterArn", v.into_value());
-        }
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.iceberg_destination_configuration {
-            m.insert("IcebergDestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.logging_info {
-            m.insert("LoggingInfo", v.into_value());
-        }
-        if let Some(v) = self.s3_destination_configuration {
-            m.insert("S3DestinationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ClusterArn", self.cluster_arn);
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "IcebergDestinationConfiguration", self.iceberg_destination_configuration);
+        set(&mut m, "LoggingInfo", self.logging_info);
+        set(&mut m, "S3DestinationConfiguration", self.s3_destination_configuration);
+        set(&mut m, "Tags", self.tags);
         m.insert("TopicConfigurationList", self.topic_configuration_list.into_value());
         m
     }
@@ -351,7 +337,7 @@ impl crate::Cfn<markers::Channel> {
 /// The property types of [`CfnChannel`]: CDK's `CfnChannel.*Property`.
 #[cfg(feature = "msk")]
 pub mod channel {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Configuration of topic in a channel
     ///
@@ -393,9 +379,7 @@ pub mod channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordConverter", self.record_converter.into_value());
-            if let Some(v) = self.record_schema {
-                m.insert("RecordSchema", v.into_value());
-            }
+            set(&mut m, "RecordSchema", self.record_schema);
             m.insert("TopicArn", self.topic_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -576,15 +560,9 @@ pub mod channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendOnly", self.append_only.into_value());
-            if let Some(v) = self.catalog {
-                m.insert("Catalog", v.into_value());
-            }
-            if let Some(v) = self.compression_type {
-                m.insert("CompressionType", v.into_value());
-            }
-            if let Some(v) = self.data_freshness_in_seconds {
-                m.insert("DataFreshnessInSeconds", v.into_value());
-            }
+            set(&mut m, "Catalog", self.catalog);
+            set(&mut m, "CompressionType", self.compression_type);
+            set(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
             m.insert("DeadLetterQueueS3", self.dead_letter_queue_s3.into_value());
             m.insert("DestinationTableList", self.destination_table_list.into_value());
             m.insert("SchemaEvolution", self.schema_evolution.into_value());
@@ -633,12 +611,8 @@ pub mod channel {
     impl IntoValue for Catalog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.catalog_arn {
-                m.insert("CatalogArn", v.into_value());
-            }
-            if let Some(v) = self.warehouse_location {
-                m.insert("WarehouseLocation", v.into_value());
-            }
+            set(&mut m, "CatalogArn", self.catalog_arn);
+            set(&mut m, "WarehouseLocation", self.warehouse_location);
             gs_core::Value::Map(m)
         }
     }
@@ -685,9 +659,7 @@ pub mod channel {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
             m.insert("ErrorOutputPrefix", self.error_output_prefix.into_value());
-            if let Some(v) = self.expected_bucket_owner {
-                m.insert("ExpectedBucketOwner", v.into_value());
-            }
+            set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
             gs_core::Value::Map(m)
         }
     }
@@ -796,9 +768,7 @@ pub mod channel {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationDatabaseName", self.destination_database_name.into_value());
             m.insert("DestinationTableName", self.destination_table_name.into_value());
-            if let Some(v) = self.partition_spec {
-                m.insert("PartitionSpec", v.into_value());
-            }
+            set(&mut m, "PartitionSpec", self.partition_spec);
             gs_core::Value::Map(m)
         }
     }
@@ -837,9 +807,7 @@ pub mod channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PartitionStrategy", self.partition_strategy.into_value());
-            if let Some(v) = self.source_list {
-                m.insert("SourceList", v.into_value());
-            }
+            set(&mut m, "SourceList", self.source_list);
             gs_core::Value::Map(m)
         }
     }
@@ -876,9 +844,7 @@ pub mod channel {
     impl IntoValue for PartitionSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_name {
-                m.insert("SourceName", v.into_value());
-            }
+            set(&mut m, "SourceName", self.source_name);
             gs_core::Value::Map(m)
         }
     }
@@ -929,9 +895,7 @@ pub mod channel {
     impl IntoValue for S3DestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_freshness_in_seconds {
-                m.insert("DataFreshnessInSeconds", v.into_value());
-            }
+            set(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
             m.insert("DeadLetterQueueS3", self.dead_letter_queue_s3.into_value());
             m.insert("ServiceExecutionRoleArn", self.service_execution_role_arn.into_value());
             m.insert("Storage", self.storage.into_value());
@@ -1002,15 +966,9 @@ pub mod channel {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
             m.insert("CompressionType", self.compression_type.into_value());
-            if let Some(v) = self.expected_bucket_owner {
-                m.insert("ExpectedBucketOwner", v.into_value());
-            }
-            if let Some(v) = self.output_key_template {
-                m.insert("OutputKeyTemplate", v.into_value());
-            }
-            if let Some(v) = self.output_prefix {
-                m.insert("OutputPrefix", v.into_value());
-            }
+            set(&mut m, "ExpectedBucketOwner", self.expected_bucket_owner);
+            set(&mut m, "OutputKeyTemplate", self.output_key_template);
+            set(&mut m, "OutputPrefix", self.output_prefix);
             m.insert("StorageClass", self.storage_class.into_value());
             gs_core::Value::Map(m)
         }
@@ -1059,15 +1017,9 @@ pub mod channel {
     impl IntoValue for ChannelLoggingInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -1110,13 +1062,9 @@ pub mod channel {
     impl IntoValue for S3LogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1154,9 +1102,7 @@ pub mod channel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
+            set(&mut m, "LogGroup", self.log_group);
             gs_core::Value::Map(m)
         }
     }
@@ -1193,9 +1139,7 @@ pub mod channel {
     impl IntoValue for FirehoseLogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_stream {
-                m.insert("DeliveryStream", v.into_value());
-            }
+            set(&mut m, "DeliveryStream", self.delivery_stream);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -1324,42 +1268,20 @@ impl CfnClusterProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BrokerNodeGroupInfo", self.broker_node_group_info.into_value());
-        if let Some(v) = self.client_authentication {
-            m.insert("ClientAuthentication", v.into_value());
-        }
+        set(&mut m, "ClientAuthentication", self.client_authentication);
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.configuration_info {
-            m.insert("ConfigurationInfo", v.into_value());
-        }
-        if let Some(v) = self.current_version {
-            m.insert("CurrentVersion", v.into_value());
-        }
-        if let Some(v) = self.encryption_info {
-            m.insert("EncryptionInfo", v.into_value());
-        }
-        if let Some(v) = self.enhanced_monitoring {
-            m.insert("EnhancedMonitoring", v.into_value());
-        }
+        set(&mut m, "ConfigurationInfo", self.configuration_info);
+        set(&mut m, "CurrentVersion", self.current_version);
+        set(&mut m, "EncryptionInfo", self.encryption_info);
+        set(&mut m, "EnhancedMonitoring", self.enhanced_monitoring);
         m.insert("KafkaVersion", self.kafka_version.into_value());
-        if let Some(v) = self.logging_info {
-            m.insert("LoggingInfo", v.into_value());
-        }
+        set(&mut m, "LoggingInfo", self.logging_info);
         m.insert("NumberOfBrokerNodes", self.number_of_broker_nodes.into_value());
-        if let Some(v) = self.open_monitoring {
-            m.insert("OpenMonitoring", v.into_value());
-        }
-        if let Some(v) = self.rebalancing {
-            m.insert("Rebalancing", v.into_value());
-        }
-        if let Some(v) = self.storage_mode {
-            m.insert("StorageMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.zookeeper_access {
-            m.insert("ZookeeperAccess", v.into_value());
-        }
+        set(&mut m, "OpenMonitoring", self.open_monitoring);
+        set(&mut m, "Rebalancing", self.rebalancing);
+        set(&mut m, "StorageMode", self.storage_mode);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ZookeeperAccess", self.zookeeper_access);
         m
     }
 
@@ -1401,7 +1323,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "msk")]
 pub mod cluster {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// The `AuthorizerLogs` property type.
     ///
@@ -1446,15 +1368,9 @@ pub mod cluster {
     impl IntoValue for AuthorizerLogs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -1521,9 +1437,7 @@ pub mod cluster {
     impl IntoValue for ZookeeperAccess {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1567,12 +1481,8 @@ pub mod cluster {
     impl IntoValue for EncryptionInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_at_rest {
-                m.insert("EncryptionAtRest", v.into_value());
-            }
-            if let Some(v) = self.encryption_in_transit {
-                m.insert("EncryptionInTransit", v.into_value());
-            }
+            set(&mut m, "EncryptionAtRest", self.encryption_at_rest);
+            set(&mut m, "EncryptionInTransit", self.encryption_in_transit);
             gs_core::Value::Map(m)
         }
     }
@@ -1653,12 +1563,8 @@ pub mod cluster {
     impl IntoValue for EncryptionInTransit {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_broker {
-                m.insert("ClientBroker", v.into_value());
-            }
-            if let Some(v) = self.in_cluster {
-                m.insert("InCluster", v.into_value());
-            }
+            set(&mut m, "ClientBroker", self.client_broker);
+            set(&mut m, "InCluster", self.in_cluster);
             gs_core::Value::Map(m)
         }
     }
@@ -1731,12 +1637,8 @@ pub mod cluster {
     impl IntoValue for Prometheus {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.jmx_exporter {
-                m.insert("JmxExporter", v.into_value());
-            }
-            if let Some(v) = self.node_exporter {
-                m.insert("NodeExporter", v.into_value());
-            }
+            set(&mut m, "JmxExporter", self.jmx_exporter);
+            set(&mut m, "NodeExporter", self.node_exporter);
             gs_core::Value::Map(m)
         }
     }
@@ -1918,20 +1820,12 @@ pub mod cluster {
     impl IntoValue for BrokerNodeGroupInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.broker_az_distribution {
-                m.insert("BrokerAZDistribution", v.into_value());
-            }
+            set(&mut m, "BrokerAZDistribution", self.broker_az_distribution);
             m.insert("ClientSubnets", self.client_subnets.into_refs());
-            if let Some(v) = self.connectivity_info {
-                m.insert("ConnectivityInfo", v.into_value());
-            }
+            set(&mut m, "ConnectivityInfo", self.connectivity_info);
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_refs());
-            }
-            if let Some(v) = self.storage_info {
-                m.insert("StorageInfo", v.into_value());
-            }
+            if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
+            set(&mut m, "StorageInfo", self.storage_info);
             gs_core::Value::Map(m)
         }
     }
@@ -1979,15 +1873,9 @@ pub mod cluster {
     impl IntoValue for ConnectivityInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_type {
-                m.insert("NetworkType", v.into_value());
-            }
-            if let Some(v) = self.public_access {
-                m.insert("PublicAccess", v.into_value());
-            }
-            if let Some(v) = self.vpc_connectivity {
-                m.insert("VpcConnectivity", v.into_value());
-            }
+            set(&mut m, "NetworkType", self.network_type);
+            set(&mut m, "PublicAccess", self.public_access);
+            set(&mut m, "VpcConnectivity", self.vpc_connectivity);
             gs_core::Value::Map(m)
         }
     }
@@ -2023,9 +1911,7 @@ pub mod cluster {
     impl IntoValue for VpcConnectivity {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_authentication {
-                m.insert("ClientAuthentication", v.into_value());
-            }
+            set(&mut m, "ClientAuthentication", self.client_authentication);
             gs_core::Value::Map(m)
         }
     }
@@ -2067,12 +1953,8 @@ pub mod cluster {
     impl IntoValue for VpcConnectivityClientAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sasl {
-                m.insert("Sasl", v.into_value());
-            }
-            if let Some(v) = self.tls {
-                m.insert("Tls", v.into_value());
-            }
+            set(&mut m, "Sasl", self.sasl);
+            set(&mut m, "Tls", self.tls);
             gs_core::Value::Map(m)
         }
     }
@@ -2114,12 +1996,8 @@ pub mod cluster {
     impl IntoValue for VpcConnectivitySasl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam {
-                m.insert("Iam", v.into_value());
-            }
-            if let Some(v) = self.scram {
-                m.insert("Scram", v.into_value());
-            }
+            set(&mut m, "Iam", self.iam);
+            set(&mut m, "Scram", self.scram);
             gs_core::Value::Map(m)
         }
     }
@@ -2249,9 +2127,7 @@ pub mod cluster {
     impl IntoValue for PublicAccess {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2287,9 +2163,7 @@ pub mod cluster {
     impl IntoValue for StorageInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_storage_info {
-                m.insert("EBSStorageInfo", v.into_value());
-            }
+            set(&mut m, "EBSStorageInfo", self.ebs_storage_info);
             gs_core::Value::Map(m)
         }
     }
@@ -2331,12 +2205,8 @@ pub mod cluster {
     impl IntoValue for EBSStorageInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provisioned_throughput {
-                m.insert("ProvisionedThroughput", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
+            set(&mut m, "ProvisionedThroughput", self.provisioned_throughput);
+            set(&mut m, "VolumeSize", self.volume_size);
             gs_core::Value::Map(m)
         }
     }
@@ -2380,12 +2250,8 @@ pub mod cluster {
     impl IntoValue for ProvisionedThroughput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.volume_throughput {
-                m.insert("VolumeThroughput", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "VolumeThroughput", self.volume_throughput);
             gs_core::Value::Map(m)
         }
     }
@@ -2436,15 +2302,9 @@ pub mod cluster {
     impl IntoValue for ClientAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sasl {
-                m.insert("Sasl", v.into_value());
-            }
-            if let Some(v) = self.tls {
-                m.insert("Tls", v.into_value());
-            }
-            if let Some(v) = self.unauthenticated {
-                m.insert("Unauthenticated", v.into_value());
-            }
+            set(&mut m, "Sasl", self.sasl);
+            set(&mut m, "Tls", self.tls);
+            set(&mut m, "Unauthenticated", self.unauthenticated);
             gs_core::Value::Map(m)
         }
     }
@@ -2488,12 +2348,8 @@ pub mod cluster {
     impl IntoValue for Sasl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam {
-                m.insert("Iam", v.into_value());
-            }
-            if let Some(v) = self.scram {
-                m.insert("Scram", v.into_value());
-            }
+            set(&mut m, "Iam", self.iam);
+            set(&mut m, "Scram", self.scram);
             gs_core::Value::Map(m)
         }
     }
@@ -2631,12 +2487,8 @@ pub mod cluster {
     impl IntoValue for Tls {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_authority_arn_list {
-                m.insert("CertificateAuthorityArnList", v.into_refs());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            if let Some(v) = self.certificate_authority_arn_list { m.insert("CertificateAuthorityArnList", v.into_refs()); }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2675,9 +2527,7 @@ pub mod cluster {
     impl IntoValue for LoggingInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorizer_logs {
-                m.insert("AuthorizerLogs", v.into_value());
-            }
+            set(&mut m, "AuthorizerLogs", self.authorizer_logs);
             m.insert("BrokerLogs", self.broker_logs.into_value());
             gs_core::Value::Map(m)
         }
@@ -2727,15 +2577,9 @@ pub mod cluster {
     impl IntoValue for BrokerLogs {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -2778,13 +2622,9 @@ pub mod cluster {
     impl IntoValue for S3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2822,9 +2662,7 @@ pub mod cluster {
     impl IntoValue for Firehose {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_stream {
-                m.insert("DeliveryStream", v.into_value());
-            }
+            set(&mut m, "DeliveryStream", self.delivery_stream);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -2866,9 +2704,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_ref());
-            }
+            if let Some(v) = self.log_group { m.insert("LogGroup", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3000,15 +2836,9 @@ impl CfnConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kafka_versions_list {
-            m.insert("KafkaVersionsList", v.into_value());
-        }
-        if let Some(v) = self.latest_revision {
-            m.insert("LatestRevision", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KafkaVersionsList", self.kafka_versions_list);
+        set(&mut m, "LatestRevision", self.latest_revision);
         m.insert("Name", self.name.into_value());
         m.insert("ServerProperties", self.server_properties.into_value());
         m
@@ -3068,7 +2898,7 @@ impl crate::Cfn<markers::Configuration> {
 /// The property types of [`CfnConfiguration`]: CDK's `CfnConfiguration.*Property`.
 #[cfg(feature = "msk")]
 pub mod configuration {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Describes a configuration revision.
     ///
@@ -3113,15 +2943,9 @@ pub mod configuration {
     impl IntoValue for LatestRevision {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.creation_time {
-                m.insert("CreationTime", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.revision {
-                m.insert("Revision", v.into_value());
-            }
+            set(&mut m, "CreationTime", self.creation_time);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Revision", self.revision);
             gs_core::Value::Map(m)
         }
     }
@@ -3200,19 +3024,13 @@ impl CfnReplicatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("KafkaClusters", self.kafka_clusters.into_value());
-        if let Some(v) = self.log_delivery {
-            m.insert("LogDelivery", v.into_value());
-        }
+        set(&mut m, "LogDelivery", self.log_delivery);
         m.insert("ReplicationInfoList", self.replication_info_list.into_value());
         m.insert("ReplicatorName", self.replicator_name.into_value());
         m.insert("ServiceExecutionRoleArn", self.service_execution_role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3254,7 +3072,7 @@ impl crate::Cfn<markers::Replicator> {
 /// The property types of [`CfnReplicator`]: CDK's `CfnReplicator.*Property`.
 #[cfg(feature = "msk")]
 pub mod replicator {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Information about Kafka Cluster to be used as source / target for replication.
     ///
@@ -3311,21 +3129,11 @@ pub mod replicator {
     impl IntoValue for KafkaCluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.amazon_msk_cluster {
-                m.insert("AmazonMskCluster", v.into_value());
-            }
-            if let Some(v) = self.apache_kafka_cluster {
-                m.insert("ApacheKafkaCluster", v.into_value());
-            }
-            if let Some(v) = self.client_authentication {
-                m.insert("ClientAuthentication", v.into_value());
-            }
-            if let Some(v) = self.encryption_in_transit {
-                m.insert("EncryptionInTransit", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "AmazonMskCluster", self.amazon_msk_cluster);
+            set(&mut m, "ApacheKafkaCluster", self.apache_kafka_cluster);
+            set(&mut m, "ClientAuthentication", self.client_authentication);
+            set(&mut m, "EncryptionInTransit", self.encryption_in_transit);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3432,9 +3240,7 @@ pub mod replicator {
     impl IntoValue for KafkaClusterClientVpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
             gs_core::Value::Map(m)
         }
@@ -3483,15 +3289,9 @@ pub mod replicator {
     impl IntoValue for KafkaClusterClientAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mtls {
-                m.insert("MTLS", v.into_value());
-            }
-            if let Some(v) = self.sasl_o_auth_bearer {
-                m.insert("SaslOAuthBearer", v.into_value());
-            }
-            if let Some(v) = self.sasl_scram {
-                m.insert("SaslScram", v.into_value());
-            }
+            set(&mut m, "MTLS", self.mtls);
+            set(&mut m, "SaslOAuthBearer", self.sasl_o_auth_bearer);
+            set(&mut m, "SaslScram", self.sasl_scram);
             gs_core::Value::Map(m)
         }
     }
@@ -3633,22 +3433,12 @@ pub mod replicator {
     impl IntoValue for KafkaClusterSaslOAuthBearerAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_credentials {
-                m.insert("ClientCredentials", v.into_value());
-            }
-            if let Some(v) = self.client_credentials_assertion {
-                m.insert("ClientCredentialsAssertion", v.into_value());
-            }
-            if let Some(v) = self.iam_jwt_bearer {
-                m.insert("IamJwtBearer", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
+            set(&mut m, "ClientCredentials", self.client_credentials);
+            set(&mut m, "ClientCredentialsAssertion", self.client_credentials_assertion);
+            set(&mut m, "IamJwtBearer", self.iam_jwt_bearer);
+            set(&mut m, "Scope", self.scope);
             m.insert("TokenEndpointAuthenticationMethod", self.token_endpoint_authentication_method.into_value());
-            if let Some(v) = self.token_endpoint_tls_certificate_arn {
-                m.insert("TokenEndpointTlsCertificateArn", v.into_value());
-            }
+            set(&mut m, "TokenEndpointTlsCertificateArn", self.token_endpoint_tls_certificate_arn);
             m.insert("TokenEndpointUrl", self.token_endpoint_url.into_value());
             gs_core::Value::Map(m)
         }
@@ -3730,9 +3520,7 @@ pub mod replicator {
             let mut m = gs_core::ValueMap::new();
             m.insert("Audience", self.audience.into_value());
             m.insert("SigningAlgorithm", self.signing_algorithm.into_value());
-            if let Some(v) = self.token_request_secret_arn {
-                m.insert("TokenRequestSecretArn", v.into_value());
-            }
+            set(&mut m, "TokenRequestSecretArn", self.token_request_secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3780,9 +3568,7 @@ pub mod replicator {
             let mut m = gs_core::ValueMap::new();
             m.insert("Audience", self.audience.into_value());
             m.insert("SigningAlgorithm", self.signing_algorithm.into_value());
-            if let Some(v) = self.token_request_secret_arn {
-                m.insert("TokenRequestSecretArn", v.into_value());
-            }
+            set(&mut m, "TokenRequestSecretArn", self.token_request_secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3820,9 +3606,7 @@ pub mod replicator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
-            if let Some(v) = self.root_ca_certificate {
-                m.insert("RootCaCertificate", v.into_value());
-            }
+            set(&mut m, "RootCaCertificate", self.root_ca_certificate);
             gs_core::Value::Map(m)
         }
     }
@@ -3896,19 +3680,11 @@ pub mod replicator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConsumerGroupReplication", self.consumer_group_replication.into_value());
-            if let Some(v) = self.source_kafka_cluster_arn {
-                m.insert("SourceKafkaClusterArn", v.into_value());
-            }
-            if let Some(v) = self.source_kafka_cluster_id {
-                m.insert("SourceKafkaClusterId", v.into_value());
-            }
+            set(&mut m, "SourceKafkaClusterArn", self.source_kafka_cluster_arn);
+            set(&mut m, "SourceKafkaClusterId", self.source_kafka_cluster_id);
             m.insert("TargetCompressionType", self.target_compression_type.into_value());
-            if let Some(v) = self.target_kafka_cluster_arn {
-                m.insert("TargetKafkaClusterArn", v.into_value());
-            }
-            if let Some(v) = self.target_kafka_cluster_id {
-                m.insert("TargetKafkaClusterId", v.into_value());
-            }
+            set(&mut m, "TargetKafkaClusterArn", self.target_kafka_cluster_arn);
+            set(&mut m, "TargetKafkaClusterId", self.target_kafka_cluster_id);
             m.insert("TopicReplication", self.topic_replication.into_value());
             gs_core::Value::Map(m)
         }
@@ -3981,24 +3757,12 @@ pub mod replicator {
     impl IntoValue for TopicReplication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copy_access_control_lists_for_topics {
-                m.insert("CopyAccessControlListsForTopics", v.into_value());
-            }
-            if let Some(v) = self.copy_topic_configurations {
-                m.insert("CopyTopicConfigurations", v.into_value());
-            }
-            if let Some(v) = self.detect_and_copy_new_topics {
-                m.insert("DetectAndCopyNewTopics", v.into_value());
-            }
-            if let Some(v) = self.starting_position {
-                m.insert("StartingPosition", v.into_value());
-            }
-            if let Some(v) = self.topic_name_configuration {
-                m.insert("TopicNameConfiguration", v.into_value());
-            }
-            if let Some(v) = self.topics_to_exclude {
-                m.insert("TopicsToExclude", v.into_value());
-            }
+            set(&mut m, "CopyAccessControlListsForTopics", self.copy_access_control_lists_for_topics);
+            set(&mut m, "CopyTopicConfigurations", self.copy_topic_configurations);
+            set(&mut m, "DetectAndCopyNewTopics", self.detect_and_copy_new_topics);
+            set(&mut m, "StartingPosition", self.starting_position);
+            set(&mut m, "TopicNameConfiguration", self.topic_name_configuration);
+            set(&mut m, "TopicsToExclude", self.topics_to_exclude);
             m.insert("TopicsToReplicate", self.topics_to_replicate.into_value());
             gs_core::Value::Map(m)
         }
@@ -4035,9 +3799,7 @@ pub mod replicator {
     impl IntoValue for ReplicationStartingPosition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -4075,9 +3837,7 @@ pub mod replicator {
     impl IntoValue for ReplicationTopicNameConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -4135,19 +3895,11 @@ pub mod replicator {
     impl IntoValue for ConsumerGroupReplication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.consumer_group_offset_sync_mode {
-                m.insert("ConsumerGroupOffsetSyncMode", v.into_value());
-            }
-            if let Some(v) = self.consumer_groups_to_exclude {
-                m.insert("ConsumerGroupsToExclude", v.into_value());
-            }
+            set(&mut m, "ConsumerGroupOffsetSyncMode", self.consumer_group_offset_sync_mode);
+            set(&mut m, "ConsumerGroupsToExclude", self.consumer_groups_to_exclude);
             m.insert("ConsumerGroupsToReplicate", self.consumer_groups_to_replicate.into_value());
-            if let Some(v) = self.detect_and_copy_new_consumer_groups {
-                m.insert("DetectAndCopyNewConsumerGroups", v.into_value());
-            }
-            if let Some(v) = self.synchronise_consumer_group_offsets {
-                m.insert("SynchroniseConsumerGroupOffsets", v.into_value());
-            }
+            set(&mut m, "DetectAndCopyNewConsumerGroups", self.detect_and_copy_new_consumer_groups);
+            set(&mut m, "SynchroniseConsumerGroupOffsets", self.synchronise_consumer_group_offsets);
             gs_core::Value::Map(m)
         }
     }
@@ -4183,9 +3935,7 @@ pub mod replicator {
     impl IntoValue for LogDelivery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replicator_log_delivery {
-                m.insert("ReplicatorLogDelivery", v.into_value());
-            }
+            set(&mut m, "ReplicatorLogDelivery", self.replicator_log_delivery);
             gs_core::Value::Map(m)
         }
     }
@@ -4233,15 +3983,9 @@ pub mod replicator {
     impl IntoValue for ReplicatorLogDelivery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs {
-                m.insert("CloudWatchLogs", v.into_value());
-            }
-            if let Some(v) = self.firehose {
-                m.insert("Firehose", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
+            set(&mut m, "Firehose", self.firehose);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -4279,9 +4023,7 @@ pub mod replicator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
+            set(&mut m, "LogGroup", self.log_group);
             gs_core::Value::Map(m)
         }
     }
@@ -4318,9 +4060,7 @@ pub mod replicator {
     impl IntoValue for Firehose {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_stream {
-                m.insert("DeliveryStream", v.into_value());
-            }
+            set(&mut m, "DeliveryStream", self.delivery_stream);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -4364,13 +4104,9 @@ pub mod replicator {
     impl IntoValue for S3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -4430,9 +4166,7 @@ impl CfnServerlessClusterProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClientAuthentication", self.client_authentication.into_value());
         m.insert("ClusterName", self.cluster_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcConfigs", self.vpc_configs.into_value());
         m
     }
@@ -4508,9 +4242,7 @@ pub mod serverless_cluster {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_refs());
-            }
+            if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
             m.insert("SubnetIds", self.subnet_ids.into_refs());
             gs_core::Value::Map(m)
         }
@@ -4670,9 +4402,7 @@ impl CfnTopicProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
-        if let Some(v) = self.configs {
-            m.insert("Configs", v.into_value());
-        }
+        set(&mut m, "Configs", self.configs);
         m.insert("PartitionCount", self.partition_count.into_value());
         m.insert("ReplicationFactor", self.replication_factor.into_value());
         m.insert("TopicName", self.topic_name.into_value());
@@ -4774,9 +4504,7 @@ impl CfnVpcConnectionProps {
         m.insert("Authentication", self.authentication.into_value());
         m.insert("ClientSubnets", self.client_subnets.into_value());
         m.insert("SecurityGroups", self.security_groups.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetClusterArn", self.target_cluster_arn.into_value());
         m.insert("VpcId", self.vpc_id.into_value());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mwaa")]
-use crate::kinds::{Id, Int, IntoValue, Json, Str};
+use crate::kinds::{Id, Int, IntoValue, Json, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -287,82 +287,32 @@ impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.airflow_configuration_options {
-            m.insert("AirflowConfigurationOptions", v.into_value());
-        }
-        if let Some(v) = self.airflow_version {
-            m.insert("AirflowVersion", v.into_value());
-        }
-        if let Some(v) = self.dag_s3_path {
-            m.insert("DagS3Path", v.into_value());
-        }
-        if let Some(v) = self.endpoint_management {
-            m.insert("EndpointManagement", v.into_value());
-        }
-        if let Some(v) = self.environment_class {
-            m.insert("EnvironmentClass", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.kms_key {
-            m.insert("KmsKey", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.max_webservers {
-            m.insert("MaxWebservers", v.into_value());
-        }
-        if let Some(v) = self.max_workers {
-            m.insert("MaxWorkers", v.into_value());
-        }
-        if let Some(v) = self.min_webservers {
-            m.insert("MinWebservers", v.into_value());
-        }
-        if let Some(v) = self.min_workers {
-            m.insert("MinWorkers", v.into_value());
-        }
+        set(&mut m, "AirflowConfigurationOptions", self.airflow_configuration_options);
+        set(&mut m, "AirflowVersion", self.airflow_version);
+        set(&mut m, "DagS3Path", self.dag_s3_path);
+        set(&mut m, "EndpointManagement", self.endpoint_management);
+        set(&mut m, "EnvironmentClass", self.environment_class);
+        if let Some(v) = self.execution_role_arn { m.insert("ExecutionRoleArn", v.into_get_att("Arn")); }
+        if let Some(v) = self.kms_key { m.insert("KmsKey", v.into_get_att("Arn")); }
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
+        set(&mut m, "MaxWebservers", self.max_webservers);
+        set(&mut m, "MaxWorkers", self.max_workers);
+        set(&mut m, "MinWebservers", self.min_webservers);
+        set(&mut m, "MinWorkers", self.min_workers);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
-        if let Some(v) = self.plugins_s3_object_version {
-            m.insert("PluginsS3ObjectVersion", v.into_value());
-        }
-        if let Some(v) = self.plugins_s3_path {
-            m.insert("PluginsS3Path", v.into_value());
-        }
-        if let Some(v) = self.requirements_s3_object_version {
-            m.insert("RequirementsS3ObjectVersion", v.into_value());
-        }
-        if let Some(v) = self.requirements_s3_path {
-            m.insert("RequirementsS3Path", v.into_value());
-        }
-        if let Some(v) = self.schedulers {
-            m.insert("Schedulers", v.into_value());
-        }
-        if let Some(v) = self.source_bucket_arn {
-            m.insert("SourceBucketArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.startup_script_s3_object_version {
-            m.insert("StartupScriptS3ObjectVersion", v.into_value());
-        }
-        if let Some(v) = self.startup_script_s3_path {
-            m.insert("StartupScriptS3Path", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.webserver_access_mode {
-            m.insert("WebserverAccessMode", v.into_value());
-        }
-        if let Some(v) = self.weekly_maintenance_window_start {
-            m.insert("WeeklyMaintenanceWindowStart", v.into_value());
-        }
-        if let Some(v) = self.worker_replacement_strategy {
-            m.insert("WorkerReplacementStrategy", v.into_value());
-        }
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
+        set(&mut m, "PluginsS3ObjectVersion", self.plugins_s3_object_version);
+        set(&mut m, "PluginsS3Path", self.plugins_s3_path);
+        set(&mut m, "RequirementsS3ObjectVersion", self.requirements_s3_object_version);
+        set(&mut m, "RequirementsS3Path", self.requirements_s3_path);
+        set(&mut m, "Schedulers", self.schedulers);
+        if let Some(v) = self.source_bucket_arn { m.insert("SourceBucketArn", v.into_get_att("Arn")); }
+        set(&mut m, "StartupScriptS3ObjectVersion", self.startup_script_s3_object_version);
+        set(&mut m, "StartupScriptS3Path", self.startup_script_s3_path);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WebserverAccessMode", self.webserver_access_mode);
+        set(&mut m, "WeeklyMaintenanceWindowStart", self.weekly_maintenance_window_start);
+        set(&mut m, "WorkerReplacementStrategy", self.worker_replacement_strategy);
         m
     }
 
@@ -474,7 +424,7 @@ impl crate::Cfn<markers::Environment> {
 /// The property types of [`CfnEnvironment`]: CDK's `CfnEnvironment.*Property`.
 #[cfg(feature = "mwaa")]
 pub mod environment {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// The type of Apache Airflow logs to send to CloudWatch Logs.
     ///
@@ -531,21 +481,11 @@ pub mod environment {
     impl IntoValue for LoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dag_processing_logs {
-                m.insert("DagProcessingLogs", v.into_value());
-            }
-            if let Some(v) = self.scheduler_logs {
-                m.insert("SchedulerLogs", v.into_value());
-            }
-            if let Some(v) = self.task_logs {
-                m.insert("TaskLogs", v.into_value());
-            }
-            if let Some(v) = self.webserver_logs {
-                m.insert("WebserverLogs", v.into_value());
-            }
-            if let Some(v) = self.worker_logs {
-                m.insert("WorkerLogs", v.into_value());
-            }
+            set(&mut m, "DagProcessingLogs", self.dag_processing_logs);
+            set(&mut m, "SchedulerLogs", self.scheduler_logs);
+            set(&mut m, "TaskLogs", self.task_logs);
+            set(&mut m, "WebserverLogs", self.webserver_logs);
+            set(&mut m, "WorkerLogs", self.worker_logs);
             gs_core::Value::Map(m)
         }
     }
@@ -597,15 +537,9 @@ pub mod environment {
     impl IntoValue for ModuleLoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_log_group_arn {
-                m.insert("CloudWatchLogGroupArn", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.log_level {
-                m.insert("LogLevel", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogGroupArn", self.cloud_watch_log_group_arn);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "LogLevel", self.log_level);
             gs_core::Value::Map(m)
         }
     }
@@ -661,12 +595,8 @@ pub mod environment {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_refs());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_refs());
-            }
+            if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+            if let Some(v) = self.subnet_ids { m.insert("SubnetIds", v.into_refs()); }
             gs_core::Value::Map(m)
         }
     }

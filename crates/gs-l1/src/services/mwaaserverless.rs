@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "mwaaserverless")]
-use crate::kinds::{IntoValue, Map, Str};
+use crate::kinds::{IntoValue, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -118,32 +118,16 @@ impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.code {
-            m.insert("Code", v.into_value());
-        }
+        set(&mut m, "Code", self.code);
         m.insert("DefinitionS3Location", self.definition_s3_location.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trigger_mode {
-            m.insert("TriggerMode", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TriggerMode", self.trigger_mode);
         m
     }
 
@@ -225,7 +209,7 @@ impl crate::Cfn<markers::Workflow> {
 /// The property types of [`CfnWorkflow`]: CDK's `CfnWorkflow.*Property`.
 #[cfg(feature = "mwaaserverless")]
 pub mod workflow {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `S3Location` property type.
     ///
@@ -268,9 +252,7 @@ pub mod workflow {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("ObjectKey", self.object_key.into_value());
-            if let Some(v) = self.version_id {
-                m.insert("VersionId", v.into_value());
-            }
+            set(&mut m, "VersionId", self.version_id);
             gs_core::Value::Map(m)
         }
     }
@@ -307,9 +289,7 @@ pub mod workflow {
     impl IntoValue for Code {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -355,9 +335,7 @@ pub mod workflow {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("ObjectKey", self.object_key.into_value());
-            if let Some(v) = self.version_id {
-                m.insert("VersionId", v.into_value());
-            }
+            set(&mut m, "VersionId", self.version_id);
             gs_core::Value::Map(m)
         }
     }
@@ -394,9 +372,7 @@ pub mod workflow {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -470,12 +446,8 @@ pub mod workflow {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "neptune")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -350,87 +350,33 @@ impl CfnDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associated_roles {
-            m.insert("AssociatedRoles", v.into_value());
-        }
-        if let Some(v) = self.availability_zones {
-            m.insert("AvailabilityZones", v.into_value());
-        }
-        if let Some(v) = self.backup_retention_period {
-            m.insert("BackupRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.db_instance_parameter_group_name {
-            m.insert("DBInstanceParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.db_port {
-            m.insert("DBPort", v.into_value());
-        }
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.iam_auth_enabled {
-            m.insert("IamAuthEnabled", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.preferred_backup_window {
-            m.insert("PreferredBackupWindow", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.restore_to_time {
-            m.insert("RestoreToTime", v.into_value());
-        }
-        if let Some(v) = self.restore_type {
-            m.insert("RestoreType", v.into_value());
-        }
-        if let Some(v) = self.serverless_scaling_configuration {
-            m.insert("ServerlessScalingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.snapshot_identifier {
-            m.insert("SnapshotIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.storage_encrypted {
-            m.insert("StorageEncrypted", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_refs());
-        }
+        set(&mut m, "AssociatedRoles", self.associated_roles);
+        set(&mut m, "AvailabilityZones", self.availability_zones);
+        set(&mut m, "BackupRetentionPeriod", self.backup_retention_period);
+        set(&mut m, "CopyTagsToSnapshot", self.copy_tags_to_snapshot);
+        set(&mut m, "DBClusterIdentifier", self.db_cluster_identifier);
+        set(&mut m, "DBClusterParameterGroupName", self.db_cluster_parameter_group_name);
+        set(&mut m, "DBInstanceParameterGroupName", self.db_instance_parameter_group_name);
+        set(&mut m, "DBPort", self.db_port);
+        set(&mut m, "DBSubnetGroupName", self.db_subnet_group_name);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "EnableCloudwatchLogsExports", self.enable_cloudwatch_logs_exports);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "GlobalClusterIdentifier", self.global_cluster_identifier);
+        set(&mut m, "IamAuthEnabled", self.iam_auth_enabled);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "PreferredBackupWindow", self.preferred_backup_window);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "RestoreToTime", self.restore_to_time);
+        set(&mut m, "RestoreType", self.restore_type);
+        set(&mut m, "ServerlessScalingConfiguration", self.serverless_scaling_configuration);
+        set(&mut m, "SnapshotIdentifier", self.snapshot_identifier);
+        set(&mut m, "SourceDBClusterIdentifier", self.source_db_cluster_identifier);
+        set(&mut m, "StorageEncrypted", self.storage_encrypted);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseLatestRestorableTime", self.use_latest_restorable_time);
+        if let Some(v) = self.vpc_security_group_ids { m.insert("VpcSecurityGroupIds", v.into_refs()); }
         m
     }
 
@@ -490,7 +436,7 @@ impl crate::Cfn<markers::DBCluster> {
 /// The property types of [`CfnDBCluster`]: CDK's `CfnDBCluster.*Property`.
 #[cfg(feature = "neptune")]
 pub mod db_cluster {
-    use crate::kinds::{Id, IntoValue, Num, Str};
+    use crate::kinds::{Id, IntoValue, Num, Str, set};
 
     /// Describes an Amazon Identity and Access Management (IAM) role that is associated with a DB
     /// cluster.
@@ -531,9 +477,7 @@ pub mod db_cluster {
     impl IntoValue for DBClusterRole {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.feature_name {
-                m.insert("FeatureName", v.into_value());
-            }
+            set(&mut m, "FeatureName", self.feature_name);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
         }
@@ -645,13 +589,9 @@ impl CfnDBClusterParameterGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("Family", self.family.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("Parameters", self.parameters.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -789,40 +729,18 @@ impl CfnDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_major_version_upgrade {
-            m.insert("AllowMajorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier", v.into_value());
-        }
+        set(&mut m, "AllowMajorVersionUpgrade", self.allow_major_version_upgrade);
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "DBClusterIdentifier", self.db_cluster_identifier);
         m.insert("DBInstanceClass", self.db_instance_class.into_value());
-        if let Some(v) = self.db_instance_identifier {
-            m.insert("DBInstanceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_parameter_group_name {
-            m.insert("DBParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.db_snapshot_identifier {
-            m.insert("DBSnapshotIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DBInstanceIdentifier", self.db_instance_identifier);
+        set(&mut m, "DBParameterGroupName", self.db_parameter_group_name);
+        set(&mut m, "DBSnapshotIdentifier", self.db_snapshot_identifier);
+        set(&mut m, "DBSubnetGroupName", self.db_subnet_group_name);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -924,13 +842,9 @@ impl CfnDBParameterGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("Family", self.family.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("Parameters", self.parameters.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1005,13 +919,9 @@ impl CfnDBSubnetGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSubnetGroupDescription", self.db_subnet_group_description.into_value());
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_value());
-        }
+        set(&mut m, "DBSubnetGroupName", self.db_subnet_group_name);
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1108,25 +1018,13 @@ impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.event_categories {
-            m.insert("EventCategories", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "EventCategories", self.event_categories);
         m.insert("SnsTopicArn", self.sns_topic_arn.into_value());
-        if let Some(v) = self.source_ids {
-            m.insert("SourceIds", v.into_value());
-        }
-        if let Some(v) = self.source_type {
-            m.insert("SourceType", v.into_value());
-        }
-        if let Some(v) = self.subscription_name {
-            m.insert("SubscriptionName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceIds", self.source_ids);
+        set(&mut m, "SourceType", self.source_type);
+        set(&mut m, "SubscriptionName", self.subscription_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1227,27 +1125,13 @@ impl CfnGlobalClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.storage_encrypted {
-            m.insert("StorageEncrypted", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "GlobalClusterIdentifier", self.global_cluster_identifier);
+        set(&mut m, "SourceDBClusterIdentifier", self.source_db_cluster_identifier);
+        set(&mut m, "StorageEncrypted", self.storage_encrypted);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "neptunegraph")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -149,31 +149,15 @@ impl CfnGraphProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.graph_name {
-            m.insert("GraphName", v.into_value());
-        }
-        if let Some(v) = self.import_task {
-            m.insert("ImportTask", v.into_value());
-        }
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "GraphName", self.graph_name);
+        set(&mut m, "ImportTask", self.import_task);
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
         m.insert("ProvisionedMemory", self.provisioned_memory.into_value());
-        if let Some(v) = self.public_connectivity {
-            m.insert("PublicConnectivity", v.into_value());
-        }
-        if let Some(v) = self.replica_count {
-            m.insert("ReplicaCount", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vector_search_configuration {
-            m.insert("VectorSearchConfiguration", v.into_value());
-        }
+        set(&mut m, "PublicConnectivity", self.public_connectivity);
+        set(&mut m, "ReplicaCount", self.replica_count);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VectorSearchConfiguration", self.vector_search_configuration);
         m
     }
 
@@ -223,7 +207,7 @@ impl crate::Cfn<markers::Graph> {
 /// The property types of [`CfnGraph`]: CDK's `CfnGraph.*Property`.
 #[cfg(feature = "neptunegraph")]
 pub mod graph {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// The import task details to import data into the graph at creation time.
     ///
@@ -313,27 +297,13 @@ pub mod graph {
     impl IntoValue for ImportTask {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blank_node_handling {
-                m.insert("BlankNodeHandling", v.into_value());
-            }
-            if let Some(v) = self.fail_on_error {
-                m.insert("FailOnError", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
-            if let Some(v) = self.import_options {
-                m.insert("ImportOptions", v.into_value());
-            }
-            if let Some(v) = self.max_provisioned_memory {
-                m.insert("MaxProvisionedMemory", v.into_value());
-            }
-            if let Some(v) = self.min_provisioned_memory {
-                m.insert("MinProvisionedMemory", v.into_value());
-            }
-            if let Some(v) = self.parquet_type {
-                m.insert("ParquetType", v.into_value());
-            }
+            set(&mut m, "BlankNodeHandling", self.blank_node_handling);
+            set(&mut m, "FailOnError", self.fail_on_error);
+            set(&mut m, "Format", self.format);
+            set(&mut m, "ImportOptions", self.import_options);
+            set(&mut m, "MaxProvisionedMemory", self.max_provisioned_memory);
+            set(&mut m, "MinProvisionedMemory", self.min_provisioned_memory);
+            set(&mut m, "ParquetType", self.parquet_type);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("Source", self.source.into_value());
             gs_core::Value::Map(m)
@@ -374,9 +344,7 @@ pub mod graph {
     impl IntoValue for ImportOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.neptune {
-                m.insert("Neptune", v.into_value());
-            }
+            set(&mut m, "Neptune", self.neptune);
             gs_core::Value::Map(m)
         }
     }
@@ -433,12 +401,8 @@ pub mod graph {
     impl IntoValue for NeptuneImportOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.preserve_default_vertex_labels {
-                m.insert("PreserveDefaultVertexLabels", v.into_value());
-            }
-            if let Some(v) = self.preserve_edge_ids {
-                m.insert("PreserveEdgeIds", v.into_value());
-            }
+            set(&mut m, "PreserveDefaultVertexLabels", self.preserve_default_vertex_labels);
+            set(&mut m, "PreserveEdgeIds", self.preserve_edge_ids);
             m.insert("S3ExportKmsKeyId", self.s3_export_kms_key_id.into_value());
             m.insert("S3ExportPath", self.s3_export_path.into_value());
             gs_core::Value::Map(m)
@@ -524,9 +488,7 @@ impl CfnGraphSnapshotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("GraphIdentifier", self.graph_identifier.into_value());
         m.insert("SnapshotName", self.snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -639,12 +601,8 @@ impl CfnPrivateGraphEndpointProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GraphIdentifier", self.graph_identifier.into_value());
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_value());
-        }
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "SubnetIds", self.subnet_ids);
         m.insert("VpcId", self.vpc_id.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "networkfirewall")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -188,12 +188,8 @@ impl CfnContainerAssociationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContainerAssociationName", self.container_association_name.into_value());
         m.insert("ContainerMonitoringConfigurations", self.container_monitoring_configurations.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -244,7 +240,7 @@ impl crate::Cfn<markers::ContainerAssociation> {
 /// The property types of [`CfnContainerAssociation`]: CDK's `CfnContainerAssociation.*Property`.
 #[cfg(feature = "networkfirewall")]
 pub mod container_association {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Contains the monitoring configuration for a single cluster in a container association.
     /// Specifies the cluster ARN and optional attribute filters to narrow which containers are
@@ -283,9 +279,7 @@ pub mod container_association {
     impl IntoValue for ContainerMonitoringConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_filters {
-                m.insert("AttributeFilters", v.into_value());
-            }
+            set(&mut m, "AttributeFilters", self.attribute_filters);
             m.insert("ClusterArn", self.cluster_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -461,41 +455,19 @@ impl CfnFirewallProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone_change_protection {
-            m.insert("AvailabilityZoneChangeProtection", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_mappings {
-            m.insert("AvailabilityZoneMappings", v.into_value());
-        }
-        if let Some(v) = self.delete_protection {
-            m.insert("DeleteProtection", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enabled_analysis_types {
-            m.insert("EnabledAnalysisTypes", v.into_value());
-        }
+        set(&mut m, "AvailabilityZoneChangeProtection", self.availability_zone_change_protection);
+        set(&mut m, "AvailabilityZoneMappings", self.availability_zone_mappings);
+        set(&mut m, "DeleteProtection", self.delete_protection);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnabledAnalysisTypes", self.enabled_analysis_types);
         m.insert("FirewallName", self.firewall_name.into_value());
         m.insert("FirewallPolicyArn", self.firewall_policy_arn.into_ref());
-        if let Some(v) = self.firewall_policy_change_protection {
-            m.insert("FirewallPolicyChangeProtection", v.into_value());
-        }
-        if let Some(v) = self.subnet_change_protection {
-            m.insert("SubnetChangeProtection", v.into_value());
-        }
-        if let Some(v) = self.subnet_mappings {
-            m.insert("SubnetMappings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.transit_gateway_id {
-            m.insert("TransitGatewayId", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_ref());
-        }
+        set(&mut m, "FirewallPolicyChangeProtection", self.firewall_policy_change_protection);
+        set(&mut m, "SubnetChangeProtection", self.subnet_change_protection);
+        set(&mut m, "SubnetMappings", self.subnet_mappings);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TransitGatewayId", self.transit_gateway_id);
+        if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
         m
     }
 
@@ -556,7 +528,7 @@ impl crate::Cfn<markers::Firewall> {
 /// The property types of [`CfnFirewall`]: CDK's `CfnFirewall.*Property`.
 #[cfg(feature = "networkfirewall")]
 pub mod firewall {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// Defines the mapping between an Availability Zone and a firewall endpoint for a transit
     /// gateway-attached firewall. Each mapping represents where the firewall can process traffic.
@@ -631,9 +603,7 @@ pub mod firewall {
     impl IntoValue for SubnetMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IPAddressType", v.into_value());
-            }
+            set(&mut m, "IPAddressType", self.ip_address_type);
             m.insert("SubnetId", self.subnet_id.into_ref());
             gs_core::Value::Map(m)
         }
@@ -692,14 +662,10 @@ impl CfnFirewallPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("FirewallPolicy", self.firewall_policy.into_value());
         m.insert("FirewallPolicyName", self.firewall_policy_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -741,7 +707,7 @@ impl crate::Cfn<markers::FirewallPolicy> {
 /// The property types of [`CfnFirewallPolicy`]: CDK's `CfnFirewallPolicy.*Property`.
 #[cfg(feature = "networkfirewall")]
 pub mod firewall_policy {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// Describes the amount of time that can pass without any traffic sent through the firewall
     /// before the firewall determines that the connection is idle and Network Firewall removes the
@@ -781,9 +747,7 @@ pub mod firewall_policy {
     impl IntoValue for FlowTimeouts {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.tcp_idle_timeout_seconds {
-                m.insert("TcpIdleTimeoutSeconds", v.into_value());
-            }
+            set(&mut m, "TcpIdleTimeoutSeconds", self.tcp_idle_timeout_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -884,32 +848,16 @@ pub mod firewall_policy {
     impl IntoValue for FirewallPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_tls_session_holding {
-                m.insert("EnableTLSSessionHolding", v.into_value());
-            }
-            if let Some(v) = self.policy_variables {
-                m.insert("PolicyVariables", v.into_value());
-            }
-            if let Some(v) = self.stateful_default_actions {
-                m.insert("StatefulDefaultActions", v.into_value());
-            }
-            if let Some(v) = self.stateful_engine_options {
-                m.insert("StatefulEngineOptions", v.into_value());
-            }
-            if let Some(v) = self.stateful_rule_group_references {
-                m.insert("StatefulRuleGroupReferences", v.into_value());
-            }
-            if let Some(v) = self.stateless_custom_actions {
-                m.insert("StatelessCustomActions", v.into_value());
-            }
+            set(&mut m, "EnableTLSSessionHolding", self.enable_tls_session_holding);
+            set(&mut m, "PolicyVariables", self.policy_variables);
+            set(&mut m, "StatefulDefaultActions", self.stateful_default_actions);
+            set(&mut m, "StatefulEngineOptions", self.stateful_engine_options);
+            set(&mut m, "StatefulRuleGroupReferences", self.stateful_rule_group_references);
+            set(&mut m, "StatelessCustomActions", self.stateless_custom_actions);
             m.insert("StatelessDefaultActions", self.stateless_default_actions.into_value());
             m.insert("StatelessFragmentDefaultActions", self.stateless_fragment_default_actions.into_value());
-            if let Some(v) = self.stateless_rule_group_references {
-                m.insert("StatelessRuleGroupReferences", v.into_value());
-            }
-            if let Some(v) = self.tls_inspection_configuration_arn {
-                m.insert("TLSInspectionConfigurationArn", v.into_value());
-            }
+            set(&mut m, "StatelessRuleGroupReferences", self.stateless_rule_group_references);
+            set(&mut m, "TLSInspectionConfigurationArn", self.tls_inspection_configuration_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1015,15 +963,9 @@ pub mod firewall_policy {
     impl IntoValue for StatefulRuleGroupReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deep_threat_inspection {
-                m.insert("DeepThreatInspection", v.into_value());
-            }
-            if let Some(v) = self.r#override {
-                m.insert("Override", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
+            set(&mut m, "DeepThreatInspection", self.deep_threat_inspection);
+            set(&mut m, "Override", self.r#override);
+            set(&mut m, "Priority", self.priority);
             m.insert("ResourceArn", self.resource_arn.into_ref());
             gs_core::Value::Map(m)
         }
@@ -1062,9 +1004,7 @@ pub mod firewall_policy {
     impl IntoValue for StatefulRuleGroupOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
             gs_core::Value::Map(m)
         }
     }
@@ -1120,15 +1060,9 @@ pub mod firewall_policy {
     impl IntoValue for StatefulEngineOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.flow_timeouts {
-                m.insert("FlowTimeouts", v.into_value());
-            }
-            if let Some(v) = self.rule_order {
-                m.insert("RuleOrder", v.into_value());
-            }
-            if let Some(v) = self.stream_exception_policy {
-                m.insert("StreamExceptionPolicy", v.into_value());
-            }
+            set(&mut m, "FlowTimeouts", self.flow_timeouts);
+            set(&mut m, "RuleOrder", self.rule_order);
+            set(&mut m, "StreamExceptionPolicy", self.stream_exception_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -1206,9 +1140,7 @@ pub mod firewall_policy {
     impl IntoValue for ActionDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.publish_metric_action {
-                m.insert("PublishMetricAction", v.into_value());
-            }
+            set(&mut m, "PublishMetricAction", self.publish_metric_action);
             gs_core::Value::Map(m)
         }
     }
@@ -1313,9 +1245,7 @@ pub mod firewall_policy {
     impl IntoValue for PolicyVariables {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rule_variables {
-                m.insert("RuleVariables", v.into_value());
-            }
+            set(&mut m, "RuleVariables", self.rule_variables);
             gs_core::Value::Map(m)
         }
     }
@@ -1352,9 +1282,7 @@ pub mod firewall_policy {
     impl IntoValue for IPSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.definition {
-                m.insert("Definition", v.into_value());
-            }
+            set(&mut m, "Definition", self.definition);
             gs_core::Value::Map(m)
         }
     }
@@ -1414,13 +1342,9 @@ impl CfnLoggingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enable_monitoring_dashboard {
-            m.insert("EnableMonitoringDashboard", v.into_value());
-        }
+        set(&mut m, "EnableMonitoringDashboard", self.enable_monitoring_dashboard);
         m.insert("FirewallArn", self.firewall_arn.into_ref());
-        if let Some(v) = self.firewall_name {
-            m.insert("FirewallName", v.into_value());
-        }
+        set(&mut m, "FirewallName", self.firewall_name);
         m.insert("LoggingConfiguration", self.logging_configuration.into_value());
         m
     }
@@ -1610,19 +1534,11 @@ impl CfnRuleGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Capacity", self.capacity.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.rule_group {
-            m.insert("RuleGroup", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "RuleGroup", self.rule_group);
         m.insert("RuleGroupName", self.rule_group_name.into_value());
-        if let Some(v) = self.summary_configuration {
-            m.insert("SummaryConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SummaryConfiguration", self.summary_configuration);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -1665,7 +1581,7 @@ impl crate::Cfn<markers::RuleGroup> {
 /// The property types of [`CfnRuleGroup`]: CDK's `CfnRuleGroup.*Property`.
 #[cfg(feature = "networkfirewall")]
 pub mod rule_group {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// A complex type that specifies which Suricata rule metadata fields to use when displaying
     /// threat information. Contains:
@@ -1699,9 +1615,7 @@ pub mod rule_group {
     impl IntoValue for SummaryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rule_options {
-                m.insert("RuleOptions", v.into_value());
-            }
+            set(&mut m, "RuleOptions", self.rule_options);
             gs_core::Value::Map(m)
         }
     }
@@ -1756,16 +1670,10 @@ pub mod rule_group {
     impl IntoValue for RuleGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reference_sets {
-                m.insert("ReferenceSets", v.into_value());
-            }
-            if let Some(v) = self.rule_variables {
-                m.insert("RuleVariables", v.into_value());
-            }
+            set(&mut m, "ReferenceSets", self.reference_sets);
+            set(&mut m, "RuleVariables", self.rule_variables);
             m.insert("RulesSource", self.rules_source.into_value());
-            if let Some(v) = self.stateful_rule_options {
-                m.insert("StatefulRuleOptions", v.into_value());
-            }
+            set(&mut m, "StatefulRuleOptions", self.stateful_rule_options);
             gs_core::Value::Map(m)
         }
     }
@@ -1807,9 +1715,7 @@ pub mod rule_group {
     impl IntoValue for StatefulRuleOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rule_order {
-                m.insert("RuleOrder", v.into_value());
-            }
+            set(&mut m, "RuleOrder", self.rule_order);
             gs_core::Value::Map(m)
         }
     }
@@ -1848,9 +1754,7 @@ pub mod rule_group {
     impl IntoValue for ReferenceSets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_set_references {
-                m.insert("IPSetReferences", v.into_value());
-            }
+            set(&mut m, "IPSetReferences", self.ip_set_references);
             gs_core::Value::Map(m)
         }
     }
@@ -1894,9 +1798,7 @@ pub mod rule_group {
     impl IntoValue for IPSetReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reference_arn {
-                m.insert("ReferenceArn", v.into_value());
-            }
+            set(&mut m, "ReferenceArn", self.reference_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1959,18 +1861,10 @@ pub mod rule_group {
     impl IntoValue for RulesSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rules_source_list {
-                m.insert("RulesSourceList", v.into_value());
-            }
-            if let Some(v) = self.rules_string {
-                m.insert("RulesString", v.into_value());
-            }
-            if let Some(v) = self.stateful_rules {
-                m.insert("StatefulRules", v.into_value());
-            }
-            if let Some(v) = self.stateless_rules_and_custom_actions {
-                m.insert("StatelessRulesAndCustomActions", v.into_value());
-            }
+            set(&mut m, "RulesSourceList", self.rules_source_list);
+            set(&mut m, "RulesString", self.rules_string);
+            set(&mut m, "StatefulRules", self.stateful_rules);
+            set(&mut m, "StatelessRulesAndCustomActions", self.stateless_rules_and_custom_actions);
             gs_core::Value::Map(m)
         }
     }
@@ -2011,9 +1905,7 @@ pub mod rule_group {
     impl IntoValue for StatelessRulesAndCustomActions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_actions {
-                m.insert("CustomActions", v.into_value());
-            }
+            set(&mut m, "CustomActions", self.custom_actions);
             m.insert("StatelessRules", self.stateless_rules.into_value());
             gs_core::Value::Map(m)
         }
@@ -2177,24 +2069,12 @@ pub mod rule_group {
     impl IntoValue for MatchAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_ports {
-                m.insert("DestinationPorts", v.into_value());
-            }
-            if let Some(v) = self.destinations {
-                m.insert("Destinations", v.into_value());
-            }
-            if let Some(v) = self.protocols {
-                m.insert("Protocols", v.into_value());
-            }
-            if let Some(v) = self.source_ports {
-                m.insert("SourcePorts", v.into_value());
-            }
-            if let Some(v) = self.sources {
-                m.insert("Sources", v.into_value());
-            }
-            if let Some(v) = self.tcp_flags {
-                m.insert("TCPFlags", v.into_value());
-            }
+            set(&mut m, "DestinationPorts", self.destination_ports);
+            set(&mut m, "Destinations", self.destinations);
+            set(&mut m, "Protocols", self.protocols);
+            set(&mut m, "SourcePorts", self.source_ports);
+            set(&mut m, "Sources", self.sources);
+            set(&mut m, "TCPFlags", self.tcp_flags);
             gs_core::Value::Map(m)
         }
     }
@@ -2236,9 +2116,7 @@ pub mod rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Flags", self.flags.into_value());
-            if let Some(v) = self.masks {
-                m.insert("Masks", v.into_value());
-            }
+            set(&mut m, "Masks", self.masks);
             gs_core::Value::Map(m)
         }
     }
@@ -2391,9 +2269,7 @@ pub mod rule_group {
     impl IntoValue for ActionDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.publish_metric_action {
-                m.insert("PublishMetricAction", v.into_value());
-            }
+            set(&mut m, "PublishMetricAction", self.publish_metric_action);
             gs_core::Value::Map(m)
         }
     }
@@ -2640,9 +2516,7 @@ pub mod rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Keyword", self.keyword.into_value());
-            if let Some(v) = self.settings {
-                m.insert("Settings", v.into_value());
-            }
+            set(&mut m, "Settings", self.settings);
             gs_core::Value::Map(m)
         }
     }
@@ -2733,12 +2607,8 @@ pub mod rule_group {
     impl IntoValue for RuleVariables {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_sets {
-                m.insert("IPSets", v.into_value());
-            }
-            if let Some(v) = self.port_sets {
-                m.insert("PortSets", v.into_value());
-            }
+            set(&mut m, "IPSets", self.ip_sets);
+            set(&mut m, "PortSets", self.port_sets);
             gs_core::Value::Map(m)
         }
     }
@@ -2774,9 +2644,7 @@ pub mod rule_group {
     impl IntoValue for PortSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.definition {
-                m.insert("Definition", v.into_value());
-            }
+            set(&mut m, "Definition", self.definition);
             gs_core::Value::Map(m)
         }
     }
@@ -2813,9 +2681,7 @@ pub mod rule_group {
     impl IntoValue for IPSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.definition {
-                m.insert("Definition", v.into_value());
-            }
+            set(&mut m, "Definition", self.definition);
             gs_core::Value::Map(m)
         }
     }
@@ -2883,14 +2749,10 @@ impl CfnTLSInspectionConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("TLSInspectionConfiguration", self.tls_inspection_configuration.into_value());
         m.insert("TLSInspectionConfigurationName", self.tls_inspection_configuration_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2934,7 +2796,7 @@ impl crate::Cfn<markers::TLSInspectionConfiguration> {
 /// The property types of [`CfnTLSInspectionConfiguration`]: CDK's `CfnTLSInspectionConfiguration.*Property`.
 #[cfg(feature = "networkfirewall")]
 pub mod tls_inspection_configuration {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The object that defines a TLS inspection configuration. This defines the TLS inspection
     /// configuration.
@@ -2969,9 +2831,7 @@ pub mod tls_inspection_configuration {
     impl IntoValue for TLSInspectionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.server_certificate_configurations {
-                m.insert("ServerCertificateConfigurations", v.into_value());
-            }
+            set(&mut m, "ServerCertificateConfigurations", self.server_certificate_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -3040,18 +2900,10 @@ pub mod tls_inspection_configuration {
     impl IntoValue for ServerCertificateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate_authority_arn {
-                m.insert("CertificateAuthorityArn", v.into_value());
-            }
-            if let Some(v) = self.check_certificate_revocation_status {
-                m.insert("CheckCertificateRevocationStatus", v.into_value());
-            }
-            if let Some(v) = self.scopes {
-                m.insert("Scopes", v.into_value());
-            }
-            if let Some(v) = self.server_certificates {
-                m.insert("ServerCertificates", v.into_value());
-            }
+            set(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
+            set(&mut m, "CheckCertificateRevocationStatus", self.check_certificate_revocation_status);
+            set(&mut m, "Scopes", self.scopes);
+            set(&mut m, "ServerCertificates", self.server_certificates);
             gs_core::Value::Map(m)
         }
     }
@@ -3102,9 +2954,7 @@ pub mod tls_inspection_configuration {
     impl IntoValue for ServerCertificate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_arn {
-                m.insert("ResourceArn", v.into_value());
-            }
+            set(&mut m, "ResourceArn", self.resource_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3171,21 +3021,11 @@ pub mod tls_inspection_configuration {
     impl IntoValue for ServerCertificateScope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_ports {
-                m.insert("DestinationPorts", v.into_value());
-            }
-            if let Some(v) = self.destinations {
-                m.insert("Destinations", v.into_value());
-            }
-            if let Some(v) = self.protocols {
-                m.insert("Protocols", v.into_value());
-            }
-            if let Some(v) = self.source_ports {
-                m.insert("SourcePorts", v.into_value());
-            }
-            if let Some(v) = self.sources {
-                m.insert("Sources", v.into_value());
-            }
+            set(&mut m, "DestinationPorts", self.destination_ports);
+            set(&mut m, "Destinations", self.destinations);
+            set(&mut m, "Protocols", self.protocols);
+            set(&mut m, "SourcePorts", self.source_ports);
+            set(&mut m, "Sources", self.sources);
             gs_core::Value::Map(m)
         }
     }
@@ -3318,12 +3158,8 @@ pub mod tls_inspection_configuration {
     impl IntoValue for CheckCertificateRevocationStatus {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.revoked_status_action {
-                m.insert("RevokedStatusAction", v.into_value());
-            }
-            if let Some(v) = self.unknown_status_action {
-                m.insert("UnknownStatusAction", v.into_value());
-            }
+            set(&mut m, "RevokedStatusAction", self.revoked_status_action);
+            set(&mut m, "UnknownStatusAction", self.unknown_status_action);
             gs_core::Value::Map(m)
         }
     }
@@ -3390,14 +3226,10 @@ impl CfnVpcEndpointAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("FirewallArn", self.firewall_arn.into_value());
         m.insert("SubnetMapping", self.subnet_mapping.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_value());
         m
     }
@@ -3449,7 +3281,7 @@ impl crate::Cfn<markers::VpcEndpointAssociation> {
 /// The property types of [`CfnVpcEndpointAssociation`]: CDK's `CfnVpcEndpointAssociation.*Property`.
 #[cfg(feature = "networkfirewall")]
 pub mod vpc_endpoint_association {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The ID for a subnet that's used in an association with a firewall. This is used in `CreateFirewall`
     /// , `AssociateSubnets` , and `CreateVpcEndpointAssociation` . AWS Network Firewall creates an
@@ -3487,9 +3319,7 @@ pub mod vpc_endpoint_association {
     impl IntoValue for SubnetMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IPAddressType", v.into_value());
-            }
+            set(&mut m, "IPAddressType", self.ip_address_type);
             m.insert("SubnetId", self.subnet_id.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "networkflowmonitor")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -104,15 +104,9 @@ impl CfnMonitorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalResources", self.local_resources.into_value());
         m.insert("MonitorName", self.monitor_name.into_value());
-        if let Some(v) = self.remote_resources {
-            m.insert("RemoteResources", v.into_value());
-        }
-        if let Some(v) = self.scope_arn {
-            m.insert("ScopeArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RemoteResources", self.remote_resources);
+        set(&mut m, "ScopeArn", self.scope_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -288,9 +282,7 @@ impl CfnScopeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Targets", self.targets.into_value());
         m
     }

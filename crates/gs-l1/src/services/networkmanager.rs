@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "networkmanager")]
-use crate::kinds::{Id, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -354,19 +354,11 @@ impl CfnConnectAttachmentProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
         m.insert("EdgeLocation", self.edge_location.into_value());
-        if let Some(v) = self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName", v.into_value());
-        }
+        set(&mut m, "NetworkFunctionGroupName", self.network_function_group_name);
         m.insert("Options", self.options.into_value());
-        if let Some(v) = self.proposed_segment_change {
-            m.insert("ProposedSegmentChange", v.into_value());
-        }
-        if let Some(v) = self.routing_policy_label {
-            m.insert("RoutingPolicyLabel", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProposedSegmentChange", self.proposed_segment_change);
+        set(&mut m, "RoutingPolicyLabel", self.routing_policy_label);
+        set(&mut m, "Tags", self.tags);
         m.insert("TransportAttachmentId", self.transport_attachment_id.into_value());
         m
     }
@@ -498,7 +490,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
 /// The property types of [`CfnConnectAttachment`]: CDK's `CfnConnectAttachment.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod connect_attachment {
-    use crate::kinds::{Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
     /// Describes a proposed segment change. In some cases, the segment change must first be
     /// evaluated and accepted.
@@ -544,15 +536,9 @@ pub mod connect_attachment {
     impl IntoValue for ProposedSegmentChange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_policy_rule_number {
-                m.insert("AttachmentPolicyRuleNumber", v.into_value());
-            }
-            if let Some(v) = self.segment_name {
-                m.insert("SegmentName", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
+            set(&mut m, "SegmentName", self.segment_name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -589,9 +575,7 @@ pub mod connect_attachment {
     impl IntoValue for ConnectAttachmentOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "Protocol", self.protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -669,23 +653,13 @@ impl CfnConnectPeerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bgp_options {
-            m.insert("BgpOptions", v.into_value());
-        }
+        set(&mut m, "BgpOptions", self.bgp_options);
         m.insert("ConnectAttachmentId", self.connect_attachment_id.into_value());
-        if let Some(v) = self.core_network_address {
-            m.insert("CoreNetworkAddress", v.into_value());
-        }
-        if let Some(v) = self.inside_cidr_blocks {
-            m.insert("InsideCidrBlocks", v.into_value());
-        }
+        set(&mut m, "CoreNetworkAddress", self.core_network_address);
+        set(&mut m, "InsideCidrBlocks", self.inside_cidr_blocks);
         m.insert("PeerAddress", self.peer_address.into_value());
-        if let Some(v) = self.subnet_arn {
-            m.insert("SubnetArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SubnetArn", self.subnet_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -808,7 +782,7 @@ impl crate::Cfn<markers::ConnectPeer> {
 /// The property types of [`CfnConnectPeer`]: CDK's `CfnConnectPeer.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod connect_peer {
-    use crate::kinds::{IntoValue, Num};
+    use crate::kinds::{IntoValue, Num, set};
 
     /// Describes the BGP options.
     ///
@@ -842,9 +816,7 @@ pub mod connect_peer {
     impl IntoValue for BgpOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.peer_asn {
-                m.insert("PeerAsn", v.into_value());
-            }
+            set(&mut m, "PeerAsn", self.peer_asn);
             gs_core::Value::Map(m)
         }
     }
@@ -920,20 +892,12 @@ impl CfnConnectionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectedDeviceId", self.connected_device_id.into_value());
-        if let Some(v) = self.connected_link_id {
-            m.insert("ConnectedLinkId", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "ConnectedLinkId", self.connected_link_id);
+        set(&mut m, "Description", self.description);
         m.insert("DeviceId", self.device_id.into_value());
         m.insert("GlobalNetworkId", self.global_network_id.into_value());
-        if let Some(v) = self.link_id {
-            m.insert("LinkId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "LinkId", self.link_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1039,16 +1003,10 @@ impl CfnCoreNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("GlobalNetworkId", self.global_network_id.into_value());
-        if let Some(v) = self.policy_document {
-            m.insert("PolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PolicyDocument", self.policy_document);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1255,9 +1213,7 @@ impl CfnCustomerGatewayAssociationProps {
         m.insert("CustomerGatewayArn", self.customer_gateway_arn.into_value());
         m.insert("DeviceId", self.device_id.into_value());
         m.insert("GlobalNetworkId", self.global_network_id.into_value());
-        if let Some(v) = self.link_id {
-            m.insert("LinkId", v.into_value());
-        }
+        set(&mut m, "LinkId", self.link_id);
         m
     }
 
@@ -1365,34 +1321,16 @@ impl CfnDeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aws_location {
-            m.insert("AWSLocation", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AWSLocation", self.aws_location);
+        set(&mut m, "Description", self.description);
         m.insert("GlobalNetworkId", self.global_network_id.into_value());
-        if let Some(v) = self.location {
-            m.insert("Location", v.into_value());
-        }
-        if let Some(v) = self.model {
-            m.insert("Model", v.into_value());
-        }
-        if let Some(v) = self.serial_number {
-            m.insert("SerialNumber", v.into_value());
-        }
-        if let Some(v) = self.site_id {
-            m.insert("SiteId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.vendor {
-            m.insert("Vendor", v.into_value());
-        }
+        set(&mut m, "Location", self.location);
+        set(&mut m, "Model", self.model);
+        set(&mut m, "SerialNumber", self.serial_number);
+        set(&mut m, "SiteId", self.site_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "Vendor", self.vendor);
         m
     }
 
@@ -1451,7 +1389,7 @@ impl crate::Cfn<markers::Device> {
 /// The property types of [`CfnDevice`]: CDK's `CfnDevice.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod device {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies a location in AWS .
     ///
@@ -1491,12 +1429,8 @@ pub mod device {
     impl IntoValue for AWSLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.subnet_arn {
-                m.insert("SubnetArn", v.into_value());
-            }
-            if let Some(v) = self.zone {
-                m.insert("Zone", v.into_value());
-            }
+            set(&mut m, "SubnetArn", self.subnet_arn);
+            set(&mut m, "Zone", self.zone);
             gs_core::Value::Map(m)
         }
     }
@@ -1544,15 +1478,9 @@ pub mod device {
     impl IntoValue for Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.latitude {
-                m.insert("Latitude", v.into_value());
-            }
-            if let Some(v) = self.longitude {
-                m.insert("Longitude", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Latitude", self.latitude);
+            set(&mut m, "Longitude", self.longitude);
             gs_core::Value::Map(m)
         }
     }
@@ -1618,12 +1546,8 @@ impl CfnDirectConnectGatewayAttachmentProps {
         m.insert("CoreNetworkId", self.core_network_id.into_value());
         m.insert("DirectConnectGatewayArn", self.direct_connect_gateway_arn.into_value());
         m.insert("EdgeLocations", self.edge_locations.into_value());
-        if let Some(v) = self.routing_policy_label {
-            m.insert("RoutingPolicyLabel", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RoutingPolicyLabel", self.routing_policy_label);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1813,18 +1737,10 @@ impl CfnGlobalNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.created_at {
-            m.insert("CreatedAt", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CreatedAt", self.created_at);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1934,20 +1850,12 @@ impl CfnLinkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bandwidth", self.bandwidth.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("GlobalNetworkId", self.global_network_id.into_value());
-        if let Some(v) = self.provider {
-            m.insert("Provider", v.into_value());
-        }
+        set(&mut m, "Provider", self.provider);
         m.insert("SiteId", self.site_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -2006,7 +1914,7 @@ impl crate::Cfn<markers::Link> {
 /// The property types of [`CfnLink`]: CDK's `CfnLink.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod link {
-    use crate::kinds::{Int, IntoValue};
+    use crate::kinds::{Int, IntoValue, set};
 
     /// Describes bandwidth information.
     ///
@@ -2045,12 +1953,8 @@ pub mod link {
     impl IntoValue for Bandwidth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.download_speed {
-                m.insert("DownloadSpeed", v.into_value());
-            }
-            if let Some(v) = self.upload_speed {
-                m.insert("UploadSpeed", v.into_value());
-            }
+            set(&mut m, "DownloadSpeed", self.download_speed);
+            set(&mut m, "UploadSpeed", self.upload_speed);
             gs_core::Value::Map(m)
         }
     }
@@ -2174,16 +2078,10 @@ impl CfnSiteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("GlobalNetworkId", self.global_network_id.into_value());
-        if let Some(v) = self.location {
-            m.insert("Location", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Location", self.location);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2242,7 +2140,7 @@ impl crate::Cfn<markers::Site> {
 /// The property types of [`CfnSite`]: CDK's `CfnSite.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod site {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes a location.
     ///
@@ -2287,15 +2185,9 @@ pub mod site {
     impl IntoValue for Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.latitude {
-                m.insert("Latitude", v.into_value());
-            }
-            if let Some(v) = self.longitude {
-                m.insert("Longitude", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Latitude", self.latitude);
+            set(&mut m, "Longitude", self.longitude);
             gs_core::Value::Map(m)
         }
     }
@@ -2365,18 +2257,10 @@ impl CfnSiteToSiteVpnAttachmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
-        if let Some(v) = self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName", v.into_value());
-        }
-        if let Some(v) = self.proposed_segment_change {
-            m.insert("ProposedSegmentChange", v.into_value());
-        }
-        if let Some(v) = self.routing_policy_label {
-            m.insert("RoutingPolicyLabel", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NetworkFunctionGroupName", self.network_function_group_name);
+        set(&mut m, "ProposedSegmentChange", self.proposed_segment_change);
+        set(&mut m, "RoutingPolicyLabel", self.routing_policy_label);
+        set(&mut m, "Tags", self.tags);
         m.insert("VpnConnectionArn", self.vpn_connection_arn.into_value());
         m
     }
@@ -2516,7 +2400,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
 /// The property types of [`CfnSiteToSiteVpnAttachment`]: CDK's `CfnSiteToSiteVpnAttachment.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod site_to_site_vpn_attachment {
-    use crate::kinds::{Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
     /// Describes a proposed segment change. In some cases, the segment change must first be
     /// evaluated and accepted.
@@ -2562,15 +2446,9 @@ pub mod site_to_site_vpn_attachment {
     impl IntoValue for ProposedSegmentChange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_policy_rule_number {
-                m.insert("AttachmentPolicyRuleNumber", v.into_value());
-            }
-            if let Some(v) = self.segment_name {
-                m.insert("SegmentName", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
+            set(&mut m, "SegmentName", self.segment_name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -2621,9 +2499,7 @@ impl CfnTransitGatewayPeeringProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayArn", self.transit_gateway_arn.into_value());
         m
     }
@@ -2853,19 +2729,11 @@ impl CfnTransitGatewayRouteTableAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName", v.into_value());
-        }
+        set(&mut m, "NetworkFunctionGroupName", self.network_function_group_name);
         m.insert("PeeringId", self.peering_id.into_value());
-        if let Some(v) = self.proposed_segment_change {
-            m.insert("ProposedSegmentChange", v.into_value());
-        }
-        if let Some(v) = self.routing_policy_label {
-            m.insert("RoutingPolicyLabel", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProposedSegmentChange", self.proposed_segment_change);
+        set(&mut m, "RoutingPolicyLabel", self.routing_policy_label);
+        set(&mut m, "Tags", self.tags);
         m.insert("TransitGatewayRouteTableArn", self.transit_gateway_route_table_arn.into_value());
         m
     }
@@ -3013,7 +2881,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
 /// The property types of [`CfnTransitGatewayRouteTableAttachment`]: CDK's `CfnTransitGatewayRouteTableAttachment.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod transit_gateway_route_table_attachment {
-    use crate::kinds::{Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
     /// Describes a proposed segment change. In some cases, the segment change must first be
     /// evaluated and accepted.
@@ -3060,15 +2928,9 @@ pub mod transit_gateway_route_table_attachment {
     impl IntoValue for ProposedSegmentChange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_policy_rule_number {
-                m.insert("AttachmentPolicyRuleNumber", v.into_value());
-            }
-            if let Some(v) = self.segment_name {
-                m.insert("SegmentName", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
+            set(&mut m, "SegmentName", self.segment_name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -3145,19 +3007,11 @@ impl CfnVpcAttachmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
-        if let Some(v) = self.options {
-            m.insert("Options", v.into_value());
-        }
-        if let Some(v) = self.proposed_segment_change {
-            m.insert("ProposedSegmentChange", v.into_value());
-        }
-        if let Some(v) = self.routing_policy_label {
-            m.insert("RoutingPolicyLabel", v.into_value());
-        }
+        set(&mut m, "Options", self.options);
+        set(&mut m, "ProposedSegmentChange", self.proposed_segment_change);
+        set(&mut m, "RoutingPolicyLabel", self.routing_policy_label);
         m.insert("SubnetArns", self.subnet_arns.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcArn", self.vpc_arn.into_value());
         m
     }
@@ -3305,7 +3159,7 @@ impl crate::Cfn<markers::VpcAttachment> {
 /// The property types of [`CfnVpcAttachment`]: CDK's `CfnVpcAttachment.*Property`.
 #[cfg(feature = "networkmanager")]
 pub mod vpc_attachment {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
     /// Describes a proposed segment change. In some cases, the segment change must first be
     /// evaluated and accepted.
@@ -3351,15 +3205,9 @@ pub mod vpc_attachment {
     impl IntoValue for ProposedSegmentChange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_policy_rule_number {
-                m.insert("AttachmentPolicyRuleNumber", v.into_value());
-            }
-            if let Some(v) = self.segment_name {
-                m.insert("SegmentName", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
+            set(&mut m, "SegmentName", self.segment_name);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -3416,18 +3264,10 @@ pub mod vpc_attachment {
     impl IntoValue for VpcOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.appliance_mode_support {
-                m.insert("ApplianceModeSupport", v.into_value());
-            }
-            if let Some(v) = self.dns_support {
-                m.insert("DnsSupport", v.into_value());
-            }
-            if let Some(v) = self.ipv6_support {
-                m.insert("Ipv6Support", v.into_value());
-            }
-            if let Some(v) = self.security_group_referencing_support {
-                m.insert("SecurityGroupReferencingSupport", v.into_value());
-            }
+            set(&mut m, "ApplianceModeSupport", self.appliance_mode_support);
+            set(&mut m, "DnsSupport", self.dns_support);
+            set(&mut m, "Ipv6Support", self.ipv6_support);
+            set(&mut m, "SecurityGroupReferencingSupport", self.security_group_referencing_support);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "networkmonitor")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -75,13 +75,9 @@ impl CfnMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aggregation_period {
-            m.insert("AggregationPeriod", v.into_value());
-        }
+        set(&mut m, "AggregationPeriod", self.aggregation_period);
         m.insert("MonitorName", self.monitor_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

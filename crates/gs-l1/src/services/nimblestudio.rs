@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "nimblestudio")]
-use crate::kinds::{Id, IntoValue, List, Map, Str};
+use crate::kinds::{Id, IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -148,18 +148,14 @@ impl CfnLaunchProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Ec2SubnetIds", self.ec2_subnet_ids.into_value());
         m.insert("LaunchProfileProtocolVersions", self.launch_profile_protocol_versions.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("StreamConfiguration", self.stream_configuration.into_value());
         m.insert("StudioComponentIds", self.studio_component_ids.into_value());
         m.insert("StudioId", self.studio_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -193,7 +189,7 @@ impl crate::Cfn<markers::LaunchProfile> {
 /// The property types of [`CfnLaunchProfile`]: CDK's `CfnLaunchProfile.*Property`.
 #[cfg(feature = "nimblestudio")]
 pub mod launch_profile {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The `StreamConfiguration` property type.
     ///
@@ -277,30 +273,16 @@ pub mod launch_profile {
     impl IntoValue for StreamConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatic_termination_mode {
-                m.insert("AutomaticTerminationMode", v.into_value());
-            }
+            set(&mut m, "AutomaticTerminationMode", self.automatic_termination_mode);
             m.insert("ClipboardMode", self.clipboard_mode.into_value());
             m.insert("Ec2InstanceTypes", self.ec2_instance_types.into_value());
-            if let Some(v) = self.max_session_length_in_minutes {
-                m.insert("MaxSessionLengthInMinutes", v.into_value());
-            }
-            if let Some(v) = self.max_stopped_session_length_in_minutes {
-                m.insert("MaxStoppedSessionLengthInMinutes", v.into_value());
-            }
-            if let Some(v) = self.session_backup {
-                m.insert("SessionBackup", v.into_value());
-            }
-            if let Some(v) = self.session_persistence_mode {
-                m.insert("SessionPersistenceMode", v.into_value());
-            }
-            if let Some(v) = self.session_storage {
-                m.insert("SessionStorage", v.into_value());
-            }
+            set(&mut m, "MaxSessionLengthInMinutes", self.max_session_length_in_minutes);
+            set(&mut m, "MaxStoppedSessionLengthInMinutes", self.max_stopped_session_length_in_minutes);
+            set(&mut m, "SessionBackup", self.session_backup);
+            set(&mut m, "SessionPersistenceMode", self.session_persistence_mode);
+            set(&mut m, "SessionStorage", self.session_storage);
             m.insert("StreamingImageIds", self.streaming_image_ids.into_value());
-            if let Some(v) = self.volume_configuration {
-                m.insert("VolumeConfiguration", v.into_value());
-            }
+            set(&mut m, "VolumeConfiguration", self.volume_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -342,12 +324,8 @@ pub mod launch_profile {
     impl IntoValue for StreamConfigurationSessionBackup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_backups_to_retain {
-                m.insert("MaxBackupsToRetain", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
+            set(&mut m, "MaxBackupsToRetain", self.max_backups_to_retain);
+            set(&mut m, "Mode", self.mode);
             gs_core::Value::Map(m)
         }
     }
@@ -385,9 +363,7 @@ pub mod launch_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
-            if let Some(v) = self.root {
-                m.insert("Root", v.into_value());
-            }
+            set(&mut m, "Root", self.root);
             gs_core::Value::Map(m)
         }
     }
@@ -429,12 +405,8 @@ pub mod launch_profile {
     impl IntoValue for StreamingSessionStorageRoot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.linux {
-                m.insert("Linux", v.into_value());
-            }
-            if let Some(v) = self.windows {
-                m.insert("Windows", v.into_value());
-            }
+            set(&mut m, "Linux", self.linux);
+            set(&mut m, "Windows", self.windows);
             gs_core::Value::Map(m)
         }
     }
@@ -482,15 +454,9 @@ pub mod launch_profile {
     impl IntoValue for VolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.size {
-                m.insert("Size", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "Size", self.size);
+            set(&mut m, "Throughput", self.throughput);
             gs_core::Value::Map(m)
         }
     }
@@ -551,15 +517,11 @@ impl CfnStreamingImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Ec2ImageId", self.ec2_image_id.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("StudioId", self.studio_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -714,13 +676,9 @@ impl CfnStudioProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AdminRoleArn", self.admin_role_arn.into_get_att("Arn"));
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.studio_encryption_configuration {
-            m.insert("StudioEncryptionConfiguration", v.into_value());
-        }
+        set(&mut m, "StudioEncryptionConfiguration", self.studio_encryption_configuration);
         m.insert("StudioName", self.studio_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("UserRoleArn", self.user_role_arn.into_get_att("Arn"));
         m
     }
@@ -781,7 +739,7 @@ impl crate::Cfn<markers::Studio> {
 /// The property types of [`CfnStudio`]: CDK's `CfnStudio.*Property`.
 #[cfg(feature = "nimblestudio")]
 pub mod studio {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// \<p\>Configuration of the encryption method that is used for the studio.\</p\>
     ///
@@ -815,9 +773,7 @@ pub mod studio {
     impl IntoValue for StudioEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_arn {
-                m.insert("KeyArn", v.into_value());
-            }
+            set(&mut m, "KeyArn", self.key_arn);
             m.insert("KeyType", self.key_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -910,29 +866,15 @@ impl CfnStudioComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.ec2_security_group_ids {
-            m.insert("Ec2SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.initialization_scripts {
-            m.insert("InitializationScripts", v.into_value());
-        }
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Ec2SecurityGroupIds", self.ec2_security_group_ids);
+        set(&mut m, "InitializationScripts", self.initialization_scripts);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.script_parameters {
-            m.insert("ScriptParameters", v.into_value());
-        }
+        set(&mut m, "ScriptParameters", self.script_parameters);
         m.insert("StudioId", self.studio_id.into_value());
-        if let Some(v) = self.subtype {
-            m.insert("Subtype", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Subtype", self.subtype);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -967,7 +909,7 @@ impl crate::Cfn<markers::StudioComponent> {
 /// The property types of [`CfnStudioComponent`]: CDK's `CfnStudioComponent.*Property`.
 #[cfg(feature = "nimblestudio")]
 pub mod studio_component {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `StudioComponentConfiguration` property type.
     ///
@@ -1018,18 +960,10 @@ pub mod studio_component {
     impl IntoValue for StudioComponentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_directory_configuration {
-                m.insert("ActiveDirectoryConfiguration", v.into_value());
-            }
-            if let Some(v) = self.compute_farm_configuration {
-                m.insert("ComputeFarmConfiguration", v.into_value());
-            }
-            if let Some(v) = self.license_service_configuration {
-                m.insert("LicenseServiceConfiguration", v.into_value());
-            }
-            if let Some(v) = self.shared_file_system_configuration {
-                m.insert("SharedFileSystemConfiguration", v.into_value());
-            }
+            set(&mut m, "ActiveDirectoryConfiguration", self.active_directory_configuration);
+            set(&mut m, "ComputeFarmConfiguration", self.compute_farm_configuration);
+            set(&mut m, "LicenseServiceConfiguration", self.license_service_configuration);
+            set(&mut m, "SharedFileSystemConfiguration", self.shared_file_system_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1065,9 +999,7 @@ pub mod studio_component {
     impl IntoValue for LicenseServiceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
+            set(&mut m, "Endpoint", self.endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -1109,12 +1041,8 @@ pub mod studio_component {
     impl IntoValue for ComputeFarmConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_directory_user {
-                m.insert("ActiveDirectoryUser", v.into_value());
-            }
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
+            set(&mut m, "ActiveDirectoryUser", self.active_directory_user);
+            set(&mut m, "Endpoint", self.endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -1162,15 +1090,9 @@ pub mod studio_component {
     impl IntoValue for ActiveDirectoryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.computer_attributes {
-                m.insert("ComputerAttributes", v.into_value());
-            }
-            if let Some(v) = self.directory_id {
-                m.insert("DirectoryId", v.into_value());
-            }
-            if let Some(v) = self.organizational_unit_distinguished_name {
-                m.insert("OrganizationalUnitDistinguishedName", v.into_value());
-            }
+            set(&mut m, "ComputerAttributes", self.computer_attributes);
+            set(&mut m, "DirectoryId", self.directory_id);
+            set(&mut m, "OrganizationalUnitDistinguishedName", self.organizational_unit_distinguished_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1212,12 +1134,8 @@ pub mod studio_component {
     impl IntoValue for ActiveDirectoryComputerAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1277,21 +1195,11 @@ pub mod studio_component {
     impl IntoValue for SharedFileSystemConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
-            if let Some(v) = self.file_system_id {
-                m.insert("FileSystemId", v.into_value());
-            }
-            if let Some(v) = self.linux_mount_point {
-                m.insert("LinuxMountPoint", v.into_value());
-            }
-            if let Some(v) = self.share_name {
-                m.insert("ShareName", v.into_value());
-            }
-            if let Some(v) = self.windows_mount_drive {
-                m.insert("WindowsMountDrive", v.into_value());
-            }
+            set(&mut m, "Endpoint", self.endpoint);
+            set(&mut m, "FileSystemId", self.file_system_id);
+            set(&mut m, "LinuxMountPoint", self.linux_mount_point);
+            set(&mut m, "ShareName", self.share_name);
+            set(&mut m, "WindowsMountDrive", self.windows_mount_drive);
             gs_core::Value::Map(m)
         }
     }
@@ -1345,18 +1253,10 @@ pub mod studio_component {
     impl IntoValue for StudioComponentInitializationScript {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.launch_profile_protocol_version {
-                m.insert("LaunchProfileProtocolVersion", v.into_value());
-            }
-            if let Some(v) = self.platform {
-                m.insert("Platform", v.into_value());
-            }
-            if let Some(v) = self.run_context {
-                m.insert("RunContext", v.into_value());
-            }
-            if let Some(v) = self.script {
-                m.insert("Script", v.into_value());
-            }
+            set(&mut m, "LaunchProfileProtocolVersion", self.launch_profile_protocol_version);
+            set(&mut m, "Platform", self.platform);
+            set(&mut m, "RunContext", self.run_context);
+            set(&mut m, "Script", self.script);
             gs_core::Value::Map(m)
         }
     }
@@ -1398,12 +1298,8 @@ pub mod studio_component {
     impl IntoValue for ScriptParameterKeyValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "notifications")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -259,9 +259,7 @@ impl CfnEventRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.event_pattern {
-            m.insert("EventPattern", v.into_value());
-        }
+        set(&mut m, "EventPattern", self.event_pattern);
         m.insert("EventType", self.event_type.into_value());
         m.insert("NotificationConfigurationArn", self.notification_configuration_arn.into_value());
         m.insert("Regions", self.regions.into_value());
@@ -368,9 +366,7 @@ impl CfnManagedNotificationAccountContactAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactIdentifier", self.contact_identifier.into_value());
-        if let Some(v) = self.is_sensitive_events_subscribed {
-            m.insert("IsSensitiveEventsSubscribed", v.into_value());
-        }
+        set(&mut m, "IsSensitiveEventsSubscribed", self.is_sensitive_events_subscribed);
         m.insert("ManagedNotificationConfigurationArn", self.managed_notification_configuration_arn.into_value());
         m
     }
@@ -438,9 +434,7 @@ impl CfnManagedNotificationAdditionalChannelAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelArn", self.channel_arn.into_value());
-        if let Some(v) = self.is_sensitive_events_subscribed {
-            m.insert("IsSensitiveEventsSubscribed", v.into_value());
-        }
+        set(&mut m, "IsSensitiveEventsSubscribed", self.is_sensitive_events_subscribed);
         m.insert("ManagedNotificationConfigurationArn", self.managed_notification_configuration_arn.into_value());
         m
     }
@@ -515,14 +509,10 @@ impl CfnNotificationConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aggregation_duration {
-            m.insert("AggregationDuration", v.into_value());
-        }
+        set(&mut m, "AggregationDuration", self.aggregation_duration);
         m.insert("Description", self.description.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

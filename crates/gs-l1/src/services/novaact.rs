@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "novaact")]
-use crate::kinds::{IntoValue, Str};
+use crate::kinds::{IntoValue, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -72,12 +72,8 @@ impl CfnWorkflowDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.export_config {
-            m.insert("ExportConfig", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExportConfig", self.export_config);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -128,7 +124,7 @@ impl crate::Cfn<markers::WorkflowDefinition> {
 /// The property types of [`CfnWorkflowDefinition`]: CDK's `CfnWorkflowDefinition.*Property`.
 #[cfg(feature = "novaact")]
 pub mod workflow_definition {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Configuration settings for exporting workflow execution data and logs to Amazon S3.
     ///
@@ -163,9 +159,7 @@ pub mod workflow_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3BucketName", self.s3_bucket_name.into_value());
-            if let Some(v) = self.s3_key_prefix {
-                m.insert("S3KeyPrefix", v.into_value());
-            }
+            set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "oam")]
-use crate::kinds::{IntoValue, Json, List, Map, Str};
+use crate::kinds::{IntoValue, Json, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -110,17 +110,11 @@ impl CfnLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.label_template {
-            m.insert("LabelTemplate", v.into_value());
-        }
-        if let Some(v) = self.link_configuration {
-            m.insert("LinkConfiguration", v.into_value());
-        }
+        set(&mut m, "LabelTemplate", self.label_template);
+        set(&mut m, "LinkConfiguration", self.link_configuration);
         m.insert("ResourceTypes", self.resource_types.into_value());
         m.insert("SinkIdentifier", self.sink_identifier.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -163,7 +157,7 @@ impl crate::Cfn<markers::Link> {
 /// The property types of [`CfnLink`]: CDK's `CfnLink.*Property`.
 #[cfg(feature = "oam")]
 pub mod link {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Use this structure to optionally create filters that specify that only some metric
     /// namespaces or log groups are to be shared from the source account to the monitoring account.
@@ -205,12 +199,8 @@ pub mod link {
     impl IntoValue for LinkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_configuration {
-                m.insert("LogGroupConfiguration", v.into_value());
-            }
-            if let Some(v) = self.metric_configuration {
-                m.insert("MetricConfiguration", v.into_value());
-            }
+            set(&mut m, "LogGroupConfiguration", self.log_group_configuration);
+            set(&mut m, "MetricConfiguration", self.metric_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -294,12 +284,8 @@ impl CfnSinkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "observabilityadmin")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -164,9 +164,7 @@ impl CfnOrganizationCentralizationRuleProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rule", self.rule.into_value());
         m.insert("RuleName", self.rule_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -200,7 +198,7 @@ impl crate::Cfn<markers::OrganizationCentralizationRule> {
 /// The property types of [`CfnOrganizationCentralizationRule`]: CDK's `CfnOrganizationCentralizationRule.*Property`.
 #[cfg(feature = "observabilityadmin")]
 pub mod organization_centralization_rule {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Defines how telemetry data should be centralized across an AWS Organization, including
     /// source and destination configurations.
@@ -291,15 +289,9 @@ pub mod organization_centralization_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Regions", self.regions.into_value());
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.source_logs_configuration {
-                m.insert("SourceLogsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.source_metrics_configuration {
-                m.insert("SourceMetricsConfiguration", v.into_value());
-            }
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "SourceLogsConfiguration", self.source_logs_configuration);
+            set(&mut m, "SourceMetricsConfiguration", self.source_metrics_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -346,13 +338,9 @@ pub mod organization_centralization_rule {
     impl IntoValue for SourceLogsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_source_selection_criteria {
-                m.insert("DataSourceSelectionCriteria", v.into_value());
-            }
+            set(&mut m, "DataSourceSelectionCriteria", self.data_source_selection_criteria);
             m.insert("EncryptedLogGroupStrategy", self.encrypted_log_group_strategy.into_value());
-            if let Some(v) = self.log_group_selection_criteria {
-                m.insert("LogGroupSelectionCriteria", v.into_value());
-            }
+            set(&mut m, "LogGroupSelectionCriteria", self.log_group_selection_criteria);
             gs_core::Value::Map(m)
         }
     }
@@ -389,9 +377,7 @@ pub mod organization_centralization_rule {
     impl IntoValue for SourceMetricsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metrics_selection_criteria {
-                m.insert("MetricsSelectionCriteria", v.into_value());
-            }
+            set(&mut m, "MetricsSelectionCriteria", self.metrics_selection_criteria);
             gs_core::Value::Map(m)
         }
     }
@@ -442,15 +428,9 @@ pub mod organization_centralization_rule {
     impl IntoValue for CentralizationRuleDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account {
-                m.insert("Account", v.into_value());
-            }
-            if let Some(v) = self.destination_logs_configuration {
-                m.insert("DestinationLogsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.destination_metrics_configuration {
-                m.insert("DestinationMetricsConfiguration", v.into_value());
-            }
+            set(&mut m, "Account", self.account);
+            set(&mut m, "DestinationLogsConfiguration", self.destination_logs_configuration);
+            set(&mut m, "DestinationMetricsConfiguration", self.destination_metrics_configuration);
             m.insert("Region", self.region.into_value());
             gs_core::Value::Map(m)
         }
@@ -507,18 +487,10 @@ pub mod organization_centralization_rule {
     impl IntoValue for DestinationLogsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.backup_configuration {
-                m.insert("BackupConfiguration", v.into_value());
-            }
-            if let Some(v) = self.log_group_name_configuration {
-                m.insert("LogGroupNameConfiguration", v.into_value());
-            }
-            if let Some(v) = self.logs_encryption_configuration {
-                m.insert("LogsEncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.tag_propagation_configuration {
-                m.insert("TagPropagationConfiguration", v.into_value());
-            }
+            set(&mut m, "BackupConfiguration", self.backup_configuration);
+            set(&mut m, "LogGroupNameConfiguration", self.log_group_name_configuration);
+            set(&mut m, "LogsEncryptionConfiguration", self.logs_encryption_configuration);
+            set(&mut m, "TagPropagationConfiguration", self.tag_propagation_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -576,16 +548,10 @@ pub mod organization_centralization_rule {
     impl IntoValue for LogsEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_conflict_resolution_strategy {
-                m.insert("EncryptionConflictResolutionStrategy", v.into_value());
-            }
-            if let Some(v) = self.encryption_scope {
-                m.insert("EncryptionScope", v.into_value());
-            }
+            set(&mut m, "EncryptionConflictResolutionStrategy", self.encryption_conflict_resolution_strategy);
+            set(&mut m, "EncryptionScope", self.encryption_scope);
             m.insert("EncryptionStrategy", self.encryption_strategy.into_value());
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -625,9 +591,7 @@ pub mod organization_centralization_rule {
     impl IntoValue for LogsBackupConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("Region", self.region.into_value());
             gs_core::Value::Map(m)
         }
@@ -699,9 +663,7 @@ pub mod organization_centralization_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationRoleArn", self.destination_role_arn.into_value());
-            if let Some(v) = self.tag_conflict_resolution_strategy {
-                m.insert("TagConflictResolutionStrategy", v.into_value());
-            }
+            set(&mut m, "TagConflictResolutionStrategy", self.tag_conflict_resolution_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -738,9 +700,7 @@ pub mod organization_centralization_rule {
     impl IntoValue for DestinationMetricsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.backup_configuration {
-                m.insert("BackupConfiguration", v.into_value());
-            }
+            set(&mut m, "BackupConfiguration", self.backup_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -825,9 +785,7 @@ impl CfnOrganizationTelemetryRuleProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rule", self.rule.into_value());
         m.insert("RuleName", self.rule_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -869,7 +827,7 @@ impl crate::Cfn<markers::OrganizationTelemetryRule> {
 /// The property types of [`CfnOrganizationTelemetryRule`]: CDK's `CfnOrganizationTelemetryRule.*Property`.
 #[cfg(feature = "observabilityadmin")]
 pub mod organization_telemetry_rule {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Defines how telemetry should be configured for specific AWS resources.
     ///
@@ -952,28 +910,14 @@ pub mod organization_telemetry_rule {
     impl IntoValue for TelemetryRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_regions {
-                m.insert("AllRegions", v.into_value());
-            }
-            if let Some(v) = self.allow_field_updates {
-                m.insert("AllowFieldUpdates", v.into_value());
-            }
-            if let Some(v) = self.destination_configuration {
-                m.insert("DestinationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.regions {
-                m.insert("Regions", v.into_value());
-            }
+            set(&mut m, "AllRegions", self.all_regions);
+            set(&mut m, "AllowFieldUpdates", self.allow_field_updates);
+            set(&mut m, "DestinationConfiguration", self.destination_configuration);
+            set(&mut m, "Regions", self.regions);
             m.insert("ResourceType", self.resource_type.into_value());
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
-            if let Some(v) = self.selection_criteria {
-                m.insert("SelectionCriteria", v.into_value());
-            }
-            if let Some(v) = self.telemetry_source_types {
-                m.insert("TelemetrySourceTypes", v.into_value());
-            }
+            set(&mut m, "Scope", self.scope);
+            set(&mut m, "SelectionCriteria", self.selection_criteria);
+            set(&mut m, "TelemetrySourceTypes", self.telemetry_source_types);
             m.insert("TelemetryType", self.telemetry_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1068,36 +1012,16 @@ pub mod organization_telemetry_rule {
     impl IntoValue for TelemetryDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloudtrail_parameters {
-                m.insert("CloudtrailParameters", v.into_value());
-            }
-            if let Some(v) = self.destination_pattern {
-                m.insert("DestinationPattern", v.into_value());
-            }
-            if let Some(v) = self.destination_type {
-                m.insert("DestinationType", v.into_value());
-            }
-            if let Some(v) = self.elb_load_balancer_logging_parameters {
-                m.insert("ELBLoadBalancerLoggingParameters", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.log_delivery_parameters {
-                m.insert("LogDeliveryParameters", v.into_value());
-            }
-            if let Some(v) = self.msk_monitoring_parameters {
-                m.insert("MskMonitoringParameters", v.into_value());
-            }
-            if let Some(v) = self.retention_in_days {
-                m.insert("RetentionInDays", v.into_value());
-            }
-            if let Some(v) = self.vpc_flow_log_parameters {
-                m.insert("VPCFlowLogParameters", v.into_value());
-            }
-            if let Some(v) = self.waf_logging_parameters {
-                m.insert("WAFLoggingParameters", v.into_value());
-            }
+            set(&mut m, "CloudtrailParameters", self.cloudtrail_parameters);
+            set(&mut m, "DestinationPattern", self.destination_pattern);
+            set(&mut m, "DestinationType", self.destination_type);
+            set(&mut m, "ELBLoadBalancerLoggingParameters", self.elb_load_balancer_logging_parameters);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "LogDeliveryParameters", self.log_delivery_parameters);
+            set(&mut m, "MskMonitoringParameters", self.msk_monitoring_parameters);
+            set(&mut m, "RetentionInDays", self.retention_in_days);
+            set(&mut m, "VPCFlowLogParameters", self.vpc_flow_log_parameters);
+            set(&mut m, "WAFLoggingParameters", self.waf_logging_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1146,15 +1070,9 @@ pub mod organization_telemetry_rule {
     impl IntoValue for VPCFlowLogParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_format {
-                m.insert("LogFormat", v.into_value());
-            }
-            if let Some(v) = self.max_aggregation_interval {
-                m.insert("MaxAggregationInterval", v.into_value());
-            }
-            if let Some(v) = self.traffic_type {
-                m.insert("TrafficType", v.into_value());
-            }
+            set(&mut m, "LogFormat", self.log_format);
+            set(&mut m, "MaxAggregationInterval", self.max_aggregation_interval);
+            set(&mut m, "TrafficType", self.traffic_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1227,9 +1145,7 @@ pub mod organization_telemetry_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1302,27 +1218,13 @@ pub mod organization_telemetry_rule {
     impl IntoValue for AdvancedFieldSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ends_with {
-                m.insert("EndsWith", v.into_value());
-            }
-            if let Some(v) = self.equals {
-                m.insert("Equals", v.into_value());
-            }
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.not_ends_with {
-                m.insert("NotEndsWith", v.into_value());
-            }
-            if let Some(v) = self.not_equals {
-                m.insert("NotEquals", v.into_value());
-            }
-            if let Some(v) = self.not_starts_with {
-                m.insert("NotStartsWith", v.into_value());
-            }
-            if let Some(v) = self.starts_with {
-                m.insert("StartsWith", v.into_value());
-            }
+            set(&mut m, "EndsWith", self.ends_with);
+            set(&mut m, "Equals", self.equals);
+            set(&mut m, "Field", self.field);
+            set(&mut m, "NotEndsWith", self.not_ends_with);
+            set(&mut m, "NotEquals", self.not_equals);
+            set(&mut m, "NotStartsWith", self.not_starts_with);
+            set(&mut m, "StartsWith", self.starts_with);
             gs_core::Value::Map(m)
         }
     }
@@ -1367,12 +1269,8 @@ pub mod organization_telemetry_rule {
     impl IntoValue for ELBLoadBalancerLoggingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_delimiter {
-                m.insert("FieldDelimiter", v.into_value());
-            }
-            if let Some(v) = self.output_format {
-                m.insert("OutputFormat", v.into_value());
-            }
+            set(&mut m, "FieldDelimiter", self.field_delimiter);
+            set(&mut m, "OutputFormat", self.output_format);
             gs_core::Value::Map(m)
         }
     }
@@ -1421,15 +1319,9 @@ pub mod organization_telemetry_rule {
     impl IntoValue for WAFLoggingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_type {
-                m.insert("LogType", v.into_value());
-            }
-            if let Some(v) = self.logging_filter {
-                m.insert("LoggingFilter", v.into_value());
-            }
-            if let Some(v) = self.redacted_fields {
-                m.insert("RedactedFields", v.into_value());
-            }
+            set(&mut m, "LogType", self.log_type);
+            set(&mut m, "LoggingFilter", self.logging_filter);
+            set(&mut m, "RedactedFields", self.redacted_fields);
             gs_core::Value::Map(m)
         }
     }
@@ -1485,18 +1377,10 @@ pub mod organization_telemetry_rule {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.single_header {
-                m.insert("SingleHeader", v.into_value());
-            }
-            if let Some(v) = self.uri_path {
-                m.insert("UriPath", v.into_value());
-            }
+            set(&mut m, "Method", self.method);
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "SingleHeader", self.single_header);
+            set(&mut m, "UriPath", self.uri_path);
             gs_core::Value::Map(m)
         }
     }
@@ -1573,12 +1457,8 @@ pub mod organization_telemetry_rule {
     impl IntoValue for LoggingFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_behavior {
-                m.insert("DefaultBehavior", v.into_value());
-            }
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
+            set(&mut m, "DefaultBehavior", self.default_behavior);
+            set(&mut m, "Filters", self.filters);
             gs_core::Value::Map(m)
         }
     }
@@ -1629,15 +1509,9 @@ pub mod organization_telemetry_rule {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior {
-                m.insert("Behavior", v.into_value());
-            }
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
-            if let Some(v) = self.requirement {
-                m.insert("Requirement", v.into_value());
-            }
+            set(&mut m, "Behavior", self.behavior);
+            set(&mut m, "Conditions", self.conditions);
+            set(&mut m, "Requirement", self.requirement);
             gs_core::Value::Map(m)
         }
     }
@@ -1680,12 +1554,8 @@ pub mod organization_telemetry_rule {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_condition {
-                m.insert("ActionCondition", v.into_value());
-            }
-            if let Some(v) = self.label_name_condition {
-                m.insert("LabelNameCondition", v.into_value());
-            }
+            set(&mut m, "ActionCondition", self.action_condition);
+            set(&mut m, "LabelNameCondition", self.label_name_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -1723,9 +1593,7 @@ pub mod organization_telemetry_rule {
     impl IntoValue for ActionCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
             gs_core::Value::Map(m)
         }
     }
@@ -1764,9 +1632,7 @@ pub mod organization_telemetry_rule {
     impl IntoValue for LabelNameCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.label_name {
-                m.insert("LabelName", v.into_value());
-            }
+            set(&mut m, "LabelName", self.label_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1803,9 +1669,7 @@ pub mod organization_telemetry_rule {
     impl IntoValue for MskMonitoringParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enhanced_monitoring {
-                m.insert("EnhancedMonitoring", v.into_value());
-            }
+            set(&mut m, "EnhancedMonitoring", self.enhanced_monitoring);
             gs_core::Value::Map(m)
         }
     }
@@ -1842,9 +1706,7 @@ pub mod organization_telemetry_rule {
     impl IntoValue for LogDeliveryParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_types {
-                m.insert("LogTypes", v.into_value());
-            }
+            set(&mut m, "LogTypes", self.log_types);
             gs_core::Value::Map(m)
         }
     }
@@ -1904,13 +1766,9 @@ impl CfnS3TableIntegrationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Encryption", self.encryption.into_value());
-        if let Some(v) = self.log_sources {
-            m.insert("LogSources", v.into_value());
-        }
+        set(&mut m, "LogSources", self.log_sources);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1944,7 +1802,7 @@ impl crate::Cfn<markers::S3TableIntegration> {
 /// The property types of [`CfnS3TableIntegration`]: CDK's `CfnS3TableIntegration.*Property`.
 #[cfg(feature = "observabilityadmin")]
 pub mod s3_table_integration {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Defines the encryption configuration for S3 Table integrations, including the encryption
     /// algorithm and KMS key settings.
@@ -1980,9 +1838,7 @@ pub mod s3_table_integration {
     impl IntoValue for EncryptionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("SseAlgorithm", self.sse_algorithm.into_value());
             gs_core::Value::Map(m)
         }
@@ -2027,9 +1883,7 @@ pub mod s3_table_integration {
     impl IntoValue for LogSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.identifier {
-                m.insert("Identifier", v.into_value());
-            }
+            set(&mut m, "Identifier", self.identifier);
             m.insert("Name", self.name.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -2145,12 +1999,8 @@ impl CfnTelemetryPipelinesProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2301,9 +2151,7 @@ impl CfnTelemetryRuleProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rule", self.rule.into_value());
         m.insert("RuleName", self.rule_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2345,7 +2193,7 @@ impl crate::Cfn<markers::TelemetryRule> {
 /// The property types of [`CfnTelemetryRule`]: CDK's `CfnTelemetryRule.*Property`.
 #[cfg(feature = "observabilityadmin")]
 pub mod telemetry_rule {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Defines how telemetry should be configured for specific AWS resources.
     ///
@@ -2420,25 +2268,13 @@ pub mod telemetry_rule {
     impl IntoValue for TelemetryRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_regions {
-                m.insert("AllRegions", v.into_value());
-            }
-            if let Some(v) = self.allow_field_updates {
-                m.insert("AllowFieldUpdates", v.into_value());
-            }
-            if let Some(v) = self.destination_configuration {
-                m.insert("DestinationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.regions {
-                m.insert("Regions", v.into_value());
-            }
+            set(&mut m, "AllRegions", self.all_regions);
+            set(&mut m, "AllowFieldUpdates", self.allow_field_updates);
+            set(&mut m, "DestinationConfiguration", self.destination_configuration);
+            set(&mut m, "Regions", self.regions);
             m.insert("ResourceType", self.resource_type.into_value());
-            if let Some(v) = self.selection_criteria {
-                m.insert("SelectionCriteria", v.into_value());
-            }
-            if let Some(v) = self.telemetry_source_types {
-                m.insert("TelemetrySourceTypes", v.into_value());
-            }
+            set(&mut m, "SelectionCriteria", self.selection_criteria);
+            set(&mut m, "TelemetrySourceTypes", self.telemetry_source_types);
             m.insert("TelemetryType", self.telemetry_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2533,36 +2369,16 @@ pub mod telemetry_rule {
     impl IntoValue for TelemetryDestinationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloudtrail_parameters {
-                m.insert("CloudtrailParameters", v.into_value());
-            }
-            if let Some(v) = self.destination_pattern {
-                m.insert("DestinationPattern", v.into_value());
-            }
-            if let Some(v) = self.destination_type {
-                m.insert("DestinationType", v.into_value());
-            }
-            if let Some(v) = self.elb_load_balancer_logging_parameters {
-                m.insert("ELBLoadBalancerLoggingParameters", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.log_delivery_parameters {
-                m.insert("LogDeliveryParameters", v.into_value());
-            }
-            if let Some(v) = self.msk_monitoring_parameters {
-                m.insert("MskMonitoringParameters", v.into_value());
-            }
-            if let Some(v) = self.retention_in_days {
-                m.insert("RetentionInDays", v.into_value());
-            }
-            if let Some(v) = self.vpc_flow_log_parameters {
-                m.insert("VPCFlowLogParameters", v.into_value());
-            }
-            if let Some(v) = self.waf_logging_parameters {
-                m.insert("WAFLoggingParameters", v.into_value());
-            }
+            set(&mut m, "CloudtrailParameters", self.cloudtrail_parameters);
+            set(&mut m, "DestinationPattern", self.destination_pattern);
+            set(&mut m, "DestinationType", self.destination_type);
+            set(&mut m, "ELBLoadBalancerLoggingParameters", self.elb_load_balancer_logging_parameters);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "LogDeliveryParameters", self.log_delivery_parameters);
+            set(&mut m, "MskMonitoringParameters", self.msk_monitoring_parameters);
+            set(&mut m, "RetentionInDays", self.retention_in_days);
+            set(&mut m, "VPCFlowLogParameters", self.vpc_flow_log_parameters);
+            set(&mut m, "WAFLoggingParameters", self.waf_logging_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2610,15 +2426,9 @@ pub mod telemetry_rule {
     impl IntoValue for VPCFlowLogParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_format {
-                m.insert("LogFormat", v.into_value());
-            }
-            if let Some(v) = self.max_aggregation_interval {
-                m.insert("MaxAggregationInterval", v.into_value());
-            }
-            if let Some(v) = self.traffic_type {
-                m.insert("TrafficType", v.into_value());
-            }
+            set(&mut m, "LogFormat", self.log_format);
+            set(&mut m, "MaxAggregationInterval", self.max_aggregation_interval);
+            set(&mut m, "TrafficType", self.traffic_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2689,9 +2499,7 @@ pub mod telemetry_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -2763,27 +2571,13 @@ pub mod telemetry_rule {
     impl IntoValue for AdvancedFieldSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ends_with {
-                m.insert("EndsWith", v.into_value());
-            }
-            if let Some(v) = self.equals {
-                m.insert("Equals", v.into_value());
-            }
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.not_ends_with {
-                m.insert("NotEndsWith", v.into_value());
-            }
-            if let Some(v) = self.not_equals {
-                m.insert("NotEquals", v.into_value());
-            }
-            if let Some(v) = self.not_starts_with {
-                m.insert("NotStartsWith", v.into_value());
-            }
-            if let Some(v) = self.starts_with {
-                m.insert("StartsWith", v.into_value());
-            }
+            set(&mut m, "EndsWith", self.ends_with);
+            set(&mut m, "Equals", self.equals);
+            set(&mut m, "Field", self.field);
+            set(&mut m, "NotEndsWith", self.not_ends_with);
+            set(&mut m, "NotEquals", self.not_equals);
+            set(&mut m, "NotStartsWith", self.not_starts_with);
+            set(&mut m, "StartsWith", self.starts_with);
             gs_core::Value::Map(m)
         }
     }
@@ -2827,12 +2621,8 @@ pub mod telemetry_rule {
     impl IntoValue for ELBLoadBalancerLoggingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_delimiter {
-                m.insert("FieldDelimiter", v.into_value());
-            }
-            if let Some(v) = self.output_format {
-                m.insert("OutputFormat", v.into_value());
-            }
+            set(&mut m, "FieldDelimiter", self.field_delimiter);
+            set(&mut m, "OutputFormat", self.output_format);
             gs_core::Value::Map(m)
         }
     }
@@ -2880,15 +2670,9 @@ pub mod telemetry_rule {
     impl IntoValue for WAFLoggingParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_type {
-                m.insert("LogType", v.into_value());
-            }
-            if let Some(v) = self.logging_filter {
-                m.insert("LoggingFilter", v.into_value());
-            }
-            if let Some(v) = self.redacted_fields {
-                m.insert("RedactedFields", v.into_value());
-            }
+            set(&mut m, "LogType", self.log_type);
+            set(&mut m, "LoggingFilter", self.logging_filter);
+            set(&mut m, "RedactedFields", self.redacted_fields);
             gs_core::Value::Map(m)
         }
     }
@@ -2943,18 +2727,10 @@ pub mod telemetry_rule {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.single_header {
-                m.insert("SingleHeader", v.into_value());
-            }
-            if let Some(v) = self.uri_path {
-                m.insert("UriPath", v.into_value());
-            }
+            set(&mut m, "Method", self.method);
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "SingleHeader", self.single_header);
+            set(&mut m, "UriPath", self.uri_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3029,12 +2805,8 @@ pub mod telemetry_rule {
     impl IntoValue for LoggingFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_behavior {
-                m.insert("DefaultBehavior", v.into_value());
-            }
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
+            set(&mut m, "DefaultBehavior", self.default_behavior);
+            set(&mut m, "Filters", self.filters);
             gs_core::Value::Map(m)
         }
     }
@@ -3084,15 +2856,9 @@ pub mod telemetry_rule {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior {
-                m.insert("Behavior", v.into_value());
-            }
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
-            if let Some(v) = self.requirement {
-                m.insert("Requirement", v.into_value());
-            }
+            set(&mut m, "Behavior", self.behavior);
+            set(&mut m, "Conditions", self.conditions);
+            set(&mut m, "Requirement", self.requirement);
             gs_core::Value::Map(m)
         }
     }
@@ -3134,12 +2900,8 @@ pub mod telemetry_rule {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_condition {
-                m.insert("ActionCondition", v.into_value());
-            }
-            if let Some(v) = self.label_name_condition {
-                m.insert("LabelNameCondition", v.into_value());
-            }
+            set(&mut m, "ActionCondition", self.action_condition);
+            set(&mut m, "LabelNameCondition", self.label_name_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -3176,9 +2938,7 @@ pub mod telemetry_rule {
     impl IntoValue for ActionCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
             gs_core::Value::Map(m)
         }
     }
@@ -3216,9 +2976,7 @@ pub mod telemetry_rule {
     impl IntoValue for LabelNameCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.label_name {
-                m.insert("LabelName", v.into_value());
-            }
+            set(&mut m, "LabelName", self.label_name);
             gs_core::Value::Map(m)
         }
     }
@@ -3254,9 +3012,7 @@ pub mod telemetry_rule {
     impl IntoValue for MskMonitoringParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enhanced_monitoring {
-                m.insert("EnhancedMonitoring", v.into_value());
-            }
+            set(&mut m, "EnhancedMonitoring", self.enhanced_monitoring);
             gs_core::Value::Map(m)
         }
     }
@@ -3292,9 +3048,7 @@ pub mod telemetry_rule {
     impl IntoValue for LogDeliveryParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_types {
-                m.insert("LogTypes", v.into_value());
-            }
+            set(&mut m, "LogTypes", self.log_types);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "odb")]
-use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Int, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -248,57 +248,23 @@ impl CfnCloudAutonomousVmClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.autonomous_data_storage_size_in_tbs {
-            m.insert("AutonomousDataStorageSizeInTBs", v.into_value());
-        }
-        if let Some(v) = self.cloud_exadata_infrastructure_id {
-            m.insert("CloudExadataInfrastructureId", v.into_value());
-        }
-        if let Some(v) = self.cpu_core_count_per_node {
-            m.insert("CpuCoreCountPerNode", v.into_value());
-        }
-        if let Some(v) = self.db_servers {
-            m.insert("DbServers", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.iam_roles {
-            m.insert("IamRoles", v.into_value());
-        }
-        if let Some(v) = self.is_mtls_enabled_vm_cluster {
-            m.insert("IsMtlsEnabledVmCluster", v.into_value());
-        }
-        if let Some(v) = self.license_model {
-            m.insert("LicenseModel", v.into_value());
-        }
-        if let Some(v) = self.maintenance_window {
-            m.insert("MaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.memory_per_oracle_compute_unit_in_gbs {
-            m.insert("MemoryPerOracleComputeUnitInGBs", v.into_value());
-        }
-        if let Some(v) = self.odb_network_id {
-            m.insert("OdbNetworkId", v.into_value());
-        }
-        if let Some(v) = self.scan_listener_port_non_tls {
-            m.insert("ScanListenerPortNonTls", v.into_value());
-        }
-        if let Some(v) = self.scan_listener_port_tls {
-            m.insert("ScanListenerPortTls", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.time_zone {
-            m.insert("TimeZone", v.into_value());
-        }
-        if let Some(v) = self.total_container_databases {
-            m.insert("TotalContainerDatabases", v.into_value());
-        }
+        set(&mut m, "AutonomousDataStorageSizeInTBs", self.autonomous_data_storage_size_in_tbs);
+        set(&mut m, "CloudExadataInfrastructureId", self.cloud_exadata_infrastructure_id);
+        set(&mut m, "CpuCoreCountPerNode", self.cpu_core_count_per_node);
+        set(&mut m, "DbServers", self.db_servers);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "IamRoles", self.iam_roles);
+        set(&mut m, "IsMtlsEnabledVmCluster", self.is_mtls_enabled_vm_cluster);
+        set(&mut m, "LicenseModel", self.license_model);
+        set(&mut m, "MaintenanceWindow", self.maintenance_window);
+        set(&mut m, "MemoryPerOracleComputeUnitInGBs", self.memory_per_oracle_compute_unit_in_gbs);
+        set(&mut m, "OdbNetworkId", self.odb_network_id);
+        set(&mut m, "ScanListenerPortNonTls", self.scan_listener_port_non_tls);
+        set(&mut m, "ScanListenerPortTls", self.scan_listener_port_tls);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeZone", self.time_zone);
+        set(&mut m, "TotalContainerDatabases", self.total_container_databases);
         m
     }
 
@@ -551,7 +517,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
 /// The property types of [`CfnCloudAutonomousVmCluster`]: CDK's `CfnCloudAutonomousVmCluster.*Property`.
 #[cfg(feature = "odb")]
 pub mod cloud_autonomous_vm_cluster {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The scheduling details for the maintenance window. Patching and system updates take place
     /// during the maintenance window.
@@ -615,24 +581,12 @@ pub mod cloud_autonomous_vm_cluster {
     impl IntoValue for MaintenanceWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days_of_week {
-                m.insert("DaysOfWeek", v.into_value());
-            }
-            if let Some(v) = self.hours_of_day {
-                m.insert("HoursOfDay", v.into_value());
-            }
-            if let Some(v) = self.lead_time_in_weeks {
-                m.insert("LeadTimeInWeeks", v.into_value());
-            }
-            if let Some(v) = self.months {
-                m.insert("Months", v.into_value());
-            }
-            if let Some(v) = self.preference {
-                m.insert("Preference", v.into_value());
-            }
-            if let Some(v) = self.weeks_of_month {
-                m.insert("WeeksOfMonth", v.into_value());
-            }
+            set(&mut m, "DaysOfWeek", self.days_of_week);
+            set(&mut m, "HoursOfDay", self.hours_of_day);
+            set(&mut m, "LeadTimeInWeeks", self.lead_time_in_weeks);
+            set(&mut m, "Months", self.months);
+            set(&mut m, "Preference", self.preference);
+            set(&mut m, "WeeksOfMonth", self.weeks_of_month);
             gs_core::Value::Map(m)
         }
     }
@@ -682,15 +636,9 @@ pub mod cloud_autonomous_vm_cluster {
     impl IntoValue for IamRole {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_integration {
-                m.insert("AwsIntegration", v.into_value());
-            }
-            if let Some(v) = self.iam_role_arn {
-                m.insert("IamRoleArn", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "AwsIntegration", self.aws_integration);
+            set(&mut m, "IamRoleArn", self.iam_role_arn);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -806,39 +754,17 @@ impl CfnCloudExadataInfrastructureProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_id {
-            m.insert("AvailabilityZoneId", v.into_value());
-        }
-        if let Some(v) = self.compute_count {
-            m.insert("ComputeCount", v.into_value());
-        }
-        if let Some(v) = self.customer_contacts_to_send_to_oci {
-            m.insert("CustomerContactsToSendToOCI", v.into_value());
-        }
-        if let Some(v) = self.database_server_type {
-            m.insert("DatabaseServerType", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.maintenance_window {
-            m.insert("MaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.shape {
-            m.insert("Shape", v.into_value());
-        }
-        if let Some(v) = self.storage_count {
-            m.insert("StorageCount", v.into_value());
-        }
-        if let Some(v) = self.storage_server_type {
-            m.insert("StorageServerType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+        set(&mut m, "ComputeCount", self.compute_count);
+        set(&mut m, "CustomerContactsToSendToOCI", self.customer_contacts_to_send_to_oci);
+        set(&mut m, "DatabaseServerType", self.database_server_type);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "MaintenanceWindow", self.maintenance_window);
+        set(&mut m, "Shape", self.shape);
+        set(&mut m, "StorageCount", self.storage_count);
+        set(&mut m, "StorageServerType", self.storage_server_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1039,7 +965,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
 /// The property types of [`CfnCloudExadataInfrastructure`]: CDK's `CfnCloudExadataInfrastructure.*Property`.
 #[cfg(feature = "odb")]
 pub mod cloud_exadata_infrastructure {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The scheduling details for the maintenance window. Patching and system updates take place
     /// during the maintenance window.
@@ -1121,33 +1047,15 @@ pub mod cloud_exadata_infrastructure {
     impl IntoValue for MaintenanceWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_action_timeout_in_mins {
-                m.insert("CustomActionTimeoutInMins", v.into_value());
-            }
-            if let Some(v) = self.days_of_week {
-                m.insert("DaysOfWeek", v.into_value());
-            }
-            if let Some(v) = self.hours_of_day {
-                m.insert("HoursOfDay", v.into_value());
-            }
-            if let Some(v) = self.is_custom_action_timeout_enabled {
-                m.insert("IsCustomActionTimeoutEnabled", v.into_value());
-            }
-            if let Some(v) = self.lead_time_in_weeks {
-                m.insert("LeadTimeInWeeks", v.into_value());
-            }
-            if let Some(v) = self.months {
-                m.insert("Months", v.into_value());
-            }
-            if let Some(v) = self.patching_mode {
-                m.insert("PatchingMode", v.into_value());
-            }
-            if let Some(v) = self.preference {
-                m.insert("Preference", v.into_value());
-            }
-            if let Some(v) = self.weeks_of_month {
-                m.insert("WeeksOfMonth", v.into_value());
-            }
+            set(&mut m, "CustomActionTimeoutInMins", self.custom_action_timeout_in_mins);
+            set(&mut m, "DaysOfWeek", self.days_of_week);
+            set(&mut m, "HoursOfDay", self.hours_of_day);
+            set(&mut m, "IsCustomActionTimeoutEnabled", self.is_custom_action_timeout_enabled);
+            set(&mut m, "LeadTimeInWeeks", self.lead_time_in_weeks);
+            set(&mut m, "Months", self.months);
+            set(&mut m, "PatchingMode", self.patching_mode);
+            set(&mut m, "Preference", self.preference);
+            set(&mut m, "WeeksOfMonth", self.weeks_of_month);
             gs_core::Value::Map(m)
         }
     }
@@ -1184,9 +1092,7 @@ pub mod cloud_exadata_infrastructure {
     impl IntoValue for CustomerContact {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email {
-                m.insert("Email", v.into_value());
-            }
+            set(&mut m, "Email", self.email);
             gs_core::Value::Map(m)
         }
     }
@@ -1374,72 +1280,28 @@ impl CfnCloudVmClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cloud_exadata_infrastructure_id {
-            m.insert("CloudExadataInfrastructureId", v.into_value());
-        }
-        if let Some(v) = self.cluster_name {
-            m.insert("ClusterName", v.into_value());
-        }
-        if let Some(v) = self.cpu_core_count {
-            m.insert("CpuCoreCount", v.into_value());
-        }
-        if let Some(v) = self.data_collection_options {
-            m.insert("DataCollectionOptions", v.into_value());
-        }
-        if let Some(v) = self.data_storage_size_in_tbs {
-            m.insert("DataStorageSizeInTBs", v.into_value());
-        }
-        if let Some(v) = self.db_node_storage_size_in_gbs {
-            m.insert("DbNodeStorageSizeInGBs", v.into_value());
-        }
-        if let Some(v) = self.db_nodes {
-            m.insert("DbNodes", v.into_value());
-        }
-        if let Some(v) = self.db_servers {
-            m.insert("DbServers", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.gi_version {
-            m.insert("GiVersion", v.into_value());
-        }
-        if let Some(v) = self.hostname {
-            m.insert("Hostname", v.into_value());
-        }
-        if let Some(v) = self.iam_roles {
-            m.insert("IamRoles", v.into_value());
-        }
-        if let Some(v) = self.is_local_backup_enabled {
-            m.insert("IsLocalBackupEnabled", v.into_value());
-        }
-        if let Some(v) = self.is_sparse_diskgroup_enabled {
-            m.insert("IsSparseDiskgroupEnabled", v.into_value());
-        }
-        if let Some(v) = self.license_model {
-            m.insert("LicenseModel", v.into_value());
-        }
-        if let Some(v) = self.memory_size_in_gbs {
-            m.insert("MemorySizeInGBs", v.into_value());
-        }
-        if let Some(v) = self.odb_network_id {
-            m.insert("OdbNetworkId", v.into_value());
-        }
-        if let Some(v) = self.scan_listener_port_tcp {
-            m.insert("ScanListenerPortTcp", v.into_value());
-        }
-        if let Some(v) = self.ssh_public_keys {
-            m.insert("SshPublicKeys", v.into_value());
-        }
-        if let Some(v) = self.system_version {
-            m.insert("SystemVersion", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.time_zone {
-            m.insert("TimeZone", v.into_value());
-        }
+        set(&mut m, "CloudExadataInfrastructureId", self.cloud_exadata_infrastructure_id);
+        set(&mut m, "ClusterName", self.cluster_name);
+        set(&mut m, "CpuCoreCount", self.cpu_core_count);
+        set(&mut m, "DataCollectionOptions", self.data_collection_options);
+        set(&mut m, "DataStorageSizeInTBs", self.data_storage_size_in_tbs);
+        set(&mut m, "DbNodeStorageSizeInGBs", self.db_node_storage_size_in_gbs);
+        set(&mut m, "DbNodes", self.db_nodes);
+        set(&mut m, "DbServers", self.db_servers);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "GiVersion", self.gi_version);
+        set(&mut m, "Hostname", self.hostname);
+        set(&mut m, "IamRoles", self.iam_roles);
+        set(&mut m, "IsLocalBackupEnabled", self.is_local_backup_enabled);
+        set(&mut m, "IsSparseDiskgroupEnabled", self.is_sparse_diskgroup_enabled);
+        set(&mut m, "LicenseModel", self.license_model);
+        set(&mut m, "MemorySizeInGBs", self.memory_size_in_gbs);
+        set(&mut m, "OdbNetworkId", self.odb_network_id);
+        set(&mut m, "ScanListenerPortTcp", self.scan_listener_port_tcp);
+        set(&mut m, "SshPublicKeys", self.ssh_public_keys);
+        set(&mut m, "SystemVersion", self.system_version);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeZone", self.time_zone);
         m
     }
 
@@ -1594,7 +1456,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
 /// The property types of [`CfnCloudVmCluster`]: CDK's `CfnCloudVmCluster.*Property`.
 #[cfg(feature = "odb")]
 pub mod cloud_vm_cluster {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
     /// Information about the data collection options enabled for a VM cluster.
     ///
@@ -1639,15 +1501,9 @@ pub mod cloud_vm_cluster {
     impl IntoValue for DataCollectionOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_diagnostics_events_enabled {
-                m.insert("IsDiagnosticsEventsEnabled", v.into_value());
-            }
-            if let Some(v) = self.is_health_monitoring_enabled {
-                m.insert("IsHealthMonitoringEnabled", v.into_value());
-            }
-            if let Some(v) = self.is_incident_logs_enabled {
-                m.insert("IsIncidentLogsEnabled", v.into_value());
-            }
+            set(&mut m, "IsDiagnosticsEventsEnabled", self.is_diagnostics_events_enabled);
+            set(&mut m, "IsHealthMonitoringEnabled", self.is_health_monitoring_enabled);
+            set(&mut m, "IsIncidentLogsEnabled", self.is_incident_logs_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1768,52 +1624,22 @@ pub mod cloud_vm_cluster {
     impl IntoValue for DbNode {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.backup_ip_id {
-                m.insert("BackupIpId", v.into_value());
-            }
-            if let Some(v) = self.backup_vnic2_id {
-                m.insert("BackupVnic2Id", v.into_value());
-            }
-            if let Some(v) = self.cpu_core_count {
-                m.insert("CpuCoreCount", v.into_value());
-            }
-            if let Some(v) = self.db_node_arn {
-                m.insert("DbNodeArn", v.into_value());
-            }
-            if let Some(v) = self.db_node_id {
-                m.insert("DbNodeId", v.into_value());
-            }
-            if let Some(v) = self.db_node_storage_size_in_gbs {
-                m.insert("DbNodeStorageSizeInGBs", v.into_value());
-            }
+            set(&mut m, "BackupIpId", self.backup_ip_id);
+            set(&mut m, "BackupVnic2Id", self.backup_vnic2_id);
+            set(&mut m, "CpuCoreCount", self.cpu_core_count);
+            set(&mut m, "DbNodeArn", self.db_node_arn);
+            set(&mut m, "DbNodeId", self.db_node_id);
+            set(&mut m, "DbNodeStorageSizeInGBs", self.db_node_storage_size_in_gbs);
             m.insert("DbServerId", self.db_server_id.into_value());
-            if let Some(v) = self.db_system_id {
-                m.insert("DbSystemId", v.into_value());
-            }
-            if let Some(v) = self.host_ip_id {
-                m.insert("HostIpId", v.into_value());
-            }
-            if let Some(v) = self.hostname {
-                m.insert("Hostname", v.into_value());
-            }
-            if let Some(v) = self.memory_size_in_gbs {
-                m.insert("MemorySizeInGBs", v.into_value());
-            }
-            if let Some(v) = self.ocid {
-                m.insert("Ocid", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.vnic2_id {
-                m.insert("Vnic2Id", v.into_value());
-            }
-            if let Some(v) = self.vnic_id {
-                m.insert("VnicId", v.into_value());
-            }
+            set(&mut m, "DbSystemId", self.db_system_id);
+            set(&mut m, "HostIpId", self.host_ip_id);
+            set(&mut m, "Hostname", self.hostname);
+            set(&mut m, "MemorySizeInGBs", self.memory_size_in_gbs);
+            set(&mut m, "Ocid", self.ocid);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "Vnic2Id", self.vnic2_id);
+            set(&mut m, "VnicId", self.vnic_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1862,15 +1688,9 @@ pub mod cloud_vm_cluster {
     impl IntoValue for IamRole {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_integration {
-                m.insert("AwsIntegration", v.into_value());
-            }
-            if let Some(v) = self.iam_role_arn {
-                m.insert("IamRoleArn", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "AwsIntegration", self.aws_integration);
+            set(&mut m, "IamRoleArn", self.iam_role_arn);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -2017,57 +1837,23 @@ impl CfnOdbNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_id {
-            m.insert("AvailabilityZoneId", v.into_value());
-        }
-        if let Some(v) = self.backup_subnet_cidr {
-            m.insert("BackupSubnetCidr", v.into_value());
-        }
-        if let Some(v) = self.client_subnet_cidr {
-            m.insert("ClientSubnetCidr", v.into_value());
-        }
-        if let Some(v) = self.cross_region_s3_restore_sources {
-            m.insert("CrossRegionS3RestoreSources", v.into_value());
-        }
-        if let Some(v) = self.custom_domain_name {
-            m.insert("CustomDomainName", v.into_value());
-        }
-        if let Some(v) = self.default_dns_prefix {
-            m.insert("DefaultDnsPrefix", v.into_value());
-        }
-        if let Some(v) = self.delete_associated_resources {
-            m.insert("DeleteAssociatedResources", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.kms_access {
-            m.insert("KmsAccess", v.into_value());
-        }
-        if let Some(v) = self.kms_policy_document {
-            m.insert("KmsPolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.s3_access {
-            m.insert("S3Access", v.into_value());
-        }
-        if let Some(v) = self.s3_policy_document {
-            m.insert("S3PolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.sts_access {
-            m.insert("StsAccess", v.into_value());
-        }
-        if let Some(v) = self.sts_policy_document {
-            m.insert("StsPolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.zero_etl_access {
-            m.insert("ZeroEtlAccess", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+        set(&mut m, "BackupSubnetCidr", self.backup_subnet_cidr);
+        set(&mut m, "ClientSubnetCidr", self.client_subnet_cidr);
+        set(&mut m, "CrossRegionS3RestoreSources", self.cross_region_s3_restore_sources);
+        set(&mut m, "CustomDomainName", self.custom_domain_name);
+        set(&mut m, "DefaultDnsPrefix", self.default_dns_prefix);
+        set(&mut m, "DeleteAssociatedResources", self.delete_associated_resources);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "KmsAccess", self.kms_access);
+        set(&mut m, "KmsPolicyDocument", self.kms_policy_document);
+        set(&mut m, "S3Access", self.s3_access);
+        set(&mut m, "S3PolicyDocument", self.s3_policy_document);
+        set(&mut m, "StsAccess", self.sts_access);
+        set(&mut m, "StsPolicyDocument", self.sts_policy_document);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ZeroEtlAccess", self.zero_etl_access);
         m
     }
 
@@ -2217,24 +2003,12 @@ impl CfnOdbPeeringConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_peer_network_cidrs {
-            m.insert("AdditionalPeerNetworkCidrs", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.odb_network_id {
-            m.insert("OdbNetworkId", v.into_value());
-        }
-        if let Some(v) = self.peer_network_id {
-            m.insert("PeerNetworkId", v.into_value());
-        }
-        if let Some(v) = self.peer_network_route_table_ids {
-            m.insert("PeerNetworkRouteTableIds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AdditionalPeerNetworkCidrs", self.additional_peer_network_cidrs);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "OdbNetworkId", self.odb_network_id);
+        set(&mut m, "PeerNetworkId", self.peer_network_id);
+        set(&mut m, "PeerNetworkRouteTableIds", self.peer_network_route_table_ids);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "omics")]
-use crate::kinds::{IntoValue, Json, List, Map, Num, Str, Tag};
+use crate::kinds::{IntoValue, Json, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -222,23 +222,13 @@ impl CfnAnnotationStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.reference {
-            m.insert("Reference", v.into_value());
-        }
-        if let Some(v) = self.sse_config {
-            m.insert("SseConfig", v.into_value());
-        }
+        set(&mut m, "Reference", self.reference);
+        set(&mut m, "SseConfig", self.sse_config);
         m.insert("StoreFormat", self.store_format.into_value());
-        if let Some(v) = self.store_options {
-            m.insert("StoreOptions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StoreOptions", self.store_options);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -320,7 +310,7 @@ impl crate::Cfn<markers::AnnotationStore> {
 /// The property types of [`CfnAnnotationStore`]: CDK's `CfnAnnotationStore.*Property`.
 #[cfg(feature = "omics")]
 pub mod annotation_store {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// A genome reference.
     ///
@@ -386,9 +376,7 @@ pub mod annotation_store {
     impl IntoValue for SseConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_arn {
-                m.insert("KeyArn", v.into_value());
-            }
+            set(&mut m, "KeyArn", self.key_arn);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -471,15 +459,9 @@ pub mod annotation_store {
     impl IntoValue for TsvStoreOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.annotation_type {
-                m.insert("AnnotationType", v.into_value());
-            }
-            if let Some(v) = self.format_to_header {
-                m.insert("FormatToHeader", v.into_value());
-            }
-            if let Some(v) = self.schema {
-                m.insert("Schema", v.into_value());
-            }
+            set(&mut m, "AnnotationType", self.annotation_type);
+            set(&mut m, "FormatToHeader", self.format_to_header);
+            set(&mut m, "Schema", self.schema);
             gs_core::Value::Map(m)
         }
     }
@@ -535,14 +517,10 @@ impl CfnConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("RunConfigurations", self.run_configurations.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -600,7 +578,7 @@ impl crate::Cfn<markers::Configuration> {
 /// The property types of [`CfnConfiguration`]: CDK's `CfnConfiguration.*Property`.
 #[cfg(feature = "omics")]
 pub mod configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `RunConfigurations` property type.
     ///
@@ -633,9 +611,7 @@ pub mod configuration {
     impl IntoValue for RunConfigurations {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -677,12 +653,8 @@ pub mod configuration {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -740,16 +712,10 @@ impl CfnReferenceStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.sse_config {
-            m.insert("SseConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SseConfig", self.sse_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -799,7 +765,7 @@ impl crate::Cfn<markers::ReferenceStore> {
 /// The property types of [`CfnReferenceStore`]: CDK's `CfnReferenceStore.*Property`.
 #[cfg(feature = "omics")]
 pub mod reference_store {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Server-side encryption (SSE) settings for a store.
     ///
@@ -834,9 +800,7 @@ pub mod reference_store {
     impl IntoValue for SseConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_arn {
-                m.insert("KeyArn", v.into_value());
-            }
+            set(&mut m, "KeyArn", self.key_arn);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -912,24 +876,12 @@ impl CfnRunCacheProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cache_behavior {
-            m.insert("CacheBehavior", v.into_value());
-        }
-        if let Some(v) = self.cache_bucket_owner_id {
-            m.insert("CacheBucketOwnerId", v.into_value());
-        }
-        if let Some(v) = self.cache_s3_location {
-            m.insert("CacheS3Location", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CacheBehavior", self.cache_behavior);
+        set(&mut m, "CacheBucketOwnerId", self.cache_bucket_owner_id);
+        set(&mut m, "CacheS3Location", self.cache_s3_location);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1051,24 +1003,12 @@ impl CfnRunGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.max_cpus {
-            m.insert("MaxCpus", v.into_value());
-        }
-        if let Some(v) = self.max_duration {
-            m.insert("MaxDuration", v.into_value());
-        }
-        if let Some(v) = self.max_gpus {
-            m.insert("MaxGpus", v.into_value());
-        }
-        if let Some(v) = self.max_runs {
-            m.insert("MaxRuns", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MaxCpus", self.max_cpus);
+        set(&mut m, "MaxDuration", self.max_duration);
+        set(&mut m, "MaxGpus", self.max_gpus);
+        set(&mut m, "MaxRuns", self.max_runs);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1200,31 +1140,15 @@ impl CfnSequenceStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_log_location {
-            m.insert("AccessLogLocation", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.e_tag_algorithm_family {
-            m.insert("ETagAlgorithmFamily", v.into_value());
-        }
-        if let Some(v) = self.fallback_location {
-            m.insert("FallbackLocation", v.into_value());
-        }
+        set(&mut m, "AccessLogLocation", self.access_log_location);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ETagAlgorithmFamily", self.e_tag_algorithm_family);
+        set(&mut m, "FallbackLocation", self.fallback_location);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.propagated_set_level_tags {
-            m.insert("PropagatedSetLevelTags", v.into_value());
-        }
-        if let Some(v) = self.s3_access_policy {
-            m.insert("S3AccessPolicy", v.into_value());
-        }
-        if let Some(v) = self.sse_config {
-            m.insert("SseConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PropagatedSetLevelTags", self.propagated_set_level_tags);
+        set(&mut m, "S3AccessPolicy", self.s3_access_policy);
+        set(&mut m, "SseConfig", self.sse_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1314,7 +1238,7 @@ impl crate::Cfn<markers::SequenceStore> {
 /// The property types of [`CfnSequenceStore`]: CDK's `CfnSequenceStore.*Property`.
 #[cfg(feature = "omics")]
 pub mod sequence_store {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Server-side encryption (SSE) settings for a store.
     ///
@@ -1349,9 +1273,7 @@ pub mod sequence_store {
     impl IntoValue for SseConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_arn {
-                m.insert("KeyArn", v.into_value());
-            }
+            set(&mut m, "KeyArn", self.key_arn);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1416,17 +1338,11 @@ impl CfnVariantStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Reference", self.reference.into_value());
-        if let Some(v) = self.sse_config {
-            m.insert("SseConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SseConfig", self.sse_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1508,7 +1424,7 @@ impl crate::Cfn<markers::VariantStore> {
 /// The property types of [`CfnVariantStore`]: CDK's `CfnVariantStore.*Property`.
 #[cfg(feature = "omics")]
 pub mod variant_store {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The read set's genome reference ARN.
     ///
@@ -1574,9 +1490,7 @@ pub mod variant_store {
     impl IntoValue for SseConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key_arn {
-                m.insert("KeyArn", v.into_value());
-            }
+            set(&mut m, "KeyArn", self.key_arn);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1747,60 +1661,24 @@ impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accelerators {
-            m.insert("Accelerators", v.into_value());
-        }
-        if let Some(v) = self.container_registry_map {
-            m.insert("ContainerRegistryMap", v.into_value());
-        }
-        if let Some(v) = self.container_registry_map_uri {
-            m.insert("ContainerRegistryMapUri", v.into_value());
-        }
-        if let Some(v) = self.definition_repository {
-            m.insert("DefinitionRepository", v.into_value());
-        }
-        if let Some(v) = self.definition_uri {
-            m.insert("DefinitionUri", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.main {
-            m.insert("Main", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.parameter_template {
-            m.insert("ParameterTemplate", v.into_value());
-        }
-        if let Some(v) = self.parameter_template_path {
-            m.insert("ParameterTemplatePath", v.into_value());
-        }
-        if let Some(v) = self.storage_capacity {
-            m.insert("StorageCapacity", v.into_value());
-        }
-        if let Some(v) = self.storage_type {
-            m.insert("StorageType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workflow_bucket_owner_id {
-            m.insert("WorkflowBucketOwnerId", v.into_value());
-        }
-        if let Some(v) = self.readme_markdown {
-            m.insert("readmeMarkdown", v.into_value());
-        }
-        if let Some(v) = self.readme_path {
-            m.insert("readmePath", v.into_value());
-        }
-        if let Some(v) = self.readme_uri {
-            m.insert("readmeUri", v.into_value());
-        }
+        set(&mut m, "Accelerators", self.accelerators);
+        set(&mut m, "ContainerRegistryMap", self.container_registry_map);
+        set(&mut m, "ContainerRegistryMapUri", self.container_registry_map_uri);
+        set(&mut m, "DefinitionRepository", self.definition_repository);
+        set(&mut m, "DefinitionUri", self.definition_uri);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "Main", self.main);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ParameterTemplate", self.parameter_template);
+        set(&mut m, "ParameterTemplatePath", self.parameter_template_path);
+        set(&mut m, "StorageCapacity", self.storage_capacity);
+        set(&mut m, "StorageType", self.storage_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkflowBucketOwnerId", self.workflow_bucket_owner_id);
+        set(&mut m, "readmeMarkdown", self.readme_markdown);
+        set(&mut m, "readmePath", self.readme_path);
+        set(&mut m, "readmeUri", self.readme_uri);
         m
     }
 
@@ -1874,7 +1752,7 @@ impl crate::Cfn<markers::Workflow> {
 /// The property types of [`CfnWorkflow`]: CDK's `CfnWorkflow.*Property`.
 #[cfg(feature = "omics")]
 pub mod workflow {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Contains information about a source code repository that hosts the workflow definition
     /// files.
@@ -1928,18 +1806,10 @@ pub mod workflow {
     impl IntoValue for DefinitionRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_arn {
-                m.insert("connectionArn", v.into_value());
-            }
-            if let Some(v) = self.exclude_file_patterns {
-                m.insert("excludeFilePatterns", v.into_value());
-            }
-            if let Some(v) = self.full_repository_id {
-                m.insert("fullRepositoryId", v.into_value());
-            }
-            if let Some(v) = self.source_reference {
-                m.insert("sourceReference", v.into_value());
-            }
+            set(&mut m, "connectionArn", self.connection_arn);
+            set(&mut m, "excludeFilePatterns", self.exclude_file_patterns);
+            set(&mut m, "fullRepositoryId", self.full_repository_id);
+            set(&mut m, "sourceReference", self.source_reference);
             gs_core::Value::Map(m)
         }
     }
@@ -1982,12 +1852,8 @@ pub mod workflow {
     impl IntoValue for SourceReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("value", v.into_value());
-            }
+            set(&mut m, "type", self.r#type);
+            set(&mut m, "value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2034,12 +1900,8 @@ pub mod workflow {
     impl IntoValue for ContainerRegistryMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_mappings {
-                m.insert("ImageMappings", v.into_value());
-            }
-            if let Some(v) = self.registry_mappings {
-                m.insert("RegistryMappings", v.into_value());
-            }
+            set(&mut m, "ImageMappings", self.image_mappings);
+            set(&mut m, "RegistryMappings", self.registry_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -2094,18 +1956,10 @@ pub mod workflow {
     impl IntoValue for RegistryMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ecr_account_id {
-                m.insert("EcrAccountId", v.into_value());
-            }
-            if let Some(v) = self.ecr_repository_prefix {
-                m.insert("EcrRepositoryPrefix", v.into_value());
-            }
-            if let Some(v) = self.upstream_registry_url {
-                m.insert("UpstreamRegistryUrl", v.into_value());
-            }
-            if let Some(v) = self.upstream_repository_prefix {
-                m.insert("UpstreamRepositoryPrefix", v.into_value());
-            }
+            set(&mut m, "EcrAccountId", self.ecr_account_id);
+            set(&mut m, "EcrRepositoryPrefix", self.ecr_repository_prefix);
+            set(&mut m, "UpstreamRegistryUrl", self.upstream_registry_url);
+            set(&mut m, "UpstreamRepositoryPrefix", self.upstream_repository_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2150,12 +2004,8 @@ pub mod workflow {
     impl IntoValue for ImageMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_image {
-                m.insert("DestinationImage", v.into_value());
-            }
-            if let Some(v) = self.source_image {
-                m.insert("SourceImage", v.into_value());
-            }
+            set(&mut m, "DestinationImage", self.destination_image);
+            set(&mut m, "SourceImage", self.source_image);
             gs_core::Value::Map(m)
         }
     }
@@ -2199,12 +2049,8 @@ pub mod workflow {
     impl IntoValue for WorkflowParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.optional {
-                m.insert("Optional", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Optional", self.optional);
             gs_core::Value::Map(m)
         }
     }
@@ -2372,59 +2218,25 @@ impl CfnWorkflowVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accelerators {
-            m.insert("Accelerators", v.into_value());
-        }
-        if let Some(v) = self.container_registry_map {
-            m.insert("ContainerRegistryMap", v.into_value());
-        }
-        if let Some(v) = self.container_registry_map_uri {
-            m.insert("ContainerRegistryMapUri", v.into_value());
-        }
-        if let Some(v) = self.definition_repository {
-            m.insert("DefinitionRepository", v.into_value());
-        }
-        if let Some(v) = self.definition_uri {
-            m.insert("DefinitionUri", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.main {
-            m.insert("Main", v.into_value());
-        }
-        if let Some(v) = self.parameter_template {
-            m.insert("ParameterTemplate", v.into_value());
-        }
-        if let Some(v) = self.parameter_template_path {
-            m.insert("ParameterTemplatePath", v.into_value());
-        }
-        if let Some(v) = self.storage_capacity {
-            m.insert("StorageCapacity", v.into_value());
-        }
-        if let Some(v) = self.storage_type {
-            m.insert("StorageType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Accelerators", self.accelerators);
+        set(&mut m, "ContainerRegistryMap", self.container_registry_map);
+        set(&mut m, "ContainerRegistryMapUri", self.container_registry_map_uri);
+        set(&mut m, "DefinitionRepository", self.definition_repository);
+        set(&mut m, "DefinitionUri", self.definition_uri);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "Main", self.main);
+        set(&mut m, "ParameterTemplate", self.parameter_template);
+        set(&mut m, "ParameterTemplatePath", self.parameter_template_path);
+        set(&mut m, "StorageCapacity", self.storage_capacity);
+        set(&mut m, "StorageType", self.storage_type);
+        set(&mut m, "Tags", self.tags);
         m.insert("VersionName", self.version_name.into_value());
-        if let Some(v) = self.workflow_bucket_owner_id {
-            m.insert("WorkflowBucketOwnerId", v.into_value());
-        }
+        set(&mut m, "WorkflowBucketOwnerId", self.workflow_bucket_owner_id);
         m.insert("WorkflowId", self.workflow_id.into_value());
-        if let Some(v) = self.readme_markdown {
-            m.insert("readmeMarkdown", v.into_value());
-        }
-        if let Some(v) = self.readme_path {
-            m.insert("readmePath", v.into_value());
-        }
-        if let Some(v) = self.readme_uri {
-            m.insert("readmeUri", v.into_value());
-        }
+        set(&mut m, "readmeMarkdown", self.readme_markdown);
+        set(&mut m, "readmePath", self.readme_path);
+        set(&mut m, "readmeUri", self.readme_uri);
         m
     }
 
@@ -2490,7 +2302,7 @@ impl crate::Cfn<markers::WorkflowVersion> {
 /// The property types of [`CfnWorkflowVersion`]: CDK's `CfnWorkflowVersion.*Property`.
 #[cfg(feature = "omics")]
 pub mod workflow_version {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// A workflow parameter.
     ///
@@ -2529,12 +2341,8 @@ pub mod workflow_version {
     impl IntoValue for WorkflowParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.optional {
-                m.insert("Optional", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Optional", self.optional);
             gs_core::Value::Map(m)
         }
     }
@@ -2591,18 +2399,10 @@ pub mod workflow_version {
     impl IntoValue for DefinitionRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_arn {
-                m.insert("connectionArn", v.into_value());
-            }
-            if let Some(v) = self.exclude_file_patterns {
-                m.insert("excludeFilePatterns", v.into_value());
-            }
-            if let Some(v) = self.full_repository_id {
-                m.insert("fullRepositoryId", v.into_value());
-            }
-            if let Some(v) = self.source_reference {
-                m.insert("sourceReference", v.into_value());
-            }
+            set(&mut m, "connectionArn", self.connection_arn);
+            set(&mut m, "excludeFilePatterns", self.exclude_file_patterns);
+            set(&mut m, "fullRepositoryId", self.full_repository_id);
+            set(&mut m, "sourceReference", self.source_reference);
             gs_core::Value::Map(m)
         }
     }
@@ -2645,12 +2445,8 @@ pub mod workflow_version {
     impl IntoValue for SourceReference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("value", v.into_value());
-            }
+            set(&mut m, "type", self.r#type);
+            set(&mut m, "value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2697,12 +2493,8 @@ pub mod workflow_version {
     impl IntoValue for ContainerRegistryMap {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.image_mappings {
-                m.insert("ImageMappings", v.into_value());
-            }
-            if let Some(v) = self.registry_mappings {
-                m.insert("RegistryMappings", v.into_value());
-            }
+            set(&mut m, "ImageMappings", self.image_mappings);
+            set(&mut m, "RegistryMappings", self.registry_mappings);
             gs_core::Value::Map(m)
         }
     }
@@ -2757,18 +2549,10 @@ pub mod workflow_version {
     impl IntoValue for RegistryMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ecr_account_id {
-                m.insert("EcrAccountId", v.into_value());
-            }
-            if let Some(v) = self.ecr_repository_prefix {
-                m.insert("EcrRepositoryPrefix", v.into_value());
-            }
-            if let Some(v) = self.upstream_registry_url {
-                m.insert("UpstreamRegistryUrl", v.into_value());
-            }
-            if let Some(v) = self.upstream_repository_prefix {
-                m.insert("UpstreamRepositoryPrefix", v.into_value());
-            }
+            set(&mut m, "EcrAccountId", self.ecr_account_id);
+            set(&mut m, "EcrRepositoryPrefix", self.ecr_repository_prefix);
+            set(&mut m, "UpstreamRegistryUrl", self.upstream_registry_url);
+            set(&mut m, "UpstreamRepositoryPrefix", self.upstream_repository_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2813,12 +2597,8 @@ pub mod workflow_version {
     impl IntoValue for ImageMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_image {
-                m.insert("DestinationImage", v.into_value());
-            }
-            if let Some(v) = self.source_image {
-                m.insert("SourceImage", v.into_value());
-            }
+            set(&mut m, "DestinationImage", self.destination_image);
+            set(&mut m, "SourceImage", self.source_image);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "opensearch")]
-use crate::kinds::{IntoValue, Str};
+use crate::kinds::{IntoValue, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -78,9 +78,7 @@ impl CfnDataSourceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataSourceType", self.data_source_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DomainName", self.domain_name.into_value());
         m.insert("Name", self.name.into_value());
         m
@@ -124,7 +122,7 @@ impl crate::Cfn<markers::DataSource> {
 /// The property types of [`CfnDataSource`]: CDK's `CfnDataSource.*Property`.
 #[cfg(feature = "opensearch")]
 pub mod data_source {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The type of data source.
     ///
@@ -157,9 +155,7 @@ pub mod data_source {
     impl IntoValue for DataSourceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_glue_data_catalog {
-                m.insert("S3GlueDataCatalog", v.into_value());
-            }
+            set(&mut m, "S3GlueDataCatalog", self.s3_glue_data_catalog);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "opensearchserverless")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -211,9 +211,7 @@ impl CfnAccessPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Policy", self.policy.into_value());
         m.insert("Type", self.r#type.into_value());
@@ -328,31 +326,15 @@ impl CfnCollectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.collection_group_name {
-            m.insert("CollectionGroupName", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_config {
-            m.insert("EncryptionConfig", v.into_value());
-        }
+        set(&mut m, "CollectionGroupName", self.collection_group_name);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionConfig", self.encryption_config);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.standby_replicas {
-            m.insert("StandbyReplicas", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
-        if let Some(v) = self.vector_options {
-            m.insert("VectorOptions", v.into_value());
-        }
+        set(&mut m, "StandbyReplicas", self.standby_replicas);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
+        set(&mut m, "VectorOptions", self.vector_options);
         m
     }
 
@@ -430,7 +412,7 @@ impl crate::Cfn<markers::Collection> {
 /// The property types of [`CfnCollection`]: CDK's `CfnCollection.*Property`.
 #[cfg(feature = "opensearchserverless")]
 pub mod collection {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Encryption settings for the collection
     ///
@@ -469,12 +451,8 @@ pub mod collection {
     impl IntoValue for EncryptionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_owned_key {
-                m.insert("AWSOwnedKey", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "AWSOwnedKey", self.aws_owned_key);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -510,9 +488,7 @@ pub mod collection {
     impl IntoValue for VectorOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.serverless_vector_acceleration {
-                m.insert("ServerlessVectorAcceleration", v.into_value());
-            }
+            set(&mut m, "ServerlessVectorAcceleration", self.serverless_vector_acceleration);
             gs_core::Value::Map(m)
         }
     }
@@ -582,20 +558,12 @@ impl CfnCollectionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.capacity_limits {
-            m.insert("CapacityLimits", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.generation {
-            m.insert("Generation", v.into_value());
-        }
+        set(&mut m, "CapacityLimits", self.capacity_limits);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Generation", self.generation);
         m.insert("Name", self.name.into_value());
         m.insert("StandbyReplicas", self.standby_replicas.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -637,7 +605,7 @@ impl crate::Cfn<markers::CollectionGroup> {
 /// The property types of [`CfnCollectionGroup`]: CDK's `CfnCollectionGroup.*Property`.
 #[cfg(feature = "opensearchserverless")]
 pub mod collection_group {
-    use crate::kinds::{IntoValue, Num};
+    use crate::kinds::{IntoValue, Num, set};
 
     /// The `CapacityLimits` property type.
     ///
@@ -688,18 +656,10 @@ pub mod collection_group {
     impl IntoValue for CapacityLimits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_indexing_capacity_in_ocu {
-                m.insert("MaxIndexingCapacityInOcu", v.into_value());
-            }
-            if let Some(v) = self.max_search_capacity_in_ocu {
-                m.insert("MaxSearchCapacityInOcu", v.into_value());
-            }
-            if let Some(v) = self.min_indexing_capacity_in_ocu {
-                m.insert("MinIndexingCapacityInOcu", v.into_value());
-            }
-            if let Some(v) = self.min_search_capacity_in_ocu {
-                m.insert("MinSearchCapacityInOcu", v.into_value());
-            }
+            set(&mut m, "MaxIndexingCapacityInOcu", self.max_indexing_capacity_in_ocu);
+            set(&mut m, "MaxSearchCapacityInOcu", self.max_search_capacity_in_ocu);
+            set(&mut m, "MinIndexingCapacityInOcu", self.min_indexing_capacity_in_ocu);
+            set(&mut m, "MinSearchCapacityInOcu", self.min_search_capacity_in_ocu);
             gs_core::Value::Map(m)
         }
     }
@@ -748,9 +708,7 @@ impl CfnCollectionIndexProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Id", self.id.into_value());
         m.insert("IndexName", self.index_name.into_value());
-        if let Some(v) = self.index_schema {
-            m.insert("IndexSchema", v.into_value());
-        }
+        set(&mut m, "IndexSchema", self.index_schema);
         m
     }
 
@@ -822,12 +780,8 @@ impl CfnIndexProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollectionEndpoint", self.collection_endpoint.into_value());
         m.insert("IndexName", self.index_name.into_value());
-        if let Some(v) = self.mappings {
-            m.insert("Mappings", v.into_value());
-        }
-        if let Some(v) = self.settings {
-            m.insert("Settings", v.into_value());
-        }
+        set(&mut m, "Mappings", self.mappings);
+        set(&mut m, "Settings", self.settings);
         m
     }
 
@@ -861,7 +815,7 @@ impl crate::Cfn<markers::Index> {
 /// The property types of [`CfnIndex`]: CDK's `CfnIndex.*Property`.
 #[cfg(feature = "opensearchserverless")]
 pub mod index {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Index settings for the OpenSearch Serverless index.
     ///
@@ -901,12 +855,8 @@ pub mod index {
     impl IntoValue for IndexSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis {
-                m.insert("Analysis", v.into_value());
-            }
-            if let Some(v) = self.index {
-                m.insert("Index", v.into_value());
-            }
+            set(&mut m, "Analysis", self.analysis);
+            set(&mut m, "Index", self.index);
             gs_core::Value::Map(m)
         }
     }
@@ -954,15 +904,9 @@ pub mod index {
     impl IntoValue for Index {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.knn {
-                m.insert("Knn", v.into_value());
-            }
-            if let Some(v) = self.knn_algo_param_ef_search {
-                m.insert("KnnAlgoParamEfSearch", v.into_value());
-            }
-            if let Some(v) = self.refresh_interval {
-                m.insert("RefreshInterval", v.into_value());
-            }
+            set(&mut m, "Knn", self.knn);
+            set(&mut m, "KnnAlgoParamEfSearch", self.knn_algo_param_ef_search);
+            set(&mut m, "RefreshInterval", self.refresh_interval);
             gs_core::Value::Map(m)
         }
     }
@@ -998,9 +942,7 @@ pub mod index {
     impl IntoValue for Analysis {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analyzer {
-                m.insert("Analyzer", v.into_value());
-            }
+            set(&mut m, "Analyzer", self.analyzer);
             gs_core::Value::Map(m)
         }
     }
@@ -1054,18 +996,10 @@ pub mod index {
     impl IntoValue for AnalyzerItems {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.char_filter {
-                m.insert("CharFilter", v.into_value());
-            }
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.tokenizer {
-                m.insert("Tokenizer", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "CharFilter", self.char_filter);
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Tokenizer", self.tokenizer);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1101,9 +1035,7 @@ pub mod index {
     impl IntoValue for Mappings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
+            set(&mut m, "Properties", self.properties);
             gs_core::Value::Map(m)
         }
     }
@@ -1189,34 +1121,16 @@ pub mod index {
     impl IntoValue for PropertyMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analyzer {
-                m.insert("Analyzer", v.into_value());
-            }
-            if let Some(v) = self.compression_level {
-                m.insert("CompressionLevel", v.into_value());
-            }
-            if let Some(v) = self.data_type {
-                m.insert("DataType", v.into_value());
-            }
-            if let Some(v) = self.dimension {
-                m.insert("Dimension", v.into_value());
-            }
-            if let Some(v) = self.index {
-                m.insert("Index", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.properties {
-                m.insert("Properties", v.into_value());
-            }
-            if let Some(v) = self.space_type {
-                m.insert("SpaceType", v.into_value());
-            }
+            set(&mut m, "Analyzer", self.analyzer);
+            set(&mut m, "CompressionLevel", self.compression_level);
+            set(&mut m, "DataType", self.data_type);
+            set(&mut m, "Dimension", self.dimension);
+            set(&mut m, "Index", self.index);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "Properties", self.properties);
+            set(&mut m, "SpaceType", self.space_type);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1265,16 +1179,10 @@ pub mod index {
     impl IntoValue for Method {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.engine {
-                m.insert("Engine", v.into_value());
-            }
+            set(&mut m, "Engine", self.engine);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.space_type {
-                m.insert("SpaceType", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "SpaceType", self.space_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1316,12 +1224,8 @@ pub mod index {
     impl IntoValue for Parameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ef_construction {
-                m.insert("EfConstruction", v.into_value());
-            }
-            if let Some(v) = self.m {
-                m.insert("M", v.into_value());
-            }
+            set(&mut m, "EfConstruction", self.ef_construction);
+            set(&mut m, "M", self.m);
             gs_core::Value::Map(m)
         }
     }
@@ -1375,9 +1279,7 @@ impl CfnLifecyclePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Policy", self.policy.into_value());
         m.insert("Type", self.r#type.into_value());
@@ -1471,24 +1373,12 @@ impl CfnSecurityConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.iam_federation_options {
-            m.insert("IamFederationOptions", v.into_value());
-        }
-        if let Some(v) = self.iam_identity_center_options {
-            m.insert("IamIdentityCenterOptions", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.saml_options {
-            m.insert("SamlOptions", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IamFederationOptions", self.iam_federation_options);
+        set(&mut m, "IamIdentityCenterOptions", self.iam_identity_center_options);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "SamlOptions", self.saml_options);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -1549,7 +1439,7 @@ impl crate::Cfn<markers::SecurityConfig> {
 /// The property types of [`CfnSecurityConfig`]: CDK's `CfnSecurityConfig.*Property`.
 #[cfg(feature = "opensearchserverless")]
 pub mod security_config {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Describes IAM Identity Center options for an OpenSearch Serverless security configuration in
     /// the form of a key-value map.
@@ -1610,22 +1500,12 @@ pub mod security_config {
     impl IntoValue for IamIdentityCenterConfigOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_arn {
-                m.insert("ApplicationArn", v.into_value());
-            }
-            if let Some(v) = self.application_description {
-                m.insert("ApplicationDescription", v.into_value());
-            }
-            if let Some(v) = self.application_name {
-                m.insert("ApplicationName", v.into_value());
-            }
-            if let Some(v) = self.group_attribute {
-                m.insert("GroupAttribute", v.into_value());
-            }
+            set(&mut m, "ApplicationArn", self.application_arn);
+            set(&mut m, "ApplicationDescription", self.application_description);
+            set(&mut m, "ApplicationName", self.application_name);
+            set(&mut m, "GroupAttribute", self.group_attribute);
             m.insert("InstanceArn", self.instance_arn.into_value());
-            if let Some(v) = self.user_attribute {
-                m.insert("UserAttribute", v.into_value());
-            }
+            set(&mut m, "UserAttribute", self.user_attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -1671,12 +1551,8 @@ pub mod security_config {
     impl IntoValue for IamFederationConfigOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_attribute {
-                m.insert("GroupAttribute", v.into_value());
-            }
-            if let Some(v) = self.user_attribute {
-                m.insert("UserAttribute", v.into_value());
-            }
+            set(&mut m, "GroupAttribute", self.group_attribute);
+            set(&mut m, "UserAttribute", self.user_attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -1732,19 +1608,11 @@ pub mod security_config {
     impl IntoValue for SamlConfigOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.group_attribute {
-                m.insert("GroupAttribute", v.into_value());
-            }
+            set(&mut m, "GroupAttribute", self.group_attribute);
             m.insert("Metadata", self.metadata.into_value());
-            if let Some(v) = self.open_search_serverless_entity_id {
-                m.insert("OpenSearchServerlessEntityId", v.into_value());
-            }
-            if let Some(v) = self.session_timeout {
-                m.insert("SessionTimeout", v.into_value());
-            }
-            if let Some(v) = self.user_attribute {
-                m.insert("UserAttribute", v.into_value());
-            }
+            set(&mut m, "OpenSearchServerlessEntityId", self.open_search_serverless_entity_id);
+            set(&mut m, "SessionTimeout", self.session_timeout);
+            set(&mut m, "UserAttribute", self.user_attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -1798,9 +1666,7 @@ impl CfnSecurityPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Policy", self.policy.into_value());
         m.insert("Type", self.r#type.into_value());
@@ -1879,9 +1745,7 @@ impl CfnVpcEndpointProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_refs());
-        }
+        if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
         m.insert("SubnetIds", self.subnet_ids.into_value());
         m.insert("VpcId", self.vpc_id.into_value());
         m

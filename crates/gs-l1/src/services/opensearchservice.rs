@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "opensearchservice")]
-use crate::kinds::{Bool, IntoValue, Json, List, Map, Str, Tag};
+use crate::kinds::{Bool, IntoValue, Json, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -117,25 +117,13 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_configs {
-            m.insert("AppConfigs", v.into_value());
-        }
-        if let Some(v) = self.data_sources {
-            m.insert("DataSources", v.into_value());
-        }
-        if let Some(v) = self.endpoint {
-            m.insert("Endpoint", v.into_value());
-        }
-        if let Some(v) = self.iam_identity_center_options {
-            m.insert("IamIdentityCenterOptions", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "AppConfigs", self.app_configs);
+        set(&mut m, "DataSources", self.data_sources);
+        set(&mut m, "Endpoint", self.endpoint);
+        set(&mut m, "IamIdentityCenterOptions", self.iam_identity_center_options);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -179,7 +167,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "opensearchservice")]
 pub mod application {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Configuration settings for IAM Identity Center in an OpenSearch application.
     ///
@@ -225,15 +213,9 @@ pub mod application {
     impl IntoValue for IamIdentityCenterOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.iam_identity_center_instance_arn {
-                m.insert("IamIdentityCenterInstanceArn", v.into_value());
-            }
-            if let Some(v) = self.iam_role_for_identity_center_application_arn {
-                m.insert("IamRoleForIdentityCenterApplicationArn", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "IamIdentityCenterInstanceArn", self.iam_identity_center_instance_arn);
+            set(&mut m, "IamRoleForIdentityCenterApplicationArn", self.iam_role_for_identity_center_application_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -313,9 +295,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceArn", self.data_source_arn.into_value());
-            if let Some(v) = self.data_source_description {
-                m.insert("DataSourceDescription", v.into_value());
-            }
+            set(&mut m, "DataSourceDescription", self.data_source_description);
             gs_core::Value::Map(m)
         }
     }
@@ -550,84 +530,32 @@ impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aiml_options {
-            m.insert("AIMLOptions", v.into_value());
-        }
-        if let Some(v) = self.access_policies {
-            m.insert("AccessPolicies", v.into_value());
-        }
-        if let Some(v) = self.advanced_options {
-            m.insert("AdvancedOptions", v.into_value());
-        }
-        if let Some(v) = self.advanced_security_options {
-            m.insert("AdvancedSecurityOptions", v.into_value());
-        }
-        if let Some(v) = self.automated_snapshot_pause_options {
-            m.insert("AutomatedSnapshotPauseOptions", v.into_value());
-        }
-        if let Some(v) = self.cluster_config {
-            m.insert("ClusterConfig", v.into_value());
-        }
-        if let Some(v) = self.cognito_options {
-            m.insert("CognitoOptions", v.into_value());
-        }
-        if let Some(v) = self.deployment_strategy_options {
-            m.insert("DeploymentStrategyOptions", v.into_value());
-        }
-        if let Some(v) = self.domain_arn {
-            m.insert("DomainArn", v.into_value());
-        }
-        if let Some(v) = self.domain_endpoint_options {
-            m.insert("DomainEndpointOptions", v.into_value());
-        }
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.ebs_options {
-            m.insert("EBSOptions", v.into_value());
-        }
-        if let Some(v) = self.encryption_at_rest_options {
-            m.insert("EncryptionAtRestOptions", v.into_value());
-        }
-        if let Some(v) = self.engine_mode {
-            m.insert("EngineMode", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IPAddressType", v.into_value());
-        }
-        if let Some(v) = self.identity_center_options {
-            m.insert("IdentityCenterOptions", v.into_value());
-        }
-        if let Some(v) = self.log_publishing_options {
-            m.insert("LogPublishingOptions", v.into_value());
-        }
-        if let Some(v) = self.node_to_node_encryption_options {
-            m.insert("NodeToNodeEncryptionOptions", v.into_value());
-        }
-        if let Some(v) = self.off_peak_window_options {
-            m.insert("OffPeakWindowOptions", v.into_value());
-        }
-        if let Some(v) = self.skip_shard_migration_wait {
-            m.insert("SkipShardMigrationWait", v.into_value());
-        }
-        if let Some(v) = self.snapshot_options {
-            m.insert("SnapshotOptions", v.into_value());
-        }
-        if let Some(v) = self.software_update_options {
-            m.insert("SoftwareUpdateOptions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_case {
-            m.insert("UseCase", v.into_value());
-        }
-        if let Some(v) = self.vpc_options {
-            m.insert("VPCOptions", v.into_value());
-        }
+        set(&mut m, "AIMLOptions", self.aiml_options);
+        set(&mut m, "AccessPolicies", self.access_policies);
+        set(&mut m, "AdvancedOptions", self.advanced_options);
+        set(&mut m, "AdvancedSecurityOptions", self.advanced_security_options);
+        set(&mut m, "AutomatedSnapshotPauseOptions", self.automated_snapshot_pause_options);
+        set(&mut m, "ClusterConfig", self.cluster_config);
+        set(&mut m, "CognitoOptions", self.cognito_options);
+        set(&mut m, "DeploymentStrategyOptions", self.deployment_strategy_options);
+        set(&mut m, "DomainArn", self.domain_arn);
+        set(&mut m, "DomainEndpointOptions", self.domain_endpoint_options);
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "EBSOptions", self.ebs_options);
+        set(&mut m, "EncryptionAtRestOptions", self.encryption_at_rest_options);
+        set(&mut m, "EngineMode", self.engine_mode);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "IPAddressType", self.ip_address_type);
+        set(&mut m, "IdentityCenterOptions", self.identity_center_options);
+        set(&mut m, "LogPublishingOptions", self.log_publishing_options);
+        set(&mut m, "NodeToNodeEncryptionOptions", self.node_to_node_encryption_options);
+        set(&mut m, "OffPeakWindowOptions", self.off_peak_window_options);
+        set(&mut m, "SkipShardMigrationWait", self.skip_shard_migration_wait);
+        set(&mut m, "SnapshotOptions", self.snapshot_options);
+        set(&mut m, "SoftwareUpdateOptions", self.software_update_options);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseCase", self.use_case);
+        set(&mut m, "VPCOptions", self.vpc_options);
         m
     }
 
@@ -796,7 +724,7 @@ impl crate::Cfn<markers::Domain> {
 /// The property types of [`CfnDomain`]: CDK's `CfnDomain.*Property`.
 #[cfg(feature = "opensearchservice")]
 pub mod domain {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Container for the parameters required to enable cold storage for an OpenSearch Service
     /// domain. For more information, see [Cold storage for Amazon OpenSearch
@@ -833,9 +761,7 @@ pub mod domain {
     impl IntoValue for ColdStorageOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -877,12 +803,8 @@ pub mod domain {
     impl IntoValue for NodeOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.node_config {
-                m.insert("NodeConfig", v.into_value());
-            }
-            if let Some(v) = self.node_type {
-                m.insert("NodeType", v.into_value());
-            }
+            set(&mut m, "NodeConfig", self.node_config);
+            set(&mut m, "NodeType", self.node_type);
             gs_core::Value::Map(m)
         }
     }
@@ -930,15 +852,9 @@ pub mod domain {
     impl IntoValue for NodeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -992,18 +908,10 @@ pub mod domain {
     impl IntoValue for JWTOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.public_key {
-                m.insert("PublicKey", v.into_value());
-            }
-            if let Some(v) = self.roles_key {
-                m.insert("RolesKey", v.into_value());
-            }
-            if let Some(v) = self.subject_key {
-                m.insert("SubjectKey", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "PublicKey", self.public_key);
+            set(&mut m, "RolesKey", self.roles_key);
+            set(&mut m, "SubjectKey", self.subject_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1051,15 +959,9 @@ pub mod domain {
     impl IntoValue for IAMFederationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.roles_key {
-                m.insert("RolesKey", v.into_value());
-            }
-            if let Some(v) = self.subject_key {
-                m.insert("SubjectKey", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "RolesKey", self.roles_key);
+            set(&mut m, "SubjectKey", self.subject_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1131,24 +1033,12 @@ pub mod domain {
     impl IntoValue for IdentityCenterOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled_api_access {
-                m.insert("EnabledAPIAccess", v.into_value());
-            }
-            if let Some(v) = self.identity_center_application_arn {
-                m.insert("IdentityCenterApplicationARN", v.into_value());
-            }
-            if let Some(v) = self.identity_center_instance_arn {
-                m.insert("IdentityCenterInstanceARN", v.into_value());
-            }
-            if let Some(v) = self.identity_store_id {
-                m.insert("IdentityStoreId", v.into_value());
-            }
-            if let Some(v) = self.roles_key {
-                m.insert("RolesKey", v.into_value());
-            }
-            if let Some(v) = self.subject_key {
-                m.insert("SubjectKey", v.into_value());
-            }
+            set(&mut m, "EnabledAPIAccess", self.enabled_api_access);
+            set(&mut m, "IdentityCenterApplicationARN", self.identity_center_application_arn);
+            set(&mut m, "IdentityCenterInstanceARN", self.identity_center_instance_arn);
+            set(&mut m, "IdentityStoreId", self.identity_store_id);
+            set(&mut m, "RolesKey", self.roles_key);
+            set(&mut m, "SubjectKey", self.subject_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1190,12 +1080,8 @@ pub mod domain {
     impl IntoValue for AIMLOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_vectors_engine {
-                m.insert("S3VectorsEngine", v.into_value());
-            }
-            if let Some(v) = self.serverless_vector_acceleration {
-                m.insert("ServerlessVectorAcceleration", v.into_value());
-            }
+            set(&mut m, "S3VectorsEngine", self.s3_vectors_engine);
+            set(&mut m, "ServerlessVectorAcceleration", self.serverless_vector_acceleration);
             gs_core::Value::Map(m)
         }
     }
@@ -1262,9 +1148,7 @@ pub mod domain {
     impl IntoValue for ServerlessVectorAcceleration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1300,9 +1184,7 @@ pub mod domain {
     impl IntoValue for DeploymentStrategyOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_strategy {
-                m.insert("DeploymentStrategy", v.into_value());
-            }
+            set(&mut m, "DeploymentStrategy", self.deployment_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -1346,12 +1228,8 @@ pub mod domain {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
-            if let Some(v) = self.end_time {
-                m.insert("EndTime", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "EndTime", self.end_time);
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -1393,12 +1271,8 @@ pub mod domain {
     impl IntoValue for SoftwareUpdateOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_software_update_enabled {
-                m.insert("AutoSoftwareUpdateEnabled", v.into_value());
-            }
-            if let Some(v) = self.use_latest_service_software_for_blue_green {
-                m.insert("UseLatestServiceSoftwareForBlueGreen", v.into_value());
-            }
+            set(&mut m, "AutoSoftwareUpdateEnabled", self.auto_software_update_enabled);
+            set(&mut m, "UseLatestServiceSoftwareForBlueGreen", self.use_latest_service_software_for_blue_green);
             gs_core::Value::Map(m)
         }
     }
@@ -1445,12 +1319,8 @@ pub mod domain {
     impl IntoValue for LogPublishingOption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_log_group_arn {
-                m.insert("CloudWatchLogsLogGroupArn", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsLogGroupArn", self.cloud_watch_logs_log_group_arn);
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1489,9 +1359,7 @@ pub mod domain {
     impl IntoValue for SnapshotOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automated_snapshot_start_hour {
-                m.insert("AutomatedSnapshotStartHour", v.into_value());
-            }
+            set(&mut m, "AutomatedSnapshotStartHour", self.automated_snapshot_start_hour);
             gs_core::Value::Map(m)
         }
     }
@@ -1555,15 +1423,9 @@ pub mod domain {
     impl IntoValue for VPCOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.egress_enabled {
-                m.insert("EgressEnabled", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_refs());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_refs());
-            }
+            set(&mut m, "EgressEnabled", self.egress_enabled);
+            if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+            if let Some(v) = self.subnet_ids { m.insert("SubnetIds", v.into_refs()); }
             gs_core::Value::Map(m)
         }
     }
@@ -1602,9 +1464,7 @@ pub mod domain {
     impl IntoValue for NodeToNodeEncryptionOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1672,21 +1532,11 @@ pub mod domain {
     impl IntoValue for DomainEndpointOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_endpoint {
-                m.insert("CustomEndpoint", v.into_value());
-            }
-            if let Some(v) = self.custom_endpoint_certificate_arn {
-                m.insert("CustomEndpointCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.custom_endpoint_enabled {
-                m.insert("CustomEndpointEnabled", v.into_value());
-            }
-            if let Some(v) = self.enforce_https {
-                m.insert("EnforceHTTPS", v.into_value());
-            }
-            if let Some(v) = self.tls_security_policy {
-                m.insert("TLSSecurityPolicy", v.into_value());
-            }
+            set(&mut m, "CustomEndpoint", self.custom_endpoint);
+            set(&mut m, "CustomEndpointCertificateArn", self.custom_endpoint_certificate_arn);
+            set(&mut m, "CustomEndpointEnabled", self.custom_endpoint_enabled);
+            set(&mut m, "EnforceHTTPS", self.enforce_https);
+            set(&mut m, "TLSSecurityPolicy", self.tls_security_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -1756,18 +1606,10 @@ pub mod domain {
     impl IntoValue for CognitoOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.identity_pool_id {
-                m.insert("IdentityPoolId", v.into_ref());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.user_pool_id {
-                m.insert("UserPoolId", v.into_ref());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            if let Some(v) = self.identity_pool_id { m.insert("IdentityPoolId", v.into_ref()); }
+            if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+            if let Some(v) = self.user_pool_id { m.insert("UserPoolId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -1853,30 +1695,14 @@ pub mod domain {
     impl IntoValue for AdvancedSecurityOptionsInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.anonymous_auth_disable_date {
-                m.insert("AnonymousAuthDisableDate", v.into_value());
-            }
-            if let Some(v) = self.anonymous_auth_enabled {
-                m.insert("AnonymousAuthEnabled", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.iam_federation_options {
-                m.insert("IAMFederationOptions", v.into_value());
-            }
-            if let Some(v) = self.internal_user_database_enabled {
-                m.insert("InternalUserDatabaseEnabled", v.into_value());
-            }
-            if let Some(v) = self.jwt_options {
-                m.insert("JWTOptions", v.into_value());
-            }
-            if let Some(v) = self.master_user_options {
-                m.insert("MasterUserOptions", v.into_value());
-            }
-            if let Some(v) = self.saml_options {
-                m.insert("SAMLOptions", v.into_value());
-            }
+            set(&mut m, "AnonymousAuthDisableDate", self.anonymous_auth_disable_date);
+            set(&mut m, "AnonymousAuthEnabled", self.anonymous_auth_enabled);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "IAMFederationOptions", self.iam_federation_options);
+            set(&mut m, "InternalUserDatabaseEnabled", self.internal_user_database_enabled);
+            set(&mut m, "JWTOptions", self.jwt_options);
+            set(&mut m, "MasterUserOptions", self.master_user_options);
+            set(&mut m, "SAMLOptions", self.saml_options);
             gs_core::Value::Map(m)
         }
     }
@@ -1949,27 +1775,13 @@ pub mod domain {
     impl IntoValue for SAMLOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.idp {
-                m.insert("Idp", v.into_value());
-            }
-            if let Some(v) = self.master_backend_role {
-                m.insert("MasterBackendRole", v.into_value());
-            }
-            if let Some(v) = self.master_user_name {
-                m.insert("MasterUserName", v.into_value());
-            }
-            if let Some(v) = self.roles_key {
-                m.insert("RolesKey", v.into_value());
-            }
-            if let Some(v) = self.session_timeout_minutes {
-                m.insert("SessionTimeoutMinutes", v.into_value());
-            }
-            if let Some(v) = self.subject_key {
-                m.insert("SubjectKey", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Idp", self.idp);
+            set(&mut m, "MasterBackendRole", self.master_backend_role);
+            set(&mut m, "MasterUserName", self.master_user_name);
+            set(&mut m, "RolesKey", self.roles_key);
+            set(&mut m, "SessionTimeoutMinutes", self.session_timeout_minutes);
+            set(&mut m, "SubjectKey", self.subject_key);
             gs_core::Value::Map(m)
         }
     }
@@ -2067,15 +1879,9 @@ pub mod domain {
     impl IntoValue for MasterUserOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.master_user_arn {
-                m.insert("MasterUserARN", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.master_user_name {
-                m.insert("MasterUserName", v.into_value());
-            }
-            if let Some(v) = self.master_user_password {
-                m.insert("MasterUserPassword", v.into_value());
-            }
+            if let Some(v) = self.master_user_arn { m.insert("MasterUserARN", v.into_get_att("Arn")); }
+            set(&mut m, "MasterUserName", self.master_user_name);
+            set(&mut m, "MasterUserPassword", self.master_user_password);
             gs_core::Value::Map(m)
         }
     }
@@ -2149,21 +1955,11 @@ pub mod domain {
     impl IntoValue for EBSOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_enabled {
-                m.insert("EBSEnabled", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "EBSEnabled", self.ebs_enabled);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2212,12 +2008,8 @@ pub mod domain {
     impl IntoValue for EncryptionAtRestOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_ref());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -2259,12 +2051,8 @@ pub mod domain {
     impl IntoValue for OffPeakWindowOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.off_peak_window {
-                m.insert("OffPeakWindow", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "OffPeakWindow", self.off_peak_window);
             gs_core::Value::Map(m)
         }
     }
@@ -2304,9 +2092,7 @@ pub mod domain {
     impl IntoValue for OffPeakWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.window_start_time {
-                m.insert("WindowStartTime", v.into_value());
-            }
+            set(&mut m, "WindowStartTime", self.window_start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -2488,45 +2274,19 @@ pub mod domain {
     impl IntoValue for ClusterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cold_storage_options {
-                m.insert("ColdStorageOptions", v.into_value());
-            }
-            if let Some(v) = self.dedicated_master_count {
-                m.insert("DedicatedMasterCount", v.into_value());
-            }
-            if let Some(v) = self.dedicated_master_enabled {
-                m.insert("DedicatedMasterEnabled", v.into_value());
-            }
-            if let Some(v) = self.dedicated_master_type {
-                m.insert("DedicatedMasterType", v.into_value());
-            }
-            if let Some(v) = self.instance_count {
-                m.insert("InstanceCount", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.multi_az_with_standby_enabled {
-                m.insert("MultiAZWithStandbyEnabled", v.into_value());
-            }
-            if let Some(v) = self.node_options {
-                m.insert("NodeOptions", v.into_value());
-            }
-            if let Some(v) = self.warm_count {
-                m.insert("WarmCount", v.into_value());
-            }
-            if let Some(v) = self.warm_enabled {
-                m.insert("WarmEnabled", v.into_value());
-            }
-            if let Some(v) = self.warm_type {
-                m.insert("WarmType", v.into_value());
-            }
-            if let Some(v) = self.zone_awareness_config {
-                m.insert("ZoneAwarenessConfig", v.into_value());
-            }
-            if let Some(v) = self.zone_awareness_enabled {
-                m.insert("ZoneAwarenessEnabled", v.into_value());
-            }
+            set(&mut m, "ColdStorageOptions", self.cold_storage_options);
+            set(&mut m, "DedicatedMasterCount", self.dedicated_master_count);
+            set(&mut m, "DedicatedMasterEnabled", self.dedicated_master_enabled);
+            set(&mut m, "DedicatedMasterType", self.dedicated_master_type);
+            set(&mut m, "InstanceCount", self.instance_count);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "MultiAZWithStandbyEnabled", self.multi_az_with_standby_enabled);
+            set(&mut m, "NodeOptions", self.node_options);
+            set(&mut m, "WarmCount", self.warm_count);
+            set(&mut m, "WarmEnabled", self.warm_enabled);
+            set(&mut m, "WarmType", self.warm_type);
+            set(&mut m, "ZoneAwarenessConfig", self.zone_awareness_config);
+            set(&mut m, "ZoneAwarenessEnabled", self.zone_awareness_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2564,9 +2324,7 @@ pub mod domain {
     impl IntoValue for ZoneAwarenessConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone_count {
-                m.insert("AvailabilityZoneCount", v.into_value());
-            }
+            set(&mut m, "AvailabilityZoneCount", self.availability_zone_count);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "opsworks")]
-use crate::kinds::{Bool, IntoValue, Json, List, Map, Str, Tag};
+use crate::kinds::{Bool, IntoValue, Json, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -219,34 +219,16 @@ impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_source {
-            m.insert("AppSource", v.into_value());
-        }
-        if let Some(v) = self.attributes {
-            m.insert("Attributes", v.into_value());
-        }
-        if let Some(v) = self.data_sources {
-            m.insert("DataSources", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domains {
-            m.insert("Domains", v.into_value());
-        }
-        if let Some(v) = self.enable_ssl {
-            m.insert("EnableSsl", v.into_value());
-        }
-        if let Some(v) = self.environment {
-            m.insert("Environment", v.into_value());
-        }
+        set(&mut m, "AppSource", self.app_source);
+        set(&mut m, "Attributes", self.attributes);
+        set(&mut m, "DataSources", self.data_sources);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Domains", self.domains);
+        set(&mut m, "EnableSsl", self.enable_ssl);
+        set(&mut m, "Environment", self.environment);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.shortname {
-            m.insert("Shortname", v.into_value());
-        }
-        if let Some(v) = self.ssl_configuration {
-            m.insert("SslConfiguration", v.into_value());
-        }
+        set(&mut m, "Shortname", self.shortname);
+        set(&mut m, "SslConfiguration", self.ssl_configuration);
         m.insert("StackId", self.stack_id.into_value());
         m.insert("Type", self.r#type.into_value());
         m
@@ -274,7 +256,7 @@ impl crate::Cfn<markers::App> {
 /// The property types of [`CfnApp`]: CDK's `CfnApp.*Property`.
 #[cfg(feature = "opsworks")]
 pub mod app {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The `Source` property type.
     ///
@@ -340,24 +322,12 @@ pub mod app {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.revision {
-                m.insert("Revision", v.into_value());
-            }
-            if let Some(v) = self.ssh_key {
-                m.insert("SshKey", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Revision", self.revision);
+            set(&mut m, "SshKey", self.ssh_key);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Url", self.url);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -406,15 +376,9 @@ pub mod app {
     impl IntoValue for DataSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -464,9 +428,7 @@ pub mod app {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.secure {
-                m.insert("Secure", v.into_value());
-            }
+            set(&mut m, "Secure", self.secure);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -516,15 +478,9 @@ pub mod app {
     impl IntoValue for SslConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.certificate {
-                m.insert("Certificate", v.into_value());
-            }
-            if let Some(v) = self.chain {
-                m.insert("Chain", v.into_value());
-            }
-            if let Some(v) = self.private_key {
-                m.insert("PrivateKey", v.into_value());
-            }
+            set(&mut m, "Certificate", self.certificate);
+            set(&mut m, "Chain", self.chain);
+            set(&mut m, "PrivateKey", self.private_key);
             gs_core::Value::Map(m)
         }
     }
@@ -783,63 +739,27 @@ impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.agent_version {
-            m.insert("AgentVersion", v.into_value());
-        }
-        if let Some(v) = self.ami_id {
-            m.insert("AmiId", v.into_value());
-        }
-        if let Some(v) = self.architecture {
-            m.insert("Architecture", v.into_value());
-        }
-        if let Some(v) = self.auto_scaling_type {
-            m.insert("AutoScalingType", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.block_device_mappings {
-            m.insert("BlockDeviceMappings", v.into_value());
-        }
-        if let Some(v) = self.ebs_optimized {
-            m.insert("EbsOptimized", v.into_value());
-        }
-        if let Some(v) = self.elastic_ips {
-            m.insert("ElasticIps", v.into_value());
-        }
-        if let Some(v) = self.hostname {
-            m.insert("Hostname", v.into_value());
-        }
-        if let Some(v) = self.install_updates_on_boot {
-            m.insert("InstallUpdatesOnBoot", v.into_value());
-        }
+        set(&mut m, "AgentVersion", self.agent_version);
+        set(&mut m, "AmiId", self.ami_id);
+        set(&mut m, "Architecture", self.architecture);
+        set(&mut m, "AutoScalingType", self.auto_scaling_type);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+        set(&mut m, "EbsOptimized", self.ebs_optimized);
+        set(&mut m, "ElasticIps", self.elastic_ips);
+        set(&mut m, "Hostname", self.hostname);
+        set(&mut m, "InstallUpdatesOnBoot", self.install_updates_on_boot);
         m.insert("InstanceType", self.instance_type.into_value());
         m.insert("LayerIds", self.layer_ids.into_value());
-        if let Some(v) = self.os {
-            m.insert("Os", v.into_value());
-        }
-        if let Some(v) = self.root_device_type {
-            m.insert("RootDeviceType", v.into_value());
-        }
-        if let Some(v) = self.ssh_key_name {
-            m.insert("SshKeyName", v.into_value());
-        }
+        set(&mut m, "Os", self.os);
+        set(&mut m, "RootDeviceType", self.root_device_type);
+        set(&mut m, "SshKeyName", self.ssh_key_name);
         m.insert("StackId", self.stack_id.into_value());
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_value());
-        }
-        if let Some(v) = self.tenancy {
-            m.insert("Tenancy", v.into_value());
-        }
-        if let Some(v) = self.time_based_auto_scaling {
-            m.insert("TimeBasedAutoScaling", v.into_value());
-        }
-        if let Some(v) = self.virtualization_type {
-            m.insert("VirtualizationType", v.into_value());
-        }
-        if let Some(v) = self.volumes {
-            m.insert("Volumes", v.into_value());
-        }
+        set(&mut m, "SubnetId", self.subnet_id);
+        set(&mut m, "Tenancy", self.tenancy);
+        set(&mut m, "TimeBasedAutoScaling", self.time_based_auto_scaling);
+        set(&mut m, "VirtualizationType", self.virtualization_type);
+        set(&mut m, "Volumes", self.volumes);
         m
     }
 
@@ -905,7 +825,7 @@ impl crate::Cfn<markers::Instance> {
 /// The property types of [`CfnInstance`]: CDK's `CfnInstance.*Property`.
 #[cfg(feature = "opsworks")]
 pub mod instance {
-    use crate::kinds::{Bool, Int, IntoValue, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Map, Str, set};
 
     /// The `BlockDeviceMapping` property type.
     ///
@@ -961,18 +881,10 @@ pub mod instance {
     impl IntoValue for BlockDeviceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1039,21 +951,11 @@ pub mod instance {
     impl IntoValue for EbsBlockDevice {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_on_termination {
-                m.insert("DeleteOnTermination", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.snapshot_id {
-                m.insert("SnapshotId", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "DeleteOnTermination", self.delete_on_termination);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "SnapshotId", self.snapshot_id);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1125,27 +1027,13 @@ pub mod instance {
     impl IntoValue for TimeBasedAutoScaling {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.friday {
-                m.insert("Friday", v.into_value());
-            }
-            if let Some(v) = self.monday {
-                m.insert("Monday", v.into_value());
-            }
-            if let Some(v) = self.saturday {
-                m.insert("Saturday", v.into_value());
-            }
-            if let Some(v) = self.sunday {
-                m.insert("Sunday", v.into_value());
-            }
-            if let Some(v) = self.thursday {
-                m.insert("Thursday", v.into_value());
-            }
-            if let Some(v) = self.tuesday {
-                m.insert("Tuesday", v.into_value());
-            }
-            if let Some(v) = self.wednesday {
-                m.insert("Wednesday", v.into_value());
-            }
+            set(&mut m, "Friday", self.friday);
+            set(&mut m, "Monday", self.monday);
+            set(&mut m, "Saturday", self.saturday);
+            set(&mut m, "Sunday", self.sunday);
+            set(&mut m, "Thursday", self.thursday);
+            set(&mut m, "Tuesday", self.tuesday);
+            set(&mut m, "Wednesday", self.wednesday);
             gs_core::Value::Map(m)
         }
     }
@@ -1316,49 +1204,25 @@ impl CfnLayerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attributes {
-            m.insert("Attributes", v.into_value());
-        }
+        set(&mut m, "Attributes", self.attributes);
         m.insert("AutoAssignElasticIps", self.auto_assign_elastic_ips.into_value());
         m.insert("AutoAssignPublicIps", self.auto_assign_public_ips.into_value());
-        if let Some(v) = self.custom_instance_profile_arn {
-            m.insert("CustomInstanceProfileArn", v.into_value());
-        }
-        if let Some(v) = self.custom_json {
-            m.insert("CustomJson", v.into_value());
-        }
-        if let Some(v) = self.custom_recipes {
-            m.insert("CustomRecipes", v.into_value());
-        }
-        if let Some(v) = self.custom_security_group_ids {
-            m.insert("CustomSecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "CustomInstanceProfileArn", self.custom_instance_profile_arn);
+        set(&mut m, "CustomJson", self.custom_json);
+        set(&mut m, "CustomRecipes", self.custom_recipes);
+        set(&mut m, "CustomSecurityGroupIds", self.custom_security_group_ids);
         m.insert("EnableAutoHealing", self.enable_auto_healing.into_value());
-        if let Some(v) = self.install_updates_on_boot {
-            m.insert("InstallUpdatesOnBoot", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_event_configuration {
-            m.insert("LifecycleEventConfiguration", v.into_value());
-        }
-        if let Some(v) = self.load_based_auto_scaling {
-            m.insert("LoadBasedAutoScaling", v.into_value());
-        }
+        set(&mut m, "InstallUpdatesOnBoot", self.install_updates_on_boot);
+        set(&mut m, "LifecycleEventConfiguration", self.lifecycle_event_configuration);
+        set(&mut m, "LoadBasedAutoScaling", self.load_based_auto_scaling);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.packages {
-            m.insert("Packages", v.into_value());
-        }
+        set(&mut m, "Packages", self.packages);
         m.insert("Shortname", self.shortname.into_value());
         m.insert("StackId", self.stack_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.use_ebs_optimized_instances {
-            m.insert("UseEbsOptimizedInstances", v.into_value());
-        }
-        if let Some(v) = self.volume_configurations {
-            m.insert("VolumeConfigurations", v.into_value());
-        }
+        set(&mut m, "UseEbsOptimizedInstances", self.use_ebs_optimized_instances);
+        set(&mut m, "VolumeConfigurations", self.volume_configurations);
         m
     }
 
@@ -1384,7 +1248,7 @@ impl crate::Cfn<markers::Layer> {
 /// The property types of [`CfnLayer`]: CDK's `CfnLayer.*Property`.
 #[cfg(feature = "opsworks")]
 pub mod layer {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// The `Recipes` property type.
     ///
@@ -1441,21 +1305,11 @@ pub mod layer {
     impl IntoValue for Recipes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configure {
-                m.insert("Configure", v.into_value());
-            }
-            if let Some(v) = self.deploy {
-                m.insert("Deploy", v.into_value());
-            }
-            if let Some(v) = self.setup {
-                m.insert("Setup", v.into_value());
-            }
-            if let Some(v) = self.shutdown {
-                m.insert("Shutdown", v.into_value());
-            }
-            if let Some(v) = self.undeploy {
-                m.insert("Undeploy", v.into_value());
-            }
+            set(&mut m, "Configure", self.configure);
+            set(&mut m, "Deploy", self.deploy);
+            set(&mut m, "Setup", self.setup);
+            set(&mut m, "Shutdown", self.shutdown);
+            set(&mut m, "Undeploy", self.undeploy);
             gs_core::Value::Map(m)
         }
     }
@@ -1491,9 +1345,7 @@ pub mod layer {
     impl IntoValue for LifecycleEventConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.shutdown_event_configuration {
-                m.insert("ShutdownEventConfiguration", v.into_value());
-            }
+            set(&mut m, "ShutdownEventConfiguration", self.shutdown_event_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1538,12 +1390,8 @@ pub mod layer {
     impl IntoValue for ShutdownEventConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delay_until_elb_connections_drained {
-                m.insert("DelayUntilElbConnectionsDrained", v.into_value());
-            }
-            if let Some(v) = self.execution_timeout {
-                m.insert("ExecutionTimeout", v.into_value());
-            }
+            set(&mut m, "DelayUntilElbConnectionsDrained", self.delay_until_elb_connections_drained);
+            set(&mut m, "ExecutionTimeout", self.execution_timeout);
             gs_core::Value::Map(m)
         }
     }
@@ -1593,15 +1441,9 @@ pub mod layer {
     impl IntoValue for LoadBasedAutoScaling {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.down_scaling {
-                m.insert("DownScaling", v.into_value());
-            }
-            if let Some(v) = self.enable {
-                m.insert("Enable", v.into_value());
-            }
-            if let Some(v) = self.up_scaling {
-                m.insert("UpScaling", v.into_value());
-            }
+            set(&mut m, "DownScaling", self.down_scaling);
+            set(&mut m, "Enable", self.enable);
+            set(&mut m, "UpScaling", self.up_scaling);
             gs_core::Value::Map(m)
         }
     }
@@ -1679,24 +1521,12 @@ pub mod layer {
     impl IntoValue for AutoScalingThresholds {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu_threshold {
-                m.insert("CpuThreshold", v.into_value());
-            }
-            if let Some(v) = self.ignore_metrics_time {
-                m.insert("IgnoreMetricsTime", v.into_value());
-            }
-            if let Some(v) = self.instance_count {
-                m.insert("InstanceCount", v.into_value());
-            }
-            if let Some(v) = self.load_threshold {
-                m.insert("LoadThreshold", v.into_value());
-            }
-            if let Some(v) = self.memory_threshold {
-                m.insert("MemoryThreshold", v.into_value());
-            }
-            if let Some(v) = self.thresholds_wait_time {
-                m.insert("ThresholdsWaitTime", v.into_value());
-            }
+            set(&mut m, "CpuThreshold", self.cpu_threshold);
+            set(&mut m, "IgnoreMetricsTime", self.ignore_metrics_time);
+            set(&mut m, "InstanceCount", self.instance_count);
+            set(&mut m, "LoadThreshold", self.load_threshold);
+            set(&mut m, "MemoryThreshold", self.memory_threshold);
+            set(&mut m, "ThresholdsWaitTime", self.thresholds_wait_time);
             gs_core::Value::Map(m)
         }
     }
@@ -1772,27 +1602,13 @@ pub mod layer {
     impl IntoValue for VolumeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.mount_point {
-                m.insert("MountPoint", v.into_value());
-            }
-            if let Some(v) = self.number_of_disks {
-                m.insert("NumberOfDisks", v.into_value());
-            }
-            if let Some(v) = self.raid_level {
-                m.insert("RaidLevel", v.into_value());
-            }
-            if let Some(v) = self.size {
-                m.insert("Size", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "MountPoint", self.mount_point);
+            set(&mut m, "NumberOfDisks", self.number_of_disks);
+            set(&mut m, "RaidLevel", self.raid_level);
+            set(&mut m, "Size", self.size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2021,75 +1837,31 @@ impl CfnStackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.agent_version {
-            m.insert("AgentVersion", v.into_value());
-        }
-        if let Some(v) = self.attributes {
-            m.insert("Attributes", v.into_value());
-        }
-        if let Some(v) = self.chef_configuration {
-            m.insert("ChefConfiguration", v.into_value());
-        }
-        if let Some(v) = self.clone_app_ids {
-            m.insert("CloneAppIds", v.into_value());
-        }
-        if let Some(v) = self.clone_permissions {
-            m.insert("ClonePermissions", v.into_value());
-        }
-        if let Some(v) = self.configuration_manager {
-            m.insert("ConfigurationManager", v.into_value());
-        }
-        if let Some(v) = self.custom_cookbooks_source {
-            m.insert("CustomCookbooksSource", v.into_value());
-        }
-        if let Some(v) = self.custom_json {
-            m.insert("CustomJson", v.into_value());
-        }
-        if let Some(v) = self.default_availability_zone {
-            m.insert("DefaultAvailabilityZone", v.into_value());
-        }
+        set(&mut m, "AgentVersion", self.agent_version);
+        set(&mut m, "Attributes", self.attributes);
+        set(&mut m, "ChefConfiguration", self.chef_configuration);
+        set(&mut m, "CloneAppIds", self.clone_app_ids);
+        set(&mut m, "ClonePermissions", self.clone_permissions);
+        set(&mut m, "ConfigurationManager", self.configuration_manager);
+        set(&mut m, "CustomCookbooksSource", self.custom_cookbooks_source);
+        set(&mut m, "CustomJson", self.custom_json);
+        set(&mut m, "DefaultAvailabilityZone", self.default_availability_zone);
         m.insert("DefaultInstanceProfileArn", self.default_instance_profile_arn.into_value());
-        if let Some(v) = self.default_os {
-            m.insert("DefaultOs", v.into_value());
-        }
-        if let Some(v) = self.default_root_device_type {
-            m.insert("DefaultRootDeviceType", v.into_value());
-        }
-        if let Some(v) = self.default_ssh_key_name {
-            m.insert("DefaultSshKeyName", v.into_value());
-        }
-        if let Some(v) = self.default_subnet_id {
-            m.insert("DefaultSubnetId", v.into_value());
-        }
-        if let Some(v) = self.ecs_cluster_arn {
-            m.insert("EcsClusterArn", v.into_value());
-        }
-        if let Some(v) = self.elastic_ips {
-            m.insert("ElasticIps", v.into_value());
-        }
-        if let Some(v) = self.hostname_theme {
-            m.insert("HostnameTheme", v.into_value());
-        }
+        set(&mut m, "DefaultOs", self.default_os);
+        set(&mut m, "DefaultRootDeviceType", self.default_root_device_type);
+        set(&mut m, "DefaultSshKeyName", self.default_ssh_key_name);
+        set(&mut m, "DefaultSubnetId", self.default_subnet_id);
+        set(&mut m, "EcsClusterArn", self.ecs_cluster_arn);
+        set(&mut m, "ElasticIps", self.elastic_ips);
+        set(&mut m, "HostnameTheme", self.hostname_theme);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.rds_db_instances {
-            m.insert("RdsDbInstances", v.into_value());
-        }
+        set(&mut m, "RdsDbInstances", self.rds_db_instances);
         m.insert("ServiceRoleArn", self.service_role_arn.into_value());
-        if let Some(v) = self.source_stack_id {
-            m.insert("SourceStackId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_custom_cookbooks {
-            m.insert("UseCustomCookbooks", v.into_value());
-        }
-        if let Some(v) = self.use_opsworks_security_groups {
-            m.insert("UseOpsworksSecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_value());
-        }
+        set(&mut m, "SourceStackId", self.source_stack_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseCustomCookbooks", self.use_custom_cookbooks);
+        set(&mut m, "UseOpsworksSecurityGroups", self.use_opsworks_security_groups);
+        set(&mut m, "VpcId", self.vpc_id);
         m
     }
 
@@ -2115,7 +1887,7 @@ impl crate::Cfn<markers::Stack> {
 /// The property types of [`CfnStack`]: CDK's `CfnStack.*Property`.
 #[cfg(feature = "opsworks")]
 pub mod stack {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The `ChefConfiguration` property type.
     ///
@@ -2154,12 +1926,8 @@ pub mod stack {
     impl IntoValue for ChefConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.berkshelf_version {
-                m.insert("BerkshelfVersion", v.into_value());
-            }
-            if let Some(v) = self.manage_berkshelf {
-                m.insert("ManageBerkshelf", v.into_value());
-            }
+            set(&mut m, "BerkshelfVersion", self.berkshelf_version);
+            set(&mut m, "ManageBerkshelf", self.manage_berkshelf);
             gs_core::Value::Map(m)
         }
     }
@@ -2202,12 +1970,8 @@ pub mod stack {
     impl IntoValue for StackConfigurationManager {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -2278,24 +2042,12 @@ pub mod stack {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.password {
-                m.insert("Password", v.into_value());
-            }
-            if let Some(v) = self.revision {
-                m.insert("Revision", v.into_value());
-            }
-            if let Some(v) = self.ssh_key {
-                m.insert("SshKey", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
-            if let Some(v) = self.username {
-                m.insert("Username", v.into_value());
-            }
+            set(&mut m, "Password", self.password);
+            set(&mut m, "Revision", self.revision);
+            set(&mut m, "SshKey", self.ssh_key);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Url", self.url);
+            set(&mut m, "Username", self.username);
             gs_core::Value::Map(m)
         }
     }
@@ -2333,9 +2085,7 @@ pub mod stack {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ip", self.ip.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -2437,16 +2187,10 @@ impl CfnUserProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_self_management {
-            m.insert("AllowSelfManagement", v.into_value());
-        }
+        set(&mut m, "AllowSelfManagement", self.allow_self_management);
         m.insert("IamUserArn", self.iam_user_arn.into_value());
-        if let Some(v) = self.ssh_public_key {
-            m.insert("SshPublicKey", v.into_value());
-        }
-        if let Some(v) = self.ssh_username {
-            m.insert("SshUsername", v.into_value());
-        }
+        set(&mut m, "SshPublicKey", self.ssh_public_key);
+        set(&mut m, "SshUsername", self.ssh_username);
         m
     }
 
@@ -2525,12 +2269,8 @@ impl CfnVolumeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Ec2VolumeId", self.ec2_volume_id.into_value());
-        if let Some(v) = self.mount_point {
-            m.insert("MountPoint", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "MountPoint", self.mount_point);
+        set(&mut m, "Name", self.name);
         m.insert("StackId", self.stack_id.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "opsworkscm")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -223,60 +223,26 @@ impl CfnServerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.associate_public_ip_address {
-            m.insert("AssociatePublicIpAddress", v.into_value());
-        }
-        if let Some(v) = self.backup_id {
-            m.insert("BackupId", v.into_value());
-        }
-        if let Some(v) = self.backup_retention_count {
-            m.insert("BackupRetentionCount", v.into_value());
-        }
-        if let Some(v) = self.custom_certificate {
-            m.insert("CustomCertificate", v.into_value());
-        }
-        if let Some(v) = self.custom_domain {
-            m.insert("CustomDomain", v.into_value());
-        }
-        if let Some(v) = self.custom_private_key {
-            m.insert("CustomPrivateKey", v.into_value());
-        }
-        if let Some(v) = self.disable_automated_backup {
-            m.insert("DisableAutomatedBackup", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_attributes {
-            m.insert("EngineAttributes", v.into_value());
-        }
-        if let Some(v) = self.engine_model {
-            m.insert("EngineModel", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
+        set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
+        set(&mut m, "BackupId", self.backup_id);
+        set(&mut m, "BackupRetentionCount", self.backup_retention_count);
+        set(&mut m, "CustomCertificate", self.custom_certificate);
+        set(&mut m, "CustomDomain", self.custom_domain);
+        set(&mut m, "CustomPrivateKey", self.custom_private_key);
+        set(&mut m, "DisableAutomatedBackup", self.disable_automated_backup);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineAttributes", self.engine_attributes);
+        set(&mut m, "EngineModel", self.engine_model);
+        set(&mut m, "EngineVersion", self.engine_version);
         m.insert("InstanceProfileArn", self.instance_profile_arn.into_value());
         m.insert("InstanceType", self.instance_type.into_value());
-        if let Some(v) = self.key_pair {
-            m.insert("KeyPair", v.into_value());
-        }
-        if let Some(v) = self.preferred_backup_window {
-            m.insert("PreferredBackupWindow", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "KeyPair", self.key_pair);
+        set(&mut m, "PreferredBackupWindow", self.preferred_backup_window);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
         m.insert("ServiceRoleArn", self.service_role_arn.into_value());
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SubnetIds", self.subnet_ids);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -328,7 +294,7 @@ impl crate::Cfn<markers::Server> {
 /// The property types of [`CfnServer`]: CDK's `CfnServer.*Property`.
 #[cfg(feature = "opsworkscm")]
 pub mod server {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `EngineAttribute` property type specifies administrator credentials for an AWS OpsWorks
     /// for Chef Automate or OpsWorks for Puppet Enterprise server. `EngineAttribute` is a property
@@ -369,12 +335,8 @@ pub mod server {
     impl IntoValue for EngineAttribute {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "organizations")]
-use crate::kinds::{IntoValue, List, Str, Tag, Union};
+use crate::kinds::{IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -165,15 +165,9 @@ impl CfnAccountProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountName", self.account_name.into_value());
         m.insert("Email", self.email.into_value());
-        if let Some(v) = self.parent_ids {
-            m.insert("ParentIds", v.into_value());
-        }
-        if let Some(v) = self.role_name {
-            m.insert("RoleName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ParentIds", self.parent_ids);
+        set(&mut m, "RoleName", self.role_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -293,9 +287,7 @@ impl CfnOrganizationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.feature_set {
-            m.insert("FeatureSet", v.into_value());
-        }
+        set(&mut m, "FeatureSet", self.feature_set);
         m
     }
 
@@ -419,9 +411,7 @@ impl CfnOrganizationalUnitProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
         m.insert("ParentId", self.parent_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -548,16 +538,10 @@ impl CfnPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_ids {
-            m.insert("TargetIds", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetIds", self.target_ids);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -652,9 +636,7 @@ impl CfnResourcePolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "osis")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -129,31 +129,17 @@ impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.buffer_options {
-            m.insert("BufferOptions", v.into_value());
-        }
-        if let Some(v) = self.encryption_at_rest_options {
-            m.insert("EncryptionAtRestOptions", v.into_value());
-        }
-        if let Some(v) = self.log_publishing_options {
-            m.insert("LogPublishingOptions", v.into_value());
-        }
+        set(&mut m, "BufferOptions", self.buffer_options);
+        set(&mut m, "EncryptionAtRestOptions", self.encryption_at_rest_options);
+        set(&mut m, "LogPublishingOptions", self.log_publishing_options);
         m.insert("MaxUnits", self.max_units.into_value());
         m.insert("MinUnits", self.min_units.into_value());
         m.insert("PipelineConfigurationBody", self.pipeline_configuration_body.into_value());
         m.insert("PipelineName", self.pipeline_name.into_value());
-        if let Some(v) = self.pipeline_role_arn {
-            m.insert("PipelineRoleArn", v.into_value());
-        }
-        if let Some(v) = self.resource_policy {
-            m.insert("ResourcePolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_options {
-            m.insert("VpcOptions", v.into_value());
-        }
+        set(&mut m, "PipelineRoleArn", self.pipeline_role_arn);
+        set(&mut m, "ResourcePolicy", self.resource_policy);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcOptions", self.vpc_options);
         m
     }
 
@@ -213,7 +199,7 @@ impl crate::Cfn<markers::Pipeline> {
 /// The property types of [`CfnPipeline`]: CDK's `CfnPipeline.*Property`.
 #[cfg(feature = "osis")]
 pub mod pipeline {
-    use crate::kinds::{Bool, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Str, set};
 
     /// Options that specify the configuration of a persistent buffer. To configure how OpenSearch
     /// Ingestion encrypts this data, set the `EncryptionAtRestOptions` . For more information, see
@@ -399,16 +385,10 @@ pub mod pipeline {
     impl IntoValue for VpcOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
             m.insert("SubnetIds", self.subnet_ids.into_value());
-            if let Some(v) = self.vpc_attachment_options {
-                m.insert("VpcAttachmentOptions", v.into_value());
-            }
-            if let Some(v) = self.vpc_endpoint_management {
-                m.insert("VpcEndpointManagement", v.into_value());
-            }
+            set(&mut m, "VpcAttachmentOptions", self.vpc_attachment_options);
+            set(&mut m, "VpcEndpointManagement", self.vpc_endpoint_management);
             gs_core::Value::Map(m)
         }
     }
@@ -453,12 +433,8 @@ pub mod pipeline {
     impl IntoValue for LogPublishingOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_log_destination {
-                m.insert("CloudWatchLogDestination", v.into_value());
-            }
-            if let Some(v) = self.is_logging_enabled {
-                m.insert("IsLoggingEnabled", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogDestination", self.cloud_watch_log_destination);
+            set(&mut m, "IsLoggingEnabled", self.is_logging_enabled);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "outposts")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -113,23 +113,13 @@ impl CfnOutpostProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_id {
-            m.insert("AvailabilityZoneId", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneId", self.availability_zone_id);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("SiteId", self.site_id.into_value());
-        if let Some(v) = self.supported_hardware_type {
-            m.insert("SupportedHardwareType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SupportedHardwareType", self.supported_hardware_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -261,25 +251,13 @@ impl CfnSiteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.notes {
-            m.insert("Notes", v.into_value());
-        }
-        if let Some(v) = self.operating_address {
-            m.insert("OperatingAddress", v.into_value());
-        }
-        if let Some(v) = self.rack_physical_properties {
-            m.insert("RackPhysicalProperties", v.into_value());
-        }
-        if let Some(v) = self.shipping_address {
-            m.insert("ShippingAddress", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Notes", self.notes);
+        set(&mut m, "OperatingAddress", self.operating_address);
+        set(&mut m, "RackPhysicalProperties", self.rack_physical_properties);
+        set(&mut m, "ShippingAddress", self.shipping_address);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -321,7 +299,7 @@ impl crate::Cfn<markers::Site> {
 /// The property types of [`CfnSite`]: CDK's `CfnSite.*Property`.
 #[cfg(feature = "outposts")]
 pub mod site {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `Address` property type.
     ///
@@ -416,22 +394,14 @@ pub mod site {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressLine1", self.address_line1.into_value());
-            if let Some(v) = self.address_line2 {
-                m.insert("AddressLine2", v.into_value());
-            }
-            if let Some(v) = self.address_line3 {
-                m.insert("AddressLine3", v.into_value());
-            }
+            set(&mut m, "AddressLine2", self.address_line2);
+            set(&mut m, "AddressLine3", self.address_line3);
             m.insert("City", self.city.into_value());
             m.insert("ContactName", self.contact_name.into_value());
             m.insert("ContactPhoneNumber", self.contact_phone_number.into_value());
             m.insert("CountryCode", self.country_code.into_value());
-            if let Some(v) = self.district_or_county {
-                m.insert("DistrictOrCounty", v.into_value());
-            }
-            if let Some(v) = self.municipality {
-                m.insert("Municipality", v.into_value());
-            }
+            set(&mut m, "DistrictOrCounty", self.district_or_county);
+            set(&mut m, "Municipality", self.municipality);
             m.insert("PostalCode", self.postal_code.into_value());
             m.insert("StateOrRegion", self.state_or_region.into_value());
             gs_core::Value::Map(m)
@@ -517,33 +487,15 @@ pub mod site {
     impl IntoValue for RackPhysicalProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fiber_optic_cable_type {
-                m.insert("FiberOpticCableType", v.into_value());
-            }
-            if let Some(v) = self.maximum_supported_weight_lbs {
-                m.insert("MaximumSupportedWeightLbs", v.into_value());
-            }
-            if let Some(v) = self.optical_standard {
-                m.insert("OpticalStandard", v.into_value());
-            }
-            if let Some(v) = self.power_connector {
-                m.insert("PowerConnector", v.into_value());
-            }
-            if let Some(v) = self.power_draw_kva {
-                m.insert("PowerDrawKva", v.into_value());
-            }
-            if let Some(v) = self.power_feed_drop {
-                m.insert("PowerFeedDrop", v.into_value());
-            }
-            if let Some(v) = self.power_phase {
-                m.insert("PowerPhase", v.into_value());
-            }
-            if let Some(v) = self.uplink_count {
-                m.insert("UplinkCount", v.into_value());
-            }
-            if let Some(v) = self.uplink_gbps {
-                m.insert("UplinkGbps", v.into_value());
-            }
+            set(&mut m, "FiberOpticCableType", self.fiber_optic_cable_type);
+            set(&mut m, "MaximumSupportedWeightLbs", self.maximum_supported_weight_lbs);
+            set(&mut m, "OpticalStandard", self.optical_standard);
+            set(&mut m, "PowerConnector", self.power_connector);
+            set(&mut m, "PowerDrawKva", self.power_draw_kva);
+            set(&mut m, "PowerFeedDrop", self.power_feed_drop);
+            set(&mut m, "PowerPhase", self.power_phase);
+            set(&mut m, "UplinkCount", self.uplink_count);
+            set(&mut m, "UplinkGbps", self.uplink_gbps);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "panorama")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -146,26 +146,14 @@ impl CfnApplicationInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_instance_id_to_replace {
-            m.insert("ApplicationInstanceIdToReplace", v.into_value());
-        }
+        set(&mut m, "ApplicationInstanceIdToReplace", self.application_instance_id_to_replace);
         m.insert("DefaultRuntimeContextDevice", self.default_runtime_context_device.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.manifest_overrides_payload {
-            m.insert("ManifestOverridesPayload", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ManifestOverridesPayload", self.manifest_overrides_payload);
         m.insert("ManifestPayload", self.manifest_payload.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.runtime_role_arn {
-            m.insert("RuntimeRoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RuntimeRoleArn", self.runtime_role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -255,7 +243,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
 /// The property types of [`CfnApplicationInstance`]: CDK's `CfnApplicationInstance.*Property`.
 #[cfg(feature = "panorama")]
 pub mod application_instance {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Parameter overrides for an application instance. This is a JSON document that has a single
     /// key ( `PayloadData` ) where the value is an escaped string representation of the overrides
@@ -291,9 +279,7 @@ pub mod application_instance {
     impl IntoValue for ManifestOverridesPayload {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload_data {
-                m.insert("PayloadData", v.into_value());
-            }
+            set(&mut m, "PayloadData", self.payload_data);
             gs_core::Value::Map(m)
         }
     }
@@ -332,9 +318,7 @@ pub mod application_instance {
     impl IntoValue for ManifestPayload {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload_data {
-                m.insert("PayloadData", v.into_value());
-            }
+            set(&mut m, "PayloadData", self.payload_data);
             gs_core::Value::Map(m)
         }
     }
@@ -384,12 +368,8 @@ impl CfnPackageProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PackageName", self.package_name.into_value());
-        if let Some(v) = self.storage_location {
-            m.insert("StorageLocation", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StorageLocation", self.storage_location);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -479,7 +459,7 @@ impl crate::Cfn<markers::Package> {
 /// The property types of [`CfnPackage`]: CDK's `CfnPackage.*Property`.
 #[cfg(feature = "panorama")]
 pub mod package {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A storage location.
     ///
@@ -536,21 +516,11 @@ pub mod package {
     impl IntoValue for StorageLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.binary_prefix_location {
-                m.insert("BinaryPrefixLocation", v.into_value());
-            }
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
-            if let Some(v) = self.generated_prefix_location {
-                m.insert("GeneratedPrefixLocation", v.into_value());
-            }
-            if let Some(v) = self.manifest_prefix_location {
-                m.insert("ManifestPrefixLocation", v.into_value());
-            }
-            if let Some(v) = self.repo_prefix_location {
-                m.insert("RepoPrefixLocation", v.into_value());
-            }
+            set(&mut m, "BinaryPrefixLocation", self.binary_prefix_location);
+            set(&mut m, "Bucket", self.bucket);
+            set(&mut m, "GeneratedPrefixLocation", self.generated_prefix_location);
+            set(&mut m, "ManifestPrefixLocation", self.manifest_prefix_location);
+            set(&mut m, "RepoPrefixLocation", self.repo_prefix_location);
             gs_core::Value::Map(m)
         }
     }
@@ -617,18 +587,12 @@ impl CfnPackageVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.mark_latest {
-            m.insert("MarkLatest", v.into_value());
-        }
-        if let Some(v) = self.owner_account {
-            m.insert("OwnerAccount", v.into_value());
-        }
+        set(&mut m, "MarkLatest", self.mark_latest);
+        set(&mut m, "OwnerAccount", self.owner_account);
         m.insert("PackageId", self.package_id.into_value());
         m.insert("PackageVersion", self.package_version.into_value());
         m.insert("PatchVersion", self.patch_version.into_value());
-        if let Some(v) = self.updated_latest_patch_version {
-            m.insert("UpdatedLatestPatchVersion", v.into_value());
-        }
+        set(&mut m, "UpdatedLatestPatchVersion", self.updated_latest_patch_version);
         m
     }
 

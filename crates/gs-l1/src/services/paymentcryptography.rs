@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "paymentcryptography")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -85,9 +85,7 @@ impl CfnAliasProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AliasName", self.alias_name.into_value());
-        if let Some(v) = self.key_arn {
-            m.insert("KeyArn", v.into_value());
-        }
+        set(&mut m, "KeyArn", self.key_arn);
         m
     }
 
@@ -187,26 +185,14 @@ impl CfnKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.derive_key_usage {
-            m.insert("DeriveKeyUsage", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "DeriveKeyUsage", self.derive_key_usage);
+        set(&mut m, "Enabled", self.enabled);
         m.insert("Exportable", self.exportable.into_value());
         m.insert("KeyAttributes", self.key_attributes.into_value());
-        if let Some(v) = self.key_check_value_algorithm {
-            m.insert("KeyCheckValueAlgorithm", v.into_value());
-        }
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.replication_regions {
-            m.insert("ReplicationRegions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "KeyCheckValueAlgorithm", self.key_check_value_algorithm);
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "ReplicationRegions", self.replication_regions);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -266,7 +252,7 @@ impl crate::Cfn<markers::Key> {
 /// The property types of [`CfnKey`]: CDK's `CfnKey.*Property`.
 #[cfg(feature = "paymentcryptography")]
 pub mod key {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The role of the key, the algorithm it supports, and the cryptographic operations allowed
     /// with the key. This data is immutable after the key is created.
@@ -409,33 +395,15 @@ pub mod key {
     impl IntoValue for KeyModesOfUse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decrypt {
-                m.insert("Decrypt", v.into_value());
-            }
-            if let Some(v) = self.derive_key {
-                m.insert("DeriveKey", v.into_value());
-            }
-            if let Some(v) = self.encrypt {
-                m.insert("Encrypt", v.into_value());
-            }
-            if let Some(v) = self.generate {
-                m.insert("Generate", v.into_value());
-            }
-            if let Some(v) = self.no_restrictions {
-                m.insert("NoRestrictions", v.into_value());
-            }
-            if let Some(v) = self.sign {
-                m.insert("Sign", v.into_value());
-            }
-            if let Some(v) = self.unwrap {
-                m.insert("Unwrap", v.into_value());
-            }
-            if let Some(v) = self.verify {
-                m.insert("Verify", v.into_value());
-            }
-            if let Some(v) = self.wrap {
-                m.insert("Wrap", v.into_value());
-            }
+            set(&mut m, "Decrypt", self.decrypt);
+            set(&mut m, "DeriveKey", self.derive_key);
+            set(&mut m, "Encrypt", self.encrypt);
+            set(&mut m, "Generate", self.generate);
+            set(&mut m, "NoRestrictions", self.no_restrictions);
+            set(&mut m, "Sign", self.sign);
+            set(&mut m, "Unwrap", self.unwrap);
+            set(&mut m, "Verify", self.verify);
+            set(&mut m, "Wrap", self.wrap);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "pcaconnectorad")]
-use crate::kinds::{Bool, IntoValue, Map, Str};
+use crate::kinds::{Bool, IntoValue, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -147,9 +147,7 @@ impl CfnConnectorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateAuthorityArn", self.certificate_authority_arn.into_value());
         m.insert("DirectoryId", self.directory_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcInformation", self.vpc_information.into_value());
         m
     }
@@ -186,7 +184,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "pcaconnectorad")]
 pub mod connector {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Information about your VPC and security groups used with the connector.
     ///
@@ -221,9 +219,7 @@ pub mod connector {
     impl IntoValue for VpcInformation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
+            set(&mut m, "IpAddressType", self.ip_address_type);
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
             gs_core::Value::Map(m)
         }
@@ -268,9 +264,7 @@ impl CfnDirectoryRegistrationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DirectoryId", self.directory_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -432,12 +426,8 @@ impl CfnTemplateProps {
         m.insert("ConnectorArn", self.connector_arn.into_value());
         m.insert("Definition", self.definition.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.reenroll_all_certificate_holders {
-            m.insert("ReenrollAllCertificateHolders", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ReenrollAllCertificateHolders", self.reenroll_all_certificate_holders);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -473,7 +463,7 @@ impl crate::Cfn<markers::Template> {
 /// The property types of [`CfnTemplate`]: CDK's `CfnTemplate.*Property`.
 #[cfg(feature = "pcaconnectorad")]
 pub mod template {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// Template configuration to define the information included in certificates. Define
     /// certificate validity and renewal periods, certificate request handling and enrollment
@@ -526,15 +516,9 @@ pub mod template {
     impl IntoValue for TemplateDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.template_v2 {
-                m.insert("TemplateV2", v.into_value());
-            }
-            if let Some(v) = self.template_v3 {
-                m.insert("TemplateV3", v.into_value());
-            }
-            if let Some(v) = self.template_v4 {
-                m.insert("TemplateV4", v.into_value());
-            }
+            set(&mut m, "TemplateV2", self.template_v2);
+            set(&mut m, "TemplateV3", self.template_v3);
+            set(&mut m, "TemplateV4", self.template_v4);
             gs_core::Value::Map(m)
         }
     }
@@ -633,15 +617,11 @@ pub mod template {
             m.insert("EnrollmentFlags", self.enrollment_flags.into_value());
             m.insert("Extensions", self.extensions.into_value());
             m.insert("GeneralFlags", self.general_flags.into_value());
-            if let Some(v) = self.hash_algorithm {
-                m.insert("HashAlgorithm", v.into_value());
-            }
+            set(&mut m, "HashAlgorithm", self.hash_algorithm);
             m.insert("PrivateKeyAttributes", self.private_key_attributes.into_value());
             m.insert("PrivateKeyFlags", self.private_key_flags.into_value());
             m.insert("SubjectNameFlags", self.subject_name_flags.into_value());
-            if let Some(v) = self.superseded_templates {
-                m.insert("SupersededTemplates", v.into_value());
-            }
+            set(&mut m, "SupersededTemplates", self.superseded_templates);
             gs_core::Value::Map(m)
         }
     }
@@ -737,36 +717,16 @@ pub mod template {
     impl IntoValue for SubjectNameFlagsV4 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.require_common_name {
-                m.insert("RequireCommonName", v.into_value());
-            }
-            if let Some(v) = self.require_directory_path {
-                m.insert("RequireDirectoryPath", v.into_value());
-            }
-            if let Some(v) = self.require_dns_as_cn {
-                m.insert("RequireDnsAsCn", v.into_value());
-            }
-            if let Some(v) = self.require_email {
-                m.insert("RequireEmail", v.into_value());
-            }
-            if let Some(v) = self.san_require_directory_guid {
-                m.insert("SanRequireDirectoryGuid", v.into_value());
-            }
-            if let Some(v) = self.san_require_dns {
-                m.insert("SanRequireDns", v.into_value());
-            }
-            if let Some(v) = self.san_require_domain_dns {
-                m.insert("SanRequireDomainDns", v.into_value());
-            }
-            if let Some(v) = self.san_require_email {
-                m.insert("SanRequireEmail", v.into_value());
-            }
-            if let Some(v) = self.san_require_spn {
-                m.insert("SanRequireSpn", v.into_value());
-            }
-            if let Some(v) = self.san_require_upn {
-                m.insert("SanRequireUpn", v.into_value());
-            }
+            set(&mut m, "RequireCommonName", self.require_common_name);
+            set(&mut m, "RequireDirectoryPath", self.require_directory_path);
+            set(&mut m, "RequireDnsAsCn", self.require_dns_as_cn);
+            set(&mut m, "RequireEmail", self.require_email);
+            set(&mut m, "SanRequireDirectoryGuid", self.san_require_directory_guid);
+            set(&mut m, "SanRequireDns", self.san_require_dns);
+            set(&mut m, "SanRequireDomainDns", self.san_require_domain_dns);
+            set(&mut m, "SanRequireEmail", self.san_require_email);
+            set(&mut m, "SanRequireSpn", self.san_require_spn);
+            set(&mut m, "SanRequireUpn", self.san_require_upn);
             gs_core::Value::Map(m)
         }
     }
@@ -832,21 +792,11 @@ pub mod template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientVersion", self.client_version.into_value());
-            if let Some(v) = self.exportable_key {
-                m.insert("ExportableKey", v.into_value());
-            }
-            if let Some(v) = self.require_alternate_signature_algorithm {
-                m.insert("RequireAlternateSignatureAlgorithm", v.into_value());
-            }
-            if let Some(v) = self.require_same_key_renewal {
-                m.insert("RequireSameKeyRenewal", v.into_value());
-            }
-            if let Some(v) = self.strong_key_protection_required {
-                m.insert("StrongKeyProtectionRequired", v.into_value());
-            }
-            if let Some(v) = self.use_legacy_provider {
-                m.insert("UseLegacyProvider", v.into_value());
-            }
+            set(&mut m, "ExportableKey", self.exportable_key);
+            set(&mut m, "RequireAlternateSignatureAlgorithm", self.require_alternate_signature_algorithm);
+            set(&mut m, "RequireSameKeyRenewal", self.require_same_key_renewal);
+            set(&mut m, "StrongKeyProtectionRequired", self.strong_key_protection_required);
+            set(&mut m, "UseLegacyProvider", self.use_legacy_provider);
             gs_core::Value::Map(m)
         }
     }
@@ -903,16 +853,10 @@ pub mod template {
     impl IntoValue for PrivateKeyAttributesV4 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm {
-                m.insert("Algorithm", v.into_value());
-            }
-            if let Some(v) = self.crypto_providers {
-                m.insert("CryptoProviders", v.into_value());
-            }
+            set(&mut m, "Algorithm", self.algorithm);
+            set(&mut m, "CryptoProviders", self.crypto_providers);
             m.insert("KeySpec", self.key_spec.into_value());
-            if let Some(v) = self.key_usage_property {
-                m.insert("KeyUsageProperty", v.into_value());
-            }
+            set(&mut m, "KeyUsageProperty", self.key_usage_property);
             m.insert("MinimalKeyLength", self.minimal_key_length.into_value());
             gs_core::Value::Map(m)
         }
@@ -958,12 +902,8 @@ pub mod template {
     impl IntoValue for KeyUsageProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.property_flags {
-                m.insert("PropertyFlags", v.into_value());
-            }
-            if let Some(v) = self.property_type {
-                m.insert("PropertyType", v.into_value());
-            }
+            set(&mut m, "PropertyFlags", self.property_flags);
+            set(&mut m, "PropertyType", self.property_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1011,15 +951,9 @@ pub mod template {
     impl IntoValue for KeyUsagePropertyFlags {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.decrypt {
-                m.insert("Decrypt", v.into_value());
-            }
-            if let Some(v) = self.key_agreement {
-                m.insert("KeyAgreement", v.into_value());
-            }
-            if let Some(v) = self.sign {
-                m.insert("Sign", v.into_value());
-            }
+            set(&mut m, "Decrypt", self.decrypt);
+            set(&mut m, "KeyAgreement", self.key_agreement);
+            set(&mut m, "Sign", self.sign);
             gs_core::Value::Map(m)
         }
     }
@@ -1063,12 +997,8 @@ pub mod template {
     impl IntoValue for GeneralFlagsV4 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_enrollment {
-                m.insert("AutoEnrollment", v.into_value());
-            }
-            if let Some(v) = self.machine_type {
-                m.insert("MachineType", v.into_value());
-            }
+            set(&mut m, "AutoEnrollment", self.auto_enrollment);
+            set(&mut m, "MachineType", self.machine_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1206,9 +1136,7 @@ pub mod template {
     impl IntoValue for ExtensionsV4 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_policies {
-                m.insert("ApplicationPolicies", v.into_value());
-            }
+            set(&mut m, "ApplicationPolicies", self.application_policies);
             m.insert("KeyUsage", self.key_usage.into_value());
             gs_core::Value::Map(m)
         }
@@ -1246,9 +1174,7 @@ pub mod template {
     impl IntoValue for ApplicationPolicies {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.critical {
-                m.insert("Critical", v.into_value());
-            }
+            set(&mut m, "Critical", self.critical);
             m.insert("Policies", self.policies.into_value());
             gs_core::Value::Map(m)
         }
@@ -1291,12 +1217,8 @@ pub mod template {
     impl IntoValue for ApplicationPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.policy_object_identifier {
-                m.insert("PolicyObjectIdentifier", v.into_value());
-            }
-            if let Some(v) = self.policy_type {
-                m.insert("PolicyType", v.into_value());
-            }
+            set(&mut m, "PolicyObjectIdentifier", self.policy_object_identifier);
+            set(&mut m, "PolicyType", self.policy_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1335,9 +1257,7 @@ pub mod template {
     impl IntoValue for KeyUsage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.critical {
-                m.insert("Critical", v.into_value());
-            }
+            set(&mut m, "Critical", self.critical);
             m.insert("UsageFlags", self.usage_flags.into_value());
             gs_core::Value::Map(m)
         }
@@ -1402,21 +1322,11 @@ pub mod template {
     impl IntoValue for KeyUsageFlags {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_encipherment {
-                m.insert("DataEncipherment", v.into_value());
-            }
-            if let Some(v) = self.digital_signature {
-                m.insert("DigitalSignature", v.into_value());
-            }
-            if let Some(v) = self.key_agreement {
-                m.insert("KeyAgreement", v.into_value());
-            }
-            if let Some(v) = self.key_encipherment {
-                m.insert("KeyEncipherment", v.into_value());
-            }
-            if let Some(v) = self.non_repudiation {
-                m.insert("NonRepudiation", v.into_value());
-            }
+            set(&mut m, "DataEncipherment", self.data_encipherment);
+            set(&mut m, "DigitalSignature", self.digital_signature);
+            set(&mut m, "KeyAgreement", self.key_agreement);
+            set(&mut m, "KeyEncipherment", self.key_encipherment);
+            set(&mut m, "NonRepudiation", self.non_repudiation);
             gs_core::Value::Map(m)
         }
     }
@@ -1480,21 +1390,11 @@ pub mod template {
     impl IntoValue for EnrollmentFlagsV4 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_key_reuse_on_nt_token_keyset_storage_full {
-                m.insert("EnableKeyReuseOnNtTokenKeysetStorageFull", v.into_value());
-            }
-            if let Some(v) = self.include_symmetric_algorithms {
-                m.insert("IncludeSymmetricAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.no_security_extension {
-                m.insert("NoSecurityExtension", v.into_value());
-            }
-            if let Some(v) = self.remove_invalid_certificate_from_personal_store {
-                m.insert("RemoveInvalidCertificateFromPersonalStore", v.into_value());
-            }
-            if let Some(v) = self.user_interaction_required {
-                m.insert("UserInteractionRequired", v.into_value());
-            }
+            set(&mut m, "EnableKeyReuseOnNtTokenKeysetStorageFull", self.enable_key_reuse_on_nt_token_keyset_storage_full);
+            set(&mut m, "IncludeSymmetricAlgorithms", self.include_symmetric_algorithms);
+            set(&mut m, "NoSecurityExtension", self.no_security_extension);
+            set(&mut m, "RemoveInvalidCertificateFromPersonalStore", self.remove_invalid_certificate_from_personal_store);
+            set(&mut m, "UserInteractionRequired", self.user_interaction_required);
             gs_core::Value::Map(m)
         }
     }
@@ -1596,9 +1496,7 @@ pub mod template {
             m.insert("PrivateKeyAttributes", self.private_key_attributes.into_value());
             m.insert("PrivateKeyFlags", self.private_key_flags.into_value());
             m.insert("SubjectNameFlags", self.subject_name_flags.into_value());
-            if let Some(v) = self.superseded_templates {
-                m.insert("SupersededTemplates", v.into_value());
-            }
+            set(&mut m, "SupersededTemplates", self.superseded_templates);
             gs_core::Value::Map(m)
         }
     }
@@ -1694,36 +1592,16 @@ pub mod template {
     impl IntoValue for SubjectNameFlagsV3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.require_common_name {
-                m.insert("RequireCommonName", v.into_value());
-            }
-            if let Some(v) = self.require_directory_path {
-                m.insert("RequireDirectoryPath", v.into_value());
-            }
-            if let Some(v) = self.require_dns_as_cn {
-                m.insert("RequireDnsAsCn", v.into_value());
-            }
-            if let Some(v) = self.require_email {
-                m.insert("RequireEmail", v.into_value());
-            }
-            if let Some(v) = self.san_require_directory_guid {
-                m.insert("SanRequireDirectoryGuid", v.into_value());
-            }
-            if let Some(v) = self.san_require_dns {
-                m.insert("SanRequireDns", v.into_value());
-            }
-            if let Some(v) = self.san_require_domain_dns {
-                m.insert("SanRequireDomainDns", v.into_value());
-            }
-            if let Some(v) = self.san_require_email {
-                m.insert("SanRequireEmail", v.into_value());
-            }
-            if let Some(v) = self.san_require_spn {
-                m.insert("SanRequireSpn", v.into_value());
-            }
-            if let Some(v) = self.san_require_upn {
-                m.insert("SanRequireUpn", v.into_value());
-            }
+            set(&mut m, "RequireCommonName", self.require_common_name);
+            set(&mut m, "RequireDirectoryPath", self.require_directory_path);
+            set(&mut m, "RequireDnsAsCn", self.require_dns_as_cn);
+            set(&mut m, "RequireEmail", self.require_email);
+            set(&mut m, "SanRequireDirectoryGuid", self.san_require_directory_guid);
+            set(&mut m, "SanRequireDns", self.san_require_dns);
+            set(&mut m, "SanRequireDomainDns", self.san_require_domain_dns);
+            set(&mut m, "SanRequireEmail", self.san_require_email);
+            set(&mut m, "SanRequireSpn", self.san_require_spn);
+            set(&mut m, "SanRequireUpn", self.san_require_upn);
             gs_core::Value::Map(m)
         }
     }
@@ -1776,15 +1654,9 @@ pub mod template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientVersion", self.client_version.into_value());
-            if let Some(v) = self.exportable_key {
-                m.insert("ExportableKey", v.into_value());
-            }
-            if let Some(v) = self.require_alternate_signature_algorithm {
-                m.insert("RequireAlternateSignatureAlgorithm", v.into_value());
-            }
-            if let Some(v) = self.strong_key_protection_required {
-                m.insert("StrongKeyProtectionRequired", v.into_value());
-            }
+            set(&mut m, "ExportableKey", self.exportable_key);
+            set(&mut m, "RequireAlternateSignatureAlgorithm", self.require_alternate_signature_algorithm);
+            set(&mut m, "StrongKeyProtectionRequired", self.strong_key_protection_required);
             gs_core::Value::Map(m)
         }
     }
@@ -1844,9 +1716,7 @@ pub mod template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Algorithm", self.algorithm.into_value());
-            if let Some(v) = self.crypto_providers {
-                m.insert("CryptoProviders", v.into_value());
-            }
+            set(&mut m, "CryptoProviders", self.crypto_providers);
             m.insert("KeySpec", self.key_spec.into_value());
             m.insert("KeyUsageProperty", self.key_usage_property.into_value());
             m.insert("MinimalKeyLength", self.minimal_key_length.into_value());
@@ -1893,12 +1763,8 @@ pub mod template {
     impl IntoValue for GeneralFlagsV3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_enrollment {
-                m.insert("AutoEnrollment", v.into_value());
-            }
-            if let Some(v) = self.machine_type {
-                m.insert("MachineType", v.into_value());
-            }
+            set(&mut m, "AutoEnrollment", self.auto_enrollment);
+            set(&mut m, "MachineType", self.machine_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1936,9 +1802,7 @@ pub mod template {
     impl IntoValue for ExtensionsV3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_policies {
-                m.insert("ApplicationPolicies", v.into_value());
-            }
+            set(&mut m, "ApplicationPolicies", self.application_policies);
             m.insert("KeyUsage", self.key_usage.into_value());
             gs_core::Value::Map(m)
         }
@@ -2003,21 +1867,11 @@ pub mod template {
     impl IntoValue for EnrollmentFlagsV3 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_key_reuse_on_nt_token_keyset_storage_full {
-                m.insert("EnableKeyReuseOnNtTokenKeysetStorageFull", v.into_value());
-            }
-            if let Some(v) = self.include_symmetric_algorithms {
-                m.insert("IncludeSymmetricAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.no_security_extension {
-                m.insert("NoSecurityExtension", v.into_value());
-            }
-            if let Some(v) = self.remove_invalid_certificate_from_personal_store {
-                m.insert("RemoveInvalidCertificateFromPersonalStore", v.into_value());
-            }
-            if let Some(v) = self.user_interaction_required {
-                m.insert("UserInteractionRequired", v.into_value());
-            }
+            set(&mut m, "EnableKeyReuseOnNtTokenKeysetStorageFull", self.enable_key_reuse_on_nt_token_keyset_storage_full);
+            set(&mut m, "IncludeSymmetricAlgorithms", self.include_symmetric_algorithms);
+            set(&mut m, "NoSecurityExtension", self.no_security_extension);
+            set(&mut m, "RemoveInvalidCertificateFromPersonalStore", self.remove_invalid_certificate_from_personal_store);
+            set(&mut m, "UserInteractionRequired", self.user_interaction_required);
             gs_core::Value::Map(m)
         }
     }
@@ -2109,9 +1963,7 @@ pub mod template {
             m.insert("PrivateKeyAttributes", self.private_key_attributes.into_value());
             m.insert("PrivateKeyFlags", self.private_key_flags.into_value());
             m.insert("SubjectNameFlags", self.subject_name_flags.into_value());
-            if let Some(v) = self.superseded_templates {
-                m.insert("SupersededTemplates", v.into_value());
-            }
+            set(&mut m, "SupersededTemplates", self.superseded_templates);
             gs_core::Value::Map(m)
         }
     }
@@ -2207,36 +2059,16 @@ pub mod template {
     impl IntoValue for SubjectNameFlagsV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.require_common_name {
-                m.insert("RequireCommonName", v.into_value());
-            }
-            if let Some(v) = self.require_directory_path {
-                m.insert("RequireDirectoryPath", v.into_value());
-            }
-            if let Some(v) = self.require_dns_as_cn {
-                m.insert("RequireDnsAsCn", v.into_value());
-            }
-            if let Some(v) = self.require_email {
-                m.insert("RequireEmail", v.into_value());
-            }
-            if let Some(v) = self.san_require_directory_guid {
-                m.insert("SanRequireDirectoryGuid", v.into_value());
-            }
-            if let Some(v) = self.san_require_dns {
-                m.insert("SanRequireDns", v.into_value());
-            }
-            if let Some(v) = self.san_require_domain_dns {
-                m.insert("SanRequireDomainDns", v.into_value());
-            }
-            if let Some(v) = self.san_require_email {
-                m.insert("SanRequireEmail", v.into_value());
-            }
-            if let Some(v) = self.san_require_spn {
-                m.insert("SanRequireSpn", v.into_value());
-            }
-            if let Some(v) = self.san_require_upn {
-                m.insert("SanRequireUpn", v.into_value());
-            }
+            set(&mut m, "RequireCommonName", self.require_common_name);
+            set(&mut m, "RequireDirectoryPath", self.require_directory_path);
+            set(&mut m, "RequireDnsAsCn", self.require_dns_as_cn);
+            set(&mut m, "RequireEmail", self.require_email);
+            set(&mut m, "SanRequireDirectoryGuid", self.san_require_directory_guid);
+            set(&mut m, "SanRequireDns", self.san_require_dns);
+            set(&mut m, "SanRequireDomainDns", self.san_require_domain_dns);
+            set(&mut m, "SanRequireEmail", self.san_require_email);
+            set(&mut m, "SanRequireSpn", self.san_require_spn);
+            set(&mut m, "SanRequireUpn", self.san_require_upn);
             gs_core::Value::Map(m)
         }
     }
@@ -2281,12 +2113,8 @@ pub mod template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientVersion", self.client_version.into_value());
-            if let Some(v) = self.exportable_key {
-                m.insert("ExportableKey", v.into_value());
-            }
-            if let Some(v) = self.strong_key_protection_required {
-                m.insert("StrongKeyProtectionRequired", v.into_value());
-            }
+            set(&mut m, "ExportableKey", self.exportable_key);
+            set(&mut m, "StrongKeyProtectionRequired", self.strong_key_protection_required);
             gs_core::Value::Map(m)
         }
     }
@@ -2330,9 +2158,7 @@ pub mod template {
     impl IntoValue for PrivateKeyAttributesV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crypto_providers {
-                m.insert("CryptoProviders", v.into_value());
-            }
+            set(&mut m, "CryptoProviders", self.crypto_providers);
             m.insert("KeySpec", self.key_spec.into_value());
             m.insert("MinimalKeyLength", self.minimal_key_length.into_value());
             gs_core::Value::Map(m)
@@ -2378,12 +2204,8 @@ pub mod template {
     impl IntoValue for GeneralFlagsV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_enrollment {
-                m.insert("AutoEnrollment", v.into_value());
-            }
-            if let Some(v) = self.machine_type {
-                m.insert("MachineType", v.into_value());
-            }
+            set(&mut m, "AutoEnrollment", self.auto_enrollment);
+            set(&mut m, "MachineType", self.machine_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2421,9 +2243,7 @@ pub mod template {
     impl IntoValue for ExtensionsV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_policies {
-                m.insert("ApplicationPolicies", v.into_value());
-            }
+            set(&mut m, "ApplicationPolicies", self.application_policies);
             m.insert("KeyUsage", self.key_usage.into_value());
             gs_core::Value::Map(m)
         }
@@ -2488,21 +2308,11 @@ pub mod template {
     impl IntoValue for EnrollmentFlagsV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_key_reuse_on_nt_token_keyset_storage_full {
-                m.insert("EnableKeyReuseOnNtTokenKeysetStorageFull", v.into_value());
-            }
-            if let Some(v) = self.include_symmetric_algorithms {
-                m.insert("IncludeSymmetricAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.no_security_extension {
-                m.insert("NoSecurityExtension", v.into_value());
-            }
-            if let Some(v) = self.remove_invalid_certificate_from_personal_store {
-                m.insert("RemoveInvalidCertificateFromPersonalStore", v.into_value());
-            }
-            if let Some(v) = self.user_interaction_required {
-                m.insert("UserInteractionRequired", v.into_value());
-            }
+            set(&mut m, "EnableKeyReuseOnNtTokenKeysetStorageFull", self.enable_key_reuse_on_nt_token_keyset_storage_full);
+            set(&mut m, "IncludeSymmetricAlgorithms", self.include_symmetric_algorithms);
+            set(&mut m, "NoSecurityExtension", self.no_security_extension);
+            set(&mut m, "RemoveInvalidCertificateFromPersonalStore", self.remove_invalid_certificate_from_personal_store);
+            set(&mut m, "UserInteractionRequired", self.user_interaction_required);
             gs_core::Value::Map(m)
         }
     }
@@ -2591,7 +2401,7 @@ impl crate::Cfn<markers::TemplateGroupAccessControlEntry> {
 /// The property types of [`CfnTemplateGroupAccessControlEntry`]: CDK's `CfnTemplateGroupAccessControlEntry.*Property`.
 #[cfg(feature = "pcaconnectorad")]
 pub mod template_group_access_control_entry {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Allow or deny permissions for an Active Directory group to enroll or autoenroll certificates
     /// for a template.
@@ -2634,12 +2444,8 @@ pub mod template_group_access_control_entry {
     impl IntoValue for AccessRights {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_enroll {
-                m.insert("AutoEnroll", v.into_value());
-            }
-            if let Some(v) = self.enroll {
-                m.insert("Enroll", v.into_value());
-            }
+            set(&mut m, "AutoEnroll", self.auto_enroll);
+            set(&mut m, "Enroll", self.enroll);
             gs_core::Value::Map(m)
         }
     }

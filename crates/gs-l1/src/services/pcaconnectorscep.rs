@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "pcaconnectorscep")]
-use crate::kinds::{IntoValue, Map, Str};
+use crate::kinds::{IntoValue, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -90,9 +90,7 @@ impl CfnChallengeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorArn", self.connector_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -177,15 +175,9 @@ impl CfnConnectorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateAuthorityArn", self.certificate_authority_arn.into_value());
-        if let Some(v) = self.mobile_device_management {
-            m.insert("MobileDeviceManagement", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_endpoint_id {
-            m.insert("VpcEndpointId", v.into_value());
-        }
+        set(&mut m, "MobileDeviceManagement", self.mobile_device_management);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcEndpointId", self.vpc_endpoint_id);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "pcs")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -131,18 +131,12 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("Networking", self.networking.into_value());
         m.insert("Scheduler", self.scheduler.into_value());
         m.insert("Size", self.size.into_value());
-        if let Some(v) = self.slurm_configuration {
-            m.insert("SlurmConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SlurmConfiguration", self.slurm_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -208,7 +202,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "pcs")]
 pub mod cluster {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The networking configuration for the cluster's control plane.
     ///
@@ -256,15 +250,9 @@ pub mod cluster {
     impl IntoValue for Networking {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_type {
-                m.insert("NetworkType", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
+            set(&mut m, "NetworkType", self.network_type);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -384,30 +372,14 @@ pub mod cluster {
     impl IntoValue for SlurmConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accounting {
-                m.insert("Accounting", v.into_value());
-            }
-            if let Some(v) = self.auth_key {
-                m.insert("AuthKey", v.into_value());
-            }
-            if let Some(v) = self.cgroup_custom_settings {
-                m.insert("CgroupCustomSettings", v.into_value());
-            }
-            if let Some(v) = self.jwt_auth {
-                m.insert("JwtAuth", v.into_value());
-            }
-            if let Some(v) = self.scale_down_idle_time_in_seconds {
-                m.insert("ScaleDownIdleTimeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.slurm_custom_settings {
-                m.insert("SlurmCustomSettings", v.into_value());
-            }
-            if let Some(v) = self.slurm_rest {
-                m.insert("SlurmRest", v.into_value());
-            }
-            if let Some(v) = self.slurmdbd_custom_settings {
-                m.insert("SlurmdbdCustomSettings", v.into_value());
-            }
+            set(&mut m, "Accounting", self.accounting);
+            set(&mut m, "AuthKey", self.auth_key);
+            set(&mut m, "CgroupCustomSettings", self.cgroup_custom_settings);
+            set(&mut m, "JwtAuth", self.jwt_auth);
+            set(&mut m, "ScaleDownIdleTimeInSeconds", self.scale_down_idle_time_in_seconds);
+            set(&mut m, "SlurmCustomSettings", self.slurm_custom_settings);
+            set(&mut m, "SlurmRest", self.slurm_rest);
+            set(&mut m, "SlurmdbdCustomSettings", self.slurmdbd_custom_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -447,9 +419,7 @@ pub mod cluster {
     impl IntoValue for Accounting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_purge_time_in_days {
-                m.insert("DefaultPurgeTimeInDays", v.into_value());
-            }
+            set(&mut m, "DefaultPurgeTimeInDays", self.default_purge_time_in_days);
             m.insert("Mode", self.mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -560,9 +530,7 @@ pub mod cluster {
     impl IntoValue for JwtAuth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.jwt_key {
-                m.insert("JwtKey", v.into_value());
-            }
+            set(&mut m, "JwtKey", self.jwt_key);
             gs_core::Value::Map(m)
         }
     }
@@ -852,33 +820,19 @@ impl CfnComputeNodeGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ami_id {
-            m.insert("AmiId", v.into_value());
-        }
+        set(&mut m, "AmiId", self.ami_id);
         m.insert("ClusterId", self.cluster_id.into_value());
         m.insert("CustomLaunchTemplate", self.custom_launch_template.into_value());
         m.insert("IamInstanceProfileArn", self.iam_instance_profile_arn.into_value());
         m.insert("InstanceConfigs", self.instance_configs.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.node_lifecycle_actions {
-            m.insert("NodeLifecycleActions", v.into_value());
-        }
-        if let Some(v) = self.purchase_option {
-            m.insert("PurchaseOption", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NodeLifecycleActions", self.node_lifecycle_actions);
+        set(&mut m, "PurchaseOption", self.purchase_option);
         m.insert("ScalingConfiguration", self.scaling_configuration.into_value());
-        if let Some(v) = self.slurm_configuration {
-            m.insert("SlurmConfiguration", v.into_value());
-        }
-        if let Some(v) = self.spot_options {
-            m.insert("SpotOptions", v.into_value());
-        }
+        set(&mut m, "SlurmConfiguration", self.slurm_configuration);
+        set(&mut m, "SpotOptions", self.spot_options);
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -936,7 +890,7 @@ impl crate::Cfn<markers::ComputeNodeGroup> {
 /// The property types of [`CfnComputeNodeGroup`]: CDK's `CfnComputeNodeGroup.*Property`.
 #[cfg(feature = "pcs")]
 pub mod compute_node_group {
-    use crate::kinds::{Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
     /// Additional configuration when you specify `SPOT` as the `purchaseOption` for the `CreateComputeNodeGroup`
     /// API action.
@@ -976,9 +930,7 @@ pub mod compute_node_group {
     impl IntoValue for SpotOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocation_strategy {
-                m.insert("AllocationStrategy", v.into_value());
-            }
+            set(&mut m, "AllocationStrategy", self.allocation_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -1029,15 +981,9 @@ pub mod compute_node_group {
     impl IntoValue for SlurmConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.gres_custom_settings {
-                m.insert("GresCustomSettings", v.into_value());
-            }
-            if let Some(v) = self.scale_down_idle_time_in_seconds {
-                m.insert("ScaleDownIdleTimeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.slurm_custom_settings {
-                m.insert("SlurmCustomSettings", v.into_value());
-            }
+            set(&mut m, "GresCustomSettings", self.gres_custom_settings);
+            set(&mut m, "ScaleDownIdleTimeInSeconds", self.scale_down_idle_time_in_seconds);
+            set(&mut m, "SlurmCustomSettings", self.slurm_custom_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -1117,9 +1063,7 @@ pub mod compute_node_group {
     impl IntoValue for NodeLifecycleActions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.script_caching_policy {
-                m.insert("ScriptCachingPolicy", v.into_value());
-            }
+            set(&mut m, "ScriptCachingPolicy", self.script_caching_policy);
             m.insert("Stages", self.stages.into_value());
             gs_core::Value::Map(m)
         }
@@ -1163,12 +1107,8 @@ pub mod compute_node_group {
     impl IntoValue for NodeLifecycleStages {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.node_bootstrapped {
-                m.insert("NodeBootstrapped", v.into_value());
-            }
-            if let Some(v) = self.node_ready {
-                m.insert("NodeReady", v.into_value());
-            }
+            set(&mut m, "NodeBootstrapped", self.node_bootstrapped);
+            set(&mut m, "NodeReady", self.node_ready);
             gs_core::Value::Map(m)
         }
     }
@@ -1225,16 +1165,10 @@ pub mod compute_node_group {
     impl IntoValue for NodeLifecycleScript {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arguments {
-                m.insert("Arguments", v.into_value());
-            }
-            if let Some(v) = self.execution_policy {
-                m.insert("ExecutionPolicy", v.into_value());
-            }
+            set(&mut m, "Arguments", self.arguments);
+            set(&mut m, "ExecutionPolicy", self.execution_policy);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.on_error {
-                m.insert("OnError", v.into_value());
-            }
+            set(&mut m, "OnError", self.on_error);
             m.insert("ScriptSource", self.script_source.into_value());
             gs_core::Value::Map(m)
         }
@@ -1278,12 +1212,8 @@ pub mod compute_node_group {
     impl IntoValue for ScriptSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.checksum {
-                m.insert("Checksum", v.into_value());
-            }
-            if let Some(v) = self.s3_version_id {
-                m.insert("S3VersionId", v.into_value());
-            }
+            set(&mut m, "Checksum", self.checksum);
+            set(&mut m, "S3VersionId", self.s3_version_id);
             m.insert("ScriptLocation", self.script_location.into_value());
             gs_core::Value::Map(m)
         }
@@ -1359,9 +1289,7 @@ pub mod compute_node_group {
     impl IntoValue for InstanceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
+            set(&mut m, "InstanceType", self.instance_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1398,9 +1326,7 @@ pub mod compute_node_group {
     impl IntoValue for CustomLaunchTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.template_id {
-                m.insert("TemplateId", v.into_value());
-            }
+            set(&mut m, "TemplateId", self.template_id);
             m.insert("Version", self.version.into_value());
             gs_core::Value::Map(m)
         }
@@ -1466,18 +1392,10 @@ impl CfnQueueProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterId", self.cluster_id.into_value());
-        if let Some(v) = self.compute_node_group_configurations {
-            m.insert("ComputeNodeGroupConfigurations", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.slurm_configuration {
-            m.insert("SlurmConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ComputeNodeGroupConfigurations", self.compute_node_group_configurations);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "SlurmConfiguration", self.slurm_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1535,7 +1453,7 @@ impl crate::Cfn<markers::Queue> {
 /// The property types of [`CfnQueue`]: CDK's `CfnQueue.*Property`.
 #[cfg(feature = "pcs")]
 pub mod queue {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The compute node group configuration for a queue.
     ///
@@ -1568,9 +1486,7 @@ pub mod queue {
     impl IntoValue for ComputeNodeGroupConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compute_node_group_id {
-                m.insert("ComputeNodeGroupId", v.into_value());
-            }
+            set(&mut m, "ComputeNodeGroupId", self.compute_node_group_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1606,9 +1522,7 @@ pub mod queue {
     impl IntoValue for SlurmConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.slurm_custom_settings {
-                m.insert("SlurmCustomSettings", v.into_value());
-            }
+            set(&mut m, "SlurmCustomSettings", self.slurm_custom_settings);
             gs_core::Value::Map(m)
         }
     }

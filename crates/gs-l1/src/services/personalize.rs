@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "personalize")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -198,15 +198,11 @@ impl CfnDatasetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
-        if let Some(v) = self.dataset_import_job {
-            m.insert("DatasetImportJob", v.into_value());
-        }
+        set(&mut m, "DatasetImportJob", self.dataset_import_job);
         m.insert("DatasetType", self.dataset_type.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("SchemaArn", self.schema_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -240,7 +236,7 @@ impl crate::Cfn<markers::Dataset> {
 /// The property types of [`CfnDataset`]: CDK's `CfnDataset.*Property`.
 #[cfg(feature = "personalize")]
 pub mod dataset {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes a job that imports training data from a data source (Amazon S3 bucket) to an
     /// Amazon Personalize dataset.
@@ -298,21 +294,11 @@ pub mod dataset {
     impl IntoValue for DatasetImportJob {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_source {
-                m.insert("DataSource", v.into_value());
-            }
-            if let Some(v) = self.dataset_arn {
-                m.insert("DatasetArn", v.into_value());
-            }
-            if let Some(v) = self.dataset_import_job_arn {
-                m.insert("DatasetImportJobArn", v.into_value());
-            }
-            if let Some(v) = self.job_name {
-                m.insert("JobName", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "DataSource", self.data_source);
+            set(&mut m, "DatasetArn", self.dataset_arn);
+            set(&mut m, "DatasetImportJobArn", self.dataset_import_job_arn);
+            set(&mut m, "JobName", self.job_name);
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -351,9 +337,7 @@ pub mod dataset {
     impl IntoValue for DataSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_location {
-                m.insert("DataLocation", v.into_value());
-            }
+            set(&mut m, "DataLocation", self.data_location);
             gs_core::Value::Map(m)
         }
     }
@@ -421,19 +405,11 @@ impl CfnDatasetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -510,9 +486,7 @@ impl CfnEventTrackerProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -606,9 +580,7 @@ impl CfnFilterProps {
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
         m.insert("FilterExpression", self.filter_expression.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -757,7 +729,7 @@ impl crate::Cfn<markers::MetricAttribution> {
 /// The property types of [`CfnMetricAttribution`]: CDK's `CfnMetricAttribution.*Property`.
 #[cfg(feature = "personalize")]
 pub mod metric_attribution {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A metric attribute for the metric attribution.
     ///
@@ -839,9 +811,7 @@ pub mod metric_attribution {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.s3_data_destination {
-                m.insert("S3DataDestination", v.into_value());
-            }
+            set(&mut m, "S3DataDestination", self.s3_data_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -878,9 +848,7 @@ pub mod metric_attribution {
     impl IntoValue for S3DataDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("Path", self.path.into_value());
             gs_core::Value::Map(m)
         }
@@ -939,14 +907,10 @@ impl CfnSchemaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
+        set(&mut m, "Domain", self.domain);
         m.insert("Name", self.name.into_value());
         m.insert("Schema", self.schema.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1064,25 +1028,13 @@ impl CfnSolutionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
-        if let Some(v) = self.event_type {
-            m.insert("EventType", v.into_value());
-        }
+        set(&mut m, "EventType", self.event_type);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.perform_auto_ml {
-            m.insert("PerformAutoML", v.into_value());
-        }
-        if let Some(v) = self.perform_hpo {
-            m.insert("PerformHPO", v.into_value());
-        }
-        if let Some(v) = self.recipe_arn {
-            m.insert("RecipeArn", v.into_value());
-        }
-        if let Some(v) = self.solution_config {
-            m.insert("SolutionConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PerformAutoML", self.perform_auto_ml);
+        set(&mut m, "PerformHPO", self.perform_hpo);
+        set(&mut m, "RecipeArn", self.recipe_arn);
+        set(&mut m, "SolutionConfig", self.solution_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1116,7 +1068,7 @@ impl crate::Cfn<markers::Solution> {
 /// The property types of [`CfnSolution`]: CDK's `CfnSolution.*Property`.
 #[cfg(feature = "personalize")]
 pub mod solution {
-    use crate::kinds::{Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Num, Str, set};
 
     /// Describes the configuration properties for the solution.
     ///
@@ -1180,21 +1132,11 @@ pub mod solution {
     impl IntoValue for SolutionConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm_hyper_parameters {
-                m.insert("AlgorithmHyperParameters", v.into_value());
-            }
-            if let Some(v) = self.auto_ml_config {
-                m.insert("AutoMLConfig", v.into_value());
-            }
-            if let Some(v) = self.event_value_threshold {
-                m.insert("EventValueThreshold", v.into_value());
-            }
-            if let Some(v) = self.feature_transformation_parameters {
-                m.insert("FeatureTransformationParameters", v.into_value());
-            }
-            if let Some(v) = self.hpo_config {
-                m.insert("HpoConfig", v.into_value());
-            }
+            set(&mut m, "AlgorithmHyperParameters", self.algorithm_hyper_parameters);
+            set(&mut m, "AutoMLConfig", self.auto_ml_config);
+            set(&mut m, "EventValueThreshold", self.event_value_threshold);
+            set(&mut m, "FeatureTransformationParameters", self.feature_transformation_parameters);
+            set(&mut m, "HpoConfig", self.hpo_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1246,15 +1188,9 @@ pub mod solution {
     impl IntoValue for AlgorithmHyperParameterRanges {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.categorical_hyper_parameter_ranges {
-                m.insert("CategoricalHyperParameterRanges", v.into_value());
-            }
-            if let Some(v) = self.continuous_hyper_parameter_ranges {
-                m.insert("ContinuousHyperParameterRanges", v.into_value());
-            }
-            if let Some(v) = self.integer_hyper_parameter_ranges {
-                m.insert("IntegerHyperParameterRanges", v.into_value());
-            }
+            set(&mut m, "CategoricalHyperParameterRanges", self.categorical_hyper_parameter_ranges);
+            set(&mut m, "ContinuousHyperParameterRanges", self.continuous_hyper_parameter_ranges);
+            set(&mut m, "IntegerHyperParameterRanges", self.integer_hyper_parameter_ranges);
             gs_core::Value::Map(m)
         }
     }
@@ -1305,15 +1241,9 @@ pub mod solution {
     impl IntoValue for IntegerHyperParameterRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_value {
-                m.insert("MaxValue", v.into_value());
-            }
-            if let Some(v) = self.min_value {
-                m.insert("MinValue", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "MaxValue", self.max_value);
+            set(&mut m, "MinValue", self.min_value);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1357,12 +1287,8 @@ pub mod solution {
     impl IntoValue for CategoricalHyperParameterRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -1413,15 +1339,9 @@ pub mod solution {
     impl IntoValue for ContinuousHyperParameterRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_value {
-                m.insert("MaxValue", v.into_value());
-            }
-            if let Some(v) = self.min_value {
-                m.insert("MinValue", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "MaxValue", self.max_value);
+            set(&mut m, "MinValue", self.min_value);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1468,12 +1388,8 @@ pub mod solution {
     impl IntoValue for AutoMLConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.recipe_list {
-                m.insert("RecipeList", v.into_value());
-            }
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "RecipeList", self.recipe_list);
             gs_core::Value::Map(m)
         }
     }
@@ -1524,15 +1440,9 @@ pub mod solution {
     impl IntoValue for HpoConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm_hyper_parameter_ranges {
-                m.insert("AlgorithmHyperParameterRanges", v.into_value());
-            }
-            if let Some(v) = self.hpo_objective {
-                m.insert("HpoObjective", v.into_value());
-            }
-            if let Some(v) = self.hpo_resource_config {
-                m.insert("HpoResourceConfig", v.into_value());
-            }
+            set(&mut m, "AlgorithmHyperParameterRanges", self.algorithm_hyper_parameter_ranges);
+            set(&mut m, "HpoObjective", self.hpo_objective);
+            set(&mut m, "HpoResourceConfig", self.hpo_resource_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1578,12 +1488,8 @@ pub mod solution {
     impl IntoValue for HpoResourceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_number_of_training_jobs {
-                m.insert("MaxNumberOfTrainingJobs", v.into_value());
-            }
-            if let Some(v) = self.max_parallel_training_jobs {
-                m.insert("MaxParallelTrainingJobs", v.into_value());
-            }
+            set(&mut m, "MaxNumberOfTrainingJobs", self.max_number_of_training_jobs);
+            set(&mut m, "MaxParallelTrainingJobs", self.max_parallel_training_jobs);
             gs_core::Value::Map(m)
         }
     }
@@ -1634,15 +1540,9 @@ pub mod solution {
     impl IntoValue for HpoObjective {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_name {
-                m.insert("MetricName", v.into_value());
-            }
-            if let Some(v) = self.metric_regex {
-                m.insert("MetricRegex", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "MetricName", self.metric_name);
+            set(&mut m, "MetricRegex", self.metric_regex);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }

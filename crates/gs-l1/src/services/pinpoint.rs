@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "pinpoint")]
-use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -381,9 +381,7 @@ impl CfnADMChannelProps {
         m.insert("ApplicationId", self.application_id.into_value());
         m.insert("ClientId", self.client_id.into_value());
         m.insert("ClientSecret", self.client_secret.into_value());
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
         m
     }
 
@@ -498,30 +496,14 @@ impl CfnAPNSChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.bundle_id {
-            m.insert("BundleId", v.into_value());
-        }
-        if let Some(v) = self.certificate {
-            m.insert("Certificate", v.into_value());
-        }
-        if let Some(v) = self.default_authentication_method {
-            m.insert("DefaultAuthenticationMethod", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.private_key {
-            m.insert("PrivateKey", v.into_value());
-        }
-        if let Some(v) = self.team_id {
-            m.insert("TeamId", v.into_value());
-        }
-        if let Some(v) = self.token_key {
-            m.insert("TokenKey", v.into_value());
-        }
-        if let Some(v) = self.token_key_id {
-            m.insert("TokenKeyId", v.into_value());
-        }
+        set(&mut m, "BundleId", self.bundle_id);
+        set(&mut m, "Certificate", self.certificate);
+        set(&mut m, "DefaultAuthenticationMethod", self.default_authentication_method);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "PrivateKey", self.private_key);
+        set(&mut m, "TeamId", self.team_id);
+        set(&mut m, "TokenKey", self.token_key);
+        set(&mut m, "TokenKeyId", self.token_key_id);
         m
     }
 
@@ -637,30 +619,14 @@ impl CfnAPNSSandboxChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.bundle_id {
-            m.insert("BundleId", v.into_value());
-        }
-        if let Some(v) = self.certificate {
-            m.insert("Certificate", v.into_value());
-        }
-        if let Some(v) = self.default_authentication_method {
-            m.insert("DefaultAuthenticationMethod", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.private_key {
-            m.insert("PrivateKey", v.into_value());
-        }
-        if let Some(v) = self.team_id {
-            m.insert("TeamId", v.into_value());
-        }
-        if let Some(v) = self.token_key {
-            m.insert("TokenKey", v.into_value());
-        }
-        if let Some(v) = self.token_key_id {
-            m.insert("TokenKeyId", v.into_value());
-        }
+        set(&mut m, "BundleId", self.bundle_id);
+        set(&mut m, "Certificate", self.certificate);
+        set(&mut m, "DefaultAuthenticationMethod", self.default_authentication_method);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "PrivateKey", self.private_key);
+        set(&mut m, "TeamId", self.team_id);
+        set(&mut m, "TokenKey", self.token_key);
+        set(&mut m, "TokenKeyId", self.token_key_id);
         m
     }
 
@@ -776,30 +742,14 @@ impl CfnAPNSVoipChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.bundle_id {
-            m.insert("BundleId", v.into_value());
-        }
-        if let Some(v) = self.certificate {
-            m.insert("Certificate", v.into_value());
-        }
-        if let Some(v) = self.default_authentication_method {
-            m.insert("DefaultAuthenticationMethod", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.private_key {
-            m.insert("PrivateKey", v.into_value());
-        }
-        if let Some(v) = self.team_id {
-            m.insert("TeamId", v.into_value());
-        }
-        if let Some(v) = self.token_key {
-            m.insert("TokenKey", v.into_value());
-        }
-        if let Some(v) = self.token_key_id {
-            m.insert("TokenKeyId", v.into_value());
-        }
+        set(&mut m, "BundleId", self.bundle_id);
+        set(&mut m, "Certificate", self.certificate);
+        set(&mut m, "DefaultAuthenticationMethod", self.default_authentication_method);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "PrivateKey", self.private_key);
+        set(&mut m, "TeamId", self.team_id);
+        set(&mut m, "TokenKey", self.token_key);
+        set(&mut m, "TokenKeyId", self.token_key_id);
         m
     }
 
@@ -915,30 +865,14 @@ impl CfnAPNSVoipSandboxChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.bundle_id {
-            m.insert("BundleId", v.into_value());
-        }
-        if let Some(v) = self.certificate {
-            m.insert("Certificate", v.into_value());
-        }
-        if let Some(v) = self.default_authentication_method {
-            m.insert("DefaultAuthenticationMethod", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.private_key {
-            m.insert("PrivateKey", v.into_value());
-        }
-        if let Some(v) = self.team_id {
-            m.insert("TeamId", v.into_value());
-        }
-        if let Some(v) = self.token_key {
-            m.insert("TokenKey", v.into_value());
-        }
-        if let Some(v) = self.token_key_id {
-            m.insert("TokenKeyId", v.into_value());
-        }
+        set(&mut m, "BundleId", self.bundle_id);
+        set(&mut m, "Certificate", self.certificate);
+        set(&mut m, "DefaultAuthenticationMethod", self.default_authentication_method);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "PrivateKey", self.private_key);
+        set(&mut m, "TeamId", self.team_id);
+        set(&mut m, "TokenKey", self.token_key);
+        set(&mut m, "TokenKeyId", self.token_key_id);
         m
     }
 
@@ -1008,9 +942,7 @@ impl CfnAppProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1107,18 +1039,10 @@ impl CfnApplicationSettingsProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.campaign_hook {
-            m.insert("CampaignHook", v.into_value());
-        }
-        if let Some(v) = self.cloud_watch_metrics_enabled {
-            m.insert("CloudWatchMetricsEnabled", v.into_value());
-        }
-        if let Some(v) = self.limits {
-            m.insert("Limits", v.into_value());
-        }
-        if let Some(v) = self.quiet_time {
-            m.insert("QuietTime", v.into_value());
-        }
+        set(&mut m, "CampaignHook", self.campaign_hook);
+        set(&mut m, "CloudWatchMetricsEnabled", self.cloud_watch_metrics_enabled);
+        set(&mut m, "Limits", self.limits);
+        set(&mut m, "QuietTime", self.quiet_time);
         m
     }
 
@@ -1152,7 +1076,7 @@ impl crate::Cfn<markers::ApplicationSettings> {
 /// The property types of [`CfnApplicationSettings`]: CDK's `CfnApplicationSettings.*Property`.
 #[cfg(feature = "pinpoint")]
 pub mod application_settings {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Specifies the start and end times that define a time range when messages aren't sent to
     /// endpoints.
@@ -1251,18 +1175,10 @@ pub mod application_settings {
     impl IntoValue for Limits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.daily {
-                m.insert("Daily", v.into_value());
-            }
-            if let Some(v) = self.maximum_duration {
-                m.insert("MaximumDuration", v.into_value());
-            }
-            if let Some(v) = self.messages_per_second {
-                m.insert("MessagesPerSecond", v.into_value());
-            }
-            if let Some(v) = self.total {
-                m.insert("Total", v.into_value());
-            }
+            set(&mut m, "Daily", self.daily);
+            set(&mut m, "MaximumDuration", self.maximum_duration);
+            set(&mut m, "MessagesPerSecond", self.messages_per_second);
+            set(&mut m, "Total", self.total);
             gs_core::Value::Map(m)
         }
     }
@@ -1312,15 +1228,9 @@ pub mod application_settings {
     impl IntoValue for CampaignHook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_function_name {
-                m.insert("LambdaFunctionName", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.web_url {
-                m.insert("WebUrl", v.into_value());
-            }
+            set(&mut m, "LambdaFunctionName", self.lambda_function_name);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "WebUrl", self.web_url);
             gs_core::Value::Map(m)
         }
     }
@@ -1379,9 +1289,7 @@ impl CfnBaiduChannelProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiKey", self.api_key.into_value());
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
         m.insert("SecretKey", self.secret_key.into_value());
         m
     }
@@ -1562,52 +1470,24 @@ impl CfnCampaignProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_treatments {
-            m.insert("AdditionalTreatments", v.into_value());
-        }
+        set(&mut m, "AdditionalTreatments", self.additional_treatments);
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.campaign_hook {
-            m.insert("CampaignHook", v.into_value());
-        }
-        if let Some(v) = self.custom_delivery_configuration {
-            m.insert("CustomDeliveryConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.holdout_percent {
-            m.insert("HoldoutPercent", v.into_value());
-        }
-        if let Some(v) = self.is_paused {
-            m.insert("IsPaused", v.into_value());
-        }
-        if let Some(v) = self.limits {
-            m.insert("Limits", v.into_value());
-        }
-        if let Some(v) = self.message_configuration {
-            m.insert("MessageConfiguration", v.into_value());
-        }
+        set(&mut m, "CampaignHook", self.campaign_hook);
+        set(&mut m, "CustomDeliveryConfiguration", self.custom_delivery_configuration);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "HoldoutPercent", self.holdout_percent);
+        set(&mut m, "IsPaused", self.is_paused);
+        set(&mut m, "Limits", self.limits);
+        set(&mut m, "MessageConfiguration", self.message_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.priority {
-            m.insert("Priority", v.into_value());
-        }
+        set(&mut m, "Priority", self.priority);
         m.insert("Schedule", self.schedule.into_value());
         m.insert("SegmentId", self.segment_id.into_value());
-        if let Some(v) = self.segment_version {
-            m.insert("SegmentVersion", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_configuration {
-            m.insert("TemplateConfiguration", v.into_value());
-        }
-        if let Some(v) = self.treatment_description {
-            m.insert("TreatmentDescription", v.into_value());
-        }
-        if let Some(v) = self.treatment_name {
-            m.insert("TreatmentName", v.into_value());
-        }
+        set(&mut m, "SegmentVersion", self.segment_version);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateConfiguration", self.template_configuration);
+        set(&mut m, "TreatmentDescription", self.treatment_description);
+        set(&mut m, "TreatmentName", self.treatment_name);
         m
     }
 
@@ -1649,7 +1529,7 @@ impl crate::Cfn<markers::Campaign> {
 /// The property types of [`CfnCampaign`]: CDK's `CfnCampaign.*Property`.
 #[cfg(feature = "pinpoint")]
 pub mod campaign {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// Specifies the message template to use for the message, for each type of channel.
     ///
@@ -1700,18 +1580,10 @@ pub mod campaign {
     impl IntoValue for TemplateConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email_template {
-                m.insert("EmailTemplate", v.into_value());
-            }
-            if let Some(v) = self.push_template {
-                m.insert("PushTemplate", v.into_value());
-            }
-            if let Some(v) = self.sms_template {
-                m.insert("SMSTemplate", v.into_value());
-            }
-            if let Some(v) = self.voice_template {
-                m.insert("VoiceTemplate", v.into_value());
-            }
+            set(&mut m, "EmailTemplate", self.email_template);
+            set(&mut m, "PushTemplate", self.push_template);
+            set(&mut m, "SMSTemplate", self.sms_template);
+            set(&mut m, "VoiceTemplate", self.voice_template);
             gs_core::Value::Map(m)
         }
     }
@@ -1758,12 +1630,8 @@ pub mod campaign {
     impl IntoValue for Template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1838,27 +1706,13 @@ pub mod campaign {
     impl IntoValue for WriteTreatmentResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_delivery_configuration {
-                m.insert("CustomDeliveryConfiguration", v.into_value());
-            }
-            if let Some(v) = self.message_configuration {
-                m.insert("MessageConfiguration", v.into_value());
-            }
-            if let Some(v) = self.schedule {
-                m.insert("Schedule", v.into_value());
-            }
-            if let Some(v) = self.size_percent {
-                m.insert("SizePercent", v.into_value());
-            }
-            if let Some(v) = self.template_configuration {
-                m.insert("TemplateConfiguration", v.into_value());
-            }
-            if let Some(v) = self.treatment_description {
-                m.insert("TreatmentDescription", v.into_value());
-            }
-            if let Some(v) = self.treatment_name {
-                m.insert("TreatmentName", v.into_value());
-            }
+            set(&mut m, "CustomDeliveryConfiguration", self.custom_delivery_configuration);
+            set(&mut m, "MessageConfiguration", self.message_configuration);
+            set(&mut m, "Schedule", self.schedule);
+            set(&mut m, "SizePercent", self.size_percent);
+            set(&mut m, "TemplateConfiguration", self.template_configuration);
+            set(&mut m, "TreatmentDescription", self.treatment_description);
+            set(&mut m, "TreatmentName", self.treatment_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1953,33 +1807,15 @@ pub mod campaign {
     impl IntoValue for MessageConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.adm_message {
-                m.insert("ADMMessage", v.into_value());
-            }
-            if let Some(v) = self.apns_message {
-                m.insert("APNSMessage", v.into_value());
-            }
-            if let Some(v) = self.baidu_message {
-                m.insert("BaiduMessage", v.into_value());
-            }
-            if let Some(v) = self.custom_message {
-                m.insert("CustomMessage", v.into_value());
-            }
-            if let Some(v) = self.default_message {
-                m.insert("DefaultMessage", v.into_value());
-            }
-            if let Some(v) = self.email_message {
-                m.insert("EmailMessage", v.into_value());
-            }
-            if let Some(v) = self.gcm_message {
-                m.insert("GCMMessage", v.into_value());
-            }
-            if let Some(v) = self.in_app_message {
-                m.insert("InAppMessage", v.into_value());
-            }
-            if let Some(v) = self.sms_message {
-                m.insert("SMSMessage", v.into_value());
-            }
+            set(&mut m, "ADMMessage", self.adm_message);
+            set(&mut m, "APNSMessage", self.apns_message);
+            set(&mut m, "BaiduMessage", self.baidu_message);
+            set(&mut m, "CustomMessage", self.custom_message);
+            set(&mut m, "DefaultMessage", self.default_message);
+            set(&mut m, "EmailMessage", self.email_message);
+            set(&mut m, "GCMMessage", self.gcm_message);
+            set(&mut m, "InAppMessage", self.in_app_message);
+            set(&mut m, "SMSMessage", self.sms_message);
             gs_core::Value::Map(m)
         }
     }
@@ -2092,42 +1928,18 @@ pub mod campaign {
     impl IntoValue for Message {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.image_icon_url {
-                m.insert("ImageIconUrl", v.into_value());
-            }
-            if let Some(v) = self.image_small_icon_url {
-                m.insert("ImageSmallIconUrl", v.into_value());
-            }
-            if let Some(v) = self.image_url {
-                m.insert("ImageUrl", v.into_value());
-            }
-            if let Some(v) = self.json_body {
-                m.insert("JsonBody", v.into_value());
-            }
-            if let Some(v) = self.media_url {
-                m.insert("MediaUrl", v.into_value());
-            }
-            if let Some(v) = self.raw_content {
-                m.insert("RawContent", v.into_value());
-            }
-            if let Some(v) = self.silent_push {
-                m.insert("SilentPush", v.into_value());
-            }
-            if let Some(v) = self.time_to_live {
-                m.insert("TimeToLive", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "ImageIconUrl", self.image_icon_url);
+            set(&mut m, "ImageSmallIconUrl", self.image_small_icon_url);
+            set(&mut m, "ImageUrl", self.image_url);
+            set(&mut m, "JsonBody", self.json_body);
+            set(&mut m, "MediaUrl", self.media_url);
+            set(&mut m, "RawContent", self.raw_content);
+            set(&mut m, "SilentPush", self.silent_push);
+            set(&mut m, "TimeToLive", self.time_to_live);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -2181,15 +1993,9 @@ pub mod campaign {
     impl IntoValue for CampaignInAppMessage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
-            if let Some(v) = self.custom_config {
-                m.insert("CustomConfig", v.into_value());
-            }
-            if let Some(v) = self.layout {
-                m.insert("Layout", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
+            set(&mut m, "CustomConfig", self.custom_config);
+            set(&mut m, "Layout", self.layout);
             gs_core::Value::Map(m)
         }
     }
@@ -2258,24 +2064,12 @@ pub mod campaign {
     impl IntoValue for InAppMessageContent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.background_color {
-                m.insert("BackgroundColor", v.into_value());
-            }
-            if let Some(v) = self.body_config {
-                m.insert("BodyConfig", v.into_value());
-            }
-            if let Some(v) = self.header_config {
-                m.insert("HeaderConfig", v.into_value());
-            }
-            if let Some(v) = self.image_url {
-                m.insert("ImageUrl", v.into_value());
-            }
-            if let Some(v) = self.primary_btn {
-                m.insert("PrimaryBtn", v.into_value());
-            }
-            if let Some(v) = self.secondary_btn {
-                m.insert("SecondaryBtn", v.into_value());
-            }
+            set(&mut m, "BackgroundColor", self.background_color);
+            set(&mut m, "BodyConfig", self.body_config);
+            set(&mut m, "HeaderConfig", self.header_config);
+            set(&mut m, "ImageUrl", self.image_url);
+            set(&mut m, "PrimaryBtn", self.primary_btn);
+            set(&mut m, "SecondaryBtn", self.secondary_btn);
             gs_core::Value::Map(m)
         }
     }
@@ -2325,15 +2119,9 @@ pub mod campaign {
     impl IntoValue for InAppMessageBodyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alignment {
-                m.insert("Alignment", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.text_color {
-                m.insert("TextColor", v.into_value());
-            }
+            set(&mut m, "Alignment", self.alignment);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "TextColor", self.text_color);
             gs_core::Value::Map(m)
         }
     }
@@ -2389,18 +2177,10 @@ pub mod campaign {
     impl IntoValue for InAppMessageButton {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.android {
-                m.insert("Android", v.into_value());
-            }
-            if let Some(v) = self.default_config {
-                m.insert("DefaultConfig", v.into_value());
-            }
-            if let Some(v) = self.ios {
-                m.insert("IOS", v.into_value());
-            }
-            if let Some(v) = self.web {
-                m.insert("Web", v.into_value());
-            }
+            set(&mut m, "Android", self.android);
+            set(&mut m, "DefaultConfig", self.default_config);
+            set(&mut m, "IOS", self.ios);
+            set(&mut m, "Web", self.web);
             gs_core::Value::Map(m)
         }
     }
@@ -2444,12 +2224,8 @@ pub mod campaign {
     impl IntoValue for OverrideButtonConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.button_action {
-                m.insert("ButtonAction", v.into_value());
-            }
-            if let Some(v) = self.link {
-                m.insert("Link", v.into_value());
-            }
+            set(&mut m, "ButtonAction", self.button_action);
+            set(&mut m, "Link", self.link);
             gs_core::Value::Map(m)
         }
     }
@@ -2519,24 +2295,12 @@ pub mod campaign {
     impl IntoValue for DefaultButtonConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.background_color {
-                m.insert("BackgroundColor", v.into_value());
-            }
-            if let Some(v) = self.border_radius {
-                m.insert("BorderRadius", v.into_value());
-            }
-            if let Some(v) = self.button_action {
-                m.insert("ButtonAction", v.into_value());
-            }
-            if let Some(v) = self.link {
-                m.insert("Link", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
-            if let Some(v) = self.text_color {
-                m.insert("TextColor", v.into_value());
-            }
+            set(&mut m, "BackgroundColor", self.background_color);
+            set(&mut m, "BorderRadius", self.border_radius);
+            set(&mut m, "ButtonAction", self.button_action);
+            set(&mut m, "Link", self.link);
+            set(&mut m, "Text", self.text);
+            set(&mut m, "TextColor", self.text_color);
             gs_core::Value::Map(m)
         }
     }
@@ -2586,15 +2350,9 @@ pub mod campaign {
     impl IntoValue for InAppMessageHeaderConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alignment {
-                m.insert("Alignment", v.into_value());
-            }
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
-            if let Some(v) = self.text_color {
-                m.insert("TextColor", v.into_value());
-            }
+            set(&mut m, "Alignment", self.alignment);
+            set(&mut m, "Header", self.header);
+            set(&mut m, "TextColor", self.text_color);
             gs_core::Value::Map(m)
         }
     }
@@ -2651,18 +2409,10 @@ pub mod campaign {
     impl IntoValue for CampaignEmailMessage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.from_address {
-                m.insert("FromAddress", v.into_value());
-            }
-            if let Some(v) = self.html_body {
-                m.insert("HtmlBody", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
+            set(&mut m, "Body", self.body);
+            set(&mut m, "FromAddress", self.from_address);
+            set(&mut m, "HtmlBody", self.html_body);
+            set(&mut m, "Title", self.title);
             gs_core::Value::Map(m)
         }
     }
@@ -2739,24 +2489,12 @@ pub mod campaign {
     impl IntoValue for CampaignSmsMessage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.entity_id {
-                m.insert("EntityId", v.into_value());
-            }
-            if let Some(v) = self.message_type {
-                m.insert("MessageType", v.into_value());
-            }
-            if let Some(v) = self.origination_number {
-                m.insert("OriginationNumber", v.into_value());
-            }
-            if let Some(v) = self.sender_id {
-                m.insert("SenderId", v.into_value());
-            }
-            if let Some(v) = self.template_id {
-                m.insert("TemplateId", v.into_value());
-            }
+            set(&mut m, "Body", self.body);
+            set(&mut m, "EntityId", self.entity_id);
+            set(&mut m, "MessageType", self.message_type);
+            set(&mut m, "OriginationNumber", self.origination_number);
+            set(&mut m, "SenderId", self.sender_id);
+            set(&mut m, "TemplateId", self.template_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2794,9 +2532,7 @@ pub mod campaign {
     impl IntoValue for CampaignCustomMessage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             gs_core::Value::Map(m)
         }
     }
@@ -2877,27 +2613,13 @@ pub mod campaign {
     impl IntoValue for Schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time {
-                m.insert("EndTime", v.into_value());
-            }
-            if let Some(v) = self.event_filter {
-                m.insert("EventFilter", v.into_value());
-            }
-            if let Some(v) = self.frequency {
-                m.insert("Frequency", v.into_value());
-            }
-            if let Some(v) = self.is_local_time {
-                m.insert("IsLocalTime", v.into_value());
-            }
-            if let Some(v) = self.quiet_time {
-                m.insert("QuietTime", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
-            if let Some(v) = self.time_zone {
-                m.insert("TimeZone", v.into_value());
-            }
+            set(&mut m, "EndTime", self.end_time);
+            set(&mut m, "EventFilter", self.event_filter);
+            set(&mut m, "Frequency", self.frequency);
+            set(&mut m, "IsLocalTime", self.is_local_time);
+            set(&mut m, "QuietTime", self.quiet_time);
+            set(&mut m, "StartTime", self.start_time);
+            set(&mut m, "TimeZone", self.time_zone);
             gs_core::Value::Map(m)
         }
     }
@@ -2985,12 +2707,8 @@ pub mod campaign {
     impl IntoValue for CampaignEventFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.filter_type {
-                m.insert("FilterType", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "FilterType", self.filter_type);
             gs_core::Value::Map(m)
         }
     }
@@ -3046,15 +2764,9 @@ pub mod campaign {
     impl IntoValue for EventDimensions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
-            if let Some(v) = self.event_type {
-                m.insert("EventType", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
+            set(&mut m, "EventType", self.event_type);
+            set(&mut m, "Metrics", self.metrics);
             gs_core::Value::Map(m)
         }
     }
@@ -3100,12 +2812,8 @@ pub mod campaign {
     impl IntoValue for SetDimension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimension_type {
-                m.insert("DimensionType", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "DimensionType", self.dimension_type);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -3152,12 +2860,8 @@ pub mod campaign {
     impl IntoValue for CustomDeliveryConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_uri {
-                m.insert("DeliveryUri", v.into_value());
-            }
-            if let Some(v) = self.endpoint_types {
-                m.insert("EndpointTypes", v.into_value());
-            }
+            set(&mut m, "DeliveryUri", self.delivery_uri);
+            set(&mut m, "EndpointTypes", self.endpoint_types);
             gs_core::Value::Map(m)
         }
     }
@@ -3221,21 +2925,11 @@ pub mod campaign {
     impl IntoValue for Limits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.daily {
-                m.insert("Daily", v.into_value());
-            }
-            if let Some(v) = self.maximum_duration {
-                m.insert("MaximumDuration", v.into_value());
-            }
-            if let Some(v) = self.messages_per_second {
-                m.insert("MessagesPerSecond", v.into_value());
-            }
-            if let Some(v) = self.session {
-                m.insert("Session", v.into_value());
-            }
-            if let Some(v) = self.total {
-                m.insert("Total", v.into_value());
-            }
+            set(&mut m, "Daily", self.daily);
+            set(&mut m, "MaximumDuration", self.maximum_duration);
+            set(&mut m, "MessagesPerSecond", self.messages_per_second);
+            set(&mut m, "Session", self.session);
+            set(&mut m, "Total", self.total);
             gs_core::Value::Map(m)
         }
     }
@@ -3284,15 +2978,9 @@ pub mod campaign {
     impl IntoValue for CampaignHook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_function_name {
-                m.insert("LambdaFunctionName", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.web_url {
-                m.insert("WebUrl", v.into_value());
-            }
+            set(&mut m, "LambdaFunctionName", self.lambda_function_name);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "WebUrl", self.web_url);
             gs_core::Value::Map(m)
         }
     }
@@ -3372,20 +3060,12 @@ impl CfnEmailChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.configuration_set {
-            m.insert("ConfigurationSet", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "ConfigurationSet", self.configuration_set);
+        set(&mut m, "Enabled", self.enabled);
         m.insert("FromAddress", self.from_address.into_value());
         m.insert("Identity", self.identity.into_value());
-        if let Some(v) = self.orchestration_sending_role_arn {
-            m.insert("OrchestrationSendingRoleArn", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
+        set(&mut m, "OrchestrationSendingRoleArn", self.orchestration_sending_role_arn);
+        set(&mut m, "RoleArn", self.role_arn);
         m
     }
 
@@ -3494,23 +3174,13 @@ impl CfnEmailTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_substitutions {
-            m.insert("DefaultSubstitutions", v.into_value());
-        }
-        if let Some(v) = self.html_part {
-            m.insert("HtmlPart", v.into_value());
-        }
+        set(&mut m, "DefaultSubstitutions", self.default_substitutions);
+        set(&mut m, "HtmlPart", self.html_part);
         m.insert("Subject", self.subject.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_description {
-            m.insert("TemplateDescription", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateDescription", self.template_description);
         m.insert("TemplateName", self.template_name.into_value());
-        if let Some(v) = self.text_part {
-            m.insert("TextPart", v.into_value());
-        }
+        set(&mut m, "TextPart", self.text_part);
         m
     }
 
@@ -3684,19 +3354,11 @@ impl CfnGCMChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_key {
-            m.insert("ApiKey", v.into_value());
-        }
+        set(&mut m, "ApiKey", self.api_key);
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.default_authentication_method {
-            m.insert("DefaultAuthenticationMethod", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.service_json {
-            m.insert("ServiceJson", v.into_value());
-        }
+        set(&mut m, "DefaultAuthenticationMethod", self.default_authentication_method);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "ServiceJson", self.service_json);
         m
     }
 
@@ -3792,21 +3454,11 @@ impl CfnInAppTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.content {
-            m.insert("Content", v.into_value());
-        }
-        if let Some(v) = self.custom_config {
-            m.insert("CustomConfig", v.into_value());
-        }
-        if let Some(v) = self.layout {
-            m.insert("Layout", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_description {
-            m.insert("TemplateDescription", v.into_value());
-        }
+        set(&mut m, "Content", self.content);
+        set(&mut m, "CustomConfig", self.custom_config);
+        set(&mut m, "Layout", self.layout);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateDescription", self.template_description);
         m.insert("TemplateName", self.template_name.into_value());
         m
     }
@@ -3841,7 +3493,7 @@ impl crate::Cfn<markers::InAppTemplate> {
 /// The property types of [`CfnInAppTemplate`]: CDK's `CfnInAppTemplate.*Property`.
 #[cfg(feature = "pinpoint")]
 pub mod in_app_template {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Specifies the configuration of an in-app message, including its header, body, buttons,
     /// colors, and images.
@@ -3910,24 +3562,12 @@ pub mod in_app_template {
     impl IntoValue for InAppMessageContent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.background_color {
-                m.insert("BackgroundColor", v.into_value());
-            }
-            if let Some(v) = self.body_config {
-                m.insert("BodyConfig", v.into_value());
-            }
-            if let Some(v) = self.header_config {
-                m.insert("HeaderConfig", v.into_value());
-            }
-            if let Some(v) = self.image_url {
-                m.insert("ImageUrl", v.into_value());
-            }
-            if let Some(v) = self.primary_btn {
-                m.insert("PrimaryBtn", v.into_value());
-            }
-            if let Some(v) = self.secondary_btn {
-                m.insert("SecondaryBtn", v.into_value());
-            }
+            set(&mut m, "BackgroundColor", self.background_color);
+            set(&mut m, "BodyConfig", self.body_config);
+            set(&mut m, "HeaderConfig", self.header_config);
+            set(&mut m, "ImageUrl", self.image_url);
+            set(&mut m, "PrimaryBtn", self.primary_btn);
+            set(&mut m, "SecondaryBtn", self.secondary_btn);
             gs_core::Value::Map(m)
         }
     }
@@ -3976,15 +3616,9 @@ pub mod in_app_template {
     impl IntoValue for BodyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alignment {
-                m.insert("Alignment", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.text_color {
-                m.insert("TextColor", v.into_value());
-            }
+            set(&mut m, "Alignment", self.alignment);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "TextColor", self.text_color);
             gs_core::Value::Map(m)
         }
     }
@@ -4043,18 +3677,10 @@ pub mod in_app_template {
     impl IntoValue for ButtonConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.android {
-                m.insert("Android", v.into_value());
-            }
-            if let Some(v) = self.default_config {
-                m.insert("DefaultConfig", v.into_value());
-            }
-            if let Some(v) = self.ios {
-                m.insert("IOS", v.into_value());
-            }
-            if let Some(v) = self.web {
-                m.insert("Web", v.into_value());
-            }
+            set(&mut m, "Android", self.android);
+            set(&mut m, "DefaultConfig", self.default_config);
+            set(&mut m, "IOS", self.ios);
+            set(&mut m, "Web", self.web);
             gs_core::Value::Map(m)
         }
     }
@@ -4098,12 +3724,8 @@ pub mod in_app_template {
     impl IntoValue for OverrideButtonConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.button_action {
-                m.insert("ButtonAction", v.into_value());
-            }
-            if let Some(v) = self.link {
-                m.insert("Link", v.into_value());
-            }
+            set(&mut m, "ButtonAction", self.button_action);
+            set(&mut m, "Link", self.link);
             gs_core::Value::Map(m)
         }
     }
@@ -4173,24 +3795,12 @@ pub mod in_app_template {
     impl IntoValue for DefaultButtonConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.background_color {
-                m.insert("BackgroundColor", v.into_value());
-            }
-            if let Some(v) = self.border_radius {
-                m.insert("BorderRadius", v.into_value());
-            }
-            if let Some(v) = self.button_action {
-                m.insert("ButtonAction", v.into_value());
-            }
-            if let Some(v) = self.link {
-                m.insert("Link", v.into_value());
-            }
-            if let Some(v) = self.text {
-                m.insert("Text", v.into_value());
-            }
-            if let Some(v) = self.text_color {
-                m.insert("TextColor", v.into_value());
-            }
+            set(&mut m, "BackgroundColor", self.background_color);
+            set(&mut m, "BorderRadius", self.border_radius);
+            set(&mut m, "ButtonAction", self.button_action);
+            set(&mut m, "Link", self.link);
+            set(&mut m, "Text", self.text);
+            set(&mut m, "TextColor", self.text_color);
             gs_core::Value::Map(m)
         }
     }
@@ -4239,15 +3849,9 @@ pub mod in_app_template {
     impl IntoValue for HeaderConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alignment {
-                m.insert("Alignment", v.into_value());
-            }
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
-            if let Some(v) = self.text_color {
-                m.insert("TextColor", v.into_value());
-            }
+            set(&mut m, "Alignment", self.alignment);
+            set(&mut m, "Header", self.header);
+            set(&mut m, "TextColor", self.text_color);
             gs_core::Value::Map(m)
         }
     }
@@ -4344,30 +3948,14 @@ impl CfnPushTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.adm {
-            m.insert("ADM", v.into_value());
-        }
-        if let Some(v) = self.apns {
-            m.insert("APNS", v.into_value());
-        }
-        if let Some(v) = self.baidu {
-            m.insert("Baidu", v.into_value());
-        }
-        if let Some(v) = self.default {
-            m.insert("Default", v.into_value());
-        }
-        if let Some(v) = self.default_substitutions {
-            m.insert("DefaultSubstitutions", v.into_value());
-        }
-        if let Some(v) = self.gcm {
-            m.insert("GCM", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_description {
-            m.insert("TemplateDescription", v.into_value());
-        }
+        set(&mut m, "ADM", self.adm);
+        set(&mut m, "APNS", self.apns);
+        set(&mut m, "Baidu", self.baidu);
+        set(&mut m, "Default", self.default);
+        set(&mut m, "DefaultSubstitutions", self.default_substitutions);
+        set(&mut m, "GCM", self.gcm);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateDescription", self.template_description);
         m.insert("TemplateName", self.template_name.into_value());
         m
     }
@@ -4410,7 +3998,7 @@ impl crate::Cfn<markers::PushTemplate> {
 /// The property types of [`CfnPushTemplate`]: CDK's `CfnPushTemplate.*Property`.
 #[cfg(feature = "pinpoint")]
 pub mod push_template {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies channel-specific content and settings for a message template that can be used in
     /// push notifications that are sent through the ADM (Amazon Device Messaging), Baidu (Baidu
@@ -4495,30 +4083,14 @@ pub mod push_template {
     impl IntoValue for AndroidPushNotificationTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.image_icon_url {
-                m.insert("ImageIconUrl", v.into_value());
-            }
-            if let Some(v) = self.image_url {
-                m.insert("ImageUrl", v.into_value());
-            }
-            if let Some(v) = self.small_image_icon_url {
-                m.insert("SmallImageIconUrl", v.into_value());
-            }
-            if let Some(v) = self.sound {
-                m.insert("Sound", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "ImageIconUrl", self.image_icon_url);
+            set(&mut m, "ImageUrl", self.image_url);
+            set(&mut m, "SmallImageIconUrl", self.small_image_icon_url);
+            set(&mut m, "Sound", self.sound);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -4594,24 +4166,12 @@ pub mod push_template {
     impl IntoValue for APNSPushNotificationTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.media_url {
-                m.insert("MediaUrl", v.into_value());
-            }
-            if let Some(v) = self.sound {
-                m.insert("Sound", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "MediaUrl", self.media_url);
+            set(&mut m, "Sound", self.sound);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -4678,21 +4238,11 @@ pub mod push_template {
     impl IntoValue for DefaultPushNotificationTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.sound {
-                m.insert("Sound", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "Sound", self.sound);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -4747,15 +4297,9 @@ impl CfnSMSChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.sender_id {
-            m.insert("SenderId", v.into_value());
-        }
-        if let Some(v) = self.short_code {
-            m.insert("ShortCode", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "SenderId", self.sender_id);
+        set(&mut m, "ShortCode", self.short_code);
         m
     }
 
@@ -4847,16 +4391,10 @@ impl CfnSegmentProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.dimensions {
-            m.insert("Dimensions", v.into_value());
-        }
+        set(&mut m, "Dimensions", self.dimensions);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.segment_groups {
-            m.insert("SegmentGroups", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SegmentGroups", self.segment_groups);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4898,7 +4436,7 @@ impl crate::Cfn<markers::Segment> {
 /// The property types of [`CfnSegment`]: CDK's `CfnSegment.*Property`.
 #[cfg(feature = "pinpoint")]
 pub mod segment {
-    use crate::kinds::{Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Num, Str, set};
 
     /// Specifies the set of segment criteria to evaluate when handling segment groups for the
     /// segment.
@@ -4941,12 +4479,8 @@ pub mod segment {
     impl IntoValue for SegmentGroups {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Groups", self.groups);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -5007,18 +4541,10 @@ pub mod segment {
     impl IntoValue for Groups {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimensions {
-                m.insert("Dimensions", v.into_value());
-            }
-            if let Some(v) = self.source_segments {
-                m.insert("SourceSegments", v.into_value());
-            }
-            if let Some(v) = self.source_type {
-                m.insert("SourceType", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Dimensions", self.dimensions);
+            set(&mut m, "SourceSegments", self.source_segments);
+            set(&mut m, "SourceType", self.source_type);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -5085,24 +4611,12 @@ pub mod segment {
     impl IntoValue for SegmentDimensions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
-            if let Some(v) = self.behavior {
-                m.insert("Behavior", v.into_value());
-            }
-            if let Some(v) = self.demographic {
-                m.insert("Demographic", v.into_value());
-            }
-            if let Some(v) = self.location {
-                m.insert("Location", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
-            if let Some(v) = self.user_attributes {
-                m.insert("UserAttributes", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
+            set(&mut m, "Behavior", self.behavior);
+            set(&mut m, "Demographic", self.demographic);
+            set(&mut m, "Location", self.location);
+            set(&mut m, "Metrics", self.metrics);
+            set(&mut m, "UserAttributes", self.user_attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -5168,24 +4682,12 @@ pub mod segment {
     impl IntoValue for Demographic {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_version {
-                m.insert("AppVersion", v.into_value());
-            }
-            if let Some(v) = self.channel {
-                m.insert("Channel", v.into_value());
-            }
-            if let Some(v) = self.device_type {
-                m.insert("DeviceType", v.into_value());
-            }
-            if let Some(v) = self.make {
-                m.insert("Make", v.into_value());
-            }
-            if let Some(v) = self.model {
-                m.insert("Model", v.into_value());
-            }
-            if let Some(v) = self.platform {
-                m.insert("Platform", v.into_value());
-            }
+            set(&mut m, "AppVersion", self.app_version);
+            set(&mut m, "Channel", self.channel);
+            set(&mut m, "DeviceType", self.device_type);
+            set(&mut m, "Make", self.make);
+            set(&mut m, "Model", self.model);
+            set(&mut m, "Platform", self.platform);
             gs_core::Value::Map(m)
         }
     }
@@ -5231,12 +4733,8 @@ pub mod segment {
     impl IntoValue for SetDimension {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimension_type {
-                m.insert("DimensionType", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "DimensionType", self.dimension_type);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -5273,9 +4771,7 @@ pub mod segment {
     impl IntoValue for Behavior {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.recency {
-                m.insert("Recency", v.into_value());
-            }
+            set(&mut m, "Recency", self.recency);
             gs_core::Value::Map(m)
         }
     }
@@ -5360,12 +4856,8 @@ pub mod segment {
     impl IntoValue for Location {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.country {
-                m.insert("Country", v.into_value());
-            }
-            if let Some(v) = self.gps_point {
-                m.insert("GPSPoint", v.into_value());
-            }
+            set(&mut m, "Country", self.country);
+            set(&mut m, "GPSPoint", self.gps_point);
             gs_core::Value::Map(m)
         }
     }
@@ -5484,9 +4976,7 @@ pub mod segment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -5554,15 +5044,9 @@ impl CfnSmsTemplateProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Body", self.body.into_value());
-        if let Some(v) = self.default_substitutions {
-            m.insert("DefaultSubstitutions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_description {
-            m.insert("TemplateDescription", v.into_value());
-        }
+        set(&mut m, "DefaultSubstitutions", self.default_substitutions);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateDescription", self.template_description);
         m.insert("TemplateName", self.template_name.into_value());
         m
     }
@@ -5637,9 +5121,7 @@ impl CfnVoiceChannelProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "pinpointemail")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -152,22 +152,12 @@ impl CfnConfigurationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delivery_options {
-            m.insert("DeliveryOptions", v.into_value());
-        }
+        set(&mut m, "DeliveryOptions", self.delivery_options);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.reputation_options {
-            m.insert("ReputationOptions", v.into_value());
-        }
-        if let Some(v) = self.sending_options {
-            m.insert("SendingOptions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tracking_options {
-            m.insert("TrackingOptions", v.into_value());
-        }
+        set(&mut m, "ReputationOptions", self.reputation_options);
+        set(&mut m, "SendingOptions", self.sending_options);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrackingOptions", self.tracking_options);
         m
     }
 
@@ -201,7 +191,7 @@ impl crate::Cfn<markers::ConfigurationSet> {
 /// The property types of [`CfnConfigurationSet`]: CDK's `CfnConfigurationSet.*Property`.
 #[cfg(feature = "pinpointemail")]
 pub mod configuration_set {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Used to enable or disable email sending for messages that use this configuration set in the
     /// current AWS Region.
@@ -236,9 +226,7 @@ pub mod configuration_set {
     impl IntoValue for SendingOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sending_enabled {
-                m.insert("SendingEnabled", v.into_value());
-            }
+            set(&mut m, "SendingEnabled", self.sending_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -277,9 +265,7 @@ pub mod configuration_set {
     impl IntoValue for TrackingOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_redirect_domain {
-                m.insert("CustomRedirectDomain", v.into_value());
-            }
+            set(&mut m, "CustomRedirectDomain", self.custom_redirect_domain);
             gs_core::Value::Map(m)
         }
     }
@@ -317,9 +303,7 @@ pub mod configuration_set {
     impl IntoValue for ReputationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reputation_metrics_enabled {
-                m.insert("ReputationMetricsEnabled", v.into_value());
-            }
+            set(&mut m, "ReputationMetricsEnabled", self.reputation_metrics_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -355,9 +339,7 @@ pub mod configuration_set {
     impl IntoValue for DeliveryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sending_pool_name {
-                m.insert("SendingPoolName", v.into_value());
-            }
+            set(&mut m, "SendingPoolName", self.sending_pool_name);
             gs_core::Value::Map(m)
         }
     }
@@ -406,9 +388,7 @@ impl CfnConfigurationSetEventDestinationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationSetName", self.configuration_set_name.into_value());
-        if let Some(v) = self.event_destination {
-            m.insert("EventDestination", v.into_value());
-        }
+        set(&mut m, "EventDestination", self.event_destination);
         m.insert("EventDestinationName", self.event_destination_name.into_value());
         m
     }
@@ -443,7 +423,7 @@ impl crate::Cfn<markers::ConfigurationSetEventDestination> {
 /// The property types of [`CfnConfigurationSetEventDestination`]: CDK's `CfnConfigurationSetEventDestination.*Property`.
 #[cfg(feature = "pinpointemail")]
 pub mod configuration_set_event_destination {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// In Amazon Pinpoint, *events* include message sends, deliveries, opens, clicks, bounces, and
     /// complaints. *Event destinations* are places that you can send information about these events
@@ -515,22 +495,12 @@ pub mod configuration_set_event_destination {
     impl IntoValue for EventDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_destination {
-                m.insert("CloudWatchDestination", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.kinesis_firehose_destination {
-                m.insert("KinesisFirehoseDestination", v.into_value());
-            }
+            set(&mut m, "CloudWatchDestination", self.cloud_watch_destination);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "KinesisFirehoseDestination", self.kinesis_firehose_destination);
             m.insert("MatchingEventTypes", self.matching_event_types.into_value());
-            if let Some(v) = self.pinpoint_destination {
-                m.insert("PinpointDestination", v.into_value());
-            }
-            if let Some(v) = self.sns_destination {
-                m.insert("SnsDestination", v.into_value());
-            }
+            set(&mut m, "PinpointDestination", self.pinpoint_destination);
+            set(&mut m, "SnsDestination", self.sns_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -604,9 +574,7 @@ pub mod configuration_set_event_destination {
     impl IntoValue for CloudWatchDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimension_configurations {
-                m.insert("DimensionConfigurations", v.into_value());
-            }
+            set(&mut m, "DimensionConfigurations", self.dimension_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -699,9 +667,7 @@ pub mod configuration_set_event_destination {
     impl IntoValue for PinpointDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_arn {
-                m.insert("ApplicationArn", v.into_value());
-            }
+            set(&mut m, "ApplicationArn", self.application_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -796,12 +762,8 @@ impl CfnDedicatedIpPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.pool_name {
-            m.insert("PoolName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PoolName", self.pool_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -891,19 +853,11 @@ impl CfnIdentityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dkim_signing_enabled {
-            m.insert("DkimSigningEnabled", v.into_value());
-        }
-        if let Some(v) = self.feedback_forwarding_enabled {
-            m.insert("FeedbackForwardingEnabled", v.into_value());
-        }
-        if let Some(v) = self.mail_from_attributes {
-            m.insert("MailFromAttributes", v.into_value());
-        }
+        set(&mut m, "DkimSigningEnabled", self.dkim_signing_enabled);
+        set(&mut m, "FeedbackForwardingEnabled", self.feedback_forwarding_enabled);
+        set(&mut m, "MailFromAttributes", self.mail_from_attributes);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -991,7 +945,7 @@ impl crate::Cfn<markers::Identity> {
 /// The property types of [`CfnIdentity`]: CDK's `CfnIdentity.*Property`.
 #[cfg(feature = "pinpointemail")]
 pub mod identity {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A list of attributes that are associated with a MAIL FROM domain.
     ///
@@ -1033,12 +987,8 @@ pub mod identity {
     impl IntoValue for MailFromAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior_on_mx_failure {
-                m.insert("BehaviorOnMxFailure", v.into_value());
-            }
-            if let Some(v) = self.mail_from_domain {
-                m.insert("MailFromDomain", v.into_value());
-            }
+            set(&mut m, "BehaviorOnMxFailure", self.behavior_on_mx_failure);
+            set(&mut m, "MailFromDomain", self.mail_from_domain);
             gs_core::Value::Map(m)
         }
     }

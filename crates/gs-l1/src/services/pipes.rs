@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "pipes")]
-use crate::kinds::{Id, IntoValue, Map, Str};
+use crate::kinds::{Id, IntoValue, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -144,39 +144,19 @@ impl CfnPipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.desired_state {
-            m.insert("DesiredState", v.into_value());
-        }
-        if let Some(v) = self.enrichment {
-            m.insert("Enrichment", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.enrichment_parameters {
-            m.insert("EnrichmentParameters", v.into_value());
-        }
-        if let Some(v) = self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier", v.into_value());
-        }
-        if let Some(v) = self.log_configuration {
-            m.insert("LogConfiguration", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DesiredState", self.desired_state);
+        if let Some(v) = self.enrichment { m.insert("Enrichment", v.into_get_att("Arn")); }
+        set(&mut m, "EnrichmentParameters", self.enrichment_parameters);
+        set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
+        set(&mut m, "LogConfiguration", self.log_configuration);
+        set(&mut m, "Name", self.name);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.source_parameters {
-            m.insert("SourceParameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceParameters", self.source_parameters);
+        set(&mut m, "Tags", self.tags);
         m.insert("Target", self.target.into_value());
-        if let Some(v) = self.target_parameters {
-            m.insert("TargetParameters", v.into_value());
-        }
+        set(&mut m, "TargetParameters", self.target_parameters);
         m
     }
 
@@ -244,7 +224,7 @@ impl crate::Cfn<markers::Pipe> {
 /// The property types of [`CfnPipe`]: CDK's `CfnPipe.*Property`.
 #[cfg(feature = "pipes")]
 pub mod pipe {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, set};
 
     /// Represents the configuration settings for the logs to which this pipe should report events.
     ///
@@ -302,21 +282,11 @@ pub mod pipe {
     impl IntoValue for PipeLogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloudwatch_logs_log_destination {
-                m.insert("CloudwatchLogsLogDestination", v.into_value());
-            }
-            if let Some(v) = self.firehose_log_destination {
-                m.insert("FirehoseLogDestination", v.into_value());
-            }
-            if let Some(v) = self.include_execution_data {
-                m.insert("IncludeExecutionData", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
-            if let Some(v) = self.s3_log_destination {
-                m.insert("S3LogDestination", v.into_value());
-            }
+            set(&mut m, "CloudwatchLogsLogDestination", self.cloudwatch_logs_log_destination);
+            set(&mut m, "FirehoseLogDestination", self.firehose_log_destination);
+            set(&mut m, "IncludeExecutionData", self.include_execution_data);
+            set(&mut m, "Level", self.level);
+            set(&mut m, "S3LogDestination", self.s3_log_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -371,18 +341,10 @@ pub mod pipe {
     impl IntoValue for S3LogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_value());
-            }
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
-            if let Some(v) = self.output_format {
-                m.insert("OutputFormat", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "BucketName", self.bucket_name);
+            set(&mut m, "BucketOwner", self.bucket_owner);
+            set(&mut m, "OutputFormat", self.output_format);
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -419,9 +381,7 @@ pub mod pipe {
     impl IntoValue for FirehoseLogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delivery_stream_arn {
-                m.insert("DeliveryStreamArn", v.into_value());
-            }
+            set(&mut m, "DeliveryStreamArn", self.delivery_stream_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -458,9 +418,7 @@ pub mod pipe {
     impl IntoValue for CloudwatchLogsLogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_arn {
-                m.insert("LogGroupArn", v.into_value());
-            }
+            set(&mut m, "LogGroupArn", self.log_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -538,22 +496,12 @@ pub mod pipe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionMappings", self.dimension_mappings.into_value());
-            if let Some(v) = self.epoch_time_unit {
-                m.insert("EpochTimeUnit", v.into_value());
-            }
-            if let Some(v) = self.multi_measure_mappings {
-                m.insert("MultiMeasureMappings", v.into_value());
-            }
-            if let Some(v) = self.single_measure_mappings {
-                m.insert("SingleMeasureMappings", v.into_value());
-            }
-            if let Some(v) = self.time_field_type {
-                m.insert("TimeFieldType", v.into_value());
-            }
+            set(&mut m, "EpochTimeUnit", self.epoch_time_unit);
+            set(&mut m, "MultiMeasureMappings", self.multi_measure_mappings);
+            set(&mut m, "SingleMeasureMappings", self.single_measure_mappings);
+            set(&mut m, "TimeFieldType", self.time_field_type);
             m.insert("TimeValue", self.time_value.into_value());
-            if let Some(v) = self.timestamp_format {
-                m.insert("TimestampFormat", v.into_value());
-            }
+            set(&mut m, "TimestampFormat", self.timestamp_format);
             m.insert("VersionValue", self.version_value.into_value());
             gs_core::Value::Map(m)
         }
@@ -851,45 +799,19 @@ pub mod pipe {
     impl IntoValue for PipeTargetParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_job_parameters {
-                m.insert("BatchJobParameters", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_logs_parameters {
-                m.insert("CloudWatchLogsParameters", v.into_value());
-            }
-            if let Some(v) = self.ecs_task_parameters {
-                m.insert("EcsTaskParameters", v.into_value());
-            }
-            if let Some(v) = self.event_bridge_event_bus_parameters {
-                m.insert("EventBridgeEventBusParameters", v.into_value());
-            }
-            if let Some(v) = self.http_parameters {
-                m.insert("HttpParameters", v.into_value());
-            }
-            if let Some(v) = self.input_template {
-                m.insert("InputTemplate", v.into_value());
-            }
-            if let Some(v) = self.kinesis_stream_parameters {
-                m.insert("KinesisStreamParameters", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_parameters {
-                m.insert("LambdaFunctionParameters", v.into_value());
-            }
-            if let Some(v) = self.redshift_data_parameters {
-                m.insert("RedshiftDataParameters", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_pipeline_parameters {
-                m.insert("SageMakerPipelineParameters", v.into_value());
-            }
-            if let Some(v) = self.sqs_queue_parameters {
-                m.insert("SqsQueueParameters", v.into_value());
-            }
-            if let Some(v) = self.step_function_state_machine_parameters {
-                m.insert("StepFunctionStateMachineParameters", v.into_value());
-            }
-            if let Some(v) = self.timestream_parameters {
-                m.insert("TimestreamParameters", v.into_value());
-            }
+            set(&mut m, "BatchJobParameters", self.batch_job_parameters);
+            set(&mut m, "CloudWatchLogsParameters", self.cloud_watch_logs_parameters);
+            set(&mut m, "EcsTaskParameters", self.ecs_task_parameters);
+            set(&mut m, "EventBridgeEventBusParameters", self.event_bridge_event_bus_parameters);
+            set(&mut m, "HttpParameters", self.http_parameters);
+            set(&mut m, "InputTemplate", self.input_template);
+            set(&mut m, "KinesisStreamParameters", self.kinesis_stream_parameters);
+            set(&mut m, "LambdaFunctionParameters", self.lambda_function_parameters);
+            set(&mut m, "RedshiftDataParameters", self.redshift_data_parameters);
+            set(&mut m, "SageMakerPipelineParameters", self.sage_maker_pipeline_parameters);
+            set(&mut m, "SqsQueueParameters", self.sqs_queue_parameters);
+            set(&mut m, "StepFunctionStateMachineParameters", self.step_function_state_machine_parameters);
+            set(&mut m, "TimestreamParameters", self.timestream_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -925,9 +847,7 @@ pub mod pipe {
     impl IntoValue for PipeTargetStateMachineParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invocation_type {
-                m.insert("InvocationType", v.into_value());
-            }
+            set(&mut m, "InvocationType", self.invocation_type);
             gs_core::Value::Map(m)
         }
     }
@@ -979,15 +899,9 @@ pub mod pipe {
     impl IntoValue for PipeTargetHttpParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header_parameters {
-                m.insert("HeaderParameters", v.into_value());
-            }
-            if let Some(v) = self.path_parameter_values {
-                m.insert("PathParameterValues", v.into_value());
-            }
-            if let Some(v) = self.query_string_parameters {
-                m.insert("QueryStringParameters", v.into_value());
-            }
+            set(&mut m, "HeaderParameters", self.header_parameters);
+            set(&mut m, "PathParameterValues", self.path_parameter_values);
+            set(&mut m, "QueryStringParameters", self.query_string_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1029,12 +943,8 @@ pub mod pipe {
     impl IntoValue for PipeTargetSqsQueueParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message_deduplication_id {
-                m.insert("MessageDeduplicationId", v.into_value());
-            }
-            if let Some(v) = self.message_group_id {
-                m.insert("MessageGroupId", v.into_value());
-            }
+            set(&mut m, "MessageDeduplicationId", self.message_deduplication_id);
+            set(&mut m, "MessageGroupId", self.message_group_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1079,12 +989,8 @@ pub mod pipe {
     impl IntoValue for PipeTargetCloudWatchLogsParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_stream_name {
-                m.insert("LogStreamName", v.into_value());
-            }
-            if let Some(v) = self.timestamp {
-                m.insert("Timestamp", v.into_value());
-            }
+            set(&mut m, "LogStreamName", self.log_stream_name);
+            set(&mut m, "Timestamp", self.timestamp);
             gs_core::Value::Map(m)
         }
     }
@@ -1157,9 +1063,7 @@ pub mod pipe {
     impl IntoValue for PipeTargetSageMakerPipelineParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pipeline_parameter_list {
-                m.insert("PipelineParameterList", v.into_value());
-            }
+            set(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
             gs_core::Value::Map(m)
         }
     }
@@ -1265,21 +1169,11 @@ pub mod pipe {
     impl IntoValue for PipeTargetEventBridgeEventBusParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.detail_type {
-                m.insert("DetailType", v.into_value());
-            }
-            if let Some(v) = self.endpoint_id {
-                m.insert("EndpointId", v.into_value());
-            }
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
-            if let Some(v) = self.source {
-                m.insert("Source", v.into_value());
-            }
-            if let Some(v) = self.time {
-                m.insert("Time", v.into_value());
-            }
+            set(&mut m, "DetailType", self.detail_type);
+            set(&mut m, "EndpointId", self.endpoint_id);
+            set(&mut m, "Resources", self.resources);
+            set(&mut m, "Source", self.source);
+            set(&mut m, "Time", self.time);
             gs_core::Value::Map(m)
         }
     }
@@ -1315,9 +1209,7 @@ pub mod pipe {
     impl IntoValue for PipeTargetLambdaFunctionParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invocation_type {
-                m.insert("InvocationType", v.into_value());
-            }
+            set(&mut m, "InvocationType", self.invocation_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1453,48 +1345,20 @@ pub mod pipe {
     impl IntoValue for PipeTargetEcsTaskParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_provider_strategy {
-                m.insert("CapacityProviderStrategy", v.into_value());
-            }
-            if let Some(v) = self.enable_ecs_managed_tags {
-                m.insert("EnableECSManagedTags", v.into_value());
-            }
-            if let Some(v) = self.enable_execute_command {
-                m.insert("EnableExecuteCommand", v.into_value());
-            }
-            if let Some(v) = self.group {
-                m.insert("Group", v.into_value());
-            }
-            if let Some(v) = self.launch_type {
-                m.insert("LaunchType", v.into_value());
-            }
-            if let Some(v) = self.network_configuration {
-                m.insert("NetworkConfiguration", v.into_value());
-            }
-            if let Some(v) = self.overrides {
-                m.insert("Overrides", v.into_value());
-            }
-            if let Some(v) = self.placement_constraints {
-                m.insert("PlacementConstraints", v.into_value());
-            }
-            if let Some(v) = self.placement_strategy {
-                m.insert("PlacementStrategy", v.into_value());
-            }
-            if let Some(v) = self.platform_version {
-                m.insert("PlatformVersion", v.into_value());
-            }
-            if let Some(v) = self.propagate_tags {
-                m.insert("PropagateTags", v.into_value());
-            }
-            if let Some(v) = self.reference_id {
-                m.insert("ReferenceId", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.task_count {
-                m.insert("TaskCount", v.into_value());
-            }
+            set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
+            set(&mut m, "EnableECSManagedTags", self.enable_ecs_managed_tags);
+            set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+            set(&mut m, "Group", self.group);
+            set(&mut m, "LaunchType", self.launch_type);
+            set(&mut m, "NetworkConfiguration", self.network_configuration);
+            set(&mut m, "Overrides", self.overrides);
+            set(&mut m, "PlacementConstraints", self.placement_constraints);
+            set(&mut m, "PlacementStrategy", self.placement_strategy);
+            set(&mut m, "PlatformVersion", self.platform_version);
+            set(&mut m, "PropagateTags", self.propagate_tags);
+            set(&mut m, "ReferenceId", self.reference_id);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "TaskCount", self.task_count);
             m.insert("TaskDefinitionArn", self.task_definition_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -1544,12 +1408,8 @@ pub mod pipe {
     impl IntoValue for PlacementConstraint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1602,12 +1462,8 @@ pub mod pipe {
     impl IntoValue for PlacementStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Field", self.field);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -1656,13 +1512,9 @@ pub mod pipe {
     impl IntoValue for CapacityProviderStrategyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base {
-                m.insert("Base", v.into_value());
-            }
+            set(&mut m, "Base", self.base);
             m.insert("CapacityProvider", self.capacity_provider.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -1741,27 +1593,13 @@ pub mod pipe {
     impl IntoValue for EcsTaskOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_overrides {
-                m.insert("ContainerOverrides", v.into_value());
-            }
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
-            if let Some(v) = self.ephemeral_storage {
-                m.insert("EphemeralStorage", v.into_value());
-            }
-            if let Some(v) = self.execution_role_arn {
-                m.insert("ExecutionRoleArn", v.into_value());
-            }
-            if let Some(v) = self.inference_accelerator_overrides {
-                m.insert("InferenceAcceleratorOverrides", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
-            if let Some(v) = self.task_role_arn {
-                m.insert("TaskRoleArn", v.into_value());
-            }
+            set(&mut m, "ContainerOverrides", self.container_overrides);
+            set(&mut m, "Cpu", self.cpu);
+            set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+            set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+            set(&mut m, "InferenceAcceleratorOverrides", self.inference_accelerator_overrides);
+            set(&mut m, "Memory", self.memory);
+            set(&mut m, "TaskRoleArn", self.task_role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1808,12 +1646,8 @@ pub mod pipe {
     impl IntoValue for EcsInferenceAcceleratorOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.device_type {
-                m.insert("DeviceType", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "DeviceType", self.device_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1940,30 +1774,14 @@ pub mod pipe {
     impl IntoValue for EcsContainerOverride {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.cpu {
-                m.insert("Cpu", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.environment_files {
-                m.insert("EnvironmentFiles", v.into_value());
-            }
-            if let Some(v) = self.memory {
-                m.insert("Memory", v.into_value());
-            }
-            if let Some(v) = self.memory_reservation {
-                m.insert("MemoryReservation", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.resource_requirements {
-                m.insert("ResourceRequirements", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "Cpu", self.cpu);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "EnvironmentFiles", self.environment_files);
+            set(&mut m, "Memory", self.memory);
+            set(&mut m, "MemoryReservation", self.memory_reservation);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "ResourceRequirements", self.resource_requirements);
             gs_core::Value::Map(m)
         }
     }
@@ -2010,12 +1828,8 @@ pub mod pipe {
     impl IntoValue for EcsEnvironmentVariable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2143,9 +1957,7 @@ pub mod pipe {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.awsvpc_configuration {
-                m.insert("AwsvpcConfiguration", v.into_value());
-            }
+            set(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2194,12 +2006,8 @@ pub mod pipe {
     impl IntoValue for AwsVpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assign_public_ip {
-                m.insert("AssignPublicIp", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
+            set(&mut m, "AssignPublicIp", self.assign_public_ip);
+            set(&mut m, "SecurityGroups", self.security_groups);
             m.insert("Subnets", self.subnets.into_value());
             gs_core::Value::Map(m)
         }
@@ -2283,23 +2091,13 @@ pub mod pipe {
     impl IntoValue for PipeTargetBatchJobParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.array_properties {
-                m.insert("ArrayProperties", v.into_value());
-            }
-            if let Some(v) = self.container_overrides {
-                m.insert("ContainerOverrides", v.into_value());
-            }
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
+            set(&mut m, "ArrayProperties", self.array_properties);
+            set(&mut m, "ContainerOverrides", self.container_overrides);
+            set(&mut m, "DependsOn", self.depends_on);
             m.insert("JobDefinition", self.job_definition.into_value());
             m.insert("JobName", self.job_name.into_value());
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.retry_strategy {
-                m.insert("RetryStrategy", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "RetryStrategy", self.retry_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -2341,12 +2139,8 @@ pub mod pipe {
     impl IntoValue for BatchJobDependency {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.job_id {
-                m.insert("JobId", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "JobId", self.job_id);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2384,9 +2178,7 @@ pub mod pipe {
     impl IntoValue for BatchArrayProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.size {
-                m.insert("Size", v.into_value());
-            }
+            set(&mut m, "Size", self.size);
             gs_core::Value::Map(m)
         }
     }
@@ -2425,9 +2217,7 @@ pub mod pipe {
     impl IntoValue for BatchRetryStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attempts {
-                m.insert("Attempts", v.into_value());
-            }
+            set(&mut m, "Attempts", self.attempts);
             gs_core::Value::Map(m)
         }
     }
@@ -2485,18 +2275,10 @@ pub mod pipe {
     impl IntoValue for BatchContainerOverrides {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.resource_requirements {
-                m.insert("ResourceRequirements", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "ResourceRequirements", self.resource_requirements);
             gs_core::Value::Map(m)
         }
     }
@@ -2542,12 +2324,8 @@ pub mod pipe {
     impl IntoValue for BatchEnvironmentVariable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -2655,19 +2433,11 @@ pub mod pipe {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Database", self.database.into_value());
-            if let Some(v) = self.db_user {
-                m.insert("DbUser", v.into_value());
-            }
-            if let Some(v) = self.secret_manager_arn {
-                m.insert("SecretManagerArn", v.into_value());
-            }
+            set(&mut m, "DbUser", self.db_user);
+            set(&mut m, "SecretManagerArn", self.secret_manager_arn);
             m.insert("Sqls", self.sqls.into_value());
-            if let Some(v) = self.statement_name {
-                m.insert("StatementName", v.into_value());
-            }
-            if let Some(v) = self.with_event {
-                m.insert("WithEvent", v.into_value());
-            }
+            set(&mut m, "StatementName", self.statement_name);
+            set(&mut m, "WithEvent", self.with_event);
             gs_core::Value::Map(m)
         }
     }
@@ -2713,12 +2483,8 @@ pub mod pipe {
     impl IntoValue for PipeEnrichmentParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_parameters {
-                m.insert("HttpParameters", v.into_value());
-            }
-            if let Some(v) = self.input_template {
-                m.insert("InputTemplate", v.into_value());
-            }
+            set(&mut m, "HttpParameters", self.http_parameters);
+            set(&mut m, "InputTemplate", self.input_template);
             gs_core::Value::Map(m)
         }
     }
@@ -2772,15 +2538,9 @@ pub mod pipe {
     impl IntoValue for PipeEnrichmentHttpParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header_parameters {
-                m.insert("HeaderParameters", v.into_value());
-            }
-            if let Some(v) = self.path_parameter_values {
-                m.insert("PathParameterValues", v.into_value());
-            }
-            if let Some(v) = self.query_string_parameters {
-                m.insert("QueryStringParameters", v.into_value());
-            }
+            set(&mut m, "HeaderParameters", self.header_parameters);
+            set(&mut m, "PathParameterValues", self.path_parameter_values);
+            set(&mut m, "QueryStringParameters", self.query_string_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2858,30 +2618,14 @@ pub mod pipe {
     impl IntoValue for PipeSourceParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_mq_broker_parameters {
-                m.insert("ActiveMQBrokerParameters", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db_stream_parameters {
-                m.insert("DynamoDBStreamParameters", v.into_value());
-            }
-            if let Some(v) = self.filter_criteria {
-                m.insert("FilterCriteria", v.into_value());
-            }
-            if let Some(v) = self.kinesis_stream_parameters {
-                m.insert("KinesisStreamParameters", v.into_value());
-            }
-            if let Some(v) = self.managed_streaming_kafka_parameters {
-                m.insert("ManagedStreamingKafkaParameters", v.into_value());
-            }
-            if let Some(v) = self.rabbit_mq_broker_parameters {
-                m.insert("RabbitMQBrokerParameters", v.into_value());
-            }
-            if let Some(v) = self.self_managed_kafka_parameters {
-                m.insert("SelfManagedKafkaParameters", v.into_value());
-            }
-            if let Some(v) = self.sqs_queue_parameters {
-                m.insert("SqsQueueParameters", v.into_value());
-            }
+            set(&mut m, "ActiveMQBrokerParameters", self.active_mq_broker_parameters);
+            set(&mut m, "DynamoDBStreamParameters", self.dynamo_db_stream_parameters);
+            set(&mut m, "FilterCriteria", self.filter_criteria);
+            set(&mut m, "KinesisStreamParameters", self.kinesis_stream_parameters);
+            set(&mut m, "ManagedStreamingKafkaParameters", self.managed_streaming_kafka_parameters);
+            set(&mut m, "RabbitMQBrokerParameters", self.rabbit_mq_broker_parameters);
+            set(&mut m, "SelfManagedKafkaParameters", self.self_managed_kafka_parameters);
+            set(&mut m, "SqsQueueParameters", self.sqs_queue_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2944,21 +2688,11 @@ pub mod pipe {
     impl IntoValue for PipeSourceManagedStreamingKafkaParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.consumer_group_id {
-                m.insert("ConsumerGroupID", v.into_value());
-            }
-            if let Some(v) = self.credentials {
-                m.insert("Credentials", v.into_value());
-            }
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
-            if let Some(v) = self.starting_position {
-                m.insert("StartingPosition", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "ConsumerGroupID", self.consumer_group_id);
+            set(&mut m, "Credentials", self.credentials);
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
+            set(&mut m, "StartingPosition", self.starting_position);
             m.insert("TopicName", self.topic_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -3001,12 +2735,8 @@ pub mod pipe {
     impl IntoValue for MSKAccessCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_certificate_tls_auth {
-                m.insert("ClientCertificateTlsAuth", v.into_value());
-            }
-            if let Some(v) = self.sasl_scram512_auth {
-                m.insert("SaslScram512Auth", v.into_value());
-            }
+            set(&mut m, "ClientCertificateTlsAuth", self.client_certificate_tls_auth);
+            set(&mut m, "SaslScram512Auth", self.sasl_scram512_auth);
             gs_core::Value::Map(m)
         }
     }
@@ -3085,27 +2815,13 @@ pub mod pipe {
     impl IntoValue for PipeSourceDynamoDBStreamParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.dead_letter_config {
-                m.insert("DeadLetterConfig", v.into_value());
-            }
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_record_age_in_seconds {
-                m.insert("MaximumRecordAgeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_retry_attempts {
-                m.insert("MaximumRetryAttempts", v.into_value());
-            }
-            if let Some(v) = self.on_partial_batch_item_failure {
-                m.insert("OnPartialBatchItemFailure", v.into_value());
-            }
-            if let Some(v) = self.parallelization_factor {
-                m.insert("ParallelizationFactor", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "DeadLetterConfig", self.dead_letter_config);
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
+            set(&mut m, "MaximumRecordAgeInSeconds", self.maximum_record_age_in_seconds);
+            set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
+            set(&mut m, "OnPartialBatchItemFailure", self.on_partial_batch_item_failure);
+            set(&mut m, "ParallelizationFactor", self.parallelization_factor);
             m.insert("StartingPosition", self.starting_position.into_value());
             gs_core::Value::Map(m)
         }
@@ -3146,9 +2862,7 @@ pub mod pipe {
     impl IntoValue for DeadLetterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.arn { m.insert("Arn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -3231,31 +2945,15 @@ pub mod pipe {
     impl IntoValue for PipeSourceSelfManagedKafkaParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_bootstrap_servers {
-                m.insert("AdditionalBootstrapServers", v.into_value());
-            }
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.consumer_group_id {
-                m.insert("ConsumerGroupID", v.into_value());
-            }
-            if let Some(v) = self.credentials {
-                m.insert("Credentials", v.into_value());
-            }
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
-            if let Some(v) = self.server_root_ca_certificate {
-                m.insert("ServerRootCaCertificate", v.into_value());
-            }
-            if let Some(v) = self.starting_position {
-                m.insert("StartingPosition", v.into_value());
-            }
+            set(&mut m, "AdditionalBootstrapServers", self.additional_bootstrap_servers);
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "ConsumerGroupID", self.consumer_group_id);
+            set(&mut m, "Credentials", self.credentials);
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
+            set(&mut m, "ServerRootCaCertificate", self.server_root_ca_certificate);
+            set(&mut m, "StartingPosition", self.starting_position);
             m.insert("TopicName", self.topic_name.into_value());
-            if let Some(v) = self.vpc {
-                m.insert("Vpc", v.into_value());
-            }
+            set(&mut m, "Vpc", self.vpc);
             gs_core::Value::Map(m)
         }
     }
@@ -3300,12 +2998,8 @@ pub mod pipe {
     impl IntoValue for SelfManagedKafkaAccessConfigurationVpc {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group {
-                m.insert("SecurityGroup", v.into_value());
-            }
-            if let Some(v) = self.subnets {
-                m.insert("Subnets", v.into_value());
-            }
+            set(&mut m, "SecurityGroup", self.security_group);
+            set(&mut m, "Subnets", self.subnets);
             gs_core::Value::Map(m)
         }
     }
@@ -3359,18 +3053,10 @@ pub mod pipe {
     impl IntoValue for SelfManagedKafkaAccessConfigurationCredentials {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.basic_auth {
-                m.insert("BasicAuth", v.into_value());
-            }
-            if let Some(v) = self.client_certificate_tls_auth {
-                m.insert("ClientCertificateTlsAuth", v.into_value());
-            }
-            if let Some(v) = self.sasl_scram256_auth {
-                m.insert("SaslScram256Auth", v.into_value());
-            }
-            if let Some(v) = self.sasl_scram512_auth {
-                m.insert("SaslScram512Auth", v.into_value());
-            }
+            set(&mut m, "BasicAuth", self.basic_auth);
+            set(&mut m, "ClientCertificateTlsAuth", self.client_certificate_tls_auth);
+            set(&mut m, "SaslScram256Auth", self.sasl_scram256_auth);
+            set(&mut m, "SaslScram512Auth", self.sasl_scram512_auth);
             gs_core::Value::Map(m)
         }
     }
@@ -3427,17 +3113,11 @@ pub mod pipe {
     impl IntoValue for PipeSourceRabbitMQBrokerParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
             m.insert("Credentials", self.credentials.into_value());
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
             m.insert("QueueName", self.queue_name.into_value());
-            if let Some(v) = self.virtual_host {
-                m.insert("VirtualHost", v.into_value());
-            }
+            set(&mut m, "VirtualHost", self.virtual_host);
             gs_core::Value::Map(m)
         }
     }
@@ -3510,12 +3190,8 @@ pub mod pipe {
     impl IntoValue for PipeSourceSqsQueueParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -3602,31 +3278,15 @@ pub mod pipe {
     impl IntoValue for PipeSourceKinesisStreamParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.dead_letter_config {
-                m.insert("DeadLetterConfig", v.into_value());
-            }
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_record_age_in_seconds {
-                m.insert("MaximumRecordAgeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_retry_attempts {
-                m.insert("MaximumRetryAttempts", v.into_value());
-            }
-            if let Some(v) = self.on_partial_batch_item_failure {
-                m.insert("OnPartialBatchItemFailure", v.into_value());
-            }
-            if let Some(v) = self.parallelization_factor {
-                m.insert("ParallelizationFactor", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "DeadLetterConfig", self.dead_letter_config);
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
+            set(&mut m, "MaximumRecordAgeInSeconds", self.maximum_record_age_in_seconds);
+            set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
+            set(&mut m, "OnPartialBatchItemFailure", self.on_partial_batch_item_failure);
+            set(&mut m, "ParallelizationFactor", self.parallelization_factor);
             m.insert("StartingPosition", self.starting_position.into_value());
-            if let Some(v) = self.starting_position_timestamp {
-                m.insert("StartingPositionTimestamp", v.into_value());
-            }
+            set(&mut m, "StartingPositionTimestamp", self.starting_position_timestamp);
             gs_core::Value::Map(m)
         }
     }
@@ -3662,9 +3322,7 @@ pub mod pipe {
     impl IntoValue for FilterCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.filters {
-                m.insert("Filters", v.into_value());
-            }
+            set(&mut m, "Filters", self.filters);
             gs_core::Value::Map(m)
         }
     }
@@ -3702,9 +3360,7 @@ pub mod pipe {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pattern {
-                m.insert("Pattern", v.into_value());
-            }
+            set(&mut m, "Pattern", self.pattern);
             gs_core::Value::Map(m)
         }
     }
@@ -3754,13 +3410,9 @@ pub mod pipe {
     impl IntoValue for PipeSourceActiveMQBrokerParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
             m.insert("Credentials", self.credentials.into_value());
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
             m.insert("QueueName", self.queue_name.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "pricingplanmanager")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -86,9 +86,7 @@ impl CfnSubscriptionProps {
         m.insert("PlanFamily", self.plan_family.into_value());
         m.insert("PlanTier", self.plan_tier.into_value());
         m.insert("ResourceArns", self.resource_arns.into_value());
-        if let Some(v) = self.usage_level {
-            m.insert("UsageLevel", v.into_value());
-        }
+        set(&mut m, "UsageLevel", self.usage_level);
         m
     }
 

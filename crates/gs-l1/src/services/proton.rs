@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "proton")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -147,27 +147,13 @@ impl CfnEnvironmentAccountConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.codebuild_role_arn {
-            m.insert("CodebuildRoleArn", v.into_value());
-        }
-        if let Some(v) = self.component_role_arn {
-            m.insert("ComponentRoleArn", v.into_value());
-        }
-        if let Some(v) = self.environment_account_id {
-            m.insert("EnvironmentAccountId", v.into_value());
-        }
-        if let Some(v) = self.environment_name {
-            m.insert("EnvironmentName", v.into_value());
-        }
-        if let Some(v) = self.management_account_id {
-            m.insert("ManagementAccountId", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CodebuildRoleArn", self.codebuild_role_arn);
+        set(&mut m, "ComponentRoleArn", self.component_role_arn);
+        set(&mut m, "EnvironmentAccountId", self.environment_account_id);
+        set(&mut m, "EnvironmentName", self.environment_name);
+        set(&mut m, "ManagementAccountId", self.management_account_id);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -286,24 +272,12 @@ impl CfnEnvironmentTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.encryption_key {
-            m.insert("EncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.provisioning {
-            m.insert("Provisioning", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "EncryptionKey", self.encryption_key);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Provisioning", self.provisioning);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -406,24 +380,12 @@ impl CfnServiceTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.encryption_key {
-            m.insert("EncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.pipeline_provisioning {
-            m.insert("PipelineProvisioning", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "EncryptionKey", self.encryption_key);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PipelineProvisioning", self.pipeline_provisioning);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

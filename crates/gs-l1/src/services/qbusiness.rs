@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "qbusiness")]
-use crate::kinds::{IntoValue, Json, List, Str, Tag};
+use crate::kinds::{IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -265,46 +265,20 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attachments_configuration {
-            m.insert("AttachmentsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.auto_subscription_configuration {
-            m.insert("AutoSubscriptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.client_ids_for_oidc {
-            m.insert("ClientIdsForOIDC", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AttachmentsConfiguration", self.attachments_configuration);
+        set(&mut m, "AutoSubscriptionConfiguration", self.auto_subscription_configuration);
+        set(&mut m, "ClientIdsForOIDC", self.client_ids_for_oidc);
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.iam_identity_provider_arn {
-            m.insert("IamIdentityProviderArn", v.into_value());
-        }
-        if let Some(v) = self.identity_center_instance_arn {
-            m.insert("IdentityCenterInstanceArn", v.into_value());
-        }
-        if let Some(v) = self.identity_type {
-            m.insert("IdentityType", v.into_value());
-        }
-        if let Some(v) = self.personalization_configuration {
-            m.insert("PersonalizationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.q_apps_configuration {
-            m.insert("QAppsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.quick_sight_configuration {
-            m.insert("QuickSightConfiguration", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "IamIdentityProviderArn", self.iam_identity_provider_arn);
+        set(&mut m, "IdentityCenterInstanceArn", self.identity_center_instance_arn);
+        set(&mut m, "IdentityType", self.identity_type);
+        set(&mut m, "PersonalizationConfiguration", self.personalization_configuration);
+        set(&mut m, "QAppsConfiguration", self.q_apps_configuration);
+        set(&mut m, "QuickSightConfiguration", self.quick_sight_configuration);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -380,7 +354,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "qbusiness")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Configuration information for the file upload during chat feature.
     ///
@@ -451,9 +425,7 @@ pub mod application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoSubscribe", self.auto_subscribe.into_value());
-            if let Some(v) = self.default_subscription_type {
-                m.insert("DefaultSubscriptionType", v.into_value());
-            }
+            set(&mut m, "DefaultSubscriptionType", self.default_subscription_type);
             gs_core::Value::Map(m)
         }
     }
@@ -490,9 +462,7 @@ pub mod application {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -672,14 +642,10 @@ impl CfnDataAccessorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionConfigurations", self.action_configurations.into_value());
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.authentication_detail {
-            m.insert("AuthenticationDetail", v.into_value());
-        }
+        set(&mut m, "AuthenticationDetail", self.authentication_detail);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("Principal", self.principal.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -745,7 +711,7 @@ impl crate::Cfn<markers::DataAccessor> {
 /// The property types of [`CfnDataAccessor`]: CDK's `CfnDataAccessor.*Property`.
 #[cfg(feature = "qbusiness")]
 pub mod data_accessor {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Specifies an allowed action and its associated filter configuration.
     ///
@@ -780,9 +746,7 @@ pub mod data_accessor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.filter_configuration {
-                m.insert("FilterConfiguration", v.into_value());
-            }
+            set(&mut m, "FilterConfiguration", self.filter_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -924,36 +888,16 @@ pub mod data_accessor {
     impl IntoValue for AttributeFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_all_filters {
-                m.insert("AndAllFilters", v.into_value());
-            }
-            if let Some(v) = self.contains_all {
-                m.insert("ContainsAll", v.into_value());
-            }
-            if let Some(v) = self.contains_any {
-                m.insert("ContainsAny", v.into_value());
-            }
-            if let Some(v) = self.equals_to {
-                m.insert("EqualsTo", v.into_value());
-            }
-            if let Some(v) = self.greater_than {
-                m.insert("GreaterThan", v.into_value());
-            }
-            if let Some(v) = self.greater_than_or_equals {
-                m.insert("GreaterThanOrEquals", v.into_value());
-            }
-            if let Some(v) = self.less_than {
-                m.insert("LessThan", v.into_value());
-            }
-            if let Some(v) = self.less_than_or_equals {
-                m.insert("LessThanOrEquals", v.into_value());
-            }
-            if let Some(v) = self.not_filter {
-                m.insert("NotFilter", v.into_value());
-            }
-            if let Some(v) = self.or_all_filters {
-                m.insert("OrAllFilters", v.into_value());
-            }
+            set(&mut m, "AndAllFilters", self.and_all_filters);
+            set(&mut m, "ContainsAll", self.contains_all);
+            set(&mut m, "ContainsAny", self.contains_any);
+            set(&mut m, "EqualsTo", self.equals_to);
+            set(&mut m, "GreaterThan", self.greater_than);
+            set(&mut m, "GreaterThanOrEquals", self.greater_than_or_equals);
+            set(&mut m, "LessThan", self.less_than);
+            set(&mut m, "LessThanOrEquals", self.less_than_or_equals);
+            set(&mut m, "NotFilter", self.not_filter);
+            set(&mut m, "OrAllFilters", self.or_all_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -1046,18 +990,10 @@ pub mod data_accessor {
     impl IntoValue for DocumentAttributeValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.date_value {
-                m.insert("DateValue", v.into_value());
-            }
-            if let Some(v) = self.long_value {
-                m.insert("LongValue", v.into_value());
-            }
-            if let Some(v) = self.string_list_value {
-                m.insert("StringListValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "DateValue", self.date_value);
+            set(&mut m, "LongValue", self.long_value);
+            set(&mut m, "StringListValue", self.string_list_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1103,13 +1039,9 @@ pub mod data_accessor {
     impl IntoValue for DataAccessorAuthenticationDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_configuration {
-                m.insert("AuthenticationConfiguration", v.into_value());
-            }
+            set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
             m.insert("AuthenticationType", self.authentication_type.into_value());
-            if let Some(v) = self.external_ids {
-                m.insert("ExternalIds", v.into_value());
-            }
+            set(&mut m, "ExternalIds", self.external_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1288,29 +1220,15 @@ impl CfnDataSourceProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.document_enrichment_configuration {
-            m.insert("DocumentEnrichmentConfiguration", v.into_value());
-        }
+        set(&mut m, "DocumentEnrichmentConfiguration", self.document_enrichment_configuration);
         m.insert("IndexId", self.index_id.into_value());
-        if let Some(v) = self.media_extraction_configuration {
-            m.insert("MediaExtractionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.sync_schedule {
-            m.insert("SyncSchedule", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_configuration {
-            m.insert("VpcConfiguration", v.into_value());
-        }
+        set(&mut m, "MediaExtractionConfiguration", self.media_extraction_configuration);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "SyncSchedule", self.sync_schedule);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfiguration", self.vpc_configuration);
         m
     }
 
@@ -1384,7 +1302,7 @@ impl crate::Cfn<markers::DataSource> {
 /// The property types of [`CfnDataSource`]: CDK's `CfnDataSource.*Property`.
 #[cfg(feature = "qbusiness")]
 pub mod data_source {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Provides the configuration information for altering document metadata and content during the
     /// document ingestion process.
@@ -1441,15 +1359,9 @@ pub mod data_source {
     impl IntoValue for DocumentEnrichmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.inline_configurations {
-                m.insert("InlineConfigurations", v.into_value());
-            }
-            if let Some(v) = self.post_extraction_hook_configuration {
-                m.insert("PostExtractionHookConfiguration", v.into_value());
-            }
-            if let Some(v) = self.pre_extraction_hook_configuration {
-                m.insert("PreExtractionHookConfiguration", v.into_value());
-            }
+            set(&mut m, "InlineConfigurations", self.inline_configurations);
+            set(&mut m, "PostExtractionHookConfiguration", self.post_extraction_hook_configuration);
+            set(&mut m, "PreExtractionHookConfiguration", self.pre_extraction_hook_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1500,15 +1412,9 @@ pub mod data_source {
     impl IntoValue for InlineDocumentEnrichmentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.document_content_operator {
-                m.insert("DocumentContentOperator", v.into_value());
-            }
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "DocumentContentOperator", self.document_content_operator);
+            set(&mut m, "Target", self.target);
             gs_core::Value::Map(m)
         }
     }
@@ -1557,9 +1463,7 @@ pub mod data_source {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
             m.insert("Operator", self.operator.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1613,18 +1517,10 @@ pub mod data_source {
     impl IntoValue for DocumentAttributeValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.date_value {
-                m.insert("DateValue", v.into_value());
-            }
-            if let Some(v) = self.long_value {
-                m.insert("LongValue", v.into_value());
-            }
-            if let Some(v) = self.string_list_value {
-                m.insert("StringListValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "DateValue", self.date_value);
+            set(&mut m, "LongValue", self.long_value);
+            set(&mut m, "StringListValue", self.string_list_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1671,13 +1567,9 @@ pub mod data_source {
     impl IntoValue for DocumentAttributeTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attribute_value_operator {
-                m.insert("AttributeValueOperator", v.into_value());
-            }
+            set(&mut m, "AttributeValueOperator", self.attribute_value_operator);
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1740,18 +1632,10 @@ pub mod data_source {
     impl IntoValue for HookConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invocation_condition {
-                m.insert("InvocationCondition", v.into_value());
-            }
-            if let Some(v) = self.lambda_arn {
-                m.insert("LambdaArn", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_name {
-                m.insert("S3BucketName", v.into_value());
-            }
+            set(&mut m, "InvocationCondition", self.invocation_condition);
+            set(&mut m, "LambdaArn", self.lambda_arn);
+            set(&mut m, "RoleArn", self.role_arn);
+            set(&mut m, "S3BucketName", self.s3_bucket_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1802,15 +1686,9 @@ pub mod data_source {
     impl IntoValue for MediaExtractionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audio_extraction_configuration {
-                m.insert("AudioExtractionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.image_extraction_configuration {
-                m.insert("ImageExtractionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.video_extraction_configuration {
-                m.insert("VideoExtractionConfiguration", v.into_value());
-            }
+            set(&mut m, "AudioExtractionConfiguration", self.audio_extraction_configuration);
+            set(&mut m, "ImageExtractionConfiguration", self.image_extraction_configuration);
+            set(&mut m, "VideoExtractionConfiguration", self.video_extraction_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2034,22 +1912,12 @@ impl CfnIndexProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.capacity_configuration {
-            m.insert("CapacityConfiguration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "CapacityConfiguration", self.capacity_configuration);
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.document_attribute_configurations {
-            m.insert("DocumentAttributeConfigurations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "DocumentAttributeConfigurations", self.document_attribute_configurations);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -2123,7 +1991,7 @@ impl crate::Cfn<markers::Index> {
 /// The property types of [`CfnIndex`]: CDK's `CfnIndex.*Property`.
 #[cfg(feature = "qbusiness")]
 pub mod index {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// Provides information about index capacity configuration.
     ///
@@ -2156,9 +2024,7 @@ pub mod index {
     impl IntoValue for IndexCapacityConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.units {
-                m.insert("Units", v.into_value());
-            }
+            set(&mut m, "Units", self.units);
             gs_core::Value::Map(m)
         }
     }
@@ -2209,15 +2075,9 @@ pub mod index {
     impl IntoValue for DocumentAttributeConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.search {
-                m.insert("Search", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Search", self.search);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2282,9 +2142,7 @@ impl CfnPermissionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.conditions {
-            m.insert("Conditions", v.into_value());
-        }
+        set(&mut m, "Conditions", self.conditions);
         m.insert("Principal", self.principal.into_value());
         m.insert("StatementId", self.statement_id.into_value());
         m
@@ -2441,23 +2299,13 @@ impl CfnPluginProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_id {
-            m.insert("ApplicationId", v.into_value());
-        }
+        set(&mut m, "ApplicationId", self.application_id);
         m.insert("AuthConfiguration", self.auth_configuration.into_value());
-        if let Some(v) = self.custom_plugin_configuration {
-            m.insert("CustomPluginConfiguration", v.into_value());
-        }
+        set(&mut m, "CustomPluginConfiguration", self.custom_plugin_configuration);
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.server_url {
-            m.insert("ServerUrl", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ServerUrl", self.server_url);
+        set(&mut m, "State", self.state);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2524,7 +2372,7 @@ impl crate::Cfn<markers::Plugin> {
 /// The property types of [`CfnPlugin`]: CDK's `CfnPlugin.*Property`.
 #[cfg(feature = "qbusiness")]
 pub mod plugin {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// Authentication configuration information for an Amazon Q Business plugin.
     ///
@@ -2569,15 +2417,9 @@ pub mod plugin {
     impl IntoValue for PluginAuthConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.basic_auth_configuration {
-                m.insert("BasicAuthConfiguration", v.into_value());
-            }
-            if let Some(v) = self.no_auth_configuration {
-                m.insert("NoAuthConfiguration", v.into_value());
-            }
-            if let Some(v) = self.o_auth2_client_credential_configuration {
-                m.insert("OAuth2ClientCredentialConfiguration", v.into_value());
-            }
+            set(&mut m, "BasicAuthConfiguration", self.basic_auth_configuration);
+            set(&mut m, "NoAuthConfiguration", self.no_auth_configuration);
+            set(&mut m, "OAuth2ClientCredentialConfiguration", self.o_auth2_client_credential_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2672,14 +2514,10 @@ pub mod plugin {
     impl IntoValue for OAuth2ClientCredentialConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_url {
-                m.insert("AuthorizationUrl", v.into_value());
-            }
+            set(&mut m, "AuthorizationUrl", self.authorization_url);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("SecretArn", self.secret_arn.into_value());
-            if let Some(v) = self.token_url {
-                m.insert("TokenUrl", v.into_value());
-            }
+            set(&mut m, "TokenUrl", self.token_url);
             gs_core::Value::Map(m)
         }
     }
@@ -2774,12 +2612,8 @@ pub mod plugin {
     impl IntoValue for APISchema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "Payload", self.payload);
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -2895,12 +2729,8 @@ impl CfnRetrieverProps {
         m.insert("ApplicationId", self.application_id.into_value());
         m.insert("Configuration", self.configuration.into_value());
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -2967,7 +2797,7 @@ impl crate::Cfn<markers::Retriever> {
 /// The property types of [`CfnRetriever`]: CDK's `CfnRetriever.*Property`.
 #[cfg(feature = "qbusiness")]
 pub mod retriever {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Provides information on how the retriever used for your Amazon Q Business application is
     /// configured.
@@ -3009,12 +2839,8 @@ pub mod retriever {
     impl IntoValue for RetrieverConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kendra_index_configuration {
-                m.insert("KendraIndexConfiguration", v.into_value());
-            }
-            if let Some(v) = self.native_index_configuration {
-                m.insert("NativeIndexConfiguration", v.into_value());
-            }
+            set(&mut m, "KendraIndexConfiguration", self.kendra_index_configuration);
+            set(&mut m, "NativeIndexConfiguration", self.native_index_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3181,36 +3007,16 @@ impl CfnWebExperienceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
-        if let Some(v) = self.browser_extension_configuration {
-            m.insert("BrowserExtensionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.customization_configuration {
-            m.insert("CustomizationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.identity_provider_configuration {
-            m.insert("IdentityProviderConfiguration", v.into_value());
-        }
-        if let Some(v) = self.origins {
-            m.insert("Origins", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.sample_prompts_control_mode {
-            m.insert("SamplePromptsControlMode", v.into_value());
-        }
-        if let Some(v) = self.subtitle {
-            m.insert("Subtitle", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.title {
-            m.insert("Title", v.into_value());
-        }
-        if let Some(v) = self.welcome_message {
-            m.insert("WelcomeMessage", v.into_value());
-        }
+        set(&mut m, "BrowserExtensionConfiguration", self.browser_extension_configuration);
+        set(&mut m, "CustomizationConfiguration", self.customization_configuration);
+        set(&mut m, "IdentityProviderConfiguration", self.identity_provider_configuration);
+        set(&mut m, "Origins", self.origins);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "SamplePromptsControlMode", self.sample_prompts_control_mode);
+        set(&mut m, "Subtitle", self.subtitle);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Title", self.title);
+        set(&mut m, "WelcomeMessage", self.welcome_message);
         m
     }
 
@@ -3285,7 +3091,7 @@ impl crate::Cfn<markers::WebExperience> {
 /// The property types of [`CfnWebExperience`]: CDK's `CfnWebExperience.*Property`.
 #[cfg(feature = "qbusiness")]
 pub mod web_experience {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Provides information about the identity provider (IdP) used to authenticate end users of an
     /// Amazon Q Business web experience.
@@ -3327,12 +3133,8 @@ pub mod web_experience {
     impl IntoValue for IdentityProviderConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.open_id_connect_configuration {
-                m.insert("OpenIDConnectConfiguration", v.into_value());
-            }
-            if let Some(v) = self.saml_configuration {
-                m.insert("SamlConfiguration", v.into_value());
-            }
+            set(&mut m, "OpenIDConnectConfiguration", self.open_id_connect_configuration);
+            set(&mut m, "SamlConfiguration", self.saml_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3461,18 +3263,10 @@ pub mod web_experience {
     impl IntoValue for CustomizationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_css_url {
-                m.insert("CustomCSSUrl", v.into_value());
-            }
-            if let Some(v) = self.favicon_url {
-                m.insert("FaviconUrl", v.into_value());
-            }
-            if let Some(v) = self.font_url {
-                m.insert("FontUrl", v.into_value());
-            }
-            if let Some(v) = self.logo_url {
-                m.insert("LogoUrl", v.into_value());
-            }
+            set(&mut m, "CustomCSSUrl", self.custom_css_url);
+            set(&mut m, "FaviconUrl", self.favicon_url);
+            set(&mut m, "FontUrl", self.font_url);
+            set(&mut m, "LogoUrl", self.logo_url);
             gs_core::Value::Map(m)
         }
     }

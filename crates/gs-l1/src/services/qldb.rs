@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "qldb")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -112,19 +112,11 @@ impl CfnLedgerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.kms_key {
-            m.insert("KmsKey", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "KmsKey", self.kms_key);
+        set(&mut m, "Name", self.name);
         m.insert("PermissionsMode", self.permissions_mode.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -235,17 +227,13 @@ impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.exclusive_end_time {
-            m.insert("ExclusiveEndTime", v.into_value());
-        }
+        set(&mut m, "ExclusiveEndTime", self.exclusive_end_time);
         m.insert("InclusiveStartTime", self.inclusive_start_time.into_value());
         m.insert("KinesisConfiguration", self.kinesis_configuration.into_value());
         m.insert("LedgerName", self.ledger_name.into_value());
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
         m.insert("StreamName", self.stream_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -289,7 +277,7 @@ impl crate::Cfn<markers::Stream> {
 /// The property types of [`CfnStream`]: CDK's `CfnStream.*Property`.
 #[cfg(feature = "qldb")]
 pub mod stream {
-    use crate::kinds::{Bool, Id, IntoValue};
+    use crate::kinds::{Bool, Id, IntoValue, set};
 
     /// The configuration settings of the Amazon Kinesis Data Streams destination for an Amazon QLDB
     /// journal stream.
@@ -335,12 +323,8 @@ pub mod stream {
     impl IntoValue for KinesisConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aggregation_enabled {
-                m.insert("AggregationEnabled", v.into_value());
-            }
-            if let Some(v) = self.stream_arn {
-                m.insert("StreamArn", v.into_get_att("Arn"));
-            }
+            set(&mut m, "AggregationEnabled", self.aggregation_enabled);
+            if let Some(v) = self.stream_arn { m.insert("StreamArn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ram")]
-use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -102,9 +102,7 @@ impl CfnPermissionProps {
         m.insert("Name", self.name.into_value());
         m.insert("PolicyTemplate", self.policy_template.into_value());
         m.insert("ResourceType", self.resource_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -243,28 +241,14 @@ impl CfnResourceShareProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_external_principals {
-            m.insert("AllowExternalPrincipals", v.into_value());
-        }
+        set(&mut m, "AllowExternalPrincipals", self.allow_external_principals);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.permission_arns {
-            m.insert("PermissionArns", v.into_value());
-        }
-        if let Some(v) = self.principals {
-            m.insert("Principals", v.into_value());
-        }
-        if let Some(v) = self.resource_arns {
-            m.insert("ResourceArns", v.into_value());
-        }
-        if let Some(v) = self.resource_share_configuration {
-            m.insert("ResourceShareConfiguration", v.into_value());
-        }
-        if let Some(v) = self.sources {
-            m.insert("Sources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PermissionArns", self.permission_arns);
+        set(&mut m, "Principals", self.principals);
+        set(&mut m, "ResourceArns", self.resource_arns);
+        set(&mut m, "ResourceShareConfiguration", self.resource_share_configuration);
+        set(&mut m, "Sources", self.sources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -339,7 +323,7 @@ impl crate::Cfn<markers::ResourceShare> {
 /// The property types of [`CfnResourceShare`]: CDK's `CfnResourceShare.*Property`.
 #[cfg(feature = "ram")]
 pub mod resource_share {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// The configuration for a resource share.
     ///
@@ -380,12 +364,8 @@ pub mod resource_share {
     impl IntoValue for ResourceShareConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclusive_account_access {
-                m.insert("ExclusiveAccountAccess", v.into_value());
-            }
-            if let Some(v) = self.retain_sharing_on_account_leave_organization {
-                m.insert("RetainSharingOnAccountLeaveOrganization", v.into_value());
-            }
+            set(&mut m, "ExclusiveAccountAccess", self.exclusive_account_access);
+            set(&mut m, "RetainSharingOnAccountLeaveOrganization", self.retain_sharing_on_account_leave_organization);
             gs_core::Value::Map(m)
         }
     }

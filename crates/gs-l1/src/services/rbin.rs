@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "rbin")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -112,26 +112,14 @@ impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.exclude_resource_tags {
-            m.insert("ExcludeResourceTags", v.into_value());
-        }
-        if let Some(v) = self.lock_configuration {
-            m.insert("LockConfiguration", v.into_value());
-        }
-        if let Some(v) = self.resource_tags {
-            m.insert("ResourceTags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "ExcludeResourceTags", self.exclude_resource_tags);
+        set(&mut m, "LockConfiguration", self.lock_configuration);
+        set(&mut m, "ResourceTags", self.resource_tags);
         m.insert("ResourceType", self.resource_type.into_value());
         m.insert("RetentionPeriod", self.retention_period.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -181,7 +169,7 @@ impl crate::Cfn<markers::Rule> {
 /// The property types of [`CfnRule`]: CDK's `CfnRule.*Property`.
 #[cfg(feature = "rbin")]
 pub mod rule {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// \[Tag-level retention rules only\] Information about the resource tags used to identify
     /// resources that are retained by the retention rule.
@@ -305,12 +293,8 @@ pub mod rule {
     impl IntoValue for UnlockDelay {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.unlock_delay_unit {
-                m.insert("UnlockDelayUnit", v.into_value());
-            }
-            if let Some(v) = self.unlock_delay_value {
-                m.insert("UnlockDelayValue", v.into_value());
-            }
+            set(&mut m, "UnlockDelayUnit", self.unlock_delay_unit);
+            set(&mut m, "UnlockDelayValue", self.unlock_delay_value);
             gs_core::Value::Map(m)
         }
     }

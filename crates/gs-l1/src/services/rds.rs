@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "rds")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -344,9 +344,7 @@ impl CfnClusterSnapshotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBClusterIdentifier", self.db_cluster_identifier.into_value());
         m.insert("DBClusterSnapshotIdentifier", self.db_cluster_snapshot_identifier.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -641,41 +639,19 @@ impl CfnCustomDBEngineVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.database_installation_files {
-            m.insert("DatabaseInstallationFiles", v.into_value());
-        }
-        if let Some(v) = self.database_installation_files_s3_bucket_name {
-            m.insert("DatabaseInstallationFilesS3BucketName", v.into_value());
-        }
-        if let Some(v) = self.database_installation_files_s3_prefix {
-            m.insert("DatabaseInstallationFilesS3Prefix", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "DatabaseInstallationFiles", self.database_installation_files);
+        set(&mut m, "DatabaseInstallationFilesS3BucketName", self.database_installation_files_s3_bucket_name);
+        set(&mut m, "DatabaseInstallationFilesS3Prefix", self.database_installation_files_s3_prefix);
+        set(&mut m, "Description", self.description);
         m.insert("Engine", self.engine.into_value());
         m.insert("EngineVersion", self.engine_version.into_value());
-        if let Some(v) = self.image_id {
-            m.insert("ImageId", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KMSKeyId", v.into_value());
-        }
-        if let Some(v) = self.manifest {
-            m.insert("Manifest", v.into_value());
-        }
-        if let Some(v) = self.source_custom_db_engine_version_identifier {
-            m.insert("SourceCustomDbEngineVersionIdentifier", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_aws_provided_latest_image {
-            m.insert("UseAwsProvidedLatestImage", v.into_value());
-        }
+        set(&mut m, "ImageId", self.image_id);
+        set(&mut m, "KMSKeyId", self.kms_key_id);
+        set(&mut m, "Manifest", self.manifest);
+        set(&mut m, "SourceCustomDbEngineVersionIdentifier", self.source_custom_db_engine_version_identifier);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseAwsProvidedLatestImage", self.use_aws_provided_latest_image);
         m
     }
 
@@ -1196,189 +1172,67 @@ impl CfnDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocated_storage {
-            m.insert("AllocatedStorage", v.into_value());
-        }
-        if let Some(v) = self.associated_roles {
-            m.insert("AssociatedRoles", v.into_value());
-        }
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.availability_zones {
-            m.insert("AvailabilityZones", v.into_value());
-        }
-        if let Some(v) = self.backtrack_window {
-            m.insert("BacktrackWindow", v.into_value());
-        }
-        if let Some(v) = self.backup_retention_period {
-            m.insert("BackupRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.cluster_scalability_type {
-            m.insert("ClusterScalabilityType", v.into_value());
-        }
-        if let Some(v) = self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_instance_class {
-            m.insert("DBClusterInstanceClass", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName", v.into_ref());
-        }
-        if let Some(v) = self.db_instance_parameter_group_name {
-            m.insert("DBInstanceParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_ref());
-        }
-        if let Some(v) = self.db_system_id {
-            m.insert("DBSystemId", v.into_value());
-        }
-        if let Some(v) = self.database_insights_mode {
-            m.insert("DatabaseInsightsMode", v.into_value());
-        }
-        if let Some(v) = self.database_name {
-            m.insert("DatabaseName", v.into_value());
-        }
-        if let Some(v) = self.delete_automated_backups {
-            m.insert("DeleteAutomatedBackups", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.domain_iam_role_name {
-            m.insert("DomainIAMRoleName", v.into_value());
-        }
-        if let Some(v) = self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports", v.into_value());
-        }
-        if let Some(v) = self.enable_global_write_forwarding {
-            m.insert("EnableGlobalWriteForwarding", v.into_value());
-        }
-        if let Some(v) = self.enable_http_endpoint {
-            m.insert("EnableHttpEndpoint", v.into_value());
-        }
-        if let Some(v) = self.enable_iam_database_authentication {
-            m.insert("EnableIAMDatabaseAuthentication", v.into_value());
-        }
-        if let Some(v) = self.enable_local_write_forwarding {
-            m.insert("EnableLocalWriteForwarding", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_lifecycle_support {
-            m.insert("EngineLifecycleSupport", v.into_value());
-        }
-        if let Some(v) = self.engine_mode {
-            m.insert("EngineMode", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier", v.into_ref());
-        }
-        if let Some(v) = self.iops {
-            m.insert("Iops", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.master_user_authentication_type {
-            m.insert("MasterUserAuthenticationType", v.into_value());
-        }
-        if let Some(v) = self.master_user_password {
-            m.insert("MasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.master_user_secret {
-            m.insert("MasterUserSecret", v.into_value());
-        }
-        if let Some(v) = self.master_username {
-            m.insert("MasterUsername", v.into_value());
-        }
-        if let Some(v) = self.monitoring_interval {
-            m.insert("MonitoringInterval", v.into_value());
-        }
-        if let Some(v) = self.monitoring_role_arn {
-            m.insert("MonitoringRoleArn", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.performance_insights_enabled {
-            m.insert("PerformanceInsightsEnabled", v.into_value());
-        }
-        if let Some(v) = self.performance_insights_kms_key_id {
-            m.insert("PerformanceInsightsKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.performance_insights_retention_period {
-            m.insert("PerformanceInsightsRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.preferred_backup_window {
-            m.insert("PreferredBackupWindow", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.replication_source_identifier {
-            m.insert("ReplicationSourceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.restore_to_time {
-            m.insert("RestoreToTime", v.into_value());
-        }
-        if let Some(v) = self.restore_type {
-            m.insert("RestoreType", v.into_value());
-        }
-        if let Some(v) = self.scaling_configuration {
-            m.insert("ScalingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.serverless_v2_scaling_configuration {
-            m.insert("ServerlessV2ScalingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.snapshot_identifier {
-            m.insert("SnapshotIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_db_cluster_resource_id {
-            m.insert("SourceDbClusterResourceId", v.into_value());
-        }
-        if let Some(v) = self.source_region {
-            m.insert("SourceRegion", v.into_value());
-        }
-        if let Some(v) = self.storage_encrypted {
-            m.insert("StorageEncrypted", v.into_value());
-        }
-        if let Some(v) = self.storage_type {
-            m.insert("StorageType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_refs());
-        }
+        set(&mut m, "AllocatedStorage", self.allocated_storage);
+        set(&mut m, "AssociatedRoles", self.associated_roles);
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
+        set(&mut m, "AvailabilityZones", self.availability_zones);
+        set(&mut m, "BacktrackWindow", self.backtrack_window);
+        set(&mut m, "BackupRetentionPeriod", self.backup_retention_period);
+        set(&mut m, "ClusterScalabilityType", self.cluster_scalability_type);
+        set(&mut m, "CopyTagsToSnapshot", self.copy_tags_to_snapshot);
+        set(&mut m, "DBClusterIdentifier", self.db_cluster_identifier);
+        set(&mut m, "DBClusterInstanceClass", self.db_cluster_instance_class);
+        if let Some(v) = self.db_cluster_parameter_group_name { m.insert("DBClusterParameterGroupName", v.into_ref()); }
+        set(&mut m, "DBInstanceParameterGroupName", self.db_instance_parameter_group_name);
+        if let Some(v) = self.db_subnet_group_name { m.insert("DBSubnetGroupName", v.into_ref()); }
+        set(&mut m, "DBSystemId", self.db_system_id);
+        set(&mut m, "DatabaseInsightsMode", self.database_insights_mode);
+        set(&mut m, "DatabaseName", self.database_name);
+        set(&mut m, "DeleteAutomatedBackups", self.delete_automated_backups);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "DomainIAMRoleName", self.domain_iam_role_name);
+        set(&mut m, "EnableCloudwatchLogsExports", self.enable_cloudwatch_logs_exports);
+        set(&mut m, "EnableGlobalWriteForwarding", self.enable_global_write_forwarding);
+        set(&mut m, "EnableHttpEndpoint", self.enable_http_endpoint);
+        set(&mut m, "EnableIAMDatabaseAuthentication", self.enable_iam_database_authentication);
+        set(&mut m, "EnableLocalWriteForwarding", self.enable_local_write_forwarding);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineLifecycleSupport", self.engine_lifecycle_support);
+        set(&mut m, "EngineMode", self.engine_mode);
+        set(&mut m, "EngineVersion", self.engine_version);
+        if let Some(v) = self.global_cluster_identifier { m.insert("GlobalClusterIdentifier", v.into_ref()); }
+        set(&mut m, "Iops", self.iops);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "ManageMasterUserPassword", self.manage_master_user_password);
+        set(&mut m, "MasterUserAuthenticationType", self.master_user_authentication_type);
+        set(&mut m, "MasterUserPassword", self.master_user_password);
+        set(&mut m, "MasterUserSecret", self.master_user_secret);
+        set(&mut m, "MasterUsername", self.master_username);
+        set(&mut m, "MonitoringInterval", self.monitoring_interval);
+        set(&mut m, "MonitoringRoleArn", self.monitoring_role_arn);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "PerformanceInsightsEnabled", self.performance_insights_enabled);
+        set(&mut m, "PerformanceInsightsKmsKeyId", self.performance_insights_kms_key_id);
+        set(&mut m, "PerformanceInsightsRetentionPeriod", self.performance_insights_retention_period);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PreferredBackupWindow", self.preferred_backup_window);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "ReplicationSourceIdentifier", self.replication_source_identifier);
+        set(&mut m, "RestoreToTime", self.restore_to_time);
+        set(&mut m, "RestoreType", self.restore_type);
+        set(&mut m, "ScalingConfiguration", self.scaling_configuration);
+        set(&mut m, "ServerlessV2ScalingConfiguration", self.serverless_v2_scaling_configuration);
+        set(&mut m, "SnapshotIdentifier", self.snapshot_identifier);
+        set(&mut m, "SourceDBClusterIdentifier", self.source_db_cluster_identifier);
+        set(&mut m, "SourceDbClusterResourceId", self.source_db_cluster_resource_id);
+        set(&mut m, "SourceRegion", self.source_region);
+        set(&mut m, "StorageEncrypted", self.storage_encrypted);
+        set(&mut m, "StorageType", self.storage_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UseLatestRestorableTime", self.use_latest_restorable_time);
+        if let Some(v) = self.vpc_security_group_ids { m.insert("VpcSecurityGroupIds", v.into_refs()); }
         m
     }
 
@@ -1497,7 +1351,7 @@ impl crate::Cfn<markers::DBCluster> {
 /// The property types of [`CfnDBCluster`]: CDK's `CfnDBCluster.*Property`.
 #[cfg(feature = "rds")]
 pub mod db_cluster {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Num, Str, set};
 
     /// The `ServerlessV2ScalingConfiguration` property type specifies the scaling configuration of
     /// an Aurora Serverless V2 DB cluster. For more information, see [Using Amazon Aurora
@@ -1553,15 +1407,9 @@ pub mod db_cluster {
     impl IntoValue for ServerlessV2ScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_capacity {
-                m.insert("MaxCapacity", v.into_value());
-            }
-            if let Some(v) = self.min_capacity {
-                m.insert("MinCapacity", v.into_value());
-            }
-            if let Some(v) = self.seconds_until_auto_pause {
-                m.insert("SecondsUntilAutoPause", v.into_value());
-            }
+            set(&mut m, "MaxCapacity", self.max_capacity);
+            set(&mut m, "MinCapacity", self.min_capacity);
+            set(&mut m, "SecondsUntilAutoPause", self.seconds_until_auto_pause);
             gs_core::Value::Map(m)
         }
     }
@@ -1609,12 +1457,8 @@ pub mod db_cluster {
     impl IntoValue for MasterUserSecret {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_ref());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1684,24 +1528,12 @@ pub mod db_cluster {
     impl IntoValue for ScalingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_pause {
-                m.insert("AutoPause", v.into_value());
-            }
-            if let Some(v) = self.max_capacity {
-                m.insert("MaxCapacity", v.into_value());
-            }
-            if let Some(v) = self.min_capacity {
-                m.insert("MinCapacity", v.into_value());
-            }
-            if let Some(v) = self.seconds_before_timeout {
-                m.insert("SecondsBeforeTimeout", v.into_value());
-            }
-            if let Some(v) = self.seconds_until_auto_pause {
-                m.insert("SecondsUntilAutoPause", v.into_value());
-            }
-            if let Some(v) = self.timeout_action {
-                m.insert("TimeoutAction", v.into_value());
-            }
+            set(&mut m, "AutoPause", self.auto_pause);
+            set(&mut m, "MaxCapacity", self.max_capacity);
+            set(&mut m, "MinCapacity", self.min_capacity);
+            set(&mut m, "SecondsBeforeTimeout", self.seconds_before_timeout);
+            set(&mut m, "SecondsUntilAutoPause", self.seconds_until_auto_pause);
+            set(&mut m, "TimeoutAction", self.timeout_action);
             gs_core::Value::Map(m)
         }
     }
@@ -1747,9 +1579,7 @@ pub mod db_cluster {
     impl IntoValue for DBClusterRole {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.feature_name {
-                m.insert("FeatureName", v.into_value());
-            }
+            set(&mut m, "FeatureName", self.feature_name);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
             gs_core::Value::Map(m)
         }
@@ -1817,15 +1647,11 @@ impl CfnDBClusterParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName", v.into_value());
-        }
+        set(&mut m, "DBClusterParameterGroupName", self.db_cluster_parameter_group_name);
         m.insert("Description", self.description.into_value());
         m.insert("Family", self.family.into_value());
         m.insert("Parameters", self.parameters.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2547,255 +2373,89 @@ impl CfnDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_storage_volumes {
-            m.insert("AdditionalStorageVolumes", v.into_value());
-        }
-        if let Some(v) = self.allocated_storage {
-            m.insert("AllocatedStorage", v.into_value());
-        }
-        if let Some(v) = self.allow_major_version_upgrade {
-            m.insert("AllowMajorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.apply_immediately {
-            m.insert("ApplyImmediately", v.into_value());
-        }
-        if let Some(v) = self.associated_roles {
-            m.insert("AssociatedRoles", v.into_value());
-        }
-        if let Some(v) = self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.automatic_backup_replication_kms_key_id {
-            m.insert("AutomaticBackupReplicationKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.automatic_backup_replication_region {
-            m.insert("AutomaticBackupReplicationRegion", v.into_value());
-        }
-        if let Some(v) = self.automatic_backup_replication_retention_period {
-            m.insert("AutomaticBackupReplicationRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.backup_retention_period {
-            m.insert("BackupRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.backup_target {
-            m.insert("BackupTarget", v.into_value());
-        }
-        if let Some(v) = self.ca_certificate_identifier {
-            m.insert("CACertificateIdentifier", v.into_value());
-        }
-        if let Some(v) = self.certificate_rotation_restart {
-            m.insert("CertificateRotationRestart", v.into_value());
-        }
-        if let Some(v) = self.character_set_name {
-            m.insert("CharacterSetName", v.into_value());
-        }
-        if let Some(v) = self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot", v.into_value());
-        }
-        if let Some(v) = self.custom_iam_instance_profile {
-            m.insert("CustomIAMInstanceProfile", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier", v.into_ref());
-        }
-        if let Some(v) = self.db_cluster_snapshot_identifier {
-            m.insert("DBClusterSnapshotIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_instance_class {
-            m.insert("DBInstanceClass", v.into_value());
-        }
-        if let Some(v) = self.db_instance_identifier {
-            m.insert("DBInstanceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_name {
-            m.insert("DBName", v.into_value());
-        }
-        if let Some(v) = self.db_parameter_group_name {
-            m.insert("DBParameterGroupName", v.into_ref());
-        }
-        if let Some(v) = self.db_security_groups {
-            m.insert("DBSecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.db_snapshot_identifier {
-            m.insert("DBSnapshotIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_ref());
-        }
-        if let Some(v) = self.db_system_id {
-            m.insert("DBSystemId", v.into_value());
-        }
-        if let Some(v) = self.database_insights_mode {
-            m.insert("DatabaseInsightsMode", v.into_value());
-        }
-        if let Some(v) = self.dedicated_log_volume {
-            m.insert("DedicatedLogVolume", v.into_value());
-        }
-        if let Some(v) = self.delete_automated_backups {
-            m.insert("DeleteAutomatedBackups", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.domain_auth_secret_arn {
-            m.insert("DomainAuthSecretArn", v.into_value());
-        }
-        if let Some(v) = self.domain_dns_ips {
-            m.insert("DomainDnsIps", v.into_value());
-        }
-        if let Some(v) = self.domain_fqdn {
-            m.insert("DomainFqdn", v.into_value());
-        }
-        if let Some(v) = self.domain_iam_role_name {
-            m.insert("DomainIAMRoleName", v.into_value());
-        }
-        if let Some(v) = self.domain_ou {
-            m.insert("DomainOu", v.into_value());
-        }
-        if let Some(v) = self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports", v.into_value());
-        }
-        if let Some(v) = self.enable_iam_database_authentication {
-            m.insert("EnableIAMDatabaseAuthentication", v.into_value());
-        }
-        if let Some(v) = self.enable_performance_insights {
-            m.insert("EnablePerformanceInsights", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_lifecycle_support {
-            m.insert("EngineLifecycleSupport", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.iops {
-            m.insert("Iops", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_ref());
-        }
-        if let Some(v) = self.license_model {
-            m.insert("LicenseModel", v.into_value());
-        }
-        if let Some(v) = self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.master_user_authentication_type {
-            m.insert("MasterUserAuthenticationType", v.into_value());
-        }
-        if let Some(v) = self.master_user_password {
-            m.insert("MasterUserPassword", v.into_value());
-        }
-        if let Some(v) = self.master_user_secret {
-            m.insert("MasterUserSecret", v.into_value());
-        }
-        if let Some(v) = self.master_username {
-            m.insert("MasterUsername", v.into_value());
-        }
-        if let Some(v) = self.max_allocated_storage {
-            m.insert("MaxAllocatedStorage", v.into_value());
-        }
-        if let Some(v) = self.monitoring_interval {
-            m.insert("MonitoringInterval", v.into_value());
-        }
-        if let Some(v) = self.monitoring_role_arn {
-            m.insert("MonitoringRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.multi_az {
-            m.insert("MultiAZ", v.into_value());
-        }
-        if let Some(v) = self.nchar_character_set_name {
-            m.insert("NcharCharacterSetName", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.option_group_name {
-            m.insert("OptionGroupName", v.into_value());
-        }
-        if let Some(v) = self.performance_insights_kms_key_id {
-            m.insert("PerformanceInsightsKMSKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.performance_insights_retention_period {
-            m.insert("PerformanceInsightsRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.preferred_backup_window {
-            m.insert("PreferredBackupWindow", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.processor_features {
-            m.insert("ProcessorFeatures", v.into_value());
-        }
-        if let Some(v) = self.promotion_tier {
-            m.insert("PromotionTier", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.replica_mode {
-            m.insert("ReplicaMode", v.into_value());
-        }
-        if let Some(v) = self.restore_time {
-            m.insert("RestoreTime", v.into_value());
-        }
-        if let Some(v) = self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_db_instance_automated_backups_arn {
-            m.insert("SourceDBInstanceAutomatedBackupsArn", v.into_value());
-        }
-        if let Some(v) = self.source_db_instance_identifier {
-            m.insert("SourceDBInstanceIdentifier", v.into_ref());
-        }
-        if let Some(v) = self.source_dbi_resource_id {
-            m.insert("SourceDbiResourceId", v.into_value());
-        }
-        if let Some(v) = self.source_region {
-            m.insert("SourceRegion", v.into_value());
-        }
-        if let Some(v) = self.storage_encrypted {
-            m.insert("StorageEncrypted", v.into_value());
-        }
-        if let Some(v) = self.storage_throughput {
-            m.insert("StorageThroughput", v.into_value());
-        }
-        if let Some(v) = self.storage_type {
-            m.insert("StorageType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tde_credential_arn {
-            m.insert("TdeCredentialArn", v.into_value());
-        }
-        if let Some(v) = self.tde_credential_password {
-            m.insert("TdeCredentialPassword", v.into_value());
-        }
-        if let Some(v) = self.timezone {
-            m.insert("Timezone", v.into_value());
-        }
-        if let Some(v) = self.use_default_processor_features {
-            m.insert("UseDefaultProcessorFeatures", v.into_value());
-        }
-        if let Some(v) = self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_groups {
-            m.insert("VPCSecurityGroups", v.into_refs());
-        }
+        set(&mut m, "AdditionalStorageVolumes", self.additional_storage_volumes);
+        set(&mut m, "AllocatedStorage", self.allocated_storage);
+        set(&mut m, "AllowMajorVersionUpgrade", self.allow_major_version_upgrade);
+        set(&mut m, "ApplyImmediately", self.apply_immediately);
+        set(&mut m, "AssociatedRoles", self.associated_roles);
+        set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
+        set(&mut m, "AutomaticBackupReplicationKmsKeyId", self.automatic_backup_replication_kms_key_id);
+        set(&mut m, "AutomaticBackupReplicationRegion", self.automatic_backup_replication_region);
+        set(&mut m, "AutomaticBackupReplicationRetentionPeriod", self.automatic_backup_replication_retention_period);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "BackupRetentionPeriod", self.backup_retention_period);
+        set(&mut m, "BackupTarget", self.backup_target);
+        set(&mut m, "CACertificateIdentifier", self.ca_certificate_identifier);
+        set(&mut m, "CertificateRotationRestart", self.certificate_rotation_restart);
+        set(&mut m, "CharacterSetName", self.character_set_name);
+        set(&mut m, "CopyTagsToSnapshot", self.copy_tags_to_snapshot);
+        set(&mut m, "CustomIAMInstanceProfile", self.custom_iam_instance_profile);
+        if let Some(v) = self.db_cluster_identifier { m.insert("DBClusterIdentifier", v.into_ref()); }
+        set(&mut m, "DBClusterSnapshotIdentifier", self.db_cluster_snapshot_identifier);
+        set(&mut m, "DBInstanceClass", self.db_instance_class);
+        set(&mut m, "DBInstanceIdentifier", self.db_instance_identifier);
+        set(&mut m, "DBName", self.db_name);
+        if let Some(v) = self.db_parameter_group_name { m.insert("DBParameterGroupName", v.into_ref()); }
+        set(&mut m, "DBSecurityGroups", self.db_security_groups);
+        set(&mut m, "DBSnapshotIdentifier", self.db_snapshot_identifier);
+        if let Some(v) = self.db_subnet_group_name { m.insert("DBSubnetGroupName", v.into_ref()); }
+        set(&mut m, "DBSystemId", self.db_system_id);
+        set(&mut m, "DatabaseInsightsMode", self.database_insights_mode);
+        set(&mut m, "DedicatedLogVolume", self.dedicated_log_volume);
+        set(&mut m, "DeleteAutomatedBackups", self.delete_automated_backups);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "DomainAuthSecretArn", self.domain_auth_secret_arn);
+        set(&mut m, "DomainDnsIps", self.domain_dns_ips);
+        set(&mut m, "DomainFqdn", self.domain_fqdn);
+        set(&mut m, "DomainIAMRoleName", self.domain_iam_role_name);
+        set(&mut m, "DomainOu", self.domain_ou);
+        set(&mut m, "EnableCloudwatchLogsExports", self.enable_cloudwatch_logs_exports);
+        set(&mut m, "EnableIAMDatabaseAuthentication", self.enable_iam_database_authentication);
+        set(&mut m, "EnablePerformanceInsights", self.enable_performance_insights);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineLifecycleSupport", self.engine_lifecycle_support);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "Iops", self.iops);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+        set(&mut m, "LicenseModel", self.license_model);
+        set(&mut m, "ManageMasterUserPassword", self.manage_master_user_password);
+        set(&mut m, "MasterUserAuthenticationType", self.master_user_authentication_type);
+        set(&mut m, "MasterUserPassword", self.master_user_password);
+        set(&mut m, "MasterUserSecret", self.master_user_secret);
+        set(&mut m, "MasterUsername", self.master_username);
+        set(&mut m, "MaxAllocatedStorage", self.max_allocated_storage);
+        set(&mut m, "MonitoringInterval", self.monitoring_interval);
+        if let Some(v) = self.monitoring_role_arn { m.insert("MonitoringRoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "MultiAZ", self.multi_az);
+        set(&mut m, "NcharCharacterSetName", self.nchar_character_set_name);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "OptionGroupName", self.option_group_name);
+        if let Some(v) = self.performance_insights_kms_key_id { m.insert("PerformanceInsightsKMSKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "PerformanceInsightsRetentionPeriod", self.performance_insights_retention_period);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PreferredBackupWindow", self.preferred_backup_window);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "ProcessorFeatures", self.processor_features);
+        set(&mut m, "PromotionTier", self.promotion_tier);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "ReplicaMode", self.replica_mode);
+        set(&mut m, "RestoreTime", self.restore_time);
+        set(&mut m, "SourceDBClusterIdentifier", self.source_db_cluster_identifier);
+        set(&mut m, "SourceDBInstanceAutomatedBackupsArn", self.source_db_instance_automated_backups_arn);
+        if let Some(v) = self.source_db_instance_identifier { m.insert("SourceDBInstanceIdentifier", v.into_ref()); }
+        set(&mut m, "SourceDbiResourceId", self.source_dbi_resource_id);
+        set(&mut m, "SourceRegion", self.source_region);
+        set(&mut m, "StorageEncrypted", self.storage_encrypted);
+        set(&mut m, "StorageThroughput", self.storage_throughput);
+        set(&mut m, "StorageType", self.storage_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TdeCredentialArn", self.tde_credential_arn);
+        set(&mut m, "TdeCredentialPassword", self.tde_credential_password);
+        set(&mut m, "Timezone", self.timezone);
+        set(&mut m, "UseDefaultProcessorFeatures", self.use_default_processor_features);
+        set(&mut m, "UseLatestRestorableTime", self.use_latest_restorable_time);
+        if let Some(v) = self.vpc_security_groups { m.insert("VPCSecurityGroups", v.into_refs()); }
         m
     }
 
@@ -3064,7 +2724,7 @@ impl crate::Cfn<markers::DBInstance> {
 /// The property types of [`CfnDBInstance`]: CDK's `CfnDBInstance.*Property`.
 #[cfg(feature = "rds")]
 pub mod db_instance {
-    use crate::kinds::{Id, Int, IntoValue, Str};
+    use crate::kinds::{Id, Int, IntoValue, Str, set};
 
     /// Contains details about an additional storage volume for a DB instance. RDS support
     /// additional storage volumes for RDS for Oracle and RDS for SQL Server.
@@ -3145,30 +2805,14 @@ pub mod db_instance {
     impl IntoValue for AdditionalStorageVolume {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allocated_storage {
-                m.insert("AllocatedStorage", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.max_allocated_storage {
-                m.insert("MaxAllocatedStorage", v.into_value());
-            }
-            if let Some(v) = self.storage_operation_percent_progress {
-                m.insert("StorageOperationPercentProgress", v.into_value());
-            }
-            if let Some(v) = self.storage_operation_status {
-                m.insert("StorageOperationStatus", v.into_value());
-            }
-            if let Some(v) = self.storage_throughput {
-                m.insert("StorageThroughput", v.into_value());
-            }
-            if let Some(v) = self.storage_type {
-                m.insert("StorageType", v.into_value());
-            }
-            if let Some(v) = self.volume_name {
-                m.insert("VolumeName", v.into_value());
-            }
+            set(&mut m, "AllocatedStorage", self.allocated_storage);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "MaxAllocatedStorage", self.max_allocated_storage);
+            set(&mut m, "StorageOperationPercentProgress", self.storage_operation_percent_progress);
+            set(&mut m, "StorageOperationStatus", self.storage_operation_status);
+            set(&mut m, "StorageThroughput", self.storage_throughput);
+            set(&mut m, "StorageType", self.storage_type);
+            set(&mut m, "VolumeName", self.volume_name);
             gs_core::Value::Map(m)
         }
     }
@@ -3216,12 +2860,8 @@ pub mod db_instance {
     impl IntoValue for MasterUserSecret {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_ref());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3309,12 +2949,8 @@ pub mod db_instance {
     impl IntoValue for ProcessorFeature {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3380,17 +3016,11 @@ impl CfnDBParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.db_parameter_group_name {
-            m.insert("DBParameterGroupName", v.into_value());
-        }
+        set(&mut m, "DBParameterGroupName", self.db_parameter_group_name);
         m.insert("Description", self.description.into_value());
         m.insert("Family", self.family.into_value());
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3566,36 +3196,18 @@ impl CfnDBProxyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auth {
-            m.insert("Auth", v.into_value());
-        }
+        set(&mut m, "Auth", self.auth);
         m.insert("DBProxyName", self.db_proxy_name.into_value());
-        if let Some(v) = self.debug_logging {
-            m.insert("DebugLogging", v.into_value());
-        }
-        if let Some(v) = self.default_auth_scheme {
-            m.insert("DefaultAuthScheme", v.into_value());
-        }
-        if let Some(v) = self.endpoint_network_type {
-            m.insert("EndpointNetworkType", v.into_value());
-        }
+        set(&mut m, "DebugLogging", self.debug_logging);
+        set(&mut m, "DefaultAuthScheme", self.default_auth_scheme);
+        set(&mut m, "EndpointNetworkType", self.endpoint_network_type);
         m.insert("EngineFamily", self.engine_family.into_value());
-        if let Some(v) = self.idle_client_timeout {
-            m.insert("IdleClientTimeout", v.into_value());
-        }
-        if let Some(v) = self.require_tls {
-            m.insert("RequireTLS", v.into_value());
-        }
+        set(&mut m, "IdleClientTimeout", self.idle_client_timeout);
+        set(&mut m, "RequireTLS", self.require_tls);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_connection_network_type {
-            m.insert("TargetConnectionNetworkType", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_refs());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetConnectionNetworkType", self.target_connection_network_type);
+        if let Some(v) = self.vpc_security_group_ids { m.insert("VpcSecurityGroupIds", v.into_refs()); }
         m.insert("VpcSubnetIds", self.vpc_subnet_ids.into_refs());
         m
     }
@@ -3647,7 +3259,7 @@ impl crate::Cfn<markers::DBProxy> {
 /// The property types of [`CfnDBProxy`]: CDK's `CfnDBProxy.*Property`.
 #[cfg(feature = "rds")]
 pub mod db_proxy {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// Specifies the details of authentication used by a proxy to log in as a specific database
     /// user.
@@ -3715,21 +3327,11 @@ pub mod db_proxy {
     impl IntoValue for AuthFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth_scheme {
-                m.insert("AuthScheme", v.into_value());
-            }
-            if let Some(v) = self.client_password_auth_type {
-                m.insert("ClientPasswordAuthType", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.iam_auth {
-                m.insert("IAMAuth", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_ref());
-            }
+            set(&mut m, "AuthScheme", self.auth_scheme);
+            set(&mut m, "ClientPasswordAuthType", self.client_password_auth_type);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "IAMAuth", self.iam_auth);
+            if let Some(v) = self.secret_arn { m.insert("SecretArn", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -3777,12 +3379,8 @@ pub mod db_proxy {
     impl IntoValue for TagFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -3872,18 +3470,10 @@ impl CfnDBProxyEndpointProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBProxyEndpointName", self.db_proxy_endpoint_name.into_value());
         m.insert("DBProxyName", self.db_proxy_name.into_value());
-        if let Some(v) = self.endpoint_network_type {
-            m.insert("EndpointNetworkType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_role {
-            m.insert("TargetRole", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_refs());
-        }
+        set(&mut m, "EndpointNetworkType", self.endpoint_network_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetRole", self.target_role);
+        if let Some(v) = self.vpc_security_group_ids { m.insert("VpcSecurityGroupIds", v.into_refs()); }
         m.insert("VpcSubnetIds", self.vpc_subnet_ids.into_refs());
         m
     }
@@ -3945,7 +3535,7 @@ impl crate::Cfn<markers::DBProxyEndpoint> {
 /// The property types of [`CfnDBProxyEndpoint`]: CDK's `CfnDBProxyEndpoint.*Property`.
 #[cfg(feature = "rds")]
 pub mod db_proxy_endpoint {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
     ///
@@ -3990,12 +3580,8 @@ pub mod db_proxy_endpoint {
     impl IntoValue for TagFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4061,15 +3647,9 @@ impl CfnDBProxyTargetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connection_pool_configuration_info {
-            m.insert("ConnectionPoolConfigurationInfo", v.into_value());
-        }
-        if let Some(v) = self.db_cluster_identifiers {
-            m.insert("DBClusterIdentifiers", v.into_refs());
-        }
-        if let Some(v) = self.db_instance_identifiers {
-            m.insert("DBInstanceIdentifiers", v.into_value());
-        }
+        set(&mut m, "ConnectionPoolConfigurationInfo", self.connection_pool_configuration_info);
+        if let Some(v) = self.db_cluster_identifiers { m.insert("DBClusterIdentifiers", v.into_refs()); }
+        set(&mut m, "DBInstanceIdentifiers", self.db_instance_identifiers);
         m.insert("DBProxyName", self.db_proxy_name.into_ref());
         m.insert("TargetGroupName", self.target_group_name.into_value());
         m
@@ -4105,7 +3685,7 @@ impl crate::Cfn<markers::DBProxyTargetGroup> {
 /// The property types of [`CfnDBProxyTargetGroup`]: CDK's `CfnDBProxyTargetGroup.*Property`.
 #[cfg(feature = "rds")]
 pub mod db_proxy_target_group {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Specifies the settings that control the size and behavior of the connection pool associated
     /// with a `DBProxyTargetGroup` .
@@ -4179,21 +3759,11 @@ pub mod db_proxy_target_group {
     impl IntoValue for ConnectionPoolConfigurationInfoFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connection_borrow_timeout {
-                m.insert("ConnectionBorrowTimeout", v.into_value());
-            }
-            if let Some(v) = self.init_query {
-                m.insert("InitQuery", v.into_value());
-            }
-            if let Some(v) = self.max_connections_percent {
-                m.insert("MaxConnectionsPercent", v.into_value());
-            }
-            if let Some(v) = self.max_idle_connections_percent {
-                m.insert("MaxIdleConnectionsPercent", v.into_value());
-            }
-            if let Some(v) = self.session_pinning_filters {
-                m.insert("SessionPinningFilters", v.into_value());
-            }
+            set(&mut m, "ConnectionBorrowTimeout", self.connection_borrow_timeout);
+            set(&mut m, "InitQuery", self.init_query);
+            set(&mut m, "MaxConnectionsPercent", self.max_connections_percent);
+            set(&mut m, "MaxIdleConnectionsPercent", self.max_idle_connections_percent);
+            set(&mut m, "SessionPinningFilters", self.session_pinning_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -4252,13 +3822,9 @@ impl CfnDBSecurityGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSecurityGroupIngress", self.db_security_group_ingress.into_value());
-        if let Some(v) = self.ec2_vpc_id {
-            m.insert("EC2VpcId", v.into_value());
-        }
+        set(&mut m, "EC2VpcId", self.ec2_vpc_id);
         m.insert("GroupDescription", self.group_description.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4292,7 +3858,7 @@ impl crate::Cfn<markers::DBSecurityGroup> {
 /// The property types of [`CfnDBSecurityGroup`]: CDK's `CfnDBSecurityGroup.*Property`.
 #[cfg(feature = "rds")]
 pub mod db_security_group {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `Ingress` property type specifies an individual ingress rule within an `AWS::RDS::DBSecurityGroup`
     /// resource.
@@ -4354,18 +3920,10 @@ pub mod db_security_group {
     impl IntoValue for Ingress {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cidrip {
-                m.insert("CIDRIP", v.into_value());
-            }
-            if let Some(v) = self.ec2_security_group_id {
-                m.insert("EC2SecurityGroupId", v.into_value());
-            }
-            if let Some(v) = self.ec2_security_group_name {
-                m.insert("EC2SecurityGroupName", v.into_value());
-            }
-            if let Some(v) = self.ec2_security_group_owner_id {
-                m.insert("EC2SecurityGroupOwnerId", v.into_value());
-            }
+            set(&mut m, "CIDRIP", self.cidrip);
+            set(&mut m, "EC2SecurityGroupId", self.ec2_security_group_id);
+            set(&mut m, "EC2SecurityGroupName", self.ec2_security_group_name);
+            set(&mut m, "EC2SecurityGroupOwnerId", self.ec2_security_group_owner_id);
             gs_core::Value::Map(m)
         }
     }
@@ -4430,19 +3988,11 @@ impl CfnDBSecurityGroupIngressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidrip {
-            m.insert("CIDRIP", v.into_value());
-        }
+        set(&mut m, "CIDRIP", self.cidrip);
         m.insert("DBSecurityGroupName", self.db_security_group_name.into_value());
-        if let Some(v) = self.ec2_security_group_id {
-            m.insert("EC2SecurityGroupId", v.into_value());
-        }
-        if let Some(v) = self.ec2_security_group_name {
-            m.insert("EC2SecurityGroupName", v.into_value());
-        }
-        if let Some(v) = self.ec2_security_group_owner_id {
-            m.insert("EC2SecurityGroupOwnerId", v.into_value());
-        }
+        set(&mut m, "EC2SecurityGroupId", self.ec2_security_group_id);
+        set(&mut m, "EC2SecurityGroupName", self.ec2_security_group_name);
+        set(&mut m, "EC2SecurityGroupOwnerId", self.ec2_security_group_owner_id);
         m
     }
 
@@ -4545,23 +4095,13 @@ impl CfnDBShardGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compute_redundancy {
-            m.insert("ComputeRedundancy", v.into_value());
-        }
+        set(&mut m, "ComputeRedundancy", self.compute_redundancy);
         m.insert("DBClusterIdentifier", self.db_cluster_identifier.into_value());
-        if let Some(v) = self.db_shard_group_identifier {
-            m.insert("DBShardGroupIdentifier", v.into_value());
-        }
+        set(&mut m, "DBShardGroupIdentifier", self.db_shard_group_identifier);
         m.insert("MaxACU", self.max_acu.into_value());
-        if let Some(v) = self.min_acu {
-            m.insert("MinACU", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MinACU", self.min_acu);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4649,9 +4189,7 @@ impl CfnDBSnapshotProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBInstanceIdentifier", self.db_instance_identifier.into_value());
         m.insert("DBSnapshotIdentifier", self.db_snapshot_identifier.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4907,13 +4445,9 @@ impl CfnDBSubnetGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSubnetGroupDescription", self.db_subnet_group_description.into_value());
-        if let Some(v) = self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName", v.into_value());
-        }
+        set(&mut m, "DBSubnetGroupName", self.db_subnet_group_name);
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5028,25 +4562,13 @@ impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.event_categories {
-            m.insert("EventCategories", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "EventCategories", self.event_categories);
         m.insert("SnsTopicArn", self.sns_topic_arn.into_ref());
-        if let Some(v) = self.source_ids {
-            m.insert("SourceIds", v.into_value());
-        }
-        if let Some(v) = self.source_type {
-            m.insert("SourceType", v.into_value());
-        }
-        if let Some(v) = self.subscription_name {
-            m.insert("SubscriptionName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SourceIds", self.source_ids);
+        set(&mut m, "SourceType", self.source_type);
+        set(&mut m, "SubscriptionName", self.subscription_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5157,30 +4679,14 @@ impl CfnGlobalClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.engine {
-            m.insert("Engine", v.into_value());
-        }
-        if let Some(v) = self.engine_lifecycle_support {
-            m.insert("EngineLifecycleSupport", v.into_value());
-        }
-        if let Some(v) = self.engine_version {
-            m.insert("EngineVersion", v.into_value());
-        }
-        if let Some(v) = self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier", v.into_ref());
-        }
-        if let Some(v) = self.storage_encrypted {
-            m.insert("StorageEncrypted", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Engine", self.engine);
+        set(&mut m, "EngineLifecycleSupport", self.engine_lifecycle_support);
+        set(&mut m, "EngineVersion", self.engine_version);
+        set(&mut m, "GlobalClusterIdentifier", self.global_cluster_identifier);
+        if let Some(v) = self.source_db_cluster_identifier { m.insert("SourceDBClusterIdentifier", v.into_ref()); }
+        set(&mut m, "StorageEncrypted", self.storage_encrypted);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5292,25 +4798,13 @@ impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.data_filter {
-            m.insert("DataFilter", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.integration_name {
-            m.insert("IntegrationName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KMSKeyId", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "DataFilter", self.data_filter);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IntegrationName", self.integration_name);
+        set(&mut m, "KMSKeyId", self.kms_key_id);
         m.insert("SourceArn", self.source_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
         m
     }
@@ -5416,16 +4910,10 @@ impl CfnOptionGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("EngineName", self.engine_name.into_value());
         m.insert("MajorEngineVersion", self.major_engine_version.into_value());
-        if let Some(v) = self.option_configurations {
-            m.insert("OptionConfigurations", v.into_value());
-        }
+        set(&mut m, "OptionConfigurations", self.option_configurations);
         m.insert("OptionGroupDescription", self.option_group_description.into_value());
-        if let Some(v) = self.option_group_name {
-            m.insert("OptionGroupName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OptionGroupName", self.option_group_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5451,7 +4939,7 @@ impl crate::Cfn<markers::OptionGroup> {
 /// The property types of [`CfnOptionGroup`]: CDK's `CfnOptionGroup.*Property`.
 #[cfg(feature = "rds")]
 pub mod option_group {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `OptionConfiguration` property type specifies an individual option, and its settings,
     /// within an `AWS::RDS::OptionGroup` resource.
@@ -5510,22 +4998,12 @@ pub mod option_group {
     impl IntoValue for OptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.db_security_group_memberships {
-                m.insert("DBSecurityGroupMemberships", v.into_value());
-            }
+            set(&mut m, "DBSecurityGroupMemberships", self.db_security_group_memberships);
             m.insert("OptionName", self.option_name.into_value());
-            if let Some(v) = self.option_settings {
-                m.insert("OptionSettings", v.into_value());
-            }
-            if let Some(v) = self.option_version {
-                m.insert("OptionVersion", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.vpc_security_group_memberships {
-                m.insert("VpcSecurityGroupMemberships", v.into_value());
-            }
+            set(&mut m, "OptionSettings", self.option_settings);
+            set(&mut m, "OptionVersion", self.option_version);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "VpcSecurityGroupMemberships", self.vpc_security_group_memberships);
             gs_core::Value::Map(m)
         }
     }
@@ -5568,12 +5046,8 @@ pub mod option_group {
     impl IntoValue for OptionSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "redshift")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -662,154 +662,58 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_version_upgrade {
-            m.insert("AllowVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.aqua_configuration_status {
-            m.insert("AquaConfigurationStatus", v.into_value());
-        }
-        if let Some(v) = self.automated_snapshot_retention_period {
-            m.insert("AutomatedSnapshotRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.availability_zone {
-            m.insert("AvailabilityZone", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_relocation {
-            m.insert("AvailabilityZoneRelocation", v.into_value());
-        }
-        if let Some(v) = self.availability_zone_relocation_status {
-            m.insert("AvailabilityZoneRelocationStatus", v.into_value());
-        }
-        if let Some(v) = self.classic {
-            m.insert("Classic", v.into_value());
-        }
-        if let Some(v) = self.cluster_identifier {
-            m.insert("ClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.cluster_parameter_group_name {
-            m.insert("ClusterParameterGroupName", v.into_ref());
-        }
-        if let Some(v) = self.cluster_security_groups {
-            m.insert("ClusterSecurityGroups", v.into_value());
-        }
-        if let Some(v) = self.cluster_subnet_group_name {
-            m.insert("ClusterSubnetGroupName", v.into_ref());
-        }
+        set(&mut m, "AllowVersionUpgrade", self.allow_version_upgrade);
+        set(&mut m, "AquaConfigurationStatus", self.aqua_configuration_status);
+        set(&mut m, "AutomatedSnapshotRetentionPeriod", self.automated_snapshot_retention_period);
+        set(&mut m, "AvailabilityZone", self.availability_zone);
+        set(&mut m, "AvailabilityZoneRelocation", self.availability_zone_relocation);
+        set(&mut m, "AvailabilityZoneRelocationStatus", self.availability_zone_relocation_status);
+        set(&mut m, "Classic", self.classic);
+        set(&mut m, "ClusterIdentifier", self.cluster_identifier);
+        if let Some(v) = self.cluster_parameter_group_name { m.insert("ClusterParameterGroupName", v.into_ref()); }
+        set(&mut m, "ClusterSecurityGroups", self.cluster_security_groups);
+        if let Some(v) = self.cluster_subnet_group_name { m.insert("ClusterSubnetGroupName", v.into_ref()); }
         m.insert("ClusterType", self.cluster_type.into_value());
-        if let Some(v) = self.cluster_version {
-            m.insert("ClusterVersion", v.into_value());
-        }
+        set(&mut m, "ClusterVersion", self.cluster_version);
         m.insert("DBName", self.db_name.into_value());
-        if let Some(v) = self.defer_maintenance {
-            m.insert("DeferMaintenance", v.into_value());
-        }
-        if let Some(v) = self.defer_maintenance_duration {
-            m.insert("DeferMaintenanceDuration", v.into_value());
-        }
-        if let Some(v) = self.defer_maintenance_end_time {
-            m.insert("DeferMaintenanceEndTime", v.into_value());
-        }
-        if let Some(v) = self.defer_maintenance_start_time {
-            m.insert("DeferMaintenanceStartTime", v.into_value());
-        }
-        if let Some(v) = self.destination_region {
-            m.insert("DestinationRegion", v.into_value());
-        }
-        if let Some(v) = self.elastic_ip {
-            m.insert("ElasticIp", v.into_ref());
-        }
-        if let Some(v) = self.encrypted {
-            m.insert("Encrypted", v.into_value());
-        }
-        if let Some(v) = self.endpoint {
-            m.insert("Endpoint", v.into_value());
-        }
-        if let Some(v) = self.enhanced_vpc_routing {
-            m.insert("EnhancedVpcRouting", v.into_value());
-        }
-        if let Some(v) = self.hsm_client_certificate_identifier {
-            m.insert("HsmClientCertificateIdentifier", v.into_value());
-        }
-        if let Some(v) = self.hsm_configuration_identifier {
-            m.insert("HsmConfigurationIdentifier", v.into_value());
-        }
-        if let Some(v) = self.iam_roles {
-            m.insert("IamRoles", v.into_get_atts("Arn"));
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.logging_properties {
-            m.insert("LoggingProperties", v.into_value());
-        }
-        if let Some(v) = self.maintenance_track_name {
-            m.insert("MaintenanceTrackName", v.into_value());
-        }
-        if let Some(v) = self.manage_master_password {
-            m.insert("ManageMasterPassword", v.into_value());
-        }
-        if let Some(v) = self.manual_snapshot_retention_period {
-            m.insert("ManualSnapshotRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.master_password_secret_kms_key_id {
-            m.insert("MasterPasswordSecretKmsKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.master_user_password {
-            m.insert("MasterUserPassword", v.into_value());
-        }
+        set(&mut m, "DeferMaintenance", self.defer_maintenance);
+        set(&mut m, "DeferMaintenanceDuration", self.defer_maintenance_duration);
+        set(&mut m, "DeferMaintenanceEndTime", self.defer_maintenance_end_time);
+        set(&mut m, "DeferMaintenanceStartTime", self.defer_maintenance_start_time);
+        set(&mut m, "DestinationRegion", self.destination_region);
+        if let Some(v) = self.elastic_ip { m.insert("ElasticIp", v.into_ref()); }
+        set(&mut m, "Encrypted", self.encrypted);
+        set(&mut m, "Endpoint", self.endpoint);
+        set(&mut m, "EnhancedVpcRouting", self.enhanced_vpc_routing);
+        set(&mut m, "HsmClientCertificateIdentifier", self.hsm_client_certificate_identifier);
+        set(&mut m, "HsmConfigurationIdentifier", self.hsm_configuration_identifier);
+        if let Some(v) = self.iam_roles { m.insert("IamRoles", v.into_get_atts("Arn")); }
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "LoggingProperties", self.logging_properties);
+        set(&mut m, "MaintenanceTrackName", self.maintenance_track_name);
+        set(&mut m, "ManageMasterPassword", self.manage_master_password);
+        set(&mut m, "ManualSnapshotRetentionPeriod", self.manual_snapshot_retention_period);
+        if let Some(v) = self.master_password_secret_kms_key_id { m.insert("MasterPasswordSecretKmsKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "MasterUserPassword", self.master_user_password);
         m.insert("MasterUsername", self.master_username.into_value());
-        if let Some(v) = self.multi_az {
-            m.insert("MultiAZ", v.into_value());
-        }
-        if let Some(v) = self.namespace_resource_policy {
-            m.insert("NamespaceResourcePolicy", v.into_value());
-        }
+        set(&mut m, "MultiAZ", self.multi_az);
+        set(&mut m, "NamespaceResourcePolicy", self.namespace_resource_policy);
         m.insert("NodeType", self.node_type.into_value());
-        if let Some(v) = self.number_of_nodes {
-            m.insert("NumberOfNodes", v.into_value());
-        }
-        if let Some(v) = self.owner_account {
-            m.insert("OwnerAccount", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.resource_action {
-            m.insert("ResourceAction", v.into_value());
-        }
-        if let Some(v) = self.revision_target {
-            m.insert("RevisionTarget", v.into_value());
-        }
-        if let Some(v) = self.rotate_encryption_key {
-            m.insert("RotateEncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.snapshot_cluster_identifier {
-            m.insert("SnapshotClusterIdentifier", v.into_value());
-        }
-        if let Some(v) = self.snapshot_copy_grant_name {
-            m.insert("SnapshotCopyGrantName", v.into_value());
-        }
-        if let Some(v) = self.snapshot_copy_manual {
-            m.insert("SnapshotCopyManual", v.into_value());
-        }
-        if let Some(v) = self.snapshot_copy_retention_period {
-            m.insert("SnapshotCopyRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.snapshot_identifier {
-            m.insert("SnapshotIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_refs());
-        }
+        set(&mut m, "NumberOfNodes", self.number_of_nodes);
+        set(&mut m, "OwnerAccount", self.owner_account);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PreferredMaintenanceWindow", self.preferred_maintenance_window);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "ResourceAction", self.resource_action);
+        set(&mut m, "RevisionTarget", self.revision_target);
+        set(&mut m, "RotateEncryptionKey", self.rotate_encryption_key);
+        set(&mut m, "SnapshotClusterIdentifier", self.snapshot_cluster_identifier);
+        set(&mut m, "SnapshotCopyGrantName", self.snapshot_copy_grant_name);
+        set(&mut m, "SnapshotCopyManual", self.snapshot_copy_manual);
+        set(&mut m, "SnapshotCopyRetentionPeriod", self.snapshot_copy_retention_period);
+        set(&mut m, "SnapshotIdentifier", self.snapshot_identifier);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.vpc_security_group_ids { m.insert("VpcSecurityGroupIds", v.into_refs()); }
         m
     }
 
@@ -885,7 +789,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "redshift")]
 pub mod cluster {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// Describes a connection endpoint.
     ///
@@ -924,12 +828,8 @@ pub mod cluster {
     impl IntoValue for Endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Port", self.port);
             gs_core::Value::Map(m)
         }
     }
@@ -988,18 +888,10 @@ pub mod cluster {
     impl IntoValue for LoggingProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_name {
-                m.insert("BucketName", v.into_ref());
-            }
-            if let Some(v) = self.log_destination_type {
-                m.insert("LogDestinationType", v.into_value());
-            }
-            if let Some(v) = self.log_exports {
-                m.insert("LogExports", v.into_value());
-            }
-            if let Some(v) = self.s3_key_prefix {
-                m.insert("S3KeyPrefix", v.into_value());
-            }
+            if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
+            set(&mut m, "LogDestinationType", self.log_destination_type);
+            set(&mut m, "LogExports", self.log_exports);
+            set(&mut m, "S3KeyPrefix", self.s3_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1069,15 +961,9 @@ impl CfnClusterParameterGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("ParameterGroupFamily", self.parameter_group_family.into_value());
-        if let Some(v) = self.parameter_group_name {
-            m.insert("ParameterGroupName", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ParameterGroupName", self.parameter_group_name);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1185,9 +1071,7 @@ impl CfnClusterSecurityGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1268,16 +1152,10 @@ impl CfnClusterSecurityGroupIngressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cidrip {
-            m.insert("CIDRIP", v.into_value());
-        }
+        set(&mut m, "CIDRIP", self.cidrip);
         m.insert("ClusterSecurityGroupName", self.cluster_security_group_name.into_value());
-        if let Some(v) = self.ec2_security_group_name {
-            m.insert("EC2SecurityGroupName", v.into_value());
-        }
-        if let Some(v) = self.ec2_security_group_owner_id {
-            m.insert("EC2SecurityGroupOwnerId", v.into_value());
-        }
+        set(&mut m, "EC2SecurityGroupName", self.ec2_security_group_name);
+        set(&mut m, "EC2SecurityGroupOwnerId", self.ec2_security_group_owner_id);
         m
     }
 
@@ -1358,9 +1236,7 @@ impl CfnClusterSubnetGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1456,9 +1332,7 @@ impl CfnEndpointAccessProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
         m.insert("EndpointName", self.endpoint_name.into_value());
-        if let Some(v) = self.resource_owner {
-            m.insert("ResourceOwner", v.into_value());
-        }
+        set(&mut m, "ResourceOwner", self.resource_owner);
         m.insert("SubnetGroupName", self.subnet_group_name.into_ref());
         m.insert("VpcSecurityGroupIds", self.vpc_security_group_ids.into_refs());
         m
@@ -1608,12 +1482,8 @@ impl CfnEndpointAuthorizationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Account", self.account.into_value());
         m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
-        if let Some(v) = self.force {
-            m.insert("Force", v.into_value());
-        }
-        if let Some(v) = self.vpc_ids {
-            m.insert("VpcIds", v.into_refs());
-        }
+        set(&mut m, "Force", self.force);
+        if let Some(v) = self.vpc_ids { m.insert("VpcIds", v.into_refs()); }
         m
     }
 
@@ -1786,28 +1656,14 @@ impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.event_categories {
-            m.insert("EventCategories", v.into_value());
-        }
-        if let Some(v) = self.severity {
-            m.insert("Severity", v.into_value());
-        }
-        if let Some(v) = self.sns_topic_arn {
-            m.insert("SnsTopicArn", v.into_ref());
-        }
-        if let Some(v) = self.source_ids {
-            m.insert("SourceIds", v.into_value());
-        }
-        if let Some(v) = self.source_type {
-            m.insert("SourceType", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "EventCategories", self.event_categories);
+        set(&mut m, "Severity", self.severity);
+        if let Some(v) = self.sns_topic_arn { m.insert("SnsTopicArn", v.into_ref()); }
+        set(&mut m, "SourceIds", self.source_ids);
+        set(&mut m, "SourceType", self.source_type);
         m.insert("SubscriptionName", self.subscription_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1947,19 +1803,11 @@ impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.integration_name {
-            m.insert("IntegrationName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KMSKeyId", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "IntegrationName", self.integration_name);
+        set(&mut m, "KMSKeyId", self.kms_key_id);
         m.insert("SourceArn", self.source_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetArn", self.target_arn.into_value());
         m
     }
@@ -2056,9 +1904,7 @@ impl CfnQEV2IdcApplicationProps {
         m.insert("IdcDisplayName", self.idc_display_name.into_value());
         m.insert("IdcInstanceArn", self.idc_instance_arn.into_value());
         m.insert("Qev2IdcApplicationName", self.qev2_idc_application_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2188,28 +2034,14 @@ impl CfnScheduledActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enable {
-            m.insert("Enable", v.into_value());
-        }
-        if let Some(v) = self.end_time {
-            m.insert("EndTime", v.into_value());
-        }
-        if let Some(v) = self.iam_role {
-            m.insert("IamRole", v.into_value());
-        }
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
-        if let Some(v) = self.scheduled_action_description {
-            m.insert("ScheduledActionDescription", v.into_value());
-        }
+        set(&mut m, "Enable", self.enable);
+        set(&mut m, "EndTime", self.end_time);
+        set(&mut m, "IamRole", self.iam_role);
+        set(&mut m, "Schedule", self.schedule);
+        set(&mut m, "ScheduledActionDescription", self.scheduled_action_description);
         m.insert("ScheduledActionName", self.scheduled_action_name.into_value());
-        if let Some(v) = self.start_time {
-            m.insert("StartTime", v.into_value());
-        }
-        if let Some(v) = self.target_action {
-            m.insert("TargetAction", v.into_value());
-        }
+        set(&mut m, "StartTime", self.start_time);
+        set(&mut m, "TargetAction", self.target_action);
         m
     }
 
@@ -2251,7 +2083,7 @@ impl crate::Cfn<markers::ScheduledAction> {
 /// The property types of [`CfnScheduledAction`]: CDK's `CfnScheduledAction.*Property`.
 #[cfg(feature = "redshift")]
 pub mod scheduled_action {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// The action type that specifies an Amazon Redshift API operation that is supported by the
     /// Amazon Redshift scheduler.
@@ -2297,15 +2129,9 @@ pub mod scheduled_action {
     impl IntoValue for ScheduledActionType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pause_cluster {
-                m.insert("PauseCluster", v.into_value());
-            }
-            if let Some(v) = self.resize_cluster {
-                m.insert("ResizeCluster", v.into_value());
-            }
-            if let Some(v) = self.resume_cluster {
-                m.insert("ResumeCluster", v.into_value());
-            }
+            set(&mut m, "PauseCluster", self.pause_cluster);
+            set(&mut m, "ResizeCluster", self.resize_cluster);
+            set(&mut m, "ResumeCluster", self.resume_cluster);
             gs_core::Value::Map(m)
         }
     }
@@ -2429,19 +2255,11 @@ pub mod scheduled_action {
     impl IntoValue for ResizeClusterMessage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.classic {
-                m.insert("Classic", v.into_value());
-            }
+            set(&mut m, "Classic", self.classic);
             m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
-            if let Some(v) = self.cluster_type {
-                m.insert("ClusterType", v.into_value());
-            }
-            if let Some(v) = self.node_type {
-                m.insert("NodeType", v.into_value());
-            }
-            if let Some(v) = self.number_of_nodes {
-                m.insert("NumberOfNodes", v.into_value());
-            }
+            set(&mut m, "ClusterType", self.cluster_type);
+            set(&mut m, "NodeType", self.node_type);
+            set(&mut m, "NumberOfNodes", self.number_of_nodes);
             gs_core::Value::Map(m)
         }
     }
@@ -2500,13 +2318,9 @@ impl CfnSnapshotProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
-        if let Some(v) = self.manual_snapshot_retention_period {
-            m.insert("ManualSnapshotRetentionPeriod", v.into_value());
-        }
+        set(&mut m, "ManualSnapshotRetentionPeriod", self.manual_snapshot_retention_period);
         m.insert("SnapshotIdentifier", self.snapshot_identifier.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2743,13 +2557,9 @@ impl CfnSnapshotCopyGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("SnapshotCopyGrantName", self.snapshot_copy_grant_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2833,13 +2643,9 @@ impl CfnSnapshotScheduleProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ScheduleDefinitions", self.schedule_definitions.into_value());
-        if let Some(v) = self.schedule_description {
-            m.insert("ScheduleDescription", v.into_value());
-        }
+        set(&mut m, "ScheduleDescription", self.schedule_description);
         m.insert("ScheduleIdentifier", self.schedule_identifier.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2955,18 +2761,12 @@ impl CfnUsageLimitProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Amount", self.amount.into_value());
-        if let Some(v) = self.breach_action {
-            m.insert("BreachAction", v.into_value());
-        }
+        set(&mut m, "BreachAction", self.breach_action);
         m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
         m.insert("FeatureType", self.feature_type.into_value());
         m.insert("LimitType", self.limit_type.into_value());
-        if let Some(v) = self.period {
-            m.insert("Period", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Period", self.period);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

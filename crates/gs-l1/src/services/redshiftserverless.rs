@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "redshiftserverless")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -196,52 +196,22 @@ impl CfnNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.admin_password_secret_kms_key_id {
-            m.insert("AdminPasswordSecretKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.admin_user_password {
-            m.insert("AdminUserPassword", v.into_value());
-        }
-        if let Some(v) = self.admin_username {
-            m.insert("AdminUsername", v.into_value());
-        }
-        if let Some(v) = self.db_name {
-            m.insert("DbName", v.into_value());
-        }
-        if let Some(v) = self.default_iam_role_arn {
-            m.insert("DefaultIamRoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.final_snapshot_name {
-            m.insert("FinalSnapshotName", v.into_value());
-        }
-        if let Some(v) = self.final_snapshot_retention_period {
-            m.insert("FinalSnapshotRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.iam_roles {
-            m.insert("IamRoles", v.into_get_atts("Arn"));
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_ref());
-        }
-        if let Some(v) = self.log_exports {
-            m.insert("LogExports", v.into_value());
-        }
-        if let Some(v) = self.manage_admin_password {
-            m.insert("ManageAdminPassword", v.into_value());
-        }
+        set(&mut m, "AdminPasswordSecretKmsKeyId", self.admin_password_secret_kms_key_id);
+        set(&mut m, "AdminUserPassword", self.admin_user_password);
+        set(&mut m, "AdminUsername", self.admin_username);
+        set(&mut m, "DbName", self.db_name);
+        if let Some(v) = self.default_iam_role_arn { m.insert("DefaultIamRoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "FinalSnapshotName", self.final_snapshot_name);
+        set(&mut m, "FinalSnapshotRetentionPeriod", self.final_snapshot_retention_period);
+        if let Some(v) = self.iam_roles { m.insert("IamRoles", v.into_get_atts("Arn")); }
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+        set(&mut m, "LogExports", self.log_exports);
+        set(&mut m, "ManageAdminPassword", self.manage_admin_password);
         m.insert("NamespaceName", self.namespace_name.into_value());
-        if let Some(v) = self.namespace_resource_policy {
-            m.insert("NamespaceResourcePolicy", v.into_value());
-        }
-        if let Some(v) = self.redshift_idc_application_arn {
-            m.insert("RedshiftIdcApplicationArn", v.into_value());
-        }
-        if let Some(v) = self.snapshot_copy_configurations {
-            m.insert("SnapshotCopyConfigurations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NamespaceResourcePolicy", self.namespace_resource_policy);
+        set(&mut m, "RedshiftIdcApplicationArn", self.redshift_idc_application_arn);
+        set(&mut m, "SnapshotCopyConfigurations", self.snapshot_copy_configurations);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -367,7 +337,7 @@ impl crate::Cfn<markers::Namespace> {
 /// The property types of [`CfnNamespace`]: CDK's `CfnNamespace.*Property`.
 #[cfg(feature = "redshiftserverless")]
 pub mod namespace {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The object that you configure to copy snapshots from one namespace to a namespace in another
     /// AWS Region .
@@ -408,13 +378,9 @@ pub mod namespace {
     impl IntoValue for SnapshotCopyConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_kms_key_id {
-                m.insert("DestinationKmsKeyId", v.into_value());
-            }
+            set(&mut m, "DestinationKmsKeyId", self.destination_kms_key_id);
             m.insert("DestinationRegion", self.destination_region.into_value());
-            if let Some(v) = self.snapshot_retention_period {
-                m.insert("SnapshotRetentionPeriod", v.into_value());
-            }
+            set(&mut m, "SnapshotRetentionPeriod", self.snapshot_retention_period);
             gs_core::Value::Map(m)
         }
     }
@@ -473,16 +439,10 @@ impl CfnSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.namespace_name {
-            m.insert("NamespaceName", v.into_value());
-        }
-        if let Some(v) = self.retention_period {
-            m.insert("RetentionPeriod", v.into_value());
-        }
+        set(&mut m, "NamespaceName", self.namespace_name);
+        set(&mut m, "RetentionPeriod", self.retention_period);
         m.insert("SnapshotName", self.snapshot_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -751,57 +711,23 @@ impl CfnWorkgroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.base_capacity {
-            m.insert("BaseCapacity", v.into_value());
-        }
-        if let Some(v) = self.config_parameters {
-            m.insert("ConfigParameters", v.into_value());
-        }
-        if let Some(v) = self.enhanced_vpc_routing {
-            m.insert("EnhancedVpcRouting", v.into_value());
-        }
-        if let Some(v) = self.max_capacity {
-            m.insert("MaxCapacity", v.into_value());
-        }
-        if let Some(v) = self.namespace_name {
-            m.insert("NamespaceName", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.price_performance_target {
-            m.insert("PricePerformanceTarget", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.recovery_point_id {
-            m.insert("RecoveryPointId", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_refs());
-        }
-        if let Some(v) = self.snapshot_arn {
-            m.insert("SnapshotArn", v.into_value());
-        }
-        if let Some(v) = self.snapshot_name {
-            m.insert("SnapshotName", v.into_value());
-        }
-        if let Some(v) = self.snapshot_owner_account {
-            m.insert("SnapshotOwnerAccount", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_refs());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.track_name {
-            m.insert("TrackName", v.into_value());
-        }
-        if let Some(v) = self.workgroup {
-            m.insert("Workgroup", v.into_value());
-        }
+        set(&mut m, "BaseCapacity", self.base_capacity);
+        set(&mut m, "ConfigParameters", self.config_parameters);
+        set(&mut m, "EnhancedVpcRouting", self.enhanced_vpc_routing);
+        set(&mut m, "MaxCapacity", self.max_capacity);
+        set(&mut m, "NamespaceName", self.namespace_name);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PricePerformanceTarget", self.price_performance_target);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "RecoveryPointId", self.recovery_point_id);
+        if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }
+        set(&mut m, "SnapshotArn", self.snapshot_arn);
+        set(&mut m, "SnapshotName", self.snapshot_name);
+        set(&mut m, "SnapshotOwnerAccount", self.snapshot_owner_account);
+        if let Some(v) = self.subnet_ids { m.insert("SubnetIds", v.into_refs()); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrackName", self.track_name);
+        set(&mut m, "Workgroup", self.workgroup);
         m.insert("WorkgroupName", self.workgroup_name.into_value());
         m
     }
@@ -983,7 +909,7 @@ impl crate::Cfn<markers::Workgroup> {
 /// The property types of [`CfnWorkgroup`]: CDK's `CfnWorkgroup.*Property`.
 #[cfg(feature = "redshiftserverless")]
 pub mod workgroup {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// An object that represents the price performance target settings for the workgroup.
     ///
@@ -1024,12 +950,8 @@ pub mod workgroup {
     impl IntoValue for PerformanceTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Level", self.level);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1077,12 +999,8 @@ pub mod workgroup {
     impl IntoValue for ConfigParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameter_key {
-                m.insert("ParameterKey", v.into_value());
-            }
-            if let Some(v) = self.parameter_value {
-                m.insert("ParameterValue", v.into_value());
-            }
+            set(&mut m, "ParameterKey", self.parameter_key);
+            set(&mut m, "ParameterValue", self.parameter_value);
             gs_core::Value::Map(m)
         }
     }
@@ -1130,15 +1048,9 @@ pub mod workgroup {
     impl IntoValue for Endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.vpc_endpoints {
-                m.insert("VpcEndpoints", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "VpcEndpoints", self.vpc_endpoints);
             gs_core::Value::Map(m)
         }
     }
@@ -1186,15 +1098,9 @@ pub mod workgroup {
     impl IntoValue for VpcEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.network_interfaces {
-                m.insert("NetworkInterfaces", v.into_value());
-            }
-            if let Some(v) = self.vpc_endpoint_id {
-                m.insert("VpcEndpointId", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "NetworkInterfaces", self.network_interfaces);
+            set(&mut m, "VpcEndpointId", self.vpc_endpoint_id);
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1249,18 +1155,10 @@ pub mod workgroup {
     impl IntoValue for NetworkInterface {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.network_interface_id {
-                m.insert("NetworkInterfaceId", v.into_value());
-            }
-            if let Some(v) = self.private_ip_address {
-                m.insert("PrivateIpAddress", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "NetworkInterfaceId", self.network_interface_id);
+            set(&mut m, "PrivateIpAddress", self.private_ip_address);
+            set(&mut m, "SubnetId", self.subnet_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1394,54 +1292,22 @@ pub mod workgroup {
     impl IntoValue for Workgroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base_capacity {
-                m.insert("BaseCapacity", v.into_value());
-            }
-            if let Some(v) = self.config_parameters {
-                m.insert("ConfigParameters", v.into_value());
-            }
-            if let Some(v) = self.creation_date {
-                m.insert("CreationDate", v.into_value());
-            }
-            if let Some(v) = self.endpoint {
-                m.insert("Endpoint", v.into_value());
-            }
-            if let Some(v) = self.enhanced_vpc_routing {
-                m.insert("EnhancedVpcRouting", v.into_value());
-            }
-            if let Some(v) = self.max_capacity {
-                m.insert("MaxCapacity", v.into_value());
-            }
-            if let Some(v) = self.namespace_name {
-                m.insert("NamespaceName", v.into_value());
-            }
-            if let Some(v) = self.price_performance_target {
-                m.insert("PricePerformanceTarget", v.into_value());
-            }
-            if let Some(v) = self.publicly_accessible {
-                m.insert("PubliclyAccessible", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
-            if let Some(v) = self.track_name {
-                m.insert("TrackName", v.into_value());
-            }
-            if let Some(v) = self.workgroup_arn {
-                m.insert("WorkgroupArn", v.into_value());
-            }
-            if let Some(v) = self.workgroup_id {
-                m.insert("WorkgroupId", v.into_value());
-            }
-            if let Some(v) = self.workgroup_name {
-                m.insert("WorkgroupName", v.into_value());
-            }
+            set(&mut m, "BaseCapacity", self.base_capacity);
+            set(&mut m, "ConfigParameters", self.config_parameters);
+            set(&mut m, "CreationDate", self.creation_date);
+            set(&mut m, "Endpoint", self.endpoint);
+            set(&mut m, "EnhancedVpcRouting", self.enhanced_vpc_routing);
+            set(&mut m, "MaxCapacity", self.max_capacity);
+            set(&mut m, "NamespaceName", self.namespace_name);
+            set(&mut m, "PricePerformanceTarget", self.price_performance_target);
+            set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "SubnetIds", self.subnet_ids);
+            set(&mut m, "TrackName", self.track_name);
+            set(&mut m, "WorkgroupArn", self.workgroup_arn);
+            set(&mut m, "WorkgroupId", self.workgroup_id);
+            set(&mut m, "WorkgroupName", self.workgroup_name);
             gs_core::Value::Map(m)
         }
     }

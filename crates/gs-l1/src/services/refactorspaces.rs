@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "refactorspaces")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -150,15 +150,11 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.api_gateway_proxy {
-            m.insert("ApiGatewayProxy", v.into_value());
-        }
+        set(&mut m, "ApiGatewayProxy", self.api_gateway_proxy);
         m.insert("EnvironmentIdentifier", self.environment_identifier.into_ref());
         m.insert("Name", self.name.into_value());
         m.insert("ProxyType", self.proxy_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -249,7 +245,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "refactorspaces")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A wrapper object holding the Amazon API Gateway endpoint input.
     ///
@@ -291,12 +287,8 @@ pub mod application {
     impl IntoValue for ApiGatewayProxyInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.endpoint_type {
-                m.insert("EndpointType", v.into_value());
-            }
-            if let Some(v) = self.stage_name {
-                m.insert("StageName", v.into_value());
-            }
+            set(&mut m, "EndpointType", self.endpoint_type);
+            set(&mut m, "StageName", self.stage_name);
             gs_core::Value::Map(m)
         }
     }
@@ -360,18 +352,10 @@ impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.network_fabric_type {
-            m.insert("NetworkFabricType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NetworkFabricType", self.network_fabric_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -498,18 +482,12 @@ impl CfnRouteProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_get_att("ApplicationIdentifier"));
-        if let Some(v) = self.default_route {
-            m.insert("DefaultRoute", v.into_value());
-        }
+        set(&mut m, "DefaultRoute", self.default_route);
         m.insert("EnvironmentIdentifier", self.environment_identifier.into_ref());
         m.insert("RouteType", self.route_type.into_value());
         m.insert("ServiceIdentifier", self.service_identifier.into_get_att("ServiceIdentifier"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.uri_path_route {
-            m.insert("UriPathRoute", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UriPathRoute", self.uri_path_route);
         m
     }
 
@@ -559,7 +537,7 @@ impl crate::Cfn<markers::Route> {
 /// The property types of [`CfnRoute`]: CDK's `CfnRoute.*Property`.
 #[cfg(feature = "refactorspaces")]
 pub mod route {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The configuration for the URI path route type.
     ///
@@ -623,18 +601,10 @@ pub mod route {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActivationState", self.activation_state.into_value());
-            if let Some(v) = self.append_source_path {
-                m.insert("AppendSourcePath", v.into_value());
-            }
-            if let Some(v) = self.include_child_paths {
-                m.insert("IncludeChildPaths", v.into_value());
-            }
-            if let Some(v) = self.methods {
-                m.insert("Methods", v.into_value());
-            }
-            if let Some(v) = self.source_path {
-                m.insert("SourcePath", v.into_value());
-            }
+            set(&mut m, "AppendSourcePath", self.append_source_path);
+            set(&mut m, "IncludeChildPaths", self.include_child_paths);
+            set(&mut m, "Methods", self.methods);
+            set(&mut m, "SourcePath", self.source_path);
             gs_core::Value::Map(m)
         }
     }
@@ -767,24 +737,14 @@ impl CfnServiceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_get_att("ApplicationIdentifier"));
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EndpointType", self.endpoint_type.into_value());
         m.insert("EnvironmentIdentifier", self.environment_identifier.into_ref());
-        if let Some(v) = self.lambda_endpoint {
-            m.insert("LambdaEndpoint", v.into_value());
-        }
+        set(&mut m, "LambdaEndpoint", self.lambda_endpoint);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.url_endpoint {
-            m.insert("UrlEndpoint", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_ref());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UrlEndpoint", self.url_endpoint);
+        if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
         m
     }
 
@@ -826,7 +786,7 @@ impl crate::Cfn<markers::Service> {
 /// The property types of [`CfnService`]: CDK's `CfnService.*Property`.
 #[cfg(feature = "refactorspaces")]
 pub mod service {
-    use crate::kinds::{Id, IntoValue, Str};
+    use crate::kinds::{Id, IntoValue, Str, set};
 
     /// The input for the AWS Lambda endpoint type.
     ///
@@ -902,9 +862,7 @@ pub mod service {
     impl IntoValue for UrlEndpointInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.health_url {
-                m.insert("HealthUrl", v.into_value());
-            }
+            set(&mut m, "HealthUrl", self.health_url);
             m.insert("Url", self.url.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "rekognition")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -118,9 +118,7 @@ impl CfnCollectionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollectionId", self.collection_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -197,12 +195,8 @@ impl CfnDatasetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetType", self.dataset_type.into_value());
-        if let Some(v) = self.project_arn {
-            m.insert("ProjectArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProjectArn", self.project_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -271,9 +265,7 @@ impl CfnProjectProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ProjectName", self.project_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -477,41 +469,19 @@ impl CfnStreamProcessorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bounding_box_regions_of_interest {
-            m.insert("BoundingBoxRegionsOfInterest", v.into_value());
-        }
-        if let Some(v) = self.connected_home_settings {
-            m.insert("ConnectedHomeSettings", v.into_value());
-        }
-        if let Some(v) = self.data_sharing_preference {
-            m.insert("DataSharingPreference", v.into_value());
-        }
-        if let Some(v) = self.face_search_settings {
-            m.insert("FaceSearchSettings", v.into_value());
-        }
-        if let Some(v) = self.kinesis_data_stream {
-            m.insert("KinesisDataStream", v.into_value());
-        }
+        set(&mut m, "BoundingBoxRegionsOfInterest", self.bounding_box_regions_of_interest);
+        set(&mut m, "ConnectedHomeSettings", self.connected_home_settings);
+        set(&mut m, "DataSharingPreference", self.data_sharing_preference);
+        set(&mut m, "FaceSearchSettings", self.face_search_settings);
+        set(&mut m, "KinesisDataStream", self.kinesis_data_stream);
         m.insert("KinesisVideoStream", self.kinesis_video_stream.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.notification_channel {
-            m.insert("NotificationChannel", v.into_value());
-        }
-        if let Some(v) = self.polygon_regions_of_interest {
-            m.insert("PolygonRegionsOfInterest", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NotificationChannel", self.notification_channel);
+        set(&mut m, "PolygonRegionsOfInterest", self.polygon_regions_of_interest);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.s3_destination {
-            m.insert("S3Destination", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "S3Destination", self.s3_destination);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -561,7 +531,7 @@ impl crate::Cfn<markers::StreamProcessor> {
 /// The property types of [`CfnStreamProcessor`]: CDK's `CfnStreamProcessor.*Property`.
 #[cfg(feature = "rekognition")]
 pub mod stream_processor {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// The X and Y coordinates of a point on an image or video frame. The X and Y values are ratios
     /// of the overall image size or video resolution. For example, if the input image is 700x200
@@ -646,9 +616,7 @@ pub mod stream_processor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.object_key_prefix {
-                m.insert("ObjectKeyPrefix", v.into_value());
-            }
+            set(&mut m, "ObjectKeyPrefix", self.object_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -730,9 +698,7 @@ pub mod stream_processor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CollectionId", self.collection_id.into_value());
-            if let Some(v) = self.face_match_threshold {
-                m.insert("FaceMatchThreshold", v.into_value());
-            }
+            set(&mut m, "FaceMatchThreshold", self.face_match_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -776,9 +742,7 @@ pub mod stream_processor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Labels", self.labels.into_value());
-            if let Some(v) = self.min_confidence {
-                m.insert("MinConfidence", v.into_value());
-            }
+            set(&mut m, "MinConfidence", self.min_confidence);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "resiliencehub")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -141,27 +141,15 @@ impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_assessment_schedule {
-            m.insert("AppAssessmentSchedule", v.into_value());
-        }
+        set(&mut m, "AppAssessmentSchedule", self.app_assessment_schedule);
         m.insert("AppTemplateBody", self.app_template_body.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.event_subscriptions {
-            m.insert("EventSubscriptions", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EventSubscriptions", self.event_subscriptions);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.permission_model {
-            m.insert("PermissionModel", v.into_value());
-        }
-        if let Some(v) = self.resiliency_policy_arn {
-            m.insert("ResiliencyPolicyArn", v.into_value());
-        }
+        set(&mut m, "PermissionModel", self.permission_model);
+        set(&mut m, "ResiliencyPolicyArn", self.resiliency_policy_arn);
         m.insert("ResourceMappings", self.resource_mappings.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -204,7 +192,7 @@ impl crate::Cfn<markers::App> {
 /// The property types of [`CfnApp`]: CDK's `CfnApp.*Property`.
 #[cfg(feature = "resiliencehub")]
 pub mod app {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Defines the roles and credentials that AWS Resilience Hub would use while creating the
     /// application, importing its resources, and running an assessment.
@@ -250,12 +238,8 @@ pub mod app {
     impl IntoValue for PermissionModel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role_arns {
-                m.insert("CrossAccountRoleArns", v.into_value());
-            }
-            if let Some(v) = self.invoker_role_name {
-                m.insert("InvokerRoleName", v.into_value());
-            }
+            set(&mut m, "CrossAccountRoleArns", self.cross_account_role_arns);
+            set(&mut m, "InvokerRoleName", self.invoker_role_name);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -321,20 +305,12 @@ pub mod app {
     impl IntoValue for ResourceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eks_source_name {
-                m.insert("EksSourceName", v.into_value());
-            }
-            if let Some(v) = self.logical_stack_name {
-                m.insert("LogicalStackName", v.into_value());
-            }
+            set(&mut m, "EksSourceName", self.eks_source_name);
+            set(&mut m, "LogicalStackName", self.logical_stack_name);
             m.insert("MappingType", self.mapping_type.into_value());
             m.insert("PhysicalResourceId", self.physical_resource_id.into_value());
-            if let Some(v) = self.resource_name {
-                m.insert("ResourceName", v.into_value());
-            }
-            if let Some(v) = self.terraform_source_name {
-                m.insert("TerraformSourceName", v.into_value());
-            }
+            set(&mut m, "ResourceName", self.resource_name);
+            set(&mut m, "TerraformSourceName", self.terraform_source_name);
             gs_core::Value::Map(m)
         }
     }
@@ -384,12 +360,8 @@ pub mod app {
     impl IntoValue for PhysicalResourceId {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_account_id {
-                m.insert("AwsAccountId", v.into_value());
-            }
-            if let Some(v) = self.aws_region {
-                m.insert("AwsRegion", v.into_value());
-            }
+            set(&mut m, "AwsAccountId", self.aws_account_id);
+            set(&mut m, "AwsRegion", self.aws_region);
             m.insert("Identifier", self.identifier.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -445,9 +417,7 @@ pub mod app {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventType", self.event_type.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.sns_topic_arn {
-                m.insert("SnsTopicArn", v.into_value());
-            }
+            set(&mut m, "SnsTopicArn", self.sns_topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -519,17 +489,11 @@ impl CfnResiliencyPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_location_constraint {
-            m.insert("DataLocationConstraint", v.into_value());
-        }
+        set(&mut m, "DataLocationConstraint", self.data_location_constraint);
         m.insert("Policy", self.policy.into_value());
-        if let Some(v) = self.policy_description {
-            m.insert("PolicyDescription", v.into_value());
-        }
+        set(&mut m, "PolicyDescription", self.policy_description);
         m.insert("PolicyName", self.policy_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Tier", self.tier.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "resiliencehubv2")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -168,31 +168,15 @@ impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.availability_slo {
-            m.insert("AvailabilitySlo", v.into_value());
-        }
-        if let Some(v) = self.data_recovery {
-            m.insert("DataRecovery", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.multi_az {
-            m.insert("MultiAz", v.into_value());
-        }
-        if let Some(v) = self.multi_region {
-            m.insert("MultiRegion", v.into_value());
-        }
+        set(&mut m, "AvailabilitySlo", self.availability_slo);
+        set(&mut m, "DataRecovery", self.data_recovery);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MultiAz", self.multi_az);
+        set(&mut m, "MultiRegion", self.multi_region);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.sharing_enabled {
-            m.insert("SharingEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SharingEnabled", self.sharing_enabled);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -250,7 +234,7 @@ impl crate::Cfn<markers::Policy> {
 /// The property types of [`CfnPolicy`]: CDK's `CfnPolicy.*Property`.
 #[cfg(feature = "resiliencehubv2")]
 pub mod policy {
-    use crate::kinds::{Int, IntoValue, Num, Str};
+    use crate::kinds::{Int, IntoValue, Num, Str, set};
 
     /// The `AvailabilitySlo` property type.
     ///
@@ -283,9 +267,7 @@ pub mod policy {
     impl IntoValue for AvailabilitySlo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_value());
-            }
+            set(&mut m, "Target", self.target);
             gs_core::Value::Map(m)
         }
     }
@@ -333,15 +315,9 @@ pub mod policy {
     impl IntoValue for MultiAzTargets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disaster_recovery_approach {
-                m.insert("DisasterRecoveryApproach", v.into_value());
-            }
-            if let Some(v) = self.rpo_in_minutes {
-                m.insert("RpoInMinutes", v.into_value());
-            }
-            if let Some(v) = self.rto_in_minutes {
-                m.insert("RtoInMinutes", v.into_value());
-            }
+            set(&mut m, "DisasterRecoveryApproach", self.disaster_recovery_approach);
+            set(&mut m, "RpoInMinutes", self.rpo_in_minutes);
+            set(&mut m, "RtoInMinutes", self.rto_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -389,15 +365,9 @@ pub mod policy {
     impl IntoValue for MultiRegionTargets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disaster_recovery_approach {
-                m.insert("DisasterRecoveryApproach", v.into_value());
-            }
-            if let Some(v) = self.rpo_in_minutes {
-                m.insert("RpoInMinutes", v.into_value());
-            }
-            if let Some(v) = self.rto_in_minutes {
-                m.insert("RtoInMinutes", v.into_value());
-            }
+            set(&mut m, "DisasterRecoveryApproach", self.disaster_recovery_approach);
+            set(&mut m, "RpoInMinutes", self.rpo_in_minutes);
+            set(&mut m, "RtoInMinutes", self.rto_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -433,9 +403,7 @@ pub mod policy {
     impl IntoValue for DataRecoveryTargets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.time_between_backups_in_minutes {
-                m.insert("TimeBetweenBackupsInMinutes", v.into_value());
-            }
+            set(&mut m, "TimeBetweenBackupsInMinutes", self.time_between_backups_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -540,38 +508,18 @@ impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.assertions {
-            m.insert("Assertions", v.into_value());
-        }
-        if let Some(v) = self.associated_systems {
-            m.insert("AssociatedSystems", v.into_value());
-        }
-        if let Some(v) = self.dependency_discovery {
-            m.insert("DependencyDiscovery", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.input_sources {
-            m.insert("InputSources", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "Assertions", self.assertions);
+        set(&mut m, "AssociatedSystems", self.associated_systems);
+        set(&mut m, "DependencyDiscovery", self.dependency_discovery);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InputSources", self.input_sources);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.permission_model {
-            m.insert("PermissionModel", v.into_value());
-        }
-        if let Some(v) = self.policy_arn {
-            m.insert("PolicyArn", v.into_value());
-        }
+        set(&mut m, "PermissionModel", self.permission_model);
+        set(&mut m, "PolicyArn", self.policy_arn);
         m.insert("Regions", self.regions.into_value());
-        if let Some(v) = self.report_configuration {
-            m.insert("ReportConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ReportConfiguration", self.report_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -629,7 +577,7 @@ impl crate::Cfn<markers::Service> {
 /// The property types of [`CfnService`]: CDK's `CfnService.*Property`.
 #[cfg(feature = "resiliencehubv2")]
 pub mod service {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The `AssociatedSystem` property type.
     ///
@@ -664,9 +612,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SystemArn", self.system_arn.into_value());
-            if let Some(v) = self.user_journey_ids {
-                m.insert("UserJourneyIds", v.into_value());
-            }
+            set(&mut m, "UserJourneyIds", self.user_journey_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -703,9 +649,7 @@ pub mod service {
     impl IntoValue for PermissionModel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cross_account_role_arns {
-                m.insert("CrossAccountRoleArns", v.into_value());
-            }
+            set(&mut m, "CrossAccountRoleArns", self.cross_account_role_arns);
             m.insert("InvokerRoleName", self.invoker_role_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -744,9 +688,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CrossAccountRoleArn", self.cross_account_role_arn.into_value());
-            if let Some(v) = self.external_id {
-                m.insert("ExternalId", v.into_value());
-            }
+            set(&mut m, "ExternalId", self.external_id);
             gs_core::Value::Map(m)
         }
     }
@@ -938,21 +880,11 @@ pub mod service {
     impl IntoValue for ResourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cfn_stack_arn {
-                m.insert("CfnStackArn", v.into_value());
-            }
-            if let Some(v) = self.design_file_s3_url {
-                m.insert("DesignFileS3Url", v.into_value());
-            }
-            if let Some(v) = self.eks {
-                m.insert("Eks", v.into_value());
-            }
-            if let Some(v) = self.resource_tags {
-                m.insert("ResourceTags", v.into_value());
-            }
-            if let Some(v) = self.tf_state_file_url {
-                m.insert("TfStateFileUrl", v.into_value());
-            }
+            set(&mut m, "CfnStackArn", self.cfn_stack_arn);
+            set(&mut m, "DesignFileS3Url", self.design_file_s3_url);
+            set(&mut m, "Eks", self.eks);
+            set(&mut m, "ResourceTags", self.resource_tags);
+            set(&mut m, "TfStateFileUrl", self.tf_state_file_url);
             gs_core::Value::Map(m)
         }
     }
@@ -1039,9 +971,7 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterArn", self.cluster_arn.into_value());
-            if let Some(v) = self.label_selector {
-                m.insert("LabelSelector", v.into_value());
-            }
+            set(&mut m, "LabelSelector", self.label_selector);
             m.insert("Namespaces", self.namespaces.into_value());
             gs_core::Value::Map(m)
         }
@@ -1088,12 +1018,8 @@ pub mod service {
     impl IntoValue for EksLabelSelector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_expressions {
-                m.insert("MatchExpressions", v.into_value());
-            }
-            if let Some(v) = self.match_labels {
-                m.insert("MatchLabels", v.into_value());
-            }
+            set(&mut m, "MatchExpressions", self.match_expressions);
+            set(&mut m, "MatchLabels", self.match_labels);
             gs_core::Value::Map(m)
         }
     }
@@ -1141,9 +1067,7 @@ pub mod service {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
             m.insert("Operator", self.operator.into_value());
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -1229,9 +1153,7 @@ impl CfnServiceFunctionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Criticality", self.criticality.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("ServiceArn", self.service_arn.into_value());
         m
@@ -1353,19 +1275,11 @@ impl CfnSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.sharing_enabled {
-            m.insert("SharingEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SharingEnabled", self.sharing_enabled);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1467,13 +1381,9 @@ impl CfnUserJourneyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.policy_arn {
-            m.insert("PolicyArn", v.into_value());
-        }
+        set(&mut m, "PolicyArn", self.policy_arn);
         m.insert("SystemIdentifier", self.system_identifier.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "resourceexplorer2")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -170,9 +170,7 @@ impl CfnIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -273,18 +271,10 @@ impl CfnViewProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.filters {
-            m.insert("Filters", v.into_value());
-        }
-        if let Some(v) = self.included_properties {
-            m.insert("IncludedProperties", v.into_value());
-        }
-        if let Some(v) = self.scope {
-            m.insert("Scope", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Filters", self.filters);
+        set(&mut m, "IncludedProperties", self.included_properties);
+        set(&mut m, "Scope", self.scope);
+        set(&mut m, "Tags", self.tags);
         m.insert("ViewName", self.view_name.into_value());
         m
     }

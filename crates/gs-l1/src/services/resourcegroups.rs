@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "resourcegroups")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -122,22 +122,12 @@ impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration {
-            m.insert("Configuration", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Configuration", self.configuration);
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.resource_query {
-            m.insert("ResourceQuery", v.into_value());
-        }
-        if let Some(v) = self.resources {
-            m.insert("Resources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ResourceQuery", self.resource_query);
+        set(&mut m, "Resources", self.resources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -171,7 +161,7 @@ impl crate::Cfn<markers::Group> {
 /// The property types of [`CfnGroup`]: CDK's `CfnGroup.*Property`.
 #[cfg(feature = "resourcegroups")]
 pub mod group {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// One of the items in the service configuration assigned to a resource group. A service
     /// configuration can consist of one or more items. For details service configurations and how
@@ -221,12 +211,8 @@ pub mod group {
     impl IntoValue for ConfigurationItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -277,12 +263,8 @@ pub mod group {
     impl IntoValue for ConfigurationParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -328,12 +310,8 @@ pub mod group {
     impl IntoValue for ResourceQuery {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.query {
-                m.insert("Query", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Query", self.query);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -391,15 +369,9 @@ pub mod group {
     impl IntoValue for Query {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type_filters {
-                m.insert("ResourceTypeFilters", v.into_value());
-            }
-            if let Some(v) = self.stack_identifier {
-                m.insert("StackIdentifier", v.into_value());
-            }
-            if let Some(v) = self.tag_filters {
-                m.insert("TagFilters", v.into_value());
-            }
+            set(&mut m, "ResourceTypeFilters", self.resource_type_filters);
+            set(&mut m, "StackIdentifier", self.stack_identifier);
+            set(&mut m, "TagFilters", self.tag_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -446,12 +418,8 @@ pub mod group {
     impl IntoValue for TagFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }

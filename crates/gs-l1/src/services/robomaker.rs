@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "robomaker")]
-use crate::kinds::{Id, IntoValue, List, Map, Str};
+use crate::kinds::{Id, IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -158,12 +158,8 @@ impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -257,16 +253,10 @@ impl CfnRobotProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Architecture", self.architecture.into_value());
-        if let Some(v) = self.fleet {
-            m.insert("Fleet", v.into_ref());
-        }
+        if let Some(v) = self.fleet { m.insert("Fleet", v.into_ref()); }
         m.insert("GreengrassGroupId", self.greengrass_group_id.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -359,22 +349,12 @@ impl CfnRobotApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.current_revision_id {
-            m.insert("CurrentRevisionId", v.into_value());
-        }
-        if let Some(v) = self.environment {
-            m.insert("Environment", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "CurrentRevisionId", self.current_revision_id);
+        set(&mut m, "Environment", self.environment);
+        set(&mut m, "Name", self.name);
         m.insert("RobotSoftwareSuite", self.robot_software_suite.into_value());
-        if let Some(v) = self.sources {
-            m.insert("Sources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Sources", self.sources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -416,7 +396,7 @@ impl crate::Cfn<markers::RobotApplication> {
 /// The property types of [`CfnRobotApplication`]: CDK's `CfnRobotApplication.*Property`.
 #[cfg(feature = "robomaker")]
 pub mod robot_application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information about a robot software suite.
     ///
@@ -451,9 +431,7 @@ pub mod robot_application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -546,9 +524,7 @@ impl CfnRobotApplicationVersionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Application", self.application.into_ref());
-        if let Some(v) = self.current_revision_id {
-            m.insert("CurrentRevisionId", v.into_value());
-        }
+        set(&mut m, "CurrentRevisionId", self.current_revision_id);
         m
     }
 
@@ -662,26 +638,14 @@ impl CfnSimulationApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.current_revision_id {
-            m.insert("CurrentRevisionId", v.into_value());
-        }
-        if let Some(v) = self.environment {
-            m.insert("Environment", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.rendering_engine {
-            m.insert("RenderingEngine", v.into_value());
-        }
+        set(&mut m, "CurrentRevisionId", self.current_revision_id);
+        set(&mut m, "Environment", self.environment);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RenderingEngine", self.rendering_engine);
         m.insert("RobotSoftwareSuite", self.robot_software_suite.into_value());
         m.insert("SimulationSoftwareSuite", self.simulation_software_suite.into_value());
-        if let Some(v) = self.sources {
-            m.insert("Sources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Sources", self.sources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -723,7 +687,7 @@ impl crate::Cfn<markers::SimulationApplication> {
 /// The property types of [`CfnSimulationApplication`]: CDK's `CfnSimulationApplication.*Property`.
 #[cfg(feature = "robomaker")]
 pub mod simulation_application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information about a rendering engine.
     ///
@@ -797,9 +761,7 @@ pub mod simulation_application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -837,9 +799,7 @@ pub mod simulation_application {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -932,9 +892,7 @@ impl CfnSimulationApplicationVersionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Application", self.application.into_ref());
-        if let Some(v) = self.current_revision_id {
-            m.insert("CurrentRevisionId", v.into_value());
-        }
+        set(&mut m, "CurrentRevisionId", self.current_revision_id);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "rolesanywhere")]
-use crate::kinds::{Bool, Id, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -115,16 +115,10 @@ impl CfnCRLProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CrlData", self.crl_data.into_value());
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trust_anchor_arn {
-            m.insert("TrustAnchorArn", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrustAnchorArn", self.trust_anchor_arn);
         m
     }
 
@@ -249,32 +243,16 @@ impl CfnProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_role_session_name {
-            m.insert("AcceptRoleSessionName", v.into_value());
-        }
-        if let Some(v) = self.attribute_mappings {
-            m.insert("AttributeMappings", v.into_value());
-        }
-        if let Some(v) = self.duration_seconds {
-            m.insert("DurationSeconds", v.into_value());
-        }
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
-        if let Some(v) = self.managed_policy_arns {
-            m.insert("ManagedPolicyArns", v.into_value());
-        }
+        set(&mut m, "AcceptRoleSessionName", self.accept_role_session_name);
+        set(&mut m, "AttributeMappings", self.attribute_mappings);
+        set(&mut m, "DurationSeconds", self.duration_seconds);
+        set(&mut m, "Enabled", self.enabled);
+        set(&mut m, "ManagedPolicyArns", self.managed_policy_arns);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.require_instance_properties {
-            m.insert("RequireInstanceProperties", v.into_value());
-        }
+        set(&mut m, "RequireInstanceProperties", self.require_instance_properties);
         m.insert("RoleArns", self.role_arns.into_get_atts("Arn"));
-        if let Some(v) = self.session_policy {
-            m.insert("SessionPolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SessionPolicy", self.session_policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -445,17 +423,11 @@ impl CfnTrustAnchorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.enabled {
-            m.insert("Enabled", v.into_value());
-        }
+        set(&mut m, "Enabled", self.enabled);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.notification_settings {
-            m.insert("NotificationSettings", v.into_value());
-        }
+        set(&mut m, "NotificationSettings", self.notification_settings);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -497,7 +469,7 @@ impl crate::Cfn<markers::TrustAnchor> {
 /// The property types of [`CfnTrustAnchor`]: CDK's `CfnTrustAnchor.*Property`.
 #[cfg(feature = "rolesanywhere")]
 pub mod trust_anchor {
-    use crate::kinds::{Bool, IntoValue, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Num, Str, set};
 
     /// Customizable notification settings that will be applied to notification events. IAM Roles
     /// Anywhere consumes these settings while notifying across multiple channels - CloudWatch
@@ -548,14 +520,10 @@ pub mod trust_anchor {
     impl IntoValue for NotificationSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel {
-                m.insert("Channel", v.into_value());
-            }
+            set(&mut m, "Channel", self.channel);
             m.insert("Enabled", self.enabled.into_value());
             m.insert("Event", self.event.into_value());
-            if let Some(v) = self.threshold {
-                m.insert("Threshold", v.into_value());
-            }
+            set(&mut m, "Threshold", self.threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -639,12 +607,8 @@ pub mod trust_anchor {
     impl IntoValue for SourceData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.acm_pca_arn {
-                m.insert("AcmPcaArn", v.into_value());
-            }
-            if let Some(v) = self.x509_certificate_data {
-                m.insert("X509CertificateData", v.into_value());
-            }
+            set(&mut m, "AcmPcaArn", self.acm_pca_arn);
+            set(&mut m, "X509CertificateData", self.x509_certificate_data);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "route53")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -220,9 +220,7 @@ impl CfnCidrCollectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.locations {
-            m.insert("Locations", v.into_value());
-        }
+        set(&mut m, "Locations", self.locations);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -478,9 +476,7 @@ impl CfnHealthCheckProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HealthCheckConfig", self.health_check_config.into_value());
-        if let Some(v) = self.health_check_tags {
-            m.insert("HealthCheckTags", v.into_value());
-        }
+        set(&mut m, "HealthCheckTags", self.health_check_tags);
         m
     }
 
@@ -516,7 +512,7 @@ impl crate::Cfn<markers::HealthCheck> {
 /// The property types of [`CfnHealthCheck`]: CDK's `CfnHealthCheck.*Property`.
 #[cfg(feature = "route53")]
 pub mod health_check {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// A complex type that contains information about the health check.
     ///
@@ -681,54 +677,22 @@ pub mod health_check {
     impl IntoValue for HealthCheckConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarm_identifier {
-                m.insert("AlarmIdentifier", v.into_value());
-            }
-            if let Some(v) = self.child_health_checks {
-                m.insert("ChildHealthChecks", v.into_refs());
-            }
-            if let Some(v) = self.enable_sni {
-                m.insert("EnableSNI", v.into_value());
-            }
-            if let Some(v) = self.failure_threshold {
-                m.insert("FailureThreshold", v.into_value());
-            }
-            if let Some(v) = self.fully_qualified_domain_name {
-                m.insert("FullyQualifiedDomainName", v.into_value());
-            }
-            if let Some(v) = self.health_threshold {
-                m.insert("HealthThreshold", v.into_value());
-            }
-            if let Some(v) = self.ip_address {
-                m.insert("IPAddress", v.into_ref());
-            }
-            if let Some(v) = self.insufficient_data_health_status {
-                m.insert("InsufficientDataHealthStatus", v.into_value());
-            }
-            if let Some(v) = self.inverted {
-                m.insert("Inverted", v.into_value());
-            }
-            if let Some(v) = self.measure_latency {
-                m.insert("MeasureLatency", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.regions {
-                m.insert("Regions", v.into_value());
-            }
-            if let Some(v) = self.request_interval {
-                m.insert("RequestInterval", v.into_value());
-            }
-            if let Some(v) = self.resource_path {
-                m.insert("ResourcePath", v.into_value());
-            }
-            if let Some(v) = self.routing_control_arn {
-                m.insert("RoutingControlArn", v.into_ref());
-            }
-            if let Some(v) = self.search_string {
-                m.insert("SearchString", v.into_value());
-            }
+            set(&mut m, "AlarmIdentifier", self.alarm_identifier);
+            if let Some(v) = self.child_health_checks { m.insert("ChildHealthChecks", v.into_refs()); }
+            set(&mut m, "EnableSNI", self.enable_sni);
+            set(&mut m, "FailureThreshold", self.failure_threshold);
+            set(&mut m, "FullyQualifiedDomainName", self.fully_qualified_domain_name);
+            set(&mut m, "HealthThreshold", self.health_threshold);
+            if let Some(v) = self.ip_address { m.insert("IPAddress", v.into_ref()); }
+            set(&mut m, "InsufficientDataHealthStatus", self.insufficient_data_health_status);
+            set(&mut m, "Inverted", self.inverted);
+            set(&mut m, "MeasureLatency", self.measure_latency);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Regions", self.regions);
+            set(&mut m, "RequestInterval", self.request_interval);
+            set(&mut m, "ResourcePath", self.resource_path);
+            if let Some(v) = self.routing_control_arn { m.insert("RoutingControlArn", v.into_ref()); }
+            set(&mut m, "SearchString", self.search_string);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -895,24 +859,12 @@ impl CfnHostedZoneProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.hosted_zone_config {
-            m.insert("HostedZoneConfig", v.into_value());
-        }
-        if let Some(v) = self.hosted_zone_features {
-            m.insert("HostedZoneFeatures", v.into_value());
-        }
-        if let Some(v) = self.hosted_zone_tags {
-            m.insert("HostedZoneTags", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.query_logging_config {
-            m.insert("QueryLoggingConfig", v.into_value());
-        }
-        if let Some(v) = self.vpcs {
-            m.insert("VPCs", v.into_value());
-        }
+        set(&mut m, "HostedZoneConfig", self.hosted_zone_config);
+        set(&mut m, "HostedZoneFeatures", self.hosted_zone_features);
+        set(&mut m, "HostedZoneTags", self.hosted_zone_tags);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "QueryLoggingConfig", self.query_logging_config);
+        set(&mut m, "VPCs", self.vpcs);
         m
     }
 
@@ -955,7 +907,7 @@ impl crate::Cfn<markers::HostedZone> {
 /// The property types of [`CfnHostedZone`]: CDK's `CfnHostedZone.*Property`.
 #[cfg(feature = "route53")]
 pub mod hosted_zone {
-    use crate::kinds::{Bool, Id, IntoValue, Str};
+    use crate::kinds::{Bool, Id, IntoValue, Str, set};
 
     /// Represents the features configuration for a hosted zone, including the status of various
     /// features and any associated failure reasons.
@@ -989,9 +941,7 @@ pub mod hosted_zone {
     impl IntoValue for HostedZoneFeatures {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_accelerated_recovery {
-                m.insert("EnableAcceleratedRecovery", v.into_value());
-            }
+            set(&mut m, "EnableAcceleratedRecovery", self.enable_accelerated_recovery);
             gs_core::Value::Map(m)
         }
     }
@@ -1110,9 +1060,7 @@ pub mod hosted_zone {
     impl IntoValue for HostedZoneConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
             gs_core::Value::Map(m)
         }
     }
@@ -1464,50 +1412,22 @@ impl CfnRecordSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alias_target {
-            m.insert("AliasTarget", v.into_value());
-        }
-        if let Some(v) = self.cidr_routing_config {
-            m.insert("CidrRoutingConfig", v.into_value());
-        }
-        if let Some(v) = self.comment {
-            m.insert("Comment", v.into_value());
-        }
-        if let Some(v) = self.failover {
-            m.insert("Failover", v.into_value());
-        }
-        if let Some(v) = self.geo_location {
-            m.insert("GeoLocation", v.into_value());
-        }
-        if let Some(v) = self.health_check_id {
-            m.insert("HealthCheckId", v.into_value());
-        }
-        if let Some(v) = self.hosted_zone_id {
-            m.insert("HostedZoneId", v.into_value());
-        }
-        if let Some(v) = self.hosted_zone_name {
-            m.insert("HostedZoneName", v.into_value());
-        }
-        if let Some(v) = self.multi_value_answer {
-            m.insert("MultiValueAnswer", v.into_value());
-        }
+        set(&mut m, "AliasTarget", self.alias_target);
+        set(&mut m, "CidrRoutingConfig", self.cidr_routing_config);
+        set(&mut m, "Comment", self.comment);
+        set(&mut m, "Failover", self.failover);
+        set(&mut m, "GeoLocation", self.geo_location);
+        set(&mut m, "HealthCheckId", self.health_check_id);
+        set(&mut m, "HostedZoneId", self.hosted_zone_id);
+        set(&mut m, "HostedZoneName", self.hosted_zone_name);
+        set(&mut m, "MultiValueAnswer", self.multi_value_answer);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.region {
-            m.insert("Region", v.into_value());
-        }
-        if let Some(v) = self.resource_records {
-            m.insert("ResourceRecords", v.into_value());
-        }
-        if let Some(v) = self.set_identifier {
-            m.insert("SetIdentifier", v.into_value());
-        }
-        if let Some(v) = self.ttl {
-            m.insert("TTL", v.into_value());
-        }
+        set(&mut m, "Region", self.region);
+        set(&mut m, "ResourceRecords", self.resource_records);
+        set(&mut m, "SetIdentifier", self.set_identifier);
+        set(&mut m, "TTL", self.ttl);
         m.insert("Type", self.r#type.into_value());
-        if let Some(v) = self.weight {
-            m.insert("Weight", v.into_value());
-        }
+        set(&mut m, "Weight", self.weight);
         m
     }
 
@@ -1533,7 +1453,7 @@ impl crate::Cfn<markers::RecordSet> {
 /// The property types of [`CfnRecordSet`]: CDK's `CfnRecordSet.*Property`.
 #[cfg(feature = "route53")]
 pub mod record_set {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// \*Alias records only:* Information about the AWS resource, such as a CloudFront distribution
     /// or an Amazon S3 bucket, that you want to route traffic to.
@@ -1581,9 +1501,7 @@ pub mod record_set {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
-            if let Some(v) = self.evaluate_target_health {
-                m.insert("EvaluateTargetHealth", v.into_value());
-            }
+            set(&mut m, "EvaluateTargetHealth", self.evaluate_target_health);
             m.insert("HostedZoneId", self.hosted_zone_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -1677,15 +1595,9 @@ pub mod record_set {
     impl IntoValue for GeoLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.continent_code {
-                m.insert("ContinentCode", v.into_value());
-            }
-            if let Some(v) = self.country_code {
-                m.insert("CountryCode", v.into_value());
-            }
-            if let Some(v) = self.subdivision_code {
-                m.insert("SubdivisionCode", v.into_value());
-            }
+            set(&mut m, "ContinentCode", self.continent_code);
+            set(&mut m, "CountryCode", self.country_code);
+            set(&mut m, "SubdivisionCode", self.subdivision_code);
             gs_core::Value::Map(m)
         }
     }
@@ -1747,18 +1659,10 @@ impl CfnRecordSetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.comment {
-            m.insert("Comment", v.into_value());
-        }
-        if let Some(v) = self.hosted_zone_id {
-            m.insert("HostedZoneId", v.into_value());
-        }
-        if let Some(v) = self.hosted_zone_name {
-            m.insert("HostedZoneName", v.into_value());
-        }
-        if let Some(v) = self.record_sets {
-            m.insert("RecordSets", v.into_value());
-        }
+        set(&mut m, "Comment", self.comment);
+        set(&mut m, "HostedZoneId", self.hosted_zone_id);
+        set(&mut m, "HostedZoneName", self.hosted_zone_name);
+        set(&mut m, "RecordSets", self.record_sets);
         m
     }
 
@@ -1793,7 +1697,7 @@ impl crate::Cfn<markers::RecordSetGroup> {
 /// The property types of [`CfnRecordSetGroup`]: CDK's `CfnRecordSetGroup.*Property`.
 #[cfg(feature = "route53")]
 pub mod record_set_group {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// (Resource record sets only): A complex type that lets you specify where your resources are
     /// located. Only one of `LocalZoneGroup` , `Coordinates` , or `AWS Region` is allowed per
@@ -1847,18 +1751,10 @@ pub mod record_set_group {
     impl IntoValue for GeoProximityLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_region {
-                m.insert("AWSRegion", v.into_value());
-            }
-            if let Some(v) = self.bias {
-                m.insert("Bias", v.into_value());
-            }
-            if let Some(v) = self.coordinates {
-                m.insert("Coordinates", v.into_value());
-            }
-            if let Some(v) = self.local_zone_group {
-                m.insert("LocalZoneGroup", v.into_value());
-            }
+            set(&mut m, "AWSRegion", self.aws_region);
+            set(&mut m, "Bias", self.bias);
+            set(&mut m, "Coordinates", self.coordinates);
+            set(&mut m, "LocalZoneGroup", self.local_zone_group);
             gs_core::Value::Map(m)
         }
     }
@@ -2054,50 +1950,22 @@ pub mod record_set_group {
     impl IntoValue for RecordSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alias_target {
-                m.insert("AliasTarget", v.into_value());
-            }
-            if let Some(v) = self.cidr_routing_config {
-                m.insert("CidrRoutingConfig", v.into_value());
-            }
-            if let Some(v) = self.failover {
-                m.insert("Failover", v.into_value());
-            }
-            if let Some(v) = self.geo_location {
-                m.insert("GeoLocation", v.into_value());
-            }
-            if let Some(v) = self.geo_proximity_location {
-                m.insert("GeoProximityLocation", v.into_value());
-            }
-            if let Some(v) = self.health_check_id {
-                m.insert("HealthCheckId", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_id {
-                m.insert("HostedZoneId", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_name {
-                m.insert("HostedZoneName", v.into_value());
-            }
-            if let Some(v) = self.multi_value_answer {
-                m.insert("MultiValueAnswer", v.into_value());
-            }
+            set(&mut m, "AliasTarget", self.alias_target);
+            set(&mut m, "CidrRoutingConfig", self.cidr_routing_config);
+            set(&mut m, "Failover", self.failover);
+            set(&mut m, "GeoLocation", self.geo_location);
+            set(&mut m, "GeoProximityLocation", self.geo_proximity_location);
+            set(&mut m, "HealthCheckId", self.health_check_id);
+            set(&mut m, "HostedZoneId", self.hosted_zone_id);
+            set(&mut m, "HostedZoneName", self.hosted_zone_name);
+            set(&mut m, "MultiValueAnswer", self.multi_value_answer);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.resource_records {
-                m.insert("ResourceRecords", v.into_value());
-            }
-            if let Some(v) = self.set_identifier {
-                m.insert("SetIdentifier", v.into_value());
-            }
-            if let Some(v) = self.ttl {
-                m.insert("TTL", v.into_value());
-            }
+            set(&mut m, "Region", self.region);
+            set(&mut m, "ResourceRecords", self.resource_records);
+            set(&mut m, "SetIdentifier", self.set_identifier);
+            set(&mut m, "TTL", self.ttl);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -2147,9 +2015,7 @@ pub mod record_set_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
-            if let Some(v) = self.evaluate_target_health {
-                m.insert("EvaluateTargetHealth", v.into_value());
-            }
+            set(&mut m, "EvaluateTargetHealth", self.evaluate_target_health);
             m.insert("HostedZoneId", self.hosted_zone_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -2243,15 +2109,9 @@ pub mod record_set_group {
     impl IntoValue for GeoLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.continent_code {
-                m.insert("ContinentCode", v.into_value());
-            }
-            if let Some(v) = self.country_code {
-                m.insert("CountryCode", v.into_value());
-            }
-            if let Some(v) = self.subdivision_code {
-                m.insert("SubdivisionCode", v.into_value());
-            }
+            set(&mut m, "ContinentCode", self.continent_code);
+            set(&mut m, "CountryCode", self.country_code);
+            set(&mut m, "SubdivisionCode", self.subdivision_code);
             gs_core::Value::Map(m)
         }
     }
@@ -2298,9 +2158,7 @@ impl CfnTrafficPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.comment {
-            m.insert("Comment", v.into_value());
-        }
+        set(&mut m, "Comment", self.comment);
         m.insert("Document", self.document.into_value());
         m.insert("Name", self.name.into_value());
         m

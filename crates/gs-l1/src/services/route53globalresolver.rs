@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "route53globalresolver")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -186,20 +186,12 @@ impl CfnAccessSourceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Cidr", self.cidr.into_value());
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
         m.insert("DnsViewId", self.dns_view_id.into_value());
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "Name", self.name);
         m.insert("Protocol", self.protocol.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -319,19 +311,11 @@ impl CfnAccessTokenProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
         m.insert("DnsViewId", self.dns_view_id.into_value());
-        if let Some(v) = self.expires_at {
-            m.insert("ExpiresAt", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ExpiresAt", self.expires_at);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -485,26 +469,14 @@ impl CfnDnsViewProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.dnssec_validation {
-            m.insert("DnssecValidation", v.into_value());
-        }
-        if let Some(v) = self.edns_client_subnet {
-            m.insert("EdnsClientSubnet", v.into_value());
-        }
-        if let Some(v) = self.firewall_rules_fail_open {
-            m.insert("FirewallRulesFailOpen", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DnssecValidation", self.dnssec_validation);
+        set(&mut m, "EdnsClientSubnet", self.edns_client_subnet);
+        set(&mut m, "FirewallRulesFailOpen", self.firewall_rules_fail_open);
         m.insert("GlobalResolverId", self.global_resolver_id.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -637,23 +609,13 @@ impl CfnFirewallDomainListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_file_url {
-            m.insert("DomainFileUrl", v.into_value());
-        }
-        if let Some(v) = self.domains {
-            m.insert("Domains", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainFileUrl", self.domain_file_url);
+        set(&mut m, "Domains", self.domains);
         m.insert("GlobalResolverId", self.global_resolver_id.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -844,41 +806,19 @@ impl CfnFirewallRuleProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
-        if let Some(v) = self.block_override_dns_type {
-            m.insert("BlockOverrideDnsType", v.into_value());
-        }
-        if let Some(v) = self.block_override_domain {
-            m.insert("BlockOverrideDomain", v.into_value());
-        }
-        if let Some(v) = self.block_override_ttl {
-            m.insert("BlockOverrideTtl", v.into_value());
-        }
-        if let Some(v) = self.block_response {
-            m.insert("BlockResponse", v.into_value());
-        }
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.confidence_threshold {
-            m.insert("ConfidenceThreshold", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.dns_advanced_protection {
-            m.insert("DnsAdvancedProtection", v.into_value());
-        }
+        set(&mut m, "BlockOverrideDnsType", self.block_override_dns_type);
+        set(&mut m, "BlockOverrideDomain", self.block_override_domain);
+        set(&mut m, "BlockOverrideTtl", self.block_override_ttl);
+        set(&mut m, "BlockResponse", self.block_response);
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "ConfidenceThreshold", self.confidence_threshold);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DnsAdvancedProtection", self.dns_advanced_protection);
         m.insert("DnsViewId", self.dns_view_id.into_value());
-        if let Some(v) = self.firewall_domain_list_id {
-            m.insert("FirewallDomainListId", v.into_value());
-        }
+        set(&mut m, "FirewallDomainListId", self.firewall_domain_list_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.priority {
-            m.insert("Priority", v.into_value());
-        }
-        if let Some(v) = self.q_type {
-            m.insert("QType", v.into_value());
-        }
+        set(&mut m, "Priority", self.priority);
+        set(&mut m, "QType", self.q_type);
         m
     }
 
@@ -1011,23 +951,13 @@ impl CfnGlobalResolverProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IpAddressType", self.ip_address_type);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.observability_region {
-            m.insert("ObservabilityRegion", v.into_value());
-        }
+        set(&mut m, "ObservabilityRegion", self.observability_region);
         m.insert("Regions", self.regions.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

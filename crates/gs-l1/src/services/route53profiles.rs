@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "route53profiles")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -97,9 +97,7 @@ impl CfnProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -211,15 +209,11 @@ impl CfnProfileAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.arn {
-            m.insert("Arn", v.into_value());
-        }
+        set(&mut m, "Arn", self.arn);
         m.insert("Name", self.name.into_value());
         m.insert("ProfileId", self.profile_id.into_value());
         m.insert("ResourceId", self.resource_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -301,9 +295,7 @@ impl CfnProfileResourceAssociationProps {
         m.insert("Name", self.name.into_value());
         m.insert("ProfileId", self.profile_id.into_value());
         m.insert("ResourceArn", self.resource_arn.into_value());
-        if let Some(v) = self.resource_properties {
-            m.insert("ResourceProperties", v.into_value());
-        }
+        set(&mut m, "ResourceProperties", self.resource_properties);
         m
     }
 

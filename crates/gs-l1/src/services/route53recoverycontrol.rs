@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "route53recoverycontrol")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -128,12 +128,8 @@ impl CfnClusterProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -230,13 +226,9 @@ impl CfnControlPanelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cluster_arn {
-            m.insert("ClusterArn", v.into_ref());
-        }
+        if let Some(v) = self.cluster_arn { m.insert("ClusterArn", v.into_ref()); }
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -340,12 +332,8 @@ impl CfnRoutingControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cluster_arn {
-            m.insert("ClusterArn", v.into_ref());
-        }
-        if let Some(v) = self.control_panel_arn {
-            m.insert("ControlPanelArn", v.into_ref());
-        }
+        if let Some(v) = self.cluster_arn { m.insert("ClusterArn", v.into_ref()); }
+        if let Some(v) = self.control_panel_arn { m.insert("ControlPanelArn", v.into_ref()); }
         m.insert("Name", self.name.into_value());
         m
     }
@@ -465,18 +453,12 @@ impl CfnSafetyRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.assertion_rule {
-            m.insert("AssertionRule", v.into_value());
-        }
+        set(&mut m, "AssertionRule", self.assertion_rule);
         m.insert("ControlPanelArn", self.control_panel_arn.into_ref());
-        if let Some(v) = self.gating_rule {
-            m.insert("GatingRule", v.into_value());
-        }
+        set(&mut m, "GatingRule", self.gating_rule);
         m.insert("Name", self.name.into_value());
         m.insert("RuleConfig", self.rule_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

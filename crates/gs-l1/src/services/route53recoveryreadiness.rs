@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "route53recoveryreadiness")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -136,15 +136,9 @@ impl CfnCellProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cell_name {
-            m.insert("CellName", v.into_value());
-        }
-        if let Some(v) = self.cells {
-            m.insert("Cells", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CellName", self.cell_name);
+        set(&mut m, "Cells", self.cells);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -235,15 +229,9 @@ impl CfnReadinessCheckProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.readiness_check_name {
-            m.insert("ReadinessCheckName", v.into_value());
-        }
-        if let Some(v) = self.resource_set_name {
-            m.insert("ResourceSetName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ReadinessCheckName", self.readiness_check_name);
+        set(&mut m, "ResourceSetName", self.resource_set_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -324,15 +312,9 @@ impl CfnRecoveryGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cells {
-            m.insert("Cells", v.into_value());
-        }
-        if let Some(v) = self.recovery_group_name {
-            m.insert("RecoveryGroupName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Cells", self.cells);
+        set(&mut m, "RecoveryGroupName", self.recovery_group_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -415,14 +397,10 @@ impl CfnResourceSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.resource_set_name {
-            m.insert("ResourceSetName", v.into_value());
-        }
+        set(&mut m, "ResourceSetName", self.resource_set_name);
         m.insert("ResourceSetType", self.resource_set_type.into_value());
         m.insert("Resources", self.resources.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -456,7 +434,7 @@ impl crate::Cfn<markers::ResourceSet> {
 /// The property types of [`CfnResourceSet`]: CDK's `CfnResourceSet.*Property`.
 #[cfg(feature = "route53recoveryreadiness")]
 pub mod resource_set {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The resource element of a resource set.
     ///
@@ -512,18 +490,10 @@ pub mod resource_set {
     impl IntoValue for Resource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_id {
-                m.insert("ComponentId", v.into_value());
-            }
-            if let Some(v) = self.dns_target_resource {
-                m.insert("DnsTargetResource", v.into_value());
-            }
-            if let Some(v) = self.readiness_scopes {
-                m.insert("ReadinessScopes", v.into_value());
-            }
-            if let Some(v) = self.resource_arn {
-                m.insert("ResourceArn", v.into_value());
-            }
+            set(&mut m, "ComponentId", self.component_id);
+            set(&mut m, "DnsTargetResource", self.dns_target_resource);
+            set(&mut m, "ReadinessScopes", self.readiness_scopes);
+            set(&mut m, "ResourceArn", self.resource_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -585,21 +555,11 @@ pub mod resource_set {
     impl IntoValue for DNSTargetResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_name {
-                m.insert("DomainName", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_arn {
-                m.insert("HostedZoneArn", v.into_value());
-            }
-            if let Some(v) = self.record_set_id {
-                m.insert("RecordSetId", v.into_value());
-            }
-            if let Some(v) = self.record_type {
-                m.insert("RecordType", v.into_value());
-            }
-            if let Some(v) = self.target_resource {
-                m.insert("TargetResource", v.into_value());
-            }
+            set(&mut m, "DomainName", self.domain_name);
+            set(&mut m, "HostedZoneArn", self.hosted_zone_arn);
+            set(&mut m, "RecordSetId", self.record_set_id);
+            set(&mut m, "RecordType", self.record_type);
+            set(&mut m, "TargetResource", self.target_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -641,12 +601,8 @@ pub mod resource_set {
     impl IntoValue for TargetResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.nlb_resource {
-                m.insert("NLBResource", v.into_value());
-            }
-            if let Some(v) = self.r53_resource {
-                m.insert("R53Resource", v.into_value());
-            }
+            set(&mut m, "NLBResource", self.nlb_resource);
+            set(&mut m, "R53Resource", self.r53_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -688,12 +644,8 @@ pub mod resource_set {
     impl IntoValue for R53ResourceRecord {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_name {
-                m.insert("DomainName", v.into_value());
-            }
-            if let Some(v) = self.record_set_id {
-                m.insert("RecordSetId", v.into_value());
-            }
+            set(&mut m, "DomainName", self.domain_name);
+            set(&mut m, "RecordSetId", self.record_set_id);
             gs_core::Value::Map(m)
         }
     }
@@ -729,9 +681,7 @@ pub mod resource_set {
     impl IntoValue for NLBResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
             gs_core::Value::Map(m)
         }
     }

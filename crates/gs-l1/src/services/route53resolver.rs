@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "route53resolver")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -259,18 +259,10 @@ impl CfnFirewallDomainListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.domain_file_url {
-            m.insert("DomainFileUrl", v.into_value());
-        }
-        if let Some(v) = self.domains {
-            m.insert("Domains", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DomainFileUrl", self.domain_file_url);
+        set(&mut m, "Domains", self.domains);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -421,15 +413,9 @@ impl CfnFirewallRuleGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.firewall_rules {
-            m.insert("FirewallRules", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "FirewallRules", self.firewall_rules);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -542,7 +528,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
 /// The property types of [`CfnFirewallRuleGroup`]: CDK's `CfnFirewallRuleGroup.*Property`.
 #[cfg(feature = "route53resolver")]
 pub mod firewall_rule_group {
-    use crate::kinds::{Id, Int, IntoValue, Str};
+    use crate::kinds::{Id, Int, IntoValue, Str, set};
 
     /// Firewall rule type union. Exactly one member must be set. Mutually exclusive with
     /// FirewallDomainListId and DnsThreatProtection/ConfidenceThreshold.
@@ -588,15 +574,9 @@ pub mod firewall_rule_group {
     impl IntoValue for FirewallRuleType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.firewall_advanced_content_category {
-                m.insert("FirewallAdvancedContentCategory", v.into_value());
-            }
-            if let Some(v) = self.firewall_advanced_threat_category {
-                m.insert("FirewallAdvancedThreatCategory", v.into_value());
-            }
-            if let Some(v) = self.partner_threat_protection {
-                m.insert("PartnerThreatProtection", v.into_value());
-            }
+            set(&mut m, "FirewallAdvancedContentCategory", self.firewall_advanced_content_category);
+            set(&mut m, "FirewallAdvancedThreatCategory", self.firewall_advanced_threat_category);
+            set(&mut m, "PartnerThreatProtection", self.partner_threat_protection);
             gs_core::Value::Map(m)
         }
     }
@@ -814,43 +794,19 @@ pub mod firewall_rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.block_override_dns_type {
-                m.insert("BlockOverrideDnsType", v.into_value());
-            }
-            if let Some(v) = self.block_override_domain {
-                m.insert("BlockOverrideDomain", v.into_value());
-            }
-            if let Some(v) = self.block_override_ttl {
-                m.insert("BlockOverrideTtl", v.into_value());
-            }
-            if let Some(v) = self.block_response {
-                m.insert("BlockResponse", v.into_value());
-            }
-            if let Some(v) = self.confidence_threshold {
-                m.insert("ConfidenceThreshold", v.into_value());
-            }
-            if let Some(v) = self.dns_threat_protection {
-                m.insert("DnsThreatProtection", v.into_value());
-            }
-            if let Some(v) = self.firewall_domain_list_id {
-                m.insert("FirewallDomainListId", v.into_ref());
-            }
-            if let Some(v) = self.firewall_domain_redirection_action {
-                m.insert("FirewallDomainRedirectionAction", v.into_value());
-            }
-            if let Some(v) = self.firewall_rule_type {
-                m.insert("FirewallRuleType", v.into_value());
-            }
-            if let Some(v) = self.firewall_threat_protection_id {
-                m.insert("FirewallThreatProtectionId", v.into_value());
-            }
+            set(&mut m, "BlockOverrideDnsType", self.block_override_dns_type);
+            set(&mut m, "BlockOverrideDomain", self.block_override_domain);
+            set(&mut m, "BlockOverrideTtl", self.block_override_ttl);
+            set(&mut m, "BlockResponse", self.block_response);
+            set(&mut m, "ConfidenceThreshold", self.confidence_threshold);
+            set(&mut m, "DnsThreatProtection", self.dns_threat_protection);
+            if let Some(v) = self.firewall_domain_list_id { m.insert("FirewallDomainListId", v.into_ref()); }
+            set(&mut m, "FirewallDomainRedirectionAction", self.firewall_domain_redirection_action);
+            set(&mut m, "FirewallRuleType", self.firewall_rule_type);
+            set(&mut m, "FirewallThreatProtectionId", self.firewall_threat_protection_id);
             m.insert("Priority", self.priority.into_value());
-            if let Some(v) = self.qtype {
-                m.insert("Qtype", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Qtype", self.qtype);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -928,16 +884,10 @@ impl CfnFirewallRuleGroupAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FirewallRuleGroupId", self.firewall_rule_group_id.into_ref());
-        if let Some(v) = self.mutation_protection {
-            m.insert("MutationProtection", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "MutationProtection", self.mutation_protection);
+        set(&mut m, "Name", self.name);
         m.insert("Priority", self.priority.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -1089,15 +1039,11 @@ impl CfnOutpostResolverProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.instance_count {
-            m.insert("InstanceCount", v.into_value());
-        }
+        set(&mut m, "InstanceCount", self.instance_count);
         m.insert("Name", self.name.into_value());
         m.insert("OutpostArn", self.outpost_arn.into_value());
         m.insert("PreferredInstanceType", self.preferred_instance_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1302,9 +1248,7 @@ impl CfnResolverDNSSECConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.resource_id {
-            m.insert("ResourceId", v.into_value());
-        }
+        set(&mut m, "ResourceId", self.resource_id);
         m
     }
 
@@ -1478,38 +1422,18 @@ impl CfnResolverEndpointProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Direction", self.direction.into_value());
-        if let Some(v) = self.dns64_enabled {
-            m.insert("Dns64Enabled", v.into_value());
-        }
+        set(&mut m, "Dns64Enabled", self.dns64_enabled);
         m.insert("IpAddresses", self.ip_addresses.into_value());
-        if let Some(v) = self.ipv6_internet_access_enabled {
-            m.insert("Ipv6InternetAccessEnabled", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.outpost_arn {
-            m.insert("OutpostArn", v.into_value());
-        }
-        if let Some(v) = self.preferred_instance_type {
-            m.insert("PreferredInstanceType", v.into_value());
-        }
-        if let Some(v) = self.protocols {
-            m.insert("Protocols", v.into_value());
-        }
-        if let Some(v) = self.resolver_endpoint_type {
-            m.insert("ResolverEndpointType", v.into_value());
-        }
-        if let Some(v) = self.rni_enhanced_metrics_enabled {
-            m.insert("RniEnhancedMetricsEnabled", v.into_value());
-        }
+        set(&mut m, "Ipv6InternetAccessEnabled", self.ipv6_internet_access_enabled);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OutpostArn", self.outpost_arn);
+        set(&mut m, "PreferredInstanceType", self.preferred_instance_type);
+        set(&mut m, "Protocols", self.protocols);
+        set(&mut m, "ResolverEndpointType", self.resolver_endpoint_type);
+        set(&mut m, "RniEnhancedMetricsEnabled", self.rni_enhanced_metrics_enabled);
         m.insert("SecurityGroupIds", self.security_group_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_name_server_metrics_enabled {
-            m.insert("TargetNameServerMetricsEnabled", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetNameServerMetricsEnabled", self.target_name_server_metrics_enabled);
         m
     }
 
@@ -1608,7 +1532,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
 /// The property types of [`CfnResolverEndpoint`]: CDK's `CfnResolverEndpoint.*Property`.
 #[cfg(feature = "route53resolver")]
 pub mod resolver_endpoint {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// In a
     /// [CreateResolverEndpoint](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverEndpoint.html)
@@ -1652,12 +1576,8 @@ pub mod resolver_endpoint {
     impl IntoValue for IpAddressRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip {
-                m.insert("Ip", v.into_value());
-            }
-            if let Some(v) = self.ipv6 {
-                m.insert("Ipv6", v.into_value());
-            }
+            set(&mut m, "Ip", self.ip);
+            set(&mut m, "Ipv6", self.ipv6);
             m.insert("SubnetId", self.subnet_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -1717,15 +1637,9 @@ impl CfnResolverQueryLoggingConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.destination_arn {
-            m.insert("DestinationArn", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DestinationArn", self.destination_arn);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1865,12 +1779,8 @@ impl CfnResolverQueryLoggingConfigAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.resolver_query_log_config_id {
-            m.insert("ResolverQueryLogConfigId", v.into_ref());
-        }
-        if let Some(v) = self.resource_id {
-            m.insert("ResourceId", v.into_ref());
-        }
+        if let Some(v) = self.resolver_query_log_config_id { m.insert("ResolverQueryLogConfigId", v.into_ref()); }
+        if let Some(v) = self.resource_id { m.insert("ResourceId", v.into_ref()); }
         m
     }
 
@@ -2012,25 +1922,13 @@ impl CfnResolverRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delegation_record {
-            m.insert("DelegationRecord", v.into_value());
-        }
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.resolver_endpoint_id {
-            m.insert("ResolverEndpointId", v.into_value());
-        }
+        set(&mut m, "DelegationRecord", self.delegation_record);
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ResolverEndpointId", self.resolver_endpoint_id);
         m.insert("RuleType", self.rule_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_ips {
-            m.insert("TargetIps", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetIps", self.target_ips);
         m
     }
 
@@ -2114,7 +2012,7 @@ impl crate::Cfn<markers::ResolverRule> {
 /// The property types of [`CfnResolverRule`]: CDK's `CfnResolverRule.*Property`.
 #[cfg(feature = "route53resolver")]
 pub mod resolver_rule {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// In a
     /// [CreateResolverRule](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverRule.html)
@@ -2175,21 +2073,11 @@ pub mod resolver_rule {
     impl IntoValue for TargetAddress {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip {
-                m.insert("Ip", v.into_value());
-            }
-            if let Some(v) = self.ipv6 {
-                m.insert("Ipv6", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.server_name_indication {
-                m.insert("ServerNameIndication", v.into_value());
-            }
+            set(&mut m, "Ip", self.ip);
+            set(&mut m, "Ipv6", self.ipv6);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "ServerNameIndication", self.server_name_indication);
             gs_core::Value::Map(m)
         }
     }
@@ -2242,9 +2130,7 @@ impl CfnResolverRuleAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("ResolverRuleId", self.resolver_rule_id.into_ref());
         m.insert("VPCId", self.vpc_id.into_ref());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "rtbfabric")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -157,13 +157,9 @@ impl CfnInboundExternalLinkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayId", self.gateway_id.into_value());
-        if let Some(v) = self.link_attributes {
-            m.insert("LinkAttributes", v.into_value());
-        }
+        set(&mut m, "LinkAttributes", self.link_attributes);
         m.insert("LinkLogSettings", self.link_log_settings.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -237,7 +233,7 @@ impl crate::Cfn<markers::InboundExternalLink> {
 /// The property types of [`CfnInboundExternalLink`]: CDK's `CfnInboundExternalLink.*Property`.
 #[cfg(feature = "rtbfabric")]
 pub mod inbound_external_link {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The `LinkAttributes` property type.
     ///
@@ -276,12 +272,8 @@ pub mod inbound_external_link {
     impl IntoValue for LinkAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_provided_id {
-                m.insert("CustomerProvidedId", v.into_value());
-            }
-            if let Some(v) = self.responder_error_masking {
-                m.insert("ResponderErrorMasking", v.into_value());
-            }
+            set(&mut m, "CustomerProvidedId", self.customer_provided_id);
+            set(&mut m, "ResponderErrorMasking", self.responder_error_masking);
             gs_core::Value::Map(m)
         }
     }
@@ -335,9 +327,7 @@ pub mod inbound_external_link {
             m.insert("Action", self.action.into_value());
             m.insert("HttpCode", self.http_code.into_value());
             m.insert("LoggingTypes", self.logging_types.into_value());
-            if let Some(v) = self.response_logging_percentage {
-                m.insert("ResponseLoggingPercentage", v.into_value());
-            }
+            set(&mut m, "ResponseLoggingPercentage", self.response_logging_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -514,20 +504,12 @@ impl CfnLinkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayId", self.gateway_id.into_value());
-        if let Some(v) = self.http_responder_allowed {
-            m.insert("HttpResponderAllowed", v.into_value());
-        }
-        if let Some(v) = self.link_attributes {
-            m.insert("LinkAttributes", v.into_value());
-        }
+        set(&mut m, "HttpResponderAllowed", self.http_responder_allowed);
+        set(&mut m, "LinkAttributes", self.link_attributes);
         m.insert("LinkLogSettings", self.link_log_settings.into_value());
-        if let Some(v) = self.module_configuration_list {
-            m.insert("ModuleConfigurationList", v.into_value());
-        }
+        set(&mut m, "ModuleConfigurationList", self.module_configuration_list);
         m.insert("PeerGatewayId", self.peer_gateway_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -601,7 +583,7 @@ impl crate::Cfn<markers::Link> {
 /// The property types of [`CfnLink`]: CDK's `CfnLink.*Property`.
 #[cfg(feature = "rtbfabric")]
 pub mod link {
-    use crate::kinds::{Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Num, Str, set};
 
     /// Describes the attributes of a link.
     ///
@@ -640,12 +622,8 @@ pub mod link {
     impl IntoValue for LinkAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_provided_id {
-                m.insert("CustomerProvidedId", v.into_value());
-            }
-            if let Some(v) = self.responder_error_masking {
-                m.insert("ResponderErrorMasking", v.into_value());
-            }
+            set(&mut m, "CustomerProvidedId", self.customer_provided_id);
+            set(&mut m, "ResponderErrorMasking", self.responder_error_masking);
             gs_core::Value::Map(m)
         }
     }
@@ -699,9 +677,7 @@ pub mod link {
             m.insert("Action", self.action.into_value());
             m.insert("HttpCode", self.http_code.into_value());
             m.insert("LoggingTypes", self.logging_types.into_value());
-            if let Some(v) = self.response_logging_percentage {
-                m.insert("ResponseLoggingPercentage", v.into_value());
-            }
+            set(&mut m, "ResponseLoggingPercentage", self.response_logging_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -851,16 +827,10 @@ pub mod link {
     impl IntoValue for ModuleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.depends_on {
-                m.insert("DependsOn", v.into_value());
-            }
-            if let Some(v) = self.module_parameters {
-                m.insert("ModuleParameters", v.into_value());
-            }
+            set(&mut m, "DependsOn", self.depends_on);
+            set(&mut m, "ModuleParameters", self.module_parameters);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -902,12 +872,8 @@ pub mod link {
     impl IntoValue for ModuleParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.no_bid {
-                m.insert("NoBid", v.into_value());
-            }
-            if let Some(v) = self.open_rtb_attribute {
-                m.insert("OpenRtbAttribute", v.into_value());
-            }
+            set(&mut m, "NoBid", self.no_bid);
+            set(&mut m, "OpenRtbAttribute", self.open_rtb_attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -955,15 +921,9 @@ pub mod link {
     impl IntoValue for NoBidModuleParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pass_through_percentage {
-                m.insert("PassThroughPercentage", v.into_value());
-            }
-            if let Some(v) = self.reason {
-                m.insert("Reason", v.into_value());
-            }
-            if let Some(v) = self.reason_code {
-                m.insert("ReasonCode", v.into_value());
-            }
+            set(&mut m, "PassThroughPercentage", self.pass_through_percentage);
+            set(&mut m, "Reason", self.reason);
+            set(&mut m, "ReasonCode", self.reason_code);
             gs_core::Value::Map(m)
         }
     }
@@ -1163,9 +1123,7 @@ pub mod link {
     impl IntoValue for NoBidAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.no_bid_reason_code {
-                m.insert("NoBidReasonCode", v.into_value());
-            }
+            set(&mut m, "NoBidReasonCode", self.no_bid_reason_code);
             gs_core::Value::Map(m)
         }
     }
@@ -1274,9 +1232,7 @@ impl CfnLinkRoutingRuleProps {
         m.insert("GatewayId", self.gateway_id.into_value());
         m.insert("LinkId", self.link_id.into_value());
         m.insert("Priority", self.priority.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1342,7 +1298,7 @@ impl crate::Cfn<markers::LinkRoutingRule> {
 /// The property types of [`CfnLinkRoutingRule`]: CDK's `CfnLinkRoutingRule.*Property`.
 #[cfg(feature = "rtbfabric")]
 pub mod link_routing_rule {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Conditions for a routing rule. All non-null fields must match (AND logic). At least one
     /// field must be set. HostHeader and HostHeaderWildcard are mutually exclusive. PathPrefix and
@@ -1410,24 +1366,12 @@ pub mod link_routing_rule {
     impl IntoValue for RuleCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host_header {
-                m.insert("HostHeader", v.into_value());
-            }
-            if let Some(v) = self.host_header_wildcard {
-                m.insert("HostHeaderWildcard", v.into_value());
-            }
-            if let Some(v) = self.path_exact {
-                m.insert("PathExact", v.into_value());
-            }
-            if let Some(v) = self.path_prefix {
-                m.insert("PathPrefix", v.into_value());
-            }
-            if let Some(v) = self.query_string_equals {
-                m.insert("QueryStringEquals", v.into_value());
-            }
-            if let Some(v) = self.query_string_exists {
-                m.insert("QueryStringExists", v.into_value());
-            }
+            set(&mut m, "HostHeader", self.host_header);
+            set(&mut m, "HostHeaderWildcard", self.host_header_wildcard);
+            set(&mut m, "PathExact", self.path_exact);
+            set(&mut m, "PathPrefix", self.path_prefix);
+            set(&mut m, "QueryStringEquals", self.query_string_equals);
+            set(&mut m, "QueryStringExists", self.query_string_exists);
             gs_core::Value::Map(m)
         }
     }
@@ -1530,14 +1474,10 @@ impl CfnOutboundExternalLinkProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayId", self.gateway_id.into_value());
-        if let Some(v) = self.link_attributes {
-            m.insert("LinkAttributes", v.into_value());
-        }
+        set(&mut m, "LinkAttributes", self.link_attributes);
         m.insert("LinkLogSettings", self.link_log_settings.into_value());
         m.insert("PublicEndpoint", self.public_endpoint.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1603,7 +1543,7 @@ impl crate::Cfn<markers::OutboundExternalLink> {
 /// The property types of [`CfnOutboundExternalLink`]: CDK's `CfnOutboundExternalLink.*Property`.
 #[cfg(feature = "rtbfabric")]
 pub mod outbound_external_link {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The `LinkAttributes` property type.
     ///
@@ -1642,12 +1582,8 @@ pub mod outbound_external_link {
     impl IntoValue for LinkAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_provided_id {
-                m.insert("CustomerProvidedId", v.into_value());
-            }
-            if let Some(v) = self.responder_error_masking {
-                m.insert("ResponderErrorMasking", v.into_value());
-            }
+            set(&mut m, "CustomerProvidedId", self.customer_provided_id);
+            set(&mut m, "ResponderErrorMasking", self.responder_error_masking);
             gs_core::Value::Map(m)
         }
     }
@@ -1701,9 +1637,7 @@ pub mod outbound_external_link {
             m.insert("Action", self.action.into_value());
             m.insert("HttpCode", self.http_code.into_value());
             m.insert("LoggingTypes", self.logging_types.into_value());
-            if let Some(v) = self.response_logging_percentage {
-                m.insert("ResponseLoggingPercentage", v.into_value());
-            }
+            set(&mut m, "ResponseLoggingPercentage", self.response_logging_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -1875,14 +1809,10 @@ impl CfnRequesterGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("SecurityGroupIds", self.security_group_ids.into_get_atts("GroupId"));
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -2088,34 +2018,18 @@ impl CfnResponderGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.acm_certificate_arn {
-            m.insert("AcmCertificateArn", v.into_ref());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.domain_name {
-            m.insert("DomainName", v.into_value());
-        }
-        if let Some(v) = self.gateway_type {
-            m.insert("GatewayType", v.into_value());
-        }
-        if let Some(v) = self.listener_config {
-            m.insert("ListenerConfig", v.into_value());
-        }
-        if let Some(v) = self.managed_endpoint_configuration {
-            m.insert("ManagedEndpointConfiguration", v.into_value());
-        }
+        if let Some(v) = self.acm_certificate_arn { m.insert("AcmCertificateArn", v.into_ref()); }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DomainName", self.domain_name);
+        set(&mut m, "GatewayType", self.gateway_type);
+        set(&mut m, "ListenerConfig", self.listener_config);
+        set(&mut m, "ManagedEndpointConfiguration", self.managed_endpoint_configuration);
         m.insert("Port", self.port.into_value());
         m.insert("Protocol", self.protocol.into_value());
         m.insert("SecurityGroupIds", self.security_group_ids.into_get_atts("GroupId"));
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trust_store_configuration {
-            m.insert("TrustStoreConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrustStoreConfiguration", self.trust_store_configuration);
         m.insert("VpcId", self.vpc_id.into_ref());
         m
     }
@@ -2198,7 +2112,7 @@ impl crate::Cfn<markers::ResponderGateway> {
 /// The property types of [`CfnResponderGateway`]: CDK's `CfnResponderGateway.*Property`.
 #[cfg(feature = "rtbfabric")]
 pub mod responder_gateway {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Describes the configuration of a trust store.
     ///
@@ -2268,12 +2182,8 @@ pub mod responder_gateway {
     impl IntoValue for ManagedEndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaling_groups_configuration {
-                m.insert("AutoScalingGroupsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.eks_endpoints_configuration {
-                m.insert("EksEndpointsConfiguration", v.into_value());
-            }
+            set(&mut m, "AutoScalingGroupsConfiguration", self.auto_scaling_groups_configuration);
+            set(&mut m, "EksEndpointsConfiguration", self.eks_endpoints_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2318,9 +2228,7 @@ pub mod responder_gateway {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoScalingGroupNameList", self.auto_scaling_group_name_list.into_value());
-            if let Some(v) = self.health_check_config {
-                m.insert("HealthCheckConfig", v.into_value());
-            }
+            set(&mut m, "HealthCheckConfig", self.health_check_config);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -2395,26 +2303,14 @@ pub mod responder_gateway {
     impl IntoValue for HealthCheckConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.healthy_threshold_count {
-                m.insert("HealthyThresholdCount", v.into_value());
-            }
-            if let Some(v) = self.interval_seconds {
-                m.insert("IntervalSeconds", v.into_value());
-            }
+            set(&mut m, "HealthyThresholdCount", self.healthy_threshold_count);
+            set(&mut m, "IntervalSeconds", self.interval_seconds);
             m.insert("Path", self.path.into_value());
             m.insert("Port", self.port.into_value());
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.status_code_matcher {
-                m.insert("StatusCodeMatcher", v.into_value());
-            }
-            if let Some(v) = self.timeout_ms {
-                m.insert("TimeoutMs", v.into_value());
-            }
-            if let Some(v) = self.unhealthy_threshold_count {
-                m.insert("UnhealthyThresholdCount", v.into_value());
-            }
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "StatusCodeMatcher", self.status_code_matcher);
+            set(&mut m, "TimeoutMs", self.timeout_ms);
+            set(&mut m, "UnhealthyThresholdCount", self.unhealthy_threshold_count);
             gs_core::Value::Map(m)
         }
     }

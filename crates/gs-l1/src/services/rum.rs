@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "rum")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -135,34 +135,16 @@ impl CfnAppMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_monitor_configuration {
-            m.insert("AppMonitorConfiguration", v.into_value());
-        }
-        if let Some(v) = self.custom_events {
-            m.insert("CustomEvents", v.into_value());
-        }
-        if let Some(v) = self.cw_log_enabled {
-            m.insert("CwLogEnabled", v.into_value());
-        }
-        if let Some(v) = self.deobfuscation_configuration {
-            m.insert("DeobfuscationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.domain_list {
-            m.insert("DomainList", v.into_value());
-        }
+        set(&mut m, "AppMonitorConfiguration", self.app_monitor_configuration);
+        set(&mut m, "CustomEvents", self.custom_events);
+        set(&mut m, "CwLogEnabled", self.cw_log_enabled);
+        set(&mut m, "DeobfuscationConfiguration", self.deobfuscation_configuration);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "DomainList", self.domain_list);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.platform {
-            m.insert("Platform", v.into_value());
-        }
-        if let Some(v) = self.resource_policy {
-            m.insert("ResourcePolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Platform", self.platform);
+        set(&mut m, "ResourcePolicy", self.resource_policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -196,7 +178,7 @@ impl crate::Cfn<markers::AppMonitor> {
 /// The property types of [`CfnAppMonitor`]: CDK's `CfnAppMonitor.*Property`.
 #[cfg(feature = "rum")]
 pub mod app_monitor {
-    use crate::kinds::{Bool, Id, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Map, Num, Str, set};
 
     /// Use this structure to assign a resource-based policy to a CloudWatch RUM app monitor to
     /// control access to it. Each app monitor can have one resource-based policy. The maximum size
@@ -241,9 +223,7 @@ pub mod app_monitor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyDocument", self.policy_document.into_value());
-            if let Some(v) = self.policy_revision_id {
-                m.insert("PolicyRevisionId", v.into_value());
-            }
+            set(&mut m, "PolicyRevisionId", self.policy_revision_id);
             gs_core::Value::Map(m)
         }
     }
@@ -281,9 +261,7 @@ pub mod app_monitor {
     impl IntoValue for DeobfuscationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.java_script_source_maps {
-                m.insert("JavaScriptSourceMaps", v.into_value());
-            }
+            set(&mut m, "JavaScriptSourceMaps", self.java_script_source_maps);
             gs_core::Value::Map(m)
         }
     }
@@ -323,9 +301,7 @@ pub mod app_monitor {
     impl IntoValue for JavaScriptSourceMaps {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -363,9 +339,7 @@ pub mod app_monitor {
     impl IntoValue for CustomEvents {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -473,36 +447,16 @@ pub mod app_monitor {
     impl IntoValue for AppMonitorConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_cookies {
-                m.insert("AllowCookies", v.into_value());
-            }
-            if let Some(v) = self.enable_x_ray {
-                m.insert("EnableXRay", v.into_value());
-            }
-            if let Some(v) = self.excluded_pages {
-                m.insert("ExcludedPages", v.into_value());
-            }
-            if let Some(v) = self.favorite_pages {
-                m.insert("FavoritePages", v.into_value());
-            }
-            if let Some(v) = self.guest_role_arn {
-                m.insert("GuestRoleArn", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.identity_pool_id {
-                m.insert("IdentityPoolId", v.into_ref());
-            }
-            if let Some(v) = self.included_pages {
-                m.insert("IncludedPages", v.into_value());
-            }
-            if let Some(v) = self.metric_destinations {
-                m.insert("MetricDestinations", v.into_value());
-            }
-            if let Some(v) = self.session_sample_rate {
-                m.insert("SessionSampleRate", v.into_value());
-            }
-            if let Some(v) = self.telemetries {
-                m.insert("Telemetries", v.into_value());
-            }
+            set(&mut m, "AllowCookies", self.allow_cookies);
+            set(&mut m, "EnableXRay", self.enable_x_ray);
+            set(&mut m, "ExcludedPages", self.excluded_pages);
+            set(&mut m, "FavoritePages", self.favorite_pages);
+            if let Some(v) = self.guest_role_arn { m.insert("GuestRoleArn", v.into_get_att("Arn")); }
+            if let Some(v) = self.identity_pool_id { m.insert("IdentityPoolId", v.into_ref()); }
+            set(&mut m, "IncludedPages", self.included_pages);
+            set(&mut m, "MetricDestinations", self.metric_destinations);
+            set(&mut m, "SessionSampleRate", self.session_sample_rate);
+            set(&mut m, "Telemetries", self.telemetries);
             gs_core::Value::Map(m)
         }
     }
@@ -558,15 +512,9 @@ pub mod app_monitor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
-            if let Some(v) = self.iam_role_arn {
-                m.insert("IamRoleArn", v.into_value());
-            }
-            if let Some(v) = self.metric_definitions {
-                m.insert("MetricDefinitions", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
+            set(&mut m, "IamRoleArn", self.iam_role_arn);
+            set(&mut m, "MetricDefinitions", self.metric_definitions);
             gs_core::Value::Map(m)
         }
     }
@@ -635,22 +583,12 @@ pub mod app_monitor {
     impl IntoValue for MetricDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimension_keys {
-                m.insert("DimensionKeys", v.into_value());
-            }
-            if let Some(v) = self.event_pattern {
-                m.insert("EventPattern", v.into_value());
-            }
+            set(&mut m, "DimensionKeys", self.dimension_keys);
+            set(&mut m, "EventPattern", self.event_pattern);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.namespace {
-                m.insert("Namespace", v.into_value());
-            }
-            if let Some(v) = self.unit_label {
-                m.insert("UnitLabel", v.into_value());
-            }
-            if let Some(v) = self.value_key {
-                m.insert("ValueKey", v.into_value());
-            }
+            set(&mut m, "Namespace", self.namespace);
+            set(&mut m, "UnitLabel", self.unit_label);
+            set(&mut m, "ValueKey", self.value_key);
             gs_core::Value::Map(m)
         }
     }

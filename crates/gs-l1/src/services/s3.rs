@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "s3")]
-use crate::kinds::{Bool, Id, IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{Bool, Id, IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -274,21 +274,13 @@ impl CfnAccessGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_grants_location_configuration {
-            m.insert("AccessGrantsLocationConfiguration", v.into_value());
-        }
+        set(&mut m, "AccessGrantsLocationConfiguration", self.access_grants_location_configuration);
         m.insert("AccessGrantsLocationId", self.access_grants_location_id.into_value());
-        if let Some(v) = self.application_arn {
-            m.insert("ApplicationArn", v.into_value());
-        }
+        set(&mut m, "ApplicationArn", self.application_arn);
         m.insert("Grantee", self.grantee.into_value());
         m.insert("Permission", self.permission.into_value());
-        if let Some(v) = self.s3_prefix_type {
-            m.insert("S3PrefixType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "S3PrefixType", self.s3_prefix_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -478,12 +470,8 @@ impl CfnAccessGrantsInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.identity_center_arn {
-            m.insert("IdentityCenterArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "IdentityCenterArn", self.identity_center_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -578,9 +566,7 @@ impl CfnAccessGrantsLocationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("IamRoleArn", self.iam_role_arn.into_value());
         m.insert("LocationScope", self.location_scope.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -705,24 +691,12 @@ impl CfnAccessPointProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_ref());
-        if let Some(v) = self.bucket_account_id {
-            m.insert("BucketAccountId", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.public_access_block_configuration {
-            m.insert("PublicAccessBlockConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_configuration {
-            m.insert("VpcConfiguration", v.into_value());
-        }
+        set(&mut m, "BucketAccountId", self.bucket_account_id);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "PublicAccessBlockConfiguration", self.public_access_block_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfiguration", self.vpc_configuration);
         m
     }
 
@@ -784,7 +758,7 @@ impl crate::Cfn<markers::AccessPoint> {
 /// The property types of [`CfnAccessPoint`]: CDK's `CfnAccessPoint.*Property`.
 #[cfg(feature = "s3")]
 pub mod access_point {
-    use crate::kinds::{Bool, Id, IntoValue};
+    use crate::kinds::{Bool, Id, IntoValue, set};
 
     /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can
     /// enable the configuration options in any combination. Bucket-level settings work alongside
@@ -847,18 +821,10 @@ pub mod access_point {
     impl IntoValue for PublicAccessBlockConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_public_acls {
-                m.insert("BlockPublicAcls", v.into_value());
-            }
-            if let Some(v) = self.block_public_policy {
-                m.insert("BlockPublicPolicy", v.into_value());
-            }
-            if let Some(v) = self.ignore_public_acls {
-                m.insert("IgnorePublicAcls", v.into_value());
-            }
-            if let Some(v) = self.restrict_public_buckets {
-                m.insert("RestrictPublicBuckets", v.into_value());
-            }
+            set(&mut m, "BlockPublicAcls", self.block_public_acls);
+            set(&mut m, "BlockPublicPolicy", self.block_public_policy);
+            set(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
+            set(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
             gs_core::Value::Map(m)
         }
     }
@@ -898,9 +864,7 @@ pub mod access_point {
     impl IntoValue for VpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_ref());
-            }
+            if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -1136,81 +1100,31 @@ impl CfnBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.abac_status {
-            m.insert("AbacStatus", v.into_value());
-        }
-        if let Some(v) = self.accelerate_configuration {
-            m.insert("AccelerateConfiguration", v.into_value());
-        }
-        if let Some(v) = self.access_control {
-            m.insert("AccessControl", v.into_value());
-        }
-        if let Some(v) = self.analytics_configurations {
-            m.insert("AnalyticsConfigurations", v.into_value());
-        }
-        if let Some(v) = self.bucket_encryption {
-            m.insert("BucketEncryption", v.into_value());
-        }
-        if let Some(v) = self.bucket_name {
-            m.insert("BucketName", v.into_value());
-        }
-        if let Some(v) = self.bucket_name_prefix {
-            m.insert("BucketNamePrefix", v.into_value());
-        }
-        if let Some(v) = self.bucket_namespace {
-            m.insert("BucketNamespace", v.into_value());
-        }
-        if let Some(v) = self.cors_configuration {
-            m.insert("CorsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.intelligent_tiering_configurations {
-            m.insert("IntelligentTieringConfigurations", v.into_value());
-        }
-        if let Some(v) = self.inventory_configurations {
-            m.insert("InventoryConfigurations", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration", v.into_value());
-        }
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.metadata_configuration {
-            m.insert("MetadataConfiguration", v.into_value());
-        }
-        if let Some(v) = self.metadata_table_configuration {
-            m.insert("MetadataTableConfiguration", v.into_value());
-        }
-        if let Some(v) = self.metrics_configurations {
-            m.insert("MetricsConfigurations", v.into_value());
-        }
-        if let Some(v) = self.notification_configuration {
-            m.insert("NotificationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.object_lock_configuration {
-            m.insert("ObjectLockConfiguration", v.into_value());
-        }
-        if let Some(v) = self.object_lock_enabled {
-            m.insert("ObjectLockEnabled", v.into_value());
-        }
-        if let Some(v) = self.ownership_controls {
-            m.insert("OwnershipControls", v.into_value());
-        }
-        if let Some(v) = self.public_access_block_configuration {
-            m.insert("PublicAccessBlockConfiguration", v.into_value());
-        }
-        if let Some(v) = self.replication_configuration {
-            m.insert("ReplicationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.versioning_configuration {
-            m.insert("VersioningConfiguration", v.into_value());
-        }
-        if let Some(v) = self.website_configuration {
-            m.insert("WebsiteConfiguration", v.into_value());
-        }
+        set(&mut m, "AbacStatus", self.abac_status);
+        set(&mut m, "AccelerateConfiguration", self.accelerate_configuration);
+        set(&mut m, "AccessControl", self.access_control);
+        set(&mut m, "AnalyticsConfigurations", self.analytics_configurations);
+        set(&mut m, "BucketEncryption", self.bucket_encryption);
+        set(&mut m, "BucketName", self.bucket_name);
+        set(&mut m, "BucketNamePrefix", self.bucket_name_prefix);
+        set(&mut m, "BucketNamespace", self.bucket_namespace);
+        set(&mut m, "CorsConfiguration", self.cors_configuration);
+        set(&mut m, "IntelligentTieringConfigurations", self.intelligent_tiering_configurations);
+        set(&mut m, "InventoryConfigurations", self.inventory_configurations);
+        set(&mut m, "LifecycleConfiguration", self.lifecycle_configuration);
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
+        set(&mut m, "MetadataConfiguration", self.metadata_configuration);
+        set(&mut m, "MetadataTableConfiguration", self.metadata_table_configuration);
+        set(&mut m, "MetricsConfigurations", self.metrics_configurations);
+        set(&mut m, "NotificationConfiguration", self.notification_configuration);
+        set(&mut m, "ObjectLockConfiguration", self.object_lock_configuration);
+        set(&mut m, "ObjectLockEnabled", self.object_lock_enabled);
+        set(&mut m, "OwnershipControls", self.ownership_controls);
+        set(&mut m, "PublicAccessBlockConfiguration", self.public_access_block_configuration);
+        set(&mut m, "ReplicationConfiguration", self.replication_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VersioningConfiguration", self.versioning_configuration);
+        set(&mut m, "WebsiteConfiguration", self.website_configuration);
         m
     }
 
@@ -1351,7 +1265,7 @@ impl crate::Cfn<markers::Bucket> {
 /// The property types of [`CfnBucket`]: CDK's `CfnBucket.*Property`.
 #[cfg(feature = "s3")]
 pub mod bucket {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, set};
 
     /// We recommend that you create your S3 Metadata configurations by using the V2
     /// [MetadataConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html)
@@ -1449,14 +1363,10 @@ pub mod bucket {
     impl IntoValue for S3TablesDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.table_arn {
-                m.insert("TableArn", v.into_value());
-            }
+            set(&mut m, "TableArn", self.table_arn);
             m.insert("TableBucketArn", self.table_bucket_arn.into_value());
             m.insert("TableName", self.table_name.into_value());
-            if let Some(v) = self.table_namespace {
-                m.insert("TableNamespace", v.into_value());
-            }
+            set(&mut m, "TableNamespace", self.table_namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1498,12 +1408,8 @@ pub mod bucket {
     impl IntoValue for DefaultEventHold {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days {
-                m.insert("Days", v.into_value());
-            }
-            if let Some(v) = self.years {
-                m.insert("Years", v.into_value());
-            }
+            set(&mut m, "Days", self.days);
+            set(&mut m, "Years", self.years);
             gs_core::Value::Map(m)
         }
     }
@@ -1547,12 +1453,8 @@ pub mod bucket {
     impl IntoValue for TargetObjectKeyFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.partitioned_prefix {
-                m.insert("PartitionedPrefix", v.into_value());
-            }
-            if let Some(v) = self.simple_prefix {
-                m.insert("SimplePrefix", v.into_value());
-            }
+            set(&mut m, "PartitionedPrefix", self.partitioned_prefix);
+            set(&mut m, "SimplePrefix", self.simple_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1589,9 +1491,7 @@ pub mod bucket {
     impl IntoValue for PartitionedPrefix {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.partition_date_source {
-                m.insert("PartitionDateSource", v.into_value());
-            }
+            set(&mut m, "PartitionDateSource", self.partition_date_source);
             gs_core::Value::Map(m)
         }
     }
@@ -1648,15 +1548,9 @@ pub mod bucket {
     impl IntoValue for MetadataConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.annotation_table_configuration {
-                m.insert("AnnotationTableConfiguration", v.into_value());
-            }
-            if let Some(v) = self.destination {
-                m.insert("Destination", v.into_value());
-            }
-            if let Some(v) = self.inventory_table_configuration {
-                m.insert("InventoryTableConfiguration", v.into_value());
-            }
+            set(&mut m, "AnnotationTableConfiguration", self.annotation_table_configuration);
+            set(&mut m, "Destination", self.destination);
+            set(&mut m, "InventoryTableConfiguration", self.inventory_table_configuration);
             m.insert("JournalTableConfiguration", self.journal_table_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -1705,13 +1599,9 @@ pub mod bucket {
     impl IntoValue for MetadataDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.table_bucket_arn {
-                m.insert("TableBucketArn", v.into_value());
-            }
+            set(&mut m, "TableBucketArn", self.table_bucket_arn);
             m.insert("TableBucketType", self.table_bucket_type.into_value());
-            if let Some(v) = self.table_namespace {
-                m.insert("TableNamespace", v.into_value());
-            }
+            set(&mut m, "TableNamespace", self.table_namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1760,16 +1650,10 @@ pub mod bucket {
     impl IntoValue for JournalTableConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
             m.insert("RecordExpiration", self.record_expiration.into_value());
-            if let Some(v) = self.table_arn {
-                m.insert("TableArn", v.into_value());
-            }
-            if let Some(v) = self.table_name {
-                m.insert("TableName", v.into_value());
-            }
+            set(&mut m, "TableArn", self.table_arn);
+            set(&mut m, "TableName", self.table_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1811,9 +1695,7 @@ pub mod bucket {
     impl IntoValue for MetadataTableEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             m.insert("SseAlgorithm", self.sse_algorithm.into_value());
             gs_core::Value::Map(m)
         }
@@ -1855,9 +1737,7 @@ pub mod bucket {
     impl IntoValue for RecordExpiration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days {
-                m.insert("Days", v.into_value());
-            }
+            set(&mut m, "Days", self.days);
             m.insert("Expiration", self.expiration.into_value());
             gs_core::Value::Map(m)
         }
@@ -1909,15 +1789,9 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationState", self.configuration_state.into_value());
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.table_arn {
-                m.insert("TableArn", v.into_value());
-            }
-            if let Some(v) = self.table_name {
-                m.insert("TableName", v.into_value());
-            }
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+            set(&mut m, "TableArn", self.table_arn);
+            set(&mut m, "TableName", self.table_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1979,18 +1853,10 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationState", self.configuration_state.into_value());
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.role {
-                m.insert("Role", v.into_value());
-            }
-            if let Some(v) = self.table_arn {
-                m.insert("TableArn", v.into_value());
-            }
-            if let Some(v) = self.table_name {
-                m.insert("TableName", v.into_value());
-            }
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+            set(&mut m, "Role", self.role);
+            set(&mut m, "TableArn", self.table_arn);
+            set(&mut m, "TableName", self.table_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2035,9 +1901,7 @@ pub mod bucket {
     impl IntoValue for BlockedEncryptionTypes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_type {
-                m.insert("EncryptionType", v.into_value());
-            }
+            set(&mut m, "EncryptionType", self.encryption_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2124,13 +1988,9 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             m.insert("StorageClassAnalysis", self.storage_class_analysis.into_value());
-            if let Some(v) = self.tag_filters {
-                m.insert("TagFilters", v.into_value());
-            }
+            set(&mut m, "TagFilters", self.tag_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -2168,9 +2028,7 @@ pub mod bucket {
     impl IntoValue for StorageClassAnalysis {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_export {
-                m.insert("DataExport", v.into_value());
-            }
+            set(&mut m, "DataExport", self.data_export);
             gs_core::Value::Map(m)
         }
     }
@@ -2265,14 +2123,10 @@ pub mod bucket {
     impl IntoValue for Destination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_account_id {
-                m.insert("BucketAccountId", v.into_value());
-            }
+            set(&mut m, "BucketAccountId", self.bucket_account_id);
             m.insert("BucketArn", self.bucket_arn.into_get_att("Arn"));
             m.insert("Format", self.format.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2411,15 +2265,9 @@ pub mod bucket {
     impl IntoValue for ServerSideEncryptionRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blocked_encryption_types {
-                m.insert("BlockedEncryptionTypes", v.into_value());
-            }
-            if let Some(v) = self.bucket_key_enabled {
-                m.insert("BucketKeyEnabled", v.into_value());
-            }
-            if let Some(v) = self.server_side_encryption_by_default {
-                m.insert("ServerSideEncryptionByDefault", v.into_value());
-            }
+            set(&mut m, "BlockedEncryptionTypes", self.blocked_encryption_types);
+            set(&mut m, "BucketKeyEnabled", self.bucket_key_enabled);
+            set(&mut m, "ServerSideEncryptionByDefault", self.server_side_encryption_by_default);
             gs_core::Value::Map(m)
         }
     }
@@ -2460,9 +2308,7 @@ pub mod bucket {
     impl IntoValue for ServerSideEncryptionByDefault {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_master_key_id {
-                m.insert("KMSMasterKeyID", v.into_value());
-            }
+            set(&mut m, "KMSMasterKeyID", self.kms_master_key_id);
             m.insert("SSEAlgorithm", self.sse_algorithm.into_value());
             gs_core::Value::Map(m)
         }
@@ -2564,20 +2410,12 @@ pub mod bucket {
     impl IntoValue for CorsRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_headers {
-                m.insert("AllowedHeaders", v.into_value());
-            }
+            set(&mut m, "AllowedHeaders", self.allowed_headers);
             m.insert("AllowedMethods", self.allowed_methods.into_value());
             m.insert("AllowedOrigins", self.allowed_origins.into_value());
-            if let Some(v) = self.exposed_headers {
-                m.insert("ExposedHeaders", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.max_age {
-                m.insert("MaxAge", v.into_value());
-            }
+            set(&mut m, "ExposedHeaders", self.exposed_headers);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "MaxAge", self.max_age);
             gs_core::Value::Map(m)
         }
     }
@@ -2637,13 +2475,9 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             m.insert("Status", self.status.into_value());
-            if let Some(v) = self.tag_filters {
-                m.insert("TagFilters", v.into_value());
-            }
+            set(&mut m, "TagFilters", self.tag_filters);
             m.insert("Tierings", self.tierings.into_value());
             gs_core::Value::Map(m)
         }
@@ -2772,12 +2606,8 @@ pub mod bucket {
             m.insert("Enabled", self.enabled.into_value());
             m.insert("Id", self.id.into_value());
             m.insert("IncludedObjectVersions", self.included_object_versions.into_value());
-            if let Some(v) = self.optional_fields {
-                m.insert("OptionalFields", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "OptionalFields", self.optional_fields);
+            set(&mut m, "Prefix", self.prefix);
             m.insert("ScheduleFrequency", self.schedule_frequency.into_value());
             gs_core::Value::Map(m)
         }
@@ -2820,9 +2650,7 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
-            if let Some(v) = self.transition_default_minimum_object_size {
-                m.insert("TransitionDefaultMinimumObjectSize", v.into_value());
-            }
+            set(&mut m, "TransitionDefaultMinimumObjectSize", self.transition_default_minimum_object_size);
             gs_core::Value::Map(m)
         }
     }
@@ -2982,52 +2810,22 @@ pub mod bucket {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.abort_incomplete_multipart_upload {
-                m.insert("AbortIncompleteMultipartUpload", v.into_value());
-            }
-            if let Some(v) = self.expiration_date {
-                m.insert("ExpirationDate", v.into_value());
-            }
-            if let Some(v) = self.expiration_in_days {
-                m.insert("ExpirationInDays", v.into_value());
-            }
-            if let Some(v) = self.expired_object_delete_marker {
-                m.insert("ExpiredObjectDeleteMarker", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.noncurrent_version_expiration {
-                m.insert("NoncurrentVersionExpiration", v.into_value());
-            }
-            if let Some(v) = self.noncurrent_version_expiration_in_days {
-                m.insert("NoncurrentVersionExpirationInDays", v.into_value());
-            }
-            if let Some(v) = self.noncurrent_version_transition {
-                m.insert("NoncurrentVersionTransition", v.into_value());
-            }
-            if let Some(v) = self.noncurrent_version_transitions {
-                m.insert("NoncurrentVersionTransitions", v.into_value());
-            }
-            if let Some(v) = self.object_size_greater_than {
-                m.insert("ObjectSizeGreaterThan", v.into_value());
-            }
-            if let Some(v) = self.object_size_less_than {
-                m.insert("ObjectSizeLessThan", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
+            set(&mut m, "ExpirationDate", self.expiration_date);
+            set(&mut m, "ExpirationInDays", self.expiration_in_days);
+            set(&mut m, "ExpiredObjectDeleteMarker", self.expired_object_delete_marker);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "NoncurrentVersionExpiration", self.noncurrent_version_expiration);
+            set(&mut m, "NoncurrentVersionExpirationInDays", self.noncurrent_version_expiration_in_days);
+            set(&mut m, "NoncurrentVersionTransition", self.noncurrent_version_transition);
+            set(&mut m, "NoncurrentVersionTransitions", self.noncurrent_version_transitions);
+            set(&mut m, "ObjectSizeGreaterThan", self.object_size_greater_than);
+            set(&mut m, "ObjectSizeLessThan", self.object_size_less_than);
+            set(&mut m, "Prefix", self.prefix);
             m.insert("Status", self.status.into_value());
-            if let Some(v) = self.tag_filters {
-                m.insert("TagFilters", v.into_value());
-            }
-            if let Some(v) = self.transition {
-                m.insert("Transition", v.into_value());
-            }
-            if let Some(v) = self.transitions {
-                m.insert("Transitions", v.into_value());
-            }
+            set(&mut m, "TagFilters", self.tag_filters);
+            set(&mut m, "Transition", self.transition);
+            set(&mut m, "Transitions", self.transitions);
             gs_core::Value::Map(m)
         }
     }
@@ -3113,9 +2911,7 @@ pub mod bucket {
     impl IntoValue for NoncurrentVersionExpiration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.newer_noncurrent_versions {
-                m.insert("NewerNoncurrentVersions", v.into_value());
-            }
+            set(&mut m, "NewerNoncurrentVersions", self.newer_noncurrent_versions);
             m.insert("NoncurrentDays", self.noncurrent_days.into_value());
             gs_core::Value::Map(m)
         }
@@ -3174,9 +2970,7 @@ pub mod bucket {
     impl IntoValue for NoncurrentVersionTransition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.newer_noncurrent_versions {
-                m.insert("NewerNoncurrentVersions", v.into_value());
-            }
+            set(&mut m, "NewerNoncurrentVersions", self.newer_noncurrent_versions);
             m.insert("StorageClass", self.storage_class.into_value());
             m.insert("TransitionInDays", self.transition_in_days.into_value());
             gs_core::Value::Map(m)
@@ -3234,12 +3028,8 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StorageClass", self.storage_class.into_value());
-            if let Some(v) = self.transition_date {
-                m.insert("TransitionDate", v.into_value());
-            }
-            if let Some(v) = self.transition_in_days {
-                m.insert("TransitionInDays", v.into_value());
-            }
+            set(&mut m, "TransitionDate", self.transition_date);
+            set(&mut m, "TransitionInDays", self.transition_in_days);
             gs_core::Value::Map(m)
         }
     }
@@ -3297,15 +3087,9 @@ pub mod bucket {
     impl IntoValue for LoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_bucket_name {
-                m.insert("DestinationBucketName", v.into_ref());
-            }
-            if let Some(v) = self.log_file_prefix {
-                m.insert("LogFilePrefix", v.into_value());
-            }
-            if let Some(v) = self.target_object_key_format {
-                m.insert("TargetObjectKeyFormat", v.into_value());
-            }
+            if let Some(v) = self.destination_bucket_name { m.insert("DestinationBucketName", v.into_ref()); }
+            set(&mut m, "LogFilePrefix", self.log_file_prefix);
+            set(&mut m, "TargetObjectKeyFormat", self.target_object_key_format);
             gs_core::Value::Map(m)
         }
     }
@@ -3364,16 +3148,10 @@ pub mod bucket {
     impl IntoValue for MetricsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_point_arn {
-                m.insert("AccessPointArn", v.into_value());
-            }
+            set(&mut m, "AccessPointArn", self.access_point_arn);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.tag_filters {
-                m.insert("TagFilters", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "TagFilters", self.tag_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -3429,18 +3207,10 @@ pub mod bucket {
     impl IntoValue for NotificationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_bridge_configuration {
-                m.insert("EventBridgeConfiguration", v.into_value());
-            }
-            if let Some(v) = self.lambda_configurations {
-                m.insert("LambdaConfigurations", v.into_value());
-            }
-            if let Some(v) = self.queue_configurations {
-                m.insert("QueueConfigurations", v.into_value());
-            }
-            if let Some(v) = self.topic_configurations {
-                m.insert("TopicConfigurations", v.into_value());
-            }
+            set(&mut m, "EventBridgeConfiguration", self.event_bridge_configuration);
+            set(&mut m, "LambdaConfigurations", self.lambda_configurations);
+            set(&mut m, "QueueConfigurations", self.queue_configurations);
+            set(&mut m, "TopicConfigurations", self.topic_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -3528,9 +3298,7 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Event", self.event.into_value());
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
             m.insert("Function", self.function.into_get_att("Arn"));
             gs_core::Value::Map(m)
         }
@@ -3708,9 +3476,7 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Event", self.event.into_value());
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
             m.insert("Queue", self.queue.into_get_att("Arn"));
             gs_core::Value::Map(m)
         }
@@ -3766,9 +3532,7 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Event", self.event.into_value());
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
             m.insert("Topic", self.topic.into_ref());
             gs_core::Value::Map(m)
         }
@@ -3822,12 +3586,8 @@ pub mod bucket {
     impl IntoValue for ObjectLockConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.object_lock_enabled {
-                m.insert("ObjectLockEnabled", v.into_value());
-            }
-            if let Some(v) = self.rule {
-                m.insert("Rule", v.into_value());
-            }
+            set(&mut m, "ObjectLockEnabled", self.object_lock_enabled);
+            set(&mut m, "Rule", self.rule);
             gs_core::Value::Map(m)
         }
     }
@@ -3869,9 +3629,7 @@ pub mod bucket {
     impl IntoValue for ObjectLockRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_retention {
-                m.insert("DefaultRetention", v.into_value());
-            }
+            set(&mut m, "DefaultRetention", self.default_retention);
             gs_core::Value::Map(m)
         }
     }
@@ -3930,18 +3688,10 @@ pub mod bucket {
     impl IntoValue for DefaultRetention {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days {
-                m.insert("Days", v.into_value());
-            }
-            if let Some(v) = self.default_event_hold {
-                m.insert("DefaultEventHold", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.years {
-                m.insert("Years", v.into_value());
-            }
+            set(&mut m, "Days", self.days);
+            set(&mut m, "DefaultEventHold", self.default_event_hold);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "Years", self.years);
             gs_core::Value::Map(m)
         }
     }
@@ -4008,9 +3758,7 @@ pub mod bucket {
     impl IntoValue for OwnershipControlsRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.object_ownership {
-                m.insert("ObjectOwnership", v.into_value());
-            }
+            set(&mut m, "ObjectOwnership", self.object_ownership);
             gs_core::Value::Map(m)
         }
     }
@@ -4076,18 +3824,10 @@ pub mod bucket {
     impl IntoValue for PublicAccessBlockConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_public_acls {
-                m.insert("BlockPublicAcls", v.into_value());
-            }
-            if let Some(v) = self.block_public_policy {
-                m.insert("BlockPublicPolicy", v.into_value());
-            }
-            if let Some(v) = self.ignore_public_acls {
-                m.insert("IgnorePublicAcls", v.into_value());
-            }
-            if let Some(v) = self.restrict_public_buckets {
-                m.insert("RestrictPublicBuckets", v.into_value());
-            }
+            set(&mut m, "BlockPublicAcls", self.block_public_acls);
+            set(&mut m, "BlockPublicPolicy", self.block_public_policy);
+            set(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
+            set(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
             gs_core::Value::Map(m)
         }
     }
@@ -4231,25 +3971,13 @@ pub mod bucket {
     impl IntoValue for ReplicationRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delete_marker_replication {
-                m.insert("DeleteMarkerReplication", v.into_value());
-            }
+            set(&mut m, "DeleteMarkerReplication", self.delete_marker_replication);
             m.insert("Destination", self.destination.into_value());
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.source_selection_criteria {
-                m.insert("SourceSelectionCriteria", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "SourceSelectionCriteria", self.source_selection_criteria);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -4292,9 +4020,7 @@ pub mod bucket {
     impl IntoValue for DeleteMarkerReplication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -4378,25 +4104,13 @@ pub mod bucket {
     impl IntoValue for ReplicationDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_control_translation {
-                m.insert("AccessControlTranslation", v.into_value());
-            }
-            if let Some(v) = self.account {
-                m.insert("Account", v.into_value());
-            }
+            set(&mut m, "AccessControlTranslation", self.access_control_translation);
+            set(&mut m, "Account", self.account);
             m.insert("Bucket", self.bucket.into_get_att("Arn"));
-            if let Some(v) = self.encryption_configuration {
-                m.insert("EncryptionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.metrics {
-                m.insert("Metrics", v.into_value());
-            }
-            if let Some(v) = self.replication_time {
-                m.insert("ReplicationTime", v.into_value());
-            }
-            if let Some(v) = self.storage_class {
-                m.insert("StorageClass", v.into_value());
-            }
+            set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+            set(&mut m, "Metrics", self.metrics);
+            set(&mut m, "ReplicationTime", self.replication_time);
+            set(&mut m, "StorageClass", self.storage_class);
             gs_core::Value::Map(m)
         }
     }
@@ -4511,9 +4225,7 @@ pub mod bucket {
     impl IntoValue for Metrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_threshold {
-                m.insert("EventThreshold", v.into_value());
-            }
+            set(&mut m, "EventThreshold", self.event_threshold);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -4639,15 +4351,9 @@ pub mod bucket {
     impl IntoValue for ReplicationRuleFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and {
-                m.insert("And", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.tag_filter {
-                m.insert("TagFilter", v.into_value());
-            }
+            set(&mut m, "And", self.and);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "TagFilter", self.tag_filter);
             gs_core::Value::Map(m)
         }
     }
@@ -4690,12 +4396,8 @@ pub mod bucket {
     impl IntoValue for ReplicationRuleAndOperator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.tag_filters {
-                m.insert("TagFilters", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "TagFilters", self.tag_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -4739,12 +4441,8 @@ pub mod bucket {
     impl IntoValue for SourceSelectionCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replica_modifications {
-                m.insert("ReplicaModifications", v.into_value());
-            }
-            if let Some(v) = self.sse_kms_encrypted_objects {
-                m.insert("SseKmsEncryptedObjects", v.into_value());
-            }
+            set(&mut m, "ReplicaModifications", self.replica_modifications);
+            set(&mut m, "SseKmsEncryptedObjects", self.sse_kms_encrypted_objects);
             gs_core::Value::Map(m)
         }
     }
@@ -4894,18 +4592,10 @@ pub mod bucket {
     impl IntoValue for WebsiteConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_document {
-                m.insert("ErrorDocument", v.into_value());
-            }
-            if let Some(v) = self.index_document {
-                m.insert("IndexDocument", v.into_value());
-            }
-            if let Some(v) = self.redirect_all_requests_to {
-                m.insert("RedirectAllRequestsTo", v.into_value());
-            }
-            if let Some(v) = self.routing_rules {
-                m.insert("RoutingRules", v.into_value());
-            }
+            set(&mut m, "ErrorDocument", self.error_document);
+            set(&mut m, "IndexDocument", self.index_document);
+            set(&mut m, "RedirectAllRequestsTo", self.redirect_all_requests_to);
+            set(&mut m, "RoutingRules", self.routing_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -4945,9 +4635,7 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HostName", self.host_name.into_value());
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
+            set(&mut m, "Protocol", self.protocol);
             gs_core::Value::Map(m)
         }
     }
@@ -4993,9 +4681,7 @@ pub mod bucket {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RedirectRule", self.redirect_rule.into_value());
-            if let Some(v) = self.routing_rule_condition {
-                m.insert("RoutingRuleCondition", v.into_value());
-            }
+            set(&mut m, "RoutingRuleCondition", self.routing_rule_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -5064,21 +4750,11 @@ pub mod bucket {
     impl IntoValue for RedirectRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.host_name {
-                m.insert("HostName", v.into_value());
-            }
-            if let Some(v) = self.http_redirect_code {
-                m.insert("HttpRedirectCode", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.replace_key_prefix_with {
-                m.insert("ReplaceKeyPrefixWith", v.into_value());
-            }
-            if let Some(v) = self.replace_key_with {
-                m.insert("ReplaceKeyWith", v.into_value());
-            }
+            set(&mut m, "HostName", self.host_name);
+            set(&mut m, "HttpRedirectCode", self.http_redirect_code);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "ReplaceKeyPrefixWith", self.replace_key_prefix_with);
+            set(&mut m, "ReplaceKeyWith", self.replace_key_with);
             gs_core::Value::Map(m)
         }
     }
@@ -5127,12 +4803,8 @@ pub mod bucket {
     impl IntoValue for RoutingRuleCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_error_code_returned_equals {
-                m.insert("HttpErrorCodeReturnedEquals", v.into_value());
-            }
-            if let Some(v) = self.key_prefix_equals {
-                m.insert("KeyPrefixEquals", v.into_value());
-            }
+            set(&mut m, "HttpErrorCodeReturnedEquals", self.http_error_code_returned_equals);
+            set(&mut m, "KeyPrefixEquals", self.key_prefix_equals);
             gs_core::Value::Map(m)
         }
     }
@@ -5253,12 +4925,8 @@ impl CfnMultiRegionAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.public_access_block_configuration {
-            m.insert("PublicAccessBlockConfiguration", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PublicAccessBlockConfiguration", self.public_access_block_configuration);
         m.insert("Regions", self.regions.into_value());
         m
     }
@@ -5305,7 +4973,7 @@ impl crate::Cfn<markers::MultiRegionAccessPoint> {
 /// The property types of [`CfnMultiRegionAccessPoint`]: CDK's `CfnMultiRegionAccessPoint.*Property`.
 #[cfg(feature = "s3")]
 pub mod multi_region_access_point {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 Multi-Region
     /// Access Point. You can enable the configuration options in any combination. For more
@@ -5371,18 +5039,10 @@ pub mod multi_region_access_point {
     impl IntoValue for PublicAccessBlockConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_public_acls {
-                m.insert("BlockPublicAcls", v.into_value());
-            }
-            if let Some(v) = self.block_public_policy {
-                m.insert("BlockPublicPolicy", v.into_value());
-            }
-            if let Some(v) = self.ignore_public_acls {
-                m.insert("IgnorePublicAcls", v.into_value());
-            }
-            if let Some(v) = self.restrict_public_buckets {
-                m.insert("RestrictPublicBuckets", v.into_value());
-            }
+            set(&mut m, "BlockPublicAcls", self.block_public_acls);
+            set(&mut m, "BlockPublicPolicy", self.block_public_policy);
+            set(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
+            set(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
             gs_core::Value::Map(m)
         }
     }
@@ -5422,9 +5082,7 @@ pub mod multi_region_access_point {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.bucket_account_id {
-                m.insert("BucketAccountId", v.into_value());
-            }
+            set(&mut m, "BucketAccountId", self.bucket_account_id);
             gs_core::Value::Map(m)
         }
     }
@@ -5543,9 +5201,7 @@ impl CfnStorageLensProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("StorageLensConfiguration", self.storage_lens_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5580,7 +5236,7 @@ impl crate::Cfn<markers::StorageLens> {
 /// The property types of [`CfnStorageLens`]: CDK's `CfnStorageLens.*Property`.
 #[cfg(feature = "s3")]
 pub mod storage_lens {
-    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Num, Str, set};
 
     /// This resource determines the scope of Storage Lens group data that is displayed in the
     /// Storage Lens dashboard.
@@ -5616,9 +5272,7 @@ pub mod storage_lens {
     impl IntoValue for StorageLensGroupLevel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.storage_lens_group_selection_criteria {
-                m.insert("StorageLensGroupSelectionCriteria", v.into_value());
-            }
+            set(&mut m, "StorageLensGroupSelectionCriteria", self.storage_lens_group_selection_criteria);
             gs_core::Value::Map(m)
         }
     }
@@ -5665,12 +5319,8 @@ pub mod storage_lens {
     impl IntoValue for StorageLensGroupSelectionCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -5708,9 +5358,7 @@ pub mod storage_lens {
     impl IntoValue for AdvancedPerformanceMetrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_enabled {
-                m.insert("IsEnabled", v.into_value());
-            }
+            set(&mut m, "IsEnabled", self.is_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -5752,9 +5400,7 @@ pub mod storage_lens {
     impl IntoValue for StorageLensTableDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
             m.insert("IsEnabled", self.is_enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -5801,12 +5447,8 @@ pub mod storage_lens {
     impl IntoValue for StorageLensExpandedPrefixesDataExport {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_bucket_destination {
-                m.insert("S3BucketDestination", v.into_value());
-            }
-            if let Some(v) = self.storage_lens_table_destination {
-                m.insert("StorageLensTableDestination", v.into_value());
-            }
+            set(&mut m, "S3BucketDestination", self.s3_bucket_destination);
+            set(&mut m, "StorageLensTableDestination", self.storage_lens_table_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -5900,29 +5542,15 @@ pub mod storage_lens {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountLevel", self.account_level.into_value());
-            if let Some(v) = self.aws_org {
-                m.insert("AwsOrg", v.into_value());
-            }
-            if let Some(v) = self.data_export {
-                m.insert("DataExport", v.into_value());
-            }
-            if let Some(v) = self.exclude {
-                m.insert("Exclude", v.into_value());
-            }
-            if let Some(v) = self.expanded_prefixes_data_export {
-                m.insert("ExpandedPrefixesDataExport", v.into_value());
-            }
+            set(&mut m, "AwsOrg", self.aws_org);
+            set(&mut m, "DataExport", self.data_export);
+            set(&mut m, "Exclude", self.exclude);
+            set(&mut m, "ExpandedPrefixesDataExport", self.expanded_prefixes_data_export);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "Include", self.include);
             m.insert("IsEnabled", self.is_enabled.into_value());
-            if let Some(v) = self.prefix_delimiter {
-                m.insert("PrefixDelimiter", v.into_value());
-            }
-            if let Some(v) = self.storage_lens_arn {
-                m.insert("StorageLensArn", v.into_value());
-            }
+            set(&mut m, "PrefixDelimiter", self.prefix_delimiter);
+            set(&mut m, "StorageLensArn", self.storage_lens_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -5996,25 +5624,13 @@ pub mod storage_lens {
     impl IntoValue for AccountLevel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.activity_metrics {
-                m.insert("ActivityMetrics", v.into_value());
-            }
-            if let Some(v) = self.advanced_cost_optimization_metrics {
-                m.insert("AdvancedCostOptimizationMetrics", v.into_value());
-            }
-            if let Some(v) = self.advanced_data_protection_metrics {
-                m.insert("AdvancedDataProtectionMetrics", v.into_value());
-            }
-            if let Some(v) = self.advanced_performance_metrics {
-                m.insert("AdvancedPerformanceMetrics", v.into_value());
-            }
+            set(&mut m, "ActivityMetrics", self.activity_metrics);
+            set(&mut m, "AdvancedCostOptimizationMetrics", self.advanced_cost_optimization_metrics);
+            set(&mut m, "AdvancedDataProtectionMetrics", self.advanced_data_protection_metrics);
+            set(&mut m, "AdvancedPerformanceMetrics", self.advanced_performance_metrics);
             m.insert("BucketLevel", self.bucket_level.into_value());
-            if let Some(v) = self.detailed_status_codes_metrics {
-                m.insert("DetailedStatusCodesMetrics", v.into_value());
-            }
-            if let Some(v) = self.storage_lens_group_level {
-                m.insert("StorageLensGroupLevel", v.into_value());
-            }
+            set(&mut m, "DetailedStatusCodesMetrics", self.detailed_status_codes_metrics);
+            set(&mut m, "StorageLensGroupLevel", self.storage_lens_group_level);
             gs_core::Value::Map(m)
         }
     }
@@ -6052,9 +5668,7 @@ pub mod storage_lens {
     impl IntoValue for AdvancedDataProtectionMetrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_enabled {
-                m.insert("IsEnabled", v.into_value());
-            }
+            set(&mut m, "IsEnabled", self.is_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -6092,9 +5706,7 @@ pub mod storage_lens {
     impl IntoValue for ActivityMetrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_enabled {
-                m.insert("IsEnabled", v.into_value());
-            }
+            set(&mut m, "IsEnabled", self.is_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -6160,24 +5772,12 @@ pub mod storage_lens {
     impl IntoValue for BucketLevel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.activity_metrics {
-                m.insert("ActivityMetrics", v.into_value());
-            }
-            if let Some(v) = self.advanced_cost_optimization_metrics {
-                m.insert("AdvancedCostOptimizationMetrics", v.into_value());
-            }
-            if let Some(v) = self.advanced_data_protection_metrics {
-                m.insert("AdvancedDataProtectionMetrics", v.into_value());
-            }
-            if let Some(v) = self.advanced_performance_metrics {
-                m.insert("AdvancedPerformanceMetrics", v.into_value());
-            }
-            if let Some(v) = self.detailed_status_codes_metrics {
-                m.insert("DetailedStatusCodesMetrics", v.into_value());
-            }
-            if let Some(v) = self.prefix_level {
-                m.insert("PrefixLevel", v.into_value());
-            }
+            set(&mut m, "ActivityMetrics", self.activity_metrics);
+            set(&mut m, "AdvancedCostOptimizationMetrics", self.advanced_cost_optimization_metrics);
+            set(&mut m, "AdvancedDataProtectionMetrics", self.advanced_data_protection_metrics);
+            set(&mut m, "AdvancedPerformanceMetrics", self.advanced_performance_metrics);
+            set(&mut m, "DetailedStatusCodesMetrics", self.detailed_status_codes_metrics);
+            set(&mut m, "PrefixLevel", self.prefix_level);
             gs_core::Value::Map(m)
         }
     }
@@ -6253,12 +5853,8 @@ pub mod storage_lens {
     impl IntoValue for PrefixLevelStorageMetrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_enabled {
-                m.insert("IsEnabled", v.into_value());
-            }
-            if let Some(v) = self.selection_criteria {
-                m.insert("SelectionCriteria", v.into_value());
-            }
+            set(&mut m, "IsEnabled", self.is_enabled);
+            set(&mut m, "SelectionCriteria", self.selection_criteria);
             gs_core::Value::Map(m)
         }
     }
@@ -6308,15 +5904,9 @@ pub mod storage_lens {
     impl IntoValue for SelectionCriteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.delimiter {
-                m.insert("Delimiter", v.into_value());
-            }
-            if let Some(v) = self.max_depth {
-                m.insert("MaxDepth", v.into_value());
-            }
-            if let Some(v) = self.min_storage_bytes_percentage {
-                m.insert("MinStorageBytesPercentage", v.into_value());
-            }
+            set(&mut m, "Delimiter", self.delimiter);
+            set(&mut m, "MaxDepth", self.max_depth);
+            set(&mut m, "MinStorageBytesPercentage", self.min_storage_bytes_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -6355,9 +5945,7 @@ pub mod storage_lens {
     impl IntoValue for AdvancedCostOptimizationMetrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_enabled {
-                m.insert("IsEnabled", v.into_value());
-            }
+            set(&mut m, "IsEnabled", self.is_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -6395,9 +5983,7 @@ pub mod storage_lens {
     impl IntoValue for DetailedStatusCodesMetrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_enabled {
-                m.insert("IsEnabled", v.into_value());
-            }
+            set(&mut m, "IsEnabled", self.is_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -6444,12 +6030,8 @@ pub mod storage_lens {
     impl IntoValue for BucketsAndRegions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.buckets {
-                m.insert("Buckets", v.into_value());
-            }
-            if let Some(v) = self.regions {
-                m.insert("Regions", v.into_value());
-            }
+            set(&mut m, "Buckets", self.buckets);
+            set(&mut m, "Regions", self.regions);
             gs_core::Value::Map(m)
         }
     }
@@ -6531,15 +6113,9 @@ pub mod storage_lens {
     impl IntoValue for DataExport {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_metrics {
-                m.insert("CloudWatchMetrics", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket_destination {
-                m.insert("S3BucketDestination", v.into_value());
-            }
-            if let Some(v) = self.storage_lens_table_destination {
-                m.insert("StorageLensTableDestination", v.into_value());
-            }
+            set(&mut m, "CloudWatchMetrics", self.cloud_watch_metrics);
+            set(&mut m, "S3BucketDestination", self.s3_bucket_destination);
+            set(&mut m, "StorageLensTableDestination", self.storage_lens_table_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -6615,14 +6191,10 @@ pub mod storage_lens {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
             m.insert("Arn", self.arn.into_get_att("Arn"));
-            if let Some(v) = self.encryption {
-                m.insert("Encryption", v.into_value());
-            }
+            set(&mut m, "Encryption", self.encryption);
             m.insert("Format", self.format.into_value());
             m.insert("OutputSchemaVersion", self.output_schema_version.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -6669,12 +6241,8 @@ pub mod storage_lens {
     impl IntoValue for Encryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ssekms {
-                m.insert("SSEKMS", v.into_value());
-            }
-            if let Some(v) = self.sses3 {
-                m.insert("SSES3", v.into_value());
-            }
+            set(&mut m, "SSEKMS", self.ssekms);
+            set(&mut m, "SSES3", self.sses3);
             gs_core::Value::Map(m)
         }
     }
@@ -6796,9 +6364,7 @@ impl CfnStorageLensGroupProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Filter", self.filter.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6832,7 +6398,7 @@ impl crate::Cfn<markers::StorageLensGroup> {
 /// The property types of [`CfnStorageLensGroup`]: CDK's `CfnStorageLensGroup.*Property`.
 #[cfg(feature = "s3")]
 pub mod storage_lens_group {
-    use crate::kinds::{Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
     /// This resource sets the criteria for the Storage Lens group data that is displayed. For
     /// multiple filter conditions, the `AND` or `OR` logical operator is used.
@@ -6912,27 +6478,13 @@ pub mod storage_lens_group {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and {
-                m.insert("And", v.into_value());
-            }
-            if let Some(v) = self.match_any_prefix {
-                m.insert("MatchAnyPrefix", v.into_value());
-            }
-            if let Some(v) = self.match_any_suffix {
-                m.insert("MatchAnySuffix", v.into_value());
-            }
-            if let Some(v) = self.match_any_tag {
-                m.insert("MatchAnyTag", v.into_value());
-            }
-            if let Some(v) = self.match_object_age {
-                m.insert("MatchObjectAge", v.into_value());
-            }
-            if let Some(v) = self.match_object_size {
-                m.insert("MatchObjectSize", v.into_value());
-            }
-            if let Some(v) = self.or {
-                m.insert("Or", v.into_value());
-            }
+            set(&mut m, "And", self.and);
+            set(&mut m, "MatchAnyPrefix", self.match_any_prefix);
+            set(&mut m, "MatchAnySuffix", self.match_any_suffix);
+            set(&mut m, "MatchAnyTag", self.match_any_tag);
+            set(&mut m, "MatchObjectAge", self.match_object_age);
+            set(&mut m, "MatchObjectSize", self.match_object_size);
+            set(&mut m, "Or", self.or);
             gs_core::Value::Map(m)
         }
     }
@@ -6976,12 +6528,8 @@ pub mod storage_lens_group {
     impl IntoValue for MatchObjectSize {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bytes_greater_than {
-                m.insert("BytesGreaterThan", v.into_value());
-            }
-            if let Some(v) = self.bytes_less_than {
-                m.insert("BytesLessThan", v.into_value());
-            }
+            set(&mut m, "BytesGreaterThan", self.bytes_greater_than);
+            set(&mut m, "BytesLessThan", self.bytes_less_than);
             gs_core::Value::Map(m)
         }
     }
@@ -7024,12 +6572,8 @@ pub mod storage_lens_group {
     impl IntoValue for MatchObjectAge {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days_greater_than {
-                m.insert("DaysGreaterThan", v.into_value());
-            }
-            if let Some(v) = self.days_less_than {
-                m.insert("DaysLessThan", v.into_value());
-            }
+            set(&mut m, "DaysGreaterThan", self.days_greater_than);
+            set(&mut m, "DaysLessThan", self.days_less_than);
             gs_core::Value::Map(m)
         }
     }
@@ -7097,21 +6641,11 @@ pub mod storage_lens_group {
     impl IntoValue for And {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_any_prefix {
-                m.insert("MatchAnyPrefix", v.into_value());
-            }
-            if let Some(v) = self.match_any_suffix {
-                m.insert("MatchAnySuffix", v.into_value());
-            }
-            if let Some(v) = self.match_any_tag {
-                m.insert("MatchAnyTag", v.into_value());
-            }
-            if let Some(v) = self.match_object_age {
-                m.insert("MatchObjectAge", v.into_value());
-            }
-            if let Some(v) = self.match_object_size {
-                m.insert("MatchObjectSize", v.into_value());
-            }
+            set(&mut m, "MatchAnyPrefix", self.match_any_prefix);
+            set(&mut m, "MatchAnySuffix", self.match_any_suffix);
+            set(&mut m, "MatchAnyTag", self.match_any_tag);
+            set(&mut m, "MatchObjectAge", self.match_object_age);
+            set(&mut m, "MatchObjectSize", self.match_object_size);
             gs_core::Value::Map(m)
         }
     }
@@ -7178,21 +6712,11 @@ pub mod storage_lens_group {
     impl IntoValue for Or {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.match_any_prefix {
-                m.insert("MatchAnyPrefix", v.into_value());
-            }
-            if let Some(v) = self.match_any_suffix {
-                m.insert("MatchAnySuffix", v.into_value());
-            }
-            if let Some(v) = self.match_any_tag {
-                m.insert("MatchAnyTag", v.into_value());
-            }
-            if let Some(v) = self.match_object_age {
-                m.insert("MatchObjectAge", v.into_value());
-            }
-            if let Some(v) = self.match_object_size {
-                m.insert("MatchObjectSize", v.into_value());
-            }
+            set(&mut m, "MatchAnyPrefix", self.match_any_prefix);
+            set(&mut m, "MatchAnySuffix", self.match_any_suffix);
+            set(&mut m, "MatchAnyTag", self.match_any_tag);
+            set(&mut m, "MatchObjectAge", self.match_object_age);
+            set(&mut m, "MatchObjectSize", self.match_object_size);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "s3express")]
-use crate::kinds::{IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -152,27 +152,13 @@ impl CfnAccessPointProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_value());
-        if let Some(v) = self.bucket_account_id {
-            m.insert("BucketAccountId", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.public_access_block_configuration {
-            m.insert("PublicAccessBlockConfiguration", v.into_value());
-        }
-        if let Some(v) = self.scope {
-            m.insert("Scope", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_configuration {
-            m.insert("VpcConfiguration", v.into_value());
-        }
+        set(&mut m, "BucketAccountId", self.bucket_account_id);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "PublicAccessBlockConfiguration", self.public_access_block_configuration);
+        set(&mut m, "Scope", self.scope);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfiguration", self.vpc_configuration);
         m
     }
 
@@ -214,7 +200,7 @@ impl crate::Cfn<markers::AccessPoint> {
 /// The property types of [`CfnAccessPoint`]: CDK's `CfnAccessPoint.*Property`.
 #[cfg(feature = "s3express")]
 pub mod access_point {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The Virtual Private Cloud (VPC) configuration for a bucket access point.
     ///
@@ -248,9 +234,7 @@ pub mod access_point {
     impl IntoValue for VpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -311,18 +295,10 @@ pub mod access_point {
     impl IntoValue for PublicAccessBlockConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_public_acls {
-                m.insert("BlockPublicAcls", v.into_value());
-            }
-            if let Some(v) = self.block_public_policy {
-                m.insert("BlockPublicPolicy", v.into_value());
-            }
-            if let Some(v) = self.ignore_public_acls {
-                m.insert("IgnorePublicAcls", v.into_value());
-            }
-            if let Some(v) = self.restrict_public_buckets {
-                m.insert("RestrictPublicBuckets", v.into_value());
-            }
+            set(&mut m, "BlockPublicAcls", self.block_public_acls);
+            set(&mut m, "BlockPublicPolicy", self.block_public_policy);
+            set(&mut m, "IgnorePublicAcls", self.ignore_public_acls);
+            set(&mut m, "RestrictPublicBuckets", self.restrict_public_buckets);
             gs_core::Value::Map(m)
         }
     }
@@ -366,12 +342,8 @@ pub mod access_point {
     impl IntoValue for Scope {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.permissions {
-                m.insert("Permissions", v.into_value());
-            }
-            if let Some(v) = self.prefixes {
-                m.insert("Prefixes", v.into_value());
-            }
+            set(&mut m, "Permissions", self.permissions);
+            set(&mut m, "Prefixes", self.prefixes);
             gs_core::Value::Map(m)
         }
     }
@@ -534,26 +506,14 @@ impl CfnDirectoryBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bucket_encryption {
-            m.insert("BucketEncryption", v.into_value());
-        }
-        if let Some(v) = self.bucket_name {
-            m.insert("BucketName", v.into_value());
-        }
+        set(&mut m, "BucketEncryption", self.bucket_encryption);
+        set(&mut m, "BucketName", self.bucket_name);
         m.insert("DataRedundancy", self.data_redundancy.into_value());
-        if let Some(v) = self.inventory_configurations {
-            m.insert("InventoryConfigurations", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration", v.into_value());
-        }
+        set(&mut m, "InventoryConfigurations", self.inventory_configurations);
+        set(&mut m, "LifecycleConfiguration", self.lifecycle_configuration);
         m.insert("LocationName", self.location_name.into_value());
-        if let Some(v) = self.metrics_configurations {
-            m.insert("MetricsConfigurations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MetricsConfigurations", self.metrics_configurations);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -596,7 +556,7 @@ impl crate::Cfn<markers::DirectoryBucket> {
 /// The property types of [`CfnDirectoryBucket`]: CDK's `CfnDirectoryBucket.*Property`.
 #[cfg(feature = "s3express")]
 pub mod directory_bucket {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3
     /// managed keys (SSE-S3) or AWS KMS keys (SSE-KMS). For information about default encryption
@@ -675,12 +635,8 @@ pub mod directory_bucket {
     impl IntoValue for ServerSideEncryptionRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_key_enabled {
-                m.insert("BucketKeyEnabled", v.into_value());
-            }
-            if let Some(v) = self.server_side_encryption_by_default {
-                m.insert("ServerSideEncryptionByDefault", v.into_value());
-            }
+            set(&mut m, "BucketKeyEnabled", self.bucket_key_enabled);
+            set(&mut m, "ServerSideEncryptionByDefault", self.server_side_encryption_by_default);
             gs_core::Value::Map(m)
         }
     }
@@ -724,9 +680,7 @@ pub mod directory_bucket {
     impl IntoValue for ServerSideEncryptionByDefault {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_master_key_id {
-                m.insert("KMSMasterKeyID", v.into_ref());
-            }
+            if let Some(v) = self.kms_master_key_id { m.insert("KMSMasterKeyID", v.into_ref()); }
             m.insert("SSEAlgorithm", self.sse_algorithm.into_value());
             gs_core::Value::Map(m)
         }
@@ -843,24 +797,12 @@ pub mod directory_bucket {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.abort_incomplete_multipart_upload {
-                m.insert("AbortIncompleteMultipartUpload", v.into_value());
-            }
-            if let Some(v) = self.expiration_in_days {
-                m.insert("ExpirationInDays", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.object_size_greater_than {
-                m.insert("ObjectSizeGreaterThan", v.into_value());
-            }
-            if let Some(v) = self.object_size_less_than {
-                m.insert("ObjectSizeLessThan", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
+            set(&mut m, "ExpirationInDays", self.expiration_in_days);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "ObjectSizeGreaterThan", self.object_size_greater_than);
+            set(&mut m, "ObjectSizeLessThan", self.object_size_less_than);
+            set(&mut m, "Prefix", self.prefix);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -940,13 +882,9 @@ pub mod directory_bucket {
     impl IntoValue for MetricsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_point_arn {
-                m.insert("AccessPointArn", v.into_value());
-            }
+            set(&mut m, "AccessPointArn", self.access_point_arn);
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1022,12 +960,8 @@ pub mod directory_bucket {
             m.insert("Enabled", self.enabled.into_value());
             m.insert("Id", self.id.into_value());
             m.insert("IncludedObjectVersions", self.included_object_versions.into_value());
-            if let Some(v) = self.optional_fields {
-                m.insert("OptionalFields", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "OptionalFields", self.optional_fields);
+            set(&mut m, "Prefix", self.prefix);
             m.insert("ScheduleFrequency", self.schedule_frequency.into_value());
             gs_core::Value::Map(m)
         }
@@ -1080,14 +1014,10 @@ pub mod directory_bucket {
     impl IntoValue for Destination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket_account_id {
-                m.insert("BucketAccountId", v.into_value());
-            }
+            set(&mut m, "BucketAccountId", self.bucket_account_id);
             m.insert("BucketArn", self.bucket_arn.into_value());
             m.insert("Format", self.format.into_value());
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "s3files")]
-use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -131,19 +131,11 @@ impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
         m.insert("FileSystemId", self.file_system_id.into_value());
-        if let Some(v) = self.posix_user {
-            m.insert("PosixUser", v.into_value());
-        }
-        if let Some(v) = self.root_directory {
-            m.insert("RootDirectory", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PosixUser", self.posix_user);
+        set(&mut m, "RootDirectory", self.root_directory);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -201,7 +193,7 @@ impl crate::Cfn<markers::AccessPoint> {
 /// The property types of [`CfnAccessPoint`]: CDK's `CfnAccessPoint.*Property`.
 #[cfg(feature = "s3files")]
 pub mod access_point {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `AccessPointTag` property type.
     ///
@@ -240,12 +232,8 @@ pub mod access_point {
     impl IntoValue for AccessPointTag {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -291,9 +279,7 @@ pub mod access_point {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
-            if let Some(v) = self.secondary_gids {
-                m.insert("SecondaryGids", v.into_value());
-            }
+            set(&mut m, "SecondaryGids", self.secondary_gids);
             m.insert("Uid", self.uid.into_value());
             gs_core::Value::Map(m)
         }
@@ -341,12 +327,8 @@ pub mod access_point {
     impl IntoValue for RootDirectory {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.creation_permissions {
-                m.insert("CreationPermissions", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "CreationPermissions", self.creation_permissions);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -480,26 +462,14 @@ impl CfnFileSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_bucket_warning {
-            m.insert("AcceptBucketWarning", v.into_value());
-        }
+        set(&mut m, "AcceptBucketWarning", self.accept_bucket_warning);
         m.insert("Bucket", self.bucket.into_value());
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.prefix {
-            m.insert("Prefix", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "Prefix", self.prefix);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.synchronization_configuration {
-            m.insert("SynchronizationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SynchronizationConfiguration", self.synchronization_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -581,7 +551,7 @@ impl crate::Cfn<markers::FileSystem> {
 /// The property types of [`CfnFileSystem`]: CDK's `CfnFileSystem.*Property`.
 #[cfg(feature = "s3files")]
 pub mod file_system {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `SynchronizationConfiguration` property type.
     ///
@@ -624,9 +594,7 @@ pub mod file_system {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExpirationDataRules", self.expiration_data_rules.into_value());
             m.insert("ImportDataRules", self.import_data_rules.into_value());
-            if let Some(v) = self.latest_version_number {
-                m.insert("LatestVersionNumber", v.into_value());
-            }
+            set(&mut m, "LatestVersionNumber", self.latest_version_number);
             gs_core::Value::Map(m)
         }
     }
@@ -832,18 +800,10 @@ impl CfnMountTargetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FileSystemId", self.file_system_id.into_value());
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.ipv4_address {
-            m.insert("Ipv4Address", v.into_value());
-        }
-        if let Some(v) = self.ipv6_address {
-            m.insert("Ipv6Address", v.into_value());
-        }
-        if let Some(v) = self.security_groups {
-            m.insert("SecurityGroups", v.into_value());
-        }
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "Ipv4Address", self.ipv4_address);
+        set(&mut m, "Ipv6Address", self.ipv6_address);
+        set(&mut m, "SecurityGroups", self.security_groups);
         m.insert("SubnetId", self.subnet_id.into_value());
         m
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "s3objectlambda")]
-use crate::kinds::{IntoValue, Json, Str};
+use crate::kinds::{IntoValue, Json, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -81,9 +81,7 @@ impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("ObjectLambdaConfiguration", self.object_lambda_configuration.into_value());
         m
     }
@@ -211,7 +209,7 @@ impl crate::Cfn<markers::AccessPoint> {
 /// The property types of [`CfnAccessPoint`]: CDK's `CfnAccessPoint.*Property`.
 #[cfg(feature = "s3objectlambda")]
 pub mod access_point {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// A configuration used when creating an Object Lambda Access Point.
     ///
@@ -262,12 +260,8 @@ pub mod access_point {
     impl IntoValue for ObjectLambdaConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_features {
-                m.insert("AllowedFeatures", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_metrics_enabled {
-                m.insert("CloudWatchMetricsEnabled", v.into_value());
-            }
+            set(&mut m, "AllowedFeatures", self.allowed_features);
+            set(&mut m, "CloudWatchMetricsEnabled", self.cloud_watch_metrics_enabled);
             m.insert("SupportingAccessPoint", self.supporting_access_point.into_get_att("Arn"));
             m.insert("TransformationConfigurations", self.transformation_configurations.into_value());
             gs_core::Value::Map(m)
@@ -350,9 +344,7 @@ pub mod access_point {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
-            if let Some(v) = self.function_payload {
-                m.insert("FunctionPayload", v.into_value());
-            }
+            set(&mut m, "FunctionPayload", self.function_payload);
             gs_core::Value::Map(m)
         }
     }

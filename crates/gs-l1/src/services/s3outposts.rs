@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "s3outposts")]
-use crate::kinds::{IntoValue, Json, List, Str, Tag};
+use crate::kinds::{IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -129,9 +129,7 @@ impl CfnAccessPointProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
+        set(&mut m, "Policy", self.policy);
         m.insert("VpcConfiguration", self.vpc_configuration.into_value());
         m
     }
@@ -167,7 +165,7 @@ impl crate::Cfn<markers::AccessPoint> {
 /// The property types of [`CfnAccessPoint`]: CDK's `CfnAccessPoint.*Property`.
 #[cfg(feature = "s3outposts")]
 pub mod access_point {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contains the virtual private cloud (VPC) configuration for the specified access point.
     ///
@@ -201,9 +199,7 @@ pub mod access_point {
     impl IntoValue for VpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -270,13 +266,9 @@ impl CfnBucketProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BucketName", self.bucket_name.into_value());
-        if let Some(v) = self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration", v.into_value());
-        }
+        set(&mut m, "LifecycleConfiguration", self.lifecycle_configuration);
         m.insert("OutpostId", self.outpost_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -310,7 +302,7 @@ impl crate::Cfn<markers::Bucket> {
 /// The property types of [`CfnBucket`]: CDK's `CfnBucket.*Property`.
 #[cfg(feature = "s3outposts")]
 pub mod bucket {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The container for the lifecycle configuration for the objects stored in an S3 on Outposts
     /// bucket.
@@ -403,21 +395,11 @@ pub mod bucket {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.abort_incomplete_multipart_upload {
-                m.insert("AbortIncompleteMultipartUpload", v.into_value());
-            }
-            if let Some(v) = self.expiration_date {
-                m.insert("ExpirationDate", v.into_value());
-            }
-            if let Some(v) = self.expiration_in_days {
-                m.insert("ExpirationInDays", v.into_value());
-            }
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
+            set(&mut m, "ExpirationDate", self.expiration_date);
+            set(&mut m, "ExpirationInDays", self.expiration_in_days);
+            set(&mut m, "Filter", self.filter);
+            set(&mut m, "Id", self.id);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -502,15 +484,9 @@ pub mod bucket {
     impl IntoValue for Filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_operator {
-                m.insert("AndOperator", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
-            if let Some(v) = self.tag {
-                m.insert("Tag", v.into_value());
-            }
+            set(&mut m, "AndOperator", self.and_operator);
+            set(&mut m, "Prefix", self.prefix);
+            set(&mut m, "Tag", self.tag);
             gs_core::Value::Map(m)
         }
     }
@@ -547,9 +523,7 @@ pub mod bucket {
     impl IntoValue for FilterAndOperator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Prefix", self.prefix);
             m.insert("Tags", self.tags.into_value());
             gs_core::Value::Map(m)
         }
@@ -727,15 +701,9 @@ impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_type {
-            m.insert("AccessType", v.into_value());
-        }
-        if let Some(v) = self.customer_owned_ipv4_pool {
-            m.insert("CustomerOwnedIpv4Pool", v.into_value());
-        }
-        if let Some(v) = self.failed_reason {
-            m.insert("FailedReason", v.into_value());
-        }
+        set(&mut m, "AccessType", self.access_type);
+        set(&mut m, "CustomerOwnedIpv4Pool", self.customer_owned_ipv4_pool);
+        set(&mut m, "FailedReason", self.failed_reason);
         m.insert("OutpostId", self.outpost_id.into_value());
         m.insert("SecurityGroupId", self.security_group_id.into_value());
         m.insert("SubnetId", self.subnet_id.into_value());
@@ -812,7 +780,7 @@ impl crate::Cfn<markers::Endpoint> {
 /// The property types of [`CfnEndpoint`]: CDK's `CfnEndpoint.*Property`.
 #[cfg(feature = "s3outposts")]
 pub mod endpoint {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The failure reason, if any, for a create or delete endpoint operation.
     ///
@@ -851,12 +819,8 @@ pub mod endpoint {
     impl IntoValue for FailedReason {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_code {
-                m.insert("ErrorCode", v.into_value());
-            }
-            if let Some(v) = self.message {
-                m.insert("Message", v.into_value());
-            }
+            set(&mut m, "ErrorCode", self.error_code);
+            set(&mut m, "Message", self.message);
             gs_core::Value::Map(m)
         }
     }

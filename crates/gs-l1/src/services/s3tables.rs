@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "s3tables")]
-use crate::kinds::{IntoValue, List, Str, Tag, Union};
+use crate::kinds::{IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -253,28 +253,16 @@ impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compaction {
-            m.insert("Compaction", v.into_value());
-        }
-        if let Some(v) = self.iceberg_metadata {
-            m.insert("IcebergMetadata", v.into_value());
-        }
+        set(&mut m, "Compaction", self.compaction);
+        set(&mut m, "IcebergMetadata", self.iceberg_metadata);
         m.insert("Namespace", self.namespace.into_value());
         m.insert("OpenTableFormat", self.open_table_format.into_value());
-        if let Some(v) = self.snapshot_management {
-            m.insert("SnapshotManagement", v.into_value());
-        }
-        if let Some(v) = self.storage_class_configuration {
-            m.insert("StorageClassConfiguration", v.into_value());
-        }
+        set(&mut m, "SnapshotManagement", self.snapshot_management);
+        set(&mut m, "StorageClassConfiguration", self.storage_class_configuration);
         m.insert("TableBucketARN", self.table_bucket_arn.into_value());
         m.insert("TableName", self.table_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.without_metadata {
-            m.insert("WithoutMetadata", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WithoutMetadata", self.without_metadata);
         m
     }
 
@@ -324,7 +312,7 @@ impl crate::Cfn<markers::Table> {
 /// The property types of [`CfnTable`]: CDK's `CfnTable.*Property`.
 #[cfg(feature = "s3tables")]
 pub mod table {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Union};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, Union, set};
 
     /// The configuration details for the storage class of tables or table buckets. This allows you
     /// to optimize storage costs by selecting the appropriate storage class based on your access
@@ -360,9 +348,7 @@ pub mod table {
     impl IntoValue for StorageClassConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.storage_class {
-                m.insert("StorageClass", v.into_value());
-            }
+            set(&mut m, "StorageClass", self.storage_class);
             gs_core::Value::Map(m)
         }
     }
@@ -404,12 +390,8 @@ pub mod table {
     impl IntoValue for Compaction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.target_file_size_mb {
-                m.insert("TargetFileSizeMB", v.into_value());
-            }
+            set(&mut m, "Status", self.status);
+            set(&mut m, "TargetFileSizeMB", self.target_file_size_mb);
             gs_core::Value::Map(m)
         }
     }
@@ -470,21 +452,11 @@ pub mod table {
     impl IntoValue for IcebergMetadata {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iceberg_partition_spec {
-                m.insert("IcebergPartitionSpec", v.into_value());
-            }
-            if let Some(v) = self.iceberg_schema {
-                m.insert("IcebergSchema", v.into_value());
-            }
-            if let Some(v) = self.iceberg_schema_v2 {
-                m.insert("IcebergSchemaV2", v.into_value());
-            }
-            if let Some(v) = self.iceberg_sort_order {
-                m.insert("IcebergSortOrder", v.into_value());
-            }
-            if let Some(v) = self.table_properties {
-                m.insert("TableProperties", v.into_value());
-            }
+            set(&mut m, "IcebergPartitionSpec", self.iceberg_partition_spec);
+            set(&mut m, "IcebergSchema", self.iceberg_schema);
+            set(&mut m, "IcebergSchemaV2", self.iceberg_schema_v2);
+            set(&mut m, "IcebergSortOrder", self.iceberg_sort_order);
+            set(&mut m, "TableProperties", self.table_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -570,13 +542,9 @@ pub mod table {
     impl IntoValue for SchemaField {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
+            set(&mut m, "Id", self.id);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
+            set(&mut m, "Required", self.required);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -615,9 +583,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
-            if let Some(v) = self.order_id {
-                m.insert("OrderId", v.into_value());
-            }
+            set(&mut m, "OrderId", self.order_id);
             gs_core::Value::Map(m)
         }
     }
@@ -724,12 +690,8 @@ pub mod table {
     impl IntoValue for IcebergSchemaV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.identifier_field_ids {
-                m.insert("IdentifierFieldIds", v.into_value());
-            }
-            if let Some(v) = self.schema_id {
-                m.insert("SchemaId", v.into_value());
-            }
+            set(&mut m, "IdentifierFieldIds", self.identifier_field_ids);
+            set(&mut m, "SchemaId", self.schema_id);
             m.insert("SchemaV2FieldList", self.schema_v2_field_list.into_value());
             m.insert("SchemaV2FieldType", self.schema_v2_field_type.into_value());
             gs_core::Value::Map(m)
@@ -790,9 +752,7 @@ pub mod table {
     impl IntoValue for SchemaV2Field {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.doc {
-                m.insert("Doc", v.into_value());
-            }
+            set(&mut m, "Doc", self.doc);
             m.insert("Id", self.id.into_value());
             m.insert("Name", self.name.into_value());
             m.insert("Required", self.required.into_value());
@@ -834,9 +794,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
-            if let Some(v) = self.spec_id {
-                m.insert("SpecId", v.into_value());
-            }
+            set(&mut m, "SpecId", self.spec_id);
             gs_core::Value::Map(m)
         }
     }
@@ -888,9 +846,7 @@ pub mod table {
     impl IntoValue for IcebergPartitionField {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_id {
-                m.insert("FieldId", v.into_value());
-            }
+            set(&mut m, "FieldId", self.field_id);
             m.insert("Name", self.name.into_value());
             m.insert("SourceId", self.source_id.into_value());
             m.insert("Transform", self.transform.into_value());
@@ -944,15 +900,9 @@ pub mod table {
     impl IntoValue for SnapshotManagement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_snapshot_age_hours {
-                m.insert("MaxSnapshotAgeHours", v.into_value());
-            }
-            if let Some(v) = self.min_snapshots_to_keep {
-                m.insert("MinSnapshotsToKeep", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "MaxSnapshotAgeHours", self.max_snapshot_age_hours);
+            set(&mut m, "MinSnapshotsToKeep", self.min_snapshots_to_keep);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1032,25 +982,13 @@ impl CfnTableBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.metrics_configuration {
-            m.insert("MetricsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.replication_configuration {
-            m.insert("ReplicationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.storage_class_configuration {
-            m.insert("StorageClassConfiguration", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "MetricsConfiguration", self.metrics_configuration);
+        set(&mut m, "ReplicationConfiguration", self.replication_configuration);
+        set(&mut m, "StorageClassConfiguration", self.storage_class_configuration);
         m.insert("TableBucketName", self.table_bucket_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.unreferenced_file_removal {
-            m.insert("UnreferencedFileRemoval", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UnreferencedFileRemoval", self.unreferenced_file_removal);
         m
     }
 
@@ -1084,7 +1022,7 @@ impl crate::Cfn<markers::TableBucket> {
 /// The property types of [`CfnTableBucket`]: CDK's `CfnTableBucket.*Property`.
 #[cfg(feature = "s3tables")]
 pub mod table_bucket {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The unreferenced file removal settings for your table bucket. Unreferenced file removal
     /// identifies and deletes all objects that are not referenced by any table snapshots. For more
@@ -1134,15 +1072,9 @@ pub mod table_bucket {
     impl IntoValue for UnreferencedFileRemoval {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.noncurrent_days {
-                m.insert("NoncurrentDays", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
-            if let Some(v) = self.unreferenced_days {
-                m.insert("UnreferencedDays", v.into_value());
-            }
+            set(&mut m, "NoncurrentDays", self.noncurrent_days);
+            set(&mut m, "Status", self.status);
+            set(&mut m, "UnreferencedDays", self.unreferenced_days);
             gs_core::Value::Map(m)
         }
     }
@@ -1191,12 +1123,8 @@ pub mod table_bucket {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KMSKeyArn", v.into_value());
-            }
-            if let Some(v) = self.sse_algorithm {
-                m.insert("SSEAlgorithm", v.into_value());
-            }
+            set(&mut m, "KMSKeyArn", self.kms_key_arn);
+            set(&mut m, "SSEAlgorithm", self.sse_algorithm);
             gs_core::Value::Map(m)
         }
     }
@@ -1232,9 +1160,7 @@ pub mod table_bucket {
     impl IntoValue for MetricsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -1273,9 +1199,7 @@ pub mod table_bucket {
     impl IntoValue for StorageClassConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.storage_class {
-                m.insert("StorageClass", v.into_value());
-            }
+            set(&mut m, "StorageClass", self.storage_class);
             gs_core::Value::Map(m)
         }
     }

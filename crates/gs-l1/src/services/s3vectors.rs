@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "s3vectors")]
-use crate::kinds::{Int, IntoValue, List, Str, Tag, Union};
+use crate::kinds::{Int, IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -158,24 +158,12 @@ impl CfnIndexProps {
         m.insert("DataType", self.data_type.into_value());
         m.insert("Dimension", self.dimension.into_value());
         m.insert("DistanceMetric", self.distance_metric.into_value());
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.index_name {
-            m.insert("IndexName", v.into_value());
-        }
-        if let Some(v) = self.metadata_configuration {
-            m.insert("MetadataConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vector_bucket_arn {
-            m.insert("VectorBucketArn", v.into_value());
-        }
-        if let Some(v) = self.vector_bucket_name {
-            m.insert("VectorBucketName", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "IndexName", self.index_name);
+        set(&mut m, "MetadataConfiguration", self.metadata_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VectorBucketArn", self.vector_bucket_arn);
+        set(&mut m, "VectorBucketName", self.vector_bucket_name);
         m
     }
 
@@ -217,7 +205,7 @@ impl crate::Cfn<markers::Index> {
 /// The property types of [`CfnIndex`]: CDK's `CfnIndex.*Property`.
 #[cfg(feature = "s3vectors")]
 pub mod index {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The encryption configuration for a vector bucket or index. By default, if you don't specify,
     /// all new vectors in Amazon S3 vector buckets use server-side encryption with Amazon S3
@@ -263,12 +251,8 @@ pub mod index {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.sse_type {
-                m.insert("SseType", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SseType", self.sse_type);
             gs_core::Value::Map(m)
         }
     }
@@ -309,9 +293,7 @@ pub mod index {
     impl IntoValue for MetadataConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.non_filterable_metadata_keys {
-                m.insert("NonFilterableMetadataKeys", v.into_value());
-            }
+            set(&mut m, "NonFilterableMetadataKeys", self.non_filterable_metadata_keys);
             gs_core::Value::Map(m)
         }
     }
@@ -371,15 +353,9 @@ impl CfnVectorBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vector_bucket_name {
-            m.insert("VectorBucketName", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VectorBucketName", self.vector_bucket_name);
         m
     }
 
@@ -421,7 +397,7 @@ impl crate::Cfn<markers::VectorBucket> {
 /// The property types of [`CfnVectorBucket`]: CDK's `CfnVectorBucket.*Property`.
 #[cfg(feature = "s3vectors")]
 pub mod vector_bucket {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the encryption configuration for the vector bucket. By default, all new vectors in
     /// Amazon S3 vector buckets use server-side encryption with Amazon S3 managed keys (SSE-S3),
@@ -464,12 +440,8 @@ pub mod vector_bucket {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.sse_type {
-                m.insert("SseType", v.into_value());
-            }
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "SseType", self.sse_type);
             gs_core::Value::Map(m)
         }
     }
@@ -521,12 +493,8 @@ impl CfnVectorBucketPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
-        if let Some(v) = self.vector_bucket_arn {
-            m.insert("VectorBucketArn", v.into_value());
-        }
-        if let Some(v) = self.vector_bucket_name {
-            m.insert("VectorBucketName", v.into_value());
-        }
+        set(&mut m, "VectorBucketArn", self.vector_bucket_arn);
+        set(&mut m, "VectorBucketName", self.vector_bucket_name);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "sagemaker")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -832,15 +832,9 @@ impl CfnAIWorkloadConfigProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIWorkloadConfigName", self.ai_workload_config_name.into_value());
-        if let Some(v) = self.ai_workload_configs {
-            m.insert("AIWorkloadConfigs", v.into_value());
-        }
-        if let Some(v) = self.dataset_config {
-            m.insert("DatasetConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AIWorkloadConfigs", self.ai_workload_configs);
+        set(&mut m, "DatasetConfig", self.dataset_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -885,7 +879,7 @@ impl crate::Cfn<markers::AIWorkloadConfig> {
 /// The property types of [`CfnAIWorkloadConfig`]: CDK's `CfnAIWorkloadConfig.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod ai_workload_config {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The dataset configuration for an AI workload.
     ///
@@ -988,9 +982,7 @@ pub mod ai_workload_config {
     impl IntoValue for AIWorkloadDataSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_data_source {
-                m.insert("S3DataSource", v.into_value());
-            }
+            set(&mut m, "S3DataSource", self.s3_data_source);
             gs_core::Value::Map(m)
         }
     }
@@ -1169,22 +1161,12 @@ impl CfnActionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionName", self.action_name.into_value());
         m.insert("ActionType", self.action_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.metadata_properties {
-            m.insert("MetadataProperties", v.into_value());
-        }
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MetadataProperties", self.metadata_properties);
+        set(&mut m, "Properties", self.properties);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1234,7 +1216,7 @@ impl crate::Cfn<markers::Action> {
 /// The property types of [`CfnAction`]: CDK's `CfnAction.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod action {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `ActionSource` property type.
     ///
@@ -1274,12 +1256,8 @@ pub mod action {
     impl IntoValue for ActionSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_id {
-                m.insert("SourceId", v.into_value());
-            }
-            if let Some(v) = self.source_type {
-                m.insert("SourceType", v.into_value());
-            }
+            set(&mut m, "SourceId", self.source_id);
+            set(&mut m, "SourceType", self.source_type);
             m.insert("SourceUri", self.source_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -1334,18 +1312,10 @@ pub mod action {
     impl IntoValue for MetadataProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.commit_id {
-                m.insert("CommitId", v.into_value());
-            }
-            if let Some(v) = self.generated_by {
-                m.insert("GeneratedBy", v.into_value());
-            }
-            if let Some(v) = self.project_id {
-                m.insert("ProjectId", v.into_value());
-            }
-            if let Some(v) = self.repository {
-                m.insert("Repository", v.into_value());
-            }
+            set(&mut m, "CommitId", self.commit_id);
+            set(&mut m, "GeneratedBy", self.generated_by);
+            set(&mut m, "ProjectId", self.project_id);
+            set(&mut m, "Repository", self.repository);
             gs_core::Value::Map(m)
         }
     }
@@ -1416,19 +1386,11 @@ impl CfnAlgorithmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.algorithm_description {
-            m.insert("AlgorithmDescription", v.into_value());
-        }
+        set(&mut m, "AlgorithmDescription", self.algorithm_description);
         m.insert("AlgorithmName", self.algorithm_name.into_value());
-        if let Some(v) = self.certify_for_marketplace {
-            m.insert("CertifyForMarketplace", v.into_value());
-        }
-        if let Some(v) = self.inference_specification {
-            m.insert("InferenceSpecification", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CertifyForMarketplace", self.certify_for_marketplace);
+        set(&mut m, "InferenceSpecification", self.inference_specification);
+        set(&mut m, "Tags", self.tags);
         m.insert("TrainingSpecification", self.training_specification.into_value());
         m
     }
@@ -1471,7 +1433,7 @@ impl crate::Cfn<markers::Algorithm> {
 /// The property types of [`CfnAlgorithm`]: CDK's `CfnAlgorithm.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod algorithm {
-    use crate::kinds::{Bool, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, IntoValue, List, Map, Str, set};
 
     /// The `TrainingSpecification` property type.
     ///
@@ -1543,24 +1505,14 @@ pub mod algorithm {
     impl IntoValue for TrainingSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_definitions {
-                m.insert("MetricDefinitions", v.into_value());
-            }
-            if let Some(v) = self.supported_hyper_parameters {
-                m.insert("SupportedHyperParameters", v.into_value());
-            }
+            set(&mut m, "MetricDefinitions", self.metric_definitions);
+            set(&mut m, "SupportedHyperParameters", self.supported_hyper_parameters);
             m.insert("SupportedTrainingInstanceTypes", self.supported_training_instance_types.into_value());
-            if let Some(v) = self.supported_tuning_job_objective_metrics {
-                m.insert("SupportedTuningJobObjectiveMetrics", v.into_value());
-            }
-            if let Some(v) = self.supports_distributed_training {
-                m.insert("SupportsDistributedTraining", v.into_value());
-            }
+            set(&mut m, "SupportedTuningJobObjectiveMetrics", self.supported_tuning_job_objective_metrics);
+            set(&mut m, "SupportsDistributedTraining", self.supports_distributed_training);
             m.insert("TrainingChannels", self.training_channels.into_value());
             m.insert("TrainingImage", self.training_image.into_value());
-            if let Some(v) = self.training_image_digest {
-                m.insert("TrainingImageDigest", v.into_value());
-            }
+            set(&mut m, "TrainingImageDigest", self.training_image_digest);
             gs_core::Value::Map(m)
         }
     }
@@ -1628,22 +1580,12 @@ pub mod algorithm {
     impl IntoValue for HyperParameterSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_value {
-                m.insert("DefaultValue", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.is_required {
-                m.insert("IsRequired", v.into_value());
-            }
-            if let Some(v) = self.is_tunable {
-                m.insert("IsTunable", v.into_value());
-            }
+            set(&mut m, "DefaultValue", self.default_value);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "IsRequired", self.is_required);
+            set(&mut m, "IsTunable", self.is_tunable);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.range {
-                m.insert("Range", v.into_value());
-            }
+            set(&mut m, "Range", self.range);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1692,15 +1634,9 @@ pub mod algorithm {
     impl IntoValue for ParameterRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.categorical_parameter_range_specification {
-                m.insert("CategoricalParameterRangeSpecification", v.into_value());
-            }
-            if let Some(v) = self.continuous_parameter_range_specification {
-                m.insert("ContinuousParameterRangeSpecification", v.into_value());
-            }
-            if let Some(v) = self.integer_parameter_range_specification {
-                m.insert("IntegerParameterRangeSpecification", v.into_value());
-            }
+            set(&mut m, "CategoricalParameterRangeSpecification", self.categorical_parameter_range_specification);
+            set(&mut m, "ContinuousParameterRangeSpecification", self.continuous_parameter_range_specification);
+            set(&mut m, "IntegerParameterRangeSpecification", self.integer_parameter_range_specification);
             gs_core::Value::Map(m)
         }
     }
@@ -1911,16 +1847,10 @@ pub mod algorithm {
     impl IntoValue for ChannelSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.is_required {
-                m.insert("IsRequired", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "IsRequired", self.is_required);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.supported_compression_types {
-                m.insert("SupportedCompressionTypes", v.into_value());
-            }
+            set(&mut m, "SupportedCompressionTypes", self.supported_compression_types);
             m.insert("SupportedContentTypes", self.supported_content_types.into_value());
             m.insert("SupportedInputModes", self.supported_input_modes.into_value());
             gs_core::Value::Map(m)
@@ -2017,18 +1947,10 @@ pub mod algorithm {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Containers", self.containers.into_value());
-            if let Some(v) = self.supported_content_types {
-                m.insert("SupportedContentTypes", v.into_value());
-            }
-            if let Some(v) = self.supported_realtime_inference_instance_types {
-                m.insert("SupportedRealtimeInferenceInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.supported_response_mime_types {
-                m.insert("SupportedResponseMIMETypes", v.into_value());
-            }
-            if let Some(v) = self.supported_transform_instance_types {
-                m.insert("SupportedTransformInstanceTypes", v.into_value());
-            }
+            set(&mut m, "SupportedContentTypes", self.supported_content_types);
+            set(&mut m, "SupportedRealtimeInferenceInstanceTypes", self.supported_realtime_inference_instance_types);
+            set(&mut m, "SupportedResponseMIMETypes", self.supported_response_mime_types);
+            set(&mut m, "SupportedTransformInstanceTypes", self.supported_transform_instance_types);
             gs_core::Value::Map(m)
         }
     }
@@ -2107,31 +2029,15 @@ pub mod algorithm {
     impl IntoValue for ModelPackageContainerDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_hostname {
-                m.insert("ContainerHostname", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.framework {
-                m.insert("Framework", v.into_value());
-            }
-            if let Some(v) = self.framework_version {
-                m.insert("FrameworkVersion", v.into_value());
-            }
+            set(&mut m, "ContainerHostname", self.container_hostname);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "Framework", self.framework);
+            set(&mut m, "FrameworkVersion", self.framework_version);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.image_digest {
-                m.insert("ImageDigest", v.into_value());
-            }
-            if let Some(v) = self.is_checkpoint {
-                m.insert("IsCheckpoint", v.into_value());
-            }
-            if let Some(v) = self.model_input {
-                m.insert("ModelInput", v.into_value());
-            }
-            if let Some(v) = self.nearest_model_name {
-                m.insert("NearestModelName", v.into_value());
-            }
+            set(&mut m, "ImageDigest", self.image_digest);
+            set(&mut m, "IsCheckpoint", self.is_checkpoint);
+            set(&mut m, "ModelInput", self.model_input);
+            set(&mut m, "NearestModelName", self.nearest_model_name);
             gs_core::Value::Map(m)
         }
     }
@@ -2244,15 +2150,9 @@ impl CfnAppProps {
         m.insert("AppName", self.app_name.into_value());
         m.insert("AppType", self.app_type.into_value());
         m.insert("DomainId", self.domain_id.into_value());
-        if let Some(v) = self.recovery_mode {
-            m.insert("RecoveryMode", v.into_value());
-        }
-        if let Some(v) = self.resource_spec {
-            m.insert("ResourceSpec", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RecoveryMode", self.recovery_mode);
+        set(&mut m, "ResourceSpec", self.resource_spec);
+        set(&mut m, "Tags", self.tags);
         m.insert("UserProfileName", self.user_profile_name.into_value());
         m
     }
@@ -2297,7 +2197,7 @@ impl crate::Cfn<markers::App> {
 /// The property types of [`CfnApp`]: CDK's `CfnApp.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod app {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the ARN's of a SageMaker AI image and SageMaker AI image version, and the instance
     /// type that the version runs on.
@@ -2353,18 +2253,10 @@ pub mod app {
     impl IntoValue for ResourceSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arn {
-                m.insert("LifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_arn {
-                m.insert("SageMakerImageArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_version_arn {
-                m.insert("SageMakerImageVersionArn", v.into_value());
-            }
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "LifecycleConfigArn", self.lifecycle_config_arn);
+            set(&mut m, "SageMakerImageArn", self.sage_maker_image_arn);
+            set(&mut m, "SageMakerImageVersionArn", self.sage_maker_image_version_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2429,18 +2321,10 @@ impl CfnAppImageConfigProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppImageConfigName", self.app_image_config_name.into_value());
-        if let Some(v) = self.code_editor_app_image_config {
-            m.insert("CodeEditorAppImageConfig", v.into_value());
-        }
-        if let Some(v) = self.jupyter_lab_app_image_config {
-            m.insert("JupyterLabAppImageConfig", v.into_value());
-        }
-        if let Some(v) = self.kernel_gateway_image_config {
-            m.insert("KernelGatewayImageConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CodeEditorAppImageConfig", self.code_editor_app_image_config);
+        set(&mut m, "JupyterLabAppImageConfig", self.jupyter_lab_app_image_config);
+        set(&mut m, "KernelGatewayImageConfig", self.kernel_gateway_image_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2475,7 +2359,7 @@ impl crate::Cfn<markers::AppImageConfig> {
 /// The property types of [`CfnAppImageConfig`]: CDK's `CfnAppImageConfig.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod app_image_config {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The configuration for the file system and kernels in a SageMaker AI image running as a
     /// JupyterLab app. The `FileSystemConfig` object is not supported.
@@ -2509,9 +2393,7 @@ pub mod app_image_config {
     impl IntoValue for JupyterLabAppImageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_config {
-                m.insert("ContainerConfig", v.into_value());
-            }
+            set(&mut m, "ContainerConfig", self.container_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2559,15 +2441,9 @@ pub mod app_image_config {
     impl IntoValue for ContainerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_arguments {
-                m.insert("ContainerArguments", v.into_value());
-            }
-            if let Some(v) = self.container_entrypoint {
-                m.insert("ContainerEntrypoint", v.into_value());
-            }
-            if let Some(v) = self.container_environment_variables {
-                m.insert("ContainerEnvironmentVariables", v.into_value());
-            }
+            set(&mut m, "ContainerArguments", self.container_arguments);
+            set(&mut m, "ContainerEntrypoint", self.container_entrypoint);
+            set(&mut m, "ContainerEnvironmentVariables", self.container_environment_variables);
             gs_core::Value::Map(m)
         }
     }
@@ -2643,9 +2519,7 @@ pub mod app_image_config {
     impl IntoValue for CodeEditorAppImageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_config {
-                m.insert("ContainerConfig", v.into_value());
-            }
+            set(&mut m, "ContainerConfig", self.container_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2683,9 +2557,7 @@ pub mod app_image_config {
     impl IntoValue for KernelGatewayImageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file_system_config {
-                m.insert("FileSystemConfig", v.into_value());
-            }
+            set(&mut m, "FileSystemConfig", self.file_system_config);
             m.insert("KernelSpecs", self.kernel_specs.into_value());
             gs_core::Value::Map(m)
         }
@@ -2723,9 +2595,7 @@ pub mod app_image_config {
     impl IntoValue for KernelSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.display_name {
-                m.insert("DisplayName", v.into_value());
-            }
+            set(&mut m, "DisplayName", self.display_name);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -2775,15 +2645,9 @@ pub mod app_image_config {
     impl IntoValue for FileSystemConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_gid {
-                m.insert("DefaultGid", v.into_value());
-            }
-            if let Some(v) = self.default_uid {
-                m.insert("DefaultUid", v.into_value());
-            }
-            if let Some(v) = self.mount_path {
-                m.insert("MountPath", v.into_value());
-            }
+            set(&mut m, "DefaultGid", self.default_gid);
+            set(&mut m, "DefaultUid", self.default_uid);
+            set(&mut m, "MountPath", self.mount_path);
             gs_core::Value::Map(m)
         }
     }
@@ -2852,20 +2716,12 @@ impl CfnArtifactProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.artifact_name {
-            m.insert("ArtifactName", v.into_value());
-        }
+        set(&mut m, "ArtifactName", self.artifact_name);
         m.insert("ArtifactType", self.artifact_type.into_value());
-        if let Some(v) = self.metadata_properties {
-            m.insert("MetadataProperties", v.into_value());
-        }
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
+        set(&mut m, "MetadataProperties", self.metadata_properties);
+        set(&mut m, "Properties", self.properties);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2915,7 +2771,7 @@ impl crate::Cfn<markers::Artifact> {
 /// The property types of [`CfnArtifact`]: CDK's `CfnArtifact.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod artifact {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `ArtifactSource` property type.
     ///
@@ -2949,9 +2805,7 @@ pub mod artifact {
     impl IntoValue for ArtifactSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_types {
-                m.insert("SourceTypes", v.into_value());
-            }
+            set(&mut m, "SourceTypes", self.source_types);
             m.insert("SourceUri", self.source_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -3045,18 +2899,10 @@ pub mod artifact {
     impl IntoValue for MetadataProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.commit_id {
-                m.insert("CommitId", v.into_value());
-            }
-            if let Some(v) = self.generated_by {
-                m.insert("GeneratedBy", v.into_value());
-            }
-            if let Some(v) = self.project_id {
-                m.insert("ProjectId", v.into_value());
-            }
-            if let Some(v) = self.repository {
-                m.insert("Repository", v.into_value());
-            }
+            set(&mut m, "CommitId", self.commit_id);
+            set(&mut m, "GeneratedBy", self.generated_by);
+            set(&mut m, "ProjectId", self.project_id);
+            set(&mut m, "Repository", self.repository);
             gs_core::Value::Map(m)
         }
     }
@@ -3178,42 +3024,18 @@ impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_scaling {
-            m.insert("AutoScaling", v.into_value());
-        }
-        if let Some(v) = self.cluster_name {
-            m.insert("ClusterName", v.into_value());
-        }
-        if let Some(v) = self.cluster_role {
-            m.insert("ClusterRole", v.into_value());
-        }
-        if let Some(v) = self.instance_groups {
-            m.insert("InstanceGroups", v.into_value());
-        }
-        if let Some(v) = self.node_provisioning_mode {
-            m.insert("NodeProvisioningMode", v.into_value());
-        }
-        if let Some(v) = self.node_recovery {
-            m.insert("NodeRecovery", v.into_value());
-        }
-        if let Some(v) = self.orchestrator {
-            m.insert("Orchestrator", v.into_value());
-        }
-        if let Some(v) = self.restricted_instance_groups {
-            m.insert("RestrictedInstanceGroups", v.into_value());
-        }
-        if let Some(v) = self.restricted_instance_groups_config {
-            m.insert("RestrictedInstanceGroupsConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tiered_storage_config {
-            m.insert("TieredStorageConfig", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "AutoScaling", self.auto_scaling);
+        set(&mut m, "ClusterName", self.cluster_name);
+        set(&mut m, "ClusterRole", self.cluster_role);
+        set(&mut m, "InstanceGroups", self.instance_groups);
+        set(&mut m, "NodeProvisioningMode", self.node_provisioning_mode);
+        set(&mut m, "NodeRecovery", self.node_recovery);
+        set(&mut m, "Orchestrator", self.orchestrator);
+        set(&mut m, "RestrictedInstanceGroups", self.restricted_instance_groups);
+        set(&mut m, "RestrictedInstanceGroupsConfig", self.restricted_instance_groups_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TieredStorageConfig", self.tiered_storage_config);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -3271,7 +3093,7 @@ impl crate::Cfn<markers::Cluster> {
 /// The property types of [`CfnCluster`]: CDK's `CfnCluster.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod cluster {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Map, Str, set};
 
     /// Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs, hosted models, and
     /// compute resources have access to. You can control access to and from your resources by
@@ -3472,60 +3294,26 @@ pub mod cluster {
     impl IntoValue for ClusterInstanceGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_patch_config {
-                m.insert("AutoPatchConfig", v.into_value());
-            }
-            if let Some(v) = self.capacity_requirements {
-                m.insert("CapacityRequirements", v.into_value());
-            }
-            if let Some(v) = self.current_count {
-                m.insert("CurrentCount", v.into_value());
-            }
+            set(&mut m, "AutoPatchConfig", self.auto_patch_config);
+            set(&mut m, "CapacityRequirements", self.capacity_requirements);
+            set(&mut m, "CurrentCount", self.current_count);
             m.insert("ExecutionRole", self.execution_role.into_value());
-            if let Some(v) = self.image_id {
-                m.insert("ImageId", v.into_value());
-            }
+            set(&mut m, "ImageId", self.image_id);
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceGroupName", self.instance_group_name.into_value());
-            if let Some(v) = self.instance_requirements {
-                m.insert("InstanceRequirements", v.into_value());
-            }
-            if let Some(v) = self.instance_storage_configs {
-                m.insert("InstanceStorageConfigs", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.kubernetes_config {
-                m.insert("KubernetesConfig", v.into_value());
-            }
-            if let Some(v) = self.life_cycle_config {
-                m.insert("LifeCycleConfig", v.into_value());
-            }
-            if let Some(v) = self.min_instance_count {
-                m.insert("MinInstanceCount", v.into_value());
-            }
-            if let Some(v) = self.network_interface {
-                m.insert("NetworkInterface", v.into_value());
-            }
-            if let Some(v) = self.on_start_deep_health_checks {
-                m.insert("OnStartDeepHealthChecks", v.into_value());
-            }
-            if let Some(v) = self.override_vpc_config {
-                m.insert("OverrideVpcConfig", v.into_value());
-            }
-            if let Some(v) = self.scheduled_update_config {
-                m.insert("ScheduledUpdateConfig", v.into_value());
-            }
-            if let Some(v) = self.slurm_config {
-                m.insert("SlurmConfig", v.into_value());
-            }
-            if let Some(v) = self.threads_per_core {
-                m.insert("ThreadsPerCore", v.into_value());
-            }
-            if let Some(v) = self.training_plan_arn {
-                m.insert("TrainingPlanArn", v.into_value());
-            }
+            set(&mut m, "InstanceRequirements", self.instance_requirements);
+            set(&mut m, "InstanceStorageConfigs", self.instance_storage_configs);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "KubernetesConfig", self.kubernetes_config);
+            set(&mut m, "LifeCycleConfig", self.life_cycle_config);
+            set(&mut m, "MinInstanceCount", self.min_instance_count);
+            set(&mut m, "NetworkInterface", self.network_interface);
+            set(&mut m, "OnStartDeepHealthChecks", self.on_start_deep_health_checks);
+            set(&mut m, "OverrideVpcConfig", self.override_vpc_config);
+            set(&mut m, "ScheduledUpdateConfig", self.scheduled_update_config);
+            set(&mut m, "SlurmConfig", self.slurm_config);
+            set(&mut m, "ThreadsPerCore", self.threads_per_core);
+            set(&mut m, "TrainingPlanArn", self.training_plan_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3563,9 +3351,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NodeType", self.node_type.into_value());
-            if let Some(v) = self.partition_names {
-                m.insert("PartitionNames", v.into_value());
-            }
+            set(&mut m, "PartitionNames", self.partition_names);
             gs_core::Value::Map(m)
         }
     }
@@ -3608,12 +3394,8 @@ pub mod cluster {
     impl IntoValue for ClusterCapacityRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_demand {
-                m.insert("OnDemand", v.into_value());
-            }
-            if let Some(v) = self.spot {
-                m.insert("Spot", v.into_value());
-            }
+            set(&mut m, "OnDemand", self.on_demand);
+            set(&mut m, "Spot", self.spot);
             gs_core::Value::Map(m)
         }
     }
@@ -3668,15 +3450,9 @@ pub mod cluster {
     impl IntoValue for ClusterInstanceStorageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_volume_config {
-                m.insert("EbsVolumeConfig", v.into_value());
-            }
-            if let Some(v) = self.fsx_lustre_config {
-                m.insert("FsxLustreConfig", v.into_value());
-            }
-            if let Some(v) = self.fsx_open_zfs_config {
-                m.insert("FsxOpenZfsConfig", v.into_value());
-            }
+            set(&mut m, "EbsVolumeConfig", self.ebs_volume_config);
+            set(&mut m, "FsxLustreConfig", self.fsx_lustre_config);
+            set(&mut m, "FsxOpenZfsConfig", self.fsx_open_zfs_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3733,15 +3509,9 @@ pub mod cluster {
     impl IntoValue for ClusterEbsVolumeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.root_volume {
-                m.insert("RootVolume", v.into_value());
-            }
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.volume_size_in_gb {
-                m.insert("VolumeSizeInGB", v.into_value());
-            }
+            set(&mut m, "RootVolume", self.root_volume);
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
+            set(&mut m, "VolumeSizeInGB", self.volume_size_in_gb);
             gs_core::Value::Map(m)
         }
     }
@@ -3788,9 +3558,7 @@ pub mod cluster {
             let mut m = gs_core::ValueMap::new();
             m.insert("DnsName", self.dns_name.into_value());
             m.insert("MountName", self.mount_name.into_value());
-            if let Some(v) = self.mount_path {
-                m.insert("MountPath", v.into_value());
-            }
+            set(&mut m, "MountPath", self.mount_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3829,9 +3597,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DnsName", self.dns_name.into_value());
-            if let Some(v) = self.mount_path {
-                m.insert("MountPath", v.into_value());
-            }
+            set(&mut m, "MountPath", self.mount_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3874,12 +3640,8 @@ pub mod cluster {
     impl IntoValue for ClusterKubernetesConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.labels {
-                m.insert("Labels", v.into_value());
-            }
-            if let Some(v) = self.taints {
-                m.insert("Taints", v.into_value());
-            }
+            set(&mut m, "Labels", self.labels);
+            set(&mut m, "Taints", self.taints);
             gs_core::Value::Map(m)
         }
     }
@@ -3926,9 +3688,7 @@ pub mod cluster {
             let mut m = gs_core::ValueMap::new();
             m.insert("Effect", self.effect.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4009,15 +3769,9 @@ pub mod cluster {
     impl IntoValue for ClusterLifeCycleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_create {
-                m.insert("OnCreate", v.into_value());
-            }
-            if let Some(v) = self.on_init_complete {
-                m.insert("OnInitComplete", v.into_value());
-            }
-            if let Some(v) = self.source_s3_uri {
-                m.insert("SourceS3Uri", v.into_value());
-            }
+            set(&mut m, "OnCreate", self.on_create);
+            set(&mut m, "OnInitComplete", self.on_init_complete);
+            set(&mut m, "SourceS3Uri", self.source_s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -4054,9 +3808,7 @@ pub mod cluster {
     impl IntoValue for ScheduledUpdateConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_config {
-                m.insert("DeploymentConfig", v.into_value());
-            }
+            set(&mut m, "DeploymentConfig", self.deployment_config);
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
             gs_core::Value::Map(m)
         }
@@ -4106,15 +3858,9 @@ pub mod cluster {
     impl IntoValue for DeploymentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_rollback_configuration {
-                m.insert("AutoRollbackConfiguration", v.into_value());
-            }
-            if let Some(v) = self.rolling_update_policy {
-                m.insert("RollingUpdatePolicy", v.into_value());
-            }
-            if let Some(v) = self.wait_interval_in_seconds {
-                m.insert("WaitIntervalInSeconds", v.into_value());
-            }
+            set(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
+            set(&mut m, "RollingUpdatePolicy", self.rolling_update_policy);
+            set(&mut m, "WaitIntervalInSeconds", self.wait_interval_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -4188,9 +3934,7 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumBatchSize", self.maximum_batch_size.into_value());
-            if let Some(v) = self.rollback_maximum_batch_size {
-                m.insert("RollbackMaximumBatchSize", v.into_value());
-            }
+            set(&mut m, "RollbackMaximumBatchSize", self.rollback_maximum_batch_size);
             gs_core::Value::Map(m)
         }
     }
@@ -4308,12 +4052,8 @@ pub mod cluster {
     impl IntoValue for AutoPatchConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_config {
-                m.insert("DeploymentConfig", v.into_value());
-            }
-            if let Some(v) = self.patch_schedule {
-                m.insert("PatchSchedule", v.into_value());
-            }
+            set(&mut m, "DeploymentConfig", self.deployment_config);
+            set(&mut m, "PatchSchedule", self.patch_schedule);
             m.insert("PatchingStrategy", self.patching_strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -4351,9 +4091,7 @@ pub mod cluster {
     impl IntoValue for PatchSchedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.next_patch_date {
-                m.insert("NextPatchDate", v.into_value());
-            }
+            set(&mut m, "NextPatchDate", self.next_patch_date);
             gs_core::Value::Map(m)
         }
     }
@@ -4456,31 +4194,17 @@ pub mod cluster {
     impl IntoValue for ClusterRestrictedInstanceGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.current_count {
-                m.insert("CurrentCount", v.into_value());
-            }
-            if let Some(v) = self.environment_config {
-                m.insert("EnvironmentConfig", v.into_value());
-            }
+            set(&mut m, "CurrentCount", self.current_count);
+            set(&mut m, "EnvironmentConfig", self.environment_config);
             m.insert("ExecutionRole", self.execution_role.into_value());
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceGroupName", self.instance_group_name.into_value());
-            if let Some(v) = self.instance_storage_configs {
-                m.insert("InstanceStorageConfigs", v.into_value());
-            }
+            set(&mut m, "InstanceStorageConfigs", self.instance_storage_configs);
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.on_start_deep_health_checks {
-                m.insert("OnStartDeepHealthChecks", v.into_value());
-            }
-            if let Some(v) = self.override_vpc_config {
-                m.insert("OverrideVpcConfig", v.into_value());
-            }
-            if let Some(v) = self.threads_per_core {
-                m.insert("ThreadsPerCore", v.into_value());
-            }
-            if let Some(v) = self.training_plan_arn {
-                m.insert("TrainingPlanArn", v.into_value());
-            }
+            set(&mut m, "OnStartDeepHealthChecks", self.on_start_deep_health_checks);
+            set(&mut m, "OverrideVpcConfig", self.override_vpc_config);
+            set(&mut m, "ThreadsPerCore", self.threads_per_core);
+            set(&mut m, "TrainingPlanArn", self.training_plan_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -4516,9 +4240,7 @@ pub mod cluster {
     impl IntoValue for EnvironmentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.f_sx_lustre_config {
-                m.insert("FSxLustreConfig", v.into_value());
-            }
+            set(&mut m, "FSxLustreConfig", self.f_sx_lustre_config);
             gs_core::Value::Map(m)
         }
     }
@@ -4601,12 +4323,8 @@ pub mod cluster {
     impl IntoValue for Orchestrator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eks {
-                m.insert("Eks", v.into_value());
-            }
-            if let Some(v) = self.slurm {
-                m.insert("Slurm", v.into_value());
-            }
+            set(&mut m, "Eks", self.eks);
+            set(&mut m, "Slurm", self.slurm);
             gs_core::Value::Map(m)
         }
     }
@@ -4682,12 +4400,8 @@ pub mod cluster {
     impl IntoValue for ClusterOrchestratorSlurmConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accounting_database {
-                m.insert("AccountingDatabase", v.into_value());
-            }
-            if let Some(v) = self.slurm_config_strategy {
-                m.insert("SlurmConfigStrategy", v.into_value());
-            }
+            set(&mut m, "AccountingDatabase", self.accounting_database);
+            set(&mut m, "SlurmConfigStrategy", self.slurm_config_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -4740,12 +4454,8 @@ pub mod cluster {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Port", self.port);
             m.insert("SecretArn", self.secret_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -4818,9 +4528,7 @@ pub mod cluster {
     impl IntoValue for SharedEnvironmentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.f_sx_lustre_config {
-                m.insert("FSxLustreConfig", v.into_value());
-            }
+            set(&mut m, "FSxLustreConfig", self.f_sx_lustre_config);
             m.insert("FSxLustreDeletionPolicy", self.f_sx_lustre_deletion_policy.into_value());
             gs_core::Value::Map(m)
         }
@@ -4859,9 +4567,7 @@ pub mod cluster {
     impl IntoValue for ClusterAutoScalingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_scaler_type {
-                m.insert("AutoScalerType", v.into_value());
-            }
+            set(&mut m, "AutoScalerType", self.auto_scaler_type);
             m.insert("Mode", self.mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -4899,9 +4605,7 @@ pub mod cluster {
     impl IntoValue for TieredStorageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_memory_allocation_percentage {
-                m.insert("InstanceMemoryAllocationPercentage", v.into_value());
-            }
+            set(&mut m, "InstanceMemoryAllocationPercentage", self.instance_memory_allocation_percentage);
             m.insert("Mode", self.mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -4966,14 +4670,10 @@ impl CfnClusterSchedulerConfigProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("SchedulerConfig", self.scheduler_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5039,7 +4739,7 @@ impl crate::Cfn<markers::ClusterSchedulerConfig> {
 /// The property types of [`CfnClusterSchedulerConfig`]: CDK's `CfnClusterSchedulerConfig.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod cluster_scheduler_config {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Cluster policy configuration.
     ///
@@ -5084,15 +4784,9 @@ pub mod cluster_scheduler_config {
     impl IntoValue for SchedulerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fair_share {
-                m.insert("FairShare", v.into_value());
-            }
-            if let Some(v) = self.idle_resource_sharing {
-                m.insert("IdleResourceSharing", v.into_value());
-            }
-            if let Some(v) = self.priority_classes {
-                m.insert("PriorityClasses", v.into_value());
-            }
+            set(&mut m, "FairShare", self.fair_share);
+            set(&mut m, "IdleResourceSharing", self.idle_resource_sharing);
+            set(&mut m, "PriorityClasses", self.priority_classes);
             gs_core::Value::Map(m)
         }
     }
@@ -5183,13 +4877,9 @@ impl CfnCodeRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.code_repository_name {
-            m.insert("CodeRepositoryName", v.into_value());
-        }
+        set(&mut m, "CodeRepositoryName", self.code_repository_name);
         m.insert("GitConfig", self.git_config.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5231,7 +4921,7 @@ impl crate::Cfn<markers::CodeRepository> {
 /// The property types of [`CfnCodeRepository`]: CDK's `CfnCodeRepository.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod code_repository {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies configuration details for a Git repository in your AWS account.
     ///
@@ -5274,13 +4964,9 @@ pub mod code_repository {
     impl IntoValue for GitConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.branch {
-                m.insert("Branch", v.into_value());
-            }
+            set(&mut m, "Branch", self.branch);
             m.insert("RepositoryUrl", self.repository_url.into_value());
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -5351,16 +5037,10 @@ impl CfnContextProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContextName", self.context_name.into_value());
         m.insert("ContextType", self.context_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Properties", self.properties);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5410,7 +5090,7 @@ impl crate::Cfn<markers::Context> {
 /// The property types of [`CfnContext`]: CDK's `CfnContext.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod context {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The source type, ID, and URI.
     ///
@@ -5450,12 +5130,8 @@ pub mod context {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_id {
-                m.insert("SourceId", v.into_value());
-            }
-            if let Some(v) = self.source_type {
-                m.insert("SourceType", v.into_value());
-            }
+            set(&mut m, "SourceId", self.source_id);
+            set(&mut m, "SourceType", self.source_type);
             m.insert("SourceUri", self.source_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -5608,28 +5284,16 @@ impl CfnDataQualityJobDefinitionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataQualityAppSpecification", self.data_quality_app_specification.into_value());
-        if let Some(v) = self.data_quality_baseline_config {
-            m.insert("DataQualityBaselineConfig", v.into_value());
-        }
+        set(&mut m, "DataQualityBaselineConfig", self.data_quality_baseline_config);
         m.insert("DataQualityJobInput", self.data_quality_job_input.into_value());
         m.insert("DataQualityJobOutputConfig", self.data_quality_job_output_config.into_value());
-        if let Some(v) = self.endpoint_name {
-            m.insert("EndpointName", v.into_value());
-        }
-        if let Some(v) = self.job_definition_name {
-            m.insert("JobDefinitionName", v.into_value());
-        }
+        set(&mut m, "EndpointName", self.endpoint_name);
+        set(&mut m, "JobDefinitionName", self.job_definition_name);
         m.insert("JobResources", self.job_resources.into_value());
-        if let Some(v) = self.network_config {
-            m.insert("NetworkConfig", v.into_value());
-        }
+        set(&mut m, "NetworkConfig", self.network_config);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.stopping_condition {
-            m.insert("StoppingCondition", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StoppingCondition", self.stopping_condition);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5671,7 +5335,7 @@ impl crate::Cfn<markers::DataQualityJobDefinition> {
 /// The property types of [`CfnDataQualityJobDefinition`]: CDK's `CfnDataQualityJobDefinition.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod data_quality_job_definition {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// The input for the data quality monitoring job. Currently endpoints are supported for input.
     ///
@@ -5712,12 +5376,8 @@ pub mod data_quality_job_definition {
     impl IntoValue for DataQualityJobInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_transform_input {
-                m.insert("BatchTransformInput", v.into_value());
-            }
-            if let Some(v) = self.endpoint_input {
-                m.insert("EndpointInput", v.into_value());
-            }
+            set(&mut m, "BatchTransformInput", self.batch_transform_input);
+            set(&mut m, "EndpointInput", self.endpoint_input);
             gs_core::Value::Map(m)
         }
     }
@@ -5787,16 +5447,10 @@ pub mod data_quality_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
             m.insert("DatasetFormat", self.dataset_format.into_value());
-            if let Some(v) = self.exclude_features_attribute {
-                m.insert("ExcludeFeaturesAttribute", v.into_value());
-            }
+            set(&mut m, "ExcludeFeaturesAttribute", self.exclude_features_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -5847,15 +5501,9 @@ pub mod data_quality_job_definition {
     impl IntoValue for DatasetFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.parquet {
-                m.insert("Parquet", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
+            set(&mut m, "Json", self.json);
+            set(&mut m, "Parquet", self.parquet);
             gs_core::Value::Map(m)
         }
     }
@@ -5892,9 +5540,7 @@ pub mod data_quality_job_definition {
     impl IntoValue for Csv {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
+            set(&mut m, "Header", self.header);
             gs_core::Value::Map(m)
         }
     }
@@ -5931,9 +5577,7 @@ pub mod data_quality_job_definition {
     impl IntoValue for Json {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.line {
-                m.insert("Line", v.into_value());
-            }
+            set(&mut m, "Line", self.line);
             gs_core::Value::Map(m)
         }
     }
@@ -5995,16 +5639,10 @@ pub mod data_quality_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointName", self.endpoint_name.into_value());
-            if let Some(v) = self.exclude_features_attribute {
-                m.insert("ExcludeFeaturesAttribute", v.into_value());
-            }
+            set(&mut m, "ExcludeFeaturesAttribute", self.exclude_features_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -6073,22 +5711,12 @@ pub mod data_quality_job_definition {
     impl IntoValue for DataQualityAppSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_arguments {
-                m.insert("ContainerArguments", v.into_value());
-            }
-            if let Some(v) = self.container_entrypoint {
-                m.insert("ContainerEntrypoint", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
+            set(&mut m, "ContainerArguments", self.container_arguments);
+            set(&mut m, "ContainerEntrypoint", self.container_entrypoint);
+            set(&mut m, "Environment", self.environment);
             m.insert("ImageUri", self.image_uri.into_value());
-            if let Some(v) = self.post_analytics_processor_source_uri {
-                m.insert("PostAnalyticsProcessorSourceUri", v.into_value());
-            }
-            if let Some(v) = self.record_preprocessor_source_uri {
-                m.insert("RecordPreprocessorSourceUri", v.into_value());
-            }
+            set(&mut m, "PostAnalyticsProcessorSourceUri", self.post_analytics_processor_source_uri);
+            set(&mut m, "RecordPreprocessorSourceUri", self.record_preprocessor_source_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -6209,9 +5837,7 @@ pub mod data_quality_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
             m.insert("VolumeSizeInGB", self.volume_size_in_gb.into_value());
             gs_core::Value::Map(m)
         }
@@ -6269,15 +5895,9 @@ pub mod data_quality_job_definition {
     impl IntoValue for NetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_inter_container_traffic_encryption {
-                m.insert("EnableInterContainerTrafficEncryption", v.into_value());
-            }
-            if let Some(v) = self.enable_network_isolation {
-                m.insert("EnableNetworkIsolation", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
+            set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -6364,9 +5984,7 @@ pub mod data_quality_job_definition {
     impl IntoValue for MonitoringOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("MonitoringOutputs", self.monitoring_outputs.into_value());
             gs_core::Value::Map(m)
         }
@@ -6446,9 +6064,7 @@ pub mod data_quality_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_upload_mode {
-                m.insert("S3UploadMode", v.into_value());
-            }
+            set(&mut m, "S3UploadMode", self.s3_upload_mode);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -6504,15 +6120,9 @@ pub mod data_quality_job_definition {
     impl IntoValue for DataQualityBaselineConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.baselining_job_name {
-                m.insert("BaseliningJobName", v.into_value());
-            }
-            if let Some(v) = self.constraints_resource {
-                m.insert("ConstraintsResource", v.into_value());
-            }
-            if let Some(v) = self.statistics_resource {
-                m.insert("StatisticsResource", v.into_value());
-            }
+            set(&mut m, "BaseliningJobName", self.baselining_job_name);
+            set(&mut m, "ConstraintsResource", self.constraints_resource);
+            set(&mut m, "StatisticsResource", self.statistics_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -6549,9 +6159,7 @@ pub mod data_quality_job_definition {
     impl IntoValue for StatisticsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -6588,9 +6196,7 @@ pub mod data_quality_job_definition {
     impl IntoValue for ConstraintsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -6640,13 +6246,9 @@ impl CfnDeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.device {
-            m.insert("Device", v.into_value());
-        }
+        set(&mut m, "Device", self.device);
         m.insert("DeviceFleetName", self.device_fleet_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6672,7 +6274,7 @@ impl crate::Cfn<markers::Device> {
 /// The property types of [`CfnDevice`]: CDK's `CfnDevice.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod device {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Information of a particular device.
     ///
@@ -6712,13 +6314,9 @@ pub mod device {
     impl IntoValue for Device {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("DeviceName", self.device_name.into_value());
-            if let Some(v) = self.iot_thing_name {
-                m.insert("IotThingName", v.into_value());
-            }
+            set(&mut m, "IotThingName", self.iot_thing_name);
             gs_core::Value::Map(m)
         }
     }
@@ -6785,15 +6383,11 @@ impl CfnDeviceFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DeviceFleetName", self.device_fleet_name.into_value());
         m.insert("OutputConfig", self.output_config.into_value());
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -6819,7 +6413,7 @@ impl crate::Cfn<markers::DeviceFleet> {
 /// The property types of [`CfnDeviceFleet`]: CDK's `CfnDeviceFleet.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod device_fleet {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The output configuration for storing sample data collected by the fleet.
     ///
@@ -6855,9 +6449,7 @@ pub mod device_fleet {
     impl IntoValue for EdgeOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("S3OutputLocation", self.s3_output_location.into_value());
             gs_core::Value::Map(m)
         }
@@ -6987,39 +6579,19 @@ impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_network_access_type {
-            m.insert("AppNetworkAccessType", v.into_value());
-        }
-        if let Some(v) = self.app_security_group_management {
-            m.insert("AppSecurityGroupManagement", v.into_value());
-        }
+        set(&mut m, "AppNetworkAccessType", self.app_network_access_type);
+        set(&mut m, "AppSecurityGroupManagement", self.app_security_group_management);
         m.insert("AuthMode", self.auth_mode.into_value());
-        if let Some(v) = self.default_space_settings {
-            m.insert("DefaultSpaceSettings", v.into_value());
-        }
+        set(&mut m, "DefaultSpaceSettings", self.default_space_settings);
         m.insert("DefaultUserSettings", self.default_user_settings.into_value());
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.domain_settings {
-            m.insert("DomainSettings", v.into_value());
-        }
-        if let Some(v) = self.home_efs_file_system_creation {
-            m.insert("HomeEfsFileSystemCreation", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.subnet_ids {
-            m.insert("SubnetIds", v.into_refs());
-        }
-        if let Some(v) = self.tag_propagation {
-            m.insert("TagPropagation", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_id {
-            m.insert("VpcId", v.into_ref());
-        }
+        set(&mut m, "DomainSettings", self.domain_settings);
+        set(&mut m, "HomeEfsFileSystemCreation", self.home_efs_file_system_creation);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        if let Some(v) = self.subnet_ids { m.insert("SubnetIds", v.into_refs()); }
+        set(&mut m, "TagPropagation", self.tag_propagation);
+        set(&mut m, "Tags", self.tags);
+        if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
         m
     }
 
@@ -7104,7 +6676,7 @@ impl crate::Cfn<markers::Domain> {
 /// The property types of [`CfnDomain`]: CDK's `CfnDomain.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod domain {
-    use crate::kinds::{Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Id, Int, IntoValue, List, Str, set};
 
     /// The settings for the JupyterLab application.
     ///
@@ -7172,24 +6744,12 @@ pub mod domain {
     impl IntoValue for JupyterLabAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_lifecycle_management {
-                m.insert("AppLifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.built_in_lifecycle_config_arn {
-                m.insert("BuiltInLifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.code_repositories {
-                m.insert("CodeRepositories", v.into_value());
-            }
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
+            set(&mut m, "BuiltInLifecycleConfigArn", self.built_in_lifecycle_config_arn);
+            set(&mut m, "CodeRepositories", self.code_repositories);
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -7258,9 +6818,7 @@ pub mod domain {
     impl IntoValue for AppLifecycleManagement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_settings {
-                m.insert("IdleSettings", v.into_value());
-            }
+            set(&mut m, "IdleSettings", self.idle_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -7314,18 +6872,10 @@ pub mod domain {
     impl IntoValue for IdleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_timeout_in_minutes {
-                m.insert("IdleTimeoutInMinutes", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_management {
-                m.insert("LifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.max_idle_timeout_in_minutes {
-                m.insert("MaxIdleTimeoutInMinutes", v.into_value());
-            }
-            if let Some(v) = self.min_idle_timeout_in_minutes {
-                m.insert("MinIdleTimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "IdleTimeoutInMinutes", self.idle_timeout_in_minutes);
+            set(&mut m, "LifecycleManagement", self.lifecycle_management);
+            set(&mut m, "MaxIdleTimeoutInMinutes", self.max_idle_timeout_in_minutes);
+            set(&mut m, "MinIdleTimeoutInMinutes", self.min_idle_timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -7361,9 +6911,7 @@ pub mod domain {
     impl IntoValue for DefaultSpaceStorageSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_ebs_storage_settings {
-                m.insert("DefaultEbsStorageSettings", v.into_value());
-            }
+            set(&mut m, "DefaultEbsStorageSettings", self.default_ebs_storage_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -7465,21 +7013,11 @@ pub mod domain {
     impl IntoValue for CodeEditorAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_lifecycle_management {
-                m.insert("AppLifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.built_in_lifecycle_config_arn {
-                m.insert("BuiltInLifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
+            set(&mut m, "BuiltInLifecycleConfigArn", self.built_in_lifecycle_config_arn);
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -7536,18 +7074,10 @@ pub mod domain {
     impl IntoValue for StudioWebPortalSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hidden_app_types {
-                m.insert("HiddenAppTypes", v.into_value());
-            }
-            if let Some(v) = self.hidden_instance_types {
-                m.insert("HiddenInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.hidden_ml_tools {
-                m.insert("HiddenMlTools", v.into_value());
-            }
-            if let Some(v) = self.hidden_sage_maker_image_version_aliases {
-                m.insert("HiddenSageMakerImageVersionAliases", v.into_value());
-            }
+            set(&mut m, "HiddenAppTypes", self.hidden_app_types);
+            set(&mut m, "HiddenInstanceTypes", self.hidden_instance_types);
+            set(&mut m, "HiddenMlTools", self.hidden_ml_tools);
+            set(&mut m, "HiddenSageMakerImageVersionAliases", self.hidden_sage_maker_image_version_aliases);
             gs_core::Value::Map(m)
         }
     }
@@ -7590,12 +7120,8 @@ pub mod domain {
     impl IntoValue for HiddenSageMakerImage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sage_maker_image_name {
-                m.insert("SageMakerImageName", v.into_value());
-            }
-            if let Some(v) = self.version_aliases {
-                m.insert("VersionAliases", v.into_value());
-            }
+            set(&mut m, "SageMakerImageName", self.sage_maker_image_name);
+            set(&mut m, "VersionAliases", self.version_aliases);
             gs_core::Value::Map(m)
         }
     }
@@ -7684,15 +7210,9 @@ pub mod domain {
     impl IntoValue for CustomFileSystemConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.efs_file_system_config {
-                m.insert("EFSFileSystemConfig", v.into_value());
-            }
-            if let Some(v) = self.f_sx_lustre_file_system_config {
-                m.insert("FSxLustreFileSystemConfig", v.into_value());
-            }
-            if let Some(v) = self.s3_file_system_config {
-                m.insert("S3FileSystemConfig", v.into_value());
-            }
+            set(&mut m, "EFSFileSystemConfig", self.efs_file_system_config);
+            set(&mut m, "FSxLustreFileSystemConfig", self.f_sx_lustre_file_system_config);
+            set(&mut m, "S3FileSystemConfig", self.s3_file_system_config);
             gs_core::Value::Map(m)
         }
     }
@@ -7732,9 +7252,7 @@ pub mod domain {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
-            if let Some(v) = self.file_system_path {
-                m.insert("FileSystemPath", v.into_value());
-            }
+            set(&mut m, "FileSystemPath", self.file_system_path);
             gs_core::Value::Map(m)
         }
     }
@@ -7774,9 +7292,7 @@ pub mod domain {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
-            if let Some(v) = self.file_system_path {
-                m.insert("FileSystemPath", v.into_value());
-            }
+            set(&mut m, "FileSystemPath", self.file_system_path);
             gs_core::Value::Map(m)
         }
     }
@@ -7819,12 +7335,8 @@ pub mod domain {
     impl IntoValue for S3FileSystemConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mount_path {
-                m.insert("MountPath", v.into_value());
-            }
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "MountPath", self.mount_path);
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -7866,12 +7378,8 @@ pub mod domain {
     impl IntoValue for DockerSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_docker_access {
-                m.insert("EnableDockerAccess", v.into_value());
-            }
-            if let Some(v) = self.vpc_only_trusted_accounts {
-                m.insert("VpcOnlyTrustedAccounts", v.into_value());
-            }
+            set(&mut m, "EnableDockerAccess", self.enable_docker_access);
+            set(&mut m, "VpcOnlyTrustedAccounts", self.vpc_only_trusted_accounts);
             gs_core::Value::Map(m)
         }
     }
@@ -7949,27 +7457,13 @@ pub mod domain {
     impl IntoValue for UnifiedStudioSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_account_id {
-                m.insert("DomainAccountId", v.into_value());
-            }
-            if let Some(v) = self.domain_id {
-                m.insert("DomainId", v.into_value());
-            }
-            if let Some(v) = self.domain_region {
-                m.insert("DomainRegion", v.into_value());
-            }
-            if let Some(v) = self.environment_id {
-                m.insert("EnvironmentId", v.into_value());
-            }
-            if let Some(v) = self.project_id {
-                m.insert("ProjectId", v.into_value());
-            }
-            if let Some(v) = self.project_s3_path {
-                m.insert("ProjectS3Path", v.into_value());
-            }
-            if let Some(v) = self.studio_web_portal_access {
-                m.insert("StudioWebPortalAccess", v.into_value());
-            }
+            set(&mut m, "DomainAccountId", self.domain_account_id);
+            set(&mut m, "DomainId", self.domain_id);
+            set(&mut m, "DomainRegion", self.domain_region);
+            set(&mut m, "EnvironmentId", self.environment_id);
+            set(&mut m, "ProjectId", self.project_id);
+            set(&mut m, "ProjectS3Path", self.project_s3_path);
+            set(&mut m, "StudioWebPortalAccess", self.studio_web_portal_access);
             gs_core::Value::Map(m)
         }
     }
@@ -8043,28 +7537,14 @@ pub mod domain {
     impl IntoValue for DefaultSpaceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_file_system_configs {
-                m.insert("CustomFileSystemConfigs", v.into_value());
-            }
-            if let Some(v) = self.custom_posix_user_config {
-                m.insert("CustomPosixUserConfig", v.into_value());
-            }
+            set(&mut m, "CustomFileSystemConfigs", self.custom_file_system_configs);
+            set(&mut m, "CustomPosixUserConfig", self.custom_posix_user_config);
             m.insert("ExecutionRole", self.execution_role.into_value());
-            if let Some(v) = self.jupyter_lab_app_settings {
-                m.insert("JupyterLabAppSettings", v.into_value());
-            }
-            if let Some(v) = self.jupyter_server_app_settings {
-                m.insert("JupyterServerAppSettings", v.into_value());
-            }
-            if let Some(v) = self.kernel_gateway_app_settings {
-                m.insert("KernelGatewayAppSettings", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
-            if let Some(v) = self.space_storage_settings {
-                m.insert("SpaceStorageSettings", v.into_value());
-            }
+            set(&mut m, "JupyterLabAppSettings", self.jupyter_lab_app_settings);
+            set(&mut m, "JupyterServerAppSettings", self.jupyter_server_app_settings);
+            set(&mut m, "KernelGatewayAppSettings", self.kernel_gateway_app_settings);
+            set(&mut m, "SecurityGroups", self.security_groups);
+            set(&mut m, "SpaceStorageSettings", self.space_storage_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8114,15 +7594,9 @@ pub mod domain {
     impl IntoValue for KernelGatewayAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -8169,9 +7643,7 @@ pub mod domain {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppImageConfigName", self.app_image_config_name.into_value());
             m.insert("ImageName", self.image_name.into_value());
-            if let Some(v) = self.image_version_number {
-                m.insert("ImageVersionNumber", v.into_value());
-            }
+            set(&mut m, "ImageVersionNumber", self.image_version_number);
             gs_core::Value::Map(m)
         }
     }
@@ -8237,21 +7709,11 @@ pub mod domain {
     impl IntoValue for ResourceSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arn {
-                m.insert("LifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_arn {
-                m.insert("SageMakerImageArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_version_arn {
-                m.insert("SageMakerImageVersionArn", v.into_value());
-            }
-            if let Some(v) = self.training_plan_arn {
-                m.insert("TrainingPlanArn", v.into_value());
-            }
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "LifecycleConfigArn", self.lifecycle_config_arn);
+            set(&mut m, "SageMakerImageArn", self.sage_maker_image_arn);
+            set(&mut m, "SageMakerImageVersionArn", self.sage_maker_image_version_arn);
+            set(&mut m, "TrainingPlanArn", self.training_plan_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -8296,12 +7758,8 @@ pub mod domain {
     impl IntoValue for JupyterServerAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -8440,52 +7898,22 @@ pub mod domain {
     impl IntoValue for UserSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_mount_home_efs {
-                m.insert("AutoMountHomeEFS", v.into_value());
-            }
-            if let Some(v) = self.code_editor_app_settings {
-                m.insert("CodeEditorAppSettings", v.into_value());
-            }
-            if let Some(v) = self.custom_file_system_configs {
-                m.insert("CustomFileSystemConfigs", v.into_value());
-            }
-            if let Some(v) = self.custom_posix_user_config {
-                m.insert("CustomPosixUserConfig", v.into_value());
-            }
-            if let Some(v) = self.default_landing_uri {
-                m.insert("DefaultLandingUri", v.into_value());
-            }
+            set(&mut m, "AutoMountHomeEFS", self.auto_mount_home_efs);
+            set(&mut m, "CodeEditorAppSettings", self.code_editor_app_settings);
+            set(&mut m, "CustomFileSystemConfigs", self.custom_file_system_configs);
+            set(&mut m, "CustomPosixUserConfig", self.custom_posix_user_config);
+            set(&mut m, "DefaultLandingUri", self.default_landing_uri);
             m.insert("ExecutionRole", self.execution_role.into_get_att("Arn"));
-            if let Some(v) = self.jupyter_lab_app_settings {
-                m.insert("JupyterLabAppSettings", v.into_value());
-            }
-            if let Some(v) = self.jupyter_server_app_settings {
-                m.insert("JupyterServerAppSettings", v.into_value());
-            }
-            if let Some(v) = self.kernel_gateway_app_settings {
-                m.insert("KernelGatewayAppSettings", v.into_value());
-            }
-            if let Some(v) = self.r_session_app_settings {
-                m.insert("RSessionAppSettings", v.into_value());
-            }
-            if let Some(v) = self.r_studio_server_pro_app_settings {
-                m.insert("RStudioServerProAppSettings", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_refs());
-            }
-            if let Some(v) = self.sharing_settings {
-                m.insert("SharingSettings", v.into_value());
-            }
-            if let Some(v) = self.space_storage_settings {
-                m.insert("SpaceStorageSettings", v.into_value());
-            }
-            if let Some(v) = self.studio_web_portal {
-                m.insert("StudioWebPortal", v.into_value());
-            }
-            if let Some(v) = self.studio_web_portal_settings {
-                m.insert("StudioWebPortalSettings", v.into_value());
-            }
+            set(&mut m, "JupyterLabAppSettings", self.jupyter_lab_app_settings);
+            set(&mut m, "JupyterServerAppSettings", self.jupyter_server_app_settings);
+            set(&mut m, "KernelGatewayAppSettings", self.kernel_gateway_app_settings);
+            set(&mut m, "RSessionAppSettings", self.r_session_app_settings);
+            set(&mut m, "RStudioServerProAppSettings", self.r_studio_server_pro_app_settings);
+            if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
+            set(&mut m, "SharingSettings", self.sharing_settings);
+            set(&mut m, "SpaceStorageSettings", self.space_storage_settings);
+            set(&mut m, "StudioWebPortal", self.studio_web_portal);
+            set(&mut m, "StudioWebPortalSettings", self.studio_web_portal_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8529,12 +7957,8 @@ pub mod domain {
     impl IntoValue for RStudioServerProAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_status {
-                m.insert("AccessStatus", v.into_value());
-            }
-            if let Some(v) = self.user_group {
-                m.insert("UserGroup", v.into_value());
-            }
+            set(&mut m, "AccessStatus", self.access_status);
+            set(&mut m, "UserGroup", self.user_group);
             gs_core::Value::Map(m)
         }
     }
@@ -8577,12 +8001,8 @@ pub mod domain {
     impl IntoValue for RSessionAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
             gs_core::Value::Map(m)
         }
     }
@@ -8638,15 +8058,9 @@ pub mod domain {
     impl IntoValue for SharingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.notebook_output_option {
-                m.insert("NotebookOutputOption", v.into_value());
-            }
-            if let Some(v) = self.s3_kms_key_id {
-                m.insert("S3KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.s3_output_path {
-                m.insert("S3OutputPath", v.into_value());
-            }
+            set(&mut m, "NotebookOutputOption", self.notebook_output_option);
+            set(&mut m, "S3KmsKeyId", self.s3_kms_key_id);
+            set(&mut m, "S3OutputPath", self.s3_output_path);
             gs_core::Value::Map(m)
         }
     }
@@ -8720,24 +8134,12 @@ pub mod domain {
     impl IntoValue for DomainSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.docker_settings {
-                m.insert("DockerSettings", v.into_value());
-            }
-            if let Some(v) = self.execution_role_identity_config {
-                m.insert("ExecutionRoleIdentityConfig", v.into_value());
-            }
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.r_studio_server_pro_domain_settings {
-                m.insert("RStudioServerProDomainSettings", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.unified_studio_settings {
-                m.insert("UnifiedStudioSettings", v.into_value());
-            }
+            set(&mut m, "DockerSettings", self.docker_settings);
+            set(&mut m, "ExecutionRoleIdentityConfig", self.execution_role_identity_config);
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "RStudioServerProDomainSettings", self.r_studio_server_pro_domain_settings);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "UnifiedStudioSettings", self.unified_studio_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -8788,16 +8190,10 @@ pub mod domain {
     impl IntoValue for RStudioServerProDomainSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
             m.insert("DomainExecutionRoleArn", self.domain_execution_role_arn.into_value());
-            if let Some(v) = self.r_studio_connect_url {
-                m.insert("RStudioConnectUrl", v.into_value());
-            }
-            if let Some(v) = self.r_studio_package_manager_url {
-                m.insert("RStudioPackageManagerUrl", v.into_value());
-            }
+            set(&mut m, "RStudioConnectUrl", self.r_studio_connect_url);
+            set(&mut m, "RStudioPackageManagerUrl", self.r_studio_package_manager_url);
             gs_core::Value::Map(m)
         }
     }
@@ -8890,25 +8286,13 @@ impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deployment_config {
-            m.insert("DeploymentConfig", v.into_value());
-        }
+        set(&mut m, "DeploymentConfig", self.deployment_config);
         m.insert("EndpointConfigName", self.endpoint_config_name.into_value());
-        if let Some(v) = self.endpoint_name {
-            m.insert("EndpointName", v.into_value());
-        }
-        if let Some(v) = self.exclude_retained_variant_properties {
-            m.insert("ExcludeRetainedVariantProperties", v.into_value());
-        }
-        if let Some(v) = self.retain_all_variant_properties {
-            m.insert("RetainAllVariantProperties", v.into_value());
-        }
-        if let Some(v) = self.retain_deployment_config {
-            m.insert("RetainDeploymentConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EndpointName", self.endpoint_name);
+        set(&mut m, "ExcludeRetainedVariantProperties", self.exclude_retained_variant_properties);
+        set(&mut m, "RetainAllVariantProperties", self.retain_all_variant_properties);
+        set(&mut m, "RetainDeploymentConfig", self.retain_deployment_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -8950,7 +8334,7 @@ impl crate::Cfn<markers::Endpoint> {
 /// The property types of [`CfnEndpoint`]: CDK's `CfnEndpoint.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod endpoint {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Specifies a production variant property type for an Endpoint.
     ///
@@ -8983,9 +8367,7 @@ pub mod endpoint {
     impl IntoValue for VariantProperty {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.variant_property_type {
-                m.insert("VariantPropertyType", v.into_value());
-            }
+            set(&mut m, "VariantPropertyType", self.variant_property_type);
             gs_core::Value::Map(m)
         }
     }
@@ -9039,15 +8421,9 @@ pub mod endpoint {
     impl IntoValue for DeploymentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_rollback_configuration {
-                m.insert("AutoRollbackConfiguration", v.into_value());
-            }
-            if let Some(v) = self.blue_green_update_policy {
-                m.insert("BlueGreenUpdatePolicy", v.into_value());
-            }
-            if let Some(v) = self.rolling_update_policy {
-                m.insert("RollingUpdatePolicy", v.into_value());
-            }
+            set(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
+            set(&mut m, "BlueGreenUpdatePolicy", self.blue_green_update_policy);
+            set(&mut m, "RollingUpdatePolicy", self.rolling_update_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -9168,12 +8544,8 @@ pub mod endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumBatchSize", self.maximum_batch_size.into_value());
-            if let Some(v) = self.maximum_execution_timeout_in_seconds {
-                m.insert("MaximumExecutionTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.rollback_maximum_batch_size {
-                m.insert("RollbackMaximumBatchSize", v.into_value());
-            }
+            set(&mut m, "MaximumExecutionTimeoutInSeconds", self.maximum_execution_timeout_in_seconds);
+            set(&mut m, "RollbackMaximumBatchSize", self.rollback_maximum_batch_size);
             m.insert("WaitIntervalInSeconds", self.wait_interval_in_seconds.into_value());
             gs_core::Value::Map(m)
         }
@@ -9267,12 +8639,8 @@ pub mod endpoint {
     impl IntoValue for BlueGreenUpdatePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_execution_timeout_in_seconds {
-                m.insert("MaximumExecutionTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.termination_wait_in_seconds {
-                m.insert("TerminationWaitInSeconds", v.into_value());
-            }
+            set(&mut m, "MaximumExecutionTimeoutInSeconds", self.maximum_execution_timeout_in_seconds);
+            set(&mut m, "TerminationWaitInSeconds", self.termination_wait_in_seconds);
             m.insert("TrafficRoutingConfiguration", self.traffic_routing_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -9326,16 +8694,10 @@ pub mod endpoint {
     impl IntoValue for TrafficRoutingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.canary_size {
-                m.insert("CanarySize", v.into_value());
-            }
-            if let Some(v) = self.linear_step_size {
-                m.insert("LinearStepSize", v.into_value());
-            }
+            set(&mut m, "CanarySize", self.canary_size);
+            set(&mut m, "LinearStepSize", self.linear_step_size);
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.wait_interval_in_seconds {
-                m.insert("WaitIntervalInSeconds", v.into_value());
-            }
+            set(&mut m, "WaitIntervalInSeconds", self.wait_interval_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -9460,40 +8822,18 @@ impl CfnEndpointConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.async_inference_config {
-            m.insert("AsyncInferenceConfig", v.into_value());
-        }
-        if let Some(v) = self.data_capture_config {
-            m.insert("DataCaptureConfig", v.into_value());
-        }
-        if let Some(v) = self.enable_network_isolation {
-            m.insert("EnableNetworkIsolation", v.into_value());
-        }
-        if let Some(v) = self.endpoint_config_name {
-            m.insert("EndpointConfigName", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.explainer_config {
-            m.insert("ExplainerConfig", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.metrics_config {
-            m.insert("MetricsConfig", v.into_value());
-        }
+        set(&mut m, "AsyncInferenceConfig", self.async_inference_config);
+        set(&mut m, "DataCaptureConfig", self.data_capture_config);
+        set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+        set(&mut m, "EndpointConfigName", self.endpoint_config_name);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "ExplainerConfig", self.explainer_config);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MetricsConfig", self.metrics_config);
         m.insert("ProductionVariants", self.production_variants.into_value());
-        if let Some(v) = self.shadow_production_variants {
-            m.insert("ShadowProductionVariants", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "ShadowProductionVariants", self.shadow_production_variants);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -9535,7 +8875,7 @@ impl crate::Cfn<markers::EndpointConfig> {
 /// The property types of [`CfnEndpointConfig`]: CDK's `CfnEndpointConfig.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod endpoint_config {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// Settings that control the range in the number of instances that the endpoint provisions as
     /// it scales up or down to accommodate traffic.
@@ -9589,18 +8929,10 @@ pub mod endpoint_config {
     impl IntoValue for ManagedInstanceScaling {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_instance_count {
-                m.insert("MaxInstanceCount", v.into_value());
-            }
-            if let Some(v) = self.min_instance_count {
-                m.insert("MinInstanceCount", v.into_value());
-            }
-            if let Some(v) = self.scale_in_policy {
-                m.insert("ScaleInPolicy", v.into_value());
-            }
-            if let Some(v) = self.status {
-                m.insert("Status", v.into_value());
-            }
+            set(&mut m, "MaxInstanceCount", self.max_instance_count);
+            set(&mut m, "MinInstanceCount", self.min_instance_count);
+            set(&mut m, "ScaleInPolicy", self.scale_in_policy);
+            set(&mut m, "Status", self.status);
             gs_core::Value::Map(m)
         }
     }
@@ -9647,12 +8979,8 @@ pub mod endpoint_config {
     impl IntoValue for ScaleInPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cooldown_in_minutes {
-                m.insert("CooldownInMinutes", v.into_value());
-            }
-            if let Some(v) = self.maximum_step_size {
-                m.insert("MaximumStepSize", v.into_value());
-            }
+            set(&mut m, "CooldownInMinutes", self.cooldown_in_minutes);
+            set(&mut m, "MaximumStepSize", self.maximum_step_size);
             m.insert("Strategy", self.strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -9705,9 +9033,7 @@ pub mod endpoint_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.model_name_override {
-                m.insert("ModelNameOverride", v.into_value());
-            }
+            set(&mut m, "ModelNameOverride", self.model_name_override);
             m.insert("Priority", self.priority.into_value());
             gs_core::Value::Map(m)
         }
@@ -9752,12 +9078,8 @@ pub mod endpoint_config {
     impl IntoValue for RoutingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.prefix_aware_routing_config {
-                m.insert("PrefixAwareRoutingConfig", v.into_value());
-            }
-            if let Some(v) = self.routing_strategy {
-                m.insert("RoutingStrategy", v.into_value());
-            }
+            set(&mut m, "PrefixAwareRoutingConfig", self.prefix_aware_routing_config);
+            set(&mut m, "RoutingStrategy", self.routing_strategy);
             gs_core::Value::Map(m)
         }
     }
@@ -9802,12 +9124,8 @@ pub mod endpoint_config {
     impl IntoValue for PrefixAwareRoutingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.concurrency_threshold {
-                m.insert("ConcurrencyThreshold", v.into_value());
-            }
-            if let Some(v) = self.prefix_length {
-                m.insert("PrefixLength", v.into_value());
-            }
+            set(&mut m, "ConcurrencyThreshold", self.concurrency_threshold);
+            set(&mut m, "PrefixLength", self.prefix_length);
             gs_core::Value::Map(m)
         }
     }
@@ -9848,9 +9166,7 @@ pub mod endpoint_config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationS3Uri", self.destination_s3_uri.into_value());
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -9894,12 +9210,8 @@ pub mod endpoint_config {
     impl IntoValue for CapacityReservationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_preference {
-                m.insert("CapacityReservationPreference", v.into_value());
-            }
-            if let Some(v) = self.ml_reservation_arn {
-                m.insert("MlReservationArn", v.into_value());
-            }
+            set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
+            set(&mut m, "MlReservationArn", self.ml_reservation_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -9994,15 +9306,9 @@ pub mod endpoint_config {
     impl IntoValue for MetricsConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_detailed_observability {
-                m.insert("EnableDetailedObservability", v.into_value());
-            }
-            if let Some(v) = self.enable_enhanced_metrics {
-                m.insert("EnableEnhancedMetrics", v.into_value());
-            }
-            if let Some(v) = self.metric_publish_frequency_in_seconds {
-                m.insert("MetricPublishFrequencyInSeconds", v.into_value());
-            }
+            set(&mut m, "EnableDetailedObservability", self.enable_detailed_observability);
+            set(&mut m, "EnableEnhancedMetrics", self.enable_enhanced_metrics);
+            set(&mut m, "MetricPublishFrequencyInSeconds", self.metric_publish_frequency_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -10182,58 +9488,24 @@ pub mod endpoint_config {
     impl IntoValue for ProductionVariant {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accelerator_type {
-                m.insert("AcceleratorType", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_config {
-                m.insert("CapacityReservationConfig", v.into_value());
-            }
-            if let Some(v) = self.container_startup_health_check_timeout_in_seconds {
-                m.insert("ContainerStartupHealthCheckTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.core_dump_config {
-                m.insert("CoreDumpConfig", v.into_value());
-            }
-            if let Some(v) = self.enable_ssm_access {
-                m.insert("EnableSSMAccess", v.into_value());
-            }
-            if let Some(v) = self.inference_ami_version {
-                m.insert("InferenceAmiVersion", v.into_value());
-            }
-            if let Some(v) = self.initial_instance_count {
-                m.insert("InitialInstanceCount", v.into_value());
-            }
-            if let Some(v) = self.initial_variant_weight {
-                m.insert("InitialVariantWeight", v.into_value());
-            }
-            if let Some(v) = self.instance_pools {
-                m.insert("InstancePools", v.into_value());
-            }
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.managed_instance_scaling {
-                m.insert("ManagedInstanceScaling", v.into_value());
-            }
-            if let Some(v) = self.model_data_download_timeout_in_seconds {
-                m.insert("ModelDataDownloadTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.model_name {
-                m.insert("ModelName", v.into_value());
-            }
-            if let Some(v) = self.routing_config {
-                m.insert("RoutingConfig", v.into_value());
-            }
-            if let Some(v) = self.serverless_config {
-                m.insert("ServerlessConfig", v.into_value());
-            }
-            if let Some(v) = self.variant_instance_provision_timeout_in_seconds {
-                m.insert("VariantInstanceProvisionTimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "AcceleratorType", self.accelerator_type);
+            set(&mut m, "CapacityReservationConfig", self.capacity_reservation_config);
+            set(&mut m, "ContainerStartupHealthCheckTimeoutInSeconds", self.container_startup_health_check_timeout_in_seconds);
+            set(&mut m, "CoreDumpConfig", self.core_dump_config);
+            set(&mut m, "EnableSSMAccess", self.enable_ssm_access);
+            set(&mut m, "InferenceAmiVersion", self.inference_ami_version);
+            set(&mut m, "InitialInstanceCount", self.initial_instance_count);
+            set(&mut m, "InitialVariantWeight", self.initial_variant_weight);
+            set(&mut m, "InstancePools", self.instance_pools);
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "ManagedInstanceScaling", self.managed_instance_scaling);
+            set(&mut m, "ModelDataDownloadTimeoutInSeconds", self.model_data_download_timeout_in_seconds);
+            set(&mut m, "ModelName", self.model_name);
+            set(&mut m, "RoutingConfig", self.routing_config);
+            set(&mut m, "ServerlessConfig", self.serverless_config);
+            set(&mut m, "VariantInstanceProvisionTimeoutInSeconds", self.variant_instance_provision_timeout_in_seconds);
             m.insert("VariantName", self.variant_name.into_value());
-            if let Some(v) = self.volume_size_in_gb {
-                m.insert("VolumeSizeInGB", v.into_value());
-            }
+            set(&mut m, "VolumeSizeInGB", self.volume_size_in_gb);
             gs_core::Value::Map(m)
         }
     }
@@ -10282,9 +9554,7 @@ pub mod endpoint_config {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxConcurrency", self.max_concurrency.into_value());
             m.insert("MemorySizeInMB", self.memory_size_in_mb.into_value());
-            if let Some(v) = self.provisioned_concurrency {
-                m.insert("ProvisionedConcurrency", v.into_value());
-            }
+            set(&mut m, "ProvisionedConcurrency", self.provisioned_concurrency);
             gs_core::Value::Map(m)
         }
     }
@@ -10364,18 +9634,12 @@ pub mod endpoint_config {
     impl IntoValue for DataCaptureConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capture_content_type_header {
-                m.insert("CaptureContentTypeHeader", v.into_value());
-            }
+            set(&mut m, "CaptureContentTypeHeader", self.capture_content_type_header);
             m.insert("CaptureOptions", self.capture_options.into_value());
             m.insert("DestinationS3Uri", self.destination_s3_uri.into_value());
-            if let Some(v) = self.enable_capture {
-                m.insert("EnableCapture", v.into_value());
-            }
+            set(&mut m, "EnableCapture", self.enable_capture);
             m.insert("InitialSamplingPercentage", self.initial_sampling_percentage.into_value());
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -10452,12 +9716,8 @@ pub mod endpoint_config {
     impl IntoValue for CaptureContentTypeHeader {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv_content_types {
-                m.insert("CsvContentTypes", v.into_value());
-            }
-            if let Some(v) = self.json_content_types {
-                m.insert("JsonContentTypes", v.into_value());
-            }
+            set(&mut m, "CsvContentTypes", self.csv_content_types);
+            set(&mut m, "JsonContentTypes", self.json_content_types);
             gs_core::Value::Map(m)
         }
     }
@@ -10496,9 +9756,7 @@ pub mod endpoint_config {
     impl IntoValue for AsyncInferenceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_config {
-                m.insert("ClientConfig", v.into_value());
-            }
+            set(&mut m, "ClientConfig", self.client_config);
             m.insert("OutputConfig", self.output_config.into_value());
             gs_core::Value::Map(m)
         }
@@ -10559,18 +9817,10 @@ pub mod endpoint_config {
     impl IntoValue for AsyncInferenceOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.notification_config {
-                m.insert("NotificationConfig", v.into_value());
-            }
-            if let Some(v) = self.s3_failure_path {
-                m.insert("S3FailurePath", v.into_value());
-            }
-            if let Some(v) = self.s3_output_path {
-                m.insert("S3OutputPath", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "NotificationConfig", self.notification_config);
+            set(&mut m, "S3FailurePath", self.s3_failure_path);
+            set(&mut m, "S3OutputPath", self.s3_output_path);
             gs_core::Value::Map(m)
         }
     }
@@ -10624,15 +9874,9 @@ pub mod endpoint_config {
     impl IntoValue for AsyncInferenceNotificationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.error_topic {
-                m.insert("ErrorTopic", v.into_value());
-            }
-            if let Some(v) = self.include_inference_response_in {
-                m.insert("IncludeInferenceResponseIn", v.into_value());
-            }
-            if let Some(v) = self.success_topic {
-                m.insert("SuccessTopic", v.into_value());
-            }
+            set(&mut m, "ErrorTopic", self.error_topic);
+            set(&mut m, "IncludeInferenceResponseIn", self.include_inference_response_in);
+            set(&mut m, "SuccessTopic", self.success_topic);
             gs_core::Value::Map(m)
         }
     }
@@ -10671,9 +9915,7 @@ pub mod endpoint_config {
     impl IntoValue for AsyncInferenceClientConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_concurrent_invocations_per_instance {
-                m.insert("MaxConcurrentInvocationsPerInstance", v.into_value());
-            }
+            set(&mut m, "MaxConcurrentInvocationsPerInstance", self.max_concurrent_invocations_per_instance);
             gs_core::Value::Map(m)
         }
     }
@@ -10711,9 +9953,7 @@ pub mod endpoint_config {
     impl IntoValue for ExplainerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.clarify_explainer_config {
-                m.insert("ClarifyExplainerConfig", v.into_value());
-            }
+            set(&mut m, "ClarifyExplainerConfig", self.clarify_explainer_config);
             gs_core::Value::Map(m)
         }
     }
@@ -10761,12 +10001,8 @@ pub mod endpoint_config {
     impl IntoValue for ClarifyExplainerConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_explanations {
-                m.insert("EnableExplanations", v.into_value());
-            }
-            if let Some(v) = self.inference_config {
-                m.insert("InferenceConfig", v.into_value());
-            }
+            set(&mut m, "EnableExplanations", self.enable_explanations);
+            set(&mut m, "InferenceConfig", self.inference_config);
             m.insert("ShapConfig", self.shap_config.into_value());
             gs_core::Value::Map(m)
         }
@@ -10908,39 +10144,17 @@ pub mod endpoint_config {
     impl IntoValue for ClarifyInferenceConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_template {
-                m.insert("ContentTemplate", v.into_value());
-            }
-            if let Some(v) = self.feature_headers {
-                m.insert("FeatureHeaders", v.into_value());
-            }
-            if let Some(v) = self.feature_types {
-                m.insert("FeatureTypes", v.into_value());
-            }
-            if let Some(v) = self.features_attribute {
-                m.insert("FeaturesAttribute", v.into_value());
-            }
-            if let Some(v) = self.label_attribute {
-                m.insert("LabelAttribute", v.into_value());
-            }
-            if let Some(v) = self.label_headers {
-                m.insert("LabelHeaders", v.into_value());
-            }
-            if let Some(v) = self.label_index {
-                m.insert("LabelIndex", v.into_value());
-            }
-            if let Some(v) = self.max_payload_in_mb {
-                m.insert("MaxPayloadInMB", v.into_value());
-            }
-            if let Some(v) = self.max_record_count {
-                m.insert("MaxRecordCount", v.into_value());
-            }
-            if let Some(v) = self.probability_attribute {
-                m.insert("ProbabilityAttribute", v.into_value());
-            }
-            if let Some(v) = self.probability_index {
-                m.insert("ProbabilityIndex", v.into_value());
-            }
+            set(&mut m, "ContentTemplate", self.content_template);
+            set(&mut m, "FeatureHeaders", self.feature_headers);
+            set(&mut m, "FeatureTypes", self.feature_types);
+            set(&mut m, "FeaturesAttribute", self.features_attribute);
+            set(&mut m, "LabelAttribute", self.label_attribute);
+            set(&mut m, "LabelHeaders", self.label_headers);
+            set(&mut m, "LabelIndex", self.label_index);
+            set(&mut m, "MaxPayloadInMB", self.max_payload_in_mb);
+            set(&mut m, "MaxRecordCount", self.max_record_count);
+            set(&mut m, "ProbabilityAttribute", self.probability_attribute);
+            set(&mut m, "ProbabilityIndex", self.probability_index);
             gs_core::Value::Map(m)
         }
     }
@@ -11003,19 +10217,11 @@ pub mod endpoint_config {
     impl IntoValue for ClarifyShapConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_of_samples {
-                m.insert("NumberOfSamples", v.into_value());
-            }
-            if let Some(v) = self.seed {
-                m.insert("Seed", v.into_value());
-            }
+            set(&mut m, "NumberOfSamples", self.number_of_samples);
+            set(&mut m, "Seed", self.seed);
             m.insert("ShapBaselineConfig", self.shap_baseline_config.into_value());
-            if let Some(v) = self.text_config {
-                m.insert("TextConfig", v.into_value());
-            }
-            if let Some(v) = self.use_logit {
-                m.insert("UseLogit", v.into_value());
-            }
+            set(&mut m, "TextConfig", self.text_config);
+            set(&mut m, "UseLogit", self.use_logit);
             gs_core::Value::Map(m)
         }
     }
@@ -11130,15 +10336,9 @@ pub mod endpoint_config {
     impl IntoValue for ClarifyShapBaselineConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mime_type {
-                m.insert("MimeType", v.into_value());
-            }
-            if let Some(v) = self.shap_baseline {
-                m.insert("ShapBaseline", v.into_value());
-            }
-            if let Some(v) = self.shap_baseline_uri {
-                m.insert("ShapBaselineUri", v.into_value());
-            }
+            set(&mut m, "MimeType", self.mime_type);
+            set(&mut m, "ShapBaseline", self.shap_baseline);
+            set(&mut m, "ShapBaselineUri", self.shap_baseline_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -11193,16 +10393,10 @@ impl CfnExperimentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("ExperimentName", self.experiment_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -11362,24 +10556,12 @@ impl CfnExperimentTrialComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.end_time {
-            m.insert("EndTime", v.into_value());
-        }
-        if let Some(v) = self.metadata_properties {
-            m.insert("MetadataProperties", v.into_value());
-        }
-        if let Some(v) = self.start_time {
-            m.insert("StartTime", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "EndTime", self.end_time);
+        set(&mut m, "MetadataProperties", self.metadata_properties);
+        set(&mut m, "StartTime", self.start_time);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m.insert("TrialComponentName", self.trial_component_name.into_value());
         m
     }
@@ -11446,7 +10628,7 @@ impl crate::Cfn<markers::ExperimentTrialComponent> {
 /// The property types of [`CfnExperimentTrialComponent`]: CDK's `CfnExperimentTrialComponent.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod experiment_trial_component {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `Status` property type.
     ///
@@ -11485,12 +10667,8 @@ pub mod experiment_trial_component {
     impl IntoValue for Status {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message {
-                m.insert("Message", v.into_value());
-            }
-            if let Some(v) = self.primary_status {
-                m.insert("PrimaryStatus", v.into_value());
-            }
+            set(&mut m, "Message", self.message);
+            set(&mut m, "PrimaryStatus", self.primary_status);
             gs_core::Value::Map(m)
         }
     }
@@ -11544,18 +10722,10 @@ pub mod experiment_trial_component {
     impl IntoValue for MetadataProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.commit_id {
-                m.insert("CommitId", v.into_value());
-            }
-            if let Some(v) = self.generated_by {
-                m.insert("GeneratedBy", v.into_value());
-            }
-            if let Some(v) = self.project_id {
-                m.insert("ProjectId", v.into_value());
-            }
-            if let Some(v) = self.repository {
-                m.insert("Repository", v.into_value());
-            }
+            set(&mut m, "CommitId", self.commit_id);
+            set(&mut m, "GeneratedBy", self.generated_by);
+            set(&mut m, "ProjectId", self.project_id);
+            set(&mut m, "Repository", self.repository);
             gs_core::Value::Map(m)
         }
     }
@@ -11704,28 +10874,16 @@ impl CfnFeatureGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("EventTimeFeatureName", self.event_time_feature_name.into_value());
         m.insert("FeatureDefinitions", self.feature_definitions.into_value());
         m.insert("FeatureGroupName", self.feature_group_name.into_value());
-        if let Some(v) = self.offline_store_config {
-            m.insert("OfflineStoreConfig", v.into_value());
-        }
-        if let Some(v) = self.online_store_config {
-            m.insert("OnlineStoreConfig", v.into_value());
-        }
+        set(&mut m, "OfflineStoreConfig", self.offline_store_config);
+        set(&mut m, "OnlineStoreConfig", self.online_store_config);
         m.insert("RecordIdentifierFeatureName", self.record_identifier_feature_name.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.throughput_config {
-            m.insert("ThroughputConfig", v.into_value());
-        }
+        if let Some(v) = self.role_arn { m.insert("RoleArn", v.into_get_att("Arn")); }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ThroughputConfig", self.throughput_config);
         m
     }
 
@@ -11767,7 +10925,7 @@ impl crate::Cfn<markers::FeatureGroup> {
 /// The property types of [`CfnFeatureGroup`]: CDK's `CfnFeatureGroup.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod feature_group {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Time to live duration, where the record is hard deleted after the expiration time is
     /// reached; `ExpiresAt` = `EventTime` + `TtlDuration` . For information on HardDelete, see the
@@ -11809,12 +10967,8 @@ pub mod feature_group {
     impl IntoValue for TtlDuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.unit {
-                m.insert("Unit", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Unit", self.unit);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -11866,12 +11020,8 @@ pub mod feature_group {
     impl IntoValue for ThroughputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provisioned_read_capacity_units {
-                m.insert("ProvisionedReadCapacityUnits", v.into_value());
-            }
-            if let Some(v) = self.provisioned_write_capacity_units {
-                m.insert("ProvisionedWriteCapacityUnits", v.into_value());
-            }
+            set(&mut m, "ProvisionedReadCapacityUnits", self.provisioned_read_capacity_units);
+            set(&mut m, "ProvisionedWriteCapacityUnits", self.provisioned_write_capacity_units);
             m.insert("ThroughputMode", self.throughput_mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -12017,16 +11167,10 @@ pub mod feature_group {
     impl IntoValue for OfflineStoreConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_catalog_config {
-                m.insert("DataCatalogConfig", v.into_value());
-            }
-            if let Some(v) = self.disable_glue_table_creation {
-                m.insert("DisableGlueTableCreation", v.into_value());
-            }
+            set(&mut m, "DataCatalogConfig", self.data_catalog_config);
+            set(&mut m, "DisableGlueTableCreation", self.disable_glue_table_creation);
             m.insert("S3StorageConfig", self.s3_storage_config.into_value());
-            if let Some(v) = self.table_format {
-                m.insert("TableFormat", v.into_value());
-            }
+            set(&mut m, "TableFormat", self.table_format);
             gs_core::Value::Map(m)
         }
     }
@@ -12066,9 +11210,7 @@ pub mod feature_group {
     impl IntoValue for S3StorageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -12132,18 +11274,10 @@ pub mod feature_group {
     impl IntoValue for OnlineStoreConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_online_store {
-                m.insert("EnableOnlineStore", v.into_value());
-            }
-            if let Some(v) = self.security_config {
-                m.insert("SecurityConfig", v.into_value());
-            }
-            if let Some(v) = self.storage_type {
-                m.insert("StorageType", v.into_value());
-            }
-            if let Some(v) = self.ttl_duration {
-                m.insert("TtlDuration", v.into_value());
-            }
+            set(&mut m, "EnableOnlineStore", self.enable_online_store);
+            set(&mut m, "SecurityConfig", self.security_config);
+            set(&mut m, "StorageType", self.storage_type);
+            set(&mut m, "TtlDuration", self.ttl_duration);
             gs_core::Value::Map(m)
         }
     }
@@ -12181,9 +11315,7 @@ pub mod feature_group {
     impl IntoValue for OnlineStoreSecurityConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -12253,19 +11385,11 @@ impl CfnHubProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HubDescription", self.hub_description.into_value());
-        if let Some(v) = self.hub_display_name {
-            m.insert("HubDisplayName", v.into_value());
-        }
+        set(&mut m, "HubDisplayName", self.hub_display_name);
         m.insert("HubName", self.hub_name.into_value());
-        if let Some(v) = self.hub_search_keywords {
-            m.insert("HubSearchKeywords", v.into_value());
-        }
-        if let Some(v) = self.s3_storage_config {
-            m.insert("S3StorageConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "HubSearchKeywords", self.hub_search_keywords);
+        set(&mut m, "S3StorageConfig", self.s3_storage_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -12323,7 +11447,7 @@ impl crate::Cfn<markers::Hub> {
 /// The property types of [`CfnHub`]: CDK's `CfnHub.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod hub {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The Amazon S3 storage configuration for the hub.
     ///
@@ -12356,9 +11480,7 @@ pub mod hub {
     impl IntoValue for S3StorageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_output_path {
-                m.insert("S3OutputPath", v.into_value());
-            }
+            set(&mut m, "S3OutputPath", self.s3_output_path);
             gs_core::Value::Map(m)
         }
     }
@@ -12410,12 +11532,8 @@ impl CfnHumanTaskUiProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HumanTaskUiName", self.human_task_ui_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.ui_template {
-            m.insert("UiTemplate", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UiTemplate", self.ui_template);
         m
     }
 
@@ -12548,17 +11666,11 @@ impl CfnImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.image_description {
-            m.insert("ImageDescription", v.into_value());
-        }
-        if let Some(v) = self.image_display_name {
-            m.insert("ImageDisplayName", v.into_value());
-        }
+        set(&mut m, "ImageDescription", self.image_description);
+        set(&mut m, "ImageDisplayName", self.image_display_name);
         m.insert("ImageName", self.image_name.into_value());
         m.insert("ImageRoleArn", self.image_role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -12678,35 +11790,17 @@ impl CfnImageVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.alias {
-            m.insert("Alias", v.into_value());
-        }
-        if let Some(v) = self.aliases {
-            m.insert("Aliases", v.into_value());
-        }
+        set(&mut m, "Alias", self.alias);
+        set(&mut m, "Aliases", self.aliases);
         m.insert("BaseImage", self.base_image.into_value());
-        if let Some(v) = self.horovod {
-            m.insert("Horovod", v.into_value());
-        }
+        set(&mut m, "Horovod", self.horovod);
         m.insert("ImageName", self.image_name.into_value());
-        if let Some(v) = self.job_type {
-            m.insert("JobType", v.into_value());
-        }
-        if let Some(v) = self.ml_framework {
-            m.insert("MLFramework", v.into_value());
-        }
-        if let Some(v) = self.processor {
-            m.insert("Processor", v.into_value());
-        }
-        if let Some(v) = self.programming_lang {
-            m.insert("ProgrammingLang", v.into_value());
-        }
-        if let Some(v) = self.release_notes {
-            m.insert("ReleaseNotes", v.into_value());
-        }
-        if let Some(v) = self.vendor_guidance {
-            m.insert("VendorGuidance", v.into_value());
-        }
+        set(&mut m, "JobType", self.job_type);
+        set(&mut m, "MLFramework", self.ml_framework);
+        set(&mut m, "Processor", self.processor);
+        set(&mut m, "ProgrammingLang", self.programming_lang);
+        set(&mut m, "ReleaseNotes", self.release_notes);
+        set(&mut m, "VendorGuidance", self.vendor_guidance);
         m
     }
 
@@ -12845,31 +11939,15 @@ impl CfnInferenceComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deployment_config {
-            m.insert("DeploymentConfig", v.into_value());
-        }
-        if let Some(v) = self.endpoint_arn {
-            m.insert("EndpointArn", v.into_value());
-        }
+        set(&mut m, "DeploymentConfig", self.deployment_config);
+        set(&mut m, "EndpointArn", self.endpoint_arn);
         m.insert("EndpointName", self.endpoint_name.into_value());
-        if let Some(v) = self.inference_component_name {
-            m.insert("InferenceComponentName", v.into_value());
-        }
-        if let Some(v) = self.runtime_config {
-            m.insert("RuntimeConfig", v.into_value());
-        }
-        if let Some(v) = self.specification {
-            m.insert("Specification", v.into_value());
-        }
-        if let Some(v) = self.specifications {
-            m.insert("Specifications", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.variant_name {
-            m.insert("VariantName", v.into_value());
-        }
+        set(&mut m, "InferenceComponentName", self.inference_component_name);
+        set(&mut m, "RuntimeConfig", self.runtime_config);
+        set(&mut m, "Specification", self.specification);
+        set(&mut m, "Specifications", self.specifications);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VariantName", self.variant_name);
         m
     }
 
@@ -12976,7 +12054,7 @@ impl crate::Cfn<markers::InferenceComponent> {
 /// The property types of [`CfnInferenceComponent`]: CDK's `CfnInferenceComponent.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod inference_component {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// Details about the resources to deploy with this inference component, including the model,
     /// container, and compute resources.
@@ -13057,30 +12135,14 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base_inference_component_name {
-                m.insert("BaseInferenceComponentName", v.into_value());
-            }
-            if let Some(v) = self.compute_resource_requirements {
-                m.insert("ComputeResourceRequirements", v.into_value());
-            }
-            if let Some(v) = self.container {
-                m.insert("Container", v.into_value());
-            }
-            if let Some(v) = self.current_data_cache_config {
-                m.insert("CurrentDataCacheConfig", v.into_value());
-            }
-            if let Some(v) = self.data_cache_config {
-                m.insert("DataCacheConfig", v.into_value());
-            }
-            if let Some(v) = self.model_name {
-                m.insert("ModelName", v.into_value());
-            }
-            if let Some(v) = self.scheduling_config {
-                m.insert("SchedulingConfig", v.into_value());
-            }
-            if let Some(v) = self.startup_parameters {
-                m.insert("StartupParameters", v.into_value());
-            }
+            set(&mut m, "BaseInferenceComponentName", self.base_inference_component_name);
+            set(&mut m, "ComputeResourceRequirements", self.compute_resource_requirements);
+            set(&mut m, "Container", self.container);
+            set(&mut m, "CurrentDataCacheConfig", self.current_data_cache_config);
+            set(&mut m, "DataCacheConfig", self.data_cache_config);
+            set(&mut m, "ModelName", self.model_name);
+            set(&mut m, "SchedulingConfig", self.scheduling_config);
+            set(&mut m, "StartupParameters", self.startup_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -13145,21 +12207,11 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentContainerSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.artifact_url {
-                m.insert("ArtifactUrl", v.into_value());
-            }
-            if let Some(v) = self.container_metrics_config {
-                m.insert("ContainerMetricsConfig", v.into_value());
-            }
-            if let Some(v) = self.deployed_image {
-                m.insert("DeployedImage", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.image {
-                m.insert("Image", v.into_value());
-            }
+            set(&mut m, "ArtifactUrl", self.artifact_url);
+            set(&mut m, "ContainerMetricsConfig", self.container_metrics_config);
+            set(&mut m, "DeployedImage", self.deployed_image);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "Image", self.image);
             gs_core::Value::Map(m)
         }
     }
@@ -13210,15 +12262,9 @@ pub mod inference_component {
     impl IntoValue for DeployedImage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resolution_time {
-                m.insert("ResolutionTime", v.into_value());
-            }
-            if let Some(v) = self.resolved_image {
-                m.insert("ResolvedImage", v.into_value());
-            }
-            if let Some(v) = self.specified_image {
-                m.insert("SpecifiedImage", v.into_value());
-            }
+            set(&mut m, "ResolutionTime", self.resolution_time);
+            set(&mut m, "ResolvedImage", self.resolved_image);
+            set(&mut m, "SpecifiedImage", self.specified_image);
             gs_core::Value::Map(m)
         }
     }
@@ -13288,9 +12334,7 @@ pub mod inference_component {
     impl IntoValue for MetricsEndpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.metric_publish_frequency_in_seconds {
-                m.insert("MetricPublishFrequencyInSeconds", v.into_value());
-            }
+            set(&mut m, "MetricPublishFrequencyInSeconds", self.metric_publish_frequency_in_seconds);
             m.insert("MetricsEndpointPath", self.metrics_endpoint_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -13338,12 +12382,8 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentStartupParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_startup_health_check_timeout_in_seconds {
-                m.insert("ContainerStartupHealthCheckTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.model_data_download_timeout_in_seconds {
-                m.insert("ModelDataDownloadTimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "ContainerStartupHealthCheckTimeoutInSeconds", self.container_startup_health_check_timeout_in_seconds);
+            set(&mut m, "ModelDataDownloadTimeoutInSeconds", self.model_data_download_timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -13403,18 +12443,10 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentComputeResourceRequirements {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_memory_required_in_mb {
-                m.insert("MaxMemoryRequiredInMb", v.into_value());
-            }
-            if let Some(v) = self.min_memory_required_in_mb {
-                m.insert("MinMemoryRequiredInMb", v.into_value());
-            }
-            if let Some(v) = self.number_of_accelerator_devices_required {
-                m.insert("NumberOfAcceleratorDevicesRequired", v.into_value());
-            }
-            if let Some(v) = self.number_of_cpu_cores_required {
-                m.insert("NumberOfCpuCoresRequired", v.into_value());
-            }
+            set(&mut m, "MaxMemoryRequiredInMb", self.max_memory_required_in_mb);
+            set(&mut m, "MinMemoryRequiredInMb", self.min_memory_required_in_mb);
+            set(&mut m, "NumberOfAcceleratorDevicesRequired", self.number_of_accelerator_devices_required);
+            set(&mut m, "NumberOfCpuCoresRequired", self.number_of_cpu_cores_required);
             gs_core::Value::Map(m)
         }
     }
@@ -13525,9 +12557,7 @@ pub mod inference_component {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnforcementMode", self.enforcement_mode.into_value());
-            if let Some(v) = self.max_imbalance {
-                m.insert("MaxImbalance", v.into_value());
-            }
+            set(&mut m, "MaxImbalance", self.max_imbalance);
             gs_core::Value::Map(m)
         }
     }
@@ -13609,28 +12639,14 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentSpecificationForInstanceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compute_resource_requirements {
-                m.insert("ComputeResourceRequirements", v.into_value());
-            }
-            if let Some(v) = self.container {
-                m.insert("Container", v.into_value());
-            }
-            if let Some(v) = self.current_data_cache_config {
-                m.insert("CurrentDataCacheConfig", v.into_value());
-            }
-            if let Some(v) = self.data_cache_config {
-                m.insert("DataCacheConfig", v.into_value());
-            }
+            set(&mut m, "ComputeResourceRequirements", self.compute_resource_requirements);
+            set(&mut m, "Container", self.container);
+            set(&mut m, "CurrentDataCacheConfig", self.current_data_cache_config);
+            set(&mut m, "DataCacheConfig", self.data_cache_config);
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.model_name {
-                m.insert("ModelName", v.into_value());
-            }
-            if let Some(v) = self.scheduling_config {
-                m.insert("SchedulingConfig", v.into_value());
-            }
-            if let Some(v) = self.startup_parameters {
-                m.insert("StartupParameters", v.into_value());
-            }
+            set(&mut m, "ModelName", self.model_name);
+            set(&mut m, "SchedulingConfig", self.scheduling_config);
+            set(&mut m, "StartupParameters", self.startup_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -13689,18 +12705,10 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentContainerSpecificationForInstanceType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.artifact_url {
-                m.insert("ArtifactUrl", v.into_value());
-            }
-            if let Some(v) = self.container_metrics_config {
-                m.insert("ContainerMetricsConfig", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.image {
-                m.insert("Image", v.into_value());
-            }
+            set(&mut m, "ArtifactUrl", self.artifact_url);
+            set(&mut m, "ContainerMetricsConfig", self.container_metrics_config);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "Image", self.image);
             gs_core::Value::Map(m)
         }
     }
@@ -13756,18 +12764,10 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentRuntimeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copy_count {
-                m.insert("CopyCount", v.into_value());
-            }
-            if let Some(v) = self.current_copy_count {
-                m.insert("CurrentCopyCount", v.into_value());
-            }
-            if let Some(v) = self.desired_copy_count {
-                m.insert("DesiredCopyCount", v.into_value());
-            }
-            if let Some(v) = self.placement_status {
-                m.insert("PlacementStatus", v.into_value());
-            }
+            set(&mut m, "CopyCount", self.copy_count);
+            set(&mut m, "CurrentCopyCount", self.current_copy_count);
+            set(&mut m, "DesiredCopyCount", self.desired_copy_count);
+            set(&mut m, "PlacementStatus", self.placement_status);
             gs_core::Value::Map(m)
         }
     }
@@ -13849,12 +12849,8 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentDeploymentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_rollback_configuration {
-                m.insert("AutoRollbackConfiguration", v.into_value());
-            }
-            if let Some(v) = self.rolling_update_policy {
-                m.insert("RollingUpdatePolicy", v.into_value());
-            }
+            set(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
+            set(&mut m, "RollingUpdatePolicy", self.rolling_update_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -13914,18 +12910,10 @@ pub mod inference_component {
     impl IntoValue for InferenceComponentRollingUpdatePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_batch_size {
-                m.insert("MaximumBatchSize", v.into_value());
-            }
-            if let Some(v) = self.maximum_execution_timeout_in_seconds {
-                m.insert("MaximumExecutionTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.rollback_maximum_batch_size {
-                m.insert("RollbackMaximumBatchSize", v.into_value());
-            }
-            if let Some(v) = self.wait_interval_in_seconds {
-                m.insert("WaitIntervalInSeconds", v.into_value());
-            }
+            set(&mut m, "MaximumBatchSize", self.maximum_batch_size);
+            set(&mut m, "MaximumExecutionTimeoutInSeconds", self.maximum_execution_timeout_in_seconds);
+            set(&mut m, "RollbackMaximumBatchSize", self.rollback_maximum_batch_size);
+            set(&mut m, "WaitIntervalInSeconds", self.wait_interval_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -14149,34 +13137,18 @@ impl CfnInferenceExperimentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_storage_config {
-            m.insert("DataStorageConfig", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.desired_state {
-            m.insert("DesiredState", v.into_value());
-        }
+        set(&mut m, "DataStorageConfig", self.data_storage_config);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DesiredState", self.desired_state);
         m.insert("EndpointName", self.endpoint_name.into_value());
-        if let Some(v) = self.kms_key {
-            m.insert("KmsKey", v.into_value());
-        }
+        set(&mut m, "KmsKey", self.kms_key);
         m.insert("ModelVariants", self.model_variants.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.schedule {
-            m.insert("Schedule", v.into_value());
-        }
-        if let Some(v) = self.shadow_mode_config {
-            m.insert("ShadowModeConfig", v.into_value());
-        }
-        if let Some(v) = self.status_reason {
-            m.insert("StatusReason", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Schedule", self.schedule);
+        set(&mut m, "ShadowModeConfig", self.shadow_mode_config);
+        set(&mut m, "StatusReason", self.status_reason);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -14268,7 +13240,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
 /// The property types of [`CfnInferenceExperiment`]: CDK's `CfnInferenceExperiment.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod inference_experiment {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The Amazon S3 location and configuration for storing inference request and response data.
     ///
@@ -14310,13 +13282,9 @@ pub mod inference_experiment {
     impl IntoValue for DataStorageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
+            set(&mut m, "ContentType", self.content_type);
             m.insert("Destination", self.destination.into_value());
-            if let Some(v) = self.kms_key {
-                m.insert("KmsKey", v.into_value());
-            }
+            set(&mut m, "KmsKey", self.kms_key);
             gs_core::Value::Map(m)
         }
     }
@@ -14361,12 +13329,8 @@ pub mod inference_experiment {
     impl IntoValue for CaptureContentTypeHeader {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv_content_types {
-                m.insert("CsvContentTypes", v.into_value());
-            }
-            if let Some(v) = self.json_content_types {
-                m.insert("JsonContentTypes", v.into_value());
-            }
+            set(&mut m, "CsvContentTypes", self.csv_content_types);
+            set(&mut m, "JsonContentTypes", self.json_content_types);
             gs_core::Value::Map(m)
         }
     }
@@ -14615,12 +13579,8 @@ pub mod inference_experiment {
     impl IntoValue for InferenceExperimentSchedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time {
-                m.insert("EndTime", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "EndTime", self.end_time);
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -14693,17 +13653,11 @@ impl CfnMlflowAppProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ArtifactStoreUri", self.artifact_store_uri.into_value());
-        if let Some(v) = self.model_registration_mode {
-            m.insert("ModelRegistrationMode", v.into_value());
-        }
+        set(&mut m, "ModelRegistrationMode", self.model_registration_mode);
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.weekly_maintenance_window_start {
-            m.insert("WeeklyMaintenanceWindowStart", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WeeklyMaintenanceWindowStart", self.weekly_maintenance_window_start);
         m
     }
 
@@ -14851,23 +13805,13 @@ impl CfnMlflowTrackingServerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ArtifactStoreUri", self.artifact_store_uri.into_value());
-        if let Some(v) = self.automatic_model_registration {
-            m.insert("AutomaticModelRegistration", v.into_value());
-        }
-        if let Some(v) = self.mlflow_version {
-            m.insert("MlflowVersion", v.into_value());
-        }
+        set(&mut m, "AutomaticModelRegistration", self.automatic_model_registration);
+        set(&mut m, "MlflowVersion", self.mlflow_version);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TrackingServerName", self.tracking_server_name.into_value());
-        if let Some(v) = self.tracking_server_size {
-            m.insert("TrackingServerSize", v.into_value());
-        }
-        if let Some(v) = self.weekly_maintenance_window_start {
-            m.insert("WeeklyMaintenanceWindowStart", v.into_value());
-        }
+        set(&mut m, "TrackingServerSize", self.tracking_server_size);
+        set(&mut m, "WeeklyMaintenanceWindowStart", self.weekly_maintenance_window_start);
         m
     }
 
@@ -14996,30 +13940,14 @@ impl CfnModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.containers {
-            m.insert("Containers", v.into_value());
-        }
-        if let Some(v) = self.enable_network_isolation {
-            m.insert("EnableNetworkIsolation", v.into_value());
-        }
-        if let Some(v) = self.execution_role_arn {
-            m.insert("ExecutionRoleArn", v.into_value());
-        }
-        if let Some(v) = self.inference_execution_config {
-            m.insert("InferenceExecutionConfig", v.into_value());
-        }
-        if let Some(v) = self.model_name {
-            m.insert("ModelName", v.into_value());
-        }
-        if let Some(v) = self.primary_container {
-            m.insert("PrimaryContainer", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Containers", self.containers);
+        set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+        set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
+        set(&mut m, "InferenceExecutionConfig", self.inference_execution_config);
+        set(&mut m, "ModelName", self.model_name);
+        set(&mut m, "PrimaryContainer", self.primary_container);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -15061,7 +13989,7 @@ impl crate::Cfn<markers::Model> {
 /// The property types of [`CfnModel`]: CDK's `CfnModel.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod model {
-    use crate::kinds::{Bool, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Str, set};
 
     /// Specifies the location of ML model data to deploy. If specified, you must specify one and
     /// only one of the available data sources.
@@ -15152,12 +14080,8 @@ pub mod model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionType", self.compression_type.into_value());
-            if let Some(v) = self.hub_access_config {
-                m.insert("HubAccessConfig", v.into_value());
-            }
-            if let Some(v) = self.model_access_config {
-                m.insert("ModelAccessConfig", v.into_value());
-            }
+            set(&mut m, "HubAccessConfig", self.hub_access_config);
+            set(&mut m, "ModelAccessConfig", self.model_access_config);
             m.insert("S3DataType", self.s3_data_type.into_value());
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
@@ -15343,36 +14267,16 @@ pub mod model {
     impl IntoValue for ContainerDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_hostname {
-                m.insert("ContainerHostname", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.image {
-                m.insert("Image", v.into_value());
-            }
-            if let Some(v) = self.image_config {
-                m.insert("ImageConfig", v.into_value());
-            }
-            if let Some(v) = self.inference_specification_name {
-                m.insert("InferenceSpecificationName", v.into_value());
-            }
-            if let Some(v) = self.mode {
-                m.insert("Mode", v.into_value());
-            }
-            if let Some(v) = self.model_data_source {
-                m.insert("ModelDataSource", v.into_value());
-            }
-            if let Some(v) = self.model_data_url {
-                m.insert("ModelDataUrl", v.into_value());
-            }
-            if let Some(v) = self.model_package_name {
-                m.insert("ModelPackageName", v.into_value());
-            }
-            if let Some(v) = self.multi_model_config {
-                m.insert("MultiModelConfig", v.into_value());
-            }
+            set(&mut m, "ContainerHostname", self.container_hostname);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "Image", self.image);
+            set(&mut m, "ImageConfig", self.image_config);
+            set(&mut m, "InferenceSpecificationName", self.inference_specification_name);
+            set(&mut m, "Mode", self.mode);
+            set(&mut m, "ModelDataSource", self.model_data_source);
+            set(&mut m, "ModelDataUrl", self.model_data_url);
+            set(&mut m, "ModelPackageName", self.model_package_name);
+            set(&mut m, "MultiModelConfig", self.multi_model_config);
             gs_core::Value::Map(m)
         }
     }
@@ -15415,9 +14319,7 @@ pub mod model {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RepositoryAccessMode", self.repository_access_mode.into_value());
-            if let Some(v) = self.repository_auth_config {
-                m.insert("RepositoryAuthConfig", v.into_value());
-            }
+            set(&mut m, "RepositoryAuthConfig", self.repository_auth_config);
             gs_core::Value::Map(m)
         }
     }
@@ -15499,9 +14401,7 @@ pub mod model {
     impl IntoValue for MultiModelConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.model_cache_setting {
-                m.insert("ModelCacheSetting", v.into_value());
-            }
+            set(&mut m, "ModelCacheSetting", self.model_cache_setting);
             gs_core::Value::Map(m)
         }
     }
@@ -15691,29 +14591,17 @@ impl CfnModelBiasJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.endpoint_name {
-            m.insert("EndpointName", v.into_value());
-        }
-        if let Some(v) = self.job_definition_name {
-            m.insert("JobDefinitionName", v.into_value());
-        }
+        set(&mut m, "EndpointName", self.endpoint_name);
+        set(&mut m, "JobDefinitionName", self.job_definition_name);
         m.insert("JobResources", self.job_resources.into_value());
         m.insert("ModelBiasAppSpecification", self.model_bias_app_specification.into_value());
-        if let Some(v) = self.model_bias_baseline_config {
-            m.insert("ModelBiasBaselineConfig", v.into_value());
-        }
+        set(&mut m, "ModelBiasBaselineConfig", self.model_bias_baseline_config);
         m.insert("ModelBiasJobInput", self.model_bias_job_input.into_value());
         m.insert("ModelBiasJobOutputConfig", self.model_bias_job_output_config.into_value());
-        if let Some(v) = self.network_config {
-            m.insert("NetworkConfig", v.into_value());
-        }
+        set(&mut m, "NetworkConfig", self.network_config);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.stopping_condition {
-            m.insert("StoppingCondition", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StoppingCondition", self.stopping_condition);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -15755,7 +14643,7 @@ impl crate::Cfn<markers::ModelBiasJobDefinition> {
 /// The property types of [`CfnModelBiasJobDefinition`]: CDK's `CfnModelBiasJobDefinition.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod model_bias_job_definition {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// Inputs for the model bias job.
     ///
@@ -15797,12 +14685,8 @@ pub mod model_bias_job_definition {
     impl IntoValue for ModelBiasJobInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_transform_input {
-                m.insert("BatchTransformInput", v.into_value());
-            }
-            if let Some(v) = self.endpoint_input {
-                m.insert("EndpointInput", v.into_value());
-            }
+            set(&mut m, "BatchTransformInput", self.batch_transform_input);
+            set(&mut m, "EndpointInput", self.endpoint_input);
             m.insert("GroundTruthS3Input", self.ground_truth_s3_input.into_value());
             gs_core::Value::Map(m)
         }
@@ -15946,31 +14830,15 @@ pub mod model_bias_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
             m.insert("DatasetFormat", self.dataset_format.into_value());
-            if let Some(v) = self.end_time_offset {
-                m.insert("EndTimeOffset", v.into_value());
-            }
-            if let Some(v) = self.features_attribute {
-                m.insert("FeaturesAttribute", v.into_value());
-            }
-            if let Some(v) = self.inference_attribute {
-                m.insert("InferenceAttribute", v.into_value());
-            }
+            set(&mut m, "EndTimeOffset", self.end_time_offset);
+            set(&mut m, "FeaturesAttribute", self.features_attribute);
+            set(&mut m, "InferenceAttribute", self.inference_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.probability_attribute {
-                m.insert("ProbabilityAttribute", v.into_value());
-            }
-            if let Some(v) = self.probability_threshold_attribute {
-                m.insert("ProbabilityThresholdAttribute", v.into_value());
-            }
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
-            if let Some(v) = self.start_time_offset {
-                m.insert("StartTimeOffset", v.into_value());
-            }
+            set(&mut m, "ProbabilityAttribute", self.probability_attribute);
+            set(&mut m, "ProbabilityThresholdAttribute", self.probability_threshold_attribute);
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
+            set(&mut m, "StartTimeOffset", self.start_time_offset);
             gs_core::Value::Map(m)
         }
     }
@@ -16021,15 +14889,9 @@ pub mod model_bias_job_definition {
     impl IntoValue for DatasetFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.parquet {
-                m.insert("Parquet", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
+            set(&mut m, "Json", self.json);
+            set(&mut m, "Parquet", self.parquet);
             gs_core::Value::Map(m)
         }
     }
@@ -16066,9 +14928,7 @@ pub mod model_bias_job_definition {
     impl IntoValue for Csv {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
+            set(&mut m, "Header", self.header);
             gs_core::Value::Map(m)
         }
     }
@@ -16105,9 +14965,7 @@ pub mod model_bias_job_definition {
     impl IntoValue for Json {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.line {
-                m.insert("Line", v.into_value());
-            }
+            set(&mut m, "Line", self.line);
             gs_core::Value::Map(m)
         }
     }
@@ -16210,32 +15068,16 @@ pub mod model_bias_job_definition {
     impl IntoValue for EndpointInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time_offset {
-                m.insert("EndTimeOffset", v.into_value());
-            }
+            set(&mut m, "EndTimeOffset", self.end_time_offset);
             m.insert("EndpointName", self.endpoint_name.into_value());
-            if let Some(v) = self.features_attribute {
-                m.insert("FeaturesAttribute", v.into_value());
-            }
-            if let Some(v) = self.inference_attribute {
-                m.insert("InferenceAttribute", v.into_value());
-            }
+            set(&mut m, "FeaturesAttribute", self.features_attribute);
+            set(&mut m, "InferenceAttribute", self.inference_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.probability_attribute {
-                m.insert("ProbabilityAttribute", v.into_value());
-            }
-            if let Some(v) = self.probability_threshold_attribute {
-                m.insert("ProbabilityThresholdAttribute", v.into_value());
-            }
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
-            if let Some(v) = self.start_time_offset {
-                m.insert("StartTimeOffset", v.into_value());
-            }
+            set(&mut m, "ProbabilityAttribute", self.probability_attribute);
+            set(&mut m, "ProbabilityThresholdAttribute", self.probability_threshold_attribute);
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
+            set(&mut m, "StartTimeOffset", self.start_time_offset);
             gs_core::Value::Map(m)
         }
     }
@@ -16275,9 +15117,7 @@ pub mod model_bias_job_definition {
     impl IntoValue for MonitoringOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("MonitoringOutputs", self.monitoring_outputs.into_value());
             gs_core::Value::Map(m)
         }
@@ -16357,9 +15197,7 @@ pub mod model_bias_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_upload_mode {
-                m.insert("S3UploadMode", v.into_value());
-            }
+            set(&mut m, "S3UploadMode", self.s3_upload_mode);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -16481,9 +15319,7 @@ pub mod model_bias_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
             m.insert("VolumeSizeInGB", self.volume_size_in_gb.into_value());
             gs_core::Value::Map(m)
         }
@@ -16541,15 +15377,9 @@ pub mod model_bias_job_definition {
     impl IntoValue for NetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_inter_container_traffic_encryption {
-                m.insert("EnableInterContainerTrafficEncryption", v.into_value());
-            }
-            if let Some(v) = self.enable_network_isolation {
-                m.insert("EnableNetworkIsolation", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
+            set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -16640,12 +15470,8 @@ pub mod model_bias_job_definition {
     impl IntoValue for ModelBiasBaselineConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.baselining_job_name {
-                m.insert("BaseliningJobName", v.into_value());
-            }
-            if let Some(v) = self.constraints_resource {
-                m.insert("ConstraintsResource", v.into_value());
-            }
+            set(&mut m, "BaseliningJobName", self.baselining_job_name);
+            set(&mut m, "ConstraintsResource", self.constraints_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -16682,9 +15508,7 @@ pub mod model_bias_job_definition {
     impl IntoValue for ConstraintsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -16733,9 +15557,7 @@ pub mod model_bias_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigUri", self.config_uri.into_value());
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
+            set(&mut m, "Environment", self.environment);
             m.insert("ImageUri", self.image_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -16817,20 +15639,12 @@ impl CfnModelCardProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.created_by {
-            m.insert("CreatedBy", v.into_value());
-        }
-        if let Some(v) = self.last_modified_by {
-            m.insert("LastModifiedBy", v.into_value());
-        }
+        set(&mut m, "CreatedBy", self.created_by);
+        set(&mut m, "LastModifiedBy", self.last_modified_by);
         m.insert("ModelCardName", self.model_card_name.into_value());
         m.insert("ModelCardStatus", self.model_card_status.into_value());
-        if let Some(v) = self.security_config {
-            m.insert("SecurityConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SecurityConfig", self.security_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -16946,7 +15760,7 @@ impl crate::Cfn<markers::ModelCard> {
 /// The property types of [`CfnModelCard`]: CDK's `CfnModelCard.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod model_card {
-    use crate::kinds::{IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{IntoValue, Json, List, Map, Num, Str, set};
 
     /// Information about the user who created or modified a SageMaker resource.
     ///
@@ -16991,15 +15805,9 @@ pub mod model_card {
     impl IntoValue for UserContext {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_id {
-                m.insert("DomainId", v.into_value());
-            }
-            if let Some(v) = self.user_profile_arn {
-                m.insert("UserProfileArn", v.into_value());
-            }
-            if let Some(v) = self.user_profile_name {
-                m.insert("UserProfileName", v.into_value());
-            }
+            set(&mut m, "DomainId", self.domain_id);
+            set(&mut m, "UserProfileArn", self.user_profile_arn);
+            set(&mut m, "UserProfileName", self.user_profile_name);
             gs_core::Value::Map(m)
         }
     }
@@ -17038,9 +15846,7 @@ pub mod model_card {
     impl IntoValue for SecurityConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -17114,27 +15920,13 @@ pub mod model_card {
     impl IntoValue for Content {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.additional_information {
-                m.insert("AdditionalInformation", v.into_value());
-            }
-            if let Some(v) = self.business_details {
-                m.insert("BusinessDetails", v.into_value());
-            }
-            if let Some(v) = self.evaluation_details {
-                m.insert("EvaluationDetails", v.into_value());
-            }
-            if let Some(v) = self.intended_uses {
-                m.insert("IntendedUses", v.into_value());
-            }
-            if let Some(v) = self.model_overview {
-                m.insert("ModelOverview", v.into_value());
-            }
-            if let Some(v) = self.model_package_details {
-                m.insert("ModelPackageDetails", v.into_value());
-            }
-            if let Some(v) = self.training_details {
-                m.insert("TrainingDetails", v.into_value());
-            }
+            set(&mut m, "AdditionalInformation", self.additional_information);
+            set(&mut m, "BusinessDetails", self.business_details);
+            set(&mut m, "EvaluationDetails", self.evaluation_details);
+            set(&mut m, "IntendedUses", self.intended_uses);
+            set(&mut m, "ModelOverview", self.model_overview);
+            set(&mut m, "ModelPackageDetails", self.model_package_details);
+            set(&mut m, "TrainingDetails", self.training_details);
             gs_core::Value::Map(m)
         }
     }
@@ -17195,21 +15987,11 @@ pub mod model_card {
     impl IntoValue for IntendedUses {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.explanations_for_risk_rating {
-                m.insert("ExplanationsForRiskRating", v.into_value());
-            }
-            if let Some(v) = self.factors_affecting_model_efficiency {
-                m.insert("FactorsAffectingModelEfficiency", v.into_value());
-            }
-            if let Some(v) = self.intended_uses {
-                m.insert("IntendedUses", v.into_value());
-            }
-            if let Some(v) = self.purpose_of_model {
-                m.insert("PurposeOfModel", v.into_value());
-            }
-            if let Some(v) = self.risk_rating {
-                m.insert("RiskRating", v.into_value());
-            }
+            set(&mut m, "ExplanationsForRiskRating", self.explanations_for_risk_rating);
+            set(&mut m, "FactorsAffectingModelEfficiency", self.factors_affecting_model_efficiency);
+            set(&mut m, "IntendedUses", self.intended_uses);
+            set(&mut m, "PurposeOfModel", self.purpose_of_model);
+            set(&mut m, "RiskRating", self.risk_rating);
             gs_core::Value::Map(m)
         }
     }
@@ -17257,15 +16039,9 @@ pub mod model_card {
     impl IntoValue for AdditionalInformation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.caveats_and_recommendations {
-                m.insert("CaveatsAndRecommendations", v.into_value());
-            }
-            if let Some(v) = self.custom_details {
-                m.insert("CustomDetails", v.into_value());
-            }
-            if let Some(v) = self.ethical_considerations {
-                m.insert("EthicalConsiderations", v.into_value());
-            }
+            set(&mut m, "CaveatsAndRecommendations", self.caveats_and_recommendations);
+            set(&mut m, "CustomDetails", self.custom_details);
+            set(&mut m, "EthicalConsiderations", self.ethical_considerations);
             gs_core::Value::Map(m)
         }
     }
@@ -17355,36 +16131,16 @@ pub mod model_card {
     impl IntoValue for ModelOverview {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.algorithm_type {
-                m.insert("AlgorithmType", v.into_value());
-            }
-            if let Some(v) = self.inference_environment {
-                m.insert("InferenceEnvironment", v.into_value());
-            }
-            if let Some(v) = self.model_artifact {
-                m.insert("ModelArtifact", v.into_value());
-            }
-            if let Some(v) = self.model_creator {
-                m.insert("ModelCreator", v.into_value());
-            }
-            if let Some(v) = self.model_description {
-                m.insert("ModelDescription", v.into_value());
-            }
-            if let Some(v) = self.model_id {
-                m.insert("ModelId", v.into_value());
-            }
-            if let Some(v) = self.model_name {
-                m.insert("ModelName", v.into_value());
-            }
-            if let Some(v) = self.model_owner {
-                m.insert("ModelOwner", v.into_value());
-            }
-            if let Some(v) = self.model_version {
-                m.insert("ModelVersion", v.into_value());
-            }
-            if let Some(v) = self.problem_type {
-                m.insert("ProblemType", v.into_value());
-            }
+            set(&mut m, "AlgorithmType", self.algorithm_type);
+            set(&mut m, "InferenceEnvironment", self.inference_environment);
+            set(&mut m, "ModelArtifact", self.model_artifact);
+            set(&mut m, "ModelCreator", self.model_creator);
+            set(&mut m, "ModelDescription", self.model_description);
+            set(&mut m, "ModelId", self.model_id);
+            set(&mut m, "ModelName", self.model_name);
+            set(&mut m, "ModelOwner", self.model_owner);
+            set(&mut m, "ModelVersion", self.model_version);
+            set(&mut m, "ProblemType", self.problem_type);
             gs_core::Value::Map(m)
         }
     }
@@ -17420,9 +16176,7 @@ pub mod model_card {
     impl IntoValue for InferenceEnvironment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_image {
-                m.insert("ContainerImage", v.into_value());
-            }
+            set(&mut m, "ContainerImage", self.container_image);
             gs_core::Value::Map(m)
         }
     }
@@ -17470,15 +16224,9 @@ pub mod model_card {
     impl IntoValue for TrainingDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.objective_function {
-                m.insert("ObjectiveFunction", v.into_value());
-            }
-            if let Some(v) = self.training_job_details {
-                m.insert("TrainingJobDetails", v.into_value());
-            }
-            if let Some(v) = self.training_observations {
-                m.insert("TrainingObservations", v.into_value());
-            }
+            set(&mut m, "ObjectiveFunction", self.objective_function);
+            set(&mut m, "TrainingJobDetails", self.training_job_details);
+            set(&mut m, "TrainingObservations", self.training_observations);
             gs_core::Value::Map(m)
         }
     }
@@ -17521,12 +16269,8 @@ pub mod model_card {
     impl IntoValue for ObjectiveFunction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.function {
-                m.insert("Function", v.into_value());
-            }
-            if let Some(v) = self.notes {
-                m.insert("Notes", v.into_value());
-            }
+            set(&mut m, "Function", self.function);
+            set(&mut m, "Notes", self.notes);
             gs_core::Value::Map(m)
         }
     }
@@ -17576,15 +16320,9 @@ pub mod model_card {
     impl IntoValue for Function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.condition {
-                m.insert("Condition", v.into_value());
-            }
-            if let Some(v) = self.facet {
-                m.insert("Facet", v.into_value());
-            }
-            if let Some(v) = self.function {
-                m.insert("Function", v.into_value());
-            }
+            set(&mut m, "Condition", self.condition);
+            set(&mut m, "Facet", self.facet);
+            set(&mut m, "Function", self.function);
             gs_core::Value::Map(m)
         }
     }
@@ -17656,27 +16394,13 @@ pub mod model_card {
     impl IntoValue for TrainingJobDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hyper_parameters {
-                m.insert("HyperParameters", v.into_value());
-            }
-            if let Some(v) = self.training_arn {
-                m.insert("TrainingArn", v.into_value());
-            }
-            if let Some(v) = self.training_datasets {
-                m.insert("TrainingDatasets", v.into_value());
-            }
-            if let Some(v) = self.training_environment {
-                m.insert("TrainingEnvironment", v.into_value());
-            }
-            if let Some(v) = self.training_metrics {
-                m.insert("TrainingMetrics", v.into_value());
-            }
-            if let Some(v) = self.user_provided_hyper_parameters {
-                m.insert("UserProvidedHyperParameters", v.into_value());
-            }
-            if let Some(v) = self.user_provided_training_metrics {
-                m.insert("UserProvidedTrainingMetrics", v.into_value());
-            }
+            set(&mut m, "HyperParameters", self.hyper_parameters);
+            set(&mut m, "TrainingArn", self.training_arn);
+            set(&mut m, "TrainingDatasets", self.training_datasets);
+            set(&mut m, "TrainingEnvironment", self.training_environment);
+            set(&mut m, "TrainingMetrics", self.training_metrics);
+            set(&mut m, "UserProvidedHyperParameters", self.user_provided_hyper_parameters);
+            set(&mut m, "UserProvidedTrainingMetrics", self.user_provided_training_metrics);
             gs_core::Value::Map(m)
         }
     }
@@ -17721,9 +16445,7 @@ pub mod model_card {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.notes {
-                m.insert("Notes", v.into_value());
-            }
+            set(&mut m, "Notes", self.notes);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -17799,9 +16521,7 @@ pub mod model_card {
     impl IntoValue for TrainingEnvironment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_image {
-                m.insert("ContainerImage", v.into_value());
-            }
+            set(&mut m, "ContainerImage", self.container_image);
             gs_core::Value::Map(m)
         }
     }
@@ -17862,21 +16582,11 @@ pub mod model_card {
     impl IntoValue for EvaluationDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.datasets {
-                m.insert("Datasets", v.into_value());
-            }
-            if let Some(v) = self.evaluation_job_arn {
-                m.insert("EvaluationJobArn", v.into_value());
-            }
-            if let Some(v) = self.evaluation_observation {
-                m.insert("EvaluationObservation", v.into_value());
-            }
-            if let Some(v) = self.metadata {
-                m.insert("Metadata", v.into_value());
-            }
-            if let Some(v) = self.metric_groups {
-                m.insert("MetricGroups", v.into_value());
-            }
+            set(&mut m, "Datasets", self.datasets);
+            set(&mut m, "EvaluationJobArn", self.evaluation_job_arn);
+            set(&mut m, "EvaluationObservation", self.evaluation_observation);
+            set(&mut m, "Metadata", self.metadata);
+            set(&mut m, "MetricGroups", self.metric_groups);
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
         }
@@ -17983,17 +16693,11 @@ pub mod model_card {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.notes {
-                m.insert("Notes", v.into_value());
-            }
+            set(&mut m, "Notes", self.notes);
             m.insert("Type", self.r#type.into_value());
             m.insert("Value", self.value.into_value());
-            if let Some(v) = self.x_axis_name {
-                m.insert("XAxisName", v.into_value());
-            }
-            if let Some(v) = self.y_axis_name {
-                m.insert("YAxisName", v.into_value());
-            }
+            set(&mut m, "XAxisName", self.x_axis_name);
+            set(&mut m, "YAxisName", self.y_axis_name);
             gs_core::Value::Map(m)
         }
     }
@@ -18104,45 +16808,19 @@ pub mod model_card {
     impl IntoValue for ModelPackageDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approval_description {
-                m.insert("ApprovalDescription", v.into_value());
-            }
-            if let Some(v) = self.created_by {
-                m.insert("CreatedBy", v.into_value());
-            }
-            if let Some(v) = self.domain {
-                m.insert("Domain", v.into_value());
-            }
-            if let Some(v) = self.inference_specification {
-                m.insert("InferenceSpecification", v.into_value());
-            }
-            if let Some(v) = self.model_approval_status {
-                m.insert("ModelApprovalStatus", v.into_value());
-            }
-            if let Some(v) = self.model_package_arn {
-                m.insert("ModelPackageArn", v.into_value());
-            }
-            if let Some(v) = self.model_package_description {
-                m.insert("ModelPackageDescription", v.into_value());
-            }
-            if let Some(v) = self.model_package_group_name {
-                m.insert("ModelPackageGroupName", v.into_value());
-            }
-            if let Some(v) = self.model_package_name {
-                m.insert("ModelPackageName", v.into_value());
-            }
-            if let Some(v) = self.model_package_status {
-                m.insert("ModelPackageStatus", v.into_value());
-            }
-            if let Some(v) = self.model_package_version {
-                m.insert("ModelPackageVersion", v.into_value());
-            }
-            if let Some(v) = self.source_algorithms {
-                m.insert("SourceAlgorithms", v.into_value());
-            }
-            if let Some(v) = self.task {
-                m.insert("Task", v.into_value());
-            }
+            set(&mut m, "ApprovalDescription", self.approval_description);
+            set(&mut m, "CreatedBy", self.created_by);
+            set(&mut m, "Domain", self.domain);
+            set(&mut m, "InferenceSpecification", self.inference_specification);
+            set(&mut m, "ModelApprovalStatus", self.model_approval_status);
+            set(&mut m, "ModelPackageArn", self.model_package_arn);
+            set(&mut m, "ModelPackageDescription", self.model_package_description);
+            set(&mut m, "ModelPackageGroupName", self.model_package_group_name);
+            set(&mut m, "ModelPackageName", self.model_package_name);
+            set(&mut m, "ModelPackageStatus", self.model_package_status);
+            set(&mut m, "ModelPackageVersion", self.model_package_version);
+            set(&mut m, "SourceAlgorithms", self.source_algorithms);
+            set(&mut m, "Task", self.task);
             gs_core::Value::Map(m)
         }
     }
@@ -18178,9 +16856,7 @@ pub mod model_card {
     impl IntoValue for ModelPackageCreator {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.user_profile_name {
-                m.insert("UserProfileName", v.into_value());
-            }
+            set(&mut m, "UserProfileName", self.user_profile_name);
             gs_core::Value::Map(m)
         }
     }
@@ -18223,9 +16899,7 @@ pub mod model_card {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlgorithmName", self.algorithm_name.into_value());
-            if let Some(v) = self.model_data_url {
-                m.insert("ModelDataUrl", v.into_value());
-            }
+            set(&mut m, "ModelDataUrl", self.model_data_url);
             gs_core::Value::Map(m)
         }
     }
@@ -18302,12 +16976,8 @@ pub mod model_card {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.model_data_url {
-                m.insert("ModelDataUrl", v.into_value());
-            }
-            if let Some(v) = self.nearest_model_name {
-                m.insert("NearestModelName", v.into_value());
-            }
+            set(&mut m, "ModelDataUrl", self.model_data_url);
+            set(&mut m, "NearestModelName", self.nearest_model_name);
             gs_core::Value::Map(m)
         }
     }
@@ -18355,15 +17025,9 @@ pub mod model_card {
     impl IntoValue for BusinessDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.business_problem {
-                m.insert("BusinessProblem", v.into_value());
-            }
-            if let Some(v) = self.business_stakeholders {
-                m.insert("BusinessStakeholders", v.into_value());
-            }
-            if let Some(v) = self.line_of_business {
-                m.insert("LineOfBusiness", v.into_value());
-            }
+            set(&mut m, "BusinessProblem", self.business_problem);
+            set(&mut m, "BusinessStakeholders", self.business_stakeholders);
+            set(&mut m, "LineOfBusiness", self.line_of_business);
             gs_core::Value::Map(m)
         }
     }
@@ -18475,29 +17139,17 @@ impl CfnModelExplainabilityJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.endpoint_name {
-            m.insert("EndpointName", v.into_value());
-        }
-        if let Some(v) = self.job_definition_name {
-            m.insert("JobDefinitionName", v.into_value());
-        }
+        set(&mut m, "EndpointName", self.endpoint_name);
+        set(&mut m, "JobDefinitionName", self.job_definition_name);
         m.insert("JobResources", self.job_resources.into_value());
         m.insert("ModelExplainabilityAppSpecification", self.model_explainability_app_specification.into_value());
-        if let Some(v) = self.model_explainability_baseline_config {
-            m.insert("ModelExplainabilityBaselineConfig", v.into_value());
-        }
+        set(&mut m, "ModelExplainabilityBaselineConfig", self.model_explainability_baseline_config);
         m.insert("ModelExplainabilityJobInput", self.model_explainability_job_input.into_value());
         m.insert("ModelExplainabilityJobOutputConfig", self.model_explainability_job_output_config.into_value());
-        if let Some(v) = self.network_config {
-            m.insert("NetworkConfig", v.into_value());
-        }
+        set(&mut m, "NetworkConfig", self.network_config);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.stopping_condition {
-            m.insert("StoppingCondition", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StoppingCondition", self.stopping_condition);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -18539,7 +17191,7 @@ impl crate::Cfn<markers::ModelExplainabilityJobDefinition> {
 /// The property types of [`CfnModelExplainabilityJobDefinition`]: CDK's `CfnModelExplainabilityJobDefinition.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod model_explainability_job_definition {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// The output configuration for monitoring jobs.
     ///
@@ -18577,9 +17229,7 @@ pub mod model_explainability_job_definition {
     impl IntoValue for MonitoringOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("MonitoringOutputs", self.monitoring_outputs.into_value());
             gs_core::Value::Map(m)
         }
@@ -18661,9 +17311,7 @@ pub mod model_explainability_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_upload_mode {
-                m.insert("S3UploadMode", v.into_value());
-            }
+            set(&mut m, "S3UploadMode", self.s3_upload_mode);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -18743,12 +17391,8 @@ pub mod model_explainability_job_definition {
     impl IntoValue for ModelExplainabilityBaselineConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.baselining_job_name {
-                m.insert("BaseliningJobName", v.into_value());
-            }
-            if let Some(v) = self.constraints_resource {
-                m.insert("ConstraintsResource", v.into_value());
-            }
+            set(&mut m, "BaseliningJobName", self.baselining_job_name);
+            set(&mut m, "ConstraintsResource", self.constraints_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -18786,9 +17430,7 @@ pub mod model_explainability_job_definition {
     impl IntoValue for ConstraintsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -18878,9 +17520,7 @@ pub mod model_explainability_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
             m.insert("VolumeSizeInGB", self.volume_size_in_gb.into_value());
             gs_core::Value::Map(m)
         }
@@ -18939,15 +17579,9 @@ pub mod model_explainability_job_definition {
     impl IntoValue for NetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_inter_container_traffic_encryption {
-                m.insert("EnableInterContainerTrafficEncryption", v.into_value());
-            }
-            if let Some(v) = self.enable_network_isolation {
-                m.insert("EnableNetworkIsolation", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
+            set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -19040,12 +17674,8 @@ pub mod model_explainability_job_definition {
     impl IntoValue for ModelExplainabilityJobInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_transform_input {
-                m.insert("BatchTransformInput", v.into_value());
-            }
-            if let Some(v) = self.endpoint_input {
-                m.insert("EndpointInput", v.into_value());
-            }
+            set(&mut m, "BatchTransformInput", self.batch_transform_input);
+            set(&mut m, "EndpointInput", self.endpoint_input);
             gs_core::Value::Map(m)
         }
     }
@@ -19131,22 +17761,12 @@ pub mod model_explainability_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
             m.insert("DatasetFormat", self.dataset_format.into_value());
-            if let Some(v) = self.features_attribute {
-                m.insert("FeaturesAttribute", v.into_value());
-            }
-            if let Some(v) = self.inference_attribute {
-                m.insert("InferenceAttribute", v.into_value());
-            }
+            set(&mut m, "FeaturesAttribute", self.features_attribute);
+            set(&mut m, "InferenceAttribute", self.inference_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.probability_attribute {
-                m.insert("ProbabilityAttribute", v.into_value());
-            }
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
+            set(&mut m, "ProbabilityAttribute", self.probability_attribute);
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -19198,15 +17818,9 @@ pub mod model_explainability_job_definition {
     impl IntoValue for DatasetFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.parquet {
-                m.insert("Parquet", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
+            set(&mut m, "Json", self.json);
+            set(&mut m, "Parquet", self.parquet);
             gs_core::Value::Map(m)
         }
     }
@@ -19244,9 +17858,7 @@ pub mod model_explainability_job_definition {
     impl IntoValue for Csv {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
+            set(&mut m, "Header", self.header);
             gs_core::Value::Map(m)
         }
     }
@@ -19284,9 +17896,7 @@ pub mod model_explainability_job_definition {
     impl IntoValue for Json {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.line {
-                m.insert("Line", v.into_value());
-            }
+            set(&mut m, "Line", self.line);
             gs_core::Value::Map(m)
         }
     }
@@ -19364,22 +17974,12 @@ pub mod model_explainability_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointName", self.endpoint_name.into_value());
-            if let Some(v) = self.features_attribute {
-                m.insert("FeaturesAttribute", v.into_value());
-            }
-            if let Some(v) = self.inference_attribute {
-                m.insert("InferenceAttribute", v.into_value());
-            }
+            set(&mut m, "FeaturesAttribute", self.features_attribute);
+            set(&mut m, "InferenceAttribute", self.inference_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.probability_attribute {
-                m.insert("ProbabilityAttribute", v.into_value());
-            }
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
+            set(&mut m, "ProbabilityAttribute", self.probability_attribute);
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -19429,9 +18029,7 @@ pub mod model_explainability_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigUri", self.config_uri.into_value());
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
+            set(&mut m, "Environment", self.environment);
             m.insert("ImageUri", self.image_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -19658,87 +18256,33 @@ impl CfnModelPackageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_inference_specifications {
-            m.insert("AdditionalInferenceSpecifications", v.into_value());
-        }
-        if let Some(v) = self.additional_inference_specifications_to_add {
-            m.insert("AdditionalInferenceSpecificationsToAdd", v.into_value());
-        }
-        if let Some(v) = self.approval_description {
-            m.insert("ApprovalDescription", v.into_value());
-        }
-        if let Some(v) = self.certify_for_marketplace {
-            m.insert("CertifyForMarketplace", v.into_value());
-        }
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.customer_metadata_properties {
-            m.insert("CustomerMetadataProperties", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.drift_check_baselines {
-            m.insert("DriftCheckBaselines", v.into_value());
-        }
-        if let Some(v) = self.inference_specification {
-            m.insert("InferenceSpecification", v.into_value());
-        }
-        if let Some(v) = self.last_modified_time {
-            m.insert("LastModifiedTime", v.into_value());
-        }
-        if let Some(v) = self.metadata_properties {
-            m.insert("MetadataProperties", v.into_value());
-        }
-        if let Some(v) = self.model_approval_status {
-            m.insert("ModelApprovalStatus", v.into_value());
-        }
-        if let Some(v) = self.model_card {
-            m.insert("ModelCard", v.into_value());
-        }
-        if let Some(v) = self.model_metrics {
-            m.insert("ModelMetrics", v.into_value());
-        }
-        if let Some(v) = self.model_package_description {
-            m.insert("ModelPackageDescription", v.into_value());
-        }
-        if let Some(v) = self.model_package_group_name {
-            m.insert("ModelPackageGroupName", v.into_value());
-        }
-        if let Some(v) = self.model_package_name {
-            m.insert("ModelPackageName", v.into_value());
-        }
-        if let Some(v) = self.model_package_status_details {
-            m.insert("ModelPackageStatusDetails", v.into_value());
-        }
-        if let Some(v) = self.model_package_version {
-            m.insert("ModelPackageVersion", v.into_value());
-        }
-        if let Some(v) = self.sample_payload_url {
-            m.insert("SamplePayloadUrl", v.into_value());
-        }
-        if let Some(v) = self.security_config {
-            m.insert("SecurityConfig", v.into_value());
-        }
-        if let Some(v) = self.skip_model_validation {
-            m.insert("SkipModelValidation", v.into_value());
-        }
-        if let Some(v) = self.source_algorithm_specification {
-            m.insert("SourceAlgorithmSpecification", v.into_value());
-        }
-        if let Some(v) = self.source_uri {
-            m.insert("SourceUri", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.task {
-            m.insert("Task", v.into_value());
-        }
-        if let Some(v) = self.validation_specification {
-            m.insert("ValidationSpecification", v.into_value());
-        }
+        set(&mut m, "AdditionalInferenceSpecifications", self.additional_inference_specifications);
+        set(&mut m, "AdditionalInferenceSpecificationsToAdd", self.additional_inference_specifications_to_add);
+        set(&mut m, "ApprovalDescription", self.approval_description);
+        set(&mut m, "CertifyForMarketplace", self.certify_for_marketplace);
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "CustomerMetadataProperties", self.customer_metadata_properties);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "DriftCheckBaselines", self.drift_check_baselines);
+        set(&mut m, "InferenceSpecification", self.inference_specification);
+        set(&mut m, "LastModifiedTime", self.last_modified_time);
+        set(&mut m, "MetadataProperties", self.metadata_properties);
+        set(&mut m, "ModelApprovalStatus", self.model_approval_status);
+        set(&mut m, "ModelCard", self.model_card);
+        set(&mut m, "ModelMetrics", self.model_metrics);
+        set(&mut m, "ModelPackageDescription", self.model_package_description);
+        set(&mut m, "ModelPackageGroupName", self.model_package_group_name);
+        set(&mut m, "ModelPackageName", self.model_package_name);
+        set(&mut m, "ModelPackageStatusDetails", self.model_package_status_details);
+        set(&mut m, "ModelPackageVersion", self.model_package_version);
+        set(&mut m, "SamplePayloadUrl", self.sample_payload_url);
+        set(&mut m, "SecurityConfig", self.security_config);
+        set(&mut m, "SkipModelValidation", self.skip_model_validation);
+        set(&mut m, "SourceAlgorithmSpecification", self.source_algorithm_specification);
+        set(&mut m, "SourceUri", self.source_uri);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Task", self.task);
+        set(&mut m, "ValidationSpecification", self.validation_specification);
         m
     }
 
@@ -19796,7 +18340,7 @@ impl crate::Cfn<markers::ModelPackage> {
 /// The property types of [`CfnModelPackage`]: CDK's `CfnModelPackage.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod model_package {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Str, set};
 
     /// Specifies the location of ML model data to deploy. If specified, you must specify one and
     /// only one of the available data sources.
@@ -19830,9 +18374,7 @@ pub mod model_package {
     impl IntoValue for ModelDataSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_data_source {
-                m.insert("S3DataSource", v.into_value());
-            }
+            set(&mut m, "S3DataSource", self.s3_data_source);
             gs_core::Value::Map(m)
         }
     }
@@ -19887,9 +18429,7 @@ pub mod model_package {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionType", self.compression_type.into_value());
-            if let Some(v) = self.model_access_config {
-                m.insert("ModelAccessConfig", v.into_value());
-            }
+            set(&mut m, "ModelAccessConfig", self.model_access_config);
             m.insert("S3DataType", self.s3_data_type.into_value());
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
@@ -20061,18 +18601,10 @@ pub mod model_package {
     impl IntoValue for DriftCheckBaselines {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bias {
-                m.insert("Bias", v.into_value());
-            }
-            if let Some(v) = self.explainability {
-                m.insert("Explainability", v.into_value());
-            }
-            if let Some(v) = self.model_data_quality {
-                m.insert("ModelDataQuality", v.into_value());
-            }
-            if let Some(v) = self.model_quality {
-                m.insert("ModelQuality", v.into_value());
-            }
+            set(&mut m, "Bias", self.bias);
+            set(&mut m, "Explainability", self.explainability);
+            set(&mut m, "ModelDataQuality", self.model_data_quality);
+            set(&mut m, "ModelQuality", self.model_quality);
             gs_core::Value::Map(m)
         }
     }
@@ -20117,12 +18649,8 @@ pub mod model_package {
     impl IntoValue for DriftCheckModelDataQuality {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constraints {
-                m.insert("Constraints", v.into_value());
-            }
-            if let Some(v) = self.statistics {
-                m.insert("Statistics", v.into_value());
-            }
+            set(&mut m, "Constraints", self.constraints);
+            set(&mut m, "Statistics", self.statistics);
             gs_core::Value::Map(m)
         }
     }
@@ -20167,9 +18695,7 @@ pub mod model_package {
     impl IntoValue for MetricsSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_digest {
-                m.insert("ContentDigest", v.into_value());
-            }
+            set(&mut m, "ContentDigest", self.content_digest);
             m.insert("ContentType", self.content_type.into_value());
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
@@ -20223,15 +18749,9 @@ pub mod model_package {
     impl IntoValue for DriftCheckBias {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.config_file {
-                m.insert("ConfigFile", v.into_value());
-            }
-            if let Some(v) = self.post_training_constraints {
-                m.insert("PostTrainingConstraints", v.into_value());
-            }
-            if let Some(v) = self.pre_training_constraints {
-                m.insert("PreTrainingConstraints", v.into_value());
-            }
+            set(&mut m, "ConfigFile", self.config_file);
+            set(&mut m, "PostTrainingConstraints", self.post_training_constraints);
+            set(&mut m, "PreTrainingConstraints", self.pre_training_constraints);
             gs_core::Value::Map(m)
         }
     }
@@ -20276,12 +18796,8 @@ pub mod model_package {
     impl IntoValue for FileSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_digest {
-                m.insert("ContentDigest", v.into_value());
-            }
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
+            set(&mut m, "ContentDigest", self.content_digest);
+            set(&mut m, "ContentType", self.content_type);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -20327,12 +18843,8 @@ pub mod model_package {
     impl IntoValue for DriftCheckModelQuality {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constraints {
-                m.insert("Constraints", v.into_value());
-            }
-            if let Some(v) = self.statistics {
-                m.insert("Statistics", v.into_value());
-            }
+            set(&mut m, "Constraints", self.constraints);
+            set(&mut m, "Statistics", self.statistics);
             gs_core::Value::Map(m)
         }
     }
@@ -20377,12 +18889,8 @@ pub mod model_package {
     impl IntoValue for DriftCheckExplainability {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.config_file {
-                m.insert("ConfigFile", v.into_value());
-            }
-            if let Some(v) = self.constraints {
-                m.insert("Constraints", v.into_value());
-            }
+            set(&mut m, "ConfigFile", self.config_file);
+            set(&mut m, "Constraints", self.constraints);
             gs_core::Value::Map(m)
         }
     }
@@ -20440,18 +18948,10 @@ pub mod model_package {
     impl IntoValue for ModelMetrics {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bias {
-                m.insert("Bias", v.into_value());
-            }
-            if let Some(v) = self.explainability {
-                m.insert("Explainability", v.into_value());
-            }
-            if let Some(v) = self.model_data_quality {
-                m.insert("ModelDataQuality", v.into_value());
-            }
-            if let Some(v) = self.model_quality {
-                m.insert("ModelQuality", v.into_value());
-            }
+            set(&mut m, "Bias", self.bias);
+            set(&mut m, "Explainability", self.explainability);
+            set(&mut m, "ModelDataQuality", self.model_data_quality);
+            set(&mut m, "ModelQuality", self.model_quality);
             gs_core::Value::Map(m)
         }
     }
@@ -20495,12 +18995,8 @@ pub mod model_package {
     impl IntoValue for ModelDataQuality {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constraints {
-                m.insert("Constraints", v.into_value());
-            }
-            if let Some(v) = self.statistics {
-                m.insert("Statistics", v.into_value());
-            }
+            set(&mut m, "Constraints", self.constraints);
+            set(&mut m, "Statistics", self.statistics);
             gs_core::Value::Map(m)
         }
     }
@@ -20551,15 +19047,9 @@ pub mod model_package {
     impl IntoValue for Bias {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.post_training_report {
-                m.insert("PostTrainingReport", v.into_value());
-            }
-            if let Some(v) = self.pre_training_report {
-                m.insert("PreTrainingReport", v.into_value());
-            }
-            if let Some(v) = self.report {
-                m.insert("Report", v.into_value());
-            }
+            set(&mut m, "PostTrainingReport", self.post_training_report);
+            set(&mut m, "PreTrainingReport", self.pre_training_report);
+            set(&mut m, "Report", self.report);
             gs_core::Value::Map(m)
         }
     }
@@ -20603,12 +19093,8 @@ pub mod model_package {
     impl IntoValue for ModelQuality {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constraints {
-                m.insert("Constraints", v.into_value());
-            }
-            if let Some(v) = self.statistics {
-                m.insert("Statistics", v.into_value());
-            }
+            set(&mut m, "Constraints", self.constraints);
+            set(&mut m, "Statistics", self.statistics);
             gs_core::Value::Map(m)
         }
     }
@@ -20645,9 +19131,7 @@ pub mod model_package {
     impl IntoValue for Explainability {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.report {
-                m.insert("Report", v.into_value());
-            }
+            set(&mut m, "Report", self.report);
             gs_core::Value::Map(m)
         }
     }
@@ -20705,18 +19189,10 @@ pub mod model_package {
     impl IntoValue for MetadataProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.commit_id {
-                m.insert("CommitId", v.into_value());
-            }
-            if let Some(v) = self.generated_by {
-                m.insert("GeneratedBy", v.into_value());
-            }
-            if let Some(v) = self.project_id {
-                m.insert("ProjectId", v.into_value());
-            }
-            if let Some(v) = self.repository {
-                m.insert("Repository", v.into_value());
-            }
+            set(&mut m, "CommitId", self.commit_id);
+            set(&mut m, "GeneratedBy", self.generated_by);
+            set(&mut m, "ProjectId", self.project_id);
+            set(&mut m, "Repository", self.repository);
             gs_core::Value::Map(m)
         }
     }
@@ -20875,18 +19351,10 @@ pub mod model_package {
     impl IntoValue for TransformJobDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_strategy {
-                m.insert("BatchStrategy", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.max_concurrent_transforms {
-                m.insert("MaxConcurrentTransforms", v.into_value());
-            }
-            if let Some(v) = self.max_payload_in_mb {
-                m.insert("MaxPayloadInMB", v.into_value());
-            }
+            set(&mut m, "BatchStrategy", self.batch_strategy);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "MaxConcurrentTransforms", self.max_concurrent_transforms);
+            set(&mut m, "MaxPayloadInMB", self.max_payload_in_mb);
             m.insert("TransformInput", self.transform_input.into_value());
             m.insert("TransformOutput", self.transform_output.into_value());
             m.insert("TransformResources", self.transform_resources.into_value());
@@ -20943,9 +19411,7 @@ pub mod model_package {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -21003,15 +19469,9 @@ pub mod model_package {
     impl IntoValue for TransformOutput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.accept {
-                m.insert("Accept", v.into_value());
-            }
-            if let Some(v) = self.assemble_with {
-                m.insert("AssembleWith", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "Accept", self.accept);
+            set(&mut m, "AssembleWith", self.assemble_with);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("S3OutputPath", self.s3_output_path.into_value());
             gs_core::Value::Map(m)
         }
@@ -21075,16 +19535,10 @@ pub mod model_package {
     impl IntoValue for TransformInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compression_type {
-                m.insert("CompressionType", v.into_value());
-            }
-            if let Some(v) = self.content_type {
-                m.insert("ContentType", v.into_value());
-            }
+            set(&mut m, "CompressionType", self.compression_type);
+            set(&mut m, "ContentType", self.content_type);
             m.insert("DataSource", self.data_source.into_value());
-            if let Some(v) = self.split_type {
-                m.insert("SplitType", v.into_value());
-            }
+            set(&mut m, "SplitType", self.split_type);
             gs_core::Value::Map(m)
         }
     }
@@ -21231,9 +19685,7 @@ pub mod model_package {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlgorithmName", self.algorithm_name.into_value());
-            if let Some(v) = self.model_data_url {
-                m.insert("ModelDataUrl", v.into_value());
-            }
+            set(&mut m, "ModelDataUrl", self.model_data_url);
             gs_core::Value::Map(m)
         }
     }
@@ -21269,9 +19721,7 @@ pub mod model_package {
     impl IntoValue for ModelPackageStatusDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.validation_statuses {
-                m.insert("ValidationStatuses", v.into_value());
-            }
+            set(&mut m, "ValidationStatuses", self.validation_statuses);
             gs_core::Value::Map(m)
         }
     }
@@ -21315,9 +19765,7 @@ pub mod model_package {
     impl IntoValue for ModelPackageStatusItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_reason {
-                m.insert("FailureReason", v.into_value());
-            }
+            set(&mut m, "FailureReason", self.failure_reason);
             m.insert("Name", self.name.into_value());
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
@@ -21392,22 +19840,12 @@ pub mod model_package {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Containers", self.containers.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.supported_content_types {
-                m.insert("SupportedContentTypes", v.into_value());
-            }
-            if let Some(v) = self.supported_realtime_inference_instance_types {
-                m.insert("SupportedRealtimeInferenceInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.supported_response_mime_types {
-                m.insert("SupportedResponseMIMETypes", v.into_value());
-            }
-            if let Some(v) = self.supported_transform_instance_types {
-                m.insert("SupportedTransformInstanceTypes", v.into_value());
-            }
+            set(&mut m, "SupportedContentTypes", self.supported_content_types);
+            set(&mut m, "SupportedRealtimeInferenceInstanceTypes", self.supported_realtime_inference_instance_types);
+            set(&mut m, "SupportedResponseMIMETypes", self.supported_response_mime_types);
+            set(&mut m, "SupportedTransformInstanceTypes", self.supported_transform_instance_types);
             gs_core::Value::Map(m)
         }
     }
@@ -21504,34 +19942,16 @@ pub mod model_package {
     impl IntoValue for ModelPackageContainerDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_hostname {
-                m.insert("ContainerHostname", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
-            if let Some(v) = self.framework {
-                m.insert("Framework", v.into_value());
-            }
-            if let Some(v) = self.framework_version {
-                m.insert("FrameworkVersion", v.into_value());
-            }
+            set(&mut m, "ContainerHostname", self.container_hostname);
+            set(&mut m, "Environment", self.environment);
+            set(&mut m, "Framework", self.framework);
+            set(&mut m, "FrameworkVersion", self.framework_version);
             m.insert("Image", self.image.into_value());
-            if let Some(v) = self.image_digest {
-                m.insert("ImageDigest", v.into_value());
-            }
-            if let Some(v) = self.model_data_source {
-                m.insert("ModelDataSource", v.into_value());
-            }
-            if let Some(v) = self.model_data_url {
-                m.insert("ModelDataUrl", v.into_value());
-            }
-            if let Some(v) = self.model_input {
-                m.insert("ModelInput", v.into_value());
-            }
-            if let Some(v) = self.nearest_model_name {
-                m.insert("NearestModelName", v.into_value());
-            }
+            set(&mut m, "ImageDigest", self.image_digest);
+            set(&mut m, "ModelDataSource", self.model_data_source);
+            set(&mut m, "ModelDataUrl", self.model_data_url);
+            set(&mut m, "ModelInput", self.model_input);
+            set(&mut m, "NearestModelName", self.nearest_model_name);
             gs_core::Value::Map(m)
         }
     }
@@ -21593,13 +20013,9 @@ pub mod model_package {
             let mut m = gs_core::ValueMap::new();
             m.insert("Containers", self.containers.into_value());
             m.insert("SupportedContentTypes", self.supported_content_types.into_value());
-            if let Some(v) = self.supported_realtime_inference_instance_types {
-                m.insert("SupportedRealtimeInferenceInstanceTypes", v.into_value());
-            }
+            set(&mut m, "SupportedRealtimeInferenceInstanceTypes", self.supported_realtime_inference_instance_types);
             m.insert("SupportedResponseMIMETypes", self.supported_response_mime_types.into_value());
-            if let Some(v) = self.supported_transform_instance_types {
-                m.insert("SupportedTransformInstanceTypes", v.into_value());
-            }
+            set(&mut m, "SupportedTransformInstanceTypes", self.supported_transform_instance_types);
             gs_core::Value::Map(m)
         }
     }
@@ -21689,16 +20105,10 @@ impl CfnModelPackageGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.model_package_group_description {
-            m.insert("ModelPackageGroupDescription", v.into_value());
-        }
+        set(&mut m, "ModelPackageGroupDescription", self.model_package_group_description);
         m.insert("ModelPackageGroupName", self.model_package_group_name.into_value());
-        if let Some(v) = self.model_package_group_policy {
-            m.insert("ModelPackageGroupPolicy", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ModelPackageGroupPolicy", self.model_package_group_policy);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -21850,29 +20260,17 @@ impl CfnModelQualityJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.endpoint_name {
-            m.insert("EndpointName", v.into_value());
-        }
-        if let Some(v) = self.job_definition_name {
-            m.insert("JobDefinitionName", v.into_value());
-        }
+        set(&mut m, "EndpointName", self.endpoint_name);
+        set(&mut m, "JobDefinitionName", self.job_definition_name);
         m.insert("JobResources", self.job_resources.into_value());
         m.insert("ModelQualityAppSpecification", self.model_quality_app_specification.into_value());
-        if let Some(v) = self.model_quality_baseline_config {
-            m.insert("ModelQualityBaselineConfig", v.into_value());
-        }
+        set(&mut m, "ModelQualityBaselineConfig", self.model_quality_baseline_config);
         m.insert("ModelQualityJobInput", self.model_quality_job_input.into_value());
         m.insert("ModelQualityJobOutputConfig", self.model_quality_job_output_config.into_value());
-        if let Some(v) = self.network_config {
-            m.insert("NetworkConfig", v.into_value());
-        }
+        set(&mut m, "NetworkConfig", self.network_config);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.stopping_condition {
-            m.insert("StoppingCondition", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StoppingCondition", self.stopping_condition);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -21914,7 +20312,7 @@ impl crate::Cfn<markers::ModelQualityJobDefinition> {
 /// The property types of [`CfnModelQualityJobDefinition`]: CDK's `CfnModelQualityJobDefinition.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod model_quality_job_definition {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// Container image configuration object for the monitoring job.
     ///
@@ -21987,23 +20385,13 @@ pub mod model_quality_job_definition {
     impl IntoValue for ModelQualityAppSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_arguments {
-                m.insert("ContainerArguments", v.into_value());
-            }
-            if let Some(v) = self.container_entrypoint {
-                m.insert("ContainerEntrypoint", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
+            set(&mut m, "ContainerArguments", self.container_arguments);
+            set(&mut m, "ContainerEntrypoint", self.container_entrypoint);
+            set(&mut m, "Environment", self.environment);
             m.insert("ImageUri", self.image_uri.into_value());
-            if let Some(v) = self.post_analytics_processor_source_uri {
-                m.insert("PostAnalyticsProcessorSourceUri", v.into_value());
-            }
+            set(&mut m, "PostAnalyticsProcessorSourceUri", self.post_analytics_processor_source_uri);
             m.insert("ProblemType", self.problem_type.into_value());
-            if let Some(v) = self.record_preprocessor_source_uri {
-                m.insert("RecordPreprocessorSourceUri", v.into_value());
-            }
+            set(&mut m, "RecordPreprocessorSourceUri", self.record_preprocessor_source_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -22082,12 +20470,8 @@ pub mod model_quality_job_definition {
     impl IntoValue for ModelQualityBaselineConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.baselining_job_name {
-                m.insert("BaseliningJobName", v.into_value());
-            }
-            if let Some(v) = self.constraints_resource {
-                m.insert("ConstraintsResource", v.into_value());
-            }
+            set(&mut m, "BaseliningJobName", self.baselining_job_name);
+            set(&mut m, "ConstraintsResource", self.constraints_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -22124,9 +20508,7 @@ pub mod model_quality_job_definition {
     impl IntoValue for ConstraintsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -22172,12 +20554,8 @@ pub mod model_quality_job_definition {
     impl IntoValue for ModelQualityJobInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_transform_input {
-                m.insert("BatchTransformInput", v.into_value());
-            }
-            if let Some(v) = self.endpoint_input {
-                m.insert("EndpointInput", v.into_value());
-            }
+            set(&mut m, "BatchTransformInput", self.batch_transform_input);
+            set(&mut m, "EndpointInput", self.endpoint_input);
             m.insert("GroundTruthS3Input", self.ground_truth_s3_input.into_value());
             gs_core::Value::Map(m)
         }
@@ -22314,28 +20692,14 @@ pub mod model_quality_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
             m.insert("DatasetFormat", self.dataset_format.into_value());
-            if let Some(v) = self.end_time_offset {
-                m.insert("EndTimeOffset", v.into_value());
-            }
-            if let Some(v) = self.inference_attribute {
-                m.insert("InferenceAttribute", v.into_value());
-            }
+            set(&mut m, "EndTimeOffset", self.end_time_offset);
+            set(&mut m, "InferenceAttribute", self.inference_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.probability_attribute {
-                m.insert("ProbabilityAttribute", v.into_value());
-            }
-            if let Some(v) = self.probability_threshold_attribute {
-                m.insert("ProbabilityThresholdAttribute", v.into_value());
-            }
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
-            if let Some(v) = self.start_time_offset {
-                m.insert("StartTimeOffset", v.into_value());
-            }
+            set(&mut m, "ProbabilityAttribute", self.probability_attribute);
+            set(&mut m, "ProbabilityThresholdAttribute", self.probability_threshold_attribute);
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
+            set(&mut m, "StartTimeOffset", self.start_time_offset);
             gs_core::Value::Map(m)
         }
     }
@@ -22386,15 +20750,9 @@ pub mod model_quality_job_definition {
     impl IntoValue for DatasetFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.parquet {
-                m.insert("Parquet", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
+            set(&mut m, "Json", self.json);
+            set(&mut m, "Parquet", self.parquet);
             gs_core::Value::Map(m)
         }
     }
@@ -22431,9 +20789,7 @@ pub mod model_quality_job_definition {
     impl IntoValue for Csv {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
+            set(&mut m, "Header", self.header);
             gs_core::Value::Map(m)
         }
     }
@@ -22470,9 +20826,7 @@ pub mod model_quality_job_definition {
     impl IntoValue for Json {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.line {
-                m.insert("Line", v.into_value());
-            }
+            set(&mut m, "Line", self.line);
             gs_core::Value::Map(m)
         }
     }
@@ -22568,29 +20922,15 @@ pub mod model_quality_job_definition {
     impl IntoValue for EndpointInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time_offset {
-                m.insert("EndTimeOffset", v.into_value());
-            }
+            set(&mut m, "EndTimeOffset", self.end_time_offset);
             m.insert("EndpointName", self.endpoint_name.into_value());
-            if let Some(v) = self.inference_attribute {
-                m.insert("InferenceAttribute", v.into_value());
-            }
+            set(&mut m, "InferenceAttribute", self.inference_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.probability_attribute {
-                m.insert("ProbabilityAttribute", v.into_value());
-            }
-            if let Some(v) = self.probability_threshold_attribute {
-                m.insert("ProbabilityThresholdAttribute", v.into_value());
-            }
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
-            if let Some(v) = self.start_time_offset {
-                m.insert("StartTimeOffset", v.into_value());
-            }
+            set(&mut m, "ProbabilityAttribute", self.probability_attribute);
+            set(&mut m, "ProbabilityThresholdAttribute", self.probability_threshold_attribute);
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
+            set(&mut m, "StartTimeOffset", self.start_time_offset);
             gs_core::Value::Map(m)
         }
     }
@@ -22678,9 +21018,7 @@ pub mod model_quality_job_definition {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
             m.insert("VolumeSizeInGB", self.volume_size_in_gb.into_value());
             gs_core::Value::Map(m)
         }
@@ -22738,15 +21076,9 @@ pub mod model_quality_job_definition {
     impl IntoValue for NetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_inter_container_traffic_encryption {
-                m.insert("EnableInterContainerTrafficEncryption", v.into_value());
-            }
-            if let Some(v) = self.enable_network_isolation {
-                m.insert("EnableNetworkIsolation", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
+            set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -22833,9 +21165,7 @@ pub mod model_quality_job_definition {
     impl IntoValue for MonitoringOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("MonitoringOutputs", self.monitoring_outputs.into_value());
             gs_core::Value::Map(m)
         }
@@ -22915,9 +21245,7 @@ pub mod model_quality_job_definition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_upload_mode {
-                m.insert("S3UploadMode", v.into_value());
-            }
+            set(&mut m, "S3UploadMode", self.s3_upload_mode);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -22993,23 +21321,13 @@ impl CfnMonitoringScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.endpoint_name {
-            m.insert("EndpointName", v.into_value());
-        }
-        if let Some(v) = self.failure_reason {
-            m.insert("FailureReason", v.into_value());
-        }
-        if let Some(v) = self.last_monitoring_execution_summary {
-            m.insert("LastMonitoringExecutionSummary", v.into_value());
-        }
+        set(&mut m, "EndpointName", self.endpoint_name);
+        set(&mut m, "FailureReason", self.failure_reason);
+        set(&mut m, "LastMonitoringExecutionSummary", self.last_monitoring_execution_summary);
         m.insert("MonitoringScheduleConfig", self.monitoring_schedule_config.into_value());
         m.insert("MonitoringScheduleName", self.monitoring_schedule_name.into_value());
-        if let Some(v) = self.monitoring_schedule_status {
-            m.insert("MonitoringScheduleStatus", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MonitoringScheduleStatus", self.monitoring_schedule_status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -23059,7 +21377,7 @@ impl crate::Cfn<markers::MonitoringSchedule> {
 /// The property types of [`CfnMonitoringSchedule`]: CDK's `CfnMonitoringSchedule.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod monitoring_schedule {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Str, set};
 
     /// Configures the monitoring schedule and defines the monitoring job.
     ///
@@ -23110,18 +21428,10 @@ pub mod monitoring_schedule {
     impl IntoValue for MonitoringScheduleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.monitoring_job_definition {
-                m.insert("MonitoringJobDefinition", v.into_value());
-            }
-            if let Some(v) = self.monitoring_job_definition_name {
-                m.insert("MonitoringJobDefinitionName", v.into_value());
-            }
-            if let Some(v) = self.monitoring_type {
-                m.insert("MonitoringType", v.into_value());
-            }
-            if let Some(v) = self.schedule_config {
-                m.insert("ScheduleConfig", v.into_value());
-            }
+            set(&mut m, "MonitoringJobDefinition", self.monitoring_job_definition);
+            set(&mut m, "MonitoringJobDefinitionName", self.monitoring_job_definition_name);
+            set(&mut m, "MonitoringType", self.monitoring_type);
+            set(&mut m, "ScheduleConfig", self.schedule_config);
             gs_core::Value::Map(m)
         }
     }
@@ -23171,12 +21481,8 @@ pub mod monitoring_schedule {
     impl IntoValue for ScheduleConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_analysis_end_time {
-                m.insert("DataAnalysisEndTime", v.into_value());
-            }
-            if let Some(v) = self.data_analysis_start_time {
-                m.insert("DataAnalysisStartTime", v.into_value());
-            }
+            set(&mut m, "DataAnalysisEndTime", self.data_analysis_end_time);
+            set(&mut m, "DataAnalysisStartTime", self.data_analysis_start_time);
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
             gs_core::Value::Map(m)
         }
@@ -23267,23 +21573,15 @@ pub mod monitoring_schedule {
     impl IntoValue for MonitoringJobDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.baseline_config {
-                m.insert("BaselineConfig", v.into_value());
-            }
-            if let Some(v) = self.environment {
-                m.insert("Environment", v.into_value());
-            }
+            set(&mut m, "BaselineConfig", self.baseline_config);
+            set(&mut m, "Environment", self.environment);
             m.insert("MonitoringAppSpecification", self.monitoring_app_specification.into_value());
             m.insert("MonitoringInputs", self.monitoring_inputs.into_value());
             m.insert("MonitoringOutputConfig", self.monitoring_output_config.into_value());
             m.insert("MonitoringResources", self.monitoring_resources.into_value());
-            if let Some(v) = self.network_config {
-                m.insert("NetworkConfig", v.into_value());
-            }
+            set(&mut m, "NetworkConfig", self.network_config);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.stopping_condition {
-                m.insert("StoppingCondition", v.into_value());
-            }
+            set(&mut m, "StoppingCondition", self.stopping_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -23325,12 +21623,8 @@ pub mod monitoring_schedule {
     impl IntoValue for MonitoringInput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_transform_input {
-                m.insert("BatchTransformInput", v.into_value());
-            }
-            if let Some(v) = self.endpoint_input {
-                m.insert("EndpointInput", v.into_value());
-            }
+            set(&mut m, "BatchTransformInput", self.batch_transform_input);
+            set(&mut m, "EndpointInput", self.endpoint_input);
             gs_core::Value::Map(m)
         }
     }
@@ -23398,16 +21692,10 @@ pub mod monitoring_schedule {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
             m.insert("DatasetFormat", self.dataset_format.into_value());
-            if let Some(v) = self.exclude_features_attribute {
-                m.insert("ExcludeFeaturesAttribute", v.into_value());
-            }
+            set(&mut m, "ExcludeFeaturesAttribute", self.exclude_features_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -23455,15 +21743,9 @@ pub mod monitoring_schedule {
     impl IntoValue for DatasetFormat {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.csv {
-                m.insert("Csv", v.into_value());
-            }
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.parquet {
-                m.insert("Parquet", v.into_value());
-            }
+            set(&mut m, "Csv", self.csv);
+            set(&mut m, "Json", self.json);
+            set(&mut m, "Parquet", self.parquet);
             gs_core::Value::Map(m)
         }
     }
@@ -23499,9 +21781,7 @@ pub mod monitoring_schedule {
     impl IntoValue for Csv {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
+            set(&mut m, "Header", self.header);
             gs_core::Value::Map(m)
         }
     }
@@ -23537,9 +21817,7 @@ pub mod monitoring_schedule {
     impl IntoValue for Json {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.line {
-                m.insert("Line", v.into_value());
-            }
+            set(&mut m, "Line", self.line);
             gs_core::Value::Map(m)
         }
     }
@@ -23599,16 +21877,10 @@ pub mod monitoring_schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointName", self.endpoint_name.into_value());
-            if let Some(v) = self.exclude_features_attribute {
-                m.insert("ExcludeFeaturesAttribute", v.into_value());
-            }
+            set(&mut m, "ExcludeFeaturesAttribute", self.exclude_features_attribute);
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
+            set(&mut m, "S3InputMode", self.s3_input_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -23695,9 +21967,7 @@ pub mod monitoring_schedule {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
             m.insert("VolumeSizeInGB", self.volume_size_in_gb.into_value());
             gs_core::Value::Map(m)
         }
@@ -23742,12 +22012,8 @@ pub mod monitoring_schedule {
     impl IntoValue for BaselineConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.constraints_resource {
-                m.insert("ConstraintsResource", v.into_value());
-            }
-            if let Some(v) = self.statistics_resource {
-                m.insert("StatisticsResource", v.into_value());
-            }
+            set(&mut m, "ConstraintsResource", self.constraints_resource);
+            set(&mut m, "StatisticsResource", self.statistics_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -23784,9 +22050,7 @@ pub mod monitoring_schedule {
     impl IntoValue for StatisticsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -23822,9 +22086,7 @@ pub mod monitoring_schedule {
     impl IntoValue for ConstraintsResource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -23915,19 +22177,11 @@ pub mod monitoring_schedule {
     impl IntoValue for MonitoringAppSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_arguments {
-                m.insert("ContainerArguments", v.into_value());
-            }
-            if let Some(v) = self.container_entrypoint {
-                m.insert("ContainerEntrypoint", v.into_value());
-            }
+            set(&mut m, "ContainerArguments", self.container_arguments);
+            set(&mut m, "ContainerEntrypoint", self.container_entrypoint);
             m.insert("ImageUri", self.image_uri.into_value());
-            if let Some(v) = self.post_analytics_processor_source_uri {
-                m.insert("PostAnalyticsProcessorSourceUri", v.into_value());
-            }
-            if let Some(v) = self.record_preprocessor_source_uri {
-                m.insert("RecordPreprocessorSourceUri", v.into_value());
-            }
+            set(&mut m, "PostAnalyticsProcessorSourceUri", self.post_analytics_processor_source_uri);
+            set(&mut m, "RecordPreprocessorSourceUri", self.record_preprocessor_source_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -23985,15 +22239,9 @@ pub mod monitoring_schedule {
     impl IntoValue for NetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_inter_container_traffic_encryption {
-                m.insert("EnableInterContainerTrafficEncryption", v.into_value());
-            }
-            if let Some(v) = self.enable_network_isolation {
-                m.insert("EnableNetworkIsolation", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
+            set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -24079,9 +22327,7 @@ pub mod monitoring_schedule {
     impl IntoValue for MonitoringOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("MonitoringOutputs", self.monitoring_outputs.into_value());
             gs_core::Value::Map(m)
         }
@@ -24160,9 +22406,7 @@ pub mod monitoring_schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
-            if let Some(v) = self.s3_upload_mode {
-                m.insert("S3UploadMode", v.into_value());
-            }
+            set(&mut m, "S3UploadMode", self.s3_upload_mode);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -24241,18 +22485,12 @@ pub mod monitoring_schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CreationTime", self.creation_time.into_value());
-            if let Some(v) = self.endpoint_name {
-                m.insert("EndpointName", v.into_value());
-            }
-            if let Some(v) = self.failure_reason {
-                m.insert("FailureReason", v.into_value());
-            }
+            set(&mut m, "EndpointName", self.endpoint_name);
+            set(&mut m, "FailureReason", self.failure_reason);
             m.insert("LastModifiedTime", self.last_modified_time.into_value());
             m.insert("MonitoringExecutionStatus", self.monitoring_execution_status.into_value());
             m.insert("MonitoringScheduleName", self.monitoring_schedule_name.into_value());
-            if let Some(v) = self.processing_job_arn {
-                m.insert("ProcessingJobArn", v.into_value());
-            }
+            set(&mut m, "ProcessingJobArn", self.processing_job_arn);
             m.insert("ScheduledTime", self.scheduled_time.into_value());
             gs_core::Value::Map(m)
         }
@@ -24426,50 +22664,22 @@ impl CfnNotebookInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accelerator_types {
-            m.insert("AcceleratorTypes", v.into_value());
-        }
-        if let Some(v) = self.additional_code_repositories {
-            m.insert("AdditionalCodeRepositories", v.into_value());
-        }
-        if let Some(v) = self.default_code_repository {
-            m.insert("DefaultCodeRepository", v.into_value());
-        }
-        if let Some(v) = self.direct_internet_access {
-            m.insert("DirectInternetAccess", v.into_value());
-        }
-        if let Some(v) = self.instance_metadata_service_configuration {
-            m.insert("InstanceMetadataServiceConfiguration", v.into_value());
-        }
+        set(&mut m, "AcceleratorTypes", self.accelerator_types);
+        set(&mut m, "AdditionalCodeRepositories", self.additional_code_repositories);
+        set(&mut m, "DefaultCodeRepository", self.default_code_repository);
+        set(&mut m, "DirectInternetAccess", self.direct_internet_access);
+        set(&mut m, "InstanceMetadataServiceConfiguration", self.instance_metadata_service_configuration);
         m.insert("InstanceType", self.instance_type.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_config_name {
-            m.insert("LifecycleConfigName", v.into_value());
-        }
-        if let Some(v) = self.notebook_instance_name {
-            m.insert("NotebookInstanceName", v.into_value());
-        }
-        if let Some(v) = self.platform_identifier {
-            m.insert("PlatformIdentifier", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "LifecycleConfigName", self.lifecycle_config_name);
+        set(&mut m, "NotebookInstanceName", self.notebook_instance_name);
+        set(&mut m, "PlatformIdentifier", self.platform_identifier);
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.root_access {
-            m.insert("RootAccess", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.subnet_id {
-            m.insert("SubnetId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.volume_size_in_gb {
-            m.insert("VolumeSizeInGB", v.into_value());
-        }
+        set(&mut m, "RootAccess", self.root_access);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "SubnetId", self.subnet_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VolumeSizeInGB", self.volume_size_in_gb);
         m
     }
 
@@ -24606,18 +22816,10 @@ impl CfnNotebookInstanceLifecycleConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.notebook_instance_lifecycle_config_name {
-            m.insert("NotebookInstanceLifecycleConfigName", v.into_value());
-        }
-        if let Some(v) = self.on_create {
-            m.insert("OnCreate", v.into_value());
-        }
-        if let Some(v) = self.on_start {
-            m.insert("OnStart", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NotebookInstanceLifecycleConfigName", self.notebook_instance_lifecycle_config_name);
+        set(&mut m, "OnCreate", self.on_create);
+        set(&mut m, "OnStart", self.on_start);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -24659,7 +22861,7 @@ impl crate::Cfn<markers::NotebookInstanceLifecycleConfig> {
 /// The property types of [`CfnNotebookInstanceLifecycleConfig`]: CDK's `CfnNotebookInstanceLifecycleConfig.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod notebook_instance_lifecycle_config {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the notebook instance lifecycle configuration script. Each lifecycle configuration
     /// script has a limit of 16384 characters.
@@ -24695,9 +22897,7 @@ pub mod notebook_instance_lifecycle_config {
     impl IntoValue for NotebookInstanceLifecycleHook {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
             gs_core::Value::Map(m)
         }
     }
@@ -24815,33 +23015,17 @@ impl CfnPartnerAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.app_version {
-            m.insert("AppVersion", v.into_value());
-        }
-        if let Some(v) = self.application_config {
-            m.insert("ApplicationConfig", v.into_value());
-        }
+        set(&mut m, "AppVersion", self.app_version);
+        set(&mut m, "ApplicationConfig", self.application_config);
         m.insert("AuthType", self.auth_type.into_value());
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
-        if let Some(v) = self.enable_auto_minor_version_upgrade {
-            m.insert("EnableAutoMinorVersionUpgrade", v.into_value());
-        }
-        if let Some(v) = self.enable_iam_session_based_identity {
-            m.insert("EnableIamSessionBasedIdentity", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
+        set(&mut m, "EnableAutoMinorVersionUpgrade", self.enable_auto_minor_version_upgrade);
+        set(&mut m, "EnableIamSessionBasedIdentity", self.enable_iam_session_based_identity);
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.maintenance_config {
-            m.insert("MaintenanceConfig", v.into_value());
-        }
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "MaintenanceConfig", self.maintenance_config);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Tier", self.tier.into_value());
         m.insert("Type", self.r#type.into_value());
         m
@@ -24893,7 +23077,7 @@ impl crate::Cfn<markers::PartnerApp> {
 /// The property types of [`CfnPartnerApp`]: CDK's `CfnPartnerApp.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod partner_app {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// A collection of configuration settings for the PartnerApp.
     ///
@@ -24932,12 +23116,8 @@ pub mod partner_app {
     impl IntoValue for PartnerAppConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.admin_users {
-                m.insert("AdminUsers", v.into_value());
-            }
-            if let Some(v) = self.arguments {
-                m.insert("Arguments", v.into_value());
-            }
+            set(&mut m, "AdminUsers", self.admin_users);
+            set(&mut m, "Arguments", self.arguments);
             gs_core::Value::Map(m)
         }
     }
@@ -25046,21 +23226,13 @@ impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.parallelism_configuration {
-            m.insert("ParallelismConfiguration", v.into_value());
-        }
+        set(&mut m, "ParallelismConfiguration", self.parallelism_configuration);
         m.insert("PipelineDefinition", self.pipeline_definition.into_value());
-        if let Some(v) = self.pipeline_description {
-            m.insert("PipelineDescription", v.into_value());
-        }
-        if let Some(v) = self.pipeline_display_name {
-            m.insert("PipelineDisplayName", v.into_value());
-        }
+        set(&mut m, "PipelineDescription", self.pipeline_description);
+        set(&mut m, "PipelineDisplayName", self.pipeline_display_name);
         m.insert("PipelineName", self.pipeline_name.into_value());
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -25086,7 +23258,7 @@ impl crate::Cfn<markers::Pipeline> {
 /// The property types of [`CfnPipeline`]: CDK's `CfnPipeline.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod pipeline {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Configuration that controls the parallelism of the pipeline. By default, the parallelism
     /// configuration specified applies to all executions of the pipeline unless overridden.
@@ -25156,9 +23328,7 @@ pub mod pipeline {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PipelineDefinitionBody", self.pipeline_definition_body.into_value());
-            if let Some(v) = self.pipeline_definition_s3_location {
-                m.insert("PipelineDefinitionS3Location", v.into_value());
-            }
+            set(&mut m, "PipelineDefinitionS3Location", self.pipeline_definition_s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -25211,13 +23381,9 @@ pub mod pipeline {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.e_tag {
-                m.insert("ETag", v.into_value());
-            }
+            set(&mut m, "ETag", self.e_tag);
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -25340,32 +23506,16 @@ impl CfnProcessingJobProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppSpecification", self.app_specification.into_value());
-        if let Some(v) = self.environment {
-            m.insert("Environment", v.into_value());
-        }
-        if let Some(v) = self.experiment_config {
-            m.insert("ExperimentConfig", v.into_value());
-        }
-        if let Some(v) = self.network_config {
-            m.insert("NetworkConfig", v.into_value());
-        }
-        if let Some(v) = self.processing_inputs {
-            m.insert("ProcessingInputs", v.into_value());
-        }
-        if let Some(v) = self.processing_job_name {
-            m.insert("ProcessingJobName", v.into_value());
-        }
-        if let Some(v) = self.processing_output_config {
-            m.insert("ProcessingOutputConfig", v.into_value());
-        }
+        set(&mut m, "Environment", self.environment);
+        set(&mut m, "ExperimentConfig", self.experiment_config);
+        set(&mut m, "NetworkConfig", self.network_config);
+        set(&mut m, "ProcessingInputs", self.processing_inputs);
+        set(&mut m, "ProcessingJobName", self.processing_job_name);
+        set(&mut m, "ProcessingOutputConfig", self.processing_output_config);
         m.insert("ProcessingResources", self.processing_resources.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.stopping_condition {
-            m.insert("StoppingCondition", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "StoppingCondition", self.stopping_condition);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -25481,7 +23631,7 @@ impl crate::Cfn<markers::ProcessingJob> {
 /// The property types of [`CfnProcessingJob`]: CDK's `CfnProcessingJob.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod processing_job {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Configuration to run a processing job in a specified container image.
     ///
@@ -25521,12 +23671,8 @@ pub mod processing_job {
     impl IntoValue for AppSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.container_arguments {
-                m.insert("ContainerArguments", v.into_value());
-            }
-            if let Some(v) = self.container_entrypoint {
-                m.insert("ContainerEntrypoint", v.into_value());
-            }
+            set(&mut m, "ContainerArguments", self.container_arguments);
+            set(&mut m, "ContainerEntrypoint", self.container_entrypoint);
             m.insert("ImageUri", self.image_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -25586,18 +23732,10 @@ pub mod processing_job {
     impl IntoValue for ExperimentConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.experiment_name {
-                m.insert("ExperimentName", v.into_value());
-            }
-            if let Some(v) = self.run_name {
-                m.insert("RunName", v.into_value());
-            }
-            if let Some(v) = self.trial_component_display_name {
-                m.insert("TrialComponentDisplayName", v.into_value());
-            }
-            if let Some(v) = self.trial_name {
-                m.insert("TrialName", v.into_value());
-            }
+            set(&mut m, "ExperimentName", self.experiment_name);
+            set(&mut m, "RunName", self.run_name);
+            set(&mut m, "TrialComponentDisplayName", self.trial_component_display_name);
+            set(&mut m, "TrialName", self.trial_name);
             gs_core::Value::Map(m)
         }
     }
@@ -25654,15 +23792,9 @@ pub mod processing_job {
     impl IntoValue for NetworkConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_inter_container_traffic_encryption {
-                m.insert("EnableInterContainerTrafficEncryption", v.into_value());
-            }
-            if let Some(v) = self.enable_network_isolation {
-                m.insert("EnableNetworkIsolation", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
+            set(&mut m, "EnableNetworkIsolation", self.enable_network_isolation);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -25761,16 +23893,10 @@ pub mod processing_job {
     impl IntoValue for ProcessingInputsObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_managed {
-                m.insert("AppManaged", v.into_value());
-            }
-            if let Some(v) = self.dataset_definition {
-                m.insert("DatasetDefinition", v.into_value());
-            }
+            set(&mut m, "AppManaged", self.app_managed);
+            set(&mut m, "DatasetDefinition", self.dataset_definition);
             m.insert("InputName", self.input_name.into_value());
-            if let Some(v) = self.s3_input {
-                m.insert("S3Input", v.into_value());
-            }
+            set(&mut m, "S3Input", self.s3_input);
             gs_core::Value::Map(m)
         }
     }
@@ -25848,19 +23974,11 @@ pub mod processing_job {
     impl IntoValue for S3Input {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.local_path {
-                m.insert("LocalPath", v.into_value());
-            }
-            if let Some(v) = self.s3_compression_type {
-                m.insert("S3CompressionType", v.into_value());
-            }
-            if let Some(v) = self.s3_data_distribution_type {
-                m.insert("S3DataDistributionType", v.into_value());
-            }
+            set(&mut m, "LocalPath", self.local_path);
+            set(&mut m, "S3CompressionType", self.s3_compression_type);
+            set(&mut m, "S3DataDistributionType", self.s3_data_distribution_type);
             m.insert("S3DataType", self.s3_data_type.into_value());
-            if let Some(v) = self.s3_input_mode {
-                m.insert("S3InputMode", v.into_value());
-            }
+            set(&mut m, "S3InputMode", self.s3_input_mode);
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
         }
@@ -25928,21 +24046,11 @@ pub mod processing_job {
     impl IntoValue for DatasetDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.athena_dataset_definition {
-                m.insert("AthenaDatasetDefinition", v.into_value());
-            }
-            if let Some(v) = self.data_distribution_type {
-                m.insert("DataDistributionType", v.into_value());
-            }
-            if let Some(v) = self.input_mode {
-                m.insert("InputMode", v.into_value());
-            }
-            if let Some(v) = self.local_path {
-                m.insert("LocalPath", v.into_value());
-            }
-            if let Some(v) = self.redshift_dataset_definition {
-                m.insert("RedshiftDatasetDefinition", v.into_value());
-            }
+            set(&mut m, "AthenaDatasetDefinition", self.athena_dataset_definition);
+            set(&mut m, "DataDistributionType", self.data_distribution_type);
+            set(&mut m, "InputMode", self.input_mode);
+            set(&mut m, "LocalPath", self.local_path);
+            set(&mut m, "RedshiftDatasetDefinition", self.redshift_dataset_definition);
             gs_core::Value::Map(m)
         }
     }
@@ -26022,18 +24130,12 @@ pub mod processing_job {
             let mut m = gs_core::ValueMap::new();
             m.insert("Catalog", self.catalog.into_value());
             m.insert("Database", self.database.into_value());
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.output_compression {
-                m.insert("OutputCompression", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "OutputCompression", self.output_compression);
             m.insert("OutputFormat", self.output_format.into_value());
             m.insert("OutputS3Uri", self.output_s3_uri.into_value());
             m.insert("QueryString", self.query_string.into_value());
-            if let Some(v) = self.work_group {
-                m.insert("WorkGroup", v.into_value());
-            }
+            set(&mut m, "WorkGroup", self.work_group);
             gs_core::Value::Map(m)
         }
     }
@@ -26124,12 +24226,8 @@ pub mod processing_job {
             m.insert("ClusterRoleArn", self.cluster_role_arn.into_value());
             m.insert("Database", self.database.into_value());
             m.insert("DbUser", self.db_user.into_value());
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.output_compression {
-                m.insert("OutputCompression", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "OutputCompression", self.output_compression);
             m.insert("OutputFormat", self.output_format.into_value());
             m.insert("OutputS3Uri", self.output_s3_uri.into_value());
             m.insert("QueryString", self.query_string.into_value());
@@ -26171,9 +24269,7 @@ pub mod processing_job {
     impl IntoValue for ProcessingOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("Outputs", self.outputs.into_value());
             gs_core::Value::Map(m)
         }
@@ -26225,16 +24321,10 @@ pub mod processing_job {
     impl IntoValue for ProcessingOutputsObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_managed {
-                m.insert("AppManaged", v.into_value());
-            }
-            if let Some(v) = self.feature_store_output {
-                m.insert("FeatureStoreOutput", v.into_value());
-            }
+            set(&mut m, "AppManaged", self.app_managed);
+            set(&mut m, "FeatureStoreOutput", self.feature_store_output);
             m.insert("OutputName", self.output_name.into_value());
-            if let Some(v) = self.s3_output {
-                m.insert("S3Output", v.into_value());
-            }
+            set(&mut m, "S3Output", self.s3_output);
             gs_core::Value::Map(m)
         }
     }
@@ -26282,9 +24372,7 @@ pub mod processing_job {
     impl IntoValue for S3Output {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.local_path {
-                m.insert("LocalPath", v.into_value());
-            }
+            set(&mut m, "LocalPath", self.local_path);
             m.insert("S3UploadMode", self.s3_upload_mode.into_value());
             m.insert("S3Uri", self.s3_uri.into_value());
             gs_core::Value::Map(m)
@@ -26407,9 +24495,7 @@ pub mod processing_job {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.volume_kms_key_id {
-                m.insert("VolumeKmsKeyId", v.into_value());
-            }
+            set(&mut m, "VolumeKmsKeyId", self.volume_kms_key_id);
             m.insert("VolumeSizeInGB", self.volume_size_in_gb.into_value());
             gs_core::Value::Map(m)
         }
@@ -26518,22 +24604,12 @@ impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.project_description {
-            m.insert("ProjectDescription", v.into_value());
-        }
+        set(&mut m, "ProjectDescription", self.project_description);
         m.insert("ProjectName", self.project_name.into_value());
-        if let Some(v) = self.service_catalog_provisioned_product_details {
-            m.insert("ServiceCatalogProvisionedProductDetails", v.into_value());
-        }
-        if let Some(v) = self.service_catalog_provisioning_details {
-            m.insert("ServiceCatalogProvisioningDetails", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template_provider_details {
-            m.insert("TemplateProviderDetails", v.into_value());
-        }
+        set(&mut m, "ServiceCatalogProvisionedProductDetails", self.service_catalog_provisioned_product_details);
+        set(&mut m, "ServiceCatalogProvisioningDetails", self.service_catalog_provisioning_details);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TemplateProviderDetails", self.template_provider_details);
         m
     }
 
@@ -26591,7 +24667,7 @@ impl crate::Cfn<markers::Project> {
 /// The property types of [`CfnProject`]: CDK's `CfnProject.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod project {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Details about a template provider configuration and associated provisioning information.
     ///
@@ -26671,12 +24747,8 @@ pub mod project {
     impl IntoValue for CfnTemplateProviderDetail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleARN", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "RoleARN", self.role_arn);
             m.insert("TemplateName", self.template_name.into_value());
             m.insert("TemplateURL", self.template_url.into_value());
             gs_core::Value::Map(m)
@@ -26761,12 +24833,8 @@ pub mod project {
     impl IntoValue for ServiceCatalogProvisionedProductDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provisioned_product_id {
-                m.insert("ProvisionedProductId", v.into_value());
-            }
-            if let Some(v) = self.provisioned_product_status_message {
-                m.insert("ProvisionedProductStatusMessage", v.into_value());
-            }
+            set(&mut m, "ProvisionedProductId", self.provisioned_product_id);
+            set(&mut m, "ProvisionedProductStatusMessage", self.provisioned_product_status_message);
             gs_core::Value::Map(m)
         }
     }
@@ -26862,16 +24930,10 @@ pub mod project {
     impl IntoValue for ServiceCatalogProvisioningDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.path_id {
-                m.insert("PathId", v.into_value());
-            }
+            set(&mut m, "PathId", self.path_id);
             m.insert("ProductId", self.product_id.into_value());
-            if let Some(v) = self.provisioning_artifact_id {
-                m.insert("ProvisioningArtifactId", v.into_value());
-            }
-            if let Some(v) = self.provisioning_parameters {
-                m.insert("ProvisioningParameters", v.into_value());
-            }
+            set(&mut m, "ProvisioningArtifactId", self.provisioning_artifact_id);
+            set(&mut m, "ProvisioningParameters", self.provisioning_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -26948,22 +25010,12 @@ impl CfnSpaceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainId", self.domain_id.into_value());
-        if let Some(v) = self.ownership_settings {
-            m.insert("OwnershipSettings", v.into_value());
-        }
-        if let Some(v) = self.space_display_name {
-            m.insert("SpaceDisplayName", v.into_value());
-        }
+        set(&mut m, "OwnershipSettings", self.ownership_settings);
+        set(&mut m, "SpaceDisplayName", self.space_display_name);
         m.insert("SpaceName", self.space_name.into_value());
-        if let Some(v) = self.space_settings {
-            m.insert("SpaceSettings", v.into_value());
-        }
-        if let Some(v) = self.space_sharing_settings {
-            m.insert("SpaceSharingSettings", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SpaceSettings", self.space_settings);
+        set(&mut m, "SpaceSharingSettings", self.space_sharing_settings);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -27008,7 +25060,7 @@ impl crate::Cfn<markers::Space> {
 /// The property types of [`CfnSpace`]: CDK's `CfnSpace.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod space {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The settings for the JupyterLab application within a space.
     ///
@@ -27056,15 +25108,9 @@ pub mod space {
     impl IntoValue for SpaceJupyterLabAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_lifecycle_management {
-                m.insert("AppLifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.code_repositories {
-                m.insert("CodeRepositories", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
+            set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
+            set(&mut m, "CodeRepositories", self.code_repositories);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
             gs_core::Value::Map(m)
         }
     }
@@ -27101,9 +25147,7 @@ pub mod space {
     impl IntoValue for SpaceAppLifecycleManagement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_settings {
-                m.insert("IdleSettings", v.into_value());
-            }
+            set(&mut m, "IdleSettings", self.idle_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -27139,9 +25183,7 @@ pub mod space {
     impl IntoValue for SpaceIdleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_timeout_in_minutes {
-                m.insert("IdleTimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "IdleTimeoutInMinutes", self.idle_timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -27217,12 +25259,8 @@ pub mod space {
     impl IntoValue for SpaceCodeEditorAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_lifecycle_management {
-                m.insert("AppLifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
+            set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
             gs_core::Value::Map(m)
         }
     }
@@ -27258,9 +25296,7 @@ pub mod space {
     impl IntoValue for SpaceStorageSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ebs_storage_settings {
-                m.insert("EbsStorageSettings", v.into_value());
-            }
+            set(&mut m, "EbsStorageSettings", self.ebs_storage_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -27342,15 +25378,9 @@ pub mod space {
     impl IntoValue for CustomFileSystem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.efs_file_system {
-                m.insert("EFSFileSystem", v.into_value());
-            }
-            if let Some(v) = self.f_sx_lustre_file_system {
-                m.insert("FSxLustreFileSystem", v.into_value());
-            }
-            if let Some(v) = self.s3_file_system {
-                m.insert("S3FileSystem", v.into_value());
-            }
+            set(&mut m, "EFSFileSystem", self.efs_file_system);
+            set(&mut m, "FSxLustreFileSystem", self.f_sx_lustre_file_system);
+            set(&mut m, "S3FileSystem", self.s3_file_system);
             gs_core::Value::Map(m)
         }
     }
@@ -27452,9 +25482,7 @@ pub mod space {
     impl IntoValue for S3FileSystem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -27603,33 +25631,15 @@ pub mod space {
     impl IntoValue for SpaceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_type {
-                m.insert("AppType", v.into_value());
-            }
-            if let Some(v) = self.code_editor_app_settings {
-                m.insert("CodeEditorAppSettings", v.into_value());
-            }
-            if let Some(v) = self.custom_file_systems {
-                m.insert("CustomFileSystems", v.into_value());
-            }
-            if let Some(v) = self.jupyter_lab_app_settings {
-                m.insert("JupyterLabAppSettings", v.into_value());
-            }
-            if let Some(v) = self.jupyter_server_app_settings {
-                m.insert("JupyterServerAppSettings", v.into_value());
-            }
-            if let Some(v) = self.kernel_gateway_app_settings {
-                m.insert("KernelGatewayAppSettings", v.into_value());
-            }
-            if let Some(v) = self.remote_access {
-                m.insert("RemoteAccess", v.into_value());
-            }
-            if let Some(v) = self.space_managed_resources {
-                m.insert("SpaceManagedResources", v.into_value());
-            }
-            if let Some(v) = self.space_storage_settings {
-                m.insert("SpaceStorageSettings", v.into_value());
-            }
+            set(&mut m, "AppType", self.app_type);
+            set(&mut m, "CodeEditorAppSettings", self.code_editor_app_settings);
+            set(&mut m, "CustomFileSystems", self.custom_file_systems);
+            set(&mut m, "JupyterLabAppSettings", self.jupyter_lab_app_settings);
+            set(&mut m, "JupyterServerAppSettings", self.jupyter_server_app_settings);
+            set(&mut m, "KernelGatewayAppSettings", self.kernel_gateway_app_settings);
+            set(&mut m, "RemoteAccess", self.remote_access);
+            set(&mut m, "SpaceManagedResources", self.space_managed_resources);
+            set(&mut m, "SpaceStorageSettings", self.space_storage_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -27679,15 +25689,9 @@ pub mod space {
     impl IntoValue for KernelGatewayAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -27734,9 +25738,7 @@ pub mod space {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppImageConfigName", self.app_image_config_name.into_value());
             m.insert("ImageName", self.image_name.into_value());
-            if let Some(v) = self.image_version_number {
-                m.insert("ImageVersionNumber", v.into_value());
-            }
+            set(&mut m, "ImageVersionNumber", self.image_version_number);
             gs_core::Value::Map(m)
         }
     }
@@ -27798,21 +25800,11 @@ pub mod space {
     impl IntoValue for ResourceSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arn {
-                m.insert("LifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_arn {
-                m.insert("SageMakerImageArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_version_arn {
-                m.insert("SageMakerImageVersionArn", v.into_value());
-            }
-            if let Some(v) = self.training_plan_arn {
-                m.insert("TrainingPlanArn", v.into_value());
-            }
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "LifecycleConfigArn", self.lifecycle_config_arn);
+            set(&mut m, "SageMakerImageArn", self.sage_maker_image_arn);
+            set(&mut m, "SageMakerImageVersionArn", self.sage_maker_image_version_arn);
+            set(&mut m, "TrainingPlanArn", self.training_plan_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -27858,12 +25850,8 @@ pub mod space {
     impl IntoValue for JupyterServerAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -27927,9 +25915,7 @@ impl CfnStudioLifecycleConfigProps {
         m.insert("StudioLifecycleConfigAppType", self.studio_lifecycle_config_app_type.into_value());
         m.insert("StudioLifecycleConfigContent", self.studio_lifecycle_config_content.into_value());
         m.insert("StudioLifecycleConfigName", self.studio_lifecycle_config_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -28036,27 +26022,13 @@ impl CfnTrialComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.input_artifacts {
-            m.insert("InputArtifacts", v.into_value());
-        }
-        if let Some(v) = self.metadata_properties {
-            m.insert("MetadataProperties", v.into_value());
-        }
-        if let Some(v) = self.output_artifacts {
-            m.insert("OutputArtifacts", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "InputArtifacts", self.input_artifacts);
+        set(&mut m, "MetadataProperties", self.metadata_properties);
+        set(&mut m, "OutputArtifacts", self.output_artifacts);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m.insert("TrialComponentName", self.trial_component_name.into_value());
         m
     }
@@ -28115,7 +26087,7 @@ impl crate::Cfn<markers::TrialComponent> {
 /// The property types of [`CfnTrialComponent`]: CDK's `CfnTrialComponent.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod trial_component {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// The status of the trial component.
     ///
@@ -28154,12 +26126,8 @@ pub mod trial_component {
     impl IntoValue for TrialComponentStatus {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message {
-                m.insert("Message", v.into_value());
-            }
-            if let Some(v) = self.primary_status {
-                m.insert("PrimaryStatus", v.into_value());
-            }
+            set(&mut m, "Message", self.message);
+            set(&mut m, "PrimaryStatus", self.primary_status);
             gs_core::Value::Map(m)
         }
     }
@@ -28201,12 +26169,8 @@ pub mod trial_component {
     impl IntoValue for TrialComponentParameterValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.number_value {
-                m.insert("NumberValue", v.into_value());
-            }
-            if let Some(v) = self.string_value {
-                m.insert("StringValue", v.into_value());
-            }
+            set(&mut m, "NumberValue", self.number_value);
+            set(&mut m, "StringValue", self.string_value);
             gs_core::Value::Map(m)
         }
     }
@@ -28243,9 +26207,7 @@ pub mod trial_component {
     impl IntoValue for TrialComponentArtifact {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.media_type {
-                m.insert("MediaType", v.into_value());
-            }
+            set(&mut m, "MediaType", self.media_type);
             m.insert("Value", self.value.into_value());
             gs_core::Value::Map(m)
         }
@@ -28300,18 +26262,10 @@ pub mod trial_component {
     impl IntoValue for MetadataProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.commit_id {
-                m.insert("CommitId", v.into_value());
-            }
-            if let Some(v) = self.generated_by {
-                m.insert("GeneratedBy", v.into_value());
-            }
-            if let Some(v) = self.project_id {
-                m.insert("ProjectId", v.into_value());
-            }
-            if let Some(v) = self.repository {
-                m.insert("Repository", v.into_value());
-            }
+            set(&mut m, "CommitId", self.commit_id);
+            set(&mut m, "GeneratedBy", self.generated_by);
+            set(&mut m, "ProjectId", self.project_id);
+            set(&mut m, "Repository", self.repository);
             gs_core::Value::Map(m)
         }
     }
@@ -28429,19 +26383,11 @@ impl CfnUserProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainId", self.domain_id.into_ref());
-        if let Some(v) = self.single_sign_on_user_identifier {
-            m.insert("SingleSignOnUserIdentifier", v.into_value());
-        }
-        if let Some(v) = self.single_sign_on_user_value {
-            m.insert("SingleSignOnUserValue", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SingleSignOnUserIdentifier", self.single_sign_on_user_identifier);
+        set(&mut m, "SingleSignOnUserValue", self.single_sign_on_user_value);
+        set(&mut m, "Tags", self.tags);
         m.insert("UserProfileName", self.user_profile_name.into_value());
-        if let Some(v) = self.user_settings {
-            m.insert("UserSettings", v.into_value());
-        }
+        set(&mut m, "UserSettings", self.user_settings);
         m
     }
 
@@ -28476,7 +26422,7 @@ impl crate::Cfn<markers::UserProfile> {
 /// The property types of [`CfnUserProfile`]: CDK's `CfnUserProfile.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod user_profile {
-    use crate::kinds::{Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Id, Int, IntoValue, List, Str, set};
 
     /// The settings for the JupyterLab application.
     ///
@@ -28551,27 +26497,13 @@ pub mod user_profile {
     impl IntoValue for JupyterLabAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_lifecycle_management {
-                m.insert("AppLifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.built_in_lifecycle_config_arn {
-                m.insert("BuiltInLifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.code_repositories {
-                m.insert("CodeRepositories", v.into_value());
-            }
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.emr_settings {
-                m.insert("EmrSettings", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
+            set(&mut m, "BuiltInLifecycleConfigArn", self.built_in_lifecycle_config_arn);
+            set(&mut m, "CodeRepositories", self.code_repositories);
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "EmrSettings", self.emr_settings);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -28640,9 +26572,7 @@ pub mod user_profile {
     impl IntoValue for AppLifecycleManagement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_settings {
-                m.insert("IdleSettings", v.into_value());
-            }
+            set(&mut m, "IdleSettings", self.idle_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -28696,18 +26626,10 @@ pub mod user_profile {
     impl IntoValue for IdleSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.idle_timeout_in_minutes {
-                m.insert("IdleTimeoutInMinutes", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_management {
-                m.insert("LifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.max_idle_timeout_in_minutes {
-                m.insert("MaxIdleTimeoutInMinutes", v.into_value());
-            }
-            if let Some(v) = self.min_idle_timeout_in_minutes {
-                m.insert("MinIdleTimeoutInMinutes", v.into_value());
-            }
+            set(&mut m, "IdleTimeoutInMinutes", self.idle_timeout_in_minutes);
+            set(&mut m, "LifecycleManagement", self.lifecycle_management);
+            set(&mut m, "MaxIdleTimeoutInMinutes", self.max_idle_timeout_in_minutes);
+            set(&mut m, "MinIdleTimeoutInMinutes", self.min_idle_timeout_in_minutes);
             gs_core::Value::Map(m)
         }
     }
@@ -28751,12 +26673,8 @@ pub mod user_profile {
     impl IntoValue for EmrSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assumable_role_arns {
-                m.insert("AssumableRoleArns", v.into_value());
-            }
-            if let Some(v) = self.execution_role_arns {
-                m.insert("ExecutionRoleArns", v.into_value());
-            }
+            set(&mut m, "AssumableRoleArns", self.assumable_role_arns);
+            set(&mut m, "ExecutionRoleArns", self.execution_role_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -28792,9 +26710,7 @@ pub mod user_profile {
     impl IntoValue for DefaultSpaceStorageSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_ebs_storage_settings {
-                m.insert("DefaultEbsStorageSettings", v.into_value());
-            }
+            set(&mut m, "DefaultEbsStorageSettings", self.default_ebs_storage_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -28896,21 +26812,11 @@ pub mod user_profile {
     impl IntoValue for CodeEditorAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_lifecycle_management {
-                m.insert("AppLifecycleManagement", v.into_value());
-            }
-            if let Some(v) = self.built_in_lifecycle_config_arn {
-                m.insert("BuiltInLifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
+            set(&mut m, "BuiltInLifecycleConfigArn", self.built_in_lifecycle_config_arn);
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -28967,18 +26873,10 @@ pub mod user_profile {
     impl IntoValue for StudioWebPortalSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hidden_app_types {
-                m.insert("HiddenAppTypes", v.into_value());
-            }
-            if let Some(v) = self.hidden_instance_types {
-                m.insert("HiddenInstanceTypes", v.into_value());
-            }
-            if let Some(v) = self.hidden_ml_tools {
-                m.insert("HiddenMlTools", v.into_value());
-            }
-            if let Some(v) = self.hidden_sage_maker_image_version_aliases {
-                m.insert("HiddenSageMakerImageVersionAliases", v.into_value());
-            }
+            set(&mut m, "HiddenAppTypes", self.hidden_app_types);
+            set(&mut m, "HiddenInstanceTypes", self.hidden_instance_types);
+            set(&mut m, "HiddenMlTools", self.hidden_ml_tools);
+            set(&mut m, "HiddenSageMakerImageVersionAliases", self.hidden_sage_maker_image_version_aliases);
             gs_core::Value::Map(m)
         }
     }
@@ -29021,12 +26919,8 @@ pub mod user_profile {
     impl IntoValue for HiddenSageMakerImage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sage_maker_image_name {
-                m.insert("SageMakerImageName", v.into_value());
-            }
-            if let Some(v) = self.version_aliases {
-                m.insert("VersionAliases", v.into_value());
-            }
+            set(&mut m, "SageMakerImageName", self.sage_maker_image_name);
+            set(&mut m, "VersionAliases", self.version_aliases);
             gs_core::Value::Map(m)
         }
     }
@@ -29115,15 +27009,9 @@ pub mod user_profile {
     impl IntoValue for CustomFileSystemConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.efs_file_system_config {
-                m.insert("EFSFileSystemConfig", v.into_value());
-            }
-            if let Some(v) = self.f_sx_lustre_file_system_config {
-                m.insert("FSxLustreFileSystemConfig", v.into_value());
-            }
-            if let Some(v) = self.s3_file_system_config {
-                m.insert("S3FileSystemConfig", v.into_value());
-            }
+            set(&mut m, "EFSFileSystemConfig", self.efs_file_system_config);
+            set(&mut m, "FSxLustreFileSystemConfig", self.f_sx_lustre_file_system_config);
+            set(&mut m, "S3FileSystemConfig", self.s3_file_system_config);
             gs_core::Value::Map(m)
         }
     }
@@ -29163,9 +27051,7 @@ pub mod user_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
-            if let Some(v) = self.file_system_path {
-                m.insert("FileSystemPath", v.into_value());
-            }
+            set(&mut m, "FileSystemPath", self.file_system_path);
             gs_core::Value::Map(m)
         }
     }
@@ -29205,9 +27091,7 @@ pub mod user_profile {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
-            if let Some(v) = self.file_system_path {
-                m.insert("FileSystemPath", v.into_value());
-            }
+            set(&mut m, "FileSystemPath", self.file_system_path);
             gs_core::Value::Map(m)
         }
     }
@@ -29250,12 +27134,8 @@ pub mod user_profile {
     impl IntoValue for S3FileSystemConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mount_path {
-                m.insert("MountPath", v.into_value());
-            }
-            if let Some(v) = self.s3_uri {
-                m.insert("S3Uri", v.into_value());
-            }
+            set(&mut m, "MountPath", self.mount_path);
+            set(&mut m, "S3Uri", self.s3_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -29393,51 +27273,21 @@ pub mod user_profile {
     impl IntoValue for UserSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_mount_home_efs {
-                m.insert("AutoMountHomeEFS", v.into_value());
-            }
-            if let Some(v) = self.code_editor_app_settings {
-                m.insert("CodeEditorAppSettings", v.into_value());
-            }
-            if let Some(v) = self.custom_file_system_configs {
-                m.insert("CustomFileSystemConfigs", v.into_value());
-            }
-            if let Some(v) = self.custom_posix_user_config {
-                m.insert("CustomPosixUserConfig", v.into_value());
-            }
-            if let Some(v) = self.default_landing_uri {
-                m.insert("DefaultLandingUri", v.into_value());
-            }
-            if let Some(v) = self.execution_role {
-                m.insert("ExecutionRole", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.jupyter_lab_app_settings {
-                m.insert("JupyterLabAppSettings", v.into_value());
-            }
-            if let Some(v) = self.jupyter_server_app_settings {
-                m.insert("JupyterServerAppSettings", v.into_value());
-            }
-            if let Some(v) = self.kernel_gateway_app_settings {
-                m.insert("KernelGatewayAppSettings", v.into_value());
-            }
-            if let Some(v) = self.r_studio_server_pro_app_settings {
-                m.insert("RStudioServerProAppSettings", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_refs());
-            }
-            if let Some(v) = self.sharing_settings {
-                m.insert("SharingSettings", v.into_value());
-            }
-            if let Some(v) = self.space_storage_settings {
-                m.insert("SpaceStorageSettings", v.into_value());
-            }
-            if let Some(v) = self.studio_web_portal {
-                m.insert("StudioWebPortal", v.into_value());
-            }
-            if let Some(v) = self.studio_web_portal_settings {
-                m.insert("StudioWebPortalSettings", v.into_value());
-            }
+            set(&mut m, "AutoMountHomeEFS", self.auto_mount_home_efs);
+            set(&mut m, "CodeEditorAppSettings", self.code_editor_app_settings);
+            set(&mut m, "CustomFileSystemConfigs", self.custom_file_system_configs);
+            set(&mut m, "CustomPosixUserConfig", self.custom_posix_user_config);
+            set(&mut m, "DefaultLandingUri", self.default_landing_uri);
+            if let Some(v) = self.execution_role { m.insert("ExecutionRole", v.into_get_att("Arn")); }
+            set(&mut m, "JupyterLabAppSettings", self.jupyter_lab_app_settings);
+            set(&mut m, "JupyterServerAppSettings", self.jupyter_server_app_settings);
+            set(&mut m, "KernelGatewayAppSettings", self.kernel_gateway_app_settings);
+            set(&mut m, "RStudioServerProAppSettings", self.r_studio_server_pro_app_settings);
+            if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
+            set(&mut m, "SharingSettings", self.sharing_settings);
+            set(&mut m, "SpaceStorageSettings", self.space_storage_settings);
+            set(&mut m, "StudioWebPortal", self.studio_web_portal);
+            set(&mut m, "StudioWebPortalSettings", self.studio_web_portal_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -29487,15 +27337,9 @@ pub mod user_profile {
     impl IntoValue for KernelGatewayAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_images {
-                m.insert("CustomImages", v.into_value());
-            }
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "CustomImages", self.custom_images);
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -29542,9 +27386,7 @@ pub mod user_profile {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppImageConfigName", self.app_image_config_name.into_value());
             m.insert("ImageName", self.image_name.into_value());
-            if let Some(v) = self.image_version_number {
-                m.insert("ImageVersionNumber", v.into_value());
-            }
+            set(&mut m, "ImageVersionNumber", self.image_version_number);
             gs_core::Value::Map(m)
         }
     }
@@ -29606,21 +27448,11 @@ pub mod user_profile {
     impl IntoValue for ResourceSpec {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.instance_type {
-                m.insert("InstanceType", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arn {
-                m.insert("LifecycleConfigArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_arn {
-                m.insert("SageMakerImageArn", v.into_value());
-            }
-            if let Some(v) = self.sage_maker_image_version_arn {
-                m.insert("SageMakerImageVersionArn", v.into_value());
-            }
-            if let Some(v) = self.training_plan_arn {
-                m.insert("TrainingPlanArn", v.into_value());
-            }
+            set(&mut m, "InstanceType", self.instance_type);
+            set(&mut m, "LifecycleConfigArn", self.lifecycle_config_arn);
+            set(&mut m, "SageMakerImageArn", self.sage_maker_image_arn);
+            set(&mut m, "SageMakerImageVersionArn", self.sage_maker_image_version_arn);
+            set(&mut m, "TrainingPlanArn", self.training_plan_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -29666,12 +27498,8 @@ pub mod user_profile {
     impl IntoValue for RStudioServerProAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_status {
-                m.insert("AccessStatus", v.into_value());
-            }
-            if let Some(v) = self.user_group {
-                m.insert("UserGroup", v.into_value());
-            }
+            set(&mut m, "AccessStatus", self.access_status);
+            set(&mut m, "UserGroup", self.user_group);
             gs_core::Value::Map(m)
         }
     }
@@ -29716,12 +27544,8 @@ pub mod user_profile {
     impl IntoValue for JupyterServerAppSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default_resource_spec {
-                m.insert("DefaultResourceSpec", v.into_value());
-            }
-            if let Some(v) = self.lifecycle_config_arns {
-                m.insert("LifecycleConfigArns", v.into_value());
-            }
+            set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
+            set(&mut m, "LifecycleConfigArns", self.lifecycle_config_arns);
             gs_core::Value::Map(m)
         }
     }
@@ -29777,15 +27601,9 @@ pub mod user_profile {
     impl IntoValue for SharingSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.notebook_output_option {
-                m.insert("NotebookOutputOption", v.into_value());
-            }
-            if let Some(v) = self.s3_kms_key_id {
-                m.insert("S3KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.s3_output_path {
-                m.insert("S3OutputPath", v.into_value());
-            }
+            set(&mut m, "NotebookOutputOption", self.notebook_output_option);
+            set(&mut m, "S3KmsKeyId", self.s3_kms_key_id);
+            set(&mut m, "S3OutputPath", self.s3_output_path);
             gs_core::Value::Map(m)
         }
     }
@@ -29860,25 +27678,13 @@ impl CfnWorkforceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cognito_config {
-            m.insert("CognitoConfig", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.oidc_config {
-            m.insert("OidcConfig", v.into_value());
-        }
-        if let Some(v) = self.source_ip_config {
-            m.insert("SourceIpConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CognitoConfig", self.cognito_config);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "OidcConfig", self.oidc_config);
+        set(&mut m, "SourceIpConfig", self.source_ip_config);
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkforceName", self.workforce_name.into_value());
-        if let Some(v) = self.workforce_vpc_config {
-            m.insert("WorkforceVpcConfig", v.into_value());
-        }
+        set(&mut m, "WorkforceVpcConfig", self.workforce_vpc_config);
         m
     }
 
@@ -29920,7 +27726,7 @@ impl crate::Cfn<markers::Workforce> {
 /// The property types of [`CfnWorkforce`]: CDK's `CfnWorkforce.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod workforce {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The configuration of an Amazon Cognito workforce. A single Cognito workforce is created
     /// using and corresponds to a single Amazon Cognito user pool.
@@ -30050,20 +27856,14 @@ pub mod workforce {
     impl IntoValue for OidcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication_request_extra_params {
-                m.insert("AuthenticationRequestExtraParams", v.into_value());
-            }
+            set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
             m.insert("AuthorizationEndpoint", self.authorization_endpoint.into_value());
             m.insert("ClientId", self.client_id.into_value());
-            if let Some(v) = self.client_secret {
-                m.insert("ClientSecret", v.into_value());
-            }
+            set(&mut m, "ClientSecret", self.client_secret);
             m.insert("Issuer", self.issuer.into_value());
             m.insert("JwksUri", self.jwks_uri.into_value());
             m.insert("LogoutEndpoint", self.logout_endpoint.into_value());
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
+            set(&mut m, "Scope", self.scope);
             m.insert("TokenEndpoint", self.token_endpoint.into_value());
             m.insert("UserInfoEndpoint", self.user_info_endpoint.into_value());
             gs_core::Value::Map(m)
@@ -30144,15 +27944,9 @@ pub mod workforce {
     impl IntoValue for WorkforceVpcConfigRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnets {
-                m.insert("Subnets", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "Subnets", self.subnets);
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -30225,18 +28019,10 @@ impl CfnWorkteamProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("MemberDefinitions", self.member_definitions.into_value());
-        if let Some(v) = self.notification_configuration {
-            m.insert("NotificationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workforce_name {
-            m.insert("WorkforceName", v.into_value());
-        }
-        if let Some(v) = self.workteam_name {
-            m.insert("WorkteamName", v.into_value());
-        }
+        set(&mut m, "NotificationConfiguration", self.notification_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkforceName", self.workforce_name);
+        set(&mut m, "WorkteamName", self.workteam_name);
         m
     }
 
@@ -30278,7 +28064,7 @@ impl crate::Cfn<markers::Workteam> {
 /// The property types of [`CfnWorkteam`]: CDK's `CfnWorkteam.*Property`.
 #[cfg(feature = "sagemaker")]
 pub mod workteam {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Configures Amazon SNS notifications of available or expiring work items for work teams.
     ///
@@ -30351,12 +28137,8 @@ pub mod workteam {
     impl IntoValue for MemberDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cognito_member_definition {
-                m.insert("CognitoMemberDefinition", v.into_value());
-            }
-            if let Some(v) = self.oidc_member_definition {
-                m.insert("OidcMemberDefinition", v.into_value());
-            }
+            set(&mut m, "CognitoMemberDefinition", self.cognito_member_definition);
+            set(&mut m, "OidcMemberDefinition", self.oidc_member_definition);
             gs_core::Value::Map(m)
         }
     }

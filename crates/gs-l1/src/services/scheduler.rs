@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "scheduler")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -145,32 +145,16 @@ impl CfnScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.end_date {
-            m.insert("EndDate", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EndDate", self.end_date);
         m.insert("FlexibleTimeWindow", self.flexible_time_window.into_value());
-        if let Some(v) = self.group_name {
-            m.insert("GroupName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "GroupName", self.group_name);
+        if let Some(v) = self.kms_key_arn { m.insert("KmsKeyArn", v.into_get_att("Arn")); }
+        set(&mut m, "Name", self.name);
         m.insert("ScheduleExpression", self.schedule_expression.into_value());
-        if let Some(v) = self.schedule_expression_timezone {
-            m.insert("ScheduleExpressionTimezone", v.into_value());
-        }
-        if let Some(v) = self.start_date {
-            m.insert("StartDate", v.into_value());
-        }
-        if let Some(v) = self.state {
-            m.insert("State", v.into_value());
-        }
+        set(&mut m, "ScheduleExpressionTimezone", self.schedule_expression_timezone);
+        set(&mut m, "StartDate", self.start_date);
+        set(&mut m, "State", self.state);
         m.insert("Target", self.target.into_value());
         m
     }
@@ -205,7 +189,7 @@ impl crate::Cfn<markers::Schedule> {
 /// The property types of [`CfnSchedule`]: CDK's `CfnSchedule.*Property`.
 #[cfg(feature = "scheduler")]
 pub mod schedule {
-    use crate::kinds::{Bool, Id, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Map, Num, Str, set};
 
     /// The schedule's target. EventBridge Scheduler supports templated target that invoke common
     /// API operations, as well as universal targets that you can customize to invoke over 6,000 API
@@ -317,31 +301,15 @@ pub mod schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.dead_letter_config {
-                m.insert("DeadLetterConfig", v.into_value());
-            }
-            if let Some(v) = self.ecs_parameters {
-                m.insert("EcsParameters", v.into_value());
-            }
-            if let Some(v) = self.event_bridge_parameters {
-                m.insert("EventBridgeParameters", v.into_value());
-            }
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.kinesis_parameters {
-                m.insert("KinesisParameters", v.into_value());
-            }
-            if let Some(v) = self.retry_policy {
-                m.insert("RetryPolicy", v.into_value());
-            }
+            set(&mut m, "DeadLetterConfig", self.dead_letter_config);
+            set(&mut m, "EcsParameters", self.ecs_parameters);
+            set(&mut m, "EventBridgeParameters", self.event_bridge_parameters);
+            set(&mut m, "Input", self.input);
+            set(&mut m, "KinesisParameters", self.kinesis_parameters);
+            set(&mut m, "RetryPolicy", self.retry_policy);
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-            if let Some(v) = self.sage_maker_pipeline_parameters {
-                m.insert("SageMakerPipelineParameters", v.into_value());
-            }
-            if let Some(v) = self.sqs_parameters {
-                m.insert("SqsParameters", v.into_value());
-            }
+            set(&mut m, "SageMakerPipelineParameters", self.sage_maker_pipeline_parameters);
+            set(&mut m, "SqsParameters", self.sqs_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -383,9 +351,7 @@ pub mod schedule {
     impl IntoValue for SqsParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.message_group_id {
-                m.insert("MessageGroupId", v.into_value());
-            }
+            set(&mut m, "MessageGroupId", self.message_group_id);
             gs_core::Value::Map(m)
         }
     }
@@ -427,9 +393,7 @@ pub mod schedule {
     impl IntoValue for DeadLetterConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.arn { m.insert("Arn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -560,45 +524,19 @@ pub mod schedule {
     impl IntoValue for EcsParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_provider_strategy {
-                m.insert("CapacityProviderStrategy", v.into_value());
-            }
-            if let Some(v) = self.enable_ecs_managed_tags {
-                m.insert("EnableECSManagedTags", v.into_value());
-            }
-            if let Some(v) = self.enable_execute_command {
-                m.insert("EnableExecuteCommand", v.into_value());
-            }
-            if let Some(v) = self.group {
-                m.insert("Group", v.into_value());
-            }
-            if let Some(v) = self.launch_type {
-                m.insert("LaunchType", v.into_value());
-            }
-            if let Some(v) = self.network_configuration {
-                m.insert("NetworkConfiguration", v.into_value());
-            }
-            if let Some(v) = self.placement_constraints {
-                m.insert("PlacementConstraints", v.into_value());
-            }
-            if let Some(v) = self.placement_strategy {
-                m.insert("PlacementStrategy", v.into_value());
-            }
-            if let Some(v) = self.platform_version {
-                m.insert("PlatformVersion", v.into_value());
-            }
-            if let Some(v) = self.propagate_tags {
-                m.insert("PropagateTags", v.into_value());
-            }
-            if let Some(v) = self.reference_id {
-                m.insert("ReferenceId", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.task_count {
-                m.insert("TaskCount", v.into_value());
-            }
+            set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
+            set(&mut m, "EnableECSManagedTags", self.enable_ecs_managed_tags);
+            set(&mut m, "EnableExecuteCommand", self.enable_execute_command);
+            set(&mut m, "Group", self.group);
+            set(&mut m, "LaunchType", self.launch_type);
+            set(&mut m, "NetworkConfiguration", self.network_configuration);
+            set(&mut m, "PlacementConstraints", self.placement_constraints);
+            set(&mut m, "PlacementStrategy", self.placement_strategy);
+            set(&mut m, "PlatformVersion", self.platform_version);
+            set(&mut m, "PropagateTags", self.propagate_tags);
+            set(&mut m, "ReferenceId", self.reference_id);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "TaskCount", self.task_count);
             m.insert("TaskDefinitionArn", self.task_definition_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -647,12 +585,8 @@ pub mod schedule {
     impl IntoValue for PlacementConstraint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expression {
-                m.insert("Expression", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Expression", self.expression);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -703,12 +637,8 @@ pub mod schedule {
     impl IntoValue for PlacementStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field {
-                m.insert("Field", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Field", self.field);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -755,13 +685,9 @@ pub mod schedule {
     impl IntoValue for CapacityProviderStrategyItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base {
-                m.insert("Base", v.into_value());
-            }
+            set(&mut m, "Base", self.base);
             m.insert("CapacityProvider", self.capacity_provider.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -799,9 +725,7 @@ pub mod schedule {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.awsvpc_configuration {
-                m.insert("AwsvpcConfiguration", v.into_value());
-            }
+            set(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -850,12 +774,8 @@ pub mod schedule {
     impl IntoValue for AwsVpcConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.assign_public_ip {
-                m.insert("AssignPublicIp", v.into_value());
-            }
-            if let Some(v) = self.security_groups {
-                m.insert("SecurityGroups", v.into_value());
-            }
+            set(&mut m, "AssignPublicIp", self.assign_public_ip);
+            set(&mut m, "SecurityGroups", self.security_groups);
             m.insert("Subnets", self.subnets.into_value());
             gs_core::Value::Map(m)
         }
@@ -973,9 +893,7 @@ pub mod schedule {
     impl IntoValue for SageMakerPipelineParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pipeline_parameter_list {
-                m.insert("PipelineParameterList", v.into_value());
-            }
+            set(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
             gs_core::Value::Map(m)
         }
     }
@@ -1061,12 +979,8 @@ pub mod schedule {
     impl IntoValue for RetryPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_event_age_in_seconds {
-                m.insert("MaximumEventAgeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_retry_attempts {
-                m.insert("MaximumRetryAttempts", v.into_value());
-            }
+            set(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
+            set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
             gs_core::Value::Map(m)
         }
     }
@@ -1105,9 +1019,7 @@ pub mod schedule {
     impl IntoValue for FlexibleTimeWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maximum_window_in_minutes {
-                m.insert("MaximumWindowInMinutes", v.into_value());
-            }
+            set(&mut m, "MaximumWindowInMinutes", self.maximum_window_in_minutes);
             m.insert("Mode", self.mode.into_value());
             gs_core::Value::Map(m)
         }
@@ -1158,12 +1070,8 @@ impl CfnScheduleGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "scn")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -126,9 +126,7 @@ impl CfnDataIntegrationFlowProps {
         m.insert("InstanceId", self.instance_id.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Sources", self.sources.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Target", self.target.into_value());
         m.insert("Transformation", self.transformation.into_value());
         m
@@ -180,7 +178,7 @@ impl crate::Cfn<markers::DataIntegrationFlow> {
 /// The property types of [`CfnDataIntegrationFlow`]: CDK's `CfnDataIntegrationFlow.*Property`.
 #[cfg(feature = "scn")]
 pub mod data_integration_flow {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The DataIntegrationFlow source parameters.
     ///
@@ -227,12 +225,8 @@ pub mod data_integration_flow {
     impl IntoValue for DataIntegrationFlowSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dataset_source {
-                m.insert("DatasetSource", v.into_value());
-            }
-            if let Some(v) = self.s3_source {
-                m.insert("S3Source", v.into_value());
-            }
+            set(&mut m, "DatasetSource", self.dataset_source);
+            set(&mut m, "S3Source", self.s3_source);
             m.insert("SourceName", self.source_name.into_value());
             m.insert("SourceType", self.source_type.into_value());
             gs_core::Value::Map(m)
@@ -279,9 +273,7 @@ pub mod data_integration_flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
             m.insert("Prefix", self.prefix.into_value());
             gs_core::Value::Map(m)
         }
@@ -318,9 +310,7 @@ pub mod data_integration_flow {
     impl IntoValue for S3Options {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file_type {
-                m.insert("FileType", v.into_value());
-            }
+            set(&mut m, "FileType", self.file_type);
             gs_core::Value::Map(m)
         }
     }
@@ -358,9 +348,7 @@ pub mod data_integration_flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetIdentifier", self.dataset_identifier.into_value());
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
             gs_core::Value::Map(m)
         }
     }
@@ -408,15 +396,9 @@ pub mod data_integration_flow {
     impl IntoValue for DatasetOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dedupe_records {
-                m.insert("DedupeRecords", v.into_value());
-            }
-            if let Some(v) = self.dedupe_strategy {
-                m.insert("DedupeStrategy", v.into_value());
-            }
-            if let Some(v) = self.load_type {
-                m.insert("LoadType", v.into_value());
-            }
+            set(&mut m, "DedupeRecords", self.dedupe_records);
+            set(&mut m, "DedupeStrategy", self.dedupe_strategy);
+            set(&mut m, "LoadType", self.load_type);
             gs_core::Value::Map(m)
         }
     }
@@ -453,9 +435,7 @@ pub mod data_integration_flow {
     impl IntoValue for DedupeStrategy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_priority {
-                m.insert("FieldPriority", v.into_value());
-            }
+            set(&mut m, "FieldPriority", self.field_priority);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -563,9 +543,7 @@ pub mod data_integration_flow {
     impl IntoValue for DataIntegrationFlowTransformation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sql_transformation {
-                m.insert("SqlTransformation", v.into_value());
-            }
+            set(&mut m, "SqlTransformation", self.sql_transformation);
             m.insert("TransformationType", self.transformation_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -634,9 +612,7 @@ pub mod data_integration_flow {
     impl IntoValue for DataIntegrationFlowTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dataset_target {
-                m.insert("DatasetTarget", v.into_value());
-            }
+            set(&mut m, "DatasetTarget", self.dataset_target);
             m.insert("TargetType", self.target_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -675,9 +651,7 @@ pub mod data_integration_flow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetIdentifier", self.dataset_identifier.into_value());
-            if let Some(v) = self.options {
-                m.insert("Options", v.into_value());
-            }
+            set(&mut m, "Options", self.options);
             gs_core::Value::Map(m)
         }
     }
@@ -754,21 +728,13 @@ impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceId", self.instance_id.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Namespace", self.namespace.into_value());
-        if let Some(v) = self.partition_spec {
-            m.insert("PartitionSpec", v.into_value());
-        }
-        if let Some(v) = self.schema {
-            m.insert("Schema", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PartitionSpec", self.partition_spec);
+        set(&mut m, "Schema", self.schema);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -818,7 +784,7 @@ impl crate::Cfn<markers::Dataset> {
 /// The property types of [`CfnDataset`]: CDK's `CfnDataset.*Property`.
 #[cfg(feature = "scn")]
 pub mod dataset {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// The schema of the dataset.
     ///
@@ -861,9 +827,7 @@ pub mod dataset {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.primary_keys {
-                m.insert("PrimaryKeys", v.into_value());
-            }
+            set(&mut m, "PrimaryKeys", self.primary_keys);
             gs_core::Value::Map(m)
         }
     }
@@ -1098,14 +1062,10 @@ impl CfnNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceId", self.instance_id.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

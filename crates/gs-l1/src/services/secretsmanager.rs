@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "secretsmanager")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, Union};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -143,9 +143,7 @@ impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.block_public_policy {
-            m.insert("BlockPublicPolicy", v.into_value());
-        }
+        set(&mut m, "BlockPublicPolicy", self.block_public_policy);
         m.insert("ResourcePolicy", self.resource_policy.into_value());
         m.insert("SecretId", self.secret_id.into_ref());
         m
@@ -251,24 +249,12 @@ impl CfnRotationScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.external_secret_rotation_metadata {
-            m.insert("ExternalSecretRotationMetadata", v.into_value());
-        }
-        if let Some(v) = self.external_secret_rotation_role_arn {
-            m.insert("ExternalSecretRotationRoleArn", v.into_value());
-        }
-        if let Some(v) = self.hosted_rotation_lambda {
-            m.insert("HostedRotationLambda", v.into_value());
-        }
-        if let Some(v) = self.rotate_immediately_on_update {
-            m.insert("RotateImmediatelyOnUpdate", v.into_value());
-        }
-        if let Some(v) = self.rotation_lambda_arn {
-            m.insert("RotationLambdaARN", v.into_value());
-        }
-        if let Some(v) = self.rotation_rules {
-            m.insert("RotationRules", v.into_value());
-        }
+        set(&mut m, "ExternalSecretRotationMetadata", self.external_secret_rotation_metadata);
+        set(&mut m, "ExternalSecretRotationRoleArn", self.external_secret_rotation_role_arn);
+        set(&mut m, "HostedRotationLambda", self.hosted_rotation_lambda);
+        set(&mut m, "RotateImmediatelyOnUpdate", self.rotate_immediately_on_update);
+        set(&mut m, "RotationLambdaARN", self.rotation_lambda_arn);
+        set(&mut m, "RotationRules", self.rotation_rules);
         m.insert("SecretId", self.secret_id.into_value());
         m
     }
@@ -303,7 +289,7 @@ impl crate::Cfn<markers::RotationSchedule> {
 /// The property types of [`CfnRotationSchedule`]: CDK's `CfnRotationSchedule.*Property`.
 #[cfg(feature = "secretsmanager")]
 pub mod rotation_schedule {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The metadata needed to successfully rotate a managed external secret. A list of key value
     /// pairs in JSON format specified by the partner. For more information, see [Managed external
@@ -477,37 +463,17 @@ pub mod rotation_schedule {
     impl IntoValue for HostedRotationLambda {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_characters {
-                m.insert("ExcludeCharacters", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.master_secret_arn {
-                m.insert("MasterSecretArn", v.into_value());
-            }
-            if let Some(v) = self.master_secret_kms_key_arn {
-                m.insert("MasterSecretKmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.rotation_lambda_name {
-                m.insert("RotationLambdaName", v.into_value());
-            }
+            set(&mut m, "ExcludeCharacters", self.exclude_characters);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "MasterSecretArn", self.master_secret_arn);
+            set(&mut m, "MasterSecretKmsKeyArn", self.master_secret_kms_key_arn);
+            set(&mut m, "RotationLambdaName", self.rotation_lambda_name);
             m.insert("RotationType", self.rotation_type.into_value());
-            if let Some(v) = self.runtime {
-                m.insert("Runtime", v.into_value());
-            }
-            if let Some(v) = self.superuser_secret_arn {
-                m.insert("SuperuserSecretArn", v.into_value());
-            }
-            if let Some(v) = self.superuser_secret_kms_key_arn {
-                m.insert("SuperuserSecretKmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.vpc_security_group_ids {
-                m.insert("VpcSecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.vpc_subnet_ids {
-                m.insert("VpcSubnetIds", v.into_value());
-            }
+            set(&mut m, "Runtime", self.runtime);
+            set(&mut m, "SuperuserSecretArn", self.superuser_secret_arn);
+            set(&mut m, "SuperuserSecretKmsKeyArn", self.superuser_secret_kms_key_arn);
+            set(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
+            set(&mut m, "VpcSubnetIds", self.vpc_subnet_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -568,15 +534,9 @@ pub mod rotation_schedule {
     impl IntoValue for RotationRules {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.automatically_after_days {
-                m.insert("AutomaticallyAfterDays", v.into_value());
-            }
-            if let Some(v) = self.duration {
-                m.insert("Duration", v.into_value());
-            }
-            if let Some(v) = self.schedule_expression {
-                m.insert("ScheduleExpression", v.into_value());
-            }
+            set(&mut m, "AutomaticallyAfterDays", self.automatically_after_days);
+            set(&mut m, "Duration", self.duration);
+            set(&mut m, "ScheduleExpression", self.schedule_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -677,30 +637,14 @@ impl CfnSecretProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.generate_secret_string {
-            m.insert("GenerateSecretString", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_get_att("Arn"));
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.replica_regions {
-            m.insert("ReplicaRegions", v.into_value());
-        }
-        if let Some(v) = self.secret_string {
-            m.insert("SecretString", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GenerateSecretString", self.generate_secret_string);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ReplicaRegions", self.replica_regions);
+        set(&mut m, "SecretString", self.secret_string);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -734,7 +678,7 @@ impl crate::Cfn<markers::Secret> {
 /// The property types of [`CfnSecret`]: CDK's `CfnSecret.*Property`.
 #[cfg(feature = "secretsmanager")]
 pub mod secret {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Generates a random password. We recommend that you specify the maximum length and include
     /// every character type that the system you are generating a password for can support.
@@ -834,36 +778,16 @@ pub mod secret {
     impl IntoValue for GenerateSecretString {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exclude_characters {
-                m.insert("ExcludeCharacters", v.into_value());
-            }
-            if let Some(v) = self.exclude_lowercase {
-                m.insert("ExcludeLowercase", v.into_value());
-            }
-            if let Some(v) = self.exclude_numbers {
-                m.insert("ExcludeNumbers", v.into_value());
-            }
-            if let Some(v) = self.exclude_punctuation {
-                m.insert("ExcludePunctuation", v.into_value());
-            }
-            if let Some(v) = self.exclude_uppercase {
-                m.insert("ExcludeUppercase", v.into_value());
-            }
-            if let Some(v) = self.generate_string_key {
-                m.insert("GenerateStringKey", v.into_value());
-            }
-            if let Some(v) = self.include_space {
-                m.insert("IncludeSpace", v.into_value());
-            }
-            if let Some(v) = self.password_length {
-                m.insert("PasswordLength", v.into_value());
-            }
-            if let Some(v) = self.require_each_included_type {
-                m.insert("RequireEachIncludedType", v.into_value());
-            }
-            if let Some(v) = self.secret_string_template {
-                m.insert("SecretStringTemplate", v.into_value());
-            }
+            set(&mut m, "ExcludeCharacters", self.exclude_characters);
+            set(&mut m, "ExcludeLowercase", self.exclude_lowercase);
+            set(&mut m, "ExcludeNumbers", self.exclude_numbers);
+            set(&mut m, "ExcludePunctuation", self.exclude_punctuation);
+            set(&mut m, "ExcludeUppercase", self.exclude_uppercase);
+            set(&mut m, "GenerateStringKey", self.generate_string_key);
+            set(&mut m, "IncludeSpace", self.include_space);
+            set(&mut m, "PasswordLength", self.password_length);
+            set(&mut m, "RequireEachIncludedType", self.require_each_included_type);
+            set(&mut m, "SecretStringTemplate", self.secret_string_template);
             gs_core::Value::Map(m)
         }
     }
@@ -901,9 +825,7 @@ pub mod secret {
     impl IntoValue for ReplicaRegion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("Region", self.region.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "securityagent")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -176,28 +176,14 @@ impl CfnAgentSpaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.aws_resources {
-            m.insert("AwsResources", v.into_value());
-        }
-        if let Some(v) = self.code_review_settings {
-            m.insert("CodeReviewSettings", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.integrated_resources {
-            m.insert("IntegratedResources", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "AwsResources", self.aws_resources);
+        set(&mut m, "CodeReviewSettings", self.code_review_settings);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "IntegratedResources", self.integrated_resources);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_domain_ids {
-            m.insert("TargetDomainIds", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetDomainIds", self.target_domain_ids);
         m
     }
 
@@ -247,7 +233,7 @@ impl crate::Cfn<markers::AgentSpace> {
 /// The property types of [`CfnAgentSpace`]: CDK's `CfnAgentSpace.*Property`.
 #[cfg(feature = "securityagent")]
 pub mod agent_space {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// AWS resource configuration
     ///
@@ -310,24 +296,12 @@ pub mod agent_space {
     impl IntoValue for AWSResources {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.iam_roles {
-                m.insert("IamRoles", v.into_value());
-            }
-            if let Some(v) = self.lambda_function_arns {
-                m.insert("LambdaFunctionArns", v.into_value());
-            }
-            if let Some(v) = self.log_groups {
-                m.insert("LogGroups", v.into_value());
-            }
-            if let Some(v) = self.s3_buckets {
-                m.insert("S3Buckets", v.into_value());
-            }
-            if let Some(v) = self.secret_arns {
-                m.insert("SecretArns", v.into_value());
-            }
-            if let Some(v) = self.vpcs {
-                m.insert("Vpcs", v.into_value());
-            }
+            set(&mut m, "IamRoles", self.iam_roles);
+            set(&mut m, "LambdaFunctionArns", self.lambda_function_arns);
+            set(&mut m, "LogGroups", self.log_groups);
+            set(&mut m, "S3Buckets", self.s3_buckets);
+            set(&mut m, "SecretArns", self.secret_arns);
+            set(&mut m, "Vpcs", self.vpcs);
             gs_core::Value::Map(m)
         }
     }
@@ -375,15 +349,9 @@ pub mod agent_space {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_arns {
-                m.insert("SecurityGroupArns", v.into_value());
-            }
-            if let Some(v) = self.subnet_arns {
-                m.insert("SubnetArns", v.into_value());
-            }
-            if let Some(v) = self.vpc_arn {
-                m.insert("VpcArn", v.into_value());
-            }
+            set(&mut m, "SecurityGroupArns", self.security_group_arns);
+            set(&mut m, "SubnetArns", self.subnet_arns);
+            set(&mut m, "VpcArn", self.vpc_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -515,18 +483,10 @@ impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.default_kms_key_id {
-            m.insert("DefaultKmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.id_c_configuration {
-            m.insert("IdCConfiguration", v.into_value());
-        }
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DefaultKmsKeyId", self.default_kms_key_id);
+        set(&mut m, "IdCConfiguration", self.id_c_configuration);
+        set(&mut m, "RoleArn", self.role_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -584,7 +544,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "securityagent")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `IdCConfiguration` property type.
     ///
@@ -624,12 +584,8 @@ pub mod application {
     impl IntoValue for IdCConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.id_c_application_arn {
-                m.insert("IdCApplicationArn", v.into_value());
-            }
-            if let Some(v) = self.id_c_instance_arn {
-                m.insert("IdCInstanceArn", v.into_value());
-            }
+            set(&mut m, "IdCApplicationArn", self.id_c_application_arn);
+            set(&mut m, "IdCInstanceArn", self.id_c_instance_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -685,9 +641,7 @@ impl CfnArtifactProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
-        if let Some(v) = self.artifact_content {
-            m.insert("ArtifactContent", v.into_value());
-        }
+        set(&mut m, "ArtifactContent", self.artifact_content);
         m.insert("ArtifactType", self.artifact_type.into_value());
         m.insert("FileName", self.file_name.into_value());
         m
@@ -828,31 +782,15 @@ impl CfnPentestProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
         m.insert("Assets", self.assets.into_value());
-        if let Some(v) = self.clean_up_strategy {
-            m.insert("CleanUpStrategy", v.into_value());
-        }
-        if let Some(v) = self.code_remediation_strategy {
-            m.insert("CodeRemediationStrategy", v.into_value());
-        }
-        if let Some(v) = self.disable_managed_skills {
-            m.insert("DisableManagedSkills", v.into_value());
-        }
-        if let Some(v) = self.exclude_risk_types {
-            m.insert("ExcludeRiskTypes", v.into_value());
-        }
-        if let Some(v) = self.log_config {
-            m.insert("LogConfig", v.into_value());
-        }
-        if let Some(v) = self.network_traffic_config {
-            m.insert("NetworkTrafficConfig", v.into_value());
-        }
+        set(&mut m, "CleanUpStrategy", self.clean_up_strategy);
+        set(&mut m, "CodeRemediationStrategy", self.code_remediation_strategy);
+        set(&mut m, "DisableManagedSkills", self.disable_managed_skills);
+        set(&mut m, "ExcludeRiskTypes", self.exclude_risk_types);
+        set(&mut m, "LogConfig", self.log_config);
+        set(&mut m, "NetworkTrafficConfig", self.network_traffic_config);
         m.insert("ServiceRole", self.service_role.into_value());
-        if let Some(v) = self.title {
-            m.insert("Title", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Title", self.title);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -902,7 +840,7 @@ impl crate::Cfn<markers::Pentest> {
 /// The property types of [`CfnPentest`]: CDK's `CfnPentest.*Property`.
 #[cfg(feature = "securityagent")]
 pub mod pentest {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Collection of assets to be tested during the pentest
     ///
@@ -966,24 +904,12 @@ pub mod pentest {
     impl IntoValue for Assets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actors {
-                m.insert("Actors", v.into_value());
-            }
-            if let Some(v) = self.documents {
-                m.insert("Documents", v.into_value());
-            }
-            if let Some(v) = self.endpoints {
-                m.insert("Endpoints", v.into_value());
-            }
-            if let Some(v) = self.integrated_repositories {
-                m.insert("IntegratedRepositories", v.into_value());
-            }
-            if let Some(v) = self.source_code {
-                m.insert("SourceCode", v.into_value());
-            }
-            if let Some(v) = self.trusted_ca_certificates {
-                m.insert("TrustedCaCertificates", v.into_value());
-            }
+            set(&mut m, "Actors", self.actors);
+            set(&mut m, "Documents", self.documents);
+            set(&mut m, "Endpoints", self.endpoints);
+            set(&mut m, "IntegratedRepositories", self.integrated_repositories);
+            set(&mut m, "SourceCode", self.source_code);
+            set(&mut m, "TrustedCaCertificates", self.trusted_ca_certificates);
             gs_core::Value::Map(m)
         }
     }
@@ -1019,9 +945,7 @@ pub mod pentest {
     impl IntoValue for Endpoint {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.uri {
-                m.insert("Uri", v.into_value());
-            }
+            set(&mut m, "Uri", self.uri);
             gs_core::Value::Map(m)
         }
     }
@@ -1087,24 +1011,12 @@ pub mod pentest {
     impl IntoValue for Actor {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authentication {
-                m.insert("Authentication", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.enable_email_mfa {
-                m.insert("EnableEmailMfa", v.into_value());
-            }
-            if let Some(v) = self.identifier {
-                m.insert("Identifier", v.into_value());
-            }
-            if let Some(v) = self.mfa_forwarding_address {
-                m.insert("MfaForwardingAddress", v.into_value());
-            }
-            if let Some(v) = self.uris {
-                m.insert("Uris", v.into_value());
-            }
+            set(&mut m, "Authentication", self.authentication);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "EnableEmailMfa", self.enable_email_mfa);
+            set(&mut m, "Identifier", self.identifier);
+            set(&mut m, "MfaForwardingAddress", self.mfa_forwarding_address);
+            set(&mut m, "Uris", self.uris);
             gs_core::Value::Map(m)
         }
     }
@@ -1146,12 +1058,8 @@ pub mod pentest {
     impl IntoValue for Authentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.provider_type {
-                m.insert("ProviderType", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "ProviderType", self.provider_type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1193,12 +1101,8 @@ pub mod pentest {
     impl IntoValue for DocumentInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.artifact_id {
-                m.insert("ArtifactId", v.into_value());
-            }
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "ArtifactId", self.artifact_id);
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -1234,9 +1138,7 @@ pub mod pentest {
     impl IntoValue for SourceCodeRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -1280,9 +1182,7 @@ pub mod pentest {
     impl IntoValue for IntegratedRepository {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.branch {
-                m.insert("Branch", v.into_value());
-            }
+            set(&mut m, "Branch", self.branch);
             m.insert("IntegrationId", self.integration_id.into_value());
             m.insert("ProviderResourceId", self.provider_resource_id.into_value());
             gs_core::Value::Map(m)
@@ -1363,15 +1263,9 @@ pub mod pentest {
     impl IntoValue for CaCertificateSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.artifact_id {
-                m.insert("ArtifactId", v.into_value());
-            }
-            if let Some(v) = self.inline_pem {
-                m.insert("InlinePem", v.into_value());
-            }
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "ArtifactId", self.artifact_id);
+            set(&mut m, "InlinePem", self.inline_pem);
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -1413,12 +1307,8 @@ pub mod pentest {
     impl IntoValue for CloudWatchLog {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group {
-                m.insert("LogGroup", v.into_value());
-            }
-            if let Some(v) = self.log_stream {
-                m.insert("LogStream", v.into_value());
-            }
+            set(&mut m, "LogGroup", self.log_group);
+            set(&mut m, "LogStream", self.log_stream);
             gs_core::Value::Map(m)
         }
     }
@@ -1466,15 +1356,9 @@ pub mod pentest {
     impl IntoValue for VpcConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_group_arns {
-                m.insert("SecurityGroupArns", v.into_value());
-            }
-            if let Some(v) = self.subnet_arns {
-                m.insert("SubnetArns", v.into_value());
-            }
-            if let Some(v) = self.vpc_arn {
-                m.insert("VpcArn", v.into_value());
-            }
+            set(&mut m, "SecurityGroupArns", self.security_group_arns);
+            set(&mut m, "SubnetArns", self.subnet_arns);
+            set(&mut m, "VpcArn", self.vpc_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1516,12 +1400,8 @@ pub mod pentest {
     impl IntoValue for NetworkTrafficConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_headers {
-                m.insert("CustomHeaders", v.into_value());
-            }
-            if let Some(v) = self.rules {
-                m.insert("Rules", v.into_value());
-            }
+            set(&mut m, "CustomHeaders", self.custom_headers);
+            set(&mut m, "Rules", self.rules);
             gs_core::Value::Map(m)
         }
     }
@@ -1569,15 +1449,9 @@ pub mod pentest {
     impl IntoValue for NetworkTrafficRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.effect {
-                m.insert("Effect", v.into_value());
-            }
-            if let Some(v) = self.network_traffic_rule_type {
-                m.insert("NetworkTrafficRuleType", v.into_value());
-            }
-            if let Some(v) = self.pattern {
-                m.insert("Pattern", v.into_value());
-            }
+            set(&mut m, "Effect", self.effect);
+            set(&mut m, "NetworkTrafficRuleType", self.network_traffic_rule_type);
+            set(&mut m, "Pattern", self.pattern);
             gs_core::Value::Map(m)
         }
     }
@@ -1619,12 +1493,8 @@ pub mod pentest {
     impl IntoValue for CustomHeader {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -1692,22 +1562,12 @@ impl CfnSecurityRequirementPackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.security_requirements {
-            m.insert("SecurityRequirements", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SecurityRequirements", self.security_requirements);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1741,7 +1601,7 @@ impl crate::Cfn<markers::SecurityRequirementPack> {
 /// The property types of [`CfnSecurityRequirementPack`]: CDK's `CfnSecurityRequirementPack.*Property`.
 #[cfg(feature = "securityagent")]
 pub mod security_requirement_pack {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `SecurityRequirement` property type.
     ///
@@ -1800,9 +1660,7 @@ pub mod security_requirement_pack {
             m.insert("Domain", self.domain.into_value());
             m.insert("Evaluation", self.evaluation.into_value());
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.remediation {
-                m.insert("Remediation", v.into_value());
-            }
+            set(&mut m, "Remediation", self.remediation);
             gs_core::Value::Map(m)
         }
     }
@@ -1852,9 +1710,7 @@ impl CfnTargetDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetDomainName", self.target_domain_name.into_value());
         m.insert("VerificationMethod", self.verification_method.into_value());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "securityhub")]
-use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -351,9 +351,7 @@ impl CfnAggregatorV2Props {
         let mut m = gs_core::ValueMap::new();
         m.insert("LinkedRegions", self.linked_regions.into_value());
         m.insert("RegionLinkingMode", self.region_linking_mode.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -485,17 +483,11 @@ impl CfnAutomationRuleProps {
         m.insert("Actions", self.actions.into_value());
         m.insert("Criteria", self.criteria.into_value());
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.is_terminal {
-            m.insert("IsTerminal", v.into_value());
-        }
+        set(&mut m, "IsTerminal", self.is_terminal);
         m.insert("RuleName", self.rule_name.into_value());
         m.insert("RuleOrder", self.rule_order.into_value());
-        if let Some(v) = self.rule_status {
-            m.insert("RuleStatus", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RuleStatus", self.rule_status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -555,7 +547,7 @@ impl crate::Cfn<markers::AutomationRule> {
 /// The property types of [`CfnAutomationRule`]: CDK's `CfnAutomationRule.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod automation_rule {
-    use crate::kinds::{Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Int, IntoValue, List, Map, Num, Str, set};
 
     /// One or more actions that AWS Security Hub CSPM takes when a finding matches the defined
     /// criteria of a rule.
@@ -678,33 +670,15 @@ pub mod automation_rule {
     impl IntoValue for AutomationRulesFindingFieldsUpdate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.confidence {
-                m.insert("Confidence", v.into_value());
-            }
-            if let Some(v) = self.criticality {
-                m.insert("Criticality", v.into_value());
-            }
-            if let Some(v) = self.note {
-                m.insert("Note", v.into_value());
-            }
-            if let Some(v) = self.related_findings {
-                m.insert("RelatedFindings", v.into_value());
-            }
-            if let Some(v) = self.severity {
-                m.insert("Severity", v.into_value());
-            }
-            if let Some(v) = self.types {
-                m.insert("Types", v.into_value());
-            }
-            if let Some(v) = self.user_defined_fields {
-                m.insert("UserDefinedFields", v.into_value());
-            }
-            if let Some(v) = self.verification_state {
-                m.insert("VerificationState", v.into_value());
-            }
-            if let Some(v) = self.workflow {
-                m.insert("Workflow", v.into_value());
-            }
+            set(&mut m, "Confidence", self.confidence);
+            set(&mut m, "Criticality", self.criticality);
+            set(&mut m, "Note", self.note);
+            set(&mut m, "RelatedFindings", self.related_findings);
+            set(&mut m, "Severity", self.severity);
+            set(&mut m, "Types", self.types);
+            set(&mut m, "UserDefinedFields", self.user_defined_fields);
+            set(&mut m, "VerificationState", self.verification_state);
+            set(&mut m, "Workflow", self.workflow);
             gs_core::Value::Map(m)
         }
     }
@@ -866,15 +840,9 @@ pub mod automation_rule {
     impl IntoValue for SeverityUpdate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.label {
-                m.insert("Label", v.into_value());
-            }
-            if let Some(v) = self.normalized {
-                m.insert("Normalized", v.into_value());
-            }
-            if let Some(v) = self.product {
-                m.insert("Product", v.into_value());
-            }
+            set(&mut m, "Label", self.label);
+            set(&mut m, "Normalized", self.normalized);
+            set(&mut m, "Product", self.product);
             gs_core::Value::Map(m)
         }
     }
@@ -1143,111 +1111,41 @@ pub mod automation_rule {
     impl IntoValue for AutomationRulesFindingFilters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_account_id {
-                m.insert("AwsAccountId", v.into_value());
-            }
-            if let Some(v) = self.company_name {
-                m.insert("CompanyName", v.into_value());
-            }
-            if let Some(v) = self.compliance_associated_standards_id {
-                m.insert("ComplianceAssociatedStandardsId", v.into_value());
-            }
-            if let Some(v) = self.compliance_security_control_id {
-                m.insert("ComplianceSecurityControlId", v.into_value());
-            }
-            if let Some(v) = self.compliance_status {
-                m.insert("ComplianceStatus", v.into_value());
-            }
-            if let Some(v) = self.confidence {
-                m.insert("Confidence", v.into_value());
-            }
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.criticality {
-                m.insert("Criticality", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.first_observed_at {
-                m.insert("FirstObservedAt", v.into_value());
-            }
-            if let Some(v) = self.generator_id {
-                m.insert("GeneratorId", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.last_observed_at {
-                m.insert("LastObservedAt", v.into_value());
-            }
-            if let Some(v) = self.note_text {
-                m.insert("NoteText", v.into_value());
-            }
-            if let Some(v) = self.note_updated_at {
-                m.insert("NoteUpdatedAt", v.into_value());
-            }
-            if let Some(v) = self.note_updated_by {
-                m.insert("NoteUpdatedBy", v.into_value());
-            }
-            if let Some(v) = self.product_arn {
-                m.insert("ProductArn", v.into_value());
-            }
-            if let Some(v) = self.product_name {
-                m.insert("ProductName", v.into_value());
-            }
-            if let Some(v) = self.record_state {
-                m.insert("RecordState", v.into_value());
-            }
-            if let Some(v) = self.related_findings_id {
-                m.insert("RelatedFindingsId", v.into_value());
-            }
-            if let Some(v) = self.related_findings_product_arn {
-                m.insert("RelatedFindingsProductArn", v.into_value());
-            }
-            if let Some(v) = self.resource_details_other {
-                m.insert("ResourceDetailsOther", v.into_value());
-            }
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
-            if let Some(v) = self.resource_partition {
-                m.insert("ResourcePartition", v.into_value());
-            }
-            if let Some(v) = self.resource_region {
-                m.insert("ResourceRegion", v.into_value());
-            }
-            if let Some(v) = self.resource_tags {
-                m.insert("ResourceTags", v.into_value());
-            }
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.severity_label {
-                m.insert("SeverityLabel", v.into_value());
-            }
-            if let Some(v) = self.source_url {
-                m.insert("SourceUrl", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
-            if let Some(v) = self.user_defined_fields {
-                m.insert("UserDefinedFields", v.into_value());
-            }
-            if let Some(v) = self.verification_state {
-                m.insert("VerificationState", v.into_value());
-            }
-            if let Some(v) = self.workflow_status {
-                m.insert("WorkflowStatus", v.into_value());
-            }
+            set(&mut m, "AwsAccountId", self.aws_account_id);
+            set(&mut m, "CompanyName", self.company_name);
+            set(&mut m, "ComplianceAssociatedStandardsId", self.compliance_associated_standards_id);
+            set(&mut m, "ComplianceSecurityControlId", self.compliance_security_control_id);
+            set(&mut m, "ComplianceStatus", self.compliance_status);
+            set(&mut m, "Confidence", self.confidence);
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "Criticality", self.criticality);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "FirstObservedAt", self.first_observed_at);
+            set(&mut m, "GeneratorId", self.generator_id);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "LastObservedAt", self.last_observed_at);
+            set(&mut m, "NoteText", self.note_text);
+            set(&mut m, "NoteUpdatedAt", self.note_updated_at);
+            set(&mut m, "NoteUpdatedBy", self.note_updated_by);
+            set(&mut m, "ProductArn", self.product_arn);
+            set(&mut m, "ProductName", self.product_name);
+            set(&mut m, "RecordState", self.record_state);
+            set(&mut m, "RelatedFindingsId", self.related_findings_id);
+            set(&mut m, "RelatedFindingsProductArn", self.related_findings_product_arn);
+            set(&mut m, "ResourceDetailsOther", self.resource_details_other);
+            set(&mut m, "ResourceId", self.resource_id);
+            set(&mut m, "ResourcePartition", self.resource_partition);
+            set(&mut m, "ResourceRegion", self.resource_region);
+            set(&mut m, "ResourceTags", self.resource_tags);
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "SeverityLabel", self.severity_label);
+            set(&mut m, "SourceUrl", self.source_url);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UpdatedAt", self.updated_at);
+            set(&mut m, "UserDefinedFields", self.user_defined_fields);
+            set(&mut m, "VerificationState", self.verification_state);
+            set(&mut m, "WorkflowStatus", self.workflow_status);
             gs_core::Value::Map(m)
         }
     }
@@ -1388,15 +1286,9 @@ pub mod automation_rule {
     impl IntoValue for DateFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.date_range {
-                m.insert("DateRange", v.into_value());
-            }
-            if let Some(v) = self.end {
-                m.insert("End", v.into_value());
-            }
-            if let Some(v) = self.start {
-                m.insert("Start", v.into_value());
-            }
+            set(&mut m, "DateRange", self.date_range);
+            set(&mut m, "End", self.end);
+            set(&mut m, "Start", self.start);
             gs_core::Value::Map(m)
         }
     }
@@ -1483,15 +1375,9 @@ pub mod automation_rule {
     impl IntoValue for NumberFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eq {
-                m.insert("Eq", v.into_value());
-            }
-            if let Some(v) = self.gte {
-                m.insert("Gte", v.into_value());
-            }
-            if let Some(v) = self.lte {
-                m.insert("Lte", v.into_value());
-            }
+            set(&mut m, "Eq", self.eq);
+            set(&mut m, "Gte", self.gte);
+            set(&mut m, "Lte", self.lte);
             gs_core::Value::Map(m)
         }
     }
@@ -1573,12 +1459,8 @@ impl CfnAutomationRuleV2Props {
         m.insert("Description", self.description.into_value());
         m.insert("RuleName", self.rule_name.into_value());
         m.insert("RuleOrder", self.rule_order.into_value());
-        if let Some(v) = self.rule_status {
-            m.insert("RuleStatus", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RuleStatus", self.rule_status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1636,7 +1518,7 @@ impl crate::Cfn<markers::AutomationRuleV2> {
 /// The property types of [`CfnAutomationRuleV2`]: CDK's `CfnAutomationRuleV2.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod automation_rule_v2 {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// The filtering type and configuration of the automation rule.
     ///
@@ -1669,9 +1551,7 @@ pub mod automation_rule_v2 {
     impl IntoValue for Criteria {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ocsf_finding_criteria {
-                m.insert("OcsfFindingCriteria", v.into_value());
-            }
+            set(&mut m, "OcsfFindingCriteria", self.ocsf_finding_criteria);
             gs_core::Value::Map(m)
         }
     }
@@ -1713,12 +1593,8 @@ pub mod automation_rule_v2 {
     impl IntoValue for OcsfFindingFilters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.composite_filters {
-                m.insert("CompositeFilters", v.into_value());
-            }
-            if let Some(v) = self.composite_operator {
-                m.insert("CompositeOperator", v.into_value());
-            }
+            set(&mut m, "CompositeFilters", self.composite_filters);
+            set(&mut m, "CompositeOperator", self.composite_operator);
             gs_core::Value::Map(m)
         }
     }
@@ -1784,24 +1660,12 @@ pub mod automation_rule_v2 {
     impl IntoValue for CompositeFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_filters {
-                m.insert("BooleanFilters", v.into_value());
-            }
-            if let Some(v) = self.date_filters {
-                m.insert("DateFilters", v.into_value());
-            }
-            if let Some(v) = self.map_filters {
-                m.insert("MapFilters", v.into_value());
-            }
-            if let Some(v) = self.number_filters {
-                m.insert("NumberFilters", v.into_value());
-            }
-            if let Some(v) = self.operator {
-                m.insert("Operator", v.into_value());
-            }
-            if let Some(v) = self.string_filters {
-                m.insert("StringFilters", v.into_value());
-            }
+            set(&mut m, "BooleanFilters", self.boolean_filters);
+            set(&mut m, "DateFilters", self.date_filters);
+            set(&mut m, "MapFilters", self.map_filters);
+            set(&mut m, "NumberFilters", self.number_filters);
+            set(&mut m, "Operator", self.operator);
+            set(&mut m, "StringFilters", self.string_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -1968,15 +1832,9 @@ pub mod automation_rule_v2 {
     impl IntoValue for DateFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.date_range {
-                m.insert("DateRange", v.into_value());
-            }
-            if let Some(v) = self.end {
-                m.insert("End", v.into_value());
-            }
-            if let Some(v) = self.start {
-                m.insert("Start", v.into_value());
-            }
+            set(&mut m, "DateRange", self.date_range);
+            set(&mut m, "End", self.end);
+            set(&mut m, "Start", self.start);
             gs_core::Value::Map(m)
         }
     }
@@ -2172,15 +2030,9 @@ pub mod automation_rule_v2 {
     impl IntoValue for NumberFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eq {
-                m.insert("Eq", v.into_value());
-            }
-            if let Some(v) = self.gte {
-                m.insert("Gte", v.into_value());
-            }
-            if let Some(v) = self.lte {
-                m.insert("Lte", v.into_value());
-            }
+            set(&mut m, "Eq", self.eq);
+            set(&mut m, "Gte", self.gte);
+            set(&mut m, "Lte", self.lte);
             gs_core::Value::Map(m)
         }
     }
@@ -2315,12 +2167,8 @@ pub mod automation_rule_v2 {
     impl IntoValue for AutomationRulesActionV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.external_integration_configuration {
-                m.insert("ExternalIntegrationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.finding_fields_update {
-                m.insert("FindingFieldsUpdate", v.into_value());
-            }
+            set(&mut m, "ExternalIntegrationConfiguration", self.external_integration_configuration);
+            set(&mut m, "FindingFieldsUpdate", self.finding_fields_update);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2369,15 +2217,9 @@ pub mod automation_rule_v2 {
     impl IntoValue for AutomationRulesFindingFieldsUpdateV2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
-            if let Some(v) = self.severity_id {
-                m.insert("SeverityId", v.into_value());
-            }
-            if let Some(v) = self.status_id {
-                m.insert("StatusId", v.into_value());
-            }
+            set(&mut m, "Comment", self.comment);
+            set(&mut m, "SeverityId", self.severity_id);
+            set(&mut m, "StatusId", self.status_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2413,9 +2255,7 @@ pub mod automation_rule_v2 {
     impl IntoValue for ExternalIntegrationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connector_arn {
-                m.insert("ConnectorArn", v.into_value());
-            }
+            set(&mut m, "ConnectorArn", self.connector_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2482,13 +2322,9 @@ impl CfnConfigurationPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationPolicy", self.configuration_policy.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2558,7 +2394,7 @@ impl crate::Cfn<markers::ConfigurationPolicy> {
 /// The property types of [`CfnConfigurationPolicy`]: CDK's `CfnConfigurationPolicy.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod configuration_policy {
-    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Map, Num, Str, set};
 
     /// An object that defines how AWS Security Hub CSPM is configured. It includes whether Security
     /// Hub CSPM is enabled or disabled, a list of enabled security standards, a list of enabled or
@@ -2597,9 +2433,7 @@ pub mod configuration_policy {
     impl IntoValue for Policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.security_hub {
-                m.insert("SecurityHub", v.into_value());
-            }
+            set(&mut m, "SecurityHub", self.security_hub);
             gs_core::Value::Map(m)
         }
     }
@@ -2655,15 +2489,9 @@ pub mod configuration_policy {
     impl IntoValue for SecurityHubPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled_standard_identifiers {
-                m.insert("EnabledStandardIdentifiers", v.into_value());
-            }
-            if let Some(v) = self.security_controls_configuration {
-                m.insert("SecurityControlsConfiguration", v.into_value());
-            }
-            if let Some(v) = self.service_enabled {
-                m.insert("ServiceEnabled", v.into_value());
-            }
+            set(&mut m, "EnabledStandardIdentifiers", self.enabled_standard_identifiers);
+            set(&mut m, "SecurityControlsConfiguration", self.security_controls_configuration);
+            set(&mut m, "ServiceEnabled", self.service_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2714,15 +2542,9 @@ pub mod configuration_policy {
     impl IntoValue for SecurityControlsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disabled_security_control_identifiers {
-                m.insert("DisabledSecurityControlIdentifiers", v.into_value());
-            }
-            if let Some(v) = self.enabled_security_control_identifiers {
-                m.insert("EnabledSecurityControlIdentifiers", v.into_value());
-            }
-            if let Some(v) = self.security_control_custom_parameters {
-                m.insert("SecurityControlCustomParameters", v.into_value());
-            }
+            set(&mut m, "DisabledSecurityControlIdentifiers", self.disabled_security_control_identifiers);
+            set(&mut m, "EnabledSecurityControlIdentifiers", self.enabled_security_control_identifiers);
+            set(&mut m, "SecurityControlCustomParameters", self.security_control_custom_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2765,12 +2587,8 @@ pub mod configuration_policy {
     impl IntoValue for SecurityControlCustomParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.security_control_id {
-                m.insert("SecurityControlId", v.into_value());
-            }
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "SecurityControlId", self.security_control_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2809,9 +2627,7 @@ pub mod configuration_policy {
     impl IntoValue for ParameterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             m.insert("ValueType", self.value_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2890,30 +2706,14 @@ pub mod configuration_policy {
     impl IntoValue for ParameterValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean {
-                m.insert("Boolean", v.into_value());
-            }
-            if let Some(v) = self.double {
-                m.insert("Double", v.into_value());
-            }
-            if let Some(v) = self.r#enum {
-                m.insert("Enum", v.into_value());
-            }
-            if let Some(v) = self.enum_list {
-                m.insert("EnumList", v.into_value());
-            }
-            if let Some(v) = self.integer {
-                m.insert("Integer", v.into_value());
-            }
-            if let Some(v) = self.integer_list {
-                m.insert("IntegerList", v.into_value());
-            }
-            if let Some(v) = self.string {
-                m.insert("String", v.into_value());
-            }
-            if let Some(v) = self.string_list {
-                m.insert("StringList", v.into_value());
-            }
+            set(&mut m, "Boolean", self.boolean);
+            set(&mut m, "Double", self.double);
+            set(&mut m, "Enum", self.r#enum);
+            set(&mut m, "EnumList", self.enum_list);
+            set(&mut m, "Integer", self.integer);
+            set(&mut m, "IntegerList", self.integer_list);
+            set(&mut m, "String", self.string);
+            set(&mut m, "StringList", self.string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -2969,14 +2769,10 @@ impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Provider", self.provider.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3082,7 +2878,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod connector {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `Provider` property type.
     ///
@@ -3196,9 +2992,7 @@ pub mod connector {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScopeType", self.scope_type.into_value());
-            if let Some(v) = self.scope_values {
-                m.insert("ScopeValues", v.into_value());
-            }
+            set(&mut m, "ScopeValues", self.scope_values);
             gs_core::Value::Map(m)
         }
     }
@@ -3261,17 +3055,11 @@ impl CfnConnectorV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Name", self.name.into_value());
         m.insert("Provider", self.provider.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3377,7 +3165,7 @@ impl crate::Cfn<markers::ConnectorV2> {
 /// The property types of [`CfnConnectorV2`]: CDK's `CfnConnectorV2.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod connector_v2 {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The third-party provider detail for a service configuration.
     ///
@@ -3423,15 +3211,9 @@ pub mod connector_v2 {
     impl IntoValue for Provider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.azure {
-                m.insert("Azure", v.into_value());
-            }
-            if let Some(v) = self.jira_cloud {
-                m.insert("JiraCloud", v.into_value());
-            }
-            if let Some(v) = self.service_now {
-                m.insert("ServiceNow", v.into_value());
-            }
+            set(&mut m, "Azure", self.azure);
+            set(&mut m, "JiraCloud", self.jira_cloud);
+            set(&mut m, "ServiceNow", self.service_now);
             gs_core::Value::Map(m)
         }
     }
@@ -3590,9 +3372,7 @@ pub mod connector_v2 {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScopeType", self.scope_type.into_value());
-            if let Some(v) = self.scope_values {
-                m.insert("ScopeValues", v.into_value());
-            }
+            set(&mut m, "ScopeValues", self.scope_values);
             gs_core::Value::Map(m)
         }
     }
@@ -3705,9 +3485,7 @@ impl CfnFindingAggregatorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RegionLinkingMode", self.region_linking_mode.into_value());
-        if let Some(v) = self.regions {
-            m.insert("Regions", v.into_value());
-        }
+        set(&mut m, "Regions", self.regions);
         m
     }
 
@@ -3810,18 +3588,10 @@ impl CfnHubProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auto_enable_controls {
-            m.insert("AutoEnableControls", v.into_value());
-        }
-        if let Some(v) = self.control_finding_generator {
-            m.insert("ControlFindingGenerator", v.into_value());
-        }
-        if let Some(v) = self.enable_default_standards {
-            m.insert("EnableDefaultStandards", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AutoEnableControls", self.auto_enable_controls);
+        set(&mut m, "ControlFindingGenerator", self.control_finding_generator);
+        set(&mut m, "EnableDefaultStandards", self.enable_default_standards);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3909,12 +3679,8 @@ impl CfnHubV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.network_scanning {
-            m.insert("NetworkScanning", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NetworkScanning", self.network_scanning);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4079,7 +3845,7 @@ impl crate::Cfn<markers::Insight> {
 /// The property types of [`CfnInsight`]: CDK's `CfnInsight.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod insight {
-    use crate::kinds::{Bool, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, List, Num, Str, set};
 
     /// A collection of filters that are applied to all active findings aggregated by AWS Security
     /// Hub CSPM .
@@ -4763,318 +4529,110 @@ pub mod insight {
     impl IntoValue for AwsSecurityFindingFilters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_account_id {
-                m.insert("AwsAccountId", v.into_value());
-            }
-            if let Some(v) = self.aws_account_name {
-                m.insert("AwsAccountName", v.into_value());
-            }
-            if let Some(v) = self.company_name {
-                m.insert("CompanyName", v.into_value());
-            }
-            if let Some(v) = self.compliance_associated_standards_id {
-                m.insert("ComplianceAssociatedStandardsId", v.into_value());
-            }
-            if let Some(v) = self.compliance_security_control_id {
-                m.insert("ComplianceSecurityControlId", v.into_value());
-            }
-            if let Some(v) = self.compliance_security_control_parameters_name {
-                m.insert("ComplianceSecurityControlParametersName", v.into_value());
-            }
-            if let Some(v) = self.compliance_security_control_parameters_value {
-                m.insert("ComplianceSecurityControlParametersValue", v.into_value());
-            }
-            if let Some(v) = self.compliance_status {
-                m.insert("ComplianceStatus", v.into_value());
-            }
-            if let Some(v) = self.confidence {
-                m.insert("Confidence", v.into_value());
-            }
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.criticality {
-                m.insert("Criticality", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.finding_provider_fields_confidence {
-                m.insert("FindingProviderFieldsConfidence", v.into_value());
-            }
-            if let Some(v) = self.finding_provider_fields_criticality {
-                m.insert("FindingProviderFieldsCriticality", v.into_value());
-            }
-            if let Some(v) = self.finding_provider_fields_related_findings_id {
-                m.insert("FindingProviderFieldsRelatedFindingsId", v.into_value());
-            }
-            if let Some(v) = self.finding_provider_fields_related_findings_product_arn {
-                m.insert("FindingProviderFieldsRelatedFindingsProductArn", v.into_value());
-            }
-            if let Some(v) = self.finding_provider_fields_severity_label {
-                m.insert("FindingProviderFieldsSeverityLabel", v.into_value());
-            }
-            if let Some(v) = self.finding_provider_fields_severity_original {
-                m.insert("FindingProviderFieldsSeverityOriginal", v.into_value());
-            }
-            if let Some(v) = self.finding_provider_fields_types {
-                m.insert("FindingProviderFieldsTypes", v.into_value());
-            }
-            if let Some(v) = self.first_observed_at {
-                m.insert("FirstObservedAt", v.into_value());
-            }
-            if let Some(v) = self.generator_id {
-                m.insert("GeneratorId", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("Id", v.into_value());
-            }
-            if let Some(v) = self.keyword {
-                m.insert("Keyword", v.into_value());
-            }
-            if let Some(v) = self.last_observed_at {
-                m.insert("LastObservedAt", v.into_value());
-            }
-            if let Some(v) = self.malware_name {
-                m.insert("MalwareName", v.into_value());
-            }
-            if let Some(v) = self.malware_path {
-                m.insert("MalwarePath", v.into_value());
-            }
-            if let Some(v) = self.malware_state {
-                m.insert("MalwareState", v.into_value());
-            }
-            if let Some(v) = self.malware_type {
-                m.insert("MalwareType", v.into_value());
-            }
-            if let Some(v) = self.network_destination_domain {
-                m.insert("NetworkDestinationDomain", v.into_value());
-            }
-            if let Some(v) = self.network_destination_ip_v4 {
-                m.insert("NetworkDestinationIpV4", v.into_value());
-            }
-            if let Some(v) = self.network_destination_ip_v6 {
-                m.insert("NetworkDestinationIpV6", v.into_value());
-            }
-            if let Some(v) = self.network_destination_port {
-                m.insert("NetworkDestinationPort", v.into_value());
-            }
-            if let Some(v) = self.network_direction {
-                m.insert("NetworkDirection", v.into_value());
-            }
-            if let Some(v) = self.network_protocol {
-                m.insert("NetworkProtocol", v.into_value());
-            }
-            if let Some(v) = self.network_source_domain {
-                m.insert("NetworkSourceDomain", v.into_value());
-            }
-            if let Some(v) = self.network_source_ip_v4 {
-                m.insert("NetworkSourceIpV4", v.into_value());
-            }
-            if let Some(v) = self.network_source_ip_v6 {
-                m.insert("NetworkSourceIpV6", v.into_value());
-            }
-            if let Some(v) = self.network_source_mac {
-                m.insert("NetworkSourceMac", v.into_value());
-            }
-            if let Some(v) = self.network_source_port {
-                m.insert("NetworkSourcePort", v.into_value());
-            }
-            if let Some(v) = self.note_text {
-                m.insert("NoteText", v.into_value());
-            }
-            if let Some(v) = self.note_updated_at {
-                m.insert("NoteUpdatedAt", v.into_value());
-            }
-            if let Some(v) = self.note_updated_by {
-                m.insert("NoteUpdatedBy", v.into_value());
-            }
-            if let Some(v) = self.process_launched_at {
-                m.insert("ProcessLaunchedAt", v.into_value());
-            }
-            if let Some(v) = self.process_name {
-                m.insert("ProcessName", v.into_value());
-            }
-            if let Some(v) = self.process_parent_pid {
-                m.insert("ProcessParentPid", v.into_value());
-            }
-            if let Some(v) = self.process_path {
-                m.insert("ProcessPath", v.into_value());
-            }
-            if let Some(v) = self.process_pid {
-                m.insert("ProcessPid", v.into_value());
-            }
-            if let Some(v) = self.process_terminated_at {
-                m.insert("ProcessTerminatedAt", v.into_value());
-            }
-            if let Some(v) = self.product_arn {
-                m.insert("ProductArn", v.into_value());
-            }
-            if let Some(v) = self.product_fields {
-                m.insert("ProductFields", v.into_value());
-            }
-            if let Some(v) = self.product_name {
-                m.insert("ProductName", v.into_value());
-            }
-            if let Some(v) = self.recommendation_text {
-                m.insert("RecommendationText", v.into_value());
-            }
-            if let Some(v) = self.record_state {
-                m.insert("RecordState", v.into_value());
-            }
-            if let Some(v) = self.region {
-                m.insert("Region", v.into_value());
-            }
-            if let Some(v) = self.related_findings_id {
-                m.insert("RelatedFindingsId", v.into_value());
-            }
-            if let Some(v) = self.related_findings_product_arn {
-                m.insert("RelatedFindingsProductArn", v.into_value());
-            }
-            if let Some(v) = self.resource_application_arn {
-                m.insert("ResourceApplicationArn", v.into_value());
-            }
-            if let Some(v) = self.resource_application_name {
-                m.insert("ResourceApplicationName", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_iam_instance_profile_arn {
-                m.insert("ResourceAwsEc2InstanceIamInstanceProfileArn", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_image_id {
-                m.insert("ResourceAwsEc2InstanceImageId", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_ip_v4_addresses {
-                m.insert("ResourceAwsEc2InstanceIpV4Addresses", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_ip_v6_addresses {
-                m.insert("ResourceAwsEc2InstanceIpV6Addresses", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_key_name {
-                m.insert("ResourceAwsEc2InstanceKeyName", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_launched_at {
-                m.insert("ResourceAwsEc2InstanceLaunchedAt", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_subnet_id {
-                m.insert("ResourceAwsEc2InstanceSubnetId", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_type {
-                m.insert("ResourceAwsEc2InstanceType", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_ec2_instance_vpc_id {
-                m.insert("ResourceAwsEc2InstanceVpcId", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_iam_access_key_created_at {
-                m.insert("ResourceAwsIamAccessKeyCreatedAt", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_iam_access_key_principal_name {
-                m.insert("ResourceAwsIamAccessKeyPrincipalName", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_iam_access_key_status {
-                m.insert("ResourceAwsIamAccessKeyStatus", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_iam_access_key_user_name {
-                m.insert("ResourceAwsIamAccessKeyUserName", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_iam_user_user_name {
-                m.insert("ResourceAwsIamUserUserName", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_s3_bucket_owner_id {
-                m.insert("ResourceAwsS3BucketOwnerId", v.into_value());
-            }
-            if let Some(v) = self.resource_aws_s3_bucket_owner_name {
-                m.insert("ResourceAwsS3BucketOwnerName", v.into_value());
-            }
-            if let Some(v) = self.resource_container_image_id {
-                m.insert("ResourceContainerImageId", v.into_value());
-            }
-            if let Some(v) = self.resource_container_image_name {
-                m.insert("ResourceContainerImageName", v.into_value());
-            }
-            if let Some(v) = self.resource_container_launched_at {
-                m.insert("ResourceContainerLaunchedAt", v.into_value());
-            }
-            if let Some(v) = self.resource_container_name {
-                m.insert("ResourceContainerName", v.into_value());
-            }
-            if let Some(v) = self.resource_details_other {
-                m.insert("ResourceDetailsOther", v.into_value());
-            }
-            if let Some(v) = self.resource_id {
-                m.insert("ResourceId", v.into_value());
-            }
-            if let Some(v) = self.resource_partition {
-                m.insert("ResourcePartition", v.into_value());
-            }
-            if let Some(v) = self.resource_region {
-                m.insert("ResourceRegion", v.into_value());
-            }
-            if let Some(v) = self.resource_tags {
-                m.insert("ResourceTags", v.into_value());
-            }
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.sample {
-                m.insert("Sample", v.into_value());
-            }
-            if let Some(v) = self.severity_label {
-                m.insert("SeverityLabel", v.into_value());
-            }
-            if let Some(v) = self.severity_normalized {
-                m.insert("SeverityNormalized", v.into_value());
-            }
-            if let Some(v) = self.severity_product {
-                m.insert("SeverityProduct", v.into_value());
-            }
-            if let Some(v) = self.source_url {
-                m.insert("SourceUrl", v.into_value());
-            }
-            if let Some(v) = self.threat_intel_indicator_category {
-                m.insert("ThreatIntelIndicatorCategory", v.into_value());
-            }
-            if let Some(v) = self.threat_intel_indicator_last_observed_at {
-                m.insert("ThreatIntelIndicatorLastObservedAt", v.into_value());
-            }
-            if let Some(v) = self.threat_intel_indicator_source {
-                m.insert("ThreatIntelIndicatorSource", v.into_value());
-            }
-            if let Some(v) = self.threat_intel_indicator_source_url {
-                m.insert("ThreatIntelIndicatorSourceUrl", v.into_value());
-            }
-            if let Some(v) = self.threat_intel_indicator_type {
-                m.insert("ThreatIntelIndicatorType", v.into_value());
-            }
-            if let Some(v) = self.threat_intel_indicator_value {
-                m.insert("ThreatIntelIndicatorValue", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.updated_at {
-                m.insert("UpdatedAt", v.into_value());
-            }
-            if let Some(v) = self.user_defined_fields {
-                m.insert("UserDefinedFields", v.into_value());
-            }
-            if let Some(v) = self.verification_state {
-                m.insert("VerificationState", v.into_value());
-            }
-            if let Some(v) = self.vulnerabilities_exploit_available {
-                m.insert("VulnerabilitiesExploitAvailable", v.into_value());
-            }
-            if let Some(v) = self.vulnerabilities_fix_available {
-                m.insert("VulnerabilitiesFixAvailable", v.into_value());
-            }
-            if let Some(v) = self.workflow_state {
-                m.insert("WorkflowState", v.into_value());
-            }
-            if let Some(v) = self.workflow_status {
-                m.insert("WorkflowStatus", v.into_value());
-            }
+            set(&mut m, "AwsAccountId", self.aws_account_id);
+            set(&mut m, "AwsAccountName", self.aws_account_name);
+            set(&mut m, "CompanyName", self.company_name);
+            set(&mut m, "ComplianceAssociatedStandardsId", self.compliance_associated_standards_id);
+            set(&mut m, "ComplianceSecurityControlId", self.compliance_security_control_id);
+            set(&mut m, "ComplianceSecurityControlParametersName", self.compliance_security_control_parameters_name);
+            set(&mut m, "ComplianceSecurityControlParametersValue", self.compliance_security_control_parameters_value);
+            set(&mut m, "ComplianceStatus", self.compliance_status);
+            set(&mut m, "Confidence", self.confidence);
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "Criticality", self.criticality);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "FindingProviderFieldsConfidence", self.finding_provider_fields_confidence);
+            set(&mut m, "FindingProviderFieldsCriticality", self.finding_provider_fields_criticality);
+            set(&mut m, "FindingProviderFieldsRelatedFindingsId", self.finding_provider_fields_related_findings_id);
+            set(&mut m, "FindingProviderFieldsRelatedFindingsProductArn", self.finding_provider_fields_related_findings_product_arn);
+            set(&mut m, "FindingProviderFieldsSeverityLabel", self.finding_provider_fields_severity_label);
+            set(&mut m, "FindingProviderFieldsSeverityOriginal", self.finding_provider_fields_severity_original);
+            set(&mut m, "FindingProviderFieldsTypes", self.finding_provider_fields_types);
+            set(&mut m, "FirstObservedAt", self.first_observed_at);
+            set(&mut m, "GeneratorId", self.generator_id);
+            set(&mut m, "Id", self.id);
+            set(&mut m, "Keyword", self.keyword);
+            set(&mut m, "LastObservedAt", self.last_observed_at);
+            set(&mut m, "MalwareName", self.malware_name);
+            set(&mut m, "MalwarePath", self.malware_path);
+            set(&mut m, "MalwareState", self.malware_state);
+            set(&mut m, "MalwareType", self.malware_type);
+            set(&mut m, "NetworkDestinationDomain", self.network_destination_domain);
+            set(&mut m, "NetworkDestinationIpV4", self.network_destination_ip_v4);
+            set(&mut m, "NetworkDestinationIpV6", self.network_destination_ip_v6);
+            set(&mut m, "NetworkDestinationPort", self.network_destination_port);
+            set(&mut m, "NetworkDirection", self.network_direction);
+            set(&mut m, "NetworkProtocol", self.network_protocol);
+            set(&mut m, "NetworkSourceDomain", self.network_source_domain);
+            set(&mut m, "NetworkSourceIpV4", self.network_source_ip_v4);
+            set(&mut m, "NetworkSourceIpV6", self.network_source_ip_v6);
+            set(&mut m, "NetworkSourceMac", self.network_source_mac);
+            set(&mut m, "NetworkSourcePort", self.network_source_port);
+            set(&mut m, "NoteText", self.note_text);
+            set(&mut m, "NoteUpdatedAt", self.note_updated_at);
+            set(&mut m, "NoteUpdatedBy", self.note_updated_by);
+            set(&mut m, "ProcessLaunchedAt", self.process_launched_at);
+            set(&mut m, "ProcessName", self.process_name);
+            set(&mut m, "ProcessParentPid", self.process_parent_pid);
+            set(&mut m, "ProcessPath", self.process_path);
+            set(&mut m, "ProcessPid", self.process_pid);
+            set(&mut m, "ProcessTerminatedAt", self.process_terminated_at);
+            set(&mut m, "ProductArn", self.product_arn);
+            set(&mut m, "ProductFields", self.product_fields);
+            set(&mut m, "ProductName", self.product_name);
+            set(&mut m, "RecommendationText", self.recommendation_text);
+            set(&mut m, "RecordState", self.record_state);
+            set(&mut m, "Region", self.region);
+            set(&mut m, "RelatedFindingsId", self.related_findings_id);
+            set(&mut m, "RelatedFindingsProductArn", self.related_findings_product_arn);
+            set(&mut m, "ResourceApplicationArn", self.resource_application_arn);
+            set(&mut m, "ResourceApplicationName", self.resource_application_name);
+            set(&mut m, "ResourceAwsEc2InstanceIamInstanceProfileArn", self.resource_aws_ec2_instance_iam_instance_profile_arn);
+            set(&mut m, "ResourceAwsEc2InstanceImageId", self.resource_aws_ec2_instance_image_id);
+            set(&mut m, "ResourceAwsEc2InstanceIpV4Addresses", self.resource_aws_ec2_instance_ip_v4_addresses);
+            set(&mut m, "ResourceAwsEc2InstanceIpV6Addresses", self.resource_aws_ec2_instance_ip_v6_addresses);
+            set(&mut m, "ResourceAwsEc2InstanceKeyName", self.resource_aws_ec2_instance_key_name);
+            set(&mut m, "ResourceAwsEc2InstanceLaunchedAt", self.resource_aws_ec2_instance_launched_at);
+            set(&mut m, "ResourceAwsEc2InstanceSubnetId", self.resource_aws_ec2_instance_subnet_id);
+            set(&mut m, "ResourceAwsEc2InstanceType", self.resource_aws_ec2_instance_type);
+            set(&mut m, "ResourceAwsEc2InstanceVpcId", self.resource_aws_ec2_instance_vpc_id);
+            set(&mut m, "ResourceAwsIamAccessKeyCreatedAt", self.resource_aws_iam_access_key_created_at);
+            set(&mut m, "ResourceAwsIamAccessKeyPrincipalName", self.resource_aws_iam_access_key_principal_name);
+            set(&mut m, "ResourceAwsIamAccessKeyStatus", self.resource_aws_iam_access_key_status);
+            set(&mut m, "ResourceAwsIamAccessKeyUserName", self.resource_aws_iam_access_key_user_name);
+            set(&mut m, "ResourceAwsIamUserUserName", self.resource_aws_iam_user_user_name);
+            set(&mut m, "ResourceAwsS3BucketOwnerId", self.resource_aws_s3_bucket_owner_id);
+            set(&mut m, "ResourceAwsS3BucketOwnerName", self.resource_aws_s3_bucket_owner_name);
+            set(&mut m, "ResourceContainerImageId", self.resource_container_image_id);
+            set(&mut m, "ResourceContainerImageName", self.resource_container_image_name);
+            set(&mut m, "ResourceContainerLaunchedAt", self.resource_container_launched_at);
+            set(&mut m, "ResourceContainerName", self.resource_container_name);
+            set(&mut m, "ResourceDetailsOther", self.resource_details_other);
+            set(&mut m, "ResourceId", self.resource_id);
+            set(&mut m, "ResourcePartition", self.resource_partition);
+            set(&mut m, "ResourceRegion", self.resource_region);
+            set(&mut m, "ResourceTags", self.resource_tags);
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Sample", self.sample);
+            set(&mut m, "SeverityLabel", self.severity_label);
+            set(&mut m, "SeverityNormalized", self.severity_normalized);
+            set(&mut m, "SeverityProduct", self.severity_product);
+            set(&mut m, "SourceUrl", self.source_url);
+            set(&mut m, "ThreatIntelIndicatorCategory", self.threat_intel_indicator_category);
+            set(&mut m, "ThreatIntelIndicatorLastObservedAt", self.threat_intel_indicator_last_observed_at);
+            set(&mut m, "ThreatIntelIndicatorSource", self.threat_intel_indicator_source);
+            set(&mut m, "ThreatIntelIndicatorSourceUrl", self.threat_intel_indicator_source_url);
+            set(&mut m, "ThreatIntelIndicatorType", self.threat_intel_indicator_type);
+            set(&mut m, "ThreatIntelIndicatorValue", self.threat_intel_indicator_value);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "UpdatedAt", self.updated_at);
+            set(&mut m, "UserDefinedFields", self.user_defined_fields);
+            set(&mut m, "VerificationState", self.verification_state);
+            set(&mut m, "VulnerabilitiesExploitAvailable", self.vulnerabilities_exploit_available);
+            set(&mut m, "VulnerabilitiesFixAvailable", self.vulnerabilities_fix_available);
+            set(&mut m, "WorkflowState", self.workflow_state);
+            set(&mut m, "WorkflowStatus", self.workflow_status);
             gs_core::Value::Map(m)
         }
     }
@@ -5163,15 +4721,9 @@ pub mod insight {
     impl IntoValue for DateFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.date_range {
-                m.insert("DateRange", v.into_value());
-            }
-            if let Some(v) = self.end {
-                m.insert("End", v.into_value());
-            }
-            if let Some(v) = self.start {
-                m.insert("Start", v.into_value());
-            }
+            set(&mut m, "DateRange", self.date_range);
+            set(&mut m, "End", self.end);
+            set(&mut m, "Start", self.start);
             gs_core::Value::Map(m)
         }
     }
@@ -5258,15 +4810,9 @@ pub mod insight {
     impl IntoValue for NumberFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.eq {
-                m.insert("Eq", v.into_value());
-            }
-            if let Some(v) = self.gte {
-                m.insert("Gte", v.into_value());
-            }
-            if let Some(v) = self.lte {
-                m.insert("Lte", v.into_value());
-            }
+            set(&mut m, "Eq", self.eq);
+            set(&mut m, "Gte", self.gte);
+            set(&mut m, "Lte", self.lte);
             gs_core::Value::Map(m)
         }
     }
@@ -5461,12 +5007,8 @@ impl CfnOrganizationConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoEnable", self.auto_enable.into_value());
-        if let Some(v) = self.auto_enable_standards {
-            m.insert("AutoEnableStandards", v.into_value());
-        }
-        if let Some(v) = self.configuration_type {
-            m.insert("ConfigurationType", v.into_value());
-        }
+        set(&mut m, "AutoEnableStandards", self.auto_enable_standards);
+        set(&mut m, "ConfigurationType", self.configuration_type);
         m
     }
 
@@ -5752,16 +5294,10 @@ impl CfnSecurityControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.last_update_reason {
-            m.insert("LastUpdateReason", v.into_value());
-        }
+        set(&mut m, "LastUpdateReason", self.last_update_reason);
         m.insert("Parameters", self.parameters.into_value());
-        if let Some(v) = self.security_control_arn {
-            m.insert("SecurityControlArn", v.into_value());
-        }
-        if let Some(v) = self.security_control_id {
-            m.insert("SecurityControlId", v.into_value());
-        }
+        set(&mut m, "SecurityControlArn", self.security_control_arn);
+        set(&mut m, "SecurityControlId", self.security_control_id);
         m
     }
 
@@ -5787,7 +5323,7 @@ impl crate::Cfn<markers::SecurityControl> {
 /// The property types of [`CfnSecurityControl`]: CDK's `CfnSecurityControl.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod security_control {
-    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, set};
 
     /// An object that provides the current value of a security control parameter and identifies
     /// whether it has been customized.
@@ -5823,9 +5359,7 @@ pub mod security_control {
     impl IntoValue for ParameterConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             m.insert("ValueType", self.value_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -5904,30 +5438,14 @@ pub mod security_control {
     impl IntoValue for ParameterValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean {
-                m.insert("Boolean", v.into_value());
-            }
-            if let Some(v) = self.double {
-                m.insert("Double", v.into_value());
-            }
-            if let Some(v) = self.r#enum {
-                m.insert("Enum", v.into_value());
-            }
-            if let Some(v) = self.enum_list {
-                m.insert("EnumList", v.into_value());
-            }
-            if let Some(v) = self.integer {
-                m.insert("Integer", v.into_value());
-            }
-            if let Some(v) = self.integer_list {
-                m.insert("IntegerList", v.into_value());
-            }
-            if let Some(v) = self.string {
-                m.insert("String", v.into_value());
-            }
-            if let Some(v) = self.string_list {
-                m.insert("StringList", v.into_value());
-            }
+            set(&mut m, "Boolean", self.boolean);
+            set(&mut m, "Double", self.double);
+            set(&mut m, "Enum", self.r#enum);
+            set(&mut m, "EnumList", self.enum_list);
+            set(&mut m, "Integer", self.integer);
+            set(&mut m, "IntegerList", self.integer_list);
+            set(&mut m, "String", self.string);
+            set(&mut m, "StringList", self.string_list);
             gs_core::Value::Map(m)
         }
     }
@@ -5970,9 +5488,7 @@ impl CfnStandardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.disabled_standards_controls {
-            m.insert("DisabledStandardsControls", v.into_value());
-        }
+        set(&mut m, "DisabledStandardsControls", self.disabled_standards_controls);
         m.insert("StandardsArn", self.standards_arn.into_value());
         m
     }
@@ -6007,7 +5523,7 @@ impl crate::Cfn<markers::Standard> {
 /// The property types of [`CfnStandard`]: CDK's `CfnStandard.*Property`.
 #[cfg(feature = "securityhub")]
 pub mod standard {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Provides details about an individual security control. For a list of Security Hub CSPM
     /// controls, see [Security Hub CSPM controls
@@ -6045,9 +5561,7 @@ pub mod standard {
     impl IntoValue for StandardsControl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reason {
-                m.insert("Reason", v.into_value());
-            }
+            set(&mut m, "Reason", self.reason);
             m.insert("StandardsControlArn", self.standards_control_arn.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "securitylake")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -139,9 +139,7 @@ impl CfnAwsLogSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accounts {
-            m.insert("Accounts", v.into_value());
-        }
+        set(&mut m, "Accounts", self.accounts);
         m.insert("DataLakeArn", self.data_lake_arn.into_value());
         m.insert("SourceName", self.source_name.into_value());
         m.insert("SourceVersion", self.source_version.into_value());
@@ -236,21 +234,11 @@ impl CfnDataLakeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration", v.into_value());
-        }
-        if let Some(v) = self.meta_store_manager_role_arn {
-            m.insert("MetaStoreManagerRoleArn", v.into_value());
-        }
-        if let Some(v) = self.replication_configuration {
-            m.insert("ReplicationConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "LifecycleConfiguration", self.lifecycle_configuration);
+        set(&mut m, "MetaStoreManagerRoleArn", self.meta_store_manager_role_arn);
+        set(&mut m, "ReplicationConfiguration", self.replication_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -292,7 +280,7 @@ impl crate::Cfn<markers::DataLake> {
 /// The property types of [`CfnDataLake`]: CDK's `CfnDataLake.*Property`.
 #[cfg(feature = "securitylake")]
 pub mod data_lake {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Provides encryption details of the Amazon Security Lake object. The AWS shared
     /// responsibility model applies to data protection in Amazon Security Lake . As described in
@@ -332,9 +320,7 @@ pub mod data_lake {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -385,12 +371,8 @@ pub mod data_lake {
     impl IntoValue for LifecycleConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.expiration {
-                m.insert("Expiration", v.into_value());
-            }
-            if let Some(v) = self.transitions {
-                m.insert("Transitions", v.into_value());
-            }
+            set(&mut m, "Expiration", self.expiration);
+            set(&mut m, "Transitions", self.transitions);
             gs_core::Value::Map(m)
         }
     }
@@ -431,9 +413,7 @@ pub mod data_lake {
     impl IntoValue for Expiration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days {
-                m.insert("Days", v.into_value());
-            }
+            set(&mut m, "Days", self.days);
             gs_core::Value::Map(m)
         }
     }
@@ -483,12 +463,8 @@ pub mod data_lake {
     impl IntoValue for Transitions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.days {
-                m.insert("Days", v.into_value());
-            }
-            if let Some(v) = self.storage_class {
-                m.insert("StorageClass", v.into_value());
-            }
+            set(&mut m, "Days", self.days);
+            set(&mut m, "StorageClass", self.storage_class);
             gs_core::Value::Map(m)
         }
     }
@@ -535,12 +511,8 @@ pub mod data_lake {
     impl IntoValue for ReplicationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.regions {
-                m.insert("Regions", v.into_value());
-            }
-            if let Some(v) = self.role_arn {
-                m.insert("RoleArn", v.into_value());
-            }
+            set(&mut m, "Regions", self.regions);
+            set(&mut m, "RoleArn", self.role_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -626,14 +598,10 @@ impl CfnSubscriberProps {
         m.insert("AccessTypes", self.access_types.into_value());
         m.insert("DataLakeArn", self.data_lake_arn.into_value());
         m.insert("Sources", self.sources.into_value());
-        if let Some(v) = self.subscriber_description {
-            m.insert("SubscriberDescription", v.into_value());
-        }
+        set(&mut m, "SubscriberDescription", self.subscriber_description);
         m.insert("SubscriberIdentity", self.subscriber_identity.into_value());
         m.insert("SubscriberName", self.subscriber_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -699,7 +667,7 @@ impl crate::Cfn<markers::Subscriber> {
 /// The property types of [`CfnSubscriber`]: CDK's `CfnSubscriber.*Property`.
 #[cfg(feature = "securitylake")]
 pub mod subscriber {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specify the AWS account ID and external ID that the subscriber will use to access source
     /// data.
@@ -783,12 +751,8 @@ pub mod subscriber {
     impl IntoValue for Source {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_log_source {
-                m.insert("AwsLogSource", v.into_value());
-            }
-            if let Some(v) = self.custom_log_source {
-                m.insert("CustomLogSource", v.into_value());
-            }
+            set(&mut m, "AwsLogSource", self.aws_log_source);
+            set(&mut m, "CustomLogSource", self.custom_log_source);
             gs_core::Value::Map(m)
         }
     }
@@ -842,12 +806,8 @@ pub mod subscriber {
     impl IntoValue for AwsLogSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_name {
-                m.insert("SourceName", v.into_value());
-            }
-            if let Some(v) = self.source_version {
-                m.insert("SourceVersion", v.into_value());
-            }
+            set(&mut m, "SourceName", self.source_name);
+            set(&mut m, "SourceVersion", self.source_version);
             gs_core::Value::Map(m)
         }
     }
@@ -892,12 +852,8 @@ pub mod subscriber {
     impl IntoValue for CustomLogSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.source_name {
-                m.insert("SourceName", v.into_value());
-            }
-            if let Some(v) = self.source_version {
-                m.insert("SourceVersion", v.into_value());
-            }
+            set(&mut m, "SourceName", self.source_name);
+            set(&mut m, "SourceVersion", self.source_version);
             gs_core::Value::Map(m)
         }
     }
@@ -975,7 +931,7 @@ impl crate::Cfn<markers::SubscriberNotification> {
 /// The property types of [`CfnSubscriberNotification`]: CDK's `CfnSubscriberNotification.*Property`.
 #[cfg(feature = "securitylake")]
 pub mod subscriber_notification {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// Specify the configurations you want to use for subscriber notification. The subscriber is
     /// notified when new data is written to the data lake for sources that the subscriber consumes
@@ -1017,12 +973,8 @@ pub mod subscriber_notification {
     impl IntoValue for NotificationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.https_notification_configuration {
-                m.insert("HttpsNotificationConfiguration", v.into_value());
-            }
-            if let Some(v) = self.sqs_notification_configuration {
-                m.insert("SqsNotificationConfiguration", v.into_value());
-            }
+            set(&mut m, "HttpsNotificationConfiguration", self.https_notification_configuration);
+            set(&mut m, "SqsNotificationConfiguration", self.sqs_notification_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1084,16 +1036,10 @@ pub mod subscriber_notification {
     impl IntoValue for HttpsNotificationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_api_key_name {
-                m.insert("AuthorizationApiKeyName", v.into_value());
-            }
-            if let Some(v) = self.authorization_api_key_value {
-                m.insert("AuthorizationApiKeyValue", v.into_value());
-            }
+            set(&mut m, "AuthorizationApiKeyName", self.authorization_api_key_name);
+            set(&mut m, "AuthorizationApiKeyValue", self.authorization_api_key_value);
             m.insert("Endpoint", self.endpoint.into_value());
-            if let Some(v) = self.http_method {
-                m.insert("HttpMethod", v.into_value());
-            }
+            set(&mut m, "HttpMethod", self.http_method);
             m.insert("TargetRoleArn", self.target_role_arn.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "serverless")]
-use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Union};
+use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -305,76 +305,30 @@ impl CfnApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_log_setting {
-            m.insert("AccessLogSetting", v.into_value());
-        }
-        if let Some(v) = self.always_deploy {
-            m.insert("AlwaysDeploy", v.into_value());
-        }
-        if let Some(v) = self.auth {
-            m.insert("Auth", v.into_value());
-        }
-        if let Some(v) = self.binary_media_types {
-            m.insert("BinaryMediaTypes", v.into_value());
-        }
-        if let Some(v) = self.cache_cluster_enabled {
-            m.insert("CacheClusterEnabled", v.into_value());
-        }
-        if let Some(v) = self.cache_cluster_size {
-            m.insert("CacheClusterSize", v.into_value());
-        }
-        if let Some(v) = self.canary_setting {
-            m.insert("CanarySetting", v.into_value());
-        }
-        if let Some(v) = self.cors {
-            m.insert("Cors", v.into_value());
-        }
-        if let Some(v) = self.definition_body {
-            m.insert("DefinitionBody", v.into_value());
-        }
-        if let Some(v) = self.definition_uri {
-            m.insert("DefinitionUri", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disable_execute_api_endpoint {
-            m.insert("DisableExecuteApiEndpoint", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.endpoint_configuration {
-            m.insert("EndpointConfiguration", v.into_value());
-        }
-        if let Some(v) = self.gateway_responses {
-            m.insert("GatewayResponses", v.into_value());
-        }
-        if let Some(v) = self.method_settings {
-            m.insert("MethodSettings", v.into_value());
-        }
-        if let Some(v) = self.minimum_compression_size {
-            m.insert("MinimumCompressionSize", v.into_value());
-        }
-        if let Some(v) = self.models {
-            m.insert("Models", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.open_api_version {
-            m.insert("OpenApiVersion", v.into_value());
-        }
+        set(&mut m, "AccessLogSetting", self.access_log_setting);
+        set(&mut m, "AlwaysDeploy", self.always_deploy);
+        set(&mut m, "Auth", self.auth);
+        set(&mut m, "BinaryMediaTypes", self.binary_media_types);
+        set(&mut m, "CacheClusterEnabled", self.cache_cluster_enabled);
+        set(&mut m, "CacheClusterSize", self.cache_cluster_size);
+        set(&mut m, "CanarySetting", self.canary_setting);
+        set(&mut m, "Cors", self.cors);
+        set(&mut m, "DefinitionBody", self.definition_body);
+        set(&mut m, "DefinitionUri", self.definition_uri);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisableExecuteApiEndpoint", self.disable_execute_api_endpoint);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "EndpointConfiguration", self.endpoint_configuration);
+        set(&mut m, "GatewayResponses", self.gateway_responses);
+        set(&mut m, "MethodSettings", self.method_settings);
+        set(&mut m, "MinimumCompressionSize", self.minimum_compression_size);
+        set(&mut m, "Models", self.models);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OpenApiVersion", self.open_api_version);
         m.insert("StageName", self.stage_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tracing_enabled {
-            m.insert("TracingEnabled", v.into_value());
-        }
-        if let Some(v) = self.variables {
-            m.insert("Variables", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TracingEnabled", self.tracing_enabled);
+        set(&mut m, "Variables", self.variables);
         m
     }
 
@@ -400,7 +354,7 @@ impl crate::Cfn<markers::Api> {
 /// The property types of [`CfnApi`]: CDK's `CfnApi.*Property`.
 #[cfg(feature = "serverless")]
 pub mod api {
-    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, set};
 
     /// The `S3Location` property type.
     ///
@@ -488,12 +442,8 @@ pub mod api {
     impl IntoValue for EndpointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.vpc_endpoint_ids {
-                m.insert("VpcEndpointIds", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "VpcEndpointIds", self.vpc_endpoint_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -552,19 +502,11 @@ pub mod api {
     impl IntoValue for CorsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_credentials {
-                m.insert("AllowCredentials", v.into_value());
-            }
-            if let Some(v) = self.allow_headers {
-                m.insert("AllowHeaders", v.into_value());
-            }
-            if let Some(v) = self.allow_methods {
-                m.insert("AllowMethods", v.into_value());
-            }
+            set(&mut m, "AllowCredentials", self.allow_credentials);
+            set(&mut m, "AllowHeaders", self.allow_headers);
+            set(&mut m, "AllowMethods", self.allow_methods);
             m.insert("AllowOrigin", self.allow_origin.into_value());
-            if let Some(v) = self.max_age {
-                m.insert("MaxAge", v.into_value());
-            }
+            set(&mut m, "MaxAge", self.max_age);
             gs_core::Value::Map(m)
         }
     }
@@ -615,15 +557,9 @@ pub mod api {
     impl IntoValue for Auth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_default_authorizer_to_cors_preflight {
-                m.insert("AddDefaultAuthorizerToCorsPreflight", v.into_value());
-            }
-            if let Some(v) = self.authorizers {
-                m.insert("Authorizers", v.into_value());
-            }
-            if let Some(v) = self.default_authorizer {
-                m.insert("DefaultAuthorizer", v.into_value());
-            }
+            set(&mut m, "AddDefaultAuthorizerToCorsPreflight", self.add_default_authorizer_to_cors_preflight);
+            set(&mut m, "Authorizers", self.authorizers);
+            set(&mut m, "DefaultAuthorizer", self.default_authorizer);
             gs_core::Value::Map(m)
         }
     }
@@ -667,12 +603,8 @@ pub mod api {
     impl IntoValue for AccessLogSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
+            set(&mut m, "Format", self.format);
             gs_core::Value::Map(m)
         }
     }
@@ -730,18 +662,10 @@ pub mod api {
     impl IntoValue for CanarySetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.deployment_id {
-                m.insert("DeploymentId", v.into_value());
-            }
-            if let Some(v) = self.percent_traffic {
-                m.insert("PercentTraffic", v.into_value());
-            }
-            if let Some(v) = self.stage_variable_overrides {
-                m.insert("StageVariableOverrides", v.into_value());
-            }
-            if let Some(v) = self.use_stage_cache {
-                m.insert("UseStageCache", v.into_value());
-            }
+            set(&mut m, "DeploymentId", self.deployment_id);
+            set(&mut m, "PercentTraffic", self.percent_traffic);
+            set(&mut m, "StageVariableOverrides", self.stage_variable_overrides);
+            set(&mut m, "UseStageCache", self.use_stage_cache);
             gs_core::Value::Map(m)
         }
     }
@@ -821,26 +745,14 @@ pub mod api {
     impl IntoValue for DomainConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base_path {
-                m.insert("BasePath", v.into_value());
-            }
+            set(&mut m, "BasePath", self.base_path);
             m.insert("CertificateArn", self.certificate_arn.into_value());
             m.insert("DomainName", self.domain_name.into_value());
-            if let Some(v) = self.endpoint_configuration {
-                m.insert("EndpointConfiguration", v.into_value());
-            }
-            if let Some(v) = self.mutual_tls_authentication {
-                m.insert("MutualTlsAuthentication", v.into_value());
-            }
-            if let Some(v) = self.ownership_verification_certificate_arn {
-                m.insert("OwnershipVerificationCertificateArn", v.into_value());
-            }
-            if let Some(v) = self.route53 {
-                m.insert("Route53", v.into_value());
-            }
-            if let Some(v) = self.security_policy {
-                m.insert("SecurityPolicy", v.into_value());
-            }
+            set(&mut m, "EndpointConfiguration", self.endpoint_configuration);
+            set(&mut m, "MutualTlsAuthentication", self.mutual_tls_authentication);
+            set(&mut m, "OwnershipVerificationCertificateArn", self.ownership_verification_certificate_arn);
+            set(&mut m, "Route53", self.route53);
+            set(&mut m, "SecurityPolicy", self.security_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -884,12 +796,8 @@ pub mod api {
     impl IntoValue for MutualTlsAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.truststore_uri {
-                m.insert("TruststoreUri", v.into_value());
-            }
-            if let Some(v) = self.truststore_version {
-                m.insert("TruststoreVersion", v.into_value());
-            }
+            set(&mut m, "TruststoreUri", self.truststore_uri);
+            set(&mut m, "TruststoreVersion", self.truststore_version);
             gs_core::Value::Map(m)
         }
     }
@@ -954,21 +862,11 @@ pub mod api {
     impl IntoValue for Route53Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.distributed_domain_name {
-                m.insert("DistributedDomainName", v.into_value());
-            }
-            if let Some(v) = self.evaluate_target_health {
-                m.insert("EvaluateTargetHealth", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_id {
-                m.insert("HostedZoneId", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_name {
-                m.insert("HostedZoneName", v.into_value());
-            }
-            if let Some(v) = self.ip_v6 {
-                m.insert("IpV6", v.into_value());
-            }
+            set(&mut m, "DistributedDomainName", self.distributed_domain_name);
+            set(&mut m, "EvaluateTargetHealth", self.evaluate_target_health);
+            set(&mut m, "HostedZoneId", self.hosted_zone_id);
+            set(&mut m, "HostedZoneName", self.hosted_zone_name);
+            set(&mut m, "IpV6", self.ip_v6);
             gs_core::Value::Map(m)
         }
     }
@@ -1034,18 +932,10 @@ impl CfnApplicationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Location", self.location.into_value());
-        if let Some(v) = self.notification_arns {
-            m.insert("NotificationArns", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout_in_minutes {
-            m.insert("TimeoutInMinutes", v.into_value());
-        }
+        set(&mut m, "NotificationArns", self.notification_arns);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeoutInMinutes", self.timeout_in_minutes);
         m
     }
 
@@ -1389,111 +1279,41 @@ impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.architectures {
-            m.insert("Architectures", v.into_value());
-        }
-        if let Some(v) = self.assume_role_policy_document {
-            m.insert("AssumeRolePolicyDocument", v.into_value());
-        }
-        if let Some(v) = self.auto_publish_alias {
-            m.insert("AutoPublishAlias", v.into_value());
-        }
-        if let Some(v) = self.auto_publish_code_sha256 {
-            m.insert("AutoPublishCodeSha256", v.into_value());
-        }
-        if let Some(v) = self.code_signing_config_arn {
-            m.insert("CodeSigningConfigArn", v.into_value());
-        }
-        if let Some(v) = self.code_uri {
-            m.insert("CodeUri", v.into_value());
-        }
-        if let Some(v) = self.dead_letter_queue {
-            m.insert("DeadLetterQueue", v.into_value());
-        }
-        if let Some(v) = self.deployment_preference {
-            m.insert("DeploymentPreference", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.environment {
-            m.insert("Environment", v.into_value());
-        }
-        if let Some(v) = self.ephemeral_storage {
-            m.insert("EphemeralStorage", v.into_value());
-        }
-        if let Some(v) = self.event_invoke_config {
-            m.insert("EventInvokeConfig", v.into_value());
-        }
-        if let Some(v) = self.events {
-            m.insert("Events", v.into_value());
-        }
-        if let Some(v) = self.file_system_configs {
-            m.insert("FileSystemConfigs", v.into_value());
-        }
-        if let Some(v) = self.function_name {
-            m.insert("FunctionName", v.into_value());
-        }
-        if let Some(v) = self.function_url_config {
-            m.insert("FunctionUrlConfig", v.into_value());
-        }
-        if let Some(v) = self.handler {
-            m.insert("Handler", v.into_value());
-        }
-        if let Some(v) = self.image_config {
-            m.insert("ImageConfig", v.into_value());
-        }
-        if let Some(v) = self.image_uri {
-            m.insert("ImageUri", v.into_value());
-        }
-        if let Some(v) = self.inline_code {
-            m.insert("InlineCode", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.layers {
-            m.insert("Layers", v.into_value());
-        }
-        if let Some(v) = self.memory_size {
-            m.insert("MemorySize", v.into_value());
-        }
-        if let Some(v) = self.package_type {
-            m.insert("PackageType", v.into_value());
-        }
-        if let Some(v) = self.permissions_boundary {
-            m.insert("PermissionsBoundary", v.into_value());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
-        if let Some(v) = self.provisioned_concurrency_config {
-            m.insert("ProvisionedConcurrencyConfig", v.into_value());
-        }
-        if let Some(v) = self.reserved_concurrent_executions {
-            m.insert("ReservedConcurrentExecutions", v.into_value());
-        }
-        if let Some(v) = self.role {
-            m.insert("Role", v.into_value());
-        }
-        if let Some(v) = self.runtime {
-            m.insert("Runtime", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout {
-            m.insert("Timeout", v.into_value());
-        }
-        if let Some(v) = self.tracing {
-            m.insert("Tracing", v.into_value());
-        }
-        if let Some(v) = self.version_description {
-            m.insert("VersionDescription", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VpcConfig", v.into_value());
-        }
+        set(&mut m, "Architectures", self.architectures);
+        set(&mut m, "AssumeRolePolicyDocument", self.assume_role_policy_document);
+        set(&mut m, "AutoPublishAlias", self.auto_publish_alias);
+        set(&mut m, "AutoPublishCodeSha256", self.auto_publish_code_sha256);
+        set(&mut m, "CodeSigningConfigArn", self.code_signing_config_arn);
+        set(&mut m, "CodeUri", self.code_uri);
+        set(&mut m, "DeadLetterQueue", self.dead_letter_queue);
+        set(&mut m, "DeploymentPreference", self.deployment_preference);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Environment", self.environment);
+        set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+        set(&mut m, "EventInvokeConfig", self.event_invoke_config);
+        set(&mut m, "Events", self.events);
+        set(&mut m, "FileSystemConfigs", self.file_system_configs);
+        set(&mut m, "FunctionName", self.function_name);
+        set(&mut m, "FunctionUrlConfig", self.function_url_config);
+        set(&mut m, "Handler", self.handler);
+        set(&mut m, "ImageConfig", self.image_config);
+        set(&mut m, "ImageUri", self.image_uri);
+        set(&mut m, "InlineCode", self.inline_code);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "Layers", self.layers);
+        set(&mut m, "MemorySize", self.memory_size);
+        set(&mut m, "PackageType", self.package_type);
+        set(&mut m, "PermissionsBoundary", self.permissions_boundary);
+        set(&mut m, "Policies", self.policies);
+        set(&mut m, "ProvisionedConcurrencyConfig", self.provisioned_concurrency_config);
+        set(&mut m, "ReservedConcurrentExecutions", self.reserved_concurrent_executions);
+        set(&mut m, "Role", self.role);
+        set(&mut m, "Runtime", self.runtime);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Timeout", self.timeout);
+        set(&mut m, "Tracing", self.tracing);
+        set(&mut m, "VersionDescription", self.version_description);
+        set(&mut m, "VpcConfig", self.vpc_config);
         m
     }
 
@@ -1519,7 +1339,7 @@ impl crate::Cfn<markers::Function> {
 /// The property types of [`CfnFunction`]: CDK's `CfnFunction.*Property`.
 #[cfg(feature = "serverless")]
 pub mod function {
-    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Union};
+    use crate::kinds::{Bool, IntoValue, Json, List, Map, Num, Str, Union, set};
 
     /// The `S3Location` property type.
     ///
@@ -1563,9 +1383,7 @@ pub mod function {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1609,12 +1427,8 @@ pub mod function {
     impl IntoValue for FileSystemConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.local_mount_path {
-                m.insert("LocalMountPath", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "LocalMountPath", self.local_mount_path);
             gs_core::Value::Map(m)
         }
     }
@@ -1653,9 +1467,7 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statement", self.statement.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1923,108 +1735,40 @@ pub mod function {
     impl IntoValue for SAMPolicyTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ami_describe_policy {
-                m.insert("AMIDescribePolicy", v.into_value());
-            }
-            if let Some(v) = self.aws_secrets_manager_get_secret_value_policy {
-                m.insert("AWSSecretsManagerGetSecretValuePolicy", v.into_value());
-            }
-            if let Some(v) = self.cloud_formation_describe_stacks_policy {
-                m.insert("CloudFormationDescribeStacksPolicy", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_put_metric_policy {
-                m.insert("CloudWatchPutMetricPolicy", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db_crud_policy {
-                m.insert("DynamoDBCrudPolicy", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db_read_policy {
-                m.insert("DynamoDBReadPolicy", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db_stream_read_policy {
-                m.insert("DynamoDBStreamReadPolicy", v.into_value());
-            }
-            if let Some(v) = self.dynamo_db_write_policy {
-                m.insert("DynamoDBWritePolicy", v.into_value());
-            }
-            if let Some(v) = self.ec2_describe_policy {
-                m.insert("EC2DescribePolicy", v.into_value());
-            }
-            if let Some(v) = self.elasticsearch_http_post_policy {
-                m.insert("ElasticsearchHttpPostPolicy", v.into_value());
-            }
-            if let Some(v) = self.filter_log_events_policy {
-                m.insert("FilterLogEventsPolicy", v.into_value());
-            }
-            if let Some(v) = self.kms_decrypt_policy {
-                m.insert("KMSDecryptPolicy", v.into_value());
-            }
-            if let Some(v) = self.kinesis_crud_policy {
-                m.insert("KinesisCrudPolicy", v.into_value());
-            }
-            if let Some(v) = self.kinesis_stream_read_policy {
-                m.insert("KinesisStreamReadPolicy", v.into_value());
-            }
-            if let Some(v) = self.lambda_invoke_policy {
-                m.insert("LambdaInvokePolicy", v.into_value());
-            }
-            if let Some(v) = self.rekognition_detect_only_policy {
-                m.insert("RekognitionDetectOnlyPolicy", v.into_value());
-            }
-            if let Some(v) = self.rekognition_labels_policy {
-                m.insert("RekognitionLabelsPolicy", v.into_value());
-            }
-            if let Some(v) = self.rekognition_no_data_access_policy {
-                m.insert("RekognitionNoDataAccessPolicy", v.into_value());
-            }
-            if let Some(v) = self.rekognition_read_policy {
-                m.insert("RekognitionReadPolicy", v.into_value());
-            }
-            if let Some(v) = self.rekognition_write_only_access_policy {
-                m.insert("RekognitionWriteOnlyAccessPolicy", v.into_value());
-            }
-            if let Some(v) = self.s3_crud_policy {
-                m.insert("S3CrudPolicy", v.into_value());
-            }
-            if let Some(v) = self.s3_read_policy {
-                m.insert("S3ReadPolicy", v.into_value());
-            }
-            if let Some(v) = self.s3_write_policy {
-                m.insert("S3WritePolicy", v.into_value());
-            }
-            if let Some(v) = self.ses_bulk_templated_crud_policy {
-                m.insert("SESBulkTemplatedCrudPolicy", v.into_value());
-            }
-            if let Some(v) = self.ses_crud_policy {
-                m.insert("SESCrudPolicy", v.into_value());
-            }
-            if let Some(v) = self.ses_email_template_crud_policy {
-                m.insert("SESEmailTemplateCrudPolicy", v.into_value());
-            }
-            if let Some(v) = self.ses_send_bounce_policy {
-                m.insert("SESSendBouncePolicy", v.into_value());
-            }
-            if let Some(v) = self.sns_crud_policy {
-                m.insert("SNSCrudPolicy", v.into_value());
-            }
-            if let Some(v) = self.sns_publish_message_policy {
-                m.insert("SNSPublishMessagePolicy", v.into_value());
-            }
-            if let Some(v) = self.sqs_poller_policy {
-                m.insert("SQSPollerPolicy", v.into_value());
-            }
-            if let Some(v) = self.sqs_send_message_policy {
-                m.insert("SQSSendMessagePolicy", v.into_value());
-            }
-            if let Some(v) = self.ssm_parameter_read_policy {
-                m.insert("SSMParameterReadPolicy", v.into_value());
-            }
-            if let Some(v) = self.step_functions_execution_policy {
-                m.insert("StepFunctionsExecutionPolicy", v.into_value());
-            }
-            if let Some(v) = self.vpc_access_policy {
-                m.insert("VPCAccessPolicy", v.into_value());
-            }
+            set(&mut m, "AMIDescribePolicy", self.ami_describe_policy);
+            set(&mut m, "AWSSecretsManagerGetSecretValuePolicy", self.aws_secrets_manager_get_secret_value_policy);
+            set(&mut m, "CloudFormationDescribeStacksPolicy", self.cloud_formation_describe_stacks_policy);
+            set(&mut m, "CloudWatchPutMetricPolicy", self.cloud_watch_put_metric_policy);
+            set(&mut m, "DynamoDBCrudPolicy", self.dynamo_db_crud_policy);
+            set(&mut m, "DynamoDBReadPolicy", self.dynamo_db_read_policy);
+            set(&mut m, "DynamoDBStreamReadPolicy", self.dynamo_db_stream_read_policy);
+            set(&mut m, "DynamoDBWritePolicy", self.dynamo_db_write_policy);
+            set(&mut m, "EC2DescribePolicy", self.ec2_describe_policy);
+            set(&mut m, "ElasticsearchHttpPostPolicy", self.elasticsearch_http_post_policy);
+            set(&mut m, "FilterLogEventsPolicy", self.filter_log_events_policy);
+            set(&mut m, "KMSDecryptPolicy", self.kms_decrypt_policy);
+            set(&mut m, "KinesisCrudPolicy", self.kinesis_crud_policy);
+            set(&mut m, "KinesisStreamReadPolicy", self.kinesis_stream_read_policy);
+            set(&mut m, "LambdaInvokePolicy", self.lambda_invoke_policy);
+            set(&mut m, "RekognitionDetectOnlyPolicy", self.rekognition_detect_only_policy);
+            set(&mut m, "RekognitionLabelsPolicy", self.rekognition_labels_policy);
+            set(&mut m, "RekognitionNoDataAccessPolicy", self.rekognition_no_data_access_policy);
+            set(&mut m, "RekognitionReadPolicy", self.rekognition_read_policy);
+            set(&mut m, "RekognitionWriteOnlyAccessPolicy", self.rekognition_write_only_access_policy);
+            set(&mut m, "S3CrudPolicy", self.s3_crud_policy);
+            set(&mut m, "S3ReadPolicy", self.s3_read_policy);
+            set(&mut m, "S3WritePolicy", self.s3_write_policy);
+            set(&mut m, "SESBulkTemplatedCrudPolicy", self.ses_bulk_templated_crud_policy);
+            set(&mut m, "SESCrudPolicy", self.ses_crud_policy);
+            set(&mut m, "SESEmailTemplateCrudPolicy", self.ses_email_template_crud_policy);
+            set(&mut m, "SESSendBouncePolicy", self.ses_send_bounce_policy);
+            set(&mut m, "SNSCrudPolicy", self.sns_crud_policy);
+            set(&mut m, "SNSPublishMessagePolicy", self.sns_publish_message_policy);
+            set(&mut m, "SQSPollerPolicy", self.sqs_poller_policy);
+            set(&mut m, "SQSSendMessagePolicy", self.sqs_send_message_policy);
+            set(&mut m, "SSMParameterReadPolicy", self.ssm_parameter_read_policy);
+            set(&mut m, "StepFunctionsExecutionPolicy", self.step_functions_execution_policy);
+            set(&mut m, "VPCAccessPolicy", self.vpc_access_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -2679,9 +2423,7 @@ pub mod function {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Events", self.events.into_value());
-            if let Some(v) = self.filter {
-                m.insert("Filter", v.into_value());
-            }
+            set(&mut m, "Filter", self.filter);
             gs_core::Value::Map(m)
         }
     }
@@ -2858,12 +2600,8 @@ pub mod function {
     impl IntoValue for SQSEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "Enabled", self.enabled);
             m.insert("Queue", self.queue.into_value());
             gs_core::Value::Map(m)
         }
@@ -2923,15 +2661,9 @@ pub mod function {
     impl IntoValue for KinesisEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.function_response_types {
-                m.insert("FunctionResponseTypes", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "FunctionResponseTypes", self.function_response_types);
             m.insert("StartingPosition", self.starting_position.into_value());
             m.insert("Stream", self.stream.into_value());
             gs_core::Value::Map(m)
@@ -3027,30 +2759,14 @@ pub mod function {
     impl IntoValue for DynamoDBEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.batch_size {
-                m.insert("BatchSize", v.into_value());
-            }
-            if let Some(v) = self.bisect_batch_on_function_error {
-                m.insert("BisectBatchOnFunctionError", v.into_value());
-            }
-            if let Some(v) = self.destination_config {
-                m.insert("DestinationConfig", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.maximum_batching_window_in_seconds {
-                m.insert("MaximumBatchingWindowInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_record_age_in_seconds {
-                m.insert("MaximumRecordAgeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_retry_attempts {
-                m.insert("MaximumRetryAttempts", v.into_value());
-            }
-            if let Some(v) = self.parallelization_factor {
-                m.insert("ParallelizationFactor", v.into_value());
-            }
+            set(&mut m, "BatchSize", self.batch_size);
+            set(&mut m, "BisectBatchOnFunctionError", self.bisect_batch_on_function_error);
+            set(&mut m, "DestinationConfig", self.destination_config);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "MaximumBatchingWindowInSeconds", self.maximum_batching_window_in_seconds);
+            set(&mut m, "MaximumRecordAgeInSeconds", self.maximum_record_age_in_seconds);
+            set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
+            set(&mut m, "ParallelizationFactor", self.parallelization_factor);
             m.insert("StartingPosition", self.starting_position.into_value());
             m.insert("Stream", self.stream.into_value());
             gs_core::Value::Map(m)
@@ -3122,9 +2838,7 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -3190,20 +2904,12 @@ pub mod function {
     impl IntoValue for ApiEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auth {
-                m.insert("Auth", v.into_value());
-            }
+            set(&mut m, "Auth", self.auth);
             m.insert("Method", self.method.into_value());
             m.insert("Path", self.path.into_value());
-            if let Some(v) = self.request_model {
-                m.insert("RequestModel", v.into_value());
-            }
-            if let Some(v) = self.request_parameters {
-                m.insert("RequestParameters", v.into_value());
-            }
-            if let Some(v) = self.rest_api_id {
-                m.insert("RestApiId", v.into_value());
-            }
+            set(&mut m, "RequestModel", self.request_model);
+            set(&mut m, "RequestParameters", self.request_parameters);
+            set(&mut m, "RestApiId", self.rest_api_id);
             gs_core::Value::Map(m)
         }
     }
@@ -3261,18 +2967,10 @@ pub mod function {
     impl IntoValue for Auth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_key_required {
-                m.insert("ApiKeyRequired", v.into_value());
-            }
-            if let Some(v) = self.authorization_scopes {
-                m.insert("AuthorizationScopes", v.into_value());
-            }
-            if let Some(v) = self.authorizer {
-                m.insert("Authorizer", v.into_value());
-            }
-            if let Some(v) = self.resource_policy {
-                m.insert("ResourcePolicy", v.into_value());
-            }
+            set(&mut m, "ApiKeyRequired", self.api_key_required);
+            set(&mut m, "AuthorizationScopes", self.authorization_scopes);
+            set(&mut m, "Authorizer", self.authorizer);
+            set(&mut m, "ResourcePolicy", self.resource_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -3379,39 +3077,17 @@ pub mod function {
     impl IntoValue for AuthResourcePolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_account_blacklist {
-                m.insert("AwsAccountBlacklist", v.into_value());
-            }
-            if let Some(v) = self.aws_account_whitelist {
-                m.insert("AwsAccountWhitelist", v.into_value());
-            }
-            if let Some(v) = self.custom_statements {
-                m.insert("CustomStatements", v.into_value());
-            }
-            if let Some(v) = self.intrinsic_vpc_blacklist {
-                m.insert("IntrinsicVpcBlacklist", v.into_value());
-            }
-            if let Some(v) = self.intrinsic_vpc_whitelist {
-                m.insert("IntrinsicVpcWhitelist", v.into_value());
-            }
-            if let Some(v) = self.intrinsic_vpce_blacklist {
-                m.insert("IntrinsicVpceBlacklist", v.into_value());
-            }
-            if let Some(v) = self.intrinsic_vpce_whitelist {
-                m.insert("IntrinsicVpceWhitelist", v.into_value());
-            }
-            if let Some(v) = self.ip_range_blacklist {
-                m.insert("IpRangeBlacklist", v.into_value());
-            }
-            if let Some(v) = self.ip_range_whitelist {
-                m.insert("IpRangeWhitelist", v.into_value());
-            }
-            if let Some(v) = self.source_vpc_blacklist {
-                m.insert("SourceVpcBlacklist", v.into_value());
-            }
-            if let Some(v) = self.source_vpc_whitelist {
-                m.insert("SourceVpcWhitelist", v.into_value());
-            }
+            set(&mut m, "AwsAccountBlacklist", self.aws_account_blacklist);
+            set(&mut m, "AwsAccountWhitelist", self.aws_account_whitelist);
+            set(&mut m, "CustomStatements", self.custom_statements);
+            set(&mut m, "IntrinsicVpcBlacklist", self.intrinsic_vpc_blacklist);
+            set(&mut m, "IntrinsicVpcWhitelist", self.intrinsic_vpc_whitelist);
+            set(&mut m, "IntrinsicVpceBlacklist", self.intrinsic_vpce_blacklist);
+            set(&mut m, "IntrinsicVpceWhitelist", self.intrinsic_vpce_whitelist);
+            set(&mut m, "IpRangeBlacklist", self.ip_range_blacklist);
+            set(&mut m, "IpRangeWhitelist", self.ip_range_whitelist);
+            set(&mut m, "SourceVpcBlacklist", self.source_vpc_blacklist);
+            set(&mut m, "SourceVpcWhitelist", self.source_vpc_whitelist);
             gs_core::Value::Map(m)
         }
     }
@@ -3464,15 +3140,9 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Model", self.model.into_value());
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
-            if let Some(v) = self.validate_body {
-                m.insert("ValidateBody", v.into_value());
-            }
-            if let Some(v) = self.validate_parameters {
-                m.insert("ValidateParameters", v.into_value());
-            }
+            set(&mut m, "Required", self.required);
+            set(&mut m, "ValidateBody", self.validate_body);
+            set(&mut m, "ValidateParameters", self.validate_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -3516,12 +3186,8 @@ pub mod function {
     impl IntoValue for RequestParameter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.caching {
-                m.insert("Caching", v.into_value());
-            }
-            if let Some(v) = self.required {
-                m.insert("Required", v.into_value());
-            }
+            set(&mut m, "Caching", self.caching);
+            set(&mut m, "Required", self.required);
             gs_core::Value::Map(m)
         }
     }
@@ -3580,18 +3246,10 @@ pub mod function {
     impl IntoValue for ScheduleEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Input", self.input);
+            set(&mut m, "Name", self.name);
             m.insert("Schedule", self.schedule.into_value());
             gs_core::Value::Map(m)
         }
@@ -3637,12 +3295,8 @@ pub mod function {
     impl IntoValue for CloudWatchEventEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.input_path {
-                m.insert("InputPath", v.into_value());
-            }
+            set(&mut m, "Input", self.input);
+            set(&mut m, "InputPath", self.input_path);
             m.insert("Pattern", self.pattern.into_value());
             gs_core::Value::Map(m)
         }
@@ -3720,9 +3374,7 @@ pub mod function {
     impl IntoValue for IoTRuleEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_iot_sql_version {
-                m.insert("AwsIotSqlVersion", v.into_value());
-            }
+            set(&mut m, "AwsIotSqlVersion", self.aws_iot_sql_version);
             m.insert("Sql", self.sql.into_value());
             gs_core::Value::Map(m)
         }
@@ -3806,15 +3458,9 @@ pub mod function {
     impl IntoValue for EventBridgeRuleEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_bus_name {
-                m.insert("EventBusName", v.into_value());
-            }
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.input_path {
-                m.insert("InputPath", v.into_value());
-            }
+            set(&mut m, "EventBusName", self.event_bus_name);
+            set(&mut m, "Input", self.input);
+            set(&mut m, "InputPath", self.input_path);
             m.insert("Pattern", self.pattern.into_value());
             gs_core::Value::Map(m)
         }
@@ -3894,27 +3540,13 @@ pub mod function {
     impl IntoValue for HttpApiEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.api_id {
-                m.insert("ApiId", v.into_value());
-            }
-            if let Some(v) = self.auth {
-                m.insert("Auth", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.payload_format_version {
-                m.insert("PayloadFormatVersion", v.into_value());
-            }
-            if let Some(v) = self.route_settings {
-                m.insert("RouteSettings", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_millis {
-                m.insert("TimeoutInMillis", v.into_value());
-            }
+            set(&mut m, "ApiId", self.api_id);
+            set(&mut m, "Auth", self.auth);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "PayloadFormatVersion", self.payload_format_version);
+            set(&mut m, "RouteSettings", self.route_settings);
+            set(&mut m, "TimeoutInMillis", self.timeout_in_millis);
             gs_core::Value::Map(m)
         }
     }
@@ -3958,12 +3590,8 @@ pub mod function {
     impl IntoValue for HttpApiFunctionAuth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorization_scopes {
-                m.insert("AuthorizationScopes", v.into_value());
-            }
-            if let Some(v) = self.authorizer {
-                m.insert("Authorizer", v.into_value());
-            }
+            set(&mut m, "AuthorizationScopes", self.authorization_scopes);
+            set(&mut m, "Authorizer", self.authorizer);
             gs_core::Value::Map(m)
         }
     }
@@ -4028,21 +3656,11 @@ pub mod function {
     impl IntoValue for RouteSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_trace_enabled {
-                m.insert("DataTraceEnabled", v.into_value());
-            }
-            if let Some(v) = self.detailed_metrics_enabled {
-                m.insert("DetailedMetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.logging_level {
-                m.insert("LoggingLevel", v.into_value());
-            }
-            if let Some(v) = self.throttling_burst_limit {
-                m.insert("ThrottlingBurstLimit", v.into_value());
-            }
-            if let Some(v) = self.throttling_rate_limit {
-                m.insert("ThrottlingRateLimit", v.into_value());
-            }
+            set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
+            set(&mut m, "DetailedMetricsEnabled", self.detailed_metrics_enabled);
+            set(&mut m, "LoggingLevel", self.logging_level);
+            set(&mut m, "ThrottlingBurstLimit", self.throttling_burst_limit);
+            set(&mut m, "ThrottlingRateLimit", self.throttling_rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -4184,21 +3802,11 @@ pub mod function {
     impl IntoValue for DeploymentPreference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarms {
-                m.insert("Alarms", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.hooks {
-                m.insert("Hooks", v.into_value());
-            }
-            if let Some(v) = self.role {
-                m.insert("Role", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Alarms", self.alarms);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Hooks", self.hooks);
+            set(&mut m, "Role", self.role);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -4242,12 +3850,8 @@ pub mod function {
     impl IntoValue for Hooks {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.post_traffic {
-                m.insert("PostTraffic", v.into_value());
-            }
-            if let Some(v) = self.pre_traffic {
-                m.insert("PreTraffic", v.into_value());
-            }
+            set(&mut m, "PostTraffic", self.post_traffic);
+            set(&mut m, "PreTraffic", self.pre_traffic);
             gs_core::Value::Map(m)
         }
     }
@@ -4329,15 +3933,9 @@ pub mod function {
     impl IntoValue for EventInvokeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_config {
-                m.insert("DestinationConfig", v.into_value());
-            }
-            if let Some(v) = self.maximum_event_age_in_seconds {
-                m.insert("MaximumEventAgeInSeconds", v.into_value());
-            }
-            if let Some(v) = self.maximum_retry_attempts {
-                m.insert("MaximumRetryAttempts", v.into_value());
-            }
+            set(&mut m, "DestinationConfig", self.destination_config);
+            set(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
+            set(&mut m, "MaximumRetryAttempts", self.maximum_retry_attempts);
             gs_core::Value::Map(m)
         }
     }
@@ -4427,15 +4025,9 @@ pub mod function {
     impl IntoValue for ImageConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.command {
-                m.insert("Command", v.into_value());
-            }
-            if let Some(v) = self.entry_point {
-                m.insert("EntryPoint", v.into_value());
-            }
-            if let Some(v) = self.working_directory {
-                m.insert("WorkingDirectory", v.into_value());
-            }
+            set(&mut m, "Command", self.command);
+            set(&mut m, "EntryPoint", self.entry_point);
+            set(&mut m, "WorkingDirectory", self.working_directory);
             gs_core::Value::Map(m)
         }
     }
@@ -4481,12 +4073,8 @@ pub mod function {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthType", self.auth_type.into_value());
-            if let Some(v) = self.cors {
-                m.insert("Cors", v.into_value());
-            }
-            if let Some(v) = self.invoke_mode {
-                m.insert("InvokeMode", v.into_value());
-            }
+            set(&mut m, "Cors", self.cors);
+            set(&mut m, "InvokeMode", self.invoke_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -4545,19 +4133,11 @@ pub mod function {
     impl IntoValue for CorsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_credentials {
-                m.insert("AllowCredentials", v.into_value());
-            }
-            if let Some(v) = self.allow_headers {
-                m.insert("AllowHeaders", v.into_value());
-            }
-            if let Some(v) = self.allow_methods {
-                m.insert("AllowMethods", v.into_value());
-            }
+            set(&mut m, "AllowCredentials", self.allow_credentials);
+            set(&mut m, "AllowHeaders", self.allow_headers);
+            set(&mut m, "AllowMethods", self.allow_methods);
             m.insert("AllowOrigin", self.allow_origin.into_value());
-            if let Some(v) = self.max_age {
-                m.insert("MaxAge", v.into_value());
-            }
+            set(&mut m, "MaxAge", self.max_age);
             gs_core::Value::Map(m)
         }
     }
@@ -4723,48 +4303,20 @@ impl CfnHttpApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_log_setting {
-            m.insert("AccessLogSetting", v.into_value());
-        }
-        if let Some(v) = self.auth {
-            m.insert("Auth", v.into_value());
-        }
-        if let Some(v) = self.cors_configuration {
-            m.insert("CorsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.default_route_settings {
-            m.insert("DefaultRouteSettings", v.into_value());
-        }
-        if let Some(v) = self.definition_body {
-            m.insert("DefinitionBody", v.into_value());
-        }
-        if let Some(v) = self.definition_uri {
-            m.insert("DefinitionUri", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.disable_execute_api_endpoint {
-            m.insert("DisableExecuteApiEndpoint", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.fail_on_warnings {
-            m.insert("FailOnWarnings", v.into_value());
-        }
-        if let Some(v) = self.route_settings {
-            m.insert("RouteSettings", v.into_value());
-        }
-        if let Some(v) = self.stage_name {
-            m.insert("StageName", v.into_value());
-        }
-        if let Some(v) = self.stage_variables {
-            m.insert("StageVariables", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AccessLogSetting", self.access_log_setting);
+        set(&mut m, "Auth", self.auth);
+        set(&mut m, "CorsConfiguration", self.cors_configuration);
+        set(&mut m, "DefaultRouteSettings", self.default_route_settings);
+        set(&mut m, "DefinitionBody", self.definition_body);
+        set(&mut m, "DefinitionUri", self.definition_uri);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisableExecuteApiEndpoint", self.disable_execute_api_endpoint);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "FailOnWarnings", self.fail_on_warnings);
+        set(&mut m, "RouteSettings", self.route_settings);
+        set(&mut m, "StageName", self.stage_name);
+        set(&mut m, "StageVariables", self.stage_variables);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4790,7 +4342,7 @@ impl crate::Cfn<markers::HttpApi> {
 /// The property types of [`CfnHttpApi`]: CDK's `CfnHttpApi.*Property`.
 #[cfg(feature = "serverless")]
 pub mod http_api {
-    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str, set};
 
     /// The `S3Location` property type.
     ///
@@ -4878,12 +4430,8 @@ pub mod http_api {
     impl IntoValue for HttpApiAuth {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.authorizers {
-                m.insert("Authorizers", v.into_value());
-            }
-            if let Some(v) = self.default_authorizer {
-                m.insert("DefaultAuthorizer", v.into_value());
-            }
+            set(&mut m, "Authorizers", self.authorizers);
+            set(&mut m, "DefaultAuthorizer", self.default_authorizer);
             gs_core::Value::Map(m)
         }
     }
@@ -4927,12 +4475,8 @@ pub mod http_api {
     impl IntoValue for AccessLogSetting {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_arn {
-                m.insert("DestinationArn", v.into_value());
-            }
-            if let Some(v) = self.format {
-                m.insert("Format", v.into_value());
-            }
+            set(&mut m, "DestinationArn", self.destination_arn);
+            set(&mut m, "Format", self.format);
             gs_core::Value::Map(m)
         }
     }
@@ -5004,24 +4548,12 @@ pub mod http_api {
     impl IntoValue for CorsConfigurationObject {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_credentials {
-                m.insert("AllowCredentials", v.into_value());
-            }
-            if let Some(v) = self.allow_headers {
-                m.insert("AllowHeaders", v.into_value());
-            }
-            if let Some(v) = self.allow_methods {
-                m.insert("AllowMethods", v.into_value());
-            }
-            if let Some(v) = self.allow_origins {
-                m.insert("AllowOrigins", v.into_value());
-            }
-            if let Some(v) = self.expose_headers {
-                m.insert("ExposeHeaders", v.into_value());
-            }
-            if let Some(v) = self.max_age {
-                m.insert("MaxAge", v.into_value());
-            }
+            set(&mut m, "AllowCredentials", self.allow_credentials);
+            set(&mut m, "AllowHeaders", self.allow_headers);
+            set(&mut m, "AllowMethods", self.allow_methods);
+            set(&mut m, "AllowOrigins", self.allow_origins);
+            set(&mut m, "ExposeHeaders", self.expose_headers);
+            set(&mut m, "MaxAge", self.max_age);
             gs_core::Value::Map(m)
         }
     }
@@ -5086,21 +4618,11 @@ pub mod http_api {
     impl IntoValue for RouteSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data_trace_enabled {
-                m.insert("DataTraceEnabled", v.into_value());
-            }
-            if let Some(v) = self.detailed_metrics_enabled {
-                m.insert("DetailedMetricsEnabled", v.into_value());
-            }
-            if let Some(v) = self.logging_level {
-                m.insert("LoggingLevel", v.into_value());
-            }
-            if let Some(v) = self.throttling_burst_limit {
-                m.insert("ThrottlingBurstLimit", v.into_value());
-            }
-            if let Some(v) = self.throttling_rate_limit {
-                m.insert("ThrottlingRateLimit", v.into_value());
-            }
+            set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
+            set(&mut m, "DetailedMetricsEnabled", self.detailed_metrics_enabled);
+            set(&mut m, "LoggingLevel", self.logging_level);
+            set(&mut m, "ThrottlingBurstLimit", self.throttling_burst_limit);
+            set(&mut m, "ThrottlingRateLimit", self.throttling_rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -5173,23 +4695,13 @@ pub mod http_api {
     impl IntoValue for HttpApiDomainConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.base_path {
-                m.insert("BasePath", v.into_value());
-            }
+            set(&mut m, "BasePath", self.base_path);
             m.insert("CertificateArn", self.certificate_arn.into_value());
             m.insert("DomainName", self.domain_name.into_value());
-            if let Some(v) = self.endpoint_configuration {
-                m.insert("EndpointConfiguration", v.into_value());
-            }
-            if let Some(v) = self.mutual_tls_authentication {
-                m.insert("MutualTlsAuthentication", v.into_value());
-            }
-            if let Some(v) = self.route53 {
-                m.insert("Route53", v.into_value());
-            }
-            if let Some(v) = self.security_policy {
-                m.insert("SecurityPolicy", v.into_value());
-            }
+            set(&mut m, "EndpointConfiguration", self.endpoint_configuration);
+            set(&mut m, "MutualTlsAuthentication", self.mutual_tls_authentication);
+            set(&mut m, "Route53", self.route53);
+            set(&mut m, "SecurityPolicy", self.security_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -5254,21 +4766,11 @@ pub mod http_api {
     impl IntoValue for Route53Configuration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.distributed_domain_name {
-                m.insert("DistributedDomainName", v.into_value());
-            }
-            if let Some(v) = self.evaluate_target_health {
-                m.insert("EvaluateTargetHealth", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_id {
-                m.insert("HostedZoneId", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_name {
-                m.insert("HostedZoneName", v.into_value());
-            }
-            if let Some(v) = self.ip_v6 {
-                m.insert("IpV6", v.into_value());
-            }
+            set(&mut m, "DistributedDomainName", self.distributed_domain_name);
+            set(&mut m, "EvaluateTargetHealth", self.evaluate_target_health);
+            set(&mut m, "HostedZoneId", self.hosted_zone_id);
+            set(&mut m, "HostedZoneName", self.hosted_zone_name);
+            set(&mut m, "IpV6", self.ip_v6);
             gs_core::Value::Map(m)
         }
     }
@@ -5312,12 +4814,8 @@ pub mod http_api {
     impl IntoValue for MutualTlsAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.truststore_uri {
-                m.insert("TruststoreUri", v.into_value());
-            }
-            if let Some(v) = self.truststore_version {
-                m.insert("TruststoreVersion", v.into_value());
-            }
+            set(&mut m, "TruststoreUri", self.truststore_uri);
+            set(&mut m, "TruststoreVersion", self.truststore_version);
             gs_core::Value::Map(m)
         }
     }
@@ -5393,24 +4891,12 @@ impl CfnLayerVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.compatible_runtimes {
-            m.insert("CompatibleRuntimes", v.into_value());
-        }
-        if let Some(v) = self.content_uri {
-            m.insert("ContentUri", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.layer_name {
-            m.insert("LayerName", v.into_value());
-        }
-        if let Some(v) = self.license_info {
-            m.insert("LicenseInfo", v.into_value());
-        }
-        if let Some(v) = self.retention_policy {
-            m.insert("RetentionPolicy", v.into_value());
-        }
+        set(&mut m, "CompatibleRuntimes", self.compatible_runtimes);
+        set(&mut m, "ContentUri", self.content_uri);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LayerName", self.layer_name);
+        set(&mut m, "LicenseInfo", self.license_info);
+        set(&mut m, "RetentionPolicy", self.retention_policy);
         m
     }
 
@@ -5436,7 +4922,7 @@ impl crate::Cfn<markers::LayerVersion> {
 /// The property types of [`CfnLayerVersion`]: CDK's `CfnLayerVersion.*Property`.
 #[cfg(feature = "serverless")]
 pub mod layer_version {
-    use crate::kinds::{IntoValue, Num, Str};
+    use crate::kinds::{IntoValue, Num, Str, set};
 
     /// The `S3Location` property type.
     ///
@@ -5480,9 +4966,7 @@ pub mod layer_version {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -5554,21 +5038,11 @@ impl CfnSimpleTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.primary_key {
-            m.insert("PrimaryKey", v.into_value());
-        }
-        if let Some(v) = self.provisioned_throughput {
-            m.insert("ProvisionedThroughput", v.into_value());
-        }
-        if let Some(v) = self.sse_specification {
-            m.insert("SSESpecification", v.into_value());
-        }
-        if let Some(v) = self.table_name {
-            m.insert("TableName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PrimaryKey", self.primary_key);
+        set(&mut m, "ProvisionedThroughput", self.provisioned_throughput);
+        set(&mut m, "SSESpecification", self.sse_specification);
+        set(&mut m, "TableName", self.table_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5594,7 +5068,7 @@ impl crate::Cfn<markers::SimpleTable> {
 /// The property types of [`CfnSimpleTable`]: CDK's `CfnSimpleTable.*Property`.
 #[cfg(feature = "serverless")]
 pub mod simple_table {
-    use crate::kinds::{Bool, IntoValue, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Num, Str, set};
 
     /// The `PrimaryKey` property type.
     ///
@@ -5629,9 +5103,7 @@ pub mod simple_table {
     impl IntoValue for PrimaryKey {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -5670,9 +5142,7 @@ pub mod simple_table {
     impl IntoValue for ProvisionedThroughput {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.read_capacity_units {
-                m.insert("ReadCapacityUnits", v.into_value());
-            }
+            set(&mut m, "ReadCapacityUnits", self.read_capacity_units);
             m.insert("WriteCapacityUnits", self.write_capacity_units.into_value());
             gs_core::Value::Map(m)
         }
@@ -5710,9 +5180,7 @@ pub mod simple_table {
     impl IntoValue for SSESpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sse_enabled {
-                m.insert("SSEEnabled", v.into_value());
-            }
+            set(&mut m, "SSEEnabled", self.sse_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -5833,42 +5301,18 @@ impl CfnStateMachineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.definition {
-            m.insert("Definition", v.into_value());
-        }
-        if let Some(v) = self.definition_substitutions {
-            m.insert("DefinitionSubstitutions", v.into_value());
-        }
-        if let Some(v) = self.definition_uri {
-            m.insert("DefinitionUri", v.into_value());
-        }
-        if let Some(v) = self.events {
-            m.insert("Events", v.into_value());
-        }
-        if let Some(v) = self.logging {
-            m.insert("Logging", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.permissions_boundaries {
-            m.insert("PermissionsBoundaries", v.into_value());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
-        if let Some(v) = self.role {
-            m.insert("Role", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tracing {
-            m.insert("Tracing", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Definition", self.definition);
+        set(&mut m, "DefinitionSubstitutions", self.definition_substitutions);
+        set(&mut m, "DefinitionUri", self.definition_uri);
+        set(&mut m, "Events", self.events);
+        set(&mut m, "Logging", self.logging);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "PermissionsBoundaries", self.permissions_boundaries);
+        set(&mut m, "Policies", self.policies);
+        set(&mut m, "Role", self.role);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Tracing", self.tracing);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -5894,7 +5338,7 @@ impl crate::Cfn<markers::StateMachine> {
 /// The property types of [`CfnStateMachine`]: CDK's `CfnStateMachine.*Property`.
 #[cfg(feature = "serverless")]
 pub mod state_machine {
-    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str, Union};
+    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str, Union, set};
 
     /// The `S3Location` property type.
     ///
@@ -5938,9 +5382,7 @@ pub mod state_machine {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -6031,15 +5473,9 @@ pub mod state_machine {
     impl IntoValue for CloudWatchEventEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_bus_name {
-                m.insert("EventBusName", v.into_value());
-            }
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.input_path {
-                m.insert("InputPath", v.into_value());
-            }
+            set(&mut m, "EventBusName", self.event_bus_name);
+            set(&mut m, "Input", self.input);
+            set(&mut m, "InputPath", self.input_path);
             m.insert("Pattern", self.pattern.into_value());
             gs_core::Value::Map(m)
         }
@@ -6092,15 +5528,9 @@ pub mod state_machine {
     impl IntoValue for EventBridgeRuleEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.event_bus_name {
-                m.insert("EventBusName", v.into_value());
-            }
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.input_path {
-                m.insert("InputPath", v.into_value());
-            }
+            set(&mut m, "EventBusName", self.event_bus_name);
+            set(&mut m, "Input", self.input);
+            set(&mut m, "InputPath", self.input_path);
             m.insert("Pattern", self.pattern.into_value());
             gs_core::Value::Map(m)
         }
@@ -6139,9 +5569,7 @@ pub mod state_machine {
     impl IntoValue for ScheduleEvent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
+            set(&mut m, "Input", self.input);
             m.insert("Schedule", self.schedule.into_value());
             gs_core::Value::Map(m)
         }
@@ -6189,9 +5617,7 @@ pub mod state_machine {
             let mut m = gs_core::ValueMap::new();
             m.insert("Method", self.method.into_value());
             m.insert("Path", self.path.into_value());
-            if let Some(v) = self.rest_api_id {
-                m.insert("RestApiId", v.into_value());
-            }
+            set(&mut m, "RestApiId", self.rest_api_id);
             gs_core::Value::Map(m)
         }
     }
@@ -6383,12 +5809,8 @@ pub mod state_machine {
     impl IntoValue for SAMPolicyTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.lambda_invoke_policy {
-                m.insert("LambdaInvokePolicy", v.into_value());
-            }
-            if let Some(v) = self.step_functions_execution_policy {
-                m.insert("StepFunctionsExecutionPolicy", v.into_value());
-            }
+            set(&mut m, "LambdaInvokePolicy", self.lambda_invoke_policy);
+            set(&mut m, "StepFunctionsExecutionPolicy", self.step_functions_execution_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -6487,9 +5909,7 @@ pub mod state_machine {
     impl IntoValue for TracingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "serverlessrepo")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -127,31 +127,15 @@ impl CfnApplicationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Author", self.author.into_value());
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.home_page_url {
-            m.insert("HomePageUrl", v.into_value());
-        }
-        if let Some(v) = self.labels {
-            m.insert("Labels", v.into_value());
-        }
-        if let Some(v) = self.license_body {
-            m.insert("LicenseBody", v.into_value());
-        }
+        set(&mut m, "HomePageUrl", self.home_page_url);
+        set(&mut m, "Labels", self.labels);
+        set(&mut m, "LicenseBody", self.license_body);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.readme_body {
-            m.insert("ReadmeBody", v.into_value());
-        }
-        if let Some(v) = self.semantic_version {
-            m.insert("SemanticVersion", v.into_value());
-        }
-        if let Some(v) = self.source_code_url {
-            m.insert("SourceCodeUrl", v.into_value());
-        }
-        if let Some(v) = self.spdx_license_id {
-            m.insert("SpdxLicenseId", v.into_value());
-        }
-        if let Some(v) = self.template_body {
-            m.insert("TemplateBody", v.into_value());
-        }
+        set(&mut m, "ReadmeBody", self.readme_body);
+        set(&mut m, "SemanticVersion", self.semantic_version);
+        set(&mut m, "SourceCodeUrl", self.source_code_url);
+        set(&mut m, "SpdxLicenseId", self.spdx_license_id);
+        set(&mut m, "TemplateBody", self.template_body);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "servicecatalog")]
-use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -288,9 +288,7 @@ impl CfnAcceptedPortfolioShareProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
         m.insert("PortfolioId", self.portfolio_id.into_value());
         m
     }
@@ -435,41 +433,19 @@ impl CfnCloudFormationProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.distributor {
-            m.insert("Distributor", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Distributor", self.distributor);
         m.insert("Name", self.name.into_value());
         m.insert("Owner", self.owner.into_value());
-        if let Some(v) = self.product_type {
-            m.insert("ProductType", v.into_value());
-        }
-        if let Some(v) = self.provisioning_artifact_parameters {
-            m.insert("ProvisioningArtifactParameters", v.into_value());
-        }
-        if let Some(v) = self.replace_provisioning_artifacts {
-            m.insert("ReplaceProvisioningArtifacts", v.into_value());
-        }
-        if let Some(v) = self.source_connection {
-            m.insert("SourceConnection", v.into_value());
-        }
-        if let Some(v) = self.support_description {
-            m.insert("SupportDescription", v.into_value());
-        }
-        if let Some(v) = self.support_email {
-            m.insert("SupportEmail", v.into_value());
-        }
-        if let Some(v) = self.support_url {
-            m.insert("SupportUrl", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProductType", self.product_type);
+        set(&mut m, "ProvisioningArtifactParameters", self.provisioning_artifact_parameters);
+        set(&mut m, "ReplaceProvisioningArtifacts", self.replace_provisioning_artifacts);
+        set(&mut m, "SourceConnection", self.source_connection);
+        set(&mut m, "SupportDescription", self.support_description);
+        set(&mut m, "SupportEmail", self.support_email);
+        set(&mut m, "SupportUrl", self.support_url);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -527,7 +503,7 @@ impl crate::Cfn<markers::CloudFormationProduct> {
 /// The property types of [`CfnCloudFormationProduct`]: CDK's `CfnCloudFormationProduct.*Property`.
 #[cfg(feature = "servicecatalog")]
 pub mod cloud_formation_product {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// Specify the template source with one of the following options, but not both. Keys accepted:
     /// \[ LoadTemplateFromURL, ImportFromPhysicalId \] The URL of the AWS CloudFormation template
@@ -569,12 +545,8 @@ pub mod cloud_formation_product {
     impl IntoValue for Info {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.import_from_physical_id {
-                m.insert("ImportFromPhysicalId", v.into_value());
-            }
-            if let Some(v) = self.load_template_from_url {
-                m.insert("LoadTemplateFromURL", v.into_value());
-            }
+            set(&mut m, "ImportFromPhysicalId", self.import_from_physical_id);
+            set(&mut m, "LoadTemplateFromURL", self.load_template_from_url);
             gs_core::Value::Map(m)
         }
     }
@@ -653,9 +625,7 @@ pub mod cloud_formation_product {
     impl IntoValue for ConnectionParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.code_star {
-                m.insert("CodeStar", v.into_value());
-            }
+            set(&mut m, "CodeStar", self.code_star);
             gs_core::Value::Map(m)
         }
     }
@@ -771,19 +741,11 @@ pub mod cloud_formation_product {
     impl IntoValue for ProvisioningArtifactProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.disable_template_validation {
-                m.insert("DisableTemplateValidation", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DisableTemplateValidation", self.disable_template_validation);
             m.insert("Info", self.info.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -904,42 +866,18 @@ impl CfnCloudFormationProvisionedProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.notification_arns {
-            m.insert("NotificationArns", v.into_value());
-        }
-        if let Some(v) = self.path_id {
-            m.insert("PathId", v.into_value());
-        }
-        if let Some(v) = self.path_name {
-            m.insert("PathName", v.into_value());
-        }
-        if let Some(v) = self.product_id {
-            m.insert("ProductId", v.into_value());
-        }
-        if let Some(v) = self.product_name {
-            m.insert("ProductName", v.into_value());
-        }
-        if let Some(v) = self.provisioned_product_name {
-            m.insert("ProvisionedProductName", v.into_value());
-        }
-        if let Some(v) = self.provisioning_artifact_id {
-            m.insert("ProvisioningArtifactId", v.into_value());
-        }
-        if let Some(v) = self.provisioning_artifact_name {
-            m.insert("ProvisioningArtifactName", v.into_value());
-        }
-        if let Some(v) = self.provisioning_parameters {
-            m.insert("ProvisioningParameters", v.into_value());
-        }
-        if let Some(v) = self.provisioning_preferences {
-            m.insert("ProvisioningPreferences", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "NotificationArns", self.notification_arns);
+        set(&mut m, "PathId", self.path_id);
+        set(&mut m, "PathName", self.path_name);
+        set(&mut m, "ProductId", self.product_id);
+        set(&mut m, "ProductName", self.product_name);
+        set(&mut m, "ProvisionedProductName", self.provisioned_product_name);
+        set(&mut m, "ProvisioningArtifactId", self.provisioning_artifact_id);
+        set(&mut m, "ProvisioningArtifactName", self.provisioning_artifact_name);
+        set(&mut m, "ProvisioningParameters", self.provisioning_parameters);
+        set(&mut m, "ProvisioningPreferences", self.provisioning_preferences);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -997,7 +935,7 @@ impl crate::Cfn<markers::CloudFormationProvisionedProduct> {
 /// The property types of [`CfnCloudFormationProvisionedProduct`]: CDK's `CfnCloudFormationProvisionedProduct.*Property`.
 #[cfg(feature = "servicecatalog")]
 pub mod cloud_formation_provisioned_product {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Information about a parameter used to provision a product.
     ///
@@ -1116,27 +1054,13 @@ pub mod cloud_formation_provisioned_product {
     impl IntoValue for ProvisioningPreferences {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.stack_set_accounts {
-                m.insert("StackSetAccounts", v.into_value());
-            }
-            if let Some(v) = self.stack_set_failure_tolerance_count {
-                m.insert("StackSetFailureToleranceCount", v.into_value());
-            }
-            if let Some(v) = self.stack_set_failure_tolerance_percentage {
-                m.insert("StackSetFailureTolerancePercentage", v.into_value());
-            }
-            if let Some(v) = self.stack_set_max_concurrency_count {
-                m.insert("StackSetMaxConcurrencyCount", v.into_value());
-            }
-            if let Some(v) = self.stack_set_max_concurrency_percentage {
-                m.insert("StackSetMaxConcurrencyPercentage", v.into_value());
-            }
-            if let Some(v) = self.stack_set_operation_type {
-                m.insert("StackSetOperationType", v.into_value());
-            }
-            if let Some(v) = self.stack_set_regions {
-                m.insert("StackSetRegions", v.into_value());
-            }
+            set(&mut m, "StackSetAccounts", self.stack_set_accounts);
+            set(&mut m, "StackSetFailureToleranceCount", self.stack_set_failure_tolerance_count);
+            set(&mut m, "StackSetFailureTolerancePercentage", self.stack_set_failure_tolerance_percentage);
+            set(&mut m, "StackSetMaxConcurrencyCount", self.stack_set_max_concurrency_count);
+            set(&mut m, "StackSetMaxConcurrencyPercentage", self.stack_set_max_concurrency_percentage);
+            set(&mut m, "StackSetOperationType", self.stack_set_operation_type);
+            set(&mut m, "StackSetRegions", self.stack_set_regions);
             gs_core::Value::Map(m)
         }
     }
@@ -1196,12 +1120,8 @@ impl CfnLaunchNotificationConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "Description", self.description);
         m.insert("NotificationArns", self.notification_arns.into_value());
         m.insert("PortfolioId", self.portfolio_id.into_value());
         m.insert("ProductId", self.product_id.into_value());
@@ -1294,20 +1214,12 @@ impl CfnLaunchRoleConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.local_role_name {
-            m.insert("LocalRoleName", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LocalRoleName", self.local_role_name);
         m.insert("PortfolioId", self.portfolio_id.into_value());
         m.insert("ProductId", self.product_id.into_value());
-        if let Some(v) = self.role_arn {
-            m.insert("RoleArn", v.into_value());
-        }
+        set(&mut m, "RoleArn", self.role_arn);
         m
     }
 
@@ -1392,12 +1304,8 @@ impl CfnLaunchTemplateConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "Description", self.description);
         m.insert("PortfolioId", self.portfolio_id.into_value());
         m.insert("ProductId", self.product_id.into_value());
         m.insert("Rules", self.rules.into_value());
@@ -1487,17 +1395,11 @@ impl CfnPortfolioProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("ProviderName", self.provider_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1585,15 +1487,9 @@ impl CfnPortfolioPrincipalAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.portfolio_id {
-            m.insert("PortfolioId", v.into_value());
-        }
-        if let Some(v) = self.principal_arn {
-            m.insert("PrincipalARN", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "PortfolioId", self.portfolio_id);
+        set(&mut m, "PrincipalARN", self.principal_arn);
         m.insert("PrincipalType", self.principal_type.into_value());
         m
     }
@@ -1673,18 +1569,10 @@ impl CfnPortfolioProductAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.portfolio_id {
-            m.insert("PortfolioId", v.into_value());
-        }
-        if let Some(v) = self.product_id {
-            m.insert("ProductId", v.into_value());
-        }
-        if let Some(v) = self.source_portfolio_id {
-            m.insert("SourcePortfolioId", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "PortfolioId", self.portfolio_id);
+        set(&mut m, "ProductId", self.product_id);
+        set(&mut m, "SourcePortfolioId", self.source_portfolio_id);
         m
     }
 
@@ -1755,14 +1643,10 @@ impl CfnPortfolioShareProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
         m.insert("AccountId", self.account_id.into_value());
         m.insert("PortfolioId", self.portfolio_id.into_value());
-        if let Some(v) = self.share_tag_options {
-            m.insert("ShareTagOptions", v.into_value());
-        }
+        set(&mut m, "ShareTagOptions", self.share_tag_options);
         m
     }
 
@@ -1841,12 +1725,8 @@ impl CfnResourceUpdateConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
+        set(&mut m, "Description", self.description);
         m.insert("PortfolioId", self.portfolio_id.into_value());
         m.insert("ProductId", self.product_id.into_value());
         m.insert("TagUpdateOnProvisionedProduct", self.tag_update_on_provisioned_product.into_value());
@@ -1934,14 +1814,10 @@ impl CfnServiceActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
         m.insert("Definition", self.definition.into_value());
         m.insert("DefinitionType", self.definition_type.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -2174,9 +2050,7 @@ impl CfnStackSetConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.accept_language {
-            m.insert("AcceptLanguage", v.into_value());
-        }
+        set(&mut m, "AcceptLanguage", self.accept_language);
         m.insert("AccountList", self.account_list.into_value());
         m.insert("AdminRole", self.admin_role.into_value());
         m.insert("Description", self.description.into_value());
@@ -2256,9 +2130,7 @@ impl CfnTagOptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.active {
-            m.insert("Active", v.into_value());
-        }
+        set(&mut m, "Active", self.active);
         m.insert("Key", self.key.into_value());
         m.insert("Value", self.value.into_value());
         m
@@ -2333,12 +2205,8 @@ impl CfnTagOptionAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.resource_id {
-            m.insert("ResourceId", v.into_value());
-        }
-        if let Some(v) = self.tag_option_id {
-            m.insert("TagOptionId", v.into_value());
-        }
+        set(&mut m, "ResourceId", self.resource_id);
+        set(&mut m, "TagOptionId", self.tag_option_id);
         m
     }
 

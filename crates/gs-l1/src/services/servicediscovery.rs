@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "servicediscovery")]
-use crate::kinds::{IntoValue, Json, List, Map, Str, Tag};
+use crate::kinds::{IntoValue, Json, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -149,13 +149,9 @@ impl CfnHttpNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -242,9 +238,7 @@ impl CfnInstanceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceAttributes", self.instance_attributes.into_value());
-        if let Some(v) = self.instance_id {
-            m.insert("InstanceId", v.into_value());
-        }
+        set(&mut m, "InstanceId", self.instance_id);
         m.insert("ServiceId", self.service_id.into_value());
         m
     }
@@ -328,19 +322,11 @@ impl CfnPrivateDnsNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc {
-            m.insert("Vpc", v.into_value());
-        }
+        set(&mut m, "Properties", self.properties);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Vpc", self.vpc);
         m
     }
 
@@ -390,7 +376,7 @@ impl crate::Cfn<markers::PrivateDnsNamespace> {
 /// The property types of [`CfnPrivateDnsNamespace`]: CDK's `CfnPrivateDnsNamespace.*Property`.
 #[cfg(feature = "servicediscovery")]
 pub mod private_dns_namespace {
-    use crate::kinds::{IntoValue, Num};
+    use crate::kinds::{IntoValue, Num, set};
 
     /// Properties for the private DNS namespace.
     ///
@@ -423,9 +409,7 @@ pub mod private_dns_namespace {
     impl IntoValue for Properties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dns_properties {
-                m.insert("DnsProperties", v.into_value());
-            }
+            set(&mut m, "DnsProperties", self.dns_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -462,9 +446,7 @@ pub mod private_dns_namespace {
     impl IntoValue for PrivateDnsPropertiesMutable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.soa {
-                m.insert("SOA", v.into_value());
-            }
+            set(&mut m, "SOA", self.soa);
             gs_core::Value::Map(m)
         }
     }
@@ -500,9 +482,7 @@ pub mod private_dns_namespace {
     impl IntoValue for SOA {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ttl {
-                m.insert("TTL", v.into_value());
-            }
+            set(&mut m, "TTL", self.ttl);
             gs_core::Value::Map(m)
         }
     }
@@ -559,16 +539,10 @@ impl CfnPublicDnsNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.properties {
-            m.insert("Properties", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Properties", self.properties);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -618,7 +592,7 @@ impl crate::Cfn<markers::PublicDnsNamespace> {
 /// The property types of [`CfnPublicDnsNamespace`]: CDK's `CfnPublicDnsNamespace.*Property`.
 #[cfg(feature = "servicediscovery")]
 pub mod public_dns_namespace {
-    use crate::kinds::{IntoValue, Num};
+    use crate::kinds::{IntoValue, Num, set};
 
     /// Properties for the public DNS namespace.
     ///
@@ -651,9 +625,7 @@ pub mod public_dns_namespace {
     impl IntoValue for Properties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dns_properties {
-                m.insert("DnsProperties", v.into_value());
-            }
+            set(&mut m, "DnsProperties", self.dns_properties);
             gs_core::Value::Map(m)
         }
     }
@@ -689,9 +661,7 @@ pub mod public_dns_namespace {
     impl IntoValue for PublicDnsPropertiesMutable {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.soa {
-                m.insert("SOA", v.into_value());
-            }
+            set(&mut m, "SOA", self.soa);
             gs_core::Value::Map(m)
         }
     }
@@ -727,9 +697,7 @@ pub mod public_dns_namespace {
     impl IntoValue for SOA {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ttl {
-                m.insert("TTL", v.into_value());
-            }
+            set(&mut m, "TTL", self.ttl);
             gs_core::Value::Map(m)
         }
     }
@@ -836,33 +804,15 @@ impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.dns_config {
-            m.insert("DnsConfig", v.into_value());
-        }
-        if let Some(v) = self.health_check_config {
-            m.insert("HealthCheckConfig", v.into_value());
-        }
-        if let Some(v) = self.health_check_custom_config {
-            m.insert("HealthCheckCustomConfig", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.namespace_id {
-            m.insert("NamespaceId", v.into_value());
-        }
-        if let Some(v) = self.service_attributes {
-            m.insert("ServiceAttributes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.r#type {
-            m.insert("Type", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DnsConfig", self.dns_config);
+        set(&mut m, "HealthCheckConfig", self.health_check_config);
+        set(&mut m, "HealthCheckCustomConfig", self.health_check_custom_config);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NamespaceId", self.namespace_id);
+        set(&mut m, "ServiceAttributes", self.service_attributes);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Type", self.r#type);
         m
     }
 
@@ -912,7 +862,7 @@ impl crate::Cfn<markers::Service> {
 /// The property types of [`CfnService`]: CDK's `CfnService.*Property`.
 #[cfg(feature = "servicediscovery")]
 pub mod service {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// A complex type that contains information about an optional custom health check. A custom
     /// health check, which requires that you use a third-party health checker to evaluate the
@@ -949,9 +899,7 @@ pub mod service {
     impl IntoValue for HealthCheckCustomConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_threshold {
-                m.insert("FailureThreshold", v.into_value());
-            }
+            set(&mut m, "FailureThreshold", self.failure_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -1000,12 +948,8 @@ pub mod service {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DnsRecords", self.dns_records.into_value());
-            if let Some(v) = self.namespace_id {
-                m.insert("NamespaceId", v.into_value());
-            }
-            if let Some(v) = self.routing_policy {
-                m.insert("RoutingPolicy", v.into_value());
-            }
+            set(&mut m, "NamespaceId", self.namespace_id);
+            set(&mut m, "RoutingPolicy", self.routing_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -1101,12 +1045,8 @@ pub mod service {
     impl IntoValue for HealthCheckConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_threshold {
-                m.insert("FailureThreshold", v.into_value());
-            }
-            if let Some(v) = self.resource_path {
-                m.insert("ResourcePath", v.into_value());
-            }
+            set(&mut m, "FailureThreshold", self.failure_threshold);
+            set(&mut m, "ResourcePath", self.resource_path);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }

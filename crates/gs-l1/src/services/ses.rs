@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ses")]
-use crate::kinds::{Id, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -458,33 +458,15 @@ impl CfnConfigurationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.archiving_options {
-            m.insert("ArchivingOptions", v.into_value());
-        }
-        if let Some(v) = self.delivery_options {
-            m.insert("DeliveryOptions", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.reputation_options {
-            m.insert("ReputationOptions", v.into_value());
-        }
-        if let Some(v) = self.sending_options {
-            m.insert("SendingOptions", v.into_value());
-        }
-        if let Some(v) = self.suppression_options {
-            m.insert("SuppressionOptions", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tracking_options {
-            m.insert("TrackingOptions", v.into_value());
-        }
-        if let Some(v) = self.vdm_options {
-            m.insert("VdmOptions", v.into_value());
-        }
+        set(&mut m, "ArchivingOptions", self.archiving_options);
+        set(&mut m, "DeliveryOptions", self.delivery_options);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "ReputationOptions", self.reputation_options);
+        set(&mut m, "SendingOptions", self.sending_options);
+        set(&mut m, "SuppressionOptions", self.suppression_options);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrackingOptions", self.tracking_options);
+        set(&mut m, "VdmOptions", self.vdm_options);
         m
     }
 
@@ -510,7 +492,7 @@ impl crate::Cfn<markers::ConfigurationSet> {
 /// The property types of [`CfnConfigurationSet`]: CDK's `CfnConfigurationSet.*Property`.
 #[cfg(feature = "ses")]
 pub mod configuration_set {
-    use crate::kinds::{Bool, Id, IntoValue, List, Num, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Num, Str, set};
 
     /// An object that contains information about the validation options for your account.
     ///
@@ -576,9 +558,7 @@ pub mod configuration_set {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionThresholdEnabled", self.condition_threshold_enabled.into_value());
-            if let Some(v) = self.overall_confidence_threshold {
-                m.insert("OverallConfidenceThreshold", v.into_value());
-            }
+            set(&mut m, "OverallConfidenceThreshold", self.overall_confidence_threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -646,9 +626,7 @@ pub mod configuration_set {
     impl IntoValue for ArchivingOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.archive_arn {
-                m.insert("ArchiveArn", v.into_value());
-            }
+            set(&mut m, "ArchiveArn", self.archive_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -686,9 +664,7 @@ pub mod configuration_set {
     impl IntoValue for SendingOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sending_enabled {
-                m.insert("SendingEnabled", v.into_value());
-            }
+            set(&mut m, "SendingEnabled", self.sending_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -731,12 +707,8 @@ pub mod configuration_set {
     impl IntoValue for SuppressionOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.suppressed_reasons {
-                m.insert("SuppressedReasons", v.into_value());
-            }
-            if let Some(v) = self.validation_options {
-                m.insert("ValidationOptions", v.into_value());
-            }
+            set(&mut m, "SuppressedReasons", self.suppressed_reasons);
+            set(&mut m, "ValidationOptions", self.validation_options);
             gs_core::Value::Map(m)
         }
     }
@@ -783,12 +755,8 @@ pub mod configuration_set {
     impl IntoValue for TrackingOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_redirect_domain {
-                m.insert("CustomRedirectDomain", v.into_value());
-            }
-            if let Some(v) = self.https_policy {
-                m.insert("HttpsPolicy", v.into_value());
-            }
+            set(&mut m, "CustomRedirectDomain", self.custom_redirect_domain);
+            set(&mut m, "HttpsPolicy", self.https_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -826,9 +794,7 @@ pub mod configuration_set {
     impl IntoValue for ReputationOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.reputation_metrics_enabled {
-                m.insert("ReputationMetricsEnabled", v.into_value());
-            }
+            set(&mut m, "ReputationMetricsEnabled", self.reputation_metrics_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -870,12 +836,8 @@ pub mod configuration_set {
     impl IntoValue for VdmOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dashboard_options {
-                m.insert("DashboardOptions", v.into_value());
-            }
-            if let Some(v) = self.guardian_options {
-                m.insert("GuardianOptions", v.into_value());
-            }
+            set(&mut m, "DashboardOptions", self.dashboard_options);
+            set(&mut m, "GuardianOptions", self.guardian_options);
             gs_core::Value::Map(m)
         }
     }
@@ -996,15 +958,9 @@ pub mod configuration_set {
     impl IntoValue for DeliveryOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_delivery_seconds {
-                m.insert("MaxDeliverySeconds", v.into_value());
-            }
-            if let Some(v) = self.sending_pool_name {
-                m.insert("SendingPoolName", v.into_ref());
-            }
-            if let Some(v) = self.tls_policy {
-                m.insert("TlsPolicy", v.into_value());
-            }
+            set(&mut m, "MaxDeliverySeconds", self.max_delivery_seconds);
+            if let Some(v) = self.sending_pool_name { m.insert("SendingPoolName", v.into_ref()); }
+            set(&mut m, "TlsPolicy", self.tls_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -1083,7 +1039,7 @@ impl crate::Cfn<markers::ConfigurationSetEventDestination> {
 /// The property types of [`CfnConfigurationSetEventDestination`]: CDK's `CfnConfigurationSetEventDestination.*Property`.
 #[cfg(feature = "ses")]
 pub mod configuration_set_event_destination {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// An object that defines an Amazon EventBridge destination for email events. You can use
     /// Amazon EventBridge to send notifications when certain email events occur.
@@ -1191,25 +1147,13 @@ pub mod configuration_set_event_destination {
     impl IntoValue for EventDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_destination {
-                m.insert("CloudWatchDestination", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.event_bridge_destination {
-                m.insert("EventBridgeDestination", v.into_value());
-            }
-            if let Some(v) = self.kinesis_firehose_destination {
-                m.insert("KinesisFirehoseDestination", v.into_value());
-            }
+            set(&mut m, "CloudWatchDestination", self.cloud_watch_destination);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "EventBridgeDestination", self.event_bridge_destination);
+            set(&mut m, "KinesisFirehoseDestination", self.kinesis_firehose_destination);
             m.insert("MatchingEventTypes", self.matching_event_types.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.sns_destination {
-                m.insert("SnsDestination", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "SnsDestination", self.sns_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -1286,9 +1230,7 @@ pub mod configuration_set_event_destination {
     impl IntoValue for CloudWatchDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dimension_configurations {
-                m.insert("DimensionConfigurations", v.into_value());
-            }
+            set(&mut m, "DimensionConfigurations", self.dimension_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -1455,18 +1397,10 @@ impl CfnContactListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.contact_list_name {
-            m.insert("ContactListName", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.topics {
-            m.insert("Topics", v.into_value());
-        }
+        set(&mut m, "ContactListName", self.contact_list_name);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Topics", self.topics);
         m
     }
 
@@ -1492,7 +1426,7 @@ impl crate::Cfn<markers::ContactList> {
 /// The property types of [`CfnContactList`]: CDK's `CfnContactList.*Property`.
 #[cfg(feature = "ses")]
 pub mod contact_list {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An interest group, theme, or label within a list. Lists can have multiple topics.
     ///
@@ -1542,9 +1476,7 @@ pub mod contact_list {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultSubscriptionStatus", self.default_subscription_status.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("DisplayName", self.display_name.into_value());
             m.insert("TopicName", self.topic_name.into_value());
             gs_core::Value::Map(m)
@@ -1630,9 +1562,7 @@ impl CfnCustomVerificationEmailTemplateProps {
         m.insert("FailureRedirectionURL", self.failure_redirection_url.into_value());
         m.insert("FromEmailAddress", self.from_email_address.into_value());
         m.insert("SuccessRedirectionURL", self.success_redirection_url.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TemplateContent", self.template_content.into_value());
         m.insert("TemplateName", self.template_name.into_value());
         m.insert("TemplateSubject", self.template_subject.into_value());
@@ -1709,15 +1639,9 @@ impl CfnDedicatedIpPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.pool_name {
-            m.insert("PoolName", v.into_value());
-        }
-        if let Some(v) = self.scaling_mode {
-            m.insert("ScalingMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PoolName", self.pool_name);
+        set(&mut m, "ScalingMode", self.scaling_mode);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1810,25 +1734,13 @@ impl CfnEmailIdentityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration_set_attributes {
-            m.insert("ConfigurationSetAttributes", v.into_value());
-        }
-        if let Some(v) = self.dkim_attributes {
-            m.insert("DkimAttributes", v.into_value());
-        }
-        if let Some(v) = self.dkim_signing_attributes {
-            m.insert("DkimSigningAttributes", v.into_value());
-        }
+        set(&mut m, "ConfigurationSetAttributes", self.configuration_set_attributes);
+        set(&mut m, "DkimAttributes", self.dkim_attributes);
+        set(&mut m, "DkimSigningAttributes", self.dkim_signing_attributes);
         m.insert("EmailIdentity", self.email_identity.into_value());
-        if let Some(v) = self.feedback_attributes {
-            m.insert("FeedbackAttributes", v.into_value());
-        }
-        if let Some(v) = self.mail_from_attributes {
-            m.insert("MailFromAttributes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "FeedbackAttributes", self.feedback_attributes);
+        set(&mut m, "MailFromAttributes", self.mail_from_attributes);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1908,7 +1820,7 @@ impl crate::Cfn<markers::EmailIdentity> {
 /// The property types of [`CfnEmailIdentity`]: CDK's `CfnEmailIdentity.*Property`.
 #[cfg(feature = "ses")]
 pub mod email_identity {
-    use crate::kinds::{Bool, Id, IntoValue, Str};
+    use crate::kinds::{Bool, Id, IntoValue, Str, set};
 
     /// Used to associate a configuration set with an email identity.
     ///
@@ -1944,9 +1856,7 @@ pub mod email_identity {
     impl IntoValue for ConfigurationSetAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration_set_name {
-                m.insert("ConfigurationSetName", v.into_ref());
-            }
+            if let Some(v) = self.configuration_set_name { m.insert("ConfigurationSetName", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -1997,15 +1907,9 @@ pub mod email_identity {
     impl IntoValue for DkimSigningAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_signing_private_key {
-                m.insert("DomainSigningPrivateKey", v.into_value());
-            }
-            if let Some(v) = self.domain_signing_selector {
-                m.insert("DomainSigningSelector", v.into_value());
-            }
-            if let Some(v) = self.next_signing_key_length {
-                m.insert("NextSigningKeyLength", v.into_value());
-            }
+            set(&mut m, "DomainSigningPrivateKey", self.domain_signing_private_key);
+            set(&mut m, "DomainSigningSelector", self.domain_signing_selector);
+            set(&mut m, "NextSigningKeyLength", self.next_signing_key_length);
             gs_core::Value::Map(m)
         }
     }
@@ -2041,9 +1945,7 @@ pub mod email_identity {
     impl IntoValue for DkimAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.signing_enabled {
-                m.insert("SigningEnabled", v.into_value());
-            }
+            set(&mut m, "SigningEnabled", self.signing_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2081,9 +1983,7 @@ pub mod email_identity {
     impl IntoValue for FeedbackAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email_forwarding_enabled {
-                m.insert("EmailForwardingEnabled", v.into_value());
-            }
+            set(&mut m, "EmailForwardingEnabled", self.email_forwarding_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2129,12 +2029,8 @@ pub mod email_identity {
     impl IntoValue for MailFromAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.behavior_on_mx_failure {
-                m.insert("BehaviorOnMxFailure", v.into_value());
-            }
-            if let Some(v) = self.mail_from_domain {
-                m.insert("MailFromDomain", v.into_value());
-            }
+            set(&mut m, "BehaviorOnMxFailure", self.behavior_on_mx_failure);
+            set(&mut m, "MailFromDomain", self.mail_from_domain);
             gs_core::Value::Map(m)
         }
     }
@@ -2247,9 +2143,7 @@ impl CfnMailManagerAddonInstanceProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddonSubscriptionId", self.addon_subscription_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2336,9 +2230,7 @@ impl CfnMailManagerAddonSubscriptionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddonName", self.addon_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2422,12 +2314,8 @@ impl CfnMailManagerAddressListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.address_list_name {
-            m.insert("AddressListName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AddressListName", self.address_list_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2523,18 +2411,10 @@ impl CfnMailManagerArchiveProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.archive_name {
-            m.insert("ArchiveName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.retention {
-            m.insert("Retention", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ArchiveName", self.archive_name);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "Retention", self.retention);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2703,25 +2583,13 @@ impl CfnMailManagerIngressPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ingress_point_configuration {
-            m.insert("IngressPointConfiguration", v.into_value());
-        }
-        if let Some(v) = self.ingress_point_name {
-            m.insert("IngressPointName", v.into_value());
-        }
-        if let Some(v) = self.network_configuration {
-            m.insert("NetworkConfiguration", v.into_value());
-        }
+        set(&mut m, "IngressPointConfiguration", self.ingress_point_configuration);
+        set(&mut m, "IngressPointName", self.ingress_point_name);
+        set(&mut m, "NetworkConfiguration", self.network_configuration);
         m.insert("RuleSetId", self.rule_set_id.into_value());
-        if let Some(v) = self.status_to_update {
-            m.insert("StatusToUpdate", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tls_policy {
-            m.insert("TlsPolicy", v.into_value());
-        }
+        set(&mut m, "StatusToUpdate", self.status_to_update);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TlsPolicy", self.tls_policy);
         m.insert("TrafficPolicyId", self.traffic_policy_id.into_value());
         m.insert("Type", self.r#type.into_value());
         m
@@ -2782,7 +2650,7 @@ impl crate::Cfn<markers::MailManagerIngressPoint> {
 /// The property types of [`CfnMailManagerIngressPoint`]: CDK's `CfnMailManagerIngressPoint.*Property`.
 #[cfg(feature = "ses")]
 pub mod mail_manager_ingress_point {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The configuration of the ingress endpoint resource.
     ///
@@ -2827,15 +2695,9 @@ pub mod mail_manager_ingress_point {
     impl IntoValue for IngressPointConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
-            if let Some(v) = self.smtp_password {
-                m.insert("SmtpPassword", v.into_value());
-            }
-            if let Some(v) = self.tls_auth_configuration {
-                m.insert("TlsAuthConfiguration", v.into_value());
-            }
+            set(&mut m, "SecretArn", self.secret_arn);
+            set(&mut m, "SmtpPassword", self.smtp_password);
+            set(&mut m, "TlsAuthConfiguration", self.tls_auth_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2910,12 +2772,8 @@ pub mod mail_manager_ingress_point {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CAContent", self.ca_content.into_value());
-            if let Some(v) = self.crl_content {
-                m.insert("CrlContent", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "CrlContent", self.crl_content);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -2957,12 +2815,8 @@ pub mod mail_manager_ingress_point {
     impl IntoValue for NetworkConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.private_network_configuration {
-                m.insert("PrivateNetworkConfiguration", v.into_value());
-            }
-            if let Some(v) = self.public_network_configuration {
-                m.insert("PublicNetworkConfiguration", v.into_value());
-            }
+            set(&mut m, "PrivateNetworkConfiguration", self.private_network_configuration);
+            set(&mut m, "PublicNetworkConfiguration", self.public_network_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3090,14 +2944,10 @@ impl CfnMailManagerRelayProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Authentication", self.authentication.into_value());
-        if let Some(v) = self.relay_name {
-            m.insert("RelayName", v.into_value());
-        }
+        set(&mut m, "RelayName", self.relay_name);
         m.insert("ServerName", self.server_name.into_value());
         m.insert("ServerPort", self.server_port.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3139,7 +2989,7 @@ impl crate::Cfn<markers::MailManagerRelay> {
 /// The property types of [`CfnMailManagerRelay`]: CDK's `CfnMailManagerRelay.*Property`.
 #[cfg(feature = "ses")]
 pub mod mail_manager_relay {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// Authentication for the relay destination server—specify the secretARN where the SMTP
     /// credentials are stored, or specify an empty NoAuthentication structure if the relay
@@ -3182,12 +3032,8 @@ pub mod mail_manager_relay {
     impl IntoValue for RelayAuthentication {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.no_authentication {
-                m.insert("NoAuthentication", v.into_value());
-            }
-            if let Some(v) = self.secret_arn {
-                m.insert("SecretArn", v.into_value());
-            }
+            set(&mut m, "NoAuthentication", self.no_authentication);
+            set(&mut m, "SecretArn", self.secret_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -3237,13 +3083,9 @@ impl CfnMailManagerRuleSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.rule_set_name {
-            m.insert("RuleSetName", v.into_value());
-        }
+        set(&mut m, "RuleSetName", self.rule_set_name);
         m.insert("Rules", self.rules.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3285,7 +3127,7 @@ impl crate::Cfn<markers::MailManagerRuleSet> {
 /// The property types of [`CfnMailManagerRuleSet`]: CDK's `CfnMailManagerRuleSet.*Property`.
 #[cfg(feature = "ses")]
 pub mod mail_manager_rule_set {
-    use crate::kinds::{Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Int, IntoValue, Json, List, Num, Str, set};
 
     /// A rule contains conditions, "unless conditions" and actions. For each envelope recipient of
     /// an email, if all conditions match and none of the "unless conditions" match, then all of the
@@ -3341,15 +3183,9 @@ pub mod mail_manager_rule_set {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.unless {
-                m.insert("Unless", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Unless", self.unless);
             gs_core::Value::Map(m)
         }
     }
@@ -3416,24 +3252,12 @@ pub mod mail_manager_rule_set {
     impl IntoValue for RuleCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_expression {
-                m.insert("BooleanExpression", v.into_value());
-            }
-            if let Some(v) = self.dmarc_expression {
-                m.insert("DmarcExpression", v.into_value());
-            }
-            if let Some(v) = self.ip_expression {
-                m.insert("IpExpression", v.into_value());
-            }
-            if let Some(v) = self.number_expression {
-                m.insert("NumberExpression", v.into_value());
-            }
-            if let Some(v) = self.string_expression {
-                m.insert("StringExpression", v.into_value());
-            }
-            if let Some(v) = self.verdict_expression {
-                m.insert("VerdictExpression", v.into_value());
-            }
+            set(&mut m, "BooleanExpression", self.boolean_expression);
+            set(&mut m, "DmarcExpression", self.dmarc_expression);
+            set(&mut m, "IpExpression", self.ip_expression);
+            set(&mut m, "NumberExpression", self.number_expression);
+            set(&mut m, "StringExpression", self.string_expression);
+            set(&mut m, "VerdictExpression", self.verdict_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -3521,15 +3345,9 @@ pub mod mail_manager_rule_set {
     impl IntoValue for RuleBooleanToEvaluate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis {
-                m.insert("Analysis", v.into_value());
-            }
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
-            if let Some(v) = self.is_in_address_list {
-                m.insert("IsInAddressList", v.into_value());
-            }
+            set(&mut m, "Analysis", self.analysis);
+            set(&mut m, "Attribute", self.attribute);
+            set(&mut m, "IsInAddressList", self.is_in_address_list);
             gs_core::Value::Map(m)
         }
     }
@@ -3714,18 +3532,10 @@ pub mod mail_manager_rule_set {
     impl IntoValue for RuleStringToEvaluate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis {
-                m.insert("Analysis", v.into_value());
-            }
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
-            if let Some(v) = self.client_certificate_attribute {
-                m.insert("ClientCertificateAttribute", v.into_value());
-            }
-            if let Some(v) = self.mime_header_attribute {
-                m.insert("MimeHeaderAttribute", v.into_value());
-            }
+            set(&mut m, "Analysis", self.analysis);
+            set(&mut m, "Attribute", self.attribute);
+            set(&mut m, "ClientCertificateAttribute", self.client_certificate_attribute);
+            set(&mut m, "MimeHeaderAttribute", self.mime_header_attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -3979,12 +3789,8 @@ pub mod mail_manager_rule_set {
     impl IntoValue for RuleVerdictToEvaluate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis {
-                m.insert("Analysis", v.into_value());
-            }
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
+            set(&mut m, "Analysis", self.analysis);
+            set(&mut m, "Attribute", self.attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -4131,42 +3937,18 @@ pub mod mail_manager_rule_set {
     impl IntoValue for RuleAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_header {
-                m.insert("AddHeader", v.into_value());
-            }
-            if let Some(v) = self.archive {
-                m.insert("Archive", v.into_value());
-            }
-            if let Some(v) = self.bounce {
-                m.insert("Bounce", v.into_value());
-            }
-            if let Some(v) = self.deliver_to_mailbox {
-                m.insert("DeliverToMailbox", v.into_value());
-            }
-            if let Some(v) = self.deliver_to_q_business {
-                m.insert("DeliverToQBusiness", v.into_value());
-            }
-            if let Some(v) = self.drop {
-                m.insert("Drop", v.into_value());
-            }
-            if let Some(v) = self.invoke_lambda {
-                m.insert("InvokeLambda", v.into_value());
-            }
-            if let Some(v) = self.publish_to_sns {
-                m.insert("PublishToSns", v.into_value());
-            }
-            if let Some(v) = self.relay {
-                m.insert("Relay", v.into_value());
-            }
-            if let Some(v) = self.replace_recipient {
-                m.insert("ReplaceRecipient", v.into_value());
-            }
-            if let Some(v) = self.send {
-                m.insert("Send", v.into_value());
-            }
-            if let Some(v) = self.write_to_s3 {
-                m.insert("WriteToS3", v.into_value());
-            }
+            set(&mut m, "AddHeader", self.add_header);
+            set(&mut m, "Archive", self.archive);
+            set(&mut m, "Bounce", self.bounce);
+            set(&mut m, "DeliverToMailbox", self.deliver_to_mailbox);
+            set(&mut m, "DeliverToQBusiness", self.deliver_to_q_business);
+            set(&mut m, "Drop", self.drop);
+            set(&mut m, "InvokeLambda", self.invoke_lambda);
+            set(&mut m, "PublishToSns", self.publish_to_sns);
+            set(&mut m, "Relay", self.relay);
+            set(&mut m, "ReplaceRecipient", self.replace_recipient);
+            set(&mut m, "Send", self.send);
+            set(&mut m, "WriteToS3", self.write_to_s3);
             gs_core::Value::Map(m)
         }
     }
@@ -4211,12 +3993,8 @@ pub mod mail_manager_rule_set {
     impl IntoValue for RelayAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
-            if let Some(v) = self.mail_from {
-                m.insert("MailFrom", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
+            set(&mut m, "MailFrom", self.mail_from);
             m.insert("Relay", self.relay.into_value());
             gs_core::Value::Map(m)
         }
@@ -4255,9 +4033,7 @@ pub mod mail_manager_rule_set {
     impl IntoValue for ArchiveAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
             m.insert("TargetArchive", self.target_archive.into_value());
             gs_core::Value::Map(m)
         }
@@ -4317,17 +4093,11 @@ pub mod mail_manager_rule_set {
     impl IntoValue for S3Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("S3Bucket", self.s3_bucket.into_value());
-            if let Some(v) = self.s3_prefix {
-                m.insert("S3Prefix", v.into_value());
-            }
-            if let Some(v) = self.s3_sse_kms_key_id {
-                m.insert("S3SseKmsKeyId", v.into_value());
-            }
+            set(&mut m, "S3Prefix", self.s3_prefix);
+            set(&mut m, "S3SseKmsKeyId", self.s3_sse_kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -4367,9 +4137,7 @@ pub mod mail_manager_rule_set {
     impl IntoValue for SendAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -4450,9 +4218,7 @@ pub mod mail_manager_rule_set {
     impl IntoValue for ReplaceRecipientAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.replace_with {
-                m.insert("ReplaceWith", v.into_value());
-            }
+            set(&mut m, "ReplaceWith", self.replace_with);
             gs_core::Value::Map(m)
         }
     }
@@ -4498,9 +4264,7 @@ pub mod mail_manager_rule_set {
     impl IntoValue for DeliverToMailboxAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
             m.insert("MailboxArn", self.mailbox_arn.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
@@ -4559,9 +4323,7 @@ pub mod mail_manager_rule_set {
     impl IntoValue for DeliverToQBusinessAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
             m.insert("ApplicationId", self.application_id.into_value());
             m.insert("IndexId", self.index_id.into_value());
             m.insert("RoleArn", self.role_arn.into_value());
@@ -4630,15 +4392,9 @@ pub mod mail_manager_rule_set {
     impl IntoValue for SnsAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
-            if let Some(v) = self.encoding {
-                m.insert("Encoding", v.into_value());
-            }
-            if let Some(v) = self.payload_type {
-                m.insert("PayloadType", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
+            set(&mut m, "Encoding", self.encoding);
+            set(&mut m, "PayloadType", self.payload_type);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("TopicArn", self.topic_arn.into_value());
             gs_core::Value::Map(m)
@@ -4711,13 +4467,9 @@ pub mod mail_manager_rule_set {
     impl IntoValue for BounceAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
             m.insert("DiagnosticMessage", self.diagnostic_message.into_value());
-            if let Some(v) = self.message {
-                m.insert("Message", v.into_value());
-            }
+            set(&mut m, "Message", self.message);
             m.insert("RoleArn", self.role_arn.into_value());
             m.insert("Sender", self.sender.into_value());
             m.insert("SmtpReplyCode", self.smtp_reply_code.into_value());
@@ -4778,14 +4530,10 @@ pub mod mail_manager_rule_set {
     impl IntoValue for InvokeLambdaAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_failure_policy {
-                m.insert("ActionFailurePolicy", v.into_value());
-            }
+            set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
             m.insert("FunctionArn", self.function_arn.into_value());
             m.insert("InvocationType", self.invocation_type.into_value());
-            if let Some(v) = self.retry_time_minutes {
-                m.insert("RetryTimeMinutes", v.into_value());
-            }
+            set(&mut m, "RetryTimeMinutes", self.retry_time_minutes);
             m.insert("RoleArn", self.role_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -4852,16 +4600,10 @@ impl CfnMailManagerTrafficPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DefaultAction", self.default_action.into_value());
-        if let Some(v) = self.max_message_size_bytes {
-            m.insert("MaxMessageSizeBytes", v.into_value());
-        }
+        set(&mut m, "MaxMessageSizeBytes", self.max_message_size_bytes);
         m.insert("PolicyStatements", self.policy_statements.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.traffic_policy_name {
-            m.insert("TrafficPolicyName", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrafficPolicyName", self.traffic_policy_name);
         m
     }
 
@@ -4903,7 +4645,7 @@ impl crate::Cfn<markers::MailManagerTrafficPolicy> {
 /// The property types of [`CfnMailManagerTrafficPolicy`]: CDK's `CfnMailManagerTrafficPolicy.*Property`.
 #[cfg(feature = "ses")]
 pub mod mail_manager_traffic_policy {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The structure containing traffic policy conditions and actions.
     ///
@@ -5007,21 +4749,11 @@ pub mod mail_manager_traffic_policy {
     impl IntoValue for PolicyCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.boolean_expression {
-                m.insert("BooleanExpression", v.into_value());
-            }
-            if let Some(v) = self.ip_expression {
-                m.insert("IpExpression", v.into_value());
-            }
-            if let Some(v) = self.ipv6_expression {
-                m.insert("Ipv6Expression", v.into_value());
-            }
-            if let Some(v) = self.string_expression {
-                m.insert("StringExpression", v.into_value());
-            }
-            if let Some(v) = self.tls_expression {
-                m.insert("TlsExpression", v.into_value());
-            }
+            set(&mut m, "BooleanExpression", self.boolean_expression);
+            set(&mut m, "IpExpression", self.ip_expression);
+            set(&mut m, "Ipv6Expression", self.ipv6_expression);
+            set(&mut m, "StringExpression", self.string_expression);
+            set(&mut m, "TlsExpression", self.tls_expression);
             gs_core::Value::Map(m)
         }
     }
@@ -5110,12 +4842,8 @@ pub mod mail_manager_traffic_policy {
     impl IntoValue for IngressStringToEvaluate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis {
-                m.insert("Analysis", v.into_value());
-            }
-            if let Some(v) = self.attribute {
-                m.insert("Attribute", v.into_value());
-            }
+            set(&mut m, "Analysis", self.analysis);
+            set(&mut m, "Attribute", self.attribute);
             gs_core::Value::Map(m)
         }
     }
@@ -5471,12 +5199,8 @@ pub mod mail_manager_traffic_policy {
     impl IntoValue for IngressBooleanToEvaluate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.analysis {
-                m.insert("Analysis", v.into_value());
-            }
-            if let Some(v) = self.is_in_address_list {
-                m.insert("IsInAddressList", v.into_value());
-            }
+            set(&mut m, "Analysis", self.analysis);
+            set(&mut m, "IsInAddressList", self.is_in_address_list);
             gs_core::Value::Map(m)
         }
     }
@@ -5569,9 +5293,7 @@ impl CfnMultiRegionEndpointProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Details", self.details.into_value());
         m.insert("EndpointName", self.endpoint_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5726,7 +5448,7 @@ impl crate::Cfn<markers::ReceiptFilter> {
 /// The property types of [`CfnReceiptFilter`]: CDK's `CfnReceiptFilter.*Property`.
 #[cfg(feature = "ses")]
 pub mod receipt_filter {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies an IP address filter.
     ///
@@ -5763,9 +5485,7 @@ pub mod receipt_filter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IpFilter", self.ip_filter.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -5857,9 +5577,7 @@ impl CfnReceiptRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.after {
-            m.insert("After", v.into_value());
-        }
+        set(&mut m, "After", self.after);
         m.insert("Rule", self.rule.into_value());
         m.insert("RuleSetName", self.rule_set_name.into_value());
         m
@@ -5903,7 +5621,7 @@ impl crate::Cfn<markers::ReceiptRule> {
 /// The property types of [`CfnReceiptRule`]: CDK's `CfnReceiptRule.*Property`.
 #[cfg(feature = "ses")]
 pub mod receipt_rule {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// When included in a receipt rule, this action parses the received message and starts an email
     /// contact in Amazon Connect on your behalf.
@@ -6016,24 +5734,12 @@ pub mod receipt_rule {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions {
-                m.insert("Actions", v.into_value());
-            }
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.recipients {
-                m.insert("Recipients", v.into_value());
-            }
-            if let Some(v) = self.scan_enabled {
-                m.insert("ScanEnabled", v.into_value());
-            }
-            if let Some(v) = self.tls_policy {
-                m.insert("TlsPolicy", v.into_value());
-            }
+            set(&mut m, "Actions", self.actions);
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Recipients", self.recipients);
+            set(&mut m, "ScanEnabled", self.scan_enabled);
+            set(&mut m, "TlsPolicy", self.tls_policy);
             gs_core::Value::Map(m)
         }
     }
@@ -6117,30 +5823,14 @@ pub mod receipt_rule {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.add_header_action {
-                m.insert("AddHeaderAction", v.into_value());
-            }
-            if let Some(v) = self.bounce_action {
-                m.insert("BounceAction", v.into_value());
-            }
-            if let Some(v) = self.connect_action {
-                m.insert("ConnectAction", v.into_value());
-            }
-            if let Some(v) = self.lambda_action {
-                m.insert("LambdaAction", v.into_value());
-            }
-            if let Some(v) = self.s3_action {
-                m.insert("S3Action", v.into_value());
-            }
-            if let Some(v) = self.sns_action {
-                m.insert("SNSAction", v.into_value());
-            }
-            if let Some(v) = self.stop_action {
-                m.insert("StopAction", v.into_value());
-            }
-            if let Some(v) = self.workmail_action {
-                m.insert("WorkmailAction", v.into_value());
-            }
+            set(&mut m, "AddHeaderAction", self.add_header_action);
+            set(&mut m, "BounceAction", self.bounce_action);
+            set(&mut m, "ConnectAction", self.connect_action);
+            set(&mut m, "LambdaAction", self.lambda_action);
+            set(&mut m, "S3Action", self.s3_action);
+            set(&mut m, "SNSAction", self.sns_action);
+            set(&mut m, "StopAction", self.stop_action);
+            set(&mut m, "WorkmailAction", self.workmail_action);
             gs_core::Value::Map(m)
         }
     }
@@ -6208,12 +5898,8 @@ pub mod receipt_rule {
             m.insert("Message", self.message.into_value());
             m.insert("Sender", self.sender.into_value());
             m.insert("SmtpReplyCode", self.smtp_reply_code.into_value());
-            if let Some(v) = self.status_code {
-                m.insert("StatusCode", v.into_value());
-            }
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_value());
-            }
+            set(&mut m, "StatusCode", self.status_code);
+            set(&mut m, "TopicArn", self.topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6279,18 +5965,10 @@ pub mod receipt_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.iam_role_arn {
-                m.insert("IamRoleArn", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.object_key_prefix {
-                m.insert("ObjectKeyPrefix", v.into_value());
-            }
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_value());
-            }
+            set(&mut m, "IamRoleArn", self.iam_role_arn);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "ObjectKeyPrefix", self.object_key_prefix);
+            set(&mut m, "TopicArn", self.topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6333,9 +6011,7 @@ pub mod receipt_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Scope", self.scope.into_value());
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_value());
-            }
+            set(&mut m, "TopicArn", self.topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6381,12 +6057,8 @@ pub mod receipt_rule {
     impl IntoValue for SNSAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encoding {
-                m.insert("Encoding", v.into_value());
-            }
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_value());
-            }
+            set(&mut m, "Encoding", self.encoding);
+            set(&mut m, "TopicArn", self.topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6431,9 +6103,7 @@ pub mod receipt_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OrganizationArn", self.organization_arn.into_value());
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_value());
-            }
+            set(&mut m, "TopicArn", self.topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6530,12 +6200,8 @@ pub mod receipt_rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
-            if let Some(v) = self.invocation_type {
-                m.insert("InvocationType", v.into_value());
-            }
-            if let Some(v) = self.topic_arn {
-                m.insert("TopicArn", v.into_value());
-            }
+            set(&mut m, "InvocationType", self.invocation_type);
+            set(&mut m, "TopicArn", self.topic_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -6577,9 +6243,7 @@ impl CfnReceiptRuleSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.rule_set_name {
-            m.insert("RuleSetName", v.into_value());
-        }
+        set(&mut m, "RuleSetName", self.rule_set_name);
         m
     }
 
@@ -6646,12 +6310,8 @@ impl CfnTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.template {
-            m.insert("Template", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Template", self.template);
         m
     }
 
@@ -6685,7 +6345,7 @@ impl crate::Cfn<markers::Template> {
 /// The property types of [`CfnTemplate`]: CDK's `CfnTemplate.*Property`.
 #[cfg(feature = "ses")]
 pub mod template {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An object that defines the email template to use for an email message, and the values to use
     /// for any message variables in that template. An *email template* is a type of message
@@ -6738,16 +6398,10 @@ pub mod template {
     impl IntoValue for Template {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.html_part {
-                m.insert("HtmlPart", v.into_value());
-            }
+            set(&mut m, "HtmlPart", self.html_part);
             m.insert("SubjectPart", self.subject_part.into_value());
-            if let Some(v) = self.template_name {
-                m.insert("TemplateName", v.into_value());
-            }
-            if let Some(v) = self.text_part {
-                m.insert("TextPart", v.into_value());
-            }
+            set(&mut m, "TemplateName", self.template_name);
+            set(&mut m, "TextPart", self.text_part);
             gs_core::Value::Map(m)
         }
     }
@@ -6797,12 +6451,8 @@ impl CfnTenantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.resource_associations {
-            m.insert("ResourceAssociations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ResourceAssociations", self.resource_associations);
+        set(&mut m, "Tags", self.tags);
         m.insert("TenantName", self.tenant_name.into_value());
         m
     }
@@ -6911,12 +6561,8 @@ impl CfnVdmAttributesProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dashboard_attributes {
-            m.insert("DashboardAttributes", v.into_value());
-        }
-        if let Some(v) = self.guardian_attributes {
-            m.insert("GuardianAttributes", v.into_value());
-        }
+        set(&mut m, "DashboardAttributes", self.dashboard_attributes);
+        set(&mut m, "GuardianAttributes", self.guardian_attributes);
         m
     }
 
@@ -6950,7 +6596,7 @@ impl crate::Cfn<markers::VdmAttributes> {
 /// The property types of [`CfnVdmAttributes`]: CDK's `CfnVdmAttributes.*Property`.
 #[cfg(feature = "ses")]
 pub mod vdm_attributes {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// An object containing additional settings for your VDM configuration as applicable to the
     /// Dashboard.
@@ -6984,9 +6630,7 @@ pub mod vdm_attributes {
     impl IntoValue for DashboardAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.engagement_metrics {
-                m.insert("EngagementMetrics", v.into_value());
-            }
+            set(&mut m, "EngagementMetrics", self.engagement_metrics);
             gs_core::Value::Map(m)
         }
     }
@@ -7023,9 +6667,7 @@ pub mod vdm_attributes {
     impl IntoValue for GuardianAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.optimized_shared_delivery {
-                m.insert("OptimizedSharedDelivery", v.into_value());
-            }
+            set(&mut m, "OptimizedSharedDelivery", self.optimized_shared_delivery);
             gs_core::Value::Map(m)
         }
     }

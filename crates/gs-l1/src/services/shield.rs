@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "shield")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -121,9 +121,7 @@ impl CfnDRTAccessProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.log_bucket_list {
-            m.insert("LogBucketList", v.into_value());
-        }
+        set(&mut m, "LogBucketList", self.log_bucket_list);
         m.insert("RoleArn", self.role_arn.into_value());
         m
     }
@@ -227,7 +225,7 @@ impl crate::Cfn<markers::ProactiveEngagement> {
 /// The property types of [`CfnProactiveEngagement`]: CDK's `CfnProactiveEngagement.*Property`.
 #[cfg(feature = "shield")]
 pub mod proactive_engagement {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Contact information that the SRT can use to contact you if you have proactive engagement
     /// enabled, for escalations to the SRT and to initiate proactive customer support.
@@ -268,13 +266,9 @@ pub mod proactive_engagement {
     impl IntoValue for EmergencyContact {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contact_notes {
-                m.insert("ContactNotes", v.into_value());
-            }
+            set(&mut m, "ContactNotes", self.contact_notes);
             m.insert("EmailAddress", self.email_address.into_value());
-            if let Some(v) = self.phone_number {
-                m.insert("PhoneNumber", v.into_value());
-            }
+            set(&mut m, "PhoneNumber", self.phone_number);
             gs_core::Value::Map(m)
         }
     }
@@ -344,17 +338,11 @@ impl CfnProtectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_layer_automatic_response_configuration {
-            m.insert("ApplicationLayerAutomaticResponseConfiguration", v.into_value());
-        }
-        if let Some(v) = self.health_check_arns {
-            m.insert("HealthCheckArns", v.into_value());
-        }
+        set(&mut m, "ApplicationLayerAutomaticResponseConfiguration", self.application_layer_automatic_response_configuration);
+        set(&mut m, "HealthCheckArns", self.health_check_arns);
         m.insert("Name", self.name.into_value());
         m.insert("ResourceArn", self.resource_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -396,7 +384,7 @@ impl crate::Cfn<markers::Protection> {
 /// The property types of [`CfnProtection`]: CDK's `CfnProtection.*Property`.
 #[cfg(feature = "shield")]
 pub mod protection {
-    use crate::kinds::{IntoValue, Json, Str};
+    use crate::kinds::{IntoValue, Json, Str, set};
 
     /// The automatic application layer DDoS mitigation settings for a `Protection` . This
     /// configuration determines whether Shield Advanced automatically manages rules in the web ACL
@@ -489,12 +477,8 @@ pub mod protection {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block {
-                m.insert("Block", v.into_value());
-            }
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
+            set(&mut m, "Block", self.block);
+            set(&mut m, "Count", self.count);
             gs_core::Value::Map(m)
         }
     }
@@ -575,17 +559,11 @@ impl CfnProtectionGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Aggregation", self.aggregation.into_value());
-        if let Some(v) = self.members {
-            m.insert("Members", v.into_value());
-        }
+        set(&mut m, "Members", self.members);
         m.insert("Pattern", self.pattern.into_value());
         m.insert("ProtectionGroupId", self.protection_group_id.into_value());
-        if let Some(v) = self.resource_type {
-            m.insert("ResourceType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ResourceType", self.resource_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

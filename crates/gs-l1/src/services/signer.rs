@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "signer")]
-use crate::kinds::{Id, IntoValue, List, Str, Tag};
+use crate::kinds::{Id, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -108,9 +108,7 @@ impl CfnProfilePermissionProps {
         m.insert("Action", self.action.into_value());
         m.insert("Principal", self.principal.into_value());
         m.insert("ProfileName", self.profile_name.into_get_att("ProfileName"));
-        if let Some(v) = self.profile_version {
-            m.insert("ProfileVersion", v.into_value());
-        }
+        set(&mut m, "ProfileVersion", self.profile_version);
         m.insert("StatementId", self.statement_id.into_value());
         m
     }
@@ -187,15 +185,9 @@ impl CfnSigningProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PlatformId", self.platform_id.into_value());
-        if let Some(v) = self.profile_name {
-            m.insert("ProfileName", v.into_value());
-        }
-        if let Some(v) = self.signature_validity_period {
-            m.insert("SignatureValidityPeriod", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ProfileName", self.profile_name);
+        set(&mut m, "SignatureValidityPeriod", self.signature_validity_period);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -253,7 +245,7 @@ impl crate::Cfn<markers::SigningProfile> {
 /// The property types of [`CfnSigningProfile`]: CDK's `CfnSigningProfile.*Property`.
 #[cfg(feature = "signer")]
 pub mod signing_profile {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// The validity period for the signing job.
     ///
@@ -294,12 +286,8 @@ pub mod signing_profile {
     impl IntoValue for SignatureValidityPeriod {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }

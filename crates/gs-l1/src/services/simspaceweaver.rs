@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "simspaceweaver")]
-use crate::kinds::{IntoValue, Str};
+use crate::kinds::{IntoValue, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -107,17 +107,11 @@ impl CfnSimulationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.maximum_duration {
-            m.insert("MaximumDuration", v.into_value());
-        }
+        set(&mut m, "MaximumDuration", self.maximum_duration);
         m.insert("Name", self.name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.schema_s3_location {
-            m.insert("SchemaS3Location", v.into_value());
-        }
-        if let Some(v) = self.snapshot_s3_location {
-            m.insert("SnapshotS3Location", v.into_value());
-        }
+        set(&mut m, "SchemaS3Location", self.schema_s3_location);
+        set(&mut m, "SnapshotS3Location", self.snapshot_s3_location);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "smsvoice")]
-use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -241,24 +241,12 @@ impl CfnConfigurationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.configuration_set_name {
-            m.insert("ConfigurationSetName", v.into_value());
-        }
-        if let Some(v) = self.default_sender_id {
-            m.insert("DefaultSenderId", v.into_value());
-        }
-        if let Some(v) = self.event_destinations {
-            m.insert("EventDestinations", v.into_value());
-        }
-        if let Some(v) = self.message_feedback_enabled {
-            m.insert("MessageFeedbackEnabled", v.into_value());
-        }
-        if let Some(v) = self.protect_configuration_id {
-            m.insert("ProtectConfigurationId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ConfigurationSetName", self.configuration_set_name);
+        set(&mut m, "DefaultSenderId", self.default_sender_id);
+        set(&mut m, "EventDestinations", self.event_destinations);
+        set(&mut m, "MessageFeedbackEnabled", self.message_feedback_enabled);
+        set(&mut m, "ProtectConfigurationId", self.protect_configuration_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -292,7 +280,7 @@ impl crate::Cfn<markers::ConfigurationSet> {
 /// The property types of [`CfnConfigurationSet`]: CDK's `CfnConfigurationSet.*Property`.
 #[cfg(feature = "smsvoice")]
 pub mod configuration_set {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Contains information about an event destination.
     ///
@@ -355,18 +343,12 @@ pub mod configuration_set {
     impl IntoValue for EventDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_destination {
-                m.insert("CloudWatchLogsDestination", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsDestination", self.cloud_watch_logs_destination);
             m.insert("Enabled", self.enabled.into_value());
             m.insert("EventDestinationName", self.event_destination_name.into_value());
-            if let Some(v) = self.kinesis_firehose_destination {
-                m.insert("KinesisFirehoseDestination", v.into_value());
-            }
+            set(&mut m, "KinesisFirehoseDestination", self.kinesis_firehose_destination);
             m.insert("MatchingEventTypes", self.matching_event_types.into_value());
-            if let Some(v) = self.sns_destination {
-                m.insert("SnsDestination", v.into_value());
-            }
+            set(&mut m, "SnsDestination", self.sns_destination);
             gs_core::Value::Map(m)
         }
     }
@@ -529,12 +511,8 @@ impl CfnOptOutListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.opt_out_list_name {
-            m.insert("OptOutListName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OptOutListName", self.opt_out_list_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -670,28 +648,16 @@ impl CfnPhoneNumberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled", v.into_value());
-        }
+        set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
         m.insert("IsoCountryCode", self.iso_country_code.into_value());
         m.insert("MandatoryKeywords", self.mandatory_keywords.into_value());
         m.insert("NumberCapabilities", self.number_capabilities.into_value());
         m.insert("NumberType", self.number_type.into_value());
-        if let Some(v) = self.opt_out_list_name {
-            m.insert("OptOutListName", v.into_value());
-        }
-        if let Some(v) = self.optional_keywords {
-            m.insert("OptionalKeywords", v.into_value());
-        }
-        if let Some(v) = self.self_managed_opt_outs_enabled {
-            m.insert("SelfManagedOptOutsEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.two_way {
-            m.insert("TwoWay", v.into_value());
-        }
+        set(&mut m, "OptOutListName", self.opt_out_list_name);
+        set(&mut m, "OptionalKeywords", self.optional_keywords);
+        set(&mut m, "SelfManagedOptOutsEnabled", self.self_managed_opt_outs_enabled);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TwoWay", self.two_way);
         m
     }
 
@@ -741,7 +707,7 @@ impl crate::Cfn<markers::PhoneNumber> {
 /// The property types of [`CfnPhoneNumber`]: CDK's `CfnPhoneNumber.*Property`.
 #[cfg(feature = "smsvoice")]
 pub mod phone_number {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The keywords `HELP` and `STOP` are mandatory keywords that each phone number must have. For
     /// more information, see
@@ -913,12 +879,8 @@ pub mod phone_number {
     impl IntoValue for TwoWay {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_arn {
-                m.insert("ChannelArn", v.into_value());
-            }
-            if let Some(v) = self.channel_role {
-                m.insert("ChannelRole", v.into_value());
-            }
+            set(&mut m, "ChannelArn", self.channel_arn);
+            set(&mut m, "ChannelRole", self.channel_role);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -1020,29 +982,15 @@ impl CfnPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled", v.into_value());
-        }
+        set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
         m.insert("MandatoryKeywords", self.mandatory_keywords.into_value());
-        if let Some(v) = self.opt_out_list_name {
-            m.insert("OptOutListName", v.into_value());
-        }
-        if let Some(v) = self.optional_keywords {
-            m.insert("OptionalKeywords", v.into_value());
-        }
+        set(&mut m, "OptOutListName", self.opt_out_list_name);
+        set(&mut m, "OptionalKeywords", self.optional_keywords);
         m.insert("OriginationIdentities", self.origination_identities.into_value());
-        if let Some(v) = self.self_managed_opt_outs_enabled {
-            m.insert("SelfManagedOptOutsEnabled", v.into_value());
-        }
-        if let Some(v) = self.shared_routes_enabled {
-            m.insert("SharedRoutesEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.two_way {
-            m.insert("TwoWay", v.into_value());
-        }
+        set(&mut m, "SelfManagedOptOutsEnabled", self.self_managed_opt_outs_enabled);
+        set(&mut m, "SharedRoutesEnabled", self.shared_routes_enabled);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TwoWay", self.two_way);
         m
     }
 
@@ -1084,7 +1032,7 @@ impl crate::Cfn<markers::Pool> {
 /// The property types of [`CfnPool`]: CDK's `CfnPool.*Property`.
 #[cfg(feature = "smsvoice")]
 pub mod pool {
-    use crate::kinds::{Bool, IntoValue, Str};
+    use crate::kinds::{Bool, IntoValue, Str, set};
 
     /// The manadatory keywords, `HELP` and `STOP` to add to the pool. For more information, see
     /// [Keywords](https://docs.aws.amazon.com/sms-voice/latest/userguide/keywords.html) in the End
@@ -1253,12 +1201,8 @@ pub mod pool {
     impl IntoValue for TwoWay {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_arn {
-                m.insert("ChannelArn", v.into_value());
-            }
-            if let Some(v) = self.channel_role {
-                m.insert("ChannelRole", v.into_value());
-            }
+            set(&mut m, "ChannelArn", self.channel_arn);
+            set(&mut m, "ChannelRole", self.channel_role);
             m.insert("Enabled", self.enabled.into_value());
             gs_core::Value::Map(m)
         }
@@ -1316,15 +1260,9 @@ impl CfnProtectConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.country_rule_set {
-            m.insert("CountryRuleSet", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CountryRuleSet", self.country_rule_set);
+        set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1366,7 +1304,7 @@ impl crate::Cfn<markers::ProtectConfiguration> {
 /// The property types of [`CfnProtectConfiguration`]: CDK's `CfnProtectConfiguration.*Property`.
 #[cfg(feature = "smsvoice")]
 pub mod protect_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The set of `CountryRules` you specify to control which countries End User Messaging can send
     /// your messages to.
@@ -1415,15 +1353,9 @@ pub mod protect_configuration {
     impl IntoValue for CountryRuleSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.mms {
-                m.insert("MMS", v.into_value());
-            }
-            if let Some(v) = self.sms {
-                m.insert("SMS", v.into_value());
-            }
-            if let Some(v) = self.voice {
-                m.insert("VOICE", v.into_value());
-            }
+            set(&mut m, "MMS", self.mms);
+            set(&mut m, "SMS", self.sms);
+            set(&mut m, "VOICE", self.voice);
             gs_core::Value::Map(m)
         }
     }
@@ -1506,9 +1438,7 @@ impl CfnRegistrationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RegistrationType", self.registration_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1623,15 +1553,9 @@ impl CfnRegistrationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attachment_body {
-            m.insert("AttachmentBody", v.into_value());
-        }
-        if let Some(v) = self.attachment_url {
-            m.insert("AttachmentUrl", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AttachmentBody", self.attachment_body);
+        set(&mut m, "AttachmentUrl", self.attachment_url);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1805,14 +1729,10 @@ impl CfnSenderIdProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled", v.into_value());
-        }
+        set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
         m.insert("IsoCountryCode", self.iso_country_code.into_value());
         m.insert("SenderId", self.sender_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1881,9 +1801,7 @@ impl CfnVerifiedDestinationNumberProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationPhoneNumber", self.destination_phone_number.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

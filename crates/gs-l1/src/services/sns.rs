@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "sns")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -193,34 +193,16 @@ impl CfnSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.delivery_policy {
-            m.insert("DeliveryPolicy", v.into_value());
-        }
-        if let Some(v) = self.endpoint {
-            m.insert("Endpoint", v.into_value());
-        }
-        if let Some(v) = self.filter_policy {
-            m.insert("FilterPolicy", v.into_value());
-        }
-        if let Some(v) = self.filter_policy_scope {
-            m.insert("FilterPolicyScope", v.into_value());
-        }
+        set(&mut m, "DeliveryPolicy", self.delivery_policy);
+        set(&mut m, "Endpoint", self.endpoint);
+        set(&mut m, "FilterPolicy", self.filter_policy);
+        set(&mut m, "FilterPolicyScope", self.filter_policy_scope);
         m.insert("Protocol", self.protocol.into_value());
-        if let Some(v) = self.raw_message_delivery {
-            m.insert("RawMessageDelivery", v.into_value());
-        }
-        if let Some(v) = self.redrive_policy {
-            m.insert("RedrivePolicy", v.into_value());
-        }
-        if let Some(v) = self.region {
-            m.insert("Region", v.into_value());
-        }
-        if let Some(v) = self.replay_policy {
-            m.insert("ReplayPolicy", v.into_value());
-        }
-        if let Some(v) = self.subscription_role_arn {
-            m.insert("SubscriptionRoleArn", v.into_get_att("Arn"));
-        }
+        set(&mut m, "RawMessageDelivery", self.raw_message_delivery);
+        set(&mut m, "RedrivePolicy", self.redrive_policy);
+        set(&mut m, "Region", self.region);
+        set(&mut m, "ReplayPolicy", self.replay_policy);
+        if let Some(v) = self.subscription_role_arn { m.insert("SubscriptionRoleArn", v.into_get_att("Arn")); }
         m.insert("TopicArn", self.topic_arn.into_ref());
         m
     }
@@ -393,48 +375,20 @@ impl CfnTopicProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.archive_policy {
-            m.insert("ArchivePolicy", v.into_value());
-        }
-        if let Some(v) = self.content_based_deduplication {
-            m.insert("ContentBasedDeduplication", v.into_value());
-        }
-        if let Some(v) = self.data_protection_policy {
-            m.insert("DataProtectionPolicy", v.into_value());
-        }
-        if let Some(v) = self.delivery_status_logging {
-            m.insert("DeliveryStatusLogging", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.fifo_throughput_scope {
-            m.insert("FifoThroughputScope", v.into_value());
-        }
-        if let Some(v) = self.fifo_topic {
-            m.insert("FifoTopic", v.into_value());
-        }
-        if let Some(v) = self.kms_master_key_id {
-            m.insert("KmsMasterKeyId", v.into_value());
-        }
-        if let Some(v) = self.maximum_message_size {
-            m.insert("MaximumMessageSize", v.into_value());
-        }
-        if let Some(v) = self.signature_version {
-            m.insert("SignatureVersion", v.into_value());
-        }
-        if let Some(v) = self.subscription {
-            m.insert("Subscription", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.topic_name {
-            m.insert("TopicName", v.into_value());
-        }
-        if let Some(v) = self.tracing_config {
-            m.insert("TracingConfig", v.into_value());
-        }
+        set(&mut m, "ArchivePolicy", self.archive_policy);
+        set(&mut m, "ContentBasedDeduplication", self.content_based_deduplication);
+        set(&mut m, "DataProtectionPolicy", self.data_protection_policy);
+        set(&mut m, "DeliveryStatusLogging", self.delivery_status_logging);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "FifoThroughputScope", self.fifo_throughput_scope);
+        set(&mut m, "FifoTopic", self.fifo_topic);
+        set(&mut m, "KmsMasterKeyId", self.kms_master_key_id);
+        set(&mut m, "MaximumMessageSize", self.maximum_message_size);
+        set(&mut m, "SignatureVersion", self.signature_version);
+        set(&mut m, "Subscription", self.subscription);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TopicName", self.topic_name);
+        set(&mut m, "TracingConfig", self.tracing_config);
         m
     }
 
@@ -476,7 +430,7 @@ impl crate::Cfn<markers::Topic> {
 /// The property types of [`CfnTopic`]: CDK's `CfnTopic.*Property`.
 #[cfg(feature = "sns")]
 pub mod topic {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `LoggingConfig` property type specifies the `Delivery` status logging configuration for
     /// an
@@ -526,16 +480,10 @@ pub mod topic {
     impl IntoValue for LoggingConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.failure_feedback_role_arn {
-                m.insert("FailureFeedbackRoleArn", v.into_value());
-            }
+            set(&mut m, "FailureFeedbackRoleArn", self.failure_feedback_role_arn);
             m.insert("Protocol", self.protocol.into_value());
-            if let Some(v) = self.success_feedback_role_arn {
-                m.insert("SuccessFeedbackRoleArn", v.into_value());
-            }
-            if let Some(v) = self.success_feedback_sample_rate {
-                m.insert("SuccessFeedbackSampleRate", v.into_value());
-            }
+            set(&mut m, "SuccessFeedbackRoleArn", self.success_feedback_role_arn);
+            set(&mut m, "SuccessFeedbackSampleRate", self.success_feedback_sample_rate);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "sqs")]
-use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, Tag, Union};
+use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -230,54 +230,22 @@ impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.content_based_deduplication {
-            m.insert("ContentBasedDeduplication", v.into_value());
-        }
-        if let Some(v) = self.deduplication_scope {
-            m.insert("DeduplicationScope", v.into_value());
-        }
-        if let Some(v) = self.delay_seconds {
-            m.insert("DelaySeconds", v.into_value());
-        }
-        if let Some(v) = self.fifo_queue {
-            m.insert("FifoQueue", v.into_value());
-        }
-        if let Some(v) = self.fifo_throughput_limit {
-            m.insert("FifoThroughputLimit", v.into_value());
-        }
-        if let Some(v) = self.kms_data_key_reuse_period_seconds {
-            m.insert("KmsDataKeyReusePeriodSeconds", v.into_value());
-        }
-        if let Some(v) = self.kms_master_key_id {
-            m.insert("KmsMasterKeyId", v.into_value());
-        }
-        if let Some(v) = self.maximum_message_size {
-            m.insert("MaximumMessageSize", v.into_value());
-        }
-        if let Some(v) = self.message_retention_period {
-            m.insert("MessageRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.queue_name {
-            m.insert("QueueName", v.into_value());
-        }
-        if let Some(v) = self.receive_message_wait_time_seconds {
-            m.insert("ReceiveMessageWaitTimeSeconds", v.into_value());
-        }
-        if let Some(v) = self.redrive_allow_policy {
-            m.insert("RedriveAllowPolicy", v.into_value());
-        }
-        if let Some(v) = self.redrive_policy {
-            m.insert("RedrivePolicy", v.into_value());
-        }
-        if let Some(v) = self.sqs_managed_sse_enabled {
-            m.insert("SqsManagedSseEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.visibility_timeout {
-            m.insert("VisibilityTimeout", v.into_value());
-        }
+        set(&mut m, "ContentBasedDeduplication", self.content_based_deduplication);
+        set(&mut m, "DeduplicationScope", self.deduplication_scope);
+        set(&mut m, "DelaySeconds", self.delay_seconds);
+        set(&mut m, "FifoQueue", self.fifo_queue);
+        set(&mut m, "FifoThroughputLimit", self.fifo_throughput_limit);
+        set(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
+        set(&mut m, "KmsMasterKeyId", self.kms_master_key_id);
+        set(&mut m, "MaximumMessageSize", self.maximum_message_size);
+        set(&mut m, "MessageRetentionPeriod", self.message_retention_period);
+        set(&mut m, "QueueName", self.queue_name);
+        set(&mut m, "ReceiveMessageWaitTimeSeconds", self.receive_message_wait_time_seconds);
+        set(&mut m, "RedriveAllowPolicy", self.redrive_allow_policy);
+        set(&mut m, "RedrivePolicy", self.redrive_policy);
+        set(&mut m, "SqsManagedSseEnabled", self.sqs_managed_sse_enabled);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VisibilityTimeout", self.visibility_timeout);
         m
     }
 

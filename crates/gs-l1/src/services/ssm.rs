@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ssm")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Str, Tag, Union};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Map, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -402,61 +402,25 @@ impl CfnAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.apply_only_at_cron_interval {
-            m.insert("ApplyOnlyAtCronInterval", v.into_value());
-        }
-        if let Some(v) = self.association_dispatch_assume_role {
-            m.insert("AssociationDispatchAssumeRole", v.into_value());
-        }
-        if let Some(v) = self.association_name {
-            m.insert("AssociationName", v.into_value());
-        }
-        if let Some(v) = self.automation_target_parameter_name {
-            m.insert("AutomationTargetParameterName", v.into_value());
-        }
-        if let Some(v) = self.calendar_names {
-            m.insert("CalendarNames", v.into_value());
-        }
-        if let Some(v) = self.compliance_severity {
-            m.insert("ComplianceSeverity", v.into_value());
-        }
-        if let Some(v) = self.document_version {
-            m.insert("DocumentVersion", v.into_value());
-        }
-        if let Some(v) = self.instance_id {
-            m.insert("InstanceId", v.into_value());
-        }
-        if let Some(v) = self.max_concurrency {
-            m.insert("MaxConcurrency", v.into_value());
-        }
-        if let Some(v) = self.max_errors {
-            m.insert("MaxErrors", v.into_value());
-        }
+        set(&mut m, "ApplyOnlyAtCronInterval", self.apply_only_at_cron_interval);
+        set(&mut m, "AssociationDispatchAssumeRole", self.association_dispatch_assume_role);
+        set(&mut m, "AssociationName", self.association_name);
+        set(&mut m, "AutomationTargetParameterName", self.automation_target_parameter_name);
+        set(&mut m, "CalendarNames", self.calendar_names);
+        set(&mut m, "ComplianceSeverity", self.compliance_severity);
+        set(&mut m, "DocumentVersion", self.document_version);
+        set(&mut m, "InstanceId", self.instance_id);
+        set(&mut m, "MaxConcurrency", self.max_concurrency);
+        set(&mut m, "MaxErrors", self.max_errors);
         m.insert("Name", self.name.into_ref());
-        if let Some(v) = self.output_location {
-            m.insert("OutputLocation", v.into_value());
-        }
-        if let Some(v) = self.parameters {
-            m.insert("Parameters", v.into_value());
-        }
-        if let Some(v) = self.schedule_expression {
-            m.insert("ScheduleExpression", v.into_value());
-        }
-        if let Some(v) = self.schedule_offset {
-            m.insert("ScheduleOffset", v.into_value());
-        }
-        if let Some(v) = self.sync_compliance {
-            m.insert("SyncCompliance", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.targets {
-            m.insert("Targets", v.into_value());
-        }
-        if let Some(v) = self.wait_for_success_timeout_seconds {
-            m.insert("WaitForSuccessTimeoutSeconds", v.into_value());
-        }
+        set(&mut m, "OutputLocation", self.output_location);
+        set(&mut m, "Parameters", self.parameters);
+        set(&mut m, "ScheduleExpression", self.schedule_expression);
+        set(&mut m, "ScheduleOffset", self.schedule_offset);
+        set(&mut m, "SyncCompliance", self.sync_compliance);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Targets", self.targets);
+        set(&mut m, "WaitForSuccessTimeoutSeconds", self.wait_for_success_timeout_seconds);
         m
     }
 
@@ -490,7 +454,7 @@ impl crate::Cfn<markers::Association> {
 /// The property types of [`CfnAssociation`]: CDK's `CfnAssociation.*Property`.
 #[cfg(feature = "ssm")]
 pub mod association {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// `Target` is a property of the
     /// [AWS::SSM::Association](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html)
@@ -575,9 +539,7 @@ pub mod association {
     impl IntoValue for InstanceAssociationOutputLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_location {
-                m.insert("S3Location", v.into_value());
-            }
+            set(&mut m, "S3Location", self.s3_location);
             gs_core::Value::Map(m)
         }
     }
@@ -631,15 +593,9 @@ pub mod association {
     impl IntoValue for S3OutputLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.output_s3_bucket_name {
-                m.insert("OutputS3BucketName", v.into_ref());
-            }
-            if let Some(v) = self.output_s3_key_prefix {
-                m.insert("OutputS3KeyPrefix", v.into_value());
-            }
-            if let Some(v) = self.output_s3_region {
-                m.insert("OutputS3Region", v.into_value());
-            }
+            if let Some(v) = self.output_s3_bucket_name { m.insert("OutputS3BucketName", v.into_ref()); }
+            set(&mut m, "OutputS3KeyPrefix", self.output_s3_key_prefix);
+            set(&mut m, "OutputS3Region", self.output_s3_region);
             gs_core::Value::Map(m)
         }
     }
@@ -711,14 +667,10 @@ impl CfnCloudConnectorProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigConnectorArn", self.config_connector_arn.into_value());
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DisplayName", self.display_name.into_value());
         m.insert("RoleArn", self.role_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -776,7 +728,7 @@ impl crate::Cfn<markers::CloudConnector> {
 /// The property types of [`CfnCloudConnector`]: CDK's `CfnCloudConnector.*Property`.
 #[cfg(feature = "ssm")]
 pub mod cloud_connector {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The configuration for the cloud connector. Currently supports Azure.
     ///
@@ -860,16 +812,10 @@ pub mod cloud_connector {
     impl IntoValue for AzureConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_display_name {
-                m.insert("ApplicationDisplayName", v.into_value());
-            }
+            set(&mut m, "ApplicationDisplayName", self.application_display_name);
             m.insert("ApplicationId", self.application_id.into_value());
-            if let Some(v) = self.targets {
-                m.insert("Targets", v.into_value());
-            }
-            if let Some(v) = self.tenant_display_name {
-                m.insert("TenantDisplayName", v.into_value());
-            }
+            set(&mut m, "Targets", self.targets);
+            set(&mut m, "TenantDisplayName", self.tenant_display_name);
             m.insert("TenantId", self.tenant_id.into_value());
             gs_core::Value::Map(m)
         }
@@ -938,9 +884,7 @@ pub mod cloud_connector {
     impl IntoValue for AzureSubscription {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.display_name {
-                m.insert("DisplayName", v.into_value());
-            }
+            set(&mut m, "DisplayName", self.display_name);
             m.insert("Id", self.id.into_value());
             gs_core::Value::Map(m)
         }
@@ -1062,34 +1006,16 @@ impl CfnDocumentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.attachments {
-            m.insert("Attachments", v.into_value());
-        }
+        set(&mut m, "Attachments", self.attachments);
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.document_format {
-            m.insert("DocumentFormat", v.into_value());
-        }
-        if let Some(v) = self.document_type {
-            m.insert("DocumentType", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.requires {
-            m.insert("Requires", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_type {
-            m.insert("TargetType", v.into_value());
-        }
-        if let Some(v) = self.update_method {
-            m.insert("UpdateMethod", v.into_value());
-        }
-        if let Some(v) = self.version_name {
-            m.insert("VersionName", v.into_value());
-        }
+        set(&mut m, "DocumentFormat", self.document_format);
+        set(&mut m, "DocumentType", self.document_type);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Requires", self.requires);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetType", self.target_type);
+        set(&mut m, "UpdateMethod", self.update_method);
+        set(&mut m, "VersionName", self.version_name);
         m
     }
 
@@ -1115,7 +1041,7 @@ impl crate::Cfn<markers::Document> {
 /// The property types of [`CfnDocument`]: CDK's `CfnDocument.*Property`.
 #[cfg(feature = "ssm")]
 pub mod document {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An SSM document required by the current document.
     ///
@@ -1156,12 +1082,8 @@ pub mod document {
     impl IntoValue for DocumentRequires {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -1214,15 +1136,9 @@ pub mod document {
     impl IntoValue for AttachmentsSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -1337,27 +1253,15 @@ impl CfnMaintenanceWindowProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AllowUnassociatedTargets", self.allow_unassociated_targets.into_value());
         m.insert("Cutoff", self.cutoff.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Duration", self.duration.into_value());
-        if let Some(v) = self.end_date {
-            m.insert("EndDate", v.into_value());
-        }
+        set(&mut m, "EndDate", self.end_date);
         m.insert("Name", self.name.into_value());
         m.insert("Schedule", self.schedule.into_value());
-        if let Some(v) = self.schedule_offset {
-            m.insert("ScheduleOffset", v.into_value());
-        }
-        if let Some(v) = self.schedule_timezone {
-            m.insert("ScheduleTimezone", v.into_value());
-        }
-        if let Some(v) = self.start_date {
-            m.insert("StartDate", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ScheduleOffset", self.schedule_offset);
+        set(&mut m, "ScheduleTimezone", self.schedule_timezone);
+        set(&mut m, "StartDate", self.start_date);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1450,15 +1354,9 @@ impl CfnMaintenanceWindowTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.owner_information {
-            m.insert("OwnerInformation", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OwnerInformation", self.owner_information);
         m.insert("ResourceType", self.resource_type.into_value());
         m.insert("Targets", self.targets.into_value());
         m.insert("WindowId", self.window_id.into_value());
@@ -1666,38 +1564,18 @@ impl CfnMaintenanceWindowTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.cutoff_behavior {
-            m.insert("CutoffBehavior", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.logging_info {
-            m.insert("LoggingInfo", v.into_value());
-        }
-        if let Some(v) = self.max_concurrency {
-            m.insert("MaxConcurrency", v.into_value());
-        }
-        if let Some(v) = self.max_errors {
-            m.insert("MaxErrors", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "CutoffBehavior", self.cutoff_behavior);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "LoggingInfo", self.logging_info);
+        set(&mut m, "MaxConcurrency", self.max_concurrency);
+        set(&mut m, "MaxErrors", self.max_errors);
+        set(&mut m, "Name", self.name);
         m.insert("Priority", self.priority.into_value());
-        if let Some(v) = self.service_role_arn {
-            m.insert("ServiceRoleArn", v.into_value());
-        }
-        if let Some(v) = self.targets {
-            m.insert("Targets", v.into_value());
-        }
+        set(&mut m, "ServiceRoleArn", self.service_role_arn);
+        set(&mut m, "Targets", self.targets);
         m.insert("TaskArn", self.task_arn.into_value());
-        if let Some(v) = self.task_invocation_parameters {
-            m.insert("TaskInvocationParameters", v.into_value());
-        }
-        if let Some(v) = self.task_parameters {
-            m.insert("TaskParameters", v.into_value());
-        }
+        set(&mut m, "TaskInvocationParameters", self.task_invocation_parameters);
+        set(&mut m, "TaskParameters", self.task_parameters);
         m.insert("TaskType", self.task_type.into_value());
         m.insert("WindowId", self.window_id.into_value());
         m
@@ -1733,7 +1611,7 @@ impl crate::Cfn<markers::MaintenanceWindowTask> {
 /// The property types of [`CfnMaintenanceWindowTask`]: CDK's `CfnMaintenanceWindowTask.*Property`.
 #[cfg(feature = "ssm")]
 pub mod maintenance_window_task {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Str, set};
 
     /// The `Target` property type specifies targets (either instances or window target IDs). You
     /// specify instances by using `Key=InstanceIds,Values=< *instanceid1* >,< *instanceid2* >` .
@@ -1837,18 +1715,10 @@ pub mod maintenance_window_task {
     impl IntoValue for TaskInvocationParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.maintenance_window_automation_parameters {
-                m.insert("MaintenanceWindowAutomationParameters", v.into_value());
-            }
-            if let Some(v) = self.maintenance_window_lambda_parameters {
-                m.insert("MaintenanceWindowLambdaParameters", v.into_value());
-            }
-            if let Some(v) = self.maintenance_window_run_command_parameters {
-                m.insert("MaintenanceWindowRunCommandParameters", v.into_value());
-            }
-            if let Some(v) = self.maintenance_window_step_functions_parameters {
-                m.insert("MaintenanceWindowStepFunctionsParameters", v.into_value());
-            }
+            set(&mut m, "MaintenanceWindowAutomationParameters", self.maintenance_window_automation_parameters);
+            set(&mut m, "MaintenanceWindowLambdaParameters", self.maintenance_window_lambda_parameters);
+            set(&mut m, "MaintenanceWindowRunCommandParameters", self.maintenance_window_run_command_parameters);
+            set(&mut m, "MaintenanceWindowStepFunctionsParameters", self.maintenance_window_step_functions_parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -1958,39 +1828,17 @@ pub mod maintenance_window_task {
     impl IntoValue for MaintenanceWindowRunCommandParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_output_config {
-                m.insert("CloudWatchOutputConfig", v.into_value());
-            }
-            if let Some(v) = self.comment {
-                m.insert("Comment", v.into_value());
-            }
-            if let Some(v) = self.document_hash {
-                m.insert("DocumentHash", v.into_value());
-            }
-            if let Some(v) = self.document_hash_type {
-                m.insert("DocumentHashType", v.into_value());
-            }
-            if let Some(v) = self.document_version {
-                m.insert("DocumentVersion", v.into_value());
-            }
-            if let Some(v) = self.notification_config {
-                m.insert("NotificationConfig", v.into_value());
-            }
-            if let Some(v) = self.output_s3_bucket_name {
-                m.insert("OutputS3BucketName", v.into_value());
-            }
-            if let Some(v) = self.output_s3_key_prefix {
-                m.insert("OutputS3KeyPrefix", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
-            if let Some(v) = self.service_role_arn {
-                m.insert("ServiceRoleArn", v.into_value());
-            }
-            if let Some(v) = self.timeout_seconds {
-                m.insert("TimeoutSeconds", v.into_value());
-            }
+            set(&mut m, "CloudWatchOutputConfig", self.cloud_watch_output_config);
+            set(&mut m, "Comment", self.comment);
+            set(&mut m, "DocumentHash", self.document_hash);
+            set(&mut m, "DocumentHashType", self.document_hash_type);
+            set(&mut m, "DocumentVersion", self.document_version);
+            set(&mut m, "NotificationConfig", self.notification_config);
+            set(&mut m, "OutputS3BucketName", self.output_s3_bucket_name);
+            set(&mut m, "OutputS3KeyPrefix", self.output_s3_key_prefix);
+            set(&mut m, "Parameters", self.parameters);
+            set(&mut m, "ServiceRoleArn", self.service_role_arn);
+            set(&mut m, "TimeoutSeconds", self.timeout_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -2034,12 +1882,8 @@ pub mod maintenance_window_task {
     impl IntoValue for CloudWatchOutputConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_log_group_name {
-                m.insert("CloudWatchLogGroupName", v.into_value());
-            }
-            if let Some(v) = self.cloud_watch_output_enabled {
-                m.insert("CloudWatchOutputEnabled", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
+            set(&mut m, "CloudWatchOutputEnabled", self.cloud_watch_output_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -2089,12 +1933,8 @@ pub mod maintenance_window_task {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NotificationArn", self.notification_arn.into_value());
-            if let Some(v) = self.notification_events {
-                m.insert("NotificationEvents", v.into_value());
-            }
-            if let Some(v) = self.notification_type {
-                m.insert("NotificationType", v.into_value());
-            }
+            set(&mut m, "NotificationEvents", self.notification_events);
+            set(&mut m, "NotificationType", self.notification_type);
             gs_core::Value::Map(m)
         }
     }
@@ -2137,12 +1977,8 @@ pub mod maintenance_window_task {
     impl IntoValue for MaintenanceWindowAutomationParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.document_version {
-                m.insert("DocumentVersion", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "DocumentVersion", self.document_version);
+            set(&mut m, "Parameters", self.parameters);
             gs_core::Value::Map(m)
         }
     }
@@ -2185,12 +2021,8 @@ pub mod maintenance_window_task {
     impl IntoValue for MaintenanceWindowStepFunctionsParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.input {
-                m.insert("Input", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Input", self.input);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -2244,15 +2076,9 @@ pub mod maintenance_window_task {
     impl IntoValue for MaintenanceWindowLambdaParameters {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_context {
-                m.insert("ClientContext", v.into_value());
-            }
-            if let Some(v) = self.payload {
-                m.insert("Payload", v.into_value());
-            }
-            if let Some(v) = self.qualifier {
-                m.insert("Qualifier", v.into_value());
-            }
+            set(&mut m, "ClientContext", self.client_context);
+            set(&mut m, "Payload", self.payload);
+            set(&mut m, "Qualifier", self.qualifier);
             gs_core::Value::Map(m)
         }
     }
@@ -2303,9 +2129,7 @@ pub mod maintenance_window_task {
             let mut m = gs_core::ValueMap::new();
             m.insert("Region", self.region.into_value());
             m.insert("S3Bucket", self.s3_bucket.into_value());
-            if let Some(v) = self.s3_prefix {
-                m.insert("S3Prefix", v.into_value());
-            }
+            set(&mut m, "S3Prefix", self.s3_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2380,20 +2204,12 @@ impl CfnOpsItemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.category {
-            m.insert("Category", v.into_value());
-        }
+        set(&mut m, "Category", self.category);
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.priority {
-            m.insert("Priority", v.into_value());
-        }
-        if let Some(v) = self.severity {
-            m.insert("Severity", v.into_value());
-        }
+        set(&mut m, "Priority", self.priority);
+        set(&mut m, "Severity", self.severity);
         m.insert("Source", self.source.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("Title", self.title.into_value());
         m
     }
@@ -2575,27 +2391,13 @@ impl CfnParameterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allowed_pattern {
-            m.insert("AllowedPattern", v.into_value());
-        }
-        if let Some(v) = self.data_type {
-            m.insert("DataType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.policies {
-            m.insert("Policies", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tier {
-            m.insert("Tier", v.into_value());
-        }
+        set(&mut m, "AllowedPattern", self.allowed_pattern);
+        set(&mut m, "DataType", self.data_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Policies", self.policies);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Tier", self.tier);
         m.insert("Type", self.r#type.into_value());
         m.insert("Value", self.value.into_value());
         m
@@ -2771,49 +2573,21 @@ impl CfnPatchBaselineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.approval_rules {
-            m.insert("ApprovalRules", v.into_value());
-        }
-        if let Some(v) = self.approved_patches {
-            m.insert("ApprovedPatches", v.into_value());
-        }
-        if let Some(v) = self.approved_patches_compliance_level {
-            m.insert("ApprovedPatchesComplianceLevel", v.into_value());
-        }
-        if let Some(v) = self.approved_patches_enable_non_security {
-            m.insert("ApprovedPatchesEnableNonSecurity", v.into_value());
-        }
-        if let Some(v) = self.available_security_updates_compliance_status {
-            m.insert("AvailableSecurityUpdatesComplianceStatus", v.into_value());
-        }
-        if let Some(v) = self.default_baseline {
-            m.insert("DefaultBaseline", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.global_filters {
-            m.insert("GlobalFilters", v.into_value());
-        }
+        set(&mut m, "ApprovalRules", self.approval_rules);
+        set(&mut m, "ApprovedPatches", self.approved_patches);
+        set(&mut m, "ApprovedPatchesComplianceLevel", self.approved_patches_compliance_level);
+        set(&mut m, "ApprovedPatchesEnableNonSecurity", self.approved_patches_enable_non_security);
+        set(&mut m, "AvailableSecurityUpdatesComplianceStatus", self.available_security_updates_compliance_status);
+        set(&mut m, "DefaultBaseline", self.default_baseline);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GlobalFilters", self.global_filters);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.operating_system {
-            m.insert("OperatingSystem", v.into_value());
-        }
-        if let Some(v) = self.patch_groups {
-            m.insert("PatchGroups", v.into_value());
-        }
-        if let Some(v) = self.rejected_patches {
-            m.insert("RejectedPatches", v.into_value());
-        }
-        if let Some(v) = self.rejected_patches_action {
-            m.insert("RejectedPatchesAction", v.into_value());
-        }
-        if let Some(v) = self.sources {
-            m.insert("Sources", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "OperatingSystem", self.operating_system);
+        set(&mut m, "PatchGroups", self.patch_groups);
+        set(&mut m, "RejectedPatches", self.rejected_patches);
+        set(&mut m, "RejectedPatchesAction", self.rejected_patches_action);
+        set(&mut m, "Sources", self.sources);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2847,7 +2621,7 @@ impl crate::Cfn<markers::PatchBaseline> {
 /// The property types of [`CfnPatchBaseline`]: CDK's `CfnPatchBaseline.*Property`.
 #[cfg(feature = "ssm")]
 pub mod patch_baseline {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The `RuleGroup` property type specifies a set of rules that define the approval rules for an
     /// AWS Systems Manager patch baseline.
@@ -2881,9 +2655,7 @@ pub mod patch_baseline {
     impl IntoValue for RuleGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.patch_rules {
-                m.insert("PatchRules", v.into_value());
-            }
+            set(&mut m, "PatchRules", self.patch_rules);
             gs_core::Value::Map(m)
         }
     }
@@ -2950,21 +2722,11 @@ pub mod patch_baseline {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.approve_after_days {
-                m.insert("ApproveAfterDays", v.into_value());
-            }
-            if let Some(v) = self.approve_until_date {
-                m.insert("ApproveUntilDate", v.into_value());
-            }
-            if let Some(v) = self.compliance_level {
-                m.insert("ComplianceLevel", v.into_value());
-            }
-            if let Some(v) = self.enable_non_security {
-                m.insert("EnableNonSecurity", v.into_value());
-            }
-            if let Some(v) = self.patch_filter_group {
-                m.insert("PatchFilterGroup", v.into_value());
-            }
+            set(&mut m, "ApproveAfterDays", self.approve_after_days);
+            set(&mut m, "ApproveUntilDate", self.approve_until_date);
+            set(&mut m, "ComplianceLevel", self.compliance_level);
+            set(&mut m, "EnableNonSecurity", self.enable_non_security);
+            set(&mut m, "PatchFilterGroup", self.patch_filter_group);
             gs_core::Value::Map(m)
         }
     }
@@ -3002,9 +2764,7 @@ pub mod patch_baseline {
     impl IntoValue for PatchFilterGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.patch_filters {
-                m.insert("PatchFilters", v.into_value());
-            }
+            set(&mut m, "PatchFilters", self.patch_filters);
             gs_core::Value::Map(m)
         }
     }
@@ -3047,12 +2807,8 @@ pub mod patch_baseline {
     impl IntoValue for PatchFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
-            if let Some(v) = self.values {
-                m.insert("Values", v.into_value());
-            }
+            set(&mut m, "Key", self.key);
+            set(&mut m, "Values", self.values);
             gs_core::Value::Map(m)
         }
     }
@@ -3105,15 +2861,9 @@ pub mod patch_baseline {
     impl IntoValue for PatchSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configuration {
-                m.insert("Configuration", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.products {
-                m.insert("Products", v.into_value());
-            }
+            set(&mut m, "Configuration", self.configuration);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Products", self.products);
             gs_core::Value::Map(m)
         }
     }
@@ -3209,31 +2959,15 @@ impl CfnResourceDataSyncProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bucket_name {
-            m.insert("BucketName", v.into_ref());
-        }
-        if let Some(v) = self.bucket_prefix {
-            m.insert("BucketPrefix", v.into_value());
-        }
-        if let Some(v) = self.bucket_region {
-            m.insert("BucketRegion", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KMSKeyArn", v.into_value());
-        }
-        if let Some(v) = self.s3_destination {
-            m.insert("S3Destination", v.into_value());
-        }
-        if let Some(v) = self.sync_format {
-            m.insert("SyncFormat", v.into_value());
-        }
+        if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
+        set(&mut m, "BucketPrefix", self.bucket_prefix);
+        set(&mut m, "BucketRegion", self.bucket_region);
+        set(&mut m, "KMSKeyArn", self.kms_key_arn);
+        set(&mut m, "S3Destination", self.s3_destination);
+        set(&mut m, "SyncFormat", self.sync_format);
         m.insert("SyncName", self.sync_name.into_value());
-        if let Some(v) = self.sync_source {
-            m.insert("SyncSource", v.into_value());
-        }
-        if let Some(v) = self.sync_type {
-            m.insert("SyncType", v.into_value());
-        }
+        set(&mut m, "SyncSource", self.sync_source);
+        set(&mut m, "SyncType", self.sync_type);
         m
     }
 
@@ -3267,7 +3001,7 @@ impl crate::Cfn<markers::ResourceDataSync> {
 /// The property types of [`CfnResourceDataSync`]: CDK's `CfnResourceDataSync.*Property`.
 #[cfg(feature = "ssm")]
 pub mod resource_data_sync {
-    use crate::kinds::{Bool, IntoValue, List, Str};
+    use crate::kinds::{Bool, IntoValue, List, Str, set};
 
     /// Information about the target S3 bucket for the resource data sync.
     ///
@@ -3325,13 +3059,9 @@ pub mod resource_data_sync {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
-            if let Some(v) = self.bucket_prefix {
-                m.insert("BucketPrefix", v.into_value());
-            }
+            set(&mut m, "BucketPrefix", self.bucket_prefix);
             m.insert("BucketRegion", self.bucket_region.into_value());
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KMSKeyArn", v.into_value());
-            }
+            set(&mut m, "KMSKeyArn", self.kms_key_arn);
             m.insert("SyncFormat", self.sync_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -3385,12 +3115,8 @@ pub mod resource_data_sync {
     impl IntoValue for SyncSource {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_organizations_source {
-                m.insert("AwsOrganizationsSource", v.into_value());
-            }
-            if let Some(v) = self.include_future_regions {
-                m.insert("IncludeFutureRegions", v.into_value());
-            }
+            set(&mut m, "AwsOrganizationsSource", self.aws_organizations_source);
+            set(&mut m, "IncludeFutureRegions", self.include_future_regions);
             m.insert("SourceRegions", self.source_regions.into_value());
             m.insert("SourceType", self.source_type.into_value());
             gs_core::Value::Map(m)
@@ -3434,9 +3160,7 @@ pub mod resource_data_sync {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OrganizationSourceType", self.organization_source_type.into_value());
-            if let Some(v) = self.organizational_units {
-                m.insert("OrganizationalUnits", v.into_value());
-            }
+            set(&mut m, "OrganizationalUnits", self.organizational_units);
             gs_core::Value::Map(m)
         }
     }

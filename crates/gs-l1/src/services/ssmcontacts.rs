@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ssmcontacts")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -135,12 +135,8 @@ impl CfnContactProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Alias", self.alias.into_value());
         m.insert("DisplayName", self.display_name.into_value());
-        if let Some(v) = self.plan {
-            m.insert("Plan", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Plan", self.plan);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -176,7 +172,7 @@ impl crate::Cfn<markers::Contact> {
 /// The property types of [`CfnContact`]: CDK's `CfnContact.*Property`.
 #[cfg(feature = "ssmcontacts")]
 pub mod contact {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The `Stage` property type specifies a set amount of time that an escalation plan or
     /// engagement plan engages the specified contacts or contact methods.
@@ -223,15 +219,9 @@ pub mod contact {
     impl IntoValue for Stage {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_minutes {
-                m.insert("DurationInMinutes", v.into_value());
-            }
-            if let Some(v) = self.rotation_ids {
-                m.insert("RotationIds", v.into_value());
-            }
-            if let Some(v) = self.targets {
-                m.insert("Targets", v.into_value());
-            }
+            set(&mut m, "DurationInMinutes", self.duration_in_minutes);
+            set(&mut m, "RotationIds", self.rotation_ids);
+            set(&mut m, "Targets", self.targets);
             gs_core::Value::Map(m)
         }
     }
@@ -273,12 +263,8 @@ pub mod contact {
     impl IntoValue for Targets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_target_info {
-                m.insert("ChannelTargetInfo", v.into_value());
-            }
-            if let Some(v) = self.contact_target_info {
-                m.insert("ContactTargetInfo", v.into_value());
-            }
+            set(&mut m, "ChannelTargetInfo", self.channel_target_info);
+            set(&mut m, "ContactTargetInfo", self.contact_target_info);
             gs_core::Value::Map(m)
         }
     }
@@ -424,9 +410,7 @@ impl CfnContactChannelProps {
         m.insert("ChannelName", self.channel_name.into_value());
         m.insert("ChannelType", self.channel_type.into_value());
         m.insert("ContactId", self.contact_id.into_value());
-        if let Some(v) = self.defer_activation {
-            m.insert("DeferActivation", v.into_value());
-        }
+        set(&mut m, "DeferActivation", self.defer_activation);
         m
     }
 
@@ -499,12 +483,8 @@ impl CfnPlanProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactId", self.contact_id.into_value());
-        if let Some(v) = self.rotation_ids {
-            m.insert("RotationIds", v.into_value());
-        }
-        if let Some(v) = self.stages {
-            m.insert("Stages", v.into_value());
-        }
+        set(&mut m, "RotationIds", self.rotation_ids);
+        set(&mut m, "Stages", self.stages);
         m
     }
 
@@ -538,7 +518,7 @@ impl crate::Cfn<markers::Plan> {
 /// The property types of [`CfnPlan`]: CDK's `CfnPlan.*Property`.
 #[cfg(feature = "ssmcontacts")]
 pub mod plan {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// A set amount of time that an escalation plan or engagement plan engages the specified
     /// contacts or contact methods.
@@ -575,9 +555,7 @@ pub mod plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DurationInMinutes", self.duration_in_minutes.into_value());
-            if let Some(v) = self.targets {
-                m.insert("Targets", v.into_value());
-            }
+            set(&mut m, "Targets", self.targets);
             gs_core::Value::Map(m)
         }
     }
@@ -619,12 +597,8 @@ pub mod plan {
     impl IntoValue for Targets {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.channel_target_info {
-                m.insert("ChannelTargetInfo", v.into_value());
-            }
-            if let Some(v) = self.contact_target_info {
-                m.insert("ContactTargetInfo", v.into_value());
-            }
+            set(&mut m, "ChannelTargetInfo", self.channel_target_info);
+            set(&mut m, "ContactTargetInfo", self.contact_target_info);
             gs_core::Value::Map(m)
         }
     }
@@ -786,9 +760,7 @@ impl CfnRotationProps {
         m.insert("Name", self.name.into_value());
         m.insert("Recurrence", self.recurrence.into_value());
         m.insert("StartTime", self.start_time.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("TimeZoneId", self.time_zone_id.into_value());
         m
     }
@@ -823,7 +795,7 @@ impl crate::Cfn<markers::Rotation> {
 /// The property types of [`CfnRotation`]: CDK's `CfnRotation.*Property`.
 #[cfg(feature = "ssmcontacts")]
 pub mod rotation {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Information about when an on-call rotation is in effect and how long the rotation period
     /// lasts.
@@ -885,20 +857,12 @@ pub mod rotation {
     impl IntoValue for RecurrenceSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.daily_settings {
-                m.insert("DailySettings", v.into_value());
-            }
-            if let Some(v) = self.monthly_settings {
-                m.insert("MonthlySettings", v.into_value());
-            }
+            set(&mut m, "DailySettings", self.daily_settings);
+            set(&mut m, "MonthlySettings", self.monthly_settings);
             m.insert("NumberOfOnCalls", self.number_of_on_calls.into_value());
             m.insert("RecurrenceMultiplier", self.recurrence_multiplier.into_value());
-            if let Some(v) = self.shift_coverages {
-                m.insert("ShiftCoverages", v.into_value());
-            }
-            if let Some(v) = self.weekly_settings {
-                m.insert("WeeklySettings", v.into_value());
-            }
+            set(&mut m, "ShiftCoverages", self.shift_coverages);
+            set(&mut m, "WeeklySettings", self.weekly_settings);
             gs_core::Value::Map(m)
         }
     }

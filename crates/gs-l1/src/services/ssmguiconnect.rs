@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ssmguiconnect")]
-use crate::kinds::IntoValue;
+use crate::kinds::set;
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -65,9 +65,7 @@ impl CfnPreferencesProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.connection_recording_preferences {
-            m.insert("ConnectionRecordingPreferences", v.into_value());
-        }
+        set(&mut m, "ConnectionRecordingPreferences", self.connection_recording_preferences);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ssmincidents")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -90,13 +90,9 @@ impl CfnReplicationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protected {
-            m.insert("DeletionProtected", v.into_value());
-        }
+        set(&mut m, "DeletionProtected", self.deletion_protected);
         m.insert("Regions", self.regions.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -130,7 +126,7 @@ impl crate::Cfn<markers::ReplicationSet> {
 /// The property types of [`CfnReplicationSet`]: CDK's `CfnReplicationSet.*Property`.
 #[cfg(feature = "ssmincidents")]
 pub mod replication_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The `ReplicationRegion` property type specifies the Region and AWS Key Management Service
     /// key to add to the replication set.
@@ -170,12 +166,8 @@ pub mod replication_set {
     impl IntoValue for ReplicationRegion {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.region_configuration {
-                m.insert("RegionConfiguration", v.into_value());
-            }
-            if let Some(v) = self.region_name {
-                m.insert("RegionName", v.into_value());
-            }
+            set(&mut m, "RegionConfiguration", self.region_configuration);
+            set(&mut m, "RegionName", self.region_name);
             gs_core::Value::Map(m)
         }
     }
@@ -288,26 +280,14 @@ impl CfnResponsePlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.actions {
-            m.insert("Actions", v.into_value());
-        }
-        if let Some(v) = self.chat_channel {
-            m.insert("ChatChannel", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.engagements {
-            m.insert("Engagements", v.into_value());
-        }
+        set(&mut m, "Actions", self.actions);
+        set(&mut m, "ChatChannel", self.chat_channel);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "Engagements", self.engagements);
         m.insert("IncidentTemplate", self.incident_template.into_value());
-        if let Some(v) = self.integrations {
-            m.insert("Integrations", v.into_value());
-        }
+        set(&mut m, "Integrations", self.integrations);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -341,7 +321,7 @@ impl crate::Cfn<markers::ResponsePlan> {
 /// The property types of [`CfnResponsePlan`]: CDK's `CfnResponsePlan.*Property`.
 #[cfg(feature = "ssmincidents")]
 pub mod response_plan {
-    use crate::kinds::{Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Int, IntoValue, List, Str, Tag, set};
 
     /// The chat channel used for collaboration during an incident.
     ///
@@ -375,9 +355,7 @@ pub mod response_plan {
     impl IntoValue for ChatChannel {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.chatbot_sns {
-                m.insert("ChatbotSns", v.into_value());
-            }
+            set(&mut m, "ChatbotSns", self.chatbot_sns);
             gs_core::Value::Map(m)
         }
     }
@@ -525,9 +503,7 @@ pub mod response_plan {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ssm_automation {
-                m.insert("SsmAutomation", v.into_value());
-            }
+            set(&mut m, "SsmAutomation", self.ssm_automation);
             gs_core::Value::Map(m)
         }
     }
@@ -594,19 +570,11 @@ pub mod response_plan {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentName", self.document_name.into_value());
-            if let Some(v) = self.document_version {
-                m.insert("DocumentVersion", v.into_value());
-            }
-            if let Some(v) = self.dynamic_parameters {
-                m.insert("DynamicParameters", v.into_value());
-            }
-            if let Some(v) = self.parameters {
-                m.insert("Parameters", v.into_value());
-            }
+            set(&mut m, "DocumentVersion", self.document_version);
+            set(&mut m, "DynamicParameters", self.dynamic_parameters);
+            set(&mut m, "Parameters", self.parameters);
             m.insert("RoleArn", self.role_arn.into_value());
-            if let Some(v) = self.target_account {
-                m.insert("TargetAccount", v.into_value());
-            }
+            set(&mut m, "TargetAccount", self.target_account);
             gs_core::Value::Map(m)
         }
     }
@@ -724,9 +692,7 @@ pub mod response_plan {
     impl IntoValue for DynamicSsmParameterValue {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.variable {
-                m.insert("Variable", v.into_value());
-            }
+            set(&mut m, "Variable", self.variable);
             gs_core::Value::Map(m)
         }
     }
@@ -793,19 +759,11 @@ pub mod response_plan {
     impl IntoValue for IncidentTemplate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.dedupe_string {
-                m.insert("DedupeString", v.into_value());
-            }
+            set(&mut m, "DedupeString", self.dedupe_string);
             m.insert("Impact", self.impact.into_value());
-            if let Some(v) = self.incident_tags {
-                m.insert("IncidentTags", v.into_value());
-            }
-            if let Some(v) = self.notification_targets {
-                m.insert("NotificationTargets", v.into_value());
-            }
-            if let Some(v) = self.summary {
-                m.insert("Summary", v.into_value());
-            }
+            set(&mut m, "IncidentTags", self.incident_tags);
+            set(&mut m, "NotificationTargets", self.notification_targets);
+            set(&mut m, "Summary", self.summary);
             m.insert("Title", self.title.into_value());
             gs_core::Value::Map(m)
         }
@@ -842,9 +800,7 @@ pub mod response_plan {
     impl IntoValue for NotificationTargetItem {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sns_topic_arn {
-                m.insert("SnsTopicArn", v.into_value());
-            }
+            set(&mut m, "SnsTopicArn", self.sns_topic_arn);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "ssmquicksetup")]
-use crate::kinds::{IntoValue, List, Map, Str};
+use crate::kinds::{IntoValue, List, Map, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -99,15 +99,9 @@ impl CfnConfigurationManagerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationDefinitions", self.configuration_definitions.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -168,7 +162,7 @@ impl crate::Cfn<markers::ConfigurationManager> {
 /// The property types of [`CfnConfigurationManager`]: CDK's `CfnConfigurationManager.*Property`.
 #[cfg(feature = "ssmquicksetup")]
 pub mod configuration_manager {
-    use crate::kinds::{IntoValue, Map, Str};
+    use crate::kinds::{IntoValue, Map, Str, set};
 
     /// The definition of a Quick Setup configuration.
     ///
@@ -230,20 +224,12 @@ pub mod configuration_manager {
     impl IntoValue for ConfigurationDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.local_deployment_administration_role_arn {
-                m.insert("LocalDeploymentAdministrationRoleArn", v.into_value());
-            }
-            if let Some(v) = self.local_deployment_execution_role_name {
-                m.insert("LocalDeploymentExecutionRoleName", v.into_value());
-            }
+            set(&mut m, "LocalDeploymentAdministrationRoleArn", self.local_deployment_administration_role_arn);
+            set(&mut m, "LocalDeploymentExecutionRoleName", self.local_deployment_execution_role_name);
             m.insert("Parameters", self.parameters.into_value());
             m.insert("Type", self.r#type.into_value());
-            if let Some(v) = self.type_version {
-                m.insert("TypeVersion", v.into_value());
-            }
-            if let Some(v) = self.id {
-                m.insert("id", v.into_value());
-            }
+            set(&mut m, "TypeVersion", self.type_version);
+            set(&mut m, "id", self.id);
             gs_core::Value::Map(m)
         }
     }
@@ -308,9 +294,7 @@ impl CfnLifecycleAutomationProps {
         m.insert("AutomationDocument", self.automation_document.into_value());
         m.insert("AutomationParameters", self.automation_parameters.into_value());
         m.insert("ResourceKey", self.resource_key.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 

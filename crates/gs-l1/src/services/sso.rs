@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "sso")]
-use crate::kinds::{IntoValue, List, Str, Tag, Union};
+use crate::kinds::{IntoValue, List, Str, Tag, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -179,20 +179,12 @@ impl CfnApplicationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationProviderArn", self.application_provider_arn.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.portal_options {
-            m.insert("PortalOptions", v.into_value());
-        }
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PortalOptions", self.portal_options);
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -234,7 +226,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "sso")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A structure that describes the options for the portal associated with an application.
     ///
@@ -273,12 +265,8 @@ pub mod application {
     impl IntoValue for PortalOptionsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sign_in_options {
-                m.insert("SignInOptions", v.into_value());
-            }
-            if let Some(v) = self.visibility {
-                m.insert("Visibility", v.into_value());
-            }
+            set(&mut m, "SignInOptions", self.sign_in_options);
+            set(&mut m, "Visibility", self.visibility);
             gs_core::Value::Map(m)
         }
     }
@@ -317,9 +305,7 @@ pub mod application {
     impl IntoValue for SignInOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_url {
-                m.insert("ApplicationUrl", v.into_value());
-            }
+            set(&mut m, "ApplicationUrl", self.application_url);
             m.insert("Origin", self.origin.into_value());
             gs_core::Value::Map(m)
         }
@@ -534,12 +520,8 @@ impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -641,12 +623,8 @@ impl CfnInstanceAccessControlAttributeConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_control_attributes {
-            m.insert("AccessControlAttributes", v.into_value());
-        }
-        if let Some(v) = self.instance_access_control_attribute_configuration {
-            m.insert("InstanceAccessControlAttributeConfiguration", v.into_value());
-        }
+        set(&mut m, "AccessControlAttributes", self.access_control_attributes);
+        set(&mut m, "InstanceAccessControlAttributeConfiguration", self.instance_access_control_attribute_configuration);
         m.insert("InstanceArn", self.instance_arn.into_value());
         m
     }
@@ -885,32 +863,16 @@ impl CfnPermissionSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.customer_managed_policy_references {
-            m.insert("CustomerManagedPolicyReferences", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.inline_policy {
-            m.insert("InlinePolicy", v.into_value());
-        }
+        set(&mut m, "CustomerManagedPolicyReferences", self.customer_managed_policy_references);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InlinePolicy", self.inline_policy);
         m.insert("InstanceArn", self.instance_arn.into_value());
-        if let Some(v) = self.managed_policies {
-            m.insert("ManagedPolicies", v.into_value());
-        }
+        set(&mut m, "ManagedPolicies", self.managed_policies);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.permissions_boundary {
-            m.insert("PermissionsBoundary", v.into_value());
-        }
-        if let Some(v) = self.relay_state_type {
-            m.insert("RelayStateType", v.into_value());
-        }
-        if let Some(v) = self.session_duration {
-            m.insert("SessionDuration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PermissionsBoundary", self.permissions_boundary);
+        set(&mut m, "RelayStateType", self.relay_state_type);
+        set(&mut m, "SessionDuration", self.session_duration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -945,7 +907,7 @@ impl crate::Cfn<markers::PermissionSet> {
 /// The property types of [`CfnPermissionSet`]: CDK's `CfnPermissionSet.*Property`.
 #[cfg(feature = "sso")]
 pub mod permission_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Specifies the name and path of a customer managed policy. You must have an IAM policy that
     /// matches the name and path in each AWS account where you want to deploy your permission set.
@@ -985,9 +947,7 @@ pub mod permission_set {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -1037,12 +997,8 @@ pub mod permission_set {
     impl IntoValue for PermissionsBoundary {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_managed_policy_reference {
-                m.insert("CustomerManagedPolicyReference", v.into_value());
-            }
-            if let Some(v) = self.managed_policy_arn {
-                m.insert("ManagedPolicyArn", v.into_value());
-            }
+            set(&mut m, "CustomerManagedPolicyReference", self.customer_managed_policy_reference);
+            set(&mut m, "ManagedPolicyArn", self.managed_policy_arn);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "stepfunctions")]
-use crate::kinds::{Id, IntoValue, Json, List, Map, Str, Union};
+use crate::kinds::{Id, IntoValue, Json, List, Map, Str, Union, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -131,13 +131,9 @@ impl CfnActivityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -179,7 +175,7 @@ impl crate::Cfn<markers::Activity> {
 /// The property types of [`CfnActivity`]: CDK's `CfnActivity.*Property`.
 #[cfg(feature = "stepfunctions")]
 pub mod activity {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Settings to configure server-side encryption for an activity. By default, Step Functions
     /// provides transparent server-side encryption. With this configuration, you can specify a
@@ -223,12 +219,8 @@ pub mod activity {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_data_key_reuse_period_seconds {
-                m.insert("KmsDataKeyReusePeriodSeconds", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -386,37 +378,17 @@ impl CfnStateMachineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.definition {
-            m.insert("Definition", v.into_value());
-        }
-        if let Some(v) = self.definition_s3_location {
-            m.insert("DefinitionS3Location", v.into_value());
-        }
-        if let Some(v) = self.definition_string {
-            m.insert("DefinitionString", v.into_value());
-        }
-        if let Some(v) = self.definition_substitutions {
-            m.insert("DefinitionSubstitutions", v.into_value());
-        }
-        if let Some(v) = self.encryption_configuration {
-            m.insert("EncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.logging_configuration {
-            m.insert("LoggingConfiguration", v.into_value());
-        }
+        set(&mut m, "Definition", self.definition);
+        set(&mut m, "DefinitionS3Location", self.definition_s3_location);
+        set(&mut m, "DefinitionString", self.definition_string);
+        set(&mut m, "DefinitionSubstitutions", self.definition_substitutions);
+        set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
+        set(&mut m, "LoggingConfiguration", self.logging_configuration);
         m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
-        if let Some(v) = self.state_machine_name {
-            m.insert("StateMachineName", v.into_value());
-        }
-        if let Some(v) = self.state_machine_type {
-            m.insert("StateMachineType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tracing_configuration {
-            m.insert("TracingConfiguration", v.into_value());
-        }
+        set(&mut m, "StateMachineName", self.state_machine_name);
+        set(&mut m, "StateMachineType", self.state_machine_type);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TracingConfiguration", self.tracing_configuration);
         m
     }
 
@@ -467,7 +439,7 @@ impl crate::Cfn<markers::StateMachine> {
 /// The property types of [`CfnStateMachine`]: CDK's `CfnStateMachine.*Property`.
 #[cfg(feature = "stepfunctions")]
 pub mod state_machine {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, set};
 
     /// Settings to configure server-side encryption for a state machine. By default, Step Functions
     /// provides transparent server-side encryption. With this configuration, you can specify a
@@ -511,12 +483,8 @@ pub mod state_machine {
     impl IntoValue for EncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_data_key_reuse_period_seconds {
-                m.insert("KmsDataKeyReusePeriodSeconds", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -567,15 +535,9 @@ pub mod state_machine {
     impl IntoValue for LoggingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destinations {
-                m.insert("Destinations", v.into_value());
-            }
-            if let Some(v) = self.include_execution_data {
-                m.insert("IncludeExecutionData", v.into_value());
-            }
-            if let Some(v) = self.level {
-                m.insert("Level", v.into_value());
-            }
+            set(&mut m, "Destinations", self.destinations);
+            set(&mut m, "IncludeExecutionData", self.include_execution_data);
+            set(&mut m, "Level", self.level);
             gs_core::Value::Map(m)
         }
     }
@@ -613,9 +575,7 @@ pub mod state_machine {
     impl IntoValue for LogDestination {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cloud_watch_logs_log_group {
-                m.insert("CloudWatchLogsLogGroup", v.into_value());
-            }
+            set(&mut m, "CloudWatchLogsLogGroup", self.cloud_watch_logs_log_group);
             gs_core::Value::Map(m)
         }
     }
@@ -655,9 +615,7 @@ pub mod state_machine {
     impl IntoValue for CloudWatchLogsLogGroup {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.log_group_arn {
-                m.insert("LogGroupArn", v.into_get_att("Arn"));
-            }
+            if let Some(v) = self.log_group_arn { m.insert("LogGroupArn", v.into_get_att("Arn")); }
             gs_core::Value::Map(m)
         }
     }
@@ -704,9 +662,7 @@ pub mod state_machine {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -782,9 +738,7 @@ pub mod state_machine {
     impl IntoValue for TracingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -862,21 +816,11 @@ impl CfnStateMachineAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deployment_preference {
-            m.insert("DeploymentPreference", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.routing_configuration {
-            m.insert("RoutingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.state_machine_arn {
-            m.insert("StateMachineArn", v.into_value());
-        }
+        set(&mut m, "DeploymentPreference", self.deployment_preference);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "RoutingConfiguration", self.routing_configuration);
+        set(&mut m, "StateMachineArn", self.state_machine_arn);
         m
     }
 
@@ -911,7 +855,7 @@ impl crate::Cfn<markers::StateMachineAlias> {
 /// The property types of [`CfnStateMachineAlias`]: CDK's `CfnStateMachineAlias.*Property`.
 #[cfg(feature = "stepfunctions")]
 pub mod state_machine_alias {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The state machine version to which you want to route the execution traffic.
     ///
@@ -1010,15 +954,9 @@ pub mod state_machine_alias {
     impl IntoValue for DeploymentPreference {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.alarms {
-                m.insert("Alarms", v.into_value());
-            }
-            if let Some(v) = self.interval {
-                m.insert("Interval", v.into_value());
-            }
-            if let Some(v) = self.percentage {
-                m.insert("Percentage", v.into_value());
-            }
+            set(&mut m, "Alarms", self.alarms);
+            set(&mut m, "Interval", self.interval);
+            set(&mut m, "Percentage", self.percentage);
             m.insert("StateMachineVersionArn", self.state_machine_version_arn.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -1069,13 +1007,9 @@ impl CfnStateMachineVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("StateMachineArn", self.state_machine_arn.into_value());
-        if let Some(v) = self.state_machine_revision_id {
-            m.insert("StateMachineRevisionId", v.into_value());
-        }
+        set(&mut m, "StateMachineRevisionId", self.state_machine_revision_id);
         m
     }
 

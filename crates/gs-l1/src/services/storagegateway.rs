@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "storagegateway")]
-use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -143,25 +143,13 @@ impl CfnTapeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayARN", self.gateway_arn.into_value());
-        if let Some(v) = self.kms_encrypted {
-            m.insert("KMSEncrypted", v.into_value());
-        }
-        if let Some(v) = self.kms_key {
-            m.insert("KMSKey", v.into_value());
-        }
-        if let Some(v) = self.pool_id {
-            m.insert("PoolId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.tape_barcode {
-            m.insert("TapeBarcode", v.into_value());
-        }
+        set(&mut m, "KMSEncrypted", self.kms_encrypted);
+        set(&mut m, "KMSKey", self.kms_key);
+        set(&mut m, "PoolId", self.pool_id);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TapeBarcode", self.tape_barcode);
         m.insert("TapeSizeInBytes", self.tape_size_in_bytes.into_value());
-        if let Some(v) = self.worm {
-            m.insert("Worm", v.into_value());
-        }
+        set(&mut m, "Worm", self.worm);
         m
     }
 
@@ -276,16 +264,10 @@ impl CfnTapePoolProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PoolName", self.pool_name.into_value());
-        if let Some(v) = self.retention_lock_time_in_days {
-            m.insert("RetentionLockTimeInDays", v.into_value());
-        }
-        if let Some(v) = self.retention_lock_type {
-            m.insert("RetentionLockType", v.into_value());
-        }
+        set(&mut m, "RetentionLockTimeInDays", self.retention_lock_time_in_days);
+        set(&mut m, "RetentionLockType", self.retention_lock_type);
         m.insert("StorageClass", self.storage_class.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -415,22 +397,12 @@ impl CfnVolumeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayARN", self.gateway_arn.into_value());
-        if let Some(v) = self.kms_encrypted {
-            m.insert("KMSEncrypted", v.into_value());
-        }
-        if let Some(v) = self.kms_key {
-            m.insert("KMSKey", v.into_value());
-        }
+        set(&mut m, "KMSEncrypted", self.kms_encrypted);
+        set(&mut m, "KMSKey", self.kms_key);
         m.insert("NetworkInterfaceId", self.network_interface_id.into_value());
-        if let Some(v) = self.snapshot_id {
-            m.insert("SnapshotId", v.into_value());
-        }
-        if let Some(v) = self.source_volume_arn {
-            m.insert("SourceVolumeARN", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SnapshotId", self.snapshot_id);
+        set(&mut m, "SourceVolumeARN", self.source_volume_arn);
+        set(&mut m, "Tags", self.tags);
         m.insert("TargetName", self.target_name.into_value());
         m.insert("VolumeSizeInBytes", self.volume_size_in_bytes.into_value());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "supportapp")]
-use crate::kinds::{Bool, Id, IntoValue, Str};
+use crate::kinds::{Bool, Id, IntoValue, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -206,20 +206,12 @@ impl CfnSlackChannelConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelId", self.channel_id.into_value());
-        if let Some(v) = self.channel_name {
-            m.insert("ChannelName", v.into_value());
-        }
+        set(&mut m, "ChannelName", self.channel_name);
         m.insert("ChannelRoleArn", self.channel_role_arn.into_get_att("Arn"));
-        if let Some(v) = self.notify_on_add_correspondence_to_case {
-            m.insert("NotifyOnAddCorrespondenceToCase", v.into_value());
-        }
+        set(&mut m, "NotifyOnAddCorrespondenceToCase", self.notify_on_add_correspondence_to_case);
         m.insert("NotifyOnCaseSeverity", self.notify_on_case_severity.into_value());
-        if let Some(v) = self.notify_on_create_or_reopen_case {
-            m.insert("NotifyOnCreateOrReopenCase", v.into_value());
-        }
-        if let Some(v) = self.notify_on_resolve_case {
-            m.insert("NotifyOnResolveCase", v.into_value());
-        }
+        set(&mut m, "NotifyOnCreateOrReopenCase", self.notify_on_create_or_reopen_case);
+        set(&mut m, "NotifyOnResolveCase", self.notify_on_resolve_case);
         m.insert("TeamId", self.team_id.into_value());
         m
     }
@@ -279,9 +271,7 @@ impl CfnSlackWorkspaceConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("TeamId", self.team_id.into_value());
-        if let Some(v) = self.version_id {
-            m.insert("VersionId", v.into_value());
-        }
+        set(&mut m, "VersionId", self.version_id);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "supportauthz")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -97,18 +97,12 @@ impl CfnSupportPermitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
         m.insert("Permit", self.permit.into_value());
         m.insert("SigningKeyInfo", self.signing_key_info.into_value());
-        if let Some(v) = self.support_case_display_id {
-            m.insert("SupportCaseDisplayId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SupportCaseDisplayId", self.support_case_display_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -166,7 +160,7 @@ impl crate::Cfn<markers::SupportPermit> {
 /// The property types of [`CfnSupportPermit`]: CDK's `CfnSupportPermit.*Property`.
 #[cfg(feature = "supportauthz")]
 pub mod support_permit {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// The grant definition: which actions on which resources, optionally constrained by time
     /// conditions.
@@ -211,9 +205,7 @@ pub mod support_permit {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
-            if let Some(v) = self.conditions {
-                m.insert("Conditions", v.into_value());
-            }
+            set(&mut m, "Conditions", self.conditions);
             m.insert("Resources", self.resources.into_value());
             gs_core::Value::Map(m)
         }
@@ -257,12 +249,8 @@ pub mod support_permit {
     impl IntoValue for ActionSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.actions {
-                m.insert("Actions", v.into_value());
-            }
-            if let Some(v) = self.all_actions {
-                m.insert("AllActions", v.into_value());
-            }
+            set(&mut m, "Actions", self.actions);
+            set(&mut m, "AllActions", self.all_actions);
             gs_core::Value::Map(m)
         }
     }
@@ -305,12 +293,8 @@ pub mod support_permit {
     impl IntoValue for ResourceSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_resources_in_region {
-                m.insert("AllResourcesInRegion", v.into_value());
-            }
-            if let Some(v) = self.resources {
-                m.insert("Resources", v.into_value());
-            }
+            set(&mut m, "AllResourcesInRegion", self.all_resources_in_region);
+            set(&mut m, "Resources", self.resources);
             gs_core::Value::Map(m)
         }
     }
@@ -353,12 +337,8 @@ pub mod support_permit {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow_after {
-                m.insert("AllowAfter", v.into_value());
-            }
-            if let Some(v) = self.allow_before {
-                m.insert("AllowBefore", v.into_value());
-            }
+            set(&mut m, "AllowAfter", self.allow_after);
+            set(&mut m, "AllowBefore", self.allow_before);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "synthetics")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -252,60 +252,28 @@ impl CfnCanaryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.artifact_config {
-            m.insert("ArtifactConfig", v.into_value());
-        }
+        set(&mut m, "ArtifactConfig", self.artifact_config);
         m.insert("ArtifactS3Location", self.artifact_s3_location.into_value());
-        if let Some(v) = self.browser_configs {
-            m.insert("BrowserConfigs", v.into_value());
-        }
+        set(&mut m, "BrowserConfigs", self.browser_configs);
         m.insert("Code", self.code.into_value());
-        if let Some(v) = self.delete_lambda_resources_on_canary_deletion {
-            m.insert("DeleteLambdaResourcesOnCanaryDeletion", v.into_value());
-        }
-        if let Some(v) = self.dry_run_and_update {
-            m.insert("DryRunAndUpdate", v.into_value());
-        }
+        set(&mut m, "DeleteLambdaResourcesOnCanaryDeletion", self.delete_lambda_resources_on_canary_deletion);
+        set(&mut m, "DryRunAndUpdate", self.dry_run_and_update);
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_get_att("Arn"));
-        if let Some(v) = self.failure_retention_period {
-            m.insert("FailureRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
+        set(&mut m, "FailureRetentionPeriod", self.failure_retention_period);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.provisioned_resource_cleanup {
-            m.insert("ProvisionedResourceCleanup", v.into_value());
-        }
-        if let Some(v) = self.replicas {
-            m.insert("Replicas", v.into_value());
-        }
-        if let Some(v) = self.resources_to_replicate_tags {
-            m.insert("ResourcesToReplicateTags", v.into_value());
-        }
-        if let Some(v) = self.run_config {
-            m.insert("RunConfig", v.into_value());
-        }
+        set(&mut m, "ProvisionedResourceCleanup", self.provisioned_resource_cleanup);
+        set(&mut m, "Replicas", self.replicas);
+        set(&mut m, "ResourcesToReplicateTags", self.resources_to_replicate_tags);
+        set(&mut m, "RunConfig", self.run_config);
         m.insert("RuntimeVersion", self.runtime_version.into_value());
         m.insert("Schedule", self.schedule.into_value());
-        if let Some(v) = self.start_canary_after_creation {
-            m.insert("StartCanaryAfterCreation", v.into_value());
-        }
-        if let Some(v) = self.success_retention_period {
-            m.insert("SuccessRetentionPeriod", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_config {
-            m.insert("VPCConfig", v.into_value());
-        }
-        if let Some(v) = self.visual_reference {
-            m.insert("VisualReference", v.into_value());
-        }
-        if let Some(v) = self.visual_references {
-            m.insert("VisualReferences", v.into_value());
-        }
+        set(&mut m, "StartCanaryAfterCreation", self.start_canary_after_creation);
+        set(&mut m, "SuccessRetentionPeriod", self.success_retention_period);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VPCConfig", self.vpc_config);
+        set(&mut m, "VisualReference", self.visual_reference);
+        set(&mut m, "VisualReferences", self.visual_references);
         m
     }
 
@@ -355,7 +323,7 @@ impl crate::Cfn<markers::Canary> {
 /// The property types of [`CfnCanary`]: CDK's `CfnCanary.*Property`.
 #[cfg(feature = "synthetics")]
 pub mod canary {
-    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, Tag};
+    use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, Tag, set};
 
     /// A structure that contains information about a dependency for a canary.
     ///
@@ -392,9 +360,7 @@ pub mod canary {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Reference", self.reference.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -530,28 +496,14 @@ pub mod canary {
     impl IntoValue for Replica {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.canary_state {
-                m.insert("CanaryState", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
-            if let Some(v) = self.last_modified {
-                m.insert("LastModified", v.into_value());
-            }
+            set(&mut m, "CanaryState", self.canary_state);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
+            set(&mut m, "LastModified", self.last_modified);
             m.insert("Location", self.location.into_value());
-            if let Some(v) = self.replication_status {
-                m.insert("ReplicationStatus", v.into_value());
-            }
-            if let Some(v) = self.resources_to_replicate_tags {
-                m.insert("ResourcesToReplicateTags", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
-            if let Some(v) = self.vpc_config {
-                m.insert("VpcConfig", v.into_value());
-            }
+            set(&mut m, "ReplicationStatus", self.replication_status);
+            set(&mut m, "ResourcesToReplicateTags", self.resources_to_replicate_tags);
+            set(&mut m, "Tags", self.tags);
+            set(&mut m, "VpcConfig", self.vpc_config);
             gs_core::Value::Map(m)
         }
     }
@@ -587,9 +539,7 @@ pub mod canary {
     impl IntoValue for ReplicaReplicationStatus {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -642,12 +592,8 @@ pub mod canary {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseCanaryRunId", self.base_canary_run_id.into_value());
-            if let Some(v) = self.base_screenshots {
-                m.insert("BaseScreenshots", v.into_value());
-            }
-            if let Some(v) = self.browser_type {
-                m.insert("BrowserType", v.into_value());
-            }
+            set(&mut m, "BaseScreenshots", self.base_screenshots);
+            set(&mut m, "BrowserType", self.browser_type);
             gs_core::Value::Map(m)
         }
     }
@@ -690,9 +636,7 @@ pub mod canary {
     impl IntoValue for BaseScreenshot {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ignore_coordinates {
-                m.insert("IgnoreCoordinates", v.into_value());
-            }
+            set(&mut m, "IgnoreCoordinates", self.ignore_coordinates);
             m.insert("ScreenshotName", self.screenshot_name.into_value());
             gs_core::Value::Map(m)
         }
@@ -735,9 +679,7 @@ pub mod canary {
     impl IntoValue for ArtifactConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_encryption {
-                m.insert("S3Encryption", v.into_value());
-            }
+            set(&mut m, "S3Encryption", self.s3_encryption);
             gs_core::Value::Map(m)
         }
     }
@@ -786,12 +728,8 @@ pub mod canary {
     impl IntoValue for S3Encryption {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_mode {
-                m.insert("EncryptionMode", v.into_value());
-            }
-            if let Some(v) = self.kms_key_arn {
-                m.insert("KmsKeyArn", v.into_value());
-            }
+            set(&mut m, "EncryptionMode", self.encryption_mode);
+            set(&mut m, "KmsKeyArn", self.kms_key_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -851,14 +789,10 @@ pub mod canary {
     impl IntoValue for VPCConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ipv6_allowed_for_dual_stack {
-                m.insert("Ipv6AllowedForDualStack", v.into_value());
-            }
+            set(&mut m, "Ipv6AllowedForDualStack", self.ipv6_allowed_for_dual_stack);
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
             m.insert("SubnetIds", self.subnet_ids.into_refs());
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_ref());
-            }
+            if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
             gs_core::Value::Map(m)
         }
     }
@@ -930,21 +864,11 @@ pub mod canary {
     impl IntoValue for RunConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.active_tracing {
-                m.insert("ActiveTracing", v.into_value());
-            }
-            if let Some(v) = self.environment_variables {
-                m.insert("EnvironmentVariables", v.into_value());
-            }
-            if let Some(v) = self.ephemeral_storage {
-                m.insert("EphemeralStorage", v.into_value());
-            }
-            if let Some(v) = self.memory_in_mb {
-                m.insert("MemoryInMB", v.into_value());
-            }
-            if let Some(v) = self.timeout_in_seconds {
-                m.insert("TimeoutInSeconds", v.into_value());
-            }
+            set(&mut m, "ActiveTracing", self.active_tracing);
+            set(&mut m, "EnvironmentVariables", self.environment_variables);
+            set(&mut m, "EphemeralStorage", self.ephemeral_storage);
+            set(&mut m, "MemoryInMB", self.memory_in_mb);
+            set(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -1039,30 +963,14 @@ pub mod canary {
     impl IntoValue for Code {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.blueprint_types {
-                m.insert("BlueprintTypes", v.into_value());
-            }
-            if let Some(v) = self.dependencies {
-                m.insert("Dependencies", v.into_value());
-            }
-            if let Some(v) = self.handler {
-                m.insert("Handler", v.into_value());
-            }
-            if let Some(v) = self.s3_bucket {
-                m.insert("S3Bucket", v.into_ref());
-            }
-            if let Some(v) = self.s3_key {
-                m.insert("S3Key", v.into_value());
-            }
-            if let Some(v) = self.s3_object_version {
-                m.insert("S3ObjectVersion", v.into_value());
-            }
-            if let Some(v) = self.script {
-                m.insert("Script", v.into_value());
-            }
-            if let Some(v) = self.source_location_arn {
-                m.insert("SourceLocationArn", v.into_value());
-            }
+            set(&mut m, "BlueprintTypes", self.blueprint_types);
+            set(&mut m, "Dependencies", self.dependencies);
+            set(&mut m, "Handler", self.handler);
+            if let Some(v) = self.s3_bucket { m.insert("S3Bucket", v.into_ref()); }
+            set(&mut m, "S3Key", self.s3_key);
+            set(&mut m, "S3ObjectVersion", self.s3_object_version);
+            set(&mut m, "Script", self.script);
+            set(&mut m, "SourceLocationArn", self.source_location_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1108,13 +1016,9 @@ pub mod canary {
     impl IntoValue for Schedule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.duration_in_seconds {
-                m.insert("DurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DurationInSeconds", self.duration_in_seconds);
             m.insert("Expression", self.expression.into_value());
-            if let Some(v) = self.retry_config {
-                m.insert("RetryConfig", v.into_value());
-            }
+            set(&mut m, "RetryConfig", self.retry_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1164,12 +1068,8 @@ impl CfnGroupProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.resource_arns {
-            m.insert("ResourceArns", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ResourceArns", self.resource_arns);
+        set(&mut m, "Tags", self.tags);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "systemsmanagersap")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -118,27 +118,13 @@ impl CfnApplicationProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
         m.insert("ApplicationType", self.application_type.into_value());
-        if let Some(v) = self.components_info {
-            m.insert("ComponentsInfo", v.into_value());
-        }
-        if let Some(v) = self.credentials {
-            m.insert("Credentials", v.into_value());
-        }
-        if let Some(v) = self.database_arn {
-            m.insert("DatabaseArn", v.into_value());
-        }
-        if let Some(v) = self.instances {
-            m.insert("Instances", v.into_value());
-        }
-        if let Some(v) = self.sap_instance_number {
-            m.insert("SapInstanceNumber", v.into_value());
-        }
-        if let Some(v) = self.sid {
-            m.insert("Sid", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ComponentsInfo", self.components_info);
+        set(&mut m, "Credentials", self.credentials);
+        set(&mut m, "DatabaseArn", self.database_arn);
+        set(&mut m, "Instances", self.instances);
+        set(&mut m, "SapInstanceNumber", self.sap_instance_number);
+        set(&mut m, "Sid", self.sid);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -172,7 +158,7 @@ impl crate::Cfn<markers::Application> {
 /// The property types of [`CfnApplication`]: CDK's `CfnApplication.*Property`.
 #[cfg(feature = "systemsmanagersap")]
 pub mod application {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// This is information about the component of your SAP application, such as Web Dispatcher.
     ///
@@ -217,15 +203,9 @@ pub mod application {
     impl IntoValue for ComponentInfo {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.component_type {
-                m.insert("ComponentType", v.into_value());
-            }
-            if let Some(v) = self.ec2_instance_id {
-                m.insert("Ec2InstanceId", v.into_value());
-            }
-            if let Some(v) = self.sid {
-                m.insert("Sid", v.into_value());
-            }
+            set(&mut m, "ComponentType", self.component_type);
+            set(&mut m, "Ec2InstanceId", self.ec2_instance_id);
+            set(&mut m, "Sid", self.sid);
             gs_core::Value::Map(m)
         }
     }
@@ -277,15 +257,9 @@ pub mod application {
     impl IntoValue for Credential {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.credential_type {
-                m.insert("CredentialType", v.into_value());
-            }
-            if let Some(v) = self.database_name {
-                m.insert("DatabaseName", v.into_value());
-            }
-            if let Some(v) = self.secret_id {
-                m.insert("SecretId", v.into_value());
-            }
+            set(&mut m, "CredentialType", self.credential_type);
+            set(&mut m, "DatabaseName", self.database_name);
+            set(&mut m, "SecretId", self.secret_id);
             gs_core::Value::Map(m)
         }
     }

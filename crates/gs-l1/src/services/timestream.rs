@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "timestream")]
-use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -162,15 +162,9 @@ impl CfnDatabaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.database_name {
-            m.insert("DatabaseName", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_ref());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DatabaseName", self.database_name);
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -358,63 +352,25 @@ impl CfnInfluxDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocated_storage {
-            m.insert("AllocatedStorage", v.into_value());
-        }
-        if let Some(v) = self.bucket {
-            m.insert("Bucket", v.into_value());
-        }
-        if let Some(v) = self.db_instance_type {
-            m.insert("DbInstanceType", v.into_value());
-        }
-        if let Some(v) = self.db_parameter_group_identifier {
-            m.insert("DbParameterGroupIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_storage_type {
-            m.insert("DbStorageType", v.into_value());
-        }
-        if let Some(v) = self.deployment_type {
-            m.insert("DeploymentType", v.into_value());
-        }
-        if let Some(v) = self.failover_mode {
-            m.insert("FailoverMode", v.into_value());
-        }
-        if let Some(v) = self.log_delivery_configuration {
-            m.insert("LogDeliveryConfiguration", v.into_value());
-        }
-        if let Some(v) = self.maintenance_schedule {
-            m.insert("MaintenanceSchedule", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.organization {
-            m.insert("Organization", v.into_value());
-        }
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.username {
-            m.insert("Username", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.vpc_subnet_ids {
-            m.insert("VpcSubnetIds", v.into_value());
-        }
+        set(&mut m, "AllocatedStorage", self.allocated_storage);
+        set(&mut m, "Bucket", self.bucket);
+        set(&mut m, "DbInstanceType", self.db_instance_type);
+        set(&mut m, "DbParameterGroupIdentifier", self.db_parameter_group_identifier);
+        set(&mut m, "DbStorageType", self.db_storage_type);
+        set(&mut m, "DeploymentType", self.deployment_type);
+        set(&mut m, "FailoverMode", self.failover_mode);
+        set(&mut m, "LogDeliveryConfiguration", self.log_delivery_configuration);
+        set(&mut m, "MaintenanceSchedule", self.maintenance_schedule);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "Organization", self.organization);
+        set(&mut m, "Password", self.password);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Username", self.username);
+        set(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
+        set(&mut m, "VpcSubnetIds", self.vpc_subnet_ids);
         m
     }
 
@@ -781,60 +737,24 @@ impl CfnInfluxDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allocated_storage {
-            m.insert("AllocatedStorage", v.into_value());
-        }
-        if let Some(v) = self.bucket {
-            m.insert("Bucket", v.into_value());
-        }
-        if let Some(v) = self.db_instance_type {
-            m.insert("DbInstanceType", v.into_value());
-        }
-        if let Some(v) = self.db_parameter_group_identifier {
-            m.insert("DbParameterGroupIdentifier", v.into_value());
-        }
-        if let Some(v) = self.db_storage_type {
-            m.insert("DbStorageType", v.into_value());
-        }
-        if let Some(v) = self.deployment_type {
-            m.insert("DeploymentType", v.into_value());
-        }
-        if let Some(v) = self.log_delivery_configuration {
-            m.insert("LogDeliveryConfiguration", v.into_value());
-        }
-        if let Some(v) = self.maintenance_schedule {
-            m.insert("MaintenanceSchedule", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.network_type {
-            m.insert("NetworkType", v.into_value());
-        }
-        if let Some(v) = self.organization {
-            m.insert("Organization", v.into_value());
-        }
-        if let Some(v) = self.password {
-            m.insert("Password", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
-        if let Some(v) = self.publicly_accessible {
-            m.insert("PubliclyAccessible", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.username {
-            m.insert("Username", v.into_value());
-        }
-        if let Some(v) = self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.vpc_subnet_ids {
-            m.insert("VpcSubnetIds", v.into_value());
-        }
+        set(&mut m, "AllocatedStorage", self.allocated_storage);
+        set(&mut m, "Bucket", self.bucket);
+        set(&mut m, "DbInstanceType", self.db_instance_type);
+        set(&mut m, "DbParameterGroupIdentifier", self.db_parameter_group_identifier);
+        set(&mut m, "DbStorageType", self.db_storage_type);
+        set(&mut m, "DeploymentType", self.deployment_type);
+        set(&mut m, "LogDeliveryConfiguration", self.log_delivery_configuration);
+        set(&mut m, "MaintenanceSchedule", self.maintenance_schedule);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "NetworkType", self.network_type);
+        set(&mut m, "Organization", self.organization);
+        set(&mut m, "Password", self.password);
+        set(&mut m, "Port", self.port);
+        set(&mut m, "PubliclyAccessible", self.publicly_accessible);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Username", self.username);
+        set(&mut m, "VpcSecurityGroupIds", self.vpc_security_group_ids);
+        set(&mut m, "VpcSubnetIds", self.vpc_subnet_ids);
         m
     }
 
@@ -1145,26 +1065,16 @@ impl CfnScheduledQueryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.client_token {
-            m.insert("ClientToken", v.into_value());
-        }
+        set(&mut m, "ClientToken", self.client_token);
         m.insert("ErrorReportConfiguration", self.error_report_configuration.into_value());
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_ref());
-        }
+        if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
         m.insert("NotificationConfiguration", self.notification_configuration.into_value());
         m.insert("QueryString", self.query_string.into_value());
         m.insert("ScheduleConfiguration", self.schedule_configuration.into_value());
         m.insert("ScheduledQueryExecutionRoleArn", self.scheduled_query_execution_role_arn.into_get_att("Arn"));
-        if let Some(v) = self.scheduled_query_name {
-            m.insert("ScheduledQueryName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.target_configuration {
-            m.insert("TargetConfiguration", v.into_value());
-        }
+        set(&mut m, "ScheduledQueryName", self.scheduled_query_name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TargetConfiguration", self.target_configuration);
         m
     }
 
@@ -1262,7 +1172,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
 /// The property types of [`CfnScheduledQuery`]: CDK's `CfnScheduledQuery.*Property`.
 #[cfg(feature = "timestream")]
 pub mod scheduled_query {
-    use crate::kinds::{Id, IntoValue, List, Str};
+    use crate::kinds::{Id, IntoValue, List, Str, set};
 
     /// Configuration required for error reporting.
     ///
@@ -1341,12 +1251,8 @@ pub mod scheduled_query {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
-            if let Some(v) = self.encryption_option {
-                m.insert("EncryptionOption", v.into_value());
-            }
-            if let Some(v) = self.object_key_prefix {
-                m.insert("ObjectKeyPrefix", v.into_value());
-            }
+            set(&mut m, "EncryptionOption", self.encryption_option);
+            set(&mut m, "ObjectKeyPrefix", self.object_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1489,15 +1395,9 @@ pub mod scheduled_query {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
             m.insert("DimensionMappings", self.dimension_mappings.into_value());
-            if let Some(v) = self.measure_name_column {
-                m.insert("MeasureNameColumn", v.into_value());
-            }
-            if let Some(v) = self.mixed_measure_mappings {
-                m.insert("MixedMeasureMappings", v.into_value());
-            }
-            if let Some(v) = self.multi_measure_mappings {
-                m.insert("MultiMeasureMappings", v.into_value());
-            }
+            set(&mut m, "MeasureNameColumn", self.measure_name_column);
+            set(&mut m, "MixedMeasureMappings", self.mixed_measure_mappings);
+            set(&mut m, "MultiMeasureMappings", self.multi_measure_mappings);
             m.insert("TableName", self.table_name.into_value());
             m.insert("TimeColumn", self.time_column.into_value());
             gs_core::Value::Map(m)
@@ -1603,19 +1503,11 @@ pub mod scheduled_query {
     impl IntoValue for MixedMeasureMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.measure_name {
-                m.insert("MeasureName", v.into_value());
-            }
+            set(&mut m, "MeasureName", self.measure_name);
             m.insert("MeasureValueType", self.measure_value_type.into_value());
-            if let Some(v) = self.multi_measure_attribute_mappings {
-                m.insert("MultiMeasureAttributeMappings", v.into_value());
-            }
-            if let Some(v) = self.source_column {
-                m.insert("SourceColumn", v.into_value());
-            }
-            if let Some(v) = self.target_measure_name {
-                m.insert("TargetMeasureName", v.into_value());
-            }
+            set(&mut m, "MultiMeasureAttributeMappings", self.multi_measure_attribute_mappings);
+            set(&mut m, "SourceColumn", self.source_column);
+            set(&mut m, "TargetMeasureName", self.target_measure_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1663,9 +1555,7 @@ pub mod scheduled_query {
             let mut m = gs_core::ValueMap::new();
             m.insert("MeasureValueType", self.measure_value_type.into_value());
             m.insert("SourceColumn", self.source_column.into_value());
-            if let Some(v) = self.target_multi_measure_attribute_name {
-                m.insert("TargetMultiMeasureAttributeName", v.into_value());
-            }
+            set(&mut m, "TargetMultiMeasureAttributeName", self.target_multi_measure_attribute_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1708,9 +1598,7 @@ pub mod scheduled_query {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MultiMeasureAttributeMappings", self.multi_measure_attribute_mappings.into_value());
-            if let Some(v) = self.target_multi_measure_name {
-                m.insert("TargetMultiMeasureName", v.into_value());
-            }
+            set(&mut m, "TargetMultiMeasureName", self.target_multi_measure_name);
             gs_core::Value::Map(m)
         }
     }
@@ -1849,21 +1737,11 @@ impl CfnTableProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatabaseName", self.database_name.into_ref());
-        if let Some(v) = self.magnetic_store_write_properties {
-            m.insert("MagneticStoreWriteProperties", v.into_value());
-        }
-        if let Some(v) = self.retention_properties {
-            m.insert("RetentionProperties", v.into_value());
-        }
-        if let Some(v) = self.schema {
-            m.insert("Schema", v.into_value());
-        }
-        if let Some(v) = self.table_name {
-            m.insert("TableName", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "MagneticStoreWriteProperties", self.magnetic_store_write_properties);
+        set(&mut m, "RetentionProperties", self.retention_properties);
+        set(&mut m, "Schema", self.schema);
+        set(&mut m, "TableName", self.table_name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1905,7 +1783,7 @@ impl crate::Cfn<markers::Table> {
 /// The property types of [`CfnTable`]: CDK's `CfnTable.*Property`.
 #[cfg(feature = "timestream")]
 pub mod table {
-    use crate::kinds::{Bool, Id, IntoValue, List, Str};
+    use crate::kinds::{Bool, Id, IntoValue, List, Str, set};
 
     /// A Schema specifies the expected data model of the table.
     ///
@@ -1941,9 +1819,7 @@ pub mod table {
     impl IntoValue for Schema {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.composite_partition_key {
-                m.insert("CompositePartitionKey", v.into_value());
-            }
+            set(&mut m, "CompositePartitionKey", self.composite_partition_key);
             gs_core::Value::Map(m)
         }
     }
@@ -1991,12 +1867,8 @@ pub mod table {
     impl IntoValue for PartitionKey {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enforcement_in_record {
-                m.insert("EnforcementInRecord", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "EnforcementInRecord", self.enforcement_in_record);
+            set(&mut m, "Name", self.name);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -2035,9 +1907,7 @@ pub mod table {
     impl IntoValue for MagneticStoreRejectedDataLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_configuration {
-                m.insert("S3Configuration", v.into_value());
-            }
+            set(&mut m, "S3Configuration", self.s3_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -2092,12 +1962,8 @@ pub mod table {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
             m.insert("EncryptionOption", self.encryption_option.into_value());
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_ref());
-            }
-            if let Some(v) = self.object_key_prefix {
-                m.insert("ObjectKeyPrefix", v.into_value());
-            }
+            if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
+            set(&mut m, "ObjectKeyPrefix", self.object_key_prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2136,9 +2002,7 @@ pub mod table {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableMagneticStoreWrites", self.enable_magnetic_store_writes.into_value());
-            if let Some(v) = self.magnetic_store_rejected_data_location {
-                m.insert("MagneticStoreRejectedDataLocation", v.into_value());
-            }
+            set(&mut m, "MagneticStoreRejectedDataLocation", self.magnetic_store_rejected_data_location);
             gs_core::Value::Map(m)
         }
     }
@@ -2181,12 +2045,8 @@ pub mod table {
     impl IntoValue for RetentionProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.magnetic_store_retention_period_in_days {
-                m.insert("MagneticStoreRetentionPeriodInDays", v.into_value());
-            }
-            if let Some(v) = self.memory_store_retention_period_in_hours {
-                m.insert("MemoryStoreRetentionPeriodInHours", v.into_value());
-            }
+            set(&mut m, "MagneticStoreRetentionPeriodInDays", self.magnetic_store_retention_period_in_days);
+            set(&mut m, "MemoryStoreRetentionPeriodInHours", self.memory_store_retention_period_in_hours);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "transcribe")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -128,13 +128,9 @@ impl CfnCallAnalyticsCategoryProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CategoryName", self.category_name.into_value());
-        if let Some(v) = self.input_type {
-            m.insert("InputType", v.into_value());
-        }
+        set(&mut m, "InputType", self.input_type);
         m.insert("Rules", self.rules.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -184,7 +180,7 @@ impl crate::Cfn<markers::CallAnalyticsCategory> {
 /// The property types of [`CfnCallAnalyticsCategory`]: CDK's `CfnCallAnalyticsCategory.*Property`.
 #[cfg(feature = "transcribe")]
 pub mod call_analytics_category {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// The `Rule` property type.
     ///
@@ -235,18 +231,10 @@ pub mod call_analytics_category {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.interruption_filter {
-                m.insert("InterruptionFilter", v.into_value());
-            }
-            if let Some(v) = self.non_talk_time_filter {
-                m.insert("NonTalkTimeFilter", v.into_value());
-            }
-            if let Some(v) = self.sentiment_filter {
-                m.insert("SentimentFilter", v.into_value());
-            }
-            if let Some(v) = self.transcript_filter {
-                m.insert("TranscriptFilter", v.into_value());
-            }
+            set(&mut m, "InterruptionFilter", self.interruption_filter);
+            set(&mut m, "NonTalkTimeFilter", self.non_talk_time_filter);
+            set(&mut m, "SentimentFilter", self.sentiment_filter);
+            set(&mut m, "TranscriptFilter", self.transcript_filter);
             gs_core::Value::Map(m)
         }
     }
@@ -300,18 +288,10 @@ pub mod call_analytics_category {
     impl IntoValue for NonTalkTimeFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.absolute_time_range {
-                m.insert("AbsoluteTimeRange", v.into_value());
-            }
-            if let Some(v) = self.negate {
-                m.insert("Negate", v.into_value());
-            }
-            if let Some(v) = self.relative_time_range {
-                m.insert("RelativeTimeRange", v.into_value());
-            }
-            if let Some(v) = self.threshold {
-                m.insert("Threshold", v.into_value());
-            }
+            set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
+            set(&mut m, "Negate", self.negate);
+            set(&mut m, "RelativeTimeRange", self.relative_time_range);
+            set(&mut m, "Threshold", self.threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -365,18 +345,10 @@ pub mod call_analytics_category {
     impl IntoValue for AbsoluteTimeRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_time {
-                m.insert("EndTime", v.into_value());
-            }
-            if let Some(v) = self.first {
-                m.insert("First", v.into_value());
-            }
-            if let Some(v) = self.last {
-                m.insert("Last", v.into_value());
-            }
-            if let Some(v) = self.start_time {
-                m.insert("StartTime", v.into_value());
-            }
+            set(&mut m, "EndTime", self.end_time);
+            set(&mut m, "First", self.first);
+            set(&mut m, "Last", self.last);
+            set(&mut m, "StartTime", self.start_time);
             gs_core::Value::Map(m)
         }
     }
@@ -430,18 +402,10 @@ pub mod call_analytics_category {
     impl IntoValue for RelativeTimeRange {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.end_percentage {
-                m.insert("EndPercentage", v.into_value());
-            }
-            if let Some(v) = self.first {
-                m.insert("First", v.into_value());
-            }
-            if let Some(v) = self.last {
-                m.insert("Last", v.into_value());
-            }
-            if let Some(v) = self.start_percentage {
-                m.insert("StartPercentage", v.into_value());
-            }
+            set(&mut m, "EndPercentage", self.end_percentage);
+            set(&mut m, "First", self.first);
+            set(&mut m, "Last", self.last);
+            set(&mut m, "StartPercentage", self.start_percentage);
             gs_core::Value::Map(m)
         }
     }
@@ -501,21 +465,11 @@ pub mod call_analytics_category {
     impl IntoValue for InterruptionFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.absolute_time_range {
-                m.insert("AbsoluteTimeRange", v.into_value());
-            }
-            if let Some(v) = self.negate {
-                m.insert("Negate", v.into_value());
-            }
-            if let Some(v) = self.participant_role {
-                m.insert("ParticipantRole", v.into_value());
-            }
-            if let Some(v) = self.relative_time_range {
-                m.insert("RelativeTimeRange", v.into_value());
-            }
-            if let Some(v) = self.threshold {
-                m.insert("Threshold", v.into_value());
-            }
+            set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
+            set(&mut m, "Negate", self.negate);
+            set(&mut m, "ParticipantRole", self.participant_role);
+            set(&mut m, "RelativeTimeRange", self.relative_time_range);
+            set(&mut m, "Threshold", self.threshold);
             gs_core::Value::Map(m)
         }
     }
@@ -577,18 +531,10 @@ pub mod call_analytics_category {
     impl IntoValue for TranscriptFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.absolute_time_range {
-                m.insert("AbsoluteTimeRange", v.into_value());
-            }
-            if let Some(v) = self.negate {
-                m.insert("Negate", v.into_value());
-            }
-            if let Some(v) = self.participant_role {
-                m.insert("ParticipantRole", v.into_value());
-            }
-            if let Some(v) = self.relative_time_range {
-                m.insert("RelativeTimeRange", v.into_value());
-            }
+            set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
+            set(&mut m, "Negate", self.negate);
+            set(&mut m, "ParticipantRole", self.participant_role);
+            set(&mut m, "RelativeTimeRange", self.relative_time_range);
             m.insert("Targets", self.targets.into_value());
             m.insert("TranscriptFilterType", self.transcript_filter_type.into_value());
             gs_core::Value::Map(m)
@@ -645,18 +591,10 @@ pub mod call_analytics_category {
     impl IntoValue for SentimentFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.absolute_time_range {
-                m.insert("AbsoluteTimeRange", v.into_value());
-            }
-            if let Some(v) = self.negate {
-                m.insert("Negate", v.into_value());
-            }
-            if let Some(v) = self.participant_role {
-                m.insert("ParticipantRole", v.into_value());
-            }
-            if let Some(v) = self.relative_time_range {
-                m.insert("RelativeTimeRange", v.into_value());
-            }
+            set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
+            set(&mut m, "Negate", self.negate);
+            set(&mut m, "ParticipantRole", self.participant_role);
+            set(&mut m, "RelativeTimeRange", self.relative_time_range);
             m.insert("Sentiments", self.sentiments.into_value());
             gs_core::Value::Map(m)
         }
@@ -714,12 +652,8 @@ impl CfnMedicalVocabularyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LanguageCode", self.language_code.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vocabulary_file_uri {
-            m.insert("VocabularyFileUri", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VocabularyFileUri", self.vocabulary_file_uri);
         m.insert("VocabularyName", self.vocabulary_name.into_value());
         m
     }
@@ -820,19 +754,11 @@ impl CfnVocabularyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_access_role_arn {
-            m.insert("DataAccessRoleArn", v.into_value());
-        }
+        set(&mut m, "DataAccessRoleArn", self.data_access_role_arn);
         m.insert("LanguageCode", self.language_code.into_value());
-        if let Some(v) = self.phrases {
-            m.insert("Phrases", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vocabulary_file_uri {
-            m.insert("VocabularyFileUri", v.into_value());
-        }
+        set(&mut m, "Phrases", self.phrases);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VocabularyFileUri", self.vocabulary_file_uri);
         m.insert("VocabularyName", self.vocabulary_name.into_value());
         m
     }
@@ -945,20 +871,12 @@ impl CfnVocabularyFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.data_access_role_arn {
-            m.insert("DataAccessRoleArn", v.into_value());
-        }
+        set(&mut m, "DataAccessRoleArn", self.data_access_role_arn);
         m.insert("LanguageCode", self.language_code.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vocabulary_filter_file_uri {
-            m.insert("VocabularyFilterFileUri", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VocabularyFilterFileUri", self.vocabulary_filter_file_uri);
         m.insert("VocabularyFilterName", self.vocabulary_filter_name.into_value());
-        if let Some(v) = self.words {
-            m.insert("Words", v.into_value());
-        }
+        set(&mut m, "Words", self.words);
         m
     }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "transfer")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -265,30 +265,16 @@ impl CfnAgreementProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessRole", self.access_role.into_value());
-        if let Some(v) = self.base_directory {
-            m.insert("BaseDirectory", v.into_value());
-        }
-        if let Some(v) = self.custom_directories {
-            m.insert("CustomDirectories", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.enforce_message_signing {
-            m.insert("EnforceMessageSigning", v.into_value());
-        }
+        set(&mut m, "BaseDirectory", self.base_directory);
+        set(&mut m, "CustomDirectories", self.custom_directories);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EnforceMessageSigning", self.enforce_message_signing);
         m.insert("LocalProfileId", self.local_profile_id.into_value());
         m.insert("PartnerProfileId", self.partner_profile_id.into_value());
-        if let Some(v) = self.preserve_filename {
-            m.insert("PreserveFilename", v.into_value());
-        }
+        set(&mut m, "PreserveFilename", self.preserve_filename);
         m.insert("ServerId", self.server_id.into_value());
-        if let Some(v) = self.status {
-            m.insert("Status", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Status", self.status);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -475,25 +461,13 @@ impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.active_date {
-            m.insert("ActiveDate", v.into_value());
-        }
+        set(&mut m, "ActiveDate", self.active_date);
         m.insert("Certificate", self.certificate.into_value());
-        if let Some(v) = self.certificate_chain {
-            m.insert("CertificateChain", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.inactive_date {
-            m.insert("InactiveDate", v.into_value());
-        }
-        if let Some(v) = self.private_key {
-            m.insert("PrivateKey", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "CertificateChain", self.certificate_chain);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "InactiveDate", self.inactive_date);
+        set(&mut m, "PrivateKey", self.private_key);
+        set(&mut m, "Tags", self.tags);
         m.insert("Usage", self.usage.into_value());
         m
     }
@@ -668,33 +642,15 @@ impl CfnConnectorProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessRole", self.access_role.into_value());
-        if let Some(v) = self.as2_config {
-            m.insert("As2Config", v.into_value());
-        }
-        if let Some(v) = self.egress_config {
-            m.insert("EgressConfig", v.into_value());
-        }
-        if let Some(v) = self.egress_type {
-            m.insert("EgressType", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.logging_role {
-            m.insert("LoggingRole", v.into_value());
-        }
-        if let Some(v) = self.security_policy_name {
-            m.insert("SecurityPolicyName", v.into_value());
-        }
-        if let Some(v) = self.sftp_config {
-            m.insert("SftpConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.url {
-            m.insert("Url", v.into_value());
-        }
+        set(&mut m, "As2Config", self.as2_config);
+        set(&mut m, "EgressConfig", self.egress_config);
+        set(&mut m, "EgressType", self.egress_type);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "LoggingRole", self.logging_role);
+        set(&mut m, "SecurityPolicyName", self.security_policy_name);
+        set(&mut m, "SftpConfig", self.sftp_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Url", self.url);
         m
     }
 
@@ -763,7 +719,7 @@ impl crate::Cfn<markers::Connector> {
 /// The property types of [`CfnConnector`]: CDK's `CfnConnector.*Property`.
 #[cfg(feature = "transfer")]
 pub mod connector {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The `ConnectorAsyncMdnConfig` property type.
     ///
@@ -876,9 +832,7 @@ pub mod connector {
     impl IntoValue for ConnectorVpcLatticeEgressConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.port_number {
-                m.insert("PortNumber", v.into_value());
-            }
+            set(&mut m, "PortNumber", self.port_number);
             m.insert("ResourceConfigurationArn", self.resource_configuration_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -939,18 +893,10 @@ pub mod connector {
     impl IntoValue for SftpConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.max_concurrent_connections {
-                m.insert("MaxConcurrentConnections", v.into_value());
-            }
-            if let Some(v) = self.ordered_user_secret_version_stages {
-                m.insert("OrderedUserSecretVersionStages", v.into_value());
-            }
-            if let Some(v) = self.trusted_host_keys {
-                m.insert("TrustedHostKeys", v.into_value());
-            }
-            if let Some(v) = self.user_secret_id {
-                m.insert("UserSecretId", v.into_value());
-            }
+            set(&mut m, "MaxConcurrentConnections", self.max_concurrent_connections);
+            set(&mut m, "OrderedUserSecretVersionStages", self.ordered_user_secret_version_stages);
+            set(&mut m, "TrustedHostKeys", self.trusted_host_keys);
+            set(&mut m, "UserSecretId", self.user_secret_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1052,39 +998,17 @@ pub mod connector {
     impl IntoValue for As2Config {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.async_mdn_config {
-                m.insert("AsyncMdnConfig", v.into_value());
-            }
-            if let Some(v) = self.basic_auth_secret_id {
-                m.insert("BasicAuthSecretId", v.into_value());
-            }
-            if let Some(v) = self.compression {
-                m.insert("Compression", v.into_value());
-            }
-            if let Some(v) = self.encryption_algorithm {
-                m.insert("EncryptionAlgorithm", v.into_value());
-            }
-            if let Some(v) = self.local_profile_id {
-                m.insert("LocalProfileId", v.into_value());
-            }
-            if let Some(v) = self.mdn_response {
-                m.insert("MdnResponse", v.into_value());
-            }
-            if let Some(v) = self.mdn_signing_algorithm {
-                m.insert("MdnSigningAlgorithm", v.into_value());
-            }
-            if let Some(v) = self.message_subject {
-                m.insert("MessageSubject", v.into_value());
-            }
-            if let Some(v) = self.partner_profile_id {
-                m.insert("PartnerProfileId", v.into_value());
-            }
-            if let Some(v) = self.preserve_content_type {
-                m.insert("PreserveContentType", v.into_value());
-            }
-            if let Some(v) = self.signing_algorithm {
-                m.insert("SigningAlgorithm", v.into_value());
-            }
+            set(&mut m, "AsyncMdnConfig", self.async_mdn_config);
+            set(&mut m, "BasicAuthSecretId", self.basic_auth_secret_id);
+            set(&mut m, "Compression", self.compression);
+            set(&mut m, "EncryptionAlgorithm", self.encryption_algorithm);
+            set(&mut m, "LocalProfileId", self.local_profile_id);
+            set(&mut m, "MdnResponse", self.mdn_response);
+            set(&mut m, "MdnSigningAlgorithm", self.mdn_signing_algorithm);
+            set(&mut m, "MessageSubject", self.message_subject);
+            set(&mut m, "PartnerProfileId", self.partner_profile_id);
+            set(&mut m, "PreserveContentType", self.preserve_content_type);
+            set(&mut m, "SigningAlgorithm", self.signing_algorithm);
             gs_core::Value::Map(m)
         }
     }
@@ -1141,16 +1065,10 @@ impl CfnHostKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.host_key_body {
-            m.insert("HostKeyBody", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "HostKeyBody", self.host_key_body);
         m.insert("ServerId", self.server_id.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1270,13 +1188,9 @@ impl CfnProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("As2Id", self.as2_id.into_value());
-        if let Some(v) = self.certificate_ids {
-            m.insert("CertificateIds", v.into_value());
-        }
+        set(&mut m, "CertificateIds", self.certificate_ids);
         m.insert("ProfileType", self.profile_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1473,57 +1387,23 @@ impl CfnServerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.certificate {
-            m.insert("Certificate", v.into_value());
-        }
-        if let Some(v) = self.domain {
-            m.insert("Domain", v.into_value());
-        }
-        if let Some(v) = self.endpoint_details {
-            m.insert("EndpointDetails", v.into_value());
-        }
-        if let Some(v) = self.endpoint_type {
-            m.insert("EndpointType", v.into_value());
-        }
-        if let Some(v) = self.identity_provider_details {
-            m.insert("IdentityProviderDetails", v.into_value());
-        }
-        if let Some(v) = self.identity_provider_type {
-            m.insert("IdentityProviderType", v.into_value());
-        }
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.logging_role {
-            m.insert("LoggingRole", v.into_value());
-        }
-        if let Some(v) = self.post_authentication_login_banner {
-            m.insert("PostAuthenticationLoginBanner", v.into_value());
-        }
-        if let Some(v) = self.pre_authentication_login_banner {
-            m.insert("PreAuthenticationLoginBanner", v.into_value());
-        }
-        if let Some(v) = self.protocol_details {
-            m.insert("ProtocolDetails", v.into_value());
-        }
-        if let Some(v) = self.protocols {
-            m.insert("Protocols", v.into_value());
-        }
-        if let Some(v) = self.s3_storage_options {
-            m.insert("S3StorageOptions", v.into_value());
-        }
-        if let Some(v) = self.security_policy_name {
-            m.insert("SecurityPolicyName", v.into_value());
-        }
-        if let Some(v) = self.structured_log_destinations {
-            m.insert("StructuredLogDestinations", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.workflow_details {
-            m.insert("WorkflowDetails", v.into_value());
-        }
+        set(&mut m, "Certificate", self.certificate);
+        set(&mut m, "Domain", self.domain);
+        set(&mut m, "EndpointDetails", self.endpoint_details);
+        set(&mut m, "EndpointType", self.endpoint_type);
+        set(&mut m, "IdentityProviderDetails", self.identity_provider_details);
+        set(&mut m, "IdentityProviderType", self.identity_provider_type);
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "LoggingRole", self.logging_role);
+        set(&mut m, "PostAuthenticationLoginBanner", self.post_authentication_login_banner);
+        set(&mut m, "PreAuthenticationLoginBanner", self.pre_authentication_login_banner);
+        set(&mut m, "ProtocolDetails", self.protocol_details);
+        set(&mut m, "Protocols", self.protocols);
+        set(&mut m, "S3StorageOptions", self.s3_storage_options);
+        set(&mut m, "SecurityPolicyName", self.security_policy_name);
+        set(&mut m, "StructuredLogDestinations", self.structured_log_destinations);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WorkflowDetails", self.workflow_details);
         m
     }
 
@@ -1584,7 +1464,7 @@ impl crate::Cfn<markers::Server> {
 /// The property types of [`CfnServer`]: CDK's `CfnServer.*Property`.
 #[cfg(feature = "transfer")]
 pub mod server {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The `ProxyConfig` property type.
     ///
@@ -1617,9 +1497,7 @@ pub mod server {
     impl IntoValue for ProxyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.sftp_mode {
-                m.insert("SftpMode", v.into_value());
-            }
+            set(&mut m, "SftpMode", self.sftp_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1655,9 +1533,7 @@ pub mod server {
     impl IntoValue for S3StorageOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.directory_listing_optimization {
-                m.insert("DirectoryListingOptimization", v.into_value());
-            }
+            set(&mut m, "DirectoryListingOptimization", self.directory_listing_optimization);
             gs_core::Value::Map(m)
         }
     }
@@ -1723,21 +1599,11 @@ pub mod server {
     impl IntoValue for IdentityProviderDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.directory_id {
-                m.insert("DirectoryId", v.into_value());
-            }
-            if let Some(v) = self.function {
-                m.insert("Function", v.into_value());
-            }
-            if let Some(v) = self.invocation_role {
-                m.insert("InvocationRole", v.into_value());
-            }
-            if let Some(v) = self.sftp_authentication_methods {
-                m.insert("SftpAuthenticationMethods", v.into_value());
-            }
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "DirectoryId", self.directory_id);
+            set(&mut m, "Function", self.function);
+            set(&mut m, "InvocationRole", self.invocation_role);
+            set(&mut m, "SftpAuthenticationMethods", self.sftp_authentication_methods);
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -1803,21 +1669,11 @@ pub mod server {
     impl IntoValue for EndpointDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address_allocation_ids {
-                m.insert("AddressAllocationIds", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
-            if let Some(v) = self.vpc_endpoint_id {
-                m.insert("VpcEndpointId", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "AddressAllocationIds", self.address_allocation_ids);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
+            set(&mut m, "VpcEndpointId", self.vpc_endpoint_id);
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1884,21 +1740,11 @@ pub mod server {
     impl IntoValue for ProtocolDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.as2_transports {
-                m.insert("As2Transports", v.into_value());
-            }
-            if let Some(v) = self.passive_ip {
-                m.insert("PassiveIp", v.into_value());
-            }
-            if let Some(v) = self.proxy_config {
-                m.insert("ProxyConfig", v.into_value());
-            }
-            if let Some(v) = self.set_stat_option {
-                m.insert("SetStatOption", v.into_value());
-            }
-            if let Some(v) = self.tls_session_resumption_mode {
-                m.insert("TlsSessionResumptionMode", v.into_value());
-            }
+            set(&mut m, "As2Transports", self.as2_transports);
+            set(&mut m, "PassiveIp", self.passive_ip);
+            set(&mut m, "ProxyConfig", self.proxy_config);
+            set(&mut m, "SetStatOption", self.set_stat_option);
+            set(&mut m, "TlsSessionResumptionMode", self.tls_session_resumption_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1942,12 +1788,8 @@ pub mod server {
     impl IntoValue for WorkflowDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.on_partial_upload {
-                m.insert("OnPartialUpload", v.into_value());
-            }
-            if let Some(v) = self.on_upload {
-                m.insert("OnUpload", v.into_value());
-            }
+            set(&mut m, "OnPartialUpload", self.on_partial_upload);
+            set(&mut m, "OnUpload", self.on_upload);
             gs_core::Value::Map(m)
         }
     }
@@ -2109,29 +1951,15 @@ impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.home_directory {
-            m.insert("HomeDirectory", v.into_value());
-        }
-        if let Some(v) = self.home_directory_mappings {
-            m.insert("HomeDirectoryMappings", v.into_value());
-        }
-        if let Some(v) = self.home_directory_type {
-            m.insert("HomeDirectoryType", v.into_value());
-        }
-        if let Some(v) = self.policy {
-            m.insert("Policy", v.into_value());
-        }
-        if let Some(v) = self.posix_profile {
-            m.insert("PosixProfile", v.into_value());
-        }
+        set(&mut m, "HomeDirectory", self.home_directory);
+        set(&mut m, "HomeDirectoryMappings", self.home_directory_mappings);
+        set(&mut m, "HomeDirectoryType", self.home_directory_type);
+        set(&mut m, "Policy", self.policy);
+        set(&mut m, "PosixProfile", self.posix_profile);
         m.insert("Role", self.role.into_value());
         m.insert("ServerId", self.server_id.into_value());
-        if let Some(v) = self.ssh_public_keys {
-            m.insert("SshPublicKeys", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "SshPublicKeys", self.ssh_public_keys);
+        set(&mut m, "Tags", self.tags);
         m.insert("UserName", self.user_name.into_value());
         m
     }
@@ -2183,7 +2011,7 @@ impl crate::Cfn<markers::User> {
 /// The property types of [`CfnUser`]: CDK's `CfnUser.*Property`.
 #[cfg(feature = "transfer")]
 pub mod user {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Represents an object that contains entries and targets for `HomeDirectoryMappings` .
     ///
@@ -2227,9 +2055,7 @@ pub mod user {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entry", self.entry.into_value());
             m.insert("Target", self.target.into_value());
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2278,9 +2104,7 @@ pub mod user {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
-            if let Some(v) = self.secondary_gids {
-                m.insert("SecondaryGids", v.into_value());
-            }
+            set(&mut m, "SecondaryGids", self.secondary_gids);
             m.insert("Uid", self.uid.into_value());
             gs_core::Value::Map(m)
         }
@@ -2360,25 +2184,13 @@ impl CfnWebAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.access_endpoint {
-            m.insert("AccessEndpoint", v.into_value());
-        }
-        if let Some(v) = self.endpoint_details {
-            m.insert("EndpointDetails", v.into_value());
-        }
+        set(&mut m, "AccessEndpoint", self.access_endpoint);
+        set(&mut m, "EndpointDetails", self.endpoint_details);
         m.insert("IdentityProviderDetails", self.identity_provider_details.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.web_app_customization {
-            m.insert("WebAppCustomization", v.into_value());
-        }
-        if let Some(v) = self.web_app_endpoint_policy {
-            m.insert("WebAppEndpointPolicy", v.into_value());
-        }
-        if let Some(v) = self.web_app_units {
-            m.insert("WebAppUnits", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WebAppCustomization", self.web_app_customization);
+        set(&mut m, "WebAppEndpointPolicy", self.web_app_endpoint_policy);
+        set(&mut m, "WebAppUnits", self.web_app_units);
         m
     }
 
@@ -2437,7 +2249,7 @@ impl crate::Cfn<markers::WebApp> {
 /// The property types of [`CfnWebApp`]: CDK's `CfnWebApp.*Property`.
 #[cfg(feature = "transfer")]
 pub mod web_app {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// A structure that describes the values to use for the SSO settings when you create or update
     /// a web app.
@@ -2485,15 +2297,9 @@ pub mod web_app {
     impl IntoValue for IdentityProviderDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.application_arn {
-                m.insert("ApplicationArn", v.into_value());
-            }
-            if let Some(v) = self.instance_arn {
-                m.insert("InstanceArn", v.into_value());
-            }
-            if let Some(v) = self.role {
-                m.insert("Role", v.into_value());
-            }
+            set(&mut m, "ApplicationArn", self.application_arn);
+            set(&mut m, "InstanceArn", self.instance_arn);
+            set(&mut m, "Role", self.role);
             gs_core::Value::Map(m)
         }
     }
@@ -2530,9 +2336,7 @@ pub mod web_app {
     impl IntoValue for EndpointDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.vpc {
-                m.insert("Vpc", v.into_value());
-            }
+            set(&mut m, "Vpc", self.vpc);
             gs_core::Value::Map(m)
         }
     }
@@ -2589,18 +2393,10 @@ pub mod web_app {
     impl IntoValue for Vpc {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.security_group_ids {
-                m.insert("SecurityGroupIds", v.into_value());
-            }
-            if let Some(v) = self.subnet_ids {
-                m.insert("SubnetIds", v.into_value());
-            }
-            if let Some(v) = self.vpc_id {
-                m.insert("VpcId", v.into_value());
-            }
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "SecurityGroupIds", self.security_group_ids);
+            set(&mut m, "SubnetIds", self.subnet_ids);
+            set(&mut m, "VpcId", self.vpc_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2682,15 +2478,9 @@ pub mod web_app {
     impl IntoValue for WebAppCustomization {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.favicon_file {
-                m.insert("FaviconFile", v.into_value());
-            }
-            if let Some(v) = self.logo_file {
-                m.insert("LogoFile", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
+            set(&mut m, "FaviconFile", self.favicon_file);
+            set(&mut m, "LogoFile", self.logo_file);
+            set(&mut m, "Title", self.title);
             gs_core::Value::Map(m)
         }
     }
@@ -2749,16 +2539,10 @@ impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.on_exception_steps {
-            m.insert("OnExceptionSteps", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "OnExceptionSteps", self.on_exception_steps);
         m.insert("Steps", self.steps.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2800,7 +2584,7 @@ impl crate::Cfn<markers::Workflow> {
 /// The property types of [`CfnWorkflow`]: CDK's `CfnWorkflow.*Property`.
 #[cfg(feature = "transfer")]
 pub mod workflow {
-    use crate::kinds::{Id, Int, IntoValue, List, Str};
+    use crate::kinds::{Id, Int, IntoValue, List, Str, set};
 
     /// The basic building block of a workflow.
     ///
@@ -2869,24 +2653,12 @@ pub mod workflow {
     impl IntoValue for WorkflowStep {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.copy_step_details {
-                m.insert("CopyStepDetails", v.into_value());
-            }
-            if let Some(v) = self.custom_step_details {
-                m.insert("CustomStepDetails", v.into_value());
-            }
-            if let Some(v) = self.decrypt_step_details {
-                m.insert("DecryptStepDetails", v.into_value());
-            }
-            if let Some(v) = self.delete_step_details {
-                m.insert("DeleteStepDetails", v.into_value());
-            }
-            if let Some(v) = self.tag_step_details {
-                m.insert("TagStepDetails", v.into_value());
-            }
-            if let Some(v) = self.r#type {
-                m.insert("Type", v.into_value());
-            }
+            set(&mut m, "CopyStepDetails", self.copy_step_details);
+            set(&mut m, "CustomStepDetails", self.custom_step_details);
+            set(&mut m, "DecryptStepDetails", self.decrypt_step_details);
+            set(&mut m, "DeleteStepDetails", self.delete_step_details);
+            set(&mut m, "TagStepDetails", self.tag_step_details);
+            set(&mut m, "Type", self.r#type);
             gs_core::Value::Map(m)
         }
     }
@@ -2949,15 +2721,9 @@ pub mod workflow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationFileLocation", self.destination_file_location.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.overwrite_existing {
-                m.insert("OverwriteExisting", v.into_value());
-            }
-            if let Some(v) = self.source_file_location {
-                m.insert("SourceFileLocation", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "OverwriteExisting", self.overwrite_existing);
+            set(&mut m, "SourceFileLocation", self.source_file_location);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -3003,12 +2769,8 @@ pub mod workflow {
     impl IntoValue for InputFileLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.efs_file_location {
-                m.insert("EfsFileLocation", v.into_value());
-            }
-            if let Some(v) = self.s3_file_location {
-                m.insert("S3FileLocation", v.into_value());
-            }
+            set(&mut m, "EfsFileLocation", self.efs_file_location);
+            set(&mut m, "S3FileLocation", self.s3_file_location);
             gs_core::Value::Map(m)
         }
     }
@@ -3052,12 +2814,8 @@ pub mod workflow {
     impl IntoValue for EfsInputFileLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.file_system_id {
-                m.insert("FileSystemId", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "FileSystemId", self.file_system_id);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }
@@ -3102,12 +2860,8 @@ pub mod workflow {
     impl IntoValue for S3InputFileLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bucket {
-                m.insert("Bucket", v.into_value());
-            }
-            if let Some(v) = self.key {
-                m.insert("Key", v.into_value());
-            }
+            set(&mut m, "Bucket", self.bucket);
+            set(&mut m, "Key", self.key);
             gs_core::Value::Map(m)
         }
     }
@@ -3168,18 +2922,10 @@ pub mod workflow {
     impl IntoValue for CopyStepDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.destination_file_location {
-                m.insert("DestinationFileLocation", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.overwrite_existing {
-                m.insert("OverwriteExisting", v.into_value());
-            }
-            if let Some(v) = self.source_file_location {
-                m.insert("SourceFileLocation", v.into_value());
-            }
+            set(&mut m, "DestinationFileLocation", self.destination_file_location);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "OverwriteExisting", self.overwrite_existing);
+            set(&mut m, "SourceFileLocation", self.source_file_location);
             gs_core::Value::Map(m)
         }
     }
@@ -3217,9 +2963,7 @@ pub mod workflow {
     impl IntoValue for S3FileLocation {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3_file_location {
-                m.insert("S3FileLocation", v.into_value());
-            }
+            set(&mut m, "S3FileLocation", self.s3_file_location);
             gs_core::Value::Map(m)
         }
     }
@@ -3281,18 +3025,10 @@ pub mod workflow {
     impl IntoValue for CustomStepDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.source_file_location {
-                m.insert("SourceFileLocation", v.into_value());
-            }
-            if let Some(v) = self.target {
-                m.insert("Target", v.into_get_att("Arn"));
-            }
-            if let Some(v) = self.timeout_seconds {
-                m.insert("TimeoutSeconds", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "SourceFileLocation", self.source_file_location);
+            if let Some(v) = self.target { m.insert("Target", v.into_get_att("Arn")); }
+            set(&mut m, "TimeoutSeconds", self.timeout_seconds);
             gs_core::Value::Map(m)
         }
     }
@@ -3337,12 +3073,8 @@ pub mod workflow {
     impl IntoValue for DeleteStepDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.source_file_location {
-                m.insert("SourceFileLocation", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "SourceFileLocation", self.source_file_location);
             gs_core::Value::Map(m)
         }
     }
@@ -3434,15 +3166,9 @@ pub mod workflow {
     impl IntoValue for TagStepDetails {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.source_file_location {
-                m.insert("SourceFileLocation", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "SourceFileLocation", self.source_file_location);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }

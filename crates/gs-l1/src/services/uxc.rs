@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "uxc")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -77,15 +77,9 @@ impl CfnAccountCustomizationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_color {
-            m.insert("AccountColor", v.into_value());
-        }
-        if let Some(v) = self.visible_regions {
-            m.insert("VisibleRegions", v.into_value());
-        }
-        if let Some(v) = self.visible_services {
-            m.insert("VisibleServices", v.into_value());
-        }
+        set(&mut m, "AccountColor", self.account_color);
+        set(&mut m, "VisibleRegions", self.visible_regions);
+        set(&mut m, "VisibleServices", self.visible_services);
         m
     }
 

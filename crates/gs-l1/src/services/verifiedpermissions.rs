@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "verifiedpermissions")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -139,9 +139,7 @@ impl CfnIdentitySourceProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
         m.insert("PolicyStoreId", self.policy_store_id.into_value());
-        if let Some(v) = self.principal_entity_type {
-            m.insert("PrincipalEntityType", v.into_value());
-        }
+        set(&mut m, "PrincipalEntityType", self.principal_entity_type);
         m
     }
 
@@ -215,7 +213,7 @@ impl crate::Cfn<markers::IdentitySource> {
 /// The property types of [`CfnIdentitySource`]: CDK's `CfnIdentitySource.*Property`.
 #[cfg(feature = "verifiedpermissions")]
 pub mod identity_source {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The type of entity that a policy store maps to groups from an Amazon Cognito user pool
     /// identity source.
@@ -304,12 +302,8 @@ pub mod identity_source {
     impl IntoValue for OpenIdConnectConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.entity_id_prefix {
-                m.insert("EntityIdPrefix", v.into_value());
-            }
-            if let Some(v) = self.group_configuration {
-                m.insert("GroupConfiguration", v.into_value());
-            }
+            set(&mut m, "EntityIdPrefix", self.entity_id_prefix);
+            set(&mut m, "GroupConfiguration", self.group_configuration);
             m.insert("Issuer", self.issuer.into_value());
             m.insert("TokenSelection", self.token_selection.into_value());
             gs_core::Value::Map(m)
@@ -401,12 +395,8 @@ pub mod identity_source {
     impl IntoValue for OpenIdConnectTokenSelection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.access_token_only {
-                m.insert("AccessTokenOnly", v.into_value());
-            }
-            if let Some(v) = self.identity_token_only {
-                m.insert("IdentityTokenOnly", v.into_value());
-            }
+            set(&mut m, "AccessTokenOnly", self.access_token_only);
+            set(&mut m, "IdentityTokenOnly", self.identity_token_only);
             gs_core::Value::Map(m)
         }
     }
@@ -451,12 +441,8 @@ pub mod identity_source {
     impl IntoValue for OpenIdConnectAccessTokenConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.audiences {
-                m.insert("Audiences", v.into_value());
-            }
-            if let Some(v) = self.principal_id_claim {
-                m.insert("PrincipalIdClaim", v.into_value());
-            }
+            set(&mut m, "Audiences", self.audiences);
+            set(&mut m, "PrincipalIdClaim", self.principal_id_claim);
             gs_core::Value::Map(m)
         }
     }
@@ -502,12 +488,8 @@ pub mod identity_source {
     impl IntoValue for OpenIdConnectIdentityTokenConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_ids {
-                m.insert("ClientIds", v.into_value());
-            }
-            if let Some(v) = self.principal_id_claim {
-                m.insert("PrincipalIdClaim", v.into_value());
-            }
+            set(&mut m, "ClientIds", self.client_ids);
+            set(&mut m, "PrincipalIdClaim", self.principal_id_claim);
             gs_core::Value::Map(m)
         }
     }
@@ -552,12 +534,8 @@ pub mod identity_source {
     impl IntoValue for IdentitySourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cognito_user_pool_configuration {
-                m.insert("CognitoUserPoolConfiguration", v.into_value());
-            }
-            if let Some(v) = self.open_id_connect_configuration {
-                m.insert("OpenIdConnectConfiguration", v.into_value());
-            }
+            set(&mut m, "CognitoUserPoolConfiguration", self.cognito_user_pool_configuration);
+            set(&mut m, "OpenIdConnectConfiguration", self.open_id_connect_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -606,12 +584,8 @@ pub mod identity_source {
     impl IntoValue for CognitoUserPoolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.client_ids {
-                m.insert("ClientIds", v.into_value());
-            }
-            if let Some(v) = self.group_configuration {
-                m.insert("GroupConfiguration", v.into_value());
-            }
+            set(&mut m, "ClientIds", self.client_ids);
+            set(&mut m, "GroupConfiguration", self.group_configuration);
             m.insert("UserPoolArn", self.user_pool_arn.into_value());
             gs_core::Value::Map(m)
         }
@@ -661,9 +635,7 @@ impl CfnPolicyProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Definition", self.definition.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("PolicyStoreId", self.policy_store_id.into_value());
         m
     }
@@ -706,7 +678,7 @@ impl crate::Cfn<markers::Policy> {
 /// The property types of [`CfnPolicy`]: CDK's `CfnPolicy.*Property`.
 #[cfg(feature = "verifiedpermissions")]
 pub mod policy {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// A structure that defines a Cedar policy. It includes the policy type, a description, and a
     /// policy body. This is a top level data type used to create a policy.
@@ -751,12 +723,8 @@ pub mod policy {
     impl IntoValue for PolicyDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.r#static {
-                m.insert("Static", v.into_value());
-            }
-            if let Some(v) = self.template_linked {
-                m.insert("TemplateLinked", v.into_value());
-            }
+            set(&mut m, "Static", self.r#static);
+            set(&mut m, "TemplateLinked", self.template_linked);
             gs_core::Value::Map(m)
         }
     }
@@ -793,9 +761,7 @@ pub mod policy {
     impl IntoValue for StaticPolicyDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Statement", self.statement.into_value());
             gs_core::Value::Map(m)
         }
@@ -844,12 +810,8 @@ pub mod policy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyTemplateId", self.policy_template_id.into_value());
-            if let Some(v) = self.principal {
-                m.insert("Principal", v.into_value());
-            }
-            if let Some(v) = self.resource {
-                m.insert("Resource", v.into_value());
-            }
+            set(&mut m, "Principal", self.principal);
+            set(&mut m, "Resource", self.resource);
             gs_core::Value::Map(m)
         }
     }
@@ -961,21 +923,11 @@ impl CfnPolicyStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.encryption_settings {
-            m.insert("EncryptionSettings", v.into_value());
-        }
-        if let Some(v) = self.schema {
-            m.insert("Schema", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "EncryptionSettings", self.encryption_settings);
+        set(&mut m, "Schema", self.schema);
+        set(&mut m, "Tags", self.tags);
         m.insert("ValidationSettings", self.validation_settings.into_value());
         m
     }
@@ -1028,7 +980,7 @@ impl crate::Cfn<markers::PolicyStore> {
 /// The property types of [`CfnPolicyStore`]: CDK's `CfnPolicyStore.*Property`.
 #[cfg(feature = "verifiedpermissions")]
 pub mod policy_store {
-    use crate::kinds::{IntoValue, Json, Map, Str};
+    use crate::kinds::{IntoValue, Json, Map, Str, set};
 
     /// Specifies whether the policy store can be deleted.
     ///
@@ -1099,12 +1051,8 @@ pub mod policy_store {
     impl IntoValue for EncryptionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.default {
-                m.insert("Default", v.into_value());
-            }
-            if let Some(v) = self.kms_encryption_settings {
-                m.insert("KmsEncryptionSettings", v.into_value());
-            }
+            set(&mut m, "Default", self.default);
+            set(&mut m, "KmsEncryptionSettings", self.kms_encryption_settings);
             gs_core::Value::Map(m)
         }
     }
@@ -1141,9 +1089,7 @@ pub mod policy_store {
     impl IntoValue for KmsEncryptionSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encryption_context {
-                m.insert("EncryptionContext", v.into_value());
-            }
+            set(&mut m, "EncryptionContext", self.encryption_context);
             m.insert("Key", self.key.into_value());
             gs_core::Value::Map(m)
         }
@@ -1219,9 +1165,7 @@ pub mod policy_store {
     impl IntoValue for SchemaDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cedar_json {
-                m.insert("CedarJson", v.into_value());
-            }
+            set(&mut m, "CedarJson", self.cedar_json);
             gs_core::Value::Map(m)
         }
     }
@@ -1334,12 +1278,8 @@ impl CfnPolicyTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
         m.insert("PolicyStoreId", self.policy_store_id.into_value());
         m.insert("Statement", self.statement.into_value());
         m

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "vpclattice")]
-use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, Id, Int, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -305,15 +305,9 @@ impl CfnAccessLogSubscriptionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationArn", self.destination_arn.into_value());
-        if let Some(v) = self.resource_identifier {
-            m.insert("ResourceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.service_network_log_type {
-            m.insert("ServiceNetworkLogType", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ResourceIdentifier", self.resource_identifier);
+        set(&mut m, "ServiceNetworkLogType", self.service_network_log_type);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -476,9 +470,7 @@ impl CfnDomainVerificationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -603,19 +595,11 @@ impl CfnListenerProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DefaultAction", self.default_action.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.port {
-            m.insert("Port", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Port", self.port);
         m.insert("Protocol", self.protocol.into_value());
-        if let Some(v) = self.service_identifier {
-            m.insert("ServiceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ServiceIdentifier", self.service_identifier);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -673,7 +657,7 @@ impl crate::Cfn<markers::Listener> {
 /// The property types of [`CfnListener`]: CDK's `CfnListener.*Property`.
 #[cfg(feature = "vpclattice")]
 pub mod listener {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// The action for the default rule. Each listener has a default rule. The default rule is used
     /// if no other rules match.
@@ -714,12 +698,8 @@ pub mod listener {
     impl IntoValue for DefaultAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fixed_response {
-                m.insert("FixedResponse", v.into_value());
-            }
-            if let Some(v) = self.forward {
-                m.insert("Forward", v.into_value());
-            }
+            set(&mut m, "FixedResponse", self.fixed_response);
+            set(&mut m, "Forward", self.forward);
             gs_core::Value::Map(m)
         }
     }
@@ -798,9 +778,7 @@ pub mod listener {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetGroupIdentifier", self.target_group_identifier.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -953,41 +931,19 @@ impl CfnResourceConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.allow_association_to_sharable_service_network {
-            m.insert("AllowAssociationToSharableServiceNetwork", v.into_value());
-        }
-        if let Some(v) = self.custom_domain_name {
-            m.insert("CustomDomainName", v.into_value());
-        }
-        if let Some(v) = self.domain_verification_id {
-            m.insert("DomainVerificationId", v.into_value());
-        }
-        if let Some(v) = self.group_domain {
-            m.insert("GroupDomain", v.into_value());
-        }
+        set(&mut m, "AllowAssociationToSharableServiceNetwork", self.allow_association_to_sharable_service_network);
+        set(&mut m, "CustomDomainName", self.custom_domain_name);
+        set(&mut m, "DomainVerificationId", self.domain_verification_id);
+        set(&mut m, "GroupDomain", self.group_domain);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.port_ranges {
-            m.insert("PortRanges", v.into_value());
-        }
-        if let Some(v) = self.protocol_type {
-            m.insert("ProtocolType", v.into_value());
-        }
-        if let Some(v) = self.resource_configuration_auth_type {
-            m.insert("ResourceConfigurationAuthType", v.into_value());
-        }
-        if let Some(v) = self.resource_configuration_definition {
-            m.insert("ResourceConfigurationDefinition", v.into_value());
-        }
-        if let Some(v) = self.resource_configuration_group_id {
-            m.insert("ResourceConfigurationGroupId", v.into_value());
-        }
+        set(&mut m, "PortRanges", self.port_ranges);
+        set(&mut m, "ProtocolType", self.protocol_type);
+        set(&mut m, "ResourceConfigurationAuthType", self.resource_configuration_auth_type);
+        set(&mut m, "ResourceConfigurationDefinition", self.resource_configuration_definition);
+        set(&mut m, "ResourceConfigurationGroupId", self.resource_configuration_group_id);
         m.insert("ResourceConfigurationType", self.resource_configuration_type.into_value());
-        if let Some(v) = self.resource_gateway_id {
-            m.insert("ResourceGatewayId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ResourceGatewayId", self.resource_gateway_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1029,7 +985,7 @@ impl crate::Cfn<markers::ResourceConfiguration> {
 /// The property types of [`CfnResourceConfiguration`]: CDK's `CfnResourceConfiguration.*Property`.
 #[cfg(feature = "vpclattice")]
 pub mod resource_configuration {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Identifies the resource configuration in one of the following ways:
     ///
@@ -1083,18 +1039,10 @@ pub mod resource_configuration {
     impl IntoValue for ResourceConfigurationDefinition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn_resource {
-                m.insert("ArnResource", v.into_value());
-            }
-            if let Some(v) = self.cidr_resource {
-                m.insert("CidrResource", v.into_value());
-            }
-            if let Some(v) = self.dns_resource {
-                m.insert("DnsResource", v.into_value());
-            }
-            if let Some(v) = self.ip_resource {
-                m.insert("IpResource", v.into_value());
-            }
+            set(&mut m, "ArnResource", self.arn_resource);
+            set(&mut m, "CidrResource", self.cidr_resource);
+            set(&mut m, "DnsResource", self.dns_resource);
+            set(&mut m, "IpResource", self.ip_resource);
             gs_core::Value::Map(m)
         }
     }
@@ -1250,23 +1198,13 @@ impl CfnResourceGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ip_address_type {
-            m.insert("IpAddressType", v.into_value());
-        }
-        if let Some(v) = self.ipv4_addresses_per_eni {
-            m.insert("Ipv4AddressesPerEni", v.into_value());
-        }
+        set(&mut m, "IpAddressType", self.ip_address_type);
+        set(&mut m, "Ipv4AddressesPerEni", self.ipv4_addresses_per_eni);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.resource_config_dns_resolution {
-            m.insert("ResourceConfigDnsResolution", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
+        set(&mut m, "ResourceConfigDnsResolution", self.resource_config_dns_resolution);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
         m.insert("SubnetIds", self.subnet_ids.into_refs());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcIdentifier", self.vpc_identifier.into_value());
         m
     }
@@ -1441,20 +1379,12 @@ impl CfnRuleProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
-        if let Some(v) = self.listener_identifier {
-            m.insert("ListenerIdentifier", v.into_value());
-        }
+        set(&mut m, "ListenerIdentifier", self.listener_identifier);
         m.insert("Match", self.r#match.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("Priority", self.priority.into_value());
-        if let Some(v) = self.service_identifier {
-            m.insert("ServiceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ServiceIdentifier", self.service_identifier);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1496,7 +1426,7 @@ impl crate::Cfn<markers::Rule> {
 /// The property types of [`CfnRule`]: CDK's `CfnRule.*Property`.
 #[cfg(feature = "vpclattice")]
 pub mod rule {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
     /// Describes the action for a rule.
     ///
@@ -1536,12 +1466,8 @@ pub mod rule {
     impl IntoValue for Action {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fixed_response {
-                m.insert("FixedResponse", v.into_value());
-            }
-            if let Some(v) = self.forward {
-                m.insert("Forward", v.into_value());
-            }
+            set(&mut m, "FixedResponse", self.fixed_response);
+            set(&mut m, "Forward", self.forward);
             gs_core::Value::Map(m)
         }
     }
@@ -1620,9 +1546,7 @@ pub mod rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetGroupIdentifier", self.target_group_identifier.into_value());
-            if let Some(v) = self.weight {
-                m.insert("Weight", v.into_value());
-            }
+            set(&mut m, "Weight", self.weight);
             gs_core::Value::Map(m)
         }
     }
@@ -1733,15 +1657,9 @@ pub mod rule {
     impl IntoValue for HttpMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.header_matches {
-                m.insert("HeaderMatches", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.path_match {
-                m.insert("PathMatch", v.into_value());
-            }
+            set(&mut m, "HeaderMatches", self.header_matches);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "PathMatch", self.path_match);
             gs_core::Value::Map(m)
         }
     }
@@ -1786,9 +1704,7 @@ pub mod rule {
     impl IntoValue for HeaderMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.case_sensitive {
-                m.insert("CaseSensitive", v.into_value());
-            }
+            set(&mut m, "CaseSensitive", self.case_sensitive);
             m.insert("Match", self.r#match.into_value());
             m.insert("Name", self.name.into_value());
             gs_core::Value::Map(m)
@@ -1838,15 +1754,9 @@ pub mod rule {
     impl IntoValue for HeaderMatchType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.contains {
-                m.insert("Contains", v.into_value());
-            }
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Contains", self.contains);
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -1883,9 +1793,7 @@ pub mod rule {
     impl IntoValue for PathMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.case_sensitive {
-                m.insert("CaseSensitive", v.into_value());
-            }
+            set(&mut m, "CaseSensitive", self.case_sensitive);
             m.insert("Match", self.r#match.into_value());
             gs_core::Value::Map(m)
         }
@@ -1928,12 +1836,8 @@ pub mod rule {
     impl IntoValue for PathMatchType {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exact {
-                m.insert("Exact", v.into_value());
-            }
-            if let Some(v) = self.prefix {
-                m.insert("Prefix", v.into_value());
-            }
+            set(&mut m, "Exact", self.exact);
+            set(&mut m, "Prefix", self.prefix);
             gs_core::Value::Map(m)
         }
     }
@@ -2016,27 +1920,13 @@ impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auth_type {
-            m.insert("AuthType", v.into_value());
-        }
-        if let Some(v) = self.certificate_arn {
-            m.insert("CertificateArn", v.into_value());
-        }
-        if let Some(v) = self.custom_domain_name {
-            m.insert("CustomDomainName", v.into_value());
-        }
-        if let Some(v) = self.dns_entry {
-            m.insert("DnsEntry", v.into_value());
-        }
-        if let Some(v) = self.idle_timeout_seconds {
-            m.insert("IdleTimeoutSeconds", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AuthType", self.auth_type);
+        set(&mut m, "CertificateArn", self.certificate_arn);
+        set(&mut m, "CustomDomainName", self.custom_domain_name);
+        set(&mut m, "DnsEntry", self.dns_entry);
+        set(&mut m, "IdleTimeoutSeconds", self.idle_timeout_seconds);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2118,7 +2008,7 @@ impl crate::Cfn<markers::Service> {
 /// The property types of [`CfnService`]: CDK's `CfnService.*Property`.
 #[cfg(feature = "vpclattice")]
 pub mod service {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes the DNS information of a service.
     ///
@@ -2157,12 +2047,8 @@ pub mod service {
     impl IntoValue for DnsEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_name {
-                m.insert("DomainName", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_id {
-                m.insert("HostedZoneId", v.into_value());
-            }
+            set(&mut m, "DomainName", self.domain_name);
+            set(&mut m, "HostedZoneId", self.hosted_zone_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2227,18 +2113,10 @@ impl CfnServiceNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.auth_type {
-            m.insert("AuthType", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.sharing_config {
-            m.insert("SharingConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AuthType", self.auth_type);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "SharingConfig", self.sharing_config);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2388,18 +2266,10 @@ impl CfnServiceNetworkResourceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.private_dns_enabled {
-            m.insert("PrivateDnsEnabled", v.into_value());
-        }
-        if let Some(v) = self.resource_configuration_id {
-            m.insert("ResourceConfigurationId", v.into_value());
-        }
-        if let Some(v) = self.service_network_id {
-            m.insert("ServiceNetworkId", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PrivateDnsEnabled", self.private_dns_enabled);
+        set(&mut m, "ResourceConfigurationId", self.resource_configuration_id);
+        set(&mut m, "ServiceNetworkId", self.service_network_id);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2496,18 +2366,10 @@ impl CfnServiceNetworkServiceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dns_entry {
-            m.insert("DnsEntry", v.into_value());
-        }
-        if let Some(v) = self.service_identifier {
-            m.insert("ServiceIdentifier", v.into_value());
-        }
-        if let Some(v) = self.service_network_identifier {
-            m.insert("ServiceNetworkIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DnsEntry", self.dns_entry);
+        set(&mut m, "ServiceIdentifier", self.service_identifier);
+        set(&mut m, "ServiceNetworkIdentifier", self.service_network_identifier);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -2630,7 +2492,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
 /// The property types of [`CfnServiceNetworkServiceAssociation`]: CDK's `CfnServiceNetworkServiceAssociation.*Property`.
 #[cfg(feature = "vpclattice")]
 pub mod service_network_service_association {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The DNS information.
     ///
@@ -2670,12 +2532,8 @@ pub mod service_network_service_association {
     impl IntoValue for DnsEntry {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.domain_name {
-                m.insert("DomainName", v.into_value());
-            }
-            if let Some(v) = self.hosted_zone_id {
-                m.insert("HostedZoneId", v.into_value());
-            }
+            set(&mut m, "DomainName", self.domain_name);
+            set(&mut m, "HostedZoneId", self.hosted_zone_id);
             gs_core::Value::Map(m)
         }
     }
@@ -2756,24 +2614,12 @@ impl CfnServiceNetworkVpcAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.dns_options {
-            m.insert("DnsOptions", v.into_value());
-        }
-        if let Some(v) = self.private_dns_enabled {
-            m.insert("PrivateDnsEnabled", v.into_value());
-        }
-        if let Some(v) = self.security_group_ids {
-            m.insert("SecurityGroupIds", v.into_value());
-        }
-        if let Some(v) = self.service_network_identifier {
-            m.insert("ServiceNetworkIdentifier", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vpc_identifier {
-            m.insert("VpcIdentifier", v.into_value());
-        }
+        set(&mut m, "DnsOptions", self.dns_options);
+        set(&mut m, "PrivateDnsEnabled", self.private_dns_enabled);
+        set(&mut m, "SecurityGroupIds", self.security_group_ids);
+        set(&mut m, "ServiceNetworkIdentifier", self.service_network_identifier);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VpcIdentifier", self.vpc_identifier);
         m
     }
 
@@ -2863,7 +2709,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
 /// The property types of [`CfnServiceNetworkVpcAssociation`]: CDK's `CfnServiceNetworkVpcAssociation.*Property`.
 #[cfg(feature = "vpclattice")]
 pub mod service_network_vpc_association {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The DNS configuration options.
     ///
@@ -2907,12 +2753,8 @@ pub mod service_network_vpc_association {
     impl IntoValue for DnsOptions {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.private_dns_preference {
-                m.insert("PrivateDnsPreference", v.into_value());
-            }
-            if let Some(v) = self.private_dns_specified_domains {
-                m.insert("PrivateDnsSpecifiedDomains", v.into_value());
-            }
+            set(&mut m, "PrivateDnsPreference", self.private_dns_preference);
+            set(&mut m, "PrivateDnsSpecifiedDomains", self.private_dns_specified_domains);
             gs_core::Value::Map(m)
         }
     }
@@ -2976,18 +2818,10 @@ impl CfnTargetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.config {
-            m.insert("Config", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.targets {
-            m.insert("Targets", v.into_value());
-        }
+        set(&mut m, "Config", self.config);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "Targets", self.targets);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -3056,7 +2890,7 @@ impl crate::Cfn<markers::TargetGroup> {
 /// The property types of [`CfnTargetGroup`]: CDK's `CfnTargetGroup.*Property`.
 #[cfg(feature = "vpclattice")]
 pub mod target_group {
-    use crate::kinds::{Bool, Int, IntoValue, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Str, set};
 
     /// Describes the configuration of a target group.
     ///
@@ -3137,27 +2971,13 @@ pub mod target_group {
     impl IntoValue for TargetGroupConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.health_check {
-                m.insert("HealthCheck", v.into_value());
-            }
-            if let Some(v) = self.ip_address_type {
-                m.insert("IpAddressType", v.into_value());
-            }
-            if let Some(v) = self.lambda_event_structure_version {
-                m.insert("LambdaEventStructureVersion", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.protocol_version {
-                m.insert("ProtocolVersion", v.into_value());
-            }
-            if let Some(v) = self.vpc_identifier {
-                m.insert("VpcIdentifier", v.into_value());
-            }
+            set(&mut m, "HealthCheck", self.health_check);
+            set(&mut m, "IpAddressType", self.ip_address_type);
+            set(&mut m, "LambdaEventStructureVersion", self.lambda_event_structure_version);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "ProtocolVersion", self.protocol_version);
+            set(&mut m, "VpcIdentifier", self.vpc_identifier);
             gs_core::Value::Map(m)
         }
     }
@@ -3258,36 +3078,16 @@ pub mod target_group {
     impl IntoValue for HealthCheckConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
-            if let Some(v) = self.health_check_interval_seconds {
-                m.insert("HealthCheckIntervalSeconds", v.into_value());
-            }
-            if let Some(v) = self.health_check_timeout_seconds {
-                m.insert("HealthCheckTimeoutSeconds", v.into_value());
-            }
-            if let Some(v) = self.healthy_threshold_count {
-                m.insert("HealthyThresholdCount", v.into_value());
-            }
-            if let Some(v) = self.matcher {
-                m.insert("Matcher", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
-            if let Some(v) = self.protocol {
-                m.insert("Protocol", v.into_value());
-            }
-            if let Some(v) = self.protocol_version {
-                m.insert("ProtocolVersion", v.into_value());
-            }
-            if let Some(v) = self.unhealthy_threshold_count {
-                m.insert("UnhealthyThresholdCount", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
+            set(&mut m, "HealthCheckIntervalSeconds", self.health_check_interval_seconds);
+            set(&mut m, "HealthCheckTimeoutSeconds", self.health_check_timeout_seconds);
+            set(&mut m, "HealthyThresholdCount", self.healthy_threshold_count);
+            set(&mut m, "Matcher", self.matcher);
+            set(&mut m, "Path", self.path);
+            set(&mut m, "Port", self.port);
+            set(&mut m, "Protocol", self.protocol);
+            set(&mut m, "ProtocolVersion", self.protocol_version);
+            set(&mut m, "UnhealthyThresholdCount", self.unhealthy_threshold_count);
             gs_core::Value::Map(m)
         }
     }
@@ -3361,9 +3161,7 @@ pub mod target_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
-            if let Some(v) = self.port {
-                m.insert("Port", v.into_value());
-            }
+            set(&mut m, "Port", self.port);
             gs_core::Value::Map(m)
         }
     }

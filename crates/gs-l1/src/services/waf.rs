@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "waf")]
-use crate::kinds::{IntoValue, List, Str};
+use crate::kinds::{IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -190,9 +190,7 @@ impl CfnByteMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.byte_match_tuples {
-            m.insert("ByteMatchTuples", v.into_value());
-        }
+        set(&mut m, "ByteMatchTuples", self.byte_match_tuples);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -227,7 +225,7 @@ impl crate::Cfn<markers::ByteMatchSet> {
 /// The property types of [`CfnByteMatchSet`]: CDK's `CfnByteMatchSet.*Property`.
 #[cfg(feature = "waf")]
 pub mod byte_match_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -297,12 +295,8 @@ pub mod byte_match_set {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
             m.insert("PositionalConstraint", self.positional_constraint.into_value());
-            if let Some(v) = self.target_string {
-                m.insert("TargetString", v.into_value());
-            }
-            if let Some(v) = self.target_string_base64 {
-                m.insert("TargetStringBase64", v.into_value());
-            }
+            set(&mut m, "TargetString", self.target_string);
+            set(&mut m, "TargetStringBase64", self.target_string_base64);
             m.insert("TextTransformation", self.text_transformation.into_value());
             gs_core::Value::Map(m)
         }
@@ -349,9 +343,7 @@ pub mod byte_match_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -395,9 +387,7 @@ impl CfnIPSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ip_set_descriptors {
-            m.insert("IPSetDescriptors", v.into_value());
-        }
+        set(&mut m, "IPSetDescriptors", self.ip_set_descriptors);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -528,9 +518,7 @@ impl CfnRuleProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("MetricName", self.metric_name.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.predicates {
-            m.insert("Predicates", v.into_value());
-        }
+        set(&mut m, "Predicates", self.predicates);
         m
     }
 
@@ -692,7 +680,7 @@ impl crate::Cfn<markers::SizeConstraintSet> {
 /// The property types of [`CfnSizeConstraintSet`]: CDK's `CfnSizeConstraintSet.*Property`.
 #[cfg(feature = "waf")]
 pub mod size_constraint_set {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -800,9 +788,7 @@ pub mod size_constraint_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -845,9 +831,7 @@ impl CfnSqlInjectionMatchSetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.sql_injection_match_tuples {
-            m.insert("SqlInjectionMatchTuples", v.into_value());
-        }
+        set(&mut m, "SqlInjectionMatchTuples", self.sql_injection_match_tuples);
         m
     }
 
@@ -881,7 +865,7 @@ impl crate::Cfn<markers::SqlInjectionMatchSet> {
 /// The property types of [`CfnSqlInjectionMatchSet`]: CDK's `CfnSqlInjectionMatchSet.*Property`.
 #[cfg(feature = "waf")]
 pub mod sql_injection_match_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -967,9 +951,7 @@ pub mod sql_injection_match_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1033,9 +1015,7 @@ impl CfnWebACLProps {
         m.insert("DefaultAction", self.default_action.into_value());
         m.insert("MetricName", self.metric_name.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.rules {
-            m.insert("Rules", v.into_value());
-        }
+        set(&mut m, "Rules", self.rules);
         m
     }
 
@@ -1069,7 +1049,7 @@ impl crate::Cfn<markers::WebACL> {
 /// The property types of [`CfnWebACL`]: CDK's `CfnWebACL.*Property`.
 #[cfg(feature = "waf")]
 pub mod web_acl {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -1156,9 +1136,7 @@ pub mod web_acl {
     impl IntoValue for ActivatedRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
             m.insert("Priority", self.priority.into_value());
             m.insert("RuleId", self.rule_id.into_value());
             gs_core::Value::Map(m)
@@ -1237,7 +1215,7 @@ impl crate::Cfn<markers::XssMatchSet> {
 /// The property types of [`CfnXssMatchSet`]: CDK's `CfnXssMatchSet.*Property`.
 #[cfg(feature = "waf")]
 pub mod xss_match_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -1323,9 +1301,7 @@ pub mod xss_match_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }

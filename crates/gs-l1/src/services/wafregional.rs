@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "wafregional")]
-use crate::kinds::{Int, IntoValue, List, Str};
+use crate::kinds::{Int, IntoValue, List, Str, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -267,9 +267,7 @@ impl CfnByteMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.byte_match_tuples {
-            m.insert("ByteMatchTuples", v.into_value());
-        }
+        set(&mut m, "ByteMatchTuples", self.byte_match_tuples);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -304,7 +302,7 @@ impl crate::Cfn<markers::ByteMatchSet> {
 /// The property types of [`CfnByteMatchSet`]: CDK's `CfnByteMatchSet.*Property`.
 #[cfg(feature = "wafregional")]
 pub mod byte_match_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -374,12 +372,8 @@ pub mod byte_match_set {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
             m.insert("PositionalConstraint", self.positional_constraint.into_value());
-            if let Some(v) = self.target_string {
-                m.insert("TargetString", v.into_value());
-            }
-            if let Some(v) = self.target_string_base64 {
-                m.insert("TargetStringBase64", v.into_value());
-            }
+            set(&mut m, "TargetString", self.target_string);
+            set(&mut m, "TargetStringBase64", self.target_string_base64);
             m.insert("TextTransformation", self.text_transformation.into_value());
             gs_core::Value::Map(m)
         }
@@ -426,9 +420,7 @@ pub mod byte_match_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -471,9 +463,7 @@ impl CfnGeoMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.geo_match_constraints {
-            m.insert("GeoMatchConstraints", v.into_value());
-        }
+        set(&mut m, "GeoMatchConstraints", self.geo_match_constraints);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -593,9 +583,7 @@ impl CfnIPSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.ip_set_descriptors {
-            m.insert("IPSetDescriptors", v.into_value());
-        }
+        set(&mut m, "IPSetDescriptors", self.ip_set_descriptors);
         m.insert("Name", self.name.into_value());
         m
     }
@@ -744,9 +732,7 @@ impl CfnRateBasedRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.match_predicates {
-            m.insert("MatchPredicates", v.into_value());
-        }
+        set(&mut m, "MatchPredicates", self.match_predicates);
         m.insert("MetricName", self.metric_name.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("RateKey", self.rate_key.into_value());
@@ -959,9 +945,7 @@ impl CfnRuleProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("MetricName", self.metric_name.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.predicates {
-            m.insert("Predicates", v.into_value());
-        }
+        set(&mut m, "Predicates", self.predicates);
         m
     }
 
@@ -1088,9 +1072,7 @@ impl CfnSizeConstraintSetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.size_constraints {
-            m.insert("SizeConstraints", v.into_value());
-        }
+        set(&mut m, "SizeConstraints", self.size_constraints);
         m
     }
 
@@ -1124,7 +1106,7 @@ impl crate::Cfn<markers::SizeConstraintSet> {
 /// The property types of [`CfnSizeConstraintSet`]: CDK's `CfnSizeConstraintSet.*Property`.
 #[cfg(feature = "wafregional")]
 pub mod size_constraint_set {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -1232,9 +1214,7 @@ pub mod size_constraint_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1277,9 +1257,7 @@ impl CfnSqlInjectionMatchSetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.sql_injection_match_tuples {
-            m.insert("SqlInjectionMatchTuples", v.into_value());
-        }
+        set(&mut m, "SqlInjectionMatchTuples", self.sql_injection_match_tuples);
         m
     }
 
@@ -1313,7 +1291,7 @@ impl crate::Cfn<markers::SqlInjectionMatchSet> {
 /// The property types of [`CfnSqlInjectionMatchSet`]: CDK's `CfnSqlInjectionMatchSet.*Property`.
 #[cfg(feature = "wafregional")]
 pub mod sql_injection_match_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -1399,9 +1377,7 @@ pub mod sql_injection_match_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }
@@ -1465,9 +1441,7 @@ impl CfnWebACLProps {
         m.insert("DefaultAction", self.default_action.into_value());
         m.insert("MetricName", self.metric_name.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.rules {
-            m.insert("Rules", v.into_value());
-        }
+        set(&mut m, "Rules", self.rules);
         m
     }
 
@@ -1692,9 +1666,7 @@ impl CfnXssMatchSetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.xss_match_tuples {
-            m.insert("XssMatchTuples", v.into_value());
-        }
+        set(&mut m, "XssMatchTuples", self.xss_match_tuples);
         m
     }
 
@@ -1728,7 +1700,7 @@ impl crate::Cfn<markers::XssMatchSet> {
 /// The property types of [`CfnXssMatchSet`]: CDK's `CfnXssMatchSet.*Property`.
 #[cfg(feature = "wafregional")]
 pub mod xss_match_set {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
     /// documentation. For more information, see [AWS WAF
@@ -1814,9 +1786,7 @@ pub mod xss_match_set {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.data {
-                m.insert("Data", v.into_value());
-            }
+            set(&mut m, "Data", self.data);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "wafv2")]
-use crate::kinds::{Id, Int, IntoValue, List, Map, Str, Tag};
+use crate::kinds::{Id, Int, IntoValue, List, Map, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -194,17 +194,11 @@ impl CfnIPSetProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Addresses", self.addresses.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("IPAddressVersion", self.ip_address_version.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
         m.insert("Scope", self.scope.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -297,12 +291,8 @@ impl CfnLoggingConfigurationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LogDestinationConfigs", self.log_destination_configs.into_value());
-        if let Some(v) = self.logging_filter {
-            m.insert("LoggingFilter", v.into_value());
-        }
-        if let Some(v) = self.redacted_fields {
-            m.insert("RedactedFields", v.into_value());
-        }
+        set(&mut m, "LoggingFilter", self.logging_filter);
+        set(&mut m, "RedactedFields", self.redacted_fields);
         m.insert("ResourceArn", self.resource_arn.into_get_att("Arn"));
         m
     }
@@ -339,7 +329,7 @@ impl crate::Cfn<markers::LoggingConfiguration> {
 /// The property types of [`CfnLoggingConfiguration`]: CDK's `CfnLoggingConfiguration.*Property`.
 #[cfg(feature = "wafv2")]
 pub mod logging_configuration {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// The parts of the request that you want to keep out of the logs. This is used in the logging
     /// configuration `RedactedFields` specification.
@@ -401,21 +391,11 @@ pub mod logging_configuration {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.json_body {
-                m.insert("JsonBody", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.single_header {
-                m.insert("SingleHeader", v.into_value());
-            }
-            if let Some(v) = self.uri_path {
-                m.insert("UriPath", v.into_value());
-            }
+            set(&mut m, "JsonBody", self.json_body);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "SingleHeader", self.single_header);
+            set(&mut m, "UriPath", self.uri_path);
             gs_core::Value::Map(m)
         }
     }
@@ -493,12 +473,8 @@ pub mod logging_configuration {
     impl IntoValue for Condition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action_condition {
-                m.insert("ActionCondition", v.into_value());
-            }
-            if let Some(v) = self.label_name_condition {
-                m.insert("LabelNameCondition", v.into_value());
-            }
+            set(&mut m, "ActionCondition", self.action_condition);
+            set(&mut m, "LabelNameCondition", self.label_name_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -722,17 +698,11 @@ impl CfnRegexPatternSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
         m.insert("RegularExpressionList", self.regular_expression_list.into_value());
         m.insert("Scope", self.scope.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -879,32 +849,16 @@ impl CfnRuleGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.available_labels {
-            m.insert("AvailableLabels", v.into_value());
-        }
+        set(&mut m, "AvailableLabels", self.available_labels);
         m.insert("Capacity", self.capacity.into_value());
-        if let Some(v) = self.consumed_labels {
-            m.insert("ConsumedLabels", v.into_value());
-        }
-        if let Some(v) = self.custom_response_bodies {
-            m.insert("CustomResponseBodies", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.monetization_config {
-            m.insert("MonetizationConfig", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.rules {
-            m.insert("Rules", v.into_value());
-        }
+        set(&mut m, "ConsumedLabels", self.consumed_labels);
+        set(&mut m, "CustomResponseBodies", self.custom_response_bodies);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MonetizationConfig", self.monetization_config);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Rules", self.rules);
         m.insert("Scope", self.scope.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VisibilityConfig", self.visibility_config.into_value());
         m
     }
@@ -956,7 +910,7 @@ impl crate::Cfn<markers::RuleGroup> {
 /// The property types of [`CfnRuleGroup`]: CDK's `CfnRuleGroup.*Property`.
 #[cfg(feature = "wafv2")]
 pub mod rule_group {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Num, Str, set};
 
     /// Available for use with Amazon CloudFront distributions and Application Load Balancers. Match
     /// against the request's JA3 fingerprint. The JA3 fingerprint is a 32-character hash derived
@@ -1064,9 +1018,7 @@ pub mod rule_group {
     impl IntoValue for UriFragment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fallback_behavior {
-                m.insert("FallbackBehavior", v.into_value());
-            }
+            set(&mut m, "FallbackBehavior", self.fallback_behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -1252,12 +1204,8 @@ pub mod rule_group {
     impl IntoValue for AsnMatchStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asn_list {
-                m.insert("AsnList", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip_config {
-                m.insert("ForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "AsnList", self.asn_list);
+            set(&mut m, "ForwardedIPConfig", self.forwarded_ip_config);
             gs_core::Value::Map(m)
         }
     }
@@ -1293,9 +1241,7 @@ pub mod rule_group {
     impl IntoValue for MonetizeAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.price_multiplier {
-                m.insert("PriceMultiplier", v.into_value());
-            }
+            set(&mut m, "PriceMultiplier", self.price_multiplier);
             gs_core::Value::Map(m)
         }
     }
@@ -1338,12 +1284,8 @@ pub mod rule_group {
     impl IntoValue for MonetizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crypto_config {
-                m.insert("CryptoConfig", v.into_value());
-            }
-            if let Some(v) = self.currency_mode {
-                m.insert("CurrencyMode", v.into_value());
-            }
+            set(&mut m, "CryptoConfig", self.crypto_config);
+            set(&mut m, "CurrencyMode", self.currency_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -1497,9 +1439,7 @@ pub mod rule_group {
     impl IntoValue for LabelSummary {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1626,20 +1566,12 @@ pub mod rule_group {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.captcha_config {
-                m.insert("CaptchaConfig", v.into_value());
-            }
-            if let Some(v) = self.challenge_config {
-                m.insert("ChallengeConfig", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "CaptchaConfig", self.captcha_config);
+            set(&mut m, "ChallengeConfig", self.challenge_config);
             m.insert("Name", self.name.into_value());
             m.insert("Priority", self.priority.into_value());
-            if let Some(v) = self.rule_labels {
-                m.insert("RuleLabels", v.into_value());
-            }
+            set(&mut m, "RuleLabels", self.rule_labels);
             m.insert("Statement", self.statement.into_value());
             m.insert("VisibilityConfig", self.visibility_config.into_value());
             gs_core::Value::Map(m)
@@ -1709,24 +1641,12 @@ pub mod rule_group {
     impl IntoValue for RuleAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow {
-                m.insert("Allow", v.into_value());
-            }
-            if let Some(v) = self.block {
-                m.insert("Block", v.into_value());
-            }
-            if let Some(v) = self.captcha {
-                m.insert("Captcha", v.into_value());
-            }
-            if let Some(v) = self.challenge {
-                m.insert("Challenge", v.into_value());
-            }
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.monetize {
-                m.insert("Monetize", v.into_value());
-            }
+            set(&mut m, "Allow", self.allow);
+            set(&mut m, "Block", self.block);
+            set(&mut m, "Captcha", self.captcha);
+            set(&mut m, "Challenge", self.challenge);
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Monetize", self.monetize);
             gs_core::Value::Map(m)
         }
     }
@@ -1867,48 +1787,20 @@ pub mod rule_group {
     impl IntoValue for Statement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_statement {
-                m.insert("AndStatement", v.into_value());
-            }
-            if let Some(v) = self.asn_match_statement {
-                m.insert("AsnMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.byte_match_statement {
-                m.insert("ByteMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.geo_match_statement {
-                m.insert("GeoMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.ip_set_reference_statement {
-                m.insert("IPSetReferenceStatement", v.into_value());
-            }
-            if let Some(v) = self.label_match_statement {
-                m.insert("LabelMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.not_statement {
-                m.insert("NotStatement", v.into_value());
-            }
-            if let Some(v) = self.or_statement {
-                m.insert("OrStatement", v.into_value());
-            }
-            if let Some(v) = self.rate_based_statement {
-                m.insert("RateBasedStatement", v.into_value());
-            }
-            if let Some(v) = self.regex_match_statement {
-                m.insert("RegexMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.regex_pattern_set_reference_statement {
-                m.insert("RegexPatternSetReferenceStatement", v.into_value());
-            }
-            if let Some(v) = self.size_constraint_statement {
-                m.insert("SizeConstraintStatement", v.into_value());
-            }
-            if let Some(v) = self.sqli_match_statement {
-                m.insert("SqliMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.xss_match_statement {
-                m.insert("XssMatchStatement", v.into_value());
-            }
+            set(&mut m, "AndStatement", self.and_statement);
+            set(&mut m, "AsnMatchStatement", self.asn_match_statement);
+            set(&mut m, "ByteMatchStatement", self.byte_match_statement);
+            set(&mut m, "GeoMatchStatement", self.geo_match_statement);
+            set(&mut m, "IPSetReferenceStatement", self.ip_set_reference_statement);
+            set(&mut m, "LabelMatchStatement", self.label_match_statement);
+            set(&mut m, "NotStatement", self.not_statement);
+            set(&mut m, "OrStatement", self.or_statement);
+            set(&mut m, "RateBasedStatement", self.rate_based_statement);
+            set(&mut m, "RegexMatchStatement", self.regex_match_statement);
+            set(&mut m, "RegexPatternSetReferenceStatement", self.regex_pattern_set_reference_statement);
+            set(&mut m, "SizeConstraintStatement", self.size_constraint_statement);
+            set(&mut m, "SqliMatchStatement", self.sqli_match_statement);
+            set(&mut m, "XssMatchStatement", self.xss_match_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -1975,9 +1867,7 @@ pub mod rule_group {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("Size", self.size.into_value());
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
@@ -2161,48 +2051,20 @@ pub mod rule_group {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_query_arguments {
-                m.insert("AllQueryArguments", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.cookies {
-                m.insert("Cookies", v.into_value());
-            }
-            if let Some(v) = self.header_order {
-                m.insert("HeaderOrder", v.into_value());
-            }
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
-            if let Some(v) = self.ja3_fingerprint {
-                m.insert("JA3Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.ja4_fingerprint {
-                m.insert("JA4Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.json_body {
-                m.insert("JsonBody", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.single_header {
-                m.insert("SingleHeader", v.into_value());
-            }
-            if let Some(v) = self.single_query_argument {
-                m.insert("SingleQueryArgument", v.into_value());
-            }
-            if let Some(v) = self.uri_fragment {
-                m.insert("UriFragment", v.into_value());
-            }
-            if let Some(v) = self.uri_path {
-                m.insert("UriPath", v.into_value());
-            }
+            set(&mut m, "AllQueryArguments", self.all_query_arguments);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "Cookies", self.cookies);
+            set(&mut m, "HeaderOrder", self.header_order);
+            set(&mut m, "Headers", self.headers);
+            set(&mut m, "JA3Fingerprint", self.ja3_fingerprint);
+            set(&mut m, "JA4Fingerprint", self.ja4_fingerprint);
+            set(&mut m, "JsonBody", self.json_body);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "SingleHeader", self.single_header);
+            set(&mut m, "SingleQueryArgument", self.single_query_argument);
+            set(&mut m, "UriFragment", self.uri_fragment);
+            set(&mut m, "UriPath", self.uri_path);
             gs_core::Value::Map(m)
         }
     }
@@ -2256,14 +2118,10 @@ pub mod rule_group {
     impl IntoValue for JsonBody {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invalid_fallback_behavior {
-                m.insert("InvalidFallbackBehavior", v.into_value());
-            }
+            set(&mut m, "InvalidFallbackBehavior", self.invalid_fallback_behavior);
             m.insert("MatchPattern", self.match_pattern.into_value());
             m.insert("MatchScope", self.match_scope.into_value());
-            if let Some(v) = self.oversize_handling {
-                m.insert("OversizeHandling", v.into_value());
-            }
+            set(&mut m, "OversizeHandling", self.oversize_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -2309,12 +2167,8 @@ pub mod rule_group {
     impl IntoValue for JsonMatchPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all {
-                m.insert("All", v.into_value());
-            }
-            if let Some(v) = self.included_paths {
-                m.insert("IncludedPaths", v.into_value());
-            }
+            set(&mut m, "All", self.all);
+            set(&mut m, "IncludedPaths", self.included_paths);
             gs_core::Value::Map(m)
         }
     }
@@ -2414,15 +2268,9 @@ pub mod rule_group {
     impl IntoValue for HeaderMatchPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all {
-                m.insert("All", v.into_value());
-            }
-            if let Some(v) = self.excluded_headers {
-                m.insert("ExcludedHeaders", v.into_value());
-            }
-            if let Some(v) = self.included_headers {
-                m.insert("IncludedHeaders", v.into_value());
-            }
+            set(&mut m, "All", self.all);
+            set(&mut m, "ExcludedHeaders", self.excluded_headers);
+            set(&mut m, "IncludedHeaders", self.included_headers);
             gs_core::Value::Map(m)
         }
     }
@@ -2522,15 +2370,9 @@ pub mod rule_group {
     impl IntoValue for CookieMatchPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all {
-                m.insert("All", v.into_value());
-            }
-            if let Some(v) = self.excluded_cookies {
-                m.insert("ExcludedCookies", v.into_value());
-            }
-            if let Some(v) = self.included_cookies {
-                m.insert("IncludedCookies", v.into_value());
-            }
+            set(&mut m, "All", self.all);
+            set(&mut m, "ExcludedCookies", self.excluded_cookies);
+            set(&mut m, "IncludedCookies", self.included_cookies);
             gs_core::Value::Map(m)
         }
     }
@@ -2566,9 +2408,7 @@ pub mod rule_group {
     impl IntoValue for Body {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.oversize_handling {
-                m.insert("OversizeHandling", v.into_value());
-            }
+            set(&mut m, "OversizeHandling", self.oversize_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -2651,9 +2491,7 @@ pub mod rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -2763,15 +2601,9 @@ pub mod rule_group {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
             m.insert("PositionalConstraint", self.positional_constraint.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
-            if let Some(v) = self.search_string {
-                m.insert("SearchString", v.into_value());
-            }
-            if let Some(v) = self.search_string_base64 {
-                m.insert("SearchStringBase64", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
+            set(&mut m, "SearchString", self.search_string);
+            set(&mut m, "SearchStringBase64", self.search_string_base64);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -2849,19 +2681,11 @@ pub mod rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregateKeyType", self.aggregate_key_type.into_value());
-            if let Some(v) = self.custom_keys {
-                m.insert("CustomKeys", v.into_value());
-            }
-            if let Some(v) = self.evaluation_window_sec {
-                m.insert("EvaluationWindowSec", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip_config {
-                m.insert("ForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "CustomKeys", self.custom_keys);
+            set(&mut m, "EvaluationWindowSec", self.evaluation_window_sec);
+            set(&mut m, "ForwardedIPConfig", self.forwarded_ip_config);
             m.insert("Limit", self.limit.into_value());
-            if let Some(v) = self.scope_down_statement {
-                m.insert("ScopeDownStatement", v.into_value());
-            }
+            set(&mut m, "ScopeDownStatement", self.scope_down_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -2983,42 +2807,18 @@ pub mod rule_group {
     impl IntoValue for RateBasedStatementCustomKey {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asn {
-                m.insert("ASN", v.into_value());
-            }
-            if let Some(v) = self.cookie {
-                m.insert("Cookie", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip {
-                m.insert("ForwardedIP", v.into_value());
-            }
-            if let Some(v) = self.http_method {
-                m.insert("HTTPMethod", v.into_value());
-            }
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
-            if let Some(v) = self.ip {
-                m.insert("IP", v.into_value());
-            }
-            if let Some(v) = self.ja3_fingerprint {
-                m.insert("JA3Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.ja4_fingerprint {
-                m.insert("JA4Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.label_namespace {
-                m.insert("LabelNamespace", v.into_value());
-            }
-            if let Some(v) = self.query_argument {
-                m.insert("QueryArgument", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.uri_path {
-                m.insert("UriPath", v.into_value());
-            }
+            set(&mut m, "ASN", self.asn);
+            set(&mut m, "Cookie", self.cookie);
+            set(&mut m, "ForwardedIP", self.forwarded_ip);
+            set(&mut m, "HTTPMethod", self.http_method);
+            set(&mut m, "Header", self.header);
+            set(&mut m, "IP", self.ip);
+            set(&mut m, "JA3Fingerprint", self.ja3_fingerprint);
+            set(&mut m, "JA4Fingerprint", self.ja4_fingerprint);
+            set(&mut m, "LabelNamespace", self.label_namespace);
+            set(&mut m, "QueryArgument", self.query_argument);
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "UriPath", self.uri_path);
             gs_core::Value::Map(m)
         }
     }
@@ -3362,12 +3162,8 @@ pub mod rule_group {
     impl IntoValue for GeoMatchStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.country_codes {
-                m.insert("CountryCodes", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip_config {
-                m.insert("ForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "CountryCodes", self.country_codes);
+            set(&mut m, "ForwardedIPConfig", self.forwarded_ip_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3465,9 +3261,7 @@ pub mod rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("RegexString", self.regex_string.into_value());
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
@@ -3525,12 +3319,8 @@ pub mod rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
-            if let Some(v) = self.sensitivity_level {
-                m.insert("SensitivityLevel", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
+            set(&mut m, "SensitivityLevel", self.sensitivity_level);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -3591,9 +3381,7 @@ pub mod rule_group {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -3668,9 +3456,7 @@ pub mod rule_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.ip_set_forwarded_ip_config {
-                m.insert("IPSetForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "IPSetForwardedIPConfig", self.ip_set_forwarded_ip_config);
             gs_core::Value::Map(m)
         }
     }
@@ -3762,9 +3548,7 @@ pub mod rule_group {
     impl IntoValue for ChallengeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.immunity_time_property {
-                m.insert("ImmunityTimeProperty", v.into_value());
-            }
+            set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
             gs_core::Value::Map(m)
         }
     }
@@ -3922,9 +3706,7 @@ pub mod rule_group {
     impl IntoValue for CaptchaConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.immunity_time_property {
-                m.insert("ImmunityTimeProperty", v.into_value());
-            }
+            set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
             gs_core::Value::Map(m)
         }
     }
@@ -4047,13 +3829,9 @@ pub mod rule_group {
     impl IntoValue for CustomResponse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_response_body_key {
-                m.insert("CustomResponseBodyKey", v.into_value());
-            }
+            set(&mut m, "CustomResponseBodyKey", self.custom_response_body_key);
             m.insert("ResponseCode", self.response_code.into_value());
-            if let Some(v) = self.response_headers {
-                m.insert("ResponseHeaders", v.into_value());
-            }
+            set(&mut m, "ResponseHeaders", self.response_headers);
             gs_core::Value::Map(m)
         }
     }
@@ -4153,9 +3931,7 @@ pub mod rule_group {
     impl IntoValue for Allow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -4191,9 +3967,7 @@ pub mod rule_group {
     impl IntoValue for Block {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_response {
-                m.insert("CustomResponse", v.into_value());
-            }
+            set(&mut m, "CustomResponse", self.custom_response);
             gs_core::Value::Map(m)
         }
     }
@@ -4229,9 +4003,7 @@ pub mod rule_group {
     impl IntoValue for Captcha {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -4268,9 +4040,7 @@ pub mod rule_group {
     impl IntoValue for Challenge {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -4306,9 +4076,7 @@ pub mod rule_group {
     impl IntoValue for Count {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -4461,47 +4229,21 @@ impl CfnWebACLProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_config {
-            m.insert("ApplicationConfig", v.into_value());
-        }
-        if let Some(v) = self.association_config {
-            m.insert("AssociationConfig", v.into_value());
-        }
-        if let Some(v) = self.captcha_config {
-            m.insert("CaptchaConfig", v.into_value());
-        }
-        if let Some(v) = self.challenge_config {
-            m.insert("ChallengeConfig", v.into_value());
-        }
-        if let Some(v) = self.custom_response_bodies {
-            m.insert("CustomResponseBodies", v.into_value());
-        }
-        if let Some(v) = self.data_protection_config {
-            m.insert("DataProtectionConfig", v.into_value());
-        }
+        set(&mut m, "ApplicationConfig", self.application_config);
+        set(&mut m, "AssociationConfig", self.association_config);
+        set(&mut m, "CaptchaConfig", self.captcha_config);
+        set(&mut m, "ChallengeConfig", self.challenge_config);
+        set(&mut m, "CustomResponseBodies", self.custom_response_bodies);
+        set(&mut m, "DataProtectionConfig", self.data_protection_config);
         m.insert("DefaultAction", self.default_action.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.monetization_config {
-            m.insert("MonetizationConfig", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.on_source_d_do_s_protection_config {
-            m.insert("OnSourceDDoSProtectionConfig", v.into_value());
-        }
-        if let Some(v) = self.rules {
-            m.insert("Rules", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "MonetizationConfig", self.monetization_config);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "OnSourceDDoSProtectionConfig", self.on_source_d_do_s_protection_config);
+        set(&mut m, "Rules", self.rules);
         m.insert("Scope", self.scope.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.token_domains {
-            m.insert("TokenDomains", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TokenDomains", self.token_domains);
         m.insert("VisibilityConfig", self.visibility_config.into_value());
         m
     }
@@ -4561,7 +4303,7 @@ impl crate::Cfn<markers::WebACL> {
 /// The property types of [`CfnWebACL`]: CDK's `CfnWebACL.*Property`.
 #[cfg(feature = "wafv2")]
 pub mod web_acl {
-    use crate::kinds::{Bool, Int, IntoValue, Json, List, Map, Num, Str};
+    use crate::kinds::{Bool, Int, IntoValue, Json, List, Map, Num, Str, set};
 
     /// Available for use with Amazon CloudFront distributions and Application Load Balancers. Match
     /// against the request's JA3 fingerprint. The JA3 fingerprint is a 32-character hash derived
@@ -4669,9 +4411,7 @@ pub mod web_acl {
     impl IntoValue for UriFragment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.fallback_behavior {
-                m.insert("FallbackBehavior", v.into_value());
-            }
+            set(&mut m, "FallbackBehavior", self.fallback_behavior);
             gs_core::Value::Map(m)
         }
     }
@@ -4778,9 +4518,7 @@ pub mod web_acl {
     impl IntoValue for MonetizeAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.price_multiplier {
-                m.insert("PriceMultiplier", v.into_value());
-            }
+            set(&mut m, "PriceMultiplier", self.price_multiplier);
             gs_core::Value::Map(m)
         }
     }
@@ -4895,12 +4633,8 @@ pub mod web_acl {
     impl IntoValue for AsnMatchStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asn_list {
-                m.insert("AsnList", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip_config {
-                m.insert("ForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "AsnList", self.asn_list);
+            set(&mut m, "ForwardedIPConfig", self.forwarded_ip_config);
             gs_core::Value::Map(m)
         }
     }
@@ -4942,9 +4676,7 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientSideActionConfig", self.client_side_action_config.into_value());
-            if let Some(v) = self.sensitivity_to_block {
-                m.insert("SensitivityToBlock", v.into_value());
-            }
+            set(&mut m, "SensitivityToBlock", self.sensitivity_to_block);
             gs_core::Value::Map(m)
         }
     }
@@ -5029,12 +4761,8 @@ pub mod web_acl {
     impl IntoValue for ClientSideAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.exempt_uri_regular_expressions {
-                m.insert("ExemptUriRegularExpressions", v.into_value());
-            }
-            if let Some(v) = self.sensitivity {
-                m.insert("Sensitivity", v.into_value());
-            }
+            set(&mut m, "ExemptUriRegularExpressions", self.exempt_uri_regular_expressions);
+            set(&mut m, "Sensitivity", self.sensitivity);
             m.insert("UsageOfAction", self.usage_of_action.into_value());
             gs_core::Value::Map(m)
         }
@@ -5072,9 +4800,7 @@ pub mod web_acl {
     impl IntoValue for Regex {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.regex_string {
-                m.insert("RegexString", v.into_value());
-            }
+            set(&mut m, "RegexString", self.regex_string);
             gs_core::Value::Map(m)
         }
     }
@@ -5159,12 +4885,8 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.exclude_rate_based_details {
-                m.insert("ExcludeRateBasedDetails", v.into_value());
-            }
-            if let Some(v) = self.exclude_rule_match_details {
-                m.insert("ExcludeRuleMatchDetails", v.into_value());
-            }
+            set(&mut m, "ExcludeRateBasedDetails", self.exclude_rate_based_details);
+            set(&mut m, "ExcludeRuleMatchDetails", self.exclude_rule_match_details);
             m.insert("Field", self.field.into_value());
             gs_core::Value::Map(m)
         }
@@ -5204,9 +4926,7 @@ pub mod web_acl {
     impl IntoValue for FieldToProtect {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.field_keys {
-                m.insert("FieldKeys", v.into_value());
-            }
+            set(&mut m, "FieldKeys", self.field_keys);
             m.insert("FieldType", self.field_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -5360,12 +5080,8 @@ pub mod web_acl {
     impl IntoValue for MonetizationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crypto_config {
-                m.insert("CryptoConfig", v.into_value());
-            }
-            if let Some(v) = self.currency_mode {
-                m.insert("CurrencyMode", v.into_value());
-            }
+            set(&mut m, "CryptoConfig", self.crypto_config);
+            set(&mut m, "CurrencyMode", self.currency_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -5522,9 +5238,7 @@ pub mod web_acl {
     impl IntoValue for AssociationConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.request_body {
-                m.insert("RequestBody", v.into_value());
-            }
+            set(&mut m, "RequestBody", self.request_body);
             gs_core::Value::Map(m)
         }
     }
@@ -5605,12 +5319,8 @@ pub mod web_acl {
     impl IntoValue for DefaultAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow {
-                m.insert("Allow", v.into_value());
-            }
-            if let Some(v) = self.block {
-                m.insert("Block", v.into_value());
-            }
+            set(&mut m, "Allow", self.allow);
+            set(&mut m, "Block", self.block);
             gs_core::Value::Map(m)
         }
     }
@@ -5647,9 +5357,7 @@ pub mod web_acl {
     impl IntoValue for BlockAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_response {
-                m.insert("CustomResponse", v.into_value());
-            }
+            set(&mut m, "CustomResponse", self.custom_response);
             gs_core::Value::Map(m)
         }
     }
@@ -5699,13 +5407,9 @@ pub mod web_acl {
     impl IntoValue for CustomResponse {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_response_body_key {
-                m.insert("CustomResponseBodyKey", v.into_value());
-            }
+            set(&mut m, "CustomResponseBodyKey", self.custom_response_body_key);
             m.insert("ResponseCode", self.response_code.into_value());
-            if let Some(v) = self.response_headers {
-                m.insert("ResponseHeaders", v.into_value());
-            }
+            set(&mut m, "ResponseHeaders", self.response_headers);
             gs_core::Value::Map(m)
         }
     }
@@ -5782,9 +5486,7 @@ pub mod web_acl {
     impl IntoValue for AllowAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -5895,9 +5597,7 @@ pub mod web_acl {
     impl IntoValue for ChallengeConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.immunity_time_property {
-                m.insert("ImmunityTimeProperty", v.into_value());
-            }
+            set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
             gs_core::Value::Map(m)
         }
     }
@@ -6027,23 +5727,13 @@ pub mod web_acl {
     impl IntoValue for Rule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.action {
-                m.insert("Action", v.into_value());
-            }
-            if let Some(v) = self.captcha_config {
-                m.insert("CaptchaConfig", v.into_value());
-            }
-            if let Some(v) = self.challenge_config {
-                m.insert("ChallengeConfig", v.into_value());
-            }
+            set(&mut m, "Action", self.action);
+            set(&mut m, "CaptchaConfig", self.captcha_config);
+            set(&mut m, "ChallengeConfig", self.challenge_config);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.override_action {
-                m.insert("OverrideAction", v.into_value());
-            }
+            set(&mut m, "OverrideAction", self.override_action);
             m.insert("Priority", self.priority.into_value());
-            if let Some(v) = self.rule_labels {
-                m.insert("RuleLabels", v.into_value());
-            }
+            set(&mut m, "RuleLabels", self.rule_labels);
             m.insert("Statement", self.statement.into_value());
             m.insert("VisibilityConfig", self.visibility_config.into_value());
             gs_core::Value::Map(m)
@@ -6113,24 +5803,12 @@ pub mod web_acl {
     impl IntoValue for RuleAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allow {
-                m.insert("Allow", v.into_value());
-            }
-            if let Some(v) = self.block {
-                m.insert("Block", v.into_value());
-            }
-            if let Some(v) = self.captcha {
-                m.insert("Captcha", v.into_value());
-            }
-            if let Some(v) = self.challenge {
-                m.insert("Challenge", v.into_value());
-            }
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.monetize {
-                m.insert("Monetize", v.into_value());
-            }
+            set(&mut m, "Allow", self.allow);
+            set(&mut m, "Block", self.block);
+            set(&mut m, "Captcha", self.captcha);
+            set(&mut m, "Challenge", self.challenge);
+            set(&mut m, "Count", self.count);
+            set(&mut m, "Monetize", self.monetize);
             gs_core::Value::Map(m)
         }
     }
@@ -6167,9 +5845,7 @@ pub mod web_acl {
     impl IntoValue for CaptchaAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -6206,9 +5882,7 @@ pub mod web_acl {
     impl IntoValue for CountAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -6246,9 +5920,7 @@ pub mod web_acl {
     impl IntoValue for ChallengeAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.custom_request_handling {
-                m.insert("CustomRequestHandling", v.into_value());
-            }
+            set(&mut m, "CustomRequestHandling", self.custom_request_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -6405,54 +6077,22 @@ pub mod web_acl {
     impl IntoValue for Statement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_statement {
-                m.insert("AndStatement", v.into_value());
-            }
-            if let Some(v) = self.asn_match_statement {
-                m.insert("AsnMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.byte_match_statement {
-                m.insert("ByteMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.geo_match_statement {
-                m.insert("GeoMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.ip_set_reference_statement {
-                m.insert("IPSetReferenceStatement", v.into_value());
-            }
-            if let Some(v) = self.label_match_statement {
-                m.insert("LabelMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.managed_rule_group_statement {
-                m.insert("ManagedRuleGroupStatement", v.into_value());
-            }
-            if let Some(v) = self.not_statement {
-                m.insert("NotStatement", v.into_value());
-            }
-            if let Some(v) = self.or_statement {
-                m.insert("OrStatement", v.into_value());
-            }
-            if let Some(v) = self.rate_based_statement {
-                m.insert("RateBasedStatement", v.into_value());
-            }
-            if let Some(v) = self.regex_match_statement {
-                m.insert("RegexMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.regex_pattern_set_reference_statement {
-                m.insert("RegexPatternSetReferenceStatement", v.into_value());
-            }
-            if let Some(v) = self.rule_group_reference_statement {
-                m.insert("RuleGroupReferenceStatement", v.into_value());
-            }
-            if let Some(v) = self.size_constraint_statement {
-                m.insert("SizeConstraintStatement", v.into_value());
-            }
-            if let Some(v) = self.sqli_match_statement {
-                m.insert("SqliMatchStatement", v.into_value());
-            }
-            if let Some(v) = self.xss_match_statement {
-                m.insert("XssMatchStatement", v.into_value());
-            }
+            set(&mut m, "AndStatement", self.and_statement);
+            set(&mut m, "AsnMatchStatement", self.asn_match_statement);
+            set(&mut m, "ByteMatchStatement", self.byte_match_statement);
+            set(&mut m, "GeoMatchStatement", self.geo_match_statement);
+            set(&mut m, "IPSetReferenceStatement", self.ip_set_reference_statement);
+            set(&mut m, "LabelMatchStatement", self.label_match_statement);
+            set(&mut m, "ManagedRuleGroupStatement", self.managed_rule_group_statement);
+            set(&mut m, "NotStatement", self.not_statement);
+            set(&mut m, "OrStatement", self.or_statement);
+            set(&mut m, "RateBasedStatement", self.rate_based_statement);
+            set(&mut m, "RegexMatchStatement", self.regex_match_statement);
+            set(&mut m, "RegexPatternSetReferenceStatement", self.regex_pattern_set_reference_statement);
+            set(&mut m, "RuleGroupReferenceStatement", self.rule_group_reference_statement);
+            set(&mut m, "SizeConstraintStatement", self.size_constraint_statement);
+            set(&mut m, "SqliMatchStatement", self.sqli_match_statement);
+            set(&mut m, "XssMatchStatement", self.xss_match_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -6519,9 +6159,7 @@ pub mod web_acl {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("Size", self.size.into_value());
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
@@ -6705,48 +6343,20 @@ pub mod web_acl {
     impl IntoValue for FieldToMatch {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all_query_arguments {
-                m.insert("AllQueryArguments", v.into_value());
-            }
-            if let Some(v) = self.body {
-                m.insert("Body", v.into_value());
-            }
-            if let Some(v) = self.cookies {
-                m.insert("Cookies", v.into_value());
-            }
-            if let Some(v) = self.header_order {
-                m.insert("HeaderOrder", v.into_value());
-            }
-            if let Some(v) = self.headers {
-                m.insert("Headers", v.into_value());
-            }
-            if let Some(v) = self.ja3_fingerprint {
-                m.insert("JA3Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.ja4_fingerprint {
-                m.insert("JA4Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.json_body {
-                m.insert("JsonBody", v.into_value());
-            }
-            if let Some(v) = self.method {
-                m.insert("Method", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.single_header {
-                m.insert("SingleHeader", v.into_value());
-            }
-            if let Some(v) = self.single_query_argument {
-                m.insert("SingleQueryArgument", v.into_value());
-            }
-            if let Some(v) = self.uri_fragment {
-                m.insert("UriFragment", v.into_value());
-            }
-            if let Some(v) = self.uri_path {
-                m.insert("UriPath", v.into_value());
-            }
+            set(&mut m, "AllQueryArguments", self.all_query_arguments);
+            set(&mut m, "Body", self.body);
+            set(&mut m, "Cookies", self.cookies);
+            set(&mut m, "HeaderOrder", self.header_order);
+            set(&mut m, "Headers", self.headers);
+            set(&mut m, "JA3Fingerprint", self.ja3_fingerprint);
+            set(&mut m, "JA4Fingerprint", self.ja4_fingerprint);
+            set(&mut m, "JsonBody", self.json_body);
+            set(&mut m, "Method", self.method);
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "SingleHeader", self.single_header);
+            set(&mut m, "SingleQueryArgument", self.single_query_argument);
+            set(&mut m, "UriFragment", self.uri_fragment);
+            set(&mut m, "UriPath", self.uri_path);
             gs_core::Value::Map(m)
         }
     }
@@ -6800,14 +6410,10 @@ pub mod web_acl {
     impl IntoValue for JsonBody {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.invalid_fallback_behavior {
-                m.insert("InvalidFallbackBehavior", v.into_value());
-            }
+            set(&mut m, "InvalidFallbackBehavior", self.invalid_fallback_behavior);
             m.insert("MatchPattern", self.match_pattern.into_value());
             m.insert("MatchScope", self.match_scope.into_value());
-            if let Some(v) = self.oversize_handling {
-                m.insert("OversizeHandling", v.into_value());
-            }
+            set(&mut m, "OversizeHandling", self.oversize_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -6853,12 +6459,8 @@ pub mod web_acl {
     impl IntoValue for JsonMatchPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all {
-                m.insert("All", v.into_value());
-            }
-            if let Some(v) = self.included_paths {
-                m.insert("IncludedPaths", v.into_value());
-            }
+            set(&mut m, "All", self.all);
+            set(&mut m, "IncludedPaths", self.included_paths);
             gs_core::Value::Map(m)
         }
     }
@@ -6958,15 +6560,9 @@ pub mod web_acl {
     impl IntoValue for HeaderMatchPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all {
-                m.insert("All", v.into_value());
-            }
-            if let Some(v) = self.excluded_headers {
-                m.insert("ExcludedHeaders", v.into_value());
-            }
-            if let Some(v) = self.included_headers {
-                m.insert("IncludedHeaders", v.into_value());
-            }
+            set(&mut m, "All", self.all);
+            set(&mut m, "ExcludedHeaders", self.excluded_headers);
+            set(&mut m, "IncludedHeaders", self.included_headers);
             gs_core::Value::Map(m)
         }
     }
@@ -7066,15 +6662,9 @@ pub mod web_acl {
     impl IntoValue for CookieMatchPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all {
-                m.insert("All", v.into_value());
-            }
-            if let Some(v) = self.excluded_cookies {
-                m.insert("ExcludedCookies", v.into_value());
-            }
-            if let Some(v) = self.included_cookies {
-                m.insert("IncludedCookies", v.into_value());
-            }
+            set(&mut m, "All", self.all);
+            set(&mut m, "ExcludedCookies", self.excluded_cookies);
+            set(&mut m, "IncludedCookies", self.included_cookies);
             gs_core::Value::Map(m)
         }
     }
@@ -7110,9 +6700,7 @@ pub mod web_acl {
     impl IntoValue for Body {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.oversize_handling {
-                m.insert("OversizeHandling", v.into_value());
-            }
+            set(&mut m, "OversizeHandling", self.oversize_handling);
             gs_core::Value::Map(m)
         }
     }
@@ -7195,9 +6783,7 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -7307,15 +6893,9 @@ pub mod web_acl {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
             m.insert("PositionalConstraint", self.positional_constraint.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
-            if let Some(v) = self.search_string {
-                m.insert("SearchString", v.into_value());
-            }
-            if let Some(v) = self.search_string_base64 {
-                m.insert("SearchStringBase64", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
+            set(&mut m, "SearchString", self.search_string);
+            set(&mut m, "SearchStringBase64", self.search_string_base64);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -7393,19 +6973,11 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregateKeyType", self.aggregate_key_type.into_value());
-            if let Some(v) = self.custom_keys {
-                m.insert("CustomKeys", v.into_value());
-            }
-            if let Some(v) = self.evaluation_window_sec {
-                m.insert("EvaluationWindowSec", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip_config {
-                m.insert("ForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "CustomKeys", self.custom_keys);
+            set(&mut m, "EvaluationWindowSec", self.evaluation_window_sec);
+            set(&mut m, "ForwardedIPConfig", self.forwarded_ip_config);
             m.insert("Limit", self.limit.into_value());
-            if let Some(v) = self.scope_down_statement {
-                m.insert("ScopeDownStatement", v.into_value());
-            }
+            set(&mut m, "ScopeDownStatement", self.scope_down_statement);
             gs_core::Value::Map(m)
         }
     }
@@ -7527,42 +7099,18 @@ pub mod web_acl {
     impl IntoValue for RateBasedStatementCustomKey {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.asn {
-                m.insert("ASN", v.into_value());
-            }
-            if let Some(v) = self.cookie {
-                m.insert("Cookie", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip {
-                m.insert("ForwardedIP", v.into_value());
-            }
-            if let Some(v) = self.http_method {
-                m.insert("HTTPMethod", v.into_value());
-            }
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
-            if let Some(v) = self.ip {
-                m.insert("IP", v.into_value());
-            }
-            if let Some(v) = self.ja3_fingerprint {
-                m.insert("JA3Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.ja4_fingerprint {
-                m.insert("JA4Fingerprint", v.into_value());
-            }
-            if let Some(v) = self.label_namespace {
-                m.insert("LabelNamespace", v.into_value());
-            }
-            if let Some(v) = self.query_argument {
-                m.insert("QueryArgument", v.into_value());
-            }
-            if let Some(v) = self.query_string {
-                m.insert("QueryString", v.into_value());
-            }
-            if let Some(v) = self.uri_path {
-                m.insert("UriPath", v.into_value());
-            }
+            set(&mut m, "ASN", self.asn);
+            set(&mut m, "Cookie", self.cookie);
+            set(&mut m, "ForwardedIP", self.forwarded_ip);
+            set(&mut m, "HTTPMethod", self.http_method);
+            set(&mut m, "Header", self.header);
+            set(&mut m, "IP", self.ip);
+            set(&mut m, "JA3Fingerprint", self.ja3_fingerprint);
+            set(&mut m, "JA4Fingerprint", self.ja4_fingerprint);
+            set(&mut m, "LabelNamespace", self.label_namespace);
+            set(&mut m, "QueryArgument", self.query_argument);
+            set(&mut m, "QueryString", self.query_string);
+            set(&mut m, "UriPath", self.uri_path);
             gs_core::Value::Map(m)
         }
     }
@@ -7906,12 +7454,8 @@ pub mod web_acl {
     impl IntoValue for GeoMatchStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.country_codes {
-                m.insert("CountryCodes", v.into_value());
-            }
-            if let Some(v) = self.forwarded_ip_config {
-                m.insert("ForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "CountryCodes", self.country_codes);
+            set(&mut m, "ForwardedIPConfig", self.forwarded_ip_config);
             gs_core::Value::Map(m)
         }
     }
@@ -7958,12 +7502,8 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.excluded_rules {
-                m.insert("ExcludedRules", v.into_value());
-            }
-            if let Some(v) = self.rule_action_overrides {
-                m.insert("RuleActionOverrides", v.into_value());
-            }
+            set(&mut m, "ExcludedRules", self.excluded_rules);
+            set(&mut m, "RuleActionOverrides", self.rule_action_overrides);
             gs_core::Value::Map(m)
         }
     }
@@ -8132,9 +7672,7 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("RegexString", self.regex_string.into_value());
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
@@ -8192,12 +7730,8 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
-            if let Some(v) = self.sensitivity_level {
-                m.insert("SensitivityLevel", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
+            set(&mut m, "SensitivityLevel", self.sensitivity_level);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -8258,9 +7792,7 @@ pub mod web_acl {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
             m.insert("FieldToMatch", self.field_to_match.into_value());
-            if let Some(v) = self.pre_parse_text_transformations {
-                m.insert("PreParseTextTransformations", v.into_value());
-            }
+            set(&mut m, "PreParseTextTransformations", self.pre_parse_text_transformations);
             m.insert("TextTransformations", self.text_transformations.into_value());
             gs_core::Value::Map(m)
         }
@@ -8373,23 +7905,13 @@ pub mod web_acl {
     impl IntoValue for ManagedRuleGroupStatement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.excluded_rules {
-                m.insert("ExcludedRules", v.into_value());
-            }
-            if let Some(v) = self.managed_rule_group_configs {
-                m.insert("ManagedRuleGroupConfigs", v.into_value());
-            }
+            set(&mut m, "ExcludedRules", self.excluded_rules);
+            set(&mut m, "ManagedRuleGroupConfigs", self.managed_rule_group_configs);
             m.insert("Name", self.name.into_value());
-            if let Some(v) = self.rule_action_overrides {
-                m.insert("RuleActionOverrides", v.into_value());
-            }
-            if let Some(v) = self.scope_down_statement {
-                m.insert("ScopeDownStatement", v.into_value());
-            }
+            set(&mut m, "RuleActionOverrides", self.rule_action_overrides);
+            set(&mut m, "ScopeDownStatement", self.scope_down_statement);
             m.insert("VendorName", self.vendor_name.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -8485,30 +8007,14 @@ pub mod web_acl {
     impl IntoValue for ManagedRuleGroupConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.aws_managed_rules_acfp_rule_set {
-                m.insert("AWSManagedRulesACFPRuleSet", v.into_value());
-            }
-            if let Some(v) = self.aws_managed_rules_atp_rule_set {
-                m.insert("AWSManagedRulesATPRuleSet", v.into_value());
-            }
-            if let Some(v) = self.aws_managed_rules_anti_d_do_s_rule_set {
-                m.insert("AWSManagedRulesAntiDDoSRuleSet", v.into_value());
-            }
-            if let Some(v) = self.aws_managed_rules_bot_control_rule_set {
-                m.insert("AWSManagedRulesBotControlRuleSet", v.into_value());
-            }
-            if let Some(v) = self.login_path {
-                m.insert("LoginPath", v.into_value());
-            }
-            if let Some(v) = self.password_field {
-                m.insert("PasswordField", v.into_value());
-            }
-            if let Some(v) = self.payload_type {
-                m.insert("PayloadType", v.into_value());
-            }
-            if let Some(v) = self.username_field {
-                m.insert("UsernameField", v.into_value());
-            }
+            set(&mut m, "AWSManagedRulesACFPRuleSet", self.aws_managed_rules_acfp_rule_set);
+            set(&mut m, "AWSManagedRulesATPRuleSet", self.aws_managed_rules_atp_rule_set);
+            set(&mut m, "AWSManagedRulesAntiDDoSRuleSet", self.aws_managed_rules_anti_d_do_s_rule_set);
+            set(&mut m, "AWSManagedRulesBotControlRuleSet", self.aws_managed_rules_bot_control_rule_set);
+            set(&mut m, "LoginPath", self.login_path);
+            set(&mut m, "PasswordField", self.password_field);
+            set(&mut m, "PayloadType", self.payload_type);
+            set(&mut m, "UsernameField", self.username_field);
             gs_core::Value::Map(m)
         }
     }
@@ -8595,16 +8101,10 @@ pub mod web_acl {
     impl IntoValue for AWSManagedRulesATPRuleSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_regex_in_path {
-                m.insert("EnableRegexInPath", v.into_value());
-            }
+            set(&mut m, "EnableRegexInPath", self.enable_regex_in_path);
             m.insert("LoginPath", self.login_path.into_value());
-            if let Some(v) = self.request_inspection {
-                m.insert("RequestInspection", v.into_value());
-            }
-            if let Some(v) = self.response_inspection {
-                m.insert("ResponseInspection", v.into_value());
-            }
+            set(&mut m, "RequestInspection", self.request_inspection);
+            set(&mut m, "ResponseInspection", self.response_inspection);
             gs_core::Value::Map(m)
         }
     }
@@ -8662,18 +8162,10 @@ pub mod web_acl {
     impl IntoValue for ResponseInspection {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.body_contains {
-                m.insert("BodyContains", v.into_value());
-            }
-            if let Some(v) = self.header {
-                m.insert("Header", v.into_value());
-            }
-            if let Some(v) = self.json {
-                m.insert("Json", v.into_value());
-            }
-            if let Some(v) = self.status_code {
-                m.insert("StatusCode", v.into_value());
-            }
+            set(&mut m, "BodyContains", self.body_contains);
+            set(&mut m, "Header", self.header);
+            set(&mut m, "Json", self.json);
+            set(&mut m, "StatusCode", self.status_code);
             gs_core::Value::Map(m)
         }
     }
@@ -8960,9 +8452,7 @@ pub mod web_acl {
     impl IntoValue for AWSManagedRulesBotControlRuleSet {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_machine_learning {
-                m.insert("EnableMachineLearning", v.into_value());
-            }
+            set(&mut m, "EnableMachineLearning", self.enable_machine_learning);
             m.insert("InspectionLevel", self.inspection_level.into_value());
             gs_core::Value::Map(m)
         }
@@ -9028,14 +8518,10 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CreationPath", self.creation_path.into_value());
-            if let Some(v) = self.enable_regex_in_path {
-                m.insert("EnableRegexInPath", v.into_value());
-            }
+            set(&mut m, "EnableRegexInPath", self.enable_regex_in_path);
             m.insert("RegistrationPagePath", self.registration_page_path.into_value());
             m.insert("RequestInspection", self.request_inspection.into_value());
-            if let Some(v) = self.response_inspection {
-                m.insert("ResponseInspection", v.into_value());
-            }
+            set(&mut m, "ResponseInspection", self.response_inspection);
             gs_core::Value::Map(m)
         }
     }
@@ -9099,22 +8585,12 @@ pub mod web_acl {
     impl IntoValue for RequestInspectionACFP {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address_fields {
-                m.insert("AddressFields", v.into_value());
-            }
-            if let Some(v) = self.email_field {
-                m.insert("EmailField", v.into_value());
-            }
-            if let Some(v) = self.password_field {
-                m.insert("PasswordField", v.into_value());
-            }
+            set(&mut m, "AddressFields", self.address_fields);
+            set(&mut m, "EmailField", self.email_field);
+            set(&mut m, "PasswordField", self.password_field);
             m.insert("PayloadType", self.payload_type.into_value());
-            if let Some(v) = self.phone_number_fields {
-                m.insert("PhoneNumberFields", v.into_value());
-            }
-            if let Some(v) = self.username_field {
-                m.insert("UsernameField", v.into_value());
-            }
+            set(&mut m, "PhoneNumberFields", self.phone_number_fields);
+            set(&mut m, "UsernameField", self.username_field);
             gs_core::Value::Map(m)
         }
     }
@@ -9156,9 +8632,7 @@ pub mod web_acl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
-            if let Some(v) = self.ip_set_forwarded_ip_config {
-                m.insert("IPSetForwardedIPConfig", v.into_value());
-            }
+            set(&mut m, "IPSetForwardedIPConfig", self.ip_set_forwarded_ip_config);
             gs_core::Value::Map(m)
         }
     }
@@ -9256,12 +8730,8 @@ pub mod web_acl {
     impl IntoValue for OverrideAction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.count {
-                m.insert("Count", v.into_value());
-            }
-            if let Some(v) = self.none {
-                m.insert("None", v.into_value());
-            }
+            set(&mut m, "Count", self.count);
+            set(&mut m, "None", self.none);
             gs_core::Value::Map(m)
         }
     }
@@ -9386,9 +8856,7 @@ pub mod web_acl {
     impl IntoValue for CaptchaConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.immunity_time_property {
-                m.insert("ImmunityTimeProperty", v.into_value());
-            }
+            set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "wellarchitected")]
-use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, Json, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -312,9 +312,7 @@ impl CfnAgentGoalProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Pillars", self.pillars.into_value());
         m.insert("ProfileArn", self.profile_arn.into_value());
         m.insert("Title", self.title.into_value());
@@ -475,24 +473,14 @@ impl CfnAgentProfileProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AggregationConfiguration", self.aggregation_configuration.into_value());
-        if let Some(v) = self.business_overview {
-            m.insert("BusinessOverview", v.into_value());
-        }
-        if let Some(v) = self.deletion_protection {
-            m.insert("DeletionProtection", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "BusinessOverview", self.business_overview);
+        set(&mut m, "DeletionProtection", self.deletion_protection);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
         m.insert("Name", self.name.into_value());
         m.insert("Pillars", self.pillars.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -660,15 +648,9 @@ impl CfnLensProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.json_string {
-            m.insert("JSONString", v.into_value());
-        }
-        if let Some(v) = self.lens_version {
-            m.insert("LensVersion", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "JSONString", self.json_string);
+        set(&mut m, "LensVersion", self.lens_version);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -830,9 +812,7 @@ impl CfnProfileProps {
         m.insert("ProfileDescription", self.profile_description.into_value());
         m.insert("ProfileName", self.profile_name.into_value());
         m.insert("ProfileQuestions", self.profile_questions.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -898,7 +878,7 @@ impl crate::Cfn<markers::Profile> {
 /// The property types of [`CfnProfile`]: CDK's `CfnProfile.*Property`.
 #[cfg(feature = "wellarchitected")]
 pub mod profile {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// An update to a profile question.
     ///
@@ -937,12 +917,8 @@ pub mod profile {
     impl IntoValue for ProfileQuestionUpdate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.question_id {
-                m.insert("QuestionId", v.into_value());
-            }
-            if let Some(v) = self.selected_choice_ids {
-                m.insert("SelectedChoiceIds", v.into_value());
-            }
+            set(&mut m, "QuestionId", self.question_id);
+            set(&mut m, "SelectedChoiceIds", self.selected_choice_ids);
             gs_core::Value::Map(m)
         }
     }
@@ -1007,12 +983,8 @@ impl CfnReviewTemplateProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
         m.insert("Lenses", self.lenses.into_value());
-        if let Some(v) = self.notes {
-            m.insert("Notes", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Notes", self.notes);
+        set(&mut m, "Tags", self.tags);
         m.insert("TemplateName", self.template_name.into_value());
         m
     }
@@ -1225,39 +1197,19 @@ impl CfnWorkloadProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.account_ids {
-            m.insert("AccountIds", v.into_value());
-        }
-        if let Some(v) = self.architectural_design {
-            m.insert("ArchitecturalDesign", v.into_value());
-        }
-        if let Some(v) = self.aws_regions {
-            m.insert("AwsRegions", v.into_value());
-        }
+        set(&mut m, "AccountIds", self.account_ids);
+        set(&mut m, "ArchitecturalDesign", self.architectural_design);
+        set(&mut m, "AwsRegions", self.aws_regions);
         m.insert("Description", self.description.into_value());
-        if let Some(v) = self.discovery_config {
-            m.insert("DiscoveryConfig", v.into_value());
-        }
+        set(&mut m, "DiscoveryConfig", self.discovery_config);
         m.insert("Environment", self.environment.into_value());
-        if let Some(v) = self.industry {
-            m.insert("Industry", v.into_value());
-        }
-        if let Some(v) = self.industry_type {
-            m.insert("IndustryType", v.into_value());
-        }
+        set(&mut m, "Industry", self.industry);
+        set(&mut m, "IndustryType", self.industry_type);
         m.insert("Lenses", self.lenses.into_value());
-        if let Some(v) = self.non_aws_regions {
-            m.insert("NonAwsRegions", v.into_value());
-        }
-        if let Some(v) = self.notes {
-            m.insert("Notes", v.into_value());
-        }
-        if let Some(v) = self.review_owner {
-            m.insert("ReviewOwner", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "NonAwsRegions", self.non_aws_regions);
+        set(&mut m, "Notes", self.notes);
+        set(&mut m, "ReviewOwner", self.review_owner);
+        set(&mut m, "Tags", self.tags);
         m.insert("WorkloadName", self.workload_name.into_value());
         m
     }
@@ -1308,7 +1260,7 @@ impl crate::Cfn<markers::Workload> {
 /// The property types of [`CfnWorkload`]: CDK's `CfnWorkload.*Property`.
 #[cfg(feature = "wellarchitected")]
 pub mod workload {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// Discovery configuration associated to the workload.
     ///
@@ -1347,12 +1299,8 @@ pub mod workload {
     impl IntoValue for DiscoveryConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.trusted_advisor_integration_status {
-                m.insert("TrustedAdvisorIntegrationStatus", v.into_value());
-            }
-            if let Some(v) = self.workload_resource_definition {
-                m.insert("WorkloadResourceDefinition", v.into_value());
-            }
+            set(&mut m, "TrustedAdvisorIntegrationStatus", self.trusted_advisor_integration_status);
+            set(&mut m, "WorkloadResourceDefinition", self.workload_resource_definition);
             gs_core::Value::Map(m)
         }
     }

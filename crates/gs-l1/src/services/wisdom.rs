@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "wisdom")]
-use crate::kinds::{Bool, IntoValue, List, Map, Num, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -269,15 +269,9 @@ impl CfnAIAgentProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssistantId", self.assistant_id.into_value());
         m.insert("Configuration", self.configuration.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -336,7 +330,7 @@ impl crate::Cfn<markers::AIAgent> {
 /// The property types of [`CfnAIAgent`]: CDK's `CfnAIAgent.*Property`.
 #[cfg(feature = "wisdom")]
 pub mod ai_agent {
-    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str};
+    use crate::kinds::{Bool, IntoValue, Json, List, Num, Str, set};
 
     /// A typed union that specifies the configuration based on the type of AI Agent.
     ///
@@ -420,33 +414,15 @@ pub mod ai_agent {
     impl IntoValue for AIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_recommendation_ai_agent_configuration {
-                m.insert("AnswerRecommendationAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.case_summarization_ai_agent_configuration {
-                m.insert("CaseSummarizationAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.email_generative_answer_ai_agent_configuration {
-                m.insert("EmailGenerativeAnswerAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.email_overview_ai_agent_configuration {
-                m.insert("EmailOverviewAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.email_response_ai_agent_configuration {
-                m.insert("EmailResponseAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.manual_search_ai_agent_configuration {
-                m.insert("ManualSearchAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.note_taking_ai_agent_configuration {
-                m.insert("NoteTakingAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.orchestration_ai_agent_configuration {
-                m.insert("OrchestrationAIAgentConfiguration", v.into_value());
-            }
-            if let Some(v) = self.self_service_ai_agent_configuration {
-                m.insert("SelfServiceAIAgentConfiguration", v.into_value());
-            }
+            set(&mut m, "AnswerRecommendationAIAgentConfiguration", self.answer_recommendation_ai_agent_configuration);
+            set(&mut m, "CaseSummarizationAIAgentConfiguration", self.case_summarization_ai_agent_configuration);
+            set(&mut m, "EmailGenerativeAnswerAIAgentConfiguration", self.email_generative_answer_ai_agent_configuration);
+            set(&mut m, "EmailOverviewAIAgentConfiguration", self.email_overview_ai_agent_configuration);
+            set(&mut m, "EmailResponseAIAgentConfiguration", self.email_response_ai_agent_configuration);
+            set(&mut m, "ManualSearchAIAgentConfiguration", self.manual_search_ai_agent_configuration);
+            set(&mut m, "NoteTakingAIAgentConfiguration", self.note_taking_ai_agent_configuration);
+            set(&mut m, "OrchestrationAIAgentConfiguration", self.orchestration_ai_agent_configuration);
+            set(&mut m, "SelfServiceAIAgentConfiguration", self.self_service_ai_agent_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -504,18 +480,10 @@ pub mod ai_agent {
     impl IntoValue for ManualSearchAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_generation_ai_guardrail_id {
-                m.insert("AnswerGenerationAIGuardrailId", v.into_value());
-            }
-            if let Some(v) = self.answer_generation_ai_prompt_id {
-                m.insert("AnswerGenerationAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.association_configurations {
-                m.insert("AssociationConfigurations", v.into_value());
-            }
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
+            set(&mut m, "AnswerGenerationAIGuardrailId", self.answer_generation_ai_guardrail_id);
+            set(&mut m, "AnswerGenerationAIPromptId", self.answer_generation_ai_prompt_id);
+            set(&mut m, "AssociationConfigurations", self.association_configurations);
+            set(&mut m, "Locale", self.locale);
             gs_core::Value::Map(m)
         }
     }
@@ -564,15 +532,9 @@ pub mod ai_agent {
     impl IntoValue for AssociationConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.association_configuration_data {
-                m.insert("AssociationConfigurationData", v.into_value());
-            }
-            if let Some(v) = self.association_id {
-                m.insert("AssociationId", v.into_value());
-            }
-            if let Some(v) = self.association_type {
-                m.insert("AssociationType", v.into_value());
-            }
+            set(&mut m, "AssociationConfigurationData", self.association_configuration_data);
+            set(&mut m, "AssociationId", self.association_id);
+            set(&mut m, "AssociationType", self.association_type);
             gs_core::Value::Map(m)
         }
     }
@@ -655,15 +617,9 @@ pub mod ai_agent {
     impl IntoValue for KnowledgeBaseAssociationConfigurationData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content_tag_filter {
-                m.insert("ContentTagFilter", v.into_value());
-            }
-            if let Some(v) = self.max_results {
-                m.insert("MaxResults", v.into_value());
-            }
-            if let Some(v) = self.override_knowledge_base_search_type {
-                m.insert("OverrideKnowledgeBaseSearchType", v.into_value());
-            }
+            set(&mut m, "ContentTagFilter", self.content_tag_filter);
+            set(&mut m, "MaxResults", self.max_results);
+            set(&mut m, "OverrideKnowledgeBaseSearchType", self.override_knowledge_base_search_type);
             gs_core::Value::Map(m)
         }
     }
@@ -711,15 +667,9 @@ pub mod ai_agent {
     impl IntoValue for TagFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_conditions {
-                m.insert("AndConditions", v.into_value());
-            }
-            if let Some(v) = self.or_conditions {
-                m.insert("OrConditions", v.into_value());
-            }
-            if let Some(v) = self.tag_condition {
-                m.insert("TagCondition", v.into_value());
-            }
+            set(&mut m, "AndConditions", self.and_conditions);
+            set(&mut m, "OrConditions", self.or_conditions);
+            set(&mut m, "TagCondition", self.tag_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -757,9 +707,7 @@ pub mod ai_agent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -801,12 +749,8 @@ pub mod ai_agent {
     impl IntoValue for OrCondition {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.and_conditions {
-                m.insert("AndConditions", v.into_value());
-            }
-            if let Some(v) = self.tag_condition {
-                m.insert("TagCondition", v.into_value());
-            }
+            set(&mut m, "AndConditions", self.and_conditions);
+            set(&mut m, "TagCondition", self.tag_condition);
             gs_core::Value::Map(m)
         }
     }
@@ -878,24 +822,12 @@ pub mod ai_agent {
     impl IntoValue for AnswerRecommendationAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.answer_generation_ai_guardrail_id {
-                m.insert("AnswerGenerationAIGuardrailId", v.into_value());
-            }
-            if let Some(v) = self.answer_generation_ai_prompt_id {
-                m.insert("AnswerGenerationAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.association_configurations {
-                m.insert("AssociationConfigurations", v.into_value());
-            }
-            if let Some(v) = self.intent_labeling_generation_ai_prompt_id {
-                m.insert("IntentLabelingGenerationAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
-            if let Some(v) = self.query_reformulation_ai_prompt_id {
-                m.insert("QueryReformulationAIPromptId", v.into_value());
-            }
+            set(&mut m, "AnswerGenerationAIGuardrailId", self.answer_generation_ai_guardrail_id);
+            set(&mut m, "AnswerGenerationAIPromptId", self.answer_generation_ai_prompt_id);
+            set(&mut m, "AssociationConfigurations", self.association_configurations);
+            set(&mut m, "IntentLabelingGenerationAIPromptId", self.intent_labeling_generation_ai_prompt_id);
+            set(&mut m, "Locale", self.locale);
+            set(&mut m, "QueryReformulationAIPromptId", self.query_reformulation_ai_prompt_id);
             gs_core::Value::Map(m)
         }
     }
@@ -949,18 +881,10 @@ pub mod ai_agent {
     impl IntoValue for SelfServiceAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.association_configurations {
-                m.insert("AssociationConfigurations", v.into_value());
-            }
-            if let Some(v) = self.self_service_ai_guardrail_id {
-                m.insert("SelfServiceAIGuardrailId", v.into_value());
-            }
-            if let Some(v) = self.self_service_answer_generation_ai_prompt_id {
-                m.insert("SelfServiceAnswerGenerationAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.self_service_pre_processing_ai_prompt_id {
-                m.insert("SelfServicePreProcessingAIPromptId", v.into_value());
-            }
+            set(&mut m, "AssociationConfigurations", self.association_configurations);
+            set(&mut m, "SelfServiceAIGuardrailId", self.self_service_ai_guardrail_id);
+            set(&mut m, "SelfServiceAnswerGenerationAIPromptId", self.self_service_answer_generation_ai_prompt_id);
+            set(&mut m, "SelfServicePreProcessingAIPromptId", self.self_service_pre_processing_ai_prompt_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1018,18 +942,10 @@ pub mod ai_agent {
     impl IntoValue for EmailResponseAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.association_configurations {
-                m.insert("AssociationConfigurations", v.into_value());
-            }
-            if let Some(v) = self.email_query_reformulation_ai_prompt_id {
-                m.insert("EmailQueryReformulationAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.email_response_ai_prompt_id {
-                m.insert("EmailResponseAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
+            set(&mut m, "AssociationConfigurations", self.association_configurations);
+            set(&mut m, "EmailQueryReformulationAIPromptId", self.email_query_reformulation_ai_prompt_id);
+            set(&mut m, "EmailResponseAIPromptId", self.email_response_ai_prompt_id);
+            set(&mut m, "Locale", self.locale);
             gs_core::Value::Map(m)
         }
     }
@@ -1073,12 +989,8 @@ pub mod ai_agent {
     impl IntoValue for EmailOverviewAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email_overview_ai_prompt_id {
-                m.insert("EmailOverviewAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
+            set(&mut m, "EmailOverviewAIPromptId", self.email_overview_ai_prompt_id);
+            set(&mut m, "Locale", self.locale);
             gs_core::Value::Map(m)
         }
     }
@@ -1137,18 +1049,10 @@ pub mod ai_agent {
     impl IntoValue for EmailGenerativeAnswerAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.association_configurations {
-                m.insert("AssociationConfigurations", v.into_value());
-            }
-            if let Some(v) = self.email_generative_answer_ai_prompt_id {
-                m.insert("EmailGenerativeAnswerAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.email_query_reformulation_ai_prompt_id {
-                m.insert("EmailQueryReformulationAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
+            set(&mut m, "AssociationConfigurations", self.association_configurations);
+            set(&mut m, "EmailGenerativeAnswerAIPromptId", self.email_generative_answer_ai_prompt_id);
+            set(&mut m, "EmailQueryReformulationAIPromptId", self.email_query_reformulation_ai_prompt_id);
+            set(&mut m, "Locale", self.locale);
             gs_core::Value::Map(m)
         }
     }
@@ -1203,19 +1107,11 @@ pub mod ai_agent {
     impl IntoValue for OrchestrationAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.connect_instance_arn {
-                m.insert("ConnectInstanceArn", v.into_value());
-            }
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
-            if let Some(v) = self.orchestration_ai_guardrail_id {
-                m.insert("OrchestrationAIGuardrailId", v.into_value());
-            }
+            set(&mut m, "ConnectInstanceArn", self.connect_instance_arn);
+            set(&mut m, "Locale", self.locale);
+            set(&mut m, "OrchestrationAIGuardrailId", self.orchestration_ai_guardrail_id);
             m.insert("OrchestrationAIPromptId", self.orchestration_ai_prompt_id.into_value());
-            if let Some(v) = self.tool_configurations {
-                m.insert("ToolConfigurations", v.into_value());
-            }
+            set(&mut m, "ToolConfigurations", self.tool_configurations);
             gs_core::Value::Map(m)
         }
     }
@@ -1313,38 +1209,18 @@ pub mod ai_agent {
     impl IntoValue for ToolConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.annotations {
-                m.insert("Annotations", v.into_value());
-            }
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.input_schema {
-                m.insert("InputSchema", v.into_value());
-            }
-            if let Some(v) = self.instruction {
-                m.insert("Instruction", v.into_value());
-            }
-            if let Some(v) = self.output_filters {
-                m.insert("OutputFilters", v.into_value());
-            }
-            if let Some(v) = self.output_schema {
-                m.insert("OutputSchema", v.into_value());
-            }
-            if let Some(v) = self.override_input_values {
-                m.insert("OverrideInputValues", v.into_value());
-            }
-            if let Some(v) = self.title {
-                m.insert("Title", v.into_value());
-            }
-            if let Some(v) = self.tool_id {
-                m.insert("ToolId", v.into_value());
-            }
+            set(&mut m, "Annotations", self.annotations);
+            set(&mut m, "Description", self.description);
+            set(&mut m, "InputSchema", self.input_schema);
+            set(&mut m, "Instruction", self.instruction);
+            set(&mut m, "OutputFilters", self.output_filters);
+            set(&mut m, "OutputSchema", self.output_schema);
+            set(&mut m, "OverrideInputValues", self.override_input_values);
+            set(&mut m, "Title", self.title);
+            set(&mut m, "ToolId", self.tool_id);
             m.insert("ToolName", self.tool_name.into_value());
             m.insert("ToolType", self.tool_type.into_value());
-            if let Some(v) = self.user_interaction_configuration {
-                m.insert("UserInteractionConfiguration", v.into_value());
-            }
+            set(&mut m, "UserInteractionConfiguration", self.user_interaction_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1386,12 +1262,8 @@ pub mod ai_agent {
     impl IntoValue for ToolInstruction {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.examples {
-                m.insert("Examples", v.into_value());
-            }
-            if let Some(v) = self.instruction {
-                m.insert("Instruction", v.into_value());
-            }
+            set(&mut m, "Examples", self.examples);
+            set(&mut m, "Instruction", self.instruction);
             gs_core::Value::Map(m)
         }
     }
@@ -1538,9 +1410,7 @@ pub mod ai_agent {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());
-            if let Some(v) = self.output_configuration {
-                m.insert("OutputConfiguration", v.into_value());
-            }
+            set(&mut m, "OutputConfiguration", self.output_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -1582,12 +1452,8 @@ pub mod ai_agent {
     impl IntoValue for ToolOutputConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.output_variable_name_override {
-                m.insert("OutputVariableNameOverride", v.into_value());
-            }
-            if let Some(v) = self.session_data_namespace {
-                m.insert("SessionDataNamespace", v.into_value());
-            }
+            set(&mut m, "OutputVariableNameOverride", self.output_variable_name_override);
+            set(&mut m, "SessionDataNamespace", self.session_data_namespace);
             gs_core::Value::Map(m)
         }
     }
@@ -1623,9 +1489,7 @@ pub mod ai_agent {
     impl IntoValue for UserInteractionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.is_user_confirmation_required {
-                m.insert("IsUserConfirmationRequired", v.into_value());
-            }
+            set(&mut m, "IsUserConfirmationRequired", self.is_user_confirmation_required);
             gs_core::Value::Map(m)
         }
     }
@@ -1673,15 +1537,9 @@ pub mod ai_agent {
     impl IntoValue for NoteTakingAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
-            if let Some(v) = self.note_taking_ai_guardrail_id {
-                m.insert("NoteTakingAIGuardrailId", v.into_value());
-            }
-            if let Some(v) = self.note_taking_ai_prompt_id {
-                m.insert("NoteTakingAIPromptId", v.into_value());
-            }
+            set(&mut m, "Locale", self.locale);
+            set(&mut m, "NoteTakingAIGuardrailId", self.note_taking_ai_guardrail_id);
+            set(&mut m, "NoteTakingAIPromptId", self.note_taking_ai_prompt_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1729,15 +1587,9 @@ pub mod ai_agent {
     impl IntoValue for CaseSummarizationAIAgentConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.case_summarization_ai_guardrail_id {
-                m.insert("CaseSummarizationAIGuardrailId", v.into_value());
-            }
-            if let Some(v) = self.case_summarization_ai_prompt_id {
-                m.insert("CaseSummarizationAIPromptId", v.into_value());
-            }
-            if let Some(v) = self.locale {
-                m.insert("Locale", v.into_value());
-            }
+            set(&mut m, "CaseSummarizationAIGuardrailId", self.case_summarization_ai_guardrail_id);
+            set(&mut m, "CaseSummarizationAIPromptId", self.case_summarization_ai_prompt_id);
+            set(&mut m, "Locale", self.locale);
             gs_core::Value::Map(m)
         }
     }
@@ -1787,9 +1639,7 @@ impl CfnAIAgentVersionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIAgentId", self.ai_agent_id.into_value());
         m.insert("AssistantId", self.assistant_id.into_value());
-        if let Some(v) = self.modified_time_seconds {
-            m.insert("ModifiedTimeSeconds", v.into_value());
-        }
+        set(&mut m, "ModifiedTimeSeconds", self.modified_time_seconds);
         m
     }
 
@@ -1944,30 +1794,14 @@ impl CfnAIGuardrailProps {
         m.insert("AssistantId", self.assistant_id.into_value());
         m.insert("BlockedInputMessaging", self.blocked_input_messaging.into_value());
         m.insert("BlockedOutputsMessaging", self.blocked_outputs_messaging.into_value());
-        if let Some(v) = self.content_policy_config {
-            m.insert("ContentPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.contextual_grounding_policy_config {
-            m.insert("ContextualGroundingPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.sensitive_information_policy_config {
-            m.insert("SensitiveInformationPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.topic_policy_config {
-            m.insert("TopicPolicyConfig", v.into_value());
-        }
-        if let Some(v) = self.word_policy_config {
-            m.insert("WordPolicyConfig", v.into_value());
-        }
+        set(&mut m, "ContentPolicyConfig", self.content_policy_config);
+        set(&mut m, "ContextualGroundingPolicyConfig", self.contextual_grounding_policy_config);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "SensitiveInformationPolicyConfig", self.sensitive_information_policy_config);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TopicPolicyConfig", self.topic_policy_config);
+        set(&mut m, "WordPolicyConfig", self.word_policy_config);
         m
     }
 
@@ -2025,7 +1859,7 @@ impl crate::Cfn<markers::AIGuardrail> {
 /// The property types of [`CfnAIGuardrail`]: CDK's `CfnAIGuardrail.*Property`.
 #[cfg(feature = "wisdom")]
 pub mod ai_guardrail {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Topic policy configuration for a guardrail.
     ///
@@ -2105,9 +1939,7 @@ pub mod ai_guardrail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
-            if let Some(v) = self.examples {
-                m.insert("Examples", v.into_value());
-            }
+            set(&mut m, "Examples", self.examples);
             m.insert("Name", self.name.into_value());
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
@@ -2229,12 +2061,8 @@ pub mod ai_guardrail {
     impl IntoValue for AIGuardrailWordPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.managed_word_lists_config {
-                m.insert("ManagedWordListsConfig", v.into_value());
-            }
-            if let Some(v) = self.words_config {
-                m.insert("WordsConfig", v.into_value());
-            }
+            set(&mut m, "ManagedWordListsConfig", self.managed_word_lists_config);
+            set(&mut m, "WordsConfig", self.words_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2338,12 +2166,8 @@ pub mod ai_guardrail {
     impl IntoValue for AIGuardrailSensitiveInformationPolicyConfig {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.pii_entities_config {
-                m.insert("PiiEntitiesConfig", v.into_value());
-            }
-            if let Some(v) = self.regexes_config {
-                m.insert("RegexesConfig", v.into_value());
-            }
+            set(&mut m, "PiiEntitiesConfig", self.pii_entities_config);
+            set(&mut m, "RegexesConfig", self.regexes_config);
             gs_core::Value::Map(m)
         }
     }
@@ -2434,9 +2258,7 @@ pub mod ai_guardrail {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("Name", self.name.into_value());
             m.insert("Pattern", self.pattern.into_value());
             gs_core::Value::Map(m)
@@ -2558,9 +2380,7 @@ impl CfnAIGuardrailVersionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIGuardrailId", self.ai_guardrail_id.into_value());
         m.insert("AssistantId", self.assistant_id.into_value());
-        if let Some(v) = self.modified_time_seconds {
-            m.insert("ModifiedTimeSeconds", v.into_value());
-        }
+        set(&mut m, "ModifiedTimeSeconds", self.modified_time_seconds);
         m
     }
 
@@ -2703,19 +2523,11 @@ impl CfnAIPromptProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiFormat", self.api_format.into_value());
-        if let Some(v) = self.assistant_id {
-            m.insert("AssistantId", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "AssistantId", self.assistant_id);
+        set(&mut m, "Description", self.description);
         m.insert("ModelId", self.model_id.into_value());
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Name", self.name);
+        set(&mut m, "Tags", self.tags);
         m.insert("TemplateConfiguration", self.template_configuration.into_value());
         m.insert("TemplateType", self.template_type.into_value());
         m.insert("Type", self.r#type.into_value());
@@ -2888,9 +2700,7 @@ impl CfnAIPromptVersionProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIPromptId", self.ai_prompt_id.into_value());
         m.insert("AssistantId", self.assistant_id.into_value());
-        if let Some(v) = self.modified_time_seconds {
-            m.insert("ModifiedTimeSeconds", v.into_value());
-        }
+        set(&mut m, "ModifiedTimeSeconds", self.modified_time_seconds);
         m
     }
 
@@ -3010,16 +2820,10 @@ impl CfnAssistantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.server_side_encryption_configuration {
-            m.insert("ServerSideEncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ServerSideEncryptionConfiguration", self.server_side_encryption_configuration);
+        set(&mut m, "Tags", self.tags);
         m.insert("Type", self.r#type.into_value());
         m
     }
@@ -3062,7 +2866,7 @@ impl crate::Cfn<markers::Assistant> {
 /// The property types of [`CfnAssistant`]: CDK's `CfnAssistant.*Property`.
 #[cfg(feature = "wisdom")]
 pub mod assistant {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The configuration information for the customer managed key used for encryption.
     ///
@@ -3105,9 +2909,7 @@ pub mod assistant {
     impl IntoValue for ServerSideEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -3168,9 +2970,7 @@ impl CfnAssistantAssociationProps {
         m.insert("AssistantId", self.assistant_id.into_value());
         m.insert("Association", self.association.into_value());
         m.insert("AssociationType", self.association_type.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -3220,7 +3020,7 @@ impl crate::Cfn<markers::AssistantAssociation> {
 /// The property types of [`CfnAssistantAssociation`]: CDK's `CfnAssistantAssociation.*Property`.
 #[cfg(feature = "wisdom")]
 pub mod assistant_association {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Configuration for an external Bedrock knowledge base.
     ///
@@ -3300,12 +3100,8 @@ pub mod assistant_association {
     impl IntoValue for AssociationData {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.external_bedrock_knowledge_base_config {
-                m.insert("ExternalBedrockKnowledgeBaseConfig", v.into_value());
-            }
-            if let Some(v) = self.knowledge_base_id {
-                m.insert("KnowledgeBaseId", v.into_value());
-            }
+            set(&mut m, "ExternalBedrockKnowledgeBaseConfig", self.external_bedrock_knowledge_base_config);
+            set(&mut m, "KnowledgeBaseId", self.knowledge_base_id);
             gs_core::Value::Map(m)
         }
     }
@@ -3398,26 +3194,14 @@ impl CfnKnowledgeBaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("KnowledgeBaseType", self.knowledge_base_type.into_value());
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.rendering_configuration {
-            m.insert("RenderingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.server_side_encryption_configuration {
-            m.insert("ServerSideEncryptionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.source_configuration {
-            m.insert("SourceConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.vector_ingestion_configuration {
-            m.insert("VectorIngestionConfiguration", v.into_value());
-        }
+        set(&mut m, "RenderingConfiguration", self.rendering_configuration);
+        set(&mut m, "ServerSideEncryptionConfiguration", self.server_side_encryption_configuration);
+        set(&mut m, "SourceConfiguration", self.source_configuration);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "VectorIngestionConfiguration", self.vector_ingestion_configuration);
         m
     }
 
@@ -3459,7 +3243,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
 /// The property types of [`CfnKnowledgeBase`]: CDK's `CfnKnowledgeBase.*Property`.
 #[cfg(feature = "wisdom")]
 pub mod knowledge_base {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// Source configuration for managed resources.
     ///
@@ -3551,18 +3335,10 @@ pub mod knowledge_base {
     impl IntoValue for WebCrawlerConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.crawler_limits {
-                m.insert("CrawlerLimits", v.into_value());
-            }
-            if let Some(v) = self.exclusion_filters {
-                m.insert("ExclusionFilters", v.into_value());
-            }
-            if let Some(v) = self.inclusion_filters {
-                m.insert("InclusionFilters", v.into_value());
-            }
-            if let Some(v) = self.scope {
-                m.insert("Scope", v.into_value());
-            }
+            set(&mut m, "CrawlerLimits", self.crawler_limits);
+            set(&mut m, "ExclusionFilters", self.exclusion_filters);
+            set(&mut m, "InclusionFilters", self.inclusion_filters);
+            set(&mut m, "Scope", self.scope);
             m.insert("UrlConfiguration", self.url_configuration.into_value());
             gs_core::Value::Map(m)
         }
@@ -3600,9 +3376,7 @@ pub mod knowledge_base {
     impl IntoValue for UrlConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.seed_urls {
-                m.insert("SeedUrls", v.into_value());
-            }
+            set(&mut m, "SeedUrls", self.seed_urls);
             gs_core::Value::Map(m)
         }
     }
@@ -3638,9 +3412,7 @@ pub mod knowledge_base {
     impl IntoValue for SeedUrl {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.url {
-                m.insert("Url", v.into_value());
-            }
+            set(&mut m, "Url", self.url);
             gs_core::Value::Map(m)
         }
     }
@@ -3676,9 +3448,7 @@ pub mod knowledge_base {
     impl IntoValue for CrawlerLimits {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.rate_limit {
-                m.insert("RateLimit", v.into_value());
-            }
+            set(&mut m, "RateLimit", self.rate_limit);
             gs_core::Value::Map(m)
         }
     }
@@ -3721,12 +3491,8 @@ pub mod knowledge_base {
     impl IntoValue for VectorIngestionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.chunking_configuration {
-                m.insert("ChunkingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.parsing_configuration {
-                m.insert("ParsingConfiguration", v.into_value());
-            }
+            set(&mut m, "ChunkingConfiguration", self.chunking_configuration);
+            set(&mut m, "ParsingConfiguration", self.parsing_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3785,15 +3551,9 @@ pub mod knowledge_base {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChunkingStrategy", self.chunking_strategy.into_value());
-            if let Some(v) = self.fixed_size_chunking_configuration {
-                m.insert("FixedSizeChunkingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.hierarchical_chunking_configuration {
-                m.insert("HierarchicalChunkingConfiguration", v.into_value());
-            }
-            if let Some(v) = self.semantic_chunking_configuration {
-                m.insert("SemanticChunkingConfiguration", v.into_value());
-            }
+            set(&mut m, "FixedSizeChunkingConfiguration", self.fixed_size_chunking_configuration);
+            set(&mut m, "HierarchicalChunkingConfiguration", self.hierarchical_chunking_configuration);
+            set(&mut m, "SemanticChunkingConfiguration", self.semantic_chunking_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -3994,9 +3754,7 @@ pub mod knowledge_base {
     impl IntoValue for ParsingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bedrock_foundation_model_configuration {
-                m.insert("BedrockFoundationModelConfiguration", v.into_value());
-            }
+            set(&mut m, "BedrockFoundationModelConfiguration", self.bedrock_foundation_model_configuration);
             m.insert("ParsingStrategy", self.parsing_strategy.into_value());
             gs_core::Value::Map(m)
         }
@@ -4035,9 +3793,7 @@ pub mod knowledge_base {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelArn", self.model_arn.into_value());
-            if let Some(v) = self.parsing_prompt {
-                m.insert("ParsingPrompt", v.into_value());
-            }
+            set(&mut m, "ParsingPrompt", self.parsing_prompt);
             gs_core::Value::Map(m)
         }
     }
@@ -4111,12 +3867,8 @@ pub mod knowledge_base {
     impl IntoValue for SourceConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.app_integrations {
-                m.insert("AppIntegrations", v.into_value());
-            }
-            if let Some(v) = self.managed_source_configuration {
-                m.insert("ManagedSourceConfiguration", v.into_value());
-            }
+            set(&mut m, "AppIntegrations", self.app_integrations);
+            set(&mut m, "ManagedSourceConfiguration", self.managed_source_configuration);
             gs_core::Value::Map(m)
         }
     }
@@ -4157,9 +3909,7 @@ pub mod knowledge_base {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppIntegrationArn", self.app_integration_arn.into_value());
-            if let Some(v) = self.object_fields {
-                m.insert("ObjectFields", v.into_value());
-            }
+            set(&mut m, "ObjectFields", self.object_fields);
             gs_core::Value::Map(m)
         }
     }
@@ -4196,9 +3946,7 @@ pub mod knowledge_base {
     impl IntoValue for ServerSideEncryptionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
+            set(&mut m, "KmsKeyId", self.kms_key_id);
             gs_core::Value::Map(m)
         }
     }
@@ -4236,9 +3984,7 @@ pub mod knowledge_base {
     impl IntoValue for RenderingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.template_uri {
-                m.insert("TemplateUri", v.into_value());
-            }
+            set(&mut m, "TemplateUri", self.template_uri);
             gs_core::Value::Map(m)
         }
     }
@@ -4339,26 +4085,14 @@ impl CfnMessageTemplateProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelSubtype", self.channel_subtype.into_value());
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.default_attributes {
-            m.insert("DefaultAttributes", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.grouping_configuration {
-            m.insert("GroupingConfiguration", v.into_value());
-        }
+        set(&mut m, "DefaultAttributes", self.default_attributes);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GroupingConfiguration", self.grouping_configuration);
         m.insert("KnowledgeBaseArn", self.knowledge_base_arn.into_value());
-        if let Some(v) = self.language {
-            m.insert("Language", v.into_value());
-        }
-        if let Some(v) = self.message_template_attachments {
-            m.insert("MessageTemplateAttachments", v.into_value());
-        }
+        set(&mut m, "Language", self.language);
+        set(&mut m, "MessageTemplateAttachments", self.message_template_attachments);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -4411,7 +4145,7 @@ impl crate::Cfn<markers::MessageTemplate> {
 /// The property types of [`CfnMessageTemplate`]: CDK's `CfnMessageTemplate.*Property`.
 #[cfg(feature = "wisdom")]
 pub mod message_template {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The content of the message template.
     ///
@@ -4450,12 +4184,8 @@ pub mod message_template {
     impl IntoValue for Content {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.email_message_template_content {
-                m.insert("EmailMessageTemplateContent", v.into_value());
-            }
-            if let Some(v) = self.sms_message_template_content {
-                m.insert("SmsMessageTemplateContent", v.into_value());
-            }
+            set(&mut m, "EmailMessageTemplateContent", self.email_message_template_content);
+            set(&mut m, "SmsMessageTemplateContent", self.sms_message_template_content);
             gs_core::Value::Map(m)
         }
     }
@@ -4549,12 +4279,8 @@ pub mod message_template {
     impl IntoValue for EmailMessageTemplateContentBody {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.html {
-                m.insert("Html", v.into_value());
-            }
-            if let Some(v) = self.plain_text {
-                m.insert("PlainText", v.into_value());
-            }
+            set(&mut m, "Html", self.html);
+            set(&mut m, "PlainText", self.plain_text);
             gs_core::Value::Map(m)
         }
     }
@@ -4590,9 +4316,7 @@ pub mod message_template {
     impl IntoValue for MessageTemplateBodyContentProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
             gs_core::Value::Map(m)
         }
     }
@@ -4634,12 +4358,8 @@ pub mod message_template {
     impl IntoValue for EmailMessageTemplateHeader {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.value {
-                m.insert("Value", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Value", self.value);
             gs_core::Value::Map(m)
         }
     }
@@ -4706,9 +4426,7 @@ pub mod message_template {
     impl IntoValue for SmsMessageTemplateContentBody {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.plain_text {
-                m.insert("PlainText", v.into_value());
-            }
+            set(&mut m, "PlainText", self.plain_text);
             gs_core::Value::Map(m)
         }
     }
@@ -4801,18 +4519,10 @@ pub mod message_template {
     impl IntoValue for MessageTemplateAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.agent_attributes {
-                m.insert("AgentAttributes", v.into_value());
-            }
-            if let Some(v) = self.custom_attributes {
-                m.insert("CustomAttributes", v.into_value());
-            }
-            if let Some(v) = self.customer_profile_attributes {
-                m.insert("CustomerProfileAttributes", v.into_value());
-            }
-            if let Some(v) = self.system_attributes {
-                m.insert("SystemAttributes", v.into_value());
-            }
+            set(&mut m, "AgentAttributes", self.agent_attributes);
+            set(&mut m, "CustomAttributes", self.custom_attributes);
+            set(&mut m, "CustomerProfileAttributes", self.customer_profile_attributes);
+            set(&mut m, "SystemAttributes", self.system_attributes);
             gs_core::Value::Map(m)
         }
     }
@@ -4860,15 +4570,9 @@ pub mod message_template {
     impl IntoValue for SystemAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.customer_endpoint {
-                m.insert("CustomerEndpoint", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.system_endpoint {
-                m.insert("SystemEndpoint", v.into_value());
-            }
+            set(&mut m, "CustomerEndpoint", self.customer_endpoint);
+            set(&mut m, "Name", self.name);
+            set(&mut m, "SystemEndpoint", self.system_endpoint);
             gs_core::Value::Map(m)
         }
     }
@@ -4905,9 +4609,7 @@ pub mod message_template {
     impl IntoValue for SystemEndpointAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.address {
-                m.insert("Address", v.into_value());
-            }
+            set(&mut m, "Address", self.address);
             gs_core::Value::Map(m)
         }
     }
@@ -4949,12 +4651,8 @@ pub mod message_template {
     impl IntoValue for AgentAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.first_name {
-                m.insert("FirstName", v.into_value());
-            }
-            if let Some(v) = self.last_name {
-                m.insert("LastName", v.into_value());
-            }
+            set(&mut m, "FirstName", self.first_name);
+            set(&mut m, "LastName", self.last_name);
             gs_core::Value::Map(m)
         }
     }
@@ -5334,180 +5032,64 @@ pub mod message_template {
     impl IntoValue for CustomerProfileAttributes {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.account_number {
-                m.insert("AccountNumber", v.into_value());
-            }
-            if let Some(v) = self.additional_information {
-                m.insert("AdditionalInformation", v.into_value());
-            }
-            if let Some(v) = self.address1 {
-                m.insert("Address1", v.into_value());
-            }
-            if let Some(v) = self.address2 {
-                m.insert("Address2", v.into_value());
-            }
-            if let Some(v) = self.address3 {
-                m.insert("Address3", v.into_value());
-            }
-            if let Some(v) = self.address4 {
-                m.insert("Address4", v.into_value());
-            }
-            if let Some(v) = self.billing_address1 {
-                m.insert("BillingAddress1", v.into_value());
-            }
-            if let Some(v) = self.billing_address2 {
-                m.insert("BillingAddress2", v.into_value());
-            }
-            if let Some(v) = self.billing_address3 {
-                m.insert("BillingAddress3", v.into_value());
-            }
-            if let Some(v) = self.billing_address4 {
-                m.insert("BillingAddress4", v.into_value());
-            }
-            if let Some(v) = self.billing_city {
-                m.insert("BillingCity", v.into_value());
-            }
-            if let Some(v) = self.billing_country {
-                m.insert("BillingCountry", v.into_value());
-            }
-            if let Some(v) = self.billing_county {
-                m.insert("BillingCounty", v.into_value());
-            }
-            if let Some(v) = self.billing_postal_code {
-                m.insert("BillingPostalCode", v.into_value());
-            }
-            if let Some(v) = self.billing_province {
-                m.insert("BillingProvince", v.into_value());
-            }
-            if let Some(v) = self.billing_state {
-                m.insert("BillingState", v.into_value());
-            }
-            if let Some(v) = self.birth_date {
-                m.insert("BirthDate", v.into_value());
-            }
-            if let Some(v) = self.business_email_address {
-                m.insert("BusinessEmailAddress", v.into_value());
-            }
-            if let Some(v) = self.business_name {
-                m.insert("BusinessName", v.into_value());
-            }
-            if let Some(v) = self.business_phone_number {
-                m.insert("BusinessPhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.city {
-                m.insert("City", v.into_value());
-            }
-            if let Some(v) = self.country {
-                m.insert("Country", v.into_value());
-            }
-            if let Some(v) = self.county {
-                m.insert("County", v.into_value());
-            }
-            if let Some(v) = self.custom {
-                m.insert("Custom", v.into_value());
-            }
-            if let Some(v) = self.email_address {
-                m.insert("EmailAddress", v.into_value());
-            }
-            if let Some(v) = self.first_name {
-                m.insert("FirstName", v.into_value());
-            }
-            if let Some(v) = self.gender {
-                m.insert("Gender", v.into_value());
-            }
-            if let Some(v) = self.home_phone_number {
-                m.insert("HomePhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.last_name {
-                m.insert("LastName", v.into_value());
-            }
-            if let Some(v) = self.mailing_address1 {
-                m.insert("MailingAddress1", v.into_value());
-            }
-            if let Some(v) = self.mailing_address2 {
-                m.insert("MailingAddress2", v.into_value());
-            }
-            if let Some(v) = self.mailing_address3 {
-                m.insert("MailingAddress3", v.into_value());
-            }
-            if let Some(v) = self.mailing_address4 {
-                m.insert("MailingAddress4", v.into_value());
-            }
-            if let Some(v) = self.mailing_city {
-                m.insert("MailingCity", v.into_value());
-            }
-            if let Some(v) = self.mailing_country {
-                m.insert("MailingCountry", v.into_value());
-            }
-            if let Some(v) = self.mailing_county {
-                m.insert("MailingCounty", v.into_value());
-            }
-            if let Some(v) = self.mailing_postal_code {
-                m.insert("MailingPostalCode", v.into_value());
-            }
-            if let Some(v) = self.mailing_province {
-                m.insert("MailingProvince", v.into_value());
-            }
-            if let Some(v) = self.mailing_state {
-                m.insert("MailingState", v.into_value());
-            }
-            if let Some(v) = self.middle_name {
-                m.insert("MiddleName", v.into_value());
-            }
-            if let Some(v) = self.mobile_phone_number {
-                m.insert("MobilePhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.party_type {
-                m.insert("PartyType", v.into_value());
-            }
-            if let Some(v) = self.phone_number {
-                m.insert("PhoneNumber", v.into_value());
-            }
-            if let Some(v) = self.postal_code {
-                m.insert("PostalCode", v.into_value());
-            }
-            if let Some(v) = self.profile_arn {
-                m.insert("ProfileARN", v.into_value());
-            }
-            if let Some(v) = self.profile_id {
-                m.insert("ProfileId", v.into_value());
-            }
-            if let Some(v) = self.province {
-                m.insert("Province", v.into_value());
-            }
-            if let Some(v) = self.shipping_address1 {
-                m.insert("ShippingAddress1", v.into_value());
-            }
-            if let Some(v) = self.shipping_address2 {
-                m.insert("ShippingAddress2", v.into_value());
-            }
-            if let Some(v) = self.shipping_address3 {
-                m.insert("ShippingAddress3", v.into_value());
-            }
-            if let Some(v) = self.shipping_address4 {
-                m.insert("ShippingAddress4", v.into_value());
-            }
-            if let Some(v) = self.shipping_city {
-                m.insert("ShippingCity", v.into_value());
-            }
-            if let Some(v) = self.shipping_country {
-                m.insert("ShippingCountry", v.into_value());
-            }
-            if let Some(v) = self.shipping_county {
-                m.insert("ShippingCounty", v.into_value());
-            }
-            if let Some(v) = self.shipping_postal_code {
-                m.insert("ShippingPostalCode", v.into_value());
-            }
-            if let Some(v) = self.shipping_province {
-                m.insert("ShippingProvince", v.into_value());
-            }
-            if let Some(v) = self.shipping_state {
-                m.insert("ShippingState", v.into_value());
-            }
-            if let Some(v) = self.state {
-                m.insert("State", v.into_value());
-            }
+            set(&mut m, "AccountNumber", self.account_number);
+            set(&mut m, "AdditionalInformation", self.additional_information);
+            set(&mut m, "Address1", self.address1);
+            set(&mut m, "Address2", self.address2);
+            set(&mut m, "Address3", self.address3);
+            set(&mut m, "Address4", self.address4);
+            set(&mut m, "BillingAddress1", self.billing_address1);
+            set(&mut m, "BillingAddress2", self.billing_address2);
+            set(&mut m, "BillingAddress3", self.billing_address3);
+            set(&mut m, "BillingAddress4", self.billing_address4);
+            set(&mut m, "BillingCity", self.billing_city);
+            set(&mut m, "BillingCountry", self.billing_country);
+            set(&mut m, "BillingCounty", self.billing_county);
+            set(&mut m, "BillingPostalCode", self.billing_postal_code);
+            set(&mut m, "BillingProvince", self.billing_province);
+            set(&mut m, "BillingState", self.billing_state);
+            set(&mut m, "BirthDate", self.birth_date);
+            set(&mut m, "BusinessEmailAddress", self.business_email_address);
+            set(&mut m, "BusinessName", self.business_name);
+            set(&mut m, "BusinessPhoneNumber", self.business_phone_number);
+            set(&mut m, "City", self.city);
+            set(&mut m, "Country", self.country);
+            set(&mut m, "County", self.county);
+            set(&mut m, "Custom", self.custom);
+            set(&mut m, "EmailAddress", self.email_address);
+            set(&mut m, "FirstName", self.first_name);
+            set(&mut m, "Gender", self.gender);
+            set(&mut m, "HomePhoneNumber", self.home_phone_number);
+            set(&mut m, "LastName", self.last_name);
+            set(&mut m, "MailingAddress1", self.mailing_address1);
+            set(&mut m, "MailingAddress2", self.mailing_address2);
+            set(&mut m, "MailingAddress3", self.mailing_address3);
+            set(&mut m, "MailingAddress4", self.mailing_address4);
+            set(&mut m, "MailingCity", self.mailing_city);
+            set(&mut m, "MailingCountry", self.mailing_country);
+            set(&mut m, "MailingCounty", self.mailing_county);
+            set(&mut m, "MailingPostalCode", self.mailing_postal_code);
+            set(&mut m, "MailingProvince", self.mailing_province);
+            set(&mut m, "MailingState", self.mailing_state);
+            set(&mut m, "MiddleName", self.middle_name);
+            set(&mut m, "MobilePhoneNumber", self.mobile_phone_number);
+            set(&mut m, "PartyType", self.party_type);
+            set(&mut m, "PhoneNumber", self.phone_number);
+            set(&mut m, "PostalCode", self.postal_code);
+            set(&mut m, "ProfileARN", self.profile_arn);
+            set(&mut m, "ProfileId", self.profile_id);
+            set(&mut m, "Province", self.province);
+            set(&mut m, "ShippingAddress1", self.shipping_address1);
+            set(&mut m, "ShippingAddress2", self.shipping_address2);
+            set(&mut m, "ShippingAddress3", self.shipping_address3);
+            set(&mut m, "ShippingAddress4", self.shipping_address4);
+            set(&mut m, "ShippingCity", self.shipping_city);
+            set(&mut m, "ShippingCountry", self.shipping_country);
+            set(&mut m, "ShippingCounty", self.shipping_county);
+            set(&mut m, "ShippingPostalCode", self.shipping_postal_code);
+            set(&mut m, "ShippingProvince", self.shipping_province);
+            set(&mut m, "ShippingState", self.shipping_state);
+            set(&mut m, "State", self.state);
             gs_core::Value::Map(m)
         }
     }
@@ -5555,9 +5137,7 @@ pub mod message_template {
     impl IntoValue for MessageTemplateAttachment {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attachment_id {
-                m.insert("AttachmentId", v.into_value());
-            }
+            set(&mut m, "AttachmentId", self.attachment_id);
             m.insert("AttachmentName", self.attachment_name.into_value());
             m.insert("S3PresignedUrl", self.s3_presigned_url.into_value());
             gs_core::Value::Map(m)
@@ -5600,9 +5180,7 @@ impl CfnMessageTemplateVersionProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MessageTemplateArn", self.message_template_arn.into_value());
-        if let Some(v) = self.message_template_content_sha256 {
-            m.insert("MessageTemplateContentSha256", v.into_value());
-        }
+        set(&mut m, "MessageTemplateContentSha256", self.message_template_content_sha256);
         m
     }
 
@@ -5738,33 +5316,17 @@ impl CfnQuickResponseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.channels {
-            m.insert("Channels", v.into_value());
-        }
+        set(&mut m, "Channels", self.channels);
         m.insert("Content", self.content.into_value());
-        if let Some(v) = self.content_type {
-            m.insert("ContentType", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.grouping_configuration {
-            m.insert("GroupingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.is_active {
-            m.insert("IsActive", v.into_value());
-        }
+        set(&mut m, "ContentType", self.content_type);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "GroupingConfiguration", self.grouping_configuration);
+        set(&mut m, "IsActive", self.is_active);
         m.insert("KnowledgeBaseArn", self.knowledge_base_arn.into_value());
-        if let Some(v) = self.language {
-            m.insert("Language", v.into_value());
-        }
+        set(&mut m, "Language", self.language);
         m.insert("Name", self.name.into_value());
-        if let Some(v) = self.shortcut_key {
-            m.insert("ShortcutKey", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ShortcutKey", self.shortcut_key);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -5822,7 +5384,7 @@ impl crate::Cfn<markers::QuickResponse> {
 /// The property types of [`CfnQuickResponse`]: CDK's `CfnQuickResponse.*Property`.
 #[cfg(feature = "wisdom")]
 pub mod quick_response {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The container quick response content.
     ///
@@ -5855,9 +5417,7 @@ pub mod quick_response {
     impl IntoValue for QuickResponseContentProvider {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.content {
-                m.insert("Content", v.into_value());
-            }
+            set(&mut m, "Content", self.content);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "workspaces")]
-use crate::kinds::{Bool, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -117,9 +117,7 @@ impl CfnConnectionAliasProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionString", self.connection_string.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -248,22 +246,12 @@ impl CfnWorkspaceProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("BundleId", self.bundle_id.into_value());
         m.insert("DirectoryId", self.directory_id.into_value());
-        if let Some(v) = self.root_volume_encryption_enabled {
-            m.insert("RootVolumeEncryptionEnabled", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RootVolumeEncryptionEnabled", self.root_volume_encryption_enabled);
+        set(&mut m, "Tags", self.tags);
         m.insert("UserName", self.user_name.into_value());
-        if let Some(v) = self.user_volume_encryption_enabled {
-            m.insert("UserVolumeEncryptionEnabled", v.into_value());
-        }
-        if let Some(v) = self.volume_encryption_key {
-            m.insert("VolumeEncryptionKey", v.into_value());
-        }
-        if let Some(v) = self.workspace_properties {
-            m.insert("WorkspaceProperties", v.into_value());
-        }
+        set(&mut m, "UserVolumeEncryptionEnabled", self.user_volume_encryption_enabled);
+        set(&mut m, "VolumeEncryptionKey", self.volume_encryption_key);
+        set(&mut m, "WorkspaceProperties", self.workspace_properties);
         m
     }
 
@@ -305,7 +293,7 @@ impl crate::Cfn<markers::Workspace> {
 /// The property types of [`CfnWorkspace`]: CDK's `CfnWorkspace.*Property`.
 #[cfg(feature = "workspaces")]
 pub mod workspace {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Information about a WorkSpace.
     ///
@@ -371,21 +359,11 @@ pub mod workspace {
     impl IntoValue for WorkspaceProperties {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.compute_type_name {
-                m.insert("ComputeTypeName", v.into_value());
-            }
-            if let Some(v) = self.root_volume_size_gib {
-                m.insert("RootVolumeSizeGib", v.into_value());
-            }
-            if let Some(v) = self.running_mode {
-                m.insert("RunningMode", v.into_value());
-            }
-            if let Some(v) = self.running_mode_auto_stop_timeout_in_minutes {
-                m.insert("RunningModeAutoStopTimeoutInMinutes", v.into_value());
-            }
-            if let Some(v) = self.user_volume_size_gib {
-                m.insert("UserVolumeSizeGib", v.into_value());
-            }
+            set(&mut m, "ComputeTypeName", self.compute_type_name);
+            set(&mut m, "RootVolumeSizeGib", self.root_volume_size_gib);
+            set(&mut m, "RunningMode", self.running_mode);
+            set(&mut m, "RunningModeAutoStopTimeoutInMinutes", self.running_mode_auto_stop_timeout_in_minutes);
+            set(&mut m, "UserVolumeSizeGib", self.user_volume_size_gib);
             gs_core::Value::Map(m)
         }
     }
@@ -441,16 +419,10 @@ impl CfnWorkspaceIpGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.group_desc {
-            m.insert("GroupDesc", v.into_value());
-        }
+        set(&mut m, "GroupDesc", self.group_desc);
         m.insert("GroupName", self.group_name.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.user_rules {
-            m.insert("UserRules", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "UserRules", self.user_rules);
         m
     }
 
@@ -492,7 +464,7 @@ impl crate::Cfn<markers::WorkspaceIpGroup> {
 /// The property types of [`CfnWorkspaceIpGroup`]: CDK's `CfnWorkspaceIpGroup.*Property`.
 #[cfg(feature = "workspaces")]
 pub mod workspace_ip_group {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// Describes a rule for an IP access control group.
     ///
@@ -527,9 +499,7 @@ pub mod workspace_ip_group {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IpRule", self.ip_rule.into_value());
-            if let Some(v) = self.rule_desc {
-                m.insert("RuleDesc", v.into_value());
-            }
+            set(&mut m, "RuleDesc", self.rule_desc);
             gs_core::Value::Map(m)
         }
     }
@@ -622,25 +592,15 @@ impl CfnWorkspacesPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.application_settings {
-            m.insert("ApplicationSettings", v.into_value());
-        }
+        set(&mut m, "ApplicationSettings", self.application_settings);
         m.insert("BundleId", self.bundle_id.into_value());
         m.insert("Capacity", self.capacity.into_value());
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
+        set(&mut m, "Description", self.description);
         m.insert("DirectoryId", self.directory_id.into_value());
         m.insert("PoolName", self.pool_name.into_value());
-        if let Some(v) = self.running_mode {
-            m.insert("RunningMode", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.timeout_settings {
-            m.insert("TimeoutSettings", v.into_value());
-        }
+        set(&mut m, "RunningMode", self.running_mode);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TimeoutSettings", self.timeout_settings);
         m
     }
 
@@ -690,7 +650,7 @@ impl crate::Cfn<markers::WorkspacesPool> {
 /// The property types of [`CfnWorkspacesPool`]: CDK's `CfnWorkspacesPool.*Property`.
 #[cfg(feature = "workspaces")]
 pub mod workspaces_pool {
-    use crate::kinds::{Int, IntoValue, Str};
+    use crate::kinds::{Int, IntoValue, Str, set};
 
     /// Describes the user capacity for the pool.
     ///
@@ -755,9 +715,7 @@ pub mod workspaces_pool {
     impl IntoValue for ApplicationSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.settings_group {
-                m.insert("SettingsGroup", v.into_value());
-            }
+            set(&mut m, "SettingsGroup", self.settings_group);
             m.insert("Status", self.status.into_value());
             gs_core::Value::Map(m)
         }
@@ -812,15 +770,9 @@ pub mod workspaces_pool {
     impl IntoValue for TimeoutSettings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.disconnect_timeout_in_seconds {
-                m.insert("DisconnectTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.idle_disconnect_timeout_in_seconds {
-                m.insert("IdleDisconnectTimeoutInSeconds", v.into_value());
-            }
-            if let Some(v) = self.max_user_duration_in_seconds {
-                m.insert("MaxUserDurationInSeconds", v.into_value());
-            }
+            set(&mut m, "DisconnectTimeoutInSeconds", self.disconnect_timeout_in_seconds);
+            set(&mut m, "IdleDisconnectTimeoutInSeconds", self.idle_disconnect_timeout_in_seconds);
+            set(&mut m, "MaxUserDurationInSeconds", self.max_user_duration_in_seconds);
             gs_core::Value::Map(m)
         }
     }

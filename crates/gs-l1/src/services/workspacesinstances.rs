@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "workspacesinstances")]
-use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -146,30 +146,14 @@ impl CfnVolumeProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AvailabilityZone", self.availability_zone.into_value());
-        if let Some(v) = self.encrypted {
-            m.insert("Encrypted", v.into_value());
-        }
-        if let Some(v) = self.iops {
-            m.insert("Iops", v.into_value());
-        }
-        if let Some(v) = self.kms_key_id {
-            m.insert("KmsKeyId", v.into_value());
-        }
-        if let Some(v) = self.size_in_gb {
-            m.insert("SizeInGB", v.into_value());
-        }
-        if let Some(v) = self.snapshot_id {
-            m.insert("SnapshotId", v.into_value());
-        }
-        if let Some(v) = self.tag_specifications {
-            m.insert("TagSpecifications", v.into_value());
-        }
-        if let Some(v) = self.throughput {
-            m.insert("Throughput", v.into_value());
-        }
-        if let Some(v) = self.volume_type {
-            m.insert("VolumeType", v.into_value());
-        }
+        set(&mut m, "Encrypted", self.encrypted);
+        set(&mut m, "Iops", self.iops);
+        set(&mut m, "KmsKeyId", self.kms_key_id);
+        set(&mut m, "SizeInGB", self.size_in_gb);
+        set(&mut m, "SnapshotId", self.snapshot_id);
+        set(&mut m, "TagSpecifications", self.tag_specifications);
+        set(&mut m, "Throughput", self.throughput);
+        set(&mut m, "VolumeType", self.volume_type);
         m
     }
 
@@ -203,7 +187,7 @@ impl crate::Cfn<markers::Volume> {
 /// The property types of [`CfnVolume`]: CDK's `CfnVolume.*Property`.
 #[cfg(feature = "workspacesinstances")]
 pub mod volume {
-    use crate::kinds::{IntoValue, List, Str, Tag};
+    use crate::kinds::{IntoValue, List, Str, Tag, set};
 
     /// The `TagSpecification` property type.
     ///
@@ -242,12 +226,8 @@ pub mod volume {
     impl IntoValue for TagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }
@@ -302,9 +282,7 @@ impl CfnVolumeAssociationProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Device", self.device.into_value());
-        if let Some(v) = self.disassociate_mode {
-            m.insert("DisassociateMode", v.into_value());
-        }
+        set(&mut m, "DisassociateMode", self.disassociate_mode);
         m.insert("VolumeId", self.volume_id.into_value());
         m.insert("WorkspaceInstanceId", self.workspace_instance_id.into_value());
         m
@@ -373,12 +351,8 @@ impl CfnWorkspaceInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.managed_instance {
-            m.insert("ManagedInstance", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "ManagedInstance", self.managed_instance);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -436,7 +410,7 @@ impl crate::Cfn<markers::WorkspaceInstance> {
 /// The property types of [`CfnWorkspaceInstance`]: CDK's `CfnWorkspaceInstance.*Property`.
 #[cfg(feature = "workspacesinstances")]
 pub mod workspace_instance {
-    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag};
+    use crate::kinds::{Bool, Int, IntoValue, List, Str, Tag, set};
 
     /// The `ManagedInstance` property type.
     ///
@@ -609,77 +583,31 @@ pub mod workspace_instance {
     impl IntoValue for ManagedInstance {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.block_device_mappings {
-                m.insert("BlockDeviceMappings", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_specification {
-                m.insert("CapacityReservationSpecification", v.into_value());
-            }
-            if let Some(v) = self.cpu_options {
-                m.insert("CpuOptions", v.into_value());
-            }
-            if let Some(v) = self.credit_specification {
-                m.insert("CreditSpecification", v.into_value());
-            }
-            if let Some(v) = self.disable_api_stop {
-                m.insert("DisableApiStop", v.into_value());
-            }
-            if let Some(v) = self.ebs_optimized {
-                m.insert("EbsOptimized", v.into_value());
-            }
-            if let Some(v) = self.enable_primary_ipv6 {
-                m.insert("EnablePrimaryIpv6", v.into_value());
-            }
-            if let Some(v) = self.enclave_options {
-                m.insert("EnclaveOptions", v.into_value());
-            }
-            if let Some(v) = self.hibernation_options {
-                m.insert("HibernationOptions", v.into_value());
-            }
-            if let Some(v) = self.iam_instance_profile {
-                m.insert("IamInstanceProfile", v.into_value());
-            }
+            set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
+            set(&mut m, "CapacityReservationSpecification", self.capacity_reservation_specification);
+            set(&mut m, "CpuOptions", self.cpu_options);
+            set(&mut m, "CreditSpecification", self.credit_specification);
+            set(&mut m, "DisableApiStop", self.disable_api_stop);
+            set(&mut m, "EbsOptimized", self.ebs_optimized);
+            set(&mut m, "EnablePrimaryIpv6", self.enable_primary_ipv6);
+            set(&mut m, "EnclaveOptions", self.enclave_options);
+            set(&mut m, "HibernationOptions", self.hibernation_options);
+            set(&mut m, "IamInstanceProfile", self.iam_instance_profile);
             m.insert("ImageId", self.image_id.into_value());
             m.insert("InstanceType", self.instance_type.into_value());
-            if let Some(v) = self.ipv6_address_count {
-                m.insert("Ipv6AddressCount", v.into_value());
-            }
-            if let Some(v) = self.key_name {
-                m.insert("KeyName", v.into_value());
-            }
-            if let Some(v) = self.license_specifications {
-                m.insert("LicenseSpecifications", v.into_value());
-            }
-            if let Some(v) = self.maintenance_options {
-                m.insert("MaintenanceOptions", v.into_value());
-            }
-            if let Some(v) = self.metadata_options {
-                m.insert("MetadataOptions", v.into_value());
-            }
-            if let Some(v) = self.monitoring {
-                m.insert("Monitoring", v.into_value());
-            }
-            if let Some(v) = self.network_interfaces {
-                m.insert("NetworkInterfaces", v.into_value());
-            }
-            if let Some(v) = self.network_performance_options {
-                m.insert("NetworkPerformanceOptions", v.into_value());
-            }
-            if let Some(v) = self.placement {
-                m.insert("Placement", v.into_value());
-            }
-            if let Some(v) = self.private_dns_name_options {
-                m.insert("PrivateDnsNameOptions", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
-            if let Some(v) = self.tag_specifications {
-                m.insert("TagSpecifications", v.into_value());
-            }
-            if let Some(v) = self.user_data {
-                m.insert("UserData", v.into_value());
-            }
+            set(&mut m, "Ipv6AddressCount", self.ipv6_address_count);
+            set(&mut m, "KeyName", self.key_name);
+            set(&mut m, "LicenseSpecifications", self.license_specifications);
+            set(&mut m, "MaintenanceOptions", self.maintenance_options);
+            set(&mut m, "MetadataOptions", self.metadata_options);
+            set(&mut m, "Monitoring", self.monitoring);
+            set(&mut m, "NetworkInterfaces", self.network_interfaces);
+            set(&mut m, "NetworkPerformanceOptions", self.network_performance_options);
+            set(&mut m, "Placement", self.placement);
+            set(&mut m, "PrivateDnsNameOptions", self.private_dns_name_options);
+            set(&mut m, "SubnetId", self.subnet_id);
+            set(&mut m, "TagSpecifications", self.tag_specifications);
+            set(&mut m, "UserData", self.user_data);
             gs_core::Value::Map(m)
         }
     }
@@ -733,18 +661,10 @@ pub mod workspace_instance {
     impl IntoValue for BlockDeviceMapping {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.device_name {
-                m.insert("DeviceName", v.into_value());
-            }
-            if let Some(v) = self.ebs {
-                m.insert("Ebs", v.into_value());
-            }
-            if let Some(v) = self.no_device {
-                m.insert("NoDevice", v.into_value());
-            }
-            if let Some(v) = self.virtual_name {
-                m.insert("VirtualName", v.into_value());
-            }
+            set(&mut m, "DeviceName", self.device_name);
+            set(&mut m, "Ebs", self.ebs);
+            set(&mut m, "NoDevice", self.no_device);
+            set(&mut m, "VirtualName", self.virtual_name);
             gs_core::Value::Map(m)
         }
     }
@@ -810,24 +730,12 @@ pub mod workspace_instance {
     impl IntoValue for EbsBlockDevice {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.encrypted {
-                m.insert("Encrypted", v.into_value());
-            }
-            if let Some(v) = self.iops {
-                m.insert("Iops", v.into_value());
-            }
-            if let Some(v) = self.kms_key_id {
-                m.insert("KmsKeyId", v.into_value());
-            }
-            if let Some(v) = self.throughput {
-                m.insert("Throughput", v.into_value());
-            }
-            if let Some(v) = self.volume_size {
-                m.insert("VolumeSize", v.into_value());
-            }
-            if let Some(v) = self.volume_type {
-                m.insert("VolumeType", v.into_value());
-            }
+            set(&mut m, "Encrypted", self.encrypted);
+            set(&mut m, "Iops", self.iops);
+            set(&mut m, "KmsKeyId", self.kms_key_id);
+            set(&mut m, "Throughput", self.throughput);
+            set(&mut m, "VolumeSize", self.volume_size);
+            set(&mut m, "VolumeType", self.volume_type);
             gs_core::Value::Map(m)
         }
     }
@@ -869,12 +777,8 @@ pub mod workspace_instance {
     impl IntoValue for CapacityReservationSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_preference {
-                m.insert("CapacityReservationPreference", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_target {
-                m.insert("CapacityReservationTarget", v.into_value());
-            }
+            set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
+            set(&mut m, "CapacityReservationTarget", self.capacity_reservation_target);
             gs_core::Value::Map(m)
         }
     }
@@ -916,12 +820,8 @@ pub mod workspace_instance {
     impl IntoValue for CapacityReservationTarget {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.capacity_reservation_id {
-                m.insert("CapacityReservationId", v.into_value());
-            }
-            if let Some(v) = self.capacity_reservation_resource_group_arn {
-                m.insert("CapacityReservationResourceGroupArn", v.into_value());
-            }
+            set(&mut m, "CapacityReservationId", self.capacity_reservation_id);
+            set(&mut m, "CapacityReservationResourceGroupArn", self.capacity_reservation_resource_group_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -963,12 +863,8 @@ pub mod workspace_instance {
     impl IntoValue for CpuOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.core_count {
-                m.insert("CoreCount", v.into_value());
-            }
-            if let Some(v) = self.threads_per_core {
-                m.insert("ThreadsPerCore", v.into_value());
-            }
+            set(&mut m, "CoreCount", self.core_count);
+            set(&mut m, "ThreadsPerCore", self.threads_per_core);
             gs_core::Value::Map(m)
         }
     }
@@ -1004,9 +900,7 @@ pub mod workspace_instance {
     impl IntoValue for CreditSpecificationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.cpu_credits {
-                m.insert("CpuCredits", v.into_value());
-            }
+            set(&mut m, "CpuCredits", self.cpu_credits);
             gs_core::Value::Map(m)
         }
     }
@@ -1042,9 +936,7 @@ pub mod workspace_instance {
     impl IntoValue for EnclaveOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1080,9 +972,7 @@ pub mod workspace_instance {
     impl IntoValue for HibernationOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.configured {
-                m.insert("Configured", v.into_value());
-            }
+            set(&mut m, "Configured", self.configured);
             gs_core::Value::Map(m)
         }
     }
@@ -1124,12 +1014,8 @@ pub mod workspace_instance {
     impl IntoValue for IamInstanceProfileSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.arn {
-                m.insert("Arn", v.into_value());
-            }
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
+            set(&mut m, "Arn", self.arn);
+            set(&mut m, "Name", self.name);
             gs_core::Value::Map(m)
         }
     }
@@ -1165,9 +1051,7 @@ pub mod workspace_instance {
     impl IntoValue for LicenseConfigurationRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.license_configuration_arn {
-                m.insert("LicenseConfigurationArn", v.into_value());
-            }
+            set(&mut m, "LicenseConfigurationArn", self.license_configuration_arn);
             gs_core::Value::Map(m)
         }
     }
@@ -1203,9 +1087,7 @@ pub mod workspace_instance {
     impl IntoValue for InstanceMaintenanceOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.auto_recovery {
-                m.insert("AutoRecovery", v.into_value());
-            }
+            set(&mut m, "AutoRecovery", self.auto_recovery);
             gs_core::Value::Map(m)
         }
     }
@@ -1265,21 +1147,11 @@ pub mod workspace_instance {
     impl IntoValue for InstanceMetadataOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.http_endpoint {
-                m.insert("HttpEndpoint", v.into_value());
-            }
-            if let Some(v) = self.http_protocol_ipv6 {
-                m.insert("HttpProtocolIpv6", v.into_value());
-            }
-            if let Some(v) = self.http_put_response_hop_limit {
-                m.insert("HttpPutResponseHopLimit", v.into_value());
-            }
-            if let Some(v) = self.http_tokens {
-                m.insert("HttpTokens", v.into_value());
-            }
-            if let Some(v) = self.instance_metadata_tags {
-                m.insert("InstanceMetadataTags", v.into_value());
-            }
+            set(&mut m, "HttpEndpoint", self.http_endpoint);
+            set(&mut m, "HttpProtocolIpv6", self.http_protocol_ipv6);
+            set(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
+            set(&mut m, "HttpTokens", self.http_tokens);
+            set(&mut m, "InstanceMetadataTags", self.instance_metadata_tags);
             gs_core::Value::Map(m)
         }
     }
@@ -1315,9 +1187,7 @@ pub mod workspace_instance {
     impl IntoValue for RunInstancesMonitoringEnabled {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enabled {
-                m.insert("Enabled", v.into_value());
-            }
+            set(&mut m, "Enabled", self.enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -1371,18 +1241,10 @@ pub mod workspace_instance {
     impl IntoValue for InstanceNetworkInterfaceSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
-            if let Some(v) = self.device_index {
-                m.insert("DeviceIndex", v.into_value());
-            }
-            if let Some(v) = self.groups {
-                m.insert("Groups", v.into_value());
-            }
-            if let Some(v) = self.subnet_id {
-                m.insert("SubnetId", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
+            set(&mut m, "DeviceIndex", self.device_index);
+            set(&mut m, "Groups", self.groups);
+            set(&mut m, "SubnetId", self.subnet_id);
             gs_core::Value::Map(m)
         }
     }
@@ -1418,9 +1280,7 @@ pub mod workspace_instance {
     impl IntoValue for InstanceNetworkPerformanceOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.bandwidth_weighting {
-                m.insert("BandwidthWeighting", v.into_value());
-            }
+            set(&mut m, "BandwidthWeighting", self.bandwidth_weighting);
             gs_core::Value::Map(m)
         }
     }
@@ -1480,21 +1340,11 @@ pub mod workspace_instance {
     impl IntoValue for Placement {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.availability_zone {
-                m.insert("AvailabilityZone", v.into_value());
-            }
-            if let Some(v) = self.group_id {
-                m.insert("GroupId", v.into_value());
-            }
-            if let Some(v) = self.group_name {
-                m.insert("GroupName", v.into_value());
-            }
-            if let Some(v) = self.partition_number {
-                m.insert("PartitionNumber", v.into_value());
-            }
-            if let Some(v) = self.tenancy {
-                m.insert("Tenancy", v.into_value());
-            }
+            set(&mut m, "AvailabilityZone", self.availability_zone);
+            set(&mut m, "GroupId", self.group_id);
+            set(&mut m, "GroupName", self.group_name);
+            set(&mut m, "PartitionNumber", self.partition_number);
+            set(&mut m, "Tenancy", self.tenancy);
             gs_core::Value::Map(m)
         }
     }
@@ -1542,15 +1392,9 @@ pub mod workspace_instance {
     impl IntoValue for PrivateDnsNameOptionsRequest {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.enable_resource_name_dns_aaaa_record {
-                m.insert("EnableResourceNameDnsAAAARecord", v.into_value());
-            }
-            if let Some(v) = self.enable_resource_name_dns_a_record {
-                m.insert("EnableResourceNameDnsARecord", v.into_value());
-            }
-            if let Some(v) = self.hostname_type {
-                m.insert("HostnameType", v.into_value());
-            }
+            set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
+            set(&mut m, "EnableResourceNameDnsARecord", self.enable_resource_name_dns_a_record);
+            set(&mut m, "HostnameType", self.hostname_type);
             gs_core::Value::Map(m)
         }
     }
@@ -1592,12 +1436,8 @@ pub mod workspace_instance {
     impl IntoValue for TagSpecification {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.resource_type {
-                m.insert("ResourceType", v.into_value());
-            }
-            if let Some(v) = self.tags {
-                m.insert("Tags", v.into_value());
-            }
+            set(&mut m, "ResourceType", self.resource_type);
+            set(&mut m, "Tags", self.tags);
             gs_core::Value::Map(m)
         }
     }

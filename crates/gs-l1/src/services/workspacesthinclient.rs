@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "workspacesthinclient")]
-use crate::kinds::{IntoValue, List, Str, Tag};
+use crate::kinds::{IntoValue, List, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -118,34 +118,16 @@ impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.desired_software_set_id {
-            m.insert("DesiredSoftwareSetId", v.into_value());
-        }
+        set(&mut m, "DesiredSoftwareSetId", self.desired_software_set_id);
         m.insert("DesktopArn", self.desktop_arn.into_value());
-        if let Some(v) = self.desktop_endpoint {
-            m.insert("DesktopEndpoint", v.into_value());
-        }
-        if let Some(v) = self.device_creation_tags {
-            m.insert("DeviceCreationTags", v.into_value());
-        }
-        if let Some(v) = self.kms_key_arn {
-            m.insert("KmsKeyArn", v.into_value());
-        }
-        if let Some(v) = self.maintenance_window {
-            m.insert("MaintenanceWindow", v.into_value());
-        }
-        if let Some(v) = self.name {
-            m.insert("Name", v.into_value());
-        }
-        if let Some(v) = self.software_set_update_mode {
-            m.insert("SoftwareSetUpdateMode", v.into_value());
-        }
-        if let Some(v) = self.software_set_update_schedule {
-            m.insert("SoftwareSetUpdateSchedule", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "DesktopEndpoint", self.desktop_endpoint);
+        set(&mut m, "DeviceCreationTags", self.device_creation_tags);
+        set(&mut m, "KmsKeyArn", self.kms_key_arn);
+        set(&mut m, "MaintenanceWindow", self.maintenance_window);
+        set(&mut m, "Name", self.name);
+        set(&mut m, "SoftwareSetUpdateMode", self.software_set_update_mode);
+        set(&mut m, "SoftwareSetUpdateSchedule", self.software_set_update_schedule);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -252,7 +234,7 @@ impl crate::Cfn<markers::Environment> {
 /// The property types of [`CfnEnvironment`]: CDK's `CfnEnvironment.*Property`.
 #[cfg(feature = "workspacesthinclient")]
 pub mod environment {
-    use crate::kinds::{Int, IntoValue, List, Str};
+    use crate::kinds::{Int, IntoValue, List, Str, set};
 
     /// Describes the maintenance window for a thin client device.
     ///
@@ -317,24 +299,12 @@ pub mod environment {
     impl IntoValue for MaintenanceWindow {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.apply_time_of {
-                m.insert("ApplyTimeOf", v.into_value());
-            }
-            if let Some(v) = self.days_of_the_week {
-                m.insert("DaysOfTheWeek", v.into_value());
-            }
-            if let Some(v) = self.end_time_hour {
-                m.insert("EndTimeHour", v.into_value());
-            }
-            if let Some(v) = self.end_time_minute {
-                m.insert("EndTimeMinute", v.into_value());
-            }
-            if let Some(v) = self.start_time_hour {
-                m.insert("StartTimeHour", v.into_value());
-            }
-            if let Some(v) = self.start_time_minute {
-                m.insert("StartTimeMinute", v.into_value());
-            }
+            set(&mut m, "ApplyTimeOf", self.apply_time_of);
+            set(&mut m, "DaysOfTheWeek", self.days_of_the_week);
+            set(&mut m, "EndTimeHour", self.end_time_hour);
+            set(&mut m, "EndTimeMinute", self.end_time_minute);
+            set(&mut m, "StartTimeHour", self.start_time_hour);
+            set(&mut m, "StartTimeMinute", self.start_time_minute);
             m.insert("Type", self.r#type.into_value());
             gs_core::Value::Map(m)
         }

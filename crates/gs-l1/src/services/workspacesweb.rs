@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "workspacesweb")]
-use crate::kinds::{IntoValue, List, Map, Num, Str, Tag};
+use crate::kinds::{IntoValue, List, Map, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -245,21 +245,11 @@ impl CfnBrowserSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.browser_policy {
-            m.insert("BrowserPolicy", v.into_value());
-        }
-        if let Some(v) = self.customer_managed_key {
-            m.insert("CustomerManagedKey", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.web_content_filtering_policy {
-            m.insert("WebContentFilteringPolicy", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "BrowserPolicy", self.browser_policy);
+        set(&mut m, "CustomerManagedKey", self.customer_managed_key);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "WebContentFilteringPolicy", self.web_content_filtering_policy);
         m
     }
 
@@ -301,7 +291,7 @@ impl crate::Cfn<markers::BrowserSettings> {
 /// The property types of [`CfnBrowserSettings`]: CDK's `CfnBrowserSettings.*Property`.
 #[cfg(feature = "workspacesweb")]
 pub mod browser_settings {
-    use crate::kinds::{IntoValue, List, Str};
+    use crate::kinds::{IntoValue, List, Str, set};
 
     /// The policy that specifies which URLs end users are allowed to access or which URLs or domain
     /// categories they are restricted from accessing for enhanced security.
@@ -347,15 +337,9 @@ pub mod browser_settings {
     impl IntoValue for WebContentFilteringPolicy {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.allowed_urls {
-                m.insert("AllowedUrls", v.into_value());
-            }
-            if let Some(v) = self.blocked_categories {
-                m.insert("BlockedCategories", v.into_value());
-            }
-            if let Some(v) = self.blocked_urls {
-                m.insert("BlockedUrls", v.into_value());
-            }
+            set(&mut m, "AllowedUrls", self.allowed_urls);
+            set(&mut m, "BlockedCategories", self.blocked_categories);
+            set(&mut m, "BlockedUrls", self.blocked_urls);
             gs_core::Value::Map(m)
         }
     }
@@ -431,24 +415,12 @@ impl CfnDataProtectionSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.customer_managed_key {
-            m.insert("CustomerManagedKey", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.inline_redaction_configuration {
-            m.insert("InlineRedactionConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "CustomerManagedKey", self.customer_managed_key);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "InlineRedactionConfiguration", self.inline_redaction_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -498,7 +470,7 @@ impl crate::Cfn<markers::DataProtectionSettings> {
 /// The property types of [`CfnDataProtectionSettings`]: CDK's `CfnDataProtectionSettings.*Property`.
 #[cfg(feature = "workspacesweb")]
 pub mod data_protection_settings {
-    use crate::kinds::{IntoValue, List, Num, Str};
+    use crate::kinds::{IntoValue, List, Num, Str, set};
 
     /// The configuration for in-session inline redaction.
     ///
@@ -553,15 +525,9 @@ pub mod data_protection_settings {
     impl IntoValue for InlineRedactionConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.global_confidence_level {
-                m.insert("GlobalConfidenceLevel", v.into_value());
-            }
-            if let Some(v) = self.global_enforced_urls {
-                m.insert("GlobalEnforcedUrls", v.into_value());
-            }
-            if let Some(v) = self.global_exempt_urls {
-                m.insert("GlobalExemptUrls", v.into_value());
-            }
+            set(&mut m, "GlobalConfidenceLevel", self.global_confidence_level);
+            set(&mut m, "GlobalEnforcedUrls", self.global_enforced_urls);
+            set(&mut m, "GlobalExemptUrls", self.global_exempt_urls);
             m.insert("InlineRedactionPatterns", self.inline_redaction_patterns.into_value());
             gs_core::Value::Map(m)
         }
@@ -637,21 +603,11 @@ pub mod data_protection_settings {
     impl IntoValue for InlineRedactionPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.built_in_pattern_id {
-                m.insert("BuiltInPatternId", v.into_value());
-            }
-            if let Some(v) = self.confidence_level {
-                m.insert("ConfidenceLevel", v.into_value());
-            }
-            if let Some(v) = self.custom_pattern {
-                m.insert("CustomPattern", v.into_value());
-            }
-            if let Some(v) = self.enforced_urls {
-                m.insert("EnforcedUrls", v.into_value());
-            }
-            if let Some(v) = self.exempt_urls {
-                m.insert("ExemptUrls", v.into_value());
-            }
+            set(&mut m, "BuiltInPatternId", self.built_in_pattern_id);
+            set(&mut m, "ConfidenceLevel", self.confidence_level);
+            set(&mut m, "CustomPattern", self.custom_pattern);
+            set(&mut m, "EnforcedUrls", self.enforced_urls);
+            set(&mut m, "ExemptUrls", self.exempt_urls);
             m.insert("RedactionPlaceHolder", self.redaction_place_holder.into_value());
             gs_core::Value::Map(m)
         }
@@ -709,12 +665,8 @@ pub mod data_protection_settings {
     impl IntoValue for CustomPattern {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.keyword_regex {
-                m.insert("KeywordRegex", v.into_value());
-            }
-            if let Some(v) = self.pattern_description {
-                m.insert("PatternDescription", v.into_value());
-            }
+            set(&mut m, "KeywordRegex", self.keyword_regex);
+            set(&mut m, "PatternDescription", self.pattern_description);
             m.insert("PatternName", self.pattern_name.into_value());
             m.insert("PatternRegex", self.pattern_regex.into_value());
             gs_core::Value::Map(m)
@@ -754,9 +706,7 @@ pub mod data_protection_settings {
     impl IntoValue for RedactionPlaceHolder {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.redaction_place_holder_text {
-                m.insert("RedactionPlaceHolderText", v.into_value());
-            }
+            set(&mut m, "RedactionPlaceHolderText", self.redaction_place_holder_text);
             m.insert("RedactionPlaceHolderType", self.redaction_place_holder_type.into_value());
             gs_core::Value::Map(m)
         }
@@ -825,12 +775,8 @@ impl CfnIdentityProviderProps {
         m.insert("IdentityProviderDetails", self.identity_provider_details.into_value());
         m.insert("IdentityProviderName", self.identity_provider_name.into_value());
         m.insert("IdentityProviderType", self.identity_provider_type.into_value());
-        if let Some(v) = self.portal_arn {
-            m.insert("PortalArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "PortalArn", self.portal_arn);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -924,22 +870,12 @@ impl CfnIpAccessSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.customer_managed_key {
-            m.insert("CustomerManagedKey", v.into_value());
-        }
-        if let Some(v) = self.description {
-            m.insert("Description", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "CustomerManagedKey", self.customer_managed_key);
+        set(&mut m, "Description", self.description);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("IpRules", self.ip_rules.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -989,7 +925,7 @@ impl crate::Cfn<markers::IpAccessSettings> {
 /// The property types of [`CfnIpAccessSettings`]: CDK's `CfnIpAccessSettings.*Property`.
 #[cfg(feature = "workspacesweb")]
 pub mod ip_access_settings {
-    use crate::kinds::{IntoValue, Str};
+    use crate::kinds::{IntoValue, Str, set};
 
     /// The IP rules of the IP access settings.
     ///
@@ -1024,9 +960,7 @@ pub mod ip_access_settings {
     impl IntoValue for IpRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.description {
-                m.insert("Description", v.into_value());
-            }
+            set(&mut m, "Description", self.description);
             m.insert("IpRange", self.ip_range.into_value());
             gs_core::Value::Map(m)
         }
@@ -1087,9 +1021,7 @@ impl CfnNetworkSettingsProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("SecurityGroupIds", self.security_group_ids.into_value());
         m.insert("SubnetIds", self.subnet_ids.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m.insert("VpcId", self.vpc_id.into_value());
         m
     }
@@ -1259,54 +1191,22 @@ impl CfnPortalProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.authentication_type {
-            m.insert("AuthenticationType", v.into_value());
-        }
-        if let Some(v) = self.browser_settings_arn {
-            m.insert("BrowserSettingsArn", v.into_value());
-        }
-        if let Some(v) = self.customer_managed_key {
-            m.insert("CustomerManagedKey", v.into_value());
-        }
-        if let Some(v) = self.data_protection_settings_arn {
-            m.insert("DataProtectionSettingsArn", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
-        if let Some(v) = self.instance_type {
-            m.insert("InstanceType", v.into_value());
-        }
-        if let Some(v) = self.ip_access_settings_arn {
-            m.insert("IpAccessSettingsArn", v.into_value());
-        }
-        if let Some(v) = self.max_concurrent_sessions {
-            m.insert("MaxConcurrentSessions", v.into_value());
-        }
-        if let Some(v) = self.network_settings_arn {
-            m.insert("NetworkSettingsArn", v.into_value());
-        }
-        if let Some(v) = self.portal_custom_domain {
-            m.insert("PortalCustomDomain", v.into_value());
-        }
-        if let Some(v) = self.session_logger_arn {
-            m.insert("SessionLoggerArn", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.trust_store_arn {
-            m.insert("TrustStoreArn", v.into_value());
-        }
-        if let Some(v) = self.user_access_logging_settings_arn {
-            m.insert("UserAccessLoggingSettingsArn", v.into_value());
-        }
-        if let Some(v) = self.user_settings_arn {
-            m.insert("UserSettingsArn", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "AuthenticationType", self.authentication_type);
+        set(&mut m, "BrowserSettingsArn", self.browser_settings_arn);
+        set(&mut m, "CustomerManagedKey", self.customer_managed_key);
+        set(&mut m, "DataProtectionSettingsArn", self.data_protection_settings_arn);
+        set(&mut m, "DisplayName", self.display_name);
+        set(&mut m, "InstanceType", self.instance_type);
+        set(&mut m, "IpAccessSettingsArn", self.ip_access_settings_arn);
+        set(&mut m, "MaxConcurrentSessions", self.max_concurrent_sessions);
+        set(&mut m, "NetworkSettingsArn", self.network_settings_arn);
+        set(&mut m, "PortalCustomDomain", self.portal_custom_domain);
+        set(&mut m, "SessionLoggerArn", self.session_logger_arn);
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "TrustStoreArn", self.trust_store_arn);
+        set(&mut m, "UserAccessLoggingSettingsArn", self.user_access_logging_settings_arn);
+        set(&mut m, "UserSettingsArn", self.user_settings_arn);
         m
     }
 
@@ -1457,20 +1357,12 @@ impl CfnSessionLoggerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.customer_managed_key {
-            m.insert("CustomerManagedKey", v.into_value());
-        }
-        if let Some(v) = self.display_name {
-            m.insert("DisplayName", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "CustomerManagedKey", self.customer_managed_key);
+        set(&mut m, "DisplayName", self.display_name);
         m.insert("EventFilter", self.event_filter.into_value());
         m.insert("LogConfiguration", self.log_configuration.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1520,7 +1412,7 @@ impl crate::Cfn<markers::SessionLogger> {
 /// The property types of [`CfnSessionLogger`]: CDK's `CfnSessionLogger.*Property`.
 #[cfg(feature = "workspacesweb")]
 pub mod session_logger {
-    use crate::kinds::{IntoValue, Json, List, Str};
+    use crate::kinds::{IntoValue, Json, List, Str, set};
 
     /// The filter that specifies the events to monitor.
     ///
@@ -1562,12 +1454,8 @@ pub mod session_logger {
     impl IntoValue for EventFilter {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.all {
-                m.insert("All", v.into_value());
-            }
-            if let Some(v) = self.include {
-                m.insert("Include", v.into_value());
-            }
+            set(&mut m, "All", self.all);
+            set(&mut m, "Include", self.include);
             gs_core::Value::Map(m)
         }
     }
@@ -1603,9 +1491,7 @@ pub mod session_logger {
     impl IntoValue for LogConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.s3 {
-                m.insert("S3", v.into_value());
-            }
+            set(&mut m, "S3", self.s3);
             gs_core::Value::Map(m)
         }
     }
@@ -1664,13 +1550,9 @@ pub mod session_logger {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
-            if let Some(v) = self.bucket_owner {
-                m.insert("BucketOwner", v.into_value());
-            }
+            set(&mut m, "BucketOwner", self.bucket_owner);
             m.insert("FolderStructure", self.folder_structure.into_value());
-            if let Some(v) = self.key_prefix {
-                m.insert("KeyPrefix", v.into_value());
-            }
+            set(&mut m, "KeyPrefix", self.key_prefix);
             m.insert("LogFileFormat", self.log_file_format.into_value());
             gs_core::Value::Map(m)
         }
@@ -1715,9 +1597,7 @@ impl CfnTrustStoreProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateList", self.certificate_list.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1794,9 +1674,7 @@ impl CfnUserAccessLoggingSettingsProps {
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("KinesisStreamArn", self.kinesis_stream_arn.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -1966,41 +1844,21 @@ impl CfnUserSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext", v.into_value());
-        }
-        if let Some(v) = self.branding_configuration {
-            m.insert("BrandingConfiguration", v.into_value());
-        }
-        if let Some(v) = self.cookie_synchronization_configuration {
-            m.insert("CookieSynchronizationConfiguration", v.into_value());
-        }
+        set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
+        set(&mut m, "BrandingConfiguration", self.branding_configuration);
+        set(&mut m, "CookieSynchronizationConfiguration", self.cookie_synchronization_configuration);
         m.insert("CopyAllowed", self.copy_allowed.into_value());
-        if let Some(v) = self.customer_managed_key {
-            m.insert("CustomerManagedKey", v.into_value());
-        }
-        if let Some(v) = self.deep_link_allowed {
-            m.insert("DeepLinkAllowed", v.into_value());
-        }
-        if let Some(v) = self.disconnect_timeout_in_minutes {
-            m.insert("DisconnectTimeoutInMinutes", v.into_value());
-        }
+        set(&mut m, "CustomerManagedKey", self.customer_managed_key);
+        set(&mut m, "DeepLinkAllowed", self.deep_link_allowed);
+        set(&mut m, "DisconnectTimeoutInMinutes", self.disconnect_timeout_in_minutes);
         m.insert("DownloadAllowed", self.download_allowed.into_value());
-        if let Some(v) = self.idle_disconnect_timeout_in_minutes {
-            m.insert("IdleDisconnectTimeoutInMinutes", v.into_value());
-        }
+        set(&mut m, "IdleDisconnectTimeoutInMinutes", self.idle_disconnect_timeout_in_minutes);
         m.insert("PasteAllowed", self.paste_allowed.into_value());
         m.insert("PrintAllowed", self.print_allowed.into_value());
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
-        if let Some(v) = self.toolbar_configuration {
-            m.insert("ToolbarConfiguration", v.into_value());
-        }
+        set(&mut m, "Tags", self.tags);
+        set(&mut m, "ToolbarConfiguration", self.toolbar_configuration);
         m.insert("UploadAllowed", self.upload_allowed.into_value());
-        if let Some(v) = self.web_authn_allowed {
-            m.insert("WebAuthnAllowed", v.into_value());
-        }
+        set(&mut m, "WebAuthnAllowed", self.web_authn_allowed);
         m
     }
 
@@ -2072,7 +1930,7 @@ impl crate::Cfn<markers::UserSettings> {
 /// The property types of [`CfnUserSettings`]: CDK's `CfnUserSettings.*Property`.
 #[cfg(feature = "workspacesweb")]
 pub mod user_settings {
-    use crate::kinds::{IntoValue, List, Map, Str};
+    use crate::kinds::{IntoValue, List, Map, Str, set};
 
     /// The branding configuration that customizes the appearance of the web portal for end users.
     /// This includes a custom logo, favicon, wallpaper, localized strings, color theme, and an
@@ -2167,33 +2025,15 @@ pub mod user_settings {
     impl IntoValue for BrandingConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.color_theme {
-                m.insert("ColorTheme", v.into_value());
-            }
-            if let Some(v) = self.favicon {
-                m.insert("Favicon", v.into_value());
-            }
-            if let Some(v) = self.favicon_metadata {
-                m.insert("FaviconMetadata", v.into_value());
-            }
-            if let Some(v) = self.localized_strings {
-                m.insert("LocalizedStrings", v.into_value());
-            }
-            if let Some(v) = self.logo {
-                m.insert("Logo", v.into_value());
-            }
-            if let Some(v) = self.logo_metadata {
-                m.insert("LogoMetadata", v.into_value());
-            }
-            if let Some(v) = self.terms_of_service {
-                m.insert("TermsOfService", v.into_value());
-            }
-            if let Some(v) = self.wallpaper {
-                m.insert("Wallpaper", v.into_value());
-            }
-            if let Some(v) = self.wallpaper_metadata {
-                m.insert("WallpaperMetadata", v.into_value());
-            }
+            set(&mut m, "ColorTheme", self.color_theme);
+            set(&mut m, "Favicon", self.favicon);
+            set(&mut m, "FaviconMetadata", self.favicon_metadata);
+            set(&mut m, "LocalizedStrings", self.localized_strings);
+            set(&mut m, "Logo", self.logo);
+            set(&mut m, "LogoMetadata", self.logo_metadata);
+            set(&mut m, "TermsOfService", self.terms_of_service);
+            set(&mut m, "Wallpaper", self.wallpaper);
+            set(&mut m, "WallpaperMetadata", self.wallpaper_metadata);
             gs_core::Value::Map(m)
         }
     }
@@ -2319,24 +2159,12 @@ pub mod user_settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BrowserTabTitle", self.browser_tab_title.into_value());
-            if let Some(v) = self.contact_button_text {
-                m.insert("ContactButtonText", v.into_value());
-            }
-            if let Some(v) = self.contact_link {
-                m.insert("ContactLink", v.into_value());
-            }
-            if let Some(v) = self.loading_text {
-                m.insert("LoadingText", v.into_value());
-            }
-            if let Some(v) = self.login_button_text {
-                m.insert("LoginButtonText", v.into_value());
-            }
-            if let Some(v) = self.login_description {
-                m.insert("LoginDescription", v.into_value());
-            }
-            if let Some(v) = self.login_title {
-                m.insert("LoginTitle", v.into_value());
-            }
+            set(&mut m, "ContactButtonText", self.contact_button_text);
+            set(&mut m, "ContactLink", self.contact_link);
+            set(&mut m, "LoadingText", self.loading_text);
+            set(&mut m, "LoginButtonText", self.login_button_text);
+            set(&mut m, "LoginDescription", self.login_description);
+            set(&mut m, "LoginTitle", self.login_title);
             m.insert("WelcomeText", self.welcome_text.into_value());
             gs_core::Value::Map(m)
         }
@@ -2394,18 +2222,10 @@ pub mod user_settings {
     impl IntoValue for ToolbarConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.hidden_toolbar_items {
-                m.insert("HiddenToolbarItems", v.into_value());
-            }
-            if let Some(v) = self.max_display_resolution {
-                m.insert("MaxDisplayResolution", v.into_value());
-            }
-            if let Some(v) = self.toolbar_type {
-                m.insert("ToolbarType", v.into_value());
-            }
-            if let Some(v) = self.visual_mode {
-                m.insert("VisualMode", v.into_value());
-            }
+            set(&mut m, "HiddenToolbarItems", self.hidden_toolbar_items);
+            set(&mut m, "MaxDisplayResolution", self.max_display_resolution);
+            set(&mut m, "ToolbarType", self.toolbar_type);
+            set(&mut m, "VisualMode", self.visual_mode);
             gs_core::Value::Map(m)
         }
     }
@@ -2445,9 +2265,7 @@ pub mod user_settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Allowlist", self.allowlist.into_value());
-            if let Some(v) = self.blocklist {
-                m.insert("Blocklist", v.into_value());
-            }
+            set(&mut m, "Blocklist", self.blocklist);
             gs_core::Value::Map(m)
         }
     }
@@ -2491,12 +2309,8 @@ pub mod user_settings {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Domain", self.domain.into_value());
-            if let Some(v) = self.name {
-                m.insert("Name", v.into_value());
-            }
-            if let Some(v) = self.path {
-                m.insert("Path", v.into_value());
-            }
+            set(&mut m, "Name", self.name);
+            set(&mut m, "Path", self.path);
             gs_core::Value::Map(m)
         }
     }

@@ -9,7 +9,7 @@
 #![allow(clippy::upper_case_acronyms)]
 
 #[cfg(feature = "xray")]
-use crate::kinds::{Bool, IntoValue, List, Num, Str, Tag};
+use crate::kinds::{Bool, IntoValue, List, Num, Str, Tag, set};
 
 /// The marker types of this service's resource types: the `R` of [`Cfn<R>`](crate::Cfn).
 pub mod markers {
@@ -128,16 +128,10 @@ impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.filter_expression {
-            m.insert("FilterExpression", v.into_value());
-        }
+        set(&mut m, "FilterExpression", self.filter_expression);
         m.insert("GroupName", self.group_name.into_value());
-        if let Some(v) = self.insights_configuration {
-            m.insert("InsightsConfiguration", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "InsightsConfiguration", self.insights_configuration);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -171,7 +165,7 @@ impl crate::Cfn<markers::Group> {
 /// The property types of [`CfnGroup`]: CDK's `CfnGroup.*Property`.
 #[cfg(feature = "xray")]
 pub mod group {
-    use crate::kinds::{Bool, IntoValue};
+    use crate::kinds::{Bool, IntoValue, set};
 
     /// The structure containing configurations related to insights.
     ///
@@ -211,12 +205,8 @@ pub mod group {
     impl IntoValue for InsightsConfiguration {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.insights_enabled {
-                m.insert("InsightsEnabled", v.into_value());
-            }
-            if let Some(v) = self.notifications_enabled {
-                m.insert("NotificationsEnabled", v.into_value());
-            }
+            set(&mut m, "InsightsEnabled", self.insights_enabled);
+            set(&mut m, "NotificationsEnabled", self.notifications_enabled);
             gs_core::Value::Map(m)
         }
     }
@@ -263,9 +253,7 @@ impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.bypass_policy_lockout_check {
-            m.insert("BypassPolicyLockoutCheck", v.into_value());
-        }
+        set(&mut m, "BypassPolicyLockoutCheck", self.bypass_policy_lockout_check);
         m.insert("PolicyDocument", self.policy_document.into_value());
         m.insert("PolicyName", self.policy_name.into_value());
         m
@@ -357,21 +345,11 @@ impl CfnSamplingRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.rule_name {
-            m.insert("RuleName", v.into_value());
-        }
-        if let Some(v) = self.sampling_rule {
-            m.insert("SamplingRule", v.into_value());
-        }
-        if let Some(v) = self.sampling_rule_record {
-            m.insert("SamplingRuleRecord", v.into_value());
-        }
-        if let Some(v) = self.sampling_rule_update {
-            m.insert("SamplingRuleUpdate", v.into_value());
-        }
-        if let Some(v) = self.tags {
-            m.insert("Tags", v.into_value());
-        }
+        set(&mut m, "RuleName", self.rule_name);
+        set(&mut m, "SamplingRule", self.sampling_rule);
+        set(&mut m, "SamplingRuleRecord", self.sampling_rule_record);
+        set(&mut m, "SamplingRuleUpdate", self.sampling_rule_update);
+        set(&mut m, "Tags", self.tags);
         m
     }
 
@@ -405,7 +383,7 @@ impl crate::Cfn<markers::SamplingRule> {
 /// The property types of [`CfnSamplingRule`]: CDK's `CfnSamplingRule.*Property`.
 #[cfg(feature = "xray")]
 pub mod sampling_rule {
-    use crate::kinds::{Int, IntoValue, Map, Num, Str};
+    use crate::kinds::{Int, IntoValue, Map, Num, Str, set};
 
     /// The `SamplingRateBoost` property type.
     ///
@@ -491,15 +469,9 @@ pub mod sampling_rule {
     impl IntoValue for SamplingRuleRecord {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.created_at {
-                m.insert("CreatedAt", v.into_value());
-            }
-            if let Some(v) = self.modified_at {
-                m.insert("ModifiedAt", v.into_value());
-            }
-            if let Some(v) = self.sampling_rule {
-                m.insert("SamplingRule", v.into_value());
-            }
+            set(&mut m, "CreatedAt", self.created_at);
+            set(&mut m, "ModifiedAt", self.modified_at);
+            set(&mut m, "SamplingRule", self.sampling_rule);
             gs_core::Value::Map(m)
         }
     }
@@ -609,45 +581,19 @@ pub mod sampling_rule {
     impl IntoValue for SamplingRuleUpdate {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
-            if let Some(v) = self.fixed_rate {
-                m.insert("FixedRate", v.into_value());
-            }
-            if let Some(v) = self.http_method {
-                m.insert("HTTPMethod", v.into_value());
-            }
-            if let Some(v) = self.host {
-                m.insert("Host", v.into_value());
-            }
-            if let Some(v) = self.priority {
-                m.insert("Priority", v.into_value());
-            }
-            if let Some(v) = self.reservoir_size {
-                m.insert("ReservoirSize", v.into_value());
-            }
-            if let Some(v) = self.resource_arn {
-                m.insert("ResourceARN", v.into_value());
-            }
-            if let Some(v) = self.rule_arn {
-                m.insert("RuleARN", v.into_value());
-            }
-            if let Some(v) = self.rule_name {
-                m.insert("RuleName", v.into_value());
-            }
-            if let Some(v) = self.sampling_rate_boost {
-                m.insert("SamplingRateBoost", v.into_value());
-            }
-            if let Some(v) = self.service_name {
-                m.insert("ServiceName", v.into_value());
-            }
-            if let Some(v) = self.service_type {
-                m.insert("ServiceType", v.into_value());
-            }
-            if let Some(v) = self.url_path {
-                m.insert("URLPath", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
+            set(&mut m, "FixedRate", self.fixed_rate);
+            set(&mut m, "HTTPMethod", self.http_method);
+            set(&mut m, "Host", self.host);
+            set(&mut m, "Priority", self.priority);
+            set(&mut m, "ReservoirSize", self.reservoir_size);
+            set(&mut m, "ResourceARN", self.resource_arn);
+            set(&mut m, "RuleARN", self.rule_arn);
+            set(&mut m, "RuleName", self.rule_name);
+            set(&mut m, "SamplingRateBoost", self.sampling_rate_boost);
+            set(&mut m, "ServiceName", self.service_name);
+            set(&mut m, "ServiceType", self.service_type);
+            set(&mut m, "URLPath", self.url_path);
             gs_core::Value::Map(m)
         }
     }
@@ -771,30 +717,20 @@ pub mod sampling_rule {
     impl IntoValue for SamplingRule {
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
-            if let Some(v) = self.attributes {
-                m.insert("Attributes", v.into_value());
-            }
+            set(&mut m, "Attributes", self.attributes);
             m.insert("FixedRate", self.fixed_rate.into_value());
             m.insert("HTTPMethod", self.http_method.into_value());
             m.insert("Host", self.host.into_value());
             m.insert("Priority", self.priority.into_value());
             m.insert("ReservoirSize", self.reservoir_size.into_value());
             m.insert("ResourceARN", self.resource_arn.into_value());
-            if let Some(v) = self.rule_arn {
-                m.insert("RuleARN", v.into_value());
-            }
-            if let Some(v) = self.rule_name {
-                m.insert("RuleName", v.into_value());
-            }
-            if let Some(v) = self.sampling_rate_boost {
-                m.insert("SamplingRateBoost", v.into_value());
-            }
+            set(&mut m, "RuleARN", self.rule_arn);
+            set(&mut m, "RuleName", self.rule_name);
+            set(&mut m, "SamplingRateBoost", self.sampling_rate_boost);
             m.insert("ServiceName", self.service_name.into_value());
             m.insert("ServiceType", self.service_type.into_value());
             m.insert("URLPath", self.url_path.into_value());
-            if let Some(v) = self.version {
-                m.insert("Version", v.into_value());
-            }
+            set(&mut m, "Version", self.version);
             gs_core::Value::Map(m)
         }
     }
@@ -834,9 +770,7 @@ impl CfnTransactionSearchConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
-        if let Some(v) = self.indexing_percentage {
-            m.insert("IndexingPercentage", v.into_value());
-        }
+        set(&mut m, "IndexingPercentage", self.indexing_percentage);
         m
     }
 
